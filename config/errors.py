@@ -1,0 +1,63 @@
+"""The one error tree of unioncat.
+
+    UnioncatError
+    ├── ConfigError          a configuration file is unreadable or invalid
+    ├── StoreError           the catalog database cannot be opened or migrated
+    ├── HarvestError         a library could not be harvested (transport or protocol)
+    │   └── OaiProtocolError an OAI-PMH <error> answer; one subclass per error code
+    ├── IndexError_          the search index cannot be built or opened
+    └── QueryError           a search query cannot be understood (HTTP 400)
+
+Every error says where it happened (file, library, endpoint, record, query) and,
+where it can, what to do.  Stage-specific subclasses live with their stage but
+always derive from these.
+"""
+
+from __future__ import annotations
+
+
+class UnioncatError(Exception):
+    """Base of every error unioncat raises on purpose; the CLI prints it on one line."""
+
+
+class ConfigError(UnioncatError):
+    """Raised when a configuration file cannot be read or does not validate.
+
+    Names the file and, when known, the library and the field.
+    """
+
+    def __init__(self, path: str, message: str, library: str | None = None, field: str | None = None):
+        self.path = path
+        self.library = library
+        self.field = field
+        where = path
+        if library:
+            where += f", library {library!r}"
+        if field:
+            where += f", field {field!r}"
+        super().__init__(f"{where}: {message}")
+
+
+class StoreError(UnioncatError):
+    """Raised when the catalog database cannot be opened, migrated or written."""
+
+
+class HarvestError(UnioncatError):
+    """Raised when a library cannot be harvested; names the library and the endpoint or file."""
+
+    def __init__(self, library: str, source: str, message: str):
+        self.library = library
+        self.source = source
+        super().__init__(f"library {library!r} ({source}): {message}")
+
+
+class SearchIndexError(UnioncatError):
+    """Raised when the search index is missing, unreadable, or cannot be written."""
+
+
+class QueryError(UnioncatError):
+    """Raised when a search query cannot be parsed; the API answers 400 with this message."""
+
+    def __init__(self, query: str, message: str):
+        self.query = query
+        super().__init__(f"query {query[:80]!r}: {message}")

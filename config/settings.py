@@ -1,0 +1,223 @@
+"""Settings: one typed, documented table per stage, and the source registry.
+
+Loaded once (TOML file, then flags) and passed down; nothing below `config`
+reads the environment.  Every field has a default and a description, and
+tests/test_docs.py checks that each one is documented in the README.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from config.errors import ConfigError
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEMO_CONFIG_PATH = Path(__file__).resolve().parent / "demo.toml"
+DEFAULT_CONFIG_NAME = "unioncat.toml"
+
+LibraryType = Literal["provincial", "district", "school", "college", "armed_forces"]
+LIBRARY_TYPE_LABELS_VI: dict[str, str] = {
+    "provincial": "Thư viện tỉnh",
+    "district": "Thư viện huyện/thị xã/thành phố",
+    "school": "Thư viện trường phổ thông",
+    "college": "Thư viện cao đẳng/đại học",
+    "armed_forces": "Thư viện công an/quân đội",
+}
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class LibraryConfig(_Frozen):
+    """One library of the source registry."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$", description="Short stable id, e.g. `tv-tinh`.")
+    name: str = Field(min_length=1, description="Vietnamese name shown to users.")
+    type: LibraryType = Field(description="provincial, district, school, college or armed_forces.")
+    district: str = Field(min_length=1, description="District, town or city of the library.")
+    protocol: Literal["oai-pmh", "marc-file"] = Field(description="How records are collected.")
+    url: str = Field(min_length=1, description="OAI-PMH base URL, or a path / http(s) URL of a MARC file.")
+    metadata_prefix: Literal["marc21", "marcxml", "oai_dc"] | None = Field(
+        default=None, description="OAI-PMH metadata prefix (OAI-PMH only)."
+    )
+    set: str | None = Field(default=None, description="OAI-PMH set to harvest (optional).")
+    opac_url: str | None = Field(default=None, description="Link template to the library's own OPAC, with `{id}`.")
+    holdings_tags: tuple[str, ...] = Field(
+        default=("852", "952"), description="MARC tags that carry this library's holdings."
+    )
+    timeout_s: float | None = Field(default=None, gt=0, description="Per-library HTTP timeout; default from [harvest].")
+
+    @field_validator("url")
+    @classmethod
+    def _url_scheme(cls, value: str) -> str:
+        if "://" in value and not value.startswith(("http://", "https://")):
+            raise ValueError(f"only http(s) URLs or file paths are supported, got {value!r}")
+        return value
+
+    @field_validator("opac_url")
+    @classmethod
+    def _opac_template(cls, value: str | None) -> str | None:
+        if value is not None and "{id}" not in value:
+            raise ValueError("opac_url must contain the placeholder {id}")
+        return value
+
+    @model_validator(mode="after")
+    def _protocol_fields(self) -> LibraryConfig:
+        if self.protocol == "oai-pmh":
+            if not self.url.startswith(("http://", "https://")):
+                raise ValueError("an oai-pmh library needs an http(s) url")
+            if self.metadata_prefix is None:
+                raise ValueError("an oai-pmh library needs metadata_prefix (marc21, marcxml or oai_dc)")
+        return self
+
+    def opac_link(self, local_id: str) -> str | None:
+        """The record's page in the library's own OPAC, when a template is configured."""
+        return self.opac_url.format(id=local_id) if self.opac_url else None
+
+
+class HarvestSettings(_Frozen):
+    timeout_s: float = Field(default=30.0, gt=0, description="HTTP connect/read timeout per request.")
+    max_retries: int = Field(default=5, ge=0, description="Retries of one request on timeouts, dropped connections and 5xx.")
+    backoff_base_s: float = Field(default=1.0, ge=0, description="First retry delay; doubles each retry.")
+    backoff_max_s: float = Field(default=120.0, ge=0, description="Longest wait between retries, including Retry-After.")
+    max_parallel_libraries: int = Field(default=4, ge=1, description="Libraries harvested at the same time.")
+    request_delay_s: float = Field(default=0.0, ge=0, description="Pause between two requests to the same host.")
+    user_agent: str = Field(
+        default="unioncat/0.1 (Hau Giang union catalog; +https://thuvien.haugiang.gov.vn)",
+        description="User-Agent sent to every server.",
+    )
+    max_response_bytes: int = Field(default=200_000_000, gt=0, description="Largest response body accepted.")
+    overlap_s: int = Field(default=0, ge=0, description="Seconds subtracted from the next `from` for safety.")
+
+
+class DedupeSettings(_Frozen):
+    title_similarity_min: float = Field(default=88.0, ge=0, le=100, description="Folded-title score (0-100) to accept a match.")
+    author_similarity_min: float = Field(default=80.0, ge=0, le=100, description="Author word-set score to accept a match.")
+    year_tolerance: int = Field(default=0, ge=0, description="Largest year difference between two copies of one edition.")
+    pages_tolerance: int = Field(default=10, ge=0, description="Largest page-count difference between copies.")
+    max_block_size: int = Field(default=500, ge=2, description="Blocks larger than this are skipped as uninformative.")
+    isbn_ignore: tuple[str, ...] = Field(default=(), description="ISBN-13s that publishers reuse; never used to match.")
+    library_preference: tuple[str, ...] = Field(default=(), description="Libraries whose cataloguing wins when merging.")
+
+
+class IndexSettings(_Frozen):
+    writer_heap_bytes: int = Field(default=128_000_000, ge=15_000_000, description="Tantivy writer memory budget.")
+
+
+class ApiSettings(_Frozen):
+    host: str = Field(default="127.0.0.1", description="Address the HTTP server binds.")
+    port: int = Field(default=8000, ge=0, le=65535, description="Port the HTTP server binds.")
+    cors_origins: tuple[str, ...] = Field(default=(), description="Origins allowed to call the API from a browser.")
+    default_page_size: int = Field(default=20, ge=1, description="Hits per page when `size` is not given.")
+    max_page_size: int = Field(default=100, ge=1, description="Largest `size` accepted.")
+    max_query_chars: int = Field(default=1000, ge=1, description="Longest query accepted.")
+
+
+class Settings(_Frozen):
+    data_dir: Path = Field(description="Where the SQLite file and the index live.")
+    region: str = Field(default="Hậu Giang", description="Region served, shown in the page title.")
+    libraries: tuple[LibraryConfig, ...] = Field(default=(), description="The source registry.")
+    harvest: HarvestSettings = HarvestSettings()
+    dedupe: DedupeSettings = DedupeSettings()
+    index: IndexSettings = IndexSettings()
+    api: ApiSettings = ApiSettings()
+    config_path: Path | None = Field(default=None, description="The file these settings came from.")
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Settings:
+        seen: set[str] = set()
+        for library in self.libraries:
+            if library.id in seen:
+                raise ValueError(f"library id {library.id!r} appears twice")
+            seen.add(library.id)
+        return self
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "catalog.sqlite3"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    def library(self, library_id: str) -> LibraryConfig:
+        for library in self.libraries:
+            if library.id == library_id:
+                return library
+        known = ", ".join(lib.id for lib in self.libraries) or "none"
+        raise ConfigError(str(self.config_path or "<settings>"), f"no library {library_id!r} (known: {known})")
+
+    def library_map(self) -> dict[str, LibraryConfig]:
+        return {library.id: library for library in self.libraries}
+
+
+def default_config_path(cwd: Path | None = None) -> Path:
+    """`./unioncat.toml` when present, else the bundled demo configuration."""
+    candidate = (cwd or Path.cwd()) / DEFAULT_CONFIG_NAME
+    return candidate if candidate.exists() else DEMO_CONFIG_PATH
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Read and validate a TOML configuration; relative paths are relative to the file."""
+    path = Path(path) if path is not None else default_config_path()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(str(path), "file not found; pass --config or create unioncat.toml") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(str(path), f"cannot read: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(str(path), f"not valid TOML: {exc}") from exc
+    return settings_from_dict(raw, path)
+
+
+def settings_from_dict(raw: dict, path: Path) -> Settings:
+    """Validate a parsed configuration; errors name the file, the library and the field."""
+    raw = dict(raw)
+    if "data_dir" not in raw:
+        raise ConfigError(str(path), "missing top-level data_dir", field="data_dir")
+    data_dir = Path(str(raw["data_dir"])).expanduser()
+    if not data_dir.is_absolute():
+        data_dir = (path.parent / data_dir).resolve()
+    raw["data_dir"] = data_dir
+    raw["config_path"] = path
+    raw["libraries"] = [_resolve_file_url(entry, path) for entry in raw.get("libraries") or []]
+    try:
+        return Settings.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = list(first["loc"])
+        library = None
+        if len(loc) >= 2 and loc[0] == "libraries" and isinstance(loc[1], int):
+            entries = raw.get("libraries") or []
+            entry = entries[loc[1]] if loc[1] < len(entries) else {}
+            library = str(entry.get("id", f"#{loc[1] + 1}")) if isinstance(entry, dict) else f"#{loc[1] + 1}"
+            loc = loc[2:]
+        field = ".".join(str(part) for part in loc) or None
+        more = f" (and {len(exc.errors()) - 1} more problems)" if len(exc.errors()) > 1 else ""
+        raise ConfigError(str(path), first["msg"] + more, library=library, field=field) from exc
+
+
+def _resolve_file_url(entry: object, config_path: Path) -> object:
+    """A marc-file library's relative path is relative to the config file, like data_dir."""
+    if not isinstance(entry, dict) or entry.get("protocol") != "marc-file":
+        return entry
+    url = entry.get("url")
+    if not isinstance(url, str) or "://" in url or Path(url).expanduser().is_absolute():
+        return entry
+    return {**entry, "url": str((config_path.parent / url).resolve())}
+
+
+def settings_documentation() -> list[tuple[str, str, object, str]]:
+    """(section, name, default, help) for every setting, for the README and its test."""
+    rows: list[tuple[str, str, object, str]] = []
+    for section, model in (("harvest", HarvestSettings), ("dedupe", DedupeSettings),
+                           ("index", IndexSettings), ("api", ApiSettings)):
+        for name, field in model.model_fields.items():
+            rows.append((section, name, field.default, field.description or ""))
+    return rows

@@ -1,0 +1,326 @@
+"""The `unioncat` command: parses options, calls the stages, reports.
+
+This is the only module that knows every stage.  Work happens below it; a
+`UnioncatError` becomes a one-line message and exit code 1.
+
+Exit codes: 0 everything requested succeeded; 1 an error stopped the command
+(bad configuration, unreadable input, another run holds the lock); 2 bad usage;
+3 the command finished but some libraries failed (see `unioncat status`).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from config import Settings, UnioncatError, load_settings
+from store import CatalogStore
+
+EXIT_ERROR = 1
+EXIT_SOME_FAILED = 3
+
+app = typer.Typer(
+    help="unioncat: mục lục liên hợp (union catalog) of the libraries of Hau Giang province.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", "-c", help="Configuration file (default ./unioncat.toml, else the bundled demo)."),
+]
+HostOption = Annotated[str | None, typer.Option("--host", help="Address to bind (default from [api]).")]
+PortOption = Annotated[int | None, typer.Option("--port", help="Port to bind (default from [api]).")]
+
+
+def _fail(message: str, code: int = EXIT_ERROR) -> typer.Exit:
+    typer.secho(f"unioncat: {message}", err=True, fg=typer.colors.RED)
+    return typer.Exit(code)
+
+
+@contextmanager
+def _reported_errors():
+    """Turn any UnioncatError into a one-line message and exit code 1."""
+    try:
+        yield
+    except UnioncatError as exc:
+        raise _fail(str(exc)) from exc
+
+
+def _open(config: Path | None) -> tuple[Settings, CatalogStore]:
+    settings = load_settings(config)
+    return settings, CatalogStore(settings.db_path)
+
+
+# ---- pipeline stages ---------------------------------------------------------------
+
+
+@app.command()
+def harvest(
+    libraries: Annotated[list[str] | None, typer.Argument(help="Library ids (default: all).")] = None,
+    config: ConfigOption = None,
+    full: Annotated[bool, typer.Option("--full", help="Ignore incremental state; harvest everything.")] = False,
+) -> None:
+    """Collect records from the libraries' OAI-PMH servers and MARC files."""
+    from harvester.run import harvest_libraries
+
+    with _reported_errors():
+        settings, store = _open(config)
+        for library_id in libraries or []:
+            settings.library(library_id)
+        with store:
+            runs = harvest_libraries(settings, store, libraries or None, full=full)
+    _print_runs(runs)
+    if any(run.status != "ok" for run in runs):
+        raise typer.Exit(EXIT_SOME_FAILED)
+
+
+def _print_runs(runs) -> None:
+    for run in runs:
+        mark = "ok  " if run.status == "ok" else "FAIL"
+        typer.echo(
+            f"{mark} {run.library:<24} +{run.added} ~{run.changed} -{run.deleted} ={run.unchanged}"
+            f" rejected {run.rejected}"
+        )
+        for error in run.errors:
+            typer.echo(f"       {error}")
+
+
+@app.command()
+def normalize(
+    config: ConfigOption = None,
+    input: Annotated[Path | None, typer.Option("--input", help="File mode: ISO 2709, MARCXML or OAI-PMH response.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", help="File mode: write Records as JSON lines here.")] = None,
+    all_records: Annotated[bool, typer.Option("--all", help="Re-normalize every stored raw record.")] = False,
+) -> None:
+    """Turn raw records into typed Records (or convert a file with --input/--output)."""
+    if input is not None or output is not None:
+        if input is None or output is None:
+            raise _fail("file mode needs both --input and --output", 2)
+        with _reported_errors():
+            _normalize_file(input, output)
+        return
+    from normalize import run_normalize
+
+    with _reported_errors():
+        settings, store = _open(config)
+        with store:
+            summary = run_normalize(store, settings.library_map(), rebuild=all_records)
+    typer.echo(
+        f"normalized {summary.normalized}, deleted {summary.deleted}, rejected {summary.rejected},"
+        f" legacy text converted {summary.converted_legacy}"
+    )
+
+
+def _normalize_file(input_path: Path, output_path: Path) -> None:
+    """File mode: the same reader and normalizer as the pipeline, without a store."""
+    from harvester.files import read_records_file
+    from normalize import normalize_raw
+    from store import Rejected
+
+    failed = 0
+    written = 0
+    with output_path.open("w", encoding="utf-8") as out:
+        for position, item in enumerate(read_records_file(input_path), start=1):
+            result = item if isinstance(item, Rejected) else normalize_raw(item)
+            if isinstance(result, Rejected):
+                failed += 1
+                typer.echo(f"{input_path}: record {position} ({result.local_id}): {result.reason}", err=True)
+                continue
+            out.write(result.to_json_line() + "\n")
+            written += 1
+    typer.echo(f"wrote {written} records to {output_path}; {failed} could not be normalized", err=True)
+    if failed and not written:
+        raise typer.Exit(EXIT_ERROR)
+
+
+@app.command()
+def dedupe(
+    config: ConfigOption = None,
+    input: Annotated[Path | None, typer.Option("--input", help="File mode: Records as JSON lines.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", help="File mode: clusters as JSON lines.")] = None,
+    action: Annotated[list[str] | None, typer.Argument(help="`explain ID`: show why a union record's members match.")] = None,
+) -> None:
+    """Group records of the same edition into union records with stable ids."""
+    explain = None
+    if action:
+        if len(action) != 2 or action[0] != "explain":
+            raise _fail("usage: unioncat dedupe [explain UNION_ID]", 2)
+        explain = action[1]
+    if input is not None or output is not None:
+        if input is None or output is None:
+            raise _fail("file mode needs both --input and --output", 2)
+        from dedupe import dedupe_file
+
+        with _reported_errors():
+            settings = load_settings(config)
+            count = dedupe_file(input, output, settings.dedupe)
+        typer.echo(f"wrote {count} clusters to {output}", err=True)
+        return
+    with _reported_errors():
+        settings, store = _open(config)
+        with store:
+            if explain is not None:
+                _explain(store, explain)
+                return
+            from dedupe import run_dedupe
+
+            summary = run_dedupe(store, settings)
+    typer.echo(
+        f"{summary.records} records in {summary.clusters} union records"
+        f" ({summary.multi_library} held by several libraries); {summary.changed} changed"
+    )
+
+
+def _explain(store: CatalogStore, union_id: str) -> None:
+    record, redirect = store.get_union_record(union_id)
+    if record is None and redirect:
+        typer.echo(f"{union_id} was merged into {redirect}")
+        union_id = redirect
+    members = store.cluster_members(union_id)
+    if not members:
+        raise _fail(f"no union record {union_id!r}")
+    for record_id, found_by, score, decision in members:
+        score_text = "" if score is None else f" score {score:.1f}"
+        typer.echo(f"{record_id}: found by {found_by or '-'}{score_text}; {decision}")
+
+
+@app.command()
+def index(
+    config: ConfigOption = None,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Build a fresh index and swap it in.")] = False,
+) -> None:
+    """Write changed union records into the Tantivy search index."""
+    from index import build_index
+
+    with _reported_errors():
+        settings, store = _open(config)
+        with store:
+            summary = build_index(store, settings, rebuild=rebuild)
+    typer.echo(f"indexed {summary.added} union records, removed {summary.deleted}; {summary.total} in the index")
+
+
+@app.command()
+def serve(config: ConfigOption = None, host: HostOption = None, port: PortOption = None) -> None:
+    """Serve the search API and the librarians' page."""
+    with _reported_errors():
+        settings, store = _open(config)
+        _serve(settings, store, host, port)
+
+
+def _serve(settings: Settings, store: CatalogStore, host: str | None, port: int | None) -> None:
+    from index import SearchIndex
+    from search_api.server import serve as serve_http
+
+    search_index = SearchIndex(settings)
+    host = host or settings.api.host
+    port = settings.api.port if port is None else port
+    typer.echo(f"unioncat: serving http://{host}:{port}/ (Ctrl+C to stop)", err=True)
+    serve_http(settings, store, search_index, host, port)
+
+
+# ---- whole pipeline ----------------------------------------------------------------
+
+
+@app.command()
+def update(
+    config: ConfigOption = None,
+    full: Annotated[bool, typer.Option("--full", help="Harvest everything, not only changes.")] = False,
+) -> None:
+    """The nightly job: harvest, normalize, dedupe, index (one run at a time)."""
+    with _reported_errors():
+        settings = load_settings(config)
+        ok = _update(settings, full=full)
+    if not ok:
+        raise typer.Exit(EXIT_SOME_FAILED)
+
+
+def _update(settings: Settings, full: bool = False) -> bool:
+    from dedupe import run_dedupe
+    from harvester.lock import run_lock
+    from harvester.run import harvest_libraries
+    from index import build_index
+    from normalize import run_normalize
+
+    with run_lock(settings.data_dir), CatalogStore(settings.db_path) as store:
+        runs = harvest_libraries(settings, store, None, full=full)
+        _print_runs(runs)
+        normalized = run_normalize(store, settings.library_map())
+        typer.echo(f"normalize: {normalized.normalized} records, {normalized.rejected} rejected")
+        deduped = run_dedupe(store, settings)
+        typer.echo(f"dedupe: {deduped.clusters} union records, {deduped.changed} changed")
+        indexed = build_index(store, settings)
+        typer.echo(f"index: {indexed.total} union records searchable")
+    return all(run.status == "ok" for run in runs)
+
+
+@app.command()
+def demo(
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Build the demo catalog and exit.")] = False,
+    host: HostOption = None,
+    port: PortOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Build a catalog of six libraries from fixtures/ (one over real OAI-PMH) and serve it."""
+    from harvester.demo import demo_settings, start_demo_provider
+
+    with _reported_errors():
+        base = load_settings(config) if config else load_settings(_bundled_demo())
+        provider = start_demo_provider()
+        try:
+            settings = demo_settings(base, provider.base_url)
+            typer.echo(f"demo: OAI-PMH provider at {provider.base_url}; data in {settings.data_dir}", err=True)
+            ok = _update(settings)
+        finally:
+            provider.stop()
+        if not ok:
+            raise _fail("some demo libraries failed; see the summary above", EXIT_SOME_FAILED)
+        if no_serve:
+            return
+        with CatalogStore(settings.db_path) as store:
+            _serve(settings, store, host, port)
+
+
+def _bundled_demo() -> Path:
+    from config.settings import DEMO_CONFIG_PATH
+
+    return DEMO_CONFIG_PATH
+
+
+# ---- reporting ---------------------------------------------------------------------
+
+
+@app.command()
+def status(
+    config: ConfigOption = None,
+    format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """Show each library's state: records held, last success, errors."""
+    if format not in ("text", "json"):
+        raise _fail(f"--format must be text or json, not {format!r}", 2)
+    with _reported_errors():
+        settings, store = _open(config)
+        with store:
+            statuses = [store.library_status(library.id) for library in settings.libraries]
+            counts = store.counts()
+    if format == "json":
+        payload = {"libraries": [s.model_dump() for s in statuses], "totals": counts}
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return
+    for s in statuses:
+        state = s.last_status or "never harvested"
+        typer.echo(f"{s.id:<24} {state:<8} records {s.records:>7} deleted {s.deleted:>5} "
+                   f"rejected {s.rejected:>4} last success {s.last_success or '-'}")
+        for error in s.errors:
+            typer.echo(f"    {error}")
+    typer.echo(f"total: {counts['records']} records, {counts['union_records']} union records")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,527 @@
+"""The catalog store: one SQLite file (WAL) holding every stage's input and output.
+
+Each stage reads what changed since its watermark and writes its output back,
+so every stage is incremental and can rebuild from scratch.  Every write that
+changes a row stamps it with a new value of one global sequence; a stage's
+watermark is the last sequence value it has consumed.
+
+One connection is shared behind a lock (harvest threads write one page at a
+time); long reads open their own connection so they never block writers.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+from config.errors import StoreError
+from store.models import (
+    HarvestRun,
+    HarvestState,
+    LibraryStatus,
+    PageCounts,
+    RawRecord,
+    Record,
+    Rejected,
+    UnionRecord,
+    content_hash,
+    record_id,
+)
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sequence (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL);
+INSERT OR IGNORE INTO sequence (id, value) VALUES (1, 0);
+CREATE TABLE IF NOT EXISTS marks (stage TEXT PRIMARY KEY, seq INTEGER NOT NULL);
+
+CREATE TABLE IF NOT EXISTS raw_records (
+    library TEXT NOT NULL,
+    local_id TEXT NOT NULL,
+    format TEXT NOT NULL,
+    payload BLOB NOT NULL,
+    datestamp TEXT,
+    deleted INTEGER NOT NULL DEFAULT 0,
+    content_hash TEXT NOT NULL,
+    source TEXT NOT NULL DEFAULT '',
+    first_seen TEXT NOT NULL,
+    last_changed TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (library, local_id)
+);
+CREATE INDEX IF NOT EXISTS raw_records_seq ON raw_records (seq);
+
+CREATE TABLE IF NOT EXISTS harvest_state (library TEXT PRIMARY KEY, state TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS harvest_runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    library TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL,
+    run TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS harvest_runs_library ON harvest_runs (library, id);
+
+CREATE TABLE IF NOT EXISTS records (
+    id TEXT PRIMARY KEY,
+    library TEXT NOT NULL,
+    record TEXT,
+    deleted INTEGER NOT NULL DEFAULT 0,
+    seq INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS records_seq ON records (seq);
+
+CREATE TABLE IF NOT EXISTS rejects (
+    library TEXT NOT NULL,
+    local_id TEXT NOT NULL,
+    stage TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    source TEXT NOT NULL DEFAULT '',
+    at TEXT NOT NULL,
+    PRIMARY KEY (library, local_id, stage)
+);
+
+CREATE TABLE IF NOT EXISTS cluster_members (
+    record_id TEXT PRIMARY KEY,
+    cluster_id TEXT NOT NULL,
+    found_by TEXT NOT NULL DEFAULT '',
+    score REAL,
+    decision TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS cluster_members_cluster ON cluster_members (cluster_id);
+CREATE TABLE IF NOT EXISTS cluster_aliases (alias TEXT PRIMARY KEY, cluster_id TEXT NOT NULL);
+
+CREATE TABLE IF NOT EXISTS union_records (
+    id TEXT PRIMARY KEY,
+    record TEXT,
+    content_hash TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0,
+    created_seq INTEGER NOT NULL,
+    seq INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS union_records_seq ON union_records (seq);
+"""
+
+
+def utc_now() -> str:
+    """ISO 8601 UTC timestamp with seconds, the form every stored time uses."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class CatalogStore:
+    """The catalog database; pass one instance to every stage."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._conn = self._connect()
+            self._migrate()
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"cannot open the catalog database {self.path}: {exc}") from exc
+        self._lock = threading.RLock()
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=60, check_same_thread=False, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA busy_timeout=60000")
+        return conn
+
+    def _migrate(self) -> None:
+        self._conn.executescript(_SCHEMA)
+        row = self._conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        version = int(row[0]) if row else 0
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} has schema version {version}, newer than this program's {SCHEMA_VERSION}; upgrade unioncat"
+            )
+        # Future migrations go here, one `if version < N:` block each.
+        self._conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+        )
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> CatalogStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- transactions and sequence -------------------------------------------------
+
+    def _begin(self) -> int:
+        """Start a write transaction and reserve the sequence value its changes carry."""
+        self._conn.execute("BEGIN IMMEDIATE")
+        self._conn.execute("UPDATE sequence SET value = value + 1 WHERE id = 1")
+        return self._conn.execute("SELECT value FROM sequence WHERE id = 1").fetchone()[0]
+
+    def _write(self, work, *args, **kwargs):
+        """Run `work(seq, *args)` inside one transaction; roll back on any error."""
+        with self._lock:
+            seq = self._begin()
+            try:
+                result = work(seq, *args, **kwargs)
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+            return result
+
+    def current_seq(self) -> int:
+        with self._lock:
+            return self._conn.execute("SELECT value FROM sequence WHERE id = 1").fetchone()[0]
+
+    def get_mark(self, stage: str) -> int:
+        with self._lock:
+            row = self._conn.execute("SELECT seq FROM marks WHERE stage = ?", (stage,)).fetchone()
+        return row[0] if row else 0
+
+    def set_mark(self, stage: str, seq: int) -> None:
+        with self._lock:
+            self._conn.execute("INSERT OR REPLACE INTO marks (stage, seq) VALUES (?, ?)", (stage, seq))
+
+    def _reader(self) -> sqlite3.Connection:
+        """A separate connection for long reads, so iteration never blocks a writer."""
+        conn = sqlite3.connect(self.path, timeout=60)
+        conn.execute("PRAGMA busy_timeout=60000")
+        return conn
+
+    # ---- harvest ---------------------------------------------------------------------
+
+    def harvest_state(self, library: str) -> HarvestState:
+        with self._lock:
+            row = self._conn.execute("SELECT state FROM harvest_state WHERE library = ?", (library,)).fetchone()
+        return HarvestState.model_validate_json(row[0]) if row else HarvestState(library=library)
+
+    def save_harvest_page(self, records: Iterable[RawRecord], state: HarvestState | None = None) -> PageCounts:
+        """Store a page of raw records and the harvest state in one transaction.
+
+        A crash before the commit loses the page and keeps the old token, so the
+        page is fetched again; after it, the new token continues.  Unchanged
+        records (same content hash) are not touched.
+        """
+        return self._write(self._save_page, list(records), state)
+
+    def _save_page(self, seq: int, records: list[RawRecord], state: HarvestState | None) -> PageCounts:
+        counts = PageCounts()
+        now = utc_now()
+        for raw in records:
+            row = self._conn.execute(
+                "SELECT content_hash, deleted FROM raw_records WHERE library = ? AND local_id = ?",
+                (raw.library, raw.local_id),
+            ).fetchone()
+            digest = raw.content_hash
+            if row is not None and row[0] == digest:
+                counts.unchanged += 1
+                continue
+            if raw.deleted:
+                if row is None or row[1]:
+                    counts.unchanged += 1
+                    continue
+                counts.deleted += 1
+            elif row is None:
+                counts.added += 1
+            else:
+                counts.changed += 1
+            self._conn.execute(
+                """INSERT INTO raw_records (library, local_id, format, payload, datestamp, deleted,
+                       content_hash, source, first_seen, last_changed, seq)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (library, local_id) DO UPDATE SET
+                       format = excluded.format,
+                       payload = CASE WHEN excluded.deleted THEN raw_records.payload ELSE excluded.payload END,
+                       datestamp = excluded.datestamp, deleted = excluded.deleted,
+                       content_hash = excluded.content_hash, source = excluded.source,
+                       last_changed = excluded.last_changed, seq = excluded.seq""",
+                (raw.library, raw.local_id, raw.format, raw.payload, raw.datestamp, int(raw.deleted),
+                 digest, raw.source, now, now, seq),
+            )
+        if state is not None:
+            self._conn.execute(
+                "INSERT OR REPLACE INTO harvest_state (library, state) VALUES (?, ?)",
+                (state.library, state.model_dump_json()),
+            )
+        return counts
+
+    def save_harvest_state(self, state: HarvestState) -> None:
+        self.save_harvest_page([], state)
+
+    def live_local_ids(self, library: str) -> set[str]:
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT local_id FROM raw_records WHERE library = ? AND deleted = 0", (library,)
+            ).fetchall()
+        return {row[0] for row in rows}
+
+    def mark_deleted(self, library: str, local_ids: Iterable[str]) -> int:
+        """Mark records deleted (e.g. missing from an identifiers sweep or a new MARC file)."""
+        ids = list(local_ids)
+
+        def work(seq: int) -> int:
+            changed = 0
+            for local_id in ids:
+                changed += self._conn.execute(
+                    """UPDATE raw_records SET deleted = 1, content_hash = ?, last_changed = ?, seq = ?
+                       WHERE library = ? AND local_id = ? AND deleted = 0""",
+                    (RawRecord(library=library, local_id=local_id, format="marcxml", deleted=True).content_hash,
+                     utc_now(), seq, library, local_id),
+                ).rowcount
+            return changed
+
+        return self._write(work)
+
+    def start_run(self, library: str) -> int:
+        run = HarvestRun(library=library, started_at=utc_now())
+        with self._lock:
+            cur = self._conn.execute(
+                "INSERT INTO harvest_runs (library, started_at, status, run) VALUES (?, ?, ?, ?)",
+                (library, run.started_at, run.status, run.model_dump_json()),
+            )
+            return int(cur.lastrowid)
+
+    def finish_run(self, run_id: int, run: HarvestRun) -> None:
+        with self._lock:
+            self._conn.execute(
+                "UPDATE harvest_runs SET finished_at = ?, status = ?, run = ? WHERE id = ?",
+                (run.finished_at, run.status, run.model_dump_json(), run_id),
+            )
+
+    def runs(self, library: str, limit: int = 20) -> list[HarvestRun]:
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT run FROM harvest_runs WHERE library = ? ORDER BY id DESC LIMIT ?", (library, limit)
+            ).fetchall()
+        return [HarvestRun.model_validate_json(row[0]) for row in rows]
+
+    # ---- normalize -------------------------------------------------------------------
+
+    def raw_changed_since(self, seq: int, library: str | None = None) -> Iterator[tuple[int, RawRecord]]:
+        """Raw records written after `seq`, oldest change first (all of them for seq=0)."""
+        conn = self._reader()
+        try:
+            sql = ("SELECT seq, library, local_id, format, payload, datestamp, deleted, source "
+                   "FROM raw_records WHERE seq > ?")
+            params: list = [seq]
+            if library is not None:
+                sql += " AND library = ?"
+                params.append(library)
+            for row in conn.execute(sql + " ORDER BY seq", params):
+                yield row[0], RawRecord(library=row[1], local_id=row[2], format=row[3], payload=row[4],
+                                        datestamp=row[5], deleted=bool(row[6]), source=row[7])
+        finally:
+            conn.close()
+
+    def save_normalized(self, records: Iterable[Record], rejects: Iterable[Rejected] = (),
+                        deleted_ids: Iterable[str] = ()) -> None:
+        """Store normalized records, rejects, and deletions of a batch in one transaction."""
+
+        def work(seq: int) -> None:
+            now = utc_now()
+            for record in records:
+                self._conn.execute(
+                    "INSERT OR REPLACE INTO records (id, library, record, deleted, seq) VALUES (?, ?, ?, 0, ?)",
+                    (record.id, record.library, record.model_dump_json(), seq),
+                )
+                self._conn.execute(
+                    "DELETE FROM rejects WHERE library = ? AND local_id = ? AND stage = 'normalize'",
+                    (record.library, record.local_id),
+                )
+            for reject in rejects:
+                self._conn.execute(
+                    "INSERT OR REPLACE INTO rejects (library, local_id, stage, reason, source, at) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (reject.library, reject.local_id, reject.stage, reject.reason, reject.source, now),
+                )
+                self._conn.execute(
+                    "UPDATE records SET deleted = 1, record = NULL, seq = ? WHERE id = ? AND deleted = 0",
+                    (seq, record_id(reject.library, reject.local_id)),
+                )
+            for rid in deleted_ids:
+                self._conn.execute(
+                    "INSERT INTO records (id, library, record, deleted, seq) VALUES (?, ?, NULL, 1, ?) "
+                    "ON CONFLICT (id) DO UPDATE SET deleted = 1, record = NULL, seq = excluded.seq "
+                    "WHERE records.deleted = 0",
+                    (rid, rid.partition(":")[0], seq),
+                )
+
+        self._write(work)
+
+    def rejects(self, library: str | None = None) -> list[Rejected]:
+        sql = "SELECT library, local_id, stage, reason, source FROM rejects"
+        params: tuple = ()
+        if library is not None:
+            sql += " WHERE library = ?"
+            params = (library,)
+        with self._lock:
+            rows = self._conn.execute(sql + " ORDER BY library, local_id", params).fetchall()
+        return [Rejected(library=r[0], local_id=r[1], stage=r[2], reason=r[3], source=r[4]) for r in rows]
+
+    # ---- records (dedupe input) ------------------------------------------------------
+
+    def iter_records(self) -> Iterator[Record]:
+        """Every live normalized record."""
+        conn = self._reader()
+        try:
+            for (payload,) in conn.execute("SELECT record FROM records WHERE deleted = 0 ORDER BY id"):
+                yield Record.model_validate_json(payload)
+        finally:
+            conn.close()
+
+    def records_changed_since(self, seq: int) -> tuple[list[str], list[str]]:
+        """Ids of records (live, deleted) written after `seq`."""
+        with self._lock:
+            rows = self._conn.execute("SELECT id, deleted FROM records WHERE seq > ?", (seq,)).fetchall()
+        return [r[0] for r in rows if not r[1]], [r[0] for r in rows if r[1]]
+
+    def get_records(self, ids: Iterable[str]) -> list[Record]:
+        out: list[Record] = []
+        with self._lock:
+            for rid in ids:
+                row = self._conn.execute("SELECT record FROM records WHERE id = ? AND deleted = 0", (rid,)).fetchone()
+                if row:
+                    out.append(Record.model_validate_json(row[0]))
+        return out
+
+    # ---- clusters and union records --------------------------------------------------
+
+    def cluster_assignments(self) -> dict[str, str]:
+        """record id → cluster id, as the last dedupe run left them."""
+        with self._lock:
+            return dict(self._conn.execute("SELECT record_id, cluster_id FROM cluster_members").fetchall())
+
+    def save_clusters(self, members: dict[str, tuple[str, str, float | None, str]],
+                      union_records: Iterable[UnionRecord], removed_ids: Iterable[str] = (),
+                      aliases: dict[str, str] | None = None) -> int:
+        """Replace cluster membership and write union records in one transaction.
+
+        `members` maps record id → (cluster id, found_by, score, decision).  A union
+        record whose content did not change keeps its sequence value, so the index
+        does not re-read it.  Returns how many union records changed.
+        """
+        union_records = list(union_records)
+        removed = list(removed_ids)
+
+        def work(seq: int) -> int:
+            self._conn.execute("DELETE FROM cluster_members")
+            self._conn.executemany(
+                "INSERT INTO cluster_members (record_id, cluster_id, found_by, score, decision) VALUES (?, ?, ?, ?, ?)",
+                [(rid, c, f, s, d) for rid, (c, f, s, d) in members.items()],
+            )
+            for alias, target in (aliases or {}).items():
+                self._conn.execute(
+                    "INSERT OR REPLACE INTO cluster_aliases (alias, cluster_id) VALUES (?, ?)", (alias, target)
+                )
+                # An alias that pointed at the merged cluster follows it.
+                self._conn.execute("UPDATE cluster_aliases SET cluster_id = ? WHERE cluster_id = ?", (target, alias))
+            changed = 0
+            for union in union_records:
+                payload = union.model_dump_json()
+                digest = content_hash(payload.encode("utf-8"))
+                cur = self._conn.execute(
+                    """INSERT INTO union_records (id, record, content_hash, deleted, created_seq, seq)
+                       VALUES (?, ?, ?, 0, ?, ?)
+                       ON CONFLICT (id) DO UPDATE SET record = excluded.record, content_hash = excluded.content_hash,
+                           deleted = 0, seq = excluded.seq
+                       WHERE union_records.content_hash != excluded.content_hash OR union_records.deleted = 1""",
+                    (union.id, payload, digest, seq, seq),
+                )
+                changed += cur.rowcount
+            for uid in removed:
+                changed += self._conn.execute(
+                    "UPDATE union_records SET deleted = 1, record = NULL, content_hash = '', seq = ? "
+                    "WHERE id = ? AND deleted = 0",
+                    (seq, uid),
+                ).rowcount
+            return changed
+
+        return self._write(work)
+
+    def union_ids(self) -> set[str]:
+        with self._lock:
+            return {r[0] for r in self._conn.execute("SELECT id FROM union_records WHERE deleted = 0")}
+
+    def union_created_seq(self) -> dict[str, int]:
+        """Union id → the sequence value it was first created at (older ids survive merges)."""
+        with self._lock:
+            return dict(self._conn.execute("SELECT id, created_seq FROM union_records").fetchall())
+
+    def union_changed_since(self, seq: int) -> Iterator[tuple[str, UnionRecord | None]]:
+        """(id, union record or None when deleted) for every union record written after `seq`."""
+        conn = self._reader()
+        try:
+            for uid, payload in conn.execute("SELECT id, record FROM union_records WHERE seq > ? ORDER BY seq", (seq,)):
+                yield uid, (UnionRecord.model_validate_json(payload) if payload else None)
+        finally:
+            conn.close()
+
+    def get_union_record(self, union_id: str) -> tuple[UnionRecord | None, str | None]:
+        """(record, redirect target): a merged-away id resolves through its alias."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT record FROM union_records WHERE id = ? AND deleted = 0", (union_id,)
+            ).fetchone()
+            if row:
+                return UnionRecord.model_validate_json(row[0]), None
+            alias = self._conn.execute(
+                "SELECT cluster_id FROM cluster_aliases WHERE alias = ?", (union_id,)
+            ).fetchone()
+        return None, (alias[0] if alias else None)
+
+    def cluster_members(self, union_id: str) -> list[tuple[str, str, float | None, str]]:
+        """(record id, found_by, score, decision) for each member, for `dedupe explain`."""
+        with self._lock:
+            return self._conn.execute(
+                "SELECT record_id, found_by, score, decision FROM cluster_members WHERE cluster_id = ? "
+                "ORDER BY record_id", (union_id,)
+            ).fetchall()
+
+    # ---- status ----------------------------------------------------------------------
+
+    def library_status(self, library: str) -> LibraryStatus:
+        """Counts and the last run of one library, for `unioncat status`."""
+        with self._lock:
+            live, deleted = self._conn.execute(
+                "SELECT COALESCE(SUM(deleted = 0), 0), COALESCE(SUM(deleted = 1), 0) FROM raw_records WHERE library = ?",
+                (library,),
+            ).fetchone()
+            rejected = self._conn.execute(
+                "SELECT COUNT(*) FROM rejects WHERE library = ?", (library,)
+            ).fetchone()[0]
+            last = self._conn.execute(
+                "SELECT run FROM harvest_runs WHERE library = ? AND status != 'running' ORDER BY id DESC LIMIT 1",
+                (library,),
+            ).fetchone()
+            success = self._conn.execute(
+                "SELECT finished_at FROM harvest_runs WHERE library = ? AND status = 'ok' ORDER BY id DESC LIMIT 1",
+                (library,),
+            ).fetchone()
+        status = LibraryStatus(id=library, records=live, deleted=deleted, rejected=rejected,
+                               last_success=success[0] if success else None)
+        if last:
+            run = HarvestRun.model_validate_json(last[0])
+            status.last_attempt = run.started_at
+            status.last_status = run.status
+            status.added, status.changed, status.removed = run.added, run.changed, run.deleted
+            status.errors = run.errors
+            if run.finished_at:
+                started = datetime.fromisoformat(run.started_at.replace("Z", "+00:00"))
+                finished = datetime.fromisoformat(run.finished_at.replace("Z", "+00:00"))
+                status.duration_s = (finished - started).total_seconds()
+        return status
+
+    def counts(self) -> dict[str, int]:
+        with self._lock:
+            return {
+                "raw_records": self._conn.execute("SELECT COUNT(*) FROM raw_records WHERE deleted = 0").fetchone()[0],
+                "records": self._conn.execute("SELECT COUNT(*) FROM records WHERE deleted = 0").fetchone()[0],
+                "union_records": self._conn.execute(
+                    "SELECT COUNT(*) FROM union_records WHERE deleted = 0").fetchone()[0],
+                "rejects": self._conn.execute("SELECT COUNT(*) FROM rejects").fetchone()[0],
+            }

@@ -1,0 +1,211 @@
+"""The shapes that travel between stages: raw record, Record, union record, runs.
+
+Stages never import each other; they read and write these through the store.
+`Record` is the contract between normalize and dedupe/index: typed, versioned,
+one JSON line each.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+RECORD_SCHEMA_VERSION = 1
+
+RawFormat = Literal["marcxml", "iso2709", "oai_dc"]
+
+
+def content_hash(payload: bytes) -> str:
+    """Stable hash of a raw payload: an unchanged re-harvest changes nothing."""
+    return hashlib.sha256(payload).hexdigest()[:32]
+
+
+def record_id(library: str, local_id: str) -> str:
+    """A source record's key, `(library id, local id)`, as one string."""
+    return f"{library}:{local_id}"
+
+
+def split_record_id(value: str) -> tuple[str, str]:
+    library, _, local_id = value.partition(":")
+    return library, local_id
+
+
+class RawRecord(BaseModel):
+    """A record as harvested, kept byte for byte so normalize can re-run without re-harvesting."""
+
+    model_config = ConfigDict(frozen=True)
+
+    library: str
+    local_id: str
+    format: RawFormat
+    payload: bytes = b""
+    datestamp: str | None = None
+    deleted: bool = False
+    source: str = Field(default="", description="Endpoint or file and position it came from, for reports.")
+
+    @property
+    def content_hash(self) -> str:
+        return content_hash(b"deleted" if self.deleted else self.payload)
+
+    @property
+    def id(self) -> str:
+        return record_id(self.library, self.local_id)
+
+
+class Holding(BaseModel):
+    """One copy or shelf location of a title in one library."""
+
+    library: str
+    call_number: str | None = None
+    location: str | None = None
+    barcode: str | None = None
+    record_id: str | None = Field(default=None, description="The source record this holding came from.")
+    opac_url: str | None = None
+
+
+class Record(BaseModel):
+    """One normalized source record (what normalize writes, dedupe and index read)."""
+
+    schema_version: int = RECORD_SCHEMA_VERSION
+    id: str
+    library: str = ""
+    local_id: str = ""
+    title: str
+    subtitle: str | None = None
+    part: str | None = Field(default=None, description="Volume/part number and name (245 $n $p).")
+    responsibility: str | None = None
+    uniform_title: str | None = None
+    authors: list[str] = []
+    year: int | None = None
+    publisher: str | None = None
+    place: str | None = None
+    edition: str | None = None
+    pages: int | None = None
+    isbn: list[str] = Field(default=[], description="Valid ISBN-13s.")
+    invalid_isbn: list[str] = Field(default=[], description="ISBNs that failed the check digit; never matched on.")
+    issn: list[str] = []
+    other_ids: list[str] = []
+    language: str | None = None
+    subjects: list[str] = []
+    classification: list[str] = []
+    material_type: str = "book"
+    series: list[str] = []
+    notes: list[str] = []
+    holdings: list[Holding] = []
+    source_format: str | None = None
+    encoding: str | None = Field(default=None, description="Character encoding actually used to read the record.")
+    repairs: list[str] = Field(default=[], description="What normalize had to repair, for the report.")
+
+    def to_json_line(self) -> str:
+        return self.model_dump_json(exclude_defaults=False)
+
+
+class Rejected(BaseModel):
+    """A record a stage could not process: kept with the reason, counted in reports."""
+
+    library: str
+    local_id: str
+    stage: str
+    reason: str
+    source: str = ""
+
+
+class ClusterMember(BaseModel):
+    """How a record joined its cluster, for `dedupe explain`."""
+
+    record_id: str
+    found_by: str = ""
+    score: float | None = None
+    decision: str = ""
+
+
+class UnionRecord(BaseModel):
+    """A union record: one edition and every library that holds it."""
+
+    id: str
+    title: str
+    subtitle: str | None = None
+    part: str | None = None
+    responsibility: str | None = None
+    authors: list[str] = []
+    year: int | None = None
+    publisher: str | None = None
+    place: str | None = None
+    edition: str | None = None
+    pages: int | None = None
+    isbn: list[str] = []
+    issn: list[str] = []
+    other_ids: list[str] = []
+    language: str | None = None
+    subjects: list[str] = []
+    classification: list[str] = []
+    material_type: str = "book"
+    series: list[str] = []
+    notes: list[str] = []
+    holdings: list[Holding] = []
+    members: list[str] = []
+    work_key: str = Field(default="", description="Folded title + first author word: other editions share it.")
+
+
+class HarvestRun(BaseModel):
+    """What happened to one library in one harvest run."""
+
+    library: str
+    started_at: str
+    finished_at: str | None = None
+    status: Literal["running", "ok", "failed"] = "running"
+    added: int = 0
+    changed: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    errors: list[str] = []
+
+
+class HarvestState(BaseModel):
+    """Where a library's harvest stands; saved in the same transaction as each page."""
+
+    library: str
+    next_from: str | None = Field(default=None, description="`from` of the next incremental window.")
+    window_from: str | None = Field(default=None, description="`from` of the window being harvested.")
+    window_response_date: str | None = Field(
+        default=None, description="responseDate of the window's first response: the next `from` once it completes."
+    )
+    resumption_token: str | None = Field(default=None, description="Token to continue the open window with.")
+    file_validator: str | None = Field(default=None, description="ETag, Last-Modified or hash of the last MARC file read.")
+    last_sweep: str | None = None
+
+
+class PageCounts(BaseModel):
+    """What one saved page (or file batch) changed in the store."""
+
+    added: int = 0
+    changed: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+
+    def __iadd__(self, other: PageCounts) -> PageCounts:
+        self.added += other.added
+        self.changed += other.changed
+        self.deleted += other.deleted
+        self.unchanged += other.unchanged
+        return self
+
+
+class LibraryStatus(BaseModel):
+    """One library's state for `unioncat status` and GET /api/status."""
+
+    id: str
+    records: int = 0
+    deleted: int = 0
+    rejected: int = 0
+    last_attempt: str | None = None
+    last_success: str | None = None
+    last_status: str | None = None
+    duration_s: float | None = None
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    errors: list[str] = []

@@ -1,0 +1,46 @@
+"""Vietnamese text keys shared by every stage that compares or searches text.
+
+Folding merges distinct words (đường/dương/duong), so it is used for match keys
+and for the folded search field only; display text stays NFC with its marks.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WORD_RE = re.compile(r"\w+", re.UNICODE)
+# đ/Đ carry no combining mark, so NFD alone would keep them.
+_FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "Ð": "d", "ı": "i"})
+
+
+def nfc(text: str) -> str:
+    """Unicode NFC: decomposed input breaks tokenizers ("Nguyễn" → "nguye", "n")."""
+    return unicodedata.normalize("NFC", text)
+
+
+def fold(text: str) -> str:
+    """Diacritic-folded, lower-cased text: NFD, combining marks dropped, đ→d."""
+    decomposed = unicodedata.normalize("NFD", text.translate(_FOLD_EXTRA))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.lower()
+
+
+def words(text: str) -> list[str]:
+    """Word tokens of already-folded or display text."""
+    return _WORD_RE.findall(text)
+
+
+def folded_words(text: str) -> list[str]:
+    return words(fold(text))
+
+
+def title_key(title: str, max_chars: int = 35) -> str:
+    """Folded title cut to a prefix: the blocking key of RecordManager, with đ folded."""
+    return " ".join(folded_words(title))[:max_chars].rstrip()
+
+
+def work_key(title: str, authors: list[str]) -> str:
+    """Folded title + first author word: records of one work (all its editions) share it."""
+    author = folded_words(authors[0])[:1] if authors else []
+    return " ".join(folded_words(title) + ["/"] + author)

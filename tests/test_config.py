@@ -1,0 +1,77 @@
+"""Configuration: errors name the file, the library and the field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from config import ConfigError, load_settings
+from config.settings import DEMO_CONFIG_PATH, REPO_ROOT
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "unioncat.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+LIBRARY = """
+[[libraries]]
+id = "tv-tinh"
+name = "Thư viện tỉnh Hậu Giang"
+type = "provincial"
+district = "Vị Thanh"
+protocol = "oai-pmh"
+url = "http://127.0.0.1:9/oai"
+metadata_prefix = "marc21"
+"""
+
+
+def test_bundled_configs_load_with_their_libraries():
+    demo = load_settings(DEMO_CONFIG_PATH)
+    assert {lib.type for lib in demo.libraries} == {"provincial", "district", "school", "college", "armed_forces"}
+    example = load_settings(REPO_ROOT / "config" / "hau-giang.example.toml")
+    assert len(example.libraries) >= 15
+    assert example.library("tv-tinh").name == "Thư viện tỉnh Hậu Giang"
+
+
+def test_relative_data_dir_and_file_paths_resolve_against_the_config_file(tmp_path):
+    path = _write(tmp_path, 'data_dir = "store"\n[[libraries]]\nid = "a"\nname = "A"\ntype = "school"\n'
+                            'district = "Vị Thanh"\nprotocol = "marc-file"\nurl = "files/a.mrc"\n')
+    settings = load_settings(path)
+    assert settings.data_dir == tmp_path / "store"
+    assert settings.library("a").url == str(tmp_path / "files" / "a.mrc")
+
+
+def test_invalid_library_field_names_file_library_and_field(tmp_path):
+    path = _write(tmp_path, 'data_dir = "d"\n' + LIBRARY.replace('"provincial"', '"museum"'))
+    with pytest.raises(ConfigError) as info:
+        load_settings(path)
+    message = str(info.value)
+    assert str(path) in message and "'tv-tinh'" in message and "'type'" in message
+
+
+def test_oai_library_without_metadata_prefix_is_rejected(tmp_path):
+    path = _write(tmp_path, 'data_dir = "d"\n' + LIBRARY.replace('metadata_prefix = "marc21"\n', ""))
+    with pytest.raises(ConfigError, match="metadata_prefix"):
+        load_settings(path)
+
+
+def test_duplicate_library_ids_are_rejected(tmp_path):
+    path = _write(tmp_path, 'data_dir = "d"\n' + LIBRARY + LIBRARY)
+    with pytest.raises(ConfigError, match="appears twice"):
+        load_settings(path)
+
+
+def test_broken_toml_and_missing_file_say_what_to_do(tmp_path):
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_settings(_write(tmp_path, "data_dir = \n"))
+    with pytest.raises(ConfigError, match="file not found"):
+        load_settings(tmp_path / "missing.toml")
+
+
+def test_opac_template_needs_the_id_placeholder(tmp_path):
+    path = _write(tmp_path, 'data_dir = "d"\n' + LIBRARY + 'opac_url = "https://opac.example/record"\n')
+    with pytest.raises(ConfigError, match=r"\{id\}"):
+        load_settings(path)
