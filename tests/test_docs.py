@@ -1,0 +1,32 @@
+"""The README stays honest: every setting and every command is documented."""
+
+from __future__ import annotations
+
+import re
+
+from typer.main import get_command
+
+from config.settings import REPO_ROOT, settings_documentation
+from harvester.cli import app
+
+README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_setting_is_documented_in_the_readme():
+    rows = set(re.findall(r"^\| (\w+) \| `(\w+)` \|", README, flags=re.MULTILINE))
+    missing = [(section, name) for section, name, _default, _help in settings_documentation()
+               if (section, name) not in rows]
+    assert missing == []
+
+
+def test_every_setting_has_help_text():
+    assert [name for _s, name, _d, help_text in settings_documentation() if not help_text] == []
+
+
+def test_readme_command_table_matches_the_cli_help():
+    commands = get_command(app).commands
+    documented = dict(re.findall(r"^\| `unioncat (\w+)[^`]*` \| (.+?) \|$", README, flags=re.MULTILINE))
+    assert set(documented) == set(commands)
+    for name, command in commands.items():
+        first_line = (command.help or "").strip().splitlines()[0]
+        assert documented[name] == first_line, name
