@@ -253,6 +253,25 @@ class CatalogStore:
     def save_harvest_state(self, state: HarvestState) -> None:
         self.save_harvest_page([], state)
 
+    def save_harvest_rejects(self, library: str, rejects: Iterable[Rejected]) -> None:
+        """Replace a library's harvest-stage rejects (records a MARC file holds but that cannot be read).
+
+        Replaced as a whole: a record fixed in the next file leaves the report.
+        """
+        rejects = list(rejects)
+
+        def work(seq: int) -> None:
+            now = utc_now()
+            self._conn.execute("DELETE FROM rejects WHERE library = ? AND stage = 'harvest'", (library,))
+            for reject in rejects:
+                self._conn.execute(
+                    "INSERT OR REPLACE INTO rejects (library, local_id, stage, reason, source, at) "
+                    "VALUES (?, ?, 'harvest', ?, ?, ?)",
+                    (library, reject.local_id, reject.reason, reject.source, now),
+                )
+
+        self._write(work)
+
     def live_local_ids(self, library: str) -> set[str]:
         with self._lock:
             rows = self._conn.execute(

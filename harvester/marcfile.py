@@ -1,0 +1,298 @@
+"""MARC files as a source: ISO 2709 or MARCXML, from a path or an http(s) URL.
+
+A file is a full snapshot of a library's catalogue.  It is read record by
+record: a record whose leader length or directory is broken becomes a
+`Rejected` with its position and byte offset, and the rest of the file goes on
+(pymarc's reader would lose its place after a wrong leader length).  Records
+no longer in a completely read file are marked deleted, never when the file
+gave nothing.  An unchanged file (same ETag/Last-Modified or content hash) is
+not read again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import httpx
+from lxml import etree
+
+from config.errors import HarvestError
+from config.settings import HarvestSettings, LibraryConfig
+from harvester.transport import fetch
+from store.catalog import CatalogStore, utc_now
+from store.models import HarvestRun, RawRecord, Rejected
+
+log = logging.getLogger(__name__)
+
+MARC_NS = "http://www.loc.gov/MARC21/slim"
+RECORD_TERMINATOR = b"\x1d"
+FIELD_TERMINATOR = 0x1E
+LEADER_LEN = 24
+DIRECTORY_ENTRY_LEN = 12
+READ_BLOCK_BYTES = 1 << 20
+SAVE_BATCH_RECORDS = 500
+_HASH_CHUNK_BYTES = 1 << 20
+
+
+@dataclass
+class MarcRead:
+    """An opened MARC file: its records (lazily), its validator, or `unchanged`."""
+
+    items: Iterator[RawRecord | Rejected]
+    validator: str | None
+    unchanged: bool = False
+
+
+def _sha1_of_file(path: Path) -> str:
+    digest = hashlib.sha1()
+    with path.open("rb") as handle:
+        while block := handle.read(_HASH_CHUNK_BYTES):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _validator_fields(validator: str | None) -> dict[str, str]:
+    if not validator:
+        return {}
+    try:
+        value = json.loads(validator)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def open_marc_source(location: str, library: str, client: httpx.Client | None, settings: HarvestSettings,
+                     previous_validator: str | None) -> tuple[BinaryIO | None, str]:
+    """(stream or None when unchanged, new validator) for a path or an http(s) URL."""
+    previous = _validator_fields(previous_validator)
+    if not location.startswith(("http://", "https://")):
+        path = Path(location)
+        if not path.is_file():
+            raise HarvestError(library, location, "MARC file not found")
+        sha1 = _sha1_of_file(path)
+        validator = json.dumps({"sha1": sha1})
+        return (None if previous.get("sha1") == sha1 else path.open("rb")), validator
+    if client is None:
+        raise HarvestError(library, location, "an http(s) MARC file needs an HTTP client")
+    headers = {}
+    if previous.get("etag"):
+        headers["If-None-Match"] = previous["etag"]
+    if previous.get("last_modified"):
+        headers["If-Modified-Since"] = previous["last_modified"]
+    response = fetch(client, location, None, settings, library, headers=headers)
+    if response.status_code == 304:
+        return None, previous_validator or "{}"
+    if response.status_code != 200:
+        raise HarvestError(library, location, f"HTTP {response.status_code} fetching the MARC file")
+    sha1 = hashlib.sha1(response.content).hexdigest()
+    fields = {"sha1": sha1}
+    for name, header in (("etag", "etag"), ("last_modified", "last-modified")):
+        if response.headers.get(header):
+            fields[name] = response.headers[header]
+    validator = json.dumps(fields, sort_keys=True)
+    # A server without validators still lets us skip an identical file by its hash.
+    return (None if previous.get("sha1") == sha1 else io.BytesIO(response.content)), validator
+
+
+def read_marc_file(location: str, library: str, client: httpx.Client | None = None,
+                   settings: HarvestSettings | None = None, previous_validator: str | None = None) -> MarcRead:
+    """Open a MARC file and return its records lazily (ISO 2709 or MARCXML, sniffed)."""
+    settings = settings or HarvestSettings()
+    stream, validator = open_marc_source(location, library, client, settings, previous_validator)
+    if stream is None:
+        return MarcRead(iter(()), validator, unchanged=True)
+    return MarcRead(iter_marc_stream(stream, location, library), validator)
+
+
+def iter_marc_stream(stream: BinaryIO, location: str, library: str) -> Iterator[RawRecord | Rejected]:
+    """Records of an open binary stream, MARCXML when it starts with `<`, else ISO 2709."""
+    try:
+        head = stream.read(64)
+        stream.seek(0)
+        if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+            yield from iter_marcxml(stream, location, library)
+        else:
+            yield from iter_iso2709(stream, location, library)
+    finally:
+        stream.close()
+
+
+# ---- ISO 2709 ------------------------------------------------------------------------
+
+
+def split_iso2709(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
+    """(byte offset, record bytes) for each record, split on the record terminator 0x1D."""
+    buffer = b""
+    buffer_offset = 0
+    while block := stream.read(READ_BLOCK_BYTES):
+        buffer += block
+        start = 0
+        while (end := buffer.find(RECORD_TERMINATOR, start)) >= 0:
+            chunk = buffer[start:end + 1]
+            # Some exports put a newline between records.
+            stripped = chunk.lstrip(b"\r\n")
+            yield buffer_offset + start + len(chunk) - len(stripped), stripped
+            start = end + 1
+        buffer = buffer[start:]
+        buffer_offset += start
+    rest = buffer.lstrip(b"\r\n")
+    # A trailing newline or DOS end-of-file (^Z) is not a record.
+    if rest.strip(b"\r\n\x1a \t"):
+        yield buffer_offset + len(buffer) - len(rest), rest
+
+
+def _digits(value: bytes) -> int | None:
+    return int(value) if value.isdigit() else None
+
+
+def check_iso2709(record: bytes) -> tuple[str | None, str | None]:
+    """(001 if readable, reason the record is broken or None) from leader and directory."""
+    if len(record) < LEADER_LEN + 2:
+        return None, f"record of {len(record)} bytes is shorter than a leader"
+    if not record.endswith(RECORD_TERMINATOR):
+        return None, "file ends inside a record (no record terminator 0x1D)"
+    base = _digits(record[12:17])
+    if base is None or not LEADER_LEN < base <= len(record):
+        return None, f"leader base address {record[12:17]!r} is not a number within the record"
+    if record[base - 1] != FIELD_TERMINATOR:
+        return None, f"directory does not end with a field terminator at base address {base}"
+    directory = record[LEADER_LEN:base - 1]
+    if len(directory) % DIRECTORY_ENTRY_LEN:
+        return None, f"directory of {len(directory)} bytes is not a whole number of 12-byte entries"
+    local_id = None
+    problem = None
+    for index in range(0, len(directory), DIRECTORY_ENTRY_LEN):
+        entry = directory[index:index + DIRECTORY_ENTRY_LEN]
+        tag = entry[:3].decode("ascii", "replace")
+        length, start = _digits(entry[3:7]), _digits(entry[7:12])
+        number = index // DIRECTORY_ENTRY_LEN + 1
+        if length is None or start is None:
+            return local_id, f"directory entry {number} ({entry!r}) has a non-numeric length or start"
+        end = base + start + length
+        if length == 0 or end > len(record) - 1 or record[end - 1] != FIELD_TERMINATOR:
+            problem = problem or f"field {tag} (directory entry {number}) does not end with a field terminator"
+            continue
+        if tag == "001" and local_id is None:
+            local_id = record[base + start:end - 1].decode("utf-8", "replace").strip() or None
+    declared = _digits(record[:5])
+    if declared != len(record):
+        return local_id, (f"leader record length {record[:5]!r} does not match the {len(record)} bytes "
+                          "up to the record terminator")
+    return local_id, problem
+
+
+def iter_iso2709(stream: BinaryIO, location: str, library: str) -> Iterator[RawRecord | Rejected]:
+    """Raw records (format "iso2709", payload = the record's own bytes) or Rejected ones."""
+    for position, (offset, record) in enumerate(split_iso2709(stream), start=1):
+        where = f"{location} record {position} at byte {offset}"
+        local_id, problem = check_iso2709(record)
+        if problem:
+            yield Rejected(library=library, local_id=local_id or f"#{position}", stage="harvest",
+                           reason=problem, source=where)
+            continue
+        if local_id is None:
+            local_id = "sha1:" + hashlib.sha1(record).hexdigest()
+            where += " (no 001: local id is the record's SHA-1)"
+        yield RawRecord(library=library, local_id=local_id, format="iso2709", payload=record, source=where)
+
+
+# ---- MARCXML -------------------------------------------------------------------------
+
+
+def iter_marcxml(stream: BinaryIO, location: str, library: str) -> Iterator[RawRecord]:
+    """Raw records (format "marcxml", payload = the <record> element) of a streamed MARCXML file.
+
+    A file that stops being well-formed raises HarvestError with the line, after
+    the records before it were yielded.
+    """
+    context = etree.iterparse(stream, events=("end",), tag=(f"{{{MARC_NS}}}record", "record"),
+                              resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    position = 0
+    try:
+        for _event, element in context:
+            position += 1
+            where = f"{location} record {position} (line {element.sourceline})"
+            payload = etree.tostring(element, encoding="utf-8", with_tail=False)
+            control = element.find(f"{{{MARC_NS}}}controlfield[@tag='001']")
+            if control is None:
+                control = element.find("controlfield[@tag='001']")
+            local_id = (control.text or "").strip() if control is not None else ""
+            if not local_id:
+                local_id = "sha1:" + hashlib.sha1(payload).hexdigest()
+                where += " (no 001: local id is the record's SHA-1)"
+            yield RawRecord(library=library, local_id=local_id, format="marcxml", payload=payload, source=where)
+            # Free what was read so a large file streams in constant memory.
+            element.clear()
+            parent = element.getparent()
+            while parent is not None and element.getprevious() is not None:
+                del parent[0]
+    except etree.XMLSyntaxError as exc:
+        line = exc.position[0] if exc.position else "?"
+        raise HarvestError(library, location, f"MARCXML is not well-formed at line {line} after {position} "
+                                              f"records: {exc.msg}") from exc
+
+
+# ---- harvest -------------------------------------------------------------------------
+
+
+def harvest_marc_file(library: LibraryConfig, store: CatalogStore, client: httpx.Client | None,
+                      settings: HarvestSettings, run: HarvestRun | None = None, full: bool = False) -> HarvestRun:
+    """Read a library's MARC file into the store, in batches; delete what the file no longer has.
+
+    `full` reads the file even when its validator says it is unchanged.
+    """
+    run = run or HarvestRun(library=library.id, started_at=utc_now())
+    state = store.harvest_state(library.id)
+    read = read_marc_file(library.url, library.id, client, settings, None if full else state.file_validator)
+    if read.unchanged:
+        log.info("library %s: %s unchanged since the last harvest", library.id, library.url)
+        return run
+    seen: dict[str, str] = {}
+    rejects: list[Rejected] = []
+    batch: list[RawRecord] = []
+    stored = 0
+    for item in read.items:
+        if isinstance(item, Rejected):
+            rejects.append(item)
+            if not item.local_id.startswith("#"):
+                seen.setdefault(item.local_id, item.source)
+            continue
+        if item.local_id in seen:
+            rejects.append(Rejected(library=library.id, local_id=f"{item.local_id} (duplicate)", stage="harvest",
+                                    reason=f"duplicate 001 {item.local_id!r}; first at {seen[item.local_id]}",
+                                    source=item.source))
+            continue
+        seen[item.local_id] = item.source
+        batch.append(item)
+        stored += 1
+        if len(batch) >= SAVE_BATCH_RECORDS:
+            _save_batch(store, batch, run)
+            batch = []
+    _save_batch(store, batch, run)
+    run.rejected += len(rejects)
+    store.save_harvest_rejects(library.id, rejects)
+    if stored == 0:
+        raise HarvestError(library.id, library.url, f"the file gave no readable records ({len(rejects)} rejected); "
+                                                    "nothing marked deleted")
+    # The file is a full snapshot: what it no longer holds was deleted at the library.
+    missing = store.live_local_ids(library.id) - seen.keys()
+    run.deleted += store.mark_deleted(library.id, missing)
+    store.save_harvest_state(store.harvest_state(library.id).model_copy(update={"file_validator": read.validator}))
+    return run
+
+
+def _save_batch(store: CatalogStore, batch: list[RawRecord], run: HarvestRun) -> None:
+    if not batch:
+        return
+    counts = store.save_harvest_page(batch)
+    run.added += counts.added
+    run.changed += counts.changed
+    run.deleted += counts.deleted
+    run.unchanged += counts.unchanged

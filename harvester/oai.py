@@ -1,0 +1,237 @@
+"""The OAI-PMH harvest loop: incremental windows, one saved page at a time.
+
+`OaiHarvester.harvest()` opens (or continues) a window, `_harvest_pages()`
+follows resumption tokens, and `_fetch_page()` makes one request through the
+retrying transport.  After every page the page's records and the next token are
+saved in ONE transaction, so a crash loses at most the page in flight and a
+restart continues from the saved token.  sickle is the protocol library, given
+our httpx transport and a strict XML parser.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import sickle
+
+from config.errors import HarvestError
+from config.settings import HarvestSettings, LibraryConfig
+from harvester.errors import BadResumptionToken, HttpStatusError, NoRecordsMatch
+from harvester.oaixml import OaiPage, looks_like_html, parse_xml_strict, read_page, split_oai_response
+from harvester.transport import fetch
+from store.catalog import CatalogStore, utc_now
+from store.models import HarvestRun, HarvestState
+
+__all__ = ["OaiHarvester", "split_oai_response"]
+
+log = logging.getLogger(__name__)
+
+DAY_GRANULARITY = "YYYY-MM-DD"
+# A window whose tokens keep going bad is restarted this many times, then the run fails.
+MAX_WINDOW_RESTARTS = 3
+RAW_FORMATS = {"marc21": "marcxml", "marcxml": "marcxml", "oai_dc": "oai_dc"}
+
+
+class StrictOAIResponse:
+    """sickle's OAIResponse, but `.xml` is parsed strictly (sickle's recovers, dropping records)."""
+
+    def __init__(self, http_response: httpx.Response, params: dict, library: str, endpoint: str):
+        self.http_response = http_response
+        self.params = params
+        if looks_like_html(http_response):
+            raise HarvestError(library, endpoint, f"{params.get('verb')} answered with an HTML page "
+                                                  f"(HTTP {http_response.status_code}), not OAI-PMH XML")
+        self.xml, self.repaired_characters = parse_xml_strict(
+            http_response.content, library, f"{endpoint} ({params.get('verb')})")
+
+    @property
+    def raw(self) -> str:
+        return self.http_response.text
+
+
+class HttpxSickle(sickle.Sickle):
+    """sickle with our httpx client and retrying `fetch` instead of requests."""
+
+    def __init__(self, endpoint: str, client: httpx.Client, settings: HarvestSettings, library: str):
+        super().__init__(endpoint)
+        self.client = client
+        self.settings = settings
+        self.library = library
+
+    def harvest(self, **kwargs: str) -> StrictOAIResponse:  # type: ignore[override]
+        response = fetch(self.client, self.endpoint, kwargs, self.settings, self.library)
+        if response.status_code >= 400:
+            # Some servers send their OAI <error> with 400/404/422; read it if it is there.
+            try:
+                parsed = StrictOAIResponse(response, kwargs, self.library, self.endpoint)
+            except HarvestError:
+                raise HttpStatusError(self.library, str(response.url), response.status_code,
+                                      response.headers.get("content-type", ""),
+                                      f"HTTP {response.status_code}: {response.text[:200].strip()}") from None
+            if parsed.xml.find("{http://www.openarchives.org/OAI/2.0/}error") is None:
+                raise HttpStatusError(self.library, str(response.url), response.status_code,
+                                      response.headers.get("content-type", ""),
+                                      f"HTTP {response.status_code} without an OAI-PMH error")
+            return parsed
+        return StrictOAIResponse(response, kwargs, self.library, self.endpoint)
+
+
+def next_from(response_date: str, granularity: str, overlap_s: int) -> str:
+    """The next window's `from`: responseDate cut to the granularity, minus the overlap."""
+    when = datetime.strptime(response_date[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC) \
+        if "T" in response_date else datetime.strptime(response_date[:10], "%Y-%m-%d").replace(tzinfo=UTC)
+    if granularity == DAY_GRANULARITY:
+        when = when.replace(hour=0, minute=0, second=0)
+    when -= timedelta(seconds=overlap_s)
+    return when.strftime("%Y-%m-%d" if granularity == DAY_GRANULARITY else "%Y-%m-%dT%H:%M:%SZ")
+
+
+class OaiHarvester:
+    """Harvests OAI-PMH libraries into the catalog store."""
+
+    def __init__(self, client: httpx.Client, store: CatalogStore, settings: HarvestSettings):
+        self.client = client
+        self.store = store
+        self.settings = settings
+
+    def _sickle(self, library: LibraryConfig) -> HttpxSickle:
+        return HttpxSickle(library.url, self.client, self.settings, library.id)
+
+    def granularity(self, library: LibraryConfig) -> str:
+        """The datestamp granularity Identify declares (seconds when it says nothing usable)."""
+        identify = self._sickle(library).Identify()
+        value = getattr(identify, "granularity", "") or ""
+        return DAY_GRANULARITY if value.strip() == DAY_GRANULARITY else "YYYY-MM-DDThh:mm:ssZ"
+
+    def harvest(self, library: LibraryConfig, full: bool = False, run: HarvestRun | None = None) -> HarvestRun:
+        """Harvest one library: continue a saved token, else open a window from `next_from`.
+
+        `full` ignores the saved state and harvests everything.  Counts go into
+        `run` as pages are saved, so a caller keeps them even when this raises.
+        """
+        run = run or HarvestRun(library=library.id, started_at=utc_now())
+        if library.metadata_prefix is None:
+            raise HarvestError(library.id, library.url, "no metadata_prefix configured")
+        granularity = self.granularity(library)
+        state = self.store.harvest_state(library.id)
+        if full or state.resumption_token is None:
+            state = state.model_copy(update={
+                "window_from": None if full else state.next_from,
+                "window_response_date": None, "resumption_token": None,
+            })
+        restarts = 0
+        while True:
+            try:
+                self._harvest_pages(library, state, granularity, run)
+                return run
+            except (BadResumptionToken, HttpStatusError) as exc:
+                if isinstance(exc, HttpStatusError) and exc.status_code < 500:
+                    raise
+                state = self.store.harvest_state(library.id)
+                if state.resumption_token is None and not isinstance(exc, BadResumptionToken):
+                    raise
+                restarts += 1
+                if restarts > MAX_WINDOW_RESTARTS:
+                    raise
+                log.warning("library %s: %s; restarting the window from %s", library.id, exc, state.window_from)
+                run.errors.append(f"warning: {exc}; window restarted from {state.window_from or 'the start'}")
+                state = state.model_copy(update={"resumption_token": None})
+
+    def _harvest_pages(self, library: LibraryConfig, state: HarvestState, granularity: str,
+                       run: HarvestRun) -> None:
+        """Follow resumption tokens to the end of the window, saving after every page."""
+        seen_tokens: set[str] = set()
+        page_number = 0
+        while True:
+            page_number += 1
+            token = state.resumption_token
+            page = self._fetch_page(library, state, page_number)
+            window_response_date = state.window_response_date or page.response_date
+            next_token = page.token
+            update: dict = {"window_response_date": window_response_date, "resumption_token": next_token}
+            if next_token is not None and (next_token in seen_tokens or next_token == token):
+                # A server that hands out a token again is looping; stop, and keep the old
+                # `from` so the next run covers this window again rather than skip records.
+                run.errors.append(f"warning: library {library.id!r} ({library.url}): resumptionToken "
+                                  f"{next_token!r} repeated; window stopped, `from` not advanced")
+                update = {"resumption_token": None, "window_from": None, "window_response_date": None}
+            elif next_token is None:
+                update = {"resumption_token": None, "window_from": None, "window_response_date": None,
+                          "next_from": next_from(window_response_date, granularity, self.settings.overlap_s)
+                          if window_response_date else state.next_from}
+            if token is not None:
+                seen_tokens.add(token)
+            state = state.model_copy(update=update)
+            counts = self.store.save_harvest_page(page.records, state)
+            run.added += counts.added
+            run.changed += counts.changed
+            run.deleted += counts.deleted
+            run.unchanged += counts.unchanged
+            if page.repaired_characters:
+                run.errors.append(f"warning: library {library.id!r} ({library.url}) page {page_number}: "
+                                  f"{page.repaired_characters} invalid XML characters kept as U+24xx")
+            if state.resumption_token is None:
+                return
+
+    def _fetch_page(self, library: LibraryConfig, state: HarvestState, page_number: int) -> OaiPage:
+        """One ListRecords request: the first of a window, or the continuation of a token."""
+        if state.resumption_token is not None:
+            params = {"verb": "ListRecords", "resumptionToken": state.resumption_token}
+        else:
+            params = {"verb": "ListRecords", "metadataPrefix": library.metadata_prefix or ""}
+            if state.window_from:
+                params["from"] = state.window_from
+            if library.set:
+                params["set"] = library.set
+        response = self._sickle(library).harvest(**params)
+        source = f"{library.url} page {page_number}"
+        try:
+            page = read_page(response.xml, library.id, library.url, "ListRecords", state.resumption_token,
+                             RAW_FORMATS[library.metadata_prefix or "marc21"], source)
+        except NoRecordsMatch as exc:
+            # An empty window is a successful harvest of zero records.
+            date = (response.xml.findtext("{http://www.openarchives.org/OAI/2.0/}responseDate") or "").strip()
+            log.info("library %s: %s", library.id, exc)
+            page = OaiPage(response_date=date)
+        page.repaired_characters = response.repaired_characters
+        return page
+
+    def sweep(self, library: LibraryConfig) -> int:
+        """Mark records deleted that ListIdentifiers no longer lists; returns how many.
+
+        For servers that never report deletions.  Refuses (HarvestError) when the
+        sweep found nothing or fewer than half of the live records we hold: an
+        empty or partial answer must not wipe a library from the catalog.
+        """
+        params: dict[str, str] = {"verb": "ListIdentifiers", "metadataPrefix": library.metadata_prefix or "marc21"}
+        if library.set:
+            params["set"] = library.set
+        present: set[str] = set()
+        seen_tokens: set[str] = set()
+        token: str | None = None
+        client = self._sickle(library)
+        while True:
+            response = client.harvest(**params)
+            try:
+                page = read_page(response.xml, library.id, library.url, "ListIdentifiers", token, None, library.url)
+            except NoRecordsMatch:
+                break
+            present.update(h.identifier.strip() for h in page.headers if h.identifier and not h.deleted)
+            token = page.token
+            if token is None or token in seen_tokens:
+                break
+            seen_tokens.add(token)
+            params = {"verb": "ListIdentifiers", "resumptionToken": token}
+        held = self.store.live_local_ids(library.id)
+        if not present:
+            raise HarvestError(library.id, library.url, "identifiers sweep returned no identifiers; nothing deleted")
+        if len(present) < len(held) / 2:
+            raise HarvestError(library.id, library.url, f"identifiers sweep returned {len(present)} identifiers "
+                                                        f"but {len(held)} records are held; nothing deleted")
+        deleted = self.store.mark_deleted(library.id, held - present)
+        state = self.store.harvest_state(library.id).model_copy(update={"last_sweep": utc_now()})
+        self.store.save_harvest_state(state)
+        return deleted
+

@@ -1,0 +1,198 @@
+"""Strict reading of OAI-PMH responses: one page in, raw records and the token out.
+
+sickle parses with `recover=True`, which silently drops whatever lxml cannot
+read (a truncated page loses its last records and nobody notices).  Here a
+response is parsed strictly, without DTDs, entities or network access, and a
+page that does not parse is an error naming the endpoint and the position.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import httpx
+from lxml import etree
+from sickle.models import Header
+
+from config.errors import HarvestError
+from harvester.errors import oai_error_for_code
+from store.models import RawRecord
+
+OAI_NS = "http://www.openarchives.org/OAI/2.0/"
+MARC_NS = "http://www.loc.gov/MARC21/slim"
+OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
+_O = f"{{{OAI_NS}}}"
+
+# Characters XML 1.0 forbids even as references.  TCVN3 puts Vietnamese capitals
+# (Ú Ụ Ừ ...) in 0x01-0x17, so deleting them would lose letters: they are kept
+# as the matching Unicode "control pictures" (U+2400 + code), which normalize
+# can map back before converting the legacy encoding.
+_BAD_BYTES_RE = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_BAD_REF_RE = re.compile(rb"&#(x0*[0-8bBcCeEfF]|x0*1[0-9a-fA-F]|0*[0-8]|0*1[124-9]|0*2[0-9]|0*3[01]);")
+CONTROL_PICTURES_BASE = 0x2400
+
+
+def strict_parser() -> etree.XMLParser:
+    """A fresh strict parser (lxml parsers must not be shared between threads)."""
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+                           recover=False, remove_blank_text=False)
+
+
+def _as_control_picture(match: re.Match[bytes]) -> bytes:
+    text = match.group(0)
+    if text.startswith(b"&#"):
+        body = text[2:-1]
+        code = int(body[1:], 16) if body[:1] in (b"x", b"X") else int(body)
+    else:
+        code = text[0]
+    return b"&#x%X;" % (CONTROL_PICTURES_BASE + code)
+
+
+def repair_invalid_characters(data: bytes) -> tuple[bytes, int]:
+    """Replace XML-forbidden control characters by control-picture references; return the count."""
+    data, raw_count = _BAD_BYTES_RE.subn(_as_control_picture, data)
+    data, ref_count = _BAD_REF_RE.subn(_as_control_picture, data)
+    return data, raw_count + ref_count
+
+
+def parse_xml_strict(data: bytes, library: str, source: str) -> tuple[etree._Element, int]:
+    """Parse a whole document strictly; returns (root, invalid characters repaired).
+
+    Only forbidden control characters are repaired (see above); anything else
+    that is not well-formed (a truncated page, a broken tag) raises
+    HarvestError naming `source`, the line and the column.
+    """
+    try:
+        return etree.fromstring(data, parser=strict_parser()), 0
+    except etree.XMLSyntaxError as first:
+        repaired, count = repair_invalid_characters(data)
+        if count:
+            try:
+                return etree.fromstring(repaired, parser=strict_parser()), count
+            except etree.XMLSyntaxError:
+                pass
+        line, column = first.position if first.position else (0, 0)
+        raise HarvestError(library, source, f"response is not well-formed XML (line {line}, column {column}): "
+                                            f"{first.msg}") from first
+
+
+def looks_like_html(response: httpx.Response) -> bool:
+    """True for an HTML page (a login page, a proxy's error page) instead of XML."""
+    content_type = response.headers.get("content-type", "").lower()
+    if "html" in content_type and "xml" not in content_type:
+        return True
+    head = response.content[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith((b"<!doctype html", b"<html"))
+
+
+@dataclass
+class OaiPage:
+    """What one ListRecords/ListIdentifiers response holds."""
+
+    response_date: str
+    records: list[RawRecord] = field(default_factory=list)
+    headers: list[Header] = field(default_factory=list)
+    # None: no <resumptionToken> element, or an empty one; both end the list.
+    token: str | None = None
+    repaired_characters: int = 0
+
+
+def raise_oai_error(root: etree._Element, library: str, endpoint: str, verb: str, token: str | None) -> None:
+    """Raise the OaiProtocolError subclass for the first <error> of a response, if any."""
+    error = root.find(f"{_O}error")
+    if error is None:
+        return
+    code = error.get("code", "unknown")
+    cls = oai_error_for_code(code)
+    raise cls(endpoint, verb, code, token, message=error.text or "", library=library)
+
+
+def response_date(root: etree._Element) -> str:
+    return (root.findtext(f"{_O}responseDate") or "").strip()
+
+
+def resumption_token(container: etree._Element | None) -> str | None:
+    if container is None:
+        return None
+    element = container.find(f"{_O}resumptionToken")
+    if element is None or not (element.text or "").strip():
+        # OAI-PMH ends a list with an empty <resumptionToken/>; many servers omit it.
+        return None
+    return element.text.strip()
+
+
+def format_for_metadata(element: etree._Element) -> str | None:
+    """Our raw format name for a metadata element, by its namespace."""
+    namespace = etree.QName(element).namespace
+    if namespace == MARC_NS:
+        return "marcxml"
+    if namespace == OAI_DC_NS:
+        return "oai_dc"
+    return None
+
+
+def records_of(container: etree._Element, library: str, raw_format: str | None, source: str) -> list[RawRecord]:
+    """Raw records of a ListRecords/GetRecord container; payload = the metadata's first child."""
+    out: list[RawRecord] = []
+    for position, record in enumerate(container.iterfind(f"{_O}record"), start=1):
+        header_el = record.find(f"{_O}header")
+        if header_el is None:
+            raise HarvestError(library, source, f"record {position} has no <header>")
+        header = Header(header_el)
+        if not header.identifier:
+            raise HarvestError(library, source, f"record {position} has no identifier")
+        payload = b""
+        fmt = raw_format
+        if not header.deleted:
+            metadata = record.find(f"{_O}metadata")
+            child = next((c for c in metadata.iterchildren() if isinstance(c.tag, str)), None) \
+                if metadata is not None else None
+            if child is None:
+                raise HarvestError(library, source, f"record {header.identifier!r} has no metadata")
+            payload = etree.tostring(child, encoding="utf-8", with_tail=False)
+            fmt = raw_format or format_for_metadata(child)
+            if fmt is None:
+                raise HarvestError(library, source, f"record {header.identifier!r}: metadata in namespace "
+                                                    f"{etree.QName(child).namespace!r} is neither MARCXML nor oai_dc")
+        out.append(RawRecord(library=library, local_id=header.identifier.strip(), format=fmt or "marcxml",
+                             payload=payload, datestamp=header.datestamp, deleted=header.deleted, source=source))
+    return out
+
+
+def read_page(root: etree._Element, library: str, endpoint: str, verb: str, token: str | None,
+              raw_format: str | None, source: str) -> OaiPage:
+    """An OaiPage from a parsed response; raises OaiProtocolError on an <error> answer."""
+    if etree.QName(root).localname != "OAI-PMH" or etree.QName(root).namespace != OAI_NS:
+        raise HarvestError(library, endpoint, f"{verb} answered with <{etree.QName(root).localname}>, not OAI-PMH")
+    raise_oai_error(root, library, endpoint, verb, token)
+    container = root.find(f"{_O}{verb}")
+    page = OaiPage(response_date=response_date(root), token=resumption_token(container))
+    if container is None:
+        # A token past the end sometimes gets a response with no list at all.
+        return page
+    if verb == "ListIdentifiers":
+        page.headers = [Header(h) for h in container.iterfind(f"{_O}header")]
+    else:
+        page.records = records_of(container, library, raw_format, source)
+    return page
+
+
+def split_oai_response(data: bytes, library: str, source: str) -> Iterator[RawRecord]:
+    """Raw records of a saved OAI-PMH response file (ListRecords or GetRecord).
+
+    Parsed strictly; an <error> answer or a response without records raises
+    HarvestError naming `source`.  The format comes from each metadata element's
+    namespace (MARCXML or oai_dc).
+    """
+    root, _repaired = parse_xml_strict(data, library, source)
+    if etree.QName(root).localname != "OAI-PMH":
+        raise HarvestError(library, source, f"not an OAI-PMH response (root element <{etree.QName(root).localname}>)")
+    raise_oai_error(root, library, source, "file", None)
+    for verb in ("ListRecords", "GetRecord"):
+        container = root.find(f"{_O}{verb}")
+        if container is not None:
+            yield from records_of(container, library, None, source)
+            return
+    raise HarvestError(library, source, "OAI-PMH response holds neither ListRecords nor GetRecord")

@@ -1,0 +1,177 @@
+"""HTTP for the harvest stage: one configured httpx client and a retrying `fetch`.
+
+sickle's own loop uses requests, retries only 503, and crashes on a
+`Retry-After` given as an HTTP date; here every request of the stage goes
+through `fetch`, which retries timeouts, dropped connections, 5xx and 429 with
+exponential backoff, honours `Retry-After` in both forms, caps the body size,
+and decompresses gzip even when the server forgot to declare it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import zlib
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from urllib.parse import quote, urlsplit
+
+import httpx
+
+from config.errors import HarvestError
+from config.settings import HarvestSettings
+from harvester.errors import HttpStatusError, ResponseTooLargeError
+
+log = logging.getLogger(__name__)
+
+GZIP_MAGIC = b"\x1f\x8b"
+# Headers that describe the body as it travelled; the rebuilt response holds it decoded.
+_TRANSFER_HEADERS = {"content-encoding", "content-length", "transfer-encoding"}
+
+_host_lock = threading.Lock()
+_host_last_request_s: dict[str, float] = {}
+
+
+def make_client(settings: HarvestSettings, timeout_s: float | None = None) -> httpx.Client:
+    """An httpx client with our User-Agent, gzip accepted and the configured timeout."""
+    return httpx.Client(
+        timeout=httpx.Timeout(timeout_s or settings.timeout_s),
+        headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
+        follow_redirects=True,
+    )
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date (RFC 9110)."""
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def _retryable_status(status_code: int) -> bool:
+    return status_code == 429 or status_code >= 500
+
+
+def fetch(client: httpx.Client, url: str, params: Mapping[str, str] | None,
+          settings: HarvestSettings, library: str, headers: Mapping[str, str] | None = None) -> httpx.Response:
+    """GET `url` with retries; return the response with its body read and decoded.
+
+    Retries timeouts, connection errors, 5xx and 429 at most `max_retries`
+    times, waiting `backoff_base_s * 2**n` or the server's Retry-After, never
+    more than `backoff_max_s`.  Raises HarvestError (naming library and URL)
+    when the retries run out; 4xx answers other than 429 are returned, since
+    OAI-PMH servers put protocol errors in them.  `headers` are extra request
+    headers (e.g. If-None-Match for a conditional GET).
+    """
+    attempt = 0
+    while True:
+        failure: Exception | None = None
+        last_response: httpx.Response | None = None
+        _throttle(url, settings.request_delay_s)
+        wait_s = settings.backoff_base_s * (2 ** attempt)
+        try:
+            response = _get_limited(client, url, params, settings, library, headers)
+        except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
+            problem = f"{type(exc).__name__}: {exc or 'no detail'}"
+            failure = exc
+        else:
+            if not _retryable_status(response.status_code):
+                return response
+            retry_after = parse_retry_after(response.headers.get("retry-after"))
+            if retry_after is not None:
+                wait_s = retry_after
+            problem = f"HTTP {response.status_code}"
+            last_response = response
+        if attempt >= settings.max_retries:
+            full_url = with_query(url, params)
+            tries = f"after {attempt + 1} attempt{'s' if attempt else ''}"
+            if last_response is not None:
+                snippet = last_response.text[:200].strip()
+                raise HttpStatusError(
+                    library, full_url, last_response.status_code,
+                    last_response.headers.get("content-type", ""),
+                    f"{problem} {tries}" + (f": {snippet}" if snippet else ""),
+                )
+            raise HarvestError(library, full_url, f"{problem} {tries}") from failure
+        wait_s = min(wait_s, settings.backoff_max_s)
+        log.warning("library %s: %s from %s; retry %d in %.2fs", library, problem, url, attempt + 1, wait_s)
+        time.sleep(wait_s)
+        attempt += 1
+
+
+def with_query(url: str, params: Mapping[str, str] | None) -> str:
+    """`url` with `params` percent-encoded, space as %20 and `+` as %2B.
+
+    Form encoding writes a space as `+`, which some OAI-PMH servers read back
+    as a plus; resumption tokens carry both, so nothing is left to guess.
+    """
+    if not params:
+        return url
+    query = "&".join(f"{quote(str(k), safe='')}={quote(str(v), safe='')}" for k, v in params.items())
+    return f"{url}{'&' if '?' in url else '?'}{query}"
+
+
+def _get_limited(client: httpx.Client, url: str, params: Mapping[str, str] | None,
+                 settings: HarvestSettings, library: str, headers: Mapping[str, str] | None) -> httpx.Response:
+    """One GET whose body is read in chunks and refused past `max_response_bytes`."""
+    limit = settings.max_response_bytes
+    with client.stream("GET", with_query(url, params), headers=headers) as response:
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise ResponseTooLargeError(library, str(response.url),
+                                        f"response declares {declared} bytes, over the limit of {limit}")
+        chunks: list[bytes] = []
+        total = 0
+        try:
+            for chunk in response.iter_bytes():
+                total += len(chunk)
+                if total > limit:
+                    raise ResponseTooLargeError(library, str(response.url),
+                                                f"response is over the limit of {limit} bytes")
+                chunks.append(chunk)
+        except httpx.DecodingError as exc:
+            raise HarvestError(library, str(response.url), f"cannot decode the response body: {exc}") from exc
+    body = b"".join(chunks)
+    # Some servers gzip the body without saying so in Content-Encoding.
+    if body[:2] == GZIP_MAGIC:
+        body = _gunzip_limited(body, limit, library, str(response.url))
+    headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in _TRANSFER_HEADERS]
+    return httpx.Response(response.status_code, headers=headers, content=body, request=response.request)
+
+
+def _gunzip_limited(body: bytes, limit: int, library: str, url: str) -> bytes:
+    """Decompress an undeclared gzip body, refusing one that inflates past `limit`."""
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = inflater.decompress(body, limit + 1)
+    except zlib.error as exc:
+        raise HarvestError(library, url, f"body starts like gzip but does not decompress: {exc}") from exc
+    if len(out) > limit:
+        raise ResponseTooLargeError(library, url, f"decompressed response is over the limit of {limit} bytes")
+    return out
+
+
+def _throttle(url: str, delay_s: float) -> None:
+    """Keep `delay_s` between two requests to one host, across threads."""
+    if delay_s <= 0:
+        return
+    host = urlsplit(url).netloc
+    with _host_lock:
+        now = time.monotonic()
+        ready_at = _host_last_request_s.get(host, 0.0) + delay_s
+        _host_last_request_s[host] = max(now, ready_at)
+    if ready_at > now:
+        time.sleep(ready_at - now)

@@ -1,0 +1,267 @@
+"""The OAI-PMH loop against a hand-written fault server on 127.0.0.1 (canned answers in sequence)."""
+
+from __future__ import annotations
+
+import gzip
+import time
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from urllib.parse import parse_qs
+
+import pytest
+from tests.test_harvest_support import (
+    Canned,
+    FaultServer,
+    envelope,
+    fast_settings,
+    identify,
+    list_records,
+    oai_error,
+    oai_library,
+)
+
+from config.errors import HarvestError
+from harvester.errors import (
+    BadResumptionToken,
+    CannotDisseminateFormat,
+    NoRecordsMatch,
+    OaiProtocolError,
+    ResponseTooLargeError,
+)
+from harvester.oai import OaiHarvester
+from harvester.transport import fetch, make_client, parse_retry_after
+
+
+@pytest.fixture
+def fault_server():
+    servers: list[FaultServer] = []
+
+    def start(responses):
+        server = FaultServer(responses)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+def harvest(server, store, full=False, **settings):
+    settings = fast_settings(**settings)
+    with make_client(settings) as client:
+        return OaiHarvester(client, store, settings).harvest(oai_library(server.url), full=full)
+
+
+def stored(store, library="tv-test"):
+    return sorted(store.live_local_ids(library))
+
+
+def params(query: str) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(query).items()}
+
+
+def test_retry_after_seconds_is_honoured_and_capped(fault_server, store):
+    server = fault_server([identify(), Canned(b"busy", 503, {"Retry-After": "1"}), list_records(["1", "2"])])
+    started = time.monotonic()
+    run = harvest(server, store, backoff_max_s=0.3)
+    elapsed = time.monotonic() - started
+    assert run.added == 2
+    assert 0.25 <= elapsed < 0.9  # waited the Retry-After, cut to backoff_max_s
+
+
+def test_retry_after_http_date_does_not_crash(fault_server, store):
+    when = format_datetime(datetime.now(UTC) + timedelta(seconds=1), usegmt=True)
+    server = fault_server([identify(), Canned(b"busy", 503, {"Retry-After": when}), list_records(["1"])])
+    assert harvest(server, store, backoff_max_s=0.2).added == 1
+
+
+def test_parse_retry_after_reads_seconds_and_dates():
+    now = datetime(2024, 5, 1, 10, 0, 0, tzinfo=UTC)
+    assert parse_retry_after("120") == 120
+    assert parse_retry_after("Wed, 01 May 2024 10:00:30 GMT", now=now) == 30
+    assert parse_retry_after("Wed, 01 May 2024 09:00:00 GMT", now=now) == 0
+    assert parse_retry_after("soon") is None
+
+
+def test_slow_response_times_out_and_is_retried(fault_server, store):
+    server = fault_server([identify(), Canned(list_records(["1"]), delay_s=1.0), list_records(["1", "2"])])
+    run = harvest(server, store, timeout_s=0.3)
+    assert run.added == 2
+    assert len(server.queries) == 3
+
+
+def test_dropped_connection_is_retried(fault_server, store):
+    server = fault_server([identify(), Canned(drop=True), list_records(["1"])])
+    assert harvest(server, store).added == 1
+
+
+def test_retries_exhausted_error_names_library_and_url(fault_server, store):
+    server = fault_server([identify()] + [Canned(b"down", 502)] * 3)
+    with pytest.raises(HarvestError) as info:
+        harvest(server, store, max_retries=2)
+    message = str(info.value)
+    assert "tv-test" in message and server.url in message and "502" in message
+
+
+def test_html_page_with_status_200_fails_loudly(fault_server, store):
+    page = Canned(b"<!DOCTYPE html><html><body>Login</body></html>", headers={"Content-Type": "text/html"})
+    server = fault_server([identify(), page])
+    with pytest.raises(HarvestError, match="HTML") as info:
+        harvest(server, store)
+    assert server.url in str(info.value)
+
+
+def test_truncated_page_is_an_error_and_keeps_the_token(fault_server, store):
+    page2 = list_records(["3", "4"])
+    server = fault_server([identify(), list_records(["1", "2"], token="t1"), page2[: len(page2) // 2]])
+    with pytest.raises(HarvestError, match="not well-formed") as info:
+        harvest(server, store)
+    assert server.url in str(info.value)
+    assert stored(store) == ["oai:x:1", "oai:x:2"]
+    assert store.harvest_state("tv-test").resumption_token == "t1"
+    # The next run continues from the saved token.
+    server.responses = [Canned(identify()), Canned(list_records(["3", "4"]))]
+    run = harvest(server, store)
+    assert params(server.queries[-1]) == {"verb": "ListRecords", "resumptionToken": "t1"}
+    assert run.added == 2 and len(stored(store)) == 4
+
+
+def test_invalid_xml_characters_are_kept_as_control_pictures(fault_server, store):
+    body = list_records(["1"], title="S\x01CH")
+    server = fault_server([identify(), body])
+    run = harvest(server, store)
+    assert run.added == 1
+    assert any("invalid XML characters" in e for e in run.errors)
+    [(_, raw)] = list(store.raw_changed_since(0, "tv-test"))
+    assert "S\u2401CH".encode() in raw.payload
+
+
+def test_empty_resumption_token_ends_the_list(fault_server, store):
+    server = fault_server([identify(), list_records(["1"], token="t1"), list_records(["2"], token=""),
+                          list_records(["never"])])
+    run = harvest(server, store)
+    assert run.added == 2 and len(server.queries) == 3
+    assert store.harvest_state("tv-test").next_from == "2024-05-01T10:20:30Z"
+
+
+def test_repeated_token_stops_without_advancing_from(fault_server, store):
+    server = fault_server([identify(), list_records(["1"], token="t1"), list_records(["2"], token="t1"),
+                          list_records(["3"])])
+    run = harvest(server, store)
+    assert run.added == 2 and len(server.queries) == 3
+    assert any("repeated" in e for e in run.errors)
+    state = store.harvest_state("tv-test")
+    assert state.next_from is None and state.resumption_token is None
+
+
+def test_zero_record_pages_are_tolerated(fault_server, store):
+    server = fault_server([identify(), list_records([], token="t1"), list_records(["1", "2"])])
+    assert harvest(server, store).added == 2
+
+
+def test_no_records_match_is_an_empty_success(fault_server, store):
+    server = fault_server([identify(), oai_error("noRecordsMatch", "nothing", "2024-06-01T00:00:05Z")])
+    run = harvest(server, store)
+    assert (run.added, run.changed, run.deleted) == (0, 0, 0)
+    assert store.harvest_state("tv-test").next_from == "2024-06-01T00:00:05Z"
+
+
+def test_bad_resumption_token_restarts_the_window(fault_server, store):
+    state = store.harvest_state("tv-test").model_copy(update={"next_from": "2024-01-01T00:00:00Z"})
+    store.save_harvest_state(state)
+    server = fault_server([
+        identify(),
+        list_records(["1", "2"], token="t1", response_date="2024-05-01T10:00:00Z"),
+        oai_error("badResumptionToken", "expired"),
+        list_records(["1", "2"], token="t2", response_date="2024-05-01T11:00:00Z"),
+        list_records(["3", "4"]),
+    ])
+    run = harvest(server, store)
+    assert stored(store) == ["oai:x:1", "oai:x:2", "oai:x:3", "oai:x:4"]
+    assert (run.added, run.unchanged) == (4, 2)
+    assert params(server.queries[3]) == {"verb": "ListRecords", "metadataPrefix": "marc21",
+                                         "from": "2024-01-01T00:00:00Z"}
+    # The window's first responseDate is the next `from`: nothing changed in between is skipped.
+    assert store.harvest_state("tv-test").next_from == "2024-05-01T10:00:00Z"
+
+
+def test_http_500_text_plain_on_a_token_restarts_the_window(fault_server, store):
+    plain = Canned(b"Internal Server Error", 500, {"Content-Type": "text/plain"})
+    server = fault_server([identify(), list_records(["1"], token="t1"), plain, plain, plain,
+                           list_records(["1"], token="t2"), list_records(["2"])])
+    run = harvest(server, store, max_retries=2)
+    assert stored(store) == ["oai:x:1", "oai:x:2"]
+    assert any("restarted" in e for e in run.errors)
+
+
+def test_undeclared_gzip_is_decompressed(fault_server, store):
+    server = fault_server([identify(), Canned(gzip.compress(list_records(["1", "2"])))])
+    assert harvest(server, store).added == 2
+
+
+def test_declared_gzip_is_decoded(fault_server, store):
+    headers = {"Content-Type": "text/xml", "Content-Encoding": "gzip"}
+    server = fault_server([identify(), Canned(gzip.compress(list_records(["1"])), headers=headers)])
+    assert harvest(server, store).added == 1
+
+
+def test_resumption_token_is_url_encoded(fault_server, store):
+    token = "a+b c!d/%2F&x=1"
+    server = fault_server([identify(), list_records(["1"], token=token.replace("&", "&amp;")), list_records(["2"])])
+    harvest(server, store)
+    assert params(server.queries[2])["resumptionToken"] == token
+    assert "%2B" in server.queries[2] and "%20" in server.queries[2] and "+" not in server.queries[2]
+
+
+def test_http_422_with_oai_error_body_raises_the_protocol_error(fault_server, store):
+    body = oai_error("cannotDisseminateFormat", "marc21 not offered")
+    server = fault_server([identify(), Canned(body, 422)])
+    with pytest.raises(CannotDisseminateFormat) as info:
+        harvest(server, store)
+    error = info.value
+    assert isinstance(error, OaiProtocolError) and isinstance(error, HarvestError)
+    assert (error.endpoint, error.verb, error.code) == (server.url, "ListRecords", "cannotDisseminateFormat")
+    assert server.url in str(error)
+
+
+def test_http_422_no_records_match_is_still_success(fault_server, store):
+    server = fault_server([identify(), Canned(oai_error("noRecordsMatch"), 422)])
+    assert harvest(server, store).added == 0
+
+
+def test_http_404_without_oai_body_fails_with_status(fault_server, store):
+    server = fault_server([identify(), Canned(b"not here", 404, {"Content-Type": "text/plain"})])
+    with pytest.raises(HarvestError, match="404"):
+        harvest(server, store)
+
+
+def test_body_over_the_limit_is_refused(fault_server):
+    server = fault_server([Canned(b"x" * 5000)])
+    settings = fast_settings(max_response_bytes=1000)
+    with make_client(settings) as client, pytest.raises(ResponseTooLargeError, match="limit of 1000"):
+        fetch(client, server.url, {"verb": "Identify"}, settings, "tv-test")
+
+
+def test_day_granularity_cuts_next_from_to_the_day(fault_server, store):
+    server = fault_server([identify("YYYY-MM-DD"), list_records(["1"], response_date="2024-05-01T10:20:30Z")])
+    harvest(server, store, overlap_s=0)
+    assert store.harvest_state("tv-test").next_from == "2024-05-01"
+
+
+def test_overlap_is_subtracted_from_next_from(fault_server, store):
+    server = fault_server([identify(), list_records(["1"], response_date="2024-05-01T10:20:30Z")])
+    harvest(server, store, overlap_s=60)
+    assert store.harvest_state("tv-test").next_from == "2024-05-01T10:19:30Z"
+
+
+def test_not_oai_pmh_xml_is_an_error(fault_server, store):
+    server = fault_server([identify(), b"<rss><channel/></rss>"])
+    with pytest.raises(HarvestError, match="not OAI-PMH"):
+        harvest(server, store)
+
+
+def test_error_classes_follow_the_codes():
+    error = BadResumptionToken("http://x/oai", "ListRecords", "badResumptionToken", "t9", "gone", library="lib")
+    assert "t9" in str(error) and "http://x/oai" in str(error) and "lib" in str(error)
+    assert issubclass(NoRecordsMatch, OaiProtocolError)
+    assert envelope("")  # the builder itself stays usable

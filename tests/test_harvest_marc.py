@@ -1,0 +1,191 @@
+"""MARC files (ISO 2709 and MARCXML) from paths and over HTTP, broken records included."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+
+import pytest
+
+from config.errors import HarvestError
+from harvester.files import read_records_file
+from harvester.marcfile import harvest_marc_file, read_marc_file
+from harvester.transport import make_client
+from store.models import RawRecord, Rejected
+from tests.test_harvest_support import (
+    MARC_NS,
+    QuietHTTPServer,
+    book,
+    envelope,
+    fast_settings,
+    iso2709,
+    marc_library,
+    marcxml_record,
+    write_marc_collection,
+)
+
+
+def wrong_length(record: bytes) -> bytes:
+    return b"%05d" % (int(record[:5]) + 7) + record[5:]
+
+
+def broken_directory(record: bytes) -> bytes:
+    # The 245 entry claims a field twice as long as it is.
+    return record[:39] + b"9999" + record[43:]
+
+
+def test_broken_records_are_rejected_with_position_and_the_rest_is_read(tmp_path: Path):
+    records = [book("1", b"Mot"), wrong_length(book("2", b"Hai")), book("3", b"Ba"),
+               broken_directory(book("4", b"Bon")), book("5", b"Nam")]
+    path = tmp_path / "mixed.mrc"
+    path.write_bytes(b"".join(records) + b"\n")
+    items = list(read_marc_file(str(path), "lib").items)
+    good = [i for i in items if isinstance(i, RawRecord)]
+    bad = [i for i in items if isinstance(i, Rejected)]
+    assert [r.local_id for r in good] == ["1", "3", "5"]
+    assert good[1].payload == records[2] and good[1].format == "iso2709"
+    assert [(r.local_id, r.stage) for r in bad] == [("2", "harvest"), ("4", "harvest")]
+    offset_2 = len(records[0])
+    assert bad[0].source == f"{path} record 2 at byte {offset_2}" and "leader record length" in bad[0].reason
+    assert "record 4 at byte" in bad[1].source and "field 245" in bad[1].reason
+
+
+def test_utf8_and_marc8_records_keep_their_bytes(tmp_path: Path):
+    utf8 = book("u1", "Những nguyên tắc".encode("utf-8"), coding=b"a")
+    marc8 = book("m1", b"Cafe\xe2e", coding=b" ")  # MARC-8: combining acute (0xE2) before the letter
+    path = tmp_path / "mixed-encodings.mrc"
+    path.write_bytes(utf8 + marc8)
+    items = list(read_marc_file(str(path), "lib").items)
+    assert [(i.local_id, i.payload) for i in items] == [("u1", utf8), ("m1", marc8)]
+
+
+def test_record_without_001_gets_a_content_hash_and_says_so(tmp_path: Path):
+    record = iso2709([("245", b"00\x1faKhong so")])
+    path = tmp_path / "no001.mrc"
+    path.write_bytes(record)
+    [raw] = list(read_marc_file(str(path), "lib").items)
+    assert raw.local_id == "sha1:" + hashlib.sha1(record).hexdigest()
+    assert "no 001" in raw.source
+
+
+def test_truncated_last_record_is_rejected(tmp_path: Path):
+    path = tmp_path / "cut.mrc"
+    path.write_bytes(book("1", b"Mot") + book("2", b"Hai")[:30])
+    items = list(read_marc_file(str(path), "lib").items)
+    assert isinstance(items[0], RawRecord) and isinstance(items[1], Rejected)
+    assert items[1].local_id == "#2" and "record terminator" in items[1].reason
+
+
+def test_marcxml_file_is_streamed_record_by_record(tmp_path: Path):
+    path = tmp_path / "ca-tinh.xml"
+    records = marcxml_record("a1", "Một") + marcxml_record(None, "Không số")
+    path.write_text(f'<?xml version="1.0" encoding="UTF-8"?><collection xmlns="{MARC_NS}">{records}</collection>',
+                    encoding="utf-8")
+    items = list(read_marc_file(str(path), "lib").items)
+    assert [i.format for i in items] == ["marcxml", "marcxml"]
+    assert items[0].local_id == "a1" and items[0].payload.startswith(b"<record")
+    assert items[1].local_id.startswith("sha1:") and "no 001" in items[1].source
+
+
+def test_broken_marcxml_is_an_error_naming_the_file_and_line(tmp_path: Path):
+    path = tmp_path / "bad.xml"
+    path.write_text(f'<collection xmlns="{MARC_NS}">{marcxml_record("1", "x")}<record><oops></collection>')
+    with pytest.raises(HarvestError, match="bad.xml.*line 1"):
+        list(read_marc_file(str(path), "lib").items)
+
+
+def test_harvest_file_stores_rejects_and_deletes_what_the_next_file_lacks(tmp_path: Path, store):
+    path = tmp_path / "lib.mrc"
+    path.write_bytes(book("1", b"Mot") + wrong_length(book("2", b"Hai")) + book("3", b"Ba") + book("4", b"Bon"))
+    settings = fast_settings()
+    library = marc_library(str(path))
+    run = harvest_marc_file(library, store, None, settings)
+    assert (run.added, run.rejected) == (3, 1)
+    assert [r.local_id for r in store.rejects("tv-file")] == ["2"]
+    # Unchanged file: not read again.
+    again = harvest_marc_file(library, store, None, settings)
+    assert (again.added, again.unchanged, again.rejected) == (0, 0, 0)
+    # A new snapshot without record 4, with record 2 fixed.
+    path.write_bytes(book("1", b"Mot") + book("2", b"Hai") + book("3", b"Ba"))
+    run = harvest_marc_file(library, store, None, settings)
+    assert (run.added, run.deleted, run.unchanged) == (1, 1, 2)
+    assert store.live_local_ids("tv-file") == {"1", "2", "3"} and store.rejects("tv-file") == []
+
+
+def test_empty_file_deletes_nothing(tmp_path: Path, store):
+    path = tmp_path / "lib.mrc"
+    path.write_bytes(book("1", b"Mot"))
+    library = marc_library(str(path))
+    harvest_marc_file(library, store, None, fast_settings())
+    path.write_bytes(b"")
+    with pytest.raises(HarvestError, match="no readable records"):
+        harvest_marc_file(library, store, None, fast_settings())
+    assert store.live_local_ids("tv-file") == {"1"}
+
+
+class _FileHandler(BaseHTTPRequestHandler):
+    """Serves one file with an ETag, answering 304 to a matching If-None-Match."""
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        body = self.server.path.read_bytes()
+        etag = '"' + hashlib.md5(body).hexdigest() + '"'
+        self.server.statuses.append(304 if self.headers.get("If-None-Match") == etag else 200)
+        if self.server.statuses[-1] == 304:
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("ETag", etag)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture
+def file_server(tmp_path: Path):
+    server = QuietHTTPServer(("127.0.0.1", 0), _FileHandler)
+    server.path = tmp_path / "export.mrc"
+    server.statuses = []
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def test_file_over_http_is_read_again_only_when_changed(file_server, store):
+    file_server.path.write_bytes(book("1", b"Mot") + book("2", b"Hai"))
+    library = marc_library(f"http://127.0.0.1:{file_server.server_address[1]}/export.mrc")
+    settings = fast_settings()
+    with make_client(settings) as client:
+        assert harvest_marc_file(library, store, client, settings).added == 2
+        assert harvest_marc_file(library, store, client, settings).unchanged == 0
+        file_server.path.write_bytes(book("1", b"Mot") + book("2", b"Hai") + book("3", b"Ba"))
+        run = harvest_marc_file(library, store, client, settings)
+    assert file_server.statuses == [200, 304, 200]
+    assert (run.added, run.unchanged) == (1, 2)
+
+
+def test_marcxml_file_harvest(tmp_path: Path, store):
+    path = write_marc_collection(tmp_path / "ca-tinh.xml", 12)
+    run = harvest_marc_file(marc_library(str(path)), store, None, fast_settings())
+    assert run.added == 12
+
+
+def test_file_mode_reads_all_three_kinds(tmp_path: Path):
+    mrc = tmp_path / "a.mrc"
+    mrc.write_bytes(book("1", b"Mot"))
+    xml = write_marc_collection(tmp_path / "b.xml", 2)
+    oai = tmp_path / "c.xml"
+    oai.write_bytes(envelope("<ListRecords><record><header><identifier>oai:x:9</identifier>"
+                             "<datestamp>2024-01-01</datestamp></header><metadata>"
+                             + marcxml_record("9", "Chín") + "</metadata></record></ListRecords>"))
+    assert [r.local_id for r in read_records_file(mrc)] == ["1"]
+    assert [r.local_id for r in read_records_file(xml)] == ["1", "2"]
+    assert [(r.local_id, r.format) for r in read_records_file(oai)] == [("oai:x:9", "marcxml")]
