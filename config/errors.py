@@ -5,7 +5,7 @@
     ├── StoreError           the catalog database cannot be opened or migrated
     ├── HarvestError         a library could not be harvested (transport or protocol)
     │   └── OaiProtocolError an OAI-PMH <error> answer; one subclass per error code
-    ├── IndexError_          the search index cannot be built or opened
+    ├── SearchIndexError     the search index cannot be built or opened
     └── QueryError           a search query cannot be understood (HTTP 400)
 
 Every error says where it happened (file, library, endpoint, record, query) and,

@@ -1,0 +1,170 @@
+"""Build the search index from the store's union records, incrementally or from scratch.
+
+Layout of `settings.index_dir`:
+
+    CURRENT                 name of the live version, replaced atomically (os.replace)
+    v<seq>-<ns>/            one Tantivy index per full build, plus unioncat.json
+
+An incremental run updates the live version in place (a Tantivy commit is
+atomic for readers).  A rebuild writes a new version directory and then swaps
+CURRENT, so a search running meanwhile sees the old index or the new one,
+never a half-built one.  The version it replaced is kept until the next
+rebuild, so a reader still holding it can finish and then follow CURRENT.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import tantivy
+
+from config.errors import SearchIndexError
+from config.settings import Settings
+from index.document import to_document
+from index.schema import build_schema, register_analyzers
+from store.catalog import CatalogStore
+
+MARK = "index"
+CURRENT_NAME = "CURRENT"
+META_NAME = "unioncat.json"
+# Bump when the schema or the document mapping changes: a mismatch forces a rebuild.
+INDEX_FORMAT = 1
+MIN_HEAP_PER_THREAD_BYTES = 20_000_000
+
+
+@dataclass(frozen=True)
+class IndexSummary:
+    """What one `build_index` run did."""
+
+    version: str
+    rebuilt: bool
+    indexed: int
+    deleted: int
+    documents: int
+    seq: int
+    duration_s: float
+
+    @property
+    def added(self) -> int:
+        """Documents written (new or changed); the CLI's name for `indexed`."""
+        return self.indexed
+
+    @property
+    def total(self) -> int:
+        """Documents in the index after the run; the CLI's name for `documents`."""
+        return self.documents
+
+
+def current_version(index_dir: Path) -> Path | None:
+    """The live version directory named by CURRENT, or None when there is no usable index."""
+    try:
+        name = (index_dir / CURRENT_NAME).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    path = index_dir / name
+    return path if name and path.is_dir() else None
+
+
+def open_index(path: Path) -> tantivy.Index:
+    """Open one version directory with our analyzers registered."""
+    try:
+        index = tantivy.Index(build_schema(), path=str(path), reuse=True)
+    except (OSError, ValueError) as exc:
+        raise SearchIndexError(f"cannot open the search index {path}: {exc}") from exc
+    register_analyzers(index)
+    return index
+
+
+def _fingerprint(settings: Settings) -> str:
+    """Changes when the indexed document would change without any record changing."""
+    registry = [lib.model_dump(mode="json") for lib in settings.libraries]
+    payload = json.dumps({"format": INDEX_FORMAT, "registry": registry}, sort_keys=True)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+
+
+def _read_fingerprint(version_dir: Path) -> str | None:
+    try:
+        return json.loads((version_dir / META_NAME).read_text(encoding="utf-8")).get("fingerprint")
+    except (OSError, ValueError):
+        return None
+
+
+def _writer(index: tantivy.Index, settings: Settings) -> tantivy.IndexWriter:
+    heap = settings.index.writer_heap_bytes
+    threads = max(1, min(os.cpu_count() or 1, 4, heap // MIN_HEAP_PER_THREAD_BYTES))
+    return index.writer(heap_size=heap, num_threads=threads)
+
+
+def build_index(store: CatalogStore, settings: Settings, rebuild: bool = False) -> IndexSummary:
+    """Bring the index up to date with the store's union records.
+
+    Incremental unless `rebuild`, there is no index yet, or the registry or
+    index format changed since the live version was built.
+    """
+    started = time.monotonic()
+    index_dir = settings.index_dir
+    live = current_version(index_dir)
+    fingerprint = _fingerprint(settings)
+    if live is None or _read_fingerprint(live) != fingerprint:
+        rebuild = True
+    seq = store.current_seq()
+    since = 0 if rebuild else store.get_mark(MARK)
+    target = _new_version_dir(index_dir, seq) if rebuild else live
+    assert target is not None
+    try:
+        indexed, deleted, documents = _apply_changes(store, settings, target, since, incremental=not rebuild)
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise SearchIndexError(f"cannot write the search index {target}: {exc}") from exc
+    if rebuild:
+        (target / META_NAME).write_text(json.dumps({"fingerprint": fingerprint, "seq": seq}), encoding="utf-8")
+        _switch_current(index_dir, target, previous=live)
+    store.set_mark(MARK, seq)
+    return IndexSummary(version=target.name, rebuilt=rebuild, indexed=indexed, deleted=deleted,
+                        documents=documents, seq=seq, duration_s=round(time.monotonic() - started, 3))
+
+
+def _new_version_dir(index_dir: Path, seq: int) -> Path:
+    path = index_dir / f"v{seq}-{time.time_ns()}"
+    path.mkdir(parents=True)
+    return path
+
+
+def _apply_changes(store: CatalogStore, settings: Settings, target: Path, since: int,
+                   incremental: bool) -> tuple[int, int, int]:
+    """Write every union record changed after `since`; returns (indexed, deleted, documents)."""
+    index = open_index(target)
+    writer = _writer(index, settings)
+    indexed = deleted = 0
+    registry = settings.library_map()
+    for union_id, record in store.union_changed_since(since):
+        if incremental:
+            writer.delete_documents_by_term("id", union_id)
+        if record is None:
+            deleted += incremental
+            continue
+        writer.add_document(to_document(record, settings, registry))
+        indexed += 1
+    writer.commit()
+    writer.wait_merging_threads()
+    index.reload()
+    return indexed, deleted, index.searcher().num_docs
+
+
+def _switch_current(index_dir: Path, target: Path, previous: Path | None) -> None:
+    """Point CURRENT at `target` atomically, then drop versions older than `previous`."""
+    tmp = index_dir / f"{CURRENT_NAME}.tmp"
+    with open(tmp, "w", encoding="utf-8") as handle:
+        handle.write(target.name)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, index_dir / CURRENT_NAME)
+    keep = {target.name, previous.name if previous else ""}
+    for child in index_dir.iterdir():
+        if child.is_dir() and child.name.startswith("v") and child.name not in keep:
+            shutil.rmtree(child, ignore_errors=True)

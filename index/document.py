@@ -1,0 +1,141 @@
+"""Turn a `UnionRecord` into the display dict and the Tantivy document that index it.
+
+The display dict is the record enriched with what the registry knows about each
+holding library (name, type, district, OPAC link); it is stored in the index as
+JSON so a hit renders without touching SQLite, and the API reuses it for record
+pages.  A registry change therefore needs a rebuild, which `build_index` detects.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Any
+
+import tantivy
+
+from config.settings import LIBRARY_TYPE_LABELS_VI, LibraryConfig, Settings
+from index.labels import LANGUAGE_LABELS_VI, MATERIAL_TYPE_LABELS_VI
+from index.schema import RANK_WEIGHT_FIELD, TITLE_SORT_FIELD, rank_weight
+from store.models import UnionRecord, split_record_id
+from store.text import fold, nfc
+
+
+@lru_cache(maxsize=65_536)
+def _folded(text: str) -> str:
+    """fold(nfc(text)), memoised: publishers, authors and subjects repeat across records,
+    and folding is the largest cost of indexing in Python (measured with cProfile)."""
+    return fold(nfc(text))
+
+
+def isbn10_from_isbn13(isbn13: str) -> str | None:
+    """The ISBN-10 form of a 978-prefixed ISBN-13 (979 ones have none)."""
+    if len(isbn13) != 13 or not isbn13.isdigit() or not isbn13.startswith("978"):
+        return None
+    body = isbn13[3:12]
+    total = sum((10 - i) * int(d) for i, d in enumerate(body))
+    check = (11 - total % 11) % 11
+    return body + ("X" if check == 10 else str(check))
+
+
+def isbn13_from_isbn10(isbn10: str) -> str | None:
+    """The ISBN-13 of an ISBN-10 (978 prefix), or None when it is not a well-formed ISBN-10."""
+    if len(isbn10) != 10 or not isbn10[:9].isdigit() or not (isbn10[9].isdigit() or isbn10[9] == "X"):
+        return None
+    body = "978" + isbn10[:9]
+    total = sum((1 if i % 2 == 0 else 3) * int(d) for i, d in enumerate(body))
+    return body + str((10 - total % 10) % 10)
+
+
+def clean_isbn(text: str) -> str:
+    """An ISBN as indexed: no hyphens or spaces, upper-case X."""
+    return "".join(ch for ch in text if ch.isalnum()).upper()
+
+
+def isbn_terms(isbns: list[str]) -> list[str]:
+    """Every ISBN-13 and, for 978 ones, its ISBN-10, so either form finds the record."""
+    terms: list[str] = []
+    for raw in isbns:
+        isbn = clean_isbn(raw)
+        if not isbn:
+            continue
+        terms.append(isbn)
+        ten = isbn10_from_isbn13(isbn)
+        if ten:
+            terms.append(ten)
+    return list(dict.fromkeys(terms))
+
+
+def enrich_record(record: UnionRecord, settings: Settings,
+                  registry: dict[str, LibraryConfig] | None = None) -> dict[str, Any]:
+    """The record as JSON-ready dict, each holding with library name, type, district and OPAC link."""
+    registry = registry if registry is not None else settings.library_map()
+    data = record.model_dump(mode="json")
+    holdings = []
+    for holding in data["holdings"]:
+        library = registry.get(holding["library"])
+        local_id = split_record_id(holding["record_id"])[1] if holding.get("record_id") else None
+        opac_url = holding.get("opac_url") or (library.opac_link(local_id) if library and local_id else None)
+        holdings.append({
+            **holding,
+            "library_name": library.name if library else holding["library"],
+            "library_type": library.type if library else None,
+            "library_type_label": LIBRARY_TYPE_LABELS_VI.get(library.type) if library else None,
+            "district": library.district if library else None,
+            "opac_url": opac_url,
+        })
+    holdings.sort(key=lambda h: (_folded(h["library_name"]), h.get("call_number") or ""))
+    data["holdings"] = holdings
+    data["language_label"] = LANGUAGE_LABELS_VI.get(record.language or "", record.language)
+    data["material_type_label"] = MATERIAL_TYPE_LABELS_VI.get(record.material_type, record.material_type)
+    return data
+
+
+def _all_text(record: UnionRecord) -> list[str]:
+    texts = [record.title, record.subtitle, record.part, record.responsibility, record.publisher,
+             record.place, record.edition]
+    texts += record.authors + record.subjects + record.series + record.notes + record.classification
+    texts += record.isbn + record.issn + record.other_ids
+    texts += [h.call_number for h in record.holdings]
+    if record.year is not None:
+        texts.append(str(record.year))  # so "lịch sử 2019" finds the 2019 edition
+    return [t for t in texts if t]
+
+
+def to_document(record: UnionRecord, settings: Settings,
+                registry: dict[str, LibraryConfig] | None = None) -> tantivy.Document:
+    """The Tantivy document of one union record (see index/schema.py for the fields)."""
+    registry = registry if registry is not None else settings.library_map()
+    doc = tantivy.Document()
+    doc.add_text("id", record.id)
+    titles = [nfc(t) for t in (record.title, record.subtitle, record.part) if t]
+    for field, values in (("title", titles), ("authors", record.authors),
+                          ("subjects", record.subjects), ("publisher", [record.publisher or ""])):
+        for value in values:
+            if value:
+                doc.add_text(field, nfc(value))
+                doc.add_text(f"{field}_folded", _folded(value))
+    for value in _all_text(record):
+        doc.add_text("all_folded", _folded(value))
+    for term in isbn_terms(record.isbn):
+        doc.add_text("isbn", term)
+    libraries = sorted({h.library for h in record.holdings})
+    for library_id in libraries:
+        doc.add_text("library", library_id)
+    known = [registry[lib] for lib in libraries if lib in registry]
+    for library_type in sorted({lib.type for lib in known}):
+        doc.add_text("library_type", library_type)
+    for district in sorted({lib.district for lib in known}):
+        doc.add_text("district", district)
+    if record.language:
+        doc.add_text("language", record.language)
+    doc.add_text("material_type", record.material_type or "book")
+    if record.work_key:
+        doc.add_text("work_key", record.work_key)
+    doc.add_text(TITLE_SORT_FIELD, " ".join(_folded(record.title).split())[:200])
+    if record.year is not None:
+        doc.add_integer("year", record.year)
+    doc.add_unsigned("holding_count", len(record.holdings))
+    doc.add_unsigned(RANK_WEIGHT_FIELD, rank_weight(len(libraries)))
+    doc.add_bytes("doc", json.dumps(enrich_record(record, settings, registry), ensure_ascii=False).encode("utf-8"))
+    return doc

@@ -1,0 +1,70 @@
+"""Vietnamese labels for facet values, so the page and the API show words, not codes.
+
+Library ids get their names from the registry; library types from
+`config.settings.LIBRARY_TYPE_LABELS_VI`; languages and material types from
+the small tables below (unknown codes show as themselves).
+"""
+
+from __future__ import annotations
+
+from config.settings import LIBRARY_TYPE_LABELS_VI, Settings
+
+LANGUAGE_LABELS_VI: dict[str, str] = {
+    "vie": "Tiếng Việt",
+    "eng": "Tiếng Anh",
+    "fre": "Tiếng Pháp",
+    "fra": "Tiếng Pháp",
+    "rus": "Tiếng Nga",
+    "chi": "Tiếng Trung",
+    "zho": "Tiếng Trung",
+    "jpn": "Tiếng Nhật",
+    "kor": "Tiếng Hàn",
+    "ger": "Tiếng Đức",
+    "deu": "Tiếng Đức",
+    "khm": "Tiếng Khmer",
+    "lao": "Tiếng Lào",
+    "tha": "Tiếng Thái",
+    "spa": "Tiếng Tây Ban Nha",
+    "mul": "Nhiều ngôn ngữ",
+    "und": "Không xác định",
+}
+
+MATERIAL_TYPE_LABELS_VI: dict[str, str] = {
+    "book": "Sách",
+    "serial": "Ấn phẩm định kỳ",
+    "map": "Bản đồ",
+    "music": "Bản nhạc",
+    "score": "Bản nhạc",
+    "sound": "Tài liệu âm thanh",
+    "video": "Tài liệu video",
+    "visual": "Tài liệu nhìn",
+    "electronic": "Tài liệu điện tử",
+    "manuscript": "Bản thảo",
+    "thesis": "Luận văn, luận án",
+    "mixed": "Tài liệu hỗn hợp",
+    "kit": "Bộ tài liệu",
+    "other": "Khác",
+}
+
+FACET_TITLES_VI: dict[str, str] = {
+    "library": "Thư viện",
+    "library_type": "Loại thư viện",
+    "district": "Huyện/thị",
+    "year": "Năm xuất bản",
+    "language": "Ngôn ngữ",
+    "material_type": "Loại tài liệu",
+}
+
+
+def facet_label(settings: Settings, facet: str, value: str) -> str:
+    """The Vietnamese label of one facet value."""
+    if facet == "library":
+        library = settings.library_map().get(value)
+        return library.name if library else value
+    if facet == "library_type":
+        return LIBRARY_TYPE_LABELS_VI.get(value, value)
+    if facet == "language":
+        return LANGUAGE_LABELS_VI.get(value, value)
+    if facet == "material_type":
+        return MATERIAL_TYPE_LABELS_VI.get(value, value)
+    return value

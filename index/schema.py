@@ -1,0 +1,91 @@
+"""The Tantivy schema of the union catalog and the analyzers its text fields use.
+
+Every searchable text exists twice: an exact field (NFC, lower-cased, marks
+kept) and a folded field (`store.text.fold` applied in Python before indexing),
+because folding merges distinct Vietnamese words (đường/dương/duong) and exact
+matches must rank first.  Both use one analyzer whose word pattern is mirrored
+by `WORD_RE`, so the query side splits user text exactly as the index did.
+"""
+
+from __future__ import annotations
+
+import re
+
+import tantivy
+
+from store.text import fold, nfc
+
+WORD_ANALYZER = "unioncat_words"
+# Rust's \p{L}\p{N} and Python's [^\W_] agree on letters and digits; marks are
+# never split off because text is NFC (Vietnamese letters are precomposed).
+WORD_PATTERN_RUST = r"[\p{L}\p{N}]+"
+WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
+# Tantivy's remove_long counts UTF-8 bytes; the query side must drop the same words.
+MAX_TOKEN_BYTES = 100
+
+# Searchable text: exact field → folded twin.
+TEXT_FIELDS: dict[str, str] = {
+    "title": "title_folded",
+    "authors": "authors_folded",
+    "subjects": "subjects_folded",
+    "publisher": "publisher_folded",
+}
+# Keyword fields with the raw tokenizer and a fast column: filters and facets.
+FACET_FIELDS: tuple[str, ...] = ("library", "library_type", "district", "language", "material_type")
+YEAR_FIELD = "year"
+# `rank_weight` encodes the holding-count boost for Searcher.search(weight_by_field=...);
+# see `rank_weight()` for why it is not `holding_count` itself.
+RANK_WEIGHT_FIELD = "rank_weight"
+TITLE_SORT_FIELD = "title_sort"
+
+
+def build_schema() -> tantivy.Schema:
+    """The schema; changing it needs `unioncat index --rebuild`."""
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("id", stored=True, tokenizer_name="raw", fast=True)
+    for exact, folded in TEXT_FIELDS.items():
+        builder.add_text_field(exact, stored=(exact == "title"), tokenizer_name=WORD_ANALYZER)
+        builder.add_text_field(folded, tokenizer_name=WORD_ANALYZER)
+    builder.add_text_field("all_folded", tokenizer_name=WORD_ANALYZER)
+    builder.add_text_field("isbn", tokenizer_name="raw", index_option="basic")
+    for name in FACET_FIELDS:
+        builder.add_text_field(name, tokenizer_name="raw", fast=True, index_option="basic")
+    builder.add_text_field("work_key", tokenizer_name="raw", fast=True, index_option="basic")
+    builder.add_text_field(TITLE_SORT_FIELD, tokenizer_name="raw", fast=True, index_option="basic")
+    builder.add_integer_field(YEAR_FIELD, indexed=True, fast=True)
+    builder.add_unsigned_field("holding_count", fast=True)
+    builder.add_unsigned_field(RANK_WEIGHT_FIELD, fast=True)
+    builder.add_bytes_field("doc", stored=True)
+    return builder.build()
+
+
+def register_analyzers(index: tantivy.Index) -> None:
+    """Register the word analyzer on an opened index (Tantivy does not persist it)."""
+    analyzer = (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(WORD_PATTERN_RUST))
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.remove_long(MAX_TOKEN_BYTES))
+        .build()
+    )
+    index.register_tokenizer(WORD_ANALYZER, analyzer)
+
+
+def exact_words(text: str) -> list[str]:
+    """Query-side tokens of an exact field: NFC, lower case, marks kept."""
+    return [w for w in WORD_RE.findall(nfc(text).lower()) if len(w.encode("utf-8")) < MAX_TOKEN_BYTES]
+
+
+def folded_words(text: str) -> list[str]:
+    """Query-side tokens of a folded field."""
+    return [w for w in WORD_RE.findall(fold(nfc(text))) if len(w.encode("utf-8")) < MAX_TOKEN_BYTES]
+
+
+def rank_weight(holding_count: int) -> int:
+    """Value whose log2(2 + v) is 8 + log2(1 + holdings).
+
+    Tantivy multiplies the score by log2(2 + field value); fed the raw count
+    that would be a ×1.6–×4.5 swing, stronger than the exact-over-folded boost.
+    This value makes the factor (after dividing by the constant 8) equal to
+    1 + log2(1 + holdings)/8: ×1.125 for one library, ×1.5 for fifteen.
+    """
+    return 256 * (1 + max(0, holding_count)) - 2

@@ -1,0 +1,245 @@
+"""Search the live index: parameters in, hits and facet counts out.
+
+`SearchIndex` follows the CURRENT pointer and the live version's commits with
+a cheap check per request (two `stat` calls), so `unioncat index` running in
+another process shows up without a restart.  Hits are rendered from the JSON
+stored in each document; SQLite is never touched while searching.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import tantivy
+
+from config.errors import QueryError, SearchIndexError
+from config.settings import Settings
+from index.build import current_version, open_index
+from index.labels import facet_label
+from index.query import Clause, build_query, parse_query, parse_year_range, year_query
+from index.schema import FACET_FIELDS, RANK_WEIGHT_FIELD, TITLE_SORT_FIELD, YEAR_FIELD
+
+SORTS: tuple[str, ...] = ("relevance", "year", "-year", "title")
+FILTERS: tuple[str, ...] = ("library", "library_type", "district", "year", "language", "material_type")
+FACET_SIZES: dict[str, int] = {"library": 500, "library_type": 10, "district": 100, "year": 200,
+                               "language": 50, "material_type": 30}
+MAX_RESULT_WINDOW = 10_000  # deepest hit reachable by paging; deeper paging costs memory for nothing
+HIT_KEYS: tuple[str, ...] = ("id", "title", "subtitle", "part", "authors", "year", "publisher", "place", "edition",
+                             "isbn", "language", "language_label", "material_type", "material_type_label",
+                             "holdings", "work_key")
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """One search request; filters may repeat (values of one filter are OR-ed, filters AND-ed)."""
+
+    q: str = ""
+    page: int = 1
+    size: int = 20
+    sort: str = "relevance"
+    library: tuple[str, ...] = ()
+    library_type: tuple[str, ...] = ()
+    district: tuple[str, ...] = ()
+    year: tuple[str, ...] = ()
+    language: tuple[str, ...] = ()
+    material_type: tuple[str, ...] = ()
+
+    def filters(self) -> dict[str, tuple[str, ...]]:
+        return {name: getattr(self, name) for name in FILTERS if getattr(self, name)}
+
+    def validate(self, settings: Settings) -> None:
+        """Raise QueryError for anything the API must answer with 400."""
+        api = settings.api
+        if self.page < 1:
+            raise QueryError(self.q, f"page phải ≥ 1, nhận {self.page} (page must be ≥ 1)")
+        if not 1 <= self.size <= api.max_page_size:
+            raise QueryError(self.q, f"size phải từ 1 đến {api.max_page_size}, nhận {self.size}")
+        if self.page * self.size > MAX_RESULT_WINDOW:
+            raise QueryError(self.q, f"chỉ xem được {MAX_RESULT_WINDOW} kết quả đầu (page too deep)")
+        if self.sort not in SORTS:
+            raise QueryError(self.q, f"sort phải là một trong {', '.join(SORTS)}, nhận {self.sort!r}")
+        if len(self.q) > api.max_query_chars:
+            raise QueryError(self.q, f"câu tìm dài quá {api.max_query_chars} ký tự (query too long)")
+        for value in self.year:
+            parse_year_range(value, self.q)
+
+
+@dataclass
+class SearchResult:
+    """Hits of one page, the total, facet counts within the filtered set, and the fuzzy flag."""
+
+    total: int
+    hits: list[dict[str, Any]]
+    facets: dict[str, list[dict[str, Any]]]
+    page: int = 1
+    size: int = 20
+    fuzzy: bool = False
+    suggestion: str | None = None
+    params: SearchParams = field(default_factory=SearchParams)
+
+
+class SearchIndex:
+    """Read side of the index; safe to share between request threads."""
+
+    def __init__(self, settings: Settings):
+        self._settings = settings
+        self._lock = threading.Lock()
+        self._version: Path | None = None
+        self._index: tantivy.Index | None = None
+        self._stamp: tuple[int, int] | None = None
+
+    # ---- following new versions and commits ----------------------------------------
+
+    def _meta_stamp(self, version: Path) -> tuple[int, int] | None:
+        try:
+            stat = (version / "meta.json").stat()
+        except OSError:
+            return None
+        return stat.st_mtime_ns, stat.st_size
+
+    def reload(self) -> bool:
+        """Pick up a new CURRENT or a new commit; returns True when the searcher changed."""
+        with self._lock:
+            version = current_version(self._settings.index_dir)
+            if version is None:
+                changed = self._index is not None
+                self._version = self._index = self._stamp = None
+                return changed
+            stamp = self._meta_stamp(version)
+            if version == self._version and stamp == self._stamp:
+                return False
+            if version != self._version or self._index is None:
+                self._index = open_index(version)
+                self._version = version
+            else:
+                self._index.reload()
+            self._stamp = stamp
+            return True
+
+    def _current(self) -> tantivy.Index | None:
+        try:
+            self.reload()
+        except (SearchIndexError, ValueError, OSError):
+            # The version we held was pruned under us: follow CURRENT afresh once.
+            with self._lock:
+                self._version = self._index = self._stamp = None
+            self.reload()
+        return self._index
+
+    @property
+    def version(self) -> str | None:
+        return self._version.name if self._version else None
+
+    # ---- queries --------------------------------------------------------------------
+
+    def search(self, params: SearchParams) -> SearchResult:
+        """Run one search; raises QueryError for input the API must reject."""
+        params.validate(self._settings)
+        clauses = parse_query(params.q) if params.q.strip() else []
+        index = self._current()
+        if index is None:
+            return SearchResult(0, [], {}, params.page, params.size, params=params)
+        searcher, schema = index.searcher(), index.schema
+        result = self._run(searcher, schema, clauses, params, fuzzy=False)
+        if result.total == 0 and any(c.kind == "text" and not c.negate for c in clauses):
+            fuzzy = self._run(searcher, schema, clauses, params, fuzzy=True)
+            if fuzzy.total:
+                fuzzy.fuzzy = True
+                return fuzzy
+        return result
+
+    def _run(self, searcher: tantivy.Searcher, schema: tantivy.Schema, clauses: list[Clause],
+             params: SearchParams, fuzzy: bool) -> SearchResult:
+        query = self._full_query(schema, clauses, params, fuzzy)
+        order: dict[str, Any] = {}
+        if params.sort == "relevance":
+            order = {"weight_by_field": RANK_WEIGHT_FIELD}
+        elif params.sort in ("year", "-year"):
+            order = {"order_by_field": YEAR_FIELD,
+                     "order": tantivy.Order.Asc if params.sort == "year" else tantivy.Order.Desc}
+        elif params.sort == "title":
+            order = {"order_by_field": TITLE_SORT_FIELD, "order": tantivy.Order.Asc}
+        try:
+            found = searcher.search(query, limit=params.size, offset=(params.page - 1) * params.size,
+                                    count=True, **order)
+            hits = [self._hit(searcher, address, score if params.sort == "relevance" else None)
+                    for score, address in found.hits]
+            facets = self._facets(searcher, query)
+        except ValueError as exc:
+            raise QueryError(params.q, f"tìm kiếm thất bại: {exc}") from exc
+        return SearchResult(found.count, hits, facets, params.page, params.size, params=params)
+
+    def _full_query(self, schema: tantivy.Schema, clauses: list[Clause], params: SearchParams,
+                    fuzzy: bool) -> tantivy.Query:
+        parts: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        if clauses:
+            parts.append((tantivy.Occur.Must, build_query(schema, clauses, fuzzy)))
+        for name, values in params.filters().items():
+            if name == "year":
+                ranges = [year_query(schema, *parse_year_range(v, params.q)) for v in values]
+                parts.append((tantivy.Occur.Must, tantivy.Query.boolean_query(
+                    [(tantivy.Occur.Should, r) for r in ranges])))
+            else:
+                parts.append((tantivy.Occur.Must, tantivy.Query.const_score_query(
+                    tantivy.Query.term_set_query(schema, name, list(values)), 0.0)))
+        if not clauses:
+            parts.append((tantivy.Occur.Must, tantivy.Query.all_query()))
+        return tantivy.Query.boolean_query(parts)
+
+    def _hit(self, searcher: tantivy.Searcher, address: tantivy.DocAddress, score: float | None) -> dict[str, Any]:
+        data = json.loads(searcher.doc(address).get_first("doc"))
+        hit = {key: data.get(key) for key in HIT_KEYS}
+        if score is not None:
+            hit["score"] = round(score, 4)
+        return hit
+
+    def _facets(self, searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, list[dict[str, Any]]]:
+        """Terms aggregations on the fast fields, counted within the filtered result set."""
+        aggs: dict[str, Any] = {name: {"terms": {"field": name, "size": FACET_SIZES[name]}} for name in FACET_FIELDS}
+        aggs["year"] = {"terms": {"field": YEAR_FIELD, "size": FACET_SIZES["year"], "order": {"_key": "desc"}}}
+        raw = searcher.aggregate(query, aggs)
+        facets: dict[str, list[dict[str, Any]]] = {}
+        for name in FILTERS:
+            buckets = raw.get(name, {}).get("buckets", [])
+            facets[name] = [
+                {"value": str(_key(b["key"])), "label": facet_label(self._settings, name, str(_key(b["key"]))),
+                 "count": int(b["doc_count"])}
+                for b in buckets
+            ]
+        return facets
+
+    # ---- single documents -----------------------------------------------------------
+
+    def by_work_key(self, work_key: str, exclude_id: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+        """Other editions: records sharing a work key, newest first."""
+        index = self._current()
+        if index is None or not work_key:
+            return []
+        searcher, schema = index.searcher(), index.schema
+        query = tantivy.Query.term_query(schema, "work_key", work_key)
+        found = searcher.search(query, limit=limit + 1, order_by_field=YEAR_FIELD, order=tantivy.Order.Desc)
+        hits = [self._hit(searcher, address, None) for _, address in found.hits]
+        return [hit for hit in hits if hit["id"] != exclude_id][:limit]
+
+    def num_docs(self) -> int:
+        index = self._current()
+        return index.searcher().num_docs if index is not None else 0
+
+
+def _key(value: Any) -> Any:
+    """Aggregation keys of integer fields may come back as floats."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def params_from_mapping(values: dict[str, Any]) -> SearchParams:
+    """SearchParams from a dict of query-string values (lists for repeatable filters)."""
+    kwargs: dict[str, Any] = {}
+    for f in fields(SearchParams):
+        if f.name in values and values[f.name] is not None:
+            value = values[f.name]
+            kwargs[f.name] = tuple(v for v in value if v) if f.name in FILTERS else value
+    return SearchParams(**kwargs)

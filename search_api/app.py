@@ -1,0 +1,45 @@
+"""The FastAPI application: JSON API, the librarians' page, static files, CORS.
+
+Collaborators are passed in (settings, store, search index), so tests build an
+app over a temporary store and index, and the CLI builds one over the real ones.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader
+
+from config.settings import Settings
+from index.search import SearchIndex
+from search_api.context import AppContext
+from search_api.errors import add_error_handlers
+from search_api.routes import libraries, pages, records, search
+from store.catalog import CatalogStore
+
+HERE = Path(__file__).resolve().parent
+
+
+def create_app(settings: Settings, store: CatalogStore, search_index: SearchIndex) -> FastAPI:
+    """Build the application over the given collaborators."""
+    app = FastAPI(
+        title=f"unioncat: mục lục liên hợp thư viện {settings.region}",
+        description="Search the union catalog of the region's libraries and see which library holds each title.",
+        version="0.1.0",
+    )
+    # autoescape=True for every template: record text comes from 40-odd catalogues we do not control.
+    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True,
+                      trim_blocks=True, lstrip_blocks=True)
+    app.state.ctx = AppContext(settings, store, search_index, Jinja2Templates(env=env))
+    if settings.api.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.api.cors_origins),
+                           allow_methods=["GET"], allow_headers=["*"])
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    for module in (search, records, libraries, pages):
+        app.include_router(module.router)
+    add_error_handlers(app)
+    return app

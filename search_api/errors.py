@@ -1,0 +1,62 @@
+"""One place that turns errors into answers: JSON for the API, an HTML page for people.
+
+Every `UnioncatError` is handled here (QueryError → 400, index or store
+trouble → 503), as are bad parameters (400, never FastAPI's bare 422) and 404s.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from config.errors import QueryError, SearchIndexError, StoreError, UnioncatError
+
+log = logging.getLogger(__name__)
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith(("/api/", "/healthz", "/openapi", "/static/"))
+
+
+def error_response(request: Request, status: int, error: str, message: str) -> Response:
+    """JSON `{"error", "message", "status"}` for the API, an HTML page for the librarians' pages."""
+    if _wants_html(request):
+        ctx = request.app.state.ctx
+        return ctx.templates.TemplateResponse(
+            request, "error.html", {"status": status, "message": message, "settings": ctx.settings},
+            status_code=status)
+    return JSONResponse({"error": error, "message": message, "status": status}, status_code=status)
+
+
+def add_error_handlers(app: FastAPI) -> None:
+    """Register the handlers on `app`."""
+
+    @app.exception_handler(UnioncatError)
+    async def unioncat_error(request: Request, exc: UnioncatError) -> Response:
+        if isinstance(exc, QueryError):
+            status = 400
+        elif isinstance(exc, (SearchIndexError, StoreError)):
+            status = 503
+        else:
+            status = 500
+        if status >= 500:
+            log.error("%s on %s: %s", type(exc).__name__, request.url.path, exc)
+        return error_response(request, status, type(exc).__name__, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_parameter(request: Request, exc: RequestValidationError) -> Response:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err.get('loc', ()) if p != 'query')}: {err.get('msg')}"
+            for err in exc.errors())
+        return error_response(request, 400, "InvalidParameter", f"tham số không hợp lệ ({problems})")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        message = exc.detail if isinstance(exc.detail, str) else "error"
+        if exc.status_code == 404 and message == "Not Found":
+            message = "không tìm thấy (not found)"
+        return error_response(request, exc.status_code, "HTTPError", message)

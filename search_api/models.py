@@ -1,0 +1,160 @@
+"""Response models of the JSON API: they shape /openapi.json and filter what is sent.
+
+Names follow DESIGN.md "Interfaces" (`total`, `hits`, `facets`; each hit with
+`id`, `title`, `authors`, `year`, `holdings`); more fields may be added, none removed.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+_HOLDING_EXAMPLE = {
+    "library": "tv-tinh", "library_name": "Thư viện tỉnh Hậu Giang", "library_type": "provincial",
+    "library_type_label": "Thư viện tỉnh", "district": "Vị Thanh", "call_number": "959.7 L302S",
+    "location": "Kho mở", "opac_url": "https://opac.example.vn/record/123", "record_id": "tv-tinh:123",
+}
+_HIT_EXAMPLE = {
+    "id": "u8f3k2", "title": "Lịch sử Việt Nam", "subtitle": "Từ nguồn gốc đến thế kỷ XIX",
+    "authors": ["Trần Trọng Kim"], "year": 2019, "publisher": "Nxb. Văn học", "isbn": ["9786049690000"],
+    "language": "vie", "language_label": "Tiếng Việt", "material_type": "book", "material_type_label": "Sách",
+    "holdings": [_HOLDING_EXAMPLE],
+}
+
+
+class HoldingOut(BaseModel):
+    """One library's copy: where it is and how to reach the library's own OPAC."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_HOLDING_EXAMPLE]})
+
+    library: str = Field(description="Library id from the registry.")
+    library_name: str = Field(description="Vietnamese name of the library.")
+    library_type: str | None = None
+    library_type_label: str | None = None
+    district: str | None = None
+    call_number: str | None = None
+    location: str | None = None
+    opac_url: str | None = Field(default=None, description="The record in the library's own OPAC, when known.")
+    record_id: str | None = Field(default=None, description="Source record `library:local_id`.")
+
+
+class HitOut(BaseModel):
+    """One union record in a result list."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_HIT_EXAMPLE]})
+
+    id: str = Field(description="Stable union record id; use it in /api/records/{id}.")
+    title: str
+    subtitle: str | None = None
+    part: str | None = None
+    authors: list[str] = []
+    year: int | None = None
+    publisher: str | None = None
+    place: str | None = None
+    edition: str | None = None
+    isbn: list[str] = []
+    language: str | None = None
+    language_label: str | None = None
+    material_type: str | None = None
+    material_type_label: str | None = None
+    holdings: list[HoldingOut] = []
+    score: float | None = Field(default=None, description="Relevance score (only when sorted by relevance).")
+
+
+class FacetValueOut(BaseModel):
+    value: str = Field(description="Value to pass back as a filter parameter.")
+    label: str = Field(description="Vietnamese label.")
+    count: int = Field(description="Matching records within the current filters.")
+    selected: bool = False
+
+
+class SearchResponse(BaseModel):
+    """A page of hits, the total, and facet counts within the applied filters."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "total": 1, "page": 1, "size": 20, "sort": "relevance", "q": "lich su viet nam", "fuzzy": False,
+        "hits": [_HIT_EXAMPLE],
+        "facets": {"library": [{"value": "tv-tinh", "label": "Thư viện tỉnh Hậu Giang", "count": 1,
+                                "selected": False}]},
+    }]})
+
+    total: int
+    page: int
+    size: int
+    sort: str
+    q: str
+    fuzzy: bool = Field(default=False, description="True when nothing matched exactly and typos were allowed.")
+    suggestion: str | None = None
+    hits: list[HitOut]
+    facets: dict[str, list[FacetValueOut]] = Field(
+        description="library, library_type, district, year, language, material_type.")
+
+
+class EditionOut(BaseModel):
+    id: str
+    title: str
+    year: int | None = None
+    publisher: str | None = None
+    edition: str | None = None
+    holdings: list[HoldingOut] = []
+
+
+class RecordOut(HitOut):
+    """A union record with every holding library and its other editions."""
+
+    responsibility: str | None = None
+    pages: int | None = None
+    issn: list[str] = []
+    other_ids: list[str] = []
+    subjects: list[str] = []
+    classification: list[str] = []
+    series: list[str] = []
+    notes: list[str] = []
+    members: list[str] = Field(default=[], description="Source records merged into this union record.")
+    work_key: str = ""
+    other_editions: list[EditionOut] = []
+
+
+class LibraryOut(BaseModel):
+    """A library of the registry with its harvest counts."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": "tv-tinh", "name": "Thư viện tỉnh Hậu Giang", "type": "provincial", "type_label": "Thư viện tỉnh",
+        "district": "Vị Thanh", "protocol": "oai-pmh", "opac_url": "https://opac.example.vn/record/{id}",
+        "records": 41230, "deleted": 12, "union_records": 39800, "last_success": "2025-01-31T18:00:05Z",
+        "errors": [],
+    }]})
+
+    id: str
+    name: str
+    type: str
+    type_label: str
+    district: str
+    protocol: str
+    opac_url: str | None = None
+    records: int = Field(description="Live source records harvested.")
+    deleted: int = 0
+    union_records: int = Field(default=0, description="Union records this library holds, in the index.")
+    last_success: str | None = None
+    errors: list[str] = []
+
+
+class LibrariesResponse(BaseModel):
+    libraries: list[LibraryOut]
+
+
+class HealthResponse(BaseModel):
+    status: str = "ok"
+    union_records: int
+    index_documents: int = 0
+    index_version: str | None = None
+
+
+class ErrorResponse(BaseModel):
+    """Every error answer of the API."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"error": "QueryError", "message": "query 'title:((': sau title: cần một từ để tìm", "status": 400}]})
+
+    error: str
+    message: str
+    status: int

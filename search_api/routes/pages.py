@@ -1,0 +1,106 @@
+"""The librarians' page: server-rendered Vietnamese HTML that works without JavaScript.
+
+Stable hooks for browser tests: `#q`, `#total`, `.hit`, `.hit-title a`,
+`.facet` with `a.facet-value`, and `.holding` rows on record pages.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from config.errors import QueryError
+from index.labels import FACET_TITLES_VI
+from index.search import FILTERS, SORTS, SearchResult
+from search_api.errors import error_response
+from search_api.context import AppContext, get_context, mark_selected, search_params
+from search_api.routes.records import load_record
+
+router = APIRouter(include_in_schema=False)
+
+SORT_LABELS_VI: dict[str, str] = {"relevance": "Phù hợp nhất", "-year": "Mới nhất", "year": "Cũ nhất",
+                                  "title": "Nhan đề A–Z"}
+
+
+def _url(items: list[tuple[str, str]]) -> str:
+    return "/?" + urlencode(items) if items else "/"
+
+
+def _toggle(items: list[tuple[str, str]], name: str, value: str) -> str:
+    """The page URL with filter name=value added, or removed when already there; back to page 1."""
+    kept = [(k, v) for k, v in items if k != "page"]
+    if (name, value) in kept:
+        return _url([(k, v) for k, v in kept if (k, v) != (name, value)])
+    return _url(kept + [(name, value)])
+
+
+def _facet_groups(result: SearchResult, items: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    groups = []
+    for name, values in mark_selected(result.facets, result.params).items():
+        if not values:
+            continue
+        groups.append({"name": name, "title": FACET_TITLES_VI[name],
+                       "values": [{**v, "url": _toggle(items, name, v["value"])} for v in values[:30]]})
+    return groups
+
+
+def _pages(result: SearchResult, items: list[tuple[str, str]]) -> dict[str, Any]:
+    last = max(1, math.ceil(min(result.total, 10_000) / result.size))
+    kept = [(k, v) for k, v in items if k != "page"]
+    near = range(max(1, result.page - 2), min(last, result.page + 2) + 1)
+    link = lambda n: _url(kept + [("page", str(n))])  # noqa: E731
+    return {"current": result.page, "last": last,
+            "prev": link(result.page - 1) if result.page > 1 else None,
+            "next": link(result.page + 1) if result.page < last else None,
+            "numbers": [{"n": n, "url": link(n)} for n in near]}
+
+
+@router.get("/", response_class=HTMLResponse)
+def search_page(
+    request: Request,
+    ctx: Annotated[AppContext, Depends(get_context)],
+    q: str = "",
+    page: Annotated[str, Query()] = "1",
+    sort: str = "relevance",
+) -> Response:
+    items = [(k, v) for k, v in request.query_params.multi_items() if v and (k in FILTERS or k in ("q", "page", "sort"))]
+    try:
+        page_number = int(page)
+    except ValueError:
+        page_number = 0
+    context: dict[str, Any] = {"settings": ctx.settings, "q": q, "sort": sort, "sorts": SORT_LABELS_VI,
+                               "result": None, "error": None}
+    try:
+        params = search_params(request, ctx, q, page_number, None, sort if sort in SORTS else "?")
+        result = ctx.search_index.search(params)
+    except QueryError as exc:
+        context["error"] = str(exc).split(": ", 1)[-1]
+        return ctx.templates.TemplateResponse(request, "search.html", context, status_code=400)
+    chosen = [{"label": v["label"], "facet": FACET_TITLES_VI[name], "url": _toggle(items, name, v["value"])}
+              for name, values in mark_selected(result.facets, params).items() for v in values if v["selected"]]
+    context.update(result=result, facets=_facet_groups(result, items), pages=_pages(result, items),
+                   chosen=chosen, hidden=[(k, v) for k, v in items if k in FILTERS],
+                   searched=bool(q.strip() or params.filters()))
+    return ctx.templates.TemplateResponse(request, "search.html", context)
+
+
+@router.get("/records/{union_id}", response_class=HTMLResponse)
+def record_page(union_id: str, request: Request, ctx: Annotated[AppContext, Depends(get_context)]) -> Response:
+    data, target = load_record(ctx, union_id)
+    if target is not None:
+        return RedirectResponse(f"/records/{target}", status_code=301)
+    if data is None:
+        return error_response(request, 404, "NotFound", f"Không có bản ghi {union_id!r}.")
+    return ctx.templates.TemplateResponse(request, "record.html", {"settings": ctx.settings, "r": data})
+
+
+@router.get("/opensearch.xml")
+def opensearch(request: Request, ctx: Annotated[AppContext, Depends(get_context)]) -> Response:
+    """OpenSearch description, so browsers offer the catalogue as a search engine."""
+    base = str(request.base_url).rstrip("/")
+    body = ctx.templates.get_template("opensearch.xml").render(base=base, settings=ctx.settings)
+    return Response(body, media_type="application/opensearchdescription+xml")

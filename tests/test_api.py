@@ -1,0 +1,236 @@
+"""The HTTP API and the librarians' page, served by uvicorn on 127.0.0.1:0 and called with httpx."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+import uvicorn
+
+from search_api import create_app
+
+try:  # tests/ as a package, or as a plain directory on sys.path (pytest's default rootdir handling)
+    from tests.conftest import make_settings
+    from tests.test_index import LIBRARIES, index_records, union
+except ModuleNotFoundError:
+    from conftest import make_settings
+    from test_index import LIBRARIES, index_records, union
+
+
+class _ThreadServer(uvicorn.Server):
+    def install_signal_handlers(self) -> None:  # the main thread owns signals
+        pass
+
+
+@contextlib.contextmanager
+def serve_in_thread(app) -> Iterator[str]:
+    """Run `app` with uvicorn in a thread on an ephemeral port; yield its base URL."""
+    server = _ThreadServer(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        while not server.started:
+            if not thread.is_alive():
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.01)
+        port = server.servers[0].sockets[0].getsockname()[1]
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join()
+
+
+@pytest.fixture
+def settings(data_dir):
+    return make_settings(data_dir, LIBRARIES, api={"max_page_size": 50, "cors_origins": ["https://partner.example"]})
+
+
+@pytest.fixture
+def base_url(store, settings) -> Iterator[str]:
+    search_index = index_records(store, settings, [
+        union("ls1", "Lịch sử Việt Nam", ("tv-tinh", "tv-long-my"), authors=["Trần Trọng Kim"], year=2019,
+              isbn=["9786045678909"], language="vie", work_key="lich su viet nam / tran",
+              subjects=["Lịch sử & văn hóa"]),
+        union("ls3", "Lịch sử Việt Nam", ("thpt-vi-thanh",), authors=["Trần Trọng Kim"], year=1999,
+              language="vie", work_key="lich su viet nam / tran"),
+        union("dg1", "Con đường tơ lụa", ("tv-tinh",), year=2020, language="vie"),
+        union("xss", "<script>alert('x')</script> Sổ tay", ("tv-long-my",), authors=["<b>Ai</b>"], year=2001),
+        union("en1", "The history of Vietnam", ("tv-tinh",), year=2013, language="eng"),
+    ], aliases={"old-ls": "ls1"})
+    with serve_in_thread(create_app(settings, store, search_index)) as url:
+        yield url
+
+
+@pytest.fixture
+def client(base_url) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=base_url, timeout=10) as http:
+        yield http
+
+
+def test_search_answers_total_hits_facets_and_paging(client):
+    response = client.get("/api/search", params={"q": "lich su viet nam", "size": 1})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["total"] == 2 and body["page"] == 1 and body["size"] == 1 and len(body["hits"]) == 1
+    hit = body["hits"][0]
+    assert {"id", "title", "authors", "year", "holdings"} <= set(hit)
+    assert all("library" in h and "library_name" in h for h in hit["holdings"])
+    assert set(body["facets"]) == {"library", "library_type", "district", "year", "language", "material_type"}
+    assert {v["value"]: v["count"] for v in body["facets"]["library"]} == {
+        "tv-tinh": 1, "tv-long-my": 1, "thpt-vi-thanh": 1}
+
+
+def test_search_filters_repeat_and_combine(client):
+    body = client.get("/api/search", params=[("library", "tv-tinh"), ("library", "thpt-vi-thanh")]).json()
+    assert {h["id"] for h in body["hits"]} == {"ls1", "ls3", "dg1", "en1"}
+    selected = {v["value"] for v in body["facets"]["library"] if v["selected"]}
+    assert selected == {"tv-tinh", "thpt-vi-thanh"}
+    body = client.get("/api/search", params={"library_type": "provincial", "year": "2015-2020"}).json()
+    assert {h["id"] for h in body["hits"]} == {"ls1", "dg1"}
+    body = client.get("/api/search", params={"language": "eng"}).json()
+    assert [h["id"] for h in body["hits"]] == ["en1"]
+    body = client.get("/api/search", params={"district": "Long Mỹ", "sort": "-year"}).json()
+    assert [h["id"] for h in body["hits"]] == ["ls1", "xss"]
+
+
+@pytest.mark.parametrize("params", [
+    {"page": "0"}, {"page": "x"}, {"size": "10000"}, {"size": "0"}, {"q": 'title:(("'}, {"q": "*"},
+    {"q": "y" * 10_000}, {"sort": "price"}, {"year": "1-2-3"}, {"year": "-"}, {"year": "20x0"}, {"year": "2020-2010"},
+])
+def test_bad_search_input_is_400_with_a_json_message(client, params):
+    response = client.get("/api/search", params=params)
+    assert response.status_code == 400, response.text
+    body = response.json()
+    assert body["status"] == 400 and body["message"] and body["error"]
+
+
+def test_record_lists_every_holding_and_other_editions(client):
+    record = client.get("/api/records/ls1").json()
+    assert record["id"] == "ls1" and record["title"] == "Lịch sử Việt Nam"
+    holdings = {h["library"]: h for h in record["holdings"]}
+    assert set(holdings) == {"tv-tinh", "tv-long-my"}
+    assert holdings["tv-tinh"]["library_name"] == "Thư viện tỉnh Hậu Giang"
+    assert holdings["tv-tinh"]["library_type_label"] == "Thư viện tỉnh"
+    assert holdings["tv-tinh"]["district"] == "Vị Thanh"
+    assert holdings["tv-tinh"]["call_number"] == "959.7 LS1"
+    assert holdings["tv-tinh"]["opac_url"] == "https://opac.tinh.example/record/ls1"
+    assert [e["id"] for e in record["other_editions"]] == ["ls3"]
+
+
+def test_merged_id_redirects_permanently_and_unknown_is_404(client):
+    response = client.get("/api/records/old-ls")
+    assert response.status_code == 301 and response.headers["location"] == "/api/records/ls1"
+    assert client.get("/api/records/old-ls", follow_redirects=True).json()["id"] == "ls1"
+    missing = client.get("/api/records/nothing-here")
+    assert missing.status_code == 404 and missing.json()["status"] == 404
+
+
+def test_libraries_list_the_registry_with_counts(client):
+    libraries = {lib["id"]: lib for lib in client.get("/api/libraries").json()["libraries"]}
+    assert list(libraries) == ["tv-tinh", "tv-long-my", "thpt-vi-thanh"]
+    assert libraries["tv-tinh"]["type_label"] == "Thư viện tỉnh"
+    assert libraries["tv-tinh"]["union_records"] == 3 and libraries["tv-tinh"]["records"] == 0
+    assert libraries["thpt-vi-thanh"]["protocol"] == "marc-file" and libraries["thpt-vi-thanh"]["district"] == "Vị Thanh"
+
+
+def test_healthz_counts_union_records(client):
+    health = client.get("/healthz").json()
+    assert health["status"] == "ok" and health["union_records"] == 5 and health["index_documents"] == 5
+    assert health["index_version"].startswith("v")
+
+
+def test_openapi_documents_the_routes_with_examples(client):
+    schema = client.get("/openapi.json").json()
+    assert {"/api/search", "/api/records/{union_id}", "/api/libraries", "/healthz"} <= set(schema["paths"])
+    search = schema["paths"]["/api/search"]["get"]
+    assert {p["name"] for p in search["parameters"]} >= {
+        "q", "page", "size", "sort", "library", "library_type", "district", "year", "language", "material_type"}
+    assert schema["components"]["schemas"]["SearchResponse"]["examples"]
+    assert "/" not in schema["paths"]
+
+
+def test_cors_allows_only_configured_origins(client):
+    allowed = client.get("/api/search", headers={"Origin": "https://partner.example"})
+    assert allowed.headers["access-control-allow-origin"] == "https://partner.example"
+    other = client.get("/api/search", headers={"Origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in other.headers
+
+
+def test_page_renders_results_with_holdings_and_facets(client):
+    response = client.get("/", params={"q": "lich su viet nam"})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
+    html = response.text
+    assert '<html lang="vi">' in html and 'name="viewport"' in html
+    assert 'id="q"' in html and '<label for="q">Tìm kiếm</label>' in html
+    assert '<span id="total">2</span>' in html and html.count('class="hit"') == 2
+    assert 'href="/records/ls1"' in html and "Thư viện huyện Long Mỹ" in html and "959.7 LS1" in html
+    for title in ("Thư viện", "Loại thư viện", "Huyện/thị", "Năm xuất bản", "Ngôn ngữ"):
+        assert f">{title}</h3>" in html
+    assert 'class="facet-value' in html and "library=tv-tinh" in html
+
+
+def test_page_facet_link_filters_and_pagination_links(client):
+    html = client.get("/", params=[("q", "lich su"), ("library", "thpt-vi-thanh")]).text
+    assert '<span id="total">1</span>' in html and 'aria-current="true"' in html
+    html = client.get("/", params={"page": "2"}).text  # 5 records, 20 a page: page 2 is empty but valid
+    assert '<span id="total">5</span>' in html
+    assert client.get("/", params={"q": "*"}).status_code == 400
+
+
+def test_page_escapes_record_text(client):
+    html = client.get("/", params={"q": "so tay"}).text
+    assert "<script>alert" not in html and "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
+    assert "<b>Ai</b>" not in html
+    record = client.get("/records/xss").text
+    assert "<script>alert" not in record and "&lt;script&gt;" in record
+
+
+def test_record_page_lists_holdings_and_redirects_aliases(client):
+    html = client.get("/records/ls1").text
+    assert html.count('class="holding"') == 2 and "Các lần xuất bản khác" in html and "9786045678909" in html
+    assert 'href="/?q=subject%3A%22L%E1%BB%8Bch%20s%E1%BB%AD%20%26%20v%C4%83n%20h%C3%B3a%22"' in html
+    assert 'href="https://opac.tinh.example/record/ls1"' in html
+    response = client.get("/records/old-ls")
+    assert response.status_code == 301 and response.headers["location"] == "/records/ls1"
+    missing = client.get("/records/nothing")
+    assert missing.status_code == 404 and "Không tìm thấy" in missing.text
+
+
+def test_static_css_widget_and_opensearch_are_served(client):
+    assert client.get("/static/style.css").status_code == 200
+    widget = client.get("/static/widget.js")
+    assert widget.status_code == 200 and "textContent" in widget.text and "innerHTML =" not in widget.text
+    assert "{searchTerms}" in client.get("/opensearch.xml").text
+
+
+def test_searches_keep_answering_while_the_index_is_rebuilt(client, store, settings):
+    from index import build_index
+
+    failures: list[str] = []
+    done = threading.Event()
+
+    def keep_searching() -> None:
+        with httpx.Client(base_url=str(client.base_url), timeout=10) as http:
+            while not done.is_set():
+                response = http.get("/api/search", params={"q": "lich su"})
+                if response.status_code != 200 or response.json()["total"] != 2:
+                    failures.append(f"{response.status_code} {response.text[:200]}")
+                    return
+
+    threads = [threading.Thread(target=keep_searching) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    try:
+        for n in range(4):
+            store.save_clusters({}, [union(f"extra{n}", f"Sách thêm {n}", ("tv-tinh",))])
+            build_index(store, settings, rebuild=(n % 2 == 0))
+    finally:
+        done.set()
+        for thread in threads:
+            thread.join()
+    assert failures == []
+    assert client.get("/api/search", params={"q": "sach them"}).json()["total"] == 4

@@ -1,0 +1,285 @@
+"""The index stage on a real store and a real Tantivy index in tmp_path.
+
+Helpers here (`LIBRARIES`, `union`, `index_records`) are reused by test_api*.py.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from config.errors import QueryError
+from index import SearchIndex, SearchParams, build_index, current_version
+from store import CatalogStore, Holding, UnionRecord
+
+try:  # tests/ as a package, or as a plain directory on sys.path (pytest's default rootdir handling)
+    from tests.conftest import make_settings
+except ModuleNotFoundError:
+    from conftest import make_settings
+
+LIBRARIES = [
+    {"id": "tv-tinh", "name": "Thư viện tỉnh Hậu Giang", "type": "provincial", "district": "Vị Thanh",
+     "protocol": "oai-pmh", "url": "http://127.0.0.1:9/oai", "metadata_prefix": "marc21",
+     "opac_url": "https://opac.tinh.example/record/{id}"},
+    {"id": "tv-long-my", "name": "Thư viện huyện Long Mỹ", "type": "district", "district": "Long Mỹ",
+     "protocol": "marc-file", "url": "long-my.mrc"},
+    {"id": "thpt-vi-thanh", "name": "Trường THPT Vị Thanh", "type": "school", "district": "Vị Thanh",
+     "protocol": "marc-file", "url": "thpt.mrc"},
+]
+
+
+def union(uid: str, title: str, libraries: tuple[str, ...] = ("tv-tinh",), **fields) -> UnionRecord:
+    """A union record held by `libraries`, one holding each with a call number."""
+    holdings = [Holding(library=lib, call_number=f"959.7 {uid.upper()}", record_id=f"{lib}:{uid}")
+                for lib in libraries]
+    return UnionRecord(id=uid, title=title, holdings=holdings, members=[f"{lib}:{uid}" for lib in libraries],
+                       **fields)
+
+
+def index_records(store: CatalogStore, settings, records: list[UnionRecord], **save) -> SearchIndex:
+    store.save_clusters({}, records, **save)
+    build_index(store, settings)
+    return SearchIndex(settings)
+
+
+def ids(search_index: SearchIndex, q: str = "", **params) -> list[str]:
+    return [hit["id"] for hit in search_index.search(SearchParams(q=q, **params)).hits]
+
+
+@pytest.fixture
+def settings(data_dir: Path):
+    return make_settings(data_dir, LIBRARIES)
+
+
+@pytest.fixture
+def catalog(store, settings) -> SearchIndex:
+    """A small catalogue covering diacritics, ISBNs, facets and editions."""
+    return index_records(store, settings, [
+        union("ls1", "Lịch sử Việt Nam", ("tv-tinh", "tv-long-my"), authors=["Trần Trọng Kim"], year=2019,
+              isbn=["9786045678909"], language="vie", subjects=["Lịch sử"], publisher="Nxb. Văn học",
+              work_key="lich su viet nam / tran"),
+        union("ls2", "Lich su dia phuong Hau Giang", ("tv-long-my",), year=2005, language="vie"),
+        union("ls3", "Lịch sử Việt Nam", ("thpt-vi-thanh",), authors=["Trần Trọng Kim"], year=1999,
+              edition="Tái bản lần 2", language="vie", work_key="lich su viet nam / tran"),
+        union("dg1", "Con đường tơ lụa", ("tv-tinh",), authors=["Peter Frankopan"], year=2020, language="vie"),
+        union("dg2", "Dương lịch và âm lịch", ("thpt-vi-thanh",), year=2012, language="vie",
+              subjects=["Thiên văn học"]),
+        union("en1", "The history of Vietnam", ("tv-tinh",), authors=["Keith Taylor"], year=2013,
+              language="eng", isbn=["9780306406157"], material_type="book"),
+        union("map1", "Bản đồ hành chính tỉnh Hậu Giang", ("tv-tinh", "tv-long-my", "thpt-vi-thanh"),
+              year=2010, language="vie", material_type="map", notes=["Tỷ lệ 1:100.000"]),
+    ])
+
+
+def test_unaccented_query_finds_vietnamese_title(catalog):
+    assert set(ids(catalog, "lich su viet nam")[:2]) == {"ls1", "ls3"}
+
+
+def test_query_with_marks_ranks_exact_spelling_above_folded_only_match(catalog):
+    found = ids(catalog, "Lịch sử")
+    assert set(found) >= {"ls1", "ls2", "ls3"}
+    assert found.index("ls2") > found.index("ls1") and found.index("ls2") > found.index("ls3")
+
+
+def test_query_without_marks_ranks_unmarked_spelling_first(catalog):
+    assert ids(catalog, "lich su dia phuong")[0] == "ls2"
+
+
+def test_duong_with_marks_prefers_that_word_and_unmarked_finds_all(catalog):
+    found = ids(catalog, "đường")
+    assert found[0] == "dg1"
+    assert set(ids(catalog, "duong")) == {"dg1", "dg2"}
+    assert ids(catalog, "dương")[0] == "dg2"
+
+
+def test_isbn_with_hyphens_and_isbn10_find_the_record(catalog):
+    assert ids(catalog, "978-604-567-890-9") == ["ls1"]
+    assert ids(catalog, "isbn:978-604-567-890-9") == ["ls1"]
+    assert ids(catalog, "6045678907") == ["ls1"]
+    assert ids(catalog, "isbn:0-306-40615-2") == ["en1"]
+    assert ids(catalog, "isbn:0-306-40615-X") == ["en1"]  # a wrong check digit still maps to the 13
+
+
+def test_fielded_terms_search_their_field_only(catalog):
+    assert set(ids(catalog, "author:tran")) == {"ls1", "ls3"}
+    assert ids(catalog, "title:thien") == []
+    assert ids(catalog, "subject:thien van") == ["dg2"]
+    assert ids(catalog, "subject:thiên") == ["dg2"]
+    assert ids(catalog, "publisher:van hoc") == ["ls1"]
+
+
+def test_year_terms_and_ranges(catalog):
+    assert set(ids(catalog, "year:2019")) == {"ls1"}
+    assert set(ids(catalog, "lich su year:1990..2000")) == {"ls3"}
+    assert set(ids(catalog, "year:2010-2013")) == {"map1", "dg2", "en1"}
+    assert set(ids(catalog, "lich su 2019")) == {"ls1"}
+
+
+def test_quoted_phrase_needs_adjacent_words(catalog):
+    assert set(ids(catalog, '"viet nam"')) == {"ls1", "ls3"}
+    assert ids(catalog, '"nam viet"') == []
+
+
+def test_minus_excludes(catalog):
+    assert set(ids(catalog, "lich su")) == {"ls1", "ls2", "ls3"}
+    assert set(ids(catalog, "lich su -dia")) == {"ls1", "ls3"}
+
+
+def test_notes_are_searchable_through_all_fields(catalog):
+    assert ids(catalog, "ty le") == ["map1"]
+
+
+@pytest.mark.parametrize("q", ['title:(("', "*", "((", "isbn:", "year:abc", "year:2020..2010", " ".join(["a"] * 65)])
+def test_unusable_query_raises_query_error(catalog, q):
+    with pytest.raises(QueryError):
+        catalog.search(SearchParams(q=q))
+
+
+@pytest.mark.parametrize("q", ['"', 'title:"', "a:b:c", "AND OR NOT", "title:lịch)(", "[1 TO 2]", "~2 ^3",
+                               "http://example.com/x?y=1", "-", "- -a", "\\", "\x00lich", "lịch*", "tác_giả",
+                               "year:..2000", "ISBN 978-604", "author:", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢", "x" * 300])
+def test_odd_user_text_answers_or_raises_query_error(catalog, q):
+    try:
+        result = catalog.search(SearchParams(q=q))
+    except QueryError:
+        return
+    assert result.total >= 0
+
+
+def test_facet_counts_without_filters(catalog):
+    facets = catalog.search(SearchParams()).facets
+    counts = {name: {v["value"]: v["count"] for v in values} for name, values in facets.items()}
+    assert counts["library"] == {"tv-tinh": 4, "tv-long-my": 3, "thpt-vi-thanh": 3}
+    assert counts["library_type"] == {"provincial": 4, "district": 3, "school": 3}
+    assert counts["district"] == {"Vị Thanh": 6, "Long Mỹ": 3}
+    assert counts["language"] == {"vie": 6, "eng": 1}
+    assert counts["material_type"] == {"book": 6, "map": 1}
+    assert counts["year"]["2019"] == 1 and sum(counts["year"].values()) == 7
+    labels = {v["value"]: v["label"] for v in facets["library_type"]}
+    assert labels["provincial"] == "Thư viện tỉnh"
+    assert {v["value"]: v["label"] for v in facets["language"]}["vie"] == "Tiếng Việt"
+
+
+def test_facet_counts_are_within_filters(catalog):
+    result = catalog.search(SearchParams(library=("tv-long-my",)))
+    assert result.total == 3
+    counts = {name: {v["value"]: v["count"] for v in values} for name, values in result.facets.items()}
+    assert counts["library"] == {"tv-long-my": 3, "tv-tinh": 2, "thpt-vi-thanh": 1}
+    assert counts["material_type"] == {"book": 2, "map": 1}
+    result = catalog.search(SearchParams(q="lich su", library_type=("school", "district")))
+    assert {h["id"] for h in result.hits} == {"ls1", "ls2", "ls3"}
+    assert catalog.search(SearchParams(district=("Long Mỹ",), year=("2000-2010",))).total == 2
+    assert catalog.search(SearchParams(year=("2019", "2020"))).total == 2
+    assert catalog.search(SearchParams(language=("eng",), library=("tv-tinh",))).total == 1
+
+
+def test_sorting_by_year_and_title(catalog):
+    newest = ids(catalog, sort="-year")
+    assert newest[:2] == ["dg1", "ls1"]
+    assert ids(catalog, sort="year")[0] == "ls3"
+    titles = [h["title"] for h in catalog.search(SearchParams(sort="title")).hits]
+    assert titles[0] == "Bản đồ hành chính tỉnh Hậu Giang" and titles[-1] == "The history of Vietnam"
+
+
+def test_paging_returns_disjoint_pages(catalog):
+    first, second = ids(catalog, size=4, page=1), ids(catalog, size=4, page=2)
+    assert len(first) == 4 and len(second) == 3 and not set(first) & set(second)
+
+
+def test_hits_carry_holdings_with_library_names_and_opac_links(catalog):
+    hit = catalog.search(SearchParams(q="isbn:9786045678909")).hits[0]
+    assert hit["title"] == "Lịch sử Việt Nam" and hit["authors"] == ["Trần Trọng Kim"] and hit["year"] == 2019
+    by_library = {h["library"]: h for h in hit["holdings"]}
+    assert by_library["tv-tinh"]["library_name"] == "Thư viện tỉnh Hậu Giang"
+    assert by_library["tv-tinh"]["opac_url"] == "https://opac.tinh.example/record/ls1"
+    assert by_library["tv-long-my"]["opac_url"] is None
+    assert by_library["tv-long-my"]["call_number"] == "959.7 LS1"
+
+
+def test_typo_falls_back_to_fuzzy_and_says_so(catalog):
+    result = catalog.search(SearchParams(q="frankopna"))
+    assert result.fuzzy and [h["id"] for h in result.hits] == ["dg1"]
+    assert not catalog.search(SearchParams(q="frankopan")).fuzzy
+
+
+def test_other_editions_share_the_work_key(catalog):
+    assert [h["id"] for h in catalog.by_work_key("lich su viet nam / tran", exclude_id="ls1")] == ["ls3"]
+
+
+def test_search_before_any_index_is_empty(settings):
+    result = SearchIndex(settings).search(SearchParams(q="lich su"))
+    assert result.total == 0 and result.hits == []
+
+
+def test_incremental_update_shows_changes_and_deletions(store, settings, catalog):
+    store.save_clusters({}, [union("ls2", "Địa chí Hậu Giang", ("tv-long-my",), year=2006)],
+                        removed_ids=["dg1"])
+    summary = build_index(store, settings)
+    assert not summary.rebuilt and summary.indexed == 1 and summary.deleted == 1 and summary.documents == 6
+    assert ids(catalog, "dia chi") == ["ls2"]
+    assert ids(catalog, "dia phuong") == []
+    assert ids(catalog, "frankopan") == []
+    assert build_index(store, settings).indexed == 0  # nothing changed since the mark
+
+
+def test_rebuild_swaps_version_and_prunes_older_ones(store, settings, catalog):
+    assert len(ids(catalog)) == 7  # the reader now holds the first version open
+    first = current_version(settings.index_dir)
+    assert build_index(store, settings, rebuild=True).rebuilt
+    second = current_version(settings.index_dir)
+    assert second != first and first.exists()
+    build_index(store, settings, rebuild=True)
+    assert not first.exists() and second.exists()
+    assert len(ids(catalog)) == 7
+
+
+def test_registry_change_forces_rebuild(store, data_dir, catalog):
+    renamed = [dict(LIBRARIES[0], name="Thư viện tỉnh (mới)")] + LIBRARIES[1:]
+    settings = make_settings(data_dir, renamed)
+    assert build_index(store, settings).rebuilt
+    hit = SearchIndex(settings).search(SearchParams(q="con duong")).hits[0]
+    assert hit["holdings"][0]["library_name"] == "Thư viện tỉnh (mới)"
+
+
+def test_missing_index_directory_means_full_rebuild(store, settings, catalog):
+    import shutil
+
+    shutil.rmtree(settings.index_dir)
+    summary = build_index(store, settings)
+    assert summary.rebuilt and summary.documents == 7
+
+
+def test_searches_during_rebuilds_never_fail(store, settings, catalog):
+    errors: list[BaseException] = []
+    done = threading.Event()
+
+    def search_forever() -> None:
+        reader = SearchIndex(settings)
+        while not done.is_set():
+            try:
+                assert reader.search(SearchParams(q="lich su")).total >= 3
+                assert reader.search(SearchParams(library=("tv-tinh",))).total == 4
+            except BaseException as exc:  # noqa: BLE001 - collected and re-raised below
+                errors.append(exc)
+                return
+
+    readers = [threading.Thread(target=search_forever) for _ in range(3)]
+    for thread in readers:
+        thread.start()
+    try:
+        for _ in range(6):
+            build_index(store, settings, rebuild=True)
+    finally:
+        done.set()
+        for thread in readers:
+            thread.join()
+    assert not errors, errors[0]
+
+
+def test_reader_picks_up_incremental_commits_without_restart(store, settings, catalog):
+    assert ids(catalog, "tieu thuyet") == []
+    store.save_clusters({}, [union("new1", "Tiểu thuyết mới", ("tv-tinh",))])
+    build_index(store, settings)
+    assert ids(catalog, "tieu thuyet") == ["new1"]
