@@ -73,6 +73,9 @@ class Record(BaseModel):
     library: str = ""
     local_id: str = ""
     title: str
+    sort_title: str | None = Field(
+        default=None, description="Title without the leading article 245 ind2 skips (e.g. 'Misérables'); sorting only."
+    )
     subtitle: str | None = None
     part: str | None = Field(default=None, description="Volume/part number and name (245 $n $p).")
     responsibility: str | None = None

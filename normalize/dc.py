@@ -1,0 +1,96 @@
+"""Map one <oai_dc:dc> element to a Record.
+
+Dublin Core says little; what it does not say stays empty (no guessed year,
+publisher or material type).
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from config import LibraryConfig
+from store import Holding, Record, record_id
+
+from normalize import legacy, values
+from normalize.errors import RecordError
+from normalize.isbn import parse_isbns, to_isbn13
+from normalize.marc import decode_cp1252
+from normalize.text import clean_field, recase_title
+
+DC_NS = "http://purl.org/dc/elements/1.1/"
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, encoding="utf-8")
+_DC_TYPES = {
+    "text": "book", "book": "book", "sách": "book", "still image": "visual", "stillimage": "visual",
+    "image": "visual", "sound": "sound", "moving image": "video", "movingimage": "video",
+    "software": "electronic", "dataset": "electronic", "interactiveresource": "electronic",
+    "physical object": "object", "physicalobject": "object", "collection": "mixed",
+    "map": "map", "cartographic": "map", "serial": "serial", "journal": "serial", "periodical": "serial",
+    "musical score": "score", "score": "score", "manuscript": "manuscript",
+}
+
+
+def _elements(payload: bytes) -> tuple[dict[str, list[str]], list[str]]:
+    repairs: list[str] = []
+    try:
+        payload.decode("utf-8")
+    except UnicodeDecodeError:
+        payload = decode_cp1252(payload).encode("utf-8")
+        repairs.append("oai_dc was not UTF-8; read as cp1252")
+    try:
+        root = etree.fromstring(payload, _PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise RecordError(f"oai_dc is not well-formed XML ({exc}); fix or re-export the record at the source") from exc
+    found: dict[str, list[str]] = {}
+    for element in root.iter(f"{{{DC_NS}}}*"):
+        text = "".join(element.itertext())
+        name = etree.QName(element).localname
+        fixed, encoding = legacy.repair(text)
+        if encoding:
+            repairs.append(f"dc:{name}: {encoding} → Unicode")
+        cleaned = clean_field(fixed)
+        if cleaned:
+            found.setdefault(name, []).append(cleaned)
+    return found, repairs
+
+
+def _isbns(identifiers: list[str]) -> tuple[list[str], list[str]]:
+    valid: list[str] = []
+    invalid: list[str] = []
+    for value in identifiers:
+        compact = value.replace("-", "").replace(" ", "").upper()
+        if "ISBN" in value.upper():
+            parsed = parse_isbns(value)
+            valid += [i for i in parsed.valid if i not in valid]
+            invalid += [i for i in parsed.invalid if i not in invalid]
+        elif len(compact) in (10, 13) and (isbn := to_isbn13(compact)) and isbn not in valid:
+            valid.append(isbn)
+    return valid, invalid
+
+
+def record_from_dc(payload: bytes, library_id: str, local_id: str,
+                   library: LibraryConfig | None = None) -> Record:
+    """The Record of one oai_dc payload; RecordError when it has no dc:title."""
+    dc, repairs = _elements(payload)
+    titles = dc.get("title", [])
+    if not titles:
+        raise RecordError("no dc:title in the oai_dc record; add the title in the library system")
+    title, _, subtitle = titles[0].partition(" : ")
+    recased = recase_title(title.strip())
+    if recased != title.strip():
+        repairs.append("dc:title: all capitals → sentence case")
+    isbn, invalid_isbn = _isbns(dc.get("identifier", []))
+    language = next((code for v in dc.get("language", []) if (code := values.language_code(v))), None)
+    year = next((y for v in dc.get("date", []) if (y := values.year_from_text(v))), None)
+    kind = next((_DC_TYPES[t.lower()] for t in dc.get("type", []) if t.lower() in _DC_TYPES), "unknown")
+    rid = record_id(library_id, local_id)
+    opac_url = library.opac_link(local_id) if library is not None else None
+    return Record(
+        id=rid, library=library_id, local_id=local_id, title=recased,
+        subtitle=subtitle.strip() or None, authors=list(dict.fromkeys(
+            values.display_name(a) for a in dc.get("creator", []))),
+        year=year, publisher=(dc.get("publisher") or [None])[0], isbn=isbn, invalid_isbn=invalid_isbn,
+        language=language, subjects=list(dict.fromkeys(dc.get("subject", []))), material_type=kind,
+        notes=list(dict.fromkeys(dc.get("description", []))),
+        holdings=[Holding(library=library_id, record_id=rid, opac_url=opac_url)],
+        source_format="oai_dc", encoding="utf-8", repairs=repairs,
+    )

@@ -1,0 +1,290 @@
+"""Map a MarcRecord to a Record: the field rules of DESIGN.md's "MARC facts".
+
+Legacy-font repair runs first, per field, so every later rule sees Unicode.
+"""
+
+from __future__ import annotations
+
+import re
+
+from config import LibraryConfig
+from store import Record, record_id
+
+from normalize import legacy, values
+from normalize.errors import RecordError
+from normalize.holdings import holdings_from_marc
+from normalize.isbn import parse_isbns, parse_issn
+from normalize.marc import Field, MarcRecord
+from normalize.text import clean_field, clean_text, recase_title
+
+_SUBDIVISIONS = ("v", "x", "y", "z")
+# Subfields that make up the heading itself, before the " -- " subdivisions.
+_SUBJECT_MAIN = {
+    "600": ("a", "b", "c", "d", "q", "t"), "610": ("a", "b", "t"), "611": ("a", "c", "d", "n", "t"),
+    "630": ("a", "n", "p", "t"), "650": ("a", "b"), "651": ("a",),
+}
+_NAME_PARTS = {"100": ("a", "b", "c"), "700": ("a", "b", "c"), "110": ("a", "b"), "710": ("a", "b"),
+               "111": ("a",), "711": ("a",)}
+_UNKNOWN_PUBLISHER = re.compile(r"^\[?\s*(s\.\s*n|k\.?\s*nxb|knxb|nxb không rõ|k\.?\s*đ|s\.\s*l)\.?\s*\]?$",
+                                re.IGNORECASE)
+_OCLC_RE = re.compile(r"^\(OCoLC\)\s*(?:ocm|ocn|on)?0*(\d+)$", re.IGNORECASE)
+
+
+def repair_legacy_fields(marc: MarcRecord) -> list[str]:
+    """Convert TCVN3/VNI subfields in place; one repair note per converted field."""
+    notes: list[str] = []
+    fields = marc.fields
+    for i, field in enumerate(fields):
+        if not field.subfields:
+            continue
+        joined = " ".join(v for _, v in field.subfields)
+        if joined.isascii() and joined.isprintable():
+            continue
+        encoding = legacy.detect(joined)
+        if encoding is None:
+            continue
+        codes: list[str] = []
+        subs: list[tuple[str, str]] = []
+        for code, value in field.subfields:
+            # The field as a whole was detected; a subfield such as "Vò Thanh" (VNI for
+            # "Vị Thanh") reads as valid Vietnamese alone, so each subfield converts
+            # unless its conversion would produce a non-Vietnamese word.
+            converted = legacy.convert(value, encoding)
+            if converted != value and not legacy.has_foreign_word(converted):
+                codes.append(code)
+                value = converted
+            subs.append((code, value))
+        if codes:
+            fields[i] = field._replace(subfields=tuple(subs))
+            notes.append(f"{field.tag}${'$'.join(dict.fromkeys(codes))}: {encoding} → Unicode")
+    if notes:
+        marc.replace_fields(fields)
+    return notes
+
+
+def _sub(field: Field, code: str) -> str | None:
+    value = field.get(code)
+    if value is None:
+        return None
+    return clean_field(value) or None
+
+
+def _joined(field: Field, codes: tuple[str, ...], sep: str = " ") -> str | None:
+    if sep == " ":
+        return clean_field(sep.join(v for c, v in field.subfields if c in codes)) or None
+    # Pieces joined with ". " lose their own ISBD endings first ("Tập 1." + "Thời cổ đại").
+    return sep.join(p for c, v in field.subfields if c in codes if (p := clean_field(v))) or None
+
+
+def _title(marc: MarcRecord) -> tuple[str, Field | None]:
+    for field in marc.get("245"):
+        for code in ("a", "k"):
+            value = _sub(field, code)
+            if value:
+                return value, field
+    for tag in ("240", "130", "246"):
+        for field in marc.get(tag):
+            value = _sub(field, "a")
+            if value:
+                return value, None
+    raise RecordError("no title: 245 $a is missing or empty (and no 240/130/246 to fall back on); "
+                      "add the title in the library system")
+
+
+def _sort_title(title: str, field: Field | None) -> str | None:
+    """Title without the leading article that 245 ind2 says to skip, for sorting only."""
+    if field is None or not field.ind2.isdigit() or field.ind2 == "0":
+        return None
+    return title[int(field.ind2):].lstrip(" '\"[(") or None
+
+
+def _authors(marc: MarcRecord) -> list[str]:
+    out: dict[str, str] = {}
+    for field in marc.get("100", "110", "111", "700", "710", "711"):
+        parts = [clean_text(v) for c, v in field.subfields if c in _NAME_PARTS[field.tag] and v.strip()]
+        sep = ". " if field.tag in ("110", "710") else " "
+        name = values.display_name(sep.join(values.display_name(p) for p in parts)) if parts else ""
+        if name:
+            out.setdefault(name.casefold(), name)
+    return list(out.values())
+
+
+def _publication(marc: MarcRecord) -> Field | None:
+    fields = marc.get("264")
+    for field in fields:
+        if field.ind2 == "1":
+            return field
+    return fields[0] if fields else (marc.get("260") or [None])[0]
+
+
+def _publisher_part(field: Field | None, code: str) -> str | None:
+    if field is None:
+        return None
+    value = _sub(field, code)
+    if value is None:
+        return None
+    if _UNKNOWN_PUBLISHER.match(value):
+        return None
+    value = value.strip()
+    if value.startswith("[") and value.endswith("]"):
+        value = value[1:-1].strip()
+    return clean_field(value) or None
+
+
+def _year(marc: MarcRecord, pub: Field | None) -> int | None:
+    f008 = marc.control("008")
+    if f008[6:7] not in ("b", "n", "q"):
+        year = values.year_from_008(f008)
+        if year is not None:
+            return year
+    candidates = [pub] if pub is not None else []
+    candidates += marc.get("264") + marc.get("260")
+    for field in candidates:
+        for value in field.get_all("c"):
+            year = values.year_from_text(value)
+            if year is not None:
+                return year
+    return None
+
+
+def _language(marc: MarcRecord) -> str | None:
+    code = values.language_from_008(marc.control("008"))
+    if code:
+        return code
+    for field in marc.get("041"):
+        for value in field.get_all("a"):
+            code = values.language_code(value)
+            if code:
+                return code
+    return None
+
+
+def _subjects(marc: MarcRecord) -> list[str]:
+    out: dict[str, None] = {}
+    for field in marc.get("600", "610", "611", "630", "650", "651", "653"):
+        if field.tag == "653":
+            for value in field.get_all("a"):
+                cleaned = clean_field(value)
+                if cleaned:
+                    out.setdefault(cleaned)
+            continue
+        main = _joined(field, _SUBJECT_MAIN[field.tag])
+        pieces = [main] if main else []
+        pieces += [clean_field(v) for c, v in field.subfields if c in _SUBDIVISIONS and v.strip()]
+        heading = " -- ".join(p for p in pieces if p)
+        if heading:
+            out.setdefault(heading)
+    return list(out)
+
+
+def _classification(marc: MarcRecord) -> list[str]:
+    out: dict[str, None] = {}
+    for field in marc.get("082", "080", "084", "050"):
+        for value in field.get_all("a"):
+            value = clean_text(value).rstrip(" /")
+            if not value:
+                continue
+            if field.tag == "082":
+                out.setdefault("DDC " + value.replace("/", "").replace("'", ""))
+            elif field.tag == "080":
+                out.setdefault("UDC " + value)
+            elif field.tag == "050":
+                out.setdefault("LCC " + value)
+            else:
+                scheme = clean_text(field.get("2") or "") or "local"
+                out.setdefault(f"{scheme} {value}")
+    return list(out)
+
+
+def _isbns(marc: MarcRecord) -> tuple[list[str], list[str]]:
+    valid: list[str] = []
+    invalid: list[str] = []
+    for field in marc.get("020"):
+        for code, value in field.subfields:
+            if code not in ("a", "z"):
+                continue
+            parsed = parse_isbns(value)
+            for isbn in parsed.valid:
+                # $z is a cancelled/invalid ISBN by definition: never matched on.
+                target = valid if code == "a" else invalid
+                if isbn not in target:
+                    target.append(isbn)
+            invalid += [i for i in parsed.invalid if i not in invalid]
+    return valid, invalid
+
+
+def _other_ids(marc: MarcRecord) -> list[str]:
+    out: dict[str, None] = {}
+    for field in marc.get("010"):
+        for value in field.get_all("a"):
+            lccn = clean_text(value).replace(" ", "")
+            if lccn:
+                out.setdefault(f"(DLC){lccn}")
+    for field in marc.get("035"):
+        for value in field.get_all("a"):
+            value = clean_text(value)
+            match = _OCLC_RE.match(value)
+            if match:
+                value = f"(OCoLC){match.group(1)}"
+            if value:
+                out.setdefault(value)
+    return list(out)
+
+
+def _series(marc: MarcRecord) -> list[str]:
+    out: dict[str, str] = {}
+    for field in marc.get("490", "800", "810", "811", "830"):
+        title_codes = ("a",) if field.tag in ("490", "830") else ("a", "t")
+        name = _joined(field, title_codes, ". " if field.tag != "490" else " ")
+        number = _sub(field, "v")
+        if name:
+            text = f"{name} ; {number}" if number else name
+            out.setdefault(text.casefold(), text)
+    return list(out.values())
+
+
+def _notes(marc: MarcRecord) -> list[str]:
+    out: dict[str, None] = {}
+    for field in marc.get("500", "505", "520"):
+        codes = ("a", "g", "r", "t") if field.tag == "505" else ("a", "b")
+        text = _joined(field, codes)
+        if text:
+            out.setdefault(text)
+    return list(out)
+
+
+def record_from_marc(marc: MarcRecord, library_id: str, local_id: str, source_format: str,
+                     library: LibraryConfig | None = None) -> Record:
+    """The Record of one MARC record; RecordError when it has no title."""
+    repairs = list(marc.repairs) + repair_legacy_fields(marc)
+    title, title_field = _title(marc)
+    subtitle = part = responsibility = None
+    if title_field is not None:
+        subtitle = _sub(title_field, "b")
+        part = _joined(title_field, ("n", "p"), ". ")
+        responsibility = _sub(title_field, "c")
+    uniform = next((v for f in marc.get("240", "130") if (v := _joined(f, ("a", "n", "p"), ". "))), None)
+    recased = recase_title(title)
+    if recased != title:
+        repairs.append("245$a: all capitals → sentence case")
+    pub = _publication(marc)
+    isbn, invalid_isbn = _isbns(marc)
+    rid = record_id(library_id, local_id)
+    extent = next((v for f in marc.get("300") for v in f.get_all("a")), "")
+    edition = next((v for f in marc.get("250") if (v := _sub(f, "a"))), None)
+    issn = [i for f in marc.get("022") for v in f.get_all("a") if (i := parse_issn(v))]
+    return Record(
+        id=rid, library=library_id, local_id=local_id,
+        title=recased, sort_title=_sort_title(recased, title_field),
+        subtitle=recase_title(subtitle) if subtitle else None,
+        part=part, responsibility=responsibility, uniform_title=uniform,
+        authors=_authors(marc), year=_year(marc, pub),
+        publisher=_publisher_part(pub, "b"), place=_publisher_part(pub, "a"),
+        edition=edition, pages=values.pages_from_extent(extent),
+        isbn=isbn, invalid_isbn=invalid_isbn, issn=list(dict.fromkeys(issn)),
+        other_ids=_other_ids(marc), language=_language(marc), subjects=_subjects(marc),
+        classification=_classification(marc), material_type=values.material_type(marc.leader),
+        series=_series(marc), notes=_notes(marc),
+        holdings=holdings_from_marc(marc, library_id, rid, library, local_id),
+        source_format=source_format, encoding=marc.encoding, repairs=repairs,
+    )

@@ -1,0 +1,68 @@
+"""Holdings from MARC: Koha's 952, the standard 852, and other per-library tags.
+
+Every record is held by the library that sent it, so a record without a holdings
+field still gets one holding (call number from 090 or 082 when present).
+"""
+
+from __future__ import annotations
+
+from config import LibraryConfig
+from store import Holding
+
+from normalize.marc import Field, MarcRecord
+from normalize.text import clean_text
+
+DEFAULT_HOLDINGS_TAGS = ("852", "952")
+
+
+def _joined(field: Field, *codes: str) -> str | None:
+    parts = [v for c, v in field.subfields if c in codes]
+    if not parts:
+        return None
+    return clean_text(parts[0] if len(parts) == 1 else " ".join(parts)) or None
+
+
+def _from_952(field: Field) -> tuple[str | None, str | None, str | None]:
+    """Koha items: $a home branch / $b holding branch, $c shelving location, $o call number, $p barcode."""
+    branch = _joined(field, "a") or _joined(field, "b")
+    shelf = _joined(field, "c")
+    location = ", ".join(dict.fromkeys(x for x in (branch, shelf) if x)) or None
+    return _joined(field, "o"), location, _joined(field, "p")
+
+
+def _from_852(field: Field) -> tuple[str | None, str | None, str | None]:
+    """MARC 852: $b location (+ $c shelving), $k$h$i$m or $h$i call number, $p barcode."""
+    if field.get("k") is not None or field.get("m") is not None:
+        call_number = _joined(field, "k", "h", "i", "m")
+    else:
+        call_number = _joined(field, "h", "i")
+    location = ", ".join(x for x in (_joined(field, "b"), _joined(field, "c")) if x) or None
+    return call_number, location, _joined(field, "p")
+
+
+def fallback_call_number(marc: MarcRecord) -> str | None:
+    """Local call number 090 $a $b, else DDC 082 $a $b (how Vietnamese libraries shelve)."""
+    for tag in ("090", "082"):
+        for field in marc.get(tag):
+            value = _joined(field, "a", "b")
+            if value:
+                return value.replace("/", "")
+    return None
+
+
+def holdings_from_marc(marc: MarcRecord, library_id: str, record_id: str,
+                       library: LibraryConfig | None, local_id: str) -> list[Holding]:
+    tags = library.holdings_tags if library is not None else DEFAULT_HOLDINGS_TAGS
+    opac_url = library.opac_link(local_id) if library is not None else None
+    holdings: list[Holding] = []
+    for field in marc.get(*tags):
+        if not field.subfields:
+            continue
+        # Other configured tags follow the 852 layout, the MARC standard.
+        call_number, location, barcode = _from_952(field) if field.tag == "952" else _from_852(field)
+        holdings.append(Holding(library=library_id, call_number=call_number, location=location,
+                                barcode=barcode, record_id=record_id, opac_url=opac_url))
+    if not holdings:
+        holdings.append(Holding(library=library_id, call_number=fallback_call_number(marc),
+                                record_id=record_id, opac_url=opac_url))
+    return holdings

@@ -1,0 +1,106 @@
+"""ISBN parsing: find ISBNs in a messy 020 $a, validate check digits, convert to ISBN-13.
+
+Catalogue data writes "978-604-1-23456-7 (bìa mềm) : 25000đ", runs two ISBNs
+together, or mistypes a digit.  Only ISBNs whose check digit is right are used for
+matching; the others are kept apart (`Record.invalid_isbn`) so a typo never merges
+two different books.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+# A run of digits with hyphens or single spaces inside, ending in a digit or X.
+_RUN_RE = re.compile(r"\d[\d\- ]*[\dXx]|\d")
+
+
+class IsbnParse(NamedTuple):
+    valid: list[str]  # ISBN-13, check digit verified
+    invalid: list[str]  # 10 or 13 characters that failed the check
+
+
+def isbn10_check_digit(first9: str) -> str:
+    total = sum((10 - i) * int(d) for i, d in enumerate(first9))
+    check = (11 - total % 11) % 11
+    return "X" if check == 10 else str(check)
+
+
+def isbn13_check_digit(first12: str) -> str:
+    digits = list(map(int, first12))
+    total = sum(digits[0::2]) + 3 * sum(digits[1::2])
+    return str((10 - total % 10) % 10)
+
+
+def is_valid_isbn10(value: str) -> bool:
+    return (len(value) == 10 and value[:9].isdigit() and value[9] in "0123456789X"
+            and isbn10_check_digit(value[:9]) == value[9])
+
+
+def is_valid_isbn13(value: str) -> bool:
+    return (len(value) == 13 and value.isdigit() and value[:3] in ("978", "979")
+            and isbn13_check_digit(value[:12]) == value[12])
+
+
+def to_isbn13(value: str) -> str | None:
+    """ISBN-13 of a valid ISBN-10 or ISBN-13 (digits only), else None."""
+    value = value.upper()
+    if is_valid_isbn13(value):
+        return value
+    if is_valid_isbn10(value):
+        body = "978" + value[:9]
+        return body + isbn13_check_digit(body)
+    return None
+
+
+def _split_candidates(digits: str) -> list[str]:
+    """Cut a run of digits into ISBN-sized pieces: 10/13, or two run together."""
+    if len(digits) in (10, 13):
+        return [digits]
+    for first in (13, 10):
+        rest = digits[first:]
+        if len(rest) in (10, 13) and digits[:first][-1:] != "X":
+            head, tail = digits[:first], rest
+            if to_isbn13(head) or to_isbn13(tail) or len(digits) in (20, 26):
+                return [head, tail]
+    return []
+
+
+def parse_isbns(text: str) -> IsbnParse:
+    """Every ISBN in a 020 $a-like string, valid ones as ISBN-13."""
+    valid: list[str] = []
+    invalid: list[str] = []
+    for match in _RUN_RE.finditer(text):
+        run = match.group(0)
+        pieces = _split_candidates(re.sub(r"[\- ]", "", run).upper())
+        if not pieces:
+            # Space-separated ISBNs: "9786041234567 9786041234574".
+            pieces = [p for part in run.split() for p in _split_candidates(part.replace("-", "").upper())]
+        for piece in pieces:
+            if "X" in piece[:-1]:
+                continue
+            isbn13 = to_isbn13(piece)
+            if isbn13 is not None:
+                if isbn13 not in valid:
+                    valid.append(isbn13)
+            elif piece not in invalid:
+                invalid.append(piece)
+    return IsbnParse(valid, invalid)
+
+
+def is_valid_issn(value: str) -> bool:
+    digits = value.replace("-", "").upper()
+    if len(digits) != 8 or not digits[:7].isdigit() or digits[7] not in "0123456789X":
+        return False
+    total = sum((8 - i) * int(d) for i, d in enumerate(digits[:7]))
+    check = (11 - total % 11) % 11
+    return digits[7] == ("X" if check == 10 else str(check))
+
+
+def parse_issn(text: str) -> str | None:
+    """A valid ISSN as NNNN-NNNC, or None."""
+    match = re.search(r"\d{4}-?\d{3}[\dXx]", text)
+    if match and is_valid_issn(match.group(0)):
+        digits = match.group(0).replace("-", "").upper()
+        return f"{digits[:4]}-{digits[4:]}"
+    return None

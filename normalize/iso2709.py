@@ -1,0 +1,139 @@
+"""Read one ISO 2709 record into a MarcRecord, choosing its character encoding.
+
+Leader/09 says MARC-8 (blank) or UTF-8 ("a") and is sometimes wrong.  The
+declared encoding is tried first; UTF-8 bytes under a MARC-8 leader are read as
+UTF-8 (MARC-8 text almost never forms valid multi-byte UTF-8); otherwise MARC-8
+and cp1252 are both tried and the reading that looks more like Vietnamese wins
+(cp1252 is how raw TCVN3/VNI bytes must be read before repair).  The choice is
+kept in `MarcRecord.encoding` with a repair note.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from pymarc.marc8 import MARC8ToUnicode
+
+from normalize.errors import RecordError
+from normalize.legacy import reading_score
+from normalize.marc import LEADER_LEN, Field, MarcRecord, decode_cp1252
+
+DIRECTORY_ENTRY_LEN = 12
+FIELD_TERMINATOR = b"\x1e"
+RECORD_TERMINATOR = b"\x1d"
+SUBFIELD_DELIMITER = b"\x1f"
+_LABELS = {"utf-8": "UTF-8", "marc-8": "MARC-8", "cp1252": "cp1252"}
+
+
+class RawField(NamedTuple):
+    tag: str
+    body: bytes
+
+
+def split_iso2709(data: bytes) -> tuple[str, list[RawField], list[str]]:
+    """Leader, undecoded fields and repair notes; RecordError names the broken byte."""
+    repairs: list[str] = []
+    if len(data) < LEADER_LEN + 1:
+        raise RecordError(f"ISO 2709 record is {len(data)} bytes, shorter than a {LEADER_LEN}-byte leader; "
+                          "the file is truncated: export it again")
+    leader = data[:LEADER_LEN].decode("latin-1")
+    if not leader[12:17].isdigit():
+        raise RecordError(f"ISO 2709 leader/12-16 (base address of data) is {leader[12:17]!r}, not digits; "
+                          "this is not a MARC record or it is damaged")
+    base = int(leader[12:17])
+    declared_len = int(leader[0:5]) if leader[0:5].isdigit() else None
+    if declared_len is not None and declared_len != len(data):
+        repairs.append(f"leader/00-04 says {declared_len} bytes, record has {len(data)}")
+    end = data.find(FIELD_TERMINATOR, LEADER_LEN)
+    if end < 0 or not LEADER_LEN < base <= len(data):
+        raise RecordError(f"ISO 2709 directory has no end, or base address {base} lies outside the "
+                          f"{len(data)}-byte record; the record is truncated or damaged: export it again")
+    directory = data[LEADER_LEN:end]
+    if len(directory) % DIRECTORY_ENTRY_LEN:
+        raise RecordError(f"ISO 2709 directory is {len(directory)} bytes, not a multiple of "
+                          f"{DIRECTORY_ENTRY_LEN}; the record is damaged: export it again")
+    fields: list[RawField] = []
+    for pos in range(0, len(directory), DIRECTORY_ENTRY_LEN):
+        entry = directory[pos:pos + DIRECTORY_ENTRY_LEN]
+        tag = entry[:3].decode("latin-1")
+        if not entry[3:12].isdigit():
+            raise RecordError(f"ISO 2709 directory entry {pos // DIRECTORY_ENTRY_LEN + 1} (tag {tag!r}) "
+                              "has no length/offset digits; the record is damaged: export it again")
+        length, start = int(entry[3:7]), int(entry[7:12])
+        begin = base + start
+        if begin + length > len(data):
+            raise RecordError(f"ISO 2709 field {tag} ends at byte {begin + length} but the record has only "
+                              f"{len(data)} bytes; the record is truncated: export it again")
+        body = data[begin:begin + length]
+        fields.append(RawField(tag, body[:-1] if body.endswith(FIELD_TERMINATOR) else body))
+    return leader, fields, repairs
+
+
+def _decode(value: bytes, encoding: str) -> str:
+    if encoding == "utf-8":
+        return value.decode("utf-8")
+    if encoding == "marc-8":
+        if value.isascii() and b"\x1b" not in value:
+            return value.decode("ascii")
+        # Escapes to other character sets reset at each field: one converter per value.
+        return MARC8ToUnicode(quiet=True).translate(value)
+    return decode_cp1252(value)
+
+
+def _decode_fields(raw_fields: list[RawField], encoding: str) -> list[Field]:
+    fields: list[Field] = []
+    for raw in raw_fields:
+        if raw.tag.isdigit() and raw.tag < "010":
+            fields.append(Field(raw.tag, data=_decode(raw.body, encoding)))
+            continue
+        indicators = raw.body[:2].decode("latin-1").ljust(2)
+        subfields: list[tuple[str, str]] = []
+        for chunk in raw.body[2:].split(SUBFIELD_DELIMITER)[1:]:
+            if chunk:
+                subfields.append((chunk[:1].decode("latin-1"), _decode(chunk[1:], encoding)))
+        fields.append(Field(raw.tag, indicators[0], indicators[1], tuple(subfields)))
+    return fields
+
+
+def _try(raw_fields: list[RawField], encoding: str) -> list[Field] | None:
+    try:
+        return _decode_fields(raw_fields, encoding)
+    except (UnicodeDecodeError, IndexError, KeyError, TypeError, ValueError):
+        return None
+
+
+def parse_iso2709(data: bytes) -> MarcRecord:
+    """One ISO 2709 record (with or without its record terminator) as a MarcRecord."""
+    leader, raw_fields, repairs = split_iso2709(data)
+    declared = "utf-8" if leader[9] == "a" else "marc-8"
+    if leader[9] not in " a":
+        repairs.append(f"leader/09 is {leader[9]!r} (neither blank nor 'a'); taken as MARC-8")
+    body = b"".join(f.body for f in raw_fields)
+    chosen, fields = declared, None
+    if body.isascii():
+        fields = _try(raw_fields, "utf-8")
+    else:
+        utf8 = _try(raw_fields, "utf-8")
+        if utf8 is not None:
+            chosen, fields = "utf-8", utf8
+        else:
+            fields, chosen = _best_reading(raw_fields)
+    if fields is None:
+        raise RecordError("ISO 2709 record could not be decoded as UTF-8, MARC-8 or cp1252; export it again")
+    if chosen != declared and not body.isascii():
+        repairs.append(f"leader/09 said {_LABELS[declared]}, read as {_LABELS[chosen]}")
+    return MarcRecord(leader=leader, fields=fields, encoding=chosen if not body.isascii() else declared,
+                      repairs=repairs)
+
+
+def _best_reading(raw_fields: list[RawField]) -> tuple[list[Field] | None, str]:
+    """MARC-8 or cp1252, whichever reads as more plausible Vietnamese (MARC-8 on ties)."""
+    best: tuple[int, list[Field] | None, str] = (-(10**9), None, "marc-8")
+    for encoding in ("marc-8", "cp1252"):
+        fields = _try(raw_fields, encoding)
+        if fields is None:
+            continue
+        score = reading_score([value for f in fields for _, value in f.subfields])
+        if score > best[0]:
+            best = (score, fields, encoding)
+    return best[1], best[2]

@@ -1,0 +1,192 @@
+"""Detect and convert legacy Vietnamese font encodings (TCVN3, VNI) in one field.
+
+Old DOS/Windows catalogues typed Vietnamese with 8-bit fonts; the bytes reached us
+read as cp1252 or Latin-1, so "Những nguyên tắc" arrives as "Nh÷ng nguyªn t¾c"
+(TCVN3) and "Lịch sử" as "Lòch söû" (VNI).  Detection is deliberately
+conservative, because a false positive ruins good text:
+
+1. a quick test: the text has a character that a legacy table uses but that is
+   not a Vietnamese letter (÷, ª, ø, û, a control byte ...) or a VNI letter pair;
+2. the text has a non-ASCII word that is not a Vietnamese syllable; text whose
+   words are all valid syllables is never touched;
+3. the converted text's non-ASCII words are all Vietnamese syllables, it has more
+   letters that only Vietnamese uses (ạ, ư, đ ...) than before, and at least half
+   of all its words are Vietnamese syllables.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Literal
+
+from normalize.legacy_tables import TCVN3_BYTES, VNI_PAIRS, VNI_SINGLES
+from normalize.syllables import is_syllable
+
+Legacy = Literal["TCVN3", "VNI"]
+
+
+def _tcvn3_translation() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for byte, text in TCVN3_BYTES.items():
+        table[byte] = text  # read as Latin-1 (C1 controls for 0x80-0x9F)
+        try:
+            as_cp1252 = bytes([byte]).decode("cp1252")
+        except UnicodeDecodeError:
+            continue  # 0x81, 0x8D, 0x8F, 0x90, 0x9D: undefined in cp1252, Latin-1 covers them
+        table[ord(as_cp1252)] = text
+    return table
+
+
+TCVN3_TRANSLATION = _tcvn3_translation()
+
+_VI_BASE = "aăâeêioôơuưy"
+# Every letter Vietnamese writes with: ASCII letters, đ, and each vowel under each tone.
+VIETNAMESE_LETTERS = frozenset(
+    "abcdefghijklmnopqrstuvwxyzđ"
+    + "".join(unicodedata.normalize("NFC", v + t) for v in _VI_BASE
+              for t in ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323"))
+)
+VIETNAMESE_LETTERS = VIETNAMESE_LETTERS | frozenset(ch.upper() for ch in VIETNAMESE_LETTERS)
+# Letters only Vietnamese uses (outside Latin-1): their count must grow on conversion.
+_VI_ONLY = frozenset(ch for ch in VIETNAMESE_LETTERS if ord(ch) > 0xFF)
+
+_LEGACY_SOURCES = set(map(chr, TCVN3_TRANSLATION)) | {ch for pair in VNI_PAIRS for ch in pair} | set(VNI_SINGLES)
+_LEGACY_SOURCES |= {ch.upper() for ch in list(_LEGACY_SOURCES)}
+_EVIDENCE = "".join(sorted(ch for ch in _LEGACY_SOURCES if ch not in VIETNAMESE_LETTERS and ch.strip()))
+
+# Words are split on whitespace, digits and ASCII punctuation only: legacy letters
+# such as "÷" or "§" are punctuation to Unicode but letters to the old fonts.
+_SPLIT_RE = re.compile(r"[\s0-9!-/:-@\[-`{-~]+")
+_EDGE_PUNCT = "".join(chr(c) for c in range(0xA0, 0x2070)
+                      if unicodedata.category(chr(c))[0] in "PSZ")
+
+
+def _tokens(text: str) -> list[str]:
+    out = []
+    for token in _SPLIT_RE.split(text):
+        token = token.strip(_EDGE_PUNCT)
+        if token:
+            out.append(token)
+    return out
+
+
+def _plain(token: str) -> bool:
+    """An ASCII word: neutral evidence (English words, "Nam", "ISBN")."""
+    return token.isascii() and token.isalpha()
+
+
+def _is_vi_token(token: str) -> bool:
+    return all(ch in VIETNAMESE_LETTERS for ch in token) and is_syllable(token)
+
+
+# A VNI base+mark pair ("eã" for ễ).  Correct Vietnamese rarely has one (old-style
+# "hoà", "hoá"), and those words are valid syllables, so the next test stops them.
+# One character-class regex (a slight superset of the pairs) keeps this test fast.
+_VNI_BASES = "".join(sorted({pair[0] for pair in VNI_PAIRS}))
+_VNI_MARKS = "".join(sorted({pair[1] for pair in VNI_PAIRS}))
+_QUICK_RE = re.compile(
+    "[" + re.escape(_EVIDENCE) + "]|[" + re.escape(_VNI_BASES + _VNI_BASES.upper()) + "]["
+    + re.escape(_VNI_MARKS + _VNI_MARKS.upper()) + "]"
+)
+
+
+def has_evidence(text: str) -> bool:
+    """Cheap first test: a legacy character no Vietnamese word contains, or a VNI pair."""
+    return _QUICK_RE.search(text) is not None
+
+
+def has_foreign_word(text: str) -> bool:
+    """True when some non-ASCII word is not a Vietnamese syllable (so text may be legacy)."""
+    return any(not _plain(token) and not _is_vi_token(token) for token in _tokens(text))
+
+
+def tcvn3_to_unicode(text: str) -> str:
+    """Convert text whose TCVN3 bytes were read as cp1252 or Latin-1 (no detection)."""
+    return unicodedata.normalize("NFC", text.translate(TCVN3_TRANSLATION))
+
+
+def vni_to_unicode(text: str) -> str:
+    """Convert text whose VNI-Windows bytes were read as cp1252 (no detection).
+
+    Each letter is a base byte plus an optional mark byte; the result takes the
+    case of the base letter, so "VIEÄT" and "Vieät" both work.
+    """
+    out: list[str] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        pair = text[i:i + 2].lower()
+        if len(pair) == 2 and pair in VNI_PAIRS:
+            converted = VNI_PAIRS[pair]
+            i += 2
+        elif ch.lower() in VNI_SINGLES:
+            converted = VNI_SINGLES[ch.lower()]
+            i += 1
+        else:
+            out.append(ch)
+            i += 1
+            continue
+        out.append(converted.upper() if ch.isupper() else converted)
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+_CONVERTERS = {"TCVN3": tcvn3_to_unicode, "VNI": vni_to_unicode}
+
+
+def _plausible(original: str, converted: str) -> tuple[bool, int]:
+    """Is `converted` plausible Vietnamese and better than `original`?  Returns (ok, score)."""
+    if converted == original:
+        return False, 0
+    tokens = _tokens(converted)
+    if not tokens:
+        return False, 0
+    valid = sum(1 for t in tokens if _is_vi_token(t))
+    bad_non_ascii = sum(1 for t in tokens if not _plain(t) and not _is_vi_token(t))
+    if bad_non_ascii or valid * 2 < len(tokens):
+        return False, 0
+    gained = sum(ch in _VI_ONLY for ch in converted) - sum(ch in _VI_ONLY for ch in original)
+    return gained > 0, valid
+
+
+@lru_cache(maxsize=4096)
+def detect(text: str) -> Legacy | None:
+    """Which legacy encoding `text` is in, or None when it should be left alone."""
+    if not has_evidence(text) or not has_foreign_word(text):
+        return None
+    best: tuple[int, Legacy | None] = (0, None)
+    for name, convert in _CONVERTERS.items():
+        ok, score = _plausible(text, convert(text))
+        if ok and score > best[0]:
+            best = (score, name)  # type: ignore[assignment]
+    return best[1]
+
+
+def convert(text: str, encoding: Legacy) -> str:
+    """Convert `text` from a detected legacy encoding."""
+    return _CONVERTERS[encoding](text)
+
+
+def repair(text: str) -> tuple[str, Legacy | None]:
+    """Convert `text` when it is detectably legacy-encoded; else return it unchanged."""
+    encoding = detect(text)
+    if encoding is None:
+        return text, None
+    return convert(text, encoding), encoding
+
+
+def reading_score(texts: list[str]) -> int:
+    """How Vietnamese a decoding of a record looks: valid minus invalid non-ASCII words.
+
+    Used to choose between MARC-8 and cp1252 when leader/09 is wrong; legacy text
+    is repaired first so TCVN3 bytes read as cp1252 count as Vietnamese.
+    """
+    score = 0
+    for text in texts:
+        text = repair(text)[0]
+        for token in _tokens(text):
+            if not _plain(token):
+                score += 1 if _is_vi_token(token) else -1
+    return score

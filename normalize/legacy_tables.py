@@ -1,0 +1,227 @@
+"""Legacy Vietnamese font encodings as data: TCVN3 (ABC) and VNI-Windows.
+
+Python has no codec for either.  TCVN3 was generated from glibc iconv's
+TCVN5712-1 (one byte at a time) and is checked against it in
+tests/test_normalize_legacy.py; VNI follows the VNI-Windows font layout
+(base letter byte followed by a mark byte).  Logic lives in normalize/legacy.py."""
+
+from __future__ import annotations
+
+# TCVN3 byte -> Unicode text (bytes not listed are ASCII / Latin-1 identity).
+# 0xB0-0xB4 are combining tone marks; 0x01-0x17 carry capitals such as Ụ and Ữ.
+TCVN3_BYTES: dict[int, str] = {
+    0x01: "\u00da",  # LATIN CAPITAL LETTER U WITH ACUTE
+    0x02: "\u1ee4",  # LATIN CAPITAL LETTER U WITH DOT BELOW
+    0x04: "\u1eea",  # LATIN CAPITAL LETTER U WITH HORN AND GRAVE
+    0x05: "\u1eec",  # LATIN CAPITAL LETTER U WITH HORN AND HOOK ABOVE
+    0x06: "\u1eee",  # LATIN CAPITAL LETTER U WITH HORN AND TILDE
+    0x11: "\u1ee8",  # LATIN CAPITAL LETTER U WITH HORN AND ACUTE
+    0x12: "\u1ef0",  # LATIN CAPITAL LETTER U WITH HORN AND DOT BELOW
+    0x13: "\u1ef2",  # LATIN CAPITAL LETTER Y WITH GRAVE
+    0x14: "\u1ef6",  # LATIN CAPITAL LETTER Y WITH HOOK ABOVE
+    0x15: "\u1ef8",  # LATIN CAPITAL LETTER Y WITH TILDE
+    0x16: "\u00dd",  # LATIN CAPITAL LETTER Y WITH ACUTE
+    0x17: "\u1ef4",  # LATIN CAPITAL LETTER Y WITH DOT BELOW
+    0x80: "\u00c0",  # LATIN CAPITAL LETTER A WITH GRAVE
+    0x81: "\u1ea2",  # LATIN CAPITAL LETTER A WITH HOOK ABOVE
+    0x82: "\u00c3",  # LATIN CAPITAL LETTER A WITH TILDE
+    0x83: "\u00c1",  # LATIN CAPITAL LETTER A WITH ACUTE
+    0x84: "\u1ea0",  # LATIN CAPITAL LETTER A WITH DOT BELOW
+    0x85: "\u1eb6",  # LATIN CAPITAL LETTER A WITH BREVE AND DOT BELOW
+    0x86: "\u1eac",  # LATIN CAPITAL LETTER A WITH CIRCUMFLEX AND DOT BELOW
+    0x87: "\u00c8",  # LATIN CAPITAL LETTER E WITH GRAVE
+    0x88: "\u1eba",  # LATIN CAPITAL LETTER E WITH HOOK ABOVE
+    0x89: "\u1ebc",  # LATIN CAPITAL LETTER E WITH TILDE
+    0x8A: "\u00c9",  # LATIN CAPITAL LETTER E WITH ACUTE
+    0x8B: "\u1eb8",  # LATIN CAPITAL LETTER E WITH DOT BELOW
+    0x8C: "\u1ec6",  # LATIN CAPITAL LETTER E WITH CIRCUMFLEX AND DOT BELOW
+    0x8D: "\u00cc",  # LATIN CAPITAL LETTER I WITH GRAVE
+    0x8E: "\u1ec8",  # LATIN CAPITAL LETTER I WITH HOOK ABOVE
+    0x8F: "\u0128",  # LATIN CAPITAL LETTER I WITH TILDE
+    0x90: "\u00cd",  # LATIN CAPITAL LETTER I WITH ACUTE
+    0x91: "\u1eca",  # LATIN CAPITAL LETTER I WITH DOT BELOW
+    0x92: "\u00d2",  # LATIN CAPITAL LETTER O WITH GRAVE
+    0x93: "\u1ece",  # LATIN CAPITAL LETTER O WITH HOOK ABOVE
+    0x94: "\u00d5",  # LATIN CAPITAL LETTER O WITH TILDE
+    0x95: "\u00d3",  # LATIN CAPITAL LETTER O WITH ACUTE
+    0x96: "\u1ecc",  # LATIN CAPITAL LETTER O WITH DOT BELOW
+    0x97: "\u1ed8",  # LATIN CAPITAL LETTER O WITH CIRCUMFLEX AND DOT BELOW
+    0x98: "\u1edc",  # LATIN CAPITAL LETTER O WITH HORN AND GRAVE
+    0x99: "\u1ede",  # LATIN CAPITAL LETTER O WITH HORN AND HOOK ABOVE
+    0x9A: "\u1ee0",  # LATIN CAPITAL LETTER O WITH HORN AND TILDE
+    0x9B: "\u1eda",  # LATIN CAPITAL LETTER O WITH HORN AND ACUTE
+    0x9C: "\u1ee2",  # LATIN CAPITAL LETTER O WITH HORN AND DOT BELOW
+    0x9D: "\u00d9",  # LATIN CAPITAL LETTER U WITH GRAVE
+    0x9E: "\u1ee6",  # LATIN CAPITAL LETTER U WITH HOOK ABOVE
+    0x9F: "\u0168",  # LATIN CAPITAL LETTER U WITH TILDE
+    0xA1: "\u0102",  # LATIN CAPITAL LETTER A WITH BREVE
+    0xA2: "\u00c2",  # LATIN CAPITAL LETTER A WITH CIRCUMFLEX
+    0xA3: "\u00ca",  # LATIN CAPITAL LETTER E WITH CIRCUMFLEX
+    0xA4: "\u00d4",  # LATIN CAPITAL LETTER O WITH CIRCUMFLEX
+    0xA5: "\u01a0",  # LATIN CAPITAL LETTER O WITH HORN
+    0xA6: "\u01af",  # LATIN CAPITAL LETTER U WITH HORN
+    0xA7: "\u0110",  # LATIN CAPITAL LETTER D WITH STROKE
+    0xA8: "\u0103",  # LATIN SMALL LETTER A WITH BREVE
+    0xA9: "\u00e2",  # LATIN SMALL LETTER A WITH CIRCUMFLEX
+    0xAA: "\u00ea",  # LATIN SMALL LETTER E WITH CIRCUMFLEX
+    0xAB: "\u00f4",  # LATIN SMALL LETTER O WITH CIRCUMFLEX
+    0xAC: "\u01a1",  # LATIN SMALL LETTER O WITH HORN
+    0xAD: "\u01b0",  # LATIN SMALL LETTER U WITH HORN
+    0xAE: "\u0111",  # LATIN SMALL LETTER D WITH STROKE
+    0xAF: "\u1eb0",  # LATIN CAPITAL LETTER A WITH BREVE AND GRAVE
+    0xB0: "\u0300",  # COMBINING GRAVE ACCENT
+    0xB1: "\u0309",  # COMBINING HOOK ABOVE
+    0xB2: "\u0303",  # COMBINING TILDE
+    0xB3: "\u0301",  # COMBINING ACUTE ACCENT
+    0xB4: "\u0323",  # COMBINING DOT BELOW
+    0xB5: "\u00e0",  # LATIN SMALL LETTER A WITH GRAVE
+    0xB6: "\u1ea3",  # LATIN SMALL LETTER A WITH HOOK ABOVE
+    0xB7: "\u00e3",  # LATIN SMALL LETTER A WITH TILDE
+    0xB8: "\u00e1",  # LATIN SMALL LETTER A WITH ACUTE
+    0xB9: "\u1ea1",  # LATIN SMALL LETTER A WITH DOT BELOW
+    0xBA: "\u1eb2",  # LATIN CAPITAL LETTER A WITH BREVE AND HOOK ABOVE
+    0xBB: "\u1eb1",  # LATIN SMALL LETTER A WITH BREVE AND GRAVE
+    0xBC: "\u1eb3",  # LATIN SMALL LETTER A WITH BREVE AND HOOK ABOVE
+    0xBD: "\u1eb5",  # LATIN SMALL LETTER A WITH BREVE AND TILDE
+    0xBE: "\u1eaf",  # LATIN SMALL LETTER A WITH BREVE AND ACUTE
+    0xBF: "\u1eb4",  # LATIN CAPITAL LETTER A WITH BREVE AND TILDE
+    0xC0: "\u1eae",  # LATIN CAPITAL LETTER A WITH BREVE AND ACUTE
+    0xC1: "\u1ea6",  # LATIN CAPITAL LETTER A WITH CIRCUMFLEX AND GRAVE
+    0xC2: "\u1ea8",  # LATIN CAPITAL LETTER A WITH CIRCUMFLEX AND HOOK ABOVE
+    0xC3: "\u1eaa",  # LATIN CAPITAL LETTER A WITH CIRCUMFLEX AND TILDE
+    0xC4: "\u1ea4",  # LATIN CAPITAL LETTER A WITH CIRCUMFLEX AND ACUTE
+    0xC5: "\u1ec0",  # LATIN CAPITAL LETTER E WITH CIRCUMFLEX AND GRAVE
+    0xC6: "\u1eb7",  # LATIN SMALL LETTER A WITH BREVE AND DOT BELOW
+    0xC7: "\u1ea7",  # LATIN SMALL LETTER A WITH CIRCUMFLEX AND GRAVE
+    0xC8: "\u1ea9",  # LATIN SMALL LETTER A WITH CIRCUMFLEX AND HOOK ABOVE
+    0xC9: "\u1eab",  # LATIN SMALL LETTER A WITH CIRCUMFLEX AND TILDE
+    0xCA: "\u1ea5",  # LATIN SMALL LETTER A WITH CIRCUMFLEX AND ACUTE
+    0xCB: "\u1ead",  # LATIN SMALL LETTER A WITH CIRCUMFLEX AND DOT BELOW
+    0xCC: "\u00e8",  # LATIN SMALL LETTER E WITH GRAVE
+    0xCD: "\u1ec2",  # LATIN CAPITAL LETTER E WITH CIRCUMFLEX AND HOOK ABOVE
+    0xCE: "\u1ebb",  # LATIN SMALL LETTER E WITH HOOK ABOVE
+    0xCF: "\u1ebd",  # LATIN SMALL LETTER E WITH TILDE
+    0xD0: "\u00e9",  # LATIN SMALL LETTER E WITH ACUTE
+    0xD1: "\u1eb9",  # LATIN SMALL LETTER E WITH DOT BELOW
+    0xD2: "\u1ec1",  # LATIN SMALL LETTER E WITH CIRCUMFLEX AND GRAVE
+    0xD3: "\u1ec3",  # LATIN SMALL LETTER E WITH CIRCUMFLEX AND HOOK ABOVE
+    0xD4: "\u1ec5",  # LATIN SMALL LETTER E WITH CIRCUMFLEX AND TILDE
+    0xD5: "\u1ebf",  # LATIN SMALL LETTER E WITH CIRCUMFLEX AND ACUTE
+    0xD6: "\u1ec7",  # LATIN SMALL LETTER E WITH CIRCUMFLEX AND DOT BELOW
+    0xD7: "\u00ec",  # LATIN SMALL LETTER I WITH GRAVE
+    0xD8: "\u1ec9",  # LATIN SMALL LETTER I WITH HOOK ABOVE
+    0xD9: "\u1ec4",  # LATIN CAPITAL LETTER E WITH CIRCUMFLEX AND TILDE
+    0xDA: "\u1ebe",  # LATIN CAPITAL LETTER E WITH CIRCUMFLEX AND ACUTE
+    0xDB: "\u1ed2",  # LATIN CAPITAL LETTER O WITH CIRCUMFLEX AND GRAVE
+    0xDC: "\u0129",  # LATIN SMALL LETTER I WITH TILDE
+    0xDD: "\u00ed",  # LATIN SMALL LETTER I WITH ACUTE
+    0xDE: "\u1ecb",  # LATIN SMALL LETTER I WITH DOT BELOW
+    0xDF: "\u00f2",  # LATIN SMALL LETTER O WITH GRAVE
+    0xE0: "\u1ed4",  # LATIN CAPITAL LETTER O WITH CIRCUMFLEX AND HOOK ABOVE
+    0xE1: "\u1ecf",  # LATIN SMALL LETTER O WITH HOOK ABOVE
+    0xE2: "\u00f5",  # LATIN SMALL LETTER O WITH TILDE
+    0xE3: "\u00f3",  # LATIN SMALL LETTER O WITH ACUTE
+    0xE4: "\u1ecd",  # LATIN SMALL LETTER O WITH DOT BELOW
+    0xE5: "\u1ed3",  # LATIN SMALL LETTER O WITH CIRCUMFLEX AND GRAVE
+    0xE6: "\u1ed5",  # LATIN SMALL LETTER O WITH CIRCUMFLEX AND HOOK ABOVE
+    0xE7: "\u1ed7",  # LATIN SMALL LETTER O WITH CIRCUMFLEX AND TILDE
+    0xE8: "\u1ed1",  # LATIN SMALL LETTER O WITH CIRCUMFLEX AND ACUTE
+    0xE9: "\u1ed9",  # LATIN SMALL LETTER O WITH CIRCUMFLEX AND DOT BELOW
+    0xEA: "\u1edd",  # LATIN SMALL LETTER O WITH HORN AND GRAVE
+    0xEB: "\u1edf",  # LATIN SMALL LETTER O WITH HORN AND HOOK ABOVE
+    0xEC: "\u1ee1",  # LATIN SMALL LETTER O WITH HORN AND TILDE
+    0xED: "\u1edb",  # LATIN SMALL LETTER O WITH HORN AND ACUTE
+    0xEE: "\u1ee3",  # LATIN SMALL LETTER O WITH HORN AND DOT BELOW
+    0xEF: "\u00f9",  # LATIN SMALL LETTER U WITH GRAVE
+    0xF0: "\u1ed6",  # LATIN CAPITAL LETTER O WITH CIRCUMFLEX AND TILDE
+    0xF1: "\u1ee7",  # LATIN SMALL LETTER U WITH HOOK ABOVE
+    0xF2: "\u0169",  # LATIN SMALL LETTER U WITH TILDE
+    0xF3: "\u00fa",  # LATIN SMALL LETTER U WITH ACUTE
+    0xF4: "\u1ee5",  # LATIN SMALL LETTER U WITH DOT BELOW
+    0xF5: "\u1eeb",  # LATIN SMALL LETTER U WITH HORN AND GRAVE
+    0xF6: "\u1eed",  # LATIN SMALL LETTER U WITH HORN AND HOOK ABOVE
+    0xF7: "\u1eef",  # LATIN SMALL LETTER U WITH HORN AND TILDE
+    0xF8: "\u1ee9",  # LATIN SMALL LETTER U WITH HORN AND ACUTE
+    0xF9: "\u1ef1",  # LATIN SMALL LETTER U WITH HORN AND DOT BELOW
+    0xFA: "\u1ef3",  # LATIN SMALL LETTER Y WITH GRAVE
+    0xFB: "\u1ef7",  # LATIN SMALL LETTER Y WITH HOOK ABOVE
+    0xFC: "\u1ef9",  # LATIN SMALL LETTER Y WITH TILDE
+    0xFE: "\u1ef5",  # LATIN SMALL LETTER Y WITH DOT BELOW
+    0xFF: "\u1ed0",  # LATIN CAPITAL LETTER O WITH CIRCUMFLEX AND ACUTE
+}
+
+# VNI-Windows pairs (base byte + mark byte) as cp1252 text, lower case;
+# the case of the result follows the case of the base letter.
+VNI_PAIRS: dict[str, str] = {
+    "aù": "á",
+    "aø": "à",
+    "aû": "ả",
+    "aõ": "ã",
+    "aï": "ạ",
+    "eù": "é",
+    "eø": "è",
+    "eû": "ẻ",
+    "eõ": "ẽ",
+    "eï": "ẹ",
+    "où": "ó",
+    "oø": "ò",
+    "oû": "ỏ",
+    "oõ": "õ",
+    "oï": "ọ",
+    "uù": "ú",
+    "uø": "ù",
+    "uû": "ủ",
+    "uõ": "ũ",
+    "uï": "ụ",
+    "yù": "ý",
+    "yø": "ỳ",
+    "yû": "ỷ",
+    "yõ": "ỹ",
+    "ôù": "ớ",
+    "ôø": "ờ",
+    "ôû": "ở",
+    "ôõ": "ỡ",
+    "ôï": "ợ",
+    "öù": "ứ",
+    "öø": "ừ",
+    "öû": "ử",
+    "öõ": "ữ",
+    "öï": "ự",
+    "aâ": "â",
+    "aá": "ấ",
+    "aà": "ầ",
+    "aå": "ẩ",
+    "aã": "ẫ",
+    "aä": "ậ",
+    "eâ": "ê",
+    "eá": "ế",
+    "eà": "ề",
+    "eå": "ể",
+    "eã": "ễ",
+    "eä": "ệ",
+    "oâ": "ô",
+    "oá": "ố",
+    "oà": "ồ",
+    "oå": "ổ",
+    "oã": "ỗ",
+    "oä": "ộ",
+    "aê": "ă",
+    "aé": "ắ",
+    "aè": "ằ",
+    "aú": "ẳ",
+    "aü": "ẵ",
+    "aë": "ặ",
+}
+
+# VNI letters that take one byte, lower case.
+VNI_SINGLES: dict[str, str] = {
+    "ô": "ơ",
+    "ö": "ư",
+    "ñ": "đ",
+    "í": "í",
+    "ì": "ì",
+    "æ": "ỉ",
+    "ó": "ĩ",
+    "ò": "ị",
+    "î": "ỵ",
+}

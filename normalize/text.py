@@ -1,0 +1,97 @@
+"""Text cleanup for display fields: NFC, invisible characters, ISBD punctuation, all-caps.
+
+Every function here is idempotent (f(f(x)) == f(x)); tests check it with Hypothesis.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Zero-width characters, soft hyphen, BOM and bidi marks: invisible, but they split
+# words for tokenizers and break exact matches.
+_INVISIBLE = "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u180e\u034f"
+# C0/C1 controls other than whitespace; MARC nonsort markers U+0098/U+009C are C1.
+_CONTROL = "".join(chr(c) for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]
+                   if chr(c) not in "\x85")
+_DELETE = str.maketrans("", "", _INVISIBLE + _CONTROL)
+_SPACE_RE = re.compile(r"\s+")
+_DIRTY_RE = re.compile("[" + re.escape(_INVISIBLE + _CONTROL) + r"]|\s\s|[^\S ]|^\s|\s$")
+
+# Trailing ISBD separators: " /", " :", " ;", " =", ",".
+_ISBD_TAIL_RE = re.compile(r"\s*[/:;=,]\s*$")
+_LAST_WORD_RE = re.compile(r"(?:^|[\s(\[])([^\s(\[]+)\.$")
+# Abbreviations whose final period is part of the word (Vietnamese and English cataloguing).
+ABBREVIATIONS = frozenset({
+    "tr", "p", "pp", "ed", "eds", "jr", "sr", "st", "etc", "v.v", "s.n", "s.l", "n.d", "nxb", "tp", "ts",
+    "pgs", "gs", "ths", "bs", "ks", "cn", "tx", "q", "h", "vol", "no", "co", "inc", "ltd", "dr", "mr", "mrs",
+    "ms", "prof", "ill", "cm", "tb", "xb", "in", "b.s", "ch.b", "h.đ", "k.đ", "knxb", "s.d", "corp", "dept",
+})
+_ROMAN_RE = re.compile(r"^[IVXLC]{2,}$")
+
+
+def clean_text(value: str) -> str:
+    """NFC, invisible and control characters removed, whitespace collapsed.
+
+    Run legacy-encoding repair first: TCVN3 capitals live in control bytes.
+    """
+    if not value:
+        return ""
+    if _DIRTY_RE.search(value) is None and (value.isascii() or unicodedata.is_normalized("NFC", value)):
+        return value  # the common case: nothing to do, one regex scan
+    if not value.isascii():
+        value = unicodedata.normalize("NFC", value.translate(_DELETE))
+    else:
+        value = value.translate(_DELETE)
+    return _SPACE_RE.sub(" ", value).strip()
+
+
+def strip_isbd(value: str) -> str:
+    """Drop trailing ISBD punctuation (" /", " :", " ;", " =", ",", final ".").
+
+    A final period stays when it ends an abbreviation ("245 tr.", "s.n.") or an
+    initial ("Nguyễn Văn A."), because there it belongs to the word.
+    """
+    while True:
+        before = value
+        value = _ISBD_TAIL_RE.sub("", value)
+        if value.endswith(".") and not value.endswith("..") and not _period_belongs(value):
+            value = value[:-1].rstrip()
+        if value == before:
+            return value
+
+
+def _period_belongs(value: str) -> bool:
+    match = _LAST_WORD_RE.search(value)
+    if match is None:
+        return False
+    word = match.group(1)
+    if len(word) == 1 and word.isalpha():
+        return True  # an initial: "A."
+    return word.lower() in ABBREVIATIONS or bool(re.fullmatch(r"(?:\w\.)+\w", word))
+
+
+def clean_field(value: str) -> str:
+    """clean_text then strip_isbd: the form every displayed subfield gets."""
+    return strip_isbd(clean_text(value))
+
+
+def recase_title(value: str) -> str:
+    """Sentence case for ALL-CAPS titles, only when safe.
+
+    Safe means every cased letter is upper case and there are more than 3 letters;
+    Roman numerals (II, XIV) keep their capitals.  Anything mixed is left alone,
+    because the cataloguer's capitals (proper nouns) are information.
+    """
+    letters = [ch for ch in value if ch.isalpha()]
+    if len(letters) <= 3 or not all(ch.isupper() for ch in letters if ch.lower() != ch.upper()):
+        return value
+    if not any(ch.lower() != ch for ch in letters):
+        return value
+    words = value.split(" ")
+    out = [w if _ROMAN_RE.match(w.strip(".,;:()[]")) else w.lower() for w in words]
+    text = " ".join(out)
+    for i, ch in enumerate(text):
+        if ch.isalpha():
+            return text[:i] + ch.upper() + text[i + 1:]
+    return text

@@ -1,0 +1,120 @@
+"""Parsers for single catalogue values: year, pages, language, material type, names.
+
+Each takes the text a cataloguer typed and returns a clean value or None; none of
+them guesses (a decade such as "199-" is not a year).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from normalize.text import strip_isbd
+
+YEAR_MIN = 1450  # printing in Europe; nothing catalogued as a book is older
+_YEAR_RE = re.compile(r"(?<!\d)(1[4-9]\d\d|20\d\d)(?!\d)")
+
+
+def year_max() -> int:
+    return date.today().year + 1
+
+
+def year_from_008(field_008: str) -> int | None:
+    """008/07-10 when it is four digits in range (not "19uu", "    ", "||||")."""
+    value = field_008[7:11]
+    if len(value) == 4 and value.isdigit() and YEAR_MIN <= int(value) <= year_max():
+        return int(value)
+    return None
+
+
+def year_from_text(value: str) -> int | None:
+    """First plausible year in 264$c/260$c/dc:date: "c2019.", "[2019?]", "2019-2020".
+
+    "199-" and "19--" give None: a decade is not a year, and dedupe compares years
+    exactly, so guessing 1990 would split copies of one edition.
+    """
+    for match in _YEAR_RE.finditer(value):
+        year = int(match.group(1))
+        if YEAR_MIN <= year <= year_max():
+            return year
+    return None
+
+
+_PAGES_RE = re.compile(r"(\d+)\s*\]?\s*(?:tr\b|tr\.|p\b|p\.|pp\b|pages?\b|trang\b|tờ\b|leaves\b|s\.)",
+                       re.IGNORECASE)
+
+
+def pages_from_extent(value: str) -> int | None:
+    """Largest number followed by tr./p./pages/trang/tờ in 300 $a ("xii, 245 tr." → 245)."""
+    numbers = [int(m.group(1)) for m in _PAGES_RE.finditer(value)]
+    numbers = [n for n in numbers if 0 < n < 100_000]
+    return max(numbers) if numbers else None
+
+
+# ISO 639-1 and 639-2/T codes seen in catalogue data → the MARC (639-2/B) code.
+LANGUAGE_ALIASES = {
+    "vi": "vie", "vn": "vie", "vie": "vie", "viet": "vie", "vietnamese": "vie", "tiếng việt": "vie",
+    "en": "eng", "eng": "eng", "english": "eng", "tiếng anh": "eng",
+    "fr": "fre", "fre": "fre", "fra": "fre", "french": "fre", "tiếng pháp": "fre",
+    "de": "ger", "deu": "ger", "ger": "ger", "german": "ger",
+    "zh": "chi", "zho": "chi", "chi": "chi", "chinese": "chi", "tiếng trung": "chi",
+    "ru": "rus", "rus": "rus", "russian": "rus", "tiếng nga": "rus",
+    "ja": "jpn", "jpn": "jpn", "ko": "kor", "kor": "kor", "km": "khm", "khm": "khm",
+    "lo": "lao", "lao": "lao", "th": "tha", "tha": "tha", "es": "spa", "spa": "spa",
+}
+_NO_LANGUAGE = {"", "und", "zxx", "|||", "   ", "xxx", "nnn", "^^^"}
+
+
+def language_code(value: str) -> str | None:
+    """An ISO 639-2 (bibliographic) code, or None when the value names no language."""
+    key = value.strip().strip(".;,").lower()
+    if key in _NO_LANGUAGE:
+        return None
+    if key in LANGUAGE_ALIASES:
+        return LANGUAGE_ALIASES[key]
+    if len(key) == 3 and key.isascii() and key.isalpha():
+        return key
+    if len(key) > 3 and len(key) % 3 == 0 and key.isascii() and key.isalpha():
+        return LANGUAGE_ALIASES.get(key[:3], key[:3])  # old 041 $a "vieeng": several codes run together
+    return None
+
+
+def language_from_008(field_008: str) -> str | None:
+    value = field_008[35:38]
+    return language_code(value) if len(value) == 3 else None
+
+
+# Leader/06 (type of record) → material type; leader/07 refines language material.
+_TYPE_OF_RECORD = {
+    "a": "book", "t": "manuscript", "c": "score", "d": "score", "e": "map", "f": "map",
+    "g": "video", "i": "sound", "j": "music", "k": "visual", "m": "electronic",
+    "o": "kit", "p": "mixed", "r": "object",
+}
+
+
+def material_type(leader: str) -> str:
+    """book, serial, map, music, score, video, sound, electronic, mixed, visual, manuscript ..."""
+    kind = _TYPE_OF_RECORD.get(leader[6:7], "book")
+    if kind == "book" and leader[7:8] in ("b", "i", "s"):
+        return "serial"
+    return kind
+
+
+_VI_SURNAMES = frozenset(
+    "nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng bùi đỗ hồ ngô dương lý đinh trịnh đoàn lâm mai "
+    "trương tô châu cao hà lương la thái tạ quách tăng lưu kiều văn vương chu lạc đào nông triệu".split()
+)
+
+
+def display_name(value: str) -> str:
+    """A name without trailing punctuation; "Nguyễn, Du" → "Nguyễn Du".
+
+    Vietnamese names are written surname first, so a comma after a Vietnamese
+    surname is a cataloguing artefact, not an inversion: it is dropped, and the
+    order is never changed.  Western inverted names ("Hugo, Victor") stay as given.
+    """
+    name = strip_isbd(value).rstrip(",").strip()
+    head, sep, tail = name.partition(", ")
+    if sep and head.lower() in _VI_SURNAMES and tail and "," not in tail:
+        name = f"{head} {tail}"
+    return name

@@ -1,0 +1,1 @@
+00333nam a2200109 a 4500001001000000008004100010100001800051245007000069260004000139300002200179650002200201HG-TCVN-1960101s1996    vm            000 0 vie d0 aTrÇn V¨n Giµu10aLÞch sö ViÖt Nam :btõ nguån gèc ®Õn thÕ kû XIX /cTrÇn V¨n Giµu.  aTp. Hå ChÝ Minh :bNxb. TrÎ,c1996.  a412 tr. ;c21 cm. 7aLÞch sözViÖt Nam

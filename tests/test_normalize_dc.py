@@ -1,0 +1,84 @@
+"""oai_dc records: what Dublin Core says is mapped, what it does not say stays empty."""
+
+from __future__ import annotations
+
+from store import Holding, RawRecord, Record, Rejected
+
+from normalize import normalize_raw
+
+DC = """<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/"
+    xmlns:dc="http://purl.org/dc/elements/1.1/">
+  <dc:title>Địa chí Hậu Giang : tập 1 </dc:title>
+  <dc:title>Hau Giang gazetteer</dc:title>
+  <dc:creator>Nguyễn Văn A.</dc:creator>
+  <dc:creator>Trần, Thị B</dc:creator>
+  <dc:subject>Địa chí</dc:subject>
+  <dc:subject>Hậu Giang</dc:subject>
+  <dc:description>Sách giới thiệu về tỉnh Hậu Giang.</dc:description>
+  <dc:publisher>Nxb. Chính trị quốc gia</dc:publisher>
+  <dc:date>c2015, in lần 2</dc:date>
+  <dc:type>Text</dc:type>
+  <dc:identifier>ISBN 978-0-306-40615-7</dc:identifier>
+  <dc:identifier>0306406152</dc:identifier>
+  <dc:identifier>ISBN 978-0-306-40615-8</dc:identifier>
+  <dc:identifier>http://opac.example.vn/record/42</dc:identifier>
+  <dc:language>Tiếng Việt</dc:language>
+</oai_dc:dc>"""
+
+
+def normalize(payload: str | bytes) -> Record | Rejected:
+    data = payload.encode("utf-8") if isinstance(payload, str) else payload
+    return normalize_raw(RawRecord(library="tv-vt", local_id="oai:vt:42", format="oai_dc", payload=data))
+
+
+def test_oai_dc_record_maps_every_element():
+    record = normalize(DC)
+    assert record.id == "tv-vt:oai:vt:42"
+    assert (record.title, record.subtitle) == ("Địa chí Hậu Giang", "tập 1")
+    assert record.authors == ["Nguyễn Văn A.", "Trần Thị B"]
+    assert record.publisher == "Nxb. Chính trị quốc gia"
+    assert record.year == 2015
+    assert record.isbn == ["9780306406157"]
+    assert record.invalid_isbn == ["9780306406158"]
+    assert record.language == "vie"
+    assert record.subjects == ["Địa chí", "Hậu Giang"]
+    assert record.notes == ["Sách giới thiệu về tỉnh Hậu Giang"]
+    assert record.material_type == "book"
+    assert record.source_format == "oai_dc"
+    assert record.holdings == [Holding(library="tv-vt", record_id="tv-vt:oai:vt:42")]
+
+
+def test_oai_dc_leaves_unknown_fields_empty():
+    record = normalize('<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" '
+                       'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Truyện Kiều</dc:title>'
+                       '<dc:date>không rõ</dc:date></oai_dc:dc>')
+    assert record.title == "Truyện Kiều"
+    assert (record.year, record.publisher, record.language, record.pages) == (None, None, None, None)
+    assert record.authors == [] and record.isbn == []
+    assert record.material_type == "unknown"
+
+
+def test_oai_dc_languages_map_to_iso_639_2():
+    def language(value):
+        return normalize('<dc xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>X</dc:title>'
+                         f'<dc:language>{value}</dc:language></dc>').language
+    assert [language(v) for v in ("vi", "vie", "Vietnamese", "en", "eng", "fr", "fra", "fre")] == \
+        ["vie", "vie", "vie", "eng", "eng", "fre", "fre", "fre"]
+
+
+def test_oai_dc_vni_title_is_converted():
+    record = normalize('<dc xmlns:dc="http://purl.org/dc/elements/1.1/">'
+                       '<dc:title>Lòch söû Haäu Giang</dc:title></dc>')
+    assert record.title == "Lịch sử Hậu Giang"
+    assert record.repairs == ["dc:title: VNI → Unicode"]
+
+
+def test_oai_dc_without_title_is_rejected():
+    result = normalize('<dc xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator>A</dc:creator></dc>')
+    assert isinstance(result, Rejected)
+    assert "dc:title" in result.reason
+
+
+def test_oai_dc_broken_xml_is_rejected():
+    result = normalize(DC[:200])
+    assert isinstance(result, Rejected) and "not well-formed" in result.reason

@@ -1,0 +1,289 @@
+"""Golden tests: MARC records built with pymarc, normalized, checked field by field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from config import LibraryConfig
+from store import Holding, RawRecord, Record, Rejected
+
+from normalize import normalize_raw
+
+try:
+    from tests.test_normalize_support import (HAVE_ICONV, as_tcvn3_mojibake, as_vni, data_field, iso2709,
+                                              marc_record, marcxml, to_marc8)
+except ImportError:
+    from test_normalize_support import (HAVE_ICONV, as_tcvn3_mojibake, as_vni, data_field, iso2709,
+                                        marc_record, marcxml, to_marc8)
+
+DATA = Path(__file__).parent / "data" / "normalize"
+LIBRARY = LibraryConfig(id="tv-tinh", name="Thư viện tỉnh Hậu Giang", type="provincial", district="Vị Thanh",
+                        protocol="oai-pmh", url="https://opac.example.vn/oai", metadata_prefix="marcxml",
+                        opac_url="https://opac.example.vn/record/{id}")
+
+
+def golden_fields(text=lambda s: s):
+    """Every field normalize reads; `text` re-encodes the strings (MARC-8, TCVN3 ...)."""
+    t = text
+    return [
+        data_field("010", "  ", "a", "  2001012345 "),
+        data_field("020", "  ", "a", t("978-0-306-40615-7 (bìa mềm) :"), "c", t("25000đ")),
+        data_field("020", "  ", "a", "0-306-40615-3", "z", "9781861972712"),
+        data_field("022", "  ", "a", "0317-8471"),
+        data_field("035", "  ", "a", "(OCoLC)ocm00012345"),
+        data_field("041", "0 ", "a", "vie"),
+        data_field("080", "  ", "a", "94(597)"),
+        data_field("082", "04", "a", "959.7/04", "b", "L302S"),
+        data_field("084", "  ", "a", "9(V)", "2", "khung19"),
+        data_field("100", "0 ", "a", t("Trần Văn Giàu,"), "d", "1911-2010,", "e", t("tác giả.")),
+        data_field("240", "10", "a", t("Lịch sử Việt Nam.")),
+        data_field("245", "10", "a", t("Lịch sử Việt Nam :"), "b", t("từ nguồn gốc đến thế kỷ XIX /"),
+                   "n", t("Tập 1."), "p", t("Thời cổ đại"), "c", t("Trần Văn Giàu chủ biên.")),
+        data_field("250", "  ", "a", t("Tái bản lần thứ 2.")),
+        data_field("264", " 1", "a", t("Tp. Hồ Chí Minh :"), "b", t("Nxb. Trẻ,"), "c", "c2019."),
+        data_field("300", "  ", "a", t("xii, 412 tr. :"), "b", t("ảnh ;"), "c", "21 cm."),
+        data_field("490", "1 ", "a", t("Tủ sách lịch sử ;"), "v", "3"),
+        data_field("500", "  ", "a", t("Đầu trang tên sách ghi: Viện Sử học.")),
+        data_field("505", "0 ", "a", t("Phần 1. Thời tiền sử -- Phần 2. Thời Bắc thuộc.")),
+        data_field("520", "  ", "a", t("Trình bày lịch sử Việt Nam từ thời cổ đại.")),
+        data_field("600", "04", "a", t("Hồ Chí Minh,"), "d", "1890-1969", "x", t("Tư tưởng.")),
+        data_field("650", " 7", "a", t("Lịch sử"), "z", t("Việt Nam"), "y", t("Thế kỷ 19.")),
+        data_field("651", " 7", "a", t("Hậu Giang"), "x", t("Địa chí")),
+        data_field("653", "  ", "a", t("Lịch sử cổ đại"), "a", t("Khảo cổ học")),
+        data_field("700", "1 ", "a", t("Nguyễn, Du,"), "e", t("dịch.")),
+        data_field("710", "2 ", "a", t("Viện Sử học."), "b", t("Phòng Tư liệu.")),
+        data_field("830", " 0", "a", t("Tủ sách lịch sử ;"), "v", "3."),
+        data_field("952", "  ", "a", "TVHG", "b", "TVHG", "c", "KHO-MUON", "o", "959.7 L302S",
+                   "p", "HG0001234"),
+        data_field("952", "  ", "a", "TVHG", "c", "KHO-DOC", "o", "959.7 L302S", "p", "HG0001235"),
+    ]
+
+
+F008 = "190101s2019    vm a          000 0 vie d"
+EXPECTED = dict(
+    id="tv-tinh:HG0001", library="tv-tinh", local_id="HG0001",
+    title="Lịch sử Việt Nam", subtitle="từ nguồn gốc đến thế kỷ XIX", part="Tập 1. Thời cổ đại",
+    responsibility="Trần Văn Giàu chủ biên", uniform_title="Lịch sử Việt Nam",
+    authors=["Trần Văn Giàu", "Nguyễn Du", "Viện Sử học. Phòng Tư liệu"],
+    year=2019, publisher="Nxb. Trẻ", place="Tp. Hồ Chí Minh", edition="Tái bản lần thứ 2", pages=412,
+    isbn=["9780306406157"], invalid_isbn=["0306406153", "9781861972712"], issn=["0317-8471"],
+    other_ids=["(DLC)2001012345", "(OCoLC)12345"], language="vie",
+    subjects=["Hồ Chí Minh, 1890-1969 -- Tư tưởng", "Lịch sử -- Việt Nam -- Thế kỷ 19",
+              "Hậu Giang -- Địa chí", "Lịch sử cổ đại", "Khảo cổ học"],
+    classification=["DDC 959.704", "UDC 94(597)", "khung19 9(V)"], material_type="book",
+    series=["Tủ sách lịch sử ; 3"],
+    notes=["Đầu trang tên sách ghi: Viện Sử học", "Phần 1. Thời tiền sử -- Phần 2. Thời Bắc thuộc",
+           "Trình bày lịch sử Việt Nam từ thời cổ đại"],
+    holdings=[
+        Holding(library="tv-tinh", call_number="959.7 L302S", location="TVHG, KHO-MUON", barcode="HG0001234",
+                record_id="tv-tinh:HG0001", opac_url="https://opac.example.vn/record/HG0001"),
+        Holding(library="tv-tinh", call_number="959.7 L302S", location="TVHG, KHO-DOC", barcode="HG0001235",
+                record_id="tv-tinh:HG0001", opac_url="https://opac.example.vn/record/HG0001"),
+    ],
+)
+
+
+def normalize(payload: bytes, fmt: str, library: LibraryConfig | None = LIBRARY) -> Record | Rejected:
+    return normalize_raw(RawRecord(library="tv-tinh", local_id="HG0001", format=fmt, payload=payload,
+                                   source="test"), library)
+
+
+def assert_golden(record: Record | Rejected, **overrides) -> Record:
+    assert isinstance(record, Record), record
+    expected = {**EXPECTED, **overrides}
+    for name, value in expected.items():
+        assert getattr(record, name) == value, name
+    # Round trip through JSON: what the store keeps is what dedupe reads.
+    assert Record.model_validate_json(record.to_json_line()) == record
+    return record
+
+
+@pytest.mark.parametrize("namespace", [True, False])
+def test_marcxml_golden_record_maps_every_field(namespace):
+    payload = marcxml(marc_record(*golden_fields(), f008=F008), namespace=namespace)
+    record = assert_golden(normalize(payload, "marcxml"), source_format="marcxml", encoding="utf-8")
+    assert record.repairs == []
+
+
+def test_utf8_iso2709_golden_record_maps_every_field():
+    payload = iso2709(marc_record(*golden_fields(), f008=F008), "a")
+    assert_golden(normalize(payload, "iso2709"), source_format="iso2709", encoding="utf-8", repairs=[])
+
+
+def test_marc8_iso2709_golden_record_is_decoded():
+    payload = iso2709(marc_record(*golden_fields(to_marc8), f008=F008), " ")
+    assert_golden(normalize(payload, "iso2709"), encoding="marc-8", repairs=[])
+
+
+def test_utf8_bytes_under_a_marc8_leader_are_read_as_utf8():
+    payload = iso2709(marc_record(*golden_fields(), f008=F008), "a")
+    payload = payload[:9] + b" " + payload[10:]
+    assert_golden(normalize(payload, "iso2709"), encoding="utf-8",
+                  repairs=["leader/09 said MARC-8, read as UTF-8"])
+
+
+def test_marc8_bytes_under_a_utf8_leader_are_read_as_marc8():
+    payload = iso2709(marc_record(*golden_fields(to_marc8), f008=F008), " ")
+    payload = payload[:9] + b"a" + payload[10:]
+    assert_golden(normalize(payload, "iso2709"), encoding="marc-8",
+                  repairs=["leader/09 said UTF-8, read as MARC-8"])
+
+
+@pytest.mark.skipif(not HAVE_ICONV, reason="needs glibc iconv for TCVN3")
+def test_tcvn3_marcxml_record_is_converted_per_field():
+    fields = golden_fields(as_tcvn3_mojibake)
+    record = normalize(marcxml(marc_record(*fields, f008=F008)), "marcxml")
+    assert_golden(record, repairs=record.repairs)
+    assert "245$a$b$n$p$c: TCVN3 → Unicode" in record.repairs
+    assert "100$a$e: TCVN3 → Unicode" in record.repairs
+
+
+def test_vni_marcxml_record_is_converted_per_field():
+    record = normalize(marcxml(marc_record(*golden_fields(as_vni), f008=F008)), "marcxml")
+    assert_golden(record, repairs=record.repairs)
+    assert "245$a$b$n$p$c: VNI → Unicode" in record.repairs
+
+
+@pytest.mark.skipif(not HAVE_ICONV, reason="needs glibc iconv for TCVN3")
+def test_tcvn3_capitals_in_control_bytes_survive_marcxml():
+    fields = [data_field("245", "10", "a", as_tcvn3_mojibake("ỨNG DỤNG TIN HỌC TRONG THƯ VIỆN"))]
+    record = normalize(marcxml(marc_record(*fields)), "marcxml")
+    assert record.title == "Ứng dụng tin học trong thư viện"
+
+
+def test_raw_tcvn3_bytes_under_utf8_leader_file():
+    record = normalize((DATA / "tcvn3_raw_bytes_utf8_leader.mrc").read_bytes(), "iso2709")
+    assert record.title == "Lịch sử Việt Nam"
+    assert record.subtitle == "từ nguồn gốc đến thế kỷ XIX"
+    assert record.authors == ["Trần Văn Giàu"]
+    assert record.publisher == "Nxb. Trẻ" and record.place == "Tp. Hồ Chí Minh"
+    assert record.subjects == ["Lịch sử -- Việt Nam"]
+    assert record.encoding == "cp1252"
+    assert record.repairs[0] == "leader/09 said UTF-8, read as cp1252"
+    assert "245$a$b$c: TCVN3 → Unicode" in record.repairs
+
+
+def test_vni_record_file_converts_short_subfields_with_the_field():
+    record = normalize((DATA / "vni_record.xml").read_bytes(), "marcxml")
+    assert record.title == "Địa chí Hậu Giang"
+    assert record.place == "Vị Thanh"  # "Vò Thanh" alone would pass as Vietnamese
+    assert record.publisher == "Sở Văn hóa"
+    assert record.holdings[0].call_number == "915.97 Đ301C"
+
+
+def test_truncated_iso2709_is_rejected_with_a_reason():
+    result = normalize((DATA / "truncated.mrc").read_bytes(), "iso2709")
+    assert isinstance(result, Rejected)
+    assert result.stage == "normalize" and result.source == "test"
+    assert "truncated" in result.reason and "export it again" in result.reason
+
+
+@pytest.mark.parametrize("cut", [5, 30, 100, -10])
+def test_cut_iso2709_never_raises(cut):
+    payload = iso2709(marc_record(*golden_fields(), f008=F008), "a")
+    result = normalize(payload[:cut], "iso2709")
+    assert isinstance(result, Rejected | Record)
+
+
+def test_broken_marcxml_is_rejected_with_a_reason():
+    payload = marcxml(marc_record(*golden_fields(), f008=F008))
+    result = normalize(payload[: len(payload) // 2], "marcxml")
+    assert isinstance(result, Rejected)
+    assert "not well-formed" in result.reason
+
+
+def test_record_without_title_is_rejected():
+    result = normalize(marcxml(marc_record(data_field("100", "0 ", "a", "Nguyễn Du"))), "marcxml")
+    assert isinstance(result, Rejected)
+    assert "245 $a" in result.reason
+
+
+def test_record_without_holdings_field_is_held_by_its_library():
+    fields = [data_field("082", "04", "a", "895.922", "b", "NG-D"), data_field("245", "10", "a", "Truyện Kiều")]
+    record = normalize(marcxml(marc_record(*fields)), "marcxml")
+    assert record.holdings == [Holding(library="tv-tinh", call_number="895.922 NG-D", record_id="tv-tinh:HG0001",
+                                       opac_url="https://opac.example.vn/record/HG0001")]
+
+
+def test_852_holdings_and_no_library_config():
+    fields = [data_field("245", "10", "a", "Truyện Kiều"),
+              data_field("852", "  ", "a", "VN-HG", "b", "Kho đọc", "k", "V", "h", "895.922", "i", "NG-D",
+                         "p", "B123")]
+    record = normalize(marcxml(marc_record(*fields)), "marcxml", library=None)
+    assert record.holdings == [Holding(library="tv-tinh", call_number="V 895.922 NG-D", location="Kho đọc",
+                                       barcode="B123", record_id="tv-tinh:HG0001")]
+
+
+def test_non_filing_indicator_only_changes_the_sort_title():
+    fields = [data_field("245", "14", "a", "The Lord of the rings /", "c", "J.R.R. Tolkien.")]
+    record = normalize(marcxml(marc_record(*fields)), "marcxml")
+    assert record.title == "The Lord of the rings"
+    assert record.sort_title == "Lord of the rings"
+    assert record.responsibility == "J.R.R. Tolkien"
+
+
+def test_all_caps_title_is_recased_and_reported():
+    fields = [data_field("245", "10", "a", "LỊCH SỬ HẬU GIANG :", "b", "TẬP II")]
+    record = normalize(marcxml(marc_record(*fields)), "marcxml")
+    assert (record.title, record.subtitle) == ("Lịch sử hậu giang", "Tập II")
+    assert "245$a: all capitals → sentence case" in record.repairs
+
+
+def test_year_falls_back_to_260c_and_rejects_garbage():
+    def year(f008, c):
+        fields = [data_field("245", "10", "a", "X"), data_field("260", "  ", "c", c)]
+        return normalize(marcxml(marc_record(*fields, f008=f008)), "marcxml").year
+    assert year("190101s19uu    vm", "[1998?]") == 1998
+    assert year("190101s    ", "c2005.") == 2005
+    assert year("190101s    ", "199-") is None
+    assert year("190101s    ", "không rõ") is None
+    assert year("190101s2001    vm", "c2005.") == 2001
+
+
+def test_language_falls_back_to_041():
+    fields = [data_field("245", "10", "a", "X"), data_field("041", "1 ", "a", "engvie")]
+    record = normalize(marcxml(marc_record(*fields, f008="190101s2019    vm            000 0 und d")), "marcxml")
+    assert record.language == "eng"
+
+
+@pytest.mark.parametrize(("leader_type", "kind"), [("as", "serial"), ("em", "map"), ("gm", "video"),
+                                                    ("jm", "music"), ("mm", "electronic")])
+def test_material_type_follows_the_leader(leader_type, kind):
+    record = normalize(marcxml(marc_record(data_field("245", "10", "a", "X"), leader_type=leader_type)),
+                       "marcxml")
+    assert record.material_type == kind
+
+
+def test_unknown_publisher_and_place_stay_empty():
+    fields = [data_field("245", "10", "a", "X"), data_field("260", "  ", "a", "[S.l.] :", "b", "[s.n.],")]
+    record = normalize(marcxml(marc_record(*fields)), "marcxml")
+    assert (record.place, record.publisher) == (None, None)
+
+
+def test_marcxml_inside_a_collection_or_oai_metadata_wrapper_is_found():
+    inner = marcxml(marc_record(data_field("245", "10", "a", "Truyện Kiều")))
+    wrapped = b'<metadata xmlns="http://www.openarchives.org/OAI/2.0/">' + inner + b"</metadata>"
+    assert normalize(wrapped, "marcxml").title == "Truyện Kiều"
+
+
+def test_cp1252_marcxml_bytes_are_read_with_a_repair_note():
+    payload = ('<record><datafield tag="245" ind1="1" ind2="0"><subfield code="a">'
+               'Les Misérables</subfield></datafield></record>').encode("cp1252")
+    record = normalize(payload, "marcxml")
+    assert record.title == "Les Misérables"
+    assert record.repairs[0].startswith("MARCXML was not UTF-8")
+
+
+def test_fixture_marc_files_normalize_without_errors_when_present():
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures" / "data"
+    files = sorted(fixtures.glob("*.mrc")) if fixtures.is_dir() else []
+    if not files:
+        pytest.skip("no MARC fixtures yet")
+    for path in files:
+        data = path.read_bytes()
+        for chunk in data.split(b"\x1d"):
+            if chunk.strip():
+                result = normalize(chunk + b"\x1d", "iso2709")
+                assert isinstance(result, Record | Rejected)

@@ -1,0 +1,159 @@
+"""Text cleanup, ISBD punctuation, recasing, ISBNs and single-value parsers."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from normalize import values
+from normalize.isbn import is_valid_issn, parse_isbns, parse_issn, to_isbn13
+from normalize.text import clean_field, clean_text, recase_title, strip_isbd
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("  Lịch   sử\tViệt\nNam  ", "Lịch sử Việt Nam"),
+    (unicodedata.normalize("NFD", "Nguyễn"), "Nguyễn"),
+    ("Ng\u200buyễn\u00ad Du\ufeff", "Nguyễn Du"),
+    ("\ufeffTruyện\u200d Kiều", "Truyện Kiều"),
+    ("\u0098The \u009cbest", "The best"),  # MARC nonsort markers
+    ("a\u00a0b\u3000c", "a b c"),
+])
+def test_clean_text_gives_nfc_without_invisibles_or_extra_space(raw, expected):
+    assert clean_text(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("Truyện Kiều /", "Truyện Kiều"),
+    ("Lịch sử Việt Nam :", "Lịch sử Việt Nam"),
+    ("Tập 1 ;", "Tập 1"),
+    ("Title =", "Title"),
+    ("Văn học,", "Văn học"),
+    ("Nguyễn Du.", "Nguyễn Du"),
+    ("412 tr.", "412 tr."),
+    ("Nguyễn Văn A.", "Nguyễn Văn A."),
+    ("[s.n.]", "[s.n.]"),
+    ("Ngày xưa...", "Ngày xưa..."),
+    ("Bạn là ai?", "Bạn là ai?"),
+    ("Smith, John, Jr.", "Smith, John, Jr."),
+    ("Hà Nội : /", "Hà Nội"),
+])
+def test_strip_isbd_drops_separators_but_keeps_abbreviations(raw, expected):
+    assert strip_isbd(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("LỊCH SỬ VIỆT NAM", "Lịch sử việt nam"),
+    ("TOÁN 10 TẬP II", "Toán 10 tập II"),
+    ("[TRUYỆN NGẮN]", "[Truyện ngắn]"),
+    ("Lịch sử Việt Nam", "Lịch sử Việt Nam"),
+    ("DNA", "DNA"),  # 3 letters: probably an acronym
+    ("UNESCO and Vietnam", "UNESCO and Vietnam"),
+])
+def test_recase_title_only_recases_safe_all_caps(raw, expected):
+    assert recase_title(raw) == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text())
+def test_clean_text_is_idempotent(text):
+    assert clean_text(clean_text(text)) == clean_text(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)) | st.sampled_from(list(" /:;=,.[]"))))
+def test_clean_field_and_strip_isbd_are_idempotent(text):
+    assert clean_field(clean_field(text)) == clean_field(text)
+    assert strip_isbd(strip_isbd(text)) == strip_isbd(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text())
+def test_recase_title_is_idempotent_on_clean_text(text):
+    once = recase_title(clean_text(text))
+    assert recase_title(once) == once
+
+
+# ---- ISBN -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("raw", "valid", "invalid"), [
+    ("978-0-306-40615-7", ["9780306406157"], []),
+    ("0306406152 (pbk.)", ["9780306406157"], []),
+    ("0-306-40615-2 (bìa mềm) : 25000đ", ["9780306406157"], []),
+    ("9780306406157 9781861972712", ["9780306406157", "9781861972712"], []),
+    ("97803064061579781861972712", ["9780306406157", "9781861972712"], []),
+    ("0306406152; 978-1-86197-271-2", ["9780306406157", "9781861972712"], []),
+    ("978-0-306-40615-8", [], ["9780306406158"]),
+    ("030640615X", [], ["030640615X"]),
+    ("080442957X", ["9780804429573"], []),
+    ("Giá: 25000đ", [], []),
+])
+def test_parse_isbns_validates_and_converts_to_isbn13(raw, valid, invalid):
+    assert parse_isbns(raw) == (valid, invalid)
+
+
+def test_isbn10_converts_to_isbn13_with_new_check_digit():
+    assert to_isbn13("0306406152") == "9780306406157"
+    assert to_isbn13("0306406153") is None
+
+
+def test_issn_check_digit():
+    assert is_valid_issn("0317-8471") and is_valid_issn("2049-3630")
+    assert parse_issn("ISSN 0317-8471 (print)") == "0317-8471"
+    assert parse_issn("0317-8472") is None
+
+
+# ---- single values -------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("raw", "year"), [
+    ("c2019.", 2019), ("[2019?]", 2019), ("2019-2020", 2019), ("H., 1996", 1996),
+    ("199-", None), ("[19--]", None), ("s.d.", None), ("12345", None), ("1200", None),
+    (str(date.today().year + 5), None), ("năm 2005", 2005),
+])
+def test_year_from_text_cleans_or_gives_none(raw, year):
+    assert values.year_from_text(raw) == year
+
+
+def test_year_from_008_needs_four_digits():
+    assert values.year_from_008("190101s2019    vm") == 2019
+    assert values.year_from_008("190101s19uu    vm") is None
+    assert values.year_from_008("short") is None
+
+
+@pytest.mark.parametrize(("raw", "pages"), [
+    ("245 tr. :", 245), ("xii, 345 p. ;", 345), ("[12], 180 trang", 180), ("56 tờ", 56),
+    ("2 tập", None), ("320 pages", 320), ("1 CD-ROM", None), ("vii, 98 tr., 12 tr. ảnh", 98),
+])
+def test_pages_are_the_largest_counted_number(raw, pages):
+    assert values.pages_from_extent(raw) == pages
+
+
+@pytest.mark.parametrize(("raw", "code"), [
+    ("vie", "vie"), ("vi", "vie"), ("Vietnamese", "vie"), ("Tiếng Việt", "vie"), ("en", "eng"),
+    ("fra", "fre"), ("fr", "fre"), ("vieeng", "vie"), ("und", None), ("|||", None), ("", None),
+])
+def test_language_codes_are_iso_639_2(raw, code):
+    assert values.language_code(raw) == code
+
+
+@pytest.mark.parametrize(("leader", "kind"), [
+    ("00000nam a2200000 a 4500", "book"), ("00000nas a2200000 a 4500", "serial"),
+    ("00000nem a2200000 a 4500", "map"), ("00000njm a2200000 a 4500", "music"),
+    ("00000ncm a2200000 a 4500", "score"), ("00000ngm a2200000 a 4500", "video"),
+    ("00000nim a2200000 a 4500", "sound"), ("00000nmm a2200000 a 4500", "electronic"),
+    ("00000npc a2200000 a 4500", "mixed"), ("00000nkm a2200000 a 4500", "visual"),
+    ("00000ntm a2200000 a 4500", "manuscript"),
+])
+def test_material_type_from_leader(leader, kind):
+    assert values.material_type(leader) == kind
+
+
+@pytest.mark.parametrize(("raw", "name"), [
+    ("Nguyễn Du,", "Nguyễn Du"), ("Nguyễn, Du", "Nguyễn Du"), ("Hồ Chí Minh.", "Hồ Chí Minh"),
+    ("Hugo, Victor,", "Hugo, Victor"), ("Trần Văn A.", "Trần Văn A."),
+])
+def test_display_names_are_never_inverted(raw, name):
+    assert values.display_name(raw) == name
