@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import unicodedata
+
 from pathlib import Path
 
 import pytest
@@ -9,6 +12,7 @@ import pytest
 from config import LibraryConfig
 from store import Holding, RawRecord, Record, Rejected
 
+from harvester.marcfile import read_marc_file
 from normalize import normalize_raw
 
 try:
@@ -276,14 +280,24 @@ def test_cp1252_marcxml_bytes_are_read_with_a_repair_note():
     assert record.repairs[0].startswith("MARCXML was not UTF-8")
 
 
-def test_fixture_marc_files_normalize_without_errors_when_present():
-    fixtures = Path(__file__).resolve().parent.parent / "fixtures" / "data"
-    files = sorted(fixtures.glob("*.mrc")) if fixtures.is_dir() else []
-    if not files:
-        pytest.skip("no MARC fixtures yet")
-    for path in files:
-        data = path.read_bytes()
-        for chunk in data.split(b"\x1d"):
-            if chunk.strip():
-                result = normalize(chunk + b"\x1d", "iso2709")
-                assert isinstance(result, Record | Rejected)
+def test_every_fixture_marc_record_normalizes_and_marc8_vietnamese_decodes():
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures" / "data" / "marc"
+    truth = {}
+    for line in (fixtures.parent / "truth.jsonl").read_text(encoding="utf-8").splitlines():
+        item = json.loads(line)
+        truth[(item["library"], item["local_id"])] = item.get("quirks", [])
+    for path in (fixtures / "tv-vi-thuy.mrc", fixtures / "thpt-chuyen-vi-thanh.mrc"):
+        library = path.stem
+        raws = list(read_marc_file(str(path), library).items)
+        records = [normalize_raw(raw) for raw in raws]
+        assert records and all(isinstance(r, Record) for r in records), [r for r in records if isinstance(r, Rejected)][:3]
+        assert all(r.title and unicodedata.is_normalized("NFC", r.title) for r in records)
+        if library == "tv-vi-thuy":
+            assert sum(any(ch in r.title for ch in "ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđ") for r in records) > 50
+            checked = 0
+            for record in records:
+                local_id = record.local_id
+                if "utf8-in-marc8" in truth.get((library, local_id), []):
+                    assert record.encoding == "utf-8" and record.repairs, local_id
+                    checked += 1
+            assert checked == 3
