@@ -439,6 +439,8 @@ class CatalogStore:
                 )
                 # An alias that pointed at the merged cluster follows it.
                 self._conn.execute("UPDATE cluster_aliases SET cluster_id = ? WHERE cluster_id = ?", (target, alias))
+            # A merged-away union record is retired so that its id resolves through the alias.
+            removed.extend(alias for alias in (aliases or {}) if alias not in removed)
             changed = 0
             for union in union_records:
                 payload = union.model_dump_json()

@@ -1,0 +1,33 @@
+"""The dedupe stage: group records of one edition into union records with stable ids.
+
+    features.py  a Record reduced once to folded match features
+    parts.py     volume, edition and publisher read out of free text
+    keys.py      blocking keys and candidate pairs
+    match.py     compare two records: guards, ISBN, title and authors
+    cluster.py   merge accepted pairs without chaining
+    ids.py       stable cluster ids, aliases on merges
+    merge.py     one union record per cluster
+    engine.py    cluster_records, the pure code path
+    run.py       run_dedupe over the store, dedupe_file for file mode
+    evaluate.py  pairwise and B-cubed precision/recall against a truth
+    labeled.py   a seeded labeled data set of realistic duplicates and hard negatives
+"""
+
+from dedupe.cluster import MemberExplanation
+from dedupe.engine import Clustering, cluster_records
+from dedupe.errors import DedupeError, DedupeInputError, DuplicateRecordIdError
+from dedupe.merge import merge_cluster
+from dedupe.run import DedupeSummary, dedupe_file, run_dedupe
+
+__all__ = [
+    "Clustering",
+    "DedupeError",
+    "DedupeInputError",
+    "DedupeSummary",
+    "DuplicateRecordIdError",
+    "MemberExplanation",
+    "cluster_records",
+    "dedupe_file",
+    "merge_cluster",
+    "run_dedupe",
+]

@@ -1,0 +1,99 @@
+"""Blocking: which records are compared at all.
+
+Only records that share a key are compared, so a million records cost a few
+million comparisons instead of 10^12.  Keys follow RecordManager (ISBN-13, other
+ids, title key + first author word) and add what Vietnamese school data needs:
+title + year and title + publisher for records without ISBN or author, and keys
+on each half of the title so one typo cannot hide a record from all its keys.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+from dedupe.features import Features
+
+# Blocks up to this size compare all pairs; larger ones compare each record with this
+# many neighbours in a sort by title, volume, year, edition and pages (sorted
+# neighbourhood).  Copies of one edition sort together, and clustering joins them
+# transitively, so 300 schools holding one textbook cost 300 x 12 pairs, not 45,000.
+ALL_PAIRS_MAX = 12
+
+
+def blocking_keys(features: Features) -> list[str]:
+    """Every key of one record; a key's prefix names its kind in `found_by`."""
+    keys = [f"isbn:{isbn}" for isbn in sorted(features.isbns)]
+    keys += [f"id:{value}" for value in sorted(features.other_ids)]
+    qualifiers = [f"a={word}" for word in features.author_key_words]
+    if features.year is not None:
+        qualifiers.append(f"y={features.year}")
+    keys += [f"title:{features.key_title}|{qualifier}" for qualifier in qualifiers]
+    if features.publisher and (not features.authors or features.year is None):
+        # Title + publisher only where author or year is missing: elsewhere it adds
+        # big blocks ("toan 5|p=giao") and no matches the other keys miss.
+        keys.append(f"title:{features.key_title}|p={features.publisher.split()[0]}")
+    for variant in dict.fromkeys((features.key_title_head, features.key_title_tail, features.key_skeleton)):
+        if variant and variant != features.key_title:
+            keys += [f"part:{variant}|{qualifier}" for qualifier in qualifiers]
+    return keys
+
+
+def build_blocks(all_features: Iterable[Features]) -> dict[str, list[int]]:
+    """Key → indices of the records that carry it (in index order)."""
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for features in all_features:
+        for key in blocking_keys(features):
+            blocks[key].append(features.index)
+    return blocks
+
+
+def candidate_pairs(
+    blocks: dict[str, list[int]], all_features: list[Features], max_block_size: int
+) -> tuple[dict[tuple[int, int], str], int]:
+    """(pair → first key that proposed it, number of blocks over `max_block_size`).
+
+    A block over `max_block_size` ("giao trinh|y=2019": a title key cut at 35
+    characters) says little as a whole: only records with the same full title are
+    compared within it.  1,200 schools' copies of one textbook share a full title;
+    they are still compared, each with its sorted neighbours.
+    """
+    pairs: dict[tuple[int, int], str] = {}
+    oversized = 0
+    for key, members in blocks.items():
+        if len(members) < 2:
+            continue
+        groups = [members]
+        if len(members) > max_block_size:
+            oversized += 1
+            groups = _by_full_title(members, all_features)
+        for group in groups:
+            for pair in _pairs_of(group, all_features):
+                if pair not in pairs:
+                    pairs[pair] = key
+    return pairs, oversized
+
+
+def _by_full_title(members: list[int], all_features: list[Features]) -> list[list[int]]:
+    by_title: dict[str, list[int]] = defaultdict(list)
+    for index in members:
+        by_title[all_features[index].full].append(index)
+    return [group for group in by_title.values() if len(group) > 1]
+
+
+def _sort_key(features: Features) -> tuple:
+    # Main title before subtitle: copies that dropped the subtitle still sort beside their edition.
+    return (features.main, features.volume or 0, features.year or 0, features.edition or 0,
+            features.full, features.pages or 0, features.index)
+
+
+def _pairs_of(group: list[int], all_features: list[Features]) -> Iterator[tuple[int, int]]:
+    if len(group) <= ALL_PAIRS_MAX:
+        for position, first in enumerate(group):
+            for second in group[position + 1:]:
+                yield first, second
+        return
+    ordered = sorted(group, key=lambda index: _sort_key(all_features[index]))
+    for position, first in enumerate(ordered):
+        for second in ordered[position + 1: position + 1 + ALL_PAIRS_MAX]:
+            yield (first, second) if first < second else (second, first)

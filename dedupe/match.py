@@ -1,0 +1,230 @@
+"""Compare two records: hard guards first, then a shared ISBN, then title and authors.
+
+A verdict has two separate answers.  `accept`: these two are copies of one
+edition.  `conflict`: these two can never be in one union record (different
+volume, year, edition, authors, title...).  Clustering joins on `accept` and
+refuses any merge that would put a `conflict` pair together, which is what
+stops A≈B≈C chains from pulling in a C far from A.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
+
+from config.settings import DedupeSettings
+from dedupe.features import IGNORED_LANGUAGES, TITLE_STOPWORDS, Features
+
+# Publishers this different are different houses ("Văn học" vs "Hội Nhà văn").
+PUBLISHER_CONFLICT_BELOW = 70.0
+# Publishers this close count as agreeing evidence when authors are missing.
+PUBLISHER_AGREE_MIN = 85.0
+# With a shared ISBN the titles need only be recognisably the same book.
+ISBN_TITLE_MIN = 60.0
+# A title score under this (or a character ratio this far under the minimum) keeps two
+# records out of one cluster; nearer misses only fail to match.
+FAR_TITLE_BELOW = 50.0
+FAR_TITLE_MARGIN = 8.0
+# Two different valid ISBNs usually mean two products; accept only near-identical records.
+DIFFERENT_ISBN_TITLE_MIN = 95.0
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The outcome of comparing two records, with the reason shown by `dedupe explain`."""
+
+    accept: bool
+    conflict: bool
+    score: float
+    reason: str
+
+
+def compare(a: Features, b: Features, settings: DedupeSettings) -> Verdict:
+    """Decide whether two records describe one edition (see the module docstring)."""
+    guard = _guard(a, b, settings)
+    if guard:
+        return Verdict(False, True, 0.0, guard)
+    shared = a.isbns & b.isbns
+    if shared:
+        score = fuzz.token_set_ratio(a.full, b.full)
+        if _words_covered(a.title_words, b.title_words):
+            score = max(score, 95.0)
+        if score >= ISBN_TITLE_MIN and not _substituted_word(a.title_words, b.title_words):
+            return Verdict(True, False, _combined(a, b, score, 100.0, bool(shared)),
+                           f"shared ISBN {min(shared)}, title {score:.0f}")
+        return Verdict(False, True, score, f"shared ISBN {min(shared)} but titles differ ({score:.0f})")
+    if not _same_publisher_house(a, b):
+        return Verdict(False, True, 0.0, f"publisher {a.publisher!r} vs {b.publisher!r}")
+    title = title_score(a, b)
+    if title < settings.title_similarity_min:
+        # Two copies with different typos ("Snih học" / "Sihn học") fail the word test
+        # against each other but not against the clean copy: only a far title is a conflict.
+        far = title < FAR_TITLE_BELOW or _raw_title_ratio(a, b) < settings.title_similarity_min - FAR_TITLE_MARGIN
+        return Verdict(False, far, title, f"title {title:.0f}")
+    if a.isbns and b.isbns and (title < DIFFERENT_ISBN_TITLE_MIN or a.year is None or a.year != b.year):
+        return Verdict(False, True, title, "different ISBNs")
+    if a.authors and b.authors:
+        authors = author_score(a.authors, b.authors)
+        if authors < settings.author_similarity_min:
+            return Verdict(False, True, title, f"title {title:.0f}, authors {authors:.0f}")
+        return Verdict(True, False, _combined(a, b, title, authors, False), f"title {title:.0f}, authors {authors:.0f}")
+    return _without_authors(a, b, title)
+
+
+def _combined(a: Features, b: Features, title: float, authors: float, shared_isbn: bool) -> float:
+    """0-100: title and authors weigh 80, and each agreeing identifier or fact adds to it.
+
+    Clustering takes the strongest matches first and uses the score to see whether
+    a record without a year fits one edition clearly better than another.
+    """
+    score = 0.4 * title + 0.4 * authors
+    if shared_isbn:
+        score += 10.0
+    if a.year is not None and a.year == b.year:
+        score += 5.0
+    if a.publisher and b.publisher:
+        score += 3.0
+    if a.pages is not None and b.pages is not None:
+        score += 2.0
+    return round(score, 1)
+
+
+def _guard(a: Features, b: Features, settings: DedupeSettings) -> str:
+    """The first hard reason two records cannot be one edition, or ""."""
+    if a.material != b.material:
+        return f"material {a.material} vs {b.material}"
+    if a.volume != b.volume:
+        return f"volume {a.volume} vs {b.volume}"
+    if a.title_numbers != b.title_numbers:
+        return "numbers in title differ"
+    if a.has_subtitle and b.has_subtitle and a.subtitle_numbers != b.subtitle_numbers:
+        return "numbers in subtitle differ"
+    if a.year is not None and b.year is not None and abs(a.year - b.year) > settings.year_tolerance:
+        return f"year {a.year} vs {b.year}"
+    if a.edition is not None and b.edition is not None and a.edition != b.edition:
+        return f"edition {a.edition} vs {b.edition}"
+    if a.pages is not None and b.pages is not None and abs(a.pages - b.pages) > settings.pages_tolerance:
+        return f"pages {a.pages} vs {b.pages}"
+    if a.language not in IGNORED_LANGUAGES and b.language not in IGNORED_LANGUAGES and a.language != b.language:
+        return f"language {a.language} vs {b.language}"
+    return ""
+
+
+def _same_publisher_house(a: Features, b: Features) -> bool:
+    if not a.publisher or not b.publisher:
+        return True
+    return publisher_score(a.publisher, b.publisher) >= PUBLISHER_CONFLICT_BELOW
+
+
+def publisher_score(first: str, second: str) -> float:
+    """0-100; "Giáo dục" is "Giáo dục Việt Nam" and "Harper" is "HarperCollins"."""
+    score = fuzz.token_set_ratio(first, second)
+    if score < 100.0 and min(len(first), len(second)) >= 5:
+        score = max(score, fuzz.partial_ratio(first, second))
+    return score
+
+
+def _without_authors(a: Features, b: Features, title: float) -> Verdict:
+    """No author on one side (school data): the year must agree, or publisher and page count."""
+    year = a.year is not None and a.year == b.year
+    publisher = bool(a.publisher and b.publisher and publisher_score(a.publisher, b.publisher) >= PUBLISHER_AGREE_MIN)
+    pages = a.pages is not None and b.pages is not None
+    if not (year or (publisher and pages)):
+        return Verdict(False, False, title, f"title {title:.0f}, no author, year unknown")
+    evidence = [name for name, agrees in (("year", year), ("publisher", publisher), ("pages", pages)) if agrees]
+    return Verdict(True, False, _combined(a, b, title, 0.8 * title, False),
+                   f"title {title:.0f}, no author, {', '.join(evidence)} agree")
+
+
+def title_score(a: Features, b: Features) -> float:
+    """Folded-title similarity 0-100, subtitle counted only when both records have one.
+
+    A word that differs on both sides and is not a typo of the other ("cá tra" vs
+    "cá rô") makes it a different title even when the characters are close.
+    """
+    if a.has_subtitle and b.has_subtitle:
+        score = fuzz.ratio(a.full, b.full)
+    else:
+        score = max(fuzz.ratio(a.main, b.main), fuzz.ratio(a.full, b.full))
+    if score < 100.0 and _substituted_word(a.title_words, b.title_words):
+        return min(score, 50.0)
+    if score < 95.0 and len(a.title_words) == len(b.title_words) and _words_covered(a.title_words, b.title_words):
+        # Every word has its twin up to a typo: "Toán 1" / "Taon 1" is one title despite a low ratio.
+        return 95.0
+    return score
+
+
+def _raw_title_ratio(a: Features, b: Features) -> float:
+    if a.has_subtitle and b.has_subtitle:
+        return fuzz.ratio(a.full, b.full)
+    return max(fuzz.ratio(a.main, b.main), fuzz.ratio(a.full, b.full))
+
+
+def _words_covered(first: frozenset[str], second: frozenset[str]) -> bool:
+    """Every word of the shorter title is in the other, exactly or up to a typo."""
+    shorter, longer = (first, second) if len(first) <= len(second) else (second, first)
+    missing = [word for word in shorter - longer if word not in TITLE_STOPWORDS]
+    spare = longer - shorter
+    return bool(shorter) and all(any(_is_typo(word, other) for other in spare) for word in missing)
+
+
+def _substituted_word(first: frozenset[str], second: frozenset[str]) -> bool:
+    only_first = [w for w in first - second if w not in TITLE_STOPWORDS]
+    only_second = [w for w in second - first if w not in TITLE_STOPWORDS]
+    if not only_first or not only_second:
+        return False
+    return any(not any(_is_typo(word, other) for other in only_second) for word in only_first) and any(
+        not any(_is_typo(word, other) for other in only_first) for word in only_second
+    )
+
+
+def _is_typo(first: str, second: str) -> bool:
+    if first.isdigit() or second.isdigit():
+        return False
+    longest = max(len(first), len(second))
+    allowed = 1 if longest <= 4 else 2
+    return longest >= 3 and OSA.distance(first, second, score_cutoff=allowed) <= allowed
+
+
+def author_score(first: tuple[tuple[str, ...], ...], second: tuple[tuple[str, ...], ...]) -> float:
+    """Best name similarity 0-100 between any author of one record and any of the other.
+
+    Names are compared as sets of words (surname-first Vietnamese names are never
+    inverted); an initial matches a word it begins ("J. K. Rowling" = "Rowling,
+    Joanne K.").  Shared common words alone ("Nguyễn Văn") are not enough.
+    """
+    best = 0.0
+    for name in first[:3]:
+        for other in second[:3]:
+            best = max(best, name_similarity(name, other))
+            if best >= 100.0:
+                return best
+    return best
+
+
+def name_similarity(first: tuple[str, ...], second: tuple[str, ...]) -> float:
+    """Share of words (of the longer name) matched exactly, as an initial, or with one typo."""
+    if set(first) == set(second):
+        return 100.0
+    shorter, longer = sorted((list(first), list(second)), key=len)
+    unused = list(longer)
+    rest = []
+    for word in shorter:
+        if word in unused:
+            unused.remove(word)
+        else:
+            rest.append(word)
+    matched = len(shorter) - len(rest)
+    for word in rest:
+        for position, candidate in enumerate(unused):
+            if _initial_of(word, candidate) or (len(word) >= 4 and _is_typo(word, candidate)):
+                matched += 1
+                del unused[position]
+                break
+    return 100.0 * matched / len(longer)
+
+
+def _initial_of(first: str, second: str) -> bool:
+    return (len(first) == 1 and second.startswith(first)) or (len(second) == 1 and first.startswith(second))

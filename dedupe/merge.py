@@ -1,0 +1,115 @@
+"""Merge a cluster's records into one union record.
+
+Each field takes the best value any member offers: not ALL CAPS, with its
+Vietnamese marks, from a preferred library, else from the member that filled
+in the most fields.  Identifiers, subjects and classifications are united, and
+every holding of every member is kept: a union record exists to list them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+from store.models import Holding, Record, UnionRecord
+from store.text import fold, work_key
+
+_FILLABLE = ("subtitle", "part", "responsibility", "authors", "year", "publisher", "place", "edition", "pages",
+             "isbn", "issn", "language", "subjects", "classification", "series")
+
+
+def merge_cluster(cluster_id: str, members: list[Record], library_preference: Sequence[str] = ()) -> UnionRecord:
+    """One union record from the records of one cluster (order of `members` does not matter)."""
+    if not members:
+        raise ValueError(f"cluster {cluster_id} has no members")
+    ranked = _rank(members, library_preference)
+    title_source = _best(ranked, lambda record: record.title)
+    authors_source = _best(ranked, lambda record: ", ".join(record.authors))
+    subtitle = title_source.subtitle or (
+        None if ":" in title_source.title else _best_text(ranked, lambda record: record.subtitle)
+    )
+    return UnionRecord(
+        id=cluster_id,
+        title=title_source.title,
+        subtitle=subtitle,
+        part=title_source.part or _best_text(ranked, lambda record: record.part),
+        responsibility=_best_text(ranked, lambda record: record.responsibility),
+        authors=list(authors_source.authors),
+        year=_first(record.year for record in ranked),
+        publisher=_best_text(ranked, lambda record: record.publisher),
+        place=_best_text(ranked, lambda record: record.place),
+        edition=_best_text(ranked, lambda record: record.edition),
+        pages=_first(record.pages for record in ranked),
+        isbn=_union(record.isbn for record in ranked),
+        issn=_union(record.issn for record in ranked),
+        other_ids=_union(record.other_ids for record in ranked),
+        language=_first(record.language for record in ranked),
+        subjects=_union((record.subjects for record in ranked), key=fold),
+        classification=_union(record.classification for record in ranked),
+        material_type=ranked[0].material_type,
+        series=_union((record.series for record in ranked), key=fold),
+        notes=_union(record.notes for record in ranked),
+        holdings=_holdings(members),
+        members=sorted(record.id for record in members),
+        work_key=work_key(title_source.title, list(authors_source.authors)),
+    )
+
+
+def _rank(members: list[Record], library_preference: Sequence[str]) -> list[Record]:
+    """Preferred libraries first (in the given order), then the most filled-in record, then id."""
+    order = {library: position for position, library in enumerate(library_preference)}
+
+    def filled(record: Record) -> int:
+        return sum(1 for name in _FILLABLE if getattr(record, name) not in (None, "", []))
+
+    return sorted(members, key=lambda r: (order.get(r.library, len(order)), -filled(r), r.id))
+
+
+def _quality(text: str) -> tuple[bool, bool]:
+    """Sort key: ALL CAPS last, then text without Vietnamese marks when a marked form exists."""
+    letters = [ch for ch in text if ch.isalpha()]
+    all_caps = len(letters) > 3 and all(ch.isupper() for ch in letters)
+    return all_caps, fold(text) == text.lower()
+
+
+def _best(ranked: list[Record], value: Callable[[Record], str]) -> Record:
+    """The member whose value is best (rank breaks ties); falls back to the top-ranked record."""
+    candidates = [(position, record) for position, record in enumerate(ranked) if value(record)]
+    if not candidates:
+        return ranked[0]
+    marked_exists = any(not _quality(value(record))[1] for _, record in candidates)
+    return min(
+        candidates,
+        key=lambda item: (_quality(value(item[1]))[0], marked_exists and _quality(value(item[1]))[1], item[0]),
+    )[1]
+
+
+def _best_text(ranked: list[Record], value: Callable[[Record], str | None]) -> str | None:
+    present = [record for record in ranked if value(record)]
+    return value(_best(present, lambda record: value(record) or "")) if present else None
+
+
+def _first(values: Iterable):
+    return next((value for value in values if value not in (None, "")), None)
+
+
+def _union(lists: Iterable[list[str]], key: Callable[[str], str] = str) -> list[str]:
+    """Values in rank order, once per key; of equal keys the marked, mixed-case form wins."""
+    seen: dict[str, str] = {}
+    for values in lists:
+        for value in values:
+            known = seen.get(key(value))
+            if known is None or _quality(value) < _quality(known):
+                seen[key(value)] = value
+    return list(seen.values())
+
+
+def _holdings(members: list[Record]) -> list[Holding]:
+    """Every holding of every member; a member without holdings still shows its library."""
+    out: list[Holding] = []
+    for record in sorted(members, key=lambda r: r.id):
+        if not record.holdings:
+            out.append(Holding(library=record.library, record_id=record.id))
+            continue
+        for holding in record.holdings:
+            out.append(holding if holding.record_id else holding.model_copy(update={"record_id": record.id}))
+    return out

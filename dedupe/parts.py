@@ -1,0 +1,111 @@
+"""Volume, edition and publisher normalization on folded text.
+
+A different volume or edition is a different union record even when the title,
+author and ISBN agree (Vietnamese publishers reuse one ISBN for a whole set),
+so these numbers are read out of the free text cataloguers type: "Tập 1",
+"T.2", "quyển II", "vol. 3", "Tái bản lần thứ 2", "2nd ed.".
+All functions take text already folded by `store.text.fold`.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Vietnamese number words as they appear after "tập"/"lần thứ" (folded).  Folding makes
+# "năm" (five) "Nam", "ba" "Ba", "bảy" "bay", "tám" "tâm", "nhất" "Nhật": those are left
+# out, or "Tuyển tập Nam Cao" would be volume 5.
+_NUMBER_WORDS = {
+    "mot": 1, "hai": 2, "chin": 9, "muoi": 10,
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "first": 1, "second": 2, "third": 3,
+}
+# Volumes past 39 are rare; "C." and "L." are far more often initials ("Tuyển tập C. Mác").
+_ROMAN = {"i": 1, "v": 5, "x": 10}
+_NUM = r"(\d{1,4}|[ivx]{1,6}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
+
+# Long volume words may stand without a dot; one-letter abbreviations need it ("t.1", "q. 2", "v.3").
+_VOLUME_RE = re.compile(
+    r"(?<![\w.])(?:(?:tap|quyen|cuon|phan|vol|volume|part|book|tome|band|bd)\s*\.?|(?:t|q|v|pt|no)\.)\s*"
+    + _NUM + r"(?!\w)"
+)
+_EDITION_PATTERNS = (
+    # "Tái bản lần thứ 2" is the third printing: count it like "in lần thứ 3".
+    (re.compile(r"(?<!\w)tai ban(?: co sua chua)?(?: (?:va )?bo sung)?(?: lan)?(?: thu)?\s*" + _NUM + r"(?!\w)"), 1),
+    (re.compile(r"(?<!\w)(?:xuat ban|in|an ban|ban in)(?: lan)?(?: thu)?\s*" + _NUM + r"(?!\w)"), 0),
+    (re.compile(r"(?<!\w)lan(?: thu)?\s*" + _NUM + r"(?!\w)"), 0),
+    (re.compile(r"(\d{1,3})\s*(?:st|nd|rd|th)?\.?\s*(?:ed|edition|eds|ausg|auflage)(?!\w)"), 0),
+    (re.compile(r"(first|second|third|fourth|fifth)\s+(?:ed|edition)(?!\w)"), 0),
+)
+_FIRST_NUMBER_RE = re.compile(r"(?<!\w)" + _NUM + r"(?!\w)")
+
+_PUBLISHER_DROP_RE = re.compile(
+    r"(?<!\w)(?:nha xuat ban|nha xb|nxb|xb|cong ty(?: co phan)?(?: tnhh)?|ctcp|tnhh|co phan|"
+    r"publishing house|publishing company|publishing|publishers?|press|inc|ltd|co|corp|verlag|editions?)(?!\w)"
+)
+_PUBLISHER_PHRASES = (
+    (re.compile(r"(?<!\w)(?:thanh pho|tp)\s*(?:ho chi minh|hcm)(?!\w)"), "tphcm"),
+    (re.compile(r"(?<!\w)(?:ho chi minh|hcm)(?!\w)"), "tphcm"),
+    (re.compile(r"(?<!\w)(?:dhqg|dai hoc quoc gia)(?!\w)"), "dhqg"),
+    (re.compile(r"(?<!\w)(?:ctqg|chinh tri quoc gia)(?!\w)"), "ctqg"),
+    (re.compile(r"(?<!\w)(?:dh|dai hoc)(?!\w)"), "dh"),
+)
+_WORD_RE = re.compile(r"\w+")
+
+
+def number_value(token: str) -> int | None:
+    """An Arabic, Roman or spelled-out number ("3", "iii", "ba") as an int; None otherwise."""
+    if token.isdigit():
+        return int(token)
+    if token in _NUMBER_WORDS:
+        return _NUMBER_WORDS[token]
+    if token and all(ch in _ROMAN for ch in token):
+        total = 0
+        for here, after in zip(token, token[1:] + " "):
+            value = _ROMAN[here]
+            total += -value if after in _ROMAN and _ROMAN[after] > value else value
+        return total if total > 0 else None
+    return None
+
+
+def extract_volume(folded: str) -> tuple[int | None, str]:
+    """(volume number, text with the volume phrase removed) of a folded title or part.
+
+    Only the first volume phrase counts; the rest of the text is kept for comparing titles.
+    """
+    match = _VOLUME_RE.search(folded)
+    if not match:
+        return None, folded
+    value = number_value(match.group(1))
+    if value is None:
+        return None, folded
+    return value, (folded[: match.start()] + " " + folded[match.end():])
+
+
+def volume_of_part(folded_part: str) -> int | None:
+    """Volume of a 245 $n $p string: "Tập 2", "T.2: Âm vần", or a bare "2"."""
+    value, _ = extract_volume(folded_part)
+    if value is not None:
+        return value
+    match = _FIRST_NUMBER_RE.search(folded_part)
+    if match and (match.group(1).isdigit() or len(match.group(1)) <= 4):
+        return number_value(match.group(1))
+    return None
+
+
+def edition_number(folded_edition: str) -> int | None:
+    """Edition number of a folded edition statement; None when it states no number."""
+    for pattern, offset in _EDITION_PATTERNS:
+        match = pattern.search(folded_edition)
+        if match:
+            value = number_value(match.group(1))
+            if value is not None:
+                return value + offset
+    return None
+
+
+def publisher_words(folded_publisher: str) -> str:
+    """Folded publisher with "NXB", "Nhà xuất bản", "Publishing", "Tp. HCM" spelled one way."""
+    text = " ".join(_WORD_RE.findall(folded_publisher.replace("&", " ")))
+    for pattern, replacement in _PUBLISHER_PHRASES:
+        text = pattern.sub(replacement, text)
+    text = _PUBLISHER_DROP_RE.sub(" ", text)
+    return " ".join(text.split())

@@ -1,0 +1,70 @@
+"""File mode: `unioncat dedupe --input records.jsonl --output clusters.jsonl`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from config import DedupeSettings, UnioncatError
+from dedupe import DedupeInputError, cluster_records, dedupe_file
+from dedupe.labeled import generate
+
+
+def _write(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_file_mode_puts_every_input_id_in_exactly_one_cluster(tmp_path):
+    labeled = generate(400, seed=3)
+    source = _write(tmp_path / "records.jsonl", [r.to_json_line() for r in labeled.records])
+    count = dedupe_file(source, tmp_path / "clusters.jsonl", DedupeSettings())
+    rows = [json.loads(line) for line in (tmp_path / "clusters.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == count
+    members = [rid for row in rows for rid in row["members"]]
+    assert sorted(members) == sorted(r.id for r in labeled.records)
+    assert len({row["cluster_id"] for row in rows}) == count
+    # Same code path as the pipeline.
+    assert {row["cluster_id"]: row["members"] for row in rows} == cluster_records(labeled.records, DedupeSettings()).clusters
+
+
+def test_file_mode_accepts_minimal_records_with_only_id_and_title(tmp_path):
+    source = _write(tmp_path / "in.jsonl", [
+        json.dumps({"id": "1", "title": "Tắt đèn", "authors": ["Ngô Tất Tố"], "year": 2015}),
+        json.dumps({"id": "2", "title": "Tat den", "authors": "Ngo Tat To", "year": 2015}),
+        "",
+        json.dumps({"id": "3", "title": "Số đỏ", "isbn": ["978-604-1-23456-7"]}),
+        json.dumps({"id": "4", "title": "So do", "isbn": ["9786041234567"]}),
+    ])
+    assert dedupe_file(source, tmp_path / "out.jsonl", DedupeSettings()) == 2
+    rows = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert sorted(row["members"] for row in rows) == [["1", "2"], ["3", "4"]]
+
+
+@pytest.mark.parametrize("bad_line, message", [
+    ("{not json", "not JSON"),
+    ('{"title": "Số đỏ"}', "missing string field 'id'"),
+    ('{"id": "x", "authors": []}', "no string field 'title'"),
+    ('{"id": "x", "title": "T", "year": "năm ngoái"}', "field 'year'"),
+    ('["a list"]', "expected a JSON object"),
+])
+def test_a_bad_line_raises_an_error_naming_file_and_line(tmp_path, bad_line, message):
+    source = _write(tmp_path / "in.jsonl", [json.dumps({"id": "ok", "title": "Chí Phèo"}), bad_line])
+    with pytest.raises(DedupeInputError) as error:
+        dedupe_file(source, tmp_path / "out.jsonl", DedupeSettings())
+    assert isinstance(error.value, UnioncatError)
+    assert f"{source}, line 2" in str(error.value) and message in str(error.value)
+
+
+def test_a_repeated_id_is_an_error_not_a_silent_drop(tmp_path):
+    line = json.dumps({"id": "a:1", "title": "Chí Phèo"})
+    source = _write(tmp_path / "in.jsonl", [line, line])
+    with pytest.raises(DedupeInputError, match="line 2: id 'a:1' already on line 1"):
+        dedupe_file(source, tmp_path / "out.jsonl", DedupeSettings())
+
+
+def test_a_missing_input_file_is_a_unioncat_error(tmp_path):
+    with pytest.raises(DedupeInputError, match="cannot read"):
+        dedupe_file(tmp_path / "nope.jsonl", tmp_path / "out.jsonl", DedupeSettings())

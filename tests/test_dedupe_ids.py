@@ -1,0 +1,101 @@
+"""Stable union-record ids: partner sites link to them, so they must survive nightly runs."""
+
+from __future__ import annotations
+
+import random
+import re
+
+from config import DedupeSettings
+from dedupe import cluster_records
+from dedupe.ids import assign_ids, new_cluster_id
+from tests.dedupe_helpers import rec
+
+SETTINGS = DedupeSettings()
+
+
+def _catalogue():
+    return [
+        rec("tv-tinh:1", "Mắt biếc", authors=["Nguyễn Nhật Ánh"], year=2019, isbn=["9786041234567"]),
+        rec("th-01:2", "Mat biec", authors=["Nguyen Nhat Anh"], year=2019),
+        rec("thcs-01:3", "Số đỏ", authors=["Vũ Trọng Phụng"], year=2016, publisher="Văn học"),
+        rec("thcs-02:4", "SỐ ĐỎ", authors=["Vũ Trọng Phụng"], year=2016, publisher="NXB Văn học"),
+        rec("thpt-01:5", "Tắt đèn", authors=["Ngô Tất Tố"], year=2015),
+    ]
+
+
+def test_new_cluster_id_is_short_url_safe_and_derived_from_the_smallest_member():
+    clustering = cluster_records(_catalogue(), SETTINGS)
+    for cluster_id, members in clustering.clusters.items():
+        assert re.fullmatch(r"u[a-z2-7]{10}", cluster_id)
+        assert cluster_id == new_cluster_id(members[0])
+
+
+def test_same_input_in_any_order_gives_the_same_clusters_and_ids():
+    records = _catalogue()
+    expected = cluster_records(records, SETTINGS).clusters
+    for seed in range(5):
+        random.Random(seed).shuffle(records)
+        assert cluster_records(records, SETTINGS).clusters == expected
+
+
+def test_ids_are_stable_across_runs_when_members_come_and_go():
+    first = cluster_records(_catalogue(), SETTINGS)
+    previous = first.cluster_of()
+    old_id = previous["tv-tinh:1"]
+    # The record that gave the id its hash is withdrawn, and a new copy arrives.
+    records = [r for r in _catalogue() if r.id != "tv-tinh:1"]
+    records.append(rec("aa:9", "Mắt biếc", authors=["Nguyễn Nhật Ánh"], year=2019))
+    second = cluster_records(records, SETTINGS, previous=previous, created={old_id: 1})
+    assert second.cluster_of()["th-01:2"] == old_id
+    assert second.cluster_of()["aa:9"] == old_id
+    assert second.aliases == {}
+
+
+def test_a_second_run_on_the_same_input_changes_no_id():
+    first = cluster_records(_catalogue(), SETTINGS)
+    second = cluster_records(_catalogue(), SETTINGS, previous=first.cluster_of(),
+                             created={cid: n for n, cid in enumerate(first.clusters)})
+    assert second.clusters == first.clusters
+    assert second.aliases == {}
+
+
+def test_merge_of_two_old_clusters_keeps_the_older_id_and_aliases_the_other():
+    previous = {"a:1": "unewer00000", "a:2": "unewer00000", "b:1": "uolder00000"}
+    created = {"unewer00000": 20, "uolder00000": 10}
+    clusters, aliases = assign_ids([["a:1", "a:2", "b:1"]], previous, created)
+    assert clusters == {"uolder00000": ["a:1", "a:2", "b:1"]}
+    assert aliases == {"unewer00000": "uolder00000"}
+
+
+def test_merge_with_equal_age_keeps_the_smaller_id():
+    previous = {"a:1": "ub000000000", "b:1": "ua000000000"}
+    clusters, aliases = assign_ids([["a:1", "b:1"]], previous, {"ua000000000": 5, "ub000000000": 5})
+    assert list(clusters) == ["ua000000000"] and aliases == {"ub000000000": "ua000000000"}
+
+
+def test_split_keeps_the_id_on_the_larger_part():
+    previous = {rid: "uold0000000" for rid in ("a:1", "b:1", "c:1", "d:1")}
+    clusters, aliases = assign_ids([["a:1"], ["b:1", "c:1", "d:1"]], previous, {"uold0000000": 1})
+    assert clusters["uold0000000"] == ["b:1", "c:1", "d:1"]
+    other = next(cid for cid in clusters if cid != "uold0000000")
+    assert clusters[other] == ["a:1"] and aliases == {}
+
+
+def test_a_new_id_never_reuses_an_id_that_existed_before():
+    # The split-off part's natural id is the old cluster's id (same smallest member).
+    old = new_cluster_id("a:1")
+    previous = {"a:1": old, "b:1": old, "c:1": old}
+    clusters, _ = assign_ids([["a:1"], ["b:1", "c:1"]], previous, {old: 1})
+    assert clusters[old] == ["b:1", "c:1"]
+    assert len(clusters) == 2 and all(re.fullmatch(r"u[a-z2-7]{10}", cid) for cid in clusters)
+
+
+def test_merge_through_cluster_records_reports_the_alias():
+    records = [
+        rec("a:1", "Tôi thấy hoa vàng trên cỏ xanh", authors=["Nguyễn Nhật Ánh"], year=2018, isbn=["9786041234567"]),
+        rec("b:1", "Toi thay hoa vang tren co xanh", authors=["Nguyen Nhat Anh"], year=2018),
+    ]
+    previous = {"a:1": "uolder00000", "b:1": "unewer00000"}
+    clustering = cluster_records(records, SETTINGS, previous, {"uolder00000": 1, "unewer00000": 2})
+    assert clustering.clusters == {"uolder00000": ["a:1", "b:1"]}
+    assert clustering.aliases == {"unewer00000": "uolder00000"}

@@ -1,0 +1,201 @@
+"""Which records are one edition: matches, hard negatives, and the guards between them."""
+
+from __future__ import annotations
+
+from config import DedupeSettings
+from dedupe import cluster_records
+from tests.dedupe_helpers import apart, rec, together
+
+SETTINGS = DedupeSettings()
+
+
+def test_copies_in_different_libraries_with_cataloguing_noise_form_one_cluster():
+    records = [
+        rec("tv-tinh:1", "Dế Mèn phiêu lưu ký", subtitle="truyện dài", authors=["Tô Hoài"], year=2019,
+            publisher="Nxb. Kim Đồng", pages=142, isbn=["9786049003240"]),
+        rec("th-01:7", "DE MEN PHIEU LUU KY", authors=["To Hoai"], year=2019, publisher="NXB Kim Dong", pages=144),
+        rec("thcs-02:9", "Dế Mèn phiêu lưu kí : truyện dài", authors=["Tô Hoài (1920-2014)"], year=2019,
+            publisher="Nhà xuất bản Kim Đồng"),
+        rec("thpt-03:4", "Dế Mèn phiêu lưu ký", isbn=["9786049003240"], year=2019),
+    ]
+    clustering = cluster_records(records, SETTINGS)
+    assert together(clustering, "tv-tinh:1", "th-01:7", "thcs-02:9", "thpt-03:4")
+    assert len(clustering.clusters) == 1
+
+
+def test_school_records_without_isbn_or_author_match_on_title_and_year():
+    records = [
+        rec("th-01:1", "Hỏi đáp về Luật Giao thông đường bộ", year=2018, publisher="Nxb. Tư pháp"),
+        rec("th-02:1", "Hoi dap ve luat giao thong duong bo", year=2018, publisher="NXB Tư pháp"),
+    ]
+    assert together(cluster_records(records, SETTINGS), "th-01:1", "th-02:1")
+
+
+def test_volumes_never_merge_even_with_one_isbn_for_the_set():
+    isbn = ["9786040000019"]
+    records = [
+        rec("a:1", "Tiếng Việt 1. Tập 1", authors=["Nguyễn Minh Thuyết"], year=2020, isbn=isbn),
+        rec("b:1", "Tiếng Việt 1", part="Tập 2", authors=["Nguyễn Minh Thuyết"], year=2020, isbn=isbn),
+        rec("c:1", "Tiếng Việt 1. T.2", authors=["Nguyễn Minh Thuyết"], year=2020, isbn=isbn),
+        rec("d:1", "Tiếng Việt 1. Tập II", authors=["Nguyễn Minh Thuyết"], year=2020),
+    ]
+    clustering = cluster_records(records, SETTINGS)
+    assert together(clustering, "b:1", "c:1", "d:1")
+    assert apart(clustering, "a:1", "b:1")
+
+
+def test_editions_with_different_years_never_merge_even_with_a_reused_isbn():
+    isbn = ["9786041234567"]
+    records = [
+        rec("a:1", "Nhà giả kim", authors=["Paulo Coelho", "Lê Chu Cầu"], year=2013, isbn=isbn),
+        rec("b:1", "Nhà giả kim", authors=["Paulo Coelho", "Lê Chu Cầu"], year=2017, isbn=isbn,
+            edition="Tái bản lần thứ 4"),
+    ]
+    assert apart(cluster_records(records, SETTINGS), "a:1", "b:1")
+
+
+def test_different_edition_statements_never_merge():
+    records = [
+        rec("a:1", "Giáo trình kinh tế vi mô", authors=["Lê Thế Giới"], year=2015, edition="Tái bản lần thứ 2"),
+        rec("b:1", "Giáo trình kinh tế vi mô", authors=["Lê Thế Giới"], year=2015, edition="In lần thứ 2"),
+        rec("c:1", "Giáo trình kinh tế vi mô", authors=["Lê Thế Giới"], year=2015, edition="In lần thứ 3"),
+    ]
+    clustering = cluster_records(records, SETTINGS)
+    assert together(clustering, "a:1", "c:1")  # "tái bản lần thứ 2" is the third printing
+    assert apart(clustering, "a:1", "b:1")
+
+
+def test_same_title_by_different_authors_never_merges():
+    records = [
+        rec("a:1", "Giáo trình triết học Mác - Lênin", authors=["Nguyễn Văn An"], year=2019),
+        rec("b:1", "Giáo trình triết học Mác - Lênin", authors=["Nguyễn Văn Bình"], year=2019),
+    ]
+    assert apart(cluster_records(records, SETTINGS), "a:1", "b:1")
+
+
+def test_vietnamese_names_compare_as_word_sets_and_are_never_inverted():
+    records = [
+        rec("a:1", "Mắt biếc", authors=["Nguyễn Nhật Ánh"], year=2019),
+        rec("b:1", "Mắt biếc", authors=["Nguyen Nhat Anh"], year=2019),
+        rec("c:1", "Mắt biếc", authors=["Nhật Ánh Nguyễn"], year=2019),
+    ]
+    assert together(cluster_records(records, SETTINGS), "a:1", "b:1", "c:1")
+
+
+def test_inverted_foreign_names_and_initials_match():
+    records = [
+        rec("a:1", "Harry Potter and the Philosopher's Stone", authors=["J. K. Rowling"], year=1997),
+        rec("b:1", "Harry Potter and the philosopher's stone", authors=["Rowling, Joanne K."], year=1997),
+    ]
+    assert together(cluster_records(records, SETTINGS), "a:1", "b:1")
+
+
+def test_translations_of_one_original_stay_apart():
+    records = [
+        rec("a:1", "The Alchemist", authors=["Paulo Coelho"], year=2013, language="eng"),
+        rec("b:1", "Nhà giả kim", authors=["Paulo Coelho", "Lê Chu Cầu"], year=2013, language="vie"),
+        rec("c:1", "Nhà giả kim", authors=["Paulo Coelho", "Dương Tường"], year=2013, publisher="Văn học",
+            language="vie"),
+        rec("d:1", "Nhà giả kim", authors=["Paulo Coelho", "Lê Chu Cầu"], year=2013, publisher="Hội Nhà văn",
+            language="vie"),
+    ]
+    clustering = cluster_records(records, SETTINGS)
+    assert apart(clustering, "a:1", "b:1")
+    assert apart(clustering, "c:1", "d:1")
+
+
+def test_series_titles_one_word_apart_never_merge():
+    records = [
+        rec("a:1", "Kỹ thuật nuôi cá tra", authors=["Trần Văn Hòa"], year=2010, publisher="Nông nghiệp"),
+        rec("b:1", "Kỹ thuật nuôi cá rô", authors=["Trần Văn Hòa"], year=2010, publisher="Nông nghiệp"),
+    ]
+    assert apart(cluster_records(records, SETTINGS), "a:1", "b:1")
+
+
+def test_a_typo_in_the_title_still_matches():
+    records = [
+        rec("a:1", "Kỹ thuật nuôi cá tra ở Đồng bằng sông Cửu Long", authors=["Trần Văn Hòa"], year=2010),
+        rec("b:1", "Kỹ thuật nuôi cá tra ở Đồng bằgn sông Cửu Long", authors=["Trần Văn Hòa"], year=2010),
+    ]
+    assert together(cluster_records(records, SETTINGS), "a:1", "b:1")
+
+
+def test_textbooks_one_grade_apart_never_merge():
+    records = [
+        rec("a:1", "Toán 4", authors=["Đỗ Đình Hoan"], year=2019, publisher="Giáo dục Việt Nam"),
+        rec("b:1", "Toán 5", authors=["Đỗ Đình Hoan"], year=2019, publisher="Giáo dục Việt Nam"),
+    ]
+    assert apart(cluster_records(records, SETTINGS), "a:1", "b:1")
+
+
+def test_page_counts_far_apart_never_merge():
+    records = [
+        rec("a:1", "Truyện Kiều", authors=["Nguyễn Du"], year=2015, pages=180),
+        rec("b:1", "Truyện Kiều", authors=["Nguyễn Du"], year=2015, pages=420),
+    ]
+    assert apart(cluster_records(records, SETTINGS), "a:1", "b:1")
+
+
+def test_an_isbn_on_the_ignore_list_is_never_used_to_match():
+    isbn = ["9786040000019"]
+    records = [rec("a:1", "Tuyển tập Nam Cao", isbn=isbn), rec("b:1", "Tuyển tập Xuân Diệu", isbn=isbn)]
+    assert apart(cluster_records(records, DedupeSettings(isbn_ignore=tuple(isbn))), "a:1", "b:1")
+    records = [rec("a:1", "Chí Phèo", isbn=isbn), rec("b:1", "Chí Phèo", isbn=isbn)]
+    assert apart(cluster_records(records, DedupeSettings(isbn_ignore=tuple(isbn))), "a:1", "b:1")
+    assert together(cluster_records(records, SETTINGS), "a:1", "b:1")
+
+
+def test_a_mistyped_isbn_that_fails_its_check_digit_is_never_used():
+    records = [rec("a:1", "Chí Phèo", isbn=["9786040000015"]), rec("b:1", "Chí Phèo", isbn=["9786040000015"])]
+    assert apart(cluster_records(records, SETTINGS), "a:1", "b:1")
+
+
+def test_two_records_of_one_library_can_be_one_cluster():
+    records = [
+        rec("tv-tinh:100", "Đất rừng phương Nam", authors=["Đoàn Giỏi"], year=2018, publisher="Kim Đồng"),
+        rec("tv-tinh:205", "Dat rung phuong Nam", authors=["Doan Gioi"], year=2018, publisher="NXB Kim Đồng"),
+    ]
+    assert together(cluster_records(records, SETTINGS), "tv-tinh:100", "tv-tinh:205")
+
+
+def test_no_chaining_a_record_never_joins_through_a_middle_record():
+    # B (no year) matches A (2015) and C (2019); A and C are different editions.
+    records = [
+        rec("a:1", "Tuổi thơ dữ dội", authors=["Phùng Quán"], year=2015, publisher="Kim Đồng"),
+        rec("b:1", "Tuổi thơ dữ dội", authors=["Phùng Quán"], publisher="Kim Đồng"),
+        rec("c:1", "Tuổi thơ dữ dội", authors=["Phùng Quán"], year=2019, publisher="Kim Đồng"),
+    ]
+    assert apart(cluster_records(records, SETTINGS), "a:1", "c:1")
+
+
+def test_no_chaining_across_a_title_drift():
+    # Each neighbour is one edit away, the ends are far apart.
+    records = [
+        rec("a:1", "Lịch sử Đảng bộ tỉnh Hậu Giang", authors=["Lê Văn Hải"], year=2010, isbn=["9786040000026"]),
+        rec("b:1", "Lịch sử Đảng bộ tỉnh Hậu Giang", authors=["Lê Văn Hải"], year=2010, isbn=["9786040000026"],
+            subtitle="1930-1975"),
+        rec("c:1", "Lịch sử Đảng bộ huyện Long Mỹ", authors=["Lê Văn Hải"], year=2010, isbn=["9786040000026"]),
+    ]
+    clustering = cluster_records(records, SETTINGS)
+    assert together(clustering, "a:1", "b:1")
+    assert apart(clustering, "a:1", "c:1")
+
+
+def test_found_by_score_and_decision_explain_each_member():
+    records = [rec("a:1", "Số đỏ", isbn=["9786041234567"]), rec("b:1", "So do", isbn=["9786041234567"]),
+               rec("c:1", "Vợ nhặt", authors=["Kim Lân"])]
+    explanations = cluster_records(records, SETTINGS).explanations
+    assert explanations["a:1"].found_by == "isbn:9786041234567"
+    assert "shared ISBN" in explanations["a:1"].decision and explanations["a:1"].score > 0
+    assert explanations["c:1"].decision == "no matching record"
+
+
+def test_a_huge_block_is_bounded_not_compared_pair_by_pair():
+    # 1,200 school copies of one textbook plus 600 different "Giáo trình" titles of one year.
+    records = [rec(f"th-{n:04d}:1", "Tiếng Việt 3", part="Tập 1", year=2019, publisher="Giáo dục Việt Nam",
+                   pages=120) for n in range(1200)]
+    records += [rec(f"cd:{n}", f"Giáo trình môn học số {n}", year=2019) for n in range(600)]
+    clustering = cluster_records(records, DedupeSettings(max_block_size=500))
+    assert clustering.candidate_pairs < 1800 * 40  # all pairs would be 1.6 million
+    assert together(clustering, *(f"th-{n:04d}:1" for n in range(1200)))
+    assert len(clustering.clusters) == 601

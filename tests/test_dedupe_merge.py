@@ -1,0 +1,55 @@
+"""One union record per cluster: best values, united identifiers, every holding."""
+
+from __future__ import annotations
+
+from dedupe import merge_cluster
+from tests.dedupe_helpers import rec
+from store.models import Holding
+from store.text import work_key
+
+
+def _members():
+    return [
+        rec("th-01:1", "TRUYỆN KIỀU", authors=["NGUYỄN DU"], year=2015, isbn=["9786041234567"],
+            subjects=["Văn học Việt Nam"],
+            holdings=[Holding(library="th-01", call_number="895.9221 N", opac_url="http://th01/1")]),
+        rec("tv-tinh:9", "Truyen Kieu", authors=["Nguyen Du"], publisher="Văn học", pages=220,
+            subjects=["van hoc viet nam", "Thơ"], classification=["895.9221"],
+            holdings=[Holding(library="tv-tinh", call_number="V23 N", record_id="tv-tinh:9"),
+                      Holding(library="tv-tinh", call_number="V23 N", barcode="2")]),
+        rec("thcs-03:4", "Truyện Kiều", authors=["Nguyễn Du"], isbn=["9786049003240"], holdings=[]),
+    ]
+
+
+def test_merge_prefers_marked_mixed_case_text_and_fills_every_field():
+    union = merge_cluster("uabc", _members())
+    assert union.title == "Truyện Kiều"
+    assert union.authors == ["Nguyễn Du"]
+    assert (union.year, union.publisher, union.pages) == (2015, "Văn học", 220)
+    assert union.work_key == work_key("Truyện Kiều", ["Nguyễn Du"])
+
+
+def test_merge_unites_isbns_subjects_and_classifications():
+    union = merge_cluster("uabc", _members())
+    assert sorted(union.isbn) == ["9786041234567", "9786049003240"]
+    assert union.subjects == ["Văn học Việt Nam", "Thơ"]  # "van hoc viet nam" folds to the same subject
+    assert union.classification == ["895.9221"]
+
+
+def test_merge_keeps_every_holding_of_every_member():
+    union = merge_cluster("uabc", _members())
+    assert [(h.library, h.record_id) for h in union.holdings] == [
+        ("th-01", "th-01:1"), ("thcs-03", "thcs-03:4"), ("tv-tinh", "tv-tinh:9"), ("tv-tinh", "tv-tinh:9")]
+    assert union.holdings[0].opac_url == "http://th01/1" and union.holdings[0].call_number == "895.9221 N"
+    assert union.members == ["th-01:1", "thcs-03:4", "tv-tinh:9"]
+
+
+def test_preferred_library_wins_among_equally_good_values():
+    members = [rec("a:1", "Chí Phèo", publisher="Văn học"), rec("b:1", "Chí Phèo", publisher="Hội Nhà văn")]
+    assert merge_cluster("u1", members, library_preference=("b",)).publisher == "Hội Nhà văn"
+    assert merge_cluster("u1", members).publisher == "Văn học"
+
+
+def test_merge_does_not_depend_on_member_order():
+    members = _members()
+    assert merge_cluster("u1", members) == merge_cluster("u1", list(reversed(members)))

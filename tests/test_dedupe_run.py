@@ -1,0 +1,78 @@
+"""`run_dedupe` against a real CatalogStore: union records, holdings, stable reruns."""
+
+from __future__ import annotations
+
+from tests.conftest import make_settings
+from dedupe import run_dedupe
+from tests.dedupe_helpers import rec
+from store.models import Holding
+
+
+def _records():
+    return [
+        rec("tv-tinh:1", "Đất rừng phương Nam", authors=["Đoàn Giỏi"], year=2018, publisher="Kim Đồng",
+            isbn=["9786041234567"], holdings=[Holding(library="tv-tinh", call_number="895.922 Đ",
+                                                      opac_url="http://opac.tv-tinh/1")]),
+        rec("th-01:7", "Dat rung phuong Nam", authors=["Doan Gioi"], year=2018, publisher="NXB Kim Đồng"),
+        rec("th-01:8", "Đất rừng phương Nam", authors=["Đoàn Giỏi"], year=2018, isbn=["9786041234567"]),
+        rec("thcs-02:3", "Tắt đèn", authors=["Ngô Tất Tố"], year=2015),
+    ]
+
+
+def test_run_writes_union_records_with_every_holding(store, data_dir):
+    store.save_normalized(_records())
+    summary = run_dedupe(store, make_settings(data_dir))
+    assert (summary.records, summary.clusters, summary.multi_library) == (4, 2, 1)
+    assert summary.changed == 2 and summary.candidate_pairs >= 3
+    assignments = store.cluster_assignments()
+    union, redirect = store.get_union_record(assignments["tv-tinh:1"])
+    assert redirect is None
+    assert union.members == ["th-01:7", "th-01:8", "tv-tinh:1"]
+    assert sorted((h.library, h.record_id) for h in union.holdings) == [
+        ("th-01", "th-01:7"), ("th-01", "th-01:8"), ("tv-tinh", "tv-tinh:1")]
+    assert any(h.opac_url == "http://opac.tv-tinh/1" for h in union.holdings)
+    found_by = {row[0]: row[1] for row in store.cluster_members(union.id)}
+    assert found_by["tv-tinh:1"].startswith(("isbn:", "title:"))
+
+
+def test_a_second_run_changes_nothing(store, data_dir):
+    store.save_normalized(_records())
+    settings = make_settings(data_dir)
+    run_dedupe(store, settings)
+    before = store.cluster_assignments()
+    seq = store.current_seq()
+    again = run_dedupe(store, settings)
+    assert again.changed == 0
+    assert store.cluster_assignments() == before
+    assert list(store.union_changed_since(seq)) == []
+
+
+def test_a_bridging_record_merges_clusters_and_the_old_id_redirects(store, data_dir):
+    settings = make_settings(data_dir)
+    store.save_normalized([
+        rec("a:1", "Nỗi buồn chiến tranh", authors=["Bảo Ninh"], year=2011, isbn=["9786041234567"]),
+        rec("b:1", "Noi buon chien tranh", publisher="Trẻ", pages=300),
+    ])
+    run_dedupe(store, settings)
+    first = store.cluster_assignments()
+    assert first["a:1"] != first["b:1"]
+    older = min(first.values(), key=lambda cid: (store.union_created_seq()[cid], cid))
+    # A record that carries both the ISBN and the facts of b:1 shows they are one edition.
+    store.save_normalized([rec("c:1", "Nỗi buồn chiến tranh", year=2011,
+                               isbn=["9786041234567"], publisher="Nxb. Trẻ", pages=301)])
+    summary = run_dedupe(store, settings)
+    after = store.cluster_assignments()
+    assert after["a:1"] == after["b:1"] == after["c:1"] == older
+    newer = next(cid for cid in first.values() if cid != older)
+    assert summary.aliases == 1
+    assert store.get_union_record(newer) == (None, older)
+
+
+def test_a_deleted_record_removes_its_union_record(store, data_dir):
+    settings = make_settings(data_dir)
+    store.save_normalized(_records())
+    run_dedupe(store, settings)
+    gone = store.cluster_assignments()["thcs-02:3"]
+    store.save_normalized([], deleted_ids=["thcs-02:3"])
+    summary = run_dedupe(store, settings)
+    assert summary.removed == 1 and gone not in store.union_ids()

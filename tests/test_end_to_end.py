@@ -1,0 +1,82 @@
+"""From harvest to search hit: the demo built by the real CLI, searched over real HTTP."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from config import load_settings
+from tests.e2e_helpers import ServerProcess, demo_config_copy, status_json, unioncat
+
+
+@pytest.fixture(scope="module")
+def demo_config(tmp_path_factory):
+    config = demo_config_copy(tmp_path_factory.mktemp("e2e"))
+    unioncat("demo", "--no-serve", "--config", str(config))
+    return config
+
+
+@pytest.fixture(scope="module")
+def server(demo_config):
+    process = ServerProcess(demo_config)
+    yield process
+    process.stop()
+
+
+def test_demo_harvests_every_library_of_every_type(demo_config):
+    settings = load_settings(demo_config)
+    status = status_json(demo_config)
+    by_id = {item["id"]: item for item in status["libraries"]}
+    assert set(by_id) == {library.id for library in settings.libraries}
+    for library in settings.libraries:
+        item = by_id[library.id]
+        assert item["records"] > 0, library.id
+        assert item["last_success"] is not None, library.id
+        assert item["errors"] == [], library.id
+    assert status["totals"]["records"] >= 2000
+    assert status["totals"]["union_records"] < status["totals"]["records"]
+
+
+def test_second_demo_run_reuses_what_is_built(demo_config):
+    before = status_json(demo_config)["totals"]
+    result = unioncat("demo", "--no-serve", "--config", str(demo_config))
+    after = status_json(demo_config)
+    assert after["totals"] == before
+    assert all(item["added"] == 0 and item["changed"] == 0 for item in after["libraries"])
+    assert "normalize: 0 records" in result.stdout
+
+
+def test_search_without_diacritics_finds_a_title_held_by_two_libraries(server):
+    response = httpx.get(server.base_url + "/api/search", params={"q": "lich su viet nam", "size": 50})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["total"] > 0
+    titles = [hit["title"] for hit in body["hits"]]
+    assert any("Lịch sử Việt Nam" in title for title in titles)
+    shared = [hit for hit in body["hits"] if len({h["library"] for h in hit["holdings"]}) >= 2]
+    assert shared, "some edition of Lịch sử Việt Nam should be held by two libraries"
+
+
+def test_record_view_lists_every_holding_library(server):
+    body = httpx.get(server.base_url + "/api/search", params={"q": "Truyện Kiều", "size": 10}).json()
+    best = max(body["hits"], key=lambda hit: len({h["library"] for h in hit["holdings"]}))
+    record = httpx.get(server.base_url + f"/api/records/{best['id']}").json()
+    assert record["id"] == best["id"]
+    assert {h["library"] for h in record["holdings"]} == {h["library"] for h in best["holdings"]}
+
+
+def test_facets_count_libraries_types_years_and_languages(server):
+    body = httpx.get(server.base_url + "/api/search", params={"q": "", "size": 1}).json()
+    for facet in ("library", "library_type", "year", "language"):
+        assert body["facets"][facet], facet
+    library_counts = {item["value"]: item["count"] for item in body["facets"]["library"]}
+    libraries = httpx.get(server.base_url + "/api/libraries").json()["libraries"]
+    assert set(library_counts) == {item["id"] for item in libraries}
+    assert sum(library_counts.values()) >= body["total"]
+
+
+def test_bad_api_input_is_a_4xx_with_a_message(server):
+    for params in ({"q": "x", "page": "0"}, {"q": "x", "size": "100000"}, {"q": 'title:(("'}, {"q": "y" * 10_000}):
+        response = httpx.get(server.base_url + "/api/search", params=params)
+        assert 400 <= response.status_code < 500, params
+        assert response.json()
