@@ -33,6 +33,7 @@ _OCLC_RE = re.compile(r"^\(OCoLC\)\s*(?:ocm|ocn|on)?0*(\d+)$", re.IGNORECASE)
 def repair_legacy_fields(marc: MarcRecord) -> list[str]:
     """Convert TCVN3/VNI subfields in place; one repair note per converted field."""
     notes: list[str] = []
+    record_encodings: list[str] = []
     fields = marc.fields
     for i, field in enumerate(fields):
         if not field.subfields:
@@ -57,8 +58,29 @@ def repair_legacy_fields(marc: MarcRecord) -> list[str]:
         if codes:
             fields[i] = field._replace(subfields=tuple(subs))
             notes.append(f"{field.tag}${'$'.join(dict.fromkeys(codes))}: {encoding} → Unicode")
+            record_encodings.append(encoding)
+    if record_encodings:
+        notes += _repair_in_context(fields, record_encodings[0])
     if notes:
         marc.replace_fields(fields)
+    return notes
+
+
+def _repair_in_context(fields: list[Field], encoding: legacy.Legacy) -> list[str]:
+    """Second pass: short fields of a record whose other fields were in `encoding`."""
+    notes: list[str] = []
+    for i, field in enumerate(fields):
+        codes: list[str] = []
+        subs: list[tuple[str, str]] = []
+        for code, value in field.subfields:
+            converted = legacy.convert_in_context(value, encoding)
+            if converted is not None:
+                codes.append(code)
+                value = converted
+            subs.append((code, value))
+        if codes:
+            fields[i] = field._replace(subfields=tuple(subs))
+            notes.append(f"{field.tag}${'$'.join(dict.fromkeys(codes))}: {encoding} → Unicode (record context)")
     return notes
 
 

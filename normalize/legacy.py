@@ -164,6 +164,23 @@ def detect(text: str) -> Legacy | None:
     return best[1]
 
 
+def convert_in_context(text: str, encoding: Legacy) -> str | None:
+    """Convert a field of a record already known to be in `encoding`, or None.
+
+    Short fields such as "Lª Linh" (Lê Linh) gain no letter only Vietnamese uses,
+    so alone they are not detected; once another field of the same record was,
+    it is enough that the field has a legacy character and converts to valid
+    Vietnamese syllables.
+    """
+    if not has_evidence(text) or not has_foreign_word(text):
+        return None
+    converted = _CONVERTERS[encoding](text)
+    tokens = _tokens(converted)
+    if converted == text or not tokens or has_foreign_word(converted):
+        return None
+    return converted
+
+
 def convert(text: str, encoding: Legacy) -> str:
     """Convert `text` from a detected legacy encoding."""
     return _CONVERTERS[encoding](text)

@@ -133,3 +133,21 @@ def test_tcvn3_capitals_kept_as_control_pictures_by_the_harvester_are_converted(
                f'<subfield code="a">{pictured}</subfield></datafield></record>').encode("utf-8")
     record = normalize_raw(RawRecord(library="tv-long-my", local_id="X1", format="marcxml", payload=payload))
     assert record.title == "ỨNG DỤNG tin học"
+
+
+@needs_iconv
+def test_short_tcvn3_name_is_converted_when_the_record_title_was_tcvn3():
+    """"Lª Linh" alone gains no Vietnamese-only letter; the record's other fields decide."""
+    from normalize import normalize_raw
+    from store import RawRecord
+
+    title = as_tcvn3_mojibake("Thần đồng đất Việt")
+    author = as_tcvn3_mojibake("Lê Linh")
+    payload = ('<record><leader>00000nam a2200000 a 4500</leader><controlfield tag="001">T1</controlfield>'
+               f'<datafield tag="100" ind1="0" ind2=" "><subfield code="a">{author}</subfield></datafield>'
+               f'<datafield tag="245" ind1="0" ind2="0"><subfield code="a">{title}</subfield></datafield>'
+               '</record>').encode("utf-8")
+    record = normalize_raw(RawRecord(library="tv-long-my", local_id="T1", format="marcxml", payload=payload))
+    assert (record.title, record.authors) == ("Thần đồng đất Việt", ["Lê Linh"])
+    assert any("record context" in note for note in record.repairs)
+    assert legacy.repair(author)[1] is None  # alone, too little evidence: left as it is
