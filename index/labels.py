@@ -50,9 +50,11 @@ FACET_TITLES_VI: dict[str, str] = {
     "library": "Thư viện",
     "library_type": "Loại thư viện",
     "district": "Huyện/thị",
+    "decade": "Thập niên",
     "year": "Năm xuất bản",
     "language": "Ngôn ngữ",
     "material_type": "Loại tài liệu",
+    "subject": "Chủ đề",
 }
 
 

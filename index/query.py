@@ -1,12 +1,60 @@
 """Turn what a librarian types into a Tantivy query, without ever handing user text to a parser.
 
-Supported: words (all must match), "quoted phrases", `-word` to exclude, and
-the fields `title:`, `author:`, `subject:`, `publisher:`, `isbn:`, `year:2019`,
-`year:2010..2020` (also `2010-2020`).  Each word searches the exact fields and
-the folded fields; exact fields weigh three times more, so `Lịch sử` ranks
-records spelled with those marks above ones that only fold to the same letters.
-Anything else is treated as plain words; a query with no word at all is a
-`QueryError` (HTTP 400).
+The query language
+------------------
+- Plain words: every word must match (an implicit AND).  Marks are optional:
+  `truyen kieu` finds "Truyện Kiều".
+- `"quoted phrases"`: the words, adjacent and in order.
+- `AND`, `OR`, `NOT` (upper case only, so the English word "and" in a title is
+  a word) and `-word` / `-"phrase"` / `-title:x` to exclude.  Precedence, from
+  tightest: `NOT`/`-`, then `AND` (also implicit), then `OR`; parentheses group:
+  `(kieu OR "luc van tien") AND NOT -tiếng`.
+- Fields: `title:`, `author:`, `subject:`, `publisher:` (with a word, a
+  "phrase" or a parenthesised group: `title:(kieu OR tien)`), `isbn:` (hyphens
+  allowed, ISBN-10 finds the ISBN-13 record), `year:2019`, `year:2010..2020`
+  (also `2010-2020`, open ends `..2000`).
+- A bare ISBN (with or without hyphens, 10 or 13 digits) is searched as an ISBN.
+
+A query with nothing searchable (`*`), unbalanced parentheses or quotes, an
+operator without an operand, a field without a value, or more than
+`MAX_QUERY_WORDS` words is a `QueryError` (HTTP 400 with a message).
+
+Scoring (what `build_query` ranks by)
+-------------------------------------
+The score of a record is Tantivy's BM25, summed over these clauses, then
+multiplied by the holdings factor:
+
+1. Each word, in each field it may match, with weight
+   `FIELD_WEIGHTS[field]` (title 4, authors 2.5, subjects 1.5, publisher 1)
+   times `EXACT_BOOST` (3) when it matches the exact field (marks as typed), or
+   times 1 when it matches only the folded twin (marks dropped, đ→d).  So
+   `Lịch sử` ranks records spelled "Lịch sử" above "Lich su", while `lich su`
+   scores both alike on the folded fields and lets the rest decide.
+   Every other text (notes, series, call numbers, classification, place,
+   edition) is searched folded in `all_folded` with weight `ALL_FOLDED_WEIGHT`
+   (0.5): it finds, it barely ranks.
+2. Title bonuses for the words of the query's positive AND chain (bare words
+   and phrases, not fielded, not inside OR/NOT): the words as an adjacent
+   phrase in the title: `TITLE_PHRASE_BOOST` (folded) plus the same again when
+   the marks match; the words at the very start of the title:
+   `TITLE_START_BOOST`; every word somewhere in the title, in any order:
+   `TITLE_ALL_BOOST`.  So "Truyện Kiều" outranks "The tale of Kieu … Truyện
+   Kiều", which outranks a book with the words scattered over title, authors
+   and subjects.
+3. An ISBN match weighs `ISBN_BOOST` (20): it is an identifier, it wins.
+4. Holdings: Tantivy multiplies the score by log2(2 + rank_weight); the
+   stored weight makes that factor 8 × (1 + log2(1 + libraries)/8), i.e.
+   ×1.125 for one library, ×1.5 for fifteen (see `index.schema.rank_weight`):
+   a gentle tie-breaker, never stronger than an exact spelling.
+
+Filters (facets) are constant-score and do not change the ranking.  With no
+hit at all, `SearchIndex.search` reruns the query with `fuzzy=True`: words of
+three letters or more in the folded fields allow one typo (two from eight
+letters), and the answer says `fuzzy: true` with a suggested spelling.
+tests/test_search_relevance.py pins this ranking with real queries on the fixtures.
+
+(This module is a little over 400 lines because this docstring is the reference for
+the query language and the scoring; the parser and the query builder share `Clause`.)
 """
 
 from __future__ import annotations
@@ -18,28 +66,34 @@ import tantivy
 
 from config.errors import QueryError
 from index.document import clean_isbn, isbn13_from_isbn10
-from index.schema import YEAR_FIELD, exact_words, folded_words
+from index.schema import TITLE_START_FIELD, TITLE_START_TOKEN, YEAR_FIELD, exact_words, folded_words
 
 EXACT_BOOST = 3.0
 FIELD_WEIGHTS: dict[str, float] = {"title": 4.0, "authors": 2.5, "subjects": 1.5, "publisher": 1.0}
 ALL_FOLDED_WEIGHT = 0.5
 ISBN_BOOST = 20.0
+TITLE_PHRASE_BOOST = 6.0
+TITLE_START_BOOST = 6.0
+TITLE_ALL_BOOST = 4.0
 # field prefix a user may type → exact fields it searches
 FIELD_PREFIXES: dict[str, tuple[str, ...]] = {
     "title": ("title",), "author": ("authors",), "authors": ("authors",),
     "subject": ("subjects",), "subjects": ("subjects",), "publisher": ("publisher",),
 }
 DEFAULT_FIELDS: tuple[str, ...] = tuple(FIELD_WEIGHTS)
+OPERATORS = ("AND", "OR", "NOT")
 MAX_QUERY_WORDS = 64
-FUZZY_MIN_CHARS = 4
+MAX_DEPTH = 20
+FUZZY_MIN_CHARS = 3
 _ISBN_LIKE = re.compile(r"^(97[89]\d{10}|\d{9}[\dX])$")
 _YEAR_RANGE = re.compile(r"^(\d{1,4})?\s*(?:\.\.|-)\s*(\d{1,4})?$")
-_CHUNK = re.compile(r'\s*(-?)(?:([A-Za-z]+):)?("([^"]*)"?|[^\s"]+)?')
+_TOKEN = re.compile(r'\s*(?:(?P<lp>\()|(?P<rp>\))|(?P<quote>")|(?P<minus>-)(?=[^\s)])'
+                    r'|(?P<field>[A-Za-z]+):|(?P<word>[^\s()"]+))')
 
 
 @dataclass
 class Clause:
-    """One unit of a query: a word, a phrase, an ISBN or a year range, possibly negated."""
+    """A leaf of the query tree: a word, a phrase, an ISBN or a year range."""
 
     kind: str  # "text" | "isbn" | "year"
     fields: tuple[str, ...] = DEFAULT_FIELDS
@@ -48,6 +102,24 @@ class Clause:
     negate: bool = False
     years: tuple[int | None, int | None] = (None, None)
     isbns: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Not:
+    child: Node
+
+
+@dataclass
+class And:
+    children: list[Node]
+
+
+@dataclass
+class Or:
+    children: list[Node]
+
+
+Node = Clause | Not | And | Or
 
 
 def parse_year_range(value: str, query: str) -> tuple[int | None, int | None]:
@@ -65,37 +137,200 @@ def parse_year_range(value: str, query: str) -> tuple[int | None, int | None]:
     return low, high
 
 
-def parse_query(query: str) -> list[Clause]:
-    """Split user text into clauses; raises QueryError when nothing searchable is left."""
-    clauses: list[Clause] = []
-    for match in _CHUNK.finditer(query):
-        minus, prefix, token, quoted = match.groups()
-        if token is None and prefix is None:
-            continue
-        negate = minus == "-"
-        prefix = prefix.lower() if prefix else None
-        value = quoted if quoted is not None else (token or "")
-        if prefix is not None and prefix not in FIELD_PREFIXES and prefix not in ("isbn", "year"):
-            value, prefix = f"{match.group(2)}:{value}", None  # "http://…" or "foo:bar": plain words
-        if prefix == "year":
-            clauses.append(Clause("year", years=parse_year_range(value, query), negate=negate))
-        elif prefix == "isbn":
-            clauses.append(Clause("isbn", isbns=_isbn_forms(value, query), negate=negate))
-        elif _ISBN_LIKE.match(clean_isbn(value)) and quoted is None and prefix is None:
-            clauses.append(Clause("isbn", text=value, isbns=_isbn_forms(value, query), negate=negate))
-        elif exact_words(value):
-            fields = FIELD_PREFIXES[prefix] if prefix else DEFAULT_FIELDS
-            if quoted is not None:
-                clauses.append(Clause("text", fields, value, phrase=True, negate=negate))
-            else:
-                clauses += [Clause("text", fields, word, negate=negate) for word in exact_words(value)]
-        elif prefix is not None:
-            raise QueryError(query, f"sau {prefix}: cần một từ để tìm ({prefix}: needs a word)")
-    if not clauses:
+def _tokens(query: str) -> list[tuple[str, str]]:
+    """(kind, text) pairs: lp, rp, phrase, minus, field, op, word."""
+    out: list[tuple[str, str]] = []
+    pos = 0
+    while pos < len(query):
+        match = _TOKEN.match(query, pos)
+        if match is None or match.end() == pos:  # only trailing whitespace is left
+            break
+        pos = match.end()
+        kind = match.lastgroup
+        if kind == "quote":
+            end = query.find('"', pos)
+            if end < 0:
+                raise QueryError(query, 'thiếu dấu " đóng cụm từ (unbalanced quotes)')
+            out.append(("phrase", query[pos:end]))
+            pos = end + 1
+        elif kind == "field":
+            name = match.group("field").lower()
+            if name in FIELD_PREFIXES or name in ("isbn", "year"):
+                out.append(("field", name))
+            else:  # "http://…" or "foo:bar": plain words
+                rest = re.match(r'[^\s()"]*', query[pos:]).group(0)
+                out.append(("word", f"{match.group('field')}:{rest}"))
+                pos += len(rest)
+        elif kind == "word" and match.group("word") in OPERATORS:
+            out.append(("op", match.group("word")))
+        else:
+            out.append((kind, match.group(kind)))
+    return out
+
+
+class _Parser:
+    """Recursive descent over `_tokens`: or_expr := and_expr (OR and_expr)*; and_expr := unary ([AND] unary)*;
+    unary := (NOT | -) unary | primary; primary := ( or_expr ) | field:value | "phrase" | word."""
+
+    def __init__(self, query: str):
+        self.query = query
+        self.tokens = _tokens(query)
+        self.pos = 0
+        self.depth = 0
+
+    def error(self, message: str) -> QueryError:
+        return QueryError(self.query, message)
+
+    def peek(self) -> tuple[str, str] | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def take(self) -> tuple[str, str]:
+        token = self.tokens[self.pos]
+        self.pos += 1
+        return token
+
+    def parse(self) -> Node | None:
+        node = self.or_expr(DEFAULT_FIELDS)
+        if self.peek() is not None:
+            raise self.error("thừa dấu ) (unbalanced parentheses)")
+        return node
+
+    def or_expr(self, fields: tuple[str, ...]) -> Node | None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.error(f"lồng ngoặc quá {MAX_DEPTH} tầng (nested too deep)")
+        children = [self.and_expr(fields)]
+        while self.peek() == ("op", "OR"):
+            self.take()
+            children.append(self.and_expr(fields))
+        self.depth -= 1
+        if len(children) > 1 and any(c is None for c in children):
+            raise self.error("OR cần một vế ở mỗi bên (OR needs two operands)")
+        return children[0] if len(children) == 1 else Or(children)  # type: ignore[arg-type]
+
+    def and_expr(self, fields: tuple[str, ...]) -> Node | None:
+        children: list[Node] = []
+        explicit = False
+        while True:
+            token = self.peek()
+            if token is None or token[0] == "rp" or token == ("op", "OR"):
+                break
+            if token == ("op", "AND"):
+                self.take()
+                following = self.peek()
+                if not children or following is None or following[0] == "rp" or following[0] == "op" and \
+                        following[1] in ("AND", "OR"):
+                    raise self.error("AND cần một vế ở mỗi bên (AND needs two operands)")
+                explicit = True
+                continue
+            node = self.unary(fields)
+            if node is not None:
+                children.append(node)
+        if explicit and not children:
+            raise self.error("AND cần một vế ở mỗi bên (AND needs two operands)")
+        if not children:
+            return None
+        return children[0] if len(children) == 1 else And(children)
+
+    def unary(self, fields: tuple[str, ...]) -> Node | None:
+        token = self.peek()
+        if token is not None and (token == ("op", "NOT") or token[0] == "minus"):
+            self.take()
+            if self.peek() is None or self.peek()[0] == "rp" or self.peek() in (("op", "OR"), ("op", "AND")):
+                raise self.error(f"sau {token[1]} cần một từ (NOT needs an operand)")
+            child = self.unary(fields)
+            return Not(child) if child is not None else None
+        return self.primary(fields)
+
+    def primary(self, fields: tuple[str, ...]) -> Node | None:
+        kind, text = self.take()
+        if kind == "lp":
+            node = self.or_expr(fields)
+            if self.peek() is None or self.take()[0] != "rp":
+                raise self.error("thiếu dấu ) (unbalanced parentheses)")
+            return node
+        if kind == "rp":
+            raise self.error("thừa dấu ) (unbalanced parentheses)")
+        if kind == "field":
+            return self.fielded(text)
+        if kind == "phrase":
+            return _text_leaf(text, fields, phrase=True)
+        if kind == "op":  # "AND" where an operand was expected: a stray operator
+            raise self.error(f"{text} đặt sai chỗ ({text} needs operands)")
+        return self.word(text, fields)
+
+    def fielded(self, name: str) -> Node | None:
+        token = self.peek()
+        if token is None or token[0] not in ("word", "phrase", "lp"):
+            raise self.error(f"sau {name}: cần một từ để tìm ({name}: needs a word)")
+        if name in ("isbn", "year"):
+            if token[0] != "word":
+                raise self.error(f"sau {name}: cần một giá trị (e.g. {name}:2019)")
+            value = self.take()[1]
+            if name == "year":
+                return Clause("year", years=parse_year_range(value, self.query))
+            return Clause("isbn", isbns=_isbn_forms(value, self.query))
+        fields = FIELD_PREFIXES[name]
+        if token[0] == "lp":
+            return self.primary(fields)
+        kind, value = self.take()
+        node = _text_leaf(value, fields, phrase=kind == "phrase") if kind == "phrase" else self.word(value, fields)
+        if node is None:
+            raise self.error(f"sau {name}: cần một từ để tìm ({name}: needs a word)")
+        return node
+
+    def word(self, text: str, fields: tuple[str, ...]) -> Node | None:
+        if fields == DEFAULT_FIELDS and _ISBN_LIKE.match(clean_isbn(text)):
+            return Clause("isbn", text=text, isbns=_isbn_forms(text, self.query))
+        words = exact_words(text)
+        leaves = [Clause("text", fields, w) for w in words]
+        if not leaves:
+            return None  # "*", "-", "\\": nothing to search; ignored
+        return leaves[0] if len(leaves) == 1 else And(leaves)  # type: ignore[arg-type]
+
+
+def _text_leaf(text: str, fields: tuple[str, ...], phrase: bool) -> Clause | None:
+    words = exact_words(text)
+    if not words:
+        return None
+    return Clause("text", fields, text, phrase=phrase and len(words) > 1)
+
+
+def parse_query(query: str) -> Node:
+    """The query tree of user text; raises QueryError when it is malformed or has nothing searchable."""
+    node = _Parser(query).parse()
+    if node is None:
         raise QueryError(query, "không có từ nào để tìm (no searchable word)")
-    if sum(len(exact_words(c.text)) or 1 for c in clauses) > MAX_QUERY_WORDS:
+    if sum(len(exact_words(c.text)) or 1 for c in leaves(node)) > MAX_QUERY_WORDS:
         raise QueryError(query, f"quá nhiều từ, tối đa {MAX_QUERY_WORDS} (too many words)")
-    return clauses
+    return node
+
+
+def leaves(node: Node, negated: bool = False) -> list[Clause]:
+    """Every leaf, with `negate` set on those under an odd number of NOTs."""
+    if isinstance(node, Clause):
+        node.negate = negated
+        return [node]
+    if isinstance(node, Not):
+        return leaves(node.child, not negated)
+    return [leaf for child in node.children for leaf in leaves(child, negated)]
+
+
+def positive_words(node: Node) -> list[str]:
+    """Folded words of the positive text leaves (for highlighting and suggestions)."""
+    return [w for c in leaves(node) if c.kind == "text" and not c.negate for w in folded_words(c.text)]
+
+
+def _bonus_words(node: Node) -> list[str]:
+    """Words of the top-level AND chain of bare words and phrases (see "Scoring" above)."""
+    chain = node.children if isinstance(node, And) else [node]
+    words: list[str] = []
+    for child in chain:
+        if isinstance(child, And):
+            words += _bonus_words(child)
+        elif isinstance(child, Clause) and child.kind == "text" and child.fields == DEFAULT_FIELDS:
+            words += folded_words(child.text)
+    return words
 
 
 def _isbn_forms(value: str, query: str) -> list[str]:
@@ -109,12 +344,43 @@ def _isbn_forms(value: str, query: str) -> list[str]:
     return forms
 
 
-def build_query(schema: tantivy.Schema, clauses: list[Clause], fuzzy: bool = False) -> tantivy.Query:
-    """The Tantivy query of parsed clauses; `fuzzy` allows one or two typos per long word."""
+def build_query(schema: tantivy.Schema, node: Node, fuzzy: bool = False) -> tantivy.Query:
+    """The Tantivy query of a parsed tree with the title bonuses; `fuzzy` allows typos in words."""
+    main = _node_query(schema, node, fuzzy)
+    words = _bonus_words(node)
+    if not words or fuzzy:
+        return main
+    bonus: list[tuple[tantivy.Occur, tantivy.Query]] = [(tantivy.Occur.Must, main)]
+    exact = [w for c in leaves(node) if c.kind == "text" for w in exact_words(c.text)]
+    start = tantivy.Query.phrase_query(schema, TITLE_START_FIELD, [TITLE_START_TOKEN, *words])
+    bonus.append((tantivy.Occur.Should, tantivy.Query.boost_query(start, TITLE_START_BOOST)))
+    if len(words) > 1:
+        every = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, tantivy.Query.term_query(schema, "title_folded", w)) for w in words])
+        bonus.append((tantivy.Occur.Should, tantivy.Query.boost_query(every, TITLE_ALL_BOOST)))
+        phrase = tantivy.Query.phrase_query(schema, "title_folded", words)
+        bonus.append((tantivy.Occur.Should, tantivy.Query.boost_query(phrase, TITLE_PHRASE_BOOST)))
+        if len(exact) == len(words):
+            phrase = tantivy.Query.phrase_query(schema, "title", exact)
+            bonus.append((tantivy.Occur.Should, tantivy.Query.boost_query(phrase, TITLE_PHRASE_BOOST)))
+    return tantivy.Query.boolean_query(bonus)
+
+
+def _node_query(schema: tantivy.Schema, node: Node, fuzzy: bool) -> tantivy.Query:
+    if isinstance(node, Clause):
+        return _clause_query(schema, node, fuzzy)
+    if isinstance(node, Not):
+        return tantivy.Query.boolean_query([(tantivy.Occur.Must, tantivy.Query.all_query()),
+                                            (tantivy.Occur.MustNot, _node_query(schema, node.child, False))])
+    if isinstance(node, Or):
+        return tantivy.Query.boolean_query(
+            [(tantivy.Occur.Should, _node_query(schema, child, fuzzy)) for child in node.children])
     parts: list[tuple[tantivy.Occur, tantivy.Query]] = []
-    for clause in clauses:
-        occur = tantivy.Occur.MustNot if clause.negate else tantivy.Occur.Must
-        parts.append((occur, _clause_query(schema, clause, fuzzy and not clause.negate)))
+    for child in node.children:
+        if isinstance(child, Not):
+            parts.append((tantivy.Occur.MustNot, _node_query(schema, child.child, False)))
+        else:
+            parts.append((tantivy.Occur.Must, _node_query(schema, child, fuzzy)))
     if all(occur == tantivy.Occur.MustNot for occur, _ in parts):
         parts.append((tantivy.Occur.Must, tantivy.Query.all_query()))
     return tantivy.Query.boolean_query(parts)

@@ -31,12 +31,16 @@ TEXT_FIELDS: dict[str, str] = {
     "publisher": "publisher_folded",
 }
 # Keyword fields with the raw tokenizer and a fast column: filters and facets.
-FACET_FIELDS: tuple[str, ...] = ("library", "library_type", "district", "language", "material_type")
+FACET_FIELDS: tuple[str, ...] = ("library", "library_type", "district", "language", "material_type", "subject")
 YEAR_FIELD = "year"
 # `rank_weight` encodes the holding-count boost for Searcher.search(weight_by_field=...);
 # see `rank_weight()` for why it is not `holding_count` itself.
 RANK_WEIGHT_FIELD = "rank_weight"
 TITLE_SORT_FIELD = "title_sort"
+# The folded title behind a sentinel word, so a phrase query [sentinel, w1, w2…]
+# matches only titles that start with w1 w2… (index/query.py: "title-start bonus").
+TITLE_START_FIELD = "title_start"
+TITLE_START_TOKEN = "qqtitlestartqq"
 
 
 def build_schema() -> tantivy.Schema:
@@ -47,6 +51,7 @@ def build_schema() -> tantivy.Schema:
         builder.add_text_field(exact, stored=(exact == "title"), tokenizer_name=WORD_ANALYZER)
         builder.add_text_field(folded, tokenizer_name=WORD_ANALYZER)
     builder.add_text_field("all_folded", tokenizer_name=WORD_ANALYZER)
+    builder.add_text_field(TITLE_START_FIELD, tokenizer_name=WORD_ANALYZER)
     builder.add_text_field("isbn", tokenizer_name="raw", index_option="basic")
     for name in FACET_FIELDS:
         builder.add_text_field(name, tokenizer_name="raw", fast=True, index_option="basic")

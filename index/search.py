@@ -9,6 +9,7 @@ stored in each document; SQLite is never touched while searching.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -19,18 +20,24 @@ import tantivy
 from config.errors import QueryError, SearchIndexError
 from config.settings import Settings
 from index.build import current_version, open_index
+from index.highlight import highlight
 from index.labels import facet_label
-from index.query import Clause, build_query, parse_query, parse_year_range, year_query
-from index.schema import FACET_FIELDS, RANK_WEIGHT_FIELD, TITLE_SORT_FIELD, YEAR_FIELD
+from index.query import Node, build_query, leaves, parse_query, parse_year_range, positive_words, year_query
+from index.schema import FACET_FIELDS, RANK_WEIGHT_FIELD, TITLE_SORT_FIELD, YEAR_FIELD, WORD_RE
+from store.text import fold
 
 SORTS: tuple[str, ...] = ("relevance", "year", "-year", "title")
-FILTERS: tuple[str, ...] = ("library", "library_type", "district", "year", "language", "material_type")
+FILTERS: tuple[str, ...] = ("library", "library_type", "district", "year", "decade", "language", "material_type",
+                            "subject")
+# Filters whose values are year ranges ("2019", "2010-2019") rather than terms.
+YEAR_FILTERS: tuple[str, ...] = ("year", "decade")
 FACET_SIZES: dict[str, int] = {"library": 500, "library_type": 10, "district": 100, "year": 200,
-                               "language": 50, "material_type": 30}
+                               "language": 50, "material_type": 30, "subject": 30}
 MAX_RESULT_WINDOW = 10_000  # deepest hit reachable by paging; deeper paging costs memory for nothing
 HIT_KEYS: tuple[str, ...] = ("id", "title", "subtitle", "part", "authors", "year", "publisher", "place", "edition",
                              "isbn", "language", "language_label", "material_type", "material_type_label",
                              "holdings", "work_key")
+SUGGEST_FROM: tuple[str, ...] = ("title", "subtitle", "authors", "subjects", "publisher")
 
 
 @dataclass(frozen=True)
@@ -45,8 +52,10 @@ class SearchParams:
     library_type: tuple[str, ...] = ()
     district: tuple[str, ...] = ()
     year: tuple[str, ...] = ()
+    decade: tuple[str, ...] = ()
     language: tuple[str, ...] = ()
     material_type: tuple[str, ...] = ()
+    subject: tuple[str, ...] = ()
 
     def filters(self) -> dict[str, tuple[str, ...]]:
         return {name: getattr(self, name) for name in FILTERS if getattr(self, name)}
@@ -64,7 +73,7 @@ class SearchParams:
             raise QueryError(self.q, f"sort phải là một trong {', '.join(SORTS)}, nhận {self.sort!r}")
         if len(self.q) > api.max_query_chars:
             raise QueryError(self.q, f"câu tìm dài quá {api.max_query_chars} ký tự (query too long)")
-        for value in self.year:
+        for value in self.year + self.decade:
             parse_year_range(value, self.q)
 
 
@@ -139,22 +148,27 @@ class SearchIndex:
     def search(self, params: SearchParams) -> SearchResult:
         """Run one search; raises QueryError for input the API must reject."""
         params.validate(self._settings)
-        clauses = parse_query(params.q) if params.q.strip() else []
+        tree = parse_query(params.q) if params.q.strip() else None
         index = self._current()
         if index is None:
             return SearchResult(0, [], {}, params.page, params.size, params=params)
         searcher, schema = index.searcher(), index.schema
-        result = self._run(searcher, schema, clauses, params, fuzzy=False)
-        if result.total == 0 and any(c.kind == "text" and not c.negate for c in clauses):
-            fuzzy = self._run(searcher, schema, clauses, params, fuzzy=True)
+        words = positive_words(tree) if tree is not None else []
+        result = self._run(searcher, schema, tree, params, fuzzy=False, words=words)
+        if result.total == 0 and tree is not None and any(
+                c.kind == "text" and not c.negate for c in leaves(tree)):
+            fuzzy = self._run(searcher, schema, tree, params, fuzzy=True, words=words)
             if fuzzy.total:
                 fuzzy.fuzzy = True
+                fuzzy.suggestion = _suggest(params.q, fuzzy.hits)
+                for hit in fuzzy.hits:
+                    hit.pop("_suggest", None)
                 return fuzzy
         return result
 
-    def _run(self, searcher: tantivy.Searcher, schema: tantivy.Schema, clauses: list[Clause],
-             params: SearchParams, fuzzy: bool) -> SearchResult:
-        query = self._full_query(schema, clauses, params, fuzzy)
+    def _run(self, searcher: tantivy.Searcher, schema: tantivy.Schema, tree: Node | None,
+             params: SearchParams, fuzzy: bool, words: list[str]) -> SearchResult:
+        query = self._full_query(schema, tree, params, fuzzy)
         order: dict[str, Any] = {}
         if params.sort == "relevance":
             order = {"weight_by_field": RANK_WEIGHT_FIELD}
@@ -166,33 +180,37 @@ class SearchIndex:
         try:
             found = searcher.search(query, limit=params.size, offset=(params.page - 1) * params.size,
                                     count=True, **order)
-            hits = [self._hit(searcher, address, score if params.sort == "relevance" else None)
+            hits = [self._hit(searcher, address, score if params.sort == "relevance" else None, words, fuzzy)
                     for score, address in found.hits]
             facets = self._facets(searcher, query)
         except ValueError as exc:
             raise QueryError(params.q, f"tìm kiếm thất bại: {exc}") from exc
         return SearchResult(found.count, hits, facets, params.page, params.size, params=params)
 
-    def _full_query(self, schema: tantivy.Schema, clauses: list[Clause], params: SearchParams,
+    def _full_query(self, schema: tantivy.Schema, tree: Node | None, params: SearchParams,
                     fuzzy: bool) -> tantivy.Query:
         parts: list[tuple[tantivy.Occur, tantivy.Query]] = []
-        if clauses:
-            parts.append((tantivy.Occur.Must, build_query(schema, clauses, fuzzy)))
+        if tree is not None:
+            parts.append((tantivy.Occur.Must, build_query(schema, tree, fuzzy)))
         for name, values in params.filters().items():
-            if name == "year":
+            if name in YEAR_FILTERS:
                 ranges = [year_query(schema, *parse_year_range(v, params.q)) for v in values]
                 parts.append((tantivy.Occur.Must, tantivy.Query.boolean_query(
                     [(tantivy.Occur.Should, r) for r in ranges])))
             else:
                 parts.append((tantivy.Occur.Must, tantivy.Query.const_score_query(
                     tantivy.Query.term_set_query(schema, name, list(values)), 0.0)))
-        if not clauses:
+        if tree is None:
             parts.append((tantivy.Occur.Must, tantivy.Query.all_query()))
         return tantivy.Query.boolean_query(parts)
 
-    def _hit(self, searcher: tantivy.Searcher, address: tantivy.DocAddress, score: float | None) -> dict[str, Any]:
+    def _hit(self, searcher: tantivy.Searcher, address: tantivy.DocAddress, score: float | None,
+             words: list[str] | None = None, suggest: bool = False) -> dict[str, Any]:
         data = json.loads(searcher.doc(address).get_first("doc"))
         hit = {key: data.get(key) for key in HIT_KEYS}
+        hit["highlight"] = highlight(data, words or [])
+        if suggest:  # candidate spellings for `_suggest`, removed before the hit leaves `search`
+            hit["_suggest"] = [w for key in SUGGEST_FROM for v in _as_list(data.get(key)) for w in WORD_RE.findall(v)]
         if score is not None:
             hit["score"] = round(score, 4)
         return hit
@@ -201,9 +219,16 @@ class SearchIndex:
         """Terms aggregations on the fast fields, counted within the filtered result set."""
         aggs: dict[str, Any] = {name: {"terms": {"field": name, "size": FACET_SIZES[name]}} for name in FACET_FIELDS}
         aggs["year"] = {"terms": {"field": YEAR_FIELD, "size": FACET_SIZES["year"], "order": {"_key": "desc"}}}
+        aggs["decade"] = {"histogram": {"field": YEAR_FIELD, "interval": 10, "min_doc_count": 1}}
         raw = searcher.aggregate(query, aggs)
         facets: dict[str, list[dict[str, Any]]] = {}
         for name in FILTERS:
+            if name == "decade":
+                facets[name] = [
+                    {"value": f"{int(b['key'])}-{int(b['key']) + 9}", "label": f"{int(b['key'])}–{int(b['key']) + 9}",
+                     "count": int(b["doc_count"])}
+                    for b in reversed(raw.get(name, {}).get("buckets", [])) if b["doc_count"]]
+                continue
             buckets = raw.get(name, {}).get("buckets", [])
             facets[name] = [
                 {"value": str(_key(b["key"])), "label": facet_label(self._settings, name, str(_key(b["key"]))),
@@ -228,6 +253,51 @@ class SearchIndex:
     def num_docs(self) -> int:
         index = self._current()
         return index.searcher().num_docs if index is not None else 0
+
+
+def _as_list(value: Any) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)] if value else []
+
+
+def _suggest(query: str, hits: list[dict[str, Any]]) -> str | None:
+    """The query with each word replaced by the closest word of the fuzzy hits (by folded edit distance).
+
+    Only bare words are replaced; operators, fields and quotes stay as typed.  None when nothing changed.
+    """
+    candidates: dict[str, str] = {}
+    for hit in hits[:5]:
+        for word in hit.get("_suggest", []):
+            candidates.setdefault(fold(word), word)
+
+    def closest(match: re.Match[str]) -> str:
+        word = match.group(0)
+        folded = fold(word)
+        if folded in candidates or len(folded) < 3 or word in ("AND", "OR", "NOT"):
+            return word
+        best = min(candidates, key=lambda c: (_edit_distance(folded, c), -len(c)), default=None)
+        if best is None or _edit_distance(folded, best) > (2 if len(folded) >= 8 else 1) + 1:
+            return word
+        return candidates[best]
+
+    suggestion = WORD_RE.sub(closest, query)
+    return suggestion if suggestion != query else None
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """Damerau-Levenshtein (optimal string alignment) distance, small strings only."""
+    if abs(len(a) - len(b)) > 3:
+        return 99
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        row = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, previous2[j - 2] + 1)
+            row.append(cost)
+        previous2, previous = previous, row
+    return previous[-1]
 
 
 def _key(value: Any) -> Any:

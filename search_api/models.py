@@ -37,6 +37,16 @@ class HoldingOut(BaseModel):
     record_id: str | None = Field(default=None, description="Source record `library:local_id`.")
 
 
+class HighlightOut(BaseModel):
+    """Safe HTML: every character of record text is escaped; the only tags are <mark> around matched words."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"title": "<mark>Lịch</mark> <mark>sử</mark> Việt Nam", "snippet": "Trần Trọng Kim"}]})
+
+    title: str
+    snippet: str | None = None
+
+
 class HitOut(BaseModel):
     """One union record in a result list."""
 
@@ -58,6 +68,8 @@ class HitOut(BaseModel):
     material_type_label: str | None = None
     holdings: list[HoldingOut] = []
     score: float | None = Field(default=None, description="Relevance score (only when sorted by relevance).")
+    highlight: HighlightOut | None = Field(
+        default=None, description="Title and a snippet as HTML: record text escaped, matched words in <mark>.")
 
 
 class FacetValueOut(BaseModel):
@@ -83,10 +95,11 @@ class SearchResponse(BaseModel):
     sort: str
     q: str
     fuzzy: bool = Field(default=False, description="True when nothing matched exactly and typos were allowed.")
-    suggestion: str | None = None
+    suggestion: str | None = Field(default=None, description="With `fuzzy`: the query spelled as the hits spell it.")
     hits: list[HitOut]
     facets: dict[str, list[FacetValueOut]] = Field(
-        description="library, library_type, district, year, language, material_type.")
+        description="library, library_type, district, year, decade (value 2010-2019), language, material_type, "
+                    "subject; each value's `value` is passed back as the filter of the same name.")
 
 
 class EditionOut(BaseModel):

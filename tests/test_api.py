@@ -79,7 +79,8 @@ def test_search_answers_total_hits_facets_and_paging(client):
     hit = body["hits"][0]
     assert {"id", "title", "authors", "year", "holdings"} <= set(hit)
     assert all("library" in h and "library_name" in h for h in hit["holdings"])
-    assert set(body["facets"]) == {"library", "library_type", "district", "year", "language", "material_type"}
+    assert set(body["facets"]) == {"library", "library_type", "district", "year", "decade", "language",
+                                   "material_type", "subject"}
     assert {v["value"]: v["count"] for v in body["facets"]["library"]} == {
         "tv-tinh": 1, "tv-long-my": 1, "thpt-vi-thanh": 1}
 

@@ -7,11 +7,12 @@ Stable hooks for browser tests: `#q`, `#total`, `.hit`, `.hit-title a`,
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from config.errors import QueryError
 from index.labels import FACET_TITLES_VI
@@ -21,6 +22,7 @@ from search_api.context import AppContext, get_context, mark_selected, search_pa
 from search_api.routes.records import load_record
 
 router = APIRouter(include_in_schema=False)
+HERE = Path(__file__).resolve().parent.parent
 
 SORT_LABELS_VI: dict[str, str] = {"relevance": "Phù hợp nhất", "-year": "Mới nhất", "year": "Cũ nhất",
                                   "title": "Nhan đề A–Z"}
@@ -96,6 +98,13 @@ def record_page(union_id: str, request: Request, ctx: Annotated[AppContext, Depe
     if data is None:
         return error_response(request, 404, "NotFound", f"Không có bản ghi {union_id!r}.")
     return ctx.templates.TemplateResponse(request, "record.html", {"settings": ctx.settings, "r": data})
+
+
+@router.get("/widget.js")
+def widget_js() -> Response:
+    """The partner-site widget at a short, stable URL (the same file as /static/widget.js)."""
+    return FileResponse(HERE / "static" / "widget.js", media_type="text/javascript; charset=utf-8",
+                        headers={"Cache-Control": "public, max-age=3600"})
 
 
 @router.get("/opensearch.xml")

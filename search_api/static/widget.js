@@ -1,17 +1,32 @@
 /*
  * unioncat search widget for partner sites (school and district library pages).
  *
- *   <div data-unioncat-search></div>
- *   <script src="https://CATALOG/static/widget.js" defer></script>
+ *   <div data-unioncat-search data-size="10"></div>
+ *   <script src="https://CATALOG/widget.js" defer></script>
  *
- * Renders a search box; results come from CATALOG/api/search (the partner's
- * origin must be in [api] cors_origins) and link to CATALOG/records/{id}.
- * All record text is inserted with textContent, never innerHTML.
+ * Renders a search box and results inside a Shadow DOM, so the host page's
+ * styles do not leak in and ours do not leak out.  Results come from
+ * CATALOG/api/search (the partner's origin must be in [api] cors_origins) and
+ * link to CATALOG/records/{id}.  All record text is inserted with textContent,
+ * never as markup.
  */
 (function () {
   "use strict";
   var script = document.currentScript;
   var base = script ? new URL(script.src).origin : "";
+  var STYLE = [
+    ":host{all:initial;display:block;font:16px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1b1b1b}",
+    "form{display:flex;flex-wrap:wrap;gap:.4em;align-items:center;margin:0 0 .6em}",
+    "label{flex-basis:100%;font-weight:600}",
+    "input{flex:1 1 12em;font:inherit;padding:.45em .6em;border:1px solid #6b6b6b;border-radius:4px}",
+    "button{font:inherit;padding:.45em .9em;border:0;border-radius:4px;background:#0b5394;color:#fff;cursor:pointer}",
+    "button:focus-visible,input:focus-visible,a:focus-visible{outline:3px solid #f0a500;outline-offset:2px}",
+    "ol{list-style:none;margin:0;padding:0}",
+    "li{padding:.5em 0;border-top:1px solid #ddd}",
+    "a{color:#0b5394}",
+    ".meta,.holdings{font-size:.9em;color:#444}",
+    ".status{margin:.3em 0;font-size:.95em}"
+  ].join("\n");
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -20,18 +35,43 @@
     return node;
   }
 
+  function render(list, status, body, q) {
+    status.textContent = (body.fuzzy ? "Không tìm thấy kết quả chính xác; hiển thị kết quả gần đúng. " : "") +
+      "Tìm thấy " + body.total + " tài liệu";
+    body.hits.forEach(function (hit) {
+      var item = el("li", { "class": "hit", part: "hit" });
+      var title = hit.title + (hit.subtitle ? ": " + hit.subtitle : "");
+      item.appendChild(el("a", { "class": "title", href: base + "/records/" + encodeURIComponent(hit.id),
+                                 target: "_blank", rel: "noopener" }, title));
+      var meta = [(hit.authors || []).join("; "), hit.publisher, hit.year].filter(Boolean).join(" · ");
+      if (meta) item.appendChild(el("div", { "class": "meta" }, meta));
+      var names = (hit.holdings || []).map(function (h) {
+        return (h.library_name || h.library) + (h.call_number ? " (" + h.call_number + ")" : "");
+      });
+      item.appendChild(el("div", { "class": "holdings" }, "Có tại: " + names.join(", ")));
+      list.appendChild(item);
+    });
+    var last = el("li", { "class": "more" });
+    last.appendChild(el("a", { href: base + "/?q=" + encodeURIComponent(q), target: "_blank", rel: "noopener" },
+                         "Xem tất cả kết quả"));
+    list.appendChild(last);
+  }
+
   function mount(host, index) {
+    if (host.shadowRoot) return;  // mounted already (the script included twice)
+    var root = host.attachShadow({ mode: "open" });
+    root.appendChild(el("style", {}, STYLE));
     var id = "unioncat-q-" + index;
-    var form = el("form", { role: "search", "class": "unioncat-form" });
-    form.appendChild(el("label", { "for": id }, "Tìm trong mục lục liên hợp"));
-    var input = el("input", { id: id, type: "search", name: "q", autocomplete: "off" });
+    var form = el("form", { role: "search", "class": "form" });
+    form.appendChild(el("label", { "for": id }, host.getAttribute("data-label") || "Tìm trong mục lục liên hợp"));
+    var input = el("input", { id: id, type: "search", name: "q", autocomplete: "off", maxlength: "500" });
     form.appendChild(input);
     form.appendChild(el("button", { type: "submit" }, "Tìm"));
-    var status = el("p", { "class": "unioncat-status", "aria-live": "polite" });
-    var list = el("ol", { "class": "unioncat-hits" });
-    host.appendChild(form);
-    host.appendChild(status);
-    host.appendChild(list);
+    var status = el("p", { "class": "status", role: "status", "aria-live": "polite" });
+    var list = el("ol", { "class": "hits" });
+    root.appendChild(form);
+    root.appendChild(status);
+    root.appendChild(list);
 
     form.addEventListener("submit", function (event) {
       event.preventDefault();
@@ -39,26 +79,12 @@
       if (!q) return;
       status.textContent = "Đang tìm…";
       list.textContent = "";
-      var limit = host.getAttribute("data-size") || "10";
-      fetch(base + "/api/search?size=" + encodeURIComponent(limit) + "&q=" + encodeURIComponent(q))
+      var size = parseInt(host.getAttribute("data-size") || "10", 10) || 10;
+      fetch(base + "/api/search?size=" + size + "&q=" + encodeURIComponent(q))
         .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
         .then(function (res) {
           if (!res.ok) { status.textContent = res.body.message || "Lỗi tìm kiếm"; return; }
-          status.textContent = "Tìm thấy " + res.body.total + " tài liệu";
-          res.body.hits.forEach(function (hit) {
-            var item = el("li", { "class": "unioncat-hit" });
-            var link = el("a", { href: base + "/records/" + encodeURIComponent(hit.id) }, hit.title);
-            item.appendChild(link);
-            var meta = [hit.authors.join("; "), hit.year].filter(Boolean).join(" · ");
-            if (meta) item.appendChild(el("div", { "class": "unioncat-meta" }, meta));
-            var names = hit.holdings.map(function (h) { return h.library_name || h.library; });
-            item.appendChild(el("div", { "class": "unioncat-holdings" }, "Có tại: " + names.join(", ")));
-            list.appendChild(item);
-          });
-          var more = el("a", { href: base + "/?q=" + encodeURIComponent(q) }, "Xem tất cả kết quả");
-          var last = el("li", { "class": "unioncat-more" });
-          last.appendChild(more);
-          list.appendChild(last);
+          render(list, status, res.body, q);
         })
         .catch(function () { status.textContent = "Không kết nối được với mục lục liên hợp."; });
     });

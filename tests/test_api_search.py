@@ -1,0 +1,195 @@
+"""The search API under stress: malformed queries, schema fuzzing, record text as text, and live re-indexing.
+
+One catalogue for the module, served by uvicorn on 127.0.0.1:0; it includes a
+record whose title and author are HTML, which must come back as text.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+
+import httpx
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings as hypothesis_settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from index import SearchIndex, build_index
+from search_api import create_app
+from store import CatalogStore
+from tests.conftest import make_settings
+from tests.test_api import serve_in_thread
+from tests.test_index import LIBRARIES, union
+
+XSS_TITLE = "<script>alert('x')</script> Sổ tay"
+
+
+def _records(extra: int = 0):
+    records = [
+        union("ls1", "Lịch sử Việt Nam", ("tv-tinh", "tv-long-my"), authors=["Trần Trọng Kim"], year=2019,
+              isbn=["9786045678909"], language="vie", subjects=["Lịch sử"], publisher="Nxb. Văn học"),
+        union("ls3", "Lịch sử Việt Nam", ("thpt-vi-thanh",), authors=["Trần Trọng Kim"], year=1999, language="vie"),
+        union("dg1", "Con đường tơ lụa", ("tv-tinh",), year=2020, language="vie", subjects=["Lịch sử"]),
+        union("xss", XSS_TITLE, ("tv-long-my",), authors=["<b>Ai</b>"], year=2001,
+              notes=['<img src=x onerror="alert(1)"> sổ tay ghi chép']),
+        union("en1", "The history of Vietnam", ("tv-tinh",), year=2013, language="eng"),
+    ]
+    records += [union(f"bulk{n}", f"Sách tham khảo số {n}", ("tv-tinh",), year=1990 + n % 30) for n in range(extra)]
+    return records
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("api-search")
+    settings = make_settings(data_dir, LIBRARIES, api={"max_page_size": 50})
+    with CatalogStore(settings.db_path) as store:
+        store.save_clusters({}, _records(extra=60))
+        build_index(store, settings)
+        search_index = SearchIndex(settings)
+        with serve_in_thread(create_app(settings, store, search_index)) as url:
+            yield settings, store, url
+
+
+@pytest.fixture(scope="module")
+def client(env) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=env[2], timeout=10) as http:
+        yield http
+
+
+@pytest.mark.parametrize("q", [
+    'title:(("', "*", "x" * 10_000, '"truyen kieu', 'title:"lich', "(lich su", "lich su)", "AND", "lich OR",
+    "NOT", "lich AND", "OR su", "year:", "isbn:", "year:abc", "title:", "-(", "(((((((((((((((((((((((a)))))))))))))))))))))))",
+])
+def test_malformed_query_is_400_with_a_message_never_500(client, q):
+    response = client.get("/api/search", params={"q": q})
+    assert response.status_code == 400, response.text
+    body = response.json()
+    assert body["error"] == "QueryError" and body["message"] and body["status"] == 400
+    page = client.get("/", params={"q": q})
+    assert page.status_code == 400 and "Không hiểu câu tìm" in page.text
+
+
+def test_page_size_has_a_hard_cap(client, env):
+    assert client.get("/api/search", params={"size": 50}).json()["size"] == 50
+    response = client.get("/api/search", params={"size": 51})
+    assert response.status_code == 400 and "size" in response.json()["message"]
+    assert client.get("/api/search", params={"size": 20, "page": 501}).status_code == 400  # beyond 10,000 hits
+
+
+def test_hits_list_holdings_with_call_numbers_and_opac_links(client):
+    hit = client.get("/api/search", params={"q": "isbn:978-604-567-890-9"}).json()["hits"][0]
+    holdings = {h["library"]: h for h in hit["holdings"]}
+    assert holdings["tv-tinh"]["call_number"] == "959.7 LS1"
+    assert holdings["tv-tinh"]["opac_url"] == "https://opac.tinh.example/record/ls1"
+    html = client.get("/", params={"q": "isbn:978-604-567-890-9"}).text
+    assert 'href="https://opac.tinh.example/record/ls1"' in html and "959.7 LS1" in html
+
+
+def test_record_html_is_text_in_json_highlights_page_and_record_page(client):
+    body = client.get("/api/search", params={"q": "so tay"}).json()
+    hit = body["hits"][0]
+    assert hit["title"] == XSS_TITLE  # JSON carries the text as it is; consumers insert it as text
+    assert hit["highlight"]["title"] == "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; <mark>Sổ</mark> <mark>tay</mark>"
+    assert "<img" not in hit["highlight"]["snippet"] and "&lt;img" in hit["highlight"]["snippet"]
+    for html in (client.get("/", params={"q": "so tay"}).text, client.get("/records/xss").text):
+        assert "<script>alert" not in html and "<b>Ai</b>" not in html and "<img src=x" not in html
+        assert "&lt;script&gt;" in html
+
+
+def test_widget_and_opensearch_are_served(client):
+    widget = client.get("/widget.js")
+    assert widget.status_code == 200 and widget.headers["content-type"].startswith("text/javascript")
+    assert "attachShadow" in widget.text and "innerHTML" not in widget.text
+    response = client.get("/opensearch.xml")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/opensearchdescription+xml")
+    ns = {"os": "http://a9.com/-/spec/opensearch/1.1/"}
+    root = ET.fromstring(response.content)
+    assert root.find("os:ShortName", ns).text
+    templates = {u.get("type"): u.get("template") for u in root.findall("os:Url", ns)}
+    html_url = templates["text/html"].replace("{searchTerms}", "lich%20su")
+    assert html_url.startswith(str(client.base_url))
+    assert client.get(html_url).status_code == 200
+    json_url = templates["application/json"].replace("{searchTerms}", "lich%20su").replace("{startPage?}", "1")
+    assert client.get(json_url).json()["total"] == 3
+    assert 'rel="search"' in client.get("/").text
+
+
+# ---- schemathesis: the API against its own OpenAPI schema -------------------------------------------
+
+def test_api_conforms_to_its_openapi_schema(env):
+    """No 500s and every response matches the documented schema, for generated requests.
+
+    Each operation's strategy is driven by plain Hypothesis (schemathesis's pytest plugin
+    does not load under pytest 9), bounded to `max_examples` per operation.
+    """
+    api = schemathesis.openapi.from_url(env[2] + "/openapi.json")
+    operations = [result.ok() for result in api.get_all_operations()]
+    assert {op.path for op in operations} >= {"/api/search", "/api/records/{union_id}", "/api/libraries"}
+    for operation in operations:
+        @given(case=operation.as_strategy())
+        @hypothesis_settings(max_examples=40, deadline=None, database=None, derandomize=True,
+                             suppress_health_check=list(HealthCheck))
+        def check(case) -> None:
+            response = case.call(base_url=env[2], timeout=10)
+            case.validate_response(response, checks=[not_a_server_error, response_schema_conformance])
+
+        check()
+
+
+# ---- live updates ------------------------------------------------------------------------------------
+
+def test_load_16_clients_while_rebuilds_and_incremental_commits_run(env):
+    """16 threads search over HTTP while the index is rebuilt and updated; zero errors, and every
+    answer counts the records of some committed state (old or new index, never a half-built one)."""
+    settings, store, url = env
+    base_total = httpx.get(url + "/api/search", params={"q": "sach tham khao"}).json()["total"]
+    added = 6
+    valid_totals = {base_total + n for n in range(added + 1)}
+    errors: list[str] = []
+    seen: list[int] = []
+    done = threading.Event()
+    deadline = time.monotonic() + 30
+
+    def client_loop(n: int) -> None:
+        queries = [{"q": "sach tham khao"}, {"q": "sach tham khao", "library": "tv-tinh", "sort": "-year"},
+                   {"q": "sach tham khao", "decade": "1990-1999", "size": 5}]
+        with httpx.Client(base_url=url, timeout=10) as http:
+            for i in range(400):
+                if done.is_set() or time.monotonic() > deadline:
+                    return
+                params = queries[(n + i) % len(queries)]
+                try:
+                    response = http.get("/api/search", params=params)
+                except httpx.HTTPError as exc:
+                    errors.append(repr(exc))
+                    return
+                if response.status_code != 200:
+                    errors.append(f"{response.status_code} {response.text[:200]}")
+                    return
+                if params == queries[0]:
+                    total = response.json()["total"]
+                    seen.append(total)
+                    if total not in valid_totals:
+                        errors.append(f"total {total} is not one of {sorted(valid_totals)}")
+                        return
+
+    threads = [threading.Thread(target=client_loop, args=(n,)) for n in range(16)]
+    for thread in threads:
+        thread.start()
+    try:
+        for n in range(added):
+            store.save_clusters({}, [union(f"live{n}", f"Sách tham khảo mới {n}", ("tv-long-my",), year=2024)])
+            build_index(store, settings, rebuild=(n % 3 == 0))
+    finally:
+        done.set()
+        for thread in threads:
+            thread.join()
+    assert errors == []
+    assert len(seen) > 16
+    final = httpx.get(url + "/api/search", params={"q": "sach tham khao"}).json()["total"]
+    assert final == base_total + added

@@ -1,0 +1,146 @@
+"""The partner-site widget in headless Chromium, embedded on pages served from other origins on 127.0.0.1.
+
+The API runs on one port; two tiny http.servers on other ports serve the same
+partner page.  One origin is in `api.cors_origins` and gets results; the other
+is not, and the browser refuses it the API's answers (CORS).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from index import SearchIndex, build_index
+from search_api import create_app
+from store import CatalogStore
+from tests.conftest import make_settings
+from tests.e2e_helpers import free_port
+from tests.test_api import serve_in_thread
+from tests.test_index import LIBRARIES, union
+
+CHROMIUM = shutil.which("chromium")
+CHROMEDRIVER = shutil.which("chromedriver")
+
+if not (CHROMIUM and CHROMEDRIVER):
+    if os.environ.get("CI"):
+        raise RuntimeError("CI must install Debian's chromium and chromium-driver (see .ci/run)")
+    pytest.skip("Debian's chromium and chromium-driver are not installed", allow_module_level=True)
+
+from selenium import webdriver  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+XSS_TITLE = "<img src=x onerror=\"window.pwned=1\"> Sổ tay <script>window.pwned=2</script>"
+PARTNER_PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Trường THCS</title>
+<style>li {{ color: rgb(255, 0, 0) !important; }} input {{ display: none; }}</style></head>
+<body><h1>Thư viện trường</h1><ol><li id="host-li">host list item</li></ol>
+<div id="catalog" data-unioncat-search data-size="5"></div>
+<script src="{api}/widget.js"></script></body></html>"""
+
+
+@contextlib.contextmanager
+def _serve_directory(directory, port: int) -> Iterator[str]:
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(directory))
+    handler.log_message = lambda *args: None  # type: ignore[assignment]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory) -> Iterator[dict[str, str]]:
+    """The API (allowing one partner origin) and two partner sites, all on 127.0.0.1."""
+    work = tmp_path_factory.mktemp("widget")
+    allowed_port, other_port = free_port(), free_port()
+    settings = make_settings(work / "data", LIBRARIES,
+                             api={"cors_origins": [f"http://127.0.0.1:{allowed_port}"]})
+    (work / "data").mkdir()
+    with CatalogStore(settings.db_path) as store:
+        store.save_clusters({}, [
+            union("ls1", "Lịch sử Việt Nam", ("tv-tinh", "tv-long-my"), authors=["Trần Trọng Kim"], year=2019),
+            union("xss", XSS_TITLE, ("tv-long-my",), authors=["<b>Ai</b>"], year=2001),
+        ])
+        build_index(store, settings)
+        with serve_in_thread(create_app(settings, store, SearchIndex(settings))) as api:
+            page_dir = work / "partner"
+            page_dir.mkdir()
+            (page_dir / "index.html").write_text(PARTNER_PAGE.format(api=api), encoding="utf-8")
+            with _serve_directory(page_dir, allowed_port) as allowed, _serve_directory(page_dir, other_port) as other:
+                yield {"api": api, "allowed": allowed, "other": other}
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+                 "--window-size=390,844"):
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-widget-profile')}")
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+
+
+def _widget(browser, url: str):
+    browser.get(url + "/index.html")
+    host = browser.find_element(By.ID, "catalog")
+    root = WebDriverWait(browser, 20).until(lambda d: d.execute_script("return arguments[0].shadowRoot", host))
+    return host, root
+
+
+def _search(browser, root, text: str) -> str:
+    box = root.find_element(By.CSS_SELECTOR, "input[type=search]")
+    box.send_keys(text, Keys.ENTER)
+    status = root.find_element(By.CSS_SELECTOR, ".status")
+    WebDriverWait(browser, 20).until(lambda d: status.text and status.text != "Đang tìm…")
+    return status.text
+
+
+def test_widget_on_an_allowed_origin_searches_with_isolated_styles(sites, browser):
+    host, root = _widget(browser, sites["allowed"])
+    assert host.find_elements(By.CSS_SELECTOR, "*") == []  # nothing in the light DOM: all inside the shadow root
+    assert root.find_element(By.CSS_SELECTOR, "input[type=search]").is_displayed()  # host's `input {display:none}`
+    assert _search(browser, root, "lich su") == "Tìm thấy 1 tài liệu"
+    hit = root.find_element(By.CSS_SELECTOR, "li.hit")
+    link = hit.find_element(By.CSS_SELECTOR, "a.title")
+    assert link.text == "Lịch sử Việt Nam" and link.get_attribute("href") == sites["api"] + "/records/ls1"
+    assert "Thư viện tỉnh Hậu Giang (959.7 LS1)" in hit.text
+    # the host's `li { color: red !important }` does not reach the widget, and ours do not leak out
+    assert hit.value_of_css_property("color") != "rgba(255, 0, 0, 1)"
+    assert browser.find_element(By.ID, "host-li").value_of_css_property("color") == "rgba(255, 0, 0, 1)"
+
+
+def test_widget_inserts_record_text_as_text(sites, browser):
+    _, root = _widget(browser, sites["allowed"])
+    assert _search(browser, root, "so tay") == "Tìm thấy 1 tài liệu"
+    link = root.find_element(By.CSS_SELECTOR, "li.hit a.title")
+    assert link.text == XSS_TITLE
+    assert root.find_elements(By.CSS_SELECTOR, "li.hit img, li.hit script, li.hit b") == []
+    assert browser.execute_script("return window.pwned === undefined")
+
+
+def test_a_page_on_an_origin_not_in_cors_origins_cannot_read_the_api(sites, browser):
+    _, root = _widget(browser, sites["other"])
+    assert _search(browser, root, "lich su") == "Không kết nối được với mục lục liên hợp."
+    outcome = browser.execute_async_script(
+        "var done = arguments[arguments.length - 1];"
+        "fetch(arguments[0] + '/api/search?q=lich').then(r => r.text()).then(t => done('read: ' + t.length),"
+        " e => done('blocked: ' + e.name));", sites["api"])
+    assert outcome == "blocked: TypeError"

@@ -1,0 +1,183 @@
+"""Relevance on the fixtures: real Vietnamese queries and the records a librarian expects on top.
+
+The demo catalogue (fixtures/data, six libraries) is built once for the module
+with `unioncat demo --no-serve`, exactly as a user would.  The scoring these
+tests pin down is documented in index/query.py ("Scoring").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from config.settings import load_settings
+from index import SearchIndex, SearchParams
+from search_api import create_app
+from store import CatalogStore
+from store.text import fold
+from tests.e2e_helpers import demo_config_copy, unioncat
+from tests.test_api import serve_in_thread
+
+
+@pytest.fixture(scope="module")
+def settings(tmp_path_factory):
+    config = demo_config_copy(tmp_path_factory.mktemp("relevance"))
+    unioncat("demo", "--no-serve", "--config", str(config))
+    return load_settings(config)
+
+
+@pytest.fixture(scope="module")
+def catalog(settings) -> SearchIndex:
+    return SearchIndex(settings)
+
+
+@pytest.fixture(scope="module")
+def client(settings, catalog) -> Iterator[httpx.Client]:
+    with CatalogStore(settings.db_path) as store, serve_in_thread(create_app(settings, store, catalog)) as url:
+        with httpx.Client(base_url=url, timeout=10) as http:
+            yield http
+
+
+def hits(catalog: SearchIndex, q: str, **params) -> list[dict]:
+    return catalog.search(SearchParams(q=q, size=params.pop("size", 20), **params)).hits
+
+
+def titles(catalog: SearchIndex, q: str, n: int = 5) -> list[str]:
+    return [h["title"] for h in hits(catalog, q)[:n]]
+
+
+def test_truyen_kieu_without_marks_puts_the_vietnamese_editions_first(catalog):
+    found = hits(catalog, "truyen kieu")
+    assert [h["title"] for h in found[:2]] == ["Truyện Kiều", "Truyện Kiều"]
+    assert all(h["authors"] == ["Nguyễn Du"] for h in found[:2])
+    # the English translation has the words in its title too, but not at its start
+    assert found[2]["title"].startswith("The tale of Kieu")
+    assert titles(catalog, "Truyện Kiều", 2) == ["Truyện Kiều", "Truyện Kiều"]
+
+
+def test_nguyen_du_finds_his_books_and_exact_marks_beat_nguyen_du_with_other_marks(catalog):
+    found = hits(catalog, "Nguyễn Du")
+    exact = [i for i, h in enumerate(found) if "Nguyễn Du" in h["authors"]]
+    other = [i for i, h in enumerate(found) if "Nguyễn Dữ" in h["authors"]]  # "Truyền kỳ mạn lục"
+    assert len(exact) >= 3 and other and max(exact) < min(other)
+    assert {h["title"] for h in found[:3]} >= {"Truyện Kiều"}
+    # folded, both spellings are found
+    assert {fold(a) for h in hits(catalog, "nguyen du") for a in h["authors"]} >= {"nguyen du"}
+    assert any("Nguyễn Dữ" in h["authors"] for h in hits(catalog, "nguyen du"))
+
+
+def test_lich_su_hau_giang_title_start_then_all_title_words_then_scattered(catalog):
+    found = titles(catalog, "lich su hau giang", 4)
+    assert found[0] == "Lịch sử Hậu Giang"
+    assert set(found[1:3]) == {"Lịch sử Đảng bộ tỉnh Hậu Giang", "Lịch sử Công an nhân dân tỉnh Hậu Giang"}
+    assert found[3] == "Địa chí Hậu Giang"  # has "lịch sử" only outside its title
+
+
+def test_giao_trinh_kinh_te_vi_mo_exact_title_first_then_near_titles(catalog):
+    found = titles(catalog, "giáo trình kinh tế vĩ mô", 4)
+    assert found[0] == "Giáo trình kinh tế vĩ mô"
+    assert found[1:3] == ["Giáo trình kinh tế học vĩ mô"] * 2  # "vĩ mô" with marks ranks above "vi mô"
+    assert found[3] == "Giáo trình kinh tế học vi mô"
+
+
+def test_exact_diacritics_rank_above_folded_matches(catalog):
+    # "vĩ mô" (macro) and "vi mô" (micro) fold to the same letters; marks decide the order
+    assert titles(catalog, "kinh tế học vi mô", 1) == ["Giáo trình kinh tế học vi mô"]
+    assert titles(catalog, "kinh tế học vĩ mô", 1) == ["Giáo trình kinh tế học vĩ mô"]
+
+
+def test_title_phrase_ranks_above_scattered_words(catalog):
+    found = titles(catalog, "toan 12", 2)
+    assert found == ["Toán 12", "Toán 12"]
+    found = titles(catalog, "sach giao vien toan", 1)
+    assert found == ["Sách giáo viên Toán 12"]
+
+
+def test_isbn_with_hyphens_and_isbn10_find_the_isbn13_record(catalog):
+    found = hits(catalog, "978-604-692-137-0")
+    assert [(h["title"], h["year"]) for h in found] == [("Truyện Kiều", 2019)]
+    found = hits(catalog, "604123538-5")  # ISBN-10 of 978-604-123-538-0
+    assert [h["isbn"] for h in found] == [["9786041235380"]]
+    assert found[0]["title"] == "Tôi thấy hoa vàng trên cỏ xanh"
+    assert [h["id"] for h in hits(catalog, "isbn:6041235385")] == [found[0]["id"]]
+
+
+def test_more_holding_libraries_break_ties_gently(catalog):
+    kieu = hits(catalog, "truyen kieu")[:2]
+    assert len(kieu[0]["holdings"]) > len(kieu[1]["holdings"])  # same title and author: holdings decide
+    assert kieu[0]["score"] > kieu[1]["score"] > 0.9 * kieu[0]["score"]
+
+
+def test_boolean_operators_and_precedence(catalog):
+    either = {h["title"] for h in hits(catalog, "truyen kieu OR luc van tien")}
+    assert {"Truyện Kiều", "Truyện Lục Vân Tiên"} <= either
+    assert not any("Lục Vân Tiên" in t for t in titles(catalog, "truyen AND kieu", 20))
+    # NOT binds tighter than AND, AND tighter than OR: (kieu AND NOT tale) OR (luc AND tien)
+    found = {h["title"] for h in hits(catalog, "kieu NOT tale OR luc tien")}
+    assert "Truyện Lục Vân Tiên" in found and "Truyện Kiều" in found
+    assert not any(t.startswith("The tale") for t in found)
+    grouped = {h["title"] for h in hits(catalog, "(kieu OR tien) -luc")}
+    assert "Truyện Kiều" in grouped and "Truyện Lục Vân Tiên" not in grouped
+    assert {h["title"] for h in hits(catalog, "title:(kieu OR tien) year:2014")} == {"Truyện Lục Vân Tiên"}
+
+
+def test_fielded_publisher_and_year_ranges(catalog):
+    found = hits(catalog, "publisher:giao duc year:2022..2024", size=50)
+    assert found and all(2022 <= h["year"] <= 2024 for h in found)
+    assert all("giao duc" in fold(h["publisher"] or "") for h in found)
+    assert all(h["year"] <= 1990 for h in hits(catalog, "lich su year:..1990"))
+    assert not any(h["year"] == 2019 for h in hits(catalog, "truyen kieu -year:2019"))
+
+
+def test_typo_falls_back_to_fuzzy_with_a_suggestion(catalog, client):
+    result = catalog.search(SearchParams(q="truyen kieeu"))
+    assert result.fuzzy and result.hits[0]["title"] == "Truyện Kiều"
+    assert result.suggestion == "truyen Kiều"
+    body = client.get("/api/search", params={"q": "truyen kieeu"}).json()
+    assert body["fuzzy"] is True and body["suggestion"] == "truyen Kiều" and body["total"] >= 2
+    html = client.get("/", params={"q": "truyen kieeu"}).text
+    assert "Không tìm thấy kết quả chính xác; hiển thị kết quả gần đúng" in html
+    assert client.get("/api/search", params={"q": "truyen kieu"}).json()["fuzzy"] is False
+
+
+def test_snippets_mark_matched_words_escaped_first(catalog, client):
+    hit = hits(catalog, "truyen kieu")[0]
+    assert hit["highlight"]["title"] == "<mark>Truyện</mark> <mark>Kiều</mark>"
+    hit = hits(catalog, "nguyen du truyen")[0]
+    assert "<mark>Nguyễn</mark> <mark>Du</mark>" in (hit["highlight"]["snippet"] or hit["highlight"]["title"])
+    html = client.get("/", params={"q": "truyen kieu"}).text
+    assert "<mark>Truyện</mark> <mark>Kiều</mark>" in html
+
+
+def test_facets_include_subject_and_decades_and_combine(catalog, client):
+    result = catalog.search(SearchParams(q="lich su"))
+    decades = {v["value"]: v for v in result.facets["decade"]}
+    assert "2010-2019" in decades and decades["2010-2019"]["label"] == "2010–2019"
+    assert sum(v["count"] for v in decades.values()) == sum(v["count"] for v in result.facets["year"])
+    subjects = {v["value"]: v["count"] for v in result.facets["subject"]}
+    assert subjects
+    subject, count = max(subjects.items(), key=lambda kv: kv[1])
+    narrowed = catalog.search(SearchParams(q="lich su", subject=(subject,)))
+    assert narrowed.total == count
+    both = catalog.search(SearchParams(q="lich su", subject=(subject,), decade=("2010-2019",)))
+    assert both.total == {v["value"]: v["count"] for v in narrowed.facets["decade"]}.get("2010-2019", 0)
+    assert all(2010 <= h["year"] <= 2019 for h in both.hits)
+    # counts within the filters: the library facet sums to at least the total (a record may be in several)
+    library_counts = {v["value"]: v["count"] for v in both.facets["library"]}
+    for library, n in library_counts.items():
+        assert catalog.search(SearchParams(q="lich su", subject=(subject,), decade=("2010-2019",),
+                                           library=(library,))).total == n
+    body = client.get("/api/search", params={"q": "lich su", "decade": "2010-2019", "subject": subject}).json()
+    assert body["total"] == both.total
+    assert [v["value"] for v in body["facets"]["decade"] if v["selected"]] == ["2010-2019"]
+
+
+def test_sorting_by_year_and_title_on_the_fixtures(catalog):
+    newest = [h["year"] for h in hits(catalog, "lich su", sort="-year")]
+    assert newest == sorted(newest, reverse=True)
+    oldest = [h["year"] for h in hits(catalog, "lich su", sort="year")]
+    assert oldest == sorted(oldest)
+    by_title = [fold(h["title"]) for h in hits(catalog, "lich su", sort="title")]
+    assert by_title == sorted(by_title)
