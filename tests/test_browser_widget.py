@@ -10,12 +10,12 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
-import os
-import shutil
 import threading
 from collections.abc import Iterator
 
 import pytest
+
+from tests.browser_helpers import headless_chromium, require_chromium
 
 from index import SearchIndex, build_index
 from search_api import create_app
@@ -25,16 +25,8 @@ from tests.e2e_helpers import free_port
 from tests.test_api import serve_in_thread
 from tests.test_index import LIBRARIES, union
 
-CHROMIUM = shutil.which("chromium")
-CHROMEDRIVER = shutil.which("chromedriver")
+require_chromium()
 
-if not (CHROMIUM and CHROMEDRIVER):
-    if os.environ.get("CI"):
-        raise RuntimeError("CI must install Debian's chromium and chromium-driver (see .ci/run)")
-    pytest.skip("Debian's chromium and chromium-driver are not installed", allow_module_level=True)
-
-from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
@@ -85,17 +77,8 @@ def sites(tmp_path_factory) -> Iterator[dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-                 "--window-size=390,844"):
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-widget-profile')}")
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(30)
-    yield driver
-    driver.quit()
+    with headless_chromium(tmp_path_factory.mktemp("chromium-widget-profile")) as driver:
+        yield driver
 
 
 def _widget(browser, url: str):
