@@ -12,8 +12,12 @@ from __future__ import annotations
 import argparse
 import json
 import sqlite3
+import sys
 from collections import defaultdict
 from pathlib import Path
+
+# This script's folder is sys.path[0], where bench/dedupe.py would shadow the dedupe package.
+sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != Path(__file__).resolve().parent]
 
 from config import load_settings
 from config.settings import DEMO_CONFIG_PATH, REPO_ROOT

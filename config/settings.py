@@ -51,6 +51,10 @@ class LibraryConfig(_Frozen):
         default=("852", "952"), description="MARC tags that carry this library's holdings."
     )
     timeout_s: float | None = Field(default=None, gt=0, description="Per-library HTTP timeout; default from [harvest].")
+    sweep_interval_days: int | None = Field(
+        default=None, ge=1, description="Days between identifiers sweeps (ListIdentifiers) that mark records "
+                                        "missing at the source deleted; unset: never (OAI-PMH only).",
+    )
 
     @field_validator("url")
     @classmethod
@@ -93,6 +97,13 @@ class HarvestSettings(_Frozen):
     )
     max_response_bytes: int = Field(default=200_000_000, gt=0, description="Largest response body accepted.")
     overlap_s: int = Field(default=0, ge=0, description="Seconds subtracted from the next `from` for safety.")
+    sweep_min_ratio: float = Field(
+        default=0.5, ge=0, le=1,
+        description="An identifiers sweep listing fewer than this share of the live records held deletes nothing.",
+    )
+    expected_interval_hours: float = Field(
+        default=26.0, gt=0, description="A library whose last successful harvest is older than this is overdue.",
+    )
 
 
 class DedupeSettings(_Frozen):
@@ -103,6 +114,9 @@ class DedupeSettings(_Frozen):
     max_block_size: int = Field(default=500, ge=2, description="Blocks larger than this compare each record with its sorted neighbours only.")
     isbn_ignore: tuple[str, ...] = Field(default=(), description="ISBN-13s that publishers reuse; never used to match.")
     library_preference: tuple[str, ...] = Field(default=(), description="Libraries whose cataloguing wins when merging.")
+    overrides_path: Path | None = Field(
+        default=None, description="TOML file of librarians' `[[same]]` / `[[different]]` record pairs (relative to the config file)."
+    )
 
 
 class IndexSettings(_Frozen):
@@ -187,6 +201,10 @@ def settings_from_dict(raw: dict, path: Path) -> Settings:
     raw["data_dir"] = data_dir
     raw["config_path"] = path
     raw["libraries"] = [_resolve_file_url(entry, path) for entry in raw.get("libraries") or []]
+    dedupe = raw.get("dedupe")
+    if isinstance(dedupe, dict) and isinstance(dedupe.get("overrides_path"), str):
+        overrides = Path(dedupe["overrides_path"]).expanduser()
+        raw["dedupe"] = {**dedupe, "overrides_path": overrides if overrides.is_absolute() else (path.parent / overrides).resolve()}
     try:
         return Settings.model_validate(raw)
     except ValidationError as exc:

@@ -14,11 +14,14 @@ from config.settings import DedupeSettings
 from dedupe.features import Features
 from dedupe.keys import build_blocks, candidate_pairs
 from dedupe.match import Verdict, compare
+from dedupe.overrides import OVERRIDE_KEY
 
 
 # A record without a year whose best match in another cluster scores within this of its
 # best match in its own cluster is ambiguous (see `_ambiguous`).
 AMBIGUITY_MARGIN = 3.0
+# Pairs a librarian forced together sort before every scored match (edges sort by -score).
+FORCED_EDGE_SCORE = 1000.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,27 +44,96 @@ class Grouping:
     skipped_blocks: int = 0
     refused_merges: int = 0
     verdicts: dict[tuple[int, int], Verdict] = field(default_factory=dict, repr=False)
+    # Index → smallest index of its connected region of accepted matches: the unit an
+    # incremental run re-clusters (clusters never reach across two regions).
+    components: list[int] = field(default_factory=list, repr=False)
 
 
-def group_features(all_features: list[Features], settings: DedupeSettings) -> Grouping:
-    """Block, compare the candidate pairs, and merge accepted pairs without chaining."""
-    blocks = build_blocks(all_features)
-    pairs, skipped = candidate_pairs(blocks, all_features, settings.max_block_size)
-    del blocks
+def group_features(all_features: list[Features], settings: DedupeSettings,
+                   forced_same: list[tuple[int, int]] = (), forced_different: set[tuple[int, int]] = frozenset(),
+                   pairs: dict[tuple[int, int], str] | None = None, skipped: int = 0,
+                   neighbours: list[tuple[int, Features]] = ()) -> Grouping:
+    """Block (unless `pairs` are given), compare, and merge accepted pairs without chaining.
+
+    `forced_same` and `forced_different` are index pairs (smaller first) from the
+    librarians' overrides file.  `neighbours` (index, features of a record outside
+    the input) are candidate pairs compared only to explain a record left alone.
+    """
+    if pairs is None:
+        blocks = build_blocks(all_features)
+        pairs, skipped = candidate_pairs(blocks, all_features, settings.max_block_size)
+        del blocks
     verdicts: dict[tuple[int, int], Verdict] = {}
     edges: list[tuple[float, int, int]] = []
+    compared = len(pairs)
+    for pair in forced_same:
+        pairs[pair] = OVERRIDE_KEY
+        verdicts[pair] = Verdict(True, False, 100.0, "forced together by a librarian (overrides file)")
+        edges.append((-FORCED_EDGE_SCORE, pair[0], pair[1]))
+    nearest: dict[int, tuple[float, str, str]] = {}  # index → (score, other id, reason) of its best refusal
+    for index, outside in neighbours:
+        inside = all_features[index]
+        # Same argument order as a full run (ids sorted): reasons read "year A vs B" in that order.
+        verdict = compare(inside, outside, settings) if inside.id < outside.id else compare(outside, inside, settings)
+        _note_nearest(nearest, index, outside.id, verdict)
+    special = bool(forced_different or verdicts)
     for (first, second) in pairs:
+        if special and ((first, second) in forced_different or (first, second) in verdicts):
+            continue
         verdict = compare(all_features[first], all_features[second], settings)
+        if not verdict.accept:
+            # _note_nearest inlined for the common case: a million records give millions of refusals.
+            score = verdict.score
+            known = nearest.get(first)
+            if known is None or score >= known[0]:
+                _note_nearest(nearest, first, all_features[second].id, verdict)
+            known = nearest.get(second)
+            if known is None or score >= known[0]:
+                _note_nearest(nearest, second, all_features[first].id, verdict)
+            continue
         if verdict.accept:
             # Only accepted verdicts are kept (for explanations); conflicts are re-derived
             # per profile, so a million records do not hold ten million verdicts.
             verdicts[(first, second)] = verdict
             edges.append((-verdict.score, first, second))
     edges.sort()
-    grouping = Grouping(groups=[], explanations={}, candidate_pairs=len(pairs), accepted_pairs=len(edges),
+    grouping = Grouping(groups=[], explanations={}, candidate_pairs=compared, accepted_pairs=len(edges),
                         skipped_blocks=skipped, verdicts=verdicts)
-    _merge_edges(all_features, edges, pairs, verdicts, settings, grouping)
+    grouping.components = _components(len(all_features), edges)
+    _merge_edges(all_features, edges, pairs, verdicts, settings, grouping, forced_different)
+    for index, explanation in grouping.explanations.items():
+        if explanation.decision.startswith(NO_MATCH) and index in nearest:
+            _, other, reason = nearest[index]
+            grouping.explanations[index] = MemberExplanation(
+                "", None, explanation.decision.replace(NO_MATCH, f"{NO_MATCH}; nearest candidate {other}: {reason}", 1))
     return grouping
+
+
+NO_MATCH = "no matching record"
+
+
+def _note_nearest(nearest: dict[int, tuple[float, str, str]], index: int, other: str, verdict: Verdict) -> None:
+    """Keep the best-scoring refused candidate (ties: smaller id), whatever order pairs come in."""
+    known = nearest.get(index)
+    if known is None or verdict.score > known[0] or (verdict.score == known[0] and other < known[1]):
+        nearest[index] = (verdict.score, other, verdict.reason)
+
+
+def _components(size: int, edges: list[tuple[float, int, int]]) -> list[int]:
+    """Index → smallest index connected to it by accepted edges."""
+    parent = list(range(size))
+
+    def find(index: int) -> int:
+        while parent[index] != index:
+            parent[index] = parent[parent[index]]
+            index = parent[index]
+        return index
+
+    for _, first, second in edges:
+        root_a, root_b = find(first), find(second)
+        if root_a != root_b:
+            parent[max(root_a, root_b)] = min(root_a, root_b)
+    return [find(index) for index in range(size)]
 
 
 def _profiles(all_features: list[Features]) -> list[int]:
@@ -81,12 +153,22 @@ def _profiles(all_features: list[Features]) -> list[int]:
 
 def _merge_edges(all_features: list[Features], edges: list[tuple[float, int, int]],
                  pairs: dict[tuple[int, int], str], verdicts: dict[tuple[int, int], Verdict],
-                 settings: DedupeSettings, grouping: Grouping) -> None:
+                 settings: DedupeSettings, grouping: Grouping,
+                 forced_different: set[tuple[int, int]] = frozenset()) -> None:
     parent = list(range(len(all_features)))
     members: dict[int, list[int]] = {}
     profile_of = _profiles(all_features)
     profiles: dict[int, dict[int, int]] = {}  # root → profile → one member with it
-    profile_conflicts: dict[tuple[int, int], bool] = {}
+    profile_conflicts: dict[tuple[int, int], str] = {}  # "" = no conflict, else the reason
+    apart: dict[int, set[int]] = {}  # index → indices a librarian keeps apart from it
+    for first, second in forced_different:
+        apart.setdefault(first, set()).add(second)
+        apart.setdefault(second, set()).add(first)
+    flagged: dict[int, set[int]] = {index: {index} for index in apart}  # root → its members with `apart` entries
+    refusals: dict[int, str] = {}
+    # root → profile pairs a librarian's forced pair vouches for inside that group: other
+    # copies exactly like the two forced records may join it too.
+    waived: dict[int, set[tuple[int, int]]] = {}
 
     def find(index: int) -> int:
         while parent[index] != index:
@@ -94,28 +176,51 @@ def _merge_edges(all_features: list[Features], edges: list[tuple[float, int, int
             index = parent[index]
         return index
 
-    def conflict(first: int, second: int) -> bool:
+    def conflict(first: int, second: int) -> str:
         key = (profile_of[first], profile_of[second])
         if key[0] == key[1]:
-            return False
+            return ""
         if key[0] > key[1]:
             key, first, second = (key[1], key[0]), second, first
         known = profile_conflicts.get(key)
         if known is None:
             pair = (first, second) if first < second else (second, first)
             verdict = verdicts.get(pair) or compare(all_features[pair[0]], all_features[pair[1]], settings)
-            known = profile_conflicts[key] = verdict.conflict
+            known = profile_conflicts[key] = verdict.reason if verdict.conflict else ""
         return known
 
-    for _, first, second in edges:
+    def kept_apart(root_a: int, root_b: int) -> str:
+        for index in flagged.get(root_a, ()):
+            for other in apart[index]:
+                if find(other) == root_b:
+                    return f"{all_features[index].id} and {all_features[other].id} kept apart by a librarian"
+        return ""
+
+    def refuse(first: int, second: int, reason: str) -> None:
+        grouping.refused_merges += 1
+        for index, other in ((first, second), (second, first)):
+            refusals.setdefault(index, f"not joined with {all_features[other].id}'s union record: {reason}")
+
+    for negative_score, first, second in edges:
         root_a, root_b = find(first), find(second)
         if root_a == root_b:
             continue
+        separated = (kept_apart(root_a, root_b) or kept_apart(root_b, root_a)) if flagged else ""
+        if separated:
+            refuse(first, second, separated)
+            continue
+        forced = negative_score <= -FORCED_EDGE_SCORE
+        if not forced:
+            vouched = (waived.get(root_a, set()) | waived.get(root_b, set())) if waived else ()
+            reason = next((found for x in profiles.get(root_a, {profile_of[root_a]: root_a}).values()
+                           for y in profiles.get(root_b, {profile_of[root_b]: root_b}).values()
+                           if (found := conflict(x, y))
+                           and tuple(sorted((profile_of[x], profile_of[y]))) not in vouched), "")
+            if reason:
+                refuse(first, second, reason)
+                continue
         reps_a = profiles.get(root_a, {profile_of[root_a]: root_a})
         reps_b = profiles.get(root_b, {profile_of[root_b]: root_b})
-        if any(conflict(x, y) for x in reps_a.values() for y in reps_b.values()):
-            grouping.refused_merges += 1
-            continue
         group_a = members.get(root_a, [root_a])
         group_b = members.get(root_b, [root_b])
         if len(group_a) < len(group_b) or (len(group_a) == len(group_b) and root_b < root_a):
@@ -125,6 +230,12 @@ def _merge_edges(all_features: list[Features], edges: list[tuple[float, int, int
         members.pop(root_b, None)
         profiles[root_a] = {**reps_b, **reps_a}
         profiles.pop(root_b, None)
+        if flagged and (root_b in flagged or root_a in flagged):
+            flagged[root_a] = flagged.get(root_a, set()) | flagged.pop(root_b, set())
+        if forced or root_b in waived:
+            waived[root_a] = waived.get(root_a, set()) | waived.pop(root_b, set())
+            if forced:
+                waived[root_a].add(tuple(sorted((profile_of[first], profile_of[second]))))
         verdict = verdicts[(first, second)]
         key = pairs[(first, second)]
         for index, other in ((first, second), (second, first)):
@@ -140,12 +251,21 @@ def _merge_edges(all_features: list[Features], edges: list[tuple[float, int, int
                 continue
             grouping.groups.append(group)
             if len(group) == 1 and group[0] not in ejected:
-                grouping.explanations[group[0]] = MemberExplanation("", None, "no matching record")
+                grouping.explanations[group[0]] = MemberExplanation("", None, NO_MATCH)
     for index, other in sorted(ejected.items()):
         grouping.groups.append([index])
         grouping.explanations[index] = MemberExplanation(
             "", None, f"left alone: without a year it fits {all_features[other].id}'s edition as well as another"
         )
+    for index in sorted(apart):
+        others = ", ".join(sorted(all_features[other].id for other in apart[index]))
+        refusals[index] = (refusals[index] + "; " if index in refusals else "") + \
+            f"kept apart by a librarian from {others} (overrides file)"
+    for index, note in refusals.items():
+        if index not in ejected:
+            explanation = grouping.explanations[index]
+            grouping.explanations[index] = MemberExplanation(explanation.found_by, explanation.score,
+                                                             f"{explanation.decision}; {note}")
 
 
 def _ambiguous(all_features: list[Features], edges: list[tuple[float, int, int]], find) -> dict[int, int]:

@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 from config.settings import DedupeSettings
 from dedupe.cluster import MemberExplanation, group_features
 from dedupe.errors import DuplicateRecordIdError
-from dedupe.features import record_features
+from dedupe.features import Features, record_features
 from dedupe.ids import assign_ids
+from dedupe.keys import blocking_keys
+from dedupe.overrides import NO_OVERRIDES, Overrides
 from store.models import Record
 
 
@@ -25,6 +27,10 @@ class Clustering:
     accepted_pairs: int = 0
     skipped_blocks: int = 0
     refused_merges: int = 0
+    # Record id → smallest record id of its connected region of accepted matches.
+    components: dict[str, str] = field(default_factory=dict, repr=False)
+    # Record id → blocking keys, filled only when asked for (the store run persists them).
+    keys: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
     def cluster_of(self) -> dict[str, str]:
         """Record id → cluster id."""
@@ -36,41 +42,56 @@ def cluster_records(
     settings: DedupeSettings,
     previous: dict[str, str] | None = None,
     created: dict[str, int] | None = None,
+    overrides: Overrides = NO_OVERRIDES,
+    with_keys: bool = False,
 ) -> Clustering:
     """Group records of one edition; keep last run's ids where members stayed together.
 
     `previous` maps record id → its cluster id last run; `created` maps cluster id →
     creation sequence (smaller is older; the older id survives a merge).  Input order
-    never matters: records are sorted by id before anything else.
+    never matters: records are sorted by id before anything else.  `overrides`
+    (librarians' forced pairs) apply where both records are in the input.
     """
     # Millions of small tuples and no reference cycles: the cyclic collector would
     # rescan every live object again and again (a third of the run on a million records).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _cluster(records, settings, previous, created)
+        ordered = sorted(records, key=lambda record: record.id)
+        for before, after in zip(ordered, ordered[1:]):
+            if before.id == after.id:
+                raise DuplicateRecordIdError(after.id)
+        all_features = [record_features(index, record, settings) for index, record in enumerate(ordered)]
+        return cluster_features(all_features, settings, previous, created, overrides, with_keys=with_keys)
     finally:
         if collecting:
             gc.enable()
 
 
-def _cluster(records: Iterable[Record], settings: DedupeSettings, previous: dict[str, str] | None,
-             created: dict[str, int] | None) -> Clustering:
-    ordered = sorted(records, key=lambda record: record.id)
-    for before, after in zip(ordered, ordered[1:]):
-        if before.id == after.id:
-            raise DuplicateRecordIdError(after.id)
-    all_features = [record_features(index, record, settings) for index, record in enumerate(ordered)]
-    grouping = group_features(all_features, settings)
-    groups = [[ordered[index].id for index in group] for group in grouping.groups]
+def cluster_features(all_features: list[Features], settings: DedupeSettings, previous: dict[str, str] | None,
+                     created: dict[str, int] | None, overrides: Overrides = NO_OVERRIDES,
+                     pairs: dict[tuple[int, int], str] | None = None, skipped: int = 0,
+                     with_keys: bool = False, neighbours: list[tuple[int, Features]] = ()) -> Clustering:
+    """`cluster_records` on features already computed (index = position, ids sorted).
+
+    The incremental run passes the candidate `pairs` it derived from complete blocks,
+    and as `neighbours` its records' candidates outside the region (for explanations).
+    """
+    position = {features.id: features.index for features in all_features}
+    forced_same = [(position[a], position[b]) for a, b in overrides.same if a in position and b in position]
+    forced_different = {(position[a], position[b]) for a, b in overrides.different if a in position and b in position}
+    grouping = group_features(all_features, settings, forced_same, forced_different, pairs, skipped, neighbours)
+    ids = [features.id for features in all_features]
+    groups = [[ids[index] for index in group] for group in grouping.groups]
     clusters, aliases = assign_ids(groups, previous, created)
-    explanations = {ordered[index].id: explanation for index, explanation in grouping.explanations.items()}
     return Clustering(
         clusters=dict(sorted(clusters.items())),
-        explanations=explanations,
+        explanations={ids[index]: explanation for index, explanation in grouping.explanations.items()},
         aliases=aliases,
         candidate_pairs=grouping.candidate_pairs,
         accepted_pairs=grouping.accepted_pairs,
         skipped_blocks=grouping.skipped_blocks,
         refused_merges=grouping.refused_merges,
+        components={ids[index]: ids[root] for index, root in enumerate(grouping.components)},
+        keys={features.id: blocking_keys(features) for features in all_features} if with_keys else {},
     )

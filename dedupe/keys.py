@@ -51,7 +51,7 @@ def build_blocks(all_features: Iterable[Features]) -> dict[str, list[int]]:
 def candidate_pairs(
     blocks: dict[str, list[int]], all_features: list[Features], max_block_size: int
 ) -> tuple[dict[tuple[int, int], str], int]:
-    """(pair → first key that proposed it, number of blocks over `max_block_size`).
+    """(pair → smallest key that proposed it, number of blocks over `max_block_size`).
 
     A block over `max_block_size` ("giao trinh|y=2019": a title key cut at 35
     characters) says little as a whole: only records with the same full title are
@@ -69,7 +69,10 @@ def candidate_pairs(
             groups = _by_full_title(members, all_features)
         for group in groups:
             for pair in _pairs_of(group, all_features):
-                if pair not in pairs:
+                # The smallest key names the pair, so `found_by` never depends on the order
+                # blocks were built in (an incremental run builds fewer of them).
+                known = pairs.get(pair)
+                if known is None or key < known:
                     pairs[pair] = key
     return pairs, oversized
 

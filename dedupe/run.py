@@ -1,25 +1,33 @@
-"""The dedupe stage: a full run over the store, and file mode (`unioncat dedupe --input`).
+"""The dedupe stage: a store run (incremental, or a full rebuild) and file mode.
 
-Both go through `cluster_records`.  The store run rebuilds every cluster each
-night (a million records take about a minute) and keeps ids stable through
-`store.cluster_assignments()`; unchanged union records are not rewritten, so the
-index re-reads only what changed.
+All go through the same clustering code (`engine.cluster_features`).  A full run
+clusters every live record; the nightly run re-clusters only the region that
+new, changed and deleted records touch (see `incremental.py`) and gives the
+same clusters and ids.  Ids stay stable through `store.cluster_assignments()`;
+unchanged union records are not rewritten, so the index re-reads only what changed.
 """
 
 from __future__ import annotations
 
+import gc
+import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from config.settings import DedupeSettings, Settings
-from dedupe.engine import cluster_records
+from dedupe.engine import Clustering, cluster_records
 from dedupe.errors import DedupeInputError
+from dedupe.incremental import (COMPONENT_PREFIX, OVERRIDE_MARK, SETTINGS_HOLDER, SETTINGS_PREFIX,
+                                recluster_region, touched_ids)
 from dedupe.merge import merge_cluster
+from dedupe.overrides import Overrides, load_overrides
 from store.catalog import CatalogStore
 from store.models import Record, split_record_id
+
+MARK = "dedupe"
 
 
 @dataclass(frozen=True)
@@ -34,14 +42,80 @@ class DedupeSummary:
     aliases: int = 0
     removed: int = 0
     skipped_blocks: int = 0
+    incremental: bool = False
+    examined: int = 0
+    problems: tuple[str, ...] = field(default=())
 
 
-def run_dedupe(store: CatalogStore, settings: Settings) -> DedupeSummary:
-    """Cluster every live record, merge each cluster, and save clusters and union records."""
+def run_dedupe(store: CatalogStore, settings: Settings, rebuild: bool = False) -> DedupeSummary:
+    """Cluster what changed since the last run (everything with `rebuild`, or on a first run)."""
+    start = store.current_seq()
+    mark = store.get_mark(MARK)
+    overrides = load_overrides(settings.dedupe.overrides_path)
+    fingerprint = SETTINGS_PREFIX + _settings_digest(settings.dedupe)
+    incremental = not rebuild and mark > 0 and store.records_with_keys([fingerprint]) == {SETTINGS_HOLDER}
+    # Until both writes below are done the saved keys and clusters may disagree: a crash
+    # in between must be followed by a full run.
+    store.set_mark(MARK, 0)
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        if incremental:
+            summary = _incremental(store, settings, overrides, touched_ids(store, mark, overrides))
+        else:
+            summary = _full(store, settings, overrides, fingerprint)
+    finally:
+        if collecting:
+            gc.enable()
+    store.set_mark(MARK, start)
+    return summary
+
+
+def _settings_digest(settings: DedupeSettings) -> str:
+    # Another threshold or ignore list changes matches everywhere: the next run must be full.
+    return hashlib.sha256(settings.model_dump_json(exclude={"overrides_path"}).encode()).hexdigest()[:16]
+
+
+def _full(store: CatalogStore, settings: Settings, overrides: Overrides, fingerprint: str) -> DedupeSummary:
     records = {record.id: record for record in store.iter_records()}
     previous = store.cluster_assignments()
-    created = store.union_created_seq()
-    clustering = cluster_records(records.values(), settings.dedupe, previous, created)
+    clustering = cluster_records(records.values(), settings.dedupe, previous, store.union_created_seq(),
+                                 overrides, with_keys=True)
+    live_before = store.union_ids() | set(previous.values())
+    removed = sorted(live_before - set(clustering.clusters) - set(clustering.aliases))
+    changed, multi_library = _save(store, settings, records, clustering, removed, live_before, None)
+    keys = _keys(clustering, overrides)
+    keys[SETTINGS_HOLDER] = [fingerprint]
+    store.save_dedupe_keys(keys, replace_all=True)
+    return DedupeSummary(
+        records=len(records), clusters=len(clustering.clusters), multi_library=multi_library, changed=changed,
+        candidate_pairs=clustering.candidate_pairs, aliases=len(clustering.aliases), removed=len(removed),
+        skipped_blocks=clustering.skipped_blocks, incremental=False, examined=len(records),
+        problems=tuple(overrides.missing(records.keys())),
+    )
+
+
+def _incremental(store: CatalogStore, settings: Settings, overrides: Overrides, touched: set[str]) -> DedupeSummary:
+    previous = store.cluster_assignments()
+    region = recluster_region(store, touched, settings.dedupe, overrides, previous, store.union_created_seq())
+    clustering = region.clustering
+    old_ids = {previous[rid] for rid in (*region.records, *region.gone) if rid in previous}
+    removed = sorted(old_ids - set(clustering.clusters) - set(clustering.aliases))
+    replaced = set(region.records) | region.gone
+    changed, multi_library = _save(store, settings, region.records, clustering, removed, old_ids, replaced)
+    store.save_dedupe_keys(_keys(clustering, overrides), removed_ids=region.gone)
+    counts = store.counts()
+    return DedupeSummary(
+        records=counts["records"], clusters=counts["union_records"], multi_library=multi_library, changed=changed,
+        candidate_pairs=clustering.candidate_pairs, aliases=len(clustering.aliases), removed=len(removed),
+        skipped_blocks=clustering.skipped_blocks, incremental=True, examined=len(region.records),
+        problems=tuple(overrides.missing(set(region.records))),  # every named record is in the region
+    )
+
+
+def _save(store: CatalogStore, settings: Settings, records: dict[str, Record], clustering: Clustering,
+          removed: list[str], live_before: set[str], replaced: set[str] | None) -> tuple[int, int]:
+    """Write membership, explanations and union records; (union records changed, multi-library ones)."""
     members: dict[str, tuple[str, str, float | None, str]] = {}
     unions = []
     multi_library = 0
@@ -54,22 +128,23 @@ def run_dedupe(store: CatalogStore, settings: Settings) -> DedupeSummary:
         unions.append(union)
         if len({holding.library for holding in union.holdings}) > 1:
             multi_library += 1
-    live_before = store.union_ids() | set(previous.values())
-    removed = sorted(live_before - set(clustering.clusters) - set(clustering.aliases))
     # save_clusters records an alias but leaves the merged-away union record live, where
     # it would shadow the redirect; retiring it with the removed ids makes the id answer 301.
     retired = sorted(set(removed) | (set(clustering.aliases) & live_before))
-    changed = store.save_clusters(members, unions, retired, clustering.aliases)
-    return DedupeSummary(
-        records=len(records),
-        clusters=len(clustering.clusters),
-        multi_library=multi_library,
-        changed=changed,
-        candidate_pairs=clustering.candidate_pairs,
-        aliases=len(clustering.aliases),
-        removed=len(removed),
-        skipped_blocks=clustering.skipped_blocks,
-    )
+    changed = store.save_clusters(members, unions, retired, clustering.aliases, replace_only=replaced)
+    return changed, multi_library
+
+
+def _keys(clustering: Clustering, overrides: Overrides) -> dict[str, list[str]]:
+    """Record id → what the next incremental run needs to know of it."""
+    named = overrides.record_ids()
+    out = {}
+    for rid, keys in clustering.keys.items():
+        extra = [COMPONENT_PREFIX + clustering.components[rid]]
+        if rid in named:
+            extra.append(OVERRIDE_MARK)
+        out[rid] = keys + extra
+    return out
 
 
 def dedupe_file(input_path: Path, output_path: Path, settings: DedupeSettings) -> int:
@@ -80,7 +155,7 @@ def dedupe_file(input_path: Path, output_path: Path, settings: DedupeSettings) -
     """
     input_path, output_path = Path(input_path), Path(output_path)
     records = read_records(input_path)
-    clustering = cluster_records(records, settings)
+    clustering = cluster_records(records, settings, overrides=load_overrides(settings.overrides_path))
     lines = sorted(clustering.clusters.items(), key=lambda item: item[1][0])
     with output_path.open("w", encoding="utf-8") as out:
         for cluster_id, member_ids in lines:

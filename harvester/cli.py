@@ -37,6 +37,16 @@ ConfigOption = Annotated[
 ]
 HostOption = Annotated[str | None, typer.Option("--host", help="Address to bind (default from [api]).")]
 PortOption = Annotated[int | None, typer.Option("--port", help="Port to bind (default from [api]).")]
+LogFormatOption = Annotated[str, typer.Option(
+    "--log-format", help="text, or json: one JSON object per event on stderr (for cron and log shippers).")]
+
+
+def _check_log_format(log_format: str) -> None:
+    from harvester.reporting import LOG_FORMATS, configure_logging
+
+    if log_format not in LOG_FORMATS:
+        raise _fail(f"--log-format must be text or json, not {log_format!r}", 2)
+    configure_logging(log_format)
 
 
 def _fail(message: str, code: int = EXIT_ERROR) -> typer.Exit:
@@ -66,16 +76,20 @@ def harvest(
     libraries: Annotated[list[str] | None, typer.Argument(help="Library ids (default: all).")] = None,
     config: ConfigOption = None,
     full: Annotated[bool, typer.Option("--full", help="Ignore incremental state; harvest everything.")] = False,
+    log_format: LogFormatOption = "text",
 ) -> None:
     """Collect records from the libraries' OAI-PMH servers and MARC files."""
+    from harvester.reporting import HarvestReporter
     from harvester.run import harvest_libraries
 
+    _check_log_format(log_format)
     with _reported_errors():
         settings, store = _open(config)
         for library_id in libraries or []:
             settings.library(library_id)
-        with store:
-            runs = harvest_libraries(settings, store, libraries or None, full=full)
+        ids = libraries or [library.id for library in settings.libraries]
+        with store, HarvestReporter(ids, log_format) as reporter:
+            runs = harvest_libraries(settings, store, libraries or None, full=full, progress=reporter)
     _print_runs(runs)
     if any(run.status != "ok" for run in runs):
         raise typer.Exit(EXIT_SOME_FAILED)
@@ -146,6 +160,7 @@ def dedupe(
     input: Annotated[Path | None, typer.Option("--input", help="File mode: Records as JSON lines.")] = None,
     output: Annotated[Path | None, typer.Option("--output", help="File mode: clusters as JSON lines.")] = None,
     action: Annotated[list[str] | None, typer.Argument(help="`explain ID`: show why a union record's members match.")] = None,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Re-cluster every record, not only what changed.")] = False,
 ) -> None:
     """Group records of the same edition into union records with stable ids."""
     explain = None
@@ -171,10 +186,13 @@ def dedupe(
                 return
             from dedupe import run_dedupe
 
-            summary = run_dedupe(store, settings)
+            summary = run_dedupe(store, settings, rebuild=rebuild)
+    for problem in summary.problems:
+        typer.echo(f"warning: {problem}", err=True)
+    scope = f"re-examined {summary.examined}" if summary.incremental else "full run"
     typer.echo(
         f"{summary.records} records in {summary.clusters} union records"
-        f" ({summary.multi_library} held by several libraries); {summary.changed} changed"
+        f" ({summary.multi_library} held by several libraries); {summary.changed} changed ({scope})"
     )
 
 
@@ -232,30 +250,40 @@ def _serve(settings: Settings, store: CatalogStore, host: str | None, port: int 
 def update(
     config: ConfigOption = None,
     full: Annotated[bool, typer.Option("--full", help="Harvest everything, not only changes.")] = False,
+    log_format: LogFormatOption = "text",
 ) -> None:
     """The nightly job: harvest, normalize, dedupe, index (one run at a time)."""
+    _check_log_format(log_format)
     with _reported_errors():
         settings = load_settings(config)
-        ok = _update(settings, full=full)
+        ok = _update(settings, full=full, log_format=log_format)
     if not ok:
         raise typer.Exit(EXIT_SOME_FAILED)
 
 
-def _update(settings: Settings, full: bool = False) -> bool:
+def _update(settings: Settings, full: bool = False, log_format: str = "text") -> bool:
     from dedupe import run_dedupe
     from harvester.lock import run_lock
+    from harvester.reporting import HarvestReporter, stage_event
     from harvester.run import harvest_libraries
     from index import build_index
     from normalize import run_normalize
 
     with run_lock(settings.data_dir), CatalogStore(settings.db_path) as store:
-        runs = harvest_libraries(settings, store, None, full=full)
+        with HarvestReporter([library.id for library in settings.libraries], log_format) as reporter:
+            runs = harvest_libraries(settings, store, None, full=full, progress=reporter)
         _print_runs(runs)
-        normalized = run_normalize(store, settings.library_map())
+        with stage_event("normalize") as event:
+            normalized = run_normalize(store, settings.library_map())
+            event.update(records=normalized.normalized, rejected=normalized.rejected, deleted=normalized.deleted)
         typer.echo(f"normalize: {normalized.normalized} records, {normalized.rejected} rejected")
-        deduped = run_dedupe(store, settings)
+        with stage_event("dedupe") as event:
+            deduped = run_dedupe(store, settings)
+            event.update(union_records=deduped.clusters, changed=deduped.changed)
         typer.echo(f"dedupe: {deduped.clusters} union records, {deduped.changed} changed")
-        indexed = build_index(store, settings)
+        with stage_event("index") as event:
+            indexed = build_index(store, settings)
+            event.update(union_records=indexed.total, added=indexed.added, deleted=indexed.deleted)
         typer.echo(f"index: {indexed.total} union records searchable")
     return all(run.status == "ok" for run in runs)
 
@@ -295,6 +323,8 @@ def _bundled_demo() -> Path:
 
 # ---- reporting ---------------------------------------------------------------------
 
+MAX_STATUS_REJECTS = 3  # reject reasons printed per library by `unioncat status`
+
 
 @app.command()
 def status(
@@ -307,8 +337,11 @@ def status(
     with _reported_errors():
         settings, store = _open(config)
         with store:
-            statuses = [store.library_status(library.id) for library in settings.libraries]
+            hours = settings.harvest.expected_interval_hours
+            statuses = [store.library_status(library.id, hours) for library in settings.libraries]
             counts = store.counts()
+            # The first reasons, so a librarian sees what to fix without opening the database.
+            first_rejects = {s.id: store.rejects(s.id)[:MAX_STATUS_REJECTS] for s in statuses if s.rejected}
     if format == "json":
         payload = {"libraries": [s.model_dump() for s in statuses], "totals": counts}
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
@@ -316,9 +349,18 @@ def status(
     for s in statuses:
         state = s.last_status or "never harvested"
         typer.echo(f"{s.id:<24} {state:<8} records {s.records:>7} deleted {s.deleted:>5} "
-                   f"rejected {s.rejected:>4} last success {s.last_success or '-'}")
+                   f"rejected {s.rejected:>4} last success {s.last_success or '-'}"
+                   + ("  OVERDUE" if s.overdue else ""))
+        if s.last_attempt:
+            duration = f"{s.duration_s:.1f}s" if s.duration_s is not None else "-"
+            typer.echo(f"    last attempt {s.last_attempt} ({duration}): +{s.added} ~{s.changed} -{s.removed}")
         for error in s.errors:
             typer.echo(f"    {error}")
+        shown = first_rejects.get(s.id, [])
+        for reject in shown:
+            typer.echo(f"    rejected {reject.local_id} ({reject.stage}): {reject.reason}")
+        if s.rejected > len(shown):
+            typer.echo(f"    ... and {s.rejected - len(shown)} more rejected records")
     typer.echo(f"total: {counts['records']} records, {counts['union_records']} union records")
 
 

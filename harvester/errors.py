@@ -3,6 +3,7 @@
     HarvestError                      (config.errors)
     ├── HttpStatusError               an HTTP error status that survived the retries
     ├── ResponseTooLargeError         a body over `max_response_bytes`
+    ├── MalformedResponseError        an HTML page, XML that is not well-formed or nested too deep
     └── OaiProtocolError              an OAI-PMH <error code="..."> answer
         ├── BadArgument, BadResumptionToken, BadVerb, CannotDisseminateFormat,
         ├── IdDoesNotExist, NoRecordsMatch, NoMetadataFormats, NoSetHierarchy
@@ -25,6 +26,7 @@ __all__ = [
     "HarvestError",
     "HttpStatusError",
     "IdDoesNotExist",
+    "MalformedResponseError",
     "NoMetadataFormats",
     "NoRecordsMatch",
     "NoSetHierarchy",
@@ -51,6 +53,16 @@ class ResponseTooLargeError(HarvestError):
     """Raised when a response body exceeds `HarvestSettings.max_response_bytes`."""
 
 
+class MalformedResponseError(HarvestError):
+    """Raised when a response is not readable OAI-PMH XML.
+
+    An HTML page served with status 200, a truncated or otherwise malformed
+    document, or one nested deeper than the parser allows.  The harvest loop
+    asks again (proxies and overloaded servers send these transiently) and
+    fails loudly when the answer stays broken.
+    """
+
+
 class OaiProtocolError(HarvestError):
     """Raised when an OAI-PMH server answers with an <error> element.
 
@@ -67,6 +79,8 @@ class OaiProtocolError(HarvestError):
         self.code = code
         self.resumption_token = resumption_token
         self.server_message = message
+        # The responseDate of the answer, when known: noRecordsMatch still moves the next `from`.
+        self.response_date = ""
         where = f"{verb}"
         if resumption_token is not None:
             where += f" with resumptionToken {resumption_token!r}"

@@ -6,20 +6,36 @@ retrying transport.  After every page the page's records and the next token are
 saved in ONE transaction, so a crash loses at most the page in flight and a
 restart continues from the saved token.  sickle is the protocol library, given
 our httpx transport and a strict XML parser.
+
+A ListRecords page is read as a stream (`oaixml.stream_list_records`), one
+record at a time.  An answer that HTTP calls fine but that is an HTML page or
+malformed XML is asked for again (`HttpxSickle.request`), up to `max_retries`
+times, then the run fails naming the endpoint.
 """
 
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 import httpx
 import sickle
 
 from config.errors import HarvestError
 from config.settings import HarvestSettings, LibraryConfig
-from harvester.errors import BadResumptionToken, HttpStatusError, NoRecordsMatch
-from harvester.oaixml import OaiPage, looks_like_html, parse_xml_strict, read_page, split_oai_response
+from harvester.errors import BadResumptionToken, HttpStatusError, MalformedResponseError, NoRecordsMatch
+from harvester.metrics import StageTimes
+from harvester.oaixml import (
+    OaiPage,
+    looks_like_html,
+    parse_xml_strict,
+    read_page,
+    split_oai_response,
+    stream_list_records,
+)
 from harvester.transport import fetch
 from store.catalog import CatalogStore, utc_now
 from store.models import HarvestRun, HarvestState
@@ -31,6 +47,7 @@ log = logging.getLogger(__name__)
 DAY_GRANULARITY = "YYYY-MM-DD"
 # A window whose tokens keep going bad is restarted this many times, then the run fails.
 MAX_WINDOW_RESTARTS = 3
+T = TypeVar("T")
 RAW_FORMATS = {"marc21": "marcxml", "marcxml": "marcxml", "oai_dc": "oai_dc"}
 
 
@@ -41,8 +58,8 @@ class StrictOAIResponse:
         self.http_response = http_response
         self.params = params
         if looks_like_html(http_response):
-            raise HarvestError(library, endpoint, f"{params.get('verb')} answered with an HTML page "
-                                                  f"(HTTP {http_response.status_code}), not OAI-PMH XML")
+            raise MalformedResponseError(library, endpoint, f"{params.get('verb')} answered with an HTML page "
+                                                            f"(HTTP {http_response.status_code}), not OAI-PMH XML")
         self.xml, self.repaired_characters = parse_xml_strict(
             http_response.content, library, f"{endpoint} ({params.get('verb')})")
 
@@ -54,28 +71,64 @@ class StrictOAIResponse:
 class HttpxSickle(sickle.Sickle):
     """sickle with our httpx client and retrying `fetch` instead of requests."""
 
-    def __init__(self, endpoint: str, client: httpx.Client, settings: HarvestSettings, library: str):
+    def __init__(self, endpoint: str, client: httpx.Client, settings: HarvestSettings, library: str,
+                 times: StageTimes | None = None):
         super().__init__(endpoint)
         self.client = client
         self.settings = settings
         self.library = library
+        self.times = times or StageTimes()
 
     def harvest(self, **kwargs: str) -> StrictOAIResponse:  # type: ignore[override]
-        response = fetch(self.client, self.endpoint, kwargs, self.settings, self.library)
-        if response.status_code >= 400:
-            # Some servers send their OAI <error> with 400/404/422; read it if it is there.
+        """sickle's entry point (Identify, ListIdentifiers): the response parsed whole."""
+        return self.request(kwargs, lambda response: StrictOAIResponse(response, kwargs, self.library,
+                                                                        self.endpoint))
+
+    def request(self, params: dict[str, str], read: Callable[[httpx.Response], T]) -> T | StrictOAIResponse:
+        """One request read by `read`, asked again while the answer is malformed (HTML, truncated XML).
+
+        `fetch` already retries what HTTP can tell (timeouts, 5xx, 429); a 200
+        whose body is a login page or is cut short is only seen here.  After
+        `max_retries` such answers the MalformedResponseError goes up.  An OAI
+        <error> sent with a 4xx status comes back as a StrictOAIResponse.
+        """
+        attempt = 0
+        while True:
             try:
-                parsed = StrictOAIResponse(response, kwargs, self.library, self.endpoint)
-            except HarvestError:
-                raise HttpStatusError(self.library, str(response.url), response.status_code,
-                                      response.headers.get("content-type", ""),
-                                      f"HTTP {response.status_code}: {response.text[:200].strip()}") from None
-            if parsed.xml.find("{http://www.openarchives.org/OAI/2.0/}error") is None:
-                raise HttpStatusError(self.library, str(response.url), response.status_code,
-                                      response.headers.get("content-type", ""),
-                                      f"HTTP {response.status_code} without an OAI-PMH error")
-            return parsed
-        return StrictOAIResponse(response, kwargs, self.library, self.endpoint)
+                return self._request_once(params, read)
+            except MalformedResponseError as exc:
+                if attempt >= self.settings.max_retries:
+                    raise
+                wait_s = min(self.settings.backoff_base_s * (2 ** attempt), self.settings.backoff_max_s)
+                log.warning("library %s: %s; asking again in %.2fs", self.library, exc, wait_s,
+                            extra={"library": self.library})
+                time.sleep(wait_s)
+                attempt += 1
+
+    def _request_once(self, params: dict[str, str], read: Callable[[httpx.Response], T]) -> T | StrictOAIResponse:
+        with self.times.measure("http"):
+            response = fetch(self.client, self.endpoint, params, self.settings, self.library)
+        with self.times.measure("parse"):
+            if response.status_code >= 400:
+                return self._error_response(response, params)
+            if looks_like_html(response):
+                raise MalformedResponseError(self.library, self.endpoint, f"{params.get('verb')} answered with an "
+                                             f"HTML page (HTTP {response.status_code}), not OAI-PMH XML")
+            return read(response)
+
+    def _error_response(self, response: httpx.Response, kwargs: dict[str, str]) -> StrictOAIResponse:
+        """Some servers send their OAI <error> with 400/404/422 (Zenodo); read it if it is there."""
+        try:
+            parsed = StrictOAIResponse(response, kwargs, self.library, self.endpoint)
+        except HarvestError:
+            raise HttpStatusError(self.library, str(response.url), response.status_code,
+                                  response.headers.get("content-type", ""),
+                                  f"HTTP {response.status_code}: {response.text[:200].strip()}") from None
+        if parsed.xml.find("{http://www.openarchives.org/OAI/2.0/}error") is None:
+            raise HttpStatusError(self.library, str(response.url), response.status_code,
+                                  response.headers.get("content-type", ""),
+                                  f"HTTP {response.status_code} without an OAI-PMH error")
+        return parsed
 
 
 def next_from(response_date: str, granularity: str, overlap_s: int) -> str:
@@ -91,13 +144,15 @@ def next_from(response_date: str, granularity: str, overlap_s: int) -> str:
 class OaiHarvester:
     """Harvests OAI-PMH libraries into the catalog store."""
 
-    def __init__(self, client: httpx.Client, store: CatalogStore, settings: HarvestSettings):
+    def __init__(self, client: httpx.Client, store: CatalogStore, settings: HarvestSettings,
+                 times: StageTimes | None = None):
         self.client = client
         self.store = store
         self.settings = settings
+        self.times = times or StageTimes()
 
     def _sickle(self, library: LibraryConfig) -> HttpxSickle:
-        return HttpxSickle(library.url, self.client, self.settings, library.id)
+        return HttpxSickle(library.url, self.client, self.settings, library.id, self.times)
 
     def granularity(self, library: LibraryConfig) -> str:
         """The datestamp granularity Identify declares (seconds when it says nothing usable)."""
@@ -135,7 +190,8 @@ class OaiHarvester:
                 restarts += 1
                 if restarts > MAX_WINDOW_RESTARTS:
                     raise
-                log.warning("library %s: %s; restarting the window from %s", library.id, exc, state.window_from)
+                log.warning("library %s: %s; restarting the window from %s", library.id, exc, state.window_from,
+                            extra={"library": library.id})
                 run.errors.append(f"warning: {exc}; window restarted from {state.window_from or 'the start'}")
                 state = state.model_copy(update={"resumption_token": None})
 
@@ -164,7 +220,9 @@ class OaiHarvester:
             if token is not None:
                 seen_tokens.add(token)
             state = state.model_copy(update=update)
-            counts = self.store.save_harvest_page(page.records, state)
+            with self.times.measure("store"):
+                counts = self.store.save_harvest_page(page.records, state)
+            self.times.count_page(len(page.records))
             run.added += counts.added
             run.changed += counts.changed
             run.deleted += counts.deleted
@@ -185,25 +243,31 @@ class OaiHarvester:
                 params["from"] = state.window_from
             if library.set:
                 params["set"] = library.set
-        response = self._sickle(library).harvest(**params)
         source = f"{library.url} page {page_number}"
+        raw_format = RAW_FORMATS[library.metadata_prefix or "marc21"]
+        token = state.resumption_token
+
+        def read(response: httpx.Response) -> OaiPage:
+            return stream_list_records(response.content, library.id, library.url, token, raw_format, source)
+
         try:
-            page = read_page(response.xml, library.id, library.url, "ListRecords", state.resumption_token,
-                             RAW_FORMATS[library.metadata_prefix or "marc21"], source)
+            result = self._sickle(library).request(params, read)
+            if isinstance(result, StrictOAIResponse):
+                # An OAI <error> sent with a 4xx status (Zenodo's 422): read_page raises it.
+                return read_page(result.xml, library.id, library.url, "ListRecords", token, raw_format, source)
+            return result
         except NoRecordsMatch as exc:
             # An empty window is a successful harvest of zero records.
-            date = (response.xml.findtext("{http://www.openarchives.org/OAI/2.0/}responseDate") or "").strip()
             log.info("library %s: %s", library.id, exc)
-            page = OaiPage(response_date=date)
-        page.repaired_characters = response.repaired_characters
-        return page
+            return OaiPage(response_date=exc.response_date)
 
     def sweep(self, library: LibraryConfig) -> int:
         """Mark records deleted that ListIdentifiers no longer lists; returns how many.
 
         For servers that never report deletions.  Refuses (HarvestError) when the
-        sweep found nothing or fewer than half of the live records we hold: an
-        empty or partial answer must not wipe a library from the catalog.
+        sweep found nothing or fewer than `sweep_min_ratio` of the live records
+        we hold: an empty or partial answer must not wipe a library from the
+        catalog.
         """
         params: dict[str, str] = {"verb": "ListIdentifiers", "metadataPrefix": library.metadata_prefix or "marc21"}
         if library.set:
@@ -227,7 +291,7 @@ class OaiHarvester:
         held = self.store.live_local_ids(library.id)
         if not present:
             raise HarvestError(library.id, library.url, "identifiers sweep returned no identifiers; nothing deleted")
-        if len(present) < len(held) / 2:
+        if len(present) < len(held) * self.settings.sweep_min_ratio:
             raise HarvestError(library.id, library.url, f"identifiers sweep returned {len(present)} identifiers "
                                                         f"but {len(held)} records are held; nothing deleted")
         deleted = self.store.mark_deleted(library.id, held - present)

@@ -8,6 +8,7 @@ page that does not parse is an error naming the endpoint and the position.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from lxml import etree
 from sickle.models import Header
 
 from config.errors import HarvestError
-from harvester.errors import oai_error_for_code
+from harvester.errors import MalformedResponseError, oai_error_for_code
 from store.models import RawRecord
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
@@ -30,6 +31,9 @@ _O = f"{{{OAI_NS}}}"
 # as the matching Unicode "control pictures" (U+2400 + code), which normalize
 # can map back before converting the legacy encoding.
 _BAD_BYTES_RE = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# libxml2 refuses documents nested deeper than this unless XML_PARSE_HUGE (huge_tree)
+# is set; we never set it, so a hostile or broken response cannot exhaust the stack.
+MAX_XML_DEPTH = 256
 _BAD_REF_RE = re.compile(rb"&#(x0*[0-8bBcCeEfF]|x0*1[0-9a-fA-F]|0*[0-8]|0*1[124-9]|0*2[0-9]|0*3[01]);")
 CONTROL_PICTURES_BASE = 0x2400
 
@@ -61,8 +65,9 @@ def parse_xml_strict(data: bytes, library: str, source: str) -> tuple[etree._Ele
     """Parse a whole document strictly; returns (root, invalid characters repaired).
 
     Only forbidden control characters are repaired (see above); anything else
-    that is not well-formed (a truncated page, a broken tag) raises
-    HarvestError naming `source`, the line and the column.
+    that is not well-formed (a truncated page, a broken tag) or nested deeper
+    than MAX_XML_DEPTH raises MalformedResponseError naming `source`, the line
+    and the column.
     """
     try:
         return etree.fromstring(data, parser=strict_parser()), 0
@@ -73,9 +78,16 @@ def parse_xml_strict(data: bytes, library: str, source: str) -> tuple[etree._Ele
                 return etree.fromstring(repaired, parser=strict_parser()), count
             except etree.XMLSyntaxError:
                 pass
-        line, column = first.position if first.position else (0, 0)
-        raise HarvestError(library, source, f"response is not well-formed XML (line {line}, column {column}): "
-                                            f"{first.msg}") from first
+        raise _malformed(first, library, source) from first
+
+
+def _malformed(error: etree.XMLSyntaxError, library: str, source: str) -> MalformedResponseError:
+    line, column = error.position if error.position else (0, 0)
+    if "Excessive depth" in str(error.msg):
+        return MalformedResponseError(library, source, f"response is nested deeper than {MAX_XML_DEPTH} "
+                                                       f"elements (line {line}); refused")
+    return MalformedResponseError(library, source, f"response is not well-formed XML (line {line}, "
+                                                   f"column {column}): {error.msg}")
 
 
 def looks_like_html(response: httpx.Response) -> bool:
@@ -106,7 +118,9 @@ def raise_oai_error(root: etree._Element, library: str, endpoint: str, verb: str
         return
     code = error.get("code", "unknown")
     cls = oai_error_for_code(code)
-    raise cls(endpoint, verb, code, token, message=error.text or "", library=library)
+    exc = cls(endpoint, verb, code, token, message=error.text or "", library=library)
+    exc.response_date = response_date(root)  # noRecordsMatch still tells the next `from`
+    raise exc
 
 
 def response_date(root: etree._Element) -> str:
@@ -135,30 +149,86 @@ def format_for_metadata(element: etree._Element) -> str | None:
 
 def records_of(container: etree._Element, library: str, raw_format: str | None, source: str) -> list[RawRecord]:
     """Raw records of a ListRecords/GetRecord container; payload = the metadata's first child."""
-    out: list[RawRecord] = []
-    for position, record in enumerate(container.iterfind(f"{_O}record"), start=1):
-        header_el = record.find(f"{_O}header")
-        if header_el is None:
-            raise HarvestError(library, source, f"record {position} has no <header>")
-        header = Header(header_el)
-        if not header.identifier:
-            raise HarvestError(library, source, f"record {position} has no identifier")
-        payload = b""
-        fmt = raw_format
-        if not header.deleted:
-            metadata = record.find(f"{_O}metadata")
-            child = next((c for c in metadata.iterchildren() if isinstance(c.tag, str)), None) \
-                if metadata is not None else None
-            if child is None:
-                raise HarvestError(library, source, f"record {header.identifier!r} has no metadata")
-            payload = etree.tostring(child, encoding="utf-8", with_tail=False)
-            fmt = raw_format or format_for_metadata(child)
-            if fmt is None:
-                raise HarvestError(library, source, f"record {header.identifier!r}: metadata in namespace "
-                                                    f"{etree.QName(child).namespace!r} is neither MARCXML nor oai_dc")
-        out.append(RawRecord(library=library, local_id=header.identifier.strip(), format=fmt or "marcxml",
-                             payload=payload, datestamp=header.datestamp, deleted=header.deleted, source=source))
-    return out
+    return [raw_record(record, position, library, raw_format, source)
+            for position, record in enumerate(container.iterfind(f"{_O}record"), start=1)]
+
+
+def raw_record(record: etree._Element, position: int, library: str, raw_format: str | None,
+               source: str) -> RawRecord:
+    """One OAI-PMH <record> as a RawRecord; HarvestError when its header or metadata is missing."""
+    header_el = record.find(f"{_O}header")
+    if header_el is None:
+        raise HarvestError(library, source, f"record {position} has no <header>")
+    # Read directly rather than through sickle's Header: this runs once per record.
+    identifier = header_el.findtext(f"{_O}identifier")
+    datestamp = header_el.findtext(f"{_O}datestamp") or None
+    deleted = header_el.get("status") == "deleted"
+    if not identifier:
+        raise HarvestError(library, source, f"record {position} has no identifier")
+    payload = b""
+    fmt = raw_format
+    if not deleted:
+        metadata = record.find(f"{_O}metadata")
+        child = next((c for c in metadata.iterchildren() if isinstance(c.tag, str)), None) \
+            if metadata is not None else None
+        if child is None:
+            raise HarvestError(library, source, f"record {identifier!r} has no metadata")
+        payload = etree.tostring(child, encoding="utf-8", with_tail=False)
+        fmt = raw_format or format_for_metadata(child)
+        if fmt is None:
+            raise HarvestError(library, source, f"record {identifier!r}: metadata in namespace "
+                                                f"{etree.QName(child).namespace!r} is neither MARCXML nor oai_dc")
+    return RawRecord(library=library, local_id=identifier.strip(), format=fmt or "marcxml",
+                     payload=payload, datestamp=datestamp, deleted=deleted, source=source)
+
+
+def stream_list_records(data: bytes, library: str, endpoint: str, token: str | None, raw_format: str | None,
+                        source: str) -> OaiPage:
+    """A ListRecords page read as a stream: each record is taken out, then dropped from the tree.
+
+    Same strictness and checks as `parse_xml_strict` + `read_page` (a document
+    that breaks anywhere gives no records at all), but the tree never holds
+    more than one record, which is faster (cache-friendly; see
+    bench/harvest.py) and keeps a large page's memory small.
+    """
+    try:
+        return _stream_list_records(data, library, endpoint, token, raw_format, source)
+    except etree.XMLSyntaxError as first:
+        repaired, count = repair_invalid_characters(data)
+        if count:
+            try:
+                page = _stream_list_records(repaired, library, endpoint, token, raw_format, source)
+            except etree.XMLSyntaxError:
+                pass
+            else:
+                page.repaired_characters = count
+                return page
+        raise _malformed(first, library, source) from first
+
+
+def _stream_list_records(data: bytes, library: str, endpoint: str, token: str | None, raw_format: str | None,
+                         source: str) -> OaiPage:
+    container_tag = f"{_O}ListRecords"
+    records: list[RawRecord] = []
+    events = etree.iterparse(io.BytesIO(data), events=("end",), tag=f"{_O}record", resolve_entities=False,
+                             no_network=True, load_dtd=False, huge_tree=False, recover=False,
+                             remove_blank_text=False)
+    for _event, record in events:
+        parent = record.getparent()
+        if parent is None or parent.tag != container_tag:
+            continue
+        records.append(raw_record(record, len(records) + 1, library, raw_format, source))
+        record.clear()
+        while record.getprevious() is not None:
+            del parent[0]
+    root = events.root
+    container = root.find(container_tag)
+    if container is not None:
+        for taken in container.findall(f"{_O}record"):  # the last record, already read and cleared
+            container.remove(taken)
+    page = read_page(root, library, endpoint, "ListRecords", token, raw_format, source)
+    page.records = records
+    return page
 
 
 def read_page(root: etree._Element, library: str, endpoint: str, verb: str, token: str | None,

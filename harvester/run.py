@@ -1,9 +1,18 @@
-"""Harvest many libraries at once, each recorded as a run; one failure never stops the others."""
+"""Harvest many libraries at once, each recorded as a run; one failure never stops the others.
+
+Libraries run on `max_parallel_libraries` threads; the transport keeps one
+request at a time per host across all of them (`transport.host_slot`), so two
+district catalogues on one provincial server are harvested politely while
+libraries on other servers go on in parallel.
+"""
 
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 
 from config.errors import UnioncatError
 from config.settings import LibraryConfig, Settings
@@ -15,15 +24,36 @@ from store.models import HarvestRun
 
 log = logging.getLogger(__name__)
 
+# Called with ("started" | "finished", run) as each library starts and ends (CLI progress, JSON logs).
+ProgressCallback = Callable[[str, HarvestRun], None]
 
-def harvest_library(settings: Settings, store: CatalogStore, library: LibraryConfig, full: bool = False) -> HarvestRun:
-    """Harvest one library and record the run (status ok or failed) in the store."""
+
+def sweep_due(library: LibraryConfig, last_sweep: str | None, now: datetime | None = None) -> bool:
+    """True when the library asks for identifiers sweeps and the last one is `sweep_interval_days` old."""
+    if library.protocol != "oai-pmh" or library.sweep_interval_days is None:
+        return False
+    if last_sweep is None:
+        return True
+    last = datetime.fromisoformat(last_sweep.replace("Z", "+00:00"))
+    return (now or datetime.now(UTC)) - last >= timedelta(days=library.sweep_interval_days)
+
+
+def harvest_library(settings: Settings, store: CatalogStore, library: LibraryConfig, full: bool = False,
+                    progress: ProgressCallback | None = None) -> HarvestRun:
+    """Harvest one library (and sweep it when due); record the run (ok or failed) in the store."""
     run_id = store.start_run(library.id)
     run = HarvestRun(library=library.id, started_at=utc_now())
+    if progress:
+        progress("started", run)
+    started = time.monotonic()
     try:
         with make_client(settings.harvest, library.timeout_s) as client:
             if library.protocol == "oai-pmh":
-                OaiHarvester(client, store, settings.harvest).harvest(library, full=full, run=run)
+                harvester = OaiHarvester(client, store, settings.harvest)
+                harvester.harvest(library, full=full, run=run)
+                if sweep_due(library, store.harvest_state(library.id).last_sweep):
+                    # A refused sweep raises HarvestError: the run fails and nothing is deleted.
+                    run.deleted += harvester.sweep(library)
             else:
                 harvest_marc_file(library, store, client, settings.harvest, run=run, full=full)
         run.status = "ok"
@@ -35,12 +65,16 @@ def harvest_library(settings: Settings, store: CatalogStore, library: LibraryCon
         run.status = "failed"
         run.errors.append(f"library {library.id!r} ({library.url}): unexpected {type(exc).__name__}: {exc}")
     run.finished_at = utc_now()
+    run.duration_s = round(time.monotonic() - started, 3)
     store.finish_run(run_id, run)
+    log.debug("library %s: %s in %.1fs", library.id, run.status, run.duration_s)
+    if progress:
+        progress("finished", run)
     return run
 
 
 def harvest_libraries(settings: Settings, store: CatalogStore, library_ids: list[str] | None = None,
-                      full: bool = False) -> list[HarvestRun]:
+                      full: bool = False, progress: ProgressCallback | None = None) -> list[HarvestRun]:
     """Harvest the given libraries (default: all), `max_parallel_libraries` at a time.
 
     Returns one run per library in the order asked for; an unknown id raises
@@ -51,5 +85,5 @@ def harvest_libraries(settings: Settings, store: CatalogStore, library_ids: list
         return []
     workers = min(settings.harvest.max_parallel_libraries, len(libraries))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="harvest") as pool:
-        futures = [pool.submit(harvest_library, settings, store, library, full) for library in libraries]
+        futures = [pool.submit(harvest_library, settings, store, library, full, progress) for library in libraries]
         return [future.result() for future in futures]

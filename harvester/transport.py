@@ -13,7 +13,8 @@ import logging
 import threading
 import time
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import quote, urlsplit
@@ -30,7 +31,11 @@ GZIP_MAGIC = b"\x1f\x8b"
 # Headers that describe the body as it travelled; the rebuilt response holds it decoded.
 _TRANSFER_HEADERS = {"content-encoding", "content-length", "transfer-encoding"}
 
-_host_lock = threading.Lock()
+# One request at a time per host, across every library's thread: a provincial
+# server often hosts several district catalogues, and it must never see two of
+# our requests at once.  `_hosts_lock` guards the table of per-host locks.
+_hosts_lock = threading.Lock()
+_host_locks: dict[str, threading.Lock] = {}
 _host_last_request_s: dict[str, float] = {}
 
 
@@ -80,10 +85,10 @@ def fetch(client: httpx.Client, url: str, params: Mapping[str, str] | None,
     while True:
         failure: Exception | None = None
         last_response: httpx.Response | None = None
-        _throttle(url, settings.request_delay_s)
         wait_s = settings.backoff_base_s * (2 ** attempt)
         try:
-            response = _get_limited(client, url, params, settings, library, headers)
+            with host_slot(url, settings.request_delay_s):
+                response = _get_limited(client, url, params, settings, library, headers)
         except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
             problem = f"{type(exc).__name__}: {exc or 'no detail'}"
             failure = exc
@@ -107,7 +112,8 @@ def fetch(client: httpx.Client, url: str, params: Mapping[str, str] | None,
                 )
             raise HarvestError(library, full_url, f"{problem} {tries}") from failure
         wait_s = min(wait_s, settings.backoff_max_s)
-        log.warning("library %s: %s from %s; retry %d in %.2fs", library, problem, url, attempt + 1, wait_s)
+        log.warning("library %s: %s from %s; retry %d in %.2fs", library, problem, url, attempt + 1, wait_s,
+                    extra={"library": library})
         time.sleep(wait_s)
         attempt += 1
 
@@ -164,14 +170,28 @@ def _gunzip_limited(body: bytes, limit: int, library: str, url: str) -> bytes:
     return out
 
 
-def _throttle(url: str, delay_s: float) -> None:
-    """Keep `delay_s` between two requests to one host, across threads."""
-    if delay_s <= 0:
-        return
-    host = urlsplit(url).netloc
-    with _host_lock:
-        now = time.monotonic()
-        ready_at = _host_last_request_s.get(host, 0.0) + delay_s
-        _host_last_request_s[host] = max(now, ready_at)
-    if ready_at > now:
-        time.sleep(ready_at - now)
+def _host_key(url: str) -> str:
+    """The host part of `url` (no port): servers, not ports, are what we must not overload."""
+    return (urlsplit(url).hostname or "").lower()
+
+
+@contextmanager
+def host_slot(url: str, delay_s: float) -> Iterator[None]:
+    """Hold the one request slot of `url`'s host, at least `delay_s` after its last request ended.
+
+    Retry waits happen outside the slot, so a library backing off does not
+    hold up another library on the same host.
+    """
+    host = _host_key(url)
+    with _hosts_lock:
+        lock = _host_locks.setdefault(host, threading.Lock())
+    with lock:
+        if delay_s > 0:
+            ready_at = _host_last_request_s.get(host, 0.0) + delay_s
+            now = time.monotonic()
+            if ready_at > now:
+                time.sleep(ready_at - now)
+        try:
+            yield
+        finally:
+            _host_last_request_s[host] = time.monotonic()

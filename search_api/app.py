@@ -18,7 +18,7 @@ from config.settings import Settings
 from index.search import SearchIndex
 from search_api.context import AppContext
 from search_api.errors import add_error_handlers
-from search_api.routes import libraries, pages, records, search
+from search_api.routes import libraries, pages, records, search, status, why
 from store.catalog import CatalogStore
 
 HERE = Path(__file__).resolve().parent
@@ -39,7 +39,7 @@ def create_app(settings: Settings, store: CatalogStore, search_index: SearchInde
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.api.cors_origins),
                            allow_methods=["GET"], allow_headers=["*"])
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (search, records, libraries, pages):
+    for module in (search, records, why, libraries, status, pages):
         app.include_router(module.router)
     add_error_handlers(app)
     return app

@@ -104,6 +104,16 @@ CREATE TABLE IF NOT EXISTS union_records (
     seq INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS union_records_seq ON union_records (seq);
+
+-- dedupe's memory between runs: each record's blocking keys, plus `component:` (its
+-- connected region of accepted matches) and `override:` marks, so a nightly run
+-- finds what a changed record touches without reading every record.
+CREATE TABLE IF NOT EXISTS dedupe_keys (
+    record_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    PRIMARY KEY (record_id, key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS dedupe_keys_key ON dedupe_keys (key);
 """
 
 
@@ -210,13 +220,15 @@ class CatalogStore:
         return self._write(self._save_page, list(records), state)
 
     def _save_page(self, seq: int, records: list[RawRecord], state: HarvestState | None) -> PageCounts:
+        # One SELECT per 500 records and one executemany, not two statements per record:
+        # this is the harvest's hot path (see bench/harvest.py).
         counts = PageCounts()
         now = utc_now()
+        existing = self._existing_rows(records)
+        rows = []
         for raw in records:
-            row = self._conn.execute(
-                "SELECT content_hash, deleted FROM raw_records WHERE library = ? AND local_id = ?",
-                (raw.library, raw.local_id),
-            ).fetchone()
+            key = (raw.library, raw.local_id)
+            row = existing.get(key)
             digest = raw.content_hash
             if row is not None and row[0] == digest:
                 counts.unchanged += 1
@@ -230,7 +242,12 @@ class CatalogStore:
                 counts.added += 1
             else:
                 counts.changed += 1
-            self._conn.execute(
+            # A record listed twice in one page: the second meets the first, as if saved one by one.
+            existing[key] = (digest, int(raw.deleted))
+            rows.append((raw.library, raw.local_id, raw.format, raw.payload, raw.datestamp, int(raw.deleted),
+                         digest, raw.source, now, now, seq))
+        if rows:
+            self._conn.executemany(
                 """INSERT INTO raw_records (library, local_id, format, payload, datestamp, deleted,
                        content_hash, source, first_seen, last_changed, seq)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -240,8 +257,7 @@ class CatalogStore:
                        datestamp = excluded.datestamp, deleted = excluded.deleted,
                        content_hash = excluded.content_hash, source = excluded.source,
                        last_changed = excluded.last_changed, seq = excluded.seq""",
-                (raw.library, raw.local_id, raw.format, raw.payload, raw.datestamp, int(raw.deleted),
-                 digest, raw.source, now, now, seq),
+                rows,
             )
         if state is not None:
             self._conn.execute(
@@ -249,6 +265,23 @@ class CatalogStore:
                 (state.library, state.model_dump_json()),
             )
         return counts
+
+    def _existing_rows(self, records: list[RawRecord]) -> dict[tuple[str, str], tuple[str, int]]:
+        """(library, local id) → (content hash, deleted) of the stored rows among `records`."""
+        wanted: dict[str, list[str]] = {}
+        for raw in records:
+            wanted.setdefault(raw.library, []).append(raw.local_id)
+        found: dict[tuple[str, str], tuple[str, int]] = {}
+        for library, local_ids in wanted.items():
+            unique = list(dict.fromkeys(local_ids))
+            for i in range(0, len(unique), 500):
+                chunk = unique[i:i + 500]
+                marks = ",".join("?" * len(chunk))
+                for local_id, digest, deleted in self._conn.execute(
+                        f"SELECT local_id, content_hash, deleted FROM raw_records "
+                        f"WHERE library = ? AND local_id IN ({marks})", (library, *chunk)):
+                    found[(library, local_id)] = (digest, deleted)
+        return found
 
     def save_harvest_state(self, state: HarvestState) -> None:
         self.save_harvest_page([], state)
@@ -417,18 +450,24 @@ class CatalogStore:
 
     def save_clusters(self, members: dict[str, tuple[str, str, float | None, str]],
                       union_records: Iterable[UnionRecord], removed_ids: Iterable[str] = (),
-                      aliases: dict[str, str] | None = None) -> int:
+                      aliases: dict[str, str] | None = None, replace_only: Iterable[str] | None = None) -> int:
         """Replace cluster membership and write union records in one transaction.
 
-        `members` maps record id → (cluster id, found_by, score, decision).  A union
-        record whose content did not change keeps its sequence value, so the index
-        does not re-read it.  Returns how many union records changed.
+        `members` maps record id → (cluster id, found_by, score, decision).  With
+        `replace_only` (record ids) only those records' rows are replaced, the rest
+        kept: an incremental dedupe run.  A union record whose content did not change
+        keeps its sequence value, so the index does not re-read it.  Returns how many
+        union records changed.
         """
         union_records = list(union_records)
         removed = list(removed_ids)
+        only = None if replace_only is None else list(replace_only)
 
         def work(seq: int) -> int:
-            self._conn.execute("DELETE FROM cluster_members")
+            if only is None:
+                self._conn.execute("DELETE FROM cluster_members")
+            else:
+                self._conn.executemany("DELETE FROM cluster_members WHERE record_id = ?", [(rid,) for rid in only])
             self._conn.executemany(
                 "INSERT INTO cluster_members (record_id, cluster_id, found_by, score, decision) VALUES (?, ?, ?, ?, ?)",
                 [(rid, c, f, s, d) for rid, (c, f, s, d) in members.items()],
@@ -495,6 +534,52 @@ class CatalogStore:
             ).fetchone()
         return None, (alias[0] if alias else None)
 
+    def save_dedupe_keys(self, keys: dict[str, list[str]], removed_ids: Iterable[str] = (),
+                         replace_all: bool = False) -> None:
+        """Store dedupe's keys per record id in one transaction.
+
+        The listed records' (and `removed_ids`') old keys are dropped first; with
+        `replace_all` every old key is.
+        """
+        dropped = list(removed_ids)
+
+        def work(seq: int) -> None:
+            if replace_all:
+                self._conn.execute("DELETE FROM dedupe_keys")
+            else:
+                self._conn.executemany("DELETE FROM dedupe_keys WHERE record_id = ?",
+                                       [(rid,) for rid in (*keys, *dropped)])
+            self._conn.executemany(
+                "INSERT OR IGNORE INTO dedupe_keys (record_id, key) VALUES (?, ?)",
+                ((rid, key) for rid, record_keys in keys.items() for key in record_keys),
+            )
+
+        self._write(work)
+
+    def records_with_keys(self, keys: Iterable[str]) -> set[str]:
+        """Ids of the records that carry any of these dedupe keys."""
+        keys = list(dict.fromkeys(keys))
+        out: set[str] = set()
+        with self._lock:
+            for start in range(0, len(keys), 500):
+                chunk = keys[start:start + 500]
+                out.update(row[0] for row in self._conn.execute(
+                    f"SELECT record_id FROM dedupe_keys WHERE key IN ({','.join('?' * len(chunk))})", chunk))
+        return out
+
+    def dedupe_keys_of(self, record_ids: Iterable[str]) -> dict[str, list[str]]:
+        """Record id → its stored dedupe keys (records without keys are left out)."""
+        ids = list(dict.fromkeys(record_ids))
+        out: dict[str, list[str]] = {}
+        with self._lock:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                for rid, key in self._conn.execute(
+                        f"SELECT record_id, key FROM dedupe_keys WHERE record_id IN ({','.join('?' * len(chunk))})",
+                        chunk):
+                    out.setdefault(rid, []).append(key)
+        return out
+
     def cluster_members(self, union_id: str) -> list[tuple[str, str, float | None, str]]:
         """(record id, found_by, score, decision) for each member, for `dedupe explain`."""
         with self._lock:
@@ -505,8 +590,13 @@ class CatalogStore:
 
     # ---- status ----------------------------------------------------------------------
 
-    def library_status(self, library: str) -> LibraryStatus:
-        """Counts and the last run of one library, for `unioncat status`."""
+    def library_status(self, library: str, expected_interval_hours: float | None = None,
+                       now: datetime | None = None) -> LibraryStatus:
+        """Counts and the last run of one library, for `unioncat status` and GET /api/status.
+
+        With `expected_interval_hours`, `overdue` is true when the last success
+        is older than that (or there never was one).
+        """
         with self._lock:
             live, deleted = self._conn.execute(
                 "SELECT COALESCE(SUM(deleted = 0), 0), COALESCE(SUM(deleted = 1), 0) FROM raw_records WHERE library = ?",
@@ -525,13 +615,22 @@ class CatalogStore:
             ).fetchone()
         status = LibraryStatus(id=library, records=live, deleted=deleted, rejected=rejected,
                                last_success=success[0] if success else None)
+        if expected_interval_hours is not None:
+            if status.last_success is None:
+                status.overdue = True
+            else:
+                succeeded = datetime.fromisoformat(status.last_success.replace("Z", "+00:00"))
+                age_s = ((now or datetime.now(UTC)) - succeeded).total_seconds()
+                status.overdue = age_s > expected_interval_hours * 3600
         if last:
             run = HarvestRun.model_validate_json(last[0])
             status.last_attempt = run.started_at
             status.last_status = run.status
             status.added, status.changed, status.removed = run.added, run.changed, run.deleted
             status.errors = run.errors
-            if run.finished_at:
+            if run.duration_s is not None:
+                status.duration_s = run.duration_s
+            elif run.finished_at:
                 started = datetime.fromisoformat(run.started_at.replace("Z", "+00:00"))
                 finished = datetime.fromisoformat(run.finished_at.replace("Z", "+00:00"))
                 status.duration_s = (finished - started).total_seconds()

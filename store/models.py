@@ -65,6 +65,17 @@ class Holding(BaseModel):
     opac_url: str | None = None
 
 
+class Name(BaseModel):
+    """One name heading of a record (100/110/111 and 700/710/711), with what `authors` leaves out."""
+
+    name: str = Field(description="Display form, as in `authors` (no dates, no relator).")
+    kind: Literal["personal", "corporate", "meeting"] = "personal"
+    role: Literal["main", "added"] = "main"
+    dates: str | None = Field(default=None, description="$d of a personal name, e.g. '1911-2010'.")
+    relators: list[str] = Field(default=[], description="$e terms and $4 codes, e.g. ['chủ biên', 'edt'].")
+    vernacular: str | None = Field(default=None, description="The same name in its own script (linked 880).")
+
+
 class Record(BaseModel):
     """One normalized source record (what normalize writes, dedupe and index read)."""
 
@@ -97,6 +108,10 @@ class Record(BaseModel):
     series: list[str] = []
     notes: list[str] = []
     holdings: list[Holding] = []
+    alternate_titles: list[str] = Field(
+        default=[], description="The title in another script: 880 fields linked by $6 to 245/240/130/246."
+    )
+    names: list[Name] = Field(default=[], description="Every name heading with kind, role, dates, relators.")
     source_format: str | None = None
     encoding: str | None = Field(default=None, description="Character encoding actually used to read the record.")
     repairs: list[str] = Field(default=[], description="What normalize had to repair, for the report.")
@@ -159,6 +174,7 @@ class HarvestRun(BaseModel):
     started_at: str
     finished_at: str | None = None
     status: Literal["running", "ok", "failed"] = "running"
+    duration_s: float | None = Field(default=None, description="Wall time of the run, measured by the harvester.")
     added: int = 0
     changed: int = 0
     deleted: int = 0
@@ -212,3 +228,4 @@ class LibraryStatus(BaseModel):
     changed: int = 0
     removed: int = 0
     errors: list[str] = []
+    overdue: bool = Field(default=False, description="No successful harvest within the expected interval.")

@@ -24,6 +24,7 @@ from config.errors import HarvestError
 from harvester.errors import (
     BadResumptionToken,
     CannotDisseminateFormat,
+    MalformedResponseError,
     NoRecordsMatch,
     OaiProtocolError,
     ResponseTooLargeError,
@@ -103,18 +104,30 @@ def test_retries_exhausted_error_names_library_and_url(fault_server, store):
     assert "tv-test" in message and server.url in message and "502" in message
 
 
+HTML_PAGE = Canned(b"<!DOCTYPE html><html><body>Login</body></html>", headers={"Content-Type": "text/html"})
+
+
 def test_html_page_with_status_200_fails_loudly(fault_server, store):
-    page = Canned(b"<!DOCTYPE html><html><body>Login</body></html>", headers={"Content-Type": "text/html"})
-    server = fault_server([identify(), page])
-    with pytest.raises(HarvestError, match="HTML") as info:
+    # Asked again max_retries (2) times; still HTML, so the run fails naming the endpoint.
+    server = fault_server([identify(), HTML_PAGE, HTML_PAGE, HTML_PAGE])
+    with pytest.raises(MalformedResponseError, match="HTML") as info:
         harvest(server, store)
     assert server.url in str(info.value)
+    assert len(server.queries) == 4
+
+
+def test_html_page_once_is_asked_again_and_the_harvest_goes_on(fault_server, store):
+    page2 = list_records(["3"])
+    server = fault_server([identify(), list_records(["1"], token="t1"), HTML_PAGE, page2[:40], page2])
+    assert harvest(server, store).added == 2
+    assert params(server.queries[-1]) == {"verb": "ListRecords", "resumptionToken": "t1"}
 
 
 def test_truncated_page_is_an_error_and_keeps_the_token(fault_server, store):
     page2 = list_records(["3", "4"])
-    server = fault_server([identify(), list_records(["1", "2"], token="t1"), page2[: len(page2) // 2]])
-    with pytest.raises(HarvestError, match="not well-formed") as info:
+    cut = page2[: len(page2) // 2]
+    server = fault_server([identify(), list_records(["1", "2"], token="t1"), cut, cut, cut])
+    with pytest.raises(MalformedResponseError, match="not well-formed") as info:
         harvest(server, store)
     assert server.url in str(info.value)
     assert stored(store) == ["oai:x:1", "oai:x:2"]
@@ -265,3 +278,27 @@ def test_error_classes_follow_the_codes():
     assert "t9" in str(error) and "http://x/oai" in str(error) and "lib" in str(error)
     assert issubclass(NoRecordsMatch, OaiProtocolError)
     assert envelope("")  # the builder itself stays usable
+
+
+def test_response_nested_too_deep_is_refused_naming_the_endpoint(fault_server, store):
+    deep = envelope("<ListRecords>" + "<x>" * 300 + "</x>" * 300 + "</ListRecords>")
+    server = fault_server([identify(), deep, deep, deep])
+    with pytest.raises(MalformedResponseError, match="nested deeper than 256") as info:
+        harvest(server, store)
+    assert server.url in str(info.value) and "tv-test" in str(info.value)
+
+
+def test_response_too_large_is_refused_naming_the_endpoint(fault_server, store):
+    server = fault_server([identify(), list_records([str(i) for i in range(50)])])
+    with pytest.raises(ResponseTooLargeError, match="limit of 4000") as info:
+        harvest(server, store, max_response_bytes=4000)
+    assert server.url in str(info.value) and "tv-test" in str(info.value)
+
+
+def test_external_entities_are_never_loaded(fault_server, store):
+    body = list_records(["1"], title="&xxe;").replace(
+        b"<OAI-PMH", b'<!DOCTYPE OAI-PMH [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><OAI-PMH', 1)
+    server = fault_server([identify(), body])
+    harvest(server, store)
+    [(_, raw)] = list(store.raw_changed_since(0, "tv-test"))
+    assert b"root:" not in raw.payload

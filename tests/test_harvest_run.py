@@ -52,3 +52,50 @@ def test_unknown_library_id_is_a_config_error(data_dir: Path, store):
     settings = make_settings(data_dir, [])
     with pytest.raises(ConfigError, match="nope"):
         harvest_libraries(settings, store, ["nope"])
+
+
+def test_identifiers_sweep_runs_when_due_and_refuses_a_short_list(tmp_path: Path, data_dir: Path, store):
+    with serve_fixtures({"tv-tinh": write_marc_collection(tmp_path / "tv-tinh.xml", 10),
+                         "never": write_marc_collection(tmp_path / "never.xml", 3)}, batch_size=4) as provider:
+        weekly = {**library("tv-tinh", "oai-pmh", provider.url("tv-tinh")), "sweep_interval_days": 7}
+        settings = make_settings(data_dir, [weekly, library("never", "oai-pmh", provider.url("never"))],
+                                 harvest={**FAST, "sweep_min_ratio": 0.6})
+        harvest_libraries(settings, store)
+        first_sweep = store.harvest_state("tv-tinh").last_sweep
+        assert first_sweep is not None and store.harvest_state("never").last_sweep is None
+
+        # Removed without a trace (no deleted header): only a sweep can see it, and it is not due yet.
+        provider.remove("tv-tinh", "1")
+        provider.remove("tv-tinh", "2")
+        harvest_libraries(settings, store)
+        assert len(store.live_local_ids("tv-tinh")) == 10
+
+        # Eight days later it is due: the two records are marked deleted.
+        state = store.harvest_state("tv-tinh")
+        store.save_harvest_state(state.model_copy(update={"last_sweep": "2020-01-01T00:00:00Z"}))
+        [run, _] = harvest_libraries(settings, store)
+        assert (run.status, run.deleted) == ("ok", 2)
+        assert store.live_local_ids("tv-tinh") == {f"oai:tv-tinh:{i}" for i in range(3, 11)}
+
+        # A source that suddenly lists 3 of 8 (under the 0.6 ratio): refused, the run fails, nothing deleted.
+        for local_id in ("3", "4", "5", "6", "7"):
+            provider.remove("tv-tinh", local_id)
+        store.save_harvest_state(store.harvest_state("tv-tinh").model_copy(update={"last_sweep": None}))
+        [run, _] = harvest_libraries(settings, store)
+        assert run.status == "failed" and "nothing deleted" in run.errors[-1]
+        assert len(store.live_local_ids("tv-tinh")) == 8
+        assert store.library_status("tv-tinh").errors == run.errors
+
+
+def test_sweep_due_follows_the_interval():
+    from datetime import UTC, datetime
+
+    from harvester.run import sweep_due
+    from tests.test_harvest_support import oai_library
+
+    now = datetime(2024, 5, 10, tzinfo=UTC)
+    weekly = oai_library("http://127.0.0.1/oai", sweep_interval_days=7)
+    assert sweep_due(weekly, None, now)
+    assert not sweep_due(weekly, "2024-05-04T00:00:00Z", now)
+    assert sweep_due(weekly, "2024-05-03T00:00:00Z", now)
+    assert not sweep_due(oai_library("http://127.0.0.1/oai"), None, now)

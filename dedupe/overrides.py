@@ -1,0 +1,109 @@
+"""Librarians' overrides: records forced into one union record, or kept apart.
+
+The file (DedupeSettings.overrides_path) is TOML:
+
+    [[same]]
+    records = ["tv-tinh:123", "th-01:77"]
+    note = "one edition, the school copy lost its ISBN"
+
+    [[different]]
+    records = ["tv-tinh:5", "tv-tinh:6"]
+
+A `[[same]]` entry joins its records even where a guard would refuse; a
+`[[different]]` entry keeps every two of its records in different union
+records.  Both apply in full and incremental runs.  An id that is not in the
+catalog (yet) is reported in the run summary, never fatal: the entry applies
+when the record arrives.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from itertools import combinations
+from pathlib import Path
+
+from dedupe.errors import DedupeError
+
+# `found_by` of a pair a librarian forced together.
+OVERRIDE_KEY = "override"
+
+
+class OverridesError(DedupeError):
+    """Raised when the overrides file exists but cannot be read or is not the expected shape."""
+
+    def __init__(self, path: Path, message: str):
+        self.path = path
+        super().__init__(f"{path}: {message}")
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """Pairs of record ids (smaller id first) forced together (`same`) or apart (`different`)."""
+
+    same: tuple[tuple[str, str], ...] = ()
+    different: tuple[tuple[str, str], ...] = ()
+    path: Path | None = None
+    notes: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def record_ids(self) -> set[str]:
+        return {rid for pair in (*self.same, *self.different) for rid in pair}
+
+    def missing(self, known: set[str] | frozenset[str]) -> list[str]:
+        """One message per id the file names that is not a live record."""
+        where = self.path or "overrides"
+        return [f"{where}: record {rid!r} is not in the catalog" for rid in sorted(self.record_ids() - set(known))]
+
+    def restricted_to(self, known: set[str]) -> Overrides:
+        """Only the pairs whose two records are both in `known`."""
+        return Overrides(
+            same=tuple(pair for pair in self.same if pair[0] in known and pair[1] in known),
+            different=tuple(pair for pair in self.different if pair[0] in known and pair[1] in known),
+            path=self.path,
+            notes=self.notes,
+        )
+
+
+NO_OVERRIDES = Overrides()
+
+
+def load_overrides(path: Path | None) -> Overrides:
+    """Read the overrides file; no path, or a file not there, means no overrides."""
+    if path is None:
+        return NO_OVERRIDES
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Overrides(path=path)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise OverridesError(path, f"cannot read: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise OverridesError(path, f"not valid TOML: {exc}") from exc
+    notes: dict[tuple[str, str], str] = {}
+    same = _pairs(path, raw, "same", notes, chain=True)
+    different = _pairs(path, raw, "different", notes, chain=False)
+    # A pair in both lists is a contradiction; keeping it apart is the safe reading.
+    same = [pair for pair in same if pair not in set(different)]
+    return Overrides(tuple(sorted(set(same))), tuple(sorted(set(different))), path, notes)
+
+
+def _pairs(path: Path, raw: dict, section: str, notes: dict, chain: bool) -> list[tuple[str, str]]:
+    entries = raw.get(section, [])
+    if not isinstance(entries, list):
+        raise OverridesError(path, f"[[{section}]] must be an array of tables")
+    out: list[tuple[str, str]] = []
+    for number, entry in enumerate(entries, start=1):
+        records = entry.get("records") if isinstance(entry, dict) else None
+        if not isinstance(records, list) or len(records) < 2 or not all(isinstance(r, str) and r for r in records):
+            raise OverridesError(path, f"[[{section}]] entry {number}: `records` must list two or more record ids")
+        ids = sorted(set(records))
+        # `same` joins each record to the first (a star is enough to connect them);
+        # `different` keeps every two apart.
+        pairs = [(ids[0], other) for other in ids[1:]] if chain else list(combinations(ids, 2))
+        note = entry.get("note")
+        for pair in pairs:
+            out.append(pair)
+            if isinstance(note, str) and note:
+                notes[pair] = note
+    return out

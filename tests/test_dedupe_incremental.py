@@ -1,0 +1,140 @@
+"""The nightly run re-examines only what changed and ends where a full rebuild ends.
+
+Two real stores get the same random nights of changes (new copies, edits that
+bridge or split editions, deletions); one runs incremental dedupe, the other a
+full rebuild each night.  Membership, ids, aliases and explanations must agree.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from config import DedupeSettings
+from dedupe import cluster_records, run_dedupe
+from dedupe.evaluate import labels_of
+from dedupe.labeled import generate
+from store import CatalogStore
+from tests.conftest import make_settings
+from tests.dedupe_helpers import rec
+
+
+def _state(store: CatalogStore) -> dict:
+    assignments = store.cluster_assignments()
+    explanations = {}
+    for cluster_id in set(assignments.values()):
+        for row in store.cluster_members(cluster_id):
+            explanations[row[0]] = row[1:]
+    aliases = {}
+    for cluster_id in set(store.union_created_seq()):
+        record, target = store.get_union_record(cluster_id)
+        aliases[cluster_id] = target if record is None else None
+    return {"assignments": assignments, "explanations": explanations, "unions": store.union_ids(),
+            "aliases": aliases}
+
+
+def _typo(text: str, rng: random.Random) -> str:
+    if len(text) < 4:
+        return text + "x"
+    position = rng.randrange(1, len(text) - 2)
+    return text[:position] + text[position + 1] + text[position] + text[position + 2:]
+
+
+def _edit(record, live: list, rng: random.Random):
+    choice = rng.random()
+    if choice < 0.25:
+        return record.model_copy(update={"title": _typo(record.title, rng)})
+    if choice < 0.45:
+        return record.model_copy(update={"year": (record.year or 2000) + rng.choice((-1, 1))})
+    if choice < 0.6:
+        return record.model_copy(update={"isbn": [], "authors": record.authors[:1]})
+    # Take another record's description: it leaves its edition for another (merge or split).
+    other = rng.choice(live)
+    return record.model_copy(update={name: getattr(other, name) for name in (
+        "title", "subtitle", "part", "authors", "year", "publisher", "pages", "edition", "isbn", "language")})
+
+
+@pytest.mark.parametrize("seed, max_block_size", [(1, 500), (2, 20), (3, 60)])
+def test_incremental_nights_match_a_full_rebuild_each_night(tmp_path, seed, max_block_size):
+    rng = random.Random(seed)
+    labeled = generate(900, seed=seed)
+    pool = sorted(labeled.records, key=lambda r: r.id)
+    rng.shuffle(pool)
+    initial, arriving = pool[:600], pool[600:]
+    settings = make_settings(tmp_path, dedupe={"max_block_size": max_block_size})
+    nightly = CatalogStore(tmp_path / "nightly.sqlite3")
+    rebuilt = CatalogStore(tmp_path / "rebuilt.sqlite3")
+    live = {r.id: r for r in initial}
+    for store in (nightly, rebuilt):
+        store.save_normalized(initial)
+        run_dedupe(store, settings)
+    for night in range(6):
+        ids = sorted(live)
+        edited = [_edit(live[rid], list(live.values()), rng) for rid in rng.sample(ids, 12)]
+        deleted = [rid for rid in rng.sample(ids, 8) if rid not in {r.id for r in edited}]
+        added, arriving = arriving[:30], arriving[30:]
+        for store in (nightly, rebuilt):
+            store.save_normalized(edited + added, deleted_ids=deleted)
+        live.update({r.id: r for r in edited + added})
+        for rid in deleted:
+            live.pop(rid)
+        summary = run_dedupe(nightly, settings)
+        assert summary.incremental and summary.examined < len(live)
+        assert not run_dedupe(rebuilt, settings, rebuild=True).incremental
+        assert _state(nightly) == _state(rebuilt), f"night {night}"
+        # Membership is what clustering the final data from scratch gives.
+        scratch = cluster_records(live.values(), settings.dedupe)
+        assert sorted(map(sorted, _groups(nightly))) == sorted(map(sorted, scratch.clusters.values()))
+    nightly.close()
+    rebuilt.close()
+
+
+def _groups(store: CatalogStore) -> list[list[str]]:
+    groups: dict[str, list[str]] = {}
+    for rid, cid in store.cluster_assignments().items():
+        groups.setdefault(cid, []).append(rid)
+    return list(groups.values())
+
+
+def test_a_night_without_changes_examines_nothing(store, data_dir):
+    settings = make_settings(data_dir)
+    store.save_normalized(generate(200, seed=4).records)
+    run_dedupe(store, settings)
+    before = store.cluster_assignments()
+    seq = store.current_seq()
+    summary = run_dedupe(store, settings)
+    assert summary.incremental and summary.examined == 0 and summary.changed == 0
+    assert store.cluster_assignments() == before
+    assert list(store.union_changed_since(seq)) == []
+
+
+def test_a_new_copy_reexamines_only_its_region(store, data_dir):
+    settings = make_settings(data_dir)
+    labeled = generate(400, seed=5)
+    store.save_normalized(labeled.records)
+    run_dedupe(store, settings)
+    store.save_normalized([rec("new:1", "Dế Mèn phiêu lưu ký", authors=["Tô Hoài"], year=2019)])
+    summary = run_dedupe(store, settings)
+    assert summary.incremental and 1 <= summary.examined < 40
+    assert store.cluster_assignments()["new:1"]
+
+
+def test_changed_settings_force_a_full_run(store, data_dir):
+    store.save_normalized(generate(100, seed=6).records)
+    run_dedupe(store, make_settings(data_dir))
+    summary = run_dedupe(store, make_settings(data_dir, dedupe={"title_similarity_min": 90.0}))
+    assert not summary.incremental and summary.examined == 100 or summary.examined == summary.records
+
+
+def test_rebuild_gives_the_ids_the_incremental_runs_kept(store, data_dir):
+    settings = make_settings(data_dir)
+    labeled = generate(300, seed=8)
+    store.save_normalized(labeled.records[:200])
+    run_dedupe(store, settings)
+    store.save_normalized(labeled.records[200:], deleted_ids=[r.id for r in labeled.records[:20]])
+    run_dedupe(store, settings)
+    kept = store.cluster_assignments()
+    run_dedupe(store, settings, rebuild=True)
+    assert store.cluster_assignments() == kept
+    assert labels_of({}) == {}

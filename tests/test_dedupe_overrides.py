@@ -1,0 +1,112 @@
+"""Librarians' overrides: `[[same]]` and `[[different]]` pairs in a TOML file beside the config."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from config import DedupeSettings
+from dedupe import cluster_records, dedupe_file, run_dedupe
+from dedupe.overrides import OverridesError, load_overrides
+from tests.conftest import make_settings
+from tests.dedupe_helpers import rec
+
+
+def _records():
+    return [
+        rec("a:1", "Đất rừng phương Nam", authors=["Đoàn Giỏi"], year=2018, publisher="Kim Đồng"),
+        rec("b:1", "Dat rung phuong Nam", authors=["Doan Gioi"], year=2018, publisher="Kim Đồng"),
+        # Catalogued so badly nothing would join it: a librarian knows it is the same book.
+        rec("c:1", "Rừng phương Nam (truyện dài)", year=2019),
+        rec("d:1", "Tắt đèn", authors=["Ngô Tất Tố"], year=2015),
+    ]
+
+
+def _settings(data_dir, text: str | None):
+    path = data_dir / "overrides.toml"
+    if text is None:
+        path.unlink(missing_ok=True)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return make_settings(data_dir, dedupe={"overrides_path": "overrides.toml"})
+
+
+def test_overrides_path_is_relative_to_the_config_file(data_dir):
+    settings = _settings(data_dir, "")
+    assert settings.dedupe.overrides_path == (data_dir / "overrides.toml").resolve()
+
+
+def test_same_forces_records_together_and_explains_why(store, data_dir):
+    settings = _settings(data_dir, '[[same]]\nrecords = ["a:1", "c:1"]\nnote = "same book"\n')
+    store.save_normalized(_records())
+    summary = run_dedupe(store, settings)
+    assignments = store.cluster_assignments()
+    assert assignments["a:1"] == assignments["b:1"] == assignments["c:1"] != assignments["d:1"]
+    assert summary.problems == ()
+    rows = {row[0]: row for row in store.cluster_members(assignments["c:1"])}
+    assert rows["c:1"][1] == "override" and "librarian" in rows["c:1"][3]
+
+
+def test_different_keeps_matching_records_apart(store, data_dir):
+    settings = _settings(data_dir, '[[different]]\nrecords = ["a:1", "b:1"]\n')
+    store.save_normalized(_records())
+    run_dedupe(store, settings)
+    assignments = store.cluster_assignments()
+    assert assignments["a:1"] != assignments["b:1"]
+    decisions = [row[3] for row in store.cluster_members(assignments["a:1"])]
+    assert any("kept apart by a librarian" in decision for decision in decisions)
+
+
+def test_different_wins_over_a_chain_through_a_third_record():
+    records = _records() + [rec("e:1", "Đất rừng phương Nam", authors=["Đoàn Giỏi"], year=2018)]
+    from dedupe.overrides import Overrides
+
+    clustering = cluster_records(records, DedupeSettings(), overrides=Overrides(different=(("a:1", "b:1"),)))
+    cluster_of = clustering.cluster_of()
+    assert cluster_of["a:1"] != cluster_of["b:1"]
+    assert cluster_of["e:1"] in (cluster_of["a:1"], cluster_of["b:1"])
+
+
+def test_overrides_added_and_removed_between_incremental_runs_match_a_rebuild(store, data_dir):
+    store.save_normalized(_records())
+    run_dedupe(store, _settings(data_dir, None))
+    assert store.cluster_assignments()["c:1"] != store.cluster_assignments()["a:1"]
+    for text in ('[[same]]\nrecords = ["a:1", "c:1"]\n[[different]]\nrecords = ["a:1", "b:1"]\n', None):
+        settings = _settings(data_dir, text)
+        summary = run_dedupe(store, settings)
+        assert summary.incremental
+        nightly = store.cluster_assignments()
+        run_dedupe(store, settings, rebuild=True)
+        assert store.cluster_assignments() == nightly
+    assignments = store.cluster_assignments()
+    assert assignments["a:1"] == assignments["b:1"] != assignments["c:1"]
+
+
+def test_an_unknown_record_id_is_reported_not_fatal(store, data_dir):
+    settings = _settings(data_dir, '[[same]]\nrecords = ["a:1", "zz:404"]\n')
+    store.save_normalized(_records())
+    full = run_dedupe(store, settings)
+    assert len(full.problems) == 1 and "zz:404" in full.problems[0]
+    again = run_dedupe(store, settings)
+    assert again.incremental and len(again.problems) == 1 and "zz:404" in again.problems[0]
+    # The record arrives later: the entry applies from then on.
+    store.save_normalized([rec("zz:404", "Một cuốn sách khác hẳn", year=2001)])
+    assert run_dedupe(store, settings).problems == ()
+    assignments = store.cluster_assignments()
+    assert assignments["zz:404"] == assignments["a:1"]
+
+
+def test_a_malformed_overrides_file_names_the_file(data_dir):
+    (data_dir / "bad.toml").write_text('[[same]]\nrecords = "a:1"\n', encoding="utf-8")
+    with pytest.raises(OverridesError, match="bad.toml"):
+        load_overrides(data_dir / "bad.toml")
+
+
+def test_file_mode_applies_the_overrides(data_dir):
+    settings = _settings(data_dir, '[[same]]\nrecords = ["a:1", "c:1"]\n')
+    source = data_dir / "in.jsonl"
+    source.write_text("".join(r.to_json_line() + "\n" for r in _records()), encoding="utf-8")
+    dedupe_file(source, data_dir / "out.jsonl", settings.dedupe)
+    clusters = [json.loads(line)["members"] for line in (data_dir / "out.jsonl").read_text().splitlines()]
+    assert ["a:1", "b:1", "c:1"] in clusters

@@ -1,0 +1,90 @@
+"""Why records are together: `GET /api/records/{id}/why` over real HTTP, and `unioncat dedupe explain`."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from typer.testing import CliRunner
+
+from dedupe import run_dedupe
+from harvester.cli import app as cli_app
+from index import SearchIndex, build_index
+from search_api import create_app
+from tests.conftest import make_settings
+from tests.dedupe_helpers import rec
+from tests.test_api import serve_in_thread
+
+
+def _records():
+    return [
+        rec("tv-tinh:1", "Đất rừng phương Nam", authors=["Đoàn Giỏi"], year=2018, isbn=["9786041234567"]),
+        rec("th-01:7", "Dat rung phuong Nam", authors=["Doan Gioi"], year=2018),
+        rec("th-02:8", "Đất rừng phương Nam", authors=["Đoàn Giỏi"], year=2018, isbn=["9786041234567"]),
+        rec("th-03:9", "Đất rừng phương Nam", authors=["Đoàn Giỏi"], year=2019),
+        rec("thcs-02:3", "Tắt đèn", authors=["Ngô Tất Tố"], year=2015),
+    ]
+
+
+@pytest.fixture
+def catalog(store, data_dir):
+    settings = make_settings(data_dir)
+    store.save_normalized(_records())
+    run_dedupe(store, settings)
+    return settings, store
+
+
+@pytest.fixture
+def client(catalog):
+    settings, store = catalog
+    build_index(store, settings)
+    with serve_in_thread(create_app(settings, store, SearchIndex(settings))) as url:
+        with httpx.Client(base_url=url, timeout=10) as http:
+            yield http
+
+
+def test_why_lists_each_member_with_key_score_and_decision(client, catalog):
+    _, store = catalog
+    union_id = store.cluster_assignments()["tv-tinh:1"]
+    response = client.get(f"/api/records/{union_id}/why")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["id"] == union_id
+    members = {m["record_id"]: m for m in body["members"]}
+    assert set(members) == {"tv-tinh:1", "th-01:7", "th-02:8"}
+    assert members["th-01:7"]["library"] == "th-01" and members["th-01:7"]["title"] == "Dat rung phuong Nam"
+    assert members["th-02:8"]["found_by"].startswith("isbn:") and members["th-02:8"]["score"] > 90
+    assert "title" in members["th-01:7"]["decision"] and "authors" in members["th-01:7"]["decision"]
+
+
+def test_why_names_the_guard_that_kept_a_record_out(client, catalog):
+    _, store = catalog
+    other = store.cluster_assignments()["th-03:9"]
+    member = client.get(f"/api/records/{other}/why").json()["members"][0]
+    assert member["record_id"] == "th-03:9" and "year 2018 vs 2019" in member["decision"]
+
+
+def test_why_of_an_unknown_id_is_404_json(client):
+    response = client.get("/api/records/nothing-here/why")
+    assert response.status_code == 404 and response.json()["status"] == 404
+
+
+def test_why_of_a_merged_away_id_redirects(client, catalog):
+    _, store = catalog
+    union_id = store.cluster_assignments()["tv-tinh:1"]
+    store.save_clusters({}, [], aliases={"uoldmerged00": union_id})
+    response = client.get("/api/records/uoldmerged00/why")
+    assert response.status_code == 301 and response.headers["location"] == f"/api/records/{union_id}/why"
+
+
+def test_cli_explain_shows_key_score_and_decision(catalog, data_dir):
+    _, store = catalog
+    union_id = store.cluster_assignments()["tv-tinh:1"]
+    config = data_dir / "unioncat.toml"
+    config.write_text(f'data_dir = "{data_dir}"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli_app, ["dedupe", "--config", str(config), "explain", union_id])
+    assert result.exit_code == 0, result.output
+    assert "th-02:8: found by isbn:9786041234567 score" in result.output
+    result = CliRunner().invoke(cli_app, ["dedupe", "--config", str(config), "--rebuild"])
+    assert result.exit_code == 0 and "full run" in result.output
+    result = CliRunner().invoke(cli_app, ["dedupe", "--config", str(config)])
+    assert result.exit_code == 0 and "re-examined 0" in result.output

@@ -1,0 +1,121 @@
+"""What cron and the managing department see: JSON logs, exit codes, `status` and GET /api/status."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+
+from config.settings import REPO_ROOT, load_settings
+from harvester.provider import serve_fixtures
+from harvester.reporting import HarvestReporter
+from index import SearchIndex
+from search_api import create_app
+from store import CatalogStore, HarvestRun
+from store.catalog import utc_now
+from tests.test_api import serve_in_thread
+from tests.test_harvest_run import closed_port
+from tests.test_harvest_support import write_marc_collection
+
+STATUS_KEYS = {"id", "records", "deleted", "rejected", "last_attempt", "last_success", "duration_s", "added",
+               "changed", "removed", "errors", "overdue"}
+
+
+def write_config(path: Path, provider_url: str, down_url: str) -> Path:
+    path.write_text(f'''data_dir = "data"
+[[libraries]]
+id = "tv-tinh"
+name = "Thư viện tỉnh"
+type = "provincial"
+district = "Vị Thanh"
+protocol = "oai-pmh"
+url = "{provider_url}"
+metadata_prefix = "marc21"
+
+[[libraries]]
+id = "down"
+name = "Thư viện đóng cửa"
+type = "school"
+district = "Long Mỹ"
+protocol = "oai-pmh"
+url = "{down_url}"
+metadata_prefix = "marc21"
+
+[harvest]
+max_retries = 0
+backoff_base_s = 0.001
+timeout_s = 2.0
+''', encoding="utf-8")
+    return path
+
+
+def unioncat(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "harvester.cli", *args], cwd=REPO_ROOT, capture_output=True,
+                          text=True, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)}, timeout=60)
+
+
+def test_harvest_logs_json_exits_3_and_status_reports_each_library(tmp_path: Path):
+    source = write_marc_collection(tmp_path / "tv-tinh.xml", 12)
+    with serve_fixtures({"tv-tinh": source}, batch_size=5) as provider:
+        config = write_config(tmp_path / "unioncat.toml", provider.url("tv-tinh"),
+                              f"http://127.0.0.1:{closed_port()}/oai")
+        result = unioncat("harvest", "--config", str(config), "--log-format", "json")
+
+    assert result.returncode == 3, result.stderr
+    # stdout keeps the one-screen summary; stderr is JSON lines only (no progress bars: not a TTY).
+    assert "ok   tv-tinh" in result.stdout and "FAIL down" in result.stdout
+    events = [json.loads(line) for line in result.stderr.splitlines()]
+    finished = {e["library"]: e for e in events if e["event"] == "harvest_finished"}
+    assert finished["tv-tinh"]["status"] == "ok" and finished["tv-tinh"]["added"] == 12
+    assert finished["tv-tinh"]["error"] is None and finished["tv-tinh"]["duration_s"] >= 0
+    assert finished["down"]["status"] == "failed" and "Connection refused" in finished["down"]["error"]
+    assert {e["event"] for e in events} >= {"harvest_started", "harvest_finished"}
+
+    status = unioncat("status", "--config", str(config), "--format", "json")
+    assert status.returncode == 0
+    libraries = {item["id"]: item for item in json.loads(status.stdout)["libraries"]}
+    assert set(libraries["tv-tinh"]) >= STATUS_KEYS
+    ok, down = libraries["tv-tinh"], libraries["down"]
+    assert (ok["records"], ok["added"], ok["errors"], ok["overdue"]) == (12, 12, [], False)
+    assert ok["last_success"] is not None and ok["last_attempt"] is not None
+    assert down["last_success"] is None and down["overdue"] is True and "Connection refused" in down["errors"][0]
+
+    text = unioncat("status", "--config", str(config))
+    assert "OVERDUE" in text.stdout and "Connection refused" in text.stdout
+    assert unioncat("harvest", "--config", str(config), "--log-format", "xml").returncode == 2
+
+    settings = load_settings(config)
+    with CatalogStore(settings.db_path) as store:
+        app = create_app(settings, store, SearchIndex(settings))
+        with serve_in_thread(app) as url:
+            body = httpx.get(f"{url}/api/status", timeout=10).json()
+        later = datetime.now(UTC) + timedelta(hours=settings.harvest.expected_interval_hours + 1)
+        assert store.library_status("tv-tinh", settings.harvest.expected_interval_hours, now=later).overdue
+    api = {item["id"]: item for item in body["libraries"]}
+    assert api["tv-tinh"]["records"] == 12 and api["tv-tinh"]["overdue"] is False
+    assert api["tv-tinh"]["name"] == "Thư viện tỉnh"
+    assert api["down"]["overdue"] is True and api["down"]["errors"] == down["errors"]
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_display_only_on_a_terminal():
+    def night(stream) -> str:
+        run = HarvestRun(library="tv-tinh", started_at=utc_now())
+        with HarvestReporter(["tv-tinh"], "text", stream=stream) as reporter:
+            reporter("started", run)
+            run.status, run.added = "ok", 3
+            reporter("finished", run)
+        return stream.getvalue()
+
+    assert "tv-tinh" in night(FakeTerminal()) and "ok +3" in night(FakeTerminal())
+    assert night(io.StringIO()) == ""  # under cron: nothing but the summary
