@@ -235,3 +235,14 @@ def test_searches_keep_answering_while_the_index_is_rebuilt(client, store, setti
             thread.join()
     assert failures == []
     assert client.get("/api/search", params={"q": "sach them"}).json()["total"] == 4
+
+
+def test_page_counts_holding_libraries_not_copies(store, settings):
+    """Two copies in one library and one in another: held by 2 libraries, 3 copies."""
+    search_index = index_records(store, settings, [
+        union("tk2", "Truyện Kiều", ("tv-tinh", "tv-tinh", "tv-long-my"), authors=["Nguyễn Du"], year=2015)])
+    with serve_in_thread(create_app(settings, store, search_index)) as url:
+        page = httpx.get(url + "/", params={"q": "Truyện Kiều"}).text
+        record_page = httpx.get(url + "/records/tk2").text
+    assert "Có tại 2 thư viện (3 bản)" in page
+    assert "Thư viện có tài liệu này (2; 3 bản)" in record_page
