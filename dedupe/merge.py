@@ -22,7 +22,7 @@ def merge_cluster(cluster_id: str, members: list[Record], library_preference: Se
     if not members:
         raise ValueError(f"cluster {cluster_id} has no members")
     ranked = _rank(members, library_preference)
-    title_source = _best(ranked, lambda record: record.title)
+    title_source = _best([r for r in ranked if not _recased(r)] or ranked, lambda record: record.title)
     authors_source = _best(ranked, lambda record: ", ".join(record.authors))
     subtitle = title_source.subtitle or (
         None if ":" in title_source.title else _best_text(ranked, lambda record: record.subtitle)
@@ -62,6 +62,11 @@ def _rank(members: list[Record], library_preference: Sequence[str]) -> list[Reco
         return sum(1 for name in _FILLABLE if getattr(record, name) not in (None, "", []))
 
     return sorted(members, key=lambda r: (order.get(r.library, len(order)), -filled(r), r.id))
+
+
+def _recased(record: Record) -> bool:
+    """Normalize sentence-cased an ALL CAPS title, so its proper nouns lost their capitals."""
+    return any(note.split(": ", 1)[-1].startswith("all capitals") for note in record.repairs)
 
 
 def _quality(text: str) -> tuple[bool, bool]:

@@ -53,3 +53,13 @@ def test_preferred_library_wins_among_equally_good_values():
 def test_merge_does_not_depend_on_member_order():
     members = _members()
     assert merge_cluster("u1", members) == merge_cluster("u1", list(reversed(members)))
+
+
+def test_merge_prefers_a_title_catalogued_in_mixed_case_over_a_recased_all_caps_one():
+    """"ĐẠI CƯƠNG LỊCH SỬ VIỆT NAM" became "Đại cương lịch sử việt nam": the recased form loses Việt Nam."""
+    members = [
+        rec("a:1", "Đại cương lịch sử việt nam", year=2007, pages=500, publisher="Giáo dục",
+            repairs=["245$a: all capitals → sentence case"]),
+        rec("b:2", "Đại cương lịch sử Việt Nam", year=2007),
+    ]
+    assert merge_cluster("u1", members).title == "Đại cương lịch sử Việt Nam"
