@@ -14,7 +14,7 @@ from store import Holding, Record, record_id
 from normalize import legacy, values
 from normalize.errors import RecordError
 from normalize.isbn import parse_isbns, to_isbn13
-from normalize.marc import decode_cp1252
+from normalize.eightbit import decode_8bit
 from normalize.text import clean_field, recase_title
 
 DC_NS = "http://purl.org/dc/elements/1.1/"
@@ -34,8 +34,9 @@ def _elements(payload: bytes) -> tuple[dict[str, list[str]], list[str]]:
     try:
         payload.decode("utf-8")
     except UnicodeDecodeError:
-        payload = decode_cp1252(payload).encode("utf-8")
-        repairs.append("oai_dc was not UTF-8; read as cp1252")
+        text, encoding = decode_8bit(payload)
+        payload = text.encode("utf-8")
+        repairs.append(f"oai_dc was not UTF-8; read as {encoding}")
     try:
         root = etree.fromstring(payload, _PARSER)
     except etree.XMLSyntaxError as exc:

@@ -24,10 +24,22 @@ def _joined(field: Field, *codes: str) -> str | None:
 
 def _from_952(field: Field) -> tuple[str | None, str | None, str | None]:
     """Koha items: $a home branch / $b holding branch, $c shelving location, $o call number, $p barcode."""
-    branch = _joined(field, "a") or _joined(field, "b")
-    shelf = _joined(field, "c")
-    location = ", ".join(dict.fromkeys(x for x in (branch, shelf) if x)) or None
-    return _joined(field, "o"), location, _joined(field, "p")
+    found: dict[str, list[str]] = {}
+    for code, value in field.subfields:  # one pass: items are the most numerous fields
+        if code in _952_CODES:
+            found.setdefault(code, []).append(value)
+
+    def joined(code: str) -> str | None:
+        parts = found.get(code)
+        return (clean_text(" ".join(parts)) or None) if parts else None
+
+    branch = joined("a") or joined("b")
+    shelf = joined("c")
+    location = (branch if shelf is None or shelf == branch else f"{branch}, {shelf}" if branch else shelf)
+    return joined("o"), location, joined("p")
+
+
+_952_CODES = frozenset("abcop")
 
 
 def _from_852(field: Field) -> tuple[str | None, str | None, str | None]:

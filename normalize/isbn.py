@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 # A run of digits with hyphens or single spaces inside, ending in a digit or X.
 _RUN_RE = re.compile(r"\d[\d\- ]*[\dXx]|\d")
+_ISSN_RE = re.compile(r"\d{4}-?\d{3}[\dXx]")
 
 
 class IsbnParse(NamedTuple):
@@ -72,7 +73,7 @@ def parse_isbns(text: str) -> IsbnParse:
     invalid: list[str] = []
     for match in _RUN_RE.finditer(text):
         run = match.group(0)
-        pieces = _split_candidates(re.sub(r"[\- ]", "", run).upper())
+        pieces = _split_candidates(run.replace("-", "").replace(" ", "").upper())
         if not pieces:
             # Space-separated ISBNs: "9786041234567 9786041234574".
             pieces = [p for part in run.split() for p in _split_candidates(part.replace("-", "").upper())]
@@ -99,7 +100,7 @@ def is_valid_issn(value: str) -> bool:
 
 def parse_issn(text: str) -> str | None:
     """A valid ISSN as NNNN-NNNC, or None."""
-    match = re.search(r"\d{4}-?\d{3}[\dXx]", text)
+    match = _ISSN_RE.search(text)
     if match and is_valid_issn(match.group(0)):
         digits = match.group(0).replace("-", "").upper()
         return f"{digits[:4]}-{digits[4:]}"

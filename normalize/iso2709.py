@@ -4,25 +4,28 @@ Leader/09 says MARC-8 (blank) or UTF-8 ("a") and is sometimes wrong.  The
 declared encoding is tried first; UTF-8 bytes under a MARC-8 leader are read as
 UTF-8 (MARC-8 text almost never forms valid multi-byte UTF-8); otherwise MARC-8
 and cp1252 are both tried and the reading that looks more like Vietnamese wins
-(cp1252 is how raw TCVN3/VNI bytes must be read before repair).  The choice is
+(cp1252 is how raw TCVN3/VNI bytes must be read before repair; cp1258, Windows
+Vietnamese, is the third candidate).  The choice is
 kept in `MarcRecord.encoding` with a repair note.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from typing import NamedTuple
 
 from pymarc.marc8 import MARC8ToUnicode
 
 from normalize.errors import RecordError
 from normalize.legacy import reading_score
-from normalize.marc import LEADER_LEN, Field, MarcRecord, decode_cp1252
+from normalize.eightbit import decode_cp1252
+from normalize.marcrecord import LEADER_LEN, Field, MarcRecord
 
 DIRECTORY_ENTRY_LEN = 12
 FIELD_TERMINATOR = b"\x1e"
 RECORD_TERMINATOR = b"\x1d"
 SUBFIELD_DELIMITER = b"\x1f"
-_LABELS = {"utf-8": "UTF-8", "marc-8": "MARC-8", "cp1252": "cp1252"}
+_LABELS = {"utf-8": "UTF-8", "marc-8": "MARC-8", "cp1252": "cp1252", "cp1258": "cp1258"}
 
 
 class RawField(NamedTuple):
@@ -77,6 +80,9 @@ def _decode(value: bytes, encoding: str) -> str:
             return value.decode("ascii")
         # Escapes to other character sets reset at each field: one converter per value.
         return MARC8ToUnicode(quiet=True).translate(value)
+    if encoding == "cp1258":
+        # Windows Vietnamese puts the tone mark after its letter: compose to NFC.
+        return unicodedata.normalize("NFC", value.decode("cp1258"))
     return decode_cp1252(value)
 
 
@@ -127,9 +133,9 @@ def parse_iso2709(data: bytes) -> MarcRecord:
 
 
 def _best_reading(raw_fields: list[RawField]) -> tuple[list[Field] | None, str]:
-    """MARC-8 or cp1252, whichever reads as more plausible Vietnamese (MARC-8 on ties)."""
+    """MARC-8, cp1252 or cp1258, whichever reads as more plausible Vietnamese (in that order on ties)."""
     best: tuple[int, list[Field] | None, str] = (-(10**9), None, "marc-8")
-    for encoding in ("marc-8", "cp1252"):
+    for encoding in ("marc-8", "cp1252", "cp1258"):
         fields = _try(raw_fields, encoding)
         if fields is None:
             continue

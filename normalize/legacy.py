@@ -53,7 +53,8 @@ VIETNAMESE_LETTERS = VIETNAMESE_LETTERS | frozenset(ch.upper() for ch in VIETNAM
 _VI_ONLY = frozenset(ch for ch in VIETNAMESE_LETTERS if ord(ch) > 0xFF)
 
 _LEGACY_SOURCES = set(map(chr, TCVN3_TRANSLATION)) | {ch for pair in VNI_PAIRS for ch in pair} | set(VNI_SINGLES)
-_LEGACY_SOURCES |= {ch.upper() for ch in list(_LEGACY_SOURCES)}
+# Single characters only: "ß".upper() is "SS", which would make every "S" evidence.
+_LEGACY_SOURCES |= {up for ch in list(_LEGACY_SOURCES) if len(up := ch.upper()) == 1}
 _EVIDENCE = "".join(sorted(ch for ch in _LEGACY_SOURCES if ch not in VIETNAMESE_LETTERS and ch.strip()))
 
 # Words are split on whitespace, digits and ASCII punctuation only: legacy letters
@@ -77,24 +78,34 @@ def _plain(token: str) -> bool:
     return token.isascii() and token.isalpha()
 
 
+@lru_cache(maxsize=32768)  # a few thousand syllables make up nearly all Vietnamese text
 def _is_vi_token(token: str) -> bool:
     return all(ch in VIETNAMESE_LETTERS for ch in token) and is_syllable(token)
 
 
 # A VNI base+mark pair ("eã" for ễ).  Correct Vietnamese rarely has one (old-style
 # "hoà", "hoá"), and those words are valid syllables, so the next test stops them.
-# One character-class regex (a slight superset of the pairs) keeps this test fast.
+# A character-class regex finds candidates (a superset: "uâ" in "xuân", "yê" in
+# "nguyên" match it) and each candidate is checked against the real pairs, so correct
+# Vietnamese text does not pay for the syllable test below.
 _VNI_BASES = "".join(sorted({pair[0] for pair in VNI_PAIRS}))
 _VNI_MARKS = "".join(sorted({pair[1] for pair in VNI_PAIRS}))
 _QUICK_RE = re.compile(
-    "[" + re.escape(_EVIDENCE) + "]|[" + re.escape(_VNI_BASES + _VNI_BASES.upper()) + "]["
-    + re.escape(_VNI_MARKS + _VNI_MARKS.upper()) + "]"
+    "[" + re.escape(_EVIDENCE) + "]|[" + re.escape(_VNI_BASES + _VNI_BASES.upper()) + "](?=["
+    + re.escape(_VNI_MARKS + _VNI_MARKS.upper()) + "])"
 )
 
 
 def has_evidence(text: str) -> bool:
     """Cheap first test: a legacy character no Vietnamese word contains, or a VNI pair."""
-    return _QUICK_RE.search(text) is not None
+    for match in _QUICK_RE.finditer(text):
+        start = match.start()
+        if match.group(0) in _EVIDENCE_SET or text[start:start + 2].lower() in VNI_PAIRS:
+            return True
+    return False
+
+
+_EVIDENCE_SET = frozenset(_EVIDENCE)
 
 
 def has_foreign_word(text: str) -> bool:
@@ -204,6 +215,8 @@ def reading_score(texts: list[str]) -> int:
     for text in texts:
         text = repair(text)[0]
         for token in _tokens(text):
-            if not _plain(token):
+            # One-letter tokens say nothing: MARC-8's "©" read as cp1252 is "Ã", a
+            # valid Vietnamese syllable, and would tip a French record into cp1252.
+            if len(token) > 1 and not _plain(token):
                 score += 1 if _is_vi_token(token) else -1
     return score

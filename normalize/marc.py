@@ -8,62 +8,17 @@ reads straight into tuples.  ISO 2709 decoding uses pymarc's MARC-8 table.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from lxml import etree
 
+from normalize.eightbit import decode_8bit, decode_cp1252
 from normalize.errors import RecordError
+from normalize.marcrecord import LEADER_LEN, Field, MarcRecord
+from normalize.marcxml_scan import scan_marcxml
+
+__all__ = ["LEADER_LEN", "MARC_NS", "Field", "MarcRecord", "decode_cp1252", "parse_marcxml"]
 
 MARC_NS = "http://www.loc.gov/MARC21/slim"
-LEADER_LEN = 24
-
-
-class Field(NamedTuple):
-    """One variable field; control fields (00X) have `data` and no subfields."""
-
-    tag: str
-    ind1: str = " "
-    ind2: str = " "
-    subfields: tuple[tuple[str, str], ...] = ()
-    data: str = ""
-
-    def get(self, code: str) -> str | None:
-        for sub_code, value in self.subfields:
-            if sub_code == code:
-                return value
-        return None
-
-    def get_all(self, *codes: str) -> list[str]:
-        return [value for sub_code, value in self.subfields if sub_code in codes]
-
-
-@dataclass
-class MarcRecord:
-    leader: str
-    fields: list[Field]
-    encoding: str = "utf-8"
-    repairs: list[str] = field(default_factory=list)
-    _by_tag: dict[str, list[Field]] | None = None
-
-    def get(self, *tags: str) -> list[Field]:
-        if self._by_tag is None:
-            by_tag: dict[str, list[Field]] = {}
-            for f in self.fields:
-                by_tag.setdefault(f.tag, []).append(f)
-            self._by_tag = by_tag
-        if len(tags) == 1:
-            return self._by_tag.get(tags[0], [])
-        # Grouped by tag in the order asked (main entry 100 before added entries 700).
-        return [f for tag in tags for f in self._by_tag.get(tag, ())]
-
-    def control(self, tag: str) -> str:
-        found = self.get(tag)
-        return found[0].data if found else ""
-
-    def replace_fields(self, fields: list[Field]) -> None:
-        self.fields = fields
-        self._by_tag = None
 
 
 # ---- MARCXML --------------------------------------------------------------------------
@@ -72,6 +27,7 @@ class MarcRecord:
 # They are moved to the Private Use Area for parsing and moved back afterwards, so the
 # legacy repair still sees them.
 _XML_CONTROL_RE = re.compile(rb"[\x01-\x08\x0b\x0c\x0e-\x1f]")
+_XML_CONTROL_BYTES = bytes([*range(0x01, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 _PUA_BASE = 0xE000
 # The harvester keeps such characters of OAI-PMH responses as Unicode "control
 # pictures" (U+2400 + code, see harvester/oaixml.py); they are mapped back too.
@@ -99,9 +55,18 @@ _LEADER = {f"{{{MARC_NS}}}leader", "leader"}
 def parse_marcxml(payload: bytes) -> MarcRecord:
     """Read one MARCXML <record> (namespaced or not) into a MarcRecord."""
     repairs: list[str] = []
-    had_controls = _XML_CONTROL_RE.search(payload) is not None or _CONTROL_PICTURE_UTF8 in payload
+    encoding = "utf-8"
+    # bytes.translate is a single C pass, several times faster than a regex search here.
+    had_controls = (_CONTROL_PICTURE_UTF8 in payload
+                    or len(payload.translate(None, _XML_CONTROL_BYTES)) != len(payload))
     if had_controls:
         payload = _XML_CONTROL_RE.sub(_to_pua, payload)
+    else:
+        scanned = scan_marcxml(payload)
+        if scanned is not None:
+            leader, fields, by_tag = scanned
+            return MarcRecord(leader=leader.ljust(LEADER_LEN)[:LEADER_LEN], fields=fields, repairs=repairs,
+                              _by_tag=by_tag)
     try:
         root = etree.fromstring(payload, _PARSER)
     except etree.XMLSyntaxError as exc:
@@ -110,10 +75,11 @@ def parse_marcxml(payload: bytes) -> MarcRecord:
         try:
             payload.decode("utf-8")
         except UnicodeDecodeError as bad:
-            # Old exports write cp1252 (or raw TCVN3) bytes under a UTF-8 declaration.
-            repairs.append(f"MARCXML was not UTF-8 (byte {bad.start}); read as cp1252")
+            # Old exports write cp1252, cp1258 (or raw TCVN3) bytes under a UTF-8 declaration.
+            text, encoding = decode_8bit(payload, _character_data)
+            repairs.append(f"MARCXML was not UTF-8 (byte {bad.start}); read as {encoding}")
             try:
-                root = etree.fromstring(decode_cp1252(payload).encode("utf-8"), _PARSER)
+                root = etree.fromstring(text.encode("utf-8"), _PARSER)
             except etree.XMLSyntaxError as exc2:
                 error = exc2
         if root is None:
@@ -127,21 +93,45 @@ def parse_marcxml(payload: bytes) -> MarcRecord:
             raise RecordError(f"no MARCXML <record> element (root element is <{_local(root.tag)}>); "
                               "check the library's metadata_prefix")
         root = found
+    leader, fields, by_tag = _walk(root)
+    if had_controls:
+        fields = [_field_from_pua(f) for f in fields]
+        by_tag = None
+    return MarcRecord(leader=leader.ljust(LEADER_LEN)[:LEADER_LEN], fields=fields, encoding=encoding,
+                      repairs=repairs, _by_tag=by_tag)
+
+
+_new_field = tuple.__new__  # Field(...) with keywords costs a microsecond per field; this does not
+
+
+def _walk(root: etree._Element) -> tuple[str, list[Field], dict[str, list[Field]]]:
+    """Leader, fields and the fields by tag, in one pass over the <record>'s children.
+
+    This loop runs for every field of every record each night, so it avoids the
+    per-element work that lxml makes expensive (attribute dicts, repeated lookups).
+    """
     leader = ""
     fields: list[Field] = []
+    by_tag: dict[str, list[Field]] = {}
     for child in root:
         tag = child.tag
         if tag in _DATAFIELD:
             get = child.get
-            subs = tuple((sf.get("code") or " ", sf.text or "") for sf in child if sf.tag in _SUBFIELD)
-            fields.append(Field(get("tag") or "", get("ind1") or " ", get("ind2") or " ", subs))
+            subs = tuple([(sf.get("code") or " ", sf.text or "") for sf in child if sf.tag in _SUBFIELD])
+            field = _new_field(Field, (get("tag") or "", get("ind1") or " ", get("ind2") or " ", subs, ""))
         elif tag in _CONTROLFIELD:
-            fields.append(Field(child.get("tag") or "", data=child.text or ""))
-        elif tag in _LEADER:
-            leader = child.text or ""
-    if had_controls:
-        fields = [_field_from_pua(f) for f in fields]
-    return MarcRecord(leader=leader.ljust(LEADER_LEN)[:LEADER_LEN], fields=fields, repairs=repairs)
+            field = _new_field(Field, (child.get("tag") or "", " ", " ", (), child.text or ""))
+        else:
+            if tag in _LEADER:
+                leader = child.text or ""
+            continue
+        fields.append(field)
+        found = by_tag.get(field[0])
+        if found is None:
+            by_tag[field[0]] = [field]
+        else:
+            found.append(field)
+    return leader, fields, by_tag
 
 
 def _field_from_pua(f: Field) -> Field:
@@ -149,11 +139,9 @@ def _field_from_pua(f: Field) -> Field:
                       data=f.data.translate(_FROM_PUA))
 
 
-# cp1252 leaves five bytes undefined; they are read as Latin-1 so nothing is lost.
-_CP1252_FROM_LATIN1 = {b: bytes([b]).decode("cp1252") for b in range(0x80, 0xA0)
-                       if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
+_MARKUP_RE = re.compile(r"<[^>]*>")
 
 
-def decode_cp1252(data: bytes) -> str:
-    """Bytes as cp1252, never failing: how legacy-font text reached most databases."""
-    return data.decode("latin-1").translate(_CP1252_FROM_LATIN1)
+def _character_data(xml_text: str) -> list[str]:
+    """The text between tags, for choosing how to read a non-UTF-8 payload."""
+    return [piece for piece in _MARKUP_RE.split(xml_text) if piece.strip()]

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import os
+from collections import deque
+from itertools import chain
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+
 from pydantic import BaseModel
 
 from config import LibraryConfig
-from store import CatalogStore, Record, Rejected
+from store import CatalogStore, Rejected
 
-from normalize.normalizer import STAGE, normalize_raw
+from normalize.normalizer import STAGE
+from normalize.pool import ChunkResult, RawItem, in_worker, init_worker, normalize_chunk, process_context, raw_item
 
 MAX_REPORTED_REJECTS = 100
+MAX_WORKERS = 2  # the province's server has two cores; more workers only contend
 
 
 class NormalizeSummary(BaseModel):
@@ -22,51 +30,95 @@ class NormalizeSummary(BaseModel):
     rejects: list[Rejected] = []  # the first MAX_REPORTED_REJECTS
 
 
-def _legacy_fields(record: Record) -> int:
-    return sum(1 for note in record.repairs if note.endswith("→ Unicode") and ("TCVN3" in note or "VNI" in note))
+class _Batch:
+    """Raw records read from the store, up to one store transaction's worth."""
+
+    def __init__(self) -> None:
+        self.items: list[RawItem] = []
+        self.deleted: list[str] = []
+        self.last_seq = 0
+
+    def __len__(self) -> int:
+        return len(self.items) + len(self.deleted)
+
+
+def _batches(store: CatalogStore, since: int, batch_size: int) -> Iterator[_Batch]:
+    batch = _Batch()
+    for seq, raw in store.raw_changed_since(since):
+        if raw.deleted:
+            batch.deleted.append(raw.id)
+        else:
+            batch.items.append(raw_item(raw))
+        batch.last_seq = seq
+        if len(batch) >= batch_size:
+            yield batch
+            batch = _Batch()
+    if len(batch):
+        yield batch
+
+
+def default_workers() -> int:
+    return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
 
 
 def run_normalize(store: CatalogStore, libraries: dict[str, LibraryConfig], rebuild: bool = False,
-                  batch_size: int = 1000) -> NormalizeSummary:
+                  batch_size: int = 1000, workers: int | None = None) -> NormalizeSummary:
     """Normalize raw records changed since the last run (all of them when `rebuild`).
 
-    Each batch is saved with its watermark, so an interrupted run resumes where it
-    stopped instead of starting over.
+    Each batch is saved with its watermark, in order, so an interrupted run resumes
+    where it stopped instead of starting over.  With more than one batch to do and
+    `workers` > 1 (default: up to two, one per core), batches are normalized in
+    worker processes while this process reads and writes the store.
     """
     summary = NormalizeSummary()
     since = 0 if rebuild else store.get_mark(STAGE)
-    records: list[Record] = []
-    rejects: list[Rejected] = []
-    deleted: list[str] = []
-    last_seq = since
-    for seq, raw in store.raw_changed_since(since):
-        if raw.deleted:
-            deleted.append(raw.id)
-        else:
-            result = normalize_raw(raw, libraries.get(raw.library))
-            if isinstance(result, Rejected):
-                rejects.append(result)
-            else:
-                records.append(result)
-        last_seq = seq
-        if len(records) + len(rejects) + len(deleted) >= batch_size:
-            _flush(store, summary, records, rejects, deleted, last_seq)
-    if records or rejects or deleted:
-        _flush(store, summary, records, rejects, deleted, last_seq)
+    workers = default_workers() if workers is None else max(1, workers)
+    batches = _batches(store, since, batch_size)
+    first = next(batches, None)
+    if first is None:
+        return summary
+    second = next(batches, None)
+    if second is None or workers == 1:
+        # Small runs (the nightly increment of a quiet day) skip the pool's start-up.
+        for batch in chain((first,), (second,) if second else (), batches):
+            _flush(store, summary, batch, normalize_chunk(batch.items, libraries))
+        return summary
+    _run_in_pool(store, summary, libraries, workers, (first, second), batches)
     return summary
 
 
-def _flush(store: CatalogStore, summary: NormalizeSummary, records: list[Record], rejects: list[Rejected],
-           deleted: list[str], last_seq: int) -> None:
-    store.save_normalized(records, rejects, deleted)
-    store.set_mark(STAGE, last_seq)
-    summary.normalized += len(records)
-    summary.rejected += len(rejects)
-    summary.deleted += len(deleted)
-    summary.converted_legacy += sum(_legacy_fields(r) for r in records)
+def _run_in_pool(store: CatalogStore, summary: NormalizeSummary, libraries: dict[str, LibraryConfig],
+                 workers: int, head: tuple[_Batch, ...], rest: Iterator[_Batch]) -> None:
+    # Two batches per worker in flight: workers never wait for the parent's writes,
+    # and memory stays bounded whatever the number of records.
+    in_flight: deque[tuple[_Batch, Future[ChunkResult]]] = deque()
+    with ProcessPoolExecutor(max_workers=workers, mp_context=process_context(),
+                             initializer=init_worker, initargs=(libraries,)) as pool:
+        def submit(batch: _Batch) -> None:
+            in_flight.append((batch, pool.submit(in_worker, batch.items)))
+            batch.items = []  # the worker has its own copy; free ours
+
+        for batch in head:
+            submit(batch)
+        for batch in rest:
+            while len(in_flight) >= 2 * workers:
+                done, future = in_flight.popleft()
+                _flush(store, summary, done, future.result())
+            submit(batch)
+        while in_flight:
+            done, future = in_flight.popleft()
+            _flush(store, summary, done, future.result())
+
+
+def _flush(store: CatalogStore, summary: NormalizeSummary, batch: _Batch, result: ChunkResult) -> None:
+    # result.records are StoredRecords (already JSON): save_normalized reads only their
+    # id, library, local_id and model_dump_json().
+    store.save_normalized(result.records, result.rejects, batch.deleted)  # type: ignore[arg-type]
+    store.set_mark(STAGE, batch.last_seq)
+    summary.normalized += len(result.records)
+    summary.rejected += len(result.rejects)
+    summary.deleted += len(batch.deleted)
+    summary.converted_legacy += result.converted_legacy
     room = MAX_REPORTED_REJECTS - len(summary.rejects)
     if room > 0:
-        summary.rejects.extend(rejects[:room])
-    records.clear()
-    rejects.clear()
-    deleted.clear()
+        summary.rejects.extend(result.rejects[:room])

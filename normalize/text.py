@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Zero-width characters, soft hyphen, BOM and bidi marks: invisible, but they split
 # words for tokenizers and break exact matches.
@@ -16,6 +17,7 @@ _CONTROL = "".join(chr(c) for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E,
                    if chr(c) not in "\x85")
 _DELETE = str.maketrans("", "", _INVISIBLE + _CONTROL)
 _SPACE_RE = re.compile(r"\s+")
+_INVISIBLE_RE = re.compile("[" + re.escape(_INVISIBLE + _CONTROL) + "]")
 _DIRTY_RE = re.compile("[" + re.escape(_INVISIBLE + _CONTROL) + r"]|\s\s|[^\S ]|^\s|\s$")
 
 # Trailing ISBD separators: " /", " :", " ;", " =", ",".
@@ -27,6 +29,7 @@ ABBREVIATIONS = frozenset({
     "pgs", "gs", "ths", "bs", "ks", "cn", "tx", "q", "h", "vol", "no", "co", "inc", "ltd", "dr", "mr", "mrs",
     "ms", "prof", "ill", "cm", "tb", "xb", "in", "b.s", "ch.b", "h.đ", "k.đ", "knxb", "s.d", "corp", "dept",
 })
+_INITIALS_RE = re.compile(r"(?:\w\.)+\w")  # "J.R.R" of "J.R.R.", "v.v" of "v.v."
 _ROMAN_RE = re.compile(r"^[IVXLC]{2,}$")
 
 
@@ -46,6 +49,17 @@ def clean_text(value: str) -> str:
     return _SPACE_RE.sub(" ", value).strip()
 
 
+def cleanup_reasons(value: str) -> list[str]:
+    """What clean_text repairs in `value` beyond spacing, in words for Record.repairs."""
+    reasons: list[str] = []
+    if _INVISIBLE_RE.search(value) is not None:
+        reasons.append("invisible or control characters removed")
+    if not value.isascii() and not unicodedata.is_normalized("NFC", value):
+        reasons.append("decomposed Unicode composed to NFC")
+    return reasons
+
+
+@lru_cache(maxsize=8192)  # repeated values (publishers, places, subjects) hit; size bounds memory
 def strip_isbd(value: str) -> str:
     """Drop trailing ISBD punctuation (" /", " :", " ;", " =", ",", final ".").
 
@@ -68,9 +82,10 @@ def _period_belongs(value: str) -> bool:
     word = match.group(1)
     if len(word) == 1 and word.isalpha():
         return True  # an initial: "A."
-    return word.lower() in ABBREVIATIONS or bool(re.fullmatch(r"(?:\w\.)+\w", word))
+    return word.lower() in ABBREVIATIONS or _INITIALS_RE.fullmatch(word) is not None
 
 
+@lru_cache(maxsize=8192)  # repeated values (publishers, places, subjects) hit; size bounds memory
 def clean_field(value: str) -> str:
     """clean_text then strip_isbd: the form every displayed subfield gets."""
     return strip_isbd(clean_text(value))
@@ -83,6 +98,8 @@ def recase_title(value: str) -> str:
     Roman numerals (II, XIV) keep their capitals.  Anything mixed is left alone,
     because the cataloguer's capitals (proper nouns) are information.
     """
+    if not value.isupper():  # some lower-case letter, or no cased letter: nothing to do
+        return value
     letters = [ch for ch in value if ch.isalpha()]
     if len(letters) <= 3 or not all(ch.isupper() for ch in letters if ch.lower() != ch.upper()):
         return value

@@ -44,8 +44,15 @@ _PAGES_RE = re.compile(r"(\d+)\s*\]?\s*(?:tr\b|tr\.|p\b|p\.|pp\b|pages?\b|trang\
                        re.IGNORECASE)
 
 
+# French cataloguing groups thousands with a space: "1 vol. (1 920 p.)".  Only a
+# group right after "(" is joined, so "2 320 p." (volume 2) is not read as 2320.
+_GROUPED_THOUSANDS_RE = re.compile(r"(?<=\()(\d{1,3})[ \u00a0\u202f](\d{3})(?=\s*(?:p\b|p\.|pages?\b|s\.))")
+
+
 def pages_from_extent(value: str) -> int | None:
     """Largest number followed by tr./p./pages/trang/tờ in 300 $a ("xii, 245 tr." → 245)."""
+    if "(" in value:
+        value = _GROUPED_THOUSANDS_RE.sub(r"\1\2", value)
     numbers = [int(m.group(1)) for m in _PAGES_RE.finditer(value)]
     numbers = [n for n in numbers if 0 < n < 100_000]
     return max(numbers) if numbers else None

@@ -70,3 +70,47 @@ def test_fixed_record_clears_its_reject(store):
     run_normalize(store, LIBRARIES)
     assert store.rejects() == []
     assert [r.title for r in store.iter_records()] == ["Đã sửa"]
+
+
+def _config(data_dir) -> str:
+    config = data_dir / "unioncat.toml"
+    config.write_text(f'data_dir = "{data_dir}"\n\n[[libraries]]\nid = "tv-tinh"\nname = "Thư viện tỉnh"\n'
+                      'type = "provincial"\ndistrict = "Vị Thanh"\nprotocol = "marc-file"\nurl = "x.mrc"\n',
+                      encoding="utf-8")
+    return str(config)
+
+
+def test_normalize_all_restores_records_after_a_change_of_rules_without_reharvesting(store, data_dir):
+    from typer.testing import CliRunner
+
+    from harvester.cli import app
+
+    store.save_harvest_page([raw("1", "Truyện Kiều"), raw("2", "Chí Phèo")])
+    config = _config(data_dir)
+    assert CliRunner().invoke(app, ["normalize", "--config", config]).exit_code == 0
+    good = {r.id: r for r in store.iter_records()}
+    # What an older rule set left behind: a record as it was normalized before.
+    stale = good["tv-tinh:1"].model_copy(update={"title": "TRUYỆN KIỀU", "names": [], "schema_version": 0})
+    store.save_normalized([stale])
+    result = CliRunner().invoke(app, ["normalize", "--config", config])
+    assert result.exit_code == 0 and "normalized 0" in result.output  # nothing changed at the source
+    assert {r.id: r for r in store.iter_records()}["tv-tinh:1"] == stale
+    result = CliRunner().invoke(app, ["normalize", "--config", config, "--all"])
+    assert result.exit_code == 0 and "normalized 2" in result.output, result.output
+    assert {r.id: r for r in store.iter_records()} == good
+
+
+def test_status_prints_the_reject_count_and_the_first_reasons(store, data_dir):
+    from typer.testing import CliRunner
+
+    from harvester.cli import app
+
+    broken = [RawRecord(library="tv-tinh", local_id=f"B{n}", format="marcxml", payload=b"<record><oops")
+              for n in range(5)]
+    store.save_harvest_page([raw("1", "Truyện Kiều"), *broken])
+    config = _config(data_dir)
+    assert "rejected 5" in CliRunner().invoke(app, ["normalize", "--config", config]).output
+    output = CliRunner().invoke(app, ["status", "--config", config]).output
+    assert "rejected    5" in output
+    assert "rejected B0 (normalize): MARCXML is not well-formed XML" in output
+    assert "... and 2 more rejected records" in output
