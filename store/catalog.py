@@ -376,14 +376,15 @@ class CatalogStore:
 
         def work(seq: int) -> None:
             now = utc_now()
-            for record in records:
-                self._conn.execute(
-                    "INSERT OR REPLACE INTO records (id, library, record, deleted, seq) VALUES (?, ?, ?, 0, ?)",
-                    (record.id, record.library, record.model_dump_json(), seq),
-                )
-                self._conn.execute(
+            batch = list(records)
+            self._conn.executemany(
+                "INSERT OR REPLACE INTO records (id, library, record, deleted, seq) VALUES (?, ?, ?, 0, ?)",
+                [(record.id, record.library, record.model_dump_json(), seq) for record in batch],
+            )
+            if self._conn.execute("SELECT 1 FROM rejects WHERE stage = 'normalize' LIMIT 1").fetchone():
+                self._conn.executemany(
                     "DELETE FROM rejects WHERE library = ? AND local_id = ? AND stage = 'normalize'",
-                    (record.library, record.local_id),
+                    [(record.library, record.local_id) for record in batch],
                 )
             for reject in rejects:
                 self._conn.execute(
@@ -395,13 +396,12 @@ class CatalogStore:
                     "UPDATE records SET deleted = 1, record = NULL, seq = ? WHERE id = ? AND deleted = 0",
                     (seq, record_id(reject.library, reject.local_id)),
                 )
-            for rid in deleted_ids:
-                self._conn.execute(
-                    "INSERT INTO records (id, library, record, deleted, seq) VALUES (?, ?, NULL, 1, ?) "
-                    "ON CONFLICT (id) DO UPDATE SET deleted = 1, record = NULL, seq = excluded.seq "
-                    "WHERE records.deleted = 0",
-                    (rid, rid.partition(":")[0], seq),
-                )
+            self._conn.executemany(
+                "INSERT INTO records (id, library, record, deleted, seq) VALUES (?, ?, NULL, 1, ?) "
+                "ON CONFLICT (id) DO UPDATE SET deleted = 1, record = NULL, seq = excluded.seq "
+                "WHERE records.deleted = 0",
+                [(rid, rid.partition(":")[0], seq) for rid in deleted_ids],
+            )
 
         self._write(work)
 
