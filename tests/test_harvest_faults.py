@@ -16,6 +16,7 @@ from tests.test_harvest_support import (
     fast_settings,
     identify,
     list_records,
+    marcxml_record,
     oai_error,
     oai_library,
 )
@@ -302,3 +303,17 @@ def test_external_entities_are_never_loaded(fault_server, store):
     harvest(server, store)
     [(_, raw)] = list(store.raw_changed_since(0, "tv-test"))
     assert b"root:" not in raw.payload
+
+
+def test_records_out_of_datestamp_order_all_arrive_and_next_from_is_the_response_date(fault_server, store):
+    """Providers may list newest first; `from` must come from responseDate, never from the records."""
+    stamps = {"3": "2024-04-30T09:00:00Z", "2": "2024-02-01T00:00:00Z", "1": "2023-12-31T23:59:59Z"}
+    records = "".join(
+        f"<record><header><identifier>oai:x:{i}</identifier><datestamp>{stamp}</datestamp></header>"
+        f"<metadata>{marcxml_record(i, f'Sách {i}')}</metadata></record>" for i, stamp in stamps.items())
+    server = fault_server([identify(), envelope(f"<ListRecords>{records}</ListRecords>", "2024-05-01T10:20:30Z")])
+    run = harvest(server, store)
+    assert run.added == 3
+    stored = {raw.local_id: raw.datestamp for _seq, raw in store.raw_changed_since(0)}
+    assert stored == {f"oai:x:{i}": stamp for i, stamp in stamps.items()}
+    assert store.harvest_state("tv-test").next_from == "2024-05-01T10:20:30Z"
