@@ -60,21 +60,30 @@ def candidate_pairs(
     """
     pairs: dict[tuple[int, int], str] = {}
     oversized = 0
-    for key, members in blocks.items():
-        if len(members) < 2:
-            continue
-        groups = [members]
-        if len(members) > max_block_size:
-            oversized += 1
-            groups = _by_full_title(members, all_features)
+    for key, groups, split in block_groups(blocks, all_features, max_block_size):
+        oversized += split
         for group in groups:
-            for pair in _pairs_of(group, all_features):
+            for pair in pairs_of(group, all_features):
                 # The smallest key names the pair, so `found_by` never depends on the order
                 # blocks were built in (an incremental run builds fewer of them).
                 known = pairs.get(pair)
                 if known is None or key < known:
                     pairs[pair] = key
     return pairs, oversized
+
+
+def block_groups(blocks: dict[str, list[int]], all_features: list[Features],
+                 max_block_size: int) -> Iterator[tuple[str, list[list[int]], bool]]:
+    """(key, groups compared within it, whether it was over `max_block_size`), keys in sorted order.
+
+    Sorted keys let a caller that meets a pair first keep that key: the smallest.
+    """
+    for key in sorted(key for key, members in blocks.items() if len(members) > 1):
+        members = blocks[key]
+        if len(members) > max_block_size:
+            yield key, _by_full_title(members, all_features), True
+        else:
+            yield key, [members], False
 
 
 def _by_full_title(members: list[int], all_features: list[Features]) -> list[list[int]]:
@@ -90,7 +99,8 @@ def _sort_key(features: Features) -> tuple:
             features.full, features.pages or 0, features.index)
 
 
-def _pairs_of(group: list[int], all_features: list[Features]) -> Iterator[tuple[int, int]]:
+def pairs_of(group: list[int], all_features: list[Features]) -> Iterator[tuple[int, int]]:
+    """Pairs compared within one group: all of a small one, sorted neighbours in a large one."""
     if len(group) <= ALL_PAIRS_MAX:
         for position, first in enumerate(group):
             for second in group[position + 1:]:

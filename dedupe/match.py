@@ -63,7 +63,10 @@ def compare(a: Features, b: Features, settings: DedupeSettings) -> Verdict:
         # against each other but not against the clean copy: only a far title is a conflict.
         far = title < FAR_TITLE_BELOW or _raw_title_ratio(a, b) < settings.title_similarity_min - FAR_TITLE_MARGIN
         return Verdict(False, far, title, f"title {title:.0f}")
-    if a.isbns and b.isbns and (title < DIFFERENT_ISBN_TITLE_MIN or a.year is None or a.year != b.year):
+    if a.isbns and b.isbns and (title < DIFFERENT_ISBN_TITLE_MIN or a.year is None or a.year != b.year
+                                or not (a.authors and b.authors)):
+        # Without authors on both sides, title and year are all that is left, and a common
+        # title ("Kỹ thuật nuôi cá lóc", 2017) is printed by several houses in one year.
         return Verdict(False, True, title, "different ISBNs")
     if a.authors and b.authors:
         authors = author_score(a.authors, b.authors)

@@ -44,6 +44,19 @@ def test_volumes_never_merge_even_with_one_isbn_for_the_set():
     assert apart(clustering, "a:1", "b:1")
 
 
+def test_different_isbns_without_authors_on_both_sides_never_merge():
+    # One common title printed by two houses in one year; a copy without author (and
+    # one without publisher) used to join them on title and year alone (300k labeled run).
+    records = [
+        rec("a:1", "Kỹ thuật nuôi cá lóc", year=2017, publisher="Đại học Quốc gia TP. Hồ Chí Minh",
+            isbn=["9786044047478"]),
+        rec("b:1", "Kỹ thuật nuôi cá lóc", authors=["Phạm Hoàng Việt"], year=2017, isbn=["9786040120823"]),
+    ]
+    clustering = cluster_records(records, SETTINGS)
+    assert apart(clustering, "a:1", "b:1")
+    assert "different ISBNs" in clustering.explanations["a:1"].decision
+
+
 def test_editions_with_different_years_never_merge_even_with_a_reused_isbn():
     isbn = ["9786041234567"]
     records = [
