@@ -24,7 +24,7 @@ import sys
 import tempfile
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -80,18 +80,9 @@ IDENTIFY = (f'<?xml version="1.0" encoding="UTF-8"?><OAI-PMH xmlns="{OAI_NS}"><r
 
 def serve_synthetic(host: str, total: int, page_size: int, latency_s: float) -> ThreadingHTTPServer:
     """A synthetic OAI-PMH server generating `total` MARCXML records on the fly."""
+    from harvester.provider import QuietKeepAliveHandler
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-        def setup(self) -> None:
-            super().setup()
-            import socket
-
-            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    class Handler(QuietKeepAliveHandler):
 
         def do_GET(self) -> None:
             query = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}

@@ -224,8 +224,12 @@ def metadata_registry() -> MetadataRegistry:
     return registry
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: _ProviderHTTPServer
+class QuietKeepAliveHandler(BaseHTTPRequestHandler):
+    """A keep-alive request handler that logs nothing and sends without Nagle delays.
+
+    Also the base of the test suite's fault servers and the benchmark's servers.
+    """
+
     protocol_version = "HTTP/1.1"
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - http.server's signature
@@ -236,6 +240,10 @@ class _Handler(BaseHTTPRequestHandler):
         # Headers and body go out in two writes; without NODELAY, Nagle and the
         # client's delayed ACK add 40 ms to every keep-alive response.
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
+class _Handler(QuietKeepAliveHandler):
+    server: _ProviderHTTPServer
 
     def do_GET(self) -> None:
         self._answer(parse_qs(urlsplit(self.path).query, keep_blank_values=True))

@@ -35,7 +35,6 @@ import http.client
 import logging
 import random
 import re
-import socket
 import threading
 import time
 from collections.abc import Callable
@@ -44,6 +43,8 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
+
+from harvester.provider import QuietKeepAliveHandler
 
 log = logging.getLogger(__name__)
 
@@ -115,15 +116,7 @@ class FaultProxy:
         self._upstream = urlsplit(self.upstream)
         proxy = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def setup(self) -> None:
-                super().setup()
-                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # no 40 ms Nagle stalls
+        class Handler(QuietKeepAliveHandler):
 
             def do_GET(self) -> None:
                 proxy._handle(self)

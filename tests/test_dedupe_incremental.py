@@ -11,7 +11,6 @@ import random
 
 import pytest
 
-from config import DedupeSettings
 from dedupe import cluster_records, run_dedupe
 from dedupe.evaluate import labels_of
 from dedupe.labeled import generate

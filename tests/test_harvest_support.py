@@ -6,15 +6,15 @@ self-check and no fixtures of its own.
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from config.settings import HarvestSettings, LibraryConfig
+from harvester.provider import QuietKeepAliveHandler
 
 MARC_NS = "http://www.loc.gov/MARC21/slim"
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
@@ -142,15 +142,7 @@ class FaultServer:
         self._lock = threading.Lock()
         outer = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def setup(self) -> None:
-                super().setup()
-                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # no 40 ms Nagle stalls
+        class Handler(QuietKeepAliveHandler):
 
             def do_GET(self) -> None:
                 with outer._lock:
