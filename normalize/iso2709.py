@@ -92,9 +92,12 @@ def _decode_fields(raw_fields: list[RawField], encoding: str) -> list[Field]:
         if raw.tag.isdigit() and raw.tag < "010":
             fields.append(Field(raw.tag, data=_decode(raw.body, encoding)))
             continue
-        indicators = raw.body[:2].decode("latin-1").ljust(2)
+        # Some exports drop one or both indicators; the first subfield delimiter
+        # shows where the indicators end, so no subfield is lost to them.
+        ind_len = min(2, max(0, raw.body.find(SUBFIELD_DELIMITER))) if SUBFIELD_DELIMITER in raw.body[:2] else 2
+        indicators = raw.body[:ind_len].decode("latin-1").ljust(2)
         subfields: list[tuple[str, str]] = []
-        for chunk in raw.body[2:].split(SUBFIELD_DELIMITER)[1:]:
+        for chunk in raw.body[ind_len:].split(SUBFIELD_DELIMITER)[1:]:
             if chunk:
                 subfields.append((chunk[:1].decode("latin-1"), _decode(chunk[1:], encoding)))
         fields.append(Field(raw.tag, indicators[0], indicators[1], tuple(subfields)))

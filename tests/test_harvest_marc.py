@@ -189,3 +189,20 @@ def test_file_mode_reads_all_three_kinds(tmp_path: Path):
     assert [r.local_id for r in read_records_file(mrc)] == ["1"]
     assert [r.local_id for r in read_records_file(xml)] == ["1", "2"]
     assert [(r.local_id, r.format) for r in read_records_file(oai)] == [("oai:x:9", "marcxml")]
+
+
+def test_bad_indicators_and_a_wrong_leader_09_still_give_records_end_to_end(tmp_path: Path):
+    """Read by the harvester record by record, then normalized: nothing is lost to small damage."""
+    from normalize import normalize_raw
+    from store import Record
+
+    bad_indicators = iso2709([("001", b"i1"), ("245", b"\x1faL\xe1\xbb\x8bch s\xe1\xbb\xad Vi\xe1\xbb\x87t Nam")])
+    utf8_under_marc8 = book("w1", "Đất rừng phương Nam".encode("utf-8"), coding=b" ")
+    path = tmp_path / "damaged.mrc"
+    path.write_bytes(bad_indicators + utf8_under_marc8 + book("ok", b"Tat den"))
+    raws = list(read_marc_file(str(path), "lib").items)
+    assert [raw.local_id for raw in raws] == ["i1", "w1", "ok"]
+    records = [normalize_raw(raw) for raw in raws]
+    assert all(isinstance(record, Record) for record in records)
+    assert [record.title for record in records] == ["Lịch sử Việt Nam", "Đất rừng phương Nam", "Tat den"]
+    assert records[1].encoding == "utf-8" and records[1].repairs
