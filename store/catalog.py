@@ -7,6 +7,11 @@ watermark is the last sequence value it has consumed.
 
 One connection is shared behind a lock (harvest threads write one page at a
 time); long reads open their own connection so they never block writers.
+
+Why this module is longer than our usual ~400 lines: it is the one class over
+the one database, in sections per stage (harvest, normalize, records, dedupe,
+union records, status) of short methods that share `_write`'s transaction and
+sequence discipline; split across files, that discipline would be harder to see.
 """
 
 from __future__ import annotations
