@@ -22,6 +22,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import orjson
 import tantivy
 
 from config.errors import SearchIndexError
@@ -142,13 +143,13 @@ def _apply_changes(store: CatalogStore, settings: Settings, target: Path, since:
     writer = _writer(index, settings)
     indexed = deleted = 0
     registry = settings.library_map()
-    for union_id, record in store.union_changed_since(since):
+    for union_id, payload in store.union_json_changed_since(since):
         if incremental:
             writer.delete_documents_by_term("id", union_id)
-        if record is None:
+        if payload is None:
             deleted += incremental
             continue
-        writer.add_document(to_document(record, settings, registry))
+        writer.add_document(to_document(orjson.loads(payload), registry))
         indexed += 1
     writer.commit()
     writer.wait_merging_threads()

@@ -1,16 +1,21 @@
-"""Turn a `UnionRecord` into the display dict and the Tantivy document that index it.
+"""Turn a union record into the display dict and the Tantivy document that index it.
 
 The display dict is the record enriched with what the registry knows about each
 holding library (name, type, district, OPAC link); it is stored in the index as
 JSON so a hit renders without touching SQLite, and the API reuses it for record
 pages.  A registry change therefore needs a rebuild, which `build_index` detects.
+
+Both work on the record's JSON form (a dict): a rebuild reads a million of them
+from the store, and validating each into a `UnionRecord` again cost more than
+Tantivy's own indexing (cProfile of bench/search.py).
 """
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterable
 from typing import Any
 
+import orjson
 import tantivy
 
 from config.settings import LIBRARY_TYPE_LABELS_VI, LibraryConfig, Settings
@@ -70,7 +75,7 @@ def clean_isbn(text: str) -> str:
     return "".join(ch for ch in text if ch.isalnum()).upper()
 
 
-def isbn_terms(isbns: list[str]) -> list[str]:
+def isbn_terms(isbns: Iterable[str]) -> list[str]:
     """Every ISBN-13 and, for 978 ones, its ISBN-10, so either form finds the record."""
     terms: list[str] = []
     for raw in isbns:
@@ -87,12 +92,16 @@ def isbn_terms(isbns: list[str]) -> list[str]:
 def enrich_record(record: UnionRecord, settings: Settings,
                   registry: dict[str, LibraryConfig] | None = None) -> dict[str, Any]:
     """The record as JSON-ready dict, each holding with library name, type, district and OPAC link."""
-    registry = registry if registry is not None else settings.library_map()
-    data = record.model_dump(mode="json")
+    return enrich(record.model_dump(mode="json"), registry if registry is not None else settings.library_map())
+
+
+def enrich(data: dict[str, Any], registry: dict[str, LibraryConfig]) -> dict[str, Any]:
+    """`enrich_record` on a record's JSON form, as the store keeps it (the index build reads that)."""
     holdings = []
     for holding in data["holdings"]:
         library = registry.get(holding["library"])
-        local_id = split_record_id(holding["record_id"])[1] if holding.get("record_id") else None
+        record_id = holding.get("record_id")
+        local_id = split_record_id(record_id)[1] if record_id else None
         opac_url = holding.get("opac_url") or (library.opac_link(local_id) if library and local_id else None)
         holdings.append({
             **holding,
@@ -103,45 +112,53 @@ def enrich_record(record: UnionRecord, settings: Settings,
             "opac_url": opac_url,
         })
     holdings.sort(key=lambda h: (_folded(h["library_name"]), h.get("call_number") or ""))
-    data["holdings"] = holdings
-    data["language_label"] = LANGUAGE_LABELS_VI.get(record.language or "", record.language)
-    data["material_type_label"] = MATERIAL_TYPE_LABELS_VI.get(record.material_type, record.material_type)
-    return data
+    language, material_type = data.get("language"), data.get("material_type") or "book"
+    return {**data, "holdings": holdings,
+            "language_label": LANGUAGE_LABELS_VI.get(language or "", language),
+            "material_type_label": MATERIAL_TYPE_LABELS_VI.get(material_type, material_type)}
 
 
-def _all_text(record: UnionRecord) -> list[str]:
-    texts = [record.title, record.subtitle, record.part, record.responsibility, record.publisher,
-             record.place, record.edition]
-    texts += record.authors + record.subjects + record.series + record.notes + record.classification
-    texts += record.isbn + record.issn + record.other_ids
-    texts += [h.call_number for h in record.holdings]
-    if record.year is not None:
-        texts.append(str(record.year))  # so "lịch sử 2019" finds the 2019 edition
+# Text searched only through `all_folded`: what no field of its own indexes (see index/query.py).
+_OTHER_TEXT_SINGLE = ("responsibility", "place", "edition")
+_OTHER_TEXT_LISTS = ("series", "notes", "classification", "isbn", "issn", "other_ids")
+
+
+def _other_text(data: dict[str, Any]) -> list[str]:
+    texts = [data.get(key) for key in _OTHER_TEXT_SINGLE]
+    for key in _OTHER_TEXT_LISTS:
+        texts += data.get(key) or ()
+    texts += [h.get("call_number") for h in data["holdings"]]
+    if data.get("year") is not None:
+        texts.append(str(data["year"]))  # so "lịch sử 2019" finds the 2019 edition
     return [t for t in texts if t]
 
 
-def to_document(record: UnionRecord, settings: Settings,
-                registry: dict[str, LibraryConfig] | None = None) -> tantivy.Document:
-    """The Tantivy document of one union record (see index/schema.py for the fields)."""
-    registry = registry if registry is not None else settings.library_map()
+def to_document(data: dict[str, Any], registry: dict[str, LibraryConfig]) -> tantivy.Document:
+    """The Tantivy document of one union record in its JSON form (see index/schema.py for the fields).
+
+    It works on the dict the store's JSON decodes to, not on a `UnionRecord`:
+    re-validating what the store wrote was the largest cost of a rebuild.
+    """
     doc = tantivy.Document()
-    doc.add_text("id", record.id)
-    titles = [nfc(t) for t in (record.title, record.subtitle, record.part) if t]
-    for field, values in (("title", titles), ("authors", record.authors),
-                          ("subjects", record.subjects), ("publisher", [record.publisher or ""])):
+    doc.add_text("id", data["id"])
+    title = data["title"]
+    folded_title = _folded(title)
+    titles = [t for t in (title, data.get("subtitle"), data.get("part")) if t]
+    for field, values in (("title", titles), ("authors", data.get("authors") or ()),
+                          ("subjects", data.get("subjects") or ()), ("publisher", (data.get("publisher"),))):
         for value in values:
             if value:
                 doc.add_text(field, nfc(value))
-                doc.add_text(f"{field}_folded", _folded(value))
-    doc.add_text(TITLE_START_FIELD, f"{TITLE_START_TOKEN} {_folded(record.title)}")
-    for subject in dict.fromkeys(nfc(s).strip() for s in record.subjects):
+                doc.add_text(f"{field}_folded", folded_title if value is title else _folded(value))
+    doc.add_text(TITLE_START_FIELD, f"{TITLE_START_TOKEN} {folded_title}")
+    for subject in dict.fromkeys(nfc(s).strip() for s in data.get("subjects") or ()):
         if subject:
             doc.add_text("subject", subject)
-    for value in _all_text(record):
+    for value in _other_text(data):
         doc.add_text("all_folded", _folded(value))
-    for term in isbn_terms(record.isbn):
+    for term in isbn_terms(data.get("isbn") or ()):
         doc.add_text("isbn", term)
-    libraries = sorted({h.library for h in record.holdings})
+    libraries = sorted({h["library"] for h in data["holdings"]})
     for library_id in libraries:
         doc.add_text("library", library_id)
     known = [registry[lib] for lib in libraries if lib in registry]
@@ -149,15 +166,15 @@ def to_document(record: UnionRecord, settings: Settings,
         doc.add_text("library_type", library_type)
     for district in sorted({lib.district for lib in known}):
         doc.add_text("district", district)
-    if record.language:
-        doc.add_text("language", record.language)
-    doc.add_text("material_type", record.material_type or "book")
-    if record.work_key:
-        doc.add_text("work_key", record.work_key)
-    doc.add_text(TITLE_SORT_FIELD, " ".join(_folded(record.title).split())[:200])
-    if record.year is not None:
-        doc.add_integer("year", record.year)
-    doc.add_unsigned("holding_count", len(record.holdings))
+    if data.get("language"):
+        doc.add_text("language", data["language"])
+    doc.add_text("material_type", data.get("material_type") or "book")
+    if data.get("work_key"):
+        doc.add_text("work_key", data["work_key"])
+    doc.add_text(TITLE_SORT_FIELD, " ".join(folded_title.split())[:200])
+    if data.get("year") is not None:
+        doc.add_integer("year", data["year"])
+    doc.add_unsigned("holding_count", len(data["holdings"]))
     doc.add_unsigned(RANK_WEIGHT_FIELD, rank_weight(len(libraries)))
-    doc.add_bytes("doc", json.dumps(enrich_record(record, settings, registry), ensure_ascii=False).encode("utf-8"))
+    doc.add_bytes("doc", orjson.dumps(enrich(data, registry)))
     return doc

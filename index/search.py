@@ -8,13 +8,13 @@ stored in each document; SQLite is never touched while searching.
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+import orjson
 import tantivy
 
 from config.errors import QueryError, SearchIndexError
@@ -206,7 +206,7 @@ class SearchIndex:
 
     def _hit(self, searcher: tantivy.Searcher, address: tantivy.DocAddress, score: float | None,
              words: list[str] | None = None, suggest: bool = False) -> dict[str, Any]:
-        data = json.loads(searcher.doc(address).get_first("doc"))
+        data = orjson.loads(searcher.doc(address).get_first("doc"))
         hit = {key: data.get(key) for key in HIT_KEYS}
         hit["highlight"] = highlight(data, words or [])
         if suggest:  # candidate spellings for `_suggest`, removed before the hit leaves `search`
