@@ -224,6 +224,27 @@ def test_incremental_update_shows_changes_and_deletions(store, settings, catalog
     assert build_index(store, settings).indexed == 0  # nothing changed since the mark
 
 
+def test_answers_are_cached_until_the_index_changes(store, settings, catalog):
+    first = catalog.search(SearchParams(q="lich su"))
+    assert catalog.search(SearchParams(q="lich su")) is first
+    other_page = catalog.search(SearchParams(q="lich su", size=1, page=2, sort="year"))
+    assert other_page.facets is first.facets and other_page.hits != first.hits
+    store.save_clusters({}, [union("ls4", "Lịch sử Hậu Giang", ("tv-tinh",), year=2021)])
+    build_index(store, settings)
+    after = catalog.search(SearchParams(q="lich su"))
+    assert after.total == first.total + 1 and "ls4" in [h["id"] for h in after.hits]
+    library_counts = {v["value"]: v["count"] for v in after.facets["library"]}
+    assert library_counts["tv-tinh"] == {v["value"]: v["count"] for v in first.facets["library"]}["tv-tinh"] + 1
+
+
+def test_without_a_cache_every_search_runs(data_dir, catalog):
+    uncached = SearchIndex(make_settings(data_dir, LIBRARIES, api={"cached_searches": 0}))
+    first = uncached.search(SearchParams(q="lich su"))
+    again = uncached.search(SearchParams(q="lich su"))
+    assert again is not first and again.hits == first.hits and again.facets == first.facets == \
+        catalog.search(SearchParams(q="lich su")).facets
+
+
 def test_rebuild_swaps_version_and_prunes_older_ones(store, settings, catalog):
     assert len(ids(catalog)) == 7  # the reader now holds the first version open
     first = current_version(settings.index_dir)
