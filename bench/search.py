@@ -9,9 +9,12 @@
 3. Changes `--changed` union records in the store and times the incremental `build_index`.
 4. Serves the API with uvicorn in a separate process and measures p50/p99 latency and
    throughput of GET /api/search (with facets, as the page asks) for 1, 8 and 32
-   concurrent clients on a fixed query mix; then runs the same queries against an
-   SQLite FTS5 index of the same records (folded text, bm25, a LIMIT 20 page, a
-   COUNT and one GROUP BY facet) in-process, with the same client counts.
+   concurrent clients on a fixed query mix: once with the answer cache off
+   (`api.cached_searches = 0`: every request searches and counts facets) and once
+   with it on (the mix repeats, so answers come from memory after the warm-up).
+   The same queries run against an SQLite FTS5 index of the same records (folded
+   text, bm25, a LIMIT 20 page, a COUNT and one GROUP BY facet) in-process, with
+   the same client counts.
 Results are printed and written to bench/out/search.json.
 """
 
@@ -83,11 +86,12 @@ def make_record(n: int, rng: random.Random, generation: int = 0) -> UnionRecord:
                        members=[h.record_id for h in holdings], work_key=fold(title)[:35])
 
 
-def settings_for(data_dir: Path):
+def settings_for(data_dir: Path, cached_searches: int = 500):
     libraries = [{"id": i, "name": name, "type": t, "district": d, "protocol": "marc-file", "url": f"{i}.mrc"}
                  for i, name, t, d in LIBRARIES]
     return settings_from_dict({"data_dir": str(data_dir), "libraries": libraries,
-                               "api": {"max_page_size": 100}}, data_dir / "unioncat.toml")
+                               "api": {"max_page_size": 100, "cached_searches": cached_searches}},
+                              data_dir / "unioncat.toml")
 
 
 def fill_store(store: CatalogStore, records: int, batch: int = 50_000) -> float:
@@ -196,15 +200,15 @@ def fts_search(path: Path, clients: int, requests: int) -> dict:
     return run_clients(call, clients, requests)
 
 
-def serve(data_dir: Path) -> tuple[subprocess.Popen, str]:
+def serve(data_dir: Path, cached_searches: int) -> tuple[subprocess.Popen, str]:
     from tests.e2e_helpers import free_port  # noqa: PLC0415 - bench imports the repository's helpers
 
     port = free_port()
     code = ("import sys; sys.path.insert(0, %r)\n"
             "from bench.search import settings_for\nfrom pathlib import Path\n"
             "from store import CatalogStore\nfrom index import SearchIndex\nfrom search_api import serve\n"
-            "s = settings_for(Path(%r))\nserve(s, CatalogStore(s.db_path), SearchIndex(s), port=%d)\n"
-            % (str(REPO), str(data_dir), port))
+            "s = settings_for(Path(%r), %d)\nserve(s, CatalogStore(s.db_path), SearchIndex(s), port=%d)\n"
+            % (str(REPO), str(data_dir), cached_searches, port))
     proc = subprocess.Popen([sys.executable, "-c", code], cwd=REPO, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(REPO)})
     url = f"http://127.0.0.1:{port}"
@@ -249,17 +253,20 @@ def main() -> None:
         fts_path = work / "fts.sqlite3"
         fts_path.unlink(missing_ok=True)
         results["fts_build_s"] = round(build_fts(store, fts_path), 1)
-    proc, url = serve(work)
-    try:
-        results["http"], results["fts5"] = [], []
-        for clients in (int(c) for c in args.clients.split(",")):
-            results["http"].append(http_search(url, clients, args.requests))
-            results["fts5"].append(fts_search(fts_path, clients, args.requests))
-            print(f"  {clients:>2} clients: unioncat {results['http'][-1]}\n             fts5     {results['fts5'][-1]}",
-                  flush=True)
-    finally:
-        proc.terminate()
-        proc.wait(10)
+    clients = [int(c) for c in args.clients.split(",")]
+    results["fts5"] = [fts_search(fts_path, n, args.requests) for n in clients]
+    # Without the answer cache every request runs the search and the facets; with it the
+    # fixed mix repeats, so after the warm-up the answers come from memory.
+    for label, cached in (("http_uncached", 0), ("http_cached", 500)):
+        proc, url = serve(work, cached)
+        try:
+            results[label] = [http_search(url, n, args.requests) for n in clients]
+        finally:
+            proc.terminate()
+            proc.wait(10)
+    for n, fts, cold, warm in zip(clients, results["fts5"], results["http_uncached"], results["http_cached"]):
+        print(f"  {n:>2} clients: unioncat uncached {cold}\n             unioncat cached   {warm}\n"
+              f"             fts5              {fts}", flush=True)
     out = REPO / "bench" / "out"
     out.mkdir(exist_ok=True)
     (out / "search.json").write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -157,7 +157,7 @@ class LibrariesResponse(BaseModel):
 
 class HealthResponse(BaseModel):
     status: str = "ok"
-    union_records: int
+    union_records: int = Field(description="Union records searchable now (documents in the live index).")
     index_documents: int = 0
     index_version: str | None = None
 
