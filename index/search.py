@@ -173,15 +173,16 @@ class SearchIndex:
 
         The answer may be shared with other callers (see the module docstring): read it, don't change it.
         """
+        index, generation = self._snapshot()
+        answer = self._answers.get((generation, params))  # only valid parameters are ever cached
+        if answer is not None:
+            return answer
         params.validate(self._settings)
         tree = parse_query(params.q) if params.q.strip() else None
-        index, generation = self._snapshot()
         if index is None:
             return SearchResult(0, [], {}, params.page, params.size, params=params)
-        answer = self._answers.get((generation, params))
-        if answer is None:
-            answer = self._answer(index, generation, tree, params)
-            self._answers.put((generation, params), answer)
+        answer = self._answer(index, generation, tree, params)
+        self._answers.put((generation, params), answer)
         return answer
 
     def _answer(self, index: tantivy.Index, generation: int, tree: Node | None,

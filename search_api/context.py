@@ -21,8 +21,8 @@ class AppContext:
     templates: Jinja2Templates
 
 
-def get_context(request: Request) -> AppContext:
-    """FastAPI dependency: the collaborators given to `create_app`."""
+async def get_context(request: Request) -> AppContext:
+    """FastAPI dependency: the collaborators given to `create_app` (async: no thread hop for a lookup)."""
     return request.app.state.ctx
 
 
