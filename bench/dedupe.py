@@ -4,11 +4,14 @@
 
 Quality: pairwise and B-cubed precision/recall/F1 on `dedupe.labeled` (seeded,
 truth known) and, when the demo catalog exists (`unioncat demo --no-serve`), on
-the fixtures' truth (bench/dedupe_fixtures.py).  Speed: each size runs in its
-own process (so peak RSS is its own; it includes the generated input records),
-timing `cluster_records` alone, and reports candidate pairs (those scored: pairs a
-hard guard rules out are skipped, see `cluster._BlockScan`) and blocking recall
-(share of true pairs that blocking proposes directly).  Goal: F1 >= 0.97 with
+the fixtures' truth (bench/dedupe_fixtures.py).  Speed: for each size one process
+writes the labeled records to a JSON-lines file, a second runs what file mode
+(`unioncat dedupe --input`) runs, Records streamed from the file into
+`cluster_records` (timed; its peak RSS is the run's own, and the time includes
+reading and validating every line, measured apart as `of_which_reading_s`), and
+a third scores the clusters and the blocking recall (share of true pairs that
+blocking proposes directly).  Candidate pairs are those scored: pairs a hard
+guard rules out are skipped, see `cluster._BlockScan`.  Goal: F1 >= 0.97 with
 precision >= 0.99; 1,000,000 records in <= 2 minutes and <= 4 GB.
 """
 
@@ -19,6 +22,7 @@ import json
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -32,6 +36,7 @@ from dedupe.evaluate import labels_of, report  # noqa: E402
 from dedupe.features import record_features  # noqa: E402
 from dedupe.keys import build_blocks, candidate_pairs  # noqa: E402
 from dedupe.labeled import generate  # noqa: E402
+from dedupe.run import read_records  # noqa: E402
 
 
 def quality(n_records: int, seed: int) -> dict:
@@ -40,31 +45,62 @@ def quality(n_records: int, seed: int) -> dict:
     return {"records": len(labeled.records), **report(labels_of(clustering.clusters), labeled.truth)}
 
 
-def speed(n_records: int, seed: int) -> dict:
-    """One size, in this process: generation, clustering time, pairs, blocking recall, peak RSS."""
-    started = time.perf_counter()
+def generate_input(n_records: int, seed: int, work: Path) -> None:
+    """Write the labeled set as a JSON-lines Record file plus its truth (a child process of its own)."""
     labeled = generate(n_records, seed=seed)
-    generated_s = time.perf_counter() - started
+    with (work / "records.jsonl").open("w", encoding="utf-8") as out:
+        for record in labeled.records:
+            out.write(record.model_dump_json() + "\n")
+    (work / "truth.json").write_text(json.dumps(labeled.truth), encoding="utf-8")
+
+
+def cluster_input(work: Path) -> dict:
+    """The timed step, as file mode runs it: Records streamed from the file into `cluster_records`."""
     settings = DedupeSettings()
     started = time.perf_counter()
-    clustering = cluster_records(labeled.records, settings)
+    read = sum(1 for _ in read_records(work / "records.jsonl"))
+    read_s = time.perf_counter() - started
+    started = time.perf_counter()
+    clustering = cluster_records(read_records(work / "records.jsonl"), settings)
     cluster_s = time.perf_counter() - started
-    scores = report(labels_of(clustering.clusters), labeled.truth)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    # Blocking recall, measured apart from the timed run (it rebuilds the blocks).
-    ordered = sorted(labeled.records, key=lambda record: record.id)
+    (work / "clusters.json").write_text(json.dumps(clustering.clusters), encoding="utf-8")
+    return {"records": read, "cluster_s": round(cluster_s, 1), "of_which_reading_s": round(read_s, 1),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            "candidate_pairs": clustering.candidate_pairs, "accepted_pairs": clustering.accepted_pairs,
+            "oversized_blocks": clustering.skipped_blocks}
+
+
+def score_input(work: Path) -> dict:
+    """Quality of the timed run against the truth, and blocking recall (blocks rebuilt, untimed)."""
+    truth = json.loads((work / "truth.json").read_text(encoding="utf-8"))
+    scores = report(labels_of(json.loads((work / "clusters.json").read_text(encoding="utf-8"))), truth)
+    settings = DedupeSettings()
+    ordered = sorted(read_records(work / "records.jsonl"), key=lambda record: record.id)
     features = [record_features(index, record, settings) for index, record in enumerate(ordered)]
     pairs, _ = candidate_pairs(build_blocks(features), features, settings.max_block_size)
-    truth = [labeled.truth[record.id] for record in ordered]
-    proposed_true = sum(1 for first, second in pairs if truth[first] == truth[second])
-    true_pairs = sum(n * (n - 1) // 2 for n in Counter(truth).values())
-    return {
-        "records": len(labeled.records), "generate_s": round(generated_s, 1), "cluster_s": round(cluster_s, 1),
-        "peak_rss_mb": round(peak_mb), "candidate_pairs": clustering.candidate_pairs,
-        "accepted_pairs": clustering.accepted_pairs, "oversized_blocks": clustering.skipped_blocks,
-        "true_pairs": true_pairs, "blocking_recall": round(proposed_true / true_pairs, 4) if true_pairs else 1.0,
-        "pairwise_precision": round(scores["pairwise_precision"], 4), "pairwise_f1": round(scores["pairwise_f1"], 4),
-    }
+    labels = [truth[record.id] for record in ordered]
+    proposed_true = sum(1 for first, second in pairs if labels[first] == labels[second])
+    true_pairs = sum(n * (n - 1) // 2 for n in Counter(labels).values())
+    return {"true_pairs": true_pairs, "blocking_recall": round(proposed_true / true_pairs, 4) if true_pairs else 1.0,
+            "pairwise_precision": round(scores["pairwise_precision"], 4),
+            "pairwise_f1": round(scores["pairwise_f1"], 4)}
+
+
+def speed(size: int, seed: int) -> dict:
+    """One size: generate, cluster (timed, peak RSS its own) and score, each in its own process."""
+    with tempfile.TemporaryDirectory(prefix="unioncat-bench-dedupe-") as tmp:
+        row: dict = {}
+        for step in ("generate", "cluster", "score"):
+            started = time.perf_counter()
+            child = subprocess.run([sys.executable, __file__, "--step", step, "--size", str(size),
+                                    "--seed", str(seed), "--work", tmp], capture_output=True, text=True)
+            if child.returncode:
+                raise SystemExit(f"bench: the {step} step failed:\n{child.stderr[-2000:]}")
+            if step == "generate":
+                row["generate_s"] = round(time.perf_counter() - started, 1)
+            else:
+                row.update(json.loads(child.stdout.strip().splitlines()[-1]))
+        return row
 
 
 def fixture_quality() -> str:
@@ -81,19 +117,23 @@ def main() -> None:
     parser.add_argument("--sizes", default="100000,300000,1000000")
     parser.add_argument("--quality-records", type=int, default=20000)
     parser.add_argument("--seed", type=int, default=3)
-    parser.add_argument("--one-size", type=int, help=argparse.SUPPRESS)  # the child process of a speed run
+    # A speed run's child processes:
+    parser.add_argument("--step", choices=("generate", "cluster", "score"), help=argparse.SUPPRESS)
+    parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.one_size:
-        print(json.dumps(speed(args.one_size, args.seed)))
+    if args.step == "generate":
+        generate_input(args.size, args.seed, args.work)
+        return
+    if args.step:
+        print(json.dumps((cluster_input if args.step == "cluster" else score_input)(args.work)))
         return
     results: dict = {"quality_labeled": quality(args.quality_records, args.seed)}
     print("labeled quality:", json.dumps({k: round(v, 4) for k, v in results["quality_labeled"].items()}), flush=True)
     print("fixture quality:\n" + fixture_quality(), flush=True)
     results["speed"] = []
     for size in (int(value) for value in args.sizes.split(",") if value):
-        child = subprocess.run([sys.executable, __file__, "--one-size", str(size), "--seed", str(args.seed)],
-                               capture_output=True, text=True, check=True)
-        row = json.loads(child.stdout.strip().splitlines()[-1])
+        row = speed(size, args.seed)
         results["speed"].append(row)
         print("speed:", json.dumps(row), flush=True)
     out = REPO / "bench" / "out"

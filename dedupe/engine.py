@@ -49,7 +49,8 @@ def cluster_records(
 
     `previous` maps record id → its cluster id last run; `created` maps cluster id →
     creation sequence (smaller is older; the older id survives a merge).  Input order
-    never matters: records are sorted by id before anything else.  `overrides`
+    never matters: records are ordered by id before anything else.  `records` may be
+    a stream (the store's, a file's): each is reduced to its features and let go.  `overrides`
     (librarians' forced pairs) apply where both records are in the input.
     """
     # Millions of small tuples and no reference cycles: the cyclic collector would
@@ -57,15 +58,20 @@ def cluster_records(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        ordered = sorted(records, key=lambda record: record.id)
-        for before, after in zip(ordered, ordered[1:]):
-            if before.id == after.id:
-                raise DuplicateRecordIdError(after.id)
-        all_features = [record_features(index, record, settings) for index, record in enumerate(ordered)]
+        # Only features are kept, never the records: a million Records would not fit beside them.
+        all_features = sorted((record_features(0, record, settings) for record in records), key=_by_id)
+        for index, features in enumerate(all_features):
+            if index and all_features[index - 1].id == features.id:
+                raise DuplicateRecordIdError(features.id)
+            features.index = index
         return cluster_features(all_features, settings, previous, created, overrides, with_keys=with_keys)
     finally:
         if collecting:
             gc.enable()
+
+
+def _by_id(features: Features) -> str:
+    return features.id
 
 
 def cluster_features(all_features: list[Features], settings: DedupeSettings, previous: dict[str, str] | None,

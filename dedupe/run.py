@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,9 +26,10 @@ from dedupe.incremental import (COMPONENT_PREFIX, OVERRIDE_MARK, SETTINGS_HOLDER
 from dedupe.merge import merge_cluster
 from dedupe.overrides import Overrides, load_overrides
 from store.catalog import CatalogStore
-from store.models import Record, split_record_id
+from store.models import Record, UnionRecord, split_record_id
 
 MARK = "dedupe"
+MERGE_BATCH = 1000  # clusters whose members are read back from the store together
 
 
 @dataclass(frozen=True)
@@ -77,21 +79,22 @@ def _settings_digest(settings: DedupeSettings) -> str:
 
 
 def _full(store: CatalogStore, settings: Settings, overrides: Overrides, fingerprint: str) -> DedupeSummary:
-    records = {record.id: record for record in store.iter_records()}
     previous = store.cluster_assignments()
-    clustering = cluster_records(records.values(), settings.dedupe, previous, store.union_created_seq(),
+    # The store's records stream through: only their features stay in memory.
+    clustering = cluster_records(store.iter_records(), settings.dedupe, previous, store.union_created_seq(),
                                  overrides, with_keys=True)
+    record_ids = clustering.explanations.keys()  # one explanation per input record
     live_before = store.union_ids() | set(previous.values())
     removed = sorted(live_before - set(clustering.clusters) - set(clustering.aliases))
-    changed, multi_library = _save(store, settings, records, clustering, removed, live_before, None)
+    changed, multi_library = _save(store, settings, clustering, removed, live_before, None)
     keys = _keys(clustering, overrides)
     keys[SETTINGS_HOLDER] = [fingerprint]
     store.save_dedupe_keys(keys, replace_all=True)
     return DedupeSummary(
-        records=len(records), clusters=len(clustering.clusters), multi_library=multi_library, changed=changed,
+        records=len(record_ids), clusters=len(clustering.clusters), multi_library=multi_library, changed=changed,
         candidate_pairs=clustering.candidate_pairs, aliases=len(clustering.aliases), removed=len(removed),
-        skipped_blocks=clustering.skipped_blocks, incremental=False, examined=len(records),
-        problems=tuple(overrides.missing(records.keys())),
+        skipped_blocks=clustering.skipped_blocks, incremental=False, examined=len(record_ids),
+        problems=tuple(overrides.missing(record_ids)),
     )
 
 
@@ -102,7 +105,7 @@ def _incremental(store: CatalogStore, settings: Settings, overrides: Overrides, 
     old_ids = {previous[rid] for rid in (*region.records, *region.gone) if rid in previous}
     removed = sorted(old_ids - set(clustering.clusters) - set(clustering.aliases))
     replaced = set(region.records) | region.gone
-    changed, multi_library = _save(store, settings, region.records, clustering, removed, old_ids, replaced)
+    changed, multi_library = _save(store, settings, clustering, removed, old_ids, replaced)
     store.save_dedupe_keys(_keys(clustering, overrides), removed_ids=region.gone)
     counts = store.counts()
     return DedupeSummary(
@@ -113,25 +116,34 @@ def _incremental(store: CatalogStore, settings: Settings, overrides: Overrides, 
     )
 
 
-def _save(store: CatalogStore, settings: Settings, records: dict[str, Record], clustering: Clustering,
+def _save(store: CatalogStore, settings: Settings, clustering: Clustering,
           removed: list[str], live_before: set[str], replaced: set[str] | None) -> tuple[int, int]:
     """Write membership, explanations and union records; (union records changed, multi-library ones)."""
     members: dict[str, tuple[str, str, float | None, str]] = {}
-    unions = []
-    multi_library = 0
-    preference = settings.dedupe.library_preference
     for cluster_id, member_ids in clustering.clusters.items():
         for rid in member_ids:
             explanation = clustering.explanations[rid]
             members[rid] = (cluster_id, explanation.found_by, explanation.score, explanation.decision)
-        union = merge_cluster(cluster_id, [records[rid] for rid in member_ids], preference)
-        unions.append(union)
-        if len({holding.library for holding in union.holdings}) > 1:
-            multi_library += 1
+    multi_library = 0
+
+    def union_records() -> Iterator[UnionRecord]:
+        # Members are read back from the store a batch of clusters at a time, merged and
+        # written in the same transaction: a million Records never sit in memory at once.
+        nonlocal multi_library
+        preference = settings.dedupe.library_preference
+        clusters = list(clustering.clusters.items())
+        for start in range(0, len(clusters), MERGE_BATCH):
+            batch = clusters[start:start + MERGE_BATCH]
+            records = {record.id: record for record in store.get_records(rid for _, ids in batch for rid in ids)}
+            for cluster_id, member_ids in batch:
+                union = merge_cluster(cluster_id, [records[rid] for rid in member_ids], preference)
+                multi_library += len({holding.library for holding in union.holdings}) > 1
+                yield union
+
     # save_clusters records an alias but leaves the merged-away union record live, where
     # it would shadow the redirect; retiring it with the removed ids makes the id answer 301.
     retired = sorted(set(removed) | (set(clustering.aliases) & live_before))
-    changed = store.save_clusters(members, unions, retired, clustering.aliases, replace_only=replaced)
+    changed = store.save_clusters(members, union_records(), retired, clustering.aliases, replace_only=replaced)
     return changed, multi_library
 
 
@@ -152,10 +164,11 @@ def dedupe_file(input_path: Path, output_path: Path, settings: DedupeSettings) -
 
     A line that is not a Record raises `DedupeInputError` naming the file and line:
     every input id must land in exactly one cluster, so none is dropped silently.
+    The file is read as a stream, so its size is bounded by the features, not the records.
     """
     input_path, output_path = Path(input_path), Path(output_path)
-    records = read_records(input_path)
-    clustering = cluster_records(records, settings, overrides=load_overrides(settings.overrides_path))
+    clustering = cluster_records(read_records(input_path), settings,
+                                 overrides=load_overrides(settings.overrides_path))
     lines = sorted(clustering.clusters.items(), key=lambda item: item[1][0])
     with output_path.open("w", encoding="utf-8") as out:
         for cluster_id, member_ids in lines:
@@ -163,9 +176,8 @@ def dedupe_file(input_path: Path, output_path: Path, settings: DedupeSettings) -
     return len(lines)
 
 
-def read_records(path: Path) -> list[Record]:
-    """Records of a JSON-lines file; blank lines are allowed, anything else must parse."""
-    records: list[Record] = []
+def read_records(path: Path) -> Iterator[Record]:
+    """Records of a JSON-lines file, one at a time; blank lines are allowed, anything else must parse."""
     first_line: dict[str, int] = {}
     try:
         handle = path.open(encoding="utf-8")
@@ -179,8 +191,7 @@ def read_records(path: Path) -> list[Record]:
             if record.id in first_line:
                 raise DedupeInputError(path, number, f"id {record.id!r} already on line {first_line[record.id]}")
             first_line[record.id] = number
-            records.append(record)
-    return records
+            yield record
 
 
 def _parse_line(path: Path, number: int, line: str) -> Record:

@@ -37,6 +37,7 @@ from store.models import (
 )
 
 SCHEMA_VERSION = 1
+_IN_BATCH = 500  # ids per "IN (…)" query: well under SQLite's limit on bound parameters
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -441,12 +442,15 @@ class CatalogStore:
         return [r[0] for r in rows if not r[1]], [r[0] for r in rows if r[1]]
 
     def get_records(self, ids: Iterable[str]) -> list[Record]:
+        """The live records among `ids` (in no particular order); asked in batches, not one query each."""
+        wanted = list(dict.fromkeys(ids))
         out: list[Record] = []
         with self._lock:
-            for rid in ids:
-                row = self._conn.execute("SELECT record FROM records WHERE id = ? AND deleted = 0", (rid,)).fetchone()
-                if row:
-                    out.append(Record.model_validate_json(row[0]))
+            for start in range(0, len(wanted), _IN_BATCH):
+                batch = wanted[start:start + _IN_BATCH]
+                rows = self._conn.execute(
+                    f"SELECT record FROM records WHERE deleted = 0 AND id IN ({','.join('?' * len(batch))})", batch)
+                out.extend(Record.model_validate_json(payload) for (payload,) in rows)
         return out
 
     # ---- clusters and union records --------------------------------------------------
@@ -464,10 +468,10 @@ class CatalogStore:
         `members` maps record id → (cluster id, found_by, score, decision).  With
         `replace_only` (record ids) only those records' rows are replaced, the rest
         kept: an incremental dedupe run.  A union record whose content did not change
-        keeps its sequence value, so the index does not re-read it.  Returns how many
+        keeps its sequence value, so the index does not re-read it.  `union_records`
+        is consumed inside the transaction, so it may be a stream.  Returns how many
         union records changed.
         """
-        union_records = list(union_records)
         removed = list(removed_ids)
         only = None if replace_only is None else list(replace_only)
 
