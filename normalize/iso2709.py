@@ -99,9 +99,22 @@ def _decode_fields(raw_fields: list[RawField], encoding: str) -> list[Field]:
         subfields: list[tuple[str, str]] = []
         for chunk in raw.body[ind_len:].split(SUBFIELD_DELIMITER)[1:]:
             if chunk:
-                subfields.append((chunk[:1].decode("latin-1"), _decode(chunk[1:], encoding)))
+                subfields.append(_subfield(chunk, encoding))
         fields.append(Field(raw.tag, indicators[0], indicators[1], tuple(subfields)))
     return fields
+
+
+def _subfield(chunk: bytes, encoding: str) -> tuple[str, str]:
+    """(code, value) of one subfield.
+
+    A damaged UTF-8 record may have a multi-byte character as a code; cutting it
+    after one byte would make the whole record undecodable as UTF-8 and push it
+    onto a wrong fallback, so the code is then the whole character.
+    """
+    if encoding == "utf-8" and chunk[0] >= 0x80:
+        text = chunk.decode("utf-8")
+        return text[0], text[1:]
+    return chunk[:1].decode("latin-1"), _decode(chunk[1:], encoding)
 
 
 def _try(raw_fields: list[RawField], encoding: str) -> list[Field] | None:

@@ -392,8 +392,6 @@ XFAIL: dict[tuple[str, str], str] = {
     ("utf8_invalid", "place"): ("260 $a '[Washington, D.C.:' gives '[Washington, D.C.': the bracket that "
                                 "closes in the next subfield is left open"),
     ("utf8_invalid", "series"): "440 (series statement, obsolete but common in old records) is not read: series []",
-    ("utf8_invalid", "encoding"): ("a valid UTF-8 record whose 260 has a multi-byte subfield code (U+FFFD) is read "
-                                   "as MARC-8, with the repair 'leader/09 said UTF-8, read as MARC-8'"),
 }
 
 
@@ -508,7 +506,7 @@ def _damage(file_name: str, tag: str, xfail: str | None = None):
             xfail="the field tagged '0 2' with no indicators is passed over silently: repairs []"),
     # 260's subfield code U+FFFD.
     _damage("utf8_invalid.mrc", "260",
-            xfail="260's subfield code U+FFFD is not reported; repairs say only 'leader/09 said UTF-8, read as MARC-8'"),
+            xfail="260's subfield code U+FFFD is not reported in repairs"),
     # A bare ESC in 245 $a "linn<ESC>enne" and before 260 $b's final ",".
     _damage("bad_marc8_escape.dat", "245",
             xfail="the MARC-8 decoder drops 245's stray ESC silently (260's is reported, after cleanup)"),
