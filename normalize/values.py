@@ -27,12 +27,20 @@ def year_from_008(field_008: str) -> int | None:
     return None
 
 
+# "[between 1880 and 1893]", "[1971 or 1972]", "[giữa 1945 và 1950]": the cataloguer did not know the year.
+_UNCERTAIN_YEARS_RE = re.compile(
+    r"\b(?:between|giữa)\b.*\d{4}.*\b(?:and|và)\b.*\d{4}|\d{4}\??\s+(?:or|hoặc)\s+\d{4}", re.IGNORECASE)
+
+
 def year_from_text(value: str) -> int | None:
     """First plausible year in 264$c/260$c/dc:date: "c2019.", "[2019?]", "2019-2020".
 
     "199-" and "19--" give None: a decade is not a year, and dedupe compares years
-    exactly, so guessing 1990 would split copies of one edition.
+    exactly, so guessing 1990 would split copies of one edition.  For the same
+    reason "[between 1880 and 1893]" and "[1971 or 1972]" give None.
     """
+    if _UNCERTAIN_YEARS_RE.search(value):
+        return None
     for match in _YEAR_RE.finditer(value):
         year = int(match.group(1))
         if YEAR_MIN <= year <= year_max():

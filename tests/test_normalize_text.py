@@ -112,6 +112,8 @@ def test_issn_check_digit():
     ("c2019.", 2019), ("[2019?]", 2019), ("2019-2020", 2019), ("H., 1996", 1996),
     ("199-", None), ("[19--]", None), ("s.d.", None), ("12345", None), ("1200", None),
     (str(date.today().year + 5), None), ("năm 2005", 2005),
+    ("[between 1880 and 1893]", None), ("[1971 or 1972]", None), ("[giữa 1945 và 1950]", None),
+    ("[1971?] or later", 1971),
 ])
 def test_year_from_text_cleans_or_gives_none(raw, year):
     assert values.year_from_text(raw) == year
