@@ -66,12 +66,11 @@ def group_features(all_features: list[Features], settings: DedupeSettings,
         found_by[pair] = OVERRIDE_KEY
         verdicts[pair] = Verdict(True, False, 100.0, "forced together by a librarian (overrides file)")
         edges.append((-FORCED_EDGE_SCORE, pair[0], pair[1]))
-    nearest: dict[int, tuple[float, str, str]] = {}  # index → (score, other id, reason) of its best refusal
+    # index → (score, other record) of its best refusal; the reason is derived again only for
+    # records left alone (keeping a million reason strings cost more than deriving a few).
+    nearest: dict[int, tuple[float, Features]] = {}
     for index, outside in neighbours:
-        inside = all_features[index]
-        # Same argument order as a full run (ids sorted): reasons read "year A vs B" in that order.
-        verdict = compare(inside, outside, settings) if inside.id < outside.id else compare(outside, inside, settings)
-        _note_nearest(nearest, index, outside.id, verdict)
+        _note_nearest(nearest, index, outside, _ordered_compare(all_features[index], outside, settings))
     special = bool(forced_different or verdicts)
     guarded: list[int] = []
     if pairs is None:
@@ -88,15 +87,17 @@ def group_features(all_features: list[Features], settings: DedupeSettings,
             score = verdict.score
             known = nearest.get(first)
             if known is None or score >= known[0]:
-                _note_nearest(nearest, first, all_features[second].id, verdict)
+                _note_nearest(nearest, first, all_features[second], verdict)
             known = nearest.get(second)
             if known is None or score >= known[0]:
-                _note_nearest(nearest, second, all_features[first].id, verdict)
+                _note_nearest(nearest, second, all_features[first], verdict)
             continue
         # Only accepted verdicts are kept (for explanations); conflicts are re-derived
-        # per profile, so a million records do not hold ten million verdicts.
-        verdicts[(first, second)] = verdict
-        found_by[(first, second)] = key
+        # per profile, so a million records do not hold ten million verdicts.  Both
+        # dictionaries share one key tuple: 1.6 million accepted pairs at a million records.
+        pair = (first, second)
+        verdicts[pair] = verdict
+        found_by[pair] = key
         edges.append((-verdict.score, first, second))
     if pairs is None:
         compared, skipped = scan.compared, scan.oversized
@@ -109,9 +110,10 @@ def group_features(all_features: list[Features], settings: DedupeSettings,
         if explanation.decision.startswith(NO_MATCH) and guarded and guarded[index] < len(guarded):
             _note_guarded(nearest, all_features, index, guarded[index], settings)
         if explanation.decision.startswith(NO_MATCH) and index in nearest:
-            _, other, reason = nearest[index]
+            other = nearest[index][1]
+            reason = _ordered_compare(all_features[index], other, settings).reason
             grouping.explanations[index] = MemberExplanation(
-                "", None, explanation.decision.replace(NO_MATCH, f"{NO_MATCH}; nearest candidate {other}: {reason}", 1))
+                "", None, explanation.decision.replace(NO_MATCH, f"{NO_MATCH}; nearest candidate {other.id}: {reason}", 1))
     return grouping
 
 
@@ -171,7 +173,7 @@ class _BlockScan:
         self.compared = len(seen)
 
 
-def _note_guarded(nearest: dict[int, tuple[float, str, str]], all_features: list[Features], index: int,
+def _note_guarded(nearest: dict[int, tuple[float, Features]], all_features: list[Features], index: int,
                   other: int, settings: DedupeSettings) -> None:
     """Give a record left alone the guard-refused partner `_BlockScan` skipped, when it is the nearest.
 
@@ -179,18 +181,22 @@ def _note_guarded(nearest: dict[int, tuple[float, str, str]], all_features: list
     higher (ties: smaller id, as `_note_nearest`).
     """
     known = nearest.get(index)
-    other_id = all_features[other].id
-    if known is not None and (known[0] > 0.0 or known[1] < other_id):
+    partner = all_features[other]
+    if known is not None and (known[0] > 0.0 or known[1].id < partner.id):
         return
-    first, second = sorted((index, other))
-    _note_nearest(nearest, index, other_id, compare(all_features[first], all_features[second], settings))
+    _note_nearest(nearest, index, partner, _ordered_compare(all_features[index], partner, settings))
 
 
-def _note_nearest(nearest: dict[int, tuple[float, str, str]], index: int, other: str, verdict: Verdict) -> None:
+def _ordered_compare(one: Features, other: Features, settings: DedupeSettings) -> Verdict:
+    """`compare` with the smaller id first, as every scan calls it (reasons read "year A vs B" in that order)."""
+    return compare(one, other, settings) if one.id < other.id else compare(other, one, settings)
+
+
+def _note_nearest(nearest: dict[int, tuple[float, Features]], index: int, other: Features, verdict: Verdict) -> None:
     """Keep the best-scoring refused candidate (ties: smaller id), whatever order pairs come in."""
     known = nearest.get(index)
-    if known is None or verdict.score > known[0] or (verdict.score == known[0] and other < known[1]):
-        nearest[index] = (verdict.score, other, verdict.reason)
+    if known is None or verdict.score > known[0] or (verdict.score == known[0] and other.id < known[1].id):
+        nearest[index] = (verdict.score, other)
 
 
 def _components(size: int, edges: list[tuple[float, int, int]]) -> list[int]:
