@@ -20,6 +20,7 @@ from normalize.errors import RecordError
 from normalize.legacy import reading_score
 from normalize.eightbit import decode_cp1252
 from normalize.marcrecord import LEADER_LEN, Field, MarcRecord
+from normalize.structure import iso2709_field_problems
 
 DIRECTORY_ENTRY_LEN = 12
 FIELD_TERMINATOR = b"\x1e"
@@ -68,7 +69,9 @@ def split_iso2709(data: bytes) -> tuple[str, list[RawField], list[str]]:
             raise RecordError(f"ISO 2709 field {tag} ends at byte {begin + length} but the record has only "
                               f"{len(data)} bytes; the record is truncated: export it again")
         body = data[begin:begin + length]
-        fields.append(RawField(tag, body[:-1] if body.endswith(FIELD_TERMINATOR) else body))
+        body = body[:-1] if body.endswith(FIELD_TERMINATOR) else body
+        fields.append(RawField(tag, body))
+        repairs += iso2709_field_problems(tag, body, entry[:3])
     return leader, fields, repairs
 
 

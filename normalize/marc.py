@@ -15,6 +15,7 @@ from normalize.eightbit import decode_8bit, decode_cp1252
 from normalize.errors import RecordError
 from normalize.marcrecord import LEADER_LEN, Field, MarcRecord
 from normalize.marcxml_scan import scan_marcxml
+from normalize.structure import marcxml_problems
 
 __all__ = ["LEADER_LEN", "MARC_NS", "Field", "MarcRecord", "decode_cp1252", "parse_marcxml"]
 
@@ -65,8 +66,8 @@ def parse_marcxml(payload: bytes) -> MarcRecord:
         scanned = scan_marcxml(payload)
         if scanned is not None:
             leader, fields, by_tag = scanned
-            return MarcRecord(leader=leader.ljust(LEADER_LEN)[:LEADER_LEN], fields=fields, repairs=repairs,
-                              _by_tag=by_tag)
+            return MarcRecord(leader=leader.ljust(LEADER_LEN)[:LEADER_LEN], fields=fields,
+                              repairs=marcxml_problems(payload, leader, fields), _by_tag=by_tag)
     try:
         root = etree.fromstring(payload, _PARSER)
     except etree.XMLSyntaxError as exc:
@@ -94,6 +95,7 @@ def parse_marcxml(payload: bytes) -> MarcRecord:
                               "check the library's metadata_prefix")
         root = found
     leader, fields, by_tag = _walk(root)
+    repairs += marcxml_problems(payload, leader, fields)
     if had_controls:
         fields = [_field_from_pua(f) for f in fields]
         by_tag = None

@@ -301,3 +301,40 @@ def test_every_fixture_marc_record_normalizes_and_marc8_vietnamese_decodes():
                     assert record.encoding == "utf-8" and record.repairs, local_id
                     checked += 1
             assert checked == 3
+
+
+# ---- structural damage is kept and named -------------------------------------------------------
+
+def _iso2709(fields: list[tuple[bytes, bytes]]) -> bytes:
+    """A UTF-8 ISO 2709 record from (tag, body) pairs, bodies without their field terminator."""
+    directory, data = b"", b""
+    for tag, body in fields:
+        directory += tag + b"%04d%05d" % (len(body) + 1, len(data))
+        data += body + b"\x1e"
+    base = 24 + len(directory) + 1
+    leader = b"%05dnam a22%05d   4500" % (base + len(data) + 1, base)
+    return leader + directory + b"\x1e" + data + b"\x1d"
+
+
+def test_iso2709_field_damage_is_kept_and_named_in_repairs():
+    payload = _iso2709([(b"001", b"42"), (b"245", b"\x1faNam cao"), (b"260", b"  \x1fAHa Noi\x1fc2019"),
+                        (b"2 0", b"  \x1faodd")])
+    record = normalize(payload, "iso2709")
+    assert record.title == "Nam cao" and record.year == 2019
+    assert "field 245: indicators missing; read as blank" in record.repairs
+    assert "field 260: a subfield code is not a lowercase letter or digit; kept as it is" in record.repairs
+    assert "field '2 0': a tag must be three letters or digits; kept as it is" in record.repairs
+
+
+def test_marcxml_damage_is_named_and_sound_records_get_no_note():
+    xml = ('<record xmlns="http://www.loc.gov/MARC21/slim"><leader>00000nam a22</leader>'
+           '<controlfield tag="001">7</controlfield>'
+           '<datafield tag="245" ind1="1" ind2="0"><subfield code="a">Đất rừng phương Nam</subfield></datafield>'
+           '<datafield tag="42" ind1=" " ind2=" "><subfield code="A">x</subfield></datafield></record>')
+    record = normalize(xml.encode(), "marcxml")
+    assert record.title == "Đất rừng phương Nam"
+    assert record.repairs == ["leader is 12 characters, not 24; padded or cut",
+                              "field '42': a tag must be three letters or digits; kept as it is",
+                              "field 42: subfield code 'A' is not a lowercase letter or digit; kept as it is"]
+    sound = xml.replace("00000nam a22", "00000nam a2200000 a 4500").replace('tag="42"', 'tag="500"')
+    assert normalize(sound.replace('code="A"', 'code="a"').encode(), "marcxml").repairs == []

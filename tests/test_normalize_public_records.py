@@ -500,18 +500,15 @@ def _damage(file_name: str, tag: str, xfail: str | None = None):
 
 @pytest.mark.parametrize("file_name, damaged_tag", [
     # The field tagged "0 2", with no indicators.
-    _damage("bad_indicator.dat", "0 2",
-            xfail="the field tagged '0 2' with no indicators is passed over silently: repairs []"),
+    _damage("bad_indicator.dat", "0 2"),
     # 260's subfield code U+FFFD.
-    _damage("utf8_invalid.mrc", "260",
-            xfail="260's subfield code U+FFFD is not reported in repairs"),
+    _damage("utf8_invalid.mrc", "260"),
     # A bare ESC in 245 $a "linn<ESC>enne" and before 260 $b's final ",".
     _damage("bad_marc8_escape.dat", "245",
             xfail="the MARC-8 decoder drops 245's stray ESC silently (260's is reported, after cleanup)"),
     _damage("bad_marc8_escape.dat", "260"),
     # A datafield tagged "42", indicators "z", a leader of 17 characters.
-    _damage("bad_tag.xml", "42",
-            xfail="tag '42', indicators 'z' and the 17-character leader are passed over silently: repairs []"),
+    _damage("bad_tag.xml", "42"),
 ])
 def test_damaged_public_record_comes_through_and_its_repairs_name_the_damage(harvested, file_name, damaged_tag):
     result = harvested(file_name)
