@@ -291,8 +291,9 @@ def _other_ids(marc: MarcRecord) -> list[str]:
 
 def _series(marc: MarcRecord) -> list[str]:
     out: dict[str, str] = {}
-    for field in marc.get("490", "800", "810", "811", "830"):
-        title_codes = ("a",) if field.tag in ("490", "830") else ("a", "t")
+    # 440 (series statement and added entry in one) was made obsolete in 2008 but fills old records.
+    for field in marc.get("490", "440", "800", "810", "811", "830"):
+        title_codes = {"490": ("a",), "830": ("a",), "440": ("a", "n", "p")}.get(field.tag, ("a", "t"))
         name = _joined(field, title_codes, ". " if field.tag != "490" else " ")
         number = _sub(field, "v")
         if name:
@@ -324,7 +325,8 @@ def record_from_marc(marc: MarcRecord, library_id: str, local_id: str, source_fo
         subtitle = _sub(title_field, "b")
         part = _joined(title_field, ("n", "p"), ". ")
         responsibility = _sub(title_field, "c")
-    uniform = next((v for f in marc.get("240", "130") if (v := _joined(f, ("a", "n", "p"), ". "))), None)
+    # $l names the language of a translation: "Truyện Kiều. English" is not the original.
+    uniform = next((v for f in marc.get("240", "130") if (v := _joined(f, ("a", "n", "p", "l"), ". "))), None)
     recased = recase_title(title)
     if recased != title:
         repairs.append("245$a: all capitals → sentence case")

@@ -338,3 +338,15 @@ def test_marcxml_damage_is_named_and_sound_records_get_no_note():
                               "field 42: subfield code 'A' is not a lowercase letter or digit; kept as it is"]
     sound = xml.replace("00000nam a22", "00000nam a2200000 a 4500").replace('tag="42"', 'tag="500"')
     assert normalize(sound.replace('code="A"', 'code="a"').encode(), "marcxml").repairs == []
+
+
+def test_obsolete_440_series_and_the_language_of_a_uniform_title_are_read():
+    xml = ('<record xmlns="http://www.loc.gov/MARC21/slim"><controlfield tag="001">8</controlfield>'
+           '<datafield tag="240" ind1="1" ind2="0"><subfield code="a">Truyện Kiều.</subfield>'
+           '<subfield code="l">English.</subfield></datafield>'
+           '<datafield tag="245" ind1="1" ind2="4"><subfield code="a">The tale of Kieu</subfield></datafield>'
+           '<datafield tag="440" ind1=" " ind2="0"><subfield code="a">Văn học thế giới ;</subfield>'
+           '<subfield code="v">t. 3</subfield></datafield></record>')
+    record = normalize(xml.encode(), "marcxml")
+    assert record.uniform_title == "Truyện Kiều. English"
+    assert record.series == ["Văn học thế giới ; t. 3"]

@@ -370,14 +370,9 @@ CASES: dict[str, Case] = {
 }
 
 # Where our normalizer disagrees with the record: one strict xfail per (case, field), for normalize/ to fix.
-_UNIFORM_L = ("240 $l 'English.' (language of the work) is left out of uniform_title: "
-              "gives 'De la solitude à la communauté'")
 _NO_CP1251 = ("Windows-1251 bytes under a MARC-8 leader are read as MARC-8 (no cp1251 candidate, no repair noted): "
               "the Cyrillic text comes out as combining marks")
 XFAIL: dict[tuple[str, str], str] = {
-    ("marc8", "uniform_title"): _UNIFORM_L,
-    ("utf8_flag", "uniform_title"): _UNIFORM_L,
-    ("utf8_no_flag", "uniform_title"): _UNIFORM_L,
     ("multi_isbn", "place"): "260 $a 'Taftsville, Vt. :' gives 'Taftsville, Vt': the abbreviation's period is cut",
     ("multi_isbn", "classification"): ("082 $a '811/.5/4 s' gives 'DDC 811.54 s' besides 'DDC 811.54': LC's "
                                        "series marker 's' is kept as if part of the number"),
@@ -389,7 +384,6 @@ XFAIL: dict[tuple[str, str], str] = {
     ("cp1251", "encoding"): _NO_CP1251 + " (encoding 'marc-8')",
     ("utf8_invalid", "place"): ("260 $a '[Washington, D.C.:' gives '[Washington, D.C.': the bracket that "
                                 "closes in the next subfield is left open"),
-    ("utf8_invalid", "series"): "440 (series statement, obsolete but common in old records) is not read: series []",
 }
 
 
