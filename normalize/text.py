@@ -28,6 +28,9 @@ ABBREVIATIONS = frozenset({
     "tr", "p", "pp", "ed", "eds", "jr", "sr", "st", "etc", "v.v", "s.n", "s.l", "n.d", "nxb", "tp", "ts",
     "pgs", "gs", "ths", "bs", "ks", "cn", "tx", "q", "h", "vol", "no", "co", "inc", "ltd", "dr", "mr", "mrs",
     "ms", "prof", "ill", "cm", "tb", "xb", "in", "b.s", "ch.b", "h.đ", "k.đ", "knxb", "s.d", "corp", "dept",
+    # Places in English-language imprints ("Taftsville, Vt. :"); short ones that are also words are left out.
+    "vt", "mass", "calif", "conn", "fla", "mich", "minn", "tenn", "tex", "wis", "ariz", "colo", "okla", "nev",
+    "ky", "pa", "va", "md", "eng",
 })
 _INITIALS_RE = re.compile(r"(?:\w\.)+\w")  # "J.R.R" of "J.R.R.", "v.v" of "v.v."
 _ROMAN_RE = re.compile(r"^[IVXLC]{2,}$")

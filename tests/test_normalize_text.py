@@ -40,6 +40,7 @@ def test_clean_text_gives_nfc_without_invisibles_or_extra_space(raw, expected):
     ("Bạn là ai?", "Bạn là ai?"),
     ("Smith, John, Jr.", "Smith, John, Jr."),
     ("Hà Nội : /", "Hà Nội"),
+    ("Taftsville, Vt. :", "Taftsville, Vt."), ("Washington, D.C. :", "Washington, D.C."),
 ])
 def test_strip_isbd_drops_separators_but_keeps_abbreviations(raw, expected):
     assert strip_isbd(raw) == expected
