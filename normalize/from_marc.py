@@ -173,6 +173,11 @@ def _publisher_part(field: Field | None, code: str) -> str | None:
     value = value.strip()
     if value.startswith("[") and value.endswith("]"):
         value = value[1:-1].strip()
+    # "[Washington, D.C. :" + "$b Acme]": a bracket supplied over two subfields opens in one, closes in the other.
+    if value.startswith("[") and "]" not in value:
+        value = value[1:].strip()
+    if value.endswith("]") and "[" not in value:
+        value = value[:-1].strip()
     return clean_field(value) or None
 
 

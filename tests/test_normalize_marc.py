@@ -350,3 +350,12 @@ def test_obsolete_440_series_and_the_language_of_a_uniform_title_are_read():
     record = normalize(xml.encode(), "marcxml")
     assert record.uniform_title == "Truyện Kiều. English"
     assert record.series == ["Văn học thế giới ; t. 3"]
+
+
+def test_imprint_brackets_spread_over_two_subfields_are_dropped():
+    xml = ('<record xmlns="http://www.loc.gov/MARC21/slim"><controlfield tag="001">9</controlfield>'
+           '<datafield tag="245" ind1="0" ind2="0"><subfield code="a">Địa chí Hậu Giang</subfield></datafield>'
+           '<datafield tag="260" ind1=" " ind2=" "><subfield code="a">[Vị Thanh :</subfield>'
+           '<subfield code="b">Sở Văn hóa]</subfield><subfield code="c">2012</subfield></datafield></record>')
+    record = normalize(xml.encode(), "marcxml")
+    assert (record.place, record.publisher, record.year) == ("Vị Thanh", "Sở Văn hóa", 2012)

@@ -381,8 +381,6 @@ XFAIL: dict[tuple[str, str], str] = {
     ("cp1251", "subjects"): _NO_CP1251,
     ("cp1251", "pages"): _NO_CP1251 + " ('186 с.' is lost, pages None)",
     ("cp1251", "encoding"): _NO_CP1251 + " (encoding 'marc-8')",
-    ("utf8_invalid", "place"): ("260 $a '[Washington, D.C.:' gives '[Washington, D.C.': the bracket that "
-                                "closes in the next subfield is left open"),
 }
 
 
