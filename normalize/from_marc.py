@@ -231,6 +231,9 @@ def _subjects(marc: MarcRecord) -> list[str]:
     return list(out)
 
 
+_DDC_SERIES_MARK_RE = re.compile(r"\d{3}(?:\.\d+)? s")
+
+
 @lru_cache(maxsize=4096)
 def _class_numbers(field: Field) -> tuple[str, ...]:
     """'DDC 959.704', 'UDC 94(597)', 'LCC DS735', or '<$2 scheme> <number>' for 084."""
@@ -240,7 +243,9 @@ def _class_numbers(field: Field) -> tuple[str, ...]:
         if not value:
             continue
         if field.tag == "082":
-            out.append("DDC " + value.replace("/", "").replace("'", ""))
+            number = value.replace("/", "").replace("'", "")
+            # Older LC records mark a number given for the whole series with a trailing " s".
+            out.append("DDC " + (number[:-2] if _DDC_SERIES_MARK_RE.fullmatch(number) else number))
         elif field.tag == "080":
             out.append("UDC " + value)
         elif field.tag == "050":

@@ -373,8 +373,6 @@ CASES: dict[str, Case] = {
 _NO_CP1251 = ("Windows-1251 bytes under a MARC-8 leader are read as MARC-8 (no cp1251 candidate, no repair noted): "
               "the Cyrillic text comes out as combining marks")
 XFAIL: dict[tuple[str, str], str] = {
-    ("multi_isbn", "classification"): ("082 $a '811/.5/4 s' gives 'DDC 811.54 s' besides 'DDC 811.54': LC's "
-                                       "series marker 's' is kept as if part of the number"),
     ("cp1251", "title"): _NO_CP1251,
     ("cp1251", "authors"): _NO_CP1251,
     ("cp1251", "publisher"): _NO_CP1251,
