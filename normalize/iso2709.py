@@ -5,7 +5,7 @@ declared encoding is tried first; UTF-8 bytes under a MARC-8 leader are read as
 UTF-8 (MARC-8 text almost never forms valid multi-byte UTF-8); otherwise MARC-8
 and cp1252 are both tried and the reading that looks more like Vietnamese wins
 (cp1252 is how raw TCVN3/VNI bytes must be read before repair; cp1258, Windows
-Vietnamese, is the third candidate).  The choice is
+Vietnamese, is the third candidate, and cp1251, Windows Cyrillic, the fourth).  The choice is
 kept in `MarcRecord.encoding` with a repair note.
 """
 
@@ -26,7 +26,8 @@ DIRECTORY_ENTRY_LEN = 12
 FIELD_TERMINATOR = b"\x1e"
 RECORD_TERMINATOR = b"\x1d"
 SUBFIELD_DELIMITER = b"\x1f"
-_LABELS = {"utf-8": "UTF-8", "marc-8": "MARC-8", "cp1252": "cp1252", "cp1258": "cp1258"}
+_LABELS = {"utf-8": "UTF-8", "marc-8": "MARC-8", "cp1252": "cp1252", "cp1258": "cp1258", "cp1251": "cp1251"}
+_CYRILLIC = range(0x0400, 0x0500)
 
 
 class RawField(NamedTuple):
@@ -86,6 +87,8 @@ def _decode(value: bytes, encoding: str) -> str:
     if encoding == "cp1258":
         # Windows Vietnamese puts the tone mark after its letter: compose to NFC.
         return unicodedata.normalize("NFC", value.decode("cp1258"))
+    if encoding == "cp1251":
+        return value.decode("cp1251")
     return decode_cp1252(value)
 
 
@@ -152,13 +155,39 @@ def parse_iso2709(data: bytes) -> MarcRecord:
 
 
 def _best_reading(raw_fields: list[RawField]) -> tuple[list[Field] | None, str]:
-    """MARC-8, cp1252 or cp1258, whichever reads as more plausible Vietnamese (in that order on ties)."""
+    """MARC-8, cp1252 or cp1258, whichever reads as more plausible Vietnamese (in that order on ties).
+
+    cp1251 (Windows Cyrillic: Russian books of the Soviet years, exported by old
+    systems under a MARC-8 leader) is taken only when its words are wholly
+    Cyrillic and outnumber the broken ones, and it beats the others.
+    """
     best: tuple[int, list[Field] | None, str] = (-(10**9), None, "marc-8")
-    for encoding in ("marc-8", "cp1252", "cp1258"):
+    for encoding in ("marc-8", "cp1252", "cp1258", "cp1251"):
         fields = _try(raw_fields, encoding)
         if fields is None:
             continue
-        score = reading_score([value for f in fields for _, value in f.subfields])
+        texts = [value for f in fields for _, value in f.subfields]
+        if encoding == "cp1251":
+            score = _cyrillic_score(texts)
+            if score <= 0:
+                continue
+        else:
+            score = reading_score(texts)
         if score > best[0]:
             best = (score, fields, encoding)
     return best[1], best[2]
+
+
+def _cyrillic_score(texts: list[str]) -> int:
+    """Words whose non-ASCII letters are all Cyrillic, minus words that mix in anything else."""
+    score = 0
+    for text in texts:
+        for word in text.split():
+            letters = [ch for ch in word if ch.isalpha() and not ch.isascii()]
+            if letters:
+                score += 1 if all(ord(ch) in _CYRILLIC for ch in letters) and not _mixes_latin(word) else -1
+    return score
+
+
+def _mixes_latin(word: str) -> bool:
+    return any(ch.isascii() and ch.isalpha() for ch in word)

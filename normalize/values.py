@@ -48,7 +48,8 @@ def year_from_text(value: str) -> int | None:
     return None
 
 
-_PAGES_RE = re.compile(r"(\d+)\s*\]?\s*(?:tr\b|tr\.|p\b|p\.|pp\b|pages?\b|trang\b|tờ\b|leaves\b|s\.)",
+# "с." is Russian (страниц), "s." German and Czech (Seiten, stran).
+_PAGES_RE = re.compile(r"(\d+)\s*\]?\s*(?:tr\b|tr\.|p\b|p\.|pp\b|pages?\b|trang\b|tờ\b|leaves\b|s\.|с\.)",
                        re.IGNORECASE)
 
 

@@ -359,3 +359,12 @@ def test_imprint_brackets_spread_over_two_subfields_are_dropped():
            '<subfield code="b">Sở Văn hóa]</subfield><subfield code="c">2012</subfield></datafield></record>')
     record = normalize(xml.encode(), "marcxml")
     assert (record.place, record.publisher, record.year) == ("Vị Thanh", "Sở Văn hóa", 2012)
+
+
+def test_windows_1251_under_a_marc8_leader_is_read_as_cyrillic_and_reported():
+    payload = _iso2709([(b"001", b"ru1"), (b"245", "10\x1faОсновы гидравлического расчета".encode("cp1251")),
+                        (b"300", "  \x1fa186 с.".encode("cp1251"))])
+    payload = payload[:9] + b" " + payload[10:]  # leader/09 blank: MARC-8 declared
+    record = normalize(payload, "iso2709")
+    assert (record.title, record.pages, record.encoding) == ("Основы гидравлического расчета", 186, "cp1251")
+    assert "leader/09 said MARC-8, read as cp1251" in record.repairs

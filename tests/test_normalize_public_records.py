@@ -370,15 +370,7 @@ CASES: dict[str, Case] = {
 }
 
 # Where our normalizer disagrees with the record: one strict xfail per (case, field), for normalize/ to fix.
-_NO_CP1251 = ("Windows-1251 bytes under a MARC-8 leader are read as MARC-8 (no cp1251 candidate, no repair noted): "
-              "the Cyrillic text comes out as combining marks")
 XFAIL: dict[tuple[str, str], str] = {
-    ("cp1251", "title"): _NO_CP1251,
-    ("cp1251", "authors"): _NO_CP1251,
-    ("cp1251", "publisher"): _NO_CP1251,
-    ("cp1251", "subjects"): _NO_CP1251,
-    ("cp1251", "pages"): _NO_CP1251 + " ('186 с.' is lost, pages None)",
-    ("cp1251", "encoding"): _NO_CP1251 + " (encoding 'marc-8')",
 }
 
 
