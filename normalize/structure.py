@@ -20,6 +20,8 @@ _VALID_CODE_RE = re.compile(r"[0-9a-z]\Z")
 _BAD_ISO_TAG_RE = re.compile(rb"[^0-9A-Za-z]")
 _BAD_ISO_CODE_RE = re.compile(rb"\x1f[^0-9a-z]")
 _BAD_XML_RE = re.compile(rb'\btag="(?![0-9A-Za-z]{3}")|\bcode="(?![0-9a-z]")')
+# MARC-8 escapes start with one of these; any other ESC is noise that decoding drops.
+_STRAY_ESC_RE = re.compile(rb"\x1b(?![(,$)\-gbps])")
 
 
 def iso2709_field_problems(tag: str, body: bytes, raw_tag: bytes) -> list[str]:
@@ -31,6 +33,8 @@ def iso2709_field_problems(tag: str, body: bytes, raw_tag: bytes) -> list[str]:
         notes.append(f"field {tag}: indicators missing; read as blank")
     if _BAD_ISO_CODE_RE.search(body):
         notes.append(f"field {tag}: a subfield code is not a lowercase letter or digit; kept as it is")
+    if b"\x1b" in body and _STRAY_ESC_RE.search(body):
+        notes.append(f"field {tag}: an escape byte (ESC) that starts no MARC-8 character set; dropped")
     return notes
 
 

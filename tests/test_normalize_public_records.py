@@ -18,8 +18,9 @@ would in production: a copy of the file is harvested by `harvest_marc_file` (wha
 record the store then holds goes through `normalize_raw`.  The expected values were
 read from the records themselves (dumped with pymarc) and the MARC 21 rules in
 DESIGN.md, never copied from our output; each says which field it comes from.
-Where our normalizer disagrees, that single case is a strict xfail naming the
-discrepancy, for normalize/ to fix.
+When this module was written, 19 cases disagreed (a uniform title without its
+$l, 440 series unread, cp1251 read as MARC-8, structural damage not reported...);
+normalize/ was fixed until none did.
 
 The module is over 400 lines because its expectations are data: one dict per
 record, each value with the MARC field it was read from.
@@ -369,17 +370,10 @@ CASES: dict[str, Case] = {
     )),
 }
 
-# Where our normalizer disagrees with the record: one strict xfail per (case, field), for normalize/ to fix.
-XFAIL: dict[tuple[str, str], str] = {
-}
-
-
 def field_params():
     for name, case in CASES.items():
         for field_name in case.expected:
-            reason = XFAIL.get((name, field_name))
-            marks = [pytest.mark.xfail(strict=True, raises=AssertionError, reason=reason)] if reason else []
-            yield pytest.param(name, field_name, id=f"{name}-{field_name}", marks=marks)
+            yield pytest.param(name, field_name, id=f"{name}-{field_name}")
 
 
 @pytest.mark.parametrize("case_name, field_name", list(field_params()))
@@ -474,9 +468,8 @@ def test_bad_subfield_code_record_is_rejected_by_id_and_position(harvested):
     assert str(result.path) in str(result.error) and "no readable records" in str(result.error)
 
 
-def _damage(file_name: str, tag: str, xfail: str | None = None):
-    marks = [pytest.mark.xfail(strict=True, raises=AssertionError, reason=xfail)] if xfail else []
-    return pytest.param(file_name, tag, id=f"{file_name}-{tag.replace(' ', '_')}", marks=marks)
+def _damage(file_name: str, tag: str):
+    return pytest.param(file_name, tag, id=f"{file_name}-{tag.replace(' ', '_')}")
 
 
 @pytest.mark.parametrize("file_name, damaged_tag", [
@@ -485,8 +478,7 @@ def _damage(file_name: str, tag: str, xfail: str | None = None):
     # 260's subfield code U+FFFD.
     _damage("utf8_invalid.mrc", "260"),
     # A bare ESC in 245 $a "linn<ESC>enne" and before 260 $b's final ",".
-    _damage("bad_marc8_escape.dat", "245",
-            xfail="the MARC-8 decoder drops 245's stray ESC silently (260's is reported, after cleanup)"),
+    _damage("bad_marc8_escape.dat", "245"),
     _damage("bad_marc8_escape.dat", "260"),
     # A datafield tagged "42", indicators "z", a leader of 17 characters.
     _damage("bad_tag.xml", "42"),
