@@ -104,24 +104,36 @@ class _DescendantPeak(threading.Thread):
     """Largest peak RSS (VmHWM) of any descendant process, sampled from /proc (Linux).
 
     Pool workers are children of the forkserver, not of this process, so
-    RUSAGE_CHILDREN never sees them.
+    RUSAGE_CHILDREN never sees them.  Finding descendants reads every process's
+    stat file, a few milliseconds on a 2-core machine that the workers need, so the
+    tree is walked every RESCAN_TICKS ticks; the known descendants are read every tick.
     """
+
+    TICK_S = 0.05
+    RESCAN_TICKS = 10
 
     def __init__(self) -> None:
         super().__init__(daemon=True)
         self.peak_kb = 0
+        self._pids: set[int] = set()
         self._done = threading.Event()
 
     def run(self) -> None:
-        while not self._done.wait(0.05):
-            self._sample()
+        ticks = 0
+        while not self._done.wait(self.TICK_S):
+            if ticks % self.RESCAN_TICKS == 0:
+                self._pids = self._descendants()
+            self._read_peaks()
+            ticks += 1
 
     def stop(self) -> None:
-        self._sample()
+        self._pids = self._descendants()
+        self._read_peaks()
         self._done.set()
         self.join()
 
-    def _sample(self) -> None:
+    @staticmethod
+    def _descendants() -> set[int]:
         parents: dict[int, int] = {}
         for entry in Path("/proc").iterdir():
             if entry.name.isdigit():
@@ -136,7 +148,10 @@ class _DescendantPeak(threading.Thread):
             found = {pid for pid, ppid in parents.items() if ppid in mine} - mine
             changed = bool(found)
             mine |= found
-        for pid in mine - {os.getpid()}:
+        return mine - {os.getpid()}
+
+    def _read_peaks(self) -> None:
+        for pid in self._pids:
             try:
                 for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                     if line.startswith("VmHWM:"):

@@ -57,5 +57,7 @@ class Alternates:
 
     def for_tag(self, *tags: str) -> list[Field]:
         """Every 880 standing for one of `tags`, linked ones in occurrence order first."""
+        if not (self.linked_to or self.unlinked):
+            return []  # most records have no 880
         linked = sorted((occ, f) for (tag, occ), f in self.linked_to.items() if tag in tags)
         return [f for _, f in linked] + [f for tag in tags for f in self.unlinked.get(tag, [])]

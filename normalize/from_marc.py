@@ -34,12 +34,11 @@ def repair_legacy_fields(marc: MarcRecord) -> list[str]:
     """Convert TCVN3/VNI subfields in place; one repair note per converted field."""
     notes: list[str] = []
     record_encodings: list[str] = []
-    fields = marc.fields
     # One test over the whole record first: most records carry no legacy character at
     # all, and detection needs one (the newline joining fields is never evidence).
-    everything = "\n".join([v for f in fields for _, v in f.subfields])
-    if not legacy.has_evidence(everything):
+    if not legacy.has_evidence(marc.text()):
         return notes
+    fields = marc.fields
     for i, field in enumerate(fields):
         if not field.subfields:
             continue
@@ -73,7 +72,7 @@ def repair_legacy_fields(marc: MarcRecord) -> list[str]:
 
 def cleanup_notes(marc: MarcRecord) -> list[str]:
     """One note per field whose text needs more than spacing fixed (clean_text does the fixing)."""
-    if not cleanup_reasons("".join([v for f in marc.fields for _, v in f.subfields])):
+    if not cleanup_reasons(marc.text()):
         return []  # the common case: one check over the whole record
     notes: list[str] = []
     for field in marc.fields:

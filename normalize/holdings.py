@@ -24,22 +24,21 @@ def _joined(field: Field, *codes: str) -> str | None:
 
 def _from_952(field: Field) -> tuple[str | None, str | None, str | None]:
     """Koha items: $a home branch / $b holding branch, $c shelving location, $o call number, $p barcode."""
-    found: dict[str, list[str]] = {}
+    found: dict[str, str] = {}  # each code's values joined with spaces
     for code, value in field.subfields:  # one pass: items are the most numerous fields
         if code in _952_CODES:
-            found.setdefault(code, []).append(value)
-
-    def joined(code: str) -> str | None:
-        parts = found.get(code)
-        return (clean_text(" ".join(parts)) or None) if parts else None
-
-    branch = joined("a") or joined("b")
-    shelf = joined("c")
+            found[code] = f"{found[code]} {value}" if code in found else value
+    branch = _cleaned(found.get("a")) or _cleaned(found.get("b"))
+    shelf = _cleaned(found.get("c"))
     location = (branch if shelf is None or shelf == branch else f"{branch}, {shelf}" if branch else shelf)
-    return joined("o"), location, joined("p")
+    return _cleaned(found.get("o")), location, _cleaned(found.get("p"))
 
 
 _952_CODES = frozenset("abcop")
+
+
+def _cleaned(value: str | None) -> str | None:
+    return (clean_text(value) or None) if value else None
 
 
 def _from_852(field: Field) -> tuple[str | None, str | None, str | None]:

@@ -9,6 +9,7 @@ two different books.
 from __future__ import annotations
 
 import re
+from operator import mul
 from typing import NamedTuple
 
 # A run of digits with hyphens or single spaces inside, ending in a digit or X.
@@ -22,14 +23,13 @@ class IsbnParse(NamedTuple):
 
 
 def isbn10_check_digit(first9: str) -> str:
-    total = sum((10 - i) * int(d) for i, d in enumerate(first9))
+    total = sum(map(mul, range(10, 1, -1), map(int, first9)))  # weights 10 down to 2
     check = (11 - total % 11) % 11
     return "X" if check == 10 else str(check)
 
 
 def isbn13_check_digit(first12: str) -> str:
-    digits = list(map(int, first12))
-    total = sum(digits[0::2]) + 3 * sum(digits[1::2])
+    total = sum(map(int, first12[0::2])) + 3 * sum(map(int, first12[1::2]))
     return str((10 - total % 10) % 10)
 
 

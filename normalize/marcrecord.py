@@ -38,17 +38,28 @@ class MarcRecord:
     encoding: str = "utf-8"
     repairs: list[str] = field(default_factory=list)
     _by_tag: dict[str, list[Field]] | None = None
+    _text: str | None = field(default=None, compare=False, repr=False)  # a cache of text()
 
     def get(self, *tags: str) -> list[Field]:
-        if self._by_tag is None:
-            by_tag: dict[str, list[Field]] = {}
+        by_tag = self._by_tag
+        if by_tag is None:
+            by_tag = self._by_tag = {}
             for f in self.fields:
                 by_tag.setdefault(f.tag, []).append(f)
-            self._by_tag = by_tag
         if len(tags) == 1:
-            return self._by_tag.get(tags[0], [])
+            return by_tag.get(tags[0], [])
         # Grouped by tag in the order asked (main entry 100 before added entries 700).
-        return [f for tag in tags for f in self._by_tag.get(tag, ())]
+        return [f for tag in tags for f in by_tag.get(tag, ())]
+
+    def text(self) -> str:
+        """Every subfield value, one per line: for checks over the whole record at once.
+
+        A newline never joins two values into one word, one character sequence
+        or one NFC segment, so such a check fails exactly when it fails on some value.
+        """
+        if self._text is None:
+            self._text = "\n".join([value for f in self.fields for _, value in f.subfields])
+        return self._text
 
     def control(self, tag: str) -> str:
         found = self.get(tag)
@@ -57,3 +68,4 @@ class MarcRecord:
     def replace_fields(self, fields: list[Field]) -> None:
         self.fields = fields
         self._by_tag = None
+        self._text = None

@@ -16,32 +16,46 @@ from normalize.marc import parse_marcxml
 
 STAGE = "normalize"
 
+# (library, local_id, format, payload, source): a RawRecord's fields, cheap to pickle.
+RawItem = tuple[str, str, str, bytes, str]
 
-def _normalize(raw: RawRecord, library: LibraryConfig | None) -> Record:
-    if raw.format == "marcxml":
-        return record_from_marc(parse_marcxml(raw.payload), raw.library, raw.local_id, "marcxml", library)
-    if raw.format == "iso2709":
-        return record_from_marc(parse_iso2709(raw.payload), raw.library, raw.local_id, "iso2709", library)
-    if raw.format == "oai_dc":
-        return record_from_dc(raw.payload, raw.library, raw.local_id, library)
-    raise RecordError(f"unknown raw format {raw.format!r}; expected marcxml, iso2709 or oai_dc")
+
+def raw_item(raw: RawRecord) -> RawItem:
+    return raw.library, raw.local_id, raw.format, raw.payload, raw.source
+
+
+def _normalize(library_id: str, local_id: str, fmt: str, payload: bytes, library: LibraryConfig | None) -> Record:
+    if fmt == "marcxml":
+        return record_from_marc(parse_marcxml(payload), library_id, local_id, "marcxml", library)
+    if fmt == "iso2709":
+        return record_from_marc(parse_iso2709(payload), library_id, local_id, "iso2709", library)
+    if fmt == "oai_dc":
+        return record_from_dc(payload, library_id, local_id, library)
+    raise RecordError(f"unknown raw format {fmt!r}; expected marcxml, iso2709 or oai_dc")
 
 
 def normalize_raw(raw: RawRecord, library: LibraryConfig | None = None) -> Record | Rejected:
     """Normalize one raw record; a record that cannot be read becomes a Rejected with the reason."""
-    if not raw.payload:
-        return _reject(raw, "empty payload: the harvester stored no bytes for this record; harvest it again")
+    return normalize_item(raw_item(raw), library)
+
+
+def normalize_item(item: RawItem, library: LibraryConfig | None = None) -> Record | Rejected:
+    """normalize_raw on a RawRecord's fields, as workers get them: no model to build per record."""
+    library_id, local_id, fmt, payload, source = item
+    if not payload:
+        return _reject(item, "empty payload: the harvester stored no bytes for this record; harvest it again")
     try:
-        return _normalize(raw, library)
+        return _normalize(library_id, local_id, fmt, payload, library)
     except RecordError as exc:
-        return _reject(raw, str(exc))
+        return _reject(item, str(exc))
     # A bad record is data, not a crash: anything its bytes can provoke in the parsers
     # becomes a reject that names the problem, so one record never stops a nightly run.
     except (etree.LxmlError, ValidationError, UnicodeError, ValueError, IndexError, KeyError,
             TypeError, RecursionError) as exc:
-        return _reject(raw, f"could not read the {raw.format} record ({type(exc).__name__}: {exc}); "
-                            "check the record at the source")
+        return _reject(item, f"could not read the {fmt} record ({type(exc).__name__}: {exc}); "
+                             "check the record at the source")
 
 
-def _reject(raw: RawRecord, reason: str) -> Rejected:
-    return Rejected(library=raw.library, local_id=raw.local_id, stage=STAGE, reason=reason, source=raw.source)
+def _reject(item: RawItem, reason: str) -> Rejected:
+    library_id, local_id, _, _, source = item
+    return Rejected(library=library_id, local_id=local_id, stage=STAGE, reason=reason, source=source)

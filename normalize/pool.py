@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import multiprocessing.forkserver
 import sys
 from typing import NamedTuple
 
 from config import LibraryConfig
-from store import RawRecord, Record, Rejected
+from store import Record, Rejected
 
-from normalize.normalizer import normalize_raw
-
-# (library, local_id, format, payload, source): a RawRecord's fields, cheap to pickle.
-RawItem = tuple[str, str, str, bytes, str]
+from normalize.normalizer import RawItem, normalize_item
 
 _libraries: dict[str, LibraryConfig] = {}
 
@@ -52,10 +50,6 @@ def legacy_fields(record: Record) -> int:
     return sum(1 for note in record.repairs if note.endswith("→ Unicode") and ("TCVN3" in note or "VNI" in note))
 
 
-def raw_item(raw: RawRecord) -> RawItem:
-    return raw.library, raw.local_id, raw.format, raw.payload, raw.source
-
-
 def init_worker(libraries: dict[str, LibraryConfig]) -> None:
     global _libraries
     _libraries = libraries
@@ -76,9 +70,8 @@ def normalize_chunk(items: list[RawItem], libraries: dict[str, LibraryConfig]) -
     enabled = gc.isenabled()
     gc.disable()
     try:
-        for library, local_id, fmt, payload, source in items:
-            raw = RawRecord(library=library, local_id=local_id, format=fmt, payload=payload, source=source)
-            result = normalize_raw(raw, libraries.get(library))
+        for item in items:
+            result = normalize_item(item, libraries.get(item[0]))
             if isinstance(result, Rejected):
                 rejects.append(result)
             else:
@@ -92,9 +85,13 @@ def normalize_chunk(items: list[RawItem], libraries: dict[str, LibraryConfig]) -
 
 def process_context() -> multiprocessing.context.BaseContext:
     """forkserver where it exists: workers start from a clean process, not a fork of a
-    parent that may run threads (the API server, harvest threads), and start fast."""
+    parent that may run threads (the API server, harvest threads), and start fast.
+
+    The server is started here, so its imports run while the caller works on.
+    """
     if sys.platform != "win32" and "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["normalize.pool"])
+        multiprocessing.forkserver.ensure_running()
         return context
     return multiprocessing.get_context("spawn")
