@@ -72,7 +72,7 @@ def split_iso2709(data: bytes) -> tuple[str, list[RawField], list[str]]:
         body = data[begin:begin + length]
         body = body[:-1] if body.endswith(FIELD_TERMINATOR) else body
         fields.append(RawField(tag, body))
-        repairs += iso2709_field_problems(tag, body, entry[:3])
+        repairs += iso2709_field_problems(tag, body)
     return leader, fields, repairs
 
 

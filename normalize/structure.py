@@ -17,17 +17,16 @@ from normalize.marcrecord import LEADER_LEN, Field
 # MARC 21: tags are three ASCII letters or digits, subfield codes one lowercase letter or digit.
 _VALID_TAG_RE = re.compile(r"[0-9A-Za-z]{3}\Z")
 _VALID_CODE_RE = re.compile(r"[0-9a-z]\Z")
-_BAD_ISO_TAG_RE = re.compile(rb"[^0-9A-Za-z]")
 _BAD_ISO_CODE_RE = re.compile(rb"\x1f[^0-9a-z]")
 _BAD_XML_RE = re.compile(rb'\btag="(?![0-9A-Za-z]{3}")|\bcode="(?![0-9a-z]")')
 # MARC-8 escapes start with one of these; any other ESC is noise that decoding drops.
 _STRAY_ESC_RE = re.compile(rb"\x1b(?![(,$)\-gbps])")
 
 
-def iso2709_field_problems(tag: str, body: bytes, raw_tag: bytes) -> list[str]:
+def iso2709_field_problems(tag: str, body: bytes) -> list[str]:
     """Notes for one ISO 2709 field, from its directory tag and undecoded body."""
     notes: list[str] = []
-    if _BAD_ISO_TAG_RE.search(raw_tag):
+    if not _VALID_TAG_RE.match(tag):
         notes.append(f"field {tag!r}: a tag must be three letters or digits; kept as it is")
     if tag >= "010" and b"\x1f" in body[:2]:
         notes.append(f"field {tag}: indicators missing; read as blank")
