@@ -18,7 +18,12 @@ from normalize.marcrecord import LEADER_LEN, Field
 _VALID_TAG_RE = re.compile(r"[0-9A-Za-z]{3}\Z")
 _VALID_CODE_RE = re.compile(r"[0-9a-z]\Z")
 _BAD_ISO_CODE_RE = re.compile(rb"\x1f[^0-9a-z]")
-_BAD_XML_RE = re.compile(rb'\btag="(?![0-9A-Za-z]{3}")|\bcode="(?![0-9a-z]")')
+# Two searches, each led by a literal that re finds at C speed: one regex with an
+# alternation (or a leading \b) tries every byte of the record, five times slower.
+# A match is only a reason to look field by field, so text that merely contains
+# `code="` costs a walk, never a wrong note.
+_BAD_XML_TAG_RE = re.compile(rb'tag="(?![0-9A-Za-z]{3}")')
+_BAD_XML_CODE_RE = re.compile(rb'code="(?![0-9a-z]")')
 # MARC-8 escapes start with one of these; any other ESC is noise that decoding drops.
 _STRAY_ESC_RE = re.compile(rb"\x1b(?![(,$)\-gbps])")
 
@@ -42,7 +47,7 @@ def marcxml_problems(payload: bytes, leader: str, fields: list[Field]) -> list[s
     # A record with no leader at all is common in hand-made MARCXML and says so itself.
     notes = [f"leader is {len(leader)} characters, not {LEADER_LEN}; padded or cut"] \
         if leader and len(leader) != LEADER_LEN else []
-    if not _BAD_XML_RE.search(payload):
+    if not (_BAD_XML_TAG_RE.search(payload) or _BAD_XML_CODE_RE.search(payload)):
         return notes
     for field in fields:
         if not _VALID_TAG_RE.match(field.tag):
