@@ -31,10 +31,11 @@ def _field_pattern(group: str) -> str:
             rf"|{g}<leader>){g}[^<]*+)</leader>")
 
 
-# The whole body of the record must be these elements and whitespace, nothing else:
-# one fullmatch checks it, then findall reads it, both without a Python loop per element.
-_BODY_RE = re.compile(f"(?:{_WS}(?:{_field_pattern('(?:')}))*+{_WS}")
-_FIELD_RE = re.compile(_field_pattern("("))
+# The whole body of the record must be these elements and whitespace, nothing else.
+# findall skips what does not match, so each match also captures itself with the
+# whitespace before it: the matches cover the body exactly when their lengths add up
+# to it.  One pass of C, no Python loop per element and no second regex over the record.
+_FIELD_RE = re.compile(f"({_WS}(?:{_field_pattern('(')}))")
 _SUBFIELD_RE = re.compile(rf'<subfield code="({_ATTR})">([^<]*+)</subfield>')
 _ENTITY_RE = re.compile(r"&(lt|gt|amp|quot|apos);")
 _ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
@@ -79,14 +80,18 @@ def scan_marcxml(payload: bytes) -> ScanResult | None:
 
 
 def _scan(text: str, pos: int, end: int) -> ScanResult:
-    if _BODY_RE.fullmatch(text, pos, end) is None:
+    found = _FIELD_RE.findall(text, pos, end)
+    body_end = end
+    while body_end > pos and text[body_end - 1] in " \t\n":
+        body_end -= 1
+    if sum(map(len, [element for element, *_ in found])) != body_end - pos:
         raise _Unreadable
     escaped = "&" in text
     leader = ""
     fields: list[Field] = []
     by_tag: dict[str, list[Field]] = {}
     new = tuple.__new__  # Field(...) with keywords costs a microsecond per field
-    for tag, ind1, ind2, body, control_tag, control_text, leader_mark, leader_text in _FIELD_RE.findall(text, pos, end):
+    for _, tag, ind1, ind2, body, control_tag, control_text, leader_mark, leader_text in found:
         if body:
             subs = _SUBFIELD_RE.findall(body)
             if escaped:

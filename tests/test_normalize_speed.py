@@ -57,6 +57,10 @@ def test_scan_reads_every_fixture_record_exactly_as_lxml_does():
     b'<marc:subfield code="a">X</marc:subfield></marc:datafield></marc:record>',
     b'<record><subfield code="a">stray</subfield></record>',
     b'<record><datafield tag="245" ind1="1" ind2="0"><subfield code="a">X</subfield></record>',
+    # Text between or after elements: the matches no longer cover the body.
+    b'<record>stray<datafield tag="245" ind1="1" ind2="0"><subfield code="a">X</subfield></datafield></record>',
+    b'<record><datafield tag="245" ind1="1" ind2="0"><subfield code="a">X</subfield></datafield>x </record>',
+    b'<record><leader>00000nam a2200000 a 4500</leader> x<controlfield tag="001">1</controlfield></record>',
 ])
 def test_scan_leaves_anything_unusual_to_lxml(payload):
     assert scan_marcxml(payload) is None
