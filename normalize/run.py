@@ -11,9 +11,9 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pydantic import BaseModel
 
 from config import LibraryConfig
-from store import CatalogStore, Rejected
+from store import CatalogStore, Rejected, record_id
 
-from normalize.normalizer import STAGE, RawItem, raw_item
+from normalize.normalizer import STAGE, RawItem
 from normalize.pool import ChunkResult, in_worker, init_worker, normalize_chunk, process_context
 
 MAX_REPORTED_REJECTS = 100
@@ -44,12 +44,12 @@ class _Batch:
 
 def _batches(store: CatalogStore, since: int, batch_size: int) -> Iterator[_Batch]:
     batch = _Batch()
-    for seq, raw in store.raw_changed_since(since):
-        if raw.deleted:
-            batch.deleted.append(raw.id)
+    for row in store.raw_rows_since(since):
+        if row.deleted:
+            batch.deleted.append(record_id(row.library, row.local_id))
         else:
-            batch.items.append(raw_item(raw))
-        batch.last_seq = seq
+            batch.items.append((row.library, row.local_id, row.format, row.payload, row.source))
+        batch.last_seq = row.seq
         if len(batch) >= batch_size:
             yield batch
             batch = _Batch()

@@ -29,6 +29,7 @@ from store.models import (
     LibraryStatus,
     PageCounts,
     RawRecord,
+    RawRow,
     Record,
     Rejected,
     UnionRecord,
@@ -363,8 +364,12 @@ class CatalogStore:
 
     # ---- normalize -------------------------------------------------------------------
 
-    def raw_changed_since(self, seq: int, library: str | None = None) -> Iterator[tuple[int, RawRecord]]:
-        """Raw records written after `seq`, oldest change first (all of them for seq=0)."""
+    def raw_rows_since(self, seq: int, library: str | None = None) -> Iterator[RawRow]:
+        """Raw records written after `seq`, oldest change first, as plain rows.
+
+        The normalize stage reads every changed raw record each night: a model per
+        row would cost as much as reading the row.
+        """
         conn = self._reader()
         try:
             sql = ("SELECT seq, library, local_id, format, payload, datestamp, deleted, source "
@@ -374,10 +379,16 @@ class CatalogStore:
                 sql += " AND library = ?"
                 params.append(library)
             for row in conn.execute(sql + " ORDER BY seq", params):
-                yield row[0], RawRecord(library=row[1], local_id=row[2], format=row[3], payload=row[4],
-                                        datestamp=row[5], deleted=bool(row[6]), source=row[7])
+                yield RawRow._make(row)
         finally:
             conn.close()
+
+    def raw_changed_since(self, seq: int, library: str | None = None) -> Iterator[tuple[int, RawRecord]]:
+        """Raw records written after `seq`, oldest change first (all of them for seq=0)."""
+        for row in self.raw_rows_since(seq, library):
+            yield row.seq, RawRecord(library=row.library, local_id=row.local_id, format=row.format,
+                                     payload=row.payload, datestamp=row.datestamp, deleted=bool(row.deleted),
+                                     source=row.source)
 
     def save_normalized(self, records: Iterable[Record], rejects: Iterable[Rejected] = (),
                         deleted_ids: Iterable[str] = ()) -> None:

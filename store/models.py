@@ -8,7 +8,7 @@ one JSON line each.
 from __future__ import annotations
 
 import hashlib
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -52,6 +52,19 @@ class RawRecord(BaseModel):
     @property
     def id(self) -> str:
         return record_id(self.library, self.local_id)
+
+
+class RawRow(NamedTuple):
+    """A stored raw record as read back for normalizing: the columns, no model (see `raw_rows_since`)."""
+
+    seq: int
+    library: str
+    local_id: str
+    format: str
+    payload: bytes
+    datestamp: str | None
+    deleted: int
+    source: str
 
 
 class Holding(BaseModel):
