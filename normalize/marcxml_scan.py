@@ -14,6 +14,7 @@ generated ones.
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 
 from normalize.marcrecord import Field
 
@@ -37,6 +38,7 @@ def _field_pattern(group: str) -> str:
 # to it.  One pass of C, no Python loop per element and no second regex over the record.
 _FIELD_RE = re.compile(f"({_WS}(?:{_field_pattern('(')}))")
 _SUBFIELD_RE = re.compile(rf'<subfield code="({_ATTR})">([^<]*+)</subfield>')
+_ELEMENT = itemgetter(0)  # a match's own text, whitespace before it included
 _ENTITY_RE = re.compile(r"&(lt|gt|amp|quot|apos);")
 _ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 
@@ -84,7 +86,7 @@ def _scan(text: str, pos: int, end: int) -> ScanResult:
     body_end = end
     while body_end > pos and text[body_end - 1] in " \t\n":
         body_end -= 1
-    if sum(map(len, [element for element, *_ in found])) != body_end - pos:
+    if sum(map(len, map(_ELEMENT, found))) != body_end - pos:
         raise _Unreadable
     escaped = "&" in text
     leader = ""
@@ -103,9 +105,9 @@ def _scan(text: str, pos: int, end: int) -> ScanResult:
         else:
             field = new(Field, (control_tag, " ", " ", (), _text(control_text) if escaped else control_text))
         fields.append(field)
-        found = by_tag.get(field[0])
-        if found is None:
+        same_tag = by_tag.get(field[0])
+        if same_tag is None:
             by_tag[field[0]] = [field]
         else:
-            found.append(field)
+            same_tag.append(field)
     return leader, fields, by_tag
