@@ -130,7 +130,7 @@ class ApiSettings(_Frozen):
     default_page_size: int = Field(default=20, ge=1, description="Hits per page when `size` is not given.")
     max_page_size: int = Field(default=100, ge=1, description="Largest `size` accepted.")
     max_query_chars: int = Field(default=1000, ge=1, description="Longest query accepted.")
-    cached_searches: int = Field(default=500, ge=0, description="Search answers kept in memory until the index changes; 0 keeps none.")
+    cached_searches: int = Field(default=500, ge=0, description="Search answers (and their JSON bodies) kept in memory until the index changes; 0 keeps none.")
 
 
 class Settings(_Frozen):

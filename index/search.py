@@ -25,7 +25,7 @@ import tantivy
 
 from config.errors import QueryError, SearchIndexError
 from config.settings import Settings
-from index.build import current_version, open_index
+from index.build import CURRENT_NAME, current_version, open_index
 from index.highlight import highlight
 from index.labels import facet_label
 from index.query import Node, build_query, leaves, parse_query, parse_year_range, positive_words, year_query
@@ -106,10 +106,14 @@ class SearchIndex:
         self._version: Path | None = None
         self._index: tantivy.Index | None = None
         self._stamp: tuple[int, int] | None = None
+        # CURRENT's stat and the version it named: CURRENT is replaced, never rewritten in
+        # place, so an unchanged stat means an unchanged pointer and the file is not read again.
+        self._pointer: tuple[int, int, int] | None = None
+        self._pointed: Path | None = None
         # Bumped whenever the searcher changes: cache keys start with it, so no stale answer is served.
         self._generation = 0
-        self._answers = _Cache(settings.api.cached_searches)
-        self._facet_counts = _Cache(settings.api.cached_searches)
+        self._answers = LruCache(settings.api.cached_searches)
+        self._facet_counts = LruCache(settings.api.cached_searches)
 
     # ---- following new versions and commits ----------------------------------------
 
@@ -120,10 +124,23 @@ class SearchIndex:
             return None
         return stat.st_mtime_ns, stat.st_size
 
+    def _live_version(self) -> Path | None:
+        """current_version(), reading CURRENT only when its stat changed (one stat per request)."""
+        index_dir = self._settings.index_dir
+        try:
+            stat = (index_dir / CURRENT_NAME).stat()
+        except OSError:
+            self._pointer = self._pointed = None
+            return None
+        pointer = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        if pointer != self._pointer or self._pointed is None:
+            self._pointer, self._pointed = pointer, current_version(index_dir)
+        return self._pointed
+
     def reload(self) -> bool:
         """Pick up a new CURRENT or a new commit; returns True when the searcher changed."""
         with self._lock:
-            version = current_version(self._settings.index_dir)
+            version = self._live_version()
             if version is None:
                 changed = self._index is not None
                 self._version = self._index = self._stamp = None
@@ -157,7 +174,7 @@ class SearchIndex:
         except (SearchIndexError, ValueError, OSError):
             # The version we held was pruned under us: follow CURRENT afresh once.
             with self._lock:
-                self._version = self._index = self._stamp = None
+                self._version = self._index = self._stamp = self._pointer = self._pointed = None
             self.reload()
         with self._lock:
             return self._index, self._generation
@@ -167,6 +184,12 @@ class SearchIndex:
         return self._version.name if self._version else None
 
     # ---- queries --------------------------------------------------------------------
+
+    def cached(self, params: SearchParams) -> SearchResult | None:
+        """The live index's cached answer to `params`, or None: never searches, so an
+        event loop may call it and send only the misses to a worker thread."""
+        _, generation = self._snapshot()
+        return self._answers.get((generation, params))
 
     def search(self, params: SearchParams) -> SearchResult:
         """Run one search; raises QueryError for input the API must reject.
@@ -355,7 +378,7 @@ def params_from_mapping(values: dict[str, Any]) -> SearchParams:
     return SearchParams(**kwargs)
 
 
-class _Cache:
+class LruCache:
     """A thread-safe LRU of `size` entries (none when 0)."""
 
     def __init__(self, size: int):

@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemLoader
 
 from config.settings import Settings
 from index.search import SearchIndex
-from search_api.context import AppContext
+from search_api.context import AppContext, RenderedAnswers
 from search_api.errors import add_error_handlers
 from search_api.routes import libraries, pages, records, search, status, why
 from store.catalog import CatalogStore
@@ -34,7 +34,8 @@ def create_app(settings: Settings, store: CatalogStore, search_index: SearchInde
     # autoescape=True for every template: record text comes from 40-odd catalogues we do not control.
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True,
                       trim_blocks=True, lstrip_blocks=True)
-    app.state.ctx = AppContext(settings, store, search_index, Jinja2Templates(env=env))
+    app.state.ctx = AppContext(settings, store, search_index, Jinja2Templates(env=env),
+                               RenderedAnswers(settings.api.cached_searches))
     if settings.api.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.api.cors_origins),
                            allow_methods=["GET"], allow_headers=["*"])

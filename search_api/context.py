@@ -9,8 +9,28 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
 from config.settings import Settings
-from index.search import FILTERS, SearchIndex, SearchParams
+from index.search import FILTERS, LruCache, SearchIndex, SearchParams, SearchResult
 from store.catalog import CatalogStore
+
+
+class RenderedAnswers:
+    """The JSON body of each cached search answer, so a repeated search is not validated
+    and serialised again (that cost more than finding the answer in the cache).
+
+    Keyed by the answer object: `SearchIndex` hands out the same object for the same
+    search until the index changes, and a new index means new objects.  The entry holds
+    the answer too, so its id cannot be reused by another object while it lives.
+    """
+
+    def __init__(self, size: int):
+        self._bodies = LruCache(size)
+
+    def get(self, answer: SearchResult) -> bytes | None:
+        entry = self._bodies.get(id(answer))
+        return entry[1] if entry is not None and entry[0] is answer else None
+
+    def put(self, answer: SearchResult, body: bytes) -> None:
+        self._bodies.put(id(answer), (answer, body))
 
 
 @dataclass(frozen=True)
@@ -19,6 +39,7 @@ class AppContext:
     store: CatalogStore
     search_index: SearchIndex
     templates: Jinja2Templates
+    rendered: RenderedAnswers
 
 
 async def get_context(request: Request) -> AppContext:

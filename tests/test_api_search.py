@@ -143,6 +143,20 @@ def test_api_conforms_to_its_openapi_schema(env):
 
 # ---- live updates ------------------------------------------------------------------------------------
 
+def test_a_repeated_search_is_served_from_the_cache_until_a_commit(client, env):
+    settings, store, _ = env
+    params = {"q": "to lua", "sort": "year"}
+    first = client.get("/api/search", params=params)
+    again = client.get("/api/search", params=params)
+    assert first.status_code == again.status_code == 200
+    assert again.content == first.content and again.headers["content-type"] == "application/json"
+    assert [hit["id"] for hit in first.json()["hits"]] == ["dg1"]
+    store.save_clusters({}, [union("tl2", "Tơ lụa phương Nam", ("tv-long-my",), year=2022)])
+    build_index(store, settings)
+    after = client.get("/api/search", params=params).json()
+    assert [hit["id"] for hit in after["hits"]] == ["dg1", "tl2"] and after["total"] == 2
+
+
 def test_load_16_clients_while_rebuilds_and_incremental_commits_run(env):
     """16 threads search over HTTP while the index is rebuilt and updated; zero errors, and every
     answer counts the records of some committed state (old or new index, never a half-built one)."""

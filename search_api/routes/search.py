@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import TypeAdapter
+from starlette.concurrency import run_in_threadpool
 
-from index.search import FILTERS
+from index.search import FILTERS, SearchParams
 from search_api.context import AppContext, get_context, mark_selected, search_params
 from search_api.models import ErrorResponse, SearchResponse
 
 router = APIRouter(tags=["search"])
+_RESPONSE = TypeAdapter(SearchResponse)
 
 _FILTER_HELP = "Repeat to OR values of one filter; different filters are AND-ed."
 
@@ -42,7 +45,7 @@ _FILTER_PARAMETERS = [
     summary="Search the union catalog",
     openapi_extra={"parameters": _FILTER_PARAMETERS},
 )
-def api_search(
+async def api_search(
     request: Request,
     ctx: Annotated[AppContext, Depends(get_context)],
     q: Annotated[str, Query(description='Words, "phrases", AND/OR/NOT, -exclusions, (groups), title: author: '
@@ -51,12 +54,28 @@ def api_search(
     page: Annotated[int, Query(ge=1, description="Page number, from 1.")] = 1,
     size: Annotated[int | None, Query(ge=1, description="Hits per page (default and maximum from settings).")] = None,
     sort: Annotated[str, Query(description="relevance, year (oldest first), -year (newest first) or title.")] = "relevance",
-) -> dict:
+) -> Response:
     """Hits of one page, the total, and facet counts within the applied filters."""
     params = search_params(request, ctx, q, page, size, sort)
-    result = ctx.search_index.search(params)
-    return {
-        "total": result.total, "page": params.page, "size": params.size, "sort": params.sort, "q": params.q,
-        "fuzzy": result.fuzzy, "suggestion": result.suggestion, "hits": result.hits,
-        "facets": mark_selected(result.facets, params),
-    }
+    # A cached answer is served from the event loop; only a real search goes to a
+    # worker thread (Tantivy releases the GIL there, so searches use every core).
+    answer = ctx.search_index.cached(params)
+    body = ctx.rendered.get(answer) if answer is not None else None
+    if body is None:
+        body = await run_in_threadpool(_answer_body, ctx, params)
+    return Response(body, media_type="application/json")
+
+
+def _answer_body(ctx: AppContext, params: SearchParams) -> bytes:
+    """The JSON body of a search, as the response model validates and serialises it."""
+    answer = ctx.search_index.search(params)
+    body = ctx.rendered.get(answer)
+    if body is None:
+        response = _RESPONSE.validate_python({
+            "total": answer.total, "page": params.page, "size": params.size, "sort": params.sort, "q": params.q,
+            "fuzzy": answer.fuzzy, "suggestion": answer.suggestion, "hits": answer.hits,
+            "facets": mark_selected(answer.facets, params),
+        })
+        body = _RESPONSE.dump_json(response)
+        ctx.rendered.put(answer, body)
+    return body
