@@ -81,9 +81,13 @@ def block_groups(blocks: dict[str, list[int]], all_features: list[Features],
     """(key, groups compared within it, whether it was over `max_block_size`), keys in sorted order.
 
     Sorted keys let a caller that meets a pair first keep that key: the smallest.
+    `blocks` is consumed: each block (and its key) is let go once yielded, so the
+    memory of the blocks shrinks while the caller's record of pairs seen grows.
     """
-    for key in sorted(key for key, members in blocks.items() if len(members) > 1):
-        members = blocks[key]
+    keys = sorted((key for key, members in blocks.items() if len(members) > 1), reverse=True)
+    while keys:
+        key = keys.pop()
+        members = blocks.pop(key)
         if len(members) > max_block_size:
             yield key, _by_full_title(members, all_features), True
         else:
