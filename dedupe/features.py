@@ -44,7 +44,6 @@ class Features:
     main: str
     full: str
     has_subtitle: bool
-    title_words: frozenset[str]
     title_numbers: frozenset[str]
     subtitle_numbers: frozenset[str]
     key_title: str
@@ -62,6 +61,12 @@ class Features:
     language: str
     isbns: frozenset[str]
     other_ids: frozenset[str]
+
+    @property
+    def title_words(self) -> frozenset[str]:
+        """The main title's words, derived when a comparison needs them: kept as a set
+        they were two fifths of the features' memory (660 of 1,740 bytes a record)."""
+        return frozenset(self.main.split())
 
 
 class _FoldTable(dict):
@@ -172,6 +177,10 @@ def _split_title(folded_title: str, folded_subtitle: str) -> tuple[str, str]:
 _EMPTY: frozenset[str] = frozenset()
 
 
+# One int object per year value, not one per record (28 bytes each above 256).
+_SHARED_YEARS: dict[int | None, int | None] = {}
+
+
 def _frozen(values: Iterable[str]) -> frozenset[str]:
     found = frozenset(values)
     return found if found else _EMPTY
@@ -205,11 +214,10 @@ def record_features(index: int, record: Record, settings: DedupeSettings) -> Fea
     return Features(
         index=index,
         id=record.id,
-        library=record.library,
+        library=sys.intern(record.library),
         main=main,
         full=" ".join(main_words + sub_words) if sub_words else main,
         has_subtitle=bool(sub_words),
-        title_words=_frozen(main_words),
         title_numbers=_numbers(main_words),
         subtitle_numbers=_numbers(sub_words),
         key_title=main[:TITLE_KEY_CHARS].rstrip(),  # store.text.title_key of the folded main title
@@ -219,7 +227,7 @@ def record_features(index: int, record: Record, settings: DedupeSettings) -> Fea
         authors=authors,
         author_key_words=author_key_words,
         publisher=_publisher(record.publisher) if record.publisher else "",
-        year=record.year,
+        year=_SHARED_YEARS.setdefault(record.year, record.year),
         pages=record.pages if record.pages and record.pages > 0 else None,
         edition=_edition(record.edition) if record.edition else None,
         volume=volume,

@@ -49,9 +49,10 @@ def compare(a: Features, b: Features, settings: DedupeSettings) -> Verdict:
     shared = a.isbns & b.isbns
     if shared:
         score = fuzz.token_set_ratio(a.full, b.full)
-        if _words_covered(a.title_words, b.title_words):
+        words_a, words_b = a.title_words, b.title_words
+        if _words_covered(words_a, words_b):
             score = max(score, 95.0)
-        if score >= ISBN_TITLE_MIN and not _substituted_word(a.title_words, b.title_words):
+        if score >= ISBN_TITLE_MIN and not _substituted_word(words_a, words_b):
             return Verdict(True, False, _combined(a, b, score, 100.0, bool(shared)),
                            f"shared ISBN {min(shared)}, title {score:.0f}")
         return Verdict(False, True, score, f"shared ISBN {min(shared)} but titles differ ({score:.0f})")
@@ -151,9 +152,12 @@ def title_score(a: Features, b: Features) -> float:
         score = fuzz.ratio(a.full, b.full)
     else:
         score = max(fuzz.ratio(a.main, b.main), fuzz.ratio(a.full, b.full))
-    if score < 100.0 and _substituted_word(a.title_words, b.title_words):
+    if score == 100.0:
+        return score
+    words_a, words_b = a.title_words, b.title_words
+    if _substituted_word(words_a, words_b):
         return min(score, 50.0)
-    if score < 95.0 and len(a.title_words) == len(b.title_words) and _words_covered(a.title_words, b.title_words):
+    if score < 95.0 and len(words_a) == len(words_b) and _words_covered(words_a, words_b):
         # Every word has its twin up to a typo: "Toán 1" / "Taon 1" is one title despite a low ratio.
         return 95.0
     return score
