@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from itertools import combinations
 
 from dedupe.features import Features
 
@@ -108,12 +109,16 @@ def _sort_key(features: Features) -> tuple:
 
 
 def pairs_of(group: list[int], all_features: list[Features]) -> Iterator[tuple[int, int]]:
-    """Pairs compared within one group: all of a small one, sorted neighbours in a large one."""
+    """Pairs compared within one group: all of a small one, sorted neighbours in a large one.
+
+    Groups list their members in index order, so every pair comes out (smaller, larger).
+    """
     if len(group) <= ALL_PAIRS_MAX:
-        for position, first in enumerate(group):
-            for second in group[position + 1:]:
-                yield first, second
-        return
+        return combinations(group, 2)  # in C: a million records propose tens of millions of pairs
+    return _sorted_neighbours(group, all_features)
+
+
+def _sorted_neighbours(group: list[int], all_features: list[Features]) -> Iterator[tuple[int, int]]:
     ordered = sorted(group, key=lambda index: _sort_key(all_features[index]))
     for position, first in enumerate(ordered):
         for second in ordered[position + 1: position + 1 + ALL_PAIRS_MAX]:
