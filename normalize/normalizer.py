@@ -6,7 +6,7 @@ from lxml import etree
 from pydantic import ValidationError
 
 from config import LibraryConfig
-from store import RawRecord, Record, Rejected
+from store import RawRecord, RawRow, Record, Rejected
 
 from normalize.dc import record_from_dc
 from normalize.errors import RecordError
@@ -20,7 +20,8 @@ STAGE = "normalize"
 RawItem = tuple[str, str, str, bytes, str]
 
 
-def raw_item(raw: RawRecord) -> RawItem:
+def raw_item(raw: RawRecord | RawRow) -> RawItem:
+    """The fields normalize needs of a raw record, from the model or from a store row alike."""
     return raw.library, raw.local_id, raw.format, raw.payload, raw.source
 
 

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from config import LibraryConfig
 from store import CatalogStore, Rejected, record_id
 
-from normalize.normalizer import STAGE, RawItem
+from normalize.normalizer import STAGE, RawItem, raw_item
 from normalize.pool import ChunkResult, in_worker, init_worker, normalize_chunk, process_context
 
 MAX_REPORTED_REJECTS = 100
@@ -48,7 +48,7 @@ def _batches(store: CatalogStore, since: int, batch_size: int) -> Iterator[_Batc
         if row.deleted:
             batch.deleted.append(record_id(row.library, row.local_id))
         else:
-            batch.items.append((row.library, row.local_id, row.format, row.payload, row.source))
+            batch.items.append(raw_item(row))
         batch.last_seq = row.seq
         if len(batch) >= batch_size:
             yield batch
