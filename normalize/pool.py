@@ -20,6 +20,9 @@ from store import Record, Rejected
 from normalize.normalizer import RawItem, normalize_item
 
 _libraries: dict[str, LibraryConfig] = {}
+# What Record.model_dump_json calls, minus its keyword handling and the decode to str
+# (3.5 µs of a record's 170): the store takes the UTF-8 bytes as they are.
+_record_json = Record.__pydantic_serializer__.to_json
 
 
 class StoredRecord(NamedTuple):
@@ -33,9 +36,9 @@ class StoredRecord(NamedTuple):
     id: str
     library: str
     local_id: str
-    json: str
+    json: bytes  # UTF-8; the store saves it as text
 
-    def model_dump_json(self) -> str:
+    def model_dump_json(self) -> bytes:
         return self.json
 
 
@@ -75,7 +78,7 @@ def normalize_chunk(items: list[RawItem], libraries: dict[str, LibraryConfig]) -
             if isinstance(result, Rejected):
                 rejects.append(result)
             else:
-                records.append(StoredRecord(result.id, result.library, result.local_id, result.model_dump_json()))
+                records.append(StoredRecord(result.id, result.library, result.local_id, _record_json(result)))
                 converted += legacy_fields(result)
     finally:
         if enabled:

@@ -398,7 +398,9 @@ class CatalogStore:
             now = utc_now()
             batch = list(records)
             self._conn.executemany(
-                "INSERT OR REPLACE INTO records (id, library, record, deleted, seq) VALUES (?, ?, ?, 0, ?)",
+                # CAST: a record may come as JSON text or as its UTF-8 bytes (normalize/pool.py).
+                "INSERT OR REPLACE INTO records (id, library, record, deleted, seq) "
+                "VALUES (?, ?, CAST(? AS TEXT), 0, ?)",
                 [(record.id, record.library, record.model_dump_json(), seq) for record in batch],
             )
             if self._conn.execute("SELECT 1 FROM rejects WHERE stage = 'normalize' LIMIT 1").fetchone():
