@@ -127,6 +127,20 @@ def test_minus_excludes(catalog):
     assert set(ids(catalog, "lich su -dia")) == {"ls1", "ls3"}
 
 
+# Scripts whose words hold marks the tokenizer may keep or split (Hindi vowel signs and
+# virama, Thai), Greek final sigma, circled letters, an underscore, a word too long to index.
+OWN_TITLES = ["हिन्दी साहित्य का इतिहास", "ภาษาไทย ๑", "ΣΊΣΥΦΟΣ και Σίσυφος", "Ⓐ Ⓑ tác_giả",
+              "x" * 150 + " ngắn gọn", "Nguyễn Du: Truyện Kiều (1820)"]
+
+
+def test_every_record_is_found_by_its_own_title_in_any_script(store, settings):
+    """The query side splits text with the index's own analyzer, so no script falls between them."""
+    search_index = index_records(store, settings, [union(f"t{n}", title) for n, title in enumerate(OWN_TITLES)])
+    for n, title in enumerate(OWN_TITLES):
+        assert ids(search_index, title)[:1] == [f"t{n}"], title
+        assert ids(search_index, f'title:"{title}"') == [f"t{n}"], title
+
+
 def test_notes_are_searchable_through_all_fields(catalog):
     assert ids(catalog, "ty le") == ["map1"]
 
