@@ -153,7 +153,7 @@ def _apply_changes(store: CatalogStore, settings: Settings, target: Path, since:
         if payload is None:
             deleted += incremental
             continue
-        writer.add_document(to_document(orjson.loads(payload), registry))
+        writer.add_document(to_document(payload, registry))
         indexed += 1
     writer.commit()
     writer.wait_merging_threads()

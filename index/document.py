@@ -1,9 +1,11 @@
 """Turn a union record into the display dict and the Tantivy document that index it.
 
 The display dict is the record enriched with what the registry knows about each
-holding library (name, type, district, OPAC link); it is stored in the index as
-JSON so a hit renders without touching SQLite, and the API reuses it for record
-pages.  A registry change therefore needs a rebuild, which `build_index` detects.
+holding library (name, type, district, OPAC link).  The record's JSON is stored
+in the index as the store wrote it, so a hit renders without touching SQLite, and
+is enriched as it is read; the API enriches record pages the same way.  The
+library type and district facets are indexed from the registry, so a registry
+change needs a rebuild, which `build_index` detects.
 
 Both work on the record's JSON form (a dict): a rebuild reads a million of them
 from the store, and validating each into a `UnionRecord` again cost more than
@@ -13,6 +15,7 @@ Tantivy's own indexing (cProfile of bench/search.py).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -47,8 +50,13 @@ _FOLD_TABLE = _FoldTable()
 
 
 def _folded(text: str) -> str:
-    """fold(nfc(text)), by table lookup per character (see `_FoldTable`)."""
-    return text.translate(_FOLD_TABLE).lower()
+    """fold(nfc(text)), by table lookup per character (see `_FoldTable`); ASCII only lower-cases."""
+    return text.lower() if text.isascii() else text.translate(_FOLD_TABLE).lower()
+
+
+# Authors, subjects and publishers repeat from record to record: a third of a rebuild's
+# folding is theirs (py-spy, bench/search.py's million records).
+_folded_heading = lru_cache(maxsize=65536)(_folded)
 
 
 def isbn10_from_isbn13(isbn13: str) -> str | None:
@@ -133,12 +141,15 @@ def _other_text(data: dict[str, Any]) -> list[str]:
     return [t for t in texts if t]
 
 
-def to_document(data: dict[str, Any], registry: dict[str, LibraryConfig]) -> tantivy.Document:
-    """The Tantivy document of one union record in its JSON form (see index/schema.py for the fields).
+def to_document(payload: bytes, registry: dict[str, LibraryConfig]) -> tantivy.Document:
+    """The Tantivy document of one union record as the store keeps it, JSON (see index/schema.py for the fields).
 
-    It works on the dict the store's JSON decodes to, not on a `UnionRecord`:
-    re-validating what the store wrote was the largest cost of a rebuild.
+    It works on the dict the JSON decodes to, not on a `UnionRecord`: re-validating
+    what the store wrote was the largest cost of a rebuild.  The JSON is stored as
+    it came and enriched when a hit is read (`enrich`), which keeps a seventh of the
+    work off a rebuild and shows library names as the registry has them now.
     """
+    data = orjson.loads(payload)
     doc = tantivy.Document()
     doc.add_text("id", data["id"])
     title = data["title"]
@@ -149,7 +160,8 @@ def to_document(data: dict[str, Any], registry: dict[str, LibraryConfig]) -> tan
         for value in values:
             if value:
                 doc.add_text(field, nfc(value))
-                doc.add_text(f"{field}_folded", folded_title if value is title else _folded(value))
+                doc.add_text(f"{field}_folded", folded_title if value is title
+                             else _folded(value) if field == "title" else _folded_heading(value))
     doc.add_text(TITLE_START_FIELD, f"{TITLE_START_TOKEN} {folded_title}")
     for subject in dict.fromkeys(nfc(s).strip() for s in data.get("subjects") or ()):
         if subject:
@@ -176,5 +188,5 @@ def to_document(data: dict[str, Any], registry: dict[str, LibraryConfig]) -> tan
         doc.add_integer("year", data["year"])
     doc.add_unsigned("holding_count", len(data["holdings"]))
     doc.add_unsigned(RANK_WEIGHT_FIELD, rank_weight(len(libraries)))
-    doc.add_bytes("doc", orjson.dumps(enrich(data, registry)))
+    doc.add_bytes("doc", payload)
     return doc

@@ -26,6 +26,7 @@ import tantivy
 from config.errors import QueryError, SearchIndexError
 from config.settings import Settings
 from index.build import CURRENT_NAME, current_version, open_index
+from index.document import enrich
 from index.highlight import highlight
 from index.labels import facet_label
 from index.query import Node, build_query, leaves, parse_query, parse_year_range, positive_words, year_query
@@ -102,6 +103,7 @@ class SearchIndex:
 
     def __init__(self, settings: Settings):
         self._settings = settings
+        self._registry = settings.library_map()  # hits are enriched with it as they are read
         self._lock = threading.Lock()
         self._version: Path | None = None
         self._index: tantivy.Index | None = None
@@ -269,7 +271,7 @@ class SearchIndex:
 
     def _hit(self, searcher: tantivy.Searcher, address: tantivy.DocAddress, score: float | None,
              words: list[str] | None = None, suggest: bool = False) -> dict[str, Any]:
-        data = orjson.loads(searcher.doc(address).get_first("doc"))
+        data = enrich(orjson.loads(searcher.doc(address).get_first("doc")), self._registry)
         hit = {key: data.get(key) for key in HIT_KEYS}
         hit["highlight"] = highlight(data, words or [])
         if suggest:  # candidate spellings for `_suggest`, removed before the hit leaves `search`

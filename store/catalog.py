@@ -542,14 +542,16 @@ class CatalogStore:
         for uid, payload in self.union_json_changed_since(seq):
             yield uid, (UnionRecord.model_validate_json(payload) if payload else None)
 
-    def union_json_changed_since(self, seq: int) -> Iterator[tuple[str, str | None]]:
-        """`union_changed_since` with each record as the JSON the store wrote from a valid UnionRecord.
+    def union_json_changed_since(self, seq: int) -> Iterator[tuple[str, bytes | None]]:
+        """`union_changed_since` with each record as the JSON (UTF-8 bytes) the store wrote from a valid UnionRecord.
 
-        For bulk readers (the index build): validating a million records again costs more than indexing them.
+        For bulk readers (the index build): validating a million records again costs more than
+        indexing them, and the bytes go into the index as they are, never decoded to str.
         """
         conn = self._reader()
         try:
-            yield from conn.execute("SELECT id, record FROM union_records WHERE seq > ? ORDER BY seq", (seq,))
+            yield from conn.execute(
+                "SELECT id, CAST(record AS BLOB) FROM union_records WHERE seq > ? ORDER BY seq", (seq,))
         finally:
             conn.close()
 
