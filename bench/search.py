@@ -255,7 +255,9 @@ def main() -> None:
                             "docs_per_s": round(summary.documents / summary.duration_s)}
         print(f"  {results['build']}", flush=True)
         rng = random.Random(7)
-        changed = [make_record(n, rng, generation=1) for n in rng.sample(range(args.records), args.changed)]
+        # A generation no earlier run used, so a store kept with --work really changes.
+        generation = store.current_seq()
+        changed = [make_record(n, rng, generation=generation) for n in rng.sample(range(args.records), args.changed)]
         store.save_clusters({}, changed)
         summary = build_index(store, settings)
         results["incremental"] = {"changed": summary.indexed, "duration_s": summary.duration_s}
