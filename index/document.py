@@ -54,8 +54,8 @@ def _folded(text: str) -> str:
     return text.lower() if text.isascii() else text.translate(_FOLD_TABLE).lower()
 
 
-# Authors, subjects and publishers repeat from record to record: a third of a rebuild's
-# folding is theirs (py-spy, bench/search.py's million records).
+# Authors, subjects and publishers repeat from record to record (titles seldom do):
+# their folded forms are looked up, not computed again.
 _folded_heading = lru_cache(maxsize=65536)(_folded)
 
 

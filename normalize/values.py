@@ -21,7 +21,7 @@ def year_max() -> int:
     """Next year: a book printed late in the year often carries the next one.
 
     Read from the clock once an hour: date.today() costs half a microsecond, and
-    every record asks two or three times.
+    every record asks at least once.
     """
     return _next_year(int(time.time() // 3600))
 
