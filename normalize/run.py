@@ -36,24 +36,37 @@ class _Batch:
     def __init__(self) -> None:
         self.items: list[RawItem] = []
         self.deleted: list[str] = []
-        self.last_seq = 0
+        # The watermark once this batch is saved: every raw record with seq <= done_seq
+        # is in this batch or an earlier one.
+        self.done_seq = 0
 
     def __len__(self) -> int:
         return len(self.items) + len(self.deleted)
 
 
 def _batches(store: CatalogStore, since: int, batch_size: int) -> Iterator[_Batch]:
+    """Raw records changed after `since`, batch_size at a time, oldest change first.
+
+    Every record of a harvest page carries the page's sequence value, and a page
+    may be cut over two batches: the watermark of a batch that ends inside a page
+    stays below that page, so a run stopped there does that page again rather than
+    skip the rest of it (normalizing a record twice only writes the same row again).
+    """
     batch = _Batch()
+    done = current = since
     for row in store.raw_rows_since(since):
+        if row.seq != current:
+            done, current = current, row.seq  # every record with seq <= done has been read
+        if len(batch) >= batch_size:
+            batch.done_seq = done
+            yield batch
+            batch = _Batch()
         if row.deleted:
             batch.deleted.append(record_id(row.library, row.local_id))
         else:
             batch.items.append(raw_item(row))
-        batch.last_seq = row.seq
-        if len(batch) >= batch_size:
-            yield batch
-            batch = _Batch()
     if len(batch):
+        batch.done_seq = current
         yield batch
 
 
@@ -118,7 +131,7 @@ def _flush(store: CatalogStore, summary: NormalizeSummary, batch: _Batch, result
     # result.records are StoredRecords (already JSON): save_normalized reads only their
     # id, library, local_id and model_dump_json().
     store.save_normalized(result.records, result.rejects, batch.deleted)  # type: ignore[arg-type]
-    store.set_mark(STAGE, batch.last_seq)
+    store.set_mark(STAGE, batch.done_seq)
     summary.normalized += len(result.records)
     summary.rejected += len(result.rejects)
     summary.deleted += len(batch.deleted)

@@ -114,3 +114,28 @@ def test_status_prints_the_reject_count_and_the_first_reasons(store, data_dir):
     assert "rejected    5" in output
     assert "rejected B0 (normalize): MARCXML is not well-formed XML" in output
     assert "... and 2 more rejected records" in output
+
+
+def test_a_run_stopped_inside_one_harvest_page_resumes_without_skipping_its_rest(store, monkeypatch):
+    """All records of a harvest page share one sequence value; a run that stops after
+    the first of its batches must not mark the whole page done."""
+    import normalize.run
+
+    store.save_harvest_page([raw(str(n), f"Sách {n}") for n in range(5)])
+    real_flush, flushes = normalize.run._flush, []
+
+    def flush_then_stop(*args):
+        if flushes:
+            raise KeyboardInterrupt  # the cron job killed after its first batch was saved
+        flushes.append(1)
+        real_flush(*args)
+
+    monkeypatch.setattr(normalize.run, "_flush", flush_then_stop)
+    try:
+        run_normalize(store, LIBRARIES, batch_size=2, workers=1)
+    except KeyboardInterrupt:
+        pass
+    monkeypatch.setattr(normalize.run, "_flush", real_flush)
+    assert len(list(store.iter_records())) == 2
+    run_normalize(store, LIBRARIES, batch_size=2, workers=1)
+    assert sorted(r.local_id for r in store.iter_records()) == ["0", "1", "2", "3", "4"]
