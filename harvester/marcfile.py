@@ -5,7 +5,9 @@ record: a record whose leader length or directory is broken becomes a
 `Rejected` with its position and byte offset, and the rest of the file goes on
 (pymarc's reader would lose its place after a wrong leader length).  Records
 no longer in a completely read file are marked deleted, never when the file
-gave nothing.  An unchanged file (same ETag/Last-Modified or content hash) is
+gave nothing or was cut short (its last record has no terminator, or its XML
+stops being well-formed): then the records read are kept and the run is an
+error.  An unchanged file (same ETag/Last-Modified or content hash) is
 not read again.
 """
 
@@ -148,6 +150,10 @@ def split_iso2709(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
         yield buffer_offset + len(buffer) - len(rest), rest
 
 
+# Only the last record of a file can lack its terminator: the file was cut short.
+FILE_CUT_SHORT = "file ends inside a record (no record terminator 0x1D)"
+
+
 def _digits(value: bytes) -> int | None:
     return int(value) if value.isdigit() else None
 
@@ -157,7 +163,7 @@ def check_iso2709(record: bytes) -> tuple[str | None, str | None]:
     if len(record) < LEADER_LEN + 2:
         return None, f"record of {len(record)} bytes is shorter than a leader"
     if not record.endswith(RECORD_TERMINATOR):
-        return None, "file ends inside a record (no record terminator 0x1D)"
+        return None, FILE_CUT_SHORT
     base = _digits(record[12:17])
     if base is None or not LEADER_LEN < base <= len(record):
         return None, f"leader base address {record[12:17]!r} is not a number within the record"
@@ -258,34 +264,54 @@ def harvest_marc_file(library: LibraryConfig, store: CatalogStore, client: httpx
     rejects: list[Rejected] = []
     batch: list[RawRecord] = []
     stored = 0
-    for item in read.items:
-        if isinstance(item, Rejected):
-            rejects.append(item)
-            if not item.local_id.startswith("#"):
-                seen.setdefault(item.local_id, item.source)
-            continue
-        if item.local_id in seen:
-            rejects.append(Rejected(library=library.id, local_id=f"{item.local_id} (duplicate)", stage="harvest",
-                                    reason=f"duplicate 001 {item.local_id!r}; first at {seen[item.local_id]}",
-                                    source=item.source))
-            continue
-        seen[item.local_id] = item.source
-        batch.append(item)
-        stored += 1
-        if len(batch) >= SAVE_BATCH_RECORDS:
-            _save_batch(store, batch, run)
-            batch = []
-    _save_batch(store, batch, run)
-    run.rejected += len(rejects)
-    store.save_harvest_rejects(library.id, rejects)
+    cut_short = False
+    try:
+        for item in read.items:
+            if isinstance(item, Rejected):
+                rejects.append(item)
+                cut_short = item.reason == FILE_CUT_SHORT
+                if not item.local_id.startswith("#"):
+                    seen.setdefault(item.local_id, item.source)
+                continue
+            if item.local_id in seen:
+                rejects.append(Rejected(library=library.id, local_id=f"{item.local_id} (duplicate)", stage="harvest",
+                                        reason=f"duplicate 001 {item.local_id!r}; first at {seen[item.local_id]}",
+                                        source=item.source))
+                continue
+            seen[item.local_id] = item.source
+            batch.append(item)
+            stored += 1
+            if len(batch) >= SAVE_BATCH_RECORDS:
+                _save_batch(store, batch, run)
+                batch = []
+    except HarvestError:
+        # The file stopped being readable part-way (MARCXML no longer well-formed, a
+        # download cut off): keep what was read; nothing is marked deleted.
+        _keep(store, library.id, batch, rejects, run)
+        raise
+    _keep(store, library.id, batch, rejects, run)
     if stored == 0:
         raise HarvestError(library.id, library.url, f"the file gave no readable records ({len(rejects)} rejected); "
                                                     "nothing marked deleted")
+    if cut_short:
+        # A snapshot cut short (an upload or copy still running) would delete every
+        # record after the cut; the file is read again next run, its validator unsaved.
+        raise HarvestError(library.id, library.url, f"the file ends inside a record, after {stored} readable "
+                                                    "records: was it cut short while being uploaded or copied? "
+                                                    "Those records were stored; nothing marked deleted")
     # The file is a full snapshot: what it no longer holds was deleted at the library.
     missing = store.live_local_ids(library.id) - seen.keys()
     run.deleted += store.mark_deleted(library.id, missing)
     store.save_harvest_state(store.harvest_state(library.id).model_copy(update={"file_validator": read.validator}))
     return run
+
+
+def _keep(store: CatalogStore, library_id: str, batch: list[RawRecord], rejects: list[Rejected],
+          run: HarvestRun) -> None:
+    """Save the last batch and the file's rejects."""
+    _save_batch(store, batch, run)
+    run.rejected += len(rejects)
+    store.save_harvest_rejects(library_id, rejects)
 
 
 def _save_batch(store: CatalogStore, batch: list[RawRecord], run: HarvestRun) -> None:
