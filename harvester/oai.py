@@ -265,9 +265,9 @@ class OaiHarvester:
         """Mark records deleted that ListIdentifiers no longer lists; returns how many.
 
         For servers that never report deletions.  Refuses (HarvestError) when the
-        sweep found nothing or fewer than `sweep_min_ratio` of the live records
-        we hold: an empty or partial answer must not wipe a library from the
-        catalog.
+        server repeats a resumption token, or the sweep found nothing or fewer than
+        `sweep_min_ratio` of the live records we hold: an empty or partial answer
+        must not wipe a library from the catalog.
         """
         params: dict[str, str] = {"verb": "ListIdentifiers", "metadataPrefix": library.metadata_prefix or "marc21"}
         if library.set:
@@ -283,8 +283,13 @@ class OaiHarvester:
             except NoRecordsMatch:
                 break
             present.update(h.identifier.strip() for h in page.headers if h.identifier and not h.deleted)
+            if page.token is not None and (page.token in seen_tokens or page.token == token):
+                # A looping server never listed the rest: deleting what it did not list would
+                # remove live records.
+                raise HarvestError(library.id, library.url, f"identifiers sweep stopped: resumption token "
+                                                            f"{page.token!r} repeated; nothing deleted")
             token = page.token
-            if token is None or token in seen_tokens:
+            if token is None:
                 break
             seen_tokens.add(token)
             params = {"verb": "ListIdentifiers", "resumptionToken": token}

@@ -317,3 +317,25 @@ def test_records_out_of_datestamp_order_all_arrive_and_next_from_is_the_response
     stored = {raw.local_id: raw.datestamp for _seq, raw in store.raw_changed_since(0)}
     assert stored == {f"oai:x:{i}": stamp for i, stamp in stamps.items()}
     assert store.harvest_state("tv-test").next_from == "2024-05-01T10:20:30Z"
+
+
+def list_identifiers(ids: list[str], token: str | None = None) -> bytes:
+    headers = "".join(f"<header><identifier>oai:x:{i}</identifier><datestamp>2024-03-15T10:30:00Z</datestamp>"
+                      f"</header>" for i in ids)
+    token_xml = "" if token is None else f"<resumptionToken>{token}</resumptionToken>"
+    return envelope(f"<ListIdentifiers>{headers}{token_xml}</ListIdentifiers>")
+
+
+def test_a_sweep_whose_server_repeats_a_token_deletes_nothing(fault_server, store):
+    """A looping server never listed the rest; deleting what it did not list would remove live records."""
+    ids = [str(n) for n in range(1, 11)]
+    server = fault_server([identify(), list_records(ids), list_identifiers(ids[:3], token="t1"),
+                           list_identifiers(ids[3:6], token="t1"), list_identifiers(ids[6:])])
+    settings = fast_settings()
+    with make_client(settings) as client:
+        harvester = OaiHarvester(client, store, settings)
+        harvester.harvest(oai_library(server.url))
+        assert len(stored(store)) == 10
+        with pytest.raises(HarvestError, match="repeated; nothing deleted"):
+            harvester.sweep(oai_library(server.url))
+    assert len(stored(store)) == 10
