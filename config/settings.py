@@ -66,8 +66,15 @@ class LibraryConfig(_Frozen):
     @field_validator("opac_url")
     @classmethod
     def _opac_template(cls, value: str | None) -> str | None:
-        if value is not None and "{id}" not in value:
+        if value is None:
+            return value
+        if "{id}" not in value:
             raise ValueError("opac_url must contain the placeholder {id}")
+        try:
+            value.format(id="1")  # what opac_link does for every record of the library
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"opac_url {value!r} can only use the placeholder {{id}} (write a literal brace "
+                             f"as {{{{ or }}}}): {type(exc).__name__} {exc}") from None
         return value
 
     @model_validator(mode="after")

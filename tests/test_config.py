@@ -75,3 +75,18 @@ def test_opac_template_needs_the_id_placeholder(tmp_path):
     path = _write(tmp_path, 'data_dir = "d"\n' + LIBRARY + 'opac_url = "https://opac.example/record"\n')
     with pytest.raises(ConfigError, match=r"\{id\}"):
         load_settings(path)
+
+
+@pytest.mark.parametrize("template", ["https://opac.example/record/{id}?lang={lang}", "https://opac.example/{id}/{}",
+                                      "https://opac.example/{id}?q={"])
+def test_opac_template_with_another_placeholder_is_a_config_error_not_record_rejects(tmp_path, template):
+    """Every record of the library would fail to link; the file names the mistake instead."""
+    path = _write(tmp_path, 'data_dir = "d"\n' + LIBRARY + f'opac_url = "{template}"\n')
+    with pytest.raises(ConfigError, match=r"tv-tinh.*opac_url|opac_url.*tv-tinh"):
+        load_settings(path)
+
+
+def test_opac_template_may_hold_literal_braces(tmp_path):
+    path = _write(tmp_path, 'data_dir = "d"\n' + LIBRARY + 'opac_url = "https://opac.example/{id}?f={{x}}"\n')
+    [library] = load_settings(path).libraries
+    assert library.opac_link("42") == "https://opac.example/42?f={x}"
