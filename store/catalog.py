@@ -35,6 +35,7 @@ from store.models import (
     UnionRecord,
     content_hash,
     record_id,
+    split_record_id,
 )
 
 SCHEMA_VERSION = 1
@@ -418,11 +419,17 @@ class CatalogStore:
                     "UPDATE records SET deleted = 1, record = NULL, seq = ? WHERE id = ? AND deleted = 0",
                     (seq, record_id(reject.library, reject.local_id)),
                 )
+            deleted = list(deleted_ids)
             self._conn.executemany(
                 "INSERT INTO records (id, library, record, deleted, seq) VALUES (?, ?, NULL, 1, ?) "
                 "ON CONFLICT (id) DO UPDATE SET deleted = 1, record = NULL, seq = excluded.seq "
                 "WHERE records.deleted = 0",
-                [(rid, rid.partition(":")[0], seq) for rid in deleted_ids],
+                [(rid, rid.partition(":")[0], seq) for rid in deleted],
+            )
+            # A record the library deleted needs no fixing: its reject goes with it.
+            self._conn.executemany(
+                "DELETE FROM rejects WHERE library = ? AND local_id = ? AND stage = 'normalize'",
+                [split_record_id(rid) for rid in deleted],
             )
 
         self._write(work)

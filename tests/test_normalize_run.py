@@ -139,3 +139,14 @@ def test_a_run_stopped_inside_one_harvest_page_resumes_without_skipping_its_rest
     assert len(list(store.iter_records())) == 2
     run_normalize(store, LIBRARIES, batch_size=2, workers=1)
     assert sorted(r.local_id for r in store.iter_records()) == ["0", "1", "2", "3", "4"]
+
+
+def test_the_reject_of_a_record_deleted_at_the_source_goes_with_it(store):
+    bad = RawRecord(library="tv-tinh", local_id="9", format="marcxml", payload=b"<record><oops", source="f#9")
+    store.save_harvest_page([raw("1", "Truyện Kiều"), bad])
+    run_normalize(store, LIBRARIES)
+    assert [r.local_id for r in store.rejects()] == ["9"]
+    store.save_harvest_page([RawRecord(library="tv-tinh", local_id="9", format="marcxml", deleted=True)])
+    assert run_normalize(store, LIBRARIES).deleted == 1
+    assert store.rejects() == []
+    assert store.library_status("tv-tinh").rejected == 0
