@@ -233,14 +233,22 @@ class _Parser:
         return children[0] if len(children) == 1 else And(children)
 
     def unary(self, fields: tuple[str, ...]) -> Node | None:
-        token = self.peek()
-        if token is not None and (token == ("op", "NOT") or token[0] == "minus"):
+        # A loop, not recursion, and each NOT counts towards the nesting depth: nine
+        # hundred "-" in a row would overflow Python's stack, and Tantivy's before it.
+        negations = 0
+        while (token := self.peek()) is not None and (token == ("op", "NOT") or token[0] == "minus"):
             self.take()
             if self.peek() is None or self.peek()[0] == "rp" or self.peek() in (("op", "OR"), ("op", "AND")):
                 raise self.error(f"sau {token[1]} cần một từ (NOT needs an operand)")
-            child = self.unary(fields)
-            return Not(child) if child is not None else None
-        return self.primary(fields)
+            negations += 1
+            if self.depth + negations > MAX_DEPTH:
+                raise self.error(f"lồng NOT/- và ngoặc quá {MAX_DEPTH} tầng (nested too deep)")
+        self.depth += negations
+        node = self.primary(fields)
+        self.depth -= negations
+        for _ in range(negations):
+            node = Not(node) if node is not None else None
+        return node
 
     def primary(self, fields: tuple[str, ...]) -> Node | None:
         kind, text = self.take()

@@ -145,7 +145,10 @@ def test_notes_are_searchable_through_all_fields(catalog):
     assert ids(catalog, "ty le") == ["map1"]
 
 
-@pytest.mark.parametrize("q", ['title:(("', "*", "((", "isbn:", "year:abc", "year:2020..2010", " ".join(["a"] * 65)])
+@pytest.mark.parametrize("q", ['title:(("', "*", "((", "isbn:", "year:abc", "year:2020..2010", " ".join(["a"] * 65),
+                               # nested NOTs: 960 of them overflowed Tantivy's stack and killed the server
+                               "-" * 960 + "lich", "-" * 995 + "lich", "NOT " * 240 + "lich",
+                               "(-" * 11 + "lich" + ")" * 11])
 def test_unusable_query_raises_query_error(catalog, q):
     with pytest.raises(QueryError):
         catalog.search(SearchParams(q=q))
