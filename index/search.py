@@ -38,6 +38,7 @@ FILTERS: tuple[str, ...] = ("library", "library_type", "district", "year", "deca
                             "subject")
 # Filters whose values are year ranges ("2019", "2010-2019") rather than terms.
 YEAR_FILTERS: tuple[str, ...] = ("year", "decade")
+FACET_SEGMENT_TERMS = 1 << 20  # terms each index segment reports per facet (see `_facets`)
 FACET_SIZES: dict[str, int] = {"library": 500, "library_type": 10, "district": 100, "year": 200,
                                "language": 50, "material_type": 30, "subject": 30}
 MAX_RESULT_WINDOW = 10_000  # deepest hit reachable by paging; deeper paging costs memory for nothing
@@ -282,8 +283,13 @@ class SearchIndex:
 
     def _facets(self, searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, list[dict[str, Any]]]:
         """Terms aggregations on the fast fields, counted within the filtered result set."""
-        aggs: dict[str, Any] = {name: {"terms": {"field": name, "size": FACET_SIZES[name]}} for name in FACET_FIELDS}
-        aggs["year"] = {"terms": {"field": YEAR_FIELD, "size": FACET_SIZES["year"], "order": {"_key": "desc"}}}
+        # segment_size: by default a segment passes on only its top 10 x size terms, and a
+        # value rare in one segment lost that segment's count (a facet said 50 where the
+        # filter found 51).  Counting is per term ordinal anyway; passing all is exact.
+        aggs: dict[str, Any] = {name: {"terms": {"field": name, "size": FACET_SIZES[name],
+                                                 "segment_size": FACET_SEGMENT_TERMS}} for name in FACET_FIELDS}
+        aggs["year"] = {"terms": {"field": YEAR_FIELD, "size": FACET_SIZES["year"], "order": {"_key": "desc"},
+                                  "segment_size": FACET_SEGMENT_TERMS}}
         aggs["decade"] = {"histogram": {"field": YEAR_FIELD, "interval": 10, "min_doc_count": 1}}
         raw = searcher.aggregate(query, aggs)
         facets: dict[str, list[dict[str, Any]]] = {}

@@ -321,3 +321,14 @@ def test_reader_picks_up_incremental_commits_without_restart(store, settings, ca
     store.save_clusters({}, [union("new1", "Tiểu thuyết mới", ("tv-tinh",))])
     build_index(store, settings)
     assert ids(catalog, "tieu thuyet") == ["new1"]
+
+
+def test_a_facet_count_is_exact_over_several_segments(store, settings):
+    """Each segment used to pass on only its top terms: a subject rare in one lost that segment's count."""
+    records = [union(f"r{i}", f"Sách {i}", subjects=[f"Chủ đề {i // 2}"]) for i in range(700)]
+    search_index = index_records(store, settings, records + [union("z0", "Zeta 0", subjects=["Zeta"])])
+    store.save_clusters({}, [union(f"z{i}", f"Zeta {i}", subjects=["Zeta"]) for i in range(1, 51)])
+    build_index(store, settings)  # an incremental commit: a second segment
+    total = search_index.search(SearchParams(subject=("Zeta",))).total
+    counts = {f["value"]: f["count"] for f in search_index.search(SearchParams()).facets["subject"]}
+    assert total == 51 and counts["Zeta"] == 51
