@@ -343,8 +343,10 @@ def _suggest(query: str, hits: list[dict[str, Any]]) -> str | None:
     def closest(match: re.Match[str]) -> str:
         word = match.group(0)
         folded = fold(word)
-        if folded in candidates or len(folded) < 3 or word in ("AND", "OR", "NOT"):
-            return word
+        if folded in candidates or len(folded) < 3 or word in ("AND", "OR", "NOT") or not folded.isalpha():
+            return word  # numbers (years, ISBNs) are never typos of another word
+        if query.startswith(":", match.end()):
+            return word  # a field name: `title:kieuu` must not become `little:Kieu`
         best = min(candidates, key=lambda c: (_edit_distance(folded, c), -len(c)), default=None)
         if best is None or _edit_distance(folded, best) > (2 if len(folded) >= 8 else 1) + 1:
             return word

@@ -332,3 +332,12 @@ def test_a_facet_count_is_exact_over_several_segments(store, settings):
     total = search_index.search(SearchParams(subject=("Zeta",))).total
     counts = {f["value"]: f["count"] for f in search_index.search(SearchParams()).facets["subject"]}
     assert total == 51 and counts["Zeta"] == 51
+
+
+def test_a_typo_suggestion_keeps_field_names_and_numbers(store, settings):
+    search_index = index_records(store, settings, [union("k1", "The little Kieu 2015", year=2015)])
+    result = search_index.search(SearchParams(q="title:kieuu 2016"))
+    assert result.fuzzy and [h["id"] for h in result.hits] == ["k1"]
+    assert result.suggestion == "title:Kieu 2016"  # not "little:Kieu 2015"
+    followed = search_index.search(SearchParams(q="title:Kieu"))
+    assert not followed.fuzzy and followed.total == 1
