@@ -31,7 +31,7 @@ from index.highlight import highlight
 from index.labels import facet_label
 from index.query import Node, build_query, leaves, parse_query, parse_year_range, positive_words, year_query
 from index.schema import FACET_FIELDS, RANK_WEIGHT_FIELD, TITLE_SORT_FIELD, YEAR_FIELD, WORD_RE
-from store.text import fold
+from store.text import fold, nfc
 
 SORTS: tuple[str, ...] = ("relevance", "year", "-year", "title")
 FILTERS: tuple[str, ...] = ("library", "library_type", "district", "year", "decade", "language", "material_type",
@@ -66,7 +66,9 @@ class SearchParams:
     subject: tuple[str, ...] = ()
 
     def filters(self) -> dict[str, tuple[str, ...]]:
-        return {name: getattr(self, name) for name in FILTERS if getattr(self, name)}
+        """Filter values as indexed (NFC, trimmed): a value typed in decomposed form still matches."""
+        return {name: tuple(nfc(value).strip() for value in values)
+                for name in FILTERS if (values := getattr(self, name))}
 
     def validate(self, settings: Settings) -> None:
         """Raise QueryError for anything the API must answer with 400."""

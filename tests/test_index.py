@@ -179,6 +179,12 @@ def test_facet_counts_without_filters(catalog):
     assert {v["value"]: v["label"] for v in facets["language"]}["vie"] == "Tiếng Việt"
 
 
+def test_a_filter_value_in_decomposed_unicode_matches_its_facet(catalog):
+    import unicodedata
+    nfd = unicodedata.normalize("NFD", "Lịch sử")
+    assert ids(catalog, subject=(nfd,)) == ids(catalog, subject=("Lịch sử",)) == ["ls1"]
+
+
 def test_facet_counts_are_within_filters(catalog):
     result = catalog.search(SearchParams(library=("tv-long-my",)))
     assert result.total == 3
