@@ -81,14 +81,14 @@ def load_overrides(path: Path | None) -> Overrides:
     except tomllib.TOMLDecodeError as exc:
         raise OverridesError(path, f"not valid TOML: {exc}") from exc
     notes: dict[tuple[str, str], str] = {}
-    same = _pairs(path, raw, "same", notes, chain=True)
-    different = _pairs(path, raw, "different", notes, chain=False)
+    same = _pairs(path, raw, "same", notes)
+    different = _pairs(path, raw, "different", notes)
     # A pair in both lists is a contradiction; keeping it apart is the safe reading.
     same = [pair for pair in same if pair not in set(different)]
     return Overrides(tuple(sorted(set(same))), tuple(sorted(set(different))), path, notes)
 
 
-def _pairs(path: Path, raw: dict, section: str, notes: dict, chain: bool) -> list[tuple[str, str]]:
+def _pairs(path: Path, raw: dict, section: str, notes: dict) -> list[tuple[str, str]]:
     entries = raw.get(section, [])
     if not isinstance(entries, list):
         raise OverridesError(path, f"[[{section}]] must be an array of tables")
@@ -97,10 +97,10 @@ def _pairs(path: Path, raw: dict, section: str, notes: dict, chain: bool) -> lis
         records = entry.get("records") if isinstance(entry, dict) else None
         if not isinstance(records, list) or len(records) < 2 or not all(isinstance(r, str) and r for r in records):
             raise OverridesError(path, f"[[{section}]] entry {number}: `records` must list two or more record ids")
-        ids = sorted(set(records))
-        # `same` joins each record to the first (a star is enough to connect them);
+        # Every two records of an entry: `same` stays joined over the records present
+        # (a star from the first id fell apart while that record was absent), and
         # `different` keeps every two apart.
-        pairs = [(ids[0], other) for other in ids[1:]] if chain else list(combinations(ids, 2))
+        pairs = list(combinations(sorted(set(records)), 2))
         note = entry.get("note")
         for pair in pairs:
             out.append(pair)

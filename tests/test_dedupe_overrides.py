@@ -10,7 +10,7 @@ from config import DedupeSettings
 from dedupe import cluster_records, dedupe_file, run_dedupe
 from dedupe.overrides import OverridesError, load_overrides
 from tests.conftest import make_settings
-from tests.dedupe_helpers import rec
+from tests.dedupe_helpers import rec, together
 
 
 def _records():
@@ -110,3 +110,13 @@ def test_file_mode_applies_the_overrides(data_dir):
     dedupe_file(source, data_dir / "out.jsonl", settings.dedupe)
     clusters = [json.loads(line)["members"] for line in (data_dir / "out.jsonl").read_text().splitlines()]
     assert ["a:1", "b:1", "c:1"] in clusters
+
+
+def test_a_same_entry_holds_over_the_records_present(tmp_path):
+    """An entry of three joins the two that are here, while the third is not harvested yet."""
+    path = tmp_path / "overrides.toml"
+    path.write_text('[[same]]\nrecords = ["a:0", "b:1", "c:1"]\nnote = "one edition"\n', encoding="utf-8")
+    records = [rec("b:1", "Truyện Kiều", authors=["Nguyễn Du"], year=2010),
+               rec("c:1", "Truyện Kiều", authors=["Nguyễn Du"], year=2012)]
+    clustering = cluster_records(records, DedupeSettings(), overrides=load_overrides(path))
+    assert together(clustering, "b:1", "c:1"), clustering.explanations
