@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from config.settings import DedupeSettings
-from dedupe.parts import edition_number, extract_volume, publisher_words, volume_of_part
+from dedupe.parts import edition_number, extract_volume, part_name, publisher_words, volume_of_part
 from store.models import Record
 from store.text import fold
 
@@ -57,6 +57,7 @@ class Features:
     pages: int | None
     edition: int | None
     volume: int | None
+    part: str  # the part's name without its number ("dai so", "thuong"), "" when none
     material: str
     language: str
     isbns: frozenset[str]
@@ -197,7 +198,8 @@ def _numbers(words: list[str]) -> frozenset[str]:
 def record_features(index: int, record: Record, settings: DedupeSettings) -> Features:
     """Reduce one record to the features `match.compare` and `keys.blocking_keys` use."""
     folded_title, folded_sub = _split_title(fast_fold(record.title or ""), fast_fold(record.subtitle or ""))
-    volume = volume_of_part(fast_fold(record.part)) if record.part else None
+    folded_part = fast_fold(record.part) if record.part else ""
+    volume = volume_of_part(folded_part) if folded_part else None
     title_volume, folded_title = extract_volume(folded_title)
     sub_volume, folded_sub = extract_volume(folded_sub)
     volume = volume if volume is not None else (title_volume if title_volume is not None else sub_volume)
@@ -231,6 +233,7 @@ def record_features(index: int, record: Record, settings: DedupeSettings) -> Fea
         pages=record.pages if record.pages and record.pages > 0 else None,
         edition=_edition(record.edition) if record.edition else None,
         volume=volume,
+        part=sys.intern(part_name(folded_part)) if folded_part else "",
         material=sys.intern((record.material_type or "book").lower()),
         language=sys.intern((record.language or "").lower()),
         isbns=_frozen(isbn for isbn in map(valid_isbn13, record.isbn) if isbn and isbn not in ignored),

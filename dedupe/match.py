@@ -29,6 +29,8 @@ FAR_TITLE_BELOW = 50.0
 FAR_TITLE_MARGIN = 8.0
 # Two different valid ISBNs usually mean two products; accept only near-identical records.
 DIFFERENT_ISBN_TITLE_MIN = 95.0
+# Folded part names less alike than this name two parts ("dai so" and "hinh hoc").
+PART_NAME_MIN_RATIO = 85.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +103,10 @@ def _guard(a: Features, b: Features, settings: DedupeSettings) -> str:
         return f"material {a.material} vs {b.material}"
     if a.volume != b.volume:
         return f"volume {a.volume} vs {b.volume}"
+    # Parts named, not numbered ("Đại số" and "Hình học" of one textbook; "Quyển thượng"
+    # and "Quyển hạ"); a typo in a name is not another part.
+    if a.part and b.part and a.part != b.part and fuzz.ratio(a.part, b.part) < PART_NAME_MIN_RATIO:
+        return f"part {a.part} vs {b.part}"
     if a.title_numbers != b.title_numbers:
         return "numbers in title differ"
     if a.has_subtitle and b.has_subtitle and a.subtitle_numbers != b.subtitle_numbers:

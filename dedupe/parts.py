@@ -91,6 +91,19 @@ def volume_of_part(folded_part: str) -> int | None:
     return None
 
 
+# Words that only say "this is a part": what is left names it ("Đại số", "thượng", "ba").
+_PART_WORDS = frozenset("tap quyen cuon phan vol volume part book tome band bd t q v pt no".split())
+
+
+def part_name(folded_part: str) -> str:
+    """The name of a 245 $n $p part without its number and volume words: "Tập 1. Đại số" →
+    "dai so", "Quyển thượng" → "thuong", "Tập ba" → "ba" (a number word folding would
+    make ambiguous), "Tập 2" → ""."""
+    _, rest = extract_volume(folded_part)
+    return " ".join(word for word in _WORD_RE.findall(rest)
+                    if word not in _PART_WORDS and not word.isdigit() and number_value(word) is None)
+
+
 def edition_number(folded_edition: str) -> int | None:
     """Edition number of a folded edition statement; None when it states no number."""
     for pattern, offset in _EDITION_PATTERNS:

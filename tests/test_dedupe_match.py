@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from config import DedupeSettings
 from dedupe import cluster_records
 from tests.dedupe_helpers import apart, rec, together
@@ -212,3 +214,20 @@ def test_a_huge_block_is_bounded_not_compared_pair_by_pair():
     assert clustering.candidate_pairs < 1800 * 40  # all pairs would be 1.6 million
     assert together(clustering, *(f"th-{n:04d}:1" for n in range(1200)))
     assert len(clustering.clusters) == 601
+
+
+@pytest.mark.parametrize("part_a, part_b", [("Đại số", "Hình học"), ("Tập ba", "Tập năm"),
+                                            ("Quyển thượng", "Quyển hạ"), ("Tập 1. Âm vần", "Tập 1. Ngữ pháp")])
+def test_parts_named_not_numbered_never_merge(part_a, part_b):
+    records = [rec("a:1", "Toán 10", part=part_a, authors=["Trần Văn Hạo"], year=2015, publisher="Giáo dục"),
+               rec("b:1", "Toán 10", part=part_b, authors=["Trần Văn Hạo"], year=2015, publisher="Giáo dục")]
+    clustering = cluster_records(records, DedupeSettings())
+    assert apart(clustering, "a:1", "b:1"), clustering.explanations["a:1"]
+    assert "part" in clustering.explanations["a:1"].decision
+
+
+def test_a_typo_in_a_part_name_is_the_same_part():
+    records = [rec("a:1", "Toán 10", part="Tập 1. Đại số", authors=["Trần Văn Hạo"], year=2015),
+               rec("b:1", "Toán 10", part="Tập 1: Đại sô", authors=["Trần Văn Hạo"], year=2015),
+               rec("c:1", "Toán 10", part="Tập 1", authors=["Trần Văn Hạo"], year=2015)]
+    assert together(cluster_records(records, DedupeSettings()), "a:1", "b:1", "c:1")
