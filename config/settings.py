@@ -119,7 +119,7 @@ class DedupeSettings(_Frozen):
     year_tolerance: int = Field(default=0, ge=0, description="Largest year difference between two copies of one edition.")
     pages_tolerance: int = Field(default=10, ge=0, description="Largest page-count difference between copies.")
     max_block_size: int = Field(default=500, ge=2, description="Blocks larger than this compare each record with its sorted neighbours only.")
-    isbn_ignore: tuple[str, ...] = Field(default=(), description="ISBN-13s that publishers reuse; never used to match.")
+    isbn_ignore: tuple[str, ...] = Field(default=(), description="ISBNs that publishers reuse (10 or 13 digits, hyphens allowed); never used to match.")
     library_preference: tuple[str, ...] = Field(default=(), description="Libraries whose cataloguing wins when merging.")
     overrides_path: Path | None = Field(
         default=None, description="TOML file of librarians' `[[same]]` / `[[different]]` record pairs (relative to the config file)."

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from config.settings import DedupeSettings
+from dedupe.errors import DedupeError
 from dedupe.parts import edition_number, extract_volume, part_name, publisher_words, volume_of_part
 from store.models import Record
 from store.text import fold
@@ -96,6 +97,19 @@ def fast_fold(text: str) -> str:
 def _fold_cached(text: str) -> str:
     """Author and publisher strings repeat across records: fold each distinct one once."""
     return fast_fold(text)
+
+
+@lru_cache(maxsize=8)
+def ignored_isbns(entries: tuple[str, ...]) -> frozenset[str]:
+    """The ISBN-13s of the settings' `isbn_ignore`, however they were typed (hyphens, ISBN-10)."""
+    found = set()
+    for entry in entries:
+        isbn = valid_isbn13(entry)
+        if isbn is None:
+            raise DedupeError(f"[dedupe] isbn_ignore: {entry!r} is not a valid ISBN-10 or ISBN-13 (check digit?); "
+                              "fix it in the configuration file")
+        found.add(isbn)
+    return frozenset(found)
 
 
 def valid_isbn13(value: str) -> str | None:
@@ -212,7 +226,7 @@ def record_features(index: int, record: Record, settings: DedupeSettings) -> Fea
     authors = tuple(words for words in (author_words(a) for a in record.authors[:5]) if words)
     first = [word for word in authors[0] if len(word) > 1] if authors else []
     author_key_words = tuple(dict.fromkeys(first[:1] + first[-1:]))
-    ignored = set(settings.isbn_ignore)
+    ignored = ignored_isbns(settings.isbn_ignore)
     return Features(
         index=index,
         id=record.id,

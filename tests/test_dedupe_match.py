@@ -6,6 +6,7 @@ import pytest
 
 from config import DedupeSettings
 from dedupe import cluster_records
+from dedupe.errors import DedupeError
 from tests.dedupe_helpers import apart, rec, together
 
 SETTINGS = DedupeSettings()
@@ -231,3 +232,15 @@ def test_a_typo_in_a_part_name_is_the_same_part():
                rec("b:1", "Toán 10", part="Tập 1: Đại sô", authors=["Trần Văn Hạo"], year=2015),
                rec("c:1", "Toán 10", part="Tập 1", authors=["Trần Văn Hạo"], year=2015)]
     assert together(cluster_records(records, DedupeSettings()), "a:1", "b:1", "c:1")
+
+
+@pytest.mark.parametrize("entry", ["978-604-0-00001-9", "6040000015", "604-0-00001-5"])
+def test_isbn_ignore_entries_count_however_they_are_typed(entry):
+    records = [rec("a:1", "Chí Phèo", isbn=["9786040000019"]), rec("b:1", "Chí Phèo", isbn=["9786040000019"])]
+    clustering = cluster_records(records, DedupeSettings(isbn_ignore=(entry,)))
+    assert apart(clustering, "a:1", "b:1"), clustering.explanations["a:1"]
+
+
+def test_an_isbn_ignore_entry_that_is_no_isbn_is_an_error():
+    with pytest.raises(DedupeError, match="isbn_ignore: '978-604-0-00001-8'"):
+        cluster_records([rec("a:1", "Chí Phèo")], DedupeSettings(isbn_ignore=("978-604-0-00001-8",)))
