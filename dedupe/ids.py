@@ -2,7 +2,8 @@
 
 - A cluster keeps the id most of its members carried last run.
 - An old id goes to the new cluster holding most of its old members, so on a
-  split the larger part keeps it (tie: the part with the smallest member id).
+  split the larger part keeps it (tie: a part where no older id competes, so a
+  cluster that only lost a member keeps its id; then the smallest member id).
 - A cluster that wins several old ids (a merge) keeps the oldest by creation
   sequence (tie: the smaller id); the others become aliases of it.
 - A new cluster's id is "u" + 10 base32 characters of a hash of its smallest
@@ -35,7 +36,7 @@ def assign_ids(
     previous = previous or {}
     created = created or {}
     groups = sorted((sorted(group) for group in groups if group), key=lambda group: group[0])
-    winners = _old_id_winners(groups, previous)
+    winners = _old_id_winners(groups, previous, created)
     won: dict[int, list[str]] = {}
     for old_id, position in winners.items():
         won.setdefault(position, []).append(old_id)
@@ -66,13 +67,23 @@ def assign_ids(
     return clusters, aliases
 
 
-def _old_id_winners(groups: list[list[str]], previous: dict[str, str]) -> dict[str, int]:
-    """Old id → position of the group that holds most of its current members."""
-    best: dict[str, tuple[int, int]] = {}
+def _old_id_winners(groups: list[list[str]], previous: dict[str, str], created: dict[str, int]) -> dict[str, int]:
+    """Old id → position of the group that holds most of its current members.
+
+    On a tie, a group holding members of an older id would keep that one and make
+    this id an alias, so a group where no older id competes is preferred: when one
+    member of U2 joins the older U1, U2's other member keeps U2.
+    """
+    def age(old_id: str) -> tuple[float, str]:
+        return created.get(old_id, float("inf")), old_id
+
+    best: dict[str, tuple[int, bool, int]] = {}  # old id → (-votes, an older id competes, position)
     for position, group in enumerate(groups):
         votes = Counter(previous[rid] for rid in group if rid in previous)
+        oldest = min(votes, key=age, default=None)
         for old_id, count in votes.items():
-            # Groups are sorted by smallest member, so on a tie the earlier group wins.
-            if old_id not in best or count > best[old_id][0]:
-                best[old_id] = (count, position)
-    return {old_id: position for old_id, (_, position) in best.items()}
+            # Groups are sorted by smallest member, so on a full tie the earlier group wins.
+            rank = (-count, oldest != old_id, position)
+            if old_id not in best or rank < best[old_id]:
+                best[old_id] = rank
+    return {old_id: rank[2] for old_id, rank in best.items()}

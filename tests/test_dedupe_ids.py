@@ -81,6 +81,14 @@ def test_split_keeps_the_id_on_the_larger_part():
     assert clusters[other] == ["a:1"] and aliases == {}
 
 
+def test_a_cluster_that_only_lost_a_member_to_an_older_one_keeps_its_id():
+    """U2 = {c, d}: c is corrected and joins the older U1; d never changed and keeps U2."""
+    previous = {"a:1": "uone0000000", "b:1": "uone0000000", "c:1": "utwo0000000", "d:1": "utwo0000000"}
+    created = {"uone0000000": 1, "utwo0000000": 2}
+    clusters, aliases = assign_ids([["a:1", "b:1", "c:1"], ["d:1"]], previous, created)
+    assert clusters == {"uone0000000": ["a:1", "b:1", "c:1"], "utwo0000000": ["d:1"]} and aliases == {}
+
+
 def test_a_new_id_never_reuses_an_id_that_existed_before():
     # The split-off part's natural id is the old cluster's id (same smallest member).
     old = new_cluster_id("a:1")
