@@ -246,6 +246,7 @@ def _merge_edges(all_features: list[Features], edges: list[tuple[float, int, int
         apart.setdefault(second, set()).add(first)
     flagged: dict[int, set[int]] = {index: {index} for index in apart}  # root → its members with `apart` entries
     refusals: dict[int, str] = {}
+    matched_with: dict[int, int] = {}  # index → the record its explanation names
     # root → profile pairs a librarian's forced pair vouches for inside that group: other
     # copies exactly like the two forced records may join it too.
     waived: dict[int, set[tuple[int, int]]] = {}
@@ -316,14 +317,14 @@ def _merge_edges(all_features: list[Features], edges: list[tuple[float, int, int
             waived[root_a] = waived.get(root_a, set()) | waived.pop(root_b, set())
             if forced:
                 waived[root_a].add(tuple(sorted((profile_of[first], profile_of[second]))))
-        verdict = verdicts[(first, second)]
-        key = pairs[(first, second)]
         for index, other in ((first, second), (second, first)):
             if index not in grouping.explanations:
-                grouping.explanations[index] = MemberExplanation(
-                    key, round(verdict.score, 1), f"matches {all_features[other].id}: {verdict.reason}"
-                )
+                _explain_match(grouping, all_features, pairs, verdicts, first, second, index)
+                matched_with[index] = other
     ejected = _ambiguous(all_features, edges, find)
+    if ejected:
+        stale = {index for index, other in matched_with.items() if other in ejected and index not in ejected}
+        _explain_again(stale, ejected, all_features, edges, pairs, verdicts, find, grouping)
     for index in range(len(all_features)):
         if find(index) == index:
             group = sorted(member for member in members.get(index, [index]) if member not in ejected)
@@ -346,6 +347,31 @@ def _merge_edges(all_features: list[Features], edges: list[tuple[float, int, int
             explanation = grouping.explanations[index]
             grouping.explanations[index] = MemberExplanation(explanation.found_by, explanation.score,
                                                              f"{explanation.decision}; {note}")
+
+
+def _explain_match(grouping: Grouping, all_features: list[Features], pairs: dict[tuple[int, int], str],
+                   verdicts: dict[tuple[int, int], Verdict], first: int, second: int, index: int) -> None:
+    """Explain `index` (first or second) by its accepted pair with the other."""
+    verdict = verdicts[(first, second)]
+    other = second if index == first else first
+    grouping.explanations[index] = MemberExplanation(
+        pairs[(first, second)], round(verdict.score, 1), f"matches {all_features[other].id}: {verdict.reason}")
+
+
+def _explain_again(stale: set[int], ejected: dict[int, int], all_features: list[Features],
+                   edges: list[tuple[float, int, int]], pairs: dict[tuple[int, int], str],
+                   verdicts: dict[tuple[int, int], Verdict], find, grouping: Grouping) -> None:
+    """Members first explained by a match with a record `_ambiguous` then took out of their union
+    record (`stale`) are explained by their best match still inside it (edges come best first)."""
+    for _, first, second in edges:
+        if not stale:
+            return
+        if first in ejected or second in ejected or find(first) != find(second):
+            continue
+        for index in (first, second):
+            if index in stale:
+                _explain_match(grouping, all_features, pairs, verdicts, first, second, index)
+                stale.discard(index)
 
 
 def _ambiguous(all_features: list[Features], edges: list[tuple[float, int, int]], find) -> dict[int, int]:

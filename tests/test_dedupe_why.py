@@ -6,7 +6,8 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from dedupe import run_dedupe
+from config import DedupeSettings
+from dedupe import cluster_records, run_dedupe
 from harvester.cli import app as cli_app
 from index import SearchIndex, build_index
 from search_api import create_app
@@ -88,3 +89,19 @@ def test_cli_explain_shows_key_score_and_decision(catalog, data_dir):
     assert result.exit_code == 0 and "full run" in result.output
     result = CliRunner().invoke(cli_app, ["dedupe", "--config", str(config)])
     assert result.exit_code == 0 and "re-examined 0" in result.output
+
+
+def test_each_member_is_explained_by_a_match_inside_its_own_union_record():
+    """A yearless record taken out as ambiguous must not stay the reason another member joined."""
+    title, authors = "Truyện Kiều", ["Nguyễn Du"]
+    records = [rec("a:0", title, authors=authors, publisher="Văn học", pages=200),
+               rec("a:1", title, authors=authors, year=2010, publisher="Văn học", pages=200),
+               rec("b:1", title, authors=authors, year=2010),
+               rec("c:1", title, authors=authors, year=2012, publisher="Văn học", pages=200)]
+    clustering = cluster_records(records, DedupeSettings())
+    cluster_of = clustering.cluster_of()
+    assert cluster_of["a:1"] == cluster_of["b:1"] != cluster_of["a:0"]
+    for rid, explanation in clustering.explanations.items():
+        if explanation.decision.startswith("matches "):
+            other = explanation.decision.split()[1].rstrip(":")
+            assert cluster_of[other] == cluster_of[rid], (rid, explanation)
