@@ -206,7 +206,9 @@ def _parse_line(path: Path, number: int, line: str) -> Record:
         raise DedupeInputError(path, number, "missing string field 'id'")
     if not isinstance(data.get("title"), str):
         raise DedupeInputError(path, number, f"record {data['id']!r} has no string field 'title'")
-    # File-mode records may come from anywhere: fill what the pipeline would have.
+    # File-mode records may come from anywhere: null means absent, as most JSON writers
+    # mean it, and what the pipeline would have filled is filled.
+    data = {name: value for name, value in data.items() if value is not None}
     library, local_id = split_record_id(data["id"]) if ":" in data["id"] else ("", data["id"])
     data.setdefault("library", library)
     data.setdefault("local_id", local_id)

@@ -43,6 +43,14 @@ def test_file_mode_accepts_minimal_records_with_only_id_and_title(tmp_path):
     assert sorted(row["members"] for row in rows) == [["1", "2"], ["3", "4"]]
 
 
+def test_file_mode_reads_null_as_absent(tmp_path):
+    source = _write(tmp_path / "in.jsonl", [
+        json.dumps({"id": "a:1", "title": "Tắt đèn", "library": None, "authors": None, "isbn": None, "year": 2015}),
+        json.dumps({"id": "b:1", "title": "Tắt đèn", "authors": ["Ngô Tất Tố"], "subtitle": None, "year": 2015}),
+    ])
+    assert dedupe_file(source, tmp_path / "out.jsonl", DedupeSettings()) == 1
+
+
 @pytest.mark.parametrize("bad_line, message", [
     ("{not json", "not JSON"),
     ('{"title": "Số đỏ"}', "missing string field 'id'"),
