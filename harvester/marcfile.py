@@ -5,9 +5,9 @@ record: a record whose leader length or directory is broken becomes a
 `Rejected` with its position and byte offset, and the rest of the file goes on
 (pymarc's reader would lose its place after a wrong leader length).  Records
 no longer in a completely read file are marked deleted, never when the file
-gave nothing or was cut short (its last record has no terminator, or its XML
-stops being well-formed): then the records read are kept and the run is an
-error.  An unchanged file (same ETag/Last-Modified or content hash) is
+gave nothing or was cut short: the records read are kept, and the run reports
+the cut (its last ISO 2709 record has no terminator) or fails (its XML stops
+being well-formed).  An unchanged file (same ETag/Last-Modified or content hash) is
 not read again.
 """
 
@@ -296,9 +296,10 @@ def harvest_marc_file(library: LibraryConfig, store: CatalogStore, client: httpx
     if cut_short:
         # A snapshot cut short (an upload or copy still running) would delete every
         # record after the cut; the file is read again next run, its validator unsaved.
-        raise HarvestError(library.id, library.url, f"the file ends inside a record, after {stored} readable "
-                                                    "records: was it cut short while being uploaded or copied? "
-                                                    "Those records were stored; nothing marked deleted")
+        run.errors.append(f"{library.url}: the file ends inside a record, after {stored} readable records: "
+                          "was it cut short while being uploaded or copied? Those records were stored; "
+                          "nothing marked deleted")
+        return run
     # The file is a full snapshot: what it no longer holds was deleted at the library.
     missing = store.live_local_ids(library.id) - seen.keys()
     run.deleted += store.mark_deleted(library.id, missing)
