@@ -8,6 +8,7 @@ tests/test_docs.py checks that each one is documented in the README.
 from __future__ import annotations
 
 import tomllib
+from urllib.parse import quote
 from pathlib import Path
 from typing import Literal
 
@@ -70,6 +71,9 @@ class LibraryConfig(_Frozen):
             return value
         if "{id}" not in value:
             raise ValueError("opac_url must contain the placeholder {id}")
+        if not value.lower().startswith(("http://", "https://")):
+            # It becomes a link on every record page: never javascript: or data:.
+            raise ValueError(f"opac_url must be an http(s) URL, got {value!r}")
         try:
             value.format(id="1")  # what opac_link does for every record of the library
         except (KeyError, IndexError, ValueError) as exc:
@@ -88,7 +92,8 @@ class LibraryConfig(_Frozen):
 
     def opac_link(self, local_id: str) -> str | None:
         """The record's page in the library's own OPAC, when a template is configured."""
-        return self.opac_url.format(id=local_id) if self.opac_url else None
+        # Encoded: a local id such as "HG/2019/001" or "A 12#3" stays one value in the URL.
+        return self.opac_url.format(id=quote(local_id, safe="")) if self.opac_url else None
 
 
 class HarvestSettings(_Frozen):

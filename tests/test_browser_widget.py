@@ -33,9 +33,10 @@ from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 XSS_TITLE = "<img src=x onerror=\"window.pwned=1\"> Sổ tay <script>window.pwned=2</script>"
 PARTNER_PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Trường THCS</title>
-<style>li {{ color: rgb(255, 0, 0) !important; }} input {{ display: none; }}</style></head>
+<style>li {{ color: rgb(255, 0, 0) !important; }} input {{ display: none; }}
+.sidebar div {{ color: rgb(255, 0, 0); font-size: 9px; text-transform: uppercase; }}</style></head>
 <body><h1>Thư viện trường</h1><ol><li id="host-li">host list item</li></ol>
-<div id="catalog" data-unioncat-search data-size="5"></div>
+<div class="sidebar"><div id="catalog" data-unioncat-search data-size="5"></div></div>
 <script src="{api}/widget.js"></script></body></html>"""
 
 
@@ -108,6 +109,28 @@ def test_widget_on_an_allowed_origin_searches_with_isolated_styles(sites, browse
     # the host's `li { color: red !important }` does not reach the widget, and ours do not leak out
     assert hit.value_of_css_property("color") != "rgba(255, 0, 0, 1)"
     assert browser.find_element(By.ID, "host-li").value_of_css_property("color") == "rgba(255, 0, 0, 1)"
+
+
+def test_a_rule_of_the_partner_page_that_matches_the_host_does_not_style_the_widget(sites, browser):
+    """`.sidebar div {...}` beats the widget's :host rules; inherited properties must still not flow in."""
+    host, root = _widget(browser, sites["allowed"])
+    assert host.value_of_css_property("font-size") == "9px"  # the rule does match the host element
+    style = browser.execute_script("var s = getComputedStyle(arguments[0]); "
+                                   "return [s.color, s.fontSize, s.textTransform];",
+                                   root.find_element(By.CSS_SELECTOR, "label"))
+    assert style == ["rgb(27, 27, 27)", "16px", "none"]
+
+
+def test_only_the_newest_search_is_shown(sites, browser):
+    """Two searches sent before the first answer: the older answer must not be drawn too."""
+    _, root = _widget(browser, sites["allowed"])
+    browser.execute_script("var root = arguments[0], input = root.querySelector('input'), "
+                           "form = root.querySelector('form'); input.value = 'lich su'; form.requestSubmit(); "
+                           "input.value = 'so tay'; form.requestSubmit();", root)
+    WebDriverWait(browser, 20).until(lambda d: root.find_elements(By.CSS_SELECTOR, "li.more"))
+    browser.execute_script("return new Promise(done => setTimeout(done, 500))")
+    titles = [a.get_attribute("textContent") for a in root.find_elements(By.CSS_SELECTOR, "li.hit a.title")]
+    assert titles == [XSS_TITLE] and len(root.find_elements(By.CSS_SELECTOR, "li.more")) == 1
 
 
 def test_widget_inserts_record_text_as_text(sites, browser):

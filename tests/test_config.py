@@ -78,7 +78,8 @@ def test_opac_template_needs_the_id_placeholder(tmp_path):
 
 
 @pytest.mark.parametrize("template", ["https://opac.example/record/{id}?lang={lang}", "https://opac.example/{id}/{}",
-                                      "https://opac.example/{id}?q={"])
+                                      "https://opac.example/{id}?q={", "javascript:alert(1)//{id}",
+                                      "data:text/html,<script>alert(1)</script>{id}", " https://opac.example/{id}"])
 def test_opac_template_with_another_placeholder_is_a_config_error_not_record_rejects(tmp_path, template):
     """Every record of the library would fail to link; the file names the mistake instead."""
     path = _write(tmp_path, 'data_dir = "d"\n' + LIBRARY + f'opac_url = "{template}"\n')
@@ -90,3 +91,9 @@ def test_opac_template_may_hold_literal_braces(tmp_path):
     path = _write(tmp_path, 'data_dir = "d"\n' + LIBRARY + 'opac_url = "https://opac.example/{id}?f={{x}}"\n')
     [library] = load_settings(path).libraries
     assert library.opac_link("42") == "https://opac.example/42?f={x}"
+
+
+def test_an_opac_link_carries_the_local_id_url_encoded(tmp_path):
+    path = _write(tmp_path, 'data_dir = "d"\n' + LIBRARY + 'opac_url = "https://opac.example/record?id={id}"\n')
+    [library] = load_settings(path).libraries
+    assert library.opac_link("HG 12/3?x=1&y#z") == "https://opac.example/record?id=HG%2012%2F3%3Fx%3D1%26y%23z"

@@ -15,7 +15,12 @@
   var script = document.currentScript;
   var base = script ? new URL(script.src).origin : "";
   var STYLE = [
-    ":host{all:initial;display:block;font:16px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1b1b1b}",
+    // The host element can be styled by the partner's own rules (".sidebar div {...}"),
+    // which beat :host; inherited properties then flow in.  The wrapper inside the
+    // shadow root, which no outside rule can reach, resets them all.
+    ":host{all:initial;display:block}",
+    ".unioncat{all:initial;display:block;font:16px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;" +
+      "color:#1b1b1b;text-align:left}",
     "form{display:flex;flex-wrap:wrap;gap:.4em;align-items:center;margin:0 0 .6em}",
     "label{flex-basis:100%;font-weight:600}",
     "input{flex:1 1 12em;font:inherit;padding:.45em .6em;border:1px solid #6b6b6b;border-radius:4px}",
@@ -69,24 +74,31 @@
     form.appendChild(el("button", { type: "submit" }, "Tìm"));
     var status = el("p", { "class": "status", role: "status", "aria-live": "polite" });
     var list = el("ol", { "class": "hits" });
-    root.appendChild(form);
-    root.appendChild(status);
-    root.appendChild(list);
+    var wrapper = el("div", { "class": "unioncat" });
+    wrapper.appendChild(form);
+    wrapper.appendChild(status);
+    wrapper.appendChild(list);
+    root.appendChild(wrapper);
 
+    var latest = 0;  // only the newest search may draw: an older answer arriving late is dropped
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var q = input.value.trim();
       if (!q) return;
+      var search = ++latest;
       status.textContent = "Đang tìm…";
       list.textContent = "";
       var size = parseInt(host.getAttribute("data-size") || "10", 10) || 10;
       fetch(base + "/api/search?size=" + size + "&q=" + encodeURIComponent(q))
         .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
         .then(function (res) {
+          if (search !== latest) return;
           if (!res.ok) { status.textContent = res.body.message || "Lỗi tìm kiếm"; return; }
           render(list, status, res.body, q);
         })
-        .catch(function () { status.textContent = "Không kết nối được với mục lục liên hợp."; });
+        .catch(function () {
+          if (search === latest) status.textContent = "Không kết nối được với mục lục liên hợp.";
+        });
     });
   }
 
