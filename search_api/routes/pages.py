@@ -107,9 +107,17 @@ def widget_js() -> Response:
                         headers={"Cache-Control": "public, max-age=3600"})
 
 
+OPENSEARCH_SHORT_NAME_CHARS = 16
+
+
 @router.get("/opensearch.xml")
 def opensearch(request: Request, ctx: Annotated[AppContext, Depends(get_context)]) -> Response:
     """OpenSearch description, so browsers offer the catalogue as a search engine."""
     base = str(request.base_url).rstrip("/")
-    body = ctx.templates.get_template("opensearch.xml").render(base=base, settings=ctx.settings)
+    # OpenSearch 1.1 allows 16 characters: "Mục lục Hậu Giang" is 17, so the region alone then.
+    short_name = f"Mục lục {ctx.settings.region}"
+    if len(short_name) > OPENSEARCH_SHORT_NAME_CHARS:
+        short_name = ctx.settings.region[:OPENSEARCH_SHORT_NAME_CHARS]
+    body = ctx.templates.get_template("opensearch.xml").render(base=base, settings=ctx.settings,
+                                                               short_name=short_name)
     return Response(body, media_type="application/opensearchdescription+xml")
