@@ -25,8 +25,6 @@ _SUBJECT_MAIN = {
     "600": ("a", "b", "c", "d", "q", "t"), "610": ("a", "b", "t"), "611": ("a", "c", "d", "n", "t"),
     "630": ("a", "n", "p", "t"), "650": ("a", "b"), "651": ("a",),
 }
-_UNKNOWN_PUBLISHER = re.compile(r"^\[?\s*(s\.\s*n|k\.?\s*nxb|knxb|nxb không rõ|k\.?\s*đ|s\.\s*l)\.?\s*\]?$",
-                                re.IGNORECASE)
 _OCLC_RE = re.compile(r"^\(OCoLC\)\s*(?:ocm|ocn|on)?0*(\d+)$", re.IGNORECASE)
 
 
@@ -154,11 +152,13 @@ def _alternate_titles(alternates: Alternates, title: str) -> list[str]:
 
 
 def _publication(marc: MarcRecord) -> Field | None:
+    """The imprint: 264 of publication (ind2 1), else 260, else another 264 but a copyright
+    notice (ind2 4), which names no place or publisher and whose date is not the year published."""
     fields = marc.get("264")
     for field in fields:
         if field.ind2 == "1":
             return field
-    return fields[0] if fields else (marc.get("260") or [None])[0]
+    return next(iter(marc.get("260")), None) or next((f for f in fields if f.ind2 != "4"), None)
 
 
 def _publisher_part(field: Field | None, code: str) -> str | None:
@@ -167,7 +167,7 @@ def _publisher_part(field: Field | None, code: str) -> str | None:
     value = _sub(field, code)
     if value is None:
         return None
-    if _UNKNOWN_PUBLISHER.match(value):
+    if values.unknown_publisher(value):
         return None
     value = value.strip()
     if value.startswith("[") and value.endswith("]"):

@@ -60,6 +60,15 @@ def year_from_text(value: str) -> int | None:
     return None
 
 
+_UNKNOWN_PLACE_OR_PUBLISHER = re.compile(
+    r"^\[?\s*(s\.\s*n|k\.?\s*nxb|knxb|nxb không rõ|k\.?\s*đ|s\.\s*l)\.?\s*\]?$", re.IGNORECASE)
+
+
+def unknown_publisher(value: str) -> bool:
+    """True for "[s.n.]", "[K.nxb.]", "[s.l.]": the cataloguer's note that the publisher (or place) is unknown."""
+    return _UNKNOWN_PLACE_OR_PUBLISHER.match(value.strip()) is not None
+
+
 # "с." is Russian (страниц), "s." German and Czech (Seiten, stran).
 _PAGES_RE = re.compile(r"(\d+)\s*\]?\s*(?:tr\b|tr\.|p\b|p\.|pp\b|pages?\b|trang\b|tờ\b|leaves\b|s\.|с\.)",
                        re.IGNORECASE)

@@ -51,7 +51,7 @@ def test_oai_dc_record_maps_every_element():
 def test_oai_dc_leaves_unknown_fields_empty():
     record = normalize('<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" '
                        'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Truyện Kiều</dc:title>'
-                       '<dc:date>không rõ</dc:date></oai_dc:dc>')
+                       '<dc:date>không rõ</dc:date><dc:publisher>[s.n.]</dc:publisher></oai_dc:dc>')
     assert record.title == "Truyện Kiều"
     assert (record.year, record.publisher, record.language, record.pages) == (None, None, None, None)
     assert record.authors == [] and record.isbn == []

@@ -361,6 +361,17 @@ def test_imprint_brackets_spread_over_two_subfields_are_dropped():
     assert (record.place, record.publisher, record.year) == ("Vị Thanh", "Sở Văn hóa", 2012)
 
 
+def test_a_copyright_only_264_does_not_hide_the_260_imprint():
+    """Hybrid AACR2/RDA records: 264 ind2 4 is a copyright date, not the publication."""
+    record = normalize(marcxml(marc_record(data_field("245", "10", "a", "Toán 10"),
+                                           data_field("260", "  ", "a", "Hà Nội :", "b", "Giáo dục,", "c", "2019."),
+                                           data_field("264", " 4", "c", "©2018"))), "marcxml")
+    assert (record.place, record.publisher, record.year) == ("Hà Nội", "Giáo dục", 2019)
+    alone = normalize(marcxml(marc_record(data_field("245", "10", "a", "Toán 10"),
+                                          data_field("264", " 4", "c", "©2018"))), "marcxml")
+    assert (alone.place, alone.publisher, alone.year) == (None, None, 2018)
+
+
 def test_windows_1251_under_a_marc8_leader_is_read_as_cyrillic_and_reported():
     payload = _iso2709([(b"001", b"ru1"), (b"245", "10\x1faОсновы гидравлического расчета".encode("cp1251")),
                         (b"300", "  \x1fa186 с.".encode("cp1251"))])
