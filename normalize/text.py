@@ -9,6 +9,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from store.text import fold
+
 # Zero-width characters, soft hyphen, BOM and bidi marks: invisible, but they split
 # words for tokenizers and break exact matches.
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u180e\u034f"
@@ -116,12 +118,18 @@ def clean_field(value: str) -> str:
     return strip_isbd(clean_text(value))
 
 
+def _abbreviation(word: str) -> bool:
+    """Two or more letters and no vowel: "THPT", "CSVN", "ĐHQG" cannot be read as words."""
+    return len(word) >= 2 and word.isalpha() and not any(ch in "aeiouy" for ch in fold(word))
+
+
 def recase_title(value: str) -> str:
     """Sentence case for ALL-CAPS titles, only when safe.
 
     Safe means every cased letter is upper case and there are more than 3 letters;
-    Roman numerals (II, XIV) keep their capitals.  Anything mixed is left alone,
-    because the cataloguer's capitals (proper nouns) are information.
+    Roman numerals (II, XIV) and words without a vowel, which can only be
+    abbreviations (THPT, CSVN, NXB, ĐHQG), keep their capitals.  Anything mixed is
+    left alone, because the cataloguer's capitals (proper nouns) are information.
     """
     if not value.isupper():  # some lower-case letter, or no cased letter: nothing to do
         return value
@@ -131,7 +139,7 @@ def recase_title(value: str) -> str:
     if not any(ch.lower() != ch for ch in letters):
         return value
     words = value.split(" ")
-    out = [w if _ROMAN_RE.match(w.strip(".,;:()[]")) else w.lower() for w in words]
+    out = [w if _ROMAN_RE.match(bare := w.strip(".,;:()[]")) or _abbreviation(bare) else w.lower() for w in words]
     text = " ".join(out)
     for i, ch in enumerate(text):
         if ch.isalpha():

@@ -53,6 +53,9 @@ def test_strip_isbd_drops_separators_but_keeps_abbreviations(raw, expected):
     ("Lịch sử Việt Nam", "Lịch sử Việt Nam"),
     ("DNA", "DNA"),  # 3 letters: probably an acronym
     ("UNESCO and Vietnam", "UNESCO and Vietnam"),
+    # words without a vowel are abbreviations and keep their capitals
+    ("ĐỀ THI TUYỂN SINH THPT QUỐC GIA", "Đề thi tuyển sinh THPT quốc gia"),
+    ("BẢN ĐỒ TP. HCM", "Bản đồ TP. HCM"), ("TỪ ĐIỂN Y HỌC", "Từ điển y học"),
 ])
 def test_recase_title_only_recases_safe_all_caps(raw, expected):
     assert recase_title(raw) == expected
