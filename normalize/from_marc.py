@@ -53,7 +53,7 @@ def repair_legacy_fields(marc: MarcRecord) -> list[str]:
             # "Vị Thanh") reads as valid Vietnamese alone, so each subfield converts
             # unless its conversion would produce a non-Vietnamese word.
             converted = legacy.convert(value, encoding)
-            if converted != value and not legacy.has_foreign_word(converted):
+            if converted != value and legacy.reads_as_vietnamese(converted):
                 codes.append(code)
                 value = converted
             subs.append((code, value))

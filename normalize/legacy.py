@@ -165,15 +165,39 @@ def _plausible(original: str, converted: str) -> tuple[bool, int]:
     tokens = _tokens(converted)
     if not tokens:
         return False, 0
-    valid = 0
+    valid, names = _vietnamese_words(tokens)
+    if valid is None or valid * 2 < len(tokens):
+        return False, 0
+    gain = _vi_only_count(converted) - _vi_only_count(original)
+    # One changed letter in text with one odd word is too little to go on: Norwegian
+    # "Ut på tur" converts to the syllable "pồ".  Short legacy fields ("Lª Linh") are
+    # converted by the record's context instead (`convert_in_context`).
+    if gain < 1 or (gain < 2 and sum(1 for t in _tokens(original) if not _plain(t) and not _is_vi_token(t)) < 2):
+        return False, 0
+    return True, valid
+
+
+def reads_as_vietnamese(text: str) -> bool:
+    """Every non-ASCII word of `text` is a Vietnamese syllable, or one of its few transcribed names."""
+    return _vietnamese_words(_tokens(text))[0] is not None
+
+
+def _vietnamese_words(tokens: list[str]) -> tuple[int | None, int]:
+    """(Vietnamese syllables among `tokens`, or None when some word cannot be Vietnamese; names).
+
+    A name transcribed into one Vietnamese word ("Lênin", "Mátxcơva") is made of
+    Vietnamese letters without being one syllable: one such word per four syllables
+    is allowed, as in "triết học Mác - Lênin"; any other non-ASCII word refuses.
+    """
+    valid = names = 0
     for token in tokens:
         if _is_vi_token(token):
             valid += 1
         elif not _plain(token):
-            return False, 0  # a non-ASCII word that is not Vietnamese
-    if valid * 2 < len(tokens):
-        return False, 0
-    return _vi_only_count(converted) > _vi_only_count(original), valid
+            if not all(ch in VIETNAMESE_LETTERS for ch in token):
+                return None, 0
+            names += 1
+    return (valid if names * 4 <= valid else None), names
 
 
 def _vi_only_count(text: str) -> int:
@@ -184,7 +208,9 @@ def _vi_only_count(text: str) -> int:
 @lru_cache(maxsize=4096)
 def detect(text: str) -> Legacy | None:
     """Which legacy encoding `text` is in, or None when it should be left alone."""
-    if not has_evidence(text) or not has_foreign_word(text):
+    if not has_evidence(text) or _vi_only_count(text) or not has_foreign_word(text):
+        # A letter only Vietnamese uses (ư, ơ, đ, ạ ...) is Unicode: TCVN3 or VNI bytes read
+        # as cp1252 or Latin-1 never give one.  "Ống kính Ø 50 mm" stays as it is.
         return None
     best: tuple[int, Legacy | None] = (0, None)
     for name, convert in _CONVERTERS.items():
@@ -202,11 +228,10 @@ def convert_in_context(text: str, encoding: Legacy) -> str | None:
     it is enough that the field has a legacy character and converts to valid
     Vietnamese syllables.
     """
-    if not has_evidence(text) or not has_foreign_word(text):
+    if not has_evidence(text) or _vi_only_count(text) or not has_foreign_word(text):
         return None
     converted = _CONVERTERS[encoding](text)
-    tokens = _tokens(converted)
-    if converted == text or not tokens or has_foreign_word(converted):
+    if converted == text or not _tokens(converted) or not reads_as_vietnamese(converted):
         return None
     return converted
 

@@ -151,3 +151,22 @@ def test_short_tcvn3_name_is_converted_when_the_record_title_was_tcvn3():
     assert (record.title, record.authors) == ("Thần đồng đất Việt", ["Lê Linh"])
     assert any("record context" in note for note in record.repairs)
     assert legacy.repair(author)[1] is None  # alone, too little evidence: left as it is
+
+
+@pytest.mark.parametrize("text", ["Ống kính Ø 50 mm", "Kích thước hạt µm", "Ut på tur", "Nå er det jul",
+                                  "Bøger om Danmark", "Ærø og Marstal"])
+def test_correct_text_with_one_legacy_looking_character_is_left_alone(text):
+    """A letter only Vietnamese uses means Unicode; one odd Latin-1 letter is not enough evidence."""
+    assert legacy.detect(text) is None
+
+
+@pytest.mark.parametrize("encode", [as_tcvn3_mojibake, as_vni])
+def test_legacy_text_with_a_transcribed_foreign_name_is_converted(encode):
+    """Vietnamese writes foreign names as one word ("Lênin", "Mátxcơva"): not a syllable, still Vietnamese."""
+    text = "Tư tưởng Hồ Chí Minh và chủ nghĩa Mác - Lênin"
+    assert legacy.repair(encode(text)) == (text, "TCVN3" if encode is as_tcvn3_mojibake else "VNI")
+
+
+def test_a_name_word_alone_does_not_make_foreign_text_vietnamese():
+    assert not legacy.reads_as_vietnamese("Lênin Mátxcơva Lênin")  # names need syllables around them
+    assert legacy.reads_as_vietnamese("Giáo trình triết học Mác - Lênin")

@@ -361,6 +361,13 @@ def test_imprint_brackets_spread_over_two_subfields_are_dropped():
     assert (record.place, record.publisher, record.year) == ("Vị Thanh", "Sở Văn hóa", 2012)
 
 
+def test_a_tcvn3_title_with_a_transcribed_name_is_converted_in_the_record():
+    """TCVN3's ư is byte 0xAD, the soft hyphen: an unconverted title would then lose it to cleaning."""
+    text = "Tư tưởng Hồ Chí Minh và chủ nghĩa Mác - Lênin"
+    record = normalize(marcxml(marc_record(data_field("245", "10", "a", as_tcvn3_mojibake(text)))), "marcxml")
+    assert record.title == text and "245$a: TCVN3 → Unicode" in record.repairs
+
+
 def test_a_copyright_only_264_does_not_hide_the_260_imprint():
     """Hybrid AACR2/RDA records: 264 ind2 4 is a copyright date, not the publication."""
     record = normalize(marcxml(marc_record(data_field("245", "10", "a", "Toán 10"),
