@@ -106,11 +106,12 @@ def _incremental(store: CatalogStore, settings: Settings, overrides: Overrides, 
     old_ids = {previous[rid] for rid in (*region.records, *region.gone) if rid in previous}
     removed = sorted(old_ids - set(clustering.clusters) - set(clustering.aliases))
     replaced = set(region.records) | region.gone
-    changed, multi_library = _save(store, settings, clustering, removed, old_ids, replaced)
+    changed, _ = _save(store, settings, clustering, removed, old_ids, replaced)
     store.save_dedupe_keys(_keys(clustering, overrides), removed_ids=region.gone)
     counts = store.counts()
-    return DedupeSummary(
-        records=counts["records"], clusters=counts["union_records"], multi_library=multi_library, changed=changed,
+    return DedupeSummary(  # catalogue-wide totals, as a full run reports them
+        records=counts["records"], clusters=counts["union_records"], multi_library=store.multi_library_clusters(),
+        changed=changed,
         candidate_pairs=clustering.candidate_pairs, aliases=len(clustering.aliases), removed=len(removed),
         skipped_blocks=clustering.skipped_blocks, incremental=True, examined=len(region.records),
         problems=tuple(overrides.missing(set(region.records))),  # every named record is in the region

@@ -56,11 +56,14 @@ def _fail(message: str, code: int = EXIT_ERROR) -> typer.Exit:
 
 @contextmanager
 def _reported_errors():
-    """Turn any UnioncatError into a one-line message and exit code 1."""
+    """Turn any UnioncatError, or a file that cannot be opened, into a one-line message and exit code 1."""
     try:
         yield
     except UnioncatError as exc:
         raise _fail(str(exc)) from exc
+    except OSError as exc:  # file mode's --input or --output: missing, a directory, not writable
+        where = f"{exc.filename}: " if exc.filename else ""
+        raise _fail(f"{where}{exc.strerror or exc}") from exc
 
 
 def _open(config: Path | None) -> tuple[Settings, CatalogStore]:

@@ -120,15 +120,17 @@ def build_index(store: CatalogStore, settings: Settings, rebuild: bool = False) 
         rebuild = True
     seq = store.current_seq()
     since = 0 if rebuild else store.get_mark(MARK)
-    target = _new_version_dir(index_dir, seq) if rebuild else live
-    assert target is not None
+    target = index_dir
     try:
+        target = _new_version_dir(index_dir, seq) if rebuild else live
+        assert target is not None
         indexed, deleted, documents = _apply_changes(store, settings, target, since, incremental=not rebuild)
+        if rebuild:
+            (target / META_NAME).write_text(json.dumps({"fingerprint": fingerprint, "seq": seq}), encoding="utf-8")
+            _switch_current(index_dir, target, previous=live)
     except (OSError, ValueError, RuntimeError) as exc:
-        raise SearchIndexError(f"cannot write the search index {target}: {exc}") from exc
-    if rebuild:
-        (target / META_NAME).write_text(json.dumps({"fingerprint": fingerprint, "seq": seq}), encoding="utf-8")
-        _switch_current(index_dir, target, previous=live)
+        raise SearchIndexError(f"cannot write the search index {target}: {exc}; check that the index "
+                               "directory (data_dir/index) is a writable directory with free space") from exc
     store.set_mark(MARK, seq)
     return IndexSummary(version=target.name, rebuilt=rebuild, indexed=indexed, deleted=deleted,
                         documents=documents, seq=seq, duration_s=round(time.monotonic() - started, 3))

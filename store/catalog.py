@@ -39,6 +39,8 @@ from store.models import (
 )
 
 SCHEMA_VERSION = 1
+INTERRUPTED_RUN = ("interrupted: the run stopped before it finished (the process was killed or the machine "
+                   "restarted); what it stored is kept, and this harvest continues from there")
 _IN_BATCH = 500  # ids per "IN (…)" query: well under SQLite's limit on bound parameters
 
 _SCHEMA = """
@@ -186,14 +188,27 @@ class CatalogStore:
     def _write(self, work, *args, **kwargs):
         """Run `work(seq, *args)` inside one transaction; roll back on any error."""
         with self._lock:
-            seq = self._begin()
+            try:
+                seq = self._begin()
+            except sqlite3.OperationalError as exc:
+                raise self._busy(exc) from exc
             try:
                 result = work(seq, *args, **kwargs)
-            except BaseException:
+                self._conn.execute("COMMIT")
+            except BaseException as exc:
                 self._conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.OperationalError):
+                    raise self._busy(exc) from exc
                 raise
-            self._conn.execute("COMMIT")
             return result
+
+    def _busy(self, exc: sqlite3.OperationalError) -> StoreError:
+        """The error a stage reports when SQLite refuses a write: locked, full, read-only."""
+        if "locked" in str(exc) or "busy" in str(exc):
+            return StoreError(f"cannot write the catalog database {self.path}: it stayed locked for 60 s by "
+                              "another unioncat command or another program (an sqlite3 shell?); run again "
+                              "when that has finished")
+        return StoreError(f"cannot write the catalog database {self.path}: {exc}")
 
     def current_seq(self) -> int:
         with self._lock:
@@ -341,8 +356,15 @@ class CatalogStore:
         return self._write(work)
 
     def start_run(self, library: str) -> int:
+        """Record a harvest as running; an earlier run still marked running never finished."""
         run = HarvestRun(library=library, started_at=utc_now())
         with self._lock:
+            self._conn.execute(
+                "UPDATE harvest_runs SET status = 'failed', "
+                "run = json_set(run, '$.status', 'failed', '$.errors', json_array(?)) "
+                "WHERE library = ? AND status = 'running'",
+                (INTERRUPTED_RUN, library),
+            )
             cur = self._conn.execute(
                 "INSERT INTO harvest_runs (library, started_at, status, run) VALUES (?, ?, ?, ?)",
                 (library, run.started_at, run.status, run.model_dump_json()),
@@ -479,6 +501,13 @@ class CatalogStore:
         """record id → cluster id, as the last dedupe run left them."""
         with self._lock:
             return dict(self._conn.execute("SELECT record_id, cluster_id FROM cluster_members").fetchall())
+
+    def multi_library_clusters(self) -> int:
+        """Union records whose members come from more than one library (record ids are library:local)."""
+        with self._lock:
+            return self._conn.execute(
+                "SELECT COUNT(*) FROM (SELECT cluster_id FROM cluster_members GROUP BY cluster_id "
+                "HAVING COUNT(DISTINCT substr(record_id, 1, instr(record_id, ':') - 1)) > 1)").fetchone()[0]
 
     def save_clusters(self, members: dict[str, tuple[str, str, float | None, str]],
                       union_records: Iterable[UnionRecord], removed_ids: Iterable[str] = (),
@@ -646,8 +675,10 @@ class CatalogStore:
             rejected = self._conn.execute(
                 "SELECT COUNT(*) FROM rejects WHERE library = ?", (library,)
             ).fetchone()[0]
+            # A run still marked running is shown as such: running now, or killed (then its
+            # start time gives it away, and the next harvest marks it failed).
             last = self._conn.execute(
-                "SELECT run FROM harvest_runs WHERE library = ? AND status != 'running' ORDER BY id DESC LIMIT 1",
+                "SELECT run FROM harvest_runs WHERE library = ? ORDER BY id DESC LIMIT 1",
                 (library,),
             ).fetchone()
             success = self._conn.execute(

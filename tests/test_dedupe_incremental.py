@@ -119,6 +119,19 @@ def test_a_new_copy_reexamines_only_its_region(store, data_dir):
     assert store.cluster_assignments()["new:1"]
 
 
+def test_a_nightly_run_reports_catalogue_totals_as_a_rebuild_does(store, data_dir):
+    settings = make_settings(data_dir)
+    store.save_normalized(generate(400, seed=5).records)
+    run_dedupe(store, settings)
+    store.save_normalized([rec("new:1", "Dế Mèn phiêu lưu ký", authors=["Tô Hoài"], year=2019)])
+    nightly = run_dedupe(store, settings)
+    rebuilt = run_dedupe(store, settings, rebuild=True)
+    assert nightly.incremental and not rebuilt.incremental
+    assert (nightly.records, nightly.clusters, nightly.multi_library) == \
+        (rebuilt.records, rebuilt.clusters, rebuilt.multi_library)
+    assert rebuilt.multi_library > 0
+
+
 def test_changed_settings_force_a_full_run(store, data_dir):
     store.save_normalized(generate(100, seed=6).records)
     run_dedupe(store, make_settings(data_dir))
