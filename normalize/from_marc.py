@@ -110,8 +110,12 @@ def _sub(field: Field, code: str) -> str | None:
 def _joined(field: Field, codes: tuple[str, ...], sep: str = " ") -> str | None:
     if sep == " ":
         return clean_field(sep.join(v for c, v in field.subfields if c in codes)) or None
-    # Pieces joined with ". " lose their own ISBD endings first ("Tập 1." + "Thời cổ đại").
-    return sep.join(p for c, v in field.subfields if c in codes if (p := clean_field(v))) or None
+    # Pieces joined with ". " lose their own ISBD endings first ("Tập 1." + "Thời cổ đại"); a piece
+    # that keeps its period ("Rowling, J. K.") takes no second one.
+    out = ""
+    for piece in (p for c, v in field.subfields if c in codes if (p := clean_field(v))):
+        out += (" " if out.endswith(".") else sep) + piece if out else piece
+    return out or None
 
 
 def _title(marc: MarcRecord, alternates: Alternates) -> tuple[str, Field | None]:
@@ -302,8 +306,10 @@ def _series(marc: MarcRecord) -> list[str]:
     out: dict[str, str] = {}
     # 440 (series statement and added entry in one) was made obsolete in 2008 but fills old records.
     for field in marc.get("490", "440", "800", "810", "811", "830"):
-        title_codes = {"490": ("a",), "830": ("a",), "440": ("a", "n", "p")}.get(field.tag, ("a", "t"))
-        name = _joined(field, title_codes, ". " if field.tag != "490" else " ")
+        # 800/810/811 are name/title entries: the series is the title ($t $n $p), the name only
+        # when no title was given, so "Harry Potter ; v. 2" from 490 and 800 is one series.
+        title_codes = {"490": ("a",), "830": ("a",), "440": ("a", "n", "p")}.get(field.tag, ("t", "n", "p"))
+        name = _joined(field, title_codes, ". " if field.tag != "490" else " ") or _joined(field, ("a",))
         number = _sub(field, "v")
         if name:
             text = f"{name} ; {number}" if number else name

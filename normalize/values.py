@@ -44,6 +44,9 @@ _UNCERTAIN_YEARS_RE = re.compile(
     r"\b(?:between|giữa)\b.*\d{4}.*\b(?:and|và)\b.*\d{4}|\d{4}\??\s+(?:or|hoặc)\s+\d{4}", re.IGNORECASE)
 
 
+_CORRECTED_YEAR_RE = re.compile(r"\bi\.\s*e\.?,?\s*(.*)", re.IGNORECASE)
+
+
 def year_from_text(value: str) -> int | None:
     """First plausible year in 264$c/260$c/dc:date: "c2019.", "[2019?]", "2019-2020".
 
@@ -53,6 +56,9 @@ def year_from_text(value: str) -> int | None:
     """
     if _UNCERTAIN_YEARS_RE.search(value):
         return None
+    corrected = _CORRECTED_YEAR_RE.search(value)  # "1999 [i.e. 2000]": the cataloguer's correction wins
+    if corrected:
+        value = corrected.group(1)
     for match in _YEAR_RE.finditer(value):
         year = int(match.group(1))
         if YEAR_MIN <= year <= year_max():

@@ -368,6 +368,16 @@ def test_a_tcvn3_title_with_a_transcribed_name_is_converted_in_the_record():
     assert record.title == text and "245$a: TCVN3 → Unicode" in record.repairs
 
 
+def test_a_corrected_year_and_a_name_title_series_read_as_the_cataloguer_meant():
+    record = normalize(marcxml(marc_record(
+        data_field("245", "10", "a", "Harry Potter và hòn đá phù thủy"),
+        data_field("260", "  ", "a", "Hà Nội :", "b", "Trẻ,", "c", "1999 [i.e. 2000]"),
+        data_field("490", "1 ", "a", "Harry Potter ;", "v", "v. 2"),
+        data_field("800", "1 ", "a", "Rowling, J. K.", "t", "Harry Potter ;", "v", "v. 2"))), "marcxml")
+    assert record.year == 2000
+    assert record.series == ["Harry Potter ; v. 2"]
+
+
 def test_a_copyright_only_264_does_not_hide_the_260_imprint():
     """Hybrid AACR2/RDA records: 264 ind2 4 is a copyright date, not the publication."""
     record = normalize(marcxml(marc_record(data_field("245", "10", "a", "Toán 10"),
