@@ -38,9 +38,13 @@ multiplied by the holdings factor:
    phrase in the title: `TITLE_PHRASE_BOOST` (folded) plus the same again when
    the marks match; the words at the very start of the title:
    `TITLE_START_BOOST`; every word somewhere in the title, in any order:
-   `TITLE_ALL_BOOST`.  So "Truyện Kiều" outranks "The tale of Kieu … Truyện
-   Kiều", which outranks a book with the words scattered over title, authors
-   and subjects.
+   `TITLE_ALL_BOOST`; the words as an adjacent phrase in the authors (one
+   author's name, "Nguyễn Du"): `AUTHOR_PHRASE_BOOST`, again doubled when the
+   marks match.  So "Truyện Kiều" outranks "The tale of Kieu … Truyện Kiều",
+   which outranks a book with the words scattered over title, authors and
+   subjects, and `Nguyễn Du` finds his books before a title that merely holds
+   "Du" and "Nguyễn".  The marks compared are those of the same words, whatever
+   else the query holds (`-sách` does not switch the exact bonus off).
 3. An ISBN match weighs `ISBN_BOOST` (20): it is an identifier, it wins.
 4. Holdings: Tantivy multiplies the score by log2(2 + rank_weight); the
    stored weight makes that factor 8 × (1 + log2(1 + libraries)/8), i.e.
@@ -75,6 +79,7 @@ ISBN_BOOST = 20.0
 TITLE_PHRASE_BOOST = 6.0
 TITLE_START_BOOST = 6.0
 TITLE_ALL_BOOST = 4.0
+AUTHOR_PHRASE_BOOST = 6.0
 # field prefix a user may type → exact fields it searches
 FIELD_PREFIXES: dict[str, tuple[str, ...]] = {
     "title": ("title",), "author": ("authors",), "authors": ("authors",),
@@ -329,16 +334,16 @@ def positive_words(node: Node) -> list[str]:
     return [w for c in leaves(node) if c.kind == "text" and not c.negate for w in folded_words(c.text)]
 
 
-def _bonus_words(node: Node) -> list[str]:
-    """Words of the top-level AND chain of bare words and phrases (see "Scoring" above)."""
+def _bonus_clauses(node: Node) -> list[Clause]:
+    """The top-level AND chain of bare words and phrases (see "Scoring" above)."""
     chain = node.children if isinstance(node, And) else [node]
-    words: list[str] = []
+    clauses: list[Clause] = []
     for child in chain:
         if isinstance(child, And):
-            words += _bonus_words(child)
+            clauses += _bonus_clauses(child)
         elif isinstance(child, Clause) and child.kind == "text" and child.fields == DEFAULT_FIELDS:
-            words += folded_words(child.text)
-    return words
+            clauses.append(child)
+    return clauses
 
 
 def _isbn_forms(value: str, query: str) -> list[str]:
@@ -355,11 +360,14 @@ def _isbn_forms(value: str, query: str) -> list[str]:
 def build_query(schema: tantivy.Schema, node: Node, fuzzy: bool = False) -> tantivy.Query:
     """The Tantivy query of a parsed tree with the title bonuses; `fuzzy` allows typos in words."""
     main = _node_query(schema, node, fuzzy)
-    words = _bonus_words(node)
+    clauses = _bonus_clauses(node)
+    words = [w for c in clauses for w in folded_words(c.text)]
     if not words or fuzzy:
         return main
     bonus: list[tuple[tantivy.Occur, tantivy.Query]] = [(tantivy.Occur.Must, main)]
-    exact = [w for c in leaves(node) if c.kind == "text" for w in exact_words(c.text)]
+    # The same words with their marks: a `-word`, a fielded term or an OR elsewhere in the
+    # query must not switch off the bonus for spelling these right.
+    exact = [w for c in clauses for w in exact_words(c.text)]
     start = tantivy.Query.phrase_query(schema, TITLE_START_FIELD, [TITLE_START_TOKEN, *words])
     bonus.append((tantivy.Occur.Should, tantivy.Query.boost_query(start, TITLE_START_BOOST)))
     if len(words) > 1:
@@ -368,9 +376,15 @@ def build_query(schema: tantivy.Schema, node: Node, fuzzy: bool = False) -> tant
         bonus.append((tantivy.Occur.Should, tantivy.Query.boost_query(every, TITLE_ALL_BOOST)))
         phrase = tantivy.Query.phrase_query(schema, "title_folded", words)
         bonus.append((tantivy.Occur.Should, tantivy.Query.boost_query(phrase, TITLE_PHRASE_BOOST)))
+        # The words as one author's name ("Nguyễn Du"): his books above titles that merely
+        # hold both words somewhere.
+        phrase = tantivy.Query.phrase_query(schema, "authors_folded", words)
+        bonus.append((tantivy.Occur.Should, tantivy.Query.boost_query(phrase, AUTHOR_PHRASE_BOOST)))
         if len(exact) == len(words):
             phrase = tantivy.Query.phrase_query(schema, "title", exact)
             bonus.append((tantivy.Occur.Should, tantivy.Query.boost_query(phrase, TITLE_PHRASE_BOOST)))
+            phrase = tantivy.Query.phrase_query(schema, "authors", exact)
+            bonus.append((tantivy.Occur.Should, tantivy.Query.boost_query(phrase, AUTHOR_PHRASE_BOOST)))
     return tantivy.Query.boolean_query(bonus)
 
 

@@ -347,3 +347,20 @@ def test_a_typo_suggestion_keeps_field_names_and_numbers(store, settings):
     assert result.suggestion == "title:Kieu 2016"  # not "little:Kieu 2015"
     followed = search_index.search(SearchParams(q="title:Kieu"))
     assert not followed.fuzzy and followed.total == 1
+
+
+def test_an_authors_name_as_a_phrase_ranks_his_book_above_titles_that_merely_hold_the_words(store, settings):
+    """His book and a book about him (his name starting its title) come before a title with the words apart."""
+    search_index = index_records(store, settings, [
+        union("by", "Truyện Kiều", authors=["Nguyễn Du"]),
+        union("about", "Nguyễn Du: cuộc đời và tác phẩm", authors=["Trương Chính"]),
+        union("unrelated", "Du lịch phố đi bộ Nguyễn Huệ")])
+    found = ids(search_index, "Nguyễn Du")
+    assert set(found[:2]) == {"by", "about"} and found[2] == "unrelated"
+
+
+def test_an_exclusion_does_not_switch_off_the_bonus_for_exact_marks(store, settings):
+    search_index = index_records(store, settings, [
+        union("micro", "Vi mô"), union("macro", "Giáo trình vĩ mô cơ bản"),
+        union("other", "Kinh tế học đại cương"), union("other2", "Sách giáo khoa")])
+    assert ids(search_index, '"vĩ mô"') == ids(search_index, '"vĩ mô" -sách') == ["macro", "micro"]
