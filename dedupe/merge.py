@@ -43,10 +43,10 @@ def merge_cluster(cluster_id: str, members: list[Record], library_preference: Se
         issn=_union(record.issn for record in ranked),
         other_ids=_union(record.other_ids for record in ranked),
         language=_first(record.language for record in ranked),
-        subjects=_union((record.subjects for record in ranked), key=fold),
+        subjects=_union_spellings(record.subjects for record in ranked),
         classification=_union(record.classification for record in ranked),
         material_type=ranked[0].material_type,
-        series=_union((record.series for record in ranked), key=fold),
+        series=_union_spellings(record.series for record in ranked),
         notes=_union(record.notes for record in ranked),
         holdings=_holdings(members),
         members=sorted(record.id for record in members),
@@ -106,6 +106,22 @@ def _union(lists: Iterable[list[str]], key: Callable[[str], str] = str) -> list[
             if known is None or _quality(value) < _quality(known):
                 seen[key(value)] = value
     return list(seen.values())
+
+
+def _union_spellings(lists: Iterable[list[str]]) -> list[str]:
+    """`_union` of headings where an unmarked spelling ("van hoc viet nam") gives way to the
+    marked one with the same letters ("Văn học Việt Nam"); two marked headings stay two even
+    when folding makes them one ("Kinh tế vi mô", "Kinh tế vĩ mô": micro- and macroeconomics)."""
+    values = _union(lists, key=str.casefold)
+    marked: dict[str, str] = {}
+    for value in values:
+        if fold(value) != value.casefold():
+            marked.setdefault(fold(value), value)
+    out: dict[str, None] = {}
+    for value in values:
+        folded = fold(value)
+        out.setdefault(marked.get(folded, value) if folded == value.casefold() else value)
+    return list(out)
 
 
 def _holdings(members: list[Record]) -> list[Holding]:

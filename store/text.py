@@ -41,6 +41,9 @@ def title_key(title: str, max_chars: int = 35) -> str:
 
 
 def work_key(title: str, authors: list[str]) -> str:
-    """Folded title + first author word: records of one work (all its editions) share it."""
-    author = folded_words(authors[0])[:1] if authors else []
+    """Folded title + the first author's first and last name words: the editions of one work
+    share it, "Keith Taylor" and "Taylor, Keith" alike, and two authors of one family name
+    ("Tuyển tập" by Nguyễn Tuân and by Nguyễn Công Hoan) do not."""
+    words = folded_words(authors[0]) if authors else []
+    author = sorted({words[0], words[-1]}) if words else []
     return " ".join(folded_words(title) + ["/"] + author)

@@ -63,3 +63,14 @@ def test_merge_prefers_a_title_catalogued_in_mixed_case_over_a_recased_all_caps_
         rec("b:2", "Đại cương lịch sử Việt Nam", year=2007),
     ]
     assert merge_cluster("u1", members).title == "Đại cương lịch sử Việt Nam"
+
+
+def test_subjects_differing_only_by_marks_both_stay_and_an_unmarked_spelling_gives_way():
+    members = [rec("a:1", "Giáo trình kinh tế học", subjects=["Kinh tế vi mô", "Kinh tế vĩ mô", "van hoc viet nam"]),
+               rec("b:1", "Giáo trình kinh tế học", subjects=["Văn học Việt Nam", "KINH TẾ VI MÔ"])]
+    assert merge_cluster("u1", members).subjects == ["Kinh tế vi mô", "Kinh tế vĩ mô", "Văn học Việt Nam"]
+
+
+def test_the_work_key_tells_apart_two_authors_of_one_family_name_but_not_an_inverted_name():
+    assert work_key("Tuyển tập", ["Nguyễn Tuân"]) != work_key("Tuyển tập", ["Nguyễn Công Hoan"])
+    assert work_key("The history of Vietnam", ["Taylor, Keith"]) == work_key("The history of Vietnam", ["Keith Taylor"])
