@@ -38,7 +38,7 @@ from harvester.oaixml import (
 )
 from harvester.transport import fetch
 from store.catalog import CatalogStore, utc_now
-from store.models import HarvestRun, HarvestState
+from store.models import HarvestRun, HarvestState, RawRecord
 
 __all__ = ["OaiHarvester", "split_oai_response"]
 
@@ -47,6 +47,7 @@ log = logging.getLogger(__name__)
 DAY_GRANULARITY = "YYYY-MM-DD"
 # A window whose tokens keep going bad is restarted this many times, then the run fails.
 MAX_WINDOW_RESTARTS = 3
+MAX_RESTORED_BY_GETRECORD = 200  # more reappearing records than this: a full harvest instead
 T = TypeVar("T")
 RAW_FORMATS = {"marc21": "marcxml", "marcxml": "marcxml", "oai_dc": "oai_dc"}
 
@@ -133,8 +134,12 @@ class HttpxSickle(sickle.Sickle):
 
 def next_from(response_date: str, granularity: str, overlap_s: int) -> str:
     """The next window's `from`: responseDate cut to the granularity, minus the overlap."""
-    when = datetime.strptime(response_date[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC) \
-        if "T" in response_date else datetime.strptime(response_date[:10], "%Y-%m-%d").replace(tzinfo=UTC)
+    if "T" in response_date:
+        # OAI-PMH says UTC ("Z"); a server that sends an offset ("+07:00") is converted, not misread.
+        when = datetime.fromisoformat(response_date.replace("Z", "+00:00"))
+        when = (when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)).replace(microsecond=0)
+    else:
+        when = datetime.strptime(response_date[:10], "%Y-%m-%d").replace(tzinfo=UTC)
     if granularity == DAY_GRANULARITY:
         when = when.replace(hour=0, minute=0, second=0)
     when -= timedelta(seconds=overlap_s)
@@ -261,6 +266,29 @@ class OaiHarvester:
             log.info("library %s: %s", library.id, exc)
             return OaiPage(response_date=exc.response_date)
 
+    def _restore(self, library: LibraryConfig, identifiers: list[str]) -> None:
+        """Bring back records deleted here that the source lists again (an earlier sweep missed
+        them while the server's paging shifted, or a record was withdrawn and put back).
+
+        Their datestamps may be old, so no incremental window would fetch them: a few are
+        fetched one by one with GetRecord; more make the next harvest a full one.
+        """
+        if len(identifiers) > MAX_RESTORED_BY_GETRECORD:
+            log.warning("library %s: %d deleted records are listed again; the next harvest reads the "
+                        "whole library to restore them", library.id, len(identifiers))
+            state = self.store.harvest_state(library.id)
+            self.store.save_harvest_state(state.model_copy(update={"next_from": None}))
+            return
+        prefix = library.metadata_prefix or "marc21"
+        client = self._sickle(library)
+        records: list[RawRecord] = []
+        for identifier in identifiers:
+            response = client.harvest(verb="GetRecord", identifier=identifier, metadataPrefix=prefix)
+            records += read_page(response.xml, library.id, library.url, "GetRecord", None, RAW_FORMATS[prefix],
+                                 f"{library.url} GetRecord {identifier}").records
+        self.store.save_harvest_page(records)
+        log.info("library %s: %d deleted records listed again were restored", library.id, len(records))
+
     def sweep(self, library: LibraryConfig) -> int:
         """Mark records deleted that ListIdentifiers no longer lists; returns how many.
 
@@ -299,6 +327,9 @@ class OaiHarvester:
         if len(present) < len(held) * self.settings.sweep_min_ratio:
             raise HarvestError(library.id, library.url, f"identifiers sweep returned {len(present)} identifiers "
                                                         f"but {len(held)} records are held; nothing deleted")
+        reappeared = present & self.store.deleted_local_ids(library.id)
+        if reappeared:
+            self._restore(library, sorted(reappeared))
         deleted = self.store.mark_deleted(library.id, held - present)
         state = self.store.harvest_state(library.id).model_copy(update={"last_sweep": utc_now()})
         self.store.save_harvest_state(state)

@@ -54,11 +54,19 @@ def _as_control_picture(match: re.Match[bytes]) -> bytes:
     return b"&#x%X;" % (CONTROL_PICTURES_BASE + code)
 
 
+# The noncharacters U+FFFE and U+FFFF (raw in UTF-8, or as references) and surrogate
+# references are forbidden too; they carry nothing, so they become U+FFFD.
+_BAD_NONCHARACTER_RE = re.compile(rb"\xef\xbf[\xbe\xbf]|&#(?:x0*(?:[fF]{3}[eEfF]|[dD][89a-fA-F][0-9a-fA-F]{2})"
+                                  rb"|0*(?:6553[45]|5529[6-9]|55[3-9]\d\d|56\d{3}|57[0-2]\d\d|573[0-3]\d|5734[0-3]));")
+
+
 def repair_invalid_characters(data: bytes) -> tuple[bytes, int]:
-    """Replace XML-forbidden control characters by control-picture references; return the count."""
+    """Replace XML-forbidden characters (control characters by control-picture references,
+    noncharacters and surrogates by U+FFFD); return the count."""
     data, raw_count = _BAD_BYTES_RE.subn(_as_control_picture, data)
     data, ref_count = _BAD_REF_RE.subn(_as_control_picture, data)
-    return data, raw_count + ref_count
+    data, other_count = _BAD_NONCHARACTER_RE.subn(b"&#xFFFD;", data)
+    return data, raw_count + ref_count + other_count
 
 
 def parse_xml_strict(data: bytes, library: str, source: str) -> tuple[etree._Element, int]:
@@ -92,10 +100,13 @@ def _malformed(error: etree.XMLSyntaxError, library: str, source: str) -> Malfor
 
 def looks_like_html(response: httpx.Response) -> bool:
     """True for an HTML page (a login page, a proxy's error page) instead of XML."""
+    # The body decides: some providers send their OAI-PMH XML as text/html.
+    head = response.content[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<?xml", b"<oai-pmh")):
+        return False
     content_type = response.headers.get("content-type", "").lower()
     if "html" in content_type and "xml" not in content_type:
         return True
-    head = response.content[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     return head.startswith((b"<!doctype html", b"<html"))
 
 
@@ -219,8 +230,11 @@ def _stream_list_records(data: bytes, library: str, endpoint: str, token: str | 
             continue
         records.append(raw_record(record, len(records) + 1, library, raw_format, source))
         record.clear()
-        while record.getprevious() is not None:
-            del parent[0]
+        while (earlier := record.getprevious()) is not None:
+            if earlier.tag == f"{_O}record":
+                del parent[0]
+            else:  # a resumptionToken a server put before the records: read_page still needs it
+                record.addnext(earlier)
     root = events.root
     container = root.find(container_tag)
     if container is not None:

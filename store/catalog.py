@@ -332,9 +332,16 @@ class CatalogStore:
         self._write(work)
 
     def live_local_ids(self, library: str) -> set[str]:
+        return self._local_ids(library, deleted=False)
+
+    def deleted_local_ids(self, library: str) -> set[str]:
+        """Records the library deleted (or a sweep or file snapshot found missing), still known here."""
+        return self._local_ids(library, deleted=True)
+
+    def _local_ids(self, library: str, deleted: bool) -> set[str]:
         with self._lock:
             rows = self._conn.execute(
-                "SELECT local_id FROM raw_records WHERE library = ? AND deleted = 0", (library,)
+                "SELECT local_id FROM raw_records WHERE library = ? AND deleted = ?", (library, int(deleted))
             ).fetchall()
         return {row[0] for row in rows}
 

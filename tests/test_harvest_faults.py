@@ -339,3 +339,50 @@ def test_a_sweep_whose_server_repeats_a_token_deletes_nothing(fault_server, stor
         with pytest.raises(HarvestError, match="repeated; nothing deleted"):
             harvester.sweep(oai_library(server.url))
     assert len(stored(store)) == 10
+
+
+def get_record(identifier: str, title: str = "Sách") -> bytes:
+    record = list_records([identifier], title=title).split(b"<ListRecords>")[1].split(b"</ListRecords>")[0]
+    return envelope("<GetRecord>" + record.decode() + "</GetRecord>")
+
+
+def test_a_record_a_sweep_deleted_comes_back_when_the_source_lists_it_again(fault_server, store):
+    """Its datestamp is old, so no incremental window would fetch it: the sweep fetches it by GetRecord."""
+    server = fault_server([identify(), list_records(["1", "2", "3"]), list_identifiers(["1", "2"])])
+    settings = fast_settings()
+    with make_client(settings) as client:
+        harvester = OaiHarvester(client, store, settings)
+        harvester.harvest(oai_library(server.url))
+        assert harvester.sweep(oai_library(server.url)) == 1  # the server's paging shifted: 3 was missed
+        server.responses = [Canned(list_identifiers(["1", "2", "3"])), Canned(get_record("3"))]
+        assert harvester.sweep(oai_library(server.url)) == 0
+    assert stored(store) == ["oai:x:1", "oai:x:2", "oai:x:3"]
+    assert params(server.queries[-1]) == {"verb": "GetRecord", "identifier": "oai:x:3", "metadataPrefix": "marc21"}
+
+
+@pytest.mark.parametrize("bad", ["\ufffe", "&#xFFFF;", "&#xD800;", "&#65535;"])
+def test_noncharacters_and_surrogates_do_not_lose_the_page(fault_server, store, bad):
+    server = fault_server([identify(), list_records(["1", "2"], title=f"A{bad}B")])
+    run = harvest(server, store)
+    assert run.added == 2 and any("invalid XML characters" in e for e in run.errors)
+
+
+def test_a_resumption_token_a_server_puts_before_the_records_is_followed(fault_server, store):
+    records = list_records(["1"]).split(b"<ListRecords>")[1].split(b"</ListRecords>")[0].decode()
+    page = envelope(f"<ListRecords><resumptionToken>t1</resumptionToken>{records}</ListRecords>")
+    server = fault_server([identify(), page, list_records(["2"])])
+    harvest(server, store)
+    assert params(server.queries[-1]) == {"verb": "ListRecords", "resumptionToken": "t1"}
+    assert stored(store) == ["oai:x:1", "oai:x:2"]
+
+
+def test_oai_xml_sent_as_text_html_is_read(fault_server, store):
+    html = {"Content-Type": "text/html; charset=utf-8"}
+    server = fault_server([Canned(identify(), headers=html), Canned(list_records(["1", "2"]), headers=html)])
+    assert harvest(server, store).added == 2
+
+
+def test_a_response_date_with_an_offset_is_converted_to_utc(fault_server, store):
+    server = fault_server([identify(), list_records(["1"], response_date="2024-05-01T17:20:30+07:00")])
+    harvest(server, store, overlap_s=0)
+    assert store.harvest_state("tv-test").next_from == "2024-05-01T10:20:30Z"
