@@ -64,6 +64,15 @@ class LibraryConfig(_Frozen):
             raise ValueError(f"only http(s) URLs or file paths are supported, got {value!r}")
         return value
 
+    @field_validator("holdings_tags")
+    @classmethod
+    def _holdings_tags(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        bad = [tag for tag in value if not (len(tag) == 3 and tag.isascii() and tag.isalnum())]
+        if bad:
+            # A typo here silently drops every copy of the library's records.
+            raise ValueError(f"holdings_tags must be MARC tags of three letters or digits (852, 952), got {bad}")
+        return value
+
     @field_validator("opac_url")
     @classmethod
     def _opac_template(cls, value: str | None) -> str | None:

@@ -42,11 +42,9 @@ def _cleaned(value: str | None) -> str | None:
 
 
 def _from_852(field: Field) -> tuple[str | None, str | None, str | None]:
-    """MARC 852: $b location (+ $c shelving), $k$h$i$m or $h$i call number, $p barcode."""
-    if field.get("k") is not None or field.get("m") is not None:
-        call_number = _joined(field, "k", "h", "i", "m")
-    else:
-        call_number = _joined(field, "h", "i")
+    """MARC 852: $b location (+ $c shelving), $k $h $i $m call number, $p barcode."""
+    # Prefix, classification, item part, suffix: in that order whatever order the subfields came in.
+    call_number = " ".join(part for code in "khim" if (part := _joined(field, code))) or None
     location = ", ".join(x for x in (_joined(field, "b"), _joined(field, "c")) if x) or None
     return call_number, location, _joined(field, "p")
 
@@ -64,13 +62,19 @@ def fallback_call_number(marc: MarcRecord) -> str | None:
 def holdings_from_marc(marc: MarcRecord, library_id: str, record_id: str,
                        library: LibraryConfig | None, local_id: str) -> list[Holding]:
     tags = library.holdings_tags if library is not None else DEFAULT_HOLDINGS_TAGS
-    opac_url = library.opac_link(local_id) if library is not None else None
+    # The OPAC knows its records by their own number (001), not by an OAI identifier
+    # ("oai:tv-tinh:TVT000001"), which is the local id of OAI-harvested records.
+    opac_url = library.opac_link(marc.control("001").strip() or local_id) if library is not None else None
     holdings: list[Holding] = []
+    fallback: list[str | None] = []  # the 090/082 call number, looked up once when needed
     for field in marc.get(*tags):
         if not field.subfields:
             continue
         # Other configured tags follow the 852 layout, the MARC standard.
         call_number, location, barcode = _from_952(field) if field.tag == "952" else _from_852(field)
+        if call_number is None:  # an item without its own call number is shelved by the record's
+            fallback = fallback or [fallback_call_number(marc)]
+            call_number = fallback[0]
         holdings.append(Holding(library=library_id, call_number=call_number, location=location,
                                 barcode=barcode, record_id=record_id, opac_url=opac_url))
     if not holdings:

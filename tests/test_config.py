@@ -97,3 +97,10 @@ def test_an_opac_link_carries_the_local_id_url_encoded(tmp_path):
     path = _write(tmp_path, 'data_dir = "d"\n' + LIBRARY + 'opac_url = "https://opac.example/record?id={id}"\n')
     [library] = load_settings(path).libraries
     assert library.opac_link("HG 12/3?x=1&y#z") == "https://opac.example/record?id=HG%2012%2F3%3Fx%3D1%26y%23z"
+
+
+@pytest.mark.parametrize("tags", ['["85"]', '["abc "]', '["9520"]'])
+def test_holdings_tags_must_be_marc_tags(tmp_path, tags):
+    path = _write(tmp_path, 'data_dir = "d"\n' + LIBRARY + f"holdings_tags = {tags}\n")
+    with pytest.raises(ConfigError, match="tv-tinh.*holdings_tags"):
+        load_settings(path)

@@ -378,6 +378,22 @@ def test_a_corrected_year_and_a_name_title_series_read_as_the_cataloguer_meant()
     assert record.series == ["Harry Potter ; v. 2"]
 
 
+def test_holdings_items_without_call_numbers_and_852_order_and_opac_by_001():
+    koha = LibraryConfig(id="tv-tinh", name="TV", type="provincial", district="Vị Thanh", protocol="oai-pmh",
+                         url="http://127.0.0.1:9/oai", metadata_prefix="marc21",
+                         opac_url="https://opac.example.vn/cgi-bin/koha/opac-detail.pl?biblionumber={id}")
+    payload = marcxml(marc_record(data_field("245", "10", "a", "Truyện Kiều"),
+                                  data_field("090", "  ", "a", "895.922", "b", "NG-D"),
+                                  data_field("952", "  ", "a", "TVHG", "c", "KM", "p", "HG001"),
+                                  data_field("852", "  ", "b", "Kho đọc", "h", "895.922", "i", "NG-D", "k", "V"),
+                                  control_001="TVT000001"))
+    record = normalize_raw(RawRecord(library="tv-tinh", local_id="oai:tv-tinh:TVT000001", format="marcxml",
+                                     payload=payload, source="test"), koha)
+    assert [h.call_number for h in record.holdings] == ["V 895.922 NG-D", "895.922 NG-D"]  # 852 first, as asked
+    assert {h.opac_url for h in record.holdings} == {
+        "https://opac.example.vn/cgi-bin/koha/opac-detail.pl?biblionumber=TVT000001"}
+
+
 def test_a_copyright_only_264_does_not_hide_the_260_imprint():
     """Hybrid AACR2/RDA records: 264 ind2 4 is a copyright date, not the publication."""
     record = normalize(marcxml(marc_record(data_field("245", "10", "a", "Toán 10"),
