@@ -92,7 +92,7 @@ def volume_of_part(folded_part: str) -> int | None:
 
 
 # Words that only say "this is a part": what is left names it ("Đại số", "thượng", "ba").
-_PART_WORDS = frozenset("tap quyen cuon phan vol volume part book tome band bd t q v pt no".split())
+_PART_WORDS = frozenset("tap quyen cuon phan ph vol volume part book tome band bd t q v pt no".split())
 
 
 def part_name(folded_part: str) -> str:
@@ -100,7 +100,9 @@ def part_name(folded_part: str) -> str:
     "dai so", "Quyển thượng" → "thuong", "Tập ba" → "ba" (a number word folding would
     make ambiguous), "Tập 2" → ""."""
     _, rest = extract_volume(folded_part)
-    return " ".join(word for word in _WORD_RE.findall(rest)
+    # Vietnamese writes a final i or y both ways (lí/lý, kì/kỳ): "vat li" and "vat ly" are one part.
+    return " ".join(word[:-1] + "i" if word.endswith("y") and len(word) > 1 else word
+                    for word in _WORD_RE.findall(rest)
                     if word not in _PART_WORDS and not word.isdigit() and number_value(word) is None)
 
 

@@ -283,9 +283,12 @@ class OaiHarvester:
         client = self._sickle(library)
         records: list[RawRecord] = []
         for identifier in identifiers:
-            response = client.harvest(verb="GetRecord", identifier=identifier, metadataPrefix=prefix)
-            records += read_page(response.xml, library.id, library.url, "GetRecord", None, RAW_FORMATS[prefix],
-                                 f"{library.url} GetRecord {identifier}").records
+            try:
+                response = client.harvest(verb="GetRecord", identifier=identifier, metadataPrefix=prefix)
+                records += read_page(response.xml, library.id, library.url, "GetRecord", None,
+                                     RAW_FORMATS[prefix], f"{library.url} GetRecord {identifier}").records
+            except HarvestError as exc:  # withdrawn meanwhile, or a server that disagrees with itself
+                log.warning("library %s: %s could not be restored: %s", library.id, identifier, exc)
         self.store.save_harvest_page(records)
         log.info("library %s: %d deleted records listed again were restored", library.id, len(records))
 

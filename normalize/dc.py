@@ -42,10 +42,12 @@ def _elements(payload: bytes) -> tuple[dict[str, list[str]], list[str]]:
     except etree.XMLSyntaxError as exc:
         raise RecordError(f"oai_dc is not well-formed XML ({exc}); fix or re-export the record at the source") from exc
     found: dict[str, list[str]] = {}
+    languages = {values.language_code(e.text or "") for e in root.iter(f"{{{DC_NS}}}language")}
+    nordic = bool(languages & legacy.NOT_LEGACY_LANGUAGES)  # see legacy.NOT_LEGACY_LANGUAGES
     for element in root.iter(f"{{{DC_NS}}}*"):
         text = "".join(element.itertext())
         name = etree.QName(element).localname
-        fixed, encoding = legacy.repair(text)
+        fixed, encoding = (text, None) if nordic else legacy.repair(text)
         if encoding:
             repairs.append(f"dc:{name}: {encoding} → Unicode")
         cleaned = clean_field(fixed)

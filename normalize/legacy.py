@@ -25,6 +25,9 @@ from normalize.legacy_tables import TCVN3_BYTES, VNI_PAIRS, VNI_SINGLES
 from normalize.syllables import is_syllable
 
 Legacy = Literal["TCVN3", "VNI"]
+# Languages whose å, æ and ø are TCVN3 bytes (ồ, ư ...): "Ut på tur" reads as the Vietnamese
+# syllable "pồ".  A record catalogued in one of them is never legacy Vietnamese.
+NOT_LEGACY_LANGUAGES = frozenset({"nor", "nob", "nno", "dan", "swe", "ice", "fao", "fin"})
 
 
 def _tcvn3_translation() -> dict[int, str]:
@@ -168,13 +171,7 @@ def _plausible(original: str, converted: str) -> tuple[bool, int]:
     valid, names = _vietnamese_words(tokens)
     if valid is None or valid * 2 < len(tokens):
         return False, 0
-    gain = _vi_only_count(converted) - _vi_only_count(original)
-    # One changed letter in text with one odd word is too little to go on: Norwegian
-    # "Ut på tur" converts to the syllable "pồ".  Short legacy fields ("Lª Linh") are
-    # converted by the record's context instead (`convert_in_context`).
-    if gain < 1 or (gain < 2 and sum(1 for t in _tokens(original) if not _plain(t) and not _is_vi_token(t)) < 2):
-        return False, 0
-    return True, valid
+    return _vi_only_count(converted) > _vi_only_count(original), valid
 
 
 def reads_as_vietnamese(text: str) -> bool:

@@ -39,8 +39,6 @@ from store.models import (
 )
 
 SCHEMA_VERSION = 1
-INTERRUPTED_RUN = ("interrupted: the run stopped before it finished (the process was killed or the machine "
-                   "restarted); what it stored is kept, and this harvest continues from there")
 _IN_BATCH = 500  # ids per "IN (…)" query: well under SQLite's limit on bound parameters
 
 _SCHEMA = """
@@ -196,7 +194,8 @@ class CatalogStore:
                 result = work(seq, *args, **kwargs)
                 self._conn.execute("COMMIT")
             except BaseException as exc:
-                self._conn.execute("ROLLBACK")
+                if self._conn.in_transaction:  # SQLite has rolled back itself on a full disk
+                    self._conn.execute("ROLLBACK")
                 if isinstance(exc, sqlite3.OperationalError):
                     raise self._busy(exc) from exc
                 raise
@@ -363,15 +362,8 @@ class CatalogStore:
         return self._write(work)
 
     def start_run(self, library: str) -> int:
-        """Record a harvest as running; an earlier run still marked running never finished."""
         run = HarvestRun(library=library, started_at=utc_now())
         with self._lock:
-            self._conn.execute(
-                "UPDATE harvest_runs SET status = 'failed', "
-                "run = json_set(run, '$.status', 'failed', '$.errors', json_array(?)) "
-                "WHERE library = ? AND status = 'running'",
-                (INTERRUPTED_RUN, library),
-            )
             cur = self._conn.execute(
                 "INSERT INTO harvest_runs (library, started_at, status, run) VALUES (?, ?, ?, ?)",
                 (library, run.started_at, run.status, run.model_dump_json()),
@@ -682,8 +674,9 @@ class CatalogStore:
             rejected = self._conn.execute(
                 "SELECT COUNT(*) FROM rejects WHERE library = ?", (library,)
             ).fetchone()[0]
-            # A run still marked running is shown as such: running now, or killed (then its
-            # start time gives it away, and the next harvest marks it failed).
+            # A run still marked running is shown as such: running now, or killed, when its
+            # start time gives it away (another harvest of the library may be running, so
+            # nothing here can tell a dead run from a live one).
             last = self._conn.execute(
                 "SELECT run FROM harvest_runs WHERE library = ? ORDER BY id DESC LIMIT 1",
                 (library,),

@@ -57,13 +57,20 @@ def test_an_index_location_that_is_not_a_directory_is_a_search_index_error(store
         build_index(store, settings)
 
 
-def test_a_killed_harvest_shows_as_running_then_failed_when_the_next_one_starts(store):
-    store.save_harvest_page([RawRecord(library="tv-tinh", local_id="1", format="marcxml", payload=b"<record/>")])
-    store.start_run("tv-tinh")  # the process is killed before finish_run
+def test_a_killed_harvest_shows_as_running_and_is_never_called_failed_by_another_run(store):
+    store.start_run("tv-tinh")  # killed before finish_run: status shows it running since its start
     assert store.library_status("tv-tinh").last_status == "running"
-    store.start_run("tv-tinh")
-    [interrupted] = [r for r in store._conn.execute("SELECT status, run FROM harvest_runs ORDER BY id")][:1]
-    assert interrupted[0] == "failed" and "interrupted" in interrupted[1]
+    store.start_run("tv-tinh")  # a second harvest (cron's) cannot tell a killed run from a live one
+    assert [row[0] for row in store._conn.execute("SELECT status FROM harvest_runs")] == ["running", "running"]
+
+
+def test_a_full_disk_is_a_store_error_naming_the_real_cause(store):
+    pages = store._conn.execute("PRAGMA page_count").fetchone()[0]
+    store._conn.execute(f"PRAGMA max_page_count={pages + 5}")  # stands in for a full disk
+    records = [RawRecord(library="tv-a", local_id=str(n), format="marcxml", payload=bytes(range(256)) * 20)
+               for n in range(50)]
+    with pytest.raises(StoreError, match="full"):
+        store.save_harvest_page(records)
 
 
 def test_serve_on_a_taken_port_is_exit_code_1_not_3(data_dir):

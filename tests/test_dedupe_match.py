@@ -227,6 +227,13 @@ def test_parts_named_not_numbered_never_merge(part_a, part_b):
     assert "part" in clustering.explanations["a:1"].decision
 
 
+@pytest.mark.parametrize("part_a, part_b", [("Tập 2: Vật lí", "Tập 2: Vật lý"), ("Ph.1: Đại số", "Phần 1: Đại số")])
+def test_a_part_spelled_two_ways_is_one_part(part_a, part_b):
+    records = [rec(f"{library}:1", "Khoa học tự nhiên 7", part=part, authors=["Mai Sỹ Tuấn"], year=2022,
+                   publisher="Giáo dục", isbn=["9786040000019"]) for library, part in (("a", part_a), ("b", part_b))]
+    assert together(cluster_records(records, DedupeSettings()), "a:1", "b:1")
+
+
 def test_a_typo_in_a_part_name_is_the_same_part():
     records = [rec("a:1", "Toán 10", part="Tập 1. Đại số", authors=["Trần Văn Hạo"], year=2015),
                rec("b:1", "Toán 10", part="Tập 1: Đại sô", authors=["Trần Văn Hạo"], year=2015),

@@ -386,3 +386,15 @@ def test_a_response_date_with_an_offset_is_converted_to_utc(fault_server, store)
     server = fault_server([identify(), list_records(["1"], response_date="2024-05-01T17:20:30+07:00")])
     harvest(server, store, overlap_s=0)
     assert store.harvest_state("tv-test").next_from == "2024-05-01T10:20:30Z"
+
+
+def test_a_listed_record_that_cannot_be_fetched_does_not_stop_the_sweep(fault_server, store):
+    server = fault_server([identify(), list_records(["1", "2", "3", "4"]), list_identifiers(["1", "2", "3"])])
+    settings = fast_settings()
+    with make_client(settings) as client:
+        harvester = OaiHarvester(client, store, settings)
+        harvester.harvest(oai_library(server.url))
+        assert harvester.sweep(oai_library(server.url)) == 1
+        server.responses = [Canned(list_identifiers(["1", "2", "4"])), Canned(oai_error("idDoesNotExist", "gone"))]
+        assert harvester.sweep(oai_library(server.url)) == 1  # 3 is gone at the source; 4 stays deleted
+    assert stored(store) == ["oai:x:1", "oai:x:2"]

@@ -9,13 +9,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from normalize import legacy
+from normalize import legacy, normalize_raw
 from normalize.legacy_tables import TCVN3_BYTES
 from normalize.syllables import is_syllable
+from store import RawRecord
 try:  # tests/ as a package (tests/__init__.py) or as a rootdir-inserted folder
-    from tests.test_normalize_support import HAVE_ICONV, as_tcvn3_mojibake, as_vni
+    from tests.test_normalize_support import HAVE_ICONV, as_tcvn3_mojibake, as_vni, data_field, marc_record, marcxml
 except ImportError:
-    from test_normalize_support import HAVE_ICONV, as_tcvn3_mojibake, as_vni
+    from test_normalize_support import HAVE_ICONV, as_tcvn3_mojibake, as_vni, data_field, marc_record, marcxml
 
 TONES = ["", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323"]
 VOWELS = "a ă â e ê i o ô ơ u ư y".split()
@@ -153,11 +154,26 @@ def test_short_tcvn3_name_is_converted_when_the_record_title_was_tcvn3():
     assert legacy.repair(author)[1] is None  # alone, too little evidence: left as it is
 
 
-@pytest.mark.parametrize("text", ["Ống kính Ø 50 mm", "Kích thước hạt µm", "Ut på tur", "Nå er det jul",
-                                  "Bøger om Danmark", "Ærø og Marstal"])
-def test_correct_text_with_one_legacy_looking_character_is_left_alone(text):
-    """A letter only Vietnamese uses means Unicode; one odd Latin-1 letter is not enough evidence."""
+@pytest.mark.parametrize("text", ["Ống kính Ø 50 mm", "Kích thước hạt µm"])
+def test_correct_vietnamese_with_a_legacy_looking_character_is_left_alone(text):
+    """A letter only Vietnamese uses (ố, ư, ạ ...) means Unicode: legacy bytes read as cp1252 never give one."""
     assert legacy.detect(text) is None
+
+
+@pytest.mark.parametrize("language, title", [("nor", "Ut på tur"), ("nor", "Nå er det jul"),
+                                             ("dan", "Bøger om Danmark")])
+def test_a_record_catalogued_in_a_nordic_language_is_never_converted(language, title):
+    """å and ø are TCVN3 bytes; "på" alone would read as the syllable "pồ"."""
+    f008 = "000101s2019    no            000 0 " + language + " d"
+    payload = marcxml(marc_record(data_field("245", "10", "a", title), f008=f008))
+    record = normalize_raw(RawRecord(library="l", local_id="1", format="marcxml", payload=payload))
+    assert record.title == title and record.repairs == []
+
+
+@pytest.mark.parametrize("text, encode", [("Việt Nam", as_tcvn3_mojibake), ("Hồ Chí Minh", as_tcvn3_mojibake),
+                                          ("Nhật ký", as_tcvn3_mojibake), ("Nguyễn Du", as_vni)])
+def test_a_short_legacy_field_with_one_odd_word_is_still_converted(text, encode):
+    assert legacy.repair(encode(text)) == (text, "TCVN3" if encode is as_tcvn3_mojibake else "VNI")
 
 
 @pytest.mark.parametrize("encode", [as_tcvn3_mojibake, as_vni])
