@@ -35,8 +35,8 @@ ConfigOption = Annotated[
     Path | None,
     typer.Option("--config", "-c", help="Configuration file (default ./unioncat.toml, else the bundled demo)."),
 ]
-HostOption = Annotated[str | None, typer.Option("--host", help="Address to bind (default from [api]).")]
-PortOption = Annotated[int | None, typer.Option("--port", help="Port to bind (default from [api]).")]
+HostOption = Annotated[str | None, typer.Option("--host", help="Address to bind (default: api.host).")]
+PortOption = Annotated[int | None, typer.Option("--port", help="Port to bind (default: api.port).")]
 LogFormatOption = Annotated[str, typer.Option(
     "--log-format", help="text, or json: one JSON object per event on stderr (for cron and log shippers).")]
 
@@ -302,7 +302,7 @@ def demo(
     from harvester.demo import demo_settings, start_demo_provider
 
     with _reported_errors():
-        base = load_settings(config) if config else load_settings(_bundled_demo())
+        base = load_settings(config)  # ./unioncat.toml when there is one, else the bundled demo
         provider = start_demo_provider()
         try:
             settings = demo_settings(base, provider.base_url)
@@ -316,12 +316,6 @@ def demo(
             return
         with CatalogStore(settings.db_path) as store:
             _serve(settings, store, host, port)
-
-
-def _bundled_demo() -> Path:
-    from config.settings import DEMO_CONFIG_PATH
-
-    return DEMO_CONFIG_PATH
 
 
 # ---- reporting ---------------------------------------------------------------------

@@ -160,10 +160,10 @@ def _digits(value: bytes) -> int | None:
 
 def check_iso2709(record: bytes) -> tuple[str | None, str | None]:
     """(001 if readable, reason the record is broken or None) from leader and directory."""
+    if not record.endswith(RECORD_TERMINATOR):
+        return None, FILE_CUT_SHORT  # however short: a cut inside the leader is a cut too
     if len(record) < LEADER_LEN + 2:
         return None, f"record of {len(record)} bytes is shorter than a leader"
-    if not record.endswith(RECORD_TERMINATOR):
-        return None, FILE_CUT_SHORT
     base = _digits(record[12:17])
     if base is None or not LEADER_LEN < base <= len(record):
         return None, f"leader base address {record[12:17]!r} is not a number within the record"

@@ -13,6 +13,7 @@ from store import Holding, Record, record_id
 
 from normalize import legacy, values
 from normalize.errors import RecordError
+from normalize.holdings import opac_id
 from normalize.isbn import parse_isbns, to_isbn13
 from normalize.eightbit import decode_8bit
 from normalize.text import clean_field, recase_title
@@ -86,7 +87,7 @@ def record_from_dc(payload: bytes, library_id: str, local_id: str,
     year = next((y for v in dc.get("date", []) if (y := values.year_from_text(v))), None)
     kind = next((_DC_TYPES[t.lower()] for t in dc.get("type", []) if t.lower() in _DC_TYPES), "unknown")
     rid = record_id(library_id, local_id)
-    opac_url = library.opac_link(local_id) if library is not None else None
+    opac_url = library.opac_link(opac_id(local_id)) if library is not None else None
     return Record(
         id=rid, library=library_id, local_id=local_id, title=recased,
         subtitle=subtitle.strip() or None, authors=list(dict.fromkeys(

@@ -34,8 +34,7 @@ def repair_legacy_fields(marc: MarcRecord) -> list[str]:
     record_encodings: list[str] = []
     # One test over the whole record first: most records carry no legacy character at
     # all, and detection needs one (the newline joining fields is never evidence).
-    if not legacy.has_evidence(marc.text()) or \
-            values.language_from_008(marc.control("008")) in legacy.NOT_LEGACY_LANGUAGES:
+    if not legacy.has_evidence(marc.text()) or _language(marc) in legacy.NOT_LEGACY_LANGUAGES:
         return notes
     fields = marc.fields
     for i, field in enumerate(fields):

@@ -59,12 +59,22 @@ def fallback_call_number(marc: MarcRecord) -> str | None:
     return None
 
 
+def opac_id(local_id: str, control_001: str = "") -> str:
+    """The number a library's OPAC knows a record by: its 001, else the local part of an OAI
+    identifier ("oai:tv-tinh:TVT000001" → "TVT000001"), else the local id."""
+    if control_001.strip():
+        return control_001.strip()
+    if local_id.startswith("oai:") and local_id.count(":") >= 2:
+        return local_id.split(":", 2)[2]
+    return local_id
+
+
 def holdings_from_marc(marc: MarcRecord, library_id: str, record_id: str,
                        library: LibraryConfig | None, local_id: str) -> list[Holding]:
     tags = library.holdings_tags if library is not None else DEFAULT_HOLDINGS_TAGS
     # The OPAC knows its records by their own number (001), not by an OAI identifier
     # ("oai:tv-tinh:TVT000001"), which is the local id of OAI-harvested records.
-    opac_url = library.opac_link(marc.control("001").strip() or local_id) if library is not None else None
+    opac_url = library.opac_link(opac_id(local_id, marc.control("001"))) if library is not None else None
     holdings: list[Holding] = []
     fallback: list[str | None] = []  # the 090/082 call number, looked up once when needed
     for field in marc.get(*tags):

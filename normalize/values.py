@@ -102,6 +102,7 @@ LANGUAGE_ALIASES = {
     "de": "ger", "deu": "ger", "ger": "ger", "german": "ger",
     "zh": "chi", "zho": "chi", "chi": "chi", "chinese": "chi", "tiếng trung": "chi",
     "ru": "rus", "rus": "rus", "russian": "rus", "tiếng nga": "rus",
+    "no": "nor", "nb": "nob", "nn": "nno", "da": "dan", "sv": "swe", "is": "ice", "fo": "fao", "fi": "fin",
     "ja": "jpn", "jpn": "jpn", "ko": "kor", "kor": "kor", "km": "khm", "khm": "khm",
     "lo": "lao", "lao": "lao", "th": "tha", "tha": "tha", "es": "spa", "spa": "spa",
 }

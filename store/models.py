@@ -177,7 +177,8 @@ class UnionRecord(BaseModel):
     notes: list[str] = []
     holdings: list[Holding] = []
     members: list[str] = []
-    work_key: str = Field(default="", description="Folded title + first author word: other editions share it.")
+    work_key: str = Field(
+        default="", description="Folded title + the first author's first and last name words: other editions share it.")
 
 
 class HarvestRun(BaseModel):

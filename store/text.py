@@ -44,6 +44,7 @@ def work_key(title: str, authors: list[str]) -> str:
     """Folded title + the first author's first and last name words: the editions of one work
     share it, "Keith Taylor" and "Taylor, Keith" alike, and two authors of one family name
     ("Tuyển tập" by Nguyễn Tuân and by Nguyễn Công Hoan) do not."""
-    words = folded_words(authors[0]) if authors else []
+    # Name words only: dates ("1802-1885") and initials ("J. K.") vary between catalogues.
+    words = [w for w in folded_words(authors[0]) if len(w) > 1 and not w.isdigit()] if authors else []
     author = sorted({words[0], words[-1]}) if words else []
     return " ".join(folded_words(title) + ["/"] + author)

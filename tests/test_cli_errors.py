@@ -81,3 +81,12 @@ def test_serve_on_a_taken_port_is_exit_code_1_not_3(data_dir):
         result = CliRunner().invoke(app, ["serve", "--config", _config(data_dir), "--host", "127.0.0.1",
                                           "--port", str(port)])
     assert result.exit_code == 1 and f"could not serve on http://127.0.0.1:{port}/" in result.output
+
+
+def test_demo_uses_the_unioncat_toml_of_the_working_directory(tmp_path, monkeypatch):
+    """`--config` defaults to ./unioncat.toml for every command, demo included (DESIGN's Interfaces)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "unioncat.toml").write_text('data_dir = "local"\n', encoding="utf-8")  # no libraries: a quick run
+    result = CliRunner().invoke(app, ["demo", "--no-serve"])
+    assert result.exit_code == 0, result.output
+    assert f"data in {tmp_path / 'local'}" in result.output

@@ -217,7 +217,7 @@ def test_a_huge_block_is_bounded_not_compared_pair_by_pair():
     assert len(clustering.clusters) == 601
 
 
-@pytest.mark.parametrize("part_a, part_b", [("Đại số", "Hình học"), ("Tập ba", "Tập năm"),
+@pytest.mark.parametrize("part_a, part_b", [("Đại số", "Hình học"), ("Tập ba", "Tập năm"), ("Tiếng Tày", "Tiếng Thái"),
                                             ("Quyển thượng", "Quyển hạ"), ("Tập 1. Âm vần", "Tập 1. Ngữ pháp")])
 def test_parts_named_not_numbered_never_merge(part_a, part_b):
     records = [rec("a:1", "Toán 10", part=part_a, authors=["Trần Văn Hạo"], year=2015, publisher="Giáo dục"),

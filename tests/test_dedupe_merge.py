@@ -74,3 +74,8 @@ def test_subjects_differing_only_by_marks_both_stay_and_an_unmarked_spelling_giv
 def test_the_work_key_tells_apart_two_authors_of_one_family_name_but_not_an_inverted_name():
     assert work_key("Tuyển tập", ["Nguyễn Tuân"]) != work_key("Tuyển tập", ["Nguyễn Công Hoan"])
     assert work_key("The history of Vietnam", ["Taylor, Keith"]) == work_key("The history of Vietnam", ["Keith Taylor"])
+
+
+def test_the_work_key_ignores_dates_and_initials_in_the_author_heading():
+    assert work_key("Les misérables", ["Hugo, Victor, 1802-1885"]) == work_key("Les misérables", ["Victor Hugo"])
+    assert work_key("Harry Potter", ["Rowling, J. K."]) == work_key("Harry Potter", ["J. K. Rowling"])

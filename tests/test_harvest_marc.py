@@ -221,6 +221,8 @@ def test_a_file_cut_short_marks_nothing_deleted_and_says_so(tmp_path: Path, stor
     assert run.deleted == 0 and any("cut short" in error for error in run.errors), run
     assert store.live_local_ids("tv-file") == {str(n) for n in range(1, 11)}
     assert [r.local_id for r in store.rejects("tv-file")] == ["#4"]
+    path.write_bytes(b"".join(records[:3]) + records[3][:20])  # cut inside the leader: a cut all the same
+    assert harvest_marc_file(library, store, None, fast_settings()).deleted == 0
     path.write_bytes(b"".join(records[:3]))  # the library really did delete seven records
     harvest_marc_file(library, store, None, fast_settings())
     assert store.live_local_ids("tv-file") == {"1", "2", "3"}

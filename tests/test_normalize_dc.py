@@ -82,3 +82,16 @@ def test_oai_dc_without_title_is_rejected():
 def test_oai_dc_broken_xml_is_rejected():
     result = normalize(DC[:200])
     assert isinstance(result, Rejected) and "not well-formed" in result.reason
+
+
+def test_an_oai_dc_holding_links_to_the_opac_by_the_local_part_of_the_oai_identifier():
+    from config import LibraryConfig
+
+    library = LibraryConfig(id="tv-tinh", name="T", type="provincial", district="D", protocol="oai-pmh",
+                            url="https://opac.example.vn/oai", metadata_prefix="oai_dc",
+                            opac_url="https://opac.example.vn/record/{id}")
+    payload = ('<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" '
+               'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Truyện Kiều</dc:title></oai_dc:dc>')
+    record = normalize_raw(RawRecord(library="tv-tinh", local_id="oai:tv-tinh:TVT000001", format="oai_dc",
+                                     payload=payload.encode()), library)
+    assert record.holdings[0].opac_url == "https://opac.example.vn/record/TVT000001"

@@ -186,3 +186,15 @@ def test_legacy_text_with_a_transcribed_foreign_name_is_converted(encode):
 def test_a_name_word_alone_does_not_make_foreign_text_vietnamese():
     assert not legacy.reads_as_vietnamese("Lênin Mátxcơva Lênin")  # names need syllables around them
     assert legacy.reads_as_vietnamese("Giáo trình triết học Mác - Lênin")
+
+
+def test_nordic_language_from_041_or_an_iso_639_1_dc_language_also_keeps_text_as_it_is():
+    payload = marcxml(marc_record(data_field("041", "0 ", "a", "nor"), data_field("245", "10", "a", "Ut på tur")))
+    record = normalize_raw(RawRecord(library="l", local_id="1", format="marcxml", payload=payload))
+    assert (record.language, record.title, record.repairs) == ("nor", "Ut på tur", [])
+    for code in ("nb", "no", "sv", "da"):
+        dc = ('<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" '
+              'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Ut på tur</dc:title>'
+              f'<dc:language>{code}</dc:language></oai_dc:dc>')
+        record = normalize_raw(RawRecord(library="l", local_id="1", format="oai_dc", payload=dc.encode()))
+        assert record.title == "Ut på tur", (code, record.repairs)
