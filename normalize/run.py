@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from collections import deque
 from itertools import chain
@@ -44,7 +46,7 @@ class _Batch:
         return len(self.items) + len(self.deleted)
 
 
-def _batches(store: CatalogStore, since: int, batch_size: int) -> Iterator[_Batch]:
+def _batches(store: CatalogStore, since: int, batch_size: int, library: str | None = None) -> Iterator[_Batch]:
     """Raw records changed after `since`, batch_size at a time, oldest change first.
 
     Every record of a harvest page carries the page's sequence value, and a page
@@ -54,7 +56,7 @@ def _batches(store: CatalogStore, since: int, batch_size: int) -> Iterator[_Batc
     """
     batch = _Batch()
     done = current = since
-    for row in store.raw_rows_since(since):
+    for row in store.raw_rows_since(since, library):
         if row.seq != current:
             done, current = current, row.seq  # every record with seq <= done has been read
         if len(batch) >= batch_size:
@@ -76,7 +78,8 @@ def default_workers() -> int:
 
 def run_normalize(store: CatalogStore, libraries: dict[str, LibraryConfig], rebuild: bool = False,
                   batch_size: int = 1000, workers: int | None = None) -> NormalizeSummary:
-    """Normalize raw records changed since the last run (all of them when `rebuild`).
+    """Normalize raw records changed since the last run (all of them when `rebuild`), and
+    every record of a library whose `opac_url` or `holdings_tags` changed in the registry.
 
     Each batch is saved with its watermark, in order, so an interrupted run resumes
     where it stopped instead of starting over.  With more than one batch to do and
@@ -87,29 +90,48 @@ def run_normalize(store: CatalogStore, libraries: dict[str, LibraryConfig], rebu
     summary = NormalizeSummary()
     since = 0 if rebuild else store.get_mark(STAGE)
     workers = default_workers() if workers is None else max(1, workers)
-    batches = _batches(store, since, batch_size)
+    rules = {library_id: _rules_mark(library) for library_id, library in libraries.items()}
+    if since:
+        # A library whose holdings rules or OPAC link changed in the registry: every one of its
+        # records again, not only the changed ones (no watermark moves; redoing is harmless).
+        for library_id, mark in rules.items():
+            if store.get_mark(f"{STAGE}:rules:{library_id}") != mark:
+                _normalize(store, summary, libraries, _batches(store, 0, batch_size, library_id), workers, None)
+    _normalize(store, summary, libraries, _batches(store, since, batch_size), workers, STAGE)
+    for library_id, mark in rules.items():
+        store.set_mark(f"{STAGE}:rules:{library_id}", mark)
+    return summary
+
+
+def _rules_mark(library: LibraryConfig) -> int:
+    """A number that changes when the registry changes what normalize makes of a library's records."""
+    rules = json.dumps([library.opac_url, list(library.holdings_tags)])
+    return int(hashlib.sha256(rules.encode("utf-8")).hexdigest()[:15], 16)
+
+
+def _normalize(store: CatalogStore, summary: NormalizeSummary, libraries: dict[str, LibraryConfig],
+               batches: Iterator[_Batch], workers: int, mark: str | None) -> None:
     first = next(batches, None)
     if first is None:
-        return summary
+        return
     second = next(batches, None)
     if second is None or workers == 1:
         # Small runs (the nightly increment of a quiet day) skip the pool's start-up.
         for batch in chain((first,), (second,) if second else (), batches):
-            _flush(store, summary, batch, normalize_chunk(batch.items, libraries))
-        return summary
-    _run_in_pool(store, summary, libraries, workers, first, second, batches)
-    return summary
+            _flush(store, summary, batch, normalize_chunk(batch.items, libraries), mark)
+        return
+    _run_in_pool(store, summary, libraries, workers, first, second, batches, mark)
 
 
 def _run_in_pool(store: CatalogStore, summary: NormalizeSummary, libraries: dict[str, LibraryConfig],
-                 workers: int, first: _Batch, second: _Batch, rest: Iterator[_Batch]) -> None:
+                 workers: int, first: _Batch, second: _Batch, rest: Iterator[_Batch], mark: str | None) -> None:
     # Two batches per worker in flight: workers never wait for the parent's writes,
     # and memory stays bounded whatever the number of records.
     in_flight: deque[tuple[_Batch, Future[ChunkResult]]] = deque()
     context = process_context()
     # Worker processes start from a server that first imports the normalize stage, a
     # quarter of a second on a 2-core machine: this process does the first batch meanwhile.
-    _flush(store, summary, first, normalize_chunk(first.items, libraries))
+    _flush(store, summary, first, normalize_chunk(first.items, libraries), mark)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context,
                              initializer=init_worker, initargs=(libraries,)) as pool:
         def submit(batch: _Batch) -> None:
@@ -120,18 +142,20 @@ def _run_in_pool(store: CatalogStore, summary: NormalizeSummary, libraries: dict
         for batch in rest:
             while len(in_flight) >= 2 * workers:
                 done, future = in_flight.popleft()
-                _flush(store, summary, done, future.result())
+                _flush(store, summary, done, future.result(), mark)
             submit(batch)
         while in_flight:
             done, future = in_flight.popleft()
-            _flush(store, summary, done, future.result())
+            _flush(store, summary, done, future.result(), mark)
 
 
-def _flush(store: CatalogStore, summary: NormalizeSummary, batch: _Batch, result: ChunkResult) -> None:
+def _flush(store: CatalogStore, summary: NormalizeSummary, batch: _Batch, result: ChunkResult,
+           mark: str | None) -> None:
     # result.records are StoredRecords (already JSON): save_normalized reads only their
     # id, library, local_id and model_dump_json().
     store.save_normalized(result.records, result.rejects, batch.deleted)  # type: ignore[arg-type]
-    store.set_mark(STAGE, batch.done_seq)
+    if mark is not None:
+        store.set_mark(mark, batch.done_seq)
     summary.normalized += len(result.records)
     summary.rejected += len(result.rejects)
     summary.deleted += len(batch.deleted)

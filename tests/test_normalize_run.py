@@ -150,3 +150,14 @@ def test_the_reject_of_a_record_deleted_at_the_source_goes_with_it(store):
     assert run_normalize(store, LIBRARIES).deleted == 1
     assert store.rejects() == []
     assert store.library_status("tv-tinh").rejected == 0
+
+
+def test_a_library_whose_opac_link_changes_in_the_registry_is_normalized_again(store):
+    store.save_harvest_page([raw("1", "Truyện Kiều"), raw("2", "Chí Phèo")])
+    run_normalize(store, LIBRARIES, workers=1)
+    assert run_normalize(store, LIBRARIES, workers=1) == NormalizeSummary()  # nothing changed: nothing done
+    moved = {"tv-tinh": LIBRARIES["tv-tinh"].model_copy(update={"opac_url": "https://opac2.example.vn/{id}"})}
+    assert run_normalize(store, moved, workers=1).normalized == 2
+    assert sorted(h.opac_url for r in store.iter_records() for h in r.holdings) == [
+        "https://opac2.example.vn/1", "https://opac2.example.vn/2"]
+    assert run_normalize(store, moved, workers=1) == NormalizeSummary()
