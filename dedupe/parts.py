@@ -100,9 +100,10 @@ def part_name(folded_part: str) -> str:
     "dai so", "Quyển thượng" → "thuong", "Tập ba" → "ba" (a number word folding would
     make ambiguous), "Tập 2" → ""."""
     _, rest = extract_volume(folded_part)
-    # Vietnamese writes a final i or y both ways after a consonant (lí/lý, kì/kỳ): "vat li" and
+    # Vietnamese writes a final i or y both ways after a consonant (lí/lý, kì/kỳ, quí/quý): "vat li" and
     # "vat ly" are one part; after a vowel they differ ("tay" is not "tai": Tày is not Thái).
-    return " ".join(word[:-1] + "i" if len(word) > 1 and word.endswith("y") and word[-2] not in "aeiou" else word
+    return " ".join(word[:-1] + "i" if len(word) > 1 and word.endswith("y")
+                    and (word[-2] not in "aeiou" or word.endswith("quy")) else word
                     for word in _WORD_RE.findall(rest)
                     if word not in _PART_WORDS and not word.isdigit() and number_value(word) is None)
 

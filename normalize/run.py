@@ -46,7 +46,8 @@ class _Batch:
         return len(self.items) + len(self.deleted)
 
 
-def _batches(store: CatalogStore, since: int, batch_size: int, library: str | None = None) -> Iterator[_Batch]:
+def _batches(store: CatalogStore, since: int, batch_size: int, library: str | None = None,
+             until: int | None = None) -> Iterator[_Batch]:
     """Raw records changed after `since`, batch_size at a time, oldest change first.
 
     Every record of a harvest page carries the page's sequence value, and a page
@@ -57,6 +58,8 @@ def _batches(store: CatalogStore, since: int, batch_size: int, library: str | No
     batch = _Batch()
     done = current = since
     for row in store.raw_rows_since(since, library):
+        if until is not None and (row.seq > until or row.deleted):
+            continue  # `until`: a second pass over live records already normalized once
         if row.seq != current:
             done, current = current, row.seq  # every record with seq <= done has been read
         if len(batch) >= batch_size:
@@ -91,13 +94,18 @@ def run_normalize(store: CatalogStore, libraries: dict[str, LibraryConfig], rebu
     since = 0 if rebuild else store.get_mark(STAGE)
     workers = default_workers() if workers is None else max(1, workers)
     rules = {library_id: _rules_mark(library) for library_id, library in libraries.items()}
-    if since:
-        # A library whose holdings rules or OPAC link changed in the registry: every one of its
-        # records again, not only the changed ones (no watermark moves; redoing is harmless).
-        for library_id, mark in rules.items():
-            if store.get_mark(f"{STAGE}:rules:{library_id}") != mark:
-                _normalize(store, summary, libraries, _batches(store, 0, batch_size, library_id), workers, None)
+    changed_rules = [library_id for library_id, mark in rules.items()
+                     if since and store.get_mark(f"{STAGE}:rules:{library_id}") not in (0, mark)]
     _normalize(store, summary, libraries, _batches(store, since, batch_size), workers, STAGE)
+    for library_id in changed_rules:
+        # Its holdings rules or OPAC link changed in the registry: its other live records again
+        # (those changed since `since` were just done).  A library without a mark yet (new, or
+        # a store from before marks) is taken as unchanged.  No watermark moves; old rejects
+        # and deletions are not counted again.
+        again = NormalizeSummary()
+        _normalize(store, again, libraries, _batches(store, 0, batch_size, library_id, until=since), workers, None)
+        summary.normalized += again.normalized
+        summary.converted_legacy += again.converted_legacy
     for library_id, mark in rules.items():
         store.set_mark(f"{STAGE}:rules:{library_id}", mark)
     return summary

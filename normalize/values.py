@@ -103,6 +103,8 @@ LANGUAGE_ALIASES = {
     "zh": "chi", "zho": "chi", "chi": "chi", "chinese": "chi", "tiếng trung": "chi",
     "ru": "rus", "rus": "rus", "russian": "rus", "tiếng nga": "rus",
     "no": "nor", "nb": "nob", "nn": "nno", "da": "dan", "sv": "swe", "is": "ice", "fo": "fao", "fi": "fin",
+    "norsk": "nor", "norwegian": "nor", "dansk": "dan", "danish": "dan", "svenska": "swe", "swedish": "swe",
+    "suomi": "fin", "finnish": "fin", "íslenska": "ice", "icelandic": "ice",
     "ja": "jpn", "jpn": "jpn", "ko": "kor", "kor": "kor", "km": "khm", "khm": "khm",
     "lo": "lao", "lao": "lao", "th": "tha", "tha": "tha", "es": "spa", "spa": "spa",
 }
@@ -114,6 +116,9 @@ def language_code(value: str) -> str | None:
     key = value.strip().strip(".;,").lower()
     if key in _NO_LANGUAGE:
         return None
+    primary = key.replace("_", "-").split("-")[0]
+    if primary != key and len(primary) in (2, 3) and primary.isalpha():
+        key = primary  # a regional tag: "nb_NO" (DSpace's dc.language.iso), "vi-VN", "en-US"
     if key in LANGUAGE_ALIASES:
         return LANGUAGE_ALIASES[key]
     if len(key) == 3 and key.isascii() and key.isalpha():

@@ -40,11 +40,18 @@ def title_key(title: str, max_chars: int = 35) -> str:
     return " ".join(folded_words(title))[:max_chars].rstrip()
 
 
+_NAME_TOKEN_RE = re.compile(r"[^\W_]+\.?")
+_INITIAL_OR_YEAR_RE = re.compile(r"[^\W\d_]\.|1\d{3}\.?|20\d\d\.?")
+
+
 def work_key(title: str, authors: list[str]) -> str:
     """Folded title + the first author's first and last name words: the editions of one work
     share it, "Keith Taylor" and "Taylor, Keith" alike, and two authors of one family name
     ("Tuyển tập" by Nguyễn Tuân and by Nguyễn Công Hoan) do not."""
-    # Name words only: dates ("1802-1885") and initials ("J. K.") vary between catalogues.
-    words = [w for w in folded_words(authors[0]) if len(w) > 1 and not w.isdigit()] if authors else []
+    # Name words only: dates ("1802-1885") and initials ("J. K.") vary between catalogues, while
+    # a one-letter given name ("Nguyễn Văn A") and a number ("Sư đoàn 330") tell authors apart.
+    words = [w for w in _NAME_TOKEN_RE.findall(fold(authors[0])) if not _INITIAL_OR_YEAR_RE.fullmatch(w)] \
+        if authors else []
+    words = [w.rstrip(".") for w in words]
     author = sorted({words[0], words[-1]}) if words else []
     return " ".join(folded_words(title) + ["/"] + author)

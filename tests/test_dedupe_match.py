@@ -227,7 +227,8 @@ def test_parts_named_not_numbered_never_merge(part_a, part_b):
     assert "part" in clustering.explanations["a:1"].decision
 
 
-@pytest.mark.parametrize("part_a, part_b", [("Tập 2: Vật lí", "Tập 2: Vật lý"), ("Ph.1: Đại số", "Phần 1: Đại số")])
+@pytest.mark.parametrize("part_a, part_b", [("Tập 2: Vật lí", "Tập 2: Vật lý"), ("Ph.1: Đại số", "Phần 1: Đại số"),
+                                            ("Phần 1: Quy tắc chính tả", "Phần 1: Qui tắc chính tả")])
 def test_a_part_spelled_two_ways_is_one_part(part_a, part_b):
     records = [rec(f"{library}:1", "Khoa học tự nhiên 7", part=part, authors=["Mai Sỹ Tuấn"], year=2022,
                    publisher="Giáo dục", isbn=["9786040000019"]) for library, part in (("a", part_a), ("b", part_b))]

@@ -79,3 +79,9 @@ def test_the_work_key_tells_apart_two_authors_of_one_family_name_but_not_an_inve
 def test_the_work_key_ignores_dates_and_initials_in_the_author_heading():
     assert work_key("Les misérables", ["Hugo, Victor, 1802-1885"]) == work_key("Les misérables", ["Victor Hugo"])
     assert work_key("Harry Potter", ["Rowling, J. K."]) == work_key("Harry Potter", ["J. K. Rowling"])
+
+
+def test_the_work_key_keeps_numbers_and_one_letter_given_names():
+    assert work_key("Truyền thống", ["Sư đoàn 330"]) != work_key("Truyền thống", ["Sư đoàn 8"])
+    assert work_key("Kỷ yếu", ["Trường THPT số 1"]) != work_key("Kỷ yếu", ["Trường THPT số 2"])
+    assert work_key("Thơ", ["Nguyễn Văn A"]) != work_key("Thơ", ["Nguyễn Văn B"])

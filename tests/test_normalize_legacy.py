@@ -192,7 +192,7 @@ def test_nordic_language_from_041_or_an_iso_639_1_dc_language_also_keeps_text_as
     payload = marcxml(marc_record(data_field("041", "0 ", "a", "nor"), data_field("245", "10", "a", "Ut på tur")))
     record = normalize_raw(RawRecord(library="l", local_id="1", format="marcxml", payload=payload))
     assert (record.language, record.title, record.repairs) == ("nor", "Ut på tur", [])
-    for code in ("nb", "no", "sv", "da"):
+    for code in ("nb", "no", "sv", "da", "nb_NO", "nb-NO", "norsk", "Swedish"):
         dc = ('<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" '
               'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Ut på tur</dc:title>'
               f'<dc:language>{code}</dc:language></oai_dc:dc>')

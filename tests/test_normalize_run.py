@@ -161,3 +161,25 @@ def test_a_library_whose_opac_link_changes_in_the_registry_is_normalized_again(s
     assert sorted(h.opac_url for r in store.iter_records() for h in r.holdings) == [
         "https://opac2.example.vn/1", "https://opac2.example.vn/2"]
     assert run_normalize(store, moved, workers=1) == NormalizeSummary()
+
+
+
+def test_a_rules_change_redoes_the_other_records_once_and_counts_nothing_twice(store):
+    moved = {"tv-tinh": LIBRARIES["tv-tinh"].model_copy(update={"opac_url": "https://opac2.example.vn/{id}"})}
+    bad = RawRecord(library="tv-tinh", local_id="9", format="marcxml", payload=b"<record><oops")
+    store.save_harvest_page([raw("1", "Truyện Kiều"), raw("2", "Tạm"), bad])
+    run_normalize(store, LIBRARIES, workers=1)
+    store.save_harvest_page([raw("2", "Tạm", deleted=True)])
+    run_normalize(store, LIBRARIES, workers=1)
+    store.save_harvest_page([raw("3", "Số đỏ")])
+    summary = run_normalize(store, moved, workers=1)
+    assert (summary.normalized, summary.rejected, summary.deleted) == (2, 0, 0)  # 3 new, 1 again; 9 not again
+
+
+def test_a_library_without_a_rules_mark_is_not_redone(store):
+    """A library new to the registry, or a store from before the marks: nothing is taken as changed."""
+    store.save_harvest_page([raw("1", "Truyện Kiều"), raw("2", "Chí Phèo")])
+    run_normalize(store, LIBRARIES, workers=1)
+    with store._lock:
+        store._conn.execute("DELETE FROM marks WHERE stage LIKE 'normalize:rules:%'")
+    assert run_normalize(store, LIBRARIES, workers=1) == NormalizeSummary()
