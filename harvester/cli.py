@@ -292,6 +292,33 @@ def _update(settings: Settings, full: bool = False, log_format: str = "text") ->
 
 
 @app.command()
+def purge(
+    library: Annotated[str, typer.Argument(help="Id of a library no longer in the registry.")],
+    config: ConfigOption = None,
+) -> None:
+    """Withdraw a library that left the union catalogue: its records leave union records and the index.
+
+    Removing a library from the registry alone withdraws nothing, so that a mistyped
+    registry never empties the catalogue; this is the explicit step.
+    """
+    from dedupe import run_dedupe
+    from harvester.lock import run_lock
+    from index import build_index
+    from normalize import run_normalize
+
+    with _reported_errors():
+        settings = load_settings(config)
+        if library in {known.id for known in settings.libraries}:
+            raise _fail(f"library {library!r} is still in the registry; remove it there first", 2)
+        with run_lock(settings.data_dir), CatalogStore(settings.db_path) as store:
+            withdrawn = store.mark_deleted(library, store.live_local_ids(library))
+            run_normalize(store, settings.library_map())
+            deduped = run_dedupe(store, settings)
+            build_index(store, settings)
+    typer.echo(f"purge: {withdrawn} records of {library} withdrawn; {deduped.clusters} union records remain")
+
+
+@app.command()
 def demo(
     no_serve: Annotated[bool, typer.Option("--no-serve", help="Build the demo catalog and exit.")] = False,
     host: HostOption = None,
@@ -337,12 +364,19 @@ def status(
             hours = settings.harvest.expected_interval_hours
             statuses = [store.library_status(library.id, hours) for library in settings.libraries]
             counts = store.counts()
+            registered = {library.id for library in settings.libraries}
+            # Libraries that left the registry but whose records are still in the catalogue.
+            unregistered = {lib: n for lib, n in store.libraries_held().items() if lib not in registered}
             # The first reasons, so a librarian sees what to fix without opening the database.
             first_rejects = {s.id: store.rejects(s.id)[:MAX_STATUS_REJECTS] for s in statuses if s.rejected}
     if format == "json":
-        payload = {"libraries": [s.model_dump() for s in statuses], "totals": counts}
+        payload = {"libraries": [s.model_dump() for s in statuses], "totals": counts,
+                   "unregistered": [{"id": lib, "records": n} for lib, n in sorted(unregistered.items())]}
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return
+    for library_id, held in sorted(unregistered.items()):
+        typer.echo(f"{library_id:<24} not in the registry: {held} records still in the catalogue; "
+                   f"`unioncat purge {library_id}` withdraws them")
     for s in statuses:
         state = s.last_status or "never harvested"
         typer.echo(f"{s.id:<24} {state:<8} records {s.records:>7} deleted {s.deleted:>5} "

@@ -330,6 +330,12 @@ class CatalogStore:
 
         self._write(work)
 
+    def libraries_held(self) -> dict[str, int]:
+        """Library id → live raw records, for every library that has any (in the registry or not)."""
+        with self._lock:
+            return dict(self._conn.execute(
+                "SELECT library, COUNT(*) FROM raw_records WHERE deleted = 0 GROUP BY library").fetchall())
+
     def live_local_ids(self, library: str) -> set[str]:
         return self._local_ids(library, deleted=False)
 

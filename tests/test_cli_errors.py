@@ -90,3 +90,20 @@ def test_demo_uses_the_unioncat_toml_of_the_working_directory(tmp_path, monkeypa
     result = CliRunner().invoke(app, ["demo", "--no-serve"])
     assert result.exit_code == 0, result.output
     assert f"data in {tmp_path / 'local'}" in result.output
+
+
+def test_a_library_that_left_the_registry_is_shown_and_purged_on_request(tmp_path, store, data_dir):
+    """Leaving the registry withdraws nothing (a mistyped registry must not empty the catalogue);
+    status names the library, and `unioncat purge` withdraws its records from union records."""
+    store.save_harvest_page([raw("1", "Truyện Kiều"),
+                             raw("2", "Chí Phèo").model_copy(update={"library": "tv-gone"})])
+    config = _config(data_dir)  # registry: tv-tinh only
+    assert CliRunner().invoke(app, ["update", "--config", config]).exit_code in (0, 3)
+    status = CliRunner().invoke(app, ["status", "--config", config])
+    assert "tv-gone" in status.output and "unioncat purge tv-gone" in status.output
+    refused = CliRunner().invoke(app, ["purge", "tv-tinh", "--config", config])
+    assert refused.exit_code == 2 and "still in the registry" in refused.output
+    result = CliRunner().invoke(app, ["purge", "tv-gone", "--config", config])
+    assert result.exit_code == 0 and "1 records of tv-gone withdrawn" in result.output, result.output
+    assert all(m.partition(":")[0] != "tv-gone" for m in store.cluster_assignments())
+    assert "tv-gone" not in CliRunner().invoke(app, ["status", "--config", config]).output
