@@ -130,6 +130,9 @@ def _try(raw_fields: list[RawField], encoding: str) -> list[Field] | None:
         return None
 
 
+DECLARED_READING_BONUS = 1.5  # reading_score points; one word read as Vietnamese still outweighs it
+
+
 def parse_iso2709(data: bytes) -> MarcRecord:
     """One ISO 2709 record (with or without its record terminator) as a MarcRecord."""
     leader, raw_fields, repairs = split_iso2709(data)
@@ -138,14 +141,19 @@ def parse_iso2709(data: bytes) -> MarcRecord:
         repairs.append(f"leader/09 is {leader[9]!r} (neither blank nor 'a'); taken as MARC-8")
     body = b"".join(f.body for f in raw_fields)
     chosen, fields = declared, None
-    if body.isascii():
+    # MARC-8's escapes to Cyrillic, Greek or CJK (EACC) are 7-bit: an ASCII-only record with
+    # one is MARC-8, and so is any record whose escapes MARC-8 decodes.
+    escapes = b"\x1b" in body and declared == "marc-8"
+    if escapes:
+        fields = _try(raw_fields, "marc-8")
+    if fields is None and body.isascii():
         fields = _try(raw_fields, "utf-8")
-    else:
+    elif fields is None:
         utf8 = _try(raw_fields, "utf-8")
         if utf8 is not None:
             chosen, fields = "utf-8", utf8
         else:
-            fields, chosen = _best_reading(raw_fields)
+            fields, chosen = _best_reading(raw_fields, declared)
     if fields is None:
         raise RecordError("ISO 2709 record could not be decoded as UTF-8, MARC-8 or cp1252; export it again")
     if chosen != declared and not body.isascii():
@@ -154,14 +162,14 @@ def parse_iso2709(data: bytes) -> MarcRecord:
                       repairs=repairs)
 
 
-def _best_reading(raw_fields: list[RawField]) -> tuple[list[Field] | None, str]:
+def _best_reading(raw_fields: list[RawField], declared: str) -> tuple[list[Field] | None, str]:
     """MARC-8, cp1252 or cp1258, whichever reads as more plausible Vietnamese (in that order on ties).
 
     cp1251 (Windows Cyrillic: Russian books of the Soviet years, exported by old
     systems under a MARC-8 leader) is taken only when its words are wholly
     Cyrillic and outnumber the broken ones, and it beats the others.
     """
-    best: tuple[int, list[Field] | None, str] = (-(10**9), None, "marc-8")
+    best: tuple[float, list[Field] | None, str] = (-(10**9), None, "marc-8")
     for encoding in ("marc-8", "cp1252", "cp1258", "cp1251"):
         fields = _try(raw_fields, encoding)
         if fields is None:
@@ -173,6 +181,10 @@ def _best_reading(raw_fields: list[RawField]) -> tuple[list[Field] | None, str]:
                 continue
         else:
             score = reading_score(texts)
+        if encoding == declared:
+            # What the leader says wins unless another reading is clearly better: a Nordic
+            # MARC-8 title ("Øst … måne") has words that are no Vietnamese either way.
+            score += DECLARED_READING_BONUS
         if score > best[0]:
             best = (score, fields, encoding)
     return best[1], best[2]

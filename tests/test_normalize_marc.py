@@ -305,14 +305,15 @@ def test_every_fixture_marc_record_normalizes_and_marc8_vietnamese_decodes():
 
 # ---- structural damage is kept and named -------------------------------------------------------
 
-def _iso2709(fields: list[tuple[bytes, bytes]]) -> bytes:
-    """A UTF-8 ISO 2709 record from (tag, body) pairs, bodies without their field terminator."""
+def _iso2709(fields: list[tuple[bytes, bytes]], leader_09: bytes = b"a") -> bytes:
+    """An ISO 2709 record (UTF-8 unless leader_09 says MARC-8) from (tag, body) pairs, bodies
+    without their field terminator."""
     directory, data = b"", b""
     for tag, body in fields:
         directory += tag + b"%04d%05d" % (len(body) + 1, len(data))
         data += body + b"\x1e"
     base = 24 + len(directory) + 1
-    leader = b"%05dnam a22%05d   4500" % (base + len(data) + 1, base)
+    leader = b"%05dnam " % (base + len(data) + 1) + leader_09 + b"22%05d   4500" % base
     return leader + directory + b"\x1e" + data + b"\x1d"
 
 
@@ -412,3 +413,18 @@ def test_windows_1251_under_a_marc8_leader_is_read_as_cyrillic_and_reported():
     record = normalize(payload, "iso2709")
     assert (record.title, record.pages, record.encoding) == ("Основы гидравлического расчета", 186, "cp1251")
     assert "leader/09 said MARC-8, read as cp1251" in record.repairs
+
+
+def test_marc8_escapes_in_an_ascii_only_record_are_decoded():
+    """ESC ( N (Cyrillic) and ESC $ 1 (CJK) are 7-bit: such a record is MARC-8, not ASCII."""
+    payload = _iso2709([(b"001", b"1"), (b"245", b"10\x1fa\x1b(NWOJNA I MIR\x1b(B"),
+                        (b"880", b"10\x1f6245-01/$1\x1fa\x1b$1!0I!3k\x1b(B")], leader_09=b" ")
+    record = normalize(payload, "iso2709")
+    assert (record.title, record.encoding) == ("война и мир", "marc-8")
+
+
+def test_a_nordic_marc8_record_keeps_the_reading_its_leader_declares():
+    title = to_marc8("Øst for sol og vest for måne").encode("latin-1")
+    payload = _iso2709([(b"001", b"1"), (b"245", b"10\x1fa" + title)], leader_09=b" ")
+    record = normalize(payload, "iso2709")
+    assert (record.title, record.encoding) == ("Øst for sol og vest for måne", "marc-8"), record.repairs
