@@ -11,6 +11,7 @@ from dedupe import cluster_records, run_dedupe
 from harvester.cli import app as cli_app
 from index import SearchIndex, build_index
 from search_api import create_app
+from store import CatalogStore
 from tests.conftest import make_settings
 from tests.dedupe_helpers import rec
 from tests.test_api import serve_in_thread
@@ -105,3 +106,28 @@ def test_each_member_is_explained_by_a_match_inside_its_own_union_record():
         if explanation.decision.startswith("matches "):
             other = explanation.decision.split()[1].rstrip(":")
             assert cluster_of[other] == cluster_of[rid], (rid, explanation)
+
+
+def test_why_of_an_id_merged_away_between_its_two_reads_redirects(store, data_dir):
+    """Dedupe, another process, merges `a` into `b` while the route reads: 301 (or 200), never 404."""
+    from tests.test_index import LIBRARIES, union
+
+    settings = make_settings(data_dir, LIBRARIES)
+    store.save_clusters({"tv-tinh:a": ("a", "isbn", 1.0, "match"), "tv-long-my:b": ("b", "isbn", 1.0, "match")},
+                        [union("a", "Alpha"), union("b", "Beta", ("tv-long-my",))])
+    build_index(store, settings)
+    real_get = store.get_union_record
+
+    def get_then_dedupe_merges(union_id):
+        answer = real_get(union_id)
+        store.get_union_record = real_get
+        with CatalogStore(store.path) as dedupe_process:
+            dedupe_process.save_clusters(
+                {"tv-tinh:a": ("b", "isbn", 1.0, "match"), "tv-long-my:b": ("b", "isbn", 1.0, "match")},
+                [union("b", "Beta", ("tv-tinh", "tv-long-my"))], aliases={"a": "b"})
+        return answer
+
+    with serve_in_thread(create_app(settings, store, SearchIndex(settings))) as url:
+        store.get_union_record = get_then_dedupe_merges
+        response = httpx.get(url + "/api/records/a/why", follow_redirects=False)
+    assert response.status_code in (200, 301), (response.status_code, response.text)

@@ -43,9 +43,12 @@ class WhyOut(BaseModel):
 )
 def api_record_why(union_id: str, ctx: Annotated[AppContext, Depends(get_context)]) -> Any:
     record, target = ctx.store.get_union_record(union_id)
+    rows = ctx.store.cluster_members(union_id) if record is not None else []
+    if record is not None and not rows:
+        # Dedupe (another process) merged it away between the two reads: look again.
+        record, target = ctx.store.get_union_record(union_id)
     if record is None and target is not None:
         return RedirectResponse(f"/api/records/{target}/why", status_code=301)
-    rows = ctx.store.cluster_members(union_id) if record is not None else []
     if not rows:
         raise HTTPException(status_code=404, detail=f"không có bản ghi {union_id!r} (no such record)")
     titles = {source.id: source for source in ctx.store.get_records(row[0] for row in rows)}
