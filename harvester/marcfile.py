@@ -296,7 +296,7 @@ def harvest_marc_file(library: LibraryConfig, store: CatalogStore, client: httpx
     if cut_short:
         # A snapshot cut short (an upload or copy still running) would delete every
         # record after the cut; the file is read again next run, its validator unsaved.
-        run.errors.append(f"{library.url}: the file ends inside a record, after {stored} readable records: "
+        run.errors.append(f"warning: {library.url}: the file ends inside a record, after {stored} readable records: "
                           "was it cut short while being uploaded or copied? Those records were stored; "
                           "nothing marked deleted")
         return run
