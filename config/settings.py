@@ -8,9 +8,9 @@ tests/test_docs.py checks that each one is documented in the README.
 from __future__ import annotations
 
 import tomllib
-from urllib.parse import quote
 from pathlib import Path
 from typing import Literal
+from urllib.parse import quote
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 

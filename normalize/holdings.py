@@ -76,15 +76,13 @@ def holdings_from_marc(marc: MarcRecord, library_id: str, record_id: str,
     # ("oai:tv-tinh:TVT000001"), which is the local id of OAI-harvested records.
     opac_url = library.opac_link(opac_id(local_id, marc.control("001"))) if library is not None else None
     holdings: list[Holding] = []
-    fallback: list[str | None] = []  # the 090/082 call number, looked up once when needed
     for field in marc.get(*tags):
         if not field.subfields:
             continue
         # Other configured tags follow the 852 layout, the MARC standard.
         call_number, location, barcode = _from_952(field) if field.tag == "952" else _from_852(field)
-        if call_number is None:  # an item without its own call number is shelved by the record's
-            fallback = fallback or [fallback_call_number(marc)]
-            call_number = fallback[0]
+        # An item without its own call number is shelved by the record's (090/082).
+        call_number = call_number or fallback_call_number(marc)
         holdings.append(Holding(library=library_id, call_number=call_number, location=location,
                                 barcode=barcode, record_id=record_id, opac_url=opac_url))
     if not holdings:

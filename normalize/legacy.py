@@ -6,12 +6,17 @@ read as cp1252 or Latin-1, so "Những nguyên tắc" arrives as "Nh÷ng nguyªn
 conservative, because a false positive ruins good text:
 
 1. a quick test: the text has a character that a legacy table uses but that is
-   not a Vietnamese letter (÷, ª, ø, û, a control byte ...) or a VNI letter pair;
+   not a Vietnamese letter (÷, ª, ø, û, a control byte ...) or a VNI letter pair,
+   and no letter only Vietnamese uses (ạ, ư, đ ...): legacy bytes read as cp1252
+   or Latin-1 never give one, so such text is Unicode already;
 2. the text has a non-ASCII word that is not a Vietnamese syllable; text whose
    words are all valid syllables is never touched;
-3. the converted text's non-ASCII words are all Vietnamese syllables, it has more
-   letters that only Vietnamese uses (ạ, ư, đ ...) than before, and at least half
-   of all its words are Vietnamese syllables.
+3. the converted text's non-ASCII words are all Vietnamese syllables (or a name
+   transcribed into one word, "Lênin", at most one per four syllables), it has
+   more letters that only Vietnamese uses than before, and at least half of all
+   its words are Vietnamese syllables.
+
+Records catalogued in a Nordic language are never converted (`NOT_LEGACY_LANGUAGES`).
 """
 
 from __future__ import annotations
@@ -168,7 +173,7 @@ def _plausible(original: str, converted: str) -> tuple[bool, int]:
     tokens = _tokens(converted)
     if not tokens:
         return False, 0
-    valid, names = _vietnamese_words(tokens)
+    valid = _vietnamese_words(tokens)
     if valid is None or valid * 2 < len(tokens):
         return False, 0
     return _vi_only_count(converted) > _vi_only_count(original), valid
@@ -176,11 +181,11 @@ def _plausible(original: str, converted: str) -> tuple[bool, int]:
 
 def reads_as_vietnamese(text: str) -> bool:
     """Every non-ASCII word of `text` is a Vietnamese syllable, or one of its few transcribed names."""
-    return _vietnamese_words(_tokens(text))[0] is not None
+    return _vietnamese_words(_tokens(text)) is not None
 
 
-def _vietnamese_words(tokens: list[str]) -> tuple[int | None, int]:
-    """(Vietnamese syllables among `tokens`, or None when some word cannot be Vietnamese; names).
+def _vietnamese_words(tokens: list[str]) -> int | None:
+    """How many of `tokens` are Vietnamese syllables, or None when some word cannot be Vietnamese.
 
     A name transcribed into one Vietnamese word ("Lênin", "Mátxcơva") is made of
     Vietnamese letters without being one syllable: one such word per four syllables
@@ -192,9 +197,9 @@ def _vietnamese_words(tokens: list[str]) -> tuple[int | None, int]:
             valid += 1
         elif not _plain(token):
             if not all(ch in VIETNAMESE_LETTERS for ch in token):
-                return None, 0
+                return None
             names += 1
-    return (valid if names * 4 <= valid else None), names
+    return valid if names * 4 <= valid else None
 
 
 def _vi_only_count(text: str) -> int:

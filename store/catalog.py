@@ -189,7 +189,7 @@ class CatalogStore:
             try:
                 seq = self._begin()
             except sqlite3.OperationalError as exc:
-                raise self._busy(exc) from exc
+                raise self._write_error(exc) from exc
             try:
                 result = work(seq, *args, **kwargs)
                 self._conn.execute("COMMIT")
@@ -197,11 +197,11 @@ class CatalogStore:
                 if self._conn.in_transaction:  # SQLite has rolled back itself on a full disk
                     self._conn.execute("ROLLBACK")
                 if isinstance(exc, sqlite3.OperationalError):
-                    raise self._busy(exc) from exc
+                    raise self._write_error(exc) from exc
                 raise
             return result
 
-    def _busy(self, exc: sqlite3.OperationalError) -> StoreError:
+    def _write_error(self, exc: sqlite3.OperationalError) -> StoreError:
         """The error a stage reports when SQLite refuses a write: locked, full, read-only."""
         if "locked" in str(exc) or "busy" in str(exc):
             return StoreError(f"cannot write the catalog database {self.path}: it stayed locked for 60 s by "
