@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 from config.settings import DedupeSettings
 from dedupe.features import Features
-from dedupe.keys import block_groups, build_blocks, pairs_of
 from dedupe.match import Verdict, compare
 from dedupe.overrides import OVERRIDE_KEY
+from dedupe.scoring import Scored, note_nearest, score_blocks
 
 
 # A record without a year whose best match in another cluster scores within this of its
@@ -60,47 +60,26 @@ def group_features(all_features: list[Features], settings: DedupeSettings,
     the input) are candidate pairs compared only to explain a record left alone.
     """
     verdicts: dict[tuple[int, int], Verdict] = {}
-    edges: list[tuple[float, int, int]] = []
     found_by: dict[tuple[int, int], str] = {}
     for pair in forced_same:
         found_by[pair] = OVERRIDE_KEY
         verdicts[pair] = Verdict(True, False, 100.0, "forced together by a librarian (overrides file)")
-        edges.append((-FORCED_EDGE_SCORE, pair[0], pair[1]))
-    # index → (score, other record) of its best refusal; the reason is derived again only for
-    # records left alone (keeping a million reason strings cost more than deriving a few).
-    nearest: dict[int, tuple[float, Features]] = {}
-    for index, outside in neighbours:
-        _note_nearest(nearest, index, outside, _ordered_compare(all_features[index], outside, settings))
-    special = bool(forced_different or verdicts)
-    guarded: list[int] = []
+    skip = set(forced_different) | set(verdicts)
     if pairs is None:
-        scan = _BlockScan(all_features, settings, special, forced_different, verdicts)
-        guarded = scan.guarded
+        scored = score_blocks(all_features, settings, skip)
+        compared, skipped = scored.compared, scored.oversized
     else:
         compared = len(pairs)
-        scan = ((first, second, key) for (first, second), key in pairs.items()
-                if not (special and ((first, second) in forced_different or (first, second) in verdicts)))
-    for first, second, key in scan:
-        verdict = compare(all_features[first], all_features[second], settings)
-        if not verdict.accept:
-            # _note_nearest inlined for the common case: a million records give millions of refusals.
-            score = verdict.score
-            known = nearest.get(first)
-            if known is None or score >= known[0]:
-                _note_nearest(nearest, first, all_features[second], verdict)
-            known = nearest.get(second)
-            if known is None or score >= known[0]:
-                _note_nearest(nearest, second, all_features[first], verdict)
-            continue
-        # Only accepted verdicts are kept (for explanations); conflicts are re-derived
-        # per profile, so a million records do not hold ten million verdicts.  Both
-        # dictionaries share one key tuple: 1.6 million accepted pairs at a million records.
-        pair = (first, second)
-        verdicts[pair] = verdict
-        found_by[pair] = key
-        edges.append((-verdict.score, first, second))
-    if pairs is None:
-        compared, skipped = scan.compared, scan.oversized
+        scored = Scored()
+        scored.score(((first, second, key) for (first, second), key in pairs.items() if (first, second) not in skip),
+                     all_features, settings)
+    nearest, guarded = scored.nearest, scored.guarded
+    for index, outside in neighbours:
+        note_nearest(nearest, index, outside, _ordered_compare(all_features[index], outside, settings).score)
+    verdicts.update(scored.verdicts)
+    found_by.update(scored.found_by)
+    edges = [(-FORCED_EDGE_SCORE if found_by[pair] == OVERRIDE_KEY else -verdict.score, pair[0], pair[1])
+             for pair, verdict in verdicts.items()]
     edges.sort()
     grouping = Grouping(groups=[], explanations={}, candidate_pairs=compared, accepted_pairs=len(edges),
                         skipped_blocks=skipped, verdicts=verdicts)
@@ -120,83 +99,23 @@ def group_features(all_features: list[Features], settings: DedupeSettings,
 NO_MATCH = "no matching record"
 
 
-class _BlockScan:
-    """Candidate pairs straight from the blocks, each once, in sorted key order (its first key is its smallest).
-
-    Iterating gives (first, second, key) for the pairs `compare` must score.  A pair
-    that a hard guard (material, volume, numbers in the title, year) rules out is
-    not scored or kept: `compare` would only say "conflict, score 0".  Only the
-    smallest such partner of each record is kept (`guarded`, index; len = none), so
-    a record left alone can still name it (see `_note_guarded`).  At 300,000
-    records this skips about half the pairs and the dictionary of every pair.
-    """
-
-    def __init__(self, all_features: list[Features], settings: DedupeSettings, special: bool,
-                 forced_different: set[tuple[int, int]], verdicts: dict[tuple[int, int], Verdict]):
-        self.all_features = all_features
-        self.settings = settings
-        self.special = special
-        self.forced_different = forced_different
-        self.verdicts = verdicts
-        self.compared = 0
-        self.oversized = 0
-        self.guarded = [len(all_features)] * len(all_features)
-
-    def __iter__(self):
-        all_features, size, guarded = self.all_features, len(self.all_features), self.guarded
-        classes: dict[tuple, int] = {}
-        kind = [classes.setdefault((f.material, f.volume, f.title_numbers), len(classes)) for f in all_features]
-        year = [f.year for f in all_features]
-        tolerance = self.settings.year_tolerance
-        special, forced_different, verdicts = self.special, self.forced_different, self.verdicts
-        seen: set[int] = set()
-        blocks = build_blocks(all_features)
-        for key, groups, oversized in block_groups(blocks, all_features, self.settings.max_block_size):
-            self.oversized += oversized
-            for group in groups:
-                for first, second in pairs_of(group, all_features):
-                    if special and ((first, second) in forced_different or (first, second) in verdicts):
-                        continue
-                    year_a, year_b = year[first], year[second]
-                    if kind[first] != kind[second] or (
-                            year_a is not None and year_b is not None and abs(year_a - year_b) > tolerance):
-                        if second < guarded[first]:
-                            guarded[first] = second
-                        if first < guarded[second]:
-                            guarded[second] = first
-                        continue
-                    code = first * size + second
-                    if code in seen:
-                        continue
-                    seen.add(code)
-                    yield first, second, key
-        self.compared = len(seen)
-
-
 def _note_guarded(nearest: dict[int, tuple[float, Features]], all_features: list[Features], index: int,
                   other: int, settings: DedupeSettings) -> None:
-    """Give a record left alone the guard-refused partner `_BlockScan` skipped, when it is the nearest.
+    """Give a record left alone the guard-refused partner `scoring.BlockScan` skipped, when it is the nearest.
 
     A guard refusal scores 0, so it is the nearest only when nothing refused scored
-    higher (ties: smaller id, as `_note_nearest`).
+    higher (ties: smaller id, as `note_nearest`).
     """
     known = nearest.get(index)
     partner = all_features[other]
     if known is not None and (known[0] > 0.0 or known[1].id < partner.id):
         return
-    _note_nearest(nearest, index, partner, _ordered_compare(all_features[index], partner, settings))
+    note_nearest(nearest, index, partner, _ordered_compare(all_features[index], partner, settings).score)
 
 
 def _ordered_compare(one: Features, other: Features, settings: DedupeSettings) -> Verdict:
     """`compare` with the smaller id first, as every scan calls it (reasons read "year A vs B" in that order)."""
     return compare(one, other, settings) if one.id < other.id else compare(other, one, settings)
-
-
-def _note_nearest(nearest: dict[int, tuple[float, Features]], index: int, other: Features, verdict: Verdict) -> None:
-    """Keep the best-scoring refused candidate (ties: smaller id), whatever order pairs come in."""
-    known = nearest.get(index)
-    if known is None or verdict.score > known[0] or (verdict.score == known[0] and other.id < known[1].id):
-        nearest[index] = (verdict.score, other)
 
 
 def _components(size: int, edges: list[tuple[float, int, int]]) -> list[int]:

@@ -65,10 +65,11 @@ def candidate_pairs(
     """
     pairs: dict[tuple[int, int], str] = {}
     oversized = 0
+    ranks = sort_ranks(all_features)
     for key, groups, split in block_groups(blocks, all_features, max_block_size):
         oversized += split
         for group in groups:
-            for pair in pairs_of(group, all_features):
+            for pair in pairs_of(group, ranks):
                 # The smallest key names the pair, so `found_by` never depends on the order
                 # blocks were built in (an incremental run builds fewer of them).
                 known = pairs.get(pair)
@@ -102,24 +103,48 @@ def _by_full_title(members: list[int], all_features: list[Features]) -> list[lis
     return [group for group in by_title.values() if len(group) > 1]
 
 
-def _sort_key(features: Features) -> tuple:
+def sort_ranks(all_features: list[Features]) -> list[int]:
+    """Index → position in the sort by title, volume, year, edition and pages that large groups use.
+
+    Sorting everything once and each large group by rank beats building a sort key
+    per member per group: a record sits in several large groups.
+    """
     # Main title before subtitle: copies that dropped the subtitle still sort beside their edition.
-    return (features.main, features.volume or 0, features.year or 0, features.edition or 0,
-            features.full, features.pages or 0, features.index)
+    order = sorted(all_features, key=lambda f: (f.main, f.volume or 0, f.year or 0, f.edition or 0,
+                                                f.full, f.pages or 0, f.index))
+    ranks = [0] * len(all_features)
+    for position, features in enumerate(order):
+        ranks[features.index] = position
+    return ranks
 
 
-def pairs_of(group: list[int], all_features: list[Features]) -> Iterator[tuple[int, int]]:
-    """Pairs compared within one group: all of a small one, sorted neighbours in a large one.
+def pairs_of(group: list[int], ranks: list[int], share: tuple[int, int] = (0, 1)) -> Iterator[tuple[int, int]]:
+    """Pairs compared within one group: all of a small one, sorted neighbours (`sort_ranks`) in a large one.
 
     Groups list their members in index order, so every pair comes out (smaller, larger).
+    With `share` (w, n) only the pairs whose smaller index is w modulo n come out
+    (see dedupe/scoring.py).
     """
     if len(group) <= ALL_PAIRS_MAX:
-        return combinations(group, 2)  # in C: a million records propose tens of millions of pairs
-    return _sorted_neighbours(group, all_features)
+        if share[1] == 1:
+            return combinations(group, 2)  # in C: a million records propose tens of millions of pairs
+        return _shared_combinations(group, share)
+    return _sorted_neighbours(group, ranks, share)
 
 
-def _sorted_neighbours(group: list[int], all_features: list[Features]) -> Iterator[tuple[int, int]]:
-    ordered = sorted(group, key=lambda index: _sort_key(all_features[index]))
+def _shared_combinations(group: list[int], share: tuple[int, int]) -> Iterator[tuple[int, int]]:
+    mine, parts = share
+    for position, first in enumerate(group):
+        if first % parts == mine:
+            for second in group[position + 1:]:
+                yield first, second
+
+
+def _sorted_neighbours(group: list[int], ranks: list[int], share: tuple[int, int]) -> Iterator[tuple[int, int]]:
+    mine, parts = share
+    ordered = sorted(group, key=ranks.__getitem__)
     for position, first in enumerate(ordered):
         for second in ordered[position + 1: position + 1 + ALL_PAIRS_MAX]:
-            yield (first, second) if first < second else (second, first)
+            pair = (first, second) if first < second else (second, first)
+            if parts == 1 or pair[0] % parts == mine:
+                yield pair
