@@ -37,8 +37,9 @@ multiplied by the holdings factor:
    and phrases, not fielded, not inside OR/NOT): the words as an adjacent
    phrase in the title: `TITLE_PHRASE_BOOST` (folded) plus the same again when
    the marks match; the words at the very start of the title:
-   `TITLE_START_BOOST`; every word somewhere in the title, in any order:
-   `TITLE_ALL_BOOST`; the words as an adjacent phrase in the authors (one
+   `TITLE_START_BOOST` (when the query has marks, only where the title has
+   them too: "Vi mô" starts no title for `vĩ mô`); every word somewhere in
+   the title, in any order: `TITLE_ALL_BOOST`; the words as an adjacent phrase in the authors (one
    author's name, "Nguyễn Du"): `AUTHOR_PHRASE_BOOST`, again doubled when the
    marks match.  So "Truyện Kiều" outranks "The tale of Kieu … Truyện Kiều",
    which outranks a book with the words scattered over title, authors and
@@ -369,6 +370,12 @@ def build_query(schema: tantivy.Schema, node: Node, fuzzy: bool = False) -> tant
     # query must not switch off the bonus for spelling these right.
     exact = [w for c in clauses for w in exact_words(c.text)]
     start = tantivy.Query.phrase_query(schema, TITLE_START_FIELD, [TITLE_START_TOKEN, *words])
+    if len(exact) == len(words) and exact != words:
+        # Typed with marks, the start counts only where the title has them: "Vi mô" (micro)
+        # must not start a title for `vĩ mô` (macro), or enough holdings lift it above the real one.
+        spelled = (tantivy.Query.phrase_query(schema, "title", exact) if len(exact) > 1
+                   else tantivy.Query.term_query(schema, "title", exact[0]))
+        start = tantivy.Query.boolean_query([(tantivy.Occur.Must, start), (tantivy.Occur.Must, spelled)])
     bonus.append((tantivy.Occur.Should, tantivy.Query.boost_query(start, TITLE_START_BOOST)))
     if len(words) > 1:
         every = tantivy.Query.boolean_query(

@@ -364,3 +364,16 @@ def test_an_exclusion_does_not_switch_off_the_bonus_for_exact_marks(store, setti
         union("micro", "Vi mô"), union("macro", "Giáo trình vĩ mô cơ bản"),
         union("other", "Kinh tế học đại cương"), union("other2", "Sách giáo khoa")])
     assert ids(search_index, '"vĩ mô"') == ids(search_index, '"vĩ mô" -sách') == ["macro", "micro"]
+
+
+def test_title_start_bonus_needs_the_marks_the_query_typed(store, settings):
+    """For `vĩ mô` (macro) "Vi mô" (micro) matches only folded: it must not get the title-start
+    bonus, which with a dozen holding libraries lifted it above the book spelled as typed."""
+    index = index_records(store, settings, [
+        union("micro", "Vi mô", tuple(f"school-{n}" for n in range(12)), year=2015, language="vie"),
+        union("macro", "Giáo trình kinh tế học vĩ mô", year=2016, language="vie"),
+        union("macro2", "Vĩ mô học nhập môn", year=2017, language="vie"),
+    ])
+    assert ids(index, "vĩ mô") == ["macro2", "macro", "micro"]
+    # Typed without marks, "Vi mô" starts with the words as typed and is held the most.
+    assert ids(index, "vi mo")[0] == "micro"
