@@ -159,7 +159,13 @@ def _score_in_two(all_features: list[Features], settings: DedupeSettings, skip: 
         try:
             status, payload = receiver.recv()
         except EOFError:
-            status, payload = "error", "the process scoring the other half ended without a result"
+            child.join()
+            status, payload = "error", (f"the process scoring the other half ended without a result (exit code "
+                                        f"{child.exitcode}; a negative code is the signal that killed it, "
+                                        "-9 often the kernel out of memory)")
+    except BaseException:
+        child.terminate()  # interrupted here: do not wait for the child's half
+        raise
     finally:
         receiver.close()
         child.join()

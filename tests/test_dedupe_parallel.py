@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from config import DedupeSettings
@@ -60,4 +62,19 @@ def test_a_failure_in_the_child_is_a_dedupe_error_not_a_hang(labeled, monkeypatc
     monkeypatch.setattr(scoring.os, "cpu_count", lambda: 2)
     monkeypatch.setattr(scoring, "_score_share", failing)
     with pytest.raises(DedupeError, match="MemoryError"):
+        cluster_records(labeled.records[:500], DedupeSettings())
+
+
+def test_a_child_killed_without_a_word_is_a_dedupe_error_with_its_exit_code(labeled, monkeypatch):
+    real = scoring._score_share
+
+    def killed(all_features, settings, skip, ranks, share):
+        if share == (1, 2):
+            os._exit(137)
+        return real(all_features, settings, skip, ranks, share)
+
+    monkeypatch.setattr(scoring, "PARALLEL_MIN_RECORDS", 0)
+    monkeypatch.setattr(scoring.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(scoring, "_score_share", killed)
+    with pytest.raises(DedupeError, match="exit code 137"):
         cluster_records(labeled.records[:500], DedupeSettings())
