@@ -14,6 +14,8 @@ Tantivy's own indexing (cProfile of bench/search.py).
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
@@ -23,7 +25,8 @@ import tantivy
 
 from config.settings import LIBRARY_TYPE_LABELS_VI, LibraryConfig, Settings
 from index.labels import LANGUAGE_LABELS_VI, MATERIAL_TYPE_LABELS_VI
-from index.schema import RANK_WEIGHT_FIELD, TITLE_SORT_FIELD, TITLE_START_FIELD, TITLE_START_TOKEN, rank_weight
+from index.schema import (MATCH_FIELD, RANK_WEIGHT_FIELD, TITLE_SORT_FIELD, TITLE_START_FIELD, TITLE_START_TOKEN,
+                          exact_words, rank_weight)
 from store.models import UnionRecord, split_record_id
 from store.text import fold, nfc
 
@@ -52,6 +55,19 @@ _FOLD_TABLE = _FoldTable()
 def _folded(text: str) -> str:
     """fold(nfc(text)), by table lookup per character (see `_FoldTable`); ASCII only lower-cases."""
     return text.lower() if text.isascii() else text.translate(_FOLD_TABLE).lower()
+
+
+# A combining mark left over after NFC (no precomposed letter holds it) can split a word in
+# the exact field that folding joins again ("x\u0301y" is "x", "y" exact, "xy" folded).
+# Such text also gives MATCH_FIELD its exact words folded one by one, so every word the
+# exact field can match is in MATCH_FIELD too.
+_LOOSE_MARK_RE = re.compile("[" + "".join(
+    chr(c) for c in range(0x300, 0x10000) if unicodedata.category(chr(c)).startswith("M")) + "]")
+
+
+def folded_exact_words(exact: str) -> str:
+    """The words of an exact field, each folded on its own, joined by spaces."""
+    return " ".join(_folded(word) for word in exact_words(exact))
 
 
 # Authors, subjects and publishers repeat from record to record (titles seldom do):
@@ -155,19 +171,28 @@ def to_document(payload: bytes, registry: dict[str, LibraryConfig]) -> tantivy.D
     title = data["title"]
     folded_title = _folded(title)
     titles = [t for t in (title, data.get("subtitle"), data.get("part")) if t]
+    match: list[str] = []  # MATCH_FIELD: every folded word, see index/schema.py
     for field, values in (("title", titles), ("authors", data.get("authors") or ()),
                           ("subjects", data.get("subjects") or ()), ("publisher", (data.get("publisher"),))):
         for value in values:
             if value:
-                doc.add_text(field, nfc(value))
-                doc.add_text(f"{field}_folded", folded_title if value is title
-                             else _folded(value) if field == "title" else _folded_heading(value))
+                exact = nfc(value)
+                folded = (folded_title if value is title
+                          else _folded(value) if field == "title" else _folded_heading(value))
+                doc.add_text(field, exact)
+                doc.add_text(f"{field}_folded", folded)
+                match.append(folded)
+                if _LOOSE_MARK_RE.search(exact):
+                    match.append(folded_exact_words(exact))
     doc.add_text(TITLE_START_FIELD, f"{TITLE_START_TOKEN} {folded_title}")
     for subject in dict.fromkeys(nfc(s).strip() for s in data.get("subjects") or ()):
         if subject:
             doc.add_text("subject", subject)
     for value in _other_text(data):
-        doc.add_text("all_folded", _folded(value))
+        folded = _folded(value)
+        doc.add_text("all_folded", folded)
+        match.append(folded)
+    doc.add_text(MATCH_FIELD, " ".join(match))
     for term in isbn_terms(data.get("isbn") or ()):
         doc.add_text("isbn", term)
     libraries = sorted({h["library"] for h in data["holdings"]})

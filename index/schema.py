@@ -43,6 +43,9 @@ TITLE_SORT_FIELD = "title_sort"
 # matches only titles that start with w1 w2… (index/query.py: "title-start bonus").
 TITLE_START_FIELD = "title_start"
 TITLE_START_TOKEN = "qqtitlestartqq"
+# Every folded word of the searchable text in one field, doc ids only: a plain word is
+# found through this one posting list and only scored in the fields above (index/query.py).
+MATCH_FIELD = "match_folded"
 
 
 def build_schema() -> tantivy.Schema:
@@ -54,6 +57,7 @@ def build_schema() -> tantivy.Schema:
         builder.add_text_field(folded, tokenizer_name=WORD_ANALYZER)
     builder.add_text_field("all_folded", tokenizer_name=WORD_ANALYZER)
     builder.add_text_field(TITLE_START_FIELD, tokenizer_name=WORD_ANALYZER)
+    builder.add_text_field(MATCH_FIELD, tokenizer_name=WORD_ANALYZER, index_option="basic")
     builder.add_text_field("isbn", tokenizer_name="raw", index_option="basic")
     for name in FACET_FIELDS:
         builder.add_text_field(name, tokenizer_name="raw", fast=True, index_option="basic")

@@ -377,3 +377,11 @@ def test_title_start_bonus_needs_the_marks_the_query_typed(store, settings):
     assert ids(index, "vĩ mô") == ["macro2", "macro", "micro"]
     # Typed without marks, "Vi mô" starts with the words as typed and is held the most.
     assert ids(index, "vi mo")[0] == "micro"
+
+
+def test_a_lone_mark_that_splits_an_exact_word_still_finds_it(store, settings):
+    """"x\u0301y": the exact field holds "x" and "y" (the lone mark splits them); folding gives "xy"."""
+    index = index_records(store, settings, [union("loose", "Modern x\u0301y", language="eng")])
+    assert ids(index, "y") == ["loose"]
+    assert ids(index, "xy") == ["loose"]
+    assert ids(index, "modern") == ["loose"]
