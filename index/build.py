@@ -22,7 +22,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import orjson
 import tantivy
 
 from config.errors import SearchIndexError
