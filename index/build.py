@@ -34,7 +34,7 @@ MARK = "index"
 CURRENT_NAME = "CURRENT"
 META_NAME = "unioncat.json"
 # Bump when the schema or the document mapping changes: a mismatch forces a rebuild.
-INDEX_FORMAT = 5
+INDEX_FORMAT = 6
 MIN_HEAP_PER_THREAD_BYTES = 20_000_000
 
 

@@ -28,7 +28,7 @@ from index.labels import LANGUAGE_LABELS_VI, MATERIAL_TYPE_LABELS_VI
 from index.schema import (MATCH_FIELD, RANK_WEIGHT_FIELD, TITLE_SORT_FIELD, TITLE_START_FIELD, TITLE_START_TOKEN,
                           exact_words, rank_weight)
 from store.models import UnionRecord, split_record_id
-from store.text import fold, nfc
+from store.text import fold, nfc, one_tone_spelling
 
 
 class _FoldTable(dict):
@@ -77,7 +77,7 @@ _folded_heading = lru_cache(maxsize=65536)(_folded)
 
 def isbn10_from_isbn13(isbn13: str) -> str | None:
     """The ISBN-10 form of a 978-prefixed ISBN-13 (979 ones have none)."""
-    if len(isbn13) != 13 or not isbn13.isdigit() or not isbn13.startswith("978"):
+    if len(isbn13) != 13 or not _ascii_digits(isbn13) or not isbn13.startswith("978"):
         return None
     body = isbn13[3:12]
     total = sum((10 - i) * int(d) for i, d in enumerate(body))
@@ -87,16 +87,21 @@ def isbn10_from_isbn13(isbn13: str) -> str | None:
 
 def isbn13_from_isbn10(isbn10: str) -> str | None:
     """The ISBN-13 of an ISBN-10 (978 prefix), or None when it is not a well-formed ISBN-10."""
-    if len(isbn10) != 10 or not isbn10[:9].isdigit() or not (isbn10[9].isdigit() or isbn10[9] == "X"):
+    if len(isbn10) != 10 or not _ascii_digits(isbn10[:9]) or not (_ascii_digits(isbn10[9]) or isbn10[9] == "X"):
         return None
     body = "978" + isbn10[:9]
     total = sum((1 if i % 2 == 0 else 3) * int(d) for i, d in enumerate(body))
     return body + str((10 - total % 10) % 10)
 
 
+def _ascii_digits(text: str) -> bool:
+    """0-9 only: "²" and "①" pass str.isdigit() and then fail int()."""
+    return text.isascii() and text.isdigit()
+
+
 def clean_isbn(text: str) -> str:
-    """An ISBN as indexed: no hyphens or spaces, upper-case X."""
-    return "".join(ch for ch in text if ch.isalnum()).upper()
+    """An ISBN as indexed: no hyphens or spaces, upper-case X, other scripts' digits ("９７８") as 0-9."""
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text if ch.isalnum()).upper()
 
 
 def isbn_terms(isbns: Iterable[str]) -> list[str]:
@@ -176,7 +181,7 @@ def to_document(payload: bytes, registry: dict[str, LibraryConfig]) -> tantivy.D
                           ("subjects", data.get("subjects") or ()), ("publisher", (data.get("publisher"),))):
         for value in values:
             if value:
-                exact = nfc(value)
+                exact = one_tone_spelling(nfc(value))
                 folded = (folded_title if value is title
                           else _folded(value) if field == "title" else _folded_heading(value))
                 doc.add_text(field, exact)

@@ -131,7 +131,7 @@ Node = Clause | Not | And | Or
 def parse_year_range(value: str, query: str) -> tuple[int | None, int | None]:
     """`2019` → (2019, 2019); `2010..2020` or `2010-2020` → (2010, 2020); open ends allowed."""
     value = value.strip()
-    if value.isdigit() and len(value) <= 4:
+    if value.isascii() and value.isdigit() and len(value) <= 4:  # "²".isdigit() too, and int() refuses it
         return int(value), int(value)
     match = _YEAR_RANGE.match(value)
     if not match or not (match.group(1) or match.group(2)):

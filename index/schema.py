@@ -1,8 +1,8 @@
 """The Tantivy schema of the union catalog and the analyzers its text fields use.
 
 Every searchable text exists twice: an exact field (NFC, lower-cased, marks
-kept) and a folded field (`store.text.fold` applied in Python before indexing),
-because folding merges distinct Vietnamese words (đường/dương/duong) and exact
+kept, the tone of "oa", "oe", "uy" on one vowel: `store.text.one_tone_spelling`)
+and a folded field (`store.text.fold` applied in Python before indexing), because folding merges distinct Vietnamese words (đường/dương/duong) and exact
 matches must rank first.  Both use one analyzer, Tantivy's simple tokenizer
 (words are runs of letters and digits) lower-cased, and the query side splits
 user text with that same analyzer (`exact_words`, `folded_words`), so a query
@@ -15,7 +15,7 @@ import re
 
 import tantivy
 
-from store.text import fold, nfc
+from store.text import fold, nfc, one_tone_spelling
 
 WORD_ANALYZER = "unioncat_words"
 # Words of displayed text, for highlighting and suggestions: letters and digits, as
@@ -90,8 +90,8 @@ def register_analyzers(index: tantivy.Index) -> None:
 
 
 def exact_words(text: str) -> list[str]:
-    """Query-side tokens of an exact field: NFC, lower case, marks kept, split as the index splits."""
-    return _QUERY_ANALYZER.analyze(nfc(text))
+    """Query-side tokens of an exact field: NFC, one tone spelling, lower case, marks kept, split as the index splits."""
+    return _QUERY_ANALYZER.analyze(one_tone_spelling(nfc(text)))
 
 
 def folded_words(text: str) -> list[str]:

@@ -19,6 +19,28 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+# Vietnamese writes the tone of an open "oa", "oe" or "uy" on either vowel: "hóa"/"hoá",
+# "khỏe"/"khoẻ", "thủy"/"thuỷ" are one word in two standard spellings.  `one_tone_spelling`
+# puts the mark on the first vowel, so the exact search fields hold one of them.
+_TONES = "\u0300\u0301\u0309\u0303\u0323"
+_SECOND_MARKED = "".join(unicodedata.normalize("NFC", v + t) for v in "aeyAEY" for t in _TONES)
+_TONE_ON_SECOND_RE = re.compile(f"(?<![qQ])[oOuU][{_SECOND_MARKED}](?!\\w)")
+_PAIRS = {"o": "aeAE", "O": "aeAE", "u": "yY", "U": "yY"}
+
+
+def _tone_to_first(match: re.Match[str]) -> str:
+    first, second = match.group(0)
+    base, tone = unicodedata.normalize("NFD", second)[0], unicodedata.normalize("NFD", second)[1:]
+    if base not in _PAIRS[first]:
+        return match.group(0)  # "oý", "uá": not one of the three pairs
+    return unicodedata.normalize("NFC", first + tone) + base
+
+
+def one_tone_spelling(text: str) -> str:
+    """`text` (NFC) with "oá", "oẻ", "uý"... at a syllable's end spelled "óa", "ỏe", "úy" ("quý" stays)."""
+    return _TONE_ON_SECOND_RE.sub(_tone_to_first, text) if not text.isascii() else text
+
+
 def fold(text: str) -> str:
     """Diacritic-folded, lower-cased text: NFD, combining marks dropped, đ→d."""
     decomposed = unicodedata.normalize("NFD", text.translate(_FOLD_EXTRA))
