@@ -77,7 +77,7 @@ class SearchParams:
             raise QueryError(self.q, f"page phải ≥ 1, nhận {self.page} (page must be ≥ 1)")
         if not 1 <= self.size <= api.max_page_size:
             raise QueryError(self.q, f"size phải từ 1 đến {api.max_page_size}, nhận {self.size}")
-        if self.page * self.size > MAX_RESULT_WINDOW:
+        if (self.page - 1) * self.size >= MAX_RESULT_WINDOW:  # a page that starts inside the window is served
             raise QueryError(self.q, f"chỉ xem được {MAX_RESULT_WINDOW} kết quả đầu (page too deep)")
         if self.sort not in SORTS:
             raise QueryError(self.q, f"sort phải là một trong {', '.join(SORTS)}, nhận {self.sort!r}")
@@ -241,7 +241,8 @@ class SearchIndex:
         elif params.sort == "title":
             order = {"order_by_field": TITLE_SORT_FIELD, "order": tantivy.Order.Asc}
         try:
-            found = searcher.search(query, limit=params.size, offset=(params.page - 1) * params.size,
+            offset = (params.page - 1) * params.size
+            found = searcher.search(query, limit=min(params.size, MAX_RESULT_WINDOW - offset), offset=offset,
                                     count=True, **order)
             hits = [self._hit(searcher, address, score if params.sort == "relevance" else None, words, fuzzy)
                     for score, address in found.hits]
@@ -354,6 +355,8 @@ def _suggest(query: str, hits: list[dict[str, Any]]) -> str | None:
             return word
         return candidates[best]
 
+    # NFC first: a decomposed word (Unikey's "Unicode tổ hợp", macOS) would split at each mark.
+    query = nfc(query)
     suggestion = WORD_RE.sub(closest, query)
     return suggestion if suggestion != query else None
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
+from pydantic import BeforeValidator
 
 from config.settings import Settings
 from index.search import FILTERS, LruCache, SearchIndex, SearchParams, SearchResult
@@ -45,6 +46,11 @@ class AppContext:
 async def get_context(request: Request) -> AppContext:
     """FastAPI dependency: the collaborators given to `create_app` (async: no thread hop for a lookup)."""
     return request.app.state.ctx
+
+
+# `page=` with no value means no page: OpenSearch 1.1 lets a client fill an optional
+# template parameter ({startPage?}) with the empty string.
+EMPTY_IS_ABSENT = BeforeValidator(lambda value: None if value == "" else value)
 
 
 def search_params(request: Request, ctx: AppContext, q: str, page: int, size: int | None, sort: str) -> SearchParams:

@@ -15,10 +15,11 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from config.errors import QueryError
-from index.labels import FACET_TITLES_VI
-from index.search import FILTERS, SORTS, SearchResult
+from index.labels import FACET_TITLES_VI, facet_label
+from index.search import FILTERS, MAX_RESULT_WINDOW, SORTS, SearchResult
 from search_api.errors import error_response
 from search_api.context import AppContext, get_context, mark_selected, search_params
+from store.text import nfc
 from search_api.routes.records import load_record
 
 router = APIRouter(include_in_schema=False)
@@ -51,7 +52,7 @@ def _facet_groups(result: SearchResult, items: list[tuple[str, str]]) -> list[di
 
 
 def _pages(result: SearchResult, items: list[tuple[str, str]]) -> dict[str, Any]:
-    last = max(1, math.ceil(min(result.total, 10_000) / result.size))
+    last = max(1, math.ceil(min(result.total, MAX_RESULT_WINDOW) / result.size))
     kept = [(k, v) for k, v in items if k != "page"]
     near = range(max(1, result.page - 2), min(last, result.page + 2) + 1)
     link = lambda n: _url(kept + [("page", str(n))])  # noqa: E731
@@ -69,7 +70,9 @@ def search_page(
     page: Annotated[str, Query()] = "1",
     sort: str = "relevance",
 ) -> Response:
-    items = [(k, v) for k, v in request.query_params.multi_items() if v and (k in FILTERS or k in ("q", "page", "sort"))]
+    # Filter values in NFC, as the search compares them, so a chip's link can find and drop its own.
+    items = [(k, nfc(v).strip() if k in FILTERS else v) for k, v in request.query_params.multi_items()
+             if v and (k in FILTERS or k in ("q", "page", "sort"))]
     try:
         page_number = int(page)
     except ValueError:
@@ -82,8 +85,10 @@ def search_page(
     except QueryError as exc:
         context["error"] = str(exc).split(": ", 1)[-1]
         return ctx.templates.TemplateResponse(request, "search.html", context, status_code=400)
-    chosen = [{"label": v["label"], "facet": FACET_TITLES_VI[name], "url": _toggle(items, name, v["value"])}
-              for name, values in mark_selected(result.facets, params).items() for v in values if v["selected"]]
+    # Every filter in force gets a chip, also one no hit has (0 results) and a range (year=1990-2000).
+    chosen = [{"label": facet_label(ctx.settings, name, value), "facet": FACET_TITLES_VI[name],
+               "url": _toggle(items, name, value)}
+              for name, values in params.filters().items() for value in values]
     context.update(result=result, facets=_facet_groups(result, items), pages=_pages(result, items),
                    chosen=chosen, hidden=[(k, v) for k, v in items if k in FILTERS],
                    searched=bool(q.strip() or params.filters()))

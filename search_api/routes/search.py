@@ -9,7 +9,7 @@ from pydantic import TypeAdapter
 from starlette.concurrency import run_in_threadpool
 
 from index.search import FILTERS, SearchParams
-from search_api.context import AppContext, get_context, mark_selected, search_params
+from search_api.context import EMPTY_IS_ABSENT, AppContext, get_context, mark_selected, search_params
 from search_api.models import ErrorResponse, SearchResponse
 
 router = APIRouter(tags=["search"])
@@ -51,12 +51,13 @@ async def api_search(
     q: Annotated[str, Query(description='Words, "phrases", AND/OR/NOT, -exclusions, (groups), title: author: '
                                         'subject: publisher: isbn: year:2019 year:2010..2020',
                             examples=["truyen kieu", 'author:"Nguyễn Du" OR title:kieu', "lich su -year:..1990"])] = "",
-    page: Annotated[int, Query(ge=1, description="Page number, from 1.")] = 1,
-    size: Annotated[int | None, Query(ge=1, description="Hits per page (default and maximum from settings).")] = None,
+    page: Annotated[int | None, Query(ge=1, description="Page number, from 1 (empty: 1)."), EMPTY_IS_ABSENT] = 1,
+    size: Annotated[int | None, Query(ge=1, description="Hits per page (default and maximum from settings)."),
+                    EMPTY_IS_ABSENT] = None,
     sort: Annotated[str, Query(description="relevance, year (oldest first), -year (newest first) or title.")] = "relevance",
 ) -> Response:
     """Hits of one page, the total, and facet counts within the applied filters."""
-    params = search_params(request, ctx, q, page, size, sort)
+    params = search_params(request, ctx, q, page or 1, size, sort)
     # A cached answer is served from the event loop; only a real search goes to a
     # worker thread (Tantivy releases the GIL there, so searches use every core).
     answer = ctx.search_index.cached(params)
