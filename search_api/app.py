@@ -18,6 +18,7 @@ from config.settings import Settings
 from index.search import SearchIndex
 from search_api.context import AppContext, RenderedAnswers
 from search_api.errors import add_error_handlers
+from search_api.head import HeadAsGet
 from search_api.routes import libraries, pages, records, search, status, why
 from store.catalog import CatalogStore
 
@@ -39,8 +40,29 @@ def create_app(settings: Settings, store: CatalogStore, search_index: SearchInde
     if settings.api.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.api.cors_origins),
                            allow_methods=["GET"], allow_headers=["*"])
+    app.add_middleware(HeadAsGet)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (search, records, why, libraries, status, pages):
         app.include_router(module.router)
     add_error_handlers(app)
+    _document_errors_as_answered(app)
     return app
+
+
+def _document_errors_as_answered(app: FastAPI) -> None:
+    """Drop FastAPI's default 422 from the OpenAPI schema: a bad parameter is answered 400
+    `{error, message, status}` (search_api/errors.py), and clients generated from the
+    schema must expect that."""
+    generate = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            schema = generate()
+            for operations in schema.get("paths", {}).values():
+                for operation in operations.values():
+                    operation.get("responses", {}).pop("422", None)
+            for unused in ("HTTPValidationError", "ValidationError"):
+                schema.get("components", {}).get("schemas", {}).pop(unused, None)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -22,14 +22,15 @@ def _wants_html(request: Request) -> bool:
     return not request.url.path.startswith(("/api/", "/healthz", "/openapi", "/static/"))
 
 
-def error_response(request: Request, status: int, error: str, message: str) -> Response:
+def error_response(request: Request, status: int, error: str, message: str,
+                   headers: dict[str, str] | None = None) -> Response:
     """JSON `{"error", "message", "status"}` for the API, an HTML page for the librarians' pages."""
     if _wants_html(request):
         ctx = request.app.state.ctx
         return ctx.templates.TemplateResponse(
             request, "error.html", {"status": status, "message": message, "settings": ctx.settings},
-            status_code=status)
-    return JSONResponse({"error": error, "message": message, "status": status}, status_code=status)
+            status_code=status, headers=headers)
+    return JSONResponse({"error": error, "message": message, "status": status}, status_code=status, headers=headers)
 
 
 def add_error_handlers(app: FastAPI) -> None:
@@ -59,4 +60,5 @@ def add_error_handlers(app: FastAPI) -> None:
         message = exc.detail if isinstance(exc.detail, str) else "error"
         if exc.status_code == 404 and message == "Not Found":
             message = "không tìm thấy (not found)"
-        return error_response(request, exc.status_code, "HTTPError", message)
+        # Starlette's own headers stay: a 405 must say which methods are allowed (RFC 9110 15.5.6).
+        return error_response(request, exc.status_code, "HTTPError", message, exc.headers)
