@@ -27,6 +27,7 @@ from lxml import etree
 
 from config.errors import HarvestError
 from config.settings import HarvestSettings, LibraryConfig
+from harvester.oaixml import RepairingReader
 from harvester.transport import fetch
 from store.catalog import CatalogStore, utc_now
 from store.models import HarvestRun, RawRecord, Rejected
@@ -50,6 +51,8 @@ class MarcRead:
     items: Iterator[RawRecord | Rejected]
     validator: str | None
     unchanged: bool = False
+    # XML-forbidden characters (TCVN3 capitals) kept as U+24xx; known once `items` is read.
+    repaired_characters: int = 0
 
 
 def _sha1_of_file(path: Path) -> str:
@@ -110,16 +113,22 @@ def read_marc_file(location: str, library: str, client: httpx.Client | None = No
     stream, validator = open_marc_source(location, library, client, settings, previous_validator)
     if stream is None:
         return MarcRead(iter(()), validator, unchanged=True)
-    return MarcRead(iter_marc_stream(stream, location, library), validator)
+    read = MarcRead(iter(()), validator)
+    read.items = iter_marc_stream(stream, location, library, read)
+    return read
 
 
-def iter_marc_stream(stream: BinaryIO, location: str, library: str) -> Iterator[RawRecord | Rejected]:
-    """Records of an open binary stream, MARCXML when it starts with `<`, else ISO 2709."""
+def iter_marc_stream(stream: BinaryIO, location: str, library: str,
+                     read: MarcRead | None = None) -> Iterator[RawRecord | Rejected]:
+    """Records of an open binary stream, MARCXML when it starts with `<`, else ISO 2709.
+
+    `read`, when given, is told how many invalid XML characters were repaired.
+    """
     try:
         head = stream.read(64)
         stream.seek(0)
         if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
-            yield from iter_marcxml(stream, location, library)
+            yield from iter_marcxml(stream, location, library, read)
         else:
             yield from iter_iso2709(stream, location, library)
     finally:
@@ -212,13 +221,20 @@ def iter_iso2709(stream: BinaryIO, location: str, library: str) -> Iterator[RawR
 # ---- MARCXML -------------------------------------------------------------------------
 
 
-def iter_marcxml(stream: BinaryIO, location: str, library: str) -> Iterator[RawRecord]:
+def iter_marcxml(stream: BinaryIO, location: str, library: str,
+                 read: MarcRead | None = None) -> Iterator[RawRecord]:
     """Raw records (format "marcxml", payload = the <record> element) of a streamed MARCXML file.
 
-    A file that stops being well-formed raises HarvestError with the line, after
-    the records before it were yielded.
+    Control characters are kept as U+24xx as on the OAI-PMH path (TCVN3 capitals
+    live in 0x01-0x17; normalize turns them back into letters).  A file that
+    stops being well-formed raises HarvestError with the line, after the records
+    before it were yielded.
     """
-    context = etree.iterparse(stream, events=("end",), tag=(f"{{{MARC_NS}}}record", "record"),
+    # UTF-16 (a NUL in the first bytes) must not go through the byte-wise repair.
+    head = stream.read(64)
+    stream.seek(0)
+    source: BinaryIO | RepairingReader = stream if b"\x00" in head else RepairingReader(stream, READ_BLOCK_BYTES)
+    context = etree.iterparse(source, events=("end",), tag=(f"{{{MARC_NS}}}record", "record"),
                               resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     position = 0
     try:
@@ -243,6 +259,9 @@ def iter_marcxml(stream: BinaryIO, location: str, library: str) -> Iterator[RawR
         line = exc.position[0] if exc.position else "?"
         raise HarvestError(library, location, f"MARCXML is not well-formed at line {line} after {position} "
                                               f"records: {exc.msg}") from exc
+    finally:
+        if read is not None and isinstance(source, RepairingReader):
+            read.repaired_characters = source.repaired
 
 
 # ---- harvest -------------------------------------------------------------------------
@@ -287,9 +306,9 @@ def harvest_marc_file(library: LibraryConfig, store: CatalogStore, client: httpx
     except HarvestError:
         # The file stopped being readable part-way (MARCXML no longer well-formed, a
         # download cut off): keep what was read; nothing is marked deleted.
-        _keep(store, library.id, batch, rejects, run)
+        _keep(store, library, read, batch, rejects, run)
         raise
-    _keep(store, library.id, batch, rejects, run)
+    _keep(store, library, read, batch, rejects, run)
     if stored == 0:
         raise HarvestError(library.id, library.url, f"the file gave no readable records ({len(rejects)} rejected); "
                                                     "nothing marked deleted")
@@ -307,12 +326,15 @@ def harvest_marc_file(library: LibraryConfig, store: CatalogStore, client: httpx
     return run
 
 
-def _keep(store: CatalogStore, library_id: str, batch: list[RawRecord], rejects: list[Rejected],
-          run: HarvestRun) -> None:
-    """Save the last batch and the file's rejects."""
+def _keep(store: CatalogStore, library: LibraryConfig, read: MarcRead, batch: list[RawRecord],
+          rejects: list[Rejected], run: HarvestRun) -> None:
+    """Save the last batch and the file's rejects; report repaired characters."""
     _save_batch(store, batch, run)
     run.rejected += len(rejects)
-    store.save_harvest_rejects(library_id, rejects)
+    store.save_harvest_rejects(library.id, rejects)
+    if read.repaired_characters:
+        run.errors.append(f"warning: library {library.id!r} ({library.url}): "
+                          f"{read.repaired_characters} invalid XML characters kept as U+24xx")
 
 
 def _save_batch(store: CatalogStore, batch: list[RawRecord], run: HarvestRun) -> None:

@@ -12,6 +12,7 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 import httpx
 from lxml import etree
@@ -67,6 +68,49 @@ def repair_invalid_characters(data: bytes) -> tuple[bytes, int]:
     data, ref_count = _BAD_REF_RE.subn(_as_control_picture, data)
     data, other_count = _BAD_NONCHARACTER_RE.subn(b"&#xFFFD;", data)
     return data, raw_count + ref_count + other_count
+
+
+# A reference (`&#x1;`) or a raw noncharacter (EF BF BE) cut by a block's end is repaired
+# with the next block: the bytes from the last `&` or 0xEF this near the end wait for it.
+_REPAIR_CARRY_BYTES = 32
+
+
+class RepairingReader:
+    """A binary stream read through `repair_invalid_characters`, for XML parsed as a stream.
+
+    A MARCXML file is too large to repair whole the way a page is; `repaired`
+    counts what was replaced so far.  Only for ASCII-compatible encodings (UTF-8).
+    """
+
+    def __init__(self, stream: BinaryIO, block_bytes: int = 1 << 20):
+        self.stream = stream
+        self.block_bytes = block_bytes
+        self.repaired = 0
+        self._carry = b""
+        self._ready = b""
+        self._ready_at = 0  # what of `_ready` was already returned (slicing it each read would copy it)
+        self._ended = False
+
+    def read(self, size: int = -1) -> bytes:
+        while not self._ended and (size < 0 or len(self._ready) - self._ready_at < size):
+            block = self.stream.read(self.block_bytes)
+            data = self._carry + block
+            cut = len(data)
+            if block:
+                tail = max(0, len(data) - _REPAIR_CARRY_BYTES)
+                held = max(data.rfind(b"&", tail), data.rfind(b"\xef", tail))
+                cut = held if held >= 0 else cut
+            else:
+                self._ended = True
+            repaired, count = repair_invalid_characters(data[:cut])
+            self.repaired += count
+            self._ready = self._ready[self._ready_at:] + repaired
+            self._ready_at = 0
+            self._carry = data[cut:]
+        end = len(self._ready) if size < 0 else self._ready_at + size
+        out = self._ready[self._ready_at:end]
+        self._ready_at += len(out)
+        return out
 
 
 def parse_xml_strict(data: bytes, library: str, source: str) -> tuple[etree._Element, int]:

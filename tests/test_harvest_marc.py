@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import threading
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from config.errors import HarvestError
 from harvester.files import read_records_file
 from harvester.marcfile import harvest_marc_file, read_marc_file
+from harvester.oaixml import RepairingReader, repair_invalid_characters
 from harvester.transport import make_client
 from store.models import RawRecord, Rejected
 from tests.test_harvest_support import (
@@ -87,6 +89,31 @@ def test_marcxml_file_is_streamed_record_by_record(tmp_path: Path):
     assert [i.format for i in items] == ["marcxml", "marcxml"]
     assert items[0].local_id == "a1" and items[0].payload.startswith(b"<record")
     assert items[1].local_id.startswith("sha1:") and "no 001" in items[1].source
+
+
+def test_marcxml_file_keeps_tcvn3_capitals_in_control_bytes_as_the_oai_path_does(tmp_path: Path, store):
+    """TCVN3 puts Ú Ụ Ừ ... in 0x01-0x17, which XML forbids: the file is read whole, not failed at them."""
+    from normalize import normalize_raw
+
+    title = "\x11NG D\x02NG tin h\xe4c"  # "ỨNG DỤNG tin học" in TCVN3, read as cp1252
+    records = "".join(marcxml_record(str(i), title if i == 2 else f"Sach {i}") for i in range(1, 6))
+    path = tmp_path / "tcvn3.xml"
+    path.write_text(f'<?xml version="1.0" encoding="UTF-8"?><collection xmlns="{MARC_NS}">{records}</collection>',
+                    encoding="utf-8")
+    run = harvest_marc_file(marc_library(str(path)), store, None, fast_settings())
+    assert run.added == 5 and store.live_local_ids("tv-file") == {"1", "2", "3", "4", "5"}
+    assert any("2 invalid XML characters kept as U+24xx" in error for error in run.errors), run.errors
+    [raw] = [raw for _, raw in store.raw_changed_since(0, "tv-file") if raw.local_id == "2"]
+    assert "\u2411NG D\u2402NG".encode() in raw.payload
+    assert normalize_raw(raw).title == "ỨNG DỤNG tin học"
+
+
+@pytest.mark.parametrize("block_bytes", [1, 2, 3, 5, 7, 64])
+def test_repairing_reader_repairs_what_straddles_its_blocks_like_the_whole_repair(block_bytes):
+    data = "<a>x\x01y&#x2;&#17;z\uffffw&amp;&#xFFFE;</a>".encode() * 3
+    reader = RepairingReader(io.BytesIO(data), block_bytes)
+    read = b"".join(iter(lambda: reader.read(4), b""))
+    assert (read, reader.repaired) == repair_invalid_characters(data)
 
 
 def test_broken_marcxml_is_an_error_naming_the_file_and_line(tmp_path: Path):
