@@ -3,6 +3,7 @@
     HarvestError                      (config.errors)
     ├── HttpStatusError               an HTTP error status that survived the retries
     ├── ResponseTooLargeError         a body over `max_response_bytes`
+    ├── TruncatedResponseError        a body that ends before its own end (a gzip stream cut short)
     ├── MalformedResponseError        an HTML page, XML that is not well-formed or nested too deep
     └── OaiProtocolError              an OAI-PMH <error code="..."> answer
         ├── BadArgument, BadResumptionToken, BadVerb, CannotDisseminateFormat,
@@ -32,6 +33,7 @@ __all__ = [
     "NoSetHierarchy",
     "OaiProtocolError",
     "ResponseTooLargeError",
+    "TruncatedResponseError",
     "oai_error_for_code",
 ]
 
@@ -51,6 +53,19 @@ class HttpStatusError(HarvestError):
 
 class ResponseTooLargeError(HarvestError):
     """Raised when a response body exceeds `HarvestSettings.max_response_bytes`."""
+
+
+class TruncatedResponseError(HarvestError):
+    """Raised when a body ends before its own end: a gzip stream without its end marker.
+
+    Cut short in transfer, or a file fetched while it was still being written;
+    `fetch` asks again, and a MARC file that stays cut fails its run, deleting
+    nothing.  `detail` is the message without the library and URL.
+    """
+
+    def __init__(self, library: str, url: str, detail: str):
+        self.detail = detail
+        super().__init__(library, url, detail)
 
 
 class MalformedResponseError(HarvestError):

@@ -23,7 +23,7 @@ import httpx
 
 from config.errors import HarvestError
 from config.settings import HarvestSettings
-from harvester.errors import HttpStatusError, ResponseTooLargeError
+from harvester.errors import HttpStatusError, ResponseTooLargeError, TruncatedResponseError
 
 log = logging.getLogger(__name__)
 
@@ -74,8 +74,8 @@ def fetch(client: httpx.Client, url: str, params: Mapping[str, str] | None,
           settings: HarvestSettings, library: str, headers: Mapping[str, str] | None = None) -> httpx.Response:
     """GET `url` with retries; return the response with its body read and decoded.
 
-    Retries timeouts, connection errors, 5xx and 429 at most `max_retries`
-    times, waiting `backoff_base_s * 2**n` or the server's Retry-After, never
+    Retries timeouts, connection errors, bodies cut short, 5xx and 429 at most
+    `max_retries` times, waiting `backoff_base_s * 2**n` or the server's Retry-After, never
     more than `backoff_max_s`.  Raises HarvestError (naming library and URL)
     when the retries run out; 4xx answers other than 429 are returned, since
     OAI-PMH servers put protocol errors in them.  `headers` are extra request
@@ -91,6 +91,9 @@ def fetch(client: httpx.Client, url: str, params: Mapping[str, str] | None,
                 response = _get_limited(client, url, params, settings, library, headers)
         except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
             problem = f"{type(exc).__name__}: {exc or 'no detail'}"
+            failure = exc
+        except TruncatedResponseError as exc:
+            problem = exc.detail
             failure = exc
         else:
             if not _retryable_status(response.status_code):
@@ -159,14 +162,32 @@ def _get_limited(client: httpx.Client, url: str, params: Mapping[str, str] | Non
 
 
 def _gunzip_limited(body: bytes, limit: int, library: str, url: str) -> bytes:
-    """Decompress an undeclared gzip body, refusing one that inflates past `limit`."""
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        out = inflater.decompress(body, limit + 1)
-    except zlib.error as exc:
-        raise HarvestError(library, url, f"body starts like gzip but does not decompress: {exc}") from exc
-    if len(out) > limit:
-        raise ResponseTooLargeError(library, url, f"decompressed response is over the limit of {limit} bytes")
+    """Decompress an undeclared gzip body, refusing one that inflates past `limit` or is cut short.
+
+    gzip ends each member with a marker, CRC and length, so a body cut short (a
+    `.mrc.gz` fetched while it is uploaded) is told from a complete one: it raises
+    TruncatedResponseError rather than pass for the whole file.  Members written
+    one after another (`cat a.gz b.gz`) are all read, not only the first.
+    """
+    out = b""
+    rest = body
+    while rest:
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            out += inflater.decompress(rest, limit + 1 - len(out))
+        except zlib.error as exc:
+            raise HarvestError(library, url, f"body starts like gzip but does not decompress: {exc}") from exc
+        if len(out) > limit:
+            raise ResponseTooLargeError(library, url, f"decompressed response is over the limit of {limit} bytes")
+        if not inflater.eof:
+            raise TruncatedResponseError(library, url, f"gzip body of {len(body)} bytes ends before its end marker "
+                                                       "(cut short in transfer, or fetched while being written)")
+        rest = inflater.unused_data
+        if rest[:2] != GZIP_MAGIC:
+            # NUL padding or a line end after the last member is not data; anything else is unexplained.
+            if rest.strip(b"\x00\r\n\t "):
+                raise HarvestError(library, url, f"{len(rest)} bytes that are not gzip follow the gzip body")
+            break
     return out
 
 

@@ -213,6 +213,28 @@ def test_undeclared_gzip_is_decompressed(fault_server, store):
     assert harvest(server, store).added == 2
 
 
+def test_a_truncated_undeclared_gzip_body_is_asked_again_then_fails_naming_the_url(fault_server):
+    """gzip carries its own end marker and length: half a body is not taken for a whole one."""
+    body = gzip.compress(list_records([str(i) for i in range(20)]))
+    cut = Canned(body[: len(body) // 2], headers={"Content-Type": "application/octet-stream"})
+    server = fault_server([cut, Canned(body)])
+    settings = fast_settings()
+    with make_client(settings) as client:
+        assert fetch(client, server.url, None, settings, "tv-test").content == gzip.decompress(body)
+        server.responses = [cut, cut, cut]
+        with pytest.raises(HarvestError, match="ends before its end marker") as info:
+            fetch(client, server.url, None, settings, "tv-test")
+    assert server.url in str(info.value) and "after 3 attempts" in str(info.value)
+
+
+def test_undeclared_gzip_of_several_members_is_read_whole(fault_server):
+    body = gzip.compress(b"<first/>") + gzip.compress(b"<second/>") + b"\n"
+    server = fault_server([Canned(body, headers={"Content-Type": "application/octet-stream"})])
+    settings = fast_settings()
+    with make_client(settings) as client:
+        assert fetch(client, server.url, None, settings, "tv-test").content == b"<first/><second/>"
+
+
 def test_declared_gzip_is_decoded(fault_server, store):
     headers = {"Content-Type": "text/xml", "Content-Encoding": "gzip"}
     server = fault_server([identify(), Canned(gzip.compress(list_records(["1"])), headers=headers)])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import threading
+import zlib
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
@@ -197,6 +198,23 @@ def test_file_over_http_is_read_again_only_when_changed(file_server, store):
         run = harvest_marc_file(library, store, client, settings)
     assert file_server.statuses == [200, 304, 200]
     assert (run.added, run.unchanged) == (1, 2)
+
+
+def test_a_gzip_file_fetched_while_being_uploaded_deletes_nothing(file_server, store):
+    """Cut at a record boundary, a .mrc.gz would look like a whole (smaller) snapshot."""
+    records = [book(str(i), b"Sach %d" % i) for i in range(1, 11)]
+    compressor = zlib.compressobj(6, zlib.DEFLATED, 31)  # gzip, flushed after each record as exporters stream it
+    flushed = [compressor.compress(record) + compressor.flush(zlib.Z_FULL_FLUSH) for record in records]
+    file_server.path.write_bytes(b"".join(flushed) + compressor.flush())
+    library = marc_library(f"http://127.0.0.1:{file_server.server_address[1]}/export.mrc.gz")
+    settings = fast_settings()
+    with make_client(settings) as client:
+        harvest_marc_file(library, store, client, settings)
+        assert len(store.live_local_ids("tv-file")) == 10
+        file_server.path.write_bytes(b"".join(flushed[:6]))
+        with pytest.raises(HarvestError, match="ends before its end marker"):
+            harvest_marc_file(library, store, client, settings)
+    assert len(store.live_local_ids("tv-file")) == 10
 
 
 def test_marcxml_file_harvest(tmp_path: Path, store):
