@@ -7,8 +7,9 @@ record: a record whose leader length or directory is broken becomes a
 no longer in a completely read file are marked deleted, never when the file
 gave nothing or was cut short: the records read are kept, and the run reports
 the cut (its last ISO 2709 record has no terminator) or fails (its XML stops
-being well-formed).  An unchanged file (same ETag/Last-Modified or content hash) is
-not read again.
+being well-formed).  Records the file itself marks deleted (Leader/05 "d") are
+stored as deletions.  An unchanged file (same ETag/Last-Modified or content hash)
+is not read again.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ MARC_NS = "http://www.loc.gov/MARC21/slim"
 RECORD_TERMINATOR = b"\x1d"
 FIELD_TERMINATOR = 0x1E
 LEADER_LEN = 24
+# Leader/05, record status: MARC 21 says "d" for a record deleted at the library.
+LEADER_STATUS = 5
 DIRECTORY_ENTRY_LEN = 12
 READ_BLOCK_BYTES = 1 << 20
 SAVE_BATCH_RECORDS = 500
@@ -215,7 +218,8 @@ def iter_iso2709(stream: BinaryIO, location: str, library: str) -> Iterator[RawR
         if local_id is None:
             local_id = "sha1:" + hashlib.sha1(record).hexdigest()
             where += " (no 001: local id is the record's SHA-1)"
-        yield RawRecord(library=library, local_id=local_id, format="iso2709", payload=record, source=where)
+        yield RawRecord(library=library, local_id=local_id, format="iso2709", payload=record, source=where,
+                        deleted=record[LEADER_STATUS:LEADER_STATUS + 1] == b"d")
 
 
 # ---- MARCXML -------------------------------------------------------------------------
@@ -249,7 +253,9 @@ def iter_marcxml(stream: BinaryIO, location: str, library: str,
             if not local_id:
                 local_id = "sha1:" + hashlib.sha1(payload).hexdigest()
                 where += " (no 001: local id is the record's SHA-1)"
-            yield RawRecord(library=library, local_id=local_id, format="marcxml", payload=payload, source=where)
+            leader = element.findtext(f"{{{MARC_NS}}}leader") or element.findtext("leader") or ""
+            yield RawRecord(library=library, local_id=local_id, format="marcxml", payload=payload, source=where,
+                            deleted=leader[LEADER_STATUS:LEADER_STATUS + 1] == "d")
             # Free what was read so a large file streams in constant memory.
             element.clear()
             parent = element.getparent()

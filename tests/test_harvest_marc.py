@@ -187,6 +187,30 @@ def file_server(tmp_path: Path):
     server.server_close()
 
 
+def _marc_file(path: Path, kind: str, records: list[tuple[str, str, bool]]) -> Path:
+    """(001, title, deleted) records as ISO 2709 or MARCXML; deleted ones with Leader/05 "d"."""
+    if kind == "iso2709":
+        data = [book(i, t.encode()) for i, t, _ in records]
+        path.write_bytes(b"".join(r[:5] + b"d" + r[6:] if gone else r for r, (_, _, gone) in zip(data, records)))
+    else:
+        xml = "".join(marcxml_record(i, t).replace("00000nam", "00000dam" if gone else "00000nam")
+                      for i, t, gone in records)
+        path.write_text(f'<collection xmlns="{MARC_NS}">{xml}</collection>', encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("kind", ["iso2709", "marcxml"])
+def test_a_record_whose_leader_05_says_deleted_is_stored_as_a_deletion(tmp_path: Path, store, kind):
+    """MARC 21 Leader/05 "d": withdrawn at the library, so not live (nor searchable) here."""
+    library = marc_library(str(tmp_path / "school.dat"))
+    _marc_file(tmp_path / "school.dat", kind, [("1", "Mot", False), ("2", "Hai", False)])
+    harvest_marc_file(library, store, None, fast_settings())
+    _marc_file(tmp_path / "school.dat", kind, [("1", "Mot", False), ("2", "Hai", True), ("3", "Ba", True)])
+    run = harvest_marc_file(library, store, None, fast_settings())
+    assert (run.added, run.deleted) == (0, 1)
+    assert store.live_local_ids("tv-file") == {"1"} and store.deleted_local_ids("tv-file") == {"2"}
+
+
 def test_file_over_http_is_read_again_only_when_changed(file_server, store):
     file_server.path.write_bytes(book("1", b"Mot") + book("2", b"Hai"))
     library = marc_library(f"http://127.0.0.1:{file_server.server_address[1]}/export.mrc")
