@@ -26,7 +26,13 @@ import sickle
 
 from config.errors import HarvestError
 from config.settings import HarvestSettings, LibraryConfig
-from harvester.errors import BadResumptionToken, HttpStatusError, MalformedResponseError, NoRecordsMatch
+from harvester.errors import (
+    BadArgument,
+    BadResumptionToken,
+    HttpStatusError,
+    MalformedResponseError,
+    NoRecordsMatch,
+)
 from harvester.metrics import StageTimes
 from harvester.oaixml import (
     OaiPage,
@@ -146,6 +152,20 @@ def next_from(response_date: str, granularity: str, overlap_s: int) -> str:
     return when.strftime("%Y-%m-%d" if granularity == DAY_GRANULARITY else "%Y-%m-%dT%H:%M:%SZ")
 
 
+def _token_refused(exc: HarvestError, saved_token: str | None) -> bool:
+    """True when `exc` answered a resumption token, so the window must start again.
+
+    Besides badResumptionToken, servers refuse an expired token with badArgument,
+    a 4xx page or (MOAI) an HTTP 500; a saved token that is never restarted wedges
+    the library for good.  429 is the server asking us to slow down, not a refusal.
+    """
+    if isinstance(exc, BadResumptionToken):
+        return True
+    if isinstance(exc, BadArgument):
+        return exc.resumption_token is not None
+    return isinstance(exc, HttpStatusError) and saved_token is not None and exc.status_code != 429
+
+
 class OaiHarvester:
     """Harvests OAI-PMH libraries into the catalog store."""
 
@@ -186,11 +206,9 @@ class OaiHarvester:
             try:
                 self._harvest_pages(library, state, granularity, run)
                 return run
-            except (BadResumptionToken, HttpStatusError) as exc:
-                if isinstance(exc, HttpStatusError) and exc.status_code < 500:
-                    raise
+            except (BadResumptionToken, BadArgument, HttpStatusError) as exc:
                 state = self.store.harvest_state(library.id)
-                if state.resumption_token is None and not isinstance(exc, BadResumptionToken):
+                if not _token_refused(exc, state.resumption_token):
                     raise
                 restarts += 1
                 if restarts > MAX_WINDOW_RESTARTS:

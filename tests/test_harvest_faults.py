@@ -23,6 +23,7 @@ from tests.test_harvest_support import (
 
 from config.errors import HarvestError
 from harvester.errors import (
+    BadArgument,
     BadResumptionToken,
     CannotDisseminateFormat,
     MalformedResponseError,
@@ -206,6 +207,31 @@ def test_http_500_text_plain_on_a_token_restarts_the_window(fault_server, store)
     run = harvest(server, store, max_retries=2)
     assert stored(store) == ["oai:x:1", "oai:x:2"]
     assert any("restarted" in e for e in run.errors)
+
+
+@pytest.mark.parametrize("refusal", [Canned(oai_error("badArgument", "resumptionToken is not valid")),
+                                     Canned(b"no such token", 404, {"Content-Type": "text/plain"})],
+                         ids=["badArgument", "http-404"])
+def test_a_saved_token_refused_otherwise_than_bad_resumption_token_restarts_the_window(fault_server, store,
+                                                                                       refusal):
+    """A run killed mid-window leaves its token; one the server no longer takes must not wedge the library."""
+    store.save_harvest_state(store.harvest_state("tv-test").model_copy(update={
+        "resumption_token": "stale", "window_from": "2024-04-01T00:00:00Z", "next_from": "2024-04-01T00:00:00Z"}))
+    server = fault_server([identify(), refusal, list_records(["1", "2"])])
+    run = harvest(server, store)
+    assert stored(store) == ["oai:x:1", "oai:x:2"]
+    assert [params(q) for q in server.queries[1:]] == [
+        {"verb": "ListRecords", "resumptionToken": "stale"},
+        {"verb": "ListRecords", "metadataPrefix": "marc21", "from": "2024-04-01T00:00:00Z"}]
+    assert any(e.startswith("warning:") and "restarted" in e for e in run.errors), run.errors
+    assert store.harvest_state("tv-test").resumption_token is None
+
+
+def test_bad_argument_on_the_first_request_of_a_window_is_still_an_error(fault_server, store):
+    server = fault_server([identify(), oai_error("badArgument", "unknown set")])
+    with pytest.raises(BadArgument):
+        harvest(server, store)
+    assert len(server.queries) == 2
 
 
 def test_undeclared_gzip_is_decompressed(fault_server, store):
