@@ -42,7 +42,7 @@ from harvester.oaixml import (
     split_oai_response,
     stream_list_records,
 )
-from harvester.transport import fetch
+from harvester.transport import fetch, with_query
 from store.catalog import CatalogStore, utc_now
 from store.models import HarvestRun, HarvestState, RawRecord
 
@@ -152,6 +152,14 @@ def next_from(response_date: str, granularity: str, overlap_s: int) -> str:
     return when.strftime("%Y-%m-%d" if granularity == DAY_GRANULARITY else "%Y-%m-%dT%H:%M:%SZ")
 
 
+def harvest_scope(library: LibraryConfig) -> str:
+    """What a library's harvest state belongs to: its url, metadataPrefix and set, as one URL."""
+    params = {"metadataPrefix": library.metadata_prefix or ""}
+    if library.set:
+        params["set"] = library.set
+    return with_query(library.url, params)
+
+
 def _token_refused(exc: HarvestError, saved_token: str | None) -> bool:
     """True when `exc` answered a resumption token, so the window must start again.
 
@@ -196,6 +204,13 @@ class OaiHarvester:
             raise HarvestError(library.id, library.url, "no metadata_prefix configured")
         granularity = self.granularity(library)
         state = self.store.harvest_state(library.id)
+        scope = harvest_scope(library)
+        if state.harvested_for not in (None, scope):
+            # Another set, format or endpoint: the old `from` and token say nothing about it (metha does the same).
+            run.errors.append(f"warning: library {library.id!r}: harvested until now as {state.harvested_for}, "
+                              f"now as {scope}; harvesting everything again")
+            state = state.model_copy(update={"next_from": None, "resumption_token": None})
+        state = state.model_copy(update={"harvested_for": scope})
         if full or state.resumption_token is None:
             state = state.model_copy(update={
                 "window_from": None if full else state.next_from,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gzip
+import json
+import sqlite3
 import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -50,9 +52,13 @@ def fault_server():
 
 
 def harvest(server, store, full=False, **settings):
+    return harvest_as(oai_library(server.url), store, full, **settings)
+
+
+def harvest_as(library, store, full=False, **settings):
     settings = fast_settings(**settings)
     with make_client(settings) as client:
-        return OaiHarvester(client, store, settings).harvest(oai_library(server.url), full=full)
+        return OaiHarvester(client, store, settings).harvest(library, full=full)
 
 
 def stored(store, library="tv-test"):
@@ -232,6 +238,33 @@ def test_bad_argument_on_the_first_request_of_a_window_is_still_an_error(fault_s
     with pytest.raises(BadArgument):
         harvest(server, store)
     assert len(server.queries) == 2
+
+
+@pytest.mark.parametrize("change", [{"set": "vi-thanh"}, {"prefix": "oai_dc"}, {"url": "/oai2"}])
+def test_a_library_moved_to_another_set_format_or_url_is_harvested_whole_once(fault_server, store, change):
+    """The saved `from` belongs to (url, metadataPrefix, set): kept, it would skip the new set's older records."""
+    server = fault_server([identify(), list_records(["1"])])
+    harvest_as(oai_library(server.url), store)
+    assert store.harvest_state("tv-test").next_from == "2024-05-01T10:20:30Z"
+    url = server.url.replace("/oai", change.get("url", "/oai"))
+    moved = oai_library(url, **{k: v for k, v in change.items() if k != "url"})
+    server.responses = [Canned(identify()), Canned(list_records(["2"]))]
+    run = harvest_as(moved, store)
+    assert "from" not in params(server.queries[-1])
+    assert any(e.startswith("warning:") and "harvesting everything again" in e for e in run.errors), run.errors
+    server.responses = [Canned(identify()), Canned(list_records(["3"]))]
+    harvest_as(moved, store)
+    assert params(server.queries[-1])["from"] == "2024-05-01T10:20:30Z"
+
+
+def test_a_harvest_state_saved_before_it_named_its_set_stays_incremental(fault_server, store, data_dir):
+    with sqlite3.connect(data_dir / "catalog.sqlite3") as db:  # a row as the store wrote it before `harvested_for`
+        db.execute("INSERT INTO harvest_state (library, state) VALUES (?, ?)",
+                   ("tv-test", json.dumps({"library": "tv-test", "next_from": "2024-04-01T00:00:00Z"})))
+    server = fault_server([identify(), list_records(["1"])])
+    run = harvest_as(oai_library(server.url), store)
+    assert params(server.queries[-1])["from"] == "2024-04-01T00:00:00Z" and run.errors == []
+    assert store.harvest_state("tv-test").harvested_for == f"{server.url}?metadataPrefix=marc21"
 
 
 def test_undeclared_gzip_is_decompressed(fault_server, store):
