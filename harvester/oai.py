@@ -36,6 +36,7 @@ from harvester.errors import (
 from harvester.metrics import StageTimes
 from harvester.oaixml import (
     OaiPage,
+    identify_granularity,
     looks_like_html,
     parse_xml_strict,
     read_page,
@@ -189,9 +190,9 @@ class OaiHarvester:
 
     def granularity(self, library: LibraryConfig) -> str:
         """The datestamp granularity Identify declares (seconds when it says nothing usable)."""
-        identify = self._sickle(library).Identify()
-        value = getattr(identify, "granularity", "") or ""
-        return DAY_GRANULARITY if value.strip() == DAY_GRANULARITY else "YYYY-MM-DDThh:mm:ssZ"
+        response = self._sickle(library).harvest(verb="Identify")
+        value = identify_granularity(response.xml, library.id, library.url)
+        return DAY_GRANULARITY if value == DAY_GRANULARITY else "YYYY-MM-DDThh:mm:ssZ"
 
     def harvest(self, library: LibraryConfig, full: bool = False, run: HarvestRun | None = None) -> HarvestRun:
         """Harvest one library: continue a saved token, else open a window from `next_from`.

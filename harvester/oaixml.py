@@ -289,13 +289,36 @@ def _stream_list_records(data: bytes, library: str, endpoint: str, token: str | 
     return page
 
 
-def read_page(root: etree._Element, library: str, endpoint: str, verb: str, token: str | None,
-              raw_format: str | None, source: str) -> OaiPage:
-    """An OaiPage from a parsed response; raises OaiProtocolError on an <error> answer."""
+def verb_element(root: etree._Element, library: str, endpoint: str, verb: str,
+                 token: str | None) -> etree._Element | None:
+    """The <verb> element of a parsed response (None when absent).
+
+    Raises HarvestError when the root is not OAI-PMH, and the OaiProtocolError
+    subclass on an <error> answer.
+    """
     if etree.QName(root).localname != "OAI-PMH" or etree.QName(root).namespace != OAI_NS:
         raise HarvestError(library, endpoint, f"{verb} answered with <{etree.QName(root).localname}>, not OAI-PMH")
     raise_oai_error(root, library, endpoint, verb, token)
-    container = root.find(f"{_O}{verb}")
+    return root.find(f"{_O}{verb}")
+
+
+def identify_granularity(root: etree._Element, library: str, endpoint: str) -> str:
+    """The <granularity> of an Identify response ("" when it gives none).
+
+    sickle's Identify model crashes (AttributeError) on an <error> answer, which
+    a server with OAI-PMH switched off, or a wrong base URL, sends.
+    """
+    identify = verb_element(root, library, endpoint, "Identify", None)
+    if identify is None:
+        raise HarvestError(library, endpoint, "Identify answered without an <Identify> element; "
+                                              "check that the url is the OAI-PMH base URL")
+    return (identify.findtext(f"{_O}granularity") or "").strip()
+
+
+def read_page(root: etree._Element, library: str, endpoint: str, verb: str, token: str | None,
+              raw_format: str | None, source: str) -> OaiPage:
+    """An OaiPage from a parsed response; raises OaiProtocolError on an <error> answer."""
+    container = verb_element(root, library, endpoint, verb, token)
     page = OaiPage(response_date=response_date(root), token=resumption_token(container))
     if container is None:
         # A token past the end sometimes gets a response with no list at all.

@@ -11,7 +11,9 @@ from email.utils import format_datetime
 from urllib.parse import parse_qs
 
 import pytest
+from tests.conftest import make_settings
 from tests.test_harvest_support import (
+    FAST,
     Canned,
     FaultServer,
     envelope,
@@ -34,6 +36,7 @@ from harvester.errors import (
     ResponseTooLargeError,
 )
 from harvester.oai import OaiHarvester
+from harvester.run import harvest_library as run_library
 from harvester.transport import fetch, make_client, parse_retry_after
 
 
@@ -317,6 +320,27 @@ def test_http_422_with_oai_error_body_raises_the_protocol_error(fault_server, st
     assert isinstance(error, OaiProtocolError) and isinstance(error, HarvestError)
     assert (error.endpoint, error.verb, error.code) == (server.url, "ListRecords", "cannotDisseminateFormat")
     assert server.url in str(error)
+
+
+@pytest.mark.parametrize("status", [200, 400])
+def test_identify_answered_with_an_oai_error_is_a_protocol_error_naming_the_endpoint(fault_server, store, status):
+    """A wrong base URL, or a catalogue with OAI-PMH switched off; sickle's Identify crashed on it."""
+    server = fault_server([Canned(oai_error("badVerb", "OAI-PMH is disabled"), status)])
+    with pytest.raises(OaiProtocolError) as info:
+        harvest(server, store)
+    assert (info.value.verb, info.value.code, info.value.endpoint) == ("Identify", "badVerb", server.url)
+    assert len(server.queries) == 1
+
+
+def test_identify_oai_error_fails_the_library_s_run_with_that_error(fault_server, store, data_dir):
+    server = fault_server([oai_error("badArgument", "OAI-PMH is disabled")])
+    entry = {"id": "tv-test", "name": "x", "type": "district", "district": "d", "protocol": "oai-pmh",
+             "url": server.url, "metadata_prefix": "marc21"}
+    settings = make_settings(data_dir, [entry], harvest=FAST)
+    run = run_library(settings, store, settings.library("tv-test"))
+    assert run.status == "failed"
+    assert run.errors == [f"library 'tv-test' ({server.url}): OAI-PMH error badArgument on Identify: "
+                          "OAI-PMH is disabled"]
 
 
 def test_http_422_no_records_match_is_still_success(fault_server, store):
