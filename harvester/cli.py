@@ -143,8 +143,13 @@ def _normalize_file(input_path: Path, output_path: Path) -> None:
 
     failed = 0
     written = 0
+    deletions = 0
     with output_path.open("w", encoding="utf-8") as out:
         for position, item in enumerate(read_records_file(input_path), start=1):
+            if not isinstance(item, Rejected) and item.deleted:
+                # <header status="deleted"> or Leader/05 "d": nothing to write, and nothing went wrong.
+                deletions += 1
+                continue
             result = item if isinstance(item, Rejected) else normalize_raw(item)
             if isinstance(result, Rejected):
                 failed += 1
@@ -152,7 +157,8 @@ def _normalize_file(input_path: Path, output_path: Path) -> None:
                 continue
             out.write(result.to_json_line() + "\n")
             written += 1
-    typer.echo(f"wrote {written} records to {output_path}; {failed} could not be normalized", err=True)
+    skipped = f"; {deletions} deletions skipped" if deletions else ""
+    typer.echo(f"wrote {written} records to {output_path}{skipped}; {failed} could not be normalized", err=True)
     if failed and not written:
         raise typer.Exit(EXIT_ERROR)
 

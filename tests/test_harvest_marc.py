@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import threading
 import zlib
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from config.errors import HarvestError
+from harvester.cli import app
 from harvester.files import read_records_file
 from harvester.marcfile import harvest_marc_file, read_marc_file
 from harvester.oaixml import RepairingReader, repair_invalid_characters
@@ -258,6 +261,24 @@ def test_file_mode_reads_all_three_kinds(tmp_path: Path):
     assert [r.local_id for r in read_records_file(mrc)] == ["1"]
     assert [r.local_id for r in read_records_file(xml)] == ["1", "2"]
     assert [(r.local_id, r.format) for r in read_records_file(oai)] == [("oai:x:9", "marcxml")]
+
+
+def test_file_mode_skips_deletions_rather_than_report_them_as_failures(tmp_path: Path):
+    """`unioncat normalize --input`: a deleted OAI record or a Leader/05 "d" record is not a failure."""
+    deleted = ('<record><header status="deleted"><identifier>oai:x:9</identifier>'
+               '<datestamp>2024-01-01T00:00:00Z</datestamp></header></record>')
+    only_deletions = tmp_path / "deleted.xml"
+    only_deletions.write_bytes(envelope(f"<ListRecords>{deleted}</ListRecords>"))
+    mrc = tmp_path / "a.mrc"
+    withdrawn = book("2", b"Hai")
+    mrc.write_bytes(book("1", b"Mot") + withdrawn[:5] + b"d" + withdrawn[6:])
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(app, ["normalize", "--input", str(only_deletions), "--output", str(out)])
+    assert result.exit_code == 0 and "1 deletions skipped; 0 could not be normalized" in result.output, result.output
+    assert out.read_text() == ""
+    result = CliRunner().invoke(app, ["normalize", "--input", str(mrc), "--output", str(out)])
+    assert result.exit_code == 0 and "wrote 1 records" in result.output and "1 deletions skipped" in result.output
+    assert [json.loads(line)["local_id"] for line in out.read_text().splitlines()] == ["1"]
 
 
 def test_bad_indicators_and_a_wrong_leader_09_still_give_records_end_to_end(tmp_path: Path):
