@@ -144,8 +144,11 @@ def _get_limited(client: httpx.Client, url: str, params: Mapping[str, str] | Non
                                         f"response declares {declared} bytes, over the limit of {limit}")
         chunks: list[bytes] = []
         total = 0
+        # Declared gzip is read raw and decoded below: httpx's decoder takes half a gzip
+        # body for a whole one (it never checks the end marker).
+        declared_gzip = response.headers.get("content-encoding", "").strip().lower() == "gzip"
         try:
-            for chunk in response.iter_bytes():
+            for chunk in (response.iter_raw() if declared_gzip else response.iter_bytes()):
                 total += len(chunk)
                 if total > limit:
                     raise ResponseTooLargeError(library, str(response.url),
@@ -154,7 +157,7 @@ def _get_limited(client: httpx.Client, url: str, params: Mapping[str, str] | Non
         except httpx.DecodingError as exc:
             raise HarvestError(library, str(response.url), f"cannot decode the response body: {exc}") from exc
     body = b"".join(chunks)
-    # Some servers gzip the body without saying so in Content-Encoding.
+    # Some servers gzip the body without saying so in Content-Encoding (and some say so wrongly).
     if body[:2] == GZIP_MAGIC:
         body = _gunzip_limited(body, limit, library, str(response.url))
     headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in _TRANSFER_HEADERS]
@@ -162,7 +165,7 @@ def _get_limited(client: httpx.Client, url: str, params: Mapping[str, str] | Non
 
 
 def _gunzip_limited(body: bytes, limit: int, library: str, url: str) -> bytes:
-    """Decompress an undeclared gzip body, refusing one that inflates past `limit` or is cut short.
+    """Decompress a gzip body, refusing one that inflates past `limit` or is cut short.
 
     gzip ends each member with a marker, CRC and length, so a body cut short (a
     `.mrc.gz` fetched while it is uploaded) is told from a complete one: it raises

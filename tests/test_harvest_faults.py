@@ -303,6 +303,20 @@ def test_declared_gzip_is_decoded(fault_server, store):
     assert harvest(server, store).added == 1
 
 
+def test_a_truncated_declared_gzip_body_is_asked_again_then_fails(fault_server):
+    """httpx's own gzip decoder never checks the end marker: declared gzip is decoded by us too."""
+    body = gzip.compress(list_records([str(i) for i in range(20)]))
+    headers = {"Content-Type": "text/xml", "Content-Encoding": "gzip"}
+    cut = Canned(body[: len(body) // 2], headers=headers)
+    server = fault_server([cut, Canned(body, headers=headers)])
+    settings = fast_settings()
+    with make_client(settings) as client:
+        assert fetch(client, server.url, None, settings, "tv-test").content == gzip.decompress(body)
+        server.responses = [cut, cut, cut]
+        with pytest.raises(HarvestError, match="ends before its end marker"):
+            fetch(client, server.url, None, settings, "tv-test")
+
+
 def test_resumption_token_is_url_encoded(fault_server, store):
     token = "a+b c!d/%2F&x=1"
     server = fault_server([identify(), list_records(["1"], token=token.replace("&", "&amp;")), list_records(["2"])])
