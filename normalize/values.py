@@ -76,8 +76,12 @@ def unknown_publisher(value: str) -> bool:
 
 
 # "с." is Russian (страниц), "s." German and Czech (Seiten, stran).
-_PAGES_RE = re.compile(r"(\d+)\s*\]?\s*(?:tr\b|tr\.|p\b|p\.|pp\b|pages?\b|trang\b|tờ\b|leaves\b|s\.|с\.)",
-                       re.IGNORECASE)
+_PAGE_WORD = r"\s*\]?\s*(?:tr\b|tr\.|p\b|p\.|pp\b|pages?\b|trang\b|tờ\b|leaves\b|s\.|с\.)"
+_PAGES_RE = re.compile(r"(\d+)" + _PAGE_WORD, re.IGNORECASE)
+# A thousands separator: "1,024 p." (English) or "1.024 tr." (Vietnamese).  Only a
+# 1-3 digit group, the mark, then exactly three digits right before a page word, so
+# "xii, 245 tr." (comma and space) and "2 v. (320 p.)" are untouched.
+_SEPARATED_THOUSANDS_RE = re.compile(r"(?<!\d)(?<!\d[.,])(\d{1,3})[.,](\d{3})(?=" + _PAGE_WORD + ")", re.IGNORECASE)
 
 
 # French cataloguing groups thousands with a space: "1 vol. (1 920 p.)".  Only a
@@ -86,9 +90,14 @@ _GROUPED_THOUSANDS_RE = re.compile(r"(?<=\()(\d{1,3})[ \u00a0\u202f](\d{3})(?=\s
 
 
 def pages_from_extent(value: str) -> int | None:
-    """Largest number followed by tr./p./pages/trang/tờ in 300 $a ("xii, 245 tr." → 245)."""
+    """Largest number followed by tr./p./pages/trang/tờ in 300 $a ("xii, 245 tr." → 245).
+
+    Thousands are read whole whatever the separator: "1,024 p.", "1.024 tr.", "(1 920 p.)".
+    """
     if "(" in value:
         value = _GROUPED_THOUSANDS_RE.sub(r"\1\2", value)
+    if "," in value or "." in value:
+        value = _SEPARATED_THOUSANDS_RE.sub(r"\1\2", value)
     numbers = [int(m.group(1)) for m in _PAGES_RE.finditer(value)]
     numbers = [n for n in numbers if 0 < n < 100_000]
     return max(numbers) if numbers else None

@@ -428,3 +428,10 @@ def test_a_nordic_marc8_record_keeps_the_reading_its_leader_declares():
     payload = _iso2709([(b"001", b"1"), (b"245", b"10\x1fa" + title)], leader_09=b" ")
     record = normalize(payload, "iso2709")
     assert (record.title, record.encoding) == ("Øst for sol og vest for måne", "marc-8"), record.repairs
+
+
+def test_a_page_count_with_a_thousands_separator_is_read_whole():
+    record = normalize(marcxml(marc_record(data_field("245", "10", "a", "Từ điển"),
+                                           data_field("300", "  ", "a", "xii, 1,024 p. :", "b", "ill. ;"))),
+                       "marcxml")
+    assert record.pages == 1024

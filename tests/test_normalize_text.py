@@ -132,6 +132,9 @@ def test_year_from_008_needs_four_digits():
 @pytest.mark.parametrize(("raw", "pages"), [
     ("245 tr. :", 245), ("xii, 345 p. ;", 345), ("[12], 180 trang", 180), ("56 tờ", 56),
     ("2 tập", None), ("320 pages", 320), ("1 CD-ROM", None), ("vii, 98 tr., 12 tr. ảnh", 98),
+    # thousands separators: English comma, Vietnamese dot; a volume count stays apart
+    ("xii, 1,024 p.", 1024), ("1.024 tr. ; 24 cm", 1024), ("xii,1,024 p.", 1024), ("2 v. (320 p.)", 320),
+    ("v.1, 245 p.", 245),
 ])
 def test_pages_are_the_largest_counted_number(raw, pages):
     assert values.pages_from_extent(raw) == pages
