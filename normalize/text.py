@@ -36,7 +36,16 @@ ABBREVIATIONS = frozenset({
     "ky", "pa", "va", "md", "eng",
 })
 _INITIALS_RE = re.compile(r"(?:\w\.)+\w")  # "J.R.R" of "J.R.R.", "v.v" of "v.v."
-_ROMAN_RE = re.compile(r"^[IVXLC]{2,}$")
+# A well-formed Roman numeral (XIV, not IIII or CIVIL), up to 3999.
+_ROMAN_RE = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
+# Unmarked Vietnamese syllables and English words that are also well-formed numerals:
+# "VI MÔ", "XI MĂNG", "MI", "LI", "DI"; "MIX", "DID".  Alone they are words.
+_NUMERAL_WORDS = frozenset({"VI", "XI", "LI", "MI", "DI", "MIX", "MID", "DID", "DIM", "LID", "CIV"})
+# Words after which a numeral counts something: tập II, phần I, thế kỷ XI, lần thứ VI, vol. I.
+_NUMBERED_BY = frozenset({
+    "tập", "phần", "quyển", "chương", "bài", "khóa", "khoá", "kỳ", "kì", "kỷ", "kỉ", "thứ", "số",
+    "vol", "volume", "part", "book", "tome", "chapter", "no", "century",
+})
 
 
 def _printable(value: str) -> bool:
@@ -123,13 +132,25 @@ def _abbreviation(word: str) -> bool:
     return len(word) >= 2 and word.isalpha() and not any(ch in "aeiouy" for ch in fold(word))
 
 
+def _roman_numeral(word: str, previous: str) -> bool:
+    """A Roman numeral that keeps its capitals: see recase_title."""
+    if not word or _ROMAN_RE.fullmatch(word) is None:
+        return False
+    return previous in _NUMBERED_BY or (len(word) >= 2 and word not in _NUMERAL_WORDS)
+
+
 def recase_title(value: str) -> str:
     """Sentence case for ALL-CAPS titles, only when safe.
 
     Safe means every cased letter is upper case and there are more than 3 letters;
-    Roman numerals (II, XIV) and words without a vowel, which can only be
-    abbreviations (THPT, CSVN, NXB, ĐHQG), keep their capitals.  Anything mixed is
-    left alone, because the cataloguer's capitals (proper nouns) are information.
+    words without a vowel, which can only be abbreviations (THPT, CSVN, NXB, ĐHQG),
+    keep their capitals, and so do Roman numerals.  A word is kept as a numeral
+    when it is well formed (XIV; not CIVIL) and either follows a word that numbers
+    things (TẬP I, PHẦN VI, THẾ KỶ XI, LẦN THỨ XI, VOL. I) or has two or more
+    letters and is not also a word: VI (vi mô), XI (xi măng), LI, MI, DI, MIX are
+    lowered unless numbered.  A lone I is a numeral only when numbered.  Anything
+    mixed is left alone, because the cataloguer's capitals (proper nouns) are
+    information.
     """
     if not value.isupper():  # some lower-case letter, or no cased letter: nothing to do
         return value
@@ -138,8 +159,12 @@ def recase_title(value: str) -> str:
         return value
     if not any(ch.lower() != ch for ch in letters):
         return value
-    words = value.split(" ")
-    out = [w if _ROMAN_RE.match(bare := w.strip(".,;:()[]")) or _abbreviation(bare) else w.lower() for w in words]
+    out: list[str] = []
+    previous = ""
+    for word in value.split(" "):
+        bare = word.strip(".,;:()[]")
+        out.append(word if _roman_numeral(bare, previous) or _abbreviation(bare) else word.lower())
+        previous = bare.lower()
     text = " ".join(out)
     for i, ch in enumerate(text):
         if ch.isalpha():

@@ -61,6 +61,21 @@ def test_recase_title_only_recases_safe_all_caps(raw, expected):
     assert recase_title(raw) == expected
 
 
+@pytest.mark.parametrize(("raw", "expected"), [
+    # Vietnamese syllables and English words that look like numerals are words
+    ("KINH TẾ VI MÔ", "Kinh tế vi mô"), ("CÔNG NGHỆ XI MĂNG", "Công nghệ xi măng"),
+    ("VI SINH VẬT HỌC", "Vi sinh vật học"), ("CIVIL LAW", "Civil law"),
+    # after a word that numbers things, any numeral keeps its capitals, one letter too
+    ("LỊCH SỬ VIỆT NAM TẬP I", "Lịch sử việt nam tập I"), ("GIÁO TRÌNH PHẦN VI", "Giáo trình phần VI"),
+    ("LỊCH SỬ THẾ KỶ XI", "Lịch sử thế kỷ XI"), ("VĂN KIỆN ĐẠI HỘI LẦN THỨ XI", "Văn kiện đại hội lần thứ XI"),
+    ("COLLECTED WORKS VOL. I", "Collected works vol. I"),
+    # other well-formed numerals of two or more letters stay numerals
+    ("CHIẾN TRANH THẾ GIỚI II", "Chiến tranh thế giới II"), ("TOÁN LỚP XII", "Toán lớp XII"),
+])
+def test_recase_title_keeps_roman_numerals_but_not_words_that_look_like_them(raw, expected):
+    assert recase_title(raw) == expected
+
+
 @settings(max_examples=500, deadline=None)
 @given(st.text())
 def test_clean_text_is_idempotent(text):
