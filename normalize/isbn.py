@@ -67,17 +67,46 @@ def _split_candidates(digits: str) -> list[str]:
     return []
 
 
+def _run_pieces(run: str) -> list[str]:
+    """The ISBN candidates of one run of digits, hyphens and single spaces.
+
+    A space may sit inside an ISBN ("978 604 1 23456 7") or between an ISBN and
+    another number ("978-604-1-23456-7 1200000đ", a price): only whole space-
+    delimited parts are joined, the fewest that give a valid ISBN, else the fewest
+    that give ISBN-sized pieces; a part that joins into nothing (the price) is
+    dropped, never cut into made-up ISBNs.
+    """
+    parts = [part.replace("-", "").upper() for part in run.split()]
+    pieces: list[str] = []
+    start = 0
+    while start < len(parts):
+        first_sized: tuple[int, list[str]] | None = None
+        joined = ""
+        for end in range(start, len(parts)):
+            joined += parts[end]
+            if len(joined) > 26:  # two ISBN-13s run together is the longest we cut
+                break
+            candidates = _split_candidates(joined)
+            if candidates and all(to_isbn13(c) for c in candidates):
+                first_sized = (end, candidates)
+                break
+            if candidates and first_sized is None:
+                first_sized = (end, candidates)
+        if first_sized is None:
+            start += 1
+            continue
+        end, candidates = first_sized
+        pieces += candidates
+        start = end + 1
+    return pieces
+
+
 def parse_isbns(text: str) -> IsbnParse:
     """Every ISBN in a 020 $a-like string, valid ones as ISBN-13."""
     valid: list[str] = []
     invalid: list[str] = []
     for match in _RUN_RE.finditer(text):
-        run = match.group(0)
-        pieces = _split_candidates(run.replace("-", "").replace(" ", "").upper())
-        if not pieces:
-            # Space-separated ISBNs: "9786041234567 9786041234574".
-            pieces = [p for part in run.split() for p in _split_candidates(part.replace("-", "").upper())]
-        for piece in pieces:
+        for piece in _run_pieces(match.group(0)):
             if "X" in piece[:-1]:
                 continue
             isbn13 = to_isbn13(piece)

@@ -109,6 +109,10 @@ def test_recase_title_is_idempotent_on_clean_text(text):
     ("030640615X", [], ["030640615X"]),
     ("080442957X", ["9780804429573"], []),
     ("Giá: 25000đ", [], []),
+    # a price after a space is not half of a second ISBN
+    ("978-604-1-23456-7 1200000đ", ["9786041234567"], []),
+    ("978-604-1-23456-8 1200000đ", [], ["9786041234568"]),
+    ("978 604 1 23456 7", ["9786041234567"], []),
 ])
 def test_parse_isbns_validates_and_converts_to_isbn13(raw, valid, invalid):
     assert parse_isbns(raw) == (valid, invalid)
