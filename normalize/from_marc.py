@@ -15,7 +15,7 @@ from normalize import legacy, names, values
 from normalize.alternate import Alternates
 from normalize.errors import RecordError
 from normalize.holdings import holdings_from_marc
-from normalize.isbn import parse_isbns, parse_issn
+from normalize.isbn import parse_isbns, split_issns
 from normalize.marcrecord import Field, MarcRecord
 from normalize.text import clean_field, clean_text, cleanup_reasons, recase_title
 
@@ -350,7 +350,7 @@ def record_from_marc(marc: MarcRecord, library_id: str, local_id: str, source_fo
     rid = record_id(library_id, local_id)
     extent = next((v for f in marc.get("300") for v in f.get_all("a")), "")
     edition = next((v for f in marc.get("250") if (v := _sub(f, "a"))), None)
-    issn = [i for f in marc.get("022") for v in f.get_all("a") if (i := parse_issn(v))]
+    issn, invalid_issn = split_issns([clean_field(v) for f in marc.get("022") for v in f.get_all("a")])
     # Validation stays on: with pydantic 2.14 it runs in Rust and costs less than
     # Record.model_construct, which fills defaults in Python (3.8 µs against 7.6 µs).
     return Record(
@@ -361,7 +361,7 @@ def record_from_marc(marc: MarcRecord, library_id: str, local_id: str, source_fo
         authors=names.authors(headings), year=_year(marc, pub),
         publisher=_publisher_part(pub, "b"), place=_publisher_part(pub, "a"),
         edition=edition, pages=values.pages_from_extent(extent),
-        isbn=isbn, invalid_isbn=invalid_isbn, issn=list(dict.fromkeys(issn)),
+        isbn=isbn, invalid_isbn=invalid_isbn, issn=issn, invalid_issn=invalid_issn,
         other_ids=_other_ids(marc), language=_language(marc), subjects=_subjects(marc),
         classification=_classification(marc), material_type=values.material_type(marc.leader),
         series=_series(marc), notes=_notes(marc),

@@ -127,6 +127,18 @@ def is_valid_issn(value: str) -> bool:
     return digits[7] == ("X" if check == 10 else str(check))
 
 
+def split_issns(values: list[str]) -> tuple[list[str], list[str]]:
+    """(valid ISSNs as NNNN-NNNC, the other non-empty values as typed) of 022 $a values."""
+    valid: list[str] = []
+    invalid: list[str] = []
+    for value in values:
+        issn = parse_issn(value)
+        target, item = (valid, issn) if issn is not None else (invalid, value.strip())
+        if item and item not in target:
+            target.append(item)
+    return valid, invalid
+
+
 def parse_issn(text: str) -> str | None:
     """A valid ISSN as NNNN-NNNC, or None."""
     match = _ISSN_RE.search(text)

@@ -12,7 +12,8 @@ from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
-RECORD_SCHEMA_VERSION = 1
+# 2: invalid_issn added (a version-1 record dropped invalid ISSNs; it reads with invalid_issn=[]).
+RECORD_SCHEMA_VERSION = 2
 
 RawFormat = Literal["marcxml", "iso2709", "oai_dc"]
 
@@ -112,7 +113,10 @@ class Record(BaseModel):
     pages: int | None = None
     isbn: list[str] = Field(default=[], description="Valid ISBN-13s.")
     invalid_isbn: list[str] = Field(default=[], description="ISBNs that failed the check digit; never matched on.")
-    issn: list[str] = []
+    issn: list[str] = Field(default=[], description="Valid ISSNs as NNNN-NNNC.")
+    invalid_issn: list[str] = Field(
+        default=[], description="022 $a values that are not a valid ISSN (check digit, form), as typed; never matched on."
+    )
     other_ids: list[str] = []
     language: str | None = None
     subjects: list[str] = []
@@ -167,7 +171,10 @@ class UnionRecord(BaseModel):
     edition: str | None = None
     pages: int | None = None
     isbn: list[str] = []
-    issn: list[str] = []
+    issn: list[str] = Field(default=[], description="Valid ISSNs as NNNN-NNNC.")
+    invalid_issn: list[str] = Field(
+        default=[], description="022 $a values that are not a valid ISSN (check digit, form), as typed; never matched on."
+    )
     other_ids: list[str] = []
     language: str | None = None
     subjects: list[str] = []

@@ -435,3 +435,16 @@ def test_a_page_count_with_a_thousands_separator_is_read_whole():
                                            data_field("300", "  ", "a", "xii, 1,024 p. :", "b", "ill. ;"))),
                        "marcxml")
     assert record.pages == 1024
+
+
+def test_an_invalid_issn_is_kept_apart_not_dropped():
+    record = normalize(marcxml(marc_record(data_field("245", "10", "a", "Tạp chí Văn học"),
+                                           data_field("022", "  ", "a", "1234-567X"),  # check digit should be 9
+                                           data_field("022", "  ", "a", "0317-8471"))), "marcxml")
+    assert (record.issn, record.invalid_issn) == (["0317-8471"], ["1234-567X"])
+
+
+def test_a_stored_record_from_before_invalid_issn_still_reads():
+    line = json.dumps({"schema_version": 1, "id": "tv-tinh:1", "title": "Truyện Kiều", "issn": ["0317-8471"]})
+    record = Record.model_validate_json(line)
+    assert (record.issn, record.invalid_issn) == (["0317-8471"], [])
