@@ -288,7 +288,7 @@ def _other_ids(marc: MarcRecord) -> list[str]:
     out: dict[str, None] = {}
     for field in marc.get("010"):
         for value in field.get_all("a"):
-            lccn = clean_text(value).replace(" ", "")
+            lccn = values.normalize_lccn(clean_text(value))
             if lccn:
                 out.setdefault(f"(DLC){lccn}")
     for field in marc.get("035"):

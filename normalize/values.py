@@ -103,6 +103,21 @@ def pages_from_extent(value: str) -> int | None:
     return max(numbers) if numbers else None
 
 
+def normalize_lccn(value: str) -> str:
+    """An LCCN in LC's normalized form, so one number written two ways is one id.
+
+    LC's rules (loc.gov/marc/lccn-namespace.html): remove blanks; drop everything
+    from the first "/" ("85000002 //r88" → "85000002"); remove a hyphen and left-pad
+    the serial after it with zeros to six digits ("79-12345" → "79012345").  Prefix
+    letters stay ("n 79-1234" → "n79001234").
+    """
+    lccn = "".join(value.split()).split("/", 1)[0]
+    head, hyphen, serial = lccn.partition("-")
+    if hyphen and serial.isdigit() and len(serial) <= 6:
+        lccn = head + serial.zfill(6)
+    return lccn
+
+
 # ISO 639-1 and 639-2/T codes seen in catalogue data → the MARC (639-2/B) code.
 LANGUAGE_ALIASES = {
     "vi": "vie", "vn": "vie", "vie": "vie", "viet": "vie", "vietnamese": "vie", "tiếng việt": "vie",

@@ -448,3 +448,11 @@ def test_a_stored_record_from_before_invalid_issn_still_reads():
     line = json.dumps({"schema_version": 1, "id": "tv-tinh:1", "title": "Truyện Kiều", "issn": ["0317-8471"]})
     record = Record.model_validate_json(line)
     assert (record.issn, record.invalid_issn) == (["0317-8471"], [])
+
+
+def test_an_lccn_written_two_ways_gives_one_id():
+    def ids(lccn):
+        fields = [data_field("245", "10", "a", "X"), data_field("010", "  ", "a", lccn)]
+        return normalize(marcxml(marc_record(*fields)), "marcxml").other_ids
+    assert ids("   85000002 //r88") == ids("85000002") == ["(DLC)85000002"]
+    assert ids("79-12345") == ["(DLC)79012345"]

@@ -159,6 +159,14 @@ def test_pages_are_the_largest_counted_number(raw, pages):
     assert values.pages_from_extent(raw) == pages
 
 
+@pytest.mark.parametrize(("raw", "lccn"), [
+    ("   85000002 //r88", "85000002"), ("79-12345", "79012345"), ("n 79-1234", "n79001234"),
+    ("  2001012345 ", "2001012345"), ("sh 85-000002", "sh85000002"), ("2001-000002", "2001000002"),
+])
+def test_lccn_is_normalized_by_lcs_rules(raw, lccn):
+    assert values.normalize_lccn(raw) == lccn
+
+
 @pytest.mark.parametrize(("raw", "code"), [
     ("vie", "vie"), ("vi", "vie"), ("Vietnamese", "vie"), ("Tiếng Việt", "vie"), ("en", "eng"),
     ("fra", "fre"), ("fr", "fre"), ("vieeng", "vie"), ("und", None), ("|||", None), ("", None),
