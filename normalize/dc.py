@@ -6,6 +6,8 @@ publisher or material type).
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 from config import LibraryConfig
@@ -71,6 +73,52 @@ def _isbns(identifiers: list[str]) -> tuple[list[str], list[str]]:
     return valid, invalid
 
 
+# A repository's timestamp (DSpace's dc.date.accessioned/available), not a date a cataloguer typed.
+_TIMESTAMP_RE = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d")
+
+
+def _year(dates: list[str]) -> tuple[int | None, str | None]:
+    """(year, repair note): the first year a cataloguer typed ("1998", "2015-03", "c2015").
+
+    DSpace writes dc.date.accessioned and dc.date.available, full timestamps of when
+    the item entered the repository, before dc.date.issued; they are passed over.
+    When only timestamps are given the year stays empty, with a note: the deposit
+    date is not the publication date, and dedupe compares years exactly.
+    """
+    typed = [value for value in dates if not _TIMESTAMP_RE.match(value)]
+    year = next((y for value in typed if (y := values.year_from_text(value))), None)
+    if year is None and len(typed) < len(dates):
+        return None, "dc:date: only repository timestamps, no publication date; year left empty"
+    return year, None
+
+
+# Koha's MARC21slim2OAIDC.xsl writes the whole 100/700 as dc:creator: the name, then its
+# dates and relator after a comma ("Hugo, Victor, 1802-1885, author.").
+_NAME_DATES_RE = re.compile(r",\s*(?:(?:b|d|fl|ca)\.\s*)?\d{3,4}\b.*$")
+
+
+def _creator(value: str) -> str:
+    """The display name of a dc:creator, as the MARC path gives it (no dates, no relator)."""
+    return values.display_name(_NAME_DATES_RE.sub("", value))
+
+
+def _imprint(publishers: list[str]) -> tuple[str | None, str | None]:
+    """(publisher, place) from the first dc:publisher that names a publisher.
+
+    Koha's XSLT writes 260 $a $b as one dc:publisher, "Tp. Hồ Chí Minh : Nxb. Trẻ,":
+    ISBD's " : " parts the place from the publisher (and " ; " a second place).
+    """
+    for value in publishers:
+        place, colon, name = value.partition(" : ")
+        if not colon:
+            place, name = "", value
+        name = clean_field(re.split(r" [:;] ", name)[0])
+        place = clean_field(place)
+        if name and not values.unknown_publisher(name):
+            return name, place if place and not values.unknown_publisher(place) else None
+    return None, None
+
+
 def record_from_dc(payload: bytes, library_id: str, local_id: str,
                    library: LibraryConfig | None = None) -> Record:
     """The Record of one oai_dc payload; RecordError when it has no dc:title."""
@@ -84,15 +132,17 @@ def record_from_dc(payload: bytes, library_id: str, local_id: str,
         repairs.append("dc:title: all capitals → sentence case")
     isbn, invalid_isbn = _isbns(dc.get("identifier", []))
     language = next((code for v in dc.get("language", []) if (code := values.language_code(v))), None)
-    year = next((y for v in dc.get("date", []) if (y := values.year_from_text(v))), None)
+    year, year_note = _year(dc.get("date", []))
+    if year_note:
+        repairs.append(year_note)
+    publisher, place = _imprint(dc.get("publisher", []))
     kind = next((_DC_TYPES[t.lower()] for t in dc.get("type", []) if t.lower() in _DC_TYPES), "unknown")
     rid = record_id(library_id, local_id)
     opac_url = library.opac_link(opac_id(local_id)) if library is not None else None
     return Record(
         id=rid, library=library_id, local_id=local_id, title=recased,
-        subtitle=subtitle.strip() or None, authors=list(dict.fromkeys(
-            values.display_name(a) for a in dc.get("creator", []))),
-        year=year, publisher=next((p for p in dc.get("publisher", []) if not values.unknown_publisher(p)), None),
+        subtitle=subtitle.strip() or None, authors=list(dict.fromkeys(_creator(a) for a in dc.get("creator", []))),
+        year=year, publisher=publisher, place=place,
         isbn=isbn, invalid_isbn=invalid_isbn,
         language=language, subjects=list(dict.fromkeys(dc.get("subject", []))), material_type=kind,
         notes=list(dict.fromkeys(dc.get("description", []))),

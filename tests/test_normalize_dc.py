@@ -95,3 +95,35 @@ def test_an_oai_dc_holding_links_to_the_opac_by_the_local_part_of_the_oai_identi
     record = normalize_raw(RawRecord(library="tv-tinh", local_id="oai:tv-tinh:TVT000001", format="oai_dc",
                                      payload=payload.encode()), library)
     assert record.holdings[0].opac_url == "https://opac.example.vn/record/TVT000001"
+
+
+def dc_record(body: str) -> Record | Rejected:
+    return normalize('<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" '
+                     f'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>X</dc:title>{body}</oai_dc:dc>')
+
+
+def test_oai_dc_year_passes_over_dspace_accession_timestamps():
+    record = dc_record("<dc:date>2015-03-02T10:00:00Z</dc:date><dc:date>2015-03-02T10:00:00Z</dc:date>"
+                       "<dc:date>1998</dc:date>")
+    assert record.year == 1998 and record.repairs == []
+    assert dc_record("<dc:date>2015-03-02T10:00:00Z</dc:date><dc:date>1998-05</dc:date>").year == 1998
+
+
+def test_oai_dc_with_only_repository_timestamps_has_no_year_and_says_so():
+    record = dc_record("<dc:date>2015-03-02T10:00:00Z</dc:date><dc:date>2015-03-02T10:00:00Z</dc:date>")
+    assert record.year is None
+    assert record.repairs == ["dc:date: only repository timestamps, no publication date; year left empty"]
+
+
+def test_oai_dc_creator_from_koha_gives_the_name_without_dates_or_relator():
+    record = dc_record("<dc:creator>Hugo, Victor, 1802-1885.</dc:creator>"
+                       "<dc:creator>Nguyễn, Du, 1765-1820, tác giả.</dc:creator>"
+                       "<dc:creator>Li, Xueqin, 1933-</dc:creator>")
+    assert record.authors == ["Hugo, Victor", "Nguyễn Du", "Li, Xueqin"]
+
+
+def test_oai_dc_publisher_in_isbd_form_is_split_into_place_and_publisher():
+    record = dc_record("<dc:publisher>Tp. Hồ Chí Minh : Nxb. Trẻ,</dc:publisher>")
+    assert (record.place, record.publisher) == ("Tp. Hồ Chí Minh", "Nxb. Trẻ")
+    record = dc_record("<dc:publisher>[S.l.] : [s.n.]</dc:publisher><dc:publisher>Hà Nội : Giáo dục</dc:publisher>")
+    assert (record.place, record.publisher) == ("Hà Nội", "Giáo dục")
