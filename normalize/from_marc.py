@@ -17,7 +17,7 @@ from normalize.errors import RecordError
 from normalize.holdings import holdings_from_marc
 from normalize.isbn import parse_isbns, split_issns
 from normalize.marcrecord import Field, MarcRecord
-from normalize.text import clean_field, clean_text, cleanup_reasons, recase_title
+from normalize.text import clean_field, clean_text, cleanup_reasons, recase_title, strip_isbd
 
 _SUBDIVISIONS = ("v", "x", "y", "z")
 # Subfields that make up the heading itself, before the " -- " subdivisions.
@@ -116,6 +116,22 @@ def _joined(field: Field, codes: tuple[str, ...], sep: str = " ") -> str | None:
     for piece in (p for c, v in field.subfields if c in codes if (p := clean_field(v))):
         out += (" " if out.endswith(".") else sep) + piece if out else piece
     return out or None
+
+
+# The title subfields of a uniform title (240, 130, and 630 as a subject): $h, the medium, is left out.
+_UNIFORM_TITLE_CODES = ("a", "d", "f", "g", "k", "l", "m", "n", "o", "p", "r", "s", "t")
+
+
+def _title_joined(field: Field, codes: tuple[str, ...] = _UNIFORM_TITLE_CODES) -> str | None:
+    """A uniform title's subfields in order, keeping the cataloguer's punctuation between them
+    ("Symphonies," "no. 5," "C minor" → "Symphonies, no. 5, C minor"); a piece that ends without
+    any gets a period ("Truyện Kiều" "$l English" → "Truyện Kiều. English")."""
+    out = ""
+    for code, value in field.subfields:
+        piece = clean_text(value) if code in codes else ""
+        if piece:
+            out += ("" if not out else " " if out.endswith((".", ",", ":", ";", "=")) else ". ") + piece
+    return strip_isbd(out) or None
 
 
 def _title(marc: MarcRecord, alternates: Alternates) -> tuple[str, Field | None]:
@@ -341,7 +357,7 @@ def record_from_marc(marc: MarcRecord, library_id: str, local_id: str, source_fo
         part = _joined(title_field, ("n", "p"), ". ")
         responsibility = _sub(title_field, "c")
     # $l names the language of a translation: "Truyện Kiều. English" is not the original.
-    uniform = next((v for f in marc.get("240", "130") if (v := _joined(f, ("a", "n", "p", "l"), ". "))), None)
+    uniform = next((v for f in marc.get("240", "130") if (v := _title_joined(f))), None)
     recased = recase_title(title)
     if recased != title:
         repairs.append("245$a: all capitals → sentence case")

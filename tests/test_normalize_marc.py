@@ -456,3 +456,16 @@ def test_an_lccn_written_two_ways_gives_one_id():
         return normalize(marcxml(marc_record(*fields)), "marcxml").other_ids
     assert ids("   85000002 //r88") == ids("85000002") == ["(DLC)85000002"]
     assert ids("79-12345") == ["(DLC)79012345"]
+
+
+@pytest.mark.parametrize(("subfields", "uniform"), [
+    (("a", "Works.", "k", "Selections."), "Works. Selections"),
+    (("a", "Symphonies,", "m", "orchestra,", "n", "no. 5,", "r", "C minor."), "Symphonies, orchestra, no. 5, C minor"),
+    (("a", "Bible.", "p", "N.T.", "l", "Vietnamese.", "s", "Bản dịch mới.", "f", "2011."),
+     "Bible. N.T. Vietnamese. Bản dịch mới. 2011"),
+    (("a", "Truyện Kiều", "l", "English"), "Truyện Kiều. English"),  # no punctuation typed
+])
+def test_a_uniform_title_keeps_every_title_subfield_with_its_punctuation(subfields, uniform):
+    record = normalize(marcxml(marc_record(data_field("245", "10", "a", "X"), data_field("240", "10", *subfields))),
+                       "marcxml")
+    assert record.uniform_title == uniform
