@@ -23,7 +23,7 @@ _SUBDIVISIONS = ("v", "x", "y", "z")
 # Subfields that make up the heading itself, before the " -- " subdivisions.
 _SUBJECT_MAIN = {
     "600": ("a", "b", "c", "d", "q", "t"), "610": ("a", "b", "t"), "611": ("a", "c", "d", "n", "t"),
-    "630": ("a", "n", "p", "t"), "650": ("a", "b"), "651": ("a",),
+    "650": ("a", "b"), "651": ("a",),
 }
 _OCLC_RE = re.compile(r"^\(OCoLC\)\s*(?:ocm|ocn|on)?0*(\d+)$", re.IGNORECASE)
 
@@ -235,7 +235,8 @@ def _headings(field: Field) -> tuple[str, ...]:
     """The subject heading(s) of one 6XX field: "main -- subdivision -- ..."; 653 gives each $a."""
     if field.tag == "653":
         return tuple(cleaned for value in field.get_all("a") if (cleaned := clean_field(value)))
-    main = _joined(field, _SUBJECT_MAIN[field.tag])
+    # 630 is a uniform title used as a subject: its heading is read as 240's is.
+    main = _title_joined(field) if field.tag == "630" else _joined(field, _SUBJECT_MAIN[field.tag])
     pieces = [main] if main else []
     pieces += [clean_field(v) for c, v in field.subfields if c in _SUBDIVISIONS and v.strip()]
     heading = " -- ".join(p for p in pieces if p)

@@ -469,3 +469,12 @@ def test_a_uniform_title_keeps_every_title_subfield_with_its_punctuation(subfiel
     record = normalize(marcxml(marc_record(data_field("245", "10", "a", "X"), data_field("240", "10", *subfields))),
                        "marcxml")
     assert record.uniform_title == uniform
+
+
+def test_a_uniform_title_subject_keeps_its_language_form_and_version():
+    record = normalize(marcxml(marc_record(
+        data_field("245", "10", "a", "X"),
+        data_field("630", "00", "a", "Bible.", "l", "Latin", "x", "Versions."),
+        data_field("630", "00", "a", "Truyện Kiều.", "k", "Selections.", "s", "Bản Liễu Văn Đường.", "v", "Criticism."))),
+        "marcxml")
+    assert record.subjects == ["Bible. Latin -- Versions", "Truyện Kiều. Selections. Bản Liễu Văn Đường -- Criticism"]
