@@ -478,3 +478,35 @@ def test_a_uniform_title_subject_keeps_its_language_form_and_version():
         data_field("630", "00", "a", "Truyện Kiều.", "k", "Selections.", "s", "Bản Liễu Văn Đường.", "v", "Criticism."))),
         "marcxml")
     assert record.subjects == ["Bible. Latin -- Versions", "Truyện Kiều. Selections. Bản Liễu Văn Đường -- Criticism"]
+
+
+def test_each_party_congress_entered_under_the_party_is_its_own_heading():
+    def heading(number, year):
+        return normalize(marcxml(marc_record(
+            data_field("245", "10", "a", "Văn kiện Đại hội"),
+            data_field("110", "2 ", "a", "Đảng Cộng sản Việt Nam.", "b", "Đại hội đại biểu toàn quốc",
+                       "n", f"(lần thứ {number} :", "d", f"{year} :", "c", "Hà Nội)"))), "marcxml").names[0]
+    assert heading(12, 2016).name == "Đảng Cộng sản Việt Nam. Đại hội đại biểu toàn quốc (lần thứ 12 : 2016 : Hà Nội)"
+    assert heading(13, 2021).name != heading(12, 2016).name
+    assert (heading(12, 2016).kind, heading(12, 2016).dates) == ("corporate", None)
+
+
+def test_a_unit_after_a_meeting_and_a_title_after_a_corporate_name_are_read_in_order():
+    record = normalize(marcxml(marc_record(
+        data_field("245", "10", "a", "Hearing"),
+        data_field("110", "1 ", "a", "United States.", "b", "Congress", "n", "(87th, 1st session :", "d", "1961).",
+                   "b", "House."),
+        data_field("710", "2 ", "a", "Viện Sử học.", "t", "Báo cáo.", "n", "Tập 1."))), "marcxml")
+    assert record.authors == ["United States. Congress (87th, 1st session : 1961). House", "Viện Sử học"]
+
+
+@pytest.mark.parametrize(("subfields", "name"), [
+    (("a", "John Paul", "b", "II,", "c", "Pope,", "d", "1920-2005."), "John Paul II, Pope"),
+    (("a", "Smith, John,", "c", "Sir,", "d", "1900-1980."), "Smith, John, Sir"),
+    (("a", "Smith, J.", "q", "(John)"), "Smith, J. (John)"),
+    (("a", "Nguyễn, Du,", "d", "1765-1820"), "Nguyễn Du"),
+])
+def test_a_personal_name_keeps_the_commas_between_its_parts(subfields, name):
+    record = normalize(marcxml(marc_record(data_field("245", "10", "a", "X"), data_field("100", "0 ", *subfields))),
+                       "marcxml")
+    assert record.authors == [name]
