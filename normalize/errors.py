@@ -10,4 +10,5 @@ from config.errors import UnioncatError
 
 
 class RecordError(UnioncatError):
-    """Raised inside normalize when one raw record cannot be read or has no title."""
+    """Raised inside normalize when one raw record cannot be read, has no title, or holds no copy
+    (every item lost or withdrawn)."""

@@ -365,6 +365,9 @@ def record_from_marc(marc: MarcRecord, library_id: str, local_id: str, source_fo
     pub = _publication(marc)
     isbn, invalid_isbn = _isbns(marc)
     rid = record_id(library_id, local_id)
+    holdings, holdings_note = holdings_from_marc(marc, library_id, rid, library, local_id)
+    if holdings_note:
+        repairs.append(holdings_note)
     extent = next((v for f in marc.get("300") for v in f.get_all("a")), "")
     edition = next((v for f in marc.get("250") if (v := _sub(f, "a"))), None)
     issn, invalid_issn = split_issns([clean_field(v) for f in marc.get("022") for v in f.get_all("a")])
@@ -383,6 +386,6 @@ def record_from_marc(marc: MarcRecord, library_id: str, local_id: str, source_fo
         classification=_classification(marc), material_type=values.material_type(marc.leader),
         series=_series(marc), notes=_notes(marc),
         alternate_titles=_alternate_titles(alternates, title) if alternates else [], names=headings,
-        holdings=holdings_from_marc(marc, library_id, rid, library, local_id),
+        holdings=holdings,
         source_format=source_format, encoding=marc.encoding, repairs=repairs,
     )

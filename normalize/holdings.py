@@ -1,7 +1,9 @@
 """Holdings from MARC: Koha's 952, the standard 852, and other per-library tags.
 
 Every record is held by the library that sent it, so a record without a holdings
-field still gets one holding (call number from 090 or 082 when present).
+field still gets one holding (call number from 090 or 082 when present).  A Koha
+item marked lost or withdrawn is no copy to send a reader to: it is left out and
+counted in a repair note, and a record whose every item is gone is rejected.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from config import LibraryConfig
 from store import Holding
 
+from normalize.errors import RecordError
 from normalize.marc import Field, MarcRecord
 from normalize.text import clean_text
 
@@ -35,6 +38,12 @@ def _from_952(field: Field) -> tuple[str | None, str | None, str | None]:
 
 
 _952_CODES = frozenset("abcop")
+
+
+def _lost_or_withdrawn(field: Field) -> bool:
+    """Koha's $1 itemlost (1 lost, 2 long overdue, 3 lost and paid for, 4 missing) or $0 withdrawn
+    set: anything but empty or "0"."""
+    return any(code in ("0", "1") and value.strip() not in ("", "0") for code, value in field.subfields)
 
 
 def _cleaned(value: str | None) -> str | None:
@@ -70,22 +79,37 @@ def opac_id(local_id: str, control_001: str = "") -> str:
 
 
 def holdings_from_marc(marc: MarcRecord, library_id: str, record_id: str,
-                       library: LibraryConfig | None, local_id: str) -> list[Holding]:
+                       library: LibraryConfig | None, local_id: str) -> tuple[list[Holding], str | None]:
+    """The holdings and a repair note naming the lost or withdrawn items left out.
+
+    RecordError when every item is lost or withdrawn and no other holding is left:
+    the library has no copy, and a library-level holding would send a reader to it.
+    """
     tags = library.holdings_tags if library is not None else DEFAULT_HOLDINGS_TAGS
     # The OPAC knows its records by their own number (001), not by an OAI identifier
     # ("oai:tv-tinh:TVT000001"), which is the local id of OAI-harvested records.
     opac_url = library.opac_link(opac_id(local_id, marc.control("001"))) if library is not None else None
     holdings: list[Holding] = []
+    items = gone = 0
     for field in marc.get(*tags):
         if not field.subfields:
             continue
+        if field.tag == "952":
+            items += 1
+            if _lost_or_withdrawn(field):
+                gone += 1
+                continue
         # Other configured tags follow the 852 layout, the MARC standard.
         call_number, location, barcode = _from_952(field) if field.tag == "952" else _from_852(field)
         # An item without its own call number is shelved by the record's (090/082).
         call_number = call_number or fallback_call_number(marc)
         holdings.append(Holding(library=library_id, call_number=call_number, location=location,
                                 barcode=barcode, record_id=record_id, opac_url=opac_url))
+    if gone and not holdings:
+        raise RecordError(f"every item (952, {gone}) is lost ($1) or withdrawn ($0): the library holds no copy; "
+                          "the record comes back when an item is available again, or delete it in the library system")
     if not holdings:
         holdings.append(Holding(library=library_id, call_number=fallback_call_number(marc),
                                 record_id=record_id, opac_url=opac_url))
-    return holdings
+    note = f"952: {gone} of {items} items lost ($1) or withdrawn ($0), not offered as holdings" if gone else None
+    return holdings, note

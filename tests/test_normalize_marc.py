@@ -510,3 +510,23 @@ def test_a_personal_name_keeps_the_commas_between_its_parts(subfields, name):
     record = normalize(marcxml(marc_record(data_field("245", "10", "a", "X"), data_field("100", "0 ", *subfields))),
                        "marcxml")
     assert record.authors == [name]
+
+
+def test_koha_items_lost_or_withdrawn_are_not_offered_as_holdings_and_are_counted():
+    record = normalize(marcxml(marc_record(
+        data_field("245", "10", "a", "Truyện Kiều"),
+        data_field("952", "  ", "a", "TVHG", "o", "895.922", "p", "B1", "1", "1"),  # $1 itemlost
+        data_field("952", "  ", "a", "TVHG", "o", "895.922", "p", "B2", "0", "1"),  # $0 withdrawn
+        data_field("952", "  ", "a", "TVHG", "o", "895.922", "p", "B3", "0", "0", "1", "0"),
+        data_field("952", "  ", "a", "TVHG", "o", "895.922", "p", "B4"))), "marcxml")
+    assert [h.barcode for h in record.holdings] == ["B3", "B4"]
+    assert "952: 2 of 4 items lost ($1) or withdrawn ($0), not offered as holdings" in record.repairs
+
+
+def test_a_record_whose_every_koha_item_is_lost_or_withdrawn_is_rejected_with_the_reason():
+    result = normalize(marcxml(marc_record(
+        data_field("245", "10", "a", "Truyện Kiều"),
+        data_field("952", "  ", "a", "TVHG", "p", "B1", "1", "4"),  # missing
+        data_field("952", "  ", "a", "TVHG", "p", "B2", "0", "1"))), "marcxml")
+    assert isinstance(result, Rejected)
+    assert "every item (952, 2) is lost ($1) or withdrawn ($0)" in result.reason
