@@ -358,6 +358,15 @@ def _isbn_forms(value: str, query: str) -> list[str]:
     return forms
 
 
+def match_query(schema: tantivy.Schema, node: Node) -> tantivy.Query:
+    """The records `build_query` finds, found the cheap way: for counting facets, which ignore scores.
+
+    A plain word is one posting list of MATCH_FIELD (every word its fields hold, folded)
+    instead of the union of its nine scoring fields, most of a search's cost.
+    """
+    return _node_query(schema, node, False, scoring=False)
+
+
 def build_query(schema: tantivy.Schema, node: Node, fuzzy: bool = False) -> tantivy.Query:
     """The Tantivy query of a parsed tree with the title bonuses; `fuzzy` allows typos in words."""
     main = _node_query(schema, node, fuzzy)
@@ -395,27 +404,27 @@ def build_query(schema: tantivy.Schema, node: Node, fuzzy: bool = False) -> tant
     return tantivy.Query.boolean_query(bonus)
 
 
-def _node_query(schema: tantivy.Schema, node: Node, fuzzy: bool) -> tantivy.Query:
+def _node_query(schema: tantivy.Schema, node: Node, fuzzy: bool, scoring: bool = True) -> tantivy.Query:
     if isinstance(node, Clause):
-        return _clause_query(schema, node, fuzzy)
+        return _clause_query(schema, node, fuzzy, scoring)
     if isinstance(node, Not):
         return tantivy.Query.boolean_query([(tantivy.Occur.Must, tantivy.Query.all_query()),
-                                            (tantivy.Occur.MustNot, _node_query(schema, node.child, False))])
+                                            (tantivy.Occur.MustNot, _node_query(schema, node.child, False, scoring))])
     if isinstance(node, Or):
         return tantivy.Query.boolean_query(
-            [(tantivy.Occur.Should, _node_query(schema, child, fuzzy)) for child in node.children])
+            [(tantivy.Occur.Should, _node_query(schema, child, fuzzy, scoring)) for child in node.children])
     parts: list[tuple[tantivy.Occur, tantivy.Query]] = []
     for child in node.children:
         if isinstance(child, Not):
-            parts.append((tantivy.Occur.MustNot, _node_query(schema, child.child, False)))
+            parts.append((tantivy.Occur.MustNot, _node_query(schema, child.child, False, scoring)))
         else:
-            parts.append((tantivy.Occur.Must, _node_query(schema, child, fuzzy)))
+            parts.append((tantivy.Occur.Must, _node_query(schema, child, fuzzy, scoring)))
     if all(occur == tantivy.Occur.MustNot for occur, _ in parts):
         parts.append((tantivy.Occur.Must, tantivy.Query.all_query()))
     return tantivy.Query.boolean_query(parts)
 
 
-def _clause_query(schema: tantivy.Schema, clause: Clause, fuzzy: bool) -> tantivy.Query:
+def _clause_query(schema: tantivy.Schema, clause: Clause, fuzzy: bool, scoring: bool) -> tantivy.Query:
     if clause.kind == "year":
         low, high = clause.years
         return year_query(schema, low, high)
@@ -425,23 +434,17 @@ def _clause_query(schema: tantivy.Schema, clause: Clause, fuzzy: bool) -> tantiv
             return isbn
         words = Clause("text", DEFAULT_FIELDS, clause.text, phrase=True)
         return tantivy.Query.boolean_query([(tantivy.Occur.Should, isbn),
-                                            (tantivy.Occur.Should, _text_query(schema, words, False))])
-    return _text_query(schema, clause, fuzzy)
+                                            (tantivy.Occur.Should, _text_query(schema, words, False, scoring))])
+    return _text_query(schema, clause, fuzzy, scoring)
 
 
-def _text_query(schema: tantivy.Schema, clause: Clause, fuzzy: bool) -> tantivy.Query:
-    """A text clause: found through MATCH_FIELD when it is one plain word, scored by `field_scores`."""
-    scored = field_scores(schema, clause, fuzzy)
-    if fuzzy or clause.fields != DEFAULT_FIELDS or len(folded_words(clause.text)) != 1 \
-            or len(exact_words(clause.text)) != 1:
-        return scored
-    # One word: one posting list finds the records (MATCH_FIELD holds every word the
-    # fields can match, folded), and the fields only score those.  Same hits, same
-    # scores; the union of nine posting lists per word was most of a search's cost, and
-    # facet counting, which does not score, now skips the fields altogether.
-    found = tantivy.Query.const_score_query(
-        tantivy.Query.term_query(schema, MATCH_FIELD, folded_words(clause.text)[0]), 0.0)
-    return tantivy.Query.boolean_query([(tantivy.Occur.Must, found), (tantivy.Occur.Should, scored)])
+def _text_query(schema: tantivy.Schema, clause: Clause, fuzzy: bool, scoring: bool = True) -> tantivy.Query:
+    """A text clause scored in its fields, or (not `scoring`) one plain word found in MATCH_FIELD."""
+    if not scoring and not fuzzy and clause.fields == DEFAULT_FIELDS:
+        folded = folded_words(clause.text)
+        if len(folded) == 1 and len(exact_words(clause.text)) == 1:
+            return tantivy.Query.term_query(schema, MATCH_FIELD, folded[0])
+    return field_scores(schema, clause, fuzzy)
 
 
 def field_scores(schema: tantivy.Schema, clause: Clause, fuzzy: bool) -> tantivy.Query:

@@ -29,7 +29,8 @@ from index.build import CURRENT_NAME, current_version, open_index
 from index.document import enrich
 from index.highlight import highlight
 from index.labels import facet_label
-from index.query import Node, build_query, leaves, parse_query, parse_year_range, positive_words, year_query
+from index.query import (Node, build_query, leaves, match_query, parse_query, parse_year_range, positive_words,
+                         year_query)
 from index.schema import FACET_FIELDS, RANK_WEIGHT_FIELD, TITLE_SORT_FIELD, YEAR_FIELD, WORD_RE
 from store.text import fold, nfc
 
@@ -250,17 +251,19 @@ class SearchIndex:
             facets_key = (generation, params.q, tuple(params.filters().items()), fuzzy)
             facets = self._facet_counts.get(facets_key)
             if facets is None:
-                facets = self._facets(searcher, query)
+                facets = self._facets(searcher, self._full_query(schema, tree, params, fuzzy, scoring=False))
                 self._facet_counts.put(facets_key, facets)
         except ValueError as exc:
             raise QueryError(params.q, f"tìm kiếm thất bại: {exc}") from exc
         return SearchResult(found.count, hits, facets, params.page, params.size, params=params)
 
     def _full_query(self, schema: tantivy.Schema, tree: Node | None, params: SearchParams,
-                    fuzzy: bool) -> tantivy.Query:
+                    fuzzy: bool, scoring: bool = True) -> tantivy.Query:
+        """The query with its filters; not `scoring`: the same records found the cheap way (`match_query`)."""
         parts: list[tuple[tantivy.Occur, tantivy.Query]] = []
         if tree is not None:
-            parts.append((tantivy.Occur.Must, build_query(schema, tree, fuzzy)))
+            found = build_query(schema, tree, fuzzy) if scoring or fuzzy else match_query(schema, tree)
+            parts.append((tantivy.Occur.Must, found))
         for name, values in params.filters().items():
             if name in YEAR_FILTERS:
                 ranges = [year_query(schema, *parse_year_range(v, params.q)) for v in values]

@@ -1,9 +1,9 @@
-"""MATCH_FIELD finds a plain word exactly where its scoring fields would (index/query.py).
+"""`match_query` finds exactly the records `build_query` finds (index/query.py).
 
-A plain word is found through one posting list, `match_folded`, and scored in the
-exact and folded fields (`field_scores`).  On the demo catalogue, every word of
-every title, author, subject and publisher must find the same records with the
-same scores both ways.
+Facet counts use `match_query`: a plain word is one posting list of `match_folded`
+instead of the union of its nine scoring fields.  On the demo catalogue every word
+of every title, author, subject and publisher, and queries mixing words, phrases,
+fields, OR and NOT, must find the same records both ways.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from index import SearchIndex
-from index.query import DEFAULT_FIELDS, Clause, _text_query, field_scores
+from index.query import build_query, match_query, parse_query
 from index.schema import exact_words
 from store import CatalogStore
 from tests.test_search_relevance import settings as demo_settings  # noqa: F401 (the module-scoped demo catalogue)
@@ -28,17 +28,26 @@ def demo_words(demo_settings):  # noqa: F811
     return sorted(found)
 
 
-def _hits(searcher, query) -> tuple[int, list[tuple[int, int, float]]]:
-    found = searcher.search(query, limit=1000, count=True)
-    return found.count, sorted((a.segment_ord, a.doc, round(score, 3)) for score, a in found.hits)
+def _found(searcher, query) -> tuple[int, list[tuple[int, int]]]:
+    found = searcher.search(query, limit=2000, count=True)
+    return found.count, sorted((address.segment_ord, address.doc) for _, address in found.hits)
 
 
-def test_every_word_finds_and_scores_what_its_fields_do(demo_settings, demo_words):  # noqa: F811
+def test_every_word_finds_the_records_its_scored_query_finds(demo_settings, demo_words):  # noqa: F811
     index, _ = SearchIndex(demo_settings)._snapshot()
     searcher, schema = index.searcher(), index.schema
     assert len(demo_words) > 500
     for word in demo_words:
-        clause = Clause("text", DEFAULT_FIELDS, word)
-        assert _hits(searcher, _text_query(schema, clause, False)) == \
-            _hits(searcher, field_scores(schema, clause, False)), word
+        tree = parse_query(word)
+        assert _found(searcher, match_query(schema, tree)) == _found(searcher, build_query(schema, tree)), word
 
+
+@pytest.mark.parametrize("q", ["lich su viet nam", "lịch sử -việt", '"lịch sử" OR toán', "title:kieu du",
+                               "giáo trình NOT (kinh tế)", "isbn:978-604-512-781-0 dân vận", "year:2000..2020 văn"])
+def test_mixed_queries_find_the_same_records(demo_settings, q):  # noqa: F811
+    index, _ = SearchIndex(demo_settings)._snapshot()
+    searcher, schema = index.searcher(), index.schema
+    tree = parse_query(q)
+    expected = _found(searcher, build_query(schema, tree))
+    assert expected[0] > 0
+    assert _found(searcher, match_query(schema, tree)) == expected
