@@ -6,6 +6,7 @@ from config import LibraryConfig
 from store import RawRecord
 
 from normalize import NormalizeSummary, run_normalize
+from normalize import run as normalize_run
 
 try:
     from tests.test_normalize_support import as_vni, data_field, marc_record, marcxml
@@ -162,6 +163,15 @@ def test_a_library_whose_opac_link_changes_in_the_registry_is_normalized_again(s
         "https://opac2.example.vn/1", "https://opac2.example.vn/2"]
     assert run_normalize(store, moved, workers=1) == NormalizeSummary()
 
+
+
+def test_new_normalize_rules_redo_every_library_once(store, monkeypatch):
+    store.save_harvest_page([raw("1", "Truyện Kiều"), raw("2", "Chí Phèo")])
+    run_normalize(store, LIBRARIES, workers=1)
+    assert run_normalize(store, LIBRARIES, workers=1) == NormalizeSummary()
+    monkeypatch.setattr(normalize_run, "RULES_VERSION", normalize_run.RULES_VERSION + 1)
+    assert run_normalize(store, LIBRARIES, workers=1).normalized == 2
+    assert run_normalize(store, LIBRARIES, workers=1) == NormalizeSummary()
 
 
 def test_a_rules_change_redoes_the_other_records_once_and_counts_nothing_twice(store):
