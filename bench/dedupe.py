@@ -7,9 +7,8 @@ truth known) and, when the demo catalog exists (`unioncat demo --no-serve`), on
 the fixtures' truth (bench/dedupe_fixtures.py).  Speed: for each size one process
 writes the labeled records to a JSON-lines file, a second runs what file mode
 (`unioncat dedupe --input`) runs, Records streamed from the file into
-`cluster_records` (timed; the time includes reading and validating every line,
-measured apart as `of_which_reading_s`; memory is its peak RSS, its scoring
-child's, and the peak PSS of both together, which counts pages they share once), and
+`cluster_records` (timed; its peak RSS is the run's own, and the time includes
+reading and validating every line, measured apart as `of_which_reading_s`), and
 a third scores the clusters and the blocking recall (share of true pairs that
 blocking proposes directly).  Candidate pairs are those scored: pairs a hard
 guard rules out are skipped, see `scoring.BlockScan`.  Goal: F1 >= 0.97 with
@@ -20,12 +19,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -57,58 +54,9 @@ def generate_input(n_records: int, seed: int, work: Path) -> None:
     (work / "truth.json").write_text(json.dumps(labeled.truth), encoding="utf-8")
 
 
-class _TreePss(threading.Thread):
-    """Peak of this process's and its children's proportional set size (Linux /proc), sampled.
-
-    Above PARALLEL_MIN_RECORDS a forked child scores half the pairs (dedupe/scoring.py);
-    the two share the features copy-on-write, so adding their RSS would count those
-    pages twice.  PSS splits each shared page between the processes that map it.
-    """
-
-    TICK_S = 0.5
-
-    def __init__(self) -> None:
-        super().__init__(daemon=True)
-        self.peak_kb = 0
-        self._done = threading.Event()
-
-    def run(self) -> None:
-        while not self._done.wait(self.TICK_S):
-            self.peak_kb = max(self.peak_kb, sum(map(_pss_kb, [os.getpid(), *_children()])))
-
-    def stop(self) -> int:
-        self._done.set()
-        self.join()
-        return self.peak_kb
-
-
-def _children() -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if int((entry / "stat").read_text().rpartition(")")[2].split()[1]) == os.getpid():
-                    found.append(int(entry.name))
-            except (OSError, ValueError, IndexError):
-                continue
-    return found
-
-
-def _pss_kb(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    return 0
-
-
 def cluster_input(work: Path) -> dict:
     """The timed step, as file mode runs it: Records streamed from the file into `cluster_records`."""
     settings = DedupeSettings()
-    watcher = _TreePss()
-    watcher.start()
     started = time.perf_counter()
     read = sum(1 for _ in read_records(work / "records.jsonl"))
     read_s = time.perf_counter() - started
@@ -118,8 +66,6 @@ def cluster_input(work: Path) -> dict:
     (work / "clusters.json").write_text(json.dumps(clustering.clusters), encoding="utf-8")
     return {"records": read, "cluster_s": round(cluster_s, 1), "of_which_reading_s": round(read_s, 1),
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-            "child_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
-            "peak_pss_both_mb": round(watcher.stop() / 1024),
             "candidate_pairs": clustering.candidate_pairs, "accepted_pairs": clustering.accepted_pairs,
             "oversized_blocks": clustering.skipped_blocks}
 

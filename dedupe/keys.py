@@ -118,33 +118,18 @@ def sort_ranks(all_features: list[Features]) -> list[int]:
     return ranks
 
 
-def pairs_of(group: list[int], ranks: list[int], share: tuple[int, int] = (0, 1)) -> Iterator[tuple[int, int]]:
+def pairs_of(group: list[int], ranks: list[int]) -> Iterator[tuple[int, int]]:
     """Pairs compared within one group: all of a small one, sorted neighbours (`sort_ranks`) in a large one.
 
     Groups list their members in index order, so every pair comes out (smaller, larger).
-    With `share` (w, n) only the pairs whose smaller index is w modulo n come out
-    (see dedupe/scoring.py).
     """
     if len(group) <= ALL_PAIRS_MAX:
-        if share[1] == 1:
-            return combinations(group, 2)  # in C: a million records propose tens of millions of pairs
-        return _shared_combinations(group, share)
-    return _sorted_neighbours(group, ranks, share)
+        return combinations(group, 2)  # in C: a million records propose tens of millions of pairs
+    return _sorted_neighbours(group, ranks)
 
 
-def _shared_combinations(group: list[int], share: tuple[int, int]) -> Iterator[tuple[int, int]]:
-    mine, parts = share
-    for position, first in enumerate(group):
-        if first % parts == mine:
-            for second in group[position + 1:]:
-                yield first, second
-
-
-def _sorted_neighbours(group: list[int], ranks: list[int], share: tuple[int, int]) -> Iterator[tuple[int, int]]:
-    mine, parts = share
+def _sorted_neighbours(group: list[int], ranks: list[int]) -> Iterator[tuple[int, int]]:
     ordered = sorted(group, key=ranks.__getitem__)
     for position, first in enumerate(ordered):
         for second in ordered[position + 1: position + 1 + ALL_PAIRS_MAX]:
-            pair = (first, second) if first < second else (second, first)
-            if parts == 1 or pair[0] % parts == mine:
-                yield pair
+            yield (first, second) if first < second else (second, first)

@@ -1,32 +1,23 @@
 """Score candidate pairs: each compared once, accepted matches kept, each record's nearest refusal noted.
 
-A full run takes its pairs straight from the blocks (`BlockScan`).  On a large
-input the scan and the comparisons, two thirds of a million-record run, are
-shared between two processes: a forked child takes the pairs whose smaller
-index is odd, this process the even ones.  A pair lives in one share only, so it
-is scored once, and each share meets the blocks in sorted key order, so a pair
-still keeps its smallest key.  The shares' results merge into exactly what one
-process finds (tests/test_dedupe_parallel.py checks it).
+A full run takes its pairs straight from the blocks (`BlockScan`); an incremental
+run passes the pairs of its region.
+
+One process does it.  Sharing the pairs with a forked second process took 10-15%
+off a million records (185-196 s against 209 s) but added 1.2 GB: CPython's
+reference counts copy every page of features the child reads, and the run went
+from 3.3 GB to 4.5 GB, over the 4 GB goal (issue 5).
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import pickle
-import traceback
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from config.settings import DedupeSettings
-from dedupe.errors import DedupeError
 from dedupe.features import Features
 from dedupe.keys import block_groups, build_blocks, pairs_of, sort_ranks
 from dedupe.match import Verdict, compare
-
-# Inputs this large share the scan with a second process when there is a second core:
-# below it the fork and the transfer of results cost more than they save.
-PARALLEL_MIN_RECORDS = 50_000
 
 
 @dataclass
@@ -82,24 +73,21 @@ class BlockScan:
     not scored or kept: `compare` would only say "conflict, score 0".  Only the
     smallest such partner of each record is kept (`guarded`), so a record left
     alone can still name it.  At 300,000 records this skips about half the pairs
-    and the dictionary of every pair.  `share` (w, n) yields only the pairs whose
-    smaller index is w modulo n.
+    and the dictionary of every pair.
     """
 
     def __init__(self, all_features: list[Features], settings: DedupeSettings, skip: set[tuple[int, int]],
-                 ranks: list[int], share: tuple[int, int] = (0, 1)):
+                 ranks: list[int]):
         self.all_features = all_features
         self.ranks = ranks
         self.settings = settings
         self.skip = skip
-        self.share = share
         self.compared = 0
         self.oversized = 0
         self.guarded = [len(all_features)] * len(all_features)
 
     def __iter__(self) -> Iterator[tuple[int, int, str]]:
-        all_features, size, guarded, share = self.all_features, len(self.all_features), self.guarded, self.share
-        ranks = self.ranks
+        all_features, size, guarded, ranks = self.all_features, len(self.all_features), self.guarded, self.ranks
         classes: dict[tuple, int] = {}
         kind = [classes.setdefault((f.material, f.volume, f.title_numbers), len(classes)) for f in all_features]
         year = [f.year for f in all_features]
@@ -110,7 +98,7 @@ class BlockScan:
         for key, groups, oversized in block_groups(blocks, all_features, self.settings.max_block_size):
             self.oversized += oversized
             for group in groups:
-                for first, second in pairs_of(group, ranks, share):
+                for first, second in pairs_of(group, ranks):
                     if skip and (first, second) in skip:
                         continue
                     year_a, year_b = year[first], year[second]
@@ -131,70 +119,8 @@ class BlockScan:
 
 def score_blocks(all_features: list[Features], settings: DedupeSettings, skip: set[tuple[int, int]]) -> Scored:
     """Score every candidate pair the blocks propose, except those in `skip` (librarians' overrides)."""
-    ranks = sort_ranks(all_features)
-    if len(all_features) >= PARALLEL_MIN_RECORDS and (os.cpu_count() or 1) > 1:
-        return _score_in_two(all_features, settings, skip, ranks)
-    return _score_share(all_features, settings, skip, ranks, (0, 1))
-
-
-def _score_share(all_features: list[Features], settings: DedupeSettings, skip: set[tuple[int, int]],
-                 ranks: list[int], share: tuple[int, int]) -> Scored:
-    scan = BlockScan(all_features, settings, skip, ranks, share)
+    scan = BlockScan(all_features, settings, skip, sort_ranks(all_features))
     scored = Scored()
     scored.score(scan, all_features, settings)
     scored.compared, scored.oversized, scored.guarded = scan.compared, scan.oversized, scan.guarded
     return scored
-
-
-def _score_in_two(all_features: list[Features], settings: DedupeSettings, skip: set[tuple[int, int]],
-                  ranks: list[int]) -> Scored:
-    """The odd share in a forked child, the even one here; then one merged result."""
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(sender, all_features, settings, skip, ranks), daemon=True)
-    child.start()
-    sender.close()
-    try:
-        mine = _score_share(all_features, settings, skip, ranks, (0, 2))
-        try:
-            status, payload = receiver.recv()
-        except EOFError:
-            child.join()
-            status, payload = "error", (f"the process scoring the other half ended without a result (exit code "
-                                        f"{child.exitcode}; a negative code is the signal that killed it, "
-                                        "-9 often the kernel out of memory)")
-    except BaseException:
-        child.terminate()  # interrupted here: do not wait for the child's half
-        raise
-    finally:
-        receiver.close()
-        child.join()
-    if status == "error":
-        raise DedupeError(f"dedupe could not score candidate pairs: {payload}")
-    return _merged(mine, pickle.loads(payload), all_features)
-
-
-def _child(sender, all_features: list[Features], settings: DedupeSettings, skip: set[tuple[int, int]],
-           ranks: list[int]) -> None:
-    try:
-        scored = _score_share(all_features, settings, skip, ranks, (1, 2))
-        # Features are sent back by index: the parent has them, and copies would double its memory.
-        nearest = {index: (score, other.index) for index, (score, other) in scored.nearest.items()}
-        payload = pickle.dumps((scored.verdicts, scored.found_by, nearest, scored.compared, scored.guarded),
-                               protocol=pickle.HIGHEST_PROTOCOL)
-        sender.send(("ok", payload))
-    except BaseException:  # the parent reports it; a child must not unwind into the parent's code
-        sender.send(("error", traceback.format_exc(limit=3)))
-    finally:
-        sender.close()
-
-
-def _merged(mine: Scored, theirs: tuple, all_features: list[Features]) -> Scored:
-    verdicts, found_by, nearest, compared, guarded = theirs
-    mine.verdicts.update(verdicts)
-    mine.found_by.update(found_by)
-    for index, (score, other) in nearest.items():
-        note_nearest(mine.nearest, index, all_features[other], score)
-    mine.compared += compared  # the shares' pairs are disjoint; both met every oversized block
-    mine.guarded = [min(a, b) for a, b in zip(mine.guarded, guarded)]
-    return mine
