@@ -153,14 +153,25 @@ class CatalogStore:
         conn.execute("PRAGMA busy_timeout=60000")
         return conn
 
-    def _migrate(self) -> None:
-        self._conn.executescript(_SCHEMA)
+    def _schema_version(self) -> int:
+        """The stored schema version; 0 for a new (or pre-versioning) database."""
+        if not self._conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone():
+            return 0
         row = self._conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-        version = int(row[0]) if row else 0
+        return int(row[0]) if row else 0
+
+    def _migrate(self) -> None:
+        # A current database is opened without writing: the schema script's INSERT and the
+        # version write each wait for any other write transaction, so `unioncat status` would
+        # block behind the nightly run although WAL lets readers go on.
+        version = self._schema_version()
+        if version == SCHEMA_VERSION:
+            return
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path} has schema version {version}, newer than this program's {SCHEMA_VERSION}; upgrade unioncat"
             )
+        self._conn.executescript(_SCHEMA)
         # Future migrations go here, one `if version < N:` block each.
         self._conn.execute(
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)

@@ -107,3 +107,24 @@ def test_a_library_that_left_the_registry_is_shown_and_purged_on_request(tmp_pat
     assert result.exit_code == 0 and "1 records of tv-gone withdrawn" in result.output, result.output
     assert all(m.partition(":")[0] != "tv-gone" for m in store.cluster_assignments())
     assert "tv-gone" not in CliRunner().invoke(app, ["status", "--config", config]).output
+
+
+def test_status_answers_while_another_command_holds_a_write_transaction(store, data_dir):
+    """WAL lets readers go on beside a writer; opening the store must not write (it waited 60 s, then "locked")."""
+    import subprocess
+
+    from tests.e2e_helpers import unioncat
+
+    store.save_harvest_page([raw("1", "Truyện Kiều")])
+    config = _config(data_dir)
+    writer = sqlite3.connect(store.path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # e.g. dedupe saving its clusters during the nightly update
+    try:
+        result = unioncat("status", "--format", "json", "--config", config, check=False, timeout=20)
+    except subprocess.TimeoutExpired:
+        pytest.fail("unioncat status waited behind another command's write transaction")
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert result.returncode == 0, result.stderr
+    assert '"records": 1' in result.stdout
