@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
@@ -71,6 +72,17 @@ def _open(config: Path | None) -> tuple[Settings, CatalogStore]:
     return settings, CatalogStore(settings.db_path)
 
 
+@contextmanager
+def _locked_store(config: Path | None) -> Iterator[tuple[Settings, CatalogStore]]:
+    """Settings and the store, under the run lock `update` and `purge` take: a stage run by hand
+    never works beside cron's `update` on the same state.  `status` and `serve` only read."""
+    from harvester.lock import run_lock
+
+    settings = load_settings(config)
+    with run_lock(settings.data_dir), CatalogStore(settings.db_path) as store:
+        yield settings, store
+
+
 # ---- pipeline stages ---------------------------------------------------------------
 
 
@@ -86,12 +98,11 @@ def harvest(
     from harvester.run import harvest_libraries
 
     _check_log_format(log_format)
-    with _reported_errors():
-        settings, store = _open(config)
+    with _reported_errors(), _locked_store(config) as (settings, store):
         for library_id in libraries or []:
             settings.library(library_id)
         ids = libraries or [library.id for library in settings.libraries]
-        with store, HarvestReporter(ids, log_format) as reporter:
+        with HarvestReporter(ids, log_format) as reporter:
             runs = harvest_libraries(settings, store, libraries or None, full=full, progress=reporter)
     _print_runs(runs)
     if any(run.status != "ok" for run in runs):
@@ -125,10 +136,8 @@ def normalize(
         return
     from normalize import run_normalize
 
-    with _reported_errors():
-        settings, store = _open(config)
-        with store:
-            summary = run_normalize(store, settings.library_map(), rebuild=all_records)
+    with _reported_errors(), _locked_store(config) as (settings, store):
+        summary = run_normalize(store, settings.library_map(), rebuild=all_records)
     typer.echo(
         f"normalized {summary.normalized}, deleted {summary.deleted}, rejected {summary.rejected},"
         f" legacy text converted {summary.converted_legacy}"
@@ -187,15 +196,16 @@ def dedupe(
             count = dedupe_file(input, output, settings.dedupe)
         typer.echo(f"wrote {count} clusters to {output}", err=True)
         return
-    with _reported_errors():
-        settings, store = _open(config)
-        with store:
-            if explain is not None:
+    if explain is not None:  # reads only: no need to wait for a run
+        with _reported_errors():
+            settings, store = _open(config)
+            with store:
                 _explain(store, explain)
-                return
-            from dedupe import run_dedupe
+        return
+    from dedupe import run_dedupe
 
-            summary = run_dedupe(store, settings, rebuild=rebuild)
+    with _reported_errors(), _locked_store(config) as (settings, store):
+        summary = run_dedupe(store, settings, rebuild=rebuild)
     for problem in summary.problems:
         typer.echo(f"warning: {problem}", err=True)
     scope = f"re-examined {summary.examined}" if summary.incremental else "full run"
@@ -226,10 +236,8 @@ def index(
     """Write changed union records into the Tantivy search index."""
     from index import build_index
 
-    with _reported_errors():
-        settings, store = _open(config)
-        with store:
-            summary = build_index(store, settings, rebuild=rebuild)
+    with _reported_errors(), _locked_store(config) as (settings, store):
+        summary = build_index(store, settings, rebuild=rebuild)
     typer.echo(f"indexed {summary.added} union records, removed {summary.deleted}; {summary.total} in the index")
 
 

@@ -128,3 +128,19 @@ def test_status_answers_while_another_command_holds_a_write_transaction(store, d
         writer.close()
     assert result.returncode == 0, result.stderr
     assert '"records": 1' in result.stdout
+
+
+@pytest.mark.parametrize("command", [["harvest"], ["harvest", "tv-tinh"], ["normalize"], ["dedupe"], ["index"]])
+def test_a_stage_run_by_hand_refuses_while_another_run_holds_the_lock(data_dir, command):
+    """`update` and `purge` hold data_dir/update.lock; a stage beside them would work on the same state."""
+    from harvester.lock import run_lock
+
+    config = _config(data_dir)
+    with run_lock(data_dir):  # stands in for cron's `unioncat update`
+        result = CliRunner().invoke(app, [*command, "--config", config])
+        status = CliRunner().invoke(app, ["status", "--config", config])  # reading needs no lock
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith("unioncat: another unioncat run") and "holds" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert status.exit_code == 0, status.output
+    assert CliRunner().invoke(app, [*command, "--config", config]).exit_code in (0, 3)  # the lock is free again
