@@ -98,8 +98,9 @@ def harvest(
     from harvester.run import harvest_libraries
 
     _check_log_format(log_format)
+    libraries = list(dict.fromkeys(libraries or []))  # `harvest tv-y tv-y`: one run of tv-y, not two at once
     with _reported_errors(), _locked_store(config) as (settings, store):
-        for library_id in libraries or []:
+        for library_id in libraries:
             settings.library(library_id)
         ids = libraries or [library.id for library in settings.libraries]
         with HarvestReporter(ids, log_format) as reporter:

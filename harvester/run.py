@@ -77,10 +77,12 @@ def harvest_libraries(settings: Settings, store: CatalogStore, library_ids: list
                       full: bool = False, progress: ProgressCallback | None = None) -> list[HarvestRun]:
     """Harvest the given libraries (default: all), `max_parallel_libraries` at a time.
 
-    Returns one run per library in the order asked for; an unknown id raises
-    ConfigError before anything is harvested.
+    Returns one run per library in the order asked for, an id given twice harvested once (two
+    threads on one library would race over its state); an unknown id raises ConfigError before
+    anything is harvested.
     """
-    libraries = [settings.library(i) for i in library_ids] if library_ids else list(settings.libraries)
+    ids = list(dict.fromkeys(library_ids or []))
+    libraries = [settings.library(i) for i in ids] if ids else list(settings.libraries)
     if not libraries:
         return []
     workers = min(settings.harvest.max_parallel_libraries, len(libraries))

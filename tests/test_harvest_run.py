@@ -99,3 +99,26 @@ def test_sweep_due_follows_the_interval():
     assert not sweep_due(weekly, "2024-05-04T00:00:00Z", now)
     assert sweep_due(weekly, "2024-05-03T00:00:00Z", now)
     assert not sweep_due(oai_library("http://127.0.0.1/oai"), None, now)
+
+
+def test_a_library_named_twice_is_harvested_once(tmp_path: Path, data_dir: Path, store):
+    """`unioncat harvest school school` must not start two concurrent harvests of one library."""
+    from typer.testing import CliRunner
+
+    from harvester.cli import app
+
+    mrc = tmp_path / "school.mrc"
+    mrc.write_bytes(book("1", b"Mot") + book("2", b"Hai"))
+    other = tmp_path / "other.mrc"
+    other.write_bytes(book("3", b"Ba"))
+    settings = make_settings(data_dir, [library("school", "marc-file", str(mrc)),
+                                        library("other", "marc-file", str(other))])
+    runs = harvest_libraries(settings, store, ["school", "other", "school"])
+    assert [(r.library, r.added) for r in runs] == [("school", 2), ("other", 1)]
+    config = tmp_path / "unioncat.toml"
+    config.write_text(f'data_dir = "{data_dir}"\n[[libraries]]\nid = "school"\nname = "School"\ntype = "school"\n'
+                      f'district = "Vị Thanh"\nprotocol = "marc-file"\nurl = "{mrc}"\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["harvest", "school", "school", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    assert [line.split()[1] for line in result.output.splitlines() if line.startswith("ok")] == ["school"]
+    assert store._conn.execute("SELECT COUNT(*) FROM harvest_runs").fetchone()[0] == 3
