@@ -50,6 +50,12 @@ def _check_log_format(log_format: str) -> None:
     configure_logging(log_format)
 
 
+def _check_port(port: int | None) -> None:
+    """--port as [api] port allows it (uvicorn's OverflowError on 70000 escaped as tracebacks)."""
+    if port is not None and not 0 <= port <= 65535:
+        raise _fail(f"--port must be from 0 to 65535 (0: any free port), not {port}", 2)
+
+
 def _fail(message: str, code: int = EXIT_ERROR) -> typer.Exit:
     typer.secho(f"unioncat: {message}", err=True, fg=typer.colors.RED)
     return typer.Exit(code)
@@ -245,6 +251,7 @@ def index(
 @app.command()
 def serve(config: ConfigOption = None, host: HostOption = None, port: PortOption = None) -> None:
     """Serve the search API and the librarians' page."""
+    _check_port(port)
     with _reported_errors():
         settings, store = _open(config)
         _serve(settings, store, host, port)
@@ -343,6 +350,7 @@ def demo(
     """Build a catalog of six libraries from fixtures/ (one over real OAI-PMH) and serve it."""
     from harvester.demo import demo_settings, start_demo_provider
 
+    _check_port(port)
     with _reported_errors():
         base = load_settings(config)  # ./unioncat.toml when there is one, else the bundled demo
         provider = start_demo_provider()

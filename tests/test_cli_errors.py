@@ -144,3 +144,12 @@ def test_a_stage_run_by_hand_refuses_while_another_run_holds_the_lock(data_dir, 
     assert len(result.output.strip().splitlines()) == 1
     assert status.exit_code == 0, status.output
     assert CliRunner().invoke(app, [*command, "--config", config]).exit_code in (0, 3)  # the lock is free again
+
+
+@pytest.mark.parametrize("command", ["serve", "demo"])
+@pytest.mark.parametrize("port", ["70000", "-1"])
+def test_a_port_out_of_range_is_a_one_line_usage_error(data_dir, command, port):
+    """`[api] port` is checked 0-65535; `--port` was not, and uvicorn's OverflowError escaped as tracebacks."""
+    result = CliRunner().invoke(app, [command, "--config", _config(data_dir), "--port", port])
+    assert result.exit_code == 2, result.output
+    assert result.output == f"unioncat: --port must be from 0 to 65535 (0: any free port), not {port}\n"
