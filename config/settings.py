@@ -10,7 +10,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 from typing import Literal
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -147,11 +147,40 @@ class IndexSettings(_Frozen):
 class ApiSettings(_Frozen):
     host: str = Field(default="127.0.0.1", description="Address the HTTP server binds.")
     port: int = Field(default=8000, ge=0, le=65535, description="Port the HTTP server binds.")
-    cors_origins: tuple[str, ...] = Field(default=(), description="Origins allowed to call the API from a browser.")
+    cors_origins: tuple[str, ...] = Field(
+        default=(), description="Origins allowed to call the API from a browser: `https://school.example` "
+                                "(scheme, host and port; a trailing slash is dropped), or `*`.")
     default_page_size: int = Field(default=20, ge=1, description="Hits per page when `size` is not given.")
     max_page_size: int = Field(default=100, ge=1, description="Largest `size` accepted.")
     max_query_chars: int = Field(default=1000, ge=1, description="Longest query accepted.")
     cached_searches: int = Field(default=500, ge=0, description="Search answers (and their JSON bodies) kept in memory until the index changes; 0 keeps none.")
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(_origin(origin) for origin in value)
+
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin(value: str) -> str:
+    """An origin as browsers send it in `Origin:` (CORS compares strings): `https://school.example/`
+    and `HTTPS://School.example:443` become `https://school.example`; a path or query is refused."""
+    if value == "*":
+        return value
+    try:
+        parts = urlsplit(value.strip())
+        port = parts.port
+    except ValueError:
+        parts, port = None, None
+    if (parts is None or parts.scheme.lower() not in DEFAULT_PORTS or not parts.hostname or parts.username
+            or parts.password or parts.path not in ("", "/") or parts.query or parts.fragment):
+        raise ValueError(f"{value!r} is not an origin: write scheme and host (and port), as in "
+                         "https://school.example or http://127.0.0.1:8080")
+    scheme = parts.scheme.lower()
+    host = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"  # an IPv6 address
+    return f"{scheme}://{host}" + (f":{port}" if port is not None and port != DEFAULT_PORTS[scheme] else "")
 
 
 class Settings(_Frozen):
@@ -202,7 +231,8 @@ def load_settings(path: Path | None = None) -> Settings:
     """Read and validate a TOML configuration; relative paths are relative to the file."""
     path = Path(path) if path is not None else default_config_path()
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        # utf-8-sig: Notepad on Windows starts a UTF-8 file with a byte order mark TOML does not allow.
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError as exc:
         raise ConfigError(str(path), "file not found; pass --config or create unioncat.toml") from exc
     except (OSError, UnicodeDecodeError) as exc:
@@ -217,16 +247,15 @@ def settings_from_dict(raw: dict, path: Path) -> Settings:
     raw = dict(raw)
     if "data_dir" not in raw:
         raise ConfigError(str(path), "missing top-level data_dir", field="data_dir")
-    data_dir = Path(str(raw["data_dir"])).expanduser()
-    if not data_dir.is_absolute():
-        data_dir = (path.parent / data_dir).resolve()
-    raw["data_dir"] = data_dir
+    if not isinstance(raw["data_dir"], str) or not raw["data_dir"].strip():
+        # `data_dir = 5` would otherwise become a folder named "5" beside the config file.
+        raise ConfigError(str(path), f"must be a directory path in quotes, got {raw['data_dir']!r}", field="data_dir")
+    raw["data_dir"] = _local_path(raw["data_dir"], path, "data_dir")
     raw["config_path"] = path
     raw["libraries"] = [_resolve_file_url(entry, path) for entry in raw.get("libraries") or []]
     dedupe = raw.get("dedupe")
     if isinstance(dedupe, dict) and isinstance(dedupe.get("overrides_path"), str):
-        overrides = Path(dedupe["overrides_path"]).expanduser()
-        raw["dedupe"] = {**dedupe, "overrides_path": overrides if overrides.is_absolute() else (path.parent / overrides).resolve()}
+        raw["dedupe"] = {**dedupe, "overrides_path": _local_path(dedupe["overrides_path"], path, "dedupe.overrides_path")}
     try:
         return Settings.model_validate(raw)
     except ValidationError as exc:
@@ -243,14 +272,24 @@ def settings_from_dict(raw: dict, path: Path) -> Settings:
         raise ConfigError(str(path), first["msg"] + more, library=library, field=field) from exc
 
 
+def _local_path(value: str, config_path: Path, field: str, library: str | None = None) -> Path:
+    """`~` and `~user` expanded; a relative path is relative to the config file."""
+    try:
+        expanded = Path(value).expanduser()
+    except RuntimeError as exc:  # `~name/...` for a user this machine does not know
+        raise ConfigError(str(config_path), f"cannot expand {value!r}: this machine has no user "
+                          f"{value[1:].split('/')[0]!r}; write the full path", library=library, field=field) from exc
+    return expanded if expanded.is_absolute() else (config_path.parent / expanded).resolve()
+
+
 def _resolve_file_url(entry: object, config_path: Path) -> object:
-    """A marc-file library's relative path is relative to the config file, like data_dir."""
+    """A marc-file library's path: `~` expanded, relative to the config file like data_dir."""
     if not isinstance(entry, dict) or entry.get("protocol") != "marc-file":
         return entry
     url = entry.get("url")
-    if not isinstance(url, str) or "://" in url or Path(url).expanduser().is_absolute():
+    if not isinstance(url, str) or not url or "://" in url:
         return entry
-    return {**entry, "url": str((config_path.parent / url).resolve())}
+    return {**entry, "url": str(_local_path(url, config_path, "url", library=str(entry.get("id", "?"))))}
 
 
 def settings_documentation() -> list[tuple[str, str, object, str]]:

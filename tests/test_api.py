@@ -246,3 +246,11 @@ def test_page_counts_holding_libraries_not_copies(store, settings):
         record_page = httpx.get(url + "/records/tk2").text
     assert "Có tại 2 thư viện (3 bản)" in page
     assert "Thư viện có tài liệu này (2; 3 bản)" in record_page
+
+
+def test_a_cors_origin_written_with_a_trailing_slash_still_matches_the_browsers_origin(store, data_dir):
+    settings = make_settings(data_dir, LIBRARIES, api={"cors_origins": ["https://School.example/"]})
+    search_index = index_records(store, settings, [union("ls1", "Lịch sử Việt Nam", ("tv-tinh",))])
+    with serve_in_thread(create_app(settings, store, search_index)) as url:
+        response = httpx.get(url + "/api/search", params={"q": "lich su"}, headers={"Origin": "https://school.example"})
+    assert response.headers.get("access-control-allow-origin") == "https://school.example"

@@ -104,3 +104,58 @@ def test_holdings_tags_must_be_marc_tags(tmp_path, tags):
     path = _write(tmp_path, 'data_dir = "d"\n' + LIBRARY + f"holdings_tags = {tags}\n")
     with pytest.raises(ConfigError, match="tv-tinh.*holdings_tags"):
         load_settings(path)
+
+
+@pytest.mark.parametrize("field, text", [
+    ("data_dir", 'data_dir = "~no-such-user-unioncat/catalog"\n'),
+    ("dedupe.overrides_path", 'data_dir = "d"\n[dedupe]\noverrides_path = "~no-such-user-unioncat/same.toml"\n'),
+    ("url", 'data_dir = "d"\n[[libraries]]\nid = "tv-y"\nname = "Y"\ntype = "school"\ndistrict = "Vị Thanh"\n'
+            'protocol = "marc-file"\nurl = "~no-such-user-unioncat/y.mrc"\n'),
+])
+def test_a_path_under_an_unknown_users_home_is_a_config_error_naming_the_field(tmp_path, field, text):
+    """pathlib's expanduser raised RuntimeError for `~name` of an unknown user: a traceback."""
+    with pytest.raises(ConfigError, match=rf"field '{field}'.*no-such-user-unioncat") as info:
+        load_settings(_write(tmp_path, text))
+    assert info.value.field == field
+
+
+def test_a_marc_file_path_under_home_is_expanded(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    path = _write(tmp_path, 'data_dir = "~/d"\n[[libraries]]\nid = "tv-y"\nname = "Y"\ntype = "school"\n'
+                            'district = "Vị Thanh"\nprotocol = "marc-file"\nurl = "~/y.mrc"\n')
+    settings = load_settings(path)
+    assert settings.data_dir == tmp_path / "d" and settings.library("tv-y").url == str(tmp_path / "y.mrc")
+
+
+@pytest.mark.parametrize("value", ["5", "[\"a\", \"b\"]", "true", '""', "{ path = \"d\" }"])
+def test_data_dir_that_is_not_a_path_is_rejected_not_turned_into_a_folder_name(tmp_path, value):
+    with pytest.raises(ConfigError, match="field 'data_dir'.*path in quotes"):
+        load_settings(_write(tmp_path, f"data_dir = {value}\n"))
+    assert [p.name for p in tmp_path.iterdir()] == ["unioncat.toml"]
+
+
+def test_a_config_file_saved_with_a_byte_order_mark_loads(tmp_path):
+    """Windows Notepad writes UTF-8 with a BOM, which TOML parsers refuse."""
+    path = tmp_path / "unioncat.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + ('data_dir = "d"\nregion = "Cần Thơ"\n').encode())
+    settings = load_settings(path)
+    assert settings.region == "Cần Thơ" and settings.data_dir == tmp_path / "d"
+
+
+@pytest.mark.parametrize("written, origin", [
+    ("https://school.example/", "https://school.example"), ("HTTPS://School.Example", "https://school.example"),
+    ("https://school.example:443", "https://school.example"), ("http://127.0.0.1:8123/", "http://127.0.0.1:8123"),
+    ("http://[::1]:8080", "http://[::1]:8080"), ("*", "*"),
+])
+def test_cors_origins_are_kept_as_browsers_send_them(tmp_path, written, origin):
+    """CORS compares the Origin header as a string: `https://school.example/` never matched one."""
+    settings = load_settings(_write(tmp_path, f'data_dir = "d"\n[api]\ncors_origins = ["{written}"]\n'))
+    assert settings.api.cors_origins == (origin,)
+
+
+@pytest.mark.parametrize("written", ["school.example", "https://school.example/widget", "ftp://school.example",
+                                     "https://school.example/?a=1", "https://", "https://school.example:99999"])
+def test_a_cors_origin_that_is_not_an_origin_is_a_config_error_naming_it(tmp_path, written):
+    with pytest.raises(ConfigError, match="api.cors_origins") as info:
+        load_settings(_write(tmp_path, f'data_dir = "d"\n[api]\ncors_origins = ["{written}"]\n'))
+    assert repr(written) in str(info.value)
