@@ -60,4 +60,5 @@ class QueryError(UnioncatError):
 
     def __init__(self, query: str, message: str):
         self.query = query
+        self.reason = message  # without the query: the page shows it under the query the user sees
         super().__init__(f"query {query[:80]!r}: {message}")

@@ -254,3 +254,29 @@ def test_a_cors_origin_written_with_a_trailing_slash_still_matches_the_browsers_
     with serve_in_thread(create_app(settings, store, search_index)) as url:
         response = httpx.get(url + "/api/search", params={"q": "lich su"}, headers={"Origin": "https://school.example"})
     assert response.headers.get("access-control-allow-origin") == "https://school.example"
+
+
+def _page_error(response: httpx.Response) -> str:
+    import re
+    from html import unescape
+
+    assert response.status_code == 400
+    match = re.search(r'<div class="error" role="alert"><p>(.*?)</p>', response.text, re.S)
+    assert match, response.text[-1500:]
+    return unescape(match.group(1))
+
+
+@pytest.mark.parametrize("params, shown", [
+    ({"q": 'title: "abc'}, "Không hiểu câu tìm: thiếu dấu"),  # was cut at the query's own ": "
+    ({"q": "lich su", "sort": "bogus"}, "nhận 'bogus'"),  # was "nhận '?'"
+    ({"q": "lich su", "page": "abc"}, "nhận 'abc'"),  # was "nhận 0"
+    ({"q": "lich su", "page": "0"}, "nhận 0"),
+])
+def test_page_error_shows_the_whole_reason_and_what_was_typed(client, params, shown):
+    text = _page_error(client.get("/", params=params))
+    assert shown in text, text
+    assert "query '" not in text  # the query is in the search box, not repeated in the reason
+
+
+def test_page_with_an_empty_page_parameter_is_the_first_page(client):
+    assert '<span id="total">2</span>' in client.get("/", params={"q": "lich su viet nam", "page": ""}).text

@@ -16,7 +16,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 
 from config.errors import QueryError
 from index.labels import FACET_TITLES_VI, facet_label
-from index.search import FILTERS, MAX_RESULT_WINDOW, SORTS, SearchResult
+from index.search import FILTERS, MAX_RESULT_WINDOW, SearchResult
 from search_api.errors import error_response
 from search_api.context import AppContext, get_context, mark_selected, search_params
 from store.text import nfc
@@ -62,6 +62,14 @@ def _pages(result: SearchResult, items: list[tuple[str, str]]) -> dict[str, Any]
             "numbers": [{"n": n, "url": link(n)} for n in near]}
 
 
+def _page_number(q: str, page: str) -> int:
+    """`page` as typed; empty means the first page, as in the API (OpenSearch's {startPage?})."""
+    try:
+        return int(page) if page.strip() else 1
+    except ValueError:
+        raise QueryError(q, f"page phải là số ≥ 1, nhận {page!r} (page must be a number ≥ 1)") from None
+
+
 @router.get("/", response_class=HTMLResponse)
 def search_page(
     request: Request,
@@ -73,17 +81,13 @@ def search_page(
     # Filter values in NFC, as the search compares them, so a chip's link can find and drop its own.
     items = [(k, nfc(v).strip() if k in FILTERS else v) for k, v in request.query_params.multi_items()
              if v and (k in FILTERS or k in ("q", "page", "sort"))]
-    try:
-        page_number = int(page)
-    except ValueError:
-        page_number = 0
     context: dict[str, Any] = {"settings": ctx.settings, "q": q, "sort": sort, "sorts": SORT_LABELS_VI,
                                "result": None, "error": None}
     try:
-        params = search_params(request, ctx, q, page_number, None, sort if sort in SORTS else "?")
+        params = search_params(request, ctx, q, _page_number(q, page), None, sort)
         result = ctx.search_index.search(params)
     except QueryError as exc:
-        context["error"] = str(exc).split(": ", 1)[-1]
+        context["error"] = exc.reason  # the reason only: str(exc) starts with the query, shown in the box
         return ctx.templates.TemplateResponse(request, "search.html", context, status_code=400)
     # Every filter in force gets a chip, also one no hit has (0 results) and a range (year=1990-2000).
     chosen = [{"label": facet_label(ctx.settings, name, value), "facet": FACET_TITLES_VI[name],
