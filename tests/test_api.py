@@ -280,3 +280,13 @@ def test_page_error_shows_the_whole_reason_and_what_was_typed(client, params, sh
 
 def test_page_with_an_empty_page_parameter_is_the_first_page(client):
     assert '<span id="total">2</span>' in client.get("/", params={"q": "lich su viet nam", "page": ""}).text
+
+
+@pytest.mark.parametrize("params", [{}, {"q": "lich su"}, {"q": 'title: "abc'}])
+def test_search_page_has_one_main_heading(client, params):
+    """Record and error pages have an <h1>; the search page had none (its first heading was an h2)."""
+    import re
+
+    html = client.get("/", params=params).text
+    headings = re.findall(r"<h([1-6])[\s>]", html)
+    assert headings.count("1") == 1 and headings[0] == "1", headings

@@ -62,3 +62,32 @@ def test_librarian_searches_filters_and_opens_a_record(server, browser):
 
 def _numbers(text: str) -> list[int]:
     return [int(n) for n in re.findall(r"\d+", text.replace(".", ""))]
+
+
+def test_keyboard_focus_meets_results_before_facets_on_a_phone(server, browser):
+    """On a narrow screen the facets are shown below the results; focus must not jump down to them
+    and back up (WCAG 2.4.3): the HTML holds the results first."""
+    browser.set_window_size(390, 844)
+    browser.get(server.base_url + "/?q=nhat+ky")
+    first_hit_top = browser.find_element(By.CSS_SELECTOR, ".hit").rect["y"]
+    first_facet_top = browser.find_element(By.CSS_SELECTOR, ".facet a.facet-value").rect["y"]
+    assert first_facet_top > first_hit_top  # shown below the results
+    browser.find_element(By.CSS_SELECTOR, ".search-form button").send_keys(Keys.TAB)
+    focused = browser.switch_to.active_element
+    assert focused.rect["y"] < first_hit_top, focused.get_attribute("outerHTML")[:200]
+    tops = []
+    for _ in range(40):  # Tab on: the focus only moves down the page
+        tops.append(browser.switch_to.active_element.rect["y"])
+        browser.switch_to.active_element.send_keys(Keys.TAB)
+    assert tops == sorted(tops), tops
+
+
+def test_facets_stay_left_of_the_results_on_a_wide_screen(server, browser):
+    browser.set_window_size(1280, 900)
+    try:
+        browser.get(server.base_url + "/?q=nhat+ky")
+        facets = browser.find_element(By.CSS_SELECTOR, ".facets").rect
+        results = browser.find_element(By.CSS_SELECTOR, ".results").rect
+        assert facets["x"] + facets["width"] <= results["x"] and abs(facets["y"] - results["y"]) < 40
+    finally:
+        browser.set_window_size(390, 844)
