@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import re
 import threading
 from collections.abc import Iterator
 
@@ -23,6 +24,7 @@ from store import CatalogStore
 from tests.conftest import make_settings
 from tests.e2e_helpers import free_port
 from tests.test_api import serve_in_thread
+from store.models import Holding, UnionRecord
 from tests.test_index import LIBRARIES, union
 
 require_chromium()
@@ -38,6 +40,15 @@ PARTNER_PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><ti
 <body><h1>Thư viện trường</h1><ol><li id="host-li">host list item</li></ol>
 <div class="sidebar"><div id="catalog" data-unioncat-search data-size="5"></div></div>
 <script src="{api}/widget.js"></script></body></html>"""
+# A college's page in English on a white background.
+ENGLISH_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>College library</title></head>
+<body style="background:#fff"><h1>Library</h1><div id="catalog" data-unioncat-search></div>
+<script src="{api}/widget.js"></script></body></html>"""
+# Three copies in one library (two call numbers), one in another.
+COPIES = [Holding(library="tv-tinh", call_number="895.9221 HO258", location="Kho mượn", record_id="tv-tinh:1"),
+          Holding(library="tv-tinh", call_number="895.9221 HO258", location="Kho mở", record_id="tv-tinh:1"),
+          Holding(library="tv-tinh", call_number="895.9221 H", location="Kho đọc", record_id="tv-tinh:2"),
+          Holding(library="tv-long-my", call_number="895.9 H", record_id="tv-long-my:7")]
 
 
 @contextlib.contextmanager
@@ -66,12 +77,15 @@ def sites(tmp_path_factory) -> Iterator[dict[str, str]]:
         store.save_clusters({}, [
             union("ls1", "Lịch sử Việt Nam", ("tv-tinh", "tv-long-my"), authors=["Trần Trọng Kim"], year=2019),
             union("xss", XSS_TITLE, ("tv-long-my",), authors=["<b>Ai</b>"], year=2001),
+            UnionRecord(id="nk1", title="Nhật ký trong tù", holdings=COPIES,
+                        members=["tv-tinh:1", "tv-tinh:2", "tv-long-my:7"]),
         ])
         build_index(store, settings)
         with serve_in_thread(create_app(settings, store, SearchIndex(settings))) as api:
             page_dir = work / "partner"
             page_dir.mkdir()
             (page_dir / "index.html").write_text(PARTNER_PAGE.format(api=api), encoding="utf-8")
+            (page_dir / "en.html").write_text(ENGLISH_PAGE.format(api=api), encoding="utf-8")
             with _serve_directory(page_dir, allowed_port) as allowed, _serve_directory(page_dir, other_port) as other:
                 yield {"api": api, "allowed": allowed, "other": other}
 
@@ -82,8 +96,8 @@ def browser(tmp_path_factory):
         yield driver
 
 
-def _widget(browser, url: str):
-    browser.get(url + "/index.html")
+def _widget(browser, url: str, page: str = "index.html"):
+    browser.get(f"{url}/{page}")
     host = browser.find_element(By.ID, "catalog")
     root = WebDriverWait(browser, 20).until(lambda d: d.execute_script("return arguments[0].shadowRoot", host))
     return host, root
@@ -150,3 +164,40 @@ def test_a_page_on_an_origin_not_in_cors_origins_cannot_read_the_api(sites, brow
         "fetch(arguments[0] + '/api/search?q=lich').then(r => r.text()).then(t => done('read: ' + t.length),"
         " e => done('blocked: ' + e.name));", sites["api"])
     assert outcome == "blocked: TypeError"
+
+
+def test_widget_text_is_marked_vietnamese_on_a_page_in_another_language(sites, browser):
+    """Screen readers read the widget's Vietnamese with the page's language rules otherwise (WCAG 3.1.2)."""
+    _, root = _widget(browser, sites["allowed"], "en.html")
+    for selector in ("label", "button", ".status"):
+        assert browser.execute_script("return arguments[0].matches(':lang(vi)')",
+                                      root.find_element(By.CSS_SELECTOR, selector)), selector
+
+
+def test_widget_lists_each_holding_library_once_with_its_call_numbers(sites, browser):
+    """It repeated the library once per copy; the page counts libraries, not copies."""
+    _, root = _widget(browser, sites["allowed"])
+    assert _search(browser, root, "nhat ky") == "Tìm thấy 1 tài liệu"
+    text = root.find_element(By.CSS_SELECTOR, "li.hit .holdings").text
+    entries = dict(re.fullmatch(r"(.+) \((.+)\)", entry).groups() for entry in text.removeprefix("Có tại: ").split(", "))
+    assert len(entries) == 2 and entries["Thư viện huyện Long Mỹ"] == "895.9 H", text
+    assert sorted(entries["Thư viện tỉnh Hậu Giang"].split("; ")) == ["895.9221 H", "895.9221 HO258"], text
+
+
+def _luminance(rgb: tuple[int, ...]) -> float:
+    channels = [c / 255 for c in rgb]
+    channels = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+
+
+def test_widget_keyboard_focus_ring_has_3_to_1_contrast_on_a_white_page(sites, browser):
+    """The 3px #f0a500 outline alone is 2.1:1 on white (WCAG 1.4.11 asks 3:1); a dark ring goes with it."""
+    _, root = _widget(browser, sites["allowed"], "en.html")
+    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)  # keyboard focus: :focus-visible applies
+    focused = browser.execute_script("return arguments[0].activeElement", root)
+    assert focused is not None and focused.tag_name == "input"
+    outline, shadow = browser.execute_script("var s = getComputedStyle(arguments[0]); "
+                                             "return [s.outlineColor, s.boxShadow];", focused)
+    colours = [tuple(int(x) for x in m) for m in re.findall(r"rgba?\((\d+), (\d+), (\d+)", outline + " " + shadow)]
+    best = max((1 + 0.05) / (_luminance(c) + 0.05) for c in colours)
+    assert best >= 3, (outline, shadow)
