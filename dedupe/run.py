@@ -179,10 +179,13 @@ def dedupe_file(input_path: Path, output_path: Path, settings: DedupeSettings) -
 
 
 def read_records(path: Path) -> Iterator[Record]:
-    """Records of a JSON-lines file, one at a time; blank lines are allowed, anything else must parse."""
+    """Records of a JSON-lines file, one at a time; blank lines are allowed, anything else must parse.
+
+    A UTF-8 byte order mark (Notepad, PowerShell) is skipped.
+    """
     first_line: dict[str, int] = {}
     try:
-        handle = path.open(encoding="utf-8")
+        handle = path.open(encoding="utf-8-sig")
     except OSError as exc:
         raise DedupeInputError(path, 0, f"cannot read: {exc}") from exc
     with handle:

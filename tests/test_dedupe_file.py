@@ -66,6 +66,16 @@ def test_a_bad_line_raises_an_error_naming_file_and_line(tmp_path, bad_line, mes
     assert f"{source}, line 2" in str(error.value) and message in str(error.value)
 
 
+def test_file_mode_accepts_a_utf8_byte_order_mark(tmp_path):
+    lines = [json.dumps({"id": rid, "title": "Tắt đèn", "authors": ["Ngô Tất Tố"], "year": 2015}, ensure_ascii=False)
+             for rid in ("a:1", "b:1")]
+    source = tmp_path / "in.jsonl"
+    source.write_text("\ufeff" + "\n".join(lines) + "\n", encoding="utf-8")  # as Notepad saves it
+    assert dedupe_file(source, tmp_path / "out.jsonl", DedupeSettings()) == 1
+    rows = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert rows[0]["members"] == ["a:1", "b:1"]
+
+
 def test_a_repeated_id_is_an_error_not_a_silent_drop(tmp_path):
     line = json.dumps({"id": "a:1", "title": "Chí Phèo"})
     source = _write(tmp_path / "in.jsonl", [line, line])
