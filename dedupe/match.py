@@ -153,7 +153,11 @@ def title_score(a: Features, b: Features) -> float:
 
     A word that differs on both sides and is not a typo of the other ("cá tra" vs
     "cá rô") makes it a different title even when the characters are close.
+    A main title with no words (empty, punctuation only) matches nothing: two such
+    records would otherwise score 100 and merge on the author alone.
     """
+    if not a.main or not b.main:
+        return 0.0
     if a.has_subtitle and b.has_subtitle:
         score = fuzz.ratio(a.full, b.full)
     else:

@@ -166,6 +166,16 @@ def test_a_mistyped_isbn_that_fails_its_check_digit_is_never_used():
     assert apart(cluster_records(records, SETTINGS), "a:1", "b:1")
 
 
+@pytest.mark.parametrize("title_a, title_b", [("", ""), ("...", "?"), ("", "[]")])
+def test_records_without_title_words_never_match_on_the_author_alone(title_a, title_b):
+    records = [rec("a:1", title_a, authors=["Hồ Chí Minh"], year=1990),
+               rec("b:1", title_b, authors=["Hồ Chí Minh"], year=1990, publisher="Sự thật"),
+               rec("c:1", title_b, subtitle="Tuyển tập", authors=["Hồ Chí Minh"], year=1990),
+               rec("d:1", title_a, subtitle="Tuyển tập", authors=["Hồ Chí Minh"], year=1990)]
+    clustering = cluster_records(records, DedupeSettings())
+    assert len(clustering.clusters) == 4, {rid: e.decision for rid, e in clustering.explanations.items()}
+
+
 def test_two_records_of_one_library_can_be_one_cluster():
     records = [
         rec("tv-tinh:100", "Đất rừng phương Nam", authors=["Đoàn Giỏi"], year=2018, publisher="Kim Đồng"),
