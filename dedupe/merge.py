@@ -2,7 +2,8 @@
 
 Each field takes the best value any member offers: not ALL CAPS, with its
 Vietnamese marks, from a preferred library, else from the member that filled
-in the most fields.  Identifiers, subjects and classifications are united, and
+in the most fields.  Identifiers (with those printed wrong: never matched on, but
+a reader may search for what the book says), subjects and classifications are united, and
 every holding of every member is kept: a union record exists to list them all.
 """
 
@@ -12,6 +13,11 @@ from collections.abc import Callable, Iterable, Sequence
 
 from store.models import Holding, Record, UnionRecord
 from store.text import fold, work_key
+
+# Bump when a release changes what a union record holds: the next dedupe run is then a
+# full one and merges every cluster again, not only those whose members changed.
+# 2: invalid ISBNs and ISSNs of the members are kept.
+MERGE_RULES_VERSION = 2
 
 _FILLABLE = ("subtitle", "part", "responsibility", "authors", "year", "publisher", "place", "edition", "pages",
              "isbn", "issn", "language", "subjects", "classification", "series")
@@ -40,7 +46,9 @@ def merge_cluster(cluster_id: str, members: list[Record], library_preference: Se
         edition=_best_text(ranked, lambda record: record.edition),
         pages=_first(record.pages for record in ranked),
         isbn=_union(record.isbn for record in ranked),
+        invalid_isbn=_union(record.invalid_isbn for record in ranked),
         issn=_union(record.issn for record in ranked),
+        invalid_issn=_union(record.invalid_issn for record in ranked),
         other_ids=_union(record.other_ids for record in ranked),
         language=_first(record.language for record in ranked),
         subjects=_union_spellings(record.subjects for record in ranked),

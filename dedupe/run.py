@@ -24,7 +24,7 @@ from dedupe.engine import Clustering, cluster_records
 from dedupe.errors import DedupeInputError
 from dedupe.incremental import (COMPONENT_PREFIX, OVERRIDE_MARK, SETTINGS_HOLDER, SETTINGS_PREFIX,
                                 recluster_region, touched_ids)
-from dedupe.merge import merge_cluster
+from dedupe.merge import MERGE_RULES_VERSION, merge_cluster
 from dedupe.overrides import Overrides, load_overrides
 from store.catalog import CatalogStore
 from store.models import Record, UnionRecord, split_record_id
@@ -75,8 +75,10 @@ def run_dedupe(store: CatalogStore, settings: Settings, rebuild: bool = False) -
 
 
 def _settings_digest(settings: DedupeSettings) -> str:
-    # Another threshold or ignore list changes matches everywhere: the next run must be full.
-    return hashlib.sha256(settings.model_dump_json(exclude={"overrides_path"}).encode()).hexdigest()[:16]
+    # Another threshold or ignore list changes matches everywhere, and new merge rules change
+    # union records everywhere: the next run must be full.
+    material = f"{MERGE_RULES_VERSION}:" + settings.model_dump_json(exclude={"overrides_path"})
+    return hashlib.sha256(material.encode()).hexdigest()[:16]
 
 
 def _full(store: CatalogStore, settings: Settings, overrides: Overrides, fingerprint: str) -> DedupeSummary:

@@ -171,6 +171,9 @@ class UnionRecord(BaseModel):
     edition: str | None = None
     pages: int | None = None
     isbn: list[str] = []
+    invalid_isbn: list[str] = Field(
+        default=[], description="ISBNs as printed whose check digit is wrong: shown and searchable, never matched on."
+    )
     issn: list[str] = Field(default=[], description="Valid ISSNs as NNNN-NNNC.")
     invalid_issn: list[str] = Field(
         default=[], description="022 $a values that are not a valid ISSN (check digit, form), as typed; never matched on."

@@ -12,6 +12,7 @@ import random
 import pytest
 
 from dedupe import cluster_records, run_dedupe
+from dedupe import run as dedupe_run
 from dedupe.evaluate import labels_of
 from dedupe.labeled import generate
 from store import CatalogStore
@@ -137,6 +138,22 @@ def test_changed_settings_force_a_full_run(store, data_dir):
     run_dedupe(store, make_settings(data_dir))
     summary = run_dedupe(store, make_settings(data_dir, dedupe={"title_similarity_min": 90.0}))
     assert not summary.incremental and summary.examined == 100 or summary.examined == summary.records
+
+
+def test_new_merge_rules_force_one_full_run_that_fills_old_union_records(store, data_dir, monkeypatch):
+    store.save_normalized([rec("a:1", "Số đỏ", year=2016, invalid_isbn=["6041234500"]),
+                           rec("b:1", "Số đỏ", year=2016)])
+    monkeypatch.setattr(dedupe_run, "MERGE_RULES_VERSION", dedupe_run.MERGE_RULES_VERSION - 1)
+    run_dedupe(store, make_settings(data_dir))
+    union_id = store.cluster_assignments()["a:1"]
+    # The union record as the older release wrote it, without the invalid ISBN.
+    old = store.get_union_record(union_id)[0].model_copy(update={"invalid_isbn": []})
+    store.save_clusters({}, [old], replace_only=[])
+    assert run_dedupe(store, make_settings(data_dir)).incremental
+    monkeypatch.undo()
+    assert not run_dedupe(store, make_settings(data_dir)).incremental
+    assert store.get_union_record(union_id)[0].invalid_isbn == ["6041234500"]
+    assert run_dedupe(store, make_settings(data_dir)).incremental
 
 
 def test_rebuild_gives_the_ids_the_incremental_runs_kept(store, data_dir):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dedupe import merge_cluster
 from tests.dedupe_helpers import rec
-from store.models import Holding
+from store.models import Holding, UnionRecord
 from store.text import work_key
 
 
@@ -34,6 +34,20 @@ def test_merge_unites_isbns_subjects_and_classifications():
     assert sorted(union.isbn) == ["9786041234567", "9786049003240"]
     assert union.subjects == ["Văn học Việt Nam", "Thơ"]  # "van hoc viet nam" folds to the same subject
     assert union.classification == ["895.9221"]
+
+
+def test_merge_keeps_the_invalid_isbns_and_issns_every_member_printed():
+    members = [rec("a:1", "Tạp chí Văn học", year=2016, invalid_issn=["1234-567X"], invalid_isbn=["6041234500"]),
+               rec("b:1", "Tạp chí Văn học", year=2016, issn=["0317-8471"], invalid_isbn=["6041234500", "8934974100"])]
+    union = merge_cluster("u1", members)
+    assert (union.issn, union.invalid_issn) == (["0317-8471"], ["1234-567X"])
+    assert union.invalid_isbn == ["6041234500", "8934974100"]
+    assert union.isbn == []  # never mixed with the valid ones
+
+
+def test_a_union_record_stored_before_invalid_isbn_still_reads():
+    stored = '{"id": "u1", "title": "Số đỏ", "isbn": ["9786041234567"], "members": ["a:1"]}'
+    assert UnionRecord.model_validate_json(stored).invalid_isbn == []
 
 
 def test_merge_keeps_every_holding_of_every_member():

@@ -145,6 +145,13 @@ def test_notes_are_searchable_through_all_fields(catalog):
     assert ids(catalog, "ty le") == ["map1"]
 
 
+def test_an_isbn_printed_with_a_wrong_check_digit_is_found_as_text(store, settings):
+    search_index = index_records(store, settings, [
+        union("s1", "Số đỏ", isbn=["9786041234567"], invalid_isbn=["6041234500"]), union("s2", "Tắt đèn")])
+    assert ids(search_index, "6041234500") == ["s1"]
+    assert ids(search_index, "isbn:6041234500") == []  # the isbn field holds only valid ISBNs
+
+
 @pytest.mark.parametrize("q", ['title:(("', "*", "((", "isbn:", "year:abc", "year:2020..2010", " ".join(["a"] * 65),
                                # nested NOTs: 960 of them overflowed Tantivy's stack and killed the server
                                "-" * 960 + "lich", "-" * 995 + "lich", "NOT " * 240 + "lich",
