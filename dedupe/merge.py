@@ -16,8 +16,8 @@ from store.text import fold, work_key
 
 # Bump when a release changes what a union record holds: the next dedupe run is then a
 # full one and merges every cluster again, not only those whose members changed.
-# 2: invalid ISBNs and ISSNs of the members are kept.
-MERGE_RULES_VERSION = 2
+# 2: invalid ISBNs and ISSNs of the members are kept.  3: an ALL CAPS subtitle gives way.
+MERGE_RULES_VERSION = 3
 
 _FILLABLE = ("subtitle", "part", "responsibility", "authors", "year", "publisher", "place", "edition", "pages",
              "isbn", "issn", "language", "subjects", "classification", "series")
@@ -30,7 +30,7 @@ def merge_cluster(cluster_id: str, members: list[Record], library_preference: Se
     ranked = _rank(members, library_preference)
     title_source = _best([r for r in ranked if not _recased(r)] or ranked, lambda record: record.title)
     authors_source = _best(ranked, lambda record: ", ".join(record.authors))
-    subtitle = title_source.subtitle or (
+    subtitle = _best_spelling([title_source, *ranked], title_source.subtitle, lambda record: record.subtitle) or (
         None if ":" in title_source.title else _best_text(ranked, lambda record: record.subtitle)
     )
     return UnionRecord(
@@ -99,6 +99,20 @@ def _best(ranked: list[Record], value: Callable[[Record], str]) -> Record:
 def _best_text(ranked: list[Record], value: Callable[[Record], str | None]) -> str | None:
     present = [record for record in ranked if value(record)]
     return value(_best(present, lambda record: value(record) or "")) if present else None
+
+
+def _best_spelling(ranked: list[Record], chosen: str | None, value: Callable[[Record], str | None]) -> str | None:
+    """The best form (not ALL CAPS, marked) of the text `chosen`, among members whose value is that text
+    spelled another way: the subtitle stays the one of the title's record, "TIỂU THUYẾT" gives way
+    to "tiểu thuyết"."""
+    if not chosen:
+        return chosen
+    same = [record for record in ranked if value(record) and _folded(value(record)) == _folded(chosen)]
+    return value(_best(same, lambda record: value(record) or ""))
+
+
+def _folded(text: str) -> str:
+    return " ".join(fold(text).split())
 
 
 def _first(values: Iterable):

@@ -79,6 +79,15 @@ def test_merge_prefers_a_title_catalogued_in_mixed_case_over_a_recased_all_caps_
     assert merge_cluster("u1", members).title == "Đại cương lịch sử Việt Nam"
 
 
+def test_an_all_caps_subtitle_gives_way_to_the_same_subtitle_in_mixed_case():
+    members = [rec("a:1", "Số đỏ", subtitle="TIỂU THUYẾT", authors=["Vũ Trọng Phụng"], year=2016,
+                   publisher="Văn học", pages=200),
+               rec("b:1", "SỐ ĐỎ", subtitle="tiểu thuyết", authors=["Vũ Trọng Phụng"], year=2016),
+               rec("c:1", "Số đỏ", subtitle="Tiểu thuyết trào phúng", year=2016)]
+    union = merge_cluster("u1", members)
+    assert (union.title, union.subtitle) == ("Số đỏ", "tiểu thuyết")  # still the subtitle of the title's record
+
+
 def test_subjects_differing_only_by_marks_both_stay_and_an_unmarked_spelling_gives_way():
     members = [rec("a:1", "Giáo trình kinh tế học", subjects=["Kinh tế vi mô", "Kinh tế vĩ mô", "van hoc viet nam"]),
                rec("b:1", "Giáo trình kinh tế học", subjects=["Văn học Việt Nam", "KINH TẾ VI MÔ"])]
