@@ -5,19 +5,31 @@ Vietnamese marks, from a preferred library, else from the member that filled
 in the most fields.  Identifiers (with those printed wrong: never matched on, but
 a reader may search for what the book says), subjects and classifications are united, and
 every holding of every member is kept: a union record exists to list them all.
+
+Authors are the best member's list, in its order, followed by the names only
+other members list (a co-author, an illustrator one library catalogued): a name
+is added when no name already there is the same person, compared as `match`
+compares names (folded word sets; an initial or a typo is the same word), so
+"NGUYỄN NHẬT ÁNH" and "J. K. Rowling" / "Rowling, Joanne K." are not listed twice.
+Added names stop at `MAX_MERGED_AUTHORS`; the best member's own list is never cut.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
+from dedupe.features import author_words
+from dedupe.match import name_similarity
 from store.models import Holding, Record, UnionRecord
 from store.text import fold, work_key
 
 # Bump when a release changes what a union record holds: the next dedupe run is then a
 # full one and merges every cluster again, not only those whose members changed.
 # 2: invalid ISBNs and ISSNs of the members are kept.  3: an ALL CAPS subtitle gives way.
-MERGE_RULES_VERSION = 3
+# 4: co-authors only some members list are added.
+MERGE_RULES_VERSION = 4
+# Names other members add to the best member's authors stop here (the API and index show them all).
+MAX_MERGED_AUTHORS = 10
 
 _FILLABLE = ("subtitle", "part", "responsibility", "authors", "year", "publisher", "place", "edition", "pages",
              "isbn", "issn", "language", "subjects", "classification", "series")
@@ -39,7 +51,7 @@ def merge_cluster(cluster_id: str, members: list[Record], library_preference: Se
         subtitle=subtitle,
         part=title_source.part or _best_text(ranked, lambda record: record.part),
         responsibility=_best_text(ranked, lambda record: record.responsibility),
-        authors=list(authors_source.authors),
+        authors=_authors(authors_source, ranked),
         year=_first(record.year for record in ranked),
         publisher=_best_text(ranked, lambda record: record.publisher),
         place=_best_text(ranked, lambda record: record.place),
@@ -70,6 +82,21 @@ def _rank(members: list[Record], library_preference: Sequence[str]) -> list[Reco
         return sum(1 for name in _FILLABLE if getattr(record, name) not in (None, "", []))
 
     return sorted(members, key=lambda r: (order.get(r.library, len(order)), -filled(r), r.id))
+
+
+def _authors(source: Record, ranked: list[Record]) -> list[str]:
+    """`source`'s authors, then other members' names of other persons (see the module docstring)."""
+    authors = list(source.authors)
+    known = [words for words in map(author_words, authors) if words]
+    for record in ranked:
+        for name in record.authors if record is not source else ():
+            if len(authors) >= MAX_MERGED_AUTHORS:
+                return authors
+            words = author_words(name)
+            if words and not any(name_similarity(words, other) == 100.0 for other in known):
+                authors.append(name)
+                known.append(words)
+    return authors
 
 
 def _recased(record: Record) -> bool:

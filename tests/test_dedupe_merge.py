@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dedupe import merge_cluster
+from dedupe.merge import MAX_MERGED_AUTHORS
 from tests.dedupe_helpers import rec
 from store.models import Holding, UnionRecord
 from store.text import work_key
@@ -27,6 +28,25 @@ def test_merge_prefers_marked_mixed_case_text_and_fills_every_field():
     assert union.authors == ["Nguyễn Du"]
     assert (union.year, union.publisher, union.pages) == (2015, "Văn học", 220)
     assert union.work_key == work_key("Truyện Kiều", ["Nguyễn Du"])
+
+
+def test_merge_adds_a_co_author_only_another_member_lists_after_the_best_list():
+    members = [rec("a:1", "Mắt biếc", authors=["Nguyễn Nhật Ánh"], year=2019, publisher="Trẻ", pages=300,
+                   place="TP. Hồ Chí Minh"),
+               rec("b:1", "Mắt biếc", authors=["NGUYEN NHAT ANH", "Đỗ Hoàng Tường"], year=2019),
+               rec("c:1", "Mắt biếc", authors=["Đỗ Hoàng Tường", "Nguyễn Nhật Anh"], year=2019)]
+    assert merge_cluster("u1", members).authors == ["Nguyễn Nhật Ánh", "Đỗ Hoàng Tường"]
+
+
+def test_merged_authors_list_no_person_twice_and_are_capped():
+    others = [f"Tác giả {letter * 4}" for letter in "abcdeghiklmnopqrstuv"]
+    members = [rec("a:1", "Harry Potter", authors=["Rowling, Joanne K.", "Lý Lan"], publisher="Trẻ", year=2001),
+               rec("b:1", "Harry Potter", authors=["J. K. Rowling", "LÝ LAN", "Ly Lann"], year=2001),
+               rec("c:1", "Harry Potter", authors=others)]
+    authors = merge_cluster("u1", members).authors
+    assert authors == ["Rowling, Joanne K.", "Lý Lan", *others[:MAX_MERGED_AUTHORS - 2]]
+    many = merge_cluster("u2", [rec("a:2", "Từ điển", authors=others)])
+    assert many.authors == others  # the best member's own list is never cut
 
 
 def test_merge_unites_isbns_subjects_and_classifications():
