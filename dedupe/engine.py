@@ -44,6 +44,7 @@ def cluster_records(
     created: dict[str, int] | None = None,
     overrides: Overrides = NO_OVERRIDES,
     with_keys: bool = False,
+    former: dict[str, str | None] | None = None,
 ) -> Clustering:
     """Group records of one edition; keep last run's ids where members stayed together.
 
@@ -51,7 +52,8 @@ def cluster_records(
     creation sequence (smaller is older; the older id survives a merge).  Input order
     never matters: records are ordered by id before anything else.  `records` may be
     a stream (the store's, a file's): each is reduced to its features and let go.  `overrides`
-    (librarians' forced pairs) apply where both records are in the input.
+    (librarians' forced pairs) apply where both records are in the input.  `former` maps ids
+    that are no cluster any more to their alias target or None (see `ids.assign_ids`).
     """
     # Millions of small tuples and no reference cycles: the cyclic collector would
     # rescan every live object again and again (a third of the run on a million records).
@@ -64,7 +66,8 @@ def cluster_records(
             if index and all_features[index - 1].id == features.id:
                 raise DuplicateRecordIdError(features.id)
             features.index = index
-        return cluster_features(all_features, settings, previous, created, overrides, with_keys=with_keys)
+        return cluster_features(all_features, settings, previous, created, overrides, with_keys=with_keys,
+                                former=former)
     finally:
         if collecting:
             gc.enable()
@@ -77,7 +80,8 @@ def _by_id(features: Features) -> str:
 def cluster_features(all_features: list[Features], settings: DedupeSettings, previous: dict[str, str] | None,
                      created: dict[str, int] | None, overrides: Overrides = NO_OVERRIDES,
                      pairs: dict[tuple[int, int], str] | None = None, skipped: int = 0,
-                     with_keys: bool = False, neighbours: list[tuple[int, Features]] = ()) -> Clustering:
+                     with_keys: bool = False, neighbours: list[tuple[int, Features]] = (),
+                     former: dict[str, str | None] | None = None) -> Clustering:
     """`cluster_records` on features already computed (index = position, ids sorted).
 
     The incremental run passes the candidate `pairs` it derived from complete blocks,
@@ -89,7 +93,7 @@ def cluster_features(all_features: list[Features], settings: DedupeSettings, pre
     grouping = group_features(all_features, settings, forced_same, forced_different, pairs, skipped, neighbours)
     ids = [features.id for features in all_features]
     groups = [[ids[index] for index in group] for group in grouping.groups]
-    clusters, aliases = assign_ids(groups, previous, created)
+    clusters, aliases = assign_ids(groups, previous, created, former)
     return Clustering(
         clusters=dict(sorted(clusters.items())),
         explanations={ids[index]: explanation for index, explanation in grouping.explanations.items()},

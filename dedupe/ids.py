@@ -8,6 +8,14 @@
   sequence (tie: the smaller id); the others become aliases of it.
 - A new cluster's id is "u" + 10 base32 characters of a hash of its smallest
   member id: derived from content, never from processing order.
+- An id that is no cluster any more comes back when the record it was derived
+  from (its "seed") does: a retired id (every member deleted) for the cluster
+  that holds its seed again once that record is restored (a sweep, a reject
+  fixed), and an alias (a merged-away id) for a cluster that leaves the one it
+  was merged into with its seed (a wrong merge undone).  Holding a seed of an
+  alias of X makes a group yield X on a tie, so the undone merge gives each part
+  its own id back.  A restored seed whose cluster wins another id makes its
+  retired id an alias of that one: old links still reach the book.
 """
 
 from __future__ import annotations
@@ -31,12 +39,18 @@ def assign_ids(
     groups: list[list[str]],
     previous: dict[str, str] | None = None,
     created: dict[str, int] | None = None,
+    former: dict[str, str | None] | None = None,
 ) -> tuple[dict[str, list[str]], dict[str, str]]:
-    """(cluster id → sorted member ids, alias → surviving id) for groups of record ids."""
+    """(cluster id → sorted member ids, alias → surviving id) for groups of record ids.
+
+    `former` maps each id that is no cluster any more to the id it is an alias of,
+    or None when it was retired; only its ids can come back (see the module docstring).
+    """
     previous = previous or {}
     created = created or {}
     groups = sorted((sorted(group) for group in groups if group), key=lambda group: group[0])
-    winners = _old_id_winners(groups, previous, created)
+    seeds = _seeded_former_ids(groups, previous, created, former or {})
+    winners = _old_id_winners(groups, previous, created, seeds)
     won: dict[int, list[str]] = {}
     for old_id, position in winners.items():
         won.setdefault(position, []).append(old_id)
@@ -45,14 +59,18 @@ def assign_ids(
     aliases: dict[str, str] = {}
     fresh: list[int] = []
     for position, group in enumerate(groups):
-        candidates = won.get(position)
-        if not candidates:
+        candidates = won.get(position, [])
+        back = [old_id for rid in group for old_id, target in seeds.get(rid, ()) if target is None or not candidates]
+        if not candidates and not back:
             fresh.append(position)
             continue
+        # A retired id that comes back with a group that kept its id is an alias of it: the
+        # live id is the one partner sites see now.
         candidates.sort(key=lambda old: (created.get(old, float("inf")), old))
-        survivor = candidates[0]
+        back.sort(key=lambda old: (created.get(old, float("inf")), old))
+        survivor = (candidates or back)[0]
         clusters[survivor] = group
-        for old_id in candidates[1:]:
+        for old_id in candidates[1:] + (back if candidates else back[1:]):
             aliases[old_id] = survivor
     taken |= set(clusters)
     for position in fresh:
@@ -67,23 +85,53 @@ def assign_ids(
     return clusters, aliases
 
 
-def _old_id_winners(groups: list[list[str]], previous: dict[str, str], created: dict[str, int]) -> dict[str, int]:
+def _seeded_former_ids(groups: list[list[str]], previous: dict[str, str], created: dict[str, int],
+                       former: dict[str, str | None]) -> dict[str, list[tuple[str, str | None]]]:
+    """Record id → (former id, its alias target or None) of the ids derived from that record
+    that may come back: retired ones when the record had no cluster last run (it is back),
+    aliases of the cluster the record was in last run.
+
+    Only records without a cluster, or in a cluster that absorbed an alias, are hashed:
+    a few per night.
+    """
+    if not former:
+        return {}
+    targets = set(former.values())
+    seeds: dict[str, list[tuple[str, str | None]]] = {}
+    for group in groups:
+        for rid in group:
+            old = previous.get(rid)
+            if old is not None and old not in targets:
+                continue
+            salt = 0
+            # Salts are taken in order, so the first id never created ends the ones this record seeded.
+            while (cluster_id := new_cluster_id(rid, salt)) in created:
+                if cluster_id in former and former[cluster_id] == old:
+                    seeds.setdefault(rid, []).append((cluster_id, old))
+                salt += 1
+    return seeds
+
+
+def _old_id_winners(groups: list[list[str]], previous: dict[str, str], created: dict[str, int],
+                    seeds: dict[str, list[tuple[str, str | None]]]) -> dict[str, int]:
     """Old id → position of the group that holds most of its current members.
 
     On a tie, a group holding members of an older id would keep that one and make
     this id an alias, so a group where no older id competes is preferred: when one
-    member of U2 joins the older U1, U2's other member keeps U2.
+    member of U2 joins the older U1, U2's other member keeps U2.  So is a group
+    holding the seed of an alias of this id, which takes that alias back instead.
     """
     def age(old_id: str) -> tuple[float, str]:
         return created.get(old_id, float("inf")), old_id
 
-    best: dict[str, tuple[int, bool, int]] = {}  # old id → (-votes, an older id competes, position)
+    best: dict[str, tuple[int, bool, int]] = {}  # old id → (-votes, another id competes, position)
     for position, group in enumerate(groups):
         votes = Counter(previous[rid] for rid in group if rid in previous)
         oldest = min(votes, key=age, default=None)
+        own_alias_of = {target for rid in group for _, target in seeds.get(rid, ())}
         for old_id, count in votes.items():
             # Groups are sorted by smallest member, so on a full tie the earlier group wins.
-            rank = (-count, oldest != old_id, position)
+            rank = (-count, oldest != old_id or old_id in own_alias_of, position)
             if old_id not in best or rank < best[old_id]:
                 best[old_id] = rank
     return {old_id: rank[2] for old_id, rank in best.items()}

@@ -55,7 +55,8 @@ def touched_ids(store: CatalogStore, mark: int, overrides: Overrides) -> set[str
 
 
 def recluster_region(store: CatalogStore, touched: set[str], settings: DedupeSettings,
-                     overrides: Overrides, previous: dict[str, str], created: dict[str, int]) -> Region:
+                     overrides: Overrides, previous: dict[str, str], created: dict[str, int],
+                     former: dict[str, str | None] | None = None) -> Region:
     """Find the region `touched` reaches and cluster it exactly as a full run would."""
     old_keys = store.dedupe_keys_of(touched)
     touched_live = {record.id: record for record in store.get_records(touched)}
@@ -77,7 +78,7 @@ def recluster_region(store: CatalogStore, touched: set[str], settings: DedupeSet
     clustering = cluster_features(
         region_features, settings,
         {rid: previous[rid] for rid in region_ids if rid in previous}, created, overrides, pairs, skipped,
-        with_keys=True, neighbours=neighbours,
+        with_keys=True, neighbours=neighbours, former=former,
     )
     return Region(records, region_ids - records.keys(), len(outside), clustering)
 

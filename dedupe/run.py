@@ -85,7 +85,7 @@ def _full(store: CatalogStore, settings: Settings, overrides: Overrides, fingerp
     previous = store.cluster_assignments()
     # The store's records stream through: only their features stay in memory.
     clustering = cluster_records(store.iter_records(), settings.dedupe, previous, store.union_created_seq(),
-                                 overrides, with_keys=True)
+                                 overrides, with_keys=True, former=store.former_union_ids())
     record_ids = clustering.explanations.keys()  # one explanation per input record
     live_before = store.union_ids() | set(previous.values())
     removed = sorted(live_before - set(clustering.clusters) - set(clustering.aliases))
@@ -103,7 +103,8 @@ def _full(store: CatalogStore, settings: Settings, overrides: Overrides, fingerp
 
 def _incremental(store: CatalogStore, settings: Settings, overrides: Overrides, touched: set[str]) -> DedupeSummary:
     previous = store.cluster_assignments()
-    region = recluster_region(store, touched, settings.dedupe, overrides, previous, store.union_created_seq())
+    region = recluster_region(store, touched, settings.dedupe, overrides, previous, store.union_created_seq(),
+                              store.former_union_ids())
     clustering = region.clustering
     old_ids = {previous[rid] for rid in (*region.records, *region.gone) if rid in previous}
     removed = sorted(old_ids - set(clustering.clusters) - set(clustering.aliases))

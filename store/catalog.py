@@ -576,6 +576,9 @@ class CatalogStore:
                     "WHERE id = ? AND deleted = 0",
                     (seq, uid),
                 ).rowcount
+            # An id that is a union record again (dedupe revives an alias whose seed split away) is no alias.
+            self._conn.execute(
+                "DELETE FROM cluster_aliases WHERE alias IN (SELECT id FROM union_records WHERE deleted = 0)")
             return changed
 
         return self._write(work)
@@ -588,6 +591,13 @@ class CatalogStore:
         """Union id → the sequence value it was first created at (older ids survive merges)."""
         with self._lock:
             return dict(self._conn.execute("SELECT id, created_seq FROM union_records").fetchall())
+
+    def former_union_ids(self) -> dict[str, str | None]:
+        """Union id that is no union record any more → the id it is an alias of, or None when retired."""
+        with self._lock:
+            return dict(self._conn.execute(
+                "SELECT u.id, a.cluster_id FROM union_records u LEFT JOIN cluster_aliases a ON a.alias = u.id "
+                "WHERE u.deleted = 1").fetchall())
 
     def union_changed_since(self, seq: int) -> Iterator[tuple[str, UnionRecord | None]]:
         """(id, union record or None when deleted) for every union record written after `seq`."""

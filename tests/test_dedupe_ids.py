@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 import re
 
+import pytest
+
 from config import DedupeSettings
 from dedupe import cluster_records
 from dedupe.ids import assign_ids, new_cluster_id
@@ -107,3 +109,44 @@ def test_merge_through_cluster_records_reports_the_alias():
     clustering = cluster_records(records, SETTINGS, previous, {"uolder00000": 1, "unewer00000": 2})
     assert clustering.clusters == {"uolder00000": ["a:1", "b:1"]}
     assert clustering.aliases == {"unewer00000": "uolder00000"}
+
+
+def test_a_retired_id_comes_back_with_the_record_it_was_derived_from():
+    """a:1 was deleted (its cluster retired) and is back: a sweep or a fixed reject must not break links."""
+    old = new_cluster_id("a:1")
+    clusters, aliases = assign_ids([["a:1"], ["b:1"]], {"b:1": "ulive000000"}, {old: 1, "ulive000000": 2},
+                                   former={old: None})
+    assert clusters == {old: ["a:1"], "ulive000000": ["b:1"]} and aliases == {}
+    # Back together with a record that was gone too: the cluster that holds it again.
+    clusters, _ = assign_ids([["a:1", "a:2"]], {}, {old: 1}, former={old: None})
+    assert clusters == {old: ["a:1", "a:2"]}
+
+
+def test_a_restored_record_that_joins_a_live_cluster_makes_its_retired_id_an_alias():
+    old = new_cluster_id("a:1")
+    clusters, aliases = assign_ids([["a:1", "b:1"]], {"b:1": "ulive000000"}, {old: 1, "ulive000000": 2},
+                                   former={old: None})
+    assert clusters == {"ulive000000": ["a:1", "b:1"]} and aliases == {old: "ulive000000"}
+
+
+def test_an_alias_comes_back_only_for_a_retired_or_split_away_seed():
+    old = new_cluster_id("a:1")
+    # Still in the cluster that absorbed it: the alias stays an alias, and is not reported again.
+    clusters, aliases = assign_ids([["a:1", "b:1"]], {"a:1": "uolder00000", "b:1": "uolder00000"},
+                                   {"uolder00000": 1, old: 2}, former={old: "uolder00000"})
+    assert clusters == {"uolder00000": ["a:1", "b:1"]} and aliases == {}
+    # A record never in that cluster does not take it.
+    clusters, _ = assign_ids([["a:1"]], {"a:1": "uother00000"}, {"uolder00000": 1, old: 2, "uother00000": 3},
+                             former={old: "uolder00000"})
+    assert clusters == {"uother00000": ["a:1"]}
+
+
+@pytest.mark.parametrize("merged_away", ["a:1", "b:1"])
+def test_undoing_a_merge_gives_each_part_its_own_id_back(merged_away):
+    """Whichever of the two was merged away (the smaller member or not), each part gets its id back."""
+    ids = {rid: new_cluster_id(rid) for rid in ("a:1", "b:1")}
+    survivor = ids["b:1" if merged_away == "a:1" else "a:1"]
+    previous = {"a:1": survivor, "b:1": survivor}
+    created = {survivor: 1, ids[merged_away]: 2}
+    clusters, aliases = assign_ids([["a:1"], ["b:1"]], previous, created, former={ids[merged_away]: survivor})
+    assert clusters == {ids["a:1"]: ["a:1"], ids["b:1"]: ["b:1"]} and aliases == {}

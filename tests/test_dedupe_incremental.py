@@ -66,6 +66,8 @@ def test_incremental_nights_match_a_full_rebuild_each_night(tmp_path, seed, max_
     nightly = CatalogStore(tmp_path / "nightly.sqlite3")
     rebuilt = CatalogStore(tmp_path / "rebuilt.sqlite3")
     live = {r.id: r for r in initial}
+    gone: dict = {}  # deleted records, some restored on a later night (a sweep's mistake, a fixed reject)
+    restoring = random.Random(seed + 100)
     for store in (nightly, rebuilt):
         store.save_normalized(initial)
         run_dedupe(store, settings)
@@ -74,11 +76,12 @@ def test_incremental_nights_match_a_full_rebuild_each_night(tmp_path, seed, max_
         edited = [_edit(live[rid], list(live.values()), rng) for rid in rng.sample(ids, 12)]
         deleted = [rid for rid in rng.sample(ids, 8) if rid not in {r.id for r in edited}]
         added, arriving = arriving[:30], arriving[30:]
+        added += [gone.pop(rid) for rid in restoring.sample(sorted(gone), min(4, len(gone)))]
         for store in (nightly, rebuilt):
             store.save_normalized(edited + added, deleted_ids=deleted)
         live.update({r.id: r for r in edited + added})
         for rid in deleted:
-            live.pop(rid)
+            gone[rid] = live.pop(rid)
         summary = run_dedupe(nightly, settings)
         assert summary.incremental and summary.examined < len(live)
         assert not run_dedupe(rebuilt, settings, rebuild=True).incremental

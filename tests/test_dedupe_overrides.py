@@ -83,6 +83,28 @@ def test_overrides_added_and_removed_between_incremental_runs_match_a_rebuild(st
     assert assignments["a:1"] == assignments["b:1"] != assignments["c:1"]
 
 
+@pytest.mark.parametrize("older", ["a:1", "b:1"])
+@pytest.mark.parametrize("rebuild", [False, True])
+def test_undoing_a_wrong_same_gives_the_merged_away_book_its_id_back(store, data_dir, older, rebuild):
+    books = {"a:1": rec("a:1", "Mắt biếc", authors=["Nguyễn Nhật Ánh"], year=2019),
+             "b:1": rec("b:1", "Số đỏ", authors=["Vũ Trọng Phụng"], year=2016)}
+    newer = "b:1" if older == "a:1" else "a:1"
+    for rid in (older, newer):  # the older id survives the merge
+        store.save_normalized([books[rid]])
+        run_dedupe(store, _settings(data_dir, None))
+    ids = store.cluster_assignments()
+    run_dedupe(store, _settings(data_dir, '[[same]]\nrecords = ["a:1", "b:1"]\n'), rebuild=rebuild)
+    assert store.get_union_record(ids[newer]) == (None, ids[older])
+    run_dedupe(store, _settings(data_dir, ""), rebuild=rebuild)  # the librarian removes the wrong entry
+    assert store.cluster_assignments() == ids
+    for rid, union_id in ids.items():
+        assert store.get_union_record(union_id)[0].members == [rid]
+    # No alias row is left over: once its book is withdrawn the id is gone, not a redirect to the other book.
+    store.save_normalized([], deleted_ids=[newer])
+    run_dedupe(store, _settings(data_dir, ""), rebuild=rebuild)
+    assert store.get_union_record(ids[newer]) == (None, None)
+
+
 def test_an_unknown_record_id_is_reported_not_fatal(store, data_dir):
     settings = _settings(data_dir, '[[same]]\nrecords = ["a:1", "zz:404"]\n')
     store.save_normalized(_records())

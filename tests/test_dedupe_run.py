@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import make_settings
 from dedupe import run_dedupe
 from tests.dedupe_helpers import rec
@@ -76,3 +78,34 @@ def test_a_deleted_record_removes_its_union_record(store, data_dir):
     store.save_normalized([], deleted_ids=["thcs-02:3"])
     summary = run_dedupe(store, settings)
     assert summary.removed == 1 and gone not in store.union_ids()
+
+
+@pytest.mark.parametrize("rebuild", [False, True])
+def test_a_record_deleted_then_restored_gets_its_union_id_back(store, data_dir, rebuild):
+    settings = make_settings(data_dir)
+    store.save_normalized(_records())
+    run_dedupe(store, settings)
+    old_id = store.cluster_assignments()["thcs-02:3"]
+    store.save_normalized([], deleted_ids=["thcs-02:3"])
+    run_dedupe(store, settings, rebuild=rebuild)
+    assert store.get_union_record(old_id) == (None, None)
+    store.save_normalized([rec("thcs-02:3", "Tắt đèn", authors=["Ngô Tất Tố"], year=2015)])
+    run_dedupe(store, settings, rebuild=rebuild)
+    assert store.cluster_assignments()["thcs-02:3"] == old_id
+    assert store.get_union_record(old_id)[0].members == ["thcs-02:3"]
+
+
+def test_a_restored_record_that_joins_another_cluster_redirects_its_old_id(store, data_dir):
+    settings = make_settings(data_dir)
+    store.save_normalized([rec("a:1", "Tắt đèn", authors=["Ngô Tất Tố"], year=2015)])
+    run_dedupe(store, settings)
+    old_id = store.cluster_assignments()["a:1"]
+    store.save_normalized([], deleted_ids=["a:1"])
+    run_dedupe(store, settings)
+    store.save_normalized([rec("b:1", "Tắt đèn", authors=["Ngô Tất Tố"], year=2015)])
+    run_dedupe(store, settings)
+    live_id = store.cluster_assignments()["b:1"]
+    store.save_normalized([rec("a:1", "Tat den", authors=["Ngo Tat To"], year=2015)])
+    run_dedupe(store, settings)
+    assert store.cluster_assignments() == {"a:1": live_id, "b:1": live_id}
+    assert store.get_union_record(old_id) == (None, live_id)
