@@ -2,7 +2,7 @@
 
 sickle's own loop uses requests, retries only 503, and crashes on a
 `Retry-After` given as an HTTP date; here every request of the stage goes
-through `fetch`, which retries timeouts, dropped connections, 5xx and 429 with
+through `fetch`, which retries timeouts, dropped connections, 5xx, 408 and 429 with
 exponential backoff, honours `Retry-After` in both forms, caps the body size,
 and decompresses gzip even when the server forgot to declare it.
 """
@@ -67,17 +67,18 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
 
 
 def _retryable_status(status_code: int) -> bool:
-    return status_code == 429 or status_code >= 500
+    # 408: the server gave up waiting for our request (RFC 9110 15.5.9 lets a client repeat it).
+    return status_code in (408, 429) or status_code >= 500
 
 
 def fetch(client: httpx.Client, url: str, params: Mapping[str, str] | None,
           settings: HarvestSettings, library: str, headers: Mapping[str, str] | None = None) -> httpx.Response:
     """GET `url` with retries; return the response with its body read and decoded.
 
-    Retries timeouts, connection errors, bodies cut short, 5xx and 429 at most
+    Retries timeouts, connection errors, bodies cut short, 5xx, 408 and 429 at most
     `max_retries` times, waiting `backoff_base_s * 2**n` or the server's Retry-After, never
     more than `backoff_max_s`.  Raises HarvestError (naming library and URL)
-    when the retries run out; 4xx answers other than 429 are returned, since
+    when the retries run out; 4xx answers other than 408 and 429 are returned, since
     OAI-PMH servers put protocol errors in them.  `headers` are extra request
     headers (e.g. If-None-Match for a conditional GET).
     """

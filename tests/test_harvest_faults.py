@@ -102,6 +102,12 @@ def test_slow_response_times_out_and_is_retried(fault_server, store):
     assert len(server.queries) == 3
 
 
+def test_request_timeout_408_is_retried(fault_server, store):
+    server = fault_server([identify(), Canned(b"request timeout", 408), list_records(["1"])])
+    assert harvest(server, store).added == 1
+    assert len(server.queries) == 3
+
+
 def test_dropped_connection_is_retried(fault_server, store):
     server = fault_server([identify(), Canned(drop=True), list_records(["1"])])
     assert harvest(server, store).added == 1
