@@ -96,7 +96,8 @@ def cluster_features(all_features: list[Features], settings: DedupeSettings, pre
     clusters, aliases = assign_ids(groups, previous, created, former)
     return Clustering(
         clusters=dict(sorted(clusters.items())),
-        explanations={ids[index]: explanation for index, explanation in grouping.explanations.items()},
+        explanations=_with_librarians_notes(
+            {ids[index]: explanation for index, explanation in grouping.explanations.items()}, overrides),
         aliases=aliases,
         candidate_pairs=grouping.candidate_pairs,
         accepted_pairs=grouping.accepted_pairs,
@@ -105,3 +106,20 @@ def cluster_features(all_features: list[Features], settings: DedupeSettings, pre
         components={ids[index]: ids[root] for index, root in enumerate(grouping.components)},
         keys={features.id: blocking_keys(features) for features in all_features} if with_keys else {},
     )
+
+
+def _with_librarians_notes(explanations: dict[str, MemberExplanation],
+                           overrides: Overrides) -> dict[str, MemberExplanation]:
+    """Each decision an override made, followed by the `note` the librarian wrote beside it."""
+    notes: dict[str, list[str]] = {}
+    for (first, second), note in sorted(overrides.notes.items()):
+        for rid in (first, second):
+            if note not in notes.setdefault(rid, []):
+                notes[rid].append(note)
+    for rid, written in notes.items():
+        explanation = explanations.get(rid)
+        if explanation is not None and "by a librarian" in explanation.decision:
+            quoted = " / ".join(f'"{note}"' for note in written)
+            explanations[rid] = MemberExplanation(explanation.found_by, explanation.score,
+                                                   f"{explanation.decision}; librarian's note: {quoted}")
+    return explanations

@@ -46,6 +46,16 @@ def test_same_forces_records_together_and_explains_why(store, data_dir):
     assert summary.problems == ()
     rows = {row[0]: row for row in store.cluster_members(assignments["c:1"])}
     assert rows["c:1"][1] == "override" and "librarian" in rows["c:1"][3]
+    assert rows["c:1"][3].endswith('librarian\'s note: "same book"')
+
+
+def test_the_note_beside_a_different_entry_is_shown_with_the_decision(store, data_dir):
+    settings = _settings(data_dir, '[[different]]\nrecords = ["a:1", "b:1"]\nnote = "tái bản có sửa"\n')
+    store.save_normalized(_records())
+    run_dedupe(store, settings)
+    assignments = store.cluster_assignments()
+    decision = {row[0]: row[3] for row in store.cluster_members(assignments["a:1"])}["a:1"]
+    assert "kept apart by a librarian" in decision and 'librarian\'s note: "tái bản có sửa"' in decision
 
 
 def test_different_keeps_matching_records_apart(store, data_dir):
