@@ -145,12 +145,18 @@ def _get_limited(client: httpx.Client, url: str, params: Mapping[str, str] | Non
                                         f"response declares {declared} bytes, over the limit of {limit}")
         chunks: list[bytes] = []
         total = 0
+        # The read timeout is per chunk: a server that sends a byte every few seconds would
+        # hold the night's harvest for ever without an overall deadline.
+        deadline = time.monotonic() + settings.request_total_s
         # Declared gzip is read raw and decoded below: httpx's decoder takes half a gzip
         # body for a whole one (it never checks the end marker).
         declared_gzip = response.headers.get("content-encoding", "").strip().lower() == "gzip"
         try:
             for chunk in (response.iter_raw() if declared_gzip else response.iter_bytes()):
                 total += len(chunk)
+                if time.monotonic() > deadline:
+                    raise httpx.ReadTimeout(f"response still arriving after {settings.request_total_s:g} s in all",
+                                            request=response.request)
                 if total > limit:
                     raise ResponseTooLargeError(library, str(response.url),
                                                 f"response is over the limit of {limit} bytes")

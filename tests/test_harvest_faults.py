@@ -108,6 +108,15 @@ def test_request_timeout_408_is_retried(fault_server, store):
     assert len(server.queries) == 3
 
 
+def test_a_response_that_trickles_past_the_overall_deadline_is_retried(fault_server, store):
+    """Each piece comes within the read timeout; the whole does not come within request_total_s."""
+    slow = Canned(list_records(["1"]), trickle_s=0.1)
+    server = fault_server([identify(), slow, list_records(["1", "2"])])
+    run = harvest(server, store, timeout_s=2.0, request_total_s=0.3)
+    assert run.added == 2
+    assert len(server.queries) == 3
+
+
 def test_dropped_connection_is_retried(fault_server, store):
     server = fault_server([identify(), Canned(drop=True), list_records(["1"])])
     assert harvest(server, store).added == 1

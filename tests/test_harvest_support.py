@@ -115,13 +115,14 @@ def oai_error(code: str, text: str = "", response_date: str = "2024-05-01T10:20:
 
 @dataclass
 class Canned:
-    """One canned answer: status, headers, body, a delay before answering, or a dropped connection."""
+    """One canned answer: status, headers, body, a delay before answering, a body sent slowly, or a dropped connection."""
 
     body: bytes = b""
     status: int = 200
     headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "text/xml; charset=utf-8"})
     delay_s: float = 0.0
     drop: bool = False
+    trickle_s: float = 0.0  # pause between the body's ten pieces
 
 
 class QuietHTTPServer(ThreadingHTTPServer):
@@ -160,7 +161,14 @@ class FaultServer:
                         self.send_header(name, value)
                     self.send_header("Content-Length", str(len(canned.body)))
                     self.end_headers()
-                    self.wfile.write(canned.body)
+                    if canned.trickle_s:
+                        step = max(1, len(canned.body) // 10)
+                        for start in range(0, len(canned.body), step):
+                            self.wfile.write(canned.body[start:start + step])
+                            self.wfile.flush()
+                            time.sleep(canned.trickle_s)
+                    else:
+                        self.wfile.write(canned.body)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
