@@ -26,8 +26,8 @@ from store.text import fold, work_key
 # Bump when a release changes what a union record holds: the next dedupe run is then a
 # full one and merges every cluster again, not only those whose members changed.
 # 2: invalid ISBNs and ISSNs of the members are kept.  3: an ALL CAPS subtitle gives way.
-# 4: co-authors only some members list are added.
-MERGE_RULES_VERSION = 4
+# 4: co-authors only some members list are added.  5: uniform and alternate-script titles kept.
+MERGE_RULES_VERSION = 5
 # Names other members add to the best member's authors stop here (the API and index show them all).
 MAX_MERGED_AUTHORS = 10
 
@@ -50,6 +50,8 @@ def merge_cluster(cluster_id: str, members: list[Record], library_preference: Se
         title=title_source.title,
         subtitle=subtitle,
         part=title_source.part or _best_text(ranked, lambda record: record.part),
+        uniform_title=title_source.uniform_title or _best_text(ranked, lambda record: record.uniform_title),
+        alternate_titles=_union(record.alternate_titles for record in ranked),
         responsibility=_best_text(ranked, lambda record: record.responsibility),
         authors=_authors(authors_source, ranked),
         year=_first(record.year for record in ranked),

@@ -148,7 +148,7 @@ def enrich(data: dict[str, Any], registry: dict[str, LibraryConfig]) -> dict[str
 
 
 # Text searched only through `all_folded`: what no field of its own indexes (see index/query.py).
-_OTHER_TEXT_SINGLE = ("responsibility", "place", "edition")
+_OTHER_TEXT_SINGLE = ("uniform_title", "responsibility", "place", "edition")
 # A mistyped ISBN printed in the book is searched as text: the isbn field holds only valid ones.
 _OTHER_TEXT_LISTS = ("series", "notes", "classification", "isbn", "invalid_isbn", "issn", "other_ids")
 
@@ -176,7 +176,7 @@ def to_document(payload: bytes, registry: dict[str, LibraryConfig]) -> tantivy.D
     doc.add_text("id", data["id"])
     title = data["title"]
     folded_title = _folded(title)
-    titles = [t for t in (title, data.get("subtitle"), data.get("part")) if t]
+    titles = [t for t in (title, data.get("subtitle"), data.get("part"), *(data.get("alternate_titles") or ())) if t]
     match: list[str] = []  # MATCH_FIELD: every folded word, see index/schema.py
     for field, values in (("title", titles), ("authors", data.get("authors") or ()),
                           ("subjects", data.get("subjects") or ()), ("publisher", (data.get("publisher"),))):

@@ -114,9 +114,13 @@ class EditionOut(BaseModel):
 class RecordOut(HitOut):
     """A union record with every holding library and its other editions."""
 
+    uniform_title: str | None = None
+    alternate_titles: list[str] = Field(default=[], description="The title in another script (MARC 880).")
     responsibility: str | None = None
     pages: int | None = None
+    invalid_isbn: list[str] = Field(default=[], description="ISBNs as printed, with a wrong check digit.")
     issn: list[str] = []
+    invalid_issn: list[str] = Field(default=[], description="ISSNs as printed, with a wrong check digit.")
     other_ids: list[str] = []
     subjects: list[str] = []
     classification: list[str] = []

@@ -163,6 +163,9 @@ class UnionRecord(BaseModel):
     title: str
     subtitle: str | None = None
     part: str | None = None
+    uniform_title: str | None = None
+    alternate_titles: list[str] = Field(
+        default=[], description="The title in another script (MARC 880), as the members give it: searchable.")
     responsibility: str | None = None
     authors: list[str] = []
     year: int | None = None

@@ -57,7 +57,8 @@ def base_url(store, settings) -> Iterator[str]:
               subjects=["Lịch sử & văn hóa"]),
         union("ls3", "Lịch sử Việt Nam", ("thpt-vi-thanh",), authors=["Trần Trọng Kim"], year=1999,
               language="vie", work_key="lich su viet nam / tran"),
-        union("dg1", "Con đường tơ lụa", ("tv-tinh",), year=2020, language="vie"),
+        union("dg1", "Con đường tơ lụa", ("tv-tinh",), year=2020, language="vie",
+              alternate_titles=["丝绸之路"], uniform_title="Silk roads. Tiếng Việt", invalid_isbn=["9786040000001"]),
         union("xss", "<script>alert('x')</script> Sổ tay", ("tv-long-my",), authors=["<b>Ai</b>"], year=2001),
         union("en1", "The history of Vietnam", ("tv-tinh",), year=2013, language="eng"),
     ], aliases={"old-ls": "ls1"})
@@ -199,6 +200,15 @@ def test_record_page_lists_holdings_and_redirects_aliases(client):
     assert response.status_code == 301 and response.headers["location"] == "/records/ls1"
     missing = client.get("/records/nothing")
     assert missing.status_code == 404 and "Không tìm thấy" in missing.text
+
+
+def test_record_page_shows_the_title_in_another_script_the_uniform_title_and_misprinted_isbns(client):
+    html = client.get("/records/dg1").text
+    assert "Nhan đề khác" in html and "丝绸之路" in html
+    assert "Nhan đề thống nhất" in html and "Silk roads. Tiếng Việt" in html
+    assert "ISBN in sai" in html and "9786040000001" in html
+    record = client.get("/api/records/dg1").json()
+    assert record["alternate_titles"] == ["丝绸之路"] and record["invalid_isbn"] == ["9786040000001"]
 
 
 def test_static_css_widget_and_opensearch_are_served(client):

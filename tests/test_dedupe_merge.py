@@ -128,3 +128,15 @@ def test_the_work_key_keeps_numbers_and_one_letter_given_names():
     assert work_key("Truyền thống", ["Sư đoàn 330"]) != work_key("Truyền thống", ["Sư đoàn 8"])
     assert work_key("Kỷ yếu", ["Trường THPT số 1"]) != work_key("Kỷ yếu", ["Trường THPT số 2"])
     assert work_key("Thơ", ["Nguyễn Văn A"]) != work_key("Thơ", ["Nguyễn Văn B"])
+
+
+def test_merge_keeps_the_uniform_title_and_every_alternate_script_title():
+    members = [
+        rec("a:1", "Chiến tranh và hòa bình", authors=["Tônxtôi, L."], year=2007,
+            alternate_titles=["Война и мир"], publisher="Văn học"),
+        rec("b:1", "Chiến tranh và hòa bình", year=2007, uniform_title="Voĭna i mir. Tiếng Việt",
+            alternate_titles=["Война и мир", "War and peace"]),
+    ]
+    union = merge_cluster("u1", members)
+    assert union.uniform_title == "Voĭna i mir. Tiếng Việt"
+    assert union.alternate_titles == ["Война и мир", "War and peace"]

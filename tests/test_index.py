@@ -392,3 +392,13 @@ def test_a_lone_mark_that_splits_an_exact_word_still_finds_it(store, settings):
     assert ids(index, "y") == ["loose"]
     assert ids(index, "xy") == ["loose"]
     assert ids(index, "modern") == ["loose"]
+
+
+def test_a_record_is_found_by_its_title_in_another_script_and_its_uniform_title(store, settings):
+    index = index_records(store, settings, [
+        union("wp", "Chiến tranh và hòa bình", alternate_titles=["Война и мир"], uniform_title="Voĭna i mir"),
+        union("other", "Hòa bình xanh"),
+    ])
+    assert ids(index, "Война") == ["wp"]
+    assert ids(index, "title:мир") == ["wp"]
+    assert ids(index, "voina") == ["wp"]
