@@ -150,7 +150,7 @@ def enrich(data: dict[str, Any], registry: dict[str, LibraryConfig]) -> dict[str
 # Text searched only through `all_folded`: what no field of its own indexes (see index/query.py).
 _OTHER_TEXT_SINGLE = ("uniform_title", "responsibility", "place", "edition")
 # A mistyped ISBN printed in the book is searched as text: the isbn field holds only valid ones.
-_OTHER_TEXT_LISTS = ("series", "notes", "classification", "isbn", "invalid_isbn", "issn", "other_ids")
+_OTHER_TEXT_LISTS = ("series", "notes", "classification", "isbn", "invalid_isbn", "issn", "invalid_issn", "other_ids")
 
 
 def _other_text(data: dict[str, Any]) -> list[str]:

@@ -394,11 +394,13 @@ def test_a_lone_mark_that_splits_an_exact_word_still_finds_it(store, settings):
     assert ids(index, "modern") == ["loose"]
 
 
-def test_a_record_is_found_by_its_title_in_another_script_and_its_uniform_title(store, settings):
+def test_a_record_is_found_by_its_title_in_another_script_its_uniform_title_and_a_misprinted_issn(store, settings):
     index = index_records(store, settings, [
-        union("wp", "Chiến tranh và hòa bình", alternate_titles=["Война и мир"], uniform_title="Voĭna i mir"),
+        union("wp", "Chiến tranh và hòa bình", alternate_titles=["Война и мир"], uniform_title="Voĭna i mir",
+              invalid_issn=["1234-5678"]),
         union("other", "Hòa bình xanh"),
     ])
     assert ids(index, "Война") == ["wp"]
     assert ids(index, "title:мир") == ["wp"]
     assert ids(index, "voina") == ["wp"]
+    assert ids(index, '"1234 5678"') == ["wp"]  # an ISSN printed with a wrong check digit, as text
