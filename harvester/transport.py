@@ -164,7 +164,10 @@ def _get_limited(client: httpx.Client, url: str, params: Mapping[str, str] | Non
         except httpx.DecodingError as exc:
             raise HarvestError(library, str(response.url), f"cannot decode the response body: {exc}") from exc
     body = b"".join(chunks)
-    # Some servers gzip the body without saying so in Content-Encoding (and some say so wrongly).
+    if declared_gzip and body[:2] == GZIP_MAGIC:
+        body = _gunzip_limited(body, limit, library, str(response.url))
+    # Some servers gzip the body without saying so in Content-Encoding, or serve a .gz file
+    # (a web server's own compression may then wrap it in a second, declared layer).
     if body[:2] == GZIP_MAGIC:
         body = _gunzip_limited(body, limit, library, str(response.url))
     headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in _TRANSFER_HEADERS]

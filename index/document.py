@@ -43,8 +43,9 @@ class _FoldTable(dict):
     def __missing__(self, code: int) -> str:
         char = chr(code)
         folded = fold(char)
-        # Keep upper case so the final .lower() sees the whole word (Greek final sigma).
-        value = folded.upper() if char.isupper() and folded.upper().lower() == folded else folded
+        # Keep upper case so the final .lower() sees the whole word; not Σ, whose final
+        # form ς `fold` writes as σ.
+        value = folded.upper() if char.isupper() and folded.upper().lower() == folded and folded != "σ" else folded
         self[code] = value
         return value
 

@@ -42,10 +42,12 @@ def one_tone_spelling(text: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Diacritic-folded, lower-cased text: NFD, combining marks dropped, đ→d."""
+    """Diacritic-folded, lower-cased text: NFD, combining marks dropped, đ→d, Greek final ς→σ."""
     decomposed = unicodedata.normalize("NFD", text.translate(_FOLD_EXTRA))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return stripped.lower()
+    # str.lower() writes Σ at a word's end as ς, but a word typed or split apart ("οδοσ")
+    # keeps σ: one form, or the same word folds two ways.
+    return stripped.lower().replace("ς", "σ")
 
 
 def words(text: str) -> list[str]:

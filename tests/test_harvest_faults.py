@@ -332,6 +332,16 @@ def test_a_truncated_declared_gzip_body_is_asked_again_then_fails(fault_server):
             fetch(client, server.url, None, settings, "tv-test")
 
 
+def test_a_gzip_file_served_with_declared_gzip_on_top_is_decoded_twice(fault_server):
+    """A web server's compression wraps a .gz file (or a gzipped page) in a second, declared layer."""
+    xml = list_records(["1", "2"])
+    server = fault_server([Canned(gzip.compress(gzip.compress(xml)),
+                                  headers={"Content-Type": "text/xml", "Content-Encoding": "gzip"})])
+    settings = fast_settings()
+    with make_client(settings) as client:
+        assert fetch(client, server.url, None, settings, "tv-test").content == xml
+
+
 def test_resumption_token_is_url_encoded(fault_server, store):
     token = "a+b c!d/%2F&x=1"
     server = fault_server([identify(), list_records(["1"], token=token.replace("&", "&amp;")), list_records(["2"])])

@@ -12,6 +12,7 @@ import pytest
 
 from config.errors import QueryError
 from index import SearchIndex, SearchParams, build_index, current_version
+from index.query import build_query, match_query, parse_query
 from store import CatalogStore, Holding, UnionRecord
 
 try:  # tests/ as a package, or as a plain directory on sys.path (pytest's default rootdir handling)
@@ -404,3 +405,18 @@ def test_a_record_is_found_by_its_title_in_another_script_its_uniform_title_and_
     assert ids(index, "title:мир") == ["wp"]
     assert ids(index, "voina") == ["wp"]
     assert ids(index, '"1234 5678"') == ["wp"]  # an ISSN printed with a wrong check digit, as text
+
+
+@pytest.mark.parametrize("q", ["ΟΔΟΣ", "οδοσ", "οδος", "-οδοσ", "khoẻ OR ΟΔΟΣ"])
+def test_a_greek_word_ending_in_sigma_is_found_and_counted_alike(store, settings, q):
+    """str.lower() writes a final Σ as ς; typed or parsed apart the word keeps σ: folding makes them one."""
+    index = index_records(store, settings, [union("g1", "ΟΔΟΣ ΚΑΙ ΠΟΛΙΣ"), union("v1", "Sức khoẻ")])
+    tantivy_index, _ = index._snapshot()
+    searcher, schema = tantivy_index.searcher(), tantivy_index.schema
+    tree = parse_query(q)
+
+    def found(query):
+        return sorted((a.segment_ord, a.doc) for _, a in searcher.search(query, limit=10, count=True).hits)
+
+    assert found(match_query(schema, tree)) == found(build_query(schema, tree))
+    assert ("g1" in ids(index, q)) == (not q.startswith("-"))
