@@ -110,16 +110,20 @@ def cluster_features(all_features: list[Features], settings: DedupeSettings, pre
 
 def _with_librarians_notes(explanations: dict[str, MemberExplanation],
                            overrides: Overrides) -> dict[str, MemberExplanation]:
-    """Each decision an override made, followed by the `note` the librarian wrote beside it."""
-    notes: dict[str, list[str]] = {}
-    for (first, second), note in sorted(overrides.notes.items()):
-        for rid in (first, second):
-            if note not in notes.setdefault(rid, []):
-                notes[rid].append(note)
-    for rid, written in notes.items():
-        explanation = explanations.get(rid)
-        if explanation is not None and "by a librarian" in explanation.decision:
-            quoted = " / ".join(f'"{note}"' for note in written)
-            explanations[rid] = MemberExplanation(explanation.found_by, explanation.score,
-                                                   f"{explanation.decision}; librarian's note: {quoted}")
+    """Each decision an override made, followed by the `note` the librarian wrote beside it:
+    notes of `[[same]]` entries after "forced together", of `[[different]]` ones after "kept apart"."""
+    for pairs, made in ((overrides.same, "forced together by a librarian"),
+                        (overrides.different, "kept apart by a librarian")):
+        notes: dict[str, list[str]] = {}
+        for pair in sorted(pairs):
+            note = overrides.notes.get(pair)
+            for rid in pair if note else ():
+                if note not in notes.setdefault(rid, []):
+                    notes[rid].append(note)
+        for rid, written in notes.items():
+            explanation = explanations.get(rid)
+            if explanation is not None and made in explanation.decision:
+                quoted = " / ".join(f'"{note}"' for note in written)
+                explanations[rid] = MemberExplanation(explanation.found_by, explanation.score,
+                                                       f"{explanation.decision}; librarian's note: {quoted}")
     return explanations

@@ -60,5 +60,10 @@ def add_error_handlers(app: FastAPI) -> None:
         message = exc.detail if isinstance(exc.detail, str) else "error"
         if exc.status_code == 404 and message == "Not Found":
             message = "không tìm thấy (not found)"
-        # Starlette's own headers stay: a 405 must say which methods are allowed (RFC 9110 15.5.6).
-        return error_response(request, exc.status_code, "HTTPError", message, exc.headers)
+        # Starlette's own headers stay: a 405 must say which methods are allowed (RFC 9110 15.5.6),
+        # and HEAD is answered wherever GET is (search_api/head.py).
+        headers = dict(exc.headers or {})
+        allowed = [method.strip() for method in headers.get("Allow", "").split(",") if method.strip()]
+        if "GET" in allowed and "HEAD" not in allowed:
+            headers["Allow"] = ", ".join([*allowed, "HEAD"])
+        return error_response(request, exc.status_code, "HTTPError", message, headers or None)

@@ -112,6 +112,7 @@ def test_405_answer_names_the_allowed_methods(client):
     response = client.post("/api/search", params={"q": "lich"})
     assert response.status_code == 405
     assert "GET" in response.headers.get("allow", ""), dict(response.headers)  # RFC 9110 15.5.6: MUST
+    assert "HEAD" in response.headers["allow"]  # answered like GET (search_api/head.py)
 
 
 @pytest.mark.parametrize("path", ["/healthz", "/api/search?q=lich", "/", "/widget.js", "/records/ls1"])

@@ -58,6 +58,16 @@ def test_the_note_beside_a_different_entry_is_shown_with_the_decision(store, dat
     assert "kept apart by a librarian" in decision and 'librarian\'s note: "tái bản có sửa"' in decision
 
 
+def test_a_note_is_shown_only_with_the_decision_its_entry_made(store, data_dir):
+    settings = _settings(data_dir, '[[same]]\nrecords = ["a:1", "c:1"]\nnote = "same book"\n'
+                                   '[[different]]\nrecords = ["a:1", "d:1"]\nnote = "not even close"\n')
+    store.save_normalized(_records())
+    run_dedupe(store, settings)
+    decisions = {row[0]: row[3] for row in store.cluster_members(store.cluster_assignments()["a:1"])}
+    assert 'librarian\'s note: "same book"' in decisions["c:1"]
+    assert "not even close" not in decisions["c:1"]
+
+
 def test_different_keeps_matching_records_apart(store, data_dir):
     settings = _settings(data_dir, '[[different]]\nrecords = ["a:1", "b:1"]\n')
     store.save_normalized(_records())
