@@ -76,6 +76,8 @@ def _run_pieces(run: str) -> list[str]:
     that give ISBN-sized pieces; a part that joins into nothing (the price) is
     dropped, never cut into made-up ISBNs.
     """
+    if " " not in run:  # nearly every run: one number, hyphenated or not
+        return _split_candidates(run.replace("-", "").upper())
     parts = [part.replace("-", "").upper() for part in run.split()]
     pieces: list[str] = []
     start = 0

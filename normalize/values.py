@@ -81,6 +81,7 @@ _PAGES_RE = re.compile(r"(\d+)" + _PAGE_WORD, re.IGNORECASE)
 # A thousands separator: "1,024 p." (English) or "1.024 tr." (Vietnamese).  Only a
 # 1-3 digit group, the mark, then exactly three digits right before a page word, so
 # "xii, 245 tr." (comma and space) and "2 v. (320 p.)" are untouched.
+_THOUSANDS_MARK_RE = re.compile(r"\d[.,]\d{3}")
 _SEPARATED_THOUSANDS_RE = re.compile(r"(?<!\d)(?<!\d[.,])(\d{1,3})[.,](\d{3})(?=" + _PAGE_WORD + ")", re.IGNORECASE)
 
 
@@ -96,7 +97,7 @@ def pages_from_extent(value: str) -> int | None:
     """
     if "(" in value:
         value = _GROUPED_THOUSANDS_RE.sub(r"\1\2", value)
-    if "," in value or "." in value:
+    if _THOUSANDS_MARK_RE.search(value):  # a cheap scan first: most extents have none
         value = _SEPARATED_THOUSANDS_RE.sub(r"\1\2", value)
     numbers = [int(m.group(1)) for m in _PAGES_RE.finditer(value)]
     numbers = [n for n in numbers if 0 < n < 100_000]
