@@ -82,11 +82,18 @@ def _open(config: Path | None) -> tuple[Settings, CatalogStore]:
 def _locked_store(config: Path | None) -> Iterator[tuple[Settings, CatalogStore]]:
     """Settings and the store, under the run lock `update` and `purge` take: a stage run by hand
     never works beside cron's `update` on the same state.  `status` and `serve` only read."""
+    settings = load_settings(config)
+    with _store_under_lock(settings) as store:
+        yield settings, store
+
+
+@contextmanager
+def _store_under_lock(settings: Settings) -> Iterator[CatalogStore]:
+    """The store, opened once this process holds the run lock of `settings.data_dir`."""
     from harvester.lock import run_lock
 
-    settings = load_settings(config)
     with run_lock(settings.data_dir), CatalogStore(settings.db_path) as store:
-        yield settings, store
+        yield store
 
 
 # ---- pipeline stages ---------------------------------------------------------------
@@ -288,13 +295,12 @@ def update(
 
 def _update(settings: Settings, full: bool = False, log_format: str = "text") -> bool:
     from dedupe import run_dedupe
-    from harvester.lock import run_lock
     from harvester.reporting import HarvestReporter, stage_event
     from harvester.run import harvest_libraries
     from index import build_index
     from normalize import run_normalize
 
-    with run_lock(settings.data_dir), CatalogStore(settings.db_path) as store:
+    with _store_under_lock(settings) as store:
         with HarvestReporter([library.id for library in settings.libraries], log_format) as reporter:
             runs = harvest_libraries(settings, store, None, full=full, progress=reporter)
         _print_runs(runs)
@@ -324,7 +330,6 @@ def purge(
     registry never empties the catalogue; this is the explicit step.
     """
     from dedupe import run_dedupe
-    from harvester.lock import run_lock
     from index import build_index
     from normalize import run_normalize
 
@@ -332,7 +337,7 @@ def purge(
         settings = load_settings(config)
         if library in {known.id for known in settings.libraries}:
             raise _fail(f"library {library!r} is still in the registry; remove it there first", 2)
-        with run_lock(settings.data_dir), CatalogStore(settings.db_path) as store:
+        with _store_under_lock(settings) as store:
             withdrawn = store.mark_deleted(library, store.live_local_ids(library))
             run_normalize(store, settings.library_map())
             deduped = run_dedupe(store, settings)

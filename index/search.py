@@ -49,6 +49,11 @@ HIT_KEYS: tuple[str, ...] = ("id", "title", "subtitle", "part", "authors", "year
 SUGGEST_FROM: tuple[str, ...] = ("title", "subtitle", "authors", "subjects", "publisher")
 
 
+def filter_value(value: str) -> str:
+    """A filter value as the index holds it: NFC, trimmed."""
+    return nfc(value).strip()
+
+
 @dataclass(frozen=True)
 class SearchParams:
     """One search request; filters may repeat (values of one filter are OR-ed, filters AND-ed)."""
@@ -67,9 +72,8 @@ class SearchParams:
     subject: tuple[str, ...] = ()
 
     def filters(self) -> dict[str, tuple[str, ...]]:
-        """Filter values as indexed (NFC, trimmed): a value typed in decomposed form still matches."""
-        return {name: tuple(nfc(value).strip() for value in values)
-                for name in FILTERS if (values := getattr(self, name))}
+        """Filter values as indexed (`filter_value`): a value typed in decomposed form still matches."""
+        return {name: tuple(map(filter_value, values)) for name in FILTERS if (values := getattr(self, name))}
 
     def validate(self, settings: Settings) -> None:
         """Raise QueryError for anything the API must answer with 400."""

@@ -16,10 +16,9 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 
 from config.errors import QueryError
 from index.labels import FACET_TITLES_VI, facet_label
-from index.search import FILTERS, MAX_RESULT_WINDOW, SearchResult
+from index.search import FILTERS, MAX_RESULT_WINDOW, SearchResult, filter_value
 from search_api.errors import error_response
 from search_api.context import AppContext, get_context, mark_selected, search_params
-from store.text import nfc
 from search_api.routes.records import load_record
 
 router = APIRouter(include_in_schema=False)
@@ -79,7 +78,7 @@ def search_page(
     sort: str = "relevance",
 ) -> Response:
     # Filter values in NFC, as the search compares them, so a chip's link can find and drop its own.
-    items = [(k, nfc(v).strip() if k in FILTERS else v) for k, v in request.query_params.multi_items()
+    items = [(k, filter_value(v) if k in FILTERS else v) for k, v in request.query_params.multi_items()
              if v and (k in FILTERS or k in ("q", "page", "sort"))]
     context: dict[str, Any] = {"settings": ctx.settings, "q": q, "sort": sort, "sorts": SORT_LABELS_VI,
                                "result": None, "error": None}
