@@ -20,14 +20,15 @@ from collections.abc import Callable, Iterable, Sequence
 
 from dedupe.features import author_words
 from dedupe.match import name_similarity
-from store.models import Holding, Record, UnionRecord
+from store.models import Holding, Name, Record, UnionRecord
 from store.text import fold, work_key
 
 # Bump when a release changes what a union record holds: the next dedupe run is then a
 # full one and merges every cluster again, not only those whose members changed.
 # 2: invalid ISBNs and ISSNs of the members are kept.  3: an ALL CAPS subtitle gives way.
 # 4: co-authors only some members list are added.  5: uniform and alternate-script titles kept.
-MERGE_RULES_VERSION = 5
+# 6: the name headings (`names`) behind the authors kept.
+MERGE_RULES_VERSION = 6
 # Names other members add to the best member's authors stop here (the API and index show them all).
 MAX_MERGED_AUTHORS = 10
 
@@ -53,7 +54,8 @@ def merge_cluster(cluster_id: str, members: list[Record], library_preference: Se
         uniform_title=title_source.uniform_title or _best_text(ranked, lambda record: record.uniform_title),
         alternate_titles=_union(record.alternate_titles for record in ranked),
         responsibility=_best_text(ranked, lambda record: record.responsibility),
-        authors=_authors(authors_source, ranked),
+        authors=(authors := _authors(authors_source, ranked)),
+        names=_names(authors, authors_source, ranked),
         year=_first(record.year for record in ranked),
         publisher=_best_text(ranked, lambda record: record.publisher),
         place=_best_text(ranked, lambda record: record.place),
@@ -99,6 +101,16 @@ def _authors(source: Record, ranked: list[Record]) -> list[str]:
                 authors.append(name)
                 known.append(words)
     return authors
+
+
+def _names(authors: list[str], source: Record, ranked: list[Record]) -> list[Name]:
+    """For each of `authors`, in order, the heading of the member that gave it (its dates,
+    relators, own-script form): the authors' record first, then by rank."""
+    headings: dict[str, Name] = {}
+    for record in (source, *ranked):
+        for heading in record.names:
+            headings.setdefault(heading.name.casefold(), heading)
+    return [headings[name.casefold()] for name in authors if name.casefold() in headings]
 
 
 def _recased(record: Record) -> bool:

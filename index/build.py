@@ -34,7 +34,9 @@ MARK = "index"
 CURRENT_NAME = "CURRENT"
 META_NAME = "unioncat.json"
 # Bump when the schema or the document mapping changes: a mismatch forces a rebuild.
-INDEX_FORMAT = 10  # 7: invalid_isbn in the other text; 8: alternate-script titles, uniform title; 9: invalid_issn; 10: ς folded to σ
+# 7: invalid_isbn in the other text; 8: alternate-script titles, uniform title; 9: invalid_issn; 10: ς folded
+# to σ; 11: authors' own-script names.
+INDEX_FORMAT = 11
 MIN_HEAP_PER_THREAD_BYTES = 20_000_000
 
 

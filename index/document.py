@@ -164,6 +164,12 @@ def _other_text(data: dict[str, Any]) -> list[str]:
     return [t for t in texts if t]
 
 
+def _author_texts(data: dict[str, Any]) -> list[str]:
+    """The authors, and their names in their own script (880), so "Лев Толстой" finds Tolstoy."""
+    return [*(data.get("authors") or ()),
+            *(name["vernacular"] for name in data.get("names") or () if name.get("vernacular"))]
+
+
 def to_document(payload: bytes, registry: dict[str, LibraryConfig]) -> tantivy.Document:
     """The Tantivy document of one union record as the store keeps it, JSON (see index/schema.py for the fields).
 
@@ -179,7 +185,7 @@ def to_document(payload: bytes, registry: dict[str, LibraryConfig]) -> tantivy.D
     folded_title = _folded(title)
     titles = [t for t in (title, data.get("subtitle"), data.get("part"), *(data.get("alternate_titles") or ())) if t]
     match: list[str] = []  # MATCH_FIELD: every folded word, see index/schema.py
-    for field, values in (("title", titles), ("authors", data.get("authors") or ()),
+    for field, values in (("title", titles), ("authors", _author_texts(data)),
                           ("subjects", data.get("subjects") or ()), ("publisher", (data.get("publisher"),))):
         for value in values:
             if value:

@@ -7,7 +7,10 @@ the small tables below (unknown codes show as themselves).
 
 from __future__ import annotations
 
+from typing import Any
+
 from config.settings import LIBRARY_TYPE_LABELS_VI, Settings
+from store.text import fold
 
 LANGUAGE_LABELS_VI: dict[str, str] = {
     "vie": "Tiếng Việt",
@@ -46,6 +49,24 @@ MATERIAL_TYPE_LABELS_VI: dict[str, str] = {
     "other": "Khác",
 }
 
+# MARC relator codes ($4 of 100/700...; https://id.loc.gov/vocabulary/relators) a Vietnamese
+# catalogue uses, as the roles are written in Vietnamese records' $e.  Unknown codes are not shown.
+RELATOR_LABELS_VI: dict[str, str] = {
+    "aut": "tác giả",
+    "edt": "biên tập",
+    "com": "biên soạn",
+    "trl": "dịch",
+    "ill": "minh họa",
+    "ctb": "cộng tác",
+    "aui": "viết lời giới thiệu",
+    "ann": "chú giải",
+    "cmp": "soạn nhạc",
+    "drt": "đạo diễn",
+    "pht": "nhiếp ảnh",
+    "nrt": "người đọc",
+    "ths": "người hướng dẫn",
+}
+
 FACET_TITLES_VI: dict[str, str] = {
     "library": "Thư viện",
     "library_type": "Loại thư viện",
@@ -70,3 +91,18 @@ def facet_label(settings: Settings, facet: str, value: str) -> str:
     if facet == "material_type":
         return MATERIAL_TYPE_LABELS_VI.get(value, value)
     return value
+
+
+def name_roles(heading: dict[str, Any]) -> list[str]:
+    """A name heading's roles as the record page shows them: the cataloguer's own words ($e),
+    then the Vietnamese for relator codes ($4), each role once ("dịch" and "trl" are one)."""
+    roles: dict[str, str] = {}
+    for relator in heading.get("relators") or ():
+        label = RELATOR_LABELS_VI.get(relator) if _is_relator_code(relator) else relator
+        if label:
+            roles.setdefault(fold(label).strip(" .,;"), label)
+    return list(roles.values())
+
+
+def _is_relator_code(value: str) -> bool:
+    return len(value) == 3 and value.isascii() and value.isalpha() and value.islower()

@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader
 from config.settings import Settings
 from index.search import SearchIndex
 from search_api.context import AppContext, RenderedAnswers
+from index.labels import name_roles
 from search_api.errors import add_error_handlers
 from search_api.head import HeadAsGet
 from search_api.routes import libraries, pages, records, search, status, why
@@ -35,6 +36,7 @@ def create_app(settings: Settings, store: CatalogStore, search_index: SearchInde
     # autoescape=True for every template: record text comes from 40-odd catalogues we do not control.
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True,
                       trim_blocks=True, lstrip_blocks=True)
+    env.filters["name_roles"] = name_roles
     app.state.ctx = AppContext(settings, store, search_index, Jinja2Templates(env=env),
                                RenderedAnswers(settings.api.cached_searches))
     if settings.api.cors_origins:

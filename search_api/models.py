@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from store.models import Name
+
 _HOLDING_EXAMPLE = {
     "library": "tv-tinh", "library_name": "Thư viện tỉnh Hậu Giang", "library_type": "provincial",
     "library_type_label": "Thư viện tỉnh", "district": "Vị Thanh", "call_number": "959.7 L302S",
@@ -116,6 +118,8 @@ class RecordOut(HitOut):
 
     uniform_title: str | None = None
     alternate_titles: list[str] = Field(default=[], description="The title in another script (MARC 880).")
+    names: list[Name] = Field(default=[], description="The name heading behind each of `authors`: kind, role, "
+                                                      "dates, relators ($e terms, $4 codes), own-script form.")
     responsibility: str | None = None
     pages: int | None = None
     invalid_isbn: list[str] = Field(default=[], description="ISBNs as printed, with a wrong check digit.")

@@ -168,6 +168,9 @@ class UnionRecord(BaseModel):
         default=[], description="The title in another script (MARC 880), as the members give it: searchable.")
     responsibility: str | None = None
     authors: list[str] = []
+    names: list[Name] = Field(
+        default=[], description="The name heading behind each of `authors`, in its order, with kind, role, "
+                                "dates, relators and its own-script form, where a member catalogued one.")
     year: int | None = None
     publisher: str | None = None
     place: str | None = None

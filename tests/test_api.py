@@ -12,6 +12,7 @@ import pytest
 import uvicorn
 
 from search_api import create_app
+from store.models import Name
 
 try:  # tests/ as a package, or as a plain directory on sys.path (pytest's default rootdir handling)
     from tests.conftest import make_settings
@@ -58,7 +59,10 @@ def base_url(store, settings) -> Iterator[str]:
         union("ls3", "Lịch sử Việt Nam", ("thpt-vi-thanh",), authors=["Trần Trọng Kim"], year=1999,
               language="vie", work_key="lich su viet nam / tran"),
         union("dg1", "Con đường tơ lụa", ("tv-tinh",), year=2020, language="vie",
-              alternate_titles=["丝绸之路"], uniform_title="Silk roads. Tiếng Việt", invalid_isbn=["9786040000001"]),
+              alternate_titles=["丝绸之路"], uniform_title="Silk roads. Tiếng Việt", invalid_isbn=["9786040000001"],
+              authors=["Frankopan, Peter", "Lâm Tống"],
+              names=[Name(name="Frankopan, Peter", dates="1971-", relators=["aut", "xyz"], vernacular="弗兰科潘"),
+                     Name(name="Lâm Tống", role="added", relators=["dịch", "trl"])]),
         union("xss", "<script>alert('x')</script> Sổ tay", ("tv-long-my",), authors=["<b>Ai</b>"], year=2001),
         union("en1", "The history of Vietnam", ("tv-tinh",), year=2013, language="eng"),
     ], aliases={"old-ls": "ls1"})
@@ -209,6 +213,17 @@ def test_record_page_shows_the_title_in_another_script_the_uniform_title_and_mis
     assert "ISBN in sai" in html and "9786040000001" in html
     record = client.get("/api/records/dg1").json()
     assert record["alternate_titles"] == ["丝绸之路"] and record["invalid_isbn"] == ["9786040000001"]
+
+
+def test_record_page_names_each_author_with_dates_role_and_own_script_form(client):
+    html = client.get("/records/dg1").text
+    assert "Frankopan, Peter (1971-) <span lang=\"\">弗兰科潘</span>, tác giả</span>" in html
+    assert "Lâm Tống, dịch</span>" in html  # "dịch" and "trl" are one role; an unknown code is not shown
+    names = client.get("/api/records/dg1").json()["names"]
+    assert [(n["name"], n["relators"], n["vernacular"]) for n in names] == [
+        ("Frankopan, Peter", ["aut", "xyz"], "弗兰科潘"), ("Lâm Tống", ["dịch", "trl"], None)]
+    # The own-script form is searchable.
+    assert [h["id"] for h in client.get("/api/search", params={"q": "弗兰科潘"}).json()["hits"]] == ["dg1"]
 
 
 def test_static_css_widget_and_opensearch_are_served(client):

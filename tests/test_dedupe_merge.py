@@ -5,7 +5,7 @@ from __future__ import annotations
 from dedupe import merge_cluster
 from dedupe.merge import MAX_MERGED_AUTHORS
 from tests.dedupe_helpers import rec
-from store.models import Holding, UnionRecord
+from store.models import Holding, Name, UnionRecord
 from store.text import work_key
 
 
@@ -36,6 +36,19 @@ def test_merge_adds_a_co_author_only_another_member_lists_after_the_best_list():
                rec("b:1", "Mắt biếc", authors=["NGUYEN NHAT ANH", "Đỗ Hoàng Tường"], year=2019),
                rec("c:1", "Mắt biếc", authors=["Đỗ Hoàng Tường", "Nguyễn Nhật Anh"], year=2019)]
     assert merge_cluster("u1", members).authors == ["Nguyễn Nhật Ánh", "Đỗ Hoàng Tường"]
+
+
+def test_merge_keeps_the_heading_behind_each_author_from_the_member_that_gave_it():
+    du = Name(name="Nguyễn Du", dates="1765-1820", relators=["tác giả"])
+    members = [rec("a:1", "Truyện Kiều", authors=["Nguyễn Du"], year=2015, publisher="Giáo dục", pages=200,
+                   names=[du]),
+               rec("b:1", "Truyện Kiều", authors=["NGUYEN DU", "Đào Duy Anh"], year=2015,
+                   names=[Name(name="NGUYEN DU"), Name(name="Đào Duy Anh", role="added", relators=["chú giải"])]),
+               rec("c:1", "Truyện Kiều", authors=["Nguyễn Du"], year=2015)]
+    union = merge_cluster("u1", members)
+    assert union.authors == ["Nguyễn Du", "Đào Duy Anh"]
+    assert union.names == [du, Name(name="Đào Duy Anh", role="added", relators=["chú giải"])]
+    assert merge_cluster("u2", [members[2]]).names == []  # a member without headings gives none
 
 
 def test_merged_authors_list_no_person_twice_and_are_capped():
