@@ -170,6 +170,12 @@ def _digits(value: bytes) -> int | None:
     return int(value) if value.isdigit() else None
 
 
+def _terminated_fields(data: bytes) -> int:
+    """How many fields a data area holds between field terminators (the last may lack its own)."""
+    data = data.rstrip(bytes([FIELD_TERMINATOR]))
+    return data.count(FIELD_TERMINATOR) + 1 if data else 0
+
+
 def check_iso2709(record: bytes) -> tuple[str | None, str | None]:
     """(001 if readable, reason the record is broken or None) from leader and directory."""
     if not record.endswith(RECORD_TERMINATOR):
@@ -199,6 +205,11 @@ def check_iso2709(record: bytes) -> tuple[str | None, str | None]:
             continue
         if tag == "001" and local_id is None:
             local_id = record[base + start:end - 1].decode("utf-8", "replace").strip() or None
+    if problem and _terminated_fields(record[base:-1]) == len(directory) // DIRECTORY_ENTRY_LEN:
+        # A directory counted in characters, not bytes (some exporters do, for UTF-8), or with
+        # one wrong length: every field is still there between its terminators, and normalize
+        # reads it so (noting the repair).
+        problem = None
     declared = _digits(record[:5])
     if declared != len(record):
         return local_id, (f"leader record length {record[:5]!r} does not match the {len(record)} bytes "

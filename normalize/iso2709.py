@@ -7,6 +7,11 @@ and cp1252 are both tried and the reading that looks more like Vietnamese wins
 (cp1252 is how raw TCVN3/VNI bytes must be read before repair; cp1258, Windows
 Vietnamese, is the third candidate, and cp1251, Windows Cyrillic, the fourth).  The choice is
 kept in `MarcRecord.encoding` with a repair note.
+
+The directory is trusted only where its fields end at field terminators: some
+exporters count a UTF-8 field's characters instead of its bytes, and then the
+fields are read in the characters the directory counted, or else between their
+terminators (the data area holding one terminated field per entry, in order).
 """
 
 from __future__ import annotations
@@ -57,23 +62,83 @@ def split_iso2709(data: bytes) -> tuple[str, list[RawField], list[str]]:
     if len(directory) % DIRECTORY_ENTRY_LEN:
         raise RecordError(f"ISO 2709 directory is {len(directory)} bytes, not a multiple of "
                           f"{DIRECTORY_ENTRY_LEN}; the record is damaged: export it again")
-    fields: list[RawField] = []
+    entries = _directory_entries(directory)
+    fields, overrun, misplaced = _fields_by_bytes(data, base, entries)
+    if overrun or misplaced > 1:
+        # Several fields do not end where the directory says (one missing terminator is a
+        # sloppy export, not a wrong directory): some exporters count characters, not bytes.
+        found = _fields_by_characters(data, base, entries) or _fields_by_terminators(data, base, entries)
+        if found is not None:
+            fields = found
+            repairs.append("directory lengths and offsets do not match the field terminators (counted in "
+                           "characters, not bytes?); fields read between their terminators")
+        elif overrun:
+            raise RecordError(overrun)
+    for field in fields:
+        repairs += iso2709_field_problems(field.tag, field.body)
+    return leader, fields, repairs
+
+
+def _directory_entries(directory: bytes) -> list[tuple[str, int, int]]:
+    """(tag, length, offset) of each directory entry."""
+    entries = []
     for pos in range(0, len(directory), DIRECTORY_ENTRY_LEN):
         entry = directory[pos:pos + DIRECTORY_ENTRY_LEN]
         tag = entry[:3].decode("latin-1")
         if not entry[3:12].isdigit():
             raise RecordError(f"ISO 2709 directory entry {pos // DIRECTORY_ENTRY_LEN + 1} (tag {tag!r}) "
                               "has no length/offset digits; the record is damaged: export it again")
-        length, start = int(entry[3:7]), int(entry[7:12])
+        entries.append((tag, int(entry[3:7]), int(entry[7:12])))
+    return entries
+
+
+def _fields_by_bytes(data: bytes, base: int,
+                     entries: list[tuple[str, int, int]]) -> tuple[list[RawField], str, int]:
+    """(fields where the directory says, in bytes as the standard counts; why the directory
+    overruns the record or ""; how many fields do not end with a field terminator)."""
+    fields, misplaced = [], 0
+    for tag, length, start in entries:
         begin = base + start
         if begin + length > len(data):
-            raise RecordError(f"ISO 2709 field {tag} ends at byte {begin + length} but the record has only "
-                              f"{len(data)} bytes; the record is truncated: export it again")
+            return fields, (f"ISO 2709 field {tag} ends at byte {begin + length} but the record has only "
+                            f"{len(data)} bytes; the record is truncated: export it again"), misplaced
         body = data[begin:begin + length]
-        body = body[:-1] if body.endswith(FIELD_TERMINATOR) else body
+        if body.endswith(FIELD_TERMINATOR):
+            body = body[:-1]
+        else:
+            misplaced += 1
         fields.append(RawField(tag, body))
-        repairs += iso2709_field_problems(tag, body)
-    return leader, fields, repairs
+    return fields, "", misplaced
+
+
+def _fields_by_characters(data: bytes, base: int, entries: list[tuple[str, int, int]]) -> list[RawField] | None:
+    """The fields where a directory counted in characters of UTF-8 text says (some exporters
+    count a string's characters, not its bytes), when every one ends at a field terminator."""
+    try:
+        text = data[base:].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    fields = []
+    for tag, length, start in entries:
+        body = text[start:start + length]
+        if len(body) != length or not body.endswith("\x1e"):
+            return None
+        fields.append(RawField(tag, body[:-1].encode("utf-8")))
+    return fields
+
+
+def _fields_by_terminators(data: bytes, base: int, entries: list[tuple[str, int, int]]) -> list[RawField] | None:
+    """The data area cut at its field terminators, when there are as many pieces as directory
+    entries and the directory lists the fields in the order they are stored."""
+    offsets = [start for _, _, start in entries]
+    if offsets != sorted(offsets):
+        return None
+    pieces = data[base:].rstrip(RECORD_TERMINATOR).split(FIELD_TERMINATOR)
+    if pieces and not pieces[-1]:
+        pieces.pop()
+    if len(pieces) != len(entries):
+        return None
+    return [RawField(tag, body) for (tag, _, _), body in zip(entries, pieces)]
 
 
 def _decode(value: bytes, encoding: str) -> str:

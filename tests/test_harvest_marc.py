@@ -38,8 +38,22 @@ def wrong_length(record: bytes) -> bytes:
 
 
 def broken_directory(record: bytes) -> bytes:
-    # The 245 entry claims a field twice as long as it is.
-    return record[:39] + b"9999" + record[43:]
+    # The 245 entry claims a field twice as long as it is, and the 001 lost its terminator
+    # (with it, the fields could still be read between terminators).
+    broken = record[:39] + b"9999" + record[43:]
+    base = int(broken[12:17])
+    return broken[:base] + broken[base:].replace(b"\x1e", b" ", 1)
+
+
+def test_a_directory_counted_in_characters_is_harvested_and_read_between_terminators(tmp_path: Path):
+    # Some exporters write UTF-8 records with a directory counted in characters: every record
+    # with a Vietnamese letter would otherwise be rejected (or read as garbage).
+    fields = [("001", b"vn1"), ("245", "10\x1faLịch sử Việt Nam /\x1fcTrần Trọng Kim.".encode()),
+              ("260", "  \x1faHà Nội :\x1fbVăn học,\x1fc2019.".encode())]
+    path = tmp_path / "characters.mrc"
+    path.write_bytes(iso2709(fields, in_characters=True))
+    [item] = read_marc_file(str(path), "lib").items
+    assert isinstance(item, RawRecord) and item.local_id == "vn1"
 
 
 def test_broken_records_are_rejected_with_position_and_the_rest_is_read(tmp_path: Path):
@@ -52,10 +66,10 @@ def test_broken_records_are_rejected_with_position_and_the_rest_is_read(tmp_path
     bad = [i for i in items if isinstance(i, Rejected)]
     assert [r.local_id for r in good] == ["1", "3", "5"]
     assert good[1].payload == records[2] and good[1].format == "iso2709"
-    assert [(r.local_id, r.stage) for r in bad] == [("2", "harvest"), ("4", "harvest")]
+    assert [(r.local_id, r.stage) for r in bad] == [("2", "harvest"), ("#4", "harvest")]  # its 001 is cut
     offset_2 = len(records[0])
     assert bad[0].source == f"{path} record 2 at byte {offset_2}" and "leader record length" in bad[0].reason
-    assert "record 4 at byte" in bad[1].source and "field 245" in bad[1].reason
+    assert "record 4 at byte" in bad[1].source and "does not end with a field terminator" in bad[1].reason
 
 
 def test_utf8_and_marc8_records_keep_their_bytes(tmp_path: Path):

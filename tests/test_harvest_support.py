@@ -61,13 +61,15 @@ def write_dc_collection(path: Path, items: list[tuple[str, str, str]]) -> Path:
     return path
 
 
-def iso2709(fields: list[tuple[str, bytes]], coding: bytes = b"a") -> bytes:
-    """One ISO 2709 record from (tag, field bytes without terminator)."""
+def iso2709(fields: list[tuple[str, bytes]], coding: bytes = b"a", in_characters: bool = False) -> bytes:
+    """One ISO 2709 record from (tag, field bytes without terminator); `in_characters`: the
+    directory counts UTF-8 characters, not bytes, as some exporters wrongly do."""
+    size = (lambda b: len(b.decode("utf-8"))) if in_characters else len
     directory = b""
     data = b""
     for tag, value in fields:
         body = value + b"\x1e"
-        directory += tag.encode() + b"%04d%05d" % (len(body), len(data))
+        directory += tag.encode() + b"%04d%05d" % (size(body), size(data))
         data += body
     base = 24 + len(directory) + 1
     total = base + len(data) + 1

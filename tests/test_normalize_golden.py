@@ -145,8 +145,17 @@ def test_golden_record_without_a_title_is_rejected_with_what_to_do():
     assert "no title" in result.reason and "add the title in the library system" in result.reason
 
 
-def test_golden_record_with_a_directory_past_its_end_is_rejected():
+def test_golden_record_with_a_directory_past_its_end_is_read_between_its_terminators():
+    # Its 245 entry claims 9999 bytes; the data area still holds one terminated field per entry.
     result = normalize("broken_directory", (GOLDEN / "broken_directory.mrc").read_bytes(), "iso2709")
+    assert result.title == "Cho tôi xin một vé đi tuổi thơ" and result.publisher == "Nxb. Trẻ"
+    assert any("do not match the field terminators" in note for note in result.repairs)
+
+
+def test_golden_record_with_a_directory_past_its_end_and_a_lost_terminator_is_rejected():
+    payload = (GOLDEN / "broken_directory.mrc").read_bytes()
+    cut = payload.index(b"\x1e", payload.index(b"Cho t"))
+    result = normalize("broken_directory", payload[:cut] + payload[cut + 1:], "iso2709")
     assert isinstance(result, Rejected)
     assert "field 245 ends at byte" in result.reason and "export it again" in result.reason
 

@@ -23,6 +23,16 @@ except ImportError:
                                         marc_record, marcxml, to_marc8)
 
 DATA = Path(__file__).parent / "data" / "normalize"
+try:
+    from tests.test_harvest_support import iso2709 as _fields_iso2709
+except ImportError:
+    from test_harvest_support import iso2709 as _fields_iso2709
+
+
+def character_counted_iso2709(fields: list[tuple[str, bytes]]) -> bytes:
+    return _fields_iso2709(fields, in_characters=True)
+
+
 LIBRARY = LibraryConfig(id="tv-tinh", name="Thư viện tỉnh Hậu Giang", type="provincial", district="Vị Thanh",
                         protocol="oai-pmh", url="https://opac.example.vn/oai", metadata_prefix="marcxml",
                         opac_url="https://opac.example.vn/record/{id}")
@@ -114,6 +124,16 @@ def test_marcxml_golden_record_maps_every_field(namespace):
 def test_utf8_iso2709_golden_record_maps_every_field():
     payload = iso2709(marc_record(*golden_fields(), f008=F008), "a")
     assert_golden(normalize(payload, "iso2709"), source_format="iso2709", encoding="utf-8", repairs=[])
+
+
+def test_a_directory_counted_in_characters_is_read_between_the_field_terminators():
+    fields = [("001", b"vn1"), ("245", "10\x1faLịch sử Việt Nam /\x1fcTrần Trọng Kim.".encode()),
+              ("260", "  \x1faHà Nội :\x1fbVăn học,\x1fc2019.".encode())]
+    record = normalize(character_counted_iso2709(fields), "iso2709")
+    assert (record.title, record.responsibility, record.place, record.publisher, record.year) == (
+        "Lịch sử Việt Nam", "Trần Trọng Kim", "Hà Nội", "Văn học", 2019)
+    assert record.encoding == "utf-8"
+    assert any("counted in characters" in note for note in record.repairs)
 
 
 def test_marc8_iso2709_golden_record_is_decoded():

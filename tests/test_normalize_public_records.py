@@ -456,16 +456,16 @@ def test_bad_records_mrc_rejects_each_broken_record_by_position_and_keeps_the_go
     assert len(result.records) + len(result.rejects) == len(BAD_RECORDS_OFFSETS)
 
 
-def test_bad_subfield_code_record_is_rejected_by_id_and_position(harvested):
+def test_bad_subfield_code_record_is_read_between_terminators_and_rejected_for_its_title(harvested):
     """bad_subfield_code.dat: 245's directory length (54) counts the 2-byte "á" of its broken
-    subfield code as one byte, so 245 and every field after it miss their terminators."""
+    subfield code as one byte, so 245 and every field after it miss their terminators where the
+    directory says.  The fields are read between their terminators (nothing is lost at harvest),
+    and the "á" where "a" was meant leaves no title: normalize rejects it by id and position."""
     result = harvested("bad_subfield_code.dat")
     [reject] = result.rejects
-    assert (reject.local_id, reject.stage) == ("fol05731351", "harvest")  # 001 "fol05731351 "
-    assert reject.source == f"{result.path} record 1 at byte 0" and "field 245" in reject.reason
-    # The file's only record is broken: the run fails naming the file, and deletes nothing.
-    assert result.raws == {} and isinstance(result.error, HarvestError)
-    assert str(result.path) in str(result.error) and "no readable records" in str(result.error)
+    assert (reject.local_id, reject.stage) == ("fol05731351", "normalize")  # 001 "fol05731351 "
+    assert reject.source == f"{result.path} record 1 at byte 0" and "no title: 245 $a" in reject.reason
+    assert result.error is None and list(result.raws) == [1]
 
 
 def _damage(file_name: str, tag: str):
