@@ -7,10 +7,7 @@ the small tables below (unknown codes show as themselves).
 
 from __future__ import annotations
 
-from typing import Any
-
 from config.settings import LIBRARY_TYPE_LABELS_VI, Settings
-from store.text import fold
 
 LANGUAGE_LABELS_VI: dict[str, str] = {
     "vie": "Tiếng Việt",
@@ -92,17 +89,3 @@ def facet_label(settings: Settings, facet: str, value: str) -> str:
         return MATERIAL_TYPE_LABELS_VI.get(value, value)
     return value
 
-
-def name_roles(heading: dict[str, Any]) -> list[str]:
-    """A name heading's roles as the record page shows them: the cataloguer's own words ($e),
-    then the Vietnamese for relator codes ($4), each role once ("dịch" and "trl" are one)."""
-    roles: dict[str, str] = {}
-    for relator in heading.get("relators") or ():
-        label = RELATOR_LABELS_VI.get(relator) if _is_relator_code(relator) else relator
-        if label:
-            roles.setdefault(fold(label).strip(" .,;"), label)
-    return list(roles.values())
-
-
-def _is_relator_code(value: str) -> bool:
-    return len(value) == 3 and value.isascii() and value.isalpha() and value.islower()

@@ -17,9 +17,9 @@ from jinja2 import Environment, FileSystemLoader
 from config.settings import Settings
 from index.search import SearchIndex
 from search_api.context import AppContext, RenderedAnswers
-from index.labels import name_roles
 from search_api.errors import add_error_handlers
 from search_api.head import HeadAsGet
+from search_api.present import holdings_by_library, name_roles
 from search_api.routes import libraries, pages, records, search, status, why
 from store.catalog import CatalogStore
 
@@ -37,6 +37,7 @@ def create_app(settings: Settings, store: CatalogStore, search_index: SearchInde
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True,
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["name_roles"] = name_roles
+    env.filters["holdings_by_library"] = holdings_by_library
     app.state.ctx = AppContext(settings, store, search_index, Jinja2Templates(env=env),
                                RenderedAnswers(settings.api.cached_searches))
     if settings.api.cors_origins:

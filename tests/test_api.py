@@ -270,6 +270,9 @@ def test_page_counts_holding_libraries_not_copies(store, settings):
         page = httpx.get(url + "/", params={"q": "Truyện Kiều"}).text
         record_page = httpx.get(url + "/records/tk2").text
     assert "Có tại 2 thư viện (3 bản)" in page
+    # Each library once in a result list, its copies counted.
+    assert page.count('class="hit-holding"') == 2
+    assert '959.7 TK2</span> <span class="copies">(2 bản)</span>' in page
     assert "Thư viện có tài liệu này (2; 3 bản)" in record_page
 
 

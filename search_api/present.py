@@ -1,0 +1,44 @@
+"""What the page's templates show that is not a field of a record: helpers registered as Jinja filters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from index.labels import RELATOR_LABELS_VI
+from store.text import fold
+
+
+def holdings_by_library(holdings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each holding library once, in the holdings' order, with its distinct call numbers, its
+    number of copies and its first OPAC link.
+
+    A result list answers "which library has it": three copies on one shelf are one line
+    ("Thư viện tỉnh Hậu Giang — 959.7 LI975 (3 bản)"), as the widget shows them; the record
+    page keeps one row per copy, with its location.
+    """
+    groups: dict[str, dict[str, Any]] = {}
+    for holding in holdings:
+        group = groups.setdefault(holding["library"], {
+            "library": holding["library"], "library_name": holding.get("library_name") or holding["library"],
+            "call_numbers": [], "copies": 0, "opac_url": None})
+        group["copies"] += 1
+        call_number = holding.get("call_number")
+        if call_number and call_number not in group["call_numbers"]:
+            group["call_numbers"].append(call_number)
+        group["opac_url"] = group["opac_url"] or holding.get("opac_url")
+    return list(groups.values())
+
+
+def name_roles(heading: dict[str, Any]) -> list[str]:
+    """A name heading's roles as the record page shows them: the cataloguer's own words ($e),
+    then the Vietnamese for relator codes ($4), each role once ("dịch" and "trl" are one)."""
+    roles: dict[str, str] = {}
+    for relator in heading.get("relators") or ():
+        label = RELATOR_LABELS_VI.get(relator) if _is_relator_code(relator) else relator
+        if label:
+            roles.setdefault(fold(label).strip(" .,;"), label)
+    return list(roles.values())
+
+
+def _is_relator_code(value: str) -> bool:
+    return len(value) == 3 and value.isascii() and value.isalpha() and value.islower()
