@@ -28,7 +28,7 @@ from lxml import etree
 
 from config.errors import HarvestError
 from config.settings import HarvestSettings, LibraryConfig
-from harvester.oaixml import RepairingReader
+from harvester.oaixml import RepairingReader, bytes_before_declaration
 from harvester.transport import fetch
 from store.catalog import CatalogStore, utc_now
 from store.models import HarvestRun, RawRecord, Rejected
@@ -247,7 +247,8 @@ def iter_marcxml(stream: BinaryIO, location: str, library: str,
     """
     # UTF-16 (a NUL in the first bytes) must not go through the byte-wise repair.
     head = stream.read(64)
-    stream.seek(0)
+    # A line end before `<?xml` (Windows exports, PHP scripts) is not well-formed: start at the declaration.
+    stream.seek(bytes_before_declaration(head))
     source: BinaryIO | RepairingReader = stream if b"\x00" in head else RepairingReader(stream, READ_BLOCK_BYTES)
     context = etree.iterparse(source, events=("end",), tag=(f"{{{MARC_NS}}}record", "record"),
                               resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)

@@ -70,6 +70,35 @@ def repair_invalid_characters(data: bytes) -> tuple[bytes, int]:
     return data, raw_count + ref_count + other_count
 
 
+# A line end (or a second BOM) before `<?xml`, printed by a PHP include or a JSP page, and an
+# XML declaration in the middle of a document, from a server that pastes each stored record
+# with its own `<?xml ...?>` into <metadata>, make a document that is not well-formed.  Both
+# carry nothing (a response is UTF-8), so they are dropped.
+_BEFORE_DECLARATION_RE = re.compile(rb"\A(?:\xef\xbb\xbf|[ \t\r\n])+(?=<\?xml[ \t\r\n])")
+_DECLARATION_RE = re.compile(rb"<\?xml[ \t\r\n][^?>]*\?>")
+
+
+def bytes_before_declaration(data: bytes) -> int:
+    """How many bytes (line ends, spaces, BOMs) stand before the XML declaration `data` starts with."""
+    found = _BEFORE_DECLARATION_RE.match(data)
+    return found.end() if found else 0
+
+
+def drop_misplaced_declarations(data: bytes) -> bytes:
+    """`data` without what stands before its XML declaration and without declarations further in."""
+    data = data[bytes_before_declaration(data):]
+    first = _DECLARATION_RE.match(data)
+    start = first.end() if first else 0
+    return data[:start] + _DECLARATION_RE.sub(b"", data[start:])
+
+
+def repair_document(data: bytes) -> tuple[bytes, int] | None:
+    """`data` repaired for a second strict parse, with the count of invalid characters replaced;
+    None when there is nothing to repair."""
+    repaired, count = repair_invalid_characters(drop_misplaced_declarations(data))
+    return None if repaired == data else (repaired, count)
+
+
 # A reference (`&#x1;`) or a raw noncharacter (EF BF BE) cut by a block's end is repaired
 # with the next block: the bytes from the last `&` or 0xEF this near the end wait for it.
 _REPAIR_CARRY_BYTES = 32
@@ -116,7 +145,7 @@ class RepairingReader:
 def parse_xml_strict(data: bytes, library: str, source: str) -> tuple[etree._Element, int]:
     """Parse a whole document strictly; returns (root, invalid characters repaired).
 
-    Only forbidden control characters are repaired (see above); anything else
+    Only forbidden control characters and misplaced XML declarations are repaired (see above); anything else
     that is not well-formed (a truncated page, a broken tag) or nested deeper
     than MAX_XML_DEPTH raises MalformedResponseError naming `source`, the line
     and the column.
@@ -124,10 +153,10 @@ def parse_xml_strict(data: bytes, library: str, source: str) -> tuple[etree._Ele
     try:
         return etree.fromstring(data, parser=strict_parser()), 0
     except etree.XMLSyntaxError as first:
-        repaired, count = repair_invalid_characters(data)
-        if count:
+        repair = repair_document(data)
+        if repair is not None:
             try:
-                return etree.fromstring(repaired, parser=strict_parser()), count
+                return etree.fromstring(repair[0], parser=strict_parser()), repair[1]
             except etree.XMLSyntaxError:
                 pass
         raise _malformed(first, library, source) from first
@@ -249,14 +278,14 @@ def stream_list_records(data: bytes, library: str, endpoint: str, token: str | N
     try:
         return _stream_list_records(data, library, endpoint, token, raw_format, source)
     except etree.XMLSyntaxError as first:
-        repaired, count = repair_invalid_characters(data)
-        if count:
+        repair = repair_document(data)
+        if repair is not None:
             try:
-                page = _stream_list_records(repaired, library, endpoint, token, raw_format, source)
+                page = _stream_list_records(repair[0], library, endpoint, token, raw_format, source)
             except etree.XMLSyntaxError:
                 pass
             else:
-                page.repaired_characters = count
+                page.repaired_characters = repair[1]
                 return page
         raise _malformed(first, library, source) from first
 

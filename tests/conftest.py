@@ -8,6 +8,7 @@ import pytest
 
 from config.settings import REPO_ROOT, Settings, settings_from_dict
 from store import CatalogStore
+from tests.test_harvest_support import FaultServer
 
 FIXTURES = REPO_ROOT / "fixtures"
 FIXTURE_DATA = FIXTURES / "data"
@@ -30,3 +31,18 @@ def make_settings(data_dir: Path, libraries: list[dict] | None = None, **section
     """Settings as a config file would give them, for tests that build their own registry."""
     raw = {"data_dir": str(data_dir), "libraries": libraries or [], **sections}
     return settings_from_dict(raw, data_dir / "unioncat.toml")
+
+
+@pytest.fixture
+def fault_server():
+    """Start FaultServers of canned answers (`fault_server([...])`); all are stopped after the test."""
+    servers: list[FaultServer] = []
+
+    def start(responses):
+        server = FaultServer(responses)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()

@@ -15,7 +15,6 @@ from tests.conftest import make_settings
 from tests.test_harvest_support import (
     FAST,
     Canned,
-    FaultServer,
     envelope,
     fast_settings,
     identify,
@@ -38,20 +37,6 @@ from harvester.errors import (
 from harvester.oai import OaiHarvester
 from harvester.run import harvest_library as run_library
 from harvester.transport import fetch, make_client, parse_retry_after
-
-
-@pytest.fixture
-def fault_server():
-    servers: list[FaultServer] = []
-
-    def start(responses):
-        server = FaultServer(responses)
-        servers.append(server)
-        return server
-
-    yield start
-    for server in servers:
-        server.stop()
 
 
 def harvest(server, store, full=False, **settings):

@@ -109,6 +109,16 @@ def test_marcxml_file_is_streamed_record_by_record(tmp_path: Path):
     assert items[1].local_id.startswith("sha1:") and "no 001" in items[1].source
 
 
+def test_marcxml_file_with_a_line_end_before_its_xml_declaration_is_read(tmp_path: Path, store):
+    """Windows exports and PHP scripts often write a line end (after a BOM) before `<?xml`."""
+    path = tmp_path / "export.xml"
+    records = marcxml_record("1", "Một") + marcxml_record("2", "Hai")
+    path.write_bytes(b"\xef\xbb\xbf\r\n" + f'<?xml version="1.0" encoding="UTF-8"?>\r\n<collection xmlns="{MARC_NS}">'
+                     f"{records}</collection>".encode())
+    run = harvest_marc_file(marc_library(str(path)), store, None, fast_settings())
+    assert run.added == 2 and store.live_local_ids("tv-file") == {"1", "2"}
+
+
 def test_marcxml_file_keeps_tcvn3_capitals_in_control_bytes_as_the_oai_path_does(tmp_path: Path, store):
     """TCVN3 puts Ú Ụ Ừ ... in 0x01-0x17, which XML forbids: the file is read whole, not failed at them."""
     from normalize import normalize_raw
