@@ -266,6 +266,9 @@ class OaiHarvester:
             run.changed += counts.changed
             run.deleted += counts.deleted
             run.unchanged += counts.unchanged
+            run.rejected += len(page.rejected)
+            run.errors += [f"warning: library {library.id!r} ({library.url}) page {page_number}: record "
+                           f"{reject.local_id!r} skipped: {reject.reason}" for reject in page.rejected]
             if page.repaired_characters:
                 run.errors.append(f"warning: library {library.id!r} ({library.url}) page {page_number}: "
                                   f"{page.repaired_characters} invalid XML characters kept as U+24xx")

@@ -20,7 +20,7 @@ from sickle.models import Header
 
 from config.errors import HarvestError
 from harvester.errors import MalformedResponseError, oai_error_for_code
-from store.models import RawRecord
+from store.models import RawRecord, Rejected
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 MARC_NS = "http://www.loc.gov/MARC21/slim"
@@ -190,6 +190,8 @@ class OaiPage:
     response_date: str
     records: list[RawRecord] = field(default_factory=list)
     headers: list[Header] = field(default_factory=list)
+    # Records that cannot be stored (no identifier, no metadata): reported, the page goes on.
+    rejected: list[Rejected] = field(default_factory=list)
     # None: no <resumptionToken> element, or an empty one; both end the list.
     token: str | None = None
     repaired_characters: int = 0
@@ -231,24 +233,28 @@ def format_for_metadata(element: etree._Element) -> str | None:
     return None
 
 
-def records_of(container: etree._Element, library: str, raw_format: str | None, source: str) -> list[RawRecord]:
-    """Raw records of a ListRecords/GetRecord container; payload = the metadata's first child."""
+def records_of(container: etree._Element, library: str, raw_format: str | None,
+               source: str) -> list[RawRecord | Rejected]:
+    """Raw records (or the rejects) of a ListRecords/GetRecord container; payload = the metadata's first child."""
     return [raw_record(record, position, library, raw_format, source)
             for position, record in enumerate(container.iterfind(f"{_O}record"), start=1)]
 
 
 def raw_record(record: etree._Element, position: int, library: str, raw_format: str | None,
-               source: str) -> RawRecord:
-    """One OAI-PMH <record> as a RawRecord; HarvestError when its header or metadata is missing."""
+               source: str) -> RawRecord | Rejected:
+    """One OAI-PMH <record> as a RawRecord, or a Rejected when its header or metadata is missing.
+
+    A server that cannot render one record (a broken MARC record in Koha, a failed crosswalk)
+    must not stop the rest of the library: the page goes on and the record is reported.
+    """
     header_el = record.find(f"{_O}header")
-    if header_el is None:
-        raise HarvestError(library, source, f"record {position} has no <header>")
     # Read directly rather than through sickle's Header: this runs once per record.
-    identifier = header_el.findtext(f"{_O}identifier")
+    identifier = (header_el.findtext(f"{_O}identifier") or "").strip() if header_el is not None else ""
+    if not identifier:
+        return Rejected(library=library, local_id=f"#{position}", stage="harvest", source=source,
+                        reason=f"record {position} of the page has no header identifier; it cannot be stored")
     datestamp = header_el.findtext(f"{_O}datestamp") or None
     deleted = header_el.get("status") == "deleted"
-    if not identifier:
-        raise HarvestError(library, source, f"record {position} has no identifier")
     payload = b""
     fmt = raw_format
     if not deleted:
@@ -256,13 +262,16 @@ def raw_record(record: etree._Element, position: int, library: str, raw_format: 
         child = next((c for c in metadata.iterchildren() if isinstance(c.tag, str)), None) \
             if metadata is not None else None
         if child is None:
-            raise HarvestError(library, source, f"record {identifier!r} has no metadata")
+            return Rejected(library=library, local_id=identifier, stage="harvest", source=source,
+                            reason="not deleted, yet sent without metadata; the server could not render it "
+                                   "in this format (check the record at the library)")
         payload = etree.tostring(child, encoding="utf-8", with_tail=False)
         fmt = raw_format or format_for_metadata(child)
         if fmt is None:
-            raise HarvestError(library, source, f"record {identifier!r}: metadata in namespace "
-                                                f"{etree.QName(child).namespace!r} is neither MARCXML nor oai_dc")
-    return RawRecord(library=library, local_id=identifier.strip(), format=fmt or "marcxml",
+            return Rejected(library=library, local_id=identifier, stage="harvest", source=source,
+                            reason=f"metadata in namespace {etree.QName(child).namespace!r} is neither MARCXML "
+                                   "nor oai_dc")
+    return RawRecord(library=library, local_id=identifier, format=fmt or "marcxml",
                      payload=payload, datestamp=datestamp, deleted=deleted, source=source)
 
 
@@ -293,7 +302,7 @@ def stream_list_records(data: bytes, library: str, endpoint: str, token: str | N
 def _stream_list_records(data: bytes, library: str, endpoint: str, token: str | None, raw_format: str | None,
                          source: str) -> OaiPage:
     container_tag = f"{_O}ListRecords"
-    records: list[RawRecord] = []
+    records: list[RawRecord | Rejected] = []
     events = etree.iterparse(io.BytesIO(data), events=("end",), tag=f"{_O}record", resolve_entities=False,
                              no_network=True, load_dtd=False, huge_tree=False, recover=False,
                              remove_blank_text=False)
@@ -314,8 +323,12 @@ def _stream_list_records(data: bytes, library: str, endpoint: str, token: str | 
         for taken in container.findall(f"{_O}record"):  # the last record, already read and cleared
             container.remove(taken)
     page = read_page(root, library, endpoint, "ListRecords", token, raw_format, source)
-    page.records = records
+    page.records, page.rejected = _split_rejected(records)
     return page
+
+
+def _split_rejected(items: list[RawRecord | Rejected]) -> tuple[list[RawRecord], list[Rejected]]:
+    return ([i for i in items if isinstance(i, RawRecord)], [i for i in items if isinstance(i, Rejected)])
 
 
 def verb_element(root: etree._Element, library: str, endpoint: str, verb: str,
@@ -355,12 +368,12 @@ def read_page(root: etree._Element, library: str, endpoint: str, verb: str, toke
     if verb == "ListIdentifiers":
         page.headers = [Header(h) for h in container.iterfind(f"{_O}header")]
     else:
-        page.records = records_of(container, library, raw_format, source)
+        page.records, page.rejected = _split_rejected(records_of(container, library, raw_format, source))
     return page
 
 
-def split_oai_response(data: bytes, library: str, source: str) -> Iterator[RawRecord]:
-    """Raw records of a saved OAI-PMH response file (ListRecords or GetRecord).
+def split_oai_response(data: bytes, library: str, source: str) -> Iterator[RawRecord | Rejected]:
+    """Raw records (and the rejects) of a saved OAI-PMH response file (ListRecords or GetRecord).
 
     Parsed strictly; an <error> answer or a response without records raises
     HarvestError naming `source`.  The format comes from each metadata element's

@@ -14,6 +14,7 @@ from tests.test_harvest_support import (
     oai_library,
 )
 
+from harvester.files import read_records_file
 from harvester.oai import OaiHarvester
 from harvester.transport import make_client
 
@@ -52,3 +53,28 @@ def test_an_xml_declaration_pasted_inside_metadata_does_not_lose_the_page(fault_
     assert run.added == 2
     rows = {raw.local_id: raw.payload for _, raw in store.raw_changed_since(0, "tv-test")}
     assert b"<?xml" not in rows["oai:x:2"] and b"S\xc3\xa1ch 2" in rows["oai:x:2"]
+
+
+def test_a_record_without_metadata_is_reported_and_the_rest_of_the_library_is_harvested(fault_server, store):
+    """A record the server could not render (no <metadata>, or an empty one) used to fail its page every
+    night, so `from` never moved and nothing after it arrived."""
+    first = envelope(f"<ListRecords>{record('1')}{record('bad', '')}{record('2')}"
+                     f"<resumptionToken>t1</resumptionToken></ListRecords>")
+    second = envelope(f"<ListRecords>{record('empty', '<metadata/>')}{record('3')}</ListRecords>")
+    server = fault_server([identify(), first, second])
+    run = harvest(server, store)
+    assert run.added == 3 and run.rejected == 2
+    assert sorted(store.live_local_ids("tv-test")) == ["oai:x:1", "oai:x:2", "oai:x:3"]
+    warnings = [e for e in run.errors if e.startswith("warning:")]
+    assert len(warnings) == 2 and "'oai:x:bad'" in warnings[0] and "page 1" in warnings[0], warnings
+    assert "'oai:x:empty'" in warnings[1] and server.url in warnings[1]
+    assert store.harvest_state("tv-test").next_from == "2024-05-01T10:20:30Z"
+
+
+def test_a_saved_response_with_a_record_without_metadata_still_gives_the_others(tmp_path):
+    """File mode (`normalize --input`) reports the record as a reject, as it does a broken ISO 2709 record."""
+    path = tmp_path / "saved.xml"
+    path.write_bytes(envelope(f"<ListRecords>{record('1')}{record('bad', '')}</ListRecords>"))
+    items = list(read_records_file(path))
+    assert [type(i).__name__ for i in items] == ["RawRecord", "Rejected"]
+    assert items[1].local_id == "oai:x:bad" and "without metadata" in items[1].reason
