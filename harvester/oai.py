@@ -52,6 +52,7 @@ __all__ = ["OaiHarvester", "split_oai_response"]
 log = logging.getLogger(__name__)
 
 DAY_GRANULARITY = "YYYY-MM-DD"
+SECONDS_GRANULARITY = "YYYY-MM-DDThh:mm:ssZ"
 # A window whose tokens keep going bad is restarted this many times, then the run fails.
 MAX_WINDOW_RESTARTS = 3
 MAX_RESTORED_BY_GETRECORD = 200  # more reappearing records than this: a full harvest instead
@@ -189,10 +190,19 @@ class OaiHarvester:
         return HttpxSickle(library.url, self.client, self.settings, library.id, self.times)
 
     def granularity(self, library: LibraryConfig) -> str:
-        """The datestamp granularity Identify declares (seconds when it says nothing usable)."""
+        """The datestamp granularity Identify declares; day when it declares nothing usable.
+
+        Every repository must take `from` at day granularity, and seconds only where
+        Identify says so (OAI-PMH 2.7.1); a finer `from` is a badArgument.
+        """
         response = self._sickle(library).harvest(verb="Identify")
         value = identify_granularity(response.xml, library.id, library.url)
-        return DAY_GRANULARITY if value == DAY_GRANULARITY else "YYYY-MM-DDThh:mm:ssZ"
+        if value.upper() == SECONDS_GRANULARITY.upper():
+            return SECONDS_GRANULARITY
+        if value != DAY_GRANULARITY:
+            log.warning("library %s: Identify declares granularity %r; `from` is sent at day granularity",
+                        library.id, value, extra={"library": library.id})
+        return DAY_GRANULARITY
 
     def harvest(self, library: LibraryConfig, full: bool = False, run: HarvestRun | None = None) -> HarvestRun:
         """Harvest one library: continue a saved token, else open a window from `next_from`.
@@ -242,7 +252,7 @@ class OaiHarvester:
         while True:
             page_number += 1
             token = state.resumption_token
-            page = self._fetch_page(library, state, page_number)
+            page = self._fetch_page(library, state, granularity, page_number)
             window_response_date = state.window_response_date or page.response_date
             next_token = page.token
             update: dict = {"window_response_date": window_response_date, "resumption_token": next_token}
@@ -275,14 +285,17 @@ class OaiHarvester:
             if state.resumption_token is None:
                 return
 
-    def _fetch_page(self, library: LibraryConfig, state: HarvestState, page_number: int) -> OaiPage:
+    def _fetch_page(self, library: LibraryConfig, state: HarvestState, granularity: str,
+                    page_number: int) -> OaiPage:
         """One ListRecords request: the first of a window, or the continuation of a token."""
         if state.resumption_token is not None:
             params = {"verb": "ListRecords", "resumptionToken": state.resumption_token}
         else:
             params = {"verb": "ListRecords", "metadataPrefix": library.metadata_prefix or ""}
             if state.window_from:
-                params["from"] = state.window_from
+                # Cut to what the server declares now: a `from` saved while it declared seconds
+                # (or by an older unioncat) is a badArgument on a day-granularity server.
+                params["from"] = state.window_from[:10] if granularity == DAY_GRANULARITY else state.window_from
             if library.set:
                 params["set"] = library.set
         source = f"{library.url} page {page_number}"

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs
 
+import pytest
+
 from tests.test_harvest_support import (
     envelope,
     fast_settings,
@@ -78,3 +80,23 @@ def test_a_saved_response_with_a_record_without_metadata_still_gives_the_others(
     items = list(read_records_file(path))
     assert [type(i).__name__ for i in items] == ["RawRecord", "Rejected"]
     assert items[1].local_id == "oai:x:bad" and "without metadata" in items[1].reason
+
+
+@pytest.mark.parametrize("declared", ["", "<granularity></granularity>", "<granularity>YYYY-MM-DD hh:mm</granularity>"],
+                         ids=["absent", "empty", "not-a-granularity"])
+def test_a_server_that_declares_no_usable_granularity_gets_day_only_from(fault_server, store, declared):
+    """Every repository must take day granularity; seconds only where Identify says so (OAI-PMH 2.7.1),
+    or `from=...T10:20:30Z` is a badArgument that fails every incremental harvest."""
+    no_granularity = identify().replace(b"<granularity>YYYY-MM-DDThh:mm:ssZ</granularity>", declared.encode())
+    server = fault_server([no_granularity, list_records(["1"]), no_granularity, list_records(["2"])])
+    harvest(server, store)
+    harvest(server, store)
+    assert params(server.queries[-1])["from"] == "2024-05-01"
+
+
+def test_a_seconds_from_saved_before_the_server_declared_day_granularity_is_sent_as_a_day(fault_server, store):
+    """A server that moved to day granularity (another Koha version) would answer badArgument every night."""
+    store.save_harvest_state(store.harvest_state("tv-test").model_copy(update={"next_from": "2024-04-01T10:00:00Z"}))
+    server = fault_server([identify("YYYY-MM-DD"), list_records(["1"])])
+    harvest(server, store)
+    assert params(server.queries[-1])["from"] == "2024-04-01"
