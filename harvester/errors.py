@@ -82,13 +82,13 @@ class OaiProtocolError(HarvestError):
     """Raised when an OAI-PMH server answers with an <error> element.
 
     `code` is the OAI-PMH error code; `resumption_token` is the token the
-    request carried (None for the first request of a list).
+    request carried (None for the first request of a list); `hint` says what to do.
     """
 
     code = "unknown"
 
     def __init__(self, endpoint: str, verb: str, code: str, resumption_token: str | None = None,
-                 message: str = "", library: str = "?"):
+                 message: str = "", library: str = "?", hint: str = ""):
         self.endpoint = endpoint
         self.verb = verb
         self.code = code
@@ -102,6 +102,8 @@ class OaiProtocolError(HarvestError):
         text = f"OAI-PMH error {code} on {where}"
         if message:
             text += f": {message.strip()[:300]}"
+        if hint:  # ours, after the server's words: what to do about it
+            text += f"; {hint}"
         super().__init__(library, endpoint, text)
 
 

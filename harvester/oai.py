@@ -29,6 +29,7 @@ from config.settings import HarvestSettings, LibraryConfig
 from harvester.errors import (
     BadArgument,
     BadResumptionToken,
+    CannotDisseminateFormat,
     HttpStatusError,
     MalformedResponseError,
     NoRecordsMatch,
@@ -38,6 +39,7 @@ from harvester.oaixml import (
     OaiPage,
     identify_granularity,
     looks_like_html,
+    metadata_prefixes,
     parse_xml_strict,
     read_page,
     split_oai_response,
@@ -315,6 +317,20 @@ class OaiHarvester:
             # An empty window is a successful harvest of zero records.
             log.info("library %s: %s", library.id, exc)
             return OaiPage(response_date=exc.response_date)
+        except CannotDisseminateFormat as exc:
+            raise self._naming_offered_formats(library, exc) from exc
+
+    def _naming_offered_formats(self, library: LibraryConfig, exc: CannotDisseminateFormat) -> CannotDisseminateFormat:
+        """`exc` saying which formats ListMetadataFormats offers: the code alone leaves the operator guessing."""
+        try:
+            offered = metadata_prefixes(self._sickle(library).harvest(verb="ListMetadataFormats").xml, library.id,
+                                        library.url)
+        except HarvestError:
+            return exc
+        return CannotDisseminateFormat(exc.endpoint, exc.verb, exc.code, exc.resumption_token, exc.server_message,
+                                       library.id, hint=f"the server offers {', '.join(offered) or 'no format'} "
+                                       f"(ListMetadataFormats); set the library's metadata_prefix to one of them "
+                                       f"that unioncat reads: marc21, marcxml or oai_dc")
 
     def _restore(self, library: LibraryConfig, identifiers: list[str]) -> None:
         """Bring back records deleted here that the source lists again (an earlier sweep missed

@@ -357,6 +357,13 @@ def identify_granularity(root: etree._Element, library: str, endpoint: str) -> s
     return (identify.findtext(f"{_O}granularity") or "").strip()
 
 
+def metadata_prefixes(root: etree._Element, library: str, endpoint: str) -> list[str]:
+    """The metadataPrefixes a ListMetadataFormats response offers, in its order."""
+    container = verb_element(root, library, endpoint, "ListMetadataFormats", None)
+    found = container.iterfind(f"{_O}metadataFormat/{_O}metadataPrefix") if container is not None else ()
+    return [prefix.text.strip() for prefix in found if (prefix.text or "").strip()]
+
+
 def read_page(root: etree._Element, library: str, endpoint: str, verb: str, token: str | None,
               raw_format: str | None, source: str) -> OaiPage:
     """An OaiPage from a parsed response; raises OaiProtocolError on an <error> answer."""

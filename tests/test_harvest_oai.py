@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from config.errors import HarvestError
-from harvester.errors import NoSetHierarchy
+from harvester.errors import CannotDisseminateFormat, NoSetHierarchy
 from harvester.oai import OaiHarvester, split_oai_response
 from harvester.provider import DAY_GRANULARITY, serve_fixtures
 from harvester.transport import make_client
@@ -183,3 +183,14 @@ def test_unknown_repository_and_prefix_are_clear_errors(provider, store):
     with pytest.raises(HarvestError, match="cannotDisseminateFormat"):
         run_harvest(provider, store, name="dh", prefix="marc21")
     assert httpx.get(provider.base_url + "/nope", params={"verb": "Identify"}).status_code == 404
+
+
+@pytest.mark.parametrize(("name", "prefix", "offered"),
+                         [("dh", "marc21", "oai_dc"), ("tv-tinh", "oai_dc", "marc21, marcxml")])
+def test_a_prefix_the_server_does_not_offer_names_the_ones_it_does(provider, store, name, prefix, offered):
+    """cannotDisseminateFormat alone leaves the operator guessing; ListMetadataFormats says what to configure."""
+    with pytest.raises(CannotDisseminateFormat) as info:
+        run_harvest(provider, store, name=name, prefix=prefix)
+    message = str(info.value)
+    assert f"the server offers {offered} " in message and provider.url(name) in message, message
+    assert "metadata_prefix" in message
