@@ -28,7 +28,7 @@ from lxml import etree
 
 from config.errors import HarvestError
 from config.settings import HarvestSettings, LibraryConfig
-from harvester.oaixml import RepairingReader, bytes_before_declaration
+from harvester.oaixml import RepairingReader, bytes_before_declaration, starts_like_html
 from harvester.transport import fetch
 from store.catalog import CatalogStore, utc_now
 from store.models import HarvestRun, RawRecord, Rejected
@@ -99,6 +99,10 @@ def open_marc_source(location: str, library: str, client: httpx.Client | None, s
         return None, previous_validator or "{}"
     if response.status_code != 200:
         raise HarvestError(library, location, f"HTTP {response.status_code} fetching the MARC file")
+    # By the body, not the Content-Type: some servers send any file as text/html.
+    if starts_like_html(response.content):
+        raise HarvestError(library, location, "the URL answered with an HTML page, not a MARC file (a sign-in or "
+                                              "share page?); give the file's direct download URL")
     sha1 = hashlib.sha1(response.content).hexdigest()
     fields = {"sha1": sha1}
     for name, header in (("etag", "etag"), ("last_modified", "last-modified")):

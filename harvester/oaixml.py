@@ -180,7 +180,12 @@ def looks_like_html(response: httpx.Response) -> bool:
     content_type = response.headers.get("content-type", "").lower()
     if "html" in content_type and "xml" not in content_type:
         return True
-    return head.startswith((b"<!doctype html", b"<html"))
+    return starts_like_html(head)
+
+
+def starts_like_html(body: bytes) -> bool:
+    """True for a body that begins as an HTML page (a doctype or <html>), whatever its Content-Type says."""
+    return body[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower().startswith((b"<!doctype html", b"<html"))
 
 
 @dataclass

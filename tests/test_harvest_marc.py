@@ -21,6 +21,7 @@ from harvester.oaixml import RepairingReader, repair_invalid_characters
 from harvester.transport import make_client
 from store.models import RawRecord, Rejected
 from tests.test_harvest_support import (
+    Canned,
     MARC_NS,
     QuietHTTPServer,
     book,
@@ -249,6 +250,22 @@ def test_file_over_http_is_read_again_only_when_changed(file_server, store):
         run = harvest_marc_file(library, store, client, settings)
     assert file_server.statuses == [200, 304, 200]
     assert (run.added, run.unchanged) == (1, 2)
+
+
+@pytest.mark.parametrize("content_type", ["text/html; charset=utf-8", "application/octet-stream"])
+def test_a_marc_file_url_that_answers_with_an_html_page_says_so_and_deletes_nothing(fault_server, store,
+                                                                                    content_type):
+    """A shared-drive link or a login page instead of the export: not 'MARCXML is not well-formed'."""
+    page = b"\n<!DOCTYPE html><html><head><title>Sign in</title></head><body><p>Sign in</body></html>"
+    server = fault_server([Canned(book("1", b"Mot")), Canned(page, headers={"Content-Type": content_type})])
+    library = marc_library(server.url)
+    settings = fast_settings()
+    with make_client(settings) as client:
+        harvest_marc_file(library, store, client, settings)
+        with pytest.raises(HarvestError, match="an HTML page, not a MARC file") as info:
+            harvest_marc_file(library, store, client, settings)
+    assert server.url in str(info.value) and "direct download" in str(info.value)
+    assert store.live_local_ids("tv-file") == {"1"}
 
 
 def test_a_gzip_file_fetched_while_being_uploaded_deletes_nothing(file_server, store):
