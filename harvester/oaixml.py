@@ -343,8 +343,11 @@ def verb_element(root: etree._Element, library: str, endpoint: str, verb: str,
     Raises HarvestError when the root is not OAI-PMH, and the OaiProtocolError
     subclass on an <error> answer.
     """
-    if etree.QName(root).localname != "OAI-PMH" or etree.QName(root).namespace != OAI_NS:
-        raise HarvestError(library, endpoint, f"{verb} answered with <{etree.QName(root).localname}>, not OAI-PMH")
+    name = etree.QName(root)
+    if name.localname != "OAI-PMH" or name.namespace != OAI_NS:
+        where = f"namespace {name.namespace}" if name.namespace else "no namespace"
+        raise HarvestError(library, endpoint, f"{verb} answered with <{name.localname}> in {where}, not OAI-PMH 2.0 "
+                                              f"(<OAI-PMH> in namespace {OAI_NS})")
     raise_oai_error(root, library, endpoint, verb, token)
     return root.find(f"{_O}{verb}")
 

@@ -16,6 +16,7 @@ from tests.test_harvest_support import (
     oai_library,
 )
 
+from config.errors import HarvestError
 from harvester.files import read_records_file
 from harvester.oai import OaiHarvester
 from harvester.transport import make_client
@@ -100,3 +101,17 @@ def test_a_seconds_from_saved_before_the_server_declared_day_granularity_is_sent
     server = fault_server([identify("YYYY-MM-DD"), list_records(["1"])])
     harvest(server, store)
     assert params(server.queries[-1])["from"] == "2024-04-01"
+
+
+@pytest.mark.parametrize(("body", "said"), [
+    (identify().replace(b' xmlns="http://www.openarchives.org/OAI/2.0/"', b""), "<OAI-PMH> in no namespace"),
+    (b'<Identify xmlns="http://www.openarchives.org/OAI/1.1/OAI_Identify"><repositoryName>x</repositoryName>'
+     b"</Identify>", "<Identify> in namespace http://www.openarchives.org/OAI/1.1/OAI_Identify"),
+], ids=["no-namespace", "oai-pmh-1.1"])
+def test_a_root_outside_the_oai_pmh_2_namespace_is_named_with_its_namespace(fault_server, store, body, said):
+    """'answered with <OAI-PMH>, not OAI-PMH' contradicted itself; the namespace is what is wrong."""
+    server = fault_server([body])
+    with pytest.raises(HarvestError) as info:
+        harvest(server, store)
+    message = str(info.value)
+    assert said in message and "http://www.openarchives.org/OAI/2.0/" in message and server.url in message, message
