@@ -119,7 +119,12 @@ class HarvestSettings(_Frozen):
         description="User-Agent sent to every server.",
     )
     max_response_bytes: int = Field(default=200_000_000, gt=0, description="Largest response body accepted.")
-    overlap_s: int = Field(default=0, ge=0, description="Seconds subtracted from the next `from` for safety.")
+    overlap_s: int = Field(
+        default=86_400, ge=0,
+        description="Seconds subtracted from the next `from`: records stamped before the last harvest but "
+                    "published to OAI-PMH after it (DSpace indexes its OAI by a nightly cron; Koha tokens "
+                    "shift while records are edited) are fetched again, not lost.  Unchanged records "
+                    "fetched again change nothing downstream.")
     sweep_min_ratio: float = Field(
         default=0.5, ge=0, le=1,
         description="An identifiers sweep listing fewer than this share of the live records held deletes nothing.",

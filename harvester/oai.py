@@ -378,6 +378,13 @@ class OaiHarvester:
             try:
                 page = read_page(response.xml, library.id, library.url, "ListIdentifiers", token, None, library.url)
             except NoRecordsMatch:
+                if token is not None:
+                    # A list ends with an empty token; "no records" to a token means the server lost
+                    # the list (restarted, token expired): deleting what it did not list would remove
+                    # live records.
+                    raise HarvestError(library.id, library.url, f"identifiers sweep stopped: the server answered "
+                                                                f"noRecordsMatch to resumption token {token!r}; "
+                                                                "nothing deleted") from None
                 break
             present.update(h.identifier.strip() for h in page.headers if h.identifier and not h.deleted)
             if page.token is not None and (page.token in seen_tokens or page.token == token):

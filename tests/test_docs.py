@@ -19,6 +19,18 @@ def test_every_setting_is_documented_in_the_readme():
     assert missing == []
 
 
+def test_the_readme_gives_each_setting_its_default_and_help_text():
+    rows = {(section, name): (default, help_text) for section, name, default, help_text
+            in re.findall(r"^\| (\w+) \| `(\w+)` \| ([^|]*) \| ([^|]*) \|", README, flags=re.MULTILINE)}
+    wrong = []
+    for section, name, default, help_text in settings_documentation():
+        shown_default, shown_help = rows[(section, name)]
+        expected = "[]" if default == () else str(default)
+        if "…" not in shown_default and shown_default != expected or shown_help != help_text:
+            wrong.append((section, name))
+    assert wrong == []
+
+
 def test_every_setting_has_help_text():
     assert [name for _s, name, _d, help_text in settings_documentation() if not help_text] == []
 

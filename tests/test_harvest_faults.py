@@ -470,6 +470,20 @@ def test_a_sweep_whose_server_repeats_a_token_deletes_nothing(fault_server, stor
     assert len(stored(store)) == 10
 
 
+def test_a_sweep_whose_server_answers_no_records_to_a_token_deletes_nothing(fault_server, store):
+    """A list ends with an empty token: noRecordsMatch to a token means the server lost the list."""
+    ids = [str(n) for n in range(1, 11)]
+    server = fault_server([identify(), list_records(ids), list_identifiers(ids[:6], token="t1"),
+                           oai_error("noRecordsMatch", "no records")])
+    settings = fast_settings()
+    with make_client(settings) as client:
+        harvester = OaiHarvester(client, store, settings)
+        harvester.harvest(oai_library(server.url))
+        with pytest.raises(HarvestError, match="noRecordsMatch to resumption token 't1'; nothing deleted"):
+            harvester.sweep(oai_library(server.url))
+    assert len(stored(store)) == 10
+
+
 def get_record(identifier: str, title: str = "Sách") -> bytes:
     record = list_records([identifier], title=title).split(b"<ListRecords>")[1].split(b"</ListRecords>")[0]
     return envelope("<GetRecord>" + record.decode() + "</GetRecord>")

@@ -19,7 +19,8 @@ from harvester.provider import QuietKeepAliveHandler
 MARC_NS = "http://www.loc.gov/MARC21/slim"
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 
-FAST = dict(backoff_base_s=0.01, backoff_max_s=0.05, max_retries=2, timeout_s=2.0)
+# overlap_s=0: these tests check exact `from` values; test_overlap_is_subtracted_from_next_from checks the overlap.
+FAST = dict(backoff_base_s=0.01, backoff_max_s=0.05, max_retries=2, timeout_s=2.0, overlap_s=0)
 
 
 def fast_settings(**overrides) -> HarvestSettings:
