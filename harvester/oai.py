@@ -221,8 +221,9 @@ class OaiHarvester:
         if state.harvested_for not in (None, scope):
             # Another set, format or endpoint: the old `from` and token say nothing about it (metha does the same).
             run.errors.append(f"warning: library {library.id!r}: harvested until now as {state.harvested_for}, "
-                              f"now as {scope}; harvesting everything again")
-            state = state.model_copy(update={"next_from": None, "resumption_token": None})
+                              f"now as {scope}; harvesting everything again, then deleting the records the new "
+                              "scope does not list")
+            state = state.model_copy(update={"next_from": None, "resumption_token": None, "sweep_pending": True})
         state = state.model_copy(update={"harvested_for": scope})
         if full or state.resumption_token is None:
             state = state.model_copy(update={
@@ -233,6 +234,9 @@ class OaiHarvester:
         while True:
             try:
                 self._harvest_pages(library, state, granularity, run)
+                if self.store.harvest_state(library.id).sweep_pending:
+                    # The records of the old set, format or endpoint: the new scope lists what stays.
+                    run.deleted += self.sweep(library, expected=run.added + run.changed + run.unchanged)
                 return run
             except (BadResumptionToken, BadArgument, HttpStatusError) as exc:
                 state = self.store.harvest_state(library.id)
@@ -358,13 +362,15 @@ class OaiHarvester:
         self.store.save_harvest_page(records)
         log.info("library %s: %d deleted records listed again were restored", library.id, len(records))
 
-    def sweep(self, library: LibraryConfig) -> int:
+    def sweep(self, library: LibraryConfig, expected: int | None = None) -> int:
         """Mark records deleted that ListIdentifiers no longer lists; returns how many.
 
-        For servers that never report deletions.  Refuses (HarvestError) when the
-        server repeats a resumption token, or the sweep found nothing or fewer than
-        `sweep_min_ratio` of the live records we hold: an empty or partial answer
-        must not wipe a library from the catalog.
+        For servers that never report deletions, and after a change of set, format
+        or endpoint.  Refuses (HarvestError) when the server repeats a resumption
+        token, or the sweep found nothing or fewer than `sweep_min_ratio` of the
+        live records we hold (of `expected`, the records the new scope's harvest
+        just gave, after a change of scope): an empty or partial answer must not
+        wipe a library from the catalog.
         """
         params: dict[str, str] = {"verb": "ListIdentifiers", "metadataPrefix": library.metadata_prefix or "marc21"}
         if library.set:
@@ -400,14 +406,17 @@ class OaiHarvester:
         held = self.store.live_local_ids(library.id)
         if not present:
             raise HarvestError(library.id, library.url, "identifiers sweep returned no identifiers; nothing deleted")
-        if len(present) < len(held) * self.settings.sweep_min_ratio:
+        floor = len(held) if expected is None else expected
+        if len(present) < floor * self.settings.sweep_min_ratio:
+            what = "records are held" if expected is None else "records were just harvested"
             raise HarvestError(library.id, library.url, f"identifiers sweep returned {len(present)} identifiers "
-                                                        f"but {len(held)} records are held; nothing deleted")
+                                                        f"but {floor} {what}; nothing deleted")
         reappeared = present & self.store.deleted_local_ids(library.id)
         if reappeared:
             self._restore(library, sorted(reappeared))
         deleted = self.store.mark_deleted(library.id, held - present)
-        state = self.store.harvest_state(library.id).model_copy(update={"last_sweep": utc_now()})
+        state = self.store.harvest_state(library.id).model_copy(update={"last_sweep": utc_now(),
+                                                                         "sweep_pending": False})
         self.store.save_harvest_state(state)
         return deleted
 

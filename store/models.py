@@ -229,6 +229,9 @@ class HarvestState(BaseModel):
         default=None, description="The url, metadataPrefix and set this state belongs to (as a URL); another "
                                   "means a full harvest.  None in states saved before it was kept: taken as current."
     )
+    sweep_pending: bool = Field(
+        default=False, description="`harvested_for` changed: once a harvest of the new scope completes, records "
+                                   "the new scope does not list are deleted (an identifiers sweep).")
 
 
 class PageCounts(BaseModel):

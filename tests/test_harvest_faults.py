@@ -251,13 +251,31 @@ def test_a_library_moved_to_another_set_format_or_url_is_harvested_whole_once(fa
     assert store.harvest_state("tv-test").next_from == "2024-05-01T10:20:30Z"
     url = server.url.replace("/oai", change.get("url", "/oai"))
     moved = oai_library(url, **{k: v for k, v in change.items() if k != "url"})
-    server.responses = [Canned(identify()), Canned(list_records(["2"]))]
+    server.responses = [Canned(identify()), Canned(list_records(["2"])), Canned(list_identifiers(["2"]))]
     run = harvest_as(moved, store)
-    assert "from" not in params(server.queries[-1])
+    assert "from" not in params(server.queries[-2])
     assert any(e.startswith("warning:") and "harvesting everything again" in e for e in run.errors), run.errors
+    # What the old scope gave and the new one does not list leaves the catalogue.
+    assert params(server.queries[-1])["verb"] == "ListIdentifiers"
+    assert stored(store) == ["oai:x:2"] and run.deleted == 1
     server.responses = [Canned(identify()), Canned(list_records(["3"]))]
     harvest_as(moved, store)
     assert params(server.queries[-1])["from"] == "2024-05-01T10:20:30Z"
+
+
+def test_after_a_scope_change_the_old_records_wait_for_a_sweep_that_can_be_trusted(fault_server, store):
+    """A failed or too-short sweep deletes nothing, and the next complete harvest sweeps again."""
+    server = fault_server([identify(), list_records(["1", "2", "3", "4"])])
+    harvest_as(oai_library(server.url), store)
+    moved = oai_library(server.url, set="vi-thanh")
+    server.responses = [Canned(identify()), Canned(list_records(["3", "4", "5"])), Canned(list_identifiers(["3"]))]
+    with pytest.raises(HarvestError, match="returned 1 identifiers but 3 records were just harvested"):
+        harvest_as(moved, store)
+    assert stored(store) == ["oai:x:1", "oai:x:2", "oai:x:3", "oai:x:4", "oai:x:5"]
+    server.responses = [Canned(identify()), Canned(list_records(["5"])), Canned(list_identifiers(["3", "4", "5"]))]
+    assert harvest_as(moved, store).deleted == 2
+    assert stored(store) == ["oai:x:3", "oai:x:4", "oai:x:5"]
+    assert store.harvest_state("tv-test").sweep_pending is False
 
 
 def test_a_harvest_state_saved_before_it_named_its_set_stays_incremental(fault_server, store, data_dir):
