@@ -27,6 +27,7 @@ from config.settings import LIBRARY_TYPE_LABELS_VI, LibraryConfig, Settings
 from index.labels import LANGUAGE_LABELS_VI, MATERIAL_TYPE_LABELS_VI
 from index.schema import (MATCH_FIELD, RANK_WEIGHT_FIELD, TITLE_SORT_FIELD, TITLE_START_FIELD, TITLE_START_TOKEN,
                           exact_words, rank_weight)
+from store.collate import sort_key
 from store.models import UnionRecord, split_record_id
 from store.text import fold, nfc, one_tone_spelling
 
@@ -74,6 +75,8 @@ def folded_exact_words(exact: str) -> str:
 # Authors, subjects and publishers repeat from record to record (titles seldom do):
 # their folded forms are looked up, not computed again.
 _folded_heading = lru_cache(maxsize=65536)(_folded)
+# A province has a few dozen library names: each hit's holdings sort by them.
+_name_key = lru_cache(maxsize=1024)(sort_key)
 
 
 def isbn10_from_isbn13(isbn13: str) -> str | None:
@@ -141,7 +144,8 @@ def enrich(data: dict[str, Any], registry: dict[str, LibraryConfig]) -> dict[str
             "district": library.district if library else None,
             "opac_url": opac_url,
         })
-    holdings.sort(key=lambda h: (_folded(h["library_name"]), h.get("call_number") or ""))
+    # Vietnamese dictionary order (store.collate): "Trường Dược…" before "Trường Đại học…", which folding reversed
+    holdings.sort(key=lambda h: (_name_key(h["library_name"]), h.get("call_number") or ""))
     language, material_type = data.get("language"), data.get("material_type") or "book"
     return {**data, "holdings": holdings,
             "language_label": LANGUAGE_LABELS_VI.get(language or "", language),
@@ -221,7 +225,7 @@ def to_document(payload: bytes, registry: dict[str, LibraryConfig]) -> tantivy.D
     doc.add_text("material_type", data.get("material_type") or "book")
     if data.get("work_key"):
         doc.add_text("work_key", data["work_key"])
-    doc.add_text(TITLE_SORT_FIELD, " ".join(folded_title.split())[:200])
+    doc.add_text(TITLE_SORT_FIELD, sort_key(title))
     if data.get("year") is not None:
         doc.add_integer("year", data["year"])
     doc.add_unsigned("holding_count", len(data["holdings"]))

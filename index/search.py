@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from index.labels import facet_label
 from index.query import (Node, build_query, leaves, match_query, parse_query, parse_year_range, positive_words,
                          year_query)
 from index.schema import FACET_FIELDS, RANK_WEIGHT_FIELD, TITLE_SORT_FIELD, YEAR_FIELD, WORD_RE
+from store.collate import sort_key
 from store.text import fold, nfc
 
 SORTS: tuple[str, ...] = ("relevance", "year", "-year", "title")
@@ -40,6 +42,8 @@ FILTERS: tuple[str, ...] = ("library", "library_type", "district", "year", "deca
 # Filters whose values are year ranges ("2019", "2010-2019") rather than terms.
 YEAR_FILTERS: tuple[str, ...] = ("year", "decade")
 FACET_SEGMENT_TERMS = 1 << 20  # terms each index segment reports per facet (see `_facets`)
+# Facet labels (library names, districts, subjects) repeat from search to search.
+_label_key = lru_cache(maxsize=65536)(sort_key)
 FACET_SIZES: dict[str, int] = {"library": 500, "library_type": 10, "district": 100, "year": 200,
                                "language": 50, "material_type": 30, "subject": 30}
 MAX_RESULT_WINDOW = 10_000  # deepest hit reachable by paging; deeper paging costs memory for nothing
@@ -311,11 +315,15 @@ class SearchIndex:
                     for b in reversed(raw.get(name, {}).get("buckets", [])) if b["doc_count"]]
                 continue
             buckets = raw.get(name, {}).get("buckets", [])
-            facets[name] = [
+            values = [
                 {"value": str(_key(b["key"])), "label": facet_label(self._settings, name, str(_key(b["key"]))),
                  "count": int(b["doc_count"])}
                 for b in buckets
             ]
+            # Tantivy breaks a tie in count by code point ("Đ", "Ă" after "Z"); years stay newest first.
+            if name != "year":
+                values.sort(key=lambda v: (-v["count"], _label_key(v["label"])))
+            facets[name] = values
         return facets
 
     # ---- single documents -----------------------------------------------------------
