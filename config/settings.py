@@ -8,6 +8,7 @@ tests/test_docs.py checks that each one is documented in the README.
 from __future__ import annotations
 
 import tomllib
+import unicodedata
 from pathlib import Path
 from typing import Literal
 from urllib.parse import quote, urlsplit
@@ -56,6 +57,17 @@ class LibraryConfig(_Frozen):
         default=None, ge=1, description="Days between identifiers sweeps (ListIdentifiers) that mark records "
                                         "missing at the source deleted; unset: never (OAI-PMH only).",
     )
+
+    @field_validator("name", "district")
+    @classmethod
+    def _composed(cls, value: str) -> str:
+        # NFC, as every text the index holds: a district typed decomposed (Unikey's "Unicode tổ
+        # hợp", macOS) was a facet value that, passed back as a filter (NFC), matched nothing.
+        # Trimmed too: search filters are (index.search.filter_value), so "Long Mỹ " never matched.
+        value = unicodedata.normalize("NFC", value).strip()
+        if not value:
+            raise ValueError("must not be blank")
+        return value
 
     @field_validator("url")
     @classmethod

@@ -3,7 +3,9 @@
 The query language
 ------------------
 - Plain words: every word must match (an implicit AND).  Marks are optional:
-  `truyen kieu` finds "Truyện Kiều".
+  `truyen kieu` finds "Truyện Kiều".  A word the index splits (`959.7`,
+  `O'Brien`, `Việt-Nam`) is its pieces adjacent, as a phrase; `/ : ; , + & | =`
+  separate words (`Kiều/Nguyễn` is two).
 - `"quoted phrases"`: the words, adjacent and in order.
 - `AND`, `OR`, `NOT` (upper case only, so the English word "and" in a title is
   a word) and `-word` / `-"phrase"` / `-title:x` to exclude.  Precedence, from
@@ -12,8 +14,10 @@ The query language
 - Fields: `title:`, `author:`, `subject:`, `publisher:` (with a word, a
   "phrase" or a parenthesised group: `title:(kieu OR tien)`), `isbn:` (hyphens
   allowed, ISBN-10 finds the ISBN-13 record), `year:2019`, `year:2010..2020`
-  (also `2010-2020`, open ends `..2000`).
-- A bare ISBN (with or without hyphens, 10 or 13 digits) is searched as an ISBN.
+  (also `2010-2020` or `2010–2020`, open ends `..2000`, `-2000`, `2000..`).
+- A bare ISBN (with or without hyphens, 10 or 13 digits) is searched as an ISBN,
+  also after the label printed in books: `ISBN 978-604-…` (and `ISSN 0866-7500`
+  is the ISSN's text).
 
 A query with nothing searchable (`*`), unbalanced parentheses or quotes, an
 operator without an operand, a field without a value, or more than
@@ -53,18 +57,23 @@ multiplied by the holdings factor:
    a gentle tie-breaker, never stronger than an exact spelling.
 
 Filters (facets) are constant-score and do not change the ranking.  With no
-hit at all, `SearchIndex.search` reruns the query with `fuzzy=True`: words of
-three letters or more in the folded fields allow one typo (two from eight
-letters), and the answer says `fuzzy: true` with a suggested spelling.
+hit at all, `SearchIndex.search` looks for typos: a positive word of three
+letters or more, letters only, that no record holds in its fields
+(`typo_candidates`) may then match with one typo (two from eight letters) in
+the folded fields, and the answer says `fuzzy: true` with that word spelled as
+the hits spell it.  Words the index holds are never typos: no hit because of a
+filter, a `-word` or a field is the answer, not a misspelling, and numbers
+(years, call numbers) are never read as other numbers.
 tests/test_search_relevance.py pins this ranking with real queries on the fixtures.
 
-(This module is a little over 400 lines because this docstring is the reference for
+(This module is a little over 500 lines because this docstring is the reference for
 the query language and the scoring; the parser and the query builder share `Clause`.)
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 import tantivy
@@ -92,7 +101,14 @@ MAX_QUERY_WORDS = 64
 MAX_DEPTH = 20
 FUZZY_MIN_CHARS = 3
 _ISBN_LIKE = re.compile(r"^(97[89]\d{10}|\d{9}[\dX])$")
-_YEAR_RANGE = re.compile(r"^(\d{1,4})?\s*(?:\.\.|-)\s*(\d{1,4})?$")
+_ISSN_LIKE = re.compile(r"^\d{7}[\dX]$")
+# "ISBN 978-604-…" as printed in books (and "ISBN978-…", "ISSN 0866-7500"): the label of the number.
+_ID_LABEL = re.compile(r"^(?:isbn|issn)(?=[\d:-]|$)", re.IGNORECASE)
+# Between words typed without a space: "Kiều/Nguyễn", "1:100.000".  Other joiners (. ' - _)
+# hold one word's pieces, searched adjacent: "959.7", "O'Brien", "Việt-Nam".
+_WORD_SEPARATORS = re.compile(r"[/:;,+&|=]+")
+# Hyphen, en dash (Vietnamese typography, and the decade facet's labels), em dash.
+_YEAR_RANGE = re.compile(r"^(\d{1,4})?\s*(?:\.\.|-|\u2013|\u2014)\s*(\d{1,4})?$")
 _TOKEN = re.compile(r'\s*(?:(?P<lp>\()|(?P<rp>\))|(?P<quote>")|(?P<minus>-)(?=[^\s)])'
                     r'|(?P<field>[A-Za-z]+):|(?P<word>[^\s()"]+))')
 
@@ -174,13 +190,22 @@ def _tokens(query: str) -> list[tuple[str, str]]:
     return out
 
 
+def _without_id_labels(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Tokens without the label of a number: "ISBN 978-604-…" as printed in books is the ISBN,
+    and `-ISBN 978-…` excludes it."""
+    return [token for n, token in enumerate(tokens)
+            if not (token[0] == "word" and token[1].lower() in ("isbn", "issn") and n + 1 < len(tokens)
+                    and tokens[n + 1][0] == "word" and _identifier(tokens[n + 1][1])
+                    and (n == 0 or tokens[n - 1][0] != "field"))]
+
+
 class _Parser:
     """Recursive descent over `_tokens`: or_expr := and_expr (OR and_expr)*; and_expr := unary ([AND] unary)*;
     unary := (NOT | -) unary | primary; primary := ( or_expr ) | field:value | "phrase" | word."""
 
     def __init__(self, query: str):
         self.query = query
-        self.tokens = _tokens(query)
+        self.tokens = _without_id_labels(_tokens(query))
         self.pos = 0
         self.depth = 0
 
@@ -275,6 +300,10 @@ class _Parser:
 
     def fielded(self, name: str) -> Node | None:
         token = self.peek()
+        following = self.tokens[self.pos + 1] if self.pos + 1 < len(self.tokens) else None
+        if name == "year" and token is not None and token[0] == "minus" and following and following[0] == "word":
+            self.pos += 2  # `year:-2000`: the open start, as `year:2000-` is the open end
+            return Clause("year", years=parse_year_range("-" + following[1], self.query))
         if token is None or token[0] not in ("word", "phrase", "lp"):
             raise self.error(f"sau {name}: cần một từ để tìm ({name}: needs a word)")
         if name in ("isbn", "year"):
@@ -294,13 +323,22 @@ class _Parser:
         return node
 
     def word(self, text: str, fields: tuple[str, ...]) -> Node | None:
+        if fields == DEFAULT_FIELDS and (label := _ID_LABEL.match(text)) and _identifier(text[label.end():]):
+            text = text[label.end():]  # "ISBN978-604-…", "ISSN:0866-7500"
         if fields == DEFAULT_FIELDS and _ISBN_LIKE.match(clean_isbn(text)):
             return Clause("isbn", text=text, isbns=_isbn_forms(text, self.query))
-        words = exact_words(text)
-        leaves = [Clause("text", fields, w) for w in words]
+        # One leaf per part: the pieces of a part are adjacent (a phrase), "959.7" is not
+        # "959" and "7" anywhere in the record.
+        leaves = [leaf for part in _WORD_SEPARATORS.split(text) if (leaf := _text_leaf(part, fields, phrase=True))]
         if not leaves:
             return None  # "*", "-", "\\": nothing to search; ignored
         return leaves[0] if len(leaves) == 1 else And(leaves)  # type: ignore[arg-type]
+
+
+def _identifier(text: str) -> bool:
+    """An ISBN or an ISSN, hyphens and all."""
+    value = clean_isbn(text)
+    return bool(_ISBN_LIKE.match(value) or _ISSN_LIKE.match(value))
 
 
 def _text_leaf(text: str, fields: tuple[str, ...], phrase: bool) -> Clause | None:
@@ -335,6 +373,25 @@ def positive_words(node: Node) -> list[str]:
     return [w for c in leaves(node) if c.kind == "text" and not c.negate for w in folded_words(c.text)]
 
 
+def typo_candidates(node: Node) -> list[tuple[str, tuple[str, ...]]]:
+    """(folded word, folded fields searched for it) of each positive one-word leaf that could be a typo:
+    FUZZY_MIN_CHARS letters or more, no digit (a year or a call number is never another one misspelt).
+
+    `SearchIndex.search` allows typos only in those of them no record holds in those fields."""
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for clause in leaves(node):
+        if clause.kind != "text" or clause.negate:
+            continue
+        folded = folded_words(clause.text)
+        if len(folded) != 1:
+            continue  # a phrase: its words match as typed
+        word = folded[0]
+        if len(word) >= FUZZY_MIN_CHARS and word.isalpha():
+            fields = (MATCH_FIELD,) if clause.fields == DEFAULT_FIELDS else tuple(f"{f}_folded" for f in clause.fields)
+            out.append((word, fields))
+    return out
+
+
 def _bonus_clauses(node: Node) -> list[Clause]:
     """The top-level AND chain of bare words and phrases (see "Scoring" above)."""
     chain = node.children if isinstance(node, And) else [node]
@@ -364,11 +421,11 @@ def match_query(schema: tantivy.Schema, node: Node) -> tantivy.Query:
     A plain word is one posting list of MATCH_FIELD (every word its fields hold, folded)
     instead of the union of its nine scoring fields, most of a search's cost.
     """
-    return _node_query(schema, node, False, scoring=False)
+    return _node_query(schema, node, frozenset(), scoring=False)
 
 
-def build_query(schema: tantivy.Schema, node: Node, fuzzy: bool = False) -> tantivy.Query:
-    """The Tantivy query of a parsed tree with the title bonuses; `fuzzy` allows typos in words."""
+def build_query(schema: tantivy.Schema, node: Node, fuzzy: AbstractSet[str] = frozenset()) -> tantivy.Query:
+    """The Tantivy query of a parsed tree with the title bonuses; `fuzzy`: folded words that may match with a typo."""
     main = _node_query(schema, node, fuzzy)
     clauses = _bonus_clauses(node)
     words = [w for c in clauses for w in folded_words(c.text)]
@@ -404,19 +461,20 @@ def build_query(schema: tantivy.Schema, node: Node, fuzzy: bool = False) -> tant
     return tantivy.Query.boolean_query(bonus)
 
 
-def _node_query(schema: tantivy.Schema, node: Node, fuzzy: bool, scoring: bool = True) -> tantivy.Query:
+def _node_query(schema: tantivy.Schema, node: Node, fuzzy: AbstractSet[str], scoring: bool = True) -> tantivy.Query:
     if isinstance(node, Clause):
         return _clause_query(schema, node, fuzzy, scoring)
     if isinstance(node, Not):
+        excluded = _node_query(schema, node.child, frozenset(), scoring)
         return tantivy.Query.boolean_query([(tantivy.Occur.Must, tantivy.Query.all_query()),
-                                            (tantivy.Occur.MustNot, _node_query(schema, node.child, False, scoring))])
+                                            (tantivy.Occur.MustNot, excluded)])
     if isinstance(node, Or):
         return tantivy.Query.boolean_query(
             [(tantivy.Occur.Should, _node_query(schema, child, fuzzy, scoring)) for child in node.children])
     parts: list[tuple[tantivy.Occur, tantivy.Query]] = []
     for child in node.children:
         if isinstance(child, Not):
-            parts.append((tantivy.Occur.MustNot, _node_query(schema, child.child, False, scoring)))
+            parts.append((tantivy.Occur.MustNot, _node_query(schema, child.child, frozenset(), scoring)))
         else:
             parts.append((tantivy.Occur.Must, _node_query(schema, child, fuzzy, scoring)))
     if all(occur == tantivy.Occur.MustNot for occur, _ in parts):
@@ -424,7 +482,7 @@ def _node_query(schema: tantivy.Schema, node: Node, fuzzy: bool, scoring: bool =
     return tantivy.Query.boolean_query(parts)
 
 
-def _clause_query(schema: tantivy.Schema, clause: Clause, fuzzy: bool, scoring: bool) -> tantivy.Query:
+def _clause_query(schema: tantivy.Schema, clause: Clause, fuzzy: AbstractSet[str], scoring: bool) -> tantivy.Query:
     if clause.kind == "year":
         low, high = clause.years
         return year_query(schema, low, high)
@@ -434,11 +492,12 @@ def _clause_query(schema: tantivy.Schema, clause: Clause, fuzzy: bool, scoring: 
             return isbn
         words = Clause("text", DEFAULT_FIELDS, clause.text, phrase=True)
         return tantivy.Query.boolean_query([(tantivy.Occur.Should, isbn),
-                                            (tantivy.Occur.Should, _text_query(schema, words, False, scoring))])
+                                            (tantivy.Occur.Should, _text_query(schema, words, frozenset(), scoring))])
     return _text_query(schema, clause, fuzzy, scoring)
 
 
-def _text_query(schema: tantivy.Schema, clause: Clause, fuzzy: bool, scoring: bool = True) -> tantivy.Query:
+def _text_query(schema: tantivy.Schema, clause: Clause, fuzzy: AbstractSet[str],
+                scoring: bool = True) -> tantivy.Query:
     """A text clause scored in its fields, or (not `scoring`) one plain word found in MATCH_FIELD."""
     if not scoring and not fuzzy and clause.fields == DEFAULT_FIELDS:
         folded = folded_words(clause.text)
@@ -447,7 +506,7 @@ def _text_query(schema: tantivy.Schema, clause: Clause, fuzzy: bool, scoring: bo
     return field_scores(schema, clause, fuzzy)
 
 
-def field_scores(schema: tantivy.Schema, clause: Clause, fuzzy: bool) -> tantivy.Query:
+def field_scores(schema: tantivy.Schema, clause: Clause, fuzzy: AbstractSet[str]) -> tantivy.Query:
     """Should over exact and folded fields, boosted by field weight and exactness."""
     exact, folded = exact_words(clause.text), folded_words(clause.text)
     targets: list[tuple[str, list[str], float]] = []
@@ -463,7 +522,7 @@ def field_scores(schema: tantivy.Schema, clause: Clause, fuzzy: bool) -> tantivy
             continue
         if len(words) > 1:
             query = tantivy.Query.phrase_query(schema, name, words)
-        elif fuzzy and name.endswith("_folded") and len(words[0]) >= FUZZY_MIN_CHARS:
+        elif name.endswith("_folded") and words[0] in fuzzy:
             distance = 2 if len(words[0]) >= 8 else 1
             query = tantivy.Query.fuzzy_term_query(schema, name, words[0], distance=distance)
         else:

@@ -30,8 +30,8 @@ from index.build import CURRENT_NAME, current_version, open_index
 from index.document import enrich
 from index.highlight import highlight
 from index.labels import facet_label
-from index.query import (Node, build_query, leaves, match_query, parse_query, parse_year_range, positive_words,
-                         year_query)
+from index.query import (Node, build_query, match_query, parse_query, parse_year_range, positive_words,
+                         typo_candidates, year_query)
 from index.schema import FACET_FIELDS, RANK_WEIGHT_FIELD, TITLE_SORT_FIELD, YEAR_FIELD, WORD_RE
 from store.collate import sort_key
 from store.text import fold, nfc
@@ -226,20 +226,21 @@ class SearchIndex:
                 params: SearchParams) -> SearchResult:
         searcher, schema = index.searcher(), index.schema
         words = positive_words(tree) if tree is not None else []
-        result = self._run(searcher, schema, tree, params, False, words, generation)
-        if result.total == 0 and tree is not None and any(
-                c.kind == "text" and not c.negate for c in leaves(tree)):
-            fuzzy = self._run(searcher, schema, tree, params, True, words, generation)
+        result = self._run(searcher, schema, tree, params, frozenset(), words, generation)
+        typos = _unknown_words(searcher, tree) if result.total == 0 and tree is not None else frozenset()
+        if typos:
+            fuzzy = self._run(searcher, schema, tree, params, typos, words, generation)
             if fuzzy.total:
                 fuzzy.fuzzy = True
-                fuzzy.suggestion = _suggest(params.q, fuzzy.hits)
+                fuzzy.suggestion = _suggest(params.q, fuzzy.hits, typos)
                 for hit in fuzzy.hits:
                     hit.pop("_suggest", None)
                 return fuzzy
         return result
 
     def _run(self, searcher: tantivy.Searcher, schema: tantivy.Schema, tree: Node | None,
-             params: SearchParams, fuzzy: bool, words: list[str], generation: int) -> SearchResult:
+             params: SearchParams, fuzzy: frozenset[str], words: list[str], generation: int) -> SearchResult:
+        """One page of hits and the facets; `fuzzy`: the folded words that may match with a typo."""
         query = self._full_query(schema, tree, params, fuzzy)
         order: dict[str, Any] = {}
         if params.sort == "relevance":
@@ -253,7 +254,7 @@ class SearchIndex:
             offset = (params.page - 1) * params.size
             found = searcher.search(query, limit=min(params.size, MAX_RESULT_WINDOW - offset), offset=offset,
                                     count=True, **order)
-            hits = [self._hit(searcher, address, score if params.sort == "relevance" else None, words, fuzzy)
+            hits = [self._hit(searcher, address, score if params.sort == "relevance" else None, words, bool(fuzzy))
                     for score, address in found.hits]
             # Facet counts depend on the query and filters only, not on the page or the order.
             facets_key = (generation, params.q, tuple(params.filters().items()), fuzzy)
@@ -266,7 +267,7 @@ class SearchIndex:
         return SearchResult(found.count, hits, facets, params.page, params.size, params=params)
 
     def _full_query(self, schema: tantivy.Schema, tree: Node | None, params: SearchParams,
-                    fuzzy: bool, scoring: bool = True) -> tantivy.Query:
+                    fuzzy: frozenset[str], scoring: bool = True) -> tantivy.Query:
         """The query with its filters; not `scoring`: the same records found the cheap way (`match_query`)."""
         parts: list[tuple[tantivy.Occur, tantivy.Query]] = []
         if tree is not None:
@@ -348,10 +349,18 @@ def _as_list(value: Any) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else [str(value)] if value else []
 
 
-def _suggest(query: str, hits: list[dict[str, Any]]) -> str | None:
-    """The query with each word replaced by the closest word of the fuzzy hits (by folded edit distance).
+def _unknown_words(searcher: tantivy.Searcher, tree: Node) -> frozenset[str]:
+    """The typo candidates (`index.query.typo_candidates`) that no record holds in the fields searched for them."""
+    return frozenset(word for word, names in typo_candidates(tree)
+                     if not any(searcher.doc_freq(name, word) for name in names))
 
-    Only bare words are replaced; operators, fields and quotes stay as typed.  None when nothing changed.
+
+def _suggest(query: str, hits: list[dict[str, Any]], typos: frozenset[str]) -> str | None:
+    """The query with each typo (folded words of `typos`) replaced by the closest word of the fuzzy hits
+    (by folded edit distance).
+
+    Only those words are replaced; operators, fields, quotes, excluded words and words the
+    catalogue holds stay as typed.  None when nothing changed.
     """
     candidates: dict[str, str] = {}
     for hit in hits[:5]:
@@ -361,8 +370,8 @@ def _suggest(query: str, hits: list[dict[str, Any]]) -> str | None:
     def closest(match: re.Match[str]) -> str:
         word = match.group(0)
         folded = fold(word)
-        if folded in candidates or len(folded) < 3 or word in ("AND", "OR", "NOT") or not folded.isalpha():
-            return word  # numbers (years, ISBNs) are never typos of another word
+        if folded not in typos or folded in candidates or word in ("AND", "OR", "NOT"):
+            return word  # only the typos: numbers, excluded words and words the catalogue holds stay
         if query.startswith(":", match.end()):
             return word  # a field name: `title:kieuu` must not become `little:Kieu`
         best = min(candidates, key=lambda c: (_edit_distance(folded, c), -len(c)), default=None)

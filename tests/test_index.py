@@ -350,11 +350,13 @@ def test_a_facet_count_is_exact_over_several_segments(store, settings):
 
 def test_a_typo_suggestion_keeps_field_names_and_numbers(store, settings):
     search_index = index_records(store, settings, [union("k1", "The little Kieu 2015", year=2015)])
-    result = search_index.search(SearchParams(q="title:kieuu 2016"))
+    result = search_index.search(SearchParams(q="title:kieuu 2015"))
     assert result.fuzzy and [h["id"] for h in result.hits] == ["k1"]
-    assert result.suggestion == "title:Kieu 2016"  # not "little:Kieu 2015"
-    followed = search_index.search(SearchParams(q="title:Kieu"))
+    assert result.suggestion == "title:Kieu 2015"  # not "little:Kieu 2015"
+    followed = search_index.search(SearchParams(q=result.suggestion))
     assert not followed.fuzzy and followed.total == 1
+    # 2016 is not 2015 misspelt: a suggestion "title:Kieu 2016" led to no hit at all
+    assert search_index.search(SearchParams(q="title:kieuu 2016")).total == 0
 
 
 def test_an_authors_name_as_a_phrase_ranks_his_book_above_titles_that_merely_hold_the_words(store, settings):

@@ -7,12 +7,14 @@ Stable hooks for browser tests: `#q`, `#total`, `.hit`, `.hit-title a`,
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.staticfiles import NotModifiedResponse, StaticFiles
 
 from config.errors import QueryError
 from index.labels import FACET_TITLES_VI, facet_label
@@ -53,10 +55,14 @@ def _facet_groups(result: SearchResult, items: list[tuple[str, str]]) -> list[di
 def _pages(result: SearchResult, items: list[tuple[str, str]]) -> dict[str, Any]:
     last = max(1, math.ceil(min(result.total, MAX_RESULT_WINDOW) / result.size))
     kept = [(k, v) for k, v in items if k != "page"]
-    near = range(max(1, result.page - 2), min(last, result.page + 2) + 1)
+    # A page past the last (an old link, a catalogue that shrank) links back to the last page,
+    # not to the empty page before it.
+    shown = min(result.page, last)
+    near = range(max(1, shown - 2), min(last, shown + 2) + 1)
     link = lambda n: _url(kept + [("page", str(n))])  # noqa: E731
-    return {"current": result.page, "last": last,
-            "prev": link(result.page - 1) if result.page > 1 else None,
+    return {"current": result.page, "last": last, "past_last": result.page > last,
+            "last_url": link(last),
+            "prev": link(min(result.page - 1, last)) if result.page > 1 else None,
             "next": link(result.page + 1) if result.page < last else None,
             "numbers": [{"n": n, "url": link(n)} for n in near]}
 
@@ -92,9 +98,12 @@ def search_page(
     chosen = [{"label": facet_label(ctx.settings, name, value), "facet": FACET_TITLES_VI[name],
                "url": _toggle(items, name, value)}
               for name, values in params.filters().items() for value in values]
+    # "Did you mean" keeps the filters and the order in force: only the words change.
+    suggestion_url = _url([("q", result.suggestion)] + [(k, v) for k, v in items if k not in ("q", "page")]) \
+        if result.suggestion else None
     context.update(result=result, facets=_facet_groups(result, items), pages=_pages(result, items),
                    chosen=chosen, hidden=[(k, v) for k, v in items if k in FILTERS],
-                   searched=bool(q.strip() or params.filters()))
+                   searched=bool(q.strip() or params.filters()), suggestion_url=suggestion_url)
     return ctx.templates.TemplateResponse(request, "search.html", context)
 
 
@@ -108,11 +117,21 @@ def record_page(union_id: str, request: Request, ctx: Annotated[AppContext, Depe
     return ctx.templates.TemplateResponse(request, "record.html", {"settings": ctx.settings, "r": data})
 
 
+WIDGET_PATH = HERE / "static" / "widget.js"
+_STATIC = StaticFiles(directory=HERE / "static")
+
+
 @router.get("/widget.js")
-def widget_js() -> Response:
-    """The partner-site widget at a short, stable URL (the same file as /static/widget.js)."""
-    return FileResponse(HERE / "static" / "widget.js", media_type="text/javascript; charset=utf-8",
-                        headers={"Cache-Control": "public, max-age=3600"})
+def widget_js(request: Request) -> Response:
+    """The partner-site widget at a short, stable URL (the same file as /static/widget.js).
+
+    Revalidated as /static/ answers: a partner page's browser asks again every hour with
+    If-None-Match and gets 304 while the file is unchanged."""
+    response = FileResponse(WIDGET_PATH, media_type="text/javascript; charset=utf-8",
+                            headers={"Cache-Control": "public, max-age=3600"}, stat_result=os.stat(WIDGET_PATH))
+    if _STATIC.is_not_modified(response.headers, request.headers):
+        return NotModifiedResponse(response.headers)
+    return response
 
 
 OPENSEARCH_SHORT_NAME_CHARS = 16

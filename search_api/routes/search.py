@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import TypeAdapter
 from starlette.concurrency import run_in_threadpool
 
-from index.search import FILTERS, SearchParams
+from index.search import FILTERS, SORTS, SearchParams
 from search_api.context import EMPTY_IS_ABSENT, AppContext, get_context, mark_selected, search_params
 from search_api.models import ErrorResponse, SearchResponse
 
@@ -55,7 +55,8 @@ async def api_search(
     size: Annotated[int | None, Query(ge=1, description="Hits per page (default and maximum from settings)."),
                     EMPTY_IS_ABSENT] = None,
     sort: Annotated[str, Query(description="relevance, year (oldest first), -year (newest first) or title "
-                                           "(Vietnamese dictionary order: a ă â … d đ …; ma mà mả mã má mạ).")] = "relevance",
+                                           "(Vietnamese dictionary order: a ă â … d đ …; ma mà mả mã má mạ).",
+                               json_schema_extra={"enum": list(SORTS)})] = "relevance",
 ) -> Response:
     """Hits of one page, the total, and facet counts within the applied filters."""
     params = search_params(request, ctx, q, page or 1, size, sort)

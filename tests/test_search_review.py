@@ -1,0 +1,175 @@
+"""What a review of the query language, the typo fallback, the page and the record view found
+answering wrongly (each fixed with its test here).
+
+- The typo fallback took correctly spelled words for typos whenever nothing matched: a filter,
+  a `-word` or a field that left no hit gave "approximate" hits and a "did you mean" that
+  rewrote the librarian's words, excluded ones too; numbers were read as other numbers
+  (`lich su 2030` showed 2010's books).
+- "ISBN 978-604-…", as printed in every book, found nothing.
+- A word the index splits ("3.5", "959.7", "O'Brien") matched its pieces anywhere in the record.
+- `year:-2000` was refused while `year:2000-` worked; an en dash (1990–2000) was refused.
+- A district written decomposed in the registry was a facet value that filtered nothing.
+- Past the last page the page offered only the (empty) page before; "did you mean" dropped
+  the filters; a merged id whose record was withdrawn redirected to a 404; /widget.js never
+  answered 304.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from index import SearchParams
+from search_api import create_app
+from tests.conftest import make_settings
+from tests.test_api import serve_in_thread
+from tests.test_index import LIBRARIES, ids, index_records, union
+
+
+def _records():
+    return [
+        union("k1", "Truyện Kiều", ("tv-tinh", "tv-long-my"), authors=["Nguyễn Du"], year=2019,
+              isbn=["9786045678909"]),
+        union("k2", "Kiều", ("tv-tinh",), authors=["Trần Văn Khê", "Lê Nguyệt"], year=2001),
+        union("tale", "The tale of Kieu", ("tv-tinh",), authors=["Nguyễn Du"], year=1983, language="eng"),
+        union("ls1", "Lịch sử Việt Nam", ("tv-tinh",), year=2020, material_type="book"),
+        union("ls2", "Lịch sử Hậu Giang", ("tv-long-my",), year=2010),
+        union("py", "Lập trình Python 3.5", ("tv-tinh",), year=2005),
+        union("apart", "Toán 3", ("tv-tinh",), year=2012, series=["Tập 5"]),
+        union("ob", "The things they carried", ("tv-tinh",), authors=["O'Brien, Tim"], year=1990, language="eng"),
+        union("brien", "Brien, chuyện của bà O", ("tv-tinh",), year=1991),
+        union("map", "Bản đồ hành chính tỉnh Kiên Giang", ("tv-tinh",), year=2015, material_type="map"),
+        union("issn", "Tạp chí Thư viện Việt Nam", ("tv-tinh",), year=2018, material_type="serial",
+              issn=["0866-7500"]),
+    ]
+
+
+@pytest.fixture
+def catalog(store, settings):
+    return index_records(store, settings, _records())
+
+
+@pytest.fixture
+def settings(data_dir):
+    return make_settings(data_dir, LIBRARIES, api={"max_page_size": 50})
+
+
+# ---- the typo fallback --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("q, filters", [
+    ("kieu", {"material_type": ("map",)}),  # was: "Kiên Giang" as an "approximate" hit, "did you mean: Kiên"
+    ("truyen kieu", {"language": ("eng",)}),
+    ('kieu -author:"nguyen du" -khe', {}),  # was: the same, and the excluded name "corrected"
+    ("lich su 2030", {}),  # numbers were fuzzy: 2020's and 2010's books came back
+    ("lich su 2011", {}),
+])
+def test_correctly_spelled_words_are_never_taken_for_typos(catalog, q, filters):
+    result = catalog.search(SearchParams(q=q, **filters))
+    assert (result.total, result.fuzzy, result.suggestion) == (0, False, None), [h["id"] for h in result.hits]
+
+
+def test_a_typo_is_corrected_and_the_rest_of_the_query_stays_as_typed(catalog):
+    result = catalog.search(SearchParams(q='kieeu -author:"nguyen du"'))
+    assert result.fuzzy and [h["id"] for h in result.hits] == ["k2"]
+    assert result.suggestion == 'Kiều -author:"nguyen du"'  # the excluded name is not "corrected"
+    result = catalog.search(SearchParams(q="lich su hau giangg"))
+    assert result.fuzzy and [h["id"] for h in result.hits] == ["ls2"] and result.suggestion == "lich su hau Giang"
+    # a typo with a filter: found within the filter
+    result = catalog.search(SearchParams(q="truyen kieeu", library=("tv-long-my",)))
+    assert result.fuzzy and [h["id"] for h in result.hits] == ["k1"]
+
+
+# ---- the query language -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("q", ["ISBN 978-604-567-890-9", "isbn 9786045678909", "ISBN978-604-567-890-9",
+                               "ISBN: 978-604-567-890-9", "ISBN 604567890-7"])
+def test_an_isbn_with_its_printed_label_finds_the_book(catalog, q):
+    assert ids(catalog, q) == ["k1"]
+
+
+def test_an_isbn_label_keeps_its_exclusion_and_an_issn_is_found_by_its_label_too(catalog):
+    found = ids(catalog, "kieu -ISBN 978-604-567-890-9")
+    assert "k1" not in found and "k2" in found
+    assert ids(catalog, "ISSN 0866-7500") == ["issn"]
+    assert ids(catalog, "isbn manual") == []  # a lone "isbn" is a word like any other
+
+
+def test_a_word_the_index_splits_matches_its_pieces_adjacent(catalog):
+    # "Toán 3" of the series "Tập 5" holds "3" and "5", apart: not "3.5" (nor a call number 959.7)
+    assert ids(catalog, "3.5") == ["py"]
+    assert ids(catalog, "O'Brien") == ["ob"]  # not "Brien, chuyện của bà O"
+    assert ids(catalog, "author:O'Brien") == ["ob"]
+    # "/" separates two words: a title and its author as pasted from a citation
+    assert ids(catalog, "Kiều/Nguyễn") == ids(catalog, "Kiều Nguyễn")
+
+
+@pytest.mark.parametrize("q, expected", [
+    ("year:-2000", {"tale", "ob", "brien"}), ("year:..2000", {"tale", "ob", "brien"}),
+    ("year:1990–2001", {"ob", "brien", "k2"}), ("year:1990—2001", {"ob", "brien", "k2"}),
+])
+def test_year_ranges_open_at_the_start_and_with_an_en_dash(catalog, q, expected):
+    assert set(ids(catalog, q, size=50)) == expected
+
+
+def test_a_year_filter_with_an_en_dash_as_the_decade_label_shows_it(catalog):
+    assert set(ids(catalog, year=("1990–2001",))) == {"ob", "brien", "k2"}
+
+
+# ---- facets ---------------------------------------------------------------------------------------
+
+def test_a_district_written_decomposed_in_the_registry_filters_by_its_facet_value(store, data_dir):
+    libraries = [dict(LIBRARIES[0]), dict(LIBRARIES[1], district=unicodedata.normalize("NFD", "Long Mỹ") + " ")]
+    settings = make_settings(data_dir, libraries)
+    search_index = index_records(store, settings, [union("a", "Sách A", ("tv-long-my",)),
+                                                   union("b", "Sách B", ("tv-tinh",))])
+    values = {v["value"]: v["count"] for v in search_index.search(SearchParams()).facets["district"]}
+    assert values == {"Long Mỹ": 1, "Vị Thanh": 1}
+    for value in values:
+        assert search_index.search(SearchParams(district=(value,))).total == 1, value
+
+
+# ---- the page, the record view, the widget -------------------------------------------------------
+
+@pytest.fixture
+def client(store, settings, catalog) -> Iterator[httpx.Client]:
+    store.save_clusters({}, [union("gone", "Sách đã rút", ("tv-long-my",))], aliases={"old-gone": "gone"})
+    store.save_clusters({}, [], removed_ids=["gone"])  # its library withdrew it (unioncat purge)
+    with serve_in_thread(create_app(settings, store, catalog)) as url, httpx.Client(base_url=url, timeout=10) as http:
+        yield http
+
+
+def test_a_page_past_the_last_links_back_to_the_last_page(client):
+    text = client.get("/", params={"q": "lich su", "page": "9"}).text  # 2 hits: one page
+    assert '<span id="total">2</span>' in text and "chỉ có 1 trang" in text
+    links = [html.unescape(h) for h in re.findall(r'<p class="empty">.*?href="([^"]+)"', text)]
+    assert links == ["/?q=lich+su&page=1"]
+    assert client.get(links[0]).text.count('class="hit"') == 2
+
+
+def test_did_you_mean_keeps_the_filters_and_the_order(client):
+    text = client.get("/", params=[("q", "truyen kieeu"), ("library", "tv-long-my"), ("sort", "-year")]).text
+    href = html.unescape(re.search(r'<a class="suggestion" href="([^"]+)"', text).group(1))
+    assert href == "/?q=truyen+Ki%E1%BB%81u&library=tv-long-my&sort=-year"
+
+
+def test_a_merged_id_whose_record_was_withdrawn_is_404_not_a_redirect_to_a_404(client):
+    for path in ("/api/records/old-gone", "/records/old-gone"):
+        assert client.get(path).status_code == 404, path
+
+
+def test_widget_js_answers_304_to_a_revalidation(client):
+    first = client.get("/widget.js")
+    again = client.get("/widget.js", headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304 and again.headers["cache-control"] == "public, max-age=3600"
+    assert not again.content
+
+
+def test_openapi_lists_the_sort_orders(client):
+    operation = client.get("/openapi.json").json()["paths"]["/api/search"]["get"]
+    sort = next(p for p in operation["parameters"] if p["name"] == "sort")
+    assert sort["schema"]["enum"] == ["relevance", "year", "-year", "title"]
