@@ -30,8 +30,8 @@ from index.build import CURRENT_NAME, current_version, open_index
 from index.document import enrich
 from index.highlight import highlight
 from index.labels import facet_label
-from index.query import (Node, build_query, match_query, parse_query, parse_year_range, positive_words,
-                         typo_candidates, year_query)
+from index.query import build_query, match_query, year_query
+from index.query_language import Node, parse_query, parse_year_range, positive_words, typo_candidates
 from index.schema import FACET_FIELDS, RANK_WEIGHT_FIELD, TITLE_SORT_FIELD, YEAR_FIELD, WORD_RE
 from store.collate import sort_key
 from store.text import fold, nfc
@@ -350,7 +350,7 @@ def _as_list(value: Any) -> list[str]:
 
 
 def _unknown_words(searcher: tantivy.Searcher, tree: Node) -> frozenset[str]:
-    """The typo candidates (`index.query.typo_candidates`) that no record holds in the fields searched for them."""
+    """The typo candidates (`index.query_language.typo_candidates`) that no record holds in the fields searched for them."""
     return frozenset(word for word, names in typo_candidates(tree)
                      if not any(searcher.doc_freq(name, word) for name in names))
 

@@ -12,7 +12,8 @@ import pytest
 
 from config.errors import QueryError
 from index import SearchIndex, SearchParams, build_index, current_version
-from index.query import build_query, match_query, parse_query
+from index.query import build_query, match_query
+from index.query_language import parse_query
 from store import CatalogStore, Holding, UnionRecord
 
 try:  # tests/ as a package, or as a plain directory on sys.path (pytest's default rootdir handling)

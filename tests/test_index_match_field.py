@@ -11,7 +11,8 @@ from __future__ import annotations
 import pytest
 
 from index import SearchIndex
-from index.query import build_query, match_query, parse_query
+from index.query import build_query, match_query
+from index.query_language import parse_query
 from index.schema import exact_words
 from store import CatalogStore
 from tests.test_search_relevance import settings as demo_settings  # noqa: F401 (the module-scoped demo catalogue)

@@ -1,0 +1,349 @@
+"""The query language librarians type, parsed into a tree, without ever handing user text to a parser.
+
+The query language
+------------------
+- Plain words: every word must match (an implicit AND).  Marks are optional:
+  `truyen kieu` finds "Truyện Kiều".  A word the index splits (`959.7`,
+  `O'Brien`, `Việt-Nam`) is its pieces adjacent, as a phrase; `/ : ; , + & | =`
+  separate words (`Kiều/Nguyễn` is two).
+- `"quoted phrases"`: the words, adjacent and in order.
+- `AND`, `OR`, `NOT` (upper case only, so the English word "and" in a title is
+  a word) and `-word` / `-"phrase"` / `-title:x` to exclude.  Precedence, from
+  tightest: `NOT`/`-`, then `AND` (also implicit), then `OR`; parentheses group:
+  `(kieu OR "luc van tien") AND NOT -tiếng`.
+- Fields: `title:`, `author:`, `subject:`, `publisher:` (with a word, a
+  "phrase" or a parenthesised group: `title:(kieu OR tien)`), `isbn:` (hyphens
+  allowed, ISBN-10 finds the ISBN-13 record), `year:2019`, `year:2010..2020`
+  (also `2010-2020` or `2010–2020`, open ends `..2000`, `-2000`, `2000..`).
+- A bare ISBN (with or without hyphens, 10 or 13 digits) is searched as an ISBN,
+  also after the label printed in books: `ISBN 978-604-…` (and `ISSN 0866-7500`
+  is the ISSN's text).
+
+A query with nothing searchable (`*`), unbalanced parentheses or quotes, an
+operator without an operand, a field without a value, or more than
+`MAX_QUERY_WORDS` words is a `QueryError` (HTTP 400 with a message).
+
+`index.query` turns the tree into a Tantivy query and documents the scoring.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from config.errors import QueryError
+from index.document import clean_isbn, isbn13_from_isbn10
+from index.schema import MATCH_FIELD, exact_words, folded_words
+
+# The fields a plain word searches, with their weights in `index.query`.
+DEFAULT_FIELDS: tuple[str, ...] = ("title", "authors", "subjects", "publisher")
+# field prefix a user may type → exact fields it searches
+FIELD_PREFIXES: dict[str, tuple[str, ...]] = {
+    "title": ("title",), "author": ("authors",), "authors": ("authors",),
+    "subject": ("subjects",), "subjects": ("subjects",), "publisher": ("publisher",),
+}
+OPERATORS = ("AND", "OR", "NOT")
+MAX_QUERY_WORDS = 64
+MAX_DEPTH = 20
+FUZZY_MIN_CHARS = 3
+_ISBN_LIKE = re.compile(r"^(97[89]\d{10}|\d{9}[\dX])$")
+_ISSN_LIKE = re.compile(r"^\d{7}[\dX]$")
+# "ISBN 978-604-…" as printed in books (and "ISBN978-…", "ISSN 0866-7500"): the label of the number.
+_ID_LABEL = re.compile(r"^(?:isbn|issn)(?=[\d:-]|$)", re.IGNORECASE)
+# Between words typed without a space: "Kiều/Nguyễn", "1:100.000".  Other joiners (. ' - _)
+# hold one word's pieces, searched adjacent: "959.7", "O'Brien", "Việt-Nam".
+_WORD_SEPARATORS = re.compile(r"[/:;,+&|=]+")
+# Hyphen, en dash (Vietnamese typography, and the decade facet's labels), em dash.
+_YEAR_RANGE = re.compile(r"^(\d{1,4})?\s*(?:\.\.|-|\u2013|\u2014)\s*(\d{1,4})?$")
+_TOKEN = re.compile(r'\s*(?:(?P<lp>\()|(?P<rp>\))|(?P<quote>")|(?P<minus>-)(?=[^\s)])'
+                    r'|(?P<field>[A-Za-z]+):|(?P<word>[^\s()"]+))')
+
+
+@dataclass
+class Clause:
+    """A leaf of the query tree: a word, a phrase, an ISBN or a year range."""
+
+    kind: str  # "text" | "isbn" | "year"
+    fields: tuple[str, ...] = DEFAULT_FIELDS
+    text: str = ""
+    phrase: bool = False
+    negate: bool = False
+    years: tuple[int | None, int | None] = (None, None)
+    isbns: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Not:
+    child: Node
+
+
+@dataclass
+class And:
+    children: list[Node]
+
+
+@dataclass
+class Or:
+    children: list[Node]
+
+
+Node = Clause | Not | And | Or
+
+
+def parse_year_range(value: str, query: str) -> tuple[int | None, int | None]:
+    """`2019` → (2019, 2019); `2010..2020` or `2010-2020` → (2010, 2020); open ends allowed."""
+    value = value.strip()
+    if value.isascii() and value.isdigit() and len(value) <= 4:  # "²".isdigit() too, and int() refuses it
+        return int(value), int(value)
+    match = _YEAR_RANGE.match(value)
+    if not match or not (match.group(1) or match.group(2)):
+        raise QueryError(query, f"năm không hợp lệ {value!r}: dùng 2019 hoặc 2010-2020 (invalid year)")
+    low = int(match.group(1)) if match.group(1) else None
+    high = int(match.group(2)) if match.group(2) else None
+    if low is not None and high is not None and low > high:
+        raise QueryError(query, f"khoảng năm ngược {value!r} (year range reversed)")
+    return low, high
+
+
+def _tokens(query: str) -> list[tuple[str, str]]:
+    """(kind, text) pairs: lp, rp, phrase, minus, field, op, word."""
+    out: list[tuple[str, str]] = []
+    pos = 0
+    while pos < len(query):
+        match = _TOKEN.match(query, pos)
+        if match is None or match.end() == pos:  # only trailing whitespace is left
+            break
+        pos = match.end()
+        kind = match.lastgroup
+        if kind == "quote":
+            end = query.find('"', pos)
+            if end < 0:
+                raise QueryError(query, 'thiếu dấu " đóng cụm từ (unbalanced quotes)')
+            out.append(("phrase", query[pos:end]))
+            pos = end + 1
+        elif kind == "field":
+            name = match.group("field").lower()
+            if name in FIELD_PREFIXES or name in ("isbn", "year"):
+                out.append(("field", name))
+            else:  # "http://…" or "foo:bar": plain words
+                rest = re.match(r'[^\s()"]*', query[pos:]).group(0)
+                out.append(("word", f"{match.group('field')}:{rest}"))
+                pos += len(rest)
+        elif kind == "word" and match.group("word") in OPERATORS:
+            out.append(("op", match.group("word")))
+        else:
+            out.append((kind, match.group(kind)))
+    return out
+
+
+def _without_id_labels(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Tokens without the label of a number: "ISBN 978-604-…" as printed in books is the ISBN,
+    and `-ISBN 978-…` excludes it."""
+    return [token for n, token in enumerate(tokens)
+            if not (token[0] == "word" and token[1].lower() in ("isbn", "issn") and n + 1 < len(tokens)
+                    and tokens[n + 1][0] == "word" and _identifier(tokens[n + 1][1])
+                    and (n == 0 or tokens[n - 1][0] != "field"))]
+
+
+class _Parser:
+    """Recursive descent over `_tokens`: or_expr := and_expr (OR and_expr)*; and_expr := unary ([AND] unary)*;
+    unary := (NOT | -) unary | primary; primary := ( or_expr ) | field:value | "phrase" | word."""
+
+    def __init__(self, query: str):
+        self.query = query
+        self.tokens = _without_id_labels(_tokens(query))
+        self.pos = 0
+        self.depth = 0
+
+    def error(self, message: str) -> QueryError:
+        return QueryError(self.query, message)
+
+    def peek(self) -> tuple[str, str] | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def take(self) -> tuple[str, str]:
+        token = self.tokens[self.pos]
+        self.pos += 1
+        return token
+
+    def parse(self) -> Node | None:
+        node = self.or_expr(DEFAULT_FIELDS)
+        if self.peek() is not None:
+            raise self.error("thừa dấu ) (unbalanced parentheses)")
+        return node
+
+    def or_expr(self, fields: tuple[str, ...]) -> Node | None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.error(f"lồng ngoặc quá {MAX_DEPTH} tầng (nested too deep)")
+        children = [self.and_expr(fields)]
+        while self.peek() == ("op", "OR"):
+            self.take()
+            children.append(self.and_expr(fields))
+        self.depth -= 1
+        if len(children) > 1 and any(c is None for c in children):
+            raise self.error("OR cần một vế ở mỗi bên (OR needs two operands)")
+        return children[0] if len(children) == 1 else Or(children)  # type: ignore[arg-type]
+
+    def and_expr(self, fields: tuple[str, ...]) -> Node | None:
+        children: list[Node] = []
+        explicit = False
+        while True:
+            token = self.peek()
+            if token is None or token[0] == "rp" or token == ("op", "OR"):
+                break
+            if token == ("op", "AND"):
+                self.take()
+                following = self.peek()
+                if not children or following is None or following[0] == "rp" or following[0] == "op" and \
+                        following[1] in ("AND", "OR"):
+                    raise self.error("AND cần một vế ở mỗi bên (AND needs two operands)")
+                explicit = True
+                continue
+            node = self.unary(fields)
+            if node is not None:
+                children.append(node)
+        if explicit and not children:
+            raise self.error("AND cần một vế ở mỗi bên (AND needs two operands)")
+        if not children:
+            return None
+        return children[0] if len(children) == 1 else And(children)
+
+    def unary(self, fields: tuple[str, ...]) -> Node | None:
+        # A loop, not recursion, and each NOT counts towards the nesting depth: nine
+        # hundred "-" in a row would overflow Python's stack, and Tantivy's before it.
+        negations = 0
+        while (token := self.peek()) is not None and (token == ("op", "NOT") or token[0] == "minus"):
+            self.take()
+            if self.peek() is None or self.peek()[0] == "rp" or self.peek() in (("op", "OR"), ("op", "AND")):
+                raise self.error(f"sau {token[1]} cần một từ (NOT needs an operand)")
+            negations += 1
+            if self.depth + negations > MAX_DEPTH:
+                raise self.error(f"lồng NOT/- và ngoặc quá {MAX_DEPTH} tầng (nested too deep)")
+        self.depth += negations
+        node = self.primary(fields)
+        self.depth -= negations
+        for _ in range(negations):
+            node = Not(node) if node is not None else None
+        return node
+
+    def primary(self, fields: tuple[str, ...]) -> Node | None:
+        kind, text = self.take()
+        if kind == "lp":
+            node = self.or_expr(fields)
+            if self.peek() is None or self.take()[0] != "rp":
+                raise self.error("thiếu dấu ) (unbalanced parentheses)")
+            return node
+        if kind == "rp":
+            raise self.error("thừa dấu ) (unbalanced parentheses)")
+        if kind == "field":
+            return self.fielded(text)
+        if kind == "phrase":
+            return _text_leaf(text, fields, phrase=True)
+        if kind == "op":  # "AND" where an operand was expected: a stray operator
+            raise self.error(f"{text} đặt sai chỗ ({text} needs operands)")
+        return self.word(text, fields)
+
+    def fielded(self, name: str) -> Node | None:
+        token = self.peek()
+        following = self.tokens[self.pos + 1] if self.pos + 1 < len(self.tokens) else None
+        if name == "year" and token is not None and token[0] == "minus" and following and following[0] == "word":
+            self.pos += 2  # `year:-2000`: the open start, as `year:2000-` is the open end
+            return Clause("year", years=parse_year_range("-" + following[1], self.query))
+        if token is None or token[0] not in ("word", "phrase", "lp"):
+            raise self.error(f"sau {name}: cần một từ để tìm ({name}: needs a word)")
+        if name in ("isbn", "year"):
+            if token[0] != "word":
+                raise self.error(f"sau {name}: cần một giá trị (e.g. {name}:2019)")
+            value = self.take()[1]
+            if name == "year":
+                return Clause("year", years=parse_year_range(value, self.query))
+            return Clause("isbn", isbns=_isbn_forms(value, self.query))
+        fields = FIELD_PREFIXES[name]
+        if token[0] == "lp":
+            return self.primary(fields)
+        kind, value = self.take()
+        node = _text_leaf(value, fields, phrase=kind == "phrase") if kind == "phrase" else self.word(value, fields)
+        if node is None:
+            raise self.error(f"sau {name}: cần một từ để tìm ({name}: needs a word)")
+        return node
+
+    def word(self, text: str, fields: tuple[str, ...]) -> Node | None:
+        if fields == DEFAULT_FIELDS and (label := _ID_LABEL.match(text)) and _identifier(text[label.end():]):
+            text = text[label.end():]  # "ISBN978-604-…", "ISSN:0866-7500"
+        if fields == DEFAULT_FIELDS and _ISBN_LIKE.match(clean_isbn(text)):
+            return Clause("isbn", text=text, isbns=_isbn_forms(text, self.query))
+        # One leaf per part: the pieces of a part are adjacent (a phrase), "959.7" is not
+        # "959" and "7" anywhere in the record.
+        leaves = [leaf for part in _WORD_SEPARATORS.split(text) if (leaf := _text_leaf(part, fields, phrase=True))]
+        if not leaves:
+            return None  # "*", "-", "\\": nothing to search; ignored
+        return leaves[0] if len(leaves) == 1 else And(leaves)  # type: ignore[arg-type]
+
+
+def _identifier(text: str) -> bool:
+    """An ISBN or an ISSN, hyphens and all."""
+    value = clean_isbn(text)
+    return bool(_ISBN_LIKE.match(value) or _ISSN_LIKE.match(value))
+
+
+def _text_leaf(text: str, fields: tuple[str, ...], phrase: bool) -> Clause | None:
+    words = exact_words(text)
+    if not words:
+        return None
+    return Clause("text", fields, text, phrase=phrase and len(words) > 1)
+
+
+def parse_query(query: str) -> Node:
+    """The query tree of user text; raises QueryError when it is malformed or has nothing searchable."""
+    node = _Parser(query).parse()
+    if node is None:
+        raise QueryError(query, "không có từ nào để tìm (no searchable word)")
+    if sum(len(exact_words(c.text)) or 1 for c in leaves(node)) > MAX_QUERY_WORDS:
+        raise QueryError(query, f"quá nhiều từ, tối đa {MAX_QUERY_WORDS} (too many words)")
+    return node
+
+
+def leaves(node: Node, negated: bool = False) -> list[Clause]:
+    """Every leaf, with `negate` set on those under an odd number of NOTs."""
+    if isinstance(node, Clause):
+        node.negate = negated
+        return [node]
+    if isinstance(node, Not):
+        return leaves(node.child, not negated)
+    return [leaf for child in node.children for leaf in leaves(child, negated)]
+
+
+def positive_words(node: Node) -> list[str]:
+    """Folded words of the positive text leaves (for highlighting and suggestions)."""
+    return [w for c in leaves(node) if c.kind == "text" and not c.negate for w in folded_words(c.text)]
+
+
+def typo_candidates(node: Node) -> list[tuple[str, tuple[str, ...]]]:
+    """(folded word, folded fields searched for it) of each positive one-word leaf that could be a typo:
+    FUZZY_MIN_CHARS letters or more, no digit (a year or a call number is never another one misspelt).
+
+    `SearchIndex.search` allows typos only in those of them no record holds in those fields."""
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for clause in leaves(node):
+        if clause.kind != "text" or clause.negate:
+            continue
+        folded = folded_words(clause.text)
+        if len(folded) != 1:
+            continue  # a phrase: its words match as typed
+        word = folded[0]
+        if len(word) >= FUZZY_MIN_CHARS and word.isalpha():
+            fields = (MATCH_FIELD,) if clause.fields == DEFAULT_FIELDS else tuple(f"{f}_folded" for f in clause.fields)
+            out.append((word, fields))
+    return out
+
+
+def _isbn_forms(value: str, query: str) -> list[str]:
+    isbn = clean_isbn(value)
+    if not isbn:
+        raise QueryError(query, "sau isbn: cần một số ISBN (isbn: needs a number)")
+    forms = [isbn]
+    thirteen = isbn13_from_isbn10(isbn)
+    if thirteen:
+        forms.append(thirteen)
+    return forms
