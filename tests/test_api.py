@@ -198,7 +198,12 @@ def test_page_escapes_record_text(client):
 def test_record_page_lists_holdings_and_redirects_aliases(client):
     html = client.get("/records/ls1").text
     assert html.count('class="holding"') == 2 and "Các lần xuất bản khác" in html and "9786045678909" in html
-    assert 'href="/?q=subject%3A%22L%E1%BB%8Bch%20s%E1%BB%AD%20%26%20v%C4%83n%20h%C3%B3a%22"' in html
+    # A subject links to the records filed under that heading (the subject facet), not to a
+    # phrase search that also finds its words in other headings.
+    link = "/?subject=L%E1%BB%8Bch%20s%E1%BB%AD%20%26%20v%C4%83n%20h%C3%B3a"
+    assert f'href="{link}"' in html
+    filtered = client.get(link).text
+    assert '<span id="total">1</span>' in filtered and 'id="hit-ls1"' in filtered
     assert 'href="https://opac.tinh.example/record/ls1"' in html
     response = client.get("/records/old-ls")
     assert response.status_code == 301 and response.headers["location"] == "/records/ls1"
