@@ -74,6 +74,16 @@ class LibraryConfig(_Frozen):
     def _url_scheme(cls, value: str) -> str:
         if "://" in value and not value.startswith(("http://", "https://")):
             raise ValueError(f"only http(s) URLs or file paths are supported, got {value!r}")
+        if value.startswith(("http://", "https://")):
+            # `http://` alone or a space in the host failed only at harvest time, as an "unexpected" error.
+            try:
+                host = urlsplit(value).hostname
+                urlsplit(value).port  # noqa: B018 - raises on a port that is not a number
+            except ValueError as exc:
+                raise ValueError(f"{value!r} is not a usable URL: {exc}") from None
+            if not host or any(c.isspace() for c in value):
+                raise ValueError(f"{value!r} is not a usable URL: write scheme, host and path, as in "
+                                 "https://opac.example.vn/cgi-bin/koha/oai.pl")
         return value
 
     @field_validator("holdings_tags")
@@ -271,7 +281,12 @@ def settings_from_dict(raw: dict, path: Path) -> Settings:
         raise ConfigError(str(path), f"must be a directory path in quotes, got {raw['data_dir']!r}", field="data_dir")
     raw["data_dir"] = _local_path(raw["data_dir"], path, "data_dir")
     raw["config_path"] = path
-    raw["libraries"] = [_resolve_file_url(entry, path) for entry in raw.get("libraries") or []]
+    libraries = raw.get("libraries") or []
+    if not isinstance(libraries, list):
+        # `[libraries]` (one pair of brackets) makes one table, not a list of them.
+        raise ConfigError(str(path), "each library is a [[libraries]] table, with two pairs of brackets; "
+                          f"got {type(libraries).__name__} {str(libraries)[:60]!r}", field="libraries")
+    raw["libraries"] = [_resolve_file_url(entry, path) for entry in libraries]
     dedupe = raw.get("dedupe")
     if isinstance(dedupe, dict) and isinstance(dedupe.get("overrides_path"), str):
         raw["dedupe"] = {**dedupe, "overrides_path": _local_path(dedupe["overrides_path"], path, "dedupe.overrides_path")}
@@ -288,7 +303,8 @@ def settings_from_dict(raw: dict, path: Path) -> Settings:
             loc = loc[2:]
         field = ".".join(str(part) for part in loc) or None
         more = f" (and {len(exc.errors()) - 1} more problems)" if len(exc.errors()) > 1 else ""
-        raise ConfigError(str(path), first["msg"] + more, library=library, field=field) from exc
+        message = first["msg"].removeprefix("Value error, ")  # pydantic's wording for our own validators
+        raise ConfigError(str(path), message + more, library=library, field=field) from exc
 
 
 def _local_path(value: str, config_path: Path, field: str, library: str | None = None) -> Path:

@@ -4,14 +4,20 @@ This is the only module that knows every stage.  Work happens below it; a
 `UnioncatError` becomes a one-line message and exit code 1.
 
 Exit codes: 0 everything requested succeeded; 1 an error stopped the command
-(bad configuration, unreadable input, another run holds the lock); 2 bad usage;
-3 the command finished but some libraries failed (see `unioncat status`).
+(bad configuration, unreadable input, another run holds the lock, a stage failed);
+2 bad usage; 3 the command finished but some libraries failed (see `unioncat status`);
+130 / 143 the run was stopped by Ctrl+C / SIGTERM.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import signal
+import sqlite3
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,10 +26,15 @@ from typing import Annotated
 import typer
 
 from config import Settings, UnioncatError, load_settings
+from config.settings import DEFAULT_CONFIG_NAME
 from store import CatalogStore
+
+log = logging.getLogger("unioncat")
 
 EXIT_ERROR = 1
 EXIT_SOME_FAILED = 3
+# A run stopped by a signal exits 128 + its number, as a shell reports it: 130 Ctrl+C, 143 SIGTERM.
+EXIT_SIGNAL_BASE = 128
 
 app = typer.Typer(
     help="unioncat: mục lục liên hợp (union catalog) of the libraries of Hau Giang province.",
@@ -42,12 +53,22 @@ LogFormatOption = Annotated[str, typer.Option(
     "--log-format", help="text, or json: one JSON object per event on stderr (for cron and log shippers).")]
 
 
+# This invocation's --log-format (reset for every command: tests run many in one process).
+_invocation = {"log_format": "text"}
+
+
+@app.callback()
+def _each_command() -> None:
+    _invocation["log_format"] = "text"
+
+
 def _check_log_format(log_format: str) -> None:
     from harvester.reporting import LOG_FORMATS, configure_logging
 
     if log_format not in LOG_FORMATS:
         raise _fail(f"--log-format must be text or json, not {log_format!r}", 2)
     configure_logging(log_format)
+    _invocation["log_format"] = log_format
 
 
 def _check_port(port: int | None) -> None:
@@ -57,8 +78,22 @@ def _check_port(port: int | None) -> None:
 
 
 def _fail(message: str, code: int = EXIT_ERROR) -> typer.Exit:
-    typer.secho(f"unioncat: {message}", err=True, fg=typer.colors.RED)
+    from harvester.reporting import emit
+
+    if _invocation["log_format"] == "json":
+        # `--log-format json` promises one JSON object per line on stderr: the line saying why
+        # the run ended is the one a log shipper must not drop.
+        emit("unioncat_failed", logging.ERROR, error=message, exit_code=code)
+    else:
+        typer.secho(f"unioncat: {message}", err=True, fg=typer.colors.RED)
     return typer.Exit(code)
+
+
+def _some_failed(runs) -> typer.Exit:
+    """Exit code 3, with a last line naming the libraries that failed and what to do."""
+    failed = [run.library for run in runs if run.status != "ok"]
+    return _fail(f"{len(failed)} of {len(runs)} libraries failed ({', '.join(failed)}); the others were updated. "
+                 "`unioncat status` shows why; the next run tries them again", EXIT_SOME_FAILED)
 
 
 @contextmanager
@@ -68,13 +103,29 @@ def _reported_errors():
         yield
     except UnioncatError as exc:
         raise _fail(str(exc)) from exc
+    except KeyboardInterrupt as exc:
+        signum = getattr(exc, "signum", signal.SIGINT)
+        raise _fail(f"stopped by {signal.Signals(signum).name}; what was finished is saved, and the next run "
+                    "continues from there (`unioncat status` shows each library)", EXIT_SIGNAL_BASE + signum) from None
     except OSError as exc:  # file mode's --input or --output: missing, a directory, not writable
         where = f"{exc.filename}: " if exc.filename else ""
         raise _fail(f"{where}{exc.strerror or exc}") from exc
 
 
+def _settings(config: Path | None) -> Settings:
+    """The settings of --config, else ./unioncat.toml, else the bundled demo, said on stderr: cron
+    started in another directory, or without --config, otherwise ran the demo's registry unnoticed
+    (its OAI-PMH libraries point at a provider only `unioncat demo` starts)."""
+    from config.settings import DEMO_CONFIG_PATH, default_config_path
+
+    if config is None and default_config_path() == DEMO_CONFIG_PATH:
+        typer.echo(f"unioncat: no --config, and no {DEFAULT_CONFIG_NAME} in {Path.cwd()}: using the bundled demo "
+                   f"configuration {DEMO_CONFIG_PATH}", err=True)
+    return load_settings(config)
+
+
 def _open(config: Path | None) -> tuple[Settings, CatalogStore]:
-    settings = load_settings(config)
+    settings = _settings(config)
     return settings, CatalogStore(settings.db_path)
 
 
@@ -82,7 +133,7 @@ def _open(config: Path | None) -> tuple[Settings, CatalogStore]:
 def _locked_store(config: Path | None) -> Iterator[tuple[Settings, CatalogStore]]:
     """Settings and the store, under the run lock `update` and `purge` take: a stage run by hand
     never works beside cron's `update` on the same state.  `status` and `serve` only read."""
-    settings = load_settings(config)
+    settings = _settings(config)
     with _store_under_lock(settings) as store:
         yield settings, store
 
@@ -92,8 +143,63 @@ def _store_under_lock(settings: Settings) -> Iterator[CatalogStore]:
     """The store, opened once this process holds the run lock of `settings.data_dir`."""
     from harvester.lock import run_lock
 
-    with run_lock(settings.data_dir), CatalogStore(settings.db_path) as store:
+    with run_lock(settings.data_dir), _stop_on_signals(), CatalogStore(settings.db_path) as store:
+        # Holding the lock, no other run is alive: a library still marked running was killed.
+        store.close_killed_runs()
         yield store
+
+
+@contextmanager
+def _stage(store: CatalogStore, name: str) -> Iterator[dict]:
+    """One run of a stage after the harvest: its JSON event, and its outcome kept for `unioncat status`
+    (an index that failed for a week is otherwise seen nowhere but in cron's mail)."""
+    from harvester.reporting import stage_event
+
+    store.stage_started(name)
+    started = time.monotonic()
+    try:
+        with stage_event(name) as event:
+            yield event
+    except BaseException as exc:
+        if isinstance(exc, KeyboardInterrupt):
+            reason = f"stopped by {exc or 'Ctrl+C'}"
+        else:
+            reason = str(exc) or type(exc).__name__
+        try:
+            store.stage_finished(name, reason, round(time.monotonic() - started, 3))
+        except (UnioncatError, sqlite3.Error):
+            pass  # the database itself is what failed: the error above says so
+        raise
+    store.stage_finished(name, None, round(time.monotonic() - started, 3))
+
+
+class _Interrupted(KeyboardInterrupt):
+    """Ctrl+C or SIGTERM while a run holds the lock; `signum` says which."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+@contextmanager
+def _stop_on_signals() -> Iterator[None]:
+    """SIGTERM (`kill`, systemd stopping the unit, a shutdown) handled as Ctrl+C: the run stops
+    soon and says so, instead of dying at once with its libraries still marked running."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    from harvester import stopping
+
+    def stop(signum: int, frame: object) -> None:
+        stopping.request_stop(f"stopped by {signal.Signals(signum).name}")
+        raise _Interrupted(signum)
+
+    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 # ---- pipeline stages ---------------------------------------------------------------
@@ -120,7 +226,7 @@ def harvest(
             runs = harvest_libraries(settings, store, libraries or None, full=full, progress=reporter)
     _print_runs(runs)
     if any(run.status != "ok" for run in runs):
-        raise typer.Exit(EXIT_SOME_FAILED)
+        raise _some_failed(runs)
 
 
 def _print_runs(runs) -> None:
@@ -150,7 +256,7 @@ def normalize(
         return
     from normalize import run_normalize
 
-    with _reported_errors(), _locked_store(config) as (settings, store):
+    with _reported_errors(), _locked_store(config) as (settings, store), _stage(store, "normalize"):
         summary = run_normalize(store, settings.library_map(), rebuild=all_records)
     typer.echo(
         f"normalized {summary.normalized}, deleted {summary.deleted}, rejected {summary.rejected},"
@@ -206,7 +312,7 @@ def dedupe(
         from dedupe import dedupe_file
 
         with _reported_errors():
-            settings = load_settings(config)
+            settings = load_settings(config)  # file mode: only [dedupe] matters
             count = dedupe_file(input, output, settings.dedupe)
         typer.echo(f"wrote {count} clusters to {output}", err=True)
         return
@@ -218,15 +324,26 @@ def dedupe(
         return
     from dedupe import run_dedupe
 
-    with _reported_errors(), _locked_store(config) as (settings, store):
+    with _reported_errors(), _locked_store(config) as (settings, store), _stage(store, "dedupe"):
         summary = run_dedupe(store, settings, rebuild=rebuild)
-    for problem in summary.problems:
+    for problem in _dedupe_problems(settings, summary):
         typer.echo(f"warning: {problem}", err=True)
     scope = f"re-examined {summary.examined}" if summary.incremental else "full run"
     typer.echo(
         f"{summary.records} records in {summary.clusters} union records"
         f" ({summary.multi_library} held by several libraries); {summary.changed} changed ({scope})"
     )
+
+
+def _dedupe_problems(settings: Settings, summary) -> list[str]:
+    """What a dedupe run warns about: override entries naming records not in the catalogue, and an
+    overrides file that is not there (read as "no overrides", so a mistyped path drops them all)."""
+    problems = list(summary.problems)
+    path = settings.dedupe.overrides_path
+    if path is not None and not path.exists():
+        problems.insert(0, f"{path}: overrides file not found, so no librarians' overrides were applied; "
+                           "check [dedupe] overrides_path (relative to the config file)")
+    return problems
 
 
 def _explain(store: CatalogStore, union_id: str) -> None:
@@ -250,7 +367,7 @@ def index(
     """Write changed union records into the Tantivy search index."""
     from index import build_index
 
-    with _reported_errors(), _locked_store(config) as (settings, store):
+    with _reported_errors(), _locked_store(config) as (settings, store), _stage(store, "index"):
         summary = build_index(store, settings, rebuild=rebuild)
     typer.echo(f"indexed {summary.added} union records, removed {summary.deleted}; {summary.total} in the index")
 
@@ -264,15 +381,16 @@ def serve(config: ConfigOption = None, host: HostOption = None, port: PortOption
         _serve(settings, store, host, port)
 
 
-def _serve(settings: Settings, store: CatalogStore, host: str | None, port: int | None) -> None:
+def _serve(settings: Settings, store: CatalogStore, host: str | None, port: int | None, sock=None) -> None:
     from index import SearchIndex
+    from search_api.server import bind, url_of
     from search_api.server import serve as serve_http
 
     search_index = SearchIndex(settings)
-    host = host or settings.api.host
-    port = settings.api.port if port is None else port
-    typer.echo(f"unioncat: serving http://{host}:{port}/ (Ctrl+C to stop)", err=True)
-    serve_http(settings, store, search_index, host, port)
+    sock = sock or bind(settings, host, port)
+    # Once bound: the address that answers (--port 0's real port), not one that may yet fail.
+    typer.echo(f"unioncat: serving {url_of(sock)} (Ctrl+C to stop)", err=True)
+    serve_http(settings, store, search_index, sock=sock)
 
 
 # ---- whole pipeline ----------------------------------------------------------------
@@ -287,15 +405,16 @@ def update(
     """The nightly job: harvest, normalize, dedupe, index (one run at a time)."""
     _check_log_format(log_format)
     with _reported_errors():
-        settings = load_settings(config)
-        ok = _update(settings, full=full, log_format=log_format)
-    if not ok:
-        raise typer.Exit(EXIT_SOME_FAILED)
+        settings = _settings(config)
+        runs = _update(settings, full=full, log_format=log_format)
+    if any(run.status != "ok" for run in runs):
+        raise _some_failed(runs)
 
 
-def _update(settings: Settings, full: bool = False, log_format: str = "text") -> bool:
+def _update(settings: Settings, full: bool = False, log_format: str = "text") -> list:
+    """Every stage in turn under the run lock; returns the harvest's runs, one per library."""
     from dedupe import run_dedupe
-    from harvester.reporting import HarvestReporter, stage_event
+    from harvester.reporting import HarvestReporter
     from harvester.run import harvest_libraries
     from index import build_index
     from normalize import run_normalize
@@ -304,19 +423,22 @@ def _update(settings: Settings, full: bool = False, log_format: str = "text") ->
         with HarvestReporter([library.id for library in settings.libraries], log_format) as reporter:
             runs = harvest_libraries(settings, store, None, full=full, progress=reporter)
         _print_runs(runs)
-        with stage_event("normalize") as event:
+        with _stage(store, "normalize") as event:
             normalized = run_normalize(store, settings.library_map())
             event.update(records=normalized.normalized, rejected=normalized.rejected, deleted=normalized.deleted)
         typer.echo(f"normalize: {normalized.normalized} records, {normalized.rejected} rejected")
-        with stage_event("dedupe") as event:
+        with _stage(store, "dedupe") as event:
             deduped = run_dedupe(store, settings)
             event.update(union_records=deduped.clusters, changed=deduped.changed)
+        for problem in _dedupe_problems(settings, deduped):
+            # The nightly log is where a librarian's mistyped override must show (`dedupe` said it; this did not).
+            log.warning("dedupe: %s", problem)
         typer.echo(f"dedupe: {deduped.clusters} union records, {deduped.changed} changed")
-        with stage_event("index") as event:
+        with _stage(store, "index") as event:
             indexed = build_index(store, settings)
             event.update(union_records=indexed.total, added=indexed.added, deleted=indexed.deleted)
         typer.echo(f"index: {indexed.total} union records searchable")
-    return all(run.status == "ok" for run in runs)
+    return runs
 
 
 @app.command()
@@ -334,14 +456,25 @@ def purge(
     from normalize import run_normalize
 
     with _reported_errors():
-        settings = load_settings(config)
+        settings = _settings(config)
         if library in {known.id for known in settings.libraries}:
             raise _fail(f"library {library!r} is still in the registry; remove it there first", 2)
         with _store_under_lock(settings) as store:
+            known = store.library_status(library)
+            if not known.records and not known.deleted:
+                # A typo (`purge tv-gnoe`) reported "0 records withdrawn" and exit code 0.  A library
+                # already withdrawn may be purged again (to finish a purge that was interrupted).
+                registered = {lib.id for lib in settings.libraries}
+                others = ", ".join(sorted(lib for lib in store.libraries_held() if lib not in registered))
+                raise _fail(f"the catalogue has no records of library {library!r}; libraries held but not in "
+                            f"the registry: {others or 'none'}", 2)
             withdrawn = store.mark_deleted(library, store.live_local_ids(library))
-            run_normalize(store, settings.library_map())
-            deduped = run_dedupe(store, settings)
-            build_index(store, settings)
+            with _stage(store, "normalize"):
+                run_normalize(store, settings.library_map())
+            with _stage(store, "dedupe"):
+                deduped = run_dedupe(store, settings)
+            with _stage(store, "index"):
+                build_index(store, settings)
     typer.echo(f"purge: {withdrawn} records of {library} withdrawn; {deduped.clusters} union records remain")
 
 
@@ -354,23 +487,28 @@ def demo(
 ) -> None:
     """Build a catalog of six libraries from fixtures/ (one over real OAI-PMH) and serve it."""
     from harvester.demo import demo_settings, start_demo_provider
+    from search_api.server import bind
 
     _check_port(port)
     with _reported_errors():
         base = load_settings(config)  # ./unioncat.toml when there is one, else the bundled demo
+        # The address first: a taken port is said in a second, not after the whole build.
+        sock = None if no_serve else bind(base, host, port)
         provider = start_demo_provider()
         try:
             settings = demo_settings(base, provider.base_url)
             typer.echo(f"demo: OAI-PMH provider at {provider.base_url}; data in {settings.data_dir}", err=True)
-            ok = _update(settings)
+            runs = _update(settings)
         finally:
             provider.stop()
-        if not ok:
-            raise _fail("some demo libraries failed; see the summary above", EXIT_SOME_FAILED)
+        if any(run.status != "ok" for run in runs):
+            if sock is not None:
+                sock.close()
+            raise _some_failed(runs)
         if no_serve:
             return
         with CatalogStore(settings.db_path) as store:
-            _serve(settings, store, host, port)
+            _serve(settings, store, host, port, sock)
 
 
 # ---- reporting ---------------------------------------------------------------------
@@ -387,7 +525,15 @@ def status(
     if format not in ("text", "json"):
         raise _fail(f"--format must be text or json, not {format!r}", 2)
     with _reported_errors():
-        settings, store = _open(config)
+        settings = _settings(config)
+        if settings.db_path.exists():
+            store = CatalogStore(settings.db_path)
+        else:
+            # Reading must not create the catalogue: run as root before the first nightly run, or
+            # with a mistyped data_dir, it left a root-owned database the cron user cannot write.
+            typer.echo(f"unioncat: no catalogue at {settings.db_path} yet; the first `unioncat update` "
+                       "creates it", err=True)
+            store = CatalogStore(Path(":memory:"))
         with store:
             hours = settings.harvest.expected_interval_hours
             statuses = [store.library_status(library.id, hours) for library in settings.libraries]
@@ -397,8 +543,10 @@ def status(
             unregistered = {lib: n for lib, n in store.libraries_held().items() if lib not in registered}
             # The first reasons, so a librarian sees what to fix without opening the database.
             first_rejects = {s.id: store.rejects(s.id)[:MAX_STATUS_REJECTS] for s in statuses if s.rejected}
+            stages = store.stage_statuses()
     if format == "json":
-        payload = {"libraries": [s.model_dump() for s in statuses], "totals": counts,
+        payload = {"libraries": [s.model_dump() for s in statuses], "stages": [s.model_dump() for s in stages],
+                   "totals": counts,
                    "unregistered": [{"id": lib, "records": n} for lib, n in sorted(unregistered.items())]}
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return
@@ -420,6 +568,14 @@ def status(
             typer.echo(f"    rejected {reject.local_id} ({reject.stage}): {reject.reason}")
         if s.rejected > len(shown):
             typer.echo(f"    ... and {s.rejected - len(shown)} more rejected records")
+    for stage in stages:
+        if stage.last_status is None:
+            continue  # never run (a catalogue only harvested so far)
+        state = "FAILED" if stage.last_status == "failed" else stage.last_status
+        typer.echo(f"{'stage ' + stage.stage:<24} {state:<8} last attempt {stage.last_attempt or '-'} "
+                   f"last success {stage.last_success or '-'}")
+        if stage.error:
+            typer.echo(f"    {stage.error}")
     typer.echo(f"total: {counts['records']} records, {counts['union_records']} union records")
 
 

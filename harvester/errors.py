@@ -5,6 +5,7 @@
     ├── ResponseTooLargeError         a body over `max_response_bytes`
     ├── TruncatedResponseError        a body that ends before its own end (a gzip stream cut short)
     ├── MalformedResponseError        an HTML page, XML that is not well-formed or nested too deep
+    ├── HarvestInterrupted            the run was stopped (Ctrl+C, SIGTERM) before the library was done
     └── OaiProtocolError              an OAI-PMH <error code="..."> answer
         ├── BadArgument, BadResumptionToken, BadVerb, CannotDisseminateFormat,
         ├── IdDoesNotExist, NoRecordsMatch, NoMetadataFormats, NoSetHierarchy
@@ -25,6 +26,7 @@ __all__ = [
     "BadVerb",
     "CannotDisseminateFormat",
     "HarvestError",
+    "HarvestInterrupted",
     "HttpStatusError",
     "IdDoesNotExist",
     "MalformedResponseError",
@@ -76,6 +78,18 @@ class MalformedResponseError(HarvestError):
     asks again (proxies and overloaded servers send these transiently) and
     fails loudly when the answer stays broken.
     """
+
+
+class HarvestInterrupted(HarvestError):
+    """Raised in a library's harvest when the run is asked to stop (see `harvester.stopping`).
+
+    What was saved before stays saved; the next run continues from there.
+    """
+
+    def __init__(self, library: str, source: str, reason: str):
+        self.reason = reason
+        super().__init__(library, source, f"{reason} before the harvest finished; the records saved so far are "
+                                          "kept and the next run continues from there")
 
 
 class OaiProtocolError(HarvestError):

@@ -28,6 +28,8 @@ from lxml import etree
 
 from config.errors import HarvestError
 from config.settings import HarvestSettings, LibraryConfig
+from harvester import stopping
+from harvester.errors import HarvestInterrupted
 from harvester.oaixml import RepairingReader, bytes_before_declaration, starts_like_html
 from harvester.transport import fetch
 from store.catalog import CatalogStore, utc_now
@@ -325,6 +327,12 @@ def harvest_marc_file(library: LibraryConfig, store: CatalogStore, client: httpx
             if len(batch) >= SAVE_BATCH_RECORDS:
                 _save_batch(store, batch, run)
                 batch = []
+                stopping.check(library.id, library.url)
+    except HarvestInterrupted:
+        # Stopped part-way (Ctrl+C, SIGTERM): what was read is kept; the file's rejects and
+        # deletions wait for a complete read, and its validator stays unsaved so the next run reads it.
+        _save_batch(store, batch, run)
+        raise
     except HarvestError:
         # The file stopped being readable part-way (MARCXML no longer well-formed, a
         # download cut off): keep what was read; nothing is marked deleted.

@@ -16,7 +16,6 @@ times, then the run fails naming the endpoint.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
@@ -26,10 +25,12 @@ import sickle
 
 from config.errors import HarvestError
 from config.settings import HarvestSettings, LibraryConfig
+from harvester import stopping
 from harvester.errors import (
     BadArgument,
     BadResumptionToken,
     CannotDisseminateFormat,
+    HarvestInterrupted,
     HttpStatusError,
     MalformedResponseError,
     NoRecordsMatch,
@@ -113,7 +114,7 @@ class HttpxSickle(sickle.Sickle):
                 wait_s = min(self.settings.backoff_base_s * (2 ** attempt), self.settings.backoff_max_s)
                 log.warning("library %s: %s; asking again in %.2fs", self.library, exc, wait_s,
                             extra={"library": self.library})
-                time.sleep(wait_s)
+                stopping.pause(wait_s, self.library, self.endpoint)
                 attempt += 1
 
     def _request_once(self, params: dict[str, str], read: Callable[[httpx.Response], T]) -> T | StrictOAIResponse:
@@ -357,6 +358,8 @@ class OaiHarvester:
                 response = client.harvest(verb="GetRecord", identifier=identifier, metadataPrefix=prefix)
                 records += read_page(response.xml, library.id, library.url, "GetRecord", None,
                                      RAW_FORMATS[prefix], f"{library.url} GetRecord {identifier}").records
+            except HarvestInterrupted:
+                raise
             except HarvestError as exc:  # withdrawn meanwhile, or a server that disagrees with itself
                 log.warning("library %s: %s could not be restored: %s", library.id, identifier, exc)
         self.store.save_harvest_page(records)

@@ -54,15 +54,17 @@ def configure_logging(log_format: str, stream: TextIO | None = None) -> None:
     if log_format == "json":
         handler.setFormatter(JsonLogFormatter())
         root.setLevel(logging.INFO)
+        # httpx logs every request at INFO: thousands of lines a night that bury the events.
+        logging.getLogger("httpx").setLevel(logging.WARNING)
     else:
         handler.setFormatter(logging.Formatter("unioncat: %(levelname)s %(message)s"))
         root.setLevel(logging.WARNING)
     root.addHandler(handler)
 
 
-def emit(event: str, **fields: Any) -> None:
-    """A structured event (`harvest_finished`, `normalize_finished`, ...) at INFO level."""
-    logging.getLogger(EVENT_LOGGER).info(event, extra={"event": event, **fields})
+def emit(event: str, level: int = logging.INFO, **fields: Any) -> None:
+    """A structured event (`harvest_finished`, `normalize_finished`, ...), at INFO level unless `level`."""
+    logging.getLogger(EVENT_LOGGER).log(level, event, extra={"event": event, **fields})
 
 
 def run_fields(run: HarvestRun) -> dict[str, Any]:
@@ -86,7 +88,9 @@ def stage_event(stage: str) -> Iterator[dict[str, Any]]:
     try:
         yield fields
     except Exception as exc:
-        emit(f"{stage}_failed", duration_s=round(time.monotonic() - started, 3), error=str(exc), **fields)
+        # ERROR, not INFO: a log shipper alerting on errors must see a stage that failed.
+        emit(f"{stage}_failed", logging.ERROR, duration_s=round(time.monotonic() - started, 3), error=str(exc),
+             **fields)
         raise
     emit(f"{stage}_finished", duration_s=round(time.monotonic() - started, 3), **fields)
 
@@ -126,7 +130,8 @@ class HarvestReporter:
             return
         if self.log_format == "json":
             fields = run_fields(run)
-            emit("harvest_finished", **fields)
+            # A library that failed is a warning (the run goes on), so alerts on level see it.
+            emit("harvest_finished", logging.INFO if run.status == "ok" else logging.WARNING, **fields)
         if self._progress is not None:
             task = self._tasks.get(run.library)
             state = f"{run.status} +{run.added} ~{run.changed} -{run.deleted}"

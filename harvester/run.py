@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 from config.errors import UnioncatError
 from config.settings import LibraryConfig, Settings
+from harvester import stopping
 from harvester.marcfile import harvest_marc_file
 from harvester.oai import OaiHarvester
 from harvester.transport import make_client
@@ -86,6 +87,17 @@ def harvest_libraries(settings: Settings, store: CatalogStore, library_ids: list
     if not libraries:
         return []
     workers = min(settings.harvest.max_parallel_libraries, len(libraries))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="harvest") as pool:
+    stopping.clear()
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="harvest")
+    try:
         futures = [pool.submit(harvest_library, settings, store, library, full, progress) for library in libraries]
         return [future.result() for future in futures]
+    except BaseException:
+        # Ctrl+C or SIGTERM reaches this (the main) thread only: the libraries being harvested
+        # stop at their next request and record why; the others are not started.  Waiting
+        # for every library (the pool's own exit) held a Ctrl+C for the whole night's harvest.
+        if not stopping.stop_requested():
+            stopping.request_stop()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

@@ -23,6 +23,7 @@ import httpx
 
 from config.errors import HarvestError
 from config.settings import HarvestSettings
+from harvester import stopping
 from harvester.errors import HttpStatusError, ResponseTooLargeError, TruncatedResponseError
 
 log = logging.getLogger(__name__)
@@ -89,6 +90,8 @@ def fetch(client: httpx.Client, url: str, params: Mapping[str, str] | None,
         wait_s = settings.backoff_base_s * (2 ** attempt)
         try:
             with host_slot(url, settings.request_delay_s):
+                # Here, not before the slot: another library's long request may have held it meanwhile.
+                stopping.check(library, url)
                 response = _get_limited(client, url, params, settings, library, headers)
         except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
             problem = f"{type(exc).__name__}: {exc or 'no detail'}"
@@ -118,7 +121,7 @@ def fetch(client: httpx.Client, url: str, params: Mapping[str, str] | None,
         wait_s = min(wait_s, settings.backoff_max_s)
         log.warning("library %s: %s from %s; retry %d in %.2fs", library, problem, url, attempt + 1, wait_s,
                     extra={"library": library})
-        time.sleep(wait_s)
+        stopping.pause(wait_s, library, url)
         attempt += 1
 
 
@@ -153,6 +156,7 @@ def _get_limited(client: httpx.Client, url: str, params: Mapping[str, str] | Non
         declared_gzip = response.headers.get("content-encoding", "").strip().lower() == "gzip"
         try:
             for chunk in (response.iter_raw() if declared_gzip else response.iter_bytes()):
+                stopping.check(library, str(response.url))  # a big or slow body must not hold up a stop
                 total += len(chunk)
                 if time.monotonic() > deadline:
                     raise httpx.ReadTimeout(f"response still arriving after {settings.request_total_s:g} s in all",

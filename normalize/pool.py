@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import multiprocessing.forkserver
+import signal
 import sys
 from typing import NamedTuple
 
@@ -56,6 +57,9 @@ def legacy_fields(record: Record) -> int:
 def init_worker(libraries: dict[str, LibraryConfig]) -> None:
     global _libraries
     _libraries = libraries
+    # Ctrl+C on a terminal reaches the whole process group: the parent stops the run and shuts the
+    # pool down; a worker that took it too only printed a KeyboardInterrupt traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def in_worker(items: list[RawItem]) -> ChunkResult:

@@ -32,6 +32,7 @@ from store.models import (
     RawRow,
     Record,
     Rejected,
+    StageStatus,
     UnionRecord,
     content_hash,
     record_id,
@@ -39,6 +40,8 @@ from store.models import (
 )
 
 SCHEMA_VERSION = 1
+# The stages after the harvest whose last run `unioncat status` reports (meta key `stage:<name>`).
+PIPELINE_STAGES = ("normalize", "dedupe", "index")
 _IN_BATCH = 500  # ids per "IN (…)" query: well under SQLite's limit on bound parameters
 
 _SCHEMA = """
@@ -393,6 +396,65 @@ class CatalogStore:
                 "UPDATE harvest_runs SET finished_at = ?, status = ?, run = ? WHERE id = ?",
                 (run.finished_at, run.status, run.model_dump_json(), run_id),
             )
+
+    def stage_started(self, stage: str) -> None:
+        """Record that `stage` started now (it stays `running` if the process is killed)."""
+        previous = self.stage_status(stage)
+        self._save_stage(previous.model_copy(update={"last_attempt": utc_now(), "last_status": "running",
+                                                     "duration_s": None, "error": None}))
+
+    def stage_finished(self, stage: str, error: str | None, duration_s: float | None = None) -> None:
+        """Record the end of `stage`'s run: ok when `error` is None, else failed with it."""
+        previous = self.stage_status(stage)
+        update: dict = {"last_status": "failed" if error else "ok", "error": error, "duration_s": duration_s}
+        if previous.last_attempt is None:
+            update["last_attempt"] = utc_now()
+        if not error:
+            update["last_success"] = utc_now()
+        self._save_stage(previous.model_copy(update=update))
+
+    def _save_stage(self, status: StageStatus) -> None:
+        # Outside `_write`: no sequence value is spent, so no stage sees a change that is not one.
+        with self._lock:
+            self._conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                               (f"stage:{status.stage}", status.model_dump_json()))
+
+    def stage_status(self, stage: str) -> StageStatus:
+        with self._lock:
+            row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (f"stage:{stage}",)).fetchone()
+        return StageStatus.model_validate_json(row[0]) if row else StageStatus(stage=stage)
+
+    def stage_statuses(self) -> list[StageStatus]:
+        """normalize, dedupe and index: each one's last attempt, last success and error."""
+        return [self.stage_status(stage) for stage in PIPELINE_STAGES]
+
+    def close_killed_runs(self) -> list[str]:
+        """Record library runs and stages still marked running as failed; returns their names.
+
+        Only for a caller holding the run lock (`harvester.lock`): every run holds it, so
+        what is still marked running then belongs to a process that was killed (kill -9, out
+        of memory, a crash, a reboot) before it could record its end, and `unioncat status`
+        would show it running until the next run of the same library or stage.
+        """
+        cause = "was killed (kill -9, out of memory, a crash or a reboot)"
+        closed = []
+        with self._lock:
+            rows = self._conn.execute("SELECT id, run FROM harvest_runs WHERE status = 'running'").fetchall()
+            for run_id, payload in rows:
+                run = HarvestRun.model_validate_json(payload)
+                run.status = "failed"
+                run.errors.append(f"library {run.library!r}: the unioncat run {cause} before this harvest finished; "
+                                  "the records it saved are kept, and the next harvest continues from there")
+                self._conn.execute("UPDATE harvest_runs SET status = ?, run = ? WHERE id = ?",
+                                   (run.status, run.model_dump_json(), run_id))
+                closed.append(run.library)
+            for stage in self.stage_statuses():
+                if stage.last_status == "running":
+                    self._save_stage(stage.model_copy(update={
+                        "last_status": "failed", "error": f"the unioncat run {cause} during {stage.stage}; "
+                                                          "the next run does it again"}))
+                    closed.append(stage.stage)
+        return closed
 
     def runs(self, library: str, limit: int = 20) -> list[HarvestRun]:
         with self._lock:

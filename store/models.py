@@ -266,3 +266,15 @@ class LibraryStatus(BaseModel):
     removed: int = 0
     errors: list[str] = []
     overdue: bool = Field(default=False, description="No successful harvest within the expected interval.")
+
+
+class StageStatus(BaseModel):
+    """The last run of a pipeline stage after the harvest (normalize, dedupe, index), for `unioncat
+    status` and GET /api/status: a failed index means searches show the catalogue as of `last_success`."""
+
+    stage: str
+    last_attempt: str | None = None
+    last_success: str | None = None
+    last_status: str | None = Field(default=None, description="running, ok or failed; None: never run.")
+    duration_s: float | None = None
+    error: str | None = None

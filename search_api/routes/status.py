@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from search_api.context import AppContext, get_context
-from store.models import LibraryStatus
+from store.models import LibraryStatus, StageStatus
 
 
 class LibraryStatusOut(LibraryStatus):
@@ -19,6 +19,7 @@ class LibraryStatusOut(LibraryStatus):
 
 class StatusResponse(BaseModel):
     libraries: list[LibraryStatusOut]
+    stages: list[StageStatus] = Field(description="normalize, dedupe and index: last attempt, last success, error.")
     totals: dict[str, int] = Field(description="Live raw records, records, union records and rejects in the store.")
 
 
@@ -31,4 +32,4 @@ def api_status(ctx: Annotated[AppContext, Depends(get_context)]) -> dict:
     hours = ctx.settings.harvest.expected_interval_hours
     out = [{**ctx.store.library_status(library.id, expected_interval_hours=hours).model_dump(), "name": library.name}
            for library in ctx.settings.libraries]
-    return {"libraries": out, "totals": ctx.store.counts()}
+    return {"libraries": out, "stages": ctx.store.stage_statuses(), "totals": ctx.store.counts()}
