@@ -280,6 +280,10 @@ def settings_from_dict(raw: dict, path: Path) -> Settings:
         # `data_dir = 5` would otherwise become a folder named "5" beside the config file.
         raise ConfigError(str(path), f"must be a directory path in quotes, got {raw['data_dir']!r}", field="data_dir")
     raw["data_dir"] = _local_path(raw["data_dir"], path, "data_dir")
+    if raw["data_dir"].exists() and not raw["data_dir"].is_dir():
+        # Every command failed later with only "<path>: File exists".
+        raise ConfigError(str(path), f"{raw['data_dir']} is a file, not a directory; data_dir is the directory "
+                          "that holds catalog.sqlite3 and index/", field="data_dir")
     raw["config_path"] = path
     libraries = raw.get("libraries") or []
     if not isinstance(libraries, list):

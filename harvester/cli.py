@@ -545,7 +545,9 @@ def status(
             first_rejects = {s.id: store.rejects(s.id)[:MAX_STATUS_REJECTS] for s in statuses if s.rejected}
             stages = store.stage_statuses()
     if format == "json":
-        payload = {"libraries": [s.model_dump() for s in statuses], "stages": [s.model_dump() for s in stages],
+        names = {library.id: library.name for library in settings.libraries}
+        payload = {"libraries": [{**s.model_dump(), "name": names[s.id]} for s in statuses],  # as GET /api/status
+                   "stages": [s.model_dump() for s in stages],
                    "totals": counts,
                    "unregistered": [{"id": lib, "records": n} for lib, n in sorted(unregistered.items())]}
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")

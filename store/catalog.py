@@ -416,8 +416,11 @@ class CatalogStore:
     def _save_stage(self, status: StageStatus) -> None:
         # Outside `_write`: no sequence value is spent, so no stage sees a change that is not one.
         with self._lock:
-            self._conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                               (f"stage:{status.stage}", status.model_dump_json()))
+            try:
+                self._conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                                   (f"stage:{status.stage}", status.model_dump_json()))
+            except sqlite3.OperationalError as exc:  # locked by an sqlite3 shell, a full disk
+                raise self._write_error(exc) from exc
 
     def stage_status(self, stage: str) -> StageStatus:
         with self._lock:
@@ -445,8 +448,11 @@ class CatalogStore:
                 run.status = "failed"
                 run.errors.append(f"library {run.library!r}: the unioncat run {cause} before this harvest finished; "
                                   "the records it saved are kept, and the next harvest continues from there")
-                self._conn.execute("UPDATE harvest_runs SET status = ?, run = ? WHERE id = ?",
-                                   (run.status, run.model_dump_json(), run_id))
+                try:
+                    self._conn.execute("UPDATE harvest_runs SET status = ?, run = ? WHERE id = ?",
+                                       (run.status, run.model_dump_json(), run_id))
+                except sqlite3.OperationalError as exc:
+                    raise self._write_error(exc) from exc
                 closed.append(run.library)
             for stage in self.stage_statuses():
                 if stage.last_status == "running":

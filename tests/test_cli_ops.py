@@ -331,3 +331,21 @@ def test_a_marc_file_stopped_part_way_keeps_what_it_read_and_deletes_nothing(tmp
     monkeypatch.setattr(marcfile, "_save_batch", save)
     again = harvest_library(settings, store, settings.library("tv-x"))
     assert again.status == "ok" and again.added == 700 and "old" not in store.live_local_ids("tv-x")
+
+
+def test_a_data_dir_that_is_a_file_is_named_as_such(tmp_path):
+    """Every command said only "<path>: File exists"; status said there was no catalogue yet."""
+    (tmp_path / "catalog").write_text("", encoding="utf-8")
+    config = tmp_path / "unioncat.toml"
+    config.write_text('data_dir = "catalog"\n', encoding="utf-8")
+    for command in ("status", "update"):
+        result = CliRunner().invoke(app, [command, "--config", str(config)])
+        assert result.exit_code == 1, result.output
+        assert "field 'data_dir'" in result.output and "is a file, not a directory" in result.output
+
+
+def test_status_json_names_each_library_as_the_api_does(tmp_path):
+    config = write_registry(tmp_path / "unioncat.toml", {"tv-a": "http://opac.example.vn/oai"})
+    body = json.loads(CliRunner().invoke(app, ["status", "--format", "json", "--config", str(config)]).stdout)
+    assert body["libraries"][0]["name"] == "tv-a" and [s["stage"] for s in body["stages"]] == [
+        "normalize", "dedupe", "index"]
