@@ -94,10 +94,15 @@ def test_a_signal_stops_the_run_soon_and_status_says_why(tmp_path, signum):
         config = write_registry(tmp_path / "unioncat.toml", {"tv-a": f"{url}/a", "tv-b": f"{url}/b"},
                                 "[harvest]\nmax_parallel_libraries = 1\nmax_retries = 5\nbackoff_base_s = 30\n")
         proc = start("update", "--config", str(config))
-        wait_until_running(config, "tv-a", proc)
-        sent = time.monotonic()
-        proc.send_signal(signum)
-        _, stderr = proc.communicate(timeout=30)
+        try:
+            wait_until_running(config, "tv-a", proc)
+            sent = time.monotonic()
+            proc.send_signal(signum)
+            _, stderr = proc.communicate(timeout=30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
     assert time.monotonic() - sent < 10
     name = signal.Signals(signum).name
     assert proc.returncode == 128 + signum, stderr
