@@ -7,6 +7,11 @@ Exit codes: 0 everything requested succeeded; 1 an error stopped the command
 (bad configuration, unreadable input, another run holds the lock, a stage failed);
 2 bad usage; 3 the command finished but some libraries failed (see `unioncat status`);
 130 / 143 the run was stopped by Ctrl+C / SIGTERM.
+
+Why this module is longer than our usual ~400 lines: it is the command table,
+one short function per command plus the run discipline they share (the run
+lock, stage records, signals); spread over files, a reader would lose the one
+place that says what `unioncat` does.
 """
 
 from __future__ import annotations

@@ -13,7 +13,6 @@ aggregation costs as much as the search itself: cProfile at 300,000 records).
 
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
@@ -31,10 +30,11 @@ from index.document import enrich
 from index.highlight import highlight
 from index.labels import facet_label
 from index.query import build_query, match_query, year_query
-from index.query_language import Node, parse_query, parse_year_range, positive_words, typo_candidates
+from index.query_language import Node, parse_query, parse_year_range, positive_words
 from index.schema import FACET_FIELDS, RANK_WEIGHT_FIELD, TITLE_SORT_FIELD, YEAR_FIELD, WORD_RE
 from store.collate import sort_key
-from store.text import fold, nfc
+from index.suggest import suggest, unknown_words
+from store.text import nfc
 
 SORTS: tuple[str, ...] = ("relevance", "year", "-year", "title")
 FILTERS: tuple[str, ...] = ("library", "library_type", "district", "year", "decade", "language", "material_type",
@@ -227,12 +227,12 @@ class SearchIndex:
         searcher, schema = index.searcher(), index.schema
         words = positive_words(tree) if tree is not None else []
         result = self._run(searcher, schema, tree, params, frozenset(), words, generation)
-        typos = _unknown_words(searcher, tree) if result.total == 0 and tree is not None else frozenset()
+        typos = unknown_words(searcher, tree) if result.total == 0 and tree is not None else frozenset()
         if typos:
             fuzzy = self._run(searcher, schema, tree, params, typos, words, generation)
             if fuzzy.total:
                 fuzzy.fuzzy = True
-                fuzzy.suggestion = _suggest(params.q, fuzzy.hits, typos)
+                fuzzy.suggestion = suggest(params.q, fuzzy.hits, typos)
                 for hit in fuzzy.hits:
                     hit.pop("_suggest", None)
                 return fuzzy
@@ -290,7 +290,7 @@ class SearchIndex:
         data = enrich(orjson.loads(searcher.doc(address).get_first("doc")), self._registry)
         hit = {key: data.get(key) for key in HIT_KEYS}
         hit["highlight"] = highlight(data, words or [])
-        if suggest:  # candidate spellings for `_suggest`, removed before the hit leaves `search`
+        if suggest:  # candidate spellings for `index.suggest.suggest`, removed before the hit leaves `search`
             hit["_suggest"] = [w for key in SUGGEST_FROM for v in _as_list(data.get(key)) for w in WORD_RE.findall(v)]
         if score is not None:
             hit["score"] = round(score, 4)
@@ -347,59 +347,6 @@ class SearchIndex:
 
 def _as_list(value: Any) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else [str(value)] if value else []
-
-
-def _unknown_words(searcher: tantivy.Searcher, tree: Node) -> frozenset[str]:
-    """The typo candidates (`index.query_language.typo_candidates`) that no record holds in the fields searched for them."""
-    return frozenset(word for word, names in typo_candidates(tree)
-                     if not any(searcher.doc_freq(name, word) for name in names))
-
-
-def _suggest(query: str, hits: list[dict[str, Any]], typos: frozenset[str]) -> str | None:
-    """The query with each typo (folded words of `typos`) replaced by the closest word of the fuzzy hits
-    (by folded edit distance).
-
-    Only those words are replaced; operators, fields, quotes, excluded words and words the
-    catalogue holds stay as typed.  None when nothing changed.
-    """
-    candidates: dict[str, str] = {}
-    for hit in hits[:5]:
-        for word in hit.get("_suggest", []):
-            candidates.setdefault(fold(word), word)
-
-    def closest(match: re.Match[str]) -> str:
-        word = match.group(0)
-        folded = fold(word)
-        if folded not in typos or folded in candidates or word in ("AND", "OR", "NOT"):
-            return word  # only the typos: numbers, excluded words and words the catalogue holds stay
-        if query.startswith(":", match.end()):
-            return word  # a field name: `title:kieuu` must not become `little:Kieu`
-        best = min(candidates, key=lambda c: (_edit_distance(folded, c), -len(c)), default=None)
-        if best is None or _edit_distance(folded, best) > (2 if len(folded) >= 8 else 1) + 1:
-            return word
-        return candidates[best]
-
-    # NFC first: a decomposed word (Unikey's "Unicode tổ hợp", macOS) would split at each mark.
-    query = nfc(query)
-    suggestion = WORD_RE.sub(closest, query)
-    return suggestion if suggestion != query else None
-
-
-def _edit_distance(a: str, b: str) -> int:
-    """Damerau-Levenshtein (optimal string alignment) distance, small strings only."""
-    if abs(len(a) - len(b)) > 3:
-        return 99
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        row = [i]
-        for j, cb in enumerate(b, 1):
-            cost = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (ca != cb))
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                cost = min(cost, previous2[j - 2] + 1)
-            row.append(cost)
-        previous2, previous = previous, row
-    return previous[-1]
 
 
 def _key(value: Any) -> Any:

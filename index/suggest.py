@@ -1,0 +1,49 @@
+"""Did you mean: the typos of a query that found nothing, and the query spelled as the fuzzy hits spell it."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import tantivy
+from rapidfuzz.distance import OSA
+
+from index.query_language import Node, typo_candidates
+from index.schema import WORD_RE
+from store.text import fold, nfc
+
+
+def unknown_words(searcher: tantivy.Searcher, tree: Node) -> frozenset[str]:
+    """The typo candidates (`index.query_language.typo_candidates`) that no record holds in the fields searched for them."""
+    return frozenset(word for word, names in typo_candidates(tree)
+                     if not any(searcher.doc_freq(name, word) for name in names))
+
+
+def suggest(query: str, hits: list[dict[str, Any]], typos: frozenset[str]) -> str | None:
+    """The query with each typo (folded words of `typos`) replaced by the closest word of the fuzzy hits
+    (by folded edit distance).
+
+    Only those words are replaced; operators, fields, quotes, excluded words and words the
+    catalogue holds stay as typed.  None when nothing changed.
+    """
+    candidates: dict[str, str] = {}
+    for hit in hits[:5]:
+        for word in hit.get("_suggest", []):
+            candidates.setdefault(fold(word), word)
+
+    def closest(match: re.Match[str]) -> str:
+        word = match.group(0)
+        folded = fold(word)
+        if folded not in typos or folded in candidates or word in ("AND", "OR", "NOT"):
+            return word  # only the typos: numbers, excluded words and words the catalogue holds stay
+        if query.startswith(":", match.end()):
+            return word  # a field name: `title:kieuu` must not become `little:Kieu`
+        best = min(candidates, key=lambda c: (OSA.distance(folded, c), -len(c)), default=None)
+        if best is None or OSA.distance(folded, best) > (2 if len(folded) >= 8 else 1) + 1:
+            return word
+        return candidates[best]
+
+    # NFC first: a decomposed word (Unikey's "Unicode tổ hợp", macOS) would split at each mark.
+    query = nfc(query)
+    suggestion = WORD_RE.sub(closest, query)
+    return suggestion if suggestion != query else None
