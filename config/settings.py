@@ -170,7 +170,10 @@ class DedupeSettings(_Frozen):
 
 
 class IndexSettings(_Frozen):
-    writer_heap_bytes: int = Field(default=128_000_000, ge=15_000_000, description="Tantivy writer memory budget.")
+    writer_heap_bytes: int = Field(
+        default=512_000_000, ge=15_000_000,
+        description="Tantivy writer memory budget, filled only as documents come: a rebuild of a million "
+                    "records makes two segments and no merge (61 s) where 128 MB made eleven and merged them (77 s).")
 
 
 class ApiSettings(_Frozen):
