@@ -32,8 +32,8 @@ from index.labels import facet_label
 from index.query import build_query, match_query, year_query
 from index.query_language import Node, parse_query, parse_year_range, positive_words
 from index.schema import FACET_FIELDS, RANK_WEIGHT_FIELD, TITLE_SORT_FIELD, YEAR_FIELD, WORD_RE
-from store.collate import sort_key
 from index.suggest import suggest, unknown_words
+from store.collate import sort_key
 from store.text import nfc
 
 SORTS: tuple[str, ...] = ("relevance", "year", "-year", "title")
