@@ -10,6 +10,7 @@ stops A≈B≈C chains from pulling in a C far from A.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
@@ -128,6 +129,7 @@ def _same_publisher_house(a: Features, b: Features) -> bool:
     return publisher_score(a.publisher, b.publisher) >= PUBLISHER_CONFLICT_BELOW
 
 
+@lru_cache(maxsize=1 << 16)  # a province has a few hundred publishers: most pairs come back
 def publisher_score(first: str, second: str) -> float:
     """0-100; "Giáo dục" is "Giáo dục Việt Nam" and "Harper" is "HarperCollins"."""
     score = fuzz.token_set_ratio(first, second)
