@@ -16,7 +16,7 @@ from store import Holding, Record, record_id
 from normalize import legacy, values
 from normalize.errors import RecordError
 from normalize.holdings import opac_id
-from normalize.isbn import parse_isbns, to_isbn13
+from normalize.isbn import parse_isbns, plain_number, to_isbn13
 from normalize.eightbit import decode_8bit
 from normalize.text import clean_field, recase_title
 
@@ -59,16 +59,22 @@ def _elements(payload: bytes) -> tuple[dict[str, list[str]], list[str]]:
     return found, repairs
 
 
+# An unlabelled identifier is an ISBN only when the whole value is one, perhaps with the
+# qualifier 020 $a carries after it ("9786040000002 (bìa mềm)", "... : 45000đ").
+_QUALIFIER_RE = re.compile(r"\s*[(:;].*$")
+
+
 def _isbns(identifiers: list[str]) -> tuple[list[str], list[str]]:
     valid: list[str] = []
     invalid: list[str] = []
     for value in identifiers:
-        compact = value.replace("-", "").replace(" ", "").upper()
         if "ISBN" in value.upper():
             parsed = parse_isbns(value)
             valid += [i for i in parsed.valid if i not in valid]
             invalid += [i for i in parsed.invalid if i not in invalid]
-        elif len(compact) in (10, 13) and (isbn := to_isbn13(compact)) and isbn not in valid:
+            continue
+        compact = plain_number(_QUALIFIER_RE.sub("", value)).replace("-", "").replace(" ", "").upper()
+        if len(compact) in (10, 13) and (isbn := to_isbn13(compact)) and isbn not in valid:
             valid.append(isbn)
     return valid, invalid
 

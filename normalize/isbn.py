@@ -14,7 +14,20 @@ from typing import NamedTuple
 
 # A run of digits with hyphens or single spaces inside, ending in a digit or X.
 _RUN_RE = re.compile(r"\d[\d\- ]*[\dXx]|\d")
-_ISSN_RE = re.compile(r"\d{4}-?\d{3}[\dXx]")
+_ISSN_RE = re.compile(r"\d{4}(?: ?- ?)?\d{3}[\dXx]")
+# Hyphens as word processors and publishers' sites type them (‐ ‑ ‒ – — −), spaces that are
+# not U+0020, and invisible characters inside a number: read as "-", " " and nothing, so
+# "978–604–…" or "978\u00a0604 …" is still the ISBN it is, not silently no ISBN at all.
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2212\ufe63\uff0d"
+_ODD_SPACES = "\u00a0\u2007\u2009\u202f\u3000"
+_INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_PLAIN_DIGITS = str.maketrans(dict.fromkeys(_DASHES, "-") | dict.fromkeys(_ODD_SPACES, " ")
+                              | dict.fromkeys(_INVISIBLE, None))
+
+
+def plain_number(text: str) -> str:
+    """`text` with odd hyphens and spaces made plain and invisible characters dropped."""
+    return text if text.isascii() else text.translate(_PLAIN_DIGITS)
 
 
 class IsbnParse(NamedTuple):
@@ -107,7 +120,7 @@ def parse_isbns(text: str) -> IsbnParse:
     """Every ISBN in a 020 $a-like string, valid ones as ISBN-13."""
     valid: list[str] = []
     invalid: list[str] = []
-    for match in _RUN_RE.finditer(text):
+    for match in _RUN_RE.finditer(plain_number(text)):
         for piece in _run_pieces(match.group(0)):
             if "X" in piece[:-1]:
                 continue
@@ -121,7 +134,7 @@ def parse_isbns(text: str) -> IsbnParse:
 
 
 def is_valid_issn(value: str) -> bool:
-    digits = value.replace("-", "").upper()
+    digits = value.replace("-", "").replace(" ", "").upper()
     if len(digits) != 8 or not digits[:7].isdigit() or digits[7] not in "0123456789X":
         return False
     total = sum((8 - i) * int(d) for i, d in enumerate(digits[:7]))
@@ -143,8 +156,8 @@ def split_issns(values: list[str]) -> tuple[list[str], list[str]]:
 
 def parse_issn(text: str) -> str | None:
     """A valid ISSN as NNNN-NNNC, or None."""
-    match = _ISSN_RE.search(text)
+    match = _ISSN_RE.search(plain_number(text))
     if match and is_valid_issn(match.group(0)):
-        digits = match.group(0).replace("-", "").upper()
+        digits = match.group(0).replace("-", "").replace(" ", "").upper()
         return f"{digits[:4]}-{digits[4:]}"
     return None

@@ -1,0 +1,49 @@
+"""Vietnamese cataloguing habits (Libol, Vebrary, DSpace exports) and what a record becomes."""
+
+from __future__ import annotations
+
+from store import RawRecord, Record, Rejected
+
+from normalize import normalize_raw
+
+try:
+    from tests.test_normalize_support import data_field, iso2709, marc_record, marcxml
+except ImportError:
+    from test_normalize_support import data_field, iso2709, marc_record, marcxml
+
+TITLE = data_field("245", "10", "a", "Truyện Kiều")
+
+
+def normalize(*fields, fmt: str = "marcxml") -> Record | Rejected:
+    record = marc_record(*fields)
+    payload = marcxml(record) if fmt == "marcxml" else iso2709(record, "a")
+    return normalize_raw(RawRecord(library="tv-tinh", local_id="HG1", format=fmt, payload=payload, source="test"))
+
+
+def oai_dc(body: str) -> Record | Rejected:
+    payload = ('<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" '
+               f'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Truyện Kiều</dc:title>{body}</oai_dc:dc>')
+    return normalize_raw(RawRecord(library="tv-dh", local_id="oai:dh:1", format="oai_dc", payload=payload.encode()))
+
+
+def test_an_isbn_typed_with_en_dashes_or_non_breaking_spaces_is_still_an_isbn():
+    """Copied from a publisher's site or a word processor: "978–604–…" (U+2013), "978 604 …" (U+00A0)."""
+    for typed in ("978\u2013604\u20130\u201300000\u20132 (Bìa mềm) : 45000đ", "978\u00a0604\u00a00\u00a000000\u00a02",
+                  "978-604-0\u200b-00000-2", "978\u2011604\u20110\u201100000\u20112"):
+        for fmt in ("marcxml", "iso2709"):
+            record = normalize(TITLE, data_field("020", "  ", "a", typed), fmt=fmt)
+            assert (record.isbn, record.invalid_isbn) == (["9786040000002"], []), (typed, fmt)
+    assert oai_dc("<dc:identifier>ISBN 978\u2013604\u20130\u201300000\u20132</dc:identifier>").isbn == ["9786040000002"]
+
+
+def test_an_issn_typed_with_spaces_around_its_hyphen_is_valid():
+    record = normalize(TITLE, data_field("022", "  ", "a", "0866 - 7373"))
+    assert (record.issn, record.invalid_issn) == (["0866-7373"], [])
+
+
+def test_an_unlabelled_dspace_isbn_with_a_binding_qualifier_is_read():
+    """DSpace's dc.identifier.isbn is written bare, often as typed in 020: "9786040000002 (bìa mềm)"."""
+    record = oai_dc("<dc:identifier>9786040000002 (bìa mềm)</dc:identifier>"
+                    "<dc:identifier>978\u2013604\u20131\u201323456\u20137</dc:identifier>"
+                    "<dc:identifier>http://hdl.handle.net/123456789/1234567890</dc:identifier>")
+    assert (record.isbn, record.invalid_isbn) == (["9786040000002", "9786041234567"], [])
