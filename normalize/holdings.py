@@ -50,12 +50,19 @@ def _cleaned(value: str | None) -> str | None:
     return (clean_text(value) or None) if value else None
 
 
-def _from_852(field: Field) -> tuple[str | None, str | None, str | None]:
-    """MARC 852: $b location (+ $c shelving), $k $h $i $m call number, $p barcode."""
+def _from_852(field: Field) -> list[tuple[str | None, str | None, str | None]]:
+    """MARC 852: $b location (+ $c shelving), $k $h $i $m call number, $p barcode.
+
+    Vietnamese MARC 21 (Libol, the National Library's guide) has no $p: each copy's
+    accession number (số đăng ký cá biệt, on the copy's label) is a $j, repeated in one
+    field per location.  Each $j is then a copy, with that number as its barcode.
+    """
     # Prefix, classification, item part, suffix: in that order whatever order the subfields came in.
     call_number = " ".join(part for code in "khim" if (part := _joined(field, code))) or None
     location = ", ".join(x for x in (_joined(field, "b"), _joined(field, "c")) if x) or None
-    return call_number, location, _joined(field, "p")
+    barcode = _joined(field, "p")
+    accessions = [number for value in field.get_all("j") if (number := clean_text(value))] if barcode is None else []
+    return [(call_number, location, number) for number in accessions or [barcode]]
 
 
 def fallback_call_number(marc: MarcRecord) -> str | None:
@@ -100,11 +107,10 @@ def holdings_from_marc(marc: MarcRecord, library_id: str, record_id: str,
                 gone += 1
                 continue
         # Other configured tags follow the 852 layout, the MARC standard.
-        call_number, location, barcode = _from_952(field) if field.tag == "952" else _from_852(field)
-        # An item without its own call number is shelved by the record's (090/082).
-        call_number = call_number or fallback_call_number(marc)
-        holdings.append(Holding(library=library_id, call_number=call_number, location=location,
-                                barcode=barcode, record_id=record_id, opac_url=opac_url))
+        for call_number, location, barcode in [_from_952(field)] if field.tag == "952" else _from_852(field):
+            # An item without its own call number is shelved by the record's (090/082).
+            holdings.append(Holding(library=library_id, call_number=call_number or fallback_call_number(marc),
+                                    location=location, barcode=barcode, record_id=record_id, opac_url=opac_url))
     if gone and not holdings:
         raise RecordError(f"every item (952, {gone}) is lost ($1) or withdrawn ($0): the library holds no copy; "
                           "the record comes back when an item is available again, or delete it in the library system")

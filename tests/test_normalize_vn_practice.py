@@ -47,3 +47,16 @@ def test_an_unlabelled_dspace_isbn_with_a_binding_qualifier_is_read():
                     "<dc:identifier>978\u2013604\u20131\u201323456\u20137</dc:identifier>"
                     "<dc:identifier>http://hdl.handle.net/123456789/1234567890</dc:identifier>")
     assert (record.isbn, record.invalid_isbn) == (["9786040000002", "9786041234567"], [])
+
+
+def test_each_accession_number_in_852_j_is_a_copy_with_its_barcode():
+    """Vietnamese MARC 21 (Libol, the National Library's guide) puts each copy's số đăng ký cá biệt
+    (ĐKCB, the number on the copy's label) in 852 $j, repeated in one field per location."""
+    record = normalize(TITLE, data_field("082", "04", "a", "895.922", "b", "NG-D"),
+                       data_field("852", "  ", "a", "TVHG", "b", "Kho mượn", "j", "VV.001234", "j", "VV.001235"),
+                       data_field("852", "  ", "a", "TVHG", "b", "Kho đọc", "j", "VD.000871"))
+    assert [(h.location, h.barcode, h.call_number) for h in record.holdings] == [
+        ("Kho mượn", "VV.001234", "895.922 NG-D"), ("Kho mượn", "VV.001235", "895.922 NG-D"),
+        ("Kho đọc", "VD.000871", "895.922 NG-D")]
+    with_p = normalize(TITLE, data_field("852", "  ", "b", "Kho đọc", "h", "895.922", "j", "VD.1", "p", "HG01"))
+    assert [(h.barcode, h.call_number) for h in with_p.holdings] == [("HG01", "895.922")]
