@@ -66,12 +66,19 @@ def year_from_text(value: str) -> int | None:
     return None
 
 
+# AACR2 "[s.l.]", "[s.n.]" and both in one 260 $a, "[S.l. : s.n.]"; the Vietnamese "[K.đ.]", "[Knxb.]",
+# "[Nxb. không rõ]", "[Không rõ nơi xuất bản]"; RDA's "[place of publication not identified]",
+# "[publisher not identified]" (264s of copy-catalogued records).
 _UNKNOWN_PLACE_OR_PUBLISHER = re.compile(
-    r"^\[?\s*(s\.\s*n|k\.?\s*nxb|knxb|nxb không rõ|k\.?\s*đ|s\.\s*l)\.?\s*\]?$", re.IGNORECASE)
+    r"^\[?\s*(s\.\s*n|k\.?\s*nxb|knxb|k\.?\s*đ|s\.\s*l|s\.\s*l\.?\s*:\s*s\.\s*n"
+    r"|(?:place of publication|publisher|producer|distributor|manufacturer) not identified"
+    r"|(?:nxb\.?|nhà xuất bản|nơi xuất bản) không (?:rõ|xác định)"
+    r"|không (?:rõ|xác định)(?: được)? (?:nxb|nhà xuất bản|nơi xuất bản))\.?\s*\]?$", re.IGNORECASE)
 
 
 def unknown_publisher(value: str) -> bool:
-    """True for "[s.n.]", "[K.nxb.]", "[s.l.]": the cataloguer's note that the publisher (or place) is unknown."""
+    """True for "[s.n.]", "[K.nxb.]", "[s.l.]", "[publisher not identified]": the cataloguer's note that the
+    publisher (or place) is unknown."""
     return _UNKNOWN_PLACE_OR_PUBLISHER.match(value.strip()) is not None
 
 

@@ -60,3 +60,16 @@ def test_each_accession_number_in_852_j_is_a_copy_with_its_barcode():
         ("Kho đọc", "VD.000871", "895.922 NG-D")]
     with_p = normalize(TITLE, data_field("852", "  ", "b", "Kho đọc", "h", "895.922", "j", "VD.1", "p", "HG01"))
     assert [(h.barcode, h.call_number) for h in with_p.holdings] == [("HG01", "895.922")]
+
+
+def test_unknown_place_and_publisher_phrases_leave_both_empty():
+    """AACR2's combined "[S.l. : s.n.]" in one 260 $a, RDA's "[publisher not identified]" (copy-catalogued
+    264s), and the Vietnamese "[Nxb. không rõ]" are notes that nothing is known, not a place or publisher."""
+    for fields in ([data_field("260", "  ", "a", "[S.l. : s.n.],", "c", "1998.")],
+                   [data_field("264", " 1", "a", "[Place of publication not identified] :",
+                               "b", "[publisher not identified],", "c", "[1998]")],
+                   [data_field("260", "  ", "a", "[Không rõ nơi xuất bản] :", "b", "[Nxb. không rõ],", "c", "1998")]):
+        record = normalize(TITLE, *fields)
+        assert (record.place, record.publisher, record.year) == (None, None, 1998), fields
+    record = oai_dc("<dc:publisher>[Place of publication not identified] : [publisher not identified]</dc:publisher>")
+    assert (record.place, record.publisher) == (None, None)
