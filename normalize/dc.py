@@ -105,7 +105,7 @@ _NAME_DATES_RE = re.compile(r",\s*(?:(?:b|d|fl|ca)\.\s*)?\d{3,4}\b.*$")
 
 def _creator(value: str) -> str:
     """The display name of a dc:creator, as the MARC path gives it (no dates, no relator)."""
-    return values.display_name(_NAME_DATES_RE.sub("", value))
+    return values.split_typed_role(values.display_name(_NAME_DATES_RE.sub("", value)))[0]
 
 
 def _imprint(publishers: list[str]) -> tuple[str | None, str | None]:

@@ -73,14 +73,15 @@ def names(marc: MarcRecord, alternates: Alternates) -> list[Name]:
     out: list[Name] = []
     for field in marc.get(*_TAGS):
         kind = _KIND[field.tag[1:]]
-        name = display_name(field, kind)
+        name, typed_roles = values.split_typed_role(display_name(field, kind))
         if not name:
             continue
         dates = field.get("d") if kind == "personal" else None
         vernacular_field = alternates.linked(field)
         vernacular = display_name(vernacular_field, kind) if vernacular_field is not None else None
+        relators = list(dict.fromkeys(_relators(field, kind) + tuple(typed_roles)))
         out.append(Name(name=name, kind=kind, role="main" if field.tag[0] == "1" else "added",  # type: ignore[arg-type]
-                        dates=clean_field(dates) or None if dates else None, relators=list(_relators(field, kind)),
+                        dates=clean_field(dates) or None if dates else None, relators=relators,
                         vernacular=vernacular or None))
     return out
 

@@ -199,3 +199,24 @@ def display_name(value: str) -> str:
     if sep and head.lower() in _VI_SURNAMES and tail and "," not in tail:
         name = f"{head} {tail}"
     return name
+
+
+# Roles Vietnamese cataloguers type into the name itself ("Nguyễn Văn A (ch.b.)") where $e belongs:
+# the abbreviations of the National Library's practice and their spelled-out forms.
+_TYPED_ROLES = ("tổng chủ biên", "đồng chủ biên", "chủ biên", "biên soạn", "biên dịch", "biên tập", "dịch",
+                "hiệu đính", "sưu tầm", "tuyển chọn", "giới thiệu", "minh họa", "minh hoạ", "tác giả", "chủ nhiệm",
+                "tổng ch.b", "ch.b", "b.s", "b.d", "b.t", "h.đ", "s.t", "t.ch", "gi.th", "m.h", "d",
+                "ed", "eds", "comp", "trans")
+_ROLE = "(?:" + "|".join(re.escape(role).replace(r"\.", r"\.\s*")
+                         for role in sorted(_TYPED_ROLES, key=len, reverse=True)) + r")\.?"
+_TYPED_ROLE_RE = re.compile(rf"\s*\(\s*({_ROLE}(?:\s*[,;]\s*{_ROLE})*)\s*\)$", re.IGNORECASE)
+
+
+def split_typed_role(name: str) -> tuple[str, list[str]]:
+    """("Nguyễn Văn A", ["ch.b."]) from "Nguyễn Văn A (ch.b.)": a role typed in parentheses after a name
+    is a relator, so the name matches the same person catalogued with $e.  Other parentheses stay
+    ("Smith, J. (John)")."""
+    match = _TYPED_ROLE_RE.search(name) if name.endswith(")") else None  # most names end in a letter
+    if match is None or match.start() == 0:
+        return name, []
+    return name[:match.start()], [role.strip() for role in re.split(r"[,;]", match.group(1)) if role.strip()]

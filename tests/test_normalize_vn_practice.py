@@ -73,3 +73,13 @@ def test_unknown_place_and_publisher_phrases_leave_both_empty():
         assert (record.place, record.publisher, record.year) == (None, None, 1998), fields
     record = oai_dc("<dc:publisher>[Place of publication not identified] : [publisher not identified]</dc:publisher>")
     assert (record.place, record.publisher) == (None, None)
+
+
+def test_a_role_typed_inside_the_name_is_a_relator_not_part_of_the_name():
+    """Libol records often type the role into $a: "Nguyễn Văn A (ch.b.)"; another library gives $e."""
+    record = normalize(TITLE, data_field("100", "0 ", "a", "Nguyễn Văn A (ch.b.)"),
+                       data_field("700", "0 ", "a", "Trần Thị B (dịch, h.đ.)"),
+                       data_field("700", "1 ", "a", "Smith, J.", "q", "(John)"))
+    assert record.authors == ["Nguyễn Văn A", "Trần Thị B", "Smith, J. (John)"]
+    assert [n.relators for n in record.names] == [["ch.b."], ["dịch", "h.đ."], []]
+    assert oai_dc("<dc:creator>Nguyễn Văn A (chủ biên)</dc:creator>").authors == ["Nguyễn Văn A"]
