@@ -232,9 +232,9 @@ def _language(marc: MarcRecord) -> str | None:
 # below are cached on the field itself (a tuple of strings), in bounded caches.
 @lru_cache(maxsize=8192)
 def _headings(field: Field) -> tuple[str, ...]:
-    """The subject heading(s) of one 6XX field: "main -- subdivision -- ..."; 653 gives each $a."""
+    """The subject heading(s) of one 6XX field: "main -- subdivision -- ..."; 653 gives each term of each $a."""
     if field.tag == "653":
-        return tuple(cleaned for value in field.get_all("a") if (cleaned := clean_field(value)))
+        return tuple(term for value in field.get_all("a") for term in values.keywords(value))
     # 630 is a uniform title used as a subject: its heading is read as 240's is.
     main = _title_joined(field) if field.tag == "630" else _joined(field, _SUBJECT_MAIN[field.tag])
     pieces = [main] if main else []

@@ -11,7 +11,7 @@ import time
 from datetime import date
 from functools import lru_cache
 
-from normalize.text import strip_isbd
+from normalize.text import clean_field, strip_isbd
 
 YEAR_MIN = 1450  # printing in Europe; nothing catalogued as a book is older
 _YEAR_RE = re.compile(r"(?<!\d)(1[4-9]\d\d|20\d\d)(?!\d)")
@@ -220,3 +220,9 @@ def split_typed_role(name: str) -> tuple[str, list[str]]:
     if match is None or match.start() == 0:
         return name, []
     return name[:match.start()], [role.strip() for role in re.split(r"[,;]", match.group(1)) if role.strip()]
+
+
+def keywords(value: str) -> list[str]:
+    """The terms of one uncontrolled keyword value (653 $a, dc:subject): Libol and DSpace users often type
+    them all into one, "Văn học; Tiểu thuyết", where each belongs in its own subfield or element."""
+    return [term for piece in value.split(";") if (term := clean_field(piece))]

@@ -83,3 +83,12 @@ def test_a_role_typed_inside_the_name_is_a_relator_not_part_of_the_name():
     assert record.authors == ["Nguyễn Văn A", "Trần Thị B", "Smith, J. (John)"]
     assert [n.relators for n in record.names] == [["ch.b."], ["dịch", "h.đ."], []]
     assert oai_dc("<dc:creator>Nguyễn Văn A (chủ biên)</dc:creator>").authors == ["Nguyễn Văn A"]
+
+
+def test_keywords_typed_into_one_subfield_with_semicolons_are_separate_subjects():
+    """Libol's 653 and DSpace's dc.subject often hold every keyword in one value: "Văn học; Tiểu thuyết"."""
+    record = normalize(TITLE, data_field("653", "  ", "a", "Văn học; Tiểu thuyết ;Việt Nam"),
+                       data_field("650", " 7", "a", "Văn học"))
+    assert record.subjects == ["Văn học", "Tiểu thuyết", "Việt Nam"]
+    assert oai_dc("<dc:subject>Kinh tế; Quản lý</dc:subject><dc:subject>Kinh tế</dc:subject>").subjects == [
+        "Kinh tế", "Quản lý"]
