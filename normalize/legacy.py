@@ -207,12 +207,23 @@ def _vi_only_count(text: str) -> int:
     return len(text) - len(text.translate(_DROP_VI_ONLY))
 
 
+def _unicode_vietnamese(text: str) -> bool:
+    """A letter only Vietnamese uses (ư, ơ, đ, ạ ...), composed or decomposed: the text is Unicode.
+
+    TCVN3 or VNI bytes read as cp1252 or Latin-1 never give one, nor a combining mark.
+    Decomposed text (NFD: "ệ" as e + two marks) shows none until composed, and its en
+    dash, ©, curly quotes or ellipsis are legacy bytes too: "–" would become "Ọ".
+    """
+    if _vi_only_count(text):
+        return True
+    return not unicodedata.is_normalized("NFC", text) and _vi_only_count(unicodedata.normalize("NFC", text)) > 0
+
+
 @lru_cache(maxsize=4096)
 def detect(text: str) -> Legacy | None:
     """Which legacy encoding `text` is in, or None when it should be left alone."""
-    if not has_evidence(text) or _vi_only_count(text) or not has_foreign_word(text):
-        # A letter only Vietnamese uses (ư, ơ, đ, ạ ...) is Unicode: TCVN3 or VNI bytes read
-        # as cp1252 or Latin-1 never give one.  "Ống kính Ø 50 mm" stays as it is.
+    if not has_evidence(text) or _unicode_vietnamese(text) or not has_foreign_word(text):
+        # "Ống kính Ø 50 mm" stays as it is.
         return None
     best: tuple[int, Legacy | None] = (0, None)
     for name, convert in _CONVERTERS.items():
@@ -230,7 +241,7 @@ def convert_in_context(text: str, encoding: Legacy) -> str | None:
     it is enough that the field has a legacy character and converts to valid
     Vietnamese syllables.
     """
-    if not has_evidence(text) or _vi_only_count(text) or not has_foreign_word(text):
+    if not has_evidence(text) or _unicode_vietnamese(text) or not has_foreign_word(text):
         return None
     converted = _CONVERTERS[encoding](text)
     if converted == text or not _tokens(converted) or not reads_as_vietnamese(converted):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from store import RawRecord, Record, Rejected
 
 from normalize import normalize_raw
@@ -92,3 +94,15 @@ def test_keywords_typed_into_one_subfield_with_semicolons_are_separate_subjects(
     assert record.subjects == ["Văn học", "Tiểu thuyết", "Việt Nam"]
     assert oai_dc("<dc:subject>Kinh tế; Quản lý</dc:subject><dc:subject>Kinh tế</dc:subject>").subjects == [
         "Kinh tế", "Quản lý"]
+
+
+def test_decomposed_vietnamese_with_a_dash_or_symbol_is_not_taken_for_a_legacy_font():
+    """NFD text (macOS input, some exporters) has no precomposed ệ/ư to show it is Unicode; its en dash,
+    ©, curly quotes or ellipsis are also TCVN3/VNI bytes, and were "converted": "–" became "Ọ"."""
+    for title in ("Lịch sử Việt Nam – Tập 1", "Văn học Việt Nam © 2019", "Những “câu chuyện” kể",
+                  "Tuyển tập thơ… Nguyễn Du"):
+        for fmt in ("marcxml", "iso2709"):
+            record = normalize(data_field("245", "10", "a", unicodedata.normalize("NFD", title)), fmt=fmt)
+            assert (record.title, record.repairs) == (title, ["245$a: decomposed Unicode composed to NFC"]), fmt
+        payload = f"<dc:subject>{unicodedata.normalize('NFD', title)}</dc:subject>"
+        assert oai_dc(payload).subjects == [title]
