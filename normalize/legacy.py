@@ -208,15 +208,14 @@ def _vi_only_count(text: str) -> int:
 
 
 def _unicode_vietnamese(text: str) -> bool:
-    """A letter only Vietnamese uses (ư, ơ, đ, ạ ...), composed or decomposed: the text is Unicode.
+    """A letter only Vietnamese uses (ư, ơ, đ, ạ ...), or decomposed text: the text is Unicode.
 
-    TCVN3 or VNI bytes read as cp1252 or Latin-1 never give one, nor a combining mark.
-    Decomposed text (NFD: "ệ" as e + two marks) shows none until composed, and its en
-    dash, ©, curly quotes or ellipsis are legacy bytes too: "–" would become "Ọ".
+    TCVN3 or VNI bytes read as cp1252 or Latin-1 never give such a letter, and every
+    character they give is already composed (NFC).  Decomposed text ("ệ" as e + two
+    marks, from macOS input or some exporters) must not be taken for them: its en
+    dash, ©, curly quotes or ellipsis are legacy bytes too, and "–" would become "Ọ".
     """
-    if _vi_only_count(text):
-        return True
-    return not unicodedata.is_normalized("NFC", text) and _vi_only_count(unicodedata.normalize("NFC", text)) > 0
+    return _vi_only_count(text) > 0 or not unicodedata.is_normalized("NFC", text)
 
 
 @lru_cache(maxsize=4096)

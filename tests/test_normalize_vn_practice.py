@@ -100,7 +100,7 @@ def test_decomposed_vietnamese_with_a_dash_or_symbol_is_not_taken_for_a_legacy_f
     """NFD text (macOS input, some exporters) has no precomposed ệ/ư to show it is Unicode; its en dash,
     ©, curly quotes or ellipsis are also TCVN3/VNI bytes, and were "converted": "–" became "Ọ"."""
     for title in ("Lịch sử Việt Nam – Tập 1", "Văn học Việt Nam © 2019", "Những “câu chuyện” kể",
-                  "Tuyển tập thơ… Nguyễn Du"):
+                  "Tuyển tập thơ… Nguyễn Du", "Cà phê – sách"):
         for fmt in ("marcxml", "iso2709"):
             record = normalize(data_field("245", "10", "a", unicodedata.normalize("NFD", title)), fmt=fmt)
             assert (record.title, record.repairs) == (title, ["245$a: decomposed Unicode composed to NFC"]), fmt
