@@ -29,7 +29,24 @@ _DC_TYPES = {
     "physical object": "object", "physicalobject": "object", "collection": "mixed",
     "map": "map", "cartographic": "map", "serial": "serial", "journal": "serial", "periodical": "serial",
     "musical score": "score", "score": "score", "manuscript": "manuscript",
+    # DSpace's types and the Vietnamese words repositories and Koha users type.
+    "thesis": "thesis", "dissertation": "thesis", "luận văn": "thesis", "luận án": "thesis", "khóa luận": "thesis",
+    "khoá luận": "thesis", "giáo trình": "book", "tài liệu": "book", "tạp chí": "serial", "báo": "serial",
+    "bản đồ": "map", "hình ảnh": "visual", "ảnh": "visual", "âm thanh": "sound", "phim": "video",
 }
+# "Luận văn thạc sĩ", "Luận án tiến sĩ": a type word, then what kind of one.
+_DC_TYPE_HEADS = tuple(name for name in _DC_TYPES if " " in name and not name.isascii())
+
+
+def _material_type(types: list[str]) -> str:
+    """The material type the dc:types name; a specific one ("Thesis") over DCMI's general "Text"."""
+    kinds = [kind for value in types if (kind := _DC_TYPES.get(_type_key(value)))]
+    return next((kind for kind in kinds if kind != "book"), kinds[0] if kinds else "unknown")
+
+
+def _type_key(value: str) -> str:
+    key = value.lower()
+    return next((head for head in _DC_TYPE_HEADS if key.startswith(head + " ")), key)
 
 
 def _elements(payload: bytes) -> tuple[dict[str, list[str]], list[str]]:
@@ -142,7 +159,7 @@ def record_from_dc(payload: bytes, library_id: str, local_id: str,
     if year_note:
         repairs.append(year_note)
     publisher, place = _imprint(dc.get("publisher", []))
-    kind = next((_DC_TYPES[t.lower()] for t in dc.get("type", []) if t.lower() in _DC_TYPES), "unknown")
+    kind = _material_type(dc.get("type", []))
     rid = record_id(library_id, local_id)
     opac_url = library.opac_link(opac_id(local_id)) if library is not None else None
     return Record(

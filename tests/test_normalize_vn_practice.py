@@ -106,3 +106,13 @@ def test_decomposed_vietnamese_with_a_dash_or_symbol_is_not_taken_for_a_legacy_f
             assert (record.title, record.repairs) == (title, ["245$a: decomposed Unicode composed to NFC"]), fmt
         payload = f"<dc:subject>{unicodedata.normalize('NFD', title)}</dc:subject>"
         assert oai_dc(payload).subjects == [title]
+
+
+def test_dspace_and_vietnamese_dc_types_give_the_material_type():
+    """Vietnamese university repositories (DSpace) type theses "Thesis", "Luận văn", "Luận án" beside
+    "Text": the record is a thesis (facet "Luận văn, luận án"), not an unknown material."""
+    def kind(*types: str) -> str:
+        return oai_dc("".join(f"<dc:type>{t}</dc:type>" for t in types)).material_type
+    assert [kind("Thesis"), kind("Text", "Luận văn"), kind("Luận án tiến sĩ"), kind("Khóa luận tốt nghiệp"),
+            kind("Tạp chí"), kind("Giáo trình"), kind("Bản đồ"), kind("Text")] == [
+        "thesis", "thesis", "thesis", "thesis", "serial", "book", "map", "book"]
