@@ -122,7 +122,8 @@ _NAME_DATES_RE = re.compile(r",\s*(?:(?:b|d|fl|ca)\.\s*)?\d{3,4}\b.*$")
 
 def _creator(value: str) -> str:
     """The display name of a dc:creator, as the MARC path gives it (no dates, no relator)."""
-    return values.split_typed_role(values.display_name(_NAME_DATES_RE.sub("", value)))[0]
+    name = values.split_typed_role(values.display_name(_NAME_DATES_RE.sub("", value)))[0]
+    return values.without_academic_title(name)
 
 
 def _imprint(publishers: list[str]) -> tuple[str | None, str | None]:

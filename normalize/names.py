@@ -74,6 +74,8 @@ def names(marc: MarcRecord, alternates: Alternates) -> list[Name]:
     for field in marc.get(*_TAGS):
         kind = _KIND[field.tag[1:]]
         name, typed_roles = values.split_typed_role(display_name(field, kind))
+        if kind == "personal":
+            name = values.without_academic_title(name)
         if not name:
             continue
         dates = field.get("d") if kind == "personal" else None

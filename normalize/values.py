@@ -226,3 +226,16 @@ def keywords(value: str) -> list[str]:
     """The terms of one uncontrolled keyword value (653 $a, dc:subject): Libol and DSpace users often type
     them all into one, "Văn học; Tiểu thuyết", where each belongs in its own subfield or element."""
     return [term for piece in value.split(";") if (term := clean_field(piece))]
+
+
+# Academic and professional titles typed before a Vietnamese name ("PGS.TS. Nguyễn Văn A", "ThS Trần B"):
+# none is a Vietnamese syllable, so one followed by a name can only be a title.
+_ACADEMIC_TITLES_RE = re.compile(
+    r"^(?:(?:TSKH|PGS|GS|TS|THS|BSCKII|BSCKI|BS|KS|CN|DS|LS|NGƯT|NGND|NSƯT|NSND)(?:\.\s*|\s+|,\s*))+(?=\w)",
+    re.IGNORECASE)
+
+
+def without_academic_title(name: str) -> str:
+    """"Nguyễn Văn A" of "PGS.TS. Nguyễn Văn A": the same author as one catalogued without the titles."""
+    match = _ACADEMIC_TITLES_RE.match(name)
+    return name[match.end():] if match else name
