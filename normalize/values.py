@@ -148,6 +148,8 @@ def language_code(value: str) -> str | None:
     key = value.strip().strip(".;,").lower()
     if key in _NO_LANGUAGE:
         return None
+    if ";" in key or "," in key:  # "vie ; eng", "Tiếng Việt, Tiếng Anh": several typed into one, first wins
+        return next((code for piece in re.split(r"[;,]", key) if (code := language_code(piece))), None)
     primary = key.replace("_", "-").split("-")[0]
     if primary != key and len(primary) in (2, 3) and primary.isalpha():
         key = primary  # a regional tag: "nb_NO" (DSpace's dc.language.iso), "vi-VN", "en-US"

@@ -125,3 +125,10 @@ def test_an_academic_title_typed_before_a_vietnamese_name_is_not_part_of_the_nam
                        data_field("700", "0 ", "a", "BS."))
     assert record.authors == ["Nguyễn Văn A", "Trần Thị B", "Lê Văn C", "BS."]
     assert oai_dc("<dc:creator>TS. Nguyễn Văn A</dc:creator>").authors == ["Nguyễn Văn A"]
+
+
+def test_several_languages_typed_into_one_041_a_or_dc_language_give_the_first():
+    record = normalize(TITLE, data_field("041", "0 ", "a", "vie ; eng"))
+    assert record.language == "vie"
+    assert oai_dc("<dc:language>vi; en</dc:language>").language == "vie"
+    assert oai_dc("<dc:language>Tiếng Việt, Tiếng Anh</dc:language>").language == "vie"
