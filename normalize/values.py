@@ -70,7 +70,7 @@ def year_from_text(value: str) -> int | None:
 # "[Nxb. không rõ]", "[Không rõ nơi xuất bản]"; RDA's "[place of publication not identified]",
 # "[publisher not identified]" (264s of copy-catalogued records).
 _UNKNOWN_PLACE_OR_PUBLISHER = re.compile(
-    r"^\[?\s*(s\.\s*n|k\.?\s*nxb|knxb|k\.?\s*đ|s\.\s*l|s\.\s*l\.?\s*:\s*s\.\s*n"
+    r"^\[?\s*(s\.\s*n|k\.?\s*nxb|knxb|k\.?\s*đ|s\.\s*l|s\.\s*l\.?\s*:\s*s\.\s*n|k\.?\s*đ\.?\s*:\s*k\.?\s*nxb"
     r"|(?:place of publication|publisher|producer|distributor|manufacturer) not identified"
     r"|(?:nxb\.?|nhà xuất bản|nơi xuất bản) không (?:rõ|xác định)"
     r"|không (?:rõ|xác định)(?: được)? (?:nxb|nhà xuất bản|nơi xuất bản))\.?\s*\]?$", re.IGNORECASE)

@@ -68,6 +68,7 @@ def test_unknown_place_and_publisher_phrases_leave_both_empty():
     """AACR2's combined "[S.l. : s.n.]" in one 260 $a, RDA's "[publisher not identified]" (copy-catalogued
     264s), and the Vietnamese "[Nxb. không rõ]" are notes that nothing is known, not a place or publisher."""
     for fields in ([data_field("260", "  ", "a", "[S.l. : s.n.],", "c", "1998.")],
+                   [data_field("260", "  ", "a", "[K.đ. : Knxb.],", "c", "1998.")],
                    [data_field("264", " 1", "a", "[Place of publication not identified] :",
                                "b", "[publisher not identified],", "c", "[1998]")],
                    [data_field("260", "  ", "a", "[Không rõ nơi xuất bản] :", "b", "[Nxb. không rõ],", "c", "1998")]):
