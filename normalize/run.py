@@ -24,8 +24,11 @@ MAX_WORKERS = 2  # the province's server has two cores; more workers only conten
 # read differently, a value normalised anew): the next run normalizes every library's
 # records again, as after an `opac_url` change.  2: LCCNs, uniform titles, meetings under
 # corporate names, thousands in page counts, Roman numerals, oai_dc years and imprints,
-# invalid ISSNs kept, lost or withdrawn Koha items left out.
-RULES_VERSION = 2
+# invalid ISSNs kept, lost or withdrawn Koha items left out.  3: ISBNs with odd dashes and
+# spaces, 852 $j accession numbers as copies, unknown-imprint phrases, roles and academic titles
+# typed into names, keywords split on ";", NFD text never taken for a legacy font, DSpace and
+# Vietnamese dc:types, several languages in one value.
+RULES_VERSION = 3
 
 
 class NormalizeSummary(BaseModel):
