@@ -203,25 +203,37 @@ def display_name(value: str) -> str:
     return name
 
 
-# Roles Vietnamese cataloguers type into the name itself ("Nguyễn Văn A (ch.b.)") where $e belongs:
-# the abbreviations of the National Library's practice and their spelled-out forms.
-_TYPED_ROLES = ("tổng chủ biên", "đồng chủ biên", "chủ biên", "biên soạn", "biên dịch", "biên tập", "dịch",
-                "hiệu đính", "sưu tầm", "tuyển chọn", "giới thiệu", "minh họa", "minh hoạ", "tác giả", "chủ nhiệm",
-                "tổng ch.b", "ch.b", "b.s", "b.d", "b.t", "h.đ", "s.t", "t.ch", "gi.th", "m.h", "d",
-                "ed", "eds", "comp", "trans")
-_ROLE = "(?:" + "|".join(re.escape(role).replace(r"\.", r"\.\s*")
-                         for role in sorted(_TYPED_ROLES, key=len, reverse=True)) + r")\.?"
-_TYPED_ROLE_RE = re.compile(rf"\s*\(\s*({_ROLE}(?:\s*[,;]\s*{_ROLE})*)\s*\)$", re.IGNORECASE)
+# Roles Vietnamese cataloguers type into the name itself ("Nguyễn Văn A (ch.b.)", "Nguyễn Văn A, ch.b.")
+# where $e belongs, and that Koha's oai_dc writes after the name from $e: the abbreviations of the
+# National Library's practice, their spelled-out forms, and English terms.
+_ROLES_AFTER_COMMA = ("tổng chủ biên", "đồng chủ biên", "chủ biên", "biên soạn", "biên dịch", "biên tập", "dịch",
+                      "hiệu đính", "sưu tầm", "tuyển chọn", "giới thiệu", "minh họa", "minh hoạ", "tác giả",
+                      "chủ nhiệm", "tổng ch.b", "ch.b", "b.s", "b.d", "b.t", "h.đ", "s.t", "t.ch", "gi.th", "m.h",
+                      "author", "editor", "translator", "illustrator", "compiler", "joint author")
+# In parentheses, short abbreviations cannot be a given name ("Smith, D." and "Smith, Ed" can).
+_ROLES_IN_PARENTHESES = (*_ROLES_AFTER_COMMA, "d", "ed", "eds", "comp", "trans")
+
+
+def _roles_pattern(roles: tuple[str, ...]) -> str:
+    one = "(?:" + "|".join(re.escape(role).replace(r"\.", r"\.\s*")
+                           for role in sorted(roles, key=len, reverse=True)) + r")\.?"
+    return rf"({one}(?:\s*[,;]\s*{one})*)"
+
+
+_TYPED_ROLE_RE = re.compile(rf"\s*\(\s*{_roles_pattern(_ROLES_IN_PARENTHESES)}\s*\)$", re.IGNORECASE)
+_ROLE_AFTER_COMMA_RE = re.compile(rf"\s*,\s*{_roles_pattern(_ROLES_AFTER_COMMA)}$", re.IGNORECASE)
 
 
 def split_typed_role(name: str) -> tuple[str, list[str]]:
-    """("Nguyễn Văn A", ["ch.b."]) from "Nguyễn Văn A (ch.b.)": a role typed in parentheses after a name
-    is a relator, so the name matches the same person catalogued with $e.  Other parentheses stay
-    ("Smith, J. (John)")."""
-    match = _TYPED_ROLE_RE.search(name) if name.endswith(")") else None  # most names end in a letter
+    """("Nguyễn Văn A", ["ch.b."]) from "Nguyễn Văn A (ch.b.)" or "Nguyễn Văn A, ch.b.": a role typed after
+    a name is a relator, so the name matches the same person catalogued with $e.  Other parentheses
+    and commas stay ("Smith, J. (John)", "Smith, D.")."""
+    regex = _TYPED_ROLE_RE if name.endswith(")") else _ROLE_AFTER_COMMA_RE if "," in name else None
+    match = regex.search(name) if regex is not None else None
     if match is None or match.start() == 0:
         return name, []
-    return name[:match.start()], [role.strip() for role in re.split(r"[,;]", match.group(1)) if role.strip()]
+    roles = [role.strip() for role in re.split(r"[,;]", match.group(1)) if role.strip()]
+    return display_name(name[:match.start()]), roles  # "Trần, Văn Giàu, ch.b." → "Trần Văn Giàu"
 
 
 def keywords(value: str) -> list[str]:

@@ -133,3 +133,16 @@ def test_several_languages_typed_into_one_041_a_or_dc_language_give_the_first():
     assert record.language == "vie"
     assert oai_dc("<dc:language>vi; en</dc:language>").language == "vie"
     assert oai_dc("<dc:language>Tiếng Việt, Tiếng Anh</dc:language>").language == "vie"
+
+
+def test_koha_dc_creator_without_dates_gives_the_name_without_its_relator():
+    """Koha's MARC21slim2OAIDC.xsl writes the whole 100/700 as dc:creator; Vietnamese names seldom
+    have dates, so the relator follows the name directly: "Nguyễn Nhật Ánh, tác giả."."""
+    record = oai_dc("<dc:creator>Nguyễn Nhật Ánh, tác giả.</dc:creator><dc:creator>Trần Văn Giàu, ch.b.</dc:creator>"
+                    "<dc:creator>Lê Văn C,dịch, h.đ.</dc:creator><dc:creator>Smith, John, editor.</dc:creator>"
+                    "<dc:creator>Smith, D.</dc:creator><dc:creator>Smith, Ed</dc:creator>"
+                    "<dc:creator>Phạm, Văn Đồng, chủ biên</dc:creator>")
+    assert record.authors == ["Nguyễn Nhật Ánh", "Trần Văn Giàu", "Lê Văn C", "Smith, John", "Smith, D.", "Smith, Ed",
+                              "Phạm Văn Đồng"]
+    marc = normalize(TITLE, data_field("100", "0 ", "a", "Nguyễn Văn A, ch.b."))
+    assert (marc.authors, marc.names[0].relators) == (["Nguyễn Văn A"], ["ch.b."])
