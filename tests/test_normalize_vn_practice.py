@@ -122,8 +122,8 @@ def test_dspace_and_vietnamese_dc_types_give_the_material_type():
 def test_an_academic_title_typed_before_a_vietnamese_name_is_not_part_of_the_name():
     """"PGS.TS. Nguyễn Văn A" in 100 $a (or a DSpace creator) is the same author as "Nguyễn Văn A"."""
     record = normalize(TITLE, data_field("100", "0 ", "a", "PGS.TS. Nguyễn Văn A"),
-                       data_field("700", "0 ", "a", "ThS Trần Thị B"), data_field("700", "0 ", "a", "GS. TSKH. Lê Văn C,"),
-                       data_field("700", "0 ", "a", "BS."))
+                       data_field("700", "0 ", "a", "ThS Trần Thị B"),
+                       data_field("700", "0 ", "a", "GS. TSKH. Lê Văn C,"), data_field("700", "0 ", "a", "BS."))
     assert record.authors == ["Nguyễn Văn A", "Trần Thị B", "Lê Văn C", "BS."]
     assert oai_dc("<dc:creator>TS. Nguyễn Văn A</dc:creator>").authors == ["Nguyễn Văn A"]
 
