@@ -43,7 +43,9 @@ MATERIAL_TYPE_LABELS_VI: dict[str, str] = {
     "thesis": "Luận văn, luận án",
     "mixed": "Tài liệu hỗn hợp",
     "kit": "Bộ tài liệu",
+    "object": "Hiện vật",
     "other": "Khác",
+    "unknown": "Chưa rõ loại",  # oai_dc without a dc:type unioncat knows
 }
 
 # MARC relator codes ($4 of 100/700...; https://id.loc.gov/vocabulary/relators) a Vietnamese

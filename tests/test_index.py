@@ -188,6 +188,14 @@ def test_facet_counts_without_filters(catalog):
     assert {v["value"]: v["label"] for v in facets["language"]}["vie"] == "Tiếng Việt"
 
 
+def test_every_material_type_normalize_gives_has_a_vietnamese_label():
+    from index.labels import MATERIAL_TYPE_LABELS_VI
+    from normalize.dc import _DC_TYPES
+    from normalize.values import _TYPE_OF_RECORD
+    produced = {*_TYPE_OF_RECORD.values(), "serial", *_DC_TYPES.values(), "unknown"}
+    assert sorted(produced - set(MATERIAL_TYPE_LABELS_VI)) == []
+
+
 def test_a_filter_value_in_decomposed_unicode_matches_its_facet(catalog):
     import unicodedata
     nfd = unicodedata.normalize("NFD", "Lịch sử")
