@@ -27,7 +27,7 @@ MAX_WORKERS = 2  # the province's server has two cores; more workers only conten
 # invalid ISSNs kept, lost or withdrawn Koha items left out.  3: ISBNs with odd dashes and
 # spaces, 852 $j accession numbers as copies, unknown-imprint phrases, roles and academic titles
 # typed into names, keywords split on ";", NFD text never taken for a legacy font, DSpace and
-# Vietnamese dc:types, several languages in one value.
+# Vietnamese dc:types, several languages in one value, the pages of a set of volumes paged each.
 RULES_VERSION = 3
 
 

@@ -97,6 +97,11 @@ _SEPARATED_THOUSANDS_RE = re.compile(r"(?<!\d)(?<!\d[.,])(\d{1,3})[.,](\d{3})(?=
 _GROUPED_THOUSANDS_RE = re.compile(r"(?<=\()(\d{1,3})[ \u00a0\u202f](\d{3})(?=\s*(?:p\b|p\.|pages?\b|s\.))")
 
 
+# "2 t. (250, 310 tr.)", "3 tập (120; 135; 140 tr.)", "2 v. (xii, 300, 280 p.)": volumes, then the pages of each.
+_VOLUMES_PAGED_RE = re.compile(r"\s*(\d+)\s*(?:t\.|tập|q\.|quyển|cuốn|v\.|vols?\.?|volumes)\s*\(((?:[ivxlc]+,\s*)?\d+(?:\s*[,;]\s*\d+)+)"
+                               + _PAGE_WORD, re.IGNORECASE)
+
+
 def pages_from_extent(value: str) -> int | None:
     """Largest number followed by tr./p./pages/trang/tờ in 300 $a ("xii, 245 tr." → 245).
 
@@ -108,6 +113,13 @@ def pages_from_extent(value: str) -> int | None:
         value = _SEPARATED_THOUSANDS_RE.sub(r"\1\2", value)
     numbers = [int(m.group(1)) for m in _PAGES_RE.finditer(value)]
     numbers = [n for n in numbers if 0 < n < 100_000]
+    volumes = _VOLUMES_PAGED_RE.match(value)
+    if volumes and int(volumes.group(1)) >= 2:
+        # "2 t. (250, 310 tr.)": each volume paged on its own; the set has their sum, as a
+        # library that counted the whole set wrote it ("2 v. (320 p.)" is paged through: 320).
+        each = [int(n) for n in re.findall(r"\d+", volumes.group(2))]
+        if len(each) == int(volumes.group(1)):
+            return sum(each)
     return max(numbers) if numbers else None
 
 

@@ -154,6 +154,8 @@ def test_year_from_008_needs_four_digits():
     # thousands separators: English comma, Vietnamese dot; a volume count stays apart
     ("xii, 1,024 p.", 1024), ("1.024 tr. ; 24 cm", 1024), ("xii,1,024 p.", 1024), ("2 v. (320 p.)", 320),
     ("v.1, 245 p.", 245),
+    # several volumes each paged: the set's pages are their sum, as a library counting the set wrote it
+    ("2 t. (250, 310 tr.)", 560), ("3 tập (120; 135; 140 tr.) ; 19 cm", 395),
 ])
 def test_pages_are_the_largest_counted_number(raw, pages):
     assert values.pages_from_extent(raw) == pages
