@@ -126,6 +126,9 @@ def _creator(value: str) -> str:
     return values.without_academic_title(name)
 
 
+_TRAILING_YEAR_RE = re.compile(r",\s*\[?c?\d{4}\??\]?\.?\s*$")
+
+
 def _imprint(publishers: list[str]) -> tuple[str | None, str | None]:
     """(publisher, place) from the first dc:publisher that names a publisher.
 
@@ -136,7 +139,8 @@ def _imprint(publishers: list[str]) -> tuple[str | None, str | None]:
         place, colon, name = value.partition(" : ")
         if not colon:
             place, name = "", value
-        name = clean_field(re.split(r" [:;] ", name)[0])
+        # "H. : Giáo dục, 2019": a typed imprint may end with its year ($c), which is dc:date's.
+        name = clean_field(_TRAILING_YEAR_RE.sub("", re.split(r" [:;] ", name)[0]))
         place = clean_field(place)
         if name and not values.unknown_publisher(name):
             return name, place if place and not values.unknown_publisher(place) else None

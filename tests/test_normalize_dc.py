@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from store import Holding, RawRecord, Record, Rejected
 
 from normalize import normalize_raw
@@ -127,3 +129,9 @@ def test_oai_dc_publisher_in_isbd_form_is_split_into_place_and_publisher():
     assert (record.place, record.publisher) == ("Tp. Hồ Chí Minh", "Nxb. Trẻ")
     record = dc_record("<dc:publisher>[S.l.] : [s.n.]</dc:publisher><dc:publisher>Hà Nội : Giáo dục</dc:publisher>")
     assert (record.place, record.publisher) == ("Hà Nội", "Giáo dục")
+
+
+@pytest.mark.parametrize("typed", ["H. : Giáo dục, 2019", "H. : Giáo dục, c2019.", "H. : Giáo dục, [2019?]"])
+def test_oai_dc_publisher_typed_with_its_year_leaves_the_year_out(typed):
+    record = dc_record(f"<dc:publisher>{typed}</dc:publisher>")
+    assert (record.place, record.publisher) == ("H.", "Giáo dục")
