@@ -139,13 +139,15 @@ def _profiles(all_features: list[Features]) -> list[int]:
     """Index → profile number; records with equal match features share one.
 
     `compare` reads only these features, so conflicts are checked once per pair of
-    profiles: 1,200 identical school records of one textbook are one profile.
+    profiles: 1,200 identical school records of one textbook are one profile.  Every
+    feature `compare` reads is in the signature: records of one profile are never
+    checked against each other ("Đại số" and "Hình học" once shared one).
     """
     numbers: dict[tuple, int] = {}
     out = []
     for f in all_features:
         signature = (f.main, f.full, f.has_subtitle, f.authors, f.publisher, f.year, f.pages, f.edition,
-                     f.volume, f.material, f.language, f.isbns)
+                     f.volume, f.part, f.material, f.language, f.isbns)
         out.append(numbers.setdefault(signature, len(numbers)))
     return out
 

@@ -262,3 +262,15 @@ def test_isbn_ignore_entries_count_however_they_are_typed(entry):
 def test_an_isbn_ignore_entry_that_is_no_isbn_is_an_error():
     with pytest.raises(DedupeError, match="isbn_ignore: '978-604-0-00001-8'"):
         cluster_records([rec("a:1", "Chí Phèo")], DedupeSettings(isbn_ignore=("978-604-0-00001-8",)))
+
+
+def test_named_parts_never_join_through_a_copy_that_names_no_part():
+    # "Toán 6" catalogued without its part matches both parts; records that differ only by the
+    # part name used to count as one profile, so no conflict was seen and both parts merged.
+    records = [rec("a:1", "Toán 6", part="Đại số", year=2021, publisher="Giáo dục"),
+               rec("b:1", "Toán 6", part="Hình học", year=2021, publisher="Giáo dục"),
+               rec("c:1", "Toán 6", year=2021, publisher="Giáo dục")]
+    clustering = cluster_records(records, DedupeSettings())
+    assert apart(clustering, "a:1", "b:1")
+    assert "part dai so vs hinh hoc" in (clustering.explanations["a:1"].decision
+                                         + clustering.explanations["b:1"].decision)
