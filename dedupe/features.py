@@ -24,10 +24,13 @@ _MAIN_TITLE_SPLIT_RE = re.compile(r"\s[:=/]\s|:\s|\s:")
 _LEADING_ARTICLES = frozenset({"the", "a", "an", "le", "la", "les", "der", "die", "das"})
 # Relator phrases and placeholders inside author strings; "Chu" alone is a surname, so only phrases go.
 _RELATOR_RE = re.compile(
-    r"(?<!\w)(?:dong chu bien|chu bien|bien soan|bien dich|hieu dinh|tuyen chon|gioi thieu|minh hoa|"
+    r"(?<!\w)(?:tong chu bien|dong chu bien|chu bien|tong bien tap|bien tap|bien soan|bien dich|hieu dinh|"
+    r"suu tam|tuyen chon|gioi thieu|minh hoa|ch\.\s?b|"
     r"ve tranh|nguoi dich|dich gia|tac gia|va nhung nguoi khac|nhung nguoi khac|nnk|ctv|dich|"
     r"editors?|eds?|trans|translator|translated by|comp|illustrator|et al)(?!\w)"
 )
+# What a cataloguer adds in brackets beside a name is not part of it: "(Tổng chủ biên)", "(b.s.)", "(1920-2014)".
+_BRACKETED_RE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 # Words ignored when deciding that two titles differ by a substituted word.
 TITLE_STOPWORDS = frozenset({"va", "and", "the", "of", "a", "an", "cua", "ve", "voi", "cho", "trong", "et", "de", "la"})
 TITLE_KEY_CHARS = 35
@@ -163,7 +166,10 @@ def author_words(author: str) -> tuple[str, ...]:
 
     Vietnamese names are surname first; they are compared as sets, never inverted.
     """
-    text = _FINAL_Y_RE.sub(r"\1i", _RELATOR_RE.sub(" ", _fold_cached(author)))
+    folded = _fold_cached(author)
+    unbracketed = _BRACKETED_RE.sub(" ", folded)
+    # "[Nguyễn Văn A]": a name the cataloguer supplied is all in brackets, and stays.
+    text = _FINAL_Y_RE.sub(r"\1i", _RELATOR_RE.sub(" ", unbracketed if _WORD_RE.search(unbracketed) else folded))
     return tuple(word for word in _WORD_RE.findall(text) if not any(ch.isdigit() for ch in word))
 
 

@@ -23,12 +23,13 @@ from dedupe.match import name_similarity
 from store.models import Holding, Name, Record, UnionRecord
 from store.text import fold, work_key
 
-# Bump when a release changes what a union record holds: the next dedupe run is then a
-# full one and merges every cluster again, not only those whose members changed.
+# Bump when a release changes what a union record holds, or which records match: the next dedupe
+# run is then a full one and clusters and merges everything again, not only what changed.
 # 2: invalid ISBNs and ISSNs of the members are kept.  3: an ALL CAPS subtitle gives way.
 # 4: co-authors only some members list are added.  5: uniform and alternate-script titles kept.
-# 6: the name headings (`names`) behind the authors kept.
-MERGE_RULES_VERSION = 6
+# 6: the name headings (`names`) behind the authors kept.  7: match rules: named parts never
+# join through a copy naming none, a relator beside a name ("(Tổng chủ biên)") is not a name word.
+MERGE_RULES_VERSION = 7
 # Names other members add to the best member's authors stop here (the API and index show them all).
 MAX_MERGED_AUTHORS = 10
 

@@ -274,3 +274,13 @@ def test_named_parts_never_join_through_a_copy_that_names_no_part():
     assert apart(clustering, "a:1", "b:1")
     assert "part dai so vs hinh hoc" in (clustering.explanations["a:1"].decision
                                          + clustering.explanations["b:1"].decision)
+
+
+@pytest.mark.parametrize("heading", ["Hà Huy Khoái (Tổng chủ biên)", "Hà Huy Khoái, tổng chủ biên",
+                                     "Hà Huy Khoái (tổng ch.b.)", "Hà Huy Khoái (b.s.)", "Hà Huy Khoái (biên tập)"])
+def test_a_relator_written_beside_the_name_does_not_make_another_person(heading):
+    # "Tổng chủ biên" left "tổng" as a fourth name word: 3 of 4 words is under the author minimum.
+    records = [rec("a:1", "Toán 6", authors=[heading], year=2021, publisher="Giáo dục Việt Nam"),
+               rec("b:1", "Toán 6", authors=["Hà Huy Khoái"], year=2021, publisher="NXB Giáo dục")]
+    clustering = cluster_records(records, DedupeSettings())
+    assert together(clustering, "a:1", "b:1"), clustering.explanations["a:1"]
