@@ -1,6 +1,6 @@
 """Merge a cluster's records into one union record.
 
-Each field takes the best value any member offers: not ALL CAPS, with its
+Each field takes the best value any member offers: not left in TCVN3 bytes, not ALL CAPS, with its
 Vietnamese marks, from a preferred library, else from the member that filled
 in the most fields.  Identifiers (with those printed wrong: never matched on, but
 a reader may search for what the book says), subjects and classifications are united, and
@@ -16,6 +16,7 @@ Added names stop at `MAX_MERGED_AUTHORS`; the best member's own list is never cu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 
 from dedupe.features import author_words
@@ -28,7 +29,8 @@ from store.text import fold, work_key
 # 2: invalid ISBNs and ISSNs of the members are kept.  3: an ALL CAPS subtitle gives way.
 # 4: co-authors only some members list are added.  5: uniform and alternate-script titles kept.
 # 6: the name headings (`names`) behind the authors kept.  7: match rules: named parts never
-# join through a copy naming none, a relator beside a name ("(Tổng chủ biên)") is not a name word.
+# join through a copy naming none, a relator beside a name ("(Tổng chủ biên)") is not a name word;
+# text left in TCVN3 bytes ("M¾t biÕc") gives way.
 MERGE_RULES_VERSION = 7
 # Names other members add to the best member's authors stop here (the API and index show them all).
 MAX_MERGED_AUTHORS = 10
@@ -98,7 +100,8 @@ def _authors(source: Record, ranked: list[Record]) -> list[str]:
             if len(authors) >= MAX_MERGED_AUTHORS:
                 return authors
             words = author_words(name)
-            if words and not any(name_similarity(words, other) == 100.0 for other in known):
+            # A name left in TCVN3 bytes folds to other words: most likely a person already listed.
+            if words and not _LEGACY_BYTES_RE.search(name) and not any(name_similarity(words, other) == 100.0 for other in known):
                 authors.append(name)
                 known.append(words)
     return authors
@@ -119,11 +122,19 @@ def _recased(record: Record) -> bool:
     return any(note.split(": ", 1)[-1].startswith("all capitals") for note in record.repairs)
 
 
-def _quality(text: str) -> tuple[bool, bool]:
-    """Sort key: ALL CAPS last, then text without Vietnamese marks when a marked form exists."""
+# TCVN3 bytes read as Latin-1 that normalize left unrepaired ("M¾t biÕc", "NguyÔn", "TrÎ"): a
+# Latin-1 capital right after a small letter, or a Latin-1 symbol touching a letter.  Real text
+# has neither (French "Hélène", German "Größe", "« Mắt biếc »" do not match).
+_LEGACY_BYTES_RE = re.compile(r"[^\W\d_A-Z\u00c0-\u00de][\u00c0-\u00de]|[\u00a1-\u00bf](?=[^\W\d_])|"
+                              r"(?<=[^\W\d_])[\u00a1-\u00bf]")
+
+
+def _quality(text: str) -> tuple[bool, bool, bool]:
+    """Sort key: TCVN3 remnants last, then ALL CAPS, then text without Vietnamese marks when a
+    marked form exists."""
     letters = [ch for ch in text if ch.isalpha()]
     all_caps = len(letters) > 3 and all(ch.isupper() for ch in letters)
-    return all_caps, fold(text) == text.lower()
+    return _LEGACY_BYTES_RE.search(text) is not None, all_caps, fold(text) == text.lower()
 
 
 def _best(ranked: list[Record], value: Callable[[Record], str]) -> Record:
@@ -131,10 +142,10 @@ def _best(ranked: list[Record], value: Callable[[Record], str]) -> Record:
     candidates = [(position, record) for position, record in enumerate(ranked) if value(record)]
     if not candidates:
         return ranked[0]
-    marked_exists = any(not _quality(value(record))[1] for _, record in candidates)
+    marked_exists = any(not _quality(value(record))[2] for _, record in candidates)
     return min(
         candidates,
-        key=lambda item: (_quality(value(item[1]))[0], marked_exists and _quality(value(item[1]))[1], item[0]),
+        key=lambda item: (*_quality(value(item[1]))[:2], marked_exists and _quality(value(item[1]))[2], item[0]),
     )[1]
 
 

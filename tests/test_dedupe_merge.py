@@ -153,3 +153,14 @@ def test_merge_keeps_the_uniform_title_and_every_alternate_script_title():
     union = merge_cluster("u1", members)
     assert union.uniform_title == "Voĭna i mir. Tiếng Việt"
     assert union.alternate_titles == ["Война и мир", "War and peace"]
+
+
+def test_a_title_left_in_tcvn3_bytes_gives_way_to_the_unicode_one():
+    # Normalize repairs TCVN3 only where it is sure; a short field it left as "M¾t biÕc" counted
+    # as marked Vietnamese and, from the fuller record, became the union record's title.
+    members = [rec("a:1", "M¾t biÕc", authors=["NguyÔn NhËt ¸nh"], publisher="TrÎ", year=2019, pages=300,
+                   place="Tp. Hå ChÝ Minh", language="vie"),
+               rec("b:1", "Mắt biếc", authors=["Nguyễn Nhật Ánh"], publisher="Trẻ", year=2019)]
+    union = merge_cluster("u1", members)
+    assert (union.title, union.authors, union.publisher) == ("Mắt biếc", ["Nguyễn Nhật Ánh"], "Trẻ")
+    assert union.place == "Tp. Hå ChÝ Minh"  # no better form: kept
