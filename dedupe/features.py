@@ -36,6 +36,12 @@ TITLE_STOPWORDS = frozenset({"va", "and", "the", "of", "a", "an", "cua", "ve", "
 TITLE_KEY_CHARS = 35
 SKELETON_MIN_CHARS = 6
 IGNORED_LANGUAGES = frozenset({"", "und", "mul", "zxx"})
+# One language, several codes (ISO 639-1, and 639-2's T codes beside the B codes MARC uses): one code each.
+_LANGUAGE_CODES = {"vi": "vie", "en": "eng", "fr": "fre", "fra": "fre", "de": "ger", "deu": "ger", "zh": "chi",
+                   "zho": "chi", "ru": "rus", "ja": "jpn", "ko": "kor", "km": "khm", "lo": "lao", "th": "tha",
+                   "es": "spa", "it": "ita", "pt": "por", "nl": "dut", "nld": "dut", "cs": "cze", "ces": "cze"}
+# "[Knxb.]", "[K.nxb]", "[s.n.]": the cataloguer's note that the publisher is unknown, folded.
+_UNKNOWN_PUBLISHER_RE = re.compile(r"^\W*(?:s\W*n|k\W*nxb|nxb khong ro|khong ro)\W*$")
 
 
 @dataclass(slots=True)
@@ -175,7 +181,13 @@ def author_words(author: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=16384)
 def _publisher(publisher: str) -> str:
-    return publisher_words(fast_fold(publisher))
+    folded = fast_fold(publisher)
+    return "" if _UNKNOWN_PUBLISHER_RE.match(folded) else publisher_words(folded)
+
+
+def _language(code: str | None) -> str:
+    code = (code or "").strip().lower()
+    return _LANGUAGE_CODES.get(code, code)
 
 
 @lru_cache(maxsize=16384)
@@ -255,7 +267,7 @@ def record_features(index: int, record: Record, settings: DedupeSettings) -> Fea
         volume=volume,
         part=sys.intern(part_name(folded_part)) if folded_part else "",
         material=sys.intern((record.material_type or "book").lower()),
-        language=sys.intern((record.language or "").lower()),
+        language=sys.intern(_language(record.language)),
         isbns=_frozen(isbn for isbn in map(valid_isbn13, record.isbn) if isbn and isbn not in ignored),
         other_ids=_frozen(" ".join(_WORD_RE.findall(_fold_cached(value))) for value in record.other_ids if value),
     )

@@ -284,3 +284,22 @@ def test_a_relator_written_beside_the_name_does_not_make_another_person(heading)
                rec("b:1", "Toán 6", authors=["Hà Huy Khoái"], year=2021, publisher="NXB Giáo dục")]
     clustering = cluster_records(records, DedupeSettings())
     assert together(clustering, "a:1", "b:1"), clustering.explanations["a:1"]
+
+
+@pytest.mark.parametrize("placeholder", ["[Knxb.]", "[K.nxb]", "[s.n.]", "Knxb"])
+def test_an_unknown_publisher_placeholder_is_no_publisher(placeholder):
+    # File-mode records come from anywhere: "[Knxb.]" (không nhà xuất bản) was compared as a
+    # publisher named "knxb" and kept the copy apart as another house.
+    records = [rec("a:1", "Bài tập Toán 6", year=2021, publisher=placeholder),
+               rec("b:1", "Bài tập Toán 6", year=2021, publisher="Giáo dục Việt Nam")]
+    clustering = cluster_records(records, DedupeSettings())
+    assert together(clustering, "a:1", "b:1"), clustering.explanations["a:1"]
+
+
+@pytest.mark.parametrize("code_a, code_b", [("vi", "vie"), ("fre", "fra"), ("ger", "deu"), ("EN", "eng")])
+def test_one_language_written_as_two_codes_is_one_language(code_a, code_b):
+    # ISO 639-1 and the 639-2 B and T codes of one language all come in file mode (and some oai_dc).
+    records = [rec("a:1", "Le petit prince", authors=["Antoine de Saint-Exupéry"], year=2019, language=code_a),
+               rec("b:1", "Le petit prince", authors=["Saint-Exupéry, Antoine de"], year=2019, language=code_b)]
+    clustering = cluster_records(records, DedupeSettings())
+    assert together(clustering, "a:1", "b:1"), clustering.explanations["a:1"]
