@@ -14,7 +14,8 @@ from functools import lru_cache
 
 from config.settings import DedupeSettings
 from dedupe.errors import DedupeError
-from dedupe.parts import edition_number, extract_volume, part_name, publisher_words, volume_of_part
+from dedupe.parts import (edition_number, extract_volume, part_name, publisher_words, textbook_series,
+                          volume_of_part)
 from store.models import Record
 from store.text import fold
 
@@ -68,6 +69,7 @@ class Features:
     edition: int | None
     volume: int | None
     part: str  # the part's name without its number ("dai so", "thuong"), "" when none
+    series: str  # the textbook series named in the series statement or subtitle, "" when none
     material: str
     language: str
     isbns: frozenset[str]
@@ -185,6 +187,14 @@ def _publisher(publisher: str) -> str:
     return "" if _UNKNOWN_PUBLISHER_RE.match(folded) else publisher_words(folded)
 
 
+def _series(series: list[str], folded_subtitle: str) -> str:
+    for text in (*series, folded_subtitle):
+        found = textbook_series(_fold_cached(text))
+        if found:
+            return sys.intern(found)
+    return ""
+
+
 def _language(code: str | None) -> str:
     code = (code or "").strip().lower()
     return _LANGUAGE_CODES.get(code, code)
@@ -266,6 +276,7 @@ def record_features(index: int, record: Record, settings: DedupeSettings) -> Fea
         edition=_edition(record.edition) if record.edition else None,
         volume=volume,
         part=sys.intern(part_name(folded_part)) if folded_part else "",
+        series=_series(record.series, folded_sub),
         material=sys.intern((record.material_type or "book").lower()),
         language=sys.intern(_language(record.language)),
         isbns=_frozen(isbn for isbn in map(valid_isbn13, record.isbn) if isbn and isbn not in ignored),

@@ -49,6 +49,21 @@ _PUBLISHER_PHRASES = (
     (re.compile(r"(?<!\w)(?:dh|dai hoc)(?!\w)"), "dh"),
 )
 _WORD_RE = re.compile(r"\w+")
+# The parallel textbook series since 2020: one title ("Toán 6"), one house, one year, no author in
+# school records; only the series tells them apart.
+_TEXTBOOK_SERIES = {  # folded spelling → series
+    "ket noi tri thuc": "ket noi tri thuc", "kntt": "ket noi tri thuc",
+    "chan troi sang tao": "chan troi sang tao", "ctst": "chan troi sang tao", "canh dieu": "canh dieu",
+    "cung hoc de phat trien nang luc": "cung hoc de phat trien nang luc",
+    "vi su binh dang va dan chu trong giao duc": "vi su binh dang va dan chu", "cung kham pha": "cung kham pha",
+}
+_TEXTBOOK_SERIES_RE = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, _TEXTBOOK_SERIES)) + r")(?!\w)")
+
+
+def textbook_series(folded: str) -> str:
+    """The textbook series a folded series statement or subtitle names ("chan troi sang tao"), else ""."""
+    match = _TEXTBOOK_SERIES_RE.search(folded)
+    return _TEXTBOOK_SERIES[match.group(1)] if match else ""
 
 
 def number_value(token: str) -> int | None:

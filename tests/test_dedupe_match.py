@@ -303,3 +303,25 @@ def test_one_language_written_as_two_codes_is_one_language(code_a, code_b):
                rec("b:1", "Le petit prince", authors=["Saint-Exupéry, Antoine de"], year=2019, language=code_b)]
     clustering = cluster_records(records, DedupeSettings())
     assert together(clustering, "a:1", "b:1"), clustering.explanations["a:1"]
+
+
+@pytest.mark.parametrize("first, second", [
+    ({"series": ["Kết nối tri thức với cuộc sống"]}, {"series": ["Chân trời sáng tạo"]}),
+    ({"subtitle": "Kết nối tri thức với cuộc sống"}, {"series": ["Chân trời sáng tạo"]}),
+    ({"series": ["Bộ sách Cánh diều"]}, {"subtitle": "sách giáo khoa", "series": ["Chân trời sáng tạo"]}),
+])
+def test_one_textbook_title_of_two_series_never_merges(first, second):
+    # Since 2020 "Toán 6" is printed in parallel series by one house in one year; school records
+    # have no author, and title, year and publisher agreeing merged the series.
+    records = [rec("a:1", "Toán 6", part="Tập 1", year=2021, publisher="Giáo dục Việt Nam", **first),
+               rec("b:1", "Toán 6", part="Tập 1", year=2021, publisher="NXB Giáo dục Việt Nam", **second)]
+    clustering = cluster_records(records, DedupeSettings())
+    assert apart(clustering, "a:1", "b:1")
+    assert "textbook series" in clustering.explanations["a:1"].decision
+
+
+def test_one_textbook_series_named_two_ways_or_not_at_all_still_merges():
+    records = [rec("a:1", "Toán 6", year=2021, publisher="Giáo dục Việt Nam", series=["Kết nối tri thức với cuộc sống"]),
+               rec("b:1", "Toán 6", year=2021, publisher="Giáo dục Việt Nam", series=["Kết nối tri thức"]),
+               rec("c:1", "Toán 6", year=2021, publisher="Giáo dục Việt Nam")]
+    assert together(cluster_records(records, DedupeSettings()), "a:1", "b:1", "c:1")
