@@ -45,6 +45,8 @@ class Overrides:
     different: tuple[tuple[str, str], ...] = ()
     path: Path | None = None
     notes: dict[tuple[str, str], str] = field(default_factory=dict)
+    # One message per pair `same` joins (directly or through other records) that `different` keeps apart.
+    contradictions: tuple[str, ...] = ()
 
     def record_ids(self) -> set[str]:
         return {rid for pair in (*self.same, *self.different) for rid in pair}
@@ -61,6 +63,7 @@ class Overrides:
             different=tuple(pair for pair in self.different if pair[0] in known and pair[1] in known),
             path=self.path,
             notes=self.notes,
+            contradictions=self.contradictions,
         )
 
 
@@ -84,8 +87,30 @@ def load_overrides(path: Path | None) -> Overrides:
     same = _pairs(path, raw, "same", notes)
     different = _pairs(path, raw, "different", notes)
     # A pair in both lists is a contradiction; keeping it apart is the safe reading.
+    contradictions = _contradictions(path, same, different)
     same = [pair for pair in same if pair not in set(different)]
-    return Overrides(tuple(sorted(set(same))), tuple(sorted(set(different))), path, notes)
+    return Overrides(tuple(sorted(set(same))), tuple(sorted(set(different))), path, notes, contradictions)
+
+
+def _contradictions(path: Path, same: list[tuple[str, str]], different: list[tuple[str, str]]) -> tuple[str, ...]:
+    """Messages for the `different` pairs that `same` entries join, directly or through other records.
+
+    Clustering keeps such a pair apart (a wrong merge hides a book), so one of the `same`
+    entries is not honoured: the librarian must hear which, or nothing explains it.
+    """
+    parent: dict[str, str] = {}
+
+    def find(rid: str) -> str:
+        while parent.setdefault(rid, rid) != rid:
+            rid = parent[rid]
+        return rid
+
+    for first, second in same:
+        parent[find(first)] = find(second)
+    return tuple(f"{path}: [[same]] entries join {first!r} and {second!r} but a [[different]] entry keeps them "
+                 "apart; the entries contradict, so they are kept apart: remove one of the entries"
+                 for first, second in sorted(set(different))
+                 if first in parent and second in parent and find(first) == find(second))
 
 
 def _pairs(path: Path, raw: dict, section: str, notes: dict) -> list[tuple[str, str]]:

@@ -97,7 +97,7 @@ def _full(store: CatalogStore, settings: Settings, overrides: Overrides, fingerp
         records=len(record_ids), clusters=len(clustering.clusters), multi_library=multi_library, changed=changed,
         candidate_pairs=clustering.candidate_pairs, aliases=len(clustering.aliases), removed=len(removed),
         skipped_blocks=clustering.skipped_blocks, incremental=False, examined=len(record_ids),
-        problems=tuple(overrides.missing(record_ids)),
+        problems=overrides.contradictions + tuple(overrides.missing(record_ids)),
     )
 
 
@@ -117,7 +117,8 @@ def _incremental(store: CatalogStore, settings: Settings, overrides: Overrides, 
         changed=changed,
         candidate_pairs=clustering.candidate_pairs, aliases=len(clustering.aliases), removed=len(removed),
         skipped_blocks=clustering.skipped_blocks, incremental=True, examined=len(region.records),
-        problems=tuple(overrides.missing(set(region.records))),  # every named record is in the region
+        # Every named record is in the region.
+        problems=overrides.contradictions + tuple(overrides.missing(set(region.records))),
     )
 
 

@@ -341,8 +341,9 @@ def dedupe(
 
 
 def _dedupe_problems(settings: Settings, summary) -> list[str]:
-    """What a dedupe run warns about: override entries naming records not in the catalogue, and an
-    overrides file that is not there (read as "no overrides", so a mistyped path drops them all)."""
+    """What a dedupe run warns about: override entries naming records not in the catalogue or contradicting
+    each other, and an overrides file that is not there (read as "no overrides", so a mistyped path drops
+    them all)."""
     problems = list(summary.problems)
     path = settings.dedupe.overrides_path
     if path is not None and not path.exists():

@@ -162,3 +162,20 @@ def test_a_same_entry_holds_over_the_records_present(tmp_path):
                rec("c:1", "Truyện Kiều", authors=["Nguyễn Du"], year=2012)]
     clustering = cluster_records(records, DedupeSettings(), overrides=load_overrides(path))
     assert together(clustering, "b:1", "c:1"), clustering.explanations
+
+
+@pytest.mark.parametrize("text", [
+    '[[same]]\nrecords = ["a:1", "c:1"]\n[[different]]\nrecords = ["c:1", "a:1"]\n',
+    # Through a third record: a:1 = b:1 and b:1 = c:1 say a:1 = c:1, which [[different]] denies.
+    '[[same]]\nrecords = ["a:1", "b:1"]\n[[same]]\nrecords = ["b:1", "c:1"]\n[[different]]\nrecords = ["a:1", "c:1"]\n',
+])
+def test_contradictory_entries_are_reported_and_kept_apart(store, data_dir, text):
+    # The file's [[same]] lost to its [[different]] silently: the librarian saw no record joined, no reason.
+    settings = _settings(data_dir, text)
+    store.save_normalized(_records())
+    summary = run_dedupe(store, settings)
+    assert any("a:1" in problem and "c:1" in problem and "contradict" in problem for problem in summary.problems), \
+        summary.problems
+    assignments = store.cluster_assignments()
+    assert assignments["a:1"] != assignments["c:1"]
+    assert run_dedupe(store, settings).problems == summary.problems  # every night, as an unknown id is
