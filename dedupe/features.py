@@ -15,7 +15,7 @@ from functools import lru_cache
 from config.settings import DedupeSettings
 from dedupe.errors import DedupeError
 from dedupe.parts import (edition_number, extract_volume, part_name, publisher_words, textbook_series,
-                          volume_of_part)
+                          volume_numbers, volume_of_part)
 from store.models import Record
 from store.text import fold
 
@@ -68,6 +68,7 @@ class Features:
     pages: int | None
     edition: int | None
     volume: int | None
+    volumes: str  # every volume number stated: "1.2" for "Tập 1. Phần 2" (parts.volume_numbers)
     part: str  # the part's name without its number ("dai so", "thuong"), "" when none
     series: str  # the textbook series named in the series statement or subtitle, "" when none
     material: str
@@ -242,6 +243,7 @@ def record_features(index: int, record: Record, settings: DedupeSettings) -> Fea
     folded_title, folded_sub = _split_title(fast_fold(record.title or ""), fast_fold(record.subtitle or ""))
     folded_part = fast_fold(record.part) if record.part else ""
     volume = volume_of_part(folded_part) if folded_part else None
+    volumes = volume_numbers(folded_part or f"{folded_title} : {folded_sub}")
     title_volume, folded_title = extract_volume(folded_title)
     sub_volume, folded_sub = extract_volume(folded_sub)
     volume = volume if volume is not None else (title_volume if title_volume is not None else sub_volume)
@@ -275,6 +277,7 @@ def record_features(index: int, record: Record, settings: DedupeSettings) -> Fea
         pages=record.pages if record.pages and record.pages > 0 else None,
         edition=_edition(record.edition) if record.edition else None,
         volume=volume,
+        volumes=sys.intern(volumes),
         part=sys.intern(part_name(folded_part)) if folded_part else "",
         series=_series(record.series, folded_sub),
         material=sys.intern((record.material_type or "book").lower()),

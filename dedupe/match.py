@@ -104,6 +104,8 @@ def _guard(a: Features, b: Features, settings: DedupeSettings) -> str:
         return f"material {a.material} vs {b.material}"
     if a.volume != b.volume:
         return f"volume {a.volume} vs {b.volume}"
+    if a.volumes and b.volumes and a.volumes != b.volumes:
+        return f"volume {a.volumes} vs {b.volumes}"
     # Parts named, not numbered ("Đại số" and "Hình học" of one textbook; "Quyển thượng"
     # and "Quyển hạ"); a typo in a name is not another part.
     if a.part and b.part and a.part != b.part and fuzz.ratio(a.part, b.part) < PART_NAME_MIN_RATIO:

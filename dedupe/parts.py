@@ -3,7 +3,7 @@
 A different volume or edition is a different union record even when the title,
 author and ISBN agree (Vietnamese publishers reuse one ISBN for a whole set),
 so these numbers are read out of the free text cataloguers type: "Tập 1",
-"T.2", "quyển II", "vol. 3", "Tái bản lần thứ 2", "2nd ed.".
+"T.2", "quyển II", "vol. 3", "Tập 1. Phần 2", "Tập 1-2", "Tái bản lần thứ 2", "2nd ed.".
 All functions take text already folded by `store.text.fold`.
 """
 
@@ -24,9 +24,12 @@ _NUM = r"(\d{1,4}|[ivx]{1,6}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse
 
 # Long volume words may stand without a dot; one-letter abbreviations need it ("t.1", "q. 2", "v.3").
 _VOLUME_RE = re.compile(
-    r"(?<![\w.])(?:(?:tap|quyen|cuon|phan|vol|volume|part|book|tome|band|bd)\s*\.?|(?:t|q|v|pt|no)\.)\s*"
+    r"(?<![\w.])(?:(?:tap|quyen|cuon|phan|vol|volume|part|book|tome|band|bd)\s*\.?|(?:t|q|v|pt|ph|no)\.)\s*"
     + _NUM + r"(?!\w)"
 )
+# A second number right after a volume's: one book holding several ("Tập 1-2", "T.1, 2", "tập 1 và 2").
+_MORE_VOLUMES_RE = re.compile(r"\s*(?:-|–|,|&|\+|va|and)\s*" + _NUM + r"(?!\w)")
+_WHOLE_SET_RE = re.compile(r"(?<!\w)(?:tron bo|complete set)(?!\w)")
 _EDITION_PATTERNS = (
     # "Tái bản lần thứ 2" is the third printing: count it like "in lần thứ 3".
     (re.compile(r"(?<!\w)tai ban(?: co sua chua)?(?: (?:va )?bo sung)?(?: lan)?(?: thu)?\s*" + _NUM + r"(?!\w)"), 1),
@@ -81,18 +84,42 @@ def number_value(token: str) -> int | None:
     return None
 
 
-def extract_volume(folded: str) -> tuple[int | None, str]:
-    """(volume number, text with the volume phrase removed) of a folded title or part.
+def _volume_phrases(folded: str) -> list[tuple[int, int, str]]:
+    """(start, end, numbers) of each volume phrase: "tap 1" → "1", "tap 1-2" → "1-2"."""
+    found = []
+    for match in _VOLUME_RE.finditer(folded):
+        value = number_value(match.group(1))
+        if value is None:
+            continue
+        numbers, end = str(value), match.end()
+        more = _MORE_VOLUMES_RE.match(folded, end)
+        if more and number_value(more.group(1)) is not None:
+            numbers, end = f"{numbers}-{number_value(more.group(1))}", more.end()
+        found.append((match.start(), end, numbers))
+    return found
 
-    Only the first volume phrase counts; the rest of the text is kept for comparing titles.
+
+def extract_volume(folded: str) -> tuple[int | None, str]:
+    """(volume number, text with the volume phrases removed) of a folded title or part.
+
+    The first volume phrase gives the number; every one ("Tập 1. Phần 2") is taken out of
+    the text, and `volume_numbers` keeps them all.
     """
-    match = _VOLUME_RE.search(folded)
-    if not match:
+    phrases = _volume_phrases(folded)
+    if not phrases:
         return None, folded
-    value = number_value(match.group(1))
-    if value is None:
-        return None, folded
-    return value, (folded[: match.start()] + " " + folded[match.end():])
+    for start, end, _ in reversed(phrases):
+        folded = folded[:start] + " " + folded[end:]
+    return int(phrases[0][2].split("-")[0]), folded
+
+
+def volume_numbers(folded: str) -> str:
+    """Every volume number of a folded title or part, in order: "1" (Tập 1), "1.2" (Tập 1. Phần 2),
+    "1-2" (Tập 1-2, one book), "set" (Trọn bộ); "" when it states none.  Two books differ when these do."""
+    numbers = [numbers for _, _, numbers in _volume_phrases(folded)]
+    if _WHOLE_SET_RE.search(folded):
+        numbers.append("set")
+    return ".".join(numbers)
 
 
 def volume_of_part(folded_part: str) -> int | None:

@@ -325,3 +325,23 @@ def test_one_textbook_series_named_two_ways_or_not_at_all_still_merges():
                rec("b:1", "Toán 6", year=2021, publisher="Giáo dục Việt Nam", series=["Kết nối tri thức"]),
                rec("c:1", "Toán 6", year=2021, publisher="Giáo dục Việt Nam")]
     assert together(cluster_records(records, DedupeSettings()), "a:1", "b:1", "c:1")
+
+
+@pytest.mark.parametrize("part_a, part_b", [("Tập 1. Phần 2", "Tập 1. Phần 1"), ("Tập 1. Phần 2", "Tập 1"),
+                                            ("Tập 1-2", "Tập 1"), ("Tập 1, 2", "T.1"), ("Trọn bộ 2 tập", "Tập 2")])
+def test_a_sub_part_or_a_combined_volume_is_another_book(part_a, part_b):
+    # Only the first number of a 245 $n was read: "Tập 1. Phần 2" was "Tập 1. Phần 1", and
+    # "Trọn bộ 2 tập" (the set in one book) was "Tập 2".
+    authors = ["Trương Hữu Quýnh"]
+    records = [rec("a:1", "Lịch sử Việt Nam", part=part_a, authors=authors, year=2017, publisher="Giáo dục"),
+               rec("b:1", "Lịch sử Việt Nam", part=part_b, authors=authors, year=2017, publisher="Giáo dục")]
+    clustering = cluster_records(records, DedupeSettings())
+    assert apart(clustering, "a:1", "b:1"), clustering.explanations["a:1"]
+
+
+def test_one_sub_part_written_two_ways_is_one_book():
+    authors = ["Trương Hữu Quýnh"]
+    records = [rec("a:1", "Lịch sử Việt Nam", part="Tập 1. Phần 2", authors=authors, year=2017),
+               rec("b:1", "Lịch sử Việt Nam", part="T.I, ph. 2", authors=authors, year=2017),
+               rec("c:1", "Lịch sử Việt Nam. Tập 1. Phần 2", authors=authors, year=2017)]
+    assert together(cluster_records(records, DedupeSettings()), "a:1", "b:1", "c:1")
