@@ -14,8 +14,8 @@ from functools import lru_cache
 
 from config.settings import DedupeSettings
 from dedupe.errors import DedupeError
-from dedupe.parts import (edition_number, extract_volume, part_name, publisher_words, textbook_series,
-                          volume_numbers, volume_of_part)
+from dedupe.parts import (edition_number, extract_volume, part_name, publisher_words, textbook_companion,
+                          textbook_series, volume_numbers, volume_of_part)
 from store.models import Record
 from store.text import fold
 
@@ -71,6 +71,7 @@ class Features:
     volumes: str  # every volume number stated: "1.2" for "Tập 1. Phần 2" (parts.volume_numbers)
     part: str  # the part's name without its number ("dai so", "thuong"), "" when none
     series: str  # the textbook series named in the series statement or subtitle, "" when none
+    companion: str  # "sach giao vien", "sach bai tap", "vo bai tap" named in the title, "" for none
     material: str
     language: str
     isbns: frozenset[str]
@@ -280,6 +281,7 @@ def record_features(index: int, record: Record, settings: DedupeSettings) -> Fea
         volumes=sys.intern(volumes),
         part=sys.intern(part_name(folded_part)) if folded_part else "",
         series=_series(record.series, folded_sub),
+        companion=textbook_companion(f"{folded_title} {folded_sub} {folded_part}"),
         material=sys.intern((record.material_type or "book").lower()),
         language=sys.intern(_language(record.language)),
         isbns=_frozen(isbn for isbn in map(valid_isbn13, record.isbn) if isbn and isbn not in ignored),

@@ -163,8 +163,11 @@ class _Builder:
         year = rng.randint(2002, 2024)
         isbn = self.isbn() if rng.random() < 0.5 else None
         editions = []
+        # The teacher's book of the same team and year: a hard negative, another book.
+        kinds = [kind, "sách giáo viên"] if kind is None and rng.random() < 0.3 else [kind]
         # Neighbouring grades by the same team in the same year: the hard textbook negative.
-        for neighbour in sorted({grade, min(grade + 1, max(grades))} if rng.random() < 0.4 else {grade}):
+        neighbours = sorted({grade, min(grade + 1, max(grades))} if rng.random() < 0.4 else {grade})
+        for kind, neighbour in ((k, n) for k in kinds for n in neighbours):
             for volume in range(1, volumes + 1) if volumes > 1 else [None]:
                 editions.append(Edition(
                     key=self.key(), title=f"{subject} {neighbour}", subtitle=kind, authors=tuple(authors), year=year,
@@ -216,7 +219,8 @@ def _catalogue(edition: Edition, library: str, rng: random.Random, serial: Itera
     plain = rng.random() < 0.12  # an old system that lost every diacritic
     title, subtitle = edition.title, edition.subtitle
     if subtitle and rng.random() < 0.3:
-        subtitle = None
+        if subtitle not in data.TEXTBOOK_KINDS:  # "sách giáo viên" names another book: never left out
+            subtitle = None
     elif subtitle and rng.random() < 0.12:
         title, subtitle = f"{title} : {subtitle}", None
     if rng.random() < 0.07:

@@ -110,6 +110,9 @@ def _guard(a: Features, b: Features, settings: DedupeSettings) -> str:
     # and "Quyển hạ"); a typo in a name is not another part.
     if a.part and b.part and a.part != b.part and fuzz.ratio(a.part, b.part) < PART_NAME_MIN_RATIO:
         return f"part {a.part} vs {b.part}"
+    if a.companion != b.companion:
+        # The teacher's book or a workbook is another book than the pupils' book of its title.
+        return f"companion book {a.companion or 'none'} vs {b.companion or 'none'}"
     if a.series and b.series and a.series != b.series:
         return f"textbook series {a.series} vs {b.series}"
     if a.title_numbers != b.title_numbers:

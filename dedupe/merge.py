@@ -31,7 +31,8 @@ from store.text import fold, work_key
 # 6: the name headings (`names`) behind the authors kept.  7: match rules: named parts never
 # join through a copy naming none, a relator beside a name ("(Tổng chủ biên)") is not a name word;
 # text left in TCVN3 bytes ("M¾t biÕc") gives way; two textbook series ("Kết nối tri thức",
-# "Chân trời sáng tạo") of one title never match, nor "Tập 1. Phần 2" and "Tập 1", "Tập 1-2" and "Tập 1".
+# "Chân trời sáng tạo") of one title never match, nor "Tập 1. Phần 2" and "Tập 1", "Tập 1-2" and "Tập 1",
+# nor the teacher's book or a workbook ("sách giáo viên", "sách bài tập") and the pupils' book.
 MERGE_RULES_VERSION = 7
 # Names other members add to the best member's authors stop here (the API and index show them all).
 MAX_MERGED_AUTHORS = 10

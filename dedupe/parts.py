@@ -63,6 +63,21 @@ _TEXTBOOK_SERIES = {  # folded spelling → series
 _TEXTBOOK_SERIES_RE = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, _TEXTBOOK_SERIES)) + r")(?!\w)")
 
 
+# A textbook's companions are other books than the pupils' book of the same title, team and
+# year ("Toán 6 : sách giáo viên"); "sách giáo khoa" names the pupils' book itself.
+_COMPANIONS = {
+    "sach giao vien": "sach giao vien", "sgv": "sach giao vien",
+    "sach bai tap": "sach bai tap", "sbt": "sach bai tap", "vo bai tap": "vo bai tap", "vbt": "vo bai tap",
+}
+_COMPANION_RE = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, _COMPANIONS)) + r")(?!\w)")
+
+
+def textbook_companion(folded: str) -> str:
+    """The companion book a folded title names ("sach giao vien", "sach bai tap", "vo bai tap"), else ""."""
+    match = _COMPANION_RE.search(folded)
+    return _COMPANIONS[match.group(1)] if match else ""
+
+
 def textbook_series(folded: str) -> str:
     """The textbook series a folded series statement or subtitle names ("chan troi sang tao"), else ""."""
     match = _TEXTBOOK_SERIES_RE.search(folded)

@@ -320,6 +320,21 @@ def test_one_textbook_title_of_two_series_never_merges(first, second):
     assert "textbook series" in clustering.explanations["a:1"].decision
 
 
+@pytest.mark.parametrize("teacher", [dict(subtitle="sách giáo viên"), dict(title="Toán 6 : Sách giáo viên"),
+                                     dict(part="SGV")])
+def test_the_teachers_book_never_merges_with_the_pupils_book(teacher):
+    # One title, team, house and year: only "sách giáo viên" tells them apart.
+    pupils = dict(authors=["Hà Huy Khoái", "Cung Thế Anh"], year=2021, publisher="Giáo dục Việt Nam", pages=120)
+    records = [rec("a:1", "Toán 6", **pupils), rec("b:1", "Toán 6", subtitle="sách giáo khoa", **pupils),
+               rec("c:1", **{"title": "Toán 6", **pupils, **teacher}),
+               rec("d:1", "TOAN 6", subtitle="Sach giao vien", **pupils)]
+    clustering = cluster_records(records, DedupeSettings())
+    assert together(clustering, "a:1", "b:1") and together(clustering, "c:1", "d:1")
+    assert apart(clustering, "a:1", "c:1")
+    alone = cluster_records([records[0], records[2]], DedupeSettings())
+    assert "companion book none vs sach giao vien" in alone.explanations["c:1"].decision
+
+
 def test_one_textbook_series_named_two_ways_or_not_at_all_still_merges():
     records = [rec("a:1", "Toán 6", year=2021, publisher="Giáo dục Việt Nam", series=["Kết nối tri thức với cuộc sống"]),
                rec("b:1", "Toán 6", year=2021, publisher="Giáo dục Việt Nam", series=["Kết nối tri thức"]),
