@@ -44,6 +44,16 @@ PARTNER_PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><ti
 ENGLISH_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>College library</title></head>
 <body style="background:#fff"><h1>Library</h1><div id="catalog" data-unioncat-search></div>
 <script src="{api}/widget.js"></script></body></html>"""
+# A school site with a dark theme: light text on a dark page.
+DARK_PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Trường</title>
+<style>body {{ background: #1e1e1e; color: #eee; }}</style></head>
+<body><div id="catalog" data-unioncat-search></div><script src="{api}/widget.js"></script></body></html>"""
+# A site with a strict Content-Security-Policy: our script and API allowed, no inline styles anywhere.
+CSP_PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy"
+      content="default-src 'self'; script-src {api}; connect-src {api}; style-src 'self'">
+<title>Trường</title></head>
+<body><div id="catalog" data-unioncat-search></div><script src="{api}/widget.js"></script></body></html>"""
 # Three copies in one library (two call numbers), one in another.
 COPIES = [Holding(library="tv-tinh", call_number="895.9221 HO258", location="Kho mượn", record_id="tv-tinh:1"),
           Holding(library="tv-tinh", call_number="895.9221 HO258", location="Kho mở", record_id="tv-tinh:1"),
@@ -85,7 +95,8 @@ def sites(tmp_path_factory) -> Iterator[dict[str, str]]:
             page_dir = work / "partner"
             page_dir.mkdir()
             (page_dir / "index.html").write_text(PARTNER_PAGE.format(api=api), encoding="utf-8")
-            (page_dir / "en.html").write_text(ENGLISH_PAGE.format(api=api), encoding="utf-8")
+            for name, page in (("en.html", ENGLISH_PAGE), ("dark.html", DARK_PAGE), ("csp.html", CSP_PAGE)):
+                (page_dir / name).write_text(page.format(api=api), encoding="utf-8")
             with _serve_directory(page_dir, allowed_port) as allowed, _serve_directory(page_dir, other_port) as other:
                 yield {"api": api, "allowed": allowed, "other": other}
 
@@ -201,3 +212,47 @@ def test_widget_keyboard_focus_ring_has_3_to_1_contrast_on_a_white_page(sites, b
     colours = [tuple(int(x) for x in m) for m in re.findall(r"rgba?\((\d+), (\d+), (\d+)", outline + " " + shadow)]
     best = max((1 + 0.05) / (_luminance(c) + 0.05) for c in colours)
     assert best >= 3, (outline, shadow)
+
+
+# The colour behind an element: the first ancestor with a background, across the shadow boundary.
+BACKGROUND_JS = """var node = arguments[0];
+while (node) {
+  if (node.nodeType === 1) { var bg = getComputedStyle(node).backgroundColor;
+                              if (bg !== 'rgba(0, 0, 0, 0)' && bg !== 'transparent') return bg; }
+  node = node.parentNode || node.host;
+}
+return 'rgb(255, 255, 255)';"""
+
+
+def _rgb(css: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in re.findall(r"\d+", css)[:3])
+
+
+def _contrast(a: tuple[int, ...], b: tuple[int, ...]) -> float:
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_widget_text_is_readable_on_a_dark_partner_page(sites, browser):
+    """The widget set its text colours (#1b1b1b) but no background: on a dark site its label, status and
+    results were dark grey on near black (1.1:1; WCAG 1.4.3 asks 4.5:1)."""
+    _, root = _widget(browser, sites["allowed"], "dark.html")
+    _search(browser, root, "lich su")
+    for selector in ("label", ".status", "li.hit a.title", "li.hit .holdings"):
+        element = root.find_element(By.CSS_SELECTOR, selector)
+        colour = browser.execute_script("return getComputedStyle(arguments[0]).color", element)
+        background = browser.execute_script(BACKGROUND_JS, element)
+        assert _contrast(_rgb(colour), _rgb(background)) >= 4.5, (selector, colour, background)
+
+
+def test_widget_is_styled_on_a_page_with_a_strict_content_security_policy(sites, browser):
+    """A `<style>` element is inline style: a partner's `style-src 'self'` blocked it, the widget came
+    unstyled (no focus ring of its own, a grey button) and the console showed a CSP violation."""
+    browser.get_log("browser")  # drop what earlier pages logged
+    _, root = _widget(browser, sites["allowed"], "csp.html")
+    assert _search(browser, root, "lich su") == "Tìm thấy 1 tài liệu"
+    button = root.find_element(By.CSS_SELECTOR, "button")
+    assert browser.execute_script("return getComputedStyle(arguments[0]).backgroundColor", button) == \
+        "rgb(11, 83, 148)"
+    violations = [entry["message"] for entry in browser.get_log("browser") if "Content Security Policy" in entry["message"]]
+    assert violations == []

@@ -19,8 +19,10 @@
     // which beat :host; inherited properties then flow in.  The wrapper inside the
     // shadow root, which no outside rule can reach, resets them all.
     ":host{all:initial;display:block}",
+    // Our own background with our text colours: on a dark partner page, dark text on its
+    // background was unreadable (WCAG 1.4.3; F24: a foreground colour without a background).
     ".unioncat{all:initial;display:block;font:16px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;" +
-      "color:#1b1b1b;text-align:left}",
+      "color:#1b1b1b;background:#fff;padding:.5em;text-align:left}",
     "form{display:flex;flex-wrap:wrap;gap:.4em;align-items:center;margin:0 0 .6em}",
     "label{flex-basis:100%;font-weight:600}",
     "input{flex:1 1 12em;font:inherit;padding:.45em .6em;border:1px solid #6b6b6b;border-radius:4px}",
@@ -75,10 +77,25 @@
     list.appendChild(last);
   }
 
+  // A constructed style sheet is not inline style: a partner page whose Content-Security-Policy
+  // forbids inline styles (style-src 'self') blocked our <style> element and showed the widget unstyled.
+  // Browsers without constructable sheets (Safari before 16.4) get the <style> element.
+  function addStyle(root) {
+    if (root.adoptedStyleSheets !== undefined && typeof CSSStyleSheet === "function") {
+      try {
+        var sheet = new CSSStyleSheet();
+        sheet.replaceSync(STYLE);
+        root.adoptedStyleSheets = [sheet];
+        return;
+      } catch (e) { /* an older engine without the constructor: the element below */ }
+    }
+    root.appendChild(el("style", {}, STYLE));
+  }
+
   function mount(host, index) {
     if (host.shadowRoot) return;  // mounted already (the script included twice)
     var root = host.attachShadow({ mode: "open" });
-    root.appendChild(el("style", {}, STYLE));
+    addStyle(root);
     var id = "unioncat-q-" + index;
     var form = el("form", { role: "search", "class": "form" });
     form.appendChild(el("label", { "for": id }, host.getAttribute("data-label") || "Tìm trong mục lục liên hợp"));
