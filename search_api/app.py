@@ -19,7 +19,7 @@ from index.search import SearchIndex
 from search_api.context import AppContext, RenderedAnswers
 from search_api.errors import add_error_handlers
 from search_api.head import HeadAsGet
-from search_api.present import holdings_by_library, name_roles
+from search_api.present import holdings_by_library, html_lang, name_roles
 from search_api.routes import libraries, pages, records, search, status, why
 from store.catalog import CatalogStore
 
@@ -38,6 +38,7 @@ def create_app(settings: Settings, store: CatalogStore, search_index: SearchInde
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["name_roles"] = name_roles
     env.filters["holdings_by_library"] = holdings_by_library
+    env.filters["html_lang"] = html_lang
     app.state.ctx = AppContext(settings, store, search_index, Jinja2Templates(env=env),
                                RenderedAnswers(settings.api.cached_searches))
     if settings.api.cors_origins:

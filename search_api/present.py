@@ -29,6 +29,24 @@ def holdings_by_library(holdings: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(groups.values())
 
 
+# MARC language codes (ISO 639-2, bibliographic and terminology forms) as HTML lang values (BCP 47
+# uses the two-letter code where ISO 639-1 has one). A code not listed gets no lang: a wrong one
+# makes a screen reader mispronounce more than the page's Vietnamese does.
+HTML_LANG: dict[str, str] = {
+    "eng": "en", "fre": "fr", "fra": "fr", "rus": "ru", "chi": "zh", "zho": "zh", "jpn": "ja", "kor": "ko",
+    "ger": "de", "deu": "de", "khm": "km", "lao": "lo", "tha": "th", "spa": "es", "ita": "it", "por": "pt",
+    "dut": "nl", "nld": "nl", "ara": "ar", "hin": "hi", "ind": "id", "may": "ms", "msa": "ms", "lat": "la",
+    "pol": "pl", "cze": "cs", "ces": "cs", "hun": "hu", "bul": "bg", "ukr": "uk", "swe": "sv", "dan": "da",
+    "nor": "no", "fin": "fi", "gre": "el", "ell": "el", "tur": "tr", "heb": "he", "per": "fa", "fas": "fa",
+}
+
+
+def html_lang(language: str | None) -> str | None:
+    """The lang attribute for text in a record's language, or None where the page's `vi` (or no
+    known language: und, mul, an unknown code) applies."""
+    return HTML_LANG.get((language or "").strip().lower())
+
+
 def name_roles(heading: dict[str, Any]) -> list[str]:
     """A name heading's roles as the record page shows them: the cataloguer's own words ($e),
     then the Vietnamese for relator codes ($4), each role once ("dịch" and "trl" are one)."""

@@ -323,3 +323,17 @@ def test_search_page_has_one_main_heading(client, params):
     html = client.get("/", params=params).text
     headings = re.findall(r"<h([1-6])[\s>]", html)
     assert headings.count("1") == 1 and headings[0] == "1", headings
+
+
+def test_a_title_in_another_language_is_marked_with_its_language(client):
+    """A screen reader read "The history of Vietnam" with Vietnamese rules (WCAG 3.1.2 Language of Parts):
+    the record's language (MARC code) becomes the title's lang; a Vietnamese title inherits the page's."""
+    import re
+
+    page = client.get("/", params={"q": "history"}).text
+    assert re.search(r'<h3 class="hit-title" lang="en"><a href="/records/en1">The <mark>history</mark>', page), page
+    record = client.get("/records/en1").text
+    assert '<h1 class="record-title" lang="en">The history of Vietnam</h1>' in record
+    vietnamese = client.get("/", params={"q": "lich su viet nam"}).text
+    assert '<h3 class="hit-title"><a href="/records/ls1">' in vietnamese
+    assert '<h1 class="record-title">Lịch sử Việt Nam</h1>' in client.get("/records/ls1").text
