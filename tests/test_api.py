@@ -294,7 +294,7 @@ def _page_error(response: httpx.Response) -> str:
     from html import unescape
 
     assert response.status_code == 400
-    match = re.search(r'<div class="error" role="alert"><p>(.*?)</p>', response.text, re.S)
+    match = re.search(r'<div class="error" role="alert"><p[^>]*>(.*?)</p>', response.text, re.S)
     assert match, response.text[-1500:]
     return unescape(match.group(1))
 
@@ -337,3 +337,51 @@ def test_a_title_in_another_language_is_marked_with_its_language(client):
     vietnamese = client.get("/", params={"q": "lich su viet nam"}).text
     assert '<h3 class="hit-title"><a href="/records/ls1">' in vietnamese
     assert '<h1 class="record-title">Lịch sử Việt Nam</h1>' in client.get("/records/ls1").text
+
+
+def test_each_results_page_has_its_own_title(client, store, settings):
+    """Page 2 had the same <title> as page 1: a screen reader user moving between pages, or between
+    browser tabs, could not tell them apart (WCAG 2.4.2)."""
+    import re
+
+    def title(params: dict) -> str:
+        return re.search(r"<title>(.*?)</title>", client.get("/", params=params).text).group(1)
+
+    first, second = title({"q": "lich su", "page": "1"}), title({"q": "lich su", "page": "2"})
+    assert first != second and "trang 2" in second and "trang" not in first
+
+
+def test_hit_details_are_separated_in_the_text_not_only_by_css(client):
+    """Author, publisher, year and type were adjacent spans, separated by CSS ::before only: copied, read
+    without the style sheet (a slow connection that dropped it, a text browser) they ran together
+    ("Trần Trọng Kim2019")."""
+    import re
+    from html import unescape
+
+    page = client.get("/", params={"q": "lich su viet nam"}).text
+    meta = re.search(r'<p class="hit-meta">(.*?)</p>', page, re.S).group(1)
+    assert unescape(re.sub(r"<[^>]+>", "", meta)).split() == ["Trần", "Trọng", "Kim", "·", "2019", "·", "Sách"]
+
+
+def test_a_new_search_keeps_the_chosen_order(client):
+    """Sorted by newest, a new query typed in the box came back by relevance: the box's form carried the
+    filters but not the order."""
+    page = client.get("/", params={"q": "lich su", "sort": "-year"}).text
+    form = page.split('<form class="search-form"', 1)[1].split("</form>", 1)[0]
+    assert '<input type="hidden" name="sort" value="-year">' in form
+    plain = client.get("/", params={"q": "lich su"}).text
+    assert 'name="sort"' not in plain.split('<form class="search-form"', 1)[1].split("</form>", 1)[0]
+
+
+def test_a_query_the_page_cannot_read_marks_the_box_invalid_and_points_to_the_reason(client):
+    """The reason was shown above the results but not tied to the box: a screen reader in the box heard
+    neither that it was wrong nor why (WCAG 3.3.1, 4.1.2)."""
+    import re
+
+    page = client.get("/", params={"q": 'title: "abc'}).text
+    box = re.search(r'<input id="q"[^>]*>', page, re.S).group(0)
+    assert 'aria-invalid="true"' in box
+    described = re.search(r'aria-describedby="([^"]+)"', box).group(1).split()
+    assert described[0] == "q-error" and "q-hint" in described
+    assert re.search(r'id="q-error"[^>]*>[^<]*Không hiểu câu tìm', page)
+    assert "aria-invalid" not in client.get("/", params={"q": "lich su"}).text
