@@ -8,11 +8,13 @@ is not, and the browser refuses it the API's answers (CORS).
 from __future__ import annotations
 
 import contextlib
+import json
 import functools
 import http.server
 import re
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -54,6 +56,10 @@ CSP_PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8">
       content="default-src 'self'; script-src {api}; connect-src {api}; style-src 'self'">
 <title>Trường</title></head>
 <body><div id="catalog" data-unioncat-search></div><script src="{api}/widget.js"></script></body></html>"""
+# A partner who asks for more hits than the API gives in one page, and one with a typo.
+SIZES_PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Trường</title></head>
+<body><div id="catalog" data-unioncat-search data-size="500"></div><div id="typo" data-unioncat-search data-size="-5">
+</div><script src="{api}/widget.js"></script></body></html>"""
 # Three copies in one library (two call numbers), one in another.
 COPIES = [Holding(library="tv-tinh", call_number="895.9221 HO258", location="Kho mượn", record_id="tv-tinh:1"),
           Holding(library="tv-tinh", call_number="895.9221 HO258", location="Kho mở", record_id="tv-tinh:1"),
@@ -95,7 +101,8 @@ def sites(tmp_path_factory) -> Iterator[dict[str, str]]:
             page_dir = work / "partner"
             page_dir.mkdir()
             (page_dir / "index.html").write_text(PARTNER_PAGE.format(api=api), encoding="utf-8")
-            for name, page in (("en.html", ENGLISH_PAGE), ("dark.html", DARK_PAGE), ("csp.html", CSP_PAGE)):
+            for name, page in (("en.html", ENGLISH_PAGE), ("dark.html", DARK_PAGE), ("csp.html", CSP_PAGE),
+                               ("sizes.html", SIZES_PAGE)):
                 (page_dir / name).write_text(page.format(api=api), encoding="utf-8")
             with _serve_directory(page_dir, allowed_port) as allowed, _serve_directory(page_dir, other_port) as other:
                 yield {"api": api, "allowed": allowed, "other": other}
@@ -256,3 +263,38 @@ def test_widget_is_styled_on_a_page_with_a_strict_content_security_policy(sites,
         "rgb(11, 83, 148)"
     violations = [entry["message"] for entry in browser.get_log("browser") if "Content Security Policy" in entry["message"]]
     assert violations == []
+
+
+def test_a_data_size_the_api_refuses_still_searches(sites, browser):
+    """data-size="500" (over the API's page size) or "-5" made every search of that widget a 400, shown
+    to the site's visitors as "size phải từ 1 đến 100, nhận 500"."""
+    host, root = _widget(browser, sites["allowed"], "sizes.html")
+    assert _search(browser, root, "lich su") == "Tìm thấy 1 tài liệu"
+    typo = browser.execute_script("return arguments[0].shadowRoot", browser.find_element(By.ID, "typo"))
+    assert _search(browser, typo, "lich su") == "Tìm thấy 1 tài liệu"
+
+
+def test_a_failing_catalogue_is_explained_to_visitors_without_its_internals(tmp_path, browser):
+    """A 503 (index being rebuilt, disk trouble) showed the API's message to a school's visitors: English,
+    with the server's file paths ("cannot open the search index /srv/…")."""
+    from tests.test_harvest_support import Canned, FaultServer
+
+    widget = (Path(__file__).resolve().parent.parent / "search_api" / "static" / "widget.js").read_bytes()
+    port = free_port()
+    page_dir = tmp_path / "partner"
+    page_dir.mkdir()
+    message = "cannot open the search index /srv/unioncat/index/v31: No such file or directory"
+    api = FaultServer([
+        Canned(widget, headers={"Content-Type": "text/javascript; charset=utf-8"}),
+        Canned(json.dumps({"error": "SearchIndexError", "message": message, "status": 503}).encode(), 503,
+               headers={"Content-Type": "application/json", "Access-Control-Allow-Origin": f"http://127.0.0.1:{port}"}),
+    ])
+    try:
+        (page_dir / "index.html").write_text(ENGLISH_PAGE.format(api=api.url.removesuffix("/oai")), encoding="utf-8")
+        with _serve_directory(page_dir, port) as site:
+            _, root = _widget(browser, site)
+            shown = _search(browser, root, "lich su")
+    finally:
+        api.stop()
+    assert "/srv/" not in shown and "index" not in shown
+    assert shown.startswith("Mục lục liên hợp tạm thời không trả lời"), shown

@@ -4,6 +4,7 @@
  *   <div data-unioncat-search data-size="10"></div>
  *   <script src="https://CATALOG/widget.js" defer></script>
  *
+ * data-size: hits shown per search (1 to 50; 10 when absent).
  * Renders a search box and results inside a Shadow DOM, so the host page's
  * styles do not leak in and ours do not leak out.  Results come from
  * CATALOG/api/search (the partner's origin must be in [api] cors_origins) and
@@ -92,6 +93,14 @@
     root.appendChild(el("style", {}, STYLE));
   }
 
+  // data-size as hits per search: a typo ("-5") or more than the API gives in one page ("500")
+  // made every search of that widget a 400; 50 is below the API's default largest page (100).
+  var MAX_SIZE = 50;
+  function pageSize(attribute) {
+    var size = parseInt(attribute || "10", 10);
+    return size >= 1 ? Math.min(size, MAX_SIZE) : 10;
+  }
+
   function mount(host, index) {
     if (host.shadowRoot) return;  // mounted already (the script included twice)
     var root = host.attachShadow({ mode: "open" });
@@ -119,11 +128,18 @@
       var search = ++latest;
       status.textContent = "Đang tìm…";
       list.textContent = "";
-      var size = parseInt(host.getAttribute("data-size") || "10", 10) || 10;
+      var size = pageSize(host.getAttribute("data-size"));
       fetch(base + "/api/search?size=" + size + "&q=" + encodeURIComponent(q))
-        .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
+        .then(function (r) {
+          return r.json().then(function (body) { return { ok: r.ok, code: r.status, body: body }; });
+        })
         .then(function (res) {
           if (search !== latest) return;
+          // A 400 says what in the query is wrong; a 5xx message is for the operator (English, server paths).
+          if (!res.ok && res.code >= 500) {
+            status.textContent = "Mục lục liên hợp tạm thời không trả lời (lỗi " + res.code + "). Xin thử lại sau.";
+            return;
+          }
           if (!res.ok) { status.textContent = res.body.message || "Lỗi tìm kiếm"; return; }
           render(list, status, res.body, q);
         })
