@@ -93,6 +93,7 @@ def sites(tmp_path_factory) -> Iterator[dict[str, str]]:
         store.save_clusters({}, [
             union("ls1", "Lịch sử Việt Nam", ("tv-tinh", "tv-long-my"), authors=["Trần Trọng Kim"], year=2019),
             union("xss", XSS_TITLE, ("tv-long-my",), authors=["<b>Ai</b>"], year=2001),
+            union("en1", "The history of Vietnam", ("tv-tinh",), language="eng", year=2013),
             UnionRecord(id="nk1", title="Nhật ký trong tù", holdings=COPIES,
                         members=["tv-tinh:1", "tv-tinh:2", "tv-long-my:7"]),
         ])
@@ -159,10 +160,10 @@ def test_only_the_newest_search_is_shown(sites, browser):
     browser.execute_script("var root = arguments[0], input = root.querySelector('input'), "
                            "form = root.querySelector('form'); input.value = 'lich su'; form.requestSubmit(); "
                            "input.value = 'so tay'; form.requestSubmit();", root)
-    WebDriverWait(browser, 20).until(lambda d: root.find_elements(By.CSS_SELECTOR, "li.more"))
+    WebDriverWait(browser, 20).until(lambda d: root.find_elements(By.CSS_SELECTOR, ".more"))
     browser.execute_script("return new Promise(done => setTimeout(done, 500))")
     titles = [a.get_attribute("textContent") for a in root.find_elements(By.CSS_SELECTOR, "li.hit a.title")]
-    assert titles == [XSS_TITLE] and len(root.find_elements(By.CSS_SELECTOR, "li.more")) == 1
+    assert titles == [XSS_TITLE] and len(root.find_elements(By.CSS_SELECTOR, ".more")) == 1
 
 
 def test_widget_inserts_record_text_as_text(sites, browser):
@@ -298,3 +299,26 @@ def test_a_failing_catalogue_is_explained_to_visitors_without_its_internals(tmp_
         api.stop()
     assert "/srv/" not in shown and "index" not in shown
     assert shown.startswith("Mục lục liên hợp tạm thời không trả lời"), shown
+
+
+def test_widget_marks_a_title_in_another_language(sites, browser):
+    """As on the page (WCAG 3.1.2): an English title read with Vietnamese rules is hard to understand."""
+    _, root = _widget(browser, sites["allowed"])
+    _search(browser, root, "history")
+    assert root.find_element(By.CSS_SELECTOR, "li.hit a.title").get_attribute("lang") == "en"
+    root.find_element(By.CSS_SELECTOR, "input").clear()
+    _search(browser, root, "lich su")
+    assert browser.execute_script("return arguments[0].matches(':lang(vi)')",
+                                  root.find_element(By.CSS_SELECTOR, "li.hit a.title"))
+
+
+def test_widget_results_list_holds_only_the_hits(sites, browser):
+    """The "see all results" link was an item of the results list: a screen reader announced one hit more
+    than there were, and after no hit at all a list of one link to nothing."""
+    _, root = _widget(browser, sites["allowed"])
+    assert _search(browser, root, "lich su") == "Tìm thấy 1 tài liệu"
+    assert len(root.find_elements(By.CSS_SELECTOR, "ol > li")) == 1
+    assert root.find_element(By.CSS_SELECTOR, ".more a").text == "Xem tất cả kết quả"
+    root.find_element(By.CSS_SELECTOR, "input").clear()
+    assert _search(browser, root, "zzzqqq") == "Tìm thấy 0 tài liệu"
+    assert root.find_elements(By.CSS_SELECTOR, "ol > li, .more a") == []

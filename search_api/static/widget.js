@@ -35,7 +35,8 @@
     "li{padding:.5em 0;border-top:1px solid #ddd}",
     "a{color:#0b5394}",
     ".meta,.holdings{font-size:.9em;color:#444}",
-    ".status{margin:.3em 0;font-size:.95em}"
+    ".status{margin:.3em 0;font-size:.95em}",
+    ".more{margin:.5em 0 0}"
   ].join("\n");
 
   function el(tag, attrs, text) {
@@ -59,23 +60,31 @@
     return order.map(function (e) { return e.name + (e.calls.length ? " (" + e.calls.join("; ") + ")" : ""); });
   }
 
-  function render(list, status, body, q) {
+  // A record's language (MARC code) as the lang of its title, as the page does (search_api/present.py
+  // HTML_LANG, the common ones): a screen reader reads an English title with English rules.
+  var LANG = { eng: "en", fre: "fr", fra: "fr", rus: "ru", chi: "zh", zho: "zh", jpn: "ja", kor: "ko",
+               ger: "de", deu: "de", khm: "km", lao: "lo", tha: "th", spa: "es" };
+
+  function render(list, more, status, body, q) {
     status.textContent = (body.fuzzy ? "Không tìm thấy kết quả chính xác; hiển thị kết quả gần đúng. " : "") +
       "Tìm thấy " + body.total + " tài liệu";
     body.hits.forEach(function (hit) {
       var item = el("li", { "class": "hit", part: "hit" });
       var title = hit.title + (hit.subtitle ? ": " + hit.subtitle : "");
-      item.appendChild(el("a", { "class": "title", href: base + "/records/" + encodeURIComponent(hit.id),
-                                 target: "_blank", rel: "noopener" }, title));
+      var link = el("a", { "class": "title", href: base + "/records/" + encodeURIComponent(hit.id),
+                           target: "_blank", rel: "noopener" }, title);
+      if (LANG[hit.language]) link.setAttribute("lang", LANG[hit.language]);
+      item.appendChild(link);
       var meta = [(hit.authors || []).join("; "), hit.publisher, hit.year].filter(Boolean).join(" · ");
       if (meta) item.appendChild(el("div", { "class": "meta" }, meta));
       item.appendChild(el("div", { "class": "holdings" }, "Có tại: " + libraries(hit.holdings || []).join(", ")));
       list.appendChild(item);
     });
-    var last = el("li", { "class": "more" });
-    last.appendChild(el("a", { href: base + "/?q=" + encodeURIComponent(q), target: "_blank", rel: "noopener" },
-                         "Xem tất cả kết quả"));
-    list.appendChild(last);
+    // Beside the list, not an item of it: the list holds the hits only, and no link follows no hit.
+    if (body.total > 0) {
+      more.appendChild(el("a", { href: base + "/?q=" + encodeURIComponent(q), target: "_blank", rel: "noopener" },
+                          "Xem tất cả kết quả"));
+    }
   }
 
   // A constructed style sheet is not inline style: a partner page whose Content-Security-Policy
@@ -113,11 +122,13 @@
     form.appendChild(el("button", { type: "submit" }, "Tìm"));
     var status = el("p", { "class": "status", role: "status", "aria-live": "polite" });
     var list = el("ol", { "class": "hits" });
+    var more = el("p", { "class": "more" });
     // lang: the widget's words are Vietnamese on partner pages in any language (WCAG 3.1.2).
     var wrapper = el("div", { "class": "unioncat", lang: "vi" });
     wrapper.appendChild(form);
     wrapper.appendChild(status);
     wrapper.appendChild(list);
+    wrapper.appendChild(more);
     root.appendChild(wrapper);
 
     var latest = 0;  // only the newest search may draw: an older answer arriving late is dropped
@@ -128,6 +139,7 @@
       var search = ++latest;
       status.textContent = "Đang tìm…";
       list.textContent = "";
+      more.textContent = "";
       var size = pageSize(host.getAttribute("data-size"));
       fetch(base + "/api/search?size=" + size + "&q=" + encodeURIComponent(q))
         .then(function (r) {
@@ -141,7 +153,7 @@
             return;
           }
           if (!res.ok) { status.textContent = res.body.message || "Lỗi tìm kiếm"; return; }
-          render(list, status, res.body, q);
+          render(list, more, status, res.body, q);
         })
         .catch(function () {
           if (search === latest) status.textContent = "Không kết nối được với mục lục liên hợp.";
