@@ -10,6 +10,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
@@ -44,6 +45,9 @@ def create_app(settings: Settings, store: CatalogStore, search_index: SearchInde
     if settings.api.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.api.cors_origins),
                            allow_methods=["GET"], allow_headers=["*"])
+    # Librarians on a phone over a slow connection: a page of 20 hits is 48 KB, 5 KB gzipped (level 6:
+    # nearly level 9's size for a fraction of its time). Inside HeadAsGet, so HEAD reports GET's headers.
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     app.add_middleware(HeadAsGet)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (search, records, why, libraries, status, pages):
