@@ -94,6 +94,8 @@ def sites(tmp_path_factory) -> Iterator[dict[str, str]]:
             union("ls1", "Lịch sử Việt Nam", ("tv-tinh", "tv-long-my"), authors=["Trần Trọng Kim"], year=2019),
             union("xss", XSS_TITLE, ("tv-long-my",), authors=["<b>Ai</b>"], year=2001),
             union("en1", "The history of Vietnam", ("tv-tinh",), language="eng", year=2013),
+            union("v1", "Nam Bộ kháng chiến", ("tv-tinh",), part="Tập 1", year=2010),
+            union("v2", "Nam Bộ kháng chiến", ("tv-tinh",), part="Tập 2", year=2010),
             UnionRecord(id="nk1", title="Nhật ký trong tù", holdings=COPIES,
                         members=["tv-tinh:1", "tv-tinh:2", "tv-long-my:7"]),
         ])
@@ -322,3 +324,12 @@ def test_widget_results_list_holds_only_the_hits(sites, browser):
     root.find_element(By.CSS_SELECTOR, "input").clear()
     assert _search(browser, root, "zzzqqq") == "Tìm thấy 0 tài liệu"
     assert root.find_elements(By.CSS_SELECTOR, "ol > li, .more a") == []
+
+
+def test_widget_tells_the_volumes_of_a_set_apart(sites, browser):
+    """Each volume is its own record; the widget showed both as "Nam Bộ kháng chiến", two links
+    of the same text to different records (WCAG 2.4.4), where the page shows ". Tập 1" and ". Tập 2"."""
+    _, root = _widget(browser, sites["allowed"])
+    _search(browser, root, "nam bo khang chien")
+    titles = sorted(a.text for a in root.find_elements(By.CSS_SELECTOR, "li.hit a.title"))
+    assert titles == ["Nam Bộ kháng chiến. Tập 1", "Nam Bộ kháng chiến. Tập 2"]

@@ -70,7 +70,8 @@
       "Tìm thấy " + body.total + " tài liệu";
     body.hits.forEach(function (hit) {
       var item = el("li", { "class": "hit", part: "hit" });
-      var title = hit.title + (hit.subtitle ? ": " + hit.subtitle : "");
+      // The part too, as the page shows it: volumes of a set are records of their own.
+      var title = hit.title + (hit.subtitle ? ": " + hit.subtitle : "") + (hit.part ? ". " + hit.part : "");
       var link = el("a", { "class": "title", href: base + "/records/" + encodeURIComponent(hit.id),
                            target: "_blank", rel: "noopener" }, title);
       if (LANG[hit.language]) link.setAttribute("lang", LANG[hit.language]);
