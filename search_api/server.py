@@ -31,9 +31,9 @@ def bind(settings: Settings, host: str | None = None, port: int | None = None) -
     port = settings.api.port if port is None else port
     wanted = f"http://{_url_host(host)}:{port}/"
     try:
-        family, _, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
-                                                      flags=socket.AI_PASSIVE)[0]
-        return socket.create_server(address, family=family)
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                             proto=socket.IPPROTO_TCP, flags=socket.AI_PASSIVE)[0]
+        return _listening(family, kind, proto, address)
     except socket.gaierror as exc:
         raise UnioncatError(f"could not serve on {wanted}: {host!r} is not an address or name this machine "
                             f"knows ({exc.strerror}); choose --host or [api] host") from None
@@ -44,6 +44,25 @@ def bind(settings: Settings, host: str | None = None, port: int | None = None) -
         why = "the port is taken (another `unioncat serve`?)" if exc.errno == errno.EADDRINUSE else exc.strerror
         raise UnioncatError(f"could not serve on {wanted}: {why or exc}; choose --port or [api] port "
                             "(0: any free port)") from None
+
+
+def _listening(family: int, kind: int, proto: int, address: tuple) -> socket.socket:
+    """A listening TCP socket whose protocol is IPPROTO_TCP, not 0 as `socket.create_server` makes it.
+
+    asyncio turns Nagle's algorithm off (TCP_NODELAY) only on connections whose socket
+    says IPPROTO_TCP; with it on, every answer after the first on a kept-alive connection
+    waited 40 ms for the client's delayed ACK (44 ms per search instead of 1).
+    """
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.bind(address)
+        sock.listen(socket.SOMAXCONN)
+    except OSError:
+        sock.close()
+        raise
+    return sock
 
 
 def url_of(sock: socket.socket) -> str:

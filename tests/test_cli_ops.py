@@ -209,6 +209,21 @@ def test_serve_on_port_0_says_the_port_it_got(tmp_path, data_dir):
         proc.communicate(timeout=10)
 
 
+def test_served_connections_send_answers_at_once(tmp_path):
+    """Nagle's algorithm stays off: asyncio sets TCP_NODELAY only on sockets that say IPPROTO_TCP,
+    and `socket.create_server` says 0; every answer after the first on a kept-alive connection
+    then waited 40 ms for the client's delayed ACK."""
+    from search_api.server import bind
+    from tests.conftest import make_settings
+
+    settings = make_settings(tmp_path / "data", [])
+    with bind(settings, "127.0.0.1", 0) as listening, socket.create_connection(listening.getsockname()):
+        connection, _ = listening.accept()
+        with connection:
+            assert connection.proto == socket.IPPROTO_TCP
+            assert connection.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+
+
 def test_addresses_are_written_as_a_browser_takes_them():
     from search_api.server import url_of
 
