@@ -211,6 +211,16 @@ def test_record_page_lists_holdings_and_redirects_aliases(client):
     assert missing.status_code == 404 and "Không tìm thấy" in missing.text
 
 
+def test_record_page_leads_back_to_the_search_the_reader_came_from(client, base_url):
+    search = "/?q=lich+su&library=tv-tinh&sort=-year&page=1"
+    html = client.get("/records/ls1", headers={"Referer": base_url + search}).text
+    assert f'<a href="{search.replace("&", "&amp;")}">‹ Kết quả tìm kiếm</a>' in html
+    # Another site, or another page of this one, is no search to go back to.
+    for referer in ("https://elsewhere.example/?q=lich+su", base_url + "/records/ls3", ""):
+        html = client.get("/records/ls1", headers={"Referer": referer}).text
+        assert '<a href="/">‹ Tìm kiếm</a>' in html
+
+
 def test_record_page_shows_the_title_in_another_script_the_uniform_title_and_misprinted_isbns(client):
     html = client.get("/records/dg1").text
     assert "Nhan đề khác" in html and "丝绸之路" in html

@@ -10,7 +10,7 @@ import math
 import os
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
@@ -114,7 +114,20 @@ def record_page(union_id: str, request: Request, ctx: Annotated[AppContext, Depe
         return RedirectResponse(f"/records/{target}", status_code=301)
     if data is None:
         return error_response(request, 404, "NotFound", f"Không có bản ghi {union_id!r}.")
-    return ctx.templates.TemplateResponse(request, "record.html", {"settings": ctx.settings, "r": data})
+    return ctx.templates.TemplateResponse(request, "record.html", {"settings": ctx.settings, "r": data,
+                                                                   "back": _search_came_from(request)})
+
+
+def _search_came_from(request: Request) -> str:
+    """The search page (with its query, filters, order and page) the reader came from, or "/".
+
+    Taken from the Referer, and only when it is this site's own search page: the link back
+    keeps the search without JavaScript and the record's URL stays the same for everyone.
+    """
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc == request.url.netloc and referer.path == "/" and referer.query:
+        return f"/?{referer.query}"
+    return "/"
 
 
 WIDGET_PATH = HERE / "static" / "widget.js"
