@@ -224,7 +224,8 @@ class OaiHarvester:
             run.errors.append(f"warning: library {library.id!r}: harvested until now as {state.harvested_for}, "
                               f"now as {scope}; harvesting everything again, then deleting the records the new "
                               "scope does not list")
-            state = state.model_copy(update={"next_from": None, "resumption_token": None, "sweep_pending": True})
+            state = state.model_copy(update={"next_from": None, "resumption_token": None, "sweep_pending": True,
+                                             "scope_harvested": 0})
         state = state.model_copy(update={"harvested_for": scope})
         if full or state.resumption_token is None:
             state = state.model_copy(update={
@@ -235,9 +236,10 @@ class OaiHarvester:
         while True:
             try:
                 self._harvest_pages(library, state, granularity, run)
-                if self.store.harvest_state(library.id).sweep_pending:
+                saved = self.store.harvest_state(library.id)
+                if saved.sweep_pending:
                     # The records of the old set, format or endpoint: the new scope lists what stays.
-                    run.deleted += self.sweep(library, expected=run.added + run.changed + run.unchanged)
+                    run.deleted += self.sweep(library, expected=saved.scope_harvested)
                 return run
             except (BadResumptionToken, BadArgument, HttpStatusError) as exc:
                 state = self.store.harvest_state(library.id)
@@ -275,6 +277,8 @@ class OaiHarvester:
                           if window_response_date else state.next_from}
             if token is not None:
                 seen_tokens.add(token)
+            if state.sweep_pending:  # counted with the page, in its transaction: a resumed harvest adds on
+                update["scope_harvested"] = state.scope_harvested + sum(not raw.deleted for raw in page.records)
             state = state.model_copy(update=update)
             with self.times.measure("store"):
                 counts = self.store.save_harvest_page(page.records, state)
@@ -419,7 +423,7 @@ class OaiHarvester:
             self._restore(library, sorted(reappeared))
         deleted = self.store.mark_deleted(library.id, held - present)
         state = self.store.harvest_state(library.id).model_copy(update={"last_sweep": utc_now(),
-                                                                         "sweep_pending": False})
+                                                                         "sweep_pending": False, "scope_harvested": 0})
         self.store.save_harvest_state(state)
         return deleted
 

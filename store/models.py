@@ -232,6 +232,9 @@ class HarvestState(BaseModel):
     sweep_pending: bool = Field(
         default=False, description="`harvested_for` changed: once a harvest of the new scope completes, records "
                                    "the new scope does not list are deleted (an identifiers sweep).")
+    scope_harvested: int = Field(
+        default=0, description="With `sweep_pending`: records the new scope's harvests have given so far, over "
+                               "every run (a harvest cut and resumed, a refused sweep tried again): the sweep's floor.")
 
 
 class PageCounts(BaseModel):

@@ -278,6 +278,40 @@ def test_after_a_scope_change_the_old_records_wait_for_a_sweep_that_can_be_trust
     assert store.harvest_state("tv-test").sweep_pending is False
 
 
+def test_a_retried_scope_change_sweep_keeps_its_guard(fault_server, store):
+    """After a refused scope-change sweep, the retry runs after an incremental harvest that
+    gave (almost) nothing, so `expected` is 0 and a short sweep deletes live records."""
+    server = fault_server([identify(), list_records(["1", "2", "3", "4"])])
+    harvest_as(oai_library(server.url), store)
+    moved = oai_library(server.url, set="vi-thanh")
+    server.responses = [Canned(identify()), Canned(list_records(["3", "4", "5"])), Canned(list_identifiers(["3"]))]
+    with pytest.raises(HarvestError, match="just harvested"):
+        harvest_as(moved, store)
+    # Next night: nothing new in the window, and the sweep again lists one identifier of three.
+    server.responses = [Canned(identify()), Canned(oai_error("noRecordsMatch")), Canned(list_identifiers(["3"]))]
+    with pytest.raises(HarvestError):
+        harvest_as(moved, store)
+    assert stored(store) == ["oai:x:1", "oai:x:2", "oai:x:3", "oai:x:4", "oai:x:5"]
+
+
+def test_a_scope_change_harvest_resumed_after_an_interruption_keeps_its_sweep_guard(fault_server, store):
+    """The new scope's harvest is cut after its first page (Ctrl+C, a kill, a server error) and
+    resumed from its token next night: `expected` counts only the resumed pages."""
+    server = fault_server([identify(), list_records(["1", "2", "3", "4"])])
+    harvest_as(oai_library(server.url), store)
+    moved = oai_library(server.url, set="vi-thanh")
+    fail = Canned(b"Internal Server Error", 500, {"Content-Type": "text/plain"})
+    server.responses = [Canned(identify()), Canned(list_records(["3", "4", "5"], token="t1")), fail, fail, fail]
+    with pytest.raises(HarvestError):
+        harvest_as(moved, store, max_retries=2)
+    assert store.harvest_state("tv-test").resumption_token == "t1"
+    # Resumed: the last page gives one record, and the sweep lists one identifier of the three.
+    server.responses = [Canned(identify()), Canned(list_records(["6"])), Canned(list_identifiers(["6"]))]
+    with pytest.raises(HarvestError):
+        harvest_as(moved, store)
+    assert "oai:x:3" in stored(store) and "oai:x:5" in stored(store)
+
+
 def test_a_harvest_state_saved_before_it_named_its_set_stays_incremental(fault_server, store, data_dir):
     with sqlite3.connect(data_dir / "catalog.sqlite3") as db:  # a row as the store wrote it before `harvested_for`
         db.execute("INSERT INTO harvest_state (library, state) VALUES (?, ?)",
