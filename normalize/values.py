@@ -244,6 +244,8 @@ def split_typed_role(name: str) -> tuple[str, list[str]]:
     match = regex.search(name) if regex is not None else None
     if match is None or match.start() == 0:
         return name, []
+    if regex is _ROLE_AFTER_COMMA_RE and not any(ch.islower() for ch in match.group(1)):
+        return name, []  # "Smith, M.H.", "Nguyen, B.T.": initials after a surname, not "m.h." (minh họa)
     roles = [role.strip() for role in re.split(r"[,;]", match.group(1)) if role.strip()]
     return display_name(name[:match.start()]), roles  # "Trần, Văn Giàu, ch.b." → "Trần Văn Giàu"
 

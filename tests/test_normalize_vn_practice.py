@@ -146,3 +146,12 @@ def test_koha_dc_creator_without_dates_gives_the_name_without_its_relator():
                               "Phạm Văn Đồng"]
     marc = normalize(TITLE, data_field("100", "0 ", "a", "Nguyễn Văn A, ch.b."))
     assert (marc.authors, marc.names[0].relators) == (["Nguyễn Văn A"], ["ch.b."])
+
+
+def test_initials_after_a_surname_are_not_a_relator():
+    """"Smith, M.H." or "Nguyen, B.T." lost the initials: M.H. (minh họa), B.T. (biên tập), S.T.,
+    B.S., B.D. are role abbreviations, and the role list after a comma matches them in capitals."""
+    record = oai_dc("<dc:creator>Smith, M.H.</dc:creator><dc:creator>Nguyen, B.T.</dc:creator>")
+    assert record.authors == ["Smith, M.H.", "Nguyen, B.T."]
+    marc = normalize(TITLE, data_field("100", "1 ", "a", "Brown, S.T."))
+    assert marc.authors == ["Brown, S.T."] and marc.names[0].relators == []
