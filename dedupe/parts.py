@@ -28,7 +28,9 @@ _VOLUME_RE = re.compile(
     + _NUM + r"(?!\w)"
 )
 # A second number right after a volume's: one book holding several ("Tập 1-2", "T.1, 2", "tập 1 và 2").
-_MORE_VOLUMES_RE = re.compile(r"\s*(?:-|–|,|&|\+|va|and)\s*" + _NUM + r"(?!\w)")
+# Only digits or Roman numerals, ending the phrase: "Tập 1, Hai Bà Trưng" (a part name after ISBD's
+# comma) and "Tập 3, 2019" (a year) are one volume.
+_MORE_VOLUMES_RE = re.compile(r"\s*(?:-|–|,|&|\+|va|and)\s*(\d{1,3}|[ivx]{1,6})(?=\s*(?:$|[.,;:()\[\]/]))")
 _WHOLE_SET_RE = re.compile(r"(?<!\w)(?:tron bo|complete set)(?!\w)")
 _EDITION_PATTERNS = (
     # "Tái bản lần thứ 2" is the third printing: count it like "in lần thứ 3".
@@ -108,8 +110,9 @@ def _volume_phrases(folded: str) -> list[tuple[int, int, str]]:
             continue
         numbers, end = str(value), match.end()
         more = _MORE_VOLUMES_RE.match(folded, end)
-        if more and number_value(more.group(1)) is not None:
-            numbers, end = f"{numbers}-{number_value(more.group(1))}", more.end()
+        last = number_value(more.group(1)) if more else None
+        if last is not None and last > value:
+            numbers, end = f"{numbers}-{last}", more.end()
         found.append((match.start(), end, numbers))
     return found
 

@@ -360,3 +360,15 @@ def test_one_sub_part_written_two_ways_is_one_book():
                rec("b:1", "Lịch sử Việt Nam", part="T.I, ph. 2", authors=authors, year=2017),
                rec("c:1", "Lịch sử Việt Nam. Tập 1. Phần 2", authors=authors, year=2017)]
     assert together(cluster_records(records, DedupeSettings()), "a:1", "b:1", "c:1")
+
+
+@pytest.mark.parametrize("part_a, part_b", [("Tập 1, Hai Bà Trưng", "Tập 1: Hai Bà Trưng"),
+                                            ("Tập 2, Mười năm đổi mới", "Tập 2. Mười năm đổi mới"),
+                                            ("Tập 3, 2019", "Tập 3")])
+def test_a_part_name_or_year_after_a_volume_number_is_not_a_second_volume(part_a, part_b):
+    """ISBD writes `$n Tập 1, $p Part name`: a part name that starts with a number word
+    ("Hai", "Mười", "Một") or a year after the comma was read as 'Tập 1-2' / 'Tập 1-10'."""
+    authors = ["Nguyễn Văn A"]
+    records = [rec("a:1", "Lịch sử Việt Nam", part=part_a, authors=authors, year=2017, publisher="Nxb. Giáo dục"),
+               rec("b:1", "Lịch sử Việt Nam", part=part_b, authors=authors, year=2017, publisher="Nxb. Giáo dục")]
+    assert together(cluster_records(records, DedupeSettings()), "a:1", "b:1")
