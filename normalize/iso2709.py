@@ -64,9 +64,10 @@ def split_iso2709(data: bytes) -> tuple[str, list[RawField], list[str]]:
                           f"{DIRECTORY_ENTRY_LEN}; the record is damaged: export it again")
     entries = _directory_entries(directory)
     fields, overrun, misplaced = _fields_by_bytes(data, base, entries)
-    if overrun or misplaced > 1:
-        # Several fields do not end where the directory says (one missing terminator is a
-        # sloppy export, not a wrong directory): some exporters count characters, not bytes.
+    if overrun or misplaced:
+        # A field does not end where the directory says: some exporters count characters, not
+        # bytes, and a hand-patched record may have one wrong length.  A field that merely lacks
+        # its terminator (a sloppy export) leaves one terminator too few, and is read as it is.
         found = _fields_by_characters(data, base, entries) or _fields_by_terminators(data, base, entries)
         if found is not None:
             fields = found

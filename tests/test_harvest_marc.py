@@ -357,3 +357,27 @@ def test_a_file_cut_short_marks_nothing_deleted_and_says_so(tmp_path: Path, stor
     path.write_bytes(b"".join(records[:3]))  # the library really did delete seven records
     harvest_marc_file(library, store, None, fast_settings())
     assert store.live_local_ids("tv-file") == {"1", "2", "3"}
+
+
+def _one_wrong_length(delta: int) -> bytes:
+    fields = [("001", b"vn1"), ("245", "10\x1faCho tôi xin một vé đi tuổi thơ".encode()),
+              ("260", "  \x1faTP. HCM :\x1fbTrẻ,\x1fc2019.".encode())]
+    record = iso2709(fields)
+    entry = 24 + 12  # the 245's directory entry
+    length = int(record[entry + 3:entry + 7])
+    return record[:entry + 3] + b"%04d" % (length + delta) + record[entry + 7:]
+
+
+@pytest.mark.parametrize("delta", [-4, 6])
+def test_one_wrong_directory_length_is_read_between_the_terminators(tmp_path, delta):
+    """Harvest accepts a record whose fields are all there between their terminators; normalize
+    then reads them there too, not cut ("… tuổi t") or run into the next field, and says so."""
+    from normalize import normalize_raw
+
+    path = tmp_path / "one.mrc"
+    path.write_bytes(_one_wrong_length(delta))
+    [item] = read_marc_file(str(path), "lib").items
+    assert isinstance(item, RawRecord)
+    record = normalize_raw(item)
+    assert record.title == "Cho tôi xin một vé đi tuổi thơ" and record.publisher == "Trẻ"
+    assert any("do not match the field terminators" in note for note in record.repairs)
