@@ -31,8 +31,11 @@ def bind(settings: Settings, host: str | None = None, port: int | None = None) -
     port = settings.api.port if port is None else port
     wanted = f"http://{_url_host(host)}:{port}/"
     try:
-        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
-                                                             proto=socket.IPPROTO_TCP, flags=socket.AI_PASSIVE)[0]
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP,
+                                   flags=socket.AI_PASSIVE)
+        # IPv4 first, as uvicorn binds a name: "localhost" resolving to ::1 first must not leave
+        # http://127.0.0.1 unanswered.
+        family, kind, proto, _, address = min(found, key=lambda info: info[0] != socket.AF_INET)
         return _listening(family, kind, proto, address)
     except socket.gaierror as exc:
         raise UnioncatError(f"could not serve on {wanted}: {host!r} is not an address or name this machine "
