@@ -316,9 +316,14 @@ def dedupe(
             raise _fail("file mode needs both --input and --output", 2)
         from dedupe import dedupe_file
 
+        from dedupe.overrides import load_overrides
+
         with _reported_errors():
             settings = load_settings(config)  # file mode: only [dedupe] matters
             count = dedupe_file(input, output, settings.dedupe)
+            contradictions = load_overrides(settings.dedupe.overrides_path).contradictions
+        for problem in _dedupe_problems(settings, contradictions):
+            typer.echo(f"warning: {problem}", err=True)
         typer.echo(f"wrote {count} clusters to {output}", err=True)
         return
     if explain is not None:  # reads only: no need to wait for a run
@@ -331,7 +336,7 @@ def dedupe(
 
     with _reported_errors(), _locked_store(config) as (settings, store), _stage(store, "dedupe"):
         summary = run_dedupe(store, settings, rebuild=rebuild)
-    for problem in _dedupe_problems(settings, summary):
+    for problem in _dedupe_problems(settings, summary.problems):
         typer.echo(f"warning: {problem}", err=True)
     scope = f"re-examined {summary.examined}" if summary.incremental else "full run"
     typer.echo(
@@ -340,11 +345,11 @@ def dedupe(
     )
 
 
-def _dedupe_problems(settings: Settings, summary) -> list[str]:
+def _dedupe_problems(settings: Settings, found: tuple[str, ...]) -> list[str]:
     """What a dedupe run warns about: override entries naming records not in the catalogue or contradicting
     each other, and an overrides file that is not there (read as "no overrides", so a mistyped path drops
     them all)."""
-    problems = list(summary.problems)
+    problems = list(found)
     path = settings.dedupe.overrides_path
     if path is not None and not path.exists():
         problems.insert(0, f"{path}: overrides file not found, so no librarians' overrides were applied; "
@@ -436,7 +441,7 @@ def _update(settings: Settings, full: bool = False, log_format: str = "text") ->
         with _stage(store, "dedupe") as event:
             deduped = run_dedupe(store, settings)
             event.update(union_records=deduped.clusters, changed=deduped.changed)
-        for problem in _dedupe_problems(settings, deduped):
+        for problem in _dedupe_problems(settings, deduped.problems):
             # The nightly log is where a librarian's mistyped override must show (`dedupe` said it; this did not).
             log.warning("dedupe: %s", problem)
         typer.echo(f"dedupe: {deduped.clusters} union records, {deduped.changed} changed")

@@ -179,3 +179,22 @@ def test_contradictory_entries_are_reported_and_kept_apart(store, data_dir, text
     assignments = store.cluster_assignments()
     assert assignments["a:1"] != assignments["c:1"]
     assert run_dedupe(store, settings).problems == summary.problems  # every night, as an unknown id is
+
+
+def test_file_mode_warns_of_contradictory_entries(data_dir):
+    """File mode kept the pair apart as the store mode does, but said nothing."""
+    from typer.testing import CliRunner
+
+    from harvester.cli import app
+
+    (data_dir / "overrides.toml").write_text(
+        '[[same]]\nrecords = ["a:1", "c:1"]\n[[different]]\nrecords = ["c:1", "a:1"]\n', encoding="utf-8")
+    config = data_dir / "unioncat.toml"
+    config.write_text('data_dir = "."\n[dedupe]\noverrides_path = "overrides.toml"\n', encoding="utf-8")
+    source = data_dir / "in.jsonl"
+    source.write_text("".join(r.to_json_line() + "\n" for r in _records()), encoding="utf-8")
+    result = CliRunner().invoke(app, ["dedupe", "--input", str(source), "--output", str(data_dir / "out.jsonl"),
+                                      "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    assert "warning:" in result.stderr and "contradict" in result.stderr and "a:1" in result.stderr
+
