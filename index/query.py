@@ -50,7 +50,7 @@ from collections.abc import Set as AbstractSet
 
 import tantivy
 
-from index.query_language import DEFAULT_FIELDS, And, Clause, Node, Not, Or
+from index.query_language import DEFAULT_FIELDS, And, Clause, Node, Not, Or, typo_distance
 from index.schema import MATCH_FIELD, TITLE_START_FIELD, TITLE_START_TOKEN, YEAR_FIELD, exact_words, folded_words
 
 EXACT_BOOST = 3.0
@@ -182,7 +182,7 @@ def field_scores(schema: tantivy.Schema, clause: Clause, fuzzy: AbstractSet[str]
         if len(words) > 1:
             query = tantivy.Query.phrase_query(schema, name, words)
         elif name.endswith("_folded") and words[0] in fuzzy:
-            distance = 2 if len(words[0]) >= 8 else 1
+            distance = typo_distance(words[0])
             query = tantivy.Query.fuzzy_term_query(schema, name, words[0], distance=distance)
         else:
             query = tantivy.Query.term_query(schema, name, words[0])

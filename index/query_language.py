@@ -319,6 +319,12 @@ def positive_words(node: Node) -> list[str]:
     return [w for c in leaves(node) if c.kind == "text" and not c.negate for w in folded_words(c.text)]
 
 
+def typo_distance(word: str) -> int:
+    """Edits a typo may make in a folded word: one, two from eight letters (Tantivy counts a
+    transposition as one)."""
+    return 2 if len(word) >= 8 else 1
+
+
 def typo_candidates(node: Node) -> list[tuple[str, tuple[str, ...]]]:
     """(folded word, folded fields searched for it) of each positive one-word leaf that could be a typo:
     FUZZY_MIN_CHARS letters or more, no digit (a year or a call number is never another one misspelt).

@@ -32,7 +32,7 @@ from index.labels import facet_label
 from index.query import build_query, match_query, year_query
 from index.query_language import Node, parse_query, parse_year_range, positive_words
 from index.schema import FACET_FIELDS, RANK_WEIGHT_FIELD, TITLE_SORT_FIELD, YEAR_FIELD, WORD_RE
-from index.suggest import suggest, unknown_words
+from index.suggest import corrected_words, suggest, unknown_words
 from store.collate import sort_key
 from store.text import nfc
 
@@ -254,7 +254,7 @@ class SearchIndex:
             offset = (params.page - 1) * params.size
             found = searcher.search(query, limit=min(params.size, MAX_RESULT_WINDOW - offset), offset=offset,
                                     count=True, **order)
-            hits = [self._hit(searcher, address, score if params.sort == "relevance" else None, words, bool(fuzzy))
+            hits = [self._hit(searcher, address, score if params.sort == "relevance" else None, words, fuzzy)
                     for score, address in found.hits]
             # Facet counts depend on the query and filters only, not on the page or the order.
             facets_key = (generation, params.q, tuple(params.filters().items()), fuzzy)
@@ -286,12 +286,14 @@ class SearchIndex:
         return tantivy.Query.boolean_query(parts)
 
     def _hit(self, searcher: tantivy.Searcher, address: tantivy.DocAddress, score: float | None,
-             words: list[str] | None = None, suggest: bool = False) -> dict[str, Any]:
+             words: list[str] | None = None, typos: frozenset[str] = frozenset()) -> dict[str, Any]:
+        """One hit; with `typos` (a fuzzy search), the words they stand for are highlighted too."""
         data = enrich(orjson.loads(searcher.doc(address).get_first("doc")), self._registry)
         hit = {key: data.get(key) for key in HIT_KEYS}
-        hit["highlight"] = highlight(data, words or [])
-        if suggest:  # candidate spellings for `index.suggest.suggest`, removed before the hit leaves `search`
-            hit["_suggest"] = [w for key in SUGGEST_FROM for v in _as_list(data.get(key)) for w in WORD_RE.findall(v)]
+        own = [w for key in SUGGEST_FROM for v in _as_list(data.get(key)) for w in WORD_RE.findall(v)] if typos else []
+        hit["highlight"] = highlight(data, [*(words or []), *corrected_words(typos, own)])
+        if typos:  # candidate spellings for `index.suggest.suggest`, removed before the hit leaves `search`
+            hit["_suggest"] = own
         if score is not None:
             hit["score"] = round(score, 4)
         return hit

@@ -8,7 +8,7 @@ from typing import Any
 import tantivy
 from rapidfuzz.distance import OSA
 
-from index.query_language import Node, typo_candidates
+from index.query_language import Node, typo_candidates, typo_distance
 from index.schema import WORD_RE
 from store.text import fold, nfc
 
@@ -39,7 +39,7 @@ def suggest(query: str, hits: list[dict[str, Any]], typos: frozenset[str]) -> st
         if query.startswith(":", match.end()):
             return word  # a field name: `title:kieuu` must not become `little:Kieu`
         best = min(candidates, key=lambda c: (OSA.distance(folded, c), -len(c)), default=None)
-        if best is None or OSA.distance(folded, best) > (2 if len(folded) >= 8 else 1) + 1:
+        if best is None or OSA.distance(folded, best) > typo_distance(folded) + 1:
             return word
         return candidates[best]
 
@@ -47,3 +47,15 @@ def suggest(query: str, hits: list[dict[str, Any]], typos: frozenset[str]) -> st
     query = nfc(query)
     suggestion = WORD_RE.sub(closest, query)
     return suggestion if suggestion != query else None
+
+
+def corrected_words(typos: frozenset[str], words: list[str]) -> list[str]:
+    """The folded `words` (a hit's own) that a typo of `typos` stands for, as the fuzzy query
+    matched them: highlighted in its place ("kieuu" marks "Kiều")."""
+    out = []
+    for word in words:
+        folded = fold(word)
+        if folded not in out and any(OSA.distance(folded, typo, score_cutoff=typo_distance(typo)) <= typo_distance(typo)
+                                     for typo in typos):
+            out.append(folded)
+    return out

@@ -362,6 +362,7 @@ def test_a_typo_suggestion_keeps_field_names_and_numbers(store, settings):
     result = search_index.search(SearchParams(q="title:kieuu 2015"))
     assert result.fuzzy and [h["id"] for h in result.hits] == ["k1"]
     assert result.suggestion == "title:Kieu 2015"  # not "little:Kieu 2015"
+    assert result.hits[0]["highlight"]["title"] == "The little <mark>Kieu</mark> <mark>2015</mark>"
     followed = search_index.search(SearchParams(q=result.suggestion))
     assert not followed.fuzzy and followed.total == 1
     # 2016 is not 2015 misspelt: a suggestion "title:Kieu 2016" led to no hit at all
