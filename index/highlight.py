@@ -50,11 +50,12 @@ def _window(text: str, words: set[str]) -> str | None:
     return None
 
 
-def highlight(data: dict[str, Any], words: list[str]) -> dict[str, str | None]:
-    """`title` (always, marked when words match) and `snippet` (the first other field with a match, or None)."""
+def highlight(data: dict[str, Any], words: list[str], title_words: list[str] | None = None) -> dict[str, str | None]:
+    """`title` (always, marked where `title_words`, default `words`, match) and `snippet` (the first
+    other field with a match of `words`, or None)."""
     wanted = set(words)
     title = " : ".join(t for t in (data.get("title"), data.get("subtitle")) if t)
-    marked_title, _ = mark(title, wanted)
+    marked_title, _ = mark(title, wanted if title_words is None else set(title_words))
     snippet = None
     if wanted:
         for name in SNIPPET_SOURCES:

@@ -314,9 +314,11 @@ def leaves(node: Node, negated: bool = False) -> list[Clause]:
     return [leaf for child in node.children for leaf in leaves(child, negated)]
 
 
-def positive_words(node: Node) -> list[str]:
-    """Folded words of the positive text leaves (for highlighting and suggestions)."""
-    return [w for c in leaves(node) if c.kind == "text" and not c.negate for w in folded_words(c.text)]
+def positive_words(node: Node, field: str | None = None) -> list[str]:
+    """Folded words of the positive text leaves (for highlighting), or of those that search `field`
+    (`author:nguyen` marks no title)."""
+    return [w for c in leaves(node) if c.kind == "text" and not c.negate and (field is None or field in c.fields)
+            for w in folded_words(c.text)]
 
 
 def typo_distance(word: str) -> int:

@@ -225,7 +225,8 @@ class SearchIndex:
     def _answer(self, index: tantivy.Index, generation: int, tree: Node | None,
                 params: SearchParams) -> SearchResult:
         searcher, schema = index.searcher(), index.schema
-        words = positive_words(tree) if tree is not None else []
+        # Highlighted words: all positive ones, and for the title those a title is searched for.
+        words = (positive_words(tree), positive_words(tree, "title")) if tree is not None else ([], [])
         result = self._run(searcher, schema, tree, params, frozenset(), words, generation)
         typos = unknown_words(searcher, tree) if result.total == 0 and tree is not None else frozenset()
         if typos:
@@ -239,7 +240,8 @@ class SearchIndex:
         return result
 
     def _run(self, searcher: tantivy.Searcher, schema: tantivy.Schema, tree: Node | None,
-             params: SearchParams, fuzzy: frozenset[str], words: list[str], generation: int) -> SearchResult:
+             params: SearchParams, fuzzy: frozenset[str], words: tuple[list[str], list[str]],
+             generation: int) -> SearchResult:
         """One page of hits and the facets; `fuzzy`: the folded words that may match with a typo."""
         query = self._full_query(schema, tree, params, fuzzy)
         order: dict[str, Any] = {}
@@ -286,12 +288,14 @@ class SearchIndex:
         return tantivy.Query.boolean_query(parts)
 
     def _hit(self, searcher: tantivy.Searcher, address: tantivy.DocAddress, score: float | None,
-             words: list[str] | None = None, typos: frozenset[str] = frozenset()) -> dict[str, Any]:
-        """One hit; with `typos` (a fuzzy search), the words they stand for are highlighted too."""
+             words: tuple[list[str], list[str]] = ([], []), typos: frozenset[str] = frozenset()) -> dict[str, Any]:
+        """One hit, `words` highlighted (all, the title's); with `typos` (a fuzzy search), the words
+        they stand for too."""
         data = enrich(orjson.loads(searcher.doc(address).get_first("doc")), self._registry)
         hit = {key: data.get(key) for key in HIT_KEYS}
         own = [w for key in SUGGEST_FROM for v in _as_list(data.get(key)) for w in WORD_RE.findall(v)] if typos else []
-        hit["highlight"] = highlight(data, [*(words or []), *corrected_words(typos, own)])
+        corrected = corrected_words(typos, own)
+        hit["highlight"] = highlight(data, [*words[0], *corrected], [*words[1], *corrected])
         if typos:  # candidate spellings for `index.suggest.suggest`, removed before the hit leaves `search`
             hit["_suggest"] = own
         if score is not None:

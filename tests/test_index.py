@@ -357,6 +357,15 @@ def test_a_facet_count_is_exact_over_several_segments(store, settings):
     assert total == 51 and counts["Zeta"] == 51
 
 
+def test_a_fielded_term_is_highlighted_only_where_it_was_searched(store, settings):
+    search_index = index_records(store, settings, [
+        union("nd1", "Nguyễn Du và Truyện Kiều", authors=["Nguyễn Du"], year=2010)])
+    fielded = search_index.search(SearchParams(q='author:"nguyen du"')).hits[0]["highlight"]
+    assert fielded["title"] == "Nguyễn Du và Truyện Kiều" and fielded["snippet"] == "<mark>Nguyễn</mark> <mark>Du</mark>"
+    plain = search_index.search(SearchParams(q="nguyen du")).hits[0]["highlight"]
+    assert plain["title"] == "<mark>Nguyễn</mark> <mark>Du</mark> và Truyện Kiều"
+
+
 def test_a_typo_suggestion_keeps_field_names_and_numbers(store, settings):
     search_index = index_records(store, settings, [union("k1", "The little Kieu 2015", year=2015)])
     result = search_index.search(SearchParams(q="title:kieuu 2015"))
