@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any
 
 import tantivy
@@ -27,9 +28,11 @@ def suggest(query: str, hits: list[dict[str, Any]], typos: frozenset[str]) -> st
     catalogue holds stay as typed.  None when nothing changed.
     """
     candidates: dict[str, str] = {}
+    hits_with: Counter[str] = Counter()  # folded word → how many of the hits hold it
     for hit in hits[:5]:
         for word in hit.get("_suggest", []):
             candidates.setdefault(fold(word), word)
+        hits_with.update({fold(word) for word in hit.get("_suggest", [])})
 
     def closest(match: re.Match[str]) -> str:
         word = match.group(0)
@@ -38,7 +41,8 @@ def suggest(query: str, hits: list[dict[str, Any]], typos: frozenset[str]) -> st
             return word  # only the typos: numbers, excluded words and words the catalogue holds stay
         if query.startswith(":", match.end()):
             return word  # a field name: `title:kieuu` must not become `little:Kieu`
-        best = min(candidates, key=lambda c: (OSA.distance(folded, c), -len(c)), default=None)
+        # Equally near, the word more hits hold: the hits of "lich suu" all hold "sử", one "Cửu".
+        best = min(candidates, key=lambda c: (OSA.distance(folded, c), -hits_with[c], -len(c)), default=None)
         if best is None or OSA.distance(folded, best) > typo_distance(folded) + 1:
             return word
         return candidates[best]

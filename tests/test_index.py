@@ -357,6 +357,15 @@ def test_a_facet_count_is_exact_over_several_segments(store, settings):
     assert total == 51 and counts["Zeta"] == 51
 
 
+def test_a_typo_equally_near_two_words_is_read_as_the_one_more_hits_hold():
+    """The hits of "lich suu" all hold "sử"; one also holds "Cửu" (as near, and longer)."""
+    from index.suggest import suggest
+
+    hits = [{"_suggest": ["Lịch", "sử", "Việt", "Nam"]}, {"_suggest": ["Lịch", "sử", "đồng", "bằng", "Cửu", "Long"]},
+            {"_suggest": ["Lịch", "sử", "Nam", "Bộ"]}]
+    assert suggest("lich suu", hits, frozenset({"suu"})) == "lich sử"
+
+
 def test_a_fielded_term_is_highlighted_only_where_it_was_searched(store, settings):
     search_index = index_records(store, settings, [
         union("nd1", "Nguyễn Du và Truyện Kiều", authors=["Nguyễn Du"], year=2010)])
