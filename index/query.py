@@ -20,7 +20,9 @@ multiplied by the holdings factor:
    the marks match; the words at the very start of the title:
    `TITLE_START_BOOST` (when the query has marks, only where the title has
    them too: "Vi mô" starts no title for `vĩ mô`); every word somewhere in
-   the title, in any order: `TITLE_ALL_BOOST`; the words as an adjacent phrase in the authors (one
+   the title, in any order: `TITLE_ALL_BOOST`; each two neighbouring words of
+   a longer query side by side in the title ("tiếng việt" of `tieng viet 1`):
+   `TITLE_PAIR_BOOST`; the words as an adjacent phrase in the authors (one
    author's name, "Nguyễn Du"): `AUTHOR_PHRASE_BOOST`, again doubled when the
    marks match.  So "Truyện Kiều" outranks "The tale of Kieu … Truyện Kiều",
    which outranks a book with the words scattered over title, authors and
@@ -61,6 +63,7 @@ ISBN_BOOST = 20.0
 TITLE_PHRASE_BOOST = 6.0
 TITLE_START_BOOST = 6.0
 TITLE_ALL_BOOST = 4.0
+TITLE_PAIR_BOOST = 3.0
 AUTHOR_PHRASE_BOOST = 6.0
 def _bonus_clauses(node: Node) -> list[Clause]:
     """The top-level AND chain of bare words and phrases (see "Scoring" above)."""
@@ -108,6 +111,10 @@ def build_query(schema: tantivy.Schema, node: Node, fuzzy: AbstractSet[str] = fr
         bonus.append((tantivy.Occur.Should, tantivy.Query.boost_query(every, TITLE_ALL_BOOST)))
         phrase = tantivy.Query.phrase_query(schema, "title_folded", words)
         bonus.append((tantivy.Occur.Should, tantivy.Query.boost_query(phrase, TITLE_PHRASE_BOOST)))
+        for pair in zip(words, words[1:]) if len(words) > 2 else ():
+            # Two words of a longer query side by side in the title ("tiếng việt" of `tieng viet 1`).
+            phrase = tantivy.Query.phrase_query(schema, "title_folded", list(pair))
+            bonus.append((tantivy.Occur.Should, tantivy.Query.boost_query(phrase, TITLE_PAIR_BOOST)))
         # The words as one author's name ("Nguyễn Du"): his books above titles that merely
         # hold both words somewhere.
         phrase = tantivy.Query.phrase_query(schema, "authors_folded", words)

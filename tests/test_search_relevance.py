@@ -182,3 +182,10 @@ def test_sorting_by_year_and_title_on_the_fixtures(catalog):
     assert oldest == sorted(oldest)
     by_title = [sort_key(h["title"]) for h in hits(catalog, "lich su", sort="title")]
     assert by_title == sorted(by_title)  # Vietnamese dictionary order (tests/test_collate.py), not folded text
+
+
+def test_two_words_of_a_longer_query_side_by_side_in_the_title_rank_first(catalog):
+    """`tieng viet 1` (the grade-1 textbook, absent here): "Từ điển tiếng Việt" holds "tiếng việt"
+    in its title, above "Tiếng Anh 10 … Tập 1" (Việt only in its publisher, Giáo dục Việt Nam)."""
+    assert hits(catalog, "tieng viet 1")[0]["title"] == "Từ điển tiếng Việt"
+
