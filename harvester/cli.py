@@ -328,7 +328,11 @@ def dedupe(
         return
     if explain is not None:  # reads only: no need to wait for a run
         with _reported_errors():
-            settings, store = _open(config)
+            settings = _settings(config)
+            if not settings.db_path.exists():  # reading must not create the catalogue (see `status`)
+                raise UnioncatError(f"no catalogue at {settings.db_path} yet, so no union record "
+                                    f"{explain!r}; the first `unioncat update` creates it")
+            store = CatalogStore(settings.db_path)
             with store:
                 _explain(store, explain)
         return

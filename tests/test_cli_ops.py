@@ -272,6 +272,13 @@ def test_registry_mistakes_are_one_line_errors_naming_the_field(tmp_path, text, 
     assert "Value error" not in result.output and len(result.output.strip().splitlines()) == 1
 
 
+def test_dedupe_explain_before_the_first_run_creates_nothing(tmp_path):
+    config = write_registry(tmp_path / "unioncat.toml", {"tv-a": "http://opac.example.vn/oai"})
+    result = CliRunner().invoke(app, ["dedupe", "explain", "u123", "--config", str(config)])
+    assert result.exit_code == 1 and "no catalogue at" in result.stderr and "'u123'" in result.stderr
+    assert not (tmp_path / "data").exists()
+
+
 def test_status_before_the_first_run_creates_nothing(tmp_path):
     """Run as root before cron's first night, it left a root-owned database the cron user could not write."""
     config = write_registry(tmp_path / "unioncat.toml", {"tv-a": "http://opac.example.vn/oai"})
