@@ -62,7 +62,20 @@ _TEXTBOOK_SERIES = {  # folded spelling → series
     "cung hoc de phat trien nang luc": "cung hoc de phat trien nang luc",
     "vi su binh dang va dan chu trong giao duc": "vi su binh dang va dan chu", "cung kham pha": "cung kham pha",
 }
-_TEXTBOOK_SERIES_RE = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, _TEXTBOOK_SERIES)) + r")(?!\w)")
+
+
+def _whole_phrase_re(spellings: dict[str, str]) -> re.Pattern[str]:
+    """Any of the folded spellings, as whole words."""
+    return re.compile(r"(?<!\w)(" + "|".join(map(re.escape, spellings)) + r")(?!\w)")
+
+
+def _named(pattern: re.Pattern[str], spellings: dict[str, str], folded: str) -> str:
+    """What the first spelling `folded` holds stands for, else ""."""
+    match = pattern.search(folded)
+    return spellings[match.group(1)] if match else ""
+
+
+_TEXTBOOK_SERIES_RE = _whole_phrase_re(_TEXTBOOK_SERIES)
 
 
 # A textbook's companions are other books than the pupils' book of the same title, team and
@@ -71,19 +84,17 @@ _COMPANIONS = {
     "sach giao vien": "sach giao vien", "sgv": "sach giao vien",
     "sach bai tap": "sach bai tap", "sbt": "sach bai tap", "vo bai tap": "vo bai tap", "vbt": "vo bai tap",
 }
-_COMPANION_RE = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, _COMPANIONS)) + r")(?!\w)")
+_COMPANION_RE = _whole_phrase_re(_COMPANIONS)
 
 
 def textbook_companion(folded: str) -> str:
     """The companion book a folded title names ("sach giao vien", "sach bai tap", "vo bai tap"), else ""."""
-    match = _COMPANION_RE.search(folded)
-    return _COMPANIONS[match.group(1)] if match else ""
+    return _named(_COMPANION_RE, _COMPANIONS, folded)
 
 
 def textbook_series(folded: str) -> str:
     """The textbook series a folded series statement or subtitle names ("chan troi sang tao"), else ""."""
-    match = _TEXTBOOK_SERIES_RE.search(folded)
-    return _TEXTBOOK_SERIES[match.group(1)] if match else ""
+    return _named(_TEXTBOOK_SERIES_RE, _TEXTBOOK_SERIES, folded)
 
 
 def number_value(token: str) -> int | None:

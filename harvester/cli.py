@@ -349,11 +349,11 @@ def dedupe(
     )
 
 
-def _dedupe_problems(settings: Settings, found: tuple[str, ...]) -> list[str]:
+def _dedupe_problems(settings: Settings, reported: tuple[str, ...]) -> list[str]:
     """What a dedupe run warns about: override entries naming records not in the catalogue or contradicting
     each other, and an overrides file that is not there (read as "no overrides", so a mistyped path drops
     them all)."""
-    problems = list(found)
+    problems = list(reported)
     path = settings.dedupe.overrides_path
     if path is not None and not path.exists():
         problems.insert(0, f"{path}: overrides file not found, so no librarians' overrides were applied; "

@@ -263,14 +263,25 @@ def test_a_library_moved_to_another_set_format_or_url_is_harvested_whole_once(fa
     assert params(server.queries[-1])["from"] == "2024-05-01T10:20:30Z"
 
 
-def test_after_a_scope_change_the_old_records_wait_for_a_sweep_that_can_be_trusted(fault_server, store):
-    """A failed or too-short sweep deletes nothing, and the next complete harvest sweeps again."""
+def _moved_to_another_set(fault_server, store):
+    """A library harvested whole (records 1-4), then moved to the set "vi-thanh"."""
     server = fault_server([identify(), list_records(["1", "2", "3", "4"])])
     harvest_as(oai_library(server.url), store)
-    moved = oai_library(server.url, set="vi-thanh")
+    return server, oai_library(server.url, set="vi-thanh")
+
+
+def _refused_sweep_after_moving(fault_server, store):
+    """Moved, the new set gives 3, 4, 5 and its sweep lists only 3: refused, nothing deleted."""
+    server, moved = _moved_to_another_set(fault_server, store)
     server.responses = [Canned(identify()), Canned(list_records(["3", "4", "5"])), Canned(list_identifiers(["3"]))]
     with pytest.raises(HarvestError, match="returned 1 identifiers but 3 records were just harvested"):
         harvest_as(moved, store)
+    return server, moved
+
+
+def test_after_a_scope_change_the_old_records_wait_for_a_sweep_that_can_be_trusted(fault_server, store):
+    """A failed or too-short sweep deletes nothing, and the next complete harvest sweeps again."""
+    server, moved = _refused_sweep_after_moving(fault_server, store)
     assert stored(store) == ["oai:x:1", "oai:x:2", "oai:x:3", "oai:x:4", "oai:x:5"]
     server.responses = [Canned(identify()), Canned(list_records(["5"])), Canned(list_identifiers(["3", "4", "5"]))]
     assert harvest_as(moved, store).deleted == 2
@@ -281,12 +292,7 @@ def test_after_a_scope_change_the_old_records_wait_for_a_sweep_that_can_be_trust
 def test_a_retried_scope_change_sweep_keeps_its_guard(fault_server, store):
     """After a refused scope-change sweep, the retry runs after an incremental harvest that
     gave (almost) nothing, so `expected` is 0 and a short sweep deletes live records."""
-    server = fault_server([identify(), list_records(["1", "2", "3", "4"])])
-    harvest_as(oai_library(server.url), store)
-    moved = oai_library(server.url, set="vi-thanh")
-    server.responses = [Canned(identify()), Canned(list_records(["3", "4", "5"])), Canned(list_identifiers(["3"]))]
-    with pytest.raises(HarvestError, match="just harvested"):
-        harvest_as(moved, store)
+    server, moved = _refused_sweep_after_moving(fault_server, store)
     # Next night: nothing new in the window, and the sweep again lists one identifier of three.
     server.responses = [Canned(identify()), Canned(oai_error("noRecordsMatch")), Canned(list_identifiers(["3"]))]
     with pytest.raises(HarvestError):
@@ -297,9 +303,7 @@ def test_a_retried_scope_change_sweep_keeps_its_guard(fault_server, store):
 def test_a_scope_change_harvest_resumed_after_an_interruption_keeps_its_sweep_guard(fault_server, store):
     """The new scope's harvest is cut after its first page (Ctrl+C, a kill, a server error) and
     resumed from its token next night: `expected` counts only the resumed pages."""
-    server = fault_server([identify(), list_records(["1", "2", "3", "4"])])
-    harvest_as(oai_library(server.url), store)
-    moved = oai_library(server.url, set="vi-thanh")
+    server, moved = _moved_to_another_set(fault_server, store)
     fail = Canned(b"Internal Server Error", 500, {"Content-Type": "text/plain"})
     server.responses = [Canned(identify()), Canned(list_records(["3", "4", "5"], token="t1")), fail, fail, fail]
     with pytest.raises(HarvestError):
