@@ -216,7 +216,8 @@ def test_record_page_leads_back_to_the_search_the_reader_came_from(client, base_
     html = client.get("/records/ls1", headers={"Referer": base_url + search}).text
     assert f'<a href="{search.replace("&", "&amp;")}">‹ Kết quả tìm kiếm</a>' in html
     # Another site, or another page of this one, is no search to go back to.
-    for referer in ("https://elsewhere.example/?q=lich+su", base_url + "/records/ls3", ""):
+    for referer in ("https://elsewhere.example/?q=lich+su", base_url + "/records/ls3", "", "http://[::1/?q=x",
+                    "http://[zz]/?q=x"):
         html = client.get("/records/ls1", headers={"Referer": referer}).text
         assert '<a href="/">‹ Tìm kiếm</a>' in html
 

@@ -124,7 +124,10 @@ def _search_came_from(request: Request) -> str:
     Taken from the Referer, and only when it is this site's own search page: the link back
     keeps the search without JavaScript and the record's URL stays the same for everyone.
     """
-    referer = urlsplit(request.headers.get("referer", ""))
+    try:
+        referer = urlsplit(request.headers.get("referer", ""))
+    except ValueError:  # "http://[::1" from a broken client is no search to go back to
+        return "/"
     if referer.netloc == request.url.netloc and referer.path == "/" and referer.query:
         return f"/?{referer.query}"
     return "/"
