@@ -22,6 +22,7 @@ from search_api.errors import add_error_handlers
 from search_api.head import HeadAsGet
 from search_api.present import holdings_by_library, html_lang, name_roles
 from search_api.routes import libraries, pages, records, search, status, why
+from search_api.routes.status import vietnam_time
 from store.catalog import CatalogStore
 
 HERE = Path(__file__).resolve().parent
@@ -40,6 +41,7 @@ def create_app(settings: Settings, store: CatalogStore, search_index: SearchInde
     env.filters["name_roles"] = name_roles
     env.filters["holdings_by_library"] = holdings_by_library
     env.filters["html_lang"] = html_lang
+    env.filters["vietnam_time"] = vietnam_time
     app.state.ctx = AppContext(settings, store, search_index, Jinja2Templates(env=env),
                                RenderedAnswers(settings.api.cached_searches))
     if settings.api.cors_origins:

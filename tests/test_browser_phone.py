@@ -90,3 +90,11 @@ def test_holdings_table_scrolls_from_the_keyboard_and_is_named(site, phone):
     WebDriverWait(phone, 5).until(lambda d: d.execute_script("return arguments[0].scrollLeft", wrap) > 0)
     heading = phone.find_element(By.ID, wrap.get_attribute("aria-labelledby"))
     assert wrap.get_attribute("role") == "region" and heading.text.startswith("Thư viện có tài liệu này")
+
+
+def test_status_page_tables_scroll_in_their_boxes_on_a_phone(site, phone):
+    """The department's /status tables (six columns) scroll in their own boxes; the page does not."""
+    phone.get(site + "/status")
+    assert len(phone.find_elements(By.CSS_SELECTOR, "tr.library-status")) == len(LIBRARIES)
+    assert phone.find_element(By.CSS_SELECTOR, ".run-never").text == "Chưa chạy"
+    assert _sideways_overflow_px(phone) == 0

@@ -1,14 +1,26 @@
-"""GET /api/status: each library's harvest state, for the managing department."""
+"""Each library's harvest state, for the managing department: GET /api/status and the page /status."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import datetime, timedelta, timezone
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
+from config.settings import LIBRARY_TYPE_LABELS_VI
+from index.search import SearchParams
 from search_api.context import AppContext, get_context
 from store.models import LibraryStatus, StageStatus
+
+# Vietnam keeps UTC+7 all year (no summer time since 1975): the department reads its own clock,
+# the store keeps UTC.
+VIETNAM_TIME = timezone(timedelta(hours=7))
+RUN_LABELS_VI: dict[str | None, str] = {"ok": "Thành công", "failed": "Lỗi", "running": "Đang chạy",
+                                        None: "Chưa chạy"}
+STAGE_LABELS_VI: dict[str, str] = {"normalize": "Chuẩn hoá biểu ghi", "dedupe": "Gộp biểu ghi trùng",
+                                   "index": "Lập chỉ mục tìm kiếm"}
 
 
 class LibraryStatusOut(LibraryStatus):
@@ -26,10 +38,46 @@ class StatusResponse(BaseModel):
 router = APIRouter()
 
 
-@router.get("/api/status", response_model=StatusResponse, tags=["libraries"],
-            summary="Harvest state of every library: last attempt, last success, counts, errors, overdue")
-def api_status(ctx: Annotated[AppContext, Depends(get_context)]) -> dict:
+def _status(ctx: AppContext) -> dict[str, Any]:
     hours = ctx.settings.harvest.expected_interval_hours
     out = [{**ctx.store.library_status(library.id, expected_interval_hours=hours).model_dump(), "name": library.name}
            for library in ctx.settings.libraries]
     return {"libraries": out, "stages": ctx.store.stage_statuses(), "totals": ctx.store.counts()}
+
+
+@router.get("/api/status", response_model=StatusResponse, tags=["libraries"],
+            summary="Harvest state of every library: last attempt, last success, counts, errors, overdue")
+def api_status(ctx: Annotated[AppContext, Depends(get_context)]) -> dict:
+    return _status(ctx)
+
+
+@router.get("/status", response_class=HTMLResponse, include_in_schema=False)
+def status_page(request: Request, ctx: Annotated[AppContext, Depends(get_context)]) -> Response:
+    """The same state as a page a department officer can read: Vietnamese labels, Vietnam time,
+    the libraries needing attention (failed or overdue) first."""
+    status = _status(ctx)
+    registry = ctx.settings.library_map()
+    searchable = {v["value"]: v["count"] for v in
+                  ctx.search_index.search(SearchParams(size=1)).facets.get("library", [])}
+    libraries = [{**item, "type_label": LIBRARY_TYPE_LABELS_VI.get(registry[item["id"]].type, ""),
+                  "district": registry[item["id"]].district, "union_records": searchable.get(item["id"], 0),
+                  "attention": item["overdue"] or item["last_status"] == "failed"}
+                 for item in status["libraries"]]
+    libraries.sort(key=lambda item: not item["attention"])  # stable: registry order within each group
+    return ctx.templates.TemplateResponse(request, "status.html", {
+        "settings": ctx.settings, "libraries": libraries, "stages": status["stages"], "totals": status["totals"],
+        "run_labels": RUN_LABELS_VI, "stage_labels": STAGE_LABELS_VI,
+        "attention": sum(item["attention"] for item in libraries)})
+
+
+def vietnam_time(stamp: str | None) -> str:
+    """"2026-11-27T16:40:05Z" as the department reads it: "27/11/2026 23:40" (UTC+7); "" for none."""
+    if not stamp:
+        return ""
+    try:
+        when = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return when.astimezone(VIETNAM_TIME).strftime("%d/%m/%Y %H:%M")

@@ -1,0 +1,56 @@
+"""The managing department's page /status: each library's state in Vietnamese, in Vietnam time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import lxml.html
+
+from config.settings import load_settings
+from harvester.provider import serve_fixtures
+from index import SearchIndex
+from search_api import create_app
+from search_api.routes.status import vietnam_time
+from store import CatalogStore
+from tests.test_api import serve_in_thread
+from tests.test_harvest_report import unioncat, write_config
+from tests.test_harvest_run import closed_port
+from tests.test_harvest_support import write_marc_collection
+
+
+def test_status_page_puts_the_failed_library_first_with_its_error(tmp_path: Path):
+    source = write_marc_collection(tmp_path / "tv-tinh.xml", 7)
+    with serve_fixtures({"tv-tinh": source}, batch_size=5) as provider:
+        config = write_config(tmp_path / "unioncat.toml", provider.url("tv-tinh"),
+                              f"http://127.0.0.1:{closed_port()}/oai")
+        assert unioncat("update", "--config", str(config)).returncode == 3
+
+    settings = load_settings(config)
+    with CatalogStore(settings.db_path) as store:
+        with serve_in_thread(create_app(settings, store, SearchIndex(settings))) as url:
+            response = httpx.get(f"{url}/status", timeout=10)
+            home = httpx.get(f"{url}/", timeout=10).text
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
+    page = lxml.html.fromstring(response.text)
+    rows = page.xpath("//tr[contains(@class, 'library-status')]")
+    # The library that failed comes first, marked, with the error as the harvest recorded it.
+    assert [row.get("data-library") for row in rows] == ["down", "tv-tinh"]
+    down, ok = rows
+    assert "attention" in down.get("class") and "attention" not in ok.get("class")
+    assert down.xpath(".//span[contains(@class, 'run-status')]")[0].text == "Lỗi" and down.xpath(".//strong[@class='overdue']")[0].text == "Quá hạn"
+    assert "Connection refused" in down.xpath(".//td[@class='errors']//li")[0].text_content()
+    assert "Chưa lần nào" in down.text_content()
+    assert ok.xpath(".//span[contains(@class, 'run-status')]")[0].text == "Thành công" and ok.xpath(".//span[@class='records']")[0].text == "7"
+    assert ok.xpath(".//a[@href='/?library=tv-tinh']")[0].text == "7 tài liệu tra cứu được"
+    assert page.get_element_by_id("attention").text_content().startswith("1 thư viện cần xem lại")
+    stages = {row.get("data-stage"): row for row in page.xpath("//tr[@class='stage-status']")}
+    assert list(stages) == ["normalize", "dedupe", "index"]
+    assert all(row.xpath(".//span[contains(@class, 'run-status')]")[0].text == "Thành công" for row in stages.values())
+    assert 'href="/status"' in home  # every page's footer leads there
+
+
+def test_times_are_shown_in_vietnam_time():
+    assert vietnam_time("2026-11-27T16:40:05Z") == "27/11/2026 23:40"
+    assert vietnam_time("2026-12-31T20:00:00Z") == "01/01/2027 03:00"  # the next day in Hậu Giang
+    assert vietnam_time(None) == "" and vietnam_time("not a time") == "not a time"
