@@ -39,7 +39,8 @@ from store.models import (
     split_record_id,
 )
 
-SCHEMA_VERSION = 1
+# 2: seq_times, the time of each write transaction (the datestamps of the OAI-PMH feed).
+SCHEMA_VERSION = 2
 # The stages after the harvest whose last run `unioncat status` reports (meta key `stage:<name>`).
 PIPELINE_STAGES = ("normalize", "dedupe", "index")
 _IN_BATCH = 500  # ids per "IN (…)" query: well under SQLite's limit on bound parameters
@@ -49,6 +50,9 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sequence (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL);
 INSERT OR IGNORE INTO sequence (id, value) VALUES (1, 0);
 CREATE TABLE IF NOT EXISTS marks (stage TEXT PRIMARY KEY, seq INTEGER NOT NULL);
+-- When each sequence value was taken (one row per write transaction): a union record's
+-- datestamp in the OAI-PMH feed is the time of its seq (store/feed.py).
+CREATE TABLE IF NOT EXISTS seq_times (seq INTEGER PRIMARY KEY, at TEXT NOT NULL);
 
 CREATE TABLE IF NOT EXISTS raw_records (
     library TEXT NOT NULL,
@@ -176,6 +180,10 @@ class CatalogStore:
             )
         self._conn.executescript(_SCHEMA)
         # Future migrations go here, one `if version < N:` block each.
+        if 0 < version < 2:
+            # Changes made before times were kept are dated now: the feed's harvesters take them once more.
+            self._conn.execute("INSERT OR IGNORE INTO seq_times (seq, at) SELECT value, ? FROM sequence WHERE id = 1",
+                               (utc_now(),))
         self._conn.execute(
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
         )
@@ -195,7 +203,9 @@ class CatalogStore:
         """Start a write transaction and reserve the sequence value its changes carry."""
         self._conn.execute("BEGIN IMMEDIATE")
         self._conn.execute("UPDATE sequence SET value = value + 1 WHERE id = 1")
-        return self._conn.execute("SELECT value FROM sequence WHERE id = 1").fetchone()[0]
+        seq = self._conn.execute("SELECT value FROM sequence WHERE id = 1").fetchone()[0]
+        self._conn.execute("INSERT OR REPLACE INTO seq_times (seq, at) VALUES (?, ?)", (seq, utc_now()))
+        return seq
 
     def _write(self, work, *args, **kwargs):
         """Run `work(seq, *args)` inside one transaction; roll back on any error."""

@@ -80,3 +80,37 @@ def test_bad_api_input_is_a_4xx_with_a_message(server):
         response = httpx.get(server.base_url + "/api/search", params=params)
         assert 400 <= response.status_code < 500, params
         assert response.json()
+
+
+def test_another_union_catalogue_harvests_this_one_over_oai_pmh(server, tmp_path):
+    """The national union catalogue's view: our /oai feed, harvested by a second unioncat as one
+    library (OAI-PMH, marc21), gives back every union record, searchable, with its holdings."""
+    total = httpx.get(server.base_url + "/api/search", params={"q": "", "size": 1}).json()["total"]
+    config = tmp_path / "national.toml"
+    config.write_text(f'''data_dir = "data"
+[[libraries]]
+id = "hau-giang"
+name = "Mục lục liên hợp Hậu Giang"
+type = "provincial"
+district = "Vị Thanh"
+protocol = "oai-pmh"
+url = "{server.base_url}/oai"
+metadata_prefix = "marc21"
+''', encoding="utf-8")
+    unioncat("update", "--config", str(config))
+    status = status_json(config)
+    assert status["libraries"][0]["records"] == total and status["libraries"][0]["errors"] == []
+    national = ServerProcess(config)
+    try:
+        hits = httpx.get(national.base_url + "/api/search", params={"q": "truyen kieu", "size": 5}).json()["hits"]
+        record = httpx.get(national.base_url + f"/api/records/{hits[0]['id']}").json()
+    finally:
+        national.stop()
+    assert "Truyện Kiều" in hits[0]["title"]
+    # One 852 per provincial copy: the national record has each, with its call number.
+    provincial_id = record["holdings"][0]["record_id"].rsplit(":", 1)[1]
+    provincial = httpx.get(server.base_url + f"/api/records/{provincial_id}").json()
+    copies = [h for h in record["holdings"] if h["record_id"] == record["holdings"][0]["record_id"]]
+    assert len(copies) == len(provincial["holdings"]) >= 2
+    assert {h["call_number"] for h in provincial["holdings"]} - {None} <= {h["call_number"] for h in copies}
+    assert {h["library"] for h in record["holdings"]} == {"hau-giang"}

@@ -1,0 +1,152 @@
+"""An OAI-PMH 2.0 data provider over the union records: how the national union catalogue,
+and anyone else, harvests the province's catalogue (open data).
+
+The protocol (envelopes, argument checks, errors) is the `oaipmh` library's; this
+module answers its verbs from the store's change feed (store/feed.py).  Records are
+listed in the order they last changed, and a resumption token holds the position
+after the last one sent (not an offset), so a harvest that pauses for a night
+resumes where it stopped and a record changed meanwhile is sent again, never missed.
+Merged-away and withdrawn union records are listed as deleted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import orjson
+from lxml import etree
+from oaipmh import common, error
+from oaipmh.metadata import MetadataRegistry
+from oaipmh.server import ServerBase, decodeResumptionToken, encodeResumptionToken
+
+from config.settings import Settings
+from index.document import enrich
+from search_api.oai_metadata import MARC_NS, MARC_SCHEMA, OAI_DC_NS, OAI_DC_SCHEMA, marcxml, oai_dc
+from store.catalog import CatalogStore
+from store.feed import FeedEntry, earliest_datestamp, feed_entry, feed_page, seq_range
+
+PAGE_SIZE = 100
+IDENTIFIER_PREFIX = "oai:unioncat:"
+# marc21 and marcxml are one format under the two names harvesters ask for (Koha answers both).
+FORMATS: list[tuple[str, str, str]] = [("marc21", MARC_SCHEMA, MARC_NS), ("marcxml", MARC_SCHEMA, MARC_NS),
+                                       ("oai_dc", OAI_DC_SCHEMA, OAI_DC_NS)]
+
+
+def _append_element(element: etree._Element, metadata: common.Metadata) -> None:
+    element.append(metadata.element())
+
+
+METADATA_REGISTRY = MetadataRegistry()
+for _prefix, _schema, _namespace in FORMATS:
+    METADATA_REGISTRY.registerWriter(_prefix, _append_element)
+
+
+class UnionFeed(common.ResumptionOAIPMH):
+    """The verbs, answered from the store; `base_url` is this endpoint's URL as the client reached it."""
+
+    def __init__(self, store: CatalogStore, settings: Settings, base_url: str, site_url: str):
+        self.store = store
+        self.settings = settings
+        self.base_url = base_url
+        self.site_url = site_url
+        self.registry = settings.library_map()
+
+    def handleVerb(self, verb: str, kw: dict[str, Any]) -> Any:
+        handler: Callable[..., Any] = {
+            "Identify": self._identify, "ListMetadataFormats": self._formats, "ListSets": self._sets,
+            "GetRecord": self._get_record, "ListIdentifiers": self._list, "ListRecords": self._list,
+        }[verb]
+        return handler(verb=verb, **kw)
+
+    def _identify(self, verb: str) -> common.Identify:
+        return common.Identify(
+            repositoryName=f"Mục lục liên hợp thư viện {self.settings.region}", baseURL=self.base_url,
+            protocolVersion="2.0", adminEmails=list(self.settings.api.admin_emails) or ["admin@localhost"],
+            earliestDatestamp=_datetime(earliest_datestamp(self.store)), deletedRecord="transient",
+            granularity="YYYY-MM-DDThh:mm:ssZ", compression=["identity"], toolkit_description=False)
+
+    def _formats(self, verb: str, identifier: str | None = None) -> list[tuple[str, str, str]]:
+        if identifier is not None:
+            self._entry(identifier)
+        return FORMATS
+
+    def _sets(self, verb: str, resumptionToken: str | None = None) -> Any:
+        raise error.NoSetHierarchyError("This repository does not support sets.")
+
+    def _get_record(self, verb: str, metadataPrefix: str, identifier: str) -> tuple:
+        _check_prefix(metadataPrefix)
+        return self._record(self._entry(identifier), metadataPrefix, headers_only=False)
+
+    def _list(self, verb: str, metadataPrefix: str | None = None, set: str | None = None,
+              from_: datetime | None = None, until: datetime | None = None,
+              resumptionToken: str | None = None) -> tuple[list, str | None]:
+        after = (0, 0)
+        if resumptionToken is not None:
+            kw, _ = decodeResumptionToken(resumptionToken)
+            metadataPrefix, from_, until, after = kw.get("metadataPrefix"), kw.get("from_"), kw.get("until"), \
+                _position(kw.get("after"))
+        _check_prefix(metadataPrefix)
+        if set is not None:
+            raise error.NoSetHierarchyError("This repository does not support sets.")
+        if from_ is not None and until is not None and from_ > until:
+            raise error.BadArgumentError("from is later than until")
+        low, high = seq_range(self.store, _datestamp(from_), _datestamp(until))
+        entries = feed_page(self.store, max(after, (low - 1, 2 ** 62)), high, PAGE_SIZE + 1)
+        token = None
+        if len(entries) > PAGE_SIZE:
+            entries = entries[:PAGE_SIZE]
+            seq, rowid = entries[-1].position
+            query = {"metadataPrefix": metadataPrefix, "after": f"{seq}.{rowid}"}
+            query.update({key: value for key, value in (("from_", from_), ("until", until)) if value is not None})
+            token = encodeResumptionToken(query, len(entries))
+        headers_only = verb == "ListIdentifiers"
+        return [self._record(entry, metadataPrefix, headers_only) for entry in entries], token
+
+    def _entry(self, identifier: str) -> FeedEntry:
+        entry = feed_entry(self.store, identifier.removeprefix(IDENTIFIER_PREFIX)) \
+            if identifier.startswith(IDENTIFIER_PREFIX) else None
+        if entry is None:
+            raise error.IdDoesNotExistError(f"No record {identifier} in this repository")
+        return entry
+
+    def _record(self, entry: FeedEntry, prefix: str, headers_only: bool) -> Any:
+        header = common.Header(None, IDENTIFIER_PREFIX + entry.union_id, _datetime(entry.datestamp), [],
+                               entry.payload is None)
+        if headers_only:
+            return header
+        if entry.payload is None:
+            return header, None, None
+        data = enrich(orjson.loads(entry.payload), self.registry)
+        url = f"{self.site_url}/records/{entry.union_id}"
+        element = oai_dc(data, url) if prefix == "oai_dc" else marcxml(data, entry.datestamp, url)
+        return header, common.Metadata(element, {}), None
+
+
+def answer(store: CatalogStore, settings: Settings, base_url: str, site_url: str, kw: dict[str, str]) -> bytes:
+    """The OAI-PMH response (UTF-8 XML) to one request's arguments."""
+    server = ServerBase(UnionFeed(store, settings, base_url, site_url), METADATA_REGISTRY)
+    return server.handleRequest(kw)
+
+
+def _check_prefix(prefix: str | None) -> None:
+    if prefix not in {name for name, _, _ in FORMATS}:
+        raise error.CannotDisseminateFormatError(
+            f"Unknown metadata format {prefix!r}; this repository offers marc21, marcxml and oai_dc")
+
+
+def _position(value: str | None) -> tuple[int, int]:
+    try:
+        seq, rowid = (int(part) for part in (value or "").split("."))
+    except ValueError:
+        raise error.BadResumptionTokenError("The resumption token is not one this repository gave") from None
+    return seq, rowid
+
+
+def _datetime(stamp: str) -> datetime:
+    return datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ")
+
+
+def _datestamp(when: datetime | None) -> str | None:
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ") if when is not None else None

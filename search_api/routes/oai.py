@@ -1,0 +1,45 @@
+"""GET/POST /oai: the union catalogue as an OAI-PMH 2.0 repository (see search_api/oai.py)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from search_api.context import AppContext, get_context
+from search_api.oai import answer
+
+router = APIRouter()
+
+_DESCRIPTION = ("OAI-PMH 2.0 data provider over the union records (verbs Identify, ListMetadataFormats, "
+                "ListSets, GetRecord, ListIdentifiers, ListRecords; formats marc21/marcxml and oai_dc; "
+                "deleted records listed; seconds granularity). Each holding library is a MARC 852 field.")
+
+
+@router.get("/oai", tags=["open data"], summary="OAI-PMH repository of the union records",
+            description=_DESCRIPTION, response_class=Response,
+            responses={200: {"content": {"text/xml": {}}, "description": "An OAI-PMH response (errors included)."}})
+async def oai_get(request: Request, ctx: Annotated[AppContext, Depends(get_context)]) -> Response:
+    return await _answer(request, ctx, list(request.query_params.multi_items()))
+
+
+@router.post("/oai", include_in_schema=False)
+async def oai_post(request: Request, ctx: Annotated[AppContext, Depends(get_context)]) -> Response:
+    # OAI-PMH 2.0 §3.1.1.2: arguments may come as application/x-www-form-urlencoded POST.
+    # parse_qsl, not request.form(): that needs python-multipart for a format OAI-PMH never uses.
+    body = (await request.body()).decode("utf-8", "replace")
+    return await _answer(request, ctx, parse_qsl(body, keep_blank_values=True))
+
+
+async def _answer(request: Request, ctx: AppContext, items: list[tuple[str, str]]) -> Response:
+    kw: dict[str, str] = {}
+    for key, value in items:
+        # A repeated argument is badArgument (§3.6); oaipmh only sees dictionaries, and an
+        # argument it does not know makes it say so.
+        kw[f"repeated argument {key}" if key in kw else key] = value
+    base = str(request.base_url).rstrip("/")
+    body = await run_in_threadpool(answer, ctx.store, ctx.settings, f"{base}/oai", base, kw)
+    return Response(body, media_type="text/xml; charset=utf-8")

@@ -1,0 +1,74 @@
+"""The union records as a dated change feed, for the OAI-PMH data provider (search_api/oai.py).
+
+A union record's datestamp is the time of the write transaction that last changed it
+(`seq_times`); a transaction older than the times kept is dated by the next one kept.
+Pages are read in (seq, rowid) order from a position, never by offset: a harvester
+paging through a million records costs one index range read per page, and a record
+changed during its harvest moves to the end of the list, where it is read again, so
+none is missed.
+"""
+
+from __future__ import annotations
+
+from contextlib import closing
+from dataclasses import dataclass
+
+from store.catalog import CatalogStore, utc_now
+
+_DATESTAMP = "(SELECT at FROM seq_times t WHERE t.seq >= u.seq ORDER BY t.seq LIMIT 1)"
+_SELECT = (f"SELECT u.id, {_DATESTAMP}, CASE WHEN u.deleted THEN NULL ELSE CAST(u.record AS BLOB) END, u.seq, u.rowid "
+           "FROM union_records u")
+NO_LIMIT = 2 ** 62
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One union record as the feed lists it; `payload` is None for a record no longer in the catalogue."""
+
+    union_id: str
+    datestamp: str
+    payload: bytes | None
+    position: tuple[int, int]  # (seq, rowid): where the next page starts after this entry
+
+
+def seq_range(store: CatalogStore, from_: str | None, until: str | None) -> tuple[int, int]:
+    """The sequence values whose datestamps fall in [from_, until] (ISO 8601 UTC, "…Z"), inclusive."""
+    with closing(store._reader()) as conn:
+        low = 0
+        if from_ is not None:
+            before = conn.execute("SELECT MAX(seq) FROM seq_times WHERE at < ?", (from_,)).fetchone()[0]
+            low = (before or 0) + 1
+        high = NO_LIMIT
+        if until is not None:
+            high = conn.execute("SELECT MAX(seq) FROM seq_times WHERE at <= ?", (until,)).fetchone()[0] or 0
+    return low, high
+
+
+def feed_page(store: CatalogStore, after: tuple[int, int], high: int, limit: int) -> list[FeedEntry]:
+    """Up to `limit` union records (live or deleted) after position `after`, with seq ≤ `high`."""
+    seq, rowid = after
+    with closing(store._reader()) as conn:
+        # Two range reads of the (seq, rowid) index, not one "(seq, rowid) > (?, ?)": SQLite
+        # would scan every earlier row of the same seq, and a full dedupe run gives a million
+        # records one seq (20 ms a page deep into it; 0.5 ms this way).
+        rows = conn.execute(f"{_SELECT} WHERE u.seq = ? AND u.rowid > ? AND u.seq <= ? ORDER BY u.rowid LIMIT ?",
+                            (seq, rowid, high, limit)).fetchall()
+        if len(rows) < limit:
+            rows += conn.execute(f"{_SELECT} WHERE u.seq > ? AND u.seq <= ? ORDER BY u.seq, u.rowid LIMIT ?",
+                                 (seq, high, limit - len(rows))).fetchall()
+    return [FeedEntry(uid, at or utc_now(), payload, (seq, rowid)) for uid, at, payload, seq, rowid in rows]
+
+
+def feed_entry(store: CatalogStore, union_id: str) -> FeedEntry | None:
+    """One union record by id, deleted ones included; None when the id was never a union record."""
+    with closing(store._reader()) as conn:
+        row = conn.execute(f"{_SELECT} WHERE u.id = ?", (union_id,)).fetchone()
+    return FeedEntry(row[0], row[1] or utc_now(), row[2], (row[3], row[4])) if row else None
+
+
+def earliest_datestamp(store: CatalogStore) -> str:
+    """The oldest datestamp any union record can have (Identify's earliestDatestamp)."""
+    with closing(store._reader()) as conn:
+        row = conn.execute("SELECT at FROM seq_times WHERE seq >= (SELECT MIN(seq) FROM union_records) "
+                           "ORDER BY seq LIMIT 1").fetchone()
+    return row[0] if row else utc_now()

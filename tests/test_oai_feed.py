@@ -1,0 +1,139 @@
+"""GET /oai: the union catalogue as an OAI-PMH repository, harvested over real HTTP with sickle."""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import httpx
+import pymarc
+import pytest
+from lxml import etree
+from sickle import Sickle
+from sickle.oaiexceptions import BadArgument, BadResumptionToken, CannotDisseminateFormat, IdDoesNotExist, \
+    NoSetHierarchy
+
+from index import SearchIndex
+from search_api import create_app, oai
+from store import CatalogStore
+from store.feed import earliest_datestamp, feed_entry
+from store.models import Holding, Name, UnionRecord
+from tests.conftest import make_settings
+from tests.test_api import serve_in_thread
+from tests.test_index import LIBRARIES
+
+OAI_NS = {"oai": "http://www.openarchives.org/OAI/2.0/"}
+
+
+def _union(uid: str, title: str, **fields) -> UnionRecord:
+    return UnionRecord(id=uid, title=title, members=[f"tv-tinh:{uid}"],
+                       holdings=[Holding(library="tv-tinh", call_number=f"959.7 {uid}", record_id=f"tv-tinh:{uid}")],
+                       **fields)
+
+
+@pytest.fixture
+def feed(tmp_path, monkeypatch) -> Iterator[tuple[str, CatalogStore]]:
+    monkeypatch.setattr(oai, "PAGE_SIZE", 2)  # five records: three pages
+    settings = make_settings(tmp_path / "data", LIBRARIES)
+    with CatalogStore(settings.db_path) as store:
+        store.save_clusters({}, [
+            _union("UC1", "Lịch sử Việt Nam", subtitle="Từ nguồn gốc đến thế kỷ X", year=2019, isbn=["9786041234560"],
+                   names=[Name(name="Trần Trọng Kim", dates="1883-1953", relators=["tác giả"])],
+                   authors=["Trần Trọng Kim"], publisher="Nxb. Trẻ", place="Tp. Hồ Chí Minh", language="vie",
+                   subjects=["Lịch sử -- Việt Nam"], classification=["DDC 959.7"], pages=300),
+            *(_union(f"UC{i}", f"Sách số {i}") for i in range(2, 6)),
+        ])
+        with serve_in_thread(create_app(settings, store, SearchIndex(settings))) as url:
+            yield url, store
+
+
+def test_list_records_pages_through_every_union_record_as_marcxml(feed):
+    url, _ = feed
+    client = Sickle(f"{url}/oai")
+    identify = client.Identify()
+    assert identify.baseURL == f"{url}/oai" and identify.granularity == "YYYY-MM-DDThh:mm:ssZ"
+    assert identify.repositoryName == "Mục lục liên hợp thư viện Hậu Giang"
+    assert {f.metadataPrefix for f in client.ListMetadataFormats()} == {"marc21", "marcxml", "oai_dc"}
+    records = list(client.ListRecords(metadataPrefix="marc21"))
+    assert sorted(r.header.identifier for r in records) == [f"oai:unioncat:UC{i}" for i in range(1, 6)]
+    first = next(r for r in records if r.header.identifier == "oai:unioncat:UC1")
+    marc = pymarc.parse_xml_to_array(_marc_file(first.xml))[0]
+    assert marc["245"].get_subfields("a", "b") == ["Lịch sử Việt Nam :", "Từ nguồn gốc đến thế kỷ X"]
+    assert marc["100"].get_subfields("a", "d", "e") == ["Trần Trọng Kim", "1883-1953", "tác giả"]
+    assert marc["020"]["a"] == "9786041234560" and marc["082"]["a"] == "959.7"
+    assert marc["264"].get_subfields("a", "b", "c") == ["Tp. Hồ Chí Minh :", "Nxb. Trẻ,", "2019"]
+    assert marc["650"].get_subfields("a", "x") == ["Lịch sử", "Việt Nam"]
+    # The holding library by its registry name, with its call number; the record's page on this site.
+    assert marc["852"].get_subfields("a", "h") == ["Thư viện tỉnh Hậu Giang", "959.7 UC1"]
+    assert marc["856"]["u"] == f"{url}/records/UC1"
+    assert marc.leader[6:8] == "am" and marc["008"].data[7:11] == "2019" and marc["008"].data[35:38] == "vie"
+    dc = client.GetRecord(identifier="oai:unioncat:UC1", metadataPrefix="oai_dc").metadata
+    assert dc["title"] == ["Lịch sử Việt Nam : Từ nguồn gốc đến thế kỷ X"] and dc["date"] == ["2019"]
+    assert "URN:ISBN:9786041234560" in dc["identifier"]
+
+
+def test_incremental_harvest_sees_changes_and_deletions_after_from(feed):
+    url, store = feed
+    built = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    time.sleep(1.1)  # seconds granularity: the changes below are stamped after `since`
+    since = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    store.save_clusters({}, [_union("UC2", "Sách số 2, in lần 2"), _union("UC6", "Sách mới")],
+                        removed_ids=["UC3"], aliases={"UC4": "UC2"})
+    client = Sickle(f"{url}/oai")
+    headers = {h.identifier: h.deleted for h in client.ListIdentifiers(metadataPrefix="oai_dc", **{"from": since})}
+    # Changed and new records, the withdrawn one and the merged-away one (as deleted): nothing else.
+    assert headers == {"oai:unioncat:UC2": False, "oai:unioncat:UC6": False, "oai:unioncat:UC3": True,
+                       "oai:unioncat:UC4": True}
+    before = {h.identifier for h in client.ListIdentifiers(metadataPrefix="oai_dc", until=built)}
+    assert before == {"oai:unioncat:UC1", "oai:unioncat:UC5"}
+    deleted = client.GetRecord(identifier="oai:unioncat:UC3", metadataPrefix="marc21")
+    assert deleted.deleted and deleted.header.datestamp >= since
+
+
+def test_protocol_errors_are_oai_errors_not_http_errors(feed):
+    url, _ = feed
+    client = Sickle(f"{url}/oai")
+    with pytest.raises(CannotDisseminateFormat):
+        next(iter(client.ListRecords(metadataPrefix="mods")))
+    with pytest.raises(IdDoesNotExist):
+        client.GetRecord(identifier="oai:unioncat:NOPE", metadataPrefix="marc21")
+    with pytest.raises(NoSetHierarchy):
+        next(iter(client.ListSets()))
+    with pytest.raises(BadResumptionToken):
+        next(iter(client.ListRecords(resumptionToken="metadataPrefix%3Dmarc21%26after%3Dx%26cursor%3D2")))
+    with pytest.raises(BadArgument):
+        next(iter(client.ListRecords(metadataPrefix="marc21", **{"from": "2026-13-45"})))
+    repeated = httpx.get(f"{url}/oai?verb=Identify&verb=Identify", timeout=10)
+    assert repeated.status_code == 200 and _error_code(repeated.content) == "badArgument"
+    posted = httpx.post(f"{url}/oai", data={"verb": "GetRecord", "identifier": "oai:unioncat:UC5",
+                                            "metadataPrefix": "oai_dc"}, timeout=10)
+    assert b"S\xc3\xa1ch s\xe1\xbb\x91 5" in posted.content and _error_code(posted.content) is None
+
+
+def _marc_file(oai_record: etree._Element) -> io.BytesIO:
+    """The MARCXML inside an OAI-PMH <record>, as a file pymarc reads."""
+    record = oai_record.find(".//{http://www.loc.gov/MARC21/slim}record")
+    return io.BytesIO(b'<collection xmlns="http://www.loc.gov/MARC21/slim">' + etree.tostring(record) + b"</collection>")
+
+
+def _error_code(body: bytes) -> str | None:
+    found = etree.fromstring(body).find("oai:error", OAI_NS)
+    return found.get("code") if found is not None else None
+
+
+def test_a_catalogue_from_before_the_feed_dates_its_records_when_upgraded(tmp_path):
+    """A version 1 database (no seq_times) is upgraded in place: what it holds is dated once, at the upgrade."""
+    path = tmp_path / "catalog.sqlite3"
+    with CatalogStore(path) as store:
+        store.save_clusters({}, [_union("UC1", "Sách cũ")])
+        store._conn.execute("DROP TABLE seq_times")
+        store._conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    upgraded_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    with CatalogStore(path) as store:
+        entry = feed_entry(store, "UC1")
+        assert entry is not None and entry.datestamp >= upgraded_at
+        assert earliest_datestamp(store) == entry.datestamp  # the same every time it is asked, not "now"
+        time.sleep(1.1)
+        assert feed_entry(store, "UC1").datestamp == entry.datestamp
