@@ -19,7 +19,8 @@ multiplied by the holdings factor:
    phrase in the title: `TITLE_PHRASE_BOOST` (folded) plus the same again when
    the marks match; the words at the very start of the title:
    `TITLE_START_BOOST` (when the query has marks, only where the title has
-   them too: "Vi mô" starts no title for `vĩ mô`); every word somewhere in
+   them too: "Vi mô" starts no title for `vĩ mô`, while `lich sử viet nam`
+   starts "Lịch sử Việt Nam"); every word somewhere in
    the title, in any order: `TITLE_ALL_BOOST`; each two neighbouring words of
    a longer query side by side in the title ("tiếng việt" of `tieng viet 1`):
    `TITLE_PAIR_BOOST`; the words as an adjacent phrase in the authors (one
@@ -101,9 +102,8 @@ def build_query(schema: tantivy.Schema, node: Node, fuzzy: AbstractSet[str] = fr
     if len(exact) == len(words) and exact != words:
         # Typed with marks, the start counts only where the title has them: "Vi mô" (micro)
         # must not start a title for `vĩ mô` (macro), or enough holdings lift it above the real one.
-        spelled = (tantivy.Query.phrase_query(schema, "title", exact) if len(exact) > 1
-                   else tantivy.Query.term_query(schema, "title", exact[0]))
-        start = tantivy.Query.boolean_query([(tantivy.Occur.Must, start), (tantivy.Occur.Must, spelled)])
+        start = tantivy.Query.boolean_query([(tantivy.Occur.Must, start),
+                                             (tantivy.Occur.Must, _marks_in_title(schema, exact, words))])
     bonus.append((tantivy.Occur.Should, tantivy.Query.boost_query(start, TITLE_START_BOOST)))
     if len(words) > 1:
         every = tantivy.Query.boolean_query(
@@ -125,6 +125,19 @@ def build_query(schema: tantivy.Schema, node: Node, fuzzy: AbstractSet[str] = fr
             phrase = tantivy.Query.phrase_query(schema, "authors", exact)
             bonus.append((tantivy.Occur.Should, tantivy.Query.boost_query(phrase, AUTHOR_PHRASE_BOOST)))
     return tantivy.Query.boolean_query(bonus)
+
+
+def _marks_in_title(schema: tantivy.Schema, exact: list[str], words: list[str]) -> tantivy.Query:
+    """The words typed with marks, spelled so in the title at their places in the query.
+
+    Only those: a word typed without marks says nothing, so `lich sử viet nam` (marks on
+    "sử" alone) still starts "Lịch sử Việt Nam…"; all of them were once required as typed,
+    and no title starts with "lich".
+    """
+    marked = [(n, word) for n, (word, folded) in enumerate(zip(exact, words)) if word != folded]
+    if len(marked) == 1:
+        return tantivy.Query.term_query(schema, "title", marked[0][1])
+    return tantivy.Query.phrase_query(schema, "title", marked)
 
 
 def _node_query(schema: tantivy.Schema, node: Node, fuzzy: AbstractSet[str], scoring: bool = True) -> tantivy.Query:

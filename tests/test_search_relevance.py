@@ -189,3 +189,10 @@ def test_two_words_of_a_longer_query_side_by_side_in_the_title_rank_first(catalo
     in its title, above "Tiếng Anh 10 … Tập 1" (Việt only in its publisher, Giáo dục Việt Nam)."""
     assert hits(catalog, "tieng viet 1")[0]["title"] == "Từ điển tiếng Việt"
 
+
+
+def test_a_query_with_marks_on_some_words_keeps_the_title_start_bonus(catalog):
+    """`lich sử viet nam` (marks typed on "sử" only): the titles starting "Lịch sử Việt Nam" have the
+    mark typed, so they keep the title-start bonus, above "Đại cương lịch sử Việt Nam"."""
+    for q in ("lich sử viet nam", "lịch su viet nam", "Lịch sử Việt Nam"):
+        assert [t[:16] for t in titles(catalog, q, 3)] == ["Lịch sử Việt Nam"] * 3, q
