@@ -94,8 +94,19 @@ def isbn13_from_isbn10(isbn10: str) -> str | None:
     if len(isbn10) != 10 or not _ascii_digits(isbn10[:9]) or not (_ascii_digits(isbn10[9]) or isbn10[9] == "X"):
         return None
     body = "978" + isbn10[:9]
+    return body + _isbn13_check_digit(body)
+
+
+def _isbn13_check_digit(body: str) -> str:
     total = sum((1 if i % 2 == 0 else 3) * int(d) for i, d in enumerate(body))
-    return body + str((10 - total % 10) % 10)
+    return str((10 - total % 10) % 10)
+
+
+def is_valid_isbn(value: str) -> bool:
+    """A clean ISBN-13 (978/979) or ISBN-10 whose check digit is right."""
+    if len(value) == 13 and _ascii_digits(value) and value[:3] in ("978", "979"):
+        return _isbn13_check_digit(value[:12]) == value[12]
+    return len(value) == 10 and isbn10_from_isbn13(isbn13_from_isbn10(value) or "") == value
 
 
 def _ascii_digits(text: str) -> bool:

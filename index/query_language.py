@@ -15,7 +15,7 @@ The query language
   "phrase" or a parenthesised group: `title:(kieu OR tien)`), `isbn:` (hyphens
   allowed, ISBN-10 finds the ISBN-13 record), `year:2019`, `year:2010..2020`
   (also `2010-2020` or `2010–2020`, open ends `..2000`, `-2000`, `2000..`).
-- A bare ISBN (with or without hyphens, 10 or 13 digits) is searched as an ISBN,
+- A bare ISBN (with hyphens, spaces or neither, 10 or 13 digits) is searched as an ISBN,
   also after the label printed in books: `ISBN 978-604-…` (and `ISSN 0866-7500`
   is the ISSN's text).
 
@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass, field
 
 from config.errors import QueryError
-from index.document import clean_isbn, isbn13_from_isbn10
+from index.document import clean_isbn, is_valid_isbn, isbn13_from_isbn10
 from index.schema import MATCH_FIELD, exact_words, folded_words
 
 # The fields a plain word searches, with their weights in `index.query`.
@@ -48,6 +48,9 @@ MAX_DEPTH = 20
 FUZZY_MIN_CHARS = 3
 _ISBN_LIKE = re.compile(r"^(97[89]\d{10}|\d{9}[\dX])$")
 _ISSN_LIKE = re.compile(r"^\d{7}[\dX]$")
+# A group of an ISBN printed with spaces (ISO 2108 allows them): "978 604 2 30535 8".
+_ISBN_GROUP = re.compile(r"^[0-9-]+[Xx]?$")
+MAX_ISBN_GROUPS = 6
 # "ISBN 978-604-…" as printed in books (and "ISBN978-…", "ISSN 0866-7500"): the label of the number.
 _ID_LABEL = re.compile(r"^(?:isbn|issn)(?=[\d:-]|$)", re.IGNORECASE)
 # Between words typed without a space: "Kiều/Nguyễn", "1:100.000".  Other joiners (. ' - _)
@@ -145,13 +148,42 @@ def _without_id_labels(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
                     and (n == 0 or tokens[n - 1][0] != "field"))]
 
 
+def _joined_isbns(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Tokens with each ISBN printed with spaces as one word: its groups were words of their own,
+    all required in the record's text, so "ISBN 978 604 2 30535 8" found nothing."""
+    out: list[tuple[str, str]] = []
+    pos = 0
+    while pos < len(tokens):
+        end = _isbn_run_end(tokens, pos)
+        out.append(("word", "".join(value for _, value in tokens[pos:end])) if end > pos + 1 else tokens[pos])
+        pos = max(end, pos + 1)
+    return out
+
+
+def _isbn_run_end(tokens: list[tuple[str, str]], start: int) -> int:
+    """The end of the longest run of number groups from `start` that spells a valid ISBN (check digit
+    and all: years and call numbers stay words), or `start`.  After `title:` and the like the field
+    takes the first group only, as it takes one word."""
+    if start and tokens[start - 1][0] == "field" and tokens[start - 1][1] != "isbn":
+        return start
+    end, text = start, ""
+    for pos in range(start, min(len(tokens), start + MAX_ISBN_GROUPS)):
+        kind, value = tokens[pos]
+        if kind != "word" or not _ISBN_GROUP.match(value):
+            break
+        text += value
+        if pos > start and is_valid_isbn(clean_isbn(text)):
+            end = pos + 1
+    return end
+
+
 class _Parser:
     """Recursive descent over `_tokens`: or_expr := and_expr (OR and_expr)*; and_expr := unary ([AND] unary)*;
     unary := (NOT | -) unary | primary; primary := ( or_expr ) | field:value | "phrase" | word."""
 
     def __init__(self, query: str):
         self.query = query
-        self.tokens = _without_id_labels(_tokens(query))
+        self.tokens = _without_id_labels(_joined_isbns(_tokens(query)))
         self.pos = 0
         self.depth = 0
 

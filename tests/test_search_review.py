@@ -92,6 +92,19 @@ def test_an_isbn_with_its_printed_label_finds_the_book(catalog, q):
     assert ids(catalog, q) == ["k1"]
 
 
+@pytest.mark.parametrize("q", ["ISBN 978 604 567 890 9", "isbn:978 604 567 890 9", "978 604 567 890 9",
+                               "978-604 567-890 9", "ISBN 604 567 890 7", "kieu 978 604 567 890 9"])
+def test_an_isbn_printed_with_spaces_finds_the_book(catalog, q):
+    """ISO 2108 prints ISBNs with spaces as well as hyphens; each group was a word of its own."""
+    assert ids(catalog, q) == ["k1"]
+
+
+def test_numbers_that_only_look_like_a_spaced_isbn_stay_words(catalog):
+    assert ids(catalog, "978 604 567 890 1") == []  # wrong check digit: five words no record holds
+    assert ids(catalog, "title:978 604 567 890 9") == []  # the field takes the first group only
+    assert ids(catalog, "Python 3 5") == ["py"]
+
+
 def test_an_isbn_label_keeps_its_exclusion_and_an_issn_is_found_by_its_label_too(catalog):
     found = ids(catalog, "kieu -ISBN 978-604-567-890-9")
     assert "k1" not in found and "k2" in found
