@@ -35,8 +35,9 @@ CURRENT_NAME = "CURRENT"
 META_NAME = "unioncat.json"
 # Bump when the schema or the document mapping changes: a mismatch forces a rebuild.
 # 7: invalid_isbn in the other text; 8: alternate-script titles, uniform title; 9: invalid_issn; 10: ς folded
-# to σ; 11: authors' own-script names; 12: title_sort is store.collate.sort_key (Vietnamese dictionary order).
-INDEX_FORMAT = 12
+# to σ; 11: authors' own-script names; 12: title_sort is store.collate.sort_key (Vietnamese dictionary order);
+# 13: subject_key, one subject heading in its spellings (index/headings.py).
+INDEX_FORMAT = 13
 MIN_HEAP_PER_THREAD_BYTES = 20_000_000
 
 

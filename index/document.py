@@ -24,9 +24,11 @@ import orjson
 import tantivy
 
 from config.settings import LIBRARY_TYPE_LABELS_VI, LibraryConfig, Settings
+from index.headings import heading_terms
+from index.headings import heading_terms
 from index.labels import LANGUAGE_LABELS_VI, MATERIAL_TYPE_LABELS_VI
-from index.schema import (MATCH_FIELD, RANK_WEIGHT_FIELD, TITLE_SORT_FIELD, TITLE_START_FIELD, TITLE_START_TOKEN,
-                          exact_words, rank_weight)
+from index.schema import (MATCH_FIELD, RANK_WEIGHT_FIELD, SUBJECT_KEY_FIELD, TITLE_SORT_FIELD, TITLE_START_FIELD,
+                          TITLE_START_TOKEN, exact_words, rank_weight)
 from store.collate import sort_key
 from store.models import UnionRecord, split_record_id
 from store.text import fold, nfc, one_tone_spelling
@@ -213,9 +215,10 @@ def to_document(payload: bytes, registry: dict[str, LibraryConfig]) -> tantivy.D
                 if _LOOSE_MARK_RE.search(exact):
                     match.append(folded_exact_words(exact))
     doc.add_text(TITLE_START_FIELD, f"{TITLE_START_TOKEN} {folded_title}")
-    for subject in dict.fromkeys(nfc(s).strip() for s in data.get("subjects") or ()):
-        if subject:
-            doc.add_text("subject", subject)
+    for subject, terms in heading_terms([nfc(s).strip() for s in data.get("subjects") or ()]).items():
+        doc.add_text("subject", subject)
+        for term in terms:
+            doc.add_text(SUBJECT_KEY_FIELD, term)
     for value in _other_text(data):
         folded = _folded(value)
         doc.add_text("all_folded", folded)

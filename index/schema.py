@@ -34,6 +34,8 @@ TEXT_FIELDS: dict[str, str] = {
 }
 # Keyword fields with the raw tokenizer and a fast column: filters and facets.
 FACET_FIELDS: tuple[str, ...] = ("library", "library_type", "district", "language", "material_type", "subject")
+# The subject filter's field: each heading's spellings as keys (index/headings.py).
+SUBJECT_KEY_FIELD = "subject_key"
 YEAR_FIELD = "year"
 # `rank_weight` encodes the holding-count boost for Searcher.search(weight_by_field=...);
 # see `rank_weight()` for why it is not `holding_count` itself.
@@ -61,6 +63,7 @@ def build_schema() -> tantivy.Schema:
     builder.add_text_field("isbn", tokenizer_name="raw", index_option="basic")
     for name in FACET_FIELDS:
         builder.add_text_field(name, tokenizer_name="raw", fast=True, index_option="basic")
+    builder.add_text_field(SUBJECT_KEY_FIELD, tokenizer_name="raw", index_option="basic")
     builder.add_text_field("work_key", tokenizer_name="raw", fast=True, index_option="basic")
     builder.add_text_field(TITLE_SORT_FIELD, tokenizer_name="raw", fast=True, index_option="basic")
     builder.add_integer_field(YEAR_FIELD, indexed=True, fast=True)

@@ -27,11 +27,12 @@ from config.errors import QueryError, SearchIndexError
 from config.settings import Settings
 from index.build import CURRENT_NAME, current_version, open_index
 from index.document import enrich
+from index.headings import filter_terms, subject_facet
 from index.highlight import highlight
 from index.labels import facet_label
 from index.query import build_query, match_query, year_query
 from index.query_language import Node, parse_query, parse_year_range, positive_words
-from index.schema import FACET_FIELDS, RANK_WEIGHT_FIELD, TITLE_SORT_FIELD, YEAR_FIELD, WORD_RE
+from index.schema import FACET_FIELDS, RANK_WEIGHT_FIELD, SUBJECT_KEY_FIELD, TITLE_SORT_FIELD, YEAR_FIELD, WORD_RE
 from index.suggest import corrected_words, suggest, unknown_words
 from store.collate import sort_key
 from store.text import nfc
@@ -46,6 +47,8 @@ FACET_SEGMENT_TERMS = 1 << 20  # terms each index segment reports per facet (see
 _label_key = lru_cache(maxsize=65536)(sort_key)
 FACET_SIZES: dict[str, int] = {"library": 500, "library_type": 10, "district": 100, "year": 200,
                                "language": 50, "material_type": 30, "subject": 30}
+# Spellings of subject headings aggregated per heading shown: several make one (index.headings).
+SUBJECT_SPELLINGS_PER_VALUE = 3
 MAX_RESULT_WINDOW = 10_000  # deepest hit reachable by paging; deeper paging costs memory for nothing
 HIT_KEYS: tuple[str, ...] = ("id", "title", "subtitle", "part", "authors", "year", "publisher", "place", "edition",
                              "isbn", "language", "language_label", "material_type", "material_type_label",
@@ -262,7 +265,8 @@ class SearchIndex:
             facets_key = (generation, params.q, tuple(params.filters().items()), fuzzy)
             facets = self._facet_counts.get(facets_key)
             if facets is None:
-                facets = self._facets(searcher, self._full_query(schema, tree, params, fuzzy, scoring=False))
+                facets = self._facets(searcher, self._full_query(schema, tree, params, fuzzy, scoring=False),
+                                      params.filters().get("subject", ()))
                 self._facet_counts.put(facets_key, facets)
         except ValueError as exc:
             raise QueryError(params.q, f"tìm kiếm thất bại: {exc}") from exc
@@ -281,8 +285,10 @@ class SearchIndex:
                 parts.append((tantivy.Occur.Must, tantivy.Query.boolean_query(
                     [(tantivy.Occur.Should, r) for r in ranges])))
             else:
+                field, terms = ((SUBJECT_KEY_FIELD, [t for v in values for t in filter_terms(v)]) if name == "subject"
+                                else (name, list(values)))
                 parts.append((tantivy.Occur.Must, tantivy.Query.const_score_query(
-                    tantivy.Query.term_set_query(schema, name, list(values)), 0.0)))
+                    tantivy.Query.term_set_query(schema, field, terms), 0.0)))
         if tree is None:
             parts.append((tantivy.Occur.Must, tantivy.Query.all_query()))
         return tantivy.Query.boolean_query(parts)
@@ -302,13 +308,16 @@ class SearchIndex:
             hit["score"] = round(score, 4)
         return hit
 
-    def _facets(self, searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, list[dict[str, Any]]]:
-        """Terms aggregations on the fast fields, counted within the filtered result set."""
+    def _facets(self, searcher: tantivy.Searcher, query: tantivy.Query,
+                subjects: tuple[str, ...] = ()) -> dict[str, list[dict[str, Any]]]:
+        """Terms aggregations on the fast fields, counted within the filtered result set
+        (`subjects`: the subject filter's values, shown as chosen)."""
         # segment_size: by default a segment passes on only its top 10 x size terms, and a
         # value rare in one segment lost that segment's count (a facet said 50 where the
         # filter found 51).  Counting is per term ordinal anyway; passing all is exact.
         aggs: dict[str, Any] = {name: {"terms": {"field": name, "size": FACET_SIZES[name],
                                                  "segment_size": FACET_SEGMENT_TERMS}} for name in FACET_FIELDS}
+        aggs["subject"]["terms"]["size"] *= SUBJECT_SPELLINGS_PER_VALUE
         aggs["year"] = {"terms": {"field": YEAR_FIELD, "size": FACET_SIZES["year"], "order": {"_key": "desc"},
                                   "segment_size": FACET_SEGMENT_TERMS}}
         aggs["decade"] = {"histogram": {"field": YEAR_FIELD, "interval": 10, "min_doc_count": 1}}
@@ -322,15 +331,14 @@ class SearchIndex:
                     for b in reversed(raw.get(name, {}).get("buckets", [])) if b["doc_count"]]
                 continue
             buckets = raw.get(name, {}).get("buckets", [])
-            values = [
-                {"value": str(_key(b["key"])), "label": facet_label(self._settings, name, str(_key(b["key"]))),
-                 "count": int(b["doc_count"])}
-                for b in buckets
-            ]
+            counted = (subject_facet(buckets, subjects) if name == "subject"
+                       else [{"value": str(_key(b["key"])), "count": int(b["doc_count"])} for b in buckets])
+            values = [{"value": v["value"], "label": facet_label(self._settings, name, v["value"]), "count": v["count"]}
+                      for v in counted]
             # Tantivy breaks a tie in count by code point ("Đ", "Ă" after "Z"); years stay newest first.
             if name != "year":
                 values.sort(key=lambda v: (-v["count"], _label_key(v["label"])))
-            facets[name] = values
+            facets[name] = values[:FACET_SIZES[name]]
         return facets
 
     # ---- single documents -----------------------------------------------------------

@@ -146,6 +146,35 @@ def test_a_district_written_decomposed_in_the_registry_filters_by_its_facet_valu
         assert search_index.search(SearchParams(district=(value,))).total == 1, value
 
 
+def test_a_subject_spelled_without_marks_or_in_capitals_is_one_facet_value(store, settings):
+    """School libraries type headings without marks ("Van hoc thieu nhi"): the facet showed it apart,
+    and "Văn học thiếu nhi" filtered those records out."""
+    search_index = index_records(store, settings, [
+        union("a", "Sách A", subjects=["Văn học thiếu nhi", "Việt Nam"]),
+        union("b", "Sách B", subjects=["Văn học thiếu nhi"]),
+        union("c", "Sách C", subjects=["Van hoc thieu nhi", "Viet Nam"]),
+        union("d", "Sách D", subjects=["VĂN HỌC THIẾU NHI."]),
+        union("e", "Sách E", subjects=["Văn học thiếu nhi", "Van hoc thieu nhi"]),  # counted once
+    ])
+    facet = {v["value"]: v["count"] for v in search_index.search(SearchParams()).facets["subject"]}
+    assert facet == {"Văn học thiếu nhi": 5, "Việt Nam": 2}
+    for value in ("Văn học thiếu nhi", "Van hoc thieu nhi", "văn học thiếu nhi"):
+        found = search_index.search(SearchParams(subject=(value,)))
+        assert (found.total, found.facets["subject"][0]["value"]) == (5, value)  # the value chosen, shown selected
+    assert search_index.search(SearchParams(subject=("Viet Nam",), q="sach c")).total == 1
+
+
+def test_subjects_that_differ_by_their_marks_stay_two_facet_values(store, settings):
+    """"Kinh tế vi mô" (micro) is not "Kinh tế vĩ mô" (macro); "kinh te vi mo" may be either."""
+    search_index = index_records(store, settings, [
+        union("micro", "Sách A", subjects=["Kinh tế vi mô"]), union("macro", "Sách B", subjects=["Kinh tế vĩ mô"]),
+        union("either", "Sách C", subjects=["kinh te vi mo"])])
+    facet = {v["value"]: v["count"] for v in search_index.search(SearchParams()).facets["subject"]}
+    assert facet == {"Kinh tế vi mô": 2, "Kinh tế vĩ mô": 2}
+    assert set(ids(search_index, subject=("Kinh tế vĩ mô",))) == {"macro", "either"}
+    assert set(ids(search_index, subject=("kinh te vi mo",))) == {"micro", "macro", "either"}
+
+
 # ---- the page, the record view, the widget -------------------------------------------------------
 
 @pytest.fixture

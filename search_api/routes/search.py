@@ -29,7 +29,7 @@ _FILTER_DOCS: dict[str, str] = {
     "decade": "A decade facet value, e.g. 2010-2019.",
     "language": "ISO 639-2 code, e.g. vie.",
     "material_type": "book, serial, map, ...",
-    "subject": "A subject heading as in the facet.",
+    "subject": "A subject heading as in the facet (any capitals; spelled without marks it finds every spelling).",
 }
 _FILTER_PARAMETERS = [
     {"name": name, "in": "query", "required": False, "description": f"{_FILTER_DOCS[name]} {_FILTER_HELP}",
