@@ -29,6 +29,7 @@ from config.settings import Settings
 from index.document import to_document
 from index.schema import build_schema, register_analyzers
 from store.catalog import CatalogStore
+from store.feed import SeqClock
 
 MARK = "index"
 CURRENT_NAME = "CURRENT"
@@ -36,8 +37,9 @@ META_NAME = "unioncat.json"
 # Bump when the schema or the document mapping changes: a mismatch forces a rebuild.
 # 7: invalid_isbn in the other text; 8: alternate-script titles, uniform title; 9: invalid_issn; 10: ς folded
 # to σ; 11: authors' own-script names; 12: title_sort is store.collate.sort_key (Vietnamese dictionary order);
-# 13: subject_key, one subject heading in its spellings (index/headings.py).
-INDEX_FORMAT = 13
+# 13: subject_key, one subject heading in its spellings (index/headings.py); 14: added, when the union
+# record was created (sort "new").
+INDEX_FORMAT = 14
 MIN_HEAP_PER_THREAD_BYTES = 20_000_000
 
 
@@ -151,13 +153,14 @@ def _apply_changes(store: CatalogStore, settings: Settings, target: Path, since:
     writer = _writer(index, settings)
     indexed = deleted = 0
     registry = settings.library_map()
-    for union_id, payload in store.union_json_changed_since(since):
+    clock = SeqClock(store)
+    for union_id, payload, created_seq in store.union_json_changed_since(since):
         if incremental:
             writer.delete_documents_by_term("id", union_id)
         if payload is None:
             deleted += incremental
             continue
-        writer.add_document(to_document(payload, registry))
+        writer.add_document(to_document(payload, registry, clock.seconds(created_seq)))
         indexed += 1
     writer.commit()
     writer.wait_merging_threads()

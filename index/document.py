@@ -27,8 +27,8 @@ from config.settings import LIBRARY_TYPE_LABELS_VI, LibraryConfig, Settings
 from index.headings import heading_terms
 from index.headings import heading_terms
 from index.labels import LANGUAGE_LABELS_VI, MATERIAL_TYPE_LABELS_VI
-from index.schema import (MATCH_FIELD, RANK_WEIGHT_FIELD, SUBJECT_KEY_FIELD, TITLE_SORT_FIELD, TITLE_START_FIELD,
-                          TITLE_START_TOKEN, exact_words, rank_weight)
+from index.schema import (ADDED_FIELD, MATCH_FIELD, RANK_WEIGHT_FIELD, SUBJECT_KEY_FIELD, TITLE_SORT_FIELD,
+                          TITLE_START_FIELD, TITLE_START_TOKEN, exact_words, rank_weight)
 from store.collate import sort_key
 from store.models import UnionRecord, split_record_id
 from store.text import fold, nfc, one_tone_spelling
@@ -187,8 +187,9 @@ def _author_texts(data: dict[str, Any]) -> list[str]:
             *(name["vernacular"] for name in data.get("names") or () if name.get("vernacular"))]
 
 
-def to_document(payload: bytes, registry: dict[str, LibraryConfig]) -> tantivy.Document:
-    """The Tantivy document of one union record as the store keeps it, JSON (see index/schema.py for the fields).
+def to_document(payload: bytes, registry: dict[str, LibraryConfig], added: int = 0) -> tantivy.Document:
+    """The Tantivy document of one union record as the store keeps it, JSON (see index/schema.py for the fields);
+    `added`: Unix time the union record was created.
 
     It works on the dict the JSON decodes to, not on a `UnionRecord`: re-validating
     what the store wrote was the largest cost of a rebuild.  The JSON is stored as
@@ -244,5 +245,6 @@ def to_document(payload: bytes, registry: dict[str, LibraryConfig]) -> tantivy.D
         doc.add_integer("year", data["year"])
     doc.add_unsigned("holding_count", len(data["holdings"]))
     doc.add_unsigned(RANK_WEIGHT_FIELD, rank_weight(len(libraries)))
+    doc.add_unsigned(ADDED_FIELD, added)
     doc.add_bytes("doc", payload)
     return doc

@@ -41,6 +41,8 @@ YEAR_FIELD = "year"
 # see `rank_weight()` for why it is not `holding_count` itself.
 RANK_WEIGHT_FIELD = "rank_weight"
 TITLE_SORT_FIELD = "title_sort"
+# Unix time the union record was created: a title new to the province's catalogue (sort "new").
+ADDED_FIELD = "added"
 # The folded title behind a sentinel word, so a phrase query [sentinel, w1, w2…]
 # matches only titles that start with w1 w2… (index/query.py: "title-start bonus").
 TITLE_START_FIELD = "title_start"
@@ -68,6 +70,7 @@ def build_schema() -> tantivy.Schema:
     builder.add_text_field(TITLE_SORT_FIELD, tokenizer_name="raw", fast=True, index_option="basic")
     builder.add_integer_field(YEAR_FIELD, indexed=True, fast=True)
     builder.add_unsigned_field("holding_count", fast=True)
+    builder.add_unsigned_field(ADDED_FIELD, stored=True, fast=True)
     builder.add_unsigned_field(RANK_WEIGHT_FIELD, fast=True)
     builder.add_bytes_field("doc", stored=True)
     return builder.build()

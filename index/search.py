@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field, fields
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -32,12 +33,12 @@ from index.highlight import highlight
 from index.labels import facet_label
 from index.query import build_query, match_query, year_query
 from index.query_language import Node, parse_query, parse_year_range, positive_words
-from index.schema import FACET_FIELDS, RANK_WEIGHT_FIELD, SUBJECT_KEY_FIELD, TITLE_SORT_FIELD, YEAR_FIELD, WORD_RE
+from index.schema import ADDED_FIELD, FACET_FIELDS, RANK_WEIGHT_FIELD, SUBJECT_KEY_FIELD, TITLE_SORT_FIELD, YEAR_FIELD, WORD_RE
 from index.suggest import corrected_words, suggest, unknown_words
 from store.collate import sort_key
 from store.text import nfc
 
-SORTS: tuple[str, ...] = ("relevance", "year", "-year", "title")
+SORTS: tuple[str, ...] = ("relevance", "year", "-year", "title", "new")
 FILTERS: tuple[str, ...] = ("library", "library_type", "district", "year", "decade", "language", "material_type",
                             "subject")
 # Filters whose values are year ranges ("2019", "2010-2019") rather than terms.
@@ -255,6 +256,8 @@ class SearchIndex:
                      "order": tantivy.Order.Asc if params.sort == "year" else tantivy.Order.Desc}
         elif params.sort == "title":
             order = {"order_by_field": TITLE_SORT_FIELD, "order": tantivy.Order.Asc}
+        elif params.sort == "new":
+            order = {"order_by_field": ADDED_FIELD, "order": tantivy.Order.Desc}
         try:
             offset = (params.page - 1) * params.size
             found = searcher.search(query, limit=min(params.size, MAX_RESULT_WINDOW - offset), offset=offset,
@@ -297,8 +300,10 @@ class SearchIndex:
              words: tuple[list[str], list[str]] = ([], []), typos: frozenset[str] = frozenset()) -> dict[str, Any]:
         """One hit, `words` highlighted (all, the title's); with `typos` (a fuzzy search), the words
         they stand for too."""
-        data = enrich(orjson.loads(searcher.doc(address).get_first("doc")), self._registry)
+        stored = searcher.doc(address)
+        data = enrich(orjson.loads(stored.get_first("doc")), self._registry)
         hit = {key: data.get(key) for key in HIT_KEYS}
+        hit["added"] = _added_date(stored.get_first(ADDED_FIELD))
         own = [w for key in SUGGEST_FROM for v in _as_list(data.get(key)) for w in WORD_RE.findall(v)] if typos else []
         corrected = corrected_words(typos, own)
         hit["highlight"] = highlight(data, [*words[0], *corrected], [*words[1], *corrected])
@@ -400,3 +405,8 @@ class LruCache:
         if self._entries is not None:
             with self._lock:
                 self._entries.clear()
+
+
+def _added_date(seconds: int | None) -> str | None:
+    """The day (UTC) a union record came into the catalogue; None in an index from before `added`."""
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d") if seconds else None

@@ -679,11 +679,12 @@ class CatalogStore:
 
     def union_changed_since(self, seq: int) -> Iterator[tuple[str, UnionRecord | None]]:
         """(id, union record or None when deleted) for every union record written after `seq`."""
-        for uid, payload in self.union_json_changed_since(seq):
+        for uid, payload, _ in self.union_json_changed_since(seq):
             yield uid, (UnionRecord.model_validate_json(payload) if payload else None)
 
-    def union_json_changed_since(self, seq: int) -> Iterator[tuple[str, bytes | None]]:
-        """`union_changed_since` with each record as the JSON (UTF-8 bytes) the store wrote from a valid UnionRecord.
+    def union_json_changed_since(self, seq: int) -> Iterator[tuple[str, bytes | None, int]]:
+        """`union_changed_since` with each record as the JSON (UTF-8 bytes) the store wrote from a valid
+        UnionRecord, and the sequence value the union record was created at (when it was new: `store.feed.SeqClock`).
 
         For bulk readers (the index build): validating a million records again costs more than
         indexing them, and the bytes go into the index as they are, never decoded to str.
@@ -691,7 +692,7 @@ class CatalogStore:
         conn = self._reader()
         try:
             yield from conn.execute(
-                "SELECT id, CAST(record AS BLOB) FROM union_records WHERE seq > ? ORDER BY seq", (seq,))
+                "SELECT id, CAST(record AS BLOB), created_seq FROM union_records WHERE seq > ? ORDER BY seq", (seq,))
         finally:
             conn.close()
 

@@ -10,8 +10,10 @@ none is missed.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from contextlib import closing
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from store.catalog import CatalogStore, utc_now
 
@@ -72,3 +74,25 @@ def earliest_datestamp(store: CatalogStore) -> str:
         row = conn.execute("SELECT at FROM seq_times WHERE seq >= (SELECT MIN(seq) FROM union_records) "
                            "ORDER BY seq LIMIT 1").fetchone()
     return row[0] if row else utc_now()
+
+
+class SeqClock:
+    """When each sequence value was taken, read once: the index dates every union record by it
+    (the time it was created: "new in the catalogue") without a query per record."""
+
+    def __init__(self, store: CatalogStore):
+        with closing(store._reader()) as conn:
+            rows = conn.execute("SELECT seq, at FROM seq_times ORDER BY seq").fetchall()
+        self._seqs = [seq for seq, _ in rows]
+        self._seconds = [unix_seconds(at) for _, at in rows]
+        self._now = unix_seconds(utc_now())
+
+    def seconds(self, seq: int) -> int:
+        """Unix time of `seq`: that of the first time kept at or after it (now when there is none)."""
+        position = bisect_left(self._seqs, seq)
+        return self._seconds[position] if position < len(self._seconds) else self._now
+
+
+def unix_seconds(stamp: str) -> int:
+    """"2026-11-27T16:40:05Z" (the store's form) as Unix time."""
+    return int(datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp())

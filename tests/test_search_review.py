@@ -214,4 +214,4 @@ def test_widget_js_answers_304_to_a_revalidation(client):
 def test_openapi_lists_the_sort_orders(client):
     operation = client.get("/openapi.json").json()["paths"]["/api/search"]["get"]
     sort = next(p for p in operation["parameters"] if p["name"] == "sort")
-    assert sort["schema"]["enum"] == ["relevance", "year", "-year", "title"]
+    assert sort["schema"]["enum"] == ["relevance", "year", "-year", "title", "new"]

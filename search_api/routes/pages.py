@@ -26,8 +26,8 @@ from search_api.routes.records import load_record
 router = APIRouter(include_in_schema=False)
 HERE = Path(__file__).resolve().parent.parent
 
-SORT_LABELS_VI: dict[str, str] = {"relevance": "Phù hợp nhất", "-year": "Mới nhất", "year": "Cũ nhất",
-                                  "title": "Nhan đề A–Z"}
+SORT_LABELS_VI: dict[str, str] = {"relevance": "Phù hợp nhất", "-year": "Năm xuất bản mới nhất",
+                                  "year": "Năm xuất bản cũ nhất", "title": "Nhan đề A–Z", "new": "Mới bổ sung"}
 
 
 def _url(items: list[tuple[str, str]]) -> str:

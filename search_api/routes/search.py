@@ -54,8 +54,9 @@ async def api_search(
     page: Annotated[int | None, Query(ge=1, description="Page number, from 1 (empty: 1)."), EMPTY_IS_ABSENT] = 1,
     size: Annotated[int | None, Query(ge=1, description="Hits per page (default and maximum from settings)."),
                     EMPTY_IS_ABSENT] = None,
-    sort: Annotated[str, Query(description="relevance, year (oldest first), -year (newest first) or title "
-                                           "(Vietnamese dictionary order: a ă â … d đ …; ma mà mả mã má mạ).",
+    sort: Annotated[str, Query(description="relevance, year (oldest first), -year (newest first), title "
+                                           "(Vietnamese dictionary order: a ă â … d đ …; ma mà mả mã má mạ) or "
+                                           "new (titles newest to the union catalogue first: what is new).",
                                json_schema_extra={"enum": list(SORTS)})] = "relevance",
 ) -> Response:
     """Hits of one page, the total, and facet counts within the applied filters."""

@@ -1,0 +1,50 @@
+"""What is new: `sort=new` lists the titles newest to the union catalogue first (the mission's "sách mới")."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+import httpx
+
+from index import SearchIndex, SearchParams, build_index
+from search_api import create_app
+from store import CatalogStore
+from store.models import Holding, UnionRecord
+from tests.conftest import make_settings
+from tests.test_api import serve_in_thread
+from tests.test_index import LIBRARIES
+
+
+def _union(uid: str, title: str, year: int) -> UnionRecord:
+    return UnionRecord(id=uid, title=title, year=year, members=[f"tv-tinh:{uid}"],
+                       holdings=[Holding(library="tv-tinh", record_id=f"tv-tinh:{uid}")])
+
+
+def test_new_titles_come_first_and_an_edited_one_keeps_its_day(tmp_path):
+    settings = make_settings(tmp_path / "data", LIBRARIES)
+    with CatalogStore(settings.db_path) as store:
+        store.save_clusters({}, [_union("OLD1", "Địa chí Hậu Giang", 2020), _union("OLD2", "Lịch sử Việt Nam", 2024)])
+        build_index(store, settings)
+        time.sleep(1.1)  # the next night, as far as seconds can tell
+        store.save_clusters({}, [_union("NEW1", "Kỹ thuật nuôi cá tra", 2012)])
+        build_index(store, settings)  # incremental
+        time.sleep(1.1)  # a night later, an old title is edited: that makes it no new title
+        store.save_clusters({}, [_union("OLD1", "Địa chí Hậu Giang (tái bản)", 2020)])
+        build_index(store, settings)
+        today = datetime.now(UTC).strftime("%Y-%m-%d")
+        index = SearchIndex(settings)
+        hits = index.search(SearchParams(sort="new")).hits
+        # The title added last night first, whatever its year; the edited one keeps the day it came in.
+        assert [hit["id"] for hit in hits][0] == "NEW1"
+        assert {hit["id"] for hit in hits[1:]} == {"OLD1", "OLD2"}
+        assert all(hit["added"] == today for hit in hits)  # a day, in UTC, for the API and the page
+        assert [hit["id"] for hit in index.search(SearchParams(sort="-year")).hits][0] == "OLD2"
+        with serve_in_thread(create_app(settings, store, index)) as url:
+            api = httpx.get(f"{url}/api/search", params={"sort": "new", "q": "ca tra"}, timeout=10).json()
+            front = httpx.get(f"{url}/", timeout=10).text
+            page = httpx.get(f"{url}/", params={"sort": "new"}, timeout=10).text
+    assert api["sort"] == "new" and api["hits"][0]["id"] == "NEW1"
+    assert 'href="/?sort=new"' in front  # the front page leads to what is new
+    day, month, year = today.split("-")[2], today.split("-")[1], today.split("-")[0]
+    assert f"bổ sung {day}/{month}/{year}" in page and '<option value="new" selected>Mới bổ sung</option>' in page
