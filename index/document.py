@@ -25,7 +25,6 @@ import tantivy
 
 from config.settings import LIBRARY_TYPE_LABELS_VI, LibraryConfig, Settings
 from index.headings import heading_terms
-from index.headings import heading_terms
 from index.labels import LANGUAGE_LABELS_VI, MATERIAL_TYPE_LABELS_VI
 from index.schema import (ADDED_FIELD, MATCH_FIELD, RANK_WEIGHT_FIELD, SUBJECT_KEY_FIELD, TITLE_SORT_FIELD,
                           TITLE_START_FIELD, TITLE_START_TOKEN, exact_words, rank_weight)
