@@ -142,14 +142,15 @@ def _fields_by_terminators(data: bytes, base: int, entries: list[tuple[str, int,
     return [RawField(tag, body) for (tag, _, _), body in zip(entries, pieces)]
 
 
-def _decode(value: bytes, encoding: str) -> str:
+def _decode(value: bytes, encoding: str, marc8: MARC8ToUnicode | None = None) -> str:
+    """`value` in `encoding`; `marc8` is the MARC-8 converter of the field the value belongs to."""
     if encoding == "utf-8":
         return value.decode("utf-8")
     if encoding == "marc-8":
-        if value.isascii() and b"\x1b" not in value:
+        marc8 = marc8 or MARC8ToUnicode(quiet=True)
+        if value.isascii() and b"\x1b" not in value and marc8.g0 == MARC8ToUnicode.basic_latin:
             return value.decode("ascii")
-        # Escapes to other character sets reset at each field: one converter per value.
-        return MARC8ToUnicode(quiet=True).translate(value)
+        return marc8.translate(value)
     if encoding == "cp1258":
         # Windows Vietnamese puts the tone mark after its letter: compose to NFC.
         return unicodedata.normalize("NFC", value.decode("cp1258"))
@@ -164,6 +165,10 @@ def _decode_fields(raw_fields: list[RawField], encoding: str) -> list[Field]:
         if raw.tag.isdigit() and raw.tag < "010":
             fields.append(Field(raw.tag, data=_decode(raw.body, encoding)))
             continue
+        # A MARC-8 escape holds to the end of its field, across subfield delimiters (control
+        # characters, which ISO 2022 leaves out of G0/G1), and each field starts from ASCII
+        # and ANSEL again: one converter per field, never per subfield as pymarc does.
+        marc8 = MARC8ToUnicode(quiet=True) if encoding == "marc-8" else None
         # Some exports drop one or both indicators; the first subfield delimiter
         # shows where the indicators end, so no subfield is lost to them.
         ind_len = min(2, max(0, raw.body.find(SUBFIELD_DELIMITER))) if SUBFIELD_DELIMITER in raw.body[:2] else 2
@@ -171,13 +176,13 @@ def _decode_fields(raw_fields: list[RawField], encoding: str) -> list[Field]:
         subfields: list[tuple[str, str]] = []
         for chunk in raw.body[ind_len:].split(SUBFIELD_DELIMITER)[1:]:
             if chunk:
-                subfields.append(_subfield(chunk, encoding))
+                subfields.append(_subfield(chunk, encoding, marc8))
         fields.append(Field(raw.tag, indicators[0], indicators[1], tuple(subfields)))
     return fields
 
 
-def _subfield(chunk: bytes, encoding: str) -> tuple[str, str]:
-    """(code, value) of one subfield.
+def _subfield(chunk: bytes, encoding: str, marc8: MARC8ToUnicode | None = None) -> tuple[str, str]:
+    """(code, value) of one subfield; the code is always ASCII, whatever set an escape chose.
 
     A damaged UTF-8 record may have a multi-byte character as a code; cutting it
     after one byte would make the whole record undecodable as UTF-8 and push it
@@ -186,7 +191,7 @@ def _subfield(chunk: bytes, encoding: str) -> tuple[str, str]:
     if encoding == "utf-8" and chunk[0] >= 0x80:
         text = chunk.decode("utf-8")
         return text[0], text[1:]
-    return chunk[:1].decode("latin-1"), _decode(chunk[1:], encoding)
+    return chunk[:1].decode("latin-1"), _decode(chunk[1:], encoding, marc8)
 
 
 def _try(raw_fields: list[RawField], encoding: str) -> list[Field] | None:

@@ -550,3 +550,13 @@ def test_a_record_whose_every_koha_item_is_lost_or_withdrawn_is_rejected_with_th
         data_field("952", "  ", "a", "TVHG", "p", "B2", "0", "1"))), "marcxml")
     assert isinstance(result, Rejected)
     assert "every item (952, 2) is lost ($1) or withdrawn ($0)" in result.reason
+
+
+def test_a_marc8_escape_stays_in_effect_across_the_subfields_of_its_field():
+    """ISO 2022: the subfield delimiter is a control character and changes no designation, so a
+    Cyrillic set chosen in $a still reads $b, up to the escape back (MARC-8 resets per field)."""
+    payload = _iso2709([(b"001", b"1"), (b"245", b"10\x1fa\x1b(NWOJNA I MIR :\x1fbROMAN\x1fcL. TOLSTOJ\x1b(B"),
+                        (b"250", b"  \x1faIzd. 2")], leader_09=b" ")
+    record = normalize(payload, "iso2709")
+    assert (record.title, record.subtitle, record.responsibility) == ("война и мир", "роман", "л. толстой")
+    assert record.edition == "Izd. 2"  # the next field starts again in ASCII
