@@ -16,6 +16,7 @@ terminators (the data area holding one terminated field per entry, in order).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import NamedTuple
 
@@ -150,13 +151,34 @@ def _decode(value: bytes, encoding: str, marc8: MARC8ToUnicode | None = None) ->
         marc8 = marc8 or MARC8ToUnicode(quiet=True)
         if value.isascii() and b"\x1b" not in value and marc8.g0 == MARC8ToUnicode.basic_latin:
             return value.decode("ascii")
-        return marc8.translate(value)
+        return _compose_stacked_marks(marc8.translate(value))
     if encoding == "cp1258":
         # Windows Vietnamese puts the tone mark after its letter: compose to NFC.
         return unicodedata.normalize("NFC", value.decode("cp1258"))
     if encoding == "cp1251":
         return value.decode("cp1251")
     return decode_cp1252(value)
+
+
+# A letter and the two or more combining marks after it, once decomposed.
+_STACKED_MARKS_RE = re.compile("(.)([\u0300-\u036f]{2,})")
+
+
+def _compose_stacked_marks(text: str) -> str:
+    """NFC `text` whose stacked marks MARC-8 may have listed top to bottom.
+
+    The MARC-8 spec orders a letter's marks "top to bottom", Unicode from the
+    letter outwards: ễ arrives as tilde, circumflex, e, and composes only to
+    ẽ + U+0302.  Where the reverse order composes further, it is the one meant.
+    """
+    if not any(unicodedata.combining(ch) for ch in text):
+        return text
+    return unicodedata.normalize("NFC", _STACKED_MARKS_RE.sub(_fewer_marks, unicodedata.normalize("NFD", text)))
+
+
+def _fewer_marks(match: re.Match[str]) -> str:
+    base, marks = match.group(1), match.group(2)
+    return min((base + marks, base + marks[::-1]), key=lambda t: len(unicodedata.normalize("NFC", t)))
 
 
 def _decode_fields(raw_fields: list[RawField], encoding: str) -> list[Field]:

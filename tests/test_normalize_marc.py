@@ -560,3 +560,12 @@ def test_a_marc8_escape_stays_in_effect_across_the_subfields_of_its_field():
     record = normalize(payload, "iso2709")
     assert (record.title, record.subtitle, record.responsibility) == ("война и мир", "роман", "л. толстой")
     assert record.edition == "Izd. 2"  # the next field starts again in ASCII
+
+
+@pytest.mark.parametrize("marks", [b"\xe3\xe4", b"\xe4\xe3"], ids=["inside-out", "top-to-bottom"])
+def test_two_marc8_marks_over_one_vietnamese_letter_compose_in_either_order(marks):
+    """MARC-8 writes the marks before their letter "top to bottom" (the tilde of ễ before its
+    circumflex), Unicode from the letter outwards; both orders must give NFC ễ, not ẽ + U+0302."""
+    payload = _iso2709([(b"001", b"1"), (b"245", b"10\x1faNguy" + marks + b"en Du")], leader_09=b" ")
+    record = normalize(payload, "iso2709")
+    assert record.title == "Nguyễn Du" and unicodedata.is_normalized("NFC", record.title)
