@@ -14,10 +14,12 @@ is not read again.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import json
 import logging
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,13 +33,16 @@ from config.settings import HarvestSettings, LibraryConfig
 from harvester import stopping
 from harvester.errors import HarvestInterrupted
 from harvester.oaixml import RepairingReader, bytes_before_declaration, starts_like_html
-from harvester.transport import fetch
+from harvester.transport import GZIP_MAGIC, fetch
 from store.catalog import CatalogStore, utc_now
 from store.models import HarvestRun, RawRecord, Rejected
 
 log = logging.getLogger(__name__)
 
 MARC_NS = "http://www.loc.gov/MARC21/slim"
+UTF8_BOM = b"\xef\xbb\xbf"
+# How an XML file saved as UTF-16 starts: a byte order mark, or "<" beside a NUL.
+_UTF16_STARTS = (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")
 RECORD_TERMINATOR = b"\x1d"
 FIELD_TERMINATOR = 0x1E
 LEADER_LEN = 24
@@ -131,17 +136,28 @@ def iter_marc_stream(stream: BinaryIO, location: str, library: str,
                      read: MarcRead | None = None) -> Iterator[RawRecord | Rejected]:
     """Records of an open binary stream, MARCXML when it starts with `<`, else ISO 2709.
 
+    A gzip file (`koha.mrc.gz`, or gzip under a .mrc name) is read through, as
+    over HTTP; one cut short raises HarvestError after the records before the cut.
     `read`, when given, is told how many invalid XML characters were repaired.
     """
+    raw = stream
     try:
+        gzipped = raw.read(len(GZIP_MAGIC)) == GZIP_MAGIC
+        raw.seek(0)
+        if gzipped:
+            stream = gzip.GzipFile(fileobj=raw, mode="rb")
         head = stream.read(64)
         stream.seek(0)
-        if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        if head.startswith(_UTF16_STARTS) or head.lstrip(UTF8_BOM + b" \t\r\n").startswith(b"<"):
             yield from iter_marcxml(stream, location, library, read)
         else:
             yield from iter_iso2709(stream, location, library)
+    except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+        raise HarvestError(library, location, f"the gzip file is cut short or damaged ({exc}): was it copied or "
+                                              "uploaded only in part? Copy or export it again") from exc
     finally:
         stream.close()
+        raw.close()
 
 
 # ---- ISO 2709 ------------------------------------------------------------------------
@@ -151,6 +167,11 @@ def split_iso2709(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
     """(byte offset, record bytes) for each record, split on the record terminator 0x1D."""
     buffer = b""
     buffer_offset = 0
+    # A byte order mark (Windows tools write one) is no part of the first leader.
+    if stream.read(len(UTF8_BOM)) == UTF8_BOM:
+        buffer_offset = len(UTF8_BOM)
+    else:
+        stream.seek(0)
     while block := stream.read(READ_BLOCK_BYTES):
         buffer += block
         start = 0

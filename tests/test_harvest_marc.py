@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import json
@@ -381,3 +382,50 @@ def test_one_wrong_directory_length_is_read_between_the_terminators(tmp_path, de
     record = normalize_raw(item)
     assert record.title == "Cho tôi xin một vé đi tuổi thơ" and record.publisher == "Trẻ"
     assert any("do not match the field terminators" in note for note in record.repairs)
+
+
+def test_an_iso2709_file_saved_with_a_utf8_byte_order_mark_loses_no_record(tmp_path: Path):
+    """Windows tools (Notepad, some exporters) put EF BB BF before the first leader."""
+    path = tmp_path / "bom.mrc"
+    path.write_bytes(b"\xef\xbb\xbf" + book("1", b"Mot") + book("2", b"Hai"))
+    items = list(read_marc_file(str(path), "lib").items)
+    assert [(type(i).__name__, i.local_id) for i in items] == [("RawRecord", "1"), ("RawRecord", "2")]
+    assert items[0].payload == book("1", b"Mot")
+
+
+def test_a_local_gzip_export_is_read_whether_named_mrc_gz_or_mrc(tmp_path: Path, store):
+    """`koha.mrc.gz` on the server's disk, or gzip under a .mrc name, as over HTTP."""
+    records = b"".join(book(str(n), b"Sach %d" % n) for n in range(1, 6))
+    for name in ("koha.mrc.gz", "koha.mrc"):
+        path = tmp_path / name
+        path.write_bytes(gzip.compress(records))
+        assert [i.local_id for i in read_records_file(path)] == ["1", "2", "3", "4", "5"], name
+    library = marc_library(str(tmp_path / "koha.mrc.gz"))
+    assert harvest_marc_file(library, store, None, fast_settings()).added == 5
+    xml = write_marc_collection(tmp_path / "c.xml", 3)
+    (tmp_path / "c.xml.gz").write_bytes(gzip.compress(xml.read_bytes()))
+    assert [i.local_id for i in read_records_file(tmp_path / "c.xml.gz")] == ["1", "2", "3"]
+
+
+def test_a_local_gzip_export_cut_short_deletes_nothing_and_says_why(tmp_path: Path, store):
+    records = b"".join(book(str(n), b"Sach %d" % n) for n in range(1, 41))
+    path = tmp_path / "koha.mrc.gz"
+    path.write_bytes(gzip.compress(records))
+    library = marc_library(str(path))
+    harvest_marc_file(library, store, None, fast_settings())
+    whole = gzip.compress(records)
+    path.write_bytes(whole[:len(whole) // 2])
+    with pytest.raises(HarvestError, match="gzip") as info:
+        harvest_marc_file(library, store, None, fast_settings())
+    assert str(path) in str(info.value)
+    assert len(store.live_local_ids("tv-file")) == 40
+
+
+def test_a_utf16_marcxml_export_is_read_as_marcxml(tmp_path: Path):
+    """Windows "Unicode" saves UTF-16 with a byte order mark: it is XML, not a broken ISO 2709 record."""
+    path = tmp_path / "utf16.xml"
+    text = (f'<?xml version="1.0" encoding="UTF-16"?><collection xmlns="{MARC_NS}">'
+            + marcxml_record("6", "Tiếng Việt") + "</collection>")
+    path.write_bytes(text.encode("utf-16"))
+    [item] = read_records_file(path)
+    assert isinstance(item, RawRecord) and item.local_id == "6" and "Tiếng Việt" in item.payload.decode()
