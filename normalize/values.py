@@ -267,3 +267,18 @@ def without_academic_title(name: str) -> str:
     """"Nguyễn Văn A" of "PGS.TS. Nguyễn Văn A": the same author as one catalogued without the titles."""
     match = _ACADEMIC_TITLES_RE.match(name)
     return name[match.end():] if match else name
+
+
+# Initial articles that MARC's nonfiling indicators are for, in the languages a Vietnamese
+# library holds books in (LC's list of initial articles has many more; these cover nearly all).
+_ARTICLES = frozenset("""a an the le la les l un une des der die das den dem ein eine einen einem einer eines
+el lo los las una unos unas il i gli uno o os as um uma de het een en ett et""".split())
+_ARTICLE_QUOTES = " \"'[(“‘"
+
+
+def skips_an_article(title: str, count: int) -> bool:
+    """Whether the first `count` characters of `title` are a leading article ("The ", "L'", "Les ")."""
+    skipped, rest = title[:count], title[count:]
+    word = skipped.strip(_ARTICLE_QUOTES).rstrip("'’").casefold()
+    ends_word = skipped.endswith((" ", "'", "’")) or rest.startswith(" ") or not rest
+    return ends_word and word in _ARTICLES

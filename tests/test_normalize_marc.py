@@ -569,3 +569,20 @@ def test_two_marc8_marks_over_one_vietnamese_letter_compose_in_either_order(mark
     payload = _iso2709([(b"001", b"1"), (b"245", b"10\x1faNguy" + marks + b"en Du")], leader_09=b" ")
     record = normalize(payload, "iso2709")
     assert record.title == "Nguyễn Du" and unicodedata.is_normalized("NFC", record.title)
+
+
+@pytest.mark.parametrize(("ind2", "title", "sort_title"), [
+    ("4", "Lịch sử Việt Nam :", None),            # a wrong indicator would file it under "ch sử"
+    ("2", "Ai là ai :", None),                      # a Vietnamese word is no article
+    ("4", "The Lord of the rings :", "Lord of the rings"),
+    ("3", "The Lord of the rings :", "Lord of the rings"),  # the space left out of the count
+    ("2", "L'étranger :", "étranger"),
+    ("5", '"The Lord" :', 'Lord"'),
+    ("4", "Les misérables :", "misérables"),
+    ("4", "Der Zauberberg :", "Zauberberg"),
+])
+def test_a_nonfiling_indicator_is_honoured_only_when_it_skips_an_article(ind2, title, sort_title):
+    record = normalize(marcxml(marc_record(data_field("245", "1" + ind2, "a", title))), "marcxml")
+    assert record.sort_title == sort_title
+    if sort_title is None:
+        assert f"245 ind2 {ind2} would skip {title[:int(ind2)]!r}, not an article; ignored" in record.repairs
