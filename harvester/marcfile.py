@@ -35,6 +35,8 @@ from harvester.errors import HarvestInterrupted
 from harvester.oaixml import RepairingReader, bytes_before_declaration, starts_like_html
 from harvester.transport import GZIP_MAGIC, fetch
 from store.catalog import CatalogStore, utc_now
+from store.iso2709 import (DIRECTORY_ENTRY_LEN, FIELD_TERMINATOR, LEADER_LEN, RECORD_TERMINATOR,
+                           fields_between_terminators)
 from store.models import HarvestRun, RawRecord, Rejected
 
 log = logging.getLogger(__name__)
@@ -43,12 +45,8 @@ MARC_NS = "http://www.loc.gov/MARC21/slim"
 UTF8_BOM = b"\xef\xbb\xbf"
 # How an XML file saved as UTF-16 starts: a byte order mark, or "<" beside a NUL.
 _UTF16_STARTS = (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")
-RECORD_TERMINATOR = b"\x1d"
-FIELD_TERMINATOR = 0x1E
-LEADER_LEN = 24
 # Leader/05, record status: MARC 21 says "d" for a record deleted at the library.
 LEADER_STATUS = 5
-DIRECTORY_ENTRY_LEN = 12
 READ_BLOCK_BYTES = 1 << 20
 SAVE_BATCH_RECORDS = 500
 _HASH_CHUNK_BYTES = 1 << 20
@@ -197,12 +195,6 @@ def _digits(value: bytes) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def _terminated_fields(data: bytes) -> int:
-    """How many fields a data area holds between field terminators (the last may lack its own)."""
-    data = data.rstrip(bytes([FIELD_TERMINATOR]))
-    return data.count(FIELD_TERMINATOR) + 1 if data else 0
-
-
 def check_iso2709(record: bytes) -> tuple[str | None, str | None]:
     """(001 if readable, reason the record is broken or None) from leader and directory."""
     if not record.endswith(RECORD_TERMINATOR):
@@ -212,7 +204,7 @@ def check_iso2709(record: bytes) -> tuple[str | None, str | None]:
     base = _digits(record[12:17])
     if base is None or not LEADER_LEN < base <= len(record):
         return None, f"leader base address {record[12:17]!r} is not a number within the record"
-    if record[base - 1] != FIELD_TERMINATOR:
+    if record[base - 1:base] != FIELD_TERMINATOR:
         return None, f"directory does not end with a field terminator at base address {base}"
     directory = record[LEADER_LEN:base - 1]
     if len(directory) % DIRECTORY_ENTRY_LEN:
@@ -227,12 +219,12 @@ def check_iso2709(record: bytes) -> tuple[str | None, str | None]:
         if length is None or start is None:
             return local_id, f"directory entry {number} ({entry!r}) has a non-numeric length or start"
         end = base + start + length
-        if length == 0 or end > len(record) - 1 or record[end - 1] != FIELD_TERMINATOR:
+        if length == 0 or end > len(record) - 1 or record[end - 1:end] != FIELD_TERMINATOR:
             problem = problem or f"field {tag} (directory entry {number}) does not end with a field terminator"
             continue
         if tag == "001" and local_id is None:
             local_id = record[base + start:end - 1].decode("utf-8", "replace").strip() or None
-    if problem and _terminated_fields(record[base:-1]) == len(directory) // DIRECTORY_ENTRY_LEN:
+    if problem and len(fields_between_terminators(record[base:])) == len(directory) // DIRECTORY_ENTRY_LEN:
         # A directory counted in characters, not bytes (some exporters do, for UTF-8), or with
         # one wrong length: every field is still there between its terminators, and normalize
         # reads it so (noting the repair).

@@ -25,13 +25,11 @@ from pymarc.marc8 import MARC8ToUnicode
 from normalize.errors import RecordError
 from normalize.legacy import reading_score
 from normalize.eightbit import decode_cp1252
-from normalize.marcrecord import LEADER_LEN, Field, MarcRecord
+from normalize.marcrecord import Field, MarcRecord
 from normalize.structure import iso2709_field_problems
+from store.iso2709 import (DIRECTORY_ENTRY_LEN, FIELD_TERMINATOR, LEADER_LEN, SUBFIELD_DELIMITER,
+                           fields_between_terminators)
 
-DIRECTORY_ENTRY_LEN = 12
-FIELD_TERMINATOR = b"\x1e"
-RECORD_TERMINATOR = b"\x1d"
-SUBFIELD_DELIMITER = b"\x1f"
 _LABELS = {"utf-8": "UTF-8", "marc-8": "MARC-8", "cp1252": "cp1252", "cp1258": "cp1258", "cp1251": "cp1251"}
 _CYRILLIC = range(0x0400, 0x0500)
 
@@ -135,9 +133,7 @@ def _fields_by_terminators(data: bytes, base: int, entries: list[tuple[str, int,
     offsets = [start for _, _, start in entries]
     if offsets != sorted(offsets):
         return None
-    pieces = data[base:].rstrip(RECORD_TERMINATOR).split(FIELD_TERMINATOR)
-    if pieces and not pieces[-1]:
-        pieces.pop()
+    pieces = fields_between_terminators(data[base:])
     if len(pieces) != len(entries):
         return None
     return [RawField(tag, body) for (tag, _, _), body in zip(entries, pieces)]

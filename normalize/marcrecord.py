@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-LEADER_LEN = 24
+from store.iso2709 import LEADER_LEN
+
+__all__ = ["LEADER_LEN", "Field", "MarcRecord"]
 
 
 class Field(NamedTuple):

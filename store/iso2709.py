@@ -1,0 +1,28 @@
+"""The ISO 2709 record structure, one definition for the two stages that read it.
+
+The harvester splits a file into records and decides which to keep; normalize
+reads each kept record.  Both must agree on where a field ends when a directory
+is wrong (some exporters count characters, not bytes): a record the harvester
+accepts because its fields are all there between their terminators is one
+normalize then reads there.  Stages cannot import each other, so this lives below both.
+"""
+
+from __future__ import annotations
+
+LEADER_LEN = 24
+DIRECTORY_ENTRY_LEN = 12
+FIELD_TERMINATOR = b"\x1e"
+RECORD_TERMINATOR = b"\x1d"
+SUBFIELD_DELIMITER = b"\x1f"
+
+
+def fields_between_terminators(data_area: bytes) -> list[bytes]:
+    """The fields of a data area (from the base address on), cut at their field terminators.
+
+    The record terminator, and the empty piece after the last field's terminator,
+    are no field; a last field that lacks its terminator is one.
+    """
+    pieces = data_area.rstrip(RECORD_TERMINATOR).split(FIELD_TERMINATOR)
+    if pieces and not pieces[-1]:
+        pieces.pop()
+    return pieces
