@@ -9,6 +9,7 @@ and decompresses gzip even when the server forgot to declare it.
 
 from __future__ import annotations
 
+import io
 import logging
 import threading
 import time
@@ -146,7 +147,8 @@ def _get_limited(client: httpx.Client, url: str, params: Mapping[str, str] | Non
         if declared.isdigit() and int(declared) > limit:
             raise ResponseTooLargeError(library, str(response.url),
                                         f"response declares {declared} bytes, over the limit of {limit}")
-        chunks: list[bytes] = []
+        # Written into one buffer, not kept as chunks to join: a join held a large file twice.
+        received = io.BytesIO()
         total = 0
         # The read timeout is per chunk: a server that sends a byte every few seconds would
         # hold the night's harvest for ever without an overall deadline.
@@ -164,10 +166,11 @@ def _get_limited(client: httpx.Client, url: str, params: Mapping[str, str] | Non
                 if total > limit:
                     raise ResponseTooLargeError(library, str(response.url),
                                                 f"response is over the limit of {limit} bytes")
-                chunks.append(chunk)
+                received.write(chunk)
         except httpx.DecodingError as exc:
             raise HarvestError(library, str(response.url), f"cannot decode the response body: {exc}") from exc
-    body = b"".join(chunks)
+    body = received.getvalue()
+    del received
     if declared_gzip and body[:2] == GZIP_MAGIC:
         body = _gunzip_limited(body, limit, library, str(response.url))
     # Some servers gzip the body without saying so in Content-Encoding, or serve a .gz file

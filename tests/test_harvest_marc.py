@@ -429,3 +429,42 @@ def test_a_utf16_marcxml_export_is_read_as_marcxml(tmp_path: Path):
     path.write_bytes(text.encode("utf-16"))
     [item] = read_records_file(path)
     assert isinstance(item, RawRecord) and item.local_id == "6" and "Tiếng Việt" in item.payload.decode()
+
+
+class _BigFileHandler(BaseHTTPRequestHandler):
+    """Serves `server.body` in 64 KiB writes, as a web server sends a large export."""
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        body = self.server.body
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        for start in range(0, len(body), 1 << 16):
+            self.wfile.write(body[start:start + (1 << 16)])
+
+
+def test_a_large_marc_file_over_http_is_not_held_twice_in_memory():
+    """A province-wide export of a few hundred MB must fit beside the rest of the night's work."""
+    import tracemalloc
+
+    server = QuietHTTPServer(("127.0.0.1", 0), _BigFileHandler)
+    server.body = b"".join(book(str(n), b"Sach " * 400) for n in range(4000))
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    settings = fast_settings()
+    try:
+        with make_client(settings) as client:
+            tracemalloc.start()
+            try:
+                read = read_marc_file(f"http://127.0.0.1:{server.server_address[1]}/all.mrc", "lib", client, settings)
+                assert sum(1 for _ in read.items) == 4000
+                _, peak_bytes = tracemalloc.get_traced_memory()
+            finally:
+                tracemalloc.stop()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert peak_bytes < 1.5 * len(server.body), peak_bytes / len(server.body)
