@@ -291,6 +291,11 @@ def _normalize_file(input_path: Path, output_path: Path) -> None:
                 continue
             out.write(result.to_json_line() + "\n")
             written += 1
+    if not (written or failed or deletions):
+        # An empty export, or XML with no MARC <record> in it: not a success with nothing to say.
+        typer.echo(f"{input_path}: no records found; give an ISO 2709 (.mrc) file, a MARCXML "
+                   "collection or a saved OAI-PMH response", err=True)
+        raise typer.Exit(EXIT_ERROR)
     skipped = f"; {deletions} deletions skipped" if deletions else ""
     typer.echo(f"wrote {written} records to {output_path}{skipped}; {failed} could not be normalized", err=True)
     if failed and not written:

@@ -468,3 +468,16 @@ def test_a_large_marc_file_over_http_is_not_held_twice_in_memory():
         server.shutdown()
         server.server_close()
     assert peak_bytes < 1.5 * len(server.body), peak_bytes / len(server.body)
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    ("empty.mrc", b""),
+    ("export.xml", b'<?xml version="1.0"?><catalogue><book><title>Not MARC</title></book></catalogue>'),
+])
+def test_file_mode_on_a_file_with_no_records_fails_and_says_so(tmp_path: Path, name, content):
+    """A 0-byte export or an XML file that is not MARC wrote nothing and exited 0, like a success."""
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = CliRunner().invoke(app, ["normalize", "--input", str(path), "--output", str(tmp_path / "out.jsonl")])
+    assert result.exit_code == 1, result.output
+    assert f"{path}: no records found" in result.output and "MARCXML" in result.output
