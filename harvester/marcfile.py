@@ -230,10 +230,19 @@ def check_iso2709(record: bytes) -> tuple[str | None, str | None]:
         # reads it so (noting the repair).
         problem = None
     declared = _digits(record[:5])
-    if declared != len(record):
+    if declared != len(record) and not (declared is not None and _counted_in_characters(record, declared)):
         return local_id, (f"leader record length {record[:5]!r} does not match the {len(record)} bytes "
                           "up to the record terminator")
     return local_id, problem
+
+
+def _counted_in_characters(record: bytes, declared: int) -> bool:
+    """Whether the leader's length counts the record's UTF-8 characters, as an exporter that
+    counts its directory in characters does: the record is whole, only measured wrongly."""
+    try:
+        return len(record.decode("utf-8")) == declared
+    except UnicodeDecodeError:
+        return False
 
 
 def iter_iso2709(stream: BinaryIO, location: str, library: str) -> Iterator[RawRecord | Rejected]:

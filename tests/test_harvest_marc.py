@@ -481,3 +481,20 @@ def test_file_mode_on_a_file_with_no_records_fails_and_says_so(tmp_path: Path, n
     result = CliRunner().invoke(app, ["normalize", "--input", str(path), "--output", str(tmp_path / "out.jsonl")])
     assert result.exit_code == 1, result.output
     assert f"{path}: no records found" in result.output and "MARCXML" in result.output
+
+
+def test_a_record_whose_lengths_are_all_counted_in_characters_is_harvested_and_read(tmp_path: Path):
+    """An exporter that counts characters, not bytes, does so in the leader's record length too:
+    every record with a Vietnamese letter was rejected ('leader record length does not match')."""
+    from normalize import normalize_raw
+
+    fields = [("001", b"vn1"), ("245", "10\x1faLịch sử Việt Nam /\x1fcTrần Trọng Kim.".encode()),
+              ("260", "  \x1faHà Nội :\x1fbVăn học,\x1fc2019.".encode())]
+    record = iso2709(fields, in_characters=True)
+    record = b"%05d" % len(record.decode("utf-8")) + record[5:]
+    path = tmp_path / "characters.mrc"
+    path.write_bytes(record + book("2", b"Hai"))
+    items = list(read_marc_file(str(path), "lib").items)
+    assert [(type(i).__name__, i.local_id) for i in items] == [("RawRecord", "vn1"), ("RawRecord", "2")]
+    normalized = normalize_raw(items[0])
+    assert (normalized.title, normalized.publisher) == ("Lịch sử Việt Nam", "Văn học")
