@@ -161,6 +161,10 @@ def iter_marc_stream(stream: BinaryIO, location: str, library: str,
 # ---- ISO 2709 ------------------------------------------------------------------------
 
 
+# Some exports put a line end between records; old ones pad each block with NULs.
+_BETWEEN_RECORDS = b"\r\n\x00"
+
+
 def split_iso2709(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
     """(byte offset, record bytes) for each record, split on the record terminator 0x1D."""
     buffer = b""
@@ -175,15 +179,14 @@ def split_iso2709(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
         start = 0
         while (end := buffer.find(RECORD_TERMINATOR, start)) >= 0:
             chunk = buffer[start:end + 1]
-            # Some exports put a newline between records.
-            stripped = chunk.lstrip(b"\r\n")
+            stripped = chunk.lstrip(_BETWEEN_RECORDS)
             yield buffer_offset + start + len(chunk) - len(stripped), stripped
             start = end + 1
         buffer = buffer[start:]
         buffer_offset += start
-    rest = buffer.lstrip(b"\r\n")
-    # A trailing newline or DOS end-of-file (^Z) is not a record.
-    if rest.strip(b"\r\n\x1a \t"):
+    rest = buffer.lstrip(_BETWEEN_RECORDS)
+    # A trailing newline, DOS end-of-file (^Z) or NULs padding the last block is not a record.
+    if rest.strip(b"\r\n\x1a \t\x00"):
         yield buffer_offset + len(buffer) - len(rest), rest
 
 

@@ -498,3 +498,16 @@ def test_a_record_whose_lengths_are_all_counted_in_characters_is_harvested_and_r
     assert [(type(i).__name__, i.local_id) for i in items] == [("RawRecord", "vn1"), ("RawRecord", "2")]
     normalized = normalize_raw(items[0])
     assert (normalized.title, normalized.publisher) == ("Lịch sử Việt Nam", "Văn học")
+
+
+def test_nul_padding_after_the_last_record_is_no_record_and_hides_no_deletion(tmp_path: Path, store):
+    """Old systems pad an export to a whole block with NULs: that is not a record cut short,
+    which would keep every deleted record live night after night."""
+    path = tmp_path / "padded.mrc"
+    path.write_bytes(book("1", b"Mot") + b"\x00" * 300 + book("2", b"Hai") + b"\x00" * 700)  # each block padded
+    library = marc_library(str(path))
+    assert (harvest_marc_file(library, store, None, fast_settings()).added, store.rejects("tv-file")) == (2, [])
+    path.write_bytes(book("1", b"Mot") + b"\x00" * 900)
+    run = harvest_marc_file(library, store, None, fast_settings())
+    assert (run.rejected, run.deleted, run.errors) == (0, 1, [])
+    assert store.live_local_ids("tv-file") == {"1"}
