@@ -28,7 +28,9 @@ MAX_WORKERS = 2  # the province's server has two cores; more workers only conten
 # spaces, 852 $j accession numbers as copies, unknown-imprint phrases, roles and academic titles
 # typed into names, keywords split on ";", NFD text never taken for a legacy font, DSpace and
 # Vietnamese dc:types, several languages in one value, the pages of a set of volumes paged each.
-RULES_VERSION = 3
+# 4: MARC-8 escapes held to the end of their field, two MARC-8 marks over one letter composed in
+# either order, a 245 ind2 that skips no article ignored.
+RULES_VERSION = 4
 
 
 class NormalizeSummary(BaseModel):
