@@ -149,7 +149,8 @@ class HarvestSettings(_Frozen):
                     "fetched again change nothing downstream.")
     sweep_min_ratio: float = Field(
         default=0.5, ge=0, le=1,
-        description="An identifiers sweep listing fewer than this share of the live records held deletes nothing.",
+        description="An identifiers sweep, or a MARC file, listing fewer than this share of the live records held "
+                    "deletes nothing.",
     )
     expected_interval_hours: float = Field(
         default=26.0, gt=0, description="A library whose last successful harvest is older than this is overdue.",

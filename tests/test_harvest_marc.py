@@ -355,9 +355,9 @@ def test_a_file_cut_short_marks_nothing_deleted_and_says_so(tmp_path: Path, stor
     assert [r.local_id for r in store.rejects("tv-file")] == ["#4"]
     path.write_bytes(b"".join(records[:3]) + records[3][:20])  # cut inside the leader: a cut all the same
     assert harvest_marc_file(library, store, None, fast_settings()).deleted == 0
-    path.write_bytes(b"".join(records[:3]))  # the library really did delete seven records
+    path.write_bytes(b"".join(records[:6]))  # the library really did delete four records
     harvest_marc_file(library, store, None, fast_settings())
-    assert store.live_local_ids("tv-file") == {"1", "2", "3"}
+    assert store.live_local_ids("tv-file") == {"1", "2", "3", "4", "5", "6"}
 
 
 def _one_wrong_length(delta: int) -> bytes:
@@ -511,3 +511,22 @@ def test_nul_padding_after_the_last_record_is_no_record_and_hides_no_deletion(tm
     run = harvest_marc_file(library, store, None, fast_settings())
     assert (run.rejected, run.deleted, run.errors) == (0, 1, [])
     assert store.live_local_ids("tv-file") == {"1"}
+
+
+def test_a_file_holding_far_fewer_records_than_held_deletes_nothing_and_fails(tmp_path: Path, store):
+    """A partial export (one branch, one month) or a copy cut at a record boundary would
+    otherwise withdraw most of a library from the catalogue, as a short OAI sweep would."""
+    path = tmp_path / "lib.mrc"
+    records = [book(str(n), b"Sach %d" % n) for n in range(1, 11)]
+    path.write_bytes(b"".join(records))
+    library = marc_library(str(path))
+    harvest_marc_file(library, store, None, fast_settings())
+    path.write_bytes(b"".join(records[:4]))
+    with pytest.raises(HarvestError, match="holds 4 records but 10 are held") as info:
+        harvest_marc_file(library, store, None, fast_settings())
+    assert "sweep_min_ratio" in str(info.value) and str(path) in str(info.value)
+    assert len(store.live_local_ids("tv-file")) == 10
+    path.write_bytes(b"".join(records[:6]))  # four withdrawn at the library: above the share, deleted
+    assert harvest_marc_file(library, store, None, fast_settings()).deleted == 4
+    path.write_bytes(b"".join(records[:2]))
+    assert harvest_marc_file(library, store, None, fast_settings(sweep_min_ratio=0)).deleted == 4

@@ -1,0 +1,126 @@
+"""ISO 2709 files as a MARC source: split into records, each checked before it is stored.
+
+A record is cut at its record terminator (0x1D), so a wrong leader length or
+directory costs that record only, never the rest of the file (pymarc's reader
+would lose its place).  A broken record becomes a `Rejected` naming its position
+and byte offset; normalize reads the records kept (normalize/iso2709.py), on the
+structure both take from store/iso2709.py.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from store.iso2709 import (DIRECTORY_ENTRY_LEN, FIELD_TERMINATOR, LEADER_LEN, RECORD_TERMINATOR,
+                           fields_between_terminators)
+from store.models import RawRecord, Rejected
+
+# Leader/05, record status: MARC 21 says "d" for a record deleted at the library.
+LEADER_STATUS = 5
+READ_BLOCK_BYTES = 1 << 20
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+# Some exports put a line end between records; old ones pad each block with NULs.
+_BETWEEN_RECORDS = b"\r\n\x00"
+
+
+def split_iso2709(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
+    """(byte offset, record bytes) for each record, split on the record terminator 0x1D."""
+    buffer = b""
+    buffer_offset = 0
+    # A byte order mark (Windows tools write one) is no part of the first leader.
+    if stream.read(len(UTF8_BOM)) == UTF8_BOM:
+        buffer_offset = len(UTF8_BOM)
+    else:
+        stream.seek(0)
+    while block := stream.read(READ_BLOCK_BYTES):
+        buffer += block
+        start = 0
+        while (end := buffer.find(RECORD_TERMINATOR, start)) >= 0:
+            chunk = buffer[start:end + 1]
+            stripped = chunk.lstrip(_BETWEEN_RECORDS)
+            yield buffer_offset + start + len(chunk) - len(stripped), stripped
+            start = end + 1
+        buffer = buffer[start:]
+        buffer_offset += start
+    rest = buffer.lstrip(_BETWEEN_RECORDS)
+    # A trailing newline, DOS end-of-file (^Z) or NULs padding the last block is not a record.
+    if rest.strip(b"\r\n\x1a \t\x00"):
+        yield buffer_offset + len(buffer) - len(rest), rest
+
+
+# Only the last record of a file can lack its terminator: the file was cut short.
+FILE_CUT_SHORT = "file ends inside a record (no record terminator 0x1D)"
+
+
+def _digits(value: bytes) -> int | None:
+    return int(value) if value.isdigit() else None
+
+
+def check_iso2709(record: bytes) -> tuple[str | None, str | None]:
+    """(001 if readable, reason the record is broken or None) from leader and directory."""
+    if not record.endswith(RECORD_TERMINATOR):
+        return None, FILE_CUT_SHORT  # however short: a cut inside the leader is a cut too
+    if len(record) < LEADER_LEN + 2:
+        return None, f"record of {len(record)} bytes is shorter than a leader"
+    base = _digits(record[12:17])
+    if base is None or not LEADER_LEN < base <= len(record):
+        return None, f"leader base address {record[12:17]!r} is not a number within the record"
+    if record[base - 1:base] != FIELD_TERMINATOR:
+        return None, f"directory does not end with a field terminator at base address {base}"
+    directory = record[LEADER_LEN:base - 1]
+    if len(directory) % DIRECTORY_ENTRY_LEN:
+        return None, f"directory of {len(directory)} bytes is not a whole number of 12-byte entries"
+    local_id = None
+    problem = None
+    for index in range(0, len(directory), DIRECTORY_ENTRY_LEN):
+        entry = directory[index:index + DIRECTORY_ENTRY_LEN]
+        tag = entry[:3].decode("ascii", "replace")
+        length, start = _digits(entry[3:7]), _digits(entry[7:12])
+        number = index // DIRECTORY_ENTRY_LEN + 1
+        if length is None or start is None:
+            return local_id, f"directory entry {number} ({entry!r}) has a non-numeric length or start"
+        end = base + start + length
+        if length == 0 or end > len(record) - 1 or record[end - 1:end] != FIELD_TERMINATOR:
+            problem = problem or f"field {tag} (directory entry {number}) does not end with a field terminator"
+            continue
+        if tag == "001" and local_id is None:
+            local_id = record[base + start:end - 1].decode("utf-8", "replace").strip() or None
+    if problem and len(fields_between_terminators(record[base:])) == len(directory) // DIRECTORY_ENTRY_LEN:
+        # A directory counted in characters, not bytes (some exporters do, for UTF-8), or with
+        # one wrong length: every field is still there between its terminators, and normalize
+        # reads it so (noting the repair).
+        problem = None
+    declared = _digits(record[:5])
+    if declared != len(record) and not (declared is not None and _counted_in_characters(record, declared)):
+        return local_id, (f"leader record length {record[:5]!r} does not match the {len(record)} bytes "
+                          "up to the record terminator")
+    return local_id, problem
+
+
+def _counted_in_characters(record: bytes, declared: int) -> bool:
+    """Whether the leader's length counts the record's UTF-8 characters, as an exporter that
+    counts its directory in characters does: the record is whole, only measured wrongly."""
+    try:
+        return len(record.decode("utf-8")) == declared
+    except UnicodeDecodeError:
+        return False
+
+
+def iter_iso2709(stream: BinaryIO, location: str, library: str) -> Iterator[RawRecord | Rejected]:
+    """Raw records (format "iso2709", payload = the record's own bytes) or Rejected ones."""
+    for position, (offset, record) in enumerate(split_iso2709(stream), start=1):
+        where = f"{location} record {position} at byte {offset}"
+        local_id, problem = check_iso2709(record)
+        if problem:
+            yield Rejected(library=library, local_id=local_id or f"#{position}", stage="harvest",
+                           reason=problem, source=where)
+            continue
+        if local_id is None:
+            local_id = "sha1:" + hashlib.sha1(record).hexdigest()
+            where += " (no 001: local id is the record's SHA-1)"
+        yield RawRecord(library=library, local_id=local_id, format="iso2709", payload=record, source=where,
+                        deleted=record[LEADER_STATUS:LEADER_STATUS + 1] == b"d")
