@@ -21,7 +21,7 @@ from search_api.context import AppContext, RenderedAnswers
 from search_api.errors import add_error_handlers
 from search_api.head import HeadAsGet
 from search_api.present import holdings_by_library, html_lang, name_roles
-from search_api.routes import libraries, oai, pages, records, search, status, why
+from search_api.routes import atom, libraries, oai, pages, records, search, status, why
 from search_api.routes.status import vietnam_time
 from store.catalog import CatalogStore
 
@@ -52,7 +52,7 @@ def create_app(settings: Settings, store: CatalogStore, search_index: SearchInde
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     app.add_middleware(HeadAsGet)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (search, records, why, libraries, status, oai, pages):
+    for module in (search, atom, records, why, libraries, status, oai, pages):
         app.include_router(module.router)
     add_error_handlers(app)
     _document_errors_as_answered(app)

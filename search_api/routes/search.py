@@ -31,7 +31,7 @@ _FILTER_DOCS: dict[str, str] = {
     "material_type": "book, serial, map, ...",
     "subject": "A subject heading as in the facet (any capitals; spelled without marks it finds every spelling).",
 }
-_FILTER_PARAMETERS = [
+FILTER_PARAMETERS = [
     {"name": name, "in": "query", "required": False, "description": f"{_FILTER_DOCS[name]} {_FILTER_HELP}",
      "schema": {"type": "array", "items": {"type": "string"}}, "style": "form", "explode": True}
     for name in FILTERS
@@ -43,7 +43,7 @@ _FILTER_PARAMETERS = [
     response_model=SearchResponse,
     responses={400: {"model": ErrorResponse, "description": "Bad parameter or query."}},
     summary="Search the union catalog",
-    openapi_extra={"parameters": _FILTER_PARAMETERS},
+    openapi_extra={"parameters": FILTER_PARAMETERS},
 )
 async def api_search(
     request: Request,

@@ -1,0 +1,116 @@
+"""GET /api/search.atom: a search, or what is new, as an Atom feed with OpenSearch counts.
+
+Feed readers, library portals and partner sites' "new books" boxes subscribe to it
+(`/api/search.atom?sort=new&library=tv-long-my`: what a district library's readers
+can borrow that is new).  It takes the parameters of /api/search; without `q` and
+`sort` it lists what is new.  Built with lxml, so record text is always escaped.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from lxml import etree
+from starlette.concurrency import run_in_threadpool
+
+from index.search import SearchParams, SearchResult
+from search_api.context import EMPTY_IS_ABSENT, AppContext, get_context, search_params
+from search_api.models import ErrorResponse
+from search_api.present import holdings_by_library
+from search_api.routes.search import FILTER_PARAMETERS
+
+router = APIRouter(tags=["search"])
+ATOM_NS = "http://www.w3.org/2005/Atom"
+OPENSEARCH_NS = "http://a9.com/-/spec/opensearch/1.1/"
+ATOM_TYPE = "application/atom+xml"
+
+
+@router.get(
+    "/api/search.atom",
+    response_class=Response,
+    responses={200: {"content": {ATOM_TYPE: {}}, "description": "An Atom 1.0 feed, one entry per hit."},
+               400: {"model": ErrorResponse, "description": "Bad parameter or query."}},
+    summary="A search (or, without q and sort, what is new) as an Atom feed",
+    openapi_extra={"parameters": FILTER_PARAMETERS},
+)
+async def search_atom(
+    request: Request,
+    ctx: Annotated[AppContext, Depends(get_context)],
+    q: Annotated[str, Query(description="As in /api/search.")] = "",
+    page: Annotated[int | None, Query(ge=1, description="Page number, from 1."), EMPTY_IS_ABSENT] = 1,
+    size: Annotated[int | None, Query(ge=1, description="Entries per page."), EMPTY_IS_ABSENT] = None,
+    sort: Annotated[str | None, Query(description="As in /api/search; default: new without q, relevance with q.")
+                    ] = None,
+) -> Response:
+    params = search_params(request, ctx, q, page or 1, size, sort or ("relevance" if q.strip() else "new"))
+    result = await run_in_threadpool(ctx.search_index.search, params)
+    base = str(request.base_url).rstrip("/")
+    return Response(_feed(ctx, params, result, base, str(request.url)), media_type=f"{ATOM_TYPE}; charset=utf-8")
+
+
+def _feed(ctx: AppContext, params: SearchParams, result: SearchResult, base: str, self_url: str) -> bytes:
+    region = ctx.settings.region
+    feed = etree.Element(f"{{{ATOM_NS}}}feed", nsmap={None: ATOM_NS, "opensearch": OPENSEARCH_NS})
+    feed.set("{http://www.w3.org/XML/1998/namespace}lang", "vi")
+    what = params.q.strip() or ("Tài liệu mới bổ sung" if params.sort == "new" else "Tất cả tài liệu")
+    _text(feed, "title", f"{what} · Mục lục liên hợp thư viện {region}")
+    _text(feed, "id", self_url)
+    entries = [_entry(hit, base) for hit in result.hits]
+    _text(feed, "updated", max((e["updated"] for e in entries), default=_now()))
+    _text(etree.SubElement(feed, f"{{{ATOM_NS}}}author"), "name", f"Mục lục liên hợp thư viện {region}")
+    page_query = [(k, v) for k, v in _query(params) if k != "page"]
+    _link(feed, "self", self_url, ATOM_TYPE)
+    _link(feed, "alternate", f"{base}/?{urlencode(page_query)}", "text/html")
+    _link(feed, "search", f"{base}/opensearch.xml", "application/opensearchdescription+xml")
+    if params.page * params.size < result.total:
+        _link(feed, "next", f"{base}/api/search.atom?{urlencode(page_query + [('page', params.page + 1)])}", ATOM_TYPE)
+    _text(feed, f"{{{OPENSEARCH_NS}}}totalResults", str(result.total), ns=False)
+    _text(feed, f"{{{OPENSEARCH_NS}}}startIndex", str((params.page - 1) * params.size + 1), ns=False)
+    _text(feed, f"{{{OPENSEARCH_NS}}}itemsPerPage", str(params.size), ns=False)
+    etree.SubElement(feed, f"{{{OPENSEARCH_NS}}}Query", role="request", searchTerms=params.q,
+                     startPage=str(params.page))
+    for entry in entries:
+        feed.append(entry["element"])
+    return etree.tostring(feed, xml_declaration=True, encoding="UTF-8")
+
+
+def _entry(hit: dict[str, Any], base: str) -> dict[str, Any]:
+    url = f"{base}/records/{hit['id']}"
+    updated = f"{hit['added']}T00:00:00Z" if hit.get("added") else _now()
+    entry = etree.Element(f"{{{ATOM_NS}}}entry")
+    title = hit["title"] + (f": {hit['subtitle']}" if hit.get("subtitle") else "") + \
+        (f". {hit['part']}" if hit.get("part") else "")
+    _text(entry, "title", title)
+    _text(entry, "id", url)
+    _link(entry, "alternate", url, "text/html")
+    _text(entry, "updated", updated)
+    for name in hit.get("authors") or ():
+        _text(etree.SubElement(entry, f"{{{ATOM_NS}}}author"), "name", name)
+    libraries = ", ".join(group["library_name"] for group in holdings_by_library(hit.get("holdings") or []))
+    imprint = ", ".join(str(part) for part in (hit.get("publisher"), hit.get("year")) if part)
+    summary = " · ".join(part for part in ("; ".join(hit.get("authors") or ()), imprint,
+                                           f"Có tại: {libraries}" if libraries else "") if part)
+    if summary:
+        _text(entry, "summary", summary)
+    return {"element": entry, "updated": updated}
+
+
+def _query(params: SearchParams) -> list[tuple[str, Any]]:
+    items: list[tuple[str, Any]] = [("q", params.q)] if params.q else []
+    items += [(name, value) for name, values in params.filters().items() for value in values]
+    return items + [("sort", params.sort), ("page", params.page)]
+
+
+def _text(parent: etree._Element, name: str, text: str, ns: bool = True) -> None:
+    etree.SubElement(parent, f"{{{ATOM_NS}}}{name}" if ns else name).text = text
+
+
+def _link(parent: etree._Element, rel: str, href: str, media_type: str) -> None:
+    etree.SubElement(parent, f"{{{ATOM_NS}}}link", rel=rel, href=href, type=media_type)
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

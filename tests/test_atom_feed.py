@@ -1,0 +1,65 @@
+"""GET /api/search.atom: a search, or what is new, as an Atom feed a portal or feed reader subscribes to."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+from lxml import etree
+
+from index import SearchIndex, build_index
+from search_api import create_app
+from store import CatalogStore
+from store.models import Holding, UnionRecord
+from tests.conftest import make_settings
+from tests.test_api import serve_in_thread
+from tests.test_index import LIBRARIES
+
+NS = {"a": "http://www.w3.org/2005/Atom", "os": "http://a9.com/-/spec/opensearch/1.1/"}
+
+
+def _union(uid: str, title: str, library: str, **fields) -> UnionRecord:
+    return UnionRecord(id=uid, title=title, members=[f"{library}:{uid}"],
+                       holdings=[Holding(library=library, call_number="959.7", record_id=f"{library}:{uid}")],
+                       **fields)
+
+
+def test_the_feed_lists_what_is_new_first_and_pages_like_opensearch(tmp_path):
+    settings = make_settings(tmp_path / "data", LIBRARIES)
+    with CatalogStore(settings.db_path) as store:
+        store.save_clusters({}, [_union("A1", "Địa chí Hậu Giang", "tv-tinh", year=2020, authors=["Nhiều tác giả"]),
+                                 _union("A2", "Lịch sử Việt Nam", "tv-long-my", year=2024)])
+        build_index(store, settings)
+        time.sleep(1.1)
+        store.save_clusters({}, [_union("B1", "Sổ tay <script>alert(1)</script> & mẹo", "tv-long-my", year=2012,
+                                        publisher="Nxb. Trẻ")])
+        build_index(store, settings)
+        with serve_in_thread(create_app(settings, store, SearchIndex(settings))) as url:
+            new = httpx.get(f"{url}/api/search.atom", params={"size": 2}, timeout=10)
+            district = httpx.get(f"{url}/api/search.atom", params={"library": "tv-long-my"}, timeout=10)
+            searched = httpx.get(f"{url}/api/search.atom", params={"q": "lich su"}, timeout=10)
+            bad = httpx.get(f"{url}/api/search.atom", params={"q": 'title:(("'}, timeout=10)
+            described = httpx.get(f"{url}/opensearch.xml", timeout=10).text
+            page = httpx.get(f"{url}/", timeout=10).text
+    assert new.status_code == 200 and new.headers["content-type"].startswith("application/atom+xml")
+    feed = etree.fromstring(new.content)
+    entries = feed.findall("a:entry", NS)
+    # Without q: what is new, newest first; the record's text escaped, not markup.
+    assert [e.findtext("a:id", namespaces=NS) for e in entries][0] == f"{url}/records/B1"
+    assert entries[0].findtext("a:title", namespaces=NS) == "Sổ tay <script>alert(1)</script> & mẹo"
+    assert entries[0].findtext("a:summary", namespaces=NS) == "Nxb. Trẻ, 2012 · Có tại: Thư viện huyện Long Mỹ"
+    assert feed.findtext("os:totalResults", namespaces=NS) == "3" and feed.findtext("os:itemsPerPage", namespaces=NS) == "2"
+    next_link = feed.find("a:link[@rel='next']", NS).get("href")
+    assert next_link == f"{url}/api/search.atom?sort=new&page=2"
+    assert feed.findtext("a:updated", namespaces=NS) == entries[0].findtext("a:updated", namespaces=NS)
+    # A district library's new books: the filter holds, and the page link keeps it.
+    district_feed = etree.fromstring(district.content)
+    assert [e.findtext("a:id", namespaces=NS).rsplit("/", 1)[1] for e in district_feed.findall("a:entry", NS)] == \
+        ["B1", "A2"]
+    assert district_feed.find("a:link[@rel='alternate']", NS).get("href") == f"{url}/?library=tv-long-my&sort=new"
+    # With q: by relevance, titled by the query.
+    searched_feed = etree.fromstring(searched.content)
+    assert searched_feed.findtext("a:title", namespaces=NS).startswith("lich su · ")
+    assert searched_feed.findtext("a:entry/a:title", namespaces=NS) == "Lịch sử Việt Nam"
+    assert bad.status_code == 400 and bad.json()["error"] == "QueryError"
+    assert "/api/search.atom?q={searchTerms}" in described and 'type="application/atom+xml"' in page
