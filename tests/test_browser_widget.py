@@ -60,6 +60,10 @@ CSP_PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8">
 SIZES_PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Trường</title></head>
 <body><div id="catalog" data-unioncat-search data-size="500"></div><div id="typo" data-unioncat-search data-size="-5">
 </div><script src="{api}/widget.js"></script></body></html>"""
+# A district library's own page: its newest titles before any search, and searches of its holdings only.
+LIBRARY_PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Thư viện huyện</title></head>
+<body><div id="catalog" data-unioncat-search data-library="tv-long-my" data-new="3"></div>
+<script src="{api}/widget.js"></script></body></html>"""
 # Three copies in one library (two call numbers), one in another.
 COPIES = [Holding(library="tv-tinh", call_number="895.9221 HO258", location="Kho mượn", record_id="tv-tinh:1"),
           Holding(library="tv-tinh", call_number="895.9221 HO258", location="Kho mở", record_id="tv-tinh:1"),
@@ -105,7 +109,7 @@ def sites(tmp_path_factory) -> Iterator[dict[str, str]]:
             page_dir.mkdir()
             (page_dir / "index.html").write_text(PARTNER_PAGE.format(api=api), encoding="utf-8")
             for name, page in (("en.html", ENGLISH_PAGE), ("dark.html", DARK_PAGE), ("csp.html", CSP_PAGE),
-                               ("sizes.html", SIZES_PAGE)):
+                               ("sizes.html", SIZES_PAGE), ("library.html", LIBRARY_PAGE)):
                 (page_dir / name).write_text(page.format(api=api), encoding="utf-8")
             with _serve_directory(page_dir, allowed_port) as allowed, _serve_directory(page_dir, other_port) as other:
                 yield {"api": api, "allowed": allowed, "other": other}
@@ -333,3 +337,18 @@ def test_widget_tells_the_volumes_of_a_set_apart(sites, browser):
     _search(browser, root, "nam bo khang chien")
     titles = sorted(a.text for a in root.find_elements(By.CSS_SELECTOR, "li.hit a.title"))
     assert titles == ["Nam Bộ kháng chiến. Tập 1", "Nam Bộ kháng chiến. Tập 2"]
+
+
+def test_a_library_page_shows_its_new_titles_and_searches_its_own_holdings(sites, browser):
+    """data-new lists the library's newest titles before any search; data-library keeps every search,
+    and the link to all results, to what that library holds."""
+    _, root = _widget(browser, sites["allowed"], "library.html")
+    status = root.find_element(By.CSS_SELECTOR, ".status")
+    WebDriverWait(browser, 20).until(lambda d: status.text == "Mới bổ sung")
+    titles = {a.text for a in root.find_elements(By.CSS_SELECTOR, "li.hit a.title")}
+    assert titles == {"Lịch sử Việt Nam", XSS_TITLE, "Nhật ký trong tù"}  # held by tv-long-my; nothing else
+    more = root.find_element(By.CSS_SELECTOR, ".more a").get_attribute("href")
+    assert more == f"{sites['api']}/?sort=new&library=tv-long-my"
+    # "Nam" is in three titles; only "Lịch sử Việt Nam" is held by tv-long-my.
+    assert _search(browser, root, "nam") == "Tìm thấy 1 tài liệu"
+    assert [a.text for a in root.find_elements(By.CSS_SELECTOR, "li.hit a.title")] == ["Lịch sử Việt Nam"]

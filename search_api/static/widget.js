@@ -5,6 +5,10 @@
  *   <script src="https://CATALOG/widget.js" defer></script>
  *
  * data-size: hits shown per search (1 to 50; 10 when absent).
+ * data-library: a library id (GET CATALOG/api/libraries): searches, and the "new" list,
+ *   show only what that library holds (a school's or a district library's own page).
+ * data-new: show this many titles newest to the catalogue (1 to 50) before any search,
+ *   under "Mới bổ sung"; a search replaces them.
  * Renders a search box and results inside a Shadow DOM, so the host page's
  * styles do not leak in and ours do not leak out.  Results come from
  * CATALOG/api/search (the partner's origin must be in [api] cors_origins) and
@@ -65,8 +69,9 @@
   var LANG = { eng: "en", fre: "fr", fra: "fr", rus: "ru", chi: "zh", zho: "zh", jpn: "ja", kor: "ko",
                ger: "de", deu: "de", khm: "km", lao: "lo", tha: "th", spa: "es" };
 
-  function render(list, more, status, body, q) {
-    status.textContent = (body.fuzzy ? "Không tìm thấy kết quả chính xác; hiển thị kết quả gần đúng. " : "") +
+  function render(list, more, status, body, q, pageUrl) {
+    status.textContent = q === null ? "Mới bổ sung" :
+      (body.fuzzy ? "Không tìm thấy kết quả chính xác; hiển thị kết quả gần đúng. " : "") +
       "Tìm thấy " + body.total + " tài liệu";
     body.hits.forEach(function (hit) {
       var item = el("li", { "class": "hit", part: "hit" });
@@ -83,8 +88,8 @@
     });
     // Beside the list, not an item of it: the list holds the hits only, and no link follows no hit.
     if (body.total > 0) {
-      more.appendChild(el("a", { href: base + "/?q=" + encodeURIComponent(q), target: "_blank", rel: "noopener" },
-                          "Xem tất cả kết quả"));
+      more.appendChild(el("a", { href: pageUrl, target: "_blank", rel: "noopener" },
+                          q === null ? "Xem tất cả tài liệu mới" : "Xem tất cả kết quả"));
     }
   }
 
@@ -106,6 +111,7 @@
   // data-size as hits per search: a typo ("-5") or more than the API gives in one page ("500")
   // made every search of that widget a 400; 50 is below the API's default largest page (100).
   var MAX_SIZE = 50;
+  var TIMEOUT_MS = 20000;
   function pageSize(attribute) {
     var size = parseInt(attribute || "10", 10);
     return size >= 1 ? Math.min(size, MAX_SIZE) : 10;
@@ -133,16 +139,19 @@
     root.appendChild(wrapper);
 
     var latest = 0;  // only the newest search may draw: an older answer arriving late is dropped
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      var q = input.value.trim();
-      if (!q) return;
+    var library = host.getAttribute("data-library");
+    // q === null: the newest titles (data-new), not a search.
+    function show(q, size) {
       var search = ++latest;
-      status.textContent = "Đang tìm…";
+      status.textContent = q === null ? "" : "Đang tìm…";
       list.textContent = "";
       more.textContent = "";
-      var size = pageSize(host.getAttribute("data-size"));
-      fetch(base + "/api/search?size=" + size + "&q=" + encodeURIComponent(q))
+      var query = (q === null ? "sort=new" : "q=" + encodeURIComponent(q)) +
+        (library ? "&library=" + encodeURIComponent(library) : "");
+      // A server that never answers would leave "Đang tìm…" on the partner's page for good.
+      var controller = typeof AbortController === "function" ? new AbortController() : null;
+      var timer = controller ? setTimeout(function () { controller.abort(); }, TIMEOUT_MS) : null;
+      fetch(base + "/api/search?size=" + size + "&" + query, controller ? { signal: controller.signal } : {})
         .then(function (r) {
           return r.json().then(function (body) { return { ok: r.ok, code: r.status, body: body }; });
         })
@@ -154,12 +163,22 @@
             return;
           }
           if (!res.ok) { status.textContent = res.body.message || "Lỗi tìm kiếm"; return; }
-          render(list, more, status, res.body, q);
+          render(list, more, status, res.body, q, base + "/?" + query);
         })
-        .catch(function () {
-          if (search === latest) status.textContent = "Không kết nối được với mục lục liên hợp.";
-        });
+        .catch(function (error) {
+          if (search !== latest) return;
+          status.textContent = error && error.name === "AbortError"
+            ? "Mục lục liên hợp không trả lời kịp. Xin thử lại sau."
+            : "Không kết nối được với mục lục liên hợp.";
+        })
+        .then(function () { if (timer) clearTimeout(timer); });
+    }
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var q = input.value.trim();
+      if (q) show(q, pageSize(host.getAttribute("data-size")));
     });
+    if (host.hasAttribute("data-new")) show(null, pageSize(host.getAttribute("data-new")));
   }
 
   function start() {
