@@ -352,3 +352,28 @@ def test_a_library_page_shows_its_new_titles_and_searches_its_own_holdings(sites
     # "Nam" is in three titles; only "Lịch sử Việt Nam" is held by tv-long-my.
     assert _search(browser, root, "nam") == "Tìm thấy 1 tài liệu"
     assert [a.text for a in root.find_elements(By.CSS_SELECTOR, "li.hit a.title")] == ["Lịch sử Việt Nam"]
+
+
+def test_a_catalogue_that_never_answers_is_given_up_with_a_message(tmp_path, browser):
+    """A server that accepts the search and never answers left "Đang tìm…" on the partner's page for good."""
+    from tests.test_harvest_support import Canned, FaultServer
+
+    widget = (Path(__file__).resolve().parent.parent / "search_api" / "static" / "widget.js").read_bytes()
+    port = free_port()
+    page_dir = tmp_path / "partner"
+    page_dir.mkdir()
+    api = FaultServer([Canned(widget, headers={"Content-Type": "text/javascript; charset=utf-8"}),
+                       Canned(b"{}", delay_s=60, headers={"Content-Type": "application/json",
+                                                          "Access-Control-Allow-Origin": f"http://127.0.0.1:{port}"})])
+    try:
+        (page_dir / "index.html").write_text(ENGLISH_PAGE.format(api=api.url.removesuffix("/oai")), encoding="utf-8")
+        with _serve_directory(page_dir, port) as site:
+            _, root = _widget(browser, site)
+            root.find_element(By.CSS_SELECTOR, "input[type=search]").send_keys("lich su", Keys.ENTER)
+            status = root.find_element(By.CSS_SELECTOR, ".status")
+            # The widget waits 15 s (Chromium's virtual time does not run timers while a fetch is pending).
+            WebDriverWait(browser, 30).until(lambda d: status.text != "Đang tìm…")
+            shown = status.text
+    finally:
+        api.stop()
+    assert shown == "Mục lục liên hợp không trả lời kịp. Xin thử lại sau."

@@ -111,7 +111,7 @@
   // data-size as hits per search: a typo ("-5") or more than the API gives in one page ("500")
   // made every search of that widget a 400; 50 is below the API's default largest page (100).
   var MAX_SIZE = 50;
-  var TIMEOUT_MS = 20000;
+  var TIMEOUT_MS = 15000;  // a search answers in well under a second; a visitor gives up sooner than this
   function pageSize(attribute) {
     var size = parseInt(attribute || "10", 10);
     return size >= 1 ? Math.min(size, MAX_SIZE) : 10;
