@@ -215,3 +215,14 @@ def test_openapi_lists_the_sort_orders(client):
     operation = client.get("/openapi.json").json()["paths"]["/api/search"]["get"]
     sort = next(p for p in operation["parameters"] if p["name"] == "sort")
     assert sort["schema"]["enum"] == ["relevance", "year", "-year", "title", "new"]
+
+
+def test_a_quoted_phrase_after_a_field_keeps_every_word_in_that_field(store, settings):
+    """The page's hint shows `publisher:"Kim Đồng"`: both words in the publisher, not "Đồng" anywhere."""
+    catalog = index_records(store, settings, [
+        union("de-men", "Dế Mèn phiêu lưu ký", ("tv-tinh",), publisher="Nxb. Kim Đồng", year=2019),
+        union("dong-bang", "Đồng bằng sông Cửu Long", ("tv-tinh",), publisher="Nxb. Kim Anh", year=2015),
+    ])
+    assert ids(catalog, 'publisher:"Kim Đồng"') == ["de-men"]
+    assert ids(catalog, 'publisher:"kim dong"') == ["de-men"]
+    assert sorted(ids(catalog, "publisher:Kim Đồng")) == ["de-men", "dong-bang"]  # one word per field, as in Lucene
