@@ -14,7 +14,7 @@ aggregation costs as much as the search itself: cProfile at 300,000 records).
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -34,7 +34,7 @@ from index.labels import facet_label
 from index.query import build_query, match_query, year_query
 from index.query_language import Node, parse_query, parse_year_range, positive_words
 from index.schema import ADDED_FIELD, FACET_FIELDS, RANK_WEIGHT_FIELD, SUBJECT_KEY_FIELD, TITLE_SORT_FIELD, YEAR_FIELD, WORD_RE
-from index.suggest import corrected_words, suggest, unknown_words
+from index.suggest import SUGGEST_FROM_HITS, corrected_words, suggest, unknown_words
 from store.collate import sort_key
 from store.text import nfc
 
@@ -54,6 +54,8 @@ MAX_RESULT_WINDOW = 10_000  # deepest hit reachable by paging; deeper paging cos
 HIT_KEYS: tuple[str, ...] = ("id", "title", "subtitle", "part", "authors", "year", "publisher", "place", "edition",
                              "isbn", "language", "language_label", "material_type", "material_type_label",
                              "holdings", "work_key")
+# A fuzzy search ranked by its suggested spelling: the fuzzy score, scaled down by this, breaks ties.
+FUZZY_TIE_BREAK = 0.001
 SUGGEST_FROM: tuple[str, ...] = ("title", "subtitle", "authors", "subjects", "publisher")
 
 
@@ -234,10 +236,16 @@ class SearchIndex:
         result = self._run(searcher, schema, tree, params, frozenset(), words, generation)
         typos = unknown_words(searcher, tree) if result.total == 0 and tree is not None else frozenset()
         if typos:
-            fuzzy = self._run(searcher, schema, tree, params, typos, words, generation)
+            # The suggestion comes from the first page whatever page this is, so every page ranks alike.
+            first = replace(params, page=1, size=SUGGEST_FROM_HITS) if params.page > 1 else params
+            fuzzy = self._run(searcher, schema, tree, first, typos, words, generation)
             if fuzzy.total:
+                suggestion = suggest(params.q, fuzzy.hits, typos)
+                ranking = _parsed(suggestion)
+                if ranking is not None or first is not params:
+                    fuzzy = self._run(searcher, schema, tree, params, typos, words, generation, ranking)
                 fuzzy.fuzzy = True
-                fuzzy.suggestion = suggest(params.q, fuzzy.hits, typos)
+                fuzzy.suggestion = suggestion
                 for hit in fuzzy.hits:
                     hit.pop("_suggest", None)
                 return fuzzy
@@ -245,9 +253,18 @@ class SearchIndex:
 
     def _run(self, searcher: tantivy.Searcher, schema: tantivy.Schema, tree: Node | None,
              params: SearchParams, fuzzy: frozenset[str], words: tuple[list[str], list[str]],
-             generation: int) -> SearchResult:
-        """One page of hits and the facets; `fuzzy`: the folded words that may match with a typo."""
+             generation: int, ranking: Node | None = None) -> SearchResult:
+        """One page of hits and the facets; `fuzzy`: the folded words that may match with a typo.
+
+        `ranking` (the suggested spelling of a fuzzy search) ranks the hits it matches as it would
+        rank them, without adding hits; the fuzzy score only breaks its ties and orders the rest.
+        A typo search has no title-phrase or title-start bonus of its own: "truyn kieu" put
+        "The tale of Kieu" above "Truyện Kiều"."""
         query = self._full_query(schema, tree, params, fuzzy)
+        if ranking is not None:
+            query = tantivy.Query.boolean_query([
+                (tantivy.Occur.Must, tantivy.Query.boost_query(query, FUZZY_TIE_BREAK)),
+                (tantivy.Occur.Should, build_query(schema, ranking, frozenset()))])
         order: dict[str, Any] = {}
         if params.sort == "relevance":
             order = {"weight_by_field": RANK_WEIGHT_FIELD}
@@ -410,3 +427,11 @@ class LruCache:
 def _added_date(seconds: int | None) -> str | None:
     """The day (UTC) a union record came into the catalogue; None in an index from before `added`."""
     return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d") if seconds else None
+
+
+def _parsed(suggestion: str | None) -> Node | None:
+    """The suggested query, parsed to rank a fuzzy search's hits (None when there is none or it does not parse)."""
+    try:
+        return parse_query(suggestion) if suggestion else None
+    except QueryError:
+        return None

@@ -20,6 +20,10 @@ def unknown_words(searcher: tantivy.Searcher, tree: Node) -> frozenset[str]:
                      if not any(searcher.doc_freq(name, word) for name in names))
 
 
+# The fuzzy hits whose words may replace a typo: the first page's best few.
+SUGGEST_FROM_HITS = 5
+
+
 def suggest(query: str, hits: list[dict[str, Any]], typos: frozenset[str]) -> str | None:
     """The query with each typo (folded words of `typos`) replaced by the closest word of the fuzzy hits
     (by folded edit distance).
@@ -29,7 +33,7 @@ def suggest(query: str, hits: list[dict[str, Any]], typos: frozenset[str]) -> st
     """
     candidates: dict[str, str] = {}
     hits_with: Counter[str] = Counter()  # folded word → how many of the hits hold it
-    for hit in hits[:5]:
+    for hit in hits[:SUGGEST_FROM_HITS]:
         for word in hit.get("_suggest", []):
             candidates.setdefault(fold(word), word)
         hits_with.update({fold(word) for word in hit.get("_suggest", [])})

@@ -49,6 +49,18 @@ def titles(catalog: SearchIndex, q: str, n: int = 5) -> list[str]:
     return [h["title"] for h in hits(catalog, q)[:n]]
 
 
+@pytest.mark.parametrize("typed, meant", [("truyn kieu", "Truyện kieu"), ("lich suu viet nam", "lich sử viet nam")])
+def test_a_typo_search_ranks_its_hits_as_the_suggested_spelling_would(catalog, typed, meant):
+    """A fuzzy search had no title-phrase or title-start bonus: "truyn kieu" put "The tale of Kieu" above
+    both Truyện Kiều, and "lich suu viet nam" "Việt Nam sử lược" above two of the three "Lịch sử Việt Nam"."""
+    fuzzy = catalog.search(SearchParams(q=typed, size=3))
+    assert fuzzy.fuzzy and fuzzy.suggestion == meant
+    assert [h["id"] for h in fuzzy.hits] == [h["id"] for h in hits(catalog, meant)[:3]]
+    # Every page is ranked by that same suggestion: no hit shows twice, none goes missing.
+    pages = [h["id"] for page in (1, 2, 3) for h in catalog.search(SearchParams(q=typed, size=3, page=page)).hits]
+    assert len(pages) == len(set(pages)) == min(9, fuzzy.total)
+
+
 def test_truyen_kieu_without_marks_puts_the_vietnamese_editions_first(catalog):
     found = hits(catalog, "truyen kieu")
     assert [h["title"] for h in found[:2]] == ["Truyện Kiều", "Truyện Kiều"]
