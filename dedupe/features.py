@@ -163,8 +163,16 @@ def skeleton(folded: str) -> str:
 _FINAL_Y_RE = re.compile(r"\b([bcdghklmnpqrstvx]h?)y\b")
 
 
+# "Toán lớp 6" is "Toán 6": school catalogues write the grade with or without "lớp"; the grade
+# number itself stays, and numbers in a title keep "Toán 6" from "Toán 7".
+_GRADE_WORD_RE = re.compile(r"(?<!\w)lop\s+(?=(?:[1-9]|1[0-2])(?!\w))")
+# A "Q1" / "Q.1" left in a title once volumes are read (parts.extract_volume) is Quận 1.
+_DISTRICT_RE = re.compile(r"(?<!\w)q\.?\s*(\d{1,2})(?!\w)")
+
+
 def _title_words(folded: str) -> list[str]:
-    found = _WORD_RE.findall(_FINAL_Y_RE.sub(r"\1i", folded))
+    text = _DISTRICT_RE.sub(r"quan \1", _GRADE_WORD_RE.sub("", _FINAL_Y_RE.sub(r"\1i", folded)))
+    found = _WORD_RE.findall(text)
     if len(found) > 1 and found[0] in _LEADING_ARTICLES:
         found = found[1:]
     return found

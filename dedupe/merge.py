@@ -33,7 +33,9 @@ from store.text import fold, work_key
 # text left in TCVN3 bytes ("M¾t biÕc") gives way; two textbook series ("Kết nối tri thức",
 # "Chân trời sáng tạo") of one title never match, nor "Tập 1. Phần 2" and "Tập 1", "Tập 1-2" and "Tập 1",
 # nor the teacher's book or a workbook ("sách giáo viên", "sách bài tập") and the pupils' book.
-MERGE_RULES_VERSION = 7
+# 8: match rules: a volume written "T1", "Q1" (where a part begins) is volume 1; "Toán lớp 6" is
+# "Toán 6"; "Q1" / "Q.1" inside a title is "Quận 1", never a volume.
+MERGE_RULES_VERSION = 8
 # Names other members add to the best member's authors stop here (the API and index show them all).
 MAX_MERGED_AUTHORS = 10
 

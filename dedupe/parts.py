@@ -22,11 +22,14 @@ _NUMBER_WORDS = {
 _ROMAN = {"i": 1, "v": 5, "x": 10}
 _NUM = r"(\d{1,4}|[ivx]{1,6}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
 
-# Long volume words may stand without a dot; one-letter abbreviations need it ("t.1", "q. 2", "v.3").
-_VOLUME_RE = re.compile(
-    r"(?<![\w.])(?:(?:tap|quyen|cuon|phan|vol|volume|part|book|tome|band|bd)\s*\.?|(?:t|q|v|pt|ph|no)\.)\s*"
-    + _NUM + r"(?!\w)"
-)
+# Long volume words may stand without a dot; one-letter abbreviations need it ("t.1", "v.3"), except
+# "T1", "T2" that school catalogues write for Tập 1, 2 (one or two digits: "T2019" is no volume).
+_VOLUME_WORD = (r"(?<![\w.])(?:(?:tap|quyen|cuon|phan|vol|volume|part|book|tome|band|bd)\s*\.?"
+                r"|(?:t|v|pt|ph|no)\.|t(?=\d{1,2}(?!\d)))")
+# "Q.1" and "Q1" are Quyển 1 only where a part begins (the start of 245 $n, or after ". ", " - ", ": "):
+# inside a title they are Quận 1, District 1 of Ho Chi Minh City ("Lịch sử Đảng bộ Q1").
+_QUYEN_ABBREVIATION = r"(?:^|(?<=[.,;:\-–/]\s)|(?<=[.,;:\-–/]))q(?:\.|(?=\d{1,2}(?!\d)))"
+_VOLUME_RE = re.compile(r"(?:" + _VOLUME_WORD + "|" + _QUYEN_ABBREVIATION + r")\s*" + _NUM + r"(?!\w)")
 # A second number right after a volume's: one book holding several ("Tập 1-2", "T.1, 2", "tập 1 và 2").
 # Only digits or Roman numerals, ending the phrase: "Tập 1, Hai Bà Trưng" (a part name after ISBD's
 # comma) and "Tập 3, 2019" (a year) are one volume.

@@ -372,3 +372,48 @@ def test_a_part_name_or_year_after_a_volume_number_is_not_a_second_volume(part_a
     records = [rec("a:1", "Lịch sử Việt Nam", part=part_a, authors=authors, year=2017, publisher="Nxb. Giáo dục"),
                rec("b:1", "Lịch sử Việt Nam", part=part_b, authors=authors, year=2017, publisher="Nxb. Giáo dục")]
     assert together(cluster_records(records, DedupeSettings()), "a:1", "b:1")
+
+
+@pytest.mark.parametrize("title, part", [
+    ("Tiếng Việt 1. T1", None), ("Tiếng Việt 1", "T1"), ("Tiếng Việt 1 - T1", None), ("Tiếng Việt 1", "Q1"),
+    ("Tiếng Việt 1. Q.1", None), ("Tiếng Việt 1", "Quyển 1"), ("Tiếng Việt 1. T. 1", None),
+    ("Tiếng Việt 1", "Tập I"), ("Tiếng Việt 1", "Tập một"), ("Tiếng Việt 1", "Vol. 1"), ("Tiếng Việt 1. v.1", None),
+])
+def test_volume_one_written_any_way_is_the_same_volume(title, part):
+    # School catalogues write the volume without the dot ISBD asks for ("T1", "Q1"): read as
+    # no volume, the copy stayed apart from the "Tập 1" records of the same book.
+    book = dict(authors=["Nguyễn Minh Thuyết"], year=2020, publisher="Giáo dục Việt Nam")
+    records = [rec("a:1", "Tiếng Việt 1. Tập 1", **book), rec("b:1", title, part=part, **book),
+               rec("c:1", "Tiếng Việt 1", part="Tập 2", **book)]
+    clustering = cluster_records(records, DedupeSettings())
+    assert together(clustering, "a:1", "b:1"), clustering.explanations["b:1"]
+    assert apart(clustering, "b:1", "c:1")
+
+
+@pytest.mark.parametrize("district", ["Lịch sử Đảng bộ Q1", "Lịch sử Đảng bộ Q.1"])
+def test_a_district_written_q1_in_a_title_is_not_volume_one(district):
+    # "Q1" in a title is Quận 1 of Ho Chi Minh City; only the part field, or a separator
+    # before it, makes it Quyển 1.
+    book = dict(year=2015, publisher="Chính trị Quốc gia")
+    records = [rec("a:1", district, **book), rec("b:1", "Lịch sử Đảng bộ. Quyển 1", **book)]
+    assert apart(cluster_records(records, DedupeSettings()), "a:1", "b:1")
+
+
+@pytest.mark.parametrize("first, second", [("Toán 6", "Toán lớp 6"), ("Tiếng Việt 1", "Tiếng Việt lớp 1"),
+                                           ("TOAN LOP 6", "Toán 6")])
+def test_a_textbook_grade_written_with_or_without_lop_is_one_book(first, second):
+    book = dict(year=2021, publisher="Giáo dục Việt Nam")
+    records = [rec("a:1", first, **book), rec("b:1", second, **book), rec("c:1", "Toán lớp 7", **book),
+               rec("d:1", "Tiếng Việt lớp 2", **book)]
+    clustering = cluster_records(records, DedupeSettings())
+    assert together(clustering, "a:1", "b:1"), clustering.explanations["b:1"]
+    assert apart(clustering, "a:1", "c:1") and apart(clustering, "a:1", "d:1")
+
+
+def test_a_district_written_q1_or_quan_1_is_one_title():
+    book = dict(year=2015, publisher="Tổng hợp Thành phố Hồ Chí Minh")
+    records = [rec("a:1", "Lịch sử Đảng bộ Quận 1", **book), rec("b:1", "Lịch sử Đảng bộ Q1", **book),
+               rec("c:1", "Lịch sử Đảng bộ Q.1", **book), rec("d:1", "Lịch sử Đảng bộ Q.3", **book)]
+    clustering = cluster_records(records, DedupeSettings())
+    assert together(clustering, "a:1", "b:1", "c:1"), clustering.explanations["b:1"]
+    assert apart(clustering, "a:1", "d:1")

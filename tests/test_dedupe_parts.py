@@ -13,12 +13,15 @@ from store.text import fold
     ("Tiếng Việt 1. Tập 1", 1), ("Toán T.2", 2), ("Nam Cao toàn tập. Tập II", 2), ("Harry Potter vol. 3", 3),
     ("Quyển hai", 2), ("Lịch sử thế giới. Phần III", 3), ("Tạp chí Văn học", None), ("Tập viết 1", None),
     ("Tuyển tập Nam Cao", None), ("Phan Bội Châu toàn tập", None), ("Tuyển tập C. Mác", None),
+    ("Tiếng Việt 1. T1", 1), ("Toán T2", 2), ("Tiếng Việt 1 - Q2", 2), ("Truyện Kiều. Q.1", 1),
+    ("Lịch sử Đảng bộ Q1", None), ("Lịch sử Đảng bộ Q.3", None), ("Báo cáo T2019", None),
 ])
 def test_volume_is_read_from_the_title(title, volume):
     assert extract_volume(fold(title))[0] == volume
 
 
-@pytest.mark.parametrize("part, volume", [("Tập 2", 2), ("T.2: Âm vần", 2), ("2", 2), ("tập IV", 4)])
+@pytest.mark.parametrize("part, volume", [("Tập 2", 2), ("T.2: Âm vần", 2), ("2", 2), ("tập IV", 4), ("T2", 2),
+                                          ("Q1", 1), ("Quyển một", 1), ("Tập hai", 2)])
 def test_volume_is_read_from_the_part_field(part, volume):
     assert volume_of_part(fold(part)) == volume
 
