@@ -5,7 +5,8 @@ books, school textbooks, the long tail of extension and law booklets), then each
 library's copy is catalogued with the variations seen in Hau Giang data: no
 ISBN, no author, missing diacritics, ALL CAPS, a typo, subtitle dropped or run
 into the title, publisher spelled another way, author inverted or with dates,
-volume written "Tập 1" / "T.1" / "tập I".  Hard negatives come with it: volumes
+volume written "Tập 1" / "T.1" / "tập I" / "T1" / "Q.1" / "Tập một", grade with or
+without "lớp", a district "Quận 1" written "Q.1".  Hard negatives come with it: volumes
 of one set (often sharing one ISBN), reprints in other years, translations of
 one original, one title by different authors, series titles one word apart,
 textbooks one grade apart.  Used by tests/test_dedupe_quality.py and the benchmark.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -25,6 +27,7 @@ from store.text import fold
 
 
 LAST_YEAR = 2025
+_GRADE_RE = re.compile(r" (\d{1,2})$")
 
 
 @dataclass(frozen=True)
@@ -229,6 +232,10 @@ def _catalogue(edition: Edition, library: str, rng: random.Random, serial: Itera
         title = title.replace(" và ", " & ")
     if title.startswith("The ") and rng.random() < 0.3:
         title = title[4:]
+    if edition.school and title[-1].isdigit() and rng.random() < 0.15:
+        title = _GRADE_RE.sub(r" lớp \1", title)  # "Toán lớp 6" for "Toán 6"
+    if "Quận " in title and rng.random() < 0.4:
+        title = title.replace("Quận ", rng.choice(("Q.", "Q")))  # "Lịch sử Đảng bộ Q.1": Quận 1, no volume
     part = None
     if edition.volume is not None:
         title, part = _volume_form(title, edition.volume, rng)
@@ -283,7 +290,9 @@ def _typo(title: str, rng: random.Random) -> str:
 
 def _volume_form(title: str, volume: int, rng: random.Random) -> tuple[str, str | None]:
     roman = ["", "I", "II", "III", "IV", "V"][volume] if volume <= 5 else str(volume)
-    form = rng.choice((f"Tập {volume}", f"T.{volume}", f"Tập {roman}", f"tập {volume}"))
+    word = {1: "một", 2: "hai"}.get(volume, str(volume))
+    form = rng.choice((f"Tập {volume}", f"T.{volume}", f"Tập {roman}", f"tập {volume}", f"T{volume}", f"Q.{volume}",
+                       f"Quyển {volume}", f"Tập {word}", f"T. {volume}"))
     if rng.random() < 0.5:
         return title, form
     return f"{title}. {form}", None

@@ -90,7 +90,9 @@ TEMPLATES = [
                       "an toàn thực phẩm", "xây dựng nông thôn mới", "phòng chống tham nhũng", "Luật Lao động"]),
     ("Lịch sử Đảng bộ {}", ["tỉnh Hậu Giang", "huyện Châu Thành A", "huyện Phụng Hiệp", "huyện Long Mỹ",
                            "thị xã Ngã Bảy", "thành phố Vị Thanh", "huyện Vị Thủy", "huyện Châu Thành",
-                           "thị xã Long Mỹ", "xã Hỏa Lựu", "phường Ngã Bảy"]),
+                           "thị xã Long Mỹ", "xã Hỏa Lựu", "phường Ngã Bảy",
+                           # Exchanged with Ho Chi Minh City's libraries; catalogues also write "Q.1", "Q1".
+                           "Quận 1", "Quận 3", "Quận 5"]),
     ("Truyện cổ tích {}", ["Việt Nam", "dân tộc Khmer", "các dân tộc thiểu số", "Nam Bộ", "thế giới", "Andersen",
                           "Grimm", "Ấn Độ", "Nhật Bản", "Hàn Quốc"]),
     ("Sổ tay {}", ["người nuôi cá", "phòng chống dịch bệnh", "công tác Đoàn", "cán bộ Hội Nông dân",
