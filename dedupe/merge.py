@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from dedupe.features import author_words
 from dedupe.match import name_similarity
+from dedupe.parts import volume_numbers
 from store.models import Holding, Name, Record, UnionRecord
 from store.text import fold, work_key
 
@@ -34,7 +35,8 @@ from store.text import fold, work_key
 # "Chân trời sáng tạo") of one title never match, nor "Tập 1. Phần 2" and "Tập 1", "Tập 1-2" and "Tập 1",
 # nor the teacher's book or a workbook ("sách giáo viên", "sách bài tập") and the pupils' book.
 # 8: match rules: a volume written "T1", "Q1" (where a part begins) is volume 1; "Toán lớp 6" is
-# "Toán 6"; "Q1" / "Q.1" inside a title is "Quận 1", never a volume.
+# "Toán 6"; "Q1" / "Q.1" inside a title is "Quận 1", never a volume; a title stating its volume
+# takes no other member's part (it showed "Tập 1. Tập 1").
 MERGE_RULES_VERSION = 8
 # Names other members add to the best member's authors stop here (the API and index show them all).
 MAX_MERGED_AUTHORS = 10
@@ -57,7 +59,7 @@ def merge_cluster(cluster_id: str, members: list[Record], library_preference: Se
         id=cluster_id,
         title=title_source.title,
         subtitle=subtitle,
-        part=title_source.part or _best_text(ranked, lambda record: record.part),
+        part=title_source.part or (None if _states_volume(title_source) else _best_text(ranked, lambda r: r.part)),
         uniform_title=title_source.uniform_title or _best_text(ranked, lambda record: record.uniform_title),
         alternate_titles=_union(record.alternate_titles for record in ranked),
         responsibility=_best_text(ranked, lambda record: record.responsibility),
@@ -119,6 +121,12 @@ def _names(authors: list[str], source: Record, ranked: list[Record]) -> list[Nam
         for heading in record.names:
             headings.setdefault(heading.name.casefold(), heading)
     return [headings[name.casefold()] for name in authors if name.casefold() in headings]
+
+
+def _states_volume(record: Record) -> bool:
+    """The title already says which volume ("Tiếng Việt 1. Tập 1"): another member's part
+    ("Tập 1", "T1") would show it twice on the record page."""
+    return bool(volume_numbers(fold(f"{record.title} : {record.subtitle or ''}")))
 
 
 def _recased(record: Record) -> bool:

@@ -164,3 +164,16 @@ def test_a_title_left_in_tcvn3_bytes_gives_way_to_the_unicode_one():
     union = merge_cluster("u1", members)
     assert (union.title, union.authors, union.publisher) == ("Mắt biếc", ["Nguyễn Nhật Ánh"], "Trẻ")
     assert union.place == "Tp. Hå ChÝ Minh"  # no better form: kept
+
+
+def test_a_volume_in_the_chosen_title_is_not_shown_again_from_another_members_part():
+    # The record page read "Tiếng Việt 1. Tập 1. Tập 1": the title's record states the volume in
+    # its title, and the part of another member was added after it.
+    members = [rec("a:1", "Tiếng Việt 1. Tập 1", authors=["Nguyễn Minh Thuyết"], year=2020, publisher="Giáo dục",
+                   pages=120),
+               rec("b:1", "Tiếng Việt 1", part="Tập 1", year=2020),
+               rec("c:1", "Tiếng Việt 1", part="T1", year=2020)]
+    union = merge_cluster("u1", members)
+    assert (union.title, union.part) == ("Tiếng Việt 1. Tập 1", None)
+    union = merge_cluster("u1", members[1:])
+    assert (union.title, union.part) == ("Tiếng Việt 1", "Tập 1")
