@@ -17,6 +17,7 @@ Added names stop at `MAX_MERGED_AUTHORS`; the best member's own list is never cu
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 
 from dedupe.features import author_words
@@ -36,7 +37,8 @@ from store.text import fold, work_key
 # nor the teacher's book or a workbook ("sách giáo viên", "sách bài tập") and the pupils' book.
 # 8: match rules: a volume written "T1", "Q1" (where a part begins) is volume 1; "Toán lớp 6" is
 # "Toán 6"; "Q1" / "Q.1" inside a title is "Quận 1", never a volume; a title stating its volume
-# takes no other member's part (it showed "Tập 1. Tập 1").
+# takes no other member's part (it showed "Tập 1. Tập 1"); the title most members spell alike wins
+# over one copy's typo.
 MERGE_RULES_VERSION = 8
 # Names other members add to the best member's authors stop here (the API and index show them all).
 MAX_MERGED_AUTHORS = 10
@@ -50,7 +52,8 @@ def merge_cluster(cluster_id: str, members: list[Record], library_preference: Se
     if not members:
         raise ValueError(f"cluster {cluster_id} has no members")
     ranked = _rank(members, library_preference)
-    title_source = _best([r for r in ranked if not _recased(r)] or ranked, lambda record: record.title)
+    titled = _by_agreement(ranked, library_preference, lambda record: record.title)
+    title_source = _best([r for r in titled if not _recased(r)] or titled, lambda record: record.title)
     authors_source = _best(ranked, lambda record: ", ".join(record.authors))
     subtitle = _best_spelling([title_source, *ranked], title_source.subtitle, lambda record: record.subtitle) or (
         None if ":" in title_source.title else _best_text(ranked, lambda record: record.subtitle)
@@ -89,12 +92,26 @@ def merge_cluster(cluster_id: str, members: list[Record], library_preference: Se
 
 def _rank(members: list[Record], library_preference: Sequence[str]) -> list[Record]:
     """Preferred libraries first (in the given order), then the most filled-in record, then id."""
-    order = {library: position for position, library in enumerate(library_preference)}
+    order = _preference(library_preference)
 
     def filled(record: Record) -> int:
         return sum(1 for name in _FILLABLE if getattr(record, name) not in (None, "", []))
 
     return sorted(members, key=lambda r: (order.get(r.library, len(order)), -filled(r), r.id))
+
+
+def _preference(library_preference: Sequence[str]) -> dict[str, int]:
+    return {library: position for position, library in enumerate(library_preference)}
+
+
+def _by_agreement(ranked: list[Record], library_preference: Sequence[str],
+                  value: Callable[[Record], str | None]) -> list[Record]:
+    """`ranked` with, after the preferred libraries, the members whose value (folded) most members
+    share first: one copy's typo ("phiêu lưu ýk") is not the union record's title because that
+    copy filled in the most fields."""
+    order = _preference(library_preference)
+    support = Counter(_folded(value(record) or "") for record in ranked)
+    return sorted(ranked, key=lambda r: (order.get(r.library, len(order)), -support[_folded(value(r) or "")]))
 
 
 def _authors(source: Record, ranked: list[Record]) -> list[str]:

@@ -173,7 +173,20 @@ def test_a_volume_in_the_chosen_title_is_not_shown_again_from_another_members_pa
                    pages=120),
                rec("b:1", "Tiếng Việt 1", part="Tập 1", year=2020),
                rec("c:1", "Tiếng Việt 1", part="T1", year=2020)]
-    union = merge_cluster("u1", members)
+    union = merge_cluster("u1", members[:2])
     assert (union.title, union.part) == ("Tiếng Việt 1. Tập 1", None)
     union = merge_cluster("u1", members[1:])
     assert (union.title, union.part) == ("Tiếng Việt 1", "Tập 1")
+
+
+def test_the_title_most_members_agree_on_wins_over_one_copys_typo():
+    # The most filled-in record carried a typo, and the union record showed "Dế Mèn phiêu lưu ýk"
+    # though every other library spelled it right.
+    members = [rec("a:1", "Dế Mèn phiêu lưu ýk", authors=["Tô Hoài"], year=2019, publisher="Kim Đồng", pages=140,
+                   place="Hà Nội", language="vie"),
+               rec("b:1", "Dế Mèn phiêu lưu ký", authors=["Tô Hoài"], year=2019),
+               rec("c:1", "DE MEN PHIEU LUU KY", year=2019),
+               rec("d:1", "Dế Mèn phiêu lưu ký", year=2019)]
+    assert merge_cluster("u1", members).title == "Dế Mèn phiêu lưu ký"
+    # A preferred library's spelling still comes first, as for every other field.
+    assert merge_cluster("u1", members, library_preference=("a",)).title == "Dế Mèn phiêu lưu ýk"
