@@ -417,3 +417,14 @@ def test_a_district_written_q1_or_quan_1_is_one_title():
     clustering = cluster_records(records, DedupeSettings())
     assert together(clustering, "a:1", "b:1", "c:1"), clustering.explanations["b:1"]
     assert apart(clustering, "a:1", "d:1")
+
+
+@pytest.mark.parametrize("typo", ["Khao học 5", "Khoa họcc 5", "KHOA HC 5", "Khoá hoc 5"])
+def test_a_typo_in_a_short_textbook_title_still_matches(typo):
+    # Short titles had no typo-proof blocking key ("Toán 5" is too short for the consonant
+    # skeleton), so a school's "Khao học 5" was never even compared with "Khoa học 5".
+    book = dict(authors=["Bùi Phương Nga"], year=2016, publisher="Giáo dục Việt Nam")
+    records = [rec("a:1", "Khoa học 5", **book), rec("b:1", typo, **book), rec("c:1", "Khoa học 4", **book)]
+    clustering = cluster_records(records, SETTINGS)
+    assert together(clustering, "a:1", "b:1"), clustering.explanations["b:1"]
+    assert apart(clustering, "a:1", "c:1")
