@@ -38,7 +38,8 @@ from store.text import fold, work_key
 # 8: match rules: a volume written "T1", "Q1" (where a part begins) is volume 1; "Toán lớp 6" is
 # "Toán 6"; "Q1" / "Q.1" inside a title is "Quận 1", never a volume; a title stating its volume
 # takes no other member's part (it showed "Tập 1. Tập 1"); the title most members spell alike wins
-# over one copy's typo; a typo in a short textbook title ("Khao học 5") is found by a word skeleton key.
+# over one copy's typo; a typo in a short textbook title ("Khao học 5") is found by a word skeleton key;
+# a typo in "sách giáo viên" still names the teacher's book.
 MERGE_RULES_VERSION = 8
 # Names other members add to the best member's authors stop here (the API and index show them all).
 MAX_MERGED_AUTHORS = 10
