@@ -157,10 +157,11 @@ def skeleton(folded: str) -> str:
     consonants = _REPEATS_RE.sub(r"\1", _VOWELS_RE.sub("", folded))[:30]
     if len(consonants) >= SKELETON_MIN_CHARS:
         return consonants
-    # "Toán 5" gives "tn5": too little to block on alone, and textbook titles are this short.  Word by
-    # word, with the grade ("kh hc 5"), it still catches "Khao học 5" and "Toáán 5" in the year's block.
+    # "Toán 5" gives "tn5": too little to block on alone, and textbook titles and many novels are this
+    # short.  Word by word ("kh hc 5", "mt bc") it still catches "Khao học 5" and "Mắt bếc" in the blocks
+    # of the year or author.
     words = [_REPEATS_RE.sub(r"\1", _VOWELS_RE.sub("", word)) for word in folded.split()]
-    return " ".join(words) if len(words) >= 2 and any(word.isdigit() for word in words) else ""
+    return " ".join(words) if len(words) >= 2 else ""
 
 
 # Vietnamese spells a final i/y both ways after a consonant: "kỹ/kĩ", "lý/lí", "Mỹ/Mĩ thuật".

@@ -441,3 +441,11 @@ def test_a_typo_in_sach_giao_vien_still_names_the_teachers_book(typo):
     clustering = cluster_records(records, SETTINGS)
     assert apart(clustering, "a:1", "b:1"), clustering.explanations["b:1"]
     assert together(clustering, "b:1", "c:1")
+
+
+@pytest.mark.parametrize("typo", ["Mắt bếc", "Mắt biiếc", "Mắắt biếc"])
+def test_a_typo_in_a_short_title_without_a_number_still_matches(typo):
+    records = [rec("a:1", "Mắt biếc", authors=["Nguyễn Nhật Ánh"], year=2019, publisher="Trẻ"),
+               rec("b:1", typo, authors=["Nguyễn Nhật Ánh"], year=2019, publisher="Nxb. Trẻ")]
+    clustering = cluster_records(records, SETTINGS)
+    assert together(clustering, "a:1", "b:1"), clustering.explanations["b:1"]
