@@ -44,8 +44,9 @@ class LibraryConfig(_Frozen):
     district: str = Field(min_length=1, description="District, town or city of the library.")
     protocol: Literal["oai-pmh", "marc-file"] = Field(description="How records are collected.")
     url: str = Field(min_length=1, description="OAI-PMH base URL, or a path / http(s) URL of a MARC file.")
-    metadata_prefix: Literal["marc21", "marcxml", "oai_dc"] | None = Field(
-        default=None, description="OAI-PMH metadata prefix (OAI-PMH only)."
+    metadata_prefix: Literal["marc21", "marcxml", "marc", "oai_dc"] | None = Field(
+        default=None, description="OAI-PMH metadata prefix (OAI-PMH only): marc21 or marcxml (Koha, VuFind), "
+                                  "marc (DSpace's MARCXML), oai_dc."
     )
     set: str | None = Field(default=None, description="OAI-PMH set to harvest (optional).")
     opac_url: str | None = Field(default=None, description="Link template to the library's own OPAC, with `{id}`.")
@@ -118,7 +119,7 @@ class LibraryConfig(_Frozen):
             if not self.url.startswith(("http://", "https://")):
                 raise ValueError("an oai-pmh library needs an http(s) url")
             if self.metadata_prefix is None:
-                raise ValueError("an oai-pmh library needs metadata_prefix (marc21, marcxml or oai_dc)")
+                raise ValueError("an oai-pmh library needs metadata_prefix (marc21, marcxml, marc or oai_dc)")
         return self
 
     def opac_link(self, local_id: str) -> str | None:

@@ -53,7 +53,8 @@ SECONDS_GRANULARITY = "YYYY-MM-DDThh:mm:ssZ"
 # A window whose tokens keep going bad is restarted this many times, then the run fails.
 MAX_WINDOW_RESTARTS = 3
 MAX_RESTORED_BY_GETRECORD = 200  # more reappearing records than this: a full harvest instead
-RAW_FORMATS = {"marc21": "marcxml", "marcxml": "marcxml", "oai_dc": "oai_dc"}
+# The prefixes unioncat reads → the raw format stored; DSpace names its MARCXML "marc".
+RAW_FORMATS = {"marc21": "marcxml", "marcxml": "marcxml", "marc": "marcxml", "oai_dc": "oai_dc"}
 
 
 def next_from(response_date: str, granularity: str, overlap_s: int) -> str:
@@ -252,7 +253,7 @@ class OaiHarvester:
         return CannotDisseminateFormat(exc.endpoint, exc.verb, exc.code, exc.resumption_token, exc.server_message,
                                        library.id, hint=f"the server offers {', '.join(offered) or 'no format'} "
                                        f"(ListMetadataFormats); set the library's metadata_prefix to one of them "
-                                       f"that unioncat reads: marc21, marcxml or oai_dc")
+                                       f"that unioncat reads: {', '.join(RAW_FORMATS)}")
 
     def _restore(self, library: LibraryConfig, identifiers: list[str]) -> None:
         """Bring back records deleted here that the source lists again (an earlier sweep missed

@@ -54,7 +54,9 @@ DAY_GRANULARITY = "YYYY-MM-DD"
 _DEFAULT_DATESTAMP = datetime(2000, 1, 1)
 _FORMATS = {
     "marc": [("marc21", "http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd", MARC_NS),
-             ("marcxml", "http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd", MARC_NS)],
+             ("marcxml", "http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd", MARC_NS),
+             # DSpace's name for the same format.
+             ("marc", "http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd", MARC_NS)],
     "oai_dc": [("oai_dc", "http://www.openarchives.org/OAI/2.0/oai_dc.xsd", OAI_DC_NS)],
 }
 
@@ -219,7 +221,7 @@ def _copy_writer(element: etree._Element, metadata: common.Metadata) -> None:
 
 def metadata_registry() -> MetadataRegistry:
     registry = MetadataRegistry()
-    for prefix in ("marc21", "marcxml", "oai_dc"):
+    for prefix in ("marc21", "marcxml", "marc", "oai_dc"):
         registry.registerWriter(prefix, _copy_writer)
     return registry
 

@@ -94,6 +94,14 @@ def test_full_harvest_again_changes_nothing(provider, store):
     assert len(store.live_local_ids("tv-tinh")) == TOTAL - 2
 
 
+def test_dspace_marc_prefix_is_harvested_as_marcxml(provider, store):
+    """DSpace names its MARCXML "marc" (not marc21): a college's repository configured so was refused."""
+    run = run_harvest(provider, store, prefix="marc")
+    rows = raw_rows(store)
+    assert run.added == TOTAL - 2 and rows["oai:tv-tinh:1"].format == "marcxml"
+    assert "Sách số 1" in rows["oai:tv-tinh:1"].payload.decode("utf-8")
+
+
 def test_oai_dc_repository_is_harvested(provider, store):
     run = run_harvest(provider, store, name="dh", prefix="oai_dc")
     rows = raw_rows(store, "dh")
@@ -186,7 +194,7 @@ def test_unknown_repository_and_prefix_are_clear_errors(provider, store):
 
 
 @pytest.mark.parametrize(("name", "prefix", "offered"),
-                         [("dh", "marc21", "oai_dc"), ("tv-tinh", "oai_dc", "marc21, marcxml")])
+                         [("dh", "marc21", "oai_dc"), ("tv-tinh", "oai_dc", "marc21, marcxml, marc")])
 def test_a_prefix_the_server_does_not_offer_names_the_ones_it_does(provider, store, name, prefix, offered):
     """cannotDisseminateFormat alone leaves the operator guessing; ListMetadataFormats says what to configure."""
     with pytest.raises(CannotDisseminateFormat) as info:
