@@ -22,6 +22,7 @@ import httpx
 
 from config.errors import HarvestError
 from config.settings import HarvestSettings, LibraryConfig
+from harvester.charset import utf8_body
 from harvester.errors import (
     BadArgument,
     BadResumptionToken,
@@ -228,7 +229,7 @@ class OaiHarvester:
         token = state.resumption_token
 
         def read(response: httpx.Response) -> OaiPage:
-            return stream_list_records(response.content, library.id, library.url, token, raw_format, source)
+            return stream_list_records(utf8_body(response), library.id, library.url, token, raw_format, source)
 
         try:
             result = self._sickle(library).request(params, read)

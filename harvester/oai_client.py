@@ -20,6 +20,7 @@ from config.settings import HarvestSettings
 from harvester import stopping
 from harvester.errors import HttpStatusError, MalformedResponseError
 from harvester.metrics import StageTimes
+from harvester.charset import utf8_body
 from harvester.oaixml import looks_like_html, parse_xml_strict
 from harvester.transport import fetch
 
@@ -38,7 +39,7 @@ class StrictOAIResponse:
             raise MalformedResponseError(library, endpoint, f"{params.get('verb')} answered with an HTML page "
                                                             f"(HTTP {http_response.status_code}), not OAI-PMH XML")
         self.xml, self.repaired_characters = parse_xml_strict(
-            http_response.content, library, f"{endpoint} ({params.get('verb')})")
+            utf8_body(http_response), library, f"{endpoint} ({params.get('verb')})")
 
     @property
     def raw(self) -> str:

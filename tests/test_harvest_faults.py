@@ -597,3 +597,34 @@ def test_a_listed_record_that_cannot_be_fetched_does_not_stop_the_sweep(fault_se
         server.responses = [Canned(list_identifiers(["1", "2", "4"])), Canned(oai_error("idDoesNotExist", "gone"))]
         assert harvester.sweep(oai_library(server.url)) == 1  # 3 is gone at the source; 4 stays deleted
     assert stored(store) == ["oai:x:1", "oai:x:2"]
+
+
+def _in_charset(page: bytes, charset: str) -> bytes:
+    """An OAI-PMH page re-encoded in `charset` without its XML declaration, as a PHP front end over a
+    Windows-1258 database sends it."""
+    return page.decode("utf-8").split("?>", 1)[1].encode(charset)
+
+
+@pytest.mark.parametrize("charset", ["windows-1258", "iso-8859-1"])
+def test_a_page_in_the_charset_its_http_header_names_is_read(fault_server, store, charset):
+    """No XML declaration and not UTF-8: every page failed, though Content-Type said what it was."""
+    headers = {"Content-Type": f"text/xml; charset={charset}"}
+    # Windows-1258 writes tones as combining marks after ư, ơ, â…: "Lịch sử" is "Li" + dot below + "ch s" + "ư" + hook.
+    title = "Li\u0323ch s\u01b0\u0309" if charset == "windows-1258" else "Café"
+    server = fault_server([Canned(_in_charset(identify(), charset), headers=headers),
+                           Canned(_in_charset(list_records(["1", "2"], title=title), charset), headers=headers)])
+    assert harvest(server, store).added == 2
+    assert f"{title} 1" in _raw_payload(store, "oai:x:1")
+
+
+def test_a_utf8_page_under_a_latin1_label_stays_utf8(fault_server, store):
+    """Web servers label XML "charset=ISO-8859-1" by default: obeying that would make mojibake of UTF-8."""
+    headers = {"Content-Type": "text/xml; charset=ISO-8859-1"}
+    server = fault_server([Canned(identify(), headers=headers), Canned(list_records(["1"], title="Lịch sử"),
+                                                                        headers=headers)])
+    harvest(server, store)
+    assert "Lịch sử 1" in _raw_payload(store, "oai:x:1")
+
+
+def _raw_payload(store, local_id: str) -> str:
+    return next(raw for _, raw in store.raw_changed_since(0, "tv-test") if raw.local_id == local_id).payload.decode()

@@ -1,0 +1,46 @@
+"""An OAI-PMH response in an encoding it did not declare in XML, read by its HTTP charset.
+
+XML without a declaration is UTF-8 (XML 1.0 §4.3.3), and a page that is not
+fails to parse.  Some servers (a PHP or ASP front end over a Windows-1258 or
+Latin-1 database) send such pages but say the encoding in Content-Type.  RFC 7303
+§3.2 makes that charset authoritative; but many servers also label UTF-8 pages
+"charset=ISO-8859-1" (a web server's default), where obeying it would turn every
+Vietnamese letter into mojibake.  So the HTTP charset is used only for a body
+that is not UTF-8.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+import httpx
+
+_DECLARATION_RE = re.compile(r"\A[ \t\r\n]*<\?xml[ \t\r\n][^?>]*\?>")
+_UTF8_NAMES = {"utf-8", "ascii"}
+
+
+def utf8_body(response: httpx.Response) -> bytes:
+    """The response body as UTF-8 XML: as sent, unless it is not UTF-8 and Content-Type names its charset."""
+    data = response.content
+    charset = response.charset_encoding
+    if not charset or _codec_name(charset) in _UTF8_NAMES | {None}:
+        return data
+    try:
+        data.decode("utf-8")
+        return data  # UTF-8 under a wrong label: the body is right, the header is not
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode(charset)
+    except UnicodeDecodeError:
+        return data  # not that charset either: the strict parse reports where it breaks
+    # A declaration's encoding= (if any) would be read instead of UTF-8.
+    return _DECLARATION_RE.sub('<?xml version="1.0" encoding="UTF-8"?>', text, count=1).encode("utf-8")
+
+
+def _codec_name(charset: str) -> str | None:
+    try:
+        return codecs.lookup(charset).name
+    except LookupError:
+        return None
