@@ -9,6 +9,7 @@ unknown rather than guessed.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from lxml import etree
@@ -34,6 +35,17 @@ _DCMI_TYPE: dict[str, str] = {
 }
 _CLASSIFICATION_TAGS = {"DDC": ("082", "04"), "UDC": ("080", "  "), "LCC": ("050", " 4")}
 _NAME_TAGS = {"personal": ("100", "700"), "corporate": ("110", "710"), "meeting": ("111", "711")}
+# What XML 1.0 cannot carry, escaped or not: C0 controls but tab, LF and CR; U+FFFE, U+FFFF.
+_NOT_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(value: str, replacement: str = "") -> str:
+    """`value` without the characters XML 1.0 forbids (lxml refuses them: the whole response was a 500).
+
+    In catalogue data they are debris of a legacy encoding and are dropped; a request's argument
+    gets U+FFFD instead, so that it stays a value no record or verb has.
+    """
+    return _NOT_XML_RE.sub(replacement, value)
 
 
 def marcxml(data: dict[str, Any], datestamp: str, record_url: str) -> etree._Element:
@@ -112,7 +124,7 @@ def oai_dc(data: dict[str, Any], record_url: str) -> etree._Element:
               ("identifier", record_url)]
     for name, value in values:
         if value:
-            etree.SubElement(dc, f"{{{DC_NS}}}{name}").text = value
+            etree.SubElement(dc, f"{{{DC_NS}}}{name}").text = xml_text(value)
     return dc
 
 
@@ -169,7 +181,7 @@ def _field_008(data: dict[str, Any], datestamp: str) -> str:
 
 
 def _control(record: etree._Element, tag: str, value: str) -> None:
-    etree.SubElement(record, f"{{{MARC_NS}}}controlfield", tag=tag).text = value
+    etree.SubElement(record, f"{{{MARC_NS}}}controlfield", tag=tag).text = xml_text(value)
 
 
 def _datafield(record: etree._Element, tag: str, indicators: str, subfields: list[tuple[str, str]]) -> None:
@@ -177,4 +189,4 @@ def _datafield(record: etree._Element, tag: str, indicators: str, subfields: lis
         return
     field = etree.SubElement(record, f"{{{MARC_NS}}}datafield", tag=tag, ind1=indicators[0], ind2=indicators[1])
     for code, value in subfields:
-        etree.SubElement(field, f"{{{MARC_NS}}}subfield", code=code).text = value
+        etree.SubElement(field, f"{{{MARC_NS}}}subfield", code=code).text = xml_text(value)

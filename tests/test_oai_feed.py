@@ -137,3 +137,25 @@ def test_a_catalogue_from_before_the_feed_dates_its_records_when_upgraded(tmp_pa
         assert earliest_datestamp(store) == entry.datestamp  # the same every time it is asked, not "now"
         time.sleep(1.1)
         assert feed_entry(store, "UC1").datestamp == entry.datestamp
+
+
+def test_odd_characters_in_a_record_or_a_request_keep_the_xml_well_formed(feed):
+    """Control characters (left by a legacy encoding) have no place in XML 1.0: the record is
+    still sent, without them; markup is text; a character beyond the BMP is kept."""
+    url, store = feed
+    store.save_clusters({}, [_union("UC7", "Truyện\x01 Kiều <script>alert(1)</script> 𠀧", notes=["Ghi\x0bchú"],
+                                    authors=["Nguyễn\x1f Du"], subjects=["Văn học\x08"])])
+    client = Sickle(f"{url}/oai")
+    marc = pymarc.parse_xml_to_array(_marc_file(client.GetRecord(identifier="oai:unioncat:UC7",
+                                                                 metadataPrefix="marc21").xml))[0]
+    assert marc["245"]["a"] == "Truyện Kiều <script>alert(1)</script> 𠀧" and marc["500"]["a"] == "Ghichú"
+    assert marc["100"]["a"] == "Nguyễn Du" and marc["650"]["a"] == "Văn học"
+    dc = client.GetRecord(identifier="oai:unioncat:UC7", metadataPrefix="oai_dc").metadata
+    assert dc["title"] == ["Truyện Kiều <script>alert(1)</script> 𠀧"] and dc["creator"] == ["Nguyễn Du"]
+    assert len(list(client.ListRecords(metadataPrefix="oai_dc"))) == 6
+    # A request holding such a character is answered with an OAI error, not an HTTP 500.
+    for query in ("verb=GetRecord&metadataPrefix=marc21&identifier=oai:unioncat:UC%017", "verb=Identify%01",
+                  "verb=Identify&%01=1"):
+        response = httpx.get(f"{url}/oai?{query}", timeout=10)
+        assert response.status_code == 200 and _error_code(response.content) in {"idDoesNotExist", "badVerb",
+                                                                                  "badArgument"}, query

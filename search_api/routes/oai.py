@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from search_api.context import AppContext, get_context
 from search_api.oai import answer
+from search_api.oai_metadata import xml_text
 
 router = APIRouter()
 
@@ -37,6 +38,7 @@ async def oai_post(request: Request, ctx: Annotated[AppContext, Depends(get_cont
 async def _answer(request: Request, ctx: AppContext, items: list[tuple[str, str]]) -> Response:
     kw: dict[str, str] = {}
     for key, value in items:
+        key, value = xml_text(key, "\ufffd"), xml_text(value, "\ufffd")  # echoed in <request> and errors
         # A repeated argument is badArgument (§3.6); oaipmh only sees dictionaries, and an
         # argument it does not know makes it say so.
         kw[f"repeated argument {key}" if key in kw else key] = value
