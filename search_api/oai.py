@@ -84,9 +84,7 @@ class UnionFeed(common.ResumptionOAIPMH):
               resumptionToken: str | None = None) -> tuple[list, str | None]:
         after = (0, 0)
         if resumptionToken is not None:
-            kw, _ = decodeResumptionToken(resumptionToken)
-            metadataPrefix, from_, until, after = kw.get("metadataPrefix"), kw.get("from_"), kw.get("until"), \
-                _position(kw.get("after"))
+            metadataPrefix, from_, until, after = _decode_token(resumptionToken)
         _check_prefix(metadataPrefix)
         if set is not None:
             raise error.NoSetHierarchyError("This repository does not support sets.")
@@ -101,6 +99,8 @@ class UnionFeed(common.ResumptionOAIPMH):
             query = {"metadataPrefix": metadataPrefix, "after": f"{seq}.{rowid}"}
             query.update({key: value for key, value in (("from_", from_), ("until", until)) if value is not None})
             token = encodeResumptionToken(query, len(entries))
+        elif resumptionToken is not None:
+            token = ""  # OAI-PMH ends a resumed list with an empty <resumptionToken/> (§3.5).
         headers_only = verb == "ListIdentifiers"
         return [self._record(entry, metadataPrefix, headers_only) for entry in entries], token
 
@@ -124,9 +124,18 @@ class UnionFeed(common.ResumptionOAIPMH):
         return header, common.Metadata(element, {}), None
 
 
+class _Server(ServerBase):
+    """oaipmh's server without its unofficial verb GetMetadata, which it answered with a 500."""
+
+    def handleVerb(self, verb: str, kw: dict[str, Any]) -> bytes:
+        if verb == "GetMetadata":
+            raise error.BadVerbError(f"Illegal verb: {verb}")
+        return super().handleVerb(verb, kw)
+
+
 def answer(store: CatalogStore, settings: Settings, base_url: str, site_url: str, kw: dict[str, str]) -> bytes:
     """The OAI-PMH response (UTF-8 XML) to one request's arguments."""
-    server = ServerBase(UnionFeed(store, settings, base_url, site_url), METADATA_REGISTRY)
+    server = _Server(UnionFeed(store, settings, base_url, site_url), METADATA_REGISTRY)
     return server.handleRequest(kw)
 
 
@@ -136,12 +145,19 @@ def _check_prefix(prefix: str | None) -> None:
             f"Unknown metadata format {prefix!r}; this repository offers marc21, marcxml and oai_dc")
 
 
-def _position(value: str | None) -> tuple[int, int]:
+def _decode_token(token: str) -> tuple[str, datetime | None, datetime | None, tuple[int, int]]:
+    """(metadataPrefix, from, until, position) of a token this repository gave; badResumptionToken
+    for anything else (a bad date in it was a 500, a missing prefix cannotDisseminateFormat)."""
+    bad = error.BadResumptionTokenError(f"The resumption token {token!r} is not one this repository gave; "
+                                        "start the list again without it")
     try:
-        seq, rowid = (int(part) for part in (value or "").split("."))
-    except ValueError:
-        raise error.BadResumptionTokenError("The resumption token is not one this repository gave") from None
-    return seq, rowid
+        kw, _ = decodeResumptionToken(token)
+        seq, rowid = (int(part) for part in (kw.get("after") or "").split("."))
+    except (error.DatestampError, ValueError):
+        raise bad from None
+    if kw.get("metadataPrefix") not in {name for name, _, _ in FORMATS}:
+        raise bad
+    return kw["metadataPrefix"], kw.get("from_"), kw.get("until"), (seq, rowid)
 
 
 def _datetime(stamp: str) -> datetime:

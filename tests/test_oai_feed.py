@@ -159,3 +159,38 @@ def test_odd_characters_in_a_record_or_a_request_keep_the_xml_well_formed(feed):
         response = httpx.get(f"{url}/oai?{query}", timeout=10)
         assert response.status_code == 200 and _error_code(response.content) in {"idDoesNotExist", "badVerb",
                                                                                   "badArgument"}, query
+
+
+def _tokens(url: str, verb: str) -> list[etree._Element | None]:
+    """Each page's <resumptionToken> element of one list, pages followed as a harvester does."""
+    found, query = [], {"verb": verb, "metadataPrefix": "oai_dc"}
+    while True:
+        page = etree.fromstring(httpx.get(f"{url}/oai", params=query, timeout=10).content)
+        token = page.find(f"oai:{verb}/oai:resumptionToken", OAI_NS)
+        found.append(token)
+        if token is None or not token.text:
+            return found
+        query = {"verb": verb, "resumptionToken": token.text}
+
+
+def test_the_page_that_completes_a_list_carries_an_empty_resumption_token(feed):
+    """OAI-PMH 2.0 §3.5: 'the response containing the incomplete list that completes the list must
+    include an empty resumptionToken element'; harvesters that wait for it stopped on a missing one."""
+    url, _ = feed
+    for verb in ("ListRecords", "ListIdentifiers"):
+        tokens = _tokens(url, verb)
+        assert len(tokens) == 3 and all(t is not None and t.text for t in tokens[:2])
+        assert tokens[-1] is not None and not tokens[-1].text
+
+
+def test_a_resumption_token_that_is_no_token_of_ours_is_bad_resumption_token(feed):
+    url, _ = feed
+    for token in ("metadataPrefix%3Dmarc21%26after%3D1.2%26from_%3Dyesterday%26cursor%3D2",  # a bad date
+                  "after%3D1.2%26cursor%3D2",  # no metadataPrefix
+                  "metadataPrefix%3Dmods%26after%3D1.2%26cursor%3D2"):
+        response = httpx.get(f"{url}/oai", params={"verb": "ListRecords", "resumptionToken": token}, timeout=10)
+        assert response.status_code == 200 and _error_code(response.content) == "badResumptionToken", token
+    # oaipmh's own unofficial verb is no OAI-PMH verb.
+    response = httpx.get(f"{url}/oai", params={"verb": "GetMetadata", "identifier": "oai:unioncat:UC1",
+                                               "metadataPrefix": "oai_dc"}, timeout=10)
+    assert response.status_code == 200 and _error_code(response.content) == "badVerb"
