@@ -216,6 +216,9 @@ class CatalogStore:
                 raise self._write_error(exc) from exc
             try:
                 result = work(seq, *args, **kwargs)
+                # Dated when its changes become visible, not when it began: a harvest of the OAI-PMH
+                # feed made meanwhile could not see them, and its responseDate is the next `from`.
+                self._conn.execute("UPDATE seq_times SET at = ? WHERE seq = ?", (utc_now(), seq))
                 self._conn.execute("COMMIT")
             except BaseException as exc:
                 if self._conn.in_transaction:  # SQLite has rolled back itself on a full disk

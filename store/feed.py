@@ -1,6 +1,6 @@
 """The union records as a dated change feed, for the OAI-PMH data provider (search_api/oai.py).
 
-A union record's datestamp is the time of the write transaction that last changed it
+A union record's datestamp is the time the write transaction that last changed it committed
 (`seq_times`); a transaction older than the times kept is dated by the next one kept.
 Pages are read in (seq, rowid) order from a position, never by offset: a harvester
 paging through a million records costs one index range read per page, and a record

@@ -194,3 +194,22 @@ def test_a_resumption_token_that_is_no_token_of_ours_is_bad_resumption_token(fee
     response = httpx.get(f"{url}/oai", params={"verb": "GetMetadata", "identifier": "oai:unioncat:UC1",
                                                "metadataPrefix": "oai_dc"}, timeout=10)
     assert response.status_code == 200 and _error_code(response.content) == "badVerb"
+
+
+def test_a_record_written_while_a_harvest_ran_is_in_the_next_harvest_from_its_response_date(feed):
+    """A harvester's next `from` is the responseDate of its last harvest (DESIGN, Harvesting facts).
+    A dedupe run writes its union records in one long transaction; they were dated when it began, so
+    a harvest during the run, which could not see them yet, gave a later `from` and they were never sent."""
+    url, store = feed
+    seen: dict[str, str] = {}
+
+    def written_during_a_harvest() -> Iterator[UnionRecord]:
+        time.sleep(1.1)
+        page = etree.fromstring(httpx.get(f"{url}/oai", params={"verb": "Identify"}, timeout=10).content)
+        seen["responseDate"] = page.find("oai:responseDate", OAI_NS).text
+        yield _union("UC8", "Sách ghi trong lúc thu thập")
+
+    store.save_clusters({}, written_during_a_harvest())
+    client = Sickle(f"{url}/oai")
+    headers = [h.identifier for h in client.ListIdentifiers(metadataPrefix="oai_dc", **{"from": seen["responseDate"]})]
+    assert headers == ["oai:unioncat:UC8"]
