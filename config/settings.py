@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import tomllib
 import unicodedata
+from datetime import timedelta, timezone
 from pathlib import Path
 from typing import Literal
 from urllib.parse import quote, urlsplit
@@ -20,6 +21,10 @@ from config.errors import ConfigError
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEMO_CONFIG_PATH = Path(__file__).resolve().parent / "demo.toml"
 DEFAULT_CONFIG_NAME = "unioncat.toml"
+
+# Vietnam keeps UTC+7 all year (no summer time since 1975): the pages and the API give days and
+# times in the province's own calendar; the store keeps UTC.
+VIETNAM_TIME = timezone(timedelta(hours=7))
 
 LibraryType = Literal["provincial", "district", "school", "college", "armed_forces"]
 LIBRARY_TYPE_LABELS_VI: dict[str, str] = {

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field, fields, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ import orjson
 import tantivy
 
 from config.errors import QueryError, SearchIndexError
-from config.settings import Settings
+from config.settings import VIETNAM_TIME, Settings
 from index.build import CURRENT_NAME, current_version, open_index
 from index.document import enrich
 from index.headings import filter_terms, subject_facet
@@ -425,8 +425,9 @@ class LruCache:
 
 
 def _added_date(seconds: int | None) -> str | None:
-    """The day (UTC) a union record came into the catalogue; None in an index from before `added`."""
-    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d") if seconds else None
+    """The day (in Vietnam: the 02:30 run is 19:30 UTC the day before) a union record came into the
+    catalogue; None in an index from before `added`."""
+    return datetime.fromtimestamp(seconds, VIETNAM_TIME).strftime("%Y-%m-%d") if seconds else None
 
 
 def _parsed(suggestion: str | None) -> Node | None:

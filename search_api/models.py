@@ -69,7 +69,7 @@ class HitOut(BaseModel):
     material_type: str | None = None
     material_type_label: str | None = None
     holdings: list[HoldingOut] = []
-    added: str | None = Field(default=None, description="Day (YYYY-MM-DD, UTC) the title came into the union "
+    added: str | None = Field(default=None, description="Day (YYYY-MM-DD, Vietnam time) the title came into the union "
                                                          "catalogue; `sort=new` lists the newest first.")
     score: float | None = Field(default=None, description="Relevance score (only when sorted by relevance).")
     highlight: HighlightOut | None = Field(

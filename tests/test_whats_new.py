@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
+from datetime import datetime
 
 import httpx
 
+from config.settings import VIETNAM_TIME
 from index import SearchIndex, SearchParams, build_index
 from search_api import create_app
 from store import CatalogStore
@@ -32,13 +33,13 @@ def test_new_titles_come_first_and_an_edited_one_keeps_its_day(tmp_path):
         time.sleep(1.1)  # a night later, an old title is edited: that makes it no new title
         store.save_clusters({}, [_union("OLD1", "Địa chí Hậu Giang (tái bản)", 2020)])
         build_index(store, settings)
-        today = datetime.now(UTC).strftime("%Y-%m-%d")
+        today = datetime.now(VIETNAM_TIME).strftime("%Y-%m-%d")
         index = SearchIndex(settings)
         hits = index.search(SearchParams(sort="new")).hits
         # The title added last night first, whatever its year; the edited one keeps the day it came in.
         assert [hit["id"] for hit in hits][0] == "NEW1"
         assert {hit["id"] for hit in hits[1:]} == {"OLD1", "OLD2"}
-        assert all(hit["added"] == today for hit in hits)  # a day, in UTC, for the API and the page
+        assert all(hit["added"] == today for hit in hits)  # a day, in Vietnam, for the API and the page
         assert [hit["id"] for hit in index.search(SearchParams(sort="-year")).hits][0] == "OLD2"
         with serve_in_thread(create_app(settings, store, index)) as url:
             api = httpx.get(f"{url}/api/search", params={"sort": "new", "q": "ca tra"}, timeout=10).json()
@@ -48,3 +49,19 @@ def test_new_titles_come_first_and_an_edited_one_keeps_its_day(tmp_path):
     assert 'href="/?sort=new"' in front  # the front page leads to what is new
     day, month, year = today.split("-")[2], today.split("-")[1], today.split("-")[0]
     assert f"bổ sung {day}/{month}/{year}" in page and '<option value="new" selected>Mới bổ sung</option>' in page
+
+
+def test_a_title_added_by_the_night_run_carries_that_night_s_day_in_vietnam(tmp_path):
+    """The cron runs at 02:30 in Hậu Giang, 19:30 UTC the day before: the UTC day put every
+    new title a day early ('bổ sung 27/11' for what came in on the 28th)."""
+    settings = make_settings(tmp_path / "data", LIBRARIES)
+    with CatalogStore(settings.db_path) as store:
+        store.save_clusters({}, [_union("NIGHT", "Kỹ thuật nuôi cá tra", 2012)])
+        # The night run's write, as its time: 02:30 on 28/11 in Vietnam.
+        store._conn.execute("UPDATE seq_times SET at = '2026-11-27T19:30:00Z'")
+        build_index(store, settings)
+        index = SearchIndex(settings)
+        assert index.search(SearchParams(sort="new")).hits[0]["added"] == "2026-11-28"
+        with serve_in_thread(create_app(settings, store, index)) as url:
+            page = httpx.get(f"{url}/", params={"sort": "new"}, timeout=10).text
+    assert "bổ sung 28/11/2026" in page

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
-from config.settings import LIBRARY_TYPE_LABELS_VI
+from config.settings import LIBRARY_TYPE_LABELS_VI, VIETNAM_TIME
 from index.search import SearchParams
 from search_api.context import AppContext, get_context
 from store.models import LibraryStatus, StageStatus
 
-# Vietnam keeps UTC+7 all year (no summer time since 1975): the department reads its own clock,
-# the store keeps UTC.
-VIETNAM_TIME = timezone(timedelta(hours=7))
 RUN_LABELS_VI: dict[str | None, str] = {"ok": "Thành công", "failed": "Lỗi", "running": "Đang chạy",
                                         None: "Chưa chạy"}
 STAGE_LABELS_VI: dict[str, str] = {"normalize": "Chuẩn hoá biểu ghi", "dedupe": "Gộp biểu ghi trùng",
