@@ -12,11 +12,14 @@ from harvester.provider import serve_fixtures
 from index import SearchIndex
 from search_api import create_app
 from search_api.routes.status import vietnam_time
-from store import CatalogStore
+from store import CatalogStore, RawRecord
+from store.models import HarvestRun
+from tests.conftest import make_settings
 from tests.test_api import serve_in_thread
 from tests.test_harvest_report import unioncat, write_config
 from tests.test_harvest_run import closed_port
 from tests.test_harvest_support import write_marc_collection
+from tests.test_index import LIBRARIES
 
 
 def test_status_page_puts_the_failed_library_first_with_its_error(tmp_path: Path):
@@ -54,3 +57,25 @@ def test_times_are_shown_in_vietnam_time():
     assert vietnam_time("2026-11-27T16:40:05Z") == "27/11/2026 23:40"
     assert vietnam_time("2026-12-31T20:00:00Z") == "01/01/2027 03:00"  # the next day in Hậu Giang
     assert vietnam_time(None) == "" and vietnam_time("not a time") == "not a time"
+
+
+def test_a_library_gone_from_the_registry_but_still_held_is_shown_with_what_to_do(tmp_path: Path):
+    """`unioncat status` names a library removed from the registry whose records are still searchable;
+    the department's page and /api/status left it out, so its titles were in the catalogue unexplained."""
+    settings = make_settings(tmp_path / "data", LIBRARIES)
+    with CatalogStore(settings.db_path) as store:
+        store.save_harvest_page([RawRecord(library="tv-cu", local_id=str(i), format="marcxml", payload=b"<x/>")
+                                 for i in range(3)])
+        # A failed run whose error quotes the HTML page a proxy served: text on the page, not markup.
+        run_id = store.start_run("tv-tinh")
+        store.finish_run(run_id, HarvestRun(library="tv-tinh", started_at="2026-11-27T19:30:00Z",
+                                            finished_at="2026-11-27T19:31:00Z", status="failed",
+                                            errors=["HTML page instead of OAI-PMH: <script>alert(1)</script>"]))
+        with serve_in_thread(create_app(settings, store, SearchIndex(settings))) as url:
+            page = httpx.get(f"{url}/status", timeout=10).text
+            api = httpx.get(f"{url}/api/status", timeout=10).json()
+    assert api["unregistered"] == [{"id": "tv-cu", "records": 3}]
+    gone = lxml.html.fromstring(page).xpath("//*[@data-library='tv-cu']")
+    assert gone and "3" in gone[0].text_content() and "unioncat purge tv-cu" in gone[0].text_content()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "28/11/2026 02:30" in page  # the run's start in Vietnam time

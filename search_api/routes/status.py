@@ -26,8 +26,17 @@ class LibraryStatusOut(LibraryStatus):
     name: str = Field(description="Vietnamese name of the library.")
 
 
+class UnregisteredLibrary(BaseModel):
+    """A library no longer in the registry whose records are still in the catalogue (searchable)."""
+
+    id: str
+    records: int = Field(description="Live records still held; `unioncat purge ID` withdraws them.")
+
+
 class StatusResponse(BaseModel):
     libraries: list[LibraryStatusOut]
+    unregistered: list[UnregisteredLibrary] = Field(
+        description="Libraries removed from the registry whose records are still in the catalogue.")
     stages: list[StageStatus] = Field(description="normalize, dedupe and index: last attempt, last success, error.")
     totals: dict[str, int] = Field(description="Live raw records, records, union records and rejects in the store.")
 
@@ -39,7 +48,12 @@ def _status(ctx: AppContext) -> dict[str, Any]:
     hours = ctx.settings.harvest.expected_interval_hours
     out = [{**ctx.store.library_status(library.id, expected_interval_hours=hours).model_dump(), "name": library.name}
            for library in ctx.settings.libraries]
-    return {"libraries": out, "stages": ctx.store.stage_statuses(), "totals": ctx.store.counts()}
+    registered = {library.id for library in ctx.settings.libraries}
+    # As `unioncat status` shows them: their titles stay searchable until purged.
+    unregistered = [{"id": lib, "records": n} for lib, n in sorted(ctx.store.libraries_held().items())
+                    if lib not in registered]
+    return {"libraries": out, "unregistered": unregistered, "stages": ctx.store.stage_statuses(),
+            "totals": ctx.store.counts()}
 
 
 @router.get("/api/status", response_model=StatusResponse, tags=["libraries"],
@@ -62,7 +76,8 @@ def status_page(request: Request, ctx: Annotated[AppContext, Depends(get_context
                  for item in status["libraries"]]
     libraries.sort(key=lambda item: not item["attention"])  # stable: registry order within each group
     return ctx.templates.TemplateResponse(request, "status.html", {
-        "settings": ctx.settings, "libraries": libraries, "stages": status["stages"], "totals": status["totals"],
+        "settings": ctx.settings, "libraries": libraries, "unregistered": status["unregistered"],
+        "stages": status["stages"], "totals": status["totals"],
         "run_labels": RUN_LABELS_VI, "stage_labels": STAGE_LABELS_VI,
         "attention": sum(item["attention"] for item in libraries)})
 
