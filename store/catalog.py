@@ -140,6 +140,18 @@ def utc_now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+# A union record created by this write (seq = created_seq = ?) whose members were in older union
+# records takes the oldest one's created_seq: the part a split gives a new id holds books the
+# catalogue had all along, and "what is new" (sort=new) must not list them as new.
+_INHERIT_CREATED_SEQ = """
+UPDATE union_records SET created_seq = COALESCE((
+    SELECT MIN(old.created_seq) FROM cluster_members m
+    JOIN previous_members p ON p.record_id = m.record_id
+    JOIN union_records old ON old.id = p.cluster_id
+    WHERE m.cluster_id = union_records.id AND old.created_seq < union_records.created_seq), created_seq)
+WHERE seq = ?1 AND created_seq = ?1"""
+
+
 class CatalogStore:
     """The catalog database; pass one instance to every stage."""
 
@@ -622,6 +634,7 @@ class CatalogStore:
         only = None if replace_only is None else list(replace_only)
 
         def work(seq: int) -> int:
+            self._keep_previous_members(only)
             if only is None:
                 self._conn.execute("DELETE FROM cluster_members")
             else:
@@ -651,6 +664,8 @@ class CatalogStore:
                     (union.id, payload, digest, seq, seq),
                 )
                 changed += cur.rowcount
+            self._conn.execute(_INHERIT_CREATED_SEQ, (seq,))
+            self._conn.execute("DROP TABLE previous_members")
             for uid in removed:
                 changed += self._conn.execute(
                     "UPDATE union_records SET deleted = 1, record = NULL, content_hash = '', seq = ? "
@@ -663,6 +678,15 @@ class CatalogStore:
             return changed
 
         return self._write(work)
+
+    def _keep_previous_members(self, only: list[str] | None) -> None:
+        """Copy the memberships about to be replaced (all, or those of `only`) for _INHERIT_CREATED_SEQ."""
+        self._conn.execute("CREATE TEMP TABLE previous_members (record_id TEXT PRIMARY KEY, cluster_id TEXT NOT NULL)")
+        if only is None:
+            self._conn.execute("INSERT INTO previous_members SELECT record_id, cluster_id FROM cluster_members")
+        else:
+            self._conn.executemany("INSERT OR IGNORE INTO previous_members SELECT record_id, cluster_id "
+                                   "FROM cluster_members WHERE record_id = ?", [(rid,) for rid in only])
 
     def union_ids(self) -> set[str]:
         with self._lock:

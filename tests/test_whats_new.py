@@ -65,3 +65,24 @@ def test_a_title_added_by_the_night_run_carries_that_night_s_day_in_vietnam(tmp_
         with serve_in_thread(create_app(settings, store, index)) as url:
             page = httpx.get(f"{url}/", params={"sort": "new"}, timeout=10).text
     assert "bổ sung 28/11/2026" in page
+
+
+def _members(clusters: dict[str, list[str]]) -> dict[str, tuple[str, str, float | None, str]]:
+    return {rid: (cid, "isbn", None, "auto") for cid, rids in clusters.items() for rid in rids}
+
+
+def test_a_split_keeps_the_day_its_books_came_in(tmp_path):
+    """A wrong merge undone gives one part a new union id; its book has been in the catalogue all
+    along, so it is no new title (the part keeping the id keeps its day, a merge the older one's)."""
+    settings = make_settings(tmp_path / "data", LIBRARIES)
+    with CatalogStore(settings.db_path) as store:
+        store.save_clusters(_members({"U1": ["tv-tinh:a", "tv-tinh:b"]}), [_union("U1", "Truyện Kiều", 2015)])
+        store._conn.execute("UPDATE seq_times SET at = '2026-10-01T19:30:00Z'")  # a night in October
+        build_index(store, settings)
+        store.save_clusters(_members({"U1": ["tv-tinh:a"], "U2": ["tv-tinh:b"], "U3": ["tv-tinh:c"]}),
+                            [_union("U1", "Truyện Kiều", 2015), _union("U2", "Truyện Kiều (bản khác)", 2015),
+                             _union("U3", "Sách mới thật", 2026)])
+        build_index(store, settings)
+        added = {hit["id"]: hit["added"] for hit in SearchIndex(settings).search(SearchParams(sort="new")).hits}
+    today = datetime.now(VIETNAM_TIME).strftime("%Y-%m-%d")
+    assert added == {"U3": today, "U1": "2026-10-02", "U2": "2026-10-02"}
