@@ -79,3 +79,15 @@ def test_a_library_gone_from_the_registry_but_still_held_is_shown_with_what_to_d
     assert gone and "3" in gone[0].text_content() and "unioncat purge tv-cu" in gone[0].text_content()
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "28/11/2026 02:30" in page  # the run's start in Vietnam time
+
+
+def test_a_harvest_still_running_shows_no_changes_yet(tmp_path: Path):
+    """A run's counts are written when it ends: under way, '+0 mới, 0 sửa, −0 xoá' read as 'it changed nothing'."""
+    settings = make_settings(tmp_path / "data", LIBRARIES)
+    with CatalogStore(settings.db_path) as store:
+        store.start_run("tv-tinh")
+        with serve_in_thread(create_app(settings, store, SearchIndex(settings))) as url:
+            page = lxml.html.fromstring(httpx.get(f"{url}/status", timeout=10).text)
+    row = page.xpath("//tr[@data-library='tv-tinh']")[0]
+    assert row.xpath(".//span[contains(@class, 'run-status')]")[0].text == "Đang chạy"
+    assert "+0 mới" not in row.text_content()
