@@ -193,6 +193,11 @@ class ApiSettings(_Frozen):
     max_page_size: int = Field(default=100, ge=1, description="Largest `size` accepted.")
     max_query_chars: int = Field(default=1000, ge=1, description="Longest query accepted.")
     cached_searches: int = Field(default=500, ge=0, description="Search answers (and their JSON bodies) kept in memory until the index changes; 0 keeps none.")
+    oai_namespace: str = Field(
+        default="unioncat", pattern=r"^[A-Za-z0-9][A-Za-z0-9.-]*$",
+        description="The middle of the OAI-PMH feed's identifiers, oai:<namespace>:<union id>: the catalogue's "
+                    "domain name (thuvien.haugiang.gov.vn), as the oai-identifier guidelines ask. Set it before "
+                    "anyone harvests /oai: changing it later gives every record a new identifier.")
     admin_emails: tuple[str, ...] = Field(
         default=(), description="Contact addresses the OAI-PMH feed (/oai) gives harvesters in Identify; "
                                 "OAI-PMH requires one: set the catalogue's operator.")

@@ -28,7 +28,6 @@ from store.catalog import CatalogStore
 from store.feed import FeedEntry, earliest_datestamp, feed_entry, feed_page, seq_range
 
 PAGE_SIZE = 100
-IDENTIFIER_PREFIX = "oai:unioncat:"
 # marc21 and marcxml are one format under the two names harvesters ask for (Koha answers both).
 FORMATS: list[tuple[str, str, str]] = [("marc21", MARC_SCHEMA, MARC_NS), ("marcxml", MARC_SCHEMA, MARC_NS),
                                        ("oai_dc", OAI_DC_SCHEMA, OAI_DC_NS)]
@@ -52,6 +51,7 @@ class UnionFeed(common.ResumptionOAIPMH):
         self.base_url = base_url
         self.site_url = site_url
         self.registry = settings.library_map()
+        self.prefix = f"oai:{settings.api.oai_namespace}:"
 
     def handleVerb(self, verb: str, kw: dict[str, Any]) -> Any:
         handler: Callable[..., Any] = {
@@ -105,14 +105,14 @@ class UnionFeed(common.ResumptionOAIPMH):
         return [self._record(entry, metadataPrefix, headers_only) for entry in entries], token
 
     def _entry(self, identifier: str) -> FeedEntry:
-        entry = feed_entry(self.store, identifier.removeprefix(IDENTIFIER_PREFIX)) \
-            if identifier.startswith(IDENTIFIER_PREFIX) else None
+        entry = feed_entry(self.store, identifier.removeprefix(self.prefix)) \
+            if identifier.startswith(self.prefix) else None
         if entry is None:
             raise error.IdDoesNotExistError(f"No record {identifier} in this repository")
         return entry
 
     def _record(self, entry: FeedEntry, prefix: str, headers_only: bool) -> Any:
-        header = common.Header(None, IDENTIFIER_PREFIX + entry.union_id, _datetime(entry.datestamp), [],
+        header = common.Header(None, self.prefix + entry.union_id, _datetime(entry.datestamp), [],
                                entry.payload is None)
         if headers_only:
             return header

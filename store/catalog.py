@@ -39,8 +39,9 @@ from store.models import (
     split_record_id,
 )
 
-# 2: seq_times, the time of each write transaction (the datestamps of the OAI-PMH feed).
-SCHEMA_VERSION = 2
+# 2: seq_times, the time of each write transaction (the datestamps of the OAI-PMH feed); 3: seq_times
+# indexed by time (an OAI-PMH `from` finds its first write without reading every write ever made).
+SCHEMA_VERSION = 3
 # The stages after the harvest whose last run `unioncat status` reports (meta key `stage:<name>`).
 PIPELINE_STAGES = ("normalize", "dedupe", "index")
 _IN_BATCH = 500  # ids per "IN (…)" query: well under SQLite's limit on bound parameters
@@ -53,6 +54,7 @@ CREATE TABLE IF NOT EXISTS marks (stage TEXT PRIMARY KEY, seq INTEGER NOT NULL);
 -- When each sequence value was taken (one row per write transaction): a union record's
 -- datestamp in the OAI-PMH feed is the time of its seq (store/feed.py).
 CREATE TABLE IF NOT EXISTS seq_times (seq INTEGER PRIMARY KEY, at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS seq_times_at ON seq_times (at);
 
 CREATE TABLE IF NOT EXISTS raw_records (
     library TEXT NOT NULL,

@@ -213,3 +213,17 @@ def test_a_record_written_while_a_harvest_ran_is_in_the_next_harvest_from_its_re
     client = Sickle(f"{url}/oai")
     headers = [h.identifier for h in client.ListIdentifiers(metadataPrefix="oai_dc", **{"from": seen["responseDate"]})]
     assert headers == ["oai:unioncat:UC8"]
+
+
+def test_identifiers_carry_the_catalogue_s_own_namespace(tmp_path):
+    """oai-identifiers name the repository's domain: two provinces' feeds must not both say oai:unioncat:."""
+    settings = make_settings(tmp_path / "data", LIBRARIES, api={"oai_namespace": "thuvien.haugiang.gov.vn"})
+    with CatalogStore(settings.db_path) as store:
+        store.save_clusters({}, [_union("UC1", "Lịch sử Việt Nam")])
+        with serve_in_thread(create_app(settings, store, SearchIndex(settings))) as url:
+            client = Sickle(f"{url}/oai")
+            assert [h.identifier for h in client.ListIdentifiers(metadataPrefix="oai_dc")] == \
+                ["oai:thuvien.haugiang.gov.vn:UC1"]
+            assert client.GetRecord(identifier="oai:thuvien.haugiang.gov.vn:UC1", metadataPrefix="oai_dc").metadata
+            with pytest.raises(IdDoesNotExist):
+                client.GetRecord(identifier="oai:unioncat:UC1", metadataPrefix="oai_dc")
