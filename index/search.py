@@ -16,7 +16,6 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -28,28 +27,16 @@ from config.errors import QueryError, SearchIndexError
 from config.settings import VIETNAM_TIME, Settings
 from index.build import CURRENT_NAME, current_version, open_index
 from index.document import enrich
-from index.headings import filter_terms, subject_facet
+from index.facets import FILTERS, YEAR_FILTERS, facet_counts
+from index.headings import filter_terms
 from index.highlight import highlight
-from index.labels import facet_label
 from index.query import build_query, match_query, year_query
 from index.query_language import Node, parse_query, parse_year_range, positive_words
-from index.schema import ADDED_FIELD, FACET_FIELDS, RANK_WEIGHT_FIELD, SUBJECT_KEY_FIELD, TITLE_SORT_FIELD, YEAR_FIELD, WORD_RE
+from index.schema import ADDED_FIELD, RANK_WEIGHT_FIELD, SUBJECT_KEY_FIELD, TITLE_SORT_FIELD, YEAR_FIELD, WORD_RE
 from index.suggest import SUGGEST_FROM_HITS, corrected_words, suggest, unknown_words
-from store.collate import sort_key
 from store.text import nfc
 
 SORTS: tuple[str, ...] = ("relevance", "year", "-year", "title", "new")
-FILTERS: tuple[str, ...] = ("library", "library_type", "district", "year", "decade", "language", "material_type",
-                            "subject")
-# Filters whose values are year ranges ("2019", "2010-2019") rather than terms.
-YEAR_FILTERS: tuple[str, ...] = ("year", "decade")
-FACET_SEGMENT_TERMS = 1 << 20  # terms each index segment reports per facet (see `_facets`)
-# Facet labels (library names, districts, subjects) repeat from search to search.
-_label_key = lru_cache(maxsize=65536)(sort_key)
-FACET_SIZES: dict[str, int] = {"library": 500, "library_type": 10, "district": 100, "year": 200,
-                               "language": 50, "material_type": 30, "subject": 30}
-# Spellings of subject headings aggregated per heading shown: several make one (index.headings).
-SUBJECT_SPELLINGS_PER_VALUE = 3
 MAX_RESULT_WINDOW = 10_000  # deepest hit reachable by paging; deeper paging costs memory for nothing
 HIT_KEYS: tuple[str, ...] = ("id", "title", "subtitle", "part", "authors", "year", "publisher", "place", "edition",
                              "isbn", "language", "language_label", "material_type", "material_type_label",
@@ -285,8 +272,8 @@ class SearchIndex:
             facets_key = (generation, params.q, tuple(params.filters().items()), fuzzy)
             facets = self._facet_counts.get(facets_key)
             if facets is None:
-                facets = self._facets(searcher, self._full_query(schema, tree, params, fuzzy, scoring=False),
-                                      params.filters().get("subject", ()))
+                counted = self._full_query(schema, tree, params, fuzzy, scoring=False)
+                facets = facet_counts(searcher, self._settings, counted, params.filters().get("subject", ()))
                 self._facet_counts.put(facets_key, facets)
         except ValueError as exc:
             raise QueryError(params.q, f"tìm kiếm thất bại: {exc}") from exc
@@ -330,39 +317,6 @@ class SearchIndex:
             hit["score"] = round(score, 4)
         return hit
 
-    def _facets(self, searcher: tantivy.Searcher, query: tantivy.Query,
-                subjects: tuple[str, ...] = ()) -> dict[str, list[dict[str, Any]]]:
-        """Terms aggregations on the fast fields, counted within the filtered result set
-        (`subjects`: the subject filter's values, shown as chosen)."""
-        # segment_size: by default a segment passes on only its top 10 x size terms, and a
-        # value rare in one segment lost that segment's count (a facet said 50 where the
-        # filter found 51).  Counting is per term ordinal anyway; passing all is exact.
-        aggs: dict[str, Any] = {name: {"terms": {"field": name, "size": FACET_SIZES[name],
-                                                 "segment_size": FACET_SEGMENT_TERMS}} for name in FACET_FIELDS}
-        aggs["subject"]["terms"]["size"] *= SUBJECT_SPELLINGS_PER_VALUE
-        aggs["year"] = {"terms": {"field": YEAR_FIELD, "size": FACET_SIZES["year"], "order": {"_key": "desc"},
-                                  "segment_size": FACET_SEGMENT_TERMS}}
-        aggs["decade"] = {"histogram": {"field": YEAR_FIELD, "interval": 10, "min_doc_count": 1}}
-        raw = searcher.aggregate(query, aggs)
-        facets: dict[str, list[dict[str, Any]]] = {}
-        for name in FILTERS:
-            if name == "decade":
-                facets[name] = [
-                    {"value": f"{int(b['key'])}-{int(b['key']) + 9}", "label": f"{int(b['key'])}–{int(b['key']) + 9}",
-                     "count": int(b["doc_count"])}
-                    for b in reversed(raw.get(name, {}).get("buckets", [])) if b["doc_count"]]
-                continue
-            buckets = raw.get(name, {}).get("buckets", [])
-            counted = (subject_facet(buckets, subjects) if name == "subject"
-                       else [{"value": str(_key(b["key"])), "count": int(b["doc_count"])} for b in buckets])
-            values = [{"value": v["value"], "label": facet_label(self._settings, name, v["value"]), "count": v["count"]}
-                      for v in counted]
-            # Tantivy breaks a tie in count by code point ("Đ", "Ă" after "Z"); years stay newest first.
-            if name != "year":
-                values.sort(key=lambda v: (-v["count"], _label_key(v["label"])))
-            facets[name] = values[:FACET_SIZES[name]]
-        return facets
-
     # ---- single documents -----------------------------------------------------------
 
     def by_work_key(self, work_key: str, exclude_id: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
@@ -383,11 +337,6 @@ class SearchIndex:
 
 def _as_list(value: Any) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else [str(value)] if value else []
-
-
-def _key(value: Any) -> Any:
-    """Aggregation keys of integer fields may come back as floats."""
-    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def params_from_mapping(values: dict[str, Any]) -> SearchParams:
