@@ -11,10 +11,19 @@ DEMO_OAI_DIR = REPO_ROOT / "fixtures" / "data" / "oai"
 PROVIDER_PLACEHOLDER = "http://127.0.0.1:0"
 
 
-def start_demo_provider(host: str = "127.0.0.1", port: int = 0) -> ProviderHandle:
+# The provider's port when it is free: the harvest state remembers each library's endpoint, and
+# a port that changed from run to run made every demo run after the first a "scope change"
+# (a warning per library, everything harvested again, an identifiers sweep).
+DEMO_PROVIDER_PORT = 8764
+
+
+def start_demo_provider(host: str = "127.0.0.1") -> ProviderHandle:
     """Serve every fixtures/data/oai/*.xml file as an OAI-PMH repository of its own name."""
     repositories = {path.stem: path for path in sorted(DEMO_OAI_DIR.glob("*.xml"))}
-    return serve_fixtures(repositories, host=host, port=port)
+    try:
+        return serve_fixtures(repositories, host=host, port=DEMO_PROVIDER_PORT)
+    except OSError:  # taken (another demo running): any port, and the next run harvests everything again
+        return serve_fixtures(repositories, host=host, port=0)
 
 
 def demo_settings(settings: Settings, provider_url: str) -> Settings:

@@ -43,6 +43,8 @@ def test_second_demo_run_reuses_what_is_built(demo_config):
     after = status_json(demo_config)
     assert after["totals"] == before
     assert all(item["added"] == 0 and item["changed"] == 0 for item in after["libraries"])
+    # The same provider endpoint as last time: no "scope change" warning, nothing harvested again.
+    assert all(item["errors"] == [] for item in after["libraries"]), after["libraries"]
     assert "normalize: 0 records" in result.stdout
 
 
