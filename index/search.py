@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field, fields, replace
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,7 @@ import orjson
 import tantivy
 
 from config.errors import QueryError, SearchIndexError
-from config.settings import VIETNAM_TIME, Settings
+from config.settings import Settings
 from index.build import CURRENT_NAME, current_version, open_index
 from index.document import enrich
 from index.facets import FILTERS, YEAR_FILTERS, facet_counts
@@ -34,6 +33,7 @@ from index.query import build_query, match_query, year_query
 from index.query_language import Node, parse_query, parse_year_range, positive_words
 from index.schema import ADDED_FIELD, RANK_WEIGHT_FIELD, SUBJECT_KEY_FIELD, TITLE_SORT_FIELD, YEAR_FIELD, WORD_RE
 from index.suggest import SUGGEST_FROM_HITS, corrected_words, suggest, unknown_words
+from store.feed import vietnam_day
 from store.text import nfc
 
 SORTS: tuple[str, ...] = ("relevance", "year", "-year", "title", "new")
@@ -376,7 +376,7 @@ class LruCache:
 def _added_date(seconds: int | None) -> str | None:
     """The day (in Vietnam: the 02:30 run is 19:30 UTC the day before) a union record came into the
     catalogue; None in an index from before `added`."""
-    return datetime.fromtimestamp(seconds, VIETNAM_TIME).strftime("%Y-%m-%d") if seconds else None
+    return vietnam_day(seconds) if seconds else None
 
 
 def _parsed(suggestion: str | None) -> Node | None:

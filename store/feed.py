@@ -15,6 +15,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from config.settings import VIETNAM_TIME
 from store.catalog import CatalogStore, utc_now
 
 _DATESTAMP = "(SELECT at FROM seq_times t WHERE t.seq >= u.seq ORDER BY t.seq LIMIT 1)"
@@ -96,3 +97,17 @@ class SeqClock:
 def unix_seconds(stamp: str) -> int:
     """"2026-11-27T16:40:05Z" (the store's form) as Unix time."""
     return int(datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp())
+
+
+def vietnam_day(seconds: int) -> str:
+    """The day (YYYY-MM-DD) in Vietnam of a Unix time: the 02:30 night run is 19:30 UTC the day before."""
+    return datetime.fromtimestamp(seconds, VIETNAM_TIME).strftime("%Y-%m-%d")
+
+
+def created_day(store: CatalogStore, union_id: str) -> str | None:
+    """The day (in Vietnam) a live union record came into the catalogue, as the index's `added` says it."""
+    with closing(store._reader()) as conn:
+        row = conn.execute(
+            "SELECT t.at FROM union_records u JOIN seq_times t ON t.seq >= u.created_seq "
+            "WHERE u.id = ? AND u.deleted = 0 ORDER BY t.seq LIMIT 1", (union_id,)).fetchone()
+    return vietnam_day(unix_seconds(row[0])) if row else None

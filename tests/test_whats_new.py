@@ -45,10 +45,15 @@ def test_new_titles_come_first_and_an_edited_one_keeps_its_day(tmp_path):
             api = httpx.get(f"{url}/api/search", params={"sort": "new", "q": "ca tra"}, timeout=10).json()
             front = httpx.get(f"{url}/", timeout=10).text
             page = httpx.get(f"{url}/", params={"sort": "new"}, timeout=10).text
+            record = httpx.get(f"{url}/api/records/OLD1", timeout=10).json()
+            record_page = httpx.get(f"{url}/records/OLD1", timeout=10).text
     assert api["sort"] == "new" and api["hits"][0]["id"] == "NEW1"
+    # The record itself says when it came in, as its hit does; its edit changed nothing of that.
+    assert record["added"] == today and record["title"] == "Địa chí Hậu Giang (tái bản)"
     assert 'href="/?sort=new"' in front  # the front page leads to what is new
     day, month, year = today.split("-")[2], today.split("-")[1], today.split("-")[0]
     assert f"bổ sung {day}/{month}/{year}" in page and '<option value="new" selected>Mới bổ sung</option>' in page
+    assert f'<dd class="added">{day}/{month}/{year}</dd>' in record_page
 
 
 def test_a_title_added_by_the_night_run_carries_that_night_s_day_in_vietnam(tmp_path):

@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse
 from index.document import enrich_record
 from search_api.context import AppContext, get_context
 from search_api.models import ErrorResponse, RecordOut
+from store.feed import created_day
 
 router = APIRouter(tags=["records"])
 
@@ -26,6 +27,7 @@ def load_record(ctx: AppContext, union_id: str) -> tuple[dict[str, Any] | None, 
             target = None  # merged into a record withdrawn since (a library purged): 404, not a 301 to a 404
         return None, target
     data = enrich_record(record, ctx.settings)
+    data["added"] = created_day(ctx.store, record.id)
     data["other_editions"] = ctx.search_index.by_work_key(record.work_key, exclude_id=record.id)
     return data, None
 
