@@ -226,3 +226,17 @@ def test_a_quoted_phrase_after_a_field_keeps_every_word_in_that_field(store, set
     assert ids(catalog, 'publisher:"Kim Đồng"') == ["de-men"]
     assert ids(catalog, 'publisher:"kim dong"') == ["de-men"]
     assert sorted(ids(catalog, "publisher:Kim Đồng")) == ["de-men", "dong-bang"]  # one word per field, as in Lucene
+
+
+def test_a_search_with_lower_case_or_that_finds_nothing_offers_the_operator(store, settings):
+    """"kieu or tien" looks for the word "or" too and finds nothing: the page offers "kieu OR tien"."""
+    catalog = index_records(store, settings, _records())
+    with serve_in_thread(create_app(settings, store, catalog)) as url:
+        page = httpx.get(f"{url}/", params={"q": "kieu or python", "language": "eng"}, timeout=10).text
+        quoted = httpx.get(f"{url}/", params={"q": '"kieu or python"'}, timeout=10).text
+        found = httpx.get(f"{url}/?q=kieu+OR+python&language=eng", timeout=10).text
+    assert 'id="operators-hint"' in page and "kieu OR python" in page
+    assert html.unescape(re.search(r'operators-hint">[^<]*<a href="([^"]+)"', page).group(1)) == \
+        "/?q=kieu+OR+python&language=eng"  # the filters stay
+    assert 'id="operators-hint"' not in quoted  # a phrase is the librarian's own words
+    assert 'id="total">1<' in found  # and the offer finds The tale of Kieu

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode, urlsplit
@@ -101,10 +102,26 @@ def search_page(
     # "Did you mean" keeps the filters and the order in force: only the words change.
     suggestion_url = _url([("q", result.suggestion)] + [(k, v) for k, v in items if k not in ("q", "page")]) \
         if result.suggestion else None
+    operators = _with_operators(q) if result.total == 0 else None
+    context.update(operators_url=_url([("q", operators)] + [(k, v) for k, v in items if k not in ("q", "page")])
+                   if operators else None, operators=operators)
     context.update(result=result, facets=_facet_groups(result, items), pages=_pages(result, items),
                    chosen=chosen, hidden=[(k, v) for k, v in items if k in FILTERS],
                    searched=bool(q.strip() or params.filters()), suggestion_url=suggestion_url)
     return ctx.templates.TemplateResponse(request, "search.html", context)
+
+
+# "kieu or tien": the words between quotes aside, a lower-case or/and/not between two words.
+_LOWER_OPERATOR_RE = re.compile(r"(?<=\S )(or|and|not)(?= \S)")
+
+
+def _with_operators(q: str) -> str | None:
+    """`q` with a lower-case or/and/not written as the operator, when it has one outside quotes:
+    a search that found nothing because "or" was taken as a word to find offers this instead."""
+    parts = q.split('"')
+    parts[::2] = [_LOWER_OPERATOR_RE.sub(lambda m: m.group(1).upper(), part) for part in parts[::2]]
+    fixed = '"'.join(parts)
+    return fixed if fixed != q else None
 
 
 @router.get("/records/{union_id}", response_class=HTMLResponse)
