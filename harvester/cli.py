@@ -514,7 +514,7 @@ def demo(
         base = load_settings(config)  # ./unioncat.toml when there is one, else the bundled demo
         # The address first: a taken port is said in a second, not after the whole build.
         sock = None if no_serve else bind(base, host, port)
-        provider = start_demo_provider()
+        provider = start_demo_provider(base.data_dir)
         try:
             settings = demo_settings(base, provider.base_url)
             typer.echo(f"demo: OAI-PMH provider at {provider.base_url}; data in {settings.data_dir}", err=True)

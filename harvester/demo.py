@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from config import Settings
 from config.settings import REPO_ROOT
 from harvester.provider import ProviderHandle, serve_fixtures
@@ -9,21 +11,32 @@ from harvester.provider import ProviderHandle, serve_fixtures
 DEMO_OAI_DIR = REPO_ROOT / "fixtures" / "data" / "oai"
 # demo.toml writes this address for libraries served by the demo's provider.
 PROVIDER_PLACEHOLDER = "http://127.0.0.1:0"
+PROVIDER_PORT_FILE = "demo-provider-port"  # in the data directory
 
 
-# The provider's port when it is free: the harvest state remembers each library's endpoint, and
-# a port that changed from run to run made every demo run after the first a "scope change"
-# (a warning per library, everything harvested again, an identifiers sweep).
-DEMO_PROVIDER_PORT = 8764
+def start_demo_provider(data_dir: Path, host: str = "127.0.0.1") -> ProviderHandle:
+    """Serve every fixtures/data/oai/*.xml file as an OAI-PMH repository of its own name.
 
-
-def start_demo_provider(host: str = "127.0.0.1") -> ProviderHandle:
-    """Serve every fixtures/data/oai/*.xml file as an OAI-PMH repository of its own name."""
+    On the port of the demo's last run when it is free: the harvest state remembers each
+    library's URL, and on a new port every run harvested everything again as a moved library.
+    """
     repositories = {path.stem: path for path in sorted(DEMO_OAI_DIR.glob("*.xml"))}
+    port_file = data_dir / PROVIDER_PORT_FILE
     try:
-        return serve_fixtures(repositories, host=host, port=DEMO_PROVIDER_PORT)
-    except OSError:  # taken (another demo running): any port, and the next run harvests everything again
-        return serve_fixtures(repositories, host=host, port=0)
+        provider = serve_fixtures(repositories, host=host, port=_remembered_port(port_file))
+    except OSError:  # taken by another program since: any free port, harvested whole once
+        provider = serve_fixtures(repositories, host=host, port=0)
+    port_file.parent.mkdir(parents=True, exist_ok=True)
+    port_file.write_text(provider.base_url.rsplit(":", 1)[1] + "\n", encoding="utf-8")
+    return provider
+
+
+def _remembered_port(port_file: Path) -> int:
+    """The provider port of the last demo run; 0 (any free port) when none is saved."""
+    try:
+        return int(port_file.read_text(encoding="utf-8").strip())
+    except (OSError, ValueError):
+        return 0
 
 
 def demo_settings(settings: Settings, provider_url: str) -> Settings:

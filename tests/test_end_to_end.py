@@ -48,6 +48,15 @@ def test_second_demo_run_reuses_what_is_built(demo_config):
     assert "normalize: 0 records" in result.stdout
 
 
+def test_second_demo_run_harvests_only_what_changed(demo_config):
+    """The demo's provider keeps its address between runs: on a new port every OAI-PMH library
+    read as moved, was harvested whole again and warned so on every run."""
+    result = unioncat("demo", "--no-serve", "--config", str(demo_config))
+    assert "harvesting everything again" not in result.stdout
+    tv_tinh = next(line for line in result.stdout.splitlines() if " tv-tinh " in line)
+    assert "=0 " in tv_tinh, tv_tinh
+
+
 def test_search_without_diacritics_finds_a_title_held_by_two_libraries(server):
     response = httpx.get(server.base_url + "/api/search", params={"q": "lich su viet nam", "size": 50})
     assert response.status_code == 200
