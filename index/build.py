@@ -81,6 +81,10 @@ def open_index(path: Path) -> tantivy.Index:
     try:
         index = tantivy.Index(build_schema(), path=str(path), reuse=True)
     except (OSError, ValueError) as exc:
+        if "schema does not match" in str(exc):
+            # A new unioncat with another INDEX_FORMAT, started before its first `unioncat index`.
+            raise SearchIndexError(f"the search index {path} was built by another version of unioncat; run "
+                                   "`unioncat index` (or wait for the nightly `unioncat update`) to rebuild it") from exc
         raise SearchIndexError(f"cannot open the search index {path}: {exc}") from exc
     register_analyzers(index)
     return index

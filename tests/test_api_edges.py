@@ -185,3 +185,21 @@ def test_openapi_documents_the_status_bad_parameters_really_get(client):
     response = client.get("/api/search", params={"page": "x"})
     assert str(response.status_code) in operation["responses"]
     assert "422" not in operation["responses"], "documented 422 {detail: [...]} is never answered"
+
+
+def test_an_index_built_by_an_older_unioncat_answers_503_saying_how_to_rebuild(tmp_path):
+    """After an upgrade that changed the index format, `serve` restarted before the nightly run
+    answered every search with Tantivy's bare 'schema does not match' and no way out."""
+    import tantivy
+
+    from index.build import CURRENT_NAME
+
+    with _client(tmp_path, _records()[:1]) as http:
+        index_dir = tmp_path / "data" / "index"
+        (index_dir / "v1-older").mkdir()
+        older_schema = tantivy.SchemaBuilder().add_text_field("title", stored=True).build()
+        tantivy.Index(older_schema, path=str(index_dir / "v1-older")).writer().commit()
+        (index_dir / CURRENT_NAME).write_text("v1-older", encoding="utf-8")
+        response = http.get("/api/search", params={"q": "Lịch sử"})
+    assert response.status_code == 503
+    assert "unioncat index" in response.json()["message"]
