@@ -36,6 +36,12 @@ def test_bundled_configs_load_with_their_libraries():
     assert example.library("tv-tinh").name == "Thư viện tỉnh Hậu Giang"
 
 
+def test_the_example_registry_names_an_operator_for_the_oai_feed():
+    """An operator copying the example served /oai with Identify's placeholder admin@localhost."""
+    example = load_settings(REPO_ROOT / "config" / "hau-giang.example.toml")
+    assert example.api.admin_emails and "localhost" not in example.api.admin_emails[0]
+
+
 def test_relative_data_dir_and_file_paths_resolve_against_the_config_file(tmp_path):
     path = _write(tmp_path, 'data_dir = "store"\n[[libraries]]\nid = "a"\nname = "A"\ntype = "school"\n'
                             'district = "Vị Thanh"\nprotocol = "marc-file"\nurl = "files/a.mrc"\n')
