@@ -42,3 +42,18 @@ def test_readme_command_table_matches_the_cli_help():
     for name, command in commands.items():
         first_line = (command.help or "").strip().splitlines()[0]
         assert documented[name] == first_line, name
+
+
+def test_every_option_the_readme_shows_belongs_to_its_command():
+    """A renamed or misplaced flag in an example (the crontab line, the operating notes)
+    fails here, not on the operator's machine at 02:30."""
+    commands = get_command(app).commands
+    shown = re.findall(r"unioncat (\w+)((?: +(?:--?[\w-]+|[\w./{}$-]+))*)", README)
+    assert len(shown) > 20
+    wrong = []
+    for name, rest in shown:
+        if name not in commands:
+            continue  # prose such as "unioncat run" or "unioncat is"
+        known = {opt for param in commands[name].params for opt in param.opts}
+        wrong += [(name, flag) for flag in re.findall(r"(?<!\S)--?[a-z][\w-]*", rest) if flag not in known]
+    assert wrong == []
