@@ -50,7 +50,7 @@ def test_the_feed_lists_what_is_new_first_and_pages_like_opensearch(tmp_path):
     assert entries[0].findtext("a:summary", namespaces=NS) == "Nxb. Trẻ, 2012 · Có tại: Thư viện huyện Long Mỹ"
     assert feed.findtext("os:totalResults", namespaces=NS) == "3" and feed.findtext("os:itemsPerPage", namespaces=NS) == "2"
     next_link = feed.find("a:link[@rel='next']", NS).get("href")
-    assert next_link == f"{url}/api/search.atom?sort=new&page=2"
+    assert next_link == f"{url}/api/search.atom?sort=new&size=2&page=2"
     assert feed.findtext("a:updated", namespaces=NS) == entries[0].findtext("a:updated", namespaces=NS)
     # A district library's new books: the filter holds, and the page link keeps it.
     district_feed = etree.fromstring(district.content)
@@ -63,3 +63,21 @@ def test_the_feed_lists_what_is_new_first_and_pages_like_opensearch(tmp_path):
     assert searched_feed.findtext("a:entry/a:title", namespaces=NS) == "Lịch sử Việt Nam"
     assert bad.status_code == 400 and bad.json()["error"] == "QueryError"
     assert "/api/search.atom?q={searchTerms}" in described and 'type="application/atom+xml"' in page
+
+
+def test_the_next_link_keeps_the_page_size_so_no_entry_is_skipped(tmp_path):
+    """A feed asked with size=2 linked page 2 without its size: page 2 at the default 20 started at
+    entry 21, and a feed reader following `next` never saw entries 3 to 20."""
+    settings = make_settings(tmp_path / "data", LIBRARIES)
+    with CatalogStore(settings.db_path) as store:
+        store.save_clusters({}, [_union("A1", "An Giang", "tv-tinh"), _union("B1", "Bạc Liêu", "tv-tinh"),
+                                 _union("C1", "Cà Mau", "tv-long-my")])
+        build_index(store, settings)
+        with serve_in_thread(create_app(settings, store, SearchIndex(settings))) as url:
+            first = etree.fromstring(httpx.get(f"{url}/api/search.atom", params={"sort": "title", "size": 2},
+                                               timeout=10).content)
+            second = etree.fromstring(httpx.get(first.find("a:link[@rel='next']", NS).get("href"),
+                                                timeout=10).content)
+    titles = [e.findtext("a:title", namespaces=NS) for feed in (first, second) for e in feed.findall("a:entry", NS)]
+    assert titles == ["An Giang", "Bạc Liêu", "Cà Mau"]
+    assert second.findtext("os:startIndex", namespaces=NS) == "3"

@@ -66,7 +66,9 @@ def _feed(ctx: AppContext, params: SearchParams, result: SearchResult, base: str
     _link(feed, "alternate", f"{base}/?{urlencode(page_query)}", "text/html")
     _link(feed, "search", f"{base}/opensearch.xml", "application/opensearchdescription+xml")
     if params.page * params.size < result.total:
-        _link(feed, "next", f"{base}/api/search.atom?{urlencode(page_query + [('page', params.page + 1)])}", ATOM_TYPE)
+        # With its size: page 2 at another size would start elsewhere and skip entries.
+        next_query = page_query + [("size", params.size), ("page", params.page + 1)]
+        _link(feed, "next", f"{base}/api/search.atom?{urlencode(next_query)}", ATOM_TYPE)
     _text(feed, f"{{{OPENSEARCH_NS}}}totalResults", str(result.total), ns=False)
     _text(feed, f"{{{OPENSEARCH_NS}}}startIndex", str((params.page - 1) * params.size + 1), ns=False)
     _text(feed, f"{{{OPENSEARCH_NS}}}itemsPerPage", str(params.size), ns=False)
