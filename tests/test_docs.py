@@ -57,3 +57,13 @@ def test_every_option_the_readme_shows_belongs_to_its_command():
         known = {opt for param in commands[name].params for opt in param.opts}
         wrong += [(name, flag) for flag in re.findall(r"(?<!\S)--?[a-z][\w-]*", rest) if flag not in known]
     assert wrong == []
+
+
+def test_the_readme_overrides_example_is_a_file_dedupe_reads(tmp_path):
+    from dedupe.overrides import load_overrides
+
+    block = re.search(r"```toml\n(.*?)```", README, flags=re.DOTALL).group(1)
+    path = tmp_path / "overrides.toml"
+    path.write_text(re.sub(r"^  ", "", block, flags=re.MULTILINE), encoding="utf-8")
+    overrides = load_overrides(path)
+    assert overrides.different == (("ca-tinh:CAT000130", "tv-vi-thuy:VTH000300"),) and overrides.same == ()
