@@ -14,6 +14,7 @@ Tantivy's own indexing (cProfile of bench/search.py).
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -80,12 +81,15 @@ _folded_heading = lru_cache(maxsize=65536)(_folded)
 _name_key = lru_cache(maxsize=1024)(sort_key)
 
 
+_ISBN10_WEIGHTS = (10, 9, 8, 7, 6, 5, 4, 3, 2)
+
+
 def isbn10_from_isbn13(isbn13: str) -> str | None:
     """The ISBN-10 form of a 978-prefixed ISBN-13 (979 ones have none)."""
     if len(isbn13) != 13 or not _ascii_digits(isbn13) or not isbn13.startswith("978"):
         return None
     body = isbn13[3:12]
-    total = sum((10 - i) * int(d) for i, d in enumerate(body))
+    total = sum(map(operator.mul, _ISBN10_WEIGHTS, map(int, body)))
     check = (11 - total % 11) % 11
     return body + ("X" if check == 10 else str(check))
 
@@ -117,6 +121,8 @@ def _ascii_digits(text: str) -> bool:
 
 def clean_isbn(text: str) -> str:
     """An ISBN as indexed: no hyphens or spaces, upper-case X, other scripts' digits ("９７８") as 0-9."""
+    if text.isascii() and text.isalnum():  # what normalize stores: a rebuild cleans a million of them
+        return text.upper()
     return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text if ch.isalnum()).upper()
 
 
