@@ -75,8 +75,13 @@ def folded_exact_words(exact: str) -> str:
 
 
 # Authors, subjects and publishers repeat from record to record (titles seldom do):
-# their folded forms are looked up, not computed again.
+# their exact and folded forms are looked up, not computed again.
 _folded_heading = lru_cache(maxsize=65536)(_folded)
+
+
+@lru_cache(maxsize=65536)
+def _exact_heading(value: str) -> str:
+    return one_tone_spelling(nfc(value))
 # A province has a few dozen library names: each hit's holdings sort by them.
 _name_key = lru_cache(maxsize=1024)(sort_key)
 
@@ -208,15 +213,19 @@ def to_document(payload: bytes, registry: dict[str, LibraryConfig], added: int =
     folded_title = _folded(title)
     titles = [t for t in (title, data.get("subtitle"), data.get("part"), *(data.get("alternate_titles") or ())) if t]
     match: list[str] = []  # MATCH_FIELD: every folded word, see index/schema.py
-    for field, values in (("title", titles), ("authors", _author_texts(data)),
-                          ("subjects", data.get("subjects") or ()), ("publisher", (data.get("publisher"),))):
+    for field, folded_field, values in (("title", "title_folded", titles),
+                                        ("authors", "authors_folded", _author_texts(data)),
+                                        ("subjects", "subjects_folded", data.get("subjects") or ()),
+                                        ("publisher", "publisher_folded", (data.get("publisher"),))):
         for value in values:
             if value:
-                exact = one_tone_spelling(nfc(value))
-                folded = (folded_title if value is title
-                          else _folded(value) if field == "title" else _folded_heading(value))
+                if field == "title":
+                    exact = one_tone_spelling(nfc(value))
+                    folded = folded_title if value is title else _folded(value)
+                else:
+                    exact, folded = _exact_heading(value), _folded_heading(value)
                 doc.add_text(field, exact)
-                doc.add_text(f"{field}_folded", folded)
+                doc.add_text(folded_field, folded)
                 match.append(folded)
                 if _LOOSE_MARK_RE.search(exact):
                     match.append(folded_exact_words(exact))
