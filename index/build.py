@@ -105,12 +105,17 @@ def _read_fingerprint(version_dir: Path) -> str | None:
 
 
 def _writer(index: tantivy.Index, settings: Settings) -> tantivy.IndexWriter:
-    """A writer with one indexing thread per core but one: this thread, preparing the
-    documents, keeps a core busy itself.  On two cores a second indexing thread only
-    contended with it (1M records: 66 s, 126 CPU-s, 477 MB and 16 segments with two
-    threads; 59 s, 106 CPU-s, 237 MB and 11 segments with one)."""
+    """A writer with one indexing thread per core (up to four).
+
+    This thread prepares the documents meanwhile; once that cost 54 µs a record, a
+    second indexing thread on two cores only contended with it (1M records: 66 s with
+    two threads, 59 s with one).  At 33 µs (headings' exact forms cached) two threads
+    win: 53.1-53.7 s against 61.0-62.0 s, 97 against 92 CPU-s, four segments instead
+    of two, and the same search CPU over the benchmark's query mix (172-175 ms
+    against 171-174 ms).
+    """
     heap = settings.index.writer_heap_bytes
-    threads = max(1, min((os.cpu_count() or 1) - 1, 4, heap // MIN_HEAP_PER_THREAD_BYTES))
+    threads = max(1, min(os.cpu_count() or 1, 4, heap // MIN_HEAP_PER_THREAD_BYTES))
     return index.writer(heap_size=heap, num_threads=threads)
 
 
