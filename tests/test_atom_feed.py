@@ -81,3 +81,24 @@ def test_the_next_link_keeps_the_page_size_so_no_entry_is_skipped(tmp_path):
     titles = [e.findtext("a:title", namespaces=NS) for feed in (first, second) for e in feed.findall("a:entry", NS)]
     assert titles == ["An Giang", "Bạc Liêu", "Cà Mau"]
     assert second.findtext("os:startIndex", namespaces=NS) == "3"
+
+
+def test_control_characters_in_a_record_or_the_query_keep_the_feed_well_formed(tmp_path):
+    """One record holding a control character (debris of a legacy encoding) made every "what is
+    new" feed that listed it a 500, and anyone could get a 500 with `q=%01`: lxml refuses
+    characters XML 1.0 forbids.  They are dropped from the feed's text as the OAI answers drop them."""
+    settings = make_settings(tmp_path / "data", LIBRARIES)
+    with CatalogStore(settings.db_path) as store:
+        store.save_clusters({}, [_union("K1", "Truyện\x01 Kiều", "tv-tinh", authors=["Nguyễn\x0b Du"],
+                                        publisher="Nxb.\x1f Văn học")])
+        build_index(store, settings)
+        with serve_in_thread(create_app(settings, store, SearchIndex(settings))) as url:
+            new = httpx.get(f"{url}/api/search.atom", timeout=10)
+            searched = httpx.get(f"{url}/api/search.atom", params={"q": "kieu\x01\x08"}, timeout=10)
+    assert new.status_code == 200 and searched.status_code == 200, (new.text[:200], searched.text[:200])
+    entry = etree.fromstring(new.content).find("a:entry", NS)
+    assert entry.findtext("a:title", namespaces=NS) == "Truyện Kiều"
+    assert entry.findtext("a:author/a:name", namespaces=NS) == "Nguyễn Du"
+    feed = etree.fromstring(searched.content)
+    assert feed.findtext("a:title", namespaces=NS).startswith("kieu · ")
+    assert feed.find("os:Query", NS).get("searchTerms") == "kieu"

@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from index.search import SearchParams, SearchResult
 from search_api.context import EMPTY_IS_ABSENT, AppContext, get_context, search_params
 from search_api.models import ErrorResponse
+from search_api.oai_metadata import xml_text
 from search_api.present import holdings_by_library
 from search_api.routes.search import FILTER_PARAMETERS
 
@@ -72,7 +73,7 @@ def _feed(ctx: AppContext, params: SearchParams, result: SearchResult, base: str
     _text(feed, f"{{{OPENSEARCH_NS}}}totalResults", str(result.total), ns=False)
     _text(feed, f"{{{OPENSEARCH_NS}}}startIndex", str((params.page - 1) * params.size + 1), ns=False)
     _text(feed, f"{{{OPENSEARCH_NS}}}itemsPerPage", str(params.size), ns=False)
-    etree.SubElement(feed, f"{{{OPENSEARCH_NS}}}Query", role="request", searchTerms=params.q,
+    etree.SubElement(feed, f"{{{OPENSEARCH_NS}}}Query", role="request", searchTerms=xml_text(params.q),
                      startPage=str(params.page))
     for entry in entries:
         feed.append(entry["element"])
@@ -107,7 +108,9 @@ def _query(params: SearchParams) -> list[tuple[str, Any]]:
 
 
 def _text(parent: etree._Element, name: str, text: str, ns: bool = True) -> None:
-    etree.SubElement(parent, f"{{{ATOM_NS}}}{name}" if ns else name).text = text
+    """A child element holding `text` without the characters XML 1.0 forbids: lxml refuses them, and
+    one record (or a `q`) holding a control character made the whole feed a 500."""
+    etree.SubElement(parent, f"{{{ATOM_NS}}}{name}" if ns else name).text = xml_text(text)
 
 
 def _link(parent: etree._Element, rel: str, href: str, media_type: str) -> None:
