@@ -227,3 +227,17 @@ def test_identifiers_carry_the_catalogue_s_own_namespace(tmp_path):
             assert client.GetRecord(identifier="oai:thuvien.haugiang.gov.vn:UC1", metadataPrefix="oai_dc").metadata
             with pytest.raises(IdDoesNotExist):
                 client.GetRecord(identifier="oai:unioncat:UC1", metadataPrefix="oai_dc")
+
+
+def test_a_post_body_far_larger_than_any_oai_request_is_refused_unread(feed):
+    """POST /oai read the whole body into memory whatever its size: a few requests of a gigabyte
+    each could exhaust the server's memory.  OAI-PMH arguments fit in a few hundred bytes."""
+    url, _ = feed
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    huge = httpx.post(f"{url}/oai", content=b"verb=Identify&x=" + b"x" * 2_000_000, headers=form, timeout=10)
+    assert huge.status_code == 413
+    streamed = httpx.post(f"{url}/oai", content=iter([b"verb=Identify&x="] + [b"x" * 65536] * 40), headers=form,
+                          timeout=10)  # chunked: no Content-Length to refuse it by
+    assert streamed.status_code == 413
+    normal = httpx.post(f"{url}/oai", content=b"verb=Identify", headers=form, timeout=10)
+    assert normal.status_code == 200 and b"<Identify>" in normal.content

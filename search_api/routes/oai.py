@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import parse_qsl
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
@@ -14,6 +14,8 @@ from search_api.oai import answer
 from search_api.oai_metadata import xml_text
 
 router = APIRouter()
+# OAI-PMH arguments fit in a few hundred bytes (a resumption token of ours is under 100).
+MAX_POST_BYTES = 64 * 1024
 
 _DESCRIPTION = ("OAI-PMH 2.0 data provider over the union records (verbs Identify, ListMetadataFormats, "
                 "ListSets, GetRecord, ListIdentifiers, ListRecords; formats marc21/marcxml and oai_dc; "
@@ -31,8 +33,23 @@ async def oai_get(request: Request, ctx: Annotated[AppContext, Depends(get_conte
 async def oai_post(request: Request, ctx: Annotated[AppContext, Depends(get_context)]) -> Response:
     # OAI-PMH 2.0 §3.1.1.2: arguments may come as application/x-www-form-urlencoded POST.
     # parse_qsl, not request.form(): that needs python-multipart for a format OAI-PMH never uses.
-    body = (await request.body()).decode("utf-8", "replace")
+    body = (await _small_body(request)).decode("utf-8", "replace")
     return await _answer(request, ctx, parse_qsl(body, keep_blank_values=True))
+
+
+async def _small_body(request: Request) -> bytes:
+    """The request body, refused with 413 past MAX_POST_BYTES, declared or streamed: read whole
+    whatever its size, a few requests of a gigabyte each could exhaust the server's memory."""
+    too_large = HTTPException(413, f"thân yêu cầu quá {MAX_POST_BYTES} byte (request body too large for OAI-PMH)")
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_POST_BYTES:
+        raise too_large
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_POST_BYTES:
+            raise too_large
+    return bytes(body)
 
 
 async def _answer(request: Request, ctx: AppContext, items: list[tuple[str, str]]) -> Response:
