@@ -23,6 +23,7 @@ from search_api.head import HeadAsGet
 from search_api.present import holdings_by_library, html_lang, name_roles
 from search_api.routes import atom, libraries, oai, pages, records, search, status, why
 from search_api.routes.status import vietnam_time
+from search_api.security_headers import SecurityHeaders
 from store.catalog import CatalogStore
 
 HERE = Path(__file__).resolve().parent
@@ -51,6 +52,7 @@ def create_app(settings: Settings, store: CatalogStore, search_index: SearchInde
     # nearly level 9's size for a fraction of its time). Inside HeadAsGet, so HEAD reports GET's headers.
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     app.add_middleware(HeadAsGet)
+    app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (search, atom, records, why, libraries, status, oai, pages):
         app.include_router(module.router)

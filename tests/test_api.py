@@ -407,3 +407,25 @@ def test_pages_and_answers_are_compressed_for_slow_connections(client):
         assert int(compressed.headers["content-length"]) < len(compressed.content) / 2, path
         plain = client.get(path, params=params, headers={"Accept-Encoding": "identity"})
         assert "content-encoding" not in plain.headers and plain.content == compressed.content
+
+
+def test_pages_forbid_framing_and_scripts_and_every_answer_forbids_sniffing(client):
+    """No header said how a browser may treat our answers: another site could frame the librarians'
+    pages (clickjacking), a browser could sniff a JSON answer holding record text as HTML, and a
+    search's words went to a library's OPAC in the Referer."""
+    for path in ("/?q=lich+su", "/records/ls1", "/status", "/records/no-such-id"):
+        response = client.get(path)
+        policy = response.headers.get("content-security-policy", "")
+        assert "frame-ancestors 'none'" in policy and "default-src 'none'" in policy, path
+        assert "script-src" not in policy and "style-src 'self'" in policy, path  # no script, our CSS only
+        assert response.headers.get("x-frame-options") == "DENY", path
+    for path in ("/", "/api/search", "/api/records/ls1", "/api/search.atom", "/widget.js", "/static/style.css",
+                 "/oai?verb=Identify", "/api/records/no-such-id", "/docs"):
+        response = client.get(path)
+        assert response.headers.get("x-content-type-options") == "nosniff", path
+        assert response.headers.get("referrer-policy") == "strict-origin-when-cross-origin", path
+    # The widget runs in the partner's page (no frame): nothing of ours restricts that page; /docs keeps
+    # its CDN scripts and only loses framing.
+    widget = client.get("/widget.js", headers={"Origin": "https://partner.example"})
+    assert "content-security-policy" not in widget.headers and "x-frame-options" not in widget.headers
+    assert client.get("/docs").headers["content-security-policy"] == "frame-ancestors 'none'"

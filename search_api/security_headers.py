@@ -1,0 +1,53 @@
+"""The headers a careful site sends with every answer (OWASP's secure headers list).
+
+- `X-Content-Type-Options: nosniff` everywhere: a browser must not run a JSON answer or a
+  record's text as a script or page because it looks like one.
+- `Referrer-Policy: strict-origin-when-cross-origin`: a search (its words) is not sent to a
+  library's OPAC when a reader follows a link there; this site still gets its own full URL
+  (the record page's link back to the search reads it).
+- On the librarians' pages (our templates, text/html): a Content-Security-Policy that allows
+  only this site's own style sheet and no script at all (the pages use none), and no framing
+  (`frame-ancestors 'none'`, `X-Frame-Options: DENY` for older browsers), so no other site can
+  overlay them.  The widget is a script in the partner's own page, never a frame: no header of
+  ours reaches that page.  /docs (Swagger UI from a CDN, with inline script) keeps its own
+  script and style sources and only loses framing.
+"""
+
+from __future__ import annotations
+
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+EVERY_ANSWER = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "strict-origin-when-cross-origin"}
+PAGE_POLICY = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+               "base-uri 'none'; frame-ancestors 'none'")
+NO_FRAMING = {"X-Frame-Options": "DENY"}
+# FastAPI's interactive documentation: its pages load Swagger UI / ReDoc from a CDN.
+DOCS_PATHS = ("/docs", "/redoc")
+
+
+class SecurityHeaders:
+    """ASGI middleware: add the headers above to each answer's start, without touching its body."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        is_docs = scope["path"].startswith(DOCS_PATHS)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in EVERY_ANSWER.items():
+                    headers.setdefault(name, value)
+                if headers.get("content-type", "").startswith("text/html"):
+                    headers.setdefault("Content-Security-Policy",
+                                       "frame-ancestors 'none'" if is_docs else PAGE_POLICY)
+                    for name, value in NO_FRAMING.items():
+                        headers.setdefault(name, value)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
