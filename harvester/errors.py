@@ -4,6 +4,7 @@
     ├── HttpStatusError               an HTTP error status that survived the retries
     ├── ResponseTooLargeError         a body over `max_response_bytes`
     ├── TruncatedResponseError        a body that ends before its own end (a gzip stream cut short)
+    ├── UnsafeRedirectError           a redirect off http(s) or towards this machine (harvester/redirects.py)
     ├── MalformedResponseError        an HTML page, XML that is not well-formed or nested too deep
     ├── HarvestInterrupted            the run was stopped (Ctrl+C, SIGTERM) before the library was done
     └── OaiProtocolError              an OAI-PMH <error code="..."> answer
@@ -36,6 +37,7 @@ __all__ = [
     "OaiProtocolError",
     "ResponseTooLargeError",
     "TruncatedResponseError",
+    "UnsafeRedirectError",
     "oai_error_for_code",
 ]
 
@@ -55,6 +57,11 @@ class HttpStatusError(HarvestError):
 
 class ResponseTooLargeError(HarvestError):
     """Raised when a response body exceeds `HarvestSettings.max_response_bytes`."""
+
+
+class UnsafeRedirectError(HarvestError):
+    """Raised when a library server redirects off http(s), or closer to the harvesting machine than
+    itself (harvester/redirects.py); not retried: ask the library what its server is doing."""
 
 
 class TruncatedResponseError(HarvestError):

@@ -25,7 +25,8 @@ import httpx
 from config.errors import HarvestError
 from config.settings import HarvestSettings
 from harvester import stopping
-from harvester.errors import HttpStatusError, ResponseTooLargeError, TruncatedResponseError
+from harvester.errors import HttpStatusError, ResponseTooLargeError, TruncatedResponseError, UnsafeRedirectError
+from harvester.redirects import RefusedRedirect, refuse_unsafe_redirect
 
 log = logging.getLogger(__name__)
 
@@ -42,11 +43,13 @@ _host_last_request_s: dict[str, float] = {}
 
 
 def make_client(settings: HarvestSettings, timeout_s: float | None = None) -> httpx.Client:
-    """An httpx client with our User-Agent, gzip accepted and the configured timeout."""
+    """An httpx client with our User-Agent, gzip accepted, the configured timeout, and redirects
+    followed only where harvester/redirects.py allows."""
     return httpx.Client(
         timeout=httpx.Timeout(timeout_s or settings.timeout_s),
         headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
         follow_redirects=True,
+        event_hooks={"response": [refuse_unsafe_redirect]},
     )
 
 
@@ -100,6 +103,8 @@ def fetch(client: httpx.Client, url: str, params: Mapping[str, str] | None,
         except TruncatedResponseError as exc:
             problem = exc.detail
             failure = exc
+        except RefusedRedirect as exc:
+            raise UnsafeRedirectError(library, with_query(url, params), str(exc)) from None
         else:
             if not _retryable_status(response.status_code):
                 return response

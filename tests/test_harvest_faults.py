@@ -628,3 +628,30 @@ def test_a_utf8_page_under_a_latin1_label_stays_utf8(fault_server, store):
 
 def _raw_payload(store, local_id: str) -> str:
     return next(raw for _, raw in store.raw_changed_since(0, "tv-test") if raw.local_id == local_id).payload.decode()
+
+
+def test_a_redirect_off_the_web_or_towards_the_harvesting_machine_is_refused(fault_server, store):
+    """The configured URL is trusted, a library server's redirect is not: one answering 302 to
+    the cloud metadata address (169.254.169.254) or to the harvesting machine's own services had
+    us fetch them, and the start of what they answered went into the public status page's errors;
+    a redirect to file:// ended the whole run with httpx's UnsupportedProtocol."""
+    from harvester.errors import UnsafeRedirectError
+    from harvester.redirects import redirect_refusal
+
+    settings = fast_settings()
+    for target in ("file:///etc/passwd", "http://169.254.169.254/latest/meta-data/iam/", "gopher://127.0.0.1:25/"):
+        server = fault_server([Canned(b"", 302, {"Location": target})])
+        with make_client(settings) as client, pytest.raises(UnsafeRedirectError) as caught:
+            fetch(client, server.url, {"verb": "Identify"}, settings, "tv-test")
+        assert caught.value.library == "tv-test" and target in str(caught.value) and server.url in str(caught.value)
+    # A catalogue that moved to another server of the same network is still followed.
+    moved = fault_server([identify()])
+    server = fault_server([Canned(b"", 301, {"Location": moved.url})])
+    with make_client(settings) as client:
+        assert fetch(client, server.url, {"verb": "Identify"}, settings, "tv-test").status_code == 200
+    # From a server on the internet, no redirect may lead into the local network or to this machine.
+    assert redirect_refusal("http://8.8.8.8/oai", "http://127.0.0.1:8080/admin") is not None
+    assert redirect_refusal("http://8.8.8.8/oai", "http://10.0.0.5/oai") is not None
+    assert redirect_refusal("http://10.0.0.4/oai", "http://[::1]/oai") is not None
+    assert redirect_refusal("http://10.0.0.4/oai", "https://10.0.0.5/oai") is None
+    assert redirect_refusal("http://10.0.0.4/oai", "https://8.8.4.4/oai") is None
