@@ -108,3 +108,18 @@ def test_pages_work_under_their_content_security_policy(server, browser):
     WebDriverWait(browser, 20).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".holding")))
     violations = [entry["message"] for entry in browser.get_log("browser") if "Content Security Policy" in entry["message"]]
     assert violations == []
+
+
+def test_whats_new_link_is_shown_on_a_wide_screen(server, browser):
+    """The front page's "Tài liệu mới bổ sung" sat in the phone-only line (.to-facets, hidden from 48rem up):
+    a librarian at a desktop never saw it, and it was not in the keyboard's tab order either."""
+    browser.set_window_size(1280, 900)
+    try:
+        browser.get(server.base_url + "/")
+        link = browser.find_element(By.ID, "whats-new")
+        assert link.is_displayed() and link.text == "Tài liệu mới bổ sung"
+        link.click()
+        WebDriverWait(browser, 20).until(EC.url_contains("sort=new"))
+        assert browser.find_element(By.CSS_SELECTOR, ".hit .hit-meta .added").text.startswith("bổ sung ")
+    finally:
+        browser.set_window_size(390, 844)
