@@ -15,7 +15,7 @@ from tests.browser_helpers import headless_chromium, require_chromium
 from index import SearchIndex, build_index
 from search_api import create_app
 from store import CatalogStore
-from store.models import Holding, UnionRecord
+from store.models import HarvestRun, Holding, Rejected, UnionRecord
 from tests.conftest import make_settings
 from tests.test_api import serve_in_thread
 from tests.test_index import LIBRARIES, union
@@ -48,6 +48,14 @@ def site(tmp_path_factory) -> Iterator[str]:
                   subjects=["Thưviệnhọc--Tinhọcứngdụng--Phầnmềmquảnlýthưviện"], publisher=LONG_URL),
         ])
         build_index(store, settings)
+        # For /status: a library whose file held five unreadable records, and a run that failed.
+        store.save_harvest_rejects("tv-long-my", [
+            Rejected(library="tv-long-my", local_id=f"LM{i}", stage="harvest", reason=f"duplicate 001 'LM{i}'; first at #{i}")
+            for i in range(5)])
+        run_id = store.start_run("tv-tinh")
+        store.finish_run(run_id, HarvestRun(library="tv-tinh", started_at="2026-11-27T19:30:00Z",
+                                            finished_at="2026-11-27T19:31:05Z", duration_s=65.5, status="failed",
+                                            errors=["Connection refused: http://127.0.0.1:9/oai"]))
         with serve_in_thread(create_app(settings, store, SearchIndex(settings))) as url:
             yield url
 
@@ -98,3 +106,27 @@ def test_status_page_tables_scroll_in_their_boxes_on_a_phone(site, phone):
     assert len(phone.find_elements(By.CSS_SELECTOR, "tr.library-status")) == len(LIBRARIES)
     assert phone.find_element(By.CSS_SELECTOR, ".run-never").text == "Chưa chạy"
     assert _sideways_overflow_px(phone) == 0
+
+
+def test_status_page_names_the_first_records_a_library_could_not_deliver(site, phone):
+    """The page showed "5 lỗi" and no more: the officer had to ask for `unioncat status` to learn which
+    records to send back to the library. Now the first three are named, with why, as the CLI does."""
+    phone.get(site + "/status")
+    row = phone.find_element(By.CSS_SELECTOR, "tr[data-library='tv-long-my']")
+    assert "5 biểu ghi không xử lý được" in row.text
+    items = [li.text for li in row.find_elements(By.CSS_SELECTOR, ".rejects li")]
+    assert items[:3] == [f"LM{i} (thu thập): duplicate 001 'LM{i}'; first at #{i}" for i in range(3)], items
+    assert items[3:] == ["… và 2 biểu ghi khác"]
+    assert _sideways_overflow_px(phone) == 0
+
+
+def test_status_page_marks_the_english_messages_as_english(site, phone):
+    """Harvest errors and reject reasons are English (they come from the servers and the parsers); a screen
+    reader read "Connection refused" with Vietnamese rules (WCAG 3.1.2)."""
+    phone.get(site + "/status")
+    error = phone.find_element(By.CSS_SELECTOR, "tr[data-library='tv-tinh'] .errors li")
+    reason = phone.find_element(By.CSS_SELECTOR, "tr[data-library='tv-long-my'] .rejects .reason")
+    for element in (error, reason):
+        assert phone.execute_script("return arguments[0].matches(':lang(en)')", element), element.text
+    assert phone.execute_script("return arguments[0].matches(':lang(vi)')",
+                                phone.find_element(By.CSS_SELECTOR, "tr[data-library='tv-tinh'] .run-status"))

@@ -18,6 +18,9 @@ RUN_LABELS_VI: dict[str | None, str] = {"ok": "Thành công", "failed": "Lỗi",
                                         None: "Chưa chạy"}
 STAGE_LABELS_VI: dict[str, str] = {"normalize": "Chuẩn hoá biểu ghi", "dedupe": "Gộp biểu ghi trùng",
                                    "index": "Lập chỉ mục tìm kiếm"}
+# Where a record was rejected, as the officer tells the library ("LM4 (thu thập): ...").
+REJECT_STAGE_LABELS_VI: dict[str, str] = {"harvest": "thu thập", "normalize": "chuẩn hoá"}
+FIRST_REJECTS_SHOWN = 3  # as `unioncat status` prints: enough to tell the library what to fix
 
 
 class LibraryStatusOut(LibraryStatus):
@@ -72,13 +75,14 @@ def status_page(request: Request, ctx: Annotated[AppContext, Depends(get_context
                   ctx.search_index.search(SearchParams(size=1)).facets.get("library", [])}
     libraries = [{**item, "type_label": LIBRARY_TYPE_LABELS_VI.get(registry[item["id"]].type, ""),
                   "district": registry[item["id"]].district, "union_records": searchable.get(item["id"], 0),
-                  "attention": item["overdue"] or item["last_status"] == "failed"}
+                  "attention": item["overdue"] or item["last_status"] == "failed",
+                  "first_rejects": ctx.store.rejects(item["id"])[:FIRST_REJECTS_SHOWN] if item["rejected"] else []}
                  for item in status["libraries"]]
     libraries.sort(key=lambda item: not item["attention"])  # stable: registry order within each group
     return ctx.templates.TemplateResponse(request, "status.html", {
         "settings": ctx.settings, "libraries": libraries, "unregistered": status["unregistered"],
         "stages": status["stages"], "totals": status["totals"],
-        "run_labels": RUN_LABELS_VI, "stage_labels": STAGE_LABELS_VI,
+        "run_labels": RUN_LABELS_VI, "stage_labels": STAGE_LABELS_VI, "reject_stages": REJECT_STAGE_LABELS_VI,
         "attention": sum(item["attention"] for item in libraries)})
 
 
