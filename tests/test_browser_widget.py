@@ -343,8 +343,7 @@ def test_a_library_page_shows_its_new_titles_and_searches_its_own_holdings(sites
     """data-new lists the library's newest titles before any search; data-library keeps every search,
     and the link to all results, to what that library holds."""
     _, root = _widget(browser, sites["allowed"], "library.html")
-    status = root.find_element(By.CSS_SELECTOR, ".status")
-    WebDriverWait(browser, 20).until(lambda d: status.text == "Mới bổ sung")
+    WebDriverWait(browser, 20).until(lambda d: root.find_elements(By.CSS_SELECTOR, "li.hit"))
     titles = {a.text for a in root.find_elements(By.CSS_SELECTOR, "li.hit a.title")}
     assert titles == {"Lịch sử Việt Nam", XSS_TITLE, "Nhật ký trong tù"}  # held by tv-long-my; nothing else
     more = root.find_element(By.CSS_SELECTOR, ".more a").get_attribute("href")
@@ -377,3 +376,25 @@ def test_a_catalogue_that_never_answers_is_given_up_with_a_message(tmp_path, bro
     finally:
         api.stop()
     assert shown == "Mục lục liên hợp không trả lời kịp. Xin thử lại sau."
+
+
+def _list_name(browser, root) -> str:
+    """The accessible name of the widget's list, from its aria-labelledby (inside the shadow root)."""
+    return browser.execute_script("var list = arguments[0].querySelector('ol'), id = list.getAttribute('aria-labelledby');"
+                                  "return id ? arguments[0].getElementById(id).textContent : '';", root)
+
+
+def test_the_new_titles_list_is_labelled_and_not_announced_as_a_status(sites, browser):
+    """Before any search, "Mới bổ sung" was put in the live status region: a screen reader announced it as
+    if the visitor had done something, and the list itself had no name. The list is now named by a visible
+    caption, the status region stays quiet until a search, and a search's list is named by its count."""
+    _, root = _widget(browser, sites["allowed"], "library.html")
+    WebDriverWait(browser, 20).until(lambda d: root.find_elements(By.CSS_SELECTOR, "li.hit"))
+    status = root.find_element(By.CSS_SELECTOR, "[role=status]")
+    assert status.text == ""
+    caption = root.find_element(By.CSS_SELECTOR, ".caption")
+    assert caption.is_displayed() and caption.text == "Tài liệu mới bổ sung"
+    assert _list_name(browser, root) == "Tài liệu mới bổ sung"
+    assert _search(browser, root, "nam") == "Tìm thấy 1 tài liệu"
+    assert not caption.is_displayed()  # the list below is no longer the new titles
+    assert _list_name(browser, root) == "Tìm thấy 1 tài liệu"

@@ -8,7 +8,7 @@
  * data-library: a library id (GET CATALOG/api/libraries): searches, and the "new" list,
  *   show only what that library holds (a school's or a district library's own page).
  * data-new: show this many titles newest to the catalogue (1 to 50) before any search,
- *   under "Mới bổ sung"; a search replaces them.
+ *   under "Tài liệu mới bổ sung"; a search replaces them.
  * Renders a search box and results inside a Shadow DOM, so the host page's
  * styles do not leak in and ours do not leak out.  Results come from
  * CATALOG/api/search (the partner's origin must be in [api] cors_origins) and
@@ -40,6 +40,7 @@
     "a{color:#0b5394}",
     ".meta,.holdings{font-size:.9em;color:#444}",
     ".status{margin:.3em 0;font-size:.95em}",
+    ".caption{margin:.3em 0;font-weight:600}",
     ".more{margin:.5em 0 0}"
   ].join("\n");
 
@@ -69,10 +70,17 @@
   var LANG = { eng: "en", fre: "fr", fra: "fr", rus: "ru", chi: "zh", zho: "zh", jpn: "ja", kor: "ko",
                ger: "de", deu: "de", khm: "km", lao: "lo", tha: "th", spa: "es" };
 
-  function render(list, more, status, body, q, pageUrl) {
-    status.textContent = q === null ? "Mới bổ sung" :
-      (body.fuzzy ? "Không tìm thấy kết quả chính xác; hiển thị kết quả gần đúng. " : "") +
-      "Tìm thấy " + body.total + " tài liệu";
+  // The new titles shown on arrival are named by a caption, not put in the live status region:
+  // a screen reader announces that region's changes as answers to what the visitor did.
+  function render(list, more, status, caption, body, q, pageUrl) {
+    if (q === null) {
+      caption.hidden = body.total === 0;
+      list.setAttribute("aria-labelledby", caption.id);
+    } else {
+      status.textContent = (body.fuzzy ? "Không tìm thấy kết quả chính xác; hiển thị kết quả gần đúng. " : "") +
+        "Tìm thấy " + body.total + " tài liệu";
+      list.setAttribute("aria-labelledby", status.id);
+    }
     body.hits.forEach(function (hit) {
       var item = el("li", { "class": "hit", part: "hit" });
       // The part too, as the page shows it: volumes of a set are records of their own.
@@ -127,13 +135,15 @@
     var input = el("input", { id: id, type: "search", name: "q", autocomplete: "off", maxlength: "500" });
     form.appendChild(input);
     form.appendChild(el("button", { type: "submit" }, "Tìm"));
-    var status = el("p", { "class": "status", role: "status", "aria-live": "polite" });
+    var status = el("p", { "class": "status", id: "unioncat-status-" + index, role: "status", "aria-live": "polite" });
+    var caption = el("p", { "class": "caption", id: "unioncat-new-" + index, hidden: "" }, "Tài liệu mới bổ sung");
     var list = el("ol", { "class": "hits" });
     var more = el("p", { "class": "more" });
     // lang: the widget's words are Vietnamese on partner pages in any language (WCAG 3.1.2).
     var wrapper = el("div", { "class": "unioncat", lang: "vi" });
     wrapper.appendChild(form);
     wrapper.appendChild(status);
+    wrapper.appendChild(caption);
     wrapper.appendChild(list);
     wrapper.appendChild(more);
     root.appendChild(wrapper);
@@ -144,6 +154,8 @@
     function show(q, size) {
       var search = ++latest;
       status.textContent = q === null ? "" : "Đang tìm…";
+      caption.hidden = true;
+      list.removeAttribute("aria-labelledby");
       list.textContent = "";
       more.textContent = "";
       var query = (q === null ? "sort=new" : "q=" + encodeURIComponent(q)) +
@@ -163,7 +175,7 @@
             return;
           }
           if (!res.ok) { status.textContent = res.body.message || "Lỗi tìm kiếm"; return; }
-          render(list, more, status, res.body, q, base + "/?" + query);
+          render(list, more, status, caption, res.body, q, base + "/?" + query);
         })
         .catch(function (error) {
           if (search !== latest) return;
