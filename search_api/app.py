@@ -22,7 +22,7 @@ from search_api.errors import add_error_handlers
 from search_api.head import HeadAsGet
 from search_api.present import holdings_by_library, html_lang, name_roles
 from search_api.routes import atom, libraries, oai, pages, records, search, status, why
-from search_api.routes.status import vietnam_time
+from search_api.routes.status import vi_number, vietnam_time
 from search_api.security_headers import SecurityHeaders
 from store.catalog import CatalogStore
 
@@ -43,6 +43,7 @@ def create_app(settings: Settings, store: CatalogStore, search_index: SearchInde
     env.filters["holdings_by_library"] = holdings_by_library
     env.filters["html_lang"] = html_lang
     env.filters["vietnam_time"] = vietnam_time
+    env.filters["vi_number"] = vi_number
     app.state.ctx = AppContext(settings, store, search_index, Jinja2Templates(env=env),
                                RenderedAnswers(settings.api.cached_searches))
     if settings.api.cors_origins:

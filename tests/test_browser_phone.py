@@ -130,3 +130,12 @@ def test_status_page_marks_the_english_messages_as_english(site, phone):
         assert phone.execute_script("return arguments[0].matches(':lang(en)')", element), element.text
     assert phone.execute_script("return arguments[0].matches(':lang(vi)')",
                                 phone.find_element(By.CSS_SELECTOR, "tr[data-library='tv-tinh'] .run-status"))
+
+
+def test_status_page_writes_numbers_the_vietnamese_way(site, phone):
+    """"65.5 giây" and "+0 mới, 0 sửa, −0 xoá": a decimal point where Vietnamese writes a comma, and signs a
+    Vietnamese screen reader voices as "cộng" and "trừ". Now "65,5 giây" and "thêm 0, sửa 0, xoá 0"."""
+    phone.get(site + "/status")
+    row = phone.find_element(By.CSS_SELECTOR, "tr[data-library='tv-tinh']")
+    assert "65,5 giây" in row.text and "65.5" not in row.text
+    assert "thêm 0, sửa 0, xoá 0" in row.text and "−" not in row.text and "+" not in row.text

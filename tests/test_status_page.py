@@ -11,7 +11,7 @@ from config.settings import load_settings
 from harvester.provider import serve_fixtures
 from index import SearchIndex
 from search_api import create_app
-from search_api.routes.status import vietnam_time
+from search_api.routes.status import vi_number, vietnam_time
 from store import CatalogStore, RawRecord
 from store.models import HarvestRun
 from tests.conftest import make_settings
@@ -91,3 +91,8 @@ def test_a_harvest_still_running_shows_no_changes_yet(tmp_path: Path):
     row = page.xpath("//tr[@data-library='tv-tinh']")[0]
     assert row.xpath(".//span[contains(@class, 'run-status')]")[0].text == "Đang chạy"
     assert "+0 mới" not in row.text_content()
+
+
+def test_counts_are_grouped_by_thousands_with_dots_as_in_vietnamese():
+    assert vi_number(2208) == "2.208" and vi_number(1234567) == "1.234.567" and vi_number(840) == "840"
+    assert vi_number(65.5, 1) == "65,5" and vi_number(1234.25, 1) == "1.234,2" and vi_number(None) == ""

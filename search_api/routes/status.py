@@ -97,3 +97,11 @@ def vietnam_time(stamp: str | None) -> str:
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
     return when.astimezone(VIETNAM_TIME).strftime("%d/%m/%Y %H:%M")
+
+
+def vi_number(value: float | None, digits: int = 0) -> str:
+    """2208 as "2.208" and 65.5 as "65,5": Vietnamese groups thousands with dots and writes a decimal comma,
+    so "65.5 giây" read as a misprint to the department; "" for none."""
+    if value is None:
+        return ""
+    return f"{value:,.{digits}f}".translate(str.maketrans(",.", ".,"))
