@@ -139,3 +139,13 @@ def test_status_page_writes_numbers_the_vietnamese_way(site, phone):
     row = phone.find_element(By.CSS_SELECTOR, "tr[data-library='tv-tinh']")
     assert "65,5 giây" in row.text and "65.5" not in row.text
     assert "thêm 0, sửa 0, xoá 0" in row.text and "−" not in row.text and "+" not in row.text
+
+
+def test_status_page_tables_are_found_by_heading_and_named(site, phone):
+    """The libraries' table had only a caption: a screen reader user jumping by heading (H in NVDA, the rotor
+    in VoiceOver) went from the page title straight to the processing steps, past the main table."""
+    phone.get(site + "/status")
+    headings = [h.text for h in phone.find_elements(By.CSS_SELECTOR, "h1, h2")]
+    assert headings == ["Tình trạng thu thập dữ liệu", "Các thư viện", "Các bước xử lý sau thu thập"], headings
+    names = [t.accessible_name for t in phone.find_elements(By.CSS_SELECTOR, "table")]
+    assert names == ["Các thư viện", "Các bước xử lý sau thu thập"], names
