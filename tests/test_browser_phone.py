@@ -149,3 +149,14 @@ def test_status_page_tables_are_found_by_heading_and_named(site, phone):
     assert headings == ["Tình trạng thu thập dữ liệu", "Các thư viện", "Các bước xử lý sau thu thập"], headings
     names = [t.accessible_name for t in phone.find_elements(By.CSS_SELECTOR, "table")]
     assert names == ["Các thư viện", "Các bước xử lý sau thu thập"], names
+
+
+def test_lower_case_operator_hint_offers_the_search_in_the_page_words(site, phone):
+    """"Toán tử phải viết hoa: so tay OR zzz" used a word ("toán tử") the page uses nowhere else (its hint
+    says "Kết hợp (viết hoa)") and did not say the link searches; it now asks as the typo suggestion does."""
+    phone.get(site + "/?q=so+tay+or+zzz")
+    hint = phone.find_element(By.ID, "operators-hint")
+    assert hint.text == "Có phải bạn muốn tìm: so tay OR zzz? Để kết hợp các từ, viết hoa AND, OR, NOT.", hint.text
+    hint.find_element(By.TAG_NAME, "a").click()
+    WebDriverWait(phone, 10).until(lambda d: "OR" in d.current_url)
+    assert int(phone.find_element(By.ID, "total").text) == 1
