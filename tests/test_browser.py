@@ -123,3 +123,17 @@ def test_whats_new_link_is_shown_on_a_wide_screen(server, browser):
         assert browser.find_element(By.CSS_SELECTOR, ".hit .hit-meta .added").text.startswith("bổ sung ")
     finally:
         browser.set_window_size(390, 844)
+
+
+def test_whats_new_page_says_what_it_lists(server, browser):
+    """Following "Tài liệu mới bổ sung" led to a page titled "Tìm kiếm" under the heading "Có 840 tài liệu
+    trong mục lục": a screen reader user heard nothing that confirmed the list was the new titles (WCAG 2.4.2)."""
+    browser.get(server.base_url + "/")
+    browser.find_element(By.ID, "whats-new").click()
+    WebDriverWait(browser, 20).until(EC.url_contains("sort=new"))
+    assert browser.title.startswith("Tài liệu mới bổ sung – "), browser.title
+    heading = browser.find_element(By.ID, "results-heading").text
+    assert heading.endswith("tài liệu trong mục lục, mới bổ sung xếp trước"), heading
+    browser.get(server.base_url + "/?sort=new&library=tv-long-my")  # the widget's "Xem tất cả tài liệu mới"
+    assert browser.title.startswith("Tài liệu mới bổ sung – "), browser.title
+    assert browser.find_element(By.ID, "results-heading").text.endswith("tài liệu, mới bổ sung xếp trước")
