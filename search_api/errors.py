@@ -23,14 +23,20 @@ def _wants_html(request: Request) -> bool:
 
 
 def error_response(request: Request, status: int, error: str, message: str,
-                   headers: dict[str, str] | None = None) -> Response:
-    """JSON `{"error", "message", "status"}` for the API, an HTML page for the librarians' pages."""
+                   headers: dict[str, str] | None = None, reason: str | None = None) -> Response:
+    """JSON `{"error", "message", "status"}` for the API, an HTML page for the librarians' pages.
+
+    `reason`: a query error's reason without the query, added to the JSON for a page (the widget)
+    that shows it under the query its visitor typed, as the librarians' page does."""
     if _wants_html(request):
         ctx = request.app.state.ctx
         return ctx.templates.TemplateResponse(
             request, "error.html", {"status": status, "message": message, "settings": ctx.settings},
             status_code=status, headers=headers)
-    return JSONResponse({"error": error, "message": message, "status": status}, status_code=status, headers=headers)
+    body: dict[str, str | int] = {"error": error, "message": message, "status": status}
+    if reason is not None:
+        body["reason"] = reason
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 def add_error_handlers(app: FastAPI) -> None:
@@ -46,7 +52,8 @@ def add_error_handlers(app: FastAPI) -> None:
             status = 500
         if status >= 500:
             log.error("%s on %s: %s", type(exc).__name__, request.url.path, exc)
-        return error_response(request, status, type(exc).__name__, str(exc))
+        return error_response(request, status, type(exc).__name__, str(exc),
+                              reason=exc.reason if isinstance(exc, QueryError) else None)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_parameter(request: Request, exc: RequestValidationError) -> Response:

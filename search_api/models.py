@@ -176,8 +176,10 @@ class ErrorResponse(BaseModel):
     """Every error answer of the API."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [
-        {"error": "QueryError", "message": "query 'title:((': sau title: cần một từ để tìm", "status": 400}]})
+        {"error": "QueryError", "message": "query 'title:((': sau title: cần một từ để tìm", "status": 400,
+         "reason": "sau title: cần một từ để tìm"}]})
 
     error: str
     message: str
     status: int
+    reason: str | None = Field(default=None, description="QueryError only: what is wrong, without the query.")

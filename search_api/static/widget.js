@@ -174,7 +174,12 @@
             status.textContent = "Mục lục liên hợp tạm thời không trả lời (lỗi " + res.code + "). Xin thử lại sau.";
             return;
           }
-          if (!res.ok) { status.textContent = res.body.message || "Lỗi tìm kiếm"; return; }
+          // A query error's reason, as the page words it; the message quotes the query back, for developers.
+          if (!res.ok) {
+            status.textContent = res.body.reason ? "Không hiểu câu tìm: " + res.body.reason
+                                                 : res.body.message || "Lỗi tìm kiếm";
+            return;
+          }
           render(list, more, status, caption, res.body, q, base + "/?" + query);
         })
         .catch(function (error) {
