@@ -406,3 +406,23 @@ def test_a_query_the_catalogue_cannot_read_is_explained_as_on_the_page(sites, br
     "Không hiểu câu tìm: …" with the reason only."""
     _, root = _widget(browser, sites["allowed"])
     assert _search(browser, root, '"so tay') == 'Không hiểu câu tìm: thiếu dấu " đóng cụm từ (unbalanced quotes)'
+
+
+def test_widget_offers_the_suggestion_the_page_offers_after_a_typo(sites, browser):
+    """After a typo the page asks "Có phải bạn muốn tìm: …?" and links the corrected search; the widget only
+    said it showed approximate results. Its suggestion is a button: pressed, it searches and focus returns
+    to the search box (the button itself goes away with the old results)."""
+    _, root = _widget(browser, sites["allowed"])
+    shown = _search(browser, root, "lich su viet namm")
+    assert shown.startswith("Không tìm thấy kết quả chính xác"), shown
+    button = root.find_element(By.CSS_SELECTOR, ".suggestion button")
+    suggested = button.text
+    assert suggested.lower() == "lich su viet nam"
+    assert root.find_element(By.CSS_SELECTOR, ".suggestion").text == f"Có phải bạn muốn tìm: {suggested}?"
+    button.send_keys(Keys.ENTER)
+    status = root.find_element(By.CSS_SELECTOR, ".status")
+    WebDriverWait(browser, 20).until(lambda d: status.text.startswith("Tìm thấy"))
+    box = root.find_element(By.CSS_SELECTOR, "input[type=search]")
+    assert box.get_attribute("value") == suggested
+    assert browser.execute_script("return arguments[0].activeElement", root) == box
+    assert root.find_elements(By.CSS_SELECTOR, ".suggestion button") == []

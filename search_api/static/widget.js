@@ -41,6 +41,10 @@
     ".meta,.holdings{font-size:.9em;color:#444}",
     ".status{margin:.3em 0;font-size:.95em}",
     ".caption{margin:.3em 0;font-weight:600}",
+    ".suggestion{margin:.3em 0}",
+    ".suggestion:empty{display:none}",
+    // The suggested words look like a link (they are one on the page), with a 24px target (WCAG 2.5.8).
+    ".suggestion button{background:none;color:#0b5394;padding:.1em .2em;min-height:24px;text-decoration:underline}",
     ".more{margin:.5em 0 0}"
   ].join("\n");
 
@@ -72,7 +76,7 @@
 
   // The new titles shown on arrival are named by a caption, not put in the live status region:
   // a screen reader announces that region's changes as answers to what the visitor did.
-  function render(list, more, status, caption, body, q, pageUrl) {
+  function render(list, more, status, caption, suggestion, body, q, pageUrl) {
     if (q === null) {
       caption.hidden = body.total === 0;
       list.setAttribute("aria-labelledby", caption.id);
@@ -80,6 +84,7 @@
       status.textContent = (body.fuzzy ? "Không tìm thấy kết quả chính xác; hiển thị kết quả gần đúng. " : "") +
         "Tìm thấy " + body.total + " tài liệu";
       list.setAttribute("aria-labelledby", status.id);
+      if (body.suggestion) offer(suggestion, body.suggestion);
     }
     body.hits.forEach(function (hit) {
       var item = el("li", { "class": "hit", part: "hit" });
@@ -99,6 +104,13 @@
       more.appendChild(el("a", { href: pageUrl, target: "_blank", rel: "noopener" },
                           q === null ? "Xem tất cả tài liệu mới" : "Xem tất cả kết quả"));
     }
+  }
+
+  // "Có phải bạn muốn tìm: …?" after a typo, as the page asks. A button, not a link: it searches here.
+  function offer(suggestion, words) {
+    suggestion.appendChild(document.createTextNode("Có phải bạn muốn tìm: "));
+    suggestion.appendChild(el("button", { type: "button", "class": "suggested" }, words));
+    suggestion.appendChild(document.createTextNode("?"));
   }
 
   // A constructed style sheet is not inline style: a partner page whose Content-Security-Policy
@@ -137,12 +149,14 @@
     form.appendChild(el("button", { type: "submit" }, "Tìm"));
     var status = el("p", { "class": "status", id: "unioncat-status-" + index, role: "status", "aria-live": "polite" });
     var caption = el("p", { "class": "caption", id: "unioncat-new-" + index, hidden: "" }, "Tài liệu mới bổ sung");
+    var suggestion = el("p", { "class": "suggestion" });
     var list = el("ol", { "class": "hits" });
     var more = el("p", { "class": "more" });
     // lang: the widget's words are Vietnamese on partner pages in any language (WCAG 3.1.2).
     var wrapper = el("div", { "class": "unioncat", lang: "vi" });
     wrapper.appendChild(form);
     wrapper.appendChild(status);
+    wrapper.appendChild(suggestion);
     wrapper.appendChild(caption);
     wrapper.appendChild(list);
     wrapper.appendChild(more);
@@ -158,6 +172,7 @@
       list.removeAttribute("aria-labelledby");
       list.textContent = "";
       more.textContent = "";
+      suggestion.textContent = "";
       var query = (q === null ? "sort=new" : "q=" + encodeURIComponent(q)) +
         (library ? "&library=" + encodeURIComponent(library) : "");
       // A server that never answers would leave "Đang tìm…" on the partner's page for good.
@@ -180,7 +195,7 @@
                                                  : res.body.message || "Lỗi tìm kiếm";
             return;
           }
-          render(list, more, status, caption, res.body, q, base + "/?" + query);
+          render(list, more, status, caption, suggestion, res.body, q, base + "/?" + query);
         })
         .catch(function (error) {
           if (search !== latest) return;
@@ -190,6 +205,13 @@
         })
         .then(function () { if (timer) clearTimeout(timer); });
     }
+    // The button goes with the results it came with: focus goes back to the box that now holds its words.
+    suggestion.addEventListener("click", function (event) {
+      if (!event.target.closest("button")) return;
+      input.value = event.target.textContent;
+      input.focus();
+      show(input.value, pageSize(host.getAttribute("data-size")));
+    });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var q = input.value.trim();
