@@ -160,3 +160,20 @@ def test_lower_case_operator_hint_offers_the_search_in_the_page_words(site, phon
     hint.find_element(By.TAG_NAME, "a").click()
     WebDriverWait(phone, 10).until(lambda d: "OR" in d.current_url)
     assert int(phone.find_element(By.ID, "total").text) == 1
+
+
+def test_status_table_keeps_readable_columns_and_the_library_in_view_on_a_phone(site, phone):
+    """At 360 px the six columns were squeezed into the screen: "Thư / viện / tỉnh / Hậu / Giang", one word a
+    line, every row a screen high. The table now keeps readable columns and scrolls in its box, with each
+    row's library name held at the left edge while the officer scrolls to the errors."""
+    phone.get(site + "/status")
+    name = phone.find_element(By.CSS_SELECTOR, "tr[data-library='tv-tinh'] .library-name")
+    line_px = float(phone.execute_script("return parseFloat(getComputedStyle(arguments[0]).lineHeight)", name))
+    assert name.rect["height"] <= 2 * line_px + 1, (name.rect, line_px)  # "Thư viện tỉnh Hậu Giang" in two lines
+    wrap = phone.find_element(By.CSS_SELECTOR, ".table-wrap")
+    before = name.rect["x"]
+    phone.execute_script("arguments[0].scrollLeft = arguments[0].scrollWidth", wrap)
+    errors = phone.find_element(By.CSS_SELECTOR, "tr[data-library='tv-tinh'] .errors")
+    WebDriverWait(phone, 5).until(lambda d: errors.rect["x"] < PHONE_WIDTH_PX)
+    assert 0 <= name.rect["x"] <= before  # the row header stayed at the left edge, in view
+    assert _sideways_overflow_px(phone) == 0
