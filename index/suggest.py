@@ -49,7 +49,7 @@ def suggest(query: str, hits: list[dict[str, Any]], typos: frozenset[str]) -> st
         best = min(candidates, key=lambda c: (OSA.distance(folded, c), -hits_with[c], -len(c)), default=None)
         if best is None or OSA.distance(folded, best) > typo_distance(folded) + 1:
             return word
-        return candidates[best]
+        return _in_case_of(word, candidates[best])
 
     # NFC first: a decomposed word (Unikey's "Unicode tổ hợp", macOS) would split at each mark.
     query = nfc(query)
@@ -67,3 +67,15 @@ def corrected_words(typos: frozenset[str], words: list[str]) -> list[str]:
                                      for typo in typos):
             out.append(folded)
     return out
+
+
+def _in_case_of(typed: str, found: str) -> str:
+    """`found` (a hit's spelling: "Giang" from a title) in the case the reader typed: "lich su hau giangg"
+    suggests "lich su hau giang", not "lich su hau Giang"; "KIEUU" suggests "KIỀU"."""
+    if typed.islower():
+        return found.lower()
+    if typed.isupper() and len(typed) > 1:
+        return found.upper()
+    if typed[:1].isupper():
+        return found[:1].upper() + found[1:].lower()
+    return found

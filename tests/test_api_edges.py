@@ -73,11 +73,11 @@ def _nfc(text: str) -> str:
 
 def test_decomposed_query_gets_a_clean_suggestion(client):
     composed = client.get("/api/search", params={"q": "truyện kiềeu"}).json()
-    assert composed["fuzzy"] and composed["suggestion"] == "truyện Kiều"
+    assert composed["fuzzy"] and composed["suggestion"] == "truyện kiều"
     body = client.get("/api/search", params={"q": _nfd("truyện kiềeu")}).json()
     assert body["fuzzy"] and body["total"] == 1
     # It was 'Truyệṇ̂n Kiềû̀eu': word pieces split at the combining marks, "corrected" one by one.
-    assert _nfc(body["suggestion"]) == "truyện Kiều", repr(body["suggestion"])
+    assert _nfc(body["suggestion"]) == "truyện kiều", repr(body["suggestion"])
 
 
 # ---- 2. Non-decimal "digits" (², ①) reach int(): 500 instead of 400 ------------------------------
