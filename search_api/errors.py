@@ -39,6 +39,15 @@ def error_response(request: Request, status: int, error: str, message: str,
     return JSONResponse(body, status_code=status, headers=headers)
 
 
+def _without_server_paths(message: str, request: Request) -> str:
+    """`message` for the public: the data directory named `data_dir`, as the operator's config does.
+
+    A 503's advice ("run unioncat index") helps whoever reads it; where the server keeps its
+    files helps only an attacker, and the log keeps the full message."""
+    data_dir = str(request.app.state.ctx.settings.data_dir)
+    return message.replace(data_dir, "data_dir")
+
+
 def add_error_handlers(app: FastAPI) -> None:
     """Register the handlers on `app`."""
 
@@ -50,9 +59,11 @@ def add_error_handlers(app: FastAPI) -> None:
             status = 503
         else:
             status = 500
+        message = str(exc)
         if status >= 500:
             log.error("%s on %s: %s", type(exc).__name__, request.url.path, exc)
-        return error_response(request, status, type(exc).__name__, str(exc),
+            message = _without_server_paths(message, request)
+        return error_response(request, status, type(exc).__name__, message,
                               reason=exc.reason if isinstance(exc, QueryError) else None)
 
     @app.exception_handler(RequestValidationError)

@@ -203,3 +203,5 @@ def test_an_index_built_by_an_older_unioncat_answers_503_saying_how_to_rebuild(t
         response = http.get("/api/search", params={"q": "Lịch sử"})
     assert response.status_code == 503
     assert "unioncat index" in response.json()["message"]
+    # The operator's advice, without the server's directory layout (the log has the full message).
+    assert str(tmp_path) not in response.json()["message"] and "data_dir/index/v1-older" in response.json()["message"]
