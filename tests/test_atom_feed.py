@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 
 import httpx
 from lxml import etree
 
+from config.settings import VIETNAM_TIME
 from index import SearchIndex, build_index
 from search_api import create_app
 from store import CatalogStore
@@ -102,3 +104,19 @@ def test_control_characters_in_a_record_or_the_query_keep_the_feed_well_formed(t
     feed = etree.fromstring(searched.content)
     assert feed.findtext("a:title", namespaces=NS).startswith("kieu · ")
     assert feed.find("os:Query", NS).get("searchTerms") == "kieu"
+
+
+def test_an_entry_is_updated_at_the_start_of_its_day_in_vietnam_not_seven_hours_later(tmp_path):
+    """`added` is the day in Vietnam; the entries said that day at 00:00 UTC (07:00 in Vietnam), so
+    the night run's titles (02:30, 19:30 UTC the day before) were dated hours in the future and a
+    feed reader read at 03:00 showed them "updated" after the time it read them."""
+    settings = make_settings(tmp_path / "data", LIBRARIES)
+    with CatalogStore(settings.db_path) as store:
+        store.save_clusters({}, [_union("A1", "An Giang", "tv-tinh")])
+        build_index(store, settings)
+        with serve_in_thread(create_app(settings, store, SearchIndex(settings))) as url:
+            added = httpx.get(f"{url}/api/search", params={"sort": "new"}, timeout=10).json()["hits"][0]["added"]
+            feed = etree.fromstring(httpx.get(f"{url}/api/search.atom", timeout=10).content)
+    updated = datetime.fromisoformat(feed.findtext("a:entry/a:updated", namespaces=NS))
+    assert updated.astimezone(VIETNAM_TIME).strftime("%Y-%m-%dT%H:%M") == f"{added}T00:00"
+    assert updated <= datetime.now(UTC)

@@ -60,7 +60,7 @@ def _feed(ctx: AppContext, params: SearchParams, result: SearchResult, base: str
     _text(feed, "title", f"{what} · Mục lục liên hợp thư viện {region}")
     _text(feed, "id", self_url)
     entries = [_entry(hit, base) for hit in result.hits]
-    _text(feed, "updated", max((e["updated"] for e in entries), default=_now()))
+    _text(feed, "updated", max((e["updated"] for e in entries), key=datetime.fromisoformat, default=_now()))
     _text(etree.SubElement(feed, f"{{{ATOM_NS}}}author"), "name", f"Mục lục liên hợp thư viện {region}")
     page_query = [(k, v) for k, v in _query(params) if k != "page"]
     _link(feed, "self", self_url, ATOM_TYPE)
@@ -82,7 +82,9 @@ def _feed(ctx: AppContext, params: SearchParams, result: SearchResult, base: str
 
 def _entry(hit: dict[str, Any], base: str) -> dict[str, Any]:
     url = f"{base}/records/{hit['id']}"
-    updated = f"{hit['added']}T00:00:00Z" if hit.get("added") else _now()
+    # `added` is a day in Vietnam: it began at 00:00 there (UTC+7), not at 00:00 UTC, seven hours
+    # later, which dated the night run's titles hours into the future.
+    updated = f"{hit['added']}T00:00:00+07:00" if hit.get("added") else _now()
     entry = etree.Element(f"{{{ATOM_NS}}}entry")
     title = hit["title"] + (f": {hit['subtitle']}" if hit.get("subtitle") else "") + \
         (f". {hit['part']}" if hit.get("part") else "")
