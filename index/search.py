@@ -223,8 +223,10 @@ class SearchIndex:
         result = self._run(searcher, schema, tree, params, frozenset(), words, generation)
         typos = unknown_words(searcher, tree) if result.total == 0 and tree is not None else frozenset()
         if typos:
-            # The suggestion comes from the first page whatever page this is, so every page ranks alike.
-            first = replace(params, page=1, size=SUGGEST_FROM_HITS) if params.page > 1 else params
+            # The suggestion comes from the first SUGGEST_FROM_HITS hits whatever page (and size) this
+            # is, so every page ranks alike: page 1 at size 1 took it from one hit, page 2 from five.
+            own = params.page == 1 and params.size >= SUGGEST_FROM_HITS
+            first = params if own else replace(params, page=1, size=SUGGEST_FROM_HITS)
             fuzzy = self._run(searcher, schema, tree, first, typos, words, generation)
             if fuzzy.total:
                 suggestion = suggest(params.q, fuzzy.hits, typos)

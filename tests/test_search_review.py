@@ -246,3 +246,14 @@ def test_a_search_with_lower_case_or_that_finds_nothing_offers_the_operator(stor
 def test_a_suggestion_keeps_the_case_the_reader_typed(catalog, typed, suggested):
     """The hit's spelling came with its capitals: "lich su hau giangg" suggested "lich su hau Giang"."""
     assert catalog.search(SearchParams(q=typed)).suggestion == suggested
+
+
+def test_a_typo_search_suggests_the_same_spelling_on_every_page_whatever_its_size(settings, store):
+    """Page 1 took its suggestion from its own hits, page 2 from the first five: at a size under
+    five ("cuu" from "Cửu Long" alone) page 1 asked "Cửu?", page 2 "sử?", and under relevance the
+    two pages were ranked by different suggestions (a hit could show twice or never)."""
+    catalog = index_records(store, settings, [union("c", "Cửu Long"), union("s1", "Lịch sử Hậu Giang"),
+                                              union("s2", "Lịch sử Cần Thơ"), union("s3", "Lịch sử Sóc Trăng")])
+    pages = [catalog.search(SearchParams(q="suu", size=1, page=page, sort="title")) for page in (1, 2)]
+    assert all(page.fuzzy for page in pages)
+    assert pages[0].suggestion == pages[1].suggestion == "sử"
