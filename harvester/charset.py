@@ -6,7 +6,9 @@ Latin-1 database) send such pages but say the encoding in Content-Type.  RFC 730
 §3.2 makes that charset authoritative; but many servers also label UTF-8 pages
 "charset=ISO-8859-1" (a web server's default), where obeying it would turn every
 Vietnamese letter into mojibake.  So the HTTP charset is used only for a body
-that is not UTF-8.
+that is not UTF-8 and whose XML declaration names no encoding: a page that says
+encoding="windows-1258" itself is read so by the parser, whatever the web server's
+default label says (ISO-8859-1 decodes any bytes, so it would never fail over).
 """
 
 from __future__ import annotations
@@ -17,14 +19,16 @@ import re
 import httpx
 
 _DECLARATION_RE = re.compile(r"\A[ \t\r\n]*<\?xml[ \t\r\n][^?>]*\?>")
+_DECLARED_ENCODING_RE = re.compile(rb"\A[ \t\r\n]*<\?xml[ \t\r\n][^?>]*\bencoding[ \t\r\n]*=")
 _UTF8_NAMES = {"utf-8", "ascii"}
 
 
 def utf8_body(response: httpx.Response) -> bytes:
-    """The response body as UTF-8 XML: as sent, unless it is not UTF-8 and Content-Type names its charset."""
+    """The response body as UTF-8 XML: as sent, unless it is not UTF-8, declares no encoding
+    itself, and Content-Type names its charset."""
     data = response.content
     charset = response.charset_encoding
-    if not charset or _codec_name(charset) in _UTF8_NAMES | {None}:
+    if not charset or _codec_name(charset) in _UTF8_NAMES | {None} or _DECLARED_ENCODING_RE.match(data):
         return data
     try:
         data.decode("utf-8")
