@@ -96,6 +96,9 @@ _COMPANION_RE = _whole_phrase_re(_COMPANIONS)
 # read as none, the teacher's book merged with the pupils' book of its title.  Only text holding two
 # of the phrase's words in place is looked at, so most records cost one regex search.
 _COMPANION_PHRASES = {tuple(name.split()): name for name in set(_COMPANIONS.values())}
+# One letter off a two-letter word is another word: "và bài tập", "có bài tập" (theory and exercises,
+# with exercises) are no "vở bài tập".
+TYPO_MIN_CHARS = 3
 _COMPANION_HINT_RE = re.compile(r"(?<!\w)(?:\w+ giao vien|sach \w+ vien|sach giao|\w+ bai tap|(?:sach|vo) \w+ tap|"
                                 r"(?:sach|vo) bai)(?!\w)")
 
@@ -110,7 +113,8 @@ def textbook_companion(folded: str) -> str:
         window = words[start:start + 3]
         for phrase, name in _COMPANION_PHRASES.items():
             wrong = [(word, meant) for word, meant in zip(window, phrase) if word != meant]
-            if len(wrong) == 1 and OSA.distance(*wrong[0], score_cutoff=1) <= 1:
+            if (len(wrong) == 1 and len(wrong[0][1]) >= TYPO_MIN_CHARS
+                    and OSA.distance(*wrong[0], score_cutoff=1) <= 1):
                 return name
     return ""
 

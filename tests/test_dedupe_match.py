@@ -449,3 +449,13 @@ def test_a_typo_in_a_short_title_without_a_number_still_matches(typo):
                rec("b:1", typo, authors=["Nguyễn Nhật Ánh"], year=2019, publisher="Nxb. Trẻ")]
     clustering = cluster_records(records, SETTINGS)
     assert together(clustering, "a:1", "b:1"), clustering.explanations["b:1"]
+
+
+@pytest.mark.parametrize("title", ["Lý thuyết và bài tập Hóa học 10", "Ngữ pháp tiếng Anh có bài tập"])
+def test_a_title_with_va_or_co_bai_tap_is_no_workbook(title):
+    # The typo rule for companions took "và bài tập" and "có bài tập" for "vở bài tập", one letter
+    # off: the copy written "&" (or "(bài tập)") was then no longer the same book and stayed apart.
+    book = dict(authors=["Nguyễn Xuân Trường"], year=2018, publisher="Giáo dục Việt Nam")
+    records = [rec("a:1", title, **book), rec("b:1", title.replace(" và ", " & ").replace(" có ", " & "), **book)]
+    clustering = cluster_records(records, SETTINGS)
+    assert together(clustering, "a:1", "b:1"), clustering.explanations["b:1"]
