@@ -562,7 +562,7 @@ def status(
             # Libraries that left the registry but whose records are still in the catalogue.
             unregistered = {lib: n for lib, n in store.libraries_held().items() if lib not in registered}
             # The first reasons, so a librarian sees what to fix without opening the database.
-            first_rejects = {s.id: store.rejects(s.id)[:MAX_STATUS_REJECTS] for s in statuses if s.rejected}
+            first_rejects = {s.id: store.rejects(s.id, limit=MAX_STATUS_REJECTS) for s in statuses if s.rejected}
             stages = store.stage_statuses()
     if format == "json":
         names = {library.id: library.name for library in settings.libraries}

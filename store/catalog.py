@@ -567,14 +567,20 @@ class CatalogStore:
 
         self._write(work)
 
-    def rejects(self, library: str | None = None) -> list[Rejected]:
+    def rejects(self, library: str | None = None, limit: int | None = None) -> list[Rejected]:
+        """Rejected records (of one library), by library and local id; the first `limit` only when given:
+        a status report names a few, and a broken export may hold tens of thousands."""
         sql = "SELECT library, local_id, stage, reason, source FROM rejects"
         params: tuple = ()
         if library is not None:
             sql += " WHERE library = ?"
             params = (library,)
+        sql += " ORDER BY library, local_id"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params += (limit,)
         with self._lock:
-            rows = self._conn.execute(sql + " ORDER BY library, local_id", params).fetchall()
+            rows = self._conn.execute(sql, params).fetchall()
         return [Rejected(library=r[0], local_id=r[1], stage=r[2], reason=r[3], source=r[4]) for r in rows]
 
     # ---- records (dedupe input) ------------------------------------------------------

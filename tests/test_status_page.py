@@ -13,7 +13,7 @@ from index import SearchIndex
 from search_api import create_app
 from search_api.routes.status import vi_number, vietnam_time
 from store import CatalogStore, RawRecord
-from store.models import HarvestRun
+from store.models import HarvestRun, Rejected
 from tests.conftest import make_settings
 from tests.test_api import serve_in_thread
 from tests.test_harvest_report import unioncat, write_config
@@ -96,3 +96,16 @@ def test_a_harvest_still_running_shows_no_changes_yet(tmp_path: Path):
 def test_counts_are_grouped_by_thousands_with_dots_as_in_vietnamese():
     assert vi_number(2208) == "2.208" and vi_number(1234567) == "1.234.567" and vi_number(840) == "840"
     assert vi_number(65.5, 1) == "65,5" and vi_number(1234.25, 1) == "1.234,2" and vi_number(None) == ""
+
+
+def test_the_status_page_reads_only_the_rejects_it_names(tmp_path: Path):
+    """The page names a library's first three rejects but read them all, on every visit to a public
+    page: a broken export of tens of thousands of records cost that much per view, holding the
+    store's lock meanwhile.  The store now hands over only the first few."""
+    settings = make_settings(tmp_path / "data", LIBRARIES)
+    with CatalogStore(settings.db_path) as store:
+        store.save_harvest_rejects("tv-tinh", [Rejected(library="tv-tinh", local_id=f"{i:05d}", stage="harvest",
+                                                        reason="leader base address b'xxxxx' is not a number")
+                                               for i in range(2000)])
+        assert [r.local_id for r in store.rejects("tv-tinh", limit=3)] == ["00000", "00001", "00002"]
+        assert len(store.rejects("tv-tinh")) == 2000

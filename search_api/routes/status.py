@@ -76,7 +76,7 @@ def status_page(request: Request, ctx: Annotated[AppContext, Depends(get_context
     libraries = [{**item, "type_label": LIBRARY_TYPE_LABELS_VI.get(registry[item["id"]].type, ""),
                   "district": registry[item["id"]].district, "union_records": searchable.get(item["id"], 0),
                   "attention": item["overdue"] or item["last_status"] == "failed",
-                  "first_rejects": ctx.store.rejects(item["id"])[:FIRST_REJECTS_SHOWN] if item["rejected"] else []}
+                  "first_rejects": ctx.store.rejects(item["id"], limit=FIRST_REJECTS_SHOWN) if item["rejected"] else []}
                  for item in status["libraries"]]
     libraries.sort(key=lambda item: not item["attention"])  # stable: registry order within each group
     return ctx.templates.TemplateResponse(request, "status.html", {
