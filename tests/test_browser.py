@@ -102,10 +102,19 @@ def test_pages_work_under_their_content_security_policy(server, browser):
         header = browser.find_element(By.CSS_SELECTOR, ".site-header")
         assert browser.execute_script("return getComputedStyle(arguments[0]).backgroundColor", header) != \
             "rgba(0, 0, 0, 0)", path  # style.css applied
+    # Each step waits for the page it leaves to go: the search box and the hits of the page before
+    # are found at once otherwise, and went stale under the test (StaleElementReferenceException).
+    wait = WebDriverWait(browser, 20)
+    page = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(By.CSS_SELECTOR, "a.brand").click()
-    WebDriverWait(browser, 20).until(EC.presence_of_element_located((By.ID, "q"))).send_keys("lich su", Keys.ENTER)
-    WebDriverWait(browser, 20).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".hit-title a"))).click()
-    WebDriverWait(browser, 20).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".holding")))
+    wait.until(EC.staleness_of(page))
+    page = browser.find_element(By.TAG_NAME, "html")
+    wait.until(EC.presence_of_element_located((By.ID, "q"))).send_keys("lich su", Keys.ENTER)
+    wait.until(EC.staleness_of(page))
+    page = browser.find_element(By.TAG_NAME, "html")
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, ".hit-title a"))).click()
+    wait.until(EC.staleness_of(page))
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, ".holding")))
     violations = [entry["message"] for entry in browser.get_log("browser") if "Content Security Policy" in entry["message"]]
     assert violations == []
 
