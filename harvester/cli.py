@@ -410,6 +410,9 @@ def _serve(settings: Settings, store: CatalogStore, host: str | None, port: int 
     sock = sock or bind(settings, host, port)
     # Once bound: the address that answers (--port 0's real port), not one that may yet fail.
     typer.echo(f"unioncat: serving {url_of(sock)} (Ctrl+C to stop)", err=True)
+    if not settings.api.admin_emails:
+        typer.echo("unioncat: warning: [api] admin_emails is not set: the OAI-PMH feed (/oai) gives harvesters "
+                   "admin@localhost as its contact; set the catalogue operator's address", err=True)
     serve_http(settings, store, search_index, sock=sock)
 
 

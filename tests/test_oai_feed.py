@@ -241,3 +241,24 @@ def test_a_post_body_far_larger_than_any_oai_request_is_refused_unread(feed):
     assert streamed.status_code == 413
     normal = httpx.post(f"{url}/oai", content=b"verb=Identify", headers=form, timeout=10)
     assert normal.status_code == 200 and b"<Identify>" in normal.content
+
+
+def test_serve_warns_when_the_feed_has_no_contact_address(tmp_path):
+    """OAI-PMH requires an adminEmail: without [api] admin_emails the feed names admin@localhost, and
+    the operator is told so when the server starts, not by a harvester months later."""
+    from tests.e2e_helpers import ServerProcess
+    from tests.test_harvest_report import write_config
+
+    config = write_config(tmp_path / "unioncat.toml", "http://127.0.0.1:9/oai", "http://127.0.0.1:9/oai")
+    server = ServerProcess(config)
+    identify = Sickle(f"{server.base_url}/oai").Identify()
+    server.stop()
+    assert identify.adminEmail == "admin@localhost"
+    assert "admin_emails is not set" in server.proc.stdout.read()
+    with_contact = tmp_path / "with-contact.toml"
+    with_contact.write_text(config.read_text(encoding="utf-8").replace(
+        "[harvest]", '[api]\nadmin_emails = ["quantri@thuvien.example"]\n\n[harvest]'), encoding="utf-8")
+    quiet = ServerProcess(with_contact)
+    assert Sickle(f"{quiet.base_url}/oai").Identify().adminEmail == "quantri@thuvien.example"
+    quiet.stop()
+    assert "admin_emails" not in quiet.proc.stdout.read()
