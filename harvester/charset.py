@@ -18,9 +18,8 @@ import re
 
 import httpx
 
-_DECLARATION_RE = re.compile(r"\A[ \t\r\n]*<\?xml[ \t\r\n][^?>]*\?>")
 _DECLARED_ENCODING_RE = re.compile(rb"\A[ \t\r\n]*<\?xml[ \t\r\n][^?>]*\bencoding[ \t\r\n]*=")
-_UTF8_NAMES = {"utf-8", "ascii"}
+_UTF8_NAMES = {"utf-8", "ascii", None}  # None: a charset Python does not know, left to the parser
 
 
 def utf8_body(response: httpx.Response) -> bytes:
@@ -28,7 +27,7 @@ def utf8_body(response: httpx.Response) -> bytes:
     itself, and Content-Type names its charset."""
     data = response.content
     charset = response.charset_encoding
-    if not charset or _codec_name(charset) in _UTF8_NAMES | {None} or _DECLARED_ENCODING_RE.match(data):
+    if not charset or _codec_name(charset) in _UTF8_NAMES or _DECLARED_ENCODING_RE.match(data):
         return data
     try:
         data.decode("utf-8")
@@ -39,8 +38,8 @@ def utf8_body(response: httpx.Response) -> bytes:
         text = data.decode(charset)
     except UnicodeDecodeError:
         return data  # not that charset either: the strict parse reports where it breaks
-    # A declaration's encoding= (if any) would be read instead of UTF-8.
-    return _DECLARATION_RE.sub('<?xml version="1.0" encoding="UTF-8"?>', text, count=1).encode("utf-8")
+    # It declares no encoding (else it is read as declared): as UTF-8 it needs none.
+    return text.encode("utf-8")
 
 
 def _codec_name(charset: str) -> str | None:

@@ -64,3 +64,8 @@ def mark_selected(facets: dict[str, list[dict[str, Any]]], params: SearchParams)
     chosen = params.filters()
     return {name: [{**v, "selected": v["value"] in chosen.get(name, ())} for v in values]
             for name, values in facets.items()}
+
+
+def searchable_per_library(ctx: AppContext) -> dict[str, int]:
+    """Library id → union records it holds in the live index (the library facet of an empty search)."""
+    return {v["value"]: v["count"] for v in ctx.search_index.search(SearchParams(size=1)).facets.get("library", [])}

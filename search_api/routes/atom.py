@@ -8,7 +8,7 @@ can borrow that is new).  It takes the parameters of /api/search; without `q` an
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -22,6 +22,7 @@ from search_api.models import ErrorResponse
 from search_api.oai_metadata import xml_text
 from search_api.present import holdings_by_library
 from search_api.routes.search import FILTER_PARAMETERS
+from store.catalog import utc_now
 
 router = APIRouter(tags=["search"])
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -60,7 +61,7 @@ def _feed(ctx: AppContext, params: SearchParams, result: SearchResult, base: str
     _text(feed, "title", f"{what} · Mục lục liên hợp thư viện {region}")
     _text(feed, "id", self_url)
     entries = [_entry(hit, base) for hit in result.hits]
-    _text(feed, "updated", max((e["updated"] for e in entries), key=datetime.fromisoformat, default=_now()))
+    _text(feed, "updated", max((e["updated"] for e in entries), key=datetime.fromisoformat, default=utc_now()))
     _text(etree.SubElement(feed, f"{{{ATOM_NS}}}author"), "name", f"Mục lục liên hợp thư viện {region}")
     page_query = [(k, v) for k, v in _query(params) if k != "page"]
     _link(feed, "self", self_url, ATOM_TYPE)
@@ -84,7 +85,7 @@ def _entry(hit: dict[str, Any], base: str) -> dict[str, Any]:
     url = f"{base}/records/{hit['id']}"
     # `added` is a day in Vietnam: it began at 00:00 there (UTC+7), not at 00:00 UTC, seven hours
     # later, which dated the night run's titles hours into the future.
-    updated = f"{hit['added']}T00:00:00+07:00" if hit.get("added") else _now()
+    updated = f"{hit['added']}T00:00:00+07:00" if hit.get("added") else utc_now()
     entry = etree.Element(f"{{{ATOM_NS}}}entry")
     title = hit["title"] + (f": {hit['subtitle']}" if hit.get("subtitle") else "") + \
         (f". {hit['part']}" if hit.get("part") else "")
@@ -117,7 +118,3 @@ def _text(parent: etree._Element, name: str, text: str, ns: bool = True) -> None
 
 def _link(parent: etree._Element, rel: str, href: str, media_type: str) -> None:
     etree.SubElement(parent, f"{{{ATOM_NS}}}link", rel=rel, href=href, type=media_type)
-
-
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

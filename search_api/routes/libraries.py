@@ -7,8 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 
 from config.settings import LIBRARY_TYPE_LABELS_VI
-from index.search import SearchParams
-from search_api.context import AppContext, get_context
+from search_api.context import AppContext, get_context, searchable_per_library
 from search_api.models import HealthResponse, LibrariesResponse
 
 router = APIRouter()
@@ -17,8 +16,7 @@ router = APIRouter()
 @router.get("/api/libraries", response_model=LibrariesResponse, tags=["libraries"],
             summary="The libraries of the union catalog")
 def api_libraries(ctx: Annotated[AppContext, Depends(get_context)]) -> dict:
-    held = {v["value"]: v["count"] for v in
-            ctx.search_index.search(SearchParams(size=1)).facets.get("library", [])}
+    held = searchable_per_library(ctx)
     out = []
     for library in ctx.settings.libraries:
         status = ctx.store.library_status(library.id)

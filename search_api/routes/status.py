@@ -10,8 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
 from config.settings import LIBRARY_TYPE_LABELS_VI, VIETNAM_TIME
-from index.search import SearchParams
-from search_api.context import AppContext, get_context
+from search_api.context import AppContext, get_context, searchable_per_library
 from store.models import LibraryStatus, StageStatus
 
 RUN_LABELS_VI: dict[str | None, str] = {"ok": "Thành công", "failed": "Lỗi", "running": "Đang chạy",
@@ -71,8 +70,7 @@ def status_page(request: Request, ctx: Annotated[AppContext, Depends(get_context
     the libraries needing attention (failed or overdue) first."""
     status = _status(ctx)
     registry = ctx.settings.library_map()
-    searchable = {v["value"]: v["count"] for v in
-                  ctx.search_index.search(SearchParams(size=1)).facets.get("library", [])}
+    searchable = searchable_per_library(ctx)
     libraries = [{**item, "type_label": LIBRARY_TYPE_LABELS_VI.get(registry[item["id"]].type, ""),
                   "district": registry[item["id"]].district, "union_records": searchable.get(item["id"], 0),
                   "attention": item["overdue"] or item["last_status"] == "failed",
