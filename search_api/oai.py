@@ -33,6 +33,9 @@ FORMATS: list[tuple[str, str, str]] = [("marc21", MARC_SCHEMA, MARC_NS), ("marcx
                                        ("oai_dc", OAI_DC_SCHEMA, OAI_DC_NS)]
 
 
+PREFIXES = tuple(name for name, _, _ in FORMATS)
+
+
 def _append_element(element: etree._Element, metadata: common.Metadata) -> None:
     element.append(metadata.element())
 
@@ -140,9 +143,9 @@ def answer(store: CatalogStore, settings: Settings, base_url: str, site_url: str
 
 
 def _check_prefix(prefix: str | None) -> None:
-    if prefix not in {name for name, _, _ in FORMATS}:
+    if prefix not in PREFIXES:
         raise error.CannotDisseminateFormatError(
-            f"Unknown metadata format {prefix!r}; this repository offers marc21, marcxml and oai_dc")
+            f"Unknown metadata format {prefix!r}; this repository offers {', '.join(PREFIXES)}")
 
 
 def _decode_token(token: str) -> tuple[str, datetime | None, datetime | None, tuple[int, int]]:
@@ -155,7 +158,7 @@ def _decode_token(token: str) -> tuple[str, datetime | None, datetime | None, tu
         seq, rowid = (int(part) for part in (kw.get("after") or "").split("."))
     except (error.DatestampError, ValueError):
         raise bad from None
-    if kw.get("metadataPrefix") not in {name for name, _, _ in FORMATS}:
+    if kw.get("metadataPrefix") not in PREFIXES:
         raise bad
     return kw["metadataPrefix"], kw.get("from_"), kw.get("until"), (seq, rowid)
 
