@@ -91,9 +91,14 @@ def open_index(path: Path) -> tantivy.Index:
 
 
 def _fingerprint(settings: Settings) -> str:
-    """Changes when the indexed document would change without any record changing."""
-    registry = [lib.model_dump(mode="json") for lib in settings.libraries]
-    payload = json.dumps({"format": INDEX_FORMAT, "registry": registry}, sort_keys=True)
+    """Changes when the indexed document would change without any record changing.
+
+    Of the registry, documents hold only each library's type and district (facets and
+    filters): names and OPAC links are read when a hit is shown, and a new server
+    address or schedule changes nothing indexed, so neither rebuilds the index.
+    """
+    registry = sorted((lib.id, lib.type, lib.district) for lib in settings.libraries)
+    payload = json.dumps({"format": INDEX_FORMAT, "registry": registry})
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
 

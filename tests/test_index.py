@@ -296,12 +296,27 @@ def test_rebuild_swaps_version_and_prunes_older_ones(store, settings, catalog):
     assert len(ids(catalog)) == 7
 
 
-def test_registry_change_forces_rebuild(store, data_dir, catalog):
-    renamed = [dict(LIBRARIES[0], name="Thư viện tỉnh (mới)")] + LIBRARIES[1:]
-    settings = make_settings(data_dir, renamed)
-    assert build_index(store, settings).rebuilt
+def test_a_new_name_url_or_opac_link_shows_without_a_rebuild(store, data_dir, catalog):
+    # Names and OPAC links are read from the registry when a hit is shown; a library's new
+    # server address changes nothing indexed: none of them is worth re-indexing a million records.
+    changed = [dict(LIBRARIES[0], name="Thư viện tỉnh (mới)", url="https://new.tinh.example/oai",
+                    opac_url="https://opac2.tinh.example/{id}")] + LIBRARIES[1:]
+    settings = make_settings(data_dir, changed)
+    assert not build_index(store, settings).rebuilt
     hit = SearchIndex(settings).search(SearchParams(q="con duong")).hits[0]
     assert hit["holdings"][0]["library_name"] == "Thư viện tỉnh (mới)"
+    assert hit["holdings"][0]["opac_url"].startswith("https://opac2.tinh.example/")
+
+
+def test_a_library_moved_to_another_district_or_type_forces_a_rebuild(store, data_dir, catalog):
+    moved = [dict(LIBRARIES[0], district="Long Mỹ", type="district")] + LIBRARIES[1:]
+    settings = make_settings(data_dir, moved)
+    assert build_index(store, settings).rebuilt
+    search_index = SearchIndex(settings)
+    held = set(ids(search_index, library=("tv-tinh",)))
+    assert held and held <= set(ids(search_index, district=("Long Mỹ",)))
+    assert held <= set(ids(search_index, library_type=("district",)))
+    assert not ids(search_index, library_type=("provincial",))
 
 
 def test_missing_index_directory_means_full_rebuild(store, settings, catalog):
