@@ -123,7 +123,7 @@ class UnionFeed(common.ResumptionOAIPMH):
             return header, None, None
         data = enrich(orjson.loads(entry.payload), self.registry)
         url = f"{self.site_url}/records/{entry.union_id}"
-        element = oai_dc(data, url) if prefix == "oai_dc" else marcxml(data, entry.datestamp, url)
+        element = oai_dc(data, url) if prefix == "oai_dc" else marcxml(data, entry.datestamp, entry.created, url)
         return header, common.Metadata(element, {}), None
 
 

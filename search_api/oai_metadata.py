@@ -14,6 +14,8 @@ from typing import Any
 
 from lxml import etree
 
+from store.feed import unix_seconds, vietnam_day
+
 MARC_NS = "http://www.loc.gov/MARC21/slim"
 MARC_SCHEMA = "http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd"
 OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
@@ -48,8 +50,9 @@ def xml_text(value: str, replacement: str = "") -> str:
     return _NOT_XML_RE.sub(replacement, value)
 
 
-def marcxml(data: dict[str, Any], datestamp: str, record_url: str) -> etree._Element:
-    """The union record (its JSON form) as one MARCXML <record>."""
+def marcxml(data: dict[str, Any], datestamp: str, created: str, record_url: str) -> etree._Element:
+    """The union record (its JSON form) as one MARCXML <record>; `datestamp`: its last change (005),
+    `created`: when it came into the catalogue (008/00-05), both ISO 8601 UTC."""
     record = etree.Element(f"{{{MARC_NS}}}record", nsmap={"marc": MARC_NS, "xsi": XSI_NS})
     record.set(f"{{{XSI_NS}}}schemaLocation", f"{MARC_NS} {MARC_SCHEMA}")
     kind, level = _LEADER_TYPE.get(data.get("material_type") or "book", ("a", "m"))
@@ -57,7 +60,7 @@ def marcxml(data: dict[str, Any], datestamp: str, record_url: str) -> etree._Ele
     etree.SubElement(record, f"{{{MARC_NS}}}leader").text = f"00000n{kind}{level} a2200000uu 4500"
     _control(record, "001", data["id"])
     _control(record, "005", datestamp.replace("-", "").replace(":", "").replace("T", "").rstrip("Z") + ".0")
-    _control(record, "008", _field_008(data, datestamp))
+    _control(record, "008", _field_008(data, created))
     for isbn in data.get("isbn") or ():
         _datafield(record, "020", "  ", [("a", isbn)])
     for isbn in data.get("invalid_isbn") or ():
@@ -171,9 +174,10 @@ def _punctuated(subfields: list[tuple[str, str]], before: dict[str, str]) -> lis
     return out
 
 
-def _field_008(data: dict[str, Any], datestamp: str) -> str:
-    """40 characters: date entered, date type and date 1, place unknown (xx), language; the rest "no attempt" (|)."""
-    entered = datestamp[2:4] + datestamp[5:7] + datestamp[8:10]
+def _field_008(data: dict[str, Any], created: str) -> str:
+    """40 characters: date entered (the day in Vietnam, as the record page says), date type and
+    date 1, place unknown (xx), language; the rest "no attempt" (|)."""
+    entered = vietnam_day(unix_seconds(created)).replace("-", "")[2:]
     year = str(data["year"]) if data.get("year") and 0 < data["year"] < 10000 else None
     dates = f"s{year.zfill(4)}    " if year else "nuuuuuuuu"
     language = (data.get("language") or "und")[:3].ljust(3)

@@ -18,9 +18,9 @@ from datetime import UTC, datetime
 from config.settings import VIETNAM_TIME
 from store.catalog import CatalogStore, utc_now
 
-_DATESTAMP = "(SELECT at FROM seq_times t WHERE t.seq >= u.seq ORDER BY t.seq LIMIT 1)"
-_SELECT = (f"SELECT u.id, {_DATESTAMP}, CASE WHEN u.deleted THEN NULL ELSE CAST(u.record AS BLOB) END, u.seq, u.rowid "
-           "FROM union_records u")
+_DATESTAMP = "(SELECT at FROM seq_times t WHERE t.seq >= u.{} ORDER BY t.seq LIMIT 1)"
+_SELECT = (f"SELECT u.id, {_DATESTAMP.format('seq')}, CASE WHEN u.deleted THEN NULL ELSE CAST(u.record AS BLOB) END, "
+           f"u.seq, u.rowid, {_DATESTAMP.format('created_seq')} FROM union_records u")
 NO_LIMIT = 2 ** 62
 
 
@@ -29,9 +29,10 @@ class FeedEntry:
     """One union record as the feed lists it; `payload` is None for a record no longer in the catalogue."""
 
     union_id: str
-    datestamp: str
+    datestamp: str  # when it last changed
     payload: bytes | None
     position: tuple[int, int]  # (seq, rowid): where the next page starts after this entry
+    created: str  # when it came into the catalogue (MARC 008/00-05, "date entered on file")
 
 
 def seq_range(store: CatalogStore, from_: str | None, until: str | None) -> tuple[int, int]:
@@ -59,14 +60,20 @@ def feed_page(store: CatalogStore, after: tuple[int, int], high: int, limit: int
         if len(rows) < limit:
             rows += conn.execute(f"{_SELECT} WHERE u.seq > ? AND u.seq <= ? ORDER BY u.seq, u.rowid LIMIT ?",
                                  (seq, high, limit - len(rows))).fetchall()
-    return [FeedEntry(uid, at or utc_now(), payload, (seq, rowid)) for uid, at, payload, seq, rowid in rows]
+    return [_entry(row) for row in rows]
 
 
 def feed_entry(store: CatalogStore, union_id: str) -> FeedEntry | None:
     """One union record by id, deleted ones included; None when the id was never a union record."""
     with closing(store._reader()) as conn:
         row = conn.execute(f"{_SELECT} WHERE u.id = ?", (union_id,)).fetchone()
-    return FeedEntry(row[0], row[1] or utc_now(), row[2], (row[3], row[4])) if row else None
+    return _entry(row) if row else None
+
+
+def _entry(row: tuple) -> FeedEntry:
+    union_id, changed, payload, seq, rowid, created = row
+    # A write whose time is not kept yet (its transaction has not committed): now.
+    return FeedEntry(union_id, changed or utc_now(), payload, (seq, rowid), created or changed or utc_now())
 
 
 def earliest_datestamp(store: CatalogStore) -> str:

@@ -262,3 +262,20 @@ def test_serve_warns_when_the_feed_has_no_contact_address(tmp_path):
     assert Sickle(f"{quiet.base_url}/oai").Identify().adminEmail == "quantri@thuvien.example"
     quiet.stop()
     assert "admin_emails" not in quiet.proc.stdout.read()
+
+
+def test_marc_008_gives_the_day_the_record_entered_the_catalogue_and_005_its_last_change(feed):
+    """MARC 21 008/00-05 is the date entered on file, which an edit does not move; 005 is the last change.
+    A receiving catalogue that sorts or weeds by 008 saw every edited record as new."""
+    url, store = feed
+    # The five records came in on a night long ago: 20:00 UTC is already the next day in Vietnam.
+    store._conn.execute("UPDATE seq_times SET at = '2025-01-15T20:00:00Z'")
+    store.save_clusters({}, [_union("UC2", "Sách số 2, in lần 2")])
+    client = Sickle(f"{url}/oai")
+    edited = pymarc.parse_xml_to_array(_marc_file(client.GetRecord(identifier="oai:unioncat:UC2",
+                                                                   metadataPrefix="marc21").xml))[0]
+    today = datetime.now(UTC).strftime("%Y%m%d")
+    assert edited["008"].data[:6] == "250116" and edited["005"].data[:8] == today
+    untouched = pymarc.parse_xml_to_array(_marc_file(client.GetRecord(identifier="oai:unioncat:UC3",
+                                                                      metadataPrefix="marc21").xml))[0]
+    assert untouched["008"].data[:6] == "250116" and untouched["005"].data[:14] == "20250115200000"
