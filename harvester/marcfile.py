@@ -32,7 +32,8 @@ from config.errors import HarvestError
 from config.settings import HarvestSettings, LibraryConfig
 from harvester import stopping
 from harvester.errors import HarvestInterrupted
-from harvester.oaixml import RepairingReader, bytes_before_declaration, starts_like_html
+from harvester.oaixml import starts_like_html
+from harvester.xmlrepair import RepairingReader, bytes_before_declaration
 from harvester.transport import GZIP_MAGIC, fetch
 from store.catalog import CatalogStore, utc_now
 from harvester.iso2709file import FILE_CUT_SHORT, LEADER_STATUS, READ_BLOCK_BYTES, UTF8_BOM, iter_iso2709

@@ -9,10 +9,8 @@ page that does not parse is an error naming the endpoint and the position.
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import BinaryIO
 
 import httpx
 from lxml import etree
@@ -20,6 +18,7 @@ from sickle.models import Header
 
 from config.errors import HarvestError
 from harvester.errors import MalformedResponseError, oai_error_for_code
+from harvester.xmlrepair import repair_document
 from store.models import RawRecord, Rejected
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
@@ -27,16 +26,9 @@ MARC_NS = "http://www.loc.gov/MARC21/slim"
 OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 _O = f"{{{OAI_NS}}}"
 
-# Characters XML 1.0 forbids even as references.  TCVN3 puts Vietnamese capitals
-# (Ú Ụ Ừ ...) in 0x01-0x17, so deleting them would lose letters: they are kept
-# as the matching Unicode "control pictures" (U+2400 + code), which normalize
-# can map back before converting the legacy encoding.
-_BAD_BYTES_RE = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # libxml2 refuses documents nested deeper than this unless XML_PARSE_HUGE (huge_tree)
 # is set; we never set it, so a hostile or broken response cannot exhaust the stack.
 MAX_XML_DEPTH = 256
-_BAD_REF_RE = re.compile(rb"&#(x0*[0-8bBcCeEfF]|x0*1[0-9a-fA-F]|0*[0-8]|0*1[124-9]|0*2[0-9]|0*3[01]);")
-CONTROL_PICTURES_BASE = 0x2400
 
 
 def strict_parser() -> etree.XMLParser:
@@ -45,107 +37,10 @@ def strict_parser() -> etree.XMLParser:
                            recover=False, remove_blank_text=False)
 
 
-def _as_control_picture(match: re.Match[bytes]) -> bytes:
-    text = match.group(0)
-    if text.startswith(b"&#"):
-        body = text[2:-1]
-        code = int(body[1:], 16) if body[:1] in (b"x", b"X") else int(body)
-    else:
-        code = text[0]
-    return b"&#x%X;" % (CONTROL_PICTURES_BASE + code)
-
-
-# The noncharacters U+FFFE and U+FFFF (raw in UTF-8, or as references) and surrogate
-# references are forbidden too; they carry nothing, so they become U+FFFD.
-_BAD_NONCHARACTER_RE = re.compile(rb"\xef\xbf[\xbe\xbf]|&#(?:x0*(?:[fF]{3}[eEfF]|[dD][89a-fA-F][0-9a-fA-F]{2})"
-                                  rb"|0*(?:6553[45]|5529[6-9]|55[3-9]\d\d|56\d{3}|57[0-2]\d\d|573[0-3]\d|5734[0-3]));")
-
-
-def repair_invalid_characters(data: bytes) -> tuple[bytes, int]:
-    """Replace XML-forbidden characters (control characters by control-picture references,
-    noncharacters and surrogates by U+FFFD); return the count."""
-    data, raw_count = _BAD_BYTES_RE.subn(_as_control_picture, data)
-    data, ref_count = _BAD_REF_RE.subn(_as_control_picture, data)
-    data, other_count = _BAD_NONCHARACTER_RE.subn(b"&#xFFFD;", data)
-    return data, raw_count + ref_count + other_count
-
-
-# A line end (or a second BOM) before `<?xml`, printed by a PHP include or a JSP page, and an
-# XML declaration in the middle of a document, from a server that pastes each stored record
-# with its own `<?xml ...?>` into <metadata>, make a document that is not well-formed.  Both
-# carry nothing (a response is UTF-8), so they are dropped.
-_BEFORE_DECLARATION_RE = re.compile(rb"\A(?:\xef\xbb\xbf|[ \t\r\n])+(?=<\?xml[ \t\r\n])")
-_DECLARATION_RE = re.compile(rb"<\?xml[ \t\r\n][^?>]*\?>")
-
-
-def bytes_before_declaration(data: bytes) -> int:
-    """How many bytes (line ends, spaces, BOMs) stand before the XML declaration `data` starts with."""
-    found = _BEFORE_DECLARATION_RE.match(data)
-    return found.end() if found else 0
-
-
-def drop_misplaced_declarations(data: bytes) -> bytes:
-    """`data` without what stands before its XML declaration and without declarations further in."""
-    data = data[bytes_before_declaration(data):]
-    first = _DECLARATION_RE.match(data)
-    start = first.end() if first else 0
-    return data[:start] + _DECLARATION_RE.sub(b"", data[start:])
-
-
-def repair_document(data: bytes) -> tuple[bytes, int] | None:
-    """`data` repaired for a second strict parse, with the count of invalid characters replaced;
-    None when there is nothing to repair."""
-    repaired, count = repair_invalid_characters(drop_misplaced_declarations(data))
-    return None if repaired == data else (repaired, count)
-
-
-# A reference (`&#x1;`) or a raw noncharacter (EF BF BE) cut by a block's end is repaired
-# with the next block: the bytes from the last `&` or 0xEF this near the end wait for it.
-_REPAIR_CARRY_BYTES = 32
-
-
-class RepairingReader:
-    """A binary stream read through `repair_invalid_characters`, for XML parsed as a stream.
-
-    A MARCXML file is too large to repair whole the way a page is; `repaired`
-    counts what was replaced so far.  Only for ASCII-compatible encodings (UTF-8).
-    """
-
-    def __init__(self, stream: BinaryIO, block_bytes: int = 1 << 20):
-        self.stream = stream
-        self.block_bytes = block_bytes
-        self.repaired = 0
-        self._carry = b""
-        self._ready = b""
-        self._ready_at = 0  # what of `_ready` was already returned (slicing it each read would copy it)
-        self._ended = False
-
-    def read(self, size: int = -1) -> bytes:
-        while not self._ended and (size < 0 or len(self._ready) - self._ready_at < size):
-            block = self.stream.read(self.block_bytes)
-            data = self._carry + block
-            cut = len(data)
-            if block:
-                tail = max(0, len(data) - _REPAIR_CARRY_BYTES)
-                held = max(data.rfind(b"&", tail), data.rfind(b"\xef", tail))
-                cut = held if held >= 0 else cut
-            else:
-                self._ended = True
-            repaired, count = repair_invalid_characters(data[:cut])
-            self.repaired += count
-            self._ready = self._ready[self._ready_at:] + repaired
-            self._ready_at = 0
-            self._carry = data[cut:]
-        end = len(self._ready) if size < 0 else self._ready_at + size
-        out = self._ready[self._ready_at:end]
-        self._ready_at += len(out)
-        return out
-
-
 def parse_xml_strict(data: bytes, library: str, source: str) -> tuple[etree._Element, int]:
     """Parse a whole document strictly; returns (root, invalid characters repaired).
 
-    Only forbidden control characters and misplaced XML declarations are repaired (see above); anything else
+    Only what harvester/xmlrepair.py knows carries no meaning is repaired; anything else
     that is not well-formed (a truncated page, a broken tag) or nested deeper
     than MAX_XML_DEPTH raises MalformedResponseError naming `source`, the line
     and the column.

@@ -31,7 +31,7 @@ _XML_CONTROL_RE = re.compile(rb"[\x01-\x08\x0b\x0c\x0e-\x1f]")
 _XML_CONTROL_BYTES = bytes([*range(0x01, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 _PUA_BASE = 0xE000
 # The harvester keeps such characters of OAI-PMH responses as Unicode "control
-# pictures" (U+2400 + code, see harvester/oaixml.py); they are mapped back too.
+# pictures" (U+2400 + code, see harvester/xmlrepair.py); they are mapped back too.
 _CONTROL_PICTURES_BASE = 0x2400
 _CONTROL_PICTURE_UTF8 = b"\xe2\x90"
 _FROM_PUA = {_PUA_BASE + c: chr(c) for c in range(0x20)} | {_CONTROL_PICTURES_BASE + c: chr(c) for c in range(1, 0x20)}

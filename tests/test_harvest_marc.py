@@ -18,7 +18,7 @@ from config.errors import HarvestError
 from harvester.cli import app
 from harvester.files import read_records_file
 from harvester.marcfile import harvest_marc_file, read_marc_file
-from harvester.oaixml import RepairingReader, repair_invalid_characters
+from harvester.xmlrepair import RepairingReader, repair_invalid_characters
 from harvester.transport import make_client
 from store.models import RawRecord, Rejected
 from tests.test_harvest_support import (

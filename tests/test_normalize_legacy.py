@@ -123,7 +123,7 @@ def test_repair_never_raises_and_is_stable(text):
 
 @needs_iconv
 def test_tcvn3_capitals_kept_as_control_pictures_by_the_harvester_are_converted():
-    """harvester/oaixml.py keeps XML-forbidden bytes as U+2400+code; normalize maps them back first."""
+    """harvester/xmlrepair.py keeps XML-forbidden bytes as U+2400+code; normalize maps them back first."""
     from normalize import normalize_raw
     from store import RawRecord
 
