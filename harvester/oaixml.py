@@ -57,6 +57,19 @@ def parse_xml_strict(data: bytes, library: str, source: str) -> tuple[etree._Ele
         raise _malformed(first, library, source) from first
 
 
+def _whole_parse_error(data: bytes, streamed: etree.XMLSyntaxError) -> etree.XMLSyntaxError:
+    """The error a whole-document parse of `data` gives, else `streamed`.
+
+    iterparse loses libxml2's message on some errors (an undefined entity comes out as
+    "no element found" at line 0, column 0), which tells the operator nothing.
+    """
+    try:
+        etree.fromstring(data, parser=strict_parser())
+    except etree.XMLSyntaxError as exc:
+        return exc
+    return streamed
+
+
 def _malformed(error: etree.XMLSyntaxError, library: str, source: str) -> MalformedResponseError:
     line, column = error.position if error.position else (0, 0)
     if "Excessive depth" in str(error.msg):
@@ -196,7 +209,7 @@ def stream_list_records(data: bytes, library: str, endpoint: str, token: str | N
             else:
                 page.repaired_characters = repair[1]
                 return page
-        raise _malformed(first, library, source) from first
+        raise _malformed(_whole_parse_error(data, first), library, source) from first
 
 
 def _stream_list_records(data: bytes, library: str, endpoint: str, token: str | None, raw_format: str | None,

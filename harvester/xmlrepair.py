@@ -1,14 +1,15 @@
 """Repairs of XML that real servers and exports send broken in ways that carry no meaning.
 
 Tried only after a strict parse failed (harvester/oaixml.py), so a well-formed
-document is never touched: forbidden control characters, noncharacters and
-misplaced XML declarations.  `RepairingReader` applies the character repairs to
+document is never touched: forbidden control characters, noncharacters,
+misplaced XML declarations and HTML's named entities.  `RepairingReader` applies the character repairs to
 a stream (a large MARCXML file), block by block.
 """
 
 from __future__ import annotations
 
 import re
+from html.entities import html5
 from typing import BinaryIO
 
 # Characters XML 1.0 forbids even as references.  TCVN3 puts Vietnamese capitals
@@ -67,10 +68,28 @@ def drop_misplaced_declarations(data: bytes) -> bytes:
     return data[:start] + _DECLARATION_RE.sub(b"", data[start:])
 
 
+# A provider that pastes catalogue text from a web form writes HTML's named entities (`&nbsp;`,
+# `&eacute;`); XML defines only five, so without a DTD the page is not well-formed.  The
+# name says exactly which character was meant: it becomes a numeric reference.
+_NAMED_ENTITY_RE = re.compile(rb"&([A-Za-z][A-Za-z0-9]{1,31});")
+_XML_ENTITIES = {b"amp", b"lt", b"gt", b"quot", b"apos"}
+
+
+def _as_numeric_reference(match: re.Match[bytes]) -> bytes:
+    name = match.group(1)
+    text = None if name in _XML_ENTITIES else html5.get(f"{name.decode('ascii')};")
+    return match.group(0) if text is None else b"".join(b"&#x%X;" % ord(ch) for ch in text)
+
+
+def replace_html_entities(data: bytes) -> bytes:
+    """`data` with HTML's named entities as numeric references; XML's own five and unknown names kept."""
+    return _NAMED_ENTITY_RE.sub(_as_numeric_reference, data)
+
+
 def repair_document(data: bytes) -> tuple[bytes, int] | None:
     """`data` repaired for a second strict parse, with the count of invalid characters replaced;
     None when there is nothing to repair."""
-    repaired, count = repair_invalid_characters(drop_misplaced_declarations(data))
+    repaired, count = repair_invalid_characters(replace_html_entities(drop_misplaced_declarations(data)))
     return None if repaired == data else (repaired, count)
 
 

@@ -115,3 +115,25 @@ def test_a_root_outside_the_oai_pmh_2_namespace_is_named_with_its_namespace(faul
         harvest(server, store)
     message = str(info.value)
     assert said in message and "http://www.openarchives.org/OAI/2.0/" in message and server.url in message, message
+
+
+def test_an_html_entity_in_a_record_does_not_stop_the_library(fault_server, store):
+    """A home-made PHP provider pastes catalogue text with `&nbsp;` or `&eacute;` into its XML; XML defines
+    neither, so the page never parsed and the library failed every night at the same page."""
+    page = list_records(["1", "2"], title="Sách&nbsp;hay&eacute;")
+    server = fault_server([identify(), page])
+    run = harvest(server, store)
+    assert run.added == 2
+    rows = {raw.local_id: raw.payload for _, raw in store.raw_changed_since(0, "tv-test")}
+    assert "Sách\u00a0hayé 1".encode() in rows["oai:x:1"]
+
+
+def test_a_page_that_stays_broken_is_reported_where_it_breaks(fault_server, store):
+    """An entity nobody defines (`&foo;`) cannot be repaired; the error must say which and where, not
+    'no element found (line 0, column 0)'."""
+    page = list_records(["1"], title="Sách&foo;")
+    server = fault_server([identify(), page, page, page])
+    with pytest.raises(HarvestError) as info:
+        harvest(server, store)
+    message = str(info.value)
+    assert "foo" in message and "line 1" in message and server.url in message
