@@ -53,19 +53,30 @@ DAY_GRANULARITY = "YYYY-MM-DD"
 SECONDS_GRANULARITY = "YYYY-MM-DDThh:mm:ssZ"
 # A window whose tokens keep going bad is restarted this many times, then the run fails.
 MAX_WINDOW_RESTARTS = 3
+# A responseDate further ahead of this machine's clock than this is worth a warning (see next_from).
+CLOCK_SKEW = timedelta(hours=1)
 MAX_RESTORED_BY_GETRECORD = 200  # more reappearing records than this: a full harvest instead
 # The prefixes unioncat reads → the raw format stored; DSpace names its MARCXML "marc".
 RAW_FORMATS = {"marc21": "marcxml", "marcxml": "marcxml", "marc": "marcxml", "oai_dc": "oai_dc"}
 
 
-def next_from(response_date: str, granularity: str, overlap_s: int) -> str:
-    """The next window's `from`: responseDate cut to the granularity, minus the overlap."""
+def response_instant(response_date: str) -> datetime:
+    """A responseDate as an aware UTC datetime, to the second."""
     if "T" in response_date:
         # OAI-PMH says UTC ("Z"); a server that sends an offset ("+07:00") is converted, not misread.
         when = datetime.fromisoformat(response_date.replace("Z", "+00:00"))
-        when = (when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)).replace(microsecond=0)
-    else:
-        when = datetime.strptime(response_date[:10], "%Y-%m-%d").replace(tzinfo=UTC)
+        return (when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)).replace(microsecond=0)
+    return datetime.strptime(response_date[:10], "%Y-%m-%d").replace(tzinfo=UTC)
+
+
+def next_from(response_date: str, granularity: str, overlap_s: int, now: datetime | None = None) -> str:
+    """The next window's `from`: responseDate cut to the granularity, minus the overlap.
+
+    Never later than `now` (this machine's clock): a provider whose clock ran ahead
+    stamps its edits with the right date once its clock is put right, and a `from`
+    in the future would skip them all.  An earlier `from` only fetches records again.
+    """
+    when = min(response_instant(response_date), (now or datetime.now(UTC)).replace(microsecond=0))
     if granularity == DAY_GRANULARITY:
         when = when.replace(hour=0, minute=0, second=0)
     when -= timedelta(seconds=overlap_s)
@@ -187,6 +198,10 @@ class OaiHarvester:
                                   f"{next_token!r} repeated; window stopped, `from` not advanced")
                 update = {"resumption_token": None, "window_from": None, "window_response_date": None}
             elif next_token is None:
+                if window_response_date and response_instant(window_response_date) > datetime.now(UTC) + CLOCK_SKEW:
+                    log.warning("library %s (%s): responseDate %s is ahead of this machine's clock; the next `from` "
+                                "uses the clock instead (check the server's clock and time zone)", library.id,
+                                library.url, window_response_date, extra={"library": library.id})
                 update = {"resumption_token": None, "window_from": None, "window_response_date": None,
                           "next_from": next_from(window_response_date, granularity, self.settings.overlap_s)
                           if window_response_date else state.next_from}

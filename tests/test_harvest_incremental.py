@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import parse_qs
 
 from harvester.oai import OaiHarvester
 from harvester.provider import serve_fixtures
 from harvester.transport import make_client
 from tests.fault_proxy import FaultProxy
-from tests.test_harvest_support import fast_settings, marcxml_record, oai_library, write_marc_collection
+from tests.test_harvest_support import (
+    fast_settings,
+    identify,
+    list_records,
+    marcxml_record,
+    oai_library,
+    write_marc_collection,
+)
+
+from store.catalog import utc_now
 
 
 def harvest(store, url: str):
@@ -46,3 +57,20 @@ def test_records_changed_during_a_harvest_arrive_in_the_next_window(tmp_path: Pa
     assert len(store.live_local_ids("tv-tinh")) == 20
     # Nothing is counted twice: a third run changes nothing.
     assert (third.added, third.changed, third.deleted) == (0, 0, 0)
+
+
+def test_a_server_clock_set_ahead_does_not_push_the_next_from_past_today(fault_server, store):
+    """A provider whose clock ran a year ahead (a flat CMOS battery, a wrong NTP server) answers with a
+    responseDate in the future.  Once its clock is put right, its edits carry today's datestamps: a
+    `from` taken from that responseDate would skip every one of them, silently, for a year."""
+    ahead = (datetime.now(UTC) + timedelta(days=365)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    server = fault_server([identify(), list_records(["1"], response_date=ahead), identify(), list_records(["2"])])
+    settings = fast_settings()
+    library = oai_library(server.url)
+    with make_client(settings) as client:
+        OaiHarvester(client, store, settings).harvest(library)
+        before_second = utc_now()
+        OaiHarvester(client, store, settings).harvest(library)
+    sent_from = parse_qs(server.queries[-1])["from"][0]
+    assert sent_from <= before_second
+    assert sorted(store.live_local_ids("tv-test")) == ["oai:x:1", "oai:x:2"]
