@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 
 import httpx
 
@@ -61,12 +62,34 @@ RAW_FORMATS = {"marc21": "marcxml", "marcxml": "marcxml", "marc": "marcxml", "oa
 
 
 def response_instant(response_date: str) -> datetime:
-    """A responseDate as an aware UTC datetime, to the second."""
-    if "T" in response_date:
+    """A responseDate as an aware UTC datetime, to the second; ValueError when it is no date.
+
+    ISO 8601 as OAI-PMH asks, or the HTTP date form (`Wed, 01 May 2024 10:20:30 GMT`) that
+    some home-made providers write.
+    """
+    if response_date[:1].isalpha():
+        when = parsedate_to_datetime(response_date)  # ValueError (Python 3.10+) when it is not one
+    elif "T" in response_date:
         # OAI-PMH says UTC ("Z"); a server that sends an offset ("+07:00") is converted, not misread.
         when = datetime.fromisoformat(response_date.replace("Z", "+00:00"))
-        return (when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)).replace(microsecond=0)
-    return datetime.strptime(response_date[:10], "%Y-%m-%d").replace(tzinfo=UTC)
+    else:
+        when = datetime.strptime(response_date[:10], "%Y-%m-%d")
+    return (when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)).replace(microsecond=0)
+
+
+def _readable_response_date(library: LibraryConfig, value: str, run: HarvestRun) -> str:
+    """`value` when it reads as a date, else "" (so the `from` is not advanced) and a warning.
+
+    Failing on it lost the page in hand: it is read before the page is saved.
+    """
+    if value:
+        try:
+            response_instant(value)
+        except ValueError:
+            run.errors.append(f"warning: library {library.id!r} ({library.url}): responseDate {value!r} is not "
+                              "a date; `from` not advanced, so the next run reads this window again")
+            return ""
+    return value
 
 
 def next_from(response_date: str, granularity: str, overlap_s: int, now: datetime | None = None) -> str:
@@ -188,7 +211,8 @@ class OaiHarvester:
             page_number += 1
             token = state.resumption_token
             page = self._fetch_page(library, state, granularity, page_number)
-            window_response_date = state.window_response_date or page.response_date
+            window_response_date = state.window_response_date or _readable_response_date(
+                library, page.response_date, run)
             next_token = page.token
             update: dict = {"window_response_date": window_response_date, "resumption_token": next_token}
             if next_token is not None and (next_token in seen_tokens or next_token == token):

@@ -137,3 +137,19 @@ def test_a_page_that_stays_broken_is_reported_where_it_breaks(fault_server, stor
         harvest(server, store)
     message = str(info.value)
     assert "foo" in message and "line 1" in message and server.url in message
+
+
+def test_an_unreadable_response_date_keeps_the_page_and_the_old_from(fault_server, store):
+    """A home-made provider that writes its responseDate wrongly lost the records of each window's last page
+    (the run failed with 'unexpected ValueError' before saving it), every night."""
+    server = fault_server([identify(), list_records(["1", "2"], response_date="01/05/2024 10:20")])
+    run = harvest(server, store)
+    assert run.added == 2
+    assert any("responseDate" in error and "01/05/2024 10:20" in error for error in run.errors)
+    assert store.harvest_state("tv-test").next_from is None  # the next run reads the same window again
+
+
+def test_a_response_date_written_as_an_http_date_is_read(fault_server, store):
+    server = fault_server([identify(), list_records(["1"], response_date="Wed, 01 May 2024 10:20:30 GMT")])
+    assert harvest(server, store).added == 1
+    assert store.harvest_state("tv-test").next_from == "2024-05-01T10:20:30Z"
