@@ -114,6 +114,23 @@ def harvest_scope(library: LibraryConfig) -> str:
     return with_query(library.url, params)
 
 
+def list_looping(next_token: str | None, token: str | None, seen_tokens: set[str],
+                 page_keys: list[tuple[str, str | None]], previous_keys: list[tuple[str, str | None]]) -> str | None:
+    """Why a list goes round in circles (its token repeats, or a new token brings the same records
+    again: a provider that ignores the offset in its own token), or None.
+
+    Such a list never ends by itself: it held the night's run (and the run lock) for good.
+    `page_keys` are the page's (identifier, datestamp) pairs; an empty page is never a loop.
+    """
+    if next_token is None:
+        return None
+    if next_token in seen_tokens or next_token == token:
+        return f"resumptionToken {next_token!r} repeated"
+    if page_keys and page_keys == previous_keys:
+        return f"resumptionToken {next_token!r} brought the same records as the page before it"
+    return None
+
+
 def _token_refused(exc: HarvestError, saved_token: str | None) -> bool:
     """True when `exc` answered a resumption token, so the window must start again.
 
@@ -206,6 +223,7 @@ class OaiHarvester:
                        run: HarvestRun) -> None:
         """Follow resumption tokens to the end of the window, saving after every page."""
         seen_tokens: set[str] = set()
+        previous_keys: list[tuple[str, str | None]] = []
         page_number = 0
         while True:
             page_number += 1
@@ -215,11 +233,11 @@ class OaiHarvester:
                 library, page.response_date, run)
             next_token = page.token
             update: dict = {"window_response_date": window_response_date, "resumption_token": next_token}
-            if next_token is not None and (next_token in seen_tokens or next_token == token):
-                # A server that hands out a token again is looping; stop, and keep the old
-                # `from` so the next run covers this window again rather than skip records.
-                run.errors.append(f"warning: library {library.id!r} ({library.url}): resumptionToken "
-                                  f"{next_token!r} repeated; window stopped, `from` not advanced")
+            page_keys = [(raw.local_id, raw.datestamp) for raw in page.records]
+            if looping := list_looping(next_token, token, seen_tokens, page_keys, previous_keys):
+                # Stop, and keep the old `from` so the next run covers this window again rather than skip records.
+                run.errors.append(f"warning: library {library.id!r} ({library.url}): {looping}; window stopped, "
+                                  "`from` not advanced")
                 update = {"resumption_token": None, "window_from": None, "window_response_date": None}
             elif next_token is None:
                 if window_response_date and response_instant(window_response_date) > datetime.now(UTC) + CLOCK_SKEW:
@@ -231,6 +249,7 @@ class OaiHarvester:
                           if window_response_date else state.next_from}
             if token is not None:
                 seen_tokens.add(token)
+            previous_keys = page_keys
             if state.sweep_pending:  # counted with the page, in its transaction: a resumed harvest adds on
                 update["scope_harvested"] = state.scope_harvested + sum(not raw.deleted for raw in page.records)
             state = state.model_copy(update=update)
@@ -338,6 +357,7 @@ class OaiHarvester:
             params["set"] = library.set
         present: set[str] = set()
         seen_tokens: set[str] = set()
+        previous_keys: list[tuple[str, str | None]] = []
         token: str | None = None
         client = self._sickle(library)
         while True:
@@ -354,11 +374,12 @@ class OaiHarvester:
                                                                 "nothing deleted") from None
                 break
             present.update(h.identifier.strip() for h in page.headers if h.identifier and not h.deleted)
-            if page.token is not None and (page.token in seen_tokens or page.token == token):
+            page_keys = [(h.identifier.strip(), h.datestamp) for h in page.headers if h.identifier]
+            if looping := list_looping(page.token, token, seen_tokens, page_keys, previous_keys):
                 # A looping server never listed the rest: deleting what it did not list would
                 # remove live records.
-                raise HarvestError(library.id, library.url, f"identifiers sweep stopped: resumption token "
-                                                            f"{page.token!r} repeated; nothing deleted")
+                raise HarvestError(library.id, library.url, f"identifiers sweep stopped: {looping}; nothing deleted")
+            previous_keys = page_keys
             token = page.token
             if token is None:
                 break

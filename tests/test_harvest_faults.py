@@ -527,6 +527,20 @@ def test_a_sweep_whose_server_repeats_a_token_deletes_nothing(fault_server, stor
     assert len(stored(store)) == 10
 
 
+def test_a_sweep_whose_server_sends_the_same_page_under_new_tokens_ends_and_deletes_nothing(fault_server, store):
+    """A provider that ignores the offset in its tokens lists its first identifiers for ever: the sweep never
+    ended (the night's run and its lock held for good)."""
+    ids = [str(n) for n in range(1, 5)]
+    pages = [list_identifiers(ids[:2], token=f"page={n}") for n in range(2, 30)]
+    server = fault_server([identify(), list_records(ids), *pages])
+    settings = fast_settings()
+    with make_client(settings) as client:
+        harvester = OaiHarvester(client, store, settings)
+        harvester.harvest(oai_library(server.url))
+        with pytest.raises(HarvestError, match="same records as the page before it; nothing deleted"):
+            harvester.sweep(oai_library(server.url))
+    assert len(server.queries) == 4 and len(stored(store)) == 4
+
 def test_a_sweep_whose_server_answers_no_records_to_a_token_deletes_nothing(fault_server, store):
     """A list ends with an empty token: noRecordsMatch to a token means the server lost the list."""
     ids = [str(n) for n in range(1, 11)]

@@ -153,3 +153,17 @@ def test_a_response_date_written_as_an_http_date_is_read(fault_server, store):
     server = fault_server([identify(), list_records(["1"], response_date="Wed, 01 May 2024 10:20:30 GMT")])
     assert harvest(server, store).added == 1
     assert store.harvest_state("tv-test").next_from == "2024-05-01T10:20:30Z"
+
+
+def test_a_server_that_serves_the_same_page_under_ever_new_tokens_does_not_hold_the_night(fault_server, store):
+    """A provider that ignores the offset in its own token ("page=2", "page=3", ...) sends the first page
+    again and again, each time with a new token: the harvest never ended, held the run lock, and the
+    next nights' cron runs found it still running."""
+    pages = [list_records(["1", "2"], token=f"page={n}") for n in range(2, 30)]
+    server = fault_server([identify(), *pages])
+    run = harvest(server, store)
+    assert len(server.queries) == 3  # Identify, the first page, the same page again: stop
+    assert run.added == 2
+    assert any("same records" in error for error in run.errors)
+    state = store.harvest_state("tv-test")
+    assert state.next_from is None and state.resumption_token is None
