@@ -512,18 +512,21 @@ def list_identifiers(ids: list[str], token: str | None = None) -> bytes:
     return envelope(f"<ListIdentifiers>{headers}{token_xml}</ListIdentifiers>")
 
 
+def sweep_refused(server, store, match: str) -> None:
+    """Harvest the library whole, then check its sweep raises HarvestError matching `match`."""
+    settings = fast_settings()
+    with make_client(settings) as client:
+        harvester = OaiHarvester(client, store, settings)
+        harvester.harvest(oai_library(server.url))
+        with pytest.raises(HarvestError, match=match):
+            harvester.sweep(oai_library(server.url))
+
 def test_a_sweep_whose_server_repeats_a_token_deletes_nothing(fault_server, store):
     """A looping server never listed the rest; deleting what it did not list would remove live records."""
     ids = [str(n) for n in range(1, 11)]
     server = fault_server([identify(), list_records(ids), list_identifiers(ids[:3], token="t1"),
                            list_identifiers(ids[3:6], token="t1"), list_identifiers(ids[6:])])
-    settings = fast_settings()
-    with make_client(settings) as client:
-        harvester = OaiHarvester(client, store, settings)
-        harvester.harvest(oai_library(server.url))
-        assert len(stored(store)) == 10
-        with pytest.raises(HarvestError, match="repeated; nothing deleted"):
-            harvester.sweep(oai_library(server.url))
+    sweep_refused(server, store, "repeated; nothing deleted")
     assert len(stored(store)) == 10
 
 
@@ -533,25 +536,16 @@ def test_a_sweep_whose_server_sends_the_same_page_under_new_tokens_ends_and_dele
     ids = [str(n) for n in range(1, 5)]
     pages = [list_identifiers(ids[:2], token=f"page={n}") for n in range(2, 30)]
     server = fault_server([identify(), list_records(ids), *pages])
-    settings = fast_settings()
-    with make_client(settings) as client:
-        harvester = OaiHarvester(client, store, settings)
-        harvester.harvest(oai_library(server.url))
-        with pytest.raises(HarvestError, match="same records as the page before it; nothing deleted"):
-            harvester.sweep(oai_library(server.url))
+    sweep_refused(server, store, "same records as the page before it; nothing deleted")
     assert len(server.queries) == 4 and len(stored(store)) == 4
+
 
 def test_a_sweep_whose_server_answers_no_records_to_a_token_deletes_nothing(fault_server, store):
     """A list ends with an empty token: noRecordsMatch to a token means the server lost the list."""
     ids = [str(n) for n in range(1, 11)]
     server = fault_server([identify(), list_records(ids), list_identifiers(ids[:6], token="t1"),
                            oai_error("noRecordsMatch", "no records")])
-    settings = fast_settings()
-    with make_client(settings) as client:
-        harvester = OaiHarvester(client, store, settings)
-        harvester.harvest(oai_library(server.url))
-        with pytest.raises(HarvestError, match="noRecordsMatch to resumption token 't1'; nothing deleted"):
-            harvester.sweep(oai_library(server.url))
+    sweep_refused(server, store, "noRecordsMatch to resumption token 't1'; nothing deleted")
     assert len(stored(store)) == 10
 
 
