@@ -292,7 +292,7 @@ class OaiHarvester:
         try:
             result = self._sickle(library).request(params, read)
             if isinstance(result, StrictOAIResponse):
-                # An OAI <error> sent with a 4xx status (Zenodo's 422): read_page raises it.
+                # An OAI <error> sent with an error status (Zenodo's 422, a PHP provider's 500): read_page raises it.
                 return read_page(result.xml, library.id, library.url, "ListRecords", token, raw_format, source)
             return result
         except NoRecordsMatch as exc:

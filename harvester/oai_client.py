@@ -21,7 +21,7 @@ from harvester import stopping
 from harvester.errors import HttpStatusError, MalformedResponseError
 from harvester.metrics import StageTimes
 from harvester.charset import utf8_body
-from harvester.oaixml import looks_like_html, parse_xml_strict
+from harvester.oaixml import OAI_NS, looks_like_html, parse_xml_strict
 from harvester.transport import fetch
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,21 @@ class StrictOAIResponse:
         return self.http_response.text
 
 
+def carries_oai_error(response: httpx.Response) -> bool:
+    """True for a 5xx (not 503, OAI-PMH's own "come back later") whose body is an OAI-PMH <error>.
+
+    Some home-made providers send every protocol error with HTTP 500: retrying
+    noRecordsMatch only delayed, then failed, each quiet night's harvest.
+    """
+    if response.status_code < 500 or response.status_code == 503:
+        return False
+    try:
+        root, _repaired = parse_xml_strict(response.content, "", "")
+    except HarvestError:
+        return False
+    return root.find(f"{{{OAI_NS}}}error") is not None
+
+
 class HttpxSickle(sickle.Sickle):
     """sickle with our httpx client and retrying `fetch` instead of requests."""
 
@@ -68,7 +83,7 @@ class HttpxSickle(sickle.Sickle):
         `fetch` already retries what HTTP can tell (timeouts, 5xx, 429); a 200
         whose body is a login page or is cut short is only seen here.  After
         `max_retries` such answers the MalformedResponseError goes up.  An OAI
-        <error> sent with a 4xx status comes back as a StrictOAIResponse.
+        <error> sent with a 4xx (or 5xx, see carries_oai_error) status comes back as a StrictOAIResponse.
         """
         attempt = 0
         while True:
@@ -85,7 +100,8 @@ class HttpxSickle(sickle.Sickle):
 
     def _request_once(self, params: dict[str, str], read: Callable[[httpx.Response], T]) -> T | StrictOAIResponse:
         with self.times.measure("http"):
-            response = fetch(self.client, self.endpoint, params, self.settings, self.library)
+            response = fetch(self.client, self.endpoint, params, self.settings, self.library,
+                             answered=carries_oai_error)
         with self.times.measure("parse"):
             if response.status_code >= 400:
                 return self._error_response(response, params)
@@ -95,14 +111,14 @@ class HttpxSickle(sickle.Sickle):
             return read(response)
 
     def _error_response(self, response: httpx.Response, kwargs: dict[str, str]) -> StrictOAIResponse:
-        """Some servers send their OAI <error> with 400/404/422 (Zenodo); read it if it is there."""
+        """Some servers send their OAI <error> with 400/404/422 (Zenodo) or 500; read it if it is there."""
         try:
             parsed = StrictOAIResponse(response, kwargs, self.library, self.endpoint)
         except HarvestError:
             raise HttpStatusError(self.library, str(response.url), response.status_code,
                                   response.headers.get("content-type", ""),
                                   f"HTTP {response.status_code}: {response.text[:200].strip()}") from None
-        if parsed.xml.find("{http://www.openarchives.org/OAI/2.0/}error") is None:
+        if parsed.xml.find(f"{{{OAI_NS}}}error") is None:
             raise HttpStatusError(self.library, str(response.url), response.status_code,
                                   response.headers.get("content-type", ""),
                                   f"HTTP {response.status_code} without an OAI-PMH error")

@@ -14,7 +14,7 @@ import logging
 import threading
 import time
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -77,7 +77,8 @@ def _retryable_status(status_code: int) -> bool:
 
 
 def fetch(client: httpx.Client, url: str, params: Mapping[str, str] | None,
-          settings: HarvestSettings, library: str, headers: Mapping[str, str] | None = None) -> httpx.Response:
+          settings: HarvestSettings, library: str, headers: Mapping[str, str] | None = None,
+          answered: Callable[[httpx.Response], bool] | None = None) -> httpx.Response:
     """GET `url` with retries; return the response with its body read and decoded.
 
     Retries timeouts, connection errors, bodies cut short, 5xx, 408 and 429 at most
@@ -85,7 +86,8 @@ def fetch(client: httpx.Client, url: str, params: Mapping[str, str] | None,
     more than `backoff_max_s`.  Raises HarvestError (naming library and URL)
     when the retries run out; 4xx answers other than 408 and 429 are returned, since
     OAI-PMH servers put protocol errors in them.  `headers` are extra request
-    headers (e.g. If-None-Match for a conditional GET).
+    headers (e.g. If-None-Match for a conditional GET).  A retryable status that
+    `answered` accepts is returned at once: asking again cannot change an answer.
     """
     attempt = 0
     while True:
@@ -106,7 +108,7 @@ def fetch(client: httpx.Client, url: str, params: Mapping[str, str] | None,
         except RefusedRedirect as exc:
             raise UnsafeRedirectError(library, with_query(url, params), str(exc)) from None
         else:
-            if not _retryable_status(response.status_code):
+            if not _retryable_status(response.status_code) or (answered is not None and answered(response)):
                 return response
             retry_after = parse_retry_after(response.headers.get("retry-after"))
             if retry_after is not None:

@@ -429,6 +429,14 @@ def test_http_422_no_records_match_is_still_success(fault_server, store):
     assert harvest(server, store).added == 0
 
 
+def test_http_500_carrying_an_oai_error_is_that_error_at_once(fault_server, store):
+    """Some home-made providers send every OAI-PMH <error> with HTTP 500.  noRecordsMatch on a quiet night
+    was asked again max_retries times and then failed the library, every night nothing changed."""
+    server = fault_server([identify(), Canned(oai_error("noRecordsMatch"), 500), list_records(["never"])])
+    run = harvest(server, store, max_retries=2)
+    assert (run.added, run.errors) == (0, [])
+    assert len(server.queries) == 2
+
 def test_http_404_without_oai_body_fails_with_status(fault_server, store):
     server = fault_server([identify(), Canned(b"not here", 404, {"Content-Type": "text/plain"})])
     with pytest.raises(HarvestError, match="404"):
