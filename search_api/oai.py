@@ -64,10 +64,13 @@ class UnionFeed(common.ResumptionOAIPMH):
         return handler(verb=verb, **kw)
 
     def _identify(self, verb: str) -> common.Identify:
+        # deletedRecord "persistent": a withdrawn or merged-away union record stays in the store,
+        # flagged, for good (nothing deletes union_records rows), so its deletion is always
+        # answered; a harvester may then trust that a record it never hears deleted still exists.
         return common.Identify(
             repositoryName=f"Mục lục liên hợp thư viện {self.settings.region}", baseURL=self.base_url,
             protocolVersion="2.0", adminEmails=list(self.settings.api.admin_emails) or ["admin@localhost"],
-            earliestDatestamp=_datetime(earliest_datestamp(self.store)), deletedRecord="transient",
+            earliestDatestamp=_datetime(earliest_datestamp(self.store)), deletedRecord="persistent",
             granularity="YYYY-MM-DDThh:mm:ssZ", compression=["identity"], toolkit_description=False)
 
     def _formats(self, verb: str, identifier: str | None = None) -> list[tuple[str, str, str]]:

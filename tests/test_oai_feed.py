@@ -55,6 +55,7 @@ def test_list_records_pages_through_every_union_record_as_marcxml(feed):
     identify = client.Identify()
     assert identify.baseURL == f"{url}/oai" and identify.granularity == "YYYY-MM-DDThh:mm:ssZ"
     assert identify.repositoryName == "Mục lục liên hợp thư viện Hậu Giang"
+    assert identify.deletedRecord == "persistent"  # union_records rows are flagged, never removed
     assert {f.metadataPrefix for f in client.ListMetadataFormats()} == {"marc21", "marcxml", "oai_dc"}
     records = list(client.ListRecords(metadataPrefix="marc21"))
     assert sorted(r.header.identifier for r in records) == [f"oai:unioncat:UC{i}" for i in range(1, 6)]
