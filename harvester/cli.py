@@ -120,7 +120,7 @@ def _reported_errors():
 def _settings(config: Path | None) -> Settings:
     """The settings of --config, else ./unioncat.toml, else the bundled demo, said on stderr: cron
     started in another directory, or without --config, otherwise ran the demo's registry unnoticed
-    (its OAI-PMH libraries point at a provider only `unioncat demo` starts)."""
+    (its OAI-PMH libraries point at the demo's provider, which `demo`, `update` and `harvest` start)."""
     from config.settings import DEMO_CONFIG_PATH, default_config_path
 
     if config is None and default_config_path() == DEMO_CONFIG_PATH:
@@ -207,6 +207,18 @@ def _stop_on_signals() -> Iterator[None]:
             signal.signal(signum, handler)
 
 
+@contextmanager
+def _demo_provider(settings: Settings) -> Iterator[Settings]:
+    """`settings` pointed at the demo's OAI-PMH provider, started for this command when its
+    libraries name the placeholder address (the bundled demo, every command's default)."""
+    from harvester.demo import demo_provider_for
+
+    with demo_provider_for(settings) as (settings, provider_url):
+        if provider_url is not None:
+            typer.echo(f"demo: OAI-PMH provider at {provider_url}; data in {settings.data_dir}", err=True)
+        yield settings
+
+
 # ---- pipeline stages ---------------------------------------------------------------
 
 
@@ -227,7 +239,7 @@ def harvest(
         for library_id in libraries:
             settings.library(library_id)
         ids = libraries or [library.id for library in settings.libraries]
-        with HarvestReporter(ids, log_format) as reporter:
+        with _demo_provider(settings) as settings, HarvestReporter(ids, log_format) as reporter:
             runs = harvest_libraries(settings, store, libraries or None, full=full, progress=reporter)
     _print_runs(runs)
     if any(run.status != "ok" for run in runs):
@@ -427,8 +439,7 @@ def update(
 ) -> None:
     """The nightly job: harvest, normalize, dedupe, index (one run at a time)."""
     _check_log_format(log_format)
-    with _reported_errors():
-        settings = _settings(config)
+    with _reported_errors(), _demo_provider(_settings(config)) as settings:
         runs = _update(settings, full=full, log_format=log_format)
     if any(run.status != "ok" for run in runs):
         raise _some_failed(runs)
@@ -509,7 +520,7 @@ def demo(
     config: ConfigOption = None,
 ) -> None:
     """Build a catalog of six libraries from fixtures/ (one over real OAI-PMH) and serve it."""
-    from harvester.demo import demo_settings, start_demo_provider
+    from harvester.demo import demo_provider_for
     from search_api.server import bind
 
     _check_port(port)
@@ -517,13 +528,10 @@ def demo(
         base = load_settings(config)  # ./unioncat.toml when there is one, else the bundled demo
         # The address first: a taken port is said in a second, not after the whole build.
         sock = None if no_serve else bind(base, host, port)
-        provider = start_demo_provider(base.data_dir)
-        try:
-            settings = demo_settings(base, provider.base_url)
-            typer.echo(f"demo: OAI-PMH provider at {provider.base_url}; data in {settings.data_dir}", err=True)
+        with demo_provider_for(base) as (settings, provider_url):
+            typer.echo(f"demo: OAI-PMH provider at {provider_url or 'none (no library here uses it)'}; "
+                       f"data in {settings.data_dir}", err=True)
             runs = _update(settings)
-        finally:
-            provider.stop()
         if any(run.status != "ok" for run in runs):
             if sock is not None:
                 sock.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from config import Settings
@@ -48,3 +50,22 @@ def demo_settings(settings: Settings, provider_url: str) -> Settings:
         for library in settings.libraries
     )
     return settings.model_copy(update={"libraries": libraries})
+
+
+@contextmanager
+def demo_provider_for(settings: Settings) -> Iterator[tuple[Settings, str | None]]:
+    """`settings` with the placeholder address replaced by a demo provider started here, and its URL.
+
+    demo.toml is also the default configuration of every command (no --config, no
+    ./unioncat.toml), so `update` and `harvest` meet the placeholder too: they reached port 0,
+    retried for half a minute and failed three libraries.  Settings without the placeholder
+    come back as they are, with None, and nothing is started.
+    """
+    if not any(library.url.startswith(PROVIDER_PLACEHOLDER + "/") for library in settings.libraries):
+        yield settings, None
+        return
+    provider = start_demo_provider(settings.data_dir)
+    try:
+        yield demo_settings(settings, provider.base_url), provider.base_url
+    finally:
+        provider.stop()

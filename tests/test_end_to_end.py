@@ -57,6 +57,17 @@ def test_second_demo_run_harvests_only_what_changed(demo_config):
     assert "=0 " in tv_tinh, tv_tinh
 
 
+@pytest.mark.parametrize("command", [["update"], ["harvest", "tv-long-my"]])
+def test_update_and_harvest_on_the_demo_configuration_reach_its_provider(demo_config, command):
+    """`unioncat update` without --config runs the bundled demo (the contract's default), whose OAI-PMH
+    libraries point at the placeholder http://127.0.0.1:0: it retried for 30 s, failed three libraries
+    with exit code 3 and left their errors in the demo's status and /api/libraries."""
+    result = unioncat(*command, "--config", str(demo_config), check=False, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "FAIL" not in result.stdout and "127.0.0.1:0" not in result.stderr
+    assert all(item["errors"] == [] for item in status_json(demo_config)["libraries"])
+
+
 def test_search_without_diacritics_finds_a_title_held_by_two_libraries(server):
     response = httpx.get(server.base_url + "/api/search", params={"q": "lich su viet nam", "size": 50})
     assert response.status_code == 200
