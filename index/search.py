@@ -209,8 +209,8 @@ class SearchIndex:
             return answer
         params.validate(self._settings)
         tree = parse_query(params.q) if params.q.strip() else None
-        if index is None:
-            return SearchResult(0, [], {}, params.page, params.size, params=params)
+        if index is None:  # not built yet: the answer's shape still names every facet
+            return SearchResult(0, [], {name: [] for name in FILTERS}, params.page, params.size, params=params)
         answer = self._answer(index, generation, tree, params)
         self._answers.put((generation, params), answer)
         return answer

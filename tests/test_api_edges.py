@@ -205,3 +205,23 @@ def test_an_index_built_by_an_older_unioncat_answers_503_saying_how_to_rebuild(t
     assert "unioncat index" in response.json()["message"]
     # The operator's advice, without the server's directory layout (the log has the full message).
     assert str(tmp_path) not in response.json()["message"] and "data_dir/index/v1-older" in response.json()["message"]
+
+
+def test_a_catalogue_not_indexed_yet_answers_every_facet_name_with_no_values(tmp_path):
+    """Before the first `unioncat index` (`serve` on a new registry), /api/search answered
+    "facets": {} while an index answers one list per facet: a partner site reading
+    facets["library"] failed until the first nightly run."""
+    from index import SearchIndex
+
+    with_index = tmp_path / "with"
+    with_index.mkdir()
+    with _client(with_index, _records()[:1]) as http:
+        names = set(http.get("/api/search", params={"q": "zzzz"}).json()["facets"])
+    data = tmp_path / "data"
+    data.mkdir()
+    settings = make_settings(data, LIBRARIES)
+    with CatalogStore(settings.db_path) as store, \
+            serve_in_thread(create_app(settings, store, SearchIndex(settings))) as url:
+        body = httpx.get(url + "/api/search", params={"q": "lich su"}, timeout=30).json()
+    assert names and body["facets"] == {name: [] for name in names}
+    assert body["total"] == 0 and body["hits"] == []
