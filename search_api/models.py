@@ -176,8 +176,8 @@ class ErrorResponse(BaseModel):
     """Every error answer of the API."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [
-        {"error": "QueryError", "message": "query 'title:((': sau title: cần một từ để tìm", "status": 400,
-         "reason": "sau title: cần một từ để tìm"}]})
+        {"error": "QueryError", "message": "query 'title:': sau title: cần một từ để tìm (title: needs a word)",
+         "status": 400, "reason": "sau title: cần một từ để tìm (title: needs a word)"}]})
 
     error: str
     message: str

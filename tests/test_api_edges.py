@@ -225,3 +225,14 @@ def test_a_catalogue_not_indexed_yet_answers_every_facet_name_with_no_values(tmp
         body = httpx.get(url + "/api/search", params={"q": "lich su"}, timeout=30).json()
     assert names and body["facets"] == {name: [] for name in names}
     assert body["total"] == 0 and body["hits"] == []
+
+
+def test_the_documented_error_example_is_what_its_query_really_answers(client):
+    """/openapi.json's ErrorResponse example quoted query 'title:((' with the message of another
+    query ('title:'); a partner developer matching on it never saw that answer."""
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    example = schemas["ErrorResponse"]["examples"][0]
+    query = re.match(r"query '(.*?)': ", example["message"]).group(1)
+    response = client.get("/api/search", params={"q": query})
+    assert response.status_code == example["status"]
+    assert response.json() == example
