@@ -212,9 +212,14 @@ def _demo_provider(settings: Settings) -> Iterator[Settings]:
     """`settings` pointed at the demo's OAI-PMH provider, started for this command when its
     libraries name the placeholder address (the bundled demo, every command's default)."""
     from harvester.demo import demo_provider_for
+    from harvester.reporting import emit
 
     with demo_provider_for(settings) as (settings, provider_url):
-        if provider_url is not None:
+        if provider_url is None:
+            pass
+        elif _invocation["log_format"] == "json":  # stderr is one JSON object per line then
+            emit("demo_provider_started", url=provider_url, data_dir=str(settings.data_dir))
+        else:
             typer.echo(f"demo: OAI-PMH provider at {provider_url}; data in {settings.data_dir}", err=True)
         yield settings
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 
@@ -57,7 +59,7 @@ def test_second_demo_run_harvests_only_what_changed(demo_config):
     assert "=0 " in tv_tinh, tv_tinh
 
 
-@pytest.mark.parametrize("command", [["update"], ["harvest", "tv-long-my"]])
+@pytest.mark.parametrize("command", [["update", "--log-format", "json"], ["harvest", "tv-long-my"]])
 def test_update_and_harvest_on_the_demo_configuration_reach_its_provider(demo_config, command):
     """`unioncat update` without --config runs the bundled demo (the contract's default), whose OAI-PMH
     libraries point at the placeholder http://127.0.0.1:0: it retried for 30 s, failed three libraries
@@ -65,6 +67,8 @@ def test_update_and_harvest_on_the_demo_configuration_reach_its_provider(demo_co
     result = unioncat(*command, "--config", str(demo_config), check=False, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "FAIL" not in result.stdout and "127.0.0.1:0" not in result.stderr
+    if "json" in command:  # the line naming the provider is one more event, not plain text
+        assert all(json.loads(line) for line in result.stderr.splitlines())
     assert all(item["errors"] == [] for item in status_json(demo_config)["libraries"])
 
 
