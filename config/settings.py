@@ -12,7 +12,7 @@ import unicodedata
 from datetime import timedelta, timezone
 from pathlib import Path
 from typing import Literal
-from urllib.parse import quote, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -90,6 +90,10 @@ class LibraryConfig(_Frozen):
             if not host or any(c.isspace() for c in value):
                 raise ValueError(f"{value!r} is not a usable URL: write scheme, host and path, as in "
                                  "https://opac.example.vn/cgi-bin/koha/oai.pl")
+            if "verb" in parse_qs(urlsplit(value).query):
+                # A pasted Identify link: the harvester adds its own verb, and the server refused two.
+                base = urlsplit(value)._replace(query="", fragment="").geturl()
+                raise ValueError(f"{value!r} names an OAI-PMH request; give the base URL, without ?verb=…: {base!r}")
         return value
 
     @field_validator("holdings_tags")

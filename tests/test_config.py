@@ -165,3 +165,16 @@ def test_a_cors_origin_that_is_not_an_origin_is_a_config_error_naming_it(tmp_pat
     with pytest.raises(ConfigError, match="api.cors_origins") as info:
         load_settings(_write(tmp_path, f'data_dir = "d"\n[api]\ncors_origins = ["{written}"]\n'))
     assert repr(written) in str(info.value)
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:9/oai?verb=Identify",
+                                 "http://127.0.0.1:9/oai?verb=ListRecords&metadataPrefix=marc21"])
+def test_an_oai_url_copied_with_its_verb_is_a_config_error_asking_for_the_base_url(tmp_path, url):
+    """A librarian pastes the Identify link a vendor sent: every harvest then failed with the
+    server's 'badArgument: repeated argument verb', far from the registry line to fix."""
+    path = _write(tmp_path, 'data_dir = "d"\n' + LIBRARY.replace("http://127.0.0.1:9/oai", url))
+    with pytest.raises(ConfigError) as info:
+        load_settings(path)
+    message = str(info.value)
+    assert "'tv-tinh'" in message and "'url'" in message and "http://127.0.0.1:9/oai" in message
+    assert "base URL" in message
