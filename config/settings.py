@@ -78,6 +78,9 @@ class LibraryConfig(_Frozen):
     @field_validator("url")
     @classmethod
     def _url_scheme(cls, value: str) -> str:
+        scheme, separator, rest = value.partition("://")
+        if separator and scheme.lower() in ("http", "https"):
+            value = scheme.lower() + separator + rest  # schemes are case-insensitive (RFC 3986 3.1)
         if "://" in value and not value.startswith(("http://", "https://")):
             raise ValueError(f"only http(s) URLs or file paths are supported, got {value!r}")
         if value.startswith(("http://", "https://")):

@@ -178,3 +178,10 @@ def test_an_oai_url_copied_with_its_verb_is_a_config_error_asking_for_the_base_u
     message = str(info.value)
     assert "'tv-tinh'" in message and "'url'" in message and "http://127.0.0.1:9/oai" in message
     assert "base URL" in message
+
+
+def test_an_upper_case_url_scheme_is_accepted_as_the_scheme_it_is(tmp_path):
+    """'HTTP://…' (schemes are case-insensitive, RFC 3986 3.1) was refused with 'only http(s)
+    URLs or file paths are supported', which the librarian who typed http read as nonsense."""
+    path = _write(tmp_path, 'data_dir = "d"\n' + LIBRARY.replace("http://127.0.0.1:9/oai", "HTTP://127.0.0.1:9/oai"))
+    assert load_settings(path).library("tv-tinh").url == "http://127.0.0.1:9/oai"
