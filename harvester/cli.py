@@ -97,7 +97,8 @@ def _fail(message: str, code: int = EXIT_ERROR) -> typer.Exit:
 def _some_failed(runs) -> typer.Exit:
     """Exit code 3, with a last line naming the libraries that failed and what to do."""
     failed = [run.library for run in runs if run.status != "ok"]
-    return _fail(f"{len(failed)} of {len(runs)} libraries failed ({', '.join(failed)}); the others were updated. "
+    others = "; the others were updated" if len(failed) < len(runs) else ""
+    return _fail(f"{len(failed)} of {len(runs)} libraries failed ({', '.join(failed)}){others}. "
                  "`unioncat status` shows why; the next run tries them again", EXIT_SOME_FAILED)
 
 

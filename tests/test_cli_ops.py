@@ -178,7 +178,8 @@ def test_update_with_failed_libraries_ends_with_a_line_naming_them(tmp_path):
                             "[harvest]\nmax_retries = 0\n")
     text = unioncat("update", "--config", str(config), check=False)
     assert text.returncode == 3
-    assert "unioncat: 1 of 1 libraries failed (down)" in text.stderr and "unioncat status" in text.stderr
+    assert "unioncat: 1 of 1 libraries failed (down). " in text.stderr and "unioncat status" in text.stderr
+    assert "the others were updated" not in text.stderr  # there were none
     as_json = unioncat("update", "--config", str(config), "--log-format", "json", check=False)
     assert as_json.returncode == 3
     events = [json.loads(line) for line in as_json.stderr.splitlines()]  # JSON lines only, the last one too
