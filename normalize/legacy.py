@@ -59,7 +59,9 @@ VIETNAMESE_LETTERS = frozenset(
 VIETNAMESE_LETTERS = VIETNAMESE_LETTERS | frozenset(ch.upper() for ch in VIETNAMESE_LETTERS)
 # Letters only Vietnamese uses (outside Latin-1): their count must grow on conversion.
 _VI_ONLY = frozenset(ch for ch in VIETNAMESE_LETTERS if ord(ch) > 0xFF)
-_DROP_VI_ONLY = dict.fromkeys(map(ord, _VI_ONLY))
+# A character class finds them in C.  str.translate with a dict of deletions looks up each
+# non-ASCII character in that dict, about 50 ns a character: 2.7 µs on a 49-character title.
+_VI_ONLY_RE = re.compile("[" + re.escape("".join(sorted(_VI_ONLY))) + "]")
 
 _LEGACY_SOURCES = set(map(chr, TCVN3_TRANSLATION)) | {ch for pair in VNI_PAIRS for ch in pair} | set(VNI_SINGLES)
 # Single characters only: "ß".upper() is "SS", which would make every "S" evidence.
@@ -203,8 +205,8 @@ def _vietnamese_words(tokens: list[str]) -> int | None:
 
 
 def _vi_only_count(text: str) -> int:
-    """How many letters of `text` only Vietnamese uses (one C pass, not a loop per character)."""
-    return len(text) - len(text.translate(_DROP_VI_ONLY))
+    """How many letters of `text` only Vietnamese uses."""
+    return len(_VI_ONLY_RE.findall(text))
 
 
 def _unicode_vietnamese(text: str) -> bool:
@@ -215,7 +217,7 @@ def _unicode_vietnamese(text: str) -> bool:
     marks, from macOS input or some exporters) must not be taken for them: its en
     dash, ©, curly quotes or ellipsis are legacy bytes too, and "–" would become "Ọ".
     """
-    return _vi_only_count(text) > 0 or not unicodedata.is_normalized("NFC", text)
+    return _VI_ONLY_RE.search(text) is not None or not unicodedata.is_normalized("NFC", text)
 
 
 @lru_cache(maxsize=4096)
