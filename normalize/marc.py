@@ -15,7 +15,7 @@ from normalize.eightbit import decode_8bit, decode_cp1252
 from normalize.errors import RecordError
 from normalize.marcrecord import LEADER_LEN, Field, MarcRecord
 from normalize.marcxml_scan import scan_marcxml
-from normalize.structure import marcxml_problems
+from normalize.structure import leader_problems, marcxml_problems
 
 __all__ = ["LEADER_LEN", "MARC_NS", "Field", "MarcRecord", "decode_cp1252", "parse_marcxml"]
 
@@ -66,8 +66,9 @@ def parse_marcxml(payload: bytes) -> MarcRecord:
         scanned = scan_marcxml(payload)
         if scanned is not None:
             leader, fields, by_tag = scanned
+            # The scanner reads only tags and codes MARC 21 allows: the leader is all to check.
             return MarcRecord(leader=leader.ljust(LEADER_LEN)[:LEADER_LEN], fields=fields,
-                              repairs=marcxml_problems(payload, leader, fields), _by_tag=by_tag)
+                              repairs=leader_problems(leader), _by_tag=by_tag)
     try:
         root = etree.fromstring(payload, _PARSER)
     except etree.XMLSyntaxError as exc:

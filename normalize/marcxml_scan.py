@@ -5,10 +5,11 @@ attribute order and quoting every time.  Building lxml's element proxies costs
 more than all of the MARC mapping, so this module reads that shape with one
 regular expression and gives up (returns None) on anything else: a prefix, a
 comment, CDATA, a character reference, single quotes, a carriage return
-(which XML would normalise), an empty or self-closed element.  The caller then
-parses with lxml, which also decides whether the XML is well-formed.  Tests
-check that both readers give the same fields on every fixture record and on
-generated ones.
+(which XML would normalise), an empty or self-closed element, a tag or
+subfield code that MARC 21 does not allow.  The caller then parses with lxml,
+which also decides whether the XML is well-formed and names the bad tags and
+codes; a record read here needs no such note.  Tests check that both readers
+give the same fields on every fixture record and on generated ones.
 """
 
 from __future__ import annotations
@@ -20,15 +21,18 @@ from normalize.marcrecord import Field
 
 _WS = "[ \t\n]*+"
 _ATTR = '[^"<&\t\n\r]'
+# MARC 21 tags and subfield codes (normalize/structure.py): only these are read here.
+_TAG = "[0-9A-Za-z]{3}"
+_CODE = "[0-9a-z]"
 _HEAD_RE = re.compile(r'<record(?: xmlns="http://www\.loc\.gov/MARC21/slim")?>')
 
 
 def _field_pattern(group: str) -> str:
     """A datafield, controlfield or leader; `group` is "(" for capturing groups, "(?:" for none."""
     g = group
-    subfields = rf'(?:{_WS}<subfield code="{_ATTR}">[^<]*+</subfield>)++'
-    return (rf'<datafield tag="{g}{_ATTR}*+)" ind1="{g}{_ATTR})" ind2="{g}{_ATTR})">{g}{subfields}){_WS}</datafield>'
-            rf'|<controlfield tag="{g}{_ATTR}*+)">{g}[^<]*+)</controlfield>'
+    subfields = rf'(?:{_WS}<subfield code="{_CODE}">[^<]*+</subfield>)++'
+    return (rf'<datafield tag="{g}{_TAG})" ind1="{g}{_ATTR})" ind2="{g}{_ATTR})">{g}{subfields}){_WS}</datafield>'
+            rf'|<controlfield tag="{g}{_TAG})">{g}[^<]*+)</controlfield>'
             rf"|{g}<leader>){g}[^<]*+)</leader>")
 
 
@@ -37,7 +41,7 @@ def _field_pattern(group: str) -> str:
 # whitespace before it: the matches cover the body exactly when their lengths add up
 # to it.  One pass of C, no Python loop per element and no second regex over the record.
 _FIELD_RE = re.compile(f"({_WS}(?:{_field_pattern('(')}))")
-_SUBFIELD_RE = re.compile(rf'<subfield code="({_ATTR})">([^<]*+)</subfield>')
+_SUBFIELD_RE = re.compile(rf'<subfield code="({_CODE})">([^<]*+)</subfield>')
 _ELEMENT = itemgetter(0)  # a match's own text, whitespace before it included
 _ENTITY_RE = re.compile(r"&(lt|gt|amp|quot|apos);")
 _ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}

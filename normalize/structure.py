@@ -42,11 +42,16 @@ def iso2709_field_problems(tag: str, body: bytes) -> list[str]:
     return notes
 
 
+def leader_problems(leader: str) -> list[str]:
+    """The note for a MARCXML leader of the wrong length."""
+    # A record with no leader at all is common in hand-made MARCXML and says so itself.
+    return [f"leader is {len(leader)} characters, not {LEADER_LEN}; padded or cut"] \
+        if leader and len(leader) != LEADER_LEN else []
+
+
 def marcxml_problems(payload: bytes, leader: str, fields: list[Field]) -> list[str]:
     """Notes for a MARCXML record: its leader's length, and tags or codes MARC 21 does not allow."""
-    # A record with no leader at all is common in hand-made MARCXML and says so itself.
-    notes = [f"leader is {len(leader)} characters, not {LEADER_LEN}; padded or cut"] \
-        if leader and len(leader) != LEADER_LEN else []
+    notes = leader_problems(leader)
     if not (_BAD_XML_TAG_RE.search(payload) or _BAD_XML_CODE_RE.search(payload)):
         return notes
     for field in fields:

@@ -111,3 +111,13 @@ def test_small_runs_skip_the_pool(store):
                                        payload=marcxml(marc_record(data_field("245", "10", "a", "Truyện Kiều"))))])
     summary = run_normalize(store, LIBRARIES, workers=2)
     assert summary.normalized == 1
+
+
+@pytest.mark.parametrize("payload", [
+    b'<record><datafield tag="42" ind1=" " ind2=" "><subfield code="a">x</subfield></datafield></record>',
+    b'<record><datafield tag="245" ind1="1" ind2="0"><subfield code="A">x</subfield></datafield></record>',
+    b'<record><controlfield tag="0 1">7</controlfield></record>',
+])
+def test_scan_leaves_tags_and_codes_marc_21_does_not_allow_to_lxml(payload):
+    # parse_marcxml checks only the leader of a scanned record: lxml's path names bad tags and codes.
+    assert scan_marcxml(payload) is None
