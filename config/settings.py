@@ -168,6 +168,11 @@ class HarvestSettings(_Frozen):
     expected_interval_hours: float = Field(
         default=26.0, gt=0, description="A library whose last successful harvest is older than this is overdue.",
     )
+    max_empty_pages: int = Field(
+        default=100, ge=1,
+        description="Pages in a row without records, each with a new resumption token, after which an OAI-PMH list "
+                    "is taken to be endless: the harvest stops with a warning and `from` is not advanced (a sweep "
+                    "deletes nothing).  Raise it for a provider that hides long runs of deleted records.")
 
 
 class DedupeSettings(_Frozen):

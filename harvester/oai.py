@@ -32,6 +32,7 @@ from harvester.errors import (
     HttpStatusError,
     NoRecordsMatch,
 )
+from harvester.listguard import ListGuard
 from harvester.metrics import StageTimes
 from harvester.oai_client import HttpxSickle, StrictOAIResponse
 from harvester.oaixml import (
@@ -112,23 +113,6 @@ def harvest_scope(library: LibraryConfig) -> str:
     if library.set:
         params["set"] = library.set
     return with_query(library.url, params)
-
-
-def list_looping(next_token: str | None, token: str | None, seen_tokens: set[str],
-                 page_keys: list[tuple[str, str | None]], previous_keys: list[tuple[str, str | None]]) -> str | None:
-    """Why a list goes round in circles (its token repeats, or a new token brings the same records
-    again: a provider that ignores the offset in its own token), or None.
-
-    Such a list never ends by itself: it held the night's run (and the run lock) for good.
-    `page_keys` are the page's (identifier, datestamp) pairs; an empty page is never a loop.
-    """
-    if next_token is None:
-        return None
-    if next_token in seen_tokens or next_token == token:
-        return f"resumptionToken {next_token!r} repeated"
-    if page_keys and page_keys == previous_keys:
-        return f"resumptionToken {next_token!r} brought the same records as the page before it"
-    return None
 
 
 def _token_refused(exc: HarvestError, saved_token: str | None) -> bool:
@@ -222,8 +206,7 @@ class OaiHarvester:
     def _harvest_pages(self, library: LibraryConfig, state: HarvestState, granularity: str,
                        run: HarvestRun) -> None:
         """Follow resumption tokens to the end of the window, saving after every page."""
-        seen_tokens: set[str] = set()
-        previous_keys: list[tuple[str, str | None]] = []
+        guard = ListGuard(self.settings.max_empty_pages)
         page_number = 0
         while True:
             page_number += 1
@@ -233,8 +216,10 @@ class OaiHarvester:
                 library, page.response_date, run)
             next_token = page.token
             update: dict = {"window_response_date": window_response_date, "resumption_token": next_token}
-            page_keys = [(raw.local_id, raw.datestamp) for raw in page.records]
-            if looping := list_looping(next_token, token, seen_tokens, page_keys, previous_keys):
+            # A rejected record makes a page not empty: the server is still listing.
+            page_keys = [(raw.local_id, raw.datestamp) for raw in page.records] + [
+                (reject.local_id, None) for reject in page.rejected]
+            if looping := guard.looping(token, next_token, page_keys):
                 # Stop, and keep the old `from` so the next run covers this window again rather than skip records.
                 run.errors.append(f"warning: library {library.id!r} ({library.url}): {looping}; window stopped, "
                                   "`from` not advanced")
@@ -247,9 +232,6 @@ class OaiHarvester:
                 update = {"resumption_token": None, "window_from": None, "window_response_date": None,
                           "next_from": next_from(window_response_date, granularity, self.settings.overlap_s)
                           if window_response_date else state.next_from}
-            if token is not None:
-                seen_tokens.add(token)
-            previous_keys = page_keys
             if state.sweep_pending:  # counted with the page, in its transaction: a resumed harvest adds on
                 update["scope_harvested"] = state.scope_harvested + sum(not raw.deleted for raw in page.records)
             state = state.model_copy(update=update)
@@ -356,8 +338,7 @@ class OaiHarvester:
         if library.set:
             params["set"] = library.set
         present: set[str] = set()
-        seen_tokens: set[str] = set()
-        previous_keys: list[tuple[str, str | None]] = []
+        guard = ListGuard(self.settings.max_empty_pages)
         token: str | None = None
         client = self._sickle(library)
         while True:
@@ -375,15 +356,13 @@ class OaiHarvester:
                 break
             present.update(h.identifier.strip() for h in page.headers if h.identifier and not h.deleted)
             page_keys = [(h.identifier.strip(), h.datestamp) for h in page.headers if h.identifier]
-            if looping := list_looping(page.token, token, seen_tokens, page_keys, previous_keys):
+            if looping := guard.looping(token, page.token, page_keys):
                 # A looping server never listed the rest: deleting what it did not list would
                 # remove live records.
                 raise HarvestError(library.id, library.url, f"identifiers sweep stopped: {looping}; nothing deleted")
-            previous_keys = page_keys
             token = page.token
             if token is None:
                 break
-            seen_tokens.add(token)
             params = {"verb": "ListIdentifiers", "resumptionToken": token}
         held = self.store.live_local_ids(library.id)
         if not present:

@@ -520,9 +520,9 @@ def list_identifiers(ids: list[str], token: str | None = None) -> bytes:
     return envelope(f"<ListIdentifiers>{headers}{token_xml}</ListIdentifiers>")
 
 
-def sweep_refused(server, store, match: str) -> None:
+def sweep_refused(server, store, match: str, **settings) -> None:
     """Harvest the library whole, then check its sweep raises HarvestError matching `match`."""
-    settings = fast_settings()
+    settings = fast_settings(**settings)
     with make_client(settings) as client:
         harvester = OaiHarvester(client, store, settings)
         harvester.harvest(oai_library(server.url))
@@ -546,6 +546,15 @@ def test_a_sweep_whose_server_sends_the_same_page_under_new_tokens_ends_and_dele
     server = fault_server([identify(), list_records(ids), *pages])
     sweep_refused(server, store, "same records as the page before it; nothing deleted")
     assert len(server.queries) == 4 and len(stored(store)) == 4
+
+
+def test_a_sweep_whose_server_sends_empty_pages_under_new_tokens_ends_and_deletes_nothing(fault_server, store):
+    """Empty pages with ever new tokens never end a list: the sweep held the night's run and its lock."""
+    ids = [str(n) for n in range(1, 5)]
+    endless = [list_identifiers([], token=f"offset={n}") for n in range(2, 60)]
+    server = fault_server([identify(), list_records(ids), list_identifiers(ids, token="offset=1"), *endless])
+    sweep_refused(server, store, "4 pages in a row without records.*nothing deleted", max_empty_pages=4)
+    assert len(server.queries) == 1 + 1 + 1 + 4 and len(stored(store)) == 4
 
 
 def test_a_sweep_whose_server_answers_no_records_to_a_token_deletes_nothing(fault_server, store):

@@ -167,3 +167,30 @@ def test_a_server_that_serves_the_same_page_under_ever_new_tokens_does_not_hold_
     assert any("same records" in error for error in run.errors)
     state = store.harvest_state("tv-test")
     assert state.next_from is None and state.resumption_token is None
+
+
+def empty_page(token: str) -> bytes:
+    return envelope(f"<ListRecords><resumptionToken>{token}</resumptionToken></ListRecords>")
+
+
+def test_a_server_that_sends_empty_pages_under_ever_new_tokens_does_not_hold_the_night(fault_server, store):
+    """A provider whose offset runs past its own end answers each token with no records and a fresh
+    token: the harvest never ended, held the run lock, and the next nights' cron runs were refused."""
+    endless = [empty_page(f"offset={n}") for n in range(2, 60)]
+    server = fault_server([identify(), list_records(["1", "2"], token="offset=1"), *endless])
+    run = harvest(server, store, max_empty_pages=5)
+    assert len(server.queries) == 1 + 1 + 5  # Identify, the page with records, five empty pages: stop
+    assert run.added == 2
+    warning = next(error for error in run.errors if "without records" in error)
+    assert "5 pages in a row" in warning and "max_empty_pages" in warning and server.url in warning, warning
+    state = store.harvest_state("tv-test")
+    assert state.next_from is None and state.resumption_token is None
+
+
+def test_a_few_empty_pages_in_a_list_are_followed_to_its_end(fault_server, store):
+    """A provider that filters out deleted records sends empty pages now and then; the list goes on."""
+    server = fault_server([identify(), list_records(["1"], token="t1"), empty_page("t2"), empty_page("t3"),
+                           list_records(["2"], token="t4"), empty_page("t5"), list_records(["3"])])
+    run = harvest(server, store, max_empty_pages=3)
+    assert run.added == 3 and run.errors == []
+    assert store.harvest_state("tv-test").next_from == "2024-05-01T10:20:30Z"
