@@ -43,6 +43,7 @@ from harvester.oaixml import (
     split_oai_response,
     stream_list_records,
 )
+from harvester.strayutf8 import stray_bytes_report
 from harvester.transport import with_query
 from store.catalog import CatalogStore, utc_now
 from store.models import HarvestRun, HarvestState, RawRecord
@@ -248,6 +249,9 @@ class OaiHarvester:
             if page.repaired_characters:
                 run.errors.append(f"warning: library {library.id!r} ({library.url}) page {page_number}: "
                                   f"{page.repaired_characters} invalid XML characters kept as U+24xx")
+            if page.stray_bytes:
+                run.errors.append(f"warning: library {library.id!r} ({library.url}) page {page_number}: "
+                                  f"{stray_bytes_report(page.stray_bytes)}")
             if state.resumption_token is None:
                 return
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 import httpx
 from lxml import etree
@@ -18,7 +19,8 @@ from sickle.models import Header
 
 from config.errors import HarvestError
 from harvester.errors import MalformedResponseError, oai_error_for_code
-from harvester.xmlrepair import repair_document
+from harvester.strayutf8 import declares_utf8
+from harvester.xmlrepair import RepairingReader, drop_misplaced_declarations, repair_document
 from store.models import RawRecord, Rejected
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
@@ -108,6 +110,9 @@ class OaiPage:
     # None: no <resumptionToken> element, or an empty one; both end the list.
     token: str | None = None
     repaired_characters: int = 0
+    # Bytes that were not UTF-8, read as cp1258 (harvester/strayutf8.py), by the identifier of the
+    # record holding them ("" for those after the last record).
+    stray_bytes: dict[str, int] = field(default_factory=dict)
 
 
 def raise_oai_error(root: etree._Element, library: str, endpoint: str, verb: str, token: str | None) -> None:
@@ -198,25 +203,26 @@ def stream_list_records(data: bytes, library: str, endpoint: str, token: str | N
     bench/harvest.py) and keeps a large page's memory small.
     """
     try:
-        return _stream_list_records(data, library, endpoint, token, raw_format, source)
+        return _stream_list_records(io.BytesIO(data), library, endpoint, token, raw_format, source)
     except etree.XMLSyntaxError as first:
-        repair = repair_document(data)
-        if repair is not None:
-            try:
-                page = _stream_list_records(repair[0], library, endpoint, token, raw_format, source)
-            except etree.XMLSyntaxError:
-                pass
-            else:
-                page.repaired_characters = repair[1]
-                return page
-        raise _malformed(_whole_parse_error(data, first), library, source) from first
+        repairing = RepairingReader(io.BytesIO(drop_misplaced_declarations(data)), len(data) + 1,
+                                    utf8=declares_utf8(data))
+        try:
+            page = _stream_list_records(repairing, library, endpoint, token, raw_format, source)
+        except etree.XMLSyntaxError:
+            raise _malformed(_whole_parse_error(data, first), library, source) from first
+        page.repaired_characters = repairing.repaired
+        if stray_after_the_records := repairing.claim_stray_bytes():
+            page.stray_bytes[""] = stray_after_the_records
+        return page
 
 
-def _stream_list_records(data: bytes, library: str, endpoint: str, token: str | None, raw_format: str | None,
-                         source: str) -> OaiPage:
+def _stream_list_records(stream: BinaryIO | RepairingReader, library: str, endpoint: str, token: str | None,
+                         raw_format: str | None, source: str) -> OaiPage:
     container_tag = f"{_O}ListRecords"
     records: list[RawRecord | Rejected] = []
-    events = etree.iterparse(io.BytesIO(data), events=("end",), tag=f"{_O}record", resolve_entities=False,
+    stray_bytes: dict[str, int] = {}
+    events = etree.iterparse(stream, events=("end",), tag=f"{_O}record", resolve_entities=False,
                              no_network=True, load_dtd=False, huge_tree=False, recover=False,
                              remove_blank_text=False)
     for _event, record in events:
@@ -224,6 +230,8 @@ def _stream_list_records(data: bytes, library: str, endpoint: str, token: str | 
         if parent is None or parent.tag != container_tag:
             continue
         records.append(raw_record(record, len(records) + 1, library, raw_format, source))
+        if isinstance(stream, RepairingReader) and (stray := stream.claim_stray_bytes()):
+            stray_bytes[records[-1].local_id] = stray
         record.clear()
         while (earlier := record.getprevious()) is not None:
             if earlier.tag == f"{_O}record":
@@ -237,6 +245,7 @@ def _stream_list_records(data: bytes, library: str, endpoint: str, token: str | 
             container.remove(taken)
     page = read_page(root, library, endpoint, "ListRecords", token, raw_format, source)
     page.records, page.rejected = _split_rejected(records)
+    page.stray_bytes = stray_bytes
     return page
 
 

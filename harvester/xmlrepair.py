@@ -2,15 +2,19 @@
 
 Tried only after a strict parse failed (harvester/oaixml.py), so a well-formed
 document is never touched: forbidden control characters, noncharacters,
-misplaced XML declarations and HTML's named entities.  `RepairingReader` applies the character repairs to
-a stream (a large MARCXML file), block by block.
+misplaced XML declarations, HTML's named entities and, in a UTF-8 document, bytes
+that are not UTF-8 (harvester/strayutf8.py).  `RepairingReader` applies all but the
+declarations to a stream (a large MARCXML file), block by block.
 """
 
 from __future__ import annotations
 
 import re
+from collections import deque
 from html.entities import html5
 from typing import BinaryIO
+
+from harvester.strayutf8 import declares_utf8, read_stray_bytes
 
 # Characters XML 1.0 forbids even as references.  TCVN3 puts Vietnamese capitals
 # (Ú Ụ Ừ ...) in 0x01-0x17, so deleting them would lose letters: they are kept
@@ -87,50 +91,102 @@ def replace_html_entities(data: bytes) -> bytes:
 
 
 def repair_document(data: bytes) -> tuple[bytes, int] | None:
-    """`data` repaired for a second strict parse, with the count of invalid characters replaced;
-    None when there is nothing to repair."""
+    """`data` repaired for a second strict parse, with the count of characters replaced (forbidden
+    characters, and bytes that are not UTF-8 in a UTF-8 document); None when there is nothing to repair."""
     repaired, count = repair_invalid_characters(replace_html_entities(drop_misplaced_declarations(data)))
+    if declares_utf8(repaired):
+        repaired, readings, _left_out = read_stray_bytes(repaired)
+        count += len(readings)
     return None if repaired == data else (repaired, count)
 
 
-# A reference (`&#x1;`) or a raw noncharacter (EF BF BE) cut by a block's end is repaired
-# with the next block: the bytes from the last `&` or 0xEF this near the end wait for it.
+# A reference (`&#x1;`, `&eacute;`) or a raw noncharacter (EF BF BE) cut by a block's end is repaired
+# with the next block: the bytes from the last `&` or 0xEF this near the end wait for it (the longest
+# HTML entity, `&CounterClockwiseContourIntegral;`, is 33 bytes: one that starts before them is whole).
 _REPAIR_CARRY_BYTES = 32
 
 
 class RepairingReader:
-    """A binary stream read through `repair_invalid_characters`, for XML parsed as a stream.
+    """A binary stream read through the repairs that work block by block, for XML parsed as a stream.
 
-    A MARCXML file is too large to repair whole the way a page is; `repaired`
-    counts what was replaced so far.  Only for ASCII-compatible encodings (UTF-8).
+    A MARCXML file is too large to repair whole the way a page is.  HTML entities
+    become references; forbidden characters are counted in `repaired`; in a UTF-8
+    document (`utf8`), bytes that are not UTF-8 are read as harvester/strayutf8.py
+    says and counted in `stray_bytes`.  Only for ASCII-compatible encodings.
+
+    Which record holds those bytes: a read that hands them out starts at the first
+    of them, and iterparse reads only once it has given out every event of what it
+    read before; so after a record's end event, `claim_stray_bytes()` is how many
+    the record holds (bytes before the first record go to it, bytes after the last
+    are left unclaimed).
     """
 
-    def __init__(self, stream: BinaryIO, block_bytes: int = 1 << 20):
+    def __init__(self, stream: BinaryIO, block_bytes: int = 1 << 20, utf8: bool = True):
         self.stream = stream
         self.block_bytes = block_bytes
+        self.utf8 = utf8
         self.repaired = 0
+        self.stray_bytes = 0
+        self._unclaimed = 0
         self._carry = b""
         self._ready = b""
         self._ready_at = 0  # what of `_ready` was already returned (slicing it each read would copy it)
+        self._ready_start = 0  # where `_ready` starts in the repaired stream
+        # (where in the repaired stream, how many bytes): runs of stray bytes no record end separates.
+        self._stray_runs: deque[list[int]] = deque()
         self._ended = False
 
+    def claim_stray_bytes(self) -> int:
+        """Stray bytes handed out since the last claim: those of the record the parser just ended."""
+        claimed, self._unclaimed = self._unclaimed, 0
+        return claimed
+
+    def _fill(self) -> None:
+        block = self.stream.read(self.block_bytes)
+        data = self._carry + block
+        cut = len(data)
+        if block:
+            tail = max(0, len(data) - _REPAIR_CARRY_BYTES)
+            held = max(data.rfind(b"&", tail), data.rfind(b"\xef", tail))
+            cut = held if held >= 0 else cut
+        else:
+            self._ended = True
+        repaired, count = repair_invalid_characters(replace_html_entities(data[:cut]))
+        self.repaired += count
+        self._carry = data[cut:]
+        if self.utf8:
+            whole, (repaired, readings, left_out) = repaired, read_stray_bytes(repaired, final=self._ended)
+            if left_out:  # a character cut by the block's end: read with the next block
+                self._carry = whole[-left_out:] + self._carry
+            self._note_stray_runs(repaired, readings)
+        self._ready_start += self._ready_at
+        self._ready = self._ready[self._ready_at:] + repaired
+        self._ready_at = 0
+
+    def _note_stray_runs(self, repaired: bytes, readings: list[tuple[int, int]]) -> None:
+        block_start = self._ready_start + len(self._ready)
+        previous = None
+        for at, count in readings:
+            self.stray_bytes += count
+            # "record>" ends every record element (`</record>`, `</marc:record>`): a new run after one.
+            if previous is None or b"record>" in repaired[previous:at]:
+                self._stray_runs.append([block_start + at, 0])
+            self._stray_runs[-1][1] += count
+            previous = at
+
     def read(self, size: int = -1) -> bytes:
-        while not self._ended and (size < 0 or len(self._ready) - self._ready_at < size):
-            block = self.stream.read(self.block_bytes)
-            data = self._carry + block
-            cut = len(data)
-            if block:
-                tail = max(0, len(data) - _REPAIR_CARRY_BYTES)
-                held = max(data.rfind(b"&", tail), data.rfind(b"\xef", tail))
-                cut = held if held >= 0 else cut
-            else:
-                self._ended = True
-            repaired, count = repair_invalid_characters(data[:cut])
-            self.repaired += count
-            self._ready = self._ready[self._ready_at:] + repaired
-            self._ready_at = 0
-            self._carry = data[cut:]
-        end = len(self._ready) if size < 0 else self._ready_at + size
-        out = self._ready[self._ready_at:end]
+        while not self._ended and (size < 0 or len(self._ready) - self._ready_at < size) and not self._run_ahead():
+            self._fill()
+        start = self._ready_start + self._ready_at
+        end = self._ready_start + (len(self._ready) if size < 0 else min(len(self._ready), self._ready_at + size))
+        if size >= 0:
+            end = min([end] + [at for at, _count in self._stray_runs if at > start][:1])
+        while self._stray_runs and self._stray_runs[0][0] < end:
+            self._unclaimed += self._stray_runs.popleft()[1]
+        out = self._ready[self._ready_at:end - self._ready_start]
         self._ready_at += len(out)
         return out
+
+    def _run_ahead(self) -> bool:
+        """True when a run of stray bytes starts after the next read's start: that read stops there anyway."""
+        return bool(self._stray_runs) and self._stray_runs[-1][0] > self._ready_start + self._ready_at

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs
 import pytest
 
 from tests.test_harvest_support import (
+    Canned,
     envelope,
     fast_settings,
     identify,
@@ -193,4 +194,28 @@ def test_a_few_empty_pages_in_a_list_are_followed_to_its_end(fault_server, store
                            list_records(["2"], token="t4"), empty_page("t5"), list_records(["3"])])
     run = harvest(server, store, max_empty_pages=3)
     assert run.added == 3 and run.errors == []
+    assert store.harvest_state("tv-test").next_from == "2024-05-01T10:20:30Z"
+
+
+@pytest.mark.parametrize("declaration", [b'<?xml version="1.0" encoding="UTF-8"?>', b""], ids=["utf-8", "undeclared"])
+def test_bytes_that_are_not_utf8_in_one_record_do_not_stop_the_library(fault_server, store, declaration):
+    """A PHP provider pastes a Windows-1258 fragment ("Nguy\\xea\\xden", "\\xf0" for "đ") into an otherwise
+    UTF-8 page: libxml2 refused the page ("Invalid bytes in character encoding"), so one record's bytes
+    stopped every record of the library, every night."""
+    from normalize import normalize_raw
+
+    page = list_records(["1", "2", "3"]).replace(b'<?xml version="1.0" encoding="UTF-8"?>', declaration)
+    page = page.replace("Sách 2".encode(), b"Nguy\xea\xden \xf0\xe1o 2")  # cp1258: Nguyễn đáo
+    page = page.replace("Sách 3".encode(), b"S\xe1\xbb 3")  # a UTF-8 character cut short (a column limit)
+    server = fault_server([identify(), list_records(["4"], token="t1"), Canned(page, headers={"Content-Type": "text/xml"})])
+    run = harvest(server, store)
+    assert run.added == 4
+    rows = {raw.local_id: raw for _, raw in store.raw_changed_since(0, "tv-test")}
+    assert normalize_raw(rows["oai:x:2"]).title == "Nguyễn đáo 2"
+    assert normalize_raw(rows["oai:x:3"]).title == "S\ufffd 3"
+    assert "Sách 1".encode() in rows["oai:x:1"].payload  # the UTF-8 around them is untouched
+    [warning] = [error for error in run.errors if "not UTF-8" in error]
+    assert "'tv-test'" in warning and server.url in warning and "page 2" in warning, warning
+    assert "'oai:x:2' (4 bytes)" in warning and "'oai:x:3' (2 bytes)" in warning and "oai:x:1'" not in warning
+    assert "Windows-1258" in warning
     assert store.harvest_state("tv-test").next_from == "2024-05-01T10:20:30Z"

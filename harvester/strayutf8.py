@@ -1,0 +1,90 @@
+"""Bytes that are not UTF-8 in a document that is (or says it is) UTF-8, read by one rule instead of failing it.
+
+A Vietnamese provider (a PHP front end over an old database) pastes a fragment
+typed in Windows-1258 into an otherwise UTF-8 page: "Nguy\\xea\\xden", "\\xf0" for
+"đ".  libxml2 refuses the whole document ("Invalid bytes in character encoding"),
+so one record's bytes stopped every other record of the library, every night.
+
+The rule, for each invalid sequence as Python's UTF-8 decoder delimits it:
+
+- a byte on its own is read as cp1258, the Vietnamese Windows code page and the
+  likeliest source of such bytes in Vietnam.  Its letters ă â ê ô ơ ư đ are single
+  bytes and its tones are combining marks after the letter, which normalize composes
+  under NFC ("Nguyễn").  Where cp1252 agrees (à á â è é ê í ó ô ù ú) the guess cannot
+  be wrong; the five bytes cp1258 leaves undefined become U+FFFD.  U+FFFD for
+  every byte would lose each Vietnamese letter of the fragment to spare a rare
+  wrong guess, and the record is reported either way, so a wrong guess is seen.
+- a UTF-8 lead byte with some of its continuation bytes (a character cut short by
+  a column length limit) becomes U+FFFD: it is broken UTF-8, not a legacy byte.
+
+Only the bytes that do not decode change, so a valid UTF-8 page is never touched;
+a document that declares another encoding is left to the parser.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+# U+FFFD, the replacement character: a byte (or a cut character) with no reading.
+REPLACEMENT = "\ufffd".encode()
+_CP1258 = {byte: bytes([byte]).decode("cp1258", "replace").encode() for byte in range(0x80, 0x100)}
+_DECLARED_ENCODING_RE = re.compile(rb"\A(?:\xef\xbb\xbf)?[ \t\r\n]*<\?xml[ \t\r\n][^?>]*\bencoding[ \t\r\n]*="
+                                   rb"[ \t\r\n]*[\"']([A-Za-z0-9._-]*)")
+
+
+def declares_utf8(head: bytes) -> bool:
+    """True when the document starting with `head` is UTF-8 by its XML declaration (or, having none,
+    by XML's default)."""
+    found = _DECLARED_ENCODING_RE.match(head)
+    return found is None or found.group(1).lower() in (b"utf-8", b"utf8")
+
+
+def _reading(invalid: bytes) -> bytes:
+    return _CP1258[invalid[0]] if len(invalid) == 1 else REPLACEMENT
+
+
+def read_stray_bytes(data: bytes, final: bool = True) -> tuple[bytes, list[tuple[int, int]], int]:
+    """(`data` with its bytes that are not UTF-8 read by the rule above, (where each reading starts in
+    the result, how many bytes it replaced), how many bytes at the end were left out of the result).
+
+    With `final` false, `data` is one block of a stream: a character its end cuts is
+    left out (its bytes are `data`'s last ones), to be read with the next block.
+    """
+    view = memoryview(data)
+    pieces: list[bytes | memoryview] = []
+    readings: list[tuple[int, int]] = []
+    written = 0
+    start = 0
+    while True:
+        try:
+            _text, used = codecs.utf_8_decode(view[start:], "strict", final)
+        except UnicodeDecodeError as bad:
+            good_end, bad_end = start + bad.start, start + bad.end
+            reading = _reading(data[good_end:bad_end])
+            pieces += [view[start:good_end], reading]
+            written += good_end - start
+            readings.append((written, bad_end - good_end))
+            written += len(reading)
+            start = bad_end
+            continue
+        left_out = len(data) - start - used
+        if not readings:
+            return (data if not left_out else data[:start + used]), readings, left_out
+        pieces.append(view[start:start + used])
+        return b"".join(pieces), readings, left_out
+
+
+MAX_RECORDS_NAMED = 20  # a whole file in cp1258 would otherwise give one line per record
+
+
+def stray_bytes_report(by_record: dict[str, int]) -> str:
+    """What a warning says of stray bytes found, by record identifier ("" for bytes outside any record)."""
+    named = [f"{identifier!r} ({count} byte{'s' if count > 1 else ''})"
+             for identifier, count in by_record.items() if identifier]
+    more = f" and {len(named) - MAX_RECORDS_NAMED} more records" if len(named) > MAX_RECORDS_NAMED else ""
+    outside = f"; {by_record['']} outside any record" if by_record.get("") else ""
+    return (f"{sum(by_record.values())} bytes that are not UTF-8 read as Windows-1258 (cp1258; U+FFFD where "
+            f"that cannot read them) in {len(named)} record{'s' if len(named) != 1 else ''}: "
+            f"{', '.join(named[:MAX_RECORDS_NAMED])}{more}{outside}; check those records' text at the library "
+            "and have its export write UTF-8")
