@@ -21,7 +21,7 @@ import json
 import logging
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -33,6 +33,7 @@ from config.settings import HarvestSettings, LibraryConfig
 from harvester import stopping
 from harvester.errors import HarvestInterrupted
 from harvester.oaixml import starts_like_html
+from harvester.strayutf8 import declares_utf8, stray_bytes_report
 from harvester.xmlrepair import RepairingReader, bytes_before_declaration
 from harvester.transport import GZIP_MAGIC, fetch
 from store.catalog import CatalogStore, utc_now
@@ -57,6 +58,8 @@ class MarcRead:
     unchanged: bool = False
     # XML-forbidden characters (TCVN3 capitals) kept as U+24xx; known once `items` is read.
     repaired_characters: int = 0
+    # Bytes that were not UTF-8, read as cp1258, by the 001 of the record holding them (harvester/strayutf8.py).
+    stray_bytes: dict[str, int] = field(default_factory=dict)
 
 
 def _sha1_of_file(path: Path) -> str:
@@ -161,22 +164,26 @@ def iter_marcxml(stream: BinaryIO, location: str, library: str,
                  read: MarcRead | None = None) -> Iterator[RawRecord]:
     """Raw records (format "marcxml", payload = the <record> element) of a streamed MARCXML file.
 
-    Control characters are kept as U+24xx as on the OAI-PMH path (TCVN3 capitals
-    live in 0x01-0x17; normalize turns them back into letters).  A file that
-    stops being well-formed raises HarvestError with the line, after the records
-    before it were yielded.
+    Repaired as OAI-PMH pages are, block by block (harvester/xmlrepair.py): control
+    characters are kept as U+24xx (TCVN3 capitals live in 0x01-0x17; normalize turns
+    them back into letters), HTML entities become characters, and in a UTF-8 file
+    bytes that are not UTF-8 are read as cp1258, counted by record in `read`.  A file
+    that stops being well-formed raises HarvestError with the line, after the
+    records before it were yielded.
     """
     # UTF-16 (a NUL in the first bytes) must not go through the byte-wise repair.
-    head = stream.read(64)
+    head = stream.read(256)
     # A line end before `<?xml` (Windows exports, PHP scripts) is not well-formed: start at the declaration.
     stream.seek(bytes_before_declaration(head))
-    source: BinaryIO | RepairingReader = stream if b"\x00" in head else RepairingReader(stream, READ_BLOCK_BYTES)
+    source: BinaryIO | RepairingReader = stream if b"\x00" in head[:64] else RepairingReader(
+        stream, READ_BLOCK_BYTES, utf8=declares_utf8(head))
     context = etree.iterparse(source, events=("end",), tag=(f"{{{MARC_NS}}}record", "record"),
                               resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     position = 0
     try:
         for _event, element in context:
             position += 1
+            stray = source.claim_stray_bytes() if isinstance(source, RepairingReader) else 0
             where = f"{location} record {position} (line {element.sourceline})"
             payload = etree.tostring(element, encoding="utf-8", with_tail=False)
             control = element.find(f"{{{MARC_NS}}}controlfield[@tag='001']")
@@ -186,6 +193,8 @@ def iter_marcxml(stream: BinaryIO, location: str, library: str,
             if not local_id:
                 local_id = "sha1:" + hashlib.sha1(payload).hexdigest()
                 where += " (no 001: local id is the record's SHA-1)"
+            if stray and read is not None:
+                read.stray_bytes[local_id] = read.stray_bytes.get(local_id, 0) + stray
             leader = element.findtext(f"{{{MARC_NS}}}leader") or element.findtext("leader") or ""
             yield RawRecord(library=library, local_id=local_id, format="marcxml", payload=payload, source=where,
                             deleted=leader[LEADER_STATUS:LEADER_STATUS + 1] == "d")
@@ -201,6 +210,8 @@ def iter_marcxml(stream: BinaryIO, location: str, library: str,
     finally:
         if read is not None and isinstance(source, RepairingReader):
             read.repaired_characters = source.repaired
+            if after_the_records := source.claim_stray_bytes():
+                read.stray_bytes[""] = after_the_records
 
 
 # ---- harvest -------------------------------------------------------------------------
@@ -288,6 +299,8 @@ def _keep(store: CatalogStore, library: LibraryConfig, read: MarcRead, batch: li
     if read.repaired_characters:
         run.errors.append(f"warning: library {library.id!r} ({library.url}): "
                           f"{read.repaired_characters} invalid XML characters kept as U+24xx")
+    if read.stray_bytes:
+        run.errors.append(f"warning: library {library.id!r} ({library.url}): {stray_bytes_report(read.stray_bytes)}")
 
 
 def _save_batch(store: CatalogStore, batch: list[RawRecord], run: HarvestRun) -> None:

@@ -18,7 +18,7 @@ from config.errors import HarvestError
 from harvester.cli import app
 from harvester.files import read_records_file
 from harvester.marcfile import harvest_marc_file, read_marc_file
-from harvester.xmlrepair import RepairingReader, repair_invalid_characters
+from harvester.xmlrepair import RepairingReader, repair_document, repair_invalid_characters
 from harvester.transport import make_client
 from store.models import RawRecord, Rejected
 from tests.test_harvest_support import (
@@ -530,3 +530,60 @@ def test_a_file_holding_far_fewer_records_than_held_deletes_nothing_and_fails(tm
     assert harvest_marc_file(library, store, None, fast_settings()).deleted == 4
     path.write_bytes(b"".join(records[:2]))
     assert harvest_marc_file(library, store, None, fast_settings(sweep_min_ratio=0)).deleted == 4
+
+
+def _export_with_pasted_text(count: int) -> bytes:
+    """A MARCXML export of `count` records where a librarian pasted text from a web form (`&nbsp;`,
+    `&eacute;`) and from a Windows-1258 program ("Nguy\\xea\\xden", "\\xf0\\xe1o" for "đáo")."""
+    pasted = {5: "Sách&nbsp;hay&eacute;", 7: "@NGUYEN@", count - 1: "@DAO@"}
+    records = "".join(marcxml_record(str(i), pasted.get(i, f"Sách số {i}")) for i in range(1, count + 1))
+    data = f'<?xml version="1.0" encoding="UTF-8"?>\n<collection xmlns="{MARC_NS}">{records}</collection>'.encode()
+    return data.replace(b"@NGUYEN@", b"Nguy\xea\xden").replace(b"@DAO@", b"\xf0\xe1o")
+
+
+@pytest.mark.parametrize("where", ["path", "http"])
+def test_a_marcxml_file_with_html_entities_and_bytes_that_are_not_utf8_is_read_like_an_oai_page(
+        tmp_path: Path, file_server, store, where):
+    """OAI-PMH pages are read through both since the entity and stray-byte repairs; a MARCXML file stopped
+    at them ("MARCXML is not well-formed"), so every record after them was lost, every night."""
+    from normalize import normalize_raw
+
+    count = 4000  # over 1 MiB: the repairs run block by block, as for any large file
+    data = _export_with_pasted_text(count)
+    assert len(data) > (1 << 20)
+    file_server.path.write_bytes(data)
+    path = tmp_path / "export.xml"
+    path.write_bytes(data)
+    location = str(path) if where == "path" else f"http://127.0.0.1:{file_server.server_address[1]}/export.xml"
+    settings = fast_settings()
+    with make_client(settings) as client:
+        run = harvest_marc_file(marc_library(location), store, client, settings)
+    assert run.added == count
+    rows = {raw.local_id: raw for _, raw in store.raw_changed_since(0, "tv-file")}
+    assert "Sách\u00a0hayé".encode() in rows["5"].payload
+    assert normalize_raw(rows["7"]).title == "Nguyễn"
+    assert normalize_raw(rows[str(count - 1)]).title == "đáo"
+    assert normalize_raw(rows[str(count)]).title == f"Sách số {count}"
+    [warning] = [error for error in run.errors if "not UTF-8" in error]
+    assert "'tv-file'" in warning and location in warning, warning
+    assert f"in 2 records: '7' (2 bytes), '{count - 1}' (2 bytes)" in warning, warning
+
+
+@pytest.mark.parametrize("block_bytes", [1, 2, 3, 5, 7, 64, 4096])
+def test_repairing_reader_tells_which_record_holds_each_stray_byte(block_bytes):
+    """A parser reading through the reader learns after each record how many stray bytes it held,
+    wherever the blocks cut the records, their characters and their entities."""
+    from lxml import etree
+
+    titles = ["Sách".encode(), b"Nguy\xea\xden", b"a&eacute;b", b"\xf0", "Sách".encode(), b"x\x01y", b"S\xe1\xbb",
+              "Sách".encode()]
+    records = "".join(marcxml_record(str(i), f"@{i}@") for i in range(len(titles)))
+    data = f'<collection xmlns="{MARC_NS}">{records}</collection>'.encode()
+    for i, title in enumerate(titles):
+        data = data.replace(f"@{i}@".encode(), title)
+    reader = RepairingReader(io.BytesIO(data), block_bytes)
+    claimed = [reader.claim_stray_bytes() for _ in etree.iterparse(reader, tag=f"{{{MARC_NS}}}record")]
+    assert claimed == [0, 2, 0, 1, 0, 0, 2, 0]
+    assert (reader.stray_bytes, reader.repaired) == (5, 1)
+    again = RepairingReader(io.BytesIO(data), block_bytes)
+    assert b"".join(iter(lambda: again.read(16), b"")) == repair_document(data)[0]  # the same text as a page gets
