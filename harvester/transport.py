@@ -111,9 +111,13 @@ def fetch(client: httpx.Client, url: str, params: Mapping[str, str] | None,
             if not _retryable_status(response.status_code) or (answered is not None and answered(response)):
                 return response
             retry_after = parse_retry_after(response.headers.get("retry-after"))
+            problem = f"HTTP {response.status_code}"
             if retry_after is not None:
                 wait_s = retry_after
-            problem = f"HTTP {response.status_code}"
+                if retry_after > settings.backoff_max_s:
+                    # Capped below: without this, the operator never learns how long the server wanted.
+                    problem += (f" (the server asked to wait {retry_after:g} s by Retry-After, longer than "
+                                f"[harvest] backoff_max_s = {settings.backoff_max_s:g} s: harvest later, or raise it)")
             last_response = response
         if attempt >= settings.max_retries:
             full_url = with_query(url, params)

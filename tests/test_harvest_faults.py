@@ -67,6 +67,18 @@ def test_retry_after_seconds_is_honoured_and_capped(fault_server, store):
     assert 0.25 <= elapsed < 0.9  # waited the Retry-After, cut to backoff_max_s
 
 
+def test_a_retry_after_longer_than_backoff_max_is_named_in_the_final_error(fault_server, store):
+    """Waits are capped at backoff_max_s, so a server asking for an hour was asked again too soon; the
+    error said only 'HTTP 503 after 3 attempts', leaving the operator to guess it wanted us to wait."""
+    busy = Canned(b"maintenance", 503, {"Retry-After": "3600"})
+    server = fault_server([identify(), busy, busy, busy])
+    with pytest.raises(HarvestError) as info:
+        harvest(server, store)
+    message = str(info.value)
+    assert "Retry-After" in message and "3600 s" in message and "backoff_max_s" in message, message
+    assert server.url in message
+
+
 def test_retry_after_http_date_does_not_crash(fault_server, store):
     when = format_datetime(datetime.now(UTC) + timedelta(seconds=1), usegmt=True)
     server = fault_server([identify(), Canned(b"busy", 503, {"Retry-After": when}), list_records(["1"])])
