@@ -40,39 +40,72 @@ def declares_utf8(head: bytes) -> bool:
     return found is None or found.group(1).lower() in (b"utf-8", b"utf8")
 
 
-def _reading(invalid: bytes) -> bytes:
-    return _CP1258[invalid[0]] if len(invalid) == 1 else REPLACEMENT
+def _readings(invalid: bytes) -> bytes:
+    """The rule above for a run of bytes that are not UTF-8, sequence by sequence."""
+    out = []
+    start = 0
+    while start < len(invalid):
+        try:
+            codecs.utf_8_decode(invalid[start:], "strict", True)
+        except UnicodeDecodeError as bad:
+            cut = invalid[start + bad.start:start + bad.end]
+            out += [invalid[start:start + bad.start], _CP1258[cut[0]] if len(cut) == 1 else REPLACEMENT]
+            start += bad.end
+        else:  # not reached: a run holds no valid character
+            out.append(invalid[start:])
+            break
+    return b"".join(out)
+
+
+def _cut_character(data: bytes) -> int:
+    """How many bytes at the end of `data` begin a UTF-8 character without finishing it."""
+    for length in (3, 2, 1):
+        tail = data[-length:]
+        if len(tail) == length and tail[0] >= 0xC2:
+            try:
+                if codecs.utf_8_decode(tail, "strict", False)[1] == 0:
+                    return length
+            except UnicodeDecodeError:
+                pass
+    return 0
+
+
+# Python's decoder keeps each byte it cannot read as a lone surrogate (U+DC80-U+DCFF).
+_ESCAPED_RUN_RE = re.compile("[\udc80-\udcff]+")
 
 
 def read_stray_bytes(data: bytes, final: bool = True) -> tuple[bytes, list[tuple[int, int]], int]:
-    """(`data` with its bytes that are not UTF-8 read by the rule above, (where each reading starts in
+    """(`data` with its bytes that are not UTF-8 read by the rule above, (where each run of them starts in
     the result, how many bytes it replaced), how many bytes at the end were left out of the result).
 
     With `final` false, `data` is one block of a stream: a character its end cuts is
     left out (its bytes are `data`'s last ones), to be read with the next block.
+    One decoding pass: re-decoding the rest after each bad byte made a page in cp1258 take minutes.
     """
-    view = memoryview(data)
-    pieces: list[bytes | memoryview] = []
+    left_out = 0 if final else _cut_character(data)
+    if left_out:
+        data = data[:-left_out]
+    try:
+        data.decode("utf-8")
+        return data, [], left_out
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("utf-8", "surrogateescape")
+    pieces: list[bytes] = []
     readings: list[tuple[int, int]] = []
     written = 0
-    start = 0
-    while True:
-        try:
-            _text, used = codecs.utf_8_decode(view[start:], "strict", final)
-        except UnicodeDecodeError as bad:
-            good_end, bad_end = start + bad.start, start + bad.end
-            reading = _reading(data[good_end:bad_end])
-            pieces += [view[start:good_end], reading]
-            written += good_end - start
-            readings.append((written, bad_end - good_end))
-            written += len(reading)
-            start = bad_end
-            continue
-        left_out = len(data) - start - used
-        if not readings:
-            return (data if not left_out else data[:start + used]), readings, left_out
-        pieces.append(view[start:start + used])
-        return b"".join(pieces), readings, left_out
+    done = 0
+    for run in _ESCAPED_RUN_RE.finditer(text):
+        good = text[done:run.start()].encode("utf-8")
+        invalid = run.group().encode("utf-8", "surrogateescape")
+        reading = _readings(invalid)
+        written += len(good)
+        readings.append((written, len(invalid)))
+        written += len(reading)
+        pieces += [good, reading]
+        done = run.end()
+    pieces.append(text[done:].encode("utf-8"))
+    return b"".join(pieces), readings, left_out
 
 
 MAX_RECORDS_NAMED = 20  # a whole file in cp1258 would otherwise give one line per record

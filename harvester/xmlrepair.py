@@ -9,6 +9,7 @@ declarations to a stream (a large MARCXML file), block by block.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import deque
 from html.entities import html5
@@ -180,7 +181,8 @@ class RepairingReader:
         start = self._ready_start + self._ready_at
         end = self._ready_start + (len(self._ready) if size < 0 else min(len(self._ready), self._ready_at + size))
         if size >= 0:
-            end = min([end] + [at for at, _count in self._stray_runs if at > start][:1])
+            # Runs before `start` were handed out already, so the next to start after it is one of the first two.
+            end = min([end] + [at for at, _count in itertools.islice(self._stray_runs, 2) if at > start][:1])
         while self._stray_runs and self._stray_runs[0][0] < end:
             self._unclaimed += self._stray_runs.popleft()[1]
         out = self._ready[self._ready_at:end - self._ready_start]

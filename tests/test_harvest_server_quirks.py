@@ -219,3 +219,20 @@ def test_bytes_that_are_not_utf8_in_one_record_do_not_stop_the_library(fault_ser
     assert "'oai:x:2' (4 bytes)" in warning and "'oai:x:3' (2 bytes)" in warning and "oai:x:1'" not in warning
     assert "Windows-1258" in warning
     assert store.harvest_state("tv-test").next_from == "2024-05-01T10:20:30Z"
+
+
+def test_a_page_written_wholly_in_windows_1258_is_read_and_its_records_named_in_one_warning(fault_server, store):
+    """A provider that sends its whole page in cp1258 without saying so: every record is read, and the
+    warning names the first twenty records rather than flooding the report with one line each."""
+    from normalize import normalize_raw
+
+    ids = [str(n) for n in range(1, 31)]
+    page = list_records(ids).replace(b' encoding="UTF-8"', b"").replace("Sách".encode(), b"Nh\xf7ng Nguy\xea\xden")
+    server = fault_server([identify(), Canned(page, headers={"Content-Type": "text/xml"})])
+    run = harvest(server, store)
+    assert run.added == 30
+    [raw] = [raw for _, raw in store.raw_changed_since(0, "tv-test") if raw.local_id == "oai:x:30"]
+    assert normalize_raw(raw).title == "Nh÷ng Nguyễn 30"  # ÷ is what cp1258 has at 0xF7
+    [warning] = [error for error in run.errors if "not UTF-8" in error]
+    assert "90 bytes" in warning and "in 30 records" in warning and "'oai:x:20' (3 bytes)" in warning
+    assert "and 10 more records" in warning and "'oai:x:21'" not in warning
