@@ -12,7 +12,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -165,15 +165,18 @@ def _keys(clustering: Clustering, overrides: Overrides) -> dict[str, list[str]]:
     return out
 
 
-def dedupe_file(input_path: Path, output_path: Path, settings: DedupeSettings) -> int:
+def dedupe_file(input_path: Path, output_path: Path, settings: DedupeSettings,
+                on_bad_line: Callable[[DedupeInputError], None] | None = None) -> int:
     """Cluster the Records of a JSON-lines file; write one cluster per line; return the count.
 
-    A line that is not a Record raises `DedupeInputError` naming the file and line:
-    every input id must land in exactly one cluster, so none is dropped silently.
-    The file is read as a stream, so its size is bounded by the features, not the records.
+    A line that is not a Record (or repeats an earlier line's id) is a `DedupeInputError`
+    naming the file and line: raised, or, given `on_bad_line`, passed to it and the line
+    skipped, so one broken line does not stop the rest (the CLI reports each on stderr).
+    Every id read lands in exactly one cluster.  The file is read as a stream, so its
+    size is bounded by the features, not the records.
     """
     input_path, output_path = Path(input_path), Path(output_path)
-    clustering = cluster_records(read_records(input_path), settings,
+    clustering = cluster_records(read_records(input_path, on_bad_line), settings,
                                  overrides=load_overrides(settings.overrides_path))
     lines = sorted(clustering.clusters.items(), key=lambda item: item[1][0])
     with output_path.open("w", encoding="utf-8") as out:
@@ -182,8 +185,9 @@ def dedupe_file(input_path: Path, output_path: Path, settings: DedupeSettings) -
     return len(lines)
 
 
-def read_records(path: Path) -> Iterator[Record]:
-    """Records of a JSON-lines file, one at a time; blank lines are allowed, anything else must parse.
+def read_records(path: Path, on_bad_line: Callable[[DedupeInputError], None] | None = None) -> Iterator[Record]:
+    """Records of a JSON-lines file, one at a time; blank lines are allowed, anything else must parse
+    (else `DedupeInputError`, raised or given to `on_bad_line` and the line skipped).
 
     A UTF-8 byte order mark (Notepad, PowerShell) is skipped.
     """
@@ -196,9 +200,15 @@ def read_records(path: Path) -> Iterator[Record]:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
-            record = _parse_line(path, number, line)
-            if record.id in first_line:
-                raise DedupeInputError(path, number, f"id {record.id!r} already on line {first_line[record.id]}")
+            try:
+                record = _parse_line(path, number, line)
+                if record.id in first_line:
+                    raise DedupeInputError(path, number, f"id {record.id!r} already on line {first_line[record.id]}")
+            except DedupeInputError as bad:
+                if on_bad_line is None:
+                    raise
+                on_bad_line(bad)
+                continue
             first_line[record.id] = number
             yield record
 

@@ -341,13 +341,22 @@ def dedupe(
 
         from dedupe.overrides import load_overrides
 
+        bad_lines: list[str] = []
+
+        def skip(bad: Exception) -> None:
+            bad_lines.append(str(bad))
+            typer.echo(f"{bad}; line skipped", err=True)
+
         with _reported_errors():
             settings = load_settings(config)  # file mode: only [dedupe] matters
-            count = dedupe_file(input, output, settings.dedupe)
+            count = dedupe_file(input, output, settings.dedupe, on_bad_line=skip)
             contradictions = load_overrides(settings.dedupe.overrides_path).contradictions
         for problem in _dedupe_problems(settings, contradictions):
             typer.echo(f"warning: {problem}", err=True)
-        typer.echo(f"wrote {count} clusters to {output}", err=True)
+        skipped = f"; {len(bad_lines)} lines could not be read (above)" if bad_lines else ""
+        typer.echo(f"wrote {count} clusters to {output}{skipped}", err=True)
+        if bad_lines and not count:
+            raise typer.Exit(EXIT_ERROR)
         return
     if explain is not None:  # reads only: no need to wait for a run
         with _reported_errors():

@@ -6,9 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from config import DedupeSettings, UnioncatError
 from dedupe import DedupeInputError, cluster_records, dedupe_file
+from harvester.cli import app
 from dedupe.labeled import generate
 
 
@@ -86,3 +88,22 @@ def test_a_repeated_id_is_an_error_not_a_silent_drop(tmp_path):
 def test_a_missing_input_file_is_a_unioncat_error(tmp_path):
     with pytest.raises(DedupeInputError, match="cannot read"):
         dedupe_file(tmp_path / "nope.jsonl", tmp_path / "out.jsonl", DedupeSettings())
+
+
+def test_the_command_reports_each_bad_line_and_clusters_the_rest(tmp_path):
+    """One broken line of a partner's export must not stop the other records (the brief: report it, go on)."""
+    good = [json.dumps({"id": rid, "title": "Tắt đèn", "authors": ["Ngô Tất Tố"], "year": 2015}) for rid in ("a:1", "b:1")]
+    source = _write(tmp_path / "in.jsonl", [good[0], "{not json", json.dumps({"title": "Số đỏ"}), good[1], good[0]])
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(app, ["dedupe", "--input", str(source), "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    assert f"{source}, line 2: not JSON" in result.stderr and f"{source}, line 3: missing string field 'id'" in result.stderr
+    assert f"{source}, line 5: id 'a:1' already on line 1; line skipped" in result.stderr
+    assert "3 lines could not be read" in result.stderr
+    assert [json.loads(line)["members"] for line in out.read_text(encoding="utf-8").splitlines()] == [["a:1", "b:1"]]
+
+
+def test_the_command_fails_when_no_line_is_a_record(tmp_path):
+    source = _write(tmp_path / "in.jsonl", ["{not json", '["a list"]'])
+    result = CliRunner().invoke(app, ["dedupe", "--input", str(source), "--output", str(tmp_path / "out.jsonl")])
+    assert result.exit_code == 1 and "line 1: not JSON" in result.stderr and "wrote 0 clusters" in result.stderr
