@@ -50,6 +50,9 @@ def compare(a: Features, b: Features, settings: DedupeSettings) -> Verdict:
     if guard:
         return Verdict(False, True, 0.0, guard)
     shared = a.isbns & b.isbns
+    if shared and a.full and a.full == b.full:
+        # Copies of one edition usually agree to the letter: no need to measure how far apart they are.
+        return Verdict(True, False, _combined(a, b, 100.0, 100.0, True), f"shared ISBN {min(shared)}, title 100")
     if shared:
         score = fuzz.token_set_ratio(a.full, b.full)
         words_a, words_b = a.title_words, b.title_words
@@ -167,6 +170,8 @@ def title_score(a: Features, b: Features) -> float:
     """
     if not a.main or not b.main:
         return 0.0
+    if a.full == b.full or (a.main == b.main and not (a.has_subtitle and b.has_subtitle)):
+        return 100.0  # what the ratios below give for equal titles, without computing them
     if a.has_subtitle and b.has_subtitle:
         score = fuzz.ratio(a.full, b.full)
     else:
@@ -232,7 +237,7 @@ def author_score(first: tuple[tuple[str, ...], ...], second: tuple[tuple[str, ..
 
 def name_similarity(first: tuple[str, ...], second: tuple[str, ...]) -> float:
     """Share of words (of the longer name) matched exactly, as an initial, or with one typo."""
-    if set(first) == set(second):
+    if first == second or set(first) == set(second):
         return 100.0
     shorter, longer = sorted((list(first), list(second)), key=len)
     unused = list(longer)
