@@ -418,6 +418,15 @@ def test_every_record_of_a_sound_public_file_comes_through(harvested, file_name)
     assert result.run.added == SOUND_FILES[file_name]
 
 
+def test_no_field_of_any_sound_public_record_is_read_as_a_legacy_vietnamese_font(harvested):
+    """Issue 4's false-positive measure on real catalogue records that are not Vietnamese: the 45 records
+    of these files (English, French, Russian in cp1251 and MARC-8, Chinese with 880s, LoC, OCLC, a Sirsi
+    catalogue) keep every field as they are; none is taken for TCVN3 or VNI text."""
+    records = [record for name in SOUND_FILES for record in harvested(name).records.values()]
+    assert len(records) == sum(SOUND_FILES.values())
+    assert [(r.id, note) for r in records for note in r.repairs if "TCVN3" in note or "VNI" in note] == []
+
+
 # bad_records.mrc: nine records, split on 0x1D, at these byte offsets (records 4 and 5
 # are 128 bytes, record 7 is 26, record 9 is cut off after 100 bytes; the rest are 127).
 BAD_RECORDS_OFFSETS = {1: 0, 2: 127, 3: 254, 4: 381, 5: 509, 6: 637, 7: 764, 8: 790, 9: 917}
