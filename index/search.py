@@ -18,21 +18,23 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-import cachetools
 import orjson
 import tantivy
 
 from config.errors import QueryError, SearchIndexError
 from config.settings import Settings
 from index.build import CURRENT_NAME, current_version, open_index
+from index.cache import LruCache
 from index.document import enrich
 from index.facets import FILTERS, YEAR_FILTERS, facet_counts
 from index.headings import filter_terms
 from index.highlight import highlight
 from index.query import build_query, match_query, year_query
 from index.query_language import Node, parse_query, parse_year_range, positive_words
-from index.schema import ADDED_FIELD, RANK_WEIGHT_FIELD, SUBJECT_KEY_FIELD, TITLE_SORT_FIELD, YEAR_FIELD, WORD_RE
+from index.schema import (ADDED_FIELD, RANK_WEIGHT_FIELD, SUBJECT_KEY_FIELD, TEXT_FIELDS, TITLE_SORT_FIELD,
+                          WORD_RE, YEAR_FIELD, exact_words)
 from index.suggest import SUGGEST_FROM_HITS, corrected_words, suggest, unknown_words
+from index.telex import telex_query
 from store.feed import vietnam_day
 from store.text import nfc
 
@@ -222,6 +224,9 @@ class SearchIndex:
         words = (positive_words(tree), positive_words(tree, "title")) if tree is not None else ([], [])
         result = self._run(searcher, schema, tree, params, frozenset(), words, generation)
         typos = unknown_words(searcher, tree) if result.total == 0 and tree is not None else frozenset()
+        telex = self._as_telex(searcher, schema, params, typos, generation) if typos else None
+        if telex is not None:
+            return telex
         if typos:
             # The suggestion comes from the first SUGGEST_FROM_HITS hits whatever page (and size) this
             # is, so every page ranks alike: page 1 at size 1 took it from one hit, page 2 from five.
@@ -239,6 +244,24 @@ class SearchIndex:
                     hit.pop("_suggest", None)
                 return fuzzy
         return result
+
+    def _as_telex(self, searcher: tantivy.Searcher, schema: tantivy.Schema, params: SearchParams,
+                  typos: frozenset[str], generation: int) -> SearchResult | None:
+        """The search with its unknown words read as Telex typed with the keyboard off (index/telex.py), when
+        that finds something: "lichj suwr vieetj nam" answers as "lịch sử việt nam", which it suggests."""
+        def held(word: str) -> bool:  # in some record's searchable text, marks and all
+            return any(searcher.doc_freq(field, term) for term in exact_words(word) for field in TEXT_FIELDS)
+
+        read = telex_query(nfc(params.q), typos, held)
+        tree = _parsed(read)
+        if tree is None:
+            return None
+        words = (positive_words(tree), positive_words(tree, "title"))
+        found = self._run(searcher, schema, tree, replace(params, q=read), frozenset(), words, generation)
+        if not found.total:
+            return None
+        found.fuzzy, found.suggestion, found.params = True, read, params
+        return found
 
     def _run(self, searcher: tantivy.Searcher, schema: tantivy.Schema, tree: Node | None,
              params: SearchParams, fuzzy: frozenset[str], words: tuple[list[str], list[str]],
@@ -349,30 +372,6 @@ def params_from_mapping(values: dict[str, Any]) -> SearchParams:
             value = values[f.name]
             kwargs[f.name] = tuple(v for v in value if v) if f.name in FILTERS else value
     return SearchParams(**kwargs)
-
-
-class LruCache:
-    """A thread-safe LRU of `size` entries (none when 0)."""
-
-    def __init__(self, size: int):
-        self._entries: cachetools.LRUCache | None = cachetools.LRUCache(maxsize=size) if size else None
-        self._lock = threading.Lock()
-
-    def get(self, key: Any) -> Any:
-        if self._entries is None:
-            return None
-        with self._lock:
-            return self._entries.get(key)
-
-    def put(self, key: Any, value: Any) -> None:
-        if self._entries is not None:
-            with self._lock:
-                self._entries[key] = value
-
-    def clear(self) -> None:
-        if self._entries is not None:
-            with self._lock:
-                self._entries.clear()
 
 
 def _added_date(seconds: int | None) -> str | None:

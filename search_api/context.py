@@ -10,7 +10,8 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BeforeValidator
 
 from config.settings import Settings
-from index.search import FILTERS, LruCache, SearchIndex, SearchParams, SearchResult
+from index.cache import LruCache
+from index.search import FILTERS, SearchIndex, SearchParams, SearchResult
 from store.catalog import CatalogStore
 
 

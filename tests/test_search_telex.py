@@ -1,0 +1,50 @@
+"""Queries typed in Telex with the Vietnamese keyboard off: read as the syllables their keys spell."""
+
+from __future__ import annotations
+
+import pytest
+
+from index import SearchParams
+from index.telex import telex_query, telex_word
+from tests.conftest import make_settings
+from tests.test_index import LIBRARIES, index_records, union
+
+
+@pytest.mark.parametrize("typed, syllable", [
+    ("lichj", "lịch"), ("suwr", "sử"), ("vieetj", "việt"), ("Nguyeenx", "Nguyễn"), ("TRUYEENJ", "TRUYỆN"),
+    ("truwowngf", "trường"), ("truowngf", "trường"), ("nguwowif", "người"), ("dduwowngf", "đường"),
+    ("rwngf", "rừng"), ("tieengs", "tiếng"), ("khuyeens", "khuyến"), ("ngoaif", "ngoài"), ("hocj", "học"),
+    ("giaf", "già"), ("gif", "gì"), ("quys", "quý"), ("quaan", "quân"), ("chuwa", "chưa"), ("hoaf", "hoà"),
+])
+def test_telex_keys_spell_the_syllable_with_its_tone_where_vietnamese_puts_it(typed, syllable):
+    assert telex_word(typed) == syllable
+
+
+@pytest.mark.parametrize("word", ["nam", "books", "news", "class", "process", "kieuu", "Hà", "2019", "x"])
+def test_words_that_are_not_telex_for_a_vietnamese_syllable_are_left_alone(word):
+    assert telex_word(word) is None
+
+
+def test_only_unknown_words_read_as_syllables_the_catalogue_holds_and_never_field_names_are_read():
+    held = {"lịch", "sử", "việt", "truyện"}.__contains__
+    assert telex_query("lichj suwr vieetj nam", frozenset({"lichj", "suwr", "vieetj"}), held) == "lịch sử việt nam"
+    assert telex_query("title:truyeenj", frozenset({"truyeenj", "title"}), held) == "title:truyện"
+    assert telex_query("lichj suwr", frozenset(), held) is None
+    assert telex_query("kieeu", frozenset({"kieeu"}), held) is None  # "kiêu": a typo of "kieu", not Telex
+
+
+def test_a_query_typed_in_telex_finds_the_titles_and_suggests_the_vietnamese(store, data_dir):
+    settings = make_settings(data_dir, LIBRARIES)
+    catalog = index_records(store, settings, [
+        union("ls1", "Lịch sử Việt Nam", authors=["Trần Trọng Kim"], year=2019),
+        union("dr1", "Đất rừng phương Nam", authors=["Đoàn Giỏi"], year=2017),
+        union("en1", "The history of Vietnam", year=2013),
+    ])
+    found = catalog.search(SearchParams(q="lichj suwr vieetj nam"))
+    assert [hit["id"] for hit in found.hits] == ["ls1"]
+    assert found.fuzzy and found.suggestion == "lịch sử việt nam" and found.params.q == "lichj suwr vieetj nam"
+    assert "<mark>Lịch</mark>" in found.hits[0]["highlight"]["title"]
+    found = catalog.search(SearchParams(q="ddaats rwngf phuwowng"))
+    assert [hit["id"] for hit in found.hits] == ["dr1"] and found.suggestion == "đất rừng phương"
+    # A word the catalogue holds is never re-read: "history" finds its record as typed.
+    assert not catalog.search(SearchParams(q="history")).fuzzy
