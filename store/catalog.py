@@ -489,13 +489,6 @@ class CatalogStore:
                     closed.append(stage.stage)
         return closed
 
-    def runs(self, library: str, limit: int = 20) -> list[HarvestRun]:
-        with self._lock:
-            rows = self._conn.execute(
-                "SELECT run FROM harvest_runs WHERE library = ? ORDER BY id DESC LIMIT ?", (library, limit)
-            ).fetchall()
-        return [HarvestRun.model_validate_json(row[0]) for row in rows]
-
     # ---- normalize -------------------------------------------------------------------
 
     def raw_rows_since(self, seq: int, library: str | None = None) -> Iterator[RawRow]:

@@ -147,15 +147,6 @@ class Rejected(BaseModel):
     source: str = ""
 
 
-class ClusterMember(BaseModel):
-    """How a record joined its cluster, for `dedupe explain`."""
-
-    record_id: str
-    found_by: str = ""
-    score: float | None = None
-    decision: str = ""
-
-
 class UnionRecord(BaseModel):
     """A union record: one edition and every library that holds it."""
 
