@@ -56,16 +56,6 @@ class Overrides:
         where = self.path or "overrides"
         return [f"{where}: record {rid!r} is not in the catalog" for rid in sorted(self.record_ids() - set(known))]
 
-    def restricted_to(self, known: set[str]) -> Overrides:
-        """Only the pairs whose two records are both in `known`."""
-        return Overrides(
-            same=tuple(pair for pair in self.same if pair[0] in known and pair[1] in known),
-            different=tuple(pair for pair in self.different if pair[0] in known and pair[1] in known),
-            path=self.path,
-            notes=self.notes,
-            contradictions=self.contradictions,
-        )
-
 
 NO_OVERRIDES = Overrides()
 

@@ -326,9 +326,6 @@ class ProviderHandle:
         with repo.lock:
             return [i.local_id for i in repo.items.values() if i.deleted == deleted]
 
-    def set_granularity(self, name: str, granularity: str) -> None:
-        self._repos[name].granularity = granularity
-
     def stop(self) -> None:
         self._httpd.shutdown()
         self._httpd.server_close()
