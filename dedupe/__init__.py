@@ -4,13 +4,18 @@
     parts.py     volume, edition and publisher read out of free text
     keys.py      blocking keys and candidate pairs
     match.py     compare two records: guards, ISBN, title and authors
+    scoring.py   each candidate pair compared once: accepted matches, nearest refusals
     cluster.py   merge accepted pairs without chaining
+    overrides.py librarians' [[same]] / [[different]] pairs
     ids.py       stable cluster ids, aliases on merges
     merge.py     one union record per cluster
     engine.py    cluster_records, the pure code path
+    incremental.py  the nightly run: re-cluster only the region changes touch
     run.py       run_dedupe over the store, dedupe_file for file mode
+    errors.py    DedupeError and the errors that name a record or a file line
     evaluate.py  pairwise and B-cubed precision/recall against a truth
     labeled.py   a seeded labeled data set of realistic duplicates and hard negatives
+    labeled_data.py  its word lists (titles, names, publishers)
 """
 
 from dedupe.cluster import MemberExplanation
