@@ -14,9 +14,9 @@ class DedupeError(UnioncatError):
 class DuplicateRecordIdError(DedupeError):
     """Raised when one record id appears twice in one input: it could land in two clusters."""
 
-    def __init__(self, record_id: str, where: str = ""):
+    def __init__(self, record_id: str):
         self.record_id = record_id
-        super().__init__(f"{where}record id {record_id!r} appears more than once")
+        super().__init__(f"record id {record_id!r} appears more than once")
 
 
 class DedupeInputError(DedupeError):
