@@ -1,6 +1,6 @@
 """End-to-end benchmark: the demo data scaled up, every stage timed, search latency over HTTP.
 
-    python bench/run.py [--records 100000] [--clients 1,8,32] [--queries 300]
+    python bench/run.py [--records 100000] [--clients 1,8,32] [--queries 400]
 
 Each stage runs as its own `unioncat` process (as cron would run it), so its
 wall time and peak memory (the child's max RSS from wait4) are its own.  The
