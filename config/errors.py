@@ -2,15 +2,16 @@
 
     UnioncatError
     ├── ConfigError          a configuration file is unreadable or invalid
-    ├── StoreError           the catalog database cannot be opened or migrated
+    ├── StoreError           the catalog database cannot be opened, migrated or written
     ├── HarvestError         a library could not be harvested (transport or protocol)
     │   └── OaiProtocolError an OAI-PMH <error> answer; one subclass per error code
     ├── SearchIndexError     the search index cannot be built or opened
     └── QueryError           a search query cannot be understood (HTTP 400)
 
 Every error says where it happened (file, library, endpoint, record, query) and,
-where it can, what to do.  Stage-specific subclasses live with their stage but
-always derive from these.
+where it can, what to do.  Stage-specific subclasses live with their stage and
+derive from these or from UnioncatError itself: normalize's RecordError,
+dedupe's DedupeError, the CLI's RunLockedError (harvester/lock.py).
 """
 
 from __future__ import annotations
