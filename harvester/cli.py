@@ -534,7 +534,7 @@ def demo(
     port: PortOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Build a catalog of six libraries from fixtures/ (one over real OAI-PMH) and serve it."""
+    """Build a catalog of six libraries from fixtures/ (three over real OAI-PMH) and serve it."""
     from harvester.demo import demo_provider_for
     from search_api.server import bind
 
