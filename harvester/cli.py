@@ -416,7 +416,7 @@ def index(
 
     with _reported_errors(), _locked_store(config) as (settings, store), _stage(store, "index"):
         summary = build_index(store, settings, rebuild=rebuild)
-    typer.echo(f"indexed {summary.added} union records, removed {summary.deleted}; {summary.total} in the index")
+    typer.echo(f"indexed {summary.indexed} union records, removed {summary.deleted}; {summary.documents} in the index")
 
 
 @app.command()
@@ -485,8 +485,8 @@ def _update(settings: Settings, full: bool = False, log_format: str = "text") ->
         typer.echo(f"dedupe: {deduped.clusters} union records, {deduped.changed} changed")
         with _stage(store, "index") as event:
             indexed = build_index(store, settings)
-            event.update(union_records=indexed.total, added=indexed.added, deleted=indexed.deleted)
-        typer.echo(f"index: {indexed.total} union records searchable")
+            event.update(union_records=indexed.documents, added=indexed.indexed, deleted=indexed.deleted)
+        typer.echo(f"index: {indexed.documents} union records searchable")
     return runs
 
 

@@ -49,21 +49,11 @@ class IndexSummary:
 
     version: str
     rebuilt: bool
-    indexed: int
+    indexed: int  # documents written, new or changed
     deleted: int
-    documents: int
+    documents: int  # documents in the index after the run
     seq: int
     duration_s: float
-
-    @property
-    def added(self) -> int:
-        """Documents written (new or changed); the CLI's name for `indexed`."""
-        return self.indexed
-
-    @property
-    def total(self) -> int:
-        """Documents in the index after the run; the CLI's name for `documents`."""
-        return self.documents
 
 
 def current_version(index_dir: Path) -> Path | None:
