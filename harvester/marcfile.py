@@ -87,7 +87,8 @@ def open_marc_source(location: str, library: str, client: httpx.Client | None, s
     if not location.startswith(("http://", "https://")):
         path = Path(location)
         if not path.is_file():
-            raise HarvestError(library, location, "MARC file not found")
+            raise HarvestError(library, location, "MARC file not found; put the export there or correct the "
+                                                  "library's url in the registry (relative to the config file)")
         sha1 = _sha1_of_file(path)
         validator = json.dumps({"sha1": sha1})
         return (None if previous.get("sha1") == sha1 else path.open("rb")), validator

@@ -166,7 +166,8 @@ class OaiHarvester:
         """
         run = run or HarvestRun(library=library.id, started_at=utc_now())
         if library.metadata_prefix is None:
-            raise HarvestError(library.id, library.url, "no metadata_prefix configured")
+            raise HarvestError(library.id, library.url, "no metadata_prefix configured; add one (marc21, marcxml, "
+                                                          "marc or oai_dc) to its [[libraries]] table")
         granularity = self.granularity(library)
         state = self.store.harvest_state(library.id)
         scope = harvest_scope(library)
