@@ -180,7 +180,9 @@ class DedupeSettings(_Frozen):
     author_similarity_min: float = Field(default=80.0, ge=0, le=100, description="Author word-set score to accept a match.")
     year_tolerance: int = Field(default=0, ge=0, description="Largest year difference between two copies of one edition.")
     pages_tolerance: int = Field(default=10, ge=0, description="Largest page-count difference between copies.")
-    max_block_size: int = Field(default=500, ge=2, description="Blocks larger than this compare each record with its sorted neighbours only.")
+    max_block_size: int = Field(
+        default=500, ge=2, description="Blocks larger than this compare only records with the same full title; any "
+                                       "group of more than 12 compares each record with its 12 sorted neighbours.")
     isbn_ignore: tuple[str, ...] = Field(default=(), description="ISBNs that publishers reuse (10 or 13 digits, hyphens allowed); never used to match.")
     library_preference: tuple[str, ...] = Field(default=(), description="Libraries whose cataloguing wins when merging.")
     overrides_path: Path | None = Field(

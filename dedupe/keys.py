@@ -15,9 +15,9 @@ from itertools import combinations
 
 from dedupe.features import Features
 
-# Blocks up to this size compare all pairs; larger ones compare each record with this
-# many neighbours in a sort by title, volume, year, edition and pages (sorted
-# neighbourhood).  Copies of one edition sort together, and clustering joins them
+# Groups up to this size (a block, or the same-title records of a block over max_block_size)
+# compare all pairs; larger ones compare each record with this many neighbours in a sort
+# by title, volume, year, edition and pages (sorted neighbourhood).  Copies of one edition sort together, and clustering joins them
 # transitively, so 300 schools holding one textbook cost 300 x 12 pairs, not 45,000.
 ALL_PAIRS_MAX = 12
 
