@@ -37,9 +37,9 @@ multiplied by the holdings factor:
    a gentle tie-breaker, never stronger than an exact spelling.
 
 Filters (facets) are constant-score and do not change the ranking.  With no
-hit at all, `SearchIndex.search` first reads the unknown words as Telex typed with
-the keyboard off ("vieetj" is "việt", index/telex.py) where the catalogue holds the
-syllable so spelt, and searches that; failing that, it looks for typos: a positive word of three
+hit at all, `SearchIndex.search` first reads the unknown words as Telex or VNI typed
+with the keyboard off ("vieetj", "vie65t" are "việt", index/keyboard.py) where the
+catalogue holds the syllable so spelt, and searches that; failing that, it looks for typos: a positive word of three
 letters or more, letters only, that no record holds in its fields
 (`typo_candidates`) may then match with one typo (two from eight letters) in
 the folded fields, and the answer says `fuzzy: true` with that word spelled as

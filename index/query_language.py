@@ -359,23 +359,26 @@ def typo_distance(word: str) -> int:
     return 2 if len(word) >= 8 else 1
 
 
-def typo_candidates(node: Node) -> list[tuple[str, tuple[str, ...]]]:
-    """(folded word, folded fields searched for it) of each positive one-word leaf that could be a typo:
-    FUZZY_MIN_CHARS letters or more, no digit (a year or a call number is never another one misspelt).
-
-    `SearchIndex.search` allows typos only in those of them no record holds in those fields."""
+def word_leaves(node: Node) -> list[tuple[str, tuple[str, ...]]]:
+    """(folded word, folded fields searched for it) of each positive leaf of one word (a phrase's
+    words match as typed): the words a search that found nothing may read otherwise."""
     out: list[tuple[str, tuple[str, ...]]] = []
     for clause in leaves(node):
         if clause.kind != "text" or clause.negate:
             continue
         folded = folded_words(clause.text)
-        if len(folded) != 1:
-            continue  # a phrase: its words match as typed
-        word = folded[0]
-        if len(word) >= FUZZY_MIN_CHARS and word.isalpha():
+        if len(folded) == 1:
             fields = (MATCH_FIELD,) if clause.fields == DEFAULT_FIELDS else tuple(f"{f}_folded" for f in clause.fields)
-            out.append((word, fields))
+            out.append((folded[0], fields))
     return out
+
+
+def typo_candidates(node: Node) -> list[tuple[str, tuple[str, ...]]]:
+    """The `word_leaves` that could be a typo: FUZZY_MIN_CHARS letters or more, no digit (a year or a
+    call number is never another one misspelt).
+
+    `SearchIndex.search` allows typos only in those of them no record holds in those fields."""
+    return [(word, fields) for word, fields in word_leaves(node) if len(word) >= FUZZY_MIN_CHARS and word.isalpha()]
 
 
 def _isbn_forms(value: str, query: str) -> list[str]:

@@ -30,11 +30,11 @@ from index.facets import FILTERS, YEAR_FILTERS, facet_counts
 from index.headings import filter_terms
 from index.highlight import highlight
 from index.query import build_query, match_query, year_query
-from index.query_language import Node, parse_query, parse_year_range, positive_words
+from index.query_language import Node, parse_query, parse_year_range, positive_words, typo_candidates, word_leaves
 from index.schema import (ADDED_FIELD, RANK_WEIGHT_FIELD, SUBJECT_KEY_FIELD, TEXT_FIELDS, TITLE_SORT_FIELD,
                           WORD_RE, YEAR_FIELD, exact_words)
 from index.suggest import SUGGEST_FROM_HITS, corrected_words, suggest, unknown_words
-from index.telex import telex_query
+from index.keyboard import keyboard_query
 from store.feed import vietnam_day
 from store.text import nfc
 
@@ -223,10 +223,14 @@ class SearchIndex:
         # Highlighted words: all positive ones, and for the title those a title is searched for.
         words = (positive_words(tree), positive_words(tree, "title")) if tree is not None else ([], [])
         result = self._run(searcher, schema, tree, params, frozenset(), words, generation)
-        typos = unknown_words(searcher, tree) if result.total == 0 and tree is not None else frozenset()
-        telex = self._as_telex(searcher, schema, params, typos, generation) if typos else None
-        if telex is not None:
-            return telex
+        if result.total or tree is None:
+            return result
+        typos = unknown_words(searcher, typo_candidates(tree))
+        # Words with digits are never typos, but may be VNI keys ("vie65t").
+        keyed = typos | unknown_words(searcher, [leaf for leaf in word_leaves(tree) if not leaf[0].isalpha()])
+        read = self._as_typed_on_keyboard(searcher, schema, params, keyed, generation) if keyed else None
+        if read is not None:
+            return read
         if typos:
             # The suggestion comes from the first SUGGEST_FROM_HITS hits whatever page (and size) this
             # is, so every page ranks alike: page 1 at size 1 took it from one hit, page 2 from five.
@@ -245,14 +249,14 @@ class SearchIndex:
                 return fuzzy
         return result
 
-    def _as_telex(self, searcher: tantivy.Searcher, schema: tantivy.Schema, params: SearchParams,
-                  typos: frozenset[str], generation: int) -> SearchResult | None:
-        """The search with its unknown words read as Telex typed with the keyboard off (index/telex.py), when
-        that finds something: "lichj suwr vieetj nam" answers as "lịch sử việt nam", which it suggests."""
+    def _as_typed_on_keyboard(self, searcher: tantivy.Searcher, schema: tantivy.Schema, params: SearchParams,
+                              unknown: frozenset[str], generation: int) -> SearchResult | None:
+        """The search with its unknown words read as Telex or VNI typed with the keyboard off (index/keyboard.py),
+        when that finds something: "lichj suwr vieetj nam" answers as "lịch sử việt nam", which it suggests."""
         def held(word: str) -> bool:  # in some record's searchable text, marks and all
             return any(searcher.doc_freq(field, term) for term in exact_words(word) for field in TEXT_FIELDS)
 
-        read = telex_query(nfc(params.q), typos, held)
+        read = keyboard_query(nfc(params.q), unknown, held)
         tree = _parsed(read)
         if tree is None:
             return None

@@ -9,15 +9,15 @@ from typing import Any
 import tantivy
 from rapidfuzz.distance import OSA
 
-from index.query_language import Node, typo_candidates, typo_distance
+from index.query_language import typo_distance
 from index.schema import WORD_RE
 from store.text import fold, nfc
 
 
-def unknown_words(searcher: tantivy.Searcher, tree: Node) -> frozenset[str]:
-    """The typo candidates (`index.query_language.typo_candidates`) that no record holds in the fields searched for them."""
-    return frozenset(word for word, names in typo_candidates(tree)
-                     if not any(searcher.doc_freq(name, word) for name in names))
+def unknown_words(searcher: tantivy.Searcher, candidates: list[tuple[str, tuple[str, ...]]]) -> frozenset[str]:
+    """The (folded word, fields) `candidates` (`index.query_language.typo_candidates`, `word_leaves`) that no
+    record holds in the fields searched for them."""
+    return frozenset(word for word, names in candidates if not any(searcher.doc_freq(name, word) for name in names))
 
 
 # The fuzzy hits whose words may replace a typo: the first page's best few.

@@ -1,11 +1,11 @@
-"""Queries typed in Telex with the Vietnamese keyboard off: read as the syllables their keys spell."""
+"""Queries typed in Telex or VNI with the Vietnamese keyboard off: read as the syllables their keys spell."""
 
 from __future__ import annotations
 
 import pytest
 
 from index import SearchParams
-from index.telex import telex_query, telex_word
+from index.keyboard import keyboard_query, keyboard_word
 from tests.conftest import make_settings
 from tests.test_index import LIBRARIES, index_records, union
 
@@ -17,23 +17,32 @@ from tests.test_index import LIBRARIES, index_records, union
     ("giaf", "già"), ("gif", "gì"), ("quys", "quý"), ("quaan", "quân"), ("chuwa", "chưa"), ("hoaf", "hoà"),
 ])
 def test_telex_keys_spell_the_syllable_with_its_tone_where_vietnamese_puts_it(typed, syllable):
-    assert telex_word(typed) == syllable
+    assert keyboard_word(typed) == syllable
 
 
-@pytest.mark.parametrize("word", ["nam", "books", "news", "class", "process", "kieuu", "Hà", "2019", "x"])
+@pytest.mark.parametrize("typed, syllable", [
+    ("vie65t", "việt"), ("Vie6t5", "Việt"), ("Nguye64n", "Nguyễn"), ("tru7o72ng", "trường"), ("truo72ng", "trường"),
+    ("ngu7o72i", "người"), ("d9a61t", "đất"), ("li5ch", "lịch"), ("su73", "sử"), ("a8n", "ăn"), ("KIE62U", "KIỀU"),
+])
+def test_vni_keys_spell_the_syllable(typed, syllable):
+    assert keyboard_word(typed) == syllable
+
+
+@pytest.mark.parametrize("word", ["nam", "books", "news", "class", "process", "kieuu", "Hà", "2019", "x", "T12",
+                                  "Q1", "isbn0", "a0"])
 def test_words_that_are_not_telex_for_a_vietnamese_syllable_are_left_alone(word):
-    assert telex_word(word) is None
+    assert keyboard_word(word) is None
 
 
 def test_only_unknown_words_read_as_syllables_the_catalogue_holds_and_never_field_names_are_read():
     held = {"lịch", "sử", "việt", "truyện"}.__contains__
-    assert telex_query("lichj suwr vieetj nam", frozenset({"lichj", "suwr", "vieetj"}), held) == "lịch sử việt nam"
-    assert telex_query("title:truyeenj", frozenset({"truyeenj", "title"}), held) == "title:truyện"
-    assert telex_query("lichj suwr", frozenset(), held) is None
-    assert telex_query("kieeu", frozenset({"kieeu"}), held) is None  # "kiêu": a typo of "kieu", not Telex
+    assert keyboard_query("lichj suwr vieetj nam", frozenset({"lichj", "suwr", "vieetj"}), held) == "lịch sử việt nam"
+    assert keyboard_query("title:truyeenj", frozenset({"truyeenj", "title"}), held) == "title:truyện"
+    assert keyboard_query("lichj suwr", frozenset(), held) is None
+    assert keyboard_query("kieeu", frozenset({"kieeu"}), held) is None  # "kiêu": a typo of "kieu", not Telex
 
 
-def test_a_query_typed_in_telex_finds_the_titles_and_suggests_the_vietnamese(store, data_dir):
+def test_a_query_typed_in_telex_or_vni_finds_the_titles_and_suggests_the_vietnamese(store, data_dir):
     settings = make_settings(data_dir, LIBRARIES)
     catalog = index_records(store, settings, [
         union("ls1", "Lịch sử Việt Nam", authors=["Trần Trọng Kim"], year=2019),
@@ -45,6 +54,8 @@ def test_a_query_typed_in_telex_finds_the_titles_and_suggests_the_vietnamese(sto
     assert found.fuzzy and found.suggestion == "lịch sử việt nam" and found.params.q == "lichj suwr vieetj nam"
     assert "<mark>Lịch</mark>" in found.hits[0]["highlight"]["title"]
     found = catalog.search(SearchParams(q="ddaats rwngf phuwowng"))
+    assert [hit["id"] for hit in found.hits] == ["dr1"] and found.suggestion == "đất rừng phương"
+    found = catalog.search(SearchParams(q="d9a61t ru72ng phu7o7ng"))  # VNI
     assert [hit["id"] for hit in found.hits] == ["dr1"] and found.suggestion == "đất rừng phương"
     # A word the catalogue holds is never re-read: "history" finds its record as typed.
     assert not catalog.search(SearchParams(q="history")).fuzzy
