@@ -58,7 +58,7 @@ class MarcRead:
     unchanged: bool = False
     # XML-forbidden characters (TCVN3 capitals) kept as U+24xx; known once `items` is read.
     repaired_characters: int = 0
-    # Bytes that were not UTF-8, read as cp1258, by the 001 of the record holding them (harvester/strayutf8.py).
+    # Bytes that were not UTF-8, kept for normalize, by the 001 of the record holding them (harvester/strayutf8.py).
     stray_bytes: dict[str, int] = field(default_factory=dict)
 
 
@@ -168,7 +168,7 @@ def iter_marcxml(stream: BinaryIO, location: str, library: str,
     Repaired as OAI-PMH pages are, block by block (harvester/xmlrepair.py): control
     characters are kept as U+24xx (TCVN3 capitals live in 0x01-0x17; normalize turns
     them back into letters), HTML entities become characters, and in a UTF-8 file
-    bytes that are not UTF-8 are read as cp1258, counted by record in `read`.  A file
+    bytes that are not UTF-8 are kept for normalize, counted by record in `read`.  A file
     that stops being well-formed raises HarvestError with the line, after the
     records before it were yielded.
     """

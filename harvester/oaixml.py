@@ -110,7 +110,7 @@ class OaiPage:
     # None: no <resumptionToken> element, or an empty one; both end the list.
     token: str | None = None
     repaired_characters: int = 0
-    # Bytes that were not UTF-8, read as cp1258 (harvester/strayutf8.py), by the identifier of the
+    # Bytes that were not UTF-8, kept for normalize (harvester/strayutf8.py), by the identifier of the
     # record holding them ("" for those after the last record).
     stray_bytes: dict[str, int] = field(default_factory=dict)
 

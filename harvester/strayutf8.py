@@ -1,19 +1,20 @@
-"""Bytes that are not UTF-8 in a document that is (or says it is) UTF-8, read by one rule instead of failing it.
+"""Bytes that are not UTF-8 in a document that is (or says it is) UTF-8, kept instead of failing it.
 
 A Vietnamese provider (a PHP front end over an old database) pastes a fragment
-typed in Windows-1258 into an otherwise UTF-8 page: "Nguy\\xea\\xden", "\\xf0" for
-"đ".  libxml2 refuses the whole document ("Invalid bytes in character encoding"),
-so one record's bytes stopped every other record of the library, every night.
+typed in another encoding into an otherwise UTF-8 page: Windows-1258
+("Nguy\\xea\\xden", "\\xf0" for "đ"), or TCVN3 or VNI font text ("Nh\\xf7ng" for
+"Những").  libxml2 refuses the whole document ("Invalid bytes in character
+encoding"), so one record's bytes stopped every other record of the library, every night.
 
-The rule, for each invalid sequence as Python's UTF-8 decoder delimits it:
+The rule, for each invalid sequence as Python's UTF-8 decoder delimits it: keep
+the bytes, normalize reads them.
 
-- a byte on its own is read as cp1258, the Vietnamese Windows code page and the
-  likeliest source of such bytes in Vietnam.  Its letters ă â ê ô ơ ư đ are single
-  bytes and its tones are combining marks after the letter, which normalize composes
-  under NFC ("Nguyễn").  Where cp1252 agrees (à á â è é ê í ó ô ù ú) the guess cannot
-  be wrong; the five bytes cp1258 leaves undefined become U+FFFD.  U+FFFD for
-  every byte would lose each Vietnamese letter of the fragment to spare a rare
-  wrong guess, and the record is reported either way, so a wrong guess is seen.
+- a byte on its own becomes the private-use code point that stands for it
+  (store/straybytes.py, U+F700 + byte).  Which encoding it is can only be told from
+  the text around it: read as cp1258 a TCVN3 fragment turns partly into combining
+  marks and stays garbled for good, while normalize tries cp1252 and cp1258 on the
+  whole field and then its TCVN3/VNI repair, as it does for a payload that is not
+  UTF-8 at all.  A fixed guess here was wrong for the likeliest fonts.
 - a UTF-8 lead byte with some of its continuation bytes (a character cut short by
   a column length limit) becomes U+FFFD: it is broken UTF-8, not a legacy byte.
 
@@ -26,9 +27,10 @@ from __future__ import annotations
 import codecs
 import re
 
+from store.straybytes import stray_byte_utf8
+
 # U+FFFD, the replacement character: a byte (or a cut character) with no reading.
 REPLACEMENT = "\ufffd".encode()
-_CP1258 = {byte: bytes([byte]).decode("cp1258", "replace").encode() for byte in range(0x80, 0x100)}
 _DECLARED_ENCODING_RE = re.compile(rb"\A(?:\xef\xbb\xbf)?[ \t\r\n]*<\?xml[ \t\r\n][^?>]*\bencoding[ \t\r\n]*="
                                    rb"[ \t\r\n]*[\"']([A-Za-z0-9._-]*)")
 
@@ -49,7 +51,7 @@ def _readings(invalid: bytes) -> bytes:
             codecs.utf_8_decode(invalid[start:], "strict", True)
         except UnicodeDecodeError as bad:
             cut = invalid[start + bad.start:start + bad.end]
-            out += [invalid[start:start + bad.start], _CP1258[cut[0]] if len(cut) == 1 else REPLACEMENT]
+            out += [invalid[start:start + bad.start], stray_byte_utf8(cut[0]) if len(cut) == 1 else REPLACEMENT]
             start += bad.end
         else:  # not reached: a run holds no valid character
             out.append(invalid[start:])
@@ -75,7 +77,7 @@ _ESCAPED_RUN_RE = re.compile("[\udc80-\udcff]+")
 
 
 def read_stray_bytes(data: bytes, final: bool = True) -> tuple[bytes, list[tuple[int, int]], int]:
-    """(`data` with its bytes that are not UTF-8 read by the rule above, (where each run of them starts in
+    """(`data` with its bytes that are not UTF-8 kept by the rule above, (where each run of them starts in
     the result, how many bytes it replaced), how many bytes at the end were left out of the result).
 
     With `final` false, `data` is one block of a stream: a character its end cuts is
@@ -108,7 +110,7 @@ def read_stray_bytes(data: bytes, final: bool = True) -> tuple[bytes, list[tuple
     return b"".join(pieces), readings, left_out
 
 
-MAX_RECORDS_NAMED = 20  # a whole file in cp1258 would otherwise give one line per record
+MAX_RECORDS_NAMED = 20  # a whole file in a legacy encoding would otherwise give one line per record
 
 
 def stray_bytes_report(by_record: dict[str, int]) -> str:
@@ -117,7 +119,8 @@ def stray_bytes_report(by_record: dict[str, int]) -> str:
              for identifier, count in by_record.items() if identifier]
     more = f" and {len(named) - MAX_RECORDS_NAMED} more records" if len(named) > MAX_RECORDS_NAMED else ""
     outside = f"; {by_record['']} outside any record" if by_record.get("") else ""
-    return (f"{sum(by_record.values())} bytes that are not UTF-8 read as Windows-1258 (cp1258; U+FFFD where "
-            f"that cannot read them) in {len(named)} record{'s' if len(named) != 1 else ''}: "
+    return (f"{sum(by_record.values())} bytes that are not UTF-8 (kept for normalize to read as cp1252 or "
+            "Windows-1258 and repair as TCVN3/VNI; U+FFFD for a cut UTF-8 character) in "
+            f"{len(named)} record{'s' if len(named) != 1 else ''}: "
             f"{', '.join(named[:MAX_RECORDS_NAMED])}{more}{outside}; check those records' text at the library "
             "and have its export write UTF-8")

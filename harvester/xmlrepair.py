@@ -112,7 +112,7 @@ class RepairingReader:
 
     A MARCXML file is too large to repair whole the way a page is.  HTML entities
     become references; forbidden characters are counted in `repaired`; in a UTF-8
-    document (`utf8`), bytes that are not UTF-8 are read as harvester/strayutf8.py
+    document (`utf8`), bytes that are not UTF-8 are kept as harvester/strayutf8.py
     says and counted in `stray_bytes`.  Only for ASCII-compatible encodings.
 
     Which record holds those bytes: a read that hands them out starts at the first

@@ -12,12 +12,13 @@ from lxml import etree
 
 from config import LibraryConfig
 from store import Holding, Record, record_id
+from store.straybytes import may_hold_stray_bytes
 
 from normalize import legacy, values
 from normalize.errors import RecordError
 from normalize.holdings import opac_id
 from normalize.isbn import parse_isbns, plain_number, to_isbn13
-from normalize.eightbit import decode_8bit
+from normalize.eightbit import decode_8bit, read_stray_bytes, stray_bytes_note
 from normalize.text import clean_field, recase_title
 
 DC_NS = "http://purl.org/dc/elements/1.1/"
@@ -64,9 +65,13 @@ def _elements(payload: bytes) -> tuple[dict[str, list[str]], list[str]]:
     found: dict[str, list[str]] = {}
     languages = {values.language_code(e.text or "") for e in root.iter(f"{{{DC_NS}}}language")}
     nordic = bool(languages & legacy.NOT_LEGACY_LANGUAGES)  # see legacy.NOT_LEGACY_LANGUAGES
+    stray = may_hold_stray_bytes(payload)  # bytes the harvester kept (store/straybytes.py)
     for element in root.iter(f"{{{DC_NS}}}*"):
         text = "".join(element.itertext())
         name = etree.QName(element).localname
+        if stray and (read := read_stray_bytes([text])):
+            [text], stray_encoding, count = read
+            repairs.append(stray_bytes_note(f"dc:{name}", stray_encoding, count))
         fixed, encoding = (text, None) if nordic else legacy.repair(text)
         if encoding:
             repairs.append(f"dc:{name}: {encoding} → Unicode")

@@ -11,7 +11,9 @@ import re
 
 from lxml import etree
 
-from normalize.eightbit import decode_8bit, decode_cp1252
+from store.straybytes import may_hold_stray_bytes
+
+from normalize.eightbit import decode_8bit, decode_cp1252, read_stray_bytes, stray_bytes_note
 from normalize.errors import RecordError
 from normalize.marcrecord import LEADER_LEN, Field, MarcRecord
 from normalize.marcxml_scan import scan_marcxml
@@ -55,6 +57,32 @@ _LEADER = {f"{{{MARC_NS}}}leader", "leader"}
 
 def parse_marcxml(payload: bytes) -> MarcRecord:
     """Read one MARCXML <record> (namespaced or not) into a MarcRecord."""
+    marc = _parse_marcxml(payload)
+    if may_hold_stray_bytes(payload):  # a memchr: most records end here
+        _read_stray_bytes(marc)
+    return marc
+
+
+def _read_stray_bytes(marc: MarcRecord) -> None:
+    """Read the bytes the harvester kept as code points (store/straybytes.py), field by field, before
+    legacy repair sees the fields; one note per field."""
+    fields = list(marc.fields)
+    notes: list[str] = []
+    for i, field in enumerate(fields):
+        read = read_stray_bytes([value for _, value in field.subfields] + [field.data])
+        if read is None:
+            continue
+        texts, encoding, count = read
+        fields[i] = field._replace(subfields=tuple((code, text) for (code, _), text in zip(field.subfields, texts)),
+                                   data=texts[-1])
+        codes = [code for (code, value), text in zip(field.subfields, texts) if value != text]
+        notes.append(stray_bytes_note(field.tag + "".join(f"${code}" for code in dict.fromkeys(codes)), encoding, count))
+    if notes:
+        marc.replace_fields(fields)
+        marc.repairs += notes
+
+
+def _parse_marcxml(payload: bytes) -> MarcRecord:
     repairs: list[str] = []
     encoding = "utf-8"
     # bytes.translate is a single C pass, several times faster than a regex search here.

@@ -29,8 +29,11 @@ MAX_WORKERS = 2  # the province's server has two cores; more workers only conten
 # typed into names, keywords split on ";", NFD text never taken for a legacy font, DSpace and
 # Vietnamese dc:types, several languages in one value, the pages of a set of volumes paged each.
 # 4: MARC-8 escapes held to the end of their field, two MARC-8 marks over one letter composed in
-# either order, a 245 ind2 that skips no article ignored.
-RULES_VERSION = 4
+# either order, a 245 ind2 that skips no article ignored.  5: bytes that were not UTF-8 inside a
+# UTF-8 page or file, which the harvester now keeps as code points (store/straybytes.py) instead of
+# reading them as cp1258, read as cp1252 or cp1258 by the field and then repaired as TCVN3/VNI;
+# only records that held such bytes change.
+RULES_VERSION = 5
 
 
 class NormalizeSummary(BaseModel):
