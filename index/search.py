@@ -48,9 +48,15 @@ FUZZY_TIE_BREAK = 0.001
 SUGGEST_FROM: tuple[str, ...] = ("title", "subtitle", "authors", "subjects", "publisher")
 
 
-def filter_value(value: str) -> str:
-    """A filter value as the index holds it: NFC, trimmed."""
-    return nfc(value).strip()
+# Filters whose values are codes the index holds in lower case (library ids, library types,
+# ISO 639-2 languages, material types): `language=VIE` is `vie`.  Districts and subjects are names.
+CODE_FILTERS = frozenset({"library", "library_type", "language", "material_type"})
+
+
+def filter_value(value: str, name: str = "") -> str:
+    """A filter value as the index holds it: NFC, trimmed, and a code in lower case."""
+    value = nfc(value).strip()
+    return value.lower() if name in CODE_FILTERS else value
 
 
 @dataclass(frozen=True)
@@ -72,7 +78,8 @@ class SearchParams:
 
     def filters(self) -> dict[str, tuple[str, ...]]:
         """Filter values as indexed (`filter_value`): a value typed in decomposed form still matches."""
-        return {name: tuple(map(filter_value, values)) for name in FILTERS if (values := getattr(self, name))}
+        return {name: tuple(filter_value(value, name) for value in values)
+                for name in FILTERS if (values := getattr(self, name))}
 
     def validate(self, settings: Settings) -> None:
         """Raise QueryError for anything the API must answer with 400."""

@@ -202,6 +202,14 @@ def test_a_filter_value_in_decomposed_unicode_matches_its_facet(catalog):
     assert ids(catalog, subject=(nfd,)) == ids(catalog, subject=("Lịch sử",)) == ["ls1"]
 
 
+def test_a_code_filter_in_capitals_is_the_code(catalog):
+    """Library ids, library types, languages and material types are lower-case codes: `language=VIE`,
+    as a partner site's form or a hand-typed URL may send it, found nothing."""
+    assert ids(catalog, language=("VIE",)) == ids(catalog, language=("vie",)) != []
+    assert ids(catalog, library=("TV-Tinh",), material_type=("MAP",)) == ["map1"]
+    assert {v["value"] for v in catalog.search(SearchParams(language=("ENG",))).facets["language"]} == {"eng"}
+
+
 def test_facet_counts_are_within_filters(catalog):
     result = catalog.search(SearchParams(library=("tv-long-my",)))
     assert result.total == 3

@@ -84,8 +84,8 @@ def search_page(
     page: Annotated[str, Query()] = "1",
     sort: str = "relevance",
 ) -> Response:
-    # Filter values in NFC, as the search compares them, so a chip's link can find and drop its own.
-    items = [(k, filter_value(v) if k in FILTERS else v) for k, v in request.query_params.multi_items()
+    # Filter values as the search compares them (NFC, codes in lower case), so a chip's link can find and drop its own.
+    items = [(k, filter_value(v, k) if k in FILTERS else v) for k, v in request.query_params.multi_items()
              if v and (k in FILTERS or k in ("q", "page", "sort"))]
     context: dict[str, Any] = {"settings": ctx.settings, "q": q, "sort": sort, "sorts": SORT_LABELS_VI,
                                "result": None, "error": None}
