@@ -9,6 +9,7 @@ unchanged union records are not rewritten, so the index re-reads only what chang
 
 from __future__ import annotations
 
+import codecs
 import gc
 import hashlib
 import json
@@ -189,19 +190,20 @@ def read_records(path: Path, on_bad_line: Callable[[DedupeInputError], None] | N
     """Records of a JSON-lines file, one at a time; blank lines are allowed, anything else must parse
     (else `DedupeInputError`, raised or given to `on_bad_line` and the line skipped).
 
-    A UTF-8 byte order mark (Notepad, PowerShell) is skipped.
+    A UTF-8 byte order mark (Notepad, PowerShell) is skipped.  Lines are decoded one by one, so a
+    line saved in another encoding is one bad line, not the end of the run.
     """
     first_line: dict[str, int] = {}
     try:
-        handle = path.open(encoding="utf-8-sig")
+        handle = path.open("rb")
     except OSError as exc:
         raise DedupeInputError(path, 0, f"cannot read: {exc}") from exc
     with handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
+        for number, raw in enumerate(handle, start=1):
+            if not raw.strip():
                 continue
             try:
-                record = _parse_line(path, number, line)
+                record = _parse_line(path, number, _utf8_line(path, number, raw))
                 if record.id in first_line:
                     raise DedupeInputError(path, number, f"id {record.id!r} already on line {first_line[record.id]}")
             except DedupeInputError as bad:
@@ -211,6 +213,15 @@ def read_records(path: Path, on_bad_line: Callable[[DedupeInputError], None] | N
                 continue
             first_line[record.id] = number
             yield record
+
+
+def _utf8_line(path: Path, number: int, raw: bytes) -> str:
+    """Line `number` of the file as text (a leading byte order mark dropped), or `DedupeInputError`."""
+    try:
+        return (raw.removeprefix(codecs.BOM_UTF8) if number == 1 else raw).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DedupeInputError(path, number, f"not UTF-8 (byte {exc.start}: {raw[exc.start:exc.start + 1]!r}); "
+                                             "save the file as UTF-8") from exc
 
 
 def _parse_line(path: Path, number: int, line: str) -> Record:

@@ -107,3 +107,17 @@ def test_the_command_fails_when_no_line_is_a_record(tmp_path):
     source = _write(tmp_path / "in.jsonl", ["{not json", '["a list"]'])
     result = CliRunner().invoke(app, ["dedupe", "--input", str(source), "--output", str(tmp_path / "out.jsonl")])
     assert result.exit_code == 1 and "line 1: not JSON" in result.stderr and "wrote 0 clusters" in result.stderr
+
+
+def test_a_line_that_is_not_utf8_is_reported_and_skipped_not_a_traceback(tmp_path):
+    """A partner's export saved "as ANSI" (Windows-1258) on one line stopped the whole run with a traceback."""
+    good = [json.dumps({"id": rid, "title": "Tắt đèn", "authors": ["Ngô Tất Tố"], "year": 2015}) for rid in ("a:1", "b:1")]
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(good[0].encode() + b'\n{"id": "c:1", "title": "Nguy\xean"}\n' + good[1].encode() + b"\n")
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(app, ["dedupe", "--input", str(source), "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    assert f"{source}, line 2: not UTF-8" in result.stderr and "line skipped" in result.stderr
+    assert [json.loads(line)["members"] for line in out.read_text(encoding="utf-8").splitlines()] == [["a:1", "b:1"]]
+    with pytest.raises(DedupeInputError, match="line 2: not UTF-8"):
+        dedupe_file(source, out, DedupeSettings())
