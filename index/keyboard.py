@@ -69,11 +69,17 @@ def _from_telex(typed: str) -> tuple[str, str] | None:
 
 
 def _from_vni(typed: str) -> tuple[str, str] | None:
-    """(letters, tone mark) of a word typed in VNI; None when a digit marks nothing it can."""
+    """(letters, tone mark) of a word typed in VNI; None when a digit marks nothing it can.
+
+    A syllable takes one tone, so a second tone digit makes the word a number: "van12" is
+    "Văn 12" (a grade, a volume) typed without its space, never "vàn".
+    """
     letters: list[str] = []
     tone = ""
     for key in typed:
         if key in _VNI_TONES:
+            if tone:
+                return None
             tone = _VNI_TONES[key]
         elif key in _VNI_MARKS:
             marks = _VNI_MARKS[key]

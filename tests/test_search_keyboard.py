@@ -59,3 +59,22 @@ def test_a_query_typed_in_telex_or_vni_finds_the_titles_and_suggests_the_vietnam
     assert [hit["id"] for hit in found.hits] == ["dr1"] and found.suggestion == "đất rừng phương"
     # A word the catalogue holds is never re-read: "history" finds its record as typed.
     assert not catalog.search(SearchParams(q="history")).fuzzy
+
+
+@pytest.mark.parametrize("word", ["van12", "hoa12", "Toan11", "ly12", "HOA21", "van1232"])
+def test_a_number_of_two_tone_digits_after_a_word_is_a_number_not_vni(word):
+    """A syllable takes one tone: "van12" is "Văn 12" (a grade) typed without its space, not "vàn"."""
+    assert keyboard_word(word) is None
+
+
+def test_a_grade_typed_against_its_subject_is_not_read_as_another_syllable(store, data_dir):
+    catalog = index_records(store, make_settings(data_dir, LIBRARIES), [
+        union("nv12", "Ngữ văn 12", year=2020), union("mv1", "Muôn vàn yêu thương", year=2001),
+        union("hh12", "Hóa học 12", year=2020), union("ch1", "Cộng hoà xã hội chủ nghĩa Việt Nam", year=2001),
+    ])
+    for typed in ("van12", "hoa12"):
+        found = catalog.search(SearchParams(q=typed))
+        assert found.suggestion not in ("vàn", "hoà"), (typed, found.suggestion)
+        assert "mv1" not in [hit["id"] for hit in found.hits] and "ch1" not in [hit["id"] for hit in found.hits]
+    assert catalog.search(SearchParams(q="su73 vie65t")).suggestion is None  # nothing held: no reading offered
+    assert keyboard_word("su73") == "sử" and keyboard_word("viet65") == "việt"  # one tone, one mark: still VNI
