@@ -93,8 +93,9 @@ class LibraryConfig(_Frozen):
             if not host or any(c.isspace() for c in value):
                 raise ValueError(f"{value!r} is not a usable URL: write scheme, host and path, as in "
                                  "https://opac.example.vn/cgi-bin/koha/oai.pl")
-            if "verb" in parse_qs(urlsplit(value).query):
-                # A pasted Identify link: the harvester adds its own verb, and the server refused two.
+            if "verb" in parse_qs(urlsplit(value).query, keep_blank_values=True):
+                # A pasted Identify link (or one cut to "?verb="): the harvester adds its own verb, and the
+                # server refused two.
                 base = urlsplit(value)._replace(query="", fragment="").geturl()
                 raise ValueError(f"{value!r} names an OAI-PMH request; give the base URL, without ?verb=…: {base!r}")
         return value

@@ -168,7 +168,9 @@ def test_a_cors_origin_that_is_not_an_origin_is_a_config_error_naming_it(tmp_pat
 
 
 @pytest.mark.parametrize("url", ["http://127.0.0.1:9/oai?verb=Identify",
-                                 "http://127.0.0.1:9/oai?verb=ListRecords&metadataPrefix=marc21"])
+                                 "http://127.0.0.1:9/oai?verb=ListRecords&metadataPrefix=marc21",
+                                 # "Identify" cut off the pasted link: the harvester's own verb came second.
+                                 "http://127.0.0.1:9/oai?verb=", "http://127.0.0.1:9/oai?set=a&verb"])
 def test_an_oai_url_copied_with_its_verb_is_a_config_error_asking_for_the_base_url(tmp_path, url):
     """A librarian pastes the Identify link a vendor sent: every harvest then failed with the
     server's 'badArgument: repeated argument verb', far from the registry line to fix."""
