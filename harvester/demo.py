@@ -21,16 +21,20 @@ def start_demo_provider(data_dir: Path, host: str = "127.0.0.1") -> ProviderHand
 
     On the port of the demo's last run when it is free: the harvest state remembers each
     library's URL, and on a new port every run harvested everything again as a moved library.
+    The port is remembered by `demo_provider_for` once the command that used it has run.
     """
     repositories = {path.stem: path for path in sorted(DEMO_OAI_DIR.glob("*.xml"))}
-    port_file = data_dir / PROVIDER_PORT_FILE
     try:
-        provider = serve_fixtures(repositories, host=host, port=_remembered_port(port_file))
+        return serve_fixtures(repositories, host=host, port=_remembered_port(data_dir / PROVIDER_PORT_FILE))
     except OSError:  # taken by another program since: any free port, harvested whole once
-        provider = serve_fixtures(repositories, host=host, port=0)
+        return serve_fixtures(repositories, host=host, port=0)
+
+
+def _remember_port(data_dir: Path, provider: ProviderHandle) -> None:
+    """Save the provider's port for the next run (after a harvest went to it)."""
+    port_file = data_dir / PROVIDER_PORT_FILE
     port_file.parent.mkdir(parents=True, exist_ok=True)
     port_file.write_text(provider.base_url.rsplit(":", 1)[1] + "\n", encoding="utf-8")
-    return provider
 
 
 def _remembered_port(port_file: Path) -> int:
@@ -67,5 +71,8 @@ def demo_provider_for(settings: Settings) -> Iterator[tuple[Settings, str | None
     provider = start_demo_provider(settings.data_dir)
     try:
         yield demo_settings(settings, provider.base_url), provider.base_url
+        # Only now: a run refused by the run lock (its port taken by the run that holds it) must not
+        # make the next night call every library at its own short-lived address.
+        _remember_port(settings.data_dir, provider)
     finally:
         provider.stop()

@@ -140,3 +140,23 @@ metadata_prefix = "marc21"
     assert len(copies) == len(provincial["holdings"]) >= 2
     assert {h["call_number"] for h in provincial["holdings"]} - {None} <= {h["call_number"] for h in copies}
     assert {h["library"] for h in record["holdings"]} == {"hau-giang"}
+
+
+def test_an_update_refused_by_the_run_lock_leaves_the_demo_provider_port_alone(demo_config):
+    """A second `update` while one runs found the provider's port taken (by the first run), started
+    its own elsewhere and saved that port before the lock refused it: the next night then called
+    every demo library at a new address and harvested all of them again as moved."""
+    from harvester.demo import PROVIDER_PORT_FILE, start_demo_provider
+    from harvester.lock import run_lock
+
+    data_dir = load_settings(demo_config).data_dir
+    port_file = data_dir / PROVIDER_PORT_FILE
+    running = start_demo_provider(data_dir)  # the first run's provider, on the remembered port
+    try:
+        remembered = port_file.read_text(encoding="utf-8")
+        with run_lock(data_dir):  # the first run, still going
+            result = unioncat("update", "--config", str(demo_config), check=False, timeout=120)
+    finally:
+        running.stop()
+    assert result.returncode != 0 and "another unioncat run" in result.stderr
+    assert port_file.read_text(encoding="utf-8") == remembered
