@@ -33,6 +33,7 @@ import typer
 from config import Settings, UnioncatError, load_settings
 from config.settings import DEFAULT_CONFIG_NAME
 from store import CatalogStore
+from store.runlock import KILLED, with_killed_runs
 
 log = logging.getLogger("unioncat")
 
@@ -590,6 +591,8 @@ def status(
             # The first reasons, so a librarian sees what to fix without opening the database.
             first_rejects = {s.id: store.rejects(s.id, limit=MAX_STATUS_REJECTS) for s in statuses if s.rejected}
             stages = store.stage_statuses()
+        # After the read: a run marked running whose process is gone was killed (see store.runlock).
+        statuses, stages = with_killed_runs(settings.data_dir, statuses, stages)
     if format == "json":
         names = {library.id: library.name for library in settings.libraries}
         payload = {"libraries": [{**s.model_dump(), "name": names[s.id]} for s in statuses],  # as GET /api/status
@@ -619,7 +622,7 @@ def status(
     for stage in stages:
         if stage.last_status is None:
             continue  # never run (a catalogue only harvested so far)
-        state = "FAILED" if stage.last_status == "failed" else stage.last_status
+        state = stage.last_status.upper() if stage.last_status in ("failed", KILLED) else stage.last_status
         typer.echo(f"{'stage ' + stage.stage:<24} {state:<8} last attempt {stage.last_attempt or '-'} "
                    f"last success {stage.last_success or '-'}")
         if stage.error:

@@ -38,6 +38,7 @@ from store.models import (
     record_id,
     split_record_id,
 )
+from store.runlock import killed_harvest_error, killed_stage_error
 
 # 2: seq_times, the time of each write transaction (the datestamps of the OAI-PMH feed); 3: seq_times
 # indexed by time (an OAI-PMH `from` finds its first write without reading every write ever made).
@@ -466,15 +467,13 @@ class CatalogStore:
         of memory, a crash, a reboot) before it could record its end, and `unioncat status`
         would show it running until the next run of the same library or stage.
         """
-        cause = "was killed (kill -9, out of memory, a crash or a reboot)"
         closed = []
         with self._lock:
             rows = self._conn.execute("SELECT id, run FROM harvest_runs WHERE status = 'running'").fetchall()
             for run_id, payload in rows:
                 run = HarvestRun.model_validate_json(payload)
                 run.status = "failed"
-                run.errors.append(f"library {run.library!r}: the unioncat run {cause} before this harvest finished; "
-                                  "the records it saved are kept, and the next harvest continues from there")
+                run.errors.append(killed_harvest_error(run.library))
                 try:
                     self._conn.execute("UPDATE harvest_runs SET status = ?, run = ? WHERE id = ?",
                                        (run.status, run.model_dump_json(), run_id))
@@ -483,9 +482,8 @@ class CatalogStore:
                 closed.append(run.library)
             for stage in self.stage_statuses():
                 if stage.last_status == "running":
-                    self._save_stage(stage.model_copy(update={
-                        "last_status": "failed", "error": f"the unioncat run {cause} during {stage.stage}; "
-                                                          "the next run does it again"}))
+                    self._save_stage(stage.model_copy(update={"last_status": "failed",
+                                                              "error": killed_stage_error(stage.stage)}))
                     closed.append(stage.stage)
         return closed
 
@@ -808,9 +806,8 @@ class CatalogStore:
             rejected = self._conn.execute(
                 "SELECT COUNT(*) FROM rejects WHERE library = ?", (library,)
             ).fetchone()[0]
-            # A run still marked running is shown as such: running now, or killed, when its
-            # start time gives it away (another harvest of the library may be running, so
-            # nothing here can tell a dead run from a live one).
+            # A run still marked running is shown as such here: running now, or killed.  The
+            # views tell them apart by the run lock (store.runlock.with_killed_runs).
             last = self._conn.execute(
                 "SELECT run FROM harvest_runs WHERE library = ? ORDER BY id DESC LIMIT 1",
                 (library,),

@@ -253,7 +253,9 @@ class LibraryStatus(BaseModel):
     rejected: int = 0
     last_attempt: str | None = None
     last_success: str | None = None
-    last_status: str | None = None
+    last_status: str | None = Field(default=None, description=(
+        "running, ok or failed; killed: marked running while no unioncat run holds the run lock "
+        "(the process died); None: never harvested."))
     duration_s: float | None = None
     added: int = 0
     changed: int = 0
@@ -269,6 +271,7 @@ class StageStatus(BaseModel):
     stage: str
     last_attempt: str | None = None
     last_success: str | None = None
-    last_status: str | None = Field(default=None, description="running, ok or failed; None: never run.")
+    last_status: str | None = Field(default=None, description=(
+        "running, ok or failed; killed: marked running while no unioncat run holds the run lock; None: never run."))
     duration_s: float | None = None
     error: str | None = None

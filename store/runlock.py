@@ -14,7 +14,11 @@ from __future__ import annotations
 import fcntl
 from pathlib import Path
 
+from store.models import LibraryStatus, StageStatus
+
 LOCK_FILE_NAME = "update.lock"
+KILLED = "killed"  # the status views' value for a run marked running that no process holds
+_CAUSE = "was killed (kill -9, out of memory, a crash or a reboot)"
 
 
 def lock_path(data_dir: Path) -> Path:
@@ -46,3 +50,33 @@ def run_in_progress(data_dir: Path) -> bool:
             return True
         fcntl.flock(handle, fcntl.LOCK_UN)
     return False
+
+
+def killed_harvest_error(library: str) -> str:
+    """What a library's harvest killed mid-run means; `close_killed_runs` records the same words."""
+    return (f"library {library!r}: the unioncat run {_CAUSE} before this harvest finished; "
+            "the records it saved are kept, and the next harvest continues from there")
+
+
+def killed_stage_error(stage: str) -> str:
+    """What a stage killed mid-run means; `close_killed_runs` records the same words."""
+    return f"the unioncat run {_CAUSE} during {stage}; the next run does it again"
+
+
+def with_killed_runs(data_dir: Path, libraries: list[LibraryStatus],
+                     stages: list[StageStatus]) -> tuple[list[LibraryStatus], list[StageStatus]]:
+    """The states read from the store, with a run marked running shown as `killed` when no run holds the lock.
+
+    Call it *after* reading them: a run alive at that read still holds the lock at the probe (or
+    it has ended), so a live run is never shown killed.  Probing first would let a run start
+    between the probe and the read and be called killed.  Nothing is written: the next run,
+    holding the lock, records them as failed (`CatalogStore.close_killed_runs`).
+    """
+    if not any(item.last_status == "running" for item in [*libraries, *stages]) or run_in_progress(data_dir):
+        return libraries, stages
+    libraries = [item.model_copy(update={"last_status": KILLED,
+                                         "errors": [*item.errors, killed_harvest_error(item.id)]})
+                 if item.last_status == "running" else item for item in libraries]
+    stages = [item.model_copy(update={"last_status": KILLED, "error": killed_stage_error(item.stage)})
+              if item.last_status == "running" else item for item in stages]
+    return libraries, stages

@@ -57,10 +57,12 @@ def test_an_index_location_that_is_not_a_directory_is_a_search_index_error(store
         build_index(store, settings)
 
 
-def test_a_killed_harvest_shows_as_running_and_is_never_called_failed_by_another_run(store):
-    store.start_run("tv-tinh")  # killed before finish_run: status shows it running since its start
+def test_a_killed_harvest_is_never_called_failed_by_another_run(store):
+    """Only a run holding the lock closes killed runs; the status views show them killed meanwhile
+    (tests/test_killed_run_status.py), and the store alone records them as it found them."""
+    store.start_run("tv-tinh")  # killed before finish_run
     assert store.library_status("tv-tinh").last_status == "running"
-    store.start_run("tv-tinh")  # a second harvest (cron's) cannot tell a killed run from a live one
+    store.start_run("tv-tinh")  # a second harvest without the lock must not close the first
     assert [row[0] for row in store._conn.execute("SELECT status FROM harvest_runs")] == ["running", "running"]
 
 

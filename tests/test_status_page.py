@@ -8,6 +8,7 @@ import httpx
 import lxml.html
 
 from config.settings import load_settings
+from harvester.lock import run_lock
 from harvester.provider import serve_fixtures
 from index import SearchIndex
 from search_api import create_app
@@ -84,7 +85,7 @@ def test_a_library_gone_from_the_registry_but_still_held_is_shown_with_what_to_d
 def test_a_harvest_still_running_shows_no_changes_yet(tmp_path: Path):
     """A run's counts are written when it ends: under way, '+0 mới, 0 sửa, −0 xoá' read as 'it changed nothing'."""
     settings = make_settings(tmp_path / "data", LIBRARIES)
-    with CatalogStore(settings.db_path) as store:
+    with CatalogStore(settings.db_path) as store, run_lock(settings.data_dir):  # the run, alive
         store.start_run("tv-tinh")
         with serve_in_thread(create_app(settings, store, SearchIndex(settings))) as url:
             page = lxml.html.fromstring(httpx.get(f"{url}/status", timeout=10).text)

@@ -12,9 +12,10 @@ from pydantic import BaseModel, Field
 from config.settings import LIBRARY_TYPE_LABELS_VI, VIETNAM_TIME
 from search_api.context import AppContext, get_context, searchable_per_library
 from store.models import LibraryStatus, StageStatus
+from store.runlock import KILLED, with_killed_runs
 
 RUN_LABELS_VI: dict[str | None, str] = {"ok": "Thành công", "failed": "Lỗi", "running": "Đang chạy",
-                                        None: "Chưa chạy"}
+                                        KILLED: "Bị dừng đột ngột", None: "Chưa chạy"}
 STAGE_LABELS_VI: dict[str, str] = {"normalize": "Chuẩn hoá biểu ghi", "dedupe": "Gộp biểu ghi trùng",
                                    "index": "Lập chỉ mục tìm kiếm"}
 # Where a record was rejected, as the officer tells the library ("LM4 (thu thập): ...").
@@ -48,13 +49,17 @@ router = APIRouter()
 
 def _status(ctx: AppContext) -> dict[str, Any]:
     hours = ctx.settings.harvest.expected_interval_hours
-    out = [{**ctx.store.library_status(library.id, expected_interval_hours=hours).model_dump(), "name": library.name}
-           for library in ctx.settings.libraries]
+    statuses = [ctx.store.library_status(library.id, expected_interval_hours=hours)
+                for library in ctx.settings.libraries]
+    stages = ctx.store.stage_statuses()
+    # After the read: a run marked running whose process is gone was killed (see store.runlock).
+    statuses, stages = with_killed_runs(ctx.settings.data_dir, statuses, stages)
+    out = [{**status.model_dump(), "name": library.name} for status, library in zip(statuses, ctx.settings.libraries)]
     registered = {library.id for library in ctx.settings.libraries}
     # As `unioncat status` shows them: their titles stay searchable until purged.
     unregistered = [{"id": lib, "records": n} for lib, n in sorted(ctx.store.libraries_held().items())
                     if lib not in registered]
-    return {"libraries": out, "unregistered": unregistered, "stages": ctx.store.stage_statuses(),
+    return {"libraries": out, "unregistered": unregistered, "stages": stages,
             "totals": ctx.store.counts()}
 
 
@@ -73,7 +78,7 @@ def status_page(request: Request, ctx: Annotated[AppContext, Depends(get_context
     searchable = searchable_per_library(ctx)
     libraries = [{**item, "type_label": LIBRARY_TYPE_LABELS_VI.get(registry[item["id"]].type, ""),
                   "district": registry[item["id"]].district, "union_records": searchable.get(item["id"], 0),
-                  "attention": item["overdue"] or item["last_status"] == "failed",
+                  "attention": item["overdue"] or item["last_status"] in ("failed", KILLED),
                   "first_rejects": ctx.store.rejects(item["id"], limit=FIRST_REJECTS_SHOWN) if item["rejected"] else []}
                  for item in status["libraries"]]
     libraries.sort(key=lambda item: not item["attention"])  # stable: registry order within each group
