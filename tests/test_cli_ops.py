@@ -116,13 +116,13 @@ def test_a_signal_stops_the_run_soon_and_status_says_why(tmp_path, signum):
 
 def test_a_run_killed_outright_is_closed_by_the_next_run(tmp_path, store, data_dir):
     """kill -9, out of memory, a reboot: nothing records the end.  The next run holds the lock, so what
-    is still marked running is dead, and status stops calling it running."""
+    is still marked running is dead, and records it as failed (status showed it killed meanwhile)."""
     store.save_harvest_page([raw("1", "Truyện Kiều")])
     store.start_run("tv-tinh")
     store.stage_started("dedupe")
     config = _config(data_dir)
     before = json.loads(CliRunner().invoke(app, ["status", "--format", "json", "--config", config]).stdout)
-    assert before["libraries"][0]["last_status"] == "running"
+    assert before["libraries"][0]["last_status"] == "killed"  # no run holds the lock: shown so, not written
     assert CliRunner().invoke(app, ["normalize", "--config", config]).exit_code == 0
     after = json.loads(CliRunner().invoke(app, ["status", "--format", "json", "--config", config]).stdout)
     library = after["libraries"][0]
