@@ -107,7 +107,9 @@ def search_page(
                    if operators else None, operators=operators)
     context.update(result=result, facets=_facet_groups(result, items), pages=_pages(result, items),
                    chosen=chosen, hidden=[(k, v) for k, v in items if k in FILTERS],
-                   searched=bool(q.strip() or params.filters()), suggestion_url=suggestion_url)
+                   searched=bool(q.strip() or params.filters()), suggestion_url=suggestion_url,
+                   # No index yet answers 0 hits (the API's shape); the page must not blame the query.
+                   indexed=ctx.search_index.version is not None)
     return ctx.templates.TemplateResponse(request, "search.html", context)
 
 

@@ -1,0 +1,61 @@
+"""What the librarians' page says when the search index is not there to answer.
+
+A real server on 127.0.0.1 over a catalogue that was never indexed (a new registry, `serve`
+started before the first `unioncat index`), or over an index an older unioncat built.
+"""
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from index import SearchIndex
+from search_api import create_app
+from store import CatalogStore
+from tests.conftest import make_settings
+from tests.test_api import serve_in_thread
+from tests.test_index import LIBRARIES, index_records, union
+
+
+@contextmanager
+def _server(data: Path, records: list | None) -> Iterator[httpx.Client]:
+    """The app over `data`: indexed with `records`, or never indexed when `records` is None."""
+    data.mkdir()
+    settings = make_settings(data, LIBRARIES)
+    with CatalogStore(settings.db_path) as store:
+        search_index = SearchIndex(settings) if records is None else index_records(store, settings, records)
+        with serve_in_thread(create_app(settings, store, search_index)) as url, \
+                httpx.Client(base_url=url, timeout=30) as http:
+            yield http
+
+
+def _main_text(page: str) -> str:
+    main = re.search(r"<main.*?</main>", page, re.S).group(0)
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main)))
+
+
+def test_a_catalogue_not_indexed_yet_says_so_instead_of_telling_to_drop_words(tmp_path):
+    """Before the first `unioncat index` the page answered "Không tìm thấy tài liệu nào. Thử bỏ bớt
+    từ hoặc bộ lọc": a librarian shortened a correct query, and the landing page counted
+    "Có 0 tài liệu trong mục lục" as if the libraries held nothing."""
+    with _server(tmp_path / "data", None) as http:
+        searched = http.get("/", params={"q": "lịch sử việt nam", "language": "vie"})
+        landing = http.get("/")
+    for response in (searched, landing):
+        text = _main_text(response.text)
+        assert response.status_code == 200
+        assert 'id="not-indexed"' in response.text, text
+        assert "chưa sẵn sàng" in text, text
+        assert "Thử bỏ bớt từ" not in text
+        assert "Có 0 tài liệu trong mục lục" not in text
+    assert 'value="lịch sử việt nam"' in searched.text  # the query stays in the box to try again later
+
+
+def test_an_indexed_catalogue_shows_no_not_indexed_notice(tmp_path):
+    with _server(tmp_path / "data", [union("ls1", "Lịch sử Việt Nam", ("tv-tinh",))]) as http:
+        page = http.get("/", params={"q": "zzzz"}).text
+    assert 'id="not-indexed"' not in page and "Thử bỏ bớt từ" in _main_text(page)
