@@ -30,8 +30,10 @@ def error_response(request: Request, status: int, error: str, message: str,
     that shows it under the query its visitor typed, as the librarians' page does."""
     if _wants_html(request):
         ctx = request.app.state.ctx
+        # The search page's query goes back in the box: after a 503, "Tìm" is the way to try again.
+        q = request.query_params.get("q", "") if request.url.path == "/" else ""
         return ctx.templates.TemplateResponse(
-            request, "error.html", {"status": status, "message": message, "settings": ctx.settings},
+            request, "error.html", {"status": status, "message": message, "settings": ctx.settings, "q": q},
             status_code=status, headers=headers)
     body: dict[str, str | int] = {"error": error, "message": message, "status": status}
     if reason is not None:

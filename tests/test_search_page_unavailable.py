@@ -59,3 +59,25 @@ def test_an_indexed_catalogue_shows_no_not_indexed_notice(tmp_path):
     with _server(tmp_path / "data", [union("ls1", "Lịch sử Việt Nam", ("tv-tinh",))]) as http:
         page = http.get("/", params={"q": "zzzz"}).text
     assert 'id="not-indexed"' not in page and "Thử bỏ bớt từ" in _main_text(page)
+
+
+def test_an_index_the_server_cannot_open_gets_a_page_a_librarian_can_act_on(tmp_path):
+    """An index built by an older unioncat (after an upgrade, before the nightly run) answered the
+    page with "Có lỗi xảy ra" and the operator's English advice alone, and the box was emptied:
+    the librarian could not tell that search would be back, nor retry the query with one click."""
+    import tantivy
+
+    from index.build import CURRENT_NAME
+
+    with _server(tmp_path / "data", [union("ls1", "Lịch sử Việt Nam", ("tv-tinh",))]) as http:
+        index_dir = tmp_path / "data" / "index"
+        older_schema = tantivy.SchemaBuilder().add_text_field("title", stored=True).build()
+        (index_dir / "v1-older").mkdir()
+        tantivy.Index(older_schema, path=str(index_dir / "v1-older")).writer().commit()
+        (index_dir / CURRENT_NAME).write_text("v1-older", encoding="utf-8")
+        response = http.get("/", params={"q": "lịch sử việt nam"})
+    text = _main_text(response.text)
+    assert response.status_code == 503
+    assert "tạm thời" in text and "thử lại" in text, text
+    assert "unioncat index" in text  # the operator's advice stays, for whoever the librarian calls
+    assert 'value="lịch sử việt nam"' in response.text, "the query stays in the box: Tìm retries it"
