@@ -61,23 +61,43 @@ def test_an_indexed_catalogue_shows_no_not_indexed_notice(tmp_path):
     assert 'id="not-indexed"' not in page and "Thử bỏ bớt từ" in _main_text(page)
 
 
-def test_an_index_the_server_cannot_open_gets_a_page_a_librarian_can_act_on(tmp_path):
-    """An index built by an older unioncat (after an upgrade, before the nightly run) answered the
-    page with "Có lỗi xảy ra" and the operator's English advice alone, and the box was emptied:
-    the librarian could not tell that search would be back, nor retry the query with one click."""
+def _point_current_at_an_older_index(data: Path) -> None:
+    """CURRENT names an index another unioncat built (after an upgrade, before the nightly run)."""
     import tantivy
 
     from index.build import CURRENT_NAME
 
+    index_dir = data / "index"
+    older_schema = tantivy.SchemaBuilder().add_text_field("title", stored=True).build()
+    (index_dir / "v1-older").mkdir()
+    tantivy.Index(older_schema, path=str(index_dir / "v1-older")).writer().commit()
+    (index_dir / CURRENT_NAME).write_text("v1-older", encoding="utf-8")
+
+
+def test_an_index_the_server_cannot_open_gets_a_page_a_librarian_can_act_on(tmp_path):
+    """An index built by an older unioncat (after an upgrade, before the nightly run) answered the
+    page with "Có lỗi xảy ra" and the operator's English advice alone, and the box was emptied:
+    the librarian could not tell that search would be back, nor retry the query with one click."""
     with _server(tmp_path / "data", [union("ls1", "Lịch sử Việt Nam", ("tv-tinh",))]) as http:
-        index_dir = tmp_path / "data" / "index"
-        older_schema = tantivy.SchemaBuilder().add_text_field("title", stored=True).build()
-        (index_dir / "v1-older").mkdir()
-        tantivy.Index(older_schema, path=str(index_dir / "v1-older")).writer().commit()
-        (index_dir / CURRENT_NAME).write_text("v1-older", encoding="utf-8")
+        _point_current_at_an_older_index(tmp_path / "data")
         response = http.get("/", params={"q": "lịch sử việt nam"})
     text = _main_text(response.text)
     assert response.status_code == 503
     assert "tạm thời" in text and "thử lại" in text, text
     assert "unioncat index" in text  # the operator's advice stays, for whoever the librarian calls
     assert 'value="lịch sử việt nam"' in response.text, "the query stays in the box: Tìm retries it"
+
+
+def test_a_record_page_is_served_from_the_catalogue_while_the_index_cannot_be_opened(tmp_path):
+    """A record and its holdings live in the catalogue database; only "other editions" come from
+    the index.  While the index could not be opened, a partner site's link to a record (and its
+    JSON) answered 503, so a visitor could not see which library holds the book."""
+    records = [union("ls1", "Lịch sử Việt Nam", ("tv-tinh", "tv-long-my"), year=2019)]
+    with _server(tmp_path / "data", records) as http:
+        _point_current_at_an_older_index(tmp_path / "data")
+        page = http.get("/records/ls1")
+        data = http.get("/api/records/ls1")
+    assert page.status_code == 200, _main_text(page.text)
+    assert page.text.count('class="holding"') == 2
+    assert data.status_code == 200 and {h["library"] for h in data.json()["holdings"]} == {"tv-tinh", "tv-long-my"}
+    assert data.json()["other_editions"] == []

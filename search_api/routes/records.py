@@ -6,17 +6,20 @@ survived, so old links keep working.
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import RedirectResponse
 
+from config.errors import SearchIndexError
 from index.document import enrich_record
 from search_api.context import AppContext, get_context
 from search_api.models import ErrorResponse, RecordOut
 from store.feed import created_day
 
 router = APIRouter(tags=["records"])
+log = logging.getLogger(__name__)
 
 
 def load_record(ctx: AppContext, union_id: str) -> tuple[dict[str, Any] | None, str | None]:
@@ -28,8 +31,19 @@ def load_record(ctx: AppContext, union_id: str) -> tuple[dict[str, Any] | None, 
         return None, target
     data = enrich_record(record, ctx.settings)
     data["added"] = created_day(ctx.store, record.id)
-    data["other_editions"] = ctx.search_index.by_work_key(record.work_key, exclude_id=record.id)
+    data["other_editions"] = _other_editions(ctx, record.work_key, record.id)
     return data, None
+
+
+def _other_editions(ctx: AppContext, work_key: str, union_id: str) -> list[dict[str, Any]]:
+    """Other editions from the index, or none while it cannot be opened (an older unioncat's index
+    after an upgrade): the record and its holdings come from the store, and a partner's link to
+    them should not fail for the one list the index adds."""
+    try:
+        return ctx.search_index.by_work_key(work_key, exclude_id=union_id)
+    except SearchIndexError as exc:
+        log.warning("record %s shown without other editions: %s", union_id, exc)
+        return []
 
 
 @router.get(
