@@ -239,10 +239,11 @@ class SearchIndex:
         if read is not None:
             return read
         if typos:
-            # The suggestion comes from the first SUGGEST_FROM_HITS hits whatever page (and size) this
-            # is, so every page ranks alike: page 1 at size 1 took it from one hit, page 2 from five.
-            own = params.page == 1 and params.size >= SUGGEST_FROM_HITS
-            first = params if own else replace(params, page=1, size=SUGGEST_FROM_HITS)
+            # The suggestion comes from the SUGGEST_FROM_HITS best hits whatever page, size and order this
+            # is, so every page ranks alike: page 1 at size 1 took it from one hit, page 2 from five, and
+            # sorted by title "nguyen duu" asked "nguyen cửu?" (the first title A–Z), by relevance "nguyen du?".
+            own = params.page == 1 and params.size >= SUGGEST_FROM_HITS and params.sort == "relevance"
+            first = params if own else replace(params, page=1, size=SUGGEST_FROM_HITS, sort="relevance")
             fuzzy = self._run(searcher, schema, tree, first, typos, words, generation)
             if fuzzy.total:
                 suggestion = suggest(params.q, fuzzy.hits, typos)

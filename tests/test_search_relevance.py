@@ -212,3 +212,16 @@ def test_a_query_with_marks_on_some_words_keeps_the_title_start_bonus(catalog):
     mark typed, so they keep the title-start bonus, above "Đại cương lịch sử Việt Nam"."""
     for q in ("lich sử viet nam", "lịch su viet nam", "Lịch sử Việt Nam"):
         assert [t[:16] for t in titles(catalog, q, 3)] == ["Lịch sử Việt Nam"] * 3, q
+
+
+@pytest.mark.parametrize("sort", ["title", "year", "-year", "new"])
+def test_a_typo_search_suggests_the_same_words_whatever_the_order_chosen(catalog, sort):
+    """The suggestion was taken from the first hits in the order chosen: "nguyen duu" asked
+    "Có phải bạn muốn tìm: nguyen du?" by relevance, "nguyen cửu?" sorted by title and
+    "nguyen dục?" by year, so a librarian who sorted the answer was offered a name no one meant."""
+    by_relevance = catalog.search(SearchParams(q="nguyen duu"))
+    assert by_relevance.fuzzy and by_relevance.suggestion == "nguyen du"
+    for page in (1, 2):
+        sorted_answer = catalog.search(SearchParams(q="nguyen duu", sort=sort, page=page))
+        assert sorted_answer.suggestion == "nguyen du", (page, sorted_answer.suggestion)
+        assert sorted_answer.total == by_relevance.total
