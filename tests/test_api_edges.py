@@ -148,6 +148,17 @@ def test_chip_of_a_decomposed_filter_value_removes_the_filter(client):
     assert "district=" not in chips[0], chips[0]  # it was '/?q=lich+su&district=Long+My%CC%83&district=Long+M%E1%BB%B9'
 
 
+
+def test_a_filter_given_twice_in_two_spellings_shows_one_chip(client):
+    """A partner's form with a hidden language=vie and a select sending VIE: since codes match in
+    lower case the two are one filter, but the page showed two identical "Ngôn ngữ: Tiếng Việt"
+    chips and carried both into every later search (a screen reader read the chip twice)."""
+    page = client.get("/", params=[("q", "lich su"), ("language", "vie"), ("language", "VIE")]).text
+    assert _chips(page) == ["/?q=lich+su"]
+    # one hidden field in the search box's form and one in the sort form, not two in each
+    assert page.count('name="language" value="vie"') == 2
+
+
 # ---- 7. Tone-placement variants (hoá/hóa, thuỷ/thủy) are not the same word for the exact fields --
 
 def _ids(client, q):
