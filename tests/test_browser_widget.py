@@ -64,6 +64,8 @@ SIZES_PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><titl
 LIBRARY_PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Thư viện huyện</title></head>
 <body><div id="catalog" data-unioncat-search data-library="tv-long-my" data-new="3"></div>
 <script src="{api}/widget.js"></script></body></html>"""
+# A title holding a web address: one "word" wider than a phone.
+LONG_TITLE = "Cẩm nang https://thuvien.haugiang.example/opac/cam-nang-bandoc-truongthcs-vithanh-2024"
 # Three copies in one library (two call numbers), one in another.
 COPIES = [Holding(library="tv-tinh", call_number="895.9221 HO258", location="Kho mượn", record_id="tv-tinh:1"),
           Holding(library="tv-tinh", call_number="895.9221 HO258", location="Kho mở", record_id="tv-tinh:1"),
@@ -100,6 +102,7 @@ def sites(tmp_path_factory) -> Iterator[dict[str, str]]:
             union("en1", "The history of Vietnam", ("tv-tinh",), language="eng", year=2013),
             union("v1", "Nam Bộ kháng chiến", ("tv-tinh",), part="Tập 1", year=2010),
             union("v2", "Nam Bộ kháng chiến", ("tv-tinh",), part="Tập 2", year=2010),
+            union("url", LONG_TITLE, ("tv-tinh",), year=2024),
             UnionRecord(id="nk1", title="Nhật ký trong tù", holdings=COPIES,
                         members=["tv-tinh:1", "tv-tinh:2", "tv-long-my:7"]),
         ])
@@ -426,3 +429,18 @@ def test_widget_offers_the_suggestion_the_page_offers_after_a_typo(sites, browse
     assert box.get_attribute("value") == suggested
     assert browser.execute_script("return arguments[0].activeElement", root) == box
     assert root.find_elements(By.CSS_SELECTOR, ".suggestion button") == []
+
+
+def test_a_title_wider_than_a_phone_wraps_inside_the_widget(sites, browser):
+    """The widget resets every inherited property (`all: initial`), overflow-wrap too: a title holding a web
+    address stayed one unbroken line and the partner's page scrolled sideways on a 360 px phone."""
+    size = browser.get_window_size()
+    browser.set_window_size(360, 740)
+    try:
+        _, root = _widget(browser, sites["allowed"])
+        assert _search(browser, root, "cam nang bandoc") == "Tìm thấy 1 tài liệu"
+        assert root.find_element(By.CSS_SELECTOR, "li.hit a.title").text == LONG_TITLE
+        overflow = browser.execute_script("var d = document.documentElement; return d.scrollWidth - d.clientWidth")
+        assert overflow == 0
+    finally:
+        browser.set_window_size(size["width"], size["height"])

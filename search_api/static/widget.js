@@ -27,7 +27,9 @@
     // Our own background with our text colours: on a dark partner page, dark text on its
     // background was unreadable (WCAG 1.4.3; F24: a foreground colour without a background).
     ".unioncat{all:initial;display:block;font:16px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;" +
-      "color:#1b1b1b;background:#fff;padding:.5em;text-align:left}",
+      "color:#1b1b1b;background:#fff;padding:.5em;text-align:left;" +
+      // `all:initial` resets overflow-wrap too: a web address in a title widened a phone's page (WCAG 1.4.10).
+      "overflow-wrap:anywhere}",
     "form{display:flex;flex-wrap:wrap;gap:.4em;align-items:center;margin:0 0 .6em}",
     "label{flex-basis:100%;font-weight:600}",
     "input{flex:1 1 12em;font:inherit;padding:.45em .6em;border:1px solid #6b6b6b;border-radius:4px}",
