@@ -41,7 +41,7 @@ def error_response(request: Request, status: int, error: str, message: str,
     return JSONResponse(body, status_code=status, headers=headers)
 
 
-def _without_server_paths(message: str, request: Request) -> str:
+def without_server_paths(message: str, request: Request) -> str:
     """`message` for the public: the data directory named `data_dir`, as the operator's config does.
 
     A 503's advice ("run unioncat index") helps whoever reads it; where the server keeps its
@@ -64,7 +64,7 @@ def add_error_handlers(app: FastAPI) -> None:
         message = str(exc)
         if status >= 500:
             log.error("%s on %s: %s", type(exc).__name__, request.url.path, exc)
-            message = _without_server_paths(message, request)
+            message = without_server_paths(message, request)
         return error_response(request, status, type(exc).__name__, message,
                               reason=exc.reason if isinstance(exc, QueryError) else None)
 

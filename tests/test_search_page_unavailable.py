@@ -101,3 +101,16 @@ def test_a_record_page_is_served_from_the_catalogue_while_the_index_cannot_be_op
     assert page.text.count('class="holding"') == 2
     assert data.status_code == 200 and {h["library"] for h in data.json()["holdings"]} == {"tv-tinh", "tv-long-my"}
     assert data.json()["other_editions"] == []
+
+
+def test_the_status_page_answers_and_names_the_index_trouble_while_the_index_cannot_be_opened(tmp_path):
+    """The status page counted each library's searchable titles in the index and answered 503 with it:
+    the page the footer offers for "what is wrong" was down exactly when the index was."""
+    with _server(tmp_path / "data", [union("ls1", "Lịch sử Việt Nam", ("tv-tinh",))]) as http:
+        _point_current_at_an_older_index(tmp_path / "data")
+        response = http.get("/status")
+    text = _main_text(response.text)
+    assert response.status_code == 200, text
+    assert 'id="index-error"' in response.text and "unioncat index" in text, text
+    assert str(tmp_path) not in response.text  # the server's directories stay private, as on the 503 page
+    assert "0 tài liệu tra cứu được" not in text  # not counted is not none
