@@ -217,11 +217,9 @@ def _demo_provider(settings: Settings) -> Iterator[Settings]:
     from harvester.reporting import emit
 
     with demo_provider_for(settings) as (settings, provider_url):
-        if provider_url is None:
-            pass
-        elif _invocation["log_format"] == "json":  # stderr is one JSON object per line then
+        if provider_url is not None and _invocation["log_format"] == "json":  # stderr: one JSON object per line
             emit("demo_provider_started", url=provider_url, data_dir=str(settings.data_dir))
-        else:
+        elif provider_url is not None:
             typer.echo(f"demo: OAI-PMH provider at {provider_url}; data in {settings.data_dir}", err=True)
         yield settings
 

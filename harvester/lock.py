@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 from config.errors import UnioncatError
 from store.runlock import lock_path
@@ -48,7 +49,7 @@ def run_lock(data_dir: Path) -> Iterator[None]:
         handle.close()
 
 
-def _take(handle) -> None:
+def _take(handle: IO[str]) -> None:
     """The exclusive lock, tried again for PROBE_WAIT_S: a status probe's shared lock lasts an instant."""
     deadline = time.monotonic() + PROBE_WAIT_S
     while True:

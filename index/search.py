@@ -29,12 +29,12 @@ from index.document import enrich
 from index.facets import FILTERS, YEAR_FILTERS, facet_counts
 from index.headings import filter_terms
 from index.highlight import highlight
+from index.keyboard import keyboard_query
 from index.query import build_query, match_query, year_query
 from index.query_language import Node, parse_query, parse_year_range, positive_words, typo_candidates, word_leaves
 from index.schema import (ADDED_FIELD, RANK_WEIGHT_FIELD, SUBJECT_KEY_FIELD, TEXT_FIELDS, TITLE_SORT_FIELD,
                           WORD_RE, YEAR_FIELD, exact_words)
 from index.suggest import SUGGEST_FROM_HITS, corrected_words, suggest, unknown_words
-from index.keyboard import keyboard_query
 from store.feed import vietnam_day
 from store.text import nfc
 
