@@ -174,6 +174,24 @@ _FINAL_Y_RE = re.compile(r"\b([bcdghklmnpqrstvx]h?)y\b")
 _GRADE_WORD_RE = re.compile(r"(?<!\w)lop\s+(?=(?:[1-9]|1[0-2])(?!\w))")
 # A "Q1" / "Q.1" left in a title once volumes are read (parts.extract_volume) is Quận 1.
 _DISTRICT_RE = re.compile(r"(?<!\w)q\.?\s*(\d{1,2})(?!\w)")
+# "Tiếng Việt : Lớp 3", "... : Dành cho học sinh lớp 3" give the grade in 245 $b that other copies
+# put in the title ("Tiếng Việt 3").
+_SUBTITLE_GRADE_RE = re.compile(r"(?<!\w)(?:(?:danh cho|sach giao khoa)\s+)?(?:hoc sinh\s+)?lop\s+([1-9]|1[0-2])(?!\w)")
+
+
+def _grade_into_title(folded_title: str, folded_sub: str) -> tuple[str, str]:
+    """(title, subtitle) with a grade the subtitle states moved to the end of the title.
+
+    Left in the subtitle, the grade was compared only when both copies had one, so
+    "Tiếng Việt : Lớp 3" missed "Tiếng Việt 3" and a copy naming no grade joined any.
+    """
+    match = _SUBTITLE_GRADE_RE.search(folded_sub)
+    if not match:
+        return folded_title, folded_sub
+    rest = (folded_sub[:match.start()] + " " + folded_sub[match.end():]).strip(" .,;:-")
+    if match.group(1) in _WORD_RE.findall(folded_title):
+        return folded_title, rest
+    return f"{folded_title} {match.group(1)}", rest
 
 
 def _title_words(folded: str) -> list[str]:
@@ -273,6 +291,7 @@ def _title_features(title: str, subtitle: str, part: str) -> _TitleFeatures:
     volumes = volume_numbers(folded_part or f"{folded_title} : {folded_sub}")
     title_volume, folded_title = extract_volume(folded_title)
     sub_volume, folded_sub = extract_volume(folded_sub)
+    folded_title, folded_sub = _grade_into_title(folded_title, folded_sub)
     volume = volume if volume is not None else (title_volume if title_volume is not None else sub_volume)
     main_words = _shared_words(_title_words(folded_title))
     sub_words = _WORD_RE.findall(folded_sub)

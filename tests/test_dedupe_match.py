@@ -459,3 +459,18 @@ def test_a_title_with_va_or_co_bai_tap_is_no_workbook(title):
     records = [rec("a:1", title, **book), rec("b:1", title.replace(" và ", " & ").replace(" có ", " & "), **book)]
     clustering = cluster_records(records, SETTINGS)
     assert together(clustering, "a:1", "b:1"), clustering.explanations["b:1"]
+
+
+@pytest.mark.parametrize("title, subtitle", [("Tiếng Việt", "Lớp 3"), ("Tiếng Việt : Lớp 3", None),
+                                             ("Tiếng Việt", "Dành cho lớp 3"), ("Tiếng Việt", "Sách giáo khoa lớp 3")])
+def test_a_grade_given_in_the_subtitle_is_the_grade_of_the_title(title, subtitle):
+    # "Tiếng Việt : Lớp 3" left the grade out of the main title: the copy catalogued "Tiếng Việt 3"
+    # had a number the other lacked and stayed apart, while a copy with no grade at all joined
+    # whichever grade came first.
+    book = dict(authors=["Nguyễn Minh Thuyết"], year=2020, publisher="Giáo dục Việt Nam")
+    records = [rec("a:1", "Tiếng Việt 3", **book), rec("b:1", title, subtitle=subtitle, **book),
+               rec("c:1", "Tiếng Việt lớp 3", **book), rec("d:1", "Tiếng Việt", subtitle="Lớp 4", **book),
+               rec("e:1", "Tiếng Việt", **book)]
+    clustering = cluster_records(records, SETTINGS)
+    assert together(clustering, "a:1", "b:1", "c:1"), clustering.explanations["b:1"]
+    assert apart(clustering, "b:1", "d:1") and apart(clustering, "b:1", "e:1")
