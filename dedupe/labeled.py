@@ -6,7 +6,7 @@ library's copy is catalogued with the variations seen in Hau Giang data: no
 ISBN, no author, missing diacritics, ALL CAPS, a typo, subtitle dropped or run
 into the title, publisher spelled another way, author inverted or with dates,
 volume written "Tập 1" / "T.1" / "tập I" / "T1" / "Q.1" / "Tập một", grade with or
-without "lớp", a district "Quận 1" written "Q.1".  Hard negatives come with it: volumes
+without "lớp" or in the subtitle ("Toán : Lớp 6"), a district "Quận 1" written "Q.1".  Hard negatives come with it: volumes
 of one set (often sharing one ISBN), reprints in other years, translations of
 one original, one title by different authors, series titles one word apart,
 textbooks one grade apart.  Used by tests/test_dedupe_quality.py and the benchmark.
@@ -232,8 +232,12 @@ def _catalogue(edition: Edition, library: str, rng: random.Random, serial: Itera
         title = title.replace(" và ", " & ")
     if title.startswith("The ") and rng.random() < 0.3:
         title = title[4:]
-    if edition.school and title[-1].isdigit() and rng.random() < 0.15:
-        title = _GRADE_RE.sub(r" lớp \1", title)  # "Toán lớp 6" for "Toán 6"
+    if edition.school and title[-1].isdigit():
+        roll = rng.random()
+        if roll < 0.15:
+            title = _GRADE_RE.sub(r" lớp \1", title)  # "Toán lớp 6" for "Toán 6"
+        elif roll < 0.25:
+            title, subtitle = _grade_in_subtitle(title, subtitle, rng)  # "Toán : Dành cho lớp 6"
     if "Quận " in title and rng.random() < 0.4:
         title = title.replace("Quận ", rng.choice(("Q.", "Q")))  # "Lịch sử Đảng bộ Q.1": Quận 1, no volume
     part = None
@@ -261,6 +265,13 @@ def _catalogue(edition: Edition, library: str, rng: random.Random, serial: Itera
                           record_id=f"{library}:{local_id}")],
     )
     return record
+
+
+def _grade_in_subtitle(title: str, subtitle: str | None, rng: random.Random) -> tuple[str, str]:
+    """"Toán 6" catalogued "Toán : Lớp 6"; a teacher's book "Toán : Sách giáo viên lớp 6"."""
+    grade = _GRADE_RE.search(title)
+    phrase = rng.choice(("Lớp {}", "Dành cho lớp {}", "Dành cho học sinh lớp {}")).format(grade.group(1))
+    return title[:grade.start()], f"{subtitle} lớp {grade.group(1)}" if subtitle else phrase
 
 
 def _strip(text: str) -> str:
