@@ -236,7 +236,7 @@ def author_score(first: tuple[tuple[str, ...], ...], second: tuple[tuple[str, ..
 
 
 def name_similarity(first: tuple[str, ...], second: tuple[str, ...]) -> float:
-    """Share of words (of the longer name) matched exactly, as an initial, or with one typo."""
+    """Share of words (of the longer name) matched exactly, as an initial ("N.", "Ng."), or with one typo."""
     if first == second or set(first) == set(second):
         return 100.0
     shorter, longer = sorted((list(first), list(second)), key=len)
@@ -257,5 +257,15 @@ def name_similarity(first: tuple[str, ...], second: tuple[str, ...]) -> float:
     return 100.0 * matched / len(longer)
 
 
+# Every Vietnamese syllable has a vowel: a word of consonants only ("Ng.", "Th.", "Tr.") is an
+# abbreviation, like a one-letter initial.  "Hồ" or "Đỗ" is a surname, never short for Hoàng or Đoàn.
+_VOWELS = frozenset("aeiouy")
+
+
 def _initial_of(first: str, second: str) -> bool:
-    return (len(first) == 1 and second.startswith(first)) or (len(second) == 1 and first.startswith(second))
+    return _abbreviates(first, second) or _abbreviates(second, first)
+
+
+def _abbreviates(short: str, word: str) -> bool:
+    return (len(short) < len(word) and word.startswith(short)
+            and (len(short) == 1 or _VOWELS.isdisjoint(short)))
