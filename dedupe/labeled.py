@@ -309,6 +309,12 @@ def _volume_form(title: str, volume: int, rng: random.Random) -> tuple[str, str 
     return f"{title}. {form}", None
 
 
+def _leading_consonants(word: str) -> str:
+    """"Nguyễn" → "Ng", "Trần" → "Tr", "Lê" → "L": how cataloguers cut a surname short."""
+    vowel = next((i for i, ch in enumerate(fold(word)) if ch in "aeiouy"), len(word))
+    return word[:max(vowel, 1)]
+
+
 def _author_form(name: str, rng: random.Random) -> str:
     words = name.split()
     roll = rng.random()
@@ -318,4 +324,8 @@ def _author_form(name: str, rng: random.Random) -> str:
         return f"{name} (1950-)"
     if roll < 0.2:
         return f"{name} (chủ biên)"
+    if fold(name) != name.lower() and len(words) >= 3 and roll < 0.25:
+        # Surname and middle name cut short: "N.Đ. Thắng" (initials) or "Ng. Đ. Thắng" (leading consonants).
+        cut = (lambda word: word[0]) if roll < 0.225 else _leading_consonants
+        return " ".join(f"{cut(word)}." for word in words[:-1]) + f" {words[-1]}"
     return name
