@@ -36,6 +36,11 @@ _VOLUME_RE = re.compile(r"(?:" + _VOLUME_WORD + "|" + _QUYEN_ABBREVIATION + r")\
 # Only digits or Roman numerals, ending the phrase: "Tập 1, Hai Bà Trưng" (a part name after ISBD's
 # comma) and "Tập 3, 2019" (a year) are one volume.
 _MORE_VOLUMES_RE = re.compile(r"\s*(?:-|–|,|&|\+|va|and)\s*(\d{1,3}|[ivx]{1,6})(?=\s*(?:$|[.,;:()\[\]/]))")
+# "ba", "bốn", "năm", "sáu", "bảy", "tám" fold to words ("Ba", "bon", "Nam", "sau", "bay", "tâm"): they are
+# volume numbers only where a volume word and its number end a part ("Tập ba" in 245 $n, "... toàn tập. Tập năm").
+_FOLDED_NUMBER_WORDS = {"ba": 3, "bon": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8}
+_SPELLED_VOLUME_RE = re.compile(r"(?:^|(?<=[.,;:\-–]))\s*(?:tap|quyen|cuon|phan)\s+("
+                                + "|".join(_FOLDED_NUMBER_WORDS) + r")\W*$")
 _WHOLE_SET_RE = re.compile(r"(?<!\w)(?:tron bo|complete set)(?!\w)")
 _EDITION_PATTERNS = (
     # "Tái bản lần thứ 2" is the third printing: count it like "in lần thứ 3".
@@ -152,6 +157,9 @@ def _volume_phrases(folded: str) -> list[tuple[int, int, str]]:
         if last is not None and last > value:
             numbers, end = f"{numbers}-{last}", more.end()
         found.append((match.start(), end, numbers))
+    spelled = _SPELLED_VOLUME_RE.search(folded)
+    if spelled:
+        found.append((spelled.start(), spelled.end(), str(_FOLDED_NUMBER_WORDS[spelled.group(1)])))
     return found
 
 
@@ -195,8 +203,7 @@ _PART_WORDS = frozenset("tap quyen cuon phan ph vol volume part book tome band b
 
 def part_name(folded_part: str) -> str:
     """The name of a 245 $n $p part without its number and volume words: "Tập 1. Đại số" →
-    "dai so", "Quyển thượng" → "thuong", "Tập ba" → "ba" (a number word folding would
-    make ambiguous), "Tập 2" → ""."""
+    "dai so", "Quyển thượng" → "thuong", "Tập 2" and "Tập ba" → ""."""
     _, rest = extract_volume(folded_part)
     # Vietnamese writes a final i or y both ways after a consonant (lí/lý, kì/kỳ, quí/quý): "vat li" and
     # "vat ly" are one part; after a vowel they differ ("tay" is not "tai": Tày is not Thái).

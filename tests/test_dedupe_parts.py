@@ -15,13 +15,14 @@ from store.text import fold
     ("Tuyển tập Nam Cao", None), ("Phan Bội Châu toàn tập", None), ("Tuyển tập C. Mác", None),
     ("Tiếng Việt 1. T1", 1), ("Toán T2", 2), ("Tiếng Việt 1 - Q2", 2), ("Truyện Kiều. Q.1", 1),
     ("Lịch sử Đảng bộ Q1", None), ("Lịch sử Đảng bộ Q.3", None), ("Báo cáo T2019", None),
+    ("Nam Cao toàn tập. Tập ba", 3), ("Tuyển tập Nam Cao", None), ("Địa chí. Phần Nam bộ", None),
 ])
 def test_volume_is_read_from_the_title(title, volume):
     assert extract_volume(fold(title))[0] == volume
 
 
 @pytest.mark.parametrize("part, volume", [("Tập 2", 2), ("T.2: Âm vần", 2), ("2", 2), ("tập IV", 4), ("T2", 2),
-                                          ("Q1", 1), ("Quyển một", 1), ("Tập hai", 2)])
+                                          ("Q1", 1), ("Quyển một", 1), ("Tập hai", 2), ("Tập ba", 3), ("Phần năm", 5)])
 def test_volume_is_read_from_the_part_field(part, volume):
     assert volume_of_part(fold(part)) == volume
 
