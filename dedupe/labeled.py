@@ -5,7 +5,7 @@ books, school textbooks, the long tail of extension and law booklets), then each
 library's copy is catalogued with the variations seen in Hau Giang data: no
 ISBN, no author, missing diacritics, ALL CAPS, a typo, subtitle dropped or run
 into the title, publisher spelled another way, author inverted or with dates,
-volume written "Tập 1" / "T.1" / "tập I" / "T1" / "Q.1" / "Tập một", grade with or
+volume written "Tập 1" / "T.1" / "tập I" / "T1" / "Q.1" / "- Q.1" / "Tập một" / "Tập ba", grade with or
 without "lớp" or in the subtitle ("Toán : Lớp 6"), a district "Quận 1" written "Q.1".  Hard negatives come with it: volumes
 of one set (often sharing one ISBN), reprints in other years, translations of
 one original, one title by different authors, series titles one word apart,
@@ -301,12 +301,14 @@ def _typo(title: str, rng: random.Random) -> str:
 
 def _volume_form(title: str, volume: int, rng: random.Random) -> tuple[str, str | None]:
     roman = ["", "I", "II", "III", "IV", "V"][volume] if volume <= 5 else str(volume)
-    word = {1: "một", 2: "hai"}.get(volume, str(volume))
+    word = {1: "một", 2: "hai", 3: "ba", 4: "bốn", 5: "năm"}.get(volume, str(volume))
     form = rng.choice((f"Tập {volume}", f"T.{volume}", f"Tập {roman}", f"tập {volume}", f"T{volume}", f"Q.{volume}",
                        f"Quyển {volume}", f"Tập {word}", f"T. {volume}"))
-    if rng.random() < 0.5:
+    roll = rng.random()
+    if roll < 0.5:
         return title, form
-    return f"{title}. {form}", None
+    # ISBD's ". Tập 2"; school catalogues also write "Lịch sử Việt Nam - Q.2".
+    return f"{title}{' - ' if roll > 0.9 else '. '}{form}", None
 
 
 def _leading_consonants(word: str) -> str:

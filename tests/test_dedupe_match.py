@@ -528,3 +528,14 @@ def test_a_volume_number_spelled_ba_nam_sau_is_read_after_a_volume_word(title, p
     clustering = cluster_records(records, SETTINGS)
     assert together(clustering, "a:1", "b:1"), clustering.explanations["b:1"]
     assert apart(clustering, "b:1", "c:1") and apart(clustering, "b:1", "d:1")
+
+
+@pytest.mark.parametrize("title", ["Lịch sử Việt Nam - Q.1", "Lịch sử Việt Nam - Q. 1", "Lịch sử Việt Nam, Q1"])
+def test_q_after_a_separator_at_the_end_of_a_title_is_quyen(title):
+    # "Q." is Quyển (volume) where a part begins; the number must never be lost either way.
+    book = dict(authors=["Trương Hữu Quýnh"], year=2017, publisher="Giáo dục")
+    records = [rec("a:1", "Lịch sử Việt Nam. Tập 1", **book), rec("b:1", title, **book),
+               rec("c:1", "Lịch sử Việt Nam - Q.2", **book), rec("d:1", "Lịch sử Việt Nam", **book)]
+    clustering = cluster_records(records, SETTINGS)
+    assert together(clustering, "a:1", "b:1"), clustering.explanations["b:1"]
+    assert apart(clustering, "b:1", "c:1") and apart(clustering, "b:1", "d:1")
