@@ -16,8 +16,10 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-# This script's folder is sys.path[0], where bench/dedupe.py would shadow the dedupe package.
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != Path(__file__).resolve().parent]
+# This script's folder is sys.path[0], where bench/dedupe.py would shadow the dedupe package; the
+# checkout it lives in comes first, or an editable install's checkout (and its catalog) would be read.
+REPO = Path(__file__).resolve().parent.parent
+sys.path[:] = [str(REPO)] + [entry for entry in sys.path if Path(entry or ".").resolve() != REPO / "bench"]
 
 from config import load_settings
 from config.settings import DEMO_CONFIG_PATH, REPO_ROOT
