@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from store.iso2709 import (DIRECTORY_ENTRY_LEN, FIELD_TERMINATOR, LEADER_LEN, RECORD_TERMINATOR,
-                           fields_between_terminators)
+                           fields_between_terminators, oversized)
 from store.models import RawRecord, Rejected
 
 # Leader/05, record status: MARC 21 says "d" for a record deleted at the library.
@@ -76,6 +76,8 @@ def check_iso2709(record: bytes) -> tuple[str | None, str | None]:
         return None, f"directory of {len(directory)} bytes is not a whole number of 12-byte entries"
     local_id = None
     problem = None
+    too_long = oversized(record)
+    following = 0  # where the field starts when the fields follow one another in directory order
     for index in range(0, len(directory), DIRECTORY_ENTRY_LEN):
         entry = directory[index:index + DIRECTORY_ENTRY_LEN]
         tag = entry[:3].decode("ascii", "replace")
@@ -83,6 +85,8 @@ def check_iso2709(record: bytes) -> tuple[str | None, str | None]:
         number = index // DIRECTORY_ENTRY_LEN + 1
         if length is None or start is None:
             return local_id, f"directory entry {number} ({entry!r}) has a non-numeric length or start"
+        if too_long:
+            start, following = following, following + length  # its offsets overflow five digits
         end = base + start + length
         if length == 0 or end > len(record) - 1 or record[end - 1:end] != FIELD_TERMINATOR:
             problem = problem or f"field {tag} (directory entry {number}) does not end with a field terminator"
@@ -95,7 +99,8 @@ def check_iso2709(record: bytes) -> tuple[str | None, str | None]:
         # reads it so (noting the repair).
         problem = None
     declared = _digits(record[:5])
-    if declared != len(record) and not (declared is not None and _counted_in_characters(record, declared)):
+    measured_in_characters = declared is not None and _counted_in_characters(record, declared)
+    if declared != len(record) and not too_long and not measured_in_characters:
         return local_id, (f"leader record length {record[:5]!r} does not match the {len(record)} bytes "
                           "up to the record terminator")
     return local_id, problem

@@ -27,8 +27,8 @@ from normalize.legacy import reading_score
 from normalize.eightbit import decode_cp1252
 from normalize.marcrecord import Field, MarcRecord
 from normalize.structure import iso2709_field_problems
-from store.iso2709 import (DIRECTORY_ENTRY_LEN, FIELD_TERMINATOR, LEADER_LEN, SUBFIELD_DELIMITER,
-                           fields_between_terminators)
+from store.iso2709 import (DIRECTORY_ENTRY_LEN, FIELD_TERMINATOR, LEADER_LEN, MAX_RECORD_BYTES, SUBFIELD_DELIMITER,
+                           fields_between_terminators, oversized)
 
 _LABELS = {"utf-8": "UTF-8", "marc-8": "MARC-8", "cp1252": "cp1252", "cp1258": "cp1258", "cp1251": "cp1251"}
 _CYRILLIC = range(0x0400, 0x0500)
@@ -51,7 +51,11 @@ def split_iso2709(data: bytes) -> tuple[str, list[RawField], list[str]]:
                           "this is not a MARC record or it is damaged")
     base = int(leader[12:17])
     declared_len = int(leader[0:5]) if leader[0:5].isdigit() else None
-    if declared_len is not None and declared_len != len(data):
+    if oversized(data):
+        repairs.append(f"record is {len(data):,} bytes, more than ISO 2709's {MAX_RECORD_BYTES:,} (leader/00-04 "
+                       f"says {leader[0:5]!r}): read to its record terminator, its fields one after another "
+                       "by their lengths")
+    elif declared_len is not None and declared_len != len(data):
         repairs.append(f"leader/00-04 says {declared_len} bytes, record has {len(data)}")
     end = data.find(FIELD_TERMINATOR, LEADER_LEN)
     if end < 0 or not LEADER_LEN < base <= len(data):
@@ -62,6 +66,8 @@ def split_iso2709(data: bytes) -> tuple[str, list[RawField], list[str]]:
         raise RecordError(f"ISO 2709 directory is {len(directory)} bytes, not a multiple of "
                           f"{DIRECTORY_ENTRY_LEN}; the record is damaged: export it again")
     entries = _directory_entries(directory)
+    if oversized(data):
+        entries = _following_one_another(entries)
     fields, overrun, misplaced = _fields_by_bytes(data, base, entries)
     if overrun or misplaced:
         # A field does not end where the directory says: some exporters count characters, not
@@ -90,6 +96,16 @@ def _directory_entries(directory: bytes) -> list[tuple[str, int, int]]:
                               "has no length/offset digits; the record is damaged: export it again")
         entries.append((tag, int(entry[3:7]), int(entry[7:12])))
     return entries
+
+
+def _following_one_another(entries: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """The entries with each field starting where the one before it ends: a record longer than
+    99,999 bytes cannot write its later offsets, but its lengths are true."""
+    out, start = [], 0
+    for tag, length, _ in entries:
+        out.append((tag, length, start))
+        start += length
+    return out
 
 
 def _fields_by_bytes(data: bytes, base: int,

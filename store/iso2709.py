@@ -14,6 +14,17 @@ DIRECTORY_ENTRY_LEN = 12
 FIELD_TERMINATOR = b"\x1e"
 RECORD_TERMINATOR = b"\x1d"
 SUBFIELD_DELIMITER = b"\x1f"
+# Leader/00-04 and a directory entry's offset have five digits.  A record longer than this
+# (a title held in hundreds of copies, one 852 or 952 each) cannot state its length or its
+# later offsets: exporters write 00000, 99999 or the offset modulo 100,000.  The record
+# terminator still bounds it, and the directory's lengths (four digits, never overflowing)
+# still place its fields, one after another in directory order.
+MAX_RECORD_BYTES = 99_999
+
+
+def oversized(record: bytes) -> bool:
+    """Whether `record` is too long for its leader length and directory offsets to be true."""
+    return len(record) > MAX_RECORD_BYTES
 
 
 def fields_between_terminators(data_area: bytes) -> list[bytes]:

@@ -1,0 +1,78 @@
+"""MARC as real library systems write it, past what the standard allows: read through the file
+mode and the store path (harvest, then normalize), as the nightly run does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from harvester.cli import app
+from harvester.marcfile import harvest_marc_file
+from normalize import run_normalize
+from store import Record
+
+try:
+    from tests.test_harvest_support import fast_settings, iso2709, marc_library
+except ImportError:
+    from test_harvest_support import fast_settings, iso2709, marc_library
+
+ISO2709_MAX_OFFSET = 99_999  # five digits: the largest record length or field offset ISO 2709 can write
+
+
+def _oversized(fields: list[tuple[str, bytes]], overflow: str) -> bytes:
+    """A record longer than 99,999 bytes as exporters write one: each length or offset past five digits
+    becomes "00000" (ruby-marc's allow_oversized) or 99999 / the offset modulo 100,000."""
+    def five(value: int) -> int:
+        if value <= ISO2709_MAX_OFFSET:
+            return value
+        return 0 if overflow == "zeros" else value % 100_000
+
+    directory = data = b""
+    for tag, value in fields:
+        body = value + b"\x1e"
+        directory += tag.encode() + b"%04d%05d" % (len(body), five(len(data)))
+        data += body
+    base = 24 + len(directory) + 1
+    total = base + len(data) + 1
+    assert total > ISO2709_MAX_OFFSET, "give the record more fields"
+    length = five(total) if overflow == "zeros" else ISO2709_MAX_OFFSET
+    return b"%05dnam a22%05d a 4500" % (length, base) + directory + b"\x1e" + data + b"\x1d"
+
+
+def _big_library_record(copies: int) -> list[tuple[str, bytes]]:
+    """A provincial library's much-held title: one 852 per copy, as Libol exports its items."""
+    fields = [("001", b"BIG1"), ("245", "00\x1faLịch sử Đảng bộ tỉnh Hậu Giang".encode())]
+    item = "  \x1faTVHG\x1fbKho mượn\x1fh959.7 L302S\x1fjVV.{:06d}\x1fzBản tặng của tác giả"
+    fields += [("852", item.format(n).encode()) for n in range(copies)]
+    return fields
+
+
+@pytest.mark.parametrize("overflow", ["zeros", "modulo"])
+def test_a_record_over_99999_bytes_is_read_whole_between_its_neighbours(tmp_path: Path, overflow: str):
+    big = _oversized(_big_library_record(1200), overflow)
+    path = tmp_path / "tv-tinh.mrc"
+    path.write_bytes(iso2709([("001", b"A1"), ("245", b"00\x1faTruoc")]) + big
+                     + iso2709([("001", b"A3"), ("245", b"00\x1faSau")]))
+    out = tmp_path / "records.jsonl"
+    result = CliRunner().invoke(app, ["normalize", "--input", str(path), "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    records = {r.local_id: r for r in map(Record.model_validate_json, out.read_text().splitlines())}
+    assert list(records) == ["A1", "BIG1", "A3"]
+    copies = records["BIG1"].holdings
+    assert [h.barcode for h in copies] == [f"VV.{n:06d}" for n in range(1200)]
+    assert {(h.call_number, h.location) for h in copies} == {("959.7 L302S", "Kho mượn")}
+    assert any("99,999" in note for note in records["BIG1"].repairs), records["BIG1"].repairs
+
+
+def test_a_record_over_99999_bytes_reaches_the_store_through_a_harvest(tmp_path: Path, store):
+    path = tmp_path / "tv-tinh.mrc"
+    path.write_bytes(_oversized(_big_library_record(1200), "zeros") + iso2709([("001", b"A2"), ("245", b"00\x1faSau")]))
+    library = marc_library(str(path))
+    run = harvest_marc_file(library, store, None, fast_settings())
+    assert run.rejected == 0 and run.added == 2
+    summary = run_normalize(store, {library.id: library})
+    assert summary.rejected == 0
+    records = {r.local_id: r for r in store.iter_records()}
+    assert len(records["BIG1"].holdings) == 1200 and records["A2"].title == "Sau"
