@@ -39,8 +39,9 @@ from store.text import fold, work_key
 # "Toán 6"; "Q1" / "Q.1" inside a title is "Quận 1", never a volume; a title stating its volume
 # takes no other member's part (it showed "Tập 1. Tập 1"); the title most members spell alike wins
 # over one copy's typo; a typo in a short textbook title ("Khao học 5") is found by a word skeleton key;
-# a typo in "sách giáo viên" still names the teacher's book.
-MERGE_RULES_VERSION = 8
+# a typo in "sách giáo viên" still names the teacher's book.  9: the sort title (a leading
+# article skipped, as 245 ind2 or NSB/NSE mark it) kept, so a title sort files "The Hobbit" under H.
+MERGE_RULES_VERSION = 9
 # Names other members add to the best member's authors stop here (the API and index show them all).
 MAX_MERGED_AUTHORS = 10
 
@@ -62,6 +63,7 @@ def merge_cluster(cluster_id: str, members: list[Record], library_preference: Se
     return UnionRecord(
         id=cluster_id,
         title=title_source.title,
+        sort_title=_first(r.sort_title for r in [title_source, *ranked] if r.title == title_source.title),
         subtitle=subtitle,
         part=title_source.part or (None if _states_volume(title_source) else _best_text(ranked, lambda r: r.part)),
         uniform_title=title_source.uniform_title or _best_text(ranked, lambda record: record.uniform_title),

@@ -254,7 +254,7 @@ def to_document(payload: bytes, registry: dict[str, LibraryConfig], added: int =
     doc.add_text("material_type", data.get("material_type") or "book")
     if data.get("work_key"):
         doc.add_text("work_key", data["work_key"])
-    doc.add_text(TITLE_SORT_FIELD, sort_key(title))
+    doc.add_text(TITLE_SORT_FIELD, sort_key(data.get("sort_title") or title))
     if data.get("year") is not None:
         doc.add_integer("year", data["year"])
     doc.add_unsigned("holding_count", len(data["holdings"]))

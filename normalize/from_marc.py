@@ -150,20 +150,38 @@ def _title(marc: MarcRecord, alternates: Alternates) -> tuple[str, Field | None]
                       "add the title in the library system")
 
 
+# MARC 21's non-sort markers in Unicode (NSB, NSE): "\x98The \x9cHobbit" sorts as "Hobbit".
+NONSORT_BEGIN, NONSORT_END = "\u0098", "\u009c"
+
+
 def _sort_title(title: str, field: Field | None, repairs: list[str]) -> str | None:
-    """Title without the leading article that 245 ind2 says to skip, for sorting only.
+    """Title without the leading article that 245 ind2, or NSB/NSE around it, says to skip, for sorting only.
 
     An indicator that would cut into a word or skip one that is no article (a
     Vietnamese title has none: ind2 4 on "Lịch sử" would file it under "ch sử")
     is a cataloguing slip: it is ignored and noted in `repairs`.
     """
-    if field is None or not field.ind2.isdigit() or field.ind2 == "0":
+    if field is None:
+        return None
+    marked = _after_nonsort_markers(field.get("a") or "")
+    if marked is not None:
+        # Display drops the markers (clean_text); the title keeps its case, however recased.
+        return title[len(title) - len(marked):] if title.casefold().endswith(marked.casefold()) else marked
+    if not field.ind2.isdigit() or field.ind2 == "0":
         return None
     count = int(field.ind2)
     if not values.skips_an_article(title, count):
         repairs.append(f"245 ind2 {count} would skip {title[:count]!r}, not an article; ignored")
         return None
     return title[count:].lstrip(" '\"[(") or None
+
+
+def _after_nonsort_markers(value: str) -> str | None:
+    """What follows a leading NSB ... NSE span, cleaned; None when the value starts with none."""
+    head = value.lstrip(" \"'[(")
+    if not head.startswith(NONSORT_BEGIN) or NONSORT_END not in head:
+        return None
+    return clean_field(head[head.index(NONSORT_END) + 1:]).lstrip(" \"'[(") or None
 
 
 def _alternate_titles(alternates: Alternates, title: str) -> list[str]:

@@ -155,6 +155,13 @@ def _fields_by_terminators(data: bytes, base: int, entries: list[tuple[str, int,
     return [RawField(tag, body) for (tag, _, _), body in zip(entries, pieces)]
 
 
+# MARC-8's non-sort markers around a leading article, NSB 0x88 and NSE 0x89, are U+0098 and U+009C in
+# Unicode (MARC 21 Specifications, Character Sets, Part 1: control function codes).  pymarc drops
+# every C1 byte, and with them what the cataloguer marked not to sort on: they are kept here.
+_MARC8_NONSORT_RE = re.compile(rb"([\x88\x89])")
+_MARC8_NONSORT = {b"\x88": "\u0098", b"\x89": "\u009c"}
+
+
 def _decode(value: bytes, encoding: str, marc8: MARC8ToUnicode | None = None) -> str:
     """`value` in `encoding`; `marc8` is the MARC-8 converter of the field the value belongs to."""
     if encoding == "utf-8":
@@ -163,6 +170,10 @@ def _decode(value: bytes, encoding: str, marc8: MARC8ToUnicode | None = None) ->
         marc8 = marc8 or MARC8ToUnicode(quiet=True)
         if value.isascii() and b"\x1b" not in value and marc8.g0 == MARC8ToUnicode.basic_latin:
             return value.decode("ascii")
+        if b"\x88" in value or b"\x89" in value:
+            pieces = _MARC8_NONSORT_RE.split(value)  # pieces at odd positions are the markers
+            return "".join(_MARC8_NONSORT[piece] if i % 2 else _compose_stacked_marks(marc8.translate(piece))
+                           for i, piece in enumerate(pieces))
         return _compose_stacked_marks(marc8.translate(value))
     if encoding == "cp1258":
         # Windows Vietnamese puts the tone mark after its letter: compose to NFC.

@@ -152,6 +152,9 @@ class UnionRecord(BaseModel):
 
     id: str
     title: str
+    sort_title: str | None = Field(
+        default=None, description="The title without the leading article a member marked not to sort on; sorting only."
+    )
     subtitle: str | None = None
     part: str | None = None
     uniform_title: str | None = None

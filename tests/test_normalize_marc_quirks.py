@@ -8,15 +8,21 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from dedupe.merge import merge_cluster
 from harvester.cli import app
+from index.search import SearchParams
 from harvester.marcfile import harvest_marc_file
 from normalize import run_normalize
 from store import Record
 
 try:
+    from tests.conftest import make_settings
     from tests.test_harvest_support import fast_settings, iso2709, marc_library
+    from tests.test_index import index_records
 except ImportError:
+    from conftest import make_settings
     from test_harvest_support import fast_settings, iso2709, marc_library
+    from test_index import index_records
 
 ISO2709_MAX_OFFSET = 99_999  # five digits: the largest record length or field offset ISO 2709 can write
 
@@ -76,3 +82,41 @@ def test_a_record_over_99999_bytes_reaches_the_store_through_a_harvest(tmp_path:
     assert summary.rejected == 0
     records = {r.local_id: r for r in store.iter_records()}
     assert len(records["BIG1"].holdings) == 1200 and records["A2"].title == "Sau"
+
+
+def _normalize_file(tmp_path: Path, name: str, payload: bytes) -> list[Record]:
+    path = tmp_path / name
+    path.write_bytes(payload)
+    out = tmp_path / (name + ".jsonl")
+    result = CliRunner().invoke(app, ["normalize", "--input", str(path), "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    return [Record.model_validate_json(line) for line in out.read_text().splitlines()]
+
+
+def test_nonsort_markers_hide_from_the_title_and_skip_the_article_in_sorting(tmp_path: Path):
+    # NSB/NSE: 0x88/0x89 in MARC-8, U+0098/U+009C in UTF-8 and MARCXML (MARC 21 Specifications,
+    # Character Sets, Part 1).  MARC 21 sets 245 ind2 to 0 when the markers are used.
+    marc8 = iso2709([("001", b"M8"), ("245", b"10\x1fa\x88The \x89hobbit, or, There and back again")], coding=b" ")
+    utf8 = iso2709([("001", b"U8"), ("245", "10\x1fa\u0098Les \u009cmisérables".encode())])
+    xml = ('<collection xmlns="http://www.loc.gov/MARC21/slim"><record><leader>00000nam a2200000 a 4500</leader>'
+           '<controlfield tag="001">X1</controlfield><datafield tag="245" ind1="1" ind2="0">'
+           '<subfield code="a">&#x98;The &#x9C;Hobbit</subfield></datafield></record></collection>').encode()
+    records = (_normalize_file(tmp_path, "m.mrc", marc8 + utf8) + _normalize_file(tmp_path, "x.xml", xml))
+    assert [(r.title, r.sort_title) for r in records] == [
+        ("The hobbit, or, There and back again", "hobbit, or, There and back again"),
+        ("Les misérables", "misérables"),
+        ("The Hobbit", "Hobbit"),
+    ]
+
+
+def test_a_title_sort_of_the_catalogue_skips_the_article_the_cataloguer_marked(tmp_path: Path, store, data_dir):
+    # Through every stage: normalize the MARC, merge the union record, index it, sort by title.
+    marc = (iso2709([("001", b"1"), ("245", "10\x1fa\u0098The \u009cHobbit".encode())])
+            + iso2709([("001", b"2"), ("245", b"14\x1faThe cat in the hat")])
+            + iso2709([("001", b"3"), ("245", "10\x1faLịch sử Hậu Giang".encode())])
+            + iso2709([("001", b"4"), ("245", b"10\x1faAi")]))
+    records = _normalize_file(tmp_path, "titles.mrc", marc)
+    unions = [merge_cluster(f"u{record.local_id}", [record]) for record in records]
+    search_index = index_records(store, make_settings(data_dir, []), unions)
+    hits = search_index.search(SearchParams(q="", sort="title", size=10)).hits
+    assert [hit["title"] for hit in hits] == ["Ai", "The cat in the hat", "The Hobbit", "Lịch sử Hậu Giang"]
