@@ -43,6 +43,9 @@ from store.models import HarvestRun, RawRecord, Rejected
 log = logging.getLogger(__name__)
 
 MARC_NS = "http://www.loc.gov/MARC21/slim"
+# MarcXchange (ISO 25577): MARCXML's shape in its own namespace, written by some Nordic and European
+# systems; normalize reads its MARC 21 records and names any other format it carries.
+MARCXCHANGE_NS = "info:lc/xmlns/marcxchange-v1"
 # How an XML file saved as UTF-16 starts: a byte order mark, or "<" beside a NUL.
 _UTF16_STARTS = (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")
 SAVE_BATCH_RECORDS = 500
@@ -178,7 +181,8 @@ def iter_marcxml(stream: BinaryIO, location: str, library: str,
     stream.seek(bytes_before_declaration(head))
     source: BinaryIO | RepairingReader = stream if b"\x00" in head[:64] else RepairingReader(
         stream, READ_BLOCK_BYTES, utf8=declares_utf8(head))
-    context = etree.iterparse(source, events=("end",), tag=(f"{{{MARC_NS}}}record", "record"),
+    context = etree.iterparse(source, events=("end",),
+                              tag=(f"{{{MARC_NS}}}record", f"{{{MARCXCHANGE_NS}}}record", "record"),
                               resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     position = 0
     try:
@@ -187,16 +191,15 @@ def iter_marcxml(stream: BinaryIO, location: str, library: str,
             stray = source.claim_stray_bytes() if isinstance(source, RepairingReader) else 0
             where = f"{location} record {position} (line {element.sourceline})"
             payload = etree.tostring(element, encoding="utf-8", with_tail=False)
-            control = element.find(f"{{{MARC_NS}}}controlfield[@tag='001']")
-            if control is None:
-                control = element.find("controlfield[@tag='001']")
+            ns = element.tag.rpartition("}")[0] + "}" if element.tag.startswith("{") else ""
+            control = element.find(f"{ns}controlfield[@tag='001']")
             local_id = (control.text or "").strip() if control is not None else ""
             if not local_id:
                 local_id = "sha1:" + hashlib.sha1(payload).hexdigest()
                 where += " (no 001: local id is the record's SHA-1)"
             if stray and read is not None:
                 read.stray_bytes[local_id] = read.stray_bytes.get(local_id, 0) + stray
-            leader = element.findtext(f"{{{MARC_NS}}}leader") or element.findtext("leader") or ""
+            leader = element.findtext(f"{ns}leader") or ""
             yield RawRecord(library=library, local_id=local_id, format="marcxml", payload=payload, source=where,
                             deleted=leader[LEADER_STATUS:LEADER_STATUS + 1] == "d")
             # Free what was read so a large file streams in constant memory.

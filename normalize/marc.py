@@ -22,6 +22,10 @@ from normalize.structure import leader_problems, marcxml_problems
 __all__ = ["LEADER_LEN", "MARC_NS", "Field", "MarcRecord", "decode_cp1252", "parse_marcxml"]
 
 MARC_NS = "http://www.loc.gov/MARC21/slim"
+# MarcXchange (ISO 25577) is MARCXML's shape in its own namespace; its `format` attribute says
+# which MARC the record is in ("MARC21", or danMARC2, UNIMARC ... which this mapping cannot read).
+MARCXCHANGE_NS = "info:lc/xmlns/marcxchange-v1"
+_NAMESPACES = (MARC_NS, MARCXCHANGE_NS)
 
 
 # ---- MARCXML --------------------------------------------------------------------------
@@ -48,11 +52,9 @@ def _to_pua(match: re.Match[bytes]) -> bytes:
     return chr(_PUA_BASE + match.group(0)[0]).encode("utf-8")
 
 
-_DATAFIELD = {f"{{{MARC_NS}}}datafield", "datafield"}
-_CONTROLFIELD = {f"{{{MARC_NS}}}controlfield", "controlfield"}
-_RECORD = {f"{{{MARC_NS}}}record", "record"}
-_SUBFIELD = {f"{{{MARC_NS}}}subfield", "subfield"}
-_LEADER = {f"{{{MARC_NS}}}leader", "leader"}
+_DATAFIELD, _CONTROLFIELD, _RECORD, _SUBFIELD, _LEADER = (
+    {name, *(f"{{{ns}}}{name}" for ns in _NAMESPACES)}
+    for name in ("datafield", "controlfield", "record", "subfield", "leader"))
 
 
 def parse_marcxml(payload: bytes) -> MarcRecord:
@@ -116,13 +118,19 @@ def _parse_marcxml(payload: bytes) -> MarcRecord:
             raise RecordError(f"MARCXML is not well-formed XML ({error}); "
                               "fix or re-export the record at the source") from error
     if root.tag not in _RECORD:
-        found = root.find(f".//{{{MARC_NS}}}record")
-        if found is None:
-            found = root.find(".//record")
+        found = None
+        for path in [f".//{{{ns}}}record" for ns in _NAMESPACES] + [".//record"]:
+            found = root.find(path)
+            if found is not None:
+                break
         if found is None:
             raise RecordError(f"no MARCXML <record> element (root element is <{_local(root.tag)}>); "
                               "check the library's metadata_prefix")
         root = found
+    record_format = root.get("format") if root.tag == f"{{{MARCXCHANGE_NS}}}record" else None
+    if record_format and record_format.replace(" ", "").upper() not in ("MARC21", "MARC-21"):
+        raise RecordError(f"MarcXchange record in format {record_format!r}, not MARC 21; unioncat reads MARC 21 "
+                          "only: export the library's records as MARC 21 (ISO 2709 or MARCXML)")
     leader, fields, by_tag = _walk(root)
     repairs += marcxml_problems(payload, leader, fields)
     if had_controls:

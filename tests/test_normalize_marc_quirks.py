@@ -120,3 +120,24 @@ def test_a_title_sort_of_the_catalogue_skips_the_article_the_cataloguer_marked(t
     search_index = index_records(store, make_settings(data_dir, []), unions)
     hits = search_index.search(SearchParams(q="", sort="title", size=10)).hits
     assert [hit["title"] for hit in hits] == ["Ai", "The cat in the hat", "The Hobbit", "Lịch sử Hậu Giang"]
+
+
+def test_marcxchange_marc21_records_are_read_and_other_formats_rejected_by_name(tmp_path: Path):
+    # MarcXchange (ISO 25577): MARCXML's elements in namespace info:lc/xmlns/marcxchange-v1, each
+    # record saying its format; a danMARC2 record's tags mean other things than MARC 21's.
+    def record(local_id: str, record_format: str) -> str:
+        return (f'<mx:record format="{record_format}" type="Bibliographic"><mx:leader>00000nam a2200000 a 4500'
+                f'</mx:leader><mx:controlfield tag="001">{local_id}</mx:controlfield><mx:datafield tag="245" '
+                'ind1="0" ind2="0"><mx:subfield code="a">Lịch sử Hậu Giang</mx:subfield></mx:datafield>'
+                '<mx:datafield tag="852" ind1=" " ind2=" "><mx:subfield code="a">TVHG</mx:subfield>'
+                '<mx:subfield code="j">VV.000123</mx:subfield></mx:datafield></mx:record>')
+    path = tmp_path / "nordic.xml"
+    path.write_text('<?xml version="1.0" encoding="UTF-8"?><mx:collection xmlns:mx="info:lc/xmlns/marcxchange-v1">'
+                    + record("MX1", "MARC21") + record("DK1", "danMARC2") + "</mx:collection>", encoding="utf-8")
+    out = tmp_path / "records.jsonl"
+    result = CliRunner().invoke(app, ["normalize", "--input", str(path), "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    [only] = [Record.model_validate_json(line) for line in out.read_text().splitlines()]
+    assert (only.local_id, only.title) == ("MX1", "Lịch sử Hậu Giang")
+    assert [h.barcode for h in only.holdings] == ["VV.000123"]
+    assert f"{path}: record 2 (DK1): MarcXchange record in format 'danMARC2', not MARC 21" in result.output
