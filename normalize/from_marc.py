@@ -261,13 +261,28 @@ def _language(marc: MarcRecord) -> str | None:
 def _headings(field: Field) -> tuple[str, ...]:
     """The subject heading(s) of one 6XX field: "main -- subdivision -- ..."; 653 gives each term of each $a."""
     if field.tag == "653":
-        return tuple(term for value in field.get_all("a") for term in values.keywords(value))
+        return tuple(term for value in field.get_all("a") for keyword in values.keywords(value)
+                     for term in _comma_listed_terms(keyword, field.ind2))
     # 630 is a uniform title used as a subject: its heading is read as 240's is.
     main = _title_joined(field) if field.tag == "630" else _joined(field, _SUBJECT_MAIN[field.tag])
     pieces = [main] if main else []
     pieces += [clean_field(v) for c, v in field.subfields if c in _SUBDIVISIONS and v.strip()]
     heading = " -- ".join(p for p in pieces if p)
     return (heading,) if heading else ()
+
+
+# 653 ind2 1, 2, 3: a personal, corporate or meeting name, whose commas are its own.
+_NAME_TERM_653 = ("1", "2", "3")
+
+
+def _comma_listed_terms(keyword: str, ind2: str) -> list[str]:
+    """The terms of a 653 keyword typed as a list ("Lịch sử, Việt Nam, Hậu Giang"): each belongs in its
+    own $a (MARC 21 653).  A name's commas stay, and so does a piece that starts with a digit
+    ("Hồ Chí Minh, 1890-1969", "Việt Nam, 1945-1975": dates and periods belong to the term before them)."""
+    pieces = [clean_field(piece) for piece in keyword.split(",")]
+    if ind2 in _NAME_TERM_653 or len(pieces) < 2 or any(not p or p[0].isdigit() for p in pieces):
+        return [keyword]
+    return pieces
 
 
 def _subjects(marc: MarcRecord) -> list[str]:

@@ -33,7 +33,7 @@ MAX_WORKERS = 2  # the province's server has two cores; more workers only conten
 # UTF-8 page or file, which the harvester now keeps as code points (store/straybytes.py) instead of
 # reading them as cp1258, read as cp1252 or cp1258 by the field and then repaired as TCVN3/VNI;
 # only records that held such bytes change.  6: MARC 21 non-sort markers (NSB/NSE, MARC-8 0x88/0x89,
-# which were dropped) set the sort title.
+# which were dropped) set the sort title; 653 keywords typed as a comma list are one subject each.
 RULES_VERSION = 6
 
 

@@ -141,3 +141,16 @@ def test_marcxchange_marc21_records_are_read_and_other_formats_rejected_by_name(
     assert (only.local_id, only.title) == ("MX1", "Lịch sử Hậu Giang")
     assert [h.barcode for h in only.holdings] == ["VV.000123"]
     assert f"{path}: record 2 (DK1): MarcXchange record in format 'danMARC2', not MARC 21" in result.output
+
+
+def test_653_keywords_typed_as_a_comma_list_are_separate_subjects_but_names_and_dates_keep_commas(tmp_path: Path):
+    # MARC 21 653: one term per $a.  Libol and Koha users often type the list into one $a.
+    fields = [("001", b"K1"), ("245", b"00\x1faLich su Hau Giang"),
+              ("600", "14\x1faHồ Chí Minh,\x1fd1890-1969".encode()),
+              ("653", "  \x1faLịch sử, Việt Nam, Hậu Giang".encode()),
+              ("653", "  \x1faĐịa chí; Kinh tế, xã hội".encode()),
+              ("653", " 1\x1faNguyễn, Văn A".encode()),
+              ("653", "  \x1faChiến tranh Việt Nam, 1945-1975".encode())]
+    [record] = _normalize_file(tmp_path, "k.mrc", iso2709(fields))
+    assert record.subjects == ["Hồ Chí Minh, 1890-1969", "Lịch sử", "Việt Nam", "Hậu Giang", "Địa chí",
+                               "Kinh tế", "xã hội", "Nguyễn, Văn A", "Chiến tranh Việt Nam, 1945-1975"]
