@@ -217,6 +217,21 @@ class ApiSettings(_Frozen):
     admin_emails: tuple[str, ...] = Field(
         default=(), description="Contact addresses the OAI-PMH feed (/oai) gives harvesters in Identify; "
                                 "OAI-PMH requires one: set the catalogue's operator.")
+    public_url: str | None = Field(
+        default=None, description="The catalogue's address as readers reach it (https://thuvien.haugiang.gov.vn): "
+                                  "the absolute links of /opensearch.xml, the Atom feed and /oai start with it. "
+                                  "Unset: the address the server listens on; never the request's Host header.")
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme.lower() not in DEFAULT_PORTS or not parts.hostname or parts.query or parts.fragment:
+            raise ValueError(f"public_url {value!r} must be an http(s) URL without query, as in "
+                             "https://thuvien.haugiang.gov.vn")
+        return value.strip().rstrip("/")
 
     @field_validator("cors_origins")
     @classmethod

@@ -9,7 +9,7 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from pydantic import BeforeValidator
 
-from config.settings import Settings
+from config.settings import DEFAULT_PORTS, Settings
 from index.cache import LruCache
 from index.search import FILTERS, SearchIndex, SearchParams, SearchResult
 from store.catalog import CatalogStore
@@ -52,6 +52,21 @@ async def get_context(request: Request) -> AppContext:
 # `page=` with no value means no page: OpenSearch 1.1 lets a client fill an optional
 # template parameter ({startPage?}) with the empty string.
 EMPTY_IS_ABSENT = BeforeValidator(lambda value: None if value == "" else value)
+
+
+def site_url(request: Request, settings: Settings) -> str:
+    """This catalogue's address for absolute links (OpenSearch, Atom, OAI-PMH), without a final slash.
+
+    `[api] public_url`, else the address of the socket the request came in on. Never the Host
+    header: any client writes that, and a feed or description answered with its links (and kept
+    by a cache or a harvester) sends readers to the client's site.
+    """
+    if settings.api.public_url:
+        return settings.api.public_url
+    scheme = request.url.scheme if request.url.scheme in ("http", "https") else "http"
+    host, port = request.scope.get("server") or (settings.api.host, settings.api.port)
+    host = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{host}" + ("" if port == DEFAULT_PORTS.get(scheme) else f":{port}")
 
 
 def search_params(request: Request, ctx: AppContext, q: str, page: int, size: int | None, sort: str) -> SearchParams:

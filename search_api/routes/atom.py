@@ -17,7 +17,7 @@ from lxml import etree
 from starlette.concurrency import run_in_threadpool
 
 from index.search import SearchParams, SearchResult
-from search_api.context import EMPTY_IS_ABSENT, AppContext, get_context, search_params
+from search_api.context import EMPTY_IS_ABSENT, AppContext, get_context, search_params, site_url
 from search_api.models import ErrorResponse
 from search_api.oai_metadata import xml_text
 from search_api.present import holdings_by_library
@@ -49,8 +49,9 @@ async def search_atom(
 ) -> Response:
     params = search_params(request, ctx, q, page or 1, size, sort or ("relevance" if q.strip() else "new"))
     result = await run_in_threadpool(ctx.search_index.search, params)
-    base = str(request.base_url).rstrip("/")
-    return Response(_feed(ctx, params, result, base, str(request.url)), media_type=f"{ATOM_TYPE}; charset=utf-8")
+    base = site_url(request, ctx.settings)
+    self_url = f"{base}{request.url.path}" + (f"?{request.url.query}" if request.url.query else "")
+    return Response(_feed(ctx, params, result, base, self_url), media_type=f"{ATOM_TYPE}; charset=utf-8")
 
 
 def _feed(ctx: AppContext, params: SearchParams, result: SearchResult, base: str, self_url: str) -> bytes:

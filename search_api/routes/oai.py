@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from search_api.context import AppContext, get_context
+from search_api.context import AppContext, get_context, site_url
 from search_api.oai import answer
 from search_api.oai_metadata import xml_text
 
@@ -59,6 +59,6 @@ async def _answer(request: Request, ctx: AppContext, items: list[tuple[str, str]
         # A repeated argument is badArgument (§3.6); oaipmh only sees dictionaries, and an
         # argument it does not know makes it say so.
         kw[f"repeated argument {key}" if key in kw else key] = value
-    base = str(request.base_url).rstrip("/")
+    base = site_url(request, ctx.settings)
     body = await run_in_threadpool(answer, ctx.store, ctx.settings, f"{base}/oai", base, kw)
     return Response(body, media_type="text/xml; charset=utf-8")

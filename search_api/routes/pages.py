@@ -21,7 +21,7 @@ from config.errors import QueryError
 from index.labels import FACET_TITLES_VI, facet_label
 from index.search import FILTERS, MAX_RESULT_WINDOW, SearchResult, filter_value
 from search_api.errors import error_response
-from search_api.context import AppContext, get_context, mark_selected, search_params
+from search_api.context import AppContext, get_context, mark_selected, search_params, site_url
 from search_api.routes.records import load_record
 
 router = APIRouter(include_in_schema=False)
@@ -177,7 +177,7 @@ OPENSEARCH_SHORT_NAME_CHARS = 16
 @router.get("/opensearch.xml")
 def opensearch(request: Request, ctx: Annotated[AppContext, Depends(get_context)]) -> Response:
     """OpenSearch description, so browsers offer the catalogue as a search engine."""
-    base = str(request.base_url).rstrip("/")
+    base = site_url(request, ctx.settings)
     # OpenSearch 1.1 allows 16 characters: "Mục lục Hậu Giang" is 17, so the region alone then.
     short_name = f"Mục lục {ctx.settings.region}"
     if len(short_name) > OPENSEARCH_SHORT_NAME_CHARS:

@@ -1,0 +1,49 @@
+"""Absolute links (OpenSearch, Atom, OAI-PMH) name this catalogue, whatever Host a client sends."""
+
+from __future__ import annotations
+
+import httpx
+from lxml import etree
+
+from index import SearchIndex, build_index
+from search_api import create_app
+from store import CatalogStore
+from tests.conftest import make_settings
+from tests.test_api import serve_in_thread
+from tests.test_atom_feed import _union
+from tests.test_index import LIBRARIES
+
+ANSWERS_WITH_LINKS = ("/opensearch.xml", "/api/search.atom?size=1", "/oai?verb=Identify",
+                      "/oai?verb=ListRecords&metadataPrefix=oai_dc")
+
+
+def _answers(tmp_path, headers: dict[str, str], **api) -> tuple[str, list[str]]:
+    settings = make_settings(tmp_path / "data", LIBRARIES, api=api)
+    with CatalogStore(settings.db_path) as store:
+        store.save_clusters({}, [_union("A1", "Địa chí Hậu Giang", "tv-tinh"), _union("A2", "Lịch sử", "tv-tinh")])
+        build_index(store, settings)
+        with serve_in_thread(create_app(settings, store, SearchIndex(settings))) as url:
+            return url, [httpx.get(url + path, headers=headers, timeout=10).text for path in ANSWERS_WITH_LINKS]
+
+
+def _links(body: str) -> list[str]:
+    root = etree.fromstring(body.encode())
+    return [value for element in root.iter() for value in
+            [element.get("href"), element.get("template"), element.text if element.tag.endswith(
+                ("}baseURL", "}request", "}id", "}identifier")) else None] if value and "://" in value]
+
+
+def test_a_forged_host_header_does_not_reach_the_links_a_cache_may_keep(tmp_path):
+    """Host: evil.example made /opensearch.xml, the Atom feed and /oai link to evil.example: a cache
+    in front (or a harvester) kept that answer, and every reader's searches went to the attacker."""
+    url, bodies = _answers(tmp_path, {"Host": "evil.example", "X-Forwarded-Host": "evil.example"})
+    links = [link for body in bodies for link in _links(body)]
+    assert len(links) > 8
+    assert [link for link in links if not link.startswith(url + "/")] == []
+
+
+def test_links_start_with_the_configured_public_url(tmp_path):
+    _, bodies = _answers(tmp_path, {"Host": "evil.example"}, public_url="https://thuvien.haugiang.gov.vn/")
+    links = [link for body in bodies for link in _links(body)]
+    assert len(links) > 8
+    assert [link for link in links if not link.startswith("https://thuvien.haugiang.gov.vn/")] == []
