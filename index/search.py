@@ -40,6 +40,9 @@ from store.text import nfc
 
 SORTS: tuple[str, ...] = ("relevance", "year", "-year", "title", "new")
 MAX_RESULT_WINDOW = 10_000  # deepest hit reachable by paging; deeper paging costs memory for nothing
+# Filter values in one search, all filters together: a page links each chosen value's removal, so
+# thousands of `library=` took the page a minute of CPU; a person ticks a few facet values.
+MAX_FILTER_VALUES = 100
 HIT_KEYS: tuple[str, ...] = ("id", "title", "subtitle", "part", "authors", "year", "publisher", "place", "edition",
                              "isbn", "language", "language_label", "material_type", "material_type_label",
                              "holdings", "work_key")
@@ -94,6 +97,8 @@ class SearchParams:
             raise QueryError(self.q, f"sort phải là một trong {', '.join(SORTS)}, nhận {self.sort!r}")
         if len(self.q) > api.max_query_chars:
             raise QueryError(self.q, f"câu tìm dài quá {api.max_query_chars} ký tự (query too long)")
+        if sum(len(getattr(self, name)) for name in FILTERS) > MAX_FILTER_VALUES:
+            raise QueryError(self.q, f"quá {MAX_FILTER_VALUES} giá trị lọc (too many filter values)")
         for value in self.year + self.decade:
             parse_year_range(value, self.q)
 
