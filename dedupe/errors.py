@@ -22,7 +22,7 @@ class DuplicateRecordIdError(DedupeError):
 class DedupeInputError(DedupeError):
     """Raised when a line of a file-mode input is not a Record; names the file and line."""
 
-    def __init__(self, path: Path, line_number: int, message: str):
+    def __init__(self, path: Path | str, line_number: int, message: str):
         self.path = path
         self.line_number = line_number
         super().__init__(f"{path}, line {line_number}: {message}")

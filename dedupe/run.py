@@ -14,8 +14,11 @@ import gc
 import hashlib
 import json
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
+from os import PathLike
 from pathlib import Path
+from typing import BinaryIO, TextIO
 
 import orjson
 from pydantic import ValidationError
@@ -166,7 +169,7 @@ def _keys(clustering: Clustering, overrides: Overrides) -> dict[str, list[str]]:
     return out
 
 
-def dedupe_file(input_path: Path, output_path: Path, settings: DedupeSettings,
+def dedupe_file(source: Path | BinaryIO, target: Path | TextIO, settings: DedupeSettings,
                 on_bad_line: Callable[[DedupeInputError], None] | None = None) -> int:
     """Cluster the Records of a JSON-lines file; write one cluster per line; return the count.
 
@@ -174,32 +177,38 @@ def dedupe_file(input_path: Path, output_path: Path, settings: DedupeSettings,
     naming the file and line: raised, or, given `on_bad_line`, passed to it and the line
     skipped, so one broken line does not stop the rest (the CLI reports each on stderr).
     Every id read lands in exactly one cluster.  The file is read as a stream, so its
-    size is bounded by the features, not the records.
+    size is bounded by the features, not the records.  `source` and `target` may be open
+    streams (the CLI's `-`: standard input and output); they are left open.
     """
-    input_path, output_path = Path(input_path), Path(output_path)
-    clustering = cluster_records(read_records(input_path, on_bad_line), settings,
+    clustering = cluster_records(read_records(source, on_bad_line), settings,
                                  overrides=load_overrides(settings.overrides_path))
     lines = sorted(clustering.clusters.items(), key=lambda item: item[1][0])
-    with output_path.open("w", encoding="utf-8") as out:
+    with Path(target).open("w", encoding="utf-8") if isinstance(target, str | PathLike) else nullcontext(target) as out:
         for cluster_id, member_ids in lines:
             out.write(json.dumps({"cluster_id": cluster_id, "members": member_ids}, ensure_ascii=False) + "\n")
     return len(lines)
 
 
-def read_records(path: Path, on_bad_line: Callable[[DedupeInputError], None] | None = None) -> Iterator[Record]:
-    """Records of a JSON-lines file, one at a time; blank lines are allowed, anything else must parse
-    (else `DedupeInputError`, raised or given to `on_bad_line` and the line skipped).
+def read_records(source: Path | BinaryIO,
+                 on_bad_line: Callable[[DedupeInputError], None] | None = None) -> Iterator[Record]:
+    """Records of a JSON-lines file (or an open binary stream, named by its `name`), one at a time;
+    blank lines are allowed, anything else must parse (else `DedupeInputError`, raised or given to
+    `on_bad_line` and the line skipped).
 
     A UTF-8 byte order mark (Notepad, PowerShell) is skipped.  Lines are decoded one by one, so a
     line saved in another encoding is one bad line, not the end of the run.
     """
     first_line: dict[str, int] = {}
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise DedupeInputError(path, 0, f"cannot read: {exc}") from exc
-    with handle:
-        for number, raw in enumerate(handle, start=1):
+    if isinstance(source, str | PathLike):
+        path = Path(source)
+        try:
+            handle = path.open("rb")
+        except OSError as exc:
+            raise DedupeInputError(path, 0, f"cannot read: {exc}") from exc
+    else:
+        path, handle = getattr(source, "name", "<stream>"), nullcontext(source)
+    with handle as lines:
+        for number, raw in enumerate(lines, start=1):
             if not raw.strip():
                 continue
             try:
@@ -215,7 +224,7 @@ def read_records(path: Path, on_bad_line: Callable[[DedupeInputError], None] | N
             yield record
 
 
-def _utf8_line(path: Path, number: int, raw: bytes) -> str:
+def _utf8_line(path: Path | str, number: int, raw: bytes) -> str:
     """Line `number` of the file as text (a leading byte order mark dropped), or `DedupeInputError`."""
     try:
         return (raw.removeprefix(codecs.BOM_UTF8) if number == 1 else raw).decode("utf-8")
@@ -224,7 +233,7 @@ def _utf8_line(path: Path, number: int, raw: bytes) -> str:
                                              "save the file as UTF-8") from exc
 
 
-def _parse_line(path: Path, number: int, line: str) -> Record:
+def _parse_line(path: Path | str, number: int, line: str) -> Record:
     try:
         data = orjson.loads(line)  # a fifth of the time of json.loads on these lines
     except orjson.JSONDecodeError as exc:

@@ -6,7 +6,7 @@ This is the only module that knows every stage.  Work happens below it; a
 Exit codes: 0 everything requested succeeded; 1 an error stopped the command
 (bad configuration, unreadable input, another run holds the lock, a stage failed);
 2 bad usage; 3 the command finished but some libraries failed (see `unioncat status`);
-130 / 143 the run was stopped by Ctrl+C / SIGTERM.
+130 / 143 the run was stopped by Ctrl+C / SIGTERM; 141 the reader of `--output -` went away.
 
 Why this module is longer than our usual ~400 lines: it is the command table,
 one short function per command plus the run discipline they share (the run
@@ -16,17 +16,19 @@ place that says what `unioncat` does.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
+import os
 import signal
 import sqlite3
 import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TextIO
 
 import typer
 
@@ -83,6 +85,33 @@ def _check_port(port: int | None) -> None:
         raise _fail(f"--port must be from 0 to 65535 (0: any free port), not {port}", 2)
 
 
+# File mode's `-`: standard input or output, as Unix tools read it.  The options are text, not
+# Path: Path("./-") is Path("-"), and `./-` must stay the way to name a file called "-".
+STDIO = "-"
+
+
+def _shown(path: str, stdio_name: str) -> str:
+    return stdio_name if path == STDIO else path
+
+
+@contextmanager
+def _output_lines(path: str) -> Iterator[TextIO]:
+    """--output as a text file, or with `-` standard output, in UTF-8 whatever the locale says.
+
+    Every message of file mode goes to stderr, so stdout holds nothing but the JSON lines.
+    """
+    if path != STDIO:
+        with Path(path).open("w", encoding="utf-8") as out:
+            yield out
+        return
+    sys.stdout.flush()
+    out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
+    try:
+        yield out
+    finally:
+        out.detach()  # flushes; stdout itself stays open for what follows
+
+
 def _fail(message: str, code: int = EXIT_ERROR) -> typer.Exit:
     from harvester.reporting import emit
 
@@ -114,6 +143,13 @@ def _reported_errors():
         signum = getattr(exc, "signum", signal.SIGINT)
         raise _fail(f"stopped by {signal.Signals(signum).name}; what was finished is saved, and the next run "
                     "continues from there (`unioncat status` shows each library)", EXIT_SIGNAL_BASE + signum) from None
+    except BrokenPipeError:
+        # `--output - | head`: the reader went away.  Stop quietly, as `cat` does, with the exit
+        # status a shell gives a process SIGPIPE ends; stdout goes to /dev/null so that Python's own
+        # flush at exit does not print a second error.
+        with suppress(OSError, ValueError):  # no real stdout (a test runner's)
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(EXIT_SIGNAL_BASE + signal.SIGPIPE) from None
     except OSError as exc:  # file mode's --input or --output: missing, a directory, not writable
         where = f"{exc.filename}: " if exc.filename else ""
         raise _fail(f"{where}{exc.strerror or exc}") from exc
@@ -265,8 +301,12 @@ def _print_runs(runs) -> None:
 @app.command()
 def normalize(
     config: ConfigOption = None,
-    input: Annotated[Path | None, typer.Option("--input", help="File mode: ISO 2709, MARCXML or OAI-PMH response.")] = None,
-    output: Annotated[Path | None, typer.Option("--output", help="File mode: write Records as JSON lines here.")] = None,
+    input: Annotated[str | None, typer.Option(
+        "--input", metavar="FILE",
+        help="File mode: ISO 2709, MARCXML or OAI-PMH response (- reads standard input).")] = None,
+    output: Annotated[str | None, typer.Option(
+        "--output", metavar="FILE",
+        help="File mode: write Records as JSON lines here (- writes standard output).")] = None,
     all_records: Annotated[bool, typer.Option("--all", help="Re-normalize every stored raw record.")] = False,
 ) -> None:
     """Turn raw records into typed Records (or convert a file with --input/--output)."""
@@ -286,17 +326,22 @@ def normalize(
     )
 
 
-def _normalize_file(input_path: Path, output_path: Path) -> None:
+def _normalize_file(input_path: str, output_path: str) -> None:
     """File mode: the same reader and normalizer as the pipeline, without a store."""
-    from harvester.files import read_records_file
+    from harvester.files import read_records_file, read_records_stream
     from normalize import normalize_raw
     from store import Rejected
 
+    source = _shown(input_path, "<stdin>")
+    if input_path == STDIO:
+        items = read_records_stream(sys.stdin.buffer, source)
+    else:
+        items = read_records_file(Path(input_path))
     failed = 0
     written = 0
     deletions = 0
-    with output_path.open("w", encoding="utf-8") as out:
-        for position, item in enumerate(read_records_file(input_path), start=1):
+    with _output_lines(output_path) as out:
+        for position, item in enumerate(items, start=1):
             if not isinstance(item, Rejected) and item.deleted:
                 # <header status="deleted"> or Leader/05 "d": nothing to write, and nothing went wrong.
                 deletions += 1
@@ -304,17 +349,18 @@ def _normalize_file(input_path: Path, output_path: Path) -> None:
             result = item if isinstance(item, Rejected) else normalize_raw(item)
             if isinstance(result, Rejected):
                 failed += 1
-                typer.echo(f"{input_path}: record {position} ({result.local_id}): {result.reason}", err=True)
+                typer.echo(f"{source}: record {position} ({result.local_id}): {result.reason}", err=True)
                 continue
             out.write(result.to_json_line() + "\n")
             written += 1
     if not (written or failed or deletions):
         # An empty export, or XML with no MARC <record> in it: not a success with nothing to say.
-        typer.echo(f"{input_path}: no records found; give an ISO 2709 (.mrc) file, a MARCXML "
+        typer.echo(f"{source}: no records found; give an ISO 2709 (.mrc) file, a MARCXML "
                    "collection or a saved OAI-PMH response", err=True)
         raise typer.Exit(EXIT_ERROR)
     skipped = f"; {deletions} deletions skipped" if deletions else ""
-    typer.echo(f"wrote {written} records to {output_path}{skipped}; {failed} could not be normalized", err=True)
+    typer.echo(f"wrote {written} records to {_shown(output_path, '<stdout>')}{skipped}; "
+               f"{failed} could not be normalized", err=True)
     if failed and not written:
         raise typer.Exit(EXIT_ERROR)
 
@@ -322,8 +368,10 @@ def _normalize_file(input_path: Path, output_path: Path) -> None:
 @app.command()
 def dedupe(
     config: ConfigOption = None,
-    input: Annotated[Path | None, typer.Option("--input", help="File mode: Records as JSON lines.")] = None,
-    output: Annotated[Path | None, typer.Option("--output", help="File mode: clusters as JSON lines.")] = None,
+    input: Annotated[str | None, typer.Option(
+        "--input", metavar="FILE", help="File mode: Records as JSON lines (- reads standard input).")] = None,
+    output: Annotated[str | None, typer.Option(
+        "--output", metavar="FILE", help="File mode: clusters as JSON lines (- writes standard output).")] = None,
     action: Annotated[list[str] | None, typer.Argument(help="`explain ID`: show why a union record's members match.")] = None,
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Re-cluster every record, not only what changed.")] = False,
 ) -> None:
@@ -348,12 +396,14 @@ def dedupe(
 
         with _reported_errors():
             settings = load_settings(config)  # file mode: only [dedupe] matters
-            count = dedupe_file(input, output, settings.dedupe, on_bad_line=skip)
+            with _output_lines(output) as out:
+                count = dedupe_file(sys.stdin.buffer if input == STDIO else Path(input), out, settings.dedupe,
+                                    on_bad_line=skip)
             contradictions = load_overrides(settings.dedupe.overrides_path).contradictions
         for problem in _dedupe_problems(settings, contradictions):
             typer.echo(f"warning: {problem}", err=True)
         skipped = f"; {len(bad_lines)} lines could not be read (above)" if bad_lines else ""
-        typer.echo(f"wrote {count} clusters to {output}{skipped}", err=True)
+        typer.echo(f"wrote {count} clusters to {_shown(output, '<stdout>')}{skipped}", err=True)
         if bad_lines and not count:
             raise typer.Exit(EXIT_ERROR)
         return
