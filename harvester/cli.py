@@ -303,7 +303,7 @@ def normalize(
     config: ConfigOption = None,
     input: Annotated[str | None, typer.Option(
         "--input", metavar="FILE",
-        help="File mode: ISO 2709, MARCXML or OAI-PMH response (- reads standard input).")] = None,
+        help="File mode: ISO 2709, MARCXML, an oai_dc collection or an OAI-PMH response (- is stdin).")] = None,
     output: Annotated[str | None, typer.Option(
         "--output", metavar="FILE",
         help="File mode: write Records as JSON lines here (- writes standard output).")] = None,
@@ -356,7 +356,8 @@ def _normalize_file(input_path: str, output_path: str) -> None:
     if not (written or failed or deletions):
         # An empty export, or XML with no MARC <record> in it: not a success with nothing to say.
         typer.echo(f"{source}: no records found; give an ISO 2709 (.mrc) file, a MARCXML "
-                   "collection or a saved OAI-PMH response", err=True)
+                   "collection, a <collection> of <record id> elements each holding an <oai_dc:dc>, "
+                   "or a saved OAI-PMH response", err=True)
         raise typer.Exit(EXIT_ERROR)
     skipped = f"; {deletions} deletions skipped" if deletions else ""
     typer.echo(f"wrote {written} records to {_shown(output_path, '<stdout>')}{skipped}; "

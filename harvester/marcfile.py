@@ -32,7 +32,7 @@ from config.errors import HarvestError
 from config.settings import HarvestSettings, LibraryConfig
 from harvester import stopping
 from harvester.errors import HarvestInterrupted
-from harvester.oaixml import starts_like_html
+from harvester.oaixml import OAI_DC_NS, starts_like_html
 from harvester.strayutf8 import declares_utf8, stray_bytes_report
 from harvester.xmlrepair import RepairingReader, bytes_before_declaration
 from harvester.transport import GZIP_MAGIC, fetch
@@ -46,6 +46,7 @@ MARC_NS = "http://www.loc.gov/MARC21/slim"
 # MarcXchange (ISO 25577): MARCXML's shape in its own namespace, written by some Nordic and European
 # systems; normalize reads its MARC 21 records and names any other format it carries.
 MARCXCHANGE_NS = "info:lc/xmlns/marcxchange-v1"
+_MARC_CHILDREN = {"leader", "controlfield", "datafield"}
 # How an XML file saved as UTF-16 starts: a byte order mark, or "<" beside a NUL.
 _UTF16_STARTS = (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")
 SAVE_BATCH_RECORDS = 500
@@ -165,9 +166,12 @@ def iter_marc_stream(stream: BinaryIO, location: str, library: str,
 
 
 def iter_marcxml(stream: BinaryIO, location: str, library: str,
-                 read: MarcRead | None = None) -> Iterator[RawRecord]:
+                 read: MarcRead | None = None) -> Iterator[RawRecord | Rejected]:
     """Raw records (format "marcxml", payload = the <record> element) of a streamed MARCXML file.
 
+    A `<collection>` of `<record id=".." datestamp="..">` elements each wrapping an
+    `<oai_dc:dc>` (the shape our fixtures and the demo provider keep oai_dc in) gives
+    format "oai_dc" records instead; a `<record>` holding neither is a Rejected saying so.
     Repaired as OAI-PMH pages are, block by block (harvester/xmlrepair.py): control
     characters are kept as U+24xx (TCVN3 capitals live in 0x01-0x17; normalize turns
     them back into letters), HTML entities become characters, and in a UTF-8 file
@@ -189,19 +193,10 @@ def iter_marcxml(stream: BinaryIO, location: str, library: str,
         for _event, element in context:
             position += 1
             stray = source.claim_stray_bytes() if isinstance(source, RepairingReader) else 0
-            where = f"{location} record {position} (line {element.sourceline})"
-            payload = etree.tostring(element, encoding="utf-8", with_tail=False)
-            ns = element.tag.rpartition("}")[0] + "}" if element.tag.startswith("{") else ""
-            control = element.find(f"{ns}controlfield[@tag='001']")
-            local_id = (control.text or "").strip() if control is not None else ""
-            if not local_id:
-                local_id = "sha1:" + hashlib.sha1(payload).hexdigest()
-                where += " (no 001: local id is the record's SHA-1)"
+            item = _xml_record(element, f"{location} record {position} (line {element.sourceline})", library)
             if stray and read is not None:
-                read.stray_bytes[local_id] = read.stray_bytes.get(local_id, 0) + stray
-            leader = element.findtext(f"{ns}leader") or ""
-            yield RawRecord(library=library, local_id=local_id, format="marcxml", payload=payload, source=where,
-                            deleted=leader[LEADER_STATUS:LEADER_STATUS + 1] == "d")
+                read.stray_bytes[item.local_id] = read.stray_bytes.get(item.local_id, 0) + stray
+            yield item
             # Free what was read so a large file streams in constant memory.
             element.clear()
             parent = element.getparent()
@@ -216,6 +211,33 @@ def iter_marcxml(stream: BinaryIO, location: str, library: str,
             read.repaired_characters = source.repaired
             if after_the_records := source.claim_stray_bytes():
                 read.stray_bytes[""] = after_the_records
+
+
+def _xml_record(element: etree._Element, where: str, library: str) -> RawRecord | Rejected:
+    """One `<record>` of an XML file: MARCXML, a wrapped `<oai_dc:dc>`, or a Rejected naming what it is not."""
+    dc = element.find(f"{{{OAI_DC_NS}}}dc")
+    if dc is not None:
+        local_id = (element.get("id") or "").strip()
+        payload = etree.tostring(dc, encoding="utf-8", with_tail=False)
+        if not local_id:
+            local_id = "sha1:" + hashlib.sha1(payload).hexdigest()
+            where += " (no id attribute: local id is the record's SHA-1)"
+        return RawRecord(library=library, local_id=local_id, format="oai_dc", payload=payload, source=where,
+                         datestamp=element.get("datestamp") or None)
+    payload = etree.tostring(element, encoding="utf-8", with_tail=False)
+    ns = element.tag.rpartition("}")[0] + "}" if element.tag.startswith("{") else ""  # MARCXML, MarcXchange or none
+    control = element.find(f"{ns}controlfield[@tag='001']")
+    local_id = (control.text or "").strip() if control is not None else ""
+    if not local_id:
+        local_id = "sha1:" + hashlib.sha1(payload).hexdigest()
+        where += " (no 001: local id is the record's SHA-1)"
+        if not any(etree.QName(child).localname in _MARC_CHILDREN for child in element.iterchildren(tag=etree.Element)):
+            return Rejected(library=library, local_id=local_id, stage="harvest", source=where,
+                            reason="a <record> with no MARC leader or fields and no <oai_dc:dc>: expected MARCXML "
+                                   f"(namespace {MARC_NS}) or oai_dc records; convert the export to one of them")
+    leader = element.findtext(f"{ns}leader") or ""
+    return RawRecord(library=library, local_id=local_id, format="marcxml", payload=payload, source=where,
+                     deleted=leader[LEADER_STATUS:LEADER_STATUS + 1] == "d")
 
 
 # ---- harvest -------------------------------------------------------------------------

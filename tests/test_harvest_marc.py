@@ -11,6 +11,7 @@ import zlib
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
+import httpx
 import pytest
 from typer.testing import CliRunner
 
@@ -18,6 +19,8 @@ from config.errors import HarvestError
 from harvester.cli import app
 from harvester.files import read_records_file
 from harvester.marcfile import harvest_marc_file, read_marc_file
+from harvester.oaixml import split_oai_response
+from harvester.provider import serve_fixtures
 from harvester.xmlrepair import RepairingReader, repair_document, repair_invalid_characters
 from harvester.transport import make_client
 from store.models import RawRecord, Rejected
@@ -587,3 +590,33 @@ def test_repairing_reader_tells_which_record_holds_each_stray_byte(block_bytes):
     assert (reader.stray_bytes, reader.repaired) == (5, 1)
     again = RepairingReader(io.BytesIO(data), block_bytes)
     assert b"".join(iter(lambda: again.read(16), b"")) == repair_document(data)[0]  # the same text as a page gets
+
+
+def test_file_mode_reads_an_oai_dc_collection_as_the_provider_serves_it(tmp_path: Path):
+    """`normalize --input dh-vo-truong-toan.xml` (a <collection> of <record id> wrapping <oai_dc:dc>)
+    read each wrapper as MARCXML and rejected all 300 records for "no title: 245 $a is missing"."""
+    from normalize import normalize_raw
+
+    collection = Path(__file__).parent.parent / "fixtures" / "data" / "oai" / "dh-vo-truong-toan.xml"
+    result = CliRunner().invoke(app, ["normalize", "--input", str(collection), "--output", "-"])
+    assert result.exit_code == 0, result.stderr
+    assert "wrote 300 records" in result.stderr and "0 could not be normalized" in result.stderr
+    from_file = [json.loads(line) for line in result.stdout.splitlines()]
+    # The same record harvested over OAI-PMH from the demo provider normalizes the same.
+    with serve_fixtures({"vtt": collection}) as provider:
+        response = httpx.get(provider.url("vtt"), params={"verb": "GetRecord", "metadataPrefix": "oai_dc",
+                                                          "identifier": "oai:vtt:VTT000001"})
+    [harvested] = split_oai_response(response.content, "file", "vtt")
+    over_oai = normalize_raw(harvested.model_copy(update={"local_id": "VTT000001"}))
+    assert from_file[0] == json.loads(over_oai.to_json_line())
+    assert from_file[0]["title"] == "Đảng Cộng sản Việt Nam với công tác dân vận"
+
+
+def test_file_mode_names_a_record_that_is_neither_marcxml_nor_oai_dc(tmp_path: Path):
+    path = tmp_path / "export.xml"
+    path.write_text('<?xml version="1.0"?><collection><record><title>Tắt đèn</title></record></collection>',
+                    encoding="utf-8")
+    result = CliRunner().invoke(app, ["normalize", "--input", str(path), "--output", str(tmp_path / "out.jsonl")])
+    assert result.exit_code == 1
+    assert f"{path}: record 1 " in result.stderr and "expected MARCXML" in result.stderr and "oai_dc" in result.stderr
+    assert "245" not in result.stderr
