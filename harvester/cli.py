@@ -5,8 +5,9 @@ This is the only module that knows every stage.  Work happens below it; a
 
 Exit codes: 0 everything requested succeeded; 1 an error stopped the command
 (bad configuration, unreadable input, another run holds the lock, a stage failed);
-2 bad usage; 3 the command finished but some libraries failed (see `unioncat status`);
-130 / 143 the run was stopped by Ctrl+C / SIGTERM; 141 the reader of `--output -` went away.
+2 bad usage (also a library or union record id that names nothing); 3 the command finished
+but some libraries failed (see `unioncat status`); 130 / 143 the run was stopped by Ctrl+C /
+SIGTERM; 141 the reader of `--output -` went away.
 
 Why this module is longer than our usual ~400 lines: it is the command table,
 one short function per command plus the run discipline they share (the run
@@ -40,6 +41,8 @@ from store.runlock import KILLED, with_killed_runs
 log = logging.getLogger("unioncat")
 
 EXIT_ERROR = 1
+# Bad usage, as click reports an unknown option: also an argument naming no library or union record.
+EXIT_USAGE = 2
 EXIT_SOME_FAILED = 3
 # A run stopped by a signal exits 128 + its number, as a shell reports it: 130 Ctrl+C, 143 SIGTERM.
 EXIT_SIGNAL_BASE = 128
@@ -74,7 +77,7 @@ def _check_log_format(log_format: str) -> None:
     from harvester.reporting import LOG_FORMATS, configure_logging
 
     if log_format not in LOG_FORMATS:
-        raise _fail(f"--log-format must be text or json, not {log_format!r}", 2)
+        raise _fail(f"--log-format must be text or json, not {log_format!r}", EXIT_USAGE)
     configure_logging(log_format)
     _invocation["log_format"] = log_format
 
@@ -82,7 +85,7 @@ def _check_log_format(log_format: str) -> None:
 def _check_port(port: int | None) -> None:
     """--port as [api] port allows it (uvicorn's OverflowError on 70000 escaped as tracebacks)."""
     if port is not None and not 0 <= port <= 65535:
-        raise _fail(f"--port must be from 0 to 65535 (0: any free port), not {port}", 2)
+        raise _fail(f"--port must be from 0 to 65535 (0: any free port), not {port}", EXIT_USAGE)
 
 
 # File mode's `-`: standard input or output, as Unix tools read it.  The options are text, not
@@ -276,11 +279,17 @@ def harvest(
 
     _check_log_format(log_format)
     libraries = list(dict.fromkeys(libraries or []))  # `harvest tv-y tv-y`: one run of tv-y, not two at once
-    with _reported_errors(), _locked_store(config) as (settings, store):
-        for library_id in libraries:
-            settings.library(library_id)
+    with _reported_errors():
+        settings = _settings(config)
+        registered = {library.id for library in settings.libraries}
+        if unknown := [library_id for library_id in libraries if library_id not in registered]:
+            # Bad usage, as `purge` of an unknown library is; said before the lock or the catalogue is touched.
+            kind = "library" if len(unknown) == 1 else "libraries"
+            raise _fail(f"{settings.config_path or 'the configuration'}: no {kind} {', '.join(map(repr, unknown))} "
+                        f"(known: {', '.join(sorted(registered)) or 'none'})", EXIT_USAGE)
         ids = libraries or [library.id for library in settings.libraries]
-        with _demo_provider(settings) as settings, HarvestReporter(ids, log_format) as reporter:
+        with (_store_under_lock(settings) as store, _demo_provider(settings) as settings,
+              HarvestReporter(ids, log_format) as reporter):
             runs = harvest_libraries(settings, store, libraries or None, full=full, progress=reporter)
     _print_runs(runs)
     if any(run.status != "ok" for run in runs):
@@ -312,7 +321,7 @@ def normalize(
     """Turn raw records into typed Records (or convert a file with --input/--output)."""
     if input is not None or output is not None:
         if input is None or output is None:
-            raise _fail("file mode needs both --input and --output", 2)
+            raise _fail("file mode needs both --input and --output", EXIT_USAGE)
         with _reported_errors():
             _normalize_file(input, output)
         return
@@ -380,11 +389,11 @@ def dedupe(
     explain = None
     if action:
         if len(action) != 2 or action[0] != "explain":
-            raise _fail("usage: unioncat dedupe [explain UNION_ID]", 2)
+            raise _fail("usage: unioncat dedupe [explain UNION_ID]", EXIT_USAGE)
         explain = action[1]
     if input is not None or output is not None:
         if input is None or output is None:
-            raise _fail("file mode needs both --input and --output", 2)
+            raise _fail("file mode needs both --input and --output", EXIT_USAGE)
         from dedupe import dedupe_file
 
         from dedupe.overrides import load_overrides
@@ -450,7 +459,8 @@ def _explain(store: CatalogStore, union_id: str) -> None:
         union_id = redirect
     members = store.cluster_members(union_id)
     if not members:
-        raise _fail(f"no union record {union_id!r}")
+        raise _fail(f"no union record {union_id!r}; give a union record's id, as GET /api/search "
+                    "shows it for each hit", EXIT_USAGE)
     for record_id, found_by, score, decision in members:
         score_text = "" if score is None else f" score {score:.1f}"
         typer.echo(f"{record_id}: found by {found_by or '-'}{score_text}; {decision}")
@@ -557,7 +567,10 @@ def purge(
     with _reported_errors():
         settings = _settings(config)
         if library in {known.id for known in settings.libraries}:
-            raise _fail(f"library {library!r} is still in the registry; remove it there first", 2)
+            raise _fail(f"library {library!r} is still in the registry; remove it there first", EXIT_USAGE)
+        if not settings.db_path.exists():  # a mistyped --config must not leave an empty catalogue behind
+            raise UnioncatError(f"no catalogue at {settings.db_path}, so nothing of library {library!r} to purge; "
+                                "check --config and its data_dir")
         with _store_under_lock(settings) as store:
             known = store.library_status(library)
             if not known.records and not known.deleted:
@@ -566,7 +579,7 @@ def purge(
                 registered = {lib.id for lib in settings.libraries}
                 others = ", ".join(sorted(lib for lib in store.libraries_held() if lib not in registered))
                 raise _fail(f"the catalogue has no records of library {library!r}; libraries held but not in "
-                            f"the registry: {others or 'none'}", 2)
+                            f"the registry: {others or 'none'}", EXIT_USAGE)
             withdrawn = store.mark_deleted(library, store.live_local_ids(library))
             with _stage(store, "normalize"):
                 run_normalize(store, settings.library_map())
@@ -619,7 +632,7 @@ def status(
 ) -> None:
     """Show each library's state: records held, last success, errors."""
     if format not in ("text", "json"):
-        raise _fail(f"--format must be text or json, not {format!r}", 2)
+        raise _fail(f"--format must be text or json, not {format!r}", EXIT_USAGE)
     with _reported_errors():
         settings = _settings(config)
         if settings.db_path.exists():

@@ -155,3 +155,24 @@ def test_a_port_out_of_range_is_a_one_line_usage_error(data_dir, command, port):
     result = CliRunner().invoke(app, [command, "--config", _config(data_dir), "--port", port])
     assert result.exit_code == 2, result.output
     assert result.output == f"unioncat: --port must be from 0 to 65535 (0: any free port), not {port}\n"
+
+
+@pytest.mark.parametrize("command", [["harvest", "tv-nosuch"], ["harvest", "tv-tinh", "tv-nosuch"],
+                                     ["purge", "tv-nosuch"], ["dedupe", "explain", "u-nosuch"]])
+def test_an_argument_naming_no_library_or_record_is_bad_usage_in_every_command(store, data_dir, command):
+    """`harvest NOSUCH` exited 1 where `purge NOSUCH` exited 2: both are the same typo."""
+    store.save_harvest_page([raw("1", "Truyện Kiều")])
+    result = CliRunner().invoke(app, [*command, "--config", _config(data_dir)])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("unioncat: ") and command[-1] in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_a_mistyped_library_or_config_leaves_no_empty_catalogue_behind(tmp_path, data_dir):
+    """`harvest NOSUCH` took the run lock and created the catalogue before it looked at the id."""
+    config = _config(data_dir)
+    harvest = CliRunner().invoke(app, ["harvest", "tv-nosuch", "--config", config])
+    assert harvest.exit_code == 2 and "known: tv-tinh" in harvest.output
+    purge = CliRunner().invoke(app, ["purge", "tv-old", "--config", config])
+    assert purge.exit_code == 1 and f"no catalogue at {data_dir / 'catalog.sqlite3'}" in purge.output
+    assert sorted(p.name for p in data_dir.iterdir()) == ["unioncat.toml"]
