@@ -170,9 +170,14 @@ def _settings(config: Path | None) -> Settings:
     return load_settings(config)
 
 
-def _open(config: Path | None) -> tuple[Settings, CatalogStore]:
-    settings = _settings(config)
-    return settings, CatalogStore(settings.db_path)
+def _catalogue_to_read(settings: Settings, so: str) -> CatalogStore:
+    """The catalogue as it is, for a command that only reads: never created, never upgraded (a
+    mistyped --config left an empty catalogue behind; a look upgraded one nobody had backed up).
+    `so` says what its absence means for this command."""
+    if not settings.db_path.exists():
+        raise UnioncatError(f"no catalogue at {settings.db_path} yet, so {so}; the first `unioncat update` "
+                            "creates it (or is --config, or its data_dir, mistyped?)")
+    return CatalogStore(settings.db_path, read_only=True)
 
 
 @contextmanager
@@ -419,12 +424,7 @@ def dedupe(
         return
     if explain is not None:  # reads only: no need to wait for a run
         with _reported_errors():
-            settings = _settings(config)
-            if not settings.db_path.exists():  # reading must not create the catalogue (see `status`)
-                raise UnioncatError(f"no catalogue at {settings.db_path} yet, so no union record "
-                                    f"{explain!r}; the first `unioncat update` creates it")
-            store = CatalogStore(settings.db_path)
-            with store:
+            with _catalogue_to_read(_settings(config), f"no union record {explain!r}") as store:
                 _explain(store, explain)
         return
     from dedupe import run_dedupe
@@ -484,8 +484,8 @@ def serve(config: ConfigOption = None, host: HostOption = None, port: PortOption
     """Serve the search API and the librarians' page."""
     _check_port(port)
     with _reported_errors():
-        settings, store = _open(config)
-        _serve(settings, store, host, port)
+        settings = _settings(config)
+        _serve(settings, _catalogue_to_read(settings, "nothing to serve"), host, port)
 
 
 def _serve(settings: Settings, store: CatalogStore, host: str | None, port: int | None, sock=None) -> None:
@@ -636,7 +636,7 @@ def status(
     with _reported_errors():
         settings = _settings(config)
         if settings.db_path.exists():
-            store = CatalogStore(settings.db_path)
+            store = CatalogStore(settings.db_path, read_only=True)  # a look upgrades nothing
         else:
             # Reading must not create the catalogue: run as root before the first nightly run, or
             # with a mistyped data_dir, it left a root-owned database the cron user cannot write.

@@ -158,12 +158,22 @@ WHERE seq = ?1 AND created_seq = ?1"""
 class CatalogStore:
     """The catalog database; pass one instance to every stage."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, *, read_only: bool = False):
+        """The catalogue at `path`, created or upgraded to this program's schema as needed.
+
+        `read_only` (for `status`, `serve`, `dedupe explain`) opens it as it is, never created nor
+        upgraded: a look must not leave an empty catalogue behind a mistyped path, nor upgrade in
+        place a catalogue nobody has backed up.  StoreError when it is missing or of another schema.
+        """
         self.path = Path(path)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._conn = self._connect()
-            self._migrate()
+            if read_only:
+                self._conn = self._connect_read_only()
+                self._check_schema()
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._conn = self._connect()
+                self._migrate()
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open the catalog database {self.path}: {exc}") from exc
         self._lock = threading.RLock()
@@ -174,6 +184,35 @@ class CatalogStore:
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA busy_timeout=60000")
         return conn
+
+    def _connect_read_only(self) -> sqlite3.Connection:
+        # mode=rw never creates the file; query_only refuses writes.  Not mode=ro: a WAL reader may
+        # have to create the -shm file, which a read-only open cannot.
+        conn = sqlite3.connect(f"{self.path.absolute().as_uri()}?mode=rw", uri=True, timeout=60,
+                               check_same_thread=False, isolation_level=None)
+        conn.execute("PRAGMA query_only=ON")
+        conn.execute("PRAGMA busy_timeout=60000")
+        return conn
+
+    def _check_schema(self) -> None:
+        version = self._schema_version()
+        if version == SCHEMA_VERSION:
+            return
+        # Version 0: a catalogue from before versioning, or no catalogue at all.
+        foreign = version == 0 and not self._conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE name='raw_records'").fetchone()
+        self._conn.close()
+        if foreign:
+            raise StoreError(f"{self.path} is not a unioncat catalogue (an empty or foreign SQLite file); "
+                             "check --config and its data_dir")
+        if version < SCHEMA_VERSION:
+            raise StoreError(f"{self.path} is a catalogue of store schema {version}, older than this unioncat's "
+                             f"{SCHEMA_VERSION}; back it up, then run `unioncat update`, which upgrades it in place")
+        raise self._newer_schema(version)
+
+    def _newer_schema(self, version: int) -> StoreError:
+        return StoreError(f"{self.path} has schema version {version}, newer than this program's {SCHEMA_VERSION}; "
+                          "upgrade unioncat")
 
     def _schema_version(self) -> int:
         """The stored schema version; 0 for a new (or pre-versioning) database."""
@@ -190,9 +229,7 @@ class CatalogStore:
         if version == SCHEMA_VERSION:
             return
         if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"{self.path} has schema version {version}, newer than this program's {SCHEMA_VERSION}; upgrade unioncat"
-            )
+            raise self._newer_schema(version)
         self._conn.executescript(_SCHEMA)
         # Future migrations go here, one `if version < N:` block each.
         if 0 < version < 2:

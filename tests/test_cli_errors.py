@@ -15,7 +15,7 @@ from config.errors import SearchIndexError, StoreError
 from harvester.cli import app
 from index import build_index
 from normalize import run_normalize
-from store import RawRecord
+from store import CatalogStore, RawRecord
 from tests.conftest import make_settings
 from tests.test_normalize_run import LIBRARIES, _config, raw
 
@@ -75,7 +75,7 @@ def test_a_full_disk_is_a_store_error_naming_the_real_cause(store):
         store.save_harvest_page(records)
 
 
-def test_serve_on_a_taken_port_is_exit_code_1_not_3(data_dir):
+def test_serve_on_a_taken_port_is_exit_code_1_not_3(store, data_dir):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
@@ -176,3 +176,46 @@ def test_a_mistyped_library_or_config_leaves_no_empty_catalogue_behind(tmp_path,
     purge = CliRunner().invoke(app, ["purge", "tv-old", "--config", config])
     assert purge.exit_code == 1 and f"no catalogue at {data_dir / 'catalog.sqlite3'}" in purge.output
     assert sorted(p.name for p in data_dir.iterdir()) == ["unioncat.toml"]
+
+
+def _schema_version(path) -> str:
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
+
+
+@pytest.mark.parametrize("command", [["status"], ["status", "--format", "json"], ["serve", "--port", "0"],
+                                     ["dedupe", "explain", "u1"]])
+def test_a_command_that_only_reads_leaves_an_older_catalogue_as_it_is_and_says_what_upgrades_it(
+        store, data_dir, command):
+    """`status` upgraded a catalogue in place and exited 0, before anyone had backed it up."""
+    store.close()
+    with sqlite3.connect(store.path) as conn:  # as a catalogue of store schema 2 reads
+        conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    config = _config(data_dir)
+    result = CliRunner().invoke(app, [*command, "--config", config])
+    assert result.exit_code == 1, result.output
+    assert result.output == (f"unioncat: {store.path} is a catalogue of store schema 2, older than this unioncat's 3; "
+                             "back it up, then run `unioncat update`, which upgrades it in place\n")
+    assert _schema_version(store.path) == "2"
+    assert CliRunner().invoke(app, ["normalize", "--config", config]).exit_code == 0  # a command that writes upgrades
+    assert _schema_version(store.path) == "3"
+    assert CliRunner().invoke(app, ["status", "--config", config]).exit_code == 0
+
+
+def test_serve_without_a_catalogue_says_so_and_creates_none(tmp_path):
+    """A mistyped --config or data_dir served an empty catalogue it had just created, and said nothing."""
+    data_dir = tmp_path / "typo"
+    config = tmp_path / "unioncat.toml"
+    config.write_text(f'data_dir = "{data_dir}"\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["serve", "--config", str(config), "--port", "0"])
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith(f"unioncat: no catalogue at {data_dir / 'catalog.sqlite3'} yet, so nothing to serve")
+    assert "unioncat update" in result.output and "serving" not in result.output
+    assert not data_dir.exists()
+
+
+def test_a_catalogue_opened_to_read_refuses_writes(store):
+    reader = CatalogStore(store.path, read_only=True)
+    with pytest.raises(StoreError, match="cannot write"):
+        reader.save_harvest_page([raw("1", "Truyện Kiều")])
+    assert store.live_local_ids("tv-tinh") == set()

@@ -189,7 +189,7 @@ def test_update_with_failed_libraries_ends_with_a_line_naming_them(tmp_path):
     assert not [e for e in events if e.get("logger") == "httpx"]  # no line per HTTP request
 
 
-def test_serve_on_port_0_says_the_port_it_got(tmp_path, data_dir):
+def test_serve_on_port_0_says_the_port_it_got(tmp_path, store, data_dir):
     """`--port 0` (documented: any free port) printed http://127.0.0.1:0/."""
     proc = start("serve", "--config", _config(data_dir), "--port", "0")
     try:
