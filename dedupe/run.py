@@ -204,7 +204,7 @@ def read_records(source: Path | BinaryIO,
         try:
             handle = path.open("rb")
         except OSError as exc:
-            raise DedupeInputError(path, 0, f"cannot read: {exc}") from exc
+            raise DedupeInputError(path, 0, f"cannot read: {exc.strerror or exc}") from exc
     else:
         path, handle = getattr(source, "name", "<stream>"), nullcontext(source)
     with handle as lines:

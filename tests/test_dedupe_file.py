@@ -121,3 +121,9 @@ def test_a_line_that_is_not_utf8_is_reported_and_skipped_not_a_traceback(tmp_pat
     assert [json.loads(line)["members"] for line in out.read_text(encoding="utf-8").splitlines()] == [["a:1", "b:1"]]
     with pytest.raises(DedupeInputError, match="line 2: not UTF-8"):
         dedupe_file(source, out, DedupeSettings())
+
+
+def test_an_input_that_cannot_be_opened_is_named_once_without_a_line_zero(tmp_path):
+    result = CliRunner().invoke(app, ["dedupe", "--input", str(tmp_path / "nope.jsonl"), "--output", "-"])
+    assert result.exit_code == 1
+    assert result.stderr == f"unioncat: {tmp_path / 'nope.jsonl'}: cannot read: No such file or directory\n"
