@@ -15,6 +15,7 @@ from sickle import Sickle
 from sickle.oaiexceptions import BadArgument, BadResumptionToken, CannotDisseminateFormat, IdDoesNotExist, \
     NoSetHierarchy
 
+from config import load_settings
 from index import SearchIndex
 from search_api import create_app, oai
 from store import CatalogStore
@@ -251,6 +252,7 @@ def test_serve_warns_when_the_feed_has_no_contact_address(tmp_path):
     from tests.test_harvest_report import write_config
 
     config = write_config(tmp_path / "unioncat.toml", "http://127.0.0.1:9/oai", "http://127.0.0.1:9/oai")
+    CatalogStore(load_settings(config).db_path).close()  # serve refuses to start without a catalogue
     server = ServerProcess(config)
     identify = Sickle(f"{server.base_url}/oai").Identify()
     server.stop()
