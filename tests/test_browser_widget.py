@@ -444,3 +444,20 @@ def test_a_title_wider_than_a_phone_wraps_inside_the_widget(sites, browser):
         assert overflow == 0
     finally:
         browser.set_window_size(size["width"], size["height"])
+
+
+def _live_region_of(browser, element):
+    """The nearest ancestor a screen reader watches for changes (role=status or aria-live), or None."""
+    return browser.execute_script("return arguments[0].closest('[role=status], [role=alert], [aria-live]')", element)
+
+
+def test_the_suggestion_is_announced_with_the_count(sites, browser):
+    """"Có phải bạn muốn tìm: …?" sat outside the widget's live region: after a typo a screen reader
+    announced the approximate count and never the corrected words the visitor could search for."""
+    _, root = _widget(browser, sites["allowed"])
+    _search(browser, root, "lich su viet namm")
+    region = root.find_element(By.CSS_SELECTOR, "[role=status]")
+    suggestion = root.find_element(By.CSS_SELECTOR, ".suggestion")
+    assert suggestion.text.startswith("Có phải bạn muốn tìm: ")
+    assert _live_region_of(browser, suggestion) == region
+    assert "Tìm thấy 1 tài liệu" in region.text and suggestion.text in region.text

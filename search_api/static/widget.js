@@ -41,9 +41,9 @@
     "li{padding:.5em 0;border-top:1px solid #ddd}",
     "a{color:#0b5394}",
     ".meta,.holdings{font-size:.9em;color:#444}",
-    ".status{margin:.3em 0;font-size:.95em}",
+    ".status{font-size:.95em}",
+    ".status p{margin:.3em 0}",
     ".caption{margin:.3em 0;font-weight:600}",
-    ".suggestion{margin:.3em 0}",
     ".suggestion:empty{display:none}",
     // The suggested words look like a link (they are one on the page), with a 24px target (WCAG 2.5.8).
     ".suggestion button{background:none;color:#0b5394;padding:.1em .2em;min-height:24px;text-decoration:underline}",
@@ -78,14 +78,14 @@
 
   // The new titles shown on arrival are named by a caption, not put in the live status region:
   // a screen reader announces that region's changes as answers to what the visitor did.
-  function render(list, more, status, caption, suggestion, body, q, pageUrl) {
+  function render(list, more, message, caption, suggestion, body, q, pageUrl) {
     if (q === null) {
       caption.hidden = body.total === 0;
       list.setAttribute("aria-labelledby", caption.id);
     } else {
-      status.textContent = (body.fuzzy ? "Không tìm thấy kết quả chính xác; hiển thị kết quả gần đúng. " : "") +
+      message.textContent = (body.fuzzy ? "Không tìm thấy kết quả chính xác; hiển thị kết quả gần đúng. " : "") +
         "Tìm thấy " + body.total + " tài liệu";
-      list.setAttribute("aria-labelledby", status.id);
+      list.setAttribute("aria-labelledby", message.id);
       if (body.suggestion) offer(suggestion, body.suggestion);
     }
     body.hits.forEach(function (hit) {
@@ -149,16 +149,21 @@
     var input = el("input", { id: id, type: "search", name: "q", autocomplete: "off", maxlength: "500" });
     form.appendChild(input);
     form.appendChild(el("button", { type: "submit" }, "Tìm"));
-    var status = el("p", { "class": "status", id: "unioncat-status-" + index, role: "status", "aria-live": "polite" });
-    var caption = el("p", { "class": "caption", id: "unioncat-new-" + index, hidden: "" }, "Tài liệu mới bổ sung");
+    // One live region for everything a search answers: the count or the error, and "Có phải bạn muốn tìm"
+    // (outside it, a screen reader heard the count and never the suggestion). It is in the page, empty,
+    // from the start: a region added or unhidden with its text is not announced.
+    var status = el("div", { "class": "status", role: "status", "aria-live": "polite" });
+    var message = el("p", { "class": "message", id: "unioncat-status-" + index });
     var suggestion = el("p", { "class": "suggestion" });
+    status.appendChild(message);
+    status.appendChild(suggestion);
+    var caption = el("p", { "class": "caption", id: "unioncat-new-" + index, hidden: "" }, "Tài liệu mới bổ sung");
     var list = el("ol", { "class": "hits" });
     var more = el("p", { "class": "more" });
     // lang: the widget's words are Vietnamese on partner pages in any language (WCAG 3.1.2).
     var wrapper = el("div", { "class": "unioncat", lang: "vi" });
     wrapper.appendChild(form);
     wrapper.appendChild(status);
-    wrapper.appendChild(suggestion);
     wrapper.appendChild(caption);
     wrapper.appendChild(list);
     wrapper.appendChild(more);
@@ -169,7 +174,7 @@
     // q === null: the newest titles (data-new), not a search.
     function show(q, size) {
       var search = ++latest;
-      status.textContent = q === null ? "" : "Đang tìm…";
+      message.textContent = q === null ? "" : "Đang tìm…";
       caption.hidden = true;
       list.removeAttribute("aria-labelledby");
       list.textContent = "";
@@ -188,20 +193,20 @@
           if (search !== latest) return;
           // A 400 says what in the query is wrong; a 5xx message is for the operator (English, server paths).
           if (!res.ok && res.code >= 500) {
-            status.textContent = "Mục lục liên hợp tạm thời không trả lời (lỗi " + res.code + "). Xin thử lại sau.";
+            message.textContent = "Mục lục liên hợp tạm thời không trả lời (lỗi " + res.code + "). Xin thử lại sau.";
             return;
           }
           // A query error's reason, as the page words it; the message quotes the query back, for developers.
           if (!res.ok) {
-            status.textContent = res.body.reason ? "Không hiểu câu tìm: " + res.body.reason
+            message.textContent = res.body.reason ? "Không hiểu câu tìm: " + res.body.reason
                                                  : res.body.message || "Lỗi tìm kiếm";
             return;
           }
-          render(list, more, status, caption, suggestion, res.body, q, base + "/?" + query);
+          render(list, more, message, caption, suggestion, res.body, q, base + "/?" + query);
         })
         .catch(function (error) {
           if (search !== latest) return;
-          status.textContent = error && error.name === "AbortError"
+          message.textContent = error && error.name === "AbortError"
             ? "Mục lục liên hợp không trả lời kịp. Xin thử lại sau."
             : "Không kết nối được với mục lục liên hợp.";
         })
