@@ -362,6 +362,23 @@ def test_each_results_page_has_its_own_title(client, store, settings):
     assert first != second and "trang 2" in second and "trang" not in first
 
 
+def test_a_screen_reader_hears_the_count_or_the_error_in_the_title_of_the_results_page(client):
+    """A search reloads the page and nothing moves focus to the results: a screen reader read the title,
+    "lich su – Tìm kiếm", the same for 40 hits, for none and for a query it could not read (WCAG 4.1.3)."""
+    import re
+    from html import unescape
+
+    def title(params: dict) -> str:
+        return unescape(re.search(r"<title>(.*?)</title>", client.get("/", params=params).text).group(1))
+
+    total = client.get("/api/search", params={"q": "lich su"}).json()["total"]
+    assert total > 0 and title({"q": "lich su"}).startswith(f"lich su – {total} kết quả – Tìm kiếm")
+    assert title({"q": "zzzzqqq"}).startswith("zzzzqqq – không tìm thấy tài liệu nào – ")
+    assert title({"q": '"so tay'}).startswith('Lỗi – "so tay – Tìm kiếm')
+    fuzzy = client.get("/api/search", params={"q": "lich su viet namm"}).json()
+    assert fuzzy["fuzzy"] and f"{fuzzy['total']} kết quả gần đúng – " in title({"q": "lich su viet namm"})
+
+
 def test_hit_details_are_separated_in_the_text_not_only_by_css(client):
     """Author, publisher, year and type were adjacent spans, separated by CSS ::before only: copied, read
     without the style sheet (a slow connection that dropped it, a text browser) they ran together

@@ -52,6 +52,7 @@ def test_a_catalogue_not_indexed_yet_says_so_instead_of_telling_to_drop_words(tm
         assert "chưa sẵn sàng" in text, text
         assert "Thử bỏ bớt từ" not in text
         assert "Có 0 tài liệu trong mục lục" not in text
+    assert "mục lục chưa sẵn sàng" in re.search(r"<title>(.*?)</title>", searched.text).group(1)
     assert 'value="lịch sử việt nam"' in searched.text  # the query stays in the box to try again later
 
 
