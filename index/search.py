@@ -115,6 +115,9 @@ class SearchResult:
     fuzzy: bool = False
     suggestion: str | None = None
     params: SearchParams = field(default_factory=SearchParams)
+    # False while there is nothing to search (no index built yet, or one of no records): a total of 0
+    # then says nothing about the query, and the page and the widget say the catalogue is not ready.
+    indexed: bool = True
 
 
 class SearchIndex:
@@ -223,8 +226,9 @@ class SearchIndex:
             return answer
         params.validate(self._settings)
         tree = parse_query(params.q) if params.q.strip() else None
-        if index is None:  # not built yet: the answer's shape still names every facet
-            return SearchResult(0, [], {name: [] for name in FILTERS}, params.page, params.size, params=params)
+        if index is None or index.searcher().num_docs == 0:  # the answer's shape still names every facet
+            return SearchResult(0, [], {name: [] for name in FILTERS}, params.page, params.size, params=params,
+                                indexed=False)
         answer = self._answer(index, generation, tree, params)
         self._answers.put((generation, params), answer)
         return answer

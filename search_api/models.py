@@ -100,6 +100,9 @@ class SearchResponse(BaseModel):
     q: str
     fuzzy: bool = Field(default=False, description="True when nothing matched exactly and typos were allowed.")
     suggestion: str | None = Field(default=None, description="With `fuzzy`: the query spelled as the hits spell it.")
+    indexed: bool = Field(default=True, description="False while the catalogue has nothing to search (before the "
+                                                    "first `unioncat index`, or an index of no records): `total` 0 "
+                                                    "then says the catalogue is not ready, not that nothing matched.")
     hits: list[HitOut]
     facets: dict[str, list[FacetValueOut]] = Field(
         description="library, library_type, district, year, decade (value 2010-2019), language, material_type, "

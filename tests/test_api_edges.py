@@ -218,24 +218,43 @@ def test_an_index_built_by_an_older_unioncat_answers_503_saying_how_to_rebuild(t
     assert str(tmp_path) not in response.json()["message"] and "data_dir/index/v1-older" in response.json()["message"]
 
 
-def test_a_catalogue_not_indexed_yet_answers_every_facet_name_with_no_values(tmp_path):
-    """Before the first `unioncat index` (`serve` on a new registry), /api/search answered
-    "facets": {} while an index answers one list per facet: a partner site reading
-    facets["library"] failed until the first nightly run."""
+def _search_never_indexed(data: Path) -> dict:
+    """/api/search's answer to "lich su" from a server started before the first `unioncat index`."""
     from index import SearchIndex
 
-    with_index = tmp_path / "with"
-    with_index.mkdir()
-    with _client(with_index, _records()[:1]) as http:
-        names = set(http.get("/api/search", params={"q": "zzzz"}).json()["facets"])
-    data = tmp_path / "data"
     data.mkdir()
     settings = make_settings(data, LIBRARIES)
     with CatalogStore(settings.db_path) as store, \
             serve_in_thread(create_app(settings, store, SearchIndex(settings))) as url:
-        body = httpx.get(url + "/api/search", params={"q": "lich su"}, timeout=30).json()
+        return httpx.get(url + "/api/search", params={"q": "lich su"}, timeout=30).json()
+
+
+def test_a_catalogue_not_indexed_yet_answers_every_facet_name_with_no_values(tmp_path):
+    """Before the first `unioncat index` (`serve` on a new registry), /api/search answered
+    "facets": {} while an index answers one list per facet: a partner site reading
+    facets["library"] failed until the first nightly run."""
+    with_index = tmp_path / "with"
+    with_index.mkdir()
+    with _client(with_index, _records()[:1]) as http:
+        names = set(http.get("/api/search", params={"q": "zzzz"}).json()["facets"])
+    body = _search_never_indexed(tmp_path / "data")
     assert names and body["facets"] == {name: [] for name in names}
     assert body["total"] == 0 and body["hits"] == []
+
+
+def test_a_search_says_whether_the_catalogue_has_anything_to_search(tmp_path):
+    """Before the first `unioncat index`, and over an index of no records, /api/search answered 0 hits
+    exactly as for a query that matched nothing: a partner site could only show "0 results"."""
+    indexed = tmp_path / "indexed"
+    indexed.mkdir()
+    with _client(indexed, _records()[:1]) as http:
+        assert http.get("/api/search", params={"q": "zzzz"}).json()["indexed"] is True
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with _client(empty, []) as http:
+        assert http.get("/api/search", params={"q": "zzzz"}).json()["indexed"] is False
+    body = _search_never_indexed(tmp_path / "data")
+    assert body["indexed"] is False and body["total"] == 0
 
 
 def test_the_documented_error_example_is_what_its_query_really_answers(client):

@@ -461,3 +461,21 @@ def test_the_suggestion_is_announced_with_the_count(sites, browser):
     assert suggestion.text.startswith("Có phải bạn muốn tìm: ")
     assert _live_region_of(browser, suggestion) == region
     assert "Tìm thấy 1 tài liệu" in region.text and suggestion.text in region.text
+
+
+def test_a_catalogue_not_indexed_yet_is_not_ready_rather_than_empty(tmp_path, browser):
+    """Before the first index run every search answers 0 hits: the widget told a school's visitors
+    "Tìm thấy 0 tài liệu", as if the libraries held nothing of what they asked for."""
+    port = free_port()
+    settings = make_settings(tmp_path / "data", LIBRARIES, api={"cors_origins": [f"http://127.0.0.1:{port}"]})
+    (tmp_path / "data").mkdir()
+    page_dir = tmp_path / "partner"
+    page_dir.mkdir()
+    with CatalogStore(settings.db_path) as store, \
+            serve_in_thread(create_app(settings, store, SearchIndex(settings))) as api:
+        (page_dir / "index.html").write_text(ENGLISH_PAGE.format(api=api), encoding="utf-8")
+        with _serve_directory(page_dir, port) as site:
+            _, root = _widget(browser, site)
+            shown = _search(browser, root, "lich su")
+    assert shown.startswith("Mục lục liên hợp chưa sẵn sàng để tìm"), shown
+    assert "0" not in shown

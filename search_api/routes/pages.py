@@ -111,7 +111,7 @@ def search_page(
                    chosen=chosen, hidden=[(k, v) for k, v in items if k in FILTERS],
                    searched=bool(q.strip() or params.filters()), suggestion_url=suggestion_url,
                    # No index yet answers 0 hits (the API's shape); the page must not blame the query.
-                   indexed=ctx.search_index.version is not None)
+                   indexed=result.indexed)
     return ctx.templates.TemplateResponse(request, "search.html", context)
 
 

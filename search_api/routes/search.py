@@ -77,7 +77,7 @@ def _answer_body(ctx: AppContext, params: SearchParams) -> bytes:
     if body is None:
         response = _RESPONSE.validate_python({
             "total": answer.total, "page": params.page, "size": params.size, "sort": params.sort, "q": params.q,
-            "fuzzy": answer.fuzzy, "suggestion": answer.suggestion, "hits": answer.hits,
+            "fuzzy": answer.fuzzy, "suggestion": answer.suggestion, "indexed": answer.indexed, "hits": answer.hits,
             "facets": mark_selected(answer.facets, params),
         })
         body = _RESPONSE.dump_json(response)

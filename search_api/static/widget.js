@@ -82,6 +82,10 @@
     if (q === null) {
       caption.hidden = body.total === 0;
       list.setAttribute("aria-labelledby", caption.id);
+    } else if (body.indexed === false) {
+      // Before the first index run every search finds 0: that is no answer to the visitor's words.
+      message.textContent = "Mục lục liên hợp chưa sẵn sàng để tìm (dữ liệu của các thư viện đang được lập " +
+        "chỉ mục lần đầu). Xin thử lại sau.";
     } else {
       message.textContent = (body.fuzzy ? "Không tìm thấy kết quả chính xác; hiển thị kết quả gần đúng. " : "") +
         "Tìm thấy " + body.total + " tài liệu";
