@@ -9,9 +9,11 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from pydantic import BeforeValidator
 
+from config.errors import SearchIndexError
 from config.settings import DEFAULT_PORTS, Settings
 from index.cache import LruCache
 from index.search import FILTERS, SearchIndex, SearchParams, SearchResult
+from search_api.errors import without_server_paths
 from store.catalog import CatalogStore
 
 
@@ -85,3 +87,12 @@ def mark_selected(facets: dict[str, list[dict[str, Any]]], params: SearchParams)
 def searchable_per_library(ctx: AppContext) -> dict[str, int]:
     """Library id → union records it holds in the live index (the library facet of an empty search)."""
     return {v["value"]: v["count"] for v in ctx.search_index.search(SearchParams(size=1)).facets.get("library", [])}
+
+
+def searchable_or_why(request: Request, ctx: AppContext) -> tuple[dict[str, int] | None, str | None]:
+    """(library id → searchable titles, None), or (None, why) when the index cannot be opened: the
+    registry and the harvest counts come from config and the store, and are worth answering without it."""
+    try:
+        return searchable_per_library(ctx), None
+    except SearchIndexError as exc:
+        return None, without_server_paths(str(exc), request)

@@ -159,13 +159,16 @@ class LibraryOut(BaseModel):
     opac_url: str | None = None
     records: int = Field(description="Live source records harvested.")
     deleted: int = 0
-    union_records: int = Field(default=0, description="Union records this library holds, in the index.")
+    union_records: int | None = Field(default=0, description="Union records this library holds, in the index; "
+                                                           "null (unknown) while the index cannot be opened.")
     last_success: str | None = None
     errors: list[str] = []
 
 
 class LibrariesResponse(BaseModel):
     libraries: list[LibraryOut]
+    index_error: str | None = Field(default=None, description="Why the search index cannot be opened, when it "
+                                                              "cannot: `union_records` are then null.")
 
 
 class HealthResponse(BaseModel):

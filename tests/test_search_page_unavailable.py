@@ -115,3 +115,24 @@ def test_the_status_page_answers_and_names_the_index_trouble_while_the_index_can
     assert 'id="index-error"' in response.text and "unioncat index" in text, text
     assert str(tmp_path) not in response.text  # the server's directories stay private, as on the 503 page
     assert "0 tài liệu tra cứu được" not in text  # not counted is not none
+
+
+def test_healthz_says_why_and_the_library_list_answers_while_the_index_cannot_be_opened(tmp_path):
+    """/api/libraries answered 503 with /healthz while the index could not be opened: a partner site's
+    library picker emptied although the registry is config and the harvest counts are the store's.
+    /healthz stays 503 (a load balancer must take the server out), saying why, as the schema now says."""
+    with _server(tmp_path / "data", [union("ls1", "Lịch sử Việt Nam", ("tv-tinh",))]) as http:
+        _point_current_at_an_older_index(tmp_path / "data")
+        health = http.get("/healthz")
+        libraries = http.get("/api/libraries")
+        schema = http.get("/openapi.json").json()
+    assert health.status_code == 503
+    assert health.json()["error"] == "SearchIndexError" and "unioncat index" in health.json()["message"]
+    assert str(tmp_path) not in health.text
+    assert libraries.status_code == 200, libraries.text
+    body = libraries.json()
+    assert [lib["id"] for lib in body["libraries"]] == [lib["id"] for lib in LIBRARIES]
+    assert {lib["union_records"] for lib in body["libraries"]} == {None}  # unknown, not 0
+    assert "unioncat index" in body["index_error"] and str(tmp_path) not in libraries.text
+    assert "503" in schema["paths"]["/healthz"]["get"]["responses"]
+    assert {"type": "null"} in schema["components"]["schemas"]["LibraryOut"]["properties"]["union_records"]["anyOf"]

@@ -9,10 +9,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
-from config.errors import SearchIndexError
 from config.settings import LIBRARY_TYPE_LABELS_VI, VIETNAM_TIME
-from search_api.context import AppContext, get_context, searchable_per_library
-from search_api.errors import without_server_paths
+from search_api.context import AppContext, get_context, searchable_or_why
 from store.models import LibraryStatus, StageStatus
 from store.runlock import KILLED, with_killed_runs
 
@@ -77,7 +75,8 @@ def status_page(request: Request, ctx: Annotated[AppContext, Depends(get_context
     the libraries needing attention (failed or overdue) first."""
     status = _status(ctx)
     registry = ctx.settings.library_map()
-    searchable, index_error = _searchable(request, ctx)
+    # The page is where an officer looks when search is down: it answers without the index.
+    searchable, index_error = searchable_or_why(request, ctx)
     libraries = [{**item, "type_label": LIBRARY_TYPE_LABELS_VI.get(registry[item["id"]].type, ""),
                   "district": registry[item["id"]].district,
                   "union_records": searchable.get(item["id"], 0) if searchable is not None else None,
@@ -91,14 +90,6 @@ def status_page(request: Request, ctx: Annotated[AppContext, Depends(get_context
         "run_labels": RUN_LABELS_VI, "stage_labels": STAGE_LABELS_VI, "reject_stages": REJECT_STAGE_LABELS_VI,
         "attention": sum(item["attention"] for item in libraries), "index_error": index_error})
 
-
-def _searchable(request: Request, ctx: AppContext) -> tuple[dict[str, int] | None, str | None]:
-    """(library id → searchable titles, None) from the index, or (None, why) when it cannot be opened:
-    the rest of the page comes from the store, and it is where an officer looks when search is down."""
-    try:
-        return searchable_per_library(ctx), None
-    except SearchIndexError as exc:
-        return None, without_server_paths(str(exc), request)
 
 
 def vietnam_time(stamp: str | None) -> str:
