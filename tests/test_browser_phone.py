@@ -177,3 +177,26 @@ def test_status_table_keeps_readable_columns_and_the_library_in_view_on_a_phone(
     WebDriverWait(phone, 5).until(lambda d: errors.rect["x"] < PHONE_WIDTH_PX)
     assert 0 <= name.rect["x"] <= before  # the row header stayed at the left edge, in view
     assert _sideways_overflow_px(phone) == 0
+
+
+# The share of an element's area that something else is drawn over, sampled every 4 px in each of its
+# line boxes (a link that wraps does not fill its bounding box).
+COVERED_JS = """var e = arguments[0], covered = 0, points = 0;
+[...e.getClientRects()].forEach(function (r) {
+  for (var x = r.left + 1; x < r.right; x += 4) for (var y = r.top + 1; y < r.bottom; y += 4) {
+    points++; var top = document.elementFromPoint(x, y); if (!(top === e || e.contains(top))) covered++; } });
+return points ? covered / points : 1;"""
+
+
+def test_a_link_tabbed_to_in_the_scrolled_status_table_is_not_hidden_under_the_library_column(site, phone):
+    """With the libraries' table scrolled to the errors, Tab to "N tài liệu tra cứu được" scrolled the link
+    to the box's left edge, under the library column that stays there: the focused link was entirely
+    hidden (WCAG 2.4.11 Focus Not Obscured)."""
+    phone.get(site + "/status")
+    wrap = phone.find_element(By.CSS_SELECTOR, ".table-wrap")
+    phone.execute_script("arguments[0].focus(); arguments[0].scrollLeft = arguments[0].scrollWidth", wrap)
+    WebDriverWait(phone, 5).until(lambda d: d.execute_script("return arguments[0].scrollLeft", wrap) > 0)
+    wrap.send_keys(Keys.TAB)
+    link = phone.switch_to.active_element
+    assert link.text.endswith("tài liệu tra cứu được"), link.text
+    assert phone.execute_script(COVERED_JS, link) == 0
