@@ -500,6 +500,9 @@ def _serve(settings: Settings, store: CatalogStore, host: str | None, port: int 
     if not settings.api.admin_emails:
         typer.echo("unioncat: warning: [api] admin_emails is not set: the OAI-PMH feed (/oai) gives harvesters "
                    "admin@localhost as its contact; set the catalogue operator's address", err=True)
+    if not settings.api.public_url:
+        typer.echo(f"unioncat: warning: [api] public_url is not set: the links of /opensearch.xml, /oai and the Atom "
+                   f"feed name {url_of(sock)}; behind a proxy, set the address readers use", err=True)
     serve_http(settings, store, search_index, sock=sock)
 
 

@@ -245,9 +245,11 @@ def test_a_post_body_far_larger_than_any_oai_request_is_refused_unread(feed):
     assert normal.status_code == 200 and b"<Identify>" in normal.content
 
 
-def test_serve_warns_when_the_feed_has_no_contact_address(tmp_path):
+def test_serve_warns_when_the_feed_has_no_contact_address_or_public_address(tmp_path):
     """OAI-PMH requires an adminEmail: without [api] admin_emails the feed names admin@localhost, and
-    the operator is told so when the server starts, not by a harvester months later."""
+    the operator is told so when the server starts, not by a harvester months later.  Likewise the
+    feed's baseURL: without [api] public_url it is the address serve listens on, which behind a
+    proxy no harvester can reach."""
     from tests.e2e_helpers import ServerProcess
     from tests.test_harvest_report import write_config
 
@@ -257,14 +259,21 @@ def test_serve_warns_when_the_feed_has_no_contact_address(tmp_path):
     identify = Sickle(f"{server.base_url}/oai").Identify()
     server.stop()
     assert identify.adminEmail == "admin@localhost"
-    assert "admin_emails is not set" in server.proc.stdout.read()
+    assert identify.baseURL == f"{server.base_url}/oai"
+    said = server.proc.stdout.read()
+    assert "admin_emails is not set" in said
+    assert f"public_url is not set: the links of /opensearch.xml, /oai and the Atom feed name {server.base_url}" in said
     with_contact = tmp_path / "with-contact.toml"
     with_contact.write_text(config.read_text(encoding="utf-8").replace(
-        "[harvest]", '[api]\nadmin_emails = ["quantri@thuvien.example"]\n\n[harvest]'), encoding="utf-8")
+        "[harvest]", '[api]\nadmin_emails = ["quantri@thuvien.example"]\npublic_url = "https://thuvien.example"'
+                     '\n\n[harvest]'), encoding="utf-8")
     quiet = ServerProcess(with_contact)
-    assert Sickle(f"{quiet.base_url}/oai").Identify().adminEmail == "quantri@thuvien.example"
+    identify = Sickle(f"{quiet.base_url}/oai").Identify()
+    assert identify.adminEmail == "quantri@thuvien.example"
+    assert identify.baseURL == "https://thuvien.example/oai"
     quiet.stop()
-    assert "admin_emails" not in quiet.proc.stdout.read()
+    said = quiet.proc.stdout.read()
+    assert "admin_emails" not in said and "public_url" not in said
 
 
 def test_marc_008_gives_the_day_the_record_entered_the_catalogue_and_005_its_last_change(feed):
