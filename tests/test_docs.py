@@ -67,3 +67,18 @@ def test_the_readme_overrides_example_is_a_file_dedupe_reads(tmp_path):
     path.write_text(re.sub(r"^  ", "", block, flags=re.MULTILINE), encoding="utf-8")
     overrides = load_overrides(path)
     assert overrides.different == (("ca-tinh:CAT000130", "tv-vi-thuy:VTH000300"),) and overrides.same == ()
+
+
+def test_the_readme_quotes_what_serve_says_without_a_catalogue(tmp_path):
+    """The deployment notes tell an operator what a `serve` started before the first
+    `unioncat update` prints; the words must be the ones found in the journal."""
+    from typer.testing import CliRunner
+
+    data_dir = tmp_path / "data"
+    config = tmp_path / "unioncat.toml"
+    config.write_text(f'data_dir = "{data_dir}"\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["serve", "--config", str(config), "--port", "0"])
+    assert result.exit_code == 1
+    said = result.output.strip().replace(str(data_dir), "DATA_DIR")
+    quoted = re.search(r"``(unioncat: no catalogue at .*?)``", README, flags=re.DOTALL).group(1)
+    assert said == " ".join(quoted.split())
