@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Path, Request
 from fastapi.templating import Jinja2Templates
 from pydantic import BeforeValidator
 
@@ -54,6 +54,9 @@ async def get_context(request: Request) -> AppContext:
 # `page=` with no value means no page: OpenSearch 1.1 lets a client fill an optional
 # template parameter ({startPage?}) with the empty string.
 EMPTY_IS_ABSENT = BeforeValidator(lambda value: None if value == "" else value)
+# /api/records/{union_id} and its /why: the id as a hit gives it.
+UnionIdPath = Annotated[str, Path(description="A union record id, as each search hit gives it; an id merged into "
+                                               "another answers 301 to it.")]
 
 
 def site_url(request: Request, settings: Settings) -> str:

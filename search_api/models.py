@@ -19,7 +19,17 @@ _HIT_EXAMPLE = {
     "id": "u8f3k2", "title": "Lịch sử Việt Nam", "subtitle": "Từ nguồn gốc đến thế kỷ XIX",
     "authors": ["Trần Trọng Kim"], "year": 2019, "publisher": "Nxb. Văn học", "isbn": ["9786049690000"],
     "language": "vie", "language_label": "Tiếng Việt", "material_type": "book", "material_type_label": "Sách",
-    "holdings": [_HOLDING_EXAMPLE],
+    "holdings": [_HOLDING_EXAMPLE], "part": "Tập 1", "place": "Hà Nội", "edition": "Tái bản lần thứ 2",
+    "added": "2025-01-31", "score": 12.5,
+    "highlight": {"title": "<mark>Lịch</mark> <mark>sử</mark> Việt Nam", "snippet": "Trần Trọng Kim"},
+}
+_EDITION_EXAMPLE = {"id": "u2k9w1", "title": "Lịch sử Việt Nam", "year": 2008,
+                    "publisher": "Nxb. Văn hóa - Thông tin", "edition": "Tái bản", "holdings": [_HOLDING_EXAMPLE]}
+_LIBRARY_EXAMPLE = {
+    "id": "tv-tinh", "name": "Thư viện tỉnh Hậu Giang", "type": "provincial", "type_label": "Thư viện tỉnh",
+    "district": "Vị Thanh", "protocol": "oai-pmh", "opac_url": "https://opac.example.vn/record/{id}",
+    "records": 41230, "deleted": 12, "union_records": 39800, "last_success": "2025-01-31T18:00:05Z",
+    "errors": [],
 }
 
 
@@ -45,8 +55,9 @@ class HighlightOut(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [
         {"title": "<mark>Lịch</mark> <mark>sử</mark> Việt Nam", "snippet": "Trần Trọng Kim"}]})
 
-    title: str
-    snippet: str | None = None
+    title: str = Field(description="Title and subtitle, matched words in <mark>.")
+    snippet: str | None = Field(default=None, description="Words around the first match in another field "
+                                                             "(authors, subjects, ...); null when none matched.")
 
 
 class HitOut(BaseModel):
@@ -80,7 +91,7 @@ class FacetValueOut(BaseModel):
     value: str = Field(description="Value to pass back as a filter parameter.")
     label: str = Field(description="Vietnamese label.")
     count: int = Field(description="Matching records within the current filters.")
-    selected: bool = False
+    selected: bool = Field(default=False, description="True when this value is among the request's filters.")
 
 
 class SearchResponse(BaseModel):
@@ -88,7 +99,7 @@ class SearchResponse(BaseModel):
 
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "total": 1, "page": 1, "size": 20, "sort": "relevance", "q": "lich su viet nam", "fuzzy": False,
-        "hits": [_HIT_EXAMPLE],
+        "suggestion": None, "indexed": True, "hits": [_HIT_EXAMPLE],
         "facets": {"library": [{"value": "tv-tinh", "label": "Thư viện tỉnh Hậu Giang", "count": 1,
                                 "selected": False}]},
     }]})
@@ -110,6 +121,10 @@ class SearchResponse(BaseModel):
 
 
 class EditionOut(BaseModel):
+    """Another union record of the same work (the same `work_key`), such as another edition."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_EDITION_EXAMPLE]})
+
     id: str
     title: str
     year: int | None = None
@@ -121,7 +136,17 @@ class EditionOut(BaseModel):
 class RecordOut(HitOut):
     """A union record with every holding library and its other editions."""
 
-    uniform_title: str | None = None
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        **_HIT_EXAMPLE, "score": None, "highlight": None, "uniform_title": None, "alternate_titles": [],
+        "names": [{"name": "Trần Trọng Kim", "kind": "personal", "role": "main", "dates": "1883-1953",
+                   "relators": [], "vernacular": None}],
+        "responsibility": "Trần Trọng Kim", "pages": 588, "invalid_isbn": [], "issn": [], "invalid_issn": [],
+        "other_ids": [], "subjects": ["Lịch sử", "Việt Nam"], "classification": ["DDC 959.7"], "series": [],
+        "notes": [], "members": ["tv-tinh:123", "tv-long-my:LM4521"], "work_key": "lich su viet nam / kim",
+        "other_editions": [_EDITION_EXAMPLE],
+    }]})
+
+    uniform_title: str | None = Field(default=None, description="Uniform title (MARC 130/240), when catalogued.")
     alternate_titles: list[str] = Field(default=[], description="The title in another script (MARC 880).")
     names: list[Name] = Field(default=[], description="The name heading behind each of `authors`: kind, role, "
                                                       "dates, relators ($e terms, $4 codes), own-script form.")
@@ -136,19 +161,15 @@ class RecordOut(HitOut):
     series: list[str] = []
     notes: list[str] = []
     members: list[str] = Field(default=[], description="Source records merged into this union record.")
-    work_key: str = ""
+    work_key: str = Field(default="", description="Folded title and the first author's name words: "
+                                                  "`other_editions` share it.")
     other_editions: list[EditionOut] = []
 
 
 class LibraryOut(BaseModel):
     """A library of the registry with its harvest counts."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "id": "tv-tinh", "name": "Thư viện tỉnh Hậu Giang", "type": "provincial", "type_label": "Thư viện tỉnh",
-        "district": "Vị Thanh", "protocol": "oai-pmh", "opac_url": "https://opac.example.vn/record/{id}",
-        "records": 41230, "deleted": 12, "union_records": 39800, "last_success": "2025-01-31T18:00:05Z",
-        "errors": [],
-    }]})
+    model_config = ConfigDict(json_schema_extra={"examples": [_LIBRARY_EXAMPLE]})
 
     id: str
     name: str
@@ -166,16 +187,28 @@ class LibraryOut(BaseModel):
 
 
 class LibrariesResponse(BaseModel):
-    libraries: list[LibraryOut]
+    """Every library of the registry, also while the search index cannot be opened."""
+
+    # /openapi.json drops null values from examples (FastAPI writes the schema with exclude_none),
+    # so the answer without an index is described in `index_error` and `union_records`, not shown.
+    model_config = ConfigDict(json_schema_extra={"examples": [{"libraries": [_LIBRARY_EXAMPLE]}]})
+
+    libraries: list[LibraryOut] = Field(description="In the registry's order.")
     index_error: str | None = Field(default=None, description="Why the search index cannot be opened, when it "
                                                               "cannot: `union_records` are then null.")
 
 
 class HealthResponse(BaseModel):
-    status: str = "ok"
+    """The server answers and its search index opens (else 503)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"status": "ok", "union_records": 39800, "index_documents": 39800, "index_version": "v31-1795825614"}]})
+
+    status: str = Field(default="ok", description="Always ok: a server that cannot search answers 503.")
     union_records: int = Field(description="Union records searchable now (documents in the live index).")
-    index_documents: int = 0
-    index_version: str | None = None
+    index_documents: int = Field(default=0, description="The same count as `union_records`.")
+    index_version: str | None = Field(default=None, description="The live index's directory name, new when the "
+                                                                "index is rebuilt; null while there is no index.")
 
 
 class ErrorResponse(BaseModel):

@@ -446,3 +446,26 @@ def test_pages_forbid_framing_and_scripts_and_every_answer_forbids_sniffing(clie
     widget = client.get("/widget.js", headers={"Origin": "https://partner.example"})
     assert "content-security-policy" not in widget.headers and "x-frame-options" not in widget.headers
     assert client.get("/docs").headers["content-security-policy"] == "frame-ancestors 'none'"
+
+
+def test_openapi_explains_every_field_and_parameter(client):
+    """A partner's developer reads /openapi.json, not our code: each response field has a
+    description or a value in its schema's example, each parameter a description, and the
+    search documents what it refuses (400: more than 100 filter values) and 503."""
+    schema = client.get("/openapi.json").json()
+    unexplained = []
+    for name, model in schema["components"]["schemas"].items():
+        examples = model.get("examples") or []
+        for field, spec in model.get("properties", {}).items():
+            if not (spec.get("description") or "enum" in spec or any(field in example for example in examples)):
+                unexplained.append(f"{name}.{field}")
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            unexplained += [f"{method} {path} ?{p['name']}" for p in operation.get("parameters", [])
+                            if not p.get("description")]
+    assert unexplained == [], unexplained
+    for path in ("/api/search", "/api/search.atom"):
+        responses = schema["paths"][path]["get"]["responses"]
+        assert "100 filter values" in responses["400"]["description"] and "503" in responses
+    assert "null" in schema["components"]["schemas"]["LibraryOut"]["properties"]["union_records"]["description"]
+    assert schema["components"]["schemas"]["SearchResponse"]["examples"][0]["indexed"] is True

@@ -18,10 +18,9 @@ from starlette.concurrency import run_in_threadpool
 
 from index.search import SearchParams, SearchResult
 from search_api.context import EMPTY_IS_ABSENT, AppContext, get_context, search_params, site_url
-from search_api.models import ErrorResponse
 from search_api.oai_metadata import xml_text
 from search_api.present import holdings_by_library
-from search_api.routes.search import FILTER_PARAMETERS
+from search_api.routes.search import FILTER_PARAMETERS, SEARCH_ERRORS
 from store.catalog import utc_now
 
 router = APIRouter(tags=["search"])
@@ -34,7 +33,7 @@ ATOM_TYPE = "application/atom+xml"
     "/api/search.atom",
     response_class=Response,
     responses={200: {"content": {ATOM_TYPE: {}}, "description": "An Atom 1.0 feed, one entry per hit."},
-               400: {"model": ErrorResponse, "description": "Bad parameter or query."}},
+               **SEARCH_ERRORS},
     summary="A search (or, without q and sort, what is new) as an Atom feed",
     openapi_extra={"parameters": FILTER_PARAMETERS},
 )

@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse
 
 from config.errors import SearchIndexError
 from index.document import enrich_record
-from search_api.context import AppContext, get_context
+from search_api.context import AppContext, UnionIdPath, get_context
 from search_api.models import ErrorResponse, RecordOut
 from store.feed import created_day
 
@@ -53,7 +53,7 @@ def _other_editions(ctx: AppContext, work_key: str, union_id: str) -> list[dict[
                404: {"model": ErrorResponse, "description": "No such record."}},
     summary="One union record with every holding",
 )
-def api_record(union_id: str, ctx: Annotated[AppContext, Depends(get_context)]) -> Any:
+def api_record(union_id: UnionIdPath, ctx: Annotated[AppContext, Depends(get_context)]) -> Any:
     data, target = load_record(ctx, union_id)
     if target is not None:
         return RedirectResponse(f"/api/records/{target}", status_code=301)

@@ -8,14 +8,23 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import TypeAdapter
 from starlette.concurrency import run_in_threadpool
 
-from index.search import FILTERS, SORTS, SearchParams
+from index.search import FILTERS, MAX_FILTER_VALUES, SORTS, SearchParams
 from search_api.context import EMPTY_IS_ABSENT, AppContext, get_context, mark_selected, search_params
 from search_api.models import ErrorResponse, SearchResponse
 
 router = APIRouter(tags=["search"])
 _RESPONSE = TypeAdapter(SearchResponse)
 
-_FILTER_HELP = "Repeat to OR values of one filter; different filters are AND-ed."
+_FILTER_HELP = (f"Repeat to OR values of one filter; different filters are AND-ed; at most {MAX_FILTER_VALUES} "
+                "values of all filters together.")
+# The error answers of a search, as /api/search and /api/search.atom give them.
+SEARCH_ERRORS = {
+    400: {"model": ErrorResponse,
+          "description": f"Bad parameter or query, or more than {MAX_FILTER_VALUES} filter values in all."},
+    503: {"model": ErrorResponse,
+          "description": "The search index cannot be opened; `message` says why and what to run "
+                         "(e.g. `unioncat index --rebuild`)."},
+}
 
 
 # Filters are read from the query string by `search_params` (they repeat); declared here for
@@ -41,7 +50,7 @@ FILTER_PARAMETERS = [
 @router.get(
     "/api/search",
     response_model=SearchResponse,
-    responses={400: {"model": ErrorResponse, "description": "Bad parameter or query."}},
+    responses=SEARCH_ERRORS,
     summary="Search the union catalog",
     openapi_extra={"parameters": FILTER_PARAMETERS},
 )

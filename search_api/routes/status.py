@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from config.settings import LIBRARY_TYPE_LABELS_VI, VIETNAM_TIME
 from search_api.context import AppContext, get_context, searchable_or_why
@@ -26,21 +26,36 @@ FIRST_REJECTS_SHOWN = 3  # as `unioncat status` prints: enough to tell the libra
 class LibraryStatusOut(LibraryStatus):
     """One library: records held, the last run's counts and errors, and whether it is overdue."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": "tv-long-my", "records": 8120, "deleted": 3, "rejected": 2, "last_attempt": "2025-01-31T19:30:02Z",
+        "last_success": "2025-01-30T19:30:04Z", "last_status": "failed", "duration_s": 31.2, "added": 0,
+        "changed": 0, "removed": 0, "errors": ["https://longmy.example/oai: ListRecords: timed out after 5 retries"],
+        "overdue": True, "name": "Thư viện thị xã Long Mỹ"}]})
+
     name: str = Field(description="Vietnamese name of the library.")
 
 
 class UnregisteredLibrary(BaseModel):
     """A library no longer in the registry whose records are still in the catalogue (searchable)."""
 
-    id: str
+    id: str = Field(description="The library id its records carry.")
     records: int = Field(description="Live records still held; `unioncat purge ID` withdraws them.")
 
 
+class StageStatusOut(StageStatus):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "stage": "index", "last_attempt": "2025-01-31T19:41:10Z", "last_success": "2025-01-30T19:40:52Z",
+        "last_status": "failed", "duration_s": 3.1,
+        "error": "cannot write the search index /var/lib/unioncat/index/v31-1: No space left on device"}]})
+
+
 class StatusResponse(BaseModel):
-    libraries: list[LibraryStatusOut]
+    """Each library's harvest state and each later stage's last run, as `unioncat status --format json`."""
+
+    libraries: list[LibraryStatusOut] = Field(description="In the registry's order.")
     unregistered: list[UnregisteredLibrary] = Field(
         description="Libraries removed from the registry whose records are still in the catalogue.")
-    stages: list[StageStatus] = Field(description="normalize, dedupe and index: last attempt, last success, error.")
+    stages: list[StageStatusOut] = Field(description="normalize, dedupe and index: last attempt, last success, error.")
     totals: dict[str, int] = Field(description="Live raw records, records, union records and rejects in the store.")
 
 

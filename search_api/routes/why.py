@@ -12,26 +12,33 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import RedirectResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
-from search_api.context import AppContext, get_context
+from search_api.context import AppContext, UnionIdPath, get_context
 from search_api.models import ErrorResponse
 
 router = APIRouter(tags=["records"])
 
 
 class WhyMember(BaseModel):
-    record_id: str
+    """One source record of the union record, as `unioncat dedupe explain` prints it."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "record_id": "ca-tinh:CAT000055", "library": "ca-tinh", "title": "Lịch sử Nam Bộ kháng chiến",
+        "found_by": "isbn:9786045730621", "score": 100.0,
+        "decision": "matches tv-tinh:TVT000075: shared ISBN 9786045730621, title 100"}]})
+
+    record_id: str = Field(description="Source record `library:local_id`.")
     library: str
     title: str | None
-    found_by: str
-    score: float | None
-    decision: str
+    found_by: str = Field(description="The key that found its match (isbn:…, a title key, …); empty when none.")
+    score: float | None = Field(description="The score of that match; null when it matched nothing.")
+    decision: str = Field(description="The record it matches and on what, or why it matched none.")
 
 
 class WhyOut(BaseModel):
-    id: str
-    members: list[WhyMember]
+    id: str = Field(description="The union record's id.")
+    members: list[WhyMember] = Field(description="Every source record of the union record, by record id.")
 
 
 @router.get(
@@ -41,7 +48,7 @@ class WhyOut(BaseModel):
                404: {"model": ErrorResponse, "description": "No such record."}},
     summary="Why each source record is in this union record",
 )
-def api_record_why(union_id: str, ctx: Annotated[AppContext, Depends(get_context)]) -> Any:
+def api_record_why(union_id: UnionIdPath, ctx: Annotated[AppContext, Depends(get_context)]) -> Any:
     record, target = ctx.store.get_union_record(union_id)
     rows = ctx.store.cluster_members(union_id) if record is not None else []
     if record is not None and not rows:
