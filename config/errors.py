@@ -43,6 +43,11 @@ class StoreError(UnioncatError):
     """Raised when the catalog database cannot be opened, migrated or written."""
 
 
+class NoCatalogueError(StoreError):
+    """Raised when a command that only reads finds no catalogue yet: no file, or one the first
+    run has only begun to create (its schema is written in one transaction, so it has no table)."""
+
+
 class HarvestError(UnioncatError):
     """Raised when a library cannot be harvested; names the library and the endpoint or file."""
 

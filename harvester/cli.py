@@ -34,6 +34,7 @@ from typing import Annotated, TextIO
 import typer
 
 from config import Settings, UnioncatError, load_settings
+from config.errors import NoCatalogueError
 from config.settings import DEFAULT_CONFIG_NAME
 from store import CatalogStore
 from store.runlock import KILLED, with_killed_runs
@@ -174,10 +175,11 @@ def _catalogue_to_read(settings: Settings, so: str) -> CatalogStore:
     """The catalogue as it is, for a command that only reads: never created, never upgraded (a
     mistyped --config left an empty catalogue behind; a look upgraded one nobody had backed up).
     `so` says what its absence means for this command."""
-    if not settings.db_path.exists():
-        raise UnioncatError(f"no catalogue at {settings.db_path} yet, so {so}; the first `unioncat update` "
-                            "creates it (or is --config, or its data_dir, mistyped?)")
-    return CatalogStore(settings.db_path, read_only=True)
+    try:
+        return CatalogStore(settings.db_path, read_only=True)
+    except NoCatalogueError as exc:
+        raise UnioncatError(f"{exc}, so {so}; the first `unioncat update` creates it (or is --config, or its "
+                            "data_dir, mistyped?)") from None
 
 
 @contextmanager
@@ -638,13 +640,12 @@ def status(
         raise _fail(f"--format must be text or json, not {format!r}", EXIT_USAGE)
     with _reported_errors():
         settings = _settings(config)
-        if settings.db_path.exists():
+        try:
             store = CatalogStore(settings.db_path, read_only=True)  # a look upgrades nothing
-        else:
+        except NoCatalogueError as exc:
             # Reading must not create the catalogue: run as root before the first nightly run, or
             # with a mistyped data_dir, it left a root-owned database the cron user cannot write.
-            typer.echo(f"unioncat: no catalogue at {settings.db_path} yet; the first `unioncat update` "
-                       "creates it", err=True)
+            typer.echo(f"unioncat: {exc}; the first `unioncat update` creates it", err=True)
             store = CatalogStore(Path(":memory:"))
         with store:
             hours = settings.harvest.expected_interval_hours

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from config.errors import StoreError
+from config.errors import NoCatalogueError, StoreError
 from store.models import (
     HarvestRun,
     HarvestState,
@@ -163,9 +163,12 @@ class CatalogStore:
 
         `read_only` (for `status`, `serve`, `dedupe explain`) opens it as it is, never created nor
         upgraded: a look must not leave an empty catalogue behind a mistyped path, nor upgrade in
-        place a catalogue nobody has backed up.  StoreError when it is missing or of another schema.
+        place a catalogue nobody has backed up.  NoCatalogueError when there is none yet, StoreError
+        when it is of another schema.
         """
         self.path = Path(path)
+        if read_only and not self.path.exists():
+            raise NoCatalogueError(f"no catalogue at {self.path} yet")
         try:
             if read_only:
                 self._conn = self._connect_read_only()
@@ -199,10 +202,12 @@ class CatalogStore:
         if version == SCHEMA_VERSION:
             return
         # Version 0: a catalogue from before versioning, or no catalogue at all.
-        foreign = version == 0 and not self._conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE name='raw_records'").fetchone()
+        tables = {name for (name,) in self._conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         self._conn.close()
-        if foreign:
+        if not tables:
+            # The first run has opened the file and not yet committed its schema (`_migrate`).
+            raise NoCatalogueError(f"no catalogue at {self.path} yet (the first run is creating it)")
+        if version == 0 and "raw_records" not in tables:
             raise StoreError(f"{self.path} is not a unioncat catalogue (an empty or foreign SQLite file); "
                              "check --config and its data_dir")
         if version < SCHEMA_VERSION:
@@ -230,15 +235,16 @@ class CatalogStore:
             return
         if version > SCHEMA_VERSION:
             raise self._newer_schema(version)
-        self._conn.executescript(_SCHEMA)
+        # One transaction: a reader (`status` polling the first run) sees no table or the whole
+        # schema with its version, never tables without a version ("schema 0, older").
+        steps = [_SCHEMA]
         # Future migrations go here, one `if version < N:` block each.
         if 0 < version < 2:
             # Changes made before times were kept are dated now: the feed's harvesters take them once more.
-            self._conn.execute("INSERT OR IGNORE INTO seq_times (seq, at) SELECT value, ? FROM sequence WHERE id = 1",
-                               (utc_now(),))
-        self._conn.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
-        )
+            steps.append(f"INSERT OR IGNORE INTO seq_times (seq, at) SELECT value, '{utc_now()}' FROM sequence "
+                         "WHERE id = 1;")
+        steps.append(f"INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', '{SCHEMA_VERSION}');")
+        self._conn.executescript("BEGIN IMMEDIATE;\n" + "\n".join(steps) + "\nCOMMIT;")
 
     def close(self) -> None:
         self._conn.close()

@@ -5,6 +5,7 @@ Each is one line on stderr naming the file or place and what to do, and exit cod
 
 from __future__ import annotations
 
+import json
 import socket
 import sqlite3
 
@@ -219,3 +220,21 @@ def test_a_catalogue_opened_to_read_refuses_writes(store):
     with pytest.raises(StoreError, match="cannot write"):
         reader.save_harvest_page([raw("1", "Truyện Kiều")])
     assert store.live_local_ids("tv-tinh") == set()
+
+
+def test_a_look_at_a_catalogue_the_first_run_is_still_creating_is_the_view_before_any_run(data_dir):
+    """The first `update` opens the file before it writes the schema: `status` polled in between said
+    "not a unioncat catalogue … check --config", or "schema 0, older", and exited 1."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / "catalog.sqlite3"
+    with sqlite3.connect(path) as conn:  # as the first run leaves it before its schema is committed
+        conn.execute("PRAGMA journal_mode=WAL")
+    config = _config(data_dir)
+    looked = CliRunner().invoke(app, ["status", "--format", "json", "--config", config])
+    assert looked.exit_code == 0, looked.output
+    assert f"no catalogue at {path} yet (the first run is creating it)" in looked.stderr
+    assert [item["last_status"] for item in json.loads(looked.stdout)["libraries"]] == [None]
+    served = CliRunner().invoke(app, ["serve", "--config", config, "--port", "0"])
+    assert served.exit_code == 1 and "so nothing to serve" in served.output
+    assert CliRunner().invoke(app, ["normalize", "--config", config]).exit_code == 0  # the run then creates it
+    assert _schema_version(path) == "3"
