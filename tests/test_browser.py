@@ -146,3 +146,23 @@ def test_whats_new_page_says_what_it_lists(server, browser):
     browser.get(server.base_url + "/?sort=new&library=tv-long-my")  # the widget's "Xem tất cả tài liệu mới"
     assert browser.title.startswith("Tài liệu mới bổ sung – "), browser.title
     assert browser.find_element(By.ID, "results-heading").text.endswith("tài liệu, mới bổ sung xếp trước")
+
+
+def test_page_links_are_named_with_their_page_and_the_current_page_is_marked(server, browser):
+    """The numbered links in "Phân trang" were named by the number alone: a screen reader's list of links
+    read "2, 3, 4". Each is now "Trang 2" to a screen reader and still shows just "2"."""
+    browser.get(server.base_url + "/?page=2")
+    nav = browser.find_element(By.CSS_SELECTOR, "nav[aria-label='Phân trang']")
+    numbered = [a for a in nav.find_elements(By.CSS_SELECTOR, "a") if not a.get_attribute("rel")]
+    assert len(numbered) >= 2
+    following = nav.find_element(By.CSS_SELECTOR, "a[rel='next']")
+    for link in numbered:
+        assert re.fullmatch(r"Trang \d+", link.accessible_name), link.accessible_name
+        # What the eye sees is the number alone: "Trang " is clipped to one pixel, and the box is
+        # one line high as "Trang sau ›" is.
+        word = link.find_element(By.CSS_SELECTOR, ".visually-hidden")
+        assert word.rect["width"] <= 1 and word.rect["height"] <= 1, word.rect
+        assert link.rect["height"] == following.rect["height"]
+    current = nav.find_element(By.CSS_SELECTOR, "[aria-current='page']")
+    assert current.get_attribute("textContent") == "Trang 2"
+    assert current.find_element(By.CSS_SELECTOR, ".visually-hidden").rect["width"] <= 1
