@@ -166,3 +166,16 @@ def test_page_links_are_named_with_their_page_and_the_current_page_is_marked(ser
     current = nav.find_element(By.CSS_SELECTOR, "[aria-current='page']")
     assert current.get_attribute("textContent") == "Trang 2"
     assert current.find_element(By.CSS_SELECTOR, ".visually-hidden").rect["width"] <= 1
+
+
+def test_a_search_that_finds_nothing_offers_no_link_to_an_empty_filter_column(server, browser):
+    """On a phone, "Lọc kết quả theo thư viện, năm, ngôn ngữ…" led a page with no hits down to an empty
+    column: with nothing to filter by, neither the link nor the column is there."""
+    browser.get(server.base_url + "/?q=qxzqxzqxz")
+    assert browser.find_element(By.ID, "total").text == "0"
+    assert browser.find_elements(By.CSS_SELECTOR, "a[href='#facets']") == []
+    assert browser.find_elements(By.ID, "facets") == []
+    browser.get(server.base_url + "/?q=lich+su")  # with hits, the link is shown and leads to filters
+    link = browser.find_element(By.CSS_SELECTOR, "a[href='#facets']")
+    assert link.is_displayed()
+    assert browser.find_elements(By.CSS_SELECTOR, "#facets a.facet-value")
