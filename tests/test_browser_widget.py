@@ -163,14 +163,23 @@ def test_a_rule_of_the_partner_page_that_matches_the_host_does_not_style_the_wid
     assert style == ["rgb(27, 27, 27)", "16px", "none"]
 
 
+# Counts the API answers the widget has read and acted on: its handlers run in the microtasks after
+# Response.json() resolves, so a task queued at that moment runs after them.
+ANSWERS_HANDLED_JS = """window.answersHandled = 0; var json = Response.prototype.json;
+Response.prototype.json = function () {
+  return json.call(this).finally(function () { setTimeout(function () { window.answersHandled++; }); });
+};"""
+
+
 def test_only_the_newest_search_is_shown(sites, browser):
     """Two searches sent before the first answer: the older answer must not be drawn too."""
     _, root = _widget(browser, sites["allowed"])
-    browser.execute_script("var root = arguments[0], input = root.querySelector('input'), "
+    browser.execute_script(ANSWERS_HANDLED_JS + "var root = arguments[0], input = root.querySelector('input'), "
                            "form = root.querySelector('form'); input.value = 'lich su'; form.requestSubmit(); "
                            "input.value = 'so tay'; form.requestSubmit();", root)
-    WebDriverWait(browser, 20).until(lambda d: root.find_elements(By.CSS_SELECTOR, ".more"))
-    browser.execute_script("return new Promise(done => setTimeout(done, 500))")
+    # Until both answers are handled, not a fixed sleep: the older one may come last, and a sleep is
+    # either slow or, on a loaded machine, too short to see it drawn.
+    WebDriverWait(browser, 20).until(lambda d: d.execute_script("return window.answersHandled") == 2)
     titles = [a.get_attribute("textContent") for a in root.find_elements(By.CSS_SELECTOR, "li.hit a.title")]
     assert titles == [XSS_TITLE] and len(root.find_elements(By.CSS_SELECTOR, ".more")) == 1
 
