@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Annotated, TextIO
 
 import typer
+from typer.core import TyperGroup
 
 from config import Settings, UnioncatError, load_settings
 from config.errors import NoCatalogueError
@@ -48,7 +49,49 @@ EXIT_SOME_FAILED = 3
 # A run stopped by a signal exits 128 + its number, as a shell reports it: 130 Ctrl+C, 143 SIGTERM.
 EXIT_SIGNAL_BASE = 128
 
+# click's UsageError (an unknown option, a missing argument, a bad value: exit 2). Typer ≥ 0.26 carries its own
+# copy of click and exports only this subclass of it; before 0.26 it is click's own, as is the base.
+_UsageError: type[Exception] = typer.BadParameter.__mro__[1]
+
+
+def _usage_message(exc: Exception) -> str:
+    """click's message with its close match asked, and where the right spelling is listed."""
+    possibilities = getattr(exc, "possibilities", None)  # NoSuchOption: the options spelled closest
+    if possibilities:
+        message = f"{exc.message} (did you mean {' or '.join(possibilities)}?)."  # type: ignore[attr-defined]
+    else:
+        message = exc.format_message()  # type: ignore[attr-defined]
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        message += ("" if message.endswith((".", "?")) else ".") + f" See `{ctx.command_path} --help`."
+    return message[:1].lower() + message[1:]
+
+
+@contextmanager
+def _plain_usage_errors() -> Iterator[None]:
+    try:
+        yield
+    except _UsageError as exc:
+        raise _fail(_usage_message(exc), EXIT_USAGE) from None
+
+
+class _UnioncatGroup(TyperGroup):
+    """Usage errors ("No such option: --rebuld") as one line `unioncat: ...` and exit 2, as every other
+    unioncat error, not typer's boxed panel. A command's options are parsed inside the group's invoke."""
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        if not args:  # `unioncat` alone: typer prints the help (no_args_is_help)
+            return super().parse_args(ctx, args)
+        with _plain_usage_errors():
+            return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: typer.Context) -> object:
+        with _plain_usage_errors():
+            return super().invoke(ctx)
+
+
 app = typer.Typer(
+    cls=_UnioncatGroup,
     help="unioncat: mục lục liên hợp (union catalog) of the libraries of Hau Giang province.",
     no_args_is_help=True,
     add_completion=False,

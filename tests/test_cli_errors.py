@@ -238,3 +238,25 @@ def test_a_look_at_a_catalogue_the_first_run_is_still_creating_is_the_view_befor
     assert served.exit_code == 1 and "so nothing to serve" in served.output
     assert CliRunner().invoke(app, ["normalize", "--config", config]).exit_code == 0  # the run then creates it
     assert _schema_version(path) == "3"
+
+
+@pytest.mark.parametrize("args, says", [
+    (["index", "--rebuld"], "no such option: --rebuld (did you mean --rebuild?)."),
+    (["status", "--fromat", "json"], "no such option: --fromat (did you mean --format?)."),
+    (["harvst"], "no such command 'harvst'. Did you mean 'harvest'?"),
+    (["purge"], "missing argument 'library'."),
+    (["serve", "--port", "eighty"], "invalid value for '--port'"),
+])
+def test_a_usage_error_is_one_plain_line_naming_the_option_and_the_near_one(args, says):
+    """An unknown option was shown in typer's box ("╭─ Error ─…") under two lines of usage, unlike every
+    other unioncat error: it is one line, with the option a typo was near and where the options are listed."""
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"unioncat: {says}"), result.output
+    assert len(result.output.splitlines()) == 1 and "╭" not in result.output and "Usage:" not in result.output
+    assert result.output.rstrip().endswith(" --help`."), result.output
+
+
+def test_unioncat_alone_still_prints_the_help():
+    result = CliRunner().invoke(app, [])
+    assert "Usage:" in result.output and "harvest" in result.output and not result.output.startswith("unioncat: ")
