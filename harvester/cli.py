@@ -29,7 +29,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import Annotated, BinaryIO, TextIO
 
 import typer
 from typer.core import TyperGroup
@@ -139,6 +139,21 @@ STDIO = "-"
 
 def _shown(path: str, stdio_name: str) -> str:
     return stdio_name if path == STDIO else path
+
+
+@contextmanager
+def _input_bytes(path: str) -> Iterator[BinaryIO]:
+    """--input, or with `-` standard input; opened before --output is created, so an input that is
+    missing or a directory fails with no empty output file left behind."""
+    if path == STDIO:
+        yield sys.stdin.buffer
+        return
+    try:
+        stream = Path(path).open("rb")
+    except OSError as exc:
+        raise _fail(f"{Path(path)}: cannot read: {exc.strerror or exc}") from exc
+    with stream:
+        yield stream
 
 
 @contextmanager
@@ -387,20 +402,16 @@ def normalize(
 
 def _normalize_file(input_path: str, output_path: str) -> None:
     """File mode: the same reader and normalizer as the pipeline, without a store."""
-    from harvester.files import read_records_file, read_records_stream
+    from harvester.files import read_records_stream
     from normalize import normalize_raw
     from store import Rejected
 
     source = _shown(input_path, "<stdin>")
-    if input_path == STDIO:
-        items = read_records_stream(sys.stdin.buffer, source)
-    else:
-        items = read_records_file(Path(input_path))
     failed = 0
     written = 0
     deletions = 0
-    with _output_lines(output_path) as out:
-        for position, item in enumerate(items, start=1):
+    with _input_bytes(input_path) as stream, _output_lines(output_path) as out:
+        for position, item in enumerate(read_records_stream(stream, source), start=1):
             if not isinstance(item, Rejected) and item.deleted:
                 # <header status="deleted"> or Leader/05 "d": nothing to write, and nothing went wrong.
                 deletions += 1
@@ -456,9 +467,8 @@ def dedupe(
 
         with _reported_errors():
             settings = load_settings(config)  # file mode: only [dedupe] matters
-            with _output_lines(output) as out:
-                count = dedupe_file(sys.stdin.buffer if input == STDIO else Path(input), out, settings.dedupe,
-                                    on_bad_line=skip)
+            with _input_bytes(input) as source, _output_lines(output) as out:
+                count = dedupe_file(source, out, settings.dedupe, on_bad_line=skip)
             contradictions = load_overrides(settings.dedupe.overrides_path).contradictions
         for problem in _dedupe_problems(settings, contradictions):
             typer.echo(f"warning: {problem}", err=True)

@@ -260,3 +260,15 @@ def test_a_usage_error_is_one_plain_line_naming_the_option_and_the_near_one(args
 def test_unioncat_alone_still_prints_the_help():
     result = CliRunner().invoke(app, [])
     assert "Usage:" in result.output and "harvest" in result.output and not result.output.startswith("unioncat: ")
+
+
+@pytest.mark.parametrize("command", ["normalize", "dedupe"])
+@pytest.mark.parametrize("bad_input", ["missing.mrc", "."])
+def test_an_input_that_cannot_be_read_leaves_no_empty_output_file(tmp_path, command, bad_input):
+    """`normalize --input missing.mrc --output out.jsonl` said the input was missing and still created an
+    empty out.jsonl, which a later step (or a cron job's `dedupe --input out.jsonl`) took for a result."""
+    output = tmp_path / "out" / "records.jsonl"
+    output.parent.mkdir()
+    result = CliRunner().invoke(app, [command, "--input", str(tmp_path / bad_input), "--output", str(output)])
+    assert result.exit_code == 1 and result.output.startswith("unioncat: "), result.output
+    assert not output.exists()
