@@ -15,6 +15,7 @@ rebuild, so a reader still holding it can finish and then follow CURRENT.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import shutil
@@ -154,11 +155,18 @@ def _apply_changes(store: CatalogStore, settings: Settings, target: Path, since:
                    incremental: bool) -> tuple[int, int, int]:
     """Write every union record changed after `since`; returns (indexed, deleted, documents)."""
     index = open_index(target)
+    changes = store.union_json_changed_since(since)
+    first = next(changes, None)
+    if first is None and incremental:
+        # A night without changes commits nothing: a commit rewrites meta.json, and every
+        # server then drops its cached answers and reopens its searcher for nothing.
+        changes.close()
+        return 0, 0, index.searcher().num_docs
     writer = _writer(index, settings)
     indexed = deleted = 0
     registry = settings.library_map()
     clock = SeqClock(store)
-    for union_id, payload, created_seq in store.union_json_changed_since(since):
+    for union_id, payload, created_seq in itertools.chain([first] if first else [], changes):
         if incremental:
             writer.delete_documents_by_term("id", union_id)
         if payload is None:

@@ -285,6 +285,16 @@ def test_answers_are_cached_until_the_index_changes(store, settings, catalog):
     assert library_counts["tv-tinh"] == {v["value"]: v["count"] for v in first.facets["library"]}["tv-tinh"] + 1
 
 
+def test_a_night_without_changes_leaves_the_index_and_its_cached_answers_alone(store, settings, catalog):
+    first = catalog.search(SearchParams(q="lich su"))
+    live = current_version(settings.index_dir)
+    files = {path.name: path.stat().st_mtime_ns for path in live.iterdir()}
+    summary = build_index(store, settings)  # nothing changed since the last run
+    assert summary.indexed == summary.deleted == 0 and summary.documents == 7
+    assert {path.name: path.stat().st_mtime_ns for path in live.iterdir()} == files
+    assert catalog.search(SearchParams(q="lich su")) is first
+
+
 def test_without_a_cache_every_search_runs(data_dir, catalog):
     uncached = SearchIndex(make_settings(data_dir, LIBRARIES, api={"cached_searches": 0}))
     first = uncached.search(SearchParams(q="lich su"))
