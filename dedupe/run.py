@@ -110,9 +110,9 @@ def _incremental(store: CatalogStore, settings: Settings, overrides: Overrides, 
     region = recluster_region(store, touched, settings.dedupe, overrides, previous, store.union_created_seq(),
                               store.former_union_ids())
     clustering = region.clustering
-    old_ids = {previous[rid] for rid in (*region.records, *region.gone) if rid in previous}
+    old_ids = {previous[rid] for rid in (*region.record_ids, *region.gone) if rid in previous}
     removed = sorted(old_ids - set(clustering.clusters) - set(clustering.aliases))
-    replaced = set(region.records) | region.gone
+    replaced = region.record_ids | region.gone
     changed, _ = _save(store, settings, clustering, removed, old_ids, replaced)
     store.save_dedupe_keys(_keys(clustering, overrides), removed_ids=region.gone)
     counts = store.counts()
@@ -120,9 +120,9 @@ def _incremental(store: CatalogStore, settings: Settings, overrides: Overrides, 
         records=counts["records"], clusters=counts["union_records"], multi_library=store.multi_library_clusters(),
         changed=changed,
         candidate_pairs=clustering.candidate_pairs, aliases=len(clustering.aliases), removed=len(removed),
-        skipped_blocks=clustering.skipped_blocks, incremental=True, examined=len(region.records),
+        skipped_blocks=clustering.skipped_blocks, incremental=True, examined=len(region.record_ids),
         # Every named record is in the region.
-        problems=overrides.contradictions + tuple(overrides.missing(set(region.records))),
+        problems=overrides.contradictions + tuple(overrides.missing(region.record_ids)),
     )
 
 

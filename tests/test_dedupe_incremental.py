@@ -8,6 +8,7 @@ full rebuild each night.  Membership, ids, aliases and explanations must agree.
 from __future__ import annotations
 
 import random
+import tracemalloc
 
 import pytest
 
@@ -170,3 +171,26 @@ def test_rebuild_gives_the_ids_the_incremental_runs_kept(store, data_dir):
     run_dedupe(store, settings, rebuild=True)
     assert store.cluster_assignments() == kept
     assert labels_of({}) == {}
+
+
+def test_a_nightly_run_touching_a_large_block_needs_about_the_memory_of_a_full_run(store, data_dir):
+    # One touched copy of a long series reaches every copy of it (one block): the run holds
+    # their features, as a full run does, not their Records (1.1 GB for a 100,000-record catalogue).
+    settings = make_settings(data_dir)
+    records = [rec(f"tv-{'abc'[i % 3]}:{i}", f"Kỹ thuật nuôi trồng thủy sản nước ngọt tập {i // 3}",
+                   authors=["Nguyễn Văn An"], year=2000 + i % 20, publisher="Nông nghiệp",
+                   subjects=["Thủy sản", "Nông nghiệp"], notes=["Sách tham khảo dành cho cán bộ khuyến ngư. " * 4])
+               for i in range(1200)]
+    store.save_normalized(records)
+    tracemalloc.start()
+    try:
+        run_dedupe(store, settings)
+        full_peak = tracemalloc.get_traced_memory()[1]
+        store.save_normalized([records[0].model_copy(update={"year": 1999})])
+        tracemalloc.reset_peak()
+        nightly = run_dedupe(store, settings)
+        nightly_peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert nightly.incremental and nightly.examined == len(records)
+    assert nightly_peak < 1.3 * full_peak
