@@ -9,6 +9,7 @@ stops A≈B≈C chains from pulling in a C far from A.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -236,10 +237,15 @@ def author_score(first: tuple[tuple[str, ...], ...], second: tuple[tuple[str, ..
 
 
 def name_similarity(first: tuple[str, ...], second: tuple[str, ...]) -> float:
-    """Share of words (of the longer name) matched exactly, as an initial ("N.", "Ng."), or with one typo."""
+    """Share of words (of the longer name) matched exactly, as an initial ("N.", "Ng."), or with one typo.
+
+    The given name of a Vietnamese name comes last and is never abbreviated: no initial
+    stands for it, so "Nguyễn T. Hà" is not "Nguyễn Hà Thanh" (T. is a middle name).
+    """
     if first == second or set(first) == set(second):
         return 100.0
     shorter, longer = sorted((list(first), list(second)), key=len)
+    given = {name[-1] for name in (shorter, longer) if _vietnamese_shaped(tuple(name))}
     unused = list(longer)
     rest = []
     for word in shorter:
@@ -250,7 +256,8 @@ def name_similarity(first: tuple[str, ...], second: tuple[str, ...]) -> float:
     matched = len(shorter) - len(rest)
     for word in rest:
         for position, candidate in enumerate(unused):
-            if _initial_of(word, candidate) or (len(word) >= 4 and _is_typo(word, candidate)):
+            if (_initial_of(word, candidate) and max(word, candidate, key=len) not in given) or (
+                    len(word) >= 4 and _is_typo(word, candidate)):
                 matched += 1
                 del unused[position]
                 break
@@ -260,6 +267,18 @@ def name_similarity(first: tuple[str, ...], second: tuple[str, ...]) -> float:
 # Every Vietnamese syllable has a vowel: a word of consonants only ("Ng.", "Th.", "Tr.") is an
 # abbreviation, like a one-letter initial.  "Hồ" or "Đỗ" is a surname, never short for Hoàng or Đoàn.
 _VOWELS = frozenset("aeiouy")
+
+
+# A folded Vietnamese syllable (onset, one to three vowels, coda) or an abbreviation of one ("t", "ng").
+_VIETNAMESE_WORD_RE = re.compile(
+    r"(?:(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?|[^aeiouy]{1,3})")
+
+
+@lru_cache(maxsize=1 << 14)
+def _vietnamese_shaped(name: tuple[str, ...]) -> bool:
+    """Every word a Vietnamese syllable: surname first, given name last.  "Rowling, Joanne K."
+    and "J. K. Rowling" are not, so their initials still match any word."""
+    return len(name) >= 2 and all(_VIETNAMESE_WORD_RE.fullmatch(word) for word in name)
 
 
 def _initial_of(first: str, second: str) -> bool:

@@ -539,3 +539,18 @@ def test_q_after_a_separator_at_the_end_of_a_title_is_quyen(title):
     clustering = cluster_records(records, SETTINGS)
     assert together(clustering, "a:1", "b:1"), clustering.explanations["b:1"]
     assert apart(clustering, "b:1", "c:1") and apart(clustering, "b:1", "d:1")
+
+
+def test_an_initial_never_stands_for_a_vietnamese_given_name():
+    # The given name comes last and is never abbreviated: "T." in "Nguyễn T. Hà" is a middle name.
+    records = [
+        rec("a:1", "Truyện ngắn chọn lọc", authors=["Nguyễn T. Hà"], year=2018, publisher="Văn học"),
+        rec("b:1", "Truyện ngắn chọn lọc", authors=["Nguyễn Hà Thanh"], year=2018, publisher="Văn học"),
+        rec("c:1", "Truyện ngắn chọn lọc", authors=["Nguyễn Thị Hà"], year=2018, publisher="Văn học"),
+        rec("d:1", "Truyện ngắn chọn lọc", authors=["Nguyễn Văn A"], year=2018, publisher="Văn học"),
+        rec("e:1", "Truyện ngắn chọn lọc", authors=["Nguyễn Văn An"], year=2018, publisher="Văn học"),
+    ]
+    clustering = cluster_records(records, SETTINGS)
+    assert together(clustering, "a:1", "c:1")
+    assert apart(clustering, "a:1", "b:1")
+    assert apart(clustering, "d:1", "e:1")
