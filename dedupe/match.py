@@ -179,7 +179,11 @@ def title_score(a: Features, b: Features) -> float:
         score = max(fuzz.ratio(a.main, b.main), fuzz.ratio(a.full, b.full))
     if score == 100.0:
         return score
-    words_a, words_b = a.title_words, b.title_words
+    if a.has_subtitle and b.has_subtitle:
+        # Both subtitles count: "Giáo trình : Triết học" and "Giáo trình : Kinh tế chính trị" differ.
+        words_a, words_b = frozenset(a.full.split()), frozenset(b.full.split())
+    else:
+        words_a, words_b = a.title_words, b.title_words
     if _substituted_word(words_a, words_b):
         return min(score, 50.0)
     if score < 95.0 and len(words_a) == len(words_b) and _words_covered(words_a, words_b):

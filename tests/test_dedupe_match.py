@@ -554,3 +554,15 @@ def test_an_initial_never_stands_for_a_vietnamese_given_name():
     assert together(clustering, "a:1", "c:1")
     assert apart(clustering, "a:1", "b:1")
     assert apart(clustering, "d:1", "e:1")
+
+
+def test_one_generic_title_with_two_different_subtitles_never_merges():
+    # The subtitle names the subject; the main titles alone agreeing word for word is no match.
+    records = [
+        rec("a:1", "Giáo trình", subtitle="Triết học Mác - Lênin", year=2019, publisher="Chính trị Quốc gia"),
+        rec("b:1", "Giáo trình", subtitle="Kinh tế chính trị Mác - Lênin", year=2019, publisher="Chính trị Quốc gia"),
+        rec("c:1", "Giáo trình", subtitle="Triết học Mác Lê-nin", year=2019, publisher="Chính trị Quốc gia"),
+    ]
+    clustering = cluster_records(records, SETTINGS)
+    assert apart(clustering, "a:1", "b:1")
+    assert together(clustering, "a:1", "c:1")
