@@ -72,6 +72,7 @@ class Features:
     volumes: str  # every volume number stated: "1.2" for "Tập 1. Phần 2" (parts.volume_numbers)
     part: str  # the part's name without its number ("dai so", "thuong"), "" when none
     series: str  # the textbook series named in the series statement or subtitle, "" when none
+    series_numbers: frozenset[str]  # the numbers in the series (490 $v: "Tủ sách vàng ; T.3" → "3")
     companion: str  # "sach giao vien", "sach bai tap", "vo bai tap" named in the title, "" for none
     material: str
     language: str
@@ -229,6 +230,18 @@ def _series(series: list[str], folded_subtitle: str) -> str:
     return ""
 
 
+@lru_cache(maxsize=16384)
+def _series_number(series: str) -> str:
+    """The number after " ; " in a series statement (490 $v), "" when none.
+
+    Books of one numbered series often share the title ("Truyện cổ tích Việt Nam")
+    and state which one they are only there.
+    """
+    _, separator, number = series.rpartition(";")
+    value = volume_of_part(fast_fold(number).strip()) if separator else None
+    return "" if value is None else sys.intern(str(value))
+
+
 def _language(code: str | None) -> str:
     code = (code or "").strip().lower()
     return _LANGUAGE_CODES.get(code, code)
@@ -347,6 +360,7 @@ def record_features(index: int, record: Record, settings: DedupeSettings) -> Fea
         volumes=title.volumes,
         part=title.part,
         series=_series(record.series, title.folded_subtitle),
+        series_numbers=_frozen(number for number in map(_series_number, record.series) if number),
         companion=title.companion,
         material=sys.intern((record.material_type or "book").lower()),
         language=sys.intern(_language(record.language)),

@@ -119,6 +119,9 @@ def _guard(a: Features, b: Features, settings: DedupeSettings) -> str:
         return f"companion book {a.companion or 'none'} vs {b.companion or 'none'}"
     if a.series and b.series and a.series != b.series:
         return f"textbook series {a.series} vs {b.series}"
+    if a.series_numbers and b.series_numbers and a.series_numbers.isdisjoint(b.series_numbers):
+        # Numbered books of one series share a title and differ only in 490 $v.
+        return f"series number {min(a.series_numbers)} vs {min(b.series_numbers)}"
     if a.title_numbers != b.title_numbers:
         return "numbers in title differ"
     if a.has_subtitle and b.has_subtitle and a.subtitle_numbers != b.subtitle_numbers:

@@ -566,3 +566,15 @@ def test_one_generic_title_with_two_different_subtitles_never_merges():
     clustering = cluster_records(records, SETTINGS)
     assert apart(clustering, "a:1", "b:1")
     assert together(clustering, "a:1", "c:1")
+
+
+def test_books_of_one_series_numbered_only_in_the_series_statement_never_merge():
+    # 490 $v is the only place these say which book of the series they are.
+    records = [
+        rec("a:1", "Truyện cổ tích Việt Nam", series=["Tủ sách vàng ; T.3"], year=2018, publisher="Kim Đồng"),
+        rec("b:1", "Truyện cổ tích Việt Nam", series=["Tủ sách vàng ; 4"], year=2018, publisher="Kim Đồng"),
+        rec("c:1", "Truyện cổ tích Việt Nam", series=["Tủ sách Vàng ; tập 3"], year=2018, publisher="Kim Đồng"),
+    ]
+    clustering = cluster_records(records, SETTINGS)
+    assert apart(clustering, "a:1", "b:1")
+    assert together(clustering, "a:1", "c:1")
