@@ -252,6 +252,28 @@ def _edition(edition: str) -> int | None:
     return edition_number(fast_fold(edition))
 
 
+# A printing stated outside 250: "... (Tái bản lần thứ 2)" in the title or subtitle, or a 500 note
+# that is the statement itself.  Only "tái bản", "xuất bản/in lần thứ" count there: a bare "lần 2"
+# is a conference's ("Hội thảo lần 2"), and a note that merely mentions an edition ("Dịch từ bản
+# in lần thứ 5 ...") describes the original.
+_STATED_EDITION_RE = re.compile(r"(?<!\w)(?:tai ban|(?:xuat ban|in) lan thu)(?!\w)")
+_EDITION_NOTE_RE = re.compile(r"\W*(?:tai ban|(?:xuat ban|in) lan thu)(?!\w)")
+EDITION_NOTE_CHARS = 60
+
+
+def _stated_edition(folded: str) -> int | None:
+    return edition_number(folded) if _STATED_EDITION_RE.search(folded) else None
+
+
+def _noted_edition(notes: list[str]) -> int | None:
+    """The printing a 500 note states when it is an edition statement, else None."""
+    for note in notes:
+        folded = fast_fold(note[:EDITION_NOTE_CHARS])
+        if _EDITION_NOTE_RE.match(folded):
+            return edition_number(folded)
+    return None
+
+
 def _split_title(folded_title: str, folded_subtitle: str) -> tuple[str, str]:
     """(main title, subtitle): oai_dc and some MARC files put "A : B" in the title field."""
     parts = _MAIN_TITLE_SPLIT_RE.split(folded_title, maxsplit=1)
@@ -287,7 +309,8 @@ def _numbers(words: list[str]) -> frozenset[str]:
 # What `record_features` derives from the title, subtitle and part strings alone (`_title_features`);
 # the names are those of `Features`, and `folded_subtitle` is for `_series`, which also reads the series.
 _TitleFeatures = namedtuple("_TitleFeatures", "main full has_subtitle title_numbers subtitle_numbers key_title "
-                            "key_title_head key_title_tail key_skeleton volume volumes part companion folded_subtitle")
+                            "key_title_head key_title_tail key_skeleton volume volumes part companion edition "
+                            "folded_subtitle")
 
 
 @lru_cache(maxsize=1 << 18)
@@ -326,6 +349,7 @@ def _title_features(title: str, subtitle: str, part: str) -> _TitleFeatures:
         volumes=sys.intern(volumes),
         part=sys.intern(part_name(folded_part)) if folded_part else "",
         companion=textbook_companion(f"{folded_title} {folded_sub} {folded_part}"),
+        edition=_stated_edition(f"{folded_title} : {folded_sub}"),
         folded_subtitle=folded_sub,
     )
 
@@ -355,7 +379,7 @@ def record_features(index: int, record: Record, settings: DedupeSettings) -> Fea
         publisher=_publisher(record.publisher) if record.publisher else "",
         year=_SHARED_YEARS.setdefault(record.year, record.year),
         pages=record.pages if record.pages and record.pages > 0 else None,
-        edition=_edition(record.edition) if record.edition else None,
+        edition=(_edition(record.edition) if record.edition else None) or title.edition or _noted_edition(record.notes),
         volume=title.volume,
         volumes=title.volumes,
         part=title.part,

@@ -578,3 +578,21 @@ def test_books_of_one_series_numbered_only_in_the_series_statement_never_merge()
     clustering = cluster_records(records, SETTINGS)
     assert apart(clustering, "a:1", "b:1")
     assert together(clustering, "a:1", "c:1")
+
+
+def test_an_edition_stated_in_the_subtitle_or_a_note_keeps_printings_apart():
+    # Some libraries put "Tái bản lần thứ 2" in 245 $b or a 500 note instead of 250.
+    book = dict(authors=["Trần Văn Bình"], year=2019, publisher="Văn hóa dân tộc")
+    records = [
+        rec("a:1", "Văn hóa Nam Bộ", subtitle="Tái bản lần thứ 2", **book),
+        rec("b:1", "Văn hóa Nam Bộ", notes=["Tái bản lần thứ 3"], **book),
+        rec("c:1", "Văn hóa Nam Bộ", edition="In lần thứ 4", **book),
+        rec("d:1", "Văn hóa Nam Bộ", edition="In lần thứ 3", **book),
+        rec("e:1", "Văn hóa Nam Bộ", notes=["Dịch từ bản in lần thứ 4 của nguyên bản"], edition="Tái bản lần thứ 1",
+            **book),
+    ]
+    clustering = cluster_records(records, SETTINGS)
+    assert apart(clustering, "a:1", "b:1")
+    assert apart(clustering, "a:1", "e:1")
+    assert together(clustering, "a:1", "d:1")
+    assert together(clustering, "b:1", "c:1")
