@@ -63,6 +63,7 @@ class Features:
     key_title_tail: str
     key_skeleton: str
     authors: tuple[tuple[str, ...], ...]
+    translators: tuple[tuple[str, ...], ...]  # name words of those the record says translated it
     author_key_words: tuple[str, ...]
     publisher: str
     year: int | None
@@ -214,6 +215,27 @@ def author_words(author: str) -> tuple[str, ...]:
     # "[Nguyễn Văn A]": a name the cataloguer supplied is all in brackets, and stays.
     text = _FINAL_Y_RE.sub(r"\1i", _RELATOR_RE.sub(" ", unbracketed if _WORD_RE.search(unbracketed) else folded))
     return tuple(word for word in _WORD_RE.findall(text) if not any(ch.isdigit() for ch in word))
+
+
+# "Lê Chu Cầu dịch", "Người dịch: Dương Tường", 700 $e "dịch" / $4 "trl": the translator, folded.
+_TRANSLATOR_RE = re.compile(r"(?<!\w)(?:nguoi dich|dich gia|bien dich|dich|translators?|translated by|trl)(?!\w)")
+
+
+@lru_cache(maxsize=65536)
+def _is_translator(text: str) -> bool:
+    return bool(_TRANSLATOR_RE.search(_fold_cached(text)))
+
+
+def _translators(record: Record) -> tuple[tuple[str, ...], ...]:
+    """Name words of each translator, from a relator or the author string itself.
+
+    Two translations of one work share the original author, who alone made them match.
+    """
+    if not record.authors:
+        return ()
+    found = [author for author in record.authors if _is_translator(author)]
+    found += [name.name for name in record.names if any(_is_translator(term) for term in name.relators)]
+    return tuple(dict.fromkeys(words for words in map(author_words, found) if words))
 
 
 @lru_cache(maxsize=16384)
@@ -375,6 +397,7 @@ def record_features(index: int, record: Record, settings: DedupeSettings) -> Fea
         key_title_tail=title.key_title_tail,
         key_skeleton=title.key_skeleton,
         authors=authors,
+        translators=_translators(record),
         author_key_words=author_key_words,
         publisher=_publisher(record.publisher) if record.publisher else "",
         year=_SHARED_YEARS.setdefault(record.year, record.year),

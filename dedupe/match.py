@@ -134,6 +134,8 @@ def _guard(a: Features, b: Features, settings: DedupeSettings) -> str:
         return f"pages {a.pages} vs {b.pages}"
     if a.language not in IGNORED_LANGUAGES and b.language not in IGNORED_LANGUAGES and a.language != b.language:
         return f"language {a.language} vs {b.language}"
+    if a.translators and b.translators and author_score(a.translators, b.translators) < settings.author_similarity_min:
+        return "translators differ"
     return ""
 
 

@@ -7,6 +7,7 @@ import pytest
 from config import DedupeSettings
 from dedupe import cluster_records
 from dedupe.errors import DedupeError
+from store.models import Name
 from tests.dedupe_helpers import apart, rec, together
 
 SETTINGS = DedupeSettings()
@@ -596,3 +597,17 @@ def test_an_edition_stated_in_the_subtitle_or_a_note_keeps_printings_apart():
     assert apart(clustering, "a:1", "e:1")
     assert together(clustering, "a:1", "d:1")
     assert together(clustering, "b:1", "c:1")
+
+
+def test_two_translations_of_one_work_by_different_translators_never_merge():
+    # The original author is shared; the translator ($e "dịch", or "dịch" in the heading) is the edition.
+    work = dict(title="Những người khốn khổ", year=2015, publisher="Văn học", language="vie")
+    records = [
+        rec("a:1", authors=["Hugo, Victor", "Lê Trí Viễn"], **work,
+            names=[Name(name="Hugo, Victor"), Name(name="Lê Trí Viễn", role="added", relators=["dịch"])]),
+        rec("b:1", authors=["Victor Hugo", "Nguyễn Văn Vĩnh dịch"], **work),
+        rec("c:1", authors=["Victor Hugo", "Lê Trí Viễn (người dịch)"], **work),
+    ]
+    clustering = cluster_records(records, SETTINGS)
+    assert apart(clustering, "a:1", "b:1")
+    assert together(clustering, "a:1", "c:1")
