@@ -15,8 +15,8 @@ from functools import lru_cache
 
 from config.settings import DedupeSettings
 from dedupe.errors import DedupeError
-from dedupe.parts import (edition_number, extract_volume, part_name, publisher_words, textbook_companion,
-                          textbook_series, volume_numbers, volume_of_part)
+from dedupe.parts import (edition_number, exercises_first, extract_volume, part_name, publisher_words,
+                          textbook_companion, textbook_series, volume_numbers, volume_of_part)
 from store.models import Record
 from store.text import fold
 
@@ -370,7 +370,8 @@ def _title_features(title: str, subtitle: str, part: str) -> _TitleFeatures:
         volume=volume,
         volumes=sys.intern(volumes),
         part=sys.intern(part_name(folded_part)) if folded_part else "",
-        companion=textbook_companion(f"{folded_title} {folded_sub} {folded_part}"),
+        companion=(textbook_companion(f"{folded_title} {folded_sub} {folded_part}")
+                   or exercises_first(folded_title, folded_sub)),
         edition=_stated_edition(f"{folded_title} : {folded_sub}"),
         folded_subtitle=folded_sub,
     )

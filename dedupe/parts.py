@@ -124,6 +124,17 @@ def textbook_companion(folded: str) -> str:
     return ""
 
 
+# "Bài tập Toán 6", "Toán 6 : Bài tập": exercises named first in the title or subtitle are the
+# workbook, as "sách bài tập" is; further in ("Lý thuyết và bài tập") they are not.
+_EXERCISES_FIRST_RE = re.compile(r"\W*bai tap(?!\w)")
+
+
+def exercises_first(folded_title: str, folded_subtitle: str) -> str:
+    """"sach bai tap" when the folded title or subtitle begins with "bai tap", else ""."""
+    named = _EXERCISES_FIRST_RE.match(folded_title) or _EXERCISES_FIRST_RE.match(folded_subtitle)
+    return "sach bai tap" if named else ""
+
+
 def textbook_series(folded: str) -> str:
     """The textbook series a folded series statement or subtitle names ("chan troi sang tao"), else ""."""
     return _named(_TEXTBOOK_SERIES_RE, _TEXTBOOK_SERIES, folded)

@@ -611,3 +611,14 @@ def test_two_translations_of_one_work_by_different_translators_never_merge():
     clustering = cluster_records(records, SETTINGS)
     assert apart(clustering, "a:1", "b:1")
     assert together(clustering, "a:1", "c:1")
+
+
+@pytest.mark.parametrize("workbook", [dict(subtitle="Bài tập"), dict(title="Bài tập Toán 6"),
+                                      dict(title="Toán 6 : bài tập")])
+def test_exercises_named_first_are_the_workbook_not_the_pupils_book(workbook):
+    book = dict(year=2021, publisher="Giáo dục Việt Nam")
+    records = [rec("a:1", "Toán 6", **book), rec("b:1", **{"title": "Toán 6", **book, **workbook}),
+               rec("d:1", "Toán 6", subtitle="Lý thuyết và bài tập", **book)]
+    clustering = cluster_records(records, SETTINGS)
+    assert apart(clustering, "a:1", "b:1")
+    assert together(clustering, "a:1", "d:1")
