@@ -31,6 +31,11 @@ FAR_TITLE_BELOW = 50.0
 FAR_TITLE_MARGIN = 8.0
 # Two different valid ISBNs usually mean two products; accept only near-identical records.
 DIFFERENT_ISBN_TITLE_MIN = 95.0
+# Main titles that name a genre, not a book: the subtitle says which ("Giáo trình : Triết học
+# Mác - Lênin"), so a copy without one is not known to be that book.
+GENERIC_MAIN_TITLES = frozenset({"giao trinh", "bai giang", "tai lieu", "tai lieu hoc tap", "tai lieu boi duong",
+                                 "ki yeu", "ki yeu hoi thao", "ki yeu hoi nghi", "bao cao", "van kien", "tuyen tap",
+                                 "tong tap", "toan tap", "tac pham", "tho", "truyen ngan", "de cuong bai giang"})
 # Folded part names less alike than this name two parts ("dai so" and "hinh hoc").
 PART_NAME_MIN_RATIO = 85.0
 
@@ -167,7 +172,8 @@ def _without_authors(a: Features, b: Features, title: float) -> Verdict:
 
 
 def title_score(a: Features, b: Features) -> float:
-    """Folded-title similarity 0-100, subtitle counted only when both records have one.
+    """Folded-title similarity 0-100, subtitle counted only when both records have one
+    or the main title is generic ("Giáo trình", "Kỷ yếu hội thảo").
 
     A word that differs on both sides and is not a typo of the other ("cá tra" vs
     "cá rô") makes it a different title even when the characters are close.
@@ -176,16 +182,21 @@ def title_score(a: Features, b: Features) -> float:
     """
     if not a.main or not b.main:
         return 0.0
-    if a.full == b.full or (a.main == b.main and not (a.has_subtitle and b.has_subtitle)):
+    if a.full == b.full:
         return 100.0  # what the ratios below give for equal titles, without computing them
-    if a.has_subtitle and b.has_subtitle:
+    generic = a.main == b.main and a.main in GENERIC_MAIN_TITLES
+    whole = (a.has_subtitle and b.has_subtitle) or generic
+    if a.main == b.main and not whole:
+        return 100.0
+    if whole:
         score = fuzz.ratio(a.full, b.full)
     else:
         score = max(fuzz.ratio(a.main, b.main), fuzz.ratio(a.full, b.full))
     if score == 100.0:
         return score
-    if a.has_subtitle and b.has_subtitle:
-        # Both subtitles count: "Giáo trình : Triết học" and "Giáo trình : Kinh tế chính trị" differ.
+    if whole:
+        # Both subtitles count: "Giáo trình : Triết học" and "Giáo trình : Kinh tế chính trị" differ;
+        # so does one subtitle after a generic main title ("Giáo trình" alone is no book).
         words_a, words_b = frozenset(a.full.split()), frozenset(b.full.split())
     else:
         words_a, words_b = a.title_words, b.title_words

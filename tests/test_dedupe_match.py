@@ -622,3 +622,14 @@ def test_exercises_named_first_are_the_workbook_not_the_pupils_book(workbook):
     clustering = cluster_records(records, SETTINGS)
     assert apart(clustering, "a:1", "b:1")
     assert together(clustering, "a:1", "d:1")
+
+
+@pytest.mark.parametrize("generic", ["Giáo trình", "Kỷ yếu hội thảo", "Tuyển tập"])
+def test_a_generic_title_without_its_subtitle_is_not_known_to_be_that_book(generic):
+    # "Giáo trình" alone names no book: the copy without a subtitle could be any of that year's.
+    book = dict(year=2019, publisher="Đại học Cần Thơ")
+    records = [rec("a:1", generic, subtitle="Triết học Mác - Lênin", **book), rec("b:1", generic, **book),
+               rec("c:1", f"{generic} : Triết học Mác - Lênin", **book)]
+    clustering = cluster_records(records, SETTINGS)
+    assert apart(clustering, "a:1", "b:1")
+    assert together(clustering, "a:1", "c:1")
