@@ -261,11 +261,12 @@ def name_similarity(first: tuple[str, ...], second: tuple[str, ...]) -> float:
 
     The given name of a Vietnamese name comes last and is never abbreviated: no initial
     stands for it, so "Nguyễn T. Hà" is not "Nguyễn Hà Thanh" (T. is a middle name).
+    Nor is a letter off a given name a typo: "Hiếu" and "Hiền", "Trung" and "Trang" are
+    other people.  Both names must be Vietnamese-shaped: "Ánhh" is no syllable, so a typo.
     """
     if first == second or set(first) == set(second):
         return 100.0
     shorter, longer = sorted((list(first), list(second)), key=len)
-    given = {name[-1] for name in (shorter, longer) if _vietnamese_shaped(tuple(name))}
     unused = list(longer)
     rest = []
     for word in shorter:
@@ -274,10 +275,12 @@ def name_similarity(first: tuple[str, ...], second: tuple[str, ...]) -> float:
         else:
             rest.append(word)
     matched = len(shorter) - len(rest)
+    vietnamese = bool(rest) and _vietnamese_shaped(first) and _vietnamese_shaped(second)
+    given = {shorter[-1], longer[-1]} if vietnamese else _NO_WORDS
     for word in rest:
         for position, candidate in enumerate(unused):
             if (_initial_of(word, candidate) and max(word, candidate, key=len) not in given) or (
-                    len(word) >= 4 and _is_typo(word, candidate)):
+                    len(word) >= 4 and word not in given and candidate not in given and _is_typo(word, candidate)):
                 matched += 1
                 del unused[position]
                 break
@@ -292,6 +295,9 @@ _VOWELS = frozenset("aeiouy")
 # A folded Vietnamese syllable (onset, one to three vowels, coda) or an abbreviation of one ("t", "ng").
 _VIETNAMESE_WORD_RE = re.compile(
     r"(?:(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?|[^aeiouy]{1,3})")
+
+
+_NO_WORDS: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1 << 14)

@@ -633,3 +633,14 @@ def test_a_generic_title_without_its_subtitle_is_not_known_to_be_that_book(gener
     clustering = cluster_records(records, SETTINGS)
     assert apart(clustering, "a:1", "b:1")
     assert together(clustering, "a:1", "c:1")
+
+
+@pytest.mark.parametrize("given_a, given_b", [("Hiếu", "Hiền"), ("Trung", "Trang"), ("Hoàng", "Hoàn")])
+def test_a_vietnamese_given_name_one_letter_off_is_another_person(given_a, given_b):
+    book = dict(year=2020, publisher="Văn hóa dân tộc")
+    records = [rec("a:1", "Địa chí Hậu Giang", authors=[f"Trần Thị {given_a}"], **book),
+               rec("b:1", "Địa chí Hậu Giang", authors=[f"Trần Thị {given_b}"], **book),
+               rec("c:1", "Địa chí Hậu Giang", authors=[f"Trầnn Thị {given_a}"], **book)]
+    clustering = cluster_records(records, SETTINGS)
+    assert apart(clustering, "a:1", "b:1")
+    assert together(clustering, "a:1", "c:1")  # a typo elsewhere in the name is still a typo
