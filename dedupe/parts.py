@@ -22,7 +22,8 @@ _NUMBER_WORDS = {
 }
 # Volumes past 39 are rare; "C." and "L." are far more often initials ("Tuyển tập C. Mác").
 _ROMAN = {"i": 1, "v": 5, "x": 10}
-_NUM = r"(\d{1,4}|[ivx]{1,6}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
+_NUMBERS = r"\d{1,4}|[ivx]{1,6}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+_NUM = "(" + _NUMBERS + ")"
 
 # Long volume words may stand without a dot; one-letter abbreviations need it ("t.1", "v.3"), except
 # "T1", "T2" that school catalogues write for Tập 1, 2 (one or two digits: "T2019" is no volume).
@@ -42,11 +43,15 @@ _FOLDED_NUMBER_WORDS = {"ba": 3, "bon": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 
 _SPELLED_VOLUME_RE = re.compile(r"(?:^|(?<=[.,;:\-–]))\s*(?:tap|quyen|cuon|phan)\s+("
                                 + "|".join(_FOLDED_NUMBER_WORDS) + r")\W*$")
 _WHOLE_SET_RE = re.compile(r"(?<!\w)(?:tron bo|complete set)(?!\w)")
+# After "lần thứ" a spelled ordinal is one whatever it folds to: "lần thứ nhất", "lần thứ ba", "lần thứ tư".
+_ORDINALS = {"nhat": 1, "ba": 3, "tu": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8}
+_EDITION_NUM = "(" + _NUMBERS + r"|(?<=thu )(?:" + "|".join(_ORDINALS) + "))"
 _EDITION_PATTERNS = (
     # "Tái bản lần thứ 2" is the third printing: count it like "in lần thứ 3".
-    (re.compile(r"(?<!\w)tai ban(?: co sua chua)?(?: (?:va )?bo sung)?(?: lan)?(?: thu)?\s*" + _NUM + r"(?!\w)"), 1),
-    (re.compile(r"(?<!\w)(?:xuat ban|in|an ban|ban in)(?: lan)?(?: thu)?\s*" + _NUM + r"(?!\w)"), 0),
-    (re.compile(r"(?<!\w)lan(?: thu)?\s*" + _NUM + r"(?!\w)"), 0),
+    (re.compile(r"(?<!\w)tai ban(?: co sua chua)?(?: (?:va )?bo sung)?(?: lan)?(?: thu)?\s*" + _EDITION_NUM
+                + r"(?!\w)"), 1),
+    (re.compile(r"(?<!\w)(?:xuat ban|in|an ban|ban in)(?: lan)?(?: thu)?\s*" + _EDITION_NUM + r"(?!\w)"), 0),
+    (re.compile(r"(?<!\w)lan(?: thu)?\s*" + _EDITION_NUM + r"(?!\w)"), 0),
     (re.compile(r"(\d{1,3})\s*(?:st|nd|rd|th)?\.?\s*(?:ed|edition|eds|ausg|auflage)(?!\w)"), 0),
     (re.compile(r"(first|second|third|fourth|fifth)\s+(?:ed|edition)(?!\w)"), 0),
 )
@@ -229,7 +234,7 @@ def edition_number(folded_edition: str) -> int | None:
     for pattern, offset in _EDITION_PATTERNS:
         match = pattern.search(folded_edition)
         if match:
-            value = number_value(match.group(1))
+            value = _ORDINALS.get(match.group(1)) or number_value(match.group(1))
             if value is not None:
                 return value + offset
     return None

@@ -644,3 +644,13 @@ def test_a_vietnamese_given_name_one_letter_off_is_another_person(given_a, given
     clustering = cluster_records(records, SETTINGS)
     assert apart(clustering, "a:1", "b:1")
     assert together(clustering, "a:1", "c:1")  # a typo elsewhere in the name is still a typo
+
+
+def test_an_edition_spelled_out_never_merges_with_another_printing():
+    book = dict(authors=["Lê Thế Giới"], year=2015, publisher="Tài chính")
+    records = [rec("a:1", "Quản trị học", edition="Tái bản lần thứ ba", **book),
+               rec("b:1", "Quản trị học", edition="Tái bản lần thứ 2", **book),
+               rec("c:1", "Quản trị học", edition="In lần thứ 4", **book)]
+    clustering = cluster_records(records, SETTINGS)
+    assert apart(clustering, "a:1", "b:1")
+    assert together(clustering, "a:1", "c:1")

@@ -35,6 +35,15 @@ def test_edition_number_counts_printings_one_way(statement, number):
     assert edition_number(fold(statement)) == number
 
 
+@pytest.mark.parametrize("statement, number", [
+    ("Xuất bản lần thứ nhất", 1), ("Tái bản lần thứ nhất", 2), ("Tái bản lần thứ ba", 4), ("In lần thứ tư", 4),
+    ("Tái bản lần thứ năm", 6), ("Lần thứ sáu", 6),
+])
+def test_an_ordinal_spelled_after_lan_thu_is_the_edition_number(statement, number):
+    # "nhất", "ba", "năm" fold to "Nhật", "Ba", "Nam" and are no numbers elsewhere; after "lần thứ" they are.
+    assert edition_number(fold(statement)) == number
+
+
 @pytest.mark.parametrize("spellings", [
     ("Nxb. Trẻ", "NXB Trẻ", "Nhà xuất bản Trẻ", "Trẻ"),
     ("Nxb. Tp. Hồ Chí Minh", "NXB TP.HCM", "Nhà xuất bản Thành phố Hồ Chí Minh"),
