@@ -284,7 +284,9 @@ EDITION_NOTE_CHARS = 60
 
 
 def _stated_edition(folded: str) -> int | None:
-    return edition_number(folded) if _STATED_EDITION_RE.search(folded) else None
+    # Read from the phrase on: "Hội thảo lần thứ 5 : tái bản" names a fifth conference, no fifth printing.
+    match = _STATED_EDITION_RE.search(folded)
+    return edition_number(folded[match.start():]) if match else None
 
 
 def _noted_edition(notes: list[str]) -> int | None:

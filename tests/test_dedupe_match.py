@@ -654,3 +654,10 @@ def test_an_edition_spelled_out_never_merges_with_another_printing():
     clustering = cluster_records(records, SETTINGS)
     assert apart(clustering, "a:1", "b:1")
     assert together(clustering, "a:1", "c:1")
+
+
+def test_a_conference_number_before_a_reprint_note_is_no_edition():
+    records = [rec("a:1", "Kỷ yếu hội thảo khoa học lần thứ 5", subtitle="Tái bản", year=2020, publisher="Đại học Cần Thơ"),
+               rec("b:1", "Kỷ yếu hội thảo khoa học lần thứ 5", edition="In lần thứ 2", year=2020,
+                   publisher="Đại học Cần Thơ")]
+    assert together(cluster_records(records, SETTINGS), "a:1", "b:1")
