@@ -661,3 +661,26 @@ def test_a_conference_number_before_a_reprint_note_is_no_edition():
                rec("b:1", "Kỷ yếu hội thảo khoa học lần thứ 5", edition="In lần thứ 2", year=2020,
                    publisher="Đại học Cần Thơ")]
     assert together(cluster_records(records, SETTINGS), "a:1", "b:1")
+
+
+def test_a_copy_matching_two_numbered_books_of_a_series_never_joins_them():
+    """Clustering checks conflicts once per profile of equal match features: the series
+    number and the translators must be in the profile, or books 3 and 4 (alike in every
+    other feature) were one profile, never in conflict, and a copy without a number
+    joined both into one union record."""
+    book = dict(year=2018, publisher="Kim Đồng")
+    records = [
+        rec("a:1", "Truyện cổ tích Việt Nam", series=["Tủ sách vàng ; T.3"], **book),
+        rec("b:1", "Truyện cổ tích Việt Nam", series=["Tủ sách vàng ; 4"], **book),
+        rec("c:1", "Truyện cổ tích Việt Nam", series=["Tủ sách vàng"], **book),
+    ]
+    clustering = cluster_records(records, SETTINGS)
+    assert apart(clustering, "a:1", "b:1")
+    hugo = dict(year=2015, publisher="Văn học")
+    translations = [
+        rec("d:1", "Những người khốn khổ", authors=["Victor Hugo", "Lê Trí Viễn dịch"], **hugo),
+        rec("e:1", "Những người khốn khổ", authors=["Victor Hugo", "Nguyễn Văn Vĩnh dịch"], **hugo),
+        rec("f:1", "Những người khốn khổ", authors=["Victor Hugo"], **hugo),
+    ]
+    clustering = cluster_records(translations, SETTINGS)
+    assert apart(clustering, "d:1", "e:1")
