@@ -41,7 +41,12 @@ from store.text import fold, work_key
 # over one copy's typo; a typo in a short textbook title ("Khao học 5") is found by a word skeleton key;
 # a typo in "sách giáo viên" still names the teacher's book.  9: the sort title (a leading
 # article skipped, as 245 ind2 or NSB/NSE mark it) kept, so a title sort files "The Hobbit" under H.
-MERGE_RULES_VERSION = 9
+# 10: match rules: a grade in the subtitle ("Tiếng Việt : Lớp 3") is the title's; "Ng. Đ. Thắng" is
+# Nguyễn Đức Thắng, and no initial or typo stands for a Vietnamese given name; "Tập ba" is volume 3;
+# subtitles count after a generic main title ("Giáo trình : …") or when both records have one; a
+# series number (490 $v), an edition stated outside 250 and different translators keep books apart;
+# "Toán 6 : Bài tập" is the workbook.
+MERGE_RULES_VERSION = 10
 # Names other members add to the best member's authors stop here (the API and index show them all).
 MAX_MERGED_AUTHORS = 10
 
