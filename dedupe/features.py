@@ -25,9 +25,10 @@ _MAIN_TITLE_SPLIT_RE = re.compile(r"\s[:=/]\s|:\s|\s:")
 # Leading articles that cataloguers keep or drop (non-filing characters).
 _LEADING_ARTICLES = frozenset({"the", "a", "an", "le", "la", "les", "der", "die", "das"})
 # Relator phrases and placeholders inside author strings; "Chu" alone is a surname, so only phrases go.
+# A "và" joining two ("dịch và giới thiệu") goes with them: left behind, it was a word of the name.
 _RELATOR_RE = re.compile(
-    r"(?<!\w)(?:tong chu bien|dong chu bien|chu bien|tong bien tap|bien tap|bien soan|bien dich|hieu dinh|"
-    r"suu tam|tuyen chon|gioi thieu|minh hoa|ch\.\s?b|"
+    r"(?<!\w)(?:va\s+)?(?:tong chu bien|dong chu bien|chu bien|tong bien tap|bien tap|bien soan|bien dich|hieu dinh|"
+    r"suu tam|tuyen chon|gioi thieu|chu thich|chu giai|minh hoa|ch\.\s?b|"
     r"ve tranh|nguoi dich|dich gia|tac gia|va nhung nguoi khac|nhung nguoi khac|nnk|ctv|dich|"
     r"editors?|eds?|trans|translator|translated by|comp|illustrator|et al)(?!\w)"
 )

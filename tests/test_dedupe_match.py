@@ -613,6 +613,18 @@ def test_two_translations_of_one_work_by_different_translators_never_merge():
     assert together(clustering, "a:1", "c:1")
 
 
+@pytest.mark.parametrize("statement", ["Phan Ngọc dịch và giới thiệu", "Phan Ngọc dịch và chú thích",
+                                       "Phan Ngọc (dịch và chú giải)"])
+def test_one_translator_whose_statement_adds_what_else_he_did_is_still_that_translator(statement):
+    # "và giới thiệu" left "va" among the name's words: 3 words against 2 made the translators
+    # "differ", a hard conflict between copies of one translation.
+    work = dict(title="Những người khốn khổ", year=2015, publisher="Văn học", language="vie")
+    records = [rec("a:1", authors=["Victor Hugo", "Phan Ngọc dịch"], **work),
+               rec("b:1", authors=["Victor Hugo", statement], **work)]
+    clustering = cluster_records(records, SETTINGS)
+    assert together(clustering, "a:1", "b:1")
+
+
 @pytest.mark.parametrize("workbook", [dict(subtitle="Bài tập"), dict(title="Bài tập Toán 6"),
                                       dict(title="Toán 6 : bài tập")])
 def test_exercises_named_first_are_the_workbook_not_the_pupils_book(workbook):
