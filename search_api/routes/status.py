@@ -106,7 +106,6 @@ def status_page(request: Request, ctx: Annotated[AppContext, Depends(get_context
         "attention": sum(item["attention"] for item in libraries), "index_error": index_error})
 
 
-
 def vietnam_time(stamp: str | None) -> str:
     """"2026-11-27T16:40:05Z" as the department reads it: "27/11/2026 23:40" (UTC+7); "" for none."""
     if not stamp:
