@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from store.iso2709 import (DIRECTORY_ENTRY_LEN, FIELD_TERMINATOR, LEADER_LEN, RECORD_TERMINATOR,
-                           fields_between_terminators, oversized)
+                           MAX_RECORD_BYTES, fields_between_terminators, oversized)
 from store.models import RawRecord, Rejected
 
 # Leader/05, record status: MARC 21 says "d" for a record deleted at the library.
@@ -93,6 +93,12 @@ def check_iso2709(record: bytes) -> tuple[str | None, str | None]:
             continue
         if tag == "001" and local_id is None:
             local_id = record[base + start:end - 1].decode("utf-8", "replace").strip() or None
+    if too_long and not problem and base + following != len(record) - 1:
+        # Nothing but the fields' lengths bounds an oversized record: data left after its last field
+        # is a record whose terminator was lost (read as this one, it would vanish without a word).
+        return local_id, (f"record of {len(record):,} bytes (over {MAX_RECORD_BYTES:,}) has its fields end at byte "
+                          f"{base + following:,}: the {len(record) - 1 - base - following:,} bytes after them are "
+                          "no field, perhaps a record whose terminator 0x1D was lost; export the file again")
     if problem and len(fields_between_terminators(record[base:])) == len(directory) // DIRECTORY_ENTRY_LEN:
         # A directory counted in characters, not bytes (some exporters do, for UTF-8), or with
         # one wrong length: every field is still there between its terminators, and normalize

@@ -84,6 +84,20 @@ def test_a_record_over_99999_bytes_reaches_the_store_through_a_harvest(tmp_path:
     assert len(records["BIG1"].holdings) == 1200 and records["A2"].title == "Sau"
 
 
+def test_two_records_run_together_past_99999_bytes_are_named_not_read_as_one(tmp_path: Path):
+    # Each half is a valid record under 99,999 bytes; the first lost its terminator 0x1D.  Read as one
+    # oversized record, the first half's fields were taken and the second record vanished unreported.
+    first = iso2709([("001", b"BIG1")] + _big_library_record(700)[1:])
+    second = iso2709([("001", b"BIG2")] + _big_library_record(700)[1:])
+    assert len(first) + len(second) > ISO2709_MAX_OFFSET
+    path = tmp_path / "tv-tinh.mrc"
+    path.write_bytes(first[:-1] + second + iso2709([("001", b"A3"), ("245", b"00\x1faSau")]))
+    out = tmp_path / "records.jsonl"
+    result = CliRunner().invoke(app, ["normalize", "--input", str(path), "--output", str(out)])
+    assert [Record.model_validate_json(line).local_id for line in out.read_text().splitlines()] == ["A3"]
+    assert "record 1 (BIG1)" in result.output and "terminator 0x1D was lost" in result.output, result.output
+
+
 def _normalize_file(tmp_path: Path, name: str, payload: bytes) -> list[Record]:
     path = tmp_path / name
     path.write_bytes(payload)
