@@ -157,11 +157,15 @@ def _input_bytes(path: str) -> Iterator[BinaryIO]:
 
 
 @contextmanager
-def _output_lines(path: str) -> Iterator[TextIO]:
+def _output_lines(path: str, input_path: str) -> Iterator[TextIO]:
     """--output as a text file, or with `-` standard output, in UTF-8 whatever the locale says.
 
     Every message of file mode goes to stderr, so stdout holds nothing but the JSON lines.
+    An --output that is the --input file is refused: opening it to write empties it first.
     """
+    if path != STDIO and input_path != STDIO and Path(path).exists() and Path(path).samefile(input_path):
+        raise _fail(f"--output {path} is the --input file: writing it would empty it before it is read; "
+                    "give another output file", EXIT_USAGE)
     if path != STDIO:
         with Path(path).open("w", encoding="utf-8") as out:
             yield out
@@ -410,7 +414,7 @@ def _normalize_file(input_path: str, output_path: str) -> None:
     failed = 0
     written = 0
     deletions = 0
-    with _input_bytes(input_path) as stream, _output_lines(output_path) as out:
+    with _input_bytes(input_path) as stream, _output_lines(output_path, input_path) as out:
         for position, item in enumerate(read_records_stream(stream, source), start=1):
             if not isinstance(item, Rejected) and item.deleted:
                 # <header status="deleted"> or Leader/05 "d": nothing to write, and nothing went wrong.
@@ -467,7 +471,7 @@ def dedupe(
 
         with _reported_errors():
             settings = load_settings(config)  # file mode: only [dedupe] matters
-            with _input_bytes(input) as source, _output_lines(output) as out:
+            with _input_bytes(input) as source, _output_lines(output, input) as out:
                 count = dedupe_file(source, out, settings.dedupe, on_bad_line=skip)
             contradictions = load_overrides(settings.dedupe.overrides_path).contradictions
         for problem in _dedupe_problems(settings, contradictions):

@@ -272,3 +272,17 @@ def test_an_input_that_cannot_be_read_leaves_no_empty_output_file(tmp_path, comm
     result = CliRunner().invoke(app, [command, "--input", str(tmp_path / bad_input), "--output", str(output)])
     assert result.exit_code == 1 and result.output.startswith("unioncat: "), result.output
     assert not output.exists()
+
+
+@pytest.mark.parametrize("command, content", [("normalize", b"<collection/>\n"), ("dedupe", b'{"id": "a:1", "title": "T"}\n')])
+def test_an_output_that_is_the_input_file_is_refused_and_the_input_kept(tmp_path, command, content):
+    """`--input records.jsonl --output records.jsonl` opened the output first, which emptied the input:
+    the librarian's file was gone and the run said it read nothing."""
+    data = tmp_path / "records.jsonl"
+    data.write_bytes(content)
+    same = tmp_path / "sub" / ".." / "records.jsonl"  # another spelling of the same file
+    (tmp_path / "sub").mkdir()
+    result = CliRunner().invoke(app, [command, "--input", str(data), "--output", str(same)])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"unioncat: --output {same} is the --input file"), result.output
+    assert data.read_bytes() == content
