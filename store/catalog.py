@@ -155,6 +155,17 @@ UPDATE union_records SET created_seq = COALESCE((
 WHERE seq = ?1 AND created_seq = ?1"""
 
 
+def _statements(script: str) -> Iterator[str]:
+    """The statements of an SQL script one by one, as SQLite itself sees where each ends: run
+    with `execute` inside a transaction of our own (`executescript` would commit it first)."""
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            yield pending
+            pending = ""
+
+
 class CatalogStore:
     """The catalog database; pass one instance to every stage."""
 
@@ -236,15 +247,27 @@ class CatalogStore:
         if version > SCHEMA_VERSION:
             raise self._newer_schema(version)
         # One transaction: a reader (`status` polling the first run) sees no table or the whole
-        # schema with its version, never tables without a version ("schema 0, older").
-        steps = [_SCHEMA]
-        # Future migrations go here, one `if version < N:` block each.
-        if 0 < version < 2:
-            # Changes made before times were kept are dated now: the feed's harvesters take them once more.
-            steps.append(f"INSERT OR IGNORE INTO seq_times (seq, at) SELECT value, '{utc_now()}' FROM sequence "
-                         "WHERE id = 1;")
-        steps.append(f"INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', '{SCHEMA_VERSION}');")
-        self._conn.executescript("BEGIN IMMEDIATE;\n" + "\n".join(steps) + "\nCOMMIT;")
+        # schema with its version, never tables without a version ("schema 0, older").  The
+        # version is read again under the write lock: another process may have just upgraded.
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            version = self._schema_version()
+            if version > SCHEMA_VERSION:
+                raise self._newer_schema(version)
+            if version < SCHEMA_VERSION:
+                for statement in _statements(_SCHEMA):
+                    self._conn.execute(statement)
+                # Future migrations go here, one `if version < N:` block each.
+                if 0 < version < 2:
+                    # Changes made before times were kept are dated now: the feed's harvesters take them once more.
+                    self._conn.execute("INSERT OR IGNORE INTO seq_times (seq, at) SELECT value, ? FROM sequence "
+                                       "WHERE id = 1", (utc_now(),))
+                self._conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
+                                   (str(SCHEMA_VERSION),))
+            self._conn.execute("COMMIT")
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
 
     def close(self) -> None:
         self._conn.close()
