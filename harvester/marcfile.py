@@ -39,13 +39,10 @@ from harvester.transport import GZIP_MAGIC, fetch
 from store.catalog import CatalogStore, utc_now
 from harvester.iso2709file import FILE_CUT_SHORT, LEADER_STATUS, READ_BLOCK_BYTES, UTF8_BOM, iter_iso2709
 from store.models import HarvestRun, RawRecord, Rejected
+from store.xmlns import MARC_NS, MARCXCHANGE_NS
 
 log = logging.getLogger(__name__)
 
-MARC_NS = "http://www.loc.gov/MARC21/slim"
-# MarcXchange (ISO 25577): MARCXML's shape in its own namespace, written by some Nordic and European
-# systems; normalize reads its MARC 21 records and names any other format it carries.
-MARCXCHANGE_NS = "info:lc/xmlns/marcxchange-v1"
 _MARC_CHILDREN = {"leader", "controlfield", "datafield"}
 # How an XML file saved as UTF-16 starts: a byte order mark, or "<" beside a NUL.
 _UTF16_STARTS = (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")

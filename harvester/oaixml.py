@@ -22,9 +22,9 @@ from harvester.errors import MalformedResponseError, oai_error_for_code
 from harvester.strayutf8 import declares_utf8
 from harvester.xmlrepair import RepairingReader, drop_misplaced_declarations, repair_document
 from store.models import RawRecord, Rejected
+from store.xmlns import MARC_NS
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
-MARC_NS = "http://www.loc.gov/MARC21/slim"
 OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 _O = f"{{{OAI_NS}}}"
 

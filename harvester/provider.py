@@ -47,7 +47,8 @@ from oaipmh.datestamp import datestamp_to_datetime
 from oaipmh.metadata import MetadataRegistry
 from oaipmh.server import BatchingServer
 
-MARC_NS = "http://www.loc.gov/MARC21/slim"
+from store.xmlns import MARC_NS
+
 OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 SECONDS_GRANULARITY = "YYYY-MM-DDThh:mm:ssZ"
 DAY_GRANULARITY = "YYYY-MM-DD"

@@ -18,13 +18,12 @@ from normalize.errors import RecordError
 from normalize.marcrecord import LEADER_LEN, Field, MarcRecord
 from normalize.marcxml_scan import scan_marcxml
 from normalize.structure import leader_problems, marcxml_problems
+from store.xmlns import MARC_NS, MARCXCHANGE_NS
 
 __all__ = ["LEADER_LEN", "MARC_NS", "Field", "MarcRecord", "decode_cp1252", "parse_marcxml"]
 
-MARC_NS = "http://www.loc.gov/MARC21/slim"
-# MarcXchange (ISO 25577) is MARCXML's shape in its own namespace; its `format` attribute says
-# which MARC the record is in ("MARC21", or danMARC2, UNIMARC ... which this mapping cannot read).
-MARCXCHANGE_NS = "info:lc/xmlns/marcxchange-v1"
+# A MarcXchange record's `format` attribute says which MARC it is in ("MARC21", or danMARC2,
+# UNIMARC ... which this mapping cannot read).
 _NAMESPACES = (MARC_NS, MARCXCHANGE_NS)
 
 

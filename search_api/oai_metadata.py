@@ -15,8 +15,8 @@ from typing import Any
 from lxml import etree
 
 from store.feed import unix_seconds, vietnam_day
+from store.xmlns import MARC_NS
 
-MARC_NS = "http://www.loc.gov/MARC21/slim"
 MARC_SCHEMA = "http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd"
 OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 OAI_DC_SCHEMA = "http://www.openarchives.org/OAI/2.0/oai_dc.xsd"

@@ -1,0 +1,6 @@
+"""XML namespaces of the MARC formats several stages read or write, named once."""
+
+MARC_NS = "http://www.loc.gov/MARC21/slim"
+# MarcXchange (ISO 25577): MARCXML's shape in its own namespace, written by some Nordic and European
+# systems; its records may carry MARC 21 or another MARC format (its `format` attribute says which).
+MARCXCHANGE_NS = "info:lc/xmlns/marcxchange-v1"
