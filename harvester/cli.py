@@ -35,7 +35,7 @@ import typer
 from typer.core import TyperGroup
 
 from config import Settings, UnioncatError, load_settings
-from config.errors import NoCatalogueError
+from config.errors import ConfigError, NoCatalogueError
 from config.settings import DEFAULT_CONFIG_NAME
 from store import CatalogStore
 from store.runlock import KILLED, with_killed_runs
@@ -350,12 +350,12 @@ def harvest(
     libraries = list(dict.fromkeys(libraries or []))  # `harvest tv-y tv-y`: one run of tv-y, not two at once
     with _reported_errors():
         settings = _settings(config)
-        registered = {library.id for library in settings.libraries}
-        if unknown := [library_id for library_id in libraries if library_id not in registered]:
+        try:
+            for library_id in libraries:
+                settings.library(library_id)
+        except ConfigError as exc:
             # Bad usage, as `purge` of an unknown library is; said before the lock or the catalogue is touched.
-            kind = "library" if len(unknown) == 1 else "libraries"
-            raise _fail(f"{settings.config_path or 'the configuration'}: no {kind} {', '.join(map(repr, unknown))} "
-                        f"(known: {', '.join(sorted(registered)) or 'none'})", EXIT_USAGE)
+            raise _fail(str(exc), EXIT_USAGE) from None
         ids = libraries or [library.id for library in settings.libraries]
         with (_store_under_lock(settings) as store, _demo_provider(settings) as settings,
               HarvestReporter(ids, log_format) as reporter):
