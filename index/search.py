@@ -226,16 +226,16 @@ class SearchIndex:
             return answer
         params.validate(self._settings)
         tree = parse_query(params.q) if params.q.strip() else None
-        if index is None or index.searcher().num_docs == 0:  # the answer's shape still names every facet
+        searcher = index.searcher() if index is not None else None
+        if searcher is None or searcher.num_docs == 0:  # the answer's shape still names every facet
             return SearchResult(0, [], {name: [] for name in FILTERS}, params.page, params.size, params=params,
                                 indexed=False)
-        answer = self._answer(index, generation, tree, params)
+        answer = self._answer(searcher, index.schema, generation, tree, params)
         self._answers.put((generation, params), answer)
         return answer
 
-    def _answer(self, index: tantivy.Index, generation: int, tree: Node | None,
+    def _answer(self, searcher: tantivy.Searcher, schema: tantivy.Schema, generation: int, tree: Node | None,
                 params: SearchParams) -> SearchResult:
-        searcher, schema = index.searcher(), index.schema
         # Highlighted words: all positive ones, and for the title those a title is searched for.
         words = (positive_words(tree), positive_words(tree, "title")) if tree is not None else ([], [])
         result = self._run(searcher, schema, tree, params, frozenset(), words, generation)
