@@ -244,8 +244,6 @@ class CatalogStore:
         version = self._schema_version()
         if version == SCHEMA_VERSION:
             return
-        if version > SCHEMA_VERSION:
-            raise self._newer_schema(version)
         # One transaction: a reader (`status` polling the first run) sees no table or the whole
         # schema with its version, never tables without a version ("schema 0, older").  The
         # version is read again under the write lock: another process may have just upgraded.
