@@ -9,14 +9,11 @@ plain tuples going out, and for each Record its JSON line coming back
 from __future__ import annotations
 
 import gc
-import multiprocessing
-import multiprocessing.forkserver
-import signal
-import sys
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from config import LibraryConfig
 from store import Record, Rejected
+from store.workers import ignore_interrupt
 
 from normalize.normalizer import RawItem, normalize_item
 
@@ -57,14 +54,12 @@ def legacy_fields(record: Record) -> int:
 def init_worker(libraries: dict[str, LibraryConfig]) -> None:
     global _libraries
     _libraries = libraries
-    # Ctrl+C on a terminal reaches the whole process group: the parent stops the run and shuts the
-    # pool down; a worker that took it too only printed a KeyboardInterrupt traceback of its own.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    ignore_interrupt()
 
 
-def in_worker(items: list[RawItem]) -> ChunkResult:
-    """normalize_chunk with the libraries the worker was started with."""
-    return normalize_chunk(items, _libraries)
+def in_worker(batch: Any) -> ChunkResult:
+    """normalize_chunk of a batch's items (`run._Batch`) with the libraries the worker was started with."""
+    return normalize_chunk(batch.items, _libraries)
 
 
 def normalize_chunk(items: list[RawItem], libraries: dict[str, LibraryConfig]) -> ChunkResult:
@@ -88,17 +83,3 @@ def normalize_chunk(items: list[RawItem], libraries: dict[str, LibraryConfig]) -
         if enabled:
             gc.enable()
     return ChunkResult(records, rejects, converted)
-
-
-def process_context() -> multiprocessing.context.BaseContext:
-    """forkserver where it exists: workers start from a clean process, not a fork of a
-    parent that may run threads (the API server, harvest threads), and start fast.
-
-    The server is started here, so its imports run while the caller works on.
-    """
-    if sys.platform != "win32" and "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["normalize.pool"])
-        multiprocessing.forkserver.ensure_running()
-        return context
-    return multiprocessing.get_context("spawn")

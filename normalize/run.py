@@ -4,22 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-from collections import deque
-from itertools import chain
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 
 from pydantic import BaseModel
 
 from config import LibraryConfig
 from store import CatalogStore, Rejected, record_id
+from store.workers import default_workers, map_in_workers
 
 from normalize.normalizer import STAGE, RawItem, raw_item
-from normalize.pool import ChunkResult, in_worker, init_worker, normalize_chunk, process_context
+from normalize.pool import ChunkResult, in_worker, init_worker, normalize_chunk
 
 MAX_REPORTED_REJECTS = 100
-MAX_WORKERS = 2  # the province's server has two cores; more workers only contend
 # Raise it when a change to the mapping should reach the records already stored (a field
 # read differently, a value normalised anew): the next run normalizes every library's
 # records again, as after an `opac_url` change.  2: LCCNs, uniform titles, meetings under
@@ -90,10 +86,6 @@ def _batches(store: CatalogStore, since: int, batch_size: int, library: str | No
         yield batch
 
 
-def default_workers() -> int:
-    return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
-
-
 def run_normalize(store: CatalogStore, libraries: dict[str, LibraryConfig], rebuild: bool = False,
                   batch_size: int = 1000, workers: int | None = None) -> NormalizeSummary:
     """Normalize raw records changed since the last run (all of them when `rebuild`), and
@@ -135,42 +127,12 @@ def _rules_mark(library: LibraryConfig) -> int:
 
 def _normalize(store: CatalogStore, summary: NormalizeSummary, libraries: dict[str, LibraryConfig],
                batches: Iterator[_Batch], workers: int, mark: str | None) -> None:
-    first = next(batches, None)
-    if first is None:
-        return
-    second = next(batches, None)
-    if second is None or workers == 1:
-        # Small runs (the nightly increment of a quiet day) skip the pool's start-up.
-        for batch in chain((first,), (second,) if second else (), batches):
-            _flush(store, summary, batch, normalize_chunk(batch.items, libraries), mark)
-        return
-    _run_in_pool(store, summary, libraries, workers, first, second, batches, mark)
-
-
-def _run_in_pool(store: CatalogStore, summary: NormalizeSummary, libraries: dict[str, LibraryConfig],
-                 workers: int, first: _Batch, second: _Batch, rest: Iterator[_Batch], mark: str | None) -> None:
-    # Two batches per worker in flight: workers never wait for the parent's writes,
-    # and memory stays bounded whatever the number of records.
-    in_flight: deque[tuple[_Batch, Future[ChunkResult]]] = deque()
-    context = process_context()
-    # Worker processes start from a server that first imports the normalize stage, a
-    # quarter of a second on a 2-core machine: this process does the first batch meanwhile.
-    _flush(store, summary, first, normalize_chunk(first.items, libraries), mark)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                             initializer=init_worker, initargs=(libraries,)) as pool:
-        def submit(batch: _Batch) -> None:
-            in_flight.append((batch, pool.submit(in_worker, batch.items)))
-            batch.items = []  # the worker has its own copy; free ours
-
-        submit(second)
-        for batch in rest:
-            while len(in_flight) >= 2 * workers:
-                done, future = in_flight.popleft()
-                _flush(store, summary, done, future.result(), mark)
-            submit(batch)
-        while in_flight:
-            done, future = in_flight.popleft()
-            _flush(store, summary, done, future.result(), mark)
+    # Batches are saved in order, each with its watermark; worker processes normalize
+    # them meanwhile (their server first imports the normalize stage, a quarter of a
+    # second on a 2-core machine, while this process does the first batch itself).
+    for batch, result in map_in_workers(in_worker, batches, workers, lambda batch: normalize_chunk(batch.items, libraries),
+                                        preload=["normalize.pool"], initializer=init_worker, initargs=(libraries,)):
+        _flush(store, summary, batch, result, mark)
 
 
 def _flush(store: CatalogStore, summary: NormalizeSummary, batch: _Batch, result: ChunkResult,

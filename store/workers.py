@@ -1,0 +1,88 @@
+"""Batches of records through worker processes, results back in order.
+
+Normalize and dedupe both spend most of a large run on work that depends on one
+record alone (parsing, mapping, match features).  `map_in_workers` spreads such
+batches over one process per core while the caller goes on with what it does in
+order (storing, sorting).  Small runs never start a process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.forkserver
+import os
+import signal
+import sys
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import chain
+from typing import Any, TypeVar
+
+MAX_WORKERS = 2  # the province's server has two cores; more workers only contend
+
+Job = TypeVar("Job")
+Result = TypeVar("Result")
+
+
+def default_workers() -> int:
+    return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
+
+
+def ignore_interrupt() -> None:
+    """Worker initializer: Ctrl+C on a terminal reaches the whole process group; the parent stops
+    the run and shuts the pool down, and a worker that took it too only printed a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def process_context(preload: Sequence[str]) -> multiprocessing.context.BaseContext:
+    """forkserver where it exists: workers start from a clean process, not a fork of a
+    parent that may run threads (the API server, harvest threads), and start fast.
+
+    The server is started here, so its imports (`preload`, modules the workers need;
+    only the first caller's count, as the server lives as long as this process) run
+    while the caller works on.
+    """
+    if sys.platform != "win32" and "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(list(preload))
+        multiprocessing.forkserver.ensure_running()
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def map_in_workers(in_worker: Callable[[Job], Result], jobs: Iterable[Job], workers: int,
+                   here: Callable[[Job], Result], preload: Sequence[str] = (),
+                   initializer: Callable[..., None] = ignore_interrupt,
+                   initargs: tuple[Any, ...] = ()) -> Iterator[tuple[Job, Result]]:
+    """(job, its result) for each job, in the order of `jobs`.
+
+    With one job, or `workers` = 1, every job is done here by `here` and no process
+    starts (the nightly increment of a quiet day).  Otherwise this process does the
+    first job itself while the workers start, and the rest go to `in_worker` (a
+    module-level function, as processes call it), two jobs per worker in flight: the
+    workers never wait for the caller, and memory stays bounded whatever the number of jobs.
+    """
+    jobs = iter(jobs)
+    first = next(jobs, None)
+    if first is None:
+        return
+    second = next(jobs, None)
+    if second is None or workers <= 1:
+        for job in chain((first,), () if second is None else (second,), jobs):
+            yield job, here(job)
+        return
+    in_flight: deque[tuple[Job, Future[Result]]] = deque()
+    context = process_context(preload)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=initializer,
+                             initargs=initargs) as pool:
+        in_flight.append((second, pool.submit(in_worker, second)))
+        yield first, here(first)
+        for job in jobs:
+            while len(in_flight) >= 2 * workers:
+                done, future = in_flight.popleft()
+                yield done, future.result()
+            in_flight.append((job, pool.submit(in_worker, job)))
+        while in_flight:
+            done, future = in_flight.popleft()
+            yield done, future.result()
