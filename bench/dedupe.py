@@ -6,9 +6,11 @@ Quality: pairwise and B-cubed precision/recall/F1 on `dedupe.labeled` (seeded,
 truth known) and, when the demo catalog exists (`unioncat demo --no-serve`), on
 the fixtures' truth (bench/dedupe_fixtures.py).  Speed: for each size one process
 writes the labeled records to a JSON-lines file, a second runs what file mode
-(`unioncat dedupe --input`) runs, Records streamed from the file into
-`cluster_records` (timed; its peak RSS is the run's own, and the time includes
-reading and validating every line, measured apart as `of_which_reading_s`), and
+(`unioncat dedupe --input`) runs, the file's lines reduced to features in
+worker processes and clustered (timed; the peak RSS of this process and of the
+largest worker, which exit before clustering begins; the time includes reading
+and validating every line, which one process alone takes `of_which_reading_s`
+for), and
 a third scores the clusters and the blocking recall (share of true pairs that
 blocking proposes directly).  Candidate pairs are those scored: pairs a hard
 guard rules out are skipped, see `scoring.BlockScan`.  Goal: F1 >= 0.97 with
@@ -36,7 +38,8 @@ from dedupe.evaluate import labels_of, report  # noqa: E402
 from dedupe.features import record_features  # noqa: E402
 from dedupe.keys import build_blocks, candidate_pairs  # noqa: E402
 from dedupe.labeled import generate  # noqa: E402
-from dedupe.run import read_records  # noqa: E402
+from dedupe.reading import read_features, read_records  # noqa: E402
+from bench.memory import DescendantPeak  # noqa: E402
 
 
 def quality(n_records: int, seed: int) -> dict:
@@ -60,12 +63,16 @@ def cluster_input(work: Path) -> dict:
     started = time.perf_counter()
     read = sum(1 for _ in read_records(work / "records.jsonl"))
     read_s = time.perf_counter() - started
+    watcher = DescendantPeak()
+    watcher.start()
     started = time.perf_counter()
-    clustering = cluster_records(read_records(work / "records.jsonl"), settings)
+    clustering = cluster_records(read_features(work / "records.jsonl", settings), settings)
     cluster_s = time.perf_counter() - started
+    watcher.stop()
     (work / "clusters.json").write_text(json.dumps(clustering.clusters), encoding="utf-8")
     return {"records": read, "cluster_s": round(cluster_s, 1), "of_which_reading_s": round(read_s, 1),
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            "worker_peak_rss_mb": round(watcher.peak_kb / 1024),
             "candidate_pairs": clustering.candidate_pairs, "accepted_pairs": clustering.accepted_pairs,
             "oversized_blocks": clustering.skipped_blocks}
 
@@ -87,7 +94,7 @@ def score_input(work: Path) -> dict:
 
 
 def speed(size: int, seed: int) -> dict:
-    """One size: generate, cluster (timed, peak RSS its own) and score, each in its own process."""
+    """One size: generate, cluster (timed, peak RSS measured) and score, each in its own process."""
     with tempfile.TemporaryDirectory(prefix="unioncat-bench-dedupe-") as tmp:
         row: dict = {}
         for step in ("generate", "cluster", "score"):

@@ -22,7 +22,6 @@ import resource
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -33,6 +32,9 @@ REPO = Path(__file__).resolve().parent.parent
 # shadow the `normalize` package it measures.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != REPO / "bench"]
 sys.path.insert(0, str(REPO / "fixtures"))
+sys.path.insert(0, str(REPO))
+
+from bench.memory import DescendantPeak  # noqa: E402
 
 MARC_NS = "http://www.loc.gov/MARC21/slim"
 FIXTURE_SCALE = 10
@@ -85,7 +87,7 @@ def child(db: Path, workers: int) -> None:
 
     library = LibraryConfig(id="bench", name="Bench", type="provincial", district="Vị Thanh",
                             protocol="marc-file", url="/dev/null", opac_url="https://opac.example.vn/{id}")
-    watcher = _DescendantPeak()
+    watcher = DescendantPeak()
     watcher.start()
     with CatalogStore(db) as store:
         started = time.perf_counter()
@@ -98,66 +100,6 @@ def child(db: Path, workers: int) -> None:
                       "seconds": seconds, "parent_cpu_s": parent_cpu_s,
                       "parent_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                       "worker_rss_mb": watcher.peak_kb / 1024}))
-
-
-class _DescendantPeak(threading.Thread):
-    """Largest peak RSS (VmHWM) of any descendant process, sampled from /proc (Linux).
-
-    Pool workers are children of the forkserver, not of this process, so
-    RUSAGE_CHILDREN never sees them.  Finding descendants reads every process's
-    stat file, a few milliseconds on a 2-core machine that the workers need, so the
-    tree is walked every RESCAN_TICKS ticks; the known descendants are read every tick.
-    """
-
-    TICK_S = 0.05
-    RESCAN_TICKS = 10
-
-    def __init__(self) -> None:
-        super().__init__(daemon=True)
-        self.peak_kb = 0
-        self._pids: set[int] = set()
-        self._done = threading.Event()
-
-    def run(self) -> None:
-        ticks = 0
-        while not self._done.wait(self.TICK_S):
-            if ticks % self.RESCAN_TICKS == 0:
-                self._pids = self._descendants()
-            self._read_peaks()
-            ticks += 1
-
-    def stop(self) -> None:
-        self._pids = self._descendants()
-        self._read_peaks()
-        self._done.set()
-        self.join()
-
-    @staticmethod
-    def _descendants() -> set[int]:
-        parents: dict[int, int] = {}
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    stat = (entry / "stat").read_text()
-                    parents[int(entry.name)] = int(stat.rpartition(")")[2].split()[1])
-                except (OSError, ValueError, IndexError):
-                    continue
-        mine = {os.getpid()}
-        changed = True
-        while changed:
-            found = {pid for pid, ppid in parents.items() if ppid in mine} - mine
-            changed = bool(found)
-            mine |= found
-        return mine - {os.getpid()}
-
-    def _read_peaks(self) -> None:
-        for pid in self._pids:
-            try:
-                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                    if line.startswith("VmHWM:"):
-                        self.peak_kb = max(self.peak_kb, int(line.split()[1]))
-            except (OSError, ValueError):
-                continue
 
 
 def measure(db: Path, workers: int) -> dict:

@@ -1,6 +1,7 @@
 """The dedupe stage: group records of one edition into union records with stable ids.
 
     features.py  a Record reduced once to folded match features
+    reading.py   file-mode lines and the store's records reduced to features in worker processes
     parts.py     volume, edition and publisher read out of free text
     keys.py      blocking keys and candidate pairs
     match.py     compare two records: guards, ISBN, title and authors

@@ -38,7 +38,7 @@ class Clustering:
 
 
 def cluster_records(
-    records: Iterable[Record],
+    records: Iterable[Record | Features],
     settings: DedupeSettings,
     previous: dict[str, str] | None = None,
     created: dict[str, int] | None = None,
@@ -51,7 +51,8 @@ def cluster_records(
     `previous` maps record id → its cluster id last run; `created` maps cluster id →
     creation sequence (smaller is older; the older id survives a merge).  Input order
     never matters: records are ordered by id before anything else.  `records` may be
-    a stream (the store's, a file's): each is reduced to its features and let go.  `overrides`
+    a stream (the store's, a file's): each is reduced to its features and let go; or the
+    features already (`reading`, which reduces records in worker processes).  `overrides`
     (librarians' forced pairs) apply where both records are in the input.  `former` maps ids
     that are no cluster any more to their alias target or None (see `ids.assign_ids`).
     """
@@ -61,7 +62,8 @@ def cluster_records(
     gc.disable()
     try:
         # Only features are kept, never the records: a million Records would not fit beside them.
-        all_features = sorted((record_features(0, record, settings) for record in records), key=_by_id)
+        all_features = sorted((record if isinstance(record, Features) else record_features(0, record, settings)
+                               for record in records), key=_by_id)
         for index, features in enumerate(all_features):
             if index and all_features[index - 1].id == features.id:
                 raise DuplicateRecordIdError(features.id)

@@ -25,5 +25,6 @@ class DedupeInputError(DedupeError):
     def __init__(self, path: Path | str, line_number: int, message: str):
         self.path = path
         self.line_number = line_number
+        self.reason = message
         # Line 0: the file as a whole (it cannot be opened).
         super().__init__(f"{path}, line {line_number}: {message}" if line_number else f"{path}: {message}")

@@ -9,7 +9,6 @@ unchanged union records are not rewritten, so the index re-reads only what chang
 
 from __future__ import annotations
 
-import codecs
 import gc
 import hashlib
 import json
@@ -20,9 +19,6 @@ from os import PathLike
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
-import orjson
-from pydantic import ValidationError
-
 from config.settings import DedupeSettings, Settings
 from dedupe.engine import Clustering, cluster_records
 from dedupe.errors import DedupeInputError
@@ -30,8 +26,9 @@ from dedupe.incremental import (COMPONENT_PREFIX, OVERRIDE_MARK, SETTINGS_HOLDER
                                 recluster_region, touched_ids)
 from dedupe.merge import MERGE_RULES_VERSION, merge_cluster
 from dedupe.overrides import Overrides, load_overrides
+from dedupe.reading import read_features, stored_features
 from store.catalog import CatalogStore
-from store.models import Record, UnionRecord, split_record_id
+from store.models import UnionRecord
 
 MARK = "dedupe"
 MERGE_BATCH = 1000  # clusters whose members are read back from the store together
@@ -88,8 +85,9 @@ def _settings_digest(settings: DedupeSettings) -> str:
 def _full(store: CatalogStore, settings: Settings, overrides: Overrides, fingerprint: str) -> DedupeSummary:
     previous = store.cluster_assignments()
     # The store's records stream through: only their features stay in memory.
-    clustering = cluster_records(store.iter_records(), settings.dedupe, previous, store.union_created_seq(),
-                                 overrides, with_keys=True, former=store.former_union_ids())
+    features = stored_features(store.iter_record_payloads(), settings.dedupe)
+    clustering = cluster_records(features, settings.dedupe, previous, store.union_created_seq(), overrides,
+                                 with_keys=True, former=store.former_union_ids())
     record_ids = clustering.explanations.keys()  # one explanation per input record
     live_before = store.union_ids() | set(previous.values())
     removed = sorted(live_before - set(clustering.clusters) - set(clustering.aliases))
@@ -180,82 +178,10 @@ def dedupe_file(source: Path | BinaryIO, target: Path | TextIO, settings: Dedupe
     size is bounded by the features, not the records.  `source` and `target` may be open
     streams (the CLI's `-`: standard input and output); they are left open.
     """
-    clustering = cluster_records(read_records(source, on_bad_line), settings,
+    clustering = cluster_records(read_features(source, settings, on_bad_line), settings,
                                  overrides=load_overrides(settings.overrides_path))
     lines = sorted(clustering.clusters.items(), key=lambda item: item[1][0])
     with Path(target).open("w", encoding="utf-8") if isinstance(target, str | PathLike) else nullcontext(target) as out:
         for cluster_id, member_ids in lines:
             out.write(json.dumps({"cluster_id": cluster_id, "members": member_ids}, ensure_ascii=False) + "\n")
     return len(lines)
-
-
-def read_records(source: Path | BinaryIO,
-                 on_bad_line: Callable[[DedupeInputError], None] | None = None) -> Iterator[Record]:
-    """Records of a JSON-lines file (or an open binary stream, named by its `name`), one at a time;
-    blank lines are allowed, anything else must parse (else `DedupeInputError`, raised or given to
-    `on_bad_line` and the line skipped).
-
-    A UTF-8 byte order mark (Notepad, PowerShell) is skipped.  Lines are decoded one by one, so a
-    line saved in another encoding is one bad line, not the end of the run.
-    """
-    first_line: dict[str, int] = {}
-    if isinstance(source, str | PathLike):
-        path = Path(source)
-        try:
-            handle = path.open("rb")
-        except OSError as exc:
-            raise DedupeInputError(path, 0, f"cannot read: {exc.strerror or exc}") from exc
-    else:
-        path, handle = getattr(source, "name", "<stream>"), nullcontext(source)
-    with handle as lines:
-        for number, raw in enumerate(lines, start=1):
-            if not raw.strip():
-                continue
-            try:
-                record = _parse_line(path, number, _utf8_line(path, number, raw))
-                if record.id in first_line:
-                    raise DedupeInputError(path, number, f"id {record.id!r} already on line {first_line[record.id]}")
-            except DedupeInputError as bad:
-                if on_bad_line is None:
-                    raise
-                on_bad_line(bad)
-                continue
-            first_line[record.id] = number
-            yield record
-
-
-def _utf8_line(path: Path | str, number: int, raw: bytes) -> str:
-    """Line `number` of the file as text (a leading byte order mark dropped), or `DedupeInputError`."""
-    try:
-        return (raw.removeprefix(codecs.BOM_UTF8) if number == 1 else raw).decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise DedupeInputError(path, number, f"not UTF-8 (byte {exc.start}: {raw[exc.start:exc.start + 1]!r}); "
-                                             "save the file as UTF-8") from exc
-
-
-def _parse_line(path: Path | str, number: int, line: str) -> Record:
-    try:
-        data = orjson.loads(line)  # a fifth of the time of json.loads on these lines
-    except orjson.JSONDecodeError as exc:
-        raise DedupeInputError(path, number, f"not JSON: {exc.msg}") from exc
-    if not isinstance(data, dict):
-        raise DedupeInputError(path, number, "expected a JSON object")
-    if not isinstance(data.get("id"), str) or not data["id"]:
-        raise DedupeInputError(path, number, "missing string field 'id'")
-    if not isinstance(data.get("title"), str):
-        raise DedupeInputError(path, number, f"record {data['id']!r} has no string field 'title'")
-    # File-mode records may come from anywhere: null means absent, as most JSON writers
-    # mean it, and what the pipeline would have filled is filled.
-    data = {name: value for name, value in data.items() if value is not None}
-    library, local_id = split_record_id(data["id"]) if ":" in data["id"] else ("", data["id"])
-    data.setdefault("library", library)
-    data.setdefault("local_id", local_id)
-    for name in ("authors", "isbn"):
-        if isinstance(data.get(name), str):
-            data[name] = [data[name]]
-    try:
-        return Record.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(part) for part in first["loc"])
-        raise DedupeInputError(path, number, f"record {data['id']!r}, field {field!r}: {first['msg']}") from exc

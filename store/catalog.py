@@ -642,10 +642,14 @@ class CatalogStore:
 
     def iter_records(self) -> Iterator[Record]:
         """Every live normalized record."""
+        return map(Record.model_validate_json, self.iter_record_payloads())
+
+    def iter_record_payloads(self) -> Iterator[str]:
+        """Every live normalized record as its JSON, in id order (for workers that validate it themselves)."""
         conn = self._reader()
         try:
             for (payload,) in conn.execute("SELECT record FROM records WHERE deleted = 0 ORDER BY id"):
-                yield Record.model_validate_json(payload)
+                yield payload
         finally:
             conn.close()
 
