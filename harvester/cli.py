@@ -54,7 +54,7 @@ EXIT_SIGNAL_BASE = 128
 _UsageError: type[Exception] = typer.BadParameter.__mro__[1]
 
 
-def _usage_message(exc: Exception) -> str:
+def _usage_message(exc: Exception, group_ctx: typer.Context) -> str:
     """click's message with its close match asked, and where the right spelling is listed."""
     possibilities = getattr(exc, "possibilities", None)  # NoSuchOption: the options spelled closest
     if possibilities:
@@ -63,16 +63,44 @@ def _usage_message(exc: Exception) -> str:
         message = exc.format_message()  # type: ignore[attr-defined]
     ctx = getattr(exc, "ctx", None)
     if ctx is not None:
-        message += ("" if message.endswith((".", "?")) else ".") + f" See `{ctx.command_path} --help`."
+        command_path = ctx.command_path
+    else:  # the parser's own errors carry none (`update --full=3`: "does not take a value")
+        command_path = " ".join(filter(None, [group_ctx.command_path, group_ctx.invoked_subcommand]))
+    message += ("" if message.endswith((".", "?")) else ".") + f" See `{command_path} --help`."
     return message[:1].lower() + message[1:]
 
 
+def _log_format_asked(args: list[str]) -> str:
+    """The --log-format of a command line click could not parse, read as click would (the last one given)."""
+    asked = "text"
+    for position, arg in enumerate(args):
+        if arg == "--":  # what follows is arguments, not options
+            break
+        if arg == "--log-format" and position + 1 < len(args):
+            asked = args[position + 1]
+        elif arg.startswith("--log-format="):
+            asked = arg.partition("=")[2]
+    return asked
+
+
 @contextmanager
-def _plain_usage_errors() -> Iterator[None]:
+def _one_line_usage_errors(ctx: typer.Context) -> Iterator[None]:
+    """A usage error as one line: JSON when the command line asks `--log-format json`, else plain.
+
+    It is raised before the command runs `_check_log_format`, so the words typed are all there is to go by;
+    a cron job feeding stderr to a log collector must get one JSON object per line even for a typo."""
     try:
         yield
     except _UsageError as exc:
-        raise _fail(_usage_message(exc), EXIT_USAGE) from None
+        if _log_format_asked(ctx.meta.get(_ARGS_KEY, [])) == "json":
+            _check_log_format("json")
+        else:
+            _invocation["log_format"] = "text"  # not an earlier invocation's (tests run many in one process)
+        raise _fail(_usage_message(exc, ctx), EXIT_USAGE) from None
+
+
+# The whole command line, kept by the group for a usage error raised while a command's options are parsed.
+_ARGS_KEY = "unioncat.args"
 
 
 class _UnioncatGroup(TyperGroup):
@@ -82,11 +110,12 @@ class _UnioncatGroup(TyperGroup):
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
         if not args:  # `unioncat` alone: typer prints the help (no_args_is_help)
             return super().parse_args(ctx, args)
-        with _plain_usage_errors():
+        ctx.meta[_ARGS_KEY] = list(args)
+        with _one_line_usage_errors(ctx):
             return super().parse_args(ctx, args)
 
     def invoke(self, ctx: typer.Context) -> object:
-        with _plain_usage_errors():
+        with _one_line_usage_errors(ctx):
             return super().invoke(ctx)
 
 

@@ -257,6 +257,25 @@ def test_a_usage_error_is_one_plain_line_naming_the_option_and_the_near_one(args
     assert result.output.rstrip().endswith(" --help`."), result.output
 
 
+@pytest.mark.parametrize("args, says", [
+    (["harvest", "--log-format", "json", "--rebuld"], "no such option: --rebuld. See `unioncat harvest --help`."),
+    (["harvest", "--rebuld", "--log-format=json"], "no such option: --rebuld. See `unioncat harvest --help`."),
+    (["update", "--log-format", "json", "--full=3"], "option '--full' does not take a value. See `unioncat update --help`."),
+    (["harvst", "--log-format", "json"], "no such command 'harvst'. Did you mean 'harvest'? See `unioncat --help`."),
+])
+def test_a_usage_error_under_json_logs_is_one_json_object(args, says):
+    """Under `--log-format json` a typo was still one plain line, which broke a cron job's log collector
+    (one JSON object per line on stderr): it is the same `unioncat_failed` event as every other failure."""
+    result = CliRunner().invoke(app, args, prog_name="unioncat")
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    event = json.loads(lines[0])
+    assert (event["event"], event["level"], event["exit_code"], event["error"]) == ("unioncat_failed", "error", 2, says)
+    plain = CliRunner().invoke(app, [a for a in args if "json" not in a and a != "--log-format"], prog_name="unioncat")
+    assert plain.exit_code == 2 and plain.stderr == f"unioncat: {says}\n", plain.stderr  # text logs: still plain
+
+
 def test_unioncat_alone_still_prints_the_help():
     result = CliRunner().invoke(app, [])
     assert "Usage:" in result.output and "harvest" in result.output and not result.output.startswith("unioncat: ")
