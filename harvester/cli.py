@@ -257,8 +257,14 @@ def _settings(config: Path | None) -> Settings:
     from config.settings import DEMO_CONFIG_PATH, default_config_path
 
     if config is None and default_config_path() == DEMO_CONFIG_PATH:
-        typer.echo(f"unioncat: no --config, and no {DEFAULT_CONFIG_NAME} in {Path.cwd()}: using the bundled demo "
-                   f"configuration {DEMO_CONFIG_PATH}", err=True)
+        notice = (f"no --config, and no {DEFAULT_CONFIG_NAME} in {Path.cwd()}: using the bundled demo "
+                  f"configuration {DEMO_CONFIG_PATH}")
+        if _invocation["log_format"] == "json":  # stderr: one JSON object per line
+            from harvester.reporting import emit
+
+            emit("demo_configuration_used", logging.WARNING, notice=notice)
+        else:
+            typer.echo(f"unioncat: {notice}", err=True)
     return load_settings(config)
 
 

@@ -276,6 +276,18 @@ def test_a_usage_error_under_json_logs_is_one_json_object(args, says):
     assert plain.exit_code == 2 and plain.stderr == f"unioncat: {says}\n", plain.stderr  # text logs: still plain
 
 
+def test_the_bundled_demo_notice_under_json_logs_is_a_json_object(tmp_path, monkeypatch):
+    """`harvest --log-format json` with no --config in a directory without unioncat.toml said so in a plain
+    line before the JSON ones."""
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["harvest", "--log-format", "json", "no-such-library"])
+    assert result.exit_code == 2, result.output
+    events = [json.loads(line) for line in result.stderr.splitlines()]
+    assert [(e["event"], e["level"]) for e in events] == [("demo_configuration_used", "warning"),
+                                                           ("unioncat_failed", "error")]
+    assert "bundled demo" in events[0]["notice"] and "no library 'no-such-library'" in events[1]["error"]
+
+
 def test_unioncat_alone_still_prints_the_help():
     result = CliRunner().invoke(app, [])
     assert "Usage:" in result.output and "harvest" in result.output and not result.output.startswith("unioncat: ")
