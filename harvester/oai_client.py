@@ -46,21 +46,6 @@ class StrictOAIResponse:
         return self.http_response.text
 
 
-def carries_oai_error(response: httpx.Response) -> bool:
-    """True for a 5xx (not 503, OAI-PMH's own "come back later") whose body is an OAI-PMH <error>.
-
-    Some home-made providers send every protocol error with HTTP 500: retrying
-    noRecordsMatch only delayed, then failed, each quiet night's harvest.
-    """
-    if response.status_code < 500 or response.status_code == 503:
-        return False
-    try:
-        root, _repaired = parse_xml_strict(response.content, "", "")
-    except HarvestError:
-        return False
-    return root.find(f"{{{OAI_NS}}}error") is not None
-
-
 class HttpxSickle(sickle.Sickle):
     """sickle with our httpx client and retrying `fetch` instead of requests."""
 
@@ -83,7 +68,7 @@ class HttpxSickle(sickle.Sickle):
         `fetch` already retries what HTTP can tell (timeouts, 5xx, 429); a 200
         whose body is a login page or is cut short is only seen here.  After
         `max_retries` such answers the MalformedResponseError goes up.  An OAI
-        <error> sent with a 4xx (or 5xx, see carries_oai_error) status comes back as a StrictOAIResponse.
+        <error> sent with a 4xx (or 5xx but 503) status comes back as a StrictOAIResponse.
         """
         attempt = 0
         while True:
@@ -99,10 +84,29 @@ class HttpxSickle(sickle.Sickle):
                 attempt += 1
 
     def _request_once(self, params: dict[str, str], read: Callable[[httpx.Response], T]) -> T | StrictOAIResponse:
+        oai_error: list[StrictOAIResponse] = []  # a 5xx's <error>, as carries_oai_error parsed it
+
+        def carries_oai_error(response: httpx.Response) -> bool:
+            """True for a 5xx (not 503, OAI-PMH's own "come back later") whose body is an OAI-PMH <error>,
+            kept parsed: it was parsed again to be read.
+
+            Some home-made providers send every protocol error with HTTP 500: retrying
+            noRecordsMatch only delayed, then failed, each quiet night's harvest.
+            """
+            if response.status_code < 500 or response.status_code == 503:
+                return False
+            try:
+                oai_error.append(self._error_response(response, params))
+            except HarvestError:
+                return False
+            return True
+
         with self.times.measure("http"):
             response = fetch(self.client, self.endpoint, params, self.settings, self.library,
                              answered=carries_oai_error)
         with self.times.measure("parse"):
+            if oai_error:  # fetch stops at the first answer carries_oai_error accepts: this one
+                return oai_error[0]
             if response.status_code >= 400:
                 return self._error_response(response, params)
             if looks_like_html(response):

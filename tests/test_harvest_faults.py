@@ -6,7 +6,10 @@ import gzip
 import json
 import sqlite3
 import time
+import sys
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from urllib.parse import parse_qs
@@ -36,6 +39,7 @@ from harvester.errors import (
     ResponseTooLargeError,
 )
 from harvester.oai import OaiHarvester
+from harvester.oaixml import parse_xml_strict
 from harvester.run import harvest_library as run_library
 from harvester.transport import fetch, make_client, parse_retry_after
 
@@ -448,6 +452,36 @@ def test_http_500_carrying_an_oai_error_is_that_error_at_once(fault_server, stor
     run = harvest(server, store, max_retries=2)
     assert (run.added, run.errors) == (0, [])
     assert len(server.queries) == 2
+
+
+@contextmanager
+def parses_of(body_part: bytes) -> Iterator[list[bytes]]:
+    """The documents containing `body_part` that parse_xml_strict is called on meanwhile (watched with
+    sys.setprofile, which sees each call of the real function; nothing is replaced)."""
+    parsed: list[bytes] = []
+
+    def watch(frame, event, arg):
+        if event == "call" and frame.f_code is parse_xml_strict.__code__ and body_part in frame.f_locals["data"]:
+            parsed.append(frame.f_locals["data"])
+
+    previous = sys.getprofile()
+    sys.setprofile(watch)
+    try:
+        yield parsed
+    finally:
+        sys.setprofile(previous)
+
+
+@pytest.mark.parametrize("status", [500, 422])
+def test_an_oai_error_sent_with_an_error_status_is_parsed_once(fault_server, store, status):
+    """A 5xx carrying an OAI <error> was parsed twice: once to tell that asking again was useless
+    (carries_oai_error), then again to read the error.  A large or repaired body cost double."""
+    server = fault_server([identify(), Canned(oai_error("noRecordsMatch", "Không có bản ghi\x01"), status)])
+    with parses_of(b"noRecordsMatch") as parsed:
+        run = harvest(server, store, max_retries=2)
+    assert (run.added, run.errors, len(server.queries)) == (0, [], 2)
+    assert len(parsed) == 1, parsed
+
 
 def test_http_404_without_oai_body_fails_with_status(fault_server, store):
     server = fault_server([identify(), Canned(b"not here", 404, {"Content-Type": "text/plain"})])
