@@ -10,11 +10,13 @@ structure both take from store/iso2709.py.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
 from store.iso2709 import (DIRECTORY_ENTRY_LEN, FIELD_TERMINATOR, LEADER_LEN, RECORD_TERMINATOR,
                            MAX_RECORD_BYTES, fields_between_terminators, oversized)
+from harvester.strayutf8 import read_stray_bytes
 from store.models import RawRecord, Rejected
 
 # Leader/05, record status: MARC 21 says "d" for a record deleted at the library.
@@ -60,8 +62,8 @@ def _digits(value: bytes) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def check_iso2709(record: bytes) -> tuple[str | None, str | None]:
-    """(001 if readable, reason the record is broken or None) from leader and directory."""
+def check_iso2709(record: bytes) -> tuple[bytes | None, str | None]:
+    """(001's bytes if readable, reason the record is broken or None) from leader and directory."""
     if not record.endswith(RECORD_TERMINATOR):
         return None, FILE_CUT_SHORT  # however short: a cut inside the leader is a cut too
     if len(record) < LEADER_LEN + 2:
@@ -92,7 +94,7 @@ def check_iso2709(record: bytes) -> tuple[str | None, str | None]:
             problem = problem or f"field {tag} (directory entry {number}) does not end with a field terminator"
             continue
         if tag == "001" and local_id is None:
-            local_id = record[base + start:end - 1].decode("utf-8", "replace").strip() or None
+            local_id = record[base + start:end - 1].strip() or None
     if too_long and not problem and base + following != len(record) - 1:
         # Nothing but the fields' lengths bounds an oversized record: data left after its last field
         # is a record whose terminator was lost (read as this one, it would vanish without a word).
@@ -121,11 +123,34 @@ def _counted_in_characters(record: bytes, declared: int) -> bool:
         return False
 
 
-def iter_iso2709(stream: BinaryIO, location: str, library: str) -> Iterator[RawRecord | Rejected]:
-    """Raw records (format "iso2709", payload = the record's own bytes) or Rejected ones."""
+# C0 controls and DEL: legal bytes in a 001, but no library means them; an id holding one is named.
+_CONTROL_RE = re.compile("[\x00-\x1f\x7f]")
+
+
+def _local_id(value: bytes) -> tuple[str, int]:
+    """A 001 as text, with its bytes that are not UTF-8 kept as harvester/strayutf8.py keeps them,
+    and how many there were.  Read with U+FFFD for each, 'E\\xff\\xfeF' and 'E\\xfe\\xffF' were one
+    id: the second record was rejected as a duplicate 001."""
+    kept, readings, _left_out = read_stray_bytes(value)
+    return kept.decode("utf-8"), sum(count for _start, count in readings)
+
+
+def iter_iso2709(stream: BinaryIO, location: str, library: str, stray_bytes: dict[str, int] | None = None,
+                 control_ids: dict[str, str] | None = None) -> Iterator[RawRecord | Rejected]:
+    """Raw records (format "iso2709", payload = the record's own bytes) or Rejected ones.
+
+    A 001 with bytes that are not UTF-8 is counted in `stray_bytes` by its id; one with control
+    characters goes into `control_ids`, with where it was read."""
     for position, (offset, record) in enumerate(split_iso2709(stream), start=1):
         where = f"{location} record {position} at byte {offset}"
-        local_id, problem = check_iso2709(record)
+        raw_id, problem = check_iso2709(record)
+        local_id = None
+        if raw_id is not None:
+            local_id, stray = _local_id(raw_id)
+            if stray and stray_bytes is not None:
+                stray_bytes[local_id] = stray_bytes.get(local_id, 0) + stray
+            if _CONTROL_RE.search(local_id) and control_ids is not None:
+                control_ids.setdefault(local_id, where)
         if problem:
             yield Rejected(library=library, local_id=local_id or f"#{position}", stage="harvest",
                            reason=problem, source=where)

@@ -113,9 +113,14 @@ def read_stray_bytes(data: bytes, final: bool = True) -> tuple[bytes, list[tuple
 MAX_RECORDS_NAMED = 20  # a whole file in a legacy encoding would otherwise give one line per record
 
 
+def shown_id(identifier: str) -> str:
+    """`identifier` as repr shows it, each stray byte as the \\xNN it was ('E\\xffF', not 'E\\uf7ffF')."""
+    return re.sub(r"\\uf7([89a-f][0-9a-f])", r"\\x\1", repr(identifier))
+
+
 def stray_bytes_report(by_record: dict[str, int]) -> str:
     """What a warning says of stray bytes found, by record identifier ("" for bytes outside any record)."""
-    named = [f"{identifier!r} ({count} byte{'s' if count > 1 else ''})"
+    named = [f"{shown_id(identifier)} ({count} byte{'s' if count > 1 else ''})"
              for identifier, count in by_record.items() if identifier]
     more = f" and {len(named) - MAX_RECORDS_NAMED} more records" if len(named) > MAX_RECORDS_NAMED else ""
     outside = f"; {by_record['']} outside any record" if by_record.get("") else ""
