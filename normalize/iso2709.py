@@ -27,6 +27,7 @@ from normalize.legacy import reading_score
 from normalize.eightbit import decode_cp1252
 from normalize.marcrecord import Field, MarcRecord
 from normalize.structure import iso2709_field_problems
+from store.straybytes import decode_keeping_stray_bytes
 from store.iso2709 import (DIRECTORY_ENTRY_LEN, FIELD_TERMINATOR, LEADER_LEN, MAX_RECORD_BYTES, SUBFIELD_DELIMITER,
                            fields_between_terminators, oversized)
 
@@ -207,8 +208,8 @@ def _fewer_marks(match: re.Match[str]) -> str:
 def _decode_fields(raw_fields: list[RawField], encoding: str) -> list[Field]:
     fields: list[Field] = []
     for raw in raw_fields:
-        if raw.tag.isdigit() and raw.tag < "010":
-            fields.append(Field(raw.tag, data=_decode(raw.body, encoding)))
+        if _is_control(raw.tag):
+            fields.append(Field(raw.tag, data=_control_field(raw.body, encoding)))
             continue
         # A MARC-8 escape holds to the end of its field, across subfield delimiters (control
         # characters, which ISO 2022 leaves out of G0/G1), and each field starts from ASCII
@@ -224,6 +225,21 @@ def _decode_fields(raw_fields: list[RawField], encoding: str) -> list[Field]:
                 subfields.append(_subfield(chunk, encoding, marc8))
         fields.append(Field(raw.tag, indicators[0], indicators[1], tuple(subfields)))
     return fields
+
+
+def _is_control(tag: str) -> bool:
+    return tag.isdigit() and tag < "010"
+
+
+def _control_field(body: bytes, encoding: str) -> str:
+    """A 00X field: codes and numbers, no text to tell an encoding by.  A byte of it that `encoding`
+    cannot read (a 001 'E\\xff\\xfeF' in a UTF-8 record) is kept as the harvester keeps it in the
+    id (store/straybytes.py): failing the record's reading on it sent every field to the MARC-8
+    fallback, and the title 'Sách ba' became 'S©Łch ba'."""
+    try:
+        return _decode(body, encoding)
+    except UnicodeDecodeError:
+        return decode_keeping_stray_bytes(body)
 
 
 def _subfield(chunk: bytes, encoding: str, marc8: MARC8ToUnicode | None = None) -> tuple[str, str]:
@@ -255,7 +271,8 @@ def parse_iso2709(data: bytes) -> MarcRecord:
     declared = "utf-8" if leader[9] == "a" else "marc-8"
     if leader[9] not in " a":
         repairs.append(f"leader/09 is {leader[9]!r} (neither blank nor 'a'); taken as MARC-8")
-    body = b"".join(f.body for f in raw_fields)
+    # What the data fields hold decides the reading; control fields hold ids and codes (_control_field).
+    body = b"".join(f.body for f in raw_fields if not _is_control(f.tag))
     chosen, fields = declared, None
     # MARC-8's escapes to Cyrillic, Greek or CJK (EACC) are 7-bit: an ASCII-only record with
     # one is MARC-8, and so is any record whose escapes MARC-8 decodes.

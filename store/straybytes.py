@@ -42,3 +42,13 @@ def stray_byte_utf8(byte: int) -> bytes:
 def stray_bytes_of(run: str) -> bytes:
     """The bytes a run of stray-byte code points (a match of STRAY_RUN_RE) stands for."""
     return bytes(ord(char) - STRAY_BYTE_BASE for char in run)
+
+
+# Python's decoder keeps each byte it cannot read as a lone surrogate (U+DC80-U+DCFF).
+_ESCAPED_BYTE_RE = re.compile("[\udc80-\udcff]")
+
+
+def decode_keeping_stray_bytes(data: bytes) -> str:
+    """`data` as UTF-8, each byte that is not UTF-8 kept as the code point that stands for it."""
+    return _ESCAPED_BYTE_RE.sub(lambda escaped: chr(STRAY_BYTE_BASE + ord(escaped.group()) - 0xDC00),
+                                data.decode("utf-8", "surrogateescape"))

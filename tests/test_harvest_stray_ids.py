@@ -9,6 +9,7 @@ from pathlib import Path
 from tests.test_harvest_support import fast_settings, iso2709, marc_library
 
 from harvester.marcfile import harvest_marc_file
+from normalize import run_normalize
 
 
 def _book(local_id: bytes, title: str) -> bytes:
@@ -37,3 +38,16 @@ def test_an_iso2709_id_with_control_characters_is_named_with_where_it_was_read(t
     [warning] = [e for e in run.errors if "control characters" in e]
     assert f"'A\\x01B' ({path} record 2 at byte {len(books[0])})" in warning, warning
     assert f"'\\x00G' ({path} record 3 at byte {len(books[0]) + len(books[1])})" in warning, warning
+
+
+def test_bytes_that_are_not_utf8_in_a_001_leave_the_rest_of_the_record_read_as_utf8(tmp_path: Path, store):
+    """One stray byte in the 001 of a UTF-8 record made the whole record fail as UTF-8, and the
+    fallback read every field as MARC-8: the title 'Sách ba' was stored as 'S©Łch ba'."""
+    path = tmp_path / "koha.mrc"
+    path.write_bytes(_book(b"E\xff\xfeF", "Sách ba") + _book(b"ok", "Sách"))
+    library = marc_library(str(path))
+    harvest_marc_file(library, store, None, fast_settings())
+    assert run_normalize(store, {library.id: library}, workers=1).normalized == 2
+    titles = {record.local_id: record.title for record in store.get_records(
+        f"tv-file:{local_id}" for local_id in store.live_local_ids("tv-file"))}
+    assert titles == {"E\uf7ff\uf7feF": "Sách ba", "ok": "Sách"}
