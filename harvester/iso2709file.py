@@ -10,13 +10,13 @@ structure both take from store/iso2709.py.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
 from store.iso2709 import (DIRECTORY_ENTRY_LEN, FIELD_TERMINATOR, LEADER_LEN, RECORD_TERMINATOR,
                            MAX_RECORD_BYTES, fields_between_terminators, oversized)
 from harvester.strayutf8 import read_stray_bytes
+from harvester.xmlrepair import as_control_pictures
 from store.models import RawRecord, Rejected
 
 # Leader/05, record status: MARC 21 says "d" for a record deleted at the library.
@@ -123,24 +123,20 @@ def _counted_in_characters(record: bytes, declared: int) -> bool:
         return False
 
 
-# C0 controls and DEL: legal bytes in a 001, but no library means them; an id holding one is named.
-_CONTROL_RE = re.compile("[\x00-\x1f\x7f]")
-
-
 def _local_id(value: bytes) -> tuple[str, int]:
-    """A 001 as text, with its bytes that are not UTF-8 kept as harvester/strayutf8.py keeps them,
-    and how many there were.  Read with U+FFFD for each, 'E\\xff\\xfeF' and 'E\\xfe\\xffF' were one
-    id: the second record was rejected as a duplicate 001."""
+    """A 001 as text, as the 001 of a MARCXML export is read: its bytes that are not UTF-8 kept as
+    harvester/strayutf8.py keeps them, control characters as their pictures (harvester/xmlrepair.py);
+    and how many bytes were not UTF-8.  Read with U+FFFD for each, 'E\\xff\\xfeF' and 'E\\xfe\\xffF'
+    were one id: the second record was rejected as a duplicate 001."""
     kept, readings, _left_out = read_stray_bytes(value)
-    return kept.decode("utf-8"), sum(count for _start, count in readings)
+    return as_control_pictures(kept.decode("utf-8")), sum(count for _start, count in readings)
 
 
-def iter_iso2709(stream: BinaryIO, location: str, library: str, stray_bytes: dict[str, int] | None = None,
-                 control_ids: dict[str, str] | None = None) -> Iterator[RawRecord | Rejected]:
+def iter_iso2709(stream: BinaryIO, location: str, library: str,
+                 stray_bytes: dict[str, int] | None = None) -> Iterator[RawRecord | Rejected]:
     """Raw records (format "iso2709", payload = the record's own bytes) or Rejected ones.
 
-    A 001 with bytes that are not UTF-8 is counted in `stray_bytes` by its id; one with control
-    characters goes into `control_ids`, with where it was read."""
+    A 001 with bytes that are not UTF-8 is counted in `stray_bytes` by its id."""
     for position, (offset, record) in enumerate(split_iso2709(stream), start=1):
         where = f"{location} record {position} at byte {offset}"
         raw_id, problem = check_iso2709(record)
@@ -149,8 +145,6 @@ def iter_iso2709(stream: BinaryIO, location: str, library: str, stray_bytes: dic
             local_id, stray = _local_id(raw_id)
             if stray and stray_bytes is not None:
                 stray_bytes[local_id] = stray_bytes.get(local_id, 0) + stray
-            if _CONTROL_RE.search(local_id) and control_ids is not None:
-                control_ids.setdefault(local_id, where)
         if problem:
             yield Rejected(library=library, local_id=local_id or f"#{position}", stage="harvest",
                            reason=problem, source=where)

@@ -33,8 +33,8 @@ from config.settings import HarvestSettings, LibraryConfig
 from harvester import stopping
 from harvester.errors import HarvestInterrupted
 from harvester.oaixml import OAI_DC_NS, starts_like_html
-from harvester.strayutf8 import MAX_RECORDS_NAMED, declares_utf8, stray_bytes_report
-from harvester.xmlrepair import RepairingReader, bytes_before_declaration
+from harvester.strayutf8 import declares_utf8, stray_bytes_report
+from harvester.xmlrepair import CONTROL_PICTURES_RE, RepairingReader, bytes_before_declaration, control_ids_report
 from harvester.transport import GZIP_MAGIC, fetch
 from store.catalog import CatalogStore, utc_now
 from harvester.iso2709file import FILE_CUT_SHORT, LEADER_STATUS, READ_BLOCK_BYTES, UTF8_BOM, iter_iso2709
@@ -61,7 +61,7 @@ class MarcRead:
     repaired_characters: int = 0
     # Bytes that were not UTF-8, kept for normalize, by the 001 of the record holding them (harvester/strayutf8.py).
     stray_bytes: dict[str, int] = field(default_factory=dict)
-    # ISO 2709 001s holding control characters, with where each was read.
+    # Ids that held control characters (kept as U+24xx), with where each was read.
     control_ids: dict[str, str] = field(default_factory=dict)
 
 
@@ -152,8 +152,7 @@ def iter_marc_stream(stream: BinaryIO, location: str, library: str,
         if head.startswith(_UTF16_STARTS) or head.lstrip(UTF8_BOM + b" \t\r\n").startswith(b"<"):
             yield from iter_marcxml(stream, location, library, read)
         else:
-            yield from iter_iso2709(stream, location, library, read.stray_bytes if read else None,
-                                    read.control_ids if read else None)
+            yield from iter_iso2709(stream, location, library, read.stray_bytes if read else None)
     except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
         raise HarvestError(library, location, f"the gzip file is cut short or damaged ({exc}): was it copied or "
                                               "uploaded only in part? Copy or export it again") from exc
@@ -262,6 +261,8 @@ def harvest_marc_file(library: LibraryConfig, store: CatalogStore, client: httpx
     cut_short = False
     try:
         for item in read.items:
+            if CONTROL_PICTURES_RE.search(item.local_id):
+                read.control_ids.setdefault(item.local_id, item.source)
             if isinstance(item, Rejected):
                 rejects.append(item)
                 cut_short = item.reason == FILE_CUT_SHORT
@@ -329,14 +330,6 @@ def _keep(store: CatalogStore, library: LibraryConfig, read: MarcRead, batch: li
         run.errors.append(f"warning: library {library.id!r} ({library.url}): {stray_bytes_report(read.stray_bytes)}")
     if read.control_ids:
         run.errors.append(f"warning: library {library.id!r} ({library.url}): {control_ids_report(read.control_ids)}")
-
-
-def control_ids_report(where_by_id: dict[str, str]) -> str:
-    """What a warning says of 001s holding control characters, each with where it was read."""
-    named = [f"{local_id!r} ({where})" for local_id, where in where_by_id.items()]
-    more = f" and {len(named) - MAX_RECORDS_NAMED} more" if len(named) > MAX_RECORDS_NAMED else ""
-    return (f"{len(named)} record{'s' if len(named) != 1 else ''} with control characters in 001, stored under "
-            f"the 001 as it is: {', '.join(named[:MAX_RECORDS_NAMED])}{more}; check those records' 001 at the library")
 
 
 def _save_batch(store: CatalogStore, batch: list[RawRecord], run: HarvestRun) -> None:

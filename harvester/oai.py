@@ -45,6 +45,7 @@ from harvester.oaixml import (
 )
 from harvester.strayutf8 import stray_bytes_report
 from harvester.transport import with_query
+from harvester.xmlrepair import CONTROL_PICTURES_RE, control_ids_report
 from store.catalog import CatalogStore, utc_now
 from store.models import HarvestRun, HarvestState, RawRecord
 
@@ -245,14 +246,15 @@ class OaiHarvester:
             run.deleted += counts.deleted
             run.unchanged += counts.unchanged
             run.rejected += len(page.rejected)
-            run.errors += [f"warning: library {library.id!r} ({library.url}) page {page_number}: record "
-                           f"{reject.local_id!r} skipped: {reject.reason}" for reject in page.rejected]
+            warning = f"warning: library {library.id!r} ({library.url}) page {page_number}: "
+            run.errors += [f"{warning}record {reject.local_id!r} skipped: {reject.reason}" for reject in page.rejected]
             if page.repaired_characters:
-                run.errors.append(f"warning: library {library.id!r} ({library.url}) page {page_number}: "
-                                  f"{page.repaired_characters} invalid XML characters kept as U+24xx")
+                run.errors.append(f"{warning}{page.repaired_characters} invalid XML characters kept as U+24xx")
             if page.stray_bytes:
-                run.errors.append(f"warning: library {library.id!r} ({library.url}) page {page_number}: "
-                                  f"{stray_bytes_report(page.stray_bytes)}")
+                run.errors.append(f"{warning}{stray_bytes_report(page.stray_bytes)}")
+            if control_ids := {item.local_id: item.source for item in [*page.records, *page.rejected]
+                               if CONTROL_PICTURES_RE.search(item.local_id)}:
+                run.errors.append(f"{warning}{control_ids_report(control_ids)}")
             if state.resumption_token is None:
                 return
 

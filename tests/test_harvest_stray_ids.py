@@ -6,9 +6,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.test_harvest_support import fast_settings, iso2709, marc_library
+from tests.test_harvest_support import (
+    MARC_NS,
+    fast_settings,
+    identify,
+    iso2709,
+    list_records,
+    marc_library,
+    marcxml_record,
+    oai_library,
+)
 
 from harvester.marcfile import harvest_marc_file
+from harvester.oai import OaiHarvester
+from harvester.transport import make_client
 from normalize import run_normalize
 
 
@@ -29,15 +40,43 @@ def test_iso2709_ids_differing_only_in_bytes_that_are_not_utf8_are_two_records_n
     assert "'E\\xff\\xfeF' (2 bytes), 'E\\xfe\\xffF' (2 bytes)" in warning and str(path) in warning
 
 
-def test_an_iso2709_id_with_control_characters_is_named_with_where_it_was_read(tmp_path: Path, store):
-    path = tmp_path / "koha.mrc"
+def test_an_iso2709_id_with_control_characters_is_the_marcxml_id_and_is_named_where_it_was_read(
+        tmp_path: Path, store):
+    """A 001 'A\\x01B' was stored as it was from ISO 2709 (a raw control character, even NUL, in the id)
+    but as 'A\u2401B' from MARCXML, so a library changing its export changed the record's id; neither
+    export named it."""
     books = [_book(b"ok", "Sách"), _book(b"A\x01B", "Sách một"), _book(b"\x00G", "Sách hai")]
-    path.write_bytes(b"".join(books))
-    run = harvest_marc_file(marc_library(str(path)), store, None, fast_settings())
+    iso = tmp_path / "koha.mrc"
+    iso.write_bytes(b"".join(books))
+    run = harvest_marc_file(marc_library(str(iso)), store, None, fast_settings())
     assert (run.added, run.rejected) == (3, 0), run.errors
+    assert store.live_local_ids("tv-file") == {"ok", "A\u2401B", "\u2400G"}
     [warning] = [e for e in run.errors if "control characters" in e]
-    assert f"'A\\x01B' ({path} record 2 at byte {len(books[0])})" in warning, warning
-    assert f"'\\x00G' ({path} record 3 at byte {len(books[0]) + len(books[1])})" in warning, warning
+    assert f"'A\u2401B' ({iso} record 2 at byte {len(books[0])})" in warning, warning
+    assert f"'\u2400G' ({iso} record 3 at byte {len(books[0]) + len(books[1])})" in warning, warning
+
+    xml = tmp_path / "koha.xml"
+    xml.write_bytes(f'<collection xmlns="{MARC_NS}">'.encode() + marcxml_record("A\x01B", "Sách một").encode()
+                    + marcxml_record("ok", "Sách").encode() + b"</collection>")
+    run = harvest_marc_file(marc_library(str(xml), "tv-xml"), store, None, fast_settings())
+    assert store.live_local_ids("tv-xml") == {"ok", "A\u2401B"}
+    [warning] = [e for e in run.errors if "control characters" in e]
+    assert f"'A\u2401B' ({xml} record 1 (line 1))" in warning, warning
+
+
+def test_an_oai_identifier_with_control_characters_is_named_with_its_page(fault_server, store):
+    """The page's warning counted 'invalid XML characters' but named no record."""
+    page = list_records(["ok"]).replace(b"<identifier>oai:x:ok</identifier>",
+                                        b"<identifier>oai:x:a\x01b</identifier>")
+    server = fault_server([identify(), page])
+    settings = fast_settings()
+    with make_client(settings) as client:
+        run = OaiHarvester(client, store, settings).harvest(oai_library(server.url))
+    assert (run.added, run.rejected) == (1, 0), run.errors
+    assert store.live_local_ids("tv-test") == {"oai:x:a\u2401b"}
+    [warning] = [e for e in run.errors if "control characters" in e]
+    assert warning.startswith(f"warning: library 'tv-test' ({server.url}) page 1: 1 record with control")
+    assert "'oai:x:a\u2401b'" in warning, warning
 
 
 def test_bytes_that_are_not_utf8_in_a_001_leave_the_rest_of_the_record_read_as_utf8(tmp_path: Path, store):
