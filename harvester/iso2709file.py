@@ -15,6 +15,7 @@ from typing import BinaryIO
 
 from store.iso2709 import (DIRECTORY_ENTRY_LEN, FIELD_TERMINATOR, LEADER_LEN, RECORD_TERMINATOR,
                            MAX_RECORD_BYTES, fields_between_terminators, oversized)
+from harvester.oddrecords import leader_oddities
 from harvester.strayutf8 import read_stray_bytes
 from harvester.xmlrepair import as_control_pictures
 from store.models import RawRecord, Rejected
@@ -132,11 +133,12 @@ def _local_id(value: bytes) -> tuple[str, int]:
     return as_control_pictures(kept.decode("utf-8")), sum(count for _start, count in readings)
 
 
-def iter_iso2709(stream: BinaryIO, location: str, library: str,
-                 stray_bytes: dict[str, int] | None = None) -> Iterator[RawRecord | Rejected]:
+def iter_iso2709(stream: BinaryIO, location: str, library: str, stray_bytes: dict[str, int] | None = None,
+                 odd_leaders: dict[str, str] | None = None) -> Iterator[RawRecord | Rejected]:
     """Raw records (format "iso2709", payload = the record's own bytes) or Rejected ones.
 
-    A 001 with bytes that are not UTF-8 is counted in `stray_bytes` by its id."""
+    A 001 with bytes that are not UTF-8 is counted in `stray_bytes` by its id; a leader holding
+    control characters or bytes that are not ASCII goes into `odd_leaders`, with where and which."""
     for position, (offset, record) in enumerate(split_iso2709(stream), start=1):
         where = f"{location} record {position} at byte {offset}"
         raw_id, problem = check_iso2709(record)
@@ -152,5 +154,7 @@ def iter_iso2709(stream: BinaryIO, location: str, library: str,
         if local_id is None:
             local_id = "sha1:" + hashlib.sha1(record).hexdigest()
             where += " (no 001: local id is the record's SHA-1)"
+        if odd_leaders is not None and (odd := leader_oddities(record[:LEADER_LEN].decode("latin-1"))):
+            odd_leaders[local_id] = f"{where}: {odd}"
         yield RawRecord(library=library, local_id=local_id, format="iso2709", payload=record, source=where,
                         deleted=record[LEADER_STATUS:LEADER_STATUS + 1] == b"d")

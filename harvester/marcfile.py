@@ -34,7 +34,8 @@ from harvester import stopping
 from harvester.errors import HarvestInterrupted
 from harvester.oaixml import OAI_DC_NS, starts_like_html
 from harvester.strayutf8 import declares_utf8, stray_bytes_report
-from harvester.xmlrepair import CONTROL_PICTURES_RE, RepairingReader, bytes_before_declaration, control_ids_report
+from harvester.oddrecords import CONTROL_PICTURES_RE, control_ids_report, odd_leaders_report, xml_leader_oddities
+from harvester.xmlrepair import RepairingReader, bytes_before_declaration
 from harvester.transport import GZIP_MAGIC, fetch
 from store.catalog import CatalogStore, utc_now
 from harvester.iso2709file import FILE_CUT_SHORT, LEADER_STATUS, READ_BLOCK_BYTES, UTF8_BOM, iter_iso2709
@@ -63,6 +64,8 @@ class MarcRead:
     stray_bytes: dict[str, int] = field(default_factory=dict)
     # Ids that held control characters (kept as U+24xx), with where each was read.
     control_ids: dict[str, str] = field(default_factory=dict)
+    # Leaders holding control characters or bytes that are not ASCII: where, and which positions, by id.
+    odd_leaders: dict[str, str] = field(default_factory=dict)
 
 
 def _sha1_of_file(path: Path) -> str:
@@ -152,7 +155,8 @@ def iter_marc_stream(stream: BinaryIO, location: str, library: str,
         if head.startswith(_UTF16_STARTS) or head.lstrip(UTF8_BOM + b" \t\r\n").startswith(b"<"):
             yield from iter_marcxml(stream, location, library, read)
         else:
-            yield from iter_iso2709(stream, location, library, read.stray_bytes if read else None)
+            yield from iter_iso2709(stream, location, library, read.stray_bytes if read else None,
+                                    read.odd_leaders if read else None)
     except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
         raise HarvestError(library, location, f"the gzip file is cut short or damaged ({exc}): was it copied or "
                                               "uploaded only in part? Copy or export it again") from exc
@@ -195,6 +199,8 @@ def iter_marcxml(stream: BinaryIO, location: str, library: str,
             item = _xml_record(element, f"{location} record {position} (line {element.sourceline})", library)
             if stray and read is not None:
                 read.stray_bytes[item.local_id] = read.stray_bytes.get(item.local_id, 0) + stray
+            if read is not None and isinstance(item, RawRecord) and (odd := xml_leader_oddities(element)):
+                read.odd_leaders[item.local_id] = f"{item.source}: {odd}"
             yield item
             # Free what was read so a large file streams in constant memory.
             element.clear()
@@ -330,6 +336,8 @@ def _keep(store: CatalogStore, library: LibraryConfig, read: MarcRead, batch: li
         run.errors.append(f"warning: library {library.id!r} ({library.url}): {stray_bytes_report(read.stray_bytes)}")
     if read.control_ids:
         run.errors.append(f"warning: library {library.id!r} ({library.url}): {control_ids_report(read.control_ids)}")
+    if read.odd_leaders:
+        run.errors.append(f"warning: library {library.id!r} ({library.url}): {odd_leaders_report(read.odd_leaders)}")
 
 
 def _save_batch(store: CatalogStore, batch: list[RawRecord], run: HarvestRun) -> None:

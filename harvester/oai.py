@@ -45,7 +45,7 @@ from harvester.oaixml import (
 )
 from harvester.strayutf8 import stray_bytes_report
 from harvester.transport import with_query
-from harvester.xmlrepair import CONTROL_PICTURES_RE, control_ids_report
+from harvester.oddrecords import CONTROL_PICTURES_RE, control_ids_report, odd_leaders_report
 from store.catalog import CatalogStore, utc_now
 from store.models import HarvestRun, HarvestState, RawRecord
 
@@ -255,6 +255,8 @@ class OaiHarvester:
             if control_ids := {item.local_id: item.source for item in [*page.records, *page.rejected]
                                if CONTROL_PICTURES_RE.search(item.local_id)}:
                 run.errors.append(f"{warning}{control_ids_report(control_ids)}")
+            if page.odd_leaders:
+                run.errors.append(f"{warning}{odd_leaders_report(page.odd_leaders)}")
             if state.resumption_token is None:
                 return
 

@@ -19,6 +19,7 @@ from sickle.models import Header
 
 from config.errors import HarvestError
 from harvester.errors import MalformedResponseError, oai_error_for_code
+from harvester.oddrecords import xml_leader_oddities
 from harvester.strayutf8 import declares_utf8
 from harvester.xmlrepair import RepairingReader, drop_misplaced_declarations, repair_document
 from store.models import RawRecord, Rejected
@@ -113,6 +114,8 @@ class OaiPage:
     # Bytes that were not UTF-8, kept for normalize (harvester/strayutf8.py), by the identifier of the
     # record holding them ("" for those after the last record).
     stray_bytes: dict[str, int] = field(default_factory=dict)
+    # Leaders holding control characters or bytes that are not ASCII, by identifier: which positions.
+    odd_leaders: dict[str, str] = field(default_factory=dict)
 
 
 def raise_oai_error(root: etree._Element, library: str, endpoint: str, verb: str, token: str | None) -> None:
@@ -222,6 +225,7 @@ def _stream_list_records(stream: BinaryIO | RepairingReader, library: str, endpo
     container_tag = f"{_O}ListRecords"
     records: list[RawRecord | Rejected] = []
     stray_bytes: dict[str, int] = {}
+    odd_leaders: dict[str, str] = {}
     events = etree.iterparse(stream, events=("end",), tag=f"{_O}record", resolve_entities=False,
                              no_network=True, load_dtd=False, huge_tree=False, recover=False,
                              remove_blank_text=False)
@@ -232,6 +236,8 @@ def _stream_list_records(stream: BinaryIO | RepairingReader, library: str, endpo
         records.append(raw_record(record, len(records) + 1, library, raw_format, source))
         if isinstance(stream, RepairingReader) and (stray := stream.claim_stray_bytes()):
             stray_bytes[records[-1].local_id] = stray
+        if isinstance(records[-1], RawRecord) and (odd := xml_leader_oddities(record)):
+            odd_leaders[records[-1].local_id] = odd
         record.clear()
         while (earlier := record.getprevious()) is not None:
             if earlier.tag == f"{_O}record":
@@ -246,6 +252,7 @@ def _stream_list_records(stream: BinaryIO | RepairingReader, library: str, endpo
     page = read_page(root, library, endpoint, "ListRecords", token, raw_format, source)
     page.records, page.rejected = _split_rejected(records)
     page.stray_bytes = stray_bytes
+    page.odd_leaders = odd_leaders
     return page
 
 

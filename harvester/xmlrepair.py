@@ -15,7 +15,7 @@ from collections import deque
 from html.entities import html5
 from typing import BinaryIO
 
-from harvester.strayutf8 import MAX_RECORDS_NAMED, declares_utf8, read_stray_bytes
+from harvester.strayutf8 import declares_utf8, read_stray_bytes
 
 # Characters XML 1.0 forbids even as references.  TCVN3 puts Vietnamese capitals
 # (Ú Ụ Ừ ...) in 0x01-0x17, so deleting them would lose letters: they are kept
@@ -46,15 +46,6 @@ def as_control_pictures(text: str) -> str:
     """`text` with each character XML forbids as its control picture, as a repaired XML document keeps it:
     an 001 'A\\x01B' is the same id 'A\u2401B' whether the library exports ISO 2709 or MARCXML."""
     return _FORBIDDEN_CONTROL_RE.sub(lambda control: chr(CONTROL_PICTURES_BASE + ord(control.group())), text)
-
-
-def control_ids_report(where_by_id: dict[str, str]) -> str:
-    """What a warning says of ids that held control characters, each with where it was read."""
-    named = [f"{local_id!r} ({where})" for local_id, where in where_by_id.items()]
-    more = f" and {len(named) - MAX_RECORDS_NAMED} more" if len(named) > MAX_RECORDS_NAMED else ""
-    return (f"{len(named)} record{'s' if len(named) != 1 else ''} with control characters in their id, stored "
-            f"with each as U+24xx: {', '.join(named[:MAX_RECORDS_NAMED])}{more}; check those records' id "
-            "(001, or the OAI identifier) at the library")
 
 
 # The noncharacters U+FFFE and U+FFFF (raw in UTF-8, or as references) and surrogate

@@ -27,6 +27,12 @@ def _book(local_id: bytes, title: str) -> bytes:
     return iso2709([("001", local_id), ("245", b"00\x1fa" + title.encode("utf-8"))])
 
 
+def _harvest_oai(server, store):
+    settings = fast_settings()
+    with make_client(settings) as client:
+        return OaiHarvester(client, store, settings).harvest(oai_library(server.url))
+
+
 def test_iso2709_ids_differing_only_in_bytes_that_are_not_utf8_are_two_records_named_in_a_warning(
         tmp_path: Path, store):
     """Both 001s below were read as 'E\ufffd\ufffdF': the second was rejected as a duplicate of the first,
@@ -69,9 +75,7 @@ def test_an_oai_identifier_with_control_characters_is_named_with_its_page(fault_
     page = list_records(["ok"]).replace(b"<identifier>oai:x:ok</identifier>",
                                         b"<identifier>oai:x:a\x01b</identifier>")
     server = fault_server([identify(), page])
-    settings = fast_settings()
-    with make_client(settings) as client:
-        run = OaiHarvester(client, store, settings).harvest(oai_library(server.url))
+    run = _harvest_oai(server, store)
     assert (run.added, run.rejected) == (1, 0), run.errors
     assert store.live_local_ids("tv-test") == {"oai:x:a\u2401b"}
     [warning] = [e for e in run.errors if "control characters" in e]
@@ -90,3 +94,26 @@ def test_bytes_that_are_not_utf8_in_a_001_leave_the_rest_of_the_record_read_as_u
     titles = {record.local_id: record.title for record in store.get_records(
         f"tv-file:{local_id}" for local_id in store.live_local_ids("tv-file"))}
     assert titles == {"E\uf7ff\uf7feF": "Sách ba", "ok": "Sách"}
+
+
+def test_leaders_with_control_characters_or_bytes_that_are_not_ascii_are_named_with_the_positions(
+        fault_server, tmp_path: Path, store):
+    """Such a leader was stored without a word from ISO 2709, and from XML only counted with the page's
+    'invalid XML characters'."""
+    odd = bytearray(_book(b"L1", "Sách bảy"))
+    odd[5], odd[9], odd[18] = 0x01, 0xFF, 0x00
+    path = tmp_path / "koha.mrc"
+    path.write_bytes(_book(b"ok", "Sách") + bytes(odd))
+    run = harvest_marc_file(marc_library(str(path)), store, None, fast_settings())
+    assert (run.added, run.rejected) == (2, 0), run.errors
+    [warning] = [e for e in run.errors if "leader" in e]
+    assert (f"1 record with a leader holding what no MARC leader may (control characters, bytes that are not "
+            f"ASCII), read as it is: 'L1' ({path} record 2 at byte {len(_book(b'ok', 'Sách'))}: "
+            "leader/05 0x01, leader/09 0xFF, leader/18 0x00)") in warning, warning
+
+    leader = b"<leader>00000nam a2200000 a 4500</leader><controlfield tag=\"001\">odd"
+    page = list_records(["ok", "odd"]).replace(leader, leader.replace(b"nam a22", b"n\x01m a2\xff"))
+    run = _harvest_oai(fault_server([identify(), page]), store)
+    assert (run.added, run.rejected) == (2, 0), run.errors
+    [warning] = [e for e in run.errors if "leader" in e]
+    assert "'oai:x:odd' (leader/06 0x01, leader/11 0xFF)" in warning, warning
