@@ -4,7 +4,12 @@ where it was read; the other records of the library are harvested as usual."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+import httpx
+from lxml import etree
+from typer.testing import CliRunner
 
 from tests.test_harvest_support import (
     MARC_NS,
@@ -17,10 +22,16 @@ from tests.test_harvest_support import (
     oai_library,
 )
 
+from config.settings import load_settings
+from harvester.cli import app
 from harvester.marcfile import harvest_marc_file
 from harvester.oai import OaiHarvester
 from harvester.transport import make_client
+from index import SearchIndex
 from normalize import run_normalize
+from search_api import create_app
+from store import CatalogStore
+from tests.test_api import serve_in_thread
 
 
 def _book(local_id: bytes, title: str) -> bytes:
@@ -117,3 +128,45 @@ def test_leaders_with_control_characters_or_bytes_that_are_not_ascii_are_named_w
     assert (run.added, run.rejected) == (2, 0), run.errors
     [warning] = [e for e in run.errors if "leader" in e]
     assert "'oai:x:odd' (leader/06 0x01, leader/11 0xFF)" in warning, warning
+
+
+# What HTML and XML may not carry: C0 controls but tab, line feed and carriage return.
+_FORBIDDEN_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def test_odd_ids_go_through_the_whole_pipeline_to_the_api_the_page_and_the_oai_feed(tmp_path: Path):
+    """Records whose 001 holds control characters, NUL, stray bytes or URL characters are searchable, and
+    their JSON, HTML page and OAI-PMH record are served whole: no 500, no control character in HTML or XML."""
+    titles = {b"A\x01B": "Sách một", b"\x00G": "Sách hai", b"E\xff\xfeF": "Sách ba",
+              b"H<&>\"'/ ?#%": "Sách bốn", b"C\x1b(3D": "Sách năm"}
+    (tmp_path / "koha.mrc").write_bytes(b"".join(_book(local_id, title) for local_id, title in titles.items()))
+    config = tmp_path / "unioncat.toml"
+    config.write_text('''data_dir = "data"
+[[libraries]]
+id = "tv-file"
+name = "Thư viện tệp"
+type = "school"
+district = "Vị Thanh"
+protocol = "marc-file"
+url = "koha.mrc"
+opac_url = "https://opac.example/{id}"
+''', encoding="utf-8")
+    updated = CliRunner().invoke(app, ["update", "--config", str(config)])
+    assert updated.exit_code == 0, updated.output
+    settings = load_settings(config)
+    with CatalogStore(settings.db_path) as store, serve_in_thread(
+            create_app(settings, store, SearchIndex(settings))) as url, httpx.Client(base_url=url, timeout=10) as http:
+        hits = http.get("/api/search", params={"q": "Sách", "size": 20}).json()["hits"]
+        assert sorted(hit["title"] for hit in hits) == sorted(titles.values())
+        for hit in hits:
+            record = http.get(f"/api/records/{hit['id']}")
+            assert record.status_code == 200 and record.json()["title"] == hit["title"]
+            page = http.get(f"/records/{hit['id']}")
+            assert page.status_code == 200 and hit["title"] in page.text and not _FORBIDDEN_RE.search(page.text)
+            assert http.get(f"/api/records/{hit['id']}/why").status_code == 200
+        for path in ["/", "/?q=S%C3%A1ch", "/api/search.atom?q=S%C3%A1ch", "/oai?verb=ListRecords&metadataPrefix=marc21",
+                     "/oai?verb=ListRecords&metadataPrefix=oai_dc"]:
+            answer = http.get(path)
+            assert answer.status_code == 200 and not _FORBIDDEN_RE.search(answer.text), path
+            if not path.startswith("/?") and path != "/":
+                etree.fromstring(answer.content)  # well-formed
