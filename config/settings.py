@@ -135,8 +135,9 @@ class LibraryConfig(_Frozen):
                 raise ValueError("an oai-pmh library needs metadata_prefix (marc21, marcxml, marc or oai_dc)")
         return self
 
-    def opac_link(self, local_id: str) -> str | None:
-        """The record's page in the library's own OPAC, when a template is configured."""
+    def opac_link(self, local_id: str | bytes) -> str | None:
+        """The record's page in the library's own OPAC, when a template is configured; `local_id` as bytes
+        when it holds bytes that are not UTF-8 (store/straybytes.py, with_stray_bytes)."""
         # Encoded: a local id such as "HG/2019/001" or "A 12#3" stays one value in the URL.
         return self.opac_url.format(id=quote(local_id, safe="")) if self.opac_url else None
 

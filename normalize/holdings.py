@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from config import LibraryConfig
 from store import Holding
+from store.straybytes import with_stray_bytes
 
 from normalize.errors import RecordError
 from normalize.marc import Field, MarcRecord
@@ -75,14 +76,15 @@ def fallback_call_number(marc: MarcRecord) -> str | None:
     return None
 
 
-def opac_id(local_id: str, control_001: str = "") -> str:
+def opac_id(local_id: str, control_001: str = "") -> str | bytes:
     """The number a library's OPAC knows a record by: its 001, else the local part of an OAI
-    identifier ("oai:tv-tinh:TVT000001" → "TVT000001"), else the local id."""
+    identifier ("oai:tv-tinh:TVT000001" → "TVT000001"), else the local id; as bytes when it holds
+    bytes that are not UTF-8, which the OPAC knows as they are (with_stray_bytes)."""
     if control_001.strip():
-        return control_001.strip()
+        return with_stray_bytes(control_001.strip())
     if local_id.startswith("oai:") and local_id.count(":") >= 2:
-        return local_id.split(":", 2)[2]
-    return local_id
+        return with_stray_bytes(local_id.split(":", 2)[2])
+    return with_stray_bytes(local_id)
 
 
 def holdings_from_marc(marc: MarcRecord, library_id: str, record_id: str,

@@ -52,3 +52,15 @@ def decode_keeping_stray_bytes(data: bytes) -> str:
     """`data` as UTF-8, each byte that is not UTF-8 kept as the code point that stands for it."""
     return _ESCAPED_BYTE_RE.sub(lambda escaped: chr(STRAY_BYTE_BASE + ord(escaped.group()) - 0xDC00),
                                 data.decode("utf-8", "surrogateescape"))
+
+
+def with_stray_bytes(text: str) -> str | bytes:
+    """`text` as it was read: its UTF-8 with each stray-byte code point as the byte it stands for, or
+    `text` itself when it holds none (a library's OPAC knows a 001 'E\\xffF' by those bytes)."""
+    if not STRAY_RUN_RE.search(text):
+        return text
+    pieces, done = [], 0
+    for run in STRAY_RUN_RE.finditer(text):
+        pieces += [text[done:run.start()].encode("utf-8"), stray_bytes_of(run.group())]
+        done = run.end()
+    return b"".join([*pieces, text[done:].encode("utf-8")])

@@ -157,10 +157,12 @@ opac_url = "https://opac.example/{id}"
     with CatalogStore(settings.db_path) as store, serve_in_thread(
             create_app(settings, store, SearchIndex(settings))) as url, httpx.Client(base_url=url, timeout=10) as http:
         hits = http.get("/api/search", params={"q": "Sách", "size": 20}).json()["hits"]
+        opac_links = {}
         assert sorted(hit["title"] for hit in hits) == sorted(titles.values())
         for hit in hits:
             record = http.get(f"/api/records/{hit['id']}")
             assert record.status_code == 200 and record.json()["title"] == hit["title"]
+            opac_links[hit["title"]] = record.json()["holdings"][0]["opac_url"]
             page = http.get(f"/records/{hit['id']}")
             assert page.status_code == 200 and hit["title"] in page.text and not _FORBIDDEN_RE.search(page.text)
             assert http.get(f"/api/records/{hit['id']}/why").status_code == 200
@@ -170,3 +172,7 @@ opac_url = "https://opac.example/{id}"
             assert answer.status_code == 200 and not _FORBIDDEN_RE.search(answer.text), path
             if not path.startswith("/?") and path != "/":
                 etree.fromstring(answer.content)  # well-formed
+    # The library's OPAC knows each record by its 001's own bytes.
+    assert opac_links == {"Sách một": "https://opac.example/A%01B", "Sách hai": "https://opac.example/%00G",
+                          "Sách ba": "https://opac.example/E%FF%FEF", "Sách bốn": "https://opac.example/H%3C%26%3E%22%27%2F%20%3F%23%25",
+                          "Sách năm": "https://opac.example/C%1B%283D"}
