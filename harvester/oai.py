@@ -246,17 +246,18 @@ class OaiHarvester:
             run.deleted += counts.deleted
             run.unchanged += counts.unchanged
             run.rejected += len(page.rejected)
-            warning = f"warning: library {library.id!r} ({library.url}) page {page_number}: "
-            run.errors += [f"{warning}record {reject.local_id!r} skipped: {reject.reason}" for reject in page.rejected]
+            page_warning = f"warning: library {library.id!r} ({library.url}) page {page_number}: "
+            run.errors += [f"{page_warning}record {reject.local_id!r} skipped: {reject.reason}"
+                           for reject in page.rejected]
             if page.repaired_characters:
-                run.errors.append(f"{warning}{page.repaired_characters} invalid XML characters kept as U+24xx")
+                run.errors.append(f"{page_warning}{page.repaired_characters} invalid XML characters kept as U+24xx")
             if page.stray_bytes:
-                run.errors.append(f"{warning}{stray_bytes_report(page.stray_bytes)}")
+                run.errors.append(f"{page_warning}{stray_bytes_report(page.stray_bytes)}")
             if control_ids := {item.local_id: item.source for item in [*page.records, *page.rejected]
                                if CONTROL_PICTURES_RE.search(item.local_id)}:
-                run.errors.append(f"{warning}{control_ids_report(control_ids)}")
+                run.errors.append(f"{page_warning}{control_ids_report(control_ids)}")
             if page.odd_leaders:
-                run.errors.append(f"{warning}{odd_leaders_report(page.odd_leaders)}")
+                run.errors.append(f"{page_warning}{odd_leaders_report(page.odd_leaders)}")
             if state.resumption_token is None:
                 return
 

@@ -88,7 +88,7 @@ class HttpxSickle(sickle.Sickle):
 
         def carries_oai_error(response: httpx.Response) -> bool:
             """True for a 5xx (not 503, OAI-PMH's own "come back later") whose body is an OAI-PMH <error>,
-            kept parsed: it was parsed again to be read.
+            which is kept as parsed here (it used to be parsed a second time to be read).
 
             Some home-made providers send every protocol error with HTTP 500: retrying
             noRecordsMatch only delayed, then failed, each quiet night's harvest.

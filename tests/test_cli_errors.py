@@ -260,7 +260,8 @@ def test_a_usage_error_is_one_plain_line_naming_the_option_and_the_near_one(args
 @pytest.mark.parametrize("args, says", [
     (["harvest", "--log-format", "json", "--rebuld"], "no such option: --rebuld. See `unioncat harvest --help`."),
     (["harvest", "--rebuld", "--log-format=json"], "no such option: --rebuld. See `unioncat harvest --help`."),
-    (["update", "--log-format", "json", "--full=3"], "option '--full' does not take a value. See `unioncat update --help`."),
+    (["update", "--log-format", "json", "--full=3"],
+     "option '--full' does not take a value. See `unioncat update --help`."),
     (["harvst", "--log-format", "json"], "no such command 'harvst'. Did you mean 'harvest'? See `unioncat --help`."),
 ])
 def test_a_usage_error_under_json_logs_is_one_json_object(args, says):
