@@ -54,10 +54,8 @@ def touched_ids(store: CatalogStore, mark: int, overrides: Overrides) -> set[str
     return set(live) | set(deleted) | overrides.record_ids() | (store.records_with_keys([OVERRIDE_MARK]) - {""})
 
 
-def recluster_region(store: CatalogStore, touched: set[str], settings: DedupeSettings,
-                     overrides: Overrides, previous: dict[str, str], created: dict[str, int],
-                     former: dict[str, str | None] | None = None) -> Region:
-    """Find the region `touched` reaches and cluster it exactly as a full run would."""
+def find_region(store: CatalogStore, touched: set[str], settings: DedupeSettings) -> set[str]:
+    """Ids of every record (live or gone) whose cluster `touched` can change: its region."""
     old_keys = store.dedupe_keys_of(touched)
     touched_live = {record.id: record for record in store.get_records(touched)}
     blocks = {key for keys in old_keys.values() for key in keys if is_block_key(key)}
@@ -66,7 +64,13 @@ def recluster_region(store: CatalogStore, touched: set[str], settings: DedupeSet
     sharing = touched | store.records_with_keys(blocks)
     components = {key for keys in store.dedupe_keys_of(sharing).values() for key in keys
                   if key.startswith(COMPONENT_PREFIX)}
-    region_ids = sharing | store.records_with_keys(components)
+    return sharing | store.records_with_keys(components)
+
+
+def recluster_region(store: CatalogStore, region_ids: set[str], settings: DedupeSettings,
+                     overrides: Overrides, previous: dict[str, str], created: dict[str, int],
+                     former: dict[str, str | None] | None = None) -> Region:
+    """Cluster the region (`find_region`) exactly as a full run would."""
     # Features only: the region and its edge can be most of the catalogue (a block of a
     # few thousand school copies), and holding their Records took 1.1 GB for 100,000 records.
     region_features = _features(store, region_ids, settings)

@@ -194,3 +194,34 @@ def test_a_nightly_run_touching_a_large_block_needs_about_the_memory_of_a_full_r
         tracemalloc.stop()
     assert nightly.incremental and nightly.examined == len(records)
     assert nightly_peak < 1.3 * full_peak
+
+
+def test_a_night_whose_changes_reach_most_records_runs_in_full(tmp_path, monkeypatch):
+    """A library re-exporting everything: a full run costs less than re-examining most of the catalogue,
+    and ends where the incremental run would (the region rule only picks the cheaper way)."""
+    labeled = generate(400, seed=6)
+    rng = random.Random(6)
+    nights = {}
+    for name, min_region in (("incremental", 10**9), ("full when cheaper", 50)):
+        monkeypatch.setattr(dedupe_run, "FULL_RUN_MIN_REGION", min_region)
+        with CatalogStore(tmp_path / f"{len(nights)}.db") as store:
+            settings = make_settings(tmp_path)
+            store.save_normalized(labeled.records)
+            run_dedupe(store, settings)
+            rng.seed(6)
+            store.save_normalized([_edit(r, labeled.records, rng) for r in labeled.records[:250]])
+            summary = run_dedupe(store, settings)
+            nights[name] = summary.incremental, summary.examined, _state(store)
+    incremental, examined, state = nights["incremental"]
+    assert incremental and examined > 0.4 * len(labeled.records)  # the region is most of the catalogue
+    assert nights["full when cheaper"] == (False, len(labeled.records), state)
+
+
+def test_a_small_night_stays_incremental_above_the_region_minimum(store, data_dir, monkeypatch):
+    monkeypatch.setattr(dedupe_run, "FULL_RUN_MIN_REGION", 1)
+    settings = make_settings(data_dir)
+    store.save_normalized(generate(400, seed=5).records)
+    run_dedupe(store, settings)
+    store.save_normalized([rec("new:1", "Dế Mèn phiêu lưu ký", authors=["Tô Hoài"], year=2019)])
+    summary = run_dedupe(store, settings)
+    assert summary.incremental and 1 <= summary.examined < 40
