@@ -15,8 +15,9 @@ from functools import lru_cache
 
 from config.settings import DedupeSettings
 from dedupe.errors import DedupeError
-from dedupe.parts import (edition_number, exercises_first, extract_volume, part_name, publisher_words,
-                          textbook_companion, textbook_series, volume_numbers, volume_of_part)
+from dedupe.marks import without_marker
+from dedupe.parts import (edition_number, exercises_first, extract_volume, keep_misfolded_apart, part_name,
+                          publisher_words, textbook_companion, textbook_series, volume_numbers, volume_of_part)
 from store.models import Record
 from store.text import fold
 
@@ -338,6 +339,10 @@ _TitleFeatures = namedtuple("_TitleFeatures", "main full has_subtitle title_numb
                             "folded_subtitle")
 
 
+def _volume_fold(text: str) -> str:
+    return keep_misfolded_apart(text, fast_fold(text))
+
+
 @lru_cache(maxsize=1 << 18)
 def _title_features(title: str, subtitle: str, part: str) -> _TitleFeatures:
     """Title-derived features, once per distinct (title, subtitle, part).
@@ -346,12 +351,14 @@ def _title_features(title: str, subtitle: str, part: str) -> _TitleFeatures:
     bench has 115,000 distinct ones): folding and the volume and title regexes were
     a third of the features' time, and records with one title now share its strings.
     """
-    folded_title, folded_sub = _split_title(fast_fold(title), fast_fold(subtitle))
-    folded_part = fast_fold(part) if part else ""
+    # Volumes are read with the words whose marks say they are none ("Phần sau") kept apart.
+    folded_title, folded_sub = _split_title(_volume_fold(title), _volume_fold(subtitle))
+    folded_part = _volume_fold(part) if part else ""
     volume = volume_of_part(folded_part) if folded_part else None
     volumes = volume_numbers(folded_part or f"{folded_title} : {folded_sub}")
     title_volume, folded_title = extract_volume(folded_title)
     sub_volume, folded_sub = extract_volume(folded_sub)
+    folded_title, folded_sub = without_marker(folded_title), without_marker(folded_sub)
     folded_title, folded_sub = _grade_into_title(folded_title, folded_sub)
     volume = volume if volume is not None else (title_volume if title_volume is not None else sub_volume)
     main_words = _shared_words(_title_words(folded_title))
@@ -372,8 +379,8 @@ def _title_features(title: str, subtitle: str, part: str) -> _TitleFeatures:
         key_skeleton=skeleton(main),
         volume=volume,
         volumes=sys.intern(volumes),
-        part=sys.intern(part_name(folded_part)) if folded_part else "",
-        companion=(textbook_companion(f"{folded_title} {folded_sub} {folded_part}")
+        part=sys.intern(without_marker(part_name(folded_part))) if folded_part else "",
+        companion=(textbook_companion(f"{folded_title} {folded_sub} {without_marker(folded_part)}")
                    or exercises_first(folded_title, folded_sub)),
         edition=_stated_edition(f"{folded_title} : {folded_sub}"),
         folded_subtitle=folded_sub,

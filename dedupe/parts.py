@@ -4,7 +4,8 @@ A different volume or edition is a different union record even when the title,
 author and ISBN agree (Vietnamese publishers reuse one ISBN for a whole set),
 so these numbers are read out of the free text cataloguers type: "Tập 1",
 "T.2", "quyển II", "vol. 3", "Tập 1. Phần 2", "Tập 1-2", "Tái bản lần thứ 2", "2nd ed.".
-All functions take text already folded by `store.text.fold`.
+All functions take text already folded by `store.text.fold`; `keep_misfolded_apart` first marks
+the words whose marks show they are no volume or number word ("Phần sau" is no "Phần sáu").
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 import re
 
 from rapidfuzz.distance import OSA
+
+from dedupe.marks import keep_apart
 
 # Vietnamese number words as they appear after "tập"/"lần thứ" (folded).  Folding makes
 # "năm" (five) "Nam", "ba" "Ba", "bảy" "bay", "tám" "tâm", "nhất" "Nhật": those are left
@@ -42,6 +45,17 @@ _MORE_VOLUMES_RE = re.compile(r"\s*(?:-|–|,|&|\+|va|and)\s*(\d{1,3}|[ivx]{1,6}
 _FOLDED_NUMBER_WORDS = {"ba": 3, "bon": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8}
 _SPELLED_VOLUME_RE = re.compile(r"(?:^|(?<=[.,;:\-–]))\s*(?:tap|quyen|cuon|phan)\s+("
                                 + "|".join(_FOLDED_NUMBER_WORDS) + r")\W*$")
+# The volume and number words above as they are typed: one folding to any of these but typed with other
+# marks, or without marks in a text that has them, is another word (dedupe.marks): "Phần sau" (the
+# latter part) is no "Phần sáu", nor "Phần Nam" (the south) "Phần năm", "Phần hải đảo" "Phần hai",
+# "Tập muối" "Tập mười", "Phần Ba Vì" a Part VI ("vì" folds to the Roman "vi"), nor "Chuyện Phan Hai"
+# (a surname) "Phần hai".  Roman numerals are read only as typed, without marks.
+_SPELLINGS = {folded: frozenset(typed.split()) for folded, typed in {
+    "tap": "tập", "quyen": "quyển", "cuon": "cuốn", "phan": "phần",
+    "mot": "một", "hai": "hai", "ba": "ba", "bon": "bốn", "nam": "năm", "sau": "sáu", "bay": "bảy bẩy",
+    "tam": "tám", "chin": "chín", "muoi": "mười", "nhat": "nhất", "tu": "tư",
+    "i": "i", "v": "v", "x": "x", "vi": "vi", "xi": "xi",
+}.items()}
 _WHOLE_SET_RE = re.compile(r"(?<!\w)(?:tron bo|complete set)(?!\w)")
 # After "lần thứ" a spelled ordinal is one whatever it folds to: "lần thứ nhất", "lần thứ ba", "lần thứ tư".
 _ORDINALS = {"nhat": 1, "ba": 3, "tu": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8}
@@ -143,6 +157,12 @@ def exercises_first(folded_title: str, folded_subtitle: str) -> str:
 def textbook_series(folded: str) -> str:
     """The textbook series a folded series statement or subtitle names ("chan troi sang tao"), else ""."""
     return _named(_TEXTBOOK_SERIES_RE, _TEXTBOOK_SERIES, folded)
+
+
+def keep_misfolded_apart(text: str, folded: str) -> str:
+    """`folded` (the fold of `text`) with the words the marks of `text` show are no volume or number
+    word kept from the functions below; `dedupe.marks.without_marker` takes the marks out again."""
+    return keep_apart(text, folded, _SPELLINGS)
 
 
 def number_value(token: str) -> int | None:

@@ -1,0 +1,59 @@
+"""Reading a word folding made ambiguous with the marks it was typed with.
+
+Folding merges words the dedupe rules treat as keywords: "sau" (after) and "sáu" (six),
+"Nam" (south) and "năm" (five), "Địch" (enemy, a name) and "dịch" (translate), "Minh
+Hòa" (a given name) and "minh họa" (illustrated).  The rules match folded text, and
+these functions look back at the text as typed to see whether its marks say which.
+
+The decision, everywhere: a word whose marks are not the keyword's is not the keyword
+("Phần sau", "Ban Địch vận", "Nguyễn Minh Hòa"); so is a word typed without marks in a
+text that has them elsewhere ("Lịch sử Việt Nam. Phần sau": the cataloguer typed marks
+and "sau" has none).  Only a text without a single mark (typed or stored without them:
+"LICH SU VIET NAM. PHAN SAU") leaves the marks unknown, and there the folded reading
+stands as before: either reading could join two books, and the folded one is the rule
+these records were matched by.
+"""
+
+from __future__ import annotations
+
+import re
+
+from store.text import nfc, one_tone_spelling
+
+# Put before a folded word its marks rule out as a keyword: it is a word character, so the
+# keyword regexes (bounded by `(?<!\w)` and `(?!\w)`) no longer see the word.
+NOT_KEYWORD = "\u02bc"
+
+
+def written_otherwise(text: str, start: int, end: int, spellings: frozenset[str]) -> bool:
+    """True when text[start:end], as typed, is none of `spellings` (lower case, NFC, tone on
+    the first vowel of "oa" as `one_tone_spelling` puts it), by the rule in the module docstring."""
+    written = one_tone_spelling(" ".join(text[start:end].lower().split()))
+    if written in spellings:
+        return False
+    return not written.isascii() or not text.isascii()
+
+
+def keep_apart(text: str, folded: str, spellings: dict[str, frozenset[str]]) -> str:
+    """`folded` (the fold of `text`) with NOT_KEYWORD before each word that folds to a key of
+    `spellings` but is typed otherwise; `folded` itself when the two do not line up."""
+    text = nfc(text)
+    if len(text) != len(folded):
+        return folded  # a character folded to more or fewer: positions would not say which word is which
+    pattern = _keywords_re(tuple(spellings))
+    return pattern.sub(lambda match: (NOT_KEYWORD + match.group() if written_otherwise(
+        text, match.start(), match.end(), spellings[match.group()]) else match.group()), folded)
+
+
+_PATTERNS: dict[tuple[str, ...], re.Pattern[str]] = {}
+
+
+def _keywords_re(keywords: tuple[str, ...]) -> re.Pattern[str]:
+    if keywords not in _PATTERNS:
+        _PATTERNS[keywords] = re.compile(r"(?<!\w)(?:" + "|".join(sorted(keywords, key=len, reverse=True)) + r")(?!\w)")
+    return _PATTERNS[keywords]
+
+
+def without_marker(folded: str) -> str:
+    """`folded` with the NOT_KEYWORD markers `keep_apart` put in taken out again."""
+    return folded.replace(NOT_KEYWORD, "")

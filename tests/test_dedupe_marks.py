@@ -1,0 +1,58 @@
+"""Words that folding makes into volume numbers or relators, told apart by their marks."""
+
+from __future__ import annotations
+
+import pytest
+
+from config import DedupeSettings
+from dedupe import cluster_records
+from tests.dedupe_helpers import apart, rec, together
+
+SETTINGS = DedupeSettings()
+
+
+@pytest.mark.parametrize("named, numbered, digits", [
+    ("Phần sau", "Phần sáu", "Phần 6"),  # the latter part; six
+    ("Phần Nam", "Phần năm", "Phần 5"),  # the southern part; five
+    ("Phần hải đảo", "Phần hai", "Phần 2"),  # the islands; two
+    ("Phần Ba Vì", "Phần VI", "Phần 6"),  # "vì" folds to the Roman "vi"
+])
+def test_a_part_named_by_a_word_folding_to_a_number_is_not_that_volume(named, numbered, digits):
+    # Folded, "sau" was "sáu": the latter part of a history joined its sixth volume, one union
+    # record for two books.
+    book = dict(authors=["Viện Sử học"], year=2017, publisher="Nxb. Khoa học xã hội")
+    records = [rec("tv-tinh:1", "Lịch sử Việt Nam", part=named, **book),
+               rec("th-01:1", "Lịch sử Việt Nam", part=numbered, **book),
+               rec("thcs-02:1", "Lịch sử Việt Nam", part=digits, **book)]
+    clustering = cluster_records(records, SETTINGS)
+    assert apart(clustering, "tv-tinh:1", "th-01:1"), clustering.explanations["tv-tinh:1"]
+    assert together(clustering, "th-01:1", "thcs-02:1")
+
+
+def test_latter_and_former_parts_stay_apart_when_stated_in_the_title():
+    book = dict(authors=["Trần Trọng Kim"], year=2010, publisher="Văn học")
+    records = [rec("a:1", "Việt Nam sử lược. Phần sau", **book), rec("b:1", "Việt Nam sử lược. Phần sáu", **book),
+               rec("c:1", "Việt Nam sử lược. Phần sau", **book), rec("d:1", "Việt Nam sử lược. Phần trước", **book)]
+    clustering = cluster_records(records, SETTINGS)
+    assert together(clustering, "a:1", "c:1")
+    assert apart(clustering, "a:1", "b:1") and apart(clustering, "a:1", "d:1")
+
+
+def test_a_surname_phan_before_a_number_word_is_no_part():
+    # "Phan" (a surname) folds to "phần": "Chuyện Phan Hai. Tập 1" was read as Part 2 and
+    # stayed apart from the copy cataloguing "Tập 1" in 245 $n.
+    book = dict(authors=["Sơn Tùng"], year=2015, publisher="Kim Đồng")
+    records = [rec("a:1", "Chuyện Phan Hai. Tập 1", **book), rec("b:1", "Chuyện Phan Hai", part="Tập 1", **book),
+               rec("c:1", "Chuyện Phan Hai. Tập 2", **book)]
+    clustering = cluster_records(records, SETTINGS)
+    assert together(clustering, "a:1", "b:1"), clustering.explanations["a:1"]
+    assert apart(clustering, "a:1", "c:1")
+
+
+def test_a_volume_typed_without_any_marks_is_still_read_folded():
+    # A record without a single mark does not say whether "PHAN SAU" is "sau" or "sáu": it is read
+    # folded, as it was, and joins the sixth part.
+    book = dict(authors=["Vien Su hoc"], year=2017, publisher="Khoa hoc xa hoi")
+    records = [rec("a:1", "LICH SU VIET NAM", part="PHAN SAU", **book),
+               rec("b:1", "Lịch sử Việt Nam", part="Phần 6", authors=["Viện Sử học"], year=2017)]
+    assert together(cluster_records(records, SETTINGS), "a:1", "b:1")
