@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from config.settings import DedupeSettings
 from dedupe.errors import DedupeError
-from dedupe.marks import without_marker
+from dedupe.marks import typed_as, without_marker, written_otherwise
 from dedupe.parts import (edition_number, exercises_first, extract_volume, keep_misfolded_apart, part_name,
                           publisher_words, textbook_companion, textbook_series, volume_numbers, volume_of_part)
 from store.models import Record
@@ -27,11 +27,16 @@ _MAIN_TITLE_SPLIT_RE = re.compile(r"\s[:=/]\s|:\s|\s:")
 _LEADING_ARTICLES = frozenset({"the", "a", "an", "le", "la", "les", "der", "die", "das"})
 # Relator phrases and placeholders inside author strings; "Chu" alone is a surname, so only phrases go.
 # A "và" joining two ("dịch và giới thiệu") goes with them: left behind, it was a word of the name.
+# Folding makes names of some: "Nguyễn Minh Hòa" holds "minh họa" (illustrated), "Ban Địch vận" and
+# "Nguyễn Địch Dũng" hold "dịch" (translated).  A Vietnamese phrase is a relator only as typed here
+# (dedupe.marks: or with no mark anywhere in the string, "Nguyen Minh Hoa" stays unknown and goes).
+_RELATOR_SPELLINGS = {fold(typed): frozenset({typed}) for typed in (
+    "tổng chủ biên", "đồng chủ biên", "chủ biên", "tổng biên tập", "biên tập", "biên soạn", "biên dịch", "hiệu đính",
+    "sưu tầm", "tuyển chọn", "giới thiệu", "chú thích", "chú giải", "minh họa", "vẽ tranh", "người dịch", "dịch giả",
+    "tác giả", "và những người khác", "những người khác", "dịch")}
 _RELATOR_RE = re.compile(
-    r"(?<!\w)(?:va\s+)?(?:tong chu bien|dong chu bien|chu bien|tong bien tap|bien tap|bien soan|bien dich|hieu dinh|"
-    r"suu tam|tuyen chon|gioi thieu|chu thich|chu giai|minh hoa|ch\.\s?b|"
-    r"ve tranh|nguoi dich|dich gia|tac gia|va nhung nguoi khac|nhung nguoi khac|nnk|ctv|dich|"
-    r"editors?|eds?|trans|translator|translated by|comp|illustrator|et al)(?!\w)"
+    r"(?<!\w)(?:va\s+)?(?P<relator>" + "|".join(sorted(_RELATOR_SPELLINGS, key=len, reverse=True)) + r"|ch\.\s?b|"
+    r"nnk|ctv|editors?|eds?|trans|translator|translated by|comp|illustrator|et al)(?!\w)"
 )
 # What a cataloguer adds in brackets beside a name is not part of it: "(Tổng chủ biên)", "(b.s.)", "(1920-2014)".
 _BRACKETED_RE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
@@ -213,19 +218,32 @@ def author_words(author: str) -> tuple[str, ...]:
     Vietnamese names are surname first; they are compared as sets, never inverted.
     """
     folded = _fold_cached(author)
-    unbracketed = _BRACKETED_RE.sub(" ", folded)
+    # Blanked, not cut, so that positions in the text still say where in `author` a relator was typed.
+    unbracketed = _BRACKETED_RE.sub(lambda match: " " * len(match.group()), folded)
     # "[Nguyễn Văn A]": a name the cataloguer supplied is all in brackets, and stays.
-    text = _FINAL_Y_RE.sub(r"\1i", _RELATOR_RE.sub(" ", unbracketed if _WORD_RE.search(unbracketed) else folded))
+    text = unbracketed if _WORD_RE.search(unbracketed) else folded
+    typed = typed_as(author, folded)
+    text = _RELATOR_RE.sub(lambda match: " " if _typed_relator(typed, match) else match.group(), text)
+    text = _FINAL_Y_RE.sub(r"\1i", text)
     return tuple(word for word in _WORD_RE.findall(text) if not any(ch.isdigit() for ch in word))
 
 
+def _typed_relator(typed: str, match: re.Match[str]) -> bool:
+    """Whether the relator `match` found in the fold of `typed` (see `marks.typed_as`) was typed as one."""
+    spellings = _RELATOR_SPELLINGS.get(match.group("relator"))
+    return spellings is None or not written_otherwise(typed, match.start("relator"), match.end("relator"), spellings)
+
+
 # "Lê Chu Cầu dịch", "Người dịch: Dương Tường", 700 $e "dịch" / $4 "trl": the translator, folded.
-_TRANSLATOR_RE = re.compile(r"(?<!\w)(?:nguoi dich|dich gia|bien dich|dich|translators?|translated by|trl)(?!\w)")
+_TRANSLATOR_RE = re.compile(
+    r"(?<!\w)(?P<relator>nguoi dich|dich gia|bien dich|dich|translators?|translated by|trl)(?!\w)")
 
 
 @lru_cache(maxsize=65536)
 def _is_translator(text: str) -> bool:
-    return bool(_TRANSLATOR_RE.search(_fold_cached(text)))
+    folded = _fold_cached(text)
+    typed = typed_as(text, folded)
+    return any(_typed_relator(typed, match) for match in _TRANSLATOR_RE.finditer(folded))
 
 
 def _translators(record: Record) -> tuple[tuple[str, ...], ...]:

@@ -25,24 +25,31 @@ from store.text import nfc, one_tone_spelling
 NOT_KEYWORD = "\u02bc"
 
 
-def written_otherwise(text: str, start: int, end: int, spellings: frozenset[str]) -> bool:
-    """True when text[start:end], as typed, is none of `spellings` (lower case, NFC, tone on
-    the first vowel of "oa" as `one_tone_spelling` puts it), by the rule in the module docstring."""
-    written = one_tone_spelling(" ".join(text[start:end].lower().split()))
-    if written in spellings:
+def typed_as(text: str, folded: str) -> str:
+    """`text` in NFC when it lines up with its fold `folded` character by character, else "":
+    where a character folded to more or fewer, positions in `folded` say nothing of `text`."""
+    text = nfc(text)
+    return text if len(text) == len(folded) else ""
+
+
+def written_otherwise(typed: str, start: int, end: int, spellings: frozenset[str]) -> bool:
+    """True when typed[start:end] is none of `spellings` (lower case, NFC, tone on the first vowel of
+    "oa" as `one_tone_spelling` puts it), by the rule in the module docstring; False when `typed`
+    is "" (see `typed_as`)."""
+    written = one_tone_spelling(" ".join(typed[start:end].lower().split()))
+    if not typed or written in spellings:
         return False
-    return not written.isascii() or not text.isascii()
+    return not written.isascii() or not typed.isascii()
 
 
 def keep_apart(text: str, folded: str, spellings: dict[str, frozenset[str]]) -> str:
     """`folded` (the fold of `text`) with NOT_KEYWORD before each word that folds to a key of
-    `spellings` but is typed otherwise; `folded` itself when the two do not line up."""
-    text = nfc(text)
-    if len(text) != len(folded):
-        return folded  # a character folded to more or fewer: positions would not say which word is which
-    pattern = _keywords_re(tuple(spellings))
-    return pattern.sub(lambda match: (NOT_KEYWORD + match.group() if written_otherwise(
-        text, match.start(), match.end(), spellings[match.group()]) else match.group()), folded)
+    `spellings` but is typed otherwise."""
+    typed = typed_as(text, folded)
+    if not typed:
+        return folded
+    return _keywords_re(tuple(spellings)).sub(lambda match: (NOT_KEYWORD + match.group() if written_otherwise(
+        typed, match.start(), match.end(), spellings[match.group()]) else match.group()), folded)
 
 
 _PATTERNS: dict[tuple[str, ...], re.Pattern[str]] = {}

@@ -56,3 +56,27 @@ def test_a_volume_typed_without_any_marks_is_still_read_folded():
     records = [rec("a:1", "LICH SU VIET NAM", part="PHAN SAU", **book),
                rec("b:1", "Lịch sử Việt Nam", part="Phần 6", authors=["Viện Sử học"], year=2017)]
     assert together(cluster_records(records, SETTINGS), "a:1", "b:1")
+
+
+@pytest.mark.parametrize("author, abbreviated", [
+    ("Ban Địch vận Trung ương", "Ban Địch vận T.Ư"),  # "địch" (enemy) folds to "dịch" (translated)
+    ("Nguyễn Địch Dỹ", "Nguyễn Đ. Dỹ"),
+    ("Nguyễn Minh Hòa", "Nguyễn M. Hòa"),  # "Minh Hòa" folds to "minh họa" (illustrated)
+    ("Nguyễn Minh Hoà", "Nguyễn M. Hoà"),
+])
+def test_a_name_folding_to_a_relator_is_still_a_name(author, abbreviated):
+    # The folded relator was cut out of the name ("Nguyễn Minh Hòa" was "Nguyễn" alone) or made
+    # the author a translator, so the copy with an abbreviated name stayed a second union record.
+    book = dict(year=1972, publisher="Quân đội nhân dân", pages=212)
+    records = [rec("a:1", "Tài liệu công tác binh vận", authors=[author], **book),
+               rec("b:1", "Tài liệu công tác binh vận", authors=[abbreviated], **book)]
+    clustering = cluster_records(records, SETTINGS)
+    assert together(clustering, "a:1", "b:1"), clustering.explanations["b:1"]
+
+
+@pytest.mark.parametrize("illustrator", ["Nguyễn Văn Hòa minh họa", "Nguyễn Văn Hòa minh hoạ", "Tạ Huy Long vẽ tranh"])
+def test_a_relator_typed_with_its_marks_is_still_cut_from_the_name(illustrator):
+    book = dict(year=2019, publisher="Kim Đồng", pages=142)
+    records = [rec("a:1", "Dế Mèn phiêu lưu ký", authors=["Tô Hoài", illustrator], **book),
+               rec("b:1", "Dế Mèn phiêu lưu ký", authors=["Tô Hoài", "Nguyễn Văn Hòa"], **book)]
+    assert together(cluster_records(records, SETTINGS), "a:1", "b:1")
