@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from config.settings import DedupeSettings
 from dedupe.errors import DedupeError
-from dedupe.marks import typed_as, without_marker, written_otherwise
+from dedupe.marks import typed_as, typed_otherwise, without_marker, written_otherwise
 from dedupe.parts import (edition_number, exercises_first, extract_volume, keep_misfolded_apart, part_name,
                           publisher_words, textbook_companion, textbook_series, volume_numbers, volume_of_part)
 from store.models import Record
@@ -40,8 +40,14 @@ _RELATOR_RE = re.compile(
 )
 # What a cataloguer adds in brackets beside a name is not part of it: "(Tổng chủ biên)", "(b.s.)", "(1920-2014)".
 _BRACKETED_RE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
-# Words ignored when deciding that two titles differ by a substituted word.
-TITLE_STOPWORDS = frozenset({"va", "and", "the", "of", "a", "an", "cua", "ve", "voi", "cho", "trong", "et", "de", "la"})
+# Words ignored when deciding that two titles differ by a substituted word, with the spellings that are
+# these words: folding makes others of them, "dê" (goat), "chó" (dog), "cua" (crab), "vẽ" (draw), "lá"
+# (leaf), "ăn" (eat), "trống" (drum), and "Kỹ thuật chăn nuôi dê" was one title with "... nuôi gà".
+# A word typed otherwise (dedupe.marks) is a word of its title (`Features.not_stopwords`).
+_STOPWORD_SPELLINGS = {folded: frozenset(typed.split()) for folded, typed in {
+    "va": "và", "and": "and", "the": "the", "of": "of", "a": "a à", "an": "an", "cua": "của", "ve": "về",
+    "voi": "với", "cho": "cho", "trong": "trong", "et": "et", "de": "de", "la": "là la"}.items()}
+TITLE_STOPWORDS = frozenset(_STOPWORD_SPELLINGS)
 TITLE_KEY_CHARS = 35
 SKELETON_MIN_CHARS = 6
 IGNORED_LANGUAGES = frozenset({"", "und", "mul", "zxx"})
@@ -82,6 +88,7 @@ class Features:
     series: str  # the textbook series named in the series statement or subtitle, "" when none
     series_numbers: frozenset[str]  # the numbers in the series (490 $v: "Tủ sách vàng ; T.3" → "3")
     companion: str  # "sach giao vien", "sach bai tap", "vo bai tap" named in the title, "" for none
+    not_stopwords: frozenset[str]  # TITLE_STOPWORDS the title or subtitle types as other words: "de" for "dê"
     material: str
     language: str
     isbns: frozenset[str]
@@ -354,7 +361,7 @@ def _numbers(words: list[str]) -> frozenset[str]:
 # the names are those of `Features`, and `folded_subtitle` is for `_series`, which also reads the series.
 _TitleFeatures = namedtuple("_TitleFeatures", "main full has_subtitle title_numbers subtitle_numbers key_title "
                             "key_title_head key_title_tail key_skeleton volume volumes part companion edition "
-                            "folded_subtitle")
+                            "not_stopwords folded_subtitle")
 
 
 def _volume_fold(text: str) -> str:
@@ -401,6 +408,8 @@ def _title_features(title: str, subtitle: str, part: str) -> _TitleFeatures:
         companion=(textbook_companion(f"{folded_title} {folded_sub} {without_marker(folded_part)}")
                    or exercises_first(folded_title, folded_sub)),
         edition=_stated_edition(f"{folded_title} : {folded_sub}"),
+        not_stopwords=_frozen(typed_otherwise(title, fast_fold(title), _STOPWORD_SPELLINGS)
+                              | typed_otherwise(subtitle, fast_fold(subtitle), _STOPWORD_SPELLINGS)),
         folded_subtitle=folded_sub,
     )
 
@@ -438,6 +447,7 @@ def record_features(index: int, record: Record, settings: DedupeSettings) -> Fea
         series=_series(record.series, title.folded_subtitle),
         series_numbers=_frozen(number for number in map(_series_number, record.series) if number),
         companion=title.companion,
+        not_stopwords=title.not_stopwords,
         material=sys.intern((record.material_type or "book").lower()),
         language=sys.intern(_language(record.language)),
         isbns=_frozen(isbn for isbn in map(valid_isbn13, record.isbn) if isbn and isbn not in ignored),

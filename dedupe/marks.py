@@ -52,6 +52,13 @@ def keep_apart(text: str, folded: str, spellings: dict[str, frozenset[str]]) -> 
         typed, match.start(), match.end(), spellings[match.group()]) else match.group()), folded)
 
 
+def typed_otherwise(text: str, folded: str, spellings: dict[str, frozenset[str]]) -> frozenset[str]:
+    """The keys of `spellings` that a word of `text` folds to (in `folded`) but is typed otherwise."""
+    marked = keep_apart(text, folded, spellings)
+    return frozenset(_MARKED_WORD_RE.findall(marked)) if NOT_KEYWORD in marked else frozenset()
+
+
+_MARKED_WORD_RE = re.compile(NOT_KEYWORD + r"(\w+)")
 _PATTERNS: dict[tuple[str, ...], re.Pattern[str]] = {}
 
 

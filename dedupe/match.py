@@ -61,10 +61,10 @@ def compare(a: Features, b: Features, settings: DedupeSettings) -> Verdict:
         return Verdict(True, False, _combined(a, b, 100.0, 100.0, True), f"shared ISBN {min(shared)}, title 100")
     if shared:
         score = fuzz.token_set_ratio(a.full, b.full)
-        words_a, words_b = a.title_words, b.title_words
-        if _words_covered(words_a, words_b):
+        words_a, words_b, stopwords = a.title_words, b.title_words, _stopwords(a, b)
+        if _words_covered(words_a, words_b, stopwords):
             score = max(score, 95.0)
-        if score >= ISBN_TITLE_MIN and not _substituted_word(words_a, words_b):
+        if score >= ISBN_TITLE_MIN and not _substituted_word(words_a, words_b, stopwords):
             return Verdict(True, False, _combined(a, b, score, 100.0, bool(shared)),
                            f"shared ISBN {min(shared)}, title {score:.0f}")
         return Verdict(False, True, score, f"shared ISBN {min(shared)} but titles differ ({score:.0f})")
@@ -200,9 +200,10 @@ def title_score(a: Features, b: Features) -> float:
         words_a, words_b = frozenset(a.full.split()), frozenset(b.full.split())
     else:
         words_a, words_b = a.title_words, b.title_words
-    if _substituted_word(words_a, words_b):
+    stopwords = _stopwords(a, b)
+    if _substituted_word(words_a, words_b, stopwords):
         return min(score, 50.0)
-    if score < 95.0 and len(words_a) == len(words_b) and _words_covered(words_a, words_b):
+    if score < 95.0 and len(words_a) == len(words_b) and _words_covered(words_a, words_b, stopwords):
         # Every word has its twin up to a typo: "Toán 1" / "Taon 1" is one title despite a low ratio.
         return 95.0
     return score
@@ -214,17 +215,24 @@ def _raw_title_ratio(a: Features, b: Features) -> float:
     return max(fuzz.ratio(a.main, b.main), fuzz.ratio(a.full, b.full))
 
 
-def _words_covered(first: frozenset[str], second: frozenset[str]) -> bool:
+def _stopwords(a: Features, b: Features) -> frozenset[str]:
+    """TITLE_STOPWORDS but those either title typed as other words ("dê", goat, folds to "de")."""
+    if not (a.not_stopwords or b.not_stopwords):
+        return TITLE_STOPWORDS
+    return TITLE_STOPWORDS - a.not_stopwords - b.not_stopwords
+
+
+def _words_covered(first: frozenset[str], second: frozenset[str], stopwords: frozenset[str]) -> bool:
     """Every word of the shorter title is in the other, exactly or up to a typo."""
     shorter, longer = (first, second) if len(first) <= len(second) else (second, first)
-    missing = [word for word in shorter - longer if word not in TITLE_STOPWORDS]
+    missing = [word for word in shorter - longer if word not in stopwords]
     spare = longer - shorter
     return bool(shorter) and all(any(_is_typo(word, other) for other in spare) for word in missing)
 
 
-def _substituted_word(first: frozenset[str], second: frozenset[str]) -> bool:
-    only_first = [w for w in first - second if w not in TITLE_STOPWORDS]
-    only_second = [w for w in second - first if w not in TITLE_STOPWORDS]
+def _substituted_word(first: frozenset[str], second: frozenset[str], stopwords: frozenset[str]) -> bool:
+    only_first = [w for w in first - second if w not in stopwords]
+    only_second = [w for w in second - first if w not in stopwords]
     if not only_first or not only_second:
         return False
     return any(not any(_is_typo(word, other) for other in only_second) for word in only_first) and any(
