@@ -233,8 +233,15 @@ def _words_covered(first: frozenset[str], second: frozenset[str], stopwords: fro
 def _substituted_word(first: frozenset[str], second: frozenset[str], stopwords: frozenset[str]) -> bool:
     only_first = [w for w in first - second if w not in stopwords]
     only_second = [w for w in second - first if w not in stopwords]
-    if not only_first or not only_second:
+    if not only_first and not only_second:
         return False
+    if not only_first or not only_second:
+        # A stopword in the place of a word: a title typed without marks does not say whether its "de",
+        # "cua", "ve" is "dê" (goat), "cua" (crab), "vẽ" (draw), so "KY THUAT CHAN NUOI DE" joined "... nuôi gà".
+        # As many words on each side, the stopword stands where the other title has a word.
+        stops = (first - second) if not only_first else (second - first)
+        return bool(stops) and len(first) == len(second) and any(
+            not any(_is_typo(word, stop) for stop in stops) for word in only_first or only_second)
     return any(not any(_is_typo(word, other) for other in only_second) for word in only_first) and any(
         not any(_is_typo(word, other) for other in only_first) for word in only_second
     )
