@@ -26,7 +26,10 @@ _NUMBER_WORDS = {
 # Volumes past 39 are rare; "C." and "L." are far more often initials ("Tuyển tập C. Mác").
 _ROMAN = {"i": 1, "v": 5, "x": 10}
 _NUMBERS = r"\d{1,4}|[ivx]{1,6}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
-_NUM = "(" + _NUMBERS + ")"
+# A volume spelled out ends its phrase ("Tập hai", "Quyển một: ..."): one followed by more words begins a
+# part's name, "Phần Hai Bà Trưng" (a district), "Phần Mười hai con giáp" (the twelve zodiac animals).
+_NUM = (r"(\d{1,4}|[ivx]{1,6}|(?:" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+        + r")(?=\s*(?:$|[.,;:()\[\]/\-–])))")
 
 # Long volume words may stand without a dot; one-letter abbreviations need it ("t.1", "v.3"), except
 # "T1", "T2" that school catalogues write for Tập 1, 2 (one or two digits: "T2019" is no volume).

@@ -120,3 +120,17 @@ def test_a_stopword_swapped_or_mistyped_is_still_one_title(first, second):
     book = dict(authors=["Tô Hoài"], year=2019, publisher="Kim Đồng")
     records = [rec("a:1", first, **book), rec("b:1", second, **book)]
     assert together(cluster_records(records, SETTINGS), "a:1", "b:1")
+
+
+@pytest.mark.parametrize("named, numbered", [
+    ("Phần Hai Bà Trưng", "Phần 2"),  # a district of Hanoi, named after the two Trưng sisters
+    ("Phần Mười hai con giáp", "Phần 10"),  # the twelve zodiac animals
+])
+def test_a_number_word_beginning_a_parts_name_is_no_volume(named, numbered):
+    # The number word was read whatever followed: the district's part joined Part 2.
+    book = dict(authors=["Nguyễn Vinh Phúc"], year=2008, publisher="Nxb. Hà Nội")
+    records = [rec("a:1", "Địa chí Hà Nội", part=named, **book), rec("b:1", "Địa chí Hà Nội", part=numbered, **book),
+               rec("c:1", "Địa chí Hà Nội", part=named, **book)]
+    clustering = cluster_records(records, SETTINGS)
+    assert apart(clustering, "a:1", "b:1"), clustering.explanations["b:1"]
+    assert together(clustering, "a:1", "c:1")
