@@ -42,14 +42,23 @@ def written_otherwise(typed: str, start: int, end: int, spellings: frozenset[str
     return not written.isascii() or not typed.isascii()
 
 
-def keep_apart(text: str, folded: str, spellings: dict[str, frozenset[str]]) -> str:
+def keep_apart(text: str, folded: str, spellings: dict[str, frozenset[str]],
+               capitals: frozenset[str] = frozenset()) -> str:
     """`folded` (the fold of `text`) with NOT_KEYWORD before each word that folds to a key of
-    `spellings` but is typed otherwise."""
+    `spellings` but is typed otherwise, or to one of `capitals` (Roman numerals) but is not typed in
+    capitals in a text that has some ("Phần vi phân" is no "Phần VI": folding lowercases too)."""
     typed = typed_as(text, folded)
     if not typed:
         return folded
-    return _keywords_re(tuple(spellings)).sub(lambda match: (NOT_KEYWORD + match.group() if written_otherwise(
-        typed, match.start(), match.end(), spellings[match.group()]) else match.group()), folded)
+
+    def otherwise(match: re.Match[str]) -> bool:
+        word = match.group()
+        if word in capitals and not typed[match.start():match.end()].isupper() and not typed.islower():
+            return True
+        return written_otherwise(typed, match.start(), match.end(), spellings[word])
+
+    return _keywords_re(tuple(spellings)).sub(
+        lambda match: NOT_KEYWORD + match.group() if otherwise(match) else match.group(), folded)
 
 
 def typed_otherwise(text: str, folded: str, spellings: dict[str, frozenset[str]]) -> frozenset[str]:

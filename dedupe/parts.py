@@ -59,6 +59,9 @@ _SPELLINGS = {folded: frozenset(typed.split()) for folded, typed in {
     "tam": "tám", "chin": "chín", "muoi": "mười", "nhat": "nhất", "tu": "tư",
     "i": "i", "v": "v", "x": "x", "vi": "vi", "xi": "xi",
 }.items()}
+# Roman numerals that are also words: "vi" (micro: "vi phân", "vi sinh"), "xi" ("xi măng").  Numerals are
+# typed in capitals, so in a text with capitals these typed otherwise ("vi", "Vi") are the words.
+_ROMAN_WORDS = frozenset({"vi", "xi"})
 _WHOLE_SET_RE = re.compile(r"(?<!\w)(?:tron bo|complete set)(?!\w)")
 # After "lần thứ" a spelled ordinal is one whatever it folds to: "lần thứ nhất", "lần thứ ba", "lần thứ tư".
 _ORDINALS = {"nhat": 1, "ba": 3, "tu": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8}
@@ -165,7 +168,7 @@ def textbook_series(folded: str) -> str:
 def keep_misfolded_apart(text: str, folded: str) -> str:
     """`folded` (the fold of `text`) with the words the marks of `text` show are no volume or number
     word kept from the functions below; `dedupe.marks.without_marker` takes the marks out again."""
-    return keep_apart(text, folded, _SPELLINGS)
+    return keep_apart(text, folded, _SPELLINGS, _ROMAN_WORDS)
 
 
 def number_value(token: str) -> int | None:

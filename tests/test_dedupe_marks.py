@@ -134,3 +134,15 @@ def test_a_number_word_beginning_a_parts_name_is_no_volume(named, numbered):
     clustering = cluster_records(records, SETTINGS)
     assert apart(clustering, "a:1", "b:1"), clustering.explanations["b:1"]
     assert together(clustering, "a:1", "c:1")
+
+
+@pytest.mark.parametrize("named", ["Phần vi phân", "Phần Vi sinh vật"])
+def test_a_word_folding_to_a_roman_numeral_is_no_volume(named):
+    # Folding lowercases: "vi" (micro) was the Roman VI, and with the set's one ISBN the part on
+    # differentials joined Part VI.  Numerals are typed in capitals.
+    book = dict(authors=["Nguyễn Đình Trí"], year=2006, publisher="Giáo dục", isbn=["9786040000019"])
+    records = [rec("a:1", "Toán học cao cấp", part=named, **book), rec("b:1", "Toán học cao cấp", part="Phần VI", **book),
+               rec("c:1", "TOÁN HỌC CAO CẤP", part="PHẦN VI", **book), rec("d:1", "toán học cao cấp", part="phần vi", **book)]
+    clustering = cluster_records(records, SETTINGS)
+    assert apart(clustering, "a:1", "b:1"), clustering.explanations["a:1"]
+    assert together(clustering, "b:1", "c:1", "d:1")
