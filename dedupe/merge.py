@@ -45,8 +45,12 @@ from store.text import fold, work_key
 # Nguyễn Đức Thắng, and no initial or typo stands for a Vietnamese given name; "Tập ba" is volume 3;
 # subtitles count after a generic main title ("Giáo trình : …") or when both records have one; a
 # series number (490 $v), an edition stated outside 250 and different translators keep books apart;
-# "Toán 6 : Bài tập" is the workbook.
-MERGE_RULES_VERSION = 10
+# "Toán 6 : Bài tập" is the workbook.  11: match rules: words are read with the marks they were typed
+# with where folding merges them with a keyword (dedupe/marks.py): "Phần sau" is no Part 6, "Phần vi
+# phân" no Part VI, "Ban Địch vận" and "Nguyễn Minh Hòa" no translator or illustrator, "dê" (goat) no
+# stopword "de"; a spelled volume number ends its phrase ("Phần Hai Bà Trưng" is no Part 2); a stopword
+# where the other title has a word, as many words each, is a substituted word.
+MERGE_RULES_VERSION = 11
 # Names other members add to the best member's authors stop here (the API and index show them all).
 MAX_MERGED_AUTHORS = 10
 
