@@ -15,31 +15,17 @@ from functools import lru_cache
 
 from config.settings import DedupeSettings
 from dedupe.errors import DedupeError
-from dedupe.marks import typed_as, typed_otherwise, without_marker, written_otherwise
+from dedupe.folding import FINAL_Y_RE, fast_fold, fold_cached
+from dedupe.marks import typed_otherwise, without_marker
+from dedupe.names import author_words, translators
 from dedupe.parts import (edition_number, exercises_first, extract_volume, keep_misfolded_apart, part_name,
                           publisher_words, textbook_companion, textbook_series, volume_numbers, volume_of_part)
 from store.models import Record
-from store.text import fold
 
 _WORD_RE = re.compile(r"\w+")
 _MAIN_TITLE_SPLIT_RE = re.compile(r"\s[:=/]\s|:\s|\s:")
 # Leading articles that cataloguers keep or drop (non-filing characters).
 _LEADING_ARTICLES = frozenset({"the", "a", "an", "le", "la", "les", "der", "die", "das"})
-# Relator phrases and placeholders inside author strings; "Chu" alone is a surname, so only phrases go.
-# A "và" joining two ("dịch và giới thiệu") goes with them: left behind, it was a word of the name.
-# Folding makes names of some: "Nguyễn Minh Hòa" holds "minh họa" (illustrated), "Ban Địch vận" and
-# "Nguyễn Địch Dũng" hold "dịch" (translated).  A Vietnamese phrase is a relator only as typed here
-# (dedupe.marks: or with no mark anywhere in the string, "Nguyen Minh Hoa" stays unknown and goes).
-_RELATOR_SPELLINGS = {fold(typed): frozenset({typed}) for typed in (
-    "tổng chủ biên", "đồng chủ biên", "chủ biên", "tổng biên tập", "biên tập", "biên soạn", "biên dịch", "hiệu đính",
-    "sưu tầm", "tuyển chọn", "giới thiệu", "chú thích", "chú giải", "minh họa", "vẽ tranh", "người dịch", "dịch giả",
-    "tác giả", "và những người khác", "những người khác", "dịch")}
-_RELATOR_RE = re.compile(
-    r"(?<!\w)(?:va\s+)?(?P<relator>" + "|".join(sorted(_RELATOR_SPELLINGS, key=len, reverse=True)) + r"|ch\.\s?b|"
-    r"nnk|ctv|editors?|eds?|trans|translator|translated by|comp|illustrator|et al)(?!\w)"
-)
-# What a cataloguer adds in brackets beside a name is not part of it: "(Tổng chủ biên)", "(b.s.)", "(1920-2014)".
-_BRACKETED_RE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 # Words ignored when deciding that two titles differ by a substituted word, with the spellings that are
 # these words: folding makes others of them, "dê" (goat), "chó" (dog), "cua" (crab), "vẽ" (draw), "lá"
 # (leaf), "ăn" (eat), "trống" (drum), and "Kỹ thuật chăn nuôi dê" was one title with "... nuôi gà".
@@ -101,34 +87,6 @@ class Features:
         return frozenset(self.main.split())
 
 
-class _FoldTable(dict):
-    """Code point → folded text, filled on first sight, for `str.translate`."""
-
-    def __missing__(self, code_point: int) -> str:
-        folded = fold(chr(code_point))
-        self[code_point] = folded
-        return folded
-
-
-_FOLD_TABLE = _FoldTable()
-
-
-def fast_fold(text: str) -> str:
-    """Same result as `store.text.fold`, character by character at C speed.
-
-    fold() walks every character in Python; a million records make that a third
-    of the run.  Folding is per character (marks are dropped, not reordered), so a
-    per-character table gives the same text.
-    """
-    return text.translate(_FOLD_TABLE)
-
-
-@lru_cache(maxsize=65536)
-def _fold_cached(text: str) -> str:
-    """Author and publisher strings repeat across records: fold each distinct one once."""
-    return fast_fold(text)
-
-
 @lru_cache(maxsize=8)
 def ignored_isbns(entries: tuple[str, ...]) -> frozenset[str]:
     """The ISBN-13s of the settings' `isbn_ignore`, however they were typed (hyphens, ISBN-10)."""
@@ -181,10 +139,6 @@ def skeleton(folded: str) -> str:
     return " ".join(words) if len(words) >= 2 else ""
 
 
-# Vietnamese spells a final i/y both ways after a consonant: "kỹ/kĩ", "lý/lí", "Mỹ/Mĩ thuật".
-_FINAL_Y_RE = re.compile(r"\b([bcdghklmnpqrstvx]h?)y\b")
-
-
 # "Toán lớp 6" is "Toán 6": school catalogues write the grade with or without "lớp"; the grade
 # number itself stays, and numbers in a title keep "Toán 6" from "Toán 7".
 _GRADE_WORD_RE = re.compile(r"(?<!\w)lop\s+(?=(?:[1-9]|1[0-2])(?!\w))")
@@ -211,58 +165,11 @@ def _grade_into_title(folded_title: str, folded_sub: str) -> tuple[str, str]:
 
 
 def _title_words(folded: str) -> list[str]:
-    text = _DISTRICT_RE.sub(r"quan \1", _GRADE_WORD_RE.sub("", _FINAL_Y_RE.sub(r"\1i", folded)))
+    text = _DISTRICT_RE.sub(r"quan \1", _GRADE_WORD_RE.sub("", FINAL_Y_RE.sub(r"\1i", folded)))
     found = _WORD_RE.findall(text)
     if len(found) > 1 and found[0] in _LEADING_ARTICLES:
         found = found[1:]
     return found
-
-
-@lru_cache(maxsize=65536)
-def author_words(author: str) -> tuple[str, ...]:
-    """Folded name words of one author, relator terms and dates dropped, order kept.
-
-    Vietnamese names are surname first; they are compared as sets, never inverted.
-    """
-    folded = _fold_cached(author)
-    # Blanked, not cut, so that positions in the text still say where in `author` a relator was typed.
-    unbracketed = _BRACKETED_RE.sub(lambda match: " " * len(match.group()), folded)
-    # "[Nguyễn Văn A]": a name the cataloguer supplied is all in brackets, and stays.
-    text = unbracketed if _WORD_RE.search(unbracketed) else folded
-    typed = typed_as(author, folded)
-    text = _RELATOR_RE.sub(lambda match: " " if _typed_relator(typed, match) else match.group(), text)
-    text = _FINAL_Y_RE.sub(r"\1i", text)
-    return tuple(word for word in _WORD_RE.findall(text) if not any(ch.isdigit() for ch in word))
-
-
-def _typed_relator(typed: str, match: re.Match[str]) -> bool:
-    """Whether the relator `match` found in the fold of `typed` (see `marks.typed_as`) was typed as one."""
-    spellings = _RELATOR_SPELLINGS.get(match.group("relator"))
-    return spellings is None or not written_otherwise(typed, match.start("relator"), match.end("relator"), spellings)
-
-
-# "Lê Chu Cầu dịch", "Người dịch: Dương Tường", 700 $e "dịch" / $4 "trl": the translator, folded.
-_TRANSLATOR_RE = re.compile(
-    r"(?<!\w)(?P<relator>nguoi dich|dich gia|bien dich|dich|translators?|translated by|trl)(?!\w)")
-
-
-@lru_cache(maxsize=65536)
-def _is_translator(text: str) -> bool:
-    folded = _fold_cached(text)
-    typed = typed_as(text, folded)
-    return any(_typed_relator(typed, match) for match in _TRANSLATOR_RE.finditer(folded))
-
-
-def _translators(record: Record) -> tuple[tuple[str, ...], ...]:
-    """Name words of each translator, from a relator or the author string itself.
-
-    Two translations of one work share the original author, who alone made them match.
-    """
-    if not record.authors:
-        return ()
-    found = [author for author in record.authors if _is_translator(author)]
-    found += [name.name for name in record.names if any(_is_translator(term) for term in name.relators)]
-    return tuple(dict.fromkeys(words for words in map(author_words, found) if words))
 
 
 @lru_cache(maxsize=16384)
@@ -273,7 +180,7 @@ def _publisher(publisher: str) -> str:
 
 def _series(series: list[str], folded_subtitle: str) -> str:
     for text in (*series, folded_subtitle):
-        found = textbook_series(_fold_cached(text))
+        found = textbook_series(fold_cached(text))
         if found:
             return sys.intern(found)
     return ""
@@ -435,7 +342,7 @@ def record_features(index: int, record: Record, settings: DedupeSettings) -> Fea
         key_title_tail=title.key_title_tail,
         key_skeleton=title.key_skeleton,
         authors=authors,
-        translators=_translators(record),
+        translators=translators(record),
         author_key_words=author_key_words,
         publisher=_publisher(record.publisher) if record.publisher else "",
         year=_SHARED_YEARS.setdefault(record.year, record.year),
@@ -451,5 +358,5 @@ def record_features(index: int, record: Record, settings: DedupeSettings) -> Fea
         material=sys.intern((record.material_type or "book").lower()),
         language=sys.intern(_language(record.language)),
         isbns=_frozen(isbn for isbn in map(valid_isbn13, record.isbn) if isbn and isbn not in ignored),
-        other_ids=_frozen(" ".join(_WORD_RE.findall(_fold_cached(value))) for value in record.other_ids if value),
+        other_ids=_frozen(" ".join(_WORD_RE.findall(fold_cached(value))) for value in record.other_ids if value),
     )

@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 
-from dedupe.features import author_words
+from dedupe.names import author_words
 from dedupe.match import name_similarity
 from dedupe.parts import volume_numbers
 from store.models import Holding, Name, Record, UnionRecord

@@ -1,0 +1,81 @@
+"""Author strings reduced to name words, and who of them translated the book.
+
+Folding makes relators of some names ("Nguyễn Minh Hòa" holds "minh họa", "Ban Địch vận"
+holds "dịch"), so a relator phrase is read with the marks it was typed with (dedupe.marks).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from dedupe.folding import FINAL_Y_RE, fold_cached
+from dedupe.marks import typed_as, written_otherwise
+from store.models import Record
+from store.text import fold
+
+_WORD_RE = re.compile(r"\w+")
+
+# Relator phrases and placeholders inside author strings; "Chu" alone is a surname, so only phrases go.
+# A "và" joining two ("dịch và giới thiệu") goes with them: left behind, it was a word of the name.
+# Folding makes names of some: "Nguyễn Minh Hòa" holds "minh họa" (illustrated), "Ban Địch vận" and
+# "Nguyễn Địch Dũng" hold "dịch" (translated).  A Vietnamese phrase is a relator only as typed here
+# (dedupe.marks: or with no mark anywhere in the string, "Nguyen Minh Hoa" stays unknown and goes).
+_RELATOR_SPELLINGS = {fold(typed): frozenset({typed}) for typed in (
+    "tổng chủ biên", "đồng chủ biên", "chủ biên", "tổng biên tập", "biên tập", "biên soạn", "biên dịch", "hiệu đính",
+    "sưu tầm", "tuyển chọn", "giới thiệu", "chú thích", "chú giải", "minh họa", "vẽ tranh", "người dịch", "dịch giả",
+    "tác giả", "và những người khác", "những người khác", "dịch")}
+_RELATOR_RE = re.compile(
+    r"(?<!\w)(?:va\s+)?(?P<relator>" + "|".join(sorted(_RELATOR_SPELLINGS, key=len, reverse=True)) + r"|ch\.\s?b|"
+    r"nnk|ctv|editors?|eds?|trans|translator|translated by|comp|illustrator|et al)(?!\w)"
+)
+# What a cataloguer adds in brackets beside a name is not part of it: "(Tổng chủ biên)", "(b.s.)", "(1920-2014)".
+_BRACKETED_RE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+
+
+@lru_cache(maxsize=65536)
+def author_words(author: str) -> tuple[str, ...]:
+    """Folded name words of one author, relator terms and dates dropped, order kept.
+
+    Vietnamese names are surname first; they are compared as sets, never inverted.
+    """
+    folded = fold_cached(author)
+    # Blanked, not cut, so that positions in the text still say where in `author` a relator was typed.
+    unbracketed = _BRACKETED_RE.sub(lambda match: " " * len(match.group()), folded)
+    # "[Nguyễn Văn A]": a name the cataloguer supplied is all in brackets, and stays.
+    text = unbracketed if _WORD_RE.search(unbracketed) else folded
+    typed = typed_as(author, folded)
+    text = _RELATOR_RE.sub(lambda match: " " if _typed_relator(typed, match) else match.group(), text)
+    text = FINAL_Y_RE.sub(r"\1i", text)
+    return tuple(word for word in _WORD_RE.findall(text) if not any(ch.isdigit() for ch in word))
+
+
+def _typed_relator(typed: str, match: re.Match[str]) -> bool:
+    """Whether the relator `match` found in the fold of `typed` (see `marks.typed_as`) was typed as one."""
+    spellings = _RELATOR_SPELLINGS.get(match.group("relator"))
+    return spellings is None or not written_otherwise(typed, match.start("relator"), match.end("relator"), spellings)
+
+
+# "Lê Chu Cầu dịch", "Người dịch: Dương Tường", 700 $e "dịch" / $4 "trl": the translator, folded.
+_TRANSLATOR_RE = re.compile(
+    r"(?<!\w)(?P<relator>nguoi dich|dich gia|bien dich|dich|translators?|translated by|trl)(?!\w)")
+
+
+@lru_cache(maxsize=65536)
+def is_translator(text: str) -> bool:
+    """Whether an author string ("Lê Chu Cầu dịch") or a relator term ("dịch", "trl") names a translator."""
+    folded = fold_cached(text)
+    typed = typed_as(text, folded)
+    return any(_typed_relator(typed, match) for match in _TRANSLATOR_RE.finditer(folded))
+
+
+def translators(record: Record) -> tuple[tuple[str, ...], ...]:
+    """Name words of each translator, from a relator or the author string itself.
+
+    Two translations of one work share the original author, who alone made them match.
+    """
+    if not record.authors:
+        return ()
+    found = [author for author in record.authors if is_translator(author)]
+    found += [name.name for name in record.names if any(is_translator(term) for term in name.relators)]
+    return tuple(dict.fromkeys(words for words in map(author_words, found) if words))
