@@ -36,8 +36,8 @@ def written_otherwise(typed: str, start: int, end: int, spellings: frozenset[str
     """True when typed[start:end] is none of `spellings` (lower case, NFC, tone on the first vowel of
     "oa" as `one_tone_spelling` puts it), by the rule in the module docstring; False when `typed`
     is "" (see `typed_as`)."""
-    written = one_tone_spelling(" ".join(typed[start:end].lower().split()))
-    if not typed or written in spellings:
+    written = " ".join(typed[start:end].lower().split())
+    if not typed or written in spellings or one_tone_spelling(written) in spellings:
         return False
     return not written.isascii() or not typed.isascii()
 
@@ -48,8 +48,8 @@ def keep_apart(text: str, folded: str, spellings: dict[str, frozenset[str]],
     `spellings` but is typed otherwise, or to one of `capitals` (Roman numerals) but is not typed in
     capitals in a text that has some ("Phần vi phân" is no "Phần VI": folding lowercases too)."""
     typed = typed_as(text, folded)
-    if not typed:
-        return folded
+    if not typed or (typed.isascii() and not capitals):
+        return folded  # without marks nothing is typed otherwise (most records of some libraries)
 
     def otherwise(match: re.Match[str]) -> bool:
         word = match.group()
