@@ -19,8 +19,8 @@ _WORD_RE = re.compile(r"\w+")
 # Relator phrases and placeholders inside author strings; "Chu" alone is a surname, so only phrases go.
 # A "và" joining two ("dịch và giới thiệu") goes with them: left behind, it was a word of the name.
 # Folding makes names of some: "Nguyễn Minh Hòa" holds "minh họa" (illustrated), "Ban Địch vận" and
-# "Nguyễn Địch Dũng" hold "dịch" (translated).  A Vietnamese phrase is a relator only as typed here
-# (dedupe.marks: or with no mark anywhere in the string, "Nguyen Minh Hoa" stays unknown and goes).
+# "Nguyễn Địch Dỹ" hold "dịch" (translated).  A Vietnamese phrase is a relator only as typed here
+# (dedupe.marks).  In a string with no mark at all its place decides (`_placed_as_relator`).
 _RELATOR_SPELLINGS = {fold(typed): frozenset({typed}) for typed in (
     "tổng chủ biên", "đồng chủ biên", "chủ biên", "tổng biên tập", "biên tập", "biên soạn", "biên dịch", "hiệu đính",
     "sưu tầm", "tuyển chọn", "giới thiệu", "chú thích", "chú giải", "minh họa", "vẽ tranh", "người dịch", "dịch giả",
@@ -45,15 +45,32 @@ def author_words(author: str) -> tuple[str, ...]:
     # "[Nguyễn Văn A]": a name the cataloguer supplied is all in brackets, and stays.
     text = unbracketed if _WORD_RE.search(unbracketed) else folded
     typed = typed_as(author, folded)
-    text = _RELATOR_RE.sub(lambda match: " " if _typed_relator(typed, match) else match.group(), text)
-    text = FINAL_Y_RE.sub(r"\1i", text)
-    return tuple(word for word in _WORD_RE.findall(text) if not any(ch.isdigit() for ch in word))
+    kept = _RELATOR_RE.sub(lambda match: " " if _typed_relator(typed, match) else match.group(), text)
+    if (not typed or typed.isascii()) and len(_WORD_RE.findall(kept)) == 1 < len(_WORD_RE.findall(text)):
+        kept = _RELATOR_RE.sub(lambda match: " " if match.group("relator") not in _RELATOR_SPELLINGS else
+                               match.group(), text)  # "Nguyen Minh Hoa": no name is one word
+    return tuple(word for word in _WORD_RE.findall(FINAL_Y_RE.sub(r"\1i", kept))
+                 if not any(ch.isdigit() for ch in word))
 
 
 def _typed_relator(typed: str, match: re.Match[str]) -> bool:
     """Whether the relator `match` found in the fold of `typed` (see `marks.typed_as`) was typed as one."""
     spellings = _RELATOR_SPELLINGS.get(match.group("relator"))
-    return spellings is None or not written_otherwise(typed, match.start("relator"), match.end("relator"), spellings)
+    if spellings is None:
+        return True
+    if typed and not typed.isascii():
+        return not written_otherwise(typed, match.start("relator"), match.end("relator"), spellings)
+    return _placed_as_relator(match)
+
+
+# Without marks, "Nguyen Dich Dy" and "Le Chu Cau dich" read alike: a relator phrase ends what it
+# describes ("... dich", "... dich va gioi thieu", "... (minh hoa)") or heads it before a colon
+# ("Nguoi dich: Duong Tuong"); between name words it is one of them.
+_AFTER_RELATOR_RE = re.compile(r"\s*(?:$|[^\w\s]|va\s)")
+
+
+def _placed_as_relator(match: re.Match[str]) -> bool:
+    return bool(_AFTER_RELATOR_RE.match(match.string, match.end("relator")))
 
 
 # "Lê Chu Cầu dịch", "Người dịch: Dương Tường", 700 $e "dịch" / $4 "trl": the translator, folded.

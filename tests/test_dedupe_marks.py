@@ -63,6 +63,11 @@ def test_a_volume_typed_without_any_marks_is_still_read_folded():
     ("Nguyễn Địch Dỹ", "Nguyễn Đ. Dỹ"),
     ("Nguyễn Minh Hòa", "Nguyễn M. Hòa"),  # "Minh Hòa" folds to "minh họa" (illustrated)
     ("Nguyễn Minh Hoà", "Nguyễn M. Hoà"),
+    # Without marks "minh hoa" and "dich" may be relators; read as relators wherever they stood they
+    # cut the unmarked copy's name to "Nguyen" (or "Nguyen Dy") while the marked copy kept all of it.
+    # There a relator ends the string or stands before a colon, and never leaves a name of one word.
+    ("Nguyễn Minh Hòa", "NGUYEN MINH HOA"), ("Nguyễn Địch Dỹ", "Nguyen Dich Dy"),
+    ("Ban Địch vận Trung ương", "Ban Dich van Trung uong"),
 ])
 def test_a_name_folding_to_a_relator_is_still_a_name(author, abbreviated):
     # The folded relator was cut out of the name ("Nguyễn Minh Hòa" was "Nguyễn" alone) or made
@@ -146,3 +151,12 @@ def test_a_word_folding_to_a_roman_numeral_is_no_volume(named):
     clustering = cluster_records(records, SETTINGS)
     assert apart(clustering, "a:1", "b:1"), clustering.explanations["a:1"]
     assert together(clustering, "b:1", "c:1", "d:1")
+
+
+@pytest.mark.parametrize("translated", ["Le Chu Cau dich", "Nguoi dich: Duong Tuong", "Phan Ngoc dich va gioi thieu"])
+def test_a_translator_typed_without_marks_is_still_a_translator(translated):
+    # Two translations of one work: the translators keep them apart, marks or none.
+    work = dict(year=2010, publisher="Văn học")
+    records = [rec("a:1", "Nhung nguoi khon kho", authors=["Victor Hugo", translated], **work),
+               rec("b:1", "Những người khốn khổ", authors=["Victor Hugo", "Nguyễn Văn Vĩnh dịch"], **work)]
+    assert apart(cluster_records(records, SETTINGS), "a:1", "b:1")
