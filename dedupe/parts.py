@@ -14,7 +14,7 @@ import re
 
 from rapidfuzz.distance import OSA
 
-from dedupe.marks import keep_apart
+from dedupe.marks import NOT_KEYWORD, keep_apart
 
 # Vietnamese number words as they appear after "tập"/"lần thứ" (folded).  Folding makes
 # "năm" (five) "Nam", "ba" "Ba", "bảy" "bay", "tám" "tâm", "nhất" "Nhật": those are left
@@ -62,6 +62,9 @@ _SPELLINGS = {folded: frozenset(typed.split()) for folded, typed in {
 # Roman numerals that are also words: "vi" (micro: "vi phân", "vi sinh"), "xi" ("xi măng").  Numerals are
 # typed in capitals, so in a text with capitals these typed otherwise ("vi", "Vi") are the words.
 _ROMAN_WORDS = frozenset({"vi", "xi"})
+# Before a number in digits or a Roman numeral a volume word is one however typed: "Tap 2" in a title
+# that has marks elsewhere is a slip of the keyboard, no surname "Phan" or "tạp" (miscellany).
+_NUMBERED_VOLUME_WORD_RE = re.compile(NOT_KEYWORD + r"((?:tap|quyen|cuon|phan)\s*\.?\s*(?:\d|[ivx]+(?!\w)))")
 _WHOLE_SET_RE = re.compile(r"(?<!\w)(?:tron bo|complete set)(?!\w)")
 # After "lần thứ" a spelled ordinal is one whatever it folds to: "lần thứ nhất", "lần thứ ba", "lần thứ tư".
 _ORDINALS = {"nhat": 1, "ba": 3, "tu": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8}
@@ -168,7 +171,7 @@ def textbook_series(folded: str) -> str:
 def keep_misfolded_apart(text: str, folded: str) -> str:
     """`folded` (the fold of `text`) with the words the marks of `text` show are no volume or number
     word kept from the functions below; `dedupe.marks.without_marker` takes the marks out again."""
-    return keep_apart(text, folded, _SPELLINGS, _ROMAN_WORDS)
+    return _NUMBERED_VOLUME_WORD_RE.sub(r"\1", keep_apart(text, folded, _SPELLINGS, _ROMAN_WORDS))
 
 
 def number_value(token: str) -> int | None:

@@ -160,3 +160,12 @@ def test_a_translator_typed_without_marks_is_still_a_translator(translated):
     records = [rec("a:1", "Nhung nguoi khon kho", authors=["Victor Hugo", translated], **work),
                rec("b:1", "Những người khốn khổ", authors=["Victor Hugo", "Nguyễn Văn Vĩnh dịch"], **work)]
     assert apart(cluster_records(records, SETTINGS), "a:1", "b:1")
+
+
+@pytest.mark.parametrize("slip", ["Việt Nam sử lược. Tap 2", "Việt Nam sử lược. Quyen II", "Việt Nam sử lược. Phan 2"])
+def test_a_volume_word_typed_without_its_marks_before_a_number_is_still_a_volume(slip):
+    # A title with marks elsewhere and "Tap 2" was read as no volume, and stayed apart from its copies.
+    book = dict(authors=["Trần Trọng Kim"], year=2010, publisher="Văn học")
+    records = [rec("a:1", slip, **book), rec("b:1", "Việt Nam sử lược. Tập 2", **book),
+               rec("c:1", "Việt Nam sử lược", part="Tập 2", **book)]
+    assert together(cluster_records(records, SETTINGS), "a:1", "b:1", "c:1")
