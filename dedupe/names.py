@@ -20,7 +20,8 @@ _WORD_RE = re.compile(r"\w+")
 # A "và" joining two ("dịch và giới thiệu") goes with them: left behind, it was a word of the name.
 # Folding makes names of some: "Nguyễn Minh Hòa" holds "minh họa" (illustrated), "Ban Địch vận" and
 # "Nguyễn Địch Dỹ" hold "dịch" (translated).  A Vietnamese phrase is a relator only as typed here
-# (dedupe.marks).  In a string with no mark at all its place decides (`_placed_as_relator`).
+# (dedupe.marks).  Typed without marks (in a string with none, or as a slip in one with some: "Nguyễn
+# Văn A dich") its place decides (`_placed_as_relator`).
 _RELATOR_SPELLINGS = {fold(typed): frozenset({typed}) for typed in (
     "tổng chủ biên", "đồng chủ biên", "chủ biên", "tổng biên tập", "biên tập", "biên soạn", "biên dịch", "hiệu đính",
     "sưu tầm", "tuyển chọn", "giới thiệu", "chú thích", "chú giải", "minh họa", "vẽ tranh", "người dịch", "dịch giả",
@@ -46,7 +47,7 @@ def author_words(author: str) -> tuple[str, ...]:
     text = unbracketed if _WORD_RE.search(unbracketed) else folded
     typed = typed_as(author, folded)
     kept = _RELATOR_RE.sub(lambda match: " " if _typed_relator(typed, match) else match.group(), text)
-    if (not typed or typed.isascii()) and len(_WORD_RE.findall(kept)) == 1 < len(_WORD_RE.findall(text)):
+    if len(_WORD_RE.findall(kept)) == 1 < len(_WORD_RE.findall(text)):
         kept = _RELATOR_RE.sub(lambda match: " " if match.group("relator") not in _RELATOR_SPELLINGS else
                                match.group(), text)  # "Nguyen Minh Hoa": no name is one word
     return tuple(word for word in _WORD_RE.findall(FINAL_Y_RE.sub(r"\1i", kept))
@@ -58,7 +59,7 @@ def _typed_relator(typed: str, match: re.Match[str]) -> bool:
     spellings = _RELATOR_SPELLINGS.get(match.group("relator"))
     if spellings is None:
         return True
-    if typed and not typed.isascii():
+    if typed and not typed[match.start("relator"):match.end("relator")].isascii():
         return not written_otherwise(typed, match.start("relator"), match.end("relator"), spellings)
     return _placed_as_relator(match)
 
