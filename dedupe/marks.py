@@ -12,6 +12,10 @@ and "sau" has none).  Only a text without a single mark (typed or stored without
 "LICH SU VIET NAM. PHAN SAU") leaves the marks unknown, and there the folded reading
 stands as before: either reading could join two books, and the folded one is the rule
 these records were matched by.
+
+Where a caller reads otherwise, it says so: a volume word before digits is one however
+typed ("Tap 2", parts.py); a relator typed without marks is read by its place in the name
+(names.py); a Roman numeral that is also a word ("vi") is one only in capitals (parts.py).
 """
 
 from __future__ import annotations
