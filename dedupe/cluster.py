@@ -146,9 +146,9 @@ def _profiles(all_features: list[Features]) -> list[int]:
     numbers: dict[tuple, int] = {}
     out = []
     for f in all_features:
-        signature = (f.main, f.full, f.has_subtitle, f.authors, f.translators, f.publisher, f.year, f.pages,
-                     f.edition, f.volume, f.volumes, f.part, f.series, f.series_numbers, f.companion, f.material,
-                     f.language, f.isbns)
+        signature = (f.main, f.full, f.has_subtitle, f.not_stopwords, f.authors, f.translators, f.publisher, f.year,
+                     f.pages, f.edition, f.volume, f.volumes, f.part, f.series, f.series_numbers, f.companion,
+                     f.material, f.language, f.isbns)
         out.append(numbers.setdefault(signature, len(numbers)))
     return out
 

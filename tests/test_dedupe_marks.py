@@ -171,3 +171,18 @@ def test_a_volume_word_typed_without_its_marks_before_a_number_is_still_a_volume
     records = [rec("a:1", slip, **book), rec("b:1", "Việt Nam sử lược. Tập 2", **book),
                rec("c:1", "Việt Nam sử lược", part="Tập 2", **book)]
     assert together(cluster_records(records, SETTINGS), "a:1", "b:1", "c:1")
+
+
+def test_a_stopword_typed_as_a_word_puts_a_record_in_a_profile_of_its_own():
+    """Conflicts are checked once per profile of equal match features; "nuôi dê" typed with its
+    marks and "NUOI DE" without compare differently, so they must not share one."""
+    from config import DedupeSettings
+    from dedupe.cluster import _profiles
+    from dedupe.features import record_features
+
+    settings = DedupeSettings()
+    marked = record_features(0, rec("a:1", "Kỹ thuật chăn nuôi dê", year=2019), settings)
+    plain = record_features(1, rec("b:1", "KY THUAT CHAN NUOI DE", year=2019), settings)
+    assert marked.full == plain.full and marked.not_stopwords != plain.not_stopwords
+    first, second = _profiles([marked, plain])
+    assert first != second
