@@ -227,17 +227,26 @@ def _some_failed(runs) -> typer.Exit:
                  "`unioncat status` shows why; the next run tries them again", EXIT_SOME_FAILED)
 
 
+# What a run stopped by a signal leaves: the store's stages save as they go.
+_STORE_KEEPS = "what was finished is saved, and the next run continues from there (`unioncat status` shows each library)"
+
+
+def _file_left_incomplete(output: str) -> str:
+    """What a file-mode run stopped by a signal leaves (`_reported_errors`)."""
+    return f"{_shown(output, 'standard output')} is incomplete: run the command again"
+
+
 @contextmanager
-def _reported_errors():
-    """Turn any UnioncatError, or a file that cannot be opened, into a one-line message and exit code 1."""
+def _reported_errors(stopped: str = _STORE_KEEPS):
+    """Turn any UnioncatError, or a file that cannot be opened, into a one-line message and exit code 1;
+    a stop by a signal into one that says what is left (`stopped`) and exit code 128 + its number."""
     try:
         yield
     except UnioncatError as exc:
         raise _fail(str(exc)) from exc
     except KeyboardInterrupt as exc:
         signum = getattr(exc, "signum", signal.SIGINT)
-        raise _fail(f"stopped by {signal.Signals(signum).name}; what was finished is saved, and the next run "
-                    "continues from there (`unioncat status` shows each library)", EXIT_SIGNAL_BASE + signum) from None
+        raise _fail(f"stopped by {signal.Signals(signum).name}; {stopped}", EXIT_SIGNAL_BASE + signum) from None
     except BrokenPipeError:
         # `--output - | head`: the reader went away.  Stop quietly, as `cat` does, with the exit
         # status a shell gives a process SIGPIPE ends; stdout goes to /dev/null so that Python's own
@@ -426,7 +435,7 @@ def normalize(
     if input is not None or output is not None:
         if input is None or output is None:
             raise _fail("file mode needs both --input and --output", EXIT_USAGE)
-        with _reported_errors():
+        with _reported_errors(_file_left_incomplete(output)):
             _normalize_file(input, output)
         return
     from normalize import run_normalize
@@ -504,7 +513,7 @@ def dedupe(
             bad_lines.append(str(bad))
             typer.echo(f"{bad}; line skipped", err=True)
 
-        with _reported_errors():
+        with _reported_errors(_file_left_incomplete(output)):
             settings = load_settings(config)  # file mode: only [dedupe] matters
             with _input_bytes(input) as source, _output_lines(output, input) as out:
                 count = dedupe_file(source, out, settings.dedupe, on_bad_line=skip)

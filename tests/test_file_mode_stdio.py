@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+import pytest
 
 from tests.e2e_helpers import REPO_ROOT
 
@@ -76,3 +80,27 @@ def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path):
     stderr = proc.stderr.read()
     assert proc.wait(timeout=60) == 128 + 13, stderr  # as a shell reports a process SIGPIPE ended
     assert stderr == b""
+
+
+@pytest.mark.parametrize("command", ["dedupe", "normalize"])
+def test_a_file_mode_run_stopped_by_ctrl_c_says_its_output_is_incomplete(tmp_path, command):
+    """Not the store runs' "what was finished is saved, and the next run continues": a file-mode
+    run keeps nothing, and its output file is cut short."""
+    output = tmp_path / "out.jsonl"
+    proc = subprocess.Popen([sys.executable, "-m", "harvester.cli", command, "--input", "-", "--output", str(output)],
+                            cwd=tmp_path, stdin=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
+    try:
+        deadline = time.monotonic() + 60
+        while not output.exists():  # opened after the input: the command now waits on standard input
+            assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 128 + signal.SIGINT, stderr
+    assert f"unioncat: stopped by SIGINT; {output} is incomplete: run the command again" in stderr
+    assert "next run continues" not in stderr and "Traceback" not in stderr
