@@ -82,3 +82,13 @@ def test_the_readme_quotes_what_serve_says_without_a_catalogue(tmp_path):
     said = result.output.strip().replace(str(data_dir), "DATA_DIR")
     quoted = re.search(r"``(unioncat: no catalogue at .*?)``", README, flags=re.DOTALL).group(1)
     assert said == " ".join(quoted.split())
+
+
+def test_the_readme_names_every_search_filter():
+    """The HTTP API section listed six filters; the search takes one per facet, `decade` and
+    `subject` too, and a partner site reading only the README never found them."""
+    from index.facets import FILTERS
+
+    listed = re.search(r"`GET /api/search\?q=&page=&size=&sort=` with filters (.*?) →", README, flags=re.DOTALL)
+    assert listed is not None
+    assert re.findall(r"`([a-z_]+)`", listed.group(1)) == list(FILTERS)
