@@ -76,7 +76,9 @@ def open_index(path: Path) -> tantivy.Index:
             # A new unioncat with another INDEX_FORMAT, started before its first `unioncat index`.
             raise SearchIndexError(f"the search index {path} was built by another version of unioncat; run "
                                    "`unioncat index` (or wait for the nightly `unioncat update`) to rebuild it") from exc
-        raise SearchIndexError(f"cannot open the search index {path}: {exc}") from exc
+        # Damaged (a disk filled mid-write, a restore without its index): only a new index mends it.
+        raise SearchIndexError(f"cannot open the search index {path}: {exc}; run `unioncat index --rebuild` "
+                               "to build it again from the catalogue") from exc
     register_analyzers(index)
     return index
 

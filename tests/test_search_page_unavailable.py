@@ -136,3 +136,19 @@ def test_healthz_says_why_and_the_library_list_answers_while_the_index_cannot_be
     assert "unioncat index" in body["index_error"] and str(tmp_path) not in libraries.text
     assert "503" in schema["paths"]["/healthz"]["get"]["responses"]
     assert {"type": "null"} in schema["components"]["schemas"]["LibraryOut"]["properties"]["union_records"]["anyOf"]
+
+
+def test_a_damaged_index_answers_503_saying_what_to_run(tmp_path):
+    """A damaged index (meta.json cut short by a full disk) answered /healthz with tantivy's words
+    alone, where the README promises that `message` says what to run; a plain `unioncat index`
+    fails on it too, so the advice is the rebuild."""
+    from index.build import current_version
+
+    with _server(tmp_path / "data", [union("ls1", "Lịch sử Việt Nam", ("tv-tinh",))]) as http:
+        (current_version(tmp_path / "data" / "index") / "meta.json").write_text("{", encoding="utf-8")
+        health = http.get("/healthz")
+        libraries = http.get("/api/libraries").json()
+    assert health.status_code == 503
+    assert "unioncat index --rebuild" in health.json()["message"], health.text
+    assert "unioncat index --rebuild" in libraries["index_error"]
+    assert str(tmp_path) not in health.text
