@@ -119,6 +119,8 @@ def fetch(client: httpx.Client, url: str, params: Mapping[str, str] | None,
                     problem += (f" (the server asked to wait {retry_after:g} s by Retry-After, longer than "
                                 f"[harvest] backoff_max_s = {settings.backoff_max_s:g} s: harvest later, or raise it)")
             last_response = response
+        # A request in flight when the run was stopped: its failure is the stop's, not the server's.
+        stopping.check(library, url)
         if attempt >= settings.max_retries:
             full_url = with_query(url, params)
             tries = f"after {attempt + 1} attempt{'s' if attempt else ''}"

@@ -114,6 +114,39 @@ def test_a_signal_stops_the_run_soon_and_status_says_why(tmp_path, signum):
     assert libraries["tv-b"]["last_status"] is None  # never started
 
 
+class _SlowUnavailable(_Unavailable):
+    """Down for maintenance, and slow to say so: each 503 comes after two seconds."""
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        time.sleep(2)
+        super().do_GET()
+
+
+def test_a_request_that_fails_after_the_stop_still_records_the_stop(tmp_path):
+    """With its retries used up, a request in flight when SIGTERM came recorded its own failure
+    ("HTTP 503 after 1 attempt"): `unioncat status` blamed the server for a run the operator stopped."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _SlowUnavailable)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        config = write_registry(tmp_path / "unioncat.toml", {"tv-a": f"{url}/a"}, "[harvest]\nmax_retries = 0\n")
+        proc = start("update", "--config", str(config))
+        try:
+            wait_until_running(config, "tv-a", proc)
+            proc.send_signal(signal.SIGTERM)
+            _, stderr = proc.communicate(timeout=30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert proc.returncode == 143, stderr
+    error = status_of(config)["libraries"][0]["errors"][-1]
+    assert "stopped by SIGTERM before the harvest finished" in error, error
+
+
 def test_a_run_killed_outright_is_closed_by_the_next_run(tmp_path, store, data_dir):
     """kill -9, out of memory, a reboot: nothing records the end.  The next run holds the lock, so what
     is still marked running is dead, and records it as failed (status showed it killed meanwhile)."""
