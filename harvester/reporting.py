@@ -23,6 +23,14 @@ from store.models import HarvestRun
 LOG_FORMATS = ("text", "json")
 EVENT_LOGGER = "unioncat.events"
 _RESERVED = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+# Events are JSON log lines.  In text a failed stage printed a bare "index_failed" (Python's
+# last-resort handler, in a stage run by hand) or "unioncat: ERROR index_failed" above the line
+# that says what failed: the summary and that line say it all.
+logging.getLogger(EVENT_LOGGER).addHandler(logging.NullHandler())
+
+
+def _not_an_event(record: logging.LogRecord) -> bool:
+    return not hasattr(record, "event")
 
 
 class JsonLogFormatter(logging.Formatter):
@@ -58,6 +66,7 @@ def configure_logging(log_format: str, stream: TextIO | None = None) -> None:
         logging.getLogger("httpx").setLevel(logging.WARNING)
     else:
         handler.setFormatter(logging.Formatter("unioncat: %(levelname)s %(message)s"))
+        handler.addFilter(_not_an_event)
         root.setLevel(logging.WARNING)
     root.addHandler(handler)
 

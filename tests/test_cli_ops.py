@@ -190,6 +190,19 @@ def test_a_stage_that_fails_shows_in_status_until_it_succeeds(tmp_path, store, d
     assert stages["index"]["last_status"] == "ok" and stages["index"]["error"] is None
 
 
+def test_a_stage_that_fails_says_so_once_in_text(store, data_dir):
+    """The stage's JSON event leaked into text: a bare "index_failed" line (`unioncat index` by hand)
+    or "unioncat: ERROR index_failed" (`update`) above the line that says what failed."""
+    store.save_harvest_page([raw("1", "Truyện Kiều")])
+    config = _config(data_dir)
+    (data_dir / "index").write_text("not a directory", encoding="utf-8")
+    for command in ("index", "update"):
+        result = unioncat(command, "--config", config, check=False)
+        assert result.returncode == 1, result.stderr
+        assert "index_failed" not in result.stderr, command
+        assert result.stderr.splitlines()[-1].startswith("unioncat: cannot write the search index"), result.stderr
+
+
 def test_api_status_lists_the_stages(store, data_dir):
     from index import SearchIndex
     from search_api import create_app
