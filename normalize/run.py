@@ -30,7 +30,9 @@ MAX_REPORTED_REJECTS = 100
 # reading them as cp1258, read as cp1252 or cp1258 by the field and then repaired as TCVN3/VNI;
 # only records that held such bytes change.  6: MARC 21 non-sort markers (NSB/NSE, MARC-8 0x88/0x89,
 # which were dropped) set the sort title; 653 keywords typed as a comma list are one subject each.
-RULES_VERSION = 6
+# 7: a marked syllable ending in -c/-ch/-p/-t without a tone is not Vietnamese, so a TCVN3 name
+# such as "Ng« TÊt Tè" (Ngô Tất Tố) is converted like the rest of its record.
+RULES_VERSION = 7
 
 
 class NormalizeSummary(BaseModel):

@@ -50,6 +50,10 @@ def is_syllable(token: str) -> bool:
     if match is None:
         return False
     coda = match.group("c1") or match.group("c2") or ""
-    if coda in ("c", "ch", "p", "t") and tones and tones[0] not in _STOP_TONES:
-        return False
+    if coda in ("c", "ch", "p", "t"):
+        if tones:
+            return tones[0] in _STOP_TONES
+        # No tone: right only in text typed without any marks ("tiet"); a marked letter without
+        # one ("TÊt", TCVN3 for "Tất") is legacy bytes or a typo, never a Vietnamese syllable.
+        return base.isascii()
     return True

@@ -114,6 +114,22 @@ def test_non_syllables_are_rejected(word):
     assert not is_syllable(word)
 
 
+@pytest.mark.parametrize("word", ["têt", "TÊt", "thuyêt", "tâp", "viêt", "đoc"])
+def test_a_marked_syllable_with_a_stop_ending_and_no_tone_is_rejected(word):
+    """-c, -ch, -p, -t take the acute or the dot below; "TÊt" (TCVN3 for "Tất") passed for a
+    syllable, so the author "Ng« TÊt Tè" read as Vietnamese and was never converted."""
+    assert not is_syllable(word)
+
+
+@pytest.mark.parametrize("word", ["tet", "hoc", "sach", "tap"])
+def test_a_syllable_typed_without_any_mark_may_end_in_a_stop(word):
+    assert is_syllable(word)
+
+
+def test_a_tcvn3_name_whose_letters_are_latin_ones_is_converted():
+    assert legacy.repair("Ng« TÊt Tè.") == ("Ngô Tất Tố.", "TCVN3")
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text())
 def test_repair_never_raises_and_is_stable(text):

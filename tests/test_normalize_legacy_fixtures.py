@@ -41,3 +41,11 @@ def test_every_legacy_copy_is_converted_and_no_correct_one_is_touched():
     assert len(legacy) == 42 and len(correct) == 1871  # as the truth file counts them
     assert [rid for rid, fields in legacy.items() if not fields] == []  # recall: every legacy copy
     assert [rid for rid, fields in correct.items() if fields] == []  # false positives: none
+
+
+def test_the_author_of_a_tcvn3_copy_is_converted_with_its_title():
+    """tv-long-my's TLM000095 showed "Tắt đèn" by "Ng« TÊt Tè": dedupe scored its author 33 against
+    "Ngô Tất Tố" and kept thpt-chuyen-vi-thanh's copy of that edition (no ISBN) apart."""
+    raw = next(r for r in read_records_file(DATA / "oai/tv-long-my.xml", "tv-long-my") if r.local_id == "TLM000095")
+    record = normalize_raw(raw)
+    assert record.title == "Tắt đèn" and record.authors == ["Ngô Tất Tố"]
