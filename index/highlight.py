@@ -10,6 +10,7 @@ folded index fields use, so `truyen kieu` marks "Truyện Kiều".
 from __future__ import annotations
 
 import html
+from functools import lru_cache
 from typing import Any
 
 from index.schema import WORD_RE
@@ -17,6 +18,8 @@ from store.text import fold
 
 SNIPPET_CHARS = 160
 SNIPPET_SOURCES: tuple[str, ...] = ("authors", "subjects", "notes", "series", "publisher", "responsibility")
+# Catalogue words repeat from hit to hit: folding each afresh was a third of rendering a page of hits.
+_fold_word = lru_cache(maxsize=65536)(fold)
 
 
 def _escape(text: str) -> str:
@@ -29,7 +32,7 @@ def mark(text: str, words: set[str]) -> tuple[str, int]:
     out: list[str] = []
     last = marks = 0
     for match in WORD_RE.finditer(text):
-        if fold(match.group(0)) in words:
+        if _fold_word(match.group(0)) in words:
             out.append(_escape(text[last:match.start()]))
             out.append(f"<mark>{_escape(match.group(0))}</mark>")
             last = match.end()
@@ -41,7 +44,7 @@ def mark(text: str, words: set[str]) -> tuple[str, int]:
 def _window(text: str, words: set[str]) -> str | None:
     """The part of `text` around its first matched word, at most SNIPPET_CHARS long."""
     for match in WORD_RE.finditer(text):
-        if fold(match.group(0)) in words:
+        if _fold_word(match.group(0)) in words:
             if len(text) <= SNIPPET_CHARS:
                 return text
             start = max(0, match.start() - SNIPPET_CHARS // 3)
