@@ -39,17 +39,15 @@ def facet_counts(searcher: tantivy.Searcher, settings: Settings, query: tantivy.
     aggs: dict[str, Any] = {name: {"terms": {"field": name, "size": FACET_SIZES[name],
                                              "segment_size": FACET_SEGMENT_TERMS}} for name in FACET_FIELDS}
     aggs["subject"]["terms"]["size"] *= SUBJECT_SPELLINGS_PER_VALUE
-    aggs["year"] = {"terms": {"field": YEAR_FIELD, "size": FACET_SIZES["year"], "order": {"_key": "desc"},
+    # Every year, newest first: the year facet shows the newest FACET_SIZES["year"], and the decades
+    # are summed from all of them (a histogram aggregation was a second pass over the same column).
+    aggs["year"] = {"terms": {"field": YEAR_FIELD, "size": FACET_SEGMENT_TERMS, "order": {"_key": "desc"},
                               "segment_size": FACET_SEGMENT_TERMS}}
-    aggs["decade"] = {"histogram": {"field": YEAR_FIELD, "interval": 10, "min_doc_count": 1}}
     raw = searcher.aggregate(query, aggs)
     facets: dict[str, list[dict[str, Any]]] = {}
     for name in FILTERS:
         if name == "decade":
-            facets[name] = [
-                {"value": f"{int(b['key'])}-{int(b['key']) + 9}", "label": f"{int(b['key'])}–{int(b['key']) + 9}",
-                 "count": int(b["doc_count"])}
-                for b in reversed(raw.get(name, {}).get("buckets", [])) if b["doc_count"]]
+            facets[name] = _decades(raw.get("year", {}).get("buckets", []))
             continue
         buckets = raw.get(name, {}).get("buckets", [])
         counted = (subject_facet(buckets, subjects) if name == "subject"
@@ -61,6 +59,16 @@ def facet_counts(searcher: tantivy.Searcher, settings: Settings, query: tantivy.
             values.sort(key=lambda v: (-v["count"], _label_key(v["label"])))
         facets[name] = values[:FACET_SIZES[name]]
     return facets
+
+
+def _decades(year_buckets: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The decade facet, newest first, from the year buckets (newest first): "2010-2019" counts 2010 to 2019."""
+    counts: dict[int, int] = {}
+    for bucket in year_buckets:
+        decade = int(bucket["key"]) // 10 * 10
+        counts[decade] = counts.get(decade, 0) + int(bucket["doc_count"])
+    return [{"value": f"{decade}-{decade + 9}", "label": f"{decade}–{decade + 9}", "count": count}
+            for decade, count in counts.items() if count]
 
 
 def _key(value: Any) -> Any:
