@@ -135,19 +135,20 @@ def _components(size: int, edges: list[tuple[float, int, int]]) -> list[int]:
     return [find(index) for index in range(size)]
 
 
-def _profiles(all_features: list[Features]) -> list[int]:
+def _profiles(all_features: list[Features], typed: bool = True) -> list[int]:
     """Index → profile number; records with equal match features share one.
 
     `compare` reads only these features, so conflicts are checked once per pair of
     profiles: 1,200 identical school records of one textbook are one profile.  Every
     feature `compare` reads is in the signature: records of one profile are never
-    checked against each other ("Đại số" and "Hình học" once shared one).
+    checked against each other ("Đại số" and "Hình học" once shared one).  Without `typed`, records
+    alike but for the marks their title was typed with (`Features.typed_title`) share one.
     """
     numbers: dict[tuple, int] = {}
     out = []
     for f in all_features:
-        signature = (f.main, f.full, f.has_subtitle, f.not_stopwords, f.authors, f.translators, f.publisher, f.year,
-                     f.pages, f.edition, f.volume, f.volumes, f.part, f.series, f.series_numbers, f.companion,
+        signature = (f.main, f.full, f.has_subtitle, f.not_stopwords, f.typed_title if typed else "", f.authors,
+                     f.translators, f.publisher, f.year, f.pages, f.edition, f.volume, f.volumes, f.part, f.series, f.series_numbers, f.companion,
                      f.material, f.language, f.isbns)
         out.append(numbers.setdefault(signature, len(numbers)))
     return out
@@ -160,6 +161,9 @@ def _merge_edges(all_features: list[Features], edges: list[tuple[float, int, int
     parent = list(range(len(all_features)))
     members: dict[int, list[int]] = {}
     profile_of = _profiles(all_features)
+    # A forced pair vouches for copies of its two records typed with other marks or none ("Dat rung
+    # phuong Nam" beside "Đất rừng phương Nam"), as for copies exactly like them.
+    vouch_of = _profiles(all_features, typed=False)
     profiles: dict[int, dict[int, int]] = {}  # root → profile → one member with it
     profile_conflicts: dict[tuple[int, int], str] = {}  # "" = no conflict, else the reason
     apart: dict[int, set[int]] = {}  # index → indices a librarian keeps apart from it
@@ -218,7 +222,7 @@ def _merge_edges(all_features: list[Features], edges: list[tuple[float, int, int
             reason = next((found for x in profiles.get(root_a, {profile_of[root_a]: root_a}).values()
                            for y in profiles.get(root_b, {profile_of[root_b]: root_b}).values()
                            if (found := conflict(x, y))
-                           and tuple(sorted((profile_of[x], profile_of[y]))) not in vouched), "")
+                           and tuple(sorted((vouch_of[x], vouch_of[y]))) not in vouched), "")
             if reason:
                 refuse(first, second, reason)
                 continue
@@ -238,7 +242,7 @@ def _merge_edges(all_features: list[Features], edges: list[tuple[float, int, int
         if forced or root_b in waived:
             waived[root_a] = waived.get(root_a, set()) | waived.pop(root_b, set())
             if forced:
-                waived[root_a].add(tuple(sorted((profile_of[first], profile_of[second]))))
+                waived[root_a].add(tuple(sorted((vouch_of[first], vouch_of[second]))))
         for index, other in ((first, second), (second, first)):
             if index not in grouping.explanations:
                 _explain_match(grouping, all_features, pairs, verdicts, first, second, index)

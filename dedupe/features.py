@@ -21,6 +21,7 @@ from dedupe.names import author_words, translators
 from dedupe.parts import (edition_number, exercises_first, extract_volume, keep_misfolded_apart, part_name,
                           publisher_words, textbook_companion, textbook_series, volume_numbers, volume_of_part)
 from store.models import Record
+from store.text import nfc
 
 _WORD_RE = re.compile(r"\w+")
 _MAIN_TITLE_SPLIT_RE = re.compile(r"\s[:=/]\s|:\s|\s:")
@@ -75,6 +76,7 @@ class Features:
     series_numbers: frozenset[str]  # the numbers in the series (490 $v: "Tủ sách vàng ; T.3" → "3")
     companion: str  # "sach giao vien", "sach bai tap", "vo bai tap" named in the title, "" for none
     not_stopwords: frozenset[str]  # TITLE_STOPWORDS the title or subtitle types as other words: "de" for "dê"
+    typed_title: str  # title and subtitle typed (NFC, lower case) if marked anywhere, else "": dedupe.syllables
     material: str
     language: str
     isbns: frozenset[str]
@@ -268,7 +270,7 @@ def _numbers(words: list[str]) -> frozenset[str]:
 # the names are those of `Features`, and `folded_subtitle` is for `_series`, which also reads the series.
 _TitleFeatures = namedtuple("_TitleFeatures", "main full has_subtitle title_numbers subtitle_numbers key_title "
                             "key_title_head key_title_tail key_skeleton volume volumes part companion edition "
-                            "not_stopwords folded_subtitle")
+                            "not_stopwords typed_title folded_subtitle")
 
 
 def _volume_fold(text: str) -> str:
@@ -317,6 +319,7 @@ def _title_features(title: str, subtitle: str, part: str) -> _TitleFeatures:
         edition=_stated_edition(f"{folded_title} : {folded_sub}"),
         not_stopwords=_frozen(typed_otherwise(title, fast_fold(title), _STOPWORD_SPELLINGS)
                               | typed_otherwise(subtitle, fast_fold(subtitle), _STOPWORD_SPELLINGS)),
+        typed_title="" if title.isascii() and subtitle.isascii() else nfc(f"{title} {subtitle}".strip().lower()),
         folded_subtitle=folded_sub,
     )
 
@@ -355,6 +358,7 @@ def record_features(index: int, record: Record, settings: DedupeSettings) -> Fea
         series_numbers=_frozen(number for number in map(_series_number, record.series) if number),
         companion=title.companion,
         not_stopwords=title.not_stopwords,
+        typed_title=title.typed_title,
         material=sys.intern((record.material_type or "book").lower()),
         language=sys.intern(_language(record.language)),
         isbns=_frozen(isbn for isbn in map(valid_isbn13, record.isbn) if isbn and isbn not in ignored),

@@ -18,6 +18,7 @@ from rapidfuzz.distance import OSA
 
 from config.settings import DedupeSettings
 from dedupe.features import IGNORED_LANGUAGES, TITLE_STOPWORDS, Features
+from dedupe.syllables import syllable_marks
 
 # Publishers this different are different houses ("Văn học" vs "Hội Nhà văn").
 PUBLISHER_CONFLICT_BELOW = 70.0
@@ -62,9 +63,10 @@ def compare(a: Features, b: Features, settings: DedupeSettings) -> Verdict:
     if shared:
         score = fuzz.token_set_ratio(a.full, b.full)
         words_a, words_b, stopwords = a.title_words, b.title_words, _stopwords(a, b)
-        if _words_covered(words_a, words_b, stopwords):
+        spelled = _Spelled(a, b, words_a, words_b)
+        if _words_covered(words_a, words_b, stopwords, spelled):
             score = max(score, 95.0)
-        if score >= ISBN_TITLE_MIN and not _substituted_word(words_a, words_b, stopwords):
+        if score >= ISBN_TITLE_MIN and not _substituted_word(words_a, words_b, stopwords, spelled):
             return Verdict(True, False, _combined(a, b, score, 100.0, bool(shared)),
                            f"shared ISBN {min(shared)}, title {score:.0f}")
         return Verdict(False, True, score, f"shared ISBN {min(shared)} but titles differ ({score:.0f})")
@@ -200,10 +202,10 @@ def title_score(a: Features, b: Features) -> float:
         words_a, words_b = frozenset(a.full.split()), frozenset(b.full.split())
     else:
         words_a, words_b = a.title_words, b.title_words
-    stopwords = _stopwords(a, b)
-    if _substituted_word(words_a, words_b, stopwords):
+    stopwords, spelled = _stopwords(a, b), _Spelled(a, b, words_a, words_b)
+    if _substituted_word(words_a, words_b, stopwords, spelled):
         return min(score, 50.0)
-    if score < 95.0 and len(words_a) == len(words_b) and _words_covered(words_a, words_b, stopwords):
+    if score < 95.0 and len(words_a) == len(words_b) and _words_covered(words_a, words_b, stopwords, spelled):
         # Every word has its twin up to a typo: "Toán 1" / "Taon 1" is one title despite a low ratio.
         return 95.0
     return score
@@ -222,15 +224,40 @@ def _stopwords(a: Features, b: Features) -> frozenset[str]:
     return TITLE_STOPWORDS - a.not_stopwords - b.not_stopwords
 
 
-def _words_covered(first: frozenset[str], second: frozenset[str], stopwords: frozenset[str]) -> bool:
+class _Spelled:
+    """The words of one title only (`words_a` of `a`, `words_b` of `b`) that it types as a Vietnamese
+    syllable, with their marks, when both titles are typed with marks: see `_is_typo`.  Without marks on
+    either side nothing says which word was meant, and the folded words are compared as before.
+    Read only when two words are a typo apart once folded (few pairs): `get` reads the titles then."""
+
+    __slots__ = ("_titles", "_words")
+
+    def __init__(self, a: Features, b: Features, words_a: frozenset[str], words_b: frozenset[str]):
+        self._titles = (a.typed_title, b.typed_title, words_a, words_b) if a.typed_title and b.typed_title else None
+        self._words: dict[str, str] | None = None
+
+    def get(self) -> dict[str, str]:
+        if self._words is None:
+            self._words = {}
+            if self._titles:
+                typed_a, typed_b, words_a, words_b = self._titles
+                marks_a, marks_b = syllable_marks(typed_a), syllable_marks(typed_b)
+                self._words.update((word, marks_a[word]) for word in words_a - words_b if word in marks_a)
+                self._words.update((word, marks_b[word]) for word in words_b - words_a if word in marks_b)
+        return self._words
+
+
+def _words_covered(first: frozenset[str], second: frozenset[str], stopwords: frozenset[str],
+                   spelled: _Spelled) -> bool:
     """Every word of the shorter title is in the other, exactly or up to a typo."""
     shorter, longer = (first, second) if len(first) <= len(second) else (second, first)
     missing = [word for word in shorter - longer if word not in stopwords]
     spare = longer - shorter
-    return bool(shorter) and all(any(_is_typo(word, other) for other in spare) for word in missing)
+    return bool(shorter) and all(any(_is_typo(word, other, spelled) for other in spare) for word in missing)
 
 
-def _substituted_word(first: frozenset[str], second: frozenset[str], stopwords: frozenset[str]) -> bool:
+def _substituted_word(first: frozenset[str], second: frozenset[str], stopwords: frozenset[str],
+                      spelled: _Spelled) -> bool:
     only_first = [w for w in first - second if w not in stopwords]
     only_second = [w for w in second - first if w not in stopwords]
     if not only_first and not only_second:
@@ -241,18 +268,37 @@ def _substituted_word(first: frozenset[str], second: frozenset[str], stopwords: 
         # As many words on each side, the stopword stands where the other title has a word.
         stops = (first - second) if not only_first else (second - first)
         return bool(stops) and len(first) == len(second) and any(
-            not any(_is_typo(word, stop) for stop in stops) for word in only_first or only_second)
-    return any(not any(_is_typo(word, other) for other in only_second) for word in only_first) and any(
-        not any(_is_typo(word, other) for other in only_first) for word in only_second
+            not any(_is_typo(word, stop, spelled) for stop in stops) for word in only_first or only_second)
+    return any(not any(_is_typo(word, other, spelled) for other in only_second) for word in only_first) and any(
+        not any(_is_typo(word, other, spelled) for other in only_first) for word in only_second
     )
 
 
-def _is_typo(first: str, second: str) -> bool:
+def _is_typo(first: str, second: str, spelled: _Spelled | None = None) -> bool:
+    """True when folded `first` is `second` with a letter or two wrong (OSA distance 1 up to 4 letters, else 2).
+
+    Not when both are in `spelled` (`_Spelled`): two Vietnamese syllables each typed with its marks
+    are two words, "tra" and "trê" two fishes, "khỏe" and "khéo" healthy and skilful, as the given names
+    "Hiếu" and "Hiền" are two people (`name_similarity`).  A slip of the keys mostly makes no syllable
+    ("Snih", "Taon", "Ánhh") and stays a typo; so does two letters swapped under the same marks ("của"
+    typed "cảu").  Spellings of one word that folding keeps apart ("quý" and "quí"; "kỹ"/"kĩ" fold
+    alike) are one word.  What this gives up is in tests/test_dedupe_syllables.py.
+    """
     if first.isdigit() or second.isdigit():
         return False
     longest = max(len(first), len(second))
     allowed = 1 if longest <= 4 else 2
-    return longest >= 3 and OSA.distance(first, second, score_cutoff=allowed) <= allowed
+    if longest < 3 or OSA.distance(first, second, score_cutoff=allowed) > allowed:
+        return False
+    words = spelled.get() if spelled is not None else _NO_SPELLINGS
+    return first not in words or second not in words or _one_spelling(first, second, words)
+
+
+def _one_spelling(first: str, second: str, spelled: dict[str, str]) -> bool:
+    if first.replace("y", "i") == second.replace("y", "i"):
+        return True
+    swapped = len(first) == len(second) and sorted(first) == sorted(second)
+    return swapped and spelled[first] == spelled[second]
 
 
 def author_score(first: tuple[tuple[str, ...], ...], second: tuple[tuple[str, ...], ...]) -> float:
@@ -313,6 +359,7 @@ _VIETNAMESE_WORD_RE = re.compile(
 
 
 _NO_WORDS: frozenset[str] = frozenset()
+_NO_SPELLINGS: dict[str, str] = {}
 
 
 @lru_cache(maxsize=1 << 14)

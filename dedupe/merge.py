@@ -49,8 +49,10 @@ from store.text import fold, work_key
 # with where folding merges them with a keyword (dedupe/marks.py): "Phần sau" is no Part 6, "Phần vi
 # phân" no Part VI, "Ban Địch vận" and "Nguyễn Minh Hòa" no translator or illustrator, "dê" (goat) no
 # stopword "de"; a spelled volume number ends its phrase ("Phần Hai Bà Trưng" is no Part 2); a stopword
-# where the other title has a word, as many words each, is a substituted word.
-MERGE_RULES_VERSION = 11
+# where the other title has a word, as many words each, is a substituted word.  12: match rules: two
+# title words one letter apart once folded, each typed with its marks as a Vietnamese syllable ("cá tra"
+# and "cá trê", "khỏe" and "khéo"), are two words, no typo (dedupe/syllables.py).
+MERGE_RULES_VERSION = 12
 # Names other members add to the best member's authors stop here (the API and index show them all).
 MAX_MERGED_AUTHORS = 10
 

@@ -43,8 +43,8 @@ _ID = _FIELDS.index("id")
 # caches return one object), which unpickled batches lose: at 300,000 records these six
 # title strings and two author tuples are four fifths of what sharing every field saves
 # (a fifth of the features' memory), for a third of its time.
-_SHARED = [_FIELDS.index(name) for name in ("main", "full", "key_title", "key_title_head", "key_title_tail",
-                                            "key_skeleton", "authors", "author_key_words")]
+_SHARED = [_FIELDS.index(name) for name in ("main", "full", "typed_title", "key_title", "key_title_head",
+                                            "key_title_tail", "key_skeleton", "authors", "author_key_words")]
 
 Item = TypeVar("Item")
 OnBadLine = Callable[[DedupeInputError], None]
