@@ -18,7 +18,7 @@ from itertools import islice
 from operator import attrgetter
 from os import PathLike
 from pathlib import Path
-from typing import BinaryIO, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 import orjson
 from pydantic import ValidationError
@@ -40,11 +40,12 @@ _as_tuple = attrgetter(*_FIELDS)
 _ID = _FIELDS.index("id")
 # Fields whose equal values become one object again in this process: copies of an edition
 # share their title keys and authors, as they do when one process reduces them all (its
-# caches return one object), which unpickled batches lose: at 300,000 records these six
-# title strings and two author tuples are four fifths of what sharing every field saves
-# (a fifth of the features' memory), for a third of its time.
+# caches return one object), which unpickled batches lose: at 300,000 records the title
+# strings and author tuples were four fifths of what sharing every field saves (a fifth
+# of the features' memory), for a third of its time.
 _SHARED = [_FIELDS.index(name) for name in ("main", "full", "typed_title", "key_title", "key_title_head",
                                             "key_title_tail", "key_skeleton", "authors", "author_key_words")]
+_worker_settings = DedupeSettings()  # a worker's, set by `_start_worker`
 
 Item = TypeVar("Item")
 OnBadLine = Callable[[DedupeInputError], None]
@@ -76,7 +77,7 @@ def read_features(source: Path | BinaryIO, settings: DedupeSettings,
     with _numbered_lines(source) as (path, lines):
         first_line = _FirstLines(path, on_bad_line)
         jobs = ((str(path), batch) for batch in _batches(lines))
-        shared: dict = {}
+        shared: dict[Any, Any] = {}
         for _, reduced in map_in_workers(_lines_in_worker, jobs, default_workers(),
                                          partial(_features_of_lines, settings=settings), **_pool(settings)):
             for number, found in reduced:
@@ -89,14 +90,14 @@ def read_features(source: Path | BinaryIO, settings: DedupeSettings,
 def stored_features(payloads: Iterable[str | bytes], settings: DedupeSettings) -> Iterator[Features]:
     """The features of the store's Records (their JSON, as `CatalogStore.iter_record_payloads` gives
     them), in that order, reduced in worker processes."""
-    shared: dict = {}
+    shared: dict[Any, Any] = {}
     for _, reduced in map_in_workers(_payloads_in_worker, _batches(payloads), default_workers(),
                                      partial(_features_of_payloads, settings=settings), **_pool(settings)):
         for found in reduced:
             yield _features(found, shared)
 
 
-def _features(found: tuple, shared: dict) -> Features:
+def _features(found: tuple[Any, ...], shared: dict[Any, Any]) -> Features:
     """The Features of a worker's tuple, equal values of `_SHARED` fields one object (`shared`)."""
     values = list(found)
     for position in _SHARED:
@@ -105,7 +106,7 @@ def _features(found: tuple, shared: dict) -> Features:
     return Features(*values)
 
 
-def _pool(settings: DedupeSettings) -> dict:
+def _pool(settings: DedupeSettings) -> dict[str, Any]:
     return {"preload": ["dedupe.reading"], "initializer": _start_worker, "initargs": (settings,)}
 
 

@@ -14,7 +14,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterator
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from os import PathLike
 from pathlib import Path
 from typing import BinaryIO, TextIO
@@ -58,6 +58,7 @@ class DedupeSummary:
     incremental: bool = False
     examined: int = 0
     problems: tuple[str, ...] = field(default=())
+    full_because: str = ""  # why a run was not incremental, for the operator
 
 
 def run_dedupe(store: CatalogStore, settings: Settings, rebuild: bool = False) -> DedupeSummary:
@@ -67,20 +68,32 @@ def run_dedupe(store: CatalogStore, settings: Settings, rebuild: bool = False) -
     mark = store.get_mark(MARK)
     overrides = load_overrides(settings.dedupe.overrides_path)
     fingerprint = SETTINGS_PREFIX + _settings_digest(settings.dedupe)
-    incremental = not rebuild and mark > 0 and store.records_with_keys([fingerprint]) == {SETTINGS_HOLDER}
+    if rebuild:
+        full_because = "--rebuild asked"
+    elif mark == 0:
+        full_because = "first run, or the last one did not finish"
+    elif store.records_with_keys([fingerprint]) != {SETTINGS_HOLDER}:
+        full_because = "the [dedupe] settings or the match rules changed"
+    else:
+        full_because = ""
     # Until both writes below are done the saved keys and clusters may disagree: a crash
     # in between must be followed by a full run.
     store.set_mark(MARK, 0)
     collecting = gc.isenabled()
     gc.disable()
     try:
-        region = find_region(store, touched_ids(store, mark, overrides), settings.dedupe) if incremental else set()
-        if incremental and len(region) >= FULL_RUN_MIN_REGION:
-            incremental = len(region) <= FULL_RUN_SHARE * store.counts()["records"]
-        if incremental:
-            summary = _incremental(store, settings, overrides, region)
+        region = set() if full_because else find_region(store, touched_ids(store, mark, overrides), settings.dedupe)
+        if len(region) >= FULL_RUN_MIN_REGION:
+            records = store.counts()["records"]
+            if len(region) > FULL_RUN_SHARE * records:
+                # The region counts the records a change can re-cluster: those it touched, those
+                # sharing a block with them, their matches' regions, and deleted ones.
+                full_because = (f"the changes reach {len(region):,} records of {records:,}, more than "
+                                f"{FULL_RUN_SHARE:.0%}: a full run costs less")
+        if full_because:
+            summary = replace(_full(store, settings, overrides, fingerprint), full_because=full_because)
         else:
-            summary = _full(store, settings, overrides, fingerprint)
+            summary = _incremental(store, settings, overrides, region)
     finally:
         if collecting:
             gc.enable()

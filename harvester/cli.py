@@ -435,7 +435,7 @@ def normalize(
     if input is not None or output is not None:
         if input is None or output is None:
             raise _fail("file mode needs both --input and --output", EXIT_USAGE)
-        with _reported_errors(_file_left_incomplete(output)):
+        with _reported_errors(_file_left_incomplete(output)), _stop_on_signals():
             _normalize_file(input, output)
         return
     from normalize import run_normalize
@@ -513,7 +513,7 @@ def dedupe(
             bad_lines.append(str(bad))
             typer.echo(f"{bad}; line skipped", err=True)
 
-        with _reported_errors(_file_left_incomplete(output)):
+        with _reported_errors(_file_left_incomplete(output)), _stop_on_signals():
             settings = load_settings(config)  # file mode: only [dedupe] matters
             with _input_bytes(input) as source, _output_lines(output, input) as out:
                 count = dedupe_file(source, out, settings.dedupe, on_bad_line=skip)
@@ -536,7 +536,7 @@ def dedupe(
         summary = run_dedupe(store, settings, rebuild=rebuild)
     for problem in _dedupe_problems(settings, summary.problems):
         typer.echo(f"warning: {problem}", err=True)
-    scope = f"re-examined {summary.examined}" if summary.incremental else "full run"
+    scope = f"re-examined {summary.examined}" if summary.incremental else f"full run: {summary.full_because}"
     typer.echo(
         f"{summary.records} records in {summary.clusters} union records"
         f" ({summary.multi_library} held by several libraries); {summary.changed} changed ({scope})"
@@ -644,7 +644,8 @@ def _update(settings: Settings, full: bool = False, log_format: str = "text") ->
         typer.echo(f"normalize: {normalized.normalized} records, {normalized.rejected} rejected")
         with _stage(store, "dedupe") as event:
             deduped = run_dedupe(store, settings)
-            event.update(union_records=deduped.clusters, changed=deduped.changed)
+            event.update(union_records=deduped.clusters, changed=deduped.changed, incremental=deduped.incremental,
+                         full_because=deduped.full_because or None)
         for problem in _dedupe_problems(settings, deduped.problems):
             # The nightly log is where a librarian's mistyped override must show (`dedupe` said it; this did not).
             log.warning("dedupe: %s", problem)

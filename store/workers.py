@@ -3,21 +3,32 @@
 Normalize and dedupe both spend most of a large run on work that depends on one
 record alone (parsing, mapping, match features).  `map_in_workers` spreads such
 batches over one process per core while the caller goes on with what it does in
-order (storing, sorting).  Small runs never start a process.
+order (storing, sorting).  Small runs never start a process.  It lives in `store`
+because stages may share only `store` and `config` (tests/test_architecture.py).
+
+Workers start from a forkserver, so a script that calls a stage must guard its
+main module (`if __name__ == "__main__":`), as for any multiprocessing program;
+the `unioncat` command and the benchmarks do.
 """
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
+import multiprocessing.connection
 import multiprocessing.forkserver
 import os
 import signal
 import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from itertools import chain
 from typing import Any, TypeVar
+
+from config.errors import UnioncatError
 
 MAX_WORKERS = 2  # the province's server has two cores; more workers only contend
 
@@ -25,14 +36,35 @@ Job = TypeVar("Job")
 Result = TypeVar("Result")
 
 
+class WorkerDiedError(UnioncatError):
+    """Raised when a worker process ends without its result (killed, or out of memory)."""
+
+
 def default_workers() -> int:
+    """One worker per core, up to MAX_WORKERS."""
     return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
 
 
 def ignore_interrupt() -> None:
-    """Worker initializer: Ctrl+C on a terminal reaches the whole process group; the parent stops
-    the run and shuts the pool down, and a worker that took it too only printed a traceback."""
+    """Worker initializer.
+
+    Ctrl+C on a terminal reaches the whole process group; the parent stops the run and
+    shuts the pool down, and a worker that took it too only printed a traceback.  A parent
+    that dies without shutting the pool down (SIGKILL, the out-of-memory killer) would
+    leave its workers, and the forkserver behind them, running for good, holding the
+    terminal's or a pipe's end open: each worker ends itself when its parent is gone.
+    Workers build no reference cycles, so the cyclic collector only costs them time.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.disable()
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_end_with, args=(parent.sentinel,), daemon=True).start()
+
+
+def _end_with(parent_sentinel: int) -> None:
+    multiprocessing.connection.wait([parent_sentinel])
+    os._exit(1)
 
 
 def process_context(preload: Sequence[str]) -> multiprocessing.context.BaseContext:
@@ -52,16 +84,17 @@ def process_context(preload: Sequence[str]) -> multiprocessing.context.BaseConte
 
 
 def map_in_workers(in_worker: Callable[[Job], Result], jobs: Iterable[Job], workers: int,
-                   here: Callable[[Job], Result], preload: Sequence[str] = (),
+                   in_this_process: Callable[[Job], Result], preload: Sequence[str] = (),
                    initializer: Callable[..., None] = ignore_interrupt,
                    initargs: tuple[Any, ...] = ()) -> Iterator[tuple[Job, Result]]:
     """(job, its result) for each job, in the order of `jobs`.
 
-    With one job, or `workers` = 1, every job is done here by `here` and no process
-    starts (the nightly increment of a quiet day).  Otherwise this process does the
-    first job itself while the workers start, and the rest go to `in_worker` (a
+    With one job, or `workers` = 1, every job is done by `in_this_process` and no
+    process starts (the nightly increment of a quiet day).  Otherwise this process does
+    the first job itself while the workers start, and the rest go to `in_worker` (a
     module-level function, as processes call it), two jobs per worker in flight: the
-    workers never wait for the caller, and memory stays bounded whatever the number of jobs.
+    workers never wait for the caller, and memory stays bounded whatever the number of
+    jobs.  A worker that dies is a `WorkerDiedError`.
     """
     jobs = iter(jobs)
     first = next(jobs, None)
@@ -70,19 +103,23 @@ def map_in_workers(in_worker: Callable[[Job], Result], jobs: Iterable[Job], work
     second = next(jobs, None)
     if second is None or workers <= 1:
         for job in chain((first,), () if second is None else (second,), jobs):
-            yield job, here(job)
+            yield job, in_this_process(job)
         return
     in_flight: deque[tuple[Job, Future[Result]]] = deque()
     context = process_context(preload)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=initializer,
-                             initargs=initargs) as pool:
-        in_flight.append((second, pool.submit(in_worker, second)))
-        yield first, here(first)
-        for job in jobs:
-            while len(in_flight) >= 2 * workers:
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=initializer,
+                                 initargs=initargs) as pool:
+            in_flight.append((second, pool.submit(in_worker, second)))
+            yield first, in_this_process(first)
+            for job in jobs:
+                while len(in_flight) >= 2 * workers:
+                    done, future = in_flight.popleft()
+                    yield done, future.result()
+                in_flight.append((job, pool.submit(in_worker, job)))
+            while in_flight:
                 done, future = in_flight.popleft()
                 yield done, future.result()
-            in_flight.append((job, pool.submit(in_worker, job)))
-        while in_flight:
-            done, future = in_flight.popleft()
-            yield done, future.result()
+    except BrokenProcessPool as exc:
+        raise WorkerDiedError("a worker process ended without its result (killed, or out of memory: see the "
+                              "system log); run the command again") from exc

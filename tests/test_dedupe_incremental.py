@@ -212,9 +212,11 @@ def test_a_night_whose_changes_reach_most_records_runs_in_full(tmp_path, monkeyp
             store.save_normalized([_edit(r, labeled.records, rng) for r in labeled.records[:250]])
             summary = run_dedupe(store, settings)
             nights[name] = summary.incremental, summary.examined, _state(store)
+            because = summary.full_because
     incremental, examined, state = nights["incremental"]
     assert incremental and examined > 0.4 * len(labeled.records)  # the region is most of the catalogue
     assert nights["full when cheaper"] == (False, len(labeled.records), state)
+    assert because.startswith("the changes reach ") and "more than 65%: a full run costs less" in because
 
 
 def test_a_small_night_stays_incremental_above_the_region_minimum(store, data_dir, monkeypatch):

@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +18,7 @@ from dedupe import reading
 from dedupe.labeled import generate
 from store import CatalogStore
 from tests.conftest import make_settings
+from tests.e2e_helpers import REPO_ROOT
 
 
 @pytest.fixture
@@ -81,3 +88,84 @@ def test_a_full_store_run_in_workers_gives_the_one_process_clusters(tmp_path, mo
             clusters[batch] = store.cluster_assignments()
     assert clusters[37] == clusters[10_000]
     assert len(set(clusters[37].values())) < len(labeled.records)  # copies were merged
+
+
+def _descendants(pid: int) -> set[int]:
+    """Processes below `pid` (workers are children of a forkserver, itself a child of `pid`)."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rpartition(")")[2].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def _alive(pids: set[int]) -> set[int]:
+    alive = set()
+    for pid in pids:
+        try:
+            if (Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]) != "Z":
+                alive.add(pid)
+        except OSError:
+            continue
+    return alive
+
+
+def _dedupe_reading_stdin(tmp_path: Path, lines: int) -> tuple[subprocess.Popen, set[int]]:
+    """`unioncat dedupe --input -` fed `lines` records and left waiting for more, its workers started."""
+    proc = subprocess.Popen([sys.executable, "-m", "harvester.cli", "dedupe", "--input", "-", "--output",
+                             str(tmp_path / "out.jsonl")], cwd=tmp_path, stdin=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
+    proc.stdin.write(b"".join(json.dumps({"id": f"a:{n}", "title": f"Sách {n}"}).encode() + b"\n"
+                              for n in range(lines)))
+    proc.stdin.flush()
+    deadline = time.monotonic() + 60
+    while not _workers(proc.pid):
+        assert proc.poll() is None and time.monotonic() < deadline, "no worker ever started"
+        time.sleep(0.05)
+    return proc, _alive(_descendants(proc.pid))
+
+
+def _parent_of(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[1])
+
+
+def _workers(pid: int) -> list[int]:
+    """Pool workers of `pid`: children of its forkserver, a child of its own."""
+    children = _alive(_descendants(pid))
+    forkservers = {child for child in children
+                   if _parent_of(child) == pid and b"forkserver" in Path(f"/proc/{child}/cmdline").read_bytes()}
+    return [child for child in children if _parent_of(child) in forkservers]
+
+
+@pytest.mark.skipif(os.cpu_count() == 1 or not Path("/proc/self/stat").exists(), reason="workers need 2 cores, /proc")
+def test_workers_end_when_their_parent_is_killed(tmp_path):
+    """SIGKILL or the out-of-memory killer gives the parent no chance to shut its pool down: the
+    workers and the forkserver must not run on for good, holding a pipe or the terminal open."""
+    proc, helpers = _dedupe_reading_stdin(tmp_path, 12_000)
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 20
+    while _alive(helpers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(helpers)  # the forkserver and resource tracker follow their workers
+
+
+@pytest.mark.skipif(os.cpu_count() == 1 or not Path("/proc/self/stat").exists(), reason="workers need 2 cores, /proc")
+def test_a_worker_that_dies_is_one_line_naming_what_to_do(tmp_path):
+    proc, _ = _dedupe_reading_stdin(tmp_path, 12_000)
+    os.kill(_workers(proc.pid)[0], signal.SIGKILL)
+    try:
+        _, stderr = proc.communicate(b"".join(json.dumps({"id": f"b:{n}", "title": "Số đỏ"}).encode() + b"\n"
+                                              for n in range(12_000)), timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 1, stderr
+    assert b"unioncat: a worker process ended without its result" in stderr and b"Traceback" not in stderr

@@ -82,8 +82,9 @@ def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path):
     assert stderr == b""
 
 
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 @pytest.mark.parametrize("command", ["dedupe", "normalize"])
-def test_a_file_mode_run_stopped_by_ctrl_c_says_its_output_is_incomplete(tmp_path, command):
+def test_a_file_mode_run_stopped_by_ctrl_c_says_its_output_is_incomplete(tmp_path, command, signum):
     """Not the store runs' "what was finished is saved, and the next run continues": a file-mode
     run keeps nothing, and its output file is cut short."""
     output = tmp_path / "out.jsonl"
@@ -95,12 +96,12 @@ def test_a_file_mode_run_stopped_by_ctrl_c_says_its_output_is_incomplete(tmp_pat
         while not output.exists():  # opened after the input: the command now waits on standard input
             assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
             time.sleep(0.05)
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(signum)
         _, stderr = proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.communicate()
-    assert proc.returncode == 128 + signal.SIGINT, stderr
-    assert f"unioncat: stopped by SIGINT; {output} is incomplete: run the command again" in stderr
+    assert proc.returncode == 128 + signum, stderr
+    assert f"unioncat: stopped by {signal.Signals(signum).name}; {output} is incomplete: run the command again" in stderr
     assert "next run continues" not in stderr and "Traceback" not in stderr
