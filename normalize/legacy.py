@@ -27,7 +27,7 @@ from functools import lru_cache
 from typing import Literal
 
 from normalize.legacy_tables import TCVN3_BYTES, VNI_PAIRS, VNI_SINGLES
-from normalize.syllables import is_syllable
+from store.syllables import is_syllable
 
 Legacy = Literal["TCVN3", "VNI"]
 # Languages whose å, æ and ø are TCVN3 bytes (ồ, ư ...): "Ut på tur" reads as the Vietnamese
@@ -94,7 +94,7 @@ def _plain(token: str) -> bool:
 
 @lru_cache(maxsize=32768)  # a few thousand syllables make up nearly all Vietnamese text
 def _is_vi_token(token: str) -> bool:
-    return all(ch in VIETNAMESE_LETTERS for ch in token) and is_syllable(token)
+    return all(ch in VIETNAMESE_LETTERS for ch in token) and is_syllable(token, unmarked_stops=True)
 
 
 # A VNI base+mark pair ("eã" for ễ).  Correct Vietnamese rarely has one (old-style

@@ -32,7 +32,9 @@ MAX_REPORTED_REJECTS = 100
 # which were dropped) set the sort title; 653 keywords typed as a comma list are one subject each.
 # 7: a marked syllable ending in -c/-ch/-p/-t without a tone is not Vietnamese, so a TCVN3 name
 # such as "Ng« TÊt Tè" (Ngô Tất Tố) is converted like the rest of its record.
-RULES_VERSION = 7
+# 8: the syllable test is the one dedupe uses (store/syllables.py): rhymes as spelled, k/gh/ngh only
+# before e, ê, i, y; TCVN3 remnants such as "tÝch", "kÕ", "Céng" no longer pass for Vietnamese.
+RULES_VERSION = 8
 
 
 class NormalizeSummary(BaseModel):

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from normalize import legacy, normalize_raw
 from normalize.legacy_tables import TCVN3_BYTES
-from normalize.syllables import is_syllable
+from store.syllables import is_syllable
 from store import RawRecord
 try:  # tests/ as a package (tests/__init__.py) or as a rootdir-inserted folder
     from tests.test_normalize_support import HAVE_ICONV, as_tcvn3_mojibake, as_vni, data_field, marc_record, marcxml
@@ -123,7 +123,8 @@ def test_a_marked_syllable_with_a_stop_ending_and_no_tone_is_rejected(word):
 
 @pytest.mark.parametrize("word", ["tet", "hoc", "sach", "tap"])
 def test_a_syllable_typed_without_any_mark_may_end_in_a_stop(word):
-    assert is_syllable(word)
+    """As the legacy test reads it; dedupe asks the tone of a stop ending ("mat" is a slip there)."""
+    assert is_syllable(word, unmarked_stops=True) and not is_syllable(word)
 
 
 def test_a_tcvn3_name_whose_letters_are_latin_ones_is_converted():
