@@ -9,13 +9,16 @@ plain tuples going out, and for each Record its JSON line coming back
 from __future__ import annotations
 
 import gc
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from config import LibraryConfig
 from store import Record, Rejected
 from store.workers import ignore_interrupt
 
 from normalize.normalizer import RawItem, normalize_item
+
+if TYPE_CHECKING:  # run.py imports this module
+    from normalize.run import _Batch
 
 _libraries: dict[str, LibraryConfig] = {}
 # What Record.model_dump_json calls, minus its keyword handling and the decode to str
@@ -57,7 +60,7 @@ def init_worker(libraries: dict[str, LibraryConfig]) -> None:
     ignore_interrupt()
 
 
-def in_worker(batch: Any) -> ChunkResult:
+def in_worker(batch: _Batch) -> ChunkResult:
     """normalize_chunk of a batch's items (`run._Batch`) with the libraries the worker was started with."""
     return normalize_chunk(batch.items, _libraries)
 

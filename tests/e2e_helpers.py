@@ -25,6 +25,19 @@ def unioncat(*args: str, check: bool = True, timeout: float = 600) -> subprocess
     return result
 
 
+def stderr_after_signal(proc: subprocess.Popen, signum: int, timeout: float = 30) -> str:
+    """Send `signum` to a running command and return its standard error once it exits; a command
+    that does not exit in `timeout` seconds is killed, so no test leaves one behind."""
+    try:
+        proc.send_signal(signum)
+        _, stderr = proc.communicate(timeout=timeout)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    return stderr
+
+
 def demo_config_copy(work: Path) -> Path:
     """The bundled demo configuration with its data directory moved into `work`."""
     text = (REPO_ROOT / "config" / "demo.toml").read_text(encoding="utf-8")

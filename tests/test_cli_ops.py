@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 from config.settings import REPO_ROOT
 from harvester.cli import app
 from store import CatalogStore
-from tests.e2e_helpers import unioncat
+from tests.e2e_helpers import stderr_after_signal, unioncat
 from tests.test_harvest_run import closed_port
 from tests.test_normalize_run import _config, raw
 
@@ -94,15 +94,9 @@ def test_a_signal_stops_the_run_soon_and_status_says_why(tmp_path, signum):
         config = write_registry(tmp_path / "unioncat.toml", {"tv-a": f"{url}/a", "tv-b": f"{url}/b"},
                                 "[harvest]\nmax_parallel_libraries = 1\nmax_retries = 5\nbackoff_base_s = 30\n")
         proc = start("update", "--config", str(config))
-        try:
-            wait_until_running(config, "tv-a", proc)
-            sent = time.monotonic()
-            proc.send_signal(signum)
-            _, stderr = proc.communicate(timeout=30)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.communicate()
+        wait_until_running(config, "tv-a", proc)  # kills it when it never gets there
+        sent = time.monotonic()
+        stderr = stderr_after_signal(proc, signum)
     assert time.monotonic() - sent < 10
     name = signal.Signals(signum).name
     assert proc.returncode == 128 + signum, stderr

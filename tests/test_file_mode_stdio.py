@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e_helpers import REPO_ROOT
+from tests.e2e_helpers import REPO_ROOT, stderr_after_signal
 
 MARC = REPO_ROOT / "fixtures" / "data" / "marc"
 
@@ -91,17 +91,12 @@ def test_a_file_mode_run_stopped_by_ctrl_c_says_its_output_is_incomplete(tmp_pat
     proc = subprocess.Popen([sys.executable, "-m", "harvester.cli", command, "--input", "-", "--output", str(output)],
                             cwd=tmp_path, stdin=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
-    try:
-        deadline = time.monotonic() + 60
-        while not output.exists():  # opened after the input: the command now waits on standard input
-            assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
-            time.sleep(0.05)
-        proc.send_signal(signum)
-        _, stderr = proc.communicate(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
+    deadline = time.monotonic() + 60
+    while not output.exists():  # opened after the input: the command now waits on standard input
+        if proc.poll() is not None or time.monotonic() > deadline:
+            pytest.fail(f"never reached its input: {stderr_after_signal(proc, signal.SIGKILL)}")
+        time.sleep(0.05)
+    stderr = stderr_after_signal(proc, signum)
     assert proc.returncode == 128 + signum, stderr
     assert f"unioncat: stopped by {signal.Signals(signum).name}; {output} is incomplete: run the command again" in stderr
     assert "next run continues" not in stderr and "Traceback" not in stderr
