@@ -4,7 +4,8 @@ Only records that share a key are compared, so a million records cost a few
 million comparisons instead of 10^12.  Keys follow RecordManager (ISBN-13, other
 ids, title key + first author word) and add what Vietnamese school data needs:
 title + year and title + publisher for records without ISBN or author, and keys
-on each half of the title so one typo cannot hide a record from all its keys.
+on each half of the title (the first half with author and year both) and on its
+consonants, so one typo cannot hide a record from all its keys.
 """
 
 from __future__ import annotations
@@ -34,7 +35,14 @@ def blocking_keys(features: Features) -> list[str]:
         # Title + publisher only where author or year is missing: elsewhere it adds
         # big blocks ("toan 5|p=giao") and no matches the other keys miss.
         keys.append(f"title:{features.key_title}|p={features.publisher.split()[0]}")
-    for variant in dict.fromkeys((features.key_title_head, features.key_title_tail, features.key_skeleton)):
+    head = features.key_title_head
+    if head and head != features.key_title and features.year is not None:
+        # The first half of a title is what many titles share ("giao trinh kinh", "lich su"): qualified
+        # by an author word or by the year, its blocks gave two fifths of the pairs scanned (300,000
+        # labeled records: 4.6 of 11.1 million) for 0.24% of the true pairs, those no other key proposed.
+        # Qualified by both, the run scans 7.1 million pairs, and blocking recall is 0.9760, not 0.9763.
+        keys += [f"part:{head}|a={word}|y={features.year}" for word in features.author_key_words]
+    for variant in dict.fromkeys((features.key_title_tail, features.key_skeleton)):
         if variant and variant != features.key_title:
             keys += [f"part:{variant}|{qualifier}" for qualifier in qualifiers]
     return keys

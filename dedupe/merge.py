@@ -51,8 +51,9 @@ from store.text import fold, work_key
 # stopword "de"; a spelled volume number ends its phrase ("Phần Hai Bà Trưng" is no Part 2); a stopword
 # where the other title has a word, as many words each, is a substituted word.  12: match rules: two
 # title words one letter apart once folded, each typed with its marks as a Vietnamese syllable ("cá tra"
-# and "cá trê", "khỏe" and "khéo"), are two words, no typo (dedupe/syllables.py).
-MERGE_RULES_VERSION = 12
+# and "cá trê", "khỏe" and "khéo"), are two words, no typo (dedupe/syllables.py).  13: blocking: the
+# first half of a title is a key only with an author word and the year together (dedupe/keys.py).
+MERGE_RULES_VERSION = 13
 # Names other members add to the best member's authors stop here (the API and index show them all).
 MAX_MERGED_AUTHORS = 10
 
