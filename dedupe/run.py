@@ -82,14 +82,15 @@ def run_dedupe(store: CatalogStore, settings: Settings, rebuild: bool = False) -
     collecting = gc.isenabled()
     gc.disable()
     try:
-        region = set() if full_because else find_region(store, touched_ids(store, mark, overrides), settings.dedupe)
-        if len(region) >= FULL_RUN_MIN_REGION:
-            records = store.counts()["records"]
-            if len(region) > FULL_RUN_SHARE * records:
-                # The region counts the records a change can re-cluster: those it touched, those
-                # sharing a block with them, their matches' regions, and deleted ones.
-                full_because = (f"the changes reach {len(region):,} records of {records:,}, more than "
-                                f"{FULL_RUN_SHARE:.0%}: a full run costs less")
+        region: set[str] = set()
+        if not full_because:
+            # The region holds every touched record: when those alone are too many (a library's
+            # re-export), the region is not worked out only to be dropped.
+            touched = touched_ids(store, mark, overrides)
+            full_because = _reaches_too_far(store, touched)
+            if not full_because:
+                region = find_region(store, touched, settings.dedupe)
+                full_because = _reaches_too_far(store, region)
         if full_because:
             summary = replace(_full(store, settings, overrides, fingerprint), full_because=full_because)
         else:
@@ -99,6 +100,20 @@ def run_dedupe(store: CatalogStore, settings: Settings, rebuild: bool = False) -
             gc.enable()
     store.set_mark(MARK, start)
     return summary
+
+
+def _reaches_too_far(store: CatalogStore, region: set[str]) -> str:
+    """Why re-clustering `region` costs more than a full run, or "" (see `FULL_RUN_SHARE`).
+
+    The region counts the records a change can re-cluster: those it touched, those sharing a
+    block with them, their matches' regions, and deleted ones.
+    """
+    if len(region) < FULL_RUN_MIN_REGION:
+        return ""
+    records = store.counts()["records"]
+    if len(region) <= FULL_RUN_SHARE * records:
+        return ""
+    return f"the changes reach {len(region):,} records of {records:,}, more than {FULL_RUN_SHARE:.0%}: a full run costs less"
 
 
 def _settings_digest(settings: DedupeSettings) -> str:

@@ -227,3 +227,23 @@ def test_a_small_night_stays_incremental_above_the_region_minimum(store, data_di
     store.save_normalized([rec("new:1", "Dế Mèn phiêu lưu ký", authors=["Tô Hoài"], year=2019)])
     summary = run_dedupe(store, settings)
     assert summary.incremental and 1 <= summary.examined < 40
+
+
+def test_a_night_that_touches_most_records_runs_in_full_without_working_out_its_region(store, data_dir,
+                                                                                       monkeypatch):
+    # A library's re-export touches every one of its records: those alone are over the share, and
+    # the region (blocks and matches of each, read from the store) would only be thrown away.
+    def no_region(*args):
+        raise AssertionError("the region of a night already over the share was worked out")
+
+    monkeypatch.setattr(dedupe_run, "FULL_RUN_MIN_REGION", 50)
+    settings = make_settings(data_dir)
+    labeled = generate(400, seed=7)
+    store.save_normalized(labeled.records)
+    run_dedupe(store, settings)
+    rng = random.Random(7)
+    store.save_normalized([_edit(record, labeled.records, rng) for record in labeled.records[:300]])
+    monkeypatch.setattr(dedupe_run, "find_region", no_region)
+    summary = run_dedupe(store, settings)
+    assert not summary.incremental and summary.examined == len(labeled.records)  # 414: generate adds copies
+    assert summary.full_because.startswith(f"the changes reach 300 records of {len(labeled.records)}, more than 65%")
