@@ -25,16 +25,21 @@ from tests.e2e_helpers import REPO_ROOT
 def in_workers(monkeypatch):
     """Small batches and two workers, so a few hundred records go through real worker processes."""
     monkeypatch.setattr(reading, "BATCH_RECORDS", 37)
-    monkeypatch.setattr(reading, "default_workers", lambda: 2)
+    return jobs_in_two_workers(reading, monkeypatch)
+
+
+def jobs_in_two_workers(module, monkeypatch) -> list:
+    """Two workers for `module`'s `map_in_workers`, and the list of jobs it ran."""
+    monkeypatch.setattr(module, "default_workers", lambda: 2)
     started = []
-    real = reading.map_in_workers
+    real = module.map_in_workers
 
     def counting(*args, **kwargs):
         for job, result in real(*args, **kwargs):
             started.append(job)
             yield job, result
 
-    monkeypatch.setattr(reading, "map_in_workers", counting)
+    monkeypatch.setattr(module, "map_in_workers", counting)
     return started
 
 
@@ -169,3 +174,20 @@ def test_a_worker_that_dies_is_one_line_naming_what_to_do(tmp_path):
             proc.kill()
     assert proc.returncode == 1, stderr
     assert b"unioncat: a worker process ended without its result" in stderr and b"Traceback" not in stderr
+
+
+def test_blocks_scanned_in_workers_give_the_one_process_pairs_keys_and_explanations(monkeypatch):
+    # Jobs of a few dozen block members: the blocks of 600 records go through real scan workers,
+    # and a pair two jobs propose is scored once, under the smaller key, as in one process.
+    from dedupe import scoring
+
+    labeled = generate(600, seed=8)
+    one_process = cluster_records(labeled.records, DedupeSettings())
+    monkeypatch.setattr(scoring, "SCAN_JOB_MEMBERS", 40)
+    jobs = jobs_in_two_workers(scoring, monkeypatch)
+    in_workers = cluster_records(labeled.records, DedupeSettings())
+    assert len(jobs) > 10
+    assert in_workers.clusters == one_process.clusters
+    assert in_workers.explanations == one_process.explanations  # keys, scores, nearest refusals
+    assert (in_workers.candidate_pairs, in_workers.accepted_pairs) == (one_process.candidate_pairs,
+                                                                       one_process.accepted_pairs)
