@@ -27,10 +27,11 @@ import tantivy
 
 from config.errors import SearchIndexError
 from config.settings import Settings
-from index.document import to_document
+from index.prepare import prepared_documents
 from index.schema import build_schema, register_analyzers
 from store.catalog import CatalogStore
 from store.feed import SeqClock
+from store.workers import default_workers
 
 MARK = "index"
 CURRENT_NAME = "CURRENT"
@@ -166,15 +167,14 @@ def _apply_changes(store: CatalogStore, settings: Settings, target: Path, since:
         return 0, 0, index.searcher().num_docs
     writer = _writer(index, settings)
     indexed = deleted = 0
-    registry = settings.library_map()
-    clock = SeqClock(store)
-    for union_id, payload, created_seq in itertools.chain([first] if first else [], changes):
+    changes = itertools.chain([first] if first else [], changes)
+    for union_id, document in prepared_documents(changes, settings.library_map(), SeqClock(store), default_workers()):
         if incremental:
             writer.delete_documents_by_term("id", union_id)
-        if payload is None:
+        if document is None:
             deleted += incremental
             continue
-        writer.add_document(to_document(payload, registry, clock.seconds(created_seq)))
+        writer.add_json(document)
         indexed += 1
     writer.commit()
     writer.wait_merging_threads()

@@ -1,0 +1,60 @@
+"""Index documents prepared in worker processes, handed to the writer in store order.
+
+Turning a union record into its document (`index.document.document_json`, 30-odd µs
+of Python a record) was, with `add_document`, the whole of the parent's time in a
+rebuild, while Tantivy's indexing threads waited for it.  Batches of records now go
+to `store.workers.map_in_workers`; what comes back is each document as JSON, which
+the writer parses in Rust (`IndexWriter.add_json`).  A nightly increment of a few
+thousand records is one batch, done here without starting a process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import partial
+from itertools import islice
+
+from config.settings import LibraryConfig
+from index.document import document_json
+from store.feed import SeqClock
+from store.workers import ignore_interrupt, map_in_workers
+
+# Records per job: a job's round trip is noise against its 100+ ms of work, and a
+# quiet night's increment stays one job, done without a worker.
+BATCH_RECORDS = 2000
+
+Change = tuple[str, bytes | None, int]  # union id, its JSON (None: deleted), created_seq
+_worker_registry: dict[str, LibraryConfig] = {}  # a worker's, set by `_start_worker`
+_worker_clock: SeqClock | None = None
+
+
+def prepared_documents(changes: Iterable[Change], registry: dict[str, LibraryConfig], clock: SeqClock,
+                       workers: int) -> Iterator[tuple[str, str | None]]:
+    """(union id, its document as JSON, or None when the record was deleted) for each change, in order."""
+    in_this_process = partial(_documents, registry=registry, clock=clock)
+    for batch, documents in map_in_workers(_in_worker, _batches(changes), workers, in_this_process,
+                                           preload=["index.prepare"], initializer=_start_worker,
+                                           initargs=(registry, clock)):
+        yield from zip((union_id for union_id, _, _ in batch), documents)
+
+
+def _documents(batch: list[Change], registry: dict[str, LibraryConfig], clock: SeqClock) -> list[str | None]:
+    return [None if payload is None else document_json(payload, registry, clock.seconds(created_seq))
+            for _, payload, created_seq in batch]
+
+
+def _start_worker(registry: dict[str, LibraryConfig], clock: SeqClock) -> None:
+    global _worker_registry, _worker_clock
+    _worker_registry, _worker_clock = registry, clock
+    ignore_interrupt()
+
+
+def _in_worker(batch: list[Change]) -> list[str | None]:
+    assert _worker_clock is not None
+    return _documents(batch, _worker_registry, _worker_clock)
+
+
+def _batches(changes: Iterable[Change]) -> Iterator[list[Change]]:
+    changes = iter(changes)
+    while batch := list(islice(changes, BATCH_RECORDS)):
+        yield batch
