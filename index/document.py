@@ -211,14 +211,6 @@ def document_json(payload: bytes, registry: dict[str, LibraryConfig], added: int
     """
     data = orjson.loads(payload)
     doc: dict[str, list[Any]] = {"id": [data["id"]]}
-
-    def add(field: str, value: Any) -> None:
-        values = doc.get(field)
-        if values is None:
-            doc[field] = [value]
-        else:
-            values.append(value)
-
     title = data["title"]
     folded_title = _folded(title)
     titles = [t for t in (title, data.get("subtitle"), data.get("part"), *(data.get("alternate_titles") or ())) if t]
@@ -227,6 +219,8 @@ def document_json(payload: bytes, registry: dict[str, LibraryConfig], added: int
                                         ("authors", "authors_folded", _author_texts(data)),
                                         ("subjects", "subjects_folded", data.get("subjects") or ()),
                                         ("publisher", "publisher_folded", (data.get("publisher"),))):
+        exacts: list[str] = []
+        foldeds: list[str] = []
         for value in values:
             if value:
                 if field == "title":
@@ -234,20 +228,22 @@ def document_json(payload: bytes, registry: dict[str, LibraryConfig], added: int
                     folded = folded_title if value is title else _folded(value)
                 else:
                     exact, folded = _exact_heading(value), _folded_heading(value)
-                add(field, exact)
-                add(folded_field, folded)
+                exacts.append(exact)
+                foldeds.append(folded)
                 match.append(folded)
                 if _LOOSE_MARK_RE.search(exact):
                     match.append(folded_exact_words(exact))
+        if exacts:
+            doc[field], doc[folded_field] = exacts, foldeds
     doc[TITLE_START_FIELD] = [f"{TITLE_START_TOKEN} {folded_title}"]
-    for subject, terms in heading_terms([nfc(s).strip() for s in data.get("subjects") or ()]).items():
-        add("subject", subject)
-        for term in terms:
-            add(SUBJECT_KEY_FIELD, term)
-    for value in _other_text(data):
-        folded = _folded(value)
-        add("all_folded", folded)
-        match.append(folded)
+    subject_terms = heading_terms([nfc(s).strip() for s in data.get("subjects") or ()])
+    if subject_terms:
+        doc["subject"] = list(subject_terms)
+        doc[SUBJECT_KEY_FIELD] = [term for terms in subject_terms.values() for term in terms]
+    other = [_folded(value) for value in _other_text(data)]
+    if other:
+        doc["all_folded"] = other
+        match += other
     doc[MATCH_FIELD] = [" ".join(match)]
     isbns = isbn_terms(data.get("isbn") or ())
     if isbns:
