@@ -106,12 +106,12 @@ def _read_fingerprint(version_dir: Path) -> str | None:
 def _writer(index: tantivy.Index, settings: Settings) -> tantivy.IndexWriter:
     """A writer with one indexing thread per core (up to four).
 
-    This thread prepares the documents meanwhile; once that cost 54 µs a record, a
-    second indexing thread on two cores only contended with it (1M records: 66 s with
-    two threads, 59 s with one).  At 33 µs (headings' exact forms cached) two threads
-    win: 53.1-53.7 s against 61.0-62.0 s, 97 against 92 CPU-s, four segments instead
-    of two, and the same search CPU over the benchmark's query mix (172-175 ms
-    against 171-174 ms).
+    When the documents were prepared in this thread (54 µs a record, later 33), one
+    indexing thread or two on two cores was a close call (59 s against 66 s, then
+    53 s against 61 s for 1M records).  Worker processes prepare them now
+    (index/prepare.py) and two threads still win: 41.3-52.3 s against 49.5-51.7 s
+    with one (1M records, 80-83 against 86-87 CPU-s, a shared machine), four
+    segments instead of two.
     """
     heap = settings.index.writer_heap_bytes
     threads = max(1, min(os.cpu_count() or 1, 4, heap // MIN_HEAP_PER_THREAD_BYTES))

@@ -19,9 +19,9 @@ from index.document import document_json
 from store.feed import SeqClock
 from store.workers import ignore_interrupt, map_in_workers
 
-# Records per job: a job's round trip is noise against its 100+ ms of work, and a
-# quiet night's increment stays one job, done without a worker.
-BATCH_RECORDS = 2000
+# Records per job (as dedupe's): a job's round trip is noise against its 150 ms of work,
+# and a night's increment under this many changes is one job, done without a process.
+BATCH_RECORDS = 5000
 
 Change = tuple[str, bytes | None, int]  # union id, its JSON (None: deleted), created_seq
 _worker_registry: dict[str, LibraryConfig] = {}  # a worker's, set by `_start_worker`
