@@ -197,7 +197,7 @@ class IndexSettings(_Frozen):
         default=512_000_000, ge=15_000_000,
         description="Tantivy writer memory budget, shared by its indexing threads (one per core) and filled only "
                     "as documents come: a rebuild of a million records on two cores makes four segments and no "
-                    "merge (53 s); 128 MB made eleven segments and merged them (77 s, one thread).")
+                    "merge (47 s); 128 MB made eleven segments and merged them (77 s, one thread).")
 
 
 class ApiSettings(_Frozen):

@@ -14,11 +14,10 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import fields
 from functools import partial
-from itertools import islice
 from operator import attrgetter
 from os import PathLike
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar
+from typing import Any, BinaryIO
 
 import orjson
 from pydantic import ValidationError
@@ -27,7 +26,7 @@ from config.settings import DedupeSettings
 from dedupe.errors import DedupeInputError
 from dedupe.features import Features, record_features
 from store.models import Record, split_record_id
-from store.workers import default_workers, ignore_interrupt, map_in_workers
+from store.workers import batches, default_workers, ignore_interrupt, map_in_workers
 
 # Records a worker reduces per batch: large enough that a batch's round trip is noise,
 # small enough that a few thousand records never start a process (`map_in_workers`
@@ -47,7 +46,6 @@ _SHARED = [_FIELDS.index(name) for name in ("main", "full", "typed_title", "key_
                                             "key_title_tail", "key_skeleton", "authors", "author_key_words")]
 _worker_settings = DedupeSettings()  # a worker's, set by `_start_worker`
 
-Item = TypeVar("Item")
 OnBadLine = Callable[[DedupeInputError], None]
 
 
@@ -76,7 +74,7 @@ def read_features(source: Path | BinaryIO, settings: DedupeSettings,
     """The features of `read_records(source, on_bad_line)`, in file order, reduced in worker processes."""
     with _numbered_lines(source) as (path, lines):
         first_line = _FirstLines(path, on_bad_line)
-        jobs = ((str(path), batch) for batch in _batches(lines))
+        jobs = ((str(path), batch) for batch in batches(lines, BATCH_RECORDS))
         shared: dict[Any, Any] = {}
         for _, reduced in map_in_workers(_lines_in_worker, jobs, default_workers(),
                                          partial(_features_of_lines, settings=settings), **_pool(settings)):
@@ -91,7 +89,7 @@ def stored_features(payloads: Iterable[str | bytes], settings: DedupeSettings) -
     """The features of the store's Records (their JSON, as `CatalogStore.iter_record_payloads` gives
     them), in that order, reduced in worker processes."""
     shared: dict[Any, Any] = {}
-    for _, reduced in map_in_workers(_payloads_in_worker, _batches(payloads), default_workers(),
+    for _, reduced in map_in_workers(_payloads_in_worker, batches(payloads, BATCH_RECORDS), default_workers(),
                                      partial(_features_of_payloads, settings=settings), **_pool(settings)):
         for found in reduced:
             yield _features(found, shared)
@@ -139,12 +137,6 @@ def _features_of_lines(job: tuple[str, list[tuple[int, bytes]]],
 
 def _features_of_payloads(payloads: list[str | bytes], settings: DedupeSettings) -> list[tuple]:
     return [_as_tuple(record_features(0, Record.model_validate_json(payload), settings)) for payload in payloads]
-
-
-def _batches(items: Iterable[Item]) -> Iterator[list[Item]]:
-    items = iter(items)
-    while batch := list(islice(items, BATCH_RECORDS)):
-        yield batch
 
 
 @contextmanager

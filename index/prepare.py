@@ -7,21 +7,20 @@ to `store.workers.map_in_workers`; what comes back is each document as JSON, whi
 the writer parses in Rust (`IndexWriter.add_json`).  A nightly increment of a few
 thousand records is one batch, done here without starting a process.
 
-It pays when a core is free: 1M records in 41.3-52.3 s against 58.2-69.0 s.  It costs
-more CPU (JSON out and back, Tantivy parsing it: 80-90 against 68-98 CPU-s), so on a
-machine whose other work holds a core it lost: 81.2-85.0 s against 72.5-72.9 s.
+It pays when a core is free: 1M records in 46.0-47.2 s against 59.3-62.0 s (a quiet
+machine, back to back), 90-92 against 96-99 CPU-s.  On a machine whose other work
+holds a core it lost: 81.2-85.0 s against 72.5-72.9 s.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from functools import partial
-from itertools import islice
 
 from config.settings import LibraryConfig
 from index.document import document_json
 from store.feed import SeqClock
-from store.workers import ignore_interrupt, map_in_workers
+from store.workers import batches, ignore_interrupt, map_in_workers
 
 # Records per job (as dedupe's): a job's round trip is noise against its 150 ms of work,
 # and a night's increment under this many changes is one job, done without a process.
@@ -36,7 +35,7 @@ def prepared_documents(changes: Iterable[Change], registry: dict[str, LibraryCon
                        workers: int) -> Iterator[tuple[str, str | None]]:
     """(union id, its document as JSON, or None when the record was deleted) for each change, in order."""
     in_this_process = partial(_documents, registry=registry, clock=clock)
-    for batch, documents in map_in_workers(_in_worker, _batches(changes), workers, in_this_process,
+    for batch, documents in map_in_workers(_in_worker, batches(changes, BATCH_RECORDS), workers, in_this_process,
                                            preload=["index.prepare"], initializer=_start_worker,
                                            initargs=(registry, clock)):
         yield from zip((union_id for union_id, _, _ in batch), documents)
@@ -58,7 +57,3 @@ def _in_worker(batch: list[Change]) -> list[str | None]:
     return _documents(batch, _worker_registry, _worker_clock)
 
 
-def _batches(changes: Iterable[Change]) -> Iterator[list[Change]]:
-    changes = iter(changes)
-    while batch := list(islice(changes, BATCH_RECORDS)):
-        yield batch

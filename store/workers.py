@@ -25,7 +25,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from itertools import chain
+from itertools import chain, islice
 from typing import Any, TypeVar
 
 from config.errors import UnioncatError
@@ -38,6 +38,13 @@ Result = TypeVar("Result")
 
 class WorkerDiedError(UnioncatError):
     """Raised when a worker process ends without its result (killed, or out of memory)."""
+
+
+def batches(items: Iterable[Job], size: int) -> Iterator[list[Job]]:
+    """`items` in lists of `size` (the last may be shorter): the jobs of `map_in_workers`."""
+    items = iter(items)
+    while batch := list(islice(items, size)):
+        yield batch
 
 
 def default_workers() -> int:
