@@ -308,11 +308,14 @@ def _ambiguous(all_features: list[Features], edges: list[tuple[float, int, int]]
     """
     inside: dict[int, float] = {}
     outside: dict[int, tuple[float, int]] = {}
+    yearless = [features.year is None for features in all_features]
     for negative_score, first, second in edges:
+        if not (yearless[first] or yearless[second]):
+            continue  # most edges: no union lookup for them
         score = -negative_score
         same = find(first) == find(second)
         for index, other in ((first, second), (second, first)):
-            if all_features[index].year is not None:
+            if not yearless[index]:
                 continue
             if same:
                 inside[index] = max(inside.get(index, 0.0), score)
