@@ -230,9 +230,10 @@ def _whole_file(path: Path) -> Iterator[TextIO]:
     except OSError as exc:  # named as the user gave it: the part file is ours
         raise type(exc)(exc.errno, exc.strerror, str(path)) from None
     part = Path(name)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.fchmod(descriptor, 0o666 & ~umask)  # as `open` would have made it, not mkstemp's 0600
+    if hasattr(os, "fchmod"):  # POSIX; on Windows mkstemp's file is as open's
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(descriptor, 0o666 & ~umask)  # as `open` would have made it, not mkstemp's 0600
     try:
         with open(descriptor, "w", encoding="utf-8") as out:
             yield out
