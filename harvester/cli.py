@@ -17,7 +17,6 @@ place that says what `unioncat` does.
 
 from __future__ import annotations
 
-import errno
 import io
 import json
 import logging
@@ -25,7 +24,6 @@ import os
 import signal
 import sqlite3
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -198,7 +196,7 @@ def _output_lines(path: str, input_path: str) -> Iterator[TextIO]:
         raise _fail(f"--output {path} is the --input file: writing it would empty it before it is read; "
                     "give another output file", EXIT_USAGE)
     if path != STDIO:
-        with _whole_file(Path(path)) as out:
+        with Path(path).open("w", encoding="utf-8") as out:
             yield out
         return
     sys.stdout.flush()
@@ -207,40 +205,6 @@ def _output_lines(path: str, input_path: str) -> Iterator[TextIO]:
         yield out
     finally:
         out.detach()  # flushes; stdout itself stays open for what follows
-
-
-@contextmanager
-def _whole_file(path: Path) -> Iterator[TextIO]:
-    """An --output file written whole or not at all.
-
-    Lines go to a file beside it, renamed over it at the end: a run stopped halfway (Ctrl+C,
-    a full disk, an error) leaves an earlier output as it was, not one cut short that the next
-    step of a script would read as complete.  A device or pipe (`/dev/null`, a FIFO) is written
-    directly; a symbolic link's target is replaced, not the link.
-    """
-    target = Path(os.path.realpath(path))
-    if target.is_dir():
-        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
-    if target.exists() and not target.is_file():
-        with target.open("w", encoding="utf-8") as out:
-            yield out
-        return
-    try:
-        descriptor, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    except OSError as exc:  # named as the user gave it: the part file is ours
-        raise type(exc)(exc.errno, exc.strerror, str(path)) from None
-    part = Path(name)
-    if hasattr(os, "fchmod"):  # POSIX; on Windows mkstemp's file is as open's
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(descriptor, 0o666 & ~umask)  # as `open` would have made it, not mkstemp's 0600
-    try:
-        with open(descriptor, "w", encoding="utf-8") as out:
-            yield out
-        os.replace(part, target)
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
 
 
 def _fail(message: str, code: int = EXIT_ERROR) -> typer.Exit:
@@ -268,11 +232,8 @@ _STORE_KEEPS = "what was finished is saved, and the next run continues from ther
 
 
 def _file_left_incomplete(output: str) -> str:
-    """What a file-mode run stopped by a signal leaves (`_reported_errors`): an output file is
-    written whole or not at all (`_whole_file`); standard output had what was done so far."""
-    if output == STDIO:
-        return "standard output is incomplete: run the command again"
-    return f"nothing was written to {output}: run the command again"
+    """What a file-mode run stopped by a signal leaves (`_reported_errors`)."""
+    return f"{_shown(output, 'standard output')} is incomplete: run the command again"
 
 
 @contextmanager

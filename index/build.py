@@ -109,9 +109,9 @@ def _writer(index: tantivy.Index, settings: Settings) -> tantivy.IndexWriter:
     When the documents were prepared in this thread (54 µs a record, later 33), one
     indexing thread or two on two cores was a close call (59 s against 66 s, then
     53 s against 61 s for 1M records).  Worker processes prepare them now
-    (index/prepare.py) and two threads still win: 41.3-52.3 s against 49.5-51.7 s
-    with one (1M records, 80-83 against 86-87 CPU-s, a shared machine), four
-    segments instead of two.
+    (index/prepare.py), and two threads are kept: 41.3-52.3 s against 49.5-51.7 s
+    with one (1M records, 80-83 against 86-87 CPU-s, a shared machine: the ranges
+    overlap, two threads use less CPU), four segments instead of two.
     """
     heap = settings.index.writer_heap_bytes
     threads = max(1, min(os.cpu_count() or 1, 4, heap // MIN_HEAP_PER_THREAD_BYTES))
