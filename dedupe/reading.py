@@ -13,7 +13,6 @@ import codecs
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import fields
-from functools import partial
 from operator import attrgetter
 from os import PathLike
 from pathlib import Path
@@ -26,7 +25,7 @@ from config.settings import DedupeSettings
 from dedupe.errors import DedupeInputError
 from dedupe.features import Features, record_features
 from store.models import Record, split_record_id
-from store.workers import batches, default_workers, ignore_interrupt, map_in_workers
+from store.workers import batches, default_workers, map_in_workers
 
 # Records a worker reduces per batch: large enough that a batch's round trip is noise,
 # small enough that a few thousand records never start a process (`map_in_workers`
@@ -42,9 +41,9 @@ _ID = _FIELDS.index("id")
 # caches return one object), which unpickled batches lose: at 300,000 records the title
 # strings and author tuples were four fifths of what sharing every field saves (a fifth
 # of the features' memory), for a third of its time.
+_PRELOAD = ["dedupe.reading"]  # what a worker imports before its first batch
 _SHARED = [_FIELDS.index(name) for name in ("main", "full", "typed_title", "key_title", "key_title_head",
                                             "key_title_tail", "key_skeleton", "authors", "author_key_words")]
-_worker_settings = DedupeSettings()  # a worker's, set by `_start_worker`
 
 OnBadLine = Callable[[DedupeInputError], None]
 
@@ -76,8 +75,7 @@ def read_features(source: Path | BinaryIO, settings: DedupeSettings,
         first_line = _FirstLines(path, on_bad_line)
         jobs = ((str(path), batch) for batch in batches(lines, BATCH_RECORDS))
         shared: dict[Any, Any] = {}
-        for _, reduced in map_in_workers(_lines_in_worker, jobs, default_workers(),
-                                         partial(_features_of_lines, settings=settings), **_pool(settings)):
+        for _, reduced in map_in_workers(_features_of_lines, jobs, default_workers(), settings, _PRELOAD):
             for number, found in reduced:
                 if isinstance(found, str):
                     first_line.bad(DedupeInputError(path, number, found))
@@ -89,8 +87,8 @@ def stored_features(payloads: Iterable[str | bytes], settings: DedupeSettings) -
     """The features of the store's Records (their JSON, as `CatalogStore.iter_record_payloads` gives
     them), in that order, reduced in worker processes."""
     shared: dict[Any, Any] = {}
-    for _, reduced in map_in_workers(_payloads_in_worker, batches(payloads, BATCH_RECORDS), default_workers(),
-                                     partial(_features_of_payloads, settings=settings), **_pool(settings)):
+    for _, reduced in map_in_workers(_features_of_payloads, batches(payloads, BATCH_RECORDS), default_workers(),
+                                     settings, _PRELOAD):
         for found in reduced:
             yield _features(found, shared)
 
@@ -102,24 +100,6 @@ def _features(found: tuple[Any, ...], shared: dict[Any, Any]) -> Features:
         value = values[position]
         values[position] = shared.setdefault(value, value)
     return Features(*values)
-
-
-def _pool(settings: DedupeSettings) -> dict[str, Any]:
-    return {"preload": ["dedupe.reading"], "initializer": _start_worker, "initargs": (settings,)}
-
-
-def _start_worker(settings: DedupeSettings) -> None:
-    global _worker_settings
-    _worker_settings = settings
-    ignore_interrupt()
-
-
-def _lines_in_worker(job: tuple[str, list[tuple[int, bytes]]]) -> list[tuple[int, tuple | str]]:
-    return _features_of_lines(job, _worker_settings)
-
-
-def _payloads_in_worker(payloads: list[str | bytes]) -> list[tuple]:
-    return _features_of_payloads(payloads, _worker_settings)
 
 
 def _features_of_lines(job: tuple[str, list[tuple[int, bytes]]],

@@ -16,13 +16,12 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import partial
 
 from config.settings import DedupeSettings
 from dedupe.features import Features
 from dedupe.keys import block_groups, build_blocks, pairs_of, sort_ranks
 from dedupe.match import Verdict, compare
-from store.workers import default_workers, ignore_interrupt, map_in_workers
+from store.workers import default_workers, map_in_workers
 
 
 @dataclass
@@ -149,9 +148,7 @@ class BlockScan:
         # The records' own index objects, not new ints read from the arrays: accepted pairs and nearest
         # refusals keep them (at a million records, a new int per kept index was 240 MB).
         indices = [features.index for features in all_features]
-        for _, found in map_in_workers(_scan_in_worker, self._jobs(), default_workers(),
-                                       partial(scan_job, columns=columns), preload=["dedupe.scoring"],
-                                       initializer=_start_scan_worker, initargs=(columns,)):
+        for _, found in map_in_workers(scan_job, self._jobs(), default_workers(), columns, ["dedupe.scoring"]):
             refused = iter(found.guarded)
             for index, partner in zip(refused, refused):
                 if partner < guarded[index]:
@@ -222,19 +219,6 @@ def scan_job(job: ScanJob, columns: GuardColumns) -> ScanResult:
             proposed.append((key, flat))
     return ScanResult(proposed, array("q", (number for item in guarded.items() for number in item)))
 
-
-_worker_columns: GuardColumns | None = None  # a scan worker's, set by `_start_scan_worker`
-
-
-def _start_scan_worker(columns: GuardColumns) -> None:
-    global _worker_columns
-    _worker_columns = columns
-    ignore_interrupt()
-
-
-def _scan_in_worker(job: ScanJob) -> ScanResult:
-    assert _worker_columns is not None
-    return scan_job(job, _worker_columns)
 
 
 def score_blocks(all_features: list[Features], settings: DedupeSettings, skip: set[tuple[int, int]]) -> Scored:

@@ -15,45 +15,28 @@ holds a core it lost: 81.2-85.0 s against 72.5-72.9 s.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from functools import partial
 
 from config.settings import LibraryConfig
 from index.document import document_json
 from store.feed import SeqClock
-from store.workers import batches, ignore_interrupt, map_in_workers
+from store.workers import batches, map_in_workers
 
 # Records per job (as dedupe's): a job's round trip is noise against its 150 ms of work,
 # and a night's increment under this many changes is one job, done without a process.
 BATCH_RECORDS = 5000
 
 Change = tuple[str, bytes | None, int]  # union id, its JSON (None: deleted), created_seq
-_worker_registry: dict[str, LibraryConfig] = {}  # a worker's, set by `_start_worker`
-_worker_clock: SeqClock | None = None
 
 
 def prepared_documents(changes: Iterable[Change], registry: dict[str, LibraryConfig], clock: SeqClock,
                        workers: int) -> Iterator[tuple[str, str | None]]:
     """(union id, its document as JSON, or None when the record was deleted) for each change, in order."""
-    in_this_process = partial(_documents, registry=registry, clock=clock)
-    for batch, documents in map_in_workers(_in_worker, batches(changes, BATCH_RECORDS), workers, in_this_process,
-                                           preload=["index.prepare"], initializer=_start_worker,
-                                           initargs=(registry, clock)):
+    for batch, documents in map_in_workers(_documents, batches(changes, BATCH_RECORDS), workers, (registry, clock),
+                                           ["index.prepare"]):
         yield from zip((union_id for union_id, _, _ in batch), documents)
 
 
-def _documents(batch: list[Change], registry: dict[str, LibraryConfig], clock: SeqClock) -> list[str | None]:
+def _documents(batch: list[Change], context: tuple[dict[str, LibraryConfig], SeqClock]) -> list[str | None]:
+    registry, clock = context
     return [None if payload is None else document_json(payload, registry, clock.seconds(created_seq))
             for _, payload, created_seq in batch]
-
-
-def _start_worker(registry: dict[str, LibraryConfig], clock: SeqClock) -> None:
-    global _worker_registry, _worker_clock
-    _worker_registry, _worker_clock = registry, clock
-    ignore_interrupt()
-
-
-def _in_worker(batch: list[Change]) -> list[str | None]:
-    assert _worker_clock is not None
-    return _documents(batch, _worker_registry, _worker_clock)
-
-

@@ -13,14 +13,12 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from config import LibraryConfig
 from store import Record, Rejected
-from store.workers import ignore_interrupt
 
 from normalize.normalizer import RawItem, normalize_item
 
 if TYPE_CHECKING:  # run.py imports this module
     from normalize.run import _Batch
 
-_libraries: dict[str, LibraryConfig] = {}
 # What Record.model_dump_json calls, minus its keyword handling and the decode to str
 # (3.5 µs of a record's 170): the store takes the UTF-8 bytes as they are.
 _record_json = Record.__pydantic_serializer__.to_json
@@ -54,15 +52,9 @@ def legacy_fields(record: Record) -> int:
     return sum(1 for note in record.repairs if note.endswith("→ Unicode") and ("TCVN3" in note or "VNI" in note))
 
 
-def init_worker(libraries: dict[str, LibraryConfig]) -> None:
-    global _libraries
-    _libraries = libraries
-    ignore_interrupt()
-
-
-def in_worker(batch: _Batch) -> ChunkResult:
-    """normalize_chunk of a batch's items (`run._Batch`) with the libraries the worker was started with."""
-    return normalize_chunk(batch.items, _libraries)
+def normalize_batch(batch: _Batch, libraries: dict[str, LibraryConfig]) -> ChunkResult:
+    """normalize_chunk of a batch's items (`run._Batch`): the work `map_in_workers` spreads."""
+    return normalize_chunk(batch.items, libraries)
 
 
 def normalize_chunk(items: list[RawItem], libraries: dict[str, LibraryConfig]) -> ChunkResult:

@@ -13,7 +13,7 @@ from store import CatalogStore, Rejected, record_id
 from store.workers import default_workers, map_in_workers
 
 from normalize.normalizer import STAGE, RawItem, raw_item
-from normalize.pool import ChunkResult, in_worker, init_worker, normalize_chunk
+from normalize.pool import ChunkResult, normalize_batch
 
 MAX_REPORTED_REJECTS = 100
 # Raise it when a change to the mapping should reach the records already stored (a field
@@ -134,8 +134,7 @@ def _normalize(store: CatalogStore, summary: NormalizeSummary, libraries: dict[s
     # Batches are saved in order, each with its watermark; worker processes normalize
     # them meanwhile (their server first imports the normalize stage, a quarter of a
     # second on a 2-core machine, while this process does the first batch itself).
-    for batch, result in map_in_workers(in_worker, batches, workers, lambda batch: normalize_chunk(batch.items, libraries),
-                                        preload=["normalize.pool"], initializer=init_worker, initargs=(libraries,)):
+    for batch, result in map_in_workers(normalize_batch, batches, workers, libraries, preload=["normalize.pool"]):
         _flush(store, summary, batch, result, mark)
 
 

@@ -34,6 +34,9 @@ MAX_WORKERS = 2  # the province's server has two cores; more workers only conten
 
 Job = TypeVar("Job")
 Result = TypeVar("Result")
+Context = TypeVar("Context")
+
+_context: Any = None  # a worker's: what `map_in_workers` was given, set once as the worker starts
 
 
 class WorkerDiedError(UnioncatError):
@@ -52,8 +55,8 @@ def default_workers() -> int:
     return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
 
 
-def ignore_interrupt() -> None:
-    """Worker initializer.
+def _ignore_interrupt() -> None:
+    """Part of each worker's start (`_start_worker`).
 
     Ctrl+C on a terminal reaches the whole process group; the parent stops the run and
     shuts the pool down, and a worker that took it too only printed a traceback.  A parent
@@ -90,18 +93,27 @@ def process_context(preload: Sequence[str]) -> multiprocessing.context.BaseConte
     return multiprocessing.get_context("spawn")
 
 
-def map_in_workers(in_worker: Callable[[Job], Result], jobs: Iterable[Job], workers: int,
-                   in_this_process: Callable[[Job], Result], preload: Sequence[str] = (),
-                   initializer: Callable[..., None] = ignore_interrupt,
-                   initargs: tuple[Any, ...] = ()) -> Iterator[tuple[Job, Result]]:
-    """(job, its result) for each job, in the order of `jobs`.
+def _start_worker(context: Any) -> None:
+    global _context
+    _context = context
+    _ignore_interrupt()
 
-    With one job, or `workers` = 1, every job is done by `in_this_process` and no
-    process starts (the nightly increment of a quiet day).  Otherwise this process does
-    the first job itself while the workers start, and the rest go to `in_worker` (a
-    module-level function, as processes call it), two jobs per worker in flight: the
-    workers never wait for the caller, and memory stays bounded whatever the number of
-    jobs.  A worker that dies is a `WorkerDiedError`.
+
+def _in_worker(work: Callable[[Job, Any], Result], job: Job) -> Result:
+    return work(job, _context)
+
+
+def map_in_workers(work: Callable[[Job, Context], Result], jobs: Iterable[Job], workers: int,
+                   context: Context, preload: Sequence[str] = ()) -> Iterator[tuple[Job, Result]]:
+    """(job, `work(job, context)`) for each job, in the order of `jobs`.
+
+    `work` is a module-level function (processes find it by name); `context` (settings,
+    the registry…) goes to each worker once, as it starts, not with every job.  With one
+    job, or `workers` = 1, every job is done here and no process starts (the nightly
+    increment of a quiet day).  Otherwise this process does the first job itself while
+    the workers start, two jobs per worker in flight: the workers never wait for the
+    caller, and memory stays bounded whatever the number of jobs.  A worker that dies is
+    a `WorkerDiedError`.
     """
     jobs = iter(jobs)
     first = next(jobs, None)
@@ -110,20 +122,20 @@ def map_in_workers(in_worker: Callable[[Job], Result], jobs: Iterable[Job], work
     second = next(jobs, None)
     if second is None or workers <= 1:
         for job in chain((first,), () if second is None else (second,), jobs):
-            yield job, in_this_process(job)
+            yield job, work(job, context)
         return
     in_flight: deque[tuple[Job, Future[Result]]] = deque()
-    context = process_context(preload)
+    processes = process_context(preload)
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=initializer,
-                                 initargs=initargs) as pool:
-            in_flight.append((second, pool.submit(in_worker, second)))
-            yield first, in_this_process(first)
+        with ProcessPoolExecutor(max_workers=workers, mp_context=processes, initializer=_start_worker,
+                                 initargs=(context,)) as pool:
+            in_flight.append((second, pool.submit(_in_worker, work, second)))
+            yield first, work(first, context)
             for job in jobs:
                 while len(in_flight) >= 2 * workers:
                     done, future = in_flight.popleft()
                     yield done, future.result()
-                in_flight.append((job, pool.submit(in_worker, job)))
+                in_flight.append((job, pool.submit(_in_worker, work, job)))
             while in_flight:
                 done, future = in_flight.popleft()
                 yield done, future.result()
