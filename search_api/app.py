@@ -21,6 +21,7 @@ from search_api.context import AppContext, RenderedAnswers
 from search_api.errors import add_error_handlers
 from search_api.head import HeadAsGet
 from search_api.present import holdings_by_library, html_lang, name_roles
+from search_api.reload import ConfigReloader, ReloadConfig
 from search_api.routes import atom, libraries, oai, pages, records, search, status, why
 from search_api.routes.status import vi_number, vietnam_time
 from search_api.security_headers import SecurityHeaders
@@ -46,6 +47,8 @@ def create_app(settings: Settings, store: CatalogStore, search_index: SearchInde
     env.filters["vi_number"] = vi_number
     app.state.ctx = AppContext(settings, store, search_index, Jinja2Templates(env=env),
                                RenderedAnswers(settings.api.cached_searches))
+    # Innermost: a reload replaces `app.state.ctx` before the route reads it.
+    app.add_middleware(ReloadConfig, reloader=ConfigReloader(app.state))
     if settings.api.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.api.cors_origins),
                            allow_methods=["GET"], allow_headers=["*"])

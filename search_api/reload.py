@@ -1,0 +1,113 @@
+"""A running server picks up its edited configuration file, without a restart.
+
+The managing department adds a library to the registry, renames one or corrects its
+OPAC link in unioncat.toml; the nightly `unioncat update` harvests and indexes it.
+The server, started once and left running, kept answering with the registry it read
+at start: the new library had no name in hits and facets, the old link stayed.  Now
+the first request after the file changes (checked at most every `RECHECK_S`: one
+`stat`) reads it again and swaps the app's context, so every later request sees the
+new registry and `[api]` settings together; answers cached under the old ones go
+with the old context.
+
+A file that no longer validates is not applied: the server keeps the configuration
+it has, logs why, and tries again when the file next changes.  So does one whose
+`data_dir` moved (the catalogue and index the server holds open are the old ones).
+The address it listens on and the CORS origins are fixed when it starts: a change to
+them is applied at the next restart, and the log says so.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from config.errors import ConfigError
+from config.settings import Settings, load_settings
+from index.search import SearchIndex
+from search_api.context import AppContext, RenderedAnswers
+
+log = logging.getLogger(__name__)
+
+RECHECK_S = 2.0
+# [api] settings read only when the server starts: the socket and the CORS middleware.
+RESTART_ONLY: tuple[str, ...] = ("host", "port", "cors_origins")
+
+Stamp = tuple[int, int, int] | None
+
+
+def file_stamp(path: Path) -> Stamp:
+    """What changes when the file is edited in place or replaced (an editor's save-and-rename); None if it is gone."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size, stat.st_ino
+
+
+class ConfigReloader:
+    """Re-read `ctx.settings.config_path` when it changes (see the module docstring)."""
+
+    def __init__(self, state: object, clock: Callable[[], float] = time.monotonic):
+        self._state = state  # the app's `state`, whose `ctx` is replaced
+        self._clock = clock
+        path = state.ctx.settings.config_path  # type: ignore[attr-defined]
+        self._path: Path | None = path
+        self._stamp = file_stamp(path) if path is not None else None
+        self._next_check = clock() + RECHECK_S
+
+    def check(self) -> None:
+        """Reload when the file changed since it was last read; cheap enough for every request."""
+        if self._path is None or self._clock() < self._next_check:
+            return
+        self._next_check = self._clock() + RECHECK_S
+        stamp = file_stamp(self._path)
+        if stamp == self._stamp:
+            return
+        self._stamp = stamp
+        self.reload()
+
+    def reload(self) -> None:
+        old: AppContext = self._state.ctx  # type: ignore[attr-defined]
+        try:
+            settings = load_settings(self._path)
+        except ConfigError as exc:
+            log.error("configuration not reloaded: %s; still serving the configuration read before, "
+                      "until the file is corrected", exc)
+            return
+        if settings.data_dir != old.settings.data_dir:
+            log.error("configuration %s not reloaded: data_dir changed from %s to %s; restart `unioncat serve` "
+                      "to serve the other catalogue", self._path, old.settings.data_dir, settings.data_dir)
+            return
+        fixed = [f"[api] {name}" for name in RESTART_ONLY
+                 if getattr(settings.api, name) != getattr(old.settings.api, name)]
+        if fixed:
+            log.warning("configuration %s: %s changed; applied when `unioncat serve` restarts",
+                        self._path, ", ".join(fixed))
+        self._state.ctx = context_for(settings, old)  # type: ignore[attr-defined]
+        log.info("configuration %s reloaded: %d libraries", self._path, len(settings.libraries))
+
+
+def context_for(settings: Settings, old: AppContext) -> AppContext:
+    """The context of new settings over the same catalogue: a new search index object, as its
+    cached answers hold the library names and links of the old registry."""
+    return replace(old, settings=settings, search_index=SearchIndex(settings),
+                   rendered=RenderedAnswers(settings.api.cached_searches))
+
+
+class ReloadConfig:
+    """ASGI middleware: `ConfigReloader.check` before each HTTP request."""
+
+    def __init__(self, app: ASGIApp, reloader: ConfigReloader):
+        self.app = app
+        self.reloader = reloader
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            self.reloader.check()
+        await self.app(scope, receive, send)

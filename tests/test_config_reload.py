@@ -1,0 +1,129 @@
+"""A running server reads its edited configuration file again: the registry and [api] settings change
+without a restart, and a file that does not validate leaves the server as it was (search_api/reload.py)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from config.settings import load_settings
+from search_api import create_app
+from search_api import reload as reload_module
+
+try:
+    from tests.test_api import serve_in_thread
+    from tests.test_index import LIBRARIES, index_records, union
+except ModuleNotFoundError:
+    from test_api import serve_in_thread
+    from test_index import LIBRARIES, index_records, union
+
+
+def config_text(data_dir: Path, libraries: list[dict], api: str = "") -> str:
+    """A unioncat.toml with these libraries (string values only, as LIBRARIES has)."""
+    text = f'data_dir = "{data_dir}"\n{api}\n'
+    for library in libraries:
+        text += "\n[[libraries]]\n" + "".join(f'{key} = "{value}"\n' for key, value in library.items())
+    return text
+
+
+def write_config(path: Path, text: str) -> None:
+    """Replace the file as an editor's save does, with a new modification time even within one clock tick."""
+    before = path.stat().st_mtime_ns if path.exists() else 0
+    path.write_text(text, encoding="utf-8")
+    if path.stat().st_mtime_ns == before:
+        time.sleep(0.01)
+        path.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def served(data_dir, store, monkeypatch):
+    """A real server over one indexed record held by two libraries, its settings read from a file."""
+    monkeypatch.setattr(reload_module, "RECHECK_S", 0.0)  # every request looks at the file
+    config = data_dir / "unioncat.toml"
+    write_config(config, config_text(data_dir, LIBRARIES))
+    settings = load_settings(config)
+    search_index = index_records(store, settings, [union("ls1", "Lịch sử Việt Nam", ("tv-tinh", "tv-long-my"))])
+    with serve_in_thread(create_app(settings, store, search_index)) as url:
+        with httpx.Client(base_url=url, timeout=10) as client:
+            yield config, client
+
+
+def names(client: httpx.Client) -> dict[str, str]:
+    return {lib["id"]: lib["name"] for lib in client.get("/api/libraries").json()["libraries"]}
+
+
+def holdings(client: httpx.Client) -> dict[str, tuple[str, str | None]]:
+    hit = client.get("/api/search", params={"q": "lich su"}).json()["hits"][0]
+    return {h["library"]: (h["library_name"], h["opac_url"]) for h in hit["holdings"]}
+
+
+def test_a_renamed_library_a_new_link_and_a_new_library_are_served_without_a_restart(served, data_dir):
+    config, client = served
+    assert names(client)["tv-long-my"] == "Thư viện huyện Long Mỹ"
+    assert holdings(client)["tv-tinh"] == ("Thư viện tỉnh Hậu Giang", "https://opac.tinh.example/record/ls1")
+    edited = [dict(lib) for lib in LIBRARIES]
+    edited[0]["opac_url"] = "https://opac2.tinh.example/bib/{id}"
+    edited[1]["name"] = "Thư viện thị xã Long Mỹ"
+    edited.append({"id": "tv-moi", "name": "Thư viện mới", "type": "school", "district": "Vị Thủy",
+                   "protocol": "marc-file", "url": "moi.mrc"})
+    write_config(config, config_text(data_dir, edited))
+
+    assert names(client) == {"tv-tinh": "Thư viện tỉnh Hậu Giang", "tv-long-my": "Thư viện thị xã Long Mỹ",
+                             "thpt-vi-thanh": "Trường THPT Vị Thanh", "tv-moi": "Thư viện mới"}
+    # The answer cached before the edit named the old library and link: it is not served again.
+    assert holdings(client) == {"tv-tinh": ("Thư viện tỉnh Hậu Giang", "https://opac2.tinh.example/bib/ls1"),
+                                "tv-long-my": ("Thư viện thị xã Long Mỹ", None)}
+
+
+def test_a_file_that_does_not_validate_leaves_the_server_as_it_was_and_says_why(served, data_dir, caplog):
+    config, client = served
+    before = names(client)
+    broken = config_text(data_dir, LIBRARIES).replace('type = "district"', 'type = "museum"')
+    with caplog.at_level(logging.WARNING, logger="search_api.reload"):
+        write_config(config, broken)
+        assert names(client) == before
+        assert client.get("/api/search", params={"q": "lich su"}).json()["total"] == 1
+    assert any("configuration not reloaded" in r.getMessage() and "library 'tv-long-my', field 'type'" in r.getMessage()
+               and "still serving the configuration read before" in r.getMessage() for r in caplog.records)
+
+    # Corrected, it is read again.
+    edited = [dict(lib) for lib in LIBRARIES]
+    edited[2]["name"] = "THPT chuyên Vị Thanh"
+    write_config(config, config_text(data_dir, edited))
+    assert names(client)["thpt-vi-thanh"] == "THPT chuyên Vị Thanh"
+
+
+def test_a_moved_data_dir_is_not_applied_and_the_address_waits_for_a_restart(served, data_dir, tmp_path, caplog):
+    config, client = served
+    edited = [dict(lib) for lib in LIBRARIES]
+    edited[1]["name"] = "Long Mỹ (đổi tên)"
+    with caplog.at_level(logging.WARNING, logger="search_api.reload"):
+        write_config(config, config_text(tmp_path / "elsewhere", edited))
+        assert names(client)["tv-long-my"] == "Thư viện huyện Long Mỹ"  # nothing of that file applied
+        write_config(config, config_text(data_dir, edited, api='[api]\nport = 8123\ncors_origins = ["https://a.example"]'))
+        assert names(client)["tv-long-my"] == "Long Mỹ (đổi tên)"  # the rest of it is
+    messages = [r.getMessage() for r in caplog.records]
+    assert any("data_dir changed" in m and "restart `unioncat serve`" in m for m in messages)
+    assert any("[api] port, [api] cors_origins changed; applied when `unioncat serve` restarts" in m
+               for m in messages)
+
+
+def test_the_file_is_looked_at_once_per_interval_not_on_every_request(data_dir, store):
+    """One stat every RECHECK_S: a request does not read the file (the clock is the reloader's own)."""
+    config = data_dir / "unioncat.toml"
+    write_config(config, config_text(data_dir, LIBRARIES))
+    app = create_app(load_settings(config), store, index_records(store, load_settings(config), []))
+    now = [100.0]
+    reloader = reload_module.ConfigReloader(app.state, clock=lambda: now[0])
+    edited = [dict(lib) for lib in LIBRARIES]
+    edited[0]["name"] = "Thư viện tỉnh (mới)"
+    write_config(config, config_text(data_dir, edited))
+    reloader.check()
+    assert app.state.ctx.settings.library("tv-tinh").name == "Thư viện tỉnh Hậu Giang"
+    now[0] += reload_module.RECHECK_S
+    reloader.check()
+    assert app.state.ctx.settings.library("tv-tinh").name == "Thư viện tỉnh (mới)"
