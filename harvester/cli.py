@@ -592,10 +592,12 @@ def serve(config: ConfigOption = None, host: HostOption = None, port: PortOption
 
 
 def _serve(settings: Settings, store: CatalogStore, host: str | None, port: int | None, sock=None) -> None:
+    from harvester.reporting import configure_logging
     from index import SearchIndex
     from search_api.server import bind, url_of
     from search_api.server import serve as serve_http
 
+    configure_logging("text")  # the server's own warnings and errors (a configuration not reloaded) as ours
     search_index = SearchIndex(settings)
     sock = sock or bind(settings, host, port)
     # Once bound: the address that answers (--port 0's real port), not one that may yet fail.
