@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import index.build
+import store.workers as store_workers
 from index import SearchIndex, SearchParams, build_index
 from index.prepare import BATCH_RECORDS
 
@@ -13,7 +15,17 @@ except ModuleNotFoundError:
     from test_index import LIBRARIES, union
 
 
-def test_rebuild_through_worker_processes_indexes_every_record_with_its_fields(store, data_dir):
+def test_rebuild_through_worker_processes_indexes_every_record_with_its_fields(store, data_dir, monkeypatch):
+    """Two workers whatever the machine's cores: on one core the run would start no process."""
+    monkeypatch.setattr(index.build, "default_workers", lambda: 2)
+    pools: list[int] = []
+
+    class CountedPool(store_workers.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            pools.append(kwargs["max_workers"])
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(store_workers, "ProcessPoolExecutor", CountedPool)
     settings = make_settings(data_dir, LIBRARIES)
     count = 2 * BATCH_RECORDS + 7  # three jobs: the first done here, the others by worker processes
     libraries = ("tv-tinh", "tv-long-my", "thpt-vi-thanh")
@@ -24,6 +36,7 @@ def test_rebuild_through_worker_processes_indexes_every_record_with_its_fields(s
     summary = build_index(store, settings, rebuild=True)
 
     assert (summary.indexed, summary.documents) == (count, count)
+    assert pools == [2]
     search = SearchIndex(settings)
     for n in (0, BATCH_RECORDS + 1, count - 1):  # one record of each job
         result = search.search(SearchParams(q=f"dia chi tap {n}"))
