@@ -451,6 +451,7 @@ def normalize(
 def _normalize_file(input_path: str, output_path: str) -> None:
     """File mode: the same reader and normalizer as the pipeline, without a store."""
     from harvester.files import read_records_stream
+    from harvester.marcfile import HASHED_ID_PREFIX, hashed_ids_report
     from normalize import normalize_raw
     from store import Rejected
 
@@ -458,6 +459,7 @@ def _normalize_file(input_path: str, output_path: str) -> None:
     failed = 0
     written = 0
     deletions = 0
+    hashed_ids: dict[str, str] = {}
     with _input_bytes(input_path) as stream, _output_lines(output_path, input_path) as out:
         for position, item in enumerate(read_records_stream(stream, source), start=1):
             if not isinstance(item, Rejected) and item.deleted:
@@ -471,12 +473,16 @@ def _normalize_file(input_path: str, output_path: str) -> None:
                 continue
             out.write(result.to_json_line() + "\n")
             written += 1
+            if item.local_id.startswith(HASHED_ID_PREFIX):
+                hashed_ids.setdefault(item.local_id, f"record {position}")
     if not (written or failed or deletions):
         # An empty export, or XML with no MARC <record> in it: not a success with nothing to say.
         typer.echo(f"{source}: no records found; give an ISO 2709 (.mrc) file, a MARCXML "
                    "collection, a <collection> of <record id> elements each holding an <oai_dc:dc>, "
                    "or a saved OAI-PMH response", err=True)
         raise typer.Exit(EXIT_ERROR)
+    if hashed_ids:
+        typer.echo(f"{source}: warning: {hashed_ids_report(hashed_ids)}", err=True)
     skipped = f"; {deletions} deletions skipped" if deletions else ""
     typer.echo(f"wrote {written} records to {_shown(output_path, '<stdout>')}{skipped}; "
                f"{failed} could not be normalized", err=True)

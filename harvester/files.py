@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from harvester.marcfile import iter_marc_stream
+from harvester.marcfile import first_of_each_id, iter_marc_stream
 from harvester.oaixml import split_oai_response
 from store.models import RawRecord, Rejected
 
@@ -39,9 +39,11 @@ def read_records_stream(stream: BinaryIO, name: str, library: str = "file") -> I
         head = stream.read(4096)
         stream.seek(0)
         if b"<OAI-PMH" in head and OAI_ROOT_MARK in head:
-            yield from split_oai_response(stream.read(), library, name)
-            return
-        yield from iter_marc_stream(stream, name, library)
+            records = split_oai_response(stream.read(), library, name)
+        else:
+            records = iter_marc_stream(stream, name, library)
+        # As a marc-file harvest rejects them: `dedupe --input` would skip the second line.
+        yield from first_of_each_id(records, library, id_name="id")
 
 
 def _spooled(stream: BinaryIO) -> BinaryIO:

@@ -20,7 +20,7 @@ import io
 import json
 import logging
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -51,6 +51,10 @@ SAVE_BATCH_RECORDS = 500
 _HASH_CHUNK_BYTES = 1 << 20
 
 
+# The local id of a record without a 001: its SHA-1 (see the readers; DESIGN.md "Identity").
+HASHED_ID_PREFIX = "sha1:"
+
+
 @dataclass
 class MarcRead:
     """An opened MARC file: its records (lazily), its validator, or `unchanged`."""
@@ -66,6 +70,8 @@ class MarcRead:
     control_ids: dict[str, str] = field(default_factory=dict)
     # Leaders holding control characters or bytes that are not ASCII: where, and which positions, by id.
     odd_leaders: dict[str, str] = field(default_factory=dict)
+    # Records without a 001, whose id is the SHA-1 of their content: where each was read, by id.
+    hashed_ids: dict[str, str] = field(default_factory=dict)
 
 
 def _sha1_of_file(path: Path) -> str:
@@ -248,6 +254,28 @@ def _xml_record(element: etree._Element, where: str, library: str) -> RawRecord 
 # ---- harvest -------------------------------------------------------------------------
 
 
+def first_of_each_id(items: Iterable[RawRecord | Rejected], library: str, id_name: str = "001",
+                     seen: dict[str, str] | None = None) -> Iterator[RawRecord | Rejected]:
+    """The items of one file, each record whose id came before (as a record or a reject) rejected as a duplicate.
+
+    A catalogue holds one record per id: stored, the second would replace the first
+    without a word; written by `normalize --input`, it is the line `dedupe --input` skips.
+    `seen`, when given, is filled with each id read and where it was first.
+    """
+    seen = {} if seen is None else seen
+    for item in items:
+        if isinstance(item, Rejected):
+            if not item.local_id.startswith("#"):  # "#5": a record too broken to have an id
+                seen.setdefault(item.local_id, item.source)
+        elif item.local_id in seen:
+            item = Rejected(library=library, local_id=f"{item.local_id} (duplicate)", stage="harvest",
+                            reason=f"duplicate {id_name} {item.local_id!r}; first at {seen[item.local_id]}",
+                            source=item.source)
+        else:
+            seen[item.local_id] = item.source
+        yield item
+
+
 def harvest_marc_file(library: LibraryConfig, store: CatalogStore, client: httpx.Client | None,
                       settings: HarvestSettings, run: HarvestRun | None = None, full: bool = False) -> HarvestRun:
     """Read a library's MARC file into the store, in batches; delete what the file no longer has.
@@ -266,21 +294,15 @@ def harvest_marc_file(library: LibraryConfig, store: CatalogStore, client: httpx
     stored = 0
     cut_short = False
     try:
-        for item in read.items:
+        for item in first_of_each_id(read.items, library.id, seen=seen):
             if CONTROL_PICTURES_RE.search(item.local_id):
                 read.control_ids.setdefault(item.local_id, item.source)
             if isinstance(item, Rejected):
                 rejects.append(item)
                 cut_short = item.reason == FILE_CUT_SHORT
-                if not item.local_id.startswith("#"):
-                    seen.setdefault(item.local_id, item.source)
                 continue
-            if item.local_id in seen:
-                rejects.append(Rejected(library=library.id, local_id=f"{item.local_id} (duplicate)", stage="harvest",
-                                        reason=f"duplicate 001 {item.local_id!r}; first at {seen[item.local_id]}",
-                                        source=item.source))
-                continue
-            seen[item.local_id] = item.source
+            if item.local_id.startswith(HASHED_ID_PREFIX):
+                read.hashed_ids.setdefault(item.local_id, item.source)
             batch.append(item)
             stored += 1
             if len(batch) >= SAVE_BATCH_RECORDS:
@@ -338,6 +360,16 @@ def _keep(store: CatalogStore, library: LibraryConfig, read: MarcRead, batch: li
         run.errors.append(f"warning: library {library.id!r} ({library.url}): {control_ids_report(read.control_ids)}")
     if read.odd_leaders:
         run.errors.append(f"warning: library {library.id!r} ({library.url}): {odd_leaders_report(read.odd_leaders)}")
+    if read.hashed_ids:
+        run.errors.append(f"warning: library {library.id!r} ({library.url}): {hashed_ids_report(read.hashed_ids)}")
+
+
+def hashed_ids_report(hashed: dict[str, str]) -> str:
+    """What records without a 001 cost, said once per file: their ids follow their content."""
+    first = next(iter(hashed.values()))
+    return (f"{len(hashed)} records have no 001, so each one's id is a hash of its content (first: {first}): "
+            "a record edited at the source will come as a new record and its old version be withdrawn, and "
+            "a union record it alone holds gets a new id. Give every record a 001 (its control number) at the source")
 
 
 def _save_batch(store: CatalogStore, batch: list[RawRecord], run: HarvestRun) -> None:
