@@ -702,7 +702,9 @@ def purge(
                 deduped = run_dedupe(store, settings)
             with _stage(store, "index"):
                 build_index(store, settings)
-    typer.echo(f"purge: {withdrawn} records of {library} withdrawn; {deduped.clusters} union records remain")
+    # Run again (an interrupted purge finished), it withdraws nothing new and says so: exit 0, as for `rm -f`.
+    done = f"{withdrawn} records of {library} withdrawn" if withdrawn else f"{library} was already withdrawn, nothing left"
+    typer.echo(f"purge: {done}; {deduped.clusters} union records remain")
 
 
 @app.command()
