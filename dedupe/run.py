@@ -27,6 +27,7 @@ from dedupe.incremental import (COMPONENT_PREFIX, OVERRIDE_MARK, SETTINGS_HOLDER
 from dedupe.merge import MERGE_RULES_VERSION, merge_cluster
 from dedupe.overrides import Overrides, load_overrides
 from dedupe.reading import read_features, stored_features
+from dedupe.succession import carry_over_ids
 from store.catalog import CatalogStore
 from store.models import UnionRecord
 
@@ -59,6 +60,7 @@ class DedupeSummary:
     examined: int = 0
     problems: tuple[str, ...] = field(default=())
     full_because: str = ""  # why a run was not incremental, for the operator
+    carried_over: int = 0  # union records a library's re-export kept under their ids (dedupe/succession.py)
 
 
 def run_dedupe(store: CatalogStore, settings: Settings, rebuild: bool = False) -> DedupeSummary:
@@ -127,11 +129,14 @@ def _full(store: CatalogStore, settings: Settings, overrides: Overrides, fingerp
     previous = store.cluster_assignments()
     # The store's records stream through: only their features stay in memory.
     features = stored_features(store.iter_record_payloads(), settings.dedupe)
-    clustering = cluster_records(features, settings.dedupe, previous, store.union_created_seq(), overrides,
+    created = store.union_created_seq()
+    clustering = cluster_records(features, settings.dedupe, previous, created, overrides,
                                  with_keys=True, former=store.former_union_ids())
     record_ids = clustering.explanations.keys()  # one explanation per input record
     live_before = store.union_ids() | set(previous.values())
     removed = sorted(live_before - set(clustering.clusters) - set(clustering.aliases))
+    clustering, carried = carry_over_ids(store, clustering, removed, previous, created, settings.dedupe)
+    removed = [old_id for old_id in removed if old_id not in carried]
     changed, multi_library = _save(store, settings, clustering, removed, live_before, None)
     keys = _keys(clustering, overrides)
     keys[SETTINGS_HOLDER] = [fingerprint]
@@ -140,17 +145,20 @@ def _full(store: CatalogStore, settings: Settings, overrides: Overrides, fingerp
         records=len(record_ids), clusters=len(clustering.clusters), multi_library=multi_library, changed=changed,
         candidate_pairs=clustering.candidate_pairs, aliases=len(clustering.aliases), removed=len(removed),
         skipped_blocks=clustering.skipped_blocks, incremental=False, examined=len(record_ids),
-        problems=overrides.contradictions + tuple(overrides.missing(record_ids)),
+        problems=overrides.contradictions + tuple(overrides.missing(record_ids)), carried_over=len(carried),
     )
 
 
 def _incremental(store: CatalogStore, settings: Settings, overrides: Overrides, region_ids: set[str]) -> DedupeSummary:
     previous = store.cluster_assignments()
-    region = recluster_region(store, region_ids, settings.dedupe, overrides, previous, store.union_created_seq(),
+    created = store.union_created_seq()
+    region = recluster_region(store, region_ids, settings.dedupe, overrides, previous, created,
                               store.former_union_ids())
     clustering = region.clustering
     old_ids = {previous[rid] for rid in (*region.record_ids, *region.gone) if rid in previous}
     removed = sorted(old_ids - set(clustering.clusters) - set(clustering.aliases))
+    clustering, carried = carry_over_ids(store, clustering, removed, previous, created, settings.dedupe)
+    removed = [old_id for old_id in removed if old_id not in carried]
     replaced = region.record_ids | region.gone
     changed, _ = _save(store, settings, clustering, removed, old_ids, replaced)
     store.save_dedupe_keys(_keys(clustering, overrides), removed_ids=region.gone)
@@ -161,7 +169,7 @@ def _incremental(store: CatalogStore, settings: Settings, overrides: Overrides, 
         candidate_pairs=clustering.candidate_pairs, aliases=len(clustering.aliases), removed=len(removed),
         skipped_blocks=clustering.skipped_blocks, incremental=True, examined=len(region.record_ids),
         # Every named record is in the region.
-        problems=overrides.contradictions + tuple(overrides.missing(region.record_ids)),
+        problems=overrides.contradictions + tuple(overrides.missing(region.record_ids)), carried_over=len(carried),
     )
 
 

@@ -546,7 +546,12 @@ def dedupe(
     typer.echo(
         f"{summary.records} records in {summary.clusters} union records"
         f" ({summary.multi_library} held by several libraries); {summary.changed} changed ({scope})"
+        + _carried_over(summary.carried_over)
     )
+
+
+def _carried_over(count: int) -> str:
+    return f"; {count} kept their ids through a library's re-export under new record ids" if count else ""
 
 
 def _dedupe_problems(settings: Settings, reported: tuple[str, ...]) -> list[str]:
@@ -653,11 +658,12 @@ def _update(settings: Settings, full: bool = False, log_format: str = "text") ->
         with _stage(store, "dedupe") as event:
             deduped = run_dedupe(store, settings)
             event.update(union_records=deduped.clusters, changed=deduped.changed, incremental=deduped.incremental,
-                         full_because=deduped.full_because or None)
+                         full_because=deduped.full_because or None, carried_over=deduped.carried_over)
         for problem in _dedupe_problems(settings, deduped.problems):
             # The nightly log is where a librarian's mistyped override must show (`dedupe` said it; this did not).
             log.warning("dedupe: %s", problem)
-        typer.echo(f"dedupe: {deduped.clusters} union records, {deduped.changed} changed")
+        typer.echo(f"dedupe: {deduped.clusters} union records, {deduped.changed} changed"
+                   + _carried_over(deduped.carried_over))
         with _stage(store, "index") as event:
             indexed = build_index(store, settings)
             event.update(union_records=indexed.documents, added=indexed.indexed, deleted=indexed.deleted)
