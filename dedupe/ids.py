@@ -16,6 +16,8 @@
   alias of X makes a group yield X on a tie, so the undone merge gives each part
   its own id back.  A restored seed whose cluster wins another id makes its
   retired id an alias of that one: old links still reach the book.
+- A library's records sent again under new ids keep the ids of the union records
+  they alone held: dedupe/succession.py, after these rules.
 """
 
 from __future__ import annotations
