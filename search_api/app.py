@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -18,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader
 from config.settings import Settings
 from index.search import SearchIndex
 from search_api.context import AppContext, RenderedAnswers
+from search_api.cors import JsonCorsRefusal
 from search_api.errors import add_error_handlers, wants_html
 from search_api.head import HeadAsGet
 from search_api.present import holdings_by_library, html_lang, name_roles
@@ -53,7 +53,7 @@ def create_app(settings: Settings, store: CatalogStore, search_index: SearchInde
     # Inside CORS, so a partner page's widget can read the 400's message.
     app.add_middleware(Utf8Only)
     if settings.api.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=list(settings.api.cors_origins),
+        app.add_middleware(JsonCorsRefusal, allow_origins=list(settings.api.cors_origins),
                            allow_methods=["GET"], allow_headers=["*"])
     # Librarians on a phone over a slow connection: a page of 20 hits is 48 KB, 5 KB gzipped (level 6:
     # nearly level 9's size for a fraction of its time). Inside HeadAsGet, so HEAD reports GET's headers.

@@ -1,5 +1,5 @@
 """Requests a review sent to `unioncat serve` that were answered wrongly: percent-encoding that is not
-UTF-8, searched as U+FFFD and answered 200.
+UTF-8 (searched as U+FFFD and answered 200) and a refused CORS preflight (plain text, not JSON).
 """
 from __future__ import annotations
 
@@ -14,6 +14,10 @@ PARTNER = "https://partner.example"
 def client(tmp_path_factory):
     with _client(tmp_path_factory.mktemp("http-input"), _records(), cors_origins=[PARTNER]) as http:
         yield http
+
+
+def _preflight(client, origin: str, method: str = "GET"):
+    return client.options("/api/search?q=a", headers={"Origin": origin, "Access-Control-Request-Method": method})
 
 
 # ---- Percent-encoding that is not UTF-8 -------------------------------------------------------------
@@ -73,3 +77,34 @@ def test_openapi_documents_the_400_on_every_operation(client):
     for path, operations in client.get("/openapi.json").json()["paths"].items():
         for method, operation in operations.items():
             assert "400" in operation["responses"], (method, path)
+
+
+# ---- CORS preflight from an origin not in [api] cors_origins ----------------------------------------
+
+def test_a_preflight_from_another_origin_is_refused_with_a_json_400_naming_it(client):
+    response = _preflight(client, "http://evil.example")
+    assert response.status_code == 400 and response.headers["content-type"] == "application/json"
+    body = response.json()
+    assert body["error"] == "CorsRefused" and body["status"] == 400
+    assert "http://evil.example" in body["message"]
+    assert "only the origins in the catalogue's configuration may call the API from a browser" in body["message"]
+    assert "access-control-allow-origin" not in response.headers
+    assert "Origin" in response.headers["vary"]  # Starlette's headers kept
+
+
+def test_a_preflight_for_a_method_not_allowed_is_a_json_400(client):
+    response = _preflight(client, PARTNER, method="DELETE")
+    assert response.status_code == 400 and response.json()["error"] == "CorsRefused"
+    assert "method" in response.json()["message"]
+
+
+def test_a_preflight_from_an_allowed_origin_still_succeeds(client):
+    response = _preflight(client, PARTNER)
+    assert response.status_code == 200
+    assert response.headers["access-control-allow-origin"] == PARTNER
+    assert response.headers["access-control-allow-methods"] == "GET"
+
+
+def test_a_simple_request_from_another_origin_still_gets_no_allow_origin(client):
+    response = client.get("/api/search?q=lich", headers={"Origin": "http://evil.example"})
+    assert response.status_code == 200 and "access-control-allow-origin" not in response.headers
