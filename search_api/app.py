@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -18,13 +17,15 @@ from jinja2 import Environment, FileSystemLoader
 from config.settings import Settings
 from index.search import SearchIndex
 from search_api.context import AppContext, RenderedAnswers
-from search_api.errors import add_error_handlers
+from search_api.cors import JsonCorsRefusal
+from search_api.errors import add_error_handlers, wants_html
 from search_api.head import HeadAsGet
 from search_api.present import holdings_by_library, html_lang, name_roles
 from search_api.reload import ConfigReloader, ReloadConfig
 from search_api.routes import atom, libraries, oai, pages, records, search, status, why
 from search_api.routes.status import vi_number, vietnam_time
 from search_api.security_headers import SecurityHeaders
+from search_api.utf8_input import Utf8Only
 from store.catalog import CatalogStore
 
 HERE = Path(__file__).resolve().parent
@@ -49,8 +50,10 @@ def create_app(settings: Settings, store: CatalogStore, search_index: SearchInde
                                RenderedAnswers(settings.api.cached_searches))
     # Innermost: a reload replaces `app.state.ctx` before the route reads it.
     app.add_middleware(ReloadConfig, reloader=ConfigReloader(app.state))
+    # Inside CORS, so a partner page's widget can read the 400's message.
+    app.add_middleware(Utf8Only)
     if settings.api.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=list(settings.api.cors_origins),
+        app.add_middleware(JsonCorsRefusal, allow_origins=list(settings.api.cors_origins),
                            allow_methods=["GET"], allow_headers=["*"])
     # Librarians on a phone over a slow connection: a page of 20 hits is 48 KB, 5 KB gzipped (level 6:
     # nearly level 9's size for a fraction of its time). Inside HeadAsGet, so HEAD reports GET's headers.
@@ -65,20 +68,33 @@ def create_app(settings: Settings, store: CatalogStore, search_index: SearchInde
     return app
 
 
+# Any route answers this 400 (search_api/utf8_input.py), whether or not it reads parameters.
+NOT_UTF8_400 = "The path or a query parameter is not UTF-8 percent-encoding; `message` names which."
+
+
 def _document_errors_as_answered(app: FastAPI) -> None:
     """Drop FastAPI's default 422 from the OpenAPI schema: a bad parameter is answered 400
     `{error, message, status}` (search_api/errors.py), and clients generated from the
-    schema must expect that."""
+    schema must expect that; and list that 400 where a route documents no 400 of its own."""
     generate = app.openapi
 
     def openapi() -> dict:
         if app.openapi_schema is None:
             schema = generate()
-            for operations in schema.get("paths", {}).values():
+            for path, operations in schema.get("paths", {}).items():
                 for operation in operations.values():
                     operation.get("responses", {}).pop("422", None)
+                    operation.setdefault("responses", {}).setdefault("400", _not_utf8_answer(path))
             for unused in ("HTTPValidationError", "ValidationError"):
                 schema.get("components", {}).get("schemas", {}).pop(unused, None)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _not_utf8_answer(path: str) -> dict:
+    """The OpenAPI response of Utf8Only's 400 on `path`: the error page or `ErrorResponse` JSON."""
+    if wants_html(path):
+        return {"description": NOT_UTF8_400, "content": {"text/html": {}}}
+    return {"description": NOT_UTF8_400,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}}

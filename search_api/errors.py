@@ -18,8 +18,9 @@ from config.errors import QueryError, SearchIndexError, StoreError, UnioncatErro
 log = logging.getLogger(__name__)
 
 
-def _wants_html(request: Request) -> bool:
-    return not request.url.path.startswith(("/api/", "/healthz", "/openapi", "/static/"))
+def wants_html(path: str) -> bool:
+    """Whether errors on `path` are answered with the HTML page (people) rather than JSON (programs)."""
+    return not path.startswith(("/api/", "/healthz", "/openapi", "/static/"))
 
 
 def error_response(request: Request, status: int, error: str, message: str,
@@ -28,7 +29,7 @@ def error_response(request: Request, status: int, error: str, message: str,
 
     `reason`: a query error's reason without the query, added to the JSON for a page (the widget)
     that shows it under the query its visitor typed, as the librarians' page does."""
-    if _wants_html(request):
+    if wants_html(request.url.path):
         ctx = request.app.state.ctx
         # The search page's query goes back in the box: after a 503, "Tìm" is the way to try again.
         q = request.query_params.get("q", "") if request.url.path == "/" else ""

@@ -20,7 +20,8 @@ _FILTER_HELP = (f"Repeat to OR values of one filter; different filters are AND-e
 # The error answers of a search, as /api/search and /api/search.atom give them.
 SEARCH_ERRORS = {
     400: {"model": ErrorResponse,
-          "description": f"Bad parameter or query, or more than {MAX_FILTER_VALUES} filter values in all."},
+          "description": f"Bad parameter or query (a parameter not UTF-8 included), or more than {MAX_FILTER_VALUES} "
+                         "filter values in all."},
     503: {"model": ErrorResponse,
           "description": "The search index cannot be opened; `message` says why and what to run "
                          "(e.g. `unioncat index --rebuild`)."},

@@ -1,0 +1,110 @@
+"""Requests a review sent to `unioncat serve` that were answered wrongly: percent-encoding that is not
+UTF-8 (searched as U+FFFD and answered 200) and a refused CORS preflight (plain text, not JSON).
+"""
+from __future__ import annotations
+
+import pytest
+
+from tests.test_api_edges import _client, _records
+
+PARTNER = "https://partner.example"
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    with _client(tmp_path_factory.mktemp("http-input"), _records(), cors_origins=[PARTNER]) as http:
+        yield http
+
+
+def _preflight(client, origin: str, method: str = "GET"):
+    return client.options("/api/search?q=a", headers={"Origin": origin, "Access-Control-Request-Method": method})
+
+
+# ---- Percent-encoding that is not UTF-8 -------------------------------------------------------------
+
+@pytest.mark.parametrize(("url", "parameter"), [
+    ("/api/search?q=ki%ffeu", "q"),  # was 200, searched as "ki\ufffdeu"
+    ("/api/search?q=kieu&library=%ff", "library"),  # was 200: a filter on no library
+    ("/api/search?q=kieu&subject=%ff", "subject"),
+    ("/api/search?q=%ff", "q"),  # was 400 for the wrong reason: "no searchable word"
+    ("/api/search?q=kieu&%ff=1", "%ff"),  # the name itself, given as it was sent
+    ("/api/search?q=ki%C3eu", "q"),  # a UTF-8 sequence cut short
+    ("/api/search.atom?q=kieu&library=%E0", "library"),
+    ("/api/libraries?x=%ff", "x"),
+])
+def test_a_parameter_that_is_not_utf8_is_a_400_naming_it(client, url, parameter):
+    response = client.get(url)
+    assert response.status_code == 400, (url, response.text[:200])
+    body = response.json()
+    assert body["error"] == "InvalidParameter" and body["status"] == 400
+    assert f"tham số {parameter!r} không phải UTF-8" in body["message"], body["message"]
+    assert "send the text as UTF-8 percent-encoding" in body["message"]
+
+
+def test_the_search_page_answers_a_query_that_is_not_utf8_with_the_error_page(client):
+    response = client.get("/?q=ki%ffeu")
+    assert response.status_code == 400 and response.headers["content-type"].startswith("text/html")
+    assert "không phải UTF-8" in response.text and "Yêu cầu không hợp lệ" in response.text
+    assert "\ufffd" not in response.text  # the undecodable query is not put back in the search box
+
+
+def test_oai_refuses_an_argument_that_is_not_utf8(client):
+    response = client.get("/oai?verb=GetRecord&metadataPrefix=oai_dc&identifier=ki%ffeu")
+    assert response.status_code == 400 and "identifier" in response.text and "UTF-8" in response.text
+
+
+def test_a_path_that_is_not_utf8_is_a_400_json_saying_so(client):
+    response = client.get("/api/records/%ff")  # was 404 "không có bản ghi '\ufffd'"
+    assert response.status_code == 400 and response.json()["error"] == "InvalidPath"
+    assert "/api/records/%ff" in response.json()["message"] and "UTF-8" in response.json()["message"]
+
+
+@pytest.mark.parametrize("url", ["/api/search?q=l%E1%BB%8Bch%20s%E1%BB%AD", "/api/search?q=l%E1%BB%8Bch+s%E1%BB%AD",
+                                 "/api/search?q=lich+su&district=Long+M%E1%BB%B9"])
+def test_utf8_percent_encoding_and_plus_for_space_still_search(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, response.text[:200]
+    assert response.json()["total"] > 0 and response.json()["q"] in ("lịch sử", "lich su")
+
+
+def test_a_partner_page_can_read_the_400_of_a_query_that_is_not_utf8(client):
+    """Utf8Only answers inside CORS: the widget on an allowed origin reads the message."""
+    response = client.get("/api/search?q=ki%ffeu", headers={"Origin": PARTNER})
+    assert response.status_code == 400 and response.headers["access-control-allow-origin"] == PARTNER
+
+
+def test_openapi_documents_the_400_on_every_operation(client):
+    for path, operations in client.get("/openapi.json").json()["paths"].items():
+        for method, operation in operations.items():
+            assert "400" in operation["responses"], (method, path)
+
+
+# ---- CORS preflight from an origin not in [api] cors_origins ----------------------------------------
+
+def test_a_preflight_from_another_origin_is_refused_with_a_json_400_naming_it(client):
+    response = _preflight(client, "http://evil.example")
+    assert response.status_code == 400 and response.headers["content-type"] == "application/json"
+    body = response.json()
+    assert body["error"] == "CorsRefused" and body["status"] == 400
+    assert "http://evil.example" in body["message"]
+    assert "only the origins in the catalogue's configuration may call the API from a browser" in body["message"]
+    assert "access-control-allow-origin" not in response.headers
+    assert "Origin" in response.headers["vary"]  # Starlette's headers kept
+
+
+def test_a_preflight_for_a_method_not_allowed_is_a_json_400(client):
+    response = _preflight(client, PARTNER, method="DELETE")
+    assert response.status_code == 400 and response.json()["error"] == "CorsRefused"
+    assert "method" in response.json()["message"]
+
+
+def test_a_preflight_from_an_allowed_origin_still_succeeds(client):
+    response = _preflight(client, PARTNER)
+    assert response.status_code == 200
+    assert response.headers["access-control-allow-origin"] == PARTNER
+    assert response.headers["access-control-allow-methods"] == "GET"
+
+
+def test_a_simple_request_from_another_origin_still_gets_no_allow_origin(client):
+    response = client.get("/api/search?q=lich", headers={"Origin": "http://evil.example"})
+    assert response.status_code == 200 and "access-control-allow-origin" not in response.headers
