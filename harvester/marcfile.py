@@ -66,6 +66,8 @@ class MarcRead:
     control_ids: dict[str, str] = field(default_factory=dict)
     # Leaders holding control characters or bytes that are not ASCII: where, and which positions, by id.
     odd_leaders: dict[str, str] = field(default_factory=dict)
+    # `&` that started no reference, read as `&amp;` (harvester/xmlrepair.py).
+    bare_ampersands: int = 0
 
 
 def _sha1_of_file(path: Path) -> str:
@@ -177,8 +179,9 @@ def iter_marcxml(stream: BinaryIO, location: str, library: str,
     format "oai_dc" records instead; a `<record>` holding neither is a Rejected saying so.
     Repaired as OAI-PMH pages are, block by block (harvester/xmlrepair.py): control
     characters are kept as U+24xx (TCVN3 capitals live in 0x01-0x17; normalize turns
-    them back into letters), HTML entities become characters, and in a UTF-8 file
-    bytes that are not UTF-8 are kept for normalize, counted by record in `read`.  A file
+    them back into letters), HTML entities become characters, a bare `&` becomes `&amp;`,
+    and in a UTF-8 file bytes that are not UTF-8 are kept for normalize, counted by record
+    in `read`.  A file
     that stops being well-formed raises HarvestError with the line, after the
     records before it were yielded.
     """
@@ -214,6 +217,7 @@ def iter_marcxml(stream: BinaryIO, location: str, library: str,
     finally:
         if read is not None and isinstance(source, RepairingReader):
             read.repaired_characters = source.repaired
+            read.bare_ampersands = source.bare_ampersands
             if after_the_records := source.claim_stray_bytes():
                 read.stray_bytes[""] = after_the_records
 
@@ -332,6 +336,9 @@ def _keep(store: CatalogStore, library: LibraryConfig, read: MarcRead, batch: li
     if read.repaired_characters:
         run.errors.append(f"warning: library {library.id!r} ({library.url}): "
                           f"{read.repaired_characters} invalid XML characters kept as U+24xx")
+    if read.bare_ampersands:
+        run.errors.append(f"warning: library {library.id!r} ({library.url}): "
+                          f"{read.bare_ampersands} bare '&' (starting no entity) read as '&amp;'")
     if read.stray_bytes:
         run.errors.append(f"warning: library {library.id!r} ({library.url}): {stray_bytes_report(read.stray_bytes)}")
     if read.control_ids:
