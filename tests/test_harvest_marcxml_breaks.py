@@ -1,4 +1,4 @@
-"""MARCXML files with one bad record: a bare `&`; the other records are kept."""
+"""MARCXML files with one bad record: a bare `&`, a broken tag, a cut; the other records are kept."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from typer.testing import CliRunner
 
 from harvester.cli import app
 from harvester.iso2709file import READ_BLOCK_BYTES
-from harvester.marcfile import harvest_marc_file
+from harvester.marcfile import harvest_marc_file, read_marc_file
 from harvester.xmlrepair import RepairingReader, repair_bare_ampersands, repair_document
+from store.models import RawRecord, Rejected
 from tests.conftest import FIXTURE_DATA
 from tests.test_harvest_support import MARC_NS, envelope, fast_settings, marc_library, marcxml_record
 
@@ -96,3 +97,77 @@ def test_a_bare_ampersand_in_a_saved_oai_pmh_page_is_read(tmp_path: Path):
     result, lines = _normalize(tmp_path, page, "page.xml")
     assert result.exit_code == 0, result.stderr
     assert [line["title"] for line in lines] == ["Giáo dục & Đào tạo"]
+
+
+def test_a_broken_tag_rejects_that_record_only_naming_its_position_line_and_reason(tmp_path: Path):
+    data = _ca_tinh_with(3, lambda record: record.replace(b'<subfield code="b">', b'<subfield code="b"', 1))
+    broken_line = data[:data.index(b'<subfield code="b"N')].count(b"\n") + 1
+    result, lines = _normalize(tmp_path, data, "brokentag.xml")
+    assert result.exit_code == 0, result.stderr
+    assert len(lines) == CA_TINH_RECORDS - 1
+    assert "CAT000003" not in {line["id"].rpartition(":")[2] for line in lines}
+    [report] = [line for line in result.stderr.splitlines() if "not well-formed" in line]
+    assert report.startswith(f"{tmp_path / 'brokentag.xml'}: record 3 (CAT000003): not well-formed XML: attributes construct error "
+                             f"(line {broken_line}, column "), report
+    assert lines[-1]["title"] and "CAT000250" in json.dumps(lines[-1])
+
+
+def test_records_after_a_broken_one_keep_their_file_lines_and_positions(tmp_path: Path):
+    """An unclosed element in record 5 and a broken tag in record 6, on one line (many exports have no line ends)."""
+    data = _ca_tinh_with(5, lambda record: record.replace(b"</datafield>", b"", 1),
+                         (6, lambda record: record.replace(b"<leader>", b"<leader", 1)))
+    path = tmp_path / "two.xml"
+    path.write_bytes(data)
+    items = list(read_marc_file(str(path), "lib").items)
+    assert [(i.local_id, type(i)) for i in items[3:7]] == [("CAT000004", RawRecord), ("CAT000005", Rejected),
+                                                            ("CAT000006", Rejected), ("CAT000007", RawRecord)]
+    seventh_line = data[:data.index(b"<record>", data.index(b"CAT000006"))].count(b"\n") + 1
+    assert items[6].source == f"{path} record 7 (line {seventh_line})"
+    assert items[-1].local_id == "CAT000250" and items[-1].source.startswith(f"{path} record 250 ")
+    one_line = tmp_path / "one-line.xml"
+    one_line.write_bytes(data.replace(b"\n", b" "))
+    items = list(read_marc_file(str(one_line), "lib").items)
+    assert [i.local_id for i in items if isinstance(i, Rejected)] == ["CAT000005", "CAT000006"]
+    assert len(items) == CA_TINH_RECORDS
+
+
+def test_a_file_cut_short_writes_the_records_before_the_cut_and_reports_the_cut(tmp_path: Path):
+    cut = CA_TINH.read_bytes()[:5000]
+    result, lines = _normalize(tmp_path, cut, "trunc.xml")
+    assert result.exit_code == 0, result.stderr
+    assert [line["id"].rpartition(":")[2] for line in lines] == ["CAT000001", "CAT000002"]
+    assert "trunc.xml: record 3 (#3): the file ends inside this record (" in result.stderr, result.stderr
+    whole = CA_TINH.read_bytes()
+    result, lines = _normalize(tmp_path, whole[:whole.rindex(b"</collection>")], "no-end.xml")
+    assert result.exit_code == 0 and len(lines) == CA_TINH_RECORDS, result.stderr
+    assert "the file ends after record 250 without closing its root element" in result.stderr, result.stderr
+
+
+def test_marc_file_harvest_keeps_the_records_around_a_broken_one_and_deletes_nothing(tmp_path: Path, store):
+    path = tmp_path / "export.xml"
+    path.write_bytes(CA_TINH.read_bytes())
+    library = marc_library(str(path))
+    assert harvest_marc_file(library, store, None, fast_settings()).added == CA_TINH_RECORDS
+    everything = store.live_local_ids("tv-file")
+    # Tonight: record 3 has a broken tag and the library withdrew record 250.
+    broken = _ca_tinh_with(3, lambda record: record.replace(b'<subfield code="b">', b'<subfield code="b"', 1))
+    last = broken.rindex(b"<record>")
+    path.write_bytes(broken[:last] + broken[broken.rindex(b"</collection>"):])
+    run = harvest_marc_file(library, store, None, fast_settings(), full=True)
+    assert (run.unchanged, run.rejected, run.deleted) == (CA_TINH_RECORDS - 2, 1, 0), run
+    assert any("1 records are not well-formed XML" in error and "nothing marked deleted" in error
+               for error in run.errors), run.errors
+    assert store.live_local_ids("tv-file") == everything  # neither CAT000003 nor CAT000250 deleted
+    assert [(r.local_id, "attributes construct error" in r.reason) for r in store.rejects("tv-file")] == [
+        ("CAT000003", True)]
+    # Cut short after record 2: nothing after the cut is deleted.
+    path.write_bytes(CA_TINH.read_bytes()[:5000])
+    run = harvest_marc_file(library, store, None, fast_settings(), full=True)
+    assert run.deleted == 0 and any("cut short" in error for error in run.errors), run
+    assert store.live_local_ids("tv-file") == everything
+    # Read whole again, the file deletes what the library withdrew.
+    path.write_bytes(broken[:last].replace(b'<subfield code="b"N', b'<subfield code="b">N')
+                     + broken[broken.rindex(b"</collection>"):])
+    run = harvest_marc_file(library, store, None, fast_settings(), full=True)
+    assert (run.rejected, run.deleted) == (0, 1), run
+    assert everything - store.live_local_ids("tv-file") == {"CAT000250"}
