@@ -48,6 +48,7 @@ from store.xmlns import MARC_NS, MARCXCHANGE_NS
 log = logging.getLogger(__name__)
 
 _MARC_CHILDREN = {"leader", "controlfield", "datafield"}
+_RECORD_TAGS = (f"{{{MARC_NS}}}record", f"{{{MARCXCHANGE_NS}}}record", "record")
 # How an XML file saved as UTF-16 starts: a byte order mark, or "<" beside a NUL.
 _UTF16_STARTS = (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")
 SAVE_BATCH_RECORDS = 500
@@ -225,12 +226,12 @@ def _parsed_records(source: ResyncReader, repairing: RepairingReader | None, loc
                     before: int, read: MarcRead | None) -> Iterator[RawRecord | Rejected]:
     """The records one parse gives, from `source`'s next byte to the file's end or a break (raised)."""
     context = etree.iterparse(source, events=("end",),
-                              tag=(f"{{{MARC_NS}}}record", f"{{{MARCXCHANGE_NS}}}record", "record"),
+                              tag=_RECORD_TAGS,
                               resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     position = before
     for _event, element in context:
         position += 1
-        source.record_ended()
+        source.record_ended(sum(1 for _outer in element.iterancestors(*_RECORD_TAGS)))
         stray = repairing.claim_stray_bytes() if repairing is not None else 0
         line = element.sourceline + source.line_offset if element.sourceline else "?"
         item = _xml_record(element, f"{location} record {position} (line {line})", library)

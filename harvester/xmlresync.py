@@ -54,6 +54,7 @@ class Break:
     in_record: bool  # False: the file ended after a whole record, its root element unclosed
     cut_short: bool  # the file ends inside the record (or before its root element closes)
     resumed: bool  # a fresh parse goes on at the next record
+    unclosed_line: int | None = None  # where the record starts when it is one never closed
 
 
 class ResyncReader:
@@ -81,6 +82,7 @@ class ResyncReader:
         self._kept_column = 0  # bytes of its line before `_kept`
         self._starts: deque[int] = deque()  # where the records not yet ended start
         self._scanned = 0  # record starts before this were noted
+        self._unclosed: list[tuple[str | None, int]] = []  # records never closed (001, file line), outermost first
 
     def read(self, size: int = -1) -> bytes:
         if self._replay:
@@ -119,8 +121,18 @@ class ResyncReader:
         del self._kept[:count]
         self._kept_at = upto
 
-    def record_ended(self) -> None:
-        """The parser gave a record's end: its bytes are no longer needed."""
+    def record_ended(self, depth: int = 0) -> None:
+        """The parser gave a record's end, `depth` records deep: its bytes are no longer needed.
+
+        A record inside another is one after a `<record>` never closed: the parser reads the
+        rest of the file into it and stops only at the root's end.  Its 001 is noted then, for
+        that error, and its bytes are not kept (they would be the rest of the file)."""
+        for _outer in range(depth - len(self._unclosed)):
+            if len(self._starts) < 2:
+                break
+            outer = self._starts.popleft() - self._kept_at
+            line = self.line_offset + self._kept_lines + self._kept.count(b"\n", 0, outer) + 1
+            self._unclosed.append((_control_001(bytes(self._kept[outer:self._starts[0] - self._kept_at])), line))
         if self._starts:
             self._starts.popleft()
             self._drop(self._starts[0] if self._starts else self._scanned)
@@ -133,8 +145,11 @@ class ResyncReader:
             return None  # no record began (or one began past a prologue too long to keep)
         root_end = _root_end_re(self._prologue)
         if not self._starts:
-            # The last record ended and then the file did: the root element was never closed.
             ended = self._source_ended and not self.source.read(1 << 16) and not root_end.search(self._kept)
+            if self._unclosed:  # a record never closed: the parser stopped at the root's end
+                local_id, line = self._unclosed[0]
+                return Break(local_id, in_record=True, cut_short=ended, resumed=False, unclosed_line=line)
+            # The last record ended and then the file did: the root element was never closed.
             return Break(None, in_record=False, cut_short=True, resumed=False) if ended else None
         start = self._starts[0] - self._kept_at
         skipped_lines = self._kept_lines + self._kept.count(b"\n", 0, start)
@@ -186,6 +201,9 @@ def broken_record(exc: etree.XMLSyntaxError, source: ResyncReader, location: str
     if not found.in_record:
         reason = (f"the file ends after record {position - 1} without closing its root element ({problem}): "
                   "was it cut short while being exported, uploaded or copied? Export or copy it again")
+    elif found.unclosed_line is not None:
+        reason = (f"its <record> at line {found.unclosed_line} is never closed ({problem}): the records after it "
+                  "were read as if inside it, this one is skipped. Correct it in the library's system and export again")
     elif found.cut_short:
         reason = (f"the file ends inside this record ({problem}): was it cut short while being "
                   "exported, uploaded or copied? Export or copy it again")

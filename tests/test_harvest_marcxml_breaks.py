@@ -23,7 +23,10 @@ CA_TINH_RECORDS = 250
 KOHA_PUBLISHER = "Nxb. Giáo dục & Đào tạo"
 
 
-def _ca_tinh_with(record: int, change: Callable[[bytes], bytes], *more: tuple[int, Callable[[bytes], bytes]]) -> bytes:
+Edit = Callable[[bytes], bytes]
+
+
+def _ca_tinh_with(record: int, change: Edit, *more: tuple[int, Edit]) -> bytes:
     """ca-tinh.xml with `change` applied to its `record`-th <record> (1-based), and each of `more` so."""
     parts = CA_TINH.read_bytes().split(b"<record>")
     assert len(parts) == CA_TINH_RECORDS + 1
@@ -107,8 +110,8 @@ def test_a_broken_tag_rejects_that_record_only_naming_its_position_line_and_reas
     assert len(lines) == CA_TINH_RECORDS - 1
     assert "CAT000003" not in {line["id"].rpartition(":")[2] for line in lines}
     [report] = [line for line in result.stderr.splitlines() if "not well-formed" in line]
-    assert report.startswith(f"{tmp_path / 'brokentag.xml'}: record 3 (CAT000003): not well-formed XML: attributes construct error "
-                             f"(line {broken_line}, column "), report
+    assert report.startswith(f"{tmp_path / 'brokentag.xml'}: record 3 (CAT000003): not well-formed XML: "
+                             f"attributes construct error (line {broken_line}, column "), report
     assert lines[-1]["title"] and "CAT000250" in json.dumps(lines[-1])
 
 
@@ -129,6 +132,21 @@ def test_records_after_a_broken_one_keep_their_file_lines_and_positions(tmp_path
     items = list(read_marc_file(str(one_line), "lib").items)
     assert [i.local_id for i in items if isinstance(i, Rejected)] == ["CAT000005", "CAT000006"]
     assert len(items) == CA_TINH_RECORDS
+
+
+def test_a_record_never_closed_is_named_and_the_records_read_into_it_are_kept(tmp_path: Path):
+    """Without its </record>, record 4 holds the rest of the file for the parser, which stops only at the end."""
+    data = _ca_tinh_with(4, lambda record: record.replace(b"</record>", b"", 1))
+    fourth_line = data[:data.index(b"<record>", data.index(b"CAT000003"))].count(b"\n") + 1
+    path = tmp_path / "unclosed.xml"
+    path.write_bytes(data)
+    items = list(read_marc_file(str(path), "lib").items)
+    kept = [item.local_id for item in items if isinstance(item, RawRecord)]
+    assert kept == [f"CAT{n:06d}" for n in range(1, CA_TINH_RECORDS + 1) if n != 4]
+    [rejected] = [item for item in items if isinstance(item, Rejected)]
+    assert rejected.local_id == "CAT000004"
+    assert rejected.reason.startswith(f"its <record> at line {fourth_line} is never closed (Opening and ending tag "
+                                      "mismatch: record line"), rejected.reason
 
 
 def test_a_file_cut_short_writes_the_records_before_the_cut_and_reports_the_cut(tmp_path: Path):
