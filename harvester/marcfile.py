@@ -225,9 +225,8 @@ def iter_marcxml(stream: BinaryIO, location: str, library: str,
 def _parsed_records(source: ResyncReader, repairing: RepairingReader | None, location: str, library: str,
                     before: int, read: MarcRead | None) -> Iterator[RawRecord | Rejected]:
     """The records one parse gives, from `source`'s next byte to the file's end or a break (raised)."""
-    context = etree.iterparse(source, events=("end",),
-                              tag=_RECORD_TAGS,
-                              resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    context = etree.iterparse(source, events=("end",), tag=_RECORD_TAGS, resolve_entities=False, no_network=True,
+                              load_dtd=False, huge_tree=False)
     position = before
     for _event, element in context:
         position += 1
