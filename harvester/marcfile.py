@@ -2,12 +2,14 @@
 
 A file is a full snapshot of a library's catalogue.  It is read record by
 record: a broken ISO 2709 record becomes a `Rejected` with its position and
-byte offset, and the rest of the file goes on (harvester/iso2709file.py).
-Records no longer in a completely read file are marked deleted, never when the
-file gave nothing or was cut short: the records read are kept, and the run
-reports the cut (its last ISO 2709 record has no terminator) or fails (its XML
-stops being well-formed, its gzip ends early, or it holds fewer than
-`sweep_min_ratio` of the records held, as a short OAI-PMH sweep deletes nothing).
+byte offset (harvester/iso2709file.py), a MARCXML record that is not well-formed
+one with its position and line (harvester/xmlresync.py), and the rest of the file
+goes on.  Records no longer in a completely read file are marked deleted, never
+when the file gave nothing, was cut short or held a record that is not
+well-formed (its 001 may be unreadable): the records read are kept, and the run
+reports the cut or the broken records, or fails (its XML breaks outside any
+record, its gzip ends early, or it holds fewer than `sweep_min_ratio` of the
+records held, as a short OAI-PMH sweep deletes nothing).
 Records the file itself marks deleted (Leader/05 "d") are stored as deletions.
 An unchanged file (same ETag/Last-Modified or content hash) is not read again.
 """
@@ -36,6 +38,7 @@ from harvester.oaixml import OAI_DC_NS, starts_like_html
 from harvester.strayutf8 import declares_utf8, stray_bytes_report
 from harvester.oddrecords import CONTROL_PICTURES_RE, control_ids_report, odd_leaders_report, xml_leader_oddities
 from harvester.xmlrepair import RepairingReader, bytes_before_declaration
+from harvester.xmlresync import ResyncReader, broken_record
 from harvester.transport import GZIP_MAGIC, fetch
 from store.catalog import CatalogStore, utc_now
 from harvester.iso2709file import FILE_CUT_SHORT, LEADER_STATUS, READ_BLOCK_BYTES, UTF8_BOM, iter_iso2709
@@ -45,6 +48,7 @@ from store.xmlns import MARC_NS, MARCXCHANGE_NS
 log = logging.getLogger(__name__)
 
 _MARC_CHILDREN = {"leader", "controlfield", "datafield"}
+_RECORD_TAGS = (f"{{{MARC_NS}}}record", f"{{{MARCXCHANGE_NS}}}record", "record")
 # How an XML file saved as UTF-16 starts: a byte order mark, or "<" beside a NUL.
 _UTF16_STARTS = (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")
 SAVE_BATCH_RECORDS = 500
@@ -72,6 +76,11 @@ class MarcRead:
     odd_leaders: dict[str, str] = field(default_factory=dict)
     # Records without a 001, whose id is the SHA-1 of their content: where each was read, by id.
     hashed_ids: dict[str, str] = field(default_factory=dict)
+    # `&` that started no reference, read as `&amp;` (harvester/xmlrepair.py).
+    bare_ampersands: int = 0
+    # MARCXML records that were not well-formed (rejected, the file read on), and whether the file ends inside one.
+    broken_records: int = 0
+    cut_short: bool = False
 
 
 def _sha1_of_file(path: Path) -> str:
@@ -183,45 +192,77 @@ def iter_marcxml(stream: BinaryIO, location: str, library: str,
     format "oai_dc" records instead; a `<record>` holding neither is a Rejected saying so.
     Repaired as OAI-PMH pages are, block by block (harvester/xmlrepair.py): control
     characters are kept as U+24xx (TCVN3 capitals live in 0x01-0x17; normalize turns
-    them back into letters), HTML entities become characters, and in a UTF-8 file
-    bytes that are not UTF-8 are kept for normalize, counted by record in `read`.  A file
-    that stops being well-formed raises HarvestError with the line, after the
-    records before it were yielded.
+    them back into letters), HTML entities become characters, a bare `&` becomes `&amp;`,
+    and in a UTF-8 file bytes that are not UTF-8 are kept for normalize, counted by record
+    in `read`.  A record that is not well-formed, or that the file's end cuts, is a Rejected
+    with its line and the parser's reason, and reading goes on at the next `<record`
+    (harvester/xmlresync.py); `read` counts them.  A break outside any record (before the
+    first, between two) raises HarvestError with the line, after the records before it.
     """
     # UTF-16 (a NUL in the first bytes) must not go through the byte-wise repair.
     head = stream.read(256)
     # A line end before `<?xml` (Windows exports, PHP scripts) is not well-formed: start at the declaration.
     stream.seek(bytes_before_declaration(head))
-    source: BinaryIO | RepairingReader = stream if b"\x00" in head[:64] else RepairingReader(
-        stream, READ_BLOCK_BYTES, utf8=declares_utf8(head))
-    context = etree.iterparse(source, events=("end",),
-                              tag=(f"{{{MARC_NS}}}record", f"{{{MARCXCHANGE_NS}}}record", "record"),
-                              resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    utf16 = b"\x00" in head[:64]
+    repairing = None if utf16 else RepairingReader(stream, READ_BLOCK_BYTES, utf8=declares_utf8(head))
+    source = ResyncReader(repairing or stream, split=not utf16)
     position = 0
     try:
-        for _event, element in context:
-            position += 1
-            stray = source.claim_stray_bytes() if isinstance(source, RepairingReader) else 0
-            item = _xml_record(element, f"{location} record {position} (line {element.sourceline})", library)
-            if stray and read is not None:
-                read.stray_bytes[item.local_id] = read.stray_bytes.get(item.local_id, 0) + stray
-            if read is not None and isinstance(item, RawRecord) and (odd := xml_leader_oddities(element)):
-                read.odd_leaders[item.local_id] = f"{item.source}: {odd}"
-            yield item
-            # Free what was read so a large file streams in constant memory.
-            element.clear()
-            parent = element.getparent()
-            while parent is not None and element.getprevious() is not None:
-                del parent[0]
-    except etree.XMLSyntaxError as exc:
-        line = exc.position[0] if exc.position else "?"
-        raise HarvestError(library, location, f"MARCXML is not well-formed at line {line} after {position} "
-                                              f"records: {exc.msg}") from exc
+        while True:
+            try:
+                for item in _parsed_records(source, repairing, location, library, position, read):
+                    position += 1
+                    yield item
+                break
+            except etree.XMLSyntaxError as exc:
+                position += 1
+                broken, resumed = _broken_record(exc, source, repairing, location, library, position, read)
+                yield broken
+                if not resumed:
+                    break
     finally:
-        if read is not None and isinstance(source, RepairingReader):
-            read.repaired_characters = source.repaired
-            if after_the_records := source.claim_stray_bytes():
-                read.stray_bytes[""] = after_the_records
+        if read is not None and repairing is not None:
+            read.repaired_characters = repairing.repaired
+            read.bare_ampersands = repairing.bare_ampersands
+            if after_the_records := repairing.claim_stray_bytes():
+                read.stray_bytes[""] = read.stray_bytes.get("", 0) + after_the_records
+
+
+def _parsed_records(source: ResyncReader, repairing: RepairingReader | None, location: str, library: str,
+                    before: int, read: MarcRead | None) -> Iterator[RawRecord | Rejected]:
+    """The records one parse gives, from `source`'s next byte to the file's end or a break (raised)."""
+    context = etree.iterparse(source, events=("end",), tag=_RECORD_TAGS, resolve_entities=False, no_network=True,
+                              load_dtd=False, huge_tree=False)
+    position = before
+    for _event, element in context:
+        position += 1
+        source.record_ended(sum(1 for _outer in element.iterancestors(*_RECORD_TAGS)))
+        stray = repairing.claim_stray_bytes() if repairing is not None else 0
+        line = element.sourceline + source.line_offset if element.sourceline else "?"
+        item = _xml_record(element, f"{location} record {position} (line {line})", library)
+        if stray and read is not None:
+            read.stray_bytes[item.local_id] = read.stray_bytes.get(item.local_id, 0) + stray
+        if read is not None and isinstance(item, RawRecord) and (odd := xml_leader_oddities(element)):
+            read.odd_leaders[item.local_id] = f"{item.source}: {odd}"
+        yield item
+        # Free what was read so a large file streams in constant memory.
+        element.clear()
+        parent = element.getparent()
+        while parent is not None and element.getprevious() is not None:
+            del parent[0]
+
+
+def _broken_record(exc: etree.XMLSyntaxError, source: ResyncReader, repairing: RepairingReader | None,
+                   location: str, library: str, position: int, read: MarcRead | None) -> tuple[Rejected, bool]:
+    """The Rejected for the record a parse error broke, and whether reading goes on after it."""
+    rejected, found = broken_record(exc, source, location, library, position)
+    stray = repairing.claim_stray_bytes() if repairing is not None else 0
+    if read is not None:
+        read.broken_records += 1
+        read.cut_short = read.cut_short or found.cut_short
+        if stray:
+            read.stray_bytes[rejected.local_id] = read.stray_bytes.get(rejected.local_id, 0) + stray
+    return rejected, found.resumed
 
 
 def _xml_record(element: etree._Element, where: str, library: str) -> RawRecord | Rejected:
@@ -323,12 +364,19 @@ def harvest_marc_file(library: LibraryConfig, store: CatalogStore, client: httpx
     if stored == 0:
         raise HarvestError(library.id, library.url, f"the file gave no readable records ({len(rejects)} rejected); "
                                                     "nothing marked deleted")
-    if cut_short:
+    if cut_short or read.cut_short:
         # A snapshot cut short (an upload or copy still running) would delete every
         # record after the cut; the file is read again next run, its validator unsaved.
         run.errors.append(f"warning: {library.url}: the file ends inside a record, after {stored} readable records: "
                           "was it cut short while being uploaded or copied? Those records were stored; "
                           "nothing marked deleted")
+        return run
+    if read.broken_records:
+        # A record that is not well-formed may be one whose 001 could not be read: as for a cut,
+        # nothing is deleted until the file reads whole, and it is read again next run.
+        run.errors.append(f"warning: {library.url}: {read.broken_records} records are not well-formed XML (rejected, "
+                          f"each with its line); the other {stored} records were stored; nothing marked deleted "
+                          "until the library exports the file again without them")
         return run
     # The file is a full snapshot: what it no longer holds was deleted at the library.
     held = store.live_local_ids(library.id)
@@ -354,6 +402,9 @@ def _keep(store: CatalogStore, library: LibraryConfig, read: MarcRead, batch: li
     if read.repaired_characters:
         run.errors.append(f"warning: library {library.id!r} ({library.url}): "
                           f"{read.repaired_characters} invalid XML characters kept as U+24xx")
+    if read.bare_ampersands:
+        run.errors.append(f"warning: library {library.id!r} ({library.url}): "
+                          f"{read.bare_ampersands} bare '&' (starting no entity) read as '&amp;'")
     if read.stray_bytes:
         run.errors.append(f"warning: library {library.id!r} ({library.url}): {stray_bytes_report(read.stray_bytes)}")
     if read.control_ids:

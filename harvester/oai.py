@@ -251,6 +251,8 @@ class OaiHarvester:
                            for reject in page.rejected]
             if page.repaired_characters:
                 run.errors.append(f"{page_warning}{page.repaired_characters} invalid XML characters kept as U+24xx")
+            if page.bare_ampersands:
+                run.errors.append(f"{page_warning}{page.bare_ampersands} bare '&' (starting no entity) read as '&amp;'")
             if page.stray_bytes:
                 run.errors.append(f"{page_warning}{stray_bytes_report(page.stray_bytes)}")
             if control_ids := {item.local_id: item.source for item in [*page.records, *page.rejected]

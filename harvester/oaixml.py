@@ -111,6 +111,8 @@ class OaiPage:
     # None: no <resumptionToken> element, or an empty one; both end the list.
     token: str | None = None
     repaired_characters: int = 0
+    # `&` that started no reference, read as `&amp;` (harvester/xmlrepair.py).
+    bare_ampersands: int = 0
     # Bytes that were not UTF-8, kept for normalize (harvester/strayutf8.py), by the identifier of the
     # record holding them ("" for those after the last record).
     stray_bytes: dict[str, int] = field(default_factory=dict)
@@ -215,6 +217,7 @@ def stream_list_records(data: bytes, library: str, endpoint: str, token: str | N
         except etree.XMLSyntaxError:
             raise _malformed(_whole_parse_error(data, first), library, source) from first
         page.repaired_characters = repairing.repaired
+        page.bare_ampersands = repairing.bare_ampersands
         if stray_after_the_records := repairing.claim_stray_bytes():
             page.stray_bytes[""] = stray_after_the_records
         return page

@@ -2,7 +2,7 @@
 
 Tried only after a strict parse failed (harvester/oaixml.py), so a well-formed
 document is never touched: forbidden control characters, noncharacters,
-misplaced XML declarations, HTML's named entities and, in a UTF-8 document, bytes
+misplaced XML declarations, HTML's named entities, bare ampersands and, in a UTF-8 document, bytes
 that are not UTF-8 (harvester/strayutf8.py).  `RepairingReader` applies all but the
 declarations to a stream (a large MARCXML file), block by block.
 """
@@ -103,10 +103,24 @@ def replace_html_entities(data: bytes) -> bytes:
     return _NAMED_ENTITY_RE.sub(_as_numeric_reference, data)
 
 
+# Koha and hand-made exports write "Giáo dục & Đào tạo" with a bare `&`, which XML reads as the start of a
+# reference: the record is not well-formed.  A `&` that starts no reference can only mean the character.
+# (`RepairingReader` holds back the last `&` near a block's end: one before it that reaches the end starts
+# no reference either, as no reference holds a second `&`.)
+_BARE_AMPERSAND_RE = re.compile(rb"&(?!(?:[A-Za-z_:][\w.:-]*|#[0-9]+|#x[0-9A-Fa-f]+);)")
+
+
+def repair_bare_ampersands(data: bytes) -> tuple[bytes, int]:
+    """`data` with each `&` that starts no entity or character reference as `&amp;`; and how many."""
+    return _BARE_AMPERSAND_RE.subn(b"&amp;", data)
+
+
 def repair_document(data: bytes) -> tuple[bytes, int] | None:
     """`data` repaired for a second strict parse, with the count of characters replaced (forbidden
-    characters, and bytes that are not UTF-8 in a UTF-8 document); None when there is nothing to repair."""
-    repaired, count = repair_invalid_characters(replace_html_entities(drop_misplaced_declarations(data)))
+    characters, and bytes that are not UTF-8 in a UTF-8 document); None when there is nothing to repair.
+    Bare ampersands become `&amp;` too, uncounted: they are the text's own `&`, nothing was lost."""
+    repaired, _ampersands = repair_bare_ampersands(replace_html_entities(drop_misplaced_declarations(data)))
+    repaired, count = repair_invalid_characters(repaired)
     if declares_utf8(repaired):
         repaired, readings, _left_out = read_stray_bytes(repaired)
         count += len(readings)
@@ -123,7 +137,8 @@ class RepairingReader:
     """A binary stream read through the repairs that work block by block, for XML parsed as a stream.
 
     A MARCXML file is too large to repair whole the way a page is.  HTML entities
-    become references; forbidden characters are counted in `repaired`; in a UTF-8
+    become references; bare ampersands become `&amp;`, counted in `bare_ampersands`;
+    forbidden characters are counted in `repaired`; in a UTF-8
     document (`utf8`), bytes that are not UTF-8 are kept as harvester/strayutf8.py
     says and counted in `stray_bytes`.  Only for ASCII-compatible encodings.
 
@@ -139,6 +154,7 @@ class RepairingReader:
         self.block_bytes = block_bytes
         self.utf8 = utf8
         self.repaired = 0
+        self.bare_ampersands = 0
         self.stray_bytes = 0
         self._unclaimed = 0
         self._carry = b""
@@ -164,8 +180,10 @@ class RepairingReader:
             cut = held if held >= 0 else cut
         else:
             self._ended = True
-        repaired, count = repair_invalid_characters(replace_html_entities(data[:cut]))
+        repaired, ampersands = repair_bare_ampersands(replace_html_entities(data[:cut]))
+        repaired, count = repair_invalid_characters(repaired)
         self.repaired += count
+        self.bare_ampersands += ampersands
         self._carry = data[cut:]
         if self.utf8:
             whole, (repaired, readings, left_out) = repaired, read_stray_bytes(repaired, final=self._ended)

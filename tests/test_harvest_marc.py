@@ -149,10 +149,19 @@ def test_repairing_reader_repairs_what_straddles_its_blocks_like_the_whole_repai
     assert (read, reader.repaired) == repair_invalid_characters(data)
 
 
-def test_broken_marcxml_is_an_error_naming_the_file_and_line(tmp_path: Path):
+def test_a_broken_last_marcxml_record_is_rejected_naming_the_file_and_line(tmp_path: Path):
     path = tmp_path / "bad.xml"
     path.write_text(f'<collection xmlns="{MARC_NS}">{marcxml_record("1", "x")}<record><oops></collection>')
-    with pytest.raises(HarvestError, match="bad.xml.*line 1"):
+    first, broken = read_marc_file(str(path), "lib").items
+    assert isinstance(first, RawRecord) and isinstance(broken, Rejected)
+    assert broken.local_id == "#2" and broken.source == f"{path} record 2 (line 1)", broken
+    assert broken.reason.startswith("not well-formed XML: Opening and ending tag mismatch"), broken
+
+
+def test_marcxml_broken_before_its_first_record_is_an_error_naming_the_file_and_line(tmp_path: Path):
+    path = tmp_path / "bad.xml"
+    path.write_text(f'<collection xmlns="{MARC_NS}" oops>{marcxml_record("1", "x")}</collection>')
+    with pytest.raises(HarvestError, match="bad.xml.*line 1 after 0 records, outside any record"):
         list(read_marc_file(str(path), "lib").items)
 
 
