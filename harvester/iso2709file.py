@@ -20,6 +20,9 @@ from harvester.strayutf8 import read_stray_bytes
 from harvester.xmlrepair import as_control_pictures
 from store.models import RawRecord, Rejected
 
+# The local id of a record without a 001: its SHA-1 (here and in harvester/marcfile.py; DESIGN.md "Identity").
+HASHED_ID_PREFIX = "sha1:"
+
 # Leader/05, record status: MARC 21 says "d" for a record deleted at the library.
 LEADER_STATUS = 5
 READ_BLOCK_BYTES = 1 << 20
@@ -152,7 +155,7 @@ def iter_iso2709(stream: BinaryIO, location: str, library: str, stray_bytes: dic
                            reason=problem, source=where)
             continue
         if local_id is None:
-            local_id = "sha1:" + hashlib.sha1(record).hexdigest()
+            local_id = HASHED_ID_PREFIX + hashlib.sha1(record).hexdigest()
             where += " (no 001: local id is the record's SHA-1)"
         if odd_leaders is not None and (odd := leader_oddities(record[:LEADER_LEN].decode("latin-1"))):
             odd_leaders[local_id] = f"{where}: {odd}"

@@ -41,7 +41,8 @@ from harvester.xmlrepair import RepairingReader, bytes_before_declaration
 from harvester.xmlresync import ResyncReader, broken_record
 from harvester.transport import GZIP_MAGIC, fetch
 from store.catalog import CatalogStore, utc_now
-from harvester.iso2709file import FILE_CUT_SHORT, LEADER_STATUS, READ_BLOCK_BYTES, UTF8_BOM, iter_iso2709
+from harvester.iso2709file import (FILE_CUT_SHORT, HASHED_ID_PREFIX, LEADER_STATUS, READ_BLOCK_BYTES, UTF8_BOM,
+                                   iter_iso2709)
 from store.models import HarvestRun, RawRecord, Rejected
 from store.xmlns import MARC_NS, MARCXCHANGE_NS
 
@@ -53,10 +54,6 @@ _RECORD_TAGS = (f"{{{MARC_NS}}}record", f"{{{MARCXCHANGE_NS}}}record", "record")
 _UTF16_STARTS = (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")
 SAVE_BATCH_RECORDS = 500
 _HASH_CHUNK_BYTES = 1 << 20
-
-
-# The local id of a record without a 001: its SHA-1 (see the readers; DESIGN.md "Identity").
-HASHED_ID_PREFIX = "sha1:"
 
 
 @dataclass
@@ -272,7 +269,7 @@ def _xml_record(element: etree._Element, where: str, library: str) -> RawRecord 
         local_id = (element.get("id") or "").strip()
         payload = etree.tostring(dc, encoding="utf-8", with_tail=False)
         if not local_id:
-            local_id = "sha1:" + hashlib.sha1(payload).hexdigest()
+            local_id = HASHED_ID_PREFIX + hashlib.sha1(payload).hexdigest()
             where += " (no id attribute: local id is the record's SHA-1)"
         return RawRecord(library=library, local_id=local_id, format="oai_dc", payload=payload, source=where,
                          datestamp=element.get("datestamp") or None)
@@ -281,7 +278,7 @@ def _xml_record(element: etree._Element, where: str, library: str) -> RawRecord 
     control = element.find(f"{ns}controlfield[@tag='001']")
     local_id = (control.text or "").strip() if control is not None else ""
     if not local_id:
-        local_id = "sha1:" + hashlib.sha1(payload).hexdigest()
+        local_id = HASHED_ID_PREFIX + hashlib.sha1(payload).hexdigest()
         where += " (no 001: local id is the record's SHA-1)"
         if not any(etree.QName(child).localname in _MARC_CHILDREN for child in element.iterchildren(tag=etree.Element)):
             return Rejected(library=library, local_id=local_id, stage="harvest", source=where,
