@@ -60,7 +60,7 @@ class DedupeSummary:
     examined: int = 0
     problems: tuple[str, ...] = field(default=())
     full_because: str = ""  # why a run was not incremental, for the operator
-    carried_over: int = 0  # union records a library's re-export kept under their ids (dedupe/succession.py)
+    carried_over: int = 0  # retired ids a library's re-export kept, or made aliases (dedupe/succession.py)
 
 
 def run_dedupe(store: CatalogStore, settings: Settings, rebuild: bool = False) -> DedupeSummary:

@@ -1,4 +1,4 @@
-"""A library's records sent again under new ids keep the ids of the union records they held.
+"""A library's records sent again under new ids keep the links to the union records they held.
 
 A library that moves to another system, or renumbers its 001s, sends the same books
 under new record ids: that night's harvest marks the old ids deleted and adds the new
@@ -6,16 +6,26 @@ ones.  A union record that library alone held lost every member and was retired,
 the same book came back as a new union record under a new id, so the links partner
 sites keep to the old id answered 404.
 
-So, after clustering, a new union record takes the id of one retired in the same run
-when it is the same book: its members are all new records, it is held by the same
-libraries as the retired one, the two share the folded title key, and `compare` accepts
-the retired union record (as the store holds it, before this run retires it) against
-the new one's first member.  Only one-to-one pairs: a retired record with two such
-successors, or a new one with two predecessors (copies of one edition), keeps the rule
-of new ids, since a wrong guess would send a partner's link to another book.  The
-decision depends on the records alone, not on the order they were read in, and a full
-run and an incremental one make it alike: both see the same retired union records and
-new clusters.
+So, after clustering, each union record this run retires looks for its successor: a
+new record (one that had no union record before) of a library that held it, with the
+same folded title key, that `compare` accepts against the retired union record (as the
+store holds it, before this run retires it).  When its successors all sit in one
+union record, and that union record succeeds no other retired one:
+
+- a new union record (id never created, all members new) takes the retired id, so the
+  old links keep reaching the book under its own id;
+- an existing one (the re-sent record now matches another library's copy) takes the
+  retired id as an alias, which answers 301 to it.
+
+Anything else is a guess (two editions a record without a year could be, copies split
+over two union records) and keeps the rule of new ids: a wrong guess would send a
+partner's link to another book.  The decision depends on the records alone, not on the
+order they were read in, and a full run and an incremental one decide alike: both see
+the same retired union records and new records.
+
+Not covered: an id carried over is derived from the old record, so if the new record
+later leaves and comes back (withdrawn, then restored) the id does not come back with it,
+as ids derived from a record do (dedupe/ids.py).
 """
 
 from __future__ import annotations
@@ -28,54 +38,54 @@ from dedupe.engine import Clustering
 from dedupe.features import Features, record_features
 from dedupe.match import compare
 from store.catalog import CatalogStore
-from store.models import Record, UnionRecord, split_record_id
+from store.models import Record, UnionRecord
+
+# (holding library, folded title key) → (retired id, its features)
+Retired = dict[tuple[str, str], list[tuple[str, Features]]]
 
 
 def carry_over_ids(store: CatalogStore, clustering: Clustering, removed: list[str], previous: dict[str, str],
                    created: dict[str, int], settings: DedupeSettings) -> tuple[Clustering, dict[str, str]]:
-    """(`clustering` with each successor renamed to the retired id it stands for, retired id → new id replaced)."""
-    if not removed:
-        return clustering, {}
-    fresh = {cluster_id: members for cluster_id, members in clustering.clusters.items()
-             if cluster_id not in created and not any(rid in previous for rid in members)}
-    if not fresh:
-        return clustering, {}
+    """(`clustering` with successors renamed and aliases added, retired id → the id it now leads to)."""
     retired = _retired_by_key(store, removed, settings)
     if not retired:
         return clustering, {}
-    firsts = {record.id: record for record in store.get_records(members[0] for members in fresh.values())}
-    matches: dict[str, list[str]] = defaultdict(list)  # retired id → new ids
-    for cluster_id, members in fresh.items():
-        record = firsts.get(members[0])
-        if record is None:
-            continue
+    libraries = {library for library, _ in retired}
+    cluster_of = clustering.cluster_of()
+    new = [rid for rid in cluster_of if rid not in previous and rid.partition(":")[0] in libraries]
+    successors: dict[str, set[str]] = defaultdict(set)  # retired id → clusters holding its successors
+    for record in store.get_records(new):
         features = record_features(0, record, settings)
-        libraries = frozenset(split_record_id(rid)[0] for rid in members)
-        for old_id, old_features in retired.get((libraries, features.key_title), ()):
+        for old_id, old_features in retired.get((record.library, features.key_title), ()):
             if compare(old_features, features, settings).accept:
-                matches[old_id].append(cluster_id)
+                successors[old_id].add(cluster_of[record.id])
     predecessors: dict[str, list[str]] = defaultdict(list)
-    for old_id, new_ids in matches.items():
-        for new_id in new_ids:
-            predecessors[new_id].append(old_id)
-    renamed = {new_ids[0]: old_id for old_id, new_ids in matches.items()
-               if len(new_ids) == 1 and len(predecessors[new_ids[0]]) == 1}
-    if not renamed:
+    for old_id, clusters in successors.items():
+        for cluster_id in clusters:
+            predecessors[cluster_id].append(old_id)
+    leads = {old_id: next(iter(clusters)) for old_id, clusters in successors.items()
+             if len(clusters) == 1 and len(predecessors[next(iter(clusters))]) == 1}
+    if not leads:
         return clustering, {}
+    renamed = {cluster_id: old_id for old_id, cluster_id in leads.items()
+               if cluster_id not in created and not any(rid in previous for rid in clustering.clusters[cluster_id])}
     clusters = {renamed.get(cluster_id, cluster_id): members for cluster_id, members in clustering.clusters.items()}
-    return replace(clustering, clusters=clusters), {old_id: new_id for new_id, old_id in renamed.items()}
+    aliases = {**clustering.aliases,
+               **{old_id: cluster_id for old_id, cluster_id in leads.items() if cluster_id not in renamed}}
+    led_to = {old_id: old_id if cluster_id in renamed else cluster_id for old_id, cluster_id in leads.items()}
+    return replace(clustering, clusters=clusters, aliases=aliases), led_to
 
 
-def _retired_by_key(store: CatalogStore, removed: list[str],
-                    settings: DedupeSettings) -> dict[tuple[frozenset[str], str], list[tuple[str, Features]]]:
-    """(holding libraries, folded title key) → (id, features) of each union record this run retires."""
-    found: dict[tuple[frozenset[str], str], list[tuple[str, Features]]] = defaultdict(list)
+def _retired_by_key(store: CatalogStore, removed: list[str], settings: DedupeSettings) -> Retired:
+    """Each union record this run retires, under each library that held it and its folded title key."""
+    found: Retired = defaultdict(list)
     for old_id in removed:
         union, _ = store.get_union_record(old_id)
         if union is None or not union.holdings:
             continue
         features = record_features(0, _as_record(union), settings)
-        found[(frozenset(h.library for h in union.holdings), features.key_title)].append((old_id, features))
+        for library in sorted({holding.library for holding in union.holdings}):
+            found[(library, features.key_title)].append((old_id, features))
     return found
 
 

@@ -551,7 +551,7 @@ def dedupe(
 
 
 def _carried_over(count: int) -> str:
-    return f"; {count} kept their ids through a library's re-export under new record ids" if count else ""
+    return f"; {count} kept their ids (or lead to their books) through a library's re-export under new ids" if count else ""
 
 
 def _dedupe_problems(settings: Settings, reported: tuple[str, ...]) -> list[str]:

@@ -72,3 +72,31 @@ def test_a_new_record_that_could_stand_for_two_retired_ones_gets_a_new_id(store,
     store.save_normalized([rec("a:A0001", "Truyện Kiều", **{**KIEU, "year": None})], deleted_ids=["a:1", "a:2"])
     assert run_dedupe(store, settings).carried_over == 0
     assert cluster_of(store)["a:A0001"] not in {before["a:1"], before["a:2"]}
+
+
+@pytest.mark.parametrize("rebuild", [False, True])
+def test_a_re_sent_record_that_joins_another_library_s_copy_makes_the_old_id_lead_there(store, data_dir, rebuild):
+    """a:1 (250 pages) and b:9 (400 pages, with an ISBN) were two union records; re-sent without a page count
+    and with b:9's ISBN, A's record joins b:9's: the old id answers 301 to it instead of 404."""
+    settings = make_settings(data_dir)
+    store.save_normalized([rec("a:1", "Truyện Kiều", **KIEU),
+                           rec("b:9", "Truyện Kiều", **{**KIEU, "pages": 400, "isbn": ["9786049698123"]})])
+    run_dedupe(store, settings)
+    before = cluster_of(store)
+    assert before["a:1"] != before["b:9"]
+    store.save_normalized([rec("a:A0001", "Truyện Kiều", **{**KIEU, "pages": None, "isbn": ["9786049698123"]})],
+                          deleted_ids=["a:1"])
+    assert run_dedupe(store, settings, rebuild=rebuild).carried_over == 1
+    after = cluster_of(store)
+    assert after["a:A0001"] == after["b:9"] == before["b:9"]
+    assert store.get_union_record(before["a:1"]) == (None, before["b:9"])  # an alias: 301 to the book
+
+
+@pytest.mark.parametrize("rebuild", [False, True])
+def test_two_libraries_re_sending_one_book_the_same_night_keep_its_id(catalogue, rebuild):
+    store, settings, before = catalogue
+    store.save_normalized([rec("a:A0002", "Chí Phèo", **CHI_PHEO), rec("b:B0009", "Chí Phèo", **CHI_PHEO)],
+                          deleted_ids=["a:2", "b:9"])
+    assert run_dedupe(store, settings, rebuild=rebuild).carried_over == 1
+    after = cluster_of(store)
+    assert after["a:A0002"] == after["b:B0009"] == before["a:2"]
