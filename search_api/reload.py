@@ -12,8 +12,11 @@ with the old context.
 A file that no longer validates is not applied: the server keeps the configuration
 it has, logs why, and tries again when the file next changes.  So does one whose
 `data_dir` moved (the catalogue and index the server holds open are the old ones).
-The address it listens on and the CORS origins are fixed when it starts: a change to
-them is applied at the next restart, and the log says so.
+The address it listens on, the CORS origins and the region in the OpenAPI title are
+fixed when it starts: a change to them is applied at the next restart, and the log says
+so.  A library's type and district are in the index too (its facets and filters): hits
+show a new one at once, facets once the index is rebuilt (`unioncat update` does it),
+and the log says that too.
 """
 
 from __future__ import annotations
@@ -86,11 +89,27 @@ class ConfigReloader:
             return
         fixed = [f"[api] {name}" for name in RESTART_ONLY
                  if getattr(settings.api, name) != getattr(old.settings.api, name)]
+        if settings.region != old.settings.region:
+            fixed.append("region (in the OpenAPI title)")
         if fixed:
             log.warning("configuration %s: %s changed; applied when `unioncat serve` restarts",
                         self._path, ", ".join(fixed))
-        self._state.ctx = context_for(settings, old)  # type: ignore[attr-defined]
+        if moved := _facets_changed(old.settings, settings):
+            log.warning("configuration %s: the type or district of %s changed: hits show it now, the library "
+                        "type and district facets and filters once `unioncat update` (or `unioncat index`) has "
+                        "rebuilt the index", self._path, ", ".join(moved))
+        try:
+            self._state.ctx = context_for(settings, old)  # type: ignore[attr-defined]
+        except Exception:  # nothing a request must pay for: the server goes on as it was
+            log.exception("configuration %s not reloaded; still serving the configuration read before", self._path)
+            return
         log.info("configuration %s reloaded: %d libraries", self._path, len(settings.libraries))
+
+
+def _facets_changed(old: Settings, new: Settings) -> list[str]:
+    """Libraries whose type or district changed: the index holds those as facets (index/document.py)."""
+    before = {lib.id: (lib.type, lib.district) for lib in old.libraries}
+    return [lib.id for lib in new.libraries if lib.id in before and before[lib.id] != (lib.type, lib.district)]
 
 
 def context_for(settings: Settings, old: AppContext) -> AppContext:

@@ -127,3 +127,18 @@ def test_the_file_is_looked_at_once_per_interval_not_on_every_request(data_dir, 
     now[0] += reload_module.RECHECK_S
     reloader.check()
     assert app.state.ctx.settings.library("tv-tinh").name == "Thư viện tỉnh (mới)"
+
+
+def test_a_new_district_is_shown_at_once_and_the_log_says_what_waits(served, data_dir, caplog):
+    """Facets are in the index (rebuilt by `unioncat update`); the OpenAPI title is made when the server starts."""
+    config, client = served
+    edited = [dict(lib) for lib in LIBRARIES]
+    edited[1]["district"] = "Phụng Hiệp"
+    with caplog.at_level(logging.WARNING, logger="search_api.reload"):
+        write_config(config, config_text(data_dir, edited, api='region = "Cần Thơ"'))
+        hit = client.get("/api/search", params={"q": "lich su"}).json()["hits"][0]
+    assert {h["library"]: h["district"] for h in hit["holdings"]}["tv-long-my"] == "Phụng Hiệp"
+    messages = [r.getMessage() for r in caplog.records]
+    assert any("the type or district of tv-long-my changed: hits show it now" in m
+               and "once `unioncat update` (or `unioncat index`) has rebuilt the index" in m for m in messages)
+    assert any("region (in the OpenAPI title) changed; applied when `unioncat serve` restarts" in m for m in messages)
