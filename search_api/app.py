@@ -25,7 +25,7 @@ from search_api.reload import ConfigReloader, ReloadConfig
 from search_api.routes import atom, libraries, oai, pages, records, search, status, why
 from search_api.routes.status import vi_number, vietnam_time
 from search_api.security_headers import SecurityHeaders
-from search_api.utf8_input import Utf8Only
+from search_api.utf8_input import OWN_ERRORS, Utf8Only
 from store.catalog import CatalogStore
 
 HERE = Path(__file__).resolve().parent
@@ -84,7 +84,8 @@ def _document_errors_as_answered(app: FastAPI) -> None:
             for path, operations in schema.get("paths", {}).items():
                 for operation in operations.values():
                     operation.get("responses", {}).pop("422", None)
-                    operation.setdefault("responses", {}).setdefault("400", _not_utf8_answer(path))
+                    if path not in OWN_ERRORS:
+                        operation.setdefault("responses", {}).setdefault("400", _not_utf8_answer(path))
             for unused in ("HTTPValidationError", "ValidationError"):
                 schema.get("components", {}).get("schemas", {}).pop(unused, None)
         return app.openapi_schema

@@ -16,6 +16,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from search_api.errors import error_response
 
+# Paths that answer bad input in their own protocol: OAI-PMH's errors are XML with status 200
+# (§3.6), and an argument that is not UTF-8 is its badArgument (search_api/routes/oai.py).
+OWN_ERRORS = frozenset({"/oai"})
 UTF8_ADVICE_VI = "hãy gửi chữ dưới dạng UTF-8 mã hóa phần trăm, vd. lịch = l%E1%BB%8Bch"
 UTF8_ADVICE_EN = "send the text as UTF-8 percent-encoding"
 
@@ -55,7 +58,7 @@ class Utf8Only:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        refusal = _refusal(scope) if scope["type"] == "http" else None
+        refusal = _refusal(scope) if scope["type"] == "http" and scope["path"] not in OWN_ERRORS else None
         if refusal is None:
             await self.app(scope, receive, send)
             return

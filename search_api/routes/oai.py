@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from search_api.context import AppContext, get_context, site_url
 from search_api.oai import answer
 from search_api.oai_metadata import xml_text
+from search_api.utf8_input import non_utf8_parameter
 
 router = APIRouter()
 # OAI-PMH arguments fit in a few hundred bytes (a resumption token of ours is under 100).
@@ -26,15 +27,17 @@ _DESCRIPTION = ("OAI-PMH 2.0 data provider over the union records (verbs Identif
             description=_DESCRIPTION, response_class=Response,
             responses={200: {"content": {"text/xml": {}}, "description": "An OAI-PMH response (errors included)."}})
 async def oai_get(request: Request, ctx: Annotated[AppContext, Depends(get_context)]) -> Response:
-    return await _answer(request, ctx, list(request.query_params.multi_items()))
+    return await _answer(request, ctx, list(request.query_params.multi_items()),
+                         non_utf8_parameter(request.scope.get("query_string", b"")))
 
 
 @router.post("/oai", include_in_schema=False)
 async def oai_post(request: Request, ctx: Annotated[AppContext, Depends(get_context)]) -> Response:
     # OAI-PMH 2.0 §3.1.1.2: arguments may come as application/x-www-form-urlencoded POST.
     # parse_qsl, not request.form(): that needs python-multipart for a format OAI-PMH never uses.
-    body = (await _small_body(request)).decode("utf-8", "replace")
-    return await _answer(request, ctx, parse_qsl(body, keep_blank_values=True))
+    raw = await _small_body(request)
+    return await _answer(request, ctx, parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True),
+                         non_utf8_parameter(raw))
 
 
 async def _small_body(request: Request) -> bytes:
@@ -52,13 +55,17 @@ async def _small_body(request: Request) -> bytes:
     return bytes(body)
 
 
-async def _answer(request: Request, ctx: AppContext, items: list[tuple[str, str]]) -> Response:
+async def _answer(request: Request, ctx: AppContext, items: list[tuple[str, str]],
+                  not_utf8: str | None = None) -> Response:
+    """`not_utf8`: the argument that was not UTF-8 percent-encoding, a badArgument (search_api/utf8_input.py)."""
     kw: dict[str, str] = {}
     for key, value in items:
         key, value = xml_text(key, "\ufffd"), xml_text(value, "\ufffd")  # echoed in <request> and errors
         # A repeated argument is badArgument (§3.6); oaipmh only sees dictionaries, and an
         # argument it does not know makes it say so.
         kw[f"repeated argument {key}" if key in kw else key] = value
+    if not_utf8 is not None:
+        kw[f"argument {xml_text(not_utf8, chr(0xFFFD))} that is not UTF-8"] = ""
     base = site_url(request, ctx.settings)
     body = await run_in_threadpool(answer, ctx.store, ctx.settings, f"{base}/oai", base, kw)
     return Response(body, media_type="text/xml; charset=utf-8")
