@@ -23,13 +23,15 @@ from lxml import etree
 from config.errors import HarvestError
 from store.models import Rejected
 
+# A namespace prefix, or none, before a tag's name (`marc:`, `oai:`), for the byte patterns here.
+PREFIX_PATTERN = rb"(?:[A-Za-z_][\w.-]*:)?"
 # A record's start tag, with or without a prefix (`<record>`, `<marc:record id="..">`).
-_RECORD_START_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?record[\s>/]")
+_RECORD_START_RE = re.compile(rb"<" + PREFIX_PATTERN + rb"record[\s>/]")
 # Found faster (a third of the time on a large file) by its name first, then the `<` and prefix before it.
 _RECORD_NAME_RE = re.compile(rb"record[\s>/]")
-_BEFORE_RECORD_NAME_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?\Z")
-_RECORD_END_RE = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?record\s*>")
-_CONTROL_001_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?controlfield\s[^>]*tag\s*=\s*[\"']001[\"'][^>]*>([^<]*)<")
+_BEFORE_RECORD_NAME_RE = re.compile(rb"<" + PREFIX_PATTERN + rb"\Z")
+_RECORD_END_RE = re.compile(rb"</" + PREFIX_PATTERN + rb"record\s*>")
+_CONTROL_001_RE = re.compile(rb"<" + PREFIX_PATTERN + rb"controlfield\s[^>]*tag\s*=\s*[\"']001[\"'][^>]*>([^<]*)<")
 # A start tag cut by a read's end is found with the next read: the longest we look for, prefix included.
 _LOOKBEHIND_BYTES = 64
 # The prologue is replayed before each resumed part; one longer than this (a file with no records?) is not kept.
@@ -191,7 +193,7 @@ def broken_record(exc: etree.XMLSyntaxError, source: ResyncReader, location: str
     HarvestError when the break is in no record (the prologue, between two records)."""
     parse_line, column = exc.position if exc.position else (0, 0)
     line = parse_line + source.line_offset if parse_line else "?"
-    problem = f"{_LINE_IN_MESSAGE_RE.sub('', str(exc.msg))} (line {line}, column {column})"
+    problem = parse_problem(exc, line, column)
     found = source.resume(parse_line, column)
     if found is None:
         outside = ", outside any record" if source.split else ""  # UTF-16 is not resynchronised
@@ -231,13 +233,23 @@ def _root_end_re(prologue: bytes) -> re.Pattern[bytes]:
     return re.compile(rb"</" + re.escape(tags[-1]) + rb"\s*>") if tags else _RECORD_END_RE
 
 
-def _control_001(record: bytes) -> str | None:
-    """The 001 of a broken record's bytes, when its text reads as XML; else None."""
-    found = _CONTROL_001_RE.search(record)
-    if not found:
-        return None
+def parse_problem(exc: etree.XMLSyntaxError, line: int | str, column: int) -> str:
+    """The parser's reason with the line and column in the whole file or page: libxml2 ends its
+    message with the line in what that parse read, which after a resumed or partial parse is wrong."""
+    return f"{_LINE_IN_MESSAGE_RE.sub('', str(exc.msg))} (line {line}, column {column})"
+
+
+def text_of_broken_bytes(raw: bytes) -> str | None:
+    """The stripped text of an element's content cut from a broken record (entities read), or None
+    when it does not read as XML text or is empty: an id in a report must not be a guess."""
     try:
-        text = etree.fromstring(b"<x>" + found.group(1) + b"</x>").text
+        text = etree.fromstring(b"<x>" + raw + b"</x>").text
     except etree.XMLSyntaxError:
         return None
     return (text or "").strip() or None
+
+
+def _control_001(record: bytes) -> str | None:
+    """The 001 of a broken record's bytes, when its text reads as XML; else None."""
+    found = _CONTROL_001_RE.search(record)
+    return text_of_broken_bytes(found.group(1)) if found else None
