@@ -10,7 +10,9 @@ our httpx transport and a strict XML parser.
 A ListRecords page is read as a stream (`oaixml.stream_list_records`), one
 record at a time.  An answer that HTTP calls fine but that is an HTML page or
 malformed XML is asked for again (`oai_client.HttpxSickle.request`), up to
-`max_retries` times, then the run fails naming the endpoint.
+`max_retries` times, then the run fails naming the endpoint; unless the page
+is whole but for some of its records, which are then reported as skipped and
+the rest read (harvester/oaisalvage.py).
 """
 
 from __future__ import annotations
@@ -23,25 +25,25 @@ import httpx
 
 from config.errors import HarvestError
 from config.settings import HarvestSettings, LibraryConfig
-from harvester.charset import utf8_body
 from harvester.errors import (
     BadArgument,
     BadResumptionToken,
     CannotDisseminateFormat,
     HarvestInterrupted,
     HttpStatusError,
+    MalformedResponseError,
     NoRecordsMatch,
 )
 from harvester.listguard import ListGuard
 from harvester.metrics import StageTimes
 from harvester.oai_client import HttpxSickle, StrictOAIResponse
+from harvester.oaisalvage import SalvagingPageReader, salvage_report
 from harvester.oaixml import (
     OaiPage,
     identify_granularity,
     metadata_prefixes,
     read_page,
     split_oai_response,
-    stream_list_records,
 )
 from harvester.strayutf8 import stray_bytes_report
 from harvester.transport import with_query
@@ -247,6 +249,8 @@ class OaiHarvester:
             run.unchanged += counts.unchanged
             run.rejected += len(page.rejected)
             page_warning = f"warning: library {library.id!r} ({library.url}) page {page_number}: "
+            if page.broken_records:
+                run.errors.append(page_warning + salvage_report(page, self.settings.max_retries + 1, token))
             run.errors += [f"{page_warning}record {reject.local_id!r} skipped: {reject.reason}"
                            for reject in page.rejected]
             if page.repaired_characters:
@@ -280,15 +284,17 @@ class OaiHarvester:
         raw_format = RAW_FORMATS[library.metadata_prefix or "marc21"]
         token = state.resumption_token
 
-        def read(response: httpx.Response) -> OaiPage:
-            return stream_list_records(utf8_body(response), library.id, library.url, token, raw_format, source)
-
+        read = SalvagingPageReader(library.id, library.url, token, raw_format, source)
         try:
             result = self._sickle(library).request(params, read)
             if isinstance(result, StrictOAIResponse):
                 # An OAI <error> sent with an error status (Zenodo's 422, a PHP provider's 500): read_page raises it.
                 return read_page(result.xml, library.id, library.url, "ListRecords", token, raw_format, source)
             return result
+        except MalformedResponseError as exc:
+            # Still broken after max_retries more requests: a record the server cannot render breaks the page the
+            # same way every night, and failing the page would stop the library at this token for good.
+            return read.salvage(exc)
         except NoRecordsMatch as exc:
             # An empty window is a successful harvest of zero records.
             log.info("library %s: %s", library.id, exc)

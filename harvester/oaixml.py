@@ -118,6 +118,8 @@ class OaiPage:
     stray_bytes: dict[str, int] = field(default_factory=dict)
     # Leaders holding control characters or bytes that are not ASCII, by identifier: which positions.
     odd_leaders: dict[str, str] = field(default_factory=dict)
+    # Records that were not well-formed XML in a page salvaged record by record (harvester/oaisalvage.py).
+    broken_records: int = 0
 
 
 def raise_oai_error(root: etree._Element, library: str, endpoint: str, verb: str, token: str | None) -> None:

@@ -131,13 +131,24 @@ def test_an_html_entity_in_a_record_does_not_stop_the_library(fault_server, stor
 
 def test_a_page_that_stays_broken_is_reported_where_it_breaks(fault_server, store):
     """An entity nobody defines (`&foo;`) cannot be repaired; the error must say which and where, not
-    'no element found (line 0, column 0)'."""
-    page = list_records(["1"], title="Sách&foo;")
+    'no element found (line 0, column 0)'.  In the envelope it fails the page (tests/test_harvest_oai_salvage.py
+    has it in a record, which is skipped)."""
+    page = list_records(["1"]).replace(b"<request>", b"<request>&foo;")
     server = fault_server([identify(), page, page, page])
     with pytest.raises(HarvestError) as info:
         harvest(server, store)
     message = str(info.value)
     assert "foo" in message and "line 1" in message and server.url in message
+
+
+def test_a_record_that_stays_broken_is_reported_where_it_breaks(fault_server, store):
+    page = list_records(["1", "2"], title="Sách&foo;")
+    server = fault_server([identify(), page, page, page])
+    run = harvest(server, store)
+    assert (run.added, run.rejected) == (0, 2)
+    skipped = [e for e in run.errors if "skipped:" in e]
+    assert len(skipped) == 2 and all("Entity 'foo' not defined (line 1, column" in e for e in skipped), skipped
+    assert server.url in skipped[0] and "'oai:x:1'" in skipped[0]
 
 
 def test_an_unreadable_response_date_keeps_the_page_and_the_old_from(fault_server, store):
