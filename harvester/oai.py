@@ -241,7 +241,9 @@ class OaiHarvester:
                 update["scope_harvested"] = state.scope_harvested + sum(not raw.deleted for raw in page.records)
             state = state.model_copy(update=update)
             with self.times.measure("store"):
-                counts = self.store.save_harvest_page(page.records, state)
+                # A reject without its identifier ("#2": its place on a page) names nothing a later page can clear.
+                counts = self.store.save_harvest_page(
+                    page.records, state, [reject for reject in page.rejected if not reject.local_id.startswith("#")])
             self.times.count_page(len(page.records))
             run.added += counts.added
             run.changed += counts.changed

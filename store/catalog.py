@@ -341,16 +341,21 @@ class CatalogStore:
             row = self._conn.execute("SELECT state FROM harvest_state WHERE library = ?", (library,)).fetchone()
         return HarvestState.model_validate_json(row[0]) if row else HarvestState(library=library)
 
-    def save_harvest_page(self, records: Iterable[RawRecord], state: HarvestState | None = None) -> PageCounts:
-        """Store a page of raw records and the harvest state in one transaction.
+    def save_harvest_page(self, records: Iterable[RawRecord], state: HarvestState | None = None,
+                          rejects: Iterable[Rejected] = ()) -> PageCounts:
+        """Store a page of raw records, its rejects and the harvest state in one transaction.
 
         A crash before the commit loses the page and keeps the old token, so the
         page is fetched again; after it, the new token continues.  Unchanged
-        records (same content hash) are not touched.
+        records (same content hash) are not touched.  `rejects` (records the page
+        lists but that cannot be stored, by their OAI identifier) join the library's
+        harvest rejects; a record stored or deleted later leaves them, so the report
+        lists what is still unreadable at the source.
         """
-        return self._write(self._save_page, list(records), state)
+        return self._write(self._save_page, list(records), state, list(rejects))
 
-    def _save_page(self, seq: int, records: list[RawRecord], state: HarvestState | None) -> PageCounts:
+    def _save_page(self, seq: int, records: list[RawRecord], state: HarvestState | None,
+                   rejects: list[Rejected] = ()) -> PageCounts:
         # One SELECT per 500 records and one executemany, not two statements per record:
         # this is the harvest's hot path (see bench/harvest.py).
         counts = PageCounts()
@@ -390,12 +395,26 @@ class CatalogStore:
                        last_changed = excluded.last_changed, seq = excluded.seq""",
                 rows,
             )
+        self._note_harvest_rejects(records, rejects, now)
         if state is not None:
             self._conn.execute(
                 "INSERT OR REPLACE INTO harvest_state (library, state) VALUES (?, ?)",
                 (state.library, state.model_dump_json()),
             )
         return counts
+
+    def _note_harvest_rejects(self, records: list[RawRecord], rejects: list[Rejected], now: str) -> None:
+        """Part of `_save_page`: a stored record's harvest reject goes, the page's new rejects come."""
+        for library in {raw.library for raw in records}:
+            # Looked up first: most libraries have no harvest rejects, and this is the hot path.
+            if self._conn.execute("SELECT 1 FROM rejects WHERE library = ? AND stage = 'harvest' LIMIT 1",
+                                  (library,)).fetchone():
+                self._conn.executemany("DELETE FROM rejects WHERE library = ? AND local_id = ? AND stage = 'harvest'",
+                                       [(library, raw.local_id) for raw in records if raw.library == library])
+        self._conn.executemany(
+            "INSERT OR REPLACE INTO rejects (library, local_id, stage, reason, source, at) "
+            "VALUES (?, ?, 'harvest', ?, ?, ?)",
+            [(reject.library, reject.local_id, reject.reason, reject.source, now) for reject in rejects])
 
     def _existing_rows(self, records: list[RawRecord]) -> dict[tuple[str, str], tuple[str, int]]:
         """(library, local id) → (content hash, deleted) of the stored rows among `records`."""

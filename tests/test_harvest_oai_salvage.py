@@ -149,3 +149,23 @@ def test_a_page_with_a_broken_envelope_around_a_broken_record_is_not_salvaged(fa
         harvest(server, store)
     assert not store.live_local_ids("tv-test")
     assert store.harvest_state("tv-test").resumption_token is None
+
+
+def test_a_skipped_record_stays_in_the_library_s_rejects_until_the_source_sends_it_whole(fault_server, store, data_dir):
+    """`unioncat status` counts and lists the rejects table: a skipped record is there, with why, until it is fixed."""
+    def library(url: str) -> list[dict]:
+        return [{"id": "tv-test", "name": "Thư viện thử", "type": "district", "district": "Vị Thanh",
+                 "protocol": "oai-pmh", "url": url, "metadata_prefix": "marc21"}]
+
+
+    broken = page([record("1"), record("2", BREAKS["datafield-never-closed"])], token=None)
+    fixed = list_records(["2"], response_date="2024-05-02T00:00:00Z")  # the next night
+    server = fault_server([identify()] + [broken] * REQUESTS_PER_BROKEN_PAGE + [identify(), fixed])
+    settings = make_settings(data_dir, library(server.url), harvest=FAST)
+    assert harvest_library(settings, store, settings.library("tv-test")).status == "ok"
+    [reject] = store.rejects("tv-test")
+    assert (reject.local_id, reject.stage) == ("oai:x:2", "harvest") and "not well-formed" in reject.reason
+    assert store.library_status("tv-test").rejected == 1
+
+    assert harvest_library(settings, store, settings.library("tv-test")).status == "ok"
+    assert store.rejects("tv-test") == [] and sorted(store.live_local_ids("tv-test")) == ["oai:x:1", "oai:x:2"]
