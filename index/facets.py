@@ -30,22 +30,25 @@ _label_key = lru_cache(maxsize=65536)(sort_key)
 
 
 def facet_counts(searcher: tantivy.Searcher, settings: Settings, query: tantivy.Query,
-                 subjects: tuple[str, ...] = ()) -> dict[str, list[dict[str, Any]]]:
-    """Each facet's values with their counts and Vietnamese labels, for the records `query` finds
-    (`subjects`: the subject filter's values, shown as chosen)."""
+                 subjects: tuple[str, ...] = (), names: tuple[str, ...] = FILTERS) -> dict[str, list[dict[str, Any]]]:
+    """Each facet of `names` with its values, their counts and Vietnamese labels, for the records
+    `query` finds (`subjects`: the subject filter's values, shown as chosen)."""
     # segment_size: by default a segment passes on only its top 10 x size terms, and a
     # value rare in one segment lost that segment's count (a facet said 50 where the
     # filter found 51).  Counting is per term ordinal anyway; passing all is exact.
     aggs: dict[str, Any] = {name: {"terms": {"field": name, "size": FACET_SIZES[name],
-                                             "segment_size": FACET_SEGMENT_TERMS}} for name in FACET_FIELDS}
-    aggs["subject"]["terms"]["size"] *= SUBJECT_SPELLINGS_PER_VALUE
-    # Every year, newest first: the year facet shows the newest FACET_SIZES["year"], and the decades
-    # are summed from all of them (a histogram aggregation was a second pass over the same column).
-    aggs["year"] = {"terms": {"field": YEAR_FIELD, "size": FACET_SEGMENT_TERMS, "order": {"_key": "desc"},
-                              "segment_size": FACET_SEGMENT_TERMS}}
+                                             "segment_size": FACET_SEGMENT_TERMS}}
+                            for name in FACET_FIELDS if name in names}
+    if "subject" in aggs:
+        aggs["subject"]["terms"]["size"] *= SUBJECT_SPELLINGS_PER_VALUE
+    if set(YEAR_FILTERS) & set(names):
+        # Every year, newest first: the year facet shows the newest FACET_SIZES["year"], and the decades
+        # are summed from all of them (a histogram aggregation was a second pass over the same column).
+        aggs["year"] = {"terms": {"field": YEAR_FIELD, "size": FACET_SEGMENT_TERMS, "order": {"_key": "desc"},
+                                  "segment_size": FACET_SEGMENT_TERMS}}
     raw = searcher.aggregate(query, aggs)
     facets: dict[str, list[dict[str, Any]]] = {}
-    for name in FILTERS:
+    for name in names:
         if name == "decade":
             facets[name] = _decades(raw.get("year", {}).get("buckets", []))
             continue
