@@ -64,14 +64,15 @@ def site_url(request: Request, settings: Settings) -> str:
 
     `[api] public_url`, else the address of the socket the request came in on. Never the Host
     header: any client writes that, and a feed or description answered with its links (and kept
-    by a cache or a harvester) sends readers to the client's site.
+    by a cache or a harvester) sends readers to the client's site.  Nor a proxy's
+    X-Forwarded-Proto: `serve` speaks plain HTTP, "https://" before its own socket address is
+    no address at all, and /oai said it while the cached Atom and OpenSearch answers did not.
     """
     if settings.api.public_url:
         return settings.api.public_url
-    scheme = request.url.scheme if request.url.scheme in ("http", "https") else "http"
     host, port = request.scope.get("server") or (settings.api.host, settings.api.port)
     host = f"[{host}]" if ":" in host else host
-    return f"{scheme}://{host}" + ("" if port == DEFAULT_PORTS.get(scheme) else f":{port}")
+    return f"http://{host}" + ("" if port == DEFAULT_PORTS["http"] else f":{port}")
 
 
 def search_params(request: Request, ctx: AppContext, q: str, page: int, size: int | None, sort: str) -> SearchParams:

@@ -42,6 +42,15 @@ def test_a_forged_host_header_does_not_reach_the_links_a_cache_may_keep(tmp_path
     assert [link for link in links if not link.startswith(url + "/")] == []
 
 
+def test_a_forwarded_protocol_does_not_change_them_either(tmp_path):
+    """uvicorn takes X-Forwarded-Proto from 127.0.0.1: /oai's baseURL said https:// before the socket's own
+    plain-HTTP address, while the Atom feed and OpenSearch (answers kept from before) said http://."""
+    url, bodies = _answers(tmp_path, {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"})
+    links = [link for body in bodies for link in _links(body)]
+    assert url.startswith("http://") and len(links) > 8
+    assert [link for link in links if not link.startswith(url + "/")] == []
+
+
 def test_links_start_with_the_configured_public_url(tmp_path):
     _, bodies = _answers(tmp_path, {"Host": "evil.example"}, public_url="https://thuvien.haugiang.gov.vn/")
     links = [link for body in bodies for link in _links(body)]
