@@ -11,6 +11,7 @@ Merged-away and withdrawn union records are listed as deleted.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -131,12 +132,44 @@ class UnionFeed(common.ResumptionOAIPMH):
 
 
 class _Server(ServerBase):
-    """oaipmh's server without its unofficial verb GetMetadata, which it answered with a 500."""
+    """oaipmh's server without its unofficial verb GetMetadata, which it answered with a 500,
+    and with `from` and `until` taken in OAI-PMH's two forms only and echoed as sent.
+
+    oaipmh read `2026-11-28T13:51:40.5Z` (fractional seconds) as a time, where OAI-PMH 2.0
+    §3.3 allows `YYYY-MM-DD` and `YYYY-MM-DDThh:mm:ssZ` only (badArgument); and its <request>
+    echoed `from=2026-11-28` as `2026-11-28T00:00:00Z`, where §3.2 asks for the value sent.
+    """
 
     def handleVerb(self, verb: str, kw: dict[str, Any]) -> bytes:
         if verb == "GetMetadata":
             raise error.BadVerbError(f"Illegal verb: {verb}")
         return super().handleVerb(verb, kw)
+
+    def handleRequest(self, request_kw: dict[str, str]) -> bytes:
+        sent = {name: request_kw[name] for name in ("from", "until") if name in request_kw}
+        for name, value in sent.items():
+            if not _DATESTAMP_RE.fullmatch(value):
+                bad = error.BadArgumentError(f"The value {value!r} of the argument {name!r} is not valid: give "
+                                             "YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ")
+                return self.handleException(request_kw, (type(bad), bad, None))
+        body = super().handleRequest(request_kw)
+        return _echoed_as_sent(body, sent) if sent else body
+
+
+# OAI-PMH 2.0 §3.3: a day, or seconds in UTC (this repository's granularity).
+_DATESTAMP_RE = re.compile(r"\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2}Z)?")
+_REQUEST_TAG_RE = re.compile(rb"<request\b[^>]*>")
+
+
+def _echoed_as_sent(body: bytes, sent: dict[str, str]) -> bytes:
+    """`body` with its <request>'s from and until as the client sent them (they passed _DATESTAMP_RE: no quoting)."""
+    found = _REQUEST_TAG_RE.search(body)
+    if found is None:
+        return body
+    tag = found.group(0)
+    for name, value in sent.items():
+        tag = re.sub(rb'\b' + name.encode() + rb'="[^"]*"', (name + '="' + value + '"').encode(), tag)
+    return body[:found.start()] + tag + body[found.end():]
 
 
 def answer(store: CatalogStore, settings: Settings, base_url: str, site_url: str, kw: dict[str, str]) -> bytes:

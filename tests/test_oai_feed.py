@@ -114,6 +114,21 @@ def test_protocol_errors_are_oai_errors_not_http_errors(feed):
     assert b"S\xc3\xa1ch s\xe1\xbb\x91 5" in posted.content and _error_code(posted.content) is None
 
 
+def test_from_and_until_are_taken_in_the_two_forms_of_the_protocol_and_echoed_as_sent(feed):
+    """OAI-PMH 2.0 §3.3: YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ; §3.2: <request> holds the values sent."""
+    url, _ = feed
+    for query in ("from=2020-01-01&until=2030-12-31", "from=2020-01-01T00:00:00Z&until=2030-12-31T23:59:59Z"):
+        body = httpx.get(f"{url}/oai?verb=ListIdentifiers&metadataPrefix=oai_dc&{query}", timeout=10).content
+        request = etree.fromstring(body).find("oai:request", OAI_NS)
+        assert _error_code(body) is None
+        assert "&".join(f"{name}={request.get(name)}" for name in ("from", "until")) == query
+    for bad in ("2026-11-28T13:51:40.5Z", "2026-11-28T13:51:40.999Z", "0001-01-01T00:00Z"):
+        body = httpx.get(f"{url}/oai", params={"verb": "ListRecords", "metadataPrefix": "marc21", "from": bad},
+                         timeout=10).content
+        assert _error_code(body) == "badArgument" and bad.encode() in body
+        assert etree.fromstring(body).find("oai:request", OAI_NS).attrib == {}  # bare, as §3.6 asks
+
+
 def _marc_file(oai_record: etree._Element) -> io.BytesIO:
     """The MARCXML inside an OAI-PMH <record>, as a file pymarc reads."""
     record = oai_record.find(".//{http://www.loc.gov/MARC21/slim}record")
