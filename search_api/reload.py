@@ -4,10 +4,10 @@ The managing department adds a library to the registry, renames one or corrects 
 OPAC link in unioncat.toml; the nightly `unioncat update` harvests and indexes it.
 The server, started once and left running, kept answering with the registry it read
 at start: the new library had no name in hits and facets, the old link stayed.  Now
-the first request after the file changes (checked at most every `RECHECK_S`: one
-`stat`) reads it again and swaps the app's context, so every later request sees the
-new registry and `[api]` settings together; answers cached under the old ones go
-with the old context.
+the first request after the file changes (looked at most every `RECHECK_S`: a few
+kilobytes read) reads it again and swaps the app's context, so every later request
+sees the new registry and `[api]` settings together; answers cached under the old
+ones go with the old context.
 
 A file that no longer validates is not applied: the server keeps the configuration
 it has, logs why, and tries again when the file next changes.  So does one whose
@@ -22,7 +22,6 @@ and the log says that too.
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -41,16 +40,16 @@ RECHECK_S = 2.0
 # [api] settings read only when the server starts: the socket and the CORS middleware.
 RESTART_ONLY: tuple[str, ...] = ("host", "port", "cors_origins")
 
-Stamp = tuple[int, int, int] | None
+Stamp = bytes | None
 
 
 def file_stamp(path: Path) -> Stamp:
-    """What changes when the file is edited in place or replaced (an editor's save-and-rename); None if it is gone."""
+    """The file's content (a few kilobytes), None if it cannot be read: an edit that keeps the size
+    within one tick of the file system's clock changes no stat field, but it changes this."""
     try:
-        stat = os.stat(path)
+        return path.read_bytes()
     except OSError:
         return None
-    return stat.st_mtime_ns, stat.st_size, stat.st_ino
 
 
 class ConfigReloader:

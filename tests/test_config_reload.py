@@ -142,3 +142,25 @@ def test_a_new_district_is_shown_at_once_and_the_log_says_what_waits(served, dat
     assert any("the type or district of tv-long-my changed: hits show it now" in m
                and "once `unioncat update` (or `unioncat index`) has rebuilt the index" in m for m in messages)
     assert any("region (in the OpenAPI title) changed; applied when `unioncat serve` restarts" in m for m in messages)
+
+
+def test_an_edit_of_the_same_size_within_one_clock_tick_is_seen(data_dir, store):
+    """The file's content is compared, not its modification time and size."""
+    import os
+
+    config = data_dir / "unioncat.toml"
+    write_config(config, config_text(data_dir, LIBRARIES))
+    app = create_app(load_settings(config), store, index_records(store, load_settings(config), []))
+    now = [100.0]
+    reloader = reload_module.ConfigReloader(app.state, clock=lambda: now[0])
+    before = config.stat()
+    edited = [dict(lib) for lib in LIBRARIES]
+    edited[0]["name"] = edited[0]["name"].replace("Hậu Giang", "Hau Giang")  # marks dropped: fewer bytes...
+    text = config_text(data_dir, edited)
+    text += " " * (before.st_size - len(text.encode("utf-8")))  # ...padded back to the same size
+    config.write_text(text, encoding="utf-8")
+    os.utime(config, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (config.stat().st_size, config.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    now[0] += reload_module.RECHECK_S
+    reloader.check()
+    assert app.state.ctx.settings.library("tv-tinh").name == "Thư viện tỉnh Hau Giang"
