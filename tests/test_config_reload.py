@@ -112,13 +112,18 @@ def test_a_moved_data_dir_is_not_applied_and_the_address_waits_for_a_restart(ser
                for m in messages)
 
 
-def test_the_file_is_looked_at_once_per_interval_not_on_every_request(data_dir, store):
-    """One stat every RECHECK_S: a request does not read the file (the clock is the reloader's own)."""
+def on_a_clock(data_dir: Path, store) -> tuple[Path, object, reload_module.ConfigReloader, list[float]]:
+    """(config file, app, a reloader whose clock is `now[0]`, now) over the LIBRARIES registry."""
     config = data_dir / "unioncat.toml"
     write_config(config, config_text(data_dir, LIBRARIES))
     app = create_app(load_settings(config), store, index_records(store, load_settings(config), []))
     now = [100.0]
-    reloader = reload_module.ConfigReloader(app.state, clock=lambda: now[0])
+    return config, app, reload_module.ConfigReloader(app.state, clock=lambda: now[0]), now
+
+
+def test_the_file_is_looked_at_once_per_interval_not_on_every_request(data_dir, store):
+    """One look every RECHECK_S: a request does not read the file (the clock is the reloader's own)."""
+    config, app, reloader, now = on_a_clock(data_dir, store)
     edited = [dict(lib) for lib in LIBRARIES]
     edited[0]["name"] = "Thư viện tỉnh (mới)"
     write_config(config, config_text(data_dir, edited))
@@ -148,11 +153,7 @@ def test_an_edit_of_the_same_size_within_one_clock_tick_is_seen(data_dir, store)
     """The file's content is compared, not its modification time and size."""
     import os
 
-    config = data_dir / "unioncat.toml"
-    write_config(config, config_text(data_dir, LIBRARIES))
-    app = create_app(load_settings(config), store, index_records(store, load_settings(config), []))
-    now = [100.0]
-    reloader = reload_module.ConfigReloader(app.state, clock=lambda: now[0])
+    config, app, reloader, now = on_a_clock(data_dir, store)
     before = config.stat()
     edited = [dict(lib) for lib in LIBRARIES]
     edited[0]["name"] = edited[0]["name"].replace("Hậu Giang", "Hau Giang")  # marks dropped: fewer bytes...
