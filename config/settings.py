@@ -146,7 +146,9 @@ class HarvestSettings(_Frozen):
     timeout_s: float = Field(default=30.0, gt=0, description="HTTP connect/read timeout per request.")
     request_total_s: float = Field(default=600.0, gt=0, description=(
         "Longest one response may take to arrive in all, however slowly it trickles; then it is retried."))
-    max_retries: int = Field(default=5, ge=0, description="Retries of one request on timeouts, dropped connections and 5xx.")
+    max_retries: int = Field(default=5, ge=0, description=(
+        "Retries of one request on timeouts, dropped connections, 5xx and answers that are no readable OAI-PMH "
+        "(an HTML page, XML cut short or broken); a page still broken inside some records is then read without them."))
     backoff_base_s: float = Field(default=1.0, ge=0, description="First retry delay; doubles each retry.")
     backoff_max_s: float = Field(default=120.0, ge=0, description="Longest wait between retries, including Retry-After.")
     max_parallel_libraries: int = Field(default=4, ge=1, description="Libraries harvested at the same time.")
