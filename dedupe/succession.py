@@ -38,7 +38,7 @@ from dedupe.engine import Clustering
 from dedupe.features import Features, record_features
 from dedupe.match import compare
 from store.catalog import CatalogStore
-from store.models import Record, UnionRecord
+from store.models import Record, UnionRecord, split_record_id
 
 # (holding library, folded title key) → (retired id, its features)
 Retired = dict[tuple[str, str], list[tuple[str, Features]]]
@@ -52,7 +52,7 @@ def carry_over_ids(store: CatalogStore, clustering: Clustering, removed: list[st
         return clustering, {}
     libraries = {library for library, _ in retired}
     cluster_of = clustering.cluster_of()
-    new = [rid for rid in cluster_of if rid not in previous and rid.partition(":")[0] in libraries]
+    new = [rid for rid in cluster_of if rid not in previous and split_record_id(rid)[0] in libraries]
     successors: dict[str, set[str]] = defaultdict(set)  # retired id → clusters holding its successors
     for record in store.get_records(new):
         features = record_features(0, record, settings)

@@ -46,7 +46,7 @@ def facet_counts(searcher: tantivy.Searcher, settings: Settings, query: tantivy.
         # are summed from all of them (a histogram aggregation was a second pass over the same column).
         aggs["year"] = {"terms": {"field": YEAR_FIELD, "size": FACET_SEGMENT_TERMS, "order": {"_key": "desc"},
                                   "segment_size": FACET_SEGMENT_TERMS}}
-    raw = searcher.aggregate(query, aggs)
+    raw = searcher.aggregate(query, aggs) if aggs else {}  # every facet's own filter set: all counted apart
     facets: dict[str, list[dict[str, Any]]] = {}
     for name in names:
         if name == "decade":

@@ -336,11 +336,12 @@ class SearchIndex:
         filters = params.filters()
         subjects = filters.get("subject", ())
         counted = self._full_query(schema, tree, params, fuzzy, scoring=False)
-        facets = facet_counts(searcher, self._settings, counted, subjects)
+        facets = facet_counts(searcher, self._settings, counted, subjects,
+                              names=tuple(name for name in FILTERS if name not in filters))
         for name in filters:
             without = self._full_query(schema, tree, replace(params, **{name: ()}), fuzzy, scoring=False)
             facets.update(facet_counts(searcher, self._settings, without, subjects, names=(name,)))
-        return facets
+        return {name: facets[name] for name in FILTERS}
 
     def _full_query(self, schema: tantivy.Schema, tree: Node | None, params: SearchParams,
                     fuzzy: frozenset[str], scoring: bool = True) -> tantivy.Query:

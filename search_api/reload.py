@@ -40,10 +40,7 @@ RECHECK_S = 2.0
 # [api] settings read only when the server starts: the socket and the CORS middleware.
 RESTART_ONLY: tuple[str, ...] = ("host", "port", "cors_origins")
 
-Stamp = bytes | None
-
-
-def file_stamp(path: Path) -> Stamp:
+def config_bytes(path: Path) -> bytes | None:
     """The file's content (a few kilobytes), None if it cannot be read: an edit that keeps the size
     within one tick of the file system's clock changes no stat field, but it changes this."""
     try:
@@ -60,7 +57,7 @@ class ConfigReloader:
         self._clock = clock
         path = state.ctx.settings.config_path  # type: ignore[attr-defined]
         self._path: Path | None = path
-        self._stamp = file_stamp(path) if path is not None else None
+        self._read = config_bytes(path) if path is not None else None  # as last read
         self._next_check = clock() + RECHECK_S
 
     def check(self) -> None:
@@ -68,10 +65,10 @@ class ConfigReloader:
         if self._path is None or self._clock() < self._next_check:
             return
         self._next_check = self._clock() + RECHECK_S
-        stamp = file_stamp(self._path)
-        if stamp == self._stamp:
+        content = config_bytes(self._path)
+        if content == self._read:
             return
-        self._stamp = stamp
+        self._read = content
         self.reload()
 
     def reload(self) -> None:

@@ -411,10 +411,8 @@ class CatalogStore:
                                   (library,)).fetchone():
                 self._conn.executemany("DELETE FROM rejects WHERE library = ? AND local_id = ? AND stage = 'harvest'",
                                        [(library, raw.local_id) for raw in records if raw.library == library])
-        self._conn.executemany(
-            "INSERT OR REPLACE INTO rejects (library, local_id, stage, reason, source, at) "
-            "VALUES (?, ?, 'harvest', ?, ?, ?)",
-            [(reject.library, reject.local_id, reject.reason, reject.source, now) for reject in rejects])
+        for library in {reject.library for reject in rejects}:
+            self._insert_harvest_rejects(library, [r for r in rejects if r.library == library], now)
 
     def _existing_rows(self, records: list[RawRecord]) -> dict[tuple[str, str], tuple[str, int]]:
         """(library, local id) → (content hash, deleted) of the stored rows among `records`."""
@@ -444,16 +442,16 @@ class CatalogStore:
         rejects = list(rejects)
 
         def work(seq: int) -> None:
-            now = utc_now()
             self._conn.execute("DELETE FROM rejects WHERE library = ? AND stage = 'harvest'", (library,))
-            for reject in rejects:
-                self._conn.execute(
-                    "INSERT OR REPLACE INTO rejects (library, local_id, stage, reason, source, at) "
-                    "VALUES (?, ?, 'harvest', ?, ?, ?)",
-                    (library, reject.local_id, reject.reason, reject.source, now),
-                )
+            self._insert_harvest_rejects(library, rejects, utc_now())
 
         self._write(work)
+
+    def _insert_harvest_rejects(self, library: str, rejects: Iterable[Rejected], now: str) -> None:
+        self._conn.executemany(
+            "INSERT OR REPLACE INTO rejects (library, local_id, stage, reason, source, at) "
+            "VALUES (?, ?, 'harvest', ?, ?, ?)",
+            [(library, reject.local_id, reject.reason, reject.source, now) for reject in rejects])
 
     def libraries_held(self) -> dict[str, int]:
         """Library id → live raw records, for every library that has any (in the registry or not)."""
