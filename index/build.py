@@ -31,7 +31,7 @@ from index.prepare import prepared_documents
 from index.schema import build_schema, register_analyzers
 from store.catalog import CatalogStore
 from store.feed import SeqClock
-from store.workers import default_workers
+from store.workers import default_workers, usable_cores
 
 MARK = "index"
 CURRENT_NAME = "CURRENT"
@@ -114,7 +114,7 @@ def _writer(index: tantivy.Index, settings: Settings) -> tantivy.IndexWriter:
     overlap, two threads use less CPU), four segments instead of two.
     """
     heap = settings.index.writer_heap_bytes
-    threads = max(1, min(os.cpu_count() or 1, 4, heap // MIN_HEAP_PER_THREAD_BYTES))
+    threads = max(1, min(usable_cores(), 4, heap // MIN_HEAP_PER_THREAD_BYTES))
     return index.writer(heap_size=heap, num_threads=threads)
 
 

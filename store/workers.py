@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from itertools import chain, islice
+from pathlib import Path
 from typing import Any, TypeVar
 
 from config.errors import UnioncatError
@@ -51,8 +52,73 @@ def batches(items: Iterable[Job], size: int) -> Iterator[list[Job]]:
 
 
 def default_workers() -> int:
-    """One worker per core, up to MAX_WORKERS."""
-    return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
+    """One worker per core this process may use, up to MAX_WORKERS."""
+    return max(1, min(MAX_WORKERS, usable_cores()))
+
+
+def usable_cores() -> int:
+    """Cores this process may run on: the machine's, fewer under a CPU affinity (`taskset -c 0
+    unioncat update`, a container's cpuset) or a cgroup CPU quota (`docker run --cpus 1`).
+
+    `os.cpu_count()` counts the machine's cores: on a server whose other work is kept to one
+    core, two workers and their parent contended for it, and a rebuild lost a sixth of its time
+    (index/prepare.py).  Confining the command is how an operator gives it fewer cores.
+    """
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    quota = cgroup_quota_cores()
+    return max(1, min(cores, quota) if quota else cores)
+
+
+def cgroup_quota_cores(cgroup_root: Path = Path("/sys/fs/cgroup"),
+                       membership: Path = Path("/proc/self/cgroup")) -> int | None:
+    """Whole cores the CPU quota of this process's cgroup or an ancestor's allows (the
+    smallest, rounded up), or None without a quota (or off Linux).
+
+    cgroup v2 writes the quota as "max 100000" (none) or "150000 100000" in `cpu.max`;
+    cgroup v1 in the `cpu` hierarchy's `cpu.cfs_quota_us` (-1: none) and `cpu.cfs_period_us`.
+    """
+    try:
+        lines = membership.read_text(encoding="ascii").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    limits: list[int] = []
+    for line in lines:
+        _, controllers, path = line.split(":", 2) if line.count(":") >= 2 else ("", "", "")
+        if controllers == "":  # v2: one unified hierarchy
+            limits += _quota_limits(cgroup_root, path, _read_v2_quota)
+        elif "cpu" in controllers.split(","):
+            limits += _quota_limits(cgroup_root / controllers, path, _read_v1_quota)
+    return min(limits) if limits else None
+
+
+def _quota_limits(root: Path, path: str, read: Callable[[Path], int | None]) -> list[int]:
+    """The quota (in whole cores) of cgroup `path` under `root` and of each of its ancestors that has one."""
+    directory = root / path.strip("/")
+    found = []
+    while True:
+        cores = read(directory)
+        if cores:
+            found.append(cores)
+        if directory == root or root not in directory.parents:
+            return found
+        directory = directory.parent
+
+
+def _read_v2_quota(directory: Path) -> int | None:
+    try:
+        quota, period = (directory / "cpu.max").read_text(encoding="ascii").split()
+        return None if quota == "max" else -(-int(quota) // int(period))
+    except (OSError, ValueError, ZeroDivisionError):
+        return None
+
+
+def _read_v1_quota(directory: Path) -> int | None:
+    try:
+        quota = int((directory / "cpu.cfs_quota_us").read_text(encoding="ascii"))
+        period = int((directory / "cpu.cfs_period_us").read_text(encoding="ascii"))
+        return None if quota <= 0 else -(-quota // period)
+    except (OSError, ValueError, ZeroDivisionError):
+        return None
 
 
 def _ignore_interrupt() -> None:
