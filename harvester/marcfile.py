@@ -75,7 +75,8 @@ class MarcRead:
     hashed_ids: dict[str, str] = field(default_factory=dict)
     # `&` that started no reference, read as `&amp;` (harvester/xmlrepair.py).
     bare_ampersands: int = 0
-    # MARCXML records that were not well-formed (rejected, the file read on), and whether the file ends inside one.
+    # Records rejected as broken (MARCXML not well-formed; ISO 2709 whose structure does not hold), the
+    # file read on; and whether the file ends inside one.
     broken_records: int = 0
     cut_short: bool = False
 
@@ -167,8 +168,13 @@ def iter_marc_stream(stream: BinaryIO, location: str, library: str,
         if head.startswith(_UTF16_STARTS) or head.lstrip(UTF8_BOM + b" \t\r\n").startswith(b"<"):
             yield from iter_marcxml(stream, location, library, read)
         else:
-            yield from iter_iso2709(stream, location, library, read.stray_bytes if read else None,
-                                    read.odd_leaders if read else None)
+            for item in iter_iso2709(stream, location, library, read.stray_bytes if read else None,
+                                     read.odd_leaders if read else None):
+                if isinstance(item, Rejected) and read is not None:
+                    # Its leader, directory or terminator does not hold: its 001 may be unread, or the
+                    # next record run into it (a lost 0x1D), so the records it hides look withdrawn.
+                    read.broken_records += 1
+                yield item
     except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
         raise HarvestError(library, location, f"the gzip file is cut short or damaged ({exc}): was it copied or "
                                               "uploaded only in part? Copy or export it again") from exc
@@ -369,10 +375,11 @@ def harvest_marc_file(library: LibraryConfig, store: CatalogStore, client: httpx
                           "nothing marked deleted")
         return run
     if read.broken_records:
-        # A record that is not well-formed may be one whose 001 could not be read: as for a cut,
+        # A broken record may be one whose 001 could not be read, or hide the next one: as for a cut,
         # nothing is deleted until the file reads whole, and it is read again next run.
-        run.errors.append(f"warning: {library.url}: {read.broken_records} records are not well-formed XML (rejected, "
-                          f"each with its line); the other {stored} records were stored; nothing marked deleted "
+        run.errors.append(f"warning: {library.url}: {read.broken_records} records are broken (not well-formed XML, "
+                          "or an ISO 2709 leader, directory or terminator that does not hold; rejected, each with "
+                          f"where it is); the other {stored} records were stored; nothing marked deleted "
                           "until the library exports the file again without them")
         return run
     # The file is a full snapshot: what it no longer holds was deleted at the library.

@@ -173,9 +173,9 @@ def test_harvest_file_stores_rejects_and_deletes_what_the_next_file_lacks(tmp_pa
     run = harvest_marc_file(library, store, None, settings)
     assert (run.added, run.rejected) == (3, 1)
     assert [r.local_id for r in store.rejects("tv-file")] == ["2"]
-    # Unchanged file: not read again.
+    # A file holding a broken record deletes nothing and is read again next run, until it reads whole.
     again = harvest_marc_file(library, store, None, settings)
-    assert (again.added, again.unchanged, again.rejected) == (0, 0, 0)
+    assert (again.added, again.unchanged, again.rejected, again.deleted) == (0, 3, 1, 0)
     # A new snapshot without record 4, with record 2 fixed.
     path.write_bytes(book("1", b"Mot") + book("2", b"Hai") + book("3", b"Ba"))
     run = harvest_marc_file(library, store, None, settings)

@@ -173,7 +173,7 @@ def test_marc_file_harvest_keeps_the_records_around_a_broken_one_and_deletes_not
     path.write_bytes(broken[:last] + broken[broken.rindex(b"</collection>"):])
     run = harvest_marc_file(library, store, None, fast_settings(), full=True)
     assert (run.unchanged, run.rejected, run.deleted) == (CA_TINH_RECORDS - 2, 1, 0), run
-    assert any("1 records are not well-formed XML" in error and "nothing marked deleted" in error
+    assert any("1 records are broken (not well-formed XML" in error and "nothing marked deleted" in error
                for error in run.errors), run.errors
     assert store.live_local_ids("tv-file") == everything  # neither CAT000003 nor CAT000250 deleted
     assert [(r.local_id, "attributes construct error" in r.reason) for r in store.rejects("tv-file")] == [
@@ -189,3 +189,34 @@ def test_marc_file_harvest_keeps_the_records_around_a_broken_one_and_deletes_not
     run = harvest_marc_file(library, store, None, fast_settings(), full=True)
     assert (run.rejected, run.deleted) == (0, 1), run
     assert everything - store.live_local_ids("tv-file") == {"CAT000250"}
+
+
+def _iso_record(control: str, title: str) -> bytes:
+    from pymarc import Field, Record, Subfield
+
+    record = Record(force_utf8=True)
+    record.add_field(Field(tag="001", data=control))
+    record.add_field(Field(tag="245", indicators=["0", "0"], subfields=[Subfield("a", title)]))
+    return record.as_marc()
+
+
+@pytest.mark.parametrize("break_it", [
+    pytest.param(lambda record: record[:12] + b"0006X" + record[17:], id="base-address-unreadable"),
+    pytest.param(lambda record: record[:-1], id="terminator-lost-next-record-runs-into-it"),
+])
+def test_a_broken_iso2709_record_deletes_nothing(tmp_path: Path, store, break_it: Edit):
+    """Its 001 may be unread, or the next record hidden inside it: neither was withdrawn at the library."""
+    records = [_iso_record(f"M{n:05d}", f"Sách số {n}") for n in range(10)]
+    path = tmp_path / "export.mrc"
+    path.write_bytes(b"".join(records))
+    library = marc_library(str(path))
+    assert harvest_marc_file(library, store, None, fast_settings()).added == 10
+    everything = store.live_local_ids("tv-file")
+    path.write_bytes(b"".join(records[:4]) + break_it(records[4]) + b"".join(records[5:]))
+    run = harvest_marc_file(library, store, None, fast_settings(), full=True)
+    assert run.deleted == 0 and run.rejected >= 1, run
+    assert any("records are broken" in error and "nothing marked deleted" in error for error in run.errors), run
+    assert store.live_local_ids("tv-file") == everything
+    path.write_bytes(b"".join(records[:9]))  # whole again: the withdrawn record is deleted
+    run = harvest_marc_file(library, store, None, fast_settings(), full=True)
+    assert run.deleted == 1 and everything - store.live_local_ids("tv-file") == {"M00009"}
