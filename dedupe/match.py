@@ -73,6 +73,9 @@ def compare(a: Features, b: Features, settings: DedupeSettings) -> Verdict:
     if not _same_publisher_house(a, b):
         return Verdict(False, True, 0.0, f"publisher {a.publisher!r} vs {b.publisher!r}")
     title = title_score(a, b)
+    unmarked = _word_typed_bare(a, b) if title >= settings.title_similarity_min else ""
+    if unmarked:
+        return Verdict(False, True, title, unmarked)
     if title < settings.title_similarity_min:
         # Two copies with different typos ("Snih học" / "Sihn học") fail the word test
         # against each other but not against the clean copy: only a far title is a conflict.
@@ -209,6 +212,35 @@ def title_score(a: Features, b: Features) -> float:
         # Every word has its twin up to a typo: "Toán 1" / "Taon 1" is one title despite a low ratio.
         return 95.0
     return score
+
+
+def _word_typed_bare(a: Features, b: Features) -> str:
+    """Why two titles typed with marks are two books though folding makes them one, or "".
+
+    A title word typed without any mark in one and with marks in the other, where both titles
+    are typed with marks: "Kinh tế vi mô" (micro-) and "Kinh tế vĩ mô" (macro-economics), the
+    textbook pair every college holds.  A cataloguer who marks the rest of a title marks that word
+    too, so this holds only where every other word both spell as a syllable has the same marks,
+    one of them at least marked: a slip among marks ("Truyên Kiêu"), or a title slipped in two
+    places ("Khoá hoc 5" for "Khoa học 5"), is still a typo.  A title typed wholly without marks
+    says nothing (`Features.typed_title` is empty).
+    """
+    if not (a.typed_title and b.typed_title) or a.typed_title == b.typed_title:
+        return ""
+    marks_a, marks_b = syllable_marks(a.typed_title), syllable_marks(b.typed_title)
+    bare: list[str] = []
+    agreeing_marks = False
+    for word, marks in marks_a.items():
+        other = marks_b.get(word)
+        if other is None or other == marks:
+            agreeing_marks = agreeing_marks or bool(marks and other)
+        elif (marks == "") != (other == ""):
+            bare.append(word)
+        else:
+            return ""
+    if len(bare) == 1 and agreeing_marks:
+        return f"title word {bare[0]!r} typed with marks in one title and without in the other"
+    return ""
 
 
 def _raw_title_ratio(a: Features, b: Features) -> float:

@@ -712,3 +712,18 @@ def test_the_first_half_of_a_title_is_a_key_only_with_an_author_word_and_the_yea
     assert keys(dated) == {"part:giao trinh kinh|a=dan|y=2019", "part:giao trinh kinh|a=nguyen|y=2019"}
     assert keys(rec("b:1", "Giáo trình kinh tế vĩ mô", year=2019)) == set()
     assert keys(rec("c:1", "Giáo trình kinh tế vĩ mô", authors=["Nguyễn Văn Dần"])) == set()
+
+
+@pytest.mark.parametrize(("macro", "micro", "author"), [
+    ("Kinh tế học vĩ mô", "Kinh tế học vi mô", "Mankiw, N. Gregory"),
+    ("Giáo trình kinh tế vĩ mô", "Giáo trình kinh tế vi mô", "Nguyễn Văn Dần"),
+    ("Bài tập kinh tế vĩ mô", "Bài tập kinh tế vi mô", "Vũ Kim Dũng"),
+])
+def test_a_word_typed_bare_where_the_other_title_marks_it_is_another_book(macro, micro, author):
+    """Macro- and microeconomics fold to one title; both typed with marks, "vi" and "vĩ" are two words."""
+    book = dict(authors=[author], year=2015, publisher="Giáo dục Việt Nam")
+    records = [rec("a:1", macro, **book), rec("b:1", micro, **book), rec("c:1", macro, **book)]
+    clustering = cluster_records(records, SETTINGS)
+    assert together(clustering, "a:1", "c:1")
+    assert apart(clustering, "a:1", "b:1"), clustering.explanations["b:1"]
+    assert "typed with marks in one title and without in the other" in clustering.explanations["b:1"].decision
