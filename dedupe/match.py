@@ -63,7 +63,7 @@ def compare(a: Features, b: Features, settings: DedupeSettings) -> Verdict:
     if shared:
         score = fuzz.token_set_ratio(a.full, b.full)
         words_a, words_b, stopwords = a.title_words, b.title_words, _stopwords(a, b)
-        spelled = _Spelled(a, b, words_a, words_b)
+        spelled = _Spelled(a, b, words_a, words_b, omissions_are_slips=True)
         if _words_covered(words_a, words_b, stopwords, spelled):
             score = max(score, 95.0)
         if score >= ISBN_TITLE_MIN and not _substituted_word(words_a, words_b, stopwords, spelled):
@@ -262,11 +262,15 @@ class _Spelled:
     either side nothing says which word was meant, and the folded words are compared as before.
     Read only when two words are a typo apart once folded (few pairs): `get` reads the titles then."""
 
-    __slots__ = ("_titles", "_words")
+    __slots__ = ("_titles", "_words", "omissions_are_slips")
 
-    def __init__(self, a: Features, b: Features, words_a: frozenset[str], words_b: frozenset[str]):
+    def __init__(self, a: Features, b: Features, words_a: frozenset[str], words_b: frozenset[str],
+                 omissions_are_slips: bool = False):
         self._titles = (a.typed_title, b.typed_title, words_a, words_b) if a.typed_title and b.typed_title else None
         self._words: dict[str, str] | None = None
+        # With a shared ISBN, a syllable that is the other with a letter or two left out ("páp" for
+        # "pháp", "ngưi" for "người") is a slip; one letter for another ("tra", "trê") is still a word.
+        self.omissions_are_slips = omissions_are_slips
 
     def get(self) -> dict[str, str]:
         if self._words is None:
@@ -323,7 +327,17 @@ def _is_typo(first: str, second: str, spelled: _Spelled | None = None) -> bool:
     if longest < 3 or OSA.distance(first, second, score_cutoff=allowed) > allowed:
         return False
     words = spelled.get() if spelled is not None else _NO_SPELLINGS
-    return first not in words or second not in words or _one_spelling(first, second, words)
+    return (first not in words or second not in words or _one_spelling(first, second, words)
+            or (spelled.omissions_are_slips and _letters_left_out(first, second)))
+
+
+def _letters_left_out(first: str, second: str) -> bool:
+    """Whether the shorter word is the longer one with letters left out, in order."""
+    shorter, longer = sorted((first, second), key=len)
+    if len(shorter) == len(longer):
+        return False
+    letters = iter(longer)
+    return all(letter in letters for letter in shorter)
 
 
 def _one_spelling(first: str, second: str, spelled: dict[str, str]) -> bool:

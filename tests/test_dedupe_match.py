@@ -727,3 +727,15 @@ def test_a_word_typed_bare_where_the_other_title_marks_it_is_another_book(macro,
     assert together(clustering, "a:1", "c:1")
     assert apart(clustering, "a:1", "b:1"), clustering.explanations["b:1"]
     assert "typed with marks in one title and without in the other" in clustering.explanations["b:1"].decision
+
+
+@pytest.mark.parametrize(("title", "slip"), [
+    ("Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam năm 2013", "Hiến páp nước Cộng hòa xã hội chủ nghĩa Việt Nam năm 2013"),
+    ("Văn hóa người Khmer Nam Bộ", "Văn hóa ngưi Khmer Nam Bộ"),
+])
+def test_a_shared_isbn_makes_a_slip_that_spells_a_syllable_a_typo(title, slip):
+    """Without the ISBN, "páp" and "pháp" could be two words; with it, they are one book's title."""
+    book = dict(year=2020, publisher="Chính trị quốc gia")
+    records = [rec("a:1", title, isbn=["9786045731017"], **book), rec("b:1", slip, isbn=["9786045731017"], **book)]
+    clustering = cluster_records(records, SETTINGS)
+    assert together(clustering, "a:1", "b:1"), clustering.explanations["b:1"]
