@@ -107,6 +107,13 @@ def fetch(client: httpx.Client, url: str, params: Mapping[str, str] | None,
             failure = exc
         except RefusedRedirect as exc:
             raise UnsafeRedirectError(library, with_query(url, params), str(exc)) from None
+        except httpx.TooManyRedirects as exc:
+            # Not retried: asking again follows the same loop.
+            where = exc.request.url if exc.request else with_query(url, params)
+            raise UnsafeRedirectError(library, with_query(url, params),
+                                      f"redirected more than {client.max_redirects} times, last to {where}: a "
+                                      "redirect loop at the library's server; ask its staff, or set the library's "
+                                      "url to where the records really are") from None
         else:
             if not _retryable_status(response.status_code) or (answered is not None and answered(response)):
                 return response

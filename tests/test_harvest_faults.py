@@ -746,3 +746,33 @@ def test_a_redirect_off_the_web_or_towards_the_harvesting_machine_is_refused(fau
     assert redirect_refusal("http://10.0.0.4/oai", "http://[::1]/oai") is not None
     assert redirect_refusal("http://10.0.0.4/oai", "https://10.0.0.5/oai") is None
     assert redirect_refusal("http://10.0.0.4/oai", "https://8.8.4.4/oai") is None
+
+
+def test_a_redirect_loop_is_one_error_naming_the_loop_and_what_to_do():
+    """A server that redirects to itself: no traceback, no retries, the library and URL named."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from harvester.errors import UnsafeRedirectError
+
+    class Loop(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's name
+            self.send_response(302)
+            self.send_header("Location", self.path)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Loop)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/oai"
+    settings = fast_settings()
+    try:
+        with make_client(settings) as client, pytest.raises(UnsafeRedirectError) as raised:
+            fetch(client, url, {"verb": "Identify"}, settings, "tv-loop")
+    finally:
+        server.shutdown()
+    message = str(raised.value)
+    assert "tv-loop" in message and url in message and "redirect loop" in message, message
