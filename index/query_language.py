@@ -286,7 +286,8 @@ class _Parser:
             raise self.error(f"sau {name}: cần một từ để tìm ({name}: needs a word)")
         if name in ("isbn", "year"):
             if token[0] != "word":
-                raise self.error(f"sau {name}: cần một giá trị (e.g. {name}:2019)")
+                example = "isbn:978-604-1-23584-7" if name == "isbn" else "year:2019"
+                raise self.error(f"sau {name}: cần một giá trị, không trong ngoặc (e.g. {example})")
             value = self.take()[1]
             if name == "year":
                 return Clause("year", years=parse_year_range(value, self.query))

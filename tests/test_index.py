@@ -496,3 +496,12 @@ def test_a_greek_word_ending_in_sigma_is_found_and_counted_alike(store, settings
 
     assert found(match_query(schema, tree)) == found(build_query(schema, tree))
     assert ("g1" in ids(index, q)) == (not q.startswith("-"))
+
+
+@pytest.mark.parametrize(("query", "example"), [('isbn:"978 604 1235847"', "isbn:978-604-1-23584-7"),
+                                                ('year:"2019"', "year:2019")])
+def test_a_quoted_isbn_or_year_is_told_its_own_example(query, example):
+    """An ISBN quoted was answered with "e.g. isbn:2019" (review)."""
+    with pytest.raises(QueryError) as raised:
+        parse_query(query)
+    assert f"(e.g. {example})" in str(raised.value)
