@@ -85,16 +85,23 @@ def response_instant(response_date: str) -> datetime:
 def _readable_response_date(library: LibraryConfig, value: str, run: HarvestRun) -> str:
     """`value` when it reads as a date, else "" (so the `from` is not advanced) and a warning.
 
-    Failing on it lost the page in hand: it is read before the page is saved.
+    Failing on it lost the page in hand: it is read before the page is saved.  A response
+    without one (OAI-PMH requires it) is said too: else every night read the whole list
+    again without a word.  Each warning once a run, not once a page.
     """
+    problem = "" if value else "sent no responseDate (OAI-PMH requires one)"
     if value:
         try:
             response_instant(value)
         except ValueError:
-            run.errors.append(f"warning: library {library.id!r} ({library.url}): responseDate {value!r} is not "
-                              "a date; `from` not advanced, so the next run reads this window again")
-            return ""
-    return value
+            problem = f"sent responseDate {value!r}, which is not a date"
+    if not problem:
+        return value
+    warning = (f"warning: library {library.id!r} ({library.url}): the server {problem}; `from` not advanced, "
+               "so the next run reads this window again (ask the library to fix its OAI-PMH server)")
+    if warning not in run.errors:
+        run.errors.append(warning)
+    return ""
 
 
 def next_from(response_date: str, granularity: str, overlap_s: int, now: datetime | None = None) -> str:

@@ -776,3 +776,19 @@ def test_a_redirect_loop_is_one_error_naming_the_loop_and_what_to_do():
         server.shutdown()
     message = str(raised.value)
     assert "tv-loop" in message and url in message and "redirect loop" in message, message
+
+
+@pytest.mark.parametrize(("response_date", "said"), [("", "sent no responseDate"),
+                                                     ("yesterday", "sent responseDate 'yesterday', which is not a date")])
+def test_a_list_without_a_readable_response_date_says_so_once_and_keeps_from(fault_server, store, response_date, said):
+    """Else a server without responseDate had every night read its whole list again without a word."""
+    pages = [list_records(["1"], token="t1"), list_records(["2"])]
+    pages = [page.replace(b"<responseDate>2024-05-01T10:20:30Z</responseDate>",
+                          f"<responseDate>{response_date}</responseDate>".encode() if response_date else b"")
+             for page in pages]
+    assert all(b"2024-05-01T10:20:30Z" not in page for page in pages)
+    run = harvest(fault_server([identify(), *pages]), store)
+    assert run.added == 2
+    warnings = [error for error in run.errors if said in error]
+    assert len(warnings) == 1 and "`from` not advanced" in warnings[0], run.errors
+    assert store.harvest_state("tv-test").next_from is None
