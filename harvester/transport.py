@@ -109,9 +109,9 @@ def fetch(client: httpx.Client, url: str, params: Mapping[str, str] | None,
             raise UnsafeRedirectError(library, with_query(url, params), str(exc)) from None
         except httpx.TooManyRedirects as exc:
             # Not retried: asking again follows the same loop.
-            where = exc.request.url if exc.request else with_query(url, params)
             raise UnsafeRedirectError(library, with_query(url, params),
-                                      f"redirected more than {client.max_redirects} times, last to {where}: a "
+                                      f"redirected more than {client.max_redirects} times, last to "
+                                      f"{exc.request.url}: a "
                                       "redirect loop at the library's server; ask its staff, or set the library's "
                                       "url to where the records really are") from None
         else:
