@@ -172,6 +172,7 @@ def _merge_edges(all_features: list[Features], edges: list[tuple[float, int, int
         apart.setdefault(second, set()).add(first)
     flagged: dict[int, set[int]] = {index: {index} for index in apart}  # root → its members with `apart` entries
     refusals: dict[int, str] = {}
+    refused_with: dict[int, tuple[int, str]] = {}  # index → (other, why): written once `ejected` is known
     matched_with: dict[int, int] = {}  # index → the record its explanation names
     # root → profile pairs a librarian's forced pair vouches for inside that group: other
     # copies exactly like the two forced records may join it too.
@@ -206,7 +207,7 @@ def _merge_edges(all_features: list[Features], edges: list[tuple[float, int, int
     def refuse(first: int, second: int, reason: str) -> None:
         grouping.refused_merges += 1
         for index, other in ((first, second), (second, first)):
-            refusals.setdefault(index, f"not joined with {all_features[other].id}'s union record: {reason}")
+            refused_with.setdefault(index, (other, reason))
 
     for negative_score, first, second in edges:
         root_a, root_b = find(first), find(second)
@@ -251,6 +252,10 @@ def _merge_edges(all_features: list[Features], edges: list[tuple[float, int, int
     if ejected:
         stale = {index for index, other in matched_with.items() if other in ejected and index not in ejected}
         _explain_again(stale, ejected, all_features, edges, pairs, verdicts, find, grouping)
+    for index, (other, reason) in refused_with.items():
+        if other in ejected:  # name a record still in the union record refused, not the one taken out of it
+            other = min((member for member in members.get(find(other), ()) if member not in ejected), default=other)
+        refusals[index] = f"not joined with {all_features[other].id}'s union record: {reason}"
     for index in range(len(all_features)):
         if find(index) == index:
             group = sorted(member for member in members.get(index, [index]) if member not in ejected)
@@ -259,11 +264,12 @@ def _merge_edges(all_features: list[Features], edges: list[tuple[float, int, int
             grouping.groups.append(group)
             if len(group) == 1 and group[0] not in ejected:
                 grouping.explanations[group[0]] = MemberExplanation("", None, NO_MATCH)
-    for index, other in sorted(ejected.items()):
+    for index, (other, own) in sorted(ejected.items()):
         grouping.groups.append([index])
         grouping.explanations[index] = MemberExplanation(
-            "", None, f"left alone: without a year it fits {all_features[other].id}'s edition as well as another"
-        )
+            "", None, f"left alone: it fits {all_features[other].id}'s union record as well as "
+                      f"{all_features[own].id}'s, and without "
+                      f"{'a year' if all_features[index].year is None else 'a textbook series'} nothing tells which")
     for index in sorted(apart):
         others = ", ".join(sorted(all_features[other].id for other in apart[index]))
         refusals[index] = (refusals[index] + "; " if index in refusals else "") + \
@@ -284,7 +290,7 @@ def _explain_match(grouping: Grouping, all_features: list[Features], pairs: dict
         pairs[(first, second)], round(verdict.score, 1), f"matches {all_features[other].id}: {verdict.reason}")
 
 
-def _explain_again(stale: set[int], ejected: dict[int, int], all_features: list[Features],
+def _explain_again(stale: set[int], ejected: dict[int, tuple[int, int]], all_features: list[Features],
                    edges: list[tuple[float, int, int]], pairs: dict[tuple[int, int], str],
                    verdicts: dict[tuple[int, int], Verdict], find, grouping: Grouping) -> None:
     """Members first explained by a match with a record `_ambiguous` then took out of their union
@@ -300,26 +306,33 @@ def _explain_again(stale: set[int], ejected: dict[int, int], all_features: list[
                 stale.discard(index)
 
 
-def _ambiguous(all_features: list[Features], edges: list[tuple[float, int, int]], find) -> dict[int, int]:
-    """Records without a year that match two different editions about equally: index → other match.
+def _ambiguous(all_features: list[Features], edges: list[tuple[float, int, int]],
+               find) -> dict[int, tuple[int, int]]:
+    """Records that match two editions about equally and lack what tells them apart:
+    index → (its best match in the other union record, its best match in its own).
 
-    Such a record (a reprint's copy with its year left out) cannot be placed; a
-    singleton is better than a wrong union record.
+    A reprint's copy with its year left out; a "Toán 1" without its series beside the
+    "Toán 1" of two textbook series.  Such a record cannot be placed; a singleton is
+    better than a wrong union record, or one chosen by the order of record ids.  Records
+    that state year and series are not taken out: labeled data says the evidence they
+    give (pages, a translator) places them better than the margin does.
     """
-    inside: dict[int, float] = {}
+    inside: dict[int, tuple[float, int]] = {}
     outside: dict[int, tuple[float, int]] = {}
-    yearless = [features.year is None for features in all_features]
-    for negative_score, first, second in edges:
-        if not (yearless[first] or yearless[second]):
+    unplaced = [features.year is None or not features.series for features in all_features]
+    for negative_score, first, second in edges:  # best first: the first score seen on each side is its best
+        if not (unplaced[first] or unplaced[second]):
             continue  # most edges: no union lookup for them
-        score = -negative_score
-        same = find(first) == find(second)
+        best = inside if find(first) == find(second) else outside
         for index, other in ((first, second), (second, first)):
-            if not yearless[index]:
-                continue
-            if same:
-                inside[index] = max(inside.get(index, 0.0), score)
-            elif index not in outside or score > outside[index][0]:
-                outside[index] = (score, other)
-    return {index: other for index, (score, other) in outside.items()
-            if index in inside and score >= inside[index] - AMBIGUITY_MARGIN}
+            if unplaced[index] and index not in best:
+                best[index] = (-negative_score, other)
+    ambiguous = {}
+    for index, (score, other) in outside.items():
+        if index not in inside or score < inside[index][0] - AMBIGUITY_MARGIN:
+            continue
+        own = inside[index][1]
+        series = all_features[other].series, all_features[own].series
+        if all_features[index].year is None or (all(series) and series[0] != series[1]):
+            ambiguous[index] = (other, own)
+    return ambiguous

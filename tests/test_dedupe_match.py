@@ -518,6 +518,24 @@ def test_a_copy_without_a_year_never_joins_two_editions_it_could_belong_to():
     assert together(alone, "a:1", "a:2", "x:1"), alone.explanations["x:1"]
 
 
+def test_a_textbook_without_its_series_never_joins_one_of_two_series_by_id_order():
+    # "Toán 1" of 2020 is printed in two series by one house; a school's copy naming no series
+    # joined whichever series' records came first by id (review): it cannot be placed.
+    school = dict(year=2020, publisher="Giáo dục Việt Nam")
+    kn = dict(series=["Kết nối tri thức với cuộc sống"], authors=["Hà Huy Khoái"], **school)
+    cd = dict(series=["Cánh diều"], authors=["Đỗ Đức Thái"], **school)
+    for bare_id in ("a:0", "z:9"):
+        records = [rec("b:1", "Toán 1", **kn), rec("b:2", "Toán 1", **kn), rec("c:1", "Toán 1", **cd),
+                   rec("c:2", "Toán 1", **cd), rec(bare_id, "Toán 1", **school)]
+        clustering = cluster_records(records, SETTINGS)
+        assert together(clustering, "b:1", "b:2") and together(clustering, "c:1", "c:2")
+        assert apart(clustering, bare_id, "b:1") and apart(clustering, bare_id, "c:1"), clustering.explanations
+        assert "without a textbook series" in clustering.explanations[bare_id].decision
+        assert bare_id not in clustering.explanations["c:1"].decision  # a refusal names who is still there
+    one_series = cluster_records(records[:2] + records[4:], SETTINGS)
+    assert together(one_series, "b:1", "b:2", "z:9"), one_series.explanations["z:9"]
+
+
 @pytest.mark.parametrize("title, part", [("Nam Cao toàn tập", "Tập ba"), ("Nam Cao toàn tập. Tập ba", None),
                                          ("Nam Cao toàn tập", "Quyển III")])
 def test_a_volume_number_spelled_ba_nam_sau_is_read_after_a_volume_word(title, part):
