@@ -14,6 +14,7 @@
     incremental.py  the nightly run: re-cluster only the region changes touch
     run.py       run_dedupe over the store, dedupe_file for file mode
     errors.py    DedupeError and the errors that name a record or a file line
+    explain.py   the hard guards behind a match, derived when a librarian asks (explain, /why)
     evaluate.py  pairwise and B-cubed precision/recall against a truth
     labeled.py   a seeded labeled data set of realistic duplicates and hard negatives
     labeled_data.py  its word lists (titles, names, publishers)

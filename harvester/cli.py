@@ -36,7 +36,7 @@ from typer.core import TyperGroup
 
 from config import Settings, UnioncatError, load_settings
 from config.errors import ConfigError, NoCatalogueError
-from config.settings import DEFAULT_CONFIG_NAME
+from config.settings import DEFAULT_CONFIG_NAME, DedupeSettings
 from store import CatalogStore
 from store.runlock import KILLED, with_killed_runs
 
@@ -533,8 +533,9 @@ def dedupe(
         return
     if explain is not None:  # reads only: no need to wait for a run
         with _reported_errors():
-            with _catalogue_to_read(_settings(config), f"no union record {explain!r}") as store:
-                _explain(store, explain)
+            settings = _settings(config)
+            with _catalogue_to_read(settings, f"no union record {explain!r}") as store:
+                _explain(store, explain, settings.dedupe)
         return
     from dedupe import run_dedupe
 
@@ -566,7 +567,7 @@ def _dedupe_problems(settings: Settings, reported: tuple[str, ...]) -> list[str]
     return problems
 
 
-def _explain(store: CatalogStore, union_id: str) -> None:
+def _explain(store: CatalogStore, union_id: str, settings: DedupeSettings) -> None:
     record, redirect = store.get_union_record(union_id)
     if record is None and redirect:
         typer.echo(f"{union_id} was merged into {redirect}")
@@ -575,9 +576,15 @@ def _explain(store: CatalogStore, union_id: str) -> None:
     if not members:
         raise _fail(f"no union record {union_id!r}; give a union record's id, as GET /api/search "
                     "shows it for each hit", EXIT_USAGE)
+    from dedupe.explain import members_guards
+
+    records = {record.id: record for record in store.get_records(row[0] for row in members)}
+    guards = members_guards({row[0]: row[3] for row in members}, records, settings)
     for record_id, found_by, score, decision in members:
-        score_text = "" if score is None else f" score {score:.1f}"
+        score_text = "" if score is None else f" score {score:.1f}/100"
         typer.echo(f"{record_id}: found by {found_by or '-'}{score_text}; {decision}")
+        if record_id in guards:
+            typer.echo(f"    {guards[record_id]}")
 
 
 @app.command()

@@ -14,7 +14,8 @@ ALLOWED = {
     "normalize": {"config", "store"},
     "dedupe": {"config", "store"},
     "index": {"config", "store"},
-    "search_api": {"config", "store", "index"},
+    # dedupe: /why derives the guards behind a match from the two records (dedupe.explain), as the CLI does.
+    "search_api": {"config", "store", "index", "dedupe"},
     "harvester": {"config", "store"},
 }
 OURS = set(ALLOWED)

@@ -58,6 +58,17 @@ def test_why_lists_each_member_with_key_score_and_decision(client, catalog):
     assert "title" in members["th-01:7"]["decision"] and "authors" in members["th-01:7"]["decision"]
 
 
+def test_why_names_the_guards_a_match_passed_and_what_it_could_not_check(client, catalog):
+    _, store = catalog
+    union_id = store.cluster_assignments()["tv-tinh:1"]
+    members = {m["record_id"]: m for m in client.get(f"/api/records/{union_id}/why").json()["members"]}
+    assert members["th-02:8"]["guards"].startswith("guards passed: material book; year 2018")
+    # Neither record states pages or language: the librarian sees they were not compared.
+    assert members["th-02:8"]["guards"].endswith("not checked (left out by one or both): pages, language")
+    alone = store.cluster_assignments()["th-03:9"]
+    assert client.get(f"/api/records/{alone}/why").json()["members"][0]["guards"] is None
+
+
 def test_why_names_the_guard_that_kept_a_record_out(client, catalog):
     _, store = catalog
     other = store.cluster_assignments()["th-03:9"]
@@ -85,7 +96,8 @@ def test_cli_explain_shows_key_score_and_decision(catalog, data_dir):
     config.write_text(f'data_dir = "{data_dir}"\n', encoding="utf-8")
     result = CliRunner().invoke(cli_app, ["dedupe", "--config", str(config), "explain", union_id])
     assert result.exit_code == 0, result.output
-    assert "th-02:8: found by isbn:9786041234567 score" in result.output
+    assert "th-02:8: found by isbn:9786041234567 score 95.0/100; matches" in result.output
+    assert "\n    guards passed: material book; year 2018" in result.output
     result = CliRunner().invoke(cli_app, ["dedupe", "--config", str(config), "--rebuild"])
     assert result.exit_code == 0 and "full run" in result.output
     result = CliRunner().invoke(cli_app, ["dedupe", "--config", str(config)])

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from dedupe.explain import members_guards
 from search_api.context import AppContext, UnionIdPath, get_context
 from search_api.models import ErrorResponse
 
@@ -26,14 +27,17 @@ class WhyMember(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "record_id": "ca-tinh:CAT000055", "library": "ca-tinh", "title": "Lịch sử Nam Bộ kháng chiến",
         "found_by": "isbn:9786045730621", "score": 100.0,
-        "decision": "matches tv-tinh:TVT000075: shared ISBN 9786045730621, title 100"}]})
+        "decision": "matches tv-tinh:TVT000075: shared ISBN 9786045730621, title 100",
+        "guards": "guards passed: material book; year 2019; language vie; not checked (left out by one or both): pages"}]})
 
     record_id: str = Field(description="Source record `library:local_id`.")
     library: str
     title: str | None
     found_by: str = Field(description="The key that found its match (isbn:…, a title key, …); empty when none.")
-    score: float | None = Field(description="The score of that match; null when it matched nothing.")
+    score: float | None = Field(description="The score of that match, 0-100; null when it matched nothing.")
     decision: str = Field(description="The record it matches and on what, or why it matched none.")
+    guards: str | None = Field(description="For a match: the hard guards it passed, with the values compared, and "
+                                           "those one record gave no value for; null otherwise.")
 
 
 class WhyOut(BaseModel):
@@ -59,6 +63,7 @@ def api_record_why(union_id: UnionIdPath, ctx: Annotated[AppContext, Depends(get
     if not rows:
         raise HTTPException(status_code=404, detail=f"không có bản ghi {union_id!r} (no such record)")
     titles = {source.id: source for source in ctx.store.get_records(row[0] for row in rows)}
+    guards = members_guards({row[0]: row[3] for row in rows}, titles, ctx.settings.dedupe)
     members = []
     for record_id, found_by, score, decision in rows:
         source = titles.get(record_id)
@@ -69,5 +74,6 @@ def api_record_why(union_id: UnionIdPath, ctx: Annotated[AppContext, Depends(get
             "found_by": found_by,
             "score": score,
             "decision": decision,
+            "guards": guards.get(record_id),
         })
     return {"id": union_id, "members": members}

@@ -1,0 +1,86 @@
+"""The hard guards behind an accepted match, for `unioncat dedupe explain` and GET /api/records/{id}/why.
+
+A dedupe run keeps, for each member, the key, the score and one line of decision
+("matches X: title 100, authors 100").  A refused match names the guard that
+refused it; an accepted one did not say which guards it passed, nor which facts
+could not be checked because one record left them out.  Both are derived here,
+when a librarian asks, from the two records: a million members do not each carry
+them through the nightly run.
+"""
+
+from __future__ import annotations
+
+import re
+
+from config.settings import DedupeSettings
+from dedupe.features import IGNORED_LANGUAGES, Features, record_features
+from store.models import Record
+
+# How `cluster._explain_match` writes a match: "matches {record id}: {reason}".
+_MATCHED = re.compile(r"matches (\S+?): ")
+
+
+def matched_record_id(decision: str) -> str | None:
+    """The id of the record a member's decision says it matches, or None (alone, forced, ...)."""
+    found = _MATCHED.match(decision)
+    return found.group(1) if found else None
+
+
+def guards_note(member: Record, matched: Record, settings: DedupeSettings) -> str:
+    """What the hard guards compared between `member` and the record it matches, and what they could not."""
+    checked, unknown = guards_checked(record_features(0, member, settings), record_features(1, matched, settings),
+                                      settings)
+    note = "guards passed: " + "; ".join(checked)
+    return note + (f"; not checked (left out by one or both): {', '.join(unknown)}" if unknown else "")
+
+
+def guards_checked(a: Features, b: Features, settings: DedupeSettings) -> tuple[list[str], list[str]]:
+    """(each guard with the two values it compared, the guards one record gave no value for)."""
+    checked = [f"material {a.material}"]
+    unknown: list[str] = []
+
+    def both(name: str, first: object, second: object, shown: str) -> None:
+        if first and second:
+            checked.append(shown)
+        elif first or second or name in _ALWAYS:
+            unknown.append(name)
+
+    both("volume", a.volumes or a.volume, b.volumes or b.volume, f"volume {a.volumes or a.volume}")
+    both("part", a.part, b.part, f"part {a.part!r} / {b.part!r}")
+    both("textbook series", a.series, b.series, f"textbook series {a.series}")
+    both("series number", a.series_numbers, b.series_numbers,
+         f"series number {_listed(a.series_numbers)} / {_listed(b.series_numbers)}")
+    both("year", a.year, b.year, _within("year", a.year, b.year, settings.year_tolerance))
+    both("edition", a.edition, b.edition, f"edition {a.edition}")
+    both("pages", a.pages, b.pages, _within("pages", a.pages, b.pages, settings.pages_tolerance))
+    languages = [language if language not in IGNORED_LANGUAGES else "" for language in (a.language, b.language)]
+    both("language", *languages, f"language {a.language}")
+    both("translators", a.translators, b.translators, "translators alike")
+    if a.companion or b.companion:
+        checked.append(f"companion book {a.companion}")
+    if a.title_numbers:
+        checked.append(f"numbers in the title {_listed(a.title_numbers)}")
+    return checked, unknown
+
+
+# Facts a librarian expects to see named even when both records leave them out.
+_ALWAYS = frozenset({"year", "pages", "language"})
+
+
+def _within(name: str, first: int | None, second: int | None, tolerance: int) -> str:
+    return f"{name} {first}" if first == second else f"{name} {first} / {second} (at most {tolerance} apart)"
+
+
+def _listed(values) -> str:
+    return ", ".join(str(value) for value in sorted(values))
+
+
+def members_guards(decisions: dict[str, str], records: dict[str, Record], settings: DedupeSettings) -> dict[str, str]:
+    """Record id → `guards_note` for each member (id → decision) whose match is among `records` (the
+    union record's members: a member is explained by a match inside its own union record)."""
+    notes = {}
+    for record_id, decision in decisions.items():
+        matched = matched_record_id(decision)
+        if record_id in records and matched in records:
+            notes[record_id] = guards_note(records[record_id], records[matched], settings)
+    return notes
