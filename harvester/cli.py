@@ -484,8 +484,9 @@ def _normalize_file(input_path: str, output_path: str) -> None:
     if hashed_ids:
         typer.echo(f"{source}: warning: {hashed_ids_report(hashed_ids)}", err=True)
     skipped = f"; {deletions} deletions skipped" if deletions else ""
+    advice = "; fix them at the source (each is named above with its reason) and convert again" if failed else ""
     typer.echo(f"wrote {written} records to {_shown(output_path, '<stdout>')}{skipped}; "
-               f"{failed} could not be normalized", err=True)
+               f"{failed} could not be normalized{advice}", err=True)
     if failed and not written:
         raise typer.Exit(EXIT_ERROR)
 
@@ -526,7 +527,9 @@ def dedupe(
             contradictions = load_overrides(settings.dedupe.overrides_path).contradictions
         for problem in _dedupe_problems(settings, contradictions):
             typer.echo(f"warning: {problem}", err=True)
-        skipped = f"; {len(bad_lines)} lines could not be read (above)" if bad_lines else ""
+        skipped = (f"; {len(bad_lines)} lines could not be read (above): each line must be one JSON Record with "
+                   "string \"id\" and \"title\", as `unioncat normalize --output` writes them; fix those lines "
+                   "and run again, or leave them out" if bad_lines else "")
         typer.echo(f"wrote {count} clusters to {_shown(output, '<stdout>')}{skipped}", err=True)
         if bad_lines and not count:
             raise typer.Exit(EXIT_ERROR)

@@ -99,7 +99,8 @@ def test_the_command_reports_each_bad_line_and_clusters_the_rest(tmp_path):
     assert result.exit_code == 0, result.output
     assert f"{source}, line 2: not JSON" in result.stderr and f"{source}, line 3: missing string field 'id'" in result.stderr
     assert f"{source}, line 5: id 'a:1' already on line 1; line skipped" in result.stderr
-    assert "3 lines could not be read" in result.stderr
+    assert "3 lines could not be read (above): each line must be one JSON Record" in result.stderr
+    assert "fix those lines and run again" in result.stderr
     assert [json.loads(line)["members"] for line in out.read_text(encoding="utf-8").splitlines()] == [["a:1", "b:1"]]
 
 

@@ -39,7 +39,7 @@ def test_normalize_input_rejects_a_repeated_id_as_the_harvest_does(tmp_path):
     records, stderr, code = normalize_file(path)
     assert [(r["id"], r["title"]) for r in records] == [("file:ODD1", "Truyện Kiều"), ("file:ODD2", "Chí Phèo")]
     assert f"{path}: record 3 (ODD1 (duplicate)): duplicate id 'ODD1'; first at {path} record 1" in stderr
-    assert "wrote 2 records" in stderr and "1 could not be normalized" in stderr
+    assert "wrote 2 records" in stderr and "1 could not be normalized; fix them at the source" in stderr
     assert code == 0
 
 
