@@ -319,7 +319,10 @@ def _ambiguous(all_features: list[Features], edges: list[tuple[float, int, int]]
     """
     inside: dict[int, tuple[float, int]] = {}
     outside: dict[int, tuple[float, int]] = {}
-    unplaced = [features.year is None or not features.series for features in all_features]
+    # Series-less copies matter only where a title is printed in a series (textbooks: few titles).
+    series_titles = {features.key_title for features in all_features if features.series}
+    unplaced = [features.year is None or (not features.series and features.key_title in series_titles)
+                for features in all_features]
     for negative_score, first, second in edges:  # best first: the first score seen on each side is its best
         if not (unplaced[first] or unplaced[second]):
             continue  # most edges: no union lookup for them
