@@ -49,7 +49,7 @@ from harvester.strayutf8 import stray_bytes_report
 from harvester.transport import with_query
 from harvester.oddrecords import CONTROL_PICTURES_RE, control_ids_report, odd_leaders_report
 from store.catalog import CatalogStore, utc_now
-from store.models import HarvestRun, HarvestState, RawRecord
+from store.models import HarvestRun, HarvestState, RawRecord, Rejected
 
 __all__ = ["OaiHarvester", "split_oai_response"]
 
@@ -138,6 +138,17 @@ def _token_refused(exc: HarvestError, saved_token: str | None) -> bool:
     if isinstance(exc, BadArgument):
         return exc.resumption_token is not None
     return isinstance(exc, HttpStatusError) and saved_token is not None and exc.status_code != 429
+
+
+def _placed(reject: Rejected, page_number: int) -> Rejected:
+    """`reject`, an unnamed one ("#2": no identifier, only its place on the page) named by its page too.
+
+    Kept so the library's status counts it as the run did; "#2" alone would collide with
+    the second record of every other page.
+    """
+    if not reject.local_id.startswith("#"):
+        return reject
+    return reject.model_copy(update={"local_id": f"{reject.local_id} on page {page_number}"})
 
 
 class OaiHarvester:
@@ -247,10 +258,10 @@ class OaiHarvester:
             if state.sweep_pending:  # counted with the page, in its transaction: a resumed harvest adds on
                 update["scope_harvested"] = state.scope_harvested + sum(not raw.deleted for raw in page.records)
             state = state.model_copy(update=update)
+            rejects = [_placed(reject, page_number) for reject in page.rejected]
             with self.times.measure("store"):
-                # A reject without its identifier ("#2": its place on a page) names nothing a later page can clear.
-                counts = self.store.save_harvest_page(
-                    page.records, state, [reject for reject in page.rejected if not reject.local_id.startswith("#")])
+                # A window's first page starts a new listing: the places of the last one's unnamed rejects go.
+                counts = self.store.save_harvest_page(page.records, state, rejects, new_listing=token is None)
             self.times.count_page(len(page.records))
             run.added += counts.added
             run.changed += counts.changed
@@ -261,7 +272,7 @@ class OaiHarvester:
             if page.broken_records:
                 run.errors.append(page_warning + salvage_report(page, self.settings.max_retries + 1, token))
             run.errors += [f"{page_warning}record {reject.local_id!r} skipped: {reject.reason}"
-                           for reject in page.rejected]
+                           for reject in rejects]
             if page.repaired_characters:
                 run.errors.append(f"{page_warning}{page.repaired_characters} invalid XML characters kept as U+24xx")
             if page.bare_ampersands:

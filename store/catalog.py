@@ -342,7 +342,7 @@ class CatalogStore:
         return HarvestState.model_validate_json(row[0]) if row else HarvestState(library=library)
 
     def save_harvest_page(self, records: Iterable[RawRecord], state: HarvestState | None = None,
-                          rejects: Iterable[Rejected] = ()) -> PageCounts:
+                          rejects: Iterable[Rejected] = (), new_listing: bool = False) -> PageCounts:
         """Store a page of raw records, its rejects and the harvest state in one transaction.
 
         A crash before the commit loses the page and keeps the old token, so the
@@ -350,12 +350,15 @@ class CatalogStore:
         records (same content hash) are not touched.  `rejects` (records the page
         lists but that cannot be stored, by their OAI identifier) join the library's
         harvest rejects; a record stored or deleted later leaves them, so the report
-        lists what is still unreadable at the source.
+        lists what is still unreadable at the source.  A reject without an identifier
+        ("#2 on page 1") names only its place in one listing, which nothing later can
+        clear: `new_listing` (the first page of a window, with `state`) drops the
+        library's earlier ones, so they last as long as the listing they were seen in.
         """
-        return self._write(self._save_page, list(records), state, list(rejects))
+        return self._write(self._save_page, list(records), state, list(rejects), new_listing)
 
     def _save_page(self, seq: int, records: list[RawRecord], state: HarvestState | None,
-                   rejects: list[Rejected] = ()) -> PageCounts:
+                   rejects: list[Rejected] = (), new_listing: bool = False) -> PageCounts:
         # One SELECT per 500 records and one executemany, not two statements per record:
         # this is the harvest's hot path (see bench/harvest.py).
         counts = PageCounts()
@@ -395,6 +398,9 @@ class CatalogStore:
                        last_changed = excluded.last_changed, seq = excluded.seq""",
                 rows,
             )
+        if new_listing and state is not None:
+            self._conn.execute("DELETE FROM rejects WHERE library = ? AND stage = 'harvest' AND local_id LIKE '#%'",
+                               (state.library,))
         self._note_harvest_rejects(records, rejects, now)
         if state is not None:
             self._conn.execute(

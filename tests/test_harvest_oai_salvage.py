@@ -102,7 +102,8 @@ def test_a_broken_record_whose_identifier_cannot_be_read_is_named_by_its_positio
     server = fault_server([identify()] + [page([record("1"), broken, record("3")], None)] * REQUESTS_PER_BROKEN_PAGE)
     run = harvest(server, store)
     assert sorted(store.live_local_ids("tv-test")) == ["oai:x:1", "oai:x:3"]
-    assert any("'#2' skipped" in e and "its identifier cannot be read" in e for e in run.errors), run.errors
+    assert any("'#2 on page 1' skipped" in e and "its identifier cannot be read" in e for e in run.errors), run.errors
+    assert [reject.local_id for reject in store.rejects("tv-test")] == ["#2 on page 1"]  # as status counts it
 
 
 @pytest.mark.parametrize("max_retries", [0, 2])

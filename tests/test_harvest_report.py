@@ -11,8 +11,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+from typer.testing import CliRunner
 
 from config.settings import REPO_ROOT, load_settings
+from harvester.cli import app
 from harvester.provider import serve_fixtures
 from harvester.reporting import HarvestReporter
 from index import SearchIndex
@@ -21,7 +23,8 @@ from store import CatalogStore, HarvestRun
 from store.catalog import utc_now
 from tests.test_api import serve_in_thread
 from tests.test_harvest_run import closed_port
-from tests.test_harvest_support import write_marc_collection
+from tests.test_cli_ops import write_registry
+from tests.test_harvest_support import envelope, identify, list_records, marcxml_record, write_marc_collection
 
 STATUS_KEYS = {"id", "records", "deleted", "rejected", "last_attempt", "last_success", "duration_s", "added",
                "changed", "removed", "errors", "overdue"}
@@ -119,3 +122,52 @@ def test_progress_display_only_on_a_terminal():
 
     assert "tv-tinh" in night(FakeTerminal()) and "ok +3" in night(FakeTerminal())
     assert night(io.StringIO()) == ""  # under cron: nothing but the summary
+
+
+def _record_without_header() -> str:
+    return f"<record><metadata>{marcxml_record('x', 'Sách không đầu')}</metadata></record>"
+
+
+def _registry(tmp_path: Path, fault_server, pages: list[bytes]) -> Path:
+    """A config of one OAI-PMH library whose server answers `pages` in turn."""
+    server = fault_server(pages)
+    return write_registry(tmp_path / "unioncat.toml", {"tv-test": server.url},
+                          "[harvest]\nmax_retries = 0\nbackoff_base_s = 0.001\n")
+
+
+def _harvest_then_status(config: Path) -> tuple[str, dict, str]:
+    """`unioncat harvest`, then `status` as JSON (the library's item) and as text."""
+    runner = CliRunner()
+    harvested = runner.invoke(app, ["harvest", "--config", str(config)])
+    assert harvested.exit_code == 0, harvested.output
+    as_json = json.loads(runner.invoke(app, ["status", "--format", "json", "--config", str(config)]).stdout)
+    as_text = runner.invoke(app, ["status", "--config", str(config)]).stdout
+    return harvested.stdout, as_json["libraries"][0], as_text
+
+
+def test_a_record_without_a_header_is_counted_alike_by_the_run_and_by_status(tmp_path: Path, fault_server):
+    """The run's summary said `rejected 1` while `status` (its JSON and the /status page, which share
+    store.library_status) said 0: a record without an identifier was reported but never kept."""
+    page = envelope(f"<ListRecords>{_record_without_header()}"
+                    f"<record><header><datestamp>2024-03-15</datestamp></header><metadata/></record>"
+                    f"<resumptionToken>t1</resumptionToken></ListRecords>")
+    config = _registry(tmp_path, fault_server, [identify(), page, list_records(["1"])])
+    summary, library, text = _harvest_then_status(config)
+    assert "rejected 2" in summary, summary
+    assert (library["records"], library["rejected"]) == (1, 2), library
+    assert "rejected    2" in text, text
+    assert "rejected #1 on page 1 (harvest): record 1 of the page has no header identifier" in text, text
+    assert "rejected #2 on page 1 (harvest)" in text, text
+
+
+def test_records_without_an_identifier_from_an_earlier_window_are_not_kept_forever(tmp_path: Path, fault_server):
+    """Nothing a later page brings can clear a record known only by its place in a listing: the
+    next window's listing replaces them; named rejects stay until their record comes back whole."""
+    named_reject = envelope(f"<ListRecords>{_record_without_header()}"
+                            f"<record><header><identifier>oai:x:bad</identifier></header><metadata/></record>"
+                            f"</ListRecords>")
+    config = _registry(tmp_path, fault_server, [identify(), named_reject, identify(), list_records(["1"])])
+    assert _harvest_then_status(config)[1]["rejected"] == 2
+    _summary, library, text = _harvest_then_status(config)
+    assert library["rejected"] == 1 and "rejected oai:x:bad (harvest)" in text and "#1" not in text, text
+
