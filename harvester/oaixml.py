@@ -148,6 +148,41 @@ def resumption_token(container: etree._Element | None) -> str | None:
     return element.text.strip()
 
 
+# What a MARCXML <record> holds, however its namespace was (mis)written.
+_MARC_RECORD_PARTS = {"leader", "controlfield", "datafield"}
+
+
+def marcxml_outside_its_namespace(element: etree._Element) -> bool:
+    """True for a MARCXML <record> written without the MARC21 slim namespace: in none, or (unprefixed
+    inside <OAI-PMH>) in the OAI-PMH namespace it inherits, which no stage reads as MARC."""
+    name = etree.QName(element)
+    if name.localname != "record" or name.namespace not in (None, OAI_NS):
+        return False
+    return any(isinstance(part.tag, str) and etree.QName(part).localname in _MARC_RECORD_PARTS
+               and etree.QName(part).namespace == name.namespace for part in element)
+
+
+def in_marc_namespace(record: etree._Element) -> etree._Element:
+    """A copy of `record` with it and the elements of its namespace in the MARC21 slim one (comments dropped)."""
+    namespace = etree.QName(record).namespace
+    moved = etree.Element(f"{{{MARC_NS}}}record", dict(record.attrib), nsmap={None: MARC_NS})
+    _copy_into_marc_namespace(record, moved, namespace)
+    return moved
+
+
+def _copy_into_marc_namespace(source: etree._Element, target: etree._Element, namespace: str | None) -> None:
+    # SubElement inherits the target's default namespace, so the copy is written without prefixes.
+    target.text = source.text
+    for part in source:
+        if not isinstance(part.tag, str):
+            continue
+        name = etree.QName(part)
+        tag = f"{{{MARC_NS}}}{name.localname}" if name.namespace == namespace else part.tag
+        copied = etree.SubElement(target, tag, dict(part.attrib))
+        copied.tail = part.tail
+        _copy_into_marc_namespace(part, copied, namespace)
+
+
 def format_for_metadata(element: etree._Element) -> str | None:
     """Our raw format name for a metadata element, by its namespace."""
     namespace = etree.QName(element).namespace
@@ -190,12 +225,17 @@ def raw_record(record: etree._Element, position: int, library: str, raw_format: 
             return Rejected(library=library, local_id=identifier, stage="harvest", source=source,
                             reason="not deleted, yet sent without metadata; the server could not render it "
                                    "in this format (check the record at the library)")
+        if raw_format in (None, "marcxml") and marcxml_outside_its_namespace(child):
+            # Home-made providers write MARCXML without its namespace; its elements say what it is.
+            child = in_marc_namespace(child)
         payload = etree.tostring(child, encoding="utf-8", with_tail=False)
         fmt = raw_format or format_for_metadata(child)
         if fmt is None:
+            name = etree.QName(child)
             return Rejected(library=library, local_id=identifier, stage="harvest", source=source,
-                            reason=f"metadata in namespace {etree.QName(child).namespace!r} is neither MARCXML "
-                                   "nor oai_dc")
+                            reason=f"metadata <{name.localname}> in namespace {name.namespace!r} is neither "
+                                   "MARCXML nor oai_dc; set the library's metadata_prefix to a format the "
+                                   "server offers that unioncat reads (marc21, marcxml or oai_dc)")
     return RawRecord(library=library, local_id=identifier, format=fmt or "marcxml",
                      payload=payload, datestamp=datestamp, deleted=deleted, source=source)
 

@@ -123,8 +123,11 @@ def _parse_marcxml(payload: bytes) -> MarcRecord:
             if found is not None:
                 break
         if found is None:
-            raise RecordError(f"no MARCXML <record> element (root element is <{_local(root.tag)}>); "
-                              "check the library's metadata_prefix")
+            namespace = etree.QName(root).namespace
+            # "<record>" alone contradicted "no <record>" when only the namespace was wrong.
+            where = f" in namespace {namespace!r}" if namespace else " in no namespace"
+            raise RecordError(f"no MARCXML <record> element (root element is <{_local(root.tag)}>{where}; "
+                              f"MARCXML's is {MARC_NS!r}); check the library's metadata_prefix")
         root = found
     record_format = root.get("format") if root.tag == f"{{{MARCXCHANGE_NS}}}record" else None
     if record_format and record_format.replace(" ", "").upper() not in ("MARC21", "MARC-21"):

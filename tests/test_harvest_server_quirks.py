@@ -21,6 +21,10 @@ from config.errors import HarvestError
 from harvester.files import read_records_file
 from harvester.oai import OaiHarvester
 from harvester.transport import make_client
+from normalize.normalizer import normalize_raw
+from harvester.oaixml import OAI_NS
+from store.models import RawRecord
+from store.xmlns import MARC_NS
 
 
 def harvest(server, store, **settings):
@@ -82,6 +86,48 @@ def test_a_saved_response_with_a_record_without_metadata_still_gives_the_others(
     items = list(read_records_file(path))
     assert [type(i).__name__ for i in items] == ["RawRecord", "Rejected"]
     assert items[1].local_id == "oai:x:bad" and "without metadata" in items[1].reason
+
+
+# MARCXML as some home-made providers write it: no MARC21 slim namespace, so inside <OAI-PMH> it falls
+# in the OAI-PMH namespace (the default one there), or in none where the server undeclares it.
+MARC_WITHOUT_NAMESPACE = ('<record{xmlns}><leader>00000nam a2200000 a 4500</leader>'
+                          '<controlfield tag="001">{local_id}</controlfield><datafield tag="245" ind1="0" ind2="0">'
+                          '<subfield code="a">Sách {local_id}</subfield></datafield></record>')
+
+
+@pytest.mark.parametrize("xmlns", ["", ' xmlns=""'], ids=["oai-namespace", "no-namespace"])
+def test_marcxml_without_its_namespace_is_read_as_marcxml(fault_server, store, tmp_path, xmlns):
+    """It was stored as it came, then normalize rejected it with "no MARCXML <record> element (root
+    element is <record>)", a message that contradicts itself (and file mode as "neither MARCXML nor
+    oai_dc").  Leader, control and data fields are MARCXML's own: the record is read in its namespace."""
+    bare = f"<metadata>{MARC_WITHOUT_NAMESPACE.format(xmlns=xmlns, local_id='2')}</metadata>"
+    page = envelope(f"<ListRecords>{record('1')}{record('2', bare)}</ListRecords>")
+    run = harvest(fault_server([identify(), page]), store)
+    assert (run.added, run.rejected, run.errors) == (2, 0, [])
+    raws = {raw.local_id: raw for _, raw in store.raw_changed_since(0, "tv-test")}
+    assert raws["oai:x:2"].payload.startswith(f'<record xmlns="{MARC_NS}"><leader>'.encode()), raws["oai:x:2"].payload
+    normalized = normalize_raw(raws["oai:x:2"])
+    assert normalized.title == "Sách 2", normalized
+    saved = tmp_path / "saved.xml"
+    saved.write_bytes(page)
+    assert [normalize_raw(item).title for item in read_records_file(saved)] == ["Sách 1", "Sách 2"]
+
+
+def test_such_a_record_stored_by_an_older_unioncat_is_rejected_saying_its_namespace_is_wrong():
+    """Held from before the harvester moved it into its namespace; normalize says which namespace it found."""
+    payload = MARC_WITHOUT_NAMESPACE.format(xmlns=f' xmlns="{OAI_NS}"', local_id="2").encode()
+    rejected = normalize_raw(RawRecord(library="tv-test", local_id="oai:x:2", format="marcxml", payload=payload))
+    assert rejected.local_id == "oai:x:2" and f"<record> in namespace '{OAI_NS}'" in rejected.reason, rejected
+    assert MARC_NS in rejected.reason and "metadata_prefix" in rejected.reason
+
+
+def test_metadata_in_another_namespace_is_rejected_naming_the_record_and_what_to_do(tmp_path):
+    """Not MARCXML at all (a <mods> record under a marc21 prefix): said so with the record's identifier."""
+    path = tmp_path / "saved.xml"
+    mods = '<metadata><mods xmlns="http://www.loc.gov/mods/v3"><titleInfo/></mods></metadata>'
+    path.write_bytes(envelope(f"<ListRecords>{record('1')}{record('m', mods)}</ListRecords>"))
+    [_, rejected] = list(read_records_file(path))
+    assert rejected.local_id == "oai:x:m" and "<mods>" in rejected.reason and "metadata_prefix" in rejected.reason
 
 
 @pytest.mark.parametrize("declared", ["", "<granularity></granularity>", "<granularity>YYYY-MM-DD hh:mm</granularity>"],
