@@ -76,6 +76,24 @@ def _retryable_status(status_code: int) -> bool:
     return status_code in (408, 429) or status_code >= 500
 
 
+def _redirect_not_followed(response: httpx.Response) -> str | None:
+    """What to say of a redirect httpx left unfollowed (no Location, or a 300 or 305), else None.
+
+    Read as the answer it stood for, its empty body was "not well-formed XML: Document is empty".
+    304 is not one: it answers our If-None-Match (harvester/marcfile.py).
+    """
+    status = response.status_code
+    if not 300 <= status < 400 or status == 304:
+        return None
+    location = response.headers.get("location")
+    if location is None:
+        return (f"HTTP {status}, a redirect without a Location header: the server did not say where the records "
+                "went; open the url in a browser, correct the library's url in its [[libraries]] table of the "
+                "config (another path, or https), or ask the library's staff to fix the redirect")
+    return (f"HTTP {status} to {location}, a redirect unioncat does not follow; set the library's url in its "
+            "[[libraries]] table of the config to where the records really are")
+
+
 def fetch(client: httpx.Client, url: str, params: Mapping[str, str] | None,
           settings: HarvestSettings, library: str, headers: Mapping[str, str] | None = None,
           answered: Callable[[httpx.Response], bool] | None = None) -> httpx.Response:
@@ -85,7 +103,8 @@ def fetch(client: httpx.Client, url: str, params: Mapping[str, str] | None,
     `max_retries` times, waiting `backoff_base_s * 2**n` or the server's Retry-After, never
     more than `backoff_max_s`.  Raises HarvestError (naming library and URL)
     when the retries run out; 4xx answers other than 408 and 429 are returned, since
-    OAI-PMH servers put protocol errors in them.  `headers` are extra request
+    OAI-PMH servers put protocol errors in them; a redirect httpx could not follow (no
+    Location) raises HttpStatusError at once.  `headers` are extra request
     headers (e.g. If-None-Match for a conditional GET).  A retryable status that
     `answered` accepts is returned at once: asking again cannot change an answer.
     """
@@ -115,6 +134,10 @@ def fetch(client: httpx.Client, url: str, params: Mapping[str, str] | None,
                                       "redirect loop at the library's server; ask its staff, or set the library's "
                                       "url to where the records really are") from None
         else:
+            if (nowhere := _redirect_not_followed(response)) is not None:
+                # Not retried: a server that redirects nowhere does so every time.
+                raise HttpStatusError(library, with_query(url, params), response.status_code,
+                                      response.headers.get("content-type", ""), nowhere)
             if not _retryable_status(response.status_code) or (answered is not None and answered(response)):
                 return response
             retry_after = parse_retry_after(response.headers.get("retry-after"))

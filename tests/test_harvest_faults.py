@@ -23,6 +23,7 @@ from tests.test_harvest_support import (
     fast_settings,
     identify,
     list_records,
+    marc_library,
     marcxml_record,
     oai_error,
     oai_library,
@@ -33,11 +34,13 @@ from harvester.errors import (
     BadArgument,
     BadResumptionToken,
     CannotDisseminateFormat,
+    HttpStatusError,
     MalformedResponseError,
     NoRecordsMatch,
     OaiProtocolError,
     ResponseTooLargeError,
 )
+from harvester.marcfile import harvest_marc_file
 from harvester.oai import OaiHarvester
 from harvester.oaixml import parse_xml_strict
 from harvester.run import harvest_library as run_library
@@ -487,6 +490,26 @@ def test_http_404_without_oai_body_fails_with_status(fault_server, store):
     server = fault_server([identify(), Canned(b"not here", 404, {"Content-Type": "text/plain"})])
     with pytest.raises(HarvestError, match="404"):
         harvest(server, store)
+
+
+@pytest.mark.parametrize("headers", [{}, {"Content-Type": "text/html"}], ids=["bare", "html"])
+def test_a_redirect_without_a_location_is_said_to_be_one(fault_server, store, headers):
+    """It was reported as "response is not well-formed XML ... Document is empty" (or as an HTML page),
+    after asking again: a 302 that says nowhere to go is the server's configuration, not a bad page."""
+    server = fault_server([identify(), Canned(b"", 302, headers)] * 3)
+    with pytest.raises(HttpStatusError) as caught:
+        harvest(server, store, max_retries=2)
+    message = str(caught.value)
+    assert "tv-test" in message and f"{server.url}?verb=ListRecords" in message, message
+    assert "HTTP 302" in message and "without a Location header" in message and "url" in message, message
+    assert "XML" not in message and "HTML" not in message
+    assert len(server.queries) == 2  # not asked again: the answer will not change
+
+
+def test_a_marc_file_url_redirecting_nowhere_is_said_to_be_one(fault_server, store):
+    server = fault_server([Canned(b"", 301, {})])
+    with make_client(fast_settings()) as client, pytest.raises(HttpStatusError, match="without a Location"):
+        harvest_marc_file(marc_library(server.url), store, client, fast_settings())
 
 
 def test_body_over_the_limit_is_refused(fault_server):
