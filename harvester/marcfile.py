@@ -39,7 +39,7 @@ from harvester.strayutf8 import declares_utf8, stray_bytes_report
 from harvester.oddrecords import CONTROL_PICTURES_RE, control_ids_report, odd_leaders_report, xml_leader_oddities
 from harvester.xmlrepair import RepairingReader, bytes_before_declaration
 from harvester.xmlresync import ResyncReader, broken_record
-from harvester.transport import GZIP_MAGIC, fetch
+from harvester.transport import GZIP_MAGIC, fetch, status_hint
 from store.catalog import CatalogStore, utc_now
 from harvester.iso2709file import (FILE_CUT_SHORT, HASHED_ID_PREFIX, LEADER_STATUS, READ_BLOCK_BYTES, UTF8_BOM,
                                    iter_iso2709)
@@ -122,7 +122,9 @@ def open_marc_source(location: str, library: str, client: httpx.Client | None, s
     if response.status_code == 304:
         return None, previous_validator or "{}"
     if response.status_code != 200:
-        raise HarvestError(library, location, f"HTTP {response.status_code} fetching the MARC file")
+        hint = status_hint(response.status_code, settings.user_agent)
+        raise HarvestError(library, location, f"HTTP {response.status_code} fetching the MARC file"
+                                              + (f"; {hint}" if hint else ""))
     # By the body, not the Content-Type: some servers send any file as text/html.
     if starts_like_html(response.content):
         raise HarvestError(library, location, "the URL answered with an HTML page, not a MARC file (a sign-in or "

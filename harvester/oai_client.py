@@ -22,7 +22,7 @@ from harvester.errors import HttpStatusError, MalformedResponseError
 from harvester.metrics import StageTimes
 from harvester.charset import utf8_body
 from harvester.oaixml import OAI_NS, looks_like_html, parse_xml_strict
-from harvester.transport import fetch
+from harvester.transport import fetch, status_hint
 
 log = logging.getLogger(__name__)
 
@@ -119,11 +119,13 @@ class HttpxSickle(sickle.Sickle):
         try:
             parsed = StrictOAIResponse(response, kwargs, self.library, self.endpoint)
         except HarvestError:
-            raise HttpStatusError(self.library, str(response.url), response.status_code,
-                                  response.headers.get("content-type", ""),
-                                  f"HTTP {response.status_code}: {response.text[:200].strip()}") from None
+            raise self._status_error(response, f"HTTP {response.status_code}: {response.text[:200].strip()}") \
+                from None
         if parsed.xml.find(f"{{{OAI_NS}}}error") is None:
-            raise HttpStatusError(self.library, str(response.url), response.status_code,
-                                  response.headers.get("content-type", ""),
-                                  f"HTTP {response.status_code} without an OAI-PMH error")
+            raise self._status_error(response, f"HTTP {response.status_code} without an OAI-PMH error")
         return parsed
+
+    def _status_error(self, response: httpx.Response, message: str) -> HttpStatusError:
+        hint = status_hint(response.status_code, self.settings.user_agent)
+        return HttpStatusError(self.library, str(response.url), response.status_code,
+                               response.headers.get("content-type", ""), f"{message}; {hint}" if hint else message)

@@ -94,6 +94,18 @@ def _redirect_not_followed(response: httpx.Response) -> str | None:
             "[[libraries]] table of the config to where the records really are")
 
 
+def status_hint(status_code: int, user_agent: str) -> str:
+    """What to check for an error status that carries no OAI-PMH answer ("" where there is nothing to add)."""
+    if status_code in (404, 410):
+        return ("no such address at the library's server: check the library's url in its [[libraries]] table of "
+                "the config (the OAI-PMH base URL, or the MARC file's) and that the service is still published")
+    if status_code in (401, 403):
+        return ("the library's server refuses this harvester: access is likely restricted by address or "
+                f"User-Agent; ask the library's staff to allow this machine's address and the User-Agent "
+                f"{user_agent!r} (or the credentials it needs)")
+    return ""
+
+
 def fetch(client: httpx.Client, url: str, params: Mapping[str, str] | None,
           settings: HarvestSettings, library: str, headers: Mapping[str, str] | None = None,
           answered: Callable[[httpx.Response], bool] | None = None) -> httpx.Response:

@@ -512,6 +512,29 @@ def test_a_marc_file_url_redirecting_nowhere_is_said_to_be_one(fault_server, sto
         harvest_marc_file(marc_library(server.url), store, client, fast_settings())
 
 
+@pytest.mark.parametrize(("status", "hint"), [
+    (404, "check the library's url"), (403, "refuses this harvester"), (410, "check the library's url")])
+def test_a_404_or_403_names_the_library_url_status_and_what_to_check(fault_server, store, status, hint):
+    """"HTTP 404: not here" gave no hint where to look."""
+    server = fault_server([identify(), Canned(b"not here", status, {"Content-Type": "text/plain"})])
+    with pytest.raises(HttpStatusError) as caught:
+        harvest(server, store)
+    message = str(caught.value)
+    assert "tv-test" in message and server.url in message and f"HTTP {status}" in message, message
+    assert hint in message, message
+    if status == 403:
+        assert "address" in message and "User-Agent" in message and "unioncat" in message, message
+    else:
+        assert "[[libraries]]" in message, message
+
+
+def test_a_marc_file_url_answering_404_says_what_to_check(fault_server, store):
+    server = fault_server([Canned(b"gone", 404, {"Content-Type": "text/plain"})])
+    with make_client(fast_settings()) as client, pytest.raises(HarvestError) as caught:
+        harvest_marc_file(marc_library(server.url), store, client, fast_settings())
+    assert "HTTP 404" in str(caught.value) and "check the library's url" in str(caught.value), caught.value
+
+
 def test_body_over_the_limit_is_refused(fault_server):
     server = fault_server([Canned(b"x" * 5000)])
     settings = fast_settings(max_response_bytes=1000)
