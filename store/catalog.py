@@ -138,6 +138,11 @@ CREATE INDEX IF NOT EXISTS dedupe_keys_key ON dedupe_keys (key);
 """
 
 
+# Rejected records a library's status lists (`unioncat status --format json`, GET /api/status): the latest
+# few tell the library what to fix; the count says how many there are.
+STATUS_REJECTS_LISTED = 10
+
+
 def utc_now() -> str:
     """ISO 8601 UTC timestamp with seconds, the form every stored time uses."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -645,15 +650,17 @@ class CatalogStore:
 
         self._write(work)
 
-    def rejects(self, library: str | None = None, limit: int | None = None) -> list[Rejected]:
-        """Rejected records (of one library), by library and local id; the first `limit` only when given:
-        a status report names a few, and a broken export may hold tens of thousands."""
+    def rejects(self, library: str | None = None, limit: int | None = None,
+                newest_first: bool = False) -> list[Rejected]:
+        """Rejected records (of one library), by library and local id, or the last noted first; the first
+        `limit` only when given: a status report names a few, and a broken export may hold tens of thousands."""
         sql = "SELECT library, local_id, stage, reason, source FROM rejects"
         params: tuple = ()
         if library is not None:
             sql += " WHERE library = ?"
             params = (library,)
-        sql += " ORDER BY library, local_id"
+        # `at` is to the second; a page's rejects share it, and rowid keeps the order they were noted in.
+        sql += " ORDER BY at DESC, rowid DESC" if newest_first else " ORDER BY library, local_id"
         if limit is not None:
             sql += " LIMIT ?"
             params += (limit,)
@@ -908,7 +915,9 @@ class CatalogStore:
                 (library,),
             ).fetchone()
         status = LibraryStatus(id=library, records=live, deleted=deleted, rejected=rejected,
-                               last_success=success[0] if success else None)
+                               last_success=success[0] if success else None,
+                               rejects=self.rejects(library, STATUS_REJECTS_LISTED, newest_first=True) if rejected
+                               else [])
         if expected_interval_hours is not None:
             if status.last_success is None:
                 status.overdue = True

@@ -140,11 +140,14 @@ class Record(BaseModel):
 class Rejected(BaseModel):
     """A record a stage could not process: kept with the reason, counted in reports."""
 
-    library: str
-    local_id: str
-    stage: str
-    reason: str
-    source: str = ""
+    library: str = Field(description="The library id.")
+    local_id: str = Field(description=(
+        "The record's id at the library (OAI identifier, or 001); one without any, its place: "
+        "\"#2 on page 1\" of the last harvest window, \"#2\" in a file."))
+    stage: str = Field(description="Where it was rejected: harvest or normalize.")
+    reason: str = Field(description="Why, and what the library can do about it.")
+    source: str = Field(default="", description="Where it was read: the OAI-PMH page's address, or the file "
+                                                "and record position.")
 
 
 class UnionRecord(BaseModel):
@@ -265,6 +268,9 @@ class LibraryStatus(BaseModel):
     removed: int = 0
     errors: list[str] = []
     overdue: bool = Field(default=False, description="No successful harvest within the expected interval.")
+    rejects: list[Rejected] = Field(default=[], description=(
+        "The library's most recently rejected records (harvest or normalize), newest first, a few at most "
+        "(store.catalog.STATUS_REJECTS_LISTED; `rejected` counts them all): identifier, stage, reason, source."))
 
 
 class StageStatus(BaseModel):

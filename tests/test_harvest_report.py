@@ -20,7 +20,8 @@ from harvester.reporting import HarvestReporter
 from index import SearchIndex
 from search_api import create_app
 from store import CatalogStore, HarvestRun
-from store.catalog import utc_now
+from store.catalog import STATUS_REJECTS_LISTED, utc_now
+from store.models import Rejected
 from tests.test_api import serve_in_thread
 from tests.test_harvest_run import closed_port
 from tests.test_cli_ops import write_registry
@@ -155,6 +156,10 @@ def test_a_record_without_a_header_is_counted_alike_by_the_run_and_by_status(tmp
     summary, library, text = _harvest_then_status(config)
     assert "rejected 2" in summary, summary
     assert (library["records"], library["rejected"]) == (1, 2), library
+    named = {reject["local_id"]: reject for reject in library["rejects"]}
+    assert set(named) == {"#1 on page 1", "#2 on page 1"}, named
+    assert all(reject["source"].endswith("/oai page 1") and "no header identifier" in reject["reason"]
+               for reject in named.values()), named
     assert "rejected    2" in text, text
     assert "rejected #1 on page 1 (harvest): record 1 of the page has no header identifier" in text, text
     assert "rejected #2 on page 1 (harvest)" in text, text
@@ -171,3 +176,22 @@ def test_records_without_an_identifier_from_an_earlier_window_are_not_kept_forev
     _summary, library, text = _harvest_then_status(config)
     assert library["rejected"] == 1 and "rejected oai:x:bad (harvest)" in text and "#1" not in text, text
 
+
+
+def test_status_json_lists_the_most_recent_rejects_with_source_and_identifier(tmp_path: Path):
+    """Only the count was there: an operator had to open the database to learn which records to fix."""
+    config = write_registry(tmp_path / "unioncat.toml", {"tv-test": "http://127.0.0.1:9/oai"})
+    settings = load_settings(config)
+    with CatalogStore(settings.db_path) as catalog:
+        for page in (1, 2):
+            catalog.save_harvest_page([], None, [
+                Rejected(library="tv-test", local_id=f"oai:x:{page}-{i:02d}", stage="harvest",
+                         reason="not deleted, yet sent without metadata", source=f"http://x/oai page {page}")
+                for i in range(30)])
+    library = json.loads(CliRunner().invoke(app, ["status", "--format", "json", "--config", str(config)]).stdout)[
+        "libraries"][0]
+    assert library["rejected"] == 60
+    assert len(library["rejects"]) == STATUS_REJECTS_LISTED < 60
+    newest = library["rejects"][0]
+    assert newest["local_id"].startswith("oai:x:2-") and newest["source"] == "http://x/oai page 2", newest
+    assert set(newest) >= {"local_id", "stage", "reason", "source"}
