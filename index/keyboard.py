@@ -10,7 +10,10 @@ phone without one) types the keys of one of the two common methods as they are:
   8 breve, 9 đ; 1 sắc, 2 huyền, 3 hỏi, 4 ngã, 5 nặng.
 Such a word is in no record, so the search finds nothing; `SearchIndex` then tries the
 query with each unknown word read as the syllable its keys spell (`keyboard_query`), and
-offers it as the suggestion.
+offers it as the suggestion.  When that reading finds nothing, the words some record holds
+as typed are read too ("Muaf khoo" is "Mùa khô", though "khoo" is Adam Khoo's), and the typo
+search runs on the reading, so a slip in one word of several ("ddaats rungf phuwowng nam":
+"rungf" spells "rùng", not "rừng") is forgiven as it is in a word alone.
 
 A word is read only when the result is a Vietnamese syllable (initial, vowel nucleus and
 final consonant all Vietnamese), so "books" (a "k" cannot end a syllable) and "T12" stay

@@ -236,53 +236,79 @@ class SearchIndex:
 
     def _answer(self, searcher: tantivy.Searcher, schema: tantivy.Schema, generation: int, tree: Node | None,
                 params: SearchParams) -> SearchResult:
-        # Highlighted words: all positive ones, and for the title those a title is searched for.
-        words = (positive_words(tree), positive_words(tree, "title")) if tree is not None else ([], [])
+        words = _highlighted(tree) if tree is not None else ([], [])
         result = self._run(searcher, schema, tree, params, frozenset(), words, generation)
         if result.total or tree is None:
             return result
-        typos = unknown_words(searcher, typo_candidates(tree))
-        # Words with digits are never typos, but may be VNI keys ("vie65t").
-        keyed = typos | unknown_words(searcher, [leaf for leaf in word_leaves(tree) if not leaf[0].isalpha()])
-        read = self._as_typed_on_keyboard(searcher, schema, params, keyed, generation) if keyed else None
+        tried = [(params.q, tree)]  # what the typo search may read: the query, after its keyboard reading
+        read = self._keyboard_reading(searcher, schema, params, tree)
         if read is not None:
-            return read
-        if typos:
-            # The suggestion comes from the SUGGEST_FROM_HITS best hits whatever page, size and order this
-            # is, so every page ranks alike: page 1 at size 1 took it from one hit, page 2 from five, and
-            # sorted by title "nguyen duu" asked "nguyen cửu?" (the first title A–Z), by relevance "nguyen du?".
-            own = params.page == 1 and params.size >= SUGGEST_FROM_HITS and params.sort == "relevance"
-            first = params if own else replace(params, page=1, size=SUGGEST_FROM_HITS, sort="relevance")
-            fuzzy = self._run(searcher, schema, tree, first, typos, words, generation)
-            if fuzzy.total:
-                suggestion = suggest(params.q, fuzzy.hits, typos)
-                ranking = _parsed(suggestion)
-                if ranking is not None or first is not params:
-                    fuzzy = self._run(searcher, schema, tree, params, typos, words, generation, ranking)
-                fuzzy.fuzzy = True
-                fuzzy.suggestion = suggestion
-                for hit in fuzzy.hits:
-                    hit.pop("_suggest", None)
+            found = self._run(searcher, schema, read[1], replace(params, q=read[0]), frozenset(),
+                              _highlighted(read[1]), generation)
+            if found.total:
+                found.fuzzy, found.suggestion, found.params = True, read[0], params
+                return found
+            # "ddaats rungf phuwowng nam": "rungf" (rùng) is a slip for "rwngf" (rừng), a typo of "đất
+            # rungf phương nam"; each word alone was found, together nothing.
+            tried.insert(0, read)
+        for q, parsed in tried:
+            fuzzy = self._typo_search(searcher, schema, replace(params, q=q) if q != params.q else params, parsed,
+                                      generation)
+            if fuzzy is not None:
+                fuzzy.params = params
+                fuzzy.suggestion = fuzzy.suggestion or (q if q != params.q else None)
                 return fuzzy
         return result
 
-    def _as_typed_on_keyboard(self, searcher: tantivy.Searcher, schema: tantivy.Schema, params: SearchParams,
-                              unknown: frozenset[str], generation: int) -> SearchResult | None:
-        """The search with its unknown words read as Telex or VNI typed with the keyboard off (index/keyboard.py),
-        when that finds something: "lichj suwr vieetj nam" answers as "lịch sử việt nam", which it suggests."""
+    def _keyboard_reading(self, searcher: tantivy.Searcher, schema: tantivy.Schema, params: SearchParams,
+                          tree: Node) -> tuple[str, Node] | None:
+        """The query with its words read as Telex or VNI typed with the keyboard off (index/keyboard.py), parsed;
+        None when no word reads as a syllable the catalogue holds.
+
+        First the words no record holds ("lichj suwr vieetj nam" is "lịch sử việt nam"); then, when
+        those were Telex but the reading finds nothing, also the words some record holds as typed:
+        "Muaf khoo" is "Mùa khô", though "khoo" is Adam Khoo's.  A query with no unknown Telex word
+        is never read, so English words the catalogue holds ("cats" spells "cát") stay as typed."""
         def held(word: str) -> bool:  # in some record's searchable text, marks and all
             return any(searcher.doc_freq(field, term) for term in exact_words(word) for field in TEXT_FIELDS)
 
-        read = keyboard_query(nfc(params.q), unknown, held)
-        tree = _parsed(read)
-        if tree is None:
+        leaves = word_leaves(tree)
+        read = keyboard_query(nfc(params.q), unknown_words(searcher, leaves), held)
+        parsed = _parsed(read)
+        if parsed is None:
             return None
-        words = (positive_words(tree), positive_words(tree, "title"))
-        found = self._run(searcher, schema, tree, replace(params, q=read), frozenset(), words, generation)
-        if not found.total:
+        reading = self._full_query(schema, parsed, params, frozenset(), scoring=False)
+        if not searcher.search(reading, limit=1, count=True).count:
+            more = keyboard_query(read, frozenset(word for word, _ in leaves), held)
+            if (reparsed := _parsed(more)) is not None:
+                read, parsed = more, reparsed
+        return read, parsed
+
+    def _typo_search(self, searcher: tantivy.Searcher, schema: tantivy.Schema, params: SearchParams, tree: Node,
+                     generation: int) -> SearchResult | None:
+        """`params` searched with the typos of its words (those no record holds) allowed, and the query
+        spelled as the hits spell it as the suggestion; None when it has no typo or finds nothing."""
+        typos = unknown_words(searcher, typo_candidates(tree))
+        if not typos:
             return None
-        found.fuzzy, found.suggestion, found.params = True, read, params
-        return found
+        words = _highlighted(tree)
+        # The suggestion comes from the SUGGEST_FROM_HITS best hits whatever page, size and order this
+        # is, so every page ranks alike: page 1 at size 1 took it from one hit, page 2 from five, and
+        # sorted by title "nguyen duu" asked "nguyen cửu?" (the first title A–Z), by relevance "nguyen du?".
+        own = params.page == 1 and params.size >= SUGGEST_FROM_HITS and params.sort == "relevance"
+        first = params if own else replace(params, page=1, size=SUGGEST_FROM_HITS, sort="relevance")
+        fuzzy = self._run(searcher, schema, tree, first, typos, words, generation)
+        if not fuzzy.total:
+            return None
+        suggestion = suggest(params.q, fuzzy.hits, typos)
+        ranking = _parsed(suggestion)
+        if ranking is not None or first is not params:
+            fuzzy = self._run(searcher, schema, tree, params, typos, words, generation, ranking)
+        fuzzy.fuzzy = True
+        fuzzy.suggestion = suggestion
+        for hit in fuzzy.hits:
+            hit.pop("_suggest", None)
+        return fuzzy
 
     def _run(self, searcher: tantivy.Searcher, schema: tantivy.Schema, tree: Node | None,
              params: SearchParams, fuzzy: frozenset[str], words: tuple[list[str], list[str]],
@@ -417,6 +443,11 @@ def _added_date(seconds: int | None) -> str | None:
     """The day (in Vietnam: the 02:30 run is 19:30 UTC the day before) a union record came into the
     catalogue; None in an index from before `added`."""
     return vietnam_day(seconds) if seconds else None
+
+
+def _highlighted(tree: Node) -> tuple[list[str], list[str]]:
+    """The words a hit highlights: all positive ones, and for the title those a title is searched for."""
+    return positive_words(tree), positive_words(tree, "title")
 
 
 def _parsed(suggestion: str | None) -> Node | None:

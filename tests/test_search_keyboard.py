@@ -78,3 +78,40 @@ def test_a_grade_typed_against_its_subject_is_not_read_as_another_syllable(store
         assert "mv1" not in [hit["id"] for hit in found.hits] and "ch1" not in [hit["id"] for hit in found.hits]
     assert catalog.search(SearchParams(q="su73 vie65t")).suggestion is None  # nothing held: no reading offered
     assert keyboard_word("su73") == "sử" and keyboard_word("viet65") == "việt"  # one tone, one mark: still VNI
+
+
+@pytest.fixture
+def telex_catalog(store, data_dir):
+    return index_records(store, make_settings(data_dir, LIBRARIES), [
+        union("dr1", "Đất rừng phương Nam", authors=["Đoàn Giỏi"], year=2017),
+        union("mk1", "Mùa khô", year=2010),
+        union("khoo", "Tôi tài giỏi, bạn cũng thế!", authors=["Adam Khoo"], year=2009),
+        union("md1", "Mây đầu ô", year=1970),
+        union("cf1", "Cà phê sáng: how coffee does it", year=2015),
+        union("en1", "Cats and dogs", year=2001, language="eng"),
+        union("ct1", "Cát bụi", year=1999),
+    ])
+
+
+@pytest.mark.parametrize("typed, meant, record", [
+    ("Muaf khoo", "Mùa khô", "mk1"),  # "khoo" is a word of the catalogue (Adam Khoo): it was never read
+    ("Maay ddaauf oo", "Mây đầu ô", "md1"),  # "oo": two letters, too short for a typo, and never read
+    ("ddaats rungf phuwowng nam", "đất rừng phương nam", "dr1"),  # "rungf" ("rùng") a slip for "rwngf"
+])
+def test_a_query_of_several_telex_words_finds_what_each_word_alone_finds(telex_catalog, typed, meant, record):
+    """Each of these words alone found its record (read as Telex, or as a typo), together nothing:
+    words the catalogue holds as typed were never read, and a Telex reading was never allowed a typo."""
+    found = telex_catalog.search(SearchParams(q=typed))
+    assert [hit["id"] for hit in found.hits] == [record], (found.total, found.suggestion)
+    assert found.fuzzy and found.suggestion == meant and found.params.q == typed
+
+
+def test_telex_words_next_to_plain_and_english_words_leave_those_as_typed(telex_catalog):
+    found = telex_catalog.search(SearchParams(q="caf phee sangs coffee does"))
+    assert [hit["id"] for hit in found.hits] == ["cf1"] and found.suggestion == "cà phê sáng coffee does"
+    # English words the catalogue holds are searched as typed, never read as Telex ("cats" spells "cát").
+    assert not telex_catalog.search(SearchParams(q="cats dogs")).fuzzy
+    nothing = telex_catalog.search(SearchParams(q="cats dogs coffee"))
+    assert (nothing.total, nothing.suggestion) == (0, None)
+    for word in ("does", "off", "coffee"):
+        assert keyboard_word(word) in (None, "doé")  # "doé" is held nowhere, so never offered
