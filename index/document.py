@@ -31,7 +31,7 @@ from index.schema import (ADDED_FIELD, MATCH_FIELD, RANK_WEIGHT_FIELD, SUBJECT_K
                           TITLE_START_FIELD, TITLE_START_TOKEN, exact_words, rank_weight)
 from store.collate import sort_key
 from store.models import UnionRecord, split_record_id
-from store.text import fold, nfc, one_tone_spelling
+from store.text import fold, one_tone_spelling, visible_nfc
 
 
 class _FoldTable(dict):
@@ -81,7 +81,7 @@ _folded_heading = lru_cache(maxsize=65536)(_folded)
 
 @lru_cache(maxsize=65536)
 def _exact_heading(value: str) -> str:
-    return one_tone_spelling(nfc(value))
+    return one_tone_spelling(visible_nfc(value))
 # A province has a few dozen library names: each hit's holdings sort by them.
 _name_key = lru_cache(maxsize=1024)(sort_key)
 
@@ -224,7 +224,7 @@ def document_json(payload: bytes, registry: dict[str, LibraryConfig], added: int
         for value in values:
             if value:
                 if field == "title":
-                    exact = one_tone_spelling(nfc(value))
+                    exact = one_tone_spelling(visible_nfc(value))
                     folded = folded_title if value is title else _folded(value)
                 else:
                     exact, folded = _exact_heading(value), _folded_heading(value)
@@ -236,7 +236,7 @@ def document_json(payload: bytes, registry: dict[str, LibraryConfig], added: int
         if exacts:
             doc[field], doc[folded_field] = exacts, foldeds
     doc[TITLE_START_FIELD] = [f"{TITLE_START_TOKEN} {folded_title}"]
-    subject_terms = heading_terms([nfc(s).strip() for s in data.get("subjects") or ()])
+    subject_terms = heading_terms([visible_nfc(s).strip() for s in data.get("subjects") or ()])
     if subject_terms:
         doc["subject"] = list(subject_terms)
         doc[SUBJECT_KEY_FIELD] = [term for terms in subject_terms.values() for term in terms]

@@ -15,7 +15,7 @@ import re
 
 import tantivy
 
-from store.text import fold, nfc, one_tone_spelling
+from store.text import fold, nfc, one_tone_spelling, visible_nfc
 
 WORD_ANALYZER = "unioncat_words"
 # Words of displayed text, for highlighting and suggestions: letters and digits, as
@@ -96,8 +96,9 @@ def register_analyzers(index: tantivy.Index) -> None:
 
 
 def exact_words(text: str) -> list[str]:
-    """Query-side tokens of an exact field: NFC, one tone spelling, lower case, marks kept, split as the index splits."""
-    return _QUERY_ANALYZER.analyze(one_tone_spelling(nfc(text)))
+    """Query-side tokens of an exact field: NFC without invisible characters, one tone spelling, lower case,
+    marks kept, split as the index splits."""
+    return _QUERY_ANALYZER.analyze(one_tone_spelling(visible_nfc(text)))
 
 
 def folded_words(text: str) -> list[str]:

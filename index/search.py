@@ -36,7 +36,7 @@ from index.schema import (ADDED_FIELD, RANK_WEIGHT_FIELD, SUBJECT_KEY_FIELD, TEX
                           WORD_RE, YEAR_FIELD, exact_words)
 from index.suggest import SUGGEST_FROM_HITS, corrected_words, suggest, unknown_words
 from store.feed import vietnam_day
-from store.text import nfc
+from store.text import INVISIBLE, nfc, visible_nfc
 
 SORTS: tuple[str, ...] = ("relevance", "year", "-year", "title", "new")
 MAX_RESULT_WINDOW = 10_000  # deepest hit reachable by paging; deeper paging costs memory for nothing
@@ -58,7 +58,7 @@ CODE_FILTERS = frozenset({"library", "library_type", "language", "material_type"
 
 def filter_value(value: str, name: str = "") -> str:
     """A filter value as the index holds it: NFC, trimmed, and a code in lower case."""
-    value = nfc(value).strip()
+    value = visible_nfc(value).strip()
     return value.lower() if name in CODE_FILTERS else value
 
 
@@ -221,6 +221,9 @@ class SearchIndex:
         The answer may be shared with other callers (see the module docstring): read it, don't change it.
         """
         index, generation = self._snapshot()
+        if any(char in params.q for char in INVISIBLE):
+            # "Lị\u200bch sử" pasted from a web page was "lị" and "ch sử"; the records' text has none (index/document.py).
+            params = replace(params, q=visible_nfc(params.q))
         answer = self._answers.get((generation, params))  # only valid parameters are ever cached
         if answer is not None:
             return answer

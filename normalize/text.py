@@ -9,11 +9,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from store.text import fold
+from store.text import INVISIBLE as _INVISIBLE, fold
 
-# Zero-width characters, soft hyphen, BOM and bidi marks: invisible, but they split
-# words for tokenizers and break exact matches.
-_INVISIBLE = "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u180e\u034f"
 # C0/C1 controls other than whitespace; MARC nonsort markers U+0098/U+009C are C1.
 _CONTROL = "".join(chr(c) for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]
                    if chr(c) not in "\x85")

@@ -10,13 +10,24 @@ import re
 import unicodedata
 
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
+# Zero-width characters, soft hyphen, BOM, bidi marks and the combining grapheme joiner:
+# invisible, but a tokenizer splits a word at them ("Ng\u200buyễn" is "ng", "uyễn") and
+# exact matches break.  Text pasted from web pages and Word files brings them.
+INVISIBLE = "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u180e\u034f"
+_DROP_INVISIBLE = str.maketrans("", "", INVISIBLE)
 # đ/Đ carry no combining mark, so NFD alone would keep them.
-_FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "Ð": "d", "ı": "i"})
+_FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "Ð": "d", "ı": "i", **dict.fromkeys(INVISIBLE)})
 
 
 def nfc(text: str) -> str:
     """Unicode NFC: decomposed input breaks tokenizers ("Nguyễn" → "nguye", "n")."""
     return unicodedata.normalize("NFC", text)
+
+
+def visible_nfc(text: str) -> str:
+    """NFC of `text` without its INVISIBLE characters, dropped first: one between a letter and
+    its mark would keep them apart."""
+    return unicodedata.normalize("NFC", text.translate(_DROP_INVISIBLE))
 
 
 # Vietnamese writes the tone of an open "oa", "oe" or "uy" on either vowel: "hóa"/"hoá",
@@ -42,7 +53,8 @@ def one_tone_spelling(text: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Diacritic-folded, lower-cased text: NFD, combining marks dropped, đ→d, Greek final ς→σ."""
+    """Diacritic-folded, lower-cased text: NFD, combining marks and INVISIBLE characters dropped, đ→d,
+    Greek final ς→σ."""
     decomposed = unicodedata.normalize("NFD", text.translate(_FOLD_EXTRA))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     # str.lower() writes Σ at a word's end as ς, but a word typed or split apart ("οδοσ")

@@ -207,3 +207,22 @@ def test_load_16_clients_while_rebuilds_and_incremental_commits_run(env):
     assert len(seen) > 16
     final = httpx.get(url + "/api/search", params={"q": "sach tham khao"}).json()["total"]
     assert final == base_total + added
+
+
+INVISIBLE = {"zero width space": "\u200b", "zero width non-joiner": "\u200c", "zero width joiner": "\u200d",
+             "byte order mark": "\ufeff", "soft hyphen": "\u00ad"}
+
+
+@pytest.mark.parametrize("char", INVISIBLE.values(), ids=INVISIBLE.keys())
+def test_an_invisible_character_pasted_into_a_query_does_not_change_what_it_finds(client, char):
+    """Copied from a web page or a Word file, "Lị\u200bch sử" was searched as "lị" and "ch sử" and found nothing."""
+    expected = client.get("/api/search", params={"q": "Lịch sử Việt Nam"}).json()
+    assert expected["total"] == 2
+    for q in (f"Lị{char}ch s{char}ử Việt Nam", f"{char}Lịch sử{char} Việt Nam", f"title:\"Lịch{char} sử\" Nam{char}",
+              f"Trần Trọng K{char}im lich{char} su"):
+        body = client.get("/api/search", params={"q": q}).json()
+        assert {h["id"] for h in body["hits"]} == {"ls1", "ls3"}, q
+        assert not body["fuzzy"], q
+    page = client.get("/", params={"q": f"Lị{char}ch sử Việt Nam"})
+    assert page.status_code == 200 and 'href="/records/ls1"' in page.text
+    assert client.get("/api/search", params={"q": char}).status_code in (200, 400)  # never 500
