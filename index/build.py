@@ -41,8 +41,9 @@ META_NAME = "unioncat.json"
 # to σ; 11: authors' own-script names; 12: title_sort is store.collate.sort_key (Vietnamese dictionary order);
 # 13: subject_key, one subject heading in its spellings (index/headings.py); 14: added, when the union
 # record was created (sort "new"); 15: title_sort skips the leading article a member marked (sort_title);
-# 16: zero-width characters, soft hyphens and BOMs dropped from the searched text (store.text.INVISIBLE).
-INDEX_FORMAT = 16
+# 16: zero-width characters, soft hyphens and BOMs dropped from the searched text (store.text.INVISIBLE);
+# 17: a volume "T.2" searched as "tập 2" (index/volumes.py).
+INDEX_FORMAT = 17
 MIN_HEAP_PER_THREAD_BYTES = 20_000_000
 
 

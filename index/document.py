@@ -29,6 +29,7 @@ from index.headings import heading_terms
 from index.labels import LANGUAGE_LABELS_VI, MATERIAL_TYPE_LABELS_VI
 from index.schema import (ADDED_FIELD, MATCH_FIELD, RANK_WEIGHT_FIELD, SUBJECT_KEY_FIELD, TITLE_SORT_FIELD,
                           TITLE_START_FIELD, TITLE_START_TOKEN, exact_words, rank_weight)
+from index.volumes import spelled_part, spelled_volumes
 from store.collate import sort_key
 from store.models import UnionRecord, split_record_id
 from store.text import fold, one_tone_spelling, visible_nfc
@@ -211,9 +212,11 @@ def document_json(payload: bytes, registry: dict[str, LibraryConfig], added: int
     """
     data = orjson.loads(payload)
     doc: dict[str, list[Any]] = {"id": [data["id"]]}
-    title = data["title"]
+    # Searched with its volumes written out ("T.2" as "tập 2", index/volumes.py); shown as written.
+    title = spelled_volumes(data["title"])
     folded_title = _folded(title)
-    titles = [t for t in (title, data.get("subtitle"), data.get("part"), *(data.get("alternate_titles") or ())) if t]
+    titles = [t for t in (title, data.get("subtitle") and spelled_volumes(data["subtitle"]),
+                          data.get("part") and spelled_part(data["part"]), *(data.get("alternate_titles") or ())) if t]
     match: list[str] = []  # MATCH_FIELD: every folded word, see index/schema.py
     for field, folded_field, values in (("title", "title_folded", titles),
                                         ("authors", "authors_folded", _author_texts(data)),

@@ -15,6 +15,8 @@ The query language
   "phrase" or a parenthesised group: `title:(kieu OR tien)`), `isbn:` (hyphens
   allowed, ISBN-10 finds the ISBN-13 record), `year:2019`, `year:2010..2020`
   (also `2010-2020` or `2010–2020`, open ends `..2000`, `-2000`, `2000..`).
+- A volume written short is the volume written out: `T.2` is `tập 2`, and either finds
+  records whose volume says "T.2", "Tập 2" or (at the start of the part) "T2" (index/volumes.py).
 - A bare ISBN (with hyphens, spaces or neither, 10 or 13 digits) is searched as an ISBN,
   also after the label printed in books: `ISBN 978-604-…` (and `ISSN 0866-7500`
   is the ISSN's text).
@@ -34,6 +36,7 @@ from dataclasses import dataclass, field
 from config.errors import QueryError
 from index.document import clean_isbn, is_valid_isbn, isbn13_from_isbn10
 from index.schema import MATCH_FIELD, exact_words, folded_words
+from index.volumes import spelled_volumes
 
 # The fields a plain word searches, with their weights in `index.query`.
 DEFAULT_FIELDS: tuple[str, ...] = ("title", "authors", "subjects", "publisher")
@@ -321,6 +324,7 @@ def _identifier(text: str) -> bool:
 
 
 def _text_leaf(text: str, fields: tuple[str, ...], phrase: bool) -> Clause | None:
+    text = spelled_volumes(text)  # "T.2" is searched as "tập 2", as the index holds it
     words = exact_words(text)
     if not words:
         return None
