@@ -42,8 +42,9 @@ META_NAME = "unioncat.json"
 # 13: subject_key, one subject heading in its spellings (index/headings.py); 14: added, when the union
 # record was created (sort "new"); 15: title_sort skips the leading article a member marked (sort_title);
 # 16: zero-width characters, soft hyphens and BOMs dropped from the searched text (store.text.INVISIBLE);
-# 17: a volume "T.2" searched as "tập 2" (index/volumes.py).
-INDEX_FORMAT = 17
+# 17: a volume "T.2" searched as "tập 2" (index/volumes.py); 18: an inverted author ("Hugo, Victor") in
+# direct order too (index/names.py).
+INDEX_FORMAT = 18
 MIN_HEAP_PER_THREAD_BYTES = 20_000_000
 
 

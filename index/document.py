@@ -27,6 +27,7 @@ import orjson
 from config.settings import LIBRARY_TYPE_LABELS_VI, LibraryConfig, Settings
 from index.headings import heading_terms
 from index.labels import LANGUAGE_LABELS_VI, MATERIAL_TYPE_LABELS_VI
+from index.names import direct_order
 from index.schema import (ADDED_FIELD, MATCH_FIELD, RANK_WEIGHT_FIELD, SUBJECT_KEY_FIELD, TITLE_SORT_FIELD,
                           TITLE_START_FIELD, TITLE_START_TOKEN, exact_words, rank_weight)
 from index.volumes import spelled_part, spelled_volumes
@@ -83,6 +84,8 @@ _folded_heading = lru_cache(maxsize=65536)(_folded)
 @lru_cache(maxsize=65536)
 def _exact_heading(value: str) -> str:
     return one_tone_spelling(visible_nfc(value))
+# Authors repeat from record to record.
+_direct_order = lru_cache(maxsize=65536)(direct_order)
 # A province has a few dozen library names: each hit's holdings sort by them.
 _name_key = lru_cache(maxsize=1024)(sort_key)
 
@@ -193,8 +196,10 @@ def _other_text(data: dict[str, Any]) -> list[str]:
 
 
 def _author_texts(data: dict[str, Any]) -> list[str]:
-    """The authors, and their names in their own script (880), so "Лев Толстой" finds Tolstoy."""
-    return [*(data.get("authors") or ()),
+    """The authors, an inverted name in direct order too ("Hugo, Victor" and "Victor Hugo",
+    index/names.py), and their names in their own script (880), so "Лев Толстой" finds Tolstoy."""
+    authors = data.get("authors") or ()
+    return [*authors, *(direct for author in authors if (direct := _direct_order(author))),
             *(name["vernacular"] for name in data.get("names") or () if name.get("vernacular"))]
 
 

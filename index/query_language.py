@@ -15,6 +15,8 @@ The query language
   "phrase" or a parenthesised group: `title:(kieu OR tien)`), `isbn:` (hyphens
   allowed, ISBN-10 finds the ISBN-13 record), `year:2019`, `year:2010..2020`
   (also `2010-2020` or `2010–2020`, open ends `..2000`, `-2000`, `2000..`).
+- `author:"Hugo, Victor"` finds "Victor Hugo" too, and the reverse (index/names.py); a
+  Vietnamese name is surname first either way ("Nguyễn, Du" is Nguyễn Du).
 - A volume written short is the volume written out: `T.2` is `tập 2`, and either finds
   records whose volume says "T.2", "Tập 2" or (at the start of the part) "T2" (index/volumes.py).
 - A bare ISBN (with hyphens, spaces or neither, 10 or 13 digits) is searched as an ISBN,
@@ -35,6 +37,7 @@ from dataclasses import dataclass, field
 
 from config.errors import QueryError
 from index.document import clean_isbn, is_valid_isbn, isbn13_from_isbn10
+from index.names import direct_order
 from index.schema import MATCH_FIELD, exact_words, folded_words
 from index.volumes import spelled_volumes
 
@@ -302,6 +305,8 @@ class _Parser:
         node = _text_leaf(value, fields, phrase=kind == "phrase") if kind == "phrase" else self.word(value, fields)
         if node is None:
             raise self.error(f"sau {name}: cần một từ để tìm ({name}: needs a word)")
+        if kind == "phrase" and fields == FIELD_PREFIXES["author"] and (direct := direct_order(value)):
+            return Or([node, _text_leaf(direct, fields, phrase=True)])  # "Hugo, Victor" is Victor Hugo too
         return node
 
     def word(self, text: str, fields: tuple[str, ...]) -> Node | None:

@@ -296,3 +296,29 @@ def test_a_volume_typed_tap_2_or_t_2_finds_it_written_either_way(store, settings
     assert set(ids(catalog, "toan 10")) == {"t1", "t2"}
     assert ids(catalog, "bài tập toán 12") == ["bt"]
     assert ids(catalog, "Q.1") == ["q1"]  # Quận 1 (a district), not a volume: left as written
+
+
+def test_an_author_in_inverted_order_finds_the_name_in_direct_order_and_the_reverse(store, settings):
+    """One catalogue writes "Hugo, Victor" (MARC's inverted heading), the next "Victor Hugo":
+    `author:"Hugo, Victor"` found only the first, `author:"Victor Hugo"` only the second."""
+    catalog = index_records(store, settings, [
+        union("h1", "Những người khốn khổ", part="T.1", authors=["Hugo, Victor", "Huỳnh Lý"], year=2019),
+        union("h2", "Những người khốn khổ", part="Tập 2", authors=["Victor Hugo", "Huỳnh Lý"], year=2019),
+        union("h3", "Nhà thờ Đức Bà Paris", authors=["Hugo, Victor, 1802-1885"], year=2010),
+        union("p1", "Hoàng tử bé", authors=["Saint-Exupéry, Antoine de"], year=2018),
+        union("p2", "Le petit prince", authors=["Antoine de Saint-Exupéry"], year=1999),
+        union("d1", "Truyện Kiều", authors=["Nguyễn Du, 1765-1820"], year=2015),
+        union("d2", "Truyện Kiều", authors=["Nguyễn, Du"], year=2001),  # LC's heading: surname, given name
+        union("d3", "Truyện Kiều", authors=["Nguyễn Du"], year=2019),
+        union("v1", "Thơ", authors=["Victor Nguyễn"], year=2005),
+    ])
+    everyone = {"h1", "h2", "h3"}
+    for q in ('author:"Hugo, Victor"', 'author:"Victor Hugo"', 'author:"victor hugo"', 'author:"Hugo, Victor, 1802-1885"'):
+        assert set(ids(catalog, q)) == everyone, q
+    for q in ('author:"Saint-Exupéry, Antoine de"', 'author:"Antoine de Saint-Exupéry"'):
+        assert set(ids(catalog, q)) == {"p1", "p2"}, q
+    # A Vietnamese name is surname first either way: never read as "Du Nguyễn"; dates after it are no name.
+    for q in ('author:"Nguyễn Du"', 'author:"Nguyễn, Du"', 'author:"nguyen du"'):
+        assert set(ids(catalog, q)) == {"d1", "d2", "d3"}, q
+    assert ids(catalog, 'author:"Du Nguyễn"') == []
+    assert ids(catalog, 'author:"Nguyễn Victor"') == []
