@@ -78,7 +78,8 @@ def site_url(request: Request, settings: Settings) -> str:
 def search_params(request: Request, ctx: AppContext, q: str, page: int, size: int | None, sort: str) -> SearchParams:
     """SearchParams from the query string; repeated filters (`library=a&library=b`) are kept."""
     filters: dict[str, Any] = {name: tuple(v for v in request.query_params.getlist(name) if v) for name in FILTERS}
-    return SearchParams(q=q, page=page, size=size or ctx.settings.api.default_page_size, sort=sort, **filters)
+    size = ctx.settings.api.default_page_size if size is None else size  # 0 is refused by the search, not defaulted
+    return SearchParams(q=q, page=page, size=size, sort=sort, **filters)
 
 
 def mark_selected(facets: dict[str, list[dict[str, Any]]], params: SearchParams) -> dict[str, list[dict[str, Any]]]:

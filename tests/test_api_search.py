@@ -226,3 +226,20 @@ def test_an_invisible_character_pasted_into_a_query_does_not_change_what_it_find
     page = client.get("/", params={"q": f"Lị{char}ch sử Việt Nam"})
     assert page.status_code == 200 and 'href="/records/ls1"' in page.text
     assert client.get("/api/search", params={"q": char}).status_code in (200, 400)  # never 500
+
+
+def test_the_search_page_honours_size_as_the_api_does_with_the_same_cap(client):
+    """`/?size=5` showed 20 hits (the default) where `/api/search?size=5` answered 5."""
+    page = client.get("/", params={"q": "sach tham khao", "size": 5})
+    assert page.status_code == 200 and page.text.count('<li class="hit"') == 5
+    assert client.get("/api/search", params={"q": "sach tham khao", "size": 5}).json()["size"] == 5
+    # Its page links, the order form and a new search keep the size.
+    assert 'href="/?q=sach+tham+khao&amp;size=5&amp;page=2"' in page.text
+    assert '<input type="hidden" name="size" value="5">' in page.text
+    second = client.get("/", params={"q": "sach tham khao", "size": 5, "page": 2})
+    assert second.text.count('<li class="hit"') == 5 and '<ol class="hits" start="6">' in second.text
+    assert client.get("/", params={"size": 50}).text.count('<li class="hit"') == 50
+    assert client.get("/", params={"q": "sach tham khao", "size": ""}).text.count('<li class="hit"') == 20
+    for size in ("51", "0", "-3", "abc", "1e3"):
+        response = client.get("/", params={"q": "sach", "size": size})
+        assert response.status_code == 400 and "size" in response.text, size

@@ -68,12 +68,13 @@ def _pages(result: SearchResult, items: list[tuple[str, str]]) -> dict[str, Any]
             "numbers": [{"n": n, "url": link(n)} for n in near]}
 
 
-def _page_number(q: str, page: str) -> int:
-    """`page` as typed; empty means the first page, as in the API (OpenSearch's {startPage?})."""
+def _whole_number(q: str, name: str, value: str) -> int | None:
+    """`page` or `size` as typed; None when empty (the first page, the default size), as in the API
+    (OpenSearch's {startPage?}).  Its range is checked with the search's (`SearchParams.validate`)."""
     try:
-        return int(page) if page.strip() else 1
+        return int(value) if value.strip() else None
     except ValueError:
-        raise QueryError(q, f"page phải là số ≥ 1, nhận {page!r} (page must be a number ≥ 1)") from None
+        raise QueryError(q, f"{name} phải là số ≥ 1, nhận {value!r} ({name} must be a number ≥ 1)") from None
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -82,17 +83,20 @@ def search_page(
     ctx: Annotated[AppContext, Depends(get_context)],
     q: str = "",
     page: Annotated[str, Query()] = "1",
+    size: Annotated[str, Query()] = "",
     sort: str = "relevance",
 ) -> Response:
     # Filter values as the search compares them (NFC, codes in lower case), so a chip's link can find and drop its own.
     # Once each: language=vie&language=VIE (a partner form's hidden field and its select) is one filter.
     items = list(dict.fromkeys((k, filter_value(v, k) if k in FILTERS else v)
                                for k, v in request.query_params.multi_items()
-                               if v and (k in FILTERS or k in ("q", "page", "sort"))))
+                               if v and (k in FILTERS or k in ("q", "page", "size", "sort"))))
     context: dict[str, Any] = {"settings": ctx.settings, "q": q, "sort": sort, "sorts": SORT_LABELS_VI,
                                "result": None, "error": None}
     try:
-        params = search_params(request, ctx, q, _page_number(q, page), None, sort)
+        page_number = _whole_number(q, "page", page)
+        params = search_params(request, ctx, q, 1 if page_number is None else page_number,
+                               _whole_number(q, "size", size), sort)
         result = ctx.search_index.search(params)
     except QueryError as exc:
         context["error"] = exc.reason  # the reason only: str(exc) starts with the query, shown in the box
@@ -108,7 +112,7 @@ def search_page(
     context.update(operators_url=_url([("q", operators)] + [(k, v) for k, v in items if k not in ("q", "page")])
                    if operators else None, operators=operators)
     context.update(result=result, facets=_facet_groups(result, items), pages=_pages(result, items),
-                   chosen=chosen, hidden=[(k, v) for k, v in items if k in FILTERS],
+                   chosen=chosen, hidden=[(k, v) for k, v in items if k in FILTERS or k == "size"],
                    searched=bool(q.strip() or params.filters()), suggestion_url=suggestion_url,
                    # No index yet answers 0 hits (the API's shape); the page must not blame the query.
                    indexed=result.indexed)
