@@ -301,9 +301,10 @@ def _substituted_word(first: frozenset[str], second: frozenset[str], stopwords: 
     if not only_first or not only_second:
         # A stopword in the place of a word: a title typed without marks does not say whether its "de",
         # "cua", "ve" is "dê" (goat), "cua" (crab), "vẽ" (draw), so "KY THUAT CHAN NUOI DE" joined "... nuôi gà".
-        # As many words on each side, the stopword stands where the other title has a word.
+        # The stopword stands where the other title has a word, or words: "... ở Cho Moi" (Chợ Mới, typed
+        # without marks) joined "... ở Vĩnh Long" while only one-for-one stood for a substitution (review).
         stops = (first - second) if not only_first else (second - first)
-        return bool(stops) and len(first) == len(second) and any(
+        return bool(stops) and any(
             not any(_is_typo(word, stop, spelled) for stop in stops) for word in only_first or only_second)
     return any(not any(_is_typo(word, other, spelled) for other in only_second) for word in only_first) and any(
         not any(_is_typo(word, other, spelled) for other in only_first) for word in only_second

@@ -518,6 +518,15 @@ def test_a_copy_without_a_year_never_joins_two_editions_it_could_belong_to():
     assert together(alone, "a:1", "a:2", "x:1"), alone.explanations["x:1"]
 
 
+def test_a_place_typed_without_marks_as_a_stopword_is_still_another_place():
+    # "Chợ Mới" typed "Cho Moi": "cho" (for) is a stopword and "moi" is in "đổi mới", so one stopword
+    # stood against two words and the titles scored 90: another district's book, merged.
+    records = [rec("a:1", "Am thuc mien Tay trong thoi ky doi moi o Cho Moi", authors=["V. X. Dung"], year=2010),
+               rec("b:1", "Ẩm thực miền Tây trong thời kỳ đổi mới ở Vĩnh Long", year=2010, publisher="Văn học")]
+    clustering = cluster_records(records, SETTINGS)
+    assert apart(clustering, "a:1", "b:1"), clustering.explanations["a:1"]
+
+
 def test_a_textbook_without_its_series_never_joins_one_of_two_series_by_id_order():
     # "Toán 1" of 2020 is printed in two series by one house; a school's copy naming no series
     # joined whichever series' records came first by id (review): it cannot be placed.
