@@ -14,7 +14,9 @@ conservative, because a false positive ruins good text:
 3. the converted text's non-ASCII words are all Vietnamese syllables (or a name
    transcribed into one word, "Lênin", at most one per four syllables), it has
    more letters that only Vietnamese uses than before, and at least half of all
-   its words are Vietnamese syllables.
+   its words are Vietnamese syllables.  A syllable here is spelled, cased and
+   toned as people type it: "ThÕ" and "teỏ" (a capital after a small letter, a
+   tone on the wrong vowel) are not.
 
 Records catalogued in a Nordic language are never converted (`NOT_LEGACY_LANGUAGES`).
 """
@@ -27,7 +29,7 @@ from functools import lru_cache
 from typing import Literal
 
 from normalize.legacy_tables import TCVN3_BYTES, VNI_PAIRS, VNI_SINGLES
-from store.syllables import is_syllable
+from store.syllables import is_syllable, tone_on_main_vowel
 
 Legacy = Literal["TCVN3", "VNI"]
 # Languages whose å, æ and ø are TCVN3 bytes (ồ, ư ...): "Ut på tur" reads as the Vietnamese
@@ -94,7 +96,15 @@ def _plain(token: str) -> bool:
 
 @lru_cache(maxsize=32768)  # a few thousand syllables make up nearly all Vietnamese text
 def _is_vi_token(token: str) -> bool:
-    return all(ch in VIETNAMESE_LETTERS for ch in token) and is_syllable(token, unmarked_stops=True)
+    # The tone's place too: VNI "teá" read as TCVN3 gives "teỏ", which is spelled as a syllable.
+    # And its case: "ThÕ" (TCVN3 "Thế") spells "thõ", but no one types a capital after a small letter.
+    return (all(ch in VIETNAMESE_LETTERS for ch in token) and _cased_as_a_word(token)
+            and is_syllable(token, unmarked_stops=True) and tone_on_main_vowel(token))
+
+
+def _cased_as_a_word(token: str) -> bool:
+    """"Lênin", "lênin", "LÊNIN"; not "ThÕ" or "AỄnh", which only legacy bytes give."""
+    return token.islower() or token.isupper() or token.istitle()
 
 
 # A VNI base+mark pair ("eã" for ễ).  Correct Vietnamese rarely has one (old-style

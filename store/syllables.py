@@ -68,3 +68,50 @@ def _rhyme_fits(onset: str, rhyme: str) -> bool:
     if onset in ("c", "g", "ng"):
         return not rhyme.startswith(_FRONT) and not (onset == "c" and rhyme.startswith(("oa", "oă", "oe", "uy")))
     return True
+
+
+_VOWELS = frozenset("aăâeêioôơuưy")
+_MARKED_VOWELS = frozenset("ăâêôơư")
+# An open rhyme of two vowels takes its tone on the first ("mùa", "kìa", "tào") except these,
+# where the old style ("hòa", "thủy") and the new ("hoà", "thuỷ") are both in use.
+_EITHER_STYLE = ("oa", "oe", "uy")
+
+
+def tone_on_main_vowel(word: str) -> bool:
+    """True when `word`'s tone, if any, sits on the vowel Vietnamese writes it on: the marked vowel
+    ("người", "tuổi"), else the last vowel before a final consonant ("toán"), else the first of two
+    ("mùa"), the middle of three ("ngoài"), either of oa, oe, uy ("hòa", "hoà").
+
+    Not `is_syllable`'s business, which takes the spelling only: "teỏ" and "Leõ" (VNI "teá" and
+    "Leâ" read as TCVN3) pass it, yet no one types the tone of "tẻo" on the o."""
+    letters: list[str] = []
+    toned = -1
+    for char in unicodedata.normalize("NFD", word.lower()):
+        if char in _TONES:
+            toned = len(letters) - 1
+        elif unicodedata.combining(char) and letters:
+            letters[-1] = unicodedata.normalize("NFC", letters[-1] + char)
+        else:
+            letters.append(char)
+    if toned < 0:
+        return True
+    start = next((i for i, letter in enumerate(letters) if letter in _VOWELS), len(letters))
+    spelled = "".join(letters)
+    if spelled.startswith(("gi", "qu")) and start == 1 and len(letters) > 2 and letters[2] in _VOWELS:
+        start = 2  # "giữa", "quả": the i and the u belong to the onset
+    end = start
+    while end < len(letters) and letters[end] in _VOWELS:
+        end += 1
+    cluster = letters[start:end]
+    if not start <= toned < end:
+        return False
+    marked = [start + i for i, letter in enumerate(cluster) if letter in _MARKED_VOWELS]
+    if marked:
+        return toned == marked[-1]  # "ươ" takes it on the ơ
+    if len(cluster) == 1:
+        return True
+    if end < len(letters):
+        return toned == end - 1
+    if len(cluster) == 2:
+        return toned == start or "".join(cluster) in _EITHER_STYLE
+    return toned == start + 1

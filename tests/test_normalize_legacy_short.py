@@ -13,6 +13,7 @@ import pytest
 from harvester.files import read_records_file
 from normalize import normalize_raw
 from store import RawRecord, Record
+from store.syllables import tone_on_main_vowel
 
 try:  # tests/ as a package (tests/__init__.py) or as a rootdir-inserted folder
     from tests.test_normalize_support import data_field, marc_record, marcxml
@@ -100,3 +101,24 @@ def test_latin1_text_in_a_tcvn3_record_is_not_converted(text):
                         data_field("653", "  ", "a", text))
     assert record.title == "Lịch sử Việt Nam"
     assert legacy_notes(record) == ["245$a: TCVN3 → Unicode"]
+
+
+def test_a_short_vni_subject_of_an_oai_dc_record_follows_its_vni_title():
+    payload = ('<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" '
+               'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Lòch söû Vieät Nam</dc:title>'
+               '<dc:subject>Kinh teá</dc:subject><dc:subject>Thô</dc:subject></oai_dc:dc>').encode()
+    record = normalize_raw(RawRecord(library="l", local_id="1", format="oai_dc", payload=payload))
+    assert (record.title, record.subjects) == ("Lịch sử Việt Nam", ["Kinh tế", "Thô"])
+    assert record.repairs == ["dc:title: VNI → Unicode", "dc:subject: VNI → Unicode"]
+
+
+@pytest.mark.parametrize("word", ["người", "tuổi", "toán", "mùa", "ngoài", "hòa", "hoà", "thủy", "thuỷ", "giữa",
+                                  "quả", "quý", "gìn", "khuỷu", "rượu", "nguyễn", "thuở", "Lênin"])
+def test_the_tone_of_a_syllable_sits_on_its_main_vowel(word):
+    assert tone_on_main_vowel(word)
+
+
+@pytest.mark.parametrize("word", ["teỏ", "Leõ", "queõ", "ngừơi", "hòai"])
+def test_a_tone_on_another_vowel_is_no_typed_vietnamese(word):
+    """VNI "teá", "Leâ" read as TCVN3: the VNI mark after its vowel becomes a toned second vowel."""
+    assert not tone_on_main_vowel(word)
