@@ -6,17 +6,18 @@ read as cp1252 or Latin-1, so "Những nguyên tắc" arrives as "Nh÷ng nguyªn
 conservative, because a false positive ruins good text:
 
 1. a quick test: the text has a character that a legacy table uses but that is
-   not a Vietnamese letter (÷, ª, ø, û, a control byte ...) or a VNI letter pair,
-   and no letter only Vietnamese uses (ạ, ư, đ ...): legacy bytes read as cp1252
-   or Latin-1 never give one, so such text is Unicode already;
+   not a Vietnamese letter (÷, ª, ø, û, a control byte ...), a VNI letter pair, or
+   a legacy capital after a small letter ("NguyÔn"), and no letter only Vietnamese
+   uses (ạ, ư, đ ...): legacy bytes read as cp1252 or Latin-1 never give one, so
+   such text is Unicode already;
 2. the text has a non-ASCII word that is not a Vietnamese syllable; text whose
    words are all valid syllables is never touched;
 3. the converted text's non-ASCII words are all Vietnamese syllables (or a name
-   transcribed into one word, "Lênin", at most one per four syllables), it has
-   more letters that only Vietnamese uses than before, and at least half of all
-   its words are Vietnamese syllables.  A syllable here is spelled, cased and
-   toned as people type it: "ThÕ" and "teỏ" (a capital after a small letter, a
-   tone on the wrong vowel) are not.
+   transcribed into one word, at most one per four syllables, or per two when it
+   splits into syllables: "Lê·nin"), it has more letters that only Vietnamese uses
+   than before, and at least half of all its words are Vietnamese syllables.  A
+   syllable here is spelled, cased and toned as people type it: "ThÕ" and "teỏ"
+   (a capital after a small letter, a tone on the wrong vowel) are not.
 
 Records catalogued in a Nordic language are never converted (`NOT_LEGACY_LANGUAGES`).
 """
@@ -52,6 +53,7 @@ def _tcvn3_translation() -> dict[int, str]:
 TCVN3_TRANSLATION = _tcvn3_translation()
 
 _VI_BASE = "aăâeêioôơuưy"
+_CONSONANTS = frozenset("bcdđghklmnpqrstvx")
 # Every letter Vietnamese writes with: ASCII letters, đ, and each vowel under each tone.
 VIETNAMESE_LETTERS = frozenset(
     "abcdefghijklmnopqrstuvwxyzđ"
@@ -117,16 +119,21 @@ _VNI_MARKS = "".join(sorted({pair[1] for pair in VNI_PAIRS}))
 # Two searches, not one regex with two branches: a pattern that starts with a single
 # character class lets the regex engine skip ahead, which halves the cost per record.
 _EVIDENCE_RE = re.compile("[" + re.escape(_EVIDENCE) + "]")
+# TCVN3 puts small letters (ễ, ế, ấ ...) on bytes that read as capitals (Ô, Õ, Ê ...): such
+# a capital inside a word, after a small letter, is no spelling of Vietnamese or French.
+_INNER_CAPITAL_RE = re.compile("(?<=[a-z])[" + re.escape("".join(sorted(
+    ch for ch in _LEGACY_SOURCES if ch in VIETNAMESE_LETTERS and ch.isupper() and not ch.isascii()))) + "]")
 _PAIR_CANDIDATE_RE = re.compile(
     "[" + re.escape(_VNI_BASES + _VNI_BASES.upper()) + "](?=[" + re.escape(_VNI_MARKS + _VNI_MARKS.upper()) + "])"
 )
 
 
 def has_evidence(text: str) -> bool:
-    """Cheap first test: a legacy character no Vietnamese word contains, or a VNI pair."""
+    """Cheap first test: a legacy character no Vietnamese word contains, a VNI pair, or a
+    capital legacy letter after a small one ("NguyÔn", "ThÕ": TCVN3's ễ and ế)."""
     if text.isascii() and text.isprintable():
         return False  # ASCII evidence is a control byte, and every VNI mark is non-ASCII
-    if _EVIDENCE_RE.search(text) is not None:
+    if _EVIDENCE_RE.search(text) is not None or _INNER_CAPITAL_RE.search(text) is not None:
         return True
     for match in _PAIR_CANDIDATE_RE.finditer(text):
         start = match.start()
@@ -201,17 +208,35 @@ def _vietnamese_words(tokens: list[str]) -> int | None:
 
     A name transcribed into one Vietnamese word ("Lênin", "Mátxcơva") is made of
     Vietnamese letters without being one syllable: one such word per four syllables
-    is allowed, as in "triết học Mác - Lênin"; any other non-ASCII word refuses.
+    is allowed, as in "triết học Mác - Lênin", or per two when it splits into syllables
+    ("Lê·nin", as in "Chủ nghĩa Mác - Lênin"); any other non-ASCII word refuses.
     """
-    valid = names = 0
+    valid = cost = 0
     for token in tokens:
         if _is_vi_token(token):
             valid += 1
         elif not _plain(token):
-            if not all(ch in VIETNAMESE_LETTERS for ch in token):
+            if not all(ch in VIETNAMESE_LETTERS for ch in token) or not _cased_as_a_word(token):
                 return None
-            names += 1
-    return valid if names * 4 <= valid else None
+            cost += 2 if _splits_into_syllables(token) else 4
+    return valid if cost <= valid else None
+
+
+@lru_cache(maxsize=4096)
+def _splits_into_syllables(token: str) -> bool:
+    """"Lênin" is "Lê" + "nin"; "Mỹller" (German "Müller" read as TCVN3) splits into no syllables.
+
+    Each piece has two letters or more and all but the first start with a consonant, as
+    transcriptions write them (Ăng·ghen, Ma·rốc): else VNI "Hoaøng" read as TCVN3,
+    "Hoaứng", would pass as "Hoa" + "ứng", and with "a" or "y" as pieces nearly any word would.
+    """
+    return any(_is_vi_token(token[:cut]) and _rest_splits(token[cut:]) for cut in range(2, len(token) - 1))
+
+
+def _rest_splits(rest: str) -> bool:
+    if rest[0].lower() not in _CONSONANTS:
+        return False
+    return _is_vi_token(rest) or _splits_into_syllables(rest)
 
 
 def _vi_only_count(text: str) -> int:
