@@ -29,27 +29,28 @@ _OCLC_RE = re.compile(r"^\(OCoLC\)\s*(?:ocm|ocn|on)?0*(\d+)$", re.IGNORECASE)
 
 
 def repair_legacy_fields(marc: MarcRecord) -> list[str]:
-    """Convert TCVN3/VNI subfields in place; one repair note per converted field."""
+    """Convert TCVN3/VNI subfields in place; one repair note per converted field.
+
+    The record's fields decide its one encoding together (`legacy.record_encoding`): a
+    short field alone may read as both ("Kinh teá"), or as neither ("Huúnh Minh Mai").
+    """
     notes: list[str] = []
-    record_encodings: list[str] = []
     # One test over the whole record first: most records carry no legacy character at
     # all, and detection needs one (the newline joining fields is never evidence).
     if not legacy.has_evidence(marc.text()) or _language(marc) in legacy.NOT_LEGACY_LANGUAGES:
         return notes
     fields = marc.fields
+    joined = [" ".join(v for _, v in field.subfields) for field in fields]
+    encoding = legacy.record_encoding([text for text in joined if not (text.isascii() and text.isprintable())])
+    if encoding is None:
+        return notes
     for i, field in enumerate(fields):
-        if not field.subfields:
-            continue
-        joined = " ".join(v for _, v in field.subfields)
-        if joined.isascii() and joined.isprintable():
-            continue
-        encoding = legacy.detect(joined)
-        if encoding is None:
+        if encoding not in dict(legacy.readings(joined[i])):
             continue
         codes: list[str] = []
         subs: list[tuple[str, str]] = []
         for code, value in field.subfields:
-            # The field as a whole was detected; a subfield such as "Vò Thanh" (VNI for
+            # The field as a whole reads as `encoding`; a subfield such as "Vò Thanh" (VNI for
             # "Vị Thanh") reads as valid Vietnamese alone, so each subfield converts
             # unless its conversion would produce a non-Vietnamese word.
             converted = legacy.convert(value, encoding)
@@ -60,10 +61,8 @@ def repair_legacy_fields(marc: MarcRecord) -> list[str]:
         if codes:
             fields[i] = field._replace(subfields=tuple(subs))
             notes.append(f"{field.tag}${'$'.join(dict.fromkeys(codes))}: {encoding} → Unicode")
-            record_encodings.append(encoding)
-    if record_encodings:
-        notes += _repair_in_context(fields, record_encodings[0])
     if notes:
+        notes += _repair_in_context(fields, encoding)
         marc.replace_fields(fields)
     return notes
 

@@ -17,7 +17,10 @@ conservative, because a false positive ruins good text:
    splits into syllables: "Lê·nin"), it has more letters that only Vietnamese uses
    than before, and at least half of all its words are Vietnamese syllables.  A
    syllable here is spelled, cased and toned as people type it: "ThÕ" and "teỏ"
-   (a capital after a small letter, a tone on the wrong vowel) are not.
+   (a capital after a small letter, a tone on the wrong vowel) are not;
+4. when both encodings pass, the one giving more syllables wins; a tie decides
+   nothing.  A record is typed in one font, so `record_encoding` weighs all its
+   fields together and short fields follow the record.
 
 Records catalogued in a Nordic language are never converted (`NOT_LEGACY_LANGUAGES`).
 """
@@ -256,31 +259,66 @@ def _unicode_vietnamese(text: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def detect(text: str) -> Legacy | None:
-    """Which legacy encoding `text` is in, or None when it should be left alone."""
+def readings(text: str) -> tuple[tuple[Legacy, int], ...]:
+    """Each legacy encoding `text` plausibly is in, with its score (Vietnamese syllables it gives)."""
     if not has_evidence(text) or _unicode_vietnamese(text) or not has_foreign_word(text):
         # "Ống kính Ø 50 mm" stays as it is.
-        return None
-    best: tuple[int, Legacy | None] = (0, None)
+        return ()
+    found: list[tuple[Legacy, int]] = []
     for name, convert in _CONVERTERS.items():
         ok, score = _plausible(text, convert(text))
-        if ok and score > best[0]:
-            best = (score, name)  # type: ignore[assignment]
-    return best[1]
+        if ok:
+            found.append((name, score))  # type: ignore[arg-type]
+    return tuple(found)
+
+
+def _best(scores: dict[Legacy, int]) -> Legacy | None:
+    """The encoding that scores highest; None on a tie.
+
+    VNI's single-byte letters are TCVN3 letters too: "thö" is VNI "thư" and TCVN3 "thử",
+    both Vietnamese.  Picking one would be a guess, so a tie converts nothing and the
+    rest of the record decides (`record_encoding`)."""
+    ranked = sorted(scores.values(), reverse=True)
+    if not ranked or (len(ranked) > 1 and ranked[0] == ranked[1]):
+        return None
+    return max(scores, key=scores.__getitem__)
+
+
+def detect(text: str) -> Legacy | None:
+    """Which legacy encoding `text` is in, or None when it should be left alone."""
+    return _best(dict(readings(text)))
+
+
+def record_encoding(texts: list[str]) -> Legacy | None:
+    """The one legacy encoding of a record's fields, or None.
+
+    A record was typed on one machine in one font, so its fields are weighed together:
+    each field's plausible readings add their scores.  A short field alone can read
+    both ways ("Kinh teá" is VNI "Kinh tế", and TCVN3 "Kinh teỏ" spells a syllable
+    too); next to a title that reads only as VNI it is VNI.
+    """
+    totals: dict[Legacy, int] = {}
+    for text in texts:
+        for name, score in readings(text):
+            totals[name] = totals.get(name, 0) + score
+    return _best(totals)
 
 
 def convert_in_context(text: str, encoding: Legacy) -> str | None:
     """Convert a field of a record already known to be in `encoding`, or None.
 
     Short fields such as "Lª Linh" (Lê Linh) gain no letter only Vietnamese uses,
-    so alone they are not detected; once another field of the same record was,
-    it is enough that the field has a legacy character and converts to valid
-    Vietnamese syllables.
+    so alone they are not detected, and "Huúnh Minh Mai" (Huỳnh) has no character
+    outside Vietnamese letters; once the record is known to be TCVN3, it is enough
+    that the field has a word that is not Vietnamese and converts to Vietnamese
+    syllables, one of them of two letters or more ("Ä" alone says nothing).
     """
-    if not has_evidence(text) or _unicode_vietnamese(text) or not has_foreign_word(text):
+    if _unicode_vietnamese(text) or not has_foreign_word(text):
         return None
     converted = _CONVERTERS[encoding](text)
-    if converted == text or not _tokens(converted) or not reads_as_vietnamese(converted):
+    if converted == text or not reads_as_vietnamese(converted):
+        return None
+    if not any(len(token) > 1 and _is_vi_token(token) for token in _tokens(converted)):
         return None
     return converted
 

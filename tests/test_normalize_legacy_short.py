@@ -68,15 +68,24 @@ def test_every_author_of_a_tcvn3_fixture_copy_is_converted(local_id, authors):
 
 
 def test_short_vni_fields_of_a_vni_record_are_read_as_vni():
-    """"Kinh teá" alone read as TCVN3 is "Kinh teỏ"; the record's title is plainly VNI."""
+    """"Kinh thö" alone is VNI "Kinh thư" as much as TCVN3 "Kinh thử"; the record's title is plainly VNI."""
     record = normalized(data_field("100", "0 ", "a", "Leâ Vaên Thö"),
                         data_field("245", "10", "a", "Lòch söû Vieät Nam"),
                         data_field("653", "  ", "a", "Kinh teá"),
                         data_field("653", "  ", "a", "Thò xaõ Vò Thanh"),
-                        data_field("653", "  ", "a", "Chuû nghóa Maùc - Leânin"))
+                        data_field("653", "  ", "a", "Chuû nghóa Maùc - Leânin"),
+                        data_field("653", "  ", "a", "Kinh thö"),
+                        data_field("653", "  ", "a", "Thô xöa"))
     assert (record.title, record.authors) == ("Lịch sử Việt Nam", ["Lê Văn Thư"])
-    assert record.subjects == ["Kinh tế", "Thị xã Vị Thanh", "Chủ nghĩa Mác - Lênin"]
-    assert all("VNI" in note for note in legacy_notes(record)) and len(legacy_notes(record)) == 5
+    assert record.subjects == ["Kinh tế", "Thị xã Vị Thanh", "Chủ nghĩa Mác - Lênin", "Kinh thư", "Thơ xưa"]
+    assert all("VNI" in note for note in legacy_notes(record)) and len(legacy_notes(record)) == 7
+
+
+@pytest.mark.parametrize("subject", ["Kinh thö", "Thô xöa"])
+def test_a_field_that_reads_as_vni_and_tcvn3_alike_is_left_alone_without_a_record_to_decide(subject):
+    """VNI "Kinh thư" or TCVN3 "Kinh thử": converting either way would be a guess."""
+    record = normalized(data_field("245", "10", "a", "Tin học"), data_field("653", "  ", "a", subject))
+    assert (record.subjects, legacy_notes(record)) == ([subject], [])
 
 
 @pytest.mark.parametrize("subject, expected", [("Kinh teá", "Kinh tế"), ("Leâ Thò", "Lê Thị")])
