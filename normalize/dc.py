@@ -66,19 +66,34 @@ def _elements(payload: bytes) -> tuple[dict[str, list[str]], list[str]]:
     languages = {values.language_code(e.text or "") for e in root.iter(f"{{{DC_NS}}}language")}
     nordic = bool(languages & legacy.NOT_LEGACY_LANGUAGES)  # see legacy.NOT_LEGACY_LANGUAGES
     stray = may_hold_stray_bytes(payload)  # bytes the harvester kept (store/straybytes.py)
+    texts: list[tuple[str, str]] = []
     for element in root.iter(f"{{{DC_NS}}}*"):
         text = "".join(element.itertext())
         name = etree.QName(element).localname
         if stray and (read := read_stray_bytes([text])):
             [text], stray_encoding, count = read
             repairs.append(stray_bytes_note(f"dc:{name}", stray_encoding, count))
-        fixed, encoding = (text, None) if nordic else legacy.repair(text)
-        if encoding:
-            repairs.append(f"dc:{name}: {encoding} → Unicode")
+        texts.append((name, text))
+    # One font a record, as in MARC (normalize/from_marc.py: repair_legacy_fields).
+    encoding = None if nordic else legacy.record_encoding([text for _, text in texts])
+    for name, text in texts:
+        fixed, how = _repair_legacy(text, encoding)
+        if how is not None:
+            repairs.append(f"dc:{name}: {encoding} → Unicode{how}")
         cleaned = clean_field(fixed)
         if cleaned:
             found.setdefault(name, []).append(cleaned)
     return found, repairs
+
+
+def _repair_legacy(text: str, encoding: legacy.Legacy | None) -> tuple[str, str | None]:
+    """`text` converted from the record's legacy `encoding`, and how the note should say it was."""
+    if encoding is None:
+        return text, None
+    if encoding in dict(legacy.readings(text)):
+        return legacy.convert(text, encoding), ""
+    converted = legacy.convert_in_context(text, encoding)
+    return (text, None) if converted is None else (converted, " (record context)")
 
 
 # An unlabelled identifier is an ISBN only when the whole value is one, perhaps with the

@@ -115,10 +115,12 @@ def test_latin1_text_in_a_tcvn3_record_is_not_converted(text):
 def test_a_short_vni_subject_of_an_oai_dc_record_follows_its_vni_title():
     payload = ('<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" '
                'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Lòch söû Vieät Nam</dc:title>'
-               '<dc:subject>Kinh teá</dc:subject><dc:subject>Thô</dc:subject></oai_dc:dc>').encode()
+               '<dc:subject>Kinh teá</dc:subject><dc:subject>Kinh thö</dc:subject><dc:subject>Thoâng tin</dc:subject>'
+               '</oai_dc:dc>').encode()
     record = normalize_raw(RawRecord(library="l", local_id="1", format="oai_dc", payload=payload))
-    assert (record.title, record.subjects) == ("Lịch sử Việt Nam", ["Kinh tế", "Thô"])
-    assert record.repairs == ["dc:title: VNI → Unicode", "dc:subject: VNI → Unicode"]
+    assert (record.title, record.subjects) == ("Lịch sử Việt Nam", ["Kinh tế", "Kinh thư", "Thông tin"])
+    assert record.repairs == ["dc:title: VNI → Unicode", "dc:subject: VNI → Unicode", "dc:subject: VNI → Unicode",
+                              "dc:subject: VNI → Unicode (record context)"]
 
 
 @pytest.mark.parametrize("word", ["người", "tuổi", "toán", "mùa", "ngoài", "hòa", "hoà", "thủy", "thuỷ", "giữa",
