@@ -75,9 +75,10 @@ def _elements(payload: bytes) -> tuple[dict[str, list[str]], list[str]]:
             repairs.append(stray_bytes_note(f"dc:{name}", stray_encoding, count))
         texts.append((name, text))
     # One font a record, as in MARC (normalize/from_marc.py: repair_legacy_fields).
-    encoding = None if nordic else legacy.record_encoding([text for _, text in texts])
-    for name, text in texts:
-        fixed, how = _repair_legacy(text, encoding)
+    field_readings = [() if nordic else legacy.readings(text) for _, text in texts]
+    encoding = legacy.record_encoding(field_readings)
+    for (name, text), reads in zip(texts, field_readings):
+        fixed, how = _repair_legacy(text, encoding, reads)
         if how is not None:
             repairs.append(f"dc:{name}: {encoding} → Unicode{how}")
         cleaned = clean_field(fixed)
@@ -86,11 +87,12 @@ def _elements(payload: bytes) -> tuple[dict[str, list[str]], list[str]]:
     return found, repairs
 
 
-def _repair_legacy(text: str, encoding: legacy.Legacy | None) -> tuple[str, str | None]:
-    """`text` converted from the record's legacy `encoding`, and how the note should say it was."""
+def _repair_legacy(text: str, encoding: legacy.Legacy | None, reads: legacy.Readings) -> tuple[str, str | None]:
+    """`text` (which `reads` as `legacy.readings` gave) converted from the record's legacy `encoding`,
+    and how the note should say it was."""
     if encoding is None:
         return text, None
-    if encoding in dict(legacy.readings(text)):
+    if encoding in dict(reads):
         return legacy.convert(text, encoding), ""
     converted = legacy.convert_in_context(text, encoding)
     return (text, None) if converted is None else (converted, " (record context)")

@@ -41,11 +41,12 @@ def repair_legacy_fields(marc: MarcRecord) -> list[str]:
         return notes
     fields = marc.fields
     joined = [" ".join(v for _, v in field.subfields) for field in fields]
-    encoding = legacy.record_encoding([text for text in joined if not (text.isascii() and text.isprintable())])
+    found = [() if text.isascii() and text.isprintable() else legacy.readings(text) for text in joined]
+    encoding = legacy.record_encoding(found)
     if encoding is None:
         return notes
     for i, field in enumerate(fields):
-        if encoding not in dict(legacy.readings(joined[i])):
+        if encoding not in dict(found[i]):
             continue
         codes: list[str] = []
         subs: list[tuple[str, str]] = []

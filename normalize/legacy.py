@@ -259,7 +259,7 @@ def _unicode_vietnamese(text: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def readings(text: str) -> tuple[tuple[Legacy, int], ...]:
+def readings(text: str) -> Readings:
     """Each legacy encoding `text` plausibly is in, with its score (Vietnamese syllables it gives)."""
     if not has_evidence(text) or _unicode_vietnamese(text) or not has_foreign_word(text):
         # "Ống kính Ø 50 mm" stays as it is.
@@ -289,17 +289,21 @@ def detect(text: str) -> Legacy | None:
     return _best(dict(readings(text)))
 
 
-def record_encoding(texts: list[str]) -> Legacy | None:
-    """The one legacy encoding of a record's fields, or None.
+Readings = tuple[tuple[Legacy, int], ...]
+
+
+def record_encoding(fields: list[Readings]) -> Legacy | None:
+    """The one legacy encoding of a record whose fields read as `fields` (`readings` of each), or None.
 
     A record was typed on one machine in one font, so its fields are weighed together:
     each field's plausible readings add their scores.  A short field alone can read
     both ways ("Kinh teá" is VNI "Kinh tế", and TCVN3 "Kinh teỏ" spells a syllable
-    too); next to a title that reads only as VNI it is VNI.
+    too); next to a title that reads only as VNI it is VNI.  The caller keeps each
+    field's readings to convert it: reading a field is most of the cost.
     """
     totals: dict[Legacy, int] = {}
-    for text in texts:
-        for name, score in readings(text):
+    for found in fields:
+        for name, score in found:
             totals[name] = totals.get(name, 0) + score
     return _best(totals)
 
