@@ -7,6 +7,7 @@
     │   └── OaiProtocolError an OAI-PMH <error> answer; one subclass per error code
     ├── SearchIndexError     the search index cannot be built or opened
     └── QueryError           a search query cannot be understood (HTTP 400)
+        └── FilterError      a filter value the registry does not hold (library, type, district)
 
 Every error says where it happened (file, library, endpoint, record, query) and,
 where it can, what to do.  Stage-specific subclasses live with their stage and
@@ -68,3 +69,13 @@ class QueryError(UnioncatError):
         self.query = query
         self.reason = message  # without the query: the page shows it under the query the user sees
         super().__init__(f"query {query[:80]!r}: {message}")
+
+
+class FilterError(QueryError):
+    """Raised when a filter whose values come from the registry (library, library type, district)
+    is given a value the registry does not hold; names the filter, the value and what is accepted."""
+
+    def __init__(self, query: str, name: str, value: str, message: str):
+        self.name = name
+        self.value = value
+        super().__init__(query, message)

@@ -32,6 +32,7 @@ from index.highlight import highlight
 from index.keyboard import keyboard_query
 from index.query import build_query, match_query, year_query
 from index.query_language import Node, parse_query, parse_year_range, positive_words, typo_candidates, word_leaves
+from index.registry_filters import check_registry_filters, registry_values
 from index.schema import (ADDED_FIELD, RANK_WEIGHT_FIELD, SUBJECT_KEY_FIELD, TEXT_FIELDS, TITLE_SORT_FIELD,
                           WORD_RE, YEAR_FIELD, exact_words)
 from index.suggest import SUGGEST_FROM_HITS, corrected_words, suggest, unknown_words
@@ -126,6 +127,7 @@ class SearchIndex:
     def __init__(self, settings: Settings):
         self._settings = settings
         self._registry = settings.library_map()  # hits are enriched with it as they are read
+        self._registry_values = registry_values(settings)  # what library=, library_type=, district= accept
         self._lock = threading.Lock()
         self._version: Path | None = None
         self._index: tantivy.Index | None = None
@@ -230,6 +232,8 @@ class SearchIndex:
         params.validate(self._settings)
         tree = parse_query(params.q) if params.q.strip() else None
         searcher = index.searcher() if index is not None else None
+        check_registry_filters(params.q, params.filters(), self._registry_values,
+                               lambda name, value: searcher is not None and searcher.doc_freq(name, value) > 0)
         if searcher is None or searcher.num_docs == 0:  # the answer's shape still names every facet
             return SearchResult(0, [], {name: [] for name in FILTERS}, params.page, params.size, params=params,
                                 indexed=False)

@@ -64,6 +64,8 @@ SIZES_PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><titl
 LIBRARY_PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Thư viện huyện</title></head>
 <body><div id="catalog" data-unioncat-search data-library="tv-long-my" data-new="3"></div>
 <script src="{api}/widget.js"></script></body></html>"""
+# The same with a typo in its library id.
+TYPO_LIBRARY_PAGE = LIBRARY_PAGE.replace('data-library="tv-long-my"', 'data-library="tv-long-mi"')
 # A title holding a web address: one "word" wider than a phone.
 LONG_TITLE = "Cẩm nang https://thuvien.haugiang.example/opac/cam-nang-bandoc-truongthcs-vithanh-2024"
 # Three copies in one library (two call numbers), one in another.
@@ -112,7 +114,8 @@ def sites(tmp_path_factory) -> Iterator[dict[str, str]]:
             page_dir.mkdir()
             (page_dir / "index.html").write_text(PARTNER_PAGE.format(api=api), encoding="utf-8")
             for name, page in (("en.html", ENGLISH_PAGE), ("dark.html", DARK_PAGE), ("csp.html", CSP_PAGE),
-                               ("sizes.html", SIZES_PAGE), ("library.html", LIBRARY_PAGE)):
+                               ("sizes.html", SIZES_PAGE), ("library.html", LIBRARY_PAGE),
+                               ("typo-library.html", TYPO_LIBRARY_PAGE)):
                 (page_dir / name).write_text(page.format(api=api), encoding="utf-8")
             with _serve_directory(page_dir, allowed_port) as allowed, _serve_directory(page_dir, other_port) as other:
                 yield {"api": api, "allowed": allowed, "other": other}
@@ -363,6 +366,16 @@ def test_a_library_page_shows_its_new_titles_and_searches_its_own_holdings(sites
     # "Nam" is in three titles; only "Lịch sử Việt Nam" is held by tv-long-my.
     assert _search(browser, root, "nam") == "Tìm thấy 1 tài liệu"
     assert [a.text for a in root.find_elements(By.CSS_SELECTOR, "li.hit a.title")] == ["Lịch sử Việt Nam"]
+
+
+def test_a_library_id_the_catalogue_lacks_is_explained_not_shown_as_an_empty_list(sites, browser):
+    """data-library="tv-long-mi" (a typo) showed nothing at all, as if the library held nothing."""
+    _, root = _widget(browser, sites["allowed"], "typo-library.html")
+    status = root.find_element(By.CSS_SELECTOR, ".status")
+    WebDriverWait(browser, 20).until(lambda d: status.text)
+    assert status.text.startswith("Tiện ích tìm kiếm trên trang này đặt sai thư viện: library='tv-long-mi'")
+    assert "'tv-long-my'" in status.text and not root.find_elements(By.CSS_SELECTOR, "li.hit")
+    assert _search(browser, root, "nam").startswith("Tiện ích tìm kiếm trên trang này đặt sai thư viện")
 
 
 def test_a_catalogue_that_never_answers_is_given_up_with_a_message(tmp_path, browser):

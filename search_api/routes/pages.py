@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.staticfiles import NotModifiedResponse, StaticFiles
 
-from config.errors import QueryError
+from config.errors import FilterError, QueryError
 from index.labels import FACET_TITLES_VI, facet_label
 from index.search import FILTERS, MAX_RESULT_WINDOW, SearchResult, filter_value
 from search_api.errors import error_response
@@ -92,7 +92,7 @@ def search_page(
                                for k, v in request.query_params.multi_items()
                                if v and (k in FILTERS or k in ("q", "page", "size", "sort"))))
     context: dict[str, Any] = {"settings": ctx.settings, "q": q, "sort": sort, "sorts": SORT_LABELS_VI,
-                               "result": None, "error": None}
+                               "result": None, "error": None, "filter_error_url": None}
     try:
         page_number = _whole_number(q, "page", page)
         params = search_params(request, ctx, q, 1 if page_number is None else page_number,
@@ -100,6 +100,8 @@ def search_page(
         result = ctx.search_index.search(params)
     except QueryError as exc:
         context["error"] = exc.reason  # the reason only: str(exc) starts with the query, shown in the box
+        if isinstance(exc, FilterError):  # the words are fine: the page (or a partner's link) set a wrong filter
+            context["filter_error_url"] = _toggle(items, exc.name, exc.value)
         return ctx.templates.TemplateResponse(request, "search.html", context, status_code=400)
     # Every filter in force gets a chip, also one no hit has (0 results) and a range (year=1990-2000).
     chosen = [{"label": facet_label(ctx.settings, name, value), "facet": FACET_TITLES_VI[name],

@@ -20,8 +20,10 @@ _FILTER_HELP = (f"Repeat to OR values of one filter; different filters are AND-e
 # The error answers of a search, as /api/search and /api/search.atom give them.
 SEARCH_ERRORS = {
     400: {"model": ErrorResponse,
-          "description": f"Bad parameter or query (a parameter not UTF-8 included), or more than {MAX_FILTER_VALUES} "
-                         "filter values in all."},
+          "description": f"Bad parameter or query (a parameter not UTF-8 included), more than {MAX_FILTER_VALUES} "
+                         "filter values in all, or a `library`, `library_type` or `district` value the registry "
+                         "does not hold (`error` FilterError; `reason` names the value, the closest accepted one "
+                         "and the accepted ones)."},
     503: {"model": ErrorResponse,
           "description": "The search index cannot be opened; `message` says why and what to run "
                          "(e.g. `unioncat index --rebuild`)."},
@@ -32,9 +34,9 @@ SEARCH_ERRORS = {
 # the OpenAPI schema only, because FastAPI's per-request parsing of eight list parameters
 # cost more than answering a cached search (yappi, bench/search.py).
 _FILTER_DOCS: dict[str, str] = {
-    "library": "Library id.",
-    "library_type": "provincial, district, school, college, armed_forces, ...",
-    "district": "District name.",
+    "library": "Library id (GET /api/libraries); an id the registry lacks is 400.",
+    "library_type": "provincial, district, school, college or armed_forces; another value is 400.",
+    "district": "District name, as /api/libraries writes it; a district no library of the registry is in is 400.",
     "year": "2019 or 2010-2020.",
     "decade": "A decade facet value, e.g. 2010-2019.",
     "language": "ISO 639-2 code, e.g. vie.",

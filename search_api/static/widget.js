@@ -201,9 +201,13 @@
             return;
           }
           // A query error's reason, as the page words it; the message quotes the query back, for developers.
+          // A FilterError is the embed code's (a data-library the catalogue has no library of), not the
+          // visitor's words: said so, or an empty list looked like a library that holds nothing.
           if (!res.ok) {
-            message.textContent = res.body.reason ? "Không hiểu câu tìm: " + res.body.reason
-                                                 : res.body.message || "Lỗi tìm kiếm";
+            message.textContent = res.body.error === "FilterError" && res.body.reason
+              ? "Tiện ích tìm kiếm trên trang này đặt sai thư viện: " + res.body.reason
+              : res.body.reason ? "Không hiểu câu tìm: " + res.body.reason
+                                : res.body.message || "Lỗi tìm kiếm";
             return;
           }
           render(list, more, message, caption, suggestion, res.body, q, base + "/?" + query);

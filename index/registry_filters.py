@@ -1,0 +1,59 @@
+"""Filters whose values come from the registry: a value it does not hold is refused, not searched.
+
+`library=tv-tihn` in a partner's embed code answered 0 hits, and the partner's page showed an
+empty list as if the library held nothing.  A library id, a library type and a district are
+known before any search (the config), so a value outside them is a mistake worth naming,
+with the closest accepted value.  Free-form filters (year, language, subject...) are not
+checked: a language or a subject nothing has is an honest 0.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Mapping
+from typing import get_args
+
+from config.errors import FilterError
+from config.settings import LibraryType, Settings
+from store.text import fold
+
+REGISTRY_FILTERS: tuple[str, ...] = ("library", "library_type", "district")
+_WHAT_VI = {"library": "thư viện", "library_type": "loại thư viện", "district": "huyện/thị"}
+MAX_LISTED_VALUES = 20  # a registry of hundreds of libraries is listed at /api/libraries, not in a message
+CLOSE_MATCH_MIN = 0.6  # difflib's ratio of the folded forms: "tv-tihn" is tv-tinh, "museum" is nothing
+
+
+def registry_values(settings: Settings) -> dict[str, tuple[str, ...]]:
+    """The values each registry filter accepts, as the index holds them.
+
+    Every library type unioncat knows is accepted, also one no library of this registry has:
+    it is a type, and `library_type=college` on a partner site fills once a college joins."""
+    libraries = settings.libraries
+    return {"library": tuple(lib.id.lower() for lib in libraries),
+            "library_type": tuple(get_args(LibraryType)),
+            "district": tuple(dict.fromkeys(lib.district for lib in libraries))}
+
+
+def check_registry_filters(q: str, filters: Mapping[str, tuple[str, ...]], accepted: Mapping[str, tuple[str, ...]],
+                           held: Callable[[str, str], bool]) -> None:
+    """Raise FilterError for the first registry filter value neither `accepted` nor `held` by the index
+    (a library dropped from the config whose records are still indexed is still a facet value)."""
+    for name in REGISTRY_FILTERS:
+        known = accepted.get(name, ())
+        for value in filters.get(name, ()):
+            if value not in known and not held(name, value):
+                raise FilterError(q, name, value, _message(name, value, known))
+
+
+def _message(name: str, value: str, known: tuple[str, ...]) -> str:
+    what = _WHAT_VI[name]
+    message = f"{name}={value!r}: không có {what} này trong danh sách (not in the registry)"
+    by_fold = {fold(v): v for v in known}
+    close = [by_fold[v] for v in difflib.get_close_matches(fold(value), by_fold, n=1, cutoff=CLOSE_MATCH_MIN)]
+    if close:
+        message += f"; có phải {close[0]!r}?"
+    if not known:
+        return message + "; chưa có giá trị nào (none configured)"
+    if len(known) > MAX_LISTED_VALUES:
+        return message + "; xem /api/libraries (see /api/libraries)"
+    return message + f"; hợp lệ (accepted): {', '.join(known)}"
