@@ -226,3 +226,21 @@ def test_a_typo_search_suggests_the_same_words_whatever_the_order_chosen(catalog
         sorted_answer = catalog.search(SearchParams(q="nguyen duu", sort=sort, page=page))
         assert sorted_answer.suggestion == "nguyen du", (page, sorted_answer.suggestion)
         assert sorted_answer.total == by_relevance.total
+
+
+@pytest.mark.parametrize("q", ["Hồ Chí Minh", "ho chi minh"])
+def test_a_name_as_a_title_phrase_ranks_above_the_same_name_only_in_the_authors(catalog, q):
+    """`Hồ Chí Minh`: his "Nhật ký trong tù" (the name in its authors only) came 6th, between the
+    "Chủ tịch Hồ Chí Minh với …" titles, and above the long "Học tập và làm theo tư tưởng … Hồ Chí Minh"
+    ones: the phrase bonus shrank with the title's length and more holding libraries did the rest.
+    Now: the name in title and authors, then in the title, then in the authors, then elsewhere."""
+    found = hits(catalog, q, size=60)
+
+    def group(hit: dict) -> int:
+        in_title = fold("ho chi minh") in fold(hit["title"])
+        by = any(fold(a) == "ho chi minh" for a in hit["authors"])
+        return 2 * in_title + by
+
+    groups = [group(h) for h in found]
+    assert groups == sorted(groups, reverse=True), groups
+    assert groups[:3] == [3, 3, 3] and groups.count(1) == 2  # "Hồ Chí Minh toàn tập"; "Nhật ký trong tù" twice

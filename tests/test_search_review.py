@@ -322,3 +322,26 @@ def test_an_author_in_inverted_order_finds_the_name_in_direct_order_and_the_reve
         assert set(ids(catalog, q)) == {"d1", "d2", "d3"}, q
     assert ids(catalog, 'author:"Du Nguyễn"') == []
     assert ids(catalog, 'author:"Nguyễn Victor"') == []
+
+
+def test_a_name_ranks_titles_named_so_then_the_names_works_then_scattered_words(store, data_dir):
+    """`Nguyễn Du`: "Du lịch Nguyễn Bỉnh Khiêm" (both words in the title, apart) came above every work
+    by Nguyễn Du, and his "Truyện Kiều" above a study whose long title holds his name.  A reference
+    librarian reads a bare name as a title first (the exact title, a title starting with it, one
+    holding it), then the person's works, then the words anywhere; more holding libraries order
+    within those, never across them."""
+    libraries = [dict(LIBRARIES[0], id=f"l{n}", name=f"Thư viện {n}") for n in range(8)]
+    settings = make_settings(data_dir, libraries)
+    search_index = index_records(store, settings, [
+        union("bio", "Nguyễn Du", ("l0",), authors=["Trương Chính"], subjects=["Nguyễn Du"]),
+        union("life", "Nguyễn Du: cuộc đời và tác phẩm", ("l0", "l1"), authors=["Lê Thu Yến"]),
+        union("study", "Tìm hiểu thơ chữ Hán của Nguyễn Du trong chương trình trung học", ("l0",),
+              authors=["Nguyễn Văn An"]),
+        union("kieu", "Truyện Kiều", tuple(f"l{n}" for n in range(6)), authors=["Nguyễn Du"]),
+        union("van", "Văn chiêu hồn", ("l3",), authors=["Nguyễn Du"]),
+        union("scattered", "Du lịch Nguyễn Bỉnh Khiêm", ("l0",), authors=["Phạm Văn Bình"]),
+        union("du", "Truyền kỳ mạn lục", ("l0",), authors=["Nguyễn Dữ"]),
+        *[union(f"f{n}", f"Sách số {n}", ("l1",), authors=[f"Nguyễn Văn {n}"]) for n in range(40)]])
+    assert ids(search_index, "Nguyễn Du") == ["bio", "life", "study", "kieu", "van", "scattered", "du"]
+    # Without marks "Nguyễn Dữ" is the name typed too: among the works, above the scattered words.
+    assert ids(search_index, "nguyen du") == ["bio", "life", "study", "kieu", "van", "du", "scattered"]
