@@ -30,6 +30,20 @@ multiplied by the holdings factor:
    subjects, and `Nguyễn Du` finds his books before a title that merely holds
    "Du" and "Nguyễn".  The marks compared are those of the same words, whatever
    else the query holds (`-sách` does not switch the exact bonus off).
+   These bonuses grow with BM25, so they shrink with the length of the field:
+   "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh" earned less
+   for holding `Hồ Chí Minh` than "Nhật ký trong tù" for its author, and "Du
+   lịch Nguyễn Bỉnh Khiêm" more for `Nguyễn Du` than "Truyện Kiều".  So a query
+   of two words or more also adds constant tiers, whatever the lengths:
+   `TITLE_START_TIER` (the title starts with the words), `TITLE_PHRASE_TIER`
+   (the words as a phrase anywhere in the title) and `AUTHOR_PHRASE_TIER` (the
+   words as one author's name), each counting only where the marks typed
+   match.  A bare name is read as a title first: the title that is the name or
+   starts with it, then a title holding it, then the person's works, then the
+   words anywhere (tests/test_search_review.py, tests/test_search_relevance.py).
+   The tiers are sized on BM25 sums of a few hundred (the fixtures' and a
+   province's catalogue): a catalogue whose scores run far higher would need
+   them raised with it.
 3. An ISBN match weighs `ISBN_BOOST` (20): it is an identifier, it wins.
 4. Holdings: Tantivy multiplies the score by log2(2 + rank_weight); the
    stored weight makes that factor 8 × (1 + log2(1 + libraries)/8), i.e.
@@ -68,6 +82,12 @@ TITLE_START_BOOST = 6.0
 TITLE_ALL_BOOST = 4.0
 TITLE_PAIR_BOOST = 3.0
 AUTHOR_PHRASE_BOOST = 6.0
+# Constant scores added, not BM25 multiplied (see "Scoring" 2): large enough that the holdings factor
+# (at most x1.33 between one library and fifteen) never reorders them, small enough that it still
+# orders the records within one tier.
+TITLE_START_TIER = 150.0
+TITLE_PHRASE_TIER = 300.0
+AUTHOR_PHRASE_TIER = 60.0
 def _bonus_clauses(node: Node) -> list[Clause]:
     """The top-level AND chain of bare words and phrases (see "Scoring" above)."""
     chain = node.children if isinstance(node, And) else [node]
@@ -108,6 +128,7 @@ def build_query(schema: tantivy.Schema, node: Node, fuzzy: AbstractSet[str] = fr
                                              (tantivy.Occur.Must, _marks_in_title(schema, exact, words))])
     bonus.append((tantivy.Occur.Should, tantivy.Query.boost_query(start, TITLE_START_BOOST)))
     if len(words) > 1:
+        bonus += _tiers(schema, start, exact, words)
         every = tantivy.Query.boolean_query(
             [(tantivy.Occur.Must, tantivy.Query.term_query(schema, "title_folded", w)) for w in words])
         bonus.append((tantivy.Occur.Should, tantivy.Query.boost_query(every, TITLE_ALL_BOOST)))
@@ -127,6 +148,20 @@ def build_query(schema: tantivy.Schema, node: Node, fuzzy: AbstractSet[str] = fr
             phrase = tantivy.Query.phrase_query(schema, "authors", exact)
             bonus.append((tantivy.Occur.Should, tantivy.Query.boost_query(phrase, AUTHOR_PHRASE_BOOST)))
     return tantivy.Query.boolean_query(bonus)
+
+
+def _tiers(schema: tantivy.Schema, start: tantivy.Query, exact: list[str],
+           words: list[str]) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+    """The constant tiers of a query of several words: title start, title phrase, author's name
+    ("Scoring" 2); typed with marks, the phrase and the name count only where they have them."""
+    title = tantivy.Query.phrase_query(schema, "title_folded", words)
+    author = tantivy.Query.phrase_query(schema, "authors_folded", words)
+    if len(exact) == len(words) and exact != words:
+        title = tantivy.Query.boolean_query([(tantivy.Occur.Must, title),
+                                             (tantivy.Occur.Must, _marks_in_title(schema, exact, words))])
+        author = tantivy.Query.phrase_query(schema, "authors", exact)
+    return [(tantivy.Occur.Should, tantivy.Query.const_score_query(query, tier))
+            for query, tier in ((start, TITLE_START_TIER), (title, TITLE_PHRASE_TIER), (author, AUTHOR_PHRASE_TIER))]
 
 
 def _marks_in_title(schema: tantivy.Schema, exact: list[str], words: list[str]) -> tantivy.Query:
