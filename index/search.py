@@ -33,6 +33,7 @@ from index.keyboard import keyboard_query
 from index.query import build_query, match_query, year_query
 from index.query_language import Node, parse_query, parse_year_range, positive_words, typo_candidates, word_leaves
 from index.registry_filters import check_registry_filters, registry_values
+from index.volumes import volume_order
 from index.schema import (ADDED_FIELD, RANK_WEIGHT_FIELD, SUBJECT_KEY_FIELD, TEXT_FIELDS, TITLE_SORT_FIELD,
                           WORD_RE, YEAR_FIELD, exact_words)
 from index.suggest import SUGGEST_FROM_HITS, corrected_words, suggest, unknown_words
@@ -417,7 +418,8 @@ class SearchIndex:
     # ---- single documents -----------------------------------------------------------
 
     def by_work_key(self, work_key: str, exclude_id: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
-        """Other editions: records sharing a work key, newest first."""
+        """Other editions and volumes: records sharing a work key, newest first, the volumes of one
+        year in their order (`volume_order`)."""
         index = self._current()
         if index is None or not work_key:
             return []
@@ -425,6 +427,7 @@ class SearchIndex:
         query = tantivy.Query.term_query(schema, "work_key", work_key)
         found = searcher.search(query, limit=limit + 1, order_by_field=YEAR_FIELD, order=tantivy.Order.Desc)
         hits = [self._hit(searcher, address, None) for _, address in found.hits]
+        hits.sort(key=lambda hit: (-(hit["year"] or 0), volume_order(hit["part"])))
         return [hit for hit in hits if hit["id"] != exclude_id][:limit]
 
     def num_docs(self) -> int:

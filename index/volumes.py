@@ -20,6 +20,7 @@ import re
 _ABBREVIATED_RE = re.compile(r"(?<![\w.])[Tt]\.\s*(\d{1,3})(?!\d)")
 _PART_START_RE = re.compile(r"^\s*[Tt]\s*(\d{1,2})(?!\d)")
 _SPELLED = r"tập \1"
+_NUMBER_RE = re.compile(r"\d+")
 
 
 def spelled_volumes(text: str) -> str:
@@ -30,3 +31,13 @@ def spelled_volumes(text: str) -> str:
 def spelled_part(part: str) -> str:
     """A 245 $n $p part with its volume written out: "T.2", "T2" and "Tập 2" all as "tập 2"."""
     return _PART_START_RE.sub(_SPELLED, spelled_volumes(part))
+
+
+def volume_order(part: str | None) -> tuple[int, int, str]:
+    """Sort key of a part: none first (a one-volume edition), then by its first number ("tập 2"
+    before "Tập 10", however written), then by the part written out."""
+    if not part:
+        return (0, 0, "")
+    spelled = spelled_part(part).casefold()
+    number = _NUMBER_RE.search(spelled)
+    return (1, int(number.group()) if number else 0, spelled)

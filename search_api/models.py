@@ -23,7 +23,7 @@ _HIT_EXAMPLE = {
     "added": "2025-01-31", "score": 12.5,
     "highlight": {"title": "<mark>Lịch</mark> <mark>sử</mark> Việt Nam", "snippet": "Trần Trọng Kim"},
 }
-_EDITION_EXAMPLE = {"id": "u2k9w1", "title": "Lịch sử Việt Nam", "year": 2008,
+_EDITION_EXAMPLE = {"id": "u2k9w1", "title": "Lịch sử Việt Nam", "part": "Tập 1", "year": 2008,
                     "publisher": "Nxb. Văn hóa - Thông tin", "edition": "Tái bản", "holdings": [_HOLDING_EXAMPLE]}
 _LIBRARY_EXAMPLE = {
     "id": "tv-tinh", "name": "Thư viện tỉnh Hậu Giang", "type": "provincial", "type_label": "Thư viện tỉnh",
@@ -121,12 +121,15 @@ class SearchResponse(BaseModel):
 
 
 class EditionOut(BaseModel):
-    """Another union record of the same work (the same `work_key`), such as another edition."""
+    """Another union record of the same work (the same `work_key`): another edition, or another
+    volume of a set (`part`), newest first and the volumes of one year in their order."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [_EDITION_EXAMPLE]})
 
     id: str
     title: str
+    part: str | None = Field(default=None, description="Volume/part as catalogued (245 $n $p): tells the "
+                                                       "volumes of a set apart; null for a one-volume edition.")
     year: int | None = None
     publisher: str | None = None
     edition: str | None = None
