@@ -84,7 +84,16 @@ _PUBLISHER_DROP_RE = re.compile(
     r"(?<!\w)(?:nha xuat ban|nha xb|nxb|xb|cong ty(?: co phan)?(?: tnhh)?|ctcp|tnhh|co phan|"
     r"publishing house|publishing company|publishing|publishers?|press|inc|ltd|co|corp|verlag|editions?)(?!\w)"
 )
+# Houses cataloguers abbreviate, spelled out first (then the rules below apply to them): "ĐHSP"
+# and "Đại học Sư phạm" scored 20-43 and were a conflict that kept copies of one book apart (review).
+_PUBLISHER_ABBREVIATIONS = {
+    "dhsp": "dai hoc su pham", "khxh": "khoa hoc xa hoi", "khkt": "khoa hoc ky thuat",
+    "vhtt": "van hoa thong tin", "ldxh": "lao dong xa hoi", "qdnd": "quan doi nhan dan",
+    "cand": "cong an nhan dan", "gd": "giao duc", "gdvn": "giao duc viet nam", "nxbgd": "giao duc",
+    "nxbgdvn": "giao duc viet nam", "khtn": "khoa hoc tu nhien", "tdtt": "the duc the thao",
+}
 _PUBLISHER_PHRASES = (
+    (re.compile(r"(?<!\w)(" + "|".join(_PUBLISHER_ABBREVIATIONS) + r")(?!\w)"), None),
     (re.compile(r"(?<!\w)(?:thanh pho|tp)\s*(?:ho chi minh|hcm)(?!\w)"), "tphcm"),
     (re.compile(r"(?<!\w)(?:ho chi minh|hcm)(?!\w)"), "tphcm"),
     (re.compile(r"(?<!\w)(?:dhqg|dai hoc quoc gia)(?!\w)"), "dhqg"),
@@ -96,6 +105,11 @@ _WORD_RE = re.compile(r"\w+")
 # school records; only the series tells them apart.
 _TEXTBOOK_SERIES = {  # folded spelling → series
     "ket noi tri thuc": "ket noi tri thuc", "kntt": "ket noi tri thuc",
+    # The English books have names of their own within the sets ("Tiếng Anh 6 : Global success" is the
+    # Kết nối tri thức set's): one named, the other its set, is one series; two names, two.
+    "global success": "ket noi tri thuc", "friends plus": "chan troi sang tao", "explore english": "canh dieu",
+    "i learn smart world": "i learn smart world", "ilearn smart world": "i learn smart world",
+    "english discovery": "english discovery",
     "chan troi sang tao": "chan troi sang tao", "ctst": "chan troi sang tao", "canh dieu": "canh dieu",
     "cung hoc de phat trien nang luc": "cung hoc de phat trien nang luc",
     "vi su binh dang va dan chu trong giao duc": "vi su binh dang va dan chu", "cung kham pha": "cung kham pha",
@@ -121,6 +135,11 @@ _TEXTBOOK_SERIES_RE = _whole_phrase_re(_TEXTBOOK_SERIES)
 _COMPANIONS = {
     "sach giao vien": "sach giao vien", "sgv": "sach giao vien",
     "sach bai tap": "sach bai tap", "sbt": "sach bai tap", "vo bai tap": "vo bai tap", "vbt": "vo bai tap",
+    # Other books of a textbook's title (review): the teacher's guide named otherwise, practice books,
+    # tests, the advanced programme's book, the Braille and the bilingual editions.
+    "sach danh cho giao vien": "sach giao vien", "huong dan giang day": "sach giao vien",
+    "vo thuc hanh": "vo thuc hanh", "de kiem tra": "de kiem tra", "nang cao": "nang cao",
+    "chu noi": "chu noi", "braille": "chu noi", "song ngu": "song ngu",
 }
 _COMPANION_RE = _whole_phrase_re(_COMPANIONS)
 
@@ -269,10 +288,14 @@ def edition_number(folded_edition: str) -> int | None:
     return None
 
 
+def _spelled_out(match: re.Match[str]) -> str:
+    return _PUBLISHER_ABBREVIATIONS[match.group(1)]
+
+
 def publisher_words(folded_publisher: str) -> str:
     """Folded publisher with "NXB", "Nhà xuất bản", "Publishing", "Tp. HCM" spelled one way."""
     text = " ".join(_WORD_RE.findall(folded_publisher.replace("&", " ")))
     for pattern, replacement in _PUBLISHER_PHRASES:
-        text = pattern.sub(replacement, text)
+        text = pattern.sub(replacement or _spelled_out, text)
     text = _PUBLISHER_DROP_RE.sub(" ", text)
     return " ".join(text.split())
