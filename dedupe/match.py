@@ -57,6 +57,9 @@ def compare(a: Features, b: Features, settings: DedupeSettings) -> Verdict:
     if guard:
         return Verdict(False, True, 0.0, guard)
     shared = a.isbns & b.isbns
+    if shared and a.authors and b.authors and author_score(a.authors, b.authors) < settings.author_similarity_min:
+        # Publishers reuse ISBNs: "Truyện ngắn chọn lọc" of Nam Cao and of Thạch Lam under one (review).
+        return Verdict(False, True, 0.0, f"shared ISBN {min(shared)} but authors differ")
     if shared and a.full and a.full == b.full:
         # Copies of one edition usually agree to the letter: no need to measure how far apart they are.
         return Verdict(True, False, _combined(a, b, 100.0, 100.0, True), f"shared ISBN {min(shared)}, title 100")
@@ -124,6 +127,11 @@ def _guard(a: Features, b: Features, settings: DedupeSettings) -> str:
     # and "Quyển hạ"); a typo in a name is not another part.
     if a.part and b.part and a.part != b.part and fuzz.ratio(a.part, b.part) < PART_NAME_MIN_RATIO:
         return f"part {a.part} vs {b.part}"
+    if bool(a.part) != bool(b.part) and a.volume is None and not (a.companion or b.companion):
+        # As a numbered volume is never the whole work: "Tam quốc diễn nghĩa" is not its "Quyển thượng".
+        # Numbered ("Tập 1. Đại số" and "Tập 1", volumes alike by now), the number says which part; a
+        # companion's part is often its label ("SGV"), and the companion guard below compares those.
+        return f"part {a.part or 'none'} vs {b.part or 'none'}"
     if a.companion != b.companion:
         # The teacher's book or a workbook is another book than the pupils' book of its title.
         return f"companion book {a.companion or 'none'} vs {b.companion or 'none'}"

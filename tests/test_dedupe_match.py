@@ -518,6 +518,53 @@ def test_a_copy_without_a_year_never_joins_two_editions_it_could_belong_to():
     assert together(alone, "a:1", "a:2", "x:1"), alone.explanations["x:1"]
 
 
+def test_a_shared_isbn_never_joins_two_authors_books():
+    # Publishers reuse ISBNs across a collection: one number, one title, two writers (review).
+    records = [rec("a:1", "Truyện ngắn chọn lọc", authors=["Nam Cao"], isbn=["9786040000002"], year=2015),
+               rec("b:1", "Truyện ngắn chọn lọc", authors=["Thạch Lam"], isbn=["9786040000002"], year=2015),
+               rec("c:1", "Truyện ngắn chọn lọc", authors=["Nam Cao"], isbn=["9786040000002"], year=2015)]
+    clustering = cluster_records(records, SETTINGS)
+    assert together(clustering, "a:1", "c:1") and apart(clustering, "a:1", "b:1")
+    assert "authors differ" in clustering.explanations["b:1"].decision
+
+
+@pytest.mark.parametrize("part", ["Quyển thượng", "Đại số"])
+def test_a_named_part_never_joins_the_work_without_one(part):
+    book = dict(authors=["La Quán Trung"], year=2012, publisher="Văn học")
+    records = [rec("a:1", "Tam quốc diễn nghĩa", part=part, **book), rec("b:1", "Tam quốc diễn nghĩa", **book),
+               rec("c:1", "Tam quốc diễn nghĩa", part=part, **book)]
+    clustering = cluster_records(records, SETTINGS)
+    assert together(clustering, "a:1", "c:1") and apart(clustering, "a:1", "b:1"), clustering.explanations
+
+
+@pytest.mark.parametrize("subtitle", ["Sách dành cho giáo viên", "Hướng dẫn giảng dạy", "Vở thực hành", "Đề kiểm tra",
+                                      "Chữ nổi Braille", "Song ngữ Việt - Anh", "Nâng cao"])
+def test_other_books_of_a_textbooks_title_never_join_the_pupils_book(subtitle):
+    school = dict(year=2021, publisher="Giáo dục Việt Nam", series=["Kết nối tri thức với cuộc sống"])
+    records = [rec("a:1", "Toán 6", **school), rec("b:1", "Toán 6", **school),
+               rec("c:1", "Toán 6", subtitle=subtitle, **school)]
+    clustering = cluster_records(records, SETTINGS)
+    assert together(clustering, "a:1", "b:1") and apart(clustering, "a:1", "c:1"), clustering.explanations["c:1"]
+
+
+def test_an_english_textbooks_own_name_is_its_set():
+    # Global success is the Kết nối tri thức set's English book, Friends plus Chân trời sáng tạo's.
+    school = dict(year=2021, publisher="Giáo dục Việt Nam")
+    records = [rec("a:1", "Tiếng Anh 6", subtitle="Global success", **school),
+               rec("b:1", "Tiếng Anh 6", series=["Kết nối tri thức với cuộc sống"], **school),
+               rec("c:1", "Tiếng Anh 6", series=["Friends plus"], **school)]
+    clustering = cluster_records(records, SETTINGS)
+    assert together(clustering, "a:1", "b:1") and apart(clustering, "a:1", "c:1"), clustering.explanations["c:1"]
+
+
+@pytest.mark.parametrize("short, long", [("ĐHSP", "Đại học Sư phạm"), ("NXB GD", "Giáo dục"),
+                                         ("KHXH", "Khoa học xã hội"), ("QĐND", "Quân đội nhân dân")])
+def test_a_house_abbreviated_is_the_house_spelled_out(short, long):
+    book = dict(authors=["Nguyễn Minh Thuyết"], year=2021, part="Tập 1")
+    records = [rec("a:1", "Ngữ văn 6", publisher=long, **book), rec("b:1", "Ngữ văn 6", publisher=short, **book)]
+    assert together(cluster_records(records, SETTINGS), "a:1", "b:1")
+
+
 def test_a_place_typed_without_marks_as_a_stopword_is_still_another_place():
     # "Chợ Mới" typed "Cho Moi": "cho" (for) is a stopword and "moi" is in "đổi mới", so one stopword
     # stood against two words and the titles scored 90: another district's book, merged.
