@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from config.settings import DedupeSettings
 from dedupe.features import Features
-from dedupe.match import Verdict, compare
+from dedupe.match import PUBLISHER_AGREE_MIN, Verdict, author_score, compare, publisher_score
 from dedupe.overrides import OVERRIDE_KEY
 from dedupe.scoring import Scored, note_nearest, score_blocks
 
@@ -20,6 +20,8 @@ from dedupe.scoring import Scored, note_nearest, score_blocks
 # A record without a year whose best match in another cluster scores within this of its
 # best match in its own cluster is ambiguous (see `_ambiguous`).
 AMBIGUITY_MARGIN = 3.0
+# Two editions whose authors score under this are two authors' books (`_missing_difference`).
+AMBIGUOUS_AUTHORS_BELOW = 80.0
 # Pairs a librarian forced together sort before every scored match (edges sort by -score).
 FORCED_EDGE_SCORE = 1000.0
 
@@ -264,12 +266,11 @@ def _merge_edges(all_features: list[Features], edges: list[tuple[float, int, int
             grouping.groups.append(group)
             if len(group) == 1 and group[0] not in ejected:
                 grouping.explanations[group[0]] = MemberExplanation("", None, NO_MATCH)
-    for index, (other, own) in sorted(ejected.items()):
+    for index, (other, own, missing) in sorted(ejected.items()):
         grouping.groups.append([index])
         grouping.explanations[index] = MemberExplanation(
             "", None, f"left alone: it fits {all_features[other].id}'s union record as well as "
-                      f"{all_features[own].id}'s, and without "
-                      f"{'a year' if all_features[index].year is None else 'a textbook series'} nothing tells which")
+                      f"{all_features[own].id}'s, and without {missing} nothing tells which")
     for index in sorted(apart):
         others = ", ".join(sorted(all_features[other].id for other in apart[index]))
         refusals[index] = (refusals[index] + "; " if index in refusals else "") + \
@@ -290,7 +291,7 @@ def _explain_match(grouping: Grouping, all_features: list[Features], pairs: dict
         pairs[(first, second)], round(verdict.score, 1), f"matches {all_features[other].id}: {verdict.reason}")
 
 
-def _explain_again(stale: set[int], ejected: dict[int, tuple[int, int]], all_features: list[Features],
+def _explain_again(stale: set[int], ejected: dict[int, tuple[int, int, str]], all_features: list[Features],
                    edges: list[tuple[float, int, int]], pairs: dict[tuple[int, int], str],
                    verdicts: dict[tuple[int, int], Verdict], find, grouping: Grouping) -> None:
     """Members first explained by a match with a record `_ambiguous` then took out of their union
@@ -307,12 +308,13 @@ def _explain_again(stale: set[int], ejected: dict[int, tuple[int, int]], all_fea
 
 
 def _ambiguous(all_features: list[Features], edges: list[tuple[float, int, int]],
-               find) -> dict[int, tuple[int, int]]:
+               find) -> dict[int, tuple[int, int, str]]:
     """Records that match two editions about equally and lack what tells them apart:
-    index → (its best match in the other union record, its best match in its own).
+    index → (its best match in the other union record, its best match in its own, what it lacks).
 
     A reprint's copy with its year left out; a "Toán 1" without its series beside the
-    "Toán 1" of two textbook series.  Such a record cannot be placed; a singleton is
+    "Toán 1" of two textbook series; a copy without authors beside two authors' "Giáo
+    trình kinh tế vi mô" of one house and year, or without a publisher beside two houses'.  Such a record cannot be placed; a singleton is
     better than a wrong union record, or one chosen by the order of record ids.  Records
     that state year and series are not taken out: labeled data says the evidence they
     give (pages, a translator) places them better than the margin does.
@@ -321,8 +323,8 @@ def _ambiguous(all_features: list[Features], edges: list[tuple[float, int, int]]
     outside: dict[int, tuple[float, int]] = {}
     # Series-less copies matter only where a title is printed in a series (textbooks: few titles).
     series_titles = {features.key_title for features in all_features if features.series}
-    unplaced = [features.year is None or (not features.series and features.key_title in series_titles)
-                for features in all_features]
+    unplaced = [features.year is None or not features.authors or not features.publisher
+                or (not features.series and features.key_title in series_titles) for features in all_features]
     for negative_score, first, second in edges:  # best first: the first score seen on each side is its best
         if not (unplaced[first] or unplaced[second]):
             continue  # most edges: no union lookup for them
@@ -335,7 +337,22 @@ def _ambiguous(all_features: list[Features], edges: list[tuple[float, int, int]]
         if index not in inside or score < inside[index][0] - AMBIGUITY_MARGIN:
             continue
         own = inside[index][1]
-        series = all_features[other].series, all_features[own].series
-        if all_features[index].year is None or (all(series) and series[0] != series[1]):
-            ambiguous[index] = (other, own)
+        missing = _missing_difference(all_features[index], all_features[other], all_features[own])
+        if missing:
+            ambiguous[index] = (other, own, missing)
     return ambiguous
+
+
+def _missing_difference(features: Features, one: Features, other: Features) -> str:
+    """What `features` leaves out that tells `one`'s edition from `other`'s, or ""."""
+    if features.year is None:
+        return "a year"
+    if not features.series and one.series and other.series and one.series != other.series:
+        return "a textbook series"
+    if not features.authors and one.authors and other.authors and \
+            author_score(one.authors, other.authors) < AMBIGUOUS_AUTHORS_BELOW:
+        return "authors"
+    if not features.publisher and one.publisher and other.publisher and \
+            publisher_score(one.publisher, other.publisher) < PUBLISHER_AGREE_MIN:
+        return "a publisher"
+    return ""

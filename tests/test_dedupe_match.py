@@ -565,6 +565,30 @@ def test_a_house_abbreviated_is_the_house_spelled_out(short, long):
     assert together(cluster_records(records, SETTINGS), "a:1", "b:1")
 
 
+def test_a_copy_without_authors_or_publisher_never_joins_one_of_two_editions_by_id_order():
+    # Two authors' "Giáo trình kinh tế vi mô" of one house and year, and a copy naming no author;
+    # two houses' "Dế Mèn phiêu lưu ký" of one year, and a copy naming no house (review).
+    house = dict(year=2015, publisher="Kinh tế quốc dân", pages=300)
+    vi_mo = [rec("a:1", "Giáo trình kinh tế vi mô", authors=["Nguyễn Văn Ngọc"], **house),
+             rec("a:2", "Giáo trình kinh tế vi mô", authors=["Nguyễn Văn Ngọc"], **house),
+             rec("b:1", "Giáo trình kinh tế vi mô", authors=["Vũ Kim Dũng"], **house),
+             rec("b:2", "Giáo trình kinh tế vi mô", authors=["Vũ Kim Dũng"], **house),
+             rec("c:1", "Giáo trình kinh tế vi mô", **house)]
+    book = dict(authors=["Tô Hoài"], year=2010)
+    de_men = [rec("a:1", "Dế Mèn phiêu lưu ký", publisher="Kim Đồng", **book),
+              rec("a:2", "Dế Mèn phiêu lưu ký", publisher="Kim Đồng", **book),
+              rec("b:1", "Dế Mèn phiêu lưu ký", publisher="Văn học", **book),
+              rec("b:2", "Dế Mèn phiêu lưu ký", publisher="Văn học", **book),
+              rec("c:1", "Dế Mèn phiêu lưu ký", **book)]
+    for records, missing in ((vi_mo, "without authors"), (de_men, "without a publisher")):
+        clustering = cluster_records(records, SETTINGS)
+        assert together(clustering, "a:1", "a:2") and together(clustering, "b:1", "b:2")
+        assert apart(clustering, "c:1", "a:1") and apart(clustering, "c:1", "b:1"), clustering.explanations["c:1"]
+        assert missing in clustering.explanations["c:1"].decision
+        one_edition = cluster_records(records[:2] + records[4:], SETTINGS)
+        assert together(one_edition, "a:1", "c:1"), one_edition.explanations["c:1"]
+
+
 def test_a_place_typed_without_marks_as_a_stopword_is_still_another_place():
     # "Chợ Mới" typed "Cho Moi": "cho" (for) is a stopword and "moi" is in "đổi mới", so one stopword
     # stood against two words and the titles scored 90: another district's book, merged.
