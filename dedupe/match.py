@@ -213,6 +213,9 @@ def title_score(a: Features, b: Features) -> float:
         words_a, words_b = frozenset(a.full.split()), frozenset(b.full.split())
     else:
         words_a, words_b = a.title_words, b.title_words
+    if words_a == words_b and _reordered(a.full if whole else a.main, b.full if whole else b.main):
+        # The same words in another order: "Từ điển Anh - Việt" is not "Từ điển Việt - Anh" (review).
+        return min(score, 50.0)
     stopwords, spelled = _stopwords(a, b), _Spelled(a, b, words_a, words_b)
     if _substituted_word(words_a, words_b, stopwords, spelled):
         return min(score, 50.0)
@@ -220,6 +223,12 @@ def title_score(a: Features, b: Features) -> float:
         # Every word has its twin up to a typo: "Toán 1" / "Taon 1" is one title despite a low ratio.
         return 95.0
     return score
+
+
+def _reordered(first: str, second: str) -> bool:
+    """Whether two titles hold the same words, each once, in another order."""
+    words_a, words_b = first.split(), second.split()
+    return len(words_a) == len(set(words_a)) == len(words_b) and words_a != words_b
 
 
 def _word_typed_bare(a: Features, b: Features) -> str:

@@ -589,6 +589,14 @@ def test_a_copy_without_authors_or_publisher_never_joins_one_of_two_editions_by_
         assert together(one_edition, "a:1", "c:1"), one_edition.explanations["c:1"]
 
 
+def test_a_dictionarys_direction_is_another_book():
+    book = dict(authors=["Lê Khả Kế"], year=2005, publisher="Khoa học xã hội")
+    records = [rec("a:1", "Từ điển Anh - Việt", **book), rec("b:1", "Từ điển Việt - Anh", **book),
+               rec("c:1", "Tu dien Anh-Viet", **book)]
+    clustering = cluster_records(records, SETTINGS)
+    assert apart(clustering, "a:1", "b:1") and together(clustering, "a:1", "c:1"), clustering.explanations
+
+
 def test_a_place_typed_without_marks_as_a_stopword_is_still_another_place():
     # "Chợ Mới" typed "Cho Moi": "cho" (for) is a stopword and "moi" is in "đổi mới", so one stopword
     # stood against two words and the titles scored 90: another district's book, merged.
