@@ -37,7 +37,7 @@ from typer.core import TyperGroup
 from config import Settings, UnioncatError, load_settings
 from config.errors import ConfigError, NoCatalogueError
 from config.settings import DEFAULT_CONFIG_NAME, DedupeSettings
-from store import CatalogStore
+from store import CatalogStore, Record
 from store.runlock import KILLED, with_killed_runs
 
 log = logging.getLogger("unioncat")
@@ -570,6 +570,12 @@ def _dedupe_problems(settings: Settings, reported: tuple[str, ...]) -> list[str]
     return problems
 
 
+def _full_title(record: Record) -> str:
+    """Title, subtitle and part as a librarian reads them: what tells two members apart is often there."""
+    return "".join((record.title, f" : {record.subtitle}" if record.subtitle else "",
+                    f". {record.part}" if record.part else "", f" ({record.year})" if record.year else ""))
+
+
 def _explain(store: CatalogStore, union_id: str, settings: DedupeSettings) -> None:
     record, redirect = store.get_union_record(union_id)
     if record is None and redirect:
@@ -586,6 +592,8 @@ def _explain(store: CatalogStore, union_id: str, settings: DedupeSettings) -> No
     for record_id, found_by, score, decision in members:
         score_text = "" if score is None else f" score {score:.1f}/100"
         typer.echo(f"{record_id}: found by {found_by or '-'}{score_text}; {decision}")
+        if record_id in records:
+            typer.echo(f"    title: {_full_title(records[record_id])}")
         if record_id in guards:
             typer.echo(f"    {guards[record_id]}")
 

@@ -54,6 +54,7 @@ def test_why_lists_each_member_with_key_score_and_decision(client, catalog):
     members = {m["record_id"]: m for m in body["members"]}
     assert set(members) == {"tv-tinh:1", "th-01:7", "th-02:8"}
     assert members["th-01:7"]["library"] == "th-01" and members["th-01:7"]["title"] == "Dat rung phuong Nam"
+    assert members["th-01:7"]["subtitle"] is None and members["th-01:7"]["part"] is None
     assert members["th-02:8"]["found_by"].startswith("isbn:") and members["th-02:8"]["score"] > 90
     assert "title" in members["th-01:7"]["decision"] and "authors" in members["th-01:7"]["decision"]
 
@@ -98,6 +99,7 @@ def test_cli_explain_shows_key_score_and_decision(catalog, data_dir):
     assert result.exit_code == 0, result.output
     assert "th-02:8: found by isbn:9786041234567 score 95.0/100; matches" in result.output
     assert "\n    guards passed: material book; year 2018" in result.output
+    assert "\n    title: Dat rung phuong Nam (2018)\n" in result.output
     result = CliRunner().invoke(cli_app, ["dedupe", "--config", str(config), "--rebuild"])
     assert result.exit_code == 0 and "full run" in result.output
     result = CliRunner().invoke(cli_app, ["dedupe", "--config", str(config)])

@@ -26,6 +26,7 @@ class WhyMember(BaseModel):
 
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "record_id": "ca-tinh:CAT000055", "library": "ca-tinh", "title": "Lịch sử Nam Bộ kháng chiến",
+        "subtitle": None, "part": "Tập 1",
         "found_by": "isbn:9786045730621", "score": 100.0,
         "decision": "matches tv-tinh:TVT000075: shared ISBN 9786045730621, title 100",
         "guards": "guards passed: material book; year 2019; language vie; not checked (left out by one or both): pages"}]})
@@ -33,6 +34,8 @@ class WhyMember(BaseModel):
     record_id: str = Field(description="Source record `library:local_id`.")
     library: str
     title: str | None
+    subtitle: str | None = Field(description="What often tells two members apart: \"sách giáo viên\", a series.")
+    part: str | None = Field(description="The volume or part (245 $n $p), when stated.")
     found_by: str = Field(description="The key that found its match (isbn:…, a title key, …); empty when none.")
     score: float | None = Field(description="The score of that match, 0-100; null when it matched nothing.")
     decision: str = Field(description="The record it matches and on what, or why it matched none.")
@@ -71,6 +74,8 @@ def api_record_why(union_id: UnionIdPath, ctx: Annotated[AppContext, Depends(get
             "record_id": record_id,
             "library": source.library if source else record_id.partition(":")[0],
             "title": source.title if source else None,
+            "subtitle": source.subtitle if source else None,
+            "part": source.part if source else None,
             "found_by": found_by,
             "score": score,
             "decision": decision,
