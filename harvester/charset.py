@@ -18,14 +18,17 @@ import re
 
 import httpx
 
+from harvester.misdeclared import utf8_despite_declaration
+
 _DECLARED_ENCODING_RE = re.compile(rb"\A[ \t\r\n]*<\?xml[ \t\r\n][^?>]*\bencoding[ \t\r\n]*=")
 _UTF8_NAMES = {"utf-8", "ascii", None}  # None: a charset Python does not know, left to the parser
 
 
 def utf8_body(response: httpx.Response) -> bytes:
     """The response body as UTF-8 XML: as sent, unless it is not UTF-8, declares no encoding
-    itself, and Content-Type names its charset."""
-    data = response.content
+    itself, and Content-Type names its charset.  One that declares a Latin encoding over UTF-8
+    bytes is read as UTF-8 (harvester/misdeclared.py)."""
+    data = utf8_despite_declaration(response.content, str(response.url))
     charset = response.charset_encoding
     if not charset or _codec_name(charset) in _UTF8_NAMES or _DECLARED_ENCODING_RE.match(data):
         return data

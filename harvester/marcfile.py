@@ -34,6 +34,7 @@ from config.errors import HarvestError
 from config.settings import HarvestSettings, LibraryConfig
 from harvester import stopping
 from harvester.errors import HarvestInterrupted
+from harvester.misdeclared import utf8_stream_despite_declaration
 from harvester.oaixml import OAI_DC_NS, starts_like_html
 from harvester.strayutf8 import declares_utf8, stray_bytes_report
 from harvester.oddrecords import CONTROL_PICTURES_RE, control_ids_report, odd_leaders_report, xml_leader_oddities
@@ -209,6 +210,8 @@ def iter_marcxml(stream: BinaryIO, location: str, library: str,
     # A line end before `<?xml` (Windows exports, PHP scripts) is not well-formed: start at the declaration.
     stream.seek(bytes_before_declaration(head))
     utf16 = b"\x00" in head[:64]
+    if not utf16:  # a Latin declaration over UTF-8 bytes would make mojibake of every Vietnamese letter
+        stream, head = utf8_stream_despite_declaration(stream, location, READ_BLOCK_BYTES)
     repairing = None if utf16 else RepairingReader(stream, READ_BLOCK_BYTES, utf8=declares_utf8(head))
     source = ResyncReader(repairing or stream, split=not utf16)
     position = 0

@@ -20,6 +20,7 @@ from sickle.models import Header
 from config.errors import HarvestError
 from harvester.errors import MalformedResponseError, oai_error_for_code
 from harvester.oddrecords import xml_leader_oddities
+from harvester.misdeclared import utf8_despite_declaration
 from harvester.strayutf8 import declares_utf8
 from harvester.xmlrepair import RepairingReader, drop_misplaced_declarations, repair_document
 from store.models import RawRecord, Rejected
@@ -363,7 +364,7 @@ def split_oai_response(data: bytes, library: str, source: str) -> Iterator[RawRe
     HarvestError naming `source`.  The format comes from each metadata element's
     namespace (MARCXML or oai_dc).
     """
-    root, _repaired = parse_xml_strict(data, library, source)
+    root, _repaired = parse_xml_strict(utf8_despite_declaration(data, source), library, source)
     if etree.QName(root).localname != "OAI-PMH":
         raise HarvestError(library, source, f"not an OAI-PMH response (root element <{etree.QName(root).localname}>)")
     raise_oai_error(root, library, source, "file", None)

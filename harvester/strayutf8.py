@@ -31,14 +31,14 @@ from store.straybytes import stray_byte_utf8
 
 # U+FFFD, the replacement character: a byte (or a cut character) with no reading.
 REPLACEMENT = "\ufffd".encode()
-_DECLARED_ENCODING_RE = re.compile(rb"\A(?:\xef\xbb\xbf)?[ \t\r\n]*<\?xml[ \t\r\n][^?>]*\bencoding[ \t\r\n]*="
+DECLARED_ENCODING_RE = re.compile(rb"\A(?:\xef\xbb\xbf)?[ \t\r\n]*<\?xml[ \t\r\n][^?>]*\bencoding[ \t\r\n]*="
                                    rb"[ \t\r\n]*[\"']([A-Za-z0-9._-]*)")
 
 
 def declares_utf8(head: bytes) -> bool:
     """True when the document starting with `head` is UTF-8 by its XML declaration (or, having none,
     by XML's default)."""
-    found = _DECLARED_ENCODING_RE.match(head)
+    found = DECLARED_ENCODING_RE.match(head)
     return found is None or found.group(1).lower() in (b"utf-8", b"utf8")
 
 
