@@ -140,6 +140,12 @@ def _token_refused(exc: HarvestError, saved_token: str | None) -> bool:
     return isinstance(exc, HttpStatusError) and saved_token is not None and exc.status_code != 429
 
 
+def _seconds_refused(exc: HarvestError, granularity: str, state: HarvestState) -> bool:
+    """True when `exc` refused the first request of a window for its `from` at seconds granularity."""
+    return (isinstance(exc, BadArgument) and exc.resumption_token is None and state.resumption_token is None
+            and granularity == SECONDS_GRANULARITY and len(state.window_from or "") > len("YYYY-MM-DD"))
+
+
 def _placed(reject: Rejected, page_number: int) -> Rejected:
     """`reject`, an unnamed one ("#2": no identifier, only its place on the page) named by its page too.
 
@@ -215,6 +221,15 @@ class OaiHarvester:
                     run.deleted += self.sweep(library, expected=saved.scope_harvested)
                 return run
             except (BadResumptionToken, BadArgument, HttpStatusError) as exc:
+                if _seconds_refused(exc, granularity, state):
+                    # Identify's granularity is the server's word, but its date parser may be day-only:
+                    # failing here failed every incremental night after the first harvest.
+                    run.errors.append(f"warning: library {library.id!r} ({library.url}): the server declares "
+                                      f"granularity {SECONDS_GRANULARITY} but refused from={state.window_from} "
+                                      f"({exc.server_message}); asked again with the day, "
+                                      f"{state.window_from[:10]} (ask the library to correct Identify)")
+                    granularity = DAY_GRANULARITY
+                    continue
                 state = self.store.harvest_state(library.id)
                 if not _token_refused(exc, state.resumption_token):
                     raise

@@ -14,6 +14,7 @@ from tests.test_harvest_support import (
     identify,
     list_records,
     marcxml_record,
+    oai_error,
     oai_library,
 )
 
@@ -148,6 +149,29 @@ def test_a_seconds_from_saved_before_the_server_declared_day_granularity_is_sent
     server = fault_server([identify("YYYY-MM-DD"), list_records(["1"])])
     harvest(server, store)
     assert params(server.queries[-1])["from"] == "2024-04-01"
+
+
+def test_a_server_that_declares_seconds_but_refuses_a_seconds_from_is_asked_again_by_the_day(fault_server, store):
+    """Identify said YYYY-MM-DDThh:mm:ssZ, but `from` with a time got badArgument: every incremental night failed,
+    so the library stopped updating for good after its first harvest."""
+    store.save_harvest_state(store.harvest_state("tv-test").model_copy(update={"next_from": "2024-04-01T10:00:00Z"}))
+    server = fault_server([identify(), oai_error("badArgument", "Invalid date format for from"),
+                           list_records(["1"])])
+    run = harvest(server, store)
+    assert run.added == 1
+    assert params(server.queries[1])["from"] == "2024-04-01T10:00:00Z"
+    assert params(server.queries[2])["from"] == "2024-04-01"
+    [warning] = [e for e in run.errors if "granularity" in e]
+    assert server.url in warning and "2024-04-01T10:00:00Z" in warning and "day" in warning, warning
+    assert store.harvest_state("tv-test").next_from == "2024-05-01"  # what the server takes
+
+
+def test_a_bad_argument_to_a_day_from_is_still_an_error(fault_server, store):
+    store.save_harvest_state(store.harvest_state("tv-test").model_copy(update={"next_from": "2024-04-01"}))
+    server = fault_server([identify("YYYY-MM-DD"), oai_error("badArgument", "no")])
+    with pytest.raises(HarvestError, match="badArgument"):
+        harvest(server, store)
+    assert len(server.queries) == 2
 
 
 @pytest.mark.parametrize(("body", "said"), [
