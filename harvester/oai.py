@@ -43,6 +43,7 @@ from harvester.oaixml import (
     identify_granularity,
     metadata_prefixes,
     read_page,
+    set_specs,
     split_oai_response,
 )
 from harvester.strayutf8 import stray_bytes_report
@@ -61,6 +62,7 @@ SECONDS_GRANULARITY = "YYYY-MM-DDThh:mm:ssZ"
 MAX_WINDOW_RESTARTS = 3
 # A responseDate further ahead of this machine's clock than this is worth a warning (see next_from).
 CLOCK_SKEW = timedelta(hours=1)
+MAX_SET_PAGES = 50  # ListSets pages read to find a set that gave no records, then it is given the benefit of the doubt
 MAX_RESTORED_BY_GETRECORD = 200  # more reappearing records than this: a full harvest instead
 # The prefixes unioncat reads → the raw format stored; DSpace names its MARCXML "marc".
 RAW_FORMATS = {"marc21": "marcxml", "marcxml": "marcxml", "marc": "marcxml", "oai_dc": "oai_dc"}
@@ -331,11 +333,39 @@ class OaiHarvester:
             # same way every night, and failing the page would stop the library at this token for good.
             return read.salvage(exc)
         except NoRecordsMatch as exc:
+            if library.set and not state.window_from and token is None:
+                self._check_set_listed(library)
             # An empty window is a successful harvest of zero records.
             log.info("library %s: %s", library.id, exc)
             return OaiPage(response_date=exc.response_date)
         except CannotDisseminateFormat as exc:
             raise self._naming_offered_formats(library, exc) from exc
+
+    def _check_set_listed(self, library: LibraryConfig) -> None:
+        """Raise HarvestError when ListSets does not list the library's set, which just gave no records at all.
+
+        Servers answer noRecordsMatch to a set they do not have: read as an empty harvest, a misspelled
+        set kept the library empty every night while status said it succeeded.
+        """
+        client = self._sickle(library)
+        params, token, listed = {"verb": "ListSets"}, None, []
+        for _page in range(MAX_SET_PAGES):
+            try:
+                specs, token = set_specs(client.harvest(**params).xml, library.id, library.url, token)
+            except HarvestInterrupted:
+                raise
+            except HarvestError:  # a server that cannot list its sets: the empty answer stands
+                return
+            listed += specs
+            if library.set in specs or token is None:
+                break
+            params = {"verb": "ListSets", "resumptionToken": token}
+        if library.set in listed or token is not None:
+            return
+        shown = ", ".join(listed[:20]) + (f" and {len(listed) - 20} more" if len(listed) > 20 else "")
+        raise HarvestError(library.id, library.url, f"set {library.set!r} gave no records and the server does not "
+                                                    f"list it (ListSets: {shown or 'no set'}); correct the set in "
+                                                    "the library's [[libraries]] table")
 
     def _naming_offered_formats(self, library: LibraryConfig, exc: CannotDisseminateFormat) -> CannotDisseminateFormat:
         """`exc` saying which formats ListMetadataFormats offers: the code alone leaves the operator guessing."""

@@ -342,6 +342,15 @@ def metadata_prefixes(root: etree._Element, library: str, endpoint: str) -> list
     return [prefix.text.strip() for prefix in found if (prefix.text or "").strip()]
 
 
+def set_specs(root: etree._Element, library: str, endpoint: str, token: str | None) -> tuple[list[str], str | None]:
+    """The setSpecs of a ListSets response and its resumption token (None at the list's end)."""
+    container = verb_element(root, library, endpoint, "ListSets", token)
+    if container is None:
+        return [], None
+    found = container.iterfind(f"{_O}set/{_O}setSpec")
+    return [spec.text.strip() for spec in found if (spec.text or "").strip()], resumption_token(container)
+
+
 def read_page(root: etree._Element, library: str, endpoint: str, verb: str, token: str | None,
               raw_format: str | None, source: str) -> OaiPage:
     """An OaiPage from a parsed response; raises OaiProtocolError on an <error> answer."""

@@ -13,8 +13,11 @@ from harvester.oai import OaiHarvester, split_oai_response
 from harvester.provider import DAY_GRANULARITY, serve_fixtures
 from harvester.transport import make_client
 from tests.test_harvest_support import (
+    envelope,
     fast_settings,
+    identify,
     marcxml_record,
+    oai_error,
     oai_library,
     write_dc_collection,
     write_marc_collection,
@@ -119,6 +122,35 @@ def test_set_is_harvested_alone(provider, store):
 def test_set_on_a_repository_without_sets_names_the_error(provider, store):
     with pytest.raises(NoSetHierarchy, match="noSetHierarchy"):
         run_harvest(provider, store, set="sach")
+
+
+def test_a_set_the_server_does_not_have_is_an_error_naming_the_sets_it_has(provider, store):
+    """A misspelled set got noRecordsMatch, read as an empty harvest: the library stayed empty every
+    night, and status said it succeeded."""
+    with pytest.raises(HarvestError) as info:
+        run_harvest(provider, store, name="dh", prefix="oai_dc", set="luan_van")
+    message = str(info.value)
+    assert "'luan_van'" in message and "luan-van" in message and provider.url("dh") in message, message
+    assert "[[libraries]]" in message
+    assert store.harvest_state("dh").next_from is None  # the next run asks for the whole set again
+
+
+def test_a_listed_set_with_no_records_is_an_empty_harvest(fault_server, store):
+    sets = envelope("<ListSets><set><setSpec>sach</setSpec><setName>Sách</setName></set>"
+                    "<resumptionToken>s1</resumptionToken></ListSets>")
+    more = envelope("<ListSets><set><setSpec>trong</setSpec><setName>Trống</setName></set></ListSets>")
+    server = fault_server([identify(), oai_error("noRecordsMatch"), sets, more,
+                           identify(), oai_error("noRecordsMatch")])
+    settings = fast_settings()
+    library = oai_library(server.url, set="trong")
+    with make_client(settings) as client:
+        harvester = OaiHarvester(client, store, settings)
+        assert harvester.harvest(library).added == 0
+        # An incremental window with nothing new is the usual night: the sets are not asked again.
+        assert harvester.harvest(library).errors == []
+    assert [q.split("&")[0] for q in server.queries] == ["verb=Identify", "verb=ListRecords", "verb=ListSets",
+                                                         "verb=ListSets", "verb=Identify", "verb=ListRecords"]
+    assert "resumptionToken=s1" in server.queries[3]
 
 
 def test_day_granularity_provider_gives_day_only_from(fixture_dir, store):
