@@ -251,7 +251,16 @@ class OaiHarvester:
         while True:
             page_number += 1
             token = state.resumption_token
-            page = self._fetch_page(library, state, granularity, page_number)
+            try:
+                page = self._fetch_page(library, state, granularity, page_number)
+            except NoRecordsMatch as exc:  # to a token: see _fetch_page
+                # The rest of the list was never listed: keep the old `from`, as for a looping server.
+                run.errors.append(f"warning: {exc}; the server lost the list (an expired token, a restart) after "
+                                  f"page {page_number - 1}: window stopped, `from` not advanced, so the next run "
+                                  "reads this window again")
+                self.store.save_harvest_state(state.model_copy(update={
+                    "resumption_token": None, "window_from": None, "window_response_date": None}))
+                return
             window_response_date = state.window_response_date or _readable_response_date(
                 library, page.response_date, run)
             next_token = page.token
@@ -333,7 +342,9 @@ class OaiHarvester:
             # same way every night, and failing the page would stop the library at this token for good.
             return read.salvage(exc)
         except NoRecordsMatch as exc:
-            if library.set and not state.window_from and token is None:
+            if token is not None:  # "no records" to a token: the server lost the list, which is not its end
+                raise
+            if library.set and not state.window_from:
                 self._check_set_listed(library)
             # An empty window is a successful harvest of zero records.
             log.info("library %s: %s", library.id, exc)

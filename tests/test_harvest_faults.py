@@ -210,6 +210,28 @@ def test_no_records_match_is_an_empty_success(fault_server, store):
     assert store.harvest_state("tv-test").next_from == "2024-06-01T00:00:05Z"
 
 
+def test_no_records_match_to_a_resumption_token_keeps_the_from_so_the_rest_of_the_list_comes_next_run(
+        fault_server, store):
+    """A server that lost a token (expired, restarted) answers it with noRecordsMatch.  Read as the end of
+    the list, the window counted as done and `from` moved past the records never listed: those whose
+    datestamps were older never came again (until a full harvest)."""
+    store.save_harvest_state(store.harvest_state("tv-test").model_copy(update={"next_from": "2024-01-01T00:00:00Z"}))
+    server = fault_server([identify(), list_records(["1"], token="t1"), oai_error("noRecordsMatch", "expired"),
+                           identify(), list_records(["1", "2"], response_date="2024-05-02T10:00:00Z")])
+    run = harvest(server, store)
+    assert run.added == 1
+    [warning] = [e for e in run.errors if "noRecordsMatch" in e]
+    assert "'t1'" in warning and server.url in warning and "not advanced" in warning, warning
+    assert store.harvest_state("tv-test").next_from == "2024-01-01T00:00:00Z"
+    assert store.harvest_state("tv-test").resumption_token is None
+    # The next run reads the same window again, and gets the records after the lost token.
+    again = harvest(server, store)
+    assert params(server.queries[-1])["from"] == "2024-01-01T00:00:00Z"
+    assert again.added == 1 and again.errors == []
+    assert sorted(store.live_local_ids("tv-test")) == ["oai:x:1", "oai:x:2"]
+    assert store.harvest_state("tv-test").next_from == "2024-05-02T10:00:00Z"
+
+
 def test_bad_resumption_token_restarts_the_window(fault_server, store):
     state = store.harvest_state("tv-test").model_copy(update={"next_from": "2024-01-01T00:00:00Z"})
     store.save_harvest_state(state)
