@@ -106,6 +106,29 @@ def status_hint(status_code: int, user_agent: str) -> str:
     return ""
 
 
+def failure_hint(exc: Exception | None, settings: HarvestSettings) -> str:
+    """What to check when requests got no answer at all ("" where there is nothing to add)."""
+    text = str(exc)
+    if isinstance(exc, httpx.TimeoutException):
+        setting = "request_total_s" if "in all" in text else "timeout_s"
+        return (f"the server did not answer within [harvest] {setting} = {getattr(settings, setting):g} s: it is "
+                f"overloaded or down; harvest at another hour, or raise {setting}")
+    if not isinstance(exc, httpx.ConnectError):
+        return ""
+    if "SSL" in text or "certificate" in text.lower():
+        return ("the secure connection failed: the server does not speak https at this address (try http:// in "
+                "the library's url in its [[libraries]] table), or its certificate is not trusted (ask the "
+                "library's staff)")
+    if "refused" in text.lower():
+        return ("nothing answers at this host and port: the library's server, or the service behind its url, is "
+                "down, or the port in its url is wrong; check the url in its [[libraries]] table, or ask the "
+                "library's staff")
+    if any(part in text for part in ("Name or service not known", "name resolution", "getaddrinfo", "nodename")):
+        return ("the host name in the library's url is not known: check its spelling in the [[libraries]] table, "
+                "or this machine's DNS")
+    return ""
+
+
 def fetch(client: httpx.Client, url: str, params: Mapping[str, str] | None,
           settings: HarvestSettings, library: str, headers: Mapping[str, str] | None = None,
           answered: Callable[[httpx.Response], bool] | None = None) -> httpx.Response:
@@ -173,7 +196,8 @@ def fetch(client: httpx.Client, url: str, params: Mapping[str, str] | None,
                     last_response.headers.get("content-type", ""),
                     f"{problem} {tries}" + (f": {snippet}" if snippet else ""),
                 )
-            raise HarvestError(library, full_url, f"{problem} {tries}") from failure
+            hint = failure_hint(failure, settings)
+            raise HarvestError(library, full_url, f"{problem} {tries}" + (f"; {hint}" if hint else "")) from failure
         wait_s = min(wait_s, settings.backoff_max_s)
         log.warning("library %s: %s from %s; retry %d in %.2fs", library, problem, url, attempt + 1, wait_s,
                     extra={"library": library})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import sqlite3
+import socket
 import time
 import sys
 import unicodedata
@@ -133,6 +134,28 @@ def test_retries_exhausted_error_names_library_and_url(fault_server, store):
         harvest(server, store, max_retries=2)
     message = str(info.value)
     assert "tv-test" in message and server.url in message and "502" in message
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.parametrize(("url", "hint"), [
+    (lambda server: f"http://127.0.0.1:{_closed_port()}/oai", "nothing answers at"),
+    (lambda server: server.url.replace("http://", "https://"), "does not speak https"),
+    (lambda server: server.url, "did not answer within"),
+], ids=["refused", "https-to-http", "timeout"])
+def test_a_server_that_cannot_be_reached_says_what_to_check(fault_server, store, url, hint):
+    """'ConnectError: [Errno 111] Connection refused after 3 attempts' left the operator to guess what to do."""
+    server = fault_server([Canned(identify(), delay_s=1.0)] * 3)
+    library = oai_library(url(server))
+    with pytest.raises(HarvestError) as info:
+        harvest_as(library, store, timeout_s=0.3)
+    message = str(info.value)
+    assert library.url in message and "tv-test" in message and hint in message, message
+    assert "url" in message or "timeout_s" in message, message
 
 
 HTML_PAGE = Canned(b"<!DOCTYPE html><html><body>Login</body></html>", headers={"Content-Type": "text/html"})
