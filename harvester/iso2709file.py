@@ -105,17 +105,25 @@ def check_iso2709(record: bytes) -> tuple[bytes | None, str | None]:
         return local_id, (f"record of {len(record):,} bytes (over {MAX_RECORD_BYTES:,}) has its fields end at byte "
                           f"{base + following:,}: the {len(record) - 1 - base - following:,} bytes after them are "
                           "no field, perhaps a record whose terminator 0x1D was lost; export the file again")
-    if problem and len(fields_between_terminators(record[base:])) == len(directory) // DIRECTORY_ENTRY_LEN:
+    directory_holds = problem is None
+    whole = len(fields_between_terminators(record[base:])) == len(directory) // DIRECTORY_ENTRY_LEN
+    if problem and whole:
         # A directory counted in characters, not bytes (some exporters do, for UTF-8), or with
         # one wrong length: every field is still there between its terminators, and normalize
         # reads it so (noting the repair).
         problem = None
-    declared = _digits(record[:5])
-    measured_in_characters = declared is not None and _counted_in_characters(record, declared)
-    if declared != len(record) and not too_long and not measured_in_characters:
+    if wrong_leader_length(record) and not too_long and not (directory_holds and whole):
+        # A record that ran into the next one (its 0x1D lost) shows here; one whose every field sits where
+        # its directory says, and nothing after them, is whole: only the leader's number is wrong.
         return local_id, (f"leader record length {record[:5]!r} does not match the {len(record)} bytes "
                           "up to the record terminator")
     return local_id, problem
+
+
+def wrong_leader_length(record: bytes) -> bool:
+    """Whether the leader's record length (leader/00-04) is neither the record's bytes nor its UTF-8 characters."""
+    declared = _digits(record[:5])
+    return declared != len(record) and not (declared is not None and _counted_in_characters(record, declared))
 
 
 def _counted_in_characters(record: bytes, declared: int) -> bool:
@@ -157,7 +165,10 @@ def iter_iso2709(stream: BinaryIO, location: str, library: str, stray_bytes: dic
         if local_id is None:
             local_id = HASHED_ID_PREFIX + hashlib.sha1(record).hexdigest()
             where += " (no 001: local id is the record's SHA-1)"
-        if odd_leaders is not None and (odd := leader_oddities(record[:LEADER_LEN].decode("latin-1"))):
-            odd_leaders[local_id] = f"{where}: {odd}"
+        odd = [leader_oddities(record[:LEADER_LEN].decode("latin-1"))]
+        if wrong_leader_length(record):
+            odd.append(f"record length {record[:5]!r} where the record has {len(record)} bytes")
+        if odd_leaders is not None and any(odd):
+            odd_leaders[local_id] = f"{where}: {', '.join(filter(None, odd))}"
         yield RawRecord(library=library, local_id=local_id, format="iso2709", payload=record, source=where,
                         deleted=record[LEADER_STATUS:LEADER_STATUS + 1] == b"d")

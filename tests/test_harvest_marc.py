@@ -38,8 +38,10 @@ from tests.test_harvest_support import (
 )
 
 
-def wrong_length(record: bytes) -> bytes:
-    return b"%05d" % (int(record[:5]) + 7) + record[5:]
+def run_into(record: bytes) -> bytes:
+    # Bytes after its last field, as when the next record's start lost its terminator into it: the
+    # leader's length (no longer the record's) is what shows it.
+    return record[:-1] + b"Hai\x1e" + record[-1:]
 
 
 def broken_directory(record: bytes) -> bytes:
@@ -62,7 +64,7 @@ def test_a_directory_counted_in_characters_is_harvested_and_read_between_termina
 
 
 def test_broken_records_are_rejected_with_position_and_the_rest_is_read(tmp_path: Path):
-    records = [book("1", b"Mot"), wrong_length(book("2", b"Hai")), book("3", b"Ba"),
+    records = [book("1", b"Mot"), run_into(book("2", b"Hai")), book("3", b"Ba"),
                broken_directory(book("4", b"Bon")), book("5", b"Nam")]
     path = tmp_path / "mixed.mrc"
     path.write_bytes(b"".join(records) + b"\n")
@@ -167,7 +169,7 @@ def test_marcxml_broken_before_its_first_record_is_an_error_naming_the_file_and_
 
 def test_harvest_file_stores_rejects_and_deletes_what_the_next_file_lacks(tmp_path: Path, store):
     path = tmp_path / "lib.mrc"
-    path.write_bytes(book("1", b"Mot") + wrong_length(book("2", b"Hai")) + book("3", b"Ba") + book("4", b"Bon"))
+    path.write_bytes(book("1", b"Mot") + run_into(book("2", b"Hai")) + book("3", b"Ba") + book("4", b"Bon"))
     settings = fast_settings()
     library = marc_library(str(path))
     run = harvest_marc_file(library, store, None, settings)
@@ -394,6 +396,36 @@ def test_one_wrong_directory_length_is_read_between_the_terminators(tmp_path, de
     record = normalize_raw(item)
     assert record.title == "Cho tôi xin một vé đi tuổi thơ" and record.publisher == "Trẻ"
     assert any("do not match the field terminators" in note for note in record.repairs)
+
+
+def _with_leader_length(record: bytes, length: bytes) -> bytes:
+    return length + record[5:]
+
+
+@pytest.mark.parametrize("length", [b"00999", b"00010", b"0x0zz", b"     "])
+def test_a_wrong_leader_record_length_costs_no_record_when_its_directory_holds(tmp_path: Path, store, length):
+    """An exporter that writes the leader's length wrong (or not at all) lost the record, although the record
+    is cut at its terminator and every field sits where the directory says: now it is harvested, read,
+    and named in a warning so the library can correct its exporter."""
+    from normalize import normalize_raw
+
+    path = tmp_path / "lengths.mrc"
+    path.write_bytes(book("1", b"Mot") + _with_leader_length(book("2", "Hai bà Trưng".encode()), length)
+                     + book("3", b"Ba"))
+    run = harvest_marc_file(marc_library(str(path)), store, None, fast_settings())
+    assert (run.added, run.rejected) == (3, 0), run.errors
+    titles = {raw.local_id: normalize_raw(raw).title for _, raw in store.raw_changed_since(0, "tv-file")}
+    assert titles == {"1": "Mot", "2": "Hai bà Trưng", "3": "Ba"}
+    [warning] = [e for e in run.errors if "record length" in e]
+    assert "'2'" in warning and str(path) in warning and repr(length) in warning, warning
+
+
+def test_two_records_run_together_by_a_lost_terminator_are_still_refused(tmp_path: Path):
+    """The leader's length is what tells a record that swallowed the next one (its 0x1D lost)."""
+    path = tmp_path / "lost.mrc"
+    path.write_bytes(book("1", b"Mot")[:-1] + book("2", b"Hai") + book("3", b"Ba"))
+    items = list(read_marc_file(str(path), "lib").items)
+    assert [(type(i).__name__, i.local_id) for i in items] == [("Rejected", "1"), ("RawRecord", "3")]
 
 
 def test_an_iso2709_file_saved_with_a_utf8_byte_order_mark_loses_no_record(tmp_path: Path):
