@@ -33,6 +33,24 @@ UTF8_BOM = b"\xef\xbb\xbf"
 _BETWEEN_RECORDS = b"\r\n\x00"
 
 
+_ZIP_MAGIC = b"PK\x03\x04"
+# MarcEdit's text form (.mrk) starts each record with "=LDR  "; MARC Breaker writes the same.
+_MRK_START = b"=LDR "
+
+
+def other_kind(head: bytes) -> str | None:
+    """What a file starting with `head` is, when it is a kind people give for MARC that is not one
+    unioncat reads, with what to do; else None."""
+    if head.startswith(_ZIP_MAGIC):
+        return ("the file is a ZIP archive, not MARC: unzip it and give the .mrc or .xml inside (for a library, "
+                "as the url in its [[libraries]] table); a gzip file, .mrc.gz, is read as it is")
+    if head.lstrip(UTF8_BOM + b" \t\r\n").startswith(_MRK_START):
+        return ("the file is MARC as text (MarcEdit's .mrk), not ISO 2709 or MARCXML: make it a .mrc (MarcEdit's "
+                "MarcMaker), or export MARC 21 or MARCXML, and give that file (for a library, as the url in its "
+                "[[libraries]] table)")
+    return None
+
+
 def split_iso2709(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
     """(byte offset, record bytes) for each record, split on the record terminator 0x1D."""
     buffer = b""

@@ -43,7 +43,7 @@ from harvester.xmlresync import ResyncReader, broken_record
 from harvester.transport import GZIP_MAGIC, fetch, status_hint
 from store.catalog import CatalogStore, utc_now
 from harvester.iso2709file import (FILE_CUT_SHORT, HASHED_ID_PREFIX, LEADER_STATUS, READ_BLOCK_BYTES, UTF8_BOM,
-                                   iter_iso2709)
+                                   iter_iso2709, other_kind)
 from store.models import HarvestRun, RawRecord, Rejected
 from store.xmlns import MARC_NS, MARCXCHANGE_NS
 
@@ -168,6 +168,8 @@ def iter_marc_stream(stream: BinaryIO, location: str, library: str,
             stream = gzip.GzipFile(fileobj=raw, mode="rb")
         head = stream.read(64)
         stream.seek(0)
+        if (kind := other_kind(head)) is not None:
+            raise HarvestError(library, location, kind)
         if head.startswith(_UTF16_STARTS) or head.lstrip(UTF8_BOM + b" \t\r\n").startswith(b"<"):
             yield from iter_marcxml(stream, location, library, read)
         else:

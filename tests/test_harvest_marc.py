@@ -428,6 +428,34 @@ def test_two_records_run_together_by_a_lost_terminator_are_still_refused(tmp_pat
     assert [(type(i).__name__, i.local_id) for i in items] == [("Rejected", "1"), ("RawRecord", "3")]
 
 
+def _zipped(records: bytes) -> bytes:
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("koha-export.mrc", records)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("content", "said"), [
+    (lambda records: _zipped(records), "ZIP archive"),
+    (lambda records: b"=LDR  00000nam  2200000 a 4500\n=001  1\n=245  00$aMot\n\n", "MarcEdit"),
+], ids=["zip", "mrk"])
+def test_a_file_of_another_kind_is_named_for_what_it_is_and_deletes_nothing(tmp_path: Path, store, content, said):
+    """A zipped export, or MarcEdit's text form, was read as ISO 2709: a heap of rejects ('record of 12 bytes
+    is shorter than a leader', 'file ends inside a record') that said nothing of what to do."""
+    path = tmp_path / "export.mrc"
+    path.write_bytes(book("1", b"Mot") + book("2", b"Hai"))
+    library = marc_library(str(path))
+    harvest_marc_file(library, store, None, fast_settings())
+    path.write_bytes(content(book("1", b"Mot") + book("2", b"Hai")))
+    with pytest.raises(HarvestError) as info:
+        harvest_marc_file(library, store, None, fast_settings())
+    message = str(info.value)
+    assert said in message and str(path) in message and "[[libraries]]" in message, message
+    assert store.live_local_ids("tv-file") == {"1", "2"}
+
+
 def test_an_iso2709_file_saved_with_a_utf8_byte_order_mark_loses_no_record(tmp_path: Path):
     """Windows tools (Notepad, some exporters) put EF BB BF before the first leader."""
     path = tmp_path / "bom.mrc"
