@@ -135,9 +135,8 @@ def _token_refused(exc: HarvestError, saved_token: str | None) -> bool:
     a 4xx page or (MOAI) an HTTP 500; a saved token that is never restarted wedges
     the library for good.  429 is the server asking us to slow down, not a refusal.
     """
-    if isinstance(exc, BadResumptionToken):
-        return True
-    if isinstance(exc, BadArgument):
+    if isinstance(exc, (BadResumptionToken, BadArgument)):
+        # To a request that sent no token, asking again without one gets the same answer.
         return exc.resumption_token is not None
     return isinstance(exc, HttpStatusError) and saved_token is not None and exc.status_code != 429
 

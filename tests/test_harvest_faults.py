@@ -308,6 +308,15 @@ def test_bad_argument_on_the_first_request_of_a_window_is_still_an_error(fault_s
     assert len(server.queries) == 2
 
 
+def test_bad_resumption_token_to_a_request_without_one_is_an_error_at_once(fault_server, store):
+    """It 'restarted the window' three times, asking the same thing again, and logged 'restarting the window
+    from None'; no token was sent, so there is nothing to restart."""
+    server = fault_server([identify()] + [oai_error("badResumptionToken", "broken server")] * 4)
+    with pytest.raises(BadResumptionToken, match="broken server"):
+        harvest(server, store)
+    assert len(server.queries) == 2
+
+
 @pytest.mark.parametrize("change", [{"set": "vi-thanh"}, {"prefix": "oai_dc"}, {"url": "/oai2"}])
 def test_a_library_moved_to_another_set_format_or_url_is_harvested_whole_once(fault_server, store, change):
     """The saved `from` belongs to (url, metadataPrefix, set): kept, it would skip the new set's older records."""
