@@ -58,7 +58,7 @@ def parse_xml_strict(data: bytes, library: str, source: str) -> tuple[etree._Ele
                 return etree.fromstring(repair[0], parser=strict_parser()), repair[1]
             except etree.XMLSyntaxError:
                 pass
-        raise _malformed(first, library, source) from first
+        raise _malformed(first, library, source, data) from first
 
 
 def _whole_parse_error(data: bytes, streamed: etree.XMLSyntaxError) -> etree.XMLSyntaxError:
@@ -74,8 +74,15 @@ def _whole_parse_error(data: bytes, streamed: etree.XMLSyntaxError) -> etree.XML
     return streamed
 
 
-def _malformed(error: etree.XMLSyntaxError, library: str, source: str) -> MalformedResponseError:
+def _malformed(error: etree.XMLSyntaxError, library: str, source: str, data: bytes) -> MalformedResponseError:
     line, column = error.position if error.position else (0, 0)
+    start = data.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not start.startswith(b"<"):
+        # No XML at all: what came says more than the parser's "Document is empty" at line 1, column 1.
+        came = "an empty answer" if not start else f"an answer that is no XML: it starts {start[:60]!r}"
+        return MalformedResponseError(library, source, f"the server sent {came}; check that the library's url "
+                                                       "is its OAI-PMH base URL, and ask its staff to look at "
+                                                       "the server's log")
     if "Excessive depth" in str(error.msg):
         return MalformedResponseError(library, source, f"response is nested deeper than {MAX_XML_DEPTH} "
                                                        f"elements (line {line}); refused")
@@ -258,7 +265,7 @@ def stream_list_records(data: bytes, library: str, endpoint: str, token: str | N
         try:
             page = _stream_list_records(repairing, library, endpoint, token, raw_format, source)
         except etree.XMLSyntaxError:
-            raise _malformed(_whole_parse_error(data, first), library, source) from first
+            raise _malformed(_whole_parse_error(data, first), library, source, data) from first
         page.repaired_characters = repairing.repaired
         page.bare_ampersands = repairing.bare_ampersands
         if stray_after_the_records := repairing.claim_stray_bytes():

@@ -161,6 +161,22 @@ def test_a_server_that_cannot_be_reached_says_what_to_check(fault_server, store,
 HTML_PAGE = Canned(b"<!DOCTYPE html><html><body>Login</body></html>", headers={"Content-Type": "text/html"})
 
 
+@pytest.mark.parametrize(("body", "said"), [
+    (b"", "empty"),
+    (b"OK", "starts b'OK'"),
+    (b'{"error": "database locked"}', "starts b'{\"error\": \"database locked\"}'"),
+], ids=["empty", "text", "json"])
+@pytest.mark.parametrize("verb", ["Identify", "ListRecords"])
+def test_an_answer_that_is_no_xml_at_all_says_what_came_and_what_to_check(fault_server, store, body, said, verb):
+    """'response is not well-formed XML (line 1, column 1): Document is empty' told nothing of what came."""
+    answers = [Canned(body, headers={"Content-Type": "text/plain"})] * 3
+    server = fault_server(answers if verb == "Identify" else [identify(), *answers])
+    with pytest.raises(MalformedResponseError) as info:
+        harvest(server, store)
+    message = str(info.value)
+    assert said in message and server.url in message and "url" in message.split(server.url)[-1], message
+
+
 def test_html_page_with_status_200_fails_loudly(fault_server, store):
     # Asked again max_retries (2) times; still HTML, so the run fails naming the endpoint.
     server = fault_server([identify(), HTML_PAGE, HTML_PAGE, HTML_PAGE])
