@@ -26,7 +26,7 @@ from normalize.errors import RecordError
 from normalize.legacy import reading_score
 from normalize.eightbit import decode_cp1252
 from normalize.marcrecord import Field, MarcRecord
-from normalize.structure import iso2709_field_problems
+from normalize.structure import UNDEFINED_MARC8_SET_RE, iso2709_field_problems
 from store.straybytes import decode_keeping_stray_bytes
 from store.iso2709 import (DIRECTORY_ENTRY_LEN, FIELD_TERMINATOR, LEADER_LEN, MAX_RECORD_BYTES, SUBFIELD_DELIMITER,
                            fields_between_terminators, oversized)
@@ -171,6 +171,8 @@ def _decode(value: bytes, encoding: str, marc8: MARC8ToUnicode | None = None) ->
         marc8 = marc8 or MARC8ToUnicode(quiet=True)
         if value.isascii() and b"\x1b" not in value and marc8.g0 == MARC8ToUnicode.basic_latin:
             return value.decode("ascii")
+        if b"\x1b" in value:
+            value = UNDEFINED_MARC8_SET_RE.sub(b"", value)
         if b"\x88" in value or b"\x89" in value:
             pieces = _MARC8_NONSORT_RE.split(value)  # pieces at odd positions are the markers
             return "".join(_MARC8_NONSORT[piece] if i % 2 else _compose_stacked_marks(marc8.translate(piece))

@@ -26,6 +26,10 @@ _BAD_XML_TAG_RE = re.compile(rb'tag="(?![0-9A-Za-z]{3}")')
 _BAD_XML_CODE_RE = re.compile(rb'code="(?![0-9a-z]")')
 # MARC-8 escapes start with one of these; any other ESC is noise that decoding drops.
 _STRAY_ESC_RE = re.compile(rb"\x1b(?![(,$)\-gbps])")
+# An escape that designates a set MARC-8 does not define (ESC ( Z): pymarc has no table for it and drops
+# every character after it to the field's end; it is ignored instead (normalize/iso2709.py).  The finals
+# MARC-8 defines: 1 (CJK), 2 3 4 (Hebrew, Arabic), B E (ASCII, ANSEL), N Q (Cyrillic), S (Greek), b g p.
+UNDEFINED_MARC8_SET_RE = re.compile(rb"\x1b(?:\$?[(,)\-][^1-4BENQSbgp\x1b]|\$[^(,)\-1-4BENQSbgp\x1b])")
 
 
 def iso2709_field_problems(tag: str, body: bytes) -> list[str]:
@@ -39,6 +43,9 @@ def iso2709_field_problems(tag: str, body: bytes) -> list[str]:
         notes.append(f"field {tag}: a subfield code is not a lowercase letter or digit; kept as it is")
     if b"\x1b" in body and _STRAY_ESC_RE.search(body):
         notes.append(f"field {tag}: an escape byte (ESC) that starts no MARC-8 character set; dropped")
+    if b"\x1b" in body and (undefined := UNDEFINED_MARC8_SET_RE.search(body)):
+        notes.append(f"field {tag}: an escape to a character set MARC-8 does not define ({undefined.group()[1:]!r} "
+                     "after ESC); ignored, the text after it read in the set before it")
     return notes
 
 

@@ -443,6 +443,18 @@ def test_marc8_escapes_in_an_ascii_only_record_are_decoded():
     assert (record.title, record.encoding) == ("война и мир", "marc-8")
 
 
+@pytest.mark.parametrize("escape", [b"\x1b(Z", b"\x1b$Z", b"\x1b)Z", b"\x1b$,Z"])
+def test_an_escape_to_a_set_marc8_does_not_define_loses_nothing_after_it(escape):
+    """'ESC ( Z' designated a set pymarc has no table for, and every character after it was dropped without
+    a word: 'Bad escape in title' became 'Bad'.  The escape is now ignored, the text read in the set
+    in force, and a repair note names the field."""
+    payload = _iso2709([(b"001", b"1"), (b"245", b"10\x1faLich su " + escape + b"Viet Nam /\x1fcTran Trong Kim.")],
+                       leader_09=b" ")
+    record = normalize(payload, "iso2709")
+    assert record.title == "Lich su Viet Nam" and record.responsibility == "Tran Trong Kim", record
+    assert any("245" in note and "does not define" in note for note in record.repairs), record.repairs
+
+
 def test_a_nordic_marc8_record_keeps_the_reading_its_leader_declares():
     title = to_marc8("Øst for sol og vest for måne").encode("latin-1")
     payload = _iso2709([(b"001", b"1"), (b"245", b"10\x1fa" + title)], leader_09=b" ")
