@@ -3,7 +3,8 @@
 Tried only after a strict parse failed (harvester/oaixml.py), so a well-formed
 document is never touched: forbidden control characters, noncharacters,
 misplaced XML declarations, HTML's named entities, bare ampersands and, in a UTF-8 document, bytes
-that are not UTF-8 (harvester/strayutf8.py).  `RepairingReader` applies all but the
+that are not UTF-8 (harvester/strayutf8.py); CDATA sections are escaped first, so none of it reaches
+into their text.  `RepairingReader` applies all but the
 declarations to a stream (a large MARCXML file), block by block.
 """
 
@@ -115,11 +116,37 @@ def repair_bare_ampersands(data: bytes) -> tuple[bytes, int]:
     return _BARE_AMPERSAND_RE.subn(b"&amp;", data)
 
 
+# Some exporters write each subfield as <![CDATA[...]]>, where `&` and `&nbsp;` are text, not references:
+# the repairs above would write them as `&amp;` and `&#xA0;` into that text.  Each section becomes the
+# same characters escaped (nothing a parser could tell apart) before they run.
+_CDATA_RE = re.compile(rb"<!\[CDATA\[(.*?)\]\]>", re.DOTALL)
+_CDATA_START = b"<![CDATA["
+
+
+def _escaped(match: re.Match[bytes]) -> bytes:
+    return match.group(1).replace(b"&", b"&amp;").replace(b"<", b"&lt;").replace(b">", b"&gt;")
+
+
+def escape_cdata(data: bytes) -> bytes:
+    """`data` with each whole CDATA section written as escaped character data."""
+    return _CDATA_RE.sub(_escaped, data) if _CDATA_START in data else data
+
+
+def open_cdata_at(data: bytes) -> int | None:
+    """Where a CDATA section (or what may be the start of one) that `data` does not close begins, else None."""
+    start = data.rfind(_CDATA_START)
+    if start >= 0 and data.find(b"]]>", start) < 0:
+        return start
+    last = data.rfind(b"<", max(0, len(data) - len(_CDATA_START)))
+    return last if last >= 0 and _CDATA_START.startswith(data[last:]) else None
+
+
 def repair_document(data: bytes) -> tuple[bytes, int] | None:
     """`data` repaired for a second strict parse, with the count of characters replaced (forbidden
     characters, and bytes that are not UTF-8 in a UTF-8 document); None when there is nothing to repair.
     Bare ampersands become `&amp;` too, uncounted: they are the text's own `&`, nothing was lost."""
-    repaired, _ampersands = repair_bare_ampersands(replace_html_entities(drop_misplaced_declarations(data)))
+    repaired, _ampersands = repair_bare_ampersands(replace_html_entities(escape_cdata(
+        drop_misplaced_declarations(data))))
     repaired, count = repair_invalid_characters(repaired)
     if declares_utf8(repaired):
         repaired, readings, _left_out = read_stray_bytes(repaired)
@@ -131,6 +158,7 @@ def repair_document(data: bytes) -> tuple[bytes, int] | None:
 # with the next block: the bytes from the last `&` or 0xEF this near the end wait for it (the longest
 # HTML entity, `&CounterClockwiseContourIntegral;`, is 33 bytes: one that starts before them is whole).
 _REPAIR_CARRY_BYTES = 32
+_MAX_CDATA_HELD_BYTES = 1 << 20
 
 
 class RepairingReader:
@@ -178,9 +206,11 @@ class RepairingReader:
             tail = max(0, len(data) - _REPAIR_CARRY_BYTES)
             held = max(data.rfind(b"&", tail), data.rfind(b"\xef", tail))
             cut = held if held >= 0 else cut
+            if (cdata := open_cdata_at(data[:cut])) is not None and cut - cdata <= _MAX_CDATA_HELD_BYTES:
+                cut = cdata  # a CDATA section is escaped whole, with the blocks it needs (one never closed: not)
         else:
             self._ended = True
-        repaired, ampersands = repair_bare_ampersands(replace_html_entities(data[:cut]))
+        repaired, ampersands = repair_bare_ampersands(replace_html_entities(escape_cdata(data[:cut])))
         repaired, count = repair_invalid_characters(repaired)
         self.repaired += count
         self.bare_ampersands += ampersands

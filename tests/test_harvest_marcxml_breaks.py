@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from lxml import etree
 from typer.testing import CliRunner
 
 from harvester.cli import app
@@ -65,14 +66,47 @@ def test_a_bare_ampersand_is_repaired_and_counted_but_references_are_not_touched
     assert count == 4
 
 
-@pytest.mark.parametrize("block_bytes", [1, 2, 3, 5, 7, 11, 13, 31, 32, 33, 64])
-def test_a_bare_ampersand_split_across_read_blocks_is_repaired_like_the_whole_document(block_bytes):
-    data = "<a>dục & Đào &amp; &#233;&#x1EA1; &eacute;&&CounterClockwiseContourIntegral; &nbsp&x</a>".encode() * 3
+BLOCK_SIZES = [1, 2, 3, 5, 7, 11, 13, 31, 32, 33, 64]
+
+
+def _read_in_blocks(data: bytes, block_bytes: int) -> tuple[bytes, RepairingReader]:
+    """`data` read through a RepairingReader in blocks of `block_bytes`, checked against the whole repair."""
     reader = RepairingReader(io.BytesIO(data), block_bytes)
     read = b"".join(iter(lambda: reader.read(5), b""))
     assert read == repair_document(data)[0]
+    return read, reader
+
+
+@pytest.mark.parametrize("block_bytes", BLOCK_SIZES)
+def test_a_bare_ampersand_split_across_read_blocks_is_repaired_like_the_whole_document(block_bytes):
+    data = "<a>dục & Đào &amp; &#233;&#x1EA1; &eacute;&&CounterClockwiseContourIntegral; &nbsp&x</a>".encode() * 3
+    read, reader = _read_in_blocks(data, block_bytes)
     assert b"& " not in read and b"&amp;amp;" not in read and b"&#233;" in read and b"&#x1EA1;" in read
     assert reader.bare_ampersands == 3 * 4, read
+
+
+def test_text_in_a_cdata_section_is_kept_as_written(tmp_path: Path, store):
+    """An exporter that writes each subfield as <![CDATA[...]]> got 'Giáo dục &amp; Đào tạo' and
+    'Sách&nbsp;một' → 'Sách&#xA0;một' stored as text: the repairs for bare `&` and HTML entities
+    reached into CDATA, where nothing is a reference."""
+    from normalize import normalize_raw
+
+    path = tmp_path / "cdata.xml"
+    path.write_text(f'<?xml version="1.0" encoding="UTF-8"?><collection xmlns="{MARC_NS}">'
+                    + marcxml_record("1", "<![CDATA[Giáo dục & Đào tạo <2020>]]>")
+                    + marcxml_record("2", "<![CDATA[Sách&nbsp;một]]> & hai")
+                    + "</collection>", encoding="utf-8")
+    run = harvest_marc_file(marc_library(str(path)), store, None, fast_settings())
+    assert run.added == 2
+    titles = {raw.local_id: normalize_raw(raw).title for _, raw in store.raw_changed_since(0, "tv-file")}
+    assert titles == {"1": "Giáo dục & Đào tạo <2020>", "2": "Sách&nbsp;một & hai"}
+
+
+@pytest.mark.parametrize("block_bytes", BLOCK_SIZES)
+def test_a_cdata_section_split_across_read_blocks_is_repaired_like_the_whole_document(block_bytes):
+    data = "<a><![CDATA[dục & Đào &amp; <b>]]> & &nbsp;<![CDATA[]]]]><![CDATA[>&]]></a>".encode() * 3
+    read, _reader = _read_in_blocks(data, block_bytes)
+    assert etree.fromstring(b"<r>" + read + b"</r>").xpath("string()") == "dục & Đào &amp; <b> & \xa0]]>&" * 3
 
 
 def test_a_bare_ampersand_at_the_file_read_block_boundary_costs_no_record(tmp_path: Path, store):
