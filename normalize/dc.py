@@ -63,11 +63,16 @@ def _elements(payload: bytes) -> tuple[dict[str, list[str]], list[str]]:
     except etree.XMLSyntaxError as exc:
         raise RecordError(f"oai_dc is not well-formed XML ({exc}); fix or re-export the record at the source") from exc
     found: dict[str, list[str]] = {}
-    languages = {values.language_code(e.text or "") for e in root.iter(f"{{{DC_NS}}}language")}
+    elements = list(root.iter(f"{{{DC_NS}}}*"))
+    if not elements and (elements := _dc_named_elements(root)):
+        namespace = etree.QName(elements[0]).namespace
+        repairs.append(f"Dublin Core elements in {f'namespace {namespace}' if namespace else 'no namespace'}, "
+                       f"not {DC_NS}; read as Dublin Core")
+    languages = {values.language_code(e.text or "") for e in elements if etree.QName(e).localname == "language"}
     nordic = bool(languages & legacy.NOT_LEGACY_LANGUAGES)  # see legacy.NOT_LEGACY_LANGUAGES
     stray = may_hold_stray_bytes(payload)  # bytes the harvester kept (store/straybytes.py)
     texts: list[tuple[str, str]] = []
-    for element in root.iter(f"{{{DC_NS}}}*"):
+    for element in elements:
         text = "".join(element.itertext())
         name = etree.QName(element).localname
         if stray and (read := read_stray_bytes([text])):
@@ -85,6 +90,18 @@ def _elements(payload: bytes) -> tuple[dict[str, list[str]], list[str]]:
         if cleaned:
             found.setdefault(name, []).append(cleaned)
     return found, repairs
+
+
+# The fifteen elements of Dublin Core 1.1; dcterms repeats them under its own namespace.
+_DC_NAMES = frozenset({"title", "creator", "subject", "description", "publisher", "contributor", "date", "type",
+                       "format", "identifier", "source", "language", "relation", "coverage", "rights"})
+
+
+def _dc_named_elements(root: etree._Element) -> list[etree._Element]:
+    """The elements under `root` named as Dublin Core's fifteen but in another namespace (none, oai_dc's,
+    dcterms), as home-made providers write them: read as what their names say, not rejected as titleless."""
+    return [child for child in root.iter() if child is not root and isinstance(child.tag, str)
+            and etree.QName(child).localname in _DC_NAMES]
 
 
 def _repair_legacy(text: str, encoding: legacy.Legacy | None, reads: legacy.Readings) -> tuple[str, str | None]:

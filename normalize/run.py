@@ -34,7 +34,8 @@ MAX_REPORTED_REJECTS = 100
 # such as "Ng« TÊt Tè" (Ngô Tất Tố) is converted like the rest of its record.
 # 8: the syllable test is the one dedupe uses (store/syllables.py): rhymes as spelled, k/gh/ngh only
 # before e, ê, i, y; TCVN3 remnants such as "tÝch", "kÕ", "Céng" no longer pass for Vietnamese.
-# 9: a MARC-8 escape to a set MARC-8 does not define (ESC ( Z) no longer drops the rest of its field.
+# 9: a MARC-8 escape to a set MARC-8 does not define (ESC ( Z) no longer drops the rest of its field;
+# oai_dc elements in no namespace (or dcterms') are read, not rejected as "no dc:title".
 RULES_VERSION = 9
 
 

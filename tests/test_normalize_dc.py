@@ -135,3 +135,26 @@ def test_oai_dc_publisher_in_isbd_form_is_split_into_place_and_publisher():
 def test_oai_dc_publisher_typed_with_its_year_leaves_the_year_out(typed):
     record = dc_record(f"<dc:publisher>{typed}</dc:publisher>")
     assert (record.place, record.publisher) == ("H.", "Giáo dục")
+
+
+@pytest.mark.parametrize("element", [
+    "<{name}>{text}</{name}>",  # home-made providers: no namespace at all
+    '<dcterms:{name} xmlns:dcterms="http://purl.org/dc/terms/">{text}</dcterms:{name}>',
+    "<oai_dc:{name}>{text}</oai_dc:{name}>",
+], ids=["no-namespace", "dcterms", "oai_dc-namespace"])
+def test_dc_elements_outside_the_dc_namespace_are_read(element):
+    """Every such record was rejected 'no dc:title in the oai_dc record; add the title in the library
+    system', though its title was there: the librarian was sent to correct records that were right."""
+    fields = [("title", "Lịch sử Việt Nam"), ("creator", "Trần Trọng Kim"), ("date", "2019")]
+    body = "".join(element.format(name=name, text=text) for name, text in fields)
+    record = normalize(f'<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/">{body}</oai_dc:dc>')
+    assert isinstance(record, Record), record
+    assert (record.title, record.authors, record.year) == ("Lịch sử Việt Nam", ["Trần Trọng Kim"], 2019)
+    assert any("namespace" in note for note in record.repairs), record.repairs
+
+
+def test_dcterms_beside_dc_elements_do_not_count_twice():
+    record = normalize('<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" '
+                       'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/">'
+                       "<dc:title>Một</dc:title><dcterms:title>Hai</dcterms:title></oai_dc:dc>")
+    assert record.title == "Một" and record.repairs == []
