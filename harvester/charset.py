@@ -13,12 +13,11 @@ default label says (ISO-8859-1 decodes any bytes, so it would never fail over).
 
 from __future__ import annotations
 
-import codecs
 import re
 
 import httpx
 
-from harvester.misdeclared import utf8_despite_declaration
+from harvester.misdeclared import codec_name, utf8_despite_declaration
 
 _DECLARED_ENCODING_RE = re.compile(rb"\A[ \t\r\n]*<\?xml[ \t\r\n][^?>]*\bencoding[ \t\r\n]*=")
 _UTF8_NAMES = {"utf-8", "ascii", None}  # None: a charset Python does not know, left to the parser
@@ -30,7 +29,7 @@ def utf8_body(response: httpx.Response) -> bytes:
     bytes is read as UTF-8 (harvester/misdeclared.py)."""
     data = utf8_despite_declaration(response.content, str(response.url))
     charset = response.charset_encoding
-    if not charset or _codec_name(charset) in _UTF8_NAMES or _DECLARED_ENCODING_RE.match(data):
+    if not charset or codec_name(charset) in _UTF8_NAMES or _DECLARED_ENCODING_RE.match(data):
         return data
     try:
         data.decode("utf-8")
@@ -44,9 +43,3 @@ def utf8_body(response: httpx.Response) -> bytes:
     # It declares no encoding (else it is read as declared): as UTF-8 it needs none.
     return text.encode("utf-8")
 
-
-def _codec_name(charset: str) -> str | None:
-    try:
-        return codecs.lookup(charset).name
-    except LookupError:
-        return None

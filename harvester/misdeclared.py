@@ -23,13 +23,15 @@ log = logging.getLogger(__name__)
 
 _LATIN_CODECS = {"iso8859-1", "cp1252", "ascii"}  # as codecs.lookup() names them
 _UTF8 = b"UTF-8"
+# Blocks of ASCII read before a stream's declaration is judged anyway (as declared).
+MAX_ASCII_HEAD_BLOCKS = 64
 
 
 def utf8_despite_declaration(data: bytes, where: str, final: bool = True) -> bytes:
     """`data` (a whole document, or its first block when not `final`) declaring UTF-8 when it
     declares a Latin encoding but is UTF-8 beyond ASCII; else `data` itself."""
     found = DECLARED_ENCODING_RE.match(data)
-    if found is None or _codec_name(found.group(1)) not in _LATIN_CODECS or data.isascii():
+    if found is None or codec_name(found.group(1).decode("ascii")) not in _LATIN_CODECS or data.isascii():
         return data
     try:
         codecs.getincrementaldecoder("utf-8")().decode(data, final)
@@ -61,14 +63,23 @@ class _HeadReplaced:
 
 def utf8_stream_despite_declaration(stream: BinaryIO, where: str, block_bytes: int) -> tuple[BinaryIO, bytes]:
     """`stream` (at its XML declaration) and its first bytes, declaring UTF-8 as `utf8_despite_declaration`
-    says; judged on its first `block_bytes`."""
+    says; judged on its first block with a byte beyond ASCII (an export may begin with English books),
+    read up to `MAX_ASCII_HEAD_BLOCKS` blocks for it."""
     first = stream.read(block_bytes)
-    head = utf8_despite_declaration(first, where, final=len(first) < block_bytes)
+    complete = len(first) < block_bytes
+    for _ in range(MAX_ASCII_HEAD_BLOCKS):
+        if complete or not first.isascii():
+            break
+        more = stream.read(block_bytes)
+        first += more
+        complete = len(more) < block_bytes
+    head = utf8_despite_declaration(first, where, final=complete)
     return _HeadReplaced(head, stream), head
 
 
-def _codec_name(name: bytes) -> str | None:
+def codec_name(charset: str) -> str | None:
+    """Python's name for an encoding label ("ISO-8859-1" → "iso8859-1"), None when unknown."""
     try:
-        return codecs.lookup(name.decode("ascii")).name
+        return codecs.lookup(charset).name
     except LookupError:
         return None

@@ -64,6 +64,18 @@ def test_a_marcxml_file_declaring_latin1_over_utf8_bytes_keeps_its_vietnamese(tm
     assert _titles(store, "tv-file") == ["Lịch sử", "Tiếng Việt"]
 
 
+def test_a_marcxml_file_whose_first_block_is_ascii_is_judged_on_its_first_vietnamese(tmp_path: Path, store,
+                                                                                       monkeypatch):
+    """An export that begins with English books: the first block alone says nothing (review)."""
+    monkeypatch.setattr("harvester.marcfile.READ_BLOCK_BYTES", 512)
+    path = tmp_path / "export.xml"
+    titles = [f"English book {n}" for n in range(12)] + ["Tiếng Việt"]
+    path.write_bytes(_collection("ISO-8859-1", titles).encode("utf-8"))
+    run = harvest_marc_file(marc_library(str(path)), store, None, fast_settings())
+    assert run.added == 13
+    assert "Tiếng Việt" in _titles(store, "tv-file")
+
+
 def test_a_marcxml_file_really_in_latin1_is_still_read_as_latin1(tmp_path: Path):
     path = tmp_path / "latin1.xml"
     path.write_bytes(_collection("ISO-8859-1", ["Café crème"]).encode("latin-1"))
