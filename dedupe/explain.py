@@ -14,6 +14,7 @@ import re
 
 from config.settings import DedupeSettings
 from dedupe.features import IGNORED_LANGUAGES, Features, record_features
+from dedupe.match import hard_guard
 from store.models import Record
 
 # How `cluster._explain_match` writes a match: "matches {record id}: {reason}".
@@ -28,8 +29,11 @@ def matched_record_id(decision: str) -> str | None:
 
 def guards_note(member: Record, matched: Record, settings: DedupeSettings) -> str:
     """What the hard guards compared between `member` and the record it matches, and what they could not."""
-    checked, unknown = guards_checked(record_features(0, member, settings), record_features(1, matched, settings),
-                                      settings)
+    first, second = record_features(0, member, settings), record_features(1, matched, settings)
+    refused = hard_guard(first, second, settings)
+    if refused:  # only a librarian's [[same]] joins such a pair
+        return f"hard guards not applied (forced together by a librarian); they refuse: {refused}"
+    checked, unknown = guards_checked(first, second, settings)
     note = "guards passed: " + "; ".join(checked)
     return note + (f"; not checked (left out by one or both): {', '.join(unknown)}" if unknown else "")
 

@@ -53,11 +53,11 @@ class Verdict:
 
 def compare(a: Features, b: Features, settings: DedupeSettings) -> Verdict:
     """Decide whether two records describe one edition (see the module docstring)."""
-    guard = _guard(a, b, settings)
+    guard = hard_guard(a, b, settings)
     if guard:
         return Verdict(False, True, 0.0, guard)
     shared = a.isbns & b.isbns
-    if shared and a.authors and b.authors and author_score(a.authors, b.authors) < settings.author_similarity_min:
+    if shared and _two_vietnamese_authors(a, b, settings):
         # Publishers reuse ISBNs: "Truyện ngắn chọn lọc" of Nam Cao and of Thạch Lam under one (review).
         return Verdict(False, True, 0.0, f"shared ISBN {min(shared)} but authors differ")
     if shared and a.full and a.full == b.full:
@@ -97,6 +97,16 @@ def compare(a: Features, b: Features, settings: DedupeSettings) -> Verdict:
     return _without_authors(a, b, title)
 
 
+def _two_vietnamese_authors(a: Features, b: Features, settings: DedupeSettings) -> bool:
+    """Whether the first authors are Vietnamese names and no author of one is an author of the other.
+
+    Vietnamese names are never transliterated: Nam Cao and Thạch Lam are two writers.  A foreign
+    author is written many ways ("Lev Tolstoy", "Lép Tônxtôi"), so there a shared ISBN decides.
+    """
+    return bool(a.authors and b.authors and _vietnamese_shaped(a.authors[0]) and _vietnamese_shaped(b.authors[0])
+                and author_score(a.authors, b.authors) < settings.author_similarity_min)
+
+
 def _combined(a: Features, b: Features, title: float, authors: float, shared_isbn: bool) -> float:
     """0-100: title and authors weigh 80, and each agreeing identifier or fact adds to it.
 
@@ -115,7 +125,7 @@ def _combined(a: Features, b: Features, title: float, authors: float, shared_isb
     return round(score, 1)
 
 
-def _guard(a: Features, b: Features, settings: DedupeSettings) -> str:
+def hard_guard(a: Features, b: Features, settings: DedupeSettings) -> str:
     """The first hard reason two records cannot be one edition, or ""."""
     if a.material != b.material:
         return f"material {a.material} vs {b.material}"
@@ -127,7 +137,8 @@ def _guard(a: Features, b: Features, settings: DedupeSettings) -> str:
     # and "Quyển hạ"); a typo in a name is not another part.
     if a.part and b.part and a.part != b.part and fuzz.ratio(a.part, b.part) < PART_NAME_MIN_RATIO:
         return f"part {a.part} vs {b.part}"
-    if bool(a.part) != bool(b.part) and a.volume is None and not (a.companion or b.companion):
+    if bool(a.part) != bool(b.part) and a.volume is None and not (a.companion or b.companion) \
+            and not a.isbns & b.isbns and not _part_in_title(a, b):
         # As a numbered volume is never the whole work: "Tam quốc diễn nghĩa" is not its "Quyển thượng".
         # Numbered ("Tập 1. Đại số" and "Tập 1", volumes alike by now), the number says which part; a
         # companion's part is often its label ("SGV"), and the companion guard below compares those.
@@ -155,6 +166,13 @@ def _guard(a: Features, b: Features, settings: DedupeSettings) -> str:
     if a.translators and b.translators and author_score(a.translators, b.translators) < settings.author_similarity_min:
         return "translators differ"
     return ""
+
+
+def _part_in_title(a: Features, b: Features) -> bool:
+    """Whether the record without a part names the other's in its title or subtitle ("Tam quốc diễn
+    nghĩa. Quyển thượng", "Toán 10 : Đại số"): one edition, catalogued two ways."""
+    named, other = (a, b) if a.part else (b, a)
+    return f" {named.part} " in f" {other.full} "
 
 
 def _same_publisher_house(a: Features, b: Features) -> bool:
@@ -226,9 +244,14 @@ def title_score(a: Features, b: Features) -> float:
 
 
 def _reordered(first: str, second: str) -> bool:
-    """Whether two titles hold the same words, each once, in another order."""
+    """Whether two titles differ only by two neighbouring words swapped ("anh viet", "viet anh"):
+    a direction.  Halves swapped ("Nguyễn Du Truyện Kiều") are one title written two ways."""
     words_a, words_b = first.split(), second.split()
-    return len(words_a) == len(set(words_a)) == len(words_b) and words_a != words_b
+    if len(words_a) != len(words_b) or words_a == words_b:
+        return False
+    differ = [i for i, (x, y) in enumerate(zip(words_a, words_b)) if x != y]
+    return (len(differ) == 2 and differ[1] == differ[0] + 1
+            and words_a[differ[0]] == words_b[differ[1]] and words_a[differ[1]] == words_b[differ[0]])
 
 
 def _word_typed_bare(a: Features, b: Features) -> str:

@@ -53,7 +53,11 @@ from store.text import fold, work_key
 # title words one letter apart once folded, each typed with its marks as a Vietnamese syllable ("cá tra"
 # and "cá trê", "khỏe" and "khéo"), are two words, no typo (dedupe/syllables.py).  13: blocking: the
 # first half of a title is a key only with an author word and the year together (dedupe/keys.py).
-MERGE_RULES_VERSION = 13
+# 14: match rules: a shared ISBN never joins two Vietnamese authors' books; a named part never joins the
+# work without one; two neighbouring title words swapped are a direction ("Anh - Việt"); a stopword
+# against several words is a substitution; companions, series and publishers' abbreviations added; a
+# copy lacking what tells two editions apart (authors, publisher) is left alone (dedupe/cluster.py).
+MERGE_RULES_VERSION = 14
 # Names other members add to the best member's authors stop here (the API and index show them all).
 MAX_MERGED_AUTHORS = 10
 

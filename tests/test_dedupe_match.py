@@ -7,6 +7,8 @@ import pytest
 from config import DedupeSettings
 from dedupe import cluster_records
 from dedupe.errors import DedupeError
+from dedupe.features import record_features
+from dedupe.match import compare
 from store.models import Name
 from tests.dedupe_helpers import apart, rec, together
 
@@ -528,6 +530,23 @@ def test_a_shared_isbn_never_joins_two_authors_books():
     assert "authors differ" in clustering.explanations["b:1"].decision
 
 
+@pytest.mark.parametrize("first, second", [("Lev Tolstoy", "Lép Tônxtôi"), ("Rowling, J. K.", "J.K. Rô-linh"),
+                                           ("Dale Carnegie", "Đa-lơ Các-nê-gi")])
+def test_a_shared_isbn_still_joins_a_foreign_author_written_two_ways(first, second):
+    book = dict(isbn=["9786049690006"], year=2015)
+    records = [rec("a:1", "Chiến tranh và hòa bình", authors=[first], **book),
+               rec("b:1", "Chiến tranh và hòa bình", authors=[second], **book)]
+    assert together(cluster_records(records, SETTINGS), "a:1", "b:1")
+
+
+@pytest.mark.parametrize("other", [dict(title="Tam quốc diễn nghĩa", subtitle="Quyển thượng"),
+                                   dict(title="Tam quốc diễn nghĩa : Quyển thượng")])
+def test_a_part_written_in_the_title_or_subtitle_is_that_part(other):
+    book = dict(authors=["La Quán Trung"], year=2012, publisher="Văn học")
+    records = [rec("a:1", "Tam quốc diễn nghĩa", part="Quyển thượng", **book), rec("b:1", **other, **book)]
+    assert together(cluster_records(records, SETTINGS), "a:1", "b:1")
+
+
 @pytest.mark.parametrize("part", ["Quyển thượng", "Đại số"])
 def test_a_named_part_never_joins_the_work_without_one(part):
     book = dict(authors=["La Quán Trung"], year=2012, publisher="Văn học")
@@ -595,6 +614,14 @@ def test_a_dictionarys_direction_is_another_book():
                rec("c:1", "Tu dien Anh-Viet", **book)]
     clustering = cluster_records(records, SETTINGS)
     assert apart(clustering, "a:1", "b:1") and together(clustering, "a:1", "c:1"), clustering.explanations
+
+
+def test_a_title_written_with_its_halves_swapped_is_one_title():
+    book = dict(authors=["Nguyễn Du"], year=2012, publisher="Văn học")
+    first, second = (record_features(n, record, SETTINGS) for n, record in enumerate(
+        [rec("a:1", "Nguyễn Du Truyện Kiều", **book), rec("b:1", "Truyện Kiều Nguyễn Du", **book)]))
+    verdict = compare(first, second, SETTINGS)  # no key proposes the pair: the rule is what is pinned
+    assert verdict.accept and not verdict.conflict, verdict
 
 
 def test_a_place_typed_without_marks_as_a_stopword_is_still_another_place():

@@ -70,6 +70,15 @@ def test_why_names_the_guards_a_match_passed_and_what_it_could_not_check(client,
     assert client.get(f"/api/records/{alone}/why").json()["members"][0]["guards"] is None
 
 
+def test_a_pair_a_librarian_forced_together_is_not_said_to_pass_guards_it_fails():
+    from dedupe.explain import guards_note
+
+    one = rec("a:1", "Tắt đèn", authors=["Ngô Tất Tố"], year=2001, pages=120, language="vie")
+    other = rec("b:1", "Tắt đèn", authors=["Ngô Tất Tố"], year=2019, pages=300, language="vie")
+    note = guards_note(one, other, DedupeSettings())
+    assert note == "hard guards not applied (forced together by a librarian); they refuse: year 2001 vs 2019"
+
+
 def test_why_names_the_guard_that_kept_a_record_out(client, catalog):
     _, store = catalog
     other = store.cluster_assignments()["th-03:9"]
