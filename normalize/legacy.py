@@ -261,8 +261,10 @@ def _unicode_vietnamese(text: str) -> bool:
 @lru_cache(maxsize=4096)
 def readings(text: str) -> Readings:
     """Each legacy encoding `text` plausibly is in, with its score (Vietnamese syllables it gives)."""
-    if not has_evidence(text) or _unicode_vietnamese(text) or not has_foreign_word(text):
-        # "Ống kính Ø 50 mm" stays as it is.
+    if not has_evidence(text) or _unicode_vietnamese(text) or not has_foreign_word(text) \
+            or reads_as_vietnamese(text):
+        # "Ống kính Ø 50 mm" stays as it is; so does "Tô Hoài - Lênin", Vietnamese as it stands
+        # (its "oà" is a VNI pair too, and "Lênin" no syllable: read as VNI it was "Tơ Hồi").
         return ()
     found: list[tuple[Legacy, int]] = []
     for name, convert in _CONVERTERS.items():
