@@ -17,6 +17,7 @@ the rest read (harvester/oaisalvage.py).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -147,15 +148,18 @@ def _seconds_refused(exc: HarvestError, granularity: str, state: HarvestState) -
             and granularity == SECONDS_GRANULARITY and len(state.window_from or "") > len("YYYY-MM-DD"))
 
 
-def _placed(reject: Rejected, page_number: int) -> Rejected:
+def _placed(reject: Rejected, page_number: int, resumed_at: str | None) -> Rejected:
     """`reject`, an unnamed one ("#2": no identifier, only its place on the page) named by its page too.
 
     Kept so the library's status counts it as the run did; "#2" alone would collide with
-    the second record of every other page.
+    the second record of every other page.  A run resumed from a saved token (`resumed_at`)
+    counts its pages from 1 again, so its pages are named by that token too: else its "#1 on
+    page 1" took the place of the interrupted run's, of the same listing.
     """
     if not reject.local_id.startswith("#"):
         return reject
-    return reject.model_copy(update={"local_id": f"{reject.local_id} on page {page_number}"})
+    resumed = f" after token {hashlib.sha1(resumed_at.encode()).hexdigest()[:8]}" if resumed_at else ""
+    return reject.model_copy(update={"local_id": f"{reject.local_id} on page {page_number}{resumed}"})
 
 
 class OaiHarvester:
@@ -246,6 +250,7 @@ class OaiHarvester:
                        run: HarvestRun) -> None:
         """Follow resumption tokens to the end of the window, saving after every page."""
         guard = ListGuard(self.settings.max_empty_pages)
+        resumed_at = state.resumption_token
         page_number = 0
         while True:
             page_number += 1
@@ -283,7 +288,7 @@ class OaiHarvester:
             if state.sweep_pending:  # counted with the page, in its transaction: a resumed harvest adds on
                 update["scope_harvested"] = state.scope_harvested + sum(not raw.deleted for raw in page.records)
             state = state.model_copy(update=update)
-            rejects = [_placed(reject, page_number) for reject in page.rejected]
+            rejects = [_placed(reject, page_number, resumed_at) for reject in page.rejected]
             with self.times.measure("store"):
                 # A window's first page starts a new listing: the places of the last one's unnamed rejects go.
                 counts = self.store.save_harvest_page(page.records, state, rejects, new_listing=token is None)

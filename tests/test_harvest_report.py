@@ -178,6 +178,21 @@ def test_records_without_an_identifier_from_an_earlier_window_are_not_kept_forev
 
 
 
+def test_records_without_an_identifier_before_and_after_a_resumed_run_are_both_kept(fault_server, store):
+    """A run resumed from its saved token counts pages from 1 again: its "#1 on page 1" took the
+    place of the one the interrupted run kept from the same listing (code review)."""
+    from tests.test_harvest_faults import harvest
+
+    earlier = Rejected(library="tv-test", local_id="#1 on page 1", stage="harvest",
+                       reason="record 1 of the page has no header identifier", source="http://x/oai page 1")
+    interrupted = store.harvest_state("tv-test").model_copy(update={"resumption_token": "t1"})
+    store.save_harvest_page([], interrupted, [earlier], new_listing=True)
+    server = fault_server([identify(), envelope(f"<ListRecords>{_record_without_header()}</ListRecords>")])
+    run = harvest(server, store)
+    assert "resumptionToken=t1" in server.queries[-1] and run.rejected == 1
+    assert store.library_status("tv-test").rejected == 2
+
+
 def test_status_json_lists_the_most_recent_rejects_with_source_and_identifier(tmp_path: Path):
     """Only the count was there: an operator had to open the database to learn which records to fix."""
     config = write_registry(tmp_path / "unioncat.toml", {"tv-test": "http://127.0.0.1:9/oai"})
