@@ -17,11 +17,9 @@ from dedupe.overrides import OVERRIDE_KEY
 from dedupe.scoring import Scored, note_nearest, score_blocks
 
 
-# A record without a year whose best match in another cluster scores within this of its
-# best match in its own cluster is ambiguous (see `_ambiguous`).
+# A record lacking what tells two editions apart whose best match in another cluster scores
+# within this of its best match in its own cluster is ambiguous (see `_ambiguous`).
 AMBIGUITY_MARGIN = 3.0
-# Two editions whose authors score under this are two authors' books (`_missing_difference`).
-AMBIGUOUS_AUTHORS_BELOW = 80.0
 # Pairs a librarian forced together sort before every scored match (edges sort by -score).
 FORCED_EDGE_SCORE = 1000.0
 
@@ -250,7 +248,7 @@ def _merge_edges(all_features: list[Features], edges: list[tuple[float, int, int
             if index not in grouping.explanations:
                 _explain_match(grouping, all_features, pairs, verdicts, first, second, index)
                 matched_with[index] = other
-    ejected = _ambiguous(all_features, edges, find)
+    ejected = _ambiguous(all_features, edges, find, settings)
     if ejected:
         stale = {index for index, other in matched_with.items() if other in ejected and index not in ejected}
         _explain_again(stale, ejected, all_features, edges, pairs, verdicts, find, grouping)
@@ -307,17 +305,18 @@ def _explain_again(stale: set[int], ejected: dict[int, tuple[int, int, str]], al
                 stale.discard(index)
 
 
-def _ambiguous(all_features: list[Features], edges: list[tuple[float, int, int]],
-               find) -> dict[int, tuple[int, int, str]]:
+def _ambiguous(all_features: list[Features], edges: list[tuple[float, int, int]], find,
+               settings: DedupeSettings) -> dict[int, tuple[int, int, str]]:
     """Records that match two editions about equally and lack what tells them apart:
     index → (its best match in the other union record, its best match in its own, what it lacks).
 
     A reprint's copy with its year left out; a "Toán 1" without its series beside the
     "Toán 1" of two textbook series; a copy without authors beside two authors' "Giáo
-    trình kinh tế vi mô" of one house and year, or without a publisher beside two houses'.  Such a record cannot be placed; a singleton is
-    better than a wrong union record, or one chosen by the order of record ids.  Records
-    that state year and series are not taken out: labeled data says the evidence they
-    give (pages, a translator) places them better than the margin does.
+    trình kinh tế vi mô" of one house and year, or without a publisher beside two houses'.
+    Such a record cannot be placed; a singleton is better than a wrong union record, or one
+    chosen by the order of record ids.  Records that state what tells the two apart are not
+    taken out: labeled data says the evidence they give (pages, a translator) places them
+    better than the margin does.
     """
     inside: dict[int, tuple[float, int]] = {}
     outside: dict[int, tuple[float, int]] = {}
@@ -337,20 +336,20 @@ def _ambiguous(all_features: list[Features], edges: list[tuple[float, int, int]]
         if index not in inside or score < inside[index][0] - AMBIGUITY_MARGIN:
             continue
         own = inside[index][1]
-        missing = _missing_difference(all_features[index], all_features[other], all_features[own])
+        missing = _missing_difference(all_features[index], all_features[other], all_features[own], settings)
         if missing:
             ambiguous[index] = (other, own, missing)
     return ambiguous
 
 
-def _missing_difference(features: Features, one: Features, other: Features) -> str:
+def _missing_difference(features: Features, one: Features, other: Features, settings: DedupeSettings) -> str:
     """What `features` leaves out that tells `one`'s edition from `other`'s, or ""."""
     if features.year is None:
         return "a year"
     if not features.series and one.series and other.series and one.series != other.series:
         return "a textbook series"
     if not features.authors and one.authors and other.authors and \
-            author_score(one.authors, other.authors) < AMBIGUOUS_AUTHORS_BELOW:
+            author_score(one.authors, other.authors) < settings.author_similarity_min:
         return "authors"
     if not features.publisher and one.publisher and other.publisher and \
             publisher_score(one.publisher, other.publisher) < PUBLISHER_AGREE_MIN:

@@ -24,7 +24,7 @@ _VIETNAMESE_LETTER_RE = re.compile("[ăâđêôơưĂÂĐÊÔƠƯ\u1ea0-\u1ef9]"
 # The common Vietnamese surnames, folded: written without marks ("Nguyen, Van A") they show no Vietnamese letter.
 _VIETNAMESE_SURNAMES = frozenset("""nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly dinh
     doan lam luong mai cao trinh truong ha ta chu quach lu thai vuong kieu luu trieu thach khuc dam diep giang
-    khong lieu nghiem phung quan tang tieu ton ung bach banh dao doan ngu quang tong""".split())
+    khong lieu nghiem phung quan tang tieu ton ung bach banh dao ngu quang tong""".split())
 # Dates and numbers ending a heading: "1765-1820", "1802-1885.", "b. 1950", "?-1820", "thế kỷ 15".
 _DATES_RE = re.compile(r"^(?:b\.|d\.|fl\.|ca\.|sinh|mất)?\s*[\d?][\d?\s\-–.]*$", re.IGNORECASE)
 # The inverted names this reads: a surname of up to three words, forenames of up to four.
