@@ -39,6 +39,8 @@ def test_librarian_searches_filters_and_opens_a_record(server, browser):
 
     box = wait.until(EC.presence_of_element_located((By.ID, "q")))
     box.send_keys("lich su viet nam", Keys.ENTER)
+    # The front page may list hits (what is new): wait for the answer's page, not for any hit.
+    wait.until(EC.staleness_of(box))
     wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, ".hit")))
     titles = [el.text for el in browser.find_elements(By.CSS_SELECTOR, ".hit-title")]
     assert any("Lịch sử Việt Nam" in title for title in titles)
