@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from config.settings import DedupeSettings
 from dedupe.features import Features
-from dedupe.keys import block_groups, build_blocks, pairs_of, sort_ranks
+from dedupe.keys import authored_flags, block_groups, block_pairs, build_blocks, is_title_year_key, sort_ranks
 from dedupe.match import Verdict, compare
 from store.workers import default_workers, map_in_workers
 
@@ -85,6 +85,7 @@ class GuardColumns:
     pages: list[int | None]
     edition: list[int | None]
     ranks: list[int]
+    authored: bytes
     year_tolerance: int
     pages_tolerance: int
     skip: frozenset[tuple[int, int]]
@@ -97,6 +98,7 @@ class GuardColumns:
                          for f in all_features],
                    year=[f.year for f in all_features], pages=[f.pages for f in all_features],
                    edition=[f.edition for f in all_features], ranks=sort_ranks(all_features),
+                   authored=authored_flags(all_features),
                    year_tolerance=settings.year_tolerance, pages_tolerance=settings.pages_tolerance,
                    skip=frozenset(skip))
 
@@ -181,20 +183,23 @@ class BlockScan:
 def scan_job(job: ScanJob, columns: GuardColumns) -> ScanResult:
     """The pairs one run of blocks proposes that no hard guard rules out, each once (see `BlockScan`)."""
     kind, year, pages, edition, ranks = columns.kind, columns.year, columns.pages, columns.edition, columns.ranks
+    authored = columns.authored
     tolerance, pages_tolerance, skip = columns.year_tolerance, columns.pages_tolerance, columns.skip
     size = len(kind)
     guarded: dict[int, int] = {}
     proposed: list[tuple[str, array]] = []
     seen: set[int] = set()
-    scanned: set[tuple[int, ...]] = set()
+    scanned: set[tuple[bool | int, ...]] = set()
     for key, groups in job:
         flat = array("q")
+        # A title + year group proposes fewer pairs than another key's group of the same members.
+        fewer = is_title_year_key(key)
         for group in groups:
-            members = tuple(group)
+            members = (fewer, *group)
             if members in scanned:
                 continue
             scanned.add(members)
-            for first, second in pairs_of(group, ranks):
+            for first, second in block_pairs(key, group, ranks, authored):
                 if skip and (first, second) in skip:
                     continue
                 year_a, year_b = year[first], year[second]
