@@ -96,4 +96,22 @@ def translators(record: Record) -> tuple[tuple[str, ...], ...]:
         return ()
     found = [author for author in record.authors if is_translator(author)]
     found += [name.name for name in record.names if any(is_translator(term) for term in name.relators)]
+    named = {author_words(author) for author in record.authors if author not in found}
+    found += [name for name in stated_translators(record.responsibility) if author_words(name) not in named]
     return tuple(dict.fromkeys(words for words in map(author_words, found) if words))
+
+
+# Names in one part of a statement of responsibility: "Huỳnh Lý, Vũ Đình Liên và Nguyễn Văn A dịch".
+_NAMES_SPLIT_RE = re.compile(r"\s*,\s*|\s+(?:và|and|&)\s+")
+
+
+def stated_translators(statement: str | None) -> list[str]:
+    """The names of a 245 $c part that says who translated ("Victor Hugo ; Lê Trí Viễn dịch").
+
+    Many Vietnamese records name the translator only there, without an added entry (700),
+    and two translations of one novel then differed in nothing `compare` read.
+    """
+    if not statement:
+        return []
+    return [name for part in statement.split(";") if is_translator(part)
+            for name in _NAMES_SPLIT_RE.split(part.strip(" .")) if name]

@@ -831,6 +831,25 @@ def test_a_copy_matching_two_numbered_books_of_a_series_never_joins_them():
     assert apart(clustering, "d:1", "e:1")
 
 
+def test_translators_named_only_in_the_statement_of_responsibility_keep_two_translations_apart():
+    # Many records name the translator only in 245 $c, without an added entry.
+    hugo = dict(authors=["Victor Hugo"], year=2015, publisher="Văn học")
+    records = [
+        rec("a:1", "Những người khốn khổ", responsibility="Victor Hugo ; Lê Trí Viễn dịch", **hugo),
+        rec("b:1", "Những người khốn khổ", responsibility="Victor Hugo ; người dịch: Nguyễn Văn Vĩnh", **hugo),
+        rec("c:1", "Nhung nguoi khon kho", responsibility="Victor Hugo ; Le Tri Vien dich", **hugo),
+        rec("d:1", "Những người khốn khổ", authors=["Victor Hugo", "Lê Trí Viễn dịch"], year=2015,
+            publisher="Văn học"),
+        rec("e:1", "Những người khốn khổ", responsibility="Victor Hugo, Nguyễn Văn Vĩnh và Lê Trí Viễn dịch", **hugo),
+    ]
+    clustering = cluster_records(records, SETTINGS)
+    assert together(clustering, "a:1", "c:1", "d:1")
+    assert apart(clustering, "a:1", "b:1"), clustering.explanations["b:1"]
+    # The original author named beside the translators is not read as one of them.
+    from dedupe.features import record_features
+    assert record_features(0, records[4], SETTINGS).translators == (("nguyen", "van", "vinh"), ("le", "tri", "vien"))
+
+
 def test_the_first_half_of_a_title_is_a_key_only_with_an_author_word_and_the_year():
     # "giao trinh kinh" starts hundreds of titles a year: with the year alone (or an author word
     # alone) its blocks were two fifths of the pairs a run scanned.  A typo late in the title is
