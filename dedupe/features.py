@@ -262,6 +262,15 @@ def _shared_words(words: list[str]) -> list[str]:
     return [sys.intern(word) for word in words]
 
 
+# A capital A after a word, in a title not all in capitals, is a letter, not the article: "Châu Thành A"
+# is another district than "Châu Thành", and their Party histories merged (review).
+_LETTER_A_RE = re.compile(r"(?<=\w )A(?!\w)")
+
+
+def _letter_a(text: str) -> frozenset[str]:
+    return frozenset({"a"}) if text != text.upper() and _LETTER_A_RE.search(text) else _EMPTY
+
+
 def _numbers(words: list[str]) -> frozenset[str]:
     return _frozen(word for word in words if word.isdigit())
 
@@ -318,7 +327,8 @@ def _title_features(title: str, subtitle: str, part: str) -> _TitleFeatures:
                    or exercises_first(folded_title, folded_sub)),
         edition=_stated_edition(f"{folded_title} : {folded_sub}"),
         not_stopwords=_frozen(typed_otherwise(title, fast_fold(title), _STOPWORD_SPELLINGS)
-                              | typed_otherwise(subtitle, fast_fold(subtitle), _STOPWORD_SPELLINGS)),
+                              | typed_otherwise(subtitle, fast_fold(subtitle), _STOPWORD_SPELLINGS)
+                              | _letter_a(title) | _letter_a(subtitle)),
         typed_title="" if title.isascii() and subtitle.isascii() else nfc(f"{title} {subtitle}".strip().lower()),
         folded_subtitle=folded_sub,
     )

@@ -235,12 +235,19 @@ def title_score(a: Features, b: Features) -> float:
         # The same words in another order: "Từ điển Anh - Việt" is not "Từ điển Việt - Anh" (review).
         return min(score, 50.0)
     stopwords, spelled = _stopwords(a, b), _Spelled(a, b, words_a, words_b)
-    if _substituted_word(words_a, words_b, stopwords, spelled):
+    if _substituted_word(words_a, words_b, stopwords, spelled) or _lettered(words_a, words_b, stopwords):
         return min(score, 50.0)
     if score < 95.0 and len(words_a) == len(words_b) and _words_covered(words_a, words_b, stopwords, spelled):
         # Every word has its twin up to a typo: "Toán 1" / "Taon 1" is one title despite a low ratio.
         return 95.0
     return score
+
+
+def _lettered(first: frozenset[str], second: frozenset[str], stopwords: frozenset[str]) -> bool:
+    """Whether one title is the other and the letter A: "Châu Thành A" is another district than
+    "Châu Thành" (review).  Only where a capital A was typed after a word (`Features.not_stopwords`):
+    elsewhere "a" is the article, or "à", and a title that drops it is the same title."""
+    return "a" not in stopwords and first ^ second == {"a"}
 
 
 def _reordered(first: str, second: str) -> bool:
@@ -354,14 +361,14 @@ def _substituted_word(first: frozenset[str], second: frozenset[str], stopwords: 
 def _is_typo(first: str, second: str, spelled: _Spelled | None = None) -> bool:
     """True when folded `first` is `second` with a letter or two wrong (OSA distance 1 up to 4 letters, else 2).
 
-    Not when both are in `spelled` (`_Spelled`): two Vietnamese syllables each typed with its marks
+    Never between numbers, Arabic or Roman (`_ROMAN_RE`).  Not when both are in `spelled` (`_Spelled`): two Vietnamese syllables each typed with its marks
     are two words, "tra" and "trê" two fishes, "khỏe" and "khéo" healthy and skilful, as the given names
     "Hiếu" and "Hiền" are two people (`name_similarity`).  A slip of the keys mostly makes no syllable
     ("Snih", "Taon", "Ánhh") and stays a typo; so does two letters swapped under the same marks ("của"
     typed "cảu").  Spellings of one word that folding keeps apart ("quý" and "quí"; "kỹ"/"kĩ" fold
     alike) are one word.  What this gives up is in tests/test_dedupe_syllables.py.
     """
-    if first.isdigit() or second.isdigit():
+    if first.isdigit() or second.isdigit() or (_ROMAN_RE.match(first) and _ROMAN_RE.match(second)):
         return False
     longest = max(len(first), len(second))
     allowed = 1 if longest <= 4 else 2
@@ -370,6 +377,11 @@ def _is_typo(first: str, second: str, spelled: _Spelled | None = None) -> bool:
     words = spelled.get() if spelled is not None else _NO_SPELLINGS
     return (first not in words or second not in words or _one_spelling(first, second, words)
             or (spelled.omissions_are_slips and _letters_left_out(first, second)))
+
+
+# A Roman numeral is a number, never a typo of another: "khóa XII" and "khóa XIII" are two Party
+# congresses, "thế kỷ XIX" and "thế kỷ XX" two centuries (review).  Folded, so lower case.
+_ROMAN_RE = re.compile(r"c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})$")
 
 
 def _letters_left_out(first: str, second: str) -> bool:

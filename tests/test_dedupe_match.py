@@ -850,6 +850,36 @@ def test_translators_named_only_in_the_statement_of_responsibility_keep_two_tran
     assert record_features(0, records[4], SETTINGS).translators == (("nguyen", "van", "vinh"), ("le", "tri", "vien"))
 
 
+@pytest.mark.parametrize(("title", "other"), [
+    ("Văn kiện Hội nghị lần thứ tư Ban Chấp hành Trung ương khóa XII",
+     "Văn kiện Hội nghị lần thứ tư Ban Chấp hành Trung ương khóa XIII"),
+    ("Văn học Việt Nam thế kỷ XIX", "Văn học Việt Nam thế kỷ XX"),
+    ("Lịch sử Việt Nam thế kỷ XVIII", "Lịch sử Việt Nam thế kỷ XVII"),
+])
+def test_roman_numerals_are_numbers_not_typos(title, other):
+    # One letter apart, "XII" and "XIII" read as a typo and two Party congresses' documents merged (review).
+    book = dict(authors=["Đảng Cộng sản Việt Nam"], publisher="Chính trị quốc gia Sự thật", year=2016, pages=120)
+    records = [rec("a:1", title, **book), rec("b:1", other, **book), rec("c:1", title.upper(), **book)]
+    clustering = cluster_records(records, SETTINGS)
+    assert apart(clustering, "a:1", "b:1"), clustering.explanations["b:1"]
+    assert together(clustering, "a:1", "c:1")
+
+
+def test_a_capital_a_after_a_place_name_is_a_letter_not_the_article():
+    # "a" is a title stopword (the article, "à"); "Châu Thành A" and "Châu Thành" are two districts of
+    # Hậu Giang, and their Party histories merged (review).
+    book = dict(publisher="Chính trị quốc gia Sự thật", year=2018, subtitle="1930 - 2015")
+    records = [rec("a:1", "Lịch sử Đảng bộ huyện Châu Thành A", **book),
+               rec("b:1", "Lịch sử Đảng bộ huyện Châu Thành", **book),
+               rec("c:1", "Lịch sử Đảng bộ huyện Châu Thành A", **book),
+               rec("d:1", "A tale of two cities", authors=["Charles Dickens"], year=2003),
+               rec("e:1", "Tale of two cities", authors=["Charles Dickens"], year=2003)]
+    clustering = cluster_records(records, SETTINGS)
+    assert together(clustering, "a:1", "c:1")
+    assert apart(clustering, "a:1", "b:1"), clustering.explanations["b:1"]
+    assert together(clustering, "d:1", "e:1")
+
+
 def test_the_first_half_of_a_title_is_a_key_only_with_an_author_word_and_the_year():
     # "giao trinh kinh" starts hundreds of titles a year: with the year alone (or an author word
     # alone) its blocks were two fifths of the pairs a run scanned.  A typo late in the title is
