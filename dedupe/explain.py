@@ -60,6 +60,7 @@ def guards_checked(a: Features, b: Features, settings: DedupeSettings) -> tuple[
     languages = [language if language not in IGNORED_LANGUAGES else "" for language in (a.language, b.language)]
     both("language", *languages, f"language {a.language}")
     both("translators", a.translators, b.translators, "translators alike")
+    both("ISSN", a.issns, b.issns, f"ISSN {_listed(a.issns & b.issns)}")
     if a.companion or b.companion:
         checked.append(f"companion book {a.companion}")
     if a.title_numbers:

@@ -80,6 +80,7 @@ class Features:
     material: str
     language: str
     isbns: frozenset[str]
+    issns: frozenset[str]  # a serial's ISSNs: two different ones are two serials
     other_ids: frozenset[str]
 
     @property
@@ -372,5 +373,6 @@ def record_features(index: int, record: Record, settings: DedupeSettings) -> Fea
         material=sys.intern((record.material_type or "book").lower()),
         language=sys.intern(_language(record.language)),
         isbns=_frozen(isbn for isbn in map(valid_isbn13, record.isbn) if isbn and isbn not in ignored),
+        issns=_frozen(issn.upper() for issn in record.issn),
         other_ids=_frozen(" ".join(_WORD_RE.findall(fold_cached(value))) for value in record.other_ids if value),
     )

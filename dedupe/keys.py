@@ -26,6 +26,7 @@ ALL_PAIRS_MAX = 12
 def blocking_keys(features: Features) -> list[str]:
     """Every key of one record; a key's prefix names its kind in `found_by`."""
     keys = [f"isbn:{isbn}" for isbn in sorted(features.isbns)]
+    keys += [f"issn:{issn}" for issn in sorted(features.issns)]
     keys += [f"id:{value}" for value in sorted(features.other_ids)]
     qualifiers = [f"a={word}" for word in features.author_key_words]
     if features.year is not None:

@@ -151,6 +151,9 @@ def hard_guard(a: Features, b: Features, settings: DedupeSettings) -> str:
     if a.series_numbers and b.series_numbers and a.series_numbers.isdisjoint(b.series_numbers):
         # Numbered books of one series share a title and differ only in 490 $v.
         return f"series number {min(a.series_numbers)} vs {min(b.series_numbers)}"
+    if a.issns and b.issns and a.issns.isdisjoint(b.issns):
+        # An ISSN names one serial: "Tạp chí Khoa học" of two universities are two journals (review).
+        return f"ISSN {min(a.issns)} vs {min(b.issns)}"
     if a.title_numbers != b.title_numbers:
         return "numbers in title differ"
     if a.has_subtitle and b.has_subtitle and a.subtitle_numbers != b.subtitle_numbers:

@@ -880,6 +880,19 @@ def test_a_capital_a_after_a_place_name_is_a_letter_not_the_article():
     assert together(clustering, "d:1", "e:1")
 
 
+def test_two_serials_with_different_issns_never_merge():
+    # "Tạp chí Khoa học" is the journal of many universities; dedupe never read the ISSN and two
+    # universities' journals merged on title and year (review).
+    journal = dict(title="Tạp chí Khoa học", year=2020, material_type="serial")
+    records = [rec("a:1", publisher="Trường Đại học Cần Thơ", issn=["1859-2333"], **journal),
+               rec("b:1", publisher="Trường Đại học Sư phạm TP. Hồ Chí Minh", issn=["1859-3100"], **journal),
+               rec("c:1", publisher="Đại học Cần Thơ", issn=["1859-2333"], **journal)]
+    clustering = cluster_records(records, SETTINGS)
+    assert together(clustering, "a:1", "c:1")
+    assert apart(clustering, "a:1", "b:1")
+    assert "ISSN 1859-2333 vs 1859-3100" in clustering.explanations["b:1"].decision
+
+
 def test_the_first_half_of_a_title_is_a_key_only_with_an_author_word_and_the_year():
     # "giao trinh kinh" starts hundreds of titles a year: with the year alone (or an author word
     # alone) its blocks were two fifths of the pairs a run scanned.  A typo late in the title is
