@@ -36,11 +36,14 @@ multiplied by the holdings factor:
    lịch Nguyễn Bỉnh Khiêm" more for `Nguyễn Du` than "Truyện Kiều".  So a query
    of two words or more also adds constant tiers, whatever the lengths:
    `TITLE_START_TIER` (the title starts with the words), `TITLE_PHRASE_TIER`
-   (the words as a phrase anywhere in the title) and `AUTHOR_PHRASE_TIER` (the
-   words as one author's name), each counting only where the marks typed
+   (the words as a phrase anywhere in the title), `AUTHOR_PHRASE_TIER` (the
+   words as one author's name) and `SUBJECT_PHRASE_TIER` (the words side by
+   side in a subject heading), each counting only where the marks typed
    match.  A bare name is read as a title first: the title that is the name or
    starts with it, then a title holding it, then the person's works, then the
-   words anywhere (tests/test_search_review.py, tests/test_search_relevance.py).
+   subjects that name it, then the words anywhere.  `văn học` lists books about
+   literature before "Dược lý học" of Đào Văn Phan ("Văn", the commonest middle
+   name, in the authors and "học" in the title) (tests/test_search_review.py, tests/test_search_relevance.py).
    The tiers are sized on BM25 sums of a few hundred (the fixtures' and a
    province's catalogue): a catalogue whose scores run far higher would need
    them raised with it.
@@ -88,6 +91,7 @@ AUTHOR_PHRASE_BOOST = 6.0
 TITLE_START_TIER = 150.0
 TITLE_PHRASE_TIER = 300.0
 AUTHOR_PHRASE_TIER = 60.0
+SUBJECT_PHRASE_TIER = 60.0
 def _bonus_clauses(node: Node) -> list[Clause]:
     """The top-level AND chain of bare words and phrases (see "Scoring" above)."""
     chain = node.children if isinstance(node, And) else [node]
@@ -156,12 +160,15 @@ def _tiers(schema: tantivy.Schema, start: tantivy.Query, exact: list[str],
     ("Scoring" 2); typed with marks, the phrase and the name count only where they have them."""
     title = tantivy.Query.phrase_query(schema, "title_folded", words)
     author = tantivy.Query.phrase_query(schema, "authors_folded", words)
+    subject = tantivy.Query.phrase_query(schema, "subjects_folded", words)
     if len(exact) == len(words) and exact != words:
         title = tantivy.Query.boolean_query([(tantivy.Occur.Must, title),
                                              (tantivy.Occur.Must, _marks_in_title(schema, exact, words))])
         author = tantivy.Query.phrase_query(schema, "authors", exact)
+        subject = tantivy.Query.phrase_query(schema, "subjects", exact)
     return [(tantivy.Occur.Should, tantivy.Query.const_score_query(query, tier))
-            for query, tier in ((start, TITLE_START_TIER), (title, TITLE_PHRASE_TIER), (author, AUTHOR_PHRASE_TIER))]
+            for query, tier in ((start, TITLE_START_TIER), (title, TITLE_PHRASE_TIER), (author, AUTHOR_PHRASE_TIER),
+                                (subject, SUBJECT_PHRASE_TIER))]
 
 
 def _marks_in_title(schema: tantivy.Schema, exact: list[str], words: list[str]) -> tantivy.Query:

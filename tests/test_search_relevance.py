@@ -244,3 +244,14 @@ def test_a_name_as_a_title_phrase_ranks_above_the_same_name_only_in_the_authors(
     groups = [group(h) for h in found]
     assert groups == sorted(groups, reverse=True), groups
     assert groups[:3] == [3, 3, 3] and groups.count(1) == 2  # "Hồ Chí Minh toàn tập"; "Nhật ký trong tù" twice
+
+
+@pytest.mark.parametrize("q", ["văn học", "van hoc"])
+def test_two_words_side_by_side_in_a_subject_rank_above_the_words_scattered_over_fields(catalog, q):
+    """`văn học` (literature) put "Dược lý học" of Đào Văn Phan, "Sinh học 10" of Phạm Văn Lập and seven more
+    such books on top ("Văn", the commonest middle name, in the authors, "học" in the title), and the first
+    book with the subject "Văn học Việt Nam" at rank 11 (review)."""
+    store = CatalogStore(catalog._settings.db_path)
+    found = [h for h in hits(catalog, q, size=12) if "van hoc" not in fold(h["title"]).lower()]
+    subjects = [store.get_union_record(h["id"])[0].subjects for h in found[:8]]
+    assert all(any("van hoc" in fold(s).lower() for s in heading) for heading in subjects), [h["title"] for h in found]
