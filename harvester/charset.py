@@ -17,29 +17,30 @@ import re
 
 import httpx
 
-from harvester.misdeclared import codec_name, utf8_despite_declaration
+from harvester.misdeclared import codec_name, declared_over_utf8
 
 _DECLARED_ENCODING_RE = re.compile(rb"\A[ \t\r\n]*<\?xml[ \t\r\n][^?>]*\bencoding[ \t\r\n]*=")
 _UTF8_NAMES = {"utf-8", "ascii", None}  # None: a charset Python does not know, left to the parser
 
 
-def utf8_body(response: httpx.Response) -> bytes:
-    """The response body as UTF-8 XML: as sent, unless it is not UTF-8, declares no encoding
-    itself, and Content-Type names its charset.  One that declares a Latin encoding over UTF-8
-    bytes is read as UTF-8 (harvester/misdeclared.py)."""
-    data = utf8_despite_declaration(response.content, str(response.url))
+def utf8_body(response: httpx.Response) -> tuple[bytes, str | None]:
+    """The response body as UTF-8 XML, and the Latin encoding its XML declared over UTF-8 bytes (None
+    when it did not): as sent, unless it is not UTF-8, declares no encoding itself, and Content-Type
+    names its charset.  One that declares a Latin encoding over UTF-8 bytes is read as UTF-8
+    (harvester/misdeclared.py); the caller tells the library."""
+    data, declared = declared_over_utf8(response.content)
     charset = response.charset_encoding
     if not charset or codec_name(charset) in _UTF8_NAMES or _DECLARED_ENCODING_RE.match(data):
-        return data
+        return data, declared
     try:
         data.decode("utf-8")
-        return data  # UTF-8 under a wrong label: the body is right, the header is not
+        return data, declared  # UTF-8 under a wrong label: the body is right, the header is not
     except UnicodeDecodeError:
         pass
     try:
         text = data.decode(charset)
     except UnicodeDecodeError:
-        return data  # not that charset either: the strict parse reports where it breaks
+        return data, declared  # not that charset either: the strict parse reports where it breaks
     # It declares no encoding (else it is read as declared): as UTF-8 it needs none.
-    return text.encode("utf-8")
+    return text.encode("utf-8"), declared
 

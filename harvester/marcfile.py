@@ -34,7 +34,7 @@ from config.errors import HarvestError
 from config.settings import HarvestSettings, LibraryConfig
 from harvester import stopping
 from harvester.errors import HarvestInterrupted
-from harvester.misdeclared import utf8_stream_despite_declaration
+from harvester.misdeclared import log_misdeclared, misdeclared_warning, utf8_stream_despite_declaration
 from harvester.oaixml import OAI_DC_NS, starts_like_html
 from harvester.strayutf8 import declares_utf8, stray_bytes_report
 from harvester.oddrecords import CONTROL_PICTURES_RE, control_ids_report, odd_leaders_report, xml_leader_oddities
@@ -80,6 +80,8 @@ class MarcRead:
     # file read on; and whether the file ends inside one.
     broken_records: int = 0
     cut_short: bool = False
+    # The Latin encoding a MARCXML file declared over UTF-8 bytes, which were read as UTF-8 (harvester/misdeclared.py).
+    declared_over_utf8: str | None = None
 
 
 def _sha1_of_file(path: Path) -> str:
@@ -213,7 +215,8 @@ def iter_marcxml(stream: BinaryIO, location: str, library: str,
     stream.seek(bytes_before_declaration(head))
     utf16 = b"\x00" in head[:64]
     if not utf16:  # a Latin declaration over UTF-8 bytes would make mojibake of every Vietnamese letter
-        stream, head = utf8_stream_despite_declaration(stream, location, READ_BLOCK_BYTES)
+        stream, head, declared = utf8_stream_despite_declaration(stream, READ_BLOCK_BYTES)
+        _tell_misdeclared(declared, location, read)
     repairing = None if utf16 else RepairingReader(stream, READ_BLOCK_BYTES, utf8=declares_utf8(head))
     source = ResyncReader(repairing or stream, split=not utf16)
     position = 0
@@ -236,6 +239,17 @@ def iter_marcxml(stream: BinaryIO, location: str, library: str,
             read.bare_ampersands = repairing.bare_ampersands
             if after_the_records := repairing.claim_stray_bytes():
                 read.stray_bytes[""] = read.stray_bytes.get("", 0) + after_the_records
+
+
+def _tell_misdeclared(declared: str | None, location: str, read: MarcRead | None) -> None:
+    """Note a Latin declaration over UTF-8 in `read`, for the harvest's warning; with no `read` (the file
+    modes, which have no run for `unioncat status` to show) log it."""
+    if declared is None:
+        return
+    if read is not None:
+        read.declared_over_utf8 = declared
+    else:
+        log_misdeclared(location, declared)
 
 
 def _parsed_records(source: ResyncReader, repairing: RepairingReader | None, location: str, library: str,
@@ -424,6 +438,8 @@ def _keep(store: CatalogStore, library: LibraryConfig, read: MarcRead, batch: li
         run.errors.append(f"warning: library {library.id!r} ({library.url}): {odd_leaders_report(read.odd_leaders)}")
     if read.hashed_ids:
         run.errors.append(f"warning: library {library.id!r} ({library.url}): {hashed_ids_report(read.hashed_ids)}")
+    if read.declared_over_utf8:
+        run.errors.append(misdeclared_warning(library.id, library.url, read.declared_over_utf8, "MARCXML export"))
 
 
 def hashed_ids_report(hashed: dict[str, str]) -> str:

@@ -37,6 +37,7 @@ from harvester.errors import (
 )
 from harvester.listguard import ListGuard
 from harvester.metrics import StageTimes
+from harvester.misdeclared import misdeclared_warning
 from harvester.oai_client import HttpxSickle, StrictOAIResponse
 from harvester.oaisalvage import SalvagingPageReader, salvage_report
 from harvester.oaixml import (
@@ -105,6 +106,12 @@ def _readable_response_date(library: LibraryConfig, value: str, run: HarvestRun)
     if warning not in run.errors:
         run.errors.append(warning)
     return ""
+
+
+def _warn_once(run: HarvestRun, warning: str) -> None:
+    """Add `warning` to the run unless it is there: a server's habit shows on every page, but is one thing to fix."""
+    if warning not in run.errors:
+        run.errors.append(warning)
 
 
 def next_from(response_date: str, granularity: str, overlap_s: int, now: datetime | None = None) -> str:
@@ -314,6 +321,9 @@ class OaiHarvester:
                 run.errors.append(f"{page_warning}{control_ids_report(control_ids)}")
             if page.odd_leaders:
                 run.errors.append(f"{page_warning}{odd_leaders_report(page.odd_leaders)}")
+            if page.declared_over_utf8:
+                _warn_once(run, misdeclared_warning(library.id, library.url, page.declared_over_utf8,
+                                                    "OAI-PMH server"))
             if state.resumption_token is None:
                 return
 

@@ -38,8 +38,8 @@ class StrictOAIResponse:
         if looks_like_html(http_response):
             raise MalformedResponseError(library, endpoint, f"{params.get('verb')} answered with an HTML page "
                                                             f"(HTTP {http_response.status_code}), not OAI-PMH XML")
-        self.xml, self.repaired_characters = parse_xml_strict(
-            utf8_body(http_response), library, f"{endpoint} ({params.get('verb')})")
+        body, self.declared_over_utf8 = utf8_body(http_response)
+        self.xml, self.repaired_characters = parse_xml_strict(body, library, f"{endpoint} ({params.get('verb')})")
 
     @property
     def raw(self) -> str:

@@ -76,15 +76,17 @@ class SalvagingPageReader:
         self.token = token
         self.raw_format = raw_format
         self.source = source
-        self._malformed: tuple[MalformedResponseError, bytes] | None = None
+        self._malformed: tuple[MalformedResponseError, bytes, str | None] | None = None
 
     def __call__(self, response: httpx.Response) -> OaiPage:
-        body = utf8_body(response)
+        body, declared = utf8_body(response)
         try:
-            return stream_list_records(body, self.library, self.endpoint, self.token, self.raw_format, self.source)
+            page = stream_list_records(body, self.library, self.endpoint, self.token, self.raw_format, self.source)
         except MalformedResponseError as exc:
-            self._malformed = (exc, body)
+            self._malformed = (exc, body, declared)
             raise
+        page.declared_over_utf8 = declared
+        return page
 
     def salvage(self, exc: MalformedResponseError) -> OaiPage:
         """The page whose reading raised `exc` (the last answer), salvaged; `exc` again when it cannot be:
@@ -95,6 +97,7 @@ class SalvagingPageReader:
                                     self.source)
         if page is None:
             raise exc
+        page.declared_over_utf8 = self._malformed[2]
         log.warning("library %s: %s; %d broken records skipped, the rest of the page read", self.library, exc,
                     page.broken_records, extra={"library": self.library})
         return page

@@ -128,6 +128,8 @@ class OaiPage:
     odd_leaders: dict[str, str] = field(default_factory=dict)
     # Records that were not well-formed XML in a page salvaged record by record (harvester/oaisalvage.py).
     broken_records: int = 0
+    # The Latin encoding the page's XML declared over UTF-8 bytes, which were read as UTF-8 (harvester/misdeclared.py).
+    declared_over_utf8: str | None = None
 
 
 def raise_oai_error(root: etree._Element, library: str, endpoint: str, verb: str, token: str | None) -> None:

@@ -4,15 +4,21 @@ silently, over OAI-PMH, in MARCXML files and in the file modes.  Real servers on
 
 from __future__ import annotations
 
+import json
+import logging
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from harvester.cli import app
 from harvester.files import read_records_file
 from harvester.marcfile import harvest_marc_file
 from harvester.oai import OaiHarvester
 from harvester.transport import make_client
 from normalize.normalizer import normalize_raw
+from tests.test_cli_ops import write_registry
+from tests.test_harvest_report import STATUS_KEYS
 from tests.test_harvest_support import (
     MARC_NS,
     OAI_NS,
@@ -89,3 +95,67 @@ def test_a_saved_oai_page_declaring_latin1_over_utf8_bytes_is_read_as_utf8(tmp_p
     path.write_bytes(_page("ISO-8859-1", ["Tiếng Việt"]).encode("utf-8"))
     [item] = read_records_file(path)
     assert normalize_raw(item).title == "Tiếng Việt"
+
+
+# ---- the library is told, in `unioncat status` -------------------------------------------------------------
+
+
+def _status_of(config: Path, library: str) -> dict:
+    result = CliRunner().invoke(app, ["status", "--format", "json", "--config", str(config)])
+    return next(item for item in json.loads(result.stdout)["libraries"] if item["id"] == library)
+
+
+def _misdeclared_warnings(errors: list[str]) -> list[str]:
+    return [error for error in errors if "declares encoding" in error]
+
+
+def test_a_server_declaring_latin1_over_utf8_is_told_once_in_the_librarys_status(fault_server, tmp_path: Path):
+    """The warning went only to the log, once per page: the librarian reading `unioncat status` never
+    learnt that the library's server mislabels its encoding, so nobody asked the library to fix it."""
+    second = _page("ISO-8859-1", ["Lịch sử"]).replace("oai:x:1", "oai:x:2")
+    first = _page("ISO-8859-1", ["Tiếng Việt"]).replace("</ListRecords>", "<resumptionToken>t1</resumptionToken>"
+                                                                          "</ListRecords>")
+    server = fault_server([identify(), first.encode("utf-8"), second.encode("utf-8")])
+    config = write_registry(tmp_path / "unioncat.toml", {"tv-test": server.url})
+    harvested = CliRunner().invoke(app, ["harvest", "--config", str(config)])
+    assert harvested.exit_code == 0, harvested.output
+    library = _status_of(config, "tv-test")
+    assert STATUS_KEYS <= set(library) and library["records"] == 2 and library["last_status"] == "ok"
+    [warning] = _misdeclared_warnings(library["errors"])  # two pages, one warning
+    assert warning.startswith("warning:") and "'tv-test'" in warning and server.url in warning
+    assert 'encoding="ISO-8859-1"' in warning and "read as UTF-8" in warning
+    assert 'declare encoding="UTF-8"' in warning and "OAI-PMH server" in warning
+
+
+def test_a_marcxml_file_declaring_latin1_over_utf8_is_told_in_the_librarys_status(tmp_path: Path):
+    path = tmp_path / "export.xml"
+    path.write_bytes(_collection("windows-1252", ["Tiếng Việt", "Lịch sử"]).encode("utf-8"))
+    config = tmp_path / "unioncat.toml"
+    config.write_text(f'data_dir = "data"\n[[libraries]]\nid = "tv-file"\nname = "Thư viện tệp"\ntype = "school"\n'
+                      f'district = "Vị Thanh"\nprotocol = "marc-file"\nurl = "{path}"\n', encoding="utf-8")
+    harvested = CliRunner().invoke(app, ["harvest", "--config", str(config)])
+    assert harvested.exit_code == 0, harvested.output
+    library = _status_of(config, "tv-file")
+    assert STATUS_KEYS <= set(library) and library["records"] == 2
+    [warning] = _misdeclared_warnings(library["errors"])
+    assert "'tv-file'" in warning and str(path) in warning and 'encoding="windows-1252"' in warning
+    assert "read as UTF-8" in warning and "MARCXML export" in warning
+
+
+def test_a_file_really_in_latin1_or_declaring_utf8_gets_no_such_warning(tmp_path: Path, store):
+    for name, data in (("latin1.xml", _collection("ISO-8859-1", ["Café crème"]).encode("latin-1")),
+                       ("utf8.xml", _collection("UTF-8", ["Tiếng Việt"]).encode("utf-8"))):
+        path = tmp_path / name
+        path.write_bytes(data)
+        run = harvest_marc_file(marc_library(str(path)), store, None, fast_settings(), full=True)
+        assert not _misdeclared_warnings(run.errors), run.errors
+
+
+def test_normalize_input_still_says_a_file_is_misdeclared_on_stderr(tmp_path: Path, caplog):
+    """The file modes have no run to carry the warning to `status`: it stays a log line."""
+    path = tmp_path / "export.xml"
+    path.write_bytes(_collection("ISO-8859-1", ["Tiếng Việt"]).encode("utf-8"))
+    with caplog.at_level(logging.WARNING):
+        [item] = read_records_file(path)
+    assert normalize_raw(item).title == "Tiếng Việt"
+    assert any(str(path) in message and "ISO-8859-1" in message for message in caplog.messages)
