@@ -12,11 +12,12 @@ import unicodedata
 from datetime import timedelta, timezone
 from pathlib import Path
 from typing import Literal
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import quote, urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from config.errors import ConfigError
+from config.oaiurl import pasted_request_problem
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEMO_CONFIG_PATH = Path(__file__).resolve().parent / "demo.toml"
@@ -77,7 +78,7 @@ class LibraryConfig(_Frozen):
 
     @field_validator("url")
     @classmethod
-    def _url_scheme(cls, value: str) -> str:
+    def _url_scheme(cls, value: str, info: ValidationInfo) -> str:
         scheme, separator, rest = value.partition("://")
         if separator and scheme.lower() in ("http", "https"):
             value = scheme.lower() + separator + rest  # schemes are case-insensitive (RFC 3986 3.1)
@@ -93,11 +94,11 @@ class LibraryConfig(_Frozen):
             if not host or any(c.isspace() for c in value):
                 raise ValueError(f"{value!r} is not a usable URL: write scheme, host and path, as in "
                                  "https://opac.example.vn/cgi-bin/koha/oai.pl")
-            if "verb" in parse_qs(urlsplit(value).query, keep_blank_values=True):
-                # A pasted Identify link (or one cut to "?verb="): the harvester adds its own verb, and the
-                # server refused two.
-                base = urlsplit(value)._replace(query="", fragment="").geturl()
-                raise ValueError(f"{value!r} names an OAI-PMH request; give the base URL, without ?verb=…: {base!r}")
+            # A pasted Identify link (or one cut to "?verb="): the harvester adds its own arguments, and the
+            # server refused two.  `protocol` is validated before `url` (field order); a MARC file's download
+            # URL may have a `set` or `from` of its own.
+            if problem := pasted_request_problem(value, only_verb=info.data.get("protocol") != "oai-pmh"):
+                raise ValueError(problem)
         return value
 
     @field_validator("holdings_tags")
