@@ -13,6 +13,8 @@ from urllib.parse import unquote_plus, urlsplit
 
 # The arguments OAI-PMH 2.0 defines (§3.1.1); a base URL holds none of them.
 OAI_ARGUMENTS = ("verb", "metadataPrefix", "set", "from", "until", "identifier", "resumptionToken")
+# The arguments a pasted link may carry that the library's table says in a key of its own.
+_REGISTRY_KEYS = {"metadataPrefix": "metadata_prefix", "set": "set"}
 # A link copied from a page's HTML source writes & as &amp;.
 _HTML_AMP = "amp;"
 
@@ -46,5 +48,15 @@ def pasted_request_problem(url: str, only_verb: bool = False) -> str | None:
     kept = f", keeping {urlsplit(base).query!r}, which is no OAI-PMH argument" if urlsplit(base).query else ""
     return (f"{url!r} holds the OAI-PMH request arguments {', '.join(dict.fromkeys(found))} (a link copied from "
             f"a browser?); unioncat adds its own to every request, and a server refuses an argument given "
-            f"twice. Give the base URL{kept}: "
-            f'url = "{base}"')
+            f'twice. Give the base URL{kept}: url = "{base}"' + _registry_lines(url))
+
+
+def _registry_lines(url: str) -> str:
+    """The registry lines that say what the link's metadataPrefix and set said (its set would be lost else)."""
+    lines = []
+    for pair in urlsplit(url).query.split("&"):
+        name, _, value = pair.partition("=")
+        key = _REGISTRY_KEYS.get(_argument_name(name))
+        if key and unquote_plus(value) and not any(line.startswith(key + " ") for line in lines):
+            lines.append(f'{key} = "{unquote_plus(value)}"')
+    return f", with {' and '.join(lines)}" if lines else ""

@@ -49,6 +49,13 @@ def test_an_oai_url_holding_oai_arguments_names_the_base_url_to_write_keeping_th
     assert f'url = "{base}"' in message and "base URL" in message
 
 
+def test_a_pasted_listrecords_link_says_its_set_and_format_as_registry_lines(tmp_path):
+    """Told only to drop `?…set=sach`, a librarian harvested the whole catalogue instead of the set."""
+    with pytest.raises(ConfigError) as info:
+        load_settings(_config(tmp_path, "https://opac.example.vn/oai?verb=ListRecords&metadataPrefix=marcxml&set=sach"))
+    assert 'url = "https://opac.example.vn/oai", with metadata_prefix = "marcxml" and set = "sach"' in str(info.value)
+
+
 def test_a_pasted_request_url_stops_the_harvest_command_with_the_line_to_write(tmp_path):
     result = CliRunner().invoke(app, ["harvest", "--config", str(_config(
         tmp_path, "https://opac.example.vn/cgi-bin/koha/oai.pl?verb=Identify"))])
