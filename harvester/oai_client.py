@@ -38,7 +38,9 @@ class StrictOAIResponse:
         if looks_like_html(http_response):
             raise MalformedResponseError(library, endpoint, f"{params.get('verb')} answered with an HTML page "
                                                             f"(HTTP {http_response.status_code}), not OAI-PMH XML")
-        body, self.declared_over_utf8 = utf8_body(http_response)
+        # A misdeclared encoding is told from the ListRecords pages (oaisalvage.SalvagingPageReader), which
+        # hold the records it concerns; Identify and the like would only say it again.
+        body, _declared = utf8_body(http_response)
         self.xml, self.repaired_characters = parse_xml_strict(body, library, f"{endpoint} ({params.get('verb')})")
 
     @property

@@ -159,3 +159,16 @@ def test_normalize_input_still_says_a_file_is_misdeclared_on_stderr(tmp_path: Pa
         [item] = read_records_file(path)
     assert normalize_raw(item).title == "Tiếng Việt"
     assert any(str(path) in message and "ISO-8859-1" in message for message in caplog.messages)
+
+
+def test_a_misdeclared_page_read_without_its_broken_record_is_told_too(fault_server, store):
+    """A page salvaged record by record (harvester/oaisalvage.py) was read as UTF-8 the same way."""
+    page = _page("ISO-8859-1", ["Tiếng Việt", "Lịch sử"]).replace("Lịch sử</subfield>", "Lịch sử</subfeld>")
+    settings = fast_settings()
+    server = fault_server([identify()] + [page.encode("utf-8")] * (settings.max_retries + 1))
+    with make_client(settings) as client:
+        run = OaiHarvester(client, store, settings).harvest(oai_library(server.url))
+    assert run.added == 1 and run.rejected == 1
+    assert _titles(store, "tv-test") == ["Tiếng Việt"]
+    [warning] = _misdeclared_warnings(run.errors)
+    assert 'encoding="ISO-8859-1"' in warning and server.url in warning
