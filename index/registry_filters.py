@@ -57,3 +57,36 @@ def _message(name: str, value: str, known: tuple[str, ...]) -> str:
     if len(known) > MAX_LISTED_VALUES:
         return message + "; xem /api/libraries (see /api/libraries)"
     return message + f"; hợp lệ (accepted): {', '.join(known)}"
+
+
+# A record matches the holding filters together when one holding does: `library_type=school&district=Long Mỹ`
+# asks for a school library in Long Mỹ, not for a record one school holds and, elsewhere, a library in
+# Long Mỹ (140 such records were shown, and no school library is in Long Mỹ: review).
+HOLDING_FILTERS: tuple[str, ...] = REGISTRY_FILTERS
+# A library id no registry holds: the term of a filter no library satisfies.
+NO_LIBRARY = "\x00"
+
+
+def holding_libraries(settings: Settings, filters: Mapping[str, tuple[str, ...]]) -> tuple[str, ...] | None:
+    """The library ids one holding must have to satisfy every holding filter set, when two or more are
+    (None when fewer: the filter alone is the same on the record and on a holding)."""
+    chosen = {name: frozenset(filters[name]) for name in HOLDING_FILTERS if filters.get(name)}
+    if len(chosen) < 2:
+        return None
+    return tuple(sorted(lib.id.lower() for lib in settings.libraries if _holding_matches(lib, chosen))) or (NO_LIBRARY,)
+
+
+def holding_facet_libraries(settings: Settings, name: str, value: str,
+                            filters: Mapping[str, tuple[str, ...]]) -> tuple[str, ...] | None:
+    """The libraries whose holdings count for the value `value` of the holding facet `name` under the
+    other holding filters of `filters`; None when no other is set (the facet counts records as they are)."""
+    chosen = {other: frozenset(filters[other]) for other in HOLDING_FILTERS if other != name and filters.get(other)}
+    if not chosen:
+        return None
+    chosen[name] = frozenset({value})
+    return tuple(sorted(lib.id.lower() for lib in settings.libraries if _holding_matches(lib, chosen)))
+
+
+def _holding_matches(library, chosen: Mapping[str, frozenset[str]]) -> bool:
+    values = {"library": library.id.lower(), "library_type": library.type, "district": library.district}
+    return all(values[name] in accepted for name, accepted in chosen.items())

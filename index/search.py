@@ -32,7 +32,8 @@ from index.highlight import highlight
 from index.keyboard import keyboard_query
 from index.query import build_query, match_query, year_query
 from index.query_language import Node, parse_query, parse_year_range, positive_words, typo_candidates, word_leaves
-from index.registry_filters import check_registry_filters, registry_values
+from index.registry_filters import (HOLDING_FILTERS, check_registry_filters, holding_facet_libraries, holding_libraries,
+                                    registry_values)
 from index.volumes import volume_order
 from index.schema import (ADDED_FIELD, RANK_WEIGHT_FIELD, SUBJECT_KEY_FIELD, TEXT_FIELDS, TITLE_SORT_FIELD,
                           WORD_RE, YEAR_FIELD, exact_words)
@@ -375,7 +376,31 @@ class SearchIndex:
         for name in filters:
             without = self._full_query(schema, tree, replace(params, **{name: ()}), fuzzy, scoring=False)
             facets.update(facet_counts(searcher, self._settings, without, subjects, names=(name,)))
+        for name in HOLDING_FILTERS:
+            facets[name] = self._holding_facet(searcher, schema, tree, params, fuzzy, name, facets[name])
         return {name: facets[name] for name in FILTERS}
+
+    def _holding_facet(self, searcher: tantivy.Searcher, schema: tantivy.Schema, tree: Node | None,
+                       params: SearchParams, fuzzy: frozenset[str], name: str,
+                       values: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """A holding facet (library, type, district) under the other holding filters, counted on holdings:
+        with `library=tv-long-my`, the type facet offers that library's type, not the types of the other
+        libraries that hold the same records (a district library's search offered "school 140")."""
+        filters = params.filters()
+        kept = []
+        for value in values:
+            libraries = holding_facet_libraries(self._settings, name, value["value"], filters)
+            if libraries is None:
+                return values
+            if not libraries:
+                continue
+            if name != "library":  # a library's own count is right as it is; several libraries may overlap
+                query = self._full_query(schema, tree, replace(params, library=libraries, library_type=(),
+                                                               district=()), fuzzy, scoring=False)
+                value = {**value, "count": searcher.search(query, limit=1, count=True).count}
+            if value["count"]:
+                kept.append(value)
+        return sorted(kept, key=lambda value: -value["count"])  # stable: ties keep the facet's label order
 
     def _full_query(self, schema: tantivy.Schema, tree: Node | None, params: SearchParams,
                     fuzzy: frozenset[str], scoring: bool = True) -> tantivy.Query:
@@ -384,7 +409,12 @@ class SearchIndex:
         if tree is not None:
             found = build_query(schema, tree, fuzzy) if scoring or fuzzy else match_query(schema, tree)
             parts.append((tantivy.Occur.Must, found))
-        for name, values in params.filters().items():
+        filters = params.filters()
+        held_by = holding_libraries(self._settings, filters)
+        if held_by is not None:  # several holding filters: one holding satisfies them all
+            filters = {name: values for name, values in filters.items() if name not in HOLDING_FILTERS}
+            filters["library"] = held_by
+        for name, values in filters.items():
             if name in YEAR_FILTERS:
                 ranges = [year_query(schema, *parse_year_range(v, params.q)) for v in values]
                 parts.append((tantivy.Occur.Must, tantivy.Query.boolean_query(

@@ -255,3 +255,28 @@ def test_two_words_side_by_side_in_a_subject_rank_above_the_words_scattered_over
     found = [h for h in hits(catalog, q, size=12) if "van hoc" not in fold(h["title"]).lower()]
     subjects = [store.get_union_record(h["id"])[0].subjects for h in found[:8]]
     assert all(any("van hoc" in fold(s).lower() for s in heading) for heading in subjects), [h["title"] for h in found]
+
+
+def test_holding_filters_together_ask_for_one_holding_that_satisfies_them_all(catalog):
+    """`library_type=school&district=Long Mỹ` showed 140 records one school holds and, elsewhere, a library
+    of Long Mỹ holds, though no school library is in Long Mỹ; with a library chosen, the type facet offered
+    the types of every other library holding the same records (review)."""
+    libraries = {lib.id: lib for lib in catalog._settings.libraries}
+    school = next(lib for lib in libraries.values() if lib.type == "school")
+    elsewhere = next(lib.district for lib in libraries.values() if lib.district != school.district)
+    none = catalog.search(SearchParams(library_type=("school",), district=(elsewhere,)))
+    assert none.total == 0
+    assert {v["value"] for v in none.facets["district"]} == {school.district}  # where school libraries are
+    assert none.facets["library"] == []
+    both = catalog.search(SearchParams(library_type=("school",), district=(school.district,)))
+    assert both.total == catalog.search(SearchParams(library=(school.id,))).total
+    chosen = catalog.search(SearchParams(library=("tv-long-my",)))
+    assert [v["value"] for v in chosen.facets["library_type"]] == [libraries["tv-long-my"].type]
+    assert [v["count"] for v in chosen.facets["library_type"]] == [chosen.total]
+    assert [v["value"] for v in chosen.facets["district"]] == [libraries["tv-long-my"].district]
+    # The library facet still offers the other libraries to choose instead (values of one filter are OR-ed).
+    assert len(chosen.facets["library"]) == len(libraries)
+    # Each count is what choosing that value shows.
+    for value in catalog.search(SearchParams(library_type=("school",))).facets["library"]:
+        assert value["count"] == catalog.search(SearchParams(library_type=("school",),
+                                                             library=(value["value"],))).total
