@@ -280,3 +280,15 @@ def test_holding_filters_together_ask_for_one_holding_that_satisfies_them_all(ca
     for value in catalog.search(SearchParams(library_type=("school",))).facets["library"]:
         assert value["count"] == catalog.search(SearchParams(library_type=("school",),
                                                              library=(value["value"],))).total
+
+
+@pytest.mark.parametrize("q", ["Hồ Chí Minh toàn tập", "toan 10", "lich su viet nam bang tranh"])
+def test_the_volumes_of_one_set_come_in_order(catalog, q):
+    """The volumes of a set score alike, and came as Tantivy broke the tie: Tập 3, tập 1, Tập 2 (review)."""
+    from index.volumes import volume_order
+
+    found = hits(catalog, q)
+    title = found[0]["title"]
+    parts = [h["part"] for h in found if h["title"] == title]
+    assert len(parts) >= 2
+    assert parts == sorted(parts, key=volume_order), parts
