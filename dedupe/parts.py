@@ -91,6 +91,9 @@ _PUBLISHER_ABBREVIATIONS = {
     "vhtt": "van hoa thong tin", "ldxh": "lao dong xa hoi", "qdnd": "quan doi nhan dan",
     "cand": "cong an nhan dan", "gd": "giao duc", "gdvn": "giao duc viet nam", "nxbgd": "giao duc",
     "nxbgdvn": "giao duc viet nam", "khtn": "khoa hoc tu nhien", "tdtt": "the duc the thao",
+    # "NXB ĐHCT" and "NXB ĐHKTQD" scored 43 and 60 against their names spelled out (review).
+    "dhct": "dai hoc can tho", "dhktqd": "dai hoc kinh te quoc dan", "ktqd": "kinh te quoc dan",
+    "dhqghn": "dai hoc quoc gia ha noi", "gtvt": "giao thong van tai", "pnvn": "phu nu viet nam",
 }
 _PUBLISHER_PHRASES = (
     (re.compile(r"(?<!\w)(" + "|".join(_PUBLISHER_ABBREVIATIONS) + r")(?!\w)"), None),
