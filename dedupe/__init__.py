@@ -3,6 +3,7 @@
     features.py  a Record reduced once to folded match features
     reading.py   file-mode lines and the store's records reduced to features in worker processes
     parts.py     volume, edition and publisher read out of free text
+    publishers.py  Vietnam's licensed publishing houses, known by name in their spellings
     keys.py      blocking keys and candidate pairs
     match.py     compare two records: guards, ISBN, title and authors
     scoring.py   each candidate pair compared once: accepted matches, nearest refusals

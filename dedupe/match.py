@@ -18,6 +18,7 @@ from rapidfuzz.distance import OSA
 
 from config.settings import DedupeSettings
 from dedupe.features import IGNORED_LANGUAGES, TITLE_STOPWORDS, Features
+from dedupe.publishers import houses_named, only_houses
 from dedupe.syllables import syllable_marks
 
 # Publishers this different are different houses ("Văn học" vs "Hội Nhà văn").
@@ -186,7 +187,17 @@ def _same_publisher_house(a: Features, b: Features) -> bool:
 
 @lru_cache(maxsize=1 << 16)  # a province has a few hundred publishers: most pairs come back
 def publisher_score(first: str, second: str) -> float:
-    """0-100; "Giáo dục" is "Giáo dục Việt Nam" and "Harper" is "HarperCollins"."""
+    """0-100 on `publisher_words` strings; "Giáo dục" is "Giáo dục Việt Nam" and "Harper" is "HarperCollins".
+
+    Two of Vietnam's licensed houses are one or two by name (dedupe/publishers.py), not by how
+    alike the names look: "Lao động" lies inside "Lao động - Xã hội", another house.
+    """
+    houses, other_houses = houses_named(first), houses_named(second)
+    if houses and other_houses:
+        if not houses & other_houses:
+            return 0.0
+        if only_houses(first) or only_houses(second):
+            return 100.0  # "Sự thật" is "CTQG"; two departments' names with "Giáo dục" in them are compared as text
     score = fuzz.token_set_ratio(first, second)
     if score < 100.0 and min(len(first), len(second)) >= 5:
         score = max(score, fuzz.partial_ratio(first, second))
