@@ -143,6 +143,13 @@ _COMPANIONS = {
     "sach danh cho giao vien": "sach giao vien", "huong dan giang day": "sach giao vien",
     "vo thuc hanh": "vo thuc hanh", "de kiem tra": "de kiem tra", "nang cao": "nang cao",
     "chu noi": "chu noi", "braille": "chu noi", "song ngu": "song ngu",
+    # Named in a subtitle only, they joined the pupils' book (review): the handwriting book of Tiếng Việt 1,
+    # the English books' teacher's book and workbook, the 2018 programme's topic books for grades 10-12.
+    # Not "truyện tranh": the fixtures' libraries add it to one edition's record and leave it off another's.
+    "vo tap viet": "vo tap viet", "teacher's book": "sach giao vien", "teacher’s book": "sach giao vien",
+    "teachers book": "sach giao vien", "teacher book": "sach giao vien", "teacher s book": "sach giao vien",
+    "workbook": "sach bai tap", "work book": "sach bai tap",
+    "chuyen de hoc tap": "chuyen de hoc tap",
 }
 _COMPANION_RE = _whole_phrase_re(_COMPANIONS)
 

@@ -893,6 +893,20 @@ def test_two_serials_with_different_issns_never_merge():
     assert "ISSN 1859-2333 vs 1859-3100" in clustering.explanations["b:1"].decision
 
 
+@pytest.mark.parametrize(("title", "subtitle"), [
+    ("Tiếng Việt 1", "Vở tập viết"), ("Tiếng Anh 6", "Teacher's book"), ("Tiếng Anh 6", "Workbook"),
+    ("Ngữ văn 10", "Chuyên đề học tập"),
+])
+def test_a_companion_book_named_only_in_its_subtitle_stays_apart_from_the_main_book(title, subtitle):
+    # A subtitle one record has and the other lacks is ignored, and these joined the pupils' book (review).
+    book = dict(authors=["Bùi Mạnh Hùng"], publisher="Giáo dục Việt Nam", year=2022)
+    records = [rec("a:1", title, **book), rec("b:1", title, subtitle=subtitle, **book),
+               rec("c:1", title, subtitle=subtitle, **book)]
+    clustering = cluster_records(records, SETTINGS)
+    assert apart(clustering, "a:1", "b:1"), clustering.explanations["b:1"]
+    assert together(clustering, "b:1", "c:1")
+
+
 def test_the_first_half_of_a_title_is_a_key_only_with_an_author_word_and_the_year():
     # "giao trinh kinh" starts hundreds of titles a year: with the year alone (or an author word
     # alone) its blocks were two fifths of the pairs a run scanned.  A typo late in the title is
