@@ -220,7 +220,8 @@ def _merge_edges(all_features: list[Features], edges: list[tuple[float, int, int
         forced = negative_score <= -FORCED_EDGE_SCORE
         if not forced:
             vouched = (waived.get(root_a, set()) | waived.get(root_b, set())) if waived else ()
-            reason = next((found for x in profiles.get(root_a, {profile_of[root_a]: root_a}).values()
+            reason = next((_between(all_features, found, x, y, first, second)
+                           for x in profiles.get(root_a, {profile_of[root_a]: root_a}).values()
                            for y in profiles.get(root_b, {profile_of[root_b]: root_b}).values()
                            if (found := conflict(x, y))
                            and tuple(sorted((vouch_of[x], vouch_of[y]))) not in vouched), "")
@@ -278,6 +279,15 @@ def _merge_edges(all_features: list[Features], edges: list[tuple[float, int, int
             explanation = grouping.explanations[index]
             grouping.explanations[index] = MemberExplanation(explanation.found_by, explanation.score,
                                                              f"{explanation.decision}; {note}")
+
+
+def _between(all_features: list[Features], reason: str, x: int, y: int, first: int, second: int) -> str:
+    """A conflict's reason, naming its two records when they are not the pair that was to join: "title 45"
+    was told of a record scoring 100 with the one named, against another member of its union record (review)."""
+    if {x, y} == {first, second}:
+        return reason
+    one, other = sorted((all_features[x].id, all_features[y].id))
+    return f"{reason} ({one} vs {other})"
 
 
 def _explain_match(grouping: Grouping, all_features: list[Features], pairs: dict[tuple[int, int], str],

@@ -907,6 +907,21 @@ def test_a_companion_book_named_only_in_its_subtitle_stays_apart_from_the_main_b
     assert together(clustering, "b:1", "c:1")
 
 
+def test_a_refusal_names_the_two_records_in_conflict_when_they_are_not_the_pair_that_was_to_join():
+    # "not joined with thcs-a:1's union record: title 45" was said of a record scoring 100 with thcs-a:1:
+    # the 45 was against thcs-b:1, a member of that union record (review).
+    book = dict(publisher="Nxb. Giáo dục Việt Nam", year=2021)
+    records = [rec("a:1", "Toán 6", part="Tập 1", series=["Kết nối tri thức với cuộc sống"], authors=["Hà Huy Khoái"],
+                   pages=128, **book),
+               rec("b:1", "Toán 6 - Tập 1", subtitle="Kết nối tri thức với cuộc sống",
+                   authors=["Hà Huy Khoái (tổng ch.b.)"], **book),
+               rec("d:1", "Toán 6 (Tập 1)", subtitle="Sách giáo khoa",
+                   series=["Bộ sách Kết nối tri thức với cuộc sống"], **book)]
+    clustering = cluster_records(records, SETTINGS)
+    decision = clustering.explanations["d:1"].decision
+    assert "not joined with a:1's union record: title 45 (b:1 vs d:1)" in decision, decision
+
+
 def test_the_first_half_of_a_title_is_a_key_only_with_an_author_word_and_the_year():
     # "giao trinh kinh" starts hundreds of titles a year: with the year alone (or an author word
     # alone) its blocks were two fifths of the pairs a run scanned.  A typo late in the title is
