@@ -61,6 +61,10 @@ def guards_checked(a: Features, b: Features, settings: DedupeSettings) -> tuple[
     both("language", *languages, f"language {a.language}")
     both("translators", a.translators, b.translators, "translators alike")
     both("ISSN", a.issns, b.issns, f"ISSN {_listed(a.issns & b.issns)}")
+    # Not guards but what a librarian checks next: two houses named alike, a subtitle one record left out.
+    both("publisher", a.publisher, b.publisher,
+         f"publisher {a.publisher!r}" + (f" / {b.publisher!r}" if b.publisher != a.publisher else ""))
+    both("subtitle", a.has_subtitle, b.has_subtitle, "subtitles compared")
     if a.companion or b.companion:
         checked.append(f"companion book {a.companion}")
     if a.title_numbers:

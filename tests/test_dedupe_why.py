@@ -154,3 +154,19 @@ def test_why_of_an_id_merged_away_between_its_two_reads_redirects(store, data_di
         store.get_union_record = get_then_dedupe_merges
         response = httpx.get(url + "/api/records/a/why", follow_redirects=False)
     assert response.status_code in (200, 301), (response.status_code, response.text)
+
+
+def test_the_guards_note_names_the_two_publishers_and_a_subtitle_one_record_left_out():
+    # A match of two houses named alike said only "guards passed", and a subtitle ignored was not named (review).
+    from config import DedupeSettings
+    from dedupe.explain import guards_checked
+    from dedupe.features import record_features
+    from tests.dedupe_helpers import rec
+
+    settings = DedupeSettings()
+    one = record_features(0, rec("a:1", "Toán 6", subtitle="Kết nối tri thức", publisher="Nxb. Giáo dục Việt Nam",
+                                 year=2021), settings)
+    other = record_features(1, rec("b:1", "Toán 6", publisher="Giáo dục", year=2021), settings)
+    checked, unknown = guards_checked(one, other, settings)
+    assert "publisher 'giao duc viet nam' / 'giao duc'" in checked
+    assert "subtitle" in unknown
