@@ -272,6 +272,31 @@ def _letter_a(text: str) -> frozenset[str]:
     return frozenset({"a"}) if text != text.upper() and _LETTER_A_RE.search(text) else _EMPTY
 
 
+# "Hội nghị lần thứ 4" is "lần thứ tư": an ordinal after "thứ" is compared as the word Vietnamese
+# says it with, which a title typed without marks ("lan thu tu") spells too (review).
+_ORDINAL_WORDS = {"1": "nhat", "2": "hai", "3": "ba", "4": "tu", "5": "nam", "6": "sau", "7": "bay", "8": "tam",
+                  "9": "chin", "10": "muoi"}
+_ORDINAL_RE = re.compile(r"(?<!\w)thu (10|[1-9])(?!\w)")
+# Abbreviations titles use for what other copies spell out ("BCH Trung ương" / "Ban Chấp hành Trung
+# ương": review), folded.  Consonants only: no Vietnamese syllable is spelled so, so none is misread.
+_TITLE_ABBREVIATIONS = {
+    "bch": "ban chap hanh", "tw": "trung uong", "ubnd": "uy ban nhan dan", "hdnd": "hoi dong nhan dan",
+    "dcsvn": "dang cong san viet nam", "cnxh": "chu nghia xa hoi", "xhcn": "xa hoi chu nghia",
+    "chxhcn": "cong hoa xa hoi chu nghia", "cntt": "cong nghe thong tin", "thpt": "trung hoc pho thong",
+    "thcs": "trung hoc co so", "dbscl": "dong bang song cuu long", "khkt": "khoa hoc ky thuat",
+    "khxh": "khoa hoc xa hoi", "khtn": "khoa hoc tu nhien", "qdnd": "quan doi nhan dan", "vn": "viet nam",
+    "tphcm": "thanh pho ho chi minh", "hcm": "ho chi minh", "sgk": "sach giao khoa",
+}
+_TITLE_ABBREVIATION_RE = re.compile(r"(?<!\w)(" + "|".join(_TITLE_ABBREVIATIONS) + r")(?!\w)")
+
+
+def _spelled_out(folded: str) -> str:
+    """A folded title with its abbreviations and ordinals spelled as other copies write them."""
+    if "thu " in folded:
+        folded = _ORDINAL_RE.sub(lambda match: f"thu {_ORDINAL_WORDS[match.group(1)]}", folded)
+    return _TITLE_ABBREVIATION_RE.sub(lambda match: _TITLE_ABBREVIATIONS[match.group(1)], folded)
+
+
 def _numbers(words: list[str]) -> frozenset[str]:
     return _frozen(word for word in words if word.isdigit())
 
@@ -305,8 +330,8 @@ def _title_features(title: str, subtitle: str, part: str) -> _TitleFeatures:
     folded_title, folded_sub = without_marker(folded_title), without_marker(folded_sub)
     folded_title, folded_sub = _grade_into_title(folded_title, folded_sub)
     volume = volume if volume is not None else (title_volume if title_volume is not None else sub_volume)
-    main_words = _shared_words(_title_words(folded_title))
-    sub_words = _WORD_RE.findall(folded_sub)
+    main_words = _shared_words(_title_words(_spelled_out(folded_title)))
+    sub_words = _WORD_RE.findall(_spelled_out(folded_sub))
     main = " ".join(main_words)
     key_words = [word for word in main_words if word not in TITLE_STOPWORDS] or main_words
     # Half-title keys catch a typo in the other half; short halves ("toan") would block everything.

@@ -60,7 +60,8 @@ from store.text import fold, work_key
 # 15: a title + year block no longer proposes two records that both have authors (dedupe/keys.py);
 # translators named only in the statement of responsibility (245 $c) count (dedupe/names.py); Roman
 # numerals are never typos of each other; a capital A after a word is a letter ("Châu Thành A"); two
-# different ISSNs are two serials; Vietnam's licensed publishing houses are known by name (dedupe/publishers.py).
+# different ISSNs are two serials; Vietnam's licensed publishing houses are known by name (dedupe/publishers.py);
+# companions named in a subtitle; ordinals ("lần thứ 4") and abbreviations ("BCH", "ĐBSCL") in titles spelled out.
 MERGE_RULES_VERSION = 15
 # Names other members add to the best member's authors stop here (the API and index show them all).
 MAX_MERGED_AUTHORS = 10
