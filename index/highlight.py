@@ -57,7 +57,9 @@ def highlight(data: dict[str, Any], words: list[str], title_words: list[str] | N
     """`title` (always, marked where `title_words`, default `words`, match) and `snippet` (the first
     other field with a match of `words`, or None)."""
     wanted = set(words)
-    title = " : ".join(t for t in (data.get("title"), data.get("subtitle")) if t)
+    # Written as the page and the widget write an unmarked title ("Title: subtitle"), so a hit's title
+    # reads the same whether a word of it was found or not (review).
+    title = ": ".join(t for t in (data.get("title"), data.get("subtitle")) if t)
     marked_title, _ = mark(title, wanted if title_words is None else set(title_words))
     snippet = None
     if wanted:

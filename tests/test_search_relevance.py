@@ -292,3 +292,20 @@ def test_the_volumes_of_one_set_come_in_order(catalog, q):
     parts = [h["part"] for h in found if h["title"] == title]
     assert len(parts) >= 2
     assert parts == sorted(parts, key=volume_order), parts
+
+
+def test_a_hit_title_reads_alike_marked_or_not_and_a_record_page_title_names_its_volume(catalog, client):
+    """Highlighted titles read "Title : subtitle", others "Title: subtitle"; and the three volumes of
+    "Lịch sử Việt Nam bằng tranh" had one page title between them (WCAG 2.4.2; review)."""
+    import re
+
+    with_subtitle = [h for h in hits(catalog, "lich su", size=50) if h["subtitle"]]
+    assert with_subtitle
+    for hit in with_subtitle:
+        assert re.sub("</?mark>", "", hit["highlight"]["title"]) == f"{hit['title']}: {hit['subtitle']}"
+    volumes = [h for h in hits(catalog, "lich su viet nam bang tranh") if h["part"]]
+    page_titles = set()
+    for hit in volumes:
+        page = client.get(f"/records/{hit['id']}").text
+        page_titles.add(re.search(r"<title>(.*?)</title>", page, re.S).group(1))
+    assert len(volumes) >= 2 and len(page_titles) == len(volumes), page_titles
