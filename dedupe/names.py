@@ -1,5 +1,7 @@
 """Author strings reduced to name words, and who of them translated the book.
 
+A title before a person's name ("PGS.TS.", "Đại tá") is no name word.
+
 Folding makes relators of some names ("Nguyễn Minh Hòa" holds "minh họa", "Ban Địch vận"
 holds "dịch"), so a relator phrase is read with the marks it was typed with (dedupe.marks).
 """
@@ -36,7 +38,7 @@ _BRACKETED_RE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 
 @lru_cache(maxsize=65536)
 def author_words(author: str) -> tuple[str, ...]:
-    """Folded name words of one author, relator terms and dates dropped, order kept.
+    """Folded name words of one author, titles, relator terms and dates dropped, order kept.
 
     Vietnamese names are surname first; they are compared as sets, never inverted.
     """
@@ -46,12 +48,55 @@ def author_words(author: str) -> tuple[str, ...]:
     # "[Nguyễn Văn A]": a name the cataloguer supplied is all in brackets, and stays.
     text = unbracketed if _WORD_RE.search(unbracketed) else folded
     typed = typed_as(author, folded)
+    text = _without_titles(text, typed)
     kept = _RELATOR_RE.sub(lambda match: " " if _typed_relator(typed, match) else match.group(), text)
     if len(_WORD_RE.findall(kept)) == 1 < len(_WORD_RE.findall(text)):
         kept = _RELATOR_RE.sub(lambda match: " " if match.group("relator") not in _RELATOR_SPELLINGS else
                                match.group(), text)  # "Nguyen Minh Hoa": no name is one word
     return tuple(word for word in _WORD_RE.findall(FINAL_Y_RE.sub(r"\1i", kept))
                  if not any(ch.isdigit() for ch in word))
+
+
+# Titles written before a person's name (review: "PGS.TS. Cao Thúy Xiêm" scored 60 against
+# "Cao Thúy Xiêm").  An abbreviation is a title only with its dot ("PGS.TS." or "PGS.TS", the dot
+# joining them): bare, "TS" or "HT" may be initials.  The four honorifics are no syllable, dot or not.
+_TITLE_ABBREVIATIONS = ("pgs", "gs", "tskh", "ts", "ths", "ks", "bs", "bscki", "bsckii", "cn", "ds", "ls",
+                        "lm", "ht", "tt")
+_HONORIFICS = ("ngut", "ngnd", "nsnd", "nsut")
+# Phrases, as typed: "Đại" and "Tá" alone are name words, "Nhà thờ" (church) folds to "nhà thơ".
+_TITLE_PHRASES = {fold(typed): frozenset({typed}) for typed in (
+    *(f"{rank} {grade}" for rank in ("thiếu", "trung", "thượng", "đại") for grade in ("úy", "tá", "tướng")),
+    "nhà văn", "nhà thơ", "nhà giáo", "nhà báo", "nhà giáo nhân dân", "nhà giáo ưu tú", "nghệ sĩ nhân dân",
+    "nghệ sĩ ưu tú", "giáo sư", "phó giáo sư", "tiến sĩ", "tiến sĩ khoa học", "thạc sĩ", "linh mục",
+    "hòa thượng", "thượng tọa")}
+_TITLE_RE = re.compile(
+    r"[\s.,;:\-]*(?:(?P<abbreviation>" + "|".join(sorted(_TITLE_ABBREVIATIONS, key=len, reverse=True)) +
+    r")(?:(?P<dot>\s*\.)|(?!\w))|(?:" + "|".join(_HONORIFICS) + r")(?:\.|(?!\w))|(?P<phrase>" +
+    "|".join(sorted(_TITLE_PHRASES, key=len, reverse=True)) + r")(?!\w)(?!(?<=nha van)\s+hoa\b)(?!(?<=nha giao)\s+duc\b))")
+# A person's name left after its titles has two words at least: "Đại Tá Long" is a name.
+_MIN_TITLED_NAME_WORDS = 2
+
+
+def _without_titles(text: str, typed: str) -> str:
+    """`text` (folded) with the titles before the name blanked, when a name of two words is left.
+
+    Blanked, not cut, so that positions still line up with `typed` (see `author_words`).
+    "Nhà văn hóa" (a cultural centre) and "Nhà giáo dục" (an educator) hold no title.
+    """
+    end = position = 0
+    after_dot = False  # the last title was an abbreviation with its dot: "PGS.TS" joins the next
+    while match := _TITLE_RE.match(text, position):
+        if match.group("phrase") and typed and written_otherwise(
+                typed, match.start("phrase"), match.end("phrase"), _TITLE_PHRASES[match.group("phrase")]):
+            break
+        position = match.end()
+        abbreviation, dotted = bool(match.group("abbreviation")), bool(match.group("dot"))
+        if abbreviation and not (dotted or after_dot):
+            continue  # a title only if a dot follows in this run ("PGS TS."): "TS Nguyễn" may be initials
+        end, after_dot = position, abbreviation and (dotted or after_dot)
+    if not end or len(_WORD_RE.findall(text, end)) < _MIN_TITLED_NAME_WORDS:
+        return text
+    return " " * end + text[end:]
 
 
 def _typed_relator(typed: str, match: re.Match[str]) -> bool:
