@@ -1,6 +1,7 @@
 """Author strings reduced to name words, and who of them translated the book.
 
-A title before a person's name ("PGS.TS.", "Đại tá") is no name word.
+A title before a person's name ("PGS.TS.", "Đại tá") is no name word; a corporate author's
+abbreviations ("UBND", "GD&ĐT") are spelled out.
 
 Folding makes relators of some names ("Nguyễn Minh Hòa" holds "minh họa", "Ban Địch vận"
 holds "dịch"), so a relator phrase is read with the marks it was typed with (dedupe.marks).
@@ -48,13 +49,13 @@ def author_words(author: str) -> tuple[str, ...]:
     # "[Nguyễn Văn A]": a name the cataloguer supplied is all in brackets, and stays.
     text = unbracketed if _WORD_RE.search(unbracketed) else folded
     typed = typed_as(author, folded)
-    text = _without_titles(text, typed)
+    text = _central_as_tw(_without_titles(text, typed), typed, author)
     kept = _RELATOR_RE.sub(lambda match: " " if _typed_relator(typed, match) else match.group(), text)
     if len(_WORD_RE.findall(kept)) == 1 < len(_WORD_RE.findall(text)):
         kept = _RELATOR_RE.sub(lambda match: " " if match.group("relator") not in _RELATOR_SPELLINGS else
                                match.group(), text)  # "Nguyen Minh Hoa": no name is one word
-    return tuple(word for word in _WORD_RE.findall(FINAL_Y_RE.sub(r"\1i", kept))
-                 if not any(ch.isdigit() for ch in word))
+    kept = _spelled_out(FINAL_Y_RE.sub(r"\1i", kept))
+    return tuple(word for word in _WORD_RE.findall(kept) if not any(ch.isdigit() for ch in word))
 
 
 # Titles written before a person's name (review: "PGS.TS. Cao Thúy Xiêm" scored 60 against
@@ -97,6 +98,42 @@ def _without_titles(text: str, typed: str) -> str:
     if not end or len(_WORD_RE.findall(text, end)) < _MIN_TITLED_NAME_WORDS:
         return text
     return " " * end + text[end:]
+
+
+# Abbreviated corporate authors, spelled out before comparing, as dedupe.parts does for publishers
+# (review: "UBND tỉnh Hậu Giang" scored 43 against "Ủy ban nhân dân tỉnh Hậu Giang", "Bộ GD&ĐT" 17).
+# Each is folded parts, run together or joined by "&", "-", "," or "và": "GD&ĐT", "GDĐT", "VH-TT&DL".
+_CORPORATE_ABBREVIATIONS = {
+    ("ubnd",): "uy ban nhan dan", ("hdnd",): "hoi dong nhan dan", ("bch",): "ban chap hanh",
+    ("tw",): "trung uong", ("dcsvn",): "dang cong san viet nam", ("cand",): "cong an nhan dan",
+    ("qdnd",): "quan doi nhan dan", ("xdll",): "xay dung luc luong", ("gd", "dt"): "giao duc va dao tao",
+    ("kh", "cn"): "khoa hoc va cong nghe", ("vh", "tt", "dl"): "van hoa the thao va du lich",
+    ("ld", "tb", "xh"): "lao dong thuong binh va xa hoi",
+}
+_ABBREVIATION_JOINT = r"(?:\s*[&,\-]\s*|\s+va\s+|)"
+_CORPORATE_RE = re.compile(r"(?<!\w)(?:" + "|".join(
+    f"(?P<a{number}>{_ABBREVIATION_JOINT.join(parts)})" for number, parts in enumerate(_CORPORATE_ABBREVIATIONS)
+) + r")(?!\w)")
+_SPELLED_OUT = {f"a{number}": words for number, words in enumerate(_CORPORATE_ABBREVIATIONS.values())}
+
+
+def _spelled_out(text: str) -> str:
+    """Folded `text` with the corporate abbreviations in it spelled out; an abbreviation is a whole word."""
+    return _CORPORATE_RE.sub(lambda match: _SPELLED_OUT[match.lastgroup], text)
+
+
+# "TƯ" (Trung ương) folds to "tu", as do the names "Từ", "Tư", "Tú": it is read as an abbreviation
+# only typed so, in capitals beside words that are not ("BCH TƯ Đảng"; "NGUYỄN VĂN TƯ" is a person).
+_CENTRAL_RE = re.compile(r"(?<!\w)TƯ(?!\w)")
+
+
+def _central_as_tw(text: str, typed: str, author: str) -> str:
+    """`text` (folded) with each "tu" typed "TƯ" as its other abbreviation "tw", of the same length."""
+    if not typed or "TƯ" not in typed or author.isupper():
+        return text
+    for match in _CENTRAL_RE.finditer(typed):
+        text = f"{text[:match.start()]}tw{text[match.end():]}"
+    return text
 
 
 def _typed_relator(typed: str, match: re.Match[str]) -> bool:
