@@ -18,6 +18,7 @@ from rapidfuzz.distance import OSA
 
 from config.settings import DedupeSettings
 from dedupe.features import IGNORED_LANGUAGES, TITLE_STOPWORDS, Features
+from dedupe.names import lower_body
 from dedupe.publishers import houses_named, only_houses
 from dedupe.syllables import syllable_marks
 
@@ -441,7 +442,7 @@ def name_similarity(first: tuple[str, ...], second: tuple[str, ...]) -> float:
     other people.  Both names must be Vietnamese-shaped: "Ánhh" is no syllable, so a typo.
     A word more at the end is another given name, or another body: "Huyện ủy Châu Thành A".
     """
-    if first == second or set(first) == set(second):
+    if first == second or set(first) == set(second) or lower_body(first, second):
         return 100.0
     shorter, longer = sorted((list(first), list(second)), key=len)
     unused = list(longer)
