@@ -61,7 +61,8 @@ from store.text import fold, work_key
 # translators named only in the statement of responsibility (245 $c) count (dedupe/names.py); Roman
 # numerals are never typos of each other; a capital A after a word is a letter ("Châu Thành A"); two
 # different ISSNs are two serials; Vietnam's licensed publishing houses are known by name (dedupe/publishers.py);
-# companions named in a subtitle; ordinals ("lần thứ 4") and abbreviations ("BCH", "ĐBSCL") in titles spelled out.
+# companions named in a subtitle; ordinals ("lần thứ 4") and abbreviations ("BCH", "ĐBSCL") in titles spelled out;
+# authors: titles before a name ("PGS.TS."), corporate abbreviations, hierarchies, a word more at a name's end.
 MERGE_RULES_VERSION = 15
 # Names other members add to the best member's authors stop here (the API and index show them all).
 MAX_MERGED_AUTHORS = 10
