@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from config.settings import DedupeSettings
+from dedupe.abbreviations import spelled_out
 from dedupe.errors import DedupeError
 from dedupe.folding import FINAL_Y_RE, fast_fold, fold_cached
 from dedupe.marks import typed_otherwise, without_marker
@@ -277,24 +278,13 @@ def _letter_a(text: str) -> frozenset[str]:
 _ORDINAL_WORDS = {"1": "nhat", "2": "hai", "3": "ba", "4": "tu", "5": "nam", "6": "sau", "7": "bay", "8": "tam",
                   "9": "chin", "10": "muoi"}
 _ORDINAL_RE = re.compile(r"(?<!\w)thu (10|[1-9])(?!\w)")
-# Abbreviations titles use for what other copies spell out ("BCH Trung ương" / "Ban Chấp hành Trung
-# ương": review), folded.  Consonants only: no Vietnamese syllable is spelled so, so none is misread.
-_TITLE_ABBREVIATIONS = {
-    "bch": "ban chap hanh", "tw": "trung uong", "ubnd": "uy ban nhan dan", "hdnd": "hoi dong nhan dan",
-    "dcsvn": "dang cong san viet nam", "cnxh": "chu nghia xa hoi", "xhcn": "xa hoi chu nghia",
-    "chxhcn": "cong hoa xa hoi chu nghia", "cntt": "cong nghe thong tin", "thpt": "trung hoc pho thong",
-    "thcs": "trung hoc co so", "dbscl": "dong bang song cuu long", "khkt": "khoa hoc ky thuat",
-    "khxh": "khoa hoc xa hoi", "khtn": "khoa hoc tu nhien", "qdnd": "quan doi nhan dan", "vn": "viet nam",
-    "tphcm": "thanh pho ho chi minh", "hcm": "ho chi minh", "sgk": "sach giao khoa",
-}
-_TITLE_ABBREVIATION_RE = re.compile(r"(?<!\w)(" + "|".join(_TITLE_ABBREVIATIONS) + r")(?!\w)")
 
 
 def _spelled_out(folded: str) -> str:
-    """A folded title with its abbreviations and ordinals spelled as other copies write them."""
+    """A folded title with its abbreviations (dedupe.abbreviations) and ordinals spelled as other copies write them."""
     if "thu " in folded:
         folded = _ORDINAL_RE.sub(lambda match: f"thu {_ORDINAL_WORDS[match.group(1)]}", folded)
-    return _TITLE_ABBREVIATION_RE.sub(lambda match: _TITLE_ABBREVIATIONS[match.group(1)], folded)
+    return spelled_out(folded)
 
 
 def _numbers(words: list[str]) -> frozenset[str]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from dedupe.abbreviations import spelled_out
 from dedupe.folding import FINAL_Y_RE, fold_cached
 from dedupe.marks import typed_as, written_otherwise
 from store.models import Record
@@ -55,7 +56,7 @@ def author_words(author: str) -> tuple[str, ...]:
     if len(_WORD_RE.findall(kept)) == 1 < len(_WORD_RE.findall(text)):
         kept = _RELATOR_RE.sub(lambda match: " " if match.group("relator") not in _RELATOR_SPELLINGS else
                                match.group(), text)  # "Nguyen Minh Hoa": no name is one word
-    kept = _spelled_out(FINAL_Y_RE.sub(r"\1i", kept))
+    kept = spelled_out(FINAL_Y_RE.sub(r"\1i", kept))  # corporate abbreviations (dedupe.abbreviations)
     bodies = _BODY_BOUNDARY_RE.split(kept) if "." in kept else (kept,)
     words: list[str] = []
     for body in bodies:
@@ -104,28 +105,6 @@ def _without_titles(text: str, typed: str) -> str:
     if not end or len(_WORD_RE.findall(text, end)) < _MIN_TITLED_NAME_WORDS:
         return text
     return " " * end + text[end:]
-
-
-# Abbreviated corporate authors, spelled out before comparing, as dedupe.parts does for publishers
-# (review: "UBND tỉnh Hậu Giang" scored 43 against "Ủy ban nhân dân tỉnh Hậu Giang", "Bộ GD&ĐT" 17).
-# Each is folded parts, run together or joined by "&", "-", "," or "và": "GD&ĐT", "GDĐT", "VH-TT&DL".
-_CORPORATE_ABBREVIATIONS = {
-    ("ubnd",): "uy ban nhan dan", ("hdnd",): "hoi dong nhan dan", ("bch",): "ban chap hanh",
-    ("tw",): "trung uong", ("dcsvn",): "dang cong san viet nam", ("cand",): "cong an nhan dan",
-    ("qdnd",): "quan doi nhan dan", ("xdll",): "xay dung luc luong", ("gd", "dt"): "giao duc va dao tao",
-    ("kh", "cn"): "khoa hoc va cong nghe", ("vh", "tt", "dl"): "van hoa the thao va du lich",
-    ("ld", "tb", "xh"): "lao dong thuong binh va xa hoi",
-}
-_ABBREVIATION_JOINT = r"(?:\s*[&,\-]\s*|\s+va\s+|)"
-_CORPORATE_RE = re.compile(r"(?<!\w)(?:" + "|".join(
-    f"(?P<a{number}>{_ABBREVIATION_JOINT.join(parts)})" for number, parts in enumerate(_CORPORATE_ABBREVIATIONS)
-) + r")(?!\w)")
-_SPELLED_OUT = {f"a{number}": words for number, words in enumerate(_CORPORATE_ABBREVIATIONS.values())}
-
-
-def _spelled_out(text: str) -> str:
-    """Folded `text` with the corporate abbreviations in it spelled out; an abbreviation is a whole word."""
-    return _CORPORATE_RE.sub(lambda match: _SPELLED_OUT[match.lastgroup], text)
 
 
 # "TƯ" (Trung ương) folds to "tu", as do the names "Từ", "Tư", "Tú": it is read as an abbreviation
