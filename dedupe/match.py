@@ -458,7 +458,8 @@ def name_similarity(first: tuple[str, ...], second: tuple[str, ...]) -> float:
     for word in rest:
         for position, candidate in enumerate(unused):
             if (_initial_of(word, candidate) and max(word, candidate, key=len) not in given) or (
-                    len(word) >= 4 and word not in given and candidate not in given and _is_typo(word, candidate)):
+                    len(word) >= 4 and word not in given and candidate not in given and _is_typo(word, candidate)
+                    and not (vietnamese and _two_syllables(word, candidate))):
                 matched += 1
                 del unused[position]
                 break
@@ -489,6 +490,14 @@ def _vietnamese_shaped(name: tuple[str, ...]) -> bool:
     """Every word a Vietnamese syllable: surname first, given name last.  "Rowling, Joanne K."
     and "J. K. Rowling" are not, so their initials still match any word."""
     return len(name) >= 2 and all(_VIETNAMESE_WORD_RE.fullmatch(word) for word in name)
+
+
+def _two_syllables(word: str, other: str) -> bool:
+    """Whether both words are whole Vietnamese syllables, so two words of a name, not one with a typo:
+    "Phạm" and "Phan" are two surnames, "phòng" and "công" two bodies ("Bộ Quốc phòng" and "Bộ Công an");
+    a slip of the keys mostly makes no syllable ("Nguyn")."""
+    return not (_VOWELS.isdisjoint(word) or _VOWELS.isdisjoint(other)) and \
+        bool(_VIETNAMESE_WORD_RE.fullmatch(word) and _VIETNAMESE_WORD_RE.fullmatch(other))
 
 
 def _initial_of(first: str, second: str) -> bool:
