@@ -104,11 +104,15 @@ def isbn10_from_isbn13(isbn13: str) -> str | None:
 
 
 def isbn13_from_isbn10(isbn10: str) -> str | None:
-    """The ISBN-13 of an ISBN-10 (978 prefix), or None when it is not a well-formed ISBN-10."""
+    """The ISBN-13 of an ISBN-10 (978 prefix), or None when it is no valid ISBN-10.
+
+    The check digit must be right: the ISBN-13 has a check digit of its own, so a mistyped
+    "6046921370" would otherwise become the ISBN-13 of 6046921376 and find that book."""
     if len(isbn10) != 10 or not _ascii_digits(isbn10[:9]) or not (_ascii_digits(isbn10[9]) or isbn10[9] == "X"):
         return None
     body = "978" + isbn10[:9]
-    return body + _isbn13_check_digit(body)
+    thirteen = body + _isbn13_check_digit(body)
+    return thirteen if isbn10_from_isbn13(thirteen) == isbn10 else None
 
 
 def _isbn13_check_digit(body: str) -> str:
@@ -120,7 +124,7 @@ def is_valid_isbn(value: str) -> bool:
     """A clean ISBN-13 (978/979) or ISBN-10 whose check digit is right."""
     if len(value) == 13 and _ascii_digits(value) and value[:3] in ("978", "979"):
         return _isbn13_check_digit(value[:12]) == value[12]
-    return len(value) == 10 and isbn10_from_isbn13(isbn13_from_isbn10(value) or "") == value
+    return len(value) == 10 and isbn13_from_isbn10(value) is not None
 
 
 def _ascii_digits(text: str) -> bool:
