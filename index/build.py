@@ -43,8 +43,9 @@ META_NAME = "unioncat.json"
 # record was created (sort "new"); 15: title_sort skips the leading article a member marked (sort_title);
 # 16: zero-width characters, soft hyphens and BOMs dropped from the searched text (store.text.INVISIBLE);
 # 17: a volume "T.2" searched as "tập 2" (index/volumes.py); 18: an inverted author ("Hugo, Victor") in
-# direct order too (index/names.py); 19: more Vietnamese surnames never turned round ("Vuong, Hong Sen").
-INDEX_FORMAT = 19
+# direct order too (index/names.py); 19: more Vietnamese surnames never turned round ("Vuong, Hong Sen");
+# 20: searched text in NFKC (fullwidth "Ｋｉｅｕ" is "Kieu", index.schema.exact_text and folded_text).
+INDEX_FORMAT = 20
 MIN_HEAP_PER_THREAD_BYTES = 20_000_000
 
 

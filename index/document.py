@@ -29,11 +29,11 @@ from index.headings import heading_terms
 from index.labels import LANGUAGE_LABELS_VI, MATERIAL_TYPE_LABELS_VI
 from index.names import direct_order
 from index.schema import (ADDED_FIELD, MATCH_FIELD, RANK_WEIGHT_FIELD, SUBJECT_KEY_FIELD, TITLE_SORT_FIELD,
-                          TITLE_START_FIELD, TITLE_START_TOKEN, exact_words, rank_weight)
+                          TITLE_START_FIELD, TITLE_START_TOKEN, exact_text, exact_words, folded_text, rank_weight)
 from index.volumes import spelled_part, spelled_volumes
 from store.collate import sort_key
 from store.models import UnionRecord, split_record_id
-from store.text import fold, one_tone_spelling, visible_nfc
+from store.text import visible_nfc
 
 
 class _FoldTable(dict):
@@ -42,12 +42,14 @@ class _FoldTable(dict):
     `fold` decomposes and filters every character of every string, the largest Python
     cost of indexing (cProfile); per character the result never changes, so
     `_folded` maps characters through this table and lower-cases the whole string,
-    which gives what fold(nfc(text)) gives (tests/test_index_fold.py checks it).
+    which gives what `folded_text` gives (tests/test_index_fold.py checks it): NFKC then
+    NFD is NFKD, a decomposition character by character whose reordering moves only the
+    marks folding drops.
     """
 
     def __missing__(self, code: int) -> str:
         char = chr(code)
-        folded = fold(char)
+        folded = folded_text(char)
         # Keep upper case so the final .lower() sees the whole word; not Σ, whose final
         # form ς `fold` writes as σ.
         value = folded.upper() if char.isupper() and folded.upper().lower() == folded and folded != "σ" else folded
@@ -59,7 +61,7 @@ _FOLD_TABLE = _FoldTable()
 
 
 def _folded(text: str) -> str:
-    """fold(nfc(text)), by table lookup per character (see `_FoldTable`); ASCII only lower-cases."""
+    """`folded_text(text)`, by table lookup per character (see `_FoldTable`); ASCII only lower-cases."""
     return text.lower() if text.isascii() else text.translate(_FOLD_TABLE).lower()
 
 
@@ -83,7 +85,7 @@ _folded_heading = lru_cache(maxsize=65536)(_folded)
 
 @lru_cache(maxsize=65536)
 def _exact_heading(value: str) -> str:
-    return one_tone_spelling(visible_nfc(value))
+    return exact_text(value)
 # Authors repeat from record to record.
 _direct_order = lru_cache(maxsize=65536)(direct_order)
 # A province has a few dozen library names: each hit's holdings sort by them.
@@ -236,7 +238,7 @@ def document_json(payload: bytes, registry: dict[str, LibraryConfig], added: int
         for value in values:
             if value:
                 if field == "title":
-                    exact = one_tone_spelling(visible_nfc(value))
+                    exact = exact_text(value)
                     folded = folded_title if value is title else _folded(value)
                 else:
                     exact, folded = _exact_heading(value), _folded_heading(value)

@@ -1,8 +1,8 @@
 """The Tantivy schema of the union catalog and the analyzers its text fields use.
 
-Every searchable text exists twice: an exact field (NFC, lower-cased, marks
-kept, the tone of "oa", "oe", "uy" on one vowel: `store.text.one_tone_spelling`)
-and a folded field (`store.text.fold` applied in Python before indexing), because folding merges distinct Vietnamese words (đường/dương/duong) and exact
+Every searchable text exists twice: an exact field (NFKC, lower-cased, marks
+kept, the tone of "oa", "oe", "uy" on one vowel: `exact_text`)
+and a folded field (`folded_text` applied in Python before indexing), because folding merges distinct Vietnamese words (đường/dương/duong) and exact
 matches must rank first.  Both use one analyzer, Tantivy's simple tokenizer
 (words are runs of letters and digits) lower-cased, and the query side splits
 user text with that same analyzer (`exact_words`, `folded_words`), so a query
@@ -12,10 +12,11 @@ word is always a word the index could hold.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import tantivy
 
-from store.text import fold, nfc, one_tone_spelling, visible_nfc
+from store.text import fold, one_tone_spelling, visible_nfkc
 
 WORD_ANALYZER = "unioncat_words"
 # Words of displayed text, for highlighting and suggestions: letters and digits, as
@@ -95,15 +96,26 @@ def register_analyzers(index: tantivy.Index) -> None:
     index.register_tokenizer(WORD_ANALYZER, _word_analyzer())
 
 
+def exact_text(text: str) -> str:
+    """`text` spelled as an exact field holds it, before the analyzer: NFKC (fullwidth "Ｋｉｅｕ" is "Kieu")
+    without invisible characters, one tone spelling.  Index and query both spell so."""
+    return one_tone_spelling(visible_nfkc(text))
+
+
+def folded_text(text: str) -> str:
+    """`text` as a folded field holds it, before the analyzer: `store.text.fold` of its NFKC form,
+    so a fullwidth or ligature letter folds as the letter it stands for."""
+    return fold(unicodedata.normalize("NFKC", text))
+
+
 def exact_words(text: str) -> list[str]:
-    """Query-side tokens of an exact field: NFC without invisible characters, one tone spelling, lower case,
-    marks kept, split as the index splits."""
-    return _QUERY_ANALYZER.analyze(one_tone_spelling(visible_nfc(text)))
+    """Query-side tokens of an exact field: `exact_text`, lower case, marks kept, split as the index splits."""
+    return _QUERY_ANALYZER.analyze(exact_text(text))
 
 
 def folded_words(text: str) -> list[str]:
-    """Query-side tokens of a folded field."""
-    return _QUERY_ANALYZER.analyze(fold(nfc(text)))
+    """Query-side tokens of a folded field: `folded_text`, split as the index splits."""
+    return _QUERY_ANALYZER.analyze(folded_text(text))
 
 
 def rank_weight(holding_count: int) -> int:

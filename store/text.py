@@ -30,6 +30,12 @@ def visible_nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text.translate(_DROP_INVISIBLE))
 
 
+def visible_nfkc(text: str) -> str:
+    """`visible_nfc` with compatibility forms read as what they stand for: fullwidth letters and digits
+    ("Ｔｒｕｙｅｎ", typed with a Chinese or Japanese input method), ligatures ("ﬁ"), "²", "Ⅻ"."""
+    return unicodedata.normalize("NFKC", text.translate(_DROP_INVISIBLE))
+
+
 # Vietnamese writes the tone of an open "oa", "oe" or "uy" on either vowel: "hóa"/"hoá",
 # "khỏe"/"khoẻ", "thủy"/"thuỷ" are one word in two standard spellings.  `one_tone_spelling`
 # puts the mark on the first vowel, so the exact search fields hold one of them.

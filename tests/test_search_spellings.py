@@ -48,3 +48,25 @@ def test_an_isbn10_with_a_wrong_check_digit_is_searched_as_a_number(store, setti
     ])
     assert ids(catalog, "6046921370") == ["misprint"]
     assert ids(catalog, "6046921376") == ["kieu"]
+
+
+# ---- fullwidth forms ------------------------------------------------------------------------------
+
+def test_a_query_typed_in_fullwidth_letters_finds_what_the_letters_find(demo):
+    """A Chinese or Japanese input method types "Ｔｒｕｙｅｎ ｋｉｅｕ" (U+FF21…): NFKC reads it as "Truyen kieu"."""
+    assert titles(demo, "Ｔｒｕｙｅｎ ｋｉｅｕ", 5) == titles(demo, "truyen kieu", 5)
+    assert titles(demo, "Ｔｒｕｙｅｎ ｋｉｅｕ", 1) == ["Truyện Kiều"]
+
+
+def test_fullwidth_forms_and_ligatures_in_a_record_or_a_query_are_one_spelling(store, settings):
+    catalog = index_records(store, settings, [
+        union("kieu", "Truyện Kiều"),
+        union("unmarked", "Truyen Kieu"),
+        union("wide", "Ｓｏｆｔｗａｒｅ ｄｅｓｉｇｎ ２０２０"),  # as a CJK catalogue writes it
+        union("lig", "The ﬁnal ﬂight"),
+    ])
+    assert ids(catalog, "software design 2020") == ["wide"]
+    assert ids(catalog, "Ｓｏｆｔｗａｒｅ") == ["wide"]
+    assert ids(catalog, "final flight") == ids(catalog, "ﬁnal") == ["lig"]
+    # Typed with marks, fullwidth or not, the marked spelling ranks first.
+    assert ids(catalog, "Ｔｒｕｙệｎ Ｋｉềｕ") == ["kieu", "unmarked"]
