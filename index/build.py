@@ -44,7 +44,8 @@ META_NAME = "unioncat.json"
 # 16: zero-width characters, soft hyphens and BOMs dropped from the searched text (store.text.INVISIBLE);
 # 17: a volume "T.2" searched as "tập 2" (index/volumes.py); 18: an inverted author ("Hugo, Victor") in
 # direct order too (index/names.py); 19: more Vietnamese surnames never turned round ("Vuong, Hong Sen");
-# 20: searched text in NFKC (fullwidth "Ｋｉｅｕ" is "Kieu", index.schema.exact_text and folded_text).
+# 20: searched text in NFKC (fullwidth "Ｋｉｅｕ" is "Kieu", index.schema.exact_text and folded_text), a final
+# y after consonants spelt i ("lý" is "lí", store.text.final_i_spelling).
 INDEX_FORMAT = 20
 MIN_HEAP_PER_THREAD_BYTES = 20_000_000
 

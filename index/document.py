@@ -33,7 +33,7 @@ from index.schema import (ADDED_FIELD, MATCH_FIELD, RANK_WEIGHT_FIELD, SUBJECT_K
 from index.volumes import spelled_part, spelled_volumes
 from store.collate import sort_key
 from store.models import UnionRecord, split_record_id
-from store.text import visible_nfc
+from store.text import final_i_spelling, fold, visible_nfc
 
 
 class _FoldTable(dict):
@@ -49,7 +49,7 @@ class _FoldTable(dict):
 
     def __missing__(self, code: int) -> str:
         char = chr(code)
-        folded = folded_text(char)
+        folded = fold(unicodedata.normalize("NFKC", char))  # `folded_text` but its final_i_spelling
         # Keep upper case so the final .lower() sees the whole word; not Σ, whose final
         # form ς `fold` writes as σ.
         value = folded.upper() if char.isupper() and folded.upper().lower() == folded and folded != "σ" else folded
@@ -62,7 +62,7 @@ _FOLD_TABLE = _FoldTable()
 
 def _folded(text: str) -> str:
     """`folded_text(text)`, by table lookup per character (see `_FoldTable`); ASCII only lower-cases."""
-    return text.lower() if text.isascii() else text.translate(_FOLD_TABLE).lower()
+    return final_i_spelling(text.lower() if text.isascii() else text.translate(_FOLD_TABLE).lower())
 
 
 # A combining mark left over after NFC (no precomposed letter holds it) can split a word in

@@ -3,8 +3,9 @@
 Record text comes from catalogues we do not control ("<script>" in a title is
 data), so each piece of text between matched words is HTML-escaped and only
 the `<mark>` tags we add are markup.  A word matches when its folded form
-(marks dropped, đ→d) is one of the query's folded words, the same rule the
-folded index fields use, so `truyen kieu` marks "Truyện Kiều".
+(marks dropped, đ→d, a final y as i: `index.schema.folded_text`) is one of the
+query's folded words, the same rule the folded index fields use, so `truyen kieu`
+marks "Truyện Kiều" and `vật lý` "Vật lí".
 """
 
 from __future__ import annotations
@@ -13,13 +14,12 @@ import html
 from functools import lru_cache
 from typing import Any
 
-from index.schema import WORD_RE
-from store.text import fold
+from index.schema import WORD_RE, folded_text
 
 SNIPPET_CHARS = 160
 SNIPPET_SOURCES: tuple[str, ...] = ("authors", "subjects", "notes", "series", "publisher", "responsibility")
 # Catalogue words repeat from hit to hit: folding each afresh was a third of rendering a page of hits.
-_fold_word = lru_cache(maxsize=65536)(fold)
+_fold_word = lru_cache(maxsize=65536)(folded_text)
 
 
 def _escape(text: str) -> str:

@@ -1,7 +1,7 @@
 """The Tantivy schema of the union catalog and the analyzers its text fields use.
 
 Every searchable text exists twice: an exact field (NFKC, lower-cased, marks
-kept, the tone of "oa", "oe", "uy" on one vowel: `exact_text`)
+kept, the tone of "oa", "oe", "uy" on one vowel, "lý" spelt "lí": `exact_text`)
 and a folded field (`folded_text` applied in Python before indexing), because folding merges distinct Vietnamese words (đường/dương/duong) and exact
 matches must rank first.  Both use one analyzer, Tantivy's simple tokenizer
 (words are runs of letters and digits) lower-cased, and the query side splits
@@ -16,7 +16,7 @@ import unicodedata
 
 import tantivy
 
-from store.text import fold, one_tone_spelling, visible_nfkc
+from store.text import final_i_spelling, fold, one_tone_spelling, visible_nfkc
 
 WORD_ANALYZER = "unioncat_words"
 # Words of displayed text, for highlighting and suggestions: letters and digits, as
@@ -98,14 +98,16 @@ def register_analyzers(index: tantivy.Index) -> None:
 
 def exact_text(text: str) -> str:
     """`text` spelled as an exact field holds it, before the analyzer: NFKC (fullwidth "Ｋｉｅｕ" is "Kieu")
-    without invisible characters, one tone spelling.  Index and query both spell so."""
-    return one_tone_spelling(visible_nfkc(text))
+    without invisible characters, one tone spelling, a final y after consonants as i ("lý" is "lí").
+    Index and query both spell so."""
+    return final_i_spelling(one_tone_spelling(visible_nfkc(text)))
 
 
 def folded_text(text: str) -> str:
     """`text` as a folded field holds it, before the analyzer: `store.text.fold` of its NFKC form,
-    so a fullwidth or ligature letter folds as the letter it stands for."""
-    return fold(unicodedata.normalize("NFKC", text))
+    so a fullwidth or ligature letter folds as the letter it stands for, a final y after consonants
+    as i ("ky" is "ki": the fold of `exact_text`)."""
+    return final_i_spelling(fold(unicodedata.normalize("NFKC", text)))
 
 
 def exact_words(text: str) -> list[str]:

@@ -58,6 +58,24 @@ def one_tone_spelling(text: str) -> str:
     return _TONE_ON_SECOND_RE.sub(_tone_to_first, text) if not text.isascii() else text
 
 
+# Vietnamese spells a syllable whose one vowel is a final y after its consonants with i too:
+# "lý/lí", "kỹ/kĩ", "Mỹ/Mĩ", "quý/quí", "hy/hi", "ty/ti", "sỹ/sĩ" (the 2018 textbooks write "Vật
+# lí", most other books "Vật lý").  Not a cluster: "may" and "mai" are two words, "thủy" keeps its y.
+# Marked or folded text alike ("kỹ" or "ky"); dedupe/folding.py has a folded-only twin without "qu".
+_FINAL_Y_RE = re.compile(r"(?<!\w)(qu|[bcdđghklmnpqrstvx]h?)([yýỳỷỹỵ])(?!\w)", re.IGNORECASE)
+_Y_AS_I = str.maketrans("yýỳỷỹỵYÝỲỶỸỴ", "iíìỉĩịIÍÌỈĨỊ")
+
+
+def _y_as_i(match: re.Match[str]) -> str:
+    return match.group(1) + match.group(2).translate(_Y_AS_I)
+
+
+def final_i_spelling(text: str) -> str:
+    """`text` (NFC, marked or folded) with such a final y spelt i, its tone and case kept: one
+    spelling for the search fields, as `one_tone_spelling` gives hoá/hóa one."""
+    return _FINAL_Y_RE.sub(_y_as_i, text)
+
+
 def fold(text: str) -> str:
     """Diacritic-folded, lower-cased text: NFD, combining marks and INVISIBLE characters dropped, đ→d,
     Greek final ς→σ."""

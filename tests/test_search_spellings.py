@@ -1,6 +1,9 @@
 """Spellings of one thing that a search must treat as one (a review on the demo catalogue found each
 answering nothing):
 
+- a final "y" after consonants is spelt "i" too, and both spellings are standard: "Vật lí 11" (the 2018
+  textbooks) and "Vật lý" (most other books), "kĩ/kỹ", "Mĩ/Mỹ", "quí/quý": `vật lý 11` found nothing;
+- fullwidth letters ("Ｔｒｕｙｅｎ ｋｉｅｕ", a CJK input method) found nothing;
 - an ISBN-10 with a wrong check digit is no ISBN: it was turned into the ISBN-13 of another number
   and found that book ("6046921370" found Truyện Kiều, whose ISBN-10 is 6046921376).
 """
@@ -11,6 +14,7 @@ import pytest
 
 from config.settings import load_settings
 from index import SearchIndex, SearchParams
+from index.schema import folded_words
 from tests.conftest import make_settings
 from tests.e2e_helpers import demo_config_copy, unioncat
 from tests.test_index import LIBRARIES, ids, index_records, union
@@ -70,3 +74,74 @@ def test_fullwidth_forms_and_ligatures_in_a_record_or_a_query_are_one_spelling(s
     assert ids(catalog, "final flight") == ids(catalog, "ﬁnal") == ["lig"]
     # Typed with marks, fullwidth or not, the marked spelling ranks first.
     assert ids(catalog, "Ｔｒｕｙệｎ Ｋｉềｕ") == ["kieu", "unmarked"]
+
+
+# ---- a final y spelt i ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("q, spelt", [
+    ("vật lý 11", "Vật lí 11"),
+    ("sinh lí học", "Sinh lý học"),
+    ("kĩ thuật trồng lúa", "Kỹ thuật trồng lúa"),
+    ("ki thuat trong lua", "Kỹ thuật trồng lúa"),
+])
+def test_a_final_y_or_i_finds_the_other_spelling_first(demo, q, spelt):
+    assert titles(demo, q, 1) == [spelt]
+
+
+@pytest.mark.parametrize("q, other", [("địa lý", "địa lí"), ("kĩ thuật trồng lúa", "kỹ thuật trồng lúa"),
+                                      ("ki thuat trong lua", "kỹ thuật trồng lúa"), ("vật lý", "vật lí")])
+def test_both_spellings_find_the_same_records(demo, q, other):
+    assert sorted(titles(demo, q)) == sorted(titles(demo, other))
+    assert len(titles(demo, q)) >= 3
+
+
+@pytest.fixture
+def syllables(store, settings) -> SearchIndex:
+    return index_records(store, settings, [
+        union("li", "Vật lí đại cương"),
+        union("ly", "Vật lý đại cương"),
+        union("unmarked", "Vat ly dai cuong"),
+        union("ki-nga", "Thế kĩ"),  # a misprint of "Thế kỉ": another tone, another word
+        union("ki-hoi", "Thế kỷ mới"),
+        union("quy", "Quý tộc"),
+        union("thuy", "Thuỷ lợi"),
+        union("may", "Máy nông nghiệp"),
+        union("mai", "Mái nhà"),
+        union("uyen", "Khuyên học"),
+        union("my", "Mĩ thuật", subjects=["Mỹ thuật"]),
+    ])
+
+
+def test_the_i_and_y_spellings_are_one_word_and_rank_alike(syllables):
+    assert ids(syllables, "vật lí")[:2] == ids(syllables, "vật lý")[:2]
+    assert set(ids(syllables, "vật lý")[:2]) == {"li", "ly"}  # both as typed, with marks: above "Vat ly"
+    assert ids(syllables, "vật lý")[2:] == ["unmarked"]
+    assert set(ids(syllables, "vat li")) == {"li", "ly", "unmarked"}
+    assert ids(syllables, "quí tộc") == ["quy"]
+    assert ids(syllables, "mỹ thuật") == ids(syllables, "mi thuat") == ["my"]
+
+
+def test_only_a_lone_final_y_is_spelt_i(syllables):
+    """ "ay", "uy", "uyê" are other vowels: "may" is not "mai"; "thủy" finds "Thuỷ" as before."""
+    assert ids(syllables, "máy") == ["may"]
+    assert ids(syllables, "mái") == ["mai"]
+    found = syllables.search(SearchParams(q="thủy"))
+    assert [h["id"] for h in found.hits] == ["thuy"] and not found.fuzzy
+    assert [folded_words(w) for w in ("lý", "Kỹ", "QUÝ", "đy", "máy", "thủy", "khuyên", "ý", "Hy")] == [
+        ["li"], ["ki"], ["qui"], ["di"], ["may"], ["thuy"], ["khuyen"], ["y"], ["hi"]]
+
+
+def test_the_tone_still_tells_two_words_apart(syllables):
+    assert ids(syllables, "thế kỉ") == ["ki-hoi", "ki-nga"]  # kỉ/kỷ as typed first, then the other tone
+    assert ids(syllables, "thế kĩ") == ["ki-nga", "ki-hoi"]
+
+
+def test_a_word_spelt_the_other_way_is_highlighted(syllables):
+    hit = syllables.search(SearchParams(q="vật lý")).hits
+    marked = {h["id"]: h["highlight"]["title"] for h in hit}
+    assert marked["li"] == "<mark>Vật</mark> <mark>lí</mark> đại cương"
+    assert marked["unmarked"] == "<mark>Vat</mark> <mark>ly</mark> dai cuong"
+
+
+def test_a_subject_filter_spelt_the_other_way_selects_the_heading(syllables):
+    assert ids(syllables, "", subject=("Mĩ thuật",)) == ["my"]
