@@ -28,6 +28,7 @@ from config.settings import LIBRARY_TYPE_LABELS_VI, LibraryConfig, Settings
 from index.headings import heading_terms
 from index.labels import LANGUAGE_LABELS_VI, MATERIAL_TYPE_LABELS_VI
 from index.names import direct_order
+from index.numerals import numbered
 from index.schema import (ADDED_FIELD, MATCH_FIELD, RANK_WEIGHT_FIELD, SUBJECT_KEY_FIELD, TITLE_SORT_FIELD,
                           TITLE_START_FIELD, TITLE_START_TOKEN, exact_text, exact_words, folded_text, rank_weight)
 from index.volumes import spelled_part, spelled_volumes
@@ -209,6 +210,12 @@ def _author_texts(data: dict[str, Any]) -> list[str]:
             *(name["vernacular"] for name in data.get("names") or () if name.get("vernacular"))]
 
 
+def _numbered_titles(titles: list[str], language: str | None) -> dict[str, str]:
+    """Each title holding a Roman numeral → its folded form with the number (index/numerals.py)."""
+    vietnamese = language in (None, "vie")
+    return {title: _folded(spelt) for title in titles if (spelt := numbered(title, vietnamese))}
+
+
 def document_json(payload: bytes, registry: dict[str, LibraryConfig], added: int = 0) -> str:
     """The Tantivy document of one union record as the store keeps it, JSON, as the index writer's `add_json`
     takes it (see index/schema.py for the fields); `added`: Unix time the union record was created.
@@ -249,7 +256,12 @@ def document_json(payload: bytes, registry: dict[str, LibraryConfig], added: int
                     match.append(folded_exact_words(exact))
         if exacts:
             doc[field], doc[folded_field] = exacts, foldeds
-    doc[TITLE_START_FIELD] = [f"{TITLE_START_TOKEN} {folded_title}"]
+    starts = [folded_title]
+    if numbered_titles := _numbered_titles(titles, data.get("language")):  # "thế kỷ X" as "thế kỷ 10" too
+        doc["title_folded"] += numbered_titles.values()
+        match += numbered_titles.values()
+        starts += [numbered_titles[title]] if title in numbered_titles else []
+    doc[TITLE_START_FIELD] = [f"{TITLE_START_TOKEN} {start}" for start in starts]
     subject_terms = heading_terms([visible_nfc(s).strip() for s in data.get("subjects") or ()])
     if subject_terms:
         doc["subject"] = list(subject_terms)

@@ -3,6 +3,8 @@ answering nothing):
 
 - a final "y" after consonants is spelt "i" too, and both spellings are standard: "Vật lí 11" (the 2018
   textbooks) and "Vật lý" (most other books), "kĩ/kỹ", "Mĩ/Mỹ", "quí/quý": `vật lý 11` found nothing;
+- a Roman numeral in a title was not its number: `van kien dai hoi 13` missed "…lần thứ XIII",
+  `the ky 10` "…thế kỷ X";
 - fullwidth letters ("Ｔｒｕｙｅｎ ｋｉｅｕ", a CJK input method) found nothing;
 - an ISBN-10 with a wrong check digit is no ISBN: it was turned into the ISBN-13 of another number
   and found that book ("6046921370" found Truyện Kiều, whose ISBN-10 is 6046921376).
@@ -145,3 +147,46 @@ def test_a_word_spelt_the_other_way_is_highlighted(syllables):
 
 def test_a_subject_filter_spelt_the_other_way_selects_the_heading(syllables):
     assert ids(syllables, "", subject=("Mĩ thuật",)) == ["my"]
+
+
+# ---- Roman numerals -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("q, title", [
+    ("van kien dai hoi 13", "Văn kiện Đại hội đại biểu toàn quốc lần thứ XIII"),
+    ("lần thứ 13", "Văn kiện Đại hội đại biểu toàn quốc lần thứ XIII"),
+    ("lần thứ XIII", "Văn kiện Đại hội đại biểu toàn quốc lần thứ XIII"),
+])
+def test_a_roman_numeral_in_a_title_is_found_by_its_number_and_by_itself(demo, q, title):
+    assert titles(demo, q, 2) == [title, title]  # its two volumes
+
+
+@pytest.mark.parametrize("q", ["the ky 10", "thế kỷ 10", "thế kỉ X"])
+def test_a_roman_numeral_in_a_subtitle_is_found_by_its_number(demo, q):
+    found = demo.search(SearchParams(q=q, size=2)).hits
+    assert [(h["title"], h["subtitle"].split()[-2:]) for h in found] == [("Lịch sử Việt Nam", ["kỷ", "X"])] * 2
+
+
+@pytest.fixture
+def numerals(store, settings) -> SearchIndex:
+    return index_records(store, settings, [
+        union("xx", "Việt Nam thế kỷ XX", subtitle="những sự kiện"),
+        union("vol", "Toán cao cấp", part="II"),
+        union("caps", "KINH TẾ VI MÔ"),  # capitals: "VI" is the word "vi"
+        union("lower", "Kinh tế vi mô"),
+        union("c", "Lập trình C"),
+        union("fr", "L'amant", language="fre"),
+        union("en", "I know why the caged bird sings", language="eng"),
+        union("it", "I promessi sposi", language="ita"),
+    ])
+
+
+def test_the_number_finds_a_roman_numeral_typed_in_capitals(numerals):
+    assert ids(numerals, "thế kỷ 20") == ids(numerals, "the ky 20") == ids(numerals, "thế kỷ XX") == ["xx"]
+    assert ids(numerals, "toán cao cấp 2") == ["vol"]
+
+
+@pytest.mark.parametrize("q", ["6", "kinh te 6", "100", "50", "1"])
+def test_letters_and_words_are_never_read_as_numerals(numerals, q):
+    """"VI" of an all-capitals title and "vi" in lower case are a word; a lone "C" or "L" a letter; a lone
+    "I" in a foreign title a word."""
+    assert ids(numerals, q) == []
