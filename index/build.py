@@ -43,7 +43,7 @@ META_NAME = "unioncat.json"
 # record was created (sort "new"); 15: title_sort skips the leading article a member marked (sort_title);
 # 16: zero-width characters, soft hyphens and BOMs dropped from the searched text (store.text.INVISIBLE);
 # 17: a volume "T.2" searched as "tập 2" (index/volumes.py); 18: an inverted author ("Hugo, Victor") in
-# direct order too (index/names.py); 19: more Vietnamese surnames never turned round ("Vuong, Hong Sen");
+# direct order too (store/names.py); 19: more Vietnamese surnames never turned round ("Vuong, Hong Sen");
 # 20: searched text in NFKC (fullwidth "Ｋｉｅｕ" is "Kieu", index.schema.exact_text and folded_text), a final
 # y after consonants spelt i ("lý" is "lí", store.text.final_i_spelling), a title's Roman numeral also as its
 # number in the folded title ("thế kỷ X" as "thế kỷ 10", index/numerals.py).

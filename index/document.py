@@ -27,10 +27,10 @@ import orjson
 from config.settings import LIBRARY_TYPE_LABELS_VI, LibraryConfig, Settings
 from index.headings import heading_terms
 from index.labels import LANGUAGE_LABELS_VI, MATERIAL_TYPE_LABELS_VI
-from index.names import direct_order
+from store.names import direct_order
 from index.numerals import numbered
 from index.schema import (ADDED_FIELD, MATCH_FIELD, RANK_WEIGHT_FIELD, SUBJECT_KEY_FIELD, TITLE_SORT_FIELD,
-                          TITLE_START_FIELD, TITLE_START_TOKEN, exact_text, exact_words, folded_text, rank_weight)
+                          TITLE_START_FIELD, TITLE_START_TOKEN, exact_text, exact_words, rank_weight)
 from index.volumes import spelled_part, spelled_volumes
 from store.collate import sort_key
 from store.models import UnionRecord, split_record_id
@@ -204,7 +204,7 @@ def _other_text(data: dict[str, Any]) -> list[str]:
 
 def _author_texts(data: dict[str, Any]) -> list[str]:
     """The authors, an inverted name in direct order too ("Hugo, Victor" and "Victor Hugo",
-    index/names.py), and their names in their own script (880), so "Лев Толстой" finds Tolstoy."""
+    store/names.py), and their names in their own script (880), so "Лев Толстой" finds Tolstoy."""
     authors = data.get("authors") or ()
     return [*authors, *(direct for author in authors if (direct := _direct_order(author))),
             *(name["vernacular"] for name in data.get("names") or () if name.get("vernacular"))]

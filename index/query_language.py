@@ -15,7 +15,7 @@ The query language
   "phrase" or a parenthesised group: `title:(kieu OR tien)`), `isbn:` (hyphens
   allowed, ISBN-10 finds the ISBN-13 record), `year:2019`, `year:2010..2020`
   (also `2010-2020` or `2010–2020`, open ends `..2000`, `-2000`, `2000..`).
-- `author:"Hugo, Victor"` finds "Victor Hugo" too, and the reverse (index/names.py); a
+- `author:"Hugo, Victor"` finds "Victor Hugo" too, and the reverse (store/names.py); a
   Vietnamese name is surname first either way ("Nguyễn, Du" is Nguyễn Du).
 - A volume written short is the volume written out: `T.2` is `tập 2`, and either finds
   records whose volume says "T.2", "Tập 2" or (at the start of the part) "T2" (index/volumes.py).
@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 
 from config.errors import QueryError
 from index.document import clean_isbn, is_valid_isbn, isbn13_from_isbn10
-from index.names import direct_order
+from store.names import direct_order
 from index.schema import MATCH_FIELD, exact_words, folded_words
 from index.volumes import spelled_volumes
 

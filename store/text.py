@@ -111,8 +111,15 @@ def work_key(title: str, authors: list[str]) -> str:
     ("Tuyển tập" by Nguyễn Tuân and by Nguyễn Công Hoan) do not."""
     # Name words only: dates ("1802-1885") and initials ("J. K.") vary between catalogues, while
     # a one-letter given name ("Nguyễn Văn A") and a number ("Sư đoàn 330") tell authors apart.
-    words = [w for w in _NAME_TOKEN_RE.findall(fold(authors[0])) if not _INITIAL_OR_YEAR_RE.fullmatch(w)] \
-        if authors else []
-    words = [w.rstrip(".") for w in words]
+    # An inverted Western name in direct order (store.names): "Saint-Exupéry, Antoine de" is
+    # "Antoine de Saint-Exupéry", whose first and last words are not the inverted form's (review).
+    from store.names import direct_order  # here: store.names folds with this module
+
+    name = (direct_order(authors[0]) or authors[0]) if authors else ""
+    words = [w.rstrip(".") for w in _NAME_TOKEN_RE.findall(fold(name)) if not _INITIAL_OR_YEAR_RE.fullmatch(w)]
     author = sorted({words[0], words[-1]}) if words else []
-    return " ".join(folded_words(title) + ["/"] + author)
+    # The volume a title ends with ("… tham nhũng - T.1", "…, tập 2") is no part of the work.
+    return " ".join(folded_words(_VOLUME_AT_END_RE.sub("", fold(title))) + ["/"] + author)
+
+
+_VOLUME_AT_END_RE = re.compile(r"[\s,.:;\-–]*\b(?:t|tap|q|quyen|vol)\.?\s*\d+\s*$", re.IGNORECASE)

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from index.document import _folded
-from index.names import direct_order
+from store.names import direct_order
 from index.schema import folded_text
 from store.text import nfc
 

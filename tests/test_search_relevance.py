@@ -309,3 +309,16 @@ def test_a_hit_title_reads_alike_marked_or_not_and_a_record_page_title_names_its
         page = client.get(f"/records/{hit['id']}").text
         page_titles.add(re.search(r"<title>(.*?)</title>", page, re.S).group(1))
     assert len(volumes) >= 2 and len(page_titles) == len(volumes), page_titles
+
+
+@pytest.mark.parametrize("q", ["hoang tu be", "hoi dap ve luat phong chong tham nhung"])
+def test_other_editions_link_a_name_inverted_or_not_and_the_volumes_of_a_set(catalog, client, q):
+    """"Saint-Exupéry, Antoine de" and "Antoine de Saint-Exupéry" had two work keys, as had "… - T.1"
+    and "…, tập 2" (the volume in the title), so their record pages did not list each other (review)."""
+    import re
+
+    found = [h for h in hits(catalog, q) if set(q.split()) <= set(re.findall(r"\w+", fold(h["title"]).lower()))]
+    assert len(found) >= 2
+    for hit in found:
+        others = {e["id"] for e in client.get(f"/api/records/{hit['id']}").json()["other_editions"]}
+        assert {h["id"] for h in found} - {hit["id"]} <= others, (hit["title"], others)

@@ -6,6 +6,9 @@ type names by hand write it directly: `author:"Hugo, Victor"` found only the fir
 order to the authors it searches, and the query parser searches a quoted name with a
 comma both as typed and in direct order (`direct_order`), so each finds the other.
 
+The union record's work key (`store.text.work_key`) reads a name in direct order too, so
+"Saint-Exupéry, Antoine de" and "Antoine de Saint-Exupéry" name one author of one work.
+
 Vietnamese names are surname first whichever way they are written (DESIGN.md): "Nguyễn,
 Du" (the Library of Congress's heading) is Nguyễn Du, never "Du Nguyễn", so a name with a
 Vietnamese letter or a Vietnamese surname before its comma is left alone.  Dates after a
