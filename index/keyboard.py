@@ -4,8 +4,8 @@ and "li5ch su73 vie65t nam" are "lịch sử việt nam".
 A librarian at a machine whose input method is off (or a visitor of a partner site on a
 phone without one) types the keys of one of the two common methods as they are:
 - Telex: a doubled vowel for the circumflex (aa, ee, oo), w for the breve and the horn
-  (aw, ow, uw, uow, or w alone for ư), dd for đ, and a last letter for the tone (s sắc,
-  f huyền, r hỏi, x ngã, j nặng);
+  (aw, ow, uw, uow, or w alone for ư), dd for đ, and a letter for the tone anywhere after the
+  vowel, as Unikey reads it ("vieetj" or "vieejt"; s sắc, f huyền, r hỏi, x ngã, j nặng);
 - VNI: a digit after the letter it marks: 6 circumflex, 7 horn (7 after "uo" is ươ),
   8 breve, 9 đ; 1 sắc, 2 huyền, 3 hỏi, 4 ngã, 5 nặng.
 Such a word is in no record, so the search finds nothing; `SearchIndex` then tries the
@@ -39,6 +39,7 @@ _FINALS = ("ng", "nh", "ch", "c", "m", "n", "p", "t", "")
 _NUCLEI = frozenset("""a ă â e ê i o ô ơ u ư y ai ao au ay âu ây eo êu ia iê iu oa oă oe oi ôi ơi oo ua uâ uê ui uô uơ
     uy ưa ưi ưu ươ yê iêu yêu oai oay oeo uây uôi ươi ươu uya uyê uyu""".split())
 _MARKED_VOWELS = "ăâêôơư"
+_TELEX_VOWELS = frozenset("aeiouyw")  # w alone is ư ("rwngf")
 _VNI_TONES = {"1": "\u0301", "2": "\u0300", "3": "\u0309", "4": "\u0303", "5": "\u0323"}
 _VNI_MARKS = {"6": {"a": "â", "e": "ê", "o": "ô"}, "7": {"o": "ơ", "u": "ư"}, "8": {"a": "ă"}, "9": {"d": "đ"}}
 _WORD_RE = re.compile(r"[^\W_]+")
@@ -62,10 +63,19 @@ def keyboard_word(word: str) -> str | None:
 
 
 def _from_telex(typed: str) -> tuple[str, str] | None:
-    """(letters, tone mark) of a word typed in Telex; None when it holds no Telex key."""
+    """(letters, tone mark) of a word typed in Telex; None when it holds no Telex key.
+
+    The tone key may come anywhere after the first vowel, as Unikey takes it: "vieejt" as well as
+    "vieetj".  No Vietnamese syllable holds s, f, r, x or j after its vowel, so there it is the tone;
+    two of them ("first", "words") make no syllable."""
     body, tone = typed, ""
-    if len(typed) > 2 and typed[-1] in _TONE_KEYS:  # no Vietnamese syllable ends in s, f, r, x or j
-        body, tone = typed[:-1], _TONE_KEYS[typed[-1]]
+    first_vowel = next((at for at, key in enumerate(typed) if key in _TELEX_VOWELS), None)
+    tone_at = [at for at, key in enumerate(typed) if key in _TONE_KEYS and first_vowel is not None and at > first_vowel]
+    if len(tone_at) > 1:
+        return None
+    if tone_at and len(typed) > 2:
+        at = tone_at[0]
+        body, tone = typed[:at] + typed[at + 1:], _TONE_KEYS[typed[at]]
     for keys, letter in _LETTER_KEYS:
         body = body.replace(keys, letter)
     return None if body == typed else (body, tone)  # a plain unmarked word: left to the typo search

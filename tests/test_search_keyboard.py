@@ -115,3 +115,35 @@ def test_telex_words_next_to_plain_and_english_words_leave_those_as_typed(telex_
     assert (nothing.total, nothing.suggestion) == (0, None)
     for word in ("does", "off", "coffee"):
         assert keyboard_word(word) in (None, "doé")  # "doé" is held nowhere, so never offered
+
+
+@pytest.mark.parametrize("typed, syllable", [
+    ("vieejt", "việt"), ("nhaajt", "nhật"), ("ddaast", "đất"), ("truwowfng", "trường"), ("Tieesng", "Tiếng"),
+    ("hojc", "học"),
+])
+def test_a_telex_tone_key_typed_before_the_final_consonant_is_the_tone_as_unikey_reads_it(typed, syllable):
+    assert keyboard_word(typed) == syllable
+
+
+@pytest.mark.parametrize("word", ["first", "words", "hoaxr"])
+def test_two_telex_tone_keys_after_the_vowel_spell_no_syllable(word):
+    assert keyboard_word(word) is None
+
+
+@pytest.mark.parametrize("typed, syllable", [("vie5t6", "việt"), ("d9a1t6", "đất"), ("truo7ng2", "trường")])
+def test_vni_digits_typed_after_the_final_consonant_still_mark_the_vowel(typed, syllable):
+    assert keyboard_word(typed) == syllable
+
+
+@pytest.mark.parametrize("typed, meant, record", [
+    ("vieejt nam", "việt nam", "ls1"),
+    ("nhaajt kys trong tuf", "nhật ký trong tù", "nk1"),
+    ("ddaast rwngf phuwowng nam", "đất rừng phương nam", "dr1"),
+])
+def test_a_query_with_the_tone_key_before_the_final_consonant_finds_the_title(store, data_dir, typed, meant, record):
+    catalog = index_records(store, make_settings(data_dir, LIBRARIES), [
+        union("ls1", "Lịch sử Việt Nam", year=2019), union("nk1", "Nhật ký trong tù", authors=["Hồ Chí Minh"], year=2010),
+        union("dr1", "Đất rừng phương Nam", authors=["Đoàn Giỏi"], year=2017),
+    ])
+    found = catalog.search(SearchParams(q=typed))
+    assert [hit["id"] for hit in found.hits] == [record] and found.fuzzy and found.suggestion == meant
