@@ -33,6 +33,7 @@ operator without an operand, a field without a value, or more than
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from config.errors import QueryError
@@ -370,17 +371,32 @@ def typo_distance(word: str) -> int:
 
 
 def word_leaves(node: Node) -> list[tuple[str, tuple[str, ...]]]:
-    """(folded word, folded fields searched for it) of each positive leaf of one word (a phrase's
-    words match as typed): the words a search that found nothing may read otherwise."""
+    """(folded word, folded fields searched for it) of each word of the positive text leaves, a phrase's
+    words too: the words a search that found nothing may read otherwise (`"truyeenj kieeuf"` as Telex,
+    `title:"truyen kieuu"` with its typo: `split_phrases`)."""
     out: list[tuple[str, tuple[str, ...]]] = []
     for clause in leaves(node):
         if clause.kind != "text" or clause.negate:
             continue
-        folded = folded_words(clause.text)
-        if len(folded) == 1:
-            fields = (MATCH_FIELD,) if clause.fields == DEFAULT_FIELDS else tuple(f"{f}_folded" for f in clause.fields)
-            out.append((folded[0], fields))
+        fields = (MATCH_FIELD,) if clause.fields == DEFAULT_FIELDS else tuple(f"{f}_folded" for f in clause.fields)
+        out += [(word, fields) for word in folded_words(clause.text)]
     return out
+
+
+def split_phrases(node: Node, typos: AbstractSet[str]) -> Node:
+    """`node` with each phrase holding a word of `typos` searched as its words, each in the phrase's fields.
+
+    A word with a typo can be no part of a Tantivy phrase query, so a typo search keeps the words and
+    drops their order; its suggestion (the phrase spelled right) ranks the hits that hold the phrase first.
+    An excluded phrase stays whole: typos are allowed in positive words only."""
+    if isinstance(node, Clause):
+        if node.kind != "text" or not node.phrase or not typos & set(folded_words(node.text)):
+            return node
+        return And([Clause("text", node.fields, word) for word in exact_words(node.text)])
+    if isinstance(node, Not):
+        return node
+    children = [split_phrases(child, typos) for child in node.children]
+    return And(children) if isinstance(node, And) else Or(children)
 
 
 def typo_candidates(node: Node) -> list[tuple[str, tuple[str, ...]]]:

@@ -31,7 +31,8 @@ from index.headings import filter_terms
 from index.highlight import highlight
 from index.keyboard import keyboard_query
 from index.query import build_query, match_query, year_query
-from index.query_language import Node, parse_query, parse_year_range, positive_words, typo_candidates, word_leaves
+from index.query_language import (Node, parse_query, parse_year_range, positive_words, split_phrases,
+                                  typo_candidates, word_leaves)
 from index.registry_filters import (HOLDING_FILTERS, check_registry_filters, holding_facet_libraries, holding_libraries,
                                     registry_values)
 from index.volumes import volume_order
@@ -303,6 +304,7 @@ class SearchIndex:
         if not typos:
             return None
         words = _highlighted(tree)
+        tree = split_phrases(tree, typos)
         # The suggestion comes from the SUGGEST_FROM_HITS best hits whatever page, size and order this
         # is, so every page ranks alike: page 1 at size 1 took it from one hit, page 2 from five, and
         # sorted by title "nguyen duu" asked "nguyen cửu?" (the first title A–Z), by relevance "nguyen du?".

