@@ -62,7 +62,9 @@ letters or more, letters only, that no record holds in its fields
 the folded fields, and the answer says `fuzzy: true` with that word spelled as
 the hits spell it.  Words the index holds are never typos: no hit because of a
 filter, a `-word` or a field is the answer, not a misspelling, and numbers
-(years, call numbers) are never read as other numbers.
+(years, call numbers) are never read as other numbers.  Only when the required
+words alone (no filter, year or `-word`) find nothing may one bare word the
+index holds be the typo ("vit" of `lich su vit nam`).
 tests/test_search_relevance.py pins this ranking with real queries on the fixtures.
 """
 

@@ -370,13 +370,13 @@ def typo_distance(word: str) -> int:
     return 2 if len(word) >= 8 else 1
 
 
-def word_leaves(node: Node) -> list[tuple[str, tuple[str, ...]]]:
+def word_leaves(node: Node, phrases: bool = True) -> list[tuple[str, tuple[str, ...]]]:
     """(folded word, folded fields searched for it) of each word of the positive text leaves, a phrase's
-    words too: the words a search that found nothing may read otherwise (`"truyeenj kieeuf"` as Telex,
-    `title:"truyen kieuu"` with its typo: `split_phrases`)."""
+    words too unless not `phrases`: the words a search that found nothing may read otherwise
+    (`"truyeenj kieeuf"` as Telex, `title:"truyen kieuu"` with its typo: `split_phrases`)."""
     out: list[tuple[str, tuple[str, ...]]] = []
     for clause in leaves(node):
-        if clause.kind != "text" or clause.negate:
+        if clause.kind != "text" or clause.negate or clause.phrase and not phrases:
             continue
         fields = (MATCH_FIELD,) if clause.fields == DEFAULT_FIELDS else tuple(f"{f}_folded" for f in clause.fields)
         out += [(word, fields) for word in folded_words(clause.text)]
@@ -399,12 +399,32 @@ def split_phrases(node: Node, typos: AbstractSet[str]) -> Node:
     return And(children) if isinstance(node, And) else Or(children)
 
 
-def typo_candidates(node: Node) -> list[tuple[str, tuple[str, ...]]]:
+def typo_candidates(node: Node, phrases: bool = True) -> list[tuple[str, tuple[str, ...]]]:
     """The `word_leaves` that could be a typo: FUZZY_MIN_CHARS letters or more, no digit (a year or a
     call number is never another one misspelt).
 
-    `SearchIndex.search` allows typos only in those of them no record holds in those fields."""
-    return [(word, fields) for word, fields in word_leaves(node) if len(word) >= FUZZY_MIN_CHARS and word.isalpha()]
+    `SearchIndex.search` allows typos in those of them no record holds in those fields, and in one held
+    word (not a phrase's) when the words alone find nothing."""
+    return [(word, fields) for word, fields in word_leaves(node, phrases)
+            if len(word) >= FUZZY_MIN_CHARS and word.isalpha()]
+
+
+def positive_chain(node: Node) -> Node | None:
+    """The words and phrases an AND query requires (fielded or not), without its years, ISBNs and excluded
+    words; None for a query with an OR (outside an exclusion), or with no such word.
+
+    Searched alone (no filter either), they say whether a query that found nothing did so for its words
+    or for what narrows them: only the words' fault is worth a typo search of every word."""
+    if _holds_or(node):
+        return None
+    kept: list[Node] = [clause for clause in leaves(node) if clause.kind == "text" and not clause.negate]
+    return None if not kept else kept[0] if len(kept) == 1 else And(kept)
+
+
+def _holds_or(node: Node) -> bool:
+    if isinstance(node, Or):
+        return True
+    return isinstance(node, And) and any(_holds_or(child) for child in node.children)
 
 
 def _isbn_forms(value: str, query: str) -> list[str]:

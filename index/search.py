@@ -31,8 +31,8 @@ from index.headings import filter_terms
 from index.highlight import highlight
 from index.keyboard import keyboard_query
 from index.query import build_query, match_query, year_query
-from index.query_language import (Node, parse_query, parse_year_range, positive_words, split_phrases,
-                                  typo_candidates, word_leaves)
+from index.query_language import (Node, parse_query, parse_year_range, positive_chain, positive_words,
+                                  split_phrases, typo_candidates, word_leaves)
 from index.registry_filters import (HOLDING_FILTERS, check_registry_filters, holding_facet_libraries, holding_libraries,
                                     registry_values)
 from index.volumes import volume_order
@@ -263,14 +263,39 @@ class SearchIndex:
             # "ddaats rungf phuwowng nam": "rungf" (rùng) is a slip for "rwngf" (rừng), a typo of "đất
             # rungf phương nam"; each word alone was found, together nothing.
             tried.insert(0, read)
-        for q, parsed in tried:
-            fuzzy = self._typo_search(searcher, schema, replace(params, q=q) if q != params.q else params, parsed,
-                                      generation)
-            if fuzzy is not None:
-                fuzzy.params = params
-                fuzzy.suggestion = fuzzy.suggestion or (q if q != params.q else None)
-                return fuzzy
+        # Then a word some record holds may be the typo, when the words alone find nothing: "vit" of "lich su
+        # vit nam" is some record's "vịt", "lang" of "khoai lang tap 2" a record's "lnag" (a misspelt title).
+        for held_typo in (False, True):
+            for q, parsed in tried:
+                typos = self._held_word_typo(searcher, schema, params, parsed) if held_typo else None
+                if held_typo and typos is None:
+                    continue
+                fuzzy = self._typo_search(searcher, schema, replace(params, q=q) if q != params.q else params,
+                                          parsed, generation, typos)
+                if fuzzy is not None:
+                    fuzzy.params = params
+                    fuzzy.suggestion = fuzzy.suggestion or (q if q != params.q else None)
+                    return fuzzy
         return result
+
+    def _held_word_typo(self, searcher: tantivy.Searcher, schema: tantivy.Schema, params: SearchParams,
+                        tree: Node) -> frozenset[str] | None:
+        """The unknown words of an AND query and the first bare word some record holds that, read with a typo,
+        lets the query find something; None when none does, or the words find something by themselves
+        (without filters, years and excluded words): no hit because of those is the answer (index/query.py).
+
+        One held word at a time: all of them at once made "khoai lang tap 2" "khoai đăng tâm 2"."""
+        words = positive_chain(tree)
+        if words is None or searcher.search(match_query(schema, words), limit=1, count=True).count:
+            return None
+        unknown = unknown_words(searcher, typo_candidates(tree))
+        # Not a phrase's words: `"nam viet"` holds both, in another order than any record; that is the answer.
+        for word in dict.fromkeys(word for word, _ in typo_candidates(tree, phrases=False) if word not in unknown):
+            typos = unknown | {word}
+            query = self._full_query(schema, split_phrases(tree, typos), params, typos, scoring=False)
+            if searcher.search(query, limit=1, count=True).count:
+                return typos
+        return None
 
     def _keyboard_reading(self, searcher: tantivy.Searcher, schema: tantivy.Schema, params: SearchParams,
                           tree: Node) -> tuple[str, Node] | None:
@@ -297,10 +322,12 @@ class SearchIndex:
         return read, parsed
 
     def _typo_search(self, searcher: tantivy.Searcher, schema: tantivy.Schema, params: SearchParams, tree: Node,
-                     generation: int) -> SearchResult | None:
-        """`params` searched with the typos of its words (those no record holds) allowed, and the query
-        spelled as the hits spell it as the suggestion; None when it has no typo or finds nothing."""
-        typos = unknown_words(searcher, typo_candidates(tree))
+                     generation: int, typos: frozenset[str] | None = None) -> SearchResult | None:
+        """`params` searched with the typos of its words (those no record holds, unless `typos` says which)
+        allowed, and the query spelled as the hits spell it as the suggestion; None when it has no typo or
+        finds nothing."""
+        if typos is None:
+            typos = unknown_words(searcher, typo_candidates(tree))
         if not typos:
             return None
         words = _highlighted(tree)

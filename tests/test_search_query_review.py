@@ -54,3 +54,23 @@ def test_a_quoted_phrase_is_read_as_telex_and_searched_with_its_typos_as_its_wor
 def test_an_excluded_phrase_with_a_typo_stays_an_exclusion_and_is_never_corrected(catalog):
     result = catalog.search(SearchParams(q='kieuu -"truyen kieu"'))
     assert [hit["id"] for hit in result.hits] == ["k2"] and result.suggestion == 'kiều -"truyen kieu"'
+
+
+@pytest.mark.parametrize("q, suggestion, found", [
+    ("lich su vit nam", "lich su việt nam", ["ls1"]),  # "vit" is a word of the catalogue: "vịt"
+    ("khoai lang tap 2", "khoai lnag tap 2", ["kl2"]),  # the record misspells "lang"; "2" stays exact
+])
+def test_a_misspelt_word_some_record_holds_is_a_typo_when_the_words_find_nothing(catalog, q, suggestion, found):
+    result = catalog.search(SearchParams(q=q))
+    assert [hit["id"] for hit in result.hits] == found and result.fuzzy and result.suggestion == suggestion
+
+
+@pytest.mark.parametrize("q, filters", [
+    ("lich su viet nam", {"language": ("eng",)}),  # a filter leaves no hit: the answer
+    ("lich su viet nam -lich", {}),  # an excluded word
+    ("lich su viet nam year:2030", {}),  # a year
+    ("khoai lang tap 3", {}),  # a number is never another number
+])
+def test_held_words_are_no_typos_when_a_filter_an_exclusion_a_year_or_a_number_leaves_no_hit(catalog, q, filters):
+    result = catalog.search(SearchParams(q=q, **filters))
+    assert (result.total, result.fuzzy, result.suggestion) == (0, False, None), [h["id"] for h in result.hits]
