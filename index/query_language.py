@@ -6,7 +6,7 @@ The query language
   `truyen kieu` finds "Truyện Kiều".  A word the index splits (`959.7`,
   `O'Brien`, `Việt-Nam`) is its pieces adjacent, as a phrase; `/ : ; , + & | =`
   separate words (`Kiều/Nguyễn` is two).
-- `"quoted phrases"`: the words, adjacent and in order.
+- `"quoted phrases"`: the words, adjacent and in order; a quote left open is closed at the end.
 - `AND`, `OR`, `NOT` (upper case only, so the English word "and" in a title is
   a word) and `-word` / `-"phrase"` / `-title:x` to exclude.  Precedence, from
   tightest: `NOT`/`-`, then `AND` (also implicit), then `OR`; parentheses group:
@@ -23,7 +23,7 @@ The query language
   also after the label printed in books: `ISBN 978-604-…` (and `ISSN 0866-7500`
   is the ISSN's text).
 
-A query with nothing searchable (`*`), unbalanced parentheses or quotes, an
+A query with nothing searchable (`*`, `"`), unbalanced parentheses, an
 operator without an operand, a field without a value, or more than
 `MAX_QUERY_WORDS` words is a `QueryError` (HTTP 400 with a message).
 
@@ -127,8 +127,8 @@ def _tokens(query: str) -> list[tuple[str, str]]:
         kind = match.lastgroup
         if kind == "quote":
             end = query.find('"', pos)
-            if end < 0:
-                raise QueryError(query, 'thiếu dấu " đóng cụm từ (unbalanced quotes)')
+            if end < 0:  # a quote left open ("truyện kiều) closes at the end, as Google and Solr's edismax read it
+                end = len(query)
             out.append(("phrase", query[pos:end]))
             pos = end + 1
         elif kind == "field":

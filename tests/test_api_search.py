@@ -61,7 +61,7 @@ def client(env) -> Iterator[httpx.Client]:
 
 
 @pytest.mark.parametrize("q", [
-    'title:(("', "*", "x" * 10_000, '"truyen kieu', 'title:"lich', "(lich su", "lich su)", "AND", "lich OR",
+    'title:(("', "*", "x" * 10_000, '"', 'title:"', "(lich su", "lich su)", "AND", "lich OR",
     "NOT", "lich AND", "OR su", "year:", "isbn:", "year:abc", "title:", "-(", "(((((((((((((((((((((((a)))))))))))))))))))))))",
 ])
 def test_malformed_query_is_400_with_a_message_never_500(client, q):
@@ -71,6 +71,13 @@ def test_malformed_query_is_400_with_a_message_never_500(client, q):
     assert body["error"] == "QueryError" and body["message"] and body["status"] == 400
     page = client.get("/", params={"q": q})
     assert page.status_code == 400 and "Không hiểu câu tìm" in page.text
+
+
+@pytest.mark.parametrize("q", ['"lịch sử việt', 'title:"lich su'])
+def test_a_quote_left_open_is_read_closed_at_the_end_not_refused(client, q):
+    response = client.get("/api/search", params={"q": q})
+    assert response.status_code == 200 and {hit["id"] for hit in response.json()["hits"]} == {"ls1", "ls3"}
+    assert client.get("/", params={"q": q}).status_code == 200
 
 
 def test_page_size_has_a_hard_cap(client, env):

@@ -426,11 +426,11 @@ def test_the_new_titles_list_is_labelled_and_not_announced_as_a_status(sites, br
 
 
 def test_a_query_the_catalogue_cannot_read_is_explained_as_on_the_page(sites, browser):
-    """An unclosed quote showed the visitor the API's message for developers: `query '"so tay': thiếu dấu "
-    đóng cụm từ (unbalanced quotes)`, English and their own query quoted back; the page says
+    """An unclosed parenthesis (then, a quote) showed the visitor the API's message for developers: `query
+    '(so tay': thiếu dấu ) (unbalanced parentheses)`, English and their own query quoted back; the page says
     "Không hiểu câu tìm: …" with the reason only."""
     _, root = _widget(browser, sites["allowed"])
-    assert _search(browser, root, '"so tay') == 'Không hiểu câu tìm: thiếu dấu " đóng cụm từ (unbalanced quotes)'
+    assert _search(browser, root, '(so tay') == 'Không hiểu câu tìm: thiếu dấu ) (unbalanced parentheses)'
 
 
 def test_widget_offers_the_suggestion_the_page_offers_after_a_typo(sites, browser):

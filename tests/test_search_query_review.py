@@ -74,3 +74,9 @@ def test_a_misspelt_word_some_record_holds_is_a_typo_when_the_words_find_nothing
 def test_held_words_are_no_typos_when_a_filter_an_exclusion_a_year_or_a_number_leaves_no_hit(catalog, q, filters):
     result = catalog.search(SearchParams(q=q, **filters))
     assert (result.total, result.fuzzy, result.suggestion) == (0, False, None), [h["id"] for h in result.hits]
+
+
+@pytest.mark.parametrize("q", ['"truyện kiều', '"truyen kieu', 'title:"truyen kieu', 'nguyen du "truyen kieu'])
+def test_a_quote_left_open_is_closed_at_the_end(catalog, q):
+    result = catalog.search(SearchParams(q=q))
+    assert [hit["id"] for hit in result.hits] == ["k1"] and not result.fuzzy
