@@ -427,6 +427,20 @@ def _holds_or(node: Node) -> bool:
     return isinstance(node, And) and any(_holds_or(child) for child in node.children)
 
 
+# "kieu or tien": the words between quotes aside, a lower-case or/and/not between two words.
+_LOWER_OPERATOR_RE = re.compile(r"(?<=\S )(or|and|not)(?= \S)")
+
+
+def with_operators(query: str) -> str | None:
+    """`query` with a lower-case or/and/not written as the operator, when it has one outside quotes; None
+    when it has none.  Offered (by the page and the API's `operators`) when a search found nothing because
+    "or" was taken as a word to find; never searched instead, as "and" may be a title's English word."""
+    parts = query.split('"')
+    parts[::2] = [_LOWER_OPERATOR_RE.sub(lambda m: m.group(1).upper(), part) for part in parts[::2]]
+    fixed = '"'.join(parts)
+    return fixed if fixed != query else None
+
+
 def _isbn_forms(value: str, query: str) -> list[str]:
     isbn = clean_isbn(value)
     if not isbn:

@@ -102,6 +102,9 @@ class SearchResponse(BaseModel):
         "suggestion": None, "indexed": True, "hits": [_HIT_EXAMPLE],
         "facets": {"library": [{"value": "tv-tinh", "label": "Thư viện tỉnh Hậu Giang", "count": 1,
                                 "selected": False}]},
+    }, {
+        "total": 0, "page": 1, "size": 20, "sort": "relevance", "q": "kieu or conan", "fuzzy": False,
+        "operators": "kieu OR conan", "indexed": True, "hits": [], "facets": {"library": []},
     }]})
 
     total: int
@@ -111,6 +114,10 @@ class SearchResponse(BaseModel):
     q: str
     fuzzy: bool = Field(default=False, description="True when nothing matched exactly and typos were allowed.")
     suggestion: str | None = Field(default=None, description="With `fuzzy`: the query spelled as the hits spell it.")
+    operators: str | None = Field(default=None, description="With `total` 0: the query with a lower-case or/and/not "
+                                                          "between two words written as the operator (`kieu or "
+                                                          "conan`: `kieu OR conan`), to offer; the words were "
+                                                          "searched as typed. Null otherwise.")
     indexed: bool = Field(default=True, description="False while the catalogue has nothing to search (before the "
                                                     "first `unioncat index`, or an index of no records): `total` 0 "
                                                     "then says the catalogue is not ready, not that nothing matched.")

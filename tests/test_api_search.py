@@ -250,3 +250,18 @@ def test_the_search_page_honours_size_as_the_api_does_with_the_same_cap(client):
     for size in ("51", "0", "-3", "abc", "1e3"):
         response = client.get("/", params={"q": "sach", "size": size})
         assert response.status_code == 400 and "size" in response.text, size
+
+
+def test_a_search_with_lower_case_or_that_finds_nothing_offers_the_operator_in_the_json_too(client):
+    """The page offered "… OR …" and the JSON said only `total` 0, so the widget said nothing found."""
+    body = client.get("/api/search", params={"q": "lich or history"}).json()
+    assert (body["total"], body["operators"]) == (0, "lich OR history")
+    assert client.get("/api/search", params={"q": body["operators"]}).json()["total"] > 0
+    assert client.get("/api/search", params={"q": '"lich or history"'}).json()["operators"] is None  # a phrase
+    assert client.get("/api/search", params={"q": "lich su"}).json()["operators"] is None
+
+
+def test_openapi_describes_the_operators_hint_with_an_example(client):
+    schema = client.get("/openapi.json").json()["components"]["schemas"]["SearchResponse"]
+    assert "operators" in schema["properties"]
+    assert any(example.get("operators") == "kieu OR conan" for example in schema["examples"])

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import os
-import re
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode, urlsplit
@@ -19,6 +18,7 @@ from starlette.staticfiles import NotModifiedResponse, StaticFiles
 
 from config.errors import FilterError, QueryError
 from index.labels import FACET_TITLES_VI, facet_label
+from index.query_language import with_operators
 from index.search import FILTERS, MAX_RESULT_WINDOW, SearchResult, filter_value
 from search_api.errors import error_response
 from search_api.context import AppContext, get_context, mark_selected, search_params, site_url
@@ -110,7 +110,7 @@ def search_page(
     # "Did you mean" keeps the filters and the order in force: only the words change.
     suggestion_url = _url([("q", result.suggestion)] + [(k, v) for k, v in items if k not in ("q", "page")]) \
         if result.suggestion else None
-    operators = _with_operators(q) if result.total == 0 else None
+    operators = with_operators(q) if result.total == 0 else None
     context.update(operators_url=_url([("q", operators)] + [(k, v) for k, v in items if k not in ("q", "page")])
                    if operators else None, operators=operators)
     context.update(result=result, facets=_facet_groups(result, items), pages=_pages(result, items),
@@ -119,19 +119,6 @@ def search_page(
                    # No index yet answers 0 hits (the API's shape); the page must not blame the query.
                    indexed=result.indexed)
     return ctx.templates.TemplateResponse(request, "search.html", context)
-
-
-# "kieu or tien": the words between quotes aside, a lower-case or/and/not between two words.
-_LOWER_OPERATOR_RE = re.compile(r"(?<=\S )(or|and|not)(?= \S)")
-
-
-def _with_operators(q: str) -> str | None:
-    """`q` with a lower-case or/and/not written as the operator, when it has one outside quotes:
-    a search that found nothing because "or" was taken as a word to find offers this instead."""
-    parts = q.split('"')
-    parts[::2] = [_LOWER_OPERATOR_RE.sub(lambda m: m.group(1).upper(), part) for part in parts[::2]]
-    fixed = '"'.join(parts)
-    return fixed if fixed != q else None
 
 
 @router.get("/records/{union_id}", response_class=HTMLResponse)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import TypeAdapter
 from starlette.concurrency import run_in_threadpool
 
+from index.query_language import with_operators
 from index.search import FILTERS, MAX_FILTER_VALUES, SORTS, SearchParams
 from search_api.context import EMPTY_IS_ABSENT, AppContext, get_context, mark_selected, search_params
 from search_api.models import ErrorResponse, SearchResponse
@@ -90,6 +91,7 @@ def _answer_body(ctx: AppContext, params: SearchParams) -> bytes:
         response = _RESPONSE.validate_python({
             "total": answer.total, "page": params.page, "size": params.size, "sort": params.sort, "q": params.q,
             "fuzzy": answer.fuzzy, "suggestion": answer.suggestion, "indexed": answer.indexed, "hits": answer.hits,
+            "operators": with_operators(params.q) if answer.total == 0 and answer.indexed else None,
             "facets": mark_selected(answer.facets, params),
         })
         body = _RESPONSE.dump_json(response)

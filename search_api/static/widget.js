@@ -90,7 +90,8 @@
       message.textContent = (body.fuzzy ? "Không tìm thấy kết quả chính xác; hiển thị kết quả gần đúng. " : "") +
         "Tìm thấy " + body.total + " tài liệu";
       list.setAttribute("aria-labelledby", message.id);
-      if (body.suggestion) offer(suggestion, body.suggestion);
+      // A typo's spelling, or "kieu OR conan" for "kieu or conan" (lower-case operators are words).
+      if (body.suggestion || body.operators) offer(suggestion, body.suggestion || body.operators);
     }
     body.hits.forEach(function (hit) {
       var item = el("li", { "class": "hit", part: "hit" });
