@@ -21,7 +21,7 @@ from typing import Any
 import orjson
 import tantivy
 
-from config.errors import QueryError, SearchIndexError
+from config.errors import FilterError, QueryError, SearchIndexError
 from config.settings import Settings
 from index.build import CURRENT_NAME, current_version, open_index
 from index.cache import LruCache
@@ -63,9 +63,19 @@ CODE_FILTERS = frozenset({"library", "library_type", "language", "material_type"
 
 
 def filter_value(value: str, name: str = "") -> str:
-    """A filter value as the index holds it: NFC, trimmed, and a code in lower case."""
+    """A filter value as the index holds it: NFC, trimmed, a code in lower case, a decade as its years."""
     value = visible_nfc(value).strip()
+    if name == "decade":
+        return decade_value(value)
     return value.lower() if name in CODE_FILTERS else value
+
+
+def decade_value(value: str) -> str:
+    """A decade as the facet writes it: `decade=2010` is "the 2010s", 2010-2019, as a reader names it,
+    not the year 2010 (it was, and the page's chip said "Thập niên: 2010" over 2010's books alone)."""
+    if value.isascii() and value.isdigit() and len(value) == 4 and value.endswith("0"):
+        return f"{value}-{int(value) + 9}"
+    return value
 
 
 @dataclass(frozen=True)
@@ -105,8 +115,13 @@ class SearchParams:
             raise QueryError(self.q, f"câu tìm dài quá {api.max_query_chars} ký tự (query too long)")
         if sum(len(getattr(self, name)) for name in FILTERS) > MAX_FILTER_VALUES:
             raise QueryError(self.q, f"quá {MAX_FILTER_VALUES} giá trị lọc (too many filter values)")
-        for value in self.year + self.decade:
+        for value in self.year:
             parse_year_range(value, self.q)
+        for value in self.filters().get("decade", ()):
+            low, high = parse_year_range(value, self.q)
+            if low == high:  # "2015": a year, not a decade
+                raise FilterError(self.q, "decade", value, f"decade={value!r}: thập niên viết 2010-2019 hoặc 2010 "
+                                                           "(a decade: 2010-2019, or 2010 for it)")
 
 
 @dataclass

@@ -265,3 +265,14 @@ def test_openapi_describes_the_operators_hint_with_an_example(client):
     schema = client.get("/openapi.json").json()["components"]["schemas"]["SearchResponse"]
     assert "operators" in schema["properties"]
     assert any(example.get("operators") == "kieu OR conan" for example in schema["examples"])
+
+
+def test_a_decade_given_as_its_first_year_is_the_decade_not_that_year(client):
+    """`decade=2010` was read as the year 2010 (32 hits of the demo's 390), and the page's chip said so."""
+    decade = client.get("/api/search", params={"decade": "2010"}).json()
+    assert decade["total"] == client.get("/api/search", params={"decade": "2010-2019"}).json()["total"]
+    assert decade["total"] > client.get("/api/search", params={"year": "2010"}).json()["total"]
+    assert [v["value"] for v in decade["facets"]["decade"] if v["selected"]] == ["2010-2019"]
+    assert "Thập niên: 2010-2019" in " ".join(client.get("/", params={"decade": "2010"}).text.split())
+    refused = client.get("/api/search", params={"decade": "2015"})
+    assert refused.status_code == 400 and "2010-2019" in refused.json()["message"]

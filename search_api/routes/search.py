@@ -39,7 +39,7 @@ _FILTER_DOCS: dict[str, str] = {
     "library_type": "provincial, district, school, college or armed_forces; another value is 400.",
     "district": "District name, as /api/libraries writes it; a district no library of the registry is in is 400.",
     "year": "2019 or 2010-2020.",
-    "decade": "A decade facet value, e.g. 2010-2019.",
+    "decade": "A decade facet value, e.g. 2010-2019; 2010 is the same decade; another single year is 400.",
     "language": "ISO 639-2 code, e.g. vie.",
     "material_type": "book, serial, map, ...",
     "subject": "A subject heading as in the facet (any capitals; spelled without marks it finds every spelling).",
