@@ -7,7 +7,9 @@
     │   └── OaiProtocolError an OAI-PMH <error> answer; one subclass per error code
     ├── SearchIndexError     the search index cannot be built or opened
     └── QueryError           a search query cannot be understood (HTTP 400)
-        └── FilterError      a filter value the registry does not hold (library, type, district)
+        ├── FilterError      a filter value the registry does not hold (library, type, district), or
+        │                    written in no accepted form (language, material type, decade)
+        └── ParameterError   a page, size or sort out of range (answered `InvalidParameter`)
 
 Every error says where it happened (file, library, endpoint, record, query) and,
 where it can, what to do.  Stage-specific subclasses live with their stage and
@@ -79,3 +81,13 @@ class FilterError(QueryError):
         self.name = name
         self.value = value
         super().__init__(query, message)
+
+
+class ParameterError(QueryError):
+    """Raised when a search's page, size or sort is outside what is accepted; names the parameter, what
+    it accepts and the value.  Answered 400 `InvalidParameter`, as FastAPI's own parameter checks are."""
+
+    def __init__(self, query: str, name: str, message: str):
+        self.name = name
+        super().__init__(query, f"{name}: {message}")
+        self.args = (f"tham số không hợp lệ ({name}: {message})",)  # a parameter's fault: the query is not quoted

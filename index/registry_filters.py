@@ -3,8 +3,8 @@
 `library=tv-tihn` in a partner's embed code answered 0 hits, and the partner's page showed an
 empty list as if the library held nothing.  A library id, a library type and a district are
 known before any search (the config), so a value outside them is a mistake worth naming,
-with the closest accepted value.  Free-form filters (year, language, subject...) are not
-checked: a language or a subject nothing has is an honest 0.
+with the closest accepted value.  Free-form filters (year, subject...) are not checked: a
+subject nothing has is an honest 0 (a language and a material type: index/code_filters.py).
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ aggregation costs as much as the search itself: cProfile at 300,000 records).
 
 from __future__ import annotations
 
+import math
 import threading
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -21,10 +22,11 @@ from typing import Any
 import orjson
 import tantivy
 
-from config.errors import FilterError, QueryError, SearchIndexError
+from config.errors import FilterError, ParameterError, QueryError, SearchIndexError
 from config.settings import Settings
 from index.build import CURRENT_NAME, current_version, open_index
 from index.cache import LruCache
+from index.code_filters import check_code_filters, code_value, decade_value
 from index.document import enrich
 from index.facets import FILTERS, YEAR_FILTERS, facet_counts
 from index.headings import filter_terms
@@ -67,15 +69,7 @@ def filter_value(value: str, name: str = "") -> str:
     value = visible_nfc(value).strip()
     if name == "decade":
         return decade_value(value)
-    return value.lower() if name in CODE_FILTERS else value
-
-
-def decade_value(value: str) -> str:
-    """A decade as the facet writes it: `decade=2010` is "the 2010s", 2010-2019, as a reader names it,
-    not the year 2010 (it was, and the page's chip said "Thập niên: 2010" over 2010's books alone)."""
-    if value.isascii() and value.isdigit() and len(value) == 4 and value.endswith("0"):
-        return f"{value}-{int(value) + 9}"
-    return value
+    return code_value(name, value.lower()) if name in CODE_FILTERS else value
 
 
 @dataclass(frozen=True)
@@ -104,13 +98,12 @@ class SearchParams:
         """Raise QueryError for anything the API must answer with 400."""
         api = settings.api
         if self.page < 1:
-            raise QueryError(self.q, f"page phải ≥ 1, nhận {self.page} (page must be ≥ 1)")
+            raise ParameterError(self.q, "page", f"phải ≥ 1, nhận {self.page} (page must be ≥ 1)")
         if not 1 <= self.size <= api.max_page_size:
-            raise QueryError(self.q, f"size phải từ 1 đến {api.max_page_size}, nhận {self.size}")
-        if (self.page - 1) * self.size >= MAX_RESULT_WINDOW:  # a page that starts inside the window is served
-            raise QueryError(self.q, f"chỉ xem được {MAX_RESULT_WINDOW} kết quả đầu (page too deep)")
+            raise ParameterError(self.q, "size", f"phải từ 1 đến {api.max_page_size}, nhận {self.size} "
+                                                 f"(size must be 1 to {api.max_page_size})")
         if self.sort not in SORTS:
-            raise QueryError(self.q, f"sort phải là một trong {', '.join(SORTS)}, nhận {self.sort!r}")
+            raise ParameterError(self.q, "sort", f"phải là một trong {', '.join(SORTS)}, nhận {self.sort!r}")
         if len(self.q) > api.max_query_chars:
             raise QueryError(self.q, f"câu tìm dài quá {api.max_query_chars} ký tự (query too long)")
         if sum(len(getattr(self, name)) for name in FILTERS) > MAX_FILTER_VALUES:
@@ -254,6 +247,7 @@ class SearchIndex:
         searcher = index.searcher() if index is not None else None
         check_registry_filters(params.q, params.filters(), self._registry_values,
                                lambda name, value: searcher is not None and searcher.doc_freq(name, value) > 0)
+        check_code_filters(params.q, params.filters())
         if searcher is None or searcher.num_docs == 0:  # the answer's shape still names every facet
             return SearchResult(0, [], {name: [] for name in FILTERS}, params.page, params.size, params=params,
                                 indexed=False)
@@ -391,10 +385,19 @@ class SearchIndex:
             order = {"order_by_field": ADDED_FIELD, "order": tantivy.Order.Desc}
         try:
             offset = (params.page - 1) * params.size
-            found = searcher.search(query, limit=min(params.size, MAX_RESULT_WINDOW - offset), offset=offset,
-                                    count=True, **order)
+            if offset >= MAX_RESULT_WINDOW:  # past the paging depth: only a page past the last hit is served (empty)
+                found, page = searcher.search(query, limit=1, count=True), []
+                if found.count > offset:
+                    raise ParameterError(params.q, "page", f"chỉ xem được {MAX_RESULT_WINDOW} kết quả đầu: với size="
+                                                           f"{params.size}, page tối đa "
+                                                           f"{math.ceil(MAX_RESULT_WINDOW / params.size)} (paging "
+                                                           f"reaches the first {MAX_RESULT_WINDOW} hits)")
+            else:
+                found = searcher.search(query, limit=min(params.size, MAX_RESULT_WINDOW - offset), offset=offset,
+                                        count=True, **order)
+                page = found.hits
             hits = [self._hit(searcher, address, score if params.sort == "relevance" else None, words, fuzzy)
-                    for score, address in found.hits]
+                    for score, address in page]
             if params.sort == "relevance":
                 hits = _volumes_in_order(hits)
             # Facet counts depend on the query and filters only, not on the page or the order.

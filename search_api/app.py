@@ -15,7 +15,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 
 from config.settings import Settings
-from index.search import SearchIndex
+from index.search import MAX_RESULT_WINDOW, SearchIndex
 from search_api.context import AppContext, RenderedAnswers
 from search_api.cors import JsonCorsRefusal
 from search_api.errors import add_error_handlers, wants_html
@@ -65,7 +65,38 @@ def create_app(settings: Settings, store: CatalogStore, search_index: SearchInde
         app.include_router(module.router)
     add_error_handlers(app)
     _document_errors_as_answered(app)
+    _document_search_limits(app, settings)
     return app
+
+
+def _document_search_limits(app: FastAPI, settings: Settings) -> None:
+    """State in /api/search's parameters the limits this server's settings set: the largest `size`, the
+    longest `q`, and how deep paging reaches (a client learnt them from a 400 only)."""
+    generate = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            schema = generate()
+            limits = {"q": {"maxLength": settings.api.max_query_chars},
+                      "size": {"minimum": 1, "maximum": settings.api.max_page_size},
+                      "page": {"minimum": 1}}
+            for parameter in schema["paths"]["/api/search"]["get"]["parameters"]:
+                if parameter["name"] in limits:
+                    types = parameter["schema"].get("anyOf", [parameter["schema"]])  # `int | None`: the int's
+                    next(t for t in types if t.get("type") in ("string", "integer")).update(limits[parameter["name"]])
+                    parameter["description"] += _LIMIT_TEXT[parameter["name"]].format(
+                        size=settings.api.max_page_size, chars=settings.api.max_query_chars, window=MAX_RESULT_WINDOW)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+_LIMIT_TEXT = {
+    "q": " At most {chars} characters (longer: 400).",
+    "size": " At most {size} (more, or 0: 400 InvalidParameter).",
+    "page": " Paging reaches the first {window} hits: a page starting beyond them is 400 InvalidParameter, "
+            "unless the search has fewer hits (then it is an empty page).",
+}
 
 
 # Any route answers this 400 (search_api/utf8_input.py), whether or not it reads parameters.

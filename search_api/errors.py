@@ -13,7 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from config.errors import QueryError, SearchIndexError, StoreError, UnioncatError
+from config.errors import ParameterError, QueryError, SearchIndexError, StoreError, UnioncatError
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,8 @@ def add_error_handlers(app: FastAPI) -> None:
         if status >= 500:
             log.error("%s on %s: %s", type(exc).__name__, request.url.path, exc)
             message = without_server_paths(message, request)
-        return error_response(request, status, type(exc).__name__, message,
+        name = "InvalidParameter" if isinstance(exc, ParameterError) else type(exc).__name__  # as FastAPI's checks
+        return error_response(request, status, name, message,
                               reason=exc.reason if isinstance(exc, QueryError) else None)
 
     @app.exception_handler(RequestValidationError)

@@ -84,7 +84,9 @@ def test_page_size_has_a_hard_cap(client, env):
     assert client.get("/api/search", params={"size": 50}).json()["size"] == 50
     response = client.get("/api/search", params={"size": 51})
     assert response.status_code == 400 and "size" in response.json()["message"]
-    assert client.get("/api/search", params={"size": 20, "page": 501}).status_code == 400  # beyond 10,000 hits
+    # Past the paging depth (10,000 hits) but past this search's last hit too: an empty page, not a 400.
+    deep = client.get("/api/search", params={"size": 20, "page": 501})
+    assert deep.status_code == 200 and deep.json()["hits"] == [] and deep.json()["total"] > 0
 
 
 def test_hits_list_holdings_with_call_numbers_and_opac_links(client):
@@ -276,3 +278,34 @@ def test_a_decade_given_as_its_first_year_is_the_decade_not_that_year(client):
     assert "Thập niên: 2010-2019" in " ".join(client.get("/", params={"decade": "2010"}).text.split())
     refused = client.get("/api/search", params={"decade": "2015"})
     assert refused.status_code == 400 and "2010-2019" in refused.json()["message"]
+
+
+@pytest.mark.parametrize("size", ["0", "51", "-3"])
+def test_a_size_out_of_range_is_one_kind_of_400_naming_the_range(client, size):
+    """size=0 was InvalidParameter in English, size=51 a QueryError quoting the query back."""
+    body = client.get("/api/search", params={"q": "lich", "size": size}).json()
+    assert (body["status"], body["error"]) == (400, "InvalidParameter")
+    assert body["message"].startswith("tham số không hợp lệ (size: phải từ 1 đến 50") and "query" not in body["message"]
+
+
+def test_openapi_states_the_size_maximum_the_query_length_and_the_paging_depth(client, env):
+    parameters = {p["name"]: p for p in client.get("/openapi.json").json()["paths"]["/api/search"]["get"]["parameters"]}
+    size = next(t for t in parameters["size"]["schema"]["anyOf"] if t.get("type") == "integer")
+    assert (size["minimum"], size["maximum"]) == (1, 50)  # this server's max_page_size
+    assert parameters["q"]["schema"]["maxLength"] == env[0].api.max_query_chars
+    assert "10000" in parameters["page"]["description"]
+
+
+@pytest.mark.parametrize("params, same_as", [
+    ({"language": "vi"}, {"language": "vie"}),  # ISO 639-1, as HTML's lang writes it
+    ({"material_type": "Sách"}, {"material_type": "book"}),  # the label the page shows
+])
+def test_a_language_or_material_type_written_another_way_is_read_as_its_code(client, params, same_as):
+    found = client.get("/api/search", params=params).json()
+    assert found["total"] > 0 and found["total"] == client.get("/api/search", params=same_as).json()["total"]
+
+
+@pytest.mark.parametrize("language", ["vietnamese", "Tiếng Việt", "v"])
+def test_a_language_in_no_iso_639_form_is_a_400_naming_the_form(client, language):
+    body = client.get("/api/search", params={"language": language}).json()
+    assert (body["status"], body["error"]) == (400, "FilterError") and "ISO 639-2" in body["message"]

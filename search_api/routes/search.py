@@ -23,8 +23,10 @@ SEARCH_ERRORS = {
     400: {"model": ErrorResponse,
           "description": f"Bad parameter or query (a parameter not UTF-8 included), more than {MAX_FILTER_VALUES} "
                          "filter values in all, or a `library`, `library_type` or `district` value the registry "
-                         "does not hold (`error` FilterError; `reason` names the value, the closest accepted one "
-                         "and the accepted ones)."},
+                         "does not hold, a `language` that is no ISO 639-2 code, a `decade` that is a "
+                         "single year other than a decade's first (`error` FilterError; `reason` names the value, the "
+                         "closest accepted one and the accepted ones); `page`, `size` or `sort` out of range "
+                         "(`error` InvalidParameter)."},
     503: {"model": ErrorResponse,
           "description": "The search index cannot be opened; `message` says why and what to run "
                          "(e.g. `unioncat index --rebuild`)."},
@@ -40,8 +42,8 @@ _FILTER_DOCS: dict[str, str] = {
     "district": "District name, as /api/libraries writes it; a district no library of the registry is in is 400.",
     "year": "2019 or 2010-2020.",
     "decade": "A decade facet value, e.g. 2010-2019; 2010 is the same decade; another single year is 400.",
-    "language": "ISO 639-2 code, e.g. vie.",
-    "material_type": "book, serial, map, ...",
+    "language": "ISO 639-2 code, e.g. vie (ISO 639-1 vi is read as vie); not three letters: 400.",
+    "material_type": "book, serial, map, ... (or the page's label, e.g. Sách).",
     "subject": "A subject heading as in the facet (any capitals; spelled without marks it finds every spelling).",
 }
 FILTER_PARAMETERS = [
@@ -65,7 +67,8 @@ async def api_search(
                                         'subject: publisher: isbn: year:2019 year:2010..2020',
                             examples=["truyen kieu", 'author:"Nguyễn Du" OR title:kieu', "lich su -year:..1990"])] = "",
     page: Annotated[int | None, Query(ge=1, description="Page number, from 1 (empty: 1)."), EMPTY_IS_ABSENT] = 1,
-    size: Annotated[int | None, Query(ge=1, description="Hits per page (default and maximum from settings)."),
+    # No `ge=1` here: 0 is refused by the search with the message of a size too large (InvalidParameter).
+    size: Annotated[int | None, Query(description="Hits per page (default and maximum from settings)."),
                     EMPTY_IS_ABSENT] = None,
     sort: Annotated[str, Query(description="relevance, year (oldest first), -year (newest first), title "
                                            "(Vietnamese dictionary order: a ă â … d đ …; ma mà mả mã má mạ) or "
