@@ -47,7 +47,8 @@ META_NAME = "unioncat.json"
 # 20: searched text in NFKC (fullwidth "Ｋｉｅｕ" is "Kieu", index.schema.exact_text and folded_text), a final
 # y after consonants spelt i ("lý" is "lí", store.text.final_i_spelling), a title's Roman numeral also as its
 # number in the folded title ("thế kỷ X" as "thế kỷ 10", index/numerals.py).
-INDEX_FORMAT = 20
+# 21: the title sort files the volumes of one title in order (index.document._volume_sort_suffix).
+INDEX_FORMAT = 21
 MIN_HEAP_PER_THREAD_BYTES = 20_000_000
 
 

@@ -31,7 +31,7 @@ from store.names import direct_order
 from index.numerals import numbered
 from index.schema import (ADDED_FIELD, MATCH_FIELD, RANK_WEIGHT_FIELD, SUBJECT_KEY_FIELD, TITLE_SORT_FIELD,
                           TITLE_START_FIELD, TITLE_START_TOKEN, exact_text, exact_words, rank_weight)
-from index.volumes import spelled_part, spelled_volumes
+from index.volumes import spelled_part, spelled_volumes, volume_order
 from store.collate import sort_key
 from store.models import UnionRecord, split_record_id
 from store.text import final_i_spelling, fold, visible_nfc
@@ -216,6 +216,15 @@ def _numbered_titles(titles: list[str], language: str | None) -> dict[str, str]:
     return {title: _folded(spelt) for title in titles if (spelt := numbered(title, vietnamese))}
 
 
+def _volume_sort_suffix(part: str | None) -> str:
+    """What files the volumes of one title in order after it (`volume_order`): with the part only in
+    245 $n, "Kính vạn hoa" T.2, Tập 3 and T.1 had one sort key and came in index order (review)."""
+    if not part:
+        return ""
+    _, number, spelled = volume_order(part)
+    return f"\x01{number:06d} {spelled}"
+
+
 def document_json(payload: bytes, registry: dict[str, LibraryConfig], added: int = 0) -> str:
     """The Tantivy document of one union record as the store keeps it, JSON, as the index writer's `add_json`
     takes it (see index/schema.py for the fields); `added`: Unix time the union record was created.
@@ -286,7 +295,7 @@ def document_json(payload: bytes, registry: dict[str, LibraryConfig], added: int
     doc["material_type"] = [data.get("material_type") or "book"]
     if data.get("work_key"):
         doc["work_key"] = [data["work_key"]]
-    doc[TITLE_SORT_FIELD] = [sort_key(data.get("sort_title") or title)]
+    doc[TITLE_SORT_FIELD] = [sort_key(data.get("sort_title") or title) + _volume_sort_suffix(data.get("part"))]
     if data.get("year") is not None:
         doc["year"] = [data["year"]]
     doc["holding_count"] = [len(data["holdings"])]

@@ -322,3 +322,13 @@ def test_other_editions_link_a_name_inverted_or_not_and_the_volumes_of_a_set(cat
     for hit in found:
         others = {e["id"] for e in client.get(f"/api/records/{hit['id']}").json()["other_editions"]}
         assert {h["id"] for h in found} - {hit["id"]} <= others, (hit["title"], others)
+
+
+def test_sorted_by_title_the_volumes_of_one_title_come_in_order(catalog):
+    """With the part only in 245 $n, `kinh van hoa` sorted by title gave T.2, Tập 3, T.1 (review)."""
+    from index.volumes import volume_order
+
+    found = hits(catalog, "kinh van hoa", sort="title")
+    parts = [h["part"] for h in found if h["title"] == "Kính vạn hoa"]
+    assert len(parts) >= 3
+    assert parts == sorted(parts, key=volume_order), parts
