@@ -13,12 +13,9 @@ from collections.abc import Mapping
 
 from config.errors import FilterError
 from index.labels import MATERIAL_TYPE_LABELS_VI
+from store.languages import LANGUAGE_ALIASES
 from store.text import fold
 
-# ISO 639-1 → the ISO 639-2/B code the records hold (normalize.values.LANGUAGE_ALIASES, for the languages
-# a province's catalogue holds and labels).
-LANGUAGE_639_1: dict[str, str] = {"vi": "vie", "en": "eng", "fr": "fre", "de": "ger", "zh": "chi", "ru": "rus",
-                                  "ja": "jpn", "ko": "kor", "km": "khm", "lo": "lao", "th": "tha", "es": "spa"}
 # The page's label of a material type, folded, → its code; a label two codes share (Bản nhạc) is no code.
 _MATERIAL_BY_LABEL: dict[str, str] = {
     fold(label): code for code, label in MATERIAL_TYPE_LABELS_VI.items()
@@ -36,7 +33,8 @@ def decade_value(value: str) -> str:
 def code_value(name: str, value: str) -> str:
     """A language or material type as the index holds it (`value` lower case): "vi" is "vie", "sách" book."""
     if name == "language":
-        return LANGUAGE_639_1.get(value, value)
+        # ISO 639-1, read as normalize reads a record's; a name ("vietnamese") is no code.
+        return LANGUAGE_ALIASES.get(value, value) if len(value) == 2 else value
     if name == "material_type" and value not in MATERIAL_TYPE_LABELS_VI:
         return _MATERIAL_BY_LABEL.get(fold(value), value)
     return value

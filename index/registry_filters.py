@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import get_args
 
 from config.errors import FilterError
-from config.settings import LibraryType, Settings
+from config.settings import LibraryConfig, LibraryType, Settings
 from store.text import fold
 
 REGISTRY_FILTERS: tuple[str, ...] = ("library", "library_type", "district")
@@ -77,16 +77,14 @@ def holding_libraries(settings: Settings, filters: Mapping[str, tuple[str, ...]]
 
 
 def holding_facet_libraries(settings: Settings, name: str, value: str,
-                            filters: Mapping[str, tuple[str, ...]]) -> tuple[str, ...] | None:
+                            filters: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
     """The libraries whose holdings count for the value `value` of the holding facet `name` under the
-    other holding filters of `filters`; None when no other is set (the facet counts records as they are)."""
+    other holding filters of `filters`."""
     chosen = {other: frozenset(filters[other]) for other in HOLDING_FILTERS if other != name and filters.get(other)}
-    if not chosen:
-        return None
     chosen[name] = frozenset({value})
     return tuple(sorted(lib.id.lower() for lib in settings.libraries if _holding_matches(lib, chosen)))
 
 
-def _holding_matches(library, chosen: Mapping[str, frozenset[str]]) -> bool:
+def _holding_matches(library: LibraryConfig, chosen: Mapping[str, frozenset[str]]) -> bool:
     values = {"library": library.id.lower(), "library_type": library.type, "district": library.district}
     return all(values[name] in accepted for name, accepted in chosen.items())

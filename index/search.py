@@ -57,10 +57,10 @@ FUZZY_TIE_BREAK = 0.001
 SUGGEST_FROM: tuple[str, ...] = ("title", "subtitle", "authors", "subjects", "publisher")
 
 
-# Filters whose values are codes the index holds in lower case (library ids, library types,
-# ISO 639-2 languages, material types): `language=VIE` is `vie`.  Districts and subjects are names.
 # Hits of one title whose scores differ by at most this share are one tie (`_volumes_in_order`).
 VOLUME_TIE = 0.01
+# Filters whose values are codes the index holds in lower case (library ids, library types,
+# ISO 639-2 languages, material types): `language=VIE` is `vie`.  Districts and subjects are names.
 CODE_FILTERS = frozenset({"library", "library_type", "language", "material_type"})
 
 
@@ -438,11 +438,11 @@ class SearchIndex:
         with `library=tv-long-my`, the type facet offers that library's type, not the types of the other
         libraries that hold the same records (a district library's search offered "school 140")."""
         filters = params.filters()
+        if not any(filters.get(other) for other in HOLDING_FILTERS if other != name):
+            return values  # no other holding filter: records and holdings count alike
         kept = []
         for value in values:
             libraries = holding_facet_libraries(self._settings, name, value["value"], filters)
-            if libraries is None:
-                return values
             if not libraries:
                 continue
             if name != "library":  # a library's own count is right as it is; several libraries may overlap

@@ -12,6 +12,7 @@ from datetime import date
 from functools import lru_cache
 
 from normalize.text import clean_field, strip_isbd
+from store.languages import LANGUAGE_ALIASES
 
 YEAR_MIN = 1450  # printing in Europe; nothing catalogued as a book is older
 _YEAR_RE = re.compile(r"(?<!\d)(1[4-9]\d\d|20\d\d)(?!\d)")
@@ -138,20 +139,6 @@ def normalize_lccn(value: str) -> str:
     return lccn
 
 
-# ISO 639-1 and 639-2/T codes seen in catalogue data → the MARC (639-2/B) code.
-LANGUAGE_ALIASES = {
-    "vi": "vie", "vn": "vie", "vie": "vie", "viet": "vie", "vietnamese": "vie", "tiếng việt": "vie",
-    "en": "eng", "eng": "eng", "english": "eng", "tiếng anh": "eng",
-    "fr": "fre", "fre": "fre", "fra": "fre", "french": "fre", "tiếng pháp": "fre",
-    "de": "ger", "deu": "ger", "ger": "ger", "german": "ger",
-    "zh": "chi", "zho": "chi", "chi": "chi", "chinese": "chi", "tiếng trung": "chi",
-    "ru": "rus", "rus": "rus", "russian": "rus", "tiếng nga": "rus",
-    "no": "nor", "nb": "nob", "nn": "nno", "da": "dan", "sv": "swe", "is": "ice", "fo": "fao", "fi": "fin",
-    "norsk": "nor", "norwegian": "nor", "dansk": "dan", "danish": "dan", "svenska": "swe", "swedish": "swe",
-    "suomi": "fin", "finnish": "fin", "íslenska": "ice", "icelandic": "ice",
-    "ja": "jpn", "jpn": "jpn", "ko": "kor", "kor": "kor", "km": "khm", "khm": "khm",
-    "lo": "lao", "lao": "lao", "th": "tha", "tha": "tha", "es": "spa", "spa": "spa",
-}
 _NO_LANGUAGE = {"", "und", "zxx", "|||", "   ", "xxx", "nnn", "^^^"}
 
 
