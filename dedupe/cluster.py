@@ -8,13 +8,14 @@ by id, so the same input in any order gives the same groups.
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass, field
 
 from config.settings import DedupeSettings
 from dedupe.features import Features
 from dedupe.match import PUBLISHER_AGREE_MIN, Verdict, author_score, compare, publisher_score
 from dedupe.overrides import OVERRIDE_KEY
-from dedupe.scoring import Scored, note_nearest, score_blocks
+from dedupe.scoring import Chunk, note_nearest, score_blocks, score_pairs
 
 
 # A record lacking what tells two editions apart whose best match in another cluster scores
@@ -70,9 +71,7 @@ def group_features(all_features: list[Features], settings: DedupeSettings,
         compared, skipped = scored.compared, scored.oversized
     else:
         compared = len(pairs)
-        scored = Scored()
-        scored.score(((first, second, key) for (first, second), key in pairs.items() if (first, second) not in skip),
-                     all_features, settings)
+        scored = score_pairs(_chunks(pairs, skip, len(all_features)), all_features, settings)
     nearest, guarded = scored.nearest, scored.guarded
     for index, outside in neighbours:
         note_nearest(nearest, index, outside, _ordered_compare(all_features[index], outside, settings).score)
@@ -97,6 +96,15 @@ def group_features(all_features: list[Features], settings: DedupeSettings,
 
 
 NO_MATCH = "no matching record"
+
+
+def _chunks(pairs: dict[tuple[int, int], str], skip: set[tuple[int, int]], size: int) -> list[Chunk]:
+    """An incremental run's pairs as `score_pairs` takes them: by key, each pair one number."""
+    by_key: dict[str, array] = {}
+    for (first, second), key in pairs.items():
+        if (first, second) not in skip:
+            by_key.setdefault(key, array("q")).append(first * size + second)
+    return list(by_key.items())
 
 
 def _note_guarded(nearest: dict[int, tuple[float, Features]], all_features: list[Features], index: int,
