@@ -36,5 +36,7 @@ def fold_cached(text: str) -> str:
     return fast_fold(text)
 
 
-# Vietnamese spells a final i/y both ways after a consonant: "kỹ/kĩ", "lý/lí", "Mỹ/Mĩ thuật".
-FINAL_Y_RE = re.compile(r"\b([bcdghklmnpqrstvx]h?)y\b")
+# Vietnamese spells a final i/y both ways after a consonant: "kỹ/kĩ", "lý/lí", "Mỹ/Mĩ thuật", and
+# after "qu": "Lê Quý Đôn/Lê Quí Đôn", "Quy Nhơn/Qui Nhơn" (folded text; store.text.final_i_spelling
+# is the twin for marked text).
+FINAL_Y_RE = re.compile(r"\b(qu|[bcdghklmnpqrstvx]h?)y\b")

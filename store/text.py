@@ -61,7 +61,7 @@ def one_tone_spelling(text: str) -> str:
 # Vietnamese spells a syllable whose one vowel is a final y after its consonants with i too:
 # "lý/lí", "kỹ/kĩ", "Mỹ/Mĩ", "quý/quí", "hy/hi", "ty/ti", "sỹ/sĩ" (the 2018 textbooks write "Vật
 # lí", most other books "Vật lý").  Not a cluster: "may" and "mai" are two words, "thủy" keeps its y.
-# Marked or folded text alike ("kỹ" or "ky"); dedupe/folding.py has a folded-only twin without "qu".
+# Marked or folded text alike ("kỹ" or "ky"); dedupe/folding.py has a folded-only twin.
 _FINAL_Y_RE = re.compile(r"(?<!\w)(qu|[bcdđghklmnpqrstvx]h?)([yýỳỷỹỵ])(?!\w)", re.IGNORECASE)
 _Y_AS_I = str.maketrans("yýỳỷỹỵYÝỲỶỸỴ", "iíìỉĩịIÍÌỈĨỊ")
 _ANY_Y_RE = re.compile("[yýỳỷỹỵYÝỲỶỸỴ]")  # a fifth of the cost of _FINAL_Y_RE on text without one
