@@ -21,6 +21,7 @@ from dedupe.marks import typed_otherwise, without_marker
 from dedupe.names import author_words, translators
 from dedupe.parts import (edition_number, exercises_first, extract_volume, keep_misfolded_apart, part_name,
                           publisher_words, textbook_companion, textbook_series, volume_numbers, volume_of_part)
+from dedupe.title_numbers import numbers_written_out
 from store.models import Record
 from store.text import nfc
 
@@ -281,7 +282,9 @@ _ORDINAL_RE = re.compile(r"(?<!\w)thu (10|[1-9])(?!\w)")
 
 
 def _spelled_out(folded: str) -> str:
-    """A folded title with its abbreviations (dedupe.abbreviations) and ordinals spelled as other copies write them."""
+    """A folded title with its abbreviations (dedupe.abbreviations), numbers (dedupe.title_numbers) and
+    ordinals spelled as other copies write them."""
+    folded = numbers_written_out(folded)
     if "thu " in folded:
         folded = _ORDINAL_RE.sub(lambda match: f"thu {_ORDINAL_WORDS[match.group(1)]}", folded)
     return spelled_out(folded)

@@ -999,3 +999,19 @@ def test_a_shared_isbn_makes_a_slip_that_spells_a_syllable_a_typo(title, slip):
     records = [rec("a:1", title, isbn=["9786045731017"], **book), rec("b:1", slip, isbn=["9786045731017"], **book)]
     clustering = cluster_records(records, SETTINGS)
     assert together(clustering, "a:1", "b:1"), clustering.explanations["b:1"]
+
+
+@pytest.mark.parametrize(("first", "second", "first_again"), [
+    ("Vở bài tập Toán 3 HK1", "Vở bài tập Toán 3 HK2", "Vở bài tập Toán 3 Học kì 1"),
+    ("Vở bài tap Toán 3. HKI", "Vở bài tập Toán 3. HKII", "Vở bài tập Toán 3. Học kỳ I"),
+    ("Vở bài tập Toán 3 hk.1", "Vở bài tập Toán 3 hk.2", "Vở bài tập Toán 3 HK 1"),
+    ("Vở bài tập Toán 3 HK I", "Vở bài tập Toán 3 HK II", "Vở bài tập Toán 3 học kì 1"),
+])
+def test_a_school_term_abbreviated_hk_is_a_number_of_the_title(first, second, first_again):
+    """School libraries write the term "HK1", "HKII" (học kì 1, 2): two terms are two books, and
+    one term written two ways is one.  "hk1" and "hk2" were a typo of each other (review)."""
+    book = dict(authors=["Trần Trọng Kim"], year=2015, publisher="Văn học")
+    records = [rec("a:1", first, **book), rec("b:1", second, **book), rec("c:1", first_again, **book)]
+    clustering = cluster_records(records, SETTINGS)
+    assert apart(clustering, "a:1", "b:1"), clustering.explanations["b:1"]
+    assert together(clustering, "a:1", "c:1"), clustering.explanations["c:1"]
