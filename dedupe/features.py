@@ -19,7 +19,7 @@ from dedupe.errors import DedupeError
 from dedupe.folding import FINAL_Y_RE, fast_fold, fold_cached
 from dedupe.marks import typed_otherwise, without_marker
 from dedupe.names import author_words, translators
-from dedupe.parts import (edition_number, exercises_first, extract_volume, keep_misfolded_apart, part_name,
+from dedupe.parts import (REPRINT, edition_number, exercises_first, extract_volume, keep_misfolded_apart, part_name,
                           publisher_words, textbook_companion, textbook_series, volume_numbers, volume_of_part)
 from dedupe.title_numbers import numbers_written_out
 from store.models import Record
@@ -214,11 +214,11 @@ def _edition(edition: str) -> int | None:
 
 
 # A printing stated outside 250: "... (Tái bản lần thứ 2)" in the title or subtitle, or a 500 note
-# that is the statement itself.  Only "tái bản", "xuất bản/in lần thứ" count there: a bare "lần 2"
-# is a conference's ("Hội thảo lần 2"), and a note that merely mentions an edition ("Dịch từ bản
-# in lần thứ 5 ...") describes the original.
-_STATED_EDITION_RE = re.compile(r"(?<!\w)(?:tai ban|(?:xuat ban|in) lan thu)(?!\w)")
-_EDITION_NOTE_RE = re.compile(r"\W*(?:tai ban|(?:xuat ban|in) lan thu)(?!\w)")
+# that is the statement itself.  Only "tái bản" ("Tb. lần"), "xuất bản/in lần thứ" count there: a bare
+# "lần 2" is a conference's ("Hội thảo lần 2"), and a note that merely mentions an edition ("Dịch từ
+# bản in lần thứ 5 ...") describes the original.
+_STATED_EDITION_RE = re.compile(r"(?<!\w)(?:" + REPRINT + r"|(?:xuat ban|in) lan thu)(?!\w)")
+_EDITION_NOTE_RE = re.compile(r"\W*(?:" + REPRINT + r"|(?:xuat ban|in) lan thu)(?!\w)")
 EDITION_NOTE_CHARS = 60
 
 

@@ -69,9 +69,13 @@ _WHOLE_SET_RE = re.compile(r"(?<!\w)(?:tron bo|complete set)(?!\w)")
 # After "lần thứ" a spelled ordinal is one whatever it folds to: "lần thứ nhất", "lần thứ ba", "lần thứ tư".
 _ORDINALS = {"nhat": 1, "ba": 3, "tu": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8}
 _EDITION_NUM = "(" + _NUMBERS + r"|(?<=thu )(?:" + "|".join(_ORDINALS) + "))"
+# "Tái bản", and its abbreviation before "lần" ("Tb. lần 3", "TB lần 2", "T.b. lần thứ 2").
+REPRINT = r"(?:tai ban|t\.?\s?b\.?(?=\s?lan(?!\w)))"
 _EDITION_PATTERNS = (
-    # "Tái bản lần thứ 2" is the third printing: count it like "in lần thứ 3".
-    (re.compile(r"(?<!\w)tai ban(?: co sua chua)?(?: (?:va )?bo sung)?(?: lan)?(?: thu)?\s*" + _EDITION_NUM
+    # "Tái bản" is "in lại lần nữa" (printed again: Từ điển tiếng Việt, quoted at
+    # https://luatminhkhue.vn/tai-ban-la-gi---quy-dinh-phap-luat-ve-tai-ban.aspx), so "Tái bản lần
+    # thứ 2" is the third printing and counts as "In lần thứ 3" does.
+    (re.compile(r"(?<!\w)" + REPRINT + r"(?: co sua chua)?(?: (?:va )?bo sung)?(?: lan)?(?: thu)?\s*" + _EDITION_NUM
                 + r"(?!\w)"), 1),
     (re.compile(r"(?<!\w)(?:xuat ban|in|an ban|ban in)(?: lan)?(?: thu)?\s*" + _EDITION_NUM + r"(?!\w)"), 0),
     (re.compile(r"(?<!\w)lan(?: thu)?\s*" + _EDITION_NUM + r"(?!\w)"), 0),

@@ -1015,3 +1015,20 @@ def test_a_school_term_abbreviated_hk_is_a_number_of_the_title(first, second, fi
     clustering = cluster_records(records, SETTINGS)
     assert apart(clustering, "a:1", "b:1"), clustering.explanations["b:1"]
     assert together(clustering, "a:1", "c:1"), clustering.explanations["c:1"]
+
+
+def test_a_reprint_abbreviated_tb_is_the_printing_tai_ban_names():
+    """"Tb. lần 2" is "Tái bản lần thứ 2", the third printing ("tái bản": printed again, so reprint N is
+    printing N + 1): it merged with "In lần thứ 2" and "Tái bản lần thứ 1" instead (review)."""
+    book = dict(authors=["Bùi Minh Toán"], year=2012, publisher="Giáo dục")
+    records = [rec("a:1", "Tiếng Việt thực hành", edition="Tb. lần 2", **book),
+               rec("b:1", "Tiếng Việt thực hành", edition="Tái bản lần thứ 2", **book),
+               rec("c:1", "Tiếng Việt thực hành", edition="In lần thứ 3", **book),
+               rec("d:1", "Tiếng Việt thực hành", notes=["TB lần 2"], **book),
+               rec("e:1", "Tiếng Việt thực hành", edition="In lần thứ 2", **book),
+               rec("f:1", "Tiếng Việt thực hành", edition="Tb. lần 3", **book)]
+    clustering = cluster_records(records, SETTINGS)
+    assert together(clustering, "a:1", "b:1", "c:1", "d:1"), clustering.explanations
+    assert apart(clustering, "a:1", "e:1")
+    assert apart(clustering, "a:1", "f:1")
+    assert apart(clustering, "e:1", "f:1")

@@ -44,6 +44,15 @@ def test_an_ordinal_spelled_after_lan_thu_is_the_edition_number(statement, numbe
     assert edition_number(fold(statement)) == number
 
 
+@pytest.mark.parametrize("abbreviated, spelled", [
+    ("Tb. lần 3", "Tái bản lần thứ 3"), ("TB lần 2", "Tái bản lần thứ hai"), ("T.b. lần thứ 2", "In lần thứ 3"),
+    ("Tb lần thứ nhất", "Tái bản lần 1"), ("Tái bản lần 3", "In lần thứ tư"),
+])
+def test_a_reprint_abbreviated_tb_counts_as_tai_ban(abbreviated, spelled):
+    # "Tb. lần 3" was read as a bare "lần 3", the third printing, where "Tái bản lần thứ 3" is the fourth.
+    assert edition_number(fold(abbreviated)) == edition_number(fold(spelled)) is not None
+
+
 @pytest.mark.parametrize("spellings", [
     ("Nxb. Trẻ", "NXB Trẻ", "Nhà xuất bản Trẻ", "Trẻ"),
     ("Nxb. Tp. Hồ Chí Minh", "NXB TP.HCM", "Nhà xuất bản Thành phố Hồ Chí Minh"),
