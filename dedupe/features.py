@@ -274,20 +274,10 @@ def _letter_a(text: str) -> frozenset[str]:
     return frozenset({"a"}) if text != text.upper() and _LETTER_A_RE.search(text) else _EMPTY
 
 
-# "Hội nghị lần thứ 4" is "lần thứ tư": an ordinal after "thứ" is compared as the word Vietnamese
-# says it with, which a title typed without marks ("lan thu tu") spells too (review).
-_ORDINAL_WORDS = {"1": "nhat", "2": "hai", "3": "ba", "4": "tu", "5": "nam", "6": "sau", "7": "bay", "8": "tam",
-                  "9": "chin", "10": "muoi"}
-_ORDINAL_RE = re.compile(r"(?<!\w)thu (10|[1-9])(?!\w)")
-
-
 def _spelled_out(folded: str) -> str:
-    """A folded title with its abbreviations (dedupe.abbreviations), numbers (dedupe.title_numbers) and
-    ordinals spelled as other copies write them."""
-    folded = numbers_written_out(folded)
-    if "thu " in folded:
-        folded = _ORDINAL_RE.sub(lambda match: f"thu {_ORDINAL_WORDS[match.group(1)]}", folded)
-    return spelled_out(folded)
+    """A folded title with its numbers (dedupe.title_numbers) and abbreviations (dedupe.abbreviations)
+    written as other copies write them."""
+    return spelled_out(numbers_written_out(folded))
 
 
 def _numbers(words: list[str]) -> frozenset[str]:

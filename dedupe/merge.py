@@ -64,7 +64,7 @@ from store.text import fold, work_key
 # companions named in a subtitle; ordinals ("lần thứ 4") and abbreviations ("BCH", "ĐBSCL") in titles spelled out;
 # authors: titles before a name ("PGS.TS."), corporate abbreviations, hierarchies, a word more at a name's end.
 # 16: match rules: a school term ("HK1", "học kì 1") is a number of the title (dedupe/title_numbers.py);
-# "Tb. lần 3" is "Tái bản lần thứ 3" (dedupe/parts.py).
+# "Tb. lần 3" is "Tái bản lần thứ 3" (dedupe/parts.py); "lần thứ XIII" is "lần thứ 13".
 MERGE_RULES_VERSION = 16
 # Names other members add to the best member's authors stop here (the API and index show them all).
 MAX_MERGED_AUTHORS = 10

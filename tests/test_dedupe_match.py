@@ -1032,3 +1032,19 @@ def test_a_reprint_abbreviated_tb_is_the_printing_tai_ban_names():
     assert apart(clustering, "a:1", "e:1")
     assert apart(clustering, "a:1", "f:1")
     assert apart(clustering, "e:1", "f:1")
+
+
+@pytest.mark.parametrize(("roman", "arabic", "next_one"), [
+    ("Văn kiện Đại hội đại biểu toàn quốc lần thứ XIII", "Văn kiện Đại hội đại biểu toàn quốc lần thứ 13",
+     "Văn kiện Đại hội đại biểu toàn quốc lần thứ XII"),
+    ("Văn kiện Đại hội đại biểu toàn quốc lần thứ IV", "Văn kiện Đại hội đại biểu toàn quốc lần thứ tư",
+     "Văn kiện Đại hội đại biểu toàn quốc lần thứ 5"),
+    ("Văn học Việt Nam thế kỷ XX", "Văn học Việt Nam thế kỷ 20", "Văn học Việt Nam thế kỷ XIX"),
+])
+def test_a_roman_numeral_after_lan_thu_or_the_ky_is_its_arabic_number(roman, arabic, next_one):
+    """"lần thứ XIII" is "lần thứ 13" (review), as "Tập I" is "Tập 1"; a numeral is still never a typo of another."""
+    book = dict(authors=["Đảng Cộng sản Việt Nam"], publisher="Chính trị quốc gia Sự thật", year=2021)
+    records = [rec("a:1", roman, **book), rec("b:1", arabic, **book), rec("c:1", next_one, **book)]
+    clustering = cluster_records(records, SETTINGS)
+    assert together(clustering, "a:1", "b:1"), clustering.explanations["b:1"]
+    assert apart(clustering, "a:1", "c:1"), clustering.explanations["c:1"]
