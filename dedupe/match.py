@@ -20,6 +20,7 @@ from config.settings import DedupeSettings
 from dedupe.features import IGNORED_LANGUAGES, TITLE_STOPWORDS, Features
 from dedupe.names import lower_body
 from dedupe.publishers import houses_named, only_houses
+from dedupe.registrants import other_registrants
 from dedupe.syllables import syllable_marks
 
 # Publishers this different are different houses ("Văn học" vs "Hội Nhà văn").
@@ -93,6 +94,8 @@ def compare(a: Features, b: Features, settings: DedupeSettings) -> Verdict:
         # Without authors on both sides, title and year are all that is left, and a common
         # title ("Kỹ thuật nuôi cá lóc", 2017) is printed by several houses in one year.
         return Verdict(False, True, title, "different ISBNs")
+    if a.isbns and b.isbns and other_registrants(a.isbns, b.isbns):
+        return Verdict(False, True, title, f"ISBNs {min(a.isbns)} and {min(b.isbns)} of two publishers or countries")
     if a.authors and b.authors:
         authors = author_score(a.authors, b.authors)
         if authors < settings.author_similarity_min:

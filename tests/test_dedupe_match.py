@@ -1048,3 +1048,26 @@ def test_a_roman_numeral_after_lan_thu_or_the_ky_is_its_arabic_number(roman, ara
     clustering = cluster_records(records, SETTINGS)
     assert together(clustering, "a:1", "b:1"), clustering.explanations["b:1"]
     assert apart(clustering, "a:1", "c:1"), clustering.explanations["c:1"]
+
+
+def _isbn13(first_twelve: str) -> str:
+    """The ISBN-13 with these first twelve digits and its check digit."""
+    return first_twelve + str(-sum((3 if i % 2 else 1) * int(d) for i, d in enumerate(first_twelve)) % 10)
+
+
+@pytest.mark.parametrize("other_isbn", [
+    "9780306406157",  # group 0 (English language)
+    _isbn13("978604200001"),  # 978-604-2: another Vietnamese publisher, a one-digit prefix
+    _isbn13("978604570001"),  # 978-604-57: a two-digit one
+    _isbn13("978632000001"),  # 978-632, Vietnam's second group
+])
+def test_two_isbns_of_different_groups_or_publishers_never_merge(other_isbn):
+    """Two valid ISBNs of one publisher (978-604-0) under one title, author and year are still
+    taken for one book (`DIFFERENT_ISBN_TITLE_MIN`); of two groups or two publishers they are two books."""
+    book = dict(title="Tiếng Việt thực hành", authors=["Bùi Minh Toán"], year=2012, publisher="Giáo dục")
+    records = [rec("a:1", isbn=[_isbn13("978604000001")], **book),
+               rec("b:1", isbn=[_isbn13("978604000002")], **book),
+               rec("c:1", isbn=[other_isbn], **book)]
+    clustering = cluster_records(records, SETTINGS)
+    assert together(clustering, "a:1", "b:1")
+    assert apart(clustering, "a:1", "c:1"), clustering.explanations["c:1"]
