@@ -20,7 +20,7 @@ from dedupe.folding import FINAL_Y_RE, fast_fold, fold_cached
 from dedupe.marks import typed_otherwise, without_marker
 from dedupe.names import author_words, translators
 from dedupe.parts import (REPRINT, edition_number, exercises_first, extract_volume, keep_misfolded_apart, part_name,
-                          publisher_words, textbook_companion, textbook_series, volume_numbers, volume_of_part)
+                          publisher_words, series_in_title, textbook_companion, textbook_series, volume_numbers, volume_of_part)
 from dedupe.title_numbers import numbers_written_out
 from store.models import Record
 from store.text import nfc
@@ -285,10 +285,11 @@ def _numbers(words: list[str]) -> frozenset[str]:
 
 
 # What `record_features` derives from the title, subtitle and part strings alone (`_title_features`);
-# the names are those of `Features`, and `folded_subtitle` is for `_series`, which also reads the series.
+# the names are those of `Features`, and `folded_subtitle` is for `_series`, which also reads the series;
+# `title_series` is a series the title names (parts.series_in_title), where neither names one.
 _TitleFeatures = namedtuple("_TitleFeatures", "main full has_subtitle title_numbers subtitle_numbers key_title "
                             "key_title_head key_title_tail key_skeleton volume volumes part companion edition "
-                            "not_stopwords typed_title folded_subtitle")
+                            "not_stopwords typed_title folded_subtitle title_series")
 
 
 def _volume_fold(text: str) -> str:
@@ -311,6 +312,7 @@ def _title_features(title: str, subtitle: str, part: str) -> _TitleFeatures:
     title_volume, folded_title = extract_volume(folded_title)
     sub_volume, folded_sub = extract_volume(folded_sub)
     folded_title, folded_sub = without_marker(folded_title), without_marker(folded_sub)
+    title_series, folded_title = series_in_title(folded_title)
     folded_title, folded_sub = _grade_into_title(folded_title, folded_sub)
     volume = volume if volume is not None else (title_volume if title_volume is not None else sub_volume)
     main_words = _shared_words(_title_words(_spelled_out(folded_title)))
@@ -340,6 +342,7 @@ def _title_features(title: str, subtitle: str, part: str) -> _TitleFeatures:
                               | _letter_a(title) | _letter_a(subtitle)),
         typed_title="" if title.isascii() and subtitle.isascii() else nfc(f"{title} {subtitle}".strip().lower()),
         folded_subtitle=folded_sub,
+        title_series=title_series,
     )
 
 
@@ -373,7 +376,7 @@ def record_features(index: int, record: Record, settings: DedupeSettings) -> Fea
         volume=title.volume,
         volumes=title.volumes,
         part=title.part,
-        series=_series(record.series, title.folded_subtitle),
+        series=_series(record.series, title.folded_subtitle) or title.title_series,
         series_numbers=_frozen(number for number in map(_series_number, record.series) if number),
         companion=title.companion,
         not_stopwords=title.not_stopwords,

@@ -66,6 +66,7 @@ from store.text import fold, work_key
 # 16: match rules: a school term ("HK1", "học kì 1") is a number of the title (dedupe/title_numbers.py);
 # "Tb. lần 3" is "Tái bản lần thứ 3" (dedupe/parts.py); "lần thứ XIII" is "lần thứ 13".
 # Two ISBNs issued by two registrants (groups, or Vietnamese houses) are two books (dedupe/registrants.py).
+# A textbook series named in the title ("Toán 1 (Cánh diều)") is the series (dedupe/parts.py).
 MERGE_RULES_VERSION = 16
 # Names other members add to the best member's authors stop here (the API and index show them all).
 MAX_MERGED_AUTHORS = 10

@@ -201,6 +201,22 @@ def textbook_series(folded: str) -> str:
     return _named(_TEXTBOOK_SERIES_RE, _TEXTBOOK_SERIES, folded)
 
 
+# A series in a title: in brackets ("Toán 1 (Cánh diều)"), or ending it after the grade ("Toán 1 - Cánh
+# diều"); elsewhere its words are the title's own ("Cánh diều tuổi thơ").
+_SERIES_NAME = "(" + "|".join(map(re.escape, _TEXTBOOK_SERIES)) + r")(?: voi cuoc song)?"
+_SERIES_IN_TITLE_RE = re.compile(r"\s*(?:[(\[]\s*" + _SERIES_NAME + r"\s*[)\]]|(?<=\d)\s*[-–,.]?\s*" + _SERIES_NAME
+                                 + r"\W*$)")
+
+
+def series_in_title(folded_title: str) -> tuple[str, str]:
+    """(the textbook series a folded title names as its series, the title without it); ("", title) when none."""
+    match = _SERIES_IN_TITLE_RE.search(folded_title)
+    if not match:
+        return "", folded_title
+    named = match.group(1) or match.group(2)
+    return _TEXTBOOK_SERIES[named], f"{folded_title[:match.start()]} {folded_title[match.end():]}".strip()
+
+
 def keep_misfolded_apart(text: str, folded: str) -> str:
     """`folded` (the fold of `text`) with the words the marks of `text` show are no volume or number
     word kept from the functions below; `dedupe.marks.without_marker` takes the marks out again."""

@@ -1071,3 +1071,20 @@ def test_two_isbns_of_different_groups_or_publishers_never_merge(other_isbn):
     clustering = cluster_records(records, SETTINGS)
     assert together(clustering, "a:1", "b:1")
     assert apart(clustering, "a:1", "c:1"), clustering.explanations["c:1"]
+
+
+@pytest.mark.parametrize("titled", ["Toán 1 (Cánh diều)", "Toán 1 - Cánh diều", "Toán 1 [Cánh Diều]"])
+def test_a_textbook_series_written_in_the_title_is_the_series(titled):
+    """"Toán 1 (Cánh diều)" names the series where other libraries use 490 or the subtitle: it was read as
+    a longer title and found no copy (review); as the series it also never joins another series' "Toán 1"."""
+    records = [rec("b:1", "Toán 1", authors=["Đỗ Đức Thái"], year=2020, publisher="Đại học Sư phạm",
+                   series=["Cánh diều"]),
+               rec("h:1", "Toán 1", year=2020, series=["Cánh diều"]),
+               rec("j:1", titled, year=2020),
+               rec("a:1", "Toán 1", authors=["Hà Huy Khoái"], year=2020, publisher="Giáo dục Việt Nam",
+                   series=["Kết nối tri thức với cuộc sống"]),
+               rec("k:1", titled.replace("Cánh diều", "Kết nối tri thức").replace("Cánh Diều", "KNTT"), year=2020)]
+    clustering = cluster_records(records, SETTINGS)
+    assert together(clustering, "b:1", "h:1", "j:1"), clustering.explanations["j:1"]
+    assert together(clustering, "a:1", "k:1"), clustering.explanations["k:1"]
+    assert apart(clustering, "a:1", "j:1")
