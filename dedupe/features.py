@@ -237,12 +237,21 @@ def _noted_edition(notes: list[str]) -> int | None:
     return None
 
 
+# "Luật Giáo dục (sửa đổi, bổ sung năm 2009)": a law's amendment note in brackets ending the title, which
+# other libraries type as its subtitle.
+_AMENDMENT_RE = re.compile(r"\s*\(([^()]*(?<!\w)(?:sua doi|bo sung|hien hanh|hop nhat)(?!\w)[^()]*)\)\W*$")
+
+
 def _split_title(folded_title: str, folded_subtitle: str) -> tuple[str, str]:
-    """(main title, subtitle): oai_dc and some MARC files put "A : B" in the title field."""
+    """(main title, subtitle): oai_dc and some MARC files put "A : B" in the title field, and
+    cataloguers a law's amendment note in brackets ("Luật Giáo dục (sửa đổi năm 2009)")."""
     parts = _MAIN_TITLE_SPLIT_RE.split(folded_title, maxsplit=1)
     if len(parts) == 2 and _WORD_RE.search(parts[0]):
         main, rest = parts
         return main, (rest + " " + folded_subtitle).strip()
+    amendment = _AMENDMENT_RE.search(folded_title)
+    if amendment and _WORD_RE.search(folded_title, 0, amendment.start()):
+        return folded_title[:amendment.start()], (amendment.group(1) + " " + folded_subtitle).strip()
     return folded_title, folded_subtitle
 
 

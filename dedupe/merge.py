@@ -67,6 +67,7 @@ from store.text import fold, work_key
 # "Tb. lần 3" is "Tái bản lần thứ 3" (dedupe/parts.py); "lần thứ XIII" is "lần thứ 13".
 # Two ISBNs issued by two registrants (groups, or Vietnamese houses) are two books (dedupe/registrants.py).
 # A textbook series named in the title ("Toán 1 (Cánh diều)") is the series (dedupe/parts.py).
+# A law's amendment note in brackets ending the title is its subtitle (dedupe/features.py).
 MERGE_RULES_VERSION = 16
 # Names other members add to the best member's authors stop here (the API and index show them all).
 MAX_MERGED_AUTHORS = 10

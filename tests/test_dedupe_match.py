@@ -1088,3 +1088,15 @@ def test_a_textbook_series_written_in_the_title_is_the_series(titled):
     assert together(clustering, "b:1", "h:1", "j:1"), clustering.explanations["j:1"]
     assert together(clustering, "a:1", "k:1"), clustering.explanations["k:1"]
     assert apart(clustering, "a:1", "j:1")
+
+
+def test_a_law_s_amendment_note_in_brackets_in_the_title_is_its_subtitle():
+    """"Luật Giáo dục (sửa đổi, bổ sung năm 2009)" is the subtitle other libraries type in 245 $b: read
+    as the title, its year was a number of the title and the copies stayed apart (review)."""
+    book = dict(publisher="Chính trị quốc gia", year=2010)
+    records = [rec("f:1", "Luật Giáo dục (sửa đổi, bổ sung năm 2009)", **book),
+               rec("g:1", "Luật Giáo dục", subtitle="sửa đổi, bổ sung năm 2009", **book),
+               rec("h:1", "Luật Giáo dục (Sửa đổi năm 2005)", **book)]
+    clustering = cluster_records(records, SETTINGS)
+    assert together(clustering, "f:1", "g:1"), clustering.explanations["g:1"]
+    assert apart(clustering, "f:1", "h:1"), clustering.explanations["h:1"]
