@@ -150,13 +150,14 @@ def _profiles(all_features: list[Features], typed: bool = True) -> list[int]:
     profiles: 1,200 identical school records of one textbook are one profile.  Every
     feature `compare` reads is in the signature: records of one profile are never
     checked against each other ("Đại số" and "Hình học" once shared one).  Without `typed`, records
-    alike but for the marks their title was typed with (`Features.typed_title`) share one.
+    alike but for the marks their title or authors were typed with (`Features.typed_title`,
+    `typed_authors`) share one.
     """
     numbers: dict[tuple, int] = {}
     out = []
     for f in all_features:
         signature = (f.main, f.full, f.has_subtitle, f.not_stopwords, f.typed_title if typed else "", f.authors,
-                     f.translators, f.publisher, f.year, f.pages, f.edition, f.volume, f.volumes, f.part, f.series, f.series_numbers, f.companion,
+                     f.typed_authors if typed else (), f.translators, f.publisher, f.year, f.pages, f.edition, f.volume, f.volumes, f.part, f.series, f.series_numbers, f.companion,
                      f.material, f.language, f.isbns, f.issns)
         out.append(numbers.setdefault(signature, len(numbers)))
     return out

@@ -18,9 +18,10 @@ from dedupe.abbreviations import spelled_out
 from dedupe.errors import DedupeError
 from dedupe.folding import FINAL_Y_RE, fast_fold, fold_cached
 from dedupe.marks import typed_otherwise, without_marker
-from dedupe.names import author_words, translators
+from dedupe.names import author_words, translators, typed_names
 from dedupe.parts import (REPRINT, edition_number, exercises_first, extract_volume, keep_misfolded_apart, part_name,
-                          publisher_words, series_in_title, textbook_companion, textbook_series, volume_numbers, volume_of_part)
+                          publisher_words, series_in_title, textbook_companion, textbook_series, volume_numbers,
+                          volume_of_part)
 from dedupe.title_numbers import numbers_written_out
 from store.models import Record
 from store.text import nfc
@@ -65,6 +66,7 @@ class Features:
     key_title_tail: str
     key_skeleton: str
     authors: tuple[tuple[str, ...], ...]
+    typed_authors: tuple[str, ...]  # each of `authors` as typed where marked (names.typed_names); () if none is
     translators: tuple[tuple[str, ...], ...]  # name words of those the record says translated it
     author_key_words: tuple[str, ...]
     publisher: str
@@ -283,12 +285,6 @@ def _letter_a(text: str) -> frozenset[str]:
     return frozenset({"a"}) if text != text.upper() and _LETTER_A_RE.search(text) else _EMPTY
 
 
-def _spelled_out(folded: str) -> str:
-    """A folded title with its numbers (dedupe.title_numbers) and abbreviations (dedupe.abbreviations)
-    written as other copies write them."""
-    return spelled_out(numbers_written_out(folded))
-
-
 def _numbers(words: list[str]) -> frozenset[str]:
     return _frozen(word for word in words if word.isdigit())
 
@@ -324,8 +320,9 @@ def _title_features(title: str, subtitle: str, part: str) -> _TitleFeatures:
     title_series, folded_title = series_in_title(folded_title)
     folded_title, folded_sub = _grade_into_title(folded_title, folded_sub)
     volume = volume if volume is not None else (title_volume if title_volume is not None else sub_volume)
-    main_words = _shared_words(_title_words(_spelled_out(folded_title)))
-    sub_words = _WORD_RE.findall(_spelled_out(folded_sub))
+    # Numbers (dedupe.title_numbers) and abbreviations (dedupe.abbreviations) as other copies write them.
+    main_words = _shared_words(_title_words(spelled_out(numbers_written_out(folded_title))))
+    sub_words = _WORD_RE.findall(spelled_out(numbers_written_out(folded_sub)))
     main = " ".join(main_words)
     key_words = [word for word in main_words if word not in TITLE_STOPWORDS] or main_words
     # Half-title keys catch a typo in the other half; short halves ("toan") would block everything.
@@ -358,7 +355,8 @@ def _title_features(title: str, subtitle: str, part: str) -> _TitleFeatures:
 def record_features(index: int, record: Record, settings: DedupeSettings) -> Features:
     """Reduce one record to the features `match.compare` and `keys.blocking_keys` use."""
     title = _title_features(record.title or "", record.subtitle or "", record.part or "")
-    authors = tuple(words for words in (author_words(a) for a in record.authors[:5]) if words)
+    named = [(words, author) for words, author in ((author_words(a), a) for a in record.authors[:5]) if words]
+    authors = tuple(words for words, _ in named)
     first = [word for word in authors[0] if len(word) > 1] if authors else []
     author_key_words = tuple(dict.fromkeys(first[:1] + first[-1:]))
     ignored = ignored_isbns(settings.isbn_ignore)
@@ -376,6 +374,7 @@ def record_features(index: int, record: Record, settings: DedupeSettings) -> Fea
         key_title_tail=title.key_title_tail,
         key_skeleton=title.key_skeleton,
         authors=authors,
+        typed_authors=typed_names(tuple(author for _, author in named)),
         translators=translators(record),
         author_key_words=author_key_words,
         publisher=_publisher(record.publisher) if record.publisher else "",

@@ -18,7 +18,7 @@ from rapidfuzz.distance import OSA
 
 from config.settings import DedupeSettings
 from dedupe.features import IGNORED_LANGUAGES, TITLE_STOPWORDS, Features
-from dedupe.names import lower_body
+from dedupe.names import given_name_marked_otherwise, lower_body
 from dedupe.publishers import houses_named, only_houses
 from dedupe.registrants import other_registrants
 from dedupe.syllables import syllable_marks
@@ -100,6 +100,9 @@ def compare(a: Features, b: Features, settings: DedupeSettings) -> Verdict:
         authors = author_score(a.authors, b.authors)
         if authors < settings.author_similarity_min:
             return Verdict(False, True, title, f"title {title:.0f}, authors {authors:.0f}")
+        marked = _names_marked_otherwise(a, b, settings)
+        if marked:
+            return Verdict(False, True, title, marked)
         return Verdict(True, False, _combined(a, b, title, authors, False), f"title {title:.0f}, authors {authors:.0f}")
     return _without_authors(a, b, title)
 
@@ -112,6 +115,22 @@ def _two_vietnamese_authors(a: Features, b: Features, settings: DedupeSettings) 
     """
     return bool(a.authors and b.authors and _vietnamese_shaped(a.authors[0]) and _vietnamese_shaped(b.authors[0])
                 and author_score(a.authors, b.authors) < settings.author_similarity_min)
+
+
+def _names_marked_otherwise(a: Features, b: Features, settings: DedupeSettings) -> str:
+    """Why the names that make two records' authors alike are other people by their marks, or ""
+    (`names.given_name_marked_otherwise`): one pair of names alike in marks too is the same author."""
+    if not (a.typed_authors and b.typed_authors) or a.typed_authors == b.typed_authors:
+        return ""  # most copies type their authors alike
+    found = ""
+    for name, typed in zip(a.authors[:3], a.typed_authors):
+        for other, other_typed in zip(b.authors[:3], b.typed_authors):
+            if name_similarity(name, other) < settings.author_similarity_min:
+                continue
+            if not given_name_marked_otherwise(name, typed, other, other_typed):
+                return ""
+            found = found or f"authors {typed!r} and {other_typed!r} differ in the given name's marks"
+    return found
 
 
 def _combined(a: Features, b: Features, title: float, authors: float, shared_isbn: bool) -> float:

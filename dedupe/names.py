@@ -11,13 +11,15 @@ holds "dịch"), so a relator phrase is read with the marks it was typed with (d
 from __future__ import annotations
 
 import re
+import sys
 from functools import lru_cache
 
 from dedupe.abbreviations import spelled_out
 from dedupe.folding import FINAL_Y_RE, fold_cached
 from dedupe.marks import typed_as, written_otherwise
+from dedupe.syllables import syllable_marks
 from store.models import Record
-from store.text import fold
+from store.text import fold, nfc
 
 _WORD_RE = re.compile(r"\w+")
 
@@ -203,3 +205,30 @@ def stated_translators(statement: str | None) -> list[str]:
         return []
     return [name for part in statement.split(";") if is_translator(part)
             for name in _NAMES_SPLIT_RE.split(part.strip(" .")) if name]
+
+
+@lru_cache(maxsize=16384)
+def typed_names(authors: tuple[str, ...]) -> tuple[str, ...]:
+    """Each author string as typed (NFC, lower case) where it has marks, else "" (see
+    `given_name_marked_otherwise`); () when none has: one tuple for the records of one authors list."""
+    typed = tuple("" if author.isascii() else sys.intern(nfc(author).lower()) for author in authors)
+    return typed if any(typed) else ()
+
+
+def given_name_marked_otherwise(name: tuple[str, ...], typed: str, other: tuple[str, ...], other_typed: str) -> bool:
+    """Whether two names alike once folded (`author_words`), both typed with marks (`typed_names`), are two
+    people: "Nguyễn Văn An" and "Nguyễn Văn Ân", "Đặng Thị Nga" and "Đặng Thị Ngà".
+
+    The given name (the last word) has other marks, and every other word the same ones, one of them at least
+    marked: a cataloguer who marks the rest of a name marks it too.  A slip elsewhere ("Nguyễn Van Ân") is a
+    typo, and a name typed without marks ("Nguyen Van An") says nothing.
+    """
+    given = name[-1]
+    if not (typed and other_typed) or typed == other_typed or other[-1] != given:
+        return False
+    marks, other_marks = syllable_marks(typed), syllable_marks(other_typed)
+    if marks.get(given, "") == other_marks.get(given, "") or given not in marks or given not in other_marks:
+        return False
+    rest = [(marks.get(word), other_marks.get(word)) for word in set(name) & set(other) if word != given]
+    known = [(mine, theirs) for mine, theirs in rest if mine is not None and theirs is not None]
+    return all(mine == theirs for mine, theirs in known) and any(mine for mine, _ in known)
