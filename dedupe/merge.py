@@ -68,6 +68,7 @@ from store.text import fold, work_key
 # Two ISBNs issued by two registrants (groups, or Vietnamese houses) are two books (dedupe/registrants.py).
 # A textbook series named in the title ("Toán 1 (Cánh diều)") is the series (dedupe/parts.py).
 # A law's amendment note in brackets ending the title is its subtitle (dedupe/features.py).
+# A final y after "qu" is spelt i ("Lê Quý Đôn" = "Lê Quí Đôn", dedupe/folding.py).
 # Two names typed with marks, alike but for the given name's marks, are two people (dedupe/names.py).
 MERGE_RULES_VERSION = 16
 # Names other members add to the best member's authors stop here (the API and index show them all).
