@@ -12,8 +12,6 @@ from __future__ import annotations
 import codecs
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import fields
-from operator import attrgetter
 from os import PathLike
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -23,7 +21,7 @@ from pydantic import ValidationError
 
 from config.settings import DedupeSettings
 from dedupe.errors import DedupeInputError
-from dedupe.features import Features, record_features
+from dedupe.features import FEATURE_FIELDS, Features, feature_values, record_features
 from store.models import Record, split_record_id
 from store.workers import batches, default_workers, map_in_workers
 
@@ -31,18 +29,14 @@ from store.workers import batches, default_workers, map_in_workers
 # small enough that a few thousand records never start a process (`map_in_workers`
 # does a lone batch here).
 BATCH_RECORDS = 5000
-# A Features crosses the process boundary as a plain tuple: a third of the pickling
-# cost of the dataclass both ways.
-_FIELDS = [field.name for field in fields(Features)]
-_as_tuple = attrgetter(*_FIELDS)
-_ID = _FIELDS.index("id")
+_ID = FEATURE_FIELDS.index("id")
 # Fields whose equal values become one object again in this process: copies of an edition
 # share their title keys and authors, as they do when one process reduces them all (its
 # caches return one object), which unpickled batches lose: at 300,000 records the title
 # strings and author tuples were four fifths of what sharing every field saves (a fifth
 # of the features' memory), for a third of its time.
 _PRELOAD = ["dedupe.reading"]  # what a worker imports before its first batch
-_SHARED = [_FIELDS.index(name) for name in ("main", "full", "typed_title", "key_title", "key_title_head",
+_SHARED = [FEATURE_FIELDS.index(name) for name in ("main", "full", "typed_title", "key_title", "key_title_head",
                                             "key_title_tail", "key_skeleton", "authors", "author_key_words")]
 
 OnBadLine = Callable[[DedupeInputError], None]
@@ -109,14 +103,14 @@ def _features_of_lines(job: tuple[str, list[tuple[int, bytes]]],
     out: list[tuple[int, tuple | str]] = []
     for number, raw in lines:
         try:
-            out.append((number, _as_tuple(record_features(0, _parse_line(path, number, raw), settings))))
+            out.append((number, feature_values(record_features(0, _parse_line(path, number, raw), settings))))
         except DedupeInputError as bad:
             out.append((number, bad.reason))
     return out
 
 
 def _features_of_payloads(payloads: list[str | bytes], settings: DedupeSettings) -> list[tuple]:
-    return [_as_tuple(record_features(0, Record.model_validate_json(payload), settings)) for payload in payloads]
+    return [feature_values(record_features(0, Record.model_validate_json(payload), settings)) for payload in payloads]
 
 
 @contextmanager

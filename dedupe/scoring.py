@@ -16,10 +16,9 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from operator import attrgetter
 
 from config.settings import DedupeSettings
-from dedupe.features import Features
+from dedupe.features import Features, feature_values
 from dedupe.keys import authored_flags, block_groups, block_pairs, build_blocks, is_title_year_key, sort_ranks
 from dedupe.match import Verdict, compare
 from store.workers import default_workers, map_in_workers
@@ -54,7 +53,6 @@ def note_nearest(nearest: dict[int, tuple[float, Features]], index: int, other: 
 COMPARE_JOB_PAIRS = 150_000
 # A pair travels as one number, first * len(features) + second (`BlockScan`, `score_pairs`).
 Chunk = tuple[str, array]  # (key, codes of the pairs it found first)
-_feature_values = attrgetter(*Features.__slots__)
 
 
 @dataclass
@@ -119,7 +117,7 @@ def _compare_job(chunks: list[Chunk], all_features: list[Features], size: int) -
     for _, codes in chunks:
         named.update(map(first_of, codes))
         named.update(map(second_of, codes))
-    return CompareJob(size, chunks, [_feature_values(all_features[index]) for index in named])
+    return CompareJob(size, chunks, [feature_values(all_features[index]) for index in named])
 
 
 def compare_job(job: CompareJob, settings: DedupeSettings) -> CompareResult:
