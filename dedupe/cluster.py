@@ -331,7 +331,9 @@ def _ambiguous(all_features: list[Features], edges: list[tuple[float, int, int]]
 
     A reprint's copy with its year left out; a "Toán 1" without its series beside the
     "Toán 1" of two textbook series; a copy without authors beside two authors' "Giáo
-    trình kinh tế vi mô" of one house and year, or without a publisher beside two houses'.
+    trình kinh tế vi mô" of one house and year, or without a publisher beside two houses'; a
+    "Những người khốn khổ" naming no translator beside two translations; a copy without an edition
+    statement or page count beside two printings that differ in it.
     Such a record cannot be placed; a singleton is better than a wrong union record, or one
     chosen by the order of record ids.  Records that state what tells the two apart are not
     taken out: labeled data says the evidence they give (pages, a translator) places them
@@ -339,10 +341,12 @@ def _ambiguous(all_features: list[Features], edges: list[tuple[float, int, int]]
     """
     inside: dict[int, tuple[float, int]] = {}
     outside: dict[int, tuple[float, int]] = {}
-    # Series-less copies matter only where a title is printed in a series (textbooks: few titles).
-    series_titles = {features.key_title for features in all_features if features.series}
+    # A copy lacking a series, translator, edition or page count matters only where its title is
+    # printed with two of them (few titles): most copies lack an edition statement and a translator.
+    told = {name: _titles_with_two(all_features, name) for name in _TELLING}
     unplaced = [features.year is None or not features.authors or not features.publisher
-                or (not features.series and features.key_title in series_titles) for features in all_features]
+                or any(not getattr(features, name) and features.key_title in told[name] for name in _TELLING)
+                for features in all_features]
     for negative_score, first, second in edges:  # best first: the first score seen on each side is its best
         if not (unplaced[first] or unplaced[second]):
             continue  # most edges: no union lookup for them
@@ -361,6 +365,21 @@ def _ambiguous(all_features: list[Features], edges: list[tuple[float, int, int]]
     return ambiguous
 
 
+# Features a copy may leave out that tell two editions of one title apart, besides year, authors, publisher.
+_TELLING = ("series", "translators", "edition", "pages")
+
+
+def _titles_with_two(all_features: list[Features], name: str) -> set[str]:
+    """Folded title keys printed with two different values of feature `name`."""
+    first: dict[str, object] = {}
+    found = set()
+    for features in all_features:
+        value = getattr(features, name)
+        if value and first.setdefault(features.key_title, value) != value:
+            found.add(features.key_title)
+    return found
+
+
 def _missing_difference(features: Features, one: Features, other: Features, settings: DedupeSettings) -> str:
     """What `features` leaves out that tells `one`'s edition from `other`'s, or ""."""
     if features.year is None:
@@ -373,4 +392,13 @@ def _missing_difference(features: Features, one: Features, other: Features, sett
     if not features.publisher and one.publisher and other.publisher and \
             publisher_score(one.publisher, other.publisher) < PUBLISHER_AGREE_MIN:
         return "a publisher"
+    if not features.translators and one.translators and other.translators and \
+            author_score(one.translators, other.translators) < settings.author_similarity_min:
+        return "a translator"
+    if features.edition is None and one.edition is not None and other.edition is not None and \
+            one.edition != other.edition:
+        return "an edition statement"
+    if features.pages is None and one.pages is not None and other.pages is not None and \
+            abs(one.pages - other.pages) > settings.pages_tolerance:
+        return "a page count"
     return ""
