@@ -150,3 +150,19 @@ def test_undoing_a_merge_gives_each_part_its_own_id_back(merged_away):
     created = {survivor: 1, ids[merged_away]: 2}
     clusters, aliases = assign_ids([["a:1"], ["b:1"]], previous, created, former={ids[merged_away]: survivor})
     assert clusters == {ids["a:1"]: ["a:1"], ids["b:1"]: ["b:1"]} and aliases == {}
+
+
+def test_a_new_translation_never_takes_the_id_its_copies_of_another_translation_held():
+    # Night 1: B1 (Huỳnh Lý) and C1 (no translator) are one union record.  Night 2 a translation by
+    # Nguyễn Văn Vĩnh arrives under an id sorting first: C1 joined it and took the old id with it,
+    # so the old id named the other translation and B1 got a new one (review: s_inc1, s_inc2).
+    book = dict(authors=["Hugo, Victor"], year=2016, publisher="Văn học", pages=800)
+    copies = [rec("lib-b:B1", "Những người khốn khổ", responsibility="Victor Hugo ; Huỳnh Lý dịch", **book),
+              rec("lib-c:C1", "Những người khốn khổ", responsibility="Victor Hugo", **book)]
+    first = cluster_records(copies, SETTINGS)
+    old_id = first.cluster_of()["lib-b:B1"]
+    assert first.cluster_of()["lib-c:C1"] == old_id
+    other = rec("lib-a:A1", "Những người khốn khổ", responsibility="Victor Hugo ; Nguyễn Văn Vĩnh dịch", **book)
+    second = cluster_records([other, *copies], SETTINGS, previous=first.cluster_of(), created={old_id: 1})
+    assert second.cluster_of()["lib-a:A1"] != old_id
+    assert set(second.clusters[old_id]) < {"lib-b:B1", "lib-c:C1"} and not second.aliases
