@@ -41,8 +41,9 @@ from store.models import (
 from store.runlock import killed_harvest_error, killed_stage_error
 
 # 2: seq_times, the time of each write transaction (the datestamps of the OAI-PMH feed); 3: seq_times
-# indexed by time (an OAI-PMH `from` finds its first write without reading every write ever made).
-SCHEMA_VERSION = 3
+# indexed by time (an OAI-PMH `from` finds its first write without reading every write ever made);
+# 4: union_records.id_seq, when the id itself was first written (created_seq may be inherited).
+SCHEMA_VERSION = 4
 # The stages after the harvest whose last run `unioncat status` reports (meta key `stage:<name>`).
 PIPELINE_STAGES = ("normalize", "dedupe", "index")
 _IN_BATCH = 500  # ids per "IN (…)" query: well under SQLite's limit on bound parameters
@@ -115,13 +116,16 @@ CREATE TABLE IF NOT EXISTS cluster_members (
 CREATE INDEX IF NOT EXISTS cluster_members_cluster ON cluster_members (cluster_id);
 CREATE TABLE IF NOT EXISTS cluster_aliases (alias TEXT PRIMARY KEY, cluster_id TEXT NOT NULL);
 
+-- created_seq: when its books came into the catalogue (a part split away inherits it, for
+-- "what is new"); id_seq: when this id was first written (a merge keeps the id written first).
 CREATE TABLE IF NOT EXISTS union_records (
     id TEXT PRIMARY KEY,
     record TEXT,
     content_hash TEXT NOT NULL,
     deleted INTEGER NOT NULL DEFAULT 0,
     created_seq INTEGER NOT NULL,
-    seq INTEGER NOT NULL
+    seq INTEGER NOT NULL,
+    id_seq INTEGER
 );
 CREATE INDEX IF NOT EXISTS union_records_seq ON union_records (seq);
 CREATE INDEX IF NOT EXISTS union_records_deleted ON union_records (deleted);
@@ -261,6 +265,11 @@ class CatalogStore:
                 for statement in _statements(_SCHEMA):
                     self._conn.execute(statement)
                 # Future migrations go here, one `if version < N:` block each.
+                if 0 < version < 4 and not self._conn.execute(
+                        "SELECT 1 FROM pragma_table_info('union_records') WHERE name = 'id_seq'").fetchone():
+                    # Ids split away before this kept their parent's created_seq: the best age known for them.
+                    self._conn.execute("ALTER TABLE union_records ADD COLUMN id_seq INTEGER")
+                    self._conn.execute("UPDATE union_records SET id_seq = created_seq")
                 if 0 < version < 2:
                     # Changes made before times were kept are dated now: the feed's harvesters take them once more.
                     self._conn.execute("INSERT OR IGNORE INTO seq_times (seq, at) SELECT value, ? FROM sequence "
@@ -753,12 +762,12 @@ class CatalogStore:
                 payload = union.model_dump_json()
                 digest = content_hash(payload.encode("utf-8"))
                 cur = self._conn.execute(
-                    """INSERT INTO union_records (id, record, content_hash, deleted, created_seq, seq)
-                       VALUES (?, ?, ?, 0, ?, ?)
+                    """INSERT INTO union_records (id, record, content_hash, deleted, created_seq, seq, id_seq)
+                       VALUES (?, ?, ?, 0, ?, ?, ?)
                        ON CONFLICT (id) DO UPDATE SET record = excluded.record, content_hash = excluded.content_hash,
                            deleted = 0, seq = excluded.seq
                        WHERE union_records.content_hash != excluded.content_hash OR union_records.deleted = 1""",
-                    (union.id, payload, digest, seq, seq),
+                    (union.id, payload, digest, seq, seq, seq),
                 )
                 changed += cur.rowcount
             self._conn.execute(_INHERIT_CREATED_SEQ, (seq,))
@@ -790,9 +799,12 @@ class CatalogStore:
             return {r[0] for r in self._conn.execute("SELECT id FROM union_records WHERE deleted = 0")}
 
     def union_created_seq(self) -> dict[str, int]:
-        """Union id → the sequence value it was first created at (older ids survive merges)."""
+        """Union id → the sequence value the id was first written at (older ids survive merges).
+
+        Not `created_seq`: a part split away takes its old union record's, so after the split is
+        undone both ids looked equally old and the newer could win (review)."""
         with self._lock:
-            return dict(self._conn.execute("SELECT id, created_seq FROM union_records").fetchall())
+            return dict(self._conn.execute("SELECT id, id_seq FROM union_records").fetchall())
 
     def former_union_ids(self) -> dict[str, str | None]:
         """Union id that is no union record any more → the id it is an alias of, or None when retired."""

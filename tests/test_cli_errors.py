@@ -17,6 +17,7 @@ from harvester.cli import app
 from index import build_index
 from normalize import run_normalize
 from store import CatalogStore, RawRecord
+from store.catalog import SCHEMA_VERSION
 from tests.conftest import make_settings
 from tests.test_normalize_run import LIBRARIES, _config, raw
 
@@ -195,11 +196,11 @@ def test_a_command_that_only_reads_leaves_an_older_catalogue_as_it_is_and_says_w
     config = _config(data_dir)
     result = CliRunner().invoke(app, [*command, "--config", config])
     assert result.exit_code == 1, result.output
-    assert result.output == (f"unioncat: {store.path} is a catalogue of store schema 2, older than this unioncat's 3; "
+    assert result.output == (f"unioncat: {store.path} is a catalogue of store schema 2, older than this unioncat's {SCHEMA_VERSION}; "
                              "back it up, then run `unioncat update`, which upgrades it in place\n")
     assert _schema_version(store.path) == "2"
     assert CliRunner().invoke(app, ["normalize", "--config", config]).exit_code == 0  # a command that writes upgrades
-    assert _schema_version(store.path) == "3"
+    assert _schema_version(store.path) == str(SCHEMA_VERSION)
     assert CliRunner().invoke(app, ["status", "--config", config]).exit_code == 0
 
 
@@ -237,7 +238,7 @@ def test_a_look_at_a_catalogue_the_first_run_is_still_creating_is_the_view_befor
     served = CliRunner().invoke(app, ["serve", "--config", config, "--port", "0"])
     assert served.exit_code == 1 and "so nothing to serve" in served.output
     assert CliRunner().invoke(app, ["normalize", "--config", config]).exit_code == 0  # the run then creates it
-    assert _schema_version(path) == "3"
+    assert _schema_version(path) == str(SCHEMA_VERSION)
 
 
 @pytest.mark.parametrize("args, says", [

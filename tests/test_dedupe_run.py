@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
 from tests.conftest import make_settings
 from dedupe import run_dedupe
 from tests.dedupe_helpers import rec
+from store import CatalogStore
 from store.models import Holding
 
 
@@ -109,3 +112,43 @@ def test_a_restored_record_that_joins_another_cluster_redirects_its_old_id(store
     run_dedupe(store, settings)
     assert store.cluster_assignments() == {"a:1": live_id, "b:1": live_id}
     assert store.get_union_record(old_id) == (None, live_id)
+
+
+def _translation(record_id: str, translator: str | None = None):
+    statement = "Victor Hugo" + (f" ; {translator} dịch" if translator else "")
+    return rec(record_id, "Những người khốn khổ", authors=["Hugo, Victor"], responsibility=statement, year=2016,
+               publisher="Văn học", pages=800)
+
+
+def test_a_split_undone_keeps_the_id_written_first(store, data_dir):
+    # The part a split gave a new id took its parent's created_seq (for "what is new"), so when
+    # the split was undone both ids looked equally old and the newer one, sorting first, survived.
+    settings = make_settings(data_dir)
+    store.save_normalized([_translation("lib-b:B1", "Huỳnh Lý"), _translation("lib-c:C1")])
+    run_dedupe(store, settings)
+    first = store.cluster_assignments()["lib-b:B1"]
+    # Another translation arrives: the copy naming no translator fits both and is left alone.
+    store.save_normalized([_translation("lib-a:A1", "Nguyễn Văn Vĩnh")])
+    run_dedupe(store, settings)
+    split_away = store.cluster_assignments()["lib-c:C1"]
+    assert split_away != first
+    store.save_normalized([], deleted_ids=["lib-a:A1"])
+    run_dedupe(store, settings)
+    assert store.cluster_assignments() == {"lib-b:B1": first, "lib-c:C1": first}
+    assert store.get_union_record(split_away) == (None, first)
+
+
+def test_a_catalogue_from_before_id_ages_were_kept_takes_created_seq_as_their_age(store, data_dir):
+    store.save_normalized(_records())
+    run_dedupe(store, make_settings(data_dir))
+    ages = store.union_created_seq()
+    store.close()
+    with sqlite3.connect(store.path) as conn:  # as a catalogue of store schema 3 reads
+        conn.execute("ALTER TABLE union_records DROP COLUMN id_seq")
+        conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    with CatalogStore(store.path) as upgraded:
+        assert upgraded.union_created_seq() == ages
+        upgraded.save_normalized([rec("thpt-01:5", "Vợ nhặt", authors=["Kim Lân"], year=2015)])
+        run_dedupe(upgraded, make_settings(data_dir))
+        newest = upgraded.cluster_assignments()["thpt-01:5"]
+        assert upgraded.union_created_seq()[newest] > max(ages.values())
