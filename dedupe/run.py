@@ -78,6 +78,9 @@ def run_dedupe(store: CatalogStore, settings: Settings, rebuild: bool = False) -
         full_because = "the [dedupe] settings or the match rules changed"
     else:
         full_because = ""
+    # Records rewritten since the last run decide which part of a split union record keeps its id
+    # on a tie (dedupe/ids.py); after a run that did not finish nothing is known to have changed.
+    changed = set(store.records_changed_since(mark)[0]) if mark else set()
     # Until both writes below are done the saved keys and clusters may disagree: a crash
     # in between must be followed by a full run.
     store.set_mark(MARK, 0)
@@ -94,9 +97,9 @@ def run_dedupe(store: CatalogStore, settings: Settings, rebuild: bool = False) -
                 region = find_region(store, touched, settings.dedupe)
                 full_because = _reaches_too_far(store, region)
         if full_because:
-            summary = replace(_full(store, settings, overrides, fingerprint), full_because=full_because)
+            summary = replace(_full(store, settings, overrides, fingerprint, changed), full_because=full_because)
         else:
-            summary = _incremental(store, settings, overrides, region)
+            summary = _incremental(store, settings, overrides, region, changed)
     finally:
         if collecting:
             gc.enable()
@@ -125,13 +128,14 @@ def _settings_digest(settings: DedupeSettings) -> str:
     return hashlib.sha256(material.encode()).hexdigest()[:16]
 
 
-def _full(store: CatalogStore, settings: Settings, overrides: Overrides, fingerprint: str) -> DedupeSummary:
+def _full(store: CatalogStore, settings: Settings, overrides: Overrides, fingerprint: str,
+          changed: set[str]) -> DedupeSummary:
     previous = store.cluster_assignments()
     # The store's records stream through: only their features stay in memory.
     features = stored_features(store.iter_record_payloads(), settings.dedupe)
     created = store.union_created_seq()
     clustering = cluster_records(features, settings.dedupe, previous, created, overrides,
-                                 with_keys=True, former=store.former_union_ids())
+                                 with_keys=True, former=store.former_union_ids(), changed=changed)
     record_ids = clustering.explanations.keys()  # one explanation per input record
     live_before = store.union_ids() | set(previous.values())
     removed = sorted(live_before - set(clustering.clusters) - set(clustering.aliases))
@@ -149,11 +153,12 @@ def _full(store: CatalogStore, settings: Settings, overrides: Overrides, fingerp
     )
 
 
-def _incremental(store: CatalogStore, settings: Settings, overrides: Overrides, region_ids: set[str]) -> DedupeSummary:
+def _incremental(store: CatalogStore, settings: Settings, overrides: Overrides, region_ids: set[str],
+                 changed: set[str]) -> DedupeSummary:
     previous = store.cluster_assignments()
     created = store.union_created_seq()
     region = recluster_region(store, region_ids, settings.dedupe, overrides, previous, created,
-                              store.former_union_ids())
+                              store.former_union_ids(), changed)
     clustering = region.clustering
     old_ids = {previous[rid] for rid in (*region.record_ids, *region.gone) if rid in previous}
     removed = sorted(old_ids - set(clustering.clusters) - set(clustering.aliases))

@@ -152,3 +152,19 @@ def test_a_catalogue_from_before_id_ages_were_kept_takes_created_seq_as_their_ag
         run_dedupe(upgraded, make_settings(data_dir))
         newest = upgraded.cluster_assignments()["thpt-01:5"]
         assert upgraded.union_created_seq()[newest] > max(ages.values())
+
+
+@pytest.mark.parametrize("rebuild", [False, True])
+def test_on_an_even_split_the_unchanged_part_keeps_the_id(store, data_dir, rebuild):
+    # The id stayed with the member whose id sorts first, although that was the copy recatalogued
+    # as another volume: the unchanged copy, the book partner sites link to, got a new id (review).
+    settings = make_settings(data_dir)
+    book = dict(authors=["Đoàn Giỏi"], publisher="Kim Đồng", year=2018)
+    store.save_normalized([rec("a:1", "Đất rừng phương Nam", **book), rec("b:1", "Đất rừng phương Nam", **book)])
+    run_dedupe(store, settings)
+    first = store.cluster_assignments()
+    assert first["a:1"] == first["b:1"]
+    store.save_normalized([rec("a:1", "Đất rừng phương Nam", part="Tập 2", **book)])
+    run_dedupe(store, settings, rebuild=rebuild)
+    after = store.cluster_assignments()
+    assert after["b:1"] == first["b:1"] and after["a:1"] != first["a:1"]
