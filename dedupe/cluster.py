@@ -183,6 +183,8 @@ def _merge_edges(all_features: list[Features], edges: list[tuple[float, int, int
     refusals: dict[int, str] = {}
     refused_with: dict[int, tuple[int, str]] = {}  # index → (other, why): written once `ejected` is known
     matched_with: dict[int, int] = {}  # index → the record its explanation names
+    # index → records its match joined two groups of matches by: no member's own match names that pair.
+    joined_by: dict[int, list[int]] = {}
     # root → profile pairs a librarian's forced pair vouches for inside that group: other
     # copies exactly like the two forced records may join it too.
     waived: dict[int, set[tuple[int, int]]] = {}
@@ -243,6 +245,9 @@ def _merge_edges(all_features: list[Features], edges: list[tuple[float, int, int
         group_b = members.get(root_b, [root_b])
         if len(group_a) < len(group_b) or (len(group_a) == len(group_b) and root_b < root_a):
             root_a, root_b, group_a, group_b, reps_a, reps_b = root_b, root_a, group_b, group_a, reps_b, reps_a
+        if len(group_b) > 1:
+            joining = first if find(first) == root_b else second
+            joined_by.setdefault(joining, []).append(second if joining == first else first)
         parent[root_b] = root_a
         members[root_a] = group_a + group_b
         members.pop(root_b, None)
@@ -283,6 +288,10 @@ def _merge_edges(all_features: list[Features], edges: list[tuple[float, int, int
         others = ", ".join(sorted(all_features[other].id for other in apart[index]))
         refusals[index] = (refusals[index] + "; " if index in refusals else "") + \
             f"kept apart by a librarian from {others} (overrides file)"
+    for index, others in joined_by.items():
+        notes = [_joined_note(all_features, pairs, verdicts, index, other) for other in others if other not in ejected]
+        if notes and index not in ejected:
+            refusals[index] = "; ".join(notes + ([refusals[index]] if index in refusals else []))
     for index, note in refusals.items():
         if index not in ejected:
             explanation = grouping.explanations[index]
@@ -297,6 +306,17 @@ def _between(all_features: list[Features], reason: str, x: int, y: int, first: i
         return reason
     one, other = sorted((all_features[x].id, all_features[y].id))
     return f"{reason} ({one} vs {other})"
+
+
+def _joined_note(all_features: list[Features], pairs: dict[tuple[int, int], str],
+                 verdicts: dict[tuple[int, int], Verdict], index: int, other: int) -> str:
+    """How the records matched through `index` joined those matched through `other`: the pair that
+    linked two groups, which no member's own match names (review: "Nhật ký trong tù")."""
+    pair = (min(index, other), max(index, other))
+    verdict = verdicts[pair]
+    other_id = all_features[other].id
+    return (f"linked to {other_id}'s group by its match with {other_id} "
+            f"(found by {pairs[pair]}, score {verdict.score:.1f}): {verdict.reason}")
 
 
 def _explain_match(grouping: Grouping, all_features: list[Features], pairs: dict[tuple[int, int], str],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 from typer.testing import CliRunner
@@ -170,3 +172,28 @@ def test_the_guards_note_names_the_two_publishers_and_a_subtitle_one_record_left
     checked, unknown = guards_checked(one, other, settings)
     assert "publisher 'giao duc viet nam' / 'giao duc'" in checked
     assert "subtitle" in unknown
+
+
+def test_the_explanations_name_a_chain_of_matches_joining_every_member():
+    """Two groups, one matched by ISBN and one by title and author, joined by one pair: each member
+    named only its own group's match, and no line said how the groups met (review: "Nhật ký trong tù")."""
+    book = dict(authors=["Hồ Chí Minh"], year=2015, publisher="Văn học", pages=232)
+    isbn = ["9786046921677"]
+    records = [rec("a:1", "Nhật ký trong tù", **book), rec("a:2", "Nhật ký trong tù", **book),
+               rec("a:3", "Nhật ký trong tù", **book), rec("b:1", "Nhật ký trong tù", isbn=isbn, **book),
+               rec("b:2", "Nhật ký trong tù", isbn=isbn, **book), rec("b:3", "Nhật ký trong tù", isbn=isbn, **book)]
+    clustering = cluster_records(records, DedupeSettings())
+    assert len(clustering.clusters) == 1
+    linked = {rid: set() for rid in clustering.explanations}
+    for rid, explanation in clustering.explanations.items():
+        for found in re.findall(r"^matches (\S+?): |by its match with (\S+) \(", explanation.decision):
+            other = "".join(found)
+            linked[rid].add(other)
+            linked[other].add(rid)
+    reached, todo = set(), ["a:1"]
+    while todo:
+        rid = todo.pop()
+        if rid not in reached:
+            reached.add(rid)
+            todo.extend(linked[rid])
+    assert reached == set(clustering.explanations), {rid: e.decision for rid, e in clustering.explanations.items()}
