@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from config.settings import DedupeSettings
 from dedupe.features import Features
+from dedupe.keys import key_text
 from dedupe.match import PUBLISHER_AGREE_MIN, Verdict, author_score, compare, publisher_score
 from dedupe.overrides import OVERRIDE_KEY
 from dedupe.scoring import Chunk, note_nearest, score_blocks, score_pairs
@@ -215,9 +216,12 @@ def _merge_edges(all_features: list[Features], edges: list[tuple[float, int, int
                     return f"{all_features[index].id} and {all_features[other].id} kept apart by a librarian"
         return ""
 
-    def refuse(first: int, second: int, reason: str) -> None:
+    def refuse(first: int, second: int, reason: str, blocker_a: int, blocker_b: int) -> None:
+        """`first` and `second` stay apart because `blocker_a` (with `first`) conflicts with `blocker_b`:
+        each is told of the union record of the conflicting record on the other side, never of a
+        member that agrees with it ("translators differ" once named a record without a translator)."""
         grouping.refused_merges += 1
-        for index, other in ((first, second), (second, first)):
+        for index, other in ((first, blocker_b), (second, blocker_a)):
             refused_with.setdefault(index, (other, reason))
 
     for negative_score, first, second in edges:
@@ -226,18 +230,19 @@ def _merge_edges(all_features: list[Features], edges: list[tuple[float, int, int
             continue
         separated = (kept_apart(root_a, root_b) or kept_apart(root_b, root_a)) if flagged else ""
         if separated:
-            refuse(first, second, separated)
+            refuse(first, second, separated, first, second)
             continue
         forced = negative_score <= -FORCED_EDGE_SCORE
         if not forced:
             vouched = (waived.get(root_a, set()) | waived.get(root_b, set())) if waived else ()
-            reason = next((_between(all_features, found, x, y, first, second)
-                           for x in profiles.get(root_a, {profile_of[root_a]: root_a}).values()
-                           for y in profiles.get(root_b, {profile_of[root_b]: root_b}).values()
-                           if (found := conflict(x, y))
-                           and tuple(sorted((vouch_of[x], vouch_of[y]))) not in vouched), "")
-            if reason:
-                refuse(first, second, reason)
+            blocked = next(((found, x, y)
+                            for x in profiles.get(root_a, {profile_of[root_a]: root_a}).values()
+                            for y in profiles.get(root_b, {profile_of[root_b]: root_b}).values()
+                            if (found := conflict(x, y))
+                            and tuple(sorted((vouch_of[x], vouch_of[y]))) not in vouched), None)
+            if blocked:
+                found, x, y = blocked
+                refuse(first, second, _between(all_features, found, x, y, first, second), x, y)
                 continue
         reps_a = profiles.get(root_a, {profile_of[root_a]: root_a})
         reps_b = profiles.get(root_b, {profile_of[root_b]: root_b})
@@ -316,7 +321,7 @@ def _joined_note(all_features: list[Features], pairs: dict[tuple[int, int], str]
     verdict = verdicts[pair]
     other_id = all_features[other].id
     return (f"linked to {other_id}'s group by its match with {other_id} "
-            f"(found by {pairs[pair]}, score {verdict.score:.1f}): {verdict.reason}")
+            f"(found by {key_text(pairs[pair])}, score {verdict.score:.1f}): {verdict.reason}")
 
 
 def _explain_match(grouping: Grouping, all_features: list[Features], pairs: dict[tuple[int, int], str],

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from itertools import combinations
 
 from dedupe.features import Features
+from dedupe.overrides import OVERRIDE_KEY
 
 # Groups up to this size (a block, or the same-title records of a block over max_block_size)
 # compare all pairs; larger ones compare each record with this many neighbours in a sort
@@ -47,6 +48,30 @@ def blocking_keys(features: Features) -> list[str]:
         if variant and variant != features.key_title:
             keys += [f"part:{variant}|{qualifier}" for qualifier in qualifiers]
     return keys
+
+
+# How a librarian reads each kind of key and qualifier (`key_text`); "part:" is part of a title, not a volume.
+_KEY_KINDS = {"isbn": "ISBN {}", "issn": "ISSN {}", "id": "identifier {}", "title": "title '{}'",
+              "part": "shortened title '{}'"}
+_QUALIFIERS = {"a": "author word '{}'", "y": "year {}", "p": "publisher word '{}'"}
+
+
+def key_text(key: str) -> str:
+    """A blocking key (`found_by`) as a librarian reads it: "part:tn 1|y=2020" → "shortened title 'tn 1', year 2020".
+
+    `found_by` keeps the key itself (GET /api/records/{id}/why); only what is printed for people reads this way.
+    """
+    if key == OVERRIDE_KEY:
+        return "a librarian's [[same]] entry (overrides file)"
+    kind, _, rest = key.partition(":")
+    if kind not in _KEY_KINDS or not rest:
+        return key
+    value, *qualifiers = rest.split("|")
+    parts = [_KEY_KINDS[kind].format(value)]
+    for qualifier in qualifiers:
+        name, _, word = qualifier.partition("=")
+        parts.append(_QUALIFIERS[name].format(word) if name in _QUALIFIERS and word else qualifier)
+    return ", ".join(parts)
 
 
 def build_blocks(all_features: Iterable[Features]) -> dict[str, list[int]]:

@@ -586,12 +586,14 @@ def _explain(store: CatalogStore, union_id: str, settings: DedupeSettings) -> No
         raise _fail(f"no union record {union_id!r}; give a union record's id, as GET /api/search "
                     "shows it for each hit", EXIT_USAGE)
     from dedupe.explain import members_guards
+    from dedupe.keys import key_text
 
     records = {record.id: record for record in store.get_records(row[0] for row in members)}
     guards = members_guards({row[0]: row[3] for row in members}, records, settings)
     for record_id, found_by, score, decision in members:
-        score_text = "" if score is None else f" score {score:.1f}/100"
-        typer.echo(f"{record_id}: found by {found_by or '-'}{score_text}; {decision}")
+        score_text = "" if score is None else f", score {score:.1f}/100"
+        found = f"found by {key_text(found_by)}{score_text}; " if found_by else ""
+        typer.echo(f"{record_id}: {found}{decision}")
         if record_id in records:
             typer.echo(f"    title: {_full_title(records[record_id])}")
         if record_id in guards:

@@ -108,7 +108,7 @@ def test_cli_explain_shows_key_score_and_decision(catalog, data_dir):
     config.write_text(f'data_dir = "{data_dir}"\n', encoding="utf-8")
     result = CliRunner().invoke(cli_app, ["dedupe", "--config", str(config), "explain", union_id])
     assert result.exit_code == 0, result.output
-    assert "th-02:8: found by isbn:9786041234567 score 95.0/100; matches" in result.output
+    assert "th-02:8: found by ISBN 9786041234567, score 95.0/100; matches" in result.output
     assert "\n    guards passed: material book; year 2018" in result.output
     assert "\n    title: Dat rung phuong Nam (2018)\n" in result.output
     result = CliRunner().invoke(cli_app, ["dedupe", "--config", str(config), "--rebuild"])
@@ -197,3 +197,29 @@ def test_the_explanations_name_a_chain_of_matches_joining_every_member():
             reached.add(rid)
             todo.extend(linked[rid])
     assert reached == set(clustering.explanations), {rid: e.decision for rid, e in clustering.explanations.items()}
+
+
+def test_a_refusal_names_the_union_record_of_the_member_it_conflicts_with():
+    """"not joined with lib-e:E1's union record: translators differ (lib-c:C1 vs lib-d:D1)" named a copy
+    without a translator, which agreed with C1: the record named is the one on the other side that conflicts."""
+    book = dict(authors=["Hugo, Victor"], year=2016, publisher="Văn học", pages=800)
+    records = [rec("lib-a:A1", "Những người khốn khổ", responsibility="Victor Hugo ; Huỳnh Lý dịch",
+                   isbn=["9786041234567"], **book),
+               rec("lib-c:C1", "Những người khốn khổ", responsibility="Victor Hugo ; Nguyễn Văn Vĩnh dịch", **book),
+               rec("lib-e:E1", "Những người khốn khổ", responsibility="Victor Hugo", isbn=["9786041234567"], **book)]
+    clustering = cluster_records(records, DedupeSettings())
+    decisions = {rid: explanation.decision for rid, explanation in clustering.explanations.items()}
+    assert clustering.cluster_of()["lib-a:A1"] == clustering.cluster_of()["lib-e:E1"], decisions
+    assert "not joined with lib-a:A1's union record: translators differ" in decisions["lib-c:C1"], decisions
+    assert "not joined with lib-c:C1's union record: translators differ" in decisions["lib-e:E1"], decisions
+
+
+def test_keys_are_printed_as_a_librarian_reads_them(catalog, data_dir):
+    _, store = catalog
+    config = data_dir / "unioncat.toml"
+    config.write_text(f'data_dir = "{data_dir}"\n', encoding="utf-8")
+    for union_id in set(store.cluster_assignments().values()):
+        result = CliRunner().invoke(cli_app, ["dedupe", "--config", str(config), "explain", union_id])
+        assert result.exit_code == 0, result.output
+        for line in result.output.splitlines():
+            assert not re.search(r"found by (part|title|isbn|issn|id):|\|[ayp]=|None", line), line
