@@ -39,9 +39,21 @@ _DC_TYPES = {
 _DC_TYPE_HEADS = tuple(name for name in _DC_TYPES if " " in name and not name.isascii())
 
 
-def _material_type(types: list[str]) -> str:
-    """The material type the dc:types name; a specific one ("Thesis") over DCMI's general "Text"."""
+# An extent that counts maps or atlases ("1 bản đồ", "1 tập bản đồ (32 tr.)", "2 maps"), what MARC
+# catalogues as cartographic (leader/06 e, as the same map's MARC copies in the demo are); not
+# maps among a book's other details ("200 tr. : bản đồ"), which come after the " : ".
+_MAP_EXTENT_RE = re.compile(r"^\s*(?:\d+|một)?\s*(?:tập\s+)?(?:bản\s+đồ|maps?|atlas(?:es)?|atlat)\b", re.IGNORECASE)
+
+
+def _material_type(types: list[str], formats: list[str]) -> str:
+    """The material type the dc:types name; a specific one ("Thesis") over DCMI's general "Text".
+
+    A map is cartographic whatever general type it is given: Koha writes DCMI "Image" for a map,
+    and the same map catalogued in MARC is a map, so "Image" would split it from its MARC copies.
+    """
     kinds = [kind for value in types if (kind := _DC_TYPES.get(_type_key(value)))]
+    if "map" in kinds or any(_MAP_EXTENT_RE.match(value) for value in formats):
+        return "map"
     return next((kind for kind in kinds if kind != "book"), kinds[0] if kinds else "unknown")
 
 
@@ -203,7 +215,7 @@ def record_from_dc(payload: bytes, library_id: str, local_id: str,
     if year_note:
         repairs.append(year_note)
     publisher, place = _imprint(dc.get("publisher", []))
-    kind = _material_type(dc.get("type", []))
+    kind = _material_type(dc.get("type", []), dc.get("format", []))
     rid = record_id(library_id, local_id)
     opac_url = library.opac_link(opac_id(local_id)) if library is not None else None
     return Record(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from config import DedupeSettings
+from dedupe import cluster_records
 from store import Holding, RawRecord, Record, Rejected
 
 from normalize import normalize_raw
@@ -158,3 +160,44 @@ def test_dcterms_beside_dc_elements_do_not_count_twice():
                        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/">'
                        "<dc:title>Một</dc:title><dcterms:title>Hai</dcterms:title></oai_dc:dc>")
     assert record.title == "Một" and record.repairs == []
+
+
+MAP_AS_MARCXML = """<record xmlns="http://www.loc.gov/MARC21/slim"><leader>00000nem a2200000 a 4500</leader>
+  <controlfield tag="001">TVT000607</controlfield>
+  <datafield tag="020" ind1=" " ind2=" "><subfield code="a">9786049522116</subfield></datafield>
+  <datafield tag="110" ind1="2" ind2=" "><subfield code="a">Cục Đo đạc và Bản đồ Việt Nam.</subfield></datafield>
+  <datafield tag="245" ind1="1" ind2="0"><subfield code="a">Bản đồ hành chính vùng đồng bằng sông Cửu Long/</subfield>
+  </datafield>
+  <datafield tag="260" ind1=" " ind2=" "><subfield code="a">Hà Nội:</subfield>
+    <subfield code="b">Tài nguyên - Môi trường và Bản đồ Việt Nam,</subfield><subfield code="c">2018.</subfield></datafield>
+  <datafield tag="300" ind1=" " ind2=" "><subfield code="a">1 bản đồ ;</subfield></datafield>
+</record>"""
+
+
+@pytest.mark.parametrize("dc_type, dc_format", [
+    ("Image", "1 bản đồ"),  # Koha's DCMI type for a map (the demo's dh-vo-truong-toan VTT000050)
+    ("Image", "1 tập bản đồ (32 tr.)"),  # an atlas: leader/06 e in the demo's MARC copies
+    ("Text", "2 maps : col. ; 60 x 84 cm"),
+    ("Bản đồ", "60 x 84 cm"),
+])
+def test_oai_dc_map_typed_as_a_general_image_is_a_map_as_its_marc_copy(dc_type, dc_format):
+    """The same map was two union records, one 'visual' from oai_dc, one 'map' from MARC ('material
+    book vs visual' in /why): the DCMI type 'Image' outranked the extent that said 'bản đồ'."""
+    marc = normalize_raw(RawRecord(library="tv-tinh", local_id="TVT000607", format="marcxml",
+                                   payload=MAP_AS_MARCXML.encode("utf-8")))
+    dc = normalize_raw(RawRecord(library="dh-vo-truong-toan", local_id="VTT000050", format="oai_dc", payload=(
+        '<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        "<dc:title>Bản đồ hành chính vùng đồng bằng sông Cửu Long</dc:title>"
+        "<dc:creator>Cục Đo đạc và Bản đồ Việt Nam</dc:creator>"
+        "<dc:publisher>Nxb. Tài nguyên - Môi trường và Bản đồ Việt Nam</dc:publisher><dc:date>2018</dc:date>"
+        f"<dc:identifier>9786049522116</dc:identifier><dc:format>{dc_format}</dc:format><dc:type>{dc_type}</dc:type>"
+        "</oai_dc:dc>").encode("utf-8")))
+    assert dc.material_type == marc.material_type
+    clustering = cluster_records([marc, dc], DedupeSettings())
+    assert len(set(clustering.cluster_of().values())) == 1
+
+
+@pytest.mark.parametrize("dc_format", ["200 tr. : minh họa, bản đồ ; 24 cm", "320 tr."])
+def test_oai_dc_book_with_maps_among_its_illustrations_stays_a_book(dc_format):
+    assert dc_record(f"<dc:type>Text</dc:type><dc:format>{dc_format}</dc:format>").material_type == "book"
