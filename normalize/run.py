@@ -36,7 +36,8 @@ MAX_REPORTED_REJECTS = 100
 # before e, ê, i, y; TCVN3 remnants such as "tÝch", "kÕ", "Céng" no longer pass for Vietnamese.
 # 9: a MARC-8 escape to a set MARC-8 does not define (ESC ( Z) no longer drops the rest of its field;
 # oai_dc elements in no namespace (or dcterms') are read, not rejected as "no dc:title".
-# 10: an oai_dc map typed DCMI "Image" (extent "1 bản đồ") is a map, as its MARC copies are.
+# 10: an oai_dc map typed DCMI "Image" (extent "1 bản đồ") is a map, as its MARC copies are;
+# a name ends with one full stop ("Kiyosaki, Robert T..", "Nguyễn Như Ý." were shown as typed).
 RULES_VERSION = 10
 
 

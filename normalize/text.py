@@ -96,10 +96,14 @@ def strip_isbd(value: str) -> str:
     """Drop trailing ISBD punctuation (" /", " :", " ;", " =", ",", final ".").
 
     A final period stays when it ends an abbreviation ("245 tr.", "s.n.") or an
-    initial ("Nguyễn Văn A."), because there it belongs to the word.
+    initial ("Robert T."), because there it belongs to the word.  MARC ends a 1XX/7XX
+    with a period unless the field already ends with one, so after an initial or an
+    abbreviation the field's period and the word's are one: a doubled ".." keeps one.
     """
     while True:
         before = value
+        if value.endswith("..") and not value.endswith("..."):
+            value = value[:-1]  # "Kiyosaki, Robert T..": the terminal period typed after the initial's
         if value.rstrip().endswith(_ISBD_SEPARATORS):  # _ISBD_TAIL_RE scans every position
             value = _ISBD_TAIL_RE.sub("", value)
         if value.endswith(".") and not value.endswith("..") and not _period_belongs(value):

@@ -199,7 +199,15 @@ def display_name(value: str) -> str:
     head, sep, tail = name.partition(", ")
     if sep and head.lower() in _VI_SURNAMES and tail and "," not in tail:
         name = f"{head} {tail}"
+    if "," not in name and _LAST_LETTER_RE.search(name):
+        name = name[:-1]
     return name
+
+
+# A one-letter word that ends a name in direct order is a name, not an initial ("Lê A", "Nguyễn Như Ý",
+# "Đảng bộ xã Nhơn Nghĩa A"): its period is the heading's terminal one.  An initial keeps its own
+# period only where initials stand, after the comma of an inverted name ("Kiyosaki, Robert T.").
+_LAST_LETTER_RE = re.compile(r"\s[^\W\d_]\.$")
 
 
 # Roles Vietnamese cataloguers type into the name itself ("Nguyễn Văn A (ch.b.)", "Nguyễn Văn A, ch.b.")

@@ -39,7 +39,7 @@ def test_oai_dc_record_maps_every_element():
     record = normalize(DC)
     assert record.id == "tv-vt:oai:vt:42"
     assert (record.title, record.subtitle) == ("Địa chí Hậu Giang", "tập 1")
-    assert record.authors == ["Nguyễn Văn A.", "Trần Thị B"]
+    assert record.authors == ["Nguyễn Văn A", "Trần Thị B"]
     assert record.publisher == "Nxb. Chính trị quốc gia"
     assert record.year == 2015
     assert record.isbn == ["9780306406157"]

@@ -598,3 +598,13 @@ def test_a_nonfiling_indicator_is_honoured_only_when_it_skips_an_article(ind2, t
     assert record.sort_title == sort_title
     if sort_title is None:
         assert f"245 ind2 {ind2} would skip {title[:int(ind2)]!r}, not an article; ignored" in record.repairs
+
+
+def test_name_headings_end_with_one_full_stop_where_the_initial_needs_one():
+    """MARC 100 'Kiyosaki, Robert T..' (the demo's tv-tinh record) showed as 'Kiyosaki, Robert T..'."""
+    fields = [data_field("100", "1 ", "a", "Kiyosaki, Robert T.."), data_field("245", "10", "a", "Dạy con làm giàu"),
+              data_field("700", "1 ", "a", "Lechter, Sharon L.."), data_field("700", "0 ", "a", "Nguyễn Như Ý."),
+              data_field("710", "2 ", "a", "Ban Chấp hành Đảng bộ xã Nhơn Nghĩa A.")]
+    record = normalize(marcxml(marc_record(*fields)), "marcxml")
+    assert record.authors == ["Kiyosaki, Robert T.", "Lechter, Sharon L.", "Nguyễn Như Ý",
+                              "Ban Chấp hành Đảng bộ xã Nhơn Nghĩa A"]

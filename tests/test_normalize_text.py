@@ -191,7 +191,22 @@ def test_material_type_from_leader(leader, kind):
 
 @pytest.mark.parametrize(("raw", "name"), [
     ("Nguyễn Du,", "Nguyễn Du"), ("Nguyễn, Du", "Nguyễn Du"), ("Hồ Chí Minh.", "Hồ Chí Minh"),
-    ("Hugo, Victor,", "Hugo, Victor"), ("Trần Văn A.", "Trần Văn A."),
+    ("Hugo, Victor,", "Hugo, Victor"),
 ])
 def test_display_names_are_never_inverted(raw, name):
+    assert values.display_name(raw) == name
+
+
+@pytest.mark.parametrize(("raw", "name"), [
+    # MARC ends a heading with a period unless it already ends with one: ".." is one too many.
+    ("Kiyosaki, Robert T..", "Kiyosaki, Robert T."), ("Lechter, Sharon L..", "Lechter, Sharon L."),
+    ("Rowling, J. K..", "Rowling, J. K."), ("Rowling, J. K.", "Rowling, J. K."),
+    ("Samuelson, Paul A.", "Samuelson, Paul A."), ("King, Martin Luther, Jr..", "King, Martin Luther, Jr."),
+    # In direct order a last one-letter word is a name, and the period the heading's.
+    ("Nguyễn Như Ý.", "Nguyễn Như Ý"), ("Lê A.", "Lê A"), ("Trần, Văn A.", "Trần Văn A"),
+    ("Ban Chấp hành Đảng bộ xã Nhơn Nghĩa A.", "Ban Chấp hành Đảng bộ xã Nhơn Nghĩa A"),
+    ("Western Map and Publishing Co.", "Western Map and Publishing Co."), ("Nguyễn Du...", "Nguyễn Du..."),
+])
+def test_a_name_keeps_one_full_stop_only_where_an_initial_or_abbreviation_needs_it(raw, name):
+    """'Kiyosaki, Robert T..' and 'Nguyễn Như Ý.' were shown on the record page, the results and the widget."""
     assert values.display_name(raw) == name
