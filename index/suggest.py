@@ -49,10 +49,14 @@ def suggest(query: str, hits: list[dict[str, Any]], typos: frozenset[str]) -> st
         best = min(candidates, key=lambda c: (OSA.distance(folded, c), -hits_with[c], -len(c)), default=None)
         if best is None or OSA.distance(folded, best) > typo_distance(folded) + 1:
             return word
-        return _in_case_of(word, candidates[best])
+        spelled = _in_case_of(word, candidates[best])
+        return _unmarked(spelled) if unmarked else spelled
 
     # NFC first: a decomposed word (Unikey's "Unicode tổ hợp", macOS) would split at each mark.
     query = nfc(query)
+    # A reader who typed no marks reads a suggestion without them: "nguyen nhat anhh" suggested
+    # "nguyen nhat ánh", one word marked among unmarked ones.  The search folds marks, so it finds alike.
+    unmarked = _unmarked(query) == query
     suggestion = WORD_RE.sub(closest, query)
     return suggestion if suggestion != query else None
 
@@ -69,9 +73,18 @@ def corrected_words(typos: frozenset[str], words: list[str]) -> list[str]:
     return out
 
 
+def _unmarked(text: str) -> str:
+    """`text` without its marks, its case kept: "Kiều" → "Kieu", "Đà Lạt" → "Da Lat"."""
+    out = []
+    for char in text:
+        bare = fold(char)  # lower-cased: "Đ" → "d"
+        out.append(bare.upper() if char.isupper() else bare)
+    return "".join(out)
+
+
 def _in_case_of(typed: str, found: str) -> str:
     """`found` (a hit's spelling: "Giang" from a title) in the case the reader typed: "lich su hau giangg"
-    suggests "lich su hau giang", not "lich su hau Giang"; "KIEUU" suggests "KIỀU"."""
+    suggests "lich su hau giang", not "lich su hau Giang"; "KIỀUU" suggests "KIỀU"."""
     if typed.islower():
         return found.lower()
     if typed.isupper() and len(typed) > 1:
