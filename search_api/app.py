@@ -15,6 +15,8 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 
 from config.settings import Settings
+from index.query_language import MAX_QUERY_WORDS
+from index.schema import MAX_TOKEN_BYTES
 from index.search import MAX_RESULT_WINDOW, SearchIndex
 from search_api.context import AppContext, RenderedAnswers
 from search_api.cors import JsonCorsRefusal
@@ -70,8 +72,9 @@ def create_app(settings: Settings, store: CatalogStore, search_index: SearchInde
 
 
 def _document_search_limits(app: FastAPI, settings: Settings) -> None:
-    """State in /api/search's parameters the limits this server's settings set: the largest `size`, the
-    longest `q`, and how deep paging reaches (a client learnt them from a 400 only)."""
+    """State in the parameters of every search (/api/search, /api/search.atom) the limits this server's
+    settings set: the largest `size`, the longest `q`, and how deep paging reaches (a client learnt them
+    from a 400 only; /api/search.atom declared no `size` maximum and answered 400 above it)."""
     generate = app.openapi
 
     def openapi() -> dict:
@@ -80,19 +83,25 @@ def _document_search_limits(app: FastAPI, settings: Settings) -> None:
             limits = {"q": {"maxLength": settings.api.max_query_chars},
                       "size": {"minimum": 1, "maximum": settings.api.max_page_size},
                       "page": {"minimum": 1}}
-            for parameter in schema["paths"]["/api/search"]["get"]["parameters"]:
+            searches = [operation["parameters"] for path in SEARCH_PATHS for operation in schema["paths"][path].values()]
+            for parameter in (parameter for parameters in searches for parameter in parameters):
                 if parameter["name"] in limits:
                     types = parameter["schema"].get("anyOf", [parameter["schema"]])  # `int | None`: the int's
                     next(t for t in types if t.get("type") in ("string", "integer")).update(limits[parameter["name"]])
                     parameter["description"] += _LIMIT_TEXT[parameter["name"]].format(
-                        size=settings.api.max_page_size, chars=settings.api.max_query_chars, window=MAX_RESULT_WINDOW)
+                        size=settings.api.max_page_size, chars=settings.api.max_query_chars, window=MAX_RESULT_WINDOW,
+                        words=MAX_QUERY_WORDS, word_bytes=MAX_TOKEN_BYTES)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+# The routes that take a search's `q`, `page` and `size` (search_api/routes/search.py, atom.py).
+SEARCH_PATHS = ("/api/search", "/api/search.atom")
 _LIMIT_TEXT = {
-    "q": " At most {chars} characters (longer: 400).",
+    "q": " At most {chars} characters and {words} words (more: 400 QueryError). A word longer than "
+         "{word_bytes} bytes (UTF-8) is not searched: a query of nothing else, or of punctuation only, "
+         "has no searchable word (400 QueryError).",
     "size": " At most {size} (more, or 0: 400 InvalidParameter).",
     "page": " Paging reaches the first {window} hits: a page starting beyond them is 400 InvalidParameter, "
             "unless the search has fewer hits (then it is an empty page).",

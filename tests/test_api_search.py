@@ -309,3 +309,25 @@ def test_a_language_or_material_type_written_another_way_is_read_as_its_code(cli
 def test_a_language_in_no_iso_639_form_is_a_400_naming_the_form(client, language):
     body = client.get("/api/search", params={"language": language}).json()
     assert (body["status"], body["error"]) == (400, "FilterError") and "ISO 639-2" in body["message"]
+
+
+def test_every_search_endpoint_states_the_limits_it_answers_400_beyond(client, env):
+    """/api/search.atom declared `size` minimum 1 and no maximum, and answered size=52222 with a 400
+    (schemathesis ST202: a request the schema allows was refused); its size=0 was FastAPI's English message."""
+    paths = client.get("/openapi.json").json()["paths"]
+    searches = {path: {p["name"]: p for p in operation["get"]["parameters"]} for path, operation in paths.items()
+                if any(p["name"] == "size" for p in operation.get("get", {}).get("parameters", []))}
+    assert set(searches) >= {"/api/search", "/api/search.atom"}
+    refusals = []
+    for path, parameters in searches.items():
+        size = next(t for t in parameters["size"]["schema"]["anyOf"] if t.get("type") == "integer")
+        assert client.get(path, params={"q": "lich", "size": size["maximum"]}).status_code == 200, path
+        longest = parameters["q"]["schema"]["maxLength"]
+        assert client.get(path, params={"q": "lich".ljust(longest, " ")}).status_code == 200, path
+        assert client.get(path, params={"q": "lich".ljust(longest + 1, " ")}).status_code == 400, path
+        assert "no searchable word" in parameters["q"]["description"], path
+        assert client.get(path, params={"q": "0" * longest}).json()["reason"].endswith("(no searchable word)")
+        refusals.append([client.get(path, params={"q": "lich", "size": n}).json()
+                         for n in (size["minimum"] - 1, size["maximum"] + 1)])
+    assert all(refused == refusals[0] for refused in refusals)  # one answer, in Vietnamese, whichever endpoint
+    assert refusals[0][0]["message"].startswith("tham số không hợp lệ (size: phải từ 1 đến 50")

@@ -17,10 +17,10 @@ from lxml import etree
 from starlette.concurrency import run_in_threadpool
 
 from index.search import SearchParams, SearchResult
-from search_api.context import EMPTY_IS_ABSENT, AppContext, get_context, search_params, site_url
+from search_api.context import AppContext, get_context, search_params, site_url
 from search_api.oai_metadata import xml_text
 from search_api.present import holdings_by_library
-from search_api.routes.search import FILTER_PARAMETERS, SEARCH_ERRORS
+from search_api.routes.search import FILTER_PARAMETERS, SEARCH_ERRORS, PageParameter, SizeParameter
 from store.catalog import utc_now
 
 router = APIRouter(tags=["search"])
@@ -41,8 +41,8 @@ async def search_atom(
     request: Request,
     ctx: Annotated[AppContext, Depends(get_context)],
     q: Annotated[str, Query(description="As in /api/search.")] = "",
-    page: Annotated[int | None, Query(ge=1, description="Page number, from 1."), EMPTY_IS_ABSENT] = 1,
-    size: Annotated[int | None, Query(ge=1, description="Entries per page."), EMPTY_IS_ABSENT] = None,
+    page: PageParameter = 1,
+    size: SizeParameter = None,
     sort: Annotated[str | None, Query(description="As in /api/search; default: new without q, relevance with q.")
                     ] = None,
 ) -> Response:

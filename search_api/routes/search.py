@@ -53,6 +53,14 @@ FILTER_PARAMETERS = [
 ]
 
 
+# `page` and `size` as every search endpoint takes them; their limits (this server's settings) are
+# stated in the OpenAPI schema by search_api/app.py: _document_search_limits.
+PageParameter = Annotated[int | None, Query(ge=1, description="Page number, from 1 (empty: 1)."), EMPTY_IS_ABSENT]
+# No `ge=1` here: 0 is refused by the search with the message of a size too large (InvalidParameter).
+SizeParameter = Annotated[int | None, Query(description="Hits per page (default and maximum from settings)."),
+                          EMPTY_IS_ABSENT]
+
+
 @router.get(
     "/api/search",
     response_model=SearchResponse,
@@ -66,10 +74,8 @@ async def api_search(
     q: Annotated[str, Query(description='Words, "phrases", AND/OR/NOT, -exclusions, (groups), title: author: '
                                         'subject: publisher: isbn: year:2019 year:2010..2020',
                             examples=["truyen kieu", 'author:"Nguyễn Du" OR title:kieu', "lich su -year:..1990"])] = "",
-    page: Annotated[int | None, Query(ge=1, description="Page number, from 1 (empty: 1)."), EMPTY_IS_ABSENT] = 1,
-    # No `ge=1` here: 0 is refused by the search with the message of a size too large (InvalidParameter).
-    size: Annotated[int | None, Query(description="Hits per page (default and maximum from settings)."),
-                    EMPTY_IS_ABSENT] = None,
+    page: PageParameter = 1,
+    size: SizeParameter = None,
     sort: Annotated[str, Query(description="relevance, year (oldest first), -year (newest first), title "
                                            "(Vietnamese dictionary order: a ă â … d đ …; ma mà mả mã má mạ) or "
                                            "new (titles newest to the union catalogue first: what is new).",
