@@ -469,3 +469,33 @@ def test_openapi_explains_every_field_and_parameter(client):
         assert "100 filter values" in responses["400"]["description"] and "503" in responses
     assert "null" in schema["components"]["schemas"]["LibraryOut"]["properties"]["union_records"]["description"]
     assert schema["components"]["schemas"]["SearchResponse"]["examples"][0]["indexed"] is True
+
+
+@pytest.mark.parametrize("params, shown", [
+    ({"page": "0"}, "Số trang (page) phải từ 1, nhận 0."),
+    ({"page": "abc"}, "Số trang (page) phải từ 1, nhận 'abc'."),
+    ({"size": "1000"}, "Số kết quả mỗi trang (size) phải từ 1 đến 50, nhận 1000."),
+    ({"sort": "bogus"}, "Cách sắp xếp (sort) phải là một trong: Phù hợp nhất"),
+])
+def test_a_page_size_or_sort_the_search_refuses_is_named_not_blamed_on_the_words(client, params, shown):
+    """/?q=lich+su&page=0 said "Không hiểu câu tìm: page: …" though the words were fine; the box was marked invalid."""
+    import re
+
+    response = client.get("/", params={"q": "lich su", "language": "vie", **params})
+    text = _page_error(response)
+    assert text.startswith(shown) and "câu tìm" not in text, text
+    assert "aria-invalid" not in response.text  # the words in the box are not what is wrong
+    again = re.search(r'<a href="([^"]+)">Tìm lại với mặc định</a>', response.text).group(1)
+    assert client.get(again.replace("&amp;", "&")).status_code == 200 and "language=vie" in again
+
+
+@pytest.mark.parametrize("empty", ["sort", "page", "size", "library"])
+def test_an_empty_optional_parameter_a_form_sends_is_its_default(client, empty):
+    """A form's unchosen select sends `sort=`; it was a 400 "Không hiểu câu tìm: sort: …"."""
+    import re
+
+    plain = client.get("/", params={"q": "lich su"})
+    sent = client.get("/", params={"q": "lich su", empty: ""})
+    assert sent.status_code == plain.status_code == 200
+    total = re.compile(r'id="total">(\d+)<')
+    assert total.search(sent.text).group(1) == total.search(plain.text).group(1)

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.staticfiles import NotModifiedResponse, StaticFiles
 
-from config.errors import FilterError, QueryError
+from config.errors import FilterError, ParameterError, QueryError
 from index.labels import FACET_TITLES_VI, facet_label
 from index.query_language import with_operators
 from index.search import FILTERS, MAX_RESULT_WINDOW, SearchResult, filter_value
@@ -74,7 +74,26 @@ def _whole_number(q: str, name: str, value: str) -> int | None:
     try:
         return int(value) if value.strip() else None
     except ValueError:
-        raise QueryError(q, f"{name} phải là số ≥ 1, nhận {value!r} ({name} must be a number ≥ 1)") from None
+        raise ParameterError(q, name, f"phải là số ≥ 1, nhận {value!r} ({name} must be a number ≥ 1)") from None
+
+
+def _parameter_problem(exc: ParameterError, ctx: AppContext, page: str, size: str, sort: str) -> str:
+    """What the page says of a page, size or sort the search refused, named in Vietnamese and as the link
+    writes it: the librarian did not type it (a link or a form did), so not "Không hiểu câu tìm" of the words."""
+    if exc.name == "sort":
+        return f"Cách sắp xếp (sort) phải là một trong: {', '.join(SORT_LABELS_VI.values())}; nhận {sort!r}."
+    if exc.name == "size":
+        return f"Số kết quả mỗi trang (size) phải từ 1 đến {ctx.settings.api.max_page_size}, nhận {_as_typed(size)}."
+    if page.strip().isdigit() and int(page) >= 1:  # a page in range that the paging depth does not reach
+        per_page = int(size) if size.strip() else ctx.settings.api.default_page_size  # in range: checked first
+        return (f"Chỉ xem được {MAX_RESULT_WINDOW} kết quả đầu: với {per_page} kết quả mỗi trang, "
+                f"trang xa nhất là trang {math.ceil(MAX_RESULT_WINDOW / per_page)}.")
+    return f"Số trang (page) phải từ 1, nhận {_as_typed(page)}."
+
+
+def _as_typed(value: str) -> str:
+    """A number as typed (0, -3); anything else quoted ('abc')."""
+    return value.strip() if value.strip().lstrip("-").isdigit() else repr(value)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -84,20 +103,25 @@ def search_page(
     q: str = "",
     page: Annotated[str, Query()] = "1",
     size: Annotated[str, Query()] = "",
-    sort: str = "relevance",
+    sort: str = "",
 ) -> Response:
+    sort = sort or "relevance"  # `sort=`: a form's empty choice is the default, as an empty page or size is
     # Filter values as the search compares them (NFC, codes in lower case), so a chip's link can find and drop its own.
     # Once each: language=vie&language=VIE (a partner form's hidden field and its select) is one filter.
     items = list(dict.fromkeys((k, filter_value(v, k) if k in FILTERS else v)
                                for k, v in request.query_params.multi_items()
                                if v and (k in FILTERS or k in ("q", "page", "size", "sort"))))
     context: dict[str, Any] = {"settings": ctx.settings, "q": q, "sort": sort, "sorts": SORT_LABELS_VI,
-                               "result": None, "error": None, "filter_error_url": None}
+                               "result": None, "error": None, "filter_error_url": None, "parameter_error_url": None}
     try:
         page_number = _whole_number(q, "page", page)
         params = search_params(request, ctx, q, 1 if page_number is None else page_number,
                                _whole_number(q, "size", size), sort)
         result = ctx.search_index.search(params)
+    except ParameterError as exc:
+        context["error"] = _parameter_problem(exc, ctx, page, size, sort)
+        context["parameter_error_url"] = _url([(k, v) for k, v in items if k != exc.name and k != "page"])
+        return ctx.templates.TemplateResponse(request, "search.html", context, status_code=400)
     except QueryError as exc:
         context["error"] = exc.reason  # the reason only: str(exc) starts with the query, shown in the box
         if isinstance(exc, FilterError):  # the words are fine: the page (or a partner's link) set a wrong filter
