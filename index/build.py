@@ -26,7 +26,8 @@ from pathlib import Path
 import tantivy
 
 from config.errors import SearchIndexError
-from config.settings import Settings
+from config.settings import LIBRARY_TYPE_LABELS_VI, Settings
+from index.labels import LANGUAGE_LABELS_VI, MATERIAL_TYPE_LABELS_VI
 from index.prepare import prepared_documents
 from index.schema import build_schema, register_analyzers
 from store.catalog import CatalogStore
@@ -97,9 +98,11 @@ def _fingerprint(settings: Settings) -> str:
     Of the registry, documents hold only each library's type and district (facets and
     filters): names and OPAC links are read when a hit is shown, and a new server
     address or schedule changes nothing indexed, so neither rebuilds the index.
+    Documents hold the Vietnamese labels of the codes too: a label reworded rebuilds.
     """
     registry = sorted((lib.id, lib.type, lib.district) for lib in settings.libraries)
-    payload = json.dumps({"format": INDEX_FORMAT, "registry": registry})
+    labels = [LIBRARY_TYPE_LABELS_VI, LANGUAGE_LABELS_VI, MATERIAL_TYPE_LABELS_VI]
+    payload = json.dumps({"format": INDEX_FORMAT, "registry": registry, "labels": labels}, sort_keys=True)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
 

@@ -16,7 +16,7 @@ from index.labels import MATERIAL_TYPE_LABELS_VI
 from store.languages import LANGUAGE_ALIASES
 from store.text import fold
 
-# The page's label of a material type, folded, → its code; a label two codes share (Bản nhạc) is no code.
+# The page's label of a material type, folded, → its code; a label two codes shared would be no code.
 _MATERIAL_BY_LABEL: dict[str, str] = {
     fold(label): code for code, label in MATERIAL_TYPE_LABELS_VI.items()
     if list(MATERIAL_TYPE_LABELS_VI.values()).count(label) == 1}

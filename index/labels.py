@@ -33,11 +33,12 @@ MATERIAL_TYPE_LABELS_VI: dict[str, str] = {
     "book": "Sách",
     "serial": "Ấn phẩm định kỳ",
     "map": "Bản đồ",
-    "music": "Bản nhạc",
+    # The words of Vietnamese librarians; one label a code, so a label filters one type (index/code_filters.py).
+    "music": "Bản ghi âm nhạc",  # leader/06 j, a musical sound recording; "Bản nhạc" is the score
     "score": "Bản nhạc",
     "sound": "Tài liệu âm thanh",
-    "video": "Tài liệu video",
-    "visual": "Tài liệu nhìn",
+    "video": "Tài liệu nghe nhìn",  # leader/06 g: films, video recordings
+    "visual": "Tài liệu hình ảnh",  # leader/06 k: pictures, photographs, posters (was "Tài liệu nhìn")
     "electronic": "Tài liệu điện tử",
     "manuscript": "Bản thảo",
     "thesis": "Luận văn, luận án",

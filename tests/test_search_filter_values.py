@@ -88,3 +88,19 @@ def test_openapi_documents_the_400_for_an_unknown_registry_value(client):
     assert "registry" in operation["responses"]["400"]["description"]
     library = next(p for p in operation["parameters"] if p["name"] == "library")
     assert "400" in library["description"]
+
+
+def test_every_material_type_has_a_label_of_its_own_that_the_page_shows_and_filters_by(store, settings):
+    """'visual' showed as "Tài liệu nhìn" (librarians say "Tài liệu hình ảnh"), and 'music' (a sound
+    recording) and 'score' were both "Bản nhạc": the label filtered neither, the facet listed it twice."""
+    from index.labels import MATERIAL_TYPE_LABELS_VI
+
+    codes = list(MATERIAL_TYPE_LABELS_VI)
+    catalog = index_records(store, settings, [union(code, f"Tài liệu {n}", material_type=code)
+                                              for n, code in enumerate(codes)])
+    facet = {f["value"]: f["label"] for f in catalog.search(SearchParams()).facets["material_type"]}
+    assert len(set(facet.values())) == len(codes), facet
+    for code in codes:
+        found = catalog.search(SearchParams(material_type=(facet[code],))).hits
+        assert [(h["id"], h["material_type_label"]) for h in found] == [(code, facet[code])]
+    assert "nhìn" not in facet["visual"] and "hình ảnh" in facet["visual"]
