@@ -499,3 +499,14 @@ def test_an_empty_optional_parameter_a_form_sends_is_its_default(client, empty):
     assert sent.status_code == plain.status_code == 200
     total = re.compile(r'id="total">(\d+)<')
     assert total.search(sent.text).group(1) == total.search(plain.text).group(1)
+
+
+@pytest.mark.parametrize("params", [{"q": "xyzzyqwv"}, {"q": "lich su", "page": "99"}])
+def test_a_page_without_hits_has_no_order_form_and_no_empty_list(client, params):
+    """A search that found nothing (or a page past the last) showed the order form and an empty
+    <ol class="hits">, which a screen reader announces as a list of 0 items."""
+    page = client.get("/", params=params)
+    assert page.status_code == 200 and '<p class="empty">' in page.text
+    assert 'class="sort-form"' not in page.text and '<ol class="hits"' not in page.text
+    found = client.get("/", params={"q": "lich su"}).text
+    assert 'class="sort-form"' in found and '<ol class="hits"' in found

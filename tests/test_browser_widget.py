@@ -95,7 +95,7 @@ def sites(tmp_path_factory) -> Iterator[dict[str, str]]:
     work = tmp_path_factory.mktemp("widget")
     allowed_port, other_port = free_port(), free_port()
     settings = make_settings(work / "data", LIBRARIES,
-                             api={"cors_origins": [f"http://127.0.0.1:{allowed_port}"]})
+                             api={"cors_origins": [f"http://127.0.0.1:{allowed_port}"], "max_query_chars": 700})
     (work / "data").mkdir()
     with CatalogStore(settings.db_path) as store:
         store.save_clusters({}, [
@@ -512,3 +512,17 @@ def test_widget_offers_the_operator_for_a_lower_case_or_that_found_nothing(sites
     button.send_keys(Keys.ENTER)
     status = root.find_element(By.CSS_SELECTOR, ".status")
     WebDriverWait(browser, 20).until(lambda d: status.text == "Tìm thấy 2 tài liệu")
+
+
+def test_the_widget_box_takes_as_long_a_query_as_the_page_and_the_api(sites, browser):
+    """The widget's box stopped at 500 characters where the page and the API take [api] max_query_chars."""
+    import httpx
+
+    _, root = _widget(browser, sites["allowed"])
+    widget_most = int(root.find_element(By.CSS_SELECTOR, "input[type=search]").get_attribute("maxlength"))
+    browser.get(sites["api"] + "/")
+    page_most = int(browser.find_element(By.ID, "q").get_attribute("maxlength"))
+    assert widget_most == page_most
+    answers = [httpx.get(sites["api"] + "/api/search", params={"q": "lich".ljust(n)}, timeout=10).status_code
+               for n in (page_most, page_most + 1)]
+    assert answers == [200, 400]

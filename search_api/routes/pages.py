@@ -6,14 +6,16 @@ Stable hooks for browser tests: `#q`, `#total`, `.hit`, `.hit-title a`,
 
 from __future__ import annotations
 
+import hashlib
 import math
-import os
+import re
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import Headers
 from starlette.staticfiles import NotModifiedResponse, StaticFiles
 
 from config.errors import FilterError, ParameterError, QueryError
@@ -175,17 +177,24 @@ WIDGET_PATH = HERE / "static" / "widget.js"
 _STATIC = StaticFiles(directory=HERE / "static")
 
 
+# The widget's box takes the query length the page and the API take (it allowed 500 of their 1000).
+_WIDGET_QUERY_CHARS_RE = re.compile(r"var MAX_QUERY_CHARS = \d+;")
+
+
 @router.get("/widget.js")
-def widget_js(request: Request) -> Response:
-    """The partner-site widget at a short, stable URL (the same file as /static/widget.js).
+def widget_js(request: Request, ctx: Annotated[AppContext, Depends(get_context)]) -> Response:
+    """The partner-site widget at a short, stable URL: /static/widget.js with this server's
+    `[api] max_query_chars` written in.
 
     Revalidated as /static/ answers: a partner page's browser asks again every hour with
-    If-None-Match and gets 304 while the file is unchanged."""
-    response = FileResponse(WIDGET_PATH, media_type="text/javascript; charset=utf-8",
-                            headers={"Cache-Control": "public, max-age=3600"}, stat_result=os.stat(WIDGET_PATH))
-    if _STATIC.is_not_modified(response.headers, request.headers):
-        return NotModifiedResponse(response.headers)
-    return response
+    If-None-Match and gets 304 while the file and the setting are unchanged."""
+    limit = f"var MAX_QUERY_CHARS = {ctx.settings.api.max_query_chars};"
+    body = _WIDGET_QUERY_CHARS_RE.sub(limit, WIDGET_PATH.read_text(encoding="utf-8"), count=1).encode("utf-8")
+    headers = Headers({"cache-control": "public, max-age=3600",
+                       "etag": f'"{hashlib.md5(body, usedforsecurity=False).hexdigest()}"'})
+    if _STATIC.is_not_modified(headers, request.headers):
+        return NotModifiedResponse(headers)
+    return Response(body, media_type="text/javascript; charset=utf-8", headers=dict(headers))
 
 
 OPENSEARCH_SHORT_NAME_CHARS = 16

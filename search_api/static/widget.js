@@ -138,6 +138,8 @@
   // data-size as hits per search: a typo ("-5") or more than the API gives in one page ("500")
   // made every search of that widget a 400; 50 is below the API's default largest page (100).
   var MAX_SIZE = 50;
+  // The longest query, as the page and the API take it: /widget.js writes [api] max_query_chars here.
+  var MAX_QUERY_CHARS = 1000;
   var TIMEOUT_MS = 15000;  // a search answers in well under a second; a visitor gives up sooner than this
   function pageSize(attribute) {
     var size = parseInt(attribute || "10", 10);
@@ -151,7 +153,7 @@
     var id = "unioncat-q-" + index;
     var form = el("form", { role: "search", "class": "form" });
     form.appendChild(el("label", { "for": id }, host.getAttribute("data-label") || "Tìm trong mục lục liên hợp"));
-    var input = el("input", { id: id, type: "search", name: "q", autocomplete: "off", maxlength: "500" });
+    var input = el("input", { id: id, type: "search", name: "q", autocomplete: "off", maxlength: String(MAX_QUERY_CHARS) });
     form.appendChild(input);
     form.appendChild(el("button", { type: "submit" }, "Tìm"));
     // One live region for everything a search answers: the count or the error, and "Có phải bạn muốn tìm"
