@@ -156,7 +156,8 @@ def hard_guard(a: Features, b: Features, settings: DedupeSettings) -> str:
     if a.material != b.material:
         return f"material {a.material} vs {b.material}"
     if a.volume != b.volume:
-        return f"volume {a.volume} vs {b.volume}"
+        # A volume stated on one side only: "none", as for a part, never Python's None (review).
+        return f"volume {'none' if a.volume is None else a.volume} vs {'none' if b.volume is None else b.volume}"
     if a.volumes and b.volumes and a.volumes != b.volumes:
         return f"volume {a.volumes} vs {b.volumes}"
     # Parts named, not numbered ("Đại số" and "Hình học" of one textbook; "Quyển thượng"

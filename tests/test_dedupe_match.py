@@ -1115,3 +1115,11 @@ def test_a_given_name_typed_with_another_mark_is_another_person(name, other):
     clustering = cluster_records(records, SETTINGS)
     assert apart(clustering, "a:1", "b:1"), clustering.explanations["b:1"]
     assert together(clustering, "a:1", "c:1"), clustering.explanations["c:1"]
+
+
+def test_a_volume_stated_on_one_side_only_reads_none_not_python():
+    clustering = cluster_records([rec("a:1", "Đất rừng phương Nam", part="Tập 2", authors=["Đoàn Giỏi"], year=2010),
+                                  rec("b:1", "Đất rừng phương Nam", authors=["Đoàn Giỏi"], year=2010)], DedupeSettings())
+    decision = clustering.explanations["a:1"].decision
+    assert "volume 2 vs none" in decision or "volume none vs 2" in decision, decision
+    assert "None" not in decision
