@@ -49,7 +49,8 @@ META_NAME = "unioncat.json"
 # y after consonants spelt i ("lý" is "lí", store.text.final_i_spelling), a title's Roman numeral also as its
 # number in the folded title ("thế kỷ X" as "thế kỷ 10", index/numerals.py).
 # 21: the title sort files the volumes of one title in order (index.document._volume_sort_suffix).
-INDEX_FORMAT = 21
+# 22: class numbers and call numbers are whole tokens in their own field, not words (index.document.class_numbers).
+INDEX_FORMAT = 22
 MIN_HEAP_PER_THREAD_BYTES = 20_000_000
 
 

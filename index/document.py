@@ -29,8 +29,8 @@ from index.headings import heading_terms
 from index.labels import LANGUAGE_LABELS_VI, MATERIAL_TYPE_LABELS_VI
 from store.names import direct_order
 from index.numerals import numbered
-from index.schema import (ADDED_FIELD, MATCH_FIELD, RANK_WEIGHT_FIELD, SUBJECT_KEY_FIELD, TITLE_SORT_FIELD,
-                          TITLE_START_FIELD, TITLE_START_TOKEN, exact_text, exact_words, rank_weight)
+from index.schema import (ADDED_FIELD, CLASS_NUMBER_FIELD, MATCH_FIELD, RANK_WEIGHT_FIELD, SUBJECT_KEY_FIELD,
+                          TITLE_SORT_FIELD, TITLE_START_FIELD, TITLE_START_TOKEN, exact_text, exact_words, rank_weight)
 from index.volumes import spelled_part, spelled_volumes, volume_order
 from store.collate import sort_key
 from store.models import UnionRecord, split_record_id
@@ -189,17 +189,26 @@ def enrich(data: dict[str, Any], registry: dict[str, LibraryConfig]) -> dict[str
 # Text searched only through `all_folded`: what no field of its own indexes (see index/query.py).
 _OTHER_TEXT_SINGLE = ("uniform_title", "responsibility", "place", "edition")
 # A mistyped ISBN printed in the book is searched as text: the isbn field holds only valid ones.
-_OTHER_TEXT_LISTS = ("series", "notes", "classification", "isbn", "invalid_isbn", "issn", "invalid_issn", "other_ids")
+_OTHER_TEXT_LISTS = ("series", "notes", "isbn", "invalid_isbn", "issn", "invalid_issn", "other_ids")
+# The scheme before a class number: "DDC 807.12", "Khung phân loại 19 lớp 8(V)23" (folded here).
+_CLASS_SCHEME_RE = re.compile(r"^(?:khung phan loai 19 lop|\S+)\s+")
 
 
 def _other_text(data: dict[str, Any]) -> list[str]:
     texts = [data.get(key) for key in _OTHER_TEXT_SINGLE]
     for key in _OTHER_TEXT_LISTS:
         texts += data.get(key) or ()
-    texts += [h.get("call_number") for h in data["holdings"]]
     if data.get("year") is not None:
         texts.append(str(data["year"]))  # so "lịch sử 2019" finds the 2019 edition
     return [t for t in texts if t]
+
+
+def class_numbers(data: dict[str, Any]) -> list[str]:
+    """The class numbers (without their scheme) and call numbers of a record, folded: CLASS_NUMBER_FIELD
+    splits them at spaces only, so "807.12" is one token, not a "12" that a grade search matches."""
+    numbers = [_CLASS_SCHEME_RE.sub("", _folded(value)) for value in data.get("classification") or ()]
+    numbers += [_folded(call) for h in data["holdings"] if (call := h.get("call_number"))]
+    return list(dict.fromkeys(number for number in numbers if number))
 
 
 def _author_texts(data: dict[str, Any]) -> list[str]:
@@ -280,6 +289,8 @@ def document_json(payload: bytes, registry: dict[str, LibraryConfig], added: int
         doc["all_folded"] = other
         match += other
     doc[MATCH_FIELD] = [" ".join(match)]
+    if numbers := class_numbers(data):
+        doc[CLASS_NUMBER_FIELD] = numbers
     isbns = isbn_terms(data.get("isbn") or ())
     if isbns:
         doc["isbn"] = isbns

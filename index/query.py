@@ -11,9 +11,11 @@ multiplied by the holdings factor:
    times 1 when it matches only the folded twin (marks dropped, đ→d).  So
    `Lịch sử` ranks records spelled "Lịch sử" above "Lich su", while `lich su`
    scores both alike on the folded fields and lets the rest decide.
-   Every other text (notes, series, call numbers, classification, place,
-   edition) is searched folded in `all_folded` with weight `ALL_FOLDED_WEIGHT`
-   (0.5): it finds, it barely ranks.
+   Every other text (notes, series, place, edition) is searched folded in
+   `all_folded` with weight `ALL_FOLDED_WEIGHT` (0.5): it finds, it barely
+   ranks.  Class numbers and call numbers are whole tokens ("807.12",
+   `CLASS_NUMBER_FIELD`), searched with the same weight by a query word that
+   holds a digit: the "12" of "DDC 807.12" is no grade 12 ("Hóa học 12").
 2. Title bonuses for the words of the query's positive AND chain (bare words
    and phrases, not fielded, not inside OR/NOT): the words as an adjacent
    phrase in the title: `TITLE_PHRASE_BOOST` (folded) plus the same again when
@@ -75,7 +77,8 @@ from collections.abc import Set as AbstractSet
 import tantivy
 
 from index.query_language import DEFAULT_FIELDS, And, Clause, Node, Not, Or, typo_distance
-from index.schema import MATCH_FIELD, TITLE_START_FIELD, TITLE_START_TOKEN, YEAR_FIELD, exact_words, folded_words
+from index.schema import (CLASS_NUMBER_FIELD, MATCH_FIELD, TITLE_START_FIELD, TITLE_START_TOKEN, YEAR_FIELD,
+                          exact_words, folded_text, folded_words)
 
 EXACT_BOOST = 3.0
 # One weight for each of DEFAULT_FIELDS (index.query_language).
@@ -227,8 +230,21 @@ def _text_query(schema: tantivy.Schema, clause: Clause, fuzzy: AbstractSet[str],
     if not scoring and not fuzzy and clause.fields == DEFAULT_FIELDS:
         folded = folded_words(clause.text)
         if len(folded) == 1 and len(exact_words(clause.text)) == 1:
-            return tantivy.Query.term_query(schema, MATCH_FIELD, folded[0])
+            word = tantivy.Query.term_query(schema, MATCH_FIELD, folded[0])
+            number = _class_number_query(schema, clause.text)
+            return word if number is None else tantivy.Query.boolean_query(
+                [(tantivy.Occur.Should, word), (tantivy.Occur.Should, number)])
     return field_scores(schema, clause, fuzzy)
+
+
+def _class_number_query(schema: tantivy.Schema, text: str) -> tantivy.Query | None:
+    """`text` as class or call numbers ("807.12", "807.12 NG230"), each a whole token; None when it
+    holds no digit (a word is no class number, and the scheme's words are not searched)."""
+    numbers = folded_text(text).split()
+    if not any(char.isdigit() for char in "".join(numbers)):
+        return None
+    terms = [tantivy.Query.term_query(schema, CLASS_NUMBER_FIELD, number) for number in numbers]
+    return terms[0] if len(terms) == 1 else tantivy.Query.boolean_query([(tantivy.Occur.Must, t) for t in terms])
 
 
 def field_scores(schema: tantivy.Schema, clause: Clause, fuzzy: AbstractSet[str]) -> tantivy.Query:
@@ -253,6 +269,8 @@ def field_scores(schema: tantivy.Schema, clause: Clause, fuzzy: AbstractSet[str]
         else:
             query = tantivy.Query.term_query(schema, name, words[0])
         should.append((tantivy.Occur.Should, tantivy.Query.boost_query(query, boost)))
+    if clause.fields == DEFAULT_FIELDS and (number := _class_number_query(schema, clause.text)) is not None:
+        should.append((tantivy.Occur.Should, tantivy.Query.boost_query(number, ALL_FOLDED_WEIGHT)))
     return tantivy.Query.boolean_query(should)
 
 

@@ -51,6 +51,9 @@ TITLE_START_TOKEN = "qqtitlestartqq"
 # Every folded word of the searchable text in one field, doc ids only: a plain word is
 # found through this one posting list and only scored in the fields above (index/query.py).
 MATCH_FIELD = "match_folded"
+# Class numbers and call numbers, folded, one token per run of non-spaces ("807.12", "ng-d"): split
+# into words, the "12" of "807.12" matched the grade of "Hóa học 12" (index.document.class_numbers).
+CLASS_NUMBER_FIELD = "class_number"
 
 
 def build_schema() -> tantivy.Schema:
@@ -63,6 +66,7 @@ def build_schema() -> tantivy.Schema:
     builder.add_text_field("all_folded", tokenizer_name=WORD_ANALYZER)
     builder.add_text_field(TITLE_START_FIELD, tokenizer_name=WORD_ANALYZER)
     builder.add_text_field(MATCH_FIELD, tokenizer_name=WORD_ANALYZER, index_option="basic")
+    builder.add_text_field(CLASS_NUMBER_FIELD, tokenizer_name="whitespace", index_option="basic")
     builder.add_text_field("isbn", tokenizer_name="raw", index_option="basic")
     for name in FACET_FIELDS:
         builder.add_text_field(name, tokenizer_name="raw", fast=True, index_option="basic")

@@ -332,3 +332,29 @@ def test_sorted_by_title_the_volumes_of_one_title_come_in_order(catalog):
     parts = [h["part"] for h in found if h["title"] == "Kính vạn hoa"]
     assert len(parts) >= 3
     assert parts == sorted(parts, key=volume_order), parts
+
+
+@pytest.mark.parametrize("q", ["Ngữ văn 12", "Hóa học 12", "ngu van 12"])
+def test_a_grade_number_finds_no_other_grade_through_its_class_number(catalog, q):
+    """"Ngữ văn 12" found Ngữ văn 10 and 11, and "Hóa học 12" six Ngữ văn: their class number DDC 807.12
+    and call numbers "807.12 NG…" were indexed as the words "807" and "12" (review)."""
+    import re
+
+    found = hits(catalog, q, size=50)
+    assert found
+    for hit in found:
+        shown = " ".join(filter(None, (hit["title"], hit["subtitle"], hit["part"], *hit["authors"])))
+        assert "12" in re.findall(r"\w+", shown), shown
+
+
+def test_a_class_number_and_a_call_number_find_their_records_as_one_token(catalog, client):
+    found = hits(catalog, "807.12", size=50)
+    assert found
+    for hit in found:
+        record = client.get(f"/api/records/{hit['id']}").json()
+        numbers = [n for value in record["classification"] for n in value.split()]
+        numbers += [n for h in record["holdings"] for n in (h["call_number"] or "").split()]
+        assert "807.12" in numbers, (hit["title"], numbers)
+    call_number = next(h["call_number"] for h in found[0]["holdings"] if h["call_number"])
+    assert found[0]["id"] in {h["id"] for h in hits(catalog, call_number)}
+    assert found[0]["id"] in {h["id"] for h in hits(catalog, call_number.split()[-1].lower())}
