@@ -32,6 +32,10 @@ multiplied by the holdings factor:
    subjects, and `Nguyễn Du` finds his books before a title that merely holds
    "Du" and "Nguyễn".  The marks compared are those of the same words, whatever
    else the query holds (`-sách` does not switch the exact bonus off).
+   A query written with marks (on half its words or more, `written_with_marks`)
+   is precise throughout: its words without marks are meant so, and every
+   bonus and tier is counted on the words as typed ("vi" of `kinh tế vi mô`
+   is not "vĩ": the folded phrase put macro economics above micro).
    These bonuses grow with BM25, so they shrink with the length of the field:
    "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh" earned less
    for holding `Hồ Chí Minh` than "Nhật ký trong tù" for its author, and "Du
@@ -138,18 +142,22 @@ def build_query(schema: tantivy.Schema, node: Node, fuzzy: AbstractSet[str] = fr
     bonus.append((tantivy.Occur.Should, tantivy.Query.boost_query(start, TITLE_START_BOOST)))
     if len(words) > 1:
         bonus += _tiers(schema, start, exact, words)
+        # Written with marks, the words count as typed, in the exact fields: folded, "kinh tế vĩ mô"
+        # held `kinh tế vi mô` as a phrase and outranked "kinh tế học vi mô" (`written_with_marks`).
+        title, authors, typed = (("title", "authors", exact) if written_with_marks(exact, words)
+                                 else ("title_folded", "authors_folded", words))
         every = tantivy.Query.boolean_query(
-            [(tantivy.Occur.Must, tantivy.Query.term_query(schema, "title_folded", w)) for w in words])
+            [(tantivy.Occur.Must, tantivy.Query.term_query(schema, title, w)) for w in typed])
         bonus.append((tantivy.Occur.Should, tantivy.Query.boost_query(every, TITLE_ALL_BOOST)))
-        phrase = tantivy.Query.phrase_query(schema, "title_folded", words)
+        phrase = tantivy.Query.phrase_query(schema, title, typed)
         bonus.append((tantivy.Occur.Should, tantivy.Query.boost_query(phrase, TITLE_PHRASE_BOOST)))
-        for pair in zip(words, words[1:]) if len(words) > 2 else ():
+        for pair in zip(typed, typed[1:]) if len(typed) > 2 else ():
             # Two words of a longer query side by side in the title ("tiếng việt" of `tieng viet 1`).
-            phrase = tantivy.Query.phrase_query(schema, "title_folded", list(pair))
+            phrase = tantivy.Query.phrase_query(schema, title, list(pair))
             bonus.append((tantivy.Occur.Should, tantivy.Query.boost_query(phrase, TITLE_PAIR_BOOST)))
         # The words as one author's name ("Nguyễn Du"): his books above titles that merely
         # hold both words somewhere.
-        phrase = tantivy.Query.phrase_query(schema, "authors_folded", words)
+        phrase = tantivy.Query.phrase_query(schema, authors, typed)
         bonus.append((tantivy.Occur.Should, tantivy.Query.boost_query(phrase, AUTHOR_PHRASE_BOOST)))
         if len(exact) == len(words):
             phrase = tantivy.Query.phrase_query(schema, "title", exact)
@@ -177,16 +185,27 @@ def _tiers(schema: tantivy.Schema, start: tantivy.Query, exact: list[str],
 
 
 def _marks_in_title(schema: tantivy.Schema, exact: list[str], words: list[str]) -> tantivy.Query:
-    """The words typed with marks, spelled so in the title at their places in the query.
+    """The words typed with marks, spelled so in the title at their places in the query; every word
+    as typed when the query is `written_with_marks` ("vi" of `kinh tế vi mô` is not "vĩ").
 
-    Only those: a word typed without marks says nothing, so `lich sử viet nam` (marks on
+    Else only those: a word typed without marks says nothing, so `lich sử viet nam` (marks on
     "sử" alone) still starts "Lịch sử Việt Nam…"; all of them were once required as typed,
     and no title starts with "lich".
     """
-    marked = [(n, word) for n, (word, folded) in enumerate(zip(exact, words)) if word != folded]
+    marked = [(n, word) for n, (word, folded) in enumerate(zip(exact, words))
+              if word != folded or written_with_marks(exact, words)]
     if len(marked) == 1:
         return tantivy.Query.term_query(schema, "title", marked[0][1])
     return tantivy.Query.phrase_query(schema, "title", marked)
+
+
+def written_with_marks(exact: list[str], folded: list[str]) -> bool:
+    """Whether words typed with marks on half of them or more are written with marks throughout, so a
+    word without marks is meant so: "vi" of `kinh tế vi mô` (micro) is not "vĩ" (macro), whose title
+    held the query as a folded phrase and outranked the micro title (review).  Fewer marks are a
+    hint, not a spelling: `lich sử viet nam` still finds "Lịch sử Việt Nam" first."""
+    marked = sum(word != plain for word, plain in zip(exact, folded))
+    return len(exact) == len(folded) and marked > 0 and 2 * marked >= len(exact)
 
 
 def _node_query(schema: tantivy.Schema, node: Node, fuzzy: AbstractSet[str], scoring: bool = True) -> tantivy.Query:
@@ -250,11 +269,14 @@ def _class_number_query(schema: tantivy.Schema, text: str) -> tantivy.Query | No
 def field_scores(schema: tantivy.Schema, clause: Clause, fuzzy: AbstractSet[str]) -> tantivy.Query:
     """Should over exact and folded fields, boosted by field weight and exactness."""
     exact, folded = exact_words(clause.text), folded_words(clause.text)
+    # A quoted phrase written with marks is that phrase as typed: `"kinh tế vi mô"` is not "kinh tế vĩ mô".
+    as_typed = clause.phrase and written_with_marks(exact, folded)
     targets: list[tuple[str, list[str], float]] = []
     for name in clause.fields:
         weight = FIELD_WEIGHTS[name]
         targets.append((name, exact, weight * EXACT_BOOST))
-        targets.append((f"{name}_folded", folded, weight))
+        if not as_typed:
+            targets.append((f"{name}_folded", folded, weight))
     if clause.fields == DEFAULT_FIELDS:
         targets.append(("all_folded", folded, ALL_FOLDED_WEIGHT))
     should: list[tuple[tantivy.Occur, tantivy.Query]] = []

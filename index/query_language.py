@@ -7,6 +7,8 @@ The query language
   `O'Brien`, `Việt-Nam`) is its pieces adjacent, as a phrase; `/ : ; , + & | =`
   separate words (`Kiều/Nguyễn` is two).
 - `"quoted phrases"`: the words, adjacent and in order; a quote left open is closed at the end.
+  A phrase written with marks (on half its words or more: `index.query.written_with_marks`) is
+  found as typed, marks and all: `"kinh tế vi mô"` (micro) does not find "kinh tế vĩ mô" (macro).
 - `AND`, `OR`, `NOT` (upper case only, so the English word "and" in a title is
   a word) and `-word` / `-"phrase"` / `-title:x` to exclude.  Precedence, from
   tightest: `NOT`/`-`, then `AND` (also implicit), then `OR`; parentheses group:

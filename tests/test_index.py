@@ -448,7 +448,9 @@ def test_an_exclusion_does_not_switch_off_the_bonus_for_exact_marks(store, setti
     search_index = index_records(store, settings, [
         union("micro", "Vi mô"), union("macro", "Giáo trình vĩ mô cơ bản"),
         union("other", "Kinh tế học đại cương"), union("other2", "Sách giáo khoa")])
-    assert ids(search_index, '"vĩ mô"') == ids(search_index, '"vĩ mô" -sách') == ["macro", "micro"]
+    assert ids(search_index, 'vĩ mô') == ids(search_index, 'vĩ mô -sách') == ["macro", "micro"]
+    # Quoted, a phrase written with marks is found as typed (index/query_language.py).
+    assert ids(search_index, '"vĩ mô"') == ids(search_index, '"vĩ mô" -sách') == ["macro"]
 
 
 def test_title_start_bonus_needs_the_marks_the_query_typed(store, settings):

@@ -358,3 +358,23 @@ def test_a_class_number_and_a_call_number_find_their_records_as_one_token(catalo
     call_number = next(h["call_number"] for h in found[0]["holdings"] if h["call_number"])
     assert found[0]["id"] in {h["id"] for h in hits(catalog, call_number)}
     assert found[0]["id"] in {h["id"] for h in hits(catalog, call_number.split()[-1].lower())}
+
+
+@pytest.mark.parametrize("q, micro", [("kinh tế vi mô", True), ("giáo trình kinh tế vi mô", True),
+                                      ("kinh tế vĩ mô", False), ("giáo trình kinh tế vĩ mô", False)])
+def test_a_query_written_with_marks_ranks_its_own_spelling_above_a_folded_phrase(catalog, q, micro):
+    """`kinh tế vi mô` (micro) put "Giáo trình kinh tế vĩ mô" (macro) first: it holds the words as a
+    folded phrase, and the phrase and start tiers checked only the words typed with marks (review)."""
+    found = hits(catalog, q)
+    wanted = [h for h in found if ("vi mô" if micro else "vĩ mô") in h["title"]]
+    assert wanted and found[0]["id"] == wanted[0]["id"], [h["title"] for h in found]
+
+
+def test_a_quoted_phrase_written_with_marks_is_found_as_typed(catalog):
+    """`"kinh tế vi mô"` found only the macro book ("kinh tế vĩ mô"): a quoted marked phrase is exact."""
+    for phrase in ("kinh tế học vi mô", "kinh tế vĩ mô", "kinh tế vi mô"):
+        found = hits(catalog, f'"{phrase}"')
+        assert all(phrase in h["title"].lower() for h in found), [h["title"] for h in found]
+    assert hits(catalog, '"kinh tế học vi mô"') and hits(catalog, '"kinh tế vĩ mô"')
+    # unmarked, the phrase is folded as before
+    assert {h["title"] for h in hits(catalog, '"kinh te vi mo"')} == {"Giáo trình kinh tế vĩ mô"}
