@@ -208,28 +208,31 @@ def written_with_marks(exact: list[str], folded: list[str]) -> bool:
     return len(exact) == len(folded) and marked > 0 and 2 * marked >= len(exact)
 
 
-def _node_query(schema: tantivy.Schema, node: Node, fuzzy: AbstractSet[str], scoring: bool = True) -> tantivy.Query:
+def _node_query(schema: tantivy.Schema, node: Node, fuzzy: AbstractSet[str], scoring: bool = True,
+                excluded: bool = False) -> tantivy.Query:
+    """`node`'s query; `excluded`: under a NOT, where what is written with marks is matched as typed."""
     if isinstance(node, Clause):
-        return _clause_query(schema, node, fuzzy, scoring)
+        return _clause_query(schema, node, fuzzy, scoring, excluded)
     if isinstance(node, Not):
-        excluded = _node_query(schema, node.child, frozenset(), scoring)
+        child = _node_query(schema, node.child, frozenset(), scoring, not excluded)
         return tantivy.Query.boolean_query([(tantivy.Occur.Must, tantivy.Query.all_query()),
-                                            (tantivy.Occur.MustNot, excluded)])
+                                            (tantivy.Occur.MustNot, child)])
     if isinstance(node, Or):
         return tantivy.Query.boolean_query(
-            [(tantivy.Occur.Should, _node_query(schema, child, fuzzy, scoring)) for child in node.children])
+            [(tantivy.Occur.Should, _node_query(schema, child, fuzzy, scoring, excluded)) for child in node.children])
     parts: list[tuple[tantivy.Occur, tantivy.Query]] = []
     for child in node.children:
         if isinstance(child, Not):
-            parts.append((tantivy.Occur.MustNot, _node_query(schema, child.child, frozenset(), scoring)))
+            parts.append((tantivy.Occur.MustNot, _node_query(schema, child.child, frozenset(), scoring, not excluded)))
         else:
-            parts.append((tantivy.Occur.Must, _node_query(schema, child, fuzzy, scoring)))
+            parts.append((tantivy.Occur.Must, _node_query(schema, child, fuzzy, scoring, excluded)))
     if all(occur == tantivy.Occur.MustNot for occur, _ in parts):
         parts.append((tantivy.Occur.Must, tantivy.Query.all_query()))
     return tantivy.Query.boolean_query(parts)
 
 
-def _clause_query(schema: tantivy.Schema, clause: Clause, fuzzy: AbstractSet[str], scoring: bool) -> tantivy.Query:
+def _clause_query(schema: tantivy.Schema, clause: Clause, fuzzy: AbstractSet[str], scoring: bool,
+                  excluded: bool) -> tantivy.Query:
     if clause.kind == "year":
         low, high = clause.years
         return year_query(schema, low, high)
@@ -240,20 +243,20 @@ def _clause_query(schema: tantivy.Schema, clause: Clause, fuzzy: AbstractSet[str
         words = Clause("text", DEFAULT_FIELDS, clause.text, phrase=True)
         return tantivy.Query.boolean_query([(tantivy.Occur.Should, isbn),
                                             (tantivy.Occur.Should, _text_query(schema, words, frozenset(), scoring))])
-    return _text_query(schema, clause, fuzzy, scoring)
+    return _text_query(schema, clause, fuzzy, scoring, excluded)
 
 
 def _text_query(schema: tantivy.Schema, clause: Clause, fuzzy: AbstractSet[str],
-                scoring: bool = True) -> tantivy.Query:
+                scoring: bool = True, excluded: bool = False) -> tantivy.Query:
     """A text clause scored in its fields, or (not `scoring`) one plain word found in MATCH_FIELD."""
-    if not scoring and not fuzzy and clause.fields == DEFAULT_FIELDS:
+    if not scoring and not fuzzy and clause.fields == DEFAULT_FIELDS and not excluded:
         folded = folded_words(clause.text)
         if len(folded) == 1 and len(exact_words(clause.text)) == 1:
             word = tantivy.Query.term_query(schema, MATCH_FIELD, folded[0])
             number = _class_number_query(schema, clause.text)
             return word if number is None else tantivy.Query.boolean_query(
                 [(tantivy.Occur.Should, word), (tantivy.Occur.Should, number)])
-    return field_scores(schema, clause, fuzzy)
+    return field_scores(schema, clause, fuzzy, excluded)
 
 
 def _class_number_query(schema: tantivy.Schema, text: str) -> tantivy.Query | None:
@@ -266,18 +269,20 @@ def _class_number_query(schema: tantivy.Schema, text: str) -> tantivy.Query | No
     return terms[0] if len(terms) == 1 else tantivy.Query.boolean_query([(tantivy.Occur.Must, t) for t in terms])
 
 
-def field_scores(schema: tantivy.Schema, clause: Clause, fuzzy: AbstractSet[str]) -> tantivy.Query:
-    """Should over exact and folded fields, boosted by field weight and exactness."""
+def field_scores(schema: tantivy.Schema, clause: Clause, fuzzy: AbstractSet[str],
+                 excluded: bool = False) -> tantivy.Query:
+    """Should over exact and folded fields, boosted by field weight and exactness; `excluded`: under a NOT."""
     exact, folded = exact_words(clause.text), folded_words(clause.text)
-    # A quoted phrase written with marks is that phrase as typed: `"kinh tế vi mô"` is not "kinh tế vĩ mô".
-    as_typed = clause.phrase and written_with_marks(exact, folded)
+    # A quoted phrase or an excluded word written with marks is matched as typed: `"kinh tế vi mô"` is
+    # not "kinh tế vĩ mô", and `-đảng` kept "Đặng" and "Đằng" out ("Lịch sử Việt Nam bằng tranh", review).
+    as_typed = (clause.phrase or excluded) and written_with_marks(exact, folded)
     targets: list[tuple[str, list[str], float]] = []
     for name in clause.fields:
         weight = FIELD_WEIGHTS[name]
         targets.append((name, exact, weight * EXACT_BOOST))
         if not as_typed:
             targets.append((f"{name}_folded", folded, weight))
-    if clause.fields == DEFAULT_FIELDS:
+    if clause.fields == DEFAULT_FIELDS and not (as_typed and excluded):  # the text with no exact twin
         targets.append(("all_folded", folded, ALL_FOLDED_WEIGHT))
     should: list[tuple[tantivy.Occur, tantivy.Query]] = []
     for name, words, boost in targets:

@@ -12,7 +12,9 @@ The query language
 - `AND`, `OR`, `NOT` (upper case only, so the English word "and" in a title is
   a word) and `-word` / `-"phrase"` / `-title:x` to exclude.  Precedence, from
   tightest: `NOT`/`-`, then `AND` (also implicit), then `OR`; parentheses group:
-  `(kieu OR "luc van tien") AND NOT -tiếng`.
+  `(kieu OR "luc van tien") AND NOT -tiếng`.  An excluded word written with marks excludes
+  only that spelling in the title, authors, subjects and publisher (`-đảng` keeps Trần Bạch
+  Đằng and Đặng Kim Khoa); without marks (`-dang`) it excludes every spelling, anywhere.
 - Fields: `title:`, `author:`, `subject:`, `publisher:` (with a word, a
   "phrase" or a parenthesised group: `title:(kieu OR tien)`), `isbn:` (hyphens
   allowed, ISBN-10 finds the ISBN-13 record), `year:2019`, `year:2010..2020`

@@ -378,3 +378,26 @@ def test_a_quoted_phrase_written_with_marks_is_found_as_typed(catalog):
     assert hits(catalog, '"kinh tế học vi mô"') and hits(catalog, '"kinh tế vĩ mô"')
     # unmarked, the phrase is folded as before
     assert {h["title"] for h in hits(catalog, '"kinh te vi mo"')} == {"Giáo trình kinh tế vĩ mô"}
+
+
+def test_an_excluded_word_written_with_marks_excludes_only_that_spelling(catalog, client):
+    """`lịch sử -đảng` dropped "Lịch sử Việt Nam bằng tranh" (Trần Bạch Đằng) and Đặng Kim Khoa's books,
+    as `lich su -dang` does: the exclusion matched folded (review)."""
+    import re
+
+    from index.schema import exact_words
+
+    def spelled(hit: dict) -> set[str]:
+        record = client.get(f"/api/records/{hit['id']}").json()
+        texts = [record["title"], record["subtitle"] or "", record["part"] or "", record["publisher"] or "",
+                 *record["authors"], *record["subjects"]]
+        return {word for text in texts for word in exact_words(text)}
+
+    marked = hits(catalog, "lịch sử -đảng", size=100)
+    folded = {h["id"] for h in hits(catalog, "lich su -dang", size=100)}
+    assert all("đảng" not in spelled(hit) for hit in marked)
+    kept = [hit for hit in marked if hit["id"] not in folded]
+    assert kept  # held "dang" with other marks (Đằng, Đặng), or only in text searched folded
+    assert any({"đằng", "đặng"} & spelled(hit) for hit in kept), [h["title"] for h in kept]
+    assert folded < {h["id"] for h in marked}
+    assert not re.search("đảng", " ".join(h["title"].lower() for h in marked))
