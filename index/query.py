@@ -10,7 +10,10 @@ multiplied by the holdings factor:
    times `EXACT_BOOST` (3) when it matches the exact field (marks as typed), or
    times 1 when it matches only the folded twin (marks dropped, đ→d).  So
    `Lịch sử` ranks records spelled "Lịch sử" above "Lich su", while `lich su`
-   scores both alike on the folded fields and lets the rest decide.
+   scores both alike on the folded fields and lets the rest decide: a word
+   typed without marks, in a query not `written_with_marks`, has its exact
+   weight on the folded field (and so have the exact phrase bonuses below), or
+   "Khoi chieu", catalogued without marks, outranked "Khói chiều".
    Every other text (notes, series, place, edition) is searched folded in
    `all_folded` with weight `ALL_FOLDED_WEIGHT` (0.5): it finds, it barely
    ranks.  Class numbers and call numbers are whole tokens ("807.12",
@@ -80,7 +83,7 @@ from collections.abc import Set as AbstractSet
 
 import tantivy
 
-from index.query_language import DEFAULT_FIELDS, And, Clause, Node, Not, Or, typo_distance
+from index.query_language import DEFAULT_FIELDS, And, Clause, Node, Not, Or, leaves, typo_distance
 from index.schema import (CLASS_NUMBER_FIELD, MATCH_FIELD, TITLE_START_FIELD, TITLE_START_TOKEN, YEAR_FIELD,
                           exact_words, folded_text, folded_words)
 
@@ -124,7 +127,7 @@ def match_query(schema: tantivy.Schema, node: Node) -> tantivy.Query:
 
 def build_query(schema: tantivy.Schema, node: Node, fuzzy: AbstractSet[str] = frozenset()) -> tantivy.Query:
     """The Tantivy query of a parsed tree with the title bonuses; `fuzzy`: folded words that may match with a typo."""
-    main = _node_query(schema, node, fuzzy)
+    main = _node_query(schema, node, fuzzy, precise=_written_with_marks(node))
     clauses = _bonus_clauses(node)
     words = [w for c in clauses for w in folded_words(c.text)]
     if not words or fuzzy:
@@ -160,9 +163,12 @@ def build_query(schema: tantivy.Schema, node: Node, fuzzy: AbstractSet[str] = fr
         phrase = tantivy.Query.phrase_query(schema, authors, typed)
         bonus.append((tantivy.Occur.Should, tantivy.Query.boost_query(phrase, AUTHOR_PHRASE_BOOST)))
         if len(exact) == len(words):
-            phrase = tantivy.Query.phrase_query(schema, "title", exact)
+            # Without marks, on the folded fields: "Khoi chieu", catalogued so, is no better a match for
+            # `khoi chieu` than "Khói chiều" (review); the boost stays, so that scores keep their scale.
+            title, authors = ("title", "authors") if exact != words else ("title_folded", "authors_folded")
+            phrase = tantivy.Query.phrase_query(schema, title, exact)
             bonus.append((tantivy.Occur.Should, tantivy.Query.boost_query(phrase, TITLE_PHRASE_BOOST)))
-            phrase = tantivy.Query.phrase_query(schema, "authors", exact)
+            phrase = tantivy.Query.phrase_query(schema, authors, exact)
             bonus.append((tantivy.Occur.Should, tantivy.Query.boost_query(phrase, AUTHOR_PHRASE_BOOST)))
     return tantivy.Query.boolean_query(bonus)
 
@@ -208,31 +214,39 @@ def written_with_marks(exact: list[str], folded: list[str]) -> bool:
     return len(exact) == len(folded) and marked > 0 and 2 * marked >= len(exact)
 
 
+def _written_with_marks(node: Node) -> bool:
+    """`written_with_marks` of the query's positive words, all leaves together."""
+    texts = [c.text for c in leaves(node) if c.kind == "text" and not c.negate]
+    return written_with_marks([w for t in texts for w in exact_words(t)], [w for t in texts for w in folded_words(t)])
+
+
 def _node_query(schema: tantivy.Schema, node: Node, fuzzy: AbstractSet[str], scoring: bool = True,
-                excluded: bool = False) -> tantivy.Query:
-    """`node`'s query; `excluded`: under a NOT, where what is written with marks is matched as typed."""
+                excluded: bool = False, precise: bool = False) -> tantivy.Query:
+    """`node`'s query; `excluded`: under a NOT, where what is written with marks is matched as typed;
+    `precise`: the query is `written_with_marks`, so its words without marks are meant so."""
     if isinstance(node, Clause):
-        return _clause_query(schema, node, fuzzy, scoring, excluded)
+        return _clause_query(schema, node, fuzzy, scoring, excluded, precise)
     if isinstance(node, Not):
-        child = _node_query(schema, node.child, frozenset(), scoring, not excluded)
+        child = _node_query(schema, node.child, frozenset(), scoring, not excluded, precise)
         return tantivy.Query.boolean_query([(tantivy.Occur.Must, tantivy.Query.all_query()),
                                             (tantivy.Occur.MustNot, child)])
     if isinstance(node, Or):
-        return tantivy.Query.boolean_query(
-            [(tantivy.Occur.Should, _node_query(schema, child, fuzzy, scoring, excluded)) for child in node.children])
+        return tantivy.Query.boolean_query([(tantivy.Occur.Should, _node_query(schema, child, fuzzy, scoring, excluded,
+                                                                               precise)) for child in node.children])
     parts: list[tuple[tantivy.Occur, tantivy.Query]] = []
     for child in node.children:
         if isinstance(child, Not):
-            parts.append((tantivy.Occur.MustNot, _node_query(schema, child.child, frozenset(), scoring, not excluded)))
+            parts.append((tantivy.Occur.MustNot, _node_query(schema, child.child, frozenset(), scoring, not excluded,
+                                                             precise)))
         else:
-            parts.append((tantivy.Occur.Must, _node_query(schema, child, fuzzy, scoring, excluded)))
+            parts.append((tantivy.Occur.Must, _node_query(schema, child, fuzzy, scoring, excluded, precise)))
     if all(occur == tantivy.Occur.MustNot for occur, _ in parts):
         parts.append((tantivy.Occur.Must, tantivy.Query.all_query()))
     return tantivy.Query.boolean_query(parts)
 
 
 def _clause_query(schema: tantivy.Schema, clause: Clause, fuzzy: AbstractSet[str], scoring: bool,
-                  excluded: bool) -> tantivy.Query:
+                  excluded: bool, precise: bool) -> tantivy.Query:
     if clause.kind == "year":
         low, high = clause.years
         return year_query(schema, low, high)
@@ -243,11 +257,11 @@ def _clause_query(schema: tantivy.Schema, clause: Clause, fuzzy: AbstractSet[str
         words = Clause("text", DEFAULT_FIELDS, clause.text, phrase=True)
         return tantivy.Query.boolean_query([(tantivy.Occur.Should, isbn),
                                             (tantivy.Occur.Should, _text_query(schema, words, frozenset(), scoring))])
-    return _text_query(schema, clause, fuzzy, scoring, excluded)
+    return _text_query(schema, clause, fuzzy, scoring, excluded, precise)
 
 
 def _text_query(schema: tantivy.Schema, clause: Clause, fuzzy: AbstractSet[str],
-                scoring: bool = True, excluded: bool = False) -> tantivy.Query:
+                scoring: bool = True, excluded: bool = False, precise: bool = False) -> tantivy.Query:
     """A text clause scored in its fields, or (not `scoring`) one plain word found in MATCH_FIELD."""
     if not scoring and not fuzzy and clause.fields == DEFAULT_FIELDS and not excluded:
         folded = folded_words(clause.text)
@@ -256,7 +270,7 @@ def _text_query(schema: tantivy.Schema, clause: Clause, fuzzy: AbstractSet[str],
             number = _class_number_query(schema, clause.text)
             return word if number is None else tantivy.Query.boolean_query(
                 [(tantivy.Occur.Should, word), (tantivy.Occur.Should, number)])
-    return field_scores(schema, clause, fuzzy, excluded)
+    return field_scores(schema, clause, fuzzy, excluded, precise)
 
 
 def _class_number_query(schema: tantivy.Schema, text: str) -> tantivy.Query | None:
@@ -270,16 +284,23 @@ def _class_number_query(schema: tantivy.Schema, text: str) -> tantivy.Query | No
 
 
 def field_scores(schema: tantivy.Schema, clause: Clause, fuzzy: AbstractSet[str],
-                 excluded: bool = False) -> tantivy.Query:
-    """Should over exact and folded fields, boosted by field weight and exactness; `excluded`: under a NOT."""
+                 excluded: bool = False, precise: bool = False) -> tantivy.Query:
+    """Should over exact and folded fields, boosted by field weight and exactness; `excluded`: under a NOT;
+    `precise`: the query is written with marks (`_node_query`)."""
     exact, folded = exact_words(clause.text), folded_words(clause.text)
     # A quoted phrase or an excluded word written with marks is matched as typed: `"kinh tế vi mô"` is
     # not "kinh tế vĩ mô", and `-đảng` kept "Đặng" and "Đằng" out ("Lịch sử Việt Nam bằng tranh", review).
     as_typed = (clause.phrase or excluded) and written_with_marks(exact, folded)
+    # Words without marks in a query without marks say nothing of marks: their exact boost goes to the folded
+    # field, so "Khoi chieu" (catalogued without marks) no longer outranks "Khói chiều" for `khoi chieu` (review).
+    # The exact field still finds, unscored: a lone mark splits a word there that folding joins ("x\u0301y").
+    unmarked = exact == folded and not precise
     targets: list[tuple[str, list[str], float]] = []
     for name in clause.fields:
         weight = FIELD_WEIGHTS[name]
-        targets.append((name, exact, weight * EXACT_BOOST))
+        targets.append((name, exact, 0.0 if unmarked else weight * EXACT_BOOST))
+        if unmarked:
+            targets.append((f"{name}_folded", exact, weight * EXACT_BOOST))
         if not as_typed:
             targets.append((f"{name}_folded", folded, weight))
     if clause.fields == DEFAULT_FIELDS and not (as_typed and excluded):  # the text with no exact twin

@@ -401,3 +401,22 @@ def test_an_excluded_word_written_with_marks_excludes_only_that_spelling(catalog
     assert any({"đằng", "đặng"} & spelled(hit) for hit in kept), [h["title"] for h in kept]
     assert folded < {h["id"] for h in marked}
     assert not re.search("đảng", " ".join(h["title"].lower() for h in marked))
+
+
+@pytest.mark.parametrize("q", ["khoi chieu", "xay dung luc luong vu trang"])
+def test_a_query_without_marks_gives_no_bonus_to_a_record_catalogued_without_marks(catalog, q):
+    """`khoi chieu` put "Khoi chieu" (one library) above "Khói chiều" (five): the words typed without
+    marks matched its exact field, with the exact boost and the exact phrase bonuses (review)."""
+    found = hits(catalog, q)
+    plain = next(h for h in found if h["title"].isascii())
+    twins = [h for h in found if not h["title"].isascii() and fold(h["title"]) == fold(plain["title"])
+             and len(h["holdings"]) > len(plain["holdings"])]
+    assert twins, [h["title"] for h in found]
+    assert found.index(twins[0]) < found.index(plain), [h["title"] for h in found]
+
+
+def test_a_word_without_marks_ranks_the_vietnamese_title_above_the_english_one(catalog):
+    """`kieu` put "The tale of Kieu" above both "Truyện Kiều": its "Kieu" matched exactly."""
+    found = hits(catalog, "kieu")
+    english = next(i for i, h in enumerate(found) if h["title"].startswith("The tale of Kieu"))
+    assert [h["title"] for h in found[:english]] == ["Truyện Kiều"] * 2
