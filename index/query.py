@@ -250,6 +250,8 @@ def _clause_query(schema: tantivy.Schema, clause: Clause, fuzzy: AbstractSet[str
     if clause.kind == "year":
         low, high = clause.years
         return year_query(schema, low, high)
+    if clause.kind == "prefix":
+        return _prefix_query(schema, clause, scoring)
     if clause.kind == "isbn":
         isbn = tantivy.Query.boost_query(tantivy.Query.term_set_query(schema, "isbn", clause.isbns), ISBN_BOOST)
         if not clause.text:
@@ -273,13 +275,39 @@ def _text_query(schema: tantivy.Schema, clause: Clause, fuzzy: AbstractSet[str],
     return field_scores(schema, clause, fuzzy, excluded, precise)
 
 
-def _class_number_query(schema: tantivy.Schema, text: str) -> tantivy.Query | None:
-    """`text` as class or call numbers ("807.12", "807.12 NG230"), each a whole token; None when it
-    holds no digit (a word is no class number, and the scheme's words are not searched)."""
+def _prefix_query(schema: tantivy.Schema, clause: Clause, scoring: bool) -> tantivy.Query:
+    """A truncated word (`truy*`) in the folded fields, each match scored as its field's weight, a title that
+    starts with it once more; and, with a digit (`895.92*`), the class and call numbers that start so.
+
+    A lone prefix is Tantivy's range of terms, one bitset whatever the number of words it spans; after
+    other words (`o'br*`) a phrase prefix, which Tantivy expands to 50 words at most."""
+    words = folded_words(clause.text)
+    fields = ([MATCH_FIELD] if not scoring and clause.fields == DEFAULT_FIELDS and len(words) == 1
+              else [f"{name}_folded" for name in clause.fields])
+    should = [(tantivy.Occur.Should, tantivy.Query.const_score_query(
+        tantivy.Query.phrase_prefix_query(schema, field, words), FIELD_WEIGHTS.get(field[:-len("_folded")], 1.0)))
+        for field in fields]
+    if clause.fields == DEFAULT_FIELDS and scoring:
+        should.append((tantivy.Occur.Should, tantivy.Query.const_score_query(
+            tantivy.Query.phrase_prefix_query(schema, "all_folded", words), ALL_FOLDED_WEIGHT)))
+    if "title" in clause.fields and scoring:
+        start = tantivy.Query.phrase_prefix_query(schema, TITLE_START_FIELD, [TITLE_START_TOKEN, *words])
+        should.append((tantivy.Occur.Should, tantivy.Query.const_score_query(start, FIELD_WEIGHTS["title"])))
+    if clause.fields == DEFAULT_FIELDS and (number := _class_number_query(schema, clause.text, True)) is not None:
+        should.append((tantivy.Occur.Should, tantivy.Query.const_score_query(number, ALL_FOLDED_WEIGHT)))
+    return tantivy.Query.boolean_query(should)
+
+
+def _class_number_query(schema: tantivy.Schema, text: str, prefix: bool = False) -> tantivy.Query | None:
+    """`text` as class or call numbers ("807.12", "807.12 NG230"), each a whole token, the last a prefix
+    if `prefix` ("895.92*"); None when it holds no digit (a word is no class number, and the scheme's
+    words are not searched)."""
     numbers = folded_text(text).split()
     if not any(char.isdigit() for char in "".join(numbers)):
         return None
     terms = [tantivy.Query.term_query(schema, CLASS_NUMBER_FIELD, number) for number in numbers]
+    if prefix:
+        terms[-1] = tantivy.Query.phrase_prefix_query(schema, CLASS_NUMBER_FIELD, numbers[-1:])
     return terms[0] if len(terms) == 1 else tantivy.Query.boolean_query([(tantivy.Occur.Must, t) for t in terms])
 
 

@@ -21,6 +21,10 @@ The query language
   (also `2010-2020` or `2010–2020`, open ends `..2000`, `-2000`, `2000..`).
 - `author:"Hugo, Victor"` finds "Victor Hugo" too, and the reverse (store/names.py); a
   Vietnamese name is surname first either way ("Nguyễn, Du" is Nguyễn Du).
+- Truncation: `truy*` finds the words that start so, marks ignored (Truyện, Truyền, truy cập), with
+  at least `PREFIX_MIN_CHARS` (3) letters or digits before the star, else a `QueryError`; `895.92*`
+  finds the class and call numbers that start so ("895.922 NG…").  A truncated word is not looked
+  for with typos, and does not take part in the title bonuses.
 - A volume written short is the volume written out: `T.2` is `tập 2`, and either finds
   records whose volume says "T.2", "Tập 2" or (at the start of the part) "T2" (index/volumes.py).
 - A bare ISBN (with hyphens, spaces or neither, 10 or 13 digits) is searched as an ISBN,
@@ -57,6 +61,8 @@ OPERATORS = ("AND", "OR", "NOT")
 MAX_QUERY_WORDS = 64
 MAX_DEPTH = 20
 FUZZY_MIN_CHARS = 3
+# Letters or digits a truncated word (`truy*`) needs before its star: "ng*" would read half the index.
+PREFIX_MIN_CHARS = 3
 _ISBN_LIKE = re.compile(r"^(97[89]\d{10}|\d{9}[\dX])$")
 _ISSN_LIKE = re.compile(r"^\d{7}[\dX]$")
 # A group of an ISBN printed with spaces (ISO 2108 allows them): "978 604 2 30535 8".
@@ -77,7 +83,7 @@ _TOKEN = re.compile(r'\s*(?:(?P<lp>\()|(?P<rp>\))|(?P<quote>")|(?P<minus>-)(?=[^
 class Clause:
     """A leaf of the query tree: a word, a phrase, an ISBN or a year range."""
 
-    kind: str  # "text" | "isbn" | "year"
+    kind: str  # "text" | "prefix" (`truy*`: `text` is the words before the star) | "isbn" | "year"
     fields: tuple[str, ...] = DEFAULT_FIELDS
     text: str = ""
     phrase: bool = False
@@ -321,10 +327,23 @@ class _Parser:
             return Clause("isbn", text=text, isbns=_isbn_forms(text, self.query))
         # One leaf per part: the pieces of a part are adjacent (a phrase), "959.7" is not
         # "959" and "7" anywhere in the record.
-        leaves = [leaf for part in _WORD_SEPARATORS.split(text) if (leaf := _text_leaf(part, fields, phrase=True))]
+        leaves = [leaf for part in _WORD_SEPARATORS.split(text)
+                  if (leaf := self.prefix_leaf(part, fields) or _text_leaf(part, fields, phrase=True))]
         if not leaves:
             return None  # "*", "-", "\\": nothing to search; ignored
         return leaves[0] if len(leaves) == 1 else And(leaves)  # type: ignore[arg-type]
+
+
+    def prefix_leaf(self, part: str, fields: tuple[str, ...]) -> Clause | None:
+        """`truy*` as a prefix clause (Truyện…, Truyền…), None for a part not ending in a star after a word."""
+        stem = part.rstrip("*")
+        words = folded_words(stem)
+        if stem == part or not words or "*" in stem:
+            return None
+        if len("".join(words)) < PREFIX_MIN_CHARS:
+            raise self.error(f"{part}: cần ít nhất {PREFIX_MIN_CHARS} chữ trước dấu * "
+                             f"(a truncated word needs {PREFIX_MIN_CHARS} letters or digits before the *)")
+        return Clause("prefix", fields, stem)
 
 
 def _identifier(text: str) -> bool:

@@ -44,7 +44,8 @@ def test_every_word_finds_the_records_its_scored_query_finds(demo_settings, demo
 
 
 @pytest.mark.parametrize("q", ["lich su viet nam", "lịch sử -việt", '"lịch sử" OR toán', "title:kieu du",
-                               "giáo trình NOT (kinh tế)", "isbn:978-604-512-781-0 dân vận", "year:2000..2020 văn"])
+                               "giáo trình NOT (kinh tế)", "isbn:978-604-512-781-0 dân vận", "year:2000..2020 văn",
+                               "truy*", "895.92*", "kieu -truy*", "lịch sử -đảng", "807.12", "title:nguy* văn"])
 def test_mixed_queries_find_the_same_records(demo_settings, q):  # noqa: F811
     index, _ = SearchIndex(demo_settings)._snapshot()
     searcher, schema = index.searcher(), index.schema

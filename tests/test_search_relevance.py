@@ -420,3 +420,32 @@ def test_a_word_without_marks_ranks_the_vietnamese_title_above_the_english_one(c
     found = hits(catalog, "kieu")
     english = next(i for i, h in enumerate(found) if h["title"].startswith("The tale of Kieu"))
     assert [h["title"] for h in found[:english]] == ["Truyện Kiều"] * 2
+
+
+def _record_words(client: httpx.Client, hit: dict) -> set[str]:
+    """The folded words of a hit's record that a plain word searches, and its class and call numbers whole."""
+    from index.schema import folded_words
+
+    record = client.get(f"/api/records/{hit['id']}").json()
+    texts = [record[key] or "" for key in ("title", "subtitle", "part", "publisher", "place", "edition")]
+    texts += [*record["authors"], *record["subjects"], *record["series"], *record["notes"]]
+    numbers = [*record["classification"], *(h["call_number"] or "" for h in record["holdings"])]
+    return {w for text in texts for w in folded_words(text)} | {n for text in numbers for n in fold(text).split()}
+
+
+@pytest.mark.parametrize("q, start", [("truy*", "truy"), ("nguy*", "nguy"), ("895.92*", "895.92")])
+def test_a_word_ending_in_a_star_finds_the_words_that_start_so(catalog, client, q, start):
+    """`truy*` was `truy`, found nothing and suggested "thùy*"; `895.92*` found nothing, silently (review)."""
+    result = catalog.search(SearchParams(q=q, size=50))
+    assert result.total > 0 and not result.fuzzy and result.suggestion is None
+    for hit in result.hits:
+        assert any(word.startswith(start) for word in _record_words(client, hit)), hit["title"]
+    excluded = {h["id"] for h in hits(catalog, f"kieu -{q}", size=50)}
+    assert not excluded & {h["id"] for h in result.hits}
+
+
+@pytest.mark.parametrize("q", ["ng*", "lich su v*", "*"])
+def test_a_star_after_fewer_than_three_letters_is_a_400_that_says_so(client, q):
+    response = client.get("/api/search", params={"q": q})
+    assert response.status_code == 400
+    assert "*" in response.json()["message"] or q == "*"
