@@ -57,8 +57,6 @@ FUZZY_TIE_BREAK = 0.001
 SUGGEST_FROM: tuple[str, ...] = ("title", "subtitle", "authors", "subjects", "publisher")
 
 
-# Hits of one title whose scores differ by at most this share are one tie (`_volumes_in_order`).
-VOLUME_TIE = 0.01
 # Filters whose values are codes the index holds in lower case (library ids, library types,
 # ISO 639-2 languages, material types): `language=VIE` is `vie`.  Districts and subjects are names.
 CODE_FILTERS = frozenset({"library", "library_type", "language", "material_type"})
@@ -398,7 +396,7 @@ class SearchIndex:
                 page = found.hits
             hits = [self._hit(searcher, address, score if params.sort == "relevance" else None, words, fuzzy)
                     for score, address in page]
-            if params.sort == "relevance":
+            if params.sort in ("relevance", "year", "-year"):
                 hits = _volumes_in_order(hits)
             # Facet counts depend on the query and filters only, not on the page or the order.
             facets_key = (generation, params.q, tuple(params.filters().items()), fuzzy)
@@ -531,22 +529,18 @@ def params_from_mapping(values: dict[str, Any]) -> SearchParams:
 
 
 def _volumes_in_order(hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Neighbouring hits of one title and (near) equal score with their volumes in order.
+    """The hits with the volumes of one set (one title, authors and year) together, in volume order, where
+    the first of them stood: by relevance the best of them, by year among that year's hits.
 
-    The volumes of one set score alike, and Tantivy broke the tie by where each sat in the
-    index, or by a trace of BM25 ("Hồ Chí Minh toàn tập" gave Tập 3, tập 1, Tập 2: review).
+    The volumes of one set score nearly alike, and their holding counts decided: "Toán học cao cấp" gave
+    T.3, tập 2, tập 1, and `kinh van hoa` sorted by year (all 2012) Tập 3, T.1, T.2 (review).
     Within one page; a set split over two pages keeps the pages' order.
     """
-    ordered: list[dict[str, Any]] = []
-    run: list[dict[str, Any]] = []
-    for hit in [*hits, None]:
-        if hit is not None and run and hit["title"] == run[0]["title"] and \
-                abs((hit["score"] or 0.0) - (run[0]["score"] or 0.0)) <= VOLUME_TIE * abs(run[0]["score"] or 0.0):
-            run.append(hit)
-            continue
-        ordered += sorted(run, key=lambda one: volume_order(one.get("part")))
-        run = [hit] if hit is not None else []
-    return ordered
+    sets: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for hit in hits:
+        key = (hit["title"], tuple(hit["authors"] or ()), hit["year"]) if hit.get("part") else (hit["id"],)
+        sets.setdefault(key, []).append(hit)
+    return [hit for volumes in sets.values() for hit in sorted(volumes, key=lambda one: volume_order(one.get("part")))]
 
 
 def _added_date(seconds: int | None) -> str | None:
