@@ -20,7 +20,9 @@ The query language
   allowed, ISBN-10 finds the ISBN-13 record), `year:2019`, `year:2010..2020`
   (also `2010-2020` or `2010–2020`, open ends `..2000`, `-2000`, `2000..`).
 - `author:"Hugo, Victor"` finds "Victor Hugo" too, and the reverse (store/names.py); a
-  Vietnamese name is surname first either way ("Nguyễn, Du" is Nguyễn Du).
+  Vietnamese name is surname first either way ("Nguyễn, Du" is Nguyễn Du).  Another quoted author of
+  two or three words without a comma is also searched with its surname at the other end:
+  `author:"Gosho Aoyama"` finds "Aoyama Gosho", `author:"Kim Jong Un"` "Jong Un Kim".
 - Truncation: `truy*` finds the words that start so, marks ignored (Truyện, Truyền, truy cập), with
   at least `PREFIX_MIN_CHARS` (3) letters or digits before the star, else a `QueryError`; `895.92*`
   finds the class and call numbers that start so ("895.922 NG…").  A truncated word is not looked
@@ -316,8 +318,8 @@ class _Parser:
         node = _text_leaf(value, fields, phrase=kind == "phrase") if kind == "phrase" else self.word(value, fields)
         if node is None:
             raise self.error(f"sau {name}: cần một từ để tìm ({name}: needs a word)")
-        if kind == "phrase" and fields == FIELD_PREFIXES["author"] and (direct := direct_order(value)):
-            return Or([node, _text_leaf(direct, fields, phrase=True)])  # "Hugo, Victor" is Victor Hugo too
+        if kind == "phrase" and fields == FIELD_PREFIXES["author"]:
+            return _author_orders(node, value)
         return node
 
     def word(self, text: str, fields: tuple[str, ...]) -> Node | None:
@@ -344,6 +346,19 @@ class _Parser:
             raise self.error(f"{part}: cần ít nhất {PREFIX_MIN_CHARS} chữ trước dấu * "
                              f"(a truncated word needs {PREFIX_MIN_CHARS} letters or digits before the *)")
         return Clause("prefix", fields, stem)
+
+
+def _author_orders(node: Clause, name: str) -> Node:
+    """A quoted author as written and in the other order: "Hugo, Victor" is Victor Hugo (store/names.py), and
+    a name of two or three words without a comma has its surname at the other end too, as East Asian names
+    are written both ways: `author:"Gosho Aoyama"` missed the volume catalogued "Aoyama Gosho" (review).
+    Not a Vietnamese name (`direct_order` says which): it is surname first either way, "Du Nguyễn" is no one."""
+    words = name.split()
+    others = [direct] if (direct := direct_order(name)) else []
+    if 2 <= len(words) <= 3 and "," not in name and direct_order(f"{words[-1]}, {' '.join(words[:-1])}"):
+        others += dict.fromkeys(" ".join([*words[n:], *words[:n]]) for n in range(1, len(words)))
+    leaves = [leaf for other in others if (leaf := _text_leaf(other, node.fields, phrase=True))]
+    return Or([node, *leaves]) if leaves else node
 
 
 def _identifier(text: str) -> bool:
