@@ -529,7 +529,7 @@ def params_from_mapping(values: dict[str, Any]) -> SearchParams:
 
 
 def _volumes_in_order(hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The hits with the volumes of one set (one title, authors and year) together, in volume order, where
+    """The hits with the volumes of one set (one title, the authors' words and year) together, in volume order, where
     the first of them stood: by relevance the best of them, by year among that year's hits.
 
     The volumes of one set score nearly alike, and their holding counts decided: "Toán học cao cấp" gave
@@ -538,7 +538,9 @@ def _volumes_in_order(hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """
     sets: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
     for hit in hits:
-        key = (hit["title"], tuple(hit["authors"] or ()), hit["year"]) if hit.get("part") else (hit["id"],)
+        # The authors' words in any order: one catalogue writes "Aoyama, Gosho", the next "Aoyama Gosho".
+        authors = sorted(word for author in hit["authors"] or () for word in WORD_RE.findall(author.casefold()))
+        key = (hit["title"], *authors, hit["year"]) if hit.get("part") else (hit["id"],)
         sets.setdefault(key, []).append(hit)
     return [hit for volumes in sets.values() for hit in sorted(volumes, key=lambda one: volume_order(one.get("part")))]
 
