@@ -35,6 +35,7 @@ from index.keyboard import keyboard_query
 from index.query import build_query, match_query, year_query
 from index.query_language import (Node, parse_query, parse_year_range, positive_chain, positive_words,
                                   split_phrases, typo_candidates, word_leaves)
+from index.run_together import with_split_words
 from index.registry_filters import (HOLDING_FILTERS, check_registry_filters, holding_facet_libraries, holding_libraries,
                                     registry_values)
 from index.volumes import volume_order
@@ -255,6 +256,7 @@ class SearchIndex:
 
     def _answer(self, searcher: tantivy.Searcher, schema: tantivy.Schema, generation: int, tree: Node | None,
                 params: SearchParams) -> SearchResult:
+        tree = with_split_words(searcher, schema, tree) if tree is not None else None  # "vietnam" is "viet nam"
         words = _highlighted(tree) if tree is not None else ([], [])
         result = self._run(searcher, schema, tree, params, frozenset(), words, generation)
         if result.total or tree is None:

@@ -479,3 +479,23 @@ def test_a_quoted_author_of_two_words_finds_the_name_written_in_either_order(cat
     assert len(plain) >= 2
     for q in ('author:"Gosho Aoyama"', 'author:"Aoyama Gosho"'):
         assert {h["id"] for h in hits(catalog, q)} == plain, q
+
+
+@pytest.mark.parametrize("joined, spaced", [("vietnam", "viet nam"), ("lich su vietnam", "lich su viet nam")])
+def test_two_syllables_run_together_find_what_the_phrase_finds(catalog, joined, spaced):
+    """`vietnam` found 2 records, `viet nam` 505 (review)."""
+    run_together = catalog.search(SearchParams(q=joined, size=100))
+    phrase = catalog.search(SearchParams(q=spaced, size=100))
+    assert not run_together.fuzzy and phrase.total > 2
+    assert run_together.total >= phrase.total
+    assert {h["id"] for h in phrase.hits[:20]} <= {h["id"] for h in run_together.hits}
+
+
+def test_a_word_is_not_split_when_its_halves_are_rarer_as_a_phrase(catalog):
+    from index.query import match_query
+    from index.query_language import parse_query
+
+    index, _ = catalog._snapshot()
+    for word in ("truyen", "nguyen", "giang"):  # "truy en", "nguy en", "gi ang": held as words far more
+        as_typed = index.searcher().search(match_query(index.schema, parse_query(word)), limit=1, count=True).count
+        assert catalog.search(SearchParams(q=word)).total == as_typed > 0, word

@@ -1,0 +1,60 @@
+"""Read a word typed as two Vietnamese syllables run together ("vietnam") as the phrase of both ("viet nam").
+
+`vietnam` found the 2 records that hold that word, `viet nam` 505.  A positive plain word of
+ASCII letters is split where both halves are words the index holds, and the first split whose
+phrase more records hold than the word itself is searched as well (an OR), so "vietnam" still
+finds "Vietnam" and an English word ("another") that few records hold as "an other" stays as
+typed.  Bounded: `MAX_WORDS` words of `MIN_CHARS` to `MAX_CHARS` letters, one count of a phrase per
+split whose halves both exist.
+"""
+
+from __future__ import annotations
+
+import tantivy
+
+from index.query_language import And, Clause, Node, Not, Or
+from index.schema import MATCH_FIELD, TEXT_FIELDS, folded_words
+
+MIN_CHARS = 5
+MAX_CHARS = 12
+MAX_WORDS = 3
+MIN_SYLLABLE_CHARS = 2
+
+
+def with_split_words(searcher: tantivy.Searcher, schema: tantivy.Schema, node: Node) -> Node:
+    """`node` with each run-together word (see the module docstring) OR-ed with its phrase."""
+    budget = [MAX_WORDS]
+
+    def walk(current: Node) -> Node:
+        if isinstance(current, Not):
+            return current
+        if isinstance(current, (And, Or)):
+            children = [walk(child) for child in current.children]
+            return And(children) if isinstance(current, And) else Or(children)
+        if current.kind != "text" or current.phrase or budget[0] <= 0:
+            return current
+        words = folded_words(current.text)
+        if len(words) != 1 or not (words[0].isascii() and words[0].isalpha()
+                                   and MIN_CHARS <= len(words[0]) <= MAX_CHARS):
+            return current
+        budget[0] -= 1
+        phrase = _known_phrase(searcher, schema, words[0], current.fields)
+        return current if phrase is None else Or([current, Clause("text", current.fields, phrase, phrase=True)])
+
+    return walk(node)
+
+
+def _known_phrase(searcher: tantivy.Searcher, schema: tantivy.Schema, word: str,
+                  fields: tuple[str, ...]) -> str | None:
+    """The first two-word split of `word` that more records hold as a phrase than hold `word`, or None."""
+    folded = [TEXT_FIELDS[field] for field in fields]
+    held = searcher.doc_freq(MATCH_FIELD, word)
+    for cut in range(MIN_SYLLABLE_CHARS, len(word) - MIN_SYLLABLE_CHARS + 1):
+        halves = [word[:cut], word[cut:]]
+        if not all(searcher.doc_freq(MATCH_FIELD, half) for half in halves):
+            continue
+        query = tantivy.Query.boolean_query([(tantivy.Occur.Should, tantivy.Query.phrase_query(schema, field, halves))
+                                             for field in folded])
+        if searcher.search(query, limit=1, count=True).count > held:
+            return " ".join(halves)
+    return None
