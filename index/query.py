@@ -205,13 +205,20 @@ def _marks_in_title(schema: tantivy.Schema, exact: list[str], words: list[str]) 
     return tantivy.Query.phrase_query(schema, "title", marked)
 
 
+# A Vietnamese syllable ending so always carries a tone mark (sắc or nặng).
+_MARKED_ENDINGS = ("p", "t", "c", "ch")
+
+
 def written_with_marks(exact: list[str], folded: list[str]) -> bool:
     """Whether words typed with marks on half of them or more are written with marks throughout, so a
     word without marks is meant so: "vi" of `kinh tế vi mô` (micro) is not "vĩ" (macro), whose title
     held the query as a folded phrase and outranked the micro title (review).  Fewer marks are a
-    hint, not a spelling: `lich sử viet nam` still finds "Lịch sử Việt Nam" first."""
+    hint, not a spelling: `lich sử viet nam` still finds "Lịch sử Việt Nam" first.  So is a word that
+    cannot be Vietnamese without a mark, one ending in p, t, c or ch (only the rising and the heavy
+    tone end so): "lich" of `lich sử` is "lịch" with its marks left off."""
     marked = sum(word != plain for word, plain in zip(exact, folded))
-    return len(exact) == len(folded) and marked > 0 and 2 * marked >= len(exact)
+    marks_left_off = any(word == plain and plain.endswith(_MARKED_ENDINGS) for word, plain in zip(exact, folded))
+    return len(exact) == len(folded) and marked > 0 and 2 * marked >= len(exact) and not marks_left_off
 
 
 def _written_with_marks(node: Node) -> bool:
