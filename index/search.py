@@ -289,22 +289,27 @@ class SearchIndex:
 
     def _held_word_typo(self, searcher: tantivy.Searcher, schema: tantivy.Schema, params: SearchParams,
                         tree: Node) -> frozenset[str] | None:
-        """The unknown words of an AND query and the first bare word some record holds that, read with a typo,
-        lets the query find something; None when none does, or the words find something by themselves
-        (without filters, years and excluded words): no hit because of those is the answer (index/query.py).
+        """The unknown words of an AND query and the bare word some record holds that, read with a typo,
+        lets the query find the most records; None when none does, or the words find something by
+        themselves (without filters, years and excluded words): no hit because of those is the answer
+        (index/query.py).
 
-        One held word at a time: all of them at once made "khoai lang tap 2" "khoai đăng tâm 2"."""
+        One held word at a time: all of them at once made "khoai lang tap 2" "khoai đăng tâm 2".  Every
+        held word is tried, not the first that finds something: "kinh van hao" read "kinh" as the typo
+        and offered "hình van hao", Trần Văn Hạo's "Hình học 12", over the three "Kính vạn hoa" (review)."""
         words = positive_chain(tree)
         if words is None or searcher.search(match_query(schema, words), limit=1, count=True).count:
             return None
         unknown = unknown_words(searcher, typo_candidates(tree))
+        best, found = None, 0
         # Not a phrase's words: `"nam viet"` holds both, in another order than any record; that is the answer.
         for word in dict.fromkeys(word for word, _ in typo_candidates(tree, phrases=False) if word not in unknown):
             typos = unknown | {word}
             query = self._full_query(schema, split_phrases(tree, typos), params, typos, scoring=False)
-            if searcher.search(query, limit=1, count=True).count:
-                return typos
-        return None
+            count = searcher.search(query, limit=1, count=True).count
+            if count > found:
+                best, found = typos, count
+        return best
 
     def _keyboard_reading(self, searcher: tantivy.Searcher, schema: tantivy.Schema, params: SearchParams,
                           tree: Node) -> tuple[str, Node] | None:

@@ -80,3 +80,16 @@ def test_held_words_are_no_typos_when_a_filter_an_exclusion_a_year_or_a_number_l
 def test_a_quote_left_open_is_closed_at_the_end(catalog, q):
     result = catalog.search(SearchParams(q=q))
     assert [hit["id"] for hit in result.hits] == ["k1"] and not result.fuzzy
+
+
+def test_the_held_word_read_as_the_typo_is_the_one_whose_reading_finds_most(store, settings):
+    # Every word of "kinh van hao" is held ("Kính", "Văn", "Hạo"): read "kinh" as the typo, it found
+    # Trần Văn Hạo's "Hình học 12" and offered "hình van hao" over the volumes of "Kính vạn hoa" (review).
+    catalog = index_records(store, settings, [
+        union("kvh1", "Kính vạn hoa", ("tv-tinh",), part="Tập 1", authors=["Nguyễn Nhật Ánh"], year=2012),
+        union("kvh2", "Kính vạn hoa", ("tv-tinh",), part="Tập 2", authors=["Nguyễn Nhật Ánh"], year=2012),
+        union("hh12", "Hình học 12", ("tv-tinh",), authors=["Trần Văn Hạo"], year=2008),
+    ])
+    result = catalog.search(SearchParams(q="kinh van hao"))
+    assert result.fuzzy and result.suggestion == "kinh van hoa"
+    assert {hit["id"] for hit in result.hits[:2]} == {"kvh1", "kvh2"}
