@@ -30,7 +30,7 @@ from index import SearchIndex  # noqa: E402
 from index.facets import facet_counts  # noqa: E402
 from index.query_language import parse_query, positive_words  # noqa: E402
 from index.schema import RANK_WEIGHT_FIELD  # noqa: E402
-from index.search import SearchParams  # noqa: E402
+from index.params import SearchParams  # noqa: E402
 
 STEPS: tuple[str, ...] = ("parse", "build", "search", "search_nocount", "hits", "facet_query", "facets", "total")
 

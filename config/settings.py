@@ -70,7 +70,7 @@ class LibraryConfig(_Frozen):
     def _composed(cls, value: str) -> str:
         # NFC, as every text the index holds: a district typed decomposed (Unikey's "Unicode tổ
         # hợp", macOS) was a facet value that, passed back as a filter (NFC), matched nothing.
-        # Trimmed too: search filters are (index.search.filter_value), so "Long Mỹ " never matched.
+        # Trimmed too: search filters are (index.params.filter_value), so "Long Mỹ " never matched.
         value = unicodedata.normalize("NFC", value).strip()
         if not value:
             raise ValueError("must not be blank")

@@ -6,7 +6,8 @@ Imports config and store only; search_api builds on `SearchIndex`.
 from index.build import IndexSummary, build_index, current_version
 from index.document import enrich_record
 from index.labels import FACET_TITLES_VI, facet_label
-from index.search import FILTERS, SORTS, SearchIndex, SearchParams, SearchResult, params_from_mapping
+from index.params import SORTS, SearchParams, params_from_mapping
+from index.search import FILTERS, SearchIndex, SearchResult
 
 __all__ = [
     "FACET_TITLES_VI",

@@ -15,23 +15,24 @@ from __future__ import annotations
 
 import math
 import threading
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import orjson
 import tantivy
 
-from config.errors import FilterError, ParameterError, QueryError, SearchIndexError
+from config.errors import ParameterError, QueryError, SearchIndexError
 from config.settings import Settings
 from index.build import CURRENT_NAME, current_version, open_index
 from index.cache import LruCache
-from index.code_filters import check_code_filters, code_value, decade_value
+from index.code_filters import check_code_filters
 from index.document import enrich
 from index.facets import FILTERS, YEAR_FILTERS, facet_counts
 from index.headings import filter_terms
 from index.highlight import highlight
 from index.keyboard import keyboard_query
+from index.params import MAX_RESULT_WINDOW, SearchParams
 from index.query import build_query, match_query, year_query
 from index.query_language import (Node, parse_query, parse_year_range, positive_chain, positive_words,
                                   split_phrases, typo_candidates, word_leaves)
@@ -45,11 +46,6 @@ from index.suggest import SUGGEST_FROM_HITS, corrected_words, suggest, unknown_w
 from store.feed import vietnam_day
 from store.text import INVISIBLE, nfc, visible_nfc
 
-SORTS: tuple[str, ...] = ("relevance", "year", "-year", "title", "new")
-MAX_RESULT_WINDOW = 10_000  # deepest hit reachable by paging; deeper paging costs memory for nothing
-# Filter values in one search, all filters together: a page links each chosen value's removal, so
-# thousands of `library=` took the page a minute of CPU; a person ticks a few facet values.
-MAX_FILTER_VALUES = 100
 HIT_KEYS: tuple[str, ...] = ("id", "title", "subtitle", "part", "authors", "year", "publisher", "place", "edition",
                              "isbn", "language", "language_label", "material_type", "material_type_label",
                              "holdings", "work_key")
@@ -57,63 +53,6 @@ HIT_KEYS: tuple[str, ...] = ("id", "title", "subtitle", "part", "authors", "year
 FUZZY_TIE_BREAK = 0.001
 SUGGEST_FROM: tuple[str, ...] = ("title", "subtitle", "authors", "subjects", "publisher")
 
-
-# Filters whose values are codes the index holds in lower case (library ids, library types,
-# ISO 639-2 languages, material types): `language=VIE` is `vie`.  Districts and subjects are names.
-CODE_FILTERS = frozenset({"library", "library_type", "language", "material_type"})
-
-
-def filter_value(value: str, name: str = "") -> str:
-    """A filter value as the index holds it: NFC, trimmed, a code in lower case, a decade as its years."""
-    value = visible_nfc(value).strip()
-    if name == "decade":
-        return decade_value(value)
-    return code_value(name, value.lower()) if name in CODE_FILTERS else value
-
-
-@dataclass(frozen=True)
-class SearchParams:
-    """One search request; filters may repeat (values of one filter are OR-ed, filters AND-ed)."""
-
-    q: str = ""
-    page: int = 1
-    size: int = 20
-    sort: str = "relevance"
-    library: tuple[str, ...] = ()
-    library_type: tuple[str, ...] = ()
-    district: tuple[str, ...] = ()
-    year: tuple[str, ...] = ()
-    decade: tuple[str, ...] = ()
-    language: tuple[str, ...] = ()
-    material_type: tuple[str, ...] = ()
-    subject: tuple[str, ...] = ()
-
-    def filters(self) -> dict[str, tuple[str, ...]]:
-        """Filter values as indexed (`filter_value`): a value typed in decomposed form still matches."""
-        return {name: tuple(filter_value(value, name) for value in values)
-                for name in FILTERS if (values := getattr(self, name))}
-
-    def validate(self, settings: Settings) -> None:
-        """Raise QueryError for anything the API must answer with 400."""
-        api = settings.api
-        if self.page < 1:
-            raise ParameterError(self.q, "page", f"phải ≥ 1, nhận {self.page} (page must be ≥ 1)")
-        if not 1 <= self.size <= api.max_page_size:
-            raise ParameterError(self.q, "size", f"phải từ 1 đến {api.max_page_size}, nhận {self.size} "
-                                                 f"(size must be 1 to {api.max_page_size})")
-        if self.sort not in SORTS:
-            raise ParameterError(self.q, "sort", f"phải là một trong {', '.join(SORTS)}, nhận {self.sort!r}")
-        if len(self.q) > api.max_query_chars:
-            raise QueryError(self.q, f"câu tìm dài quá {api.max_query_chars} ký tự (query too long)")
-        if sum(len(getattr(self, name)) for name in FILTERS) > MAX_FILTER_VALUES:
-            raise QueryError(self.q, f"quá {MAX_FILTER_VALUES} giá trị lọc (too many filter values)")
-        for value in self.year:
-            parse_year_range(value, self.q)
-        for value in self.filters().get("decade", ()):
-            low, high = parse_year_range(value, self.q)
-            if low == high:  # "2015": a year, not a decade
-                raise FilterError(self.q, "decade", value, f"decade={value!r}: thập niên viết 2010-2019 hoặc 2010 "
-                                                           "(a decade: 2010-2019, or 2010 for it)")
 
 
 @dataclass
@@ -523,16 +462,6 @@ class SearchIndex:
 
 def _as_list(value: Any) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else [str(value)] if value else []
-
-
-def params_from_mapping(values: dict[str, Any]) -> SearchParams:
-    """SearchParams from a dict of query-string values (lists for repeatable filters)."""
-    kwargs: dict[str, Any] = {}
-    for f in fields(SearchParams):
-        if f.name in values and values[f.name] is not None:
-            value = values[f.name]
-            kwargs[f.name] = tuple(v for v in value if v) if f.name in FILTERS else value
-    return SearchParams(**kwargs)
 
 
 def _volumes_in_order(hits: list[dict[str, Any]]) -> list[dict[str, Any]]:

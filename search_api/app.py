@@ -17,7 +17,8 @@ from jinja2 import Environment, FileSystemLoader
 from config.settings import Settings
 from index.query_language import MAX_QUERY_WORDS
 from index.schema import MAX_TOKEN_BYTES
-from index.search import MAX_RESULT_WINDOW, SearchIndex
+from index.params import MAX_RESULT_WINDOW
+from index.search import SearchIndex
 from search_api.context import AppContext, RenderedAnswers
 from search_api.cors import JsonCorsRefusal
 from search_api.errors import add_error_handlers, wants_html

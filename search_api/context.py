@@ -12,7 +12,8 @@ from pydantic import BeforeValidator
 from config.errors import SearchIndexError
 from config.settings import DEFAULT_PORTS, Settings
 from index.cache import LruCache
-from index.search import FILTERS, SearchIndex, SearchParams, SearchResult
+from index.params import SearchParams
+from index.search import FILTERS, SearchIndex, SearchResult
 from search_api.errors import without_server_paths
 from store.catalog import CatalogStore
 

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from dedupe.merge import merge_cluster
 from harvester.cli import app
-from index.search import SearchParams
+from index.params import SearchParams
 from harvester.marcfile import harvest_marc_file
 from normalize import run_normalize
 from store import Record

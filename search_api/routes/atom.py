@@ -16,7 +16,8 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from lxml import etree
 from starlette.concurrency import run_in_threadpool
 
-from index.search import SearchParams, SearchResult
+from index.params import SearchParams
+from index.search import SearchResult
 from search_api.context import AppContext, get_context, search_params, site_url
 from search_api.oai_metadata import xml_text
 from search_api.present import holdings_by_library

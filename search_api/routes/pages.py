@@ -21,7 +21,8 @@ from starlette.staticfiles import NotModifiedResponse, StaticFiles
 from config.errors import FilterError, ParameterError, QueryError
 from index.labels import FACET_TITLES_VI, facet_label
 from index.query_language import with_operators
-from index.search import FILTERS, MAX_RESULT_WINDOW, SearchResult, filter_value
+from index.params import MAX_RESULT_WINDOW, filter_value
+from index.search import FILTERS, SearchResult
 from search_api.errors import error_response
 from search_api.context import AppContext, get_context, mark_selected, search_params, site_url
 from search_api.routes.records import load_record

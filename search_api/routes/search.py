@@ -9,7 +9,8 @@ from pydantic import TypeAdapter
 from starlette.concurrency import run_in_threadpool
 
 from index.query_language import with_operators
-from index.search import FILTERS, MAX_FILTER_VALUES, SORTS, SearchParams
+from index.params import MAX_FILTER_VALUES, SORTS, SearchParams
+from index.search import FILTERS
 from search_api.context import EMPTY_IS_ABSENT, AppContext, get_context, mark_selected, search_params
 from search_api.models import ErrorResponse, SearchResponse
 

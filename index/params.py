@@ -1,0 +1,92 @@
+"""What one search asks for: its words, page, size, sort and filters, and the limits they must keep.
+
+The API, the page, the widget's JSON and the Atom feed all read a request into `SearchParams`
+(`params_from_mapping`) and `validate` it before `index.search.SearchIndex` runs it: one
+definition of every limit the OpenAPI schema states.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+from config.errors import FilterError, ParameterError, QueryError
+from config.settings import Settings
+from index.code_filters import code_value, decade_value
+from index.facets import FILTERS
+from index.query_language import parse_year_range
+from store.text import visible_nfc
+
+SORTS: tuple[str, ...] = ("relevance", "year", "-year", "title", "new")
+MAX_RESULT_WINDOW = 10_000  # deepest hit reachable by paging; deeper paging costs memory for nothing
+# Filter values in one search, all filters together: a page links each chosen value's removal, so
+# thousands of `library=` took the page a minute of CPU; a person ticks a few facet values.
+MAX_FILTER_VALUES = 100
+
+
+# Filters whose values are codes the index holds in lower case (library ids, library types,
+# ISO 639-2 languages, material types): `language=VIE` is `vie`.  Districts and subjects are names.
+CODE_FILTERS = frozenset({"library", "library_type", "language", "material_type"})
+
+
+def filter_value(value: str, name: str = "") -> str:
+    """A filter value as the index holds it: NFC, trimmed, a code in lower case, a decade as its years."""
+    value = visible_nfc(value).strip()
+    if name == "decade":
+        return decade_value(value)
+    return code_value(name, value.lower()) if name in CODE_FILTERS else value
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """One search request; filters may repeat (values of one filter are OR-ed, filters AND-ed)."""
+
+    q: str = ""
+    page: int = 1
+    size: int = 20
+    sort: str = "relevance"
+    library: tuple[str, ...] = ()
+    library_type: tuple[str, ...] = ()
+    district: tuple[str, ...] = ()
+    year: tuple[str, ...] = ()
+    decade: tuple[str, ...] = ()
+    language: tuple[str, ...] = ()
+    material_type: tuple[str, ...] = ()
+    subject: tuple[str, ...] = ()
+
+    def filters(self) -> dict[str, tuple[str, ...]]:
+        """Filter values as indexed (`filter_value`): a value typed in decomposed form still matches."""
+        return {name: tuple(filter_value(value, name) for value in values)
+                for name in FILTERS if (values := getattr(self, name))}
+
+    def validate(self, settings: Settings) -> None:
+        """Raise QueryError for anything the API must answer with 400."""
+        api = settings.api
+        if self.page < 1:
+            raise ParameterError(self.q, "page", f"phải ≥ 1, nhận {self.page} (page must be ≥ 1)")
+        if not 1 <= self.size <= api.max_page_size:
+            raise ParameterError(self.q, "size", f"phải từ 1 đến {api.max_page_size}, nhận {self.size} "
+                                                 f"(size must be 1 to {api.max_page_size})")
+        if self.sort not in SORTS:
+            raise ParameterError(self.q, "sort", f"phải là một trong {', '.join(SORTS)}, nhận {self.sort!r}")
+        if len(self.q) > api.max_query_chars:
+            raise QueryError(self.q, f"câu tìm dài quá {api.max_query_chars} ký tự (query too long)")
+        if sum(len(getattr(self, name)) for name in FILTERS) > MAX_FILTER_VALUES:
+            raise QueryError(self.q, f"quá {MAX_FILTER_VALUES} giá trị lọc (too many filter values)")
+        for value in self.year:
+            parse_year_range(value, self.q)
+        for value in self.filters().get("decade", ()):
+            low, high = parse_year_range(value, self.q)
+            if low == high:  # "2015": a year, not a decade
+                raise FilterError(self.q, "decade", value, f"decade={value!r}: thập niên viết 2010-2019 hoặc 2010 "
+                                                           "(a decade: 2010-2019, or 2010 for it)")
+
+
+def params_from_mapping(values: dict[str, Any]) -> SearchParams:
+    """SearchParams from a dict of query-string values (lists for repeatable filters)."""
+    kwargs: dict[str, Any] = {}
+    for f in fields(SearchParams):
+        if f.name in values and values[f.name] is not None:
+            value = values[f.name]
+            kwargs[f.name] = tuple(v for v in value if v) if f.name in FILTERS else value
+    return SearchParams(**kwargs)
