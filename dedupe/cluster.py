@@ -9,7 +9,9 @@ by id, so the same input in any order gives the same groups.
 from __future__ import annotations
 
 from array import array
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
+from itertools import takewhile
 
 from config.settings import DedupeSettings
 from dedupe.features import Features
@@ -209,6 +211,21 @@ def _merge_edges(all_features: list[Features], edges: list[tuple[float, int, int
             known = profile_conflicts[key] = verdict.reason if verdict.conflict else ""
         return known
 
+    def representatives(root: int) -> dict[int, int]:
+        return profiles.get(root, {profile_of[root]: root})
+
+    def first_conflict(reps_a: dict[int, int], reps_b: dict[int, int],
+                       vouched: Collection[tuple[int, int]]) -> tuple[str, int, int] | None:
+        """The first conflict across two groups' profiles no librarian's forced pair vouches for."""
+        return next(((found, x, y) for x in reps_a.values() for y in reps_b.values()
+                     if (found := conflict(x, y)) and tuple(sorted((vouch_of[x], vouch_of[y]))) not in vouched),
+                    None)
+
+    def could_join(index: int, other: int) -> bool:
+        """Whether `index` alone could join `other`'s union record: no member there conflicts with it."""
+        root = find(other)
+        return first_conflict({profile_of[index]: index}, representatives(root), waived.get(root, ())) is None
+
     def kept_apart(root_a: int, root_b: int) -> str:
         for index in flagged.get(root_a, ()):
             for other in apart[index]:
@@ -235,17 +252,12 @@ def _merge_edges(all_features: list[Features], edges: list[tuple[float, int, int
         forced = negative_score <= -FORCED_EDGE_SCORE
         if not forced:
             vouched = (waived.get(root_a, set()) | waived.get(root_b, set())) if waived else ()
-            blocked = next(((found, x, y)
-                            for x in profiles.get(root_a, {profile_of[root_a]: root_a}).values()
-                            for y in profiles.get(root_b, {profile_of[root_b]: root_b}).values()
-                            if (found := conflict(x, y))
-                            and tuple(sorted((vouch_of[x], vouch_of[y]))) not in vouched), None)
+            blocked = first_conflict(representatives(root_a), representatives(root_b), vouched)
             if blocked:
                 found, x, y = blocked
                 refuse(first, second, _between(all_features, found, x, y, first, second), x, y)
                 continue
-        reps_a = profiles.get(root_a, {profile_of[root_a]: root_a})
-        reps_b = profiles.get(root_b, {profile_of[root_b]: root_b})
+        reps_a, reps_b = representatives(root_a), representatives(root_b)
         group_a = members.get(root_a, [root_a])
         group_b = members.get(root_b, [root_b])
         if len(group_a) < len(group_b) or (len(group_a) == len(group_b) and root_b < root_a):
@@ -268,7 +280,7 @@ def _merge_edges(all_features: list[Features], edges: list[tuple[float, int, int
             if index not in grouping.explanations:
                 _explain_match(grouping, all_features, pairs, verdicts, first, second, index)
                 matched_with[index] = other
-    ejected = _ambiguous(all_features, edges, find, settings)
+    ejected = _ambiguous(all_features, edges, find, could_join, settings)
     if ejected:
         stale = {index for index, other in matched_with.items() if other in ejected and index not in ejected}
         _explain_again(stale, ejected, all_features, edges, pairs, verdicts, find, grouping)
@@ -350,7 +362,7 @@ def _explain_again(stale: set[int], ejected: dict[int, tuple[int, int, str]], al
 
 
 def _ambiguous(all_features: list[Features], edges: list[tuple[float, int, int]], find,
-               settings: DedupeSettings) -> dict[int, tuple[int, int, str]]:
+               could_join: Callable[[int, int], bool], settings: DedupeSettings) -> dict[int, tuple[int, int, str]]:
     """Records that match two editions about equally and lack what tells them apart:
     index → (its best match in the other union record, its best match in its own, what it lacks).
 
@@ -362,10 +374,12 @@ def _ambiguous(all_features: list[Features], edges: list[tuple[float, int, int]]
     Such a record cannot be placed; a singleton is better than a wrong union record, or one
     chosen by the order of record ids.  Records that state what tells the two apart are not
     taken out: labeled data says the evidence they give (pages, a translator) places them
-    better than the margin does.
+    better than the margin does.  A union record holding a member in conflict with the record
+    (`could_join` false) is no rival: the record could never join it (review: t1, a "Toán 1 : Cánh
+    diều" left alone for a series-less copy inside the Kết nối tri thức record).
     """
     inside: dict[int, tuple[float, int]] = {}
-    outside: dict[int, tuple[float, int]] = {}
+    outside: dict[int, list[tuple[float, int]]] = {}  # index → its matches in other union records, best first
     # A copy lacking a series, translator, edition or page count matters only where its title is
     # printed with two of them (few titles): most copies lack an edition statement and a translator.
     told = {name: _titles_with_two(all_features, name) for name in _TELLING}
@@ -375,13 +389,23 @@ def _ambiguous(all_features: list[Features], edges: list[tuple[float, int, int]]
     for negative_score, first, second in edges:  # best first: the first score seen on each side is its best
         if not (unplaced[first] or unplaced[second]):
             continue  # most edges: no union lookup for them
-        best = inside if find(first) == find(second) else outside
+        same = find(first) == find(second)
         for index, other in ((first, second), (second, first)):
-            if unplaced[index] and index not in best:
-                best[index] = (-negative_score, other)
+            if not unplaced[index]:
+                continue
+            if same:
+                inside.setdefault(index, (-negative_score, other))
+            else:
+                outside.setdefault(index, []).append((-negative_score, other))
     ambiguous = {}
-    for index, (score, other) in outside.items():
-        if index not in inside or score < inside[index][0] - AMBIGUITY_MARGIN:
+    for index, matches in outside.items():
+        if index not in inside:
+            continue
+        floor = inside[index][0] - AMBIGUITY_MARGIN
+        # Only the few records matching another union record within the margin pay for the conflict check.
+        other = next((other for score, other in takewhile(lambda match: match[0] >= floor, matches)
+                      if could_join(index, other)), None)
+        if other is None:
             continue
         own = inside[index][1]
         missing = _missing_difference(all_features[index], all_features[other], all_features[own], settings)
