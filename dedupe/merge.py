@@ -71,8 +71,8 @@ from store.text import fold, work_key
 # A final y after "qu" is spelt i ("Lê Quý Đôn" = "Lê Quí Đôn", dedupe/folding.py).
 # Two names typed with marks, alike but for the given name's marks, are two people (dedupe/names.py).
 # A copy lacking a translator, an edition statement or a page count is left alone beside two
-# editions of its title that differ in exactly that (dedupe/cluster.py).
-# A union record holding a member in conflict with a copy is no rival that leaves the copy alone (dedupe/cluster.py).
+# editions of its title that differ in exactly that (dedupe/ambiguity.py).
+# A union record holding a member in conflict with a copy is no rival that leaves the copy alone (dedupe/ambiguity.py).
 MERGE_RULES_VERSION = 16
 # Names other members add to the best member's authors stop here (the API and index show them all).
 MAX_MERGED_AUTHORS = 10
