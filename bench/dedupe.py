@@ -9,8 +9,7 @@ writes the labeled records to a JSON-lines file, a second runs what file mode
 (`unioncat dedupe --input`) runs, the file's lines reduced to features in
 worker processes and clustered (timed; the peak RSS of this process and of the
 largest worker: the reading workers exit before clustering begins, the block-scan
-workers hold a few integers per record, the scoring workers the features of one job's
-records; the time includes reading
+workers hold a few integers per record; the time includes reading
 and validating every line, which one process alone takes `of_which_reading_s`
 for), and
 a third scores the clusters and the blocking recall (share of true pairs that

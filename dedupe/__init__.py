@@ -6,7 +6,7 @@
     publishers.py  Vietnam's licensed publishing houses, known by name in their spellings
     keys.py      blocking keys and candidate pairs
     match.py     compare two records: guards, ISBN, title and authors
-    scoring.py   each candidate pair compared once, in worker processes: accepted matches, nearest refusals
+    scoring.py   each candidate pair compared once: accepted matches, nearest refusals
     cluster.py   merge accepted pairs without chaining
     ambiguity.py  copies that fit two union records equally, left alone
     overrides.py librarians' [[same]] / [[different]] pairs

@@ -8,7 +8,6 @@ by id, so the same input in any order gives the same groups.
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
@@ -18,7 +17,7 @@ from dedupe.features import Features
 from dedupe.keys import key_text
 from dedupe.match import Verdict, compare
 from dedupe.overrides import OVERRIDE_KEY
-from dedupe.scoring import Chunk, note_nearest, score_blocks, score_pairs
+from dedupe.scoring import Scored, note_nearest, score_blocks
 
 
 # Pairs a librarian forced together sort before every scored match (edges sort by -score).
@@ -71,7 +70,9 @@ def group_features(all_features: list[Features], settings: DedupeSettings,
         compared, skipped = scored.compared, scored.oversized
     else:
         compared = len(pairs)
-        scored = score_pairs(_chunks(pairs, skip, len(all_features)), all_features, settings)
+        scored = Scored()
+        scored.score(((first, second, key) for (first, second), key in pairs.items() if (first, second) not in skip),
+                     all_features, settings)
     nearest, guarded = scored.nearest, scored.guarded
     for index, outside in neighbours:
         note_nearest(nearest, index, outside, _ordered_compare(all_features[index], outside, settings).score)
@@ -96,15 +97,6 @@ def group_features(all_features: list[Features], settings: DedupeSettings,
 
 
 NO_MATCH = "no matching record"
-
-
-def _chunks(pairs: dict[tuple[int, int], str], skip: set[tuple[int, int]], size: int) -> list[Chunk]:
-    """An incremental run's pairs as `score_pairs` takes them: by key, each pair one number."""
-    by_key: dict[str, array] = {}
-    for (first, second), key in pairs.items():
-        if (first, second) not in skip:
-            by_key.setdefault(key, array("q")).append(first * size + second)
-    return list(by_key.items())
 
 
 def _note_guarded(nearest: dict[int, tuple[float, Features]], all_features: list[Features], index: int,

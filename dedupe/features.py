@@ -96,7 +96,7 @@ class Features:
 
 
 # A Features crosses a process boundary as a plain tuple of its fields, in this order (`Features(*values)`
-# rebuilds it): a third of the pickling cost of the dataclass both ways (dedupe/reading.py, dedupe/scoring.py).
+# rebuilds it): a third of the pickling cost of the dataclass both ways (dedupe/reading.py).
 FEATURE_FIELDS: tuple[str, ...] = Features.__slots__
 feature_values = attrgetter(*FEATURE_FIELDS)
 
