@@ -46,8 +46,10 @@ multiplied by the holdings factor:
    of two words or more also adds constant tiers, whatever the lengths:
    `TITLE_START_TIER` (the title starts with the words), `TITLE_PHRASE_TIER`
    (the words as a phrase anywhere in the title), `AUTHOR_PHRASE_TIER` (the
-   words as one author's name) and `SUBJECT_PHRASE_TIER` (the words side by
-   side in a subject heading), each counting only where the marks typed
+   words as one author's name), `SUBJECT_PHRASE_TIER` (the words side by
+   side in a subject heading) and `TITLE_AUTHOR_TIER` (a title's first words
+   and then its author's name of two words or more, or the name first:
+   `truyện kiều nguyễn du`), each counting only where the marks typed
    match.  A bare name is read as a title first: the title that is the name or
    starts with it, then a title holding it, then the person's works, then the
    subjects that name it, then the words anywhere.  `văn học` lists books about
@@ -104,6 +106,10 @@ TITLE_START_TIER = 150.0
 TITLE_PHRASE_TIER = 300.0
 AUTHOR_PHRASE_TIER = 60.0
 SUBJECT_PHRASE_TIER = 60.0
+# A title followed (or preceded) by its author's name: `truyện kiều nguyễn du` is "Truyện Kiều" by Nguyễn Du.
+TITLE_AUTHOR_TIER = 150.0
+# An author's name in `TITLE_AUTHOR_TIER` has two words at least (a one-word "author" is any word of a name).
+_NAME_WORDS_MIN = 2
 def _bonus_clauses(node: Node) -> list[Clause]:
     """The top-level AND chain of bare words and phrases (see "Scoring" above)."""
     chain = node.children if isinstance(node, And) else [node]
@@ -187,7 +193,32 @@ def _tiers(schema: tantivy.Schema, start: tantivy.Query, exact: list[str],
         subject = tantivy.Query.phrase_query(schema, "subjects", exact)
     return [(tantivy.Occur.Should, tantivy.Query.const_score_query(query, tier))
             for query, tier in ((start, TITLE_START_TIER), (title, TITLE_PHRASE_TIER), (author, AUTHOR_PHRASE_TIER),
-                                (subject, SUBJECT_PHRASE_TIER))]
+                                (subject, SUBJECT_PHRASE_TIER), *((query, TITLE_AUTHOR_TIER) for query in
+                                                                  _title_and_author(schema, exact, words)))]
+
+
+def _title_and_author(schema: tantivy.Schema, exact: list[str], words: list[str]) -> list[tantivy.Query]:
+    """The query as a title's first words and then an author's name, or the name and then the title, at
+    each place the words can be cut so.  `truyện kiều nguyễn du` held every word in the title of "The
+    tale of Kieu: … Nguyễn Du's Truyện Kiều", which outranked "Truyện Kiều" by Nguyễn Du (review)."""
+    marked = len(exact) == len(words) and exact != words
+    found = []
+    for cut in range(1, len(words)):
+        for title_words, name_words, title_exact, name_exact in (
+                (words[:cut], words[cut:], exact[:cut], exact[cut:]),
+                (words[-cut:], words[:-cut], exact[-cut:], exact[:-cut])):
+            if len(name_words) < _NAME_WORDS_MIN:
+                continue
+            start = tantivy.Query.phrase_query(schema, TITLE_START_FIELD, [TITLE_START_TOKEN, *title_words])
+            # Typed with marks, each part counts only where it has them, as the other tiers do.
+            if marked and title_exact != title_words:
+                start = tantivy.Query.boolean_query([(tantivy.Occur.Must, start),
+                                                     (tantivy.Occur.Must, _marks_in_title(schema, title_exact,
+                                                                                          title_words))])
+            name = (tantivy.Query.phrase_query(schema, "authors", name_exact) if marked and name_exact != name_words
+                    else tantivy.Query.phrase_query(schema, "authors_folded", name_words))
+            found.append(tantivy.Query.boolean_query([(tantivy.Occur.Must, start), (tantivy.Occur.Must, name)]))
+    return found
 
 
 def _marks_in_title(schema: tantivy.Schema, exact: list[str], words: list[str]) -> tantivy.Query:

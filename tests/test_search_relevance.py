@@ -70,6 +70,15 @@ def test_truyen_kieu_without_marks_puts_the_vietnamese_editions_first(catalog):
     assert titles(catalog, "Truyện Kiều", 2) == ["Truyện Kiều", "Truyện Kiều"]
 
 
+@pytest.mark.parametrize("q", ["truyen kieu nguyen du", "Truyện Kiều Nguyễn Du", "nguyễn du truyện kiều"])
+def test_a_title_and_its_author_find_that_book_before_a_title_holding_both(catalog, q):
+    # "The tale of Kieu: a bilingual edition of Nguyễn Du's Truyện Kiều" holds every word in its
+    # title, and had ranked first; the reader asked for "Truyện Kiều" by Nguyễn Du (review).
+    found = hits(catalog, q)
+    assert [(h["title"], h["authors"]) for h in found[:2]] == [("Truyện Kiều", ["Nguyễn Du"])] * 2
+    assert found[2]["title"].startswith("The tale of Kieu")
+
+
 def test_nguyen_du_finds_his_books_and_exact_marks_beat_nguyen_du_with_other_marks(catalog):
     found = hits(catalog, "Nguyễn Du")
     exact = [i for i, h in enumerate(found) if "Nguyễn Du" in h["authors"]]
