@@ -110,6 +110,8 @@ SUBJECT_PHRASE_TIER = 60.0
 TITLE_AUTHOR_TIER = 150.0
 # An author's name in `TITLE_AUTHOR_TIER` has two words at least (a one-word "author" is any word of a name).
 _NAME_WORDS_MIN = 2
+
+
 def _bonus_clauses(node: Node) -> list[Clause]:
     """The top-level AND chain of bare words and phrases (see "Scoring" above)."""
     chain = node.children if isinstance(node, And) else [node]
