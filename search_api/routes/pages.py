@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode, urlsplit
@@ -189,13 +190,19 @@ def widget_js(request: Request, ctx: Annotated[AppContext, Depends(get_context)]
 
     Revalidated as /static/ answers: a partner page's browser asks again every hour with
     If-None-Match and gets 304 while the file and the setting are unchanged."""
-    limit = f"var MAX_QUERY_CHARS = {ctx.settings.api.max_query_chars};"
-    body = _WIDGET_QUERY_CHARS_RE.sub(limit, WIDGET_PATH.read_text(encoding="utf-8"), count=1).encode("utf-8")
-    headers = Headers({"cache-control": "public, max-age=3600",
-                       "etag": f'"{hashlib.md5(body, usedforsecurity=False).hexdigest()}"'})
+    body, etag = _widget(ctx.settings.api.max_query_chars)
+    headers = Headers({"cache-control": "public, max-age=3600", "etag": etag})
     if _STATIC.is_not_modified(headers, request.headers):
         return NotModifiedResponse(headers)
     return Response(body, media_type="text/javascript; charset=utf-8", headers=dict(headers))
+
+
+@lru_cache(maxsize=4)
+def _widget(max_query_chars: int) -> tuple[bytes, str]:
+    """The widget's file with `max_query_chars` written in, and its ETag: read and hashed once, not per request."""
+    limit = f"var MAX_QUERY_CHARS = {max_query_chars};"
+    body = _WIDGET_QUERY_CHARS_RE.sub(limit, WIDGET_PATH.read_text(encoding="utf-8"), count=1).encode("utf-8")
+    return body, f'"{hashlib.md5(body, usedforsecurity=False).hexdigest()}"'
 
 
 OPENSEARCH_SHORT_NAME_CHARS = 16
