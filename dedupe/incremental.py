@@ -49,10 +49,10 @@ class Region:
     clustering: Clustering
 
 
-def touched_ids(store: CatalogStore, mark: int, overrides: Overrides) -> set[str]:
-    """Records written since `mark`, plus every record the overrides file names now or named before."""
-    live, deleted = store.records_changed_since(mark)
-    return set(live) | set(deleted) | overrides.record_ids() | (store.records_with_keys([OVERRIDE_MARK]) - {""})
+def touched_ids(store: CatalogStore, written: set[str], overrides: Overrides) -> set[str]:
+    """The records `written` since the last run (live or deleted: `store.records_changed_since`), plus every
+    record the overrides file names now or named before."""
+    return written | overrides.record_ids() | (store.records_with_keys([OVERRIDE_MARK]) - {""})
 
 
 def find_region(store: CatalogStore, touched: set[str], settings: DedupeSettings) -> set[str]:

@@ -80,7 +80,8 @@ def run_dedupe(store: CatalogStore, settings: Settings, rebuild: bool = False) -
         full_because = ""
     # Records rewritten since the last run decide which part of a split union record keeps its id
     # on a tie (dedupe/ids.py); after a run that did not finish nothing is known to have changed.
-    changed = set(store.records_changed_since(mark)[0]) if mark else set()
+    live, deleted = store.records_changed_since(mark) if mark else ([], [])
+    changed = set(live)
     # Until both writes below are done the saved keys and clusters may disagree: a crash
     # in between must be followed by a full run.
     store.set_mark(MARK, 0)
@@ -91,7 +92,7 @@ def run_dedupe(store: CatalogStore, settings: Settings, rebuild: bool = False) -
         if not full_because:
             # The region holds every touched record: when those alone are too many (a library's
             # re-export), the region is not worked out only to be dropped.
-            touched = touched_ids(store, mark, overrides)
+            touched = touched_ids(store, changed | set(deleted), overrides)
             full_because = _reaches_too_far(store, touched)
             if not full_because:
                 region = find_region(store, touched, settings.dedupe)
