@@ -309,7 +309,6 @@ def document_json(payload: bytes, registry: dict[str, LibraryConfig], added: int
     doc[TITLE_SORT_FIELD] = [sort_key(data.get("sort_title") or title) + _volume_sort_suffix(data.get("part"))]
     if data.get("year") is not None:
         doc["year"] = [data["year"]]
-    doc["holding_count"] = [len(data["holdings"])]
     doc[RANK_WEIGHT_FIELD] = [rank_weight(len(libraries))]
     doc[ADDED_FIELD] = [added]
     doc["doc"] = [b64encode(payload).decode("ascii")]  # a bytes field's value in Tantivy's JSON form

@@ -39,7 +39,7 @@ FACET_FIELDS: tuple[str, ...] = ("library", "library_type", "district", "languag
 SUBJECT_KEY_FIELD = "subject_key"
 YEAR_FIELD = "year"
 # `rank_weight` encodes the holding-count boost for Searcher.search(weight_by_field=...);
-# see `rank_weight()` for why it is not `holding_count` itself.
+# see `rank_weight()` for why it is not the count itself.
 RANK_WEIGHT_FIELD = "rank_weight"
 TITLE_SORT_FIELD = "title_sort"
 # Unix time the union record was created: a title new to the province's catalogue (sort "new").
@@ -59,7 +59,7 @@ CLASS_NUMBER_FIELD = "class_number"
 def build_schema() -> tantivy.Schema:
     """The schema; changing it needs `unioncat index --rebuild`."""
     builder = tantivy.SchemaBuilder()
-    builder.add_text_field("id", stored=True, tokenizer_name="raw", fast=True)
+    builder.add_text_field("id", stored=True, tokenizer_name="raw")
     for exact, folded in TEXT_FIELDS.items():
         builder.add_text_field(exact, stored=(exact == "title"), tokenizer_name=WORD_ANALYZER)
         builder.add_text_field(folded, tokenizer_name=WORD_ANALYZER)
@@ -71,10 +71,9 @@ def build_schema() -> tantivy.Schema:
     for name in FACET_FIELDS:
         builder.add_text_field(name, tokenizer_name="raw", fast=True, index_option="basic")
     builder.add_text_field(SUBJECT_KEY_FIELD, tokenizer_name="raw", index_option="basic")
-    builder.add_text_field("work_key", tokenizer_name="raw", fast=True, index_option="basic")
+    builder.add_text_field("work_key", tokenizer_name="raw", index_option="basic")
     builder.add_text_field(TITLE_SORT_FIELD, tokenizer_name="raw", fast=True, index_option="basic")
     builder.add_integer_field(YEAR_FIELD, indexed=True, fast=True)
-    builder.add_unsigned_field("holding_count", fast=True)
     builder.add_unsigned_field(ADDED_FIELD, stored=True, fast=True)
     builder.add_unsigned_field(RANK_WEIGHT_FIELD, fast=True)
     builder.add_bytes_field("doc", stored=True)
