@@ -155,13 +155,17 @@ def build_query(schema: tantivy.Schema, node: Node, fuzzy: AbstractSet[str] = fr
         bonus += _tiers(schema, start, exact, words)
         # Written with marks, the words count as typed, in the exact fields: folded, "kinh tế vĩ mô"
         # held `kinh tế vi mô` as a phrase and outranked "kinh tế học vi mô" (`written_with_marks`).
-        title, authors, typed = (("title", "authors", exact) if written_with_marks(exact, words)
-                                 else ("title_folded", "authors_folded", words))
+        as_written = written_with_marks(exact, words)
+        title, authors, typed = ("title", "authors", exact) if as_written else ("title_folded", "authors_folded", words)
         every = tantivy.Query.boolean_query(
             [(tantivy.Occur.Must, tantivy.Query.term_query(schema, title, w)) for w in typed])
         bonus.append((tantivy.Occur.Should, tantivy.Query.boost_query(every, TITLE_ALL_BOOST)))
+        # The phrases as typed (below) count once more; without marks, or written with them, they are these
+        # phrases: one scorer each, its boost twice (BM25 is linear in the boost).
+        same = len(exact) == len(words) and (exact == words or as_written)
+        twice = 2.0 if same else 1.0
         phrase = tantivy.Query.phrase_query(schema, title, typed)
-        bonus.append((tantivy.Occur.Should, tantivy.Query.boost_query(phrase, TITLE_PHRASE_BOOST)))
+        bonus.append((tantivy.Occur.Should, tantivy.Query.boost_query(phrase, twice * TITLE_PHRASE_BOOST)))
         for pair in zip(typed, typed[1:]) if len(typed) > 2 else ():
             # Two words of a longer query side by side in the title ("tiếng việt" of `tieng viet 1`).
             phrase = tantivy.Query.phrase_query(schema, title, list(pair))
@@ -169,14 +173,13 @@ def build_query(schema: tantivy.Schema, node: Node, fuzzy: AbstractSet[str] = fr
         # The words as one author's name ("Nguyễn Du"): his books above titles that merely
         # hold both words somewhere.
         phrase = tantivy.Query.phrase_query(schema, authors, typed)
-        bonus.append((tantivy.Occur.Should, tantivy.Query.boost_query(phrase, AUTHOR_PHRASE_BOOST)))
-        if len(exact) == len(words):
-            # Without marks, on the folded fields: "Khoi chieu", catalogued so, is no better a match for
-            # `khoi chieu` than "Khói chiều" (review); the boost stays, so that scores keep their scale.
-            title, authors = ("title", "authors") if exact != words else ("title_folded", "authors_folded")
-            phrase = tantivy.Query.phrase_query(schema, title, exact)
+        bonus.append((tantivy.Occur.Should, tantivy.Query.boost_query(phrase, twice * AUTHOR_PHRASE_BOOST)))
+        if len(exact) == len(words) and not same:
+            # Without marks these are the folded phrases above: "Khoi chieu", catalogued so, is no better
+            # a match for `khoi chieu` than "Khói chiều" (review).
+            phrase = tantivy.Query.phrase_query(schema, "title", exact)
             bonus.append((tantivy.Occur.Should, tantivy.Query.boost_query(phrase, TITLE_PHRASE_BOOST)))
-            phrase = tantivy.Query.phrase_query(schema, authors, exact)
+            phrase = tantivy.Query.phrase_query(schema, "authors", exact)
             bonus.append((tantivy.Occur.Should, tantivy.Query.boost_query(phrase, AUTHOR_PHRASE_BOOST)))
     return tantivy.Query.boolean_query(bonus)
 
@@ -366,9 +369,10 @@ def field_scores(schema: tantivy.Schema, clause: Clause, fuzzy: AbstractSet[str]
     targets: list[tuple[str, list[str], float]] = []
     for name in clause.fields:
         weight = FIELD_WEIGHTS[name]
-        targets.append((name, exact, 0.0 if unmarked else weight * EXACT_BOOST))
-        if unmarked:
-            targets.append((f"{name}_folded", exact, weight * EXACT_BOOST))
+        if unmarked:  # the exact weight and the folded one on the one folded posting list (BM25 is linear in it)
+            targets += [(name, exact, 0.0), (f"{name}_folded", folded, weight * (EXACT_BOOST + 1))]
+            continue
+        targets.append((name, exact, weight * EXACT_BOOST))
         if not as_typed:
             targets.append((f"{name}_folded", folded, weight))
     if clause.fields == DEFAULT_FIELDS and not (as_typed and excluded):  # the text with no exact twin
