@@ -34,6 +34,7 @@ from harvester.errors import (
     HttpStatusError,
     MalformedResponseError,
     NoRecordsMatch,
+    NoSetHierarchy,
 )
 from harvester.listguard import ListGuard
 from harvester.metrics import StageTimes
@@ -248,8 +249,8 @@ class OaiHarvester:
                 restarts += 1
                 if restarts > MAX_WINDOW_RESTARTS:
                     raise
-                log.warning("library %s: %s; restarting the window from %s", library.id, exc, state.window_from,
-                            extra={"library": library.id})
+                log.warning("library %s: %s; restarting the window from %s", library.id, exc,
+                            state.window_from or "the start", extra={"library": library.id})
                 run.errors.append(f"warning: {exc}; window restarted from {state.window_from or 'the start'}")
                 state = state.model_copy(update={"resumption_token": None})
 
@@ -365,12 +366,22 @@ class OaiHarvester:
             return OaiPage(response_date=exc.response_date)
         except CannotDisseminateFormat as exc:
             raise self._naming_offered_formats(library, exc) from exc
+        except NoSetHierarchy as exc:
+            raise NoSetHierarchy(exc.endpoint, exc.verb, exc.code, exc.resumption_token, exc.server_message,
+                                 library.id, hint=f"the server has no sets, so set {library.set!r} cannot be "
+                                 "harvested; remove `set` from the library's [[libraries]] table to harvest "
+                                 "all its records") from exc
+        except BadArgument as exc:
+            # A server refusing a set it does not have (badArgument "no such set") said nothing of the sets it has.
+            if library.set and token is None:
+                self._check_set_listed(library, f"was refused ({exc.code}: {exc.server_message.strip()[:100]})")
+            raise
 
-    def _check_set_listed(self, library: LibraryConfig) -> None:
-        """Raise HarvestError when ListSets does not list the library's set, which just gave no records at all.
+    def _check_set_listed(self, library: LibraryConfig, outcome: str = "gave no records") -> None:
+        """Raise HarvestError when ListSets does not list the library's set, which just had `outcome`.
 
         Servers answer noRecordsMatch to a set they do not have: read as an empty harvest, a misspelled
-        set kept the library empty every night while status said it succeeded.
+        set kept the library empty every night while status said it succeeded.  Others answer badArgument.
         """
         client = self._sickle(library)
         params, token, listed = {"verb": "ListSets"}, None, []
@@ -388,7 +399,7 @@ class OaiHarvester:
         if library.set in listed or token is not None:
             return
         shown = ", ".join(listed[:20]) + (f" and {len(listed) - 20} more" if len(listed) > 20 else "")
-        raise HarvestError(library.id, library.url, f"set {library.set!r} gave no records and the server does not "
+        raise HarvestError(library.id, library.url, f"set {library.set!r} {outcome} and the server does not "
                                                     f"list it (ListSets: {shown or 'no set'}); correct the set in "
                                                     "the library's [[libraries]] table")
 

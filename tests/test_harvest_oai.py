@@ -119,9 +119,34 @@ def test_set_is_harvested_alone(provider, store):
     assert run.added == 4 and store.live_local_ids("dh") == {"oai:dh:lv1", "oai:dh:lv3", "oai:dh:lv5", "oai:dh:lv7"}
 
 
-def test_set_on_a_repository_without_sets_names_the_error(provider, store):
-    with pytest.raises(NoSetHierarchy, match="noSetHierarchy"):
+def test_set_on_a_repository_without_sets_names_the_error_and_what_to_do(provider, store):
+    with pytest.raises(NoSetHierarchy, match="noSetHierarchy") as info:
         run_harvest(provider, store, set="sach")
+    assert "has no sets" in str(info.value) and "remove `set`" in str(info.value)
+
+
+def test_a_set_refused_with_bad_argument_names_the_sets_the_server_has(fault_server, store):
+    """A server answering badArgument "no such set" left the operator with its words alone (review)."""
+    sets = envelope("<ListSets><set><setSpec>sach</setSpec><setName>Sách</setName></set>"
+                    "<set><setSpec>baochi</setSpec><setName>Báo chí</setName></set></ListSets>")
+    server = fault_server([identify(), oai_error("badArgument", "no such set"), sets])
+    settings = fast_settings()
+    with make_client(settings) as client:
+        with pytest.raises(HarvestError) as info:
+            OaiHarvester(client, store, settings).harvest(oai_library(server.url, set="Sach"))
+    message = str(info.value)
+    assert "'Sach' was refused (badArgument: no such set)" in message, message
+    assert "sach, baochi" in message and "[[libraries]]" in message
+
+
+def test_a_listed_set_refused_with_bad_argument_keeps_the_servers_error(fault_server, store):
+    sets = envelope("<ListSets><set><setSpec>sach</setSpec><setName>Sách</setName></set></ListSets>")
+    server = fault_server([identify(), oai_error("badArgument", "bad from"), sets])
+    settings = fast_settings()
+    with make_client(settings) as client:
+        with pytest.raises(HarvestError, match="badArgument.*bad from") as info:
+            OaiHarvester(client, store, settings).harvest(oai_library(server.url, set="sach"))
+    assert "ListSets" not in str(info.value)
 
 
 def test_a_set_the_server_does_not_have_is_an_error_naming_the_sets_it_has(provider, store):
