@@ -19,6 +19,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 from config.errors import ConfigError
 from config.oaiurl import pasted_request_problem
 
+# The local id of a record without a 001: its SHA-1 (harvester/iso2709file.py, harvester/marcfile.py; DESIGN.md
+# "Identity").  No OPAC knows it, so such a record has no OPAC link.
+HASHED_ID_PREFIX = "sha1:"
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEMO_CONFIG_PATH = Path(__file__).resolve().parent / "demo.toml"
 DEFAULT_CONFIG_NAME = "unioncat.toml"
@@ -139,8 +143,10 @@ class LibraryConfig(_Frozen):
     def opac_link(self, local_id: str | bytes) -> str | None:
         """The record's page in the library's own OPAC, when a template is configured; `local_id` as bytes
         when it holds bytes that are not UTF-8 (store/straybytes.py, with_stray_bytes)."""
+        if not self.opac_url or (isinstance(local_id, str) and local_id.startswith(HASHED_ID_PREFIX)):
+            return None
         # Encoded: a local id such as "HG/2019/001" or "A 12#3" stays one value in the URL.
-        return self.opac_url.format(id=quote(local_id, safe="")) if self.opac_url else None
+        return self.opac_url.format(id=quote(local_id, safe=""))
 
 
 class HarvestSettings(_Frozen):

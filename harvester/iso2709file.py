@@ -17,11 +17,10 @@ from store.iso2709 import (DIRECTORY_ENTRY_LEN, FIELD_TERMINATOR, LEADER_LEN, RE
                            MAX_RECORD_BYTES, fields_between_terminators, oversized)
 from harvester.oddrecords import leader_oddities
 from harvester.strayutf8 import read_stray_bytes
+from config.settings import HASHED_ID_PREFIX
 from harvester.xmlrepair import as_control_pictures
 from store.models import RawRecord, Rejected
 
-# The local id of a record without a 001: its SHA-1 (here and in harvester/marcfile.py; DESIGN.md "Identity").
-HASHED_ID_PREFIX = "sha1:"
 
 # Leader/05, record status: MARC 21 says "d" for a record deleted at the library.
 LEADER_STATUS = 5

@@ -139,7 +139,10 @@ def test_odd_ids_go_through_the_whole_pipeline_to_the_api_the_page_and_the_oai_f
     their JSON, HTML page and OAI-PMH record are served whole: no 500, no control character in HTML or XML."""
     titles = {b"A\x01B": "Sách một", b"\x00G": "Sách hai", b"E\xff\xfeF": "Sách ba",
               b"H<&>\"'/ ?#%": "Sách bốn", b"C\x1b(3D": "Sách năm"}
-    (tmp_path / "koha.mrc").write_bytes(b"".join(_book(local_id, title) for local_id, title in titles.items()))
+    without_001 = iso2709([("245", "00\x1faSách sáu".encode("utf-8"))])  # known by its SHA-1 here, by no OPAC
+    (tmp_path / "koha.mrc").write_bytes(b"".join(_book(local_id, title) for local_id, title in titles.items())
+                                        + without_001)
+    titles[b""] = "Sách sáu"
     config = tmp_path / "unioncat.toml"
     config.write_text('''data_dir = "data"
 [[libraries]]
@@ -175,4 +178,5 @@ opac_url = "https://opac.example/{id}"
     # The library's OPAC knows each record by its 001's own bytes.
     opac = "https://opac.example/"
     assert opac_links == {"Sách một": f"{opac}A%01B", "Sách hai": f"{opac}%00G", "Sách ba": f"{opac}E%FF%FEF",
-                          "Sách bốn": f"{opac}H%3C%26%3E%22%27%2F%20%3F%23%25", "Sách năm": f"{opac}C%1B%283D"}
+                          "Sách bốn": f"{opac}H%3C%26%3E%22%27%2F%20%3F%23%25", "Sách năm": f"{opac}C%1B%283D",
+                          "Sách sáu": None}
