@@ -38,7 +38,8 @@ MAX_REPORTED_REJECTS = 100
 # oai_dc elements in no namespace (or dcterms') are read, not rejected as "no dc:title".
 # 10: an oai_dc map typed DCMI "Image" (extent "1 bản đồ") is a map, as its MARC copies are;
 # a name ends with one full stop ("Kiyosaki, Robert T..", "Nguyễn Như Ý." were shown as typed).
-RULES_VERSION = 10
+# 11: a record without a 001 (its id a SHA-1) has no OPAC link.
+RULES_VERSION = 11
 
 
 class NormalizeSummary(BaseModel):
