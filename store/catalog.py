@@ -391,7 +391,7 @@ class CatalogStore:
                     counts.unchanged += 1
                     continue
                 counts.deleted += 1
-            elif row is None:
+            elif row is None or row[1]:  # new, or back after its deletion: it enters the catalogue again
                 counts.added += 1
             else:
                 counts.changed += 1

@@ -90,6 +90,17 @@ def test_next_run_sees_exactly_the_upserts_and_deletes(provider, store):
     assert len(store.live_local_ids("tv-tinh")) == TOTAL - 3 + 1
 
 
+def test_a_record_sent_again_after_its_deletion_is_counted_added(provider, store):
+    """It enters the catalogue again: the run line said "~1" (changed) for it (review)."""
+    run_harvest(provider, store)
+    provider.delete("tv-tinh", "10")
+    assert run_harvest(provider, store).deleted == 1
+    provider.upsert("tv-tinh", "10", marcxml_record("10", "Sách số 10"))
+    run = run_harvest(provider, store)
+    assert (run.added, run.changed, run.deleted) == (1, 0, 0)
+    assert "oai:tv-tinh:10" in store.live_local_ids("tv-tinh")
+
+
 def test_full_harvest_again_changes_nothing(provider, store):
     run_harvest(provider, store)
     run = run_harvest(provider, store, full=True)
