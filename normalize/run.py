@@ -39,7 +39,8 @@ MAX_REPORTED_REJECTS = 100
 # 10: an oai_dc map typed DCMI "Image" (extent "1 bản đồ") is a map, as its MARC copies are;
 # a name ends with one full stop ("Kiyosaki, Robert T..", "Nguyễn Như Ý." were shown as typed).
 # 11: a record without a 001 (its id a SHA-1) has no OPAC link.
-RULES_VERSION = 11
+# 12: an ALL-CAPS title keeps the capitals of the places, bodies and acronyms it names (normalize/proper_names.py).
+RULES_VERSION = 12
 
 
 class NormalizeSummary(BaseModel):

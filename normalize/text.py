@@ -10,6 +10,7 @@ import unicodedata
 from functools import lru_cache
 
 from store.text import INVISIBLE as _INVISIBLE, fold
+from normalize.proper_names import capitalize_names
 
 # C0/C1 controls other than whitespace; MARC nonsort markers U+0098/U+009C are C1.
 _CONTROL = "".join(chr(c) for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]
@@ -151,7 +152,8 @@ def recase_title(value: str) -> str:
     letters and is not also a word: VI (vi mô), XI (xi măng), LI, MI, DI, MIX are
     lowered unless numbered.  A lone I is a numeral only when numbered.  Anything
     mixed is left alone, because the cataloguer's capitals (proper nouns) are
-    information.
+    information.  The names of places and bodies a provincial catalogue's titles
+    hold keep their capitals (normalize/proper_names.py): "Lịch sử Đảng bộ tỉnh Hậu Giang".
     """
     if not value.isupper():  # some lower-case letter, or no cased letter: nothing to do
         return value
@@ -166,7 +168,7 @@ def recase_title(value: str) -> str:
         bare = word.strip(".,;:()[]")
         out.append(word if _roman_numeral(bare, previous) or _abbreviation(bare) else word.lower())
         previous = bare.lower()
-    text = " ".join(out)
+    text = " ".join(capitalize_names(out))
     for i, ch in enumerate(text):
         if ch.isalpha():
             return text[:i] + ch.upper() + text[i + 1:]

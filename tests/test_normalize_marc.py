@@ -251,7 +251,7 @@ def test_non_filing_indicator_only_changes_the_sort_title():
 def test_all_caps_title_is_recased_and_reported():
     fields = [data_field("245", "10", "a", "LỊCH SỬ HẬU GIANG :", "b", "TẬP II")]
     record = normalize(marcxml(marc_record(*fields)), "marcxml")
-    assert (record.title, record.subtitle) == ("Lịch sử hậu giang", "Tập II")
+    assert (record.title, record.subtitle) == ("Lịch sử Hậu Giang", "Tập II")
     assert "245$a: all capitals → sentence case" in record.repairs
 
 

@@ -47,7 +47,7 @@ def test_strip_isbd_drops_separators_but_keeps_abbreviations(raw, expected):
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
-    ("LỊCH SỬ VIỆT NAM", "Lịch sử việt nam"),
+    ("LỊCH SỬ VIỆT NAM", "Lịch sử Việt Nam"), ("TRUYỆN CỔ TÍCH", "Truyện cổ tích"),
     ("TOÁN 10 TẬP II", "Toán 10 tập II"),
     ("[TRUYỆN NGẮN]", "[Truyện ngắn]"),
     ("Lịch sử Việt Nam", "Lịch sử Việt Nam"),
@@ -66,13 +66,28 @@ def test_recase_title_only_recases_safe_all_caps(raw, expected):
     ("KINH TẾ VI MÔ", "Kinh tế vi mô"), ("CÔNG NGHỆ XI MĂNG", "Công nghệ xi măng"),
     ("VI SINH VẬT HỌC", "Vi sinh vật học"), ("CIVIL LAW", "Civil law"),
     # after a word that numbers things, any numeral keeps its capitals, one letter too
-    ("LỊCH SỬ VIỆT NAM TẬP I", "Lịch sử việt nam tập I"), ("GIÁO TRÌNH PHẦN VI", "Giáo trình phần VI"),
+    ("LỊCH SỬ VIỆT NAM TẬP I", "Lịch sử Việt Nam tập I"), ("GIÁO TRÌNH PHẦN VI", "Giáo trình phần VI"),
     ("LỊCH SỬ THẾ KỶ XI", "Lịch sử thế kỷ XI"), ("VĂN KIỆN ĐẠI HỘI LẦN THỨ XI", "Văn kiện đại hội lần thứ XI"),
     ("COLLECTED WORKS VOL. I", "Collected works vol. I"),
     # other well-formed numerals of two or more letters stay numerals
     ("CHIẾN TRANH THẾ GIỚI II", "Chiến tranh thế giới II"), ("TOÁN LỚP XII", "Toán lớp XII"),
 ])
 def test_recase_title_keeps_roman_numerals_but_not_words_that_look_like_them(raw, expected):
+    assert recase_title(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    # the province's, the country's and the region's names keep their capitals, as the text spells them (review)
+    ("LỊCH SỬ ĐẢNG BỘ TỈNH HẬU GIANG", "Lịch sử Đảng bộ tỉnh Hậu Giang"),
+    ("ĐẢNG CỘNG SẢN VIỆT NAM", "Đảng Cộng sản Việt Nam"), ("VỊ THUỶ XƯA VÀ NAY", "Vị Thuỷ xưa và nay"),
+    ("ĐỊA CHÍ ĐỒNG BẰNG SÔNG CỬU LONG", "Địa chí Đồng bằng sông Cửu Long"),
+    ("TƯ TƯỞNG HỒ CHÍ MINH (TÁI BẢN)", "Tư tưởng Hồ Chí Minh (tái bản)"), ("(HẬU GIANG)", "(Hậu Giang)"),
+    ("BIỂN THÁI BÌNH DƯƠNG", "Biển Thái Bình Dương"),
+    # acronyms with a vowel keep their capitals; words that are also words stay words
+    ("PHÒNG CHỐNG HIV/AIDS", "Phòng chống HIV/AIDS"), ("UNESCO VÀ VIỆT NAM", "UNESCO và Việt Nam"),
+    ("VÌ HÒA BÌNH", "Vì hòa bình"), ("WHO MOVED MY CHEESE", "Who moved my cheese"), ("HEARING AIDS", "Hearing aids"),
+])
+def test_recase_title_keeps_the_capitals_of_places_bodies_and_acronyms(raw, expected):
     assert recase_title(raw) == expected
 
 
