@@ -813,9 +813,10 @@ def status(
         typer.echo(f"{s.id:<24} {state:<8} records {s.records:>7} deleted {s.deleted:>5} "
                    f"rejected {s.rejected:>4} last success {s.last_success or '-'}"
                    + ("  OVERDUE" if s.overdue else ""))
-        if s.last_attempt:
-            duration = f"{s.duration_s:.1f}s" if s.duration_s is not None else "-"
-            typer.echo(f"    last attempt {s.last_attempt} ({duration}): +{s.added} ~{s.changed} -{s.removed}")
+        if s.last_attempt and s.duration_s is None:  # running, or killed: its counts are written when it ends
+            typer.echo(f"    last attempt {s.last_attempt}: not ended, so not counted; `records` holds what it saved")
+        elif s.last_attempt:
+            typer.echo(f"    last attempt {s.last_attempt} ({s.duration_s:.1f}s): +{s.added} ~{s.changed} -{s.removed}")
         for error in s.errors:
             typer.echo(f"    {error}")
         shown = first_rejects.get(s.id, [])
