@@ -11,6 +11,8 @@
     ambiguity.py  copies that fit two union records equally, left alone
     overrides.py librarians' [[same]] / [[different]] pairs
     ids.py       stable cluster ids, aliases on merges
+    returning.py  a retired id back only for its own book, not a reused record number's
+    succession.py  ids kept through a library's re-export under new record ids
     merge.py     one union record per cluster
     engine.py    cluster_records, the pure code path
     incremental.py  the nightly run: re-cluster only the region changes touch

@@ -17,7 +17,9 @@
   was merged into with its seed (a wrong merge undone).  Holding a seed of an
   alias of X makes a group yield X on a tie, so the undone merge gives each part
   its own id back.  A restored seed whose cluster wins another id makes its
-  retired id an alias of that one: old links still reach the book.
+  retired id an alias of that one: old links still reach the book.  A retired id
+  comes back only when the returning record is still its book (a record number
+  reused for another book is not): dedupe/returning.py, after these rules.
 - A library's records sent again under new ids keep the ids of the union records
   they alone held: dedupe/succession.py, after these rules.
 """

@@ -27,6 +27,7 @@ from dedupe.incremental import (COMPONENT_PREFIX, OVERRIDE_MARK, SETTINGS_HOLDER
 from dedupe.merge import MERGE_RULES_VERSION, merge_cluster
 from dedupe.overrides import Overrides, load_overrides
 from dedupe.reading import read_features, stored_features
+from dedupe.returning import keep_retired_ids_to_their_books
 from dedupe.succession import carry_over_ids
 from store.catalog import CatalogStore
 from store.models import UnionRecord
@@ -135,8 +136,11 @@ def _full(store: CatalogStore, settings: Settings, overrides: Overrides, fingerp
     # The store's records stream through: only their features stay in memory.
     features = stored_features(store.iter_record_payloads(), settings.dedupe)
     created = store.union_created_seq()
+    former = store.former_union_ids()
     clustering = cluster_records(features, settings.dedupe, previous, created, overrides,
-                                 with_keys=True, former=store.former_union_ids(), changed=changed)
+                                 with_keys=True, former=former, changed=changed)
+    clustering = keep_retired_ids_to_their_books(store, clustering, previous, created, former, changed,
+                                                 settings.dedupe)
     record_ids = clustering.explanations.keys()  # one explanation per input record
     live_before = store.union_ids() | set(previous.values())
     removed = sorted(live_before - set(clustering.clusters) - set(clustering.aliases))
@@ -158,9 +162,10 @@ def _incremental(store: CatalogStore, settings: Settings, overrides: Overrides, 
                  changed: set[str]) -> DedupeSummary:
     previous = store.cluster_assignments()
     created = store.union_created_seq()
-    region = recluster_region(store, region_ids, settings.dedupe, overrides, previous, created,
-                              store.former_union_ids(), changed)
-    clustering = region.clustering
+    former = store.former_union_ids()
+    region = recluster_region(store, region_ids, settings.dedupe, overrides, previous, created, former, changed)
+    clustering = keep_retired_ids_to_their_books(store, region.clustering, previous, created, former, changed,
+                                                 settings.dedupe)
     old_ids = {previous[rid] for rid in (*region.record_ids, *region.gone) if rid in previous}
     removed = sorted(old_ids - set(clustering.clusters) - set(clustering.aliases))
     clustering, carried = carry_over_ids(store, clustering, removed, previous, created, settings.dedupe)

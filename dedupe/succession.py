@@ -83,13 +83,13 @@ def _retired_by_key(store: CatalogStore, removed: list[str], settings: DedupeSet
         union, _ = store.get_union_record(old_id)
         if union is None or not union.holdings:
             continue
-        features = record_features(0, _as_record(union), settings)
+        features = record_features(0, union_as_record(union), settings)
         for library in sorted({holding.library for holding in union.holdings}):
             found[(library, features.key_title)].append((old_id, features))
     return found
 
 
-def _as_record(union: UnionRecord) -> Record:
+def union_as_record(union: UnionRecord) -> Record:
     """The union record as one Record, for `compare`: the fields they share."""
     shared = {name: value for name, value in union if name in Record.model_fields and name != "holdings"}
     return Record(**shared, library=union.holdings[0].library)

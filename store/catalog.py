@@ -700,14 +700,17 @@ class CatalogStore:
 
     def get_records(self, ids: Iterable[str]) -> list[Record]:
         """The live records among `ids` (in no particular order); asked in batches, not one query each."""
+        return [Record.model_validate_json(payload)
+                for (payload,) in self._rows_in("SELECT record FROM records WHERE deleted = 0 AND id IN ({})", ids)]
+
+    def _rows_in(self, sql: str, ids: Iterable[str]) -> list[tuple]:
+        """The rows of `sql` (its `IN ({})` filled with placeholders) for `ids`, asked in batches."""
         wanted = list(dict.fromkeys(ids))
-        out: list[Record] = []
+        out: list[tuple] = []
         with self._lock:
             for start in range(0, len(wanted), _IN_BATCH):
                 batch = wanted[start:start + _IN_BATCH]
-                rows = self._conn.execute(
-                    f"SELECT record FROM records WHERE deleted = 0 AND id IN ({','.join('?' * len(batch))})", batch)
-                out.extend(Record.model_validate_json(payload) for (payload,) in rows)
+                out.extend(self._conn.execute(sql.format(",".join("?" * len(batch))), batch))
         return out
 
     # ---- clusters and union records --------------------------------------------------
@@ -774,7 +777,9 @@ class CatalogStore:
             self._conn.execute("DROP TABLE previous_members")
             for uid in removed:
                 changed += self._conn.execute(
-                    "UPDATE union_records SET deleted = 1, record = NULL, content_hash = '', seq = ? "
+                    # The record stays as it was last: dedupe checks a record returning under a member's
+                    # id against it before the id comes back (dedupe/returning.py).
+                    "UPDATE union_records SET deleted = 1, content_hash = '', seq = ? "
                     "WHERE id = ? AND deleted = 0",
                     (seq, uid),
                 ).rowcount
@@ -813,6 +818,12 @@ class CatalogStore:
                 "SELECT u.id, a.cluster_id FROM union_records u LEFT JOIN cluster_aliases a ON a.alias = u.id "
                 "WHERE u.deleted = 1").fetchall())
 
+    def last_union_records(self, union_ids: Iterable[str]) -> dict[str, UnionRecord]:
+        """Retired id → the union record as it was when retired (ids retired before it was kept are left out)."""
+        rows = self._rows_in("SELECT id, record FROM union_records WHERE deleted = 1 AND record IS NOT NULL "
+                             "AND id IN ({})", union_ids)
+        return {uid: UnionRecord.model_validate_json(payload) for uid, payload in rows}
+
     def union_changed_since(self, seq: int) -> Iterator[tuple[str, UnionRecord | None]]:
         """(id, union record or None when deleted) for every union record written after `seq`."""
         for uid, payload, _ in self.union_json_changed_since(seq):
@@ -828,7 +839,8 @@ class CatalogStore:
         conn = self._reader()
         try:
             yield from conn.execute(
-                "SELECT id, CAST(record AS BLOB), created_seq FROM union_records WHERE seq > ? ORDER BY seq", (seq,))
+                "SELECT id, CASE WHEN deleted THEN NULL ELSE CAST(record AS BLOB) END, created_seq FROM union_records "
+                "WHERE seq > ? ORDER BY seq", (seq,))
         finally:
             conn.close()
 
