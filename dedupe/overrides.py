@@ -19,7 +19,7 @@ when the record arrives.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import combinations
 from pathlib import Path
 
@@ -55,6 +55,18 @@ class Overrides:
         """One message per id the file names that is not a live record."""
         where = self.path or "overrides"
         return [f"{where}: record {rid!r} is not in the catalog" for rid in sorted(self.record_ids() - set(known))]
+
+    def renamed(self, successors: dict[str, str]) -> Overrides:
+        """These overrides with each record id in `successors` replaced by the id standing for it now."""
+        def pair(first: str, second: str) -> tuple[str, str]:
+            first, second = successors.get(first, first), successors.get(second, second)
+            return (first, second) if first < second else (second, first)
+
+        different = {pair(*p) for p in self.different}
+        same = {pair(*p) for p in self.same} - different  # kept apart: the safe reading, as load_overrides
+        notes = {pair(*p): note for p, note in self.notes.items()}
+        return replace(self, same=tuple(sorted(p for p in same if p[0] != p[1])),
+                       different=tuple(sorted(p for p in different if p[0] != p[1])), notes=notes)
 
 
 NO_OVERRIDES = Overrides()

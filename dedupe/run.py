@@ -28,7 +28,7 @@ from dedupe.merge import MERGE_RULES_VERSION, merge_cluster
 from dedupe.overrides import Overrides, load_overrides
 from dedupe.reading import read_features, stored_features
 from dedupe.returning import keep_retired_ids_to_their_books
-from dedupe.succession import carry_over_ids
+from dedupe.succession import carry_over_ids, follow_renumbered
 from store.catalog import CatalogStore
 from store.models import UnionRecord
 
@@ -83,6 +83,7 @@ def run_dedupe(store: CatalogStore, settings: Settings, rebuild: bool = False) -
     # on a tie (dedupe/ids.py); after a run that did not finish nothing is known to have changed.
     live, deleted = store.records_changed_since(mark) if mark else ([], [])
     changed = set(live)
+    overrides, followed = follow_renumbered(store, overrides, changed, settings.dedupe)
     # Until both writes below are done the saved keys and clusters may disagree: a crash
     # in between must be followed by a full run.
     store.set_mark(MARK, 0)
@@ -106,7 +107,7 @@ def run_dedupe(store: CatalogStore, settings: Settings, rebuild: bool = False) -
         if collecting:
             gc.enable()
     store.set_mark(MARK, start)
-    return summary
+    return replace(summary, problems=followed + summary.problems)
 
 
 def _reaches_too_far(store: CatalogStore, region: set[str]) -> str:

@@ -23,6 +23,14 @@ partner's link to another book.  The decision depends on the records alone, not 
 order they were read in, and a full run and an incremental one decide alike: both see
 the same retired union records and new records.
 
+A librarian's override naming a record that is gone follows it the same way
+(`follow_renumbered`, before clustering): the one live record of its library with the
+same folded title key that `compare` accepts against the record as it was last, or that
+repeats it field for field (a bare copy `compare` cannot accept: the reason it was named), stands
+for it, so a `[[different]]` that undid a wrong merge keeps holding and a `[[same]]` keeps
+joining; the run warns, naming that record, so the file can be corrected.  Two such records
+(the library holds two copies of the edition) are a guess: the entry waits, and says so.
+
 Not covered: an id carried over is derived from the old record, so if the new record
 later leaves and comes back (withdrawn, then restored) the id does not come back with it,
 as ids derived from a record do (dedupe/ids.py).
@@ -31,12 +39,16 @@ as ids derived from a record do (dedupe/ids.py).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import replace
 
 from config.settings import DedupeSettings
 from dedupe.engine import Clustering
 from dedupe.features import Features, record_features
+from dedupe.incremental import OVERRIDE_MARK
+from dedupe.keys import blocking_keys
 from dedupe.match import compare
+from dedupe.overrides import Overrides
 from store.catalog import CatalogStore
 from store.models import Record, UnionRecord, split_record_id
 
@@ -93,3 +105,40 @@ def union_as_record(union: UnionRecord) -> Record:
     """The union record as one Record, for `compare`: the fields they share."""
     shared = {name: value for name, value in union if name in Record.model_fields and name != "holdings"}
     return Record(**shared, library=union.holdings[0].library)
+
+
+def follow_renumbered(store: CatalogStore, overrides: Overrides, written: Iterable[str],
+                      settings: DedupeSettings) -> tuple[Overrides, tuple[str, ...]]:
+    """(`overrides` applied to the records standing now for the deleted ones they name, one message each).
+
+    `written`: the records written since the last run, whose dedupe keys are not stored yet.  The same
+    records are followed every night, as long as the file names the deleted ones.
+    """
+    named = overrides.record_ids()
+    gone = store.last_records(named - {record.id for record in store.get_records(named)}) if named else []
+    if not gone:
+        return overrides, ()
+    libraries = {record.library for record in gone}
+    # New records have no stored keys yet; a successor found before carries the override mark
+    # (a bare copy has no block key to be found by).
+    new = [rid for rid in (*written, *store.records_with_keys([OVERRIDE_MARK])) if split_record_id(rid)[0] in libraries]
+    successors: dict[str, str] = {}
+    for old in gone:
+        old_features = record_features(0, old, settings)
+        candidates = [rid for rid in {*new, *store.records_with_keys(blocking_keys(old_features))}
+                      if split_record_id(rid)[0] == old.library and rid != old.id]
+        accepted = [record.id for record in store.get_records(candidates)
+                    if (features := record_features(0, record, settings)).key_title == old_features.key_title
+                    and (_content(record) == _content(old) or compare(old_features, features, settings).accept)]
+        if len(accepted) == 1:
+            successors[old.id] = accepted[0]
+    where = overrides.path or "overrides"
+    return overrides.renamed(successors), tuple(
+        f"{where}: record {old!r} is not in the catalog (its library deleted it); {new!r} of the same library "
+        f"is the same book under a new record number, so the entry applies to it: write {new!r} in the file"
+        for old, new in sorted(successors.items()))
+
+
+def _content(record: Record) -> dict:
+    """What a record says of its book: all but the ids and holdings a renumbering changes."""
+    return record.model_dump(exclude={"id", "local_id", "holdings"})

@@ -311,7 +311,8 @@ def _store_under_lock(settings: Settings) -> Iterator[CatalogStore]:
 @contextmanager
 def _stage(store: CatalogStore, name: str) -> Iterator[dict]:
     """One run of a stage after the harvest: its JSON event, and its outcome kept for `unioncat status`
-    (an index that failed for a week is otherwise seen nowhere but in cron's mail)."""
+    (an index that failed for a week is otherwise seen nowhere but in cron's mail), with the event's
+    `warnings` (a run that succeeded but needs a person: a mistyped override)."""
     from harvester.reporting import stage_event
 
     store.stage_started(name)
@@ -329,7 +330,7 @@ def _stage(store: CatalogStore, name: str) -> Iterator[dict]:
         except (UnioncatError, sqlite3.Error):
             pass  # the database itself is what failed: the error above says so
         raise
-    store.stage_finished(name, None, round(time.monotonic() - started, 3))
+    store.stage_finished(name, None, round(time.monotonic() - started, 3), event.get("warnings", ()))
 
 
 class _Interrupted(KeyboardInterrupt):
@@ -542,9 +543,10 @@ def dedupe(
         return
     from dedupe import run_dedupe
 
-    with _reported_errors(), _locked_store(config) as (settings, store), _stage(store, "dedupe"):
+    with _reported_errors(), _locked_store(config) as (settings, store), _stage(store, "dedupe") as event:
         summary = run_dedupe(store, settings, rebuild=rebuild)
-    for problem in _dedupe_problems(settings, summary.problems):
+        event["warnings"] = _dedupe_problems(settings, summary.problems)
+    for problem in event["warnings"]:
         typer.echo(f"warning: {problem}", err=True)
     scope = f"re-examined {summary.examined}" if summary.incremental else f"full run: {summary.full_because}"
     typer.echo(
@@ -678,8 +680,9 @@ def _update(settings: Settings, full: bool = False, log_format: str = "text") ->
         with _stage(store, "dedupe") as event:
             deduped = run_dedupe(store, settings)
             event.update(union_records=deduped.clusters, changed=deduped.changed, incremental=deduped.incremental,
-                         full_because=deduped.full_because or None, carried_over=deduped.carried_over)
-        for problem in _dedupe_problems(settings, deduped.problems):
+                         full_because=deduped.full_because or None, carried_over=deduped.carried_over,
+                         warnings=_dedupe_problems(settings, deduped.problems))
+        for problem in event["warnings"]:
             # The nightly log is where a librarian's mistyped override must show (`dedupe` said it; this did not).
             log.warning("dedupe: %s", problem)
         typer.echo(f"dedupe: {deduped.clusters} union records, {deduped.changed} changed"
@@ -832,6 +835,8 @@ def status(
                    f"last success {stage.last_success or '-'}")
         if stage.error:
             typer.echo(f"    {stage.error}")
+        for warning in stage.warnings:
+            typer.echo(f"    warning: {warning}")
     typer.echo(f"total: {counts['records']} records, {counts['union_records']} union records")
 
 

@@ -532,10 +532,13 @@ class CatalogStore:
         self._save_stage(previous.model_copy(update={"last_attempt": utc_now(), "last_status": "running",
                                                      "duration_s": None, "error": None}))
 
-    def stage_finished(self, stage: str, error: str | None, duration_s: float | None = None) -> None:
-        """Record the end of `stage`'s run: ok when `error` is None, else failed with it."""
+    def stage_finished(self, stage: str, error: str | None, duration_s: float | None = None,
+                       warnings: Iterable[str] = ()) -> None:
+        """Record the end of `stage`'s run: ok when `error` is None, else failed with it; `warnings` replace
+        the last run's."""
         previous = self.stage_status(stage)
-        update: dict = {"last_status": "failed" if error else "ok", "error": error, "duration_s": duration_s}
+        update: dict = {"last_status": "failed" if error else "ok", "error": error, "duration_s": duration_s,
+                        "warnings": list(warnings)}
         if previous.last_attempt is None:
             update["last_attempt"] = utc_now()
         if not error:
@@ -641,13 +644,15 @@ class CatalogStore:
                     (reject.library, reject.local_id, reject.stage, reject.reason, reject.source, now),
                 )
                 self._conn.execute(
-                    "UPDATE records SET deleted = 1, record = NULL, seq = ? WHERE id = ? AND deleted = 0",
+                    "UPDATE records SET deleted = 1, seq = ? WHERE id = ? AND deleted = 0",
                     (seq, record_id(reject.library, reject.local_id)),
                 )
             deleted = list(deleted_ids)
+            # A deleted record keeps its last version: dedupe finds what an override naming it now
+            # names (the same book sent again under a new record number: dedupe/succession.py).
             self._conn.executemany(
                 "INSERT INTO records (id, library, record, deleted, seq) VALUES (?, ?, NULL, 1, ?) "
-                "ON CONFLICT (id) DO UPDATE SET deleted = 1, record = NULL, seq = excluded.seq "
+                "ON CONFLICT (id) DO UPDATE SET deleted = 1, seq = excluded.seq "
                 "WHERE records.deleted = 0",
                 [(rid, rid.partition(":")[0], seq) for rid in deleted],
             )
@@ -702,6 +707,11 @@ class CatalogStore:
         """The live records among `ids` (in no particular order); asked in batches, not one query each."""
         return [Record.model_validate_json(payload)
                 for (payload,) in self._rows_in("SELECT record FROM records WHERE deleted = 0 AND id IN ({})", ids)]
+
+    def last_records(self, ids: Iterable[str]) -> list[Record]:
+        """The deleted records among `ids` as they were last (those deleted before it was kept are left out)."""
+        return [Record.model_validate_json(payload) for (payload,) in self._rows_in(
+            "SELECT record FROM records WHERE deleted = 1 AND record IS NOT NULL AND id IN ({})", ids)]
 
     def _rows_in(self, sql: str, ids: Iterable[str]) -> list[tuple]:
         """The rows of `sql` (its `IN ({})` filled with placeholders) for `ids`, asked in batches."""

@@ -284,3 +284,6 @@ class StageStatus(BaseModel):
         "running, ok or failed; killed: marked running while no unioncat run holds the run lock; None: never run."))
     duration_s: float | None = None
     error: str | None = None
+    warnings: list[str] = Field(default=[], description=(
+        "What the last run that finished asks a person to look at, though it succeeded: an override naming "
+        "a record that is not in the catalogue, a missing overrides file (dedupe)."))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import httpx
 import pytest
 
 from config import DedupeSettings
@@ -198,3 +199,74 @@ def test_file_mode_warns_of_contradictory_entries(data_dir):
     assert result.exit_code == 0, result.output
     assert "warning:" in result.stderr and "contradict" in result.stderr and "a:1" in result.stderr
 
+
+
+RENUMBERED = '[[different]]\nrecords = ["a:1", "b:1"]\n[[same]]\nrecords = ["a:1", "c:1"]\n'
+
+
+@pytest.mark.parametrize("rebuild", [False, True])
+def test_overrides_follow_records_their_library_sent_again_under_new_numbers(store, data_dir, rebuild):
+    """Libraries b and c renumbered their 001s: the entries naming b:1 and c:1 stopped applying, so the wrong
+    merge came back and the forced join fell apart, with only "not in the catalog" on stderr (review).
+    c:1 has a title alone, too little for a match: only its content says c:N1 is the same record."""
+    settings = _settings(data_dir, RENUMBERED)
+    store.save_normalized([*_records()[:2], rec("c:1", "Rừng phương Nam (truyện dài)"), *_records()[3:]])
+    run_dedupe(store, settings)
+    before = store.cluster_assignments()
+    assert before["a:1"] == before["c:1"] != before["b:1"]
+    renumbered = {old.id: old.model_copy(update={"id": old.id.replace(":1", ":N1"), "local_id": "N1"})
+                  for old in store.get_records(["b:1", "c:1"])}
+    store.save_normalized(list(renumbered.values()), deleted_ids=list(renumbered))
+    summary = run_dedupe(store, settings, rebuild=rebuild)
+    after = store.cluster_assignments()
+    assert after["a:1"] == after["c:N1"] != after["b:N1"]
+    # The librarian hears which record now stands for the one the file names, to write it there.
+    for old, new in (("b:1", "b:N1"), ("c:1", "c:N1")):
+        assert any(repr(old) in problem and repr(new) in problem for problem in summary.problems), summary.problems
+    again = run_dedupe(store, settings)
+    assert again.incremental and store.cluster_assignments() == after and again.problems == summary.problems
+
+
+def test_an_override_naming_another_book_of_the_library_does_not_follow_it(store, data_dir):
+    """b:1 was deleted and b catalogued another book: the entry has no record to apply to."""
+    settings = _settings(data_dir, '[[same]]\nrecords = ["b:1", "d:1"]\n')
+    store.save_normalized(_records())
+    run_dedupe(store, settings)
+    store.save_normalized([rec("b:2", "Tắt đèn", authors=["Ngô Tất Tố"], year=2015)], deleted_ids=["b:1"])
+    summary = run_dedupe(store, settings)
+    assert [problem for problem in summary.problems if "b:1" in problem and "b:2" not in problem], summary.problems
+    assert store.cluster_assignments()["b:2"] == store.cluster_assignments()["d:1"]  # they match on their own
+    assert not any("b:2" in problem for problem in summary.problems)
+
+
+def test_an_override_naming_no_record_shows_in_status(store, data_dir):
+    """The warning went to stderr only: `unioncat status` (text, JSON) and /status said dedupe ok."""
+    from typer.testing import CliRunner
+
+    from harvester.cli import app
+    from index import SearchIndex
+    from search_api import create_app
+    from tests.test_api import serve_in_thread
+
+    (data_dir / "overrides.toml").write_text('[[different]]\nrecords = ["a:1", "zz:404"]\n', encoding="utf-8")
+    config = data_dir / "unioncat.toml"
+    config.write_text(f'data_dir = "{data_dir}"\n[dedupe]\noverrides_path = "overrides.toml"\n', encoding="utf-8")
+    store.save_normalized(_records())
+    assert CliRunner().invoke(app, ["dedupe", "--config", str(config)]).exit_code == 0
+    text = CliRunner().invoke(app, ["status", "--config", str(config)]).stdout
+    assert any(line.strip().startswith("warning:") and "zz:404" in line for line in text.splitlines()), text
+    stages = {s["stage"]: s for s in json.loads(
+        CliRunner().invoke(app, ["status", "--format", "json", "--config", str(config)]).stdout)["stages"]}
+    assert stages["dedupe"]["last_status"] == "ok" and any("zz:404" in w for w in stages["dedupe"]["warnings"])
+    settings = _settings(data_dir, None)
+    with serve_in_thread(create_app(settings, store, SearchIndex(settings))) as url:
+        page = httpx.get(f"{url}/status", timeout=10).text
+        api = httpx.get(f"{url}/api/status", timeout=10).json()
+    assert "zz:404" in page
+    assert any("zz:404" in w for s in api["stages"] if s["stage"] == "dedupe" for w in s["warnings"])
+    # Fixed in the file: the next run clears the warning.
+    (data_dir / "overrides.toml").write_text('[[different]]\nrecords = ["a:1", "b:1"]\n', encoding="utf-8")
+    assert CliRunner().invoke(app, ["dedupe", "--config", str(config)]).exit_code == 0
+    stages = {s["stage"]: s for s in json.loads(
+        CliRunner().invoke(app, ["status", "--format", "json", "--config", str(config)]).stdout)["stages"]}
+    assert stages["dedupe"]["warnings"] == []
