@@ -13,20 +13,29 @@ A `[[same]]` entry joins its records even where a guard would refuse; a
 `[[different]]` entry keeps every two of its records in different union
 records.  Both apply in full and incremental runs.  An id that is not in the
 catalog (yet) is reported in the run summary, never fatal: the entry applies
-when the record arrives.
+when the record arrives.  A union record's id (a page's address holds one) is
+reported as such.  Any other table (`[[sames]]`) is an error: ignored, it would
+undo nothing.  Spaces around an id and around its colon are dropped, as people
+type them ("tv-tinh: A1" is "tv-tinh:A1"): neither library ids nor record numbers
+hold them at either end.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from itertools import combinations
 from pathlib import Path
 
 from dedupe.errors import DedupeError
+from dedupe.ids import ID_HASH_CHARS, ID_PREFIX
 
 # `found_by` of a pair a librarian forced together.
 OVERRIDE_KEY = "override"
+SECTIONS = ("same", "different")
+# A union record's id, as GET /api/records/{id} and the page's address show it (dedupe/ids.py).
+UNION_ID = re.compile(rf"{ID_PREFIX}[a-z2-7]{{{ID_HASH_CHARS}}}")
 
 
 class OverridesError(DedupeError):
@@ -54,7 +63,12 @@ class Overrides:
     def missing(self, known: set[str] | frozenset[str]) -> list[str]:
         """One message per id the file names that is not a live record."""
         where = self.path or "overrides"
-        return [f"{where}: record {rid!r} is not in the catalog" for rid in sorted(self.record_ids() - set(known))]
+        return [f"{where}: {rid!r} is a union record id (as a page's address shows it), not a record id: "
+                f"overrides list record ids, library:id, as `unioncat dedupe explain {rid}` prints its members'"
+                if UNION_ID.fullmatch(rid) else
+                f"{where}: record {rid!r} is not in the catalog (not harvested yet, or mistyped: record ids are "
+                "library:id, as `unioncat dedupe explain UNION_ID` prints them)"
+                for rid in sorted(self.record_ids() - set(known))]
 
     def renamed(self, successors: dict[str, str]) -> Overrides:
         """These overrides with each record id in `successors` replaced by the id standing for it now."""
@@ -85,6 +99,11 @@ def load_overrides(path: Path | None) -> Overrides:
         raise OverridesError(path, f"cannot read: {exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise OverridesError(path, f"not valid TOML: {exc}") from exc
+    unknown = [name for name in raw if name not in SECTIONS]
+    if unknown:
+        shown = ", ".join(f"[[{name}]]" if isinstance(raw[name], list) else repr(name) for name in unknown)
+        raise OverridesError(path, f"unknown table {shown}: the file holds only [[same]] and [[different]] "
+                                   "entries (each with `records` and an optional `note`); rename or remove it")
     notes: dict[tuple[str, str], str] = {}
     same = _pairs(path, raw, "same", notes)
     different = _pairs(path, raw, "different", notes)
@@ -122,15 +141,21 @@ def _pairs(path: Path, raw: dict, section: str, notes: dict) -> list[tuple[str, 
     out: list[tuple[str, str]] = []
     for number, entry in enumerate(entries, start=1):
         records = entry.get("records") if isinstance(entry, dict) else None
-        if not isinstance(records, list) or len(records) < 2 or not all(isinstance(r, str) and r for r in records):
+        if not isinstance(records, list) or len(records) < 2 or not all(isinstance(r, str) and r.strip() for r in records):
             raise OverridesError(path, f"[[{section}]] entry {number}: `records` must list two or more record ids")
         # Every two records of an entry: `same` stays joined over the records present
         # (a star from the first id fell apart while that record was absent), and
         # `different` keeps every two apart.
-        pairs = list(combinations(sorted(set(records)), 2))
+        pairs = list(combinations(sorted({_trimmed(rid) for rid in records}), 2))
         note = entry.get("note")
         for pair in pairs:
             out.append(pair)
             if isinstance(note, str) and note:
                 notes[pair] = note
     return out
+
+
+def _trimmed(rid: str) -> str:
+    """The id without spaces around it or its colon ("tv-tinh: A1" → "tv-tinh:A1")."""
+    library, colon, local_id = rid.partition(":")
+    return f"{library.strip()}{colon}{local_id.strip()}"

@@ -270,3 +270,43 @@ def test_an_override_naming_no_record_shows_in_status(store, data_dir):
     stages = {s["stage"]: s for s in json.loads(
         CliRunner().invoke(app, ["status", "--format", "json", "--config", str(config)]).stdout)["stages"]}
     assert stages["dedupe"]["warnings"] == []
+
+
+@pytest.mark.parametrize("table", ["sames", "diferent", "Same"])
+def test_an_unknown_table_is_an_error_naming_the_file_the_table_and_the_accepted_ones(store, data_dir, table):
+    """`[[sames]]` was ignored without a word, exit code 0: the librarian's entry silently did nothing."""
+    from typer.testing import CliRunner
+
+    from harvester.cli import app
+
+    settings = _settings(data_dir, f'[[{table}]]\nrecords = ["a:1", "c:1"]\n')
+    with pytest.raises(OverridesError) as raised:
+        load_overrides(settings.dedupe.overrides_path)
+    message = str(raised.value)
+    assert "overrides.toml" in message and f"[[{table}]]" in message
+    assert "[[same]]" in message and "[[different]]" in message
+    config = data_dir / "unioncat.toml"
+    config.write_text(f'data_dir = "{data_dir}"\n[dedupe]\noverrides_path = "overrides.toml"\n', encoding="utf-8")
+    store.save_normalized(_records())
+    result = CliRunner().invoke(app, ["dedupe", "--config", str(config)])
+    assert result.exit_code != 0 and f"[[{table}]]" in result.output
+
+
+def test_a_union_record_id_in_the_file_is_named_as_one(store, data_dir):
+    """An id copied from the page's URL got only "not in the catalog": which ids belong there?"""
+    store.save_normalized(_records())
+    run_dedupe(store, _settings(data_dir, None))
+    union_id = store.cluster_assignments()["c:1"]
+    summary = run_dedupe(store, _settings(data_dir, f'[[same]]\nrecords = ["a:1", "{union_id}"]\n'))
+    (problem,) = summary.problems
+    assert union_id in problem and "union record id" in problem
+    assert "library:id" in problem and f"unioncat dedupe explain {union_id}" in problem
+
+
+def test_spaces_around_a_record_id_and_its_colon_are_ignored(store, data_dir):
+    settings = _settings(data_dir, '[[same]]\nrecords = [" a:1", "c : 1 "]\n')
+    store.save_normalized(_records())
+    summary = run_dedupe(store, settings)
+    assert summary.problems == ()
+    assignments = store.cluster_assignments()
+    assert assignments["a:1"] == assignments["c:1"]
