@@ -47,6 +47,9 @@ class Grouping:
     # Index → smallest index of its connected region of accepted matches: the unit an
     # incremental run re-clusters (clusters never reach across two regions).
     components: list[int] = field(default_factory=list, repr=False)
+    # Copies fitting two union records equally, left alone (dedupe/ambiguity.py): on a tied split
+    # they keep no id from the record they were part of (dedupe/ids.py).
+    left_alone: set[int] = field(default_factory=set, repr=False)
 
 
 def group_features(all_features: list[Features], settings: DedupeSettings,
@@ -270,6 +273,7 @@ def _merge_edges(all_features: list[Features], edges: list[tuple[float, int, int
                 _explain_match(grouping, all_features, pairs, verdicts, first, second, index)
                 matched_with[index] = other
     ejected = ambiguous_records(all_features, edges, find, could_join, settings)
+    grouping.left_alone = set(ejected)
     if ejected:
         stale = {index for index, other in matched_with.items() if other in ejected and index not in ejected}
         _explain_again(stale, ejected, all_features, edges, pairs, verdicts, find, grouping)

@@ -31,6 +31,8 @@ class Clustering:
     components: dict[str, str] = field(default_factory=dict, repr=False)
     # Record id → blocking keys, filled only when asked for (the store run persists them).
     keys: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    # Ids of copies left alone as ambiguous (dedupe/ambiguity.py), for `ids.assign_ids`.
+    left_alone: frozenset[str] = frozenset()
 
     def cluster_of(self) -> dict[str, str]:
         """Record id → cluster id."""
@@ -97,7 +99,8 @@ def cluster_features(all_features: list[Features], settings: DedupeSettings, pre
     grouping = group_features(all_features, settings, forced_same, forced_different, pairs, skipped, neighbours)
     ids = [features.id for features in all_features]
     groups = [[ids[index] for index in group] for group in grouping.groups]
-    clusters, aliases = assign_ids(groups, previous, created, former, changed)
+    left_alone = frozenset(ids[index] for index in grouping.left_alone)
+    clusters, aliases = assign_ids(groups, previous, created, former, changed, left_alone)
     return Clustering(
         clusters=dict(sorted(clusters.items())),
         explanations=_with_librarians_notes(
@@ -109,6 +112,7 @@ def cluster_features(all_features: list[Features], settings: DedupeSettings, pre
         refused_merges=grouping.refused_merges,
         components={ids[index]: ids[root] for index, root in enumerate(grouping.components)},
         keys={features.id: blocking_keys(features) for features in all_features} if with_keys else {},
+        left_alone=left_alone,
     )
 
 

@@ -5,7 +5,10 @@
   split the larger part keeps it (tie: a part where no older id competes, so a
   cluster that only lost a member keeps its id; then the part with fewer of its
   old members changed since the last run, so a copy recatalogued as another
-  volume leaves and the unchanged copies keep the id; then the smallest member id).
+  volume leaves and the unchanged copies keep the id; then a part that is not a
+  copy left alone because it fits two union records (dedupe/ambiguity.py), so a
+  school's bare copy never takes the id from the full record it was joined to;
+  then the smallest member id).
 - A cluster that wins several old ids (a merge) keeps the oldest by creation
   sequence (tie: the smaller id); the others become aliases of it.
 - A new cluster's id is "u" + 10 base32 characters of a hash of its smallest
@@ -48,18 +51,20 @@ def assign_ids(
     created: dict[str, int] | None = None,
     former: dict[str, str | None] | None = None,
     changed: Set[str] = frozenset(),
+    left_alone: Set[str] = frozenset(),
 ) -> tuple[dict[str, list[str]], dict[str, str]]:
     """(cluster id → sorted member ids, alias → surviving id) for groups of record ids.
 
     `former` maps each id that is no cluster any more to the id it is an alias of,
     or None when it was retired; only its ids can come back (see the module docstring).
-    `changed` holds the records rewritten since the last run (they decide a tied split).
+    `changed` holds the records rewritten since the last run, and `left_alone` the copies
+    left alone as ambiguous: both decide a tied split.
     """
     previous = previous or {}
     created = created or {}
     groups = sorted((sorted(group) for group in groups if group), key=lambda group: group[0])
     seeds = _seeded_former_ids(groups, previous, created, former or {})
-    winners = _old_id_winners(groups, previous, created, seeds, changed)
+    winners = _old_id_winners(groups, previous, created, seeds, changed, left_alone)
     won: dict[int, list[str]] = {}
     for old_id, position in winners.items():
         won.setdefault(position, []).append(old_id)
@@ -122,27 +127,31 @@ def _seeded_former_ids(groups: list[list[str]], previous: dict[str, str], create
 
 
 def _old_id_winners(groups: list[list[str]], previous: dict[str, str], created: dict[str, int],
-                    seeds: dict[str, list[tuple[str, str | None]]], changed: Set[str]) -> dict[str, int]:
+                    seeds: dict[str, list[tuple[str, str | None]]], changed: Set[str],
+                    left_alone: Set[str]) -> dict[str, int]:
     """Old id → position of the group that holds most of its current members.
 
     On a tie, a group holding members of an older id would keep that one and make
     this id an alias, so a group where no older id competes is preferred: when one
     member of U2 joins the older U1, U2's other member keeps U2.  So is a group
     holding the seed of an alias of this id, which takes that alias back instead.  Then
-    a group where fewer of its old members changed: the id names what they were.
+    a group where fewer of its old members changed: the id names what they were.  Then a
+    group that is not a copy left alone as ambiguous: the id names the fuller record it fitted.
     """
     def age(old_id: str) -> tuple[float, str]:
         return created.get(old_id, float("inf")), old_id
 
-    best: dict[str, tuple[int, bool, int, int]] = {}  # old id → (-votes, another id competes, changed, position)
+    # old id → (-votes, another id competes, changed, a copy left alone, position)
+    best: dict[str, tuple[int, bool, int, bool, int]] = {}
     for position, group in enumerate(groups):
         votes = Counter(previous[rid] for rid in group if rid in previous)
         changed_votes = Counter(previous[rid] for rid in group if rid in previous and rid in changed)
         oldest = min(votes, key=age, default=None)
         own_alias_of = {target for rid in group for _, target in seeds.get(rid, ())}
+        alone = len(group) == 1 and group[0] in left_alone
         for old_id, count in votes.items():
             # Groups are sorted by smallest member, so on a full tie the earlier group wins.
-            rank = (-count, oldest != old_id or old_id in own_alias_of, changed_votes[old_id], position)
+            rank = (-count, oldest != old_id or old_id in own_alias_of, changed_votes[old_id], alone, position)
             if old_id not in best or rank < best[old_id]:
                 best[old_id] = rank
     return {old_id: rank[-1] for old_id, rank in best.items()}

@@ -52,5 +52,6 @@ def keep_retired_ids_to_their_books(store: CatalogStore, clustering: Clustering,
     if not refused:
         return clustering
     kept = {old_id: target for old_id, target in former.items() if old_id not in refused}
-    clusters, aliases = assign_ids(list(clustering.clusters.values()), previous, created, kept, changed)
+    clusters, aliases = assign_ids(list(clustering.clusters.values()), previous, created, kept, changed,
+                                   clustering.left_alone)
     return replace(clustering, clusters=dict(sorted(clusters.items())), aliases=aliases)

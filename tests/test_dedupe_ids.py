@@ -166,3 +166,21 @@ def test_a_new_translation_never_takes_the_id_its_copies_of_another_translation_
     second = cluster_records([other, *copies], SETTINGS, previous=first.cluster_of(), created={old_id: 1})
     assert second.cluster_of()["lib-a:A1"] != old_id
     assert set(second.clusters[old_id]) < {"lib-b:B1", "lib-c:C1"} and not second.aliases
+
+
+def test_a_copy_left_alone_as_ambiguous_never_takes_the_id_from_the_record_it_was_part_of():
+    # Night 1: the school's bare copy S050 joins the provincial library's full record T050.  Night 2 a
+    # thesis of the same title by another author arrives: S050 fits both and is left alone.  On that
+    # even split the id went to S050 (smallest member id) and T050 got a new one, with no alias (review: cases4).
+    thesis = dict(subtitle="luận văn thạc sĩ nông nghiệp", year=2018, publisher="Đại học Cần Thơ", place="Cần Thơ")
+    title = "Nghiên cứu kỹ thuật canh tác lúa tại tỉnh Hậu Giang"
+    full = rec("tv-tinh:T050", title, authors=["Nguyễn Văn An"], **thesis)
+    bare = rec("thpt-long-my:S050", title, subtitle="luận văn thạc sĩ", year=2018)
+    first = cluster_records([full, bare], SETTINGS)
+    (old_id,) = first.clusters
+    other = rec("tv-phung-hiep:H050", title, authors=["Trần Thị Bình"], **thesis)
+    second = cluster_records([full, bare, other], SETTINGS, previous=first.cluster_of(), created={old_id: 1})
+    assert "left alone" in second.explanations["thpt-long-my:S050"].decision
+    cluster_of = second.cluster_of()
+    assert cluster_of["tv-tinh:T050"] == old_id != cluster_of["thpt-long-my:S050"]
+    assert not second.aliases
