@@ -32,8 +32,9 @@ def keep_retired_ids_to_their_books(store: CatalogStore, clustering: Clustering,
                                     created: dict[str, int], former: dict[str, str | None], changed: Set[str],
                                     settings: DedupeSettings) -> Clustering:
     """`clustering` with no retired id brought back by a record that is another book now."""
-    cluster_of_id = {**{cluster_id: cluster_id for cluster_id in clustering.clusters}, **clustering.aliases}
-    back = {old_id: cluster_of_id[old_id] for old_id in cluster_of_id if old_id in former and former[old_id] is None}
+    # former.get(..., "") is None only for a retired id.
+    back = {old_id: old_id for old_id in clustering.clusters if former.get(old_id, "") is None}
+    back.update((old_id, target) for old_id, target in clustering.aliases.items() if former.get(old_id, "") is None)
     if not back:
         return clustering
     last = store.last_union_records(back)
