@@ -727,8 +727,9 @@ def purge(
             withdrawn = store.mark_deleted(library, store.live_local_ids(library))
             with _stage(store, "normalize"):
                 run_normalize(store, settings.library_map())
-            with _stage(store, "dedupe"):
+            with _stage(store, "dedupe") as event:
                 deduped = run_dedupe(store, settings)
+                event["warnings"] = _dedupe_problems(settings, deduped.problems)
             with _stage(store, "index"):
                 build_index(store, settings)
     # Run again (an interrupted purge finished), it withdraws nothing new and says so: exit 0, as for `rm -f`.
