@@ -8,8 +8,9 @@ goes on.  Records no longer in a completely read file are marked deleted, never
 when the file gave nothing, was cut short or held a record that is not
 well-formed (its 001 may be unreadable): the records read are kept, and the run
 reports the cut or the broken records, or fails (its XML breaks outside any
-record, its gzip ends early, or it holds fewer than `sweep_min_ratio` of the
-records held, as a short OAI-PMH sweep deletes nothing).
+record, its gzip ends early, it holds fewer than `sweep_min_ratio` of the
+records held, as a short OAI-PMH sweep deletes nothing, or more of its records
+are rejected than stored, as when an export gives them all one 001).
 Records the file itself marks deleted (Leader/05 "d") are stored as deletions.
 An unchanged file (same ETag/Last-Modified or content hash) is not read again.
 """
@@ -318,24 +319,30 @@ def _xml_record(element: etree._Element, where: str, library: str) -> RawRecord 
 
 # ---- harvest -------------------------------------------------------------------------
 
+# How the reason of a record rejected for an id an earlier record of its file has starts.
+DUPLICATE_ID = "duplicate"
+
 
 def first_of_each_id(items: Iterable[RawRecord | Rejected], library: str, id_name: str = "001",
                      seen: dict[str, str] | None = None) -> Iterator[RawRecord | Rejected]:
     """The items of one file, each record whose id came before (as a record or a reject) rejected as a duplicate.
 
-    A catalogue holds one record per id: stored, the second would replace the first
-    without a word; written by `normalize --input`, it is the line `dedupe --input` skips.
+    A catalogue holds one record per id (DESIGN.md "Identity": a MARC record's is its 001): stored,
+    the second would replace the first without a word; written by `normalize --input`, it is the line
+    `dedupe --input` skips.  Each duplicate is its own reject, named by its position in the file.
     `seen`, when given, is filled with each id read and where it was first.
     """
     seen = {} if seen is None else seen
-    for item in items:
+    for position, item in enumerate(items, start=1):
         if isinstance(item, Rejected):
             if not item.local_id.startswith("#"):  # "#5": a record too broken to have an id
                 seen.setdefault(item.local_id, item.source)
         elif item.local_id in seen:
-            item = Rejected(library=library, local_id=f"{item.local_id} (duplicate)", stage="harvest",
-                            reason=f"duplicate {id_name} {item.local_id!r}; first at {seen[item.local_id]}",
-                            source=item.source)
+            # Keyed by its place in the file: under one key ("VN (duplicate)") each duplicate replaced the
+            # one before, and a file exporting one 001 for all its records showed a single reject.
+            item = Rejected(library=library, local_id=f"{item.local_id} (duplicate: record {position})",
+                            stage="harvest", source=item.source,
+                            reason=f"{DUPLICATE_ID} {id_name} {item.local_id!r}; first at {seen[item.local_id]}")
         else:
             seen[item.local_id] = item.source
         yield item
@@ -388,6 +395,13 @@ def harvest_marc_file(library: LibraryConfig, store: CatalogStore, client: httpx
     if stored == 0:
         raise HarvestError(library.id, library.url, f"the file gave no readable records ({len(rejects)} rejected); "
                                                     "nothing marked deleted")
+    if len(rejects) > stored:
+        # Most of a file lost is the export at fault (one 001 for every record, a broken exporter),
+        # not a few bad records: the run fails, so `unioncat status` and the exit code say so.
+        raise HarvestError(library.id, library.url, f"{len(rejects)} of the file's {len(rejects) + stored} records "
+                                                    "were rejected, more than were stored: `unioncat status` lists "
+                                                    "each with its reason. The records read were stored; nothing "
+                                                    "marked deleted until the file is exported again without them")
     if cut_short or read.cut_short:
         # A snapshot cut short (an upload or copy still running) would delete every
         # record after the cut; the file is read again next run, its validator unsaved.
@@ -440,6 +454,18 @@ def _keep(store: CatalogStore, library: LibraryConfig, read: MarcRead, batch: li
         run.errors.append(f"warning: library {library.id!r} ({library.url}): {hashed_ids_report(read.hashed_ids)}")
     if read.declared_over_utf8:
         run.errors.append(misdeclared_warning(library.id, library.url, read.declared_over_utf8, "MARCXML export"))
+    if duplicates := _duplicates_report(rejects):
+        run.errors.append(f"warning: library {library.id!r} ({library.url}): {duplicates}: a catalogue holds one "
+                          "record per 001, so they were rejected; give each record its own 001 (its control "
+                          "number) at the source")
+
+
+def _duplicates_report(rejects: list[Rejected]) -> str | None:
+    """"N records repeat the 001 of an earlier record (first: where)", or None when none does."""
+    duplicates = [reject for reject in rejects if reject.reason.startswith(DUPLICATE_ID)]
+    if not duplicates:
+        return None
+    return f"{len(duplicates)} records repeat the 001 of an earlier record (first: {duplicates[0].source})"
 
 
 def hashed_ids_report(hashed: dict[str, str]) -> str:

@@ -452,7 +452,8 @@ def test_bad_records_mrc_rejects_each_broken_record_by_position_and_keeps_the_go
     # Record 8 is byte for byte record 1: same content hash, so the same record, reported once.
     good = result.record(1)
     [duplicate] = [r for r in result.harvest_rejects if not r.local_id.startswith("#")]
-    assert duplicate.local_id == f"{good.local_id} (duplicate)" and duplicate.source.startswith(where[8] + " ")
+    assert duplicate.local_id == f"{good.local_id} (duplicate: record 8)"
+    assert duplicate.source.startswith(where[8] + " ")
     assert where[1] in duplicate.reason
     # Record 7 is a leader and an empty directory: stored, then rejected for having no title.
     assert sorted(result.raws) == [1, 7]
@@ -460,8 +461,9 @@ def test_bad_records_mrc_rejects_each_broken_record_by_position_and_keeps_the_go
     seven = result.normalized[7]
     assert isinstance(seven, Rejected) and seven.stage == "normalize" and "no title" in seven.reason
     assert seven.source.startswith(where[7])
-    # Every one of the nine records is accounted for.
-    assert (result.run.added, result.run.rejected) == (2, 7)
+    # Every one of the nine records is accounted for; seven of nine rejected is the export at fault, a failed run.
+    assert "7 of the file's 9 records were rejected" in str(result.error)
+    assert (len(result.raws), len(result.harvest_rejects)) == (2, 7)
     assert len(result.records) + len(result.rejects) == len(BAD_RECORDS_OFFSETS)
 
 

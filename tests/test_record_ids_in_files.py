@@ -38,7 +38,7 @@ def test_normalize_input_rejects_a_repeated_id_as_the_harvest_does(tmp_path):
     path.write_bytes(marc("ODD1", "Truyện Kiều") + marc("ODD2", "Chí Phèo") + marc("ODD1", "Tắt đèn"))
     records, stderr, code = normalize_file(path)
     assert [(r["id"], r["title"]) for r in records] == [("file:ODD1", "Truyện Kiều"), ("file:ODD2", "Chí Phèo")]
-    assert f"{path}: record 3 (ODD1 (duplicate)): duplicate id 'ODD1'; first at {path} record 1" in stderr
+    assert f"{path}: record 3 (ODD1 (duplicate: record 3)): duplicate id 'ODD1'; first at {path} record 1" in stderr
     assert "wrote 2 records" in stderr and "1 could not be normalized; fix them at the source" in stderr
     assert code == 0
 
@@ -65,3 +65,51 @@ def test_a_harvest_says_so_too_in_the_library_s_run(tmp_path, store, data_dir):
     assert warning.startswith(f"warning: library 'tv-x' ({path}): 1 records have no 001") and "record 2" in warning
     [reject] = store.rejects("tv-x")
     assert "duplicate 001 'A1'; first at" in reject.reason
+
+
+def _marc_file_config(tmp_path: Path, mrc: Path) -> Path:
+    config = tmp_path / "unioncat.toml"
+    config.write_text(f'''data_dir = "data"
+[[libraries]]
+id = "thcs-a"
+name = "TV THCS A"
+type = "school"
+district = "Vị Thanh"
+protocol = "marc-file"
+url = "{mrc}"
+''', encoding="utf-8")
+    return config
+
+
+def test_a_file_giving_every_record_one_001_fails_and_lists_every_reject(tmp_path):
+    """Some systems export an agency code ("VN") as every record's 001: all but the first record are
+    rejected, each under its own key (one key let each overwrite the last: "rejected 1"), and the run
+    fails, so `unioncat status` and the exit code say that most of the library was lost."""
+    path = tmp_path / "lib.mrc"
+    titles = [f"Sách thứ {n}" for n in range(1, 8)]
+    path.write_bytes(b"".join(marc("VN", title) for title in titles))
+    config = _marc_file_config(tmp_path, path)
+    harvest = CliRunner().invoke(app, ["harvest", "--config", str(config)])
+    assert harvest.exit_code != 0, harvest.output
+    status = CliRunner().invoke(app, ["status", "--format", "json", "--config", str(config)])
+    [library] = json.loads(status.stdout)["libraries"]
+    assert (library["records"], library["rejected"], library["last_status"]) == (1, len(titles) - 1, "failed")
+    rejects = library["rejects"]
+    assert len({r["local_id"] for r in rejects}) == len(rejects) == len(titles) - 1
+    assert sorted(r["source"].split(" at byte")[0] for r in rejects) == sorted(
+        f"{path} record {n}" for n in range(2, len(titles) + 1))
+    assert any("were rejected, more than were stored" in e for e in library["errors"]), library["errors"]
+
+
+def test_a_few_repeated_001s_are_each_rejected_and_warned_about(tmp_path, store, data_dir):
+    path = tmp_path / "lib.mrc"
+    books = [("A1", "Truyện Kiều"), ("A2", "Chí Phèo"), ("A1", "Tắt đèn"), ("A3", "Số đỏ"), ("A1", "Vợ nhặt")]
+    path.write_bytes(b"".join(marc(control, title) for control, title in books))
+    settings = make_settings(data_dir, [{"id": "tv-x", "name": "X", "type": "school", "district": "Vị Thanh",
+                                         "protocol": "marc-file", "url": str(path)}])
+    run = harvest_marc_file(settings.library("tv-x"), store, None, settings.harvest)
+    assert (run.added, run.rejected) == (3, 2)
+    assert sorted(r.source.split(" at byte")[0] for r in store.rejects("tv-x")) == [
+        f"{path} record 3", f"{path} record 5"]
+    [warning] = [e for e in run.errors if "repeat the 001" in e]
+    assert warning.startswith(f"warning: library 'tv-x' ({path}): 2 records repeat the 001") and "record 3" in warning
