@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from store.iso2709 import (DIRECTORY_ENTRY_LEN, FIELD_TERMINATOR, LEADER_LEN, RECORD_TERMINATOR,
-                           MAX_RECORD_BYTES, fields_between_terminators, oversized)
+                           MAX_RECORD_BYTES, fields_between_terminators, fields_in_directory_order, oversized)
 from harvester.oddrecords import leader_oddities
 from harvester.strayutf8 import read_stray_bytes
 from config.settings import HASHED_ID_PREFIX
@@ -98,9 +98,11 @@ def check_iso2709(record: bytes) -> tuple[bytes | None, str | None]:
     if len(directory) % DIRECTORY_ENTRY_LEN:
         return None, f"directory of {len(directory)} bytes is not a whole number of 12-byte entries"
     local_id = None
+    id_entry = None  # the index of a 001 that is not where its directory entry says
     problem = None
     too_long = oversized(record)
     following = 0  # where the field starts when the fields follow one another in directory order
+    starts = []
     for index in range(0, len(directory), DIRECTORY_ENTRY_LEN):
         entry = directory[index:index + DIRECTORY_ENTRY_LEN]
         tag = entry[:3].decode("ascii", "replace")
@@ -110,9 +112,12 @@ def check_iso2709(record: bytes) -> tuple[bytes | None, str | None]:
             return local_id, f"directory entry {number} ({entry!r}) has a non-numeric length or start"
         if too_long:
             start, following = following, following + length  # its offsets overflow five digits
+        starts.append(start)
         end = base + start + length
         if length == 0 or end > len(record) - 1 or record[end - 1:end] != FIELD_TERMINATOR:
             problem = problem or f"field {tag} (directory entry {number}) does not end with a field terminator"
+            if tag == "001" and id_entry is None:
+                id_entry = number - 1
             continue
         if tag == "001" and local_id is None:
             local_id = record[base + start:end - 1].strip() or None
@@ -129,12 +134,29 @@ def check_iso2709(record: bytes) -> tuple[bytes | None, str | None]:
         # one wrong length: every field is still there between its terminators, and normalize
         # reads it so (noting the repair).
         problem = None
+        if local_id is None and id_entry is not None:
+            # The 001 too, or the record would take an id hashed from its content: the library's
+            # record withdrawn, and a new one added, for one wrong digit in its directory.
+            local_id, problem = _id_between_terminators(record[base:], starts, id_entry)
     if wrong_leader_length(record) and not too_long and not (directory_holds and whole):
         # A record that ran into the next one (its 0x1D lost) shows here; one whose every field sits where
         # its directory says, and nothing after them, is whole: only the leader's number is wrong.
         return local_id, (f"leader record length {record[:5]!r} does not match the {len(record)} bytes "
                           "up to the record terminator")
     return local_id, problem
+
+
+def _id_between_terminators(data_area: bytes, starts: list[int], id_entry: int) -> tuple[bytes | None, str | None]:
+    """(The 001 read between the field terminators, or None with why the record is rejected) for a
+    record whose 001 is not where its directory entry `id_entry` says."""
+    pieces = fields_in_directory_order(data_area, starts)
+    if pieces is not None and (local_id := pieces[id_entry].strip()):
+        return local_id, None
+    # Stored without it, the record would change its id and the library's one be withdrawn; rejected,
+    # the file reads as broken and deletes nothing, so the record stays under its 001.
+    return None, (f"field 001 (directory entry {id_entry + 1}) is not where its directory entry says, nor "
+                  "can it be told among the fields between the terminators: the record's id is unknown; "
+                  "export it again")
 
 
 def wrong_leader_length(record: bytes) -> bool:

@@ -29,7 +29,7 @@ from normalize.marcrecord import Field, MarcRecord
 from normalize.structure import UNDEFINED_MARC8_SET_RE, iso2709_field_problems
 from store.straybytes import decode_keeping_stray_bytes
 from store.iso2709 import (DIRECTORY_ENTRY_LEN, FIELD_TERMINATOR, LEADER_LEN, MAX_RECORD_BYTES, SUBFIELD_DELIMITER,
-                           fields_between_terminators, oversized)
+                           fields_in_directory_order, oversized)
 
 _LABELS = {"utf-8": "UTF-8", "marc-8": "MARC-8", "cp1252": "cp1252", "cp1258": "cp1258", "cp1251": "cp1251"}
 _CYRILLIC = range(0x0400, 0x0500)
@@ -147,11 +147,8 @@ def _fields_by_characters(data: bytes, base: int, entries: list[tuple[str, int, 
 def _fields_by_terminators(data: bytes, base: int, entries: list[tuple[str, int, int]]) -> list[RawField] | None:
     """The data area cut at its field terminators, when there are as many pieces as directory
     entries and the directory lists the fields in the order they are stored."""
-    offsets = [start for _, _, start in entries]
-    if offsets != sorted(offsets):
-        return None
-    pieces = fields_between_terminators(data[base:])
-    if len(pieces) != len(entries):
+    pieces = fields_in_directory_order(data[base:], [start for _, _, start in entries])
+    if pieces is None:
         return None
     return [RawField(tag, body) for (tag, _, _), body in zip(entries, pieces)]
 

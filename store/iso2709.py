@@ -37,3 +37,13 @@ def fields_between_terminators(data_area: bytes) -> list[bytes]:
     if pieces and not pieces[-1]:
         pieces.pop()
     return pieces
+
+
+def fields_in_directory_order(data_area: bytes, starts: list[int]) -> list[bytes] | None:
+    """The fields cut at their terminators, one for each directory entry (whose offsets are
+    `starts`), when there are as many and the directory lists them in the order they are stored;
+    else None: which piece is which field is unknown."""
+    if starts != sorted(starts):
+        return None
+    pieces = fields_between_terminators(data_area)
+    return pieces if len(pieces) == len(starts) else None

@@ -398,6 +398,49 @@ def test_one_wrong_directory_length_is_read_between_the_terminators(tmp_path, de
     assert any("do not match the field terminators" in note for note in record.repairs)
 
 
+def _with_001_length(record: bytes, length: bytes) -> bytes:
+    entry = next(at for at in range(24, int(record[12:17]), 12) if record[at:at + 3] == b"001")
+    return record[:entry + 3] + length + record[entry + 7:]
+
+
+def test_a_wrong_length_in_the_001_directory_entry_keeps_the_record_under_its_001(tmp_path: Path, store):
+    """The 001 is read between the terminators as the other fields are: read as missing, the record
+    took an id hashed from its content, and the library's record was withdrawn and a new one added."""
+    from normalize import normalize_raw
+
+    path = tmp_path / "lib.mrc"
+    records = [book(f"F{n}", f"Cho tôi xin một vé đi tuổi thơ {n}".encode()) for n in range(1, 6)]
+    path.write_bytes(b"".join(records))
+    library = marc_library(str(path))
+    harvest_marc_file(library, store, None, fast_settings())
+    records[2] = _with_001_length(records[2], b"9999")
+    path.write_bytes(b"".join(records))
+    run = harvest_marc_file(library, store, None, fast_settings())
+    assert (run.added, run.deleted, run.rejected) == (0, 0, 0), run
+    assert store.live_local_ids("tv-file") == {f"F{n}" for n in range(1, 6)}
+    [third] = [raw for _, raw in store.raw_changed_since(0, "tv-file") if raw.local_id == "F3"]
+    assert normalize_raw(third).title == "Cho tôi xin một vé đi tuổi thơ 3"
+
+
+def test_a_001_neither_where_its_directory_says_nor_in_field_order_rejects_the_record_and_deletes_nothing(
+        tmp_path: Path, store):
+    """When the directory does not list the fields in the order they are stored, which piece between
+    the terminators is the 001 is unknown: the record is rejected as broken, and its 001 kept."""
+    path = tmp_path / "lib.mrc"
+    records = [book(f"F{n}", b"Sach %d" % n) for n in range(1, 4)]
+    path.write_bytes(b"".join(records))
+    library = marc_library(str(path))
+    harvest_marc_file(library, store, None, fast_settings())
+    first, second = records[1][24:36], records[1][36:48]  # the 001's entry, then the 245's
+    records[1] = _with_001_length(records[1][:24] + second + first + records[1][48:], b"9999")
+    path.write_bytes(b"".join(records))
+    run = harvest_marc_file(library, store, None, fast_settings())
+    assert (run.added, run.deleted, run.rejected) == (0, 0, 1), run
+    [reject] = store.rejects("tv-file")
+    assert reject.local_id == "#2" and "001" in reject.reason and "record 2 at byte" in reject.source
+    assert store.live_local_ids("tv-file") == {"F1", "F2", "F3"}
+
+
 def _with_leader_length(record: bytes, length: bytes) -> bytes:
     return length + record[5:]
 
