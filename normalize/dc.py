@@ -94,8 +94,9 @@ def _elements(payload: bytes) -> tuple[dict[str, list[str]], list[str]]:
     # One font a record, as in MARC (normalize/from_marc.py: repair_legacy_fields).
     field_readings = [() if nordic else legacy.readings(text) for _, text in texts]
     encoding = legacy.record_encoding(field_readings)
+    has_unicode = legacy.holds_unicode(text for _, text in texts)
     for (name, text), reads in zip(texts, field_readings):
-        fixed, how = _repair_legacy(text, encoding, reads)
+        fixed, how = _repair_legacy(text, encoding, reads, has_unicode)
         if how is not None:
             repairs.append(f"dc:{name}: {encoding} → Unicode{how}")
         cleaned = clean_field(fixed)
@@ -116,14 +117,15 @@ def _dc_named_elements(root: etree._Element) -> list[etree._Element]:
             and etree.QName(child).localname in _DC_NAMES]
 
 
-def _repair_legacy(text: str, encoding: legacy.Legacy | None, reads: legacy.Readings) -> tuple[str, str | None]:
+def _repair_legacy(text: str, encoding: legacy.Legacy | None, reads: legacy.Readings,
+                   record_has_unicode: bool) -> tuple[str, str | None]:
     """`text` (which `reads` as `legacy.readings` gave) converted from the record's legacy `encoding`,
     and how the note should say it was."""
     if encoding is None:
         return text, None
     if encoding in dict(reads):
         return legacy.convert(text, encoding), ""
-    converted = legacy.convert_in_context(text, encoding)
+    converted = legacy.convert_in_context(text, encoding, record_has_unicode)
     return (text, None) if converted is None else (converted, " (record context)")
 
 

@@ -63,7 +63,7 @@ def repair_legacy_fields(marc: MarcRecord) -> list[str]:
             fields[i] = field._replace(subfields=tuple(subs))
             notes.append(f"{field.tag}${'$'.join(dict.fromkeys(codes))}: {encoding} → Unicode")
     if notes:
-        notes += _repair_in_context(fields, encoding)
+        notes += _repair_in_context(fields, encoding, legacy.holds_unicode(joined))
         marc.replace_fields(fields)
     return notes
 
@@ -82,14 +82,14 @@ def cleanup_notes(marc: MarcRecord) -> list[str]:
     return notes
 
 
-def _repair_in_context(fields: list[Field], encoding: legacy.Legacy) -> list[str]:
-    """Second pass: short fields of a record whose other fields were in `encoding`."""
+def _repair_in_context(fields: list[Field], encoding: legacy.Legacy, record_has_unicode: bool) -> list[str]:
+    """Second pass: short fields of a record whose other fields were in `encoding` (`legacy.convert_in_context`)."""
     notes: list[str] = []
     for i, field in enumerate(fields):
         codes: list[str] = []
         subs: list[tuple[str, str]] = []
         for code, value in field.subfields:
-            converted = legacy.convert_in_context(value, encoding)
+            converted = legacy.convert_in_context(value, encoding, record_has_unicode)
             if converted is not None:
                 codes.append(code)
                 value = converted

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Literal
 
@@ -310,23 +311,63 @@ def record_encoding(fields: list[Readings]) -> Legacy | None:
     return _best(totals)
 
 
-def convert_in_context(text: str, encoding: Legacy) -> str | None:
+def convert_in_context(text: str, encoding: Legacy, record_has_unicode: bool) -> str | None:
     """Convert a field of a record already known to be in `encoding`, or None.
 
     Short fields such as "Lª Linh" (Lê Linh) gain no letter only Vietnamese uses,
     so alone they are not detected, and "Huúnh Minh Mai" (Huỳnh) has no character
     outside Vietnamese letters; once the record is known to be TCVN3, it is enough
     that the field has a word that is not Vietnamese and converts to Vietnamese
-    syllables, one of them of two letters or more ("Ä" alone says nothing).
+    syllables, one of them of two letters or more ("Ä" alone says nothing).  The
+    encoding's letters that Unicode calls symbols are letters of that word: TCVN3
+    "Th¬" and "C« T«" (Thơ, Cô Tô) were read as "Th" and "C T", plain ASCII.
+
+    A field that reads as Vietnamese as it stands ("Ký sù", TCVN3 for Ký sự; VNI "Thô"
+    for Thơ) converts only in a record with no Unicode Vietnamese in any field
+    (`record_has_unicode`, see `holds_unicode`): one typed in a single font, where a
+    field added later in Unicode cannot be; and only when it gains letters only
+    Vietnamese uses, every word keeping its capital (Unicode "Ôn" is no TCVN3 "ễn").
     """
-    if _unicode_vietnamese(text) or not has_foreign_word(text):
+    if _unicode_vietnamese(text):
+        return None
+    foreign = _has_foreign_word_in(text, encoding)
+    if not foreign and record_has_unicode:
         return None
     converted = _CONVERTERS[encoding](text)
     if converted == text or not reads_as_vietnamese(converted):
         return None
-    if not any(len(token) > 1 and _is_vi_token(token) for token in _tokens(converted)):
+    tokens = _tokens(converted)
+    if not any(len(token) > 1 and _is_vi_token(token) for token in tokens):
+        return None
+    if not foreign and (_vi_only_count(converted) <= _vi_only_count(text)
+                        or _capitals(_tokens(text)) != _capitals(tokens)):
         return None
     return converted
+
+
+def holds_unicode(texts: Iterable[str]) -> bool:
+    """Whether any of a record's `texts` is Unicode Vietnamese (a letter only Vietnamese uses, or
+    decomposed text), which legacy bytes never give: then not all the record is in a legacy font."""
+    return any(_unicode_vietnamese(text) for text in texts)
+
+
+# For each encoding, the edge punctuation that is none of its letters (TCVN3's ơ is "¬", its ô "«").
+_VNI_SOURCES = {ch for pair in VNI_PAIRS for ch in pair} | set(VNI_SINGLES)
+_EDGE_NOT_LETTER = {
+    "TCVN3": "".join(ch for ch in _EDGE_PUNCT if ord(ch) not in TCVN3_TRANSLATION),
+    "VNI": "".join(ch for ch in _EDGE_PUNCT if ch.lower() not in _VNI_SOURCES),
+}
+
+
+def _has_foreign_word_in(text: str, encoding: Legacy) -> bool:
+    """`has_foreign_word`, with `encoding`'s letters that look like symbols kept in their words."""
+    strip = _EDGE_NOT_LETTER[encoding]
+    return any(not _plain(token) and not _is_vi_token(token)
+               for token in (t.strip(strip) for t in _SPLIT_RE.split(text)) if token)
+
+
+def _capitals(tokens: list[str]) -> list[bool]:
+    return [token[0].isupper() for token in tokens]
 
 
 def convert(text: str, encoding: Legacy) -> str:

@@ -40,7 +40,10 @@ MAX_REPORTED_REJECTS = 100
 # a name ends with one full stop ("Kiyosaki, Robert T..", "Nguyễn Như Ý." were shown as typed).
 # 11: a record without a 001 (its id a SHA-1) has no OPAC link.
 # 12: an ALL-CAPS title keeps the capitals of the places, bodies and acronyms it names (normalize/proper_names.py).
-RULES_VERSION = 12
+# 13: in a TCVN3/VNI record, a field whose legacy letters look like symbols ("Th¬", "C« T«": Thơ, Cô Tô)
+# converts with its record, and in a record with no Unicode Vietnamese so does one that spells Vietnamese
+# as it stands ("Ký sù": Ký sự; VNI "Thô": Thơ).
+RULES_VERSION = 13
 
 
 class NormalizeSummary(BaseModel):

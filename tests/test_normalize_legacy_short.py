@@ -16,9 +16,9 @@ from store import RawRecord, Record
 from store.syllables import tone_on_main_vowel
 
 try:  # tests/ as a package (tests/__init__.py) or as a rootdir-inserted folder
-    from tests.test_normalize_support import data_field, marc_record, marcxml
+    from tests.test_normalize_support import as_tcvn3_mojibake, as_vni, data_field, marc_record, marcxml
 except ImportError:
-    from test_normalize_support import data_field, marc_record, marcxml
+    from test_normalize_support import as_tcvn3_mojibake, as_vni, data_field, marc_record, marcxml
 
 DATA = Path(__file__).resolve().parent.parent / "fixtures" / "data"
 
@@ -128,6 +128,30 @@ def test_a_short_vni_subject_of_an_oai_dc_record_follows_its_vni_title():
     assert (record.title, record.subjects) == ("Lịch sử Việt Nam", ["Kinh tế", "Kinh thư", "Thông tin"])
     assert record.repairs == ["dc:title: VNI → Unicode", "dc:subject: VNI → Unicode", "dc:subject: VNI → Unicode",
                               "dc:subject: VNI → Unicode (record context)"]
+
+
+@pytest.mark.parametrize("title, subject", [("Tuyển tập những truyện ngắn hay nhất", "Thơ"),
+                                            ("Tuyển tập những truyện ngắn hay nhất", "Cô Tô"),
+                                            ("Thơ", "Văn học hiện đại"), ("Cô Tô", "Ký sự"),
+                                            ("Tuyển tập những truyện ngắn hay nhất", "Cá"),
+                                            ("Đi", "Văn học hiện đại")])
+@pytest.mark.parametrize("encode", [as_tcvn3_mojibake, as_vni])
+def test_a_legacy_field_whose_letters_look_like_symbols_or_spell_unicode_follows_its_record(title, subject, encode):
+    """TCVN3's ơ, ô, á and Đ read as "¬", "«", "¸" and "§", symbols to Unicode: "Th¬" was "Th", plain ASCII.
+    "Ký sù" (TCVN3) and "Thô" (VNI) spell Vietnamese as they stand; in a record all in one legacy font they
+    are that font's Ký sự and Thơ."""
+    record = normalized(data_field("100", "1 ", "a", encode("Nguyễn Văn Hưởng")),
+                        data_field("245", "10", "a", encode(title)), data_field("650", " 7", "a", encode(subject)))
+    assert (record.authors, record.title, record.subjects) == (["Nguyễn Văn Hưởng"], title, [subject])
+
+
+@pytest.mark.parametrize("text", ["«Cô Tô»", "Cô Tô", "Tôi", "§ 2", "Ký sù", "Ôn"])
+def test_unicode_beside_a_tcvn3_field_in_a_record_holding_unicode_vietnamese_is_left_alone(text):
+    """A record edited later in Unicode ("Việt" holds a letter no legacy byte gives) is no longer one font:
+    its fields that read as Vietnamese, quotes and section signs included, stay as they are."""
+    record = normalized(data_field("100", "1 ", "a", as_tcvn3_mojibake("Nguyễn Văn Hưởng")),
+                        data_field("245", "10", "a", "Lịch sử Việt Nam"), data_field("650", " 7", "a", text))
+    assert (record.authors, record.title, record.subjects) == (["Nguyễn Văn Hưởng"], "Lịch sử Việt Nam", [text])
 
 
 @pytest.mark.parametrize("word", ["người", "tuổi", "toán", "mùa", "ngoài", "hòa", "hoà", "thủy", "thuỷ", "giữa",
