@@ -19,7 +19,7 @@ from dedupe.abbreviations import spelled_out
 from dedupe.errors import DedupeError
 from dedupe.folding import FINAL_Y_RE, fast_fold, fold_cached
 from dedupe.marks import typed_otherwise, without_marker
-from dedupe.names import author_words, translators, typed_names
+from dedupe.names import author_words, compared_authors, translators, typed_names
 from dedupe.parts import (REPRINT, edition_number, exercises_first, extract_volume, keep_misfolded_apart, part_name,
                           publisher_words, series_in_title, textbook_companion, textbook_series, volume_numbers,
                           volume_of_part)
@@ -362,7 +362,7 @@ def _title_features(title: str, subtitle: str, part: str) -> _TitleFeatures:
 def record_features(index: int, record: Record, settings: DedupeSettings) -> Features:
     """Reduce one record to the features `match.compare` and `keys.blocking_keys` use."""
     title = _title_features(record.title or "", record.subtitle or "", record.part or "")
-    named = [(words, author) for words, author in ((author_words(a), a) for a in record.authors[:5]) if words]
+    named = [(words, author) for words, author in ((author_words(a), a) for a in compared_authors(record)[:5]) if words]
     authors = tuple(words for words, _ in named)
     first = [word for word in authors[0] if len(word) > 1] if authors else []
     author_key_words = tuple(dict.fromkeys(first[:1] + first[-1:]))

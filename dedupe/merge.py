@@ -73,7 +73,9 @@ from store.text import fold, work_key
 # A copy lacking a translator, an edition statement or a page count is left alone beside two
 # editions of its title that differ in exactly that (dedupe/ambiguity.py).
 # A union record holding a member in conflict with a copy is no rival that leaves the copy alone (dedupe/ambiguity.py).
-MERGE_RULES_VERSION = 16
+# 17: a record without authors is compared by the persons its statement of responsibility (245 $c) names
+# (dedupe/names.py: stated_authors), and their translators there count as translators.
+MERGE_RULES_VERSION = 17
 # Names other members add to the best member's authors stop here (the API and index show them all).
 MAX_MERGED_AUTHORS = 10
 

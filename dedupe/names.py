@@ -177,16 +177,24 @@ def is_translator(text: str) -> bool:
     return any(_typed_relator(typed, match) for match in _TRANSLATOR_RE.finditer(folded))
 
 
+def compared_authors(record: Record) -> tuple[str, ...]:
+    """The author strings dedupe compares: the record's authors, else the persons its statement
+    of responsibility names (`stated_authors`): school and district records often name the
+    author only in 245 $c, and title and year alone made two writers' "Thơ chọn lọc" one."""
+    return tuple(record.authors) or stated_authors(record.responsibility)
+
+
 def translators(record: Record) -> tuple[tuple[str, ...], ...]:
     """Name words of each translator, from a relator or the author string itself.
 
     Two translations of one work share the original author, who alone made them match.
     """
-    if not record.authors:
+    authors = compared_authors(record)
+    if not authors:
         return ()
-    found = [author for author in record.authors if is_translator(author)]
+    found = [author for author in authors if is_translator(author)]
     found += [name.name for name in record.names if any(is_translator(term) for term in name.relators)]
-    named = {author_words(author) for author in record.authors if author not in found}
+    named = {author_words(author) for author in authors if author not in found}
     found += [name for name in stated_translators(record.responsibility) if author_words(name) not in named]
     return tuple(dict.fromkeys(words for words in map(author_words, found) if words))
 
@@ -205,6 +213,53 @@ def stated_translators(statement: str | None) -> list[str]:
         return []
     return [name for part in statement.split(";") if is_translator(part)
             for name in _NAMES_SPLIT_RE.split(part.strip(" .")) if name]
+
+
+# "by John Smith", "edited by ...": English role words before the names (Vietnamese ones are relators).
+_BY_RE = re.compile(r"^\s*(?:(?:\w+ed|ed\.)\s+)?by\s+", re.IGNORECASE)
+# A person's name has two words at least ("Tô Hoài", "Nam Cao"), and few more.
+_PERSON_WORDS = range(2, 6)
+# How a body's name begins, as typed: "Sở Giáo Dục", "Ban Biên Soạn" are no persons.  Typed without
+# marks, a name is matched folded, but for "Vu": the surname Vũ as often as the department (Vụ).
+_BODY_HEADS = ("bộ", "sở", "vụ", "cục", "chi cục", "tổng cục", "ban", "phòng", "trường", "viện", "học viện",
+               "đại học", "khoa", "hội", "hội đồng", "trung tâm", "ủy ban", "uỷ ban", "văn phòng", "thư viện",
+               "bảo tàng", "công ty", "đảng bộ", "đảng ủy", "đảng uỷ", "huyện ủy", "tỉnh ủy", "liên đoàn", "nhóm",
+               "nhiều", "tập thể", "ubnd", "nxb", "nhà xuất bản")
+_BODY_HEAD_RE = re.compile(r"(?:" + "|".join(_BODY_HEADS) + r")(?!\w)")
+_FOLDED_BODY_HEAD_RE = re.compile(r"(?:" + "|".join({fold(head) for head in _BODY_HEADS} - {"vu"}) + r")(?!\w)")
+
+
+@lru_cache(maxsize=16384)
+def stated_authors(statement: str | None) -> tuple[str, ...]:
+    """The persons a 245 $c names ("Nguyễn Văn An chủ biên ; Trần Bình biên soạn"), translators
+    left to `stated_translators`; () unless every name in it reads as a person's.
+
+    A name is read as one when each of its name words is typed capitalised (relators and titles
+    dropped by `author_words`) and it begins with no body's word: "Nhiều tác giả", "Ban biên soạn",
+    "Bộ Giáo dục và Đào tạo" say nothing, and a statement only partly read would set a record
+    against one naming the rest.
+    """
+    names: list[str] = []
+    for part in statement.split(";") if statement else ():
+        if is_translator(part):
+            continue
+        for name in _NAMES_SPLIT_RE.split(_BY_RE.sub("", part.strip(" ./"))):
+            words = author_words(name)
+            if not words:
+                continue  # a relator alone: "ed.", "và những người khác"
+            if not _read_as_person(name, words):
+                return ()
+            names.append(name)
+    return tuple(names)
+
+
+def _read_as_person(name: str, words: tuple[str, ...]) -> bool:
+    typed = nfc(name).strip(" .,:[]()").lower()
+    body = (_FOLDED_BODY_HEAD_RE if typed.isascii() else _BODY_HEAD_RE).match(typed)
+    if body or len(words) not in _PERSON_WORDS or BODY_SEPARATOR in words:
+        return False
+    capitalised = {FINAL_Y_RE.sub(r"\1i", fold_cached(word)) for word in _WORD_RE.findall(name) if word[0].isupper()}
+    return capitalised.issuperset(words)
 
 
 @lru_cache(maxsize=16384)

@@ -150,3 +150,61 @@ def test_a_last_body_joins_one_hierarchy_and_never_two():
     clustering = cluster_records(records, SETTINGS)
     assert apart(clustering, "a:1", "b:1")
     assert together(clustering, "a:1", "c:1") or together(clustering, "b:1", "c:1")
+
+
+# Review (cases5, t8): school and district records name the author only in 245 $c.
+SCHOOL = dict(year=2019, publisher="Văn học")
+
+
+@pytest.mark.parametrize("title, first, second", [
+    ("Nghiên cứu kỹ thuật canh tác lúa tại tỉnh Hậu Giang", "Nguyễn Văn An", "Trần Thị Bình"),  # two theses
+    ("Truyện ngắn chọn lọc", "Nam Cao", "Thạch Lam"),
+    ("Thơ chọn lọc", "Xuân Diệu", "Huy Cận"),
+    ("Thơ chọn lọc", "Xuân Diệu tuyển chọn", "Chủ biên: Huy Cận"),
+    ("Giáo dục kỹ năng sống", "Nguyễn Văn An (chủ biên), Lê Thị Hoa", "Trần Thị Bình biên soạn"),
+])
+def test_persons_named_only_in_the_statement_of_responsibility_are_the_authors_compared(title, first, second):
+    # Read as no author, title and year alone made two writers' books one union record.
+    records = [rec("a:1", title, responsibility=first, **SCHOOL), rec("b:1", title, responsibility=second, **SCHOOL)]
+    clustering = cluster_records(records, SETTINGS)
+    assert apart(clustering, "a:1", "b:1"), clustering.explanations["b:1"]
+
+
+@pytest.mark.parametrize("statement, author", [
+    ("Tô Hoài", "Tô Hoài"),
+    ("Thạch Lam", "Thạch Lam"),
+    ("Tô Hoài chủ biên ; Trần Thị Bình biên soạn", "Tô Hoài"),
+    ("PGS.TS. Cao Thúy Xiêm", "Cao Thúy Xiêm"),
+    ("edited by John Smith and Mary Jones", "Smith, John"),
+])
+def test_a_name_in_the_statement_of_responsibility_matches_the_same_name_as_author(statement, author):
+    # "Dế mèn phiêu lưu ký / Tô Hoài" never matched the copy with 100 "Tô Hoài": no year, no publisher,
+    # and nothing else to go on.
+    records = [rec("a:1", "Dế mèn phiêu lưu ký", responsibility=statement),
+               rec("b:1", "Dế mèn phiêu lưu ký", authors=[author])]
+    clustering = cluster_records(records, SETTINGS)
+    assert together(clustering, "a:1", "b:1"), clustering.explanations["b:1"]
+
+
+@pytest.mark.parametrize("first, second", [
+    ("Nhiều tác giả", "Ban biên soạn"),
+    ("Bộ Giáo dục và Đào tạo", "Sở Giáo Dục Hậu Giang"),
+    ("Nguyễn Du ; Đào Duy Anh khảo chứng", "Nhóm tác giả"),  # "khảo chứng" is read as no role: nothing is read
+    ("Hội đồng biên soạn", "Trần Thị Bình, Trường THPT Long Mỹ"),
+])
+def test_a_statement_not_read_as_persons_says_nothing_of_the_authors(first, second):
+    records = [rec("a:1", "Lịch sử Đảng bộ huyện Long Mỹ", responsibility=first, **SCHOOL),
+               rec("b:1", "Lịch sử Đảng bộ huyện Long Mỹ", responsibility=second, **SCHOOL)]
+    clustering = cluster_records(records, SETTINGS)
+    assert together(clustering, "a:1", "b:1"), clustering.explanations["b:1"]
+
+
+def test_translators_in_a_statement_without_an_author_entry_stay_translators():
+    hugo = dict(year=2015, publisher="Văn học")
+    records = [rec("a:1", "Những người khốn khổ", responsibility="Victor Hugo ; Lê Trí Viễn dịch", **hugo),
+               rec("b:1", "Những người khốn khổ", responsibility="Victor Hugo ; Nguyễn Văn Vĩnh dịch", **hugo),
+               rec("c:1", "Những người khốn khổ", authors=["Hugo, Victor"], responsibility="Victor Hugo ; Lê Trí Viễn dịch",
+                   **hugo)]
+    clustering = cluster_records(records, SETTINGS)
+    assert together(clustering, "a:1", "c:1"), clustering.explanations["c:1"]
+    assert apart(clustering, "a:1", "b:1"), clustering.explanations["b:1"]
