@@ -75,7 +75,9 @@ from store.text import fold, work_key
 # A union record holding a member in conflict with a copy is no rival that leaves the copy alone (dedupe/ambiguity.py).
 # 17: a record without authors is compared by the persons its statement of responsibility (245 $c) names
 # (dedupe/names.py: stated_authors), and their translators there count as translators.
-MERGE_RULES_VERSION = 17
+# 18: a one-word title typed with other marks is another title ("Ma", "Mà"), and so is a title word typed
+# with another letter and another tone both ("Mưa", "Mùa"; dedupe/syllables.py: "đ" is a mark of its own).
+MERGE_RULES_VERSION = 18
 # Names other members add to the best member's authors stop here (the API and index show them all).
 MAX_MERGED_AUTHORS = 10
 

@@ -27,7 +27,7 @@ _WORD_RE = re.compile(r"\w+")
 def syllable_marks(typed: str) -> dict[str, str]:
     """Folded word (as dedupe.features folds title words) → its marks, for each word of `typed` (a title
     typed with marks) spelled as a syllable.  The marks are the tone and vowel marks in NFD order ("của"
-    and its slip "cảu" have one hook above each).  A folded word typed once as no syllable ("Snih",
+    and its slip "cảu" have one hook above each); "đ" counts as a mark of its own.  A folded word typed once as no syllable ("Snih",
     "Potter", "2") is left out however else it is typed: nothing says which was meant."""
     found: dict[str, str] = {}
     other: set[str] = set()
@@ -49,4 +49,22 @@ def _word_marks(word: str) -> tuple[str, str | None]:
 
 
 def _marks(word: str) -> str:
-    return "".join(char for char in unicodedata.normalize("NFD", word) if unicodedata.combining(char))
+    # "đ" is "d" with a mark of its own, as "ư" is "u": it stands in the marks as itself.
+    return "".join(char for char in unicodedata.normalize("NFD", word) if unicodedata.combining(char) or char == "đ")
+
+
+# The five tones' marks (huyền, sắc, ngã, hỏi, nặng); the other marks make another letter: â, ă, ê, ô, ơ, ư, đ.
+_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+
+
+def letter_and_tone_differ(marks: str, other: str) -> bool:
+    """Whether two words' marks (`syllable_marks`) differ in a letter and in the tone both: "Mưa" and
+    "Mùa".  A slip mostly misses one mark: a tone ("Truyên" for "Truyện"), or a vowel's ("sâch")."""
+    tone, other_tone = _split(marks), _split(other)
+    return tone[0] != other_tone[0] and tone[1] != other_tone[1]
+
+
+def _split(marks: str) -> tuple[str, str]:
+    """(tone marks, letter marks) of a word's marks."""
+    return ("".join(mark for mark in marks if mark in _TONE_MARKS),
+            "".join(sorted(mark for mark in marks if mark not in _TONE_MARKS)))
