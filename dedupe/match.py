@@ -35,11 +35,16 @@ FAR_TITLE_BELOW = 50.0
 FAR_TITLE_MARGIN = 8.0
 # Two different valid ISBNs usually mean two products; accept only near-identical records.
 DIFFERENT_ISBN_TITLE_MIN = 95.0
-# Main titles that name a genre, not a book: the subtitle says which ("Giáo trình : Triết học
-# Mác - Lênin"), so a copy without one is not known to be that book.
-GENERIC_MAIN_TITLES = frozenset({"giao trinh", "bai giang", "tai lieu", "tai lieu hoc tap", "tai lieu boi duong",
-                                 "ki yeu", "ki yeu hoi thao", "ki yeu hoi nghi", "bao cao", "van kien", "tuyen tap",
-                                 "tong tap", "toan tap", "tac pham", "tho", "truyen ngan", "de cuong bai giang"})
+# Main titles that name a genre, not a book, folded: the subtitle says which ("Giáo trình : Triết học
+# Mác - Lênin"), so a copy without one is not known to be that book, and the year alone never says
+# which of a year's reports or theses two copies are (review: "Báo cáo tổng kết" 2019 of two schools).
+GENERIC_MAIN_TITLES = frozenset({
+    "giao trinh", "bai giang", "de cuong bai giang", "tai lieu", "tai lieu hoc tap", "tai lieu tap huan",
+    "tai lieu boi duong", "tai lieu boi duong thuong xuyen", "ki yeu", "ki yeu hoi thao", "ki yeu hoi nghi",
+    "ki yeu hoi thao khoa hoc", "ki yeu hoi nghi khoa hoc", "bao cao", "bao cao tong ket", "bao cao khoa hoc",
+    "bao cao thuc tap", "luan van", "luan van tot nghiep", "luan van thac si", "luan an", "luan an tien si",
+    "khoa luan", "khoa luan tot nghiep", "do an tot nghiep", "van kien", "tuyen tap", "tong tap", "toan tap",
+    "tac pham", "tho", "truyen ngan"})
 # Folded part names less alike than this name two parts ("dai so" and "hinh hoc").
 PART_NAME_MIN_RATIO = 85.0
 # A name that is another with a word more at its end scores at most this: another given name or body.
@@ -231,10 +236,17 @@ def publisher_score(first: str, second: str) -> float:
 
 
 def _without_authors(a: Features, b: Features, title: float) -> Verdict:
-    """No author on one side (school data): the year must agree, or publisher and page count."""
+    """No author on one side (school data): the year must agree, or publisher and page count.
+
+    A generic title ("Báo cáo tổng kết", GENERIC_MAIN_TITLES) with the year needs both subtitles
+    too (compared whole by `title_score`): every school reports each year under that title.
+    """
     year = a.year is not None and a.year == b.year
     publisher = bool(a.publisher and b.publisher and publisher_score(a.publisher, b.publisher) >= PUBLISHER_AGREE_MIN)
     pages = a.pages is not None and b.pages is not None
+    if year and not (a.has_subtitle and b.has_subtitle) and not (publisher and pages) and (
+            a.main in GENERIC_MAIN_TITLES or b.main in GENERIC_MAIN_TITLES):
+        return Verdict(False, False, title, f"title {title:.0f}, generic, no author, only the year agrees")
     if not (year or (publisher and pages)):
         return Verdict(False, False, title, f"title {title:.0f}, no author, year unknown")
     evidence = [name for name, agrees in (("year", year), ("publisher", publisher), ("pages", pages)) if agrees]

@@ -77,7 +77,9 @@ from store.text import fold, work_key
 # (dedupe/names.py: stated_authors), and their translators there count as translators.
 # 18: a one-word title typed with other marks is another title ("Ma", "Mà"), and so is a title word typed
 # with another letter and another tone both ("Mưa", "Mùa"; dedupe/syllables.py: "đ" is a mark of its own).
-MERGE_RULES_VERSION = 18
+# 19: a generic title ("Báo cáo tổng kết", "Luận văn tốt nghiệp", more of them listed) with only the year
+# agreeing needs authors, publisher and pages, or both subtitles (dedupe/match.py).
+MERGE_RULES_VERSION = 19
 # Names other members add to the best member's authors stop here (the API and index show them all).
 MAX_MERGED_AUTHORS = 10
 

@@ -1123,3 +1123,30 @@ def test_a_volume_stated_on_one_side_only_reads_none_not_python():
     decision = clustering.explanations["a:1"].decision
     assert "volume 2 vs none" in decision or "volume none vs 2" in decision, decision
     assert "None" not in decision
+
+
+@pytest.mark.parametrize("generic, year", [("Luận văn tốt nghiệp", 2013), ("Báo cáo tổng kết", 2019),
+                                           ("Tài liệu bồi dưỡng thường xuyên", 2018), ("Khóa luận tốt nghiệp", 2020),
+                                           ("Kỷ yếu hội thảo khoa học", 2019), ("Giáo trình", 2019)])
+def test_a_generic_title_and_a_year_alone_never_merge(generic, year):
+    # Review (t6): each school's "Báo cáo tổng kết" of 2019 became one union record across libraries.
+    records = [rec("a:1", generic, year=year), rec("b:1", generic, year=year),
+               rec("a:2", generic, year=year, publisher="Đại học Cần Thơ"),
+               rec("b:2", generic, subtitle="Phát triển nông nghiệp bền vững", year=year, publisher="Đại học Cần Thơ")]
+    clustering = cluster_records(records, SETTINGS)
+    assert apart(clustering, "a:1", "b:1"), clustering.explanations["b:1"]
+    assert apart(clustering, "a:2", "b:2"), clustering.explanations["b:2"]
+
+
+@pytest.mark.parametrize("generic", ["Luận văn tốt nghiệp", "Báo cáo tổng kết", "Kỷ yếu hội thảo khoa học"])
+def test_a_generic_title_merges_on_its_authors_its_publisher_and_pages_or_its_subtitle(generic):
+    school = dict(year=2019, publisher="Đại học Cần Thơ")
+    records = [rec("a:1", generic, authors=["Nguyễn Văn An"], **school),
+               rec("b:1", generic, authors=["Nguyễn Văn An"], **school),
+               rec("a:2", generic, pages=120, **school), rec("b:2", generic, pages=121, **school),
+               rec("a:3", generic, subtitle="Chuyển đổi số trong giáo dục", year=2019),
+               rec("b:3", generic, subtitle="Chuyển đổi số trong giáo dục", year=2019)]
+    clustering = cluster_records(records, SETTINGS)
+    assert together(clustering, "a:1", "b:1"), clustering.explanations["b:1"]
+    assert together(clustering, "a:2", "b:2"), clustering.explanations["b:2"]
+    assert together(clustering, "a:3", "b:3"), clustering.explanations["b:3"]
