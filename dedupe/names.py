@@ -219,14 +219,17 @@ def stated_translators(statement: str | None) -> list[str]:
 _BY_RE = re.compile(r"^\s*(?:(?:\w+ed|ed\.)\s+)?by\s+", re.IGNORECASE)
 # A person's name has two words at least ("Tô Hoài", "Nam Cao"), and few more.
 _PERSON_WORDS = range(2, 6)
-# How a body's name begins, as typed: "Sở Giáo Dục", "Ban Biên Soạn" are no persons.  Typed without
-# marks, a name is matched folded, but for "Vu": the surname Vũ as often as the department (Vụ).
+# How a body's name begins, as typed: "Sở Giáo Dục", "Ban Biên Soạn", "Tỉnh Hậu Giang" are no persons.
+# Typed without marks, a name is matched folded, but for the surnames folding makes of some: "Vu" (Vũ or
+# Vụ), "Dang" (Đặng or Đảng), "Quan".
 _BODY_HEADS = ("bộ", "sở", "vụ", "cục", "chi cục", "tổng cục", "ban", "phòng", "trường", "viện", "học viện",
-               "đại học", "khoa", "hội", "hội đồng", "trung tâm", "ủy ban", "uỷ ban", "văn phòng", "thư viện",
-               "bảo tàng", "công ty", "đảng bộ", "đảng ủy", "đảng uỷ", "huyện ủy", "tỉnh ủy", "liên đoàn", "nhóm",
-               "nhiều", "tập thể", "ubnd", "nxb", "nhà xuất bản")
+               "đại học", "khoa", "hội", "hội đồng", "hiệp hội", "trung tâm", "ủy ban", "uỷ ban", "văn phòng",
+               "thư viện", "bảo tàng", "công ty", "đảng", "chi bộ", "mặt trận", "huyện", "tỉnh", "thành phố", "xã",
+               "quận", "liên đoàn", "nhóm", "nhiều", "tập thể", "ubnd", "nxb", "nhà xuất bản")
+_SURNAMES_FOLDED = frozenset({"vu", "dang", "quan"})
 _BODY_HEAD_RE = re.compile(r"(?:" + "|".join(_BODY_HEADS) + r")(?!\w)")
-_FOLDED_BODY_HEAD_RE = re.compile(r"(?:" + "|".join({fold(head) for head in _BODY_HEADS} - {"vu"}) + r")(?!\w)")
+_FOLDED_BODY_HEAD_RE = re.compile(
+    r"(?:" + "|".join(sorted({fold(head) for head in _BODY_HEADS} - _SURNAMES_FOLDED)) + r")(?!\w)")
 
 
 @lru_cache(maxsize=16384)

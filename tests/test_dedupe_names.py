@@ -191,6 +191,8 @@ def test_a_name_in_the_statement_of_responsibility_matches_the_same_name_as_auth
     ("Bộ Giáo dục và Đào tạo", "Sở Giáo Dục Hậu Giang"),
     ("Nguyễn Du ; Đào Duy Anh khảo chứng", "Nhóm tác giả"),  # "khảo chứng" is read as no role: nothing is read
     ("Hội đồng biên soạn", "Trần Thị Bình, Trường THPT Long Mỹ"),
+    ("Đảng Cộng Sản Việt Nam", "Thành Phố Vị Thanh"),  # bodies typed capitalised, word by word
+    ("Tỉnh Hậu Giang", "Huyện Long Mỹ"),
 ])
 def test_a_statement_not_read_as_persons_says_nothing_of_the_authors(first, second):
     records = [rec("a:1", "Lịch sử Đảng bộ huyện Long Mỹ", responsibility=first, **SCHOOL),
