@@ -45,10 +45,14 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+# A library id: lowercase letters, digits and hyphens; it starts every record id (`tv-tinh:123`).
+LIBRARY_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
+
+
 class LibraryConfig(_Frozen):
     """One library of the source registry."""
 
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$", description="Short stable id, e.g. `tv-tinh`.")
+    id: str = Field(pattern=LIBRARY_ID_PATTERN, description="Short stable id, e.g. `tv-tinh`.")
     name: str = Field(min_length=1, description="Vietnamese name shown to users.")
     type: LibraryType = Field(description="provincial, district, school, college or armed_forces.")
     district: str = Field(min_length=1, description="District, town or city of the library.")

@@ -138,7 +138,10 @@ class _FirstLines:
     def is_new(self, record_id: str, number: int) -> bool:
         first = self.seen.setdefault(record_id, number)
         if first != number:
-            self.bad(DedupeInputError(self.path, number, f"id {record_id!r} already on line {first}"))
+            # `normalize --input` without --library names every file's records `file:<001>`.
+            hint = ("; records of several libraries' files? convert each file with `unioncat normalize "
+                    "--library ID`" if record_id.startswith("file:") else "")
+            self.bad(DedupeInputError(self.path, number, f"id {record_id!r} already on line {first}{hint}"))
         return first == number
 
     def bad(self, error: DedupeInputError) -> None:

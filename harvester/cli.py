@@ -21,6 +21,7 @@ import io
 import json
 import logging
 import os
+import re
 import signal
 import sqlite3
 import sys
@@ -36,7 +37,7 @@ from typer.core import TyperGroup
 
 from config import Settings, UnioncatError, load_settings
 from config.errors import ConfigError, NoCatalogueError
-from config.settings import DEFAULT_CONFIG_NAME, DedupeSettings
+from config.settings import DEFAULT_CONFIG_NAME, LIBRARY_ID_PATTERN, DedupeSettings
 from store import CatalogStore, Record
 from store.runlock import KILLED, with_killed_runs
 
@@ -430,14 +431,21 @@ def normalize(
     output: Annotated[str | None, typer.Option(
         "--output", metavar="FILE",
         help="File mode: write Records as JSON lines here (- writes standard output).")] = None,
+    library: Annotated[str | None, typer.Option(
+        "--library", metavar="ID",
+        help="File mode: the library the file is from; record ids become ID:<001> (default: file). "
+             "Give each library's file its own, so files numbered alike can be deduplicated together.")] = None,
     all_records: Annotated[bool, typer.Option("--all", help="Re-normalize every stored raw record.")] = False,
 ) -> None:
     """Turn raw records into typed Records (or convert a file with --input/--output)."""
-    if input is not None or output is not None:
+    if input is not None or output is not None or library is not None:
         if input is None or output is None:
             raise _fail("file mode needs both --input and --output", EXIT_USAGE)
+        if library is not None and not re.fullmatch(LIBRARY_ID_PATTERN, library):
+            raise _fail(f"--library {library!r}: a library id is lowercase letters, digits and hyphens, "
+                        "starting with a letter or digit, as in the registry (e.g. thpt-long-my)", EXIT_USAGE)
         with _reported_errors(_file_left_incomplete(output)), _stop_on_signals():
-            _normalize_file(input, output)
+            _normalize_file(input, output, library or "file")
         return
     from normalize import run_normalize
 
@@ -449,20 +457,21 @@ def normalize(
     )
 
 
-def _normalize_file(input_path: str, output_path: str) -> None:
-    """File mode: the same reader and normalizer as the pipeline, without a store."""
+def _normalize_file(input_path: str, output_path: str, library: str) -> None:
+    """File mode: the same reader and normalizer as the pipeline, without a store; records are `library`'s."""
     from harvester.files import read_records_stream
-    from harvester.marcfile import HASHED_ID_PREFIX, hashed_ids_report
+    from harvester.marcfile import HASHED_ID_PREFIX, hashed_ids_report, is_repeated_id
     from normalize import normalize_raw
     from store import Rejected
 
     source = _shown(input_path, "<stdin>")
     failed = 0
+    repeated = 0
     written = 0
     deletions = 0
     hashed_ids: dict[str, str] = {}
     with _input_bytes(input_path) as stream, _output_lines(output_path, input_path) as out:
-        for position, item in enumerate(read_records_stream(stream, source), start=1):
+        for position, item in enumerate(read_records_stream(stream, source, library), start=1):
             if not isinstance(item, Rejected) and item.deleted:
                 # <header status="deleted"> or Leader/05 "d": nothing to write, and nothing went wrong.
                 deletions += 1
@@ -470,6 +479,7 @@ def _normalize_file(input_path: str, output_path: str) -> None:
             result = item if isinstance(item, Rejected) else normalize_raw(item)
             if isinstance(result, Rejected):
                 failed += 1
+                repeated += is_repeated_id(result)
                 typer.echo(f"{source}: record {position} ({result.local_id}): {result.reason}", err=True)
                 continue
             out.write(result.to_json_line() + "\n")
@@ -485,7 +495,13 @@ def _normalize_file(input_path: str, output_path: str) -> None:
     if hashed_ids:
         typer.echo(f"{source}: warning: {hashed_ids_report(hashed_ids)}", err=True)
     skipped = f"; {deletions} deletions skipped" if deletions else ""
-    advice = "; fix them at the source (each is named above with its reason) and convert again" if failed else ""
+    advice = "; fix them at the source (each is named above with its reason) and convert again" \
+        if failed > repeated else ""
+    if repeated:
+        # Two libraries' exports joined into one input, each numbered from 1: not a fault at either source.
+        advice += (f"; {repeated} have an id that came earlier: if the input joins several libraries' exports, "
+                   "convert each library's file on its own with --library ID; else give each record its own 001 "
+                   "at the source")
     typer.echo(f"wrote {written} records to {_shown(output_path, '<stdout>')}{skipped}; "
                f"{failed} could not be normalized{advice}", err=True)
     if failed and not written:

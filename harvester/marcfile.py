@@ -323,6 +323,11 @@ def _xml_record(element: etree._Element, where: str, library: str) -> RawRecord 
 DUPLICATE_ID = "duplicate"
 
 
+def is_repeated_id(item: RawRecord | Rejected) -> bool:
+    """Whether `item` is first_of_each_id's reject of a record whose id came before."""
+    return isinstance(item, Rejected) and item.reason.startswith(f"{DUPLICATE_ID} ")
+
+
 def first_of_each_id(items: Iterable[RawRecord | Rejected], library: str, id_name: str = "001",
                      seen: dict[str, str] | None = None) -> Iterator[RawRecord | Rejected]:
     """The items of one file, each record whose id came before (as a record or a reject) rejected as a duplicate.

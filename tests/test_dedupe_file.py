@@ -85,6 +85,15 @@ def test_a_repeated_id_is_an_error_not_a_silent_drop(tmp_path):
         dedupe_file(source, tmp_path / "out.jsonl", DedupeSettings())
 
 
+def test_a_repeated_file_mode_id_points_to_normalize_library(tmp_path):
+    """Two libraries' files converted without --library both hold `file:1`."""
+    line = json.dumps({"id": "file:1", "title": "Chí Phèo"})
+    source = _write(tmp_path / "in.jsonl", [line, line])
+    with pytest.raises(DedupeInputError, match="already on line 1; .* convert each file with `unioncat normalize "
+                                               "--library ID`"):
+        dedupe_file(source, tmp_path / "out.jsonl", DedupeSettings())
+
+
 def test_a_missing_input_file_is_a_unioncat_error(tmp_path):
     with pytest.raises(DedupeInputError, match="cannot read"):
         dedupe_file(tmp_path / "nope.jsonl", tmp_path / "out.jsonl", DedupeSettings())

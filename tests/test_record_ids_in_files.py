@@ -26,9 +26,9 @@ def marc(control: str | None, title: str) -> bytes:
     return record.as_marc()
 
 
-def normalize_file(path: Path) -> tuple[list[dict], str, int]:
+def normalize_file(path: Path, *options: str) -> tuple[list[dict], str, int]:
     out = path.with_suffix(".jsonl")
-    result = CliRunner().invoke(app, ["normalize", "--input", str(path), "--output", str(out)])
+    result = CliRunner().invoke(app, ["normalize", "--input", str(path), "--output", str(out), *options])
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     return lines, result.stderr, result.exit_code
 
@@ -39,8 +39,38 @@ def test_normalize_input_rejects_a_repeated_id_as_the_harvest_does(tmp_path):
     records, stderr, code = normalize_file(path)
     assert [(r["id"], r["title"]) for r in records] == [("file:ODD1", "Truyện Kiều"), ("file:ODD2", "Chí Phèo")]
     assert f"{path}: record 3 (ODD1 (duplicate: record 3)): duplicate id 'ODD1'; first at {path} record 1" in stderr
-    assert "wrote 2 records" in stderr and "1 could not be normalized; fix them at the source" in stderr
+    assert "wrote 2 records" in stderr and "1 could not be normalized; 1 have an id that came earlier" in stderr
+    assert "several libraries' exports, convert each library's file on its own with --library ID" in stderr
     assert code == 0
+
+
+def test_two_libraries_files_numbered_alike_are_normalized_apart_and_deduplicated_together(tmp_path):
+    """Two schools' exports both start at 001 "1": `--library` keeps their ids apart, so none is dropped."""
+    files = {"thpt-long-my": marc("1", "Truyện Kiều") + marc("2", "Số đỏ"),
+             "tv-phung-hiep": marc("1", "Chí Phèo") + marc("2", "Tắt đèn")}
+    joined = tmp_path / "all.jsonl"
+    for library, content in files.items():
+        path = tmp_path / f"{library}.mrc"
+        path.write_bytes(content)
+        records, stderr, code = normalize_file(path, "--library", library)
+        assert code == 0 and "0 could not be normalized" in stderr
+        assert [r["id"] for r in records] == [f"{library}:1", f"{library}:2"]
+        assert {r["library"] for r in records} == {h["library"] for r in records for h in r["holdings"]} == {library}
+        with joined.open("a", encoding="utf-8") as out:
+            out.write(path.with_suffix(".jsonl").read_text(encoding="utf-8"))
+    clusters = tmp_path / "clusters.jsonl"
+    result = CliRunner().invoke(app, ["dedupe", "--input", str(joined), "--output", str(clusters)])
+    assert result.exit_code == 0 and "could not be read" not in result.stderr, result.stderr
+    members = [m for line in clusters.read_text(encoding="utf-8").splitlines() for m in json.loads(line)["members"]]
+    assert sorted(members) == sorted(f"{library}:{n}" for library in files for n in "12")
+
+
+def test_normalize_library_must_be_a_library_id(tmp_path):
+    path = tmp_path / "a.mrc"
+    path.write_bytes(marc("1", "Truyện Kiều"))
+    result = CliRunner().invoke(app, ["normalize", "--input", str(path), "--output", "-", "--library", "THPT Long Mỹ"])
+    assert result.exit_code == 2 and "--library 'THPT Long Mỹ'" in result.stderr
+    assert not result.stdout  # nothing converted under an id that is no library's
 
 
 def test_normalize_input_says_which_records_got_an_id_from_their_content(tmp_path):
