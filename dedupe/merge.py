@@ -79,7 +79,8 @@ from store.text import fold, work_key
 # with another letter and another tone both ("Mưa", "Mùa"; dedupe/syllables.py: "đ" is a mark of its own).
 # 19: a generic title ("Báo cáo tổng kết", "Luận văn tốt nghiệp", more of them listed) with only the year
 # agreeing needs authors, publisher and pages, or both subtitles (dedupe/match.py).
-MERGE_RULES_VERSION = 19
+# 20: a union record's invalid ISBNs leave out the ones among its valid ISBNs (a valid number a member typed in $z).
+MERGE_RULES_VERSION = 20
 # Names other members add to the best member's authors stop here (the API and index show them all).
 MAX_MERGED_AUTHORS = 10
 
@@ -114,8 +115,9 @@ def merge_cluster(cluster_id: str, members: list[Record], library_preference: Se
         place=_best_text(ranked, lambda record: record.place),
         edition=_best_text(ranked, lambda record: record.edition),
         pages=_first(record.pages for record in ranked),
-        isbn=_union(record.isbn for record in ranked),
-        invalid_isbn=_union(record.invalid_isbn for record in ranked),
+        isbn=(isbns := _union(record.isbn for record in ranked)),
+        # A member's 020 $z holding the ISBN another member has in $a: one number, not "ISBN" and "ISBN in sai".
+        invalid_isbn=[isbn for isbn in _union(record.invalid_isbn for record in ranked) if isbn not in isbns],
         issn=_union(record.issn for record in ranked),
         invalid_issn=_union(record.invalid_issn for record in ranked),
         other_ids=_union(record.other_ids for record in ranked),

@@ -17,7 +17,7 @@ from store.straybytes import may_hold_stray_bytes
 from normalize import legacy, values
 from normalize.errors import RecordError
 from normalize.holdings import opac_id
-from normalize.isbn import parse_isbns, plain_number, to_isbn13
+from normalize.isbn import misdigited_note, parse_isbns, plain_number, to_isbn13
 from normalize.eightbit import decode_8bit, read_stray_bytes, stray_bytes_note
 from normalize.text import clean_field, recase_title
 
@@ -134,14 +134,16 @@ def _repair_legacy(text: str, encoding: legacy.Legacy | None, reads: legacy.Read
 _QUALIFIER_RE = re.compile(r"\s*[(:;].*$")
 
 
-def _isbns(identifiers: list[str]) -> tuple[list[str], list[str]]:
+def _isbns(identifiers: list[str], repairs: list[str]) -> tuple[list[str], list[str]]:
+    """(valid ISBN-13s, other ISBNs) of dc:identifier; a misdigited one labelled ISBN is noted in `repairs`."""
     valid: list[str] = []
     invalid: list[str] = []
     for value in identifiers:
         if "ISBN" in value.upper():
             parsed = parse_isbns(value)
             valid += [i for i in parsed.valid if i not in valid]
-            invalid += [i for i in parsed.invalid if i not in invalid]
+            invalid += [i for i in parsed.invalid + parsed.misdigited if i not in invalid]
+            repairs += [misdigited_note("dc:identifier", digits) for digits in parsed.misdigited]
             continue
         compact = plain_number(_QUALIFIER_RE.sub("", value)).replace("-", "").replace(" ", "").upper()
         if len(compact) in (10, 13) and (isbn := to_isbn13(compact)) and isbn not in valid:
@@ -211,7 +213,7 @@ def record_from_dc(payload: bytes, library_id: str, local_id: str,
     recased = recase_title(title.strip())
     if recased != title.strip():
         repairs.append("dc:title: all capitals → sentence case")
-    isbn, invalid_isbn = _isbns(dc.get("identifier", []))
+    isbn, invalid_isbn = _isbns(dc.get("identifier", []), repairs)
     language = next((code for v in dc.get("language", []) if (code := values.language_code(v))), None)
     year, year_note = _year(dc.get("date", []))
     if year_note:

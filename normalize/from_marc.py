@@ -15,7 +15,7 @@ from normalize import legacy, names, values
 from normalize.alternate import Alternates
 from normalize.errors import RecordError
 from normalize.holdings import holdings_from_marc
-from normalize.isbn import parse_isbns, split_issns
+from normalize.isbn import misdigited_note, parse_isbns, split_issns
 from normalize.marcrecord import Field, MarcRecord
 from normalize.text import clean_field, clean_text, cleanup_reasons, recase_title, strip_isbd
 
@@ -326,7 +326,8 @@ def _classification(marc: MarcRecord) -> list[str]:
     return list(out)
 
 
-def _isbns(marc: MarcRecord) -> tuple[list[str], list[str]]:
+def _isbns(marc: MarcRecord, repairs: list[str]) -> tuple[list[str], list[str]]:
+    """(valid ISBN-13s of 020 $a, the other ISBNs of 020 $a and $z); a misdigited one is noted in `repairs`."""
     valid: list[str] = []
     invalid: list[str] = []
     for field in marc.get("020"):
@@ -339,8 +340,10 @@ def _isbns(marc: MarcRecord) -> tuple[list[str], list[str]]:
                 target = valid if code == "a" else invalid
                 if isbn not in target:
                     target.append(isbn)
-            invalid += [i for i in parsed.invalid if i not in invalid]
-    return valid, invalid
+            invalid += [i for i in parsed.invalid + parsed.misdigited if i not in invalid]
+            repairs += [misdigited_note(f"020 ${code}", digits) for digits in parsed.misdigited]
+    # The same number typed in $a and again in $z is the record's ISBN, not also a misprint.
+    return valid, [isbn for isbn in invalid if isbn not in valid]
 
 
 def _other_ids(marc: MarcRecord) -> list[str]:
@@ -405,7 +408,7 @@ def record_from_marc(marc: MarcRecord, library_id: str, local_id: str, source_fo
     if recased != title:
         repairs.append("245$a: all capitals → sentence case")
     pub = _publication(marc)
-    isbn, invalid_isbn = _isbns(marc)
+    isbn, invalid_isbn = _isbns(marc, repairs)
     rid = record_id(library_id, local_id)
     holdings, holdings_note = holdings_from_marc(marc, library_id, rid, library, local_id)
     if holdings_note:

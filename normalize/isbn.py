@@ -30,9 +30,15 @@ def plain_number(text: str) -> str:
     return text if text.isascii() else text.translate(_PLAIN_DIGITS)
 
 
+# Digits of a number one digit short of or over an ISBN-10 or -13 ("978604111222"): a slip of the
+# typist, kept (searchable, never matched on) rather than dropped as no ISBN at all.
+_MISDIGITED_LENGTHS = (9, 11, 12, 14)
+
+
 class IsbnParse(NamedTuple):
     valid: list[str]  # ISBN-13, check digit verified
     invalid: list[str]  # 10 or 13 characters that failed the check
+    misdigited: list[str]  # the digits of a number with one digit too few or too many for an ISBN
 
 
 def isbn10_check_digit(first9: str) -> str:
@@ -120,8 +126,13 @@ def parse_isbns(text: str) -> IsbnParse:
     """Every ISBN in a 020 $a-like string, valid ones as ISBN-13."""
     valid: list[str] = []
     invalid: list[str] = []
+    misdigited: list[str] = []
     for match in _RUN_RE.finditer(plain_number(text)):
-        for piece in _run_pieces(match.group(0)):
+        pieces = _run_pieces(match.group(0))
+        digits = re.sub(r"[\- ]", "", match.group(0)).upper()
+        if not pieces and len(digits) in _MISDIGITED_LENGTHS and digits[:-1].isdigit() and digits not in misdigited:
+            misdigited.append(digits)
+        for piece in pieces:
             if "X" in piece[:-1]:
                 continue
             isbn13 = to_isbn13(piece)
@@ -130,7 +141,13 @@ def parse_isbns(text: str) -> IsbnParse:
                     valid.append(isbn13)
             elif piece not in invalid:
                 invalid.append(piece)
-    return IsbnParse(valid, invalid)
+    return IsbnParse(valid, invalid, misdigited)
+
+
+def misdigited_note(where: str, digits: str) -> str:
+    """The repair note of a number `parse_isbns` found misdigited, `where` naming the field."""
+    return (f"{where}: {digits} has {len(digits)} digits, not an ISBN's 10 or 13 (one missing or extra?); "
+            "kept among the invalid ISBNs, never matched on; correct it in the library system")
 
 
 def is_valid_issn(value: str) -> bool:

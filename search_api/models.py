@@ -162,7 +162,7 @@ class RecordOut(HitOut):
                                                       "dates, relators ($e terms, $4 codes), own-script form.")
     responsibility: str | None = None
     pages: int | None = None
-    invalid_isbn: list[str] = Field(default=[], description="ISBNs as printed, with a wrong check digit.")
+    invalid_isbn: list[str] = Field(default=[], description="ISBNs as printed, with a wrong check digit or a digit short or over.")
     issn: list[str] = []
     invalid_issn: list[str] = Field(default=[], description="ISSNs as printed, with a wrong check digit.")
     other_ids: list[str] = []

@@ -112,7 +112,7 @@ class Record(BaseModel):
     edition: str | None = None
     pages: int | None = None
     isbn: list[str] = Field(default=[], description="Valid ISBN-13s.")
-    invalid_isbn: list[str] = Field(default=[], description="ISBNs that failed the check digit; never matched on.")
+    invalid_isbn: list[str] = Field(default=[], description="ISBNs that failed the check digit, or the digits of one a digit short or over; never matched on.")
     issn: list[str] = Field(default=[], description="Valid ISSNs as NNNN-NNNC.")
     invalid_issn: list[str] = Field(
         default=[], description="022 $a values that are not a valid ISSN (check digit, form), as typed; never matched on."
@@ -175,7 +175,8 @@ class UnionRecord(BaseModel):
     pages: int | None = None
     isbn: list[str] = []
     invalid_isbn: list[str] = Field(
-        default=[], description="ISBNs as printed whose check digit is wrong: shown and searchable, never matched on."
+        default=[], description="ISBNs as printed whose check digit is wrong, or a digit short or over: "
+                                "shown and searchable, never matched on."
     )
     issn: list[str] = Field(default=[], description="Valid ISSNs as NNNN-NNNC.")
     invalid_issn: list[str] = Field(

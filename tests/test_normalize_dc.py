@@ -201,3 +201,11 @@ def test_oai_dc_map_typed_as_a_general_image_is_a_map_as_its_marc_copy(dc_type, 
 @pytest.mark.parametrize("dc_format", ["200 tr. : minh họa, bản đồ ; 24 cm", "320 tr."])
 def test_oai_dc_book_with_maps_among_its_illustrations_stays_a_book(dc_format):
     assert dc_record(f"<dc:type>Text</dc:type><dc:format>{dc_format}</dc:format>").material_type == "book"
+
+
+def test_an_isbn_labelled_identifier_a_digit_short_is_kept_with_a_repair_note():
+    record = normalize('<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" '
+                       'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Truyện Kiều</dc:title>'
+                       '<dc:identifier>ISBN 978-604-111222</dc:identifier></oai_dc:dc>')
+    assert (record.isbn, record.invalid_isbn) == ([], ["978604111222"])
+    assert any("dc:identifier" in note and "978604111222" in note for note in record.repairs)

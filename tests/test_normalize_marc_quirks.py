@@ -168,3 +168,37 @@ def test_653_keywords_typed_as_a_comma_list_are_separate_subjects_but_names_and_
     [record] = _normalize_file(tmp_path, "k.mrc", iso2709(fields))
     assert record.subjects == ["Hồ Chí Minh, 1890-1969", "Lịch sử", "Việt Nam", "Hậu Giang", "Địa chí",
                                "Kinh tế", "xã hội", "Nguyễn, Văn A", "Chiến tranh Việt Nam, 1945-1975"]
+
+
+def _isbn_records(tmp_path: Path, *fields_020: list[bytes]) -> list[Record]:
+    """Each record's 020s ("a..." or "z..."), normalized through `normalize --input`."""
+    path = tmp_path / "isbn.mrc"
+    path.write_bytes(b"".join(
+        iso2709([("001", f"R{n}".encode()), *[("020", b"  \x1f" + f) for f in fields], ("245", b"00\x1faSach thu")])
+        for n, fields in enumerate(fields_020)))
+    out = tmp_path / "records.jsonl"
+    result = CliRunner().invoke(app, ["normalize", "--input", str(path), "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    return [Record.model_validate_json(line) for line in out.read_text().splitlines()]
+
+
+def test_an_isbn_a_digit_short_or_over_stays_searchable_with_a_repair_note(tmp_path: Path):
+    printed = [b"a978604111222", b"a97860411122233", b"a978-604-111222"]
+    records = _isbn_records(tmp_path, *[[f] for f in printed])
+    for record, field in zip(records, printed):
+        digits = field[1:].decode().replace("-", "")
+        assert (record.isbn, record.invalid_isbn) == ([], [digits])
+        assert any(digits in note and "020 $a" in note for note in record.repairs), record.repairs
+
+
+def test_a_valid_isbn_typed_in_020_z_too_is_not_also_listed_as_invalid(tmp_path: Path):
+    valid, wrong = "9786041234567", "9786041234568"
+    [record] = _isbn_records(tmp_path, [f"a{valid}".encode(), f"z{wrong}".encode(), f"z{valid}".encode()])
+    assert record.isbn == [valid] and record.invalid_isbn == [wrong]
+    # A valid ISBN only in $z (cancelled) is still kept apart, never matched on.
+    [alone] = _isbn_records(tmp_path, [f"z{valid}".encode()])
+    assert alone.isbn == [] and alone.invalid_isbn == [valid]
+    # In a union record: one member's $a, another's $z.
+    [kept, typed_z] = _isbn_records(tmp_path, [f"a{valid}".encode()], [f"z{wrong}".encode(), f"z{valid}".encode()])
+    union = merge_cluster("u1", [kept, typed_z])
+    assert union.isbn == [valid] and union.invalid_isbn == [wrong]

@@ -130,7 +130,24 @@ def test_recase_title_is_idempotent_on_clean_text(text):
     ("978 604 1 23456 7", ["9786041234567"], []),
 ])
 def test_parse_isbns_validates_and_converts_to_isbn13(raw, valid, invalid):
-    assert parse_isbns(raw) == (valid, invalid)
+    assert parse_isbns(raw)[:2] == (valid, invalid)
+    assert parse_isbns(raw).misdigited == []
+
+
+@pytest.mark.parametrize(("raw", "digits"), [
+    ("978604111222", "978604111222"),  # a digit missing
+    ("97860411122233", "97860411122233"),  # a digit over
+    ("978-604-111222 (bìa mềm)", "978604111222"),
+    ("604111222", "604111222"),  # an ISBN-10 short of a digit
+])
+def test_an_isbn_a_digit_short_or_over_is_kept_as_its_digits_not_dropped(raw, digits):
+    parsed = parse_isbns(raw)
+    assert parsed.misdigited == [digits] and parsed.valid == parsed.invalid == []
+
+
+@pytest.mark.parametrize("raw", ["Giá: 25000đ", "978-604-1-23456-7 1200000đ", "60411122", "2019"])
+def test_prices_and_short_numbers_are_no_misdigited_isbn(raw):
+    assert parse_isbns(raw).misdigited == []
 
 
 def test_isbn10_converts_to_isbn13_with_new_check_digit():
