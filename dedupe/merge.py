@@ -80,7 +80,9 @@ from store.text import fold, work_key
 # 19: a generic title ("Báo cáo tổng kết", "Luận văn tốt nghiệp", more of them listed) with only the year
 # agreeing needs authors, publisher and pages, or both subtitles (dedupe/match.py).
 # 20: a union record's invalid ISBNs leave out the ones among its valid ISBNs (a valid number a member typed in $z).
-MERGE_RULES_VERSION = 20
+# 21: a record with neither author nor year is blocked by its title alone (dedupe/keys.py): copies of one title are
+# compared, so one left alone names the nearest and why it was refused; copies agreeing in publisher and pages join.
+MERGE_RULES_VERSION = 21
 # Names other members add to the best member's authors stop here (the API and index show them all).
 MAX_MERGED_AUTHORS = 10
 

@@ -223,3 +223,22 @@ def test_keys_are_printed_as_a_librarian_reads_them(catalog, data_dir):
         assert result.exit_code == 0, result.output
         for line in result.output.splitlines():
             assert not re.search(r"found by (part|title|isbn|issn|id):|\|[ayp]=|None", line), line
+
+
+def test_a_copy_without_author_or_year_names_the_same_title_it_was_not_joined_with(store, data_dir):
+    """"tv-phung-hiep:NH001: no matching record" although thpt-long-my:S001 has the same title (review):
+    neither has an author or a year, so no key put them side by side and nothing said why they stay apart."""
+    settings = make_settings(data_dir)
+    store.save_normalized([rec("tv-phung-hiep:NH001", "Dế Mèn phiêu lưu ký", responsibility="Tô Hoài"),
+                           rec("thpt-long-my:S001", "Dế mèn phiêu lưu ký")])
+    run_dedupe(store, settings)
+    store.save_normalized([rec("tv-tinh:D1", "Dế mèn phiêu lưu ký", publisher="Kim Đồng")])
+    run_dedupe(store, settings)  # a nightly run: the new copy's region is found by its keys
+    clusters = store.cluster_assignments()
+    assert len({clusters[rid] for rid in ("tv-phung-hiep:NH001", "thpt-long-my:S001", "tv-tinh:D1")}) == 3
+    # Each names the nearest of the other two (all score title 100; a tie names the smaller id).
+    nearest = {"tv-phung-hiep:NH001": "thpt-long-my:S001", "thpt-long-my:S001": "tv-phung-hiep:NH001",
+               "tv-tinh:D1": "thpt-long-my:S001"}
+    for record_id, other in nearest.items():
+        [(_, found_by, score, decision)] = store.cluster_members(clusters[record_id])
+        assert decision.startswith(f"no matching record; nearest candidate {other}: title 100, no author"), decision
