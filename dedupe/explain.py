@@ -11,10 +11,12 @@ them through the nightly run.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 
 from config.settings import DedupeSettings
 from dedupe.features import IGNORED_LANGUAGES, Features, record_features
 from dedupe.match import hard_guard
+from dedupe.spelling import named_ids, readable, readable_decision, shown_values
 from store.models import Record
 
 # How `cluster._explain_match` writes a match: "matches {record id}: {reason}".
@@ -32,14 +34,23 @@ def guards_note(member: Record, matched: Record, settings: DedupeSettings) -> st
     first, second = record_features(0, member, settings), record_features(1, matched, settings)
     refused = hard_guard(first, second, settings)
     if refused:  # only a librarian's [[same]] joins such a pair
+        refused = readable(refused, (member, first), (matched, second))
         return f"hard guards not applied (forced together by a librarian); they refuse: {refused}"
-    checked, unknown = guards_checked(first, second, settings)
+    checked, unknown = guards_checked(first, second, settings,
+                                      (shown_values(member, first), shown_values(matched, second)))
     note = "guards passed: " + "; ".join(checked)
     return note + (f"; not checked (left out by one or both): {', '.join(unknown)}" if unknown else "")
 
 
-def guards_checked(a: Features, b: Features, settings: DedupeSettings) -> tuple[list[str], list[str]]:
-    """(each guard with the two values it compared, the guards one record gave no value for)."""
+def guards_checked(a: Features, b: Features, settings: DedupeSettings,
+                   shown: tuple[dict[str, str], dict[str, str]]) -> tuple[list[str], list[str]]:
+    """(each guard with the two values it compared, the guards one record gave no value for).
+
+    `shown` holds each record's values as it spells them (`spelling.shown_values`): they are printed.
+    """
+    shown_a, shown_b = shown
+    part_a, part_b = shown_a["part"], shown_b["part"]
+    publisher_a, publisher_b = shown_a["publisher"], shown_b["publisher"]
     checked = [f"material {a.material}"]
     unknown: list[str] = []
 
@@ -50,8 +61,8 @@ def guards_checked(a: Features, b: Features, settings: DedupeSettings) -> tuple[
             unknown.append(name)
 
     both("volume", a.volumes or a.volume, b.volumes or b.volume, f"volume {a.volumes or a.volume}")
-    both("part", a.part, b.part, f"part {a.part!r} / {b.part!r}")
-    both("textbook series", a.series, b.series, f"textbook series {a.series}")
+    both("part", a.part, b.part, f"part {part_a!r}" + (f" / {part_b!r}" if part_b != part_a else ""))
+    both("textbook series", a.series, b.series, f"textbook series {shown_a['textbook series']}")
     both("series number", a.series_numbers, b.series_numbers,
          f"series number {_listed(a.series_numbers)} / {_listed(b.series_numbers)}")
     both("year", a.year, b.year, _within("year", a.year, b.year, settings.year_tolerance))
@@ -63,10 +74,10 @@ def guards_checked(a: Features, b: Features, settings: DedupeSettings) -> tuple[
     both("ISSN", a.issns, b.issns, f"ISSN {_listed(a.issns & b.issns)}")
     # Not guards but what a librarian checks next: two houses named alike, a subtitle one record left out.
     both("publisher", a.publisher, b.publisher,
-         f"publisher {a.publisher!r}" + (f" / {b.publisher!r}" if b.publisher != a.publisher else ""))
+         f"publisher {publisher_a!r}" + (f" / {publisher_b!r}" if publisher_b != publisher_a else ""))
     both("subtitle", a.has_subtitle, b.has_subtitle, "subtitles compared")
     if a.companion or b.companion:
-        checked.append(f"companion book {a.companion}")
+        checked.append(f"companion book {shown_a['companion book'] or 'none'}")
     if a.title_numbers:
         checked.append(f"numbers in the title {_listed(a.title_numbers)}")
     return checked, unknown
@@ -93,3 +104,12 @@ def members_guards(decisions: dict[str, str], records: dict[str, Record], settin
         if record_id in records and matched in records:
             notes[record_id] = guards_note(records[record_id], records[matched], settings)
     return notes
+
+
+def readable_decisions(decisions: dict[str, str], read_records: Callable[[Iterable[str]], list[Record]],
+                       settings: DedupeSettings) -> dict[str, str]:
+    """Record id → its decision (id → as the run stored it) with the values it printed folded spelled as the
+    records it names spell them; `read_records` reads those records (the store's `get_records`)."""
+    wanted = {rid for record_id, decision in decisions.items() for rid in (record_id, *named_ids(decision))}
+    records = {record.id: (record, record_features(0, record, settings)) for record in read_records(sorted(wanted))}
+    return {record_id: readable_decision(decision, record_id, records) for record_id, decision in decisions.items()}

@@ -17,6 +17,8 @@ from itertools import combinations
 
 from dedupe.features import Features
 from dedupe.overrides import OVERRIDE_KEY
+from dedupe.spelling import spelled_in
+from store.models import Record
 
 # Groups up to this size (a block, or the same-title records of a block over max_block_size)
 # compare all pairs; larger ones compare each record with this many neighbours in a sort
@@ -61,9 +63,11 @@ _KEY_KINDS = {"isbn": "ISBN {}", "issn": "ISSN {}", "id": "identifier {}", "titl
 _QUALIFIERS = {"a": "author word '{}'", "y": "year {}", "p": "publisher word '{}'"}
 
 
-def key_text(key: str) -> str:
+def key_text(key: str, record: Record | None = None) -> str:
     """A blocking key (`found_by`) as a librarian reads it: "part:tn 1|y=2020" → "shortened title 'tn 1', year 2020".
 
+    Given the `record` that carries it, its words are printed as the record spells them ("title 'Truyện
+    Kiều', author word 'Nguyễn'", "the consonants of the title 'Truyện Kiều'"), not folded.
     `found_by` keeps the key itself (GET /api/records/{id}/why); only what is printed for people reads this way.
     """
     if key == OVERRIDE_KEY:
@@ -72,11 +76,29 @@ def key_text(key: str) -> str:
     if kind not in _KEY_KINDS or not rest:
         return key
     value, *qualifiers = rest.split("|")
-    parts = [_KEY_KINDS[kind].format(value)]
+    parts = [_KEY_KINDS[kind].format(value) if record is None or kind not in ("title", "part")
+             else _title_key_text(kind, value, record)]
     for qualifier in qualifiers:
         name, _, word = qualifier.partition("=")
+        if record is not None and name in _SPELLED_IN:
+            word = spelled_in(word, *_SPELLED_IN[name](record)) or word
         parts.append(_QUALIFIERS[name].format(word) if name in _QUALIFIERS and word else qualifier)
     return ", ".join(parts)
+
+
+# Where a record spells a qualifier's folded word: an author word in its authors, a publisher word in its publisher.
+_SPELLED_IN = {"a": lambda record: record.authors, "p": lambda record: (record.publisher,)}
+_VOWELS = frozenset("aeiouy")
+
+
+def _title_key_text(kind: str, value: str, record: Record) -> str:
+    """A title key's value as `record` spells it: its title, some of its words, or its consonants."""
+    if kind == "title":
+        return f"title {record.title!r}"
+    if _VOWELS.isdisjoint(value):  # features.skeleton: no vowel left
+        return f"the consonants of the title {record.title!r}"
+    words = spelled_in(value, record.title, record.subtitle)
+    return f"the words {words!r} of the title" if words else f"part of the title {record.title!r}"
 
 
 def build_blocks(all_features: Iterable[Features]) -> dict[str, list[int]]:

@@ -603,19 +603,24 @@ def _explain(store: CatalogStore, union_id: str, settings: DedupeSettings) -> No
     if not members:
         raise _fail(f"no union record {union_id!r}; give a union record's id, as GET /api/search "
                     "shows it for each hit", EXIT_USAGE)
-    from dedupe.explain import members_guards
+    from dedupe.explain import members_guards, readable_decisions
     from dedupe.keys import key_text
+    from dedupe.match import MATCH_SCORE_MEANING
 
     records = {record.id: record for record in store.get_records(row[0] for row in members)}
-    guards = members_guards({row[0]: row[3] for row in members}, records, settings)
-    for record_id, found_by, score, decision in members:
-        score_text = "" if score is None else f", score {score:.1f}/100"
-        found = f"found by {key_text(found_by)}{score_text}; " if found_by else ""
-        typer.echo(f"{record_id}: {found}{decision}")
+    decisions = {row[0]: row[3] for row in members}
+    guards = members_guards(decisions, records, settings)
+    readable = readable_decisions(decisions, store.get_records, settings)
+    for record_id, found_by, score, _ in members:
+        score_text = "" if score is None else f", match score {score:.1f}/100"
+        found = f"found by {key_text(found_by, records.get(record_id))}{score_text}; " if found_by else ""
+        typer.echo(f"{record_id}: {found}{readable[record_id]}")
         if record_id in records:
             typer.echo(f"    title: {_full_title(records[record_id])}")
         if record_id in guards:
             typer.echo(f"    {guards[record_id]}")
+    if any(score is not None for _, _, score, _ in members):
+        typer.echo(MATCH_SCORE_MEANING)
 
 
 @app.command()
