@@ -28,7 +28,8 @@ The query language
   finds the class and call numbers that start so ("895.922 NG…").  A truncated word is not looked
   for with typos, and does not take part in the title bonuses.
 - Two syllables run together (`vietnam`) are searched as their phrase too ("Việt Nam") when more
-  records hold it than the word (index/run_together.py, applied by `SearchIndex.search`).
+  records hold it than the word, and excluded so (`-vietnam`) (index/run_together.py, applied by
+  `SearchIndex.search`).
 - A volume written short is the volume written out: `T.2` is `tập 2`, and either finds
   records whose volume says "T.2", "Tập 2" or (at the start of the part) "T2" (index/volumes.py).
 - A bare ISBN (with hyphens, spaces or neither, 10 or 13 digits) is searched as an ISBN,

@@ -4,8 +4,9 @@
 ASCII letters is split where both halves are words the index holds, and the first split whose
 phrase more records hold than the word itself is searched as well (an OR), so "vietnam" still
 finds "Vietnam" and an English word ("another") that few records hold as "an other" stays as
-typed.  Bounded: `MAX_WORDS` words of `MIN_CHARS` to `MAX_CHARS` letters, one count of a phrase per
-split whose halves both exist.
+typed.  An excluded word is split by the same rule, so it excludes what it finds when positive:
+`vanhoc -vanhoc` kept the 310 records holding "văn học" (review).  Bounded: `MAX_WORDS` distinct
+words of `MIN_CHARS` to `MAX_CHARS` letters, one count of a phrase per split whose halves both exist.
 """
 
 from __future__ import annotations
@@ -22,23 +23,28 @@ MIN_SYLLABLE_CHARS = 2
 
 
 def with_split_words(searcher: tantivy.Searcher, schema: tantivy.Schema, node: Node) -> Node:
-    """`node` with each run-together word (see the module docstring) OR-ed with its phrase."""
-    budget = [MAX_WORDS]
+    """`node` with each run-together word (see the module docstring) OR-ed with its phrase, excluded or not."""
+    # One answer per word and fields, whether it is found or excluded: `X -X` is empty whatever the budget.
+    phrases: dict[tuple[str, tuple[str, ...]], str | None] = {}
 
     def walk(current: Node) -> Node:
         if isinstance(current, Not):
-            return current
+            return Not(walk(current.child))
         if isinstance(current, (And, Or)):
             children = [walk(child) for child in current.children]
             return And(children) if isinstance(current, And) else Or(children)
-        if current.kind != "text" or current.phrase or budget[0] <= 0:
+        if current.kind != "text" or current.phrase:
             return current
         words = folded_words(current.text)
         if len(words) != 1 or not (words[0].isascii() and words[0].isalpha()
                                    and MIN_CHARS <= len(words[0]) <= MAX_CHARS):
             return current
-        budget[0] -= 1
-        phrase = _known_phrase(searcher, schema, words[0], current.fields)
+        key = (words[0], current.fields)
+        if key not in phrases:
+            if len(phrases) >= MAX_WORDS:
+                return current
+            phrases[key] = _known_phrase(searcher, schema, words[0], current.fields)
+        phrase = phrases[key]
         return current if phrase is None else Or([current, Clause("text", current.fields, phrase, phrase=True)])
 
     return walk(node)

@@ -48,6 +48,13 @@ def demo_config_copy(work: Path) -> Path:
     return path
 
 
+def built_demo(work: Path) -> Path:
+    """The configuration of a demo catalogue built in `work` with `unioncat demo --no-serve`, as a user builds it."""
+    config = demo_config_copy(work)
+    unioncat("demo", "--no-serve", "--config", str(config))
+    return config
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

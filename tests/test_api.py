@@ -12,6 +12,7 @@ import pytest
 import uvicorn
 
 from search_api import create_app
+from store import CatalogStore
 from store.models import Name
 
 try:  # tests/ as a package, or as a plain directory on sys.path (pytest's default rootdir handling)
@@ -43,6 +44,14 @@ def serve_in_thread(app) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join()
+
+
+@contextlib.contextmanager
+def search_client(settings, catalog) -> Iterator[httpx.Client]:
+    """An httpx client of the API served over `catalog`, with the store of `settings`."""
+    with CatalogStore(settings.db_path) as store, serve_in_thread(create_app(settings, store, catalog)) as url:
+        with httpx.Client(base_url=url, timeout=10) as http:
+            yield http
 
 
 @pytest.fixture

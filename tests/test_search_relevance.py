@@ -14,19 +14,16 @@ import pytest
 
 from config.settings import load_settings
 from index import SearchIndex, SearchParams
-from search_api import create_app
 from store import CatalogStore
 from store.collate import sort_key
 from store.text import fold
-from tests.e2e_helpers import demo_config_copy, unioncat
-from tests.test_api import serve_in_thread
+from tests.e2e_helpers import built_demo
+from tests.test_api import search_client
 
 
 @pytest.fixture(scope="module")
 def settings(tmp_path_factory):
-    config = demo_config_copy(tmp_path_factory.mktemp("relevance"))
-    unioncat("demo", "--no-serve", "--config", str(config))
-    return load_settings(config)
+    return load_settings(built_demo(tmp_path_factory.mktemp("relevance")))
 
 
 @pytest.fixture(scope="module")
@@ -36,9 +33,8 @@ def catalog(settings) -> SearchIndex:
 
 @pytest.fixture(scope="module")
 def client(settings, catalog) -> Iterator[httpx.Client]:
-    with CatalogStore(settings.db_path) as store, serve_in_thread(create_app(settings, store, catalog)) as url:
-        with httpx.Client(base_url=url, timeout=10) as http:
-            yield http
+    with search_client(settings, catalog) as http:
+        yield http
 
 
 def hits(catalog: SearchIndex, q: str, **params) -> list[dict]:
