@@ -18,7 +18,11 @@ The query language
 - Fields: `title:`, `author:`, `subject:`, `publisher:` (with a word, a
   "phrase" or a parenthesised group: `title:(kieu OR tien)`), `isbn:` (hyphens
   allowed, ISBN-10 finds the ISBN-13 record), `year:2019`, `year:2010..2020`
-  (also `2010-2020` or `2010–2020`, open ends `..2000`, `-2000`, `2000..`).
+  (also `2010-2020` or `2010–2020`, open ends `..2000`, `-2000`, `2000..`).  A field takes a word, not an
+  exclusion: `-title:kieu`, not `title:-kieu` (a `QueryError` says so).  Their Vietnamese names, followed
+  directly by the value, are the fields (`tác giả:`/`tacgia:`, `nhan đề:`, `chủ đề:`, `nxb:`, `năm:2019`), and
+  a name a letter or two from one (`tittle:kieu`) is a `QueryError` naming them (index/field_names.py); with
+  a space after the colon ("Toán: tập 1") it is a word.
 - `author:"Hugo, Victor"` finds "Victor Hugo" too, and the reverse (store/names.py); a
   Vietnamese name is surname first either way ("Nguyễn, Du" is Nguyễn Du).  Another quoted author of
   two or three words without a comma is also searched with its surname at the other end:
@@ -51,6 +55,7 @@ from dataclasses import dataclass, field
 
 from config.errors import QueryError
 from index.document import clean_isbn, is_valid_isbn, isbn13_from_isbn10
+from index.field_names import LISTED, MAX_NAME_WORDS, alias_field, misspelt_field
 from store.names import direct_order
 from index.schema import MATCH_FIELD, exact_words, folded_words
 from index.volumes import spelled_volumes
@@ -62,6 +67,8 @@ FIELD_PREFIXES: dict[str, tuple[str, ...]] = {
     "title": ("title",), "author": ("authors",), "authors": ("authors",),
     "subject": ("subjects",), "subjects": ("subjects",), "publisher": ("publisher",),
 }
+# Every field name a user may type (`title:`); Vietnamese names and slips: index/field_names.py.
+FIELD_NAMES: tuple[str, ...] = (*FIELD_PREFIXES, "isbn", "year")
 OPERATORS = ("AND", "OR", "NOT")
 MAX_QUERY_WORDS = 64
 MAX_DEPTH = 20
@@ -81,7 +88,7 @@ _WORD_SEPARATORS = re.compile(r"[/:;,+&|=]+")
 # Hyphen, en dash (Vietnamese typography, and the decade facet's labels), em dash.
 _YEAR_RANGE = re.compile(r"^(\d{1,4})?\s*(?:\.\.|-|\u2013|\u2014)\s*(\d{1,4})?$")
 _TOKEN = re.compile(r'\s*(?:(?P<lp>\()|(?P<rp>\))|(?P<quote>")|(?P<minus>-)(?=[^\s)])'
-                    r'|(?P<field>[A-Za-z]+):|(?P<word>[^\s()"]+))')
+                    r'|(?P<field>[^\W\d_]+):|(?P<word>[^\s()"]+))')
 
 
 @dataclass
@@ -147,9 +154,14 @@ def _tokens(query: str) -> list[tuple[str, str]]:
             out.append(("phrase", query[pos:end]))
             pos = end + 1
         elif kind == "field":
-            name = match.group("field").lower()
-            if name in FIELD_PREFIXES or name in ("isbn", "year"):
+            name, after = match.group("field").lower(), query[pos:pos + 1]
+            if name in FIELD_NAMES:
                 out.append(("field", name))
+            elif (alias := _aliased(out, name, after)) is not None:
+                out.append(("field", alias))
+            elif after and not after.isspace() and (meant := misspelt_field(name, FIELD_NAMES)):
+                raise QueryError(query, f"{name}: không phải tên trường; có phải {meant}:? Các trường: {LISTED} "
+                                        f"(unknown field {name}:, did you mean {meant}:?)")
             else:  # "http://…" or "foo:bar": plain words
                 rest = re.match(r'[^\s()"]*', query[pos:]).group(0)
                 out.append(("word", f"{match.group('field')}:{rest}"))
@@ -159,6 +171,18 @@ def _tokens(query: str) -> list[tuple[str, str]]:
         else:
             out.append((kind, match.group(kind)))
     return out
+
+
+def _aliased(tokens: list[tuple[str, str]], name: str, after: str) -> str | None:
+    """The field a Vietnamese name ending in `name` stands for (`index.field_names`), its words before
+    `name` taken off `tokens` ("tác giả:" was the word "tác" and then "giả:"); None for no such name."""
+    for count in range(MAX_NAME_WORDS - 1, -1, -1):
+        before = tokens[len(tokens) - count:] if count else []
+        if len(before) == count and all(kind == "word" for kind, _ in before) and \
+                (field := alias_field([*(word for _, word in before), name], after)) is not None:
+            del tokens[len(tokens) - count:]
+            return field
+    return None
 
 
 def _without_id_labels(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -304,6 +328,10 @@ class _Parser:
         if name == "year" and token is not None and token[0] == "minus" and following and following[0] == "word":
             self.pos += 2  # `year:-2000`: the open start, as `year:2000-` is the open end
             return Clause("year", years=parse_year_range("-" + following[1], self.query))
+        if token is not None and token[0] == "minus":
+            value = following[1] if following and following[0] == "word" else "…"
+            raise self.error(f"sau {name}: là một từ hoặc một \"cụm từ\", không phải từ loại trừ: viết -{name}:{value} "
+                             f"({name}: takes a word or a quoted phrase, not an exclusion; write -{name}:{value})")
         if token is None or token[0] not in ("word", "phrase", "lp"):
             raise self.error(f"sau {name}: cần một từ để tìm ({name}: needs a word)")
         if name in ("isbn", "year"):

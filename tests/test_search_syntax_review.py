@@ -2,6 +2,8 @@
 
 - a run-together word (`vanhoc`, found as "văn học" too) excluded only the records holding the word itself:
   `vanhoc -vanhoc` found 310 records;
+- a mistyped field name (`tittle:kieu`) or a Vietnamese one (`tacgia:"Nguyễn Du"`) answered nothing, without
+  a word of why, and `title:-kieu` said "title: needs a word";
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import httpx
 import pytest
 
 from config.settings import load_settings
+from config.errors import QueryError
 from index import SearchIndex, SearchParams
 from tests.e2e_helpers import built_demo
 from tests.test_api import search_client
@@ -37,6 +40,10 @@ def total(catalog: SearchIndex, q: str) -> int:
     return catalog.search(SearchParams(q=q)).total
 
 
+def ids(catalog: SearchIndex, q: str) -> list[str]:
+    return [hit["id"] for hit in catalog.search(SearchParams(q=q, size=50)).hits]
+
+
 @pytest.mark.parametrize("word", ["vanhoc", "vietnam", "lichsu"])
 def test_an_excluded_run_together_word_excludes_what_it_finds(demo, api, word):
     found = total(demo, word)
@@ -49,3 +56,36 @@ def test_an_excluded_run_together_word_excludes_what_it_finds(demo, api, word):
 def test_an_excluded_run_together_word_excludes_as_its_phrase_does(demo):
     assert total(demo, "lich su") > 0
     assert total(demo, "lich su -lichsu") == total(demo, 'lich su -"lich su"') == 0
+
+
+@pytest.mark.parametrize("q, meant", [("tittle:kieu", "title"), ("autor:du", "author"), ("Titel:(kieu OR tien)", "title"),
+                                      ("pubisher:tre", "publisher"), ("yaer:2019", "year"), ("tacgai:du", "tacgia")])
+def test_a_mistyped_field_name_is_a_400_naming_the_field_meant_and_the_fields(demo, api, q, meant):
+    with pytest.raises(QueryError) as error:
+        demo.search(SearchParams(q=q))
+    assert f"{meant}:?" in str(error.value) and "title:, author:, subject:, publisher:, isbn:, year:" in str(error.value)
+    answer = api.get("/api/search", params={"q": q})
+    assert answer.status_code == 400 and f"did you mean {meant}:?" in answer.json()["message"]
+
+
+@pytest.mark.parametrize("alias, field", [('tacgia:"Nguyễn Du"', 'author:"Nguyễn Du"'),
+                                          ('Tác giả:"Nguyễn Du"', 'author:"Nguyễn Du"'),
+                                          ("nhan đề:kieu", "title:kieu"), ("nhande:kieu", "title:kieu"),
+                                          ('chủ đề:"lịch sử"', 'subject:"lịch sử"'), ("nxb:trẻ", "publisher:trẻ"),
+                                          ("nhà xuất bản:trẻ", "publisher:trẻ"), ("năm:2019", "year:2019")])
+def test_a_vietnamese_field_name_searches_the_field_it_names(demo, api, alias, field):
+    assert ids(demo, alias) == ids(demo, field) != []
+    assert api.get("/api/search", params={"q": alias}).json()["total"] == total(demo, field)
+
+
+@pytest.mark.parametrize("pasted, words", [("Toán: tập 1", "Toán tập 1"), ("Việt Nam:2019", "Việt Nam 2019"),
+                                           ("lịch sử: tập 1", "lịch sử tập 1"), ("tittle: kieu", "tittle kieu"),
+                                           ("nam:2019", "nam 2019")])
+def test_a_colon_of_pasted_text_still_separates_words(demo, pasted, words):
+    assert ids(demo, pasted) == ids(demo, words)
+
+
+def test_a_field_before_an_exclusion_says_to_write_the_exclusion_first(demo, api):
+    answer = api.get("/api/search", params={"q": "title:-kieu"})
+    assert answer.status_code == 400 and "write -title:kieu" in answer.json()["message"]
+    assert "needs a word" not in answer.json()["message"]
