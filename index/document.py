@@ -190,6 +190,8 @@ def enrich(data: dict[str, Any], registry: dict[str, LibraryConfig]) -> dict[str
 _OTHER_TEXT_SINGLE = ("uniform_title", "responsibility", "place", "edition")
 # A mistyped ISBN printed in the book is searched as text: the isbn field holds only valid ones.
 _OTHER_TEXT_LISTS = ("series", "notes", "isbn", "invalid_isbn", "issn", "invalid_issn", "other_ids")
+# An ISSN as printed, "0727-5366": found typed without its hyphen too ("07275366", review).
+_PRINTED_ISSN_RE = re.compile(r"^\d{4}-\d{3}[\dXx]$")
 # The scheme before a class number: "DDC 807.12", "Khung phân loại 19 lớp 8(V)23" (folded here).
 _CLASS_SCHEME_RE = re.compile(r"^(?:khung phan loai 19 lop|\S+)\s+")
 
@@ -198,6 +200,8 @@ def _other_text(data: dict[str, Any]) -> list[str]:
     texts = [data.get(key) for key in _OTHER_TEXT_SINGLE]
     for key in _OTHER_TEXT_LISTS:
         texts += data.get(key) or ()
+    texts += [issn.replace("-", "") for key in ("issn", "invalid_issn") for issn in data.get(key) or ()
+              if _PRINTED_ISSN_RE.match(issn)]
     if data.get("year") is not None:
         texts.append(str(data["year"]))  # so "lịch sử 2019" finds the 2019 edition
     return [t for t in texts if t]

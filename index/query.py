@@ -297,11 +297,15 @@ def _clause_query(schema: tantivy.Schema, clause: Clause, fuzzy: AbstractSet[str
         return _prefix_query(schema, clause, scoring)
     if clause.kind == "isbn":
         isbn = tantivy.Query.boost_query(tantivy.Query.term_set_query(schema, "isbn", clause.isbns), ISBN_BOOST)
-        if not clause.text:
-            return isbn
-        words = Clause("text", DEFAULT_FIELDS, clause.text, phrase=True)
-        return tantivy.Query.boolean_query([(tantivy.Occur.Should, isbn),
-                                            (tantivy.Occur.Should, _text_query(schema, words, frozenset(), scoring))])
+        # An ISBN with a wrong check digit is no ISBN (the isbn field holds valid ones, so it finds no other
+        # book) but text, held as its digits (`invalid_isbn`): found so however it is typed, `isbn:` too (review).
+        digits = tantivy.Query.term_set_query(schema, "all_folded", [form.lower() for form in clause.isbns])
+        should = [(tantivy.Occur.Should, isbn),
+                  (tantivy.Occur.Should, tantivy.Query.boost_query(digits, ALL_FOLDED_WEIGHT))]
+        if clause.text:
+            words = Clause("text", DEFAULT_FIELDS, clause.text, phrase=True)
+            should.append((tantivy.Occur.Should, _text_query(schema, words, frozenset(), scoring)))
+        return tantivy.Query.boolean_query(should)
     return _text_query(schema, clause, fuzzy, scoring, excluded, precise)
 
 

@@ -38,7 +38,8 @@ The query language
   records whose volume says "T.2", "Tập 2" or (at the start of the part) "T2" (index/volumes.py).
 - A bare ISBN (with hyphens, spaces or neither, 10 or 13 digits) is searched as an ISBN,
   also after the label printed in books: `ISBN 978-604-…` (and `ISSN 0866-7500`
-  is the ISSN's text).
+  is the ISSN's text, found with its hyphen or without).  One with a wrong check digit, as a record
+  prints it (`invalid_isbn`), finds that record however it is typed, `isbn:` too, and no valid ISBN.
 
 A query with nothing searchable (`*`, `"`), unbalanced parentheses, an
 operator without an operand, a field without a value, or more than

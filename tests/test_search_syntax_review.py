@@ -4,6 +4,8 @@
   `vanhoc -vanhoc` found 310 records;
 - a mistyped field name (`tittle:kieu`) or a Vietnamese one (`tacgia:"Nguyễn Du"`) answered nothing, without
   a word of why, and `title:-kieu` said "title: needs a word";
+- an ISBN with a wrong check digit was found only as bare digits, not as printed nor with `isbn:`, and an
+  ISSN not without its hyphen ("07275366" for "0727-5366");
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ import pytest
 from config.settings import load_settings
 from config.errors import QueryError
 from index import SearchIndex, SearchParams
+from tests.conftest import make_settings
 from tests.e2e_helpers import built_demo
 from tests.test_api import search_client
+from tests.test_index import LIBRARIES, index_records, union
 
 
 @pytest.fixture(scope="module")
@@ -89,3 +93,20 @@ def test_a_field_before_an_exclusion_says_to_write_the_exclusion_first(demo, api
     answer = api.get("/api/search", params={"q": "title:-kieu"})
     assert answer.status_code == 400 and "write -title:kieu" in answer.json()["message"]
     assert "needs a word" not in answer.json()["message"]
+
+
+@pytest.mark.parametrize("q", ["978-604-1-23456-0", "9786041234560", "isbn:978-604-1-23456-0", "isbn:9786041234560",
+                               "ISBN 978-604-1-23456-0"])
+def test_an_isbn_with_a_wrong_check_digit_is_found_as_printed_and_never_as_the_valid_one(store, data_dir, q):
+    catalog = index_records(store, make_settings(data_dir, LIBRARIES), [
+        union("misprint", "Sách ISBN sai", invalid_isbn=["9786041234560"]),
+        union("valid", "Sách ISBN đúng", isbn=["9786041234567"]),  # the same number with its right check digit
+    ])
+    assert ids(catalog, q) == ["misprint"]
+    assert ids(catalog, q.replace("23456-0", "23456-7").replace("234560", "234567")) == ["valid"]
+
+
+@pytest.mark.parametrize("q", ["0727-5366", "07275366", "issn:07275366", "ISSN 07275366", "ISSN 0727-5366"])
+def test_an_issn_is_found_with_its_hyphen_and_without(demo, api, q):
+    assert ids(demo, q) == ids(demo, '"0727-5366"') != []
+    assert api.get("/api/search", params={"q": q}).json()["total"] == total(demo, '"0727-5366"')
