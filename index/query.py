@@ -312,7 +312,7 @@ def _clause_query(schema: tantivy.Schema, clause: Clause, fuzzy: AbstractSet[str
 def _text_query(schema: tantivy.Schema, clause: Clause, fuzzy: AbstractSet[str],
                 scoring: bool = True, excluded: bool = False, precise: bool = False) -> tantivy.Query:
     """A text clause scored in its fields, or (not `scoring`) one plain word found in MATCH_FIELD."""
-    if not scoring and not fuzzy and clause.fields == DEFAULT_FIELDS and not excluded:
+    if not scoring and not fuzzy and clause.fields == DEFAULT_FIELDS and not excluded and not clause.phrase:
         folded = folded_words(clause.text)
         if len(folded) == 1 and len(exact_words(clause.text)) == 1:
             word = tantivy.Query.term_query(schema, MATCH_FIELD, folded[0])
@@ -379,7 +379,8 @@ def field_scores(schema: tantivy.Schema, clause: Clause, fuzzy: AbstractSet[str]
         targets.append((name, exact, weight * EXACT_BOOST))
         if not as_typed:
             targets.append((f"{name}_folded", folded, weight))
-    if clause.fields == DEFAULT_FIELDS and not (as_typed and excluded):  # the text with no exact twin
+    # The text with no exact twin, which cannot tell "Nguyễn Dữ" from "Nguyễn Du": not for what is matched as typed.
+    if clause.fields == DEFAULT_FIELDS and not as_typed:
         targets.append(("all_folded", folded, ALL_FOLDED_WEIGHT))
     should: list[tuple[tantivy.Occur, tantivy.Query]] = []
     for name, words, boost in targets:

@@ -8,7 +8,8 @@ The query language
   separate words (`Kiều/Nguyễn` is two).
 - `"quoted phrases"`: the words, adjacent and in order; a quote left open is closed at the end.
   A phrase written with marks (on half its words or more: `index.query.written_with_marks`) is
-  found as typed, marks and all: `"kinh tế vi mô"` (micro) does not find "kinh tế vĩ mô" (macro).
+  found as typed, marks and all, in every field it searches: `"kinh tế vi mô"` (micro) does not find
+  "kinh tế vĩ mô" (macro), and a quoted word with marks neither: `"tù"` is not "từ".
 - `AND`, `OR`, `NOT` (upper case only, so the English word "and" in a title is
   a word) and `-word` / `-"phrase"` / `-title:x` to exclude.  Precedence, from
   tightest: `NOT`/`-`, then `AND` (also implicit), then `OR`; parentheses group:
@@ -318,7 +319,7 @@ class _Parser:
         if kind == "field":
             return self.fielded(text)
         if kind == "phrase":
-            return _text_leaf(text, fields, phrase=True)
+            return _text_leaf(text, fields, phrase=True, quoted=True)
         if kind == "op":  # "AND" where an operand was expected: a stray operator
             raise self.error(f"{text} đặt sai chỗ ({text} needs operands)")
         return self.word(text, fields)
@@ -347,7 +348,7 @@ class _Parser:
         if token[0] == "lp":
             return self.primary(fields)
         kind, value = self.take()
-        node = _text_leaf(value, fields, phrase=kind == "phrase") if kind == "phrase" else self.word(value, fields)
+        node = _text_leaf(value, fields, phrase=True, quoted=True) if kind == "phrase" else self.word(value, fields)
         if node is None:
             raise self.error(f"sau {name}: cần một từ để tìm ({name}: needs a word)")
         if kind == "phrase" and fields == FIELD_PREFIXES["author"]:
@@ -399,12 +400,14 @@ def _identifier(text: str) -> bool:
     return bool(_ISBN_LIKE.match(value) or _ISSN_LIKE.match(value))
 
 
-def _text_leaf(text: str, fields: tuple[str, ...], phrase: bool) -> Clause | None:
+def _text_leaf(text: str, fields: tuple[str, ...], phrase: bool, quoted: bool = False) -> Clause | None:
+    """`text` as a leaf: its words adjacent if `phrase`; `quoted` with marks, a phrase of one word too, found as
+    typed (index.query.field_scores): `"tù"` found "từ" and "tu" (review)."""
     text = spelled_volumes(text)  # "T.2" is searched as "tập 2", as the index holds it
     words = exact_words(text)
     if not words:
         return None
-    return Clause("text", fields, text, phrase=phrase and len(words) > 1)
+    return Clause("text", fields, text, phrase=phrase and len(words) > 1 or quoted and words != folded_words(text))
 
 
 def parse_query(query: str) -> Node:

@@ -6,6 +6,8 @@
   a word of why, and `title:-kieu` said "title: needs a word";
 - an ISBN with a wrong check digit was found only as bare digits, not as printed nor with `isbn:`, and an
   ISSN not without its hyphen ("07275366" for "0727-5366");
+- a quoted word with marks was folded (`"tù"` found the 120 records of "từ" and "tu"), and a quoted phrase
+  with marks found other spellings in the notes and series (`"nguyễn dữ"` found Nguyễn Du's Truyện Kiều);
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import pytest
 from config.settings import load_settings
 from config.errors import QueryError
 from index import SearchIndex, SearchParams
+from index.schema import exact_words
 from tests.conftest import make_settings
 from tests.e2e_helpers import built_demo
 from tests.test_api import search_client
@@ -110,3 +113,22 @@ def test_an_isbn_with_a_wrong_check_digit_is_found_as_printed_and_never_as_the_v
 def test_an_issn_is_found_with_its_hyphen_and_without(demo, api, q):
     assert ids(demo, q) == ids(demo, '"0727-5366"') != []
     assert api.get("/api/search", params={"q": q}).json()["total"] == total(demo, '"0727-5366"')
+
+
+def searched_words(api: httpx.Client, record_id: str) -> str:
+    """The words of the fields a word is scored in (title, authors, subjects, publisher), as typed, one string."""
+    record = api.get(f"/api/records/{record_id}").json()
+    texts = [record["title"], record.get("subtitle") or "", *record["authors"], *record["subjects"],
+             record.get("publisher") or ""]
+    return " ".join(" ".join(exact_words(text)) for text in texts)
+
+
+@pytest.mark.parametrize("quoted", ['"tù"', '"từ"', '"đảng"', '"nguyễn dữ"', 'author:"nguyễn dữ"', 'title:"tù"'])
+def test_a_quoted_text_with_marks_finds_only_that_spelling(demo, api, quoted):
+    unquoted = quoted.replace('"', "")
+    found = ids(demo, quoted)
+    assert found and total(demo, quoted) < total(demo, unquoted)  # the other spellings are gone
+    phrase = " ".join(exact_words(quoted.split(":")[-1]))
+    assert all(f" {phrase} " in f" {searched_words(api, record_id)} " for record_id in found)
+    answer = api.get("/api/search", params={"q": quoted}).json()
+    assert answer["total"] == total(demo, quoted) == sum(value["count"] for value in answer["facets"]["material_type"])
