@@ -30,7 +30,8 @@ The query language
   `author:"Gosho Aoyama"` finds "Aoyama Gosho", `author:"Kim Jong Un"` "Jong Un Kim".
 - Truncation: `truy*` finds the words that start so, marks ignored (Truyện, Truyền, truy cập), with
   at least `PREFIX_MIN_CHARS` (3) letters or digits before the star, else a `QueryError`; `895.92*`
-  finds the class and call numbers that start so ("895.922 NG…").  A truncated word is not looked
+  finds the class and call numbers that start so ("895.922 NG…"); the hits mark the words that start so.
+  A truncated word is not looked
   for with typos, and does not take part in the title bonuses.
 - Two syllables run together (`vietnam`) are searched as their phrase too ("Việt Nam") when more
   records hold it than the word, and excluded so (`-vietnam`) (index/run_together.py, applied by
@@ -431,10 +432,15 @@ def leaves(node: Node, negated: bool = False) -> list[Clause]:
 
 
 def positive_words(node: Node, field: str | None = None) -> list[str]:
-    """Folded words of the positive text leaves (for highlighting), or of those that search `field`
-    (`author:nguyen` marks no title)."""
-    return [w for c in leaves(node) if c.kind == "text" and not c.negate and (field is None or field in c.fields)
-            for w in folded_words(c.text)]
+    """Folded words of the positive text and truncated leaves (for highlighting), or of those that search
+    `field` (`author:nguyen` marks no title); a truncated word ends in "*" (`truy*`, index/highlight.py)."""
+    return [w for c in leaves(node) if c.kind in ("text", "prefix") and not c.negate
+            and (field is None or field in c.fields) for w in _highlight_words(c)]
+
+
+def _highlight_words(clause: Clause) -> list[str]:
+    words = folded_words(clause.text)
+    return words if clause.kind == "text" else [*words[:-1], f"{words[-1]}*"]
 
 
 def typo_distance(word: str) -> int:

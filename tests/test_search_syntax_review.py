@@ -8,10 +8,12 @@
   ISSN not without its hyphen ("07275366" for "0727-5366");
 - a quoted word with marks was folded (`"tù"` found the 120 records of "từ" and "tu"), and a quoted phrase
   with marks found other spellings in the notes and series (`"nguyễn dữ"` found Nguyễn Du's Truyện Kiều);
+- a truncated word (`truy*`) found "Truyện" but marked no word of the hits.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import httpx
@@ -20,7 +22,7 @@ import pytest
 from config.settings import load_settings
 from config.errors import QueryError
 from index import SearchIndex, SearchParams
-from index.schema import exact_words
+from index.schema import exact_words, folded_text
 from tests.conftest import make_settings
 from tests.e2e_helpers import built_demo
 from tests.test_api import search_client
@@ -132,3 +134,14 @@ def test_a_quoted_text_with_marks_finds_only_that_spelling(demo, api, quoted):
     assert all(f" {phrase} " in f" {searched_words(api, record_id)} " for record_id in found)
     answer = api.get("/api/search", params={"q": quoted}).json()
     assert answer["total"] == total(demo, quoted) == sum(value["count"] for value in answer["facets"]["material_type"])
+
+
+@pytest.mark.parametrize("q, prefix", [("truy*", "truy"), ("lich*", "lich"), ("title:truy*", "truy"),
+                                       ("kieu truy*", "truy")])
+def test_a_truncated_word_is_highlighted_where_a_word_starts_with_it(demo, api, q, prefix):
+    hits = api.get("/api/search", params={"q": q, "size": 20}).json()["hits"]
+    marked = [[folded_text(word) for word in re.findall(r"<mark>(.*?)</mark>", hit["highlight"]["title"])]
+              for hit in hits if any(folded_text(word).startswith(prefix) for word in re.findall(r"\w+", hit["title"]))]
+    assert marked and all(any(word.startswith(prefix) for word in words) for words in marked)
+    assert all(word.startswith(prefix) or word in q for words in marked for word in words)
+    assert "<mark>" in api.get("/", params={"q": q}).text  # the librarians' page marks it too
