@@ -526,3 +526,37 @@ def test_the_widget_box_takes_as_long_a_query_as_the_page_and_the_api(sites, bro
     answers = [httpx.get(sites["api"] + "/api/search", params={"q": "lich".ljust(n)}, timeout=10).status_code
                for n in (page_most, page_most + 1)]
     assert answers == [200, 400]
+
+
+# A partner asking for more new titles and hits than the catalogue gives in one page.
+LARGE_PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Trường</title></head>
+<body><div id="catalog" data-unioncat-search data-new="30" data-size="30"></div>
+<script src="{api}/widget.js"></script></body></html>"""
+
+
+def test_a_catalogue_with_a_smaller_largest_page_keeps_the_widget_within_it(tmp_path, browser):
+    """The widget capped data-size and data-new at a fixed 50: where [api] max_page_size is lower, every
+    load of data-new="30" was a 400, shown to visitors as "Không hiểu câu tìm: size: …"."""
+    port, max_page_size = free_port(), 2
+    settings = make_settings(tmp_path / "data", LIBRARIES,
+                             api={"cors_origins": [f"http://127.0.0.1:{port}"], "max_page_size": max_page_size})
+    (tmp_path / "data").mkdir()
+    page_dir = tmp_path / "partner"
+    page_dir.mkdir()
+    records = [union(f"r{n}", f"Lịch sử tập {n}", year=2000 + n) for n in range(max_page_size + 2)]
+    with CatalogStore(settings.db_path) as store:
+        store.save_clusters({}, records)
+        build_index(store, settings)
+        with serve_in_thread(create_app(settings, store, SearchIndex(settings))) as api:
+            (page_dir / "index.html").write_text(LARGE_PAGE.format(api=api), encoding="utf-8")
+            with _serve_directory(page_dir, port) as site:
+                _, root = _widget(browser, site)
+                WebDriverWait(browser, 20).until(lambda d: root.find_elements(By.CSS_SELECTOR, "li.hit")
+                                                 or root.find_element(By.CSS_SELECTOR, ".status").text)
+                new_titles = len(root.find_elements(By.CSS_SELECTOR, "li.hit"))
+                refused = root.find_element(By.CSS_SELECTOR, ".status").text
+                shown = _search(browser, root, "lich su")
+                hits = len(root.find_elements(By.CSS_SELECTOR, "li.hit"))
+    assert (new_titles, refused) == (max_page_size, "")
+    assert shown == f"Tìm thấy {len(records)} tài liệu"
+    assert hits == max_page_size

@@ -179,18 +179,20 @@ WIDGET_PATH = HERE / "static" / "widget.js"
 _STATIC = StaticFiles(directory=HERE / "static")
 
 
-# The widget's box takes the query length the page and the API take (it allowed 500 of their 1000).
-_WIDGET_QUERY_CHARS_RE = re.compile(r"var MAX_QUERY_CHARS = \d+;")
+# The widget keeps the API's limits: its box takes the query length the page and the API take (it
+# allowed 500 of their 1000), and its data-size / data-new the largest page (a fixed 50 was a 400 on
+# every load where [api] max_page_size is 20).
+_WIDGET_LIMIT_RE = re.compile(r"var (MAX_QUERY_CHARS|MAX_PAGE_SIZE) = \d+;")
 
 
 @router.get("/widget.js")
 def widget_js(request: Request, ctx: Annotated[AppContext, Depends(get_context)]) -> Response:
     """The partner-site widget at a short, stable URL: /static/widget.js with this server's
-    `[api] max_query_chars` written in.
+    `[api] max_query_chars` and `max_page_size` written in.
 
     Revalidated as /static/ answers: a partner page's browser asks again every hour with
     If-None-Match and gets 304 while the file and the setting are unchanged."""
-    body, etag = _widget(ctx.settings.api.max_query_chars)
+    body, etag = _widget(ctx.settings.api.max_query_chars, ctx.settings.api.max_page_size)
     headers = Headers({"cache-control": "public, max-age=3600", "etag": etag})
     if _STATIC.is_not_modified(headers, request.headers):
         return NotModifiedResponse(headers)
@@ -198,10 +200,12 @@ def widget_js(request: Request, ctx: Annotated[AppContext, Depends(get_context)]
 
 
 @lru_cache(maxsize=4)
-def _widget(max_query_chars: int) -> tuple[bytes, str]:
-    """The widget's file with `max_query_chars` written in, and its ETag: read and hashed once, not per request."""
-    limit = f"var MAX_QUERY_CHARS = {max_query_chars};"
-    body = _WIDGET_QUERY_CHARS_RE.sub(limit, WIDGET_PATH.read_text(encoding="utf-8"), count=1).encode("utf-8")
+def _widget(max_query_chars: int, max_page_size: int) -> tuple[bytes, str]:
+    """The widget's file with the API's limits written in, and its ETag: read and hashed once per pair
+    of limits, not per request."""
+    limits = {"MAX_QUERY_CHARS": max_query_chars, "MAX_PAGE_SIZE": max_page_size}
+    body = _WIDGET_LIMIT_RE.sub(lambda m: f"var {m[1]} = {limits[m[1]]};",
+                                WIDGET_PATH.read_text(encoding="utf-8")).encode("utf-8")
     return body, f'"{hashlib.md5(body, usedforsecurity=False).hexdigest()}"'
 
 

@@ -4,10 +4,10 @@
  *   <div data-unioncat-search data-size="10"></div>
  *   <script src="https://CATALOG/widget.js" defer></script>
  *
- * data-size: hits shown per search (1 to 50; 10 when absent).
+ * data-size: hits shown per search (10 when absent; at most the catalogue's [api] max_page_size).
  * data-library: a library id (GET CATALOG/api/libraries): searches, and the "new" list,
  *   show only what that library holds (a school's or a district library's own page).
- * data-new: show this many titles newest to the catalogue (1 to 50) before any search,
+ * data-new: show this many titles newest to the catalogue (as many as data-size takes) before any search,
  *   under "Tài liệu mới bổ sung"; a search replaces them.
  * Renders a search box and results inside a Shadow DOM, so the host page's
  * styles do not leak in and ours do not leak out.  Results come from
@@ -136,14 +136,15 @@
   }
 
   // data-size as hits per search: a typo ("-5") or more than the API gives in one page ("500")
-  // made every search of that widget a 400; 50 is below the API's default largest page (100).
-  var MAX_SIZE = 50;
+  // made every search of that widget a 400.  /widget.js writes [api] max_page_size here: a fixed 50
+  // failed every load of data-new="30" on a catalogue that gives 20.
+  var MAX_PAGE_SIZE = 100;
   // The longest query, as the page and the API take it: /widget.js writes [api] max_query_chars here.
   var MAX_QUERY_CHARS = 1000;
   var TIMEOUT_MS = 15000;  // a search answers in well under a second; a visitor gives up sooner than this
   function pageSize(attribute) {
     var size = parseInt(attribute || "10", 10);
-    return size >= 1 ? Math.min(size, MAX_SIZE) : 10;
+    return Math.min(size >= 1 ? size : 10, MAX_PAGE_SIZE);
   }
 
   function mount(host, index) {
