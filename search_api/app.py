@@ -28,6 +28,7 @@ from search_api.reload import ConfigReloader, ReloadConfig
 from search_api.routes import atom, libraries, oai, pages, records, search, status, why
 from search_api.routes.status import vi_number, vietnam_time
 from search_api.security_headers import SecurityHeaders
+from search_api.trailing_slash import TrailingSlashRedirect
 from search_api.utf8_input import OWN_ERRORS, Utf8Only
 from store.catalog import CatalogStore
 
@@ -40,6 +41,7 @@ def create_app(settings: Settings, store: CatalogStore, search_index: SearchInde
         title=f"unioncat: mục lục liên hợp thư viện {settings.region}",
         description="Search the union catalog of the region's libraries and see which library holds each title.",
         version="0.1.0",
+        redirect_slashes=False,  # TrailingSlashRedirect: Starlette's wrote the Host header into Location
     )
     # autoescape=True for every template: record text comes from 40-odd catalogues we do not control.
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True,
@@ -51,7 +53,8 @@ def create_app(settings: Settings, store: CatalogStore, search_index: SearchInde
     env.filters["vi_number"] = vi_number
     app.state.ctx = AppContext(settings, store, search_index, Jinja2Templates(env=env),
                                RenderedAnswers(settings.api.cached_searches))
-    # Innermost: a reload replaces `app.state.ctx` before the route reads it.
+    app.add_middleware(TrailingSlashRedirect, router=app.router)
+    # Innermost but for the redirect above: a reload replaces `app.state.ctx` before the route reads it.
     app.add_middleware(ReloadConfig, reloader=ConfigReloader(app.state))
     # Inside CORS, so a partner page's widget can read the 400's message.
     app.add_middleware(Utf8Only)

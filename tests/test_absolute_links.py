@@ -56,3 +56,23 @@ def test_links_start_with_the_configured_public_url(tmp_path):
     links = [link for body in bodies for link in _links(body)]
     assert len(links) > 8
     assert [link for link in links if not link.startswith("https://thuvien.haugiang.gov.vn/")] == []
+
+
+def test_a_trailing_slash_redirect_stays_on_the_address_the_reader_used(tmp_path):
+    """`/records/ID/` and `/api/search/` answered 307 to `http://evil.example/...` when the request said
+    `Host: evil.example` (Starlette's redirect_slashes builds the URL from Host)."""
+    settings = make_settings(tmp_path / "data", LIBRARIES)
+    with CatalogStore(settings.db_path) as store:
+        store.save_clusters({}, [_union("A1", "Địa chí Hậu Giang", "tv-tinh")])
+        build_index(store, settings)
+        with serve_in_thread(create_app(settings, store, SearchIndex(settings))) as url:
+            answers = {path: httpx.get(url + path, headers={"Host": "evil.example"}, timeout=10)
+                       for path in ("/records/A1/", "/api/search/?q=dia+chi", "/api/records/A1//")}
+            assert {path: answer.status_code for path, answer in answers.items()} == dict.fromkeys(answers, 307)
+            locations = [answer.headers["location"] for answer in answers.values()]
+            assert [location for location in locations if "evil.example" in location] == []
+            followed = {path: httpx.get(httpx.URL(url + path).join(answer.headers["location"]), timeout=10)
+                        for path, answer in answers.items()}
+    assert {path: str(answer.url) for path, answer in followed.items()} == {
+        path: url + path.replace("/?", "?").rstrip("/") for path in answers}
+    assert {answer.status_code for answer in followed.values()} == {200}
