@@ -3,8 +3,9 @@
 `language=vi` (ISO 639-1, as HTML's `lang` writes it) and `material_type=Sách` (the label the page
 shows) found nothing, silently, while `library=tv-tihn` is a helpful 400 (index/registry_filters.py):
 they are read as their codes, and a language in no code's form is a 400.
-Languages are ISO 639-2 codes in the index (normalize maps a record's 639-1 codes the same way); a
-three-letter code no record has is an honest 0, as a subject no record has.
+Languages are ISO 639-2 codes in the index (normalize maps a record's 639-1 codes the same way).
+A code neither in the tables of index/labels.py nor held by a record (`material_type=boook`) is
+refused as a registry value is (`code_values`), not answered with a silent 0.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from config.errors import FilterError
-from index.labels import MATERIAL_TYPE_LABELS_VI
+from index.labels import LANGUAGE_LABELS_VI, MATERIAL_TYPE_LABELS_VI
 from store.languages import LANGUAGE_ALIASES
 from store.text import fold
 
@@ -40,9 +41,14 @@ def code_value(name: str, value: str) -> str:
     return value
 
 
+def code_values() -> dict[str, tuple[str, ...]]:
+    """The codes `language=` and `material_type=` accept besides those the index holds: the labelled ones."""
+    return {"language": tuple(LANGUAGE_LABELS_VI), "material_type": tuple(MATERIAL_TYPE_LABELS_VI)}
+
+
 def check_code_filters(q: str, filters: Mapping[str, tuple[str, ...]]) -> None:
-    """Raise FilterError for a language that is no ISO 639-2 code (a material type code nothing has, as
-    "hologram", stays an honest 0: tests/test_search_filter_values.py)."""
+    """Raise FilterError for a language that is no ISO 639-2 code ("vietnamese"): said so before the
+    accepted codes are listed (index/registry_filters.py)."""
     for value in filters.get("language", ()):
         if not (len(value) == 3 and value.isascii() and value.isalpha()):
             raise FilterError(q, "language", value, f"language={value!r}: cần mã ISO 639-2 ba chữ như vie, eng "

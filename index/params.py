@@ -13,8 +13,8 @@ from typing import Any
 from config.errors import FilterError, ParameterError, QueryError
 from config.settings import Settings
 from index.code_filters import code_value, decade_value
-from index.facets import FILTERS
-from index.query_language import parse_year_range
+from index.facets import FILTERS, YEAR_FILTERS
+from index.query_language import parse_year_range, year_text
 from store.text import visible_nfc
 
 SORTS: tuple[str, ...] = ("relevance", "year", "-year", "title", "new")
@@ -30,8 +30,11 @@ CODE_FILTERS = frozenset({"library", "library_type", "language", "material_type"
 
 
 def filter_value(value: str, name: str = "") -> str:
-    """A filter value as the index holds it: NFC, trimmed, a code in lower case, a decade as its years."""
+    """A filter value as the index holds it: NFC, trimmed, a code in lower case, a decade as its years
+    (fullwidth digits as ASCII ones, as the query's `year:` reads them)."""
     value = visible_nfc(value).strip()
+    if name in YEAR_FILTERS:
+        value = year_text(value)
     if name == "decade":
         return decade_value(value)
     return code_value(name, value.lower()) if name in CODE_FILTERS else value
@@ -73,13 +76,23 @@ class SearchParams:
             raise QueryError(self.q, f"câu tìm dài quá {api.max_query_chars} ký tự (query too long)")
         if sum(len(getattr(self, name)) for name in FILTERS) > MAX_FILTER_VALUES:
             raise QueryError(self.q, f"quá {MAX_FILTER_VALUES} giá trị lọc (too many filter values)")
-        for value in self.year:
-            parse_year_range(value, self.q)
-        for value in self.filters().get("decade", ()):
-            low, high = parse_year_range(value, self.q)
+        filters = self.filters()
+        for value in filters.get("year", ()):
+            _filter_years(self.q, "year", value)
+        for value in filters.get("decade", ()):
+            low, high = _filter_years(self.q, "decade", value)
             if low == high:  # "2015": a year, not a decade
                 raise FilterError(self.q, "decade", value, f"decade={value!r}: thập niên viết 2010-2019 hoặc 2010 "
                                                            "(a decade: 2010-2019, or 2010 for it)")
+
+
+def _filter_years(q: str, name: str, value: str) -> tuple[int | None, int | None]:
+    """The years of a `year` or `decade` filter value; an error names the filter, not the query's words
+    (`year=abc` was "query 'kieu': năm không hợp lệ", and the page said "Không hiểu câu tìm")."""
+    try:
+        return parse_year_range(value, q)
+    except QueryError as exc:
+        raise FilterError(q, name, value, f"{name}={value!r}: {exc.reason}") from exc
 
 
 def params_from_mapping(values: dict[str, Any]) -> SearchParams:

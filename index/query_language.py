@@ -53,6 +53,7 @@ operator without an operand, a field without a value, or more than
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
@@ -125,9 +126,20 @@ class Or:
 Node = Clause | Not | And | Or
 
 
+def year_text(value: str) -> str:
+    """A year or range as typed, in ASCII where it can be: fullwidth digits (`２０１５`, from an East Asian
+    input method) were refused while an ISBN took them (index/document.py: clean_isbn). Decimal digits
+    of any script as 0-9, other characters by NFKC (`－` is `-`); a digit that is no decimal one
+    ("²", "①") stays, and is refused."""
+    if value.isascii():
+        return value
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch if ch.isdigit()
+                   else unicodedata.normalize("NFKC", ch) for ch in value)
+
+
 def parse_year_range(value: str, query: str) -> tuple[int | None, int | None]:
     """`2019` → (2019, 2019); `2010..2020` or `2010-2020` → (2010, 2020); open ends allowed."""
-    value = value.strip()
+    value = year_text(value).strip()
     if value.isascii() and value.isdigit() and len(value) <= 4:  # "²".isdigit() too, and int() refuses it
         return int(value), int(value)
     match = _YEAR_RANGE.match(value)

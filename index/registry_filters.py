@@ -1,10 +1,11 @@
-"""Filters whose values come from the registry: a value it does not hold is refused, not searched.
+"""Filters whose values are known before any search: a value outside them is refused, not searched.
 
 `library=tv-tihn` in a partner's embed code answered 0 hits, and the partner's page showed an
 empty list as if the library held nothing.  A library id, a library type and a district are
-known before any search (the config), so a value outside them is a mistake worth naming,
+known from the registry (the config), a language and a material type from the code tables
+(index/code_filters.py: `code_values`), so a value outside them is a mistake worth naming,
 with the closest accepted value.  Free-form filters (year, subject...) are not checked: a
-subject nothing has is an honest 0 (a language and a material type: index/code_filters.py).
+subject nothing has is an honest 0.
 """
 
 from __future__ import annotations
@@ -18,7 +19,10 @@ from config.settings import LibraryConfig, LibraryType, Settings
 from store.text import fold
 
 REGISTRY_FILTERS: tuple[str, ...] = ("library", "library_type", "district")
-_WHAT_VI = {"library": "thư viện", "library_type": "loại thư viện", "district": "huyện/thị"}
+# What a refused value is not, in Vietnamese and in English.
+_WHAT = {"library": ("thư viện", "not in the registry"), "library_type": ("loại thư viện", "not in the registry"),
+         "district": ("huyện/thị", "not in the registry"), "language": ("mã ngôn ngữ", "no such language code"),
+         "material_type": ("loại tài liệu", "no such material type")}
 MAX_LISTED_VALUES = 20  # a registry of hundreds of libraries is listed at /api/libraries, not in a message
 CLOSE_MATCH_MIN = 0.6  # difflib's ratio of the folded forms: "tv-tihn" is tv-tinh, "museum" is nothing
 
@@ -36,18 +40,17 @@ def registry_values(settings: Settings) -> dict[str, tuple[str, ...]]:
 
 def check_registry_filters(q: str, filters: Mapping[str, tuple[str, ...]], accepted: Mapping[str, tuple[str, ...]],
                            held: Callable[[str, str], bool]) -> None:
-    """Raise FilterError for the first registry filter value neither `accepted` nor `held` by the index
-    (a library dropped from the config whose records are still indexed is still a facet value)."""
-    for name in REGISTRY_FILTERS:
-        known = accepted.get(name, ())
+    """Raise FilterError for the first value of a filter of `accepted` neither accepted nor `held` by the
+    index (a library dropped from the config whose records are still indexed is still a facet value)."""
+    for name, known in accepted.items():
         for value in filters.get(name, ()):
             if value not in known and not held(name, value):
                 raise FilterError(q, name, value, _message(name, value, known))
 
 
 def _message(name: str, value: str, known: tuple[str, ...]) -> str:
-    what = _WHAT_VI[name]
-    message = f"{name}={value!r}: không có {what} này trong danh sách (not in the registry)"
+    what, english = _WHAT[name]
+    message = f"{name}={value!r}: không có {what} này trong danh sách ({english})"
     by_fold = {fold(v): v for v in known}
     close = [by_fold[v] for v in difflib.get_close_matches(fold(value), by_fold, n=1, cutoff=CLOSE_MATCH_MIN)]
     if close:

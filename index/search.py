@@ -26,7 +26,7 @@ from config.errors import ParameterError, QueryError, SearchIndexError
 from config.settings import Settings
 from index.build import CURRENT_NAME, current_version, open_index
 from index.cache import LruCache
-from index.code_filters import check_code_filters
+from index.code_filters import check_code_filters, code_values
 from index.document import enrich
 from index.facets import FILTERS, YEAR_FILTERS, facet_counts
 from index.headings import filter_terms
@@ -78,7 +78,8 @@ class SearchIndex:
     def __init__(self, settings: Settings):
         self._settings = settings
         self._registry = settings.library_map()  # hits are enriched with it as they are read
-        self._registry_values = registry_values(settings)  # what library=, library_type=, district= accept
+        # What library=, library_type=, district=, language= and material_type= accept.
+        self._registry_values = registry_values(settings) | code_values()
         self._lock = threading.Lock()
         self._version: Path | None = None
         self._index: tantivy.Index | None = None
@@ -183,9 +184,9 @@ class SearchIndex:
         params.validate(self._settings)
         tree = parse_query(params.q) if params.q.strip() else None
         searcher = index.searcher() if index is not None else None
+        check_code_filters(params.q, params.filters())
         check_registry_filters(params.q, params.filters(), self._registry_values,
                                lambda name, value: searcher is not None and searcher.doc_freq(name, value) > 0)
-        check_code_filters(params.q, params.filters())
         if searcher is None or searcher.num_docs == 0:  # the answer's shape still names every facet
             return SearchResult(0, [], {name: [] for name in FILTERS}, params.page, params.size, params=params,
                                 indexed=False)

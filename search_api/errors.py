@@ -72,9 +72,7 @@ def add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_parameter(request: Request, exc: RequestValidationError) -> Response:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err.get('loc', ()) if p != 'query')}: {err.get('msg')}"
-            for err in exc.errors())
+        problems = "; ".join(_problem(err) for err in exc.errors())
         return error_response(request, 400, "InvalidParameter", f"tham số không hợp lệ ({problems})")
 
     @app.exception_handler(StarletteHTTPException)
@@ -89,3 +87,22 @@ def add_error_handlers(app: FastAPI) -> None:
         if "GET" in allowed and "HEAD" not in allowed:
             headers["Allow"] = ", ".join([*allowed, "HEAD"])
         return error_response(request, exc.status_code, "HTTPError", message, headers or None)
+
+
+# FastAPI's checks of a parameter (pydantic's error types), said as our own checks say theirs: Vietnamese,
+# English in brackets. `page=1.5` was pydantic's English inside the Vietnamese message.
+_PROBLEMS = {
+    "int_parsing": ("phải là số nguyên", "must be a whole number"),
+    "int_from_float": ("phải là số nguyên", "must be a whole number"),
+    "greater_than_equal": ("phải ≥ {ge}", "must be ≥ {ge}"),
+    "missing": ("thiếu", "is required"),
+}
+
+
+def _problem(err: dict) -> str:
+    """One parameter's problem: its name, what it must be, the value sent."""
+    name = ".".join(str(part) for part in err.get("loc", ()) if part != "query")
+    vi, english = _PROBLEMS.get(err.get("type", ""), ("không đọc được", "cannot be read"))
+    limits = err.get("ctx") or {}
+    sent = f", nhận {err['input']!r}" if isinstance(err.get("input"), (str, int, float)) else ""
+    return f"{name}: {vi.format(**limits)}{sent} ({name} {english.format(**limits)})"

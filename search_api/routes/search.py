@@ -24,7 +24,8 @@ SEARCH_ERRORS = {
     400: {"model": ErrorResponse,
           "description": f"Bad parameter or query (a parameter not UTF-8 included), more than {MAX_FILTER_VALUES} "
                          "filter values in all, or a `library`, `library_type` or `district` value the registry "
-                         "does not hold, a `language` that is no ISO 639-2 code, a `decade` that is a "
+                         "does not hold, a `language` or `material_type` code neither known nor held by a record, "
+                         "a `year` or `decade` that is no year, a `decade` that is a "
                          "single year other than a decade's first (`error` FilterError; `reason` names the value, the "
                          "closest accepted one and the accepted ones); `page`, `size` or `sort` out of range "
                          "(`error` InvalidParameter)."},
@@ -41,10 +42,11 @@ _FILTER_DOCS: dict[str, str] = {
     "library": "Library id (GET /api/libraries); an id the registry lacks is 400.",
     "library_type": "provincial, district, school, college or armed_forces; another value is 400.",
     "district": "District name, as /api/libraries writes it; a district no library of the registry is in is 400.",
-    "year": "2019 or 2010-2020.",
+    "year": "2019 or 2010-2020 (fullwidth digits too); not a year: 400.",
     "decade": "A decade facet value, e.g. 2010-2019; 2010 is the same decade; another single year is 400.",
-    "language": "ISO 639-2 code, e.g. vie (ISO 639-1 vi is read as vie); not three letters: 400.",
-    "material_type": "book, serial, map, ... (or the page's label, e.g. Sách).",
+    "language": "ISO 639-2 code, e.g. vie (ISO 639-1 vi is read as vie); a code neither labelled nor held by "
+                "a record: 400.",
+    "material_type": "book, serial, map, ... (or the page's label, e.g. Sách); another value: 400.",
     "subject": "A subject heading as in the facet (any capitals; spelled without marks it finds every spelling).",
 }
 FILTER_PARAMETERS = [
