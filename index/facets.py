@@ -55,8 +55,8 @@ def facet_counts(searcher: tantivy.Searcher, settings: Settings, query: tantivy.
         buckets = raw.get(name, {}).get("buckets", [])
         counted = (subject_facet(buckets, subjects) if name == "subject"
                    else [{"value": str(_key(b["key"])), "count": int(b["doc_count"])} for b in buckets])
-        values = [{"value": v["value"], "label": facet_label(settings, name, v["value"]), "count": v["count"]}
-                  for v in counted]
+        values = [{"value": v["value"], "label": v.get("label") or facet_label(settings, name, v["value"]),
+                   "count": v["count"]} for v in counted]
         # Tantivy breaks a tie in count by code point ("Đ", "Ă" after "Z"); years stay newest first.
         if name != "year":
             values.sort(key=lambda v: (-v["count"], _label_key(v["label"])))

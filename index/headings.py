@@ -67,9 +67,10 @@ def same_heading(value: str, label: str) -> bool:
 
 
 def subject_facet(buckets: list[dict[str, Any]], chosen: tuple[str, ...]) -> list[dict[str, Any]]:
-    """The subject facet (value, count) of the aggregated spellings (`buckets`: key, doc_count):
-    one value per heading, the spelling most records use, counting its unmarked spelling and
-    shown as `chosen` spells it when it is selected.
+    """The subject facet (value, label, count) of the aggregated spellings (`buckets`: key, doc_count):
+    one value per heading, labelled with the spelling most records use, counting its unmarked
+    spelling; its value is as `chosen` spells it when it is selected (the filter in force), its
+    label still the heading (`subject=van hoc viet nam` showed "van hoc viet nam").
 
     A record holds one spelling per heading (`heading_terms`), so the counts add up; a
     spelling beyond the aggregated ones is not counted."""
@@ -85,5 +86,5 @@ def subject_facet(buckets: list[dict[str, Any]], chosen: tuple[str, ...]) -> lis
         if key not in unmarked and folded_key(key) in unmarked:
             counts[key] += unmarked[folded_key(key)]
     merged = {folded_key(key) for key in counts if key not in unmarked}
-    return [{"value": next((v for v in chosen if same_heading(v, labels[key])), labels[key]), "count": n}
-            for key, n in counts.items() if key not in merged]
+    return [{"value": next((v for v in chosen if same_heading(v, labels[key])), labels[key]), "label": labels[key],
+             "count": n} for key, n in counts.items() if key not in merged]

@@ -164,6 +164,32 @@ def test_a_subject_spelled_without_marks_or_in_capitals_is_one_facet_value(store
     assert search_index.search(SearchParams(subject=("Viet Nam",), q="sach c")).total == 1
 
 
+def test_a_subject_chosen_without_marks_is_shown_as_the_catalogue_spells_the_heading(store, settings):
+    """`subject=van hoc viet nam` (typed, or a record page's link from a school library's unmarked
+    heading) found the "Văn học Việt Nam" records, and the facet's label and the page's chip read
+    "van hoc viet nam"."""
+    search_index = index_records(store, settings, [
+        union("a", "Sách A", subjects=["Văn học Việt Nam"]), union("b", "Sách B", subjects=["Văn học Việt Nam"]),
+        union("school", "Sách C", ("tv-long-my",), subjects=["Van hoc Viet Nam"]),
+        union("micro", "Sách D", subjects=["Kinh tế vi mô"]), union("macro", "Sách E", subjects=["Kinh tế vĩ mô"])])
+    heading = search_index.search(SearchParams()).facets["subject"][0]["label"]  # the spelling most records use
+    with serve_in_thread(create_app(settings, store, search_index)) as url, \
+            httpx.Client(base_url=url, timeout=10) as client:
+        body = client.get("/api/search", params={"subject": "van hoc viet nam"}).json()
+        selected = [(v["label"], v["count"]) for v in body["facets"]["subject"] if v["selected"]]
+        record_page = client.get("/records/school").text
+        link = html.unescape(re.search(r'<a href="(/\?subject=[^"]+)">Van hoc Viet Nam</a>', record_page)[1])
+        pages = [client.get("/", params={"subject": "van hoc viet nam"}).text, client.get(link).text]
+        # An unmarked value that is two headings ("vi mô", micro; "vĩ mô", macro) selects both: its chip as typed.
+        either = client.get("/api/search", params={"subject": "kinh te vi mo"}).json()["facets"]["subject"]
+        pages.append(client.get("/", params={"subject": "kinh te vi mo"}).text)
+    chips = [[" ".join(html.unescape(re.sub(r"<[^>]+>", "", chip)).split())
+              for chip in re.findall(r'<a class="chip"[^>]*>(.*?)</a>', page, re.S)] for page in pages]
+    assert (body["total"], selected) == (3, [(heading, 3)])
+    assert chips == [[f"Chủ đề: {heading} × (bỏ lọc)"]] * 2 + [["Chủ đề: kinh te vi mo × (bỏ lọc)"]]
+    assert sorted(v["label"] for v in either if v["selected"]) == ["Kinh tế vi mô", "Kinh tế vĩ mô"]
+
+
 def test_subjects_that_differ_by_their_marks_stay_two_facet_values(store, settings):
     """"Kinh tế vi mô" (micro) is not "Kinh tế vĩ mô" (macro); "kinh te vi mo" may be either."""
     search_index = index_records(store, settings, [

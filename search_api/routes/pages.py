@@ -95,6 +95,17 @@ def _parameter_problem(exc: ParameterError, ctx: AppContext, page: str, size: st
     return f"Số trang (page) phải từ 1, nhận {_as_typed(page)}."
 
 
+def _chip_label(ctx: AppContext, result: SearchResult, name: str, value: str) -> str:
+    """A chosen filter value as its chip names it: a subject as the heading its facet value shows
+    (`subject=van hoc viet nam`, typed or a record's unmarked link, is "Văn học Việt Nam") when it
+    selects one heading; an unmarked value selecting several ("kinh te vi mo": vi mô and vĩ mô) as typed."""
+    if name == "subject":
+        headings = {v["label"] for v in result.facets.get(name, []) if v["value"] == value}
+        if len(headings) == 1:
+            return headings.pop()
+    return facet_label(ctx.settings, name, value)
+
+
 def _as_typed(value: str) -> str:
     """A number as typed (0, -3); anything else quoted ('abc')."""
     return value.strip() if value.strip().lstrip("-").isdigit() else repr(value)
@@ -132,7 +143,7 @@ def search_page(
             context["filter_error_url"] = _toggle(items, exc.name, exc.value)
         return ctx.templates.TemplateResponse(request, "search.html", context, status_code=400)
     # Every filter in force gets a chip, also one no hit has (0 results) and a range (year=1990-2000).
-    chosen = [{"label": facet_label(ctx.settings, name, value), "facet": FACET_TITLES_VI[name],
+    chosen = [{"label": _chip_label(ctx, result, name, value), "facet": FACET_TITLES_VI[name],
                "url": _toggle(items, name, value)}
               for name, values in params.filters().items() for value in dict.fromkeys(values)]
     # "Did you mean" keeps the filters and the order in force: only the words change.
