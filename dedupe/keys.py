@@ -4,7 +4,7 @@ Only records that share a key are compared, so a million records cost a few
 million comparisons instead of 10^12.  Keys follow RecordManager (ISBN-13, other
 ids, title key + first author word) and add what Vietnamese school data needs:
 title + year and title + publisher for records without ISBN or author, the title
-alone for records with neither author nor year, and keys
+alone for records missing author or year, and keys
 on each half of the title (the first half with author and year both) and on its
 consonants, so one typo cannot hide a record from all its keys.
 """
@@ -36,9 +36,10 @@ def blocking_keys(features: Features) -> list[str]:
     if features.year is not None:
         qualifiers.append(f"y={features.year}")
     keys += [f"title:{features.key_title}|{qualifier}" for qualifier in qualifiers]
-    if not qualifiers and features.key_title:
-        # Neither author nor year (school copies): the title alone, so copies of one title are compared
-        # and an explanation names the nearest and why it was refused, not only "no matching record".
+    if features.key_title and (not features.authors or features.year is None):
+        # Author or year missing (school copies): the title alone too, so a bare copy meets the copies of its title
+        # that name an author only in 245 $c or give no year, and an explanation names the nearest and why it
+        # was refused, not only "no matching record".
         keys.append(f"title:{features.key_title}")
     if features.publisher and (not features.authors or features.year is None):
         # Title + publisher only where author or year is missing: elsewhere it adds

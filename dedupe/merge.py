@@ -82,7 +82,9 @@ from store.text import fold, work_key
 # 20: a union record's invalid ISBNs leave out the ones among its valid ISBNs (a valid number a member typed in $z).
 # 21: a record with neither author nor year is blocked by its title alone (dedupe/keys.py): copies of one title are
 # compared, so one left alone names the nearest and why it was refused; copies agreeing in publisher and pages join.
-MERGE_RULES_VERSION = 21
+# 22: the title alone is a key of every record missing author or year, not only of one missing both: a bare copy
+# meets a copy naming its author only in 245 $c (now its author), and its explanation names it.
+MERGE_RULES_VERSION = 22
 # Names other members add to the best member's authors stop here (the API and index show them all).
 MAX_MERGED_AUTHORS = 10
 
