@@ -103,15 +103,40 @@ def _validator_fields(validator: str | None) -> dict[str, str]:
     return value if isinstance(value, dict) else {}
 
 
+# Enough of a file's start to tell an HTML page, an empty export or a lone byte-order mark from MARC.
+_HEAD_BYTES = 512
+
+
+def _refuse_what_is_no_marc_file(head: bytes, library: str, location: str) -> None:
+    """Raise HarvestError, naming what the file is instead, for an empty export, one holding only a byte-order
+    mark or blank space, or an HTML page (a sign-in or share page saved or served in the export's place); all
+    said "the file gave no readable records (0 rejected)", the page only when fetched over HTTP (review)."""
+    if not head:
+        raise HarvestError(library, location, "the MARC file is empty (0 bytes): the export wrote nothing; "
+                                              "export the catalogue again")
+    if not head.lstrip(UTF8_BOM + b" \t\r\n"):
+        raise HarvestError(library, location, "the MARC file holds only a byte-order mark or blank space, no "
+                                              "records: export the catalogue again")
+    if starts_like_html(head):
+        where = "the URL answered with" if location.startswith(("http://", "https://")) else "the file is"
+        raise HarvestError(library, location, f"{where} an HTML page, not a MARC file (a sign-in or share page?); "
+                                              "give the file's direct download URL, or save the export itself")
+
+
 def open_marc_source(location: str, library: str, client: httpx.Client | None, settings: HarvestSettings,
                      previous_validator: str | None) -> tuple[BinaryIO | None, str]:
     """(stream or None when unchanged, new validator) for a path or an http(s) URL."""
     previous = _validator_fields(previous_validator)
     if not location.startswith(("http://", "https://")):
         path = Path(location)
+        if path.is_dir():
+            raise HarvestError(library, location, "is a directory, not a MARC file; point the library's url in the "
+                                                  "registry at the export file in it")
         if not path.is_file():
             raise HarvestError(library, location, "MARC file not found; put the export there or correct the "
                                                   "library's url in the registry (relative to the config file)")
+        with path.open("rb") as handle:
+            _refuse_what_is_no_marc_file(handle.read(_HEAD_BYTES), library, location)
         sha1 = _sha1_of_file(path)
         validator = json.dumps({"sha1": sha1})
         return (None if previous.get("sha1") == sha1 else path.open("rb")), validator
@@ -130,9 +155,7 @@ def open_marc_source(location: str, library: str, client: httpx.Client | None, s
         raise HarvestError(library, location, f"HTTP {response.status_code} fetching the MARC file"
                                               + (f"; {hint}" if hint else ""))
     # By the body, not the Content-Type: some servers send any file as text/html.
-    if starts_like_html(response.content):
-        raise HarvestError(library, location, "the URL answered with an HTML page, not a MARC file (a sign-in or "
-                                              "share page?); give the file's direct download URL")
+    _refuse_what_is_no_marc_file(response.content[:_HEAD_BYTES], library, location)
     sha1 = hashlib.sha1(response.content).hexdigest()
     fields = {"sha1": sha1}
     for name, header in (("etag", "etag"), ("last_modified", "last-modified")):

@@ -185,17 +185,6 @@ def test_harvest_file_stores_rejects_and_deletes_what_the_next_file_lacks(tmp_pa
     assert store.live_local_ids("tv-file") == {"1", "2", "3"} and store.rejects("tv-file") == []
 
 
-def test_empty_file_deletes_nothing(tmp_path: Path, store):
-    path = tmp_path / "lib.mrc"
-    path.write_bytes(book("1", b"Mot"))
-    library = marc_library(str(path))
-    harvest_marc_file(library, store, None, fast_settings())
-    path.write_bytes(b"")
-    with pytest.raises(HarvestError, match="no readable records"):
-        harvest_marc_file(library, store, None, fast_settings())
-    assert store.live_local_ids("tv-file") == {"1"}
-
-
 class _FileHandler(BaseHTTPRequestHandler):
     """Serves one file with an ETag, answering 304 to a matching If-None-Match."""
 
@@ -280,6 +269,30 @@ def test_a_marc_file_url_that_answers_with_an_html_page_says_so_and_deletes_noth
         with pytest.raises(HarvestError, match="an HTML page, not a MARC file") as info:
             harvest_marc_file(library, store, client, settings)
     assert server.url in str(info.value) and "direct download" in str(info.value)
+    assert store.live_local_ids("tv-file") == {"1"}
+
+
+@pytest.mark.parametrize(("content", "said"), [
+    (b"", r"is empty \(0 bytes\)"),
+    (b"\xef\xbb\xbf\r\n", "holds only a byte-order mark or blank space"),
+    (b"<!DOCTYPE html><html><body>Dang nhap</body></html>", "the file is an HTML page, not a MARC file"),
+    (None, "is a directory, not a MARC file"),
+])
+def test_a_local_file_that_is_no_marc_export_says_what_it_is_and_deletes_nothing(tmp_path, store, content, said):
+    """An empty export, a lone BOM and a sign-in page saved as .mrc all said "the file gave no readable records
+    (0 rejected)", and a directory "MARC file not found" (review)."""
+    path = tmp_path / "export.mrc"
+    path.write_bytes(book("1", b"Mot"))
+    library = marc_library(str(path))
+    harvest_marc_file(library, store, None, fast_settings())
+    path.unlink()
+    if content is None:
+        path.mkdir()
+    else:
+        path.write_bytes(content)
+    with pytest.raises(HarvestError, match=said) as info:
+        harvest_marc_file(library, store, None, fast_settings())
+    assert str(path) in str(info.value) and "tv-file" in str(info.value)
     assert store.live_local_ids("tv-file") == {"1"}
 
 
