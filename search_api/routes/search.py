@@ -75,7 +75,8 @@ async def api_search(
     request: Request,
     ctx: Annotated[AppContext, Depends(get_context)],
     q: Annotated[str, Query(description='Words, "phrases", AND/OR/NOT, -exclusions, (groups), title: author: '
-                                        'subject: publisher: isbn: year:2019 year:2010..2020; truy* for the '
+                                        'subject: publisher: isbn: year:2019 year:2010..2020 (or in Vietnamese tác giả: nhan đề: '
+                                        'chủ đề: nxb: năm:); truy* for the '
                                         'words starting "truy" (3 letters or digits at least before the *)',
                             examples=["truyen kieu", 'author:"Nguyễn Du" OR title:kieu', "lich su -year:..1990"])] = "",
     page: PageParameter = 1,
