@@ -44,7 +44,9 @@ GENERIC_MAIN_TITLES = frozenset({
     "ki yeu hoi thao khoa hoc", "ki yeu hoi nghi khoa hoc", "bao cao", "bao cao tong ket", "bao cao khoa hoc",
     "bao cao thuc tap", "luan van", "luan van tot nghiep", "luan van thac si", "luan an", "luan an tien si",
     "khoa luan", "khoa luan tot nghiep", "do an tot nghiep", "van kien", "tuyen tap", "tong tap", "toan tap",
-    "tac pham", "tho", "truyen ngan"})
+    "tac pham", "tho", "truyen ngan",
+    # A serial's generic name: each office's bulletin ("Bản tin" 2021 of two libraries were one, review).
+    "ban tin", "tap chi", "tap san", "dac san", "nguyet san", "thong tin", "bao"})
 # Folded part names less alike than this name two parts ("dai so" and "hinh hoc").
 PART_NAME_MIN_RATIO = 85.0
 # A name that is another with a word more at its end scores at most this: another given name or body.

@@ -84,7 +84,8 @@ from store.text import fold, work_key
 # compared, so one left alone names the nearest and why it was refused; copies agreeing in publisher and pages join.
 # 22: the title alone is a key of every record missing author or year, not only of one missing both: a bare copy
 # meets a copy naming its author only in 245 $c (now its author), and its explanation names it.
-MERGE_RULES_VERSION = 22
+# 23: a serial's generic name ("Bản tin", "Tạp chí", "Đặc san") is a generic title (dedupe/match.py).
+MERGE_RULES_VERSION = 23
 # Names other members add to the best member's authors stop here (the API and index show them all).
 MAX_MERGED_AUTHORS = 10
 
