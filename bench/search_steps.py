@@ -28,7 +28,8 @@ sys.path.insert(0, str(REPO))
 from bench.search import QUERY_MIX, settings_for  # noqa: E402
 from index import SearchIndex  # noqa: E402
 from index.facets import facet_counts  # noqa: E402
-from index.query_language import parse_query, positive_words  # noqa: E402
+from index.query_language import parse_query  # noqa: E402
+from index.query_words import positive_words  # noqa: E402
 from index.schema import RANK_WEIGHT_FIELD  # noqa: E402
 from index.params import SearchParams  # noqa: E402
 

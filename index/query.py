@@ -85,7 +85,8 @@ from collections.abc import Set as AbstractSet
 
 import tantivy
 
-from index.query_language import DEFAULT_FIELDS, And, Clause, Node, Not, Or, leaves, typo_distance
+from index.query_language import DEFAULT_FIELDS, And, Clause, Node, Not, Or, leaves
+from index.query_words import typo_distance
 from index.schema import (CLASS_NUMBER_FIELD, MATCH_FIELD, TITLE_START_FIELD, TITLE_START_TOKEN, YEAR_FIELD,
                           exact_words, folded_text, folded_words)
 

@@ -34,8 +34,8 @@ from index.highlight import highlight
 from index.keyboard import keyboard_query
 from index.params import MAX_RESULT_WINDOW, SearchParams
 from index.query import build_query, match_query, year_query
-from index.query_language import (Node, parse_query, parse_year_range, positive_chain, positive_words,
-                                  split_phrases, typo_candidates, word_leaves)
+from index.query_language import Node, parse_query, parse_year_range
+from index.query_words import positive_chain, positive_words, split_phrases, typo_candidates, word_leaves
 from index.run_together import with_split_words
 from index.registry_filters import (HOLDING_FILTERS, check_registry_filters, holding_facet_libraries, holding_libraries,
                                     registry_values)

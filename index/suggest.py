@@ -9,13 +9,13 @@ from typing import Any
 import tantivy
 from rapidfuzz.distance import OSA
 
-from index.query_language import typo_distance
+from index.query_words import typo_distance
 from index.schema import WORD_RE
 from store.text import fold, nfc
 
 
 def unknown_words(searcher: tantivy.Searcher, candidates: list[tuple[str, tuple[str, ...]]]) -> frozenset[str]:
-    """The (folded word, fields) `candidates` (`index.query_language.typo_candidates`, `word_leaves`) that no
+    """The (folded word, fields) `candidates` (`index.query_words.typo_candidates`, `word_leaves`) that no
     record holds in the fields searched for them."""
     return frozenset(word for word, names in candidates if not any(searcher.doc_freq(name, word) for name in names))
 
