@@ -11,8 +11,9 @@ from collections.abc import Callable
 from itertools import takewhile
 
 from config.settings import DedupeSettings
+from dedupe.author_similarity import author_score
 from dedupe.features import Features
-from dedupe.match import PUBLISHER_AGREE_MIN, author_score, publisher_score
+from dedupe.match import PUBLISHER_AGREE_MIN, publisher_score
 
 # A record lacking what tells two editions apart whose best match in another cluster scores
 # within this of its best match in its own cluster is ambiguous (see `ambiguous_records`).

@@ -9,19 +9,19 @@ stops A≈B≈C chains from pulling in a C far from A.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import OSA
 
 from config.settings import DedupeSettings
+from dedupe.author_similarity import author_score, name_similarity, vietnamese_shaped
 from dedupe.features import IGNORED_LANGUAGES, TITLE_STOPWORDS, Features
-from dedupe.names import given_name_marked_otherwise, lower_body
+from dedupe.names import given_name_marked_otherwise
 from dedupe.publishers import houses_named, only_houses
 from dedupe.registrants import other_registrants
 from dedupe.syllables import letter_and_tone_differ, syllable_marks
+from dedupe.typos import Spelled, is_typo
 
 # Publishers this different are different houses ("Văn học" vs "Hội Nhà văn").
 PUBLISHER_CONFLICT_BELOW = 70.0
@@ -49,8 +49,6 @@ GENERIC_MAIN_TITLES = frozenset({
     "ban tin", "tap chi", "tap san", "dac san", "nguyet san", "thong tin", "bao"})
 # Folded part names less alike than this name two parts ("dai so" and "hinh hoc").
 PART_NAME_MIN_RATIO = 85.0
-# A name that is another with a word more at its end scores at most this: another given name or body.
-OTHER_GIVEN_NAME_MAX = 50.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +76,7 @@ def compare(a: Features, b: Features, settings: DedupeSettings) -> Verdict:
     if shared:
         score = fuzz.token_set_ratio(a.full, b.full)
         words_a, words_b, stopwords = a.title_words, b.title_words, _stopwords(a, b)
-        spelled = _Spelled(a, b, words_a, words_b, omissions_are_slips=True)
+        spelled = Spelled(a, b, words_a, words_b, omissions_are_slips=True)
         if _words_covered(words_a, words_b, stopwords, spelled):
             score = max(score, 95.0)
         if score >= ISBN_TITLE_MIN and not _substituted_word(words_a, words_b, stopwords, spelled):
@@ -120,7 +118,7 @@ def _two_vietnamese_authors(a: Features, b: Features, settings: DedupeSettings) 
     Vietnamese names are never transliterated: Nam Cao and Thạch Lam are two writers.  A foreign
     author is written many ways ("Lev Tolstoy", "Lép Tônxtôi"), so there a shared ISBN decides.
     """
-    return bool(a.authors and b.authors and _vietnamese_shaped(a.authors[0]) and _vietnamese_shaped(b.authors[0])
+    return bool(a.authors and b.authors and vietnamese_shaped(a.authors[0]) and vietnamese_shaped(b.authors[0])
                 and author_score(a.authors, b.authors) < settings.author_similarity_min)
 
 
@@ -294,7 +292,7 @@ def title_score(a: Features, b: Features) -> float:
     if words_a == words_b and _reordered(a.full if whole else a.main, b.full if whole else b.main):
         # The same words in another order: "Từ điển Anh - Việt" is not "Từ điển Việt - Anh" (review).
         return min(score, 50.0)
-    stopwords, spelled = _stopwords(a, b), _Spelled(a, b, words_a, words_b)
+    stopwords, spelled = _stopwords(a, b), Spelled(a, b, words_a, words_b)
     if _substituted_word(words_a, words_b, stopwords, spelled) or _lettered(words_a, words_b, stopwords):
         return min(score, 50.0)
     if score < 95.0 and len(words_a) == len(words_b) and _words_covered(words_a, words_b, stopwords, spelled):
@@ -379,44 +377,17 @@ def _stopwords(a: Features, b: Features) -> frozenset[str]:
     return TITLE_STOPWORDS - a.not_stopwords - b.not_stopwords
 
 
-class _Spelled:
-    """The words of one title only (`words_a` of `a`, `words_b` of `b`) that it types as a Vietnamese
-    syllable, with their marks, when both titles are typed with marks: see `_is_typo`.  Without marks on
-    either side nothing says which word was meant, and the folded words are compared as before.
-    Read only when two words are a typo apart once folded (few pairs): `get` reads the titles then."""
-
-    __slots__ = ("_titles", "_words", "omissions_are_slips")
-
-    def __init__(self, a: Features, b: Features, words_a: frozenset[str], words_b: frozenset[str],
-                 omissions_are_slips: bool = False):
-        self._titles = (a.typed_title, b.typed_title, words_a, words_b) if a.typed_title and b.typed_title else None
-        self._words: dict[str, str] | None = None
-        # With a shared ISBN, a syllable that is the other with a letter or two left out ("páp" for
-        # "pháp", "ngưi" for "người") is a slip; one letter for another ("tra", "trê") is still a word.
-        self.omissions_are_slips = omissions_are_slips
-
-    def get(self) -> dict[str, str]:
-        if self._words is None:
-            self._words = {}
-            if self._titles:
-                typed_a, typed_b, words_a, words_b = self._titles
-                marks_a, marks_b = syllable_marks(typed_a), syllable_marks(typed_b)
-                self._words.update((word, marks_a[word]) for word in words_a - words_b if word in marks_a)
-                self._words.update((word, marks_b[word]) for word in words_b - words_a if word in marks_b)
-        return self._words
-
-
 def _words_covered(first: frozenset[str], second: frozenset[str], stopwords: frozenset[str],
-                   spelled: _Spelled) -> bool:
+                   spelled: Spelled) -> bool:
     """Every word of the shorter title is in the other, exactly or up to a typo."""
     shorter, longer = (first, second) if len(first) <= len(second) else (second, first)
     missing = [word for word in shorter - longer if word not in stopwords]
     spare = longer - shorter
-    return bool(shorter) and all(any(_is_typo(word, other, spelled) for other in spare) for word in missing)
+    return bool(shorter) and all(any(is_typo(word, other, spelled) for other in spare) for word in missing)
 
 
 def _substituted_word(first: frozenset[str], second: frozenset[str], stopwords: frozenset[str],
-                      spelled: _Spelled) -> bool:
+                      spelled: Spelled) -> bool:
     only_first = [w for w in first - second if w not in stopwords]
     only_second = [w for w in second - first if w not in stopwords]
     if not only_first and not only_second:
@@ -428,141 +399,7 @@ def _substituted_word(first: frozenset[str], second: frozenset[str], stopwords: 
         # without marks) joined "... ở Vĩnh Long" while only one-for-one stood for a substitution (review).
         stops = (first - second) if not only_first else (second - first)
         return bool(stops) and any(
-            not any(_is_typo(word, stop, spelled) for stop in stops) for word in only_first or only_second)
-    return any(not any(_is_typo(word, other, spelled) for other in only_second) for word in only_first) and any(
-        not any(_is_typo(word, other, spelled) for other in only_first) for word in only_second
+            not any(is_typo(word, stop, spelled) for stop in stops) for word in only_first or only_second)
+    return any(not any(is_typo(word, other, spelled) for other in only_second) for word in only_first) and any(
+        not any(is_typo(word, other, spelled) for other in only_first) for word in only_second
     )
-
-
-def _is_typo(first: str, second: str, spelled: _Spelled | None = None) -> bool:
-    """True when folded `first` is `second` with a letter or two wrong (OSA distance 1 up to 4 letters, else 2).
-
-    Never between numbers, Arabic or Roman (`_ROMAN_RE`).  Not when both are in `spelled` (`_Spelled`): two Vietnamese syllables each typed with its marks
-    are two words, "tra" and "trê" two fishes, "khỏe" and "khéo" healthy and skilful, as the given names
-    "Hiếu" and "Hiền" are two people (`name_similarity`).  A slip of the keys mostly makes no syllable
-    ("Snih", "Taon", "Ánhh") and stays a typo; so does two letters swapped under the same marks ("của"
-    typed "cảu").  Spellings of one word that folding keeps apart ("quý" and "quí"; "kỹ"/"kĩ" fold
-    alike) are one word.  What this gives up is in tests/test_dedupe_syllables.py.
-    """
-    if first.isdigit() or second.isdigit() or (_ROMAN_RE.match(first) and _ROMAN_RE.match(second)):
-        return False
-    longest = max(len(first), len(second))
-    allowed = 1 if longest <= 4 else 2
-    if longest < 3 or OSA.distance(first, second, score_cutoff=allowed) > allowed:
-        return False
-    words = spelled.get() if spelled is not None else _NO_SPELLINGS
-    return (first not in words or second not in words or _one_spelling(first, second, words)
-            or (spelled.omissions_are_slips and _letters_left_out(first, second)))
-
-
-# A Roman numeral is a number, never a typo of another: "khóa XII" and "khóa XIII" are two Party
-# congresses, "thế kỷ XIX" and "thế kỷ XX" two centuries (review).  Folded, so lower case.
-_ROMAN_RE = re.compile(r"c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})$")
-
-
-def _letters_left_out(first: str, second: str) -> bool:
-    """Whether the shorter word is the longer one with letters left out, in order."""
-    shorter, longer = sorted((first, second), key=len)
-    if len(shorter) == len(longer):
-        return False
-    letters = iter(longer)
-    return all(letter in letters for letter in shorter)
-
-
-def _one_spelling(first: str, second: str, spelled: dict[str, str]) -> bool:
-    if first.replace("y", "i") == second.replace("y", "i"):
-        return True
-    swapped = len(first) == len(second) and sorted(first) == sorted(second)
-    return swapped and spelled[first] == spelled[second]
-
-
-def author_score(first: tuple[tuple[str, ...], ...], second: tuple[tuple[str, ...], ...]) -> float:
-    """Best name similarity 0-100 between any author of one record and any of the other.
-
-    Names are compared as sets of words (surname-first Vietnamese names are never
-    inverted); an initial matches a word it begins ("J. K. Rowling" = "Rowling,
-    Joanne K.").  Shared common words alone ("Nguyễn Văn") are not enough.
-    """
-    best = 0.0
-    for name in first[:3]:
-        for other in second[:3]:
-            best = max(best, name_similarity(name, other))
-            if best >= 100.0:
-                return best
-    return best
-
-
-def name_similarity(first: tuple[str, ...], second: tuple[str, ...]) -> float:
-    """Share of words (of the longer name) matched exactly, as an initial ("N.", "Ng."), or with one typo.
-
-    The given name of a Vietnamese name comes last and is never abbreviated: no initial
-    stands for it, so "Nguyễn T. Hà" is not "Nguyễn Hà Thanh" (T. is a middle name).
-    Nor is a letter off a given name a typo: "Hiếu" and "Hiền", "Trung" and "Trang" are
-    other people.  Both names must be Vietnamese-shaped: "Ánhh" is no syllable, so a typo.
-    A word more at the end is another given name, or another body: "Huyện ủy Châu Thành A".
-    """
-    if first == second or set(first) == set(second) or lower_body(first, second):
-        return 100.0
-    shorter, longer = sorted((list(first), list(second)), key=len)
-    unused = list(longer)
-    rest = []
-    for word in shorter:
-        if word in unused:
-            unused.remove(word)
-        else:
-            rest.append(word)
-    matched = len(shorter) - len(rest)
-    vietnamese = bool(rest) and _vietnamese_shaped(first) and _vietnamese_shaped(second)
-    given = {shorter[-1], longer[-1]} if vietnamese else _NO_WORDS
-    for word in rest:
-        for position, candidate in enumerate(unused):
-            if (_initial_of(word, candidate) and max(word, candidate, key=len) not in given) or (
-                    len(word) >= 4 and word not in given and candidate not in given and _is_typo(word, candidate)
-                    and not (vietnamese and _two_syllables(word, candidate))):
-                matched += 1
-                del unused[position]
-                break
-    score = 100.0 * matched / len(longer)
-    if longer[-1] in unused and shorter[-1] in longer and _vietnamese_shaped(first) and _vietnamese_shaped(second):
-        # The longer the name (a corporate one spelled out), the less one word weighed: "Phòng Giáo dục
-        # và Đào tạo huyện Châu Thành" and "... Châu Thành A" matched 9 words of 10 (review).
-        return min(score, OTHER_GIVEN_NAME_MAX)
-    return score
-
-
-# Every Vietnamese syllable has a vowel: a word of consonants only ("Ng.", "Th.", "Tr.") is an
-# abbreviation, like a one-letter initial.  "Hồ" or "Đỗ" is a surname, never short for Hoàng or Đoàn.
-_VOWELS = frozenset("aeiouy")
-
-
-# A folded Vietnamese syllable (onset, one to three vowels, coda) or an abbreviation of one ("t", "ng").
-_VIETNAMESE_WORD_RE = re.compile(
-    r"(?:(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?|[^aeiouy]{1,3})")
-
-
-_NO_WORDS: frozenset[str] = frozenset()
-_NO_SPELLINGS: dict[str, str] = {}
-
-
-@lru_cache(maxsize=1 << 14)
-def _vietnamese_shaped(name: tuple[str, ...]) -> bool:
-    """Every word a Vietnamese syllable: surname first, given name last.  "Rowling, Joanne K."
-    and "J. K. Rowling" are not, so their initials still match any word."""
-    return len(name) >= 2 and all(_VIETNAMESE_WORD_RE.fullmatch(word) for word in name)
-
-
-def _two_syllables(word: str, other: str) -> bool:
-    """Whether both words are whole Vietnamese syllables, so two words of a name, not one with a typo:
-    "Phạm" and "Phan" are two surnames, "phòng" and "công" two bodies ("Bộ Quốc phòng" and "Bộ Công an");
-    a slip of the keys mostly makes no syllable ("Nguyn")."""
-    return not (_VOWELS.isdisjoint(word) or _VOWELS.isdisjoint(other)) and \
-        bool(_VIETNAMESE_WORD_RE.fullmatch(word) and _VIETNAMESE_WORD_RE.fullmatch(other))
-
-
-def _initial_of(first: str, second: str) -> bool:
-    return _abbreviates(first, second) or _abbreviates(second, first)
-
-
-def _abbreviates(short: str, word: str) -> bool:
-    return (len(short) < len(word) and word.startswith(short)
-            and (len(short) == 1 or _VOWELS.isdisjoint(short)))

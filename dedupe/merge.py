@@ -20,8 +20,8 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 
+from dedupe.author_similarity import name_similarity
 from dedupe.names import author_words
-from dedupe.match import name_similarity
 from dedupe.parts import volume_numbers
 from store.models import Holding, Name, Record, UnionRecord
 from store.text import fold, work_key

@@ -116,7 +116,7 @@ def test_a_given_name_typed_in_capitals_is_no_abbreviation():
 def test_a_name_with_a_word_more_at_its_end_is_another_body_or_person(first, second):
     # "A" was one unmatched word of five: 4 of 5 (80) met the author minimum, and the longer the
     # corporate name, the less one word weighed.  The last word names the body, as the given name
-    # names a person (`name_similarity`).
+    # names a person (`dedupe.author_similarity.name_similarity`).
     assert apart(_pair(first, second), "a:1", "b:1")
 
 
