@@ -63,7 +63,9 @@ class LibraryConfig(_Frozen):
                                   "marc (DSpace's MARCXML), oai_dc."
     )
     set: str | None = Field(default=None, description="OAI-PMH set to harvest (optional).")
-    opac_url: str | None = Field(default=None, description="Link template to the library's own OPAC, with `{id}`.")
+    opac_url: str | None = Field(default=None, description=(
+        "Link template to the library's own OPAC, with `{id}` (the record's 001) or `{oai_id}` (the last part of "
+        "its OAI identifier: Koha's biblionumber, as in `opac-detail.pl?biblionumber={oai_id}`)."))
     holdings_tags: tuple[str, ...] = Field(
         default=("852", "952"), description="MARC tags that carry this library's holdings."
     )
@@ -123,16 +125,17 @@ class LibraryConfig(_Frozen):
     def _opac_template(cls, value: str | None) -> str | None:
         if value is None:
             return value
-        if "{id}" not in value:
-            raise ValueError("opac_url must contain the placeholder {id}")
+        if "{id}" not in value and "{oai_id}" not in value:
+            raise ValueError("opac_url must contain the placeholder {id} (the record's 001) or {oai_id} (the last "
+                             "part of its OAI identifier, Koha's biblionumber)")
         if not value.lower().startswith(("http://", "https://")):
             # It becomes a link on every record page: never javascript: or data:.
             raise ValueError(f"opac_url must be an http(s) URL, got {value!r}")
         try:
-            value.format(id="1")  # what opac_link does for every record of the library
+            value.format(id="1", oai_id="1")  # what opac_link does for every record of the library
         except (KeyError, IndexError, ValueError) as exc:
-            raise ValueError(f"opac_url {value!r} can only use the placeholder {{id}} (write a literal brace "
-                             f"as {{{{ or }}}}): {type(exc).__name__} {exc}") from None
+            raise ValueError(f"opac_url {value!r} can only use the placeholders {{id}} and {{oai_id}} (write a "
+                             f"literal brace as {{{{ or }}}}): {type(exc).__name__} {exc}") from None
         return value
 
     @model_validator(mode="after")
@@ -144,13 +147,20 @@ class LibraryConfig(_Frozen):
                 raise ValueError("an oai-pmh library needs metadata_prefix (marc21, marcxml, marc or oai_dc)")
         return self
 
+    @property
+    def opac_by_oai_identifier(self) -> bool:
+        """Whether the OPAC knows a record by its OAI identifier's last part (`{oai_id}`: Koha's biblionumber;
+        its 001 is often the control number of the library the record was copied from), not by its 001."""
+        return bool(self.opac_url) and "{oai_id}" in self.opac_url and self.protocol == "oai-pmh"
+
     def opac_link(self, local_id: str | bytes) -> str | None:
-        """The record's page in the library's own OPAC, when a template is configured; `local_id` as bytes
-        when it holds bytes that are not UTF-8 (store/straybytes.py, with_stray_bytes)."""
+        """The record's page in the library's own OPAC, when a template is configured, for the id the OPAC knows
+        it by (normalize.holdings.opac_id); as bytes when it holds bytes that are not UTF-8 (store/straybytes.py)."""
         if not self.opac_url or (isinstance(local_id, str) and local_id.startswith(HASHED_ID_PREFIX)):
             return None
         # Encoded: a local id such as "HG/2019/001" or "A 12#3" stays one value in the URL.
-        return self.opac_url.format(id=quote(local_id, safe=""))
+        encoded = quote(local_id, safe="")
+        return self.opac_url.format(id=encoded, oai_id=encoded)
 
 
 class HarvestSettings(_Frozen):

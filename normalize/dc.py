@@ -221,7 +221,7 @@ def record_from_dc(payload: bytes, library_id: str, local_id: str,
     publisher, place = _imprint(dc.get("publisher", []))
     kind = _material_type(dc.get("type", []), dc.get("format", []))
     rid = record_id(library_id, local_id)
-    opac_url = library.opac_link(opac_id(local_id)) if library is not None else None
+    opac_url = library.opac_link(opac_id(local_id, "", library.opac_by_oai_identifier)) if library is not None else None
     return Record(
         id=rid, library=library_id, local_id=local_id, title=recased,
         subtitle=subtitle.strip() or None, authors=list(dict.fromkeys(_creator(a) for a in dc.get("creator", []))),

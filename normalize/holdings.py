@@ -76,10 +76,14 @@ def fallback_call_number(marc: MarcRecord) -> str | None:
     return None
 
 
-def opac_id(local_id: str, control_001: str = "") -> str | bytes:
+def opac_id(local_id: str, control_001: str = "", by_oai_identifier: bool = False) -> str | bytes:
     """The number a library's OPAC knows a record by: its 001, else the local part of an OAI
     identifier ("oai:tv-tinh:TVT000001" → "TVT000001"), else the local id; as bytes when it holds
-    bytes that are not UTF-8, which the OPAC knows as they are (with_stray_bytes)."""
+    bytes that are not UTF-8, which the OPAC knows as they are (with_stray_bytes).  `by_oai_identifier`
+    (a template with `{oai_id}`, LibraryConfig.opac_by_oai_identifier): the OAI identifier's last part
+    first, Koha's biblionumber ("oai:koha:57", "KOHA-OAI-TEST:57" → "57"), whatever the 001 says."""
+    if by_oai_identifier and ":" in local_id:
+        return with_stray_bytes(local_id.rsplit(":", 1)[1])
     if control_001.strip():
         return with_stray_bytes(control_001.strip())
     if local_id.startswith("oai:") and local_id.count(":") >= 2:
@@ -97,7 +101,8 @@ def holdings_from_marc(marc: MarcRecord, library_id: str, record_id: str,
     tags = library.holdings_tags if library is not None else DEFAULT_HOLDINGS_TAGS
     # The OPAC knows its records by their own number (001), not by an OAI identifier
     # ("oai:tv-tinh:TVT000001"), which is the local id of OAI-harvested records.
-    opac_url = library.opac_link(opac_id(local_id, marc.control("001"))) if library is not None else None
+    opac_url = (library.opac_link(opac_id(local_id, marc.control("001"), library.opac_by_oai_identifier))
+                if library is not None else None)
     holdings: list[Holding] = []
     items = gone = 0
     for field in marc.get(*tags):

@@ -165,6 +165,26 @@ def test_a_library_whose_opac_link_changes_in_the_registry_is_normalized_again(s
 
 
 
+def test_a_koha_opac_link_takes_the_biblionumber_of_the_oai_identifier_not_the_001(store):
+    """Koha's OPAC knows a record by its biblionumber, the last part of its OAI identifier; its 001 is often the
+    control number of the library it was copied from, and the link led to another book or none (review)."""
+    koha = LibraryConfig(id="dh-koha", name="Thư viện Koha", type="college", district="Vị Thanh", protocol="oai-pmh",
+                         url="http://127.0.0.1:1/oai", metadata_prefix="marc21",
+                         opac_url="https://opac.koha.example/cgi-bin/koha/opac-detail.pl?biblionumber={oai_id}")
+    copied = marcxml(marc_record(data_field("245", "10", "a", "Truyện Kiều"), control_001="VN-NLV 0123456"))
+    store.save_harvest_page([RawRecord(library="dh-koha", local_id="oai:koha:57", format="marcxml", payload=copied),
+                             RawRecord(library="dh-koha", local_id="KOHA-OAI-TEST:58", format="marcxml",
+                                       payload=marcxml(marc_record(data_field("245", "10", "a", "Chí Phèo"))))])
+    run_normalize(store, {"dh-koha": koha}, workers=1)
+    links = {r.title: r.holdings[0].opac_url for r in store.iter_records()}
+    assert links == {"Truyện Kiều": "https://opac.koha.example/cgi-bin/koha/opac-detail.pl?biblionumber=57",
+                     "Chí Phèo": "https://opac.koha.example/cgi-bin/koha/opac-detail.pl?biblionumber=58"}
+    # With {id}, the 001 as before.
+    by_001 = koha.model_copy(update={"opac_url": "https://opac.koha.example/record/{id}"})
+    run_normalize(store, {"dh-koha": by_001}, workers=1)
+    assert {r.holdings[0].opac_url for r in store.iter_records()} >= {"https://opac.koha.example/record/VN-NLV%200123456"}
+
+
 def test_new_normalize_rules_redo_every_library_once(store, monkeypatch):
     store.save_harvest_page([raw("1", "Truyện Kiều"), raw("2", "Chí Phèo")])
     run_normalize(store, LIBRARIES, workers=1)
