@@ -120,15 +120,17 @@ def follow_renumbered(store: CatalogStore, overrides: Overrides, written: Iterab
         return overrides, ()
     libraries = {record.library for record in gone}
     # New records have no stored keys yet; a successor found before carries the override mark
-    # (a bare copy has no block key to be found by).
-    new = [rid for rid in (*written, *store.records_with_keys([OVERRIDE_MARK])) if split_record_id(rid)[0] in libraries]
+    # (a bare copy has no block key to be found by).  Read and reduced once, whatever the number of entries.
+    new = {rid for rid in (*written, *store.records_with_keys([OVERRIDE_MARK])) if split_record_id(rid)[0] in libraries}
+    fresh = [(record, record_features(0, record, settings)) for record in store.get_records(new)]
     successors: dict[str, str] = {}
     for old in gone:
         old_features = record_features(0, old, settings)
-        candidates = [rid for rid in {*new, *store.records_with_keys(blocking_keys(old_features))}
-                      if split_record_id(rid)[0] == old.library and rid != old.id]
-        accepted = [record.id for record in store.get_records(candidates)
-                    if (features := record_features(0, record, settings)).key_title == old_features.key_title
+        keyed = store.records_with_keys(blocking_keys(old_features)) - new
+        candidates = [*fresh, *((record, record_features(0, record, settings)) for record in store.get_records(keyed))]
+        accepted = [record.id for record, features in candidates
+                    if record.library == old.library and record.id != old.id
+                    and features.key_title == old_features.key_title
                     and (_content(record) == _content(old) or compare(old_features, features, settings).accept)]
         if len(accepted) == 1:
             successors[old.id] = accepted[0]

@@ -13,14 +13,13 @@ import hashlib
 from collections.abc import Iterator
 from typing import BinaryIO
 
+from config.settings import HASHED_ID_PREFIX
 from store.iso2709 import (DIRECTORY_ENTRY_LEN, FIELD_TERMINATOR, LEADER_LEN, RECORD_TERMINATOR,
                            MAX_RECORD_BYTES, fields_between_terminators, fields_in_directory_order, oversized)
 from harvester.oddrecords import leader_oddities
 from harvester.strayutf8 import read_stray_bytes
-from config.settings import HASHED_ID_PREFIX
 from harvester.xmlrepair import as_control_pictures
 from store.models import RawRecord, Rejected
-
 
 # Leader/05, record status: MARC 21 says "d" for a record deleted at the library.
 LEADER_STATUS = 5

@@ -79,7 +79,7 @@ class SearchIndex:
         self._settings = settings
         self._registry = settings.library_map()  # hits are enriched with it as they are read
         # What library=, library_type=, district=, language= and material_type= accept.
-        self._registry_values = registry_values(settings) | code_values()
+        self._known_filter_values = registry_values(settings) | code_values()
         self._lock = threading.Lock()
         self._version: Path | None = None
         self._index: tantivy.Index | None = None
@@ -185,7 +185,7 @@ class SearchIndex:
         tree = parse_query(params.q) if params.q.strip() else None
         searcher = index.searcher() if index is not None else None
         check_code_filters(params.q, params.filters())
-        check_registry_filters(params.q, params.filters(), self._registry_values,
+        check_registry_filters(params.q, params.filters(), self._known_filter_values,
                                lambda name, value: searcher is not None and searcher.doc_freq(name, value) > 0)
         if searcher is None or searcher.num_docs == 0:  # the answer's shape still names every facet
             return SearchResult(0, [], {name: [] for name in FILTERS}, params.page, params.size, params=params,

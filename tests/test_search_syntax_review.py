@@ -14,35 +14,27 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from config.settings import load_settings
 from config.errors import QueryError
 from index import SearchIndex, SearchParams
 from index.schema import exact_words, folded_text
 from tests.conftest import make_settings
-from tests.e2e_helpers import built_demo
-from tests.test_api import search_client
 from tests.test_index import LIBRARIES, index_records, union
+# The relevance tests' demo catalogue: its settings, index and API client (module-scoped fixtures).
+from tests.test_search_relevance import catalog, client, settings  # noqa: F401
 
 
 @pytest.fixture(scope="module")
-def demo_config(tmp_path_factory):
-    return load_settings(built_demo(tmp_path_factory.mktemp("syntax")))
+def demo(catalog: SearchIndex) -> SearchIndex:  # noqa: F811
+    return catalog
 
 
 @pytest.fixture(scope="module")
-def demo(demo_config) -> SearchIndex:
-    return SearchIndex(demo_config)
-
-
-@pytest.fixture(scope="module")
-def api(demo_config, demo) -> Iterator[httpx.Client]:
-    with search_client(demo_config, demo) as http:
-        yield http
+def api(client: httpx.Client) -> httpx.Client:  # noqa: F811
+    return client
 
 
 def total(catalog: SearchIndex, q: str) -> int:

@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from dedupe.explain import members_guards, readable_decisions
+from dedupe.match import MATCH_SCORE_MEANING
 from search_api.context import AppContext, UnionIdPath, get_context
 from search_api.models import ErrorResponse
 
@@ -37,9 +38,8 @@ class WhyMember(BaseModel):
     subtitle: str | None = Field(description="What often tells two members apart: \"sách giáo viên\", a series.")
     part: str | None = Field(description="The volume or part (245 $n $p), when stated.")
     found_by: str = Field(description="The key that found its match (isbn:…, a title key, …); empty when none.")
-    score: float | None = Field(description="The score of that match, 0-100 (0.4 × title similarity + 0.4 × "
-                                            "authors similarity, plus 10 for a shared ISBN, 5 the same year, 3 two "
-                                            "publishers, 2 two page counts); null when it matched nothing.")
+    score: float | None = Field(description=f"The score of that match ({MATCH_SCORE_MEANING}); null when it "
+                                            "matched nothing.")
     decision: str = Field(description="The record it matches and on what, or why it matched none; values as "
                                       "the records spell them.")
     guards: str | None = Field(description="For a match: the hard guards it passed, with the values compared, and "
