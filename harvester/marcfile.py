@@ -12,7 +12,8 @@ record, its gzip ends early, it holds fewer than `sweep_min_ratio` of the
 records held, as a short OAI-PMH sweep deletes nothing, or more of its records
 are rejected than stored, as when an export gives them all one 001).
 Records the file itself marks deleted (Leader/05 "d") are stored as deletions.
-An unchanged file (same ETag/Last-Modified or content hash) is not read again.
+A file unchanged since the last one accepted whole (same ETag/Last-Modified or content
+hash) is not read again; any other night that reads a file forgets that validator first.
 """
 
 from __future__ import annotations
@@ -388,6 +389,11 @@ def harvest_marc_file(library: LibraryConfig, store: CatalogStore, client: httpx
     if read.unchanged:
         log.info("library %s: %s unchanged since the last harvest", library.id, library.url)
         return run
+    if state.file_validator is not None:
+        # Forgotten before any record of this file is stored, saved again only once it is accepted whole:
+        # kept, a night that stored part of a file (then failed, was cut short or stopped) left the last
+        # good file's validator, and that file sent again was skipped as unchanged over its records.
+        store.save_harvest_state(state.model_copy(update={"file_validator": None}))
     seen: dict[str, str] = {}
     rejects: list[Rejected] = []
     batch: list[RawRecord] = []
