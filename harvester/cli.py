@@ -723,7 +723,8 @@ def purge(
     """Withdraw a library that left the union catalogue: its records leave union records and the index.
 
     Removing a library from the registry alone withdraws nothing, so that a mistyped
-    registry never empties the catalogue; this is the explicit step.
+    registry never empties the catalogue; this is the explicit step.  Its harvest state
+    goes too: registered again, the library is harvested in full.
     """
     from dedupe import run_dedupe
     from index import build_index
@@ -745,7 +746,7 @@ def purge(
                 others = ", ".join(sorted(lib for lib in store.libraries_held() if lib not in registered))
                 raise _fail(f"the catalogue has no records of library {library!r}; libraries held but not in "
                             f"the registry: {others or 'none'}", EXIT_USAGE)
-            withdrawn = store.mark_deleted(library, store.live_local_ids(library))
+            withdrawn = store.withdraw_library(library)
             with _stage(store, "normalize"):
                 run_normalize(store, settings.library_map())
             with _stage(store, "dedupe") as event:

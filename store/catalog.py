@@ -495,20 +495,30 @@ class CatalogStore:
 
     def mark_deleted(self, library: str, local_ids: Iterable[str]) -> int:
         """Mark records deleted (e.g. missing from an identifiers sweep or a new MARC file)."""
-        ids = list(local_ids)
+        return self._write(self._mark_deleted, library, list(local_ids))
+
+    def withdraw_library(self, library: str) -> int:
+        """Mark every record of a library that left the union catalogue deleted, and forget where its
+        harvest stood: kept (a file's validator, an OAI-PMH `from`), the library registered again later
+        fetched nothing, as if all it held were already here; forgotten, it is harvested in full."""
+        ids = list(self.live_local_ids(library))
 
         def work(seq: int) -> int:
-            changed = 0
-            for local_id in ids:
-                changed += self._conn.execute(
-                    """UPDATE raw_records SET deleted = 1, content_hash = ?, last_changed = ?, seq = ?
-                       WHERE library = ? AND local_id = ? AND deleted = 0""",
-                    (RawRecord(library=library, local_id=local_id, format="marcxml", deleted=True).content_hash,
-                     utc_now(), seq, library, local_id),
-                ).rowcount
-            return changed
+            self._conn.execute("DELETE FROM harvest_state WHERE library = ?", (library,))
+            return self._mark_deleted(seq, library, ids)
 
         return self._write(work)
+
+    def _mark_deleted(self, seq: int, library: str, local_ids: list[str]) -> int:
+        changed = 0
+        for local_id in local_ids:
+            changed += self._conn.execute(
+                """UPDATE raw_records SET deleted = 1, content_hash = ?, last_changed = ?, seq = ?
+                   WHERE library = ? AND local_id = ? AND deleted = 0""",
+                (RawRecord(library=library, local_id=local_id, format="marcxml", deleted=True).content_hash,
+                 utc_now(), seq, library, local_id),
+            ).rowcount
+        return changed
 
     def start_run(self, library: str) -> int:
         run = HarvestRun(library=library, started_at=utc_now())

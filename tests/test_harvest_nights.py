@@ -5,14 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from config.errors import HarvestError
 from harvester import stopping
+from harvester.cli import app
 from harvester.errors import HarvestInterrupted
 from harvester.marcfile import SAVE_BATCH_RECORDS, harvest_marc_file
+from harvester.provider import serve_fixtures
 from store.catalog import CatalogStore
 from tests.test_harvest_marc import run_into
-from tests.test_harvest_support import book, fast_settings, marc_library
+from tests.test_harvest_support import book, fast_settings, marc_library, write_marc_collection
 
 
 def _payloads(store: CatalogStore, library: str) -> dict[str, bytes]:
@@ -69,3 +72,38 @@ def test_the_good_file_sent_again_after_a_bad_night_is_read_and_undoes_it(tmp_pa
     # Accepted whole, the file is skipped again the night after.
     assert harvest_marc_file(library, store, None, fast_settings()).unchanged == 0
     assert store.harvest_state("tv-file").file_validator is not None
+
+
+def _registry(path: Path, data_dir: Path, libraries: dict[str, tuple[str, str]]) -> str:
+    """A config file of `libraries` (id → protocol, url), the OAI-PMH ones harvested as marcxml."""
+    text = f'data_dir = "{data_dir}"\n'
+    for library_id, (protocol, url) in libraries.items():
+        text += (f'\n[[libraries]]\nid = "{library_id}"\nname = "{library_id}"\ntype = "district"\n'
+                 f'district = "Vị Thanh"\nprotocol = "{protocol}"\nurl = "{url}"\n')
+        text += 'metadata_prefix = "marcxml"\n' if protocol == "oai-pmh" else ""
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_a_library_registered_again_after_purge_is_harvested_in_full(tmp_path: Path, data_dir: Path):
+    """Purge kept the harvest state (the file's validator, the OAI-PMH `from`), so a library put
+    back in the registry fetched nothing: `ok +0`, no records live, until `harvest --full` (review)."""
+    write_marc_collection(tmp_path / "tv-oai.xml", 4)
+    (tmp_path / "tv-file.mrc").write_bytes(b"".join(book(str(n), b"Sach %d" % n) for n in range(1, 4)))
+    with serve_fixtures({"tv-oai": tmp_path / "tv-oai.xml"}) as provider:
+        libraries = {"tv-oai": ("oai-pmh", provider.url("tv-oai")), "tv-file": ("marc-file", "tv-file.mrc"),
+                     "tv-stay": ("marc-file", "tv-file.mrc")}
+        full = _registry(tmp_path / "unioncat.toml", data_dir, libraries)
+        assert CliRunner().invoke(app, ["update", "--config", full]).exit_code == 0
+        with CatalogStore(data_dir / "catalog.sqlite3") as store:
+            held = {library: store.live_local_ids(library) for library in ("tv-oai", "tv-file")}
+        assert all(held.values())
+        left = _registry(tmp_path / "left.toml", data_dir, {"tv-stay": libraries["tv-stay"]})
+        for library in held:
+            purged = CliRunner().invoke(app, ["purge", library, "--config", left])
+            assert purged.exit_code == 0, purged.output
+
+        back = CliRunner().invoke(app, ["update", "--config", full])
+    assert back.exit_code == 0, back.output
+    with CatalogStore(data_dir / "catalog.sqlite3") as store:
+        assert {library: store.live_local_ids(library) for library in held} == held
