@@ -64,8 +64,9 @@ class LibraryConfig(_Frozen):
     )
     set: str | None = Field(default=None, description="OAI-PMH set to harvest (optional).")
     opac_url: str | None = Field(default=None, description=(
-        "Link template to the library's own OPAC, with `{id}` (the record's 001) or `{oai_id}` (the last part of "
-        "its OAI identifier: Koha's biblionumber, as in `opac-detail.pl?biblionumber={oai_id}`)."))
+        "Link template to the library's own OPAC, with `{id}` (the record's 001) or `{oai_id}` (Koha's "
+        "biblionumber, as in `opac-detail.pl?biblionumber={oai_id}`: the last part of the OAI identifier, or in "
+        "a MARC file 999 $c, else the 001)."))
     holdings_tags: tuple[str, ...] = Field(
         default=("852", "952"), description="MARC tags that carry this library's holdings."
     )
@@ -152,6 +153,12 @@ class LibraryConfig(_Frozen):
         """Whether the OPAC knows a record by its OAI identifier's last part (`{oai_id}`: Koha's biblionumber;
         its 001 is often the control number of the library the record was copied from), not by its 001."""
         return bool(self.opac_url) and "{oai_id}" in self.opac_url and self.protocol == "oai-pmh"
+
+    @property
+    def opac_by_koha_biblionumber(self) -> bool:
+        """Whether `{oai_id}` names the biblionumber a MARC file export holds in 999 $c (Koha's): a file has
+        no OAI identifier, and its 001 may be another library's control number, as over OAI-PMH."""
+        return bool(self.opac_url) and "{oai_id}" in self.opac_url and self.protocol == "marc-file"
 
     def opac_link(self, local_id: str | bytes) -> str | None:
         """The record's page in the library's own OPAC, when a template is configured, for the id the OPAC knows

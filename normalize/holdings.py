@@ -91,6 +91,16 @@ def opac_id(local_id: str, control_001: str = "", by_oai_identifier: bool = Fals
     return with_stray_bytes(local_id)
 
 
+def _opac_number(marc: MarcRecord, library: LibraryConfig) -> str:
+    """The record's own number in the library's OPAC: the 001, or for `{oai_id}` in a MARC file the
+    biblionumber Koha's exports keep in 999 $c (their 001 may be the national library's)."""
+    if library.opac_by_koha_biblionumber:
+        for field in marc.get("999"):
+            if (biblionumber := (field.get("c") or "").strip()):
+                return biblionumber
+    return marc.control("001")
+
+
 def holdings_from_marc(marc: MarcRecord, library_id: str, record_id: str,
                        library: LibraryConfig | None, local_id: str) -> tuple[list[Holding], str | None]:
     """The holdings and a repair note naming the lost or withdrawn items left out.
@@ -101,7 +111,7 @@ def holdings_from_marc(marc: MarcRecord, library_id: str, record_id: str,
     tags = library.holdings_tags if library is not None else DEFAULT_HOLDINGS_TAGS
     # The OPAC knows its records by their own number (001), not by an OAI identifier
     # ("oai:tv-tinh:TVT000001"), which is the local id of OAI-harvested records.
-    opac_url = (library.opac_link(opac_id(local_id, marc.control("001"), library.opac_by_oai_identifier))
+    opac_url = (library.opac_link(opac_id(local_id, _opac_number(marc, library), library.opac_by_oai_identifier))
                 if library is not None else None)
     holdings: list[Holding] = []
     items = gone = 0

@@ -185,6 +185,27 @@ def test_a_koha_opac_link_takes_the_biblionumber_of_the_oai_identifier_not_the_0
     assert {r.holdings[0].opac_url for r in store.iter_records()} >= {"https://opac.koha.example/record/VN-NLV%200123456"}
 
 
+def test_a_koha_marc_file_opac_link_by_oai_id_takes_the_biblionumber_in_999_c(tmp_path, store):
+    """`{oai_id}` fell back to the 001 for a marc-file library, so a Koha export whose 001 came from the
+    national library linked to another book; Koha's exports carry the biblionumber in 999 $c (review)."""
+    from harvester.marcfile import harvest_marc_file
+    from tests.test_harvest_support import fast_settings, iso2709
+
+    export = tmp_path / "koha.mrc"
+    export.write_bytes(iso2709([("001", b"VN-NLV 123456"), ("245", "10\x1faTruyện Kiều".encode()),
+                                ("999", b"  \x1fc42\x1fd42")])
+                       + iso2709([("001", b"TV 7"), ("245", "10\x1faChí Phèo".encode())]))
+    koha = LibraryConfig(id="tv-koha", name="Thư viện Koha", type="school", district="Vị Thanh",
+                         protocol="marc-file", url=str(export),
+                         opac_url="https://opac.koha.example/cgi-bin/koha/opac-detail.pl?biblionumber={oai_id}")
+    harvest_marc_file(koha, store, None, fast_settings())
+    run_normalize(store, {"tv-koha": koha}, workers=1)
+    links = {r.title: r.holdings[0].opac_url for r in store.iter_records()}
+    # Without a 999 $c (an export from another system), the 001 is the number the OPAC knows.
+    assert links == {"Truyện Kiều": koha.opac_url.format(oai_id="42"),
+                     "Chí Phèo": koha.opac_url.format(oai_id="TV%207")}
+
+
 def test_new_normalize_rules_redo_every_library_once(store, monkeypatch):
     store.save_harvest_page([raw("1", "Truyện Kiều"), raw("2", "Chí Phèo")])
     run_normalize(store, LIBRARIES, workers=1)
