@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from dedupe.author_similarity import name_similarity
 from dedupe.names import author_words
-from dedupe.parts import volume_numbers
+from dedupe.parts import publisher_words, volume_numbers
 from store.models import Holding, Name, Record, UnionRecord
 from store.text import fold, work_key
 
@@ -85,7 +85,8 @@ from store.text import fold, work_key
 # 22: the title alone is a key of every record missing author or year, not only of one missing both: a bare copy
 # meets a copy naming its author only in 245 $c (now its author), and its explanation names it.
 # 23: a serial's generic name ("Bản tin", "Tạp chí", "Đặc san") is a generic title (dedupe/match.py).
-MERGE_RULES_VERSION = 23
+# 24: the publisher is the house's bare name ("Trẻ") when a member gives it so, not "Nxb. Trẻ" beside it.
+MERGE_RULES_VERSION = 24
 # Names other members add to the best member's authors stop here (the API and index show them all).
 MAX_MERGED_AUTHORS = 10
 
@@ -116,7 +117,7 @@ def merge_cluster(cluster_id: str, members: list[Record], library_preference: Se
         authors=(authors := _authors(authors_source, ranked)),
         names=_names(authors, authors_source, ranked),
         year=_first(record.year for record in ranked),
-        publisher=_best_text(ranked, lambda record: record.publisher),
+        publisher=_publisher(ranked),
         place=_best_text(ranked, lambda record: record.place),
         edition=_best_text(ranked, lambda record: record.edition),
         pages=_first(record.pages for record in ranked),
@@ -186,6 +187,22 @@ def _names(authors: list[str], source: Record, ranked: list[Record]) -> list[Nam
         for heading in record.names:
             headings.setdefault(heading.name.casefold(), heading)
     return [headings[name.casefold()] for name in authors if name.casefold() in headings]
+
+
+# "Nxb. Trẻ", "NXB Trẻ", "Nhà xuất bản Trẻ": the word for publishing house before the house's name.
+_HOUSE_WORD_RE = re.compile(r"^\W*(?:nhà\s*xuất\s*bản|nhà\s*xb|nxb)(?!\w)", re.IGNORECASE)
+
+
+def _publisher(ranked: list[Record]) -> str | None:
+    """The best-spelled publisher, bare ("Trẻ") when a member names that house without "Nxb.": normalize
+    keeps what each library typed, and one union record read "Nxb. Trẻ", the next "Trẻ"."""
+    chosen = _best_text(ranked, lambda record: record.publisher)
+    if chosen is None:
+        return None
+    house = publisher_words(fold(chosen))
+    same = [record for record in ranked if record.publisher and publisher_words(fold(record.publisher)) == house]
+    same.sort(key=lambda record: _HOUSE_WORD_RE.match(record.publisher or "") is not None)  # stable: rank stays
+    return _best_text(same, lambda record: record.publisher)
 
 
 def _states_volume(record: Record) -> bool:

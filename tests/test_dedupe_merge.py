@@ -190,3 +190,17 @@ def test_the_title_most_members_agree_on_wins_over_one_copys_typo():
     assert merge_cluster("u1", members).title == "Dế Mèn phiêu lưu ký"
     # A preferred library's spelling still comes first, as for every other field.
     assert merge_cluster("u1", members, library_preference=("a",)).title == "Dế Mèn phiêu lưu ýk"
+
+
+def test_the_publisher_is_shown_without_nxb_when_a_member_names_the_house_bare():
+    # A union record read "Nxb. Khoa học xã hội" and the next "Khoa học xã hội": the most filled-in
+    # member kept the word for publishing house that another member of the same book left out (review).
+    for typed in ("Nxb. Khoa học xã hội", "NXB Khoa học xã hội", "Nhà xuất bản Khoa học xã hội", "Nxb. KHXH"):
+        members = [rec("a:1", "Lịch sử Việt Nam", authors=["Vũ Duy Mền"], year=2017, publisher=typed, pages=634,
+                       place="H."),
+                   rec("b:1", "Lịch sử Việt Nam", year=2017, publisher="Khoa học xã hội")]
+        assert merge_cluster("u1", members).publisher == members[1].publisher, typed
+    # Another house, or the word with no bare form beside it, is kept as the members give it.
+    alone = [rec("a:1", "Mắt biếc", publisher="Nxb. Trẻ", year=2019, pages=300),
+             rec("b:1", "Mắt biếc", publisher="Nxb. Trẻ TP. Hồ Chí Minh", year=2019)]
+    assert merge_cluster("u1", alone).publisher == alone[0].publisher
