@@ -85,7 +85,8 @@ from store.text import fold, work_key
 # 22: the title alone is a key of every record missing author or year, not only of one missing both: a bare copy
 # meets a copy naming its author only in 245 $c (now its author), and its explanation names it.
 # 23: a serial's generic name ("Bản tin", "Tạp chí", "Đặc san") is a generic title (dedupe/match.py).
-# 24: the publisher is the house's bare name ("Trẻ") when a member gives it so, not "Nxb. Trẻ" beside it.
+# 24: the publisher is the house's bare name ("Trẻ") when a member gives it so, not "Nxb. Trẻ" beside it;
+# a Dewey number typed with segmentation marks ("895.922 34", "895.922/34") is listed once.
 MERGE_RULES_VERSION = 24
 # Names other members add to the best member's authors stop here (the API and index show them all).
 MAX_MERGED_AUTHORS = 10
@@ -129,7 +130,7 @@ def merge_cluster(cluster_id: str, members: list[Record], library_preference: Se
         other_ids=_union(record.other_ids for record in ranked),
         language=_first(record.language for record in ranked),
         subjects=_union_spellings(record.subjects for record in ranked),
-        classification=_union(record.classification for record in ranked),
+        classification=_classes(ranked),
         material_type=ranked[0].material_type,
         series=_union_spellings(record.series for record in ranked),
         notes=_union(record.notes for record in ranked),
@@ -275,6 +276,30 @@ def _union(lists: Iterable[list[str]], key: Callable[[str], str] = str) -> list[
             if known is None or _quality(value) < _quality(known):
                 seen[key(value)] = value
     return list(seen.values())
+
+
+# Marks inside a Dewey number that only show where to cut it: spaces ("895.922 34", as DDC prints it),
+# LC's prime marks "/" and "'".  Other schemes keep them: "/" joins a range in UDC ("592/599").
+_DDC_MARKS_RE = re.compile(r"[\s/'′]")
+
+
+def _classes(ranked: list[Record]) -> list[str]:
+    """Each class once: "DDC 895.922 34", "DDC 895.92234" and "DDC 895.922/34" are one number, shown as most
+    members typed it, else without the marks; in rank order."""
+    typed = [value for record in ranked for value in record.classification]
+    count = Counter(typed)
+    shown: dict[str, str] = {}
+    for value in typed:
+        scheme, _, number = value.partition(" ")
+        key = f"DDC {_DDC_MARKS_RE.sub('', number)}" if scheme == "DDC" else " ".join(value.split())
+        known = shown.get(key)
+        if known is None or (-count[value], _marks(value)) < (-count[known], _marks(known)):
+            shown[key] = value
+    return list(shown.values())
+
+
+def _marks(value: str) -> int:
+    return len(_DDC_MARKS_RE.findall(value))
 
 
 def _union_spellings(lists: Iterable[list[str]]) -> list[str]:

@@ -204,3 +204,18 @@ def test_the_publisher_is_shown_without_nxb_when_a_member_names_the_house_bare()
     alone = [rec("a:1", "Mắt biếc", publisher="Nxb. Trẻ", year=2019, pages=300),
              rec("b:1", "Mắt biếc", publisher="Nxb. Trẻ TP. Hồ Chí Minh", year=2019)]
     assert merge_cluster("u1", alone).publisher == alone[0].publisher
+
+
+def test_a_dewey_number_typed_with_segmentation_marks_is_one_class():
+    # "DDC 895.922 34" and "DDC 895.92234" were both listed: the space (like LC's prime mark "/")
+    # only shows where the abridged number ends (review).
+    members = [rec("a:1", "Dế mèn phiêu lưu ký", year=2019, classification=["DDC 895.922 34", "UDC 82-3"]),
+               rec("b:1", "Dế mèn phiêu lưu ký", year=2019, classification=["DDC 895.92234", "DDC 895.9223"]),
+               rec("c:1", "Dế mèn phiêu lưu ký", year=2019, classification=["DDC 895.922/34", "UDC 82-3"]),
+               rec("d:1", "Dế mèn phiêu lưu ký", year=2019, classification=["DDC 895.922 34"])]
+    classes = merge_cluster("u1", members).classification
+    # Each class once, in the form most members typed; a shorter number is another class, kept.
+    assert sorted(classes) == sorted(["DDC 895.922 34", "DDC 895.9223", "UDC 82-3"])
+    # As many members each way: the number as DDC writes it, without the marks.
+    assert "DDC 895.92234" in merge_cluster("u1", members[:2]).classification
+    assert len(merge_cluster("u1", members[:2]).classification) == 3
