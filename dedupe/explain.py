@@ -49,8 +49,11 @@ def guards_checked(a: Features, b: Features, settings: DedupeSettings,
     `shown` holds each record's values as it spells them (`spelling.shown_values`): they are printed.
     """
     shown_a, shown_b = shown
-    part_a, part_b = shown_a["part"], shown_b["part"]
-    publisher_a, publisher_b = shown_a["publisher"], shown_b["publisher"]
+
+    def spelled(label: str) -> str:  # each record's spelling, the second only where it differs
+        first, second = shown_a[label], shown_b[label]
+        return f"{label} {first!r}" + (f" / {second!r}" if second != first else "")
+
     checked = [f"material {a.material}"]
     unknown: list[str] = []
 
@@ -61,20 +64,19 @@ def guards_checked(a: Features, b: Features, settings: DedupeSettings,
             unknown.append(name)
 
     both("volume", a.volumes or a.volume, b.volumes or b.volume, f"volume {a.volumes or a.volume}")
-    both("part", a.part, b.part, f"part {part_a!r}" + (f" / {part_b!r}" if part_b != part_a else ""))
+    both("part", a.part, b.part, spelled("part"))
     both("textbook series", a.series, b.series, f"textbook series {shown_a['textbook series']}")
     both("series number", a.series_numbers, b.series_numbers,
          f"series number {_listed(a.series_numbers)} / {_listed(b.series_numbers)}")
     both("year", a.year, b.year, _within("year", a.year, b.year, settings.year_tolerance))
-    both("edition", a.edition, b.edition, f"edition {a.edition}")
+    both("edition", a.edition, b.edition, spelled("edition"))
     both("pages", a.pages, b.pages, _within("pages", a.pages, b.pages, settings.pages_tolerance))
     languages = [language if language not in IGNORED_LANGUAGES else "" for language in (a.language, b.language)]
     both("language", *languages, f"language {a.language}")
     both("translators", a.translators, b.translators, "translators alike")
     both("ISSN", a.issns, b.issns, f"ISSN {_listed(a.issns & b.issns)}")
     # Not guards but what a librarian checks next: two houses named alike, a subtitle one record left out.
-    both("publisher", a.publisher, b.publisher,
-         f"publisher {publisher_a!r}" + (f" / {publisher_b!r}" if publisher_b != publisher_a else ""))
+    both("publisher", a.publisher, b.publisher, spelled("publisher"))
     both("subtitle", a.has_subtitle, b.has_subtitle, "subtitles compared")
     if a.companion or b.companion:
         checked.append(f"companion book {shown_a['companion book'] or 'none'}")

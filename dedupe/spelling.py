@@ -12,6 +12,7 @@ import re
 
 from dedupe.features import Features
 from dedupe.folding import fast_fold
+from dedupe.parts import REPRINT, edition_number
 from store.models import Record
 
 # A record id in a decision ("tv-tinh:HG1", "tv-vt:oai:vt:42"), without the ":" or "'s" after it.
@@ -43,10 +44,30 @@ def shown_values(record: Record, features: Features) -> dict[str, str]:
         "companion book": spelled_in(features.companion, record.title, record.subtitle, record.part)
         or features.companion,
         "publisher": record.publisher or features.publisher,
+        "edition": stated_edition(record, features),
     }
 
 
-_FOLDED_FIELDS = (("part", "part"), ("textbook series", "series"), ("companion book", "companion"))
+# An edition statement in a title or a note ("… (Tái bản lần thứ 2)", "Tb. lần 3"), folded, to its end.
+_EDITION_PHRASE_RE = re.compile(r"(?<!\w)(?:" + REPRINT + r"|(?:xuat ban|in) lan thu)(?!\w)[^()\[\]:;,/]*")
+
+
+def stated_edition(record: Record, features: Features) -> str:
+    """The edition statement behind `features.edition` as `record` words it ("Tái bản lần thứ 3"), "" when none:
+    that number counts printings ("Tái bản lần thứ 3" is 4), which no record prints."""
+    if features.edition is None:
+        return ""
+    if record.edition and edition_number(fast_fold(record.edition)) is not None:  # 250, as features reads it first
+        return record.edition
+    for text in (record.title, record.subtitle, *record.notes):
+        found = _EDITION_PHRASE_RE.search(fast_fold(text or ""))
+        if found and (spelled := spelled_in(found.group().rstrip(" ."), text)):
+            return spelled
+    return f"printing {features.edition}"
+
+
+_FOLDED_FIELDS = (("part", "part"), ("textbook series", "series"), ("companion book", "companion"),
+                  ("edition", "edition"))
 
 
 def readable(text: str, pair: tuple[Record, Features], other: tuple[Record, Features]) -> str:

@@ -298,3 +298,41 @@ def test_a_key_is_printed_with_the_words_of_the_record_that_carries_it():
     giao_trinh = rec("b:1", "Giáo trình kinh tế chính trị")
     assert key_text("part:giao trinh|y=2019", giao_trinh) == "the words 'Giáo trình' of the title, year 2019"
     assert key_text("part:trn k|a=nguyen") == "shortened title 'trn k', author word 'nguyen'"  # no record: the key
+
+
+def test_explanations_print_the_edition_statement_the_records_give(store, data_dir):
+    """"edition 4" when both records said "Tái bản lần thứ 3" (review): the number dedupe compares counts
+    printings, so a reprint's is one more than the record states, and a spelled ordinal was a digit."""
+    book = dict(authors=["Tô Hoài"], year=2019, publisher="Kim Đồng", pages=144)
+    kieu = dict(authors=["Ngô Tất Tố"], year=2015, publisher="Văn học", pages=200)
+    in_subtitle = "Tái bản lần thứ 4"  # no 250: stated after the title
+    records = [rec("tv-tinh:E1", "Dế mèn phiêu lưu ký", edition="Tái bản lần thứ 3", **book),
+               rec("th-1:E2", "Dế mèn phiêu lưu ký", edition="Tái bản lần thứ 3", **book),
+               rec("th-2:E3", "Dế mèn phiêu lưu ký", edition="Tái bản lần thứ 5", **book),
+               rec("th-3:E4", "Tắt đèn", edition="Tái bản lần thứ hai", **kieu),
+               rec("th-4:E5", "Tắt đèn", edition="Tái bản lần thứ hai", **kieu),
+               rec("th-5:E6", "Tắt đèn", subtitle=f"Tiểu thuyết ({in_subtitle})", **kieu)]
+    store.save_normalized(records)
+    settings = make_settings(data_dir)
+    run_dedupe(store, settings)
+    config = data_dir / "unioncat.toml"
+    config.write_text(f'data_dir = "{data_dir}"\n', encoding="utf-8")
+    clusters = store.cluster_assignments()
+    printed = []
+    with serve_in_thread(create_app(settings, store, SearchIndex(settings))) as url:
+        for union_id in sorted(set(clusters.values())):
+            result = CliRunner().invoke(cli_app, ["dedupe", "--config", str(config), "explain", union_id])
+            assert result.exit_code == 0, result.output
+            why = httpx.get(f"{url}/api/records/{union_id}/why").json()["members"]
+            printed += [line for line in result.output.splitlines() if "edition" in line]
+            printed += [text for member in why for text in (member["decision"], member["guards"] or "")
+                        if "edition" in text]
+    statements = {record.edition for record in records} | {in_subtitle}
+    mentions = [mention for line in printed for mention in re.findall(r"edition ('[^']*'(?: (?:/|vs) '[^']*')?)", line)]
+    # The matches' guards and the refusals (other printings of the same title) name the editions.
+    assert any(" vs " in mention for mention in mentions) and any(" vs " not in mention for mention in mentions)
+    assert any(in_subtitle in mention for mention in mentions), mentions
+    for mention in mentions:
+        assert set(re.findall(r"'([^']*)'", mention)) <= statements, mention
+    for line in printed:
+        assert not re.search(r"edition \d", line), line
