@@ -68,7 +68,7 @@ def key_text(key: str, record: Record | None = None) -> str:
     """A blocking key (`found_by`) as a librarian reads it: "part:tn 1|y=2020" → "shortened title 'tn 1', year 2020".
 
     Given the `record` that carries it, its words are printed as the record spells them ("title 'Truyện
-    Kiều', author word 'Nguyễn'", "the consonants of the title 'Truyện Kiều'"), not folded.
+    Kiều', author word 'Nguyễn'", "title spelled with the same consonants as 'Truyện Kiều' (…)"), not folded.
     `found_by` keeps the key itself (GET /api/records/{id}/why); only what is printed for people reads this way.
     """
     if key == OVERRIDE_KEY:
@@ -97,7 +97,8 @@ def _title_key_text(kind: str, value: str, record: Record) -> str:
     if kind == "title":
         return f"title {record.title!r}"
     if _VOWELS.isdisjoint(value):  # features.skeleton: no vowel left
-        return f"the consonants of the title {record.title!r}"
+        return (f"title spelled with the same consonants as {record.title!r} "
+                "(catches a typo in a vowel or a doubled letter)")
     words = spelled_in(value, record.title, record.subtitle)
     return f"the words {words!r} of the title" if words else f"part of the title {record.title!r}"
 
