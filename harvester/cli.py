@@ -515,14 +515,15 @@ def dedupe(
         "--input", metavar="FILE", help="File mode: Records as JSON lines (- reads standard input).")] = None,
     output: Annotated[str | None, typer.Option(
         "--output", metavar="FILE", help="File mode: clusters as JSON lines (- writes standard output).")] = None,
-    action: Annotated[list[str] | None, typer.Argument(help="`explain ID`: show why a union record's members match.")] = None,
+    action: Annotated[list[str] | None, typer.Argument(
+        help="`explain ID`: show why a union record's members match (ID: a union record's, or a member's).")] = None,
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Re-cluster every record, not only what changed.")] = False,
 ) -> None:
     """Group records of the same edition into union records with stable ids."""
     explain = None
     if action:
         if len(action) != 2 or action[0] != "explain":
-            raise _fail("usage: unioncat dedupe [explain UNION_ID]", EXIT_USAGE)
+            raise _fail("usage: unioncat dedupe [explain UNION_ID|RECORD_ID]", EXIT_USAGE)
         explain = action[1]
     if input is not None or output is not None:
         if input is None or output is None:
@@ -600,9 +601,13 @@ def _explain(store: CatalogStore, union_id: str, settings: DedupeSettings) -> No
         typer.echo(f"{union_id} was merged into {redirect}")
         union_id = redirect
     members = store.cluster_members(union_id)
+    if not members and (holder := store.union_id_of(union_id)) is not None:
+        typer.echo(f"{union_id} is a source record; it is in union record {holder}:")
+        union_id, members = holder, store.cluster_members(holder)
     if not members:
-        raise _fail(f"no union record {union_id!r}; give a union record's id, as GET /api/search "
-                    "shows it for each hit", EXIT_USAGE)
+        raise _fail(f"no union record or source record {union_id!r}; give a union record's id, as GET /api/search "
+                    "shows it for each hit, or a source record's id (library:local id), as explain prints it",
+                    EXIT_USAGE)
     from dedupe.explain import members_guards, readable_decisions
     from dedupe.keys import key_text
     from dedupe.match import MATCH_SCORE_MEANING

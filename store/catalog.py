@@ -931,6 +931,13 @@ class CatalogStore:
                 "ORDER BY record_id", (union_id,)
             ).fetchall()
 
+    def union_id_of(self, record_id: str) -> str | None:
+        """The id of the union record a source record ("tv-tinh:P-A") is a member of, or None."""
+        with self._lock:
+            row = self._conn.execute("SELECT cluster_id FROM cluster_members WHERE record_id = ?",
+                                     (record_id,)).fetchone()
+        return row[0] if row else None
+
     # ---- status ----------------------------------------------------------------------
 
     def library_status(self, library: str, expected_interval_hours: float | None = None,

@@ -360,3 +360,28 @@ def test_a_title_found_by_its_consonants_is_explained_in_a_librarians_words(stor
         assert (f"{record_id}: found by title spelled with the same consonants as {titles[record_id]!r} "
                 "(catches a typo in a vowel or a doubled letter)") in result.output, result.output
     assert "consonants of the title" not in result.output
+
+
+def test_a_source_record_id_is_explained_through_the_union_record_that_holds_it(client, catalog, data_dir):
+    """`unioncat dedupe explain tv-tinh:P-A` (a member's id, as explain prints them) said "no union record"
+    with exit 2 (review); the CLI and /why both take it now and say which union record they explain."""
+    _, store = catalog
+    member = "th-01:7"
+    union_id = store.cluster_assignments()[member]
+    config = data_dir / "unioncat.toml"
+    config.write_text(f'data_dir = "{data_dir}"\n', encoding="utf-8")
+    by_union = CliRunner().invoke(cli_app, ["dedupe", "--config", str(config), "explain", union_id])
+    by_member = CliRunner().invoke(cli_app, ["dedupe", "--config", str(config), "explain", member])
+    assert by_member.exit_code == 0, by_member.output
+    first, rest = by_member.output.split("\n", 1)
+    assert member in first and union_id in first
+    assert rest == by_union.output
+    response = client.get(f"/api/records/{member}/why")
+    assert response.status_code == 302 and response.headers["location"] == f"/api/records/{union_id}/why"
+    assert client.get(f"/api/records/{member}/why", follow_redirects=True).json() == \
+        client.get(f"/api/records/{union_id}/why").json()
+    # An id that is neither says which ids are taken.
+    unknown = CliRunner().invoke(cli_app, ["dedupe", "--config", str(config), "explain", "th-01:nothing"])
+    assert unknown.exit_code == 2 and "source record" in unknown.output
+    missing = client.get("/api/records/th-01:nothing/why")
+    assert missing.status_code == 404 and "source record" in missing.json()["message"]

@@ -3,23 +3,28 @@
 Reads only the store (`cluster_members`, written by each dedupe run): the key
 that found the member, the match score, and the decision with the scores,
 guards and librarians' overrides behind it.  A merged-away id answers 301, as
-/api/records does.
+/api/records does; a source record's id ("tv-tinh:P-A", as the decisions name
+members) 302 to the union record that holds it today, as `unioncat dedupe explain` does.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends, HTTPException, Path
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from dedupe.explain import members_guards, readable_decisions
 from dedupe.match import MATCH_SCORE_MEANING
-from search_api.context import AppContext, UnionIdPath, get_context
+from search_api.context import AppContext, get_context
 from search_api.models import ErrorResponse
 
 router = APIRouter(tags=["records"])
+
+WhyIdPath = Annotated[str, Path(description="A union record id, as each search hit gives it (an id merged into another "
+                                            "answers 301 to it), or a source record's id, library:local id, as the "
+                                            "decisions name members (302 to the union record that holds it).")]
 
 
 class WhyMember(BaseModel):
@@ -55,10 +60,11 @@ class WhyOut(BaseModel):
     "/api/records/{union_id}/why",
     response_model=WhyOut,
     responses={301: {"description": "The id was merged into another record; follow Location."},
-               404: {"model": ErrorResponse, "description": "No such record."}},
+               302: {"description": "The id is a source record's: Location is its union record's /why."},
+               404: {"model": ErrorResponse, "description": "No such union record or source record."}},
     summary="Why each source record is in this union record",
 )
-def api_record_why(union_id: UnionIdPath, ctx: Annotated[AppContext, Depends(get_context)]) -> Any:
+def api_record_why(union_id: WhyIdPath, ctx: Annotated[AppContext, Depends(get_context)]) -> Any:
     record, target = ctx.store.get_union_record(union_id)
     rows = ctx.store.cluster_members(union_id) if record is not None else []
     if record is not None and not rows:
@@ -66,8 +72,11 @@ def api_record_why(union_id: UnionIdPath, ctx: Annotated[AppContext, Depends(get
         record, target = ctx.store.get_union_record(union_id)
     if record is None and target is not None:
         return RedirectResponse(f"/api/records/{target}/why", status_code=301)
+    if not rows and (holder := ctx.store.union_id_of(union_id)) is not None:
+        return RedirectResponse(f"/api/records/{holder}/why", status_code=302)
     if not rows:
-        raise HTTPException(status_code=404, detail=f"không có bản ghi {union_id!r} (no such record)")
+        raise HTTPException(status_code=404, detail=f"không có bản ghi {union_id!r} (no such union record or "
+                                                    "source record)")
     titles = {source.id: source for source in ctx.store.get_records(row[0] for row in rows)}
     decisions = {row[0]: row[3] for row in rows}
     guards = members_guards(decisions, titles, ctx.settings.dedupe)
