@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Set
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, field
 
 from config.settings import DedupeSettings
@@ -48,6 +48,7 @@ def cluster_records(
     with_keys: bool = False,
     former: dict[str, str | None] | None = None,
     changed: Set[str] = frozenset(),
+    last_members_of: Mapping[str, Iterable[str]] | None = None,
 ) -> Clustering:
     """Group records of one edition; keep last run's ids where members stayed together.
 
@@ -57,8 +58,9 @@ def cluster_records(
     a stream (the store's, a file's): each is reduced to its features and let go; or the
     features already (`reading`, which reduces records in worker processes).  `overrides`
     (librarians' forced pairs) apply where both records are in the input.  `former` maps ids
-    that are no cluster any more to their alias target or None, and `changed` holds the records
-    rewritten since the last run (see `ids.assign_ids`).
+    that are no cluster any more to their alias target or None, `changed` holds the records
+    rewritten since the last run, and `last_members_of` the retired ids each record was last
+    a member of (see `ids.assign_ids`).
     """
     # Millions of small tuples and no reference cycles: the cyclic collector would
     # rescan every live object again and again (a third of the run on a million records).
@@ -73,7 +75,7 @@ def cluster_records(
                 raise DuplicateRecordIdError(features.id)
             features.index = index
         return cluster_features(all_features, settings, previous, created, overrides, with_keys=with_keys,
-                                former=former, changed=changed)
+                                former=former, changed=changed, last_members_of=last_members_of)
     finally:
         if collecting:
             gc.enable()
@@ -87,7 +89,8 @@ def cluster_features(all_features: list[Features], settings: DedupeSettings, pre
                      created: dict[str, int] | None, overrides: Overrides = NO_OVERRIDES,
                      pairs: dict[tuple[int, int], str] | None = None, skipped: int = 0,
                      with_keys: bool = False, neighbours: list[tuple[int, Features]] = (),
-                     former: dict[str, str | None] | None = None, changed: Set[str] = frozenset()) -> Clustering:
+                     former: dict[str, str | None] | None = None, changed: Set[str] = frozenset(),
+                     last_members_of: Mapping[str, Iterable[str]] | None = None) -> Clustering:
     """`cluster_records` on features already computed (index = position, ids sorted).
 
     The incremental run passes the candidate `pairs` it derived from complete blocks,
@@ -100,7 +103,7 @@ def cluster_features(all_features: list[Features], settings: DedupeSettings, pre
     ids = [features.id for features in all_features]
     groups = [[ids[index] for index in group] for group in grouping.groups]
     left_alone = frozenset(ids[index] for index in grouping.left_alone)
-    clusters, aliases = assign_ids(groups, previous, created, former, changed, left_alone)
+    clusters, aliases = assign_ids(groups, previous, created, former, changed, left_alone, last_members_of)
     return Clustering(
         clusters=dict(sorted(clusters.items())),
         explanations=_with_librarians_notes(

@@ -13,10 +13,12 @@
   sequence (tie: the smaller id); the others become aliases of it.
 - A new cluster's id is "u" + 10 base32 characters of a hash of its smallest
   member id: derived from content, never from processing order.
-- An id that is no cluster any more comes back when the record it was derived
+- An id that is no cluster any more comes back when a record it was derived
   from (its "seed") does: a retired id (every member deleted) for the cluster
-  that holds its seed again once that record is restored (a sweep, a reject
-  fixed), and an alias (a merged-away id) for a cluster that leaves the one it
+  that holds again one of its seeds, the record its hash was made from or any
+  member of its last version, once that record is restored (a sweep, a reject
+  fixed; with several, the cluster holding most of them, tie: the first by
+  smallest member), and an alias (a merged-away id) for a cluster that leaves the one it
   was merged into with its seed (a wrong merge undone).  Holding a seed of an
   alias of X makes a group yield X on a tie, so the undone merge gives each part
   its own id back.  A restored seed whose cluster wins another id makes its
@@ -32,7 +34,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections import Counter
-from collections.abc import Set
+from collections.abc import Iterable, Mapping, Set
 
 ID_PREFIX = "u"
 ID_HASH_CHARS = 10
@@ -52,18 +54,21 @@ def assign_ids(
     former: dict[str, str | None] | None = None,
     changed: Set[str] = frozenset(),
     left_alone: Set[str] = frozenset(),
+    last_members_of: Mapping[str, Iterable[str]] | None = None,
 ) -> tuple[dict[str, list[str]], dict[str, str]]:
     """(cluster id → sorted member ids, alias → surviving id) for groups of record ids.
 
     `former` maps each id that is no cluster any more to the id it is an alias of,
     or None when it was retired; only its ids can come back (see the module docstring).
     `changed` holds the records rewritten since the last run, and `left_alone` the copies
-    left alone as ambiguous: both decide a tied split.
+    left alone as ambiguous: both decide a tied split.  `last_members_of` maps a record to
+    the retired ids whose last version held it (`CatalogStore.retired_ids_of_returning_records`).
     """
     previous = previous or {}
     created = created or {}
     groups = sorted((sorted(group) for group in groups if group), key=lambda group: group[0])
-    seeds = _seeded_former_ids(groups, previous, created, former or {})
+    seeds = _seeded_former_ids(groups, previous, created, former or {}, last_members_of or {})
+    home = _where_former_ids_come_back(groups, seeds)
     winners = _old_id_winners(groups, previous, created, seeds, changed, left_alone)
     won: dict[int, list[str]] = {}
     for old_id, position in winners.items():
@@ -74,7 +79,8 @@ def assign_ids(
     fresh: list[int] = []
     for position, group in enumerate(groups):
         candidates = won.get(position, [])
-        back = [old_id for rid in group for old_id, target in seeds.get(rid, ()) if target is None or not candidates]
+        back = list(dict.fromkeys(old_id for rid in group for old_id, target in seeds.get(rid, ())
+                                  if (target is None or not candidates) and home[old_id] == position))
         if not candidates and not back:
             fresh.append(position)
             continue
@@ -100,10 +106,12 @@ def assign_ids(
 
 
 def _seeded_former_ids(groups: list[list[str]], previous: dict[str, str], created: dict[str, int],
-                       former: dict[str, str | None]) -> dict[str, list[tuple[str, str | None]]]:
+                       former: dict[str, str | None],
+                       last_members_of: Mapping[str, Iterable[str]]) -> dict[str, list[tuple[str, str | None]]]:
     """Record id → (former id, its alias target or None) of the ids derived from that record
     that may come back: retired ones when the record had no cluster last run (it is back),
-    aliases of the cluster the record was in last run.
+    derived from it or held by it when retired, and aliases of the cluster the record was in
+    last run.
 
     Only records without a cluster, or in a cluster that absorbed an alias, are hashed:
     a few per night.
@@ -123,7 +131,23 @@ def _seeded_former_ids(groups: list[list[str]], previous: dict[str, str], create
                 if cluster_id in former and former[cluster_id] == old:
                     seeds.setdefault(rid, []).append((cluster_id, old))
                 salt += 1
+            if old is None:
+                for retired in last_members_of.get(rid, ()):
+                    if retired in former and former[retired] is None and (retired, None) not in seeds.get(rid, ()):
+                        seeds.setdefault(rid, []).append((retired, None))
     return seeds
+
+
+def _where_former_ids_come_back(groups: list[list[str]],
+                                seeds: dict[str, list[tuple[str, str | None]]]) -> dict[str, int]:
+    """Former id → position of the one group it may come back with: the one holding most of its
+    seeds (a retired id's last members may return in different groups), tie: the first."""
+    votes: dict[str, Counter[int]] = {}
+    for position, group in enumerate(groups):
+        for rid in group:
+            for old_id, _ in seeds.get(rid, ()):
+                votes.setdefault(old_id, Counter())[position] += 1
+    return {old_id: min(count, key=lambda position: (-count[position], position)) for old_id, count in votes.items()}
 
 
 def _old_id_winners(groups: list[list[str]], previous: dict[str, str], created: dict[str, int],

@@ -16,7 +16,7 @@ block's sorted-neighbour windows depend on all of its members.
 
 from __future__ import annotations
 
-from collections.abc import Set
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, replace
 
 from config.settings import DedupeSettings
@@ -70,7 +70,8 @@ def find_region(store: CatalogStore, touched: set[str], settings: DedupeSettings
 
 def recluster_region(store: CatalogStore, region_ids: set[str], settings: DedupeSettings,
                      overrides: Overrides, previous: dict[str, str], created: dict[str, int],
-                     former: dict[str, str | None] | None = None, changed: Set[str] = frozenset()) -> Region:
+                     former: dict[str, str | None] | None = None, changed: Set[str] = frozenset(),
+                     last_members_of: Mapping[str, Iterable[str]] | None = None) -> Region:
     """Cluster the region (`find_region`) exactly as a full run would."""
     # Features only: the region and its edge can be most of the catalogue (a block of a
     # few thousand school copies), and holding their Records took 1.1 GB for 100,000 records.
@@ -83,7 +84,7 @@ def recluster_region(store: CatalogStore, region_ids: set[str], settings: Dedupe
     clustering = cluster_features(
         region_features, settings,
         {rid: previous[rid] for rid in region_ids if rid in previous}, created, overrides, pairs, skipped,
-        with_keys=True, neighbours=neighbours, former=former, changed=changed,
+        with_keys=True, neighbours=neighbours, former=former, changed=changed, last_members_of=last_members_of,
     )
     live = {features.id for features in region_features}
     return Region(live, region_ids - live, len(outside), clustering)

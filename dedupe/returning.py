@@ -1,7 +1,7 @@
 """A retired union id comes back only for its own book.
 
 dedupe/ids.py gives a retired id back to the cluster holding the record it was derived
-from once that record returns: a sweep undone, a reject fixed, and partner sites' links
+from, or one of the members of its last version, once that record returns: a sweep undone, a reject fixed, and partner sites' links
 reach the book again.  But a library may reuse a record number (001) for another book;
 the id then came back for that book, and the old book's links showed a different one.
 
@@ -16,7 +16,7 @@ stays retired too: a 404 is safer than a link to another book.
 
 from __future__ import annotations
 
-from collections.abc import Set
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import replace
 
 from config.settings import DedupeSettings
@@ -30,7 +30,8 @@ from store.catalog import CatalogStore
 
 def keep_retired_ids_to_their_books(store: CatalogStore, clustering: Clustering, previous: dict[str, str],
                                     created: dict[str, int], former: dict[str, str | None], changed: Set[str],
-                                    settings: DedupeSettings) -> Clustering:
+                                    settings: DedupeSettings,
+                                    last_members_of: Mapping[str, Iterable[str]]) -> Clustering:
     """`clustering` with no retired id brought back by a record that is another book now."""
     # former.get(..., "") is None only for a retired id.
     back = {old_id: old_id for old_id in clustering.clusters if former.get(old_id, "") is None}
@@ -54,5 +55,5 @@ def keep_retired_ids_to_their_books(store: CatalogStore, clustering: Clustering,
         return clustering
     kept = {old_id: target for old_id, target in former.items() if old_id not in refused}
     clusters, aliases = assign_ids(list(clustering.clusters.values()), previous, created, kept, changed,
-                                   clustering.left_alone)
+                                   clustering.left_alone, last_members_of)
     return replace(clustering, clusters=dict(sorted(clusters.items())), aliases=aliases)

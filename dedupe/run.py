@@ -138,10 +138,11 @@ def _full(store: CatalogStore, settings: Settings, overrides: Overrides, fingerp
     features = stored_features(store.iter_record_payloads(), settings.dedupe)
     created = store.union_created_seq()
     former = store.former_union_ids()
-    clustering = cluster_records(features, settings.dedupe, previous, created, overrides,
-                                 with_keys=True, former=former, changed=changed)
+    last_members_of = store.retired_ids_of_returning_records()
+    clustering = cluster_records(features, settings.dedupe, previous, created, overrides, with_keys=True,
+                                 former=former, changed=changed, last_members_of=last_members_of)
     clustering = keep_retired_ids_to_their_books(store, clustering, previous, created, former, changed,
-                                                 settings.dedupe)
+                                                 settings.dedupe, last_members_of)
     record_ids = clustering.explanations.keys()  # one explanation per input record
     live_before = store.union_ids() | set(previous.values())
     removed = sorted(live_before - set(clustering.clusters) - set(clustering.aliases))
@@ -164,9 +165,13 @@ def _incremental(store: CatalogStore, settings: Settings, overrides: Overrides, 
     previous = store.cluster_assignments()
     created = store.union_created_seq()
     former = store.former_union_ids()
-    region = recluster_region(store, region_ids, settings.dedupe, overrides, previous, created, former, changed)
+    # Only a record in no cluster can bring a retired id back: most nights have none, and need not
+    # read every retired union record.
+    last_members_of = store.retired_ids_of_returning_records() if region_ids - previous.keys() else {}
+    region = recluster_region(store, region_ids, settings.dedupe, overrides, previous, created, former, changed,
+                              last_members_of)
     clustering = keep_retired_ids_to_their_books(store, region.clustering, previous, created, former, changed,
-                                                 settings.dedupe)
+                                                 settings.dedupe, last_members_of)
     old_ids = {previous[rid] for rid in (*region.record_ids, *region.gone) if rid in previous}
     removed = sorted(old_ids - set(clustering.clusters) - set(clustering.aliases))
     clustering, carried = carry_over_ids(store, clustering, removed, previous, created, settings.dedupe)

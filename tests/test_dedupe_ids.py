@@ -122,6 +122,19 @@ def test_a_retired_id_comes_back_with_the_record_it_was_derived_from():
     assert clusters == {old: ["a:1", "a:2"]}
 
 
+def test_a_retired_id_comes_back_with_any_of_its_last_members_once_and_in_any_order():
+    """Its last members b:1, c:1 and d:1 come back as two books: the id goes to the group holding
+    most of them, whatever the order of the groups; the other gets an id of its own."""
+    old = new_cluster_id("a:1")  # a:1 made the id, and left before the others
+    last = {rid: [old] for rid in ("b:1", "c:1", "d:1")}
+    for groups in ([["b:1"], ["c:1", "d:1"]], [["d:1", "c:1"], ["b:1"]]):
+        clusters, aliases = assign_ids(groups, {}, {old: 1}, former={old: None}, last_members_of=last)
+        assert clusters == {old: ["c:1", "d:1"], new_cluster_id("b:1"): ["b:1"]} and aliases == {}
+    # Only a retired id comes back so: an alias stays an alias of the cluster it was merged into.
+    clusters, _ = assign_ids([["b:1"]], {}, {old: 1}, former={old: "uolder00000"}, last_members_of=last)
+    assert clusters == {new_cluster_id("b:1"): ["b:1"]}
+
+
 def test_a_restored_record_that_joins_a_live_cluster_makes_its_retired_id_an_alias():
     old = new_cluster_id("a:1")
     clusters, aliases = assign_ids([["a:1", "b:1"]], {"b:1": "ulive000000"}, {old: 1, "ulive000000": 2},

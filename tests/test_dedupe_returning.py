@@ -64,3 +64,23 @@ def test_a_reused_record_number_that_joins_a_live_union_record_makes_no_alias_of
     run_dedupe(store, settings)
     assert store.cluster_assignments()["a:61"] == live
     assert store.get_union_record(old_id) == (None, None)
+
+
+@pytest.mark.parametrize("rebuild", [False, True])
+def test_a_retired_id_comes_back_with_its_last_member_when_another_record_created_it(store, data_dir, rebuild):
+    """a:1 and b:1 are one book; a:1 (whose hash made the id) is weeded, then b:1 is missing one
+    night: the id is retired.  b:1 back unchanged must bring the id back, not a new one."""
+    settings = make_settings(data_dir)
+    store.save_normalized([rec("a:1", **OLD_BOOK), rec("b:1", **OLD_BOOK), rec("c:1", **NEW_BOOK)])
+    run_dedupe(store, settings)
+    old_id = store.cluster_assignments()["b:1"]
+    assert store.cluster_assignments()["a:1"] == old_id
+    store.save_normalized([], deleted_ids=["a:1"])
+    run_dedupe(store, settings)
+    store.save_normalized([], deleted_ids=["b:1"])
+    run_dedupe(store, settings)
+    assert store.get_union_record(old_id) == (None, None)
+    store.save_normalized([rec("b:1", **OLD_BOOK)])
+    run_dedupe(store, settings, rebuild=rebuild)
+    assert store.cluster_assignments()["b:1"] == old_id
+    assert store.get_union_record(old_id)[0].members == ["b:1"]
