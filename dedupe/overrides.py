@@ -87,16 +87,32 @@ NO_OVERRIDES = Overrides()
 
 
 def load_overrides(path: Path | None) -> Overrides:
-    """Read the overrides file; no path, or a file not there, means no overrides."""
+    """Read the overrides file; no path, or a file not there, means no overrides (file mode: the
+    store run keeps the decisions it applied last, dedupe/kept_overrides.py)."""
     if path is None:
         return NO_OVERRIDES
     path = Path(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = read_overrides_text(path)
     except FileNotFoundError:
         return Overrides(path=path)
+    return parse_overrides(text, path)
+
+
+def read_overrides_text(path: Path) -> str:
+    """The file's text; FileNotFoundError when it is not there, `OverridesError` when it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise
     except (OSError, UnicodeDecodeError) as exc:
         raise OverridesError(path, f"cannot read: {exc}") from exc
+
+
+def parse_overrides(text: str, path: Path) -> Overrides:
+    """The overrides an overrides file's `text` holds; `path` names it in every message."""
+    try:
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise OverridesError(path, f"not valid TOML: {exc}") from exc
     unknown = [name for name in raw if name not in SECTIONS]

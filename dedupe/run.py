@@ -24,6 +24,7 @@ from dedupe.engine import Clustering, cluster_records
 from dedupe.errors import DedupeInputError
 from dedupe.incremental import (COMPONENT_PREFIX, OVERRIDE_MARK, SETTINGS_HOLDER, SETTINGS_PREFIX,
                                 find_region, recluster_region, touched_ids)
+from dedupe.kept_overrides import overrides_to_apply
 from dedupe.merge import MERGE_RULES_VERSION, merge_cluster
 from dedupe.overrides import Overrides, load_overrides
 from dedupe.reading import read_features, stored_features
@@ -69,7 +70,7 @@ def run_dedupe(store: CatalogStore, settings: Settings, rebuild: bool = False) -
     the changes reach so much of the catalogue that a full run costs less: `FULL_RUN_SHARE`)."""
     start = store.current_seq()
     mark = store.get_mark(MARK)
-    overrides = load_overrides(settings.dedupe.overrides_path)
+    overrides, applied, unread = overrides_to_apply(store, settings.dedupe.overrides_path)
     fingerprint = SETTINGS_PREFIX + _settings_digest(settings.dedupe)
     if rebuild:
         full_because = "--rebuild asked"
@@ -107,7 +108,8 @@ def run_dedupe(store: CatalogStore, settings: Settings, rebuild: bool = False) -
         if collecting:
             gc.enable()
     store.set_mark(MARK, start)
-    return replace(summary, problems=followed + summary.problems)
+    store.keep_applied_overrides(*applied)
+    return replace(summary, problems=unread + followed + summary.problems)
 
 
 def _reaches_too_far(store: CatalogStore, region: set[str]) -> str:

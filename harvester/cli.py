@@ -562,7 +562,7 @@ def dedupe(
 
     with _reported_errors(), _locked_store(config) as (settings, store), _stage(store, "dedupe") as event:
         summary = run_dedupe(store, settings, rebuild=rebuild)
-        event["warnings"] = _dedupe_problems(settings, summary.problems)
+        event["warnings"] = list(summary.problems)
     for problem in event["warnings"]:
         typer.echo(f"warning: {problem}", err=True)
     scope = f"re-examined {summary.examined}" if summary.incremental else f"full run: {summary.full_because}"
@@ -578,9 +578,9 @@ def _carried_over(count: int) -> str:
 
 
 def _dedupe_problems(settings: Settings, reported: tuple[str, ...]) -> list[str]:
-    """What a dedupe run warns about: override entries naming records not in the catalogue or contradicting
-    each other, and an overrides file that is not there (read as "no overrides", so a mistyped path drops
-    them all)."""
+    """What file mode warns about: contradicting override entries, and an overrides file that is not there
+    (read as "no overrides", so a mistyped path drops them all; a store run keeps the last applied and
+    says so in its own problems, dedupe/kept_overrides.py)."""
     problems = list(reported)
     path = settings.dedupe.overrides_path
     if path is not None and not path.exists():
@@ -707,7 +707,7 @@ def _update(settings: Settings, full: bool = False, log_format: str = "text") ->
             deduped = run_dedupe(store, settings)
             event.update(union_records=deduped.clusters, changed=deduped.changed, incremental=deduped.incremental,
                          full_because=deduped.full_because or None, carried_over=deduped.carried_over,
-                         warnings=_dedupe_problems(settings, deduped.problems))
+                         warnings=list(deduped.problems))
         for problem in event["warnings"]:
             # The nightly log is where a librarian's mistyped override must show (`dedupe` said it; this did not).
             log.warning("dedupe: %s", problem)
@@ -756,7 +756,7 @@ def purge(
                 run_normalize(store, settings.library_map())
             with _stage(store, "dedupe") as event:
                 deduped = run_dedupe(store, settings)
-                event["warnings"] = _dedupe_problems(settings, deduped.problems)
+                event["warnings"] = list(deduped.problems)
             with _stage(store, "index"):
                 build_index(store, settings)
     # Run again (an interrupted purge finished), it withdraws nothing new and says so: exit 0, as for `rm -f`.

@@ -16,6 +16,7 @@ sequence discipline; split across files, that discipline would be harder to see.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
@@ -562,6 +563,21 @@ class CatalogStore:
                 self._conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
                                    (f"stage:{status.stage}", status.model_dump_json()))
             except sqlite3.OperationalError as exc:  # locked by an sqlite3 shell, a full disk
+                raise self._write_error(exc) from exc
+
+    def applied_overrides(self) -> tuple[str, str] | None:
+        """(path, text) of the librarians' overrides file the last dedupe run applied, or None."""
+        with self._lock:
+            row = self._conn.execute("SELECT value FROM meta WHERE key = 'dedupe:overrides'").fetchone()
+        return tuple(json.loads(row[0])) if row else None
+
+    def keep_applied_overrides(self, path: str, text: str) -> None:
+        """Remember the overrides file a dedupe run applied: a run that cannot read it applies them again."""
+        with self._lock:
+            try:
+                self._conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('dedupe:overrides', ?)",
+                                   (json.dumps([path, text], ensure_ascii=False),))
+            except sqlite3.OperationalError as exc:
                 raise self._write_error(exc) from exc
 
     def stage_status(self, stage: str) -> StageStatus:

@@ -344,15 +344,36 @@ def test_purge_of_an_id_the_catalogue_never_held_is_refused(store, data_dir):
     assert again.exit_code == 0 and "tv-gone was already withdrawn, nothing left" in again.output
 
 
-def test_update_warns_of_an_overrides_file_that_is_not_there(store, data_dir):
-    """A mistyped overrides_path reads as "no overrides": every librarian's decision dropped in silence."""
-    store.save_harvest_page([raw("1", "Truyện Kiều")])
+def test_update_keeps_the_last_applied_overrides_when_the_file_is_not_there(store, data_dir):
+    """A missing overrides file read as "no overrides": every librarian's decision undone, exit 0 (review r7).
+    The decisions applied last are kept and the run says so; an empty file is a deliberate removal."""
+    store.save_harvest_page([raw("1", "Truyện Kiều"), raw("2", "Lục Vân Tiên")])
     config = Path(_config(data_dir))
     config.write_text(config.read_text(encoding="utf-8").replace(
-        "\n[[libraries]]", '\n[dedupe]\noverrides_path = "overides.toml"\n\n[[libraries]]'), encoding="utf-8")
-    result = CliRunner().invoke(app, ["update", "--config", str(config)])
-    assert result.exit_code in (0, 3), result.output
-    assert f"{data_dir / 'overides.toml'}: overrides file not found" in result.stderr
+        "\n[[libraries]]", '\n[dedupe]\noverrides_path = "overrides.toml"\n\n[[libraries]]'), encoding="utf-8")
+    overrides = data_dir / "overrides.toml"
+    overrides.write_text('[[same]]\nrecords = ["tv-tinh:1", "tv-tinh:2"]\n', encoding="utf-8")
+
+    def update():
+        result = CliRunner().invoke(app, ["update", "--config", str(config)])
+        assert result.exit_code in (0, 3), result.output
+        return result, store.cluster_assignments()
+
+    _, joined = update()
+    assert joined["tv-tinh:1"] == joined["tv-tinh:2"]
+    overrides.unlink()  # a deploy that did not copy it
+    result, assignments = update()
+    assert assignments == joined
+    warning = f"{overrides}: overrides file not found; the librarians' decisions applied last"
+    assert warning in result.stderr
+    status = json.loads(CliRunner().invoke(app, ["status", "--format", "json", "--config", str(config)]).stdout)
+    assert any(w.startswith(warning) for s in status["stages"] if s["stage"] == "dedupe" for w in s["warnings"])
+    overrides.write_text("", encoding="utf-8")  # the librarian removes the entry
+    _, assignments = update()
+    assert assignments["tv-tinh:1"] != assignments["tv-tinh:2"]
+    overrides.unlink()  # nothing applied last: nothing to keep, and the run says the file is not there
+    result, _ = update()
+    assert f"{overrides}: overrides file not found, so no librarians' overrides were applied" in result.stderr
 
 
 def test_a_command_without_config_says_it_uses_the_bundled_demo(tmp_path, monkeypatch):

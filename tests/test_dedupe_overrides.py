@@ -93,7 +93,7 @@ def test_overrides_added_and_removed_between_incremental_runs_match_a_rebuild(st
     store.save_normalized(_records())
     run_dedupe(store, _settings(data_dir, None))
     assert store.cluster_assignments()["c:1"] != store.cluster_assignments()["a:1"]
-    for text in ('[[same]]\nrecords = ["a:1", "c:1"]\n[[different]]\nrecords = ["a:1", "b:1"]\n', None):
+    for text in ('[[same]]\nrecords = ["a:1", "c:1"]\n[[different]]\nrecords = ["a:1", "b:1"]\n', ""):
         settings = _settings(data_dir, text)
         summary = run_dedupe(store, settings)
         assert summary.incremental
@@ -124,6 +124,33 @@ def test_undoing_a_wrong_same_gives_the_merged_away_book_its_id_back(store, data
     store.save_normalized([], deleted_ids=[newer])
     run_dedupe(store, _settings(data_dir, ""), rebuild=rebuild)
     assert store.get_union_record(ids[newer]) == (None, None)
+
+
+@pytest.mark.parametrize("gone", ["missing", "unreadable"])
+@pytest.mark.parametrize("rebuild", [False, True])
+def test_an_overrides_file_that_cannot_be_read_keeps_the_decisions_applied_last(store, data_dir, gone, rebuild):
+    """A deploy that did not copy the file (or a directory where it was) must not merge what a librarian
+    kept apart: the decisions applied last stay, and the run names the file and says so."""
+    settings = _settings(data_dir, '[[different]]\nrecords = ["a:1", "b:1"]\n')
+    store.save_normalized(_records())
+    run_dedupe(store, settings)
+    apart_ids = store.cluster_assignments()
+    assert apart_ids["a:1"] != apart_ids["b:1"]
+    path = data_dir / "overrides.toml"
+    path.unlink()
+    if gone == "unreadable":
+        path.mkdir()
+    summary = run_dedupe(store, settings, rebuild=rebuild)
+    assert store.cluster_assignments() == apart_ids
+    assert all(store.get_union_record(union_id)[1] is None for union_id in apart_ids.values())
+    assert summary.problems[0].startswith(f"{path}: ") and "decisions applied last" in summary.problems[0]
+    assert "were kept" in summary.problems[0]
+    if gone == "unreadable":
+        path.rmdir()
+    path.write_text("", encoding="utf-8")  # an empty file: the librarian removed the entry
+    summary = run_dedupe(store, settings, rebuild=rebuild)
+    assert store.cluster_assignments()["a:1"] == store.cluster_assignments()["b:1"]
+    assert summary.problems == ()
 
 
 def test_an_unknown_record_id_is_reported_not_fatal(store, data_dir):
