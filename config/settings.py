@@ -236,7 +236,7 @@ class ApiSettings(_Frozen):
     cors_origins: tuple[str, ...] = Field(
         default=(), description="Origins allowed to call the API from a browser: `https://school.example` "
                                 "(scheme, host and port; a trailing slash is dropped), or `*`.")
-    default_page_size: int = Field(default=20, ge=1, description="Hits per page when `size` is not given.")
+    default_page_size: int = Field(default=20, ge=1, description="Hits per page when `size` is not given; at most `max_page_size`.")
     max_page_size: int = Field(default=100, ge=1, description="Largest `size` accepted.")
     max_query_chars: int = Field(default=1000, ge=1, description="Longest query accepted.")
     cached_searches: int = Field(default=500, ge=0, description="Search answers (and their JSON bodies) kept in memory until the index changes; 0 keeps none.")
@@ -268,6 +268,15 @@ class ApiSettings(_Frozen):
     @classmethod
     def _origins(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(_origin(origin) for origin in value)
+
+    @model_validator(mode="after")
+    def _default_page_fits(self) -> ApiSettings:
+        # Accepted, it made every search without `size=` (the page, the Atom feed, the widget) a 400 (review r4).
+        if self.default_page_size > self.max_page_size:
+            raise ValueError(f"default_page_size {self.default_page_size} is larger than max_page_size "
+                             f"{self.max_page_size}, so every search without size= would be refused; "
+                             "lower default_page_size or raise max_page_size")
+        return self
 
 
 DEFAULT_PORTS = {"http": 80, "https": 443}

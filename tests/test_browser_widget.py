@@ -538,8 +538,10 @@ def test_a_catalogue_with_a_smaller_largest_page_keeps_the_widget_within_it(tmp_
     """The widget capped data-size and data-new at a fixed 50: where [api] max_page_size is lower, every
     load of data-new="30" was a 400, shown to visitors as "Không hiểu câu tìm: size: …"."""
     port, max_page_size = free_port(), 2
+    # default_page_size may not exceed max_page_size (config/settings.py): the widget sends its own size anyway.
     settings = make_settings(tmp_path / "data", LIBRARIES,
-                             api={"cors_origins": [f"http://127.0.0.1:{port}"], "max_page_size": max_page_size})
+                             api={"cors_origins": [f"http://127.0.0.1:{port}"], "max_page_size": max_page_size,
+                                  "default_page_size": max_page_size})
     (tmp_path / "data").mkdir()
     page_dir = tmp_path / "partner"
     page_dir.mkdir()

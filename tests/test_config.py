@@ -187,3 +187,14 @@ def test_an_upper_case_url_scheme_is_accepted_as_the_scheme_it_is(tmp_path):
     URLs or file paths are supported', which the librarian who typed http read as nonsense."""
     path = _write(tmp_path, 'data_dir = "d"\n' + LIBRARY.replace("http://127.0.0.1:9/oai", "HTTP://127.0.0.1:9/oai"))
     assert load_settings(path).library("tv-tinh").url == "http://127.0.0.1:9/oai"
+
+
+def test_a_default_page_size_larger_than_the_largest_accepted_is_refused_naming_both(tmp_path):
+    """Accepted, it made every search without size= a 400 for a size the reader never sent (review r4)."""
+    path = _write(tmp_path, 'data_dir = "d"\n[api]\ndefault_page_size = 50\nmax_page_size = 30\n')
+    with pytest.raises(ConfigError, match=r"default_page_size 50 .*max_page_size 30") as info:
+        load_settings(path)
+    assert str(path) in str(info.value)
+    # As large as the largest is fine.
+    path = _write(tmp_path, 'data_dir = "d"\n[api]\ndefault_page_size = 30\nmax_page_size = 30\n')
+    assert load_settings(path).api.default_page_size == 30

@@ -97,6 +97,17 @@ def test_a_file_that_does_not_validate_leaves_the_server_as_it_was_and_says_why(
     assert names(client)["thpt-vi-thanh"] == "THPT chuyên Vị Thanh"
 
 
+def test_a_default_page_size_above_the_largest_accepted_is_not_reloaded(served, data_dir, caplog):
+    """Reloaded, every search without size= answered 400 for a size the reader never sent (review r4)."""
+    config, client = served
+    with caplog.at_level(logging.WARNING, logger="search_api.reload"):
+        write_config(config, config_text(data_dir, LIBRARIES, api="[api]\ndefault_page_size = 50\nmax_page_size = 30"))
+        answer = client.get("/api/search", params={"q": "lich su"})
+    assert answer.status_code == 200 and answer.json()["total"] == 1
+    assert any("configuration not reloaded" in r.getMessage() and "default_page_size 50" in r.getMessage()
+               and "max_page_size 30" in r.getMessage() for r in caplog.records)
+
+
 def test_a_moved_data_dir_is_not_applied_and_the_address_waits_for_a_restart(served, data_dir, tmp_path, caplog):
     config, client = served
     edited = [dict(lib) for lib in LIBRARIES]
