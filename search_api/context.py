@@ -99,6 +99,23 @@ def searchable_or_why(request: Request, ctx: AppContext) -> tuple[dict[str, int]
     """(library id → searchable titles, None), or (None, why) when the index cannot be opened: the
     registry and the harvest counts come from config and the store, and are worth answering without it."""
     try:
-        return searchable_per_library(ctx), None
+        held = searchable_per_library(ctx)
+        check_index_present(ctx)
+        return held, None
     except SearchIndexError as exc:
         return None, without_server_paths(str(exc), request)
+
+
+def check_index_present(ctx: AppContext) -> None:
+    """Raise SearchIndexError when there is no index although the catalogue holds union records.
+
+    A server restored from catalog.sqlite3 alone (all the README's backup keeps), or whose index/
+    was lost, answered /healthz ok with 0 records, and a load balancer kept it in rotation while
+    every search found nothing (review r6).  A catalogue with no union record yet (a new install
+    before its first run) has nothing to index: that is not an error.  Call after the index was
+    looked at (`num_docs`, a search): `version` is then the live one.
+    """
+    if ctx.search_index.version is None and ctx.store.holds_union_records():
+        raise SearchIndexError("no search index, although the catalogue holds union records (restored without "
+                               "its index/ directory, or the index was removed): run `unioncat index --rebuild` "
+                               "with this server's --config; searches find nothing until it is built")

@@ -1025,6 +1025,11 @@ class CatalogStore:
                 status.duration_s = (finished - started).total_seconds()
         return status
 
+    def holds_union_records(self) -> bool:
+        """Whether any union record is live: cheaper than `counts` at a million records."""
+        with self._lock:
+            return self._conn.execute("SELECT 1 FROM union_records WHERE deleted = 0 LIMIT 1").fetchone() is not None
+
     def counts(self) -> dict[str, int]:
         """Live rows per table; the `deleted` indexes keep this from reading every record's text."""
         with self._lock:

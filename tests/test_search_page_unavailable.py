@@ -152,3 +152,29 @@ def test_a_damaged_index_answers_503_saying_what_to_run(tmp_path):
     assert "unioncat index --rebuild" in health.json()["message"], health.text
     assert "unioncat index --rebuild" in libraries["index_error"]
     assert str(tmp_path) not in health.text
+
+
+def test_a_catalogue_restored_without_its_index_is_unhealthy_and_says_to_rebuild(tmp_path):
+    """catalog.sqlite3 restored alone (what the README's backup keeps), no index/: /healthz answered 200 with
+    0 records and a load balancer kept a server that finds nothing in rotation (review r6)."""
+    import shutil
+
+    with _server(tmp_path / "data", [union("ls1", "Lịch sử Việt Nam", ("tv-tinh",))]) as http:
+        assert http.get("/healthz").status_code == 200
+        shutil.rmtree(tmp_path / "data" / "index")
+        health = http.get("/healthz")
+        libraries = http.get("/api/libraries").json()
+    assert health.status_code == 503
+    assert "unioncat index --rebuild" in health.json()["message"], health.text
+    assert "unioncat index --rebuild" in libraries["index_error"]
+    assert {lib["union_records"] for lib in libraries["libraries"]} == {None}  # unknown, not 0
+    assert str(tmp_path) not in health.text
+
+
+def test_a_new_catalogue_with_nothing_to_index_yet_is_healthy(tmp_path):
+    """Before the first run there is no union record and no index: nothing is missing."""
+    with _server(tmp_path / "data", None) as http:
+        health = http.get("/healthz")
+        libraries = http.get("/api/libraries").json()
+    assert health.status_code == 200 and health.json()["union_records"] == 0
+    assert libraries["index_error"] is None

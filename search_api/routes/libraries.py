@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 
 from config.settings import LIBRARY_TYPE_LABELS_VI
-from search_api.context import AppContext, get_context, searchable_or_why
+from search_api.context import AppContext, check_index_present, get_context, searchable_or_why
 from search_api.models import ErrorResponse, HealthResponse, LibrariesResponse
 
 router = APIRouter()
@@ -38,10 +38,12 @@ def api_libraries(request: Request, ctx: Annotated[AppContext, Depends(get_conte
 # the answer's message says why and what to run, for whoever reads the balancer's log.
 @router.get("/healthz", response_model=HealthResponse, tags=["health"], summary="Liveness and counts",
             responses={503: {"model": ErrorResponse,
-                             "description": "The search index cannot be opened; `message` says why and what to run "
+                             "description": "The search index cannot be opened, or is not there although the "
+                                            "catalogue holds union records; `message` says why and what to run "
                                             "(e.g. `unioncat index --rebuild`)."}})
 def healthz(ctx: Annotated[AppContext, Depends(get_context)]) -> dict:
     # Liveness must stay cheap at a million records: the count comes from the index, not from SQLite.
     documents = ctx.search_index.num_docs()
+    check_index_present(ctx)
     return {"status": "ok", "union_records": documents, "index_documents": documents,
             "index_version": ctx.search_index.version}
