@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from operator import attrgetter
 
+from rapidfuzz import fuzz
+
 from config.settings import DedupeSettings
 from dedupe.abbreviations import spelled_out
 from dedupe.errors import DedupeError
@@ -87,6 +89,7 @@ class Features:
     isbns: frozenset[str]
     issns: frozenset[str]  # a serial's ISSNs: two different ones are two serials
     other_ids: frozenset[str]
+    host: str  # an article's host item (773), folded words; "" for none: `different_hosts`
 
     @property
     def title_words(self) -> frozenset[str]:
@@ -401,4 +404,20 @@ def record_features(index: int, record: Record, settings: DedupeSettings) -> Fea
         isbns=_frozen(isbn for isbn in map(valid_isbn13, record.isbn) if isbn and isbn not in ignored),
         issns=_frozen(issn.upper() for issn in record.issn),
         other_ids=_frozen(" ".join(_WORD_RE.findall(fold_cached(value))) for value in record.other_ids if value),
+        host=" ".join(_WORD_RE.findall(fold_cached(record.host))) if record.host else "",
     )
+
+
+# How alike two hosts' names must be (rapidfuzz token_set_ratio, 0-100) to be one journal typed two ways.
+HOST_NAME_MIN_RATIO = 85
+
+
+def different_hosts(a: str, b: str) -> bool:
+    """Whether two articles' hosts (`Features.host`) are two journals or two issues of one: the names
+    unlike, or numbers (issue, pages, year, ISSN) each gives that the other does not.  One copy giving
+    fewer numbers ("Số 480" beside "Số 480, tr. 45-48") is the same host."""
+    numbers_a, numbers_b = ({word for word in host.split() if word.isdigit()} for host in (a, b))
+    if not (numbers_a <= numbers_b or numbers_b <= numbers_a):
+        return True
+    name_a, name_b = (" ".join(word for word in host.split() if not word.isdigit()) for host in (a, b))
+    return fuzz.token_set_ratio(name_a, name_b) < HOST_NAME_MIN_RATIO

@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 
 from config.settings import DedupeSettings
 from dedupe.author_similarity import author_score, name_similarity, vietnamese_shaped
-from dedupe.features import IGNORED_LANGUAGES, TITLE_STOPWORDS, Features
+from dedupe.features import IGNORED_LANGUAGES, TITLE_STOPWORDS, Features, different_hosts
 from dedupe.names import given_name_marked_otherwise
 from dedupe.publishers import houses_named, only_houses
 from dedupe.registrants import other_registrants
@@ -192,6 +192,8 @@ def hard_guard(a: Features, b: Features, settings: DedupeSettings) -> str:
     if a.issns and b.issns and a.issns.isdisjoint(b.issns):
         # An ISSN names one serial: "Tạp chí Khoa học" of two universities are two journals (review).
         return f"ISSN {min(a.issns)} vs {min(b.issns)}"
+    if a.host and b.host and different_hosts(a.host, b.host):
+        return f"host {a.host} vs {b.host}"  # one title, two journals or issues: two articles
     if a.title_numbers != b.title_numbers:
         return "numbers in title differ"
     if a.has_subtitle and b.has_subtitle and a.subtitle_numbers != b.subtitle_numbers:

@@ -87,7 +87,9 @@ from store.text import fold, work_key
 # 23: a serial's generic name ("Bản tin", "Tạp chí", "Đặc san") is a generic title (dedupe/match.py).
 # 24: the publisher is the house's bare name ("Trẻ") when a member gives it so, not "Nxb. Trẻ" beside it;
 # a Dewey number typed with segmentation marks ("895.922 34", "895.922/34") is listed once.
-MERGE_RULES_VERSION = 24
+# 25: an article (material type "article") keeps its host item (773); two articles of one title in two
+# journals or issues never match (dedupe/features.py: different_hosts).
+MERGE_RULES_VERSION = 25
 # Names other members add to the best member's authors stop here (the API and index show them all).
 MAX_MERGED_AUTHORS = 10
 
@@ -132,6 +134,8 @@ def merge_cluster(cluster_id: str, members: list[Record], library_preference: Se
         subjects=_union_spellings(record.subjects for record in ranked),
         classification=_classes(ranked),
         material_type=ranked[0].material_type,
+        # Copies of one article agree on their host (match.hard_guard); the longest names most (pages, ISSN).
+        host=max((record.host for record in ranked if record.host), key=len, default=None),
         series=_union_spellings(record.series for record in ranked),
         notes=_union(record.notes for record in ranked),
         holdings=_holdings(members),

@@ -187,7 +187,7 @@ def enrich(data: dict[str, Any], registry: dict[str, LibraryConfig]) -> dict[str
 
 
 # Text searched only through `all_folded`: what no field of its own indexes (see index/query.py).
-_OTHER_TEXT_SINGLE = ("uniform_title", "responsibility", "place", "edition")
+_OTHER_TEXT_SINGLE = ("uniform_title", "responsibility", "place", "edition", "host")
 # A mistyped ISBN printed in the book is searched as text: the isbn field holds only valid ones.
 _OTHER_TEXT_LISTS = ("series", "notes", "isbn", "invalid_isbn", "issn", "invalid_issn", "other_ids")
 # An ISSN as printed, "0727-5366": found typed without its hyphen too ("07275366", review).

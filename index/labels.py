@@ -32,6 +32,7 @@ LANGUAGE_LABELS_VI: dict[str, str] = {
 MATERIAL_TYPE_LABELS_VI: dict[str, str] = {
     "book": "Sách",
     "serial": "Ấn phẩm định kỳ",
+    "article": "Bài trích",  # leader/07 a or b: an article, its journal or book in `host` (773)
     "map": "Bản đồ",
     # The words of Vietnamese librarians; one label a code, so a label filters one type (index/code_filters.py).
     "music": "Bản ghi âm nhạc",  # leader/06 j, a musical sound recording; "Bản nhạc" is the score

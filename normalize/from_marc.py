@@ -15,8 +15,10 @@ from normalize import legacy, names, values
 from normalize.alternate import Alternates
 from normalize.errors import RecordError
 from normalize.holdings import holdings_from_marc
+from normalize.host import host_item
 from normalize.isbn import misdigited_note, parse_isbns, split_issns
 from normalize.marcrecord import Field, MarcRecord
+from normalize.material import material_type
 from normalize.text import clean_field, clean_text, cleanup_reasons, recase_title, strip_isbd
 
 _SUBDIVISIONS = ("v", "x", "y", "z")
@@ -431,7 +433,7 @@ def record_from_marc(marc: MarcRecord, library_id: str, local_id: str, source_fo
         edition=edition, pages=values.pages_from_extent(extent),
         isbn=isbn, invalid_isbn=invalid_isbn, issn=issn, invalid_issn=invalid_issn,
         other_ids=_other_ids(marc), language=_language(marc), subjects=_subjects(marc),
-        classification=_classification(marc), material_type=values.material_type(marc.leader),
+        classification=_classification(marc), material_type=material_type(marc), host=host_item(marc),
         series=_series(marc), notes=_notes(marc),
         alternate_titles=_alternate_titles(alternates, title) if alternates else [], names=headings,
         holdings=holdings,

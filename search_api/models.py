@@ -168,6 +168,8 @@ class RecordOut(HitOut):
     other_ids: list[str] = []
     subjects: list[str] = []
     classification: list[str] = []
+    host: str | None = Field(default=None, description="The journal or book an article was printed in (MARC 773): "
+                                                      "title, issue, pages, ISSN.")
     series: list[str] = []
     notes: list[str] = []
     members: list[str] = Field(default=[], description="Source records merged into this union record.")

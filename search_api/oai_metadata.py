@@ -25,13 +25,13 @@ XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 
 # Material type → leader/06 (type of record), leader/07 (bibliographic level): normalize's mapping reversed.
 _LEADER_TYPE: dict[str, tuple[str, str]] = {
-    "book": ("a", "m"), "thesis": ("a", "m"), "serial": ("a", "s"), "manuscript": ("t", "m"),
+    "book": ("a", "m"), "thesis": ("a", "m"), "serial": ("a", "s"), "article": ("a", "b"), "manuscript": ("t", "m"),
     "score": ("c", "m"), "music": ("j", "m"), "map": ("e", "m"), "video": ("g", "m"), "sound": ("i", "m"),
     "visual": ("k", "m"), "electronic": ("m", "m"), "kit": ("o", "m"), "mixed": ("p", "c"), "object": ("r", "m"),
 }
 # Material type → DCMI Type Vocabulary term for dc:type.
 _DCMI_TYPE: dict[str, str] = {
-    "book": "Text", "thesis": "Text", "serial": "Text", "manuscript": "Text", "score": "Text", "map": "Image",
+    "book": "Text", "thesis": "Text", "serial": "Text", "article": "Text", "manuscript": "Text", "score": "Text", "map": "Image",
     "visual": "StillImage", "video": "MovingImage", "music": "Sound", "sound": "Sound",
     "electronic": "Dataset", "kit": "Collection", "mixed": "Collection", "object": "PhysicalObject",
 }

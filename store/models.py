@@ -122,6 +122,9 @@ class Record(BaseModel):
     subjects: list[str] = []
     classification: list[str] = []
     material_type: str = "book"
+    host: str | None = Field(
+        default=None, description="The journal or book an article was printed in (773 $t $d $g $x), one line: "
+                                  "'Tạp chí Giáo dục, Số 480, tr. 45-48 (ISSN 2354-0753)'.")
     series: list[str] = []
     notes: list[str] = []
     holdings: list[Holding] = []
@@ -187,6 +190,7 @@ class UnionRecord(BaseModel):
     subjects: list[str] = []
     classification: list[str] = []
     material_type: str = "book"
+    host: str | None = Field(default=None, description="The journal or book an article was printed in (773).")
     series: list[str] = []
     notes: list[str] = []
     holdings: list[Holding] = []

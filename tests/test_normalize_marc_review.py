@@ -3,18 +3,31 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pymarc
 from typer.testing import CliRunner
 
+from dedupe.merge import merge_cluster
 from harvester.cli import app
+from search_api import create_app
 from store import Record
 
 try:
+    from tests.conftest import make_settings
+    from tests.test_api import serve_in_thread
+    from tests.test_index import LIBRARIES, index_records
     from tests.test_normalize_support import data_field, iso2709, marc_record
 except ImportError:
+    from conftest import make_settings
+    from test_api import serve_in_thread
+    from test_index import LIBRARIES, index_records
     from test_normalize_support import data_field, iso2709, marc_record
 
 # Koha's default 008 template, often left as it came: language "eng".
@@ -30,13 +43,37 @@ def normalized(tmp_path: Path, library: str, *records: pymarc.Record) -> list[Re
     return [Record.model_validate_json(line) for line in result.stdout.splitlines() if line.startswith("{")]
 
 
-def clusters(tmp_path: Path, records: list[Record]) -> list[set[str]]:
+def clusters(tmp_path: Path, records: list[Record]) -> set[frozenset[str]]:
     """The clusters `unioncat dedupe --input records.jsonl --output -` makes of `records`."""
     source = tmp_path / "records.jsonl"
     source.write_text("".join(record.to_json_line() + "\n" for record in records), encoding="utf-8")
     result = CliRunner().invoke(app, ["dedupe", "--input", str(source), "--output", "-"])
     assert result.exit_code == 0, result.output
-    return [set(json.loads(line)["members"]) for line in result.stdout.splitlines() if line.startswith("{")]
+    return {frozenset(json.loads(line)["members"]) for line in result.stdout.splitlines() if line.startswith("{")}
+
+
+@contextmanager
+def served(tmp_path: Path, store, data_dir: Path, records: list[Record]) -> Iterator[httpx.Client]:
+    """The search API over `records` deduped (file mode), merged and indexed as the pipeline does; each
+    union record's id is `union_id` of its smallest member id."""
+    settings = make_settings(data_dir, LIBRARIES)
+    by_id = {record.id: record for record in records}
+    unions = [merge_cluster(union_id(min(members)), [by_id[rid] for rid in members])
+              for members in clusters(tmp_path, records)]
+    catalog = index_records(store, settings, unions)
+    with serve_in_thread(create_app(settings, store, catalog)) as url, httpx.Client(base_url=url, timeout=10) as http:
+        yield http
+
+
+def union_id(record_id: str) -> str:
+    return record_id.replace(":", "-")
+
+
+def page_field(page: str, label: str) -> str:
+    """The text of the record page's field labelled `label` (its <dd>), tags and escapes undone."""
+    found = re.search(rf"<dt>{label}</dt><dd[^>]*>(.*?)</dd>", page, re.S)
+    assert found, f"no {label} on the page"
+    return html.unescape(re.sub(r"<[^>]+>", "", found.group(1))).strip()
 
 
 def test_041_a_beats_koha_default_008_language_and_copies_with_one_isbn_merge(tmp_path):
@@ -46,6 +83,36 @@ def test_041_a_beats_koha_default_008_language_and_copies_with_one_isbn_merge(tm
                                                     f008=KOHA_DEFAULT_008))
     other = normalized(tmp_path, "tv-b", marc_record(isbn, title, f008="191104s2019    vm a          000 1 vie d"))
     assert [r.language for r in koha + other] == ["vie", "vie"]
-    assert clusters(tmp_path, koha + other) == [{koha[0].id, other[0].id}]
+    assert clusters(tmp_path, koha + other) == {frozenset({koha[0].id, other[0].id})}
     # 008 alone still gives the language.
     assert normalized(tmp_path, "tv-c", marc_record(title, f008=KOHA_DEFAULT_008))[0].language == "eng"
+
+
+ARTICLE = "ab"  # leader/06-07: language material, a component part of a serial
+ARTICLE_TITLE = data_field("245", "10", "a", "Nâng cao chất lượng giáo dục đạo đức cho học sinh")
+YEAR_2020 = data_field("260", "  ", "c", "2020")
+
+
+def test_an_article_is_typed_article_keeps_its_host_and_is_never_one_with_another_journals(
+        tmp_path, store, data_dir):
+    journal = data_field("773", "0 ", "t", "Tạp chí Giáo dục", "g", "Số 480, tr. 45-48", "x", "2354-0753")
+    article = normalized(tmp_path, "tv-tinh", marc_record(ARTICLE_TITLE, YEAR_2020, journal, leader_type=ARTICLE))
+    # The same article at another library, which did not type the pages or the ISSN.
+    copy = normalized(tmp_path, "tv-long-my", marc_record(
+        ARTICLE_TITLE, YEAR_2020, data_field("773", "0 ", "t", "Tạp chí giáo dục.", "g", "Số 480"), leader_type=ARTICLE))
+    other_journal = normalized(tmp_path, "thpt-vi-thanh", marc_record(ARTICLE_TITLE, YEAR_2020, data_field(
+        "773", "0 ", "t", "Tạp chí Thiết bị giáo dục", "g", "Số 215, tr. 12-15"), leader_type=ARTICLE))
+    book = normalized(tmp_path, "thpt-vi-thanh", marc_record(ARTICLE_TITLE, YEAR_2020, control_001="B1"))
+    assert [r.material_type for r in article + copy + other_journal + book] == ["article"] * 3 + ["book"]
+    host = article[0].host
+    assert host and all(part in host for part in ("Tạp chí Giáo dục", "Số 480", "tr. 45-48", "2354-0753"))
+    assert clusters(tmp_path, article + copy + other_journal + book) == {
+        frozenset({article[0].id, copy[0].id}), frozenset({other_journal[0].id}), frozenset({book[0].id})}
+    with served(tmp_path, store, data_dir, article + copy + other_journal + book) as http:
+        found = http.get("/api/search", params={"q": "tạp chí thiết bị giáo dục 215"}).json()["hits"]
+        assert [hit["id"] for hit in found] == [union_id(other_journal[0].id)]
+        uid = union_id(min(article[0].id, copy[0].id))
+        record = http.get(f"/api/records/{uid}").json()
+        assert (record["material_type"], record["material_type_label"]) == ("article", "Bài trích")
+        assert "Số 480" in record["host"]
+        assert "Tạp chí Giáo dục, Số 480" in page_field(http.get(f"/records/{uid}").text, "Trích từ")
