@@ -384,10 +384,14 @@ def _series(marc: MarcRecord) -> list[str]:
     return list(out.values())
 
 
+# The note subfields read: 502's $b degree, $c granting body, $d year of a dissertation note given in parts.
+_NOTE_CODES = {"502": ("a", "b", "c", "d", "g", "o"), "505": ("a", "g", "r", "t")}
+
+
 def _notes(marc: MarcRecord) -> list[str]:
     out: dict[str, None] = {}
-    for field in marc.get("500", "505", "520"):
-        codes = ("a", "g", "r", "t") if field.tag == "505" else ("a", "b")
+    for field in marc.get("500", "502", "505", "520"):
+        codes = _NOTE_CODES.get(field.tag, ("a", "b"))
         text = _joined(field, codes)
         if text:
             out.setdefault(text)

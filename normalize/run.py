@@ -47,7 +47,8 @@ MAX_REPORTED_REJECTS = 100
 # a valid ISBN typed in 020 $z as well as $a is no longer listed among the invalid ones.
 # 15: an `opac_url` with `{oai_id}` on a marc-file library links by Koha's biblionumber (999 $c), not the 001.
 # 16: 041 $a beats 008/35-37 where they differ (Koha's default 008 says "eng"); a component part (leader/07
-# a or b) is an "article" with its host item (773) kept (normalize/material.py, normalize/host.py).
+# a or b) is an "article" with its host item (773) kept (normalize/material.py, normalize/host.py); a thesis
+# (008/24-27 m, or a 502 note) is a "thesis", and its 502 note is kept.
 RULES_VERSION = 16
 
 

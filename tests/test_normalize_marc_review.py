@@ -116,3 +116,32 @@ def test_an_article_is_typed_article_keeps_its_host_and_is_never_one_with_anothe
         assert (record["material_type"], record["material_type_label"]) == ("article", "Bài trích")
         assert "Số 480" in record["host"]
         assert "Tạp chí Giáo dục, Số 480" in page_field(http.get(f"/records/{uid}").text, "Trích từ")
+
+
+THESIS_008 = "220101s2022    vm a     m    000 0 vie d"  # 008/24-27 nature of contents: m, a thesis
+DISSERTATION_NOTE = "Luận văn thạc sĩ Nông nghiệp--Trường Đại học Cần Thơ, 2022"
+
+
+def test_a_marc_thesis_is_a_thesis_with_its_502_note_and_one_with_the_same_thesis_in_oai_dc(tmp_path):
+    dc = tmp_path / "dh-a.xml"
+    dc.write_text(
+        '<collection xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/"><record id="DC1" datestamp="2024-09-22T07:35:35Z"><oai_dc:dc>'
+        "<dc:title>Nghiên cứu nuôi cá tra ở Hậu Giang</dc:title><dc:creator>Lê Văn Cường</dc:creator>"
+        "<dc:publisher>Trường Đại học Cần Thơ</dc:publisher><dc:date>2022</dc:date><dc:language>vie</dc:language>"
+        "<dc:type>Luận văn</dc:type></oai_dc:dc></record></collection>", encoding="utf-8")
+    result = CliRunner().invoke(app, ["normalize", "--input", str(dc), "--output", "-", "--library", "dh-a"])
+    assert result.exit_code == 0, result.output
+    from_dc = [Record.model_validate_json(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    fields = (data_field("100", "0 ", "a", "Lê Văn Cường"),
+              data_field("245", "10", "a", "Nghiên cứu nuôi cá tra ở Hậu Giang :", "b", "luận văn thạc sĩ Nông nghiệp /",
+                         "c", "Lê Văn Cường"),
+              data_field("260", "  ", "a", "Cần Thơ :", "b", "Trường Đại học Cần Thơ,", "c", "2022"),
+              data_field("300", "  ", "a", "85 tr."))
+    note = data_field("502", "  ", "a", DISSERTATION_NOTE)
+    by_008, by_note, printed = (normalized(tmp_path, library, record) for library, record in (
+        ("tv-tinh", marc_record(*fields, f008=THESIS_008)), ("tv-long-my", marc_record(*fields, note)),
+        ("tv-a", marc_record(*fields))))
+    assert [r.material_type for r in from_dc + by_008 + by_note + printed] == ["thesis"] * 3 + ["book"]
+    assert DISSERTATION_NOTE in by_note[0].notes
+    assert clusters(tmp_path, from_dc + by_008 + by_note) == {frozenset(r.id for r in from_dc + by_008 + by_note)}
