@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dedupe.author_similarity import name_similarity
 from dedupe.names import author_words
 from dedupe.parts import publisher_words, volume_numbers
-from store.models import Holding, Name, Record, UnionRecord
+from store.models import Holding, Link, Name, Record, UnionRecord
 from store.text import fold, work_key
 
 # Bump when a release changes what a union record holds, or which records match: the next dedupe
@@ -89,7 +89,8 @@ from store.text import fold, work_key
 # a Dewey number typed with segmentation marks ("895.922 34", "895.922/34") is listed once.
 # 25: an article (material type "article") keeps its host item (773); two articles of one title in two
 # journals or issues never match (dedupe/features.py: different_hosts).
-MERGE_RULES_VERSION = 25
+# 26: an e-book's or a thesis's online links (856) kept, every member's.
+MERGE_RULES_VERSION = 26
 # Names other members add to the best member's authors stop here (the API and index show them all).
 MAX_MERGED_AUTHORS = 10
 
@@ -136,6 +137,7 @@ def merge_cluster(cluster_id: str, members: list[Record], library_preference: Se
         material_type=ranked[0].material_type,
         # Copies of one article agree on their host (match.hard_guard); the longest names most (pages, ISSN).
         host=max((record.host for record in ranked if record.host), key=len, default=None),
+        links=_links(ranked),
         series=_union_spellings(record.series for record in ranked),
         notes=_union(record.notes for record in ranked),
         holdings=_holdings(members),
@@ -269,6 +271,15 @@ def _folded(text: str) -> str:
 
 def _first(values: Iterable):
     return next((value for value in values if value not in (None, "")), None)
+
+
+def _links(ranked: list[Record]) -> list[Link]:
+    """Every member's online links in rank order, each URL once, with the label of the first member giving it."""
+    seen: dict[str, Link] = {}
+    for record in ranked:
+        for link in record.links:
+            seen.setdefault(link.url, link)
+    return list(seen.values())
 
 
 def _union(lists: Iterable[list[str]], key: Callable[[str], str] = str) -> list[str]:

@@ -17,6 +17,7 @@ from normalize.errors import RecordError
 from normalize.holdings import holdings_from_marc
 from normalize.host import host_item
 from normalize.isbn import misdigited_note, parse_isbns, split_issns
+from normalize.links import online_links
 from normalize.marcrecord import Field, MarcRecord
 from normalize.material import material_type
 from normalize.text import clean_field, clean_text, cleanup_reasons, recase_title, strip_isbd
@@ -438,6 +439,7 @@ def record_from_marc(marc: MarcRecord, library_id: str, local_id: str, source_fo
         isbn=isbn, invalid_isbn=invalid_isbn, issn=issn, invalid_issn=invalid_issn,
         other_ids=_other_ids(marc), language=_language(marc), subjects=_subjects(marc),
         classification=_classification(marc), material_type=material_type(marc), host=host_item(marc),
+        links=online_links(marc),
         series=_series(marc), notes=_notes(marc),
         alternate_titles=_alternate_titles(alternates, title) if alternates else [], names=headings,
         holdings=holdings,

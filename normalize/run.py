@@ -48,7 +48,9 @@ MAX_REPORTED_REJECTS = 100
 # 15: an `opac_url` with `{oai_id}` on a marc-file library links by Koha's biblionumber (999 $c), not the 001.
 # 16: 041 $a beats 008/35-37 where they differ (Koha's default 008 says "eng"); a component part (leader/07
 # a or b) is an "article" with its host item (773) kept (normalize/material.py, normalize/host.py); a thesis
-# (008/24-27 m, or a 502 note) is a "thesis", and its 502 note is kept.
+# 15: an `opac_url` with `{oai_id}` on a marc-file library links by Koha's biblionumber (999 $c), not the 001.
+# (008/24-27 m, or a 502 note) is a "thesis", and its 502 note is kept; an e-book (008/23 o or s, 245 $h
+# "[Tài liệu điện tử]") is "electronic", and 856 $u http(s) links are kept (normalize/links.py).
 RULES_VERSION = 16
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from store.models import Name
+from store.models import Link, Name
 
 _HOLDING_EXAMPLE = {
     "library": "tv-tinh", "library_name": "Thư viện tỉnh Hậu Giang", "library_type": "provincial",
@@ -170,6 +170,8 @@ class RecordOut(HitOut):
     classification: list[str] = []
     host: str | None = Field(default=None, description="The journal or book an article was printed in (MARC 773): "
                                                       "title, issue, pages, ISSN.")
+    links: list[Link] = Field(default=[], description="Where the resource is online (MARC 856 $u, http(s) "
+                                                   "only), with its link text when the record gives one.")
     series: list[str] = []
     notes: list[str] = []
     members: list[str] = Field(default=[], description="Source records merged into this union record.")

@@ -90,6 +90,13 @@ class Name(BaseModel):
     vernacular: str | None = Field(default=None, description="The same name in its own script (linked 880).")
 
 
+class Link(BaseModel):
+    """Where a resource is online (MARC 856): an e-book's or a thesis's full text."""
+
+    url: str = Field(description="An http(s) URL (856 $u).")
+    label: str | None = Field(default=None, description="Its link text (856 $y, else $3), when given.")
+
+
 class Record(BaseModel):
     """One normalized source record (what normalize writes, dedupe and index read)."""
 
@@ -125,6 +132,7 @@ class Record(BaseModel):
     host: str | None = Field(
         default=None, description="The journal or book an article was printed in (773 $t $d $g $x), one line: "
                                   "'Tạp chí Giáo dục, Số 480, tr. 45-48 (ISSN 2354-0753)'.")
+    links: list[Link] = Field(default=[], description="Where the resource is online (856 $u, http(s) only).")
     series: list[str] = []
     notes: list[str] = []
     holdings: list[Holding] = []
@@ -191,6 +199,7 @@ class UnionRecord(BaseModel):
     classification: list[str] = []
     material_type: str = "book"
     host: str | None = Field(default=None, description="The journal or book an article was printed in (773).")
+    links: list[Link] = Field(default=[], description="Where the resource is online (856), every member's.")
     series: list[str] = []
     notes: list[str] = []
     holdings: list[Holding] = []

@@ -145,3 +145,28 @@ def test_a_marc_thesis_is_a_thesis_with_its_502_note_and_one_with_the_same_thesi
     assert [r.material_type for r in from_dc + by_008 + by_note + printed] == ["thesis"] * 3 + ["book"]
     assert DISSERTATION_NOTE in by_note[0].notes
     assert clusters(tmp_path, from_dc + by_008 + by_note) == {frozenset(r.id for r in from_dc + by_008 + by_note)}
+
+
+def test_an_e_book_is_electronic_apart_from_the_printed_book_and_its_856_links_are_shown(tmp_path, store, data_dir):
+    fields = (data_field("100", "0 ", "a", "Nguyễn Thị Hồng"),
+              data_field("260", "  ", "a", "Cần Thơ :", "b", "Đại học Cần Thơ,", "c", "2020"))
+    title = data_field("245", "10", "a", "Giáo trình kinh tế vĩ mô")
+    online_008 = "200101s2020    vm a    o     000 0 vie d"  # 008/23 form of item: o, online
+    links = (data_field("856", "40", "u", "https://lib.example/ebook/123.pdf", "y", "Toàn văn <PDF>"),
+             data_field("856", "40", "u", "javascript:alert(1)"), data_field("856", "42", "u", "ftp://lib.example/x"))
+    by_008 = normalized(tmp_path, "tv-tinh", marc_record(title, *fields, *links, f008=online_008))
+    by_gmd = normalized(tmp_path, "tv-long-my", marc_record(
+        data_field("245", "10", "a", "Giáo trình kinh tế vĩ mô", "h", "[Tài liệu điện tử]"), *fields,
+        data_field("856", "40", "u", "https://lib.example/ebook/123.pdf")))
+    printed = normalized(tmp_path, "thpt-vi-thanh", marc_record(title, *fields, data_field("300", "  ", "a", "250 tr.")))
+    assert [r.material_type for r in by_008 + by_gmd + printed] == ["electronic", "electronic", "book"]
+    assert [(link.url, link.label) for link in by_008[0].links] == [("https://lib.example/ebook/123.pdf", "Toàn văn <PDF>")]
+    assert clusters(tmp_path, by_008 + by_gmd + printed) == {
+        frozenset({by_008[0].id, by_gmd[0].id}), frozenset({printed[0].id})}
+    with served(tmp_path, store, data_dir, by_008 + by_gmd + printed) as http:
+        uid = union_id(min(by_008[0].id, by_gmd[0].id))
+        assert [link["url"] for link in http.get(f"/api/records/{uid}").json()["links"]] == [
+            "https://lib.example/ebook/123.pdf"]
+        page = http.get(f"/records/{uid}").text
+        assert re.search(r'<a href="https://lib.example/ebook/123.pdf" rel="noopener">Toàn văn &lt;PDF&gt;</a>', page)
+        assert "javascript:" not in page and "ftp:" not in page
