@@ -10,6 +10,8 @@ from functools import lru_cache
 
 from config import LibraryConfig
 from store import Record, record_id
+from store.models import Name
+from store.names import direct_order
 
 from normalize import legacy, names, values
 from normalize.alternate import Alternates
@@ -20,6 +22,7 @@ from normalize.isbn import misdigited_note, parse_isbns, split_issns
 from normalize.links import online_links
 from normalize.marcrecord import Field, MarcRecord
 from normalize.material import material_type
+from normalize.proper_names import Names, record_names, statement_names
 from normalize.text import clean_field, clean_text, cleanup_reasons, recase_title, strip_isbd
 
 _SUBDIVISIONS = ("v", "x", "y", "z")
@@ -199,6 +202,17 @@ def _alternate_titles(alternates: Alternates, title: str) -> list[str]:
         if text != title:
             out.setdefault(text)
     return list(out)
+
+
+def _title_names(marc: MarcRecord, headings: list[Name], responsibility: str | None) -> Names:
+    """The names this record gives that its title may hold: its name headings, the persons, bodies and
+    works its subjects are (600/610/611 $a and $t, 630 $a), each inverted name in direct order too
+    ("Potter, Harry" is "Harry Potter"), and the persons its statement of responsibility names (245 $c)."""
+    names = [heading.name for heading in headings]
+    names += [values.display_name(value) for field in marc.get("600", "610", "611", "630")
+              for code in ("a", "t") if (value := _sub(field, code))]
+    names += [direct for name in names if (direct := direct_order(name))]
+    return record_names(names + statement_names(responsibility or ""))
 
 
 def _publication(marc: MarcRecord) -> Field | None:
@@ -414,7 +428,9 @@ def record_from_marc(marc: MarcRecord, library_id: str, local_id: str, source_fo
         responsibility = _sub(title_field, "c")
     # $l names the language of a translation: "Truyện Kiều. English" is not the original.
     uniform = next((v for f in marc.get("240", "130") if (v := _title_joined(f))), None)
-    recased = recase_title(title)
+    # The record's own names, which an ALL-CAPS title may spell: read only for such a title.
+    known = _title_names(marc, headings, responsibility) if title.isupper() or (subtitle or "").isupper() else None
+    recased = recase_title(title, known)
     if recased != title:
         repairs.append("245$a: all capitals → sentence case")
     pub = _publication(marc)
@@ -431,7 +447,7 @@ def record_from_marc(marc: MarcRecord, library_id: str, local_id: str, source_fo
     return Record(
         id=rid, library=library_id, local_id=local_id,
         title=recased, sort_title=_sort_title(recased, title_field, repairs),
-        subtitle=recase_title(subtitle) if subtitle else None,
+        subtitle=recase_title(subtitle, known) if subtitle else None,
         part=part, responsibility=responsibility, uniform_title=uniform,
         authors=names.authors(headings), year=_year(marc, pub),
         publisher=_publisher_part(pub, "b"), place=_publisher_part(pub, "a"),

@@ -10,7 +10,7 @@ import unicodedata
 from functools import lru_cache
 
 from store.text import INVISIBLE as _INVISIBLE, fold
-from normalize.proper_names import capitalize_names
+from normalize.proper_names import Names, capitalize_names
 
 # C0/C1 controls other than whitespace; MARC nonsort markers U+0098/U+009C are C1.
 _CONTROL = "".join(chr(c) for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]
@@ -141,7 +141,7 @@ def _roman_numeral(word: str, previous: str) -> bool:
     return previous in _NUMBERED_BY or (len(word) >= 2 and word not in _NUMERAL_WORDS)
 
 
-def recase_title(value: str) -> str:
+def recase_title(value: str, names: Names | None = None) -> str:
     """Sentence case for ALL-CAPS titles, only when safe.
 
     Safe means every cased letter is upper case and there are more than 3 letters;
@@ -153,7 +153,8 @@ def recase_title(value: str) -> str:
     lowered unless numbered.  A lone I is a numeral only when numbered.  Anything
     mixed is left alone, because the cataloguer's capitals (proper nouns) are
     information.  The names of places and bodies a provincial catalogue's titles
-    hold keep their capitals (normalize/proper_names.py): "Lịch sử Đảng bộ tỉnh Hậu Giang".
+    hold keep their capitals (normalize/proper_names.py): "Lịch sử Đảng bộ tỉnh Hậu Giang", and so do
+    the `names` the record gives (`proper_names.record_names`): "Thơ Tố Hữu" under 100 "Tố Hữu".
     """
     if not value.isupper():  # some lower-case letter, or no cased letter: nothing to do
         return value
@@ -168,7 +169,7 @@ def recase_title(value: str) -> str:
         bare = word.strip(".,;:()[]")
         out.append(word if _roman_numeral(bare, previous) or _abbreviation(bare) else word.lower())
         previous = bare.lower()
-    text = " ".join(capitalize_names(out))
+    text = " ".join(capitalize_names(out, names))
     for i, ch in enumerate(text):
         if ch.isalpha():
             return text[:i] + ch.upper() + text[i + 1:]

@@ -170,3 +170,34 @@ def test_an_e_book_is_electronic_apart_from_the_printed_book_and_its_856_links_a
         page = http.get(f"/records/{uid}").text
         assert re.search(r'<a href="https://lib.example/ebook/123.pdf" rel="noopener">Toàn văn &lt;PDF&gt;</a>', page)
         assert "javascript:" not in page and "ftp:" not in page
+
+
+def _caps_title(title: str, *fields: pymarc.Field, statement: str | None = None) -> pymarc.Record:
+    pairs = ("a", title) + (("c", statement) if statement else ())
+    return marc_record(data_field("245", "10", *pairs), *fields)
+
+
+def test_an_all_caps_title_keeps_the_capitals_of_the_names_its_record_gives_and_of_a_few_listed(tmp_path):
+    cases = [
+        (_caps_title("NGUYỄN DU VÀ TRUYỆN KIỀU", data_field("600", "0 ", "a", "Nguyễn Du,", "d", "1765-1820"),
+                     data_field("630", "00", "a", "Truyện Kiều")), "Nguyễn Du và Truyện Kiều"),
+        (_caps_title("ĐẠI TƯỚNG VÕ NGUYÊN GIÁP", data_field("600", "0 ", "a", "Võ Nguyên Giáp")),
+         "Đại tướng Võ Nguyên Giáp"),
+        (_caps_title("THƠ TỐ HỮU", data_field("100", "0 ", "a", "Tố Hữu")), "Thơ Tố Hữu"),
+        (_caps_title("THƠ TỐ HỮU", statement="Tố Hữu ; Hà Minh Đức tuyển chọn"), "Thơ Tố Hữu"),
+        (_caps_title("HARRY POTTER VÀ HÒN ĐÁ PHÙ THỦY", data_field("600", "1 ", "a", "Potter, Harry")),
+         "Harry Potter và hòn đá phù thủy"),
+        (_caps_title("GIÁO TRÌNH TRIẾT HỌC MÁC - LÊNIN"), "Giáo trình triết học Mác - Lênin"),
+        (_caps_title("CHỦ NGHĨA MÁC-LÊNIN"), "Chủ nghĩa Mác-Lênin"),
+        (_caps_title("TIẾNG ANH 6"), "Tiếng Anh 6"),
+        (_caps_title("CHỦ TỊCH HỒ CHÍ MINH VỚI MIỀN NAM"), "Chủ tịch Hồ Chí Minh với miền nam"),
+        # Conservative: a heading typed in capitals, a subject that is no name, or a statement naming
+        # no person teach nothing; "anh" outside "tiếng Anh" is a word.
+        (_caps_title("NGUYỄN DU VÀ TRUYỆN KIỀU", data_field("100", "0 ", "a", "NGUYỄN DU"),
+                     data_field("650", " 7", "a", "Truyện Kiều")), "Nguyễn du và truyện kiều"),
+        (_caps_title("NHIỀU TÁC GIẢ VÀ ANH EM", statement="Nhiều tác giả"), "Nhiều tác giả và anh em"),
+    ]
+    for n, (record, _) in enumerate(cases):
+        record.get_fields("001")[0].data = f"T{n}"
+    records = normalized(tmp_path, "tv-tinh", *(record for record, _ in cases))
+    assert [record.title for record in records] == [title for _, title in cases]
