@@ -90,7 +90,8 @@ from store.text import fold, work_key
 # 25: an article (material type "article") keeps its host item (773); two articles of one title in two
 # journals or issues never match (dedupe/features.py: different_hosts).
 # 26: an e-book's or a thesis's online links (856) kept, every member's.
-MERGE_RULES_VERSION = 26
+# 27: varying forms of the title (246) kept, every member's.
+MERGE_RULES_VERSION = 27
 # Names other members add to the best member's authors stop here (the API and index show them all).
 MAX_MERGED_AUTHORS = 10
 
@@ -117,6 +118,7 @@ def merge_cluster(cluster_id: str, members: list[Record], library_preference: Se
         part=title_source.part or (None if _states_volume(title_source) else _best_text(ranked, lambda r: r.part)),
         uniform_title=title_source.uniform_title or _best_text(ranked, lambda record: record.uniform_title),
         alternate_titles=_union(record.alternate_titles for record in ranked),
+        other_titles=_union(record.other_titles for record in ranked),
         responsibility=_best_text(ranked, lambda record: record.responsibility),
         authors=(authors := _authors(authors_source, ranked)),
         names=_names(authors, authors_source, ranked),

@@ -53,7 +53,8 @@ META_NAME = "unioncat.json"
 # 23: no columns nothing reads (the id's, the work key's, a holding count's): 3% of a rebuild's indexing CPU.
 # 24: an ISSN is searchable without its hyphen too ("07275366" finds "0727-5366").
 # 25: an article's host item (773, "Tạp chí Giáo dục, Số 480") in the other text.
-INDEX_FORMAT = 25
+# 26: varying forms of the title (246, `other_titles`) in the title fields.
+INDEX_FORMAT = 26
 MIN_HEAP_PER_THREAD_BYTES = 20_000_000
 
 

@@ -256,7 +256,8 @@ def document_json(payload: bytes, registry: dict[str, LibraryConfig], added: int
     title = spelled_volumes(data["title"])
     folded_title = _folded(title)
     titles = [t for t in (title, data.get("subtitle") and spelled_volumes(data["subtitle"]),
-                          data.get("part") and spelled_part(data["part"]), *(data.get("alternate_titles") or ())) if t]
+                          data.get("part") and spelled_part(data["part"]), *(data.get("alternate_titles") or ()),
+                          *(data.get("other_titles") or ())) if t]
     match: list[str] = []  # MATCH_FIELD: every folded word, see index/schema.py
     for field, folded_field, values in (("title", "title_folded", titles),
                                         ("authors", "authors_folded", _author_texts(data)),

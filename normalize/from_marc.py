@@ -215,6 +215,21 @@ def _title_names(marc: MarcRecord, headings: list[Name], responsibility: str | N
     return record_names(names + statement_names(responsibility or ""))
 
 
+def _other_titles(marc: MarcRecord, title: str) -> list[str]:
+    """The varying forms of the title (246 $a, ": $b"), each once, not the title itself: a cover or
+    spine title, an original or parallel title a reader may search by ("philosopher's stone")."""
+    out: dict[str, str] = {}
+    for field in marc.get("246"):
+        main = _sub(field, "a")
+        if not main:
+            continue
+        remainder = _sub(field, "b")
+        text = f"{main} : {remainder}" if remainder else main
+        if text.casefold() != title.casefold():
+            out.setdefault(text.casefold(), text)
+    return list(out.values())
+
+
 def _publication(marc: MarcRecord) -> Field | None:
     """The imprint: 264 of publication (ind2 1), else 260, else another 264 but a copyright
     notice (ind2 4), which names no place or publisher and whose date is not the year published."""
@@ -458,6 +473,7 @@ def record_from_marc(marc: MarcRecord, library_id: str, local_id: str, source_fo
         links=online_links(marc),
         series=_series(marc), notes=_notes(marc),
         alternate_titles=_alternate_titles(alternates, title) if alternates else [], names=headings,
+        other_titles=_other_titles(marc, title),
         holdings=holdings,
         source_format=source_format, encoding=marc.encoding, repairs=repairs,
     )

@@ -54,6 +54,8 @@ MAX_REPORTED_REJECTS = 100
 # "[Tài liệu điện tử]") is "electronic", and 856 $u http(s) links are kept (normalize/links.py); an ALL-CAPS
 # title keeps the capitals of the names its record gives (headings, 600/610/611/630, 245 $c), of
 # "Mác - Lênin", "Chủ tịch Hồ Chí Minh" and of languages after "tiếng" (normalize/proper_names.py).
+# 15: an `opac_url` with `{oai_id}` on a marc-file library links by Koha's biblionumber (999 $c), not the 001.
+# 246 varying titles kept (`other_titles`).
 RULES_VERSION = 16
 
 

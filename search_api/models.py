@@ -158,6 +158,8 @@ class RecordOut(HitOut):
 
     uniform_title: str | None = Field(default=None, description="Uniform title (MARC 130/240), when catalogued.")
     alternate_titles: list[str] = Field(default=[], description="The title in another script (MARC 880).")
+    other_titles: list[str] = Field(default=[], description="Varying forms of the title (MARC 246): cover, "
+                                                        "spine, parallel titles.")
     names: list[Name] = Field(default=[], description="The name heading behind each of `authors`: kind, role, "
                                                       "dates, relators ($e terms, $4 codes), own-script form.")
     responsibility: str | None = None

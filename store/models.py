@@ -139,6 +139,8 @@ class Record(BaseModel):
     alternate_titles: list[str] = Field(
         default=[], description="The title in another script: 880 fields linked by $6 to 245/240/130/246."
     )
+    other_titles: list[str] = Field(
+        default=[], description="Varying forms of the title (246 $a $b): cover, spine, parallel titles; searchable.")
     names: list[Name] = Field(default=[], description="Every name heading with kind, role, dates, relators.")
     source_format: str | None = None
     encoding: str | None = Field(default=None, description="Character encoding actually used to read the record.")
@@ -174,6 +176,8 @@ class UnionRecord(BaseModel):
     uniform_title: str | None = None
     alternate_titles: list[str] = Field(
         default=[], description="The title in another script (MARC 880), as the members give it: searchable.")
+    other_titles: list[str] = Field(
+        default=[], description="Varying forms of the title (MARC 246), every member's: searchable.")
     responsibility: str | None = None
     authors: list[str] = []
     names: list[Name] = Field(

@@ -201,3 +201,18 @@ def test_an_all_caps_title_keeps_the_capitals_of_the_names_its_record_gives_and_
         record.get_fields("001")[0].data = f"T{n}"
     records = normalized(tmp_path, "tv-tinh", *(record for record, _ in cases))
     assert [record.title for record in records] == [title for _, title in cases]
+
+
+def test_a_varying_title_246_is_kept_searched_as_a_title_and_shown(tmp_path, store, data_dir):
+    book = normalized(tmp_path, "tv-tinh", marc_record(
+        data_field("245", "10", "a", "Harry Potter và hòn đá phù thủy /", "c", "J.K. Rowling ; Lý Lan dịch"),
+        data_field("246", "31", "a", "Harry Potter and the philosopher's stone"),
+        data_field("246", "1 ", "i", "Nhan đề gáy sách:", "a", "Hòn đá phù thủy")))
+    assert book[0].other_titles == ["Harry Potter and the philosopher's stone", "Hòn đá phù thủy"]
+    with served(tmp_path, store, data_dir, book) as http:
+        uid = union_id(book[0].id)
+        for q in ("philosopher stone", "nhan đề:philosopher"):
+            assert [hit["id"] for hit in http.get("/api/search", params={"q": q}).json()["hits"]] == [uid], q
+        assert "Harry Potter and the philosopher's stone" in http.get(f"/api/records/{uid}").json()["other_titles"]
+        shown = page_field(http.get(f"/records/{uid}").text, "Nhan đề khác")
+        assert shown == "Harry Potter and the philosopher's stone; Hòn đá phù thủy"
