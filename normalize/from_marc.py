@@ -260,11 +260,21 @@ def _publisher_part(field: Field | None, code: str) -> str | None:
 
 
 def _year(marc: MarcRecord, pub: Field | None) -> int | None:
+    """008/07-10, else the first year of 264/260 $c.
+
+    A record copied for a reprint (Koha, Libol) keeps the 008 of the one it was copied from:
+    008 said 2019 while 260 $c said 2021 beside 250 "Tái bản lần thứ 5", and the reprint
+    was split from other libraries' copies of it (review).  So where 250 states an edition and
+    the imprint's $c names one year only ("2021", "c2021.", "[2021]"), later than 008's, the
+    imprint's year is taken.  An imprint naming a year earlier than 008's, or several
+    ("2019, c2018"), leaves 008's.
+    """
     f008 = marc.control("008")
     if f008[6:7] not in ("b", "n", "q"):
         year = values.year_from_008(f008)
         if year is not None:
-            return year
+            restated = values.single_year(pub.get("c") or "") if pub is not None and marc.get("250") else None
+            return restated if restated is not None and restated > year else year
     candidates = [pub] if pub is not None else []
     candidates += marc.get("264") + marc.get("260")
     for field in candidates:

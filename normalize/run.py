@@ -55,7 +55,8 @@ MAX_REPORTED_REJECTS = 100
 # title keeps the capitals of the names its record gives (headings, 600/610/611/630, 245 $c), of
 # "Mác - Lênin", "Chủ tịch Hồ Chí Minh" and of languages after "tiếng" (normalize/proper_names.py).
 # 15: an `opac_url` with `{oai_id}` on a marc-file library links by Koha's biblionumber (999 $c), not the 001.
-# 246 varying titles kept (`other_titles`).
+# 246 varying titles kept (`other_titles`); a reprint's imprint year (one sure year in 264/260 $c, later than
+# 008/07-10, with an edition in 250) beats the 008 copied from the earlier printing's record.
 RULES_VERSION = 16
 
 

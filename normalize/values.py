@@ -67,6 +67,15 @@ def year_from_text(value: str) -> int | None:
     return None
 
 
+def single_year(value: str) -> int | None:
+    """The year of a 264$c/260$c naming one year only and surely ("2021", "c2021.", "[2021]"); None for
+    "2019, c2018", "[2021?]", "1999 [i.e. 2000]" or no year."""
+    years = {match.group(1) for match in _YEAR_RE.finditer(value)}
+    if len(years) != 1 or "?" in value or _UNCERTAIN_YEARS_RE.search(value) or _CORRECTED_YEAR_RE.search(value):
+        return None
+    return year_from_text(value)
+
+
 # AACR2 "[s.l.]", "[s.n.]" and both in one 260 $a, "[S.l. : s.n.]"; the Vietnamese "[K.đ.]", "[Knxb.]",
 # "[Nxb. không rõ]", "[Không rõ nơi xuất bản]"; RDA's "[place of publication not identified]",
 # "[publisher not identified]" (264s of copy-catalogued records).

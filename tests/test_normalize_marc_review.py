@@ -216,3 +216,25 @@ def test_a_varying_title_246_is_kept_searched_as_a_title_and_shown(tmp_path, sto
         assert "Harry Potter and the philosopher's stone" in http.get(f"/api/records/{uid}").json()["other_titles"]
         shown = page_field(http.get(f"/records/{uid}").text, "Nhan đề khác")
         assert shown == "Harry Potter and the philosopher's stone; Hòn đá phù thủy"
+
+
+STALE_008 = "190305s2019    vm a          000 1 vie d"  # copied from the 2019 printing's record
+
+
+def test_a_reprint_s_imprint_year_beats_the_008_copied_from_the_earlier_printing(tmp_path):
+    def book(year: str, *edition: pymarc.Field) -> pymarc.Record:
+        return marc_record(data_field("100", "0 ", "a", "Đoàn Giỏi"), data_field("245", "10", "a", "Đất rừng phương Nam"),
+                           *edition, data_field("260", "  ", "a", "H. :", "b", "Kim Đồng,", "c", year),
+                           data_field("300", "  ", "a", "300 tr."), f008=STALE_008)
+    reprint = data_field("250", "  ", "a", "Tái bản lần thứ 5")
+    copied = normalized(tmp_path, "tv-tinh", book("2021", reprint))
+    other = normalized(tmp_path, "tv-long-my", marc_record(
+        data_field("100", "0 ", "a", "Đoàn Giỏi"), data_field("245", "10", "a", "Đất rừng phương Nam"), reprint,
+        data_field("260", "  ", "a", "H. :", "b", "Kim Đồng,", "c", "2021"), data_field("300", "  ", "a", "300 tr.")))
+    assert [r.year for r in copied + other] == [2021, 2021]
+    assert clusters(tmp_path, copied + other) == {frozenset({copied[0].id, other[0].id})}
+    # 008 stands without an edition statement, beside an earlier or an unsure imprint year, or several.
+    kept = [book("2021"), book("2017", reprint), book("[2021?]", reprint), book("2021, c2018", reprint)]
+    for n, record in enumerate(kept):
+        record.get_fields("001")[0].data = f"K{n}"
+    assert [r.year for r in normalized(tmp_path, "thpt-vi-thanh", *kept)] == [2019] * 4
