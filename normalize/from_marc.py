@@ -18,6 +18,7 @@ from normalize.alternate import Alternates
 from normalize.errors import RecordError
 from normalize.holdings import holdings_from_marc
 from normalize.host import host_item
+from normalize.imprint import publication, publication_year, publisher_part
 from normalize.isbn import misdigited_note, parse_isbns, split_issns
 from normalize.links import online_links
 from normalize.marcrecord import Field, MarcRecord
@@ -230,61 +231,6 @@ def _other_titles(marc: MarcRecord, title: str) -> list[str]:
     return list(out.values())
 
 
-def _publication(marc: MarcRecord) -> Field | None:
-    """The imprint: 264 of publication (ind2 1), else 260, else another 264 but a copyright
-    notice (ind2 4), which names no place or publisher and whose date is not the year published."""
-    fields = marc.get("264")
-    for field in fields:
-        if field.ind2 == "1":
-            return field
-    return next(iter(marc.get("260")), None) or next((f for f in fields if f.ind2 != "4"), None)
-
-
-def _publisher_part(field: Field | None, code: str) -> str | None:
-    if field is None:
-        return None
-    value = _sub(field, code)
-    if value is None:
-        return None
-    if values.unknown_publisher(value):
-        return None
-    value = value.strip()
-    if value.startswith("[") and value.endswith("]"):
-        value = value[1:-1].strip()
-    # "[Washington, D.C. :" + "$b Acme]": a bracket supplied over two subfields opens in one, closes in the other.
-    if value.startswith("[") and "]" not in value:
-        value = value[1:].strip()
-    if value.endswith("]") and "[" not in value:
-        value = value[:-1].strip()
-    return clean_field(value) or None
-
-
-def _year(marc: MarcRecord, pub: Field | None) -> int | None:
-    """008/07-10, else the first year of 264/260 $c.
-
-    A record copied for a reprint (Koha, Libol) keeps the 008 of the one it was copied from:
-    008 said 2019 while 260 $c said 2021 beside 250 "Tái bản lần thứ 5", and the reprint
-    was split from other libraries' copies of it (review).  So where 250 states an edition and
-    the imprint's $c names one year only ("2021", "c2021.", "[2021]"), later than 008's, the
-    imprint's year is taken.  An imprint naming a year earlier than 008's, or several
-    ("2019, c2018"), leaves 008's.
-    """
-    f008 = marc.control("008")
-    if f008[6:7] not in ("b", "n", "q"):
-        year = values.year_from_008(f008)
-        if year is not None:
-            restated = values.single_year(pub.get("c") or "") if pub is not None and marc.get("250") else None
-            return restated if restated is not None and restated > year else year
-    candidates = [pub] if pub is not None else []
-    candidates += marc.get("264") + marc.get("260")
-    for field in candidates:
-        for value in field.get_all("c"):
-            year = values.year_from_text(value)
-            if year is not None:
-                return year
-    return None
-
-
 def _language(marc: MarcRecord) -> str | None:
     """The first language of 041 $a, else 008/35-37.
 
@@ -458,7 +404,7 @@ def record_from_marc(marc: MarcRecord, library_id: str, local_id: str, source_fo
     recased = recase_title(title, known)
     if recased != title:
         repairs.append("245$a: all capitals → sentence case")
-    pub = _publication(marc)
+    pub = publication(marc)
     isbn, invalid_isbn = _isbns(marc, repairs)
     rid = record_id(library_id, local_id)
     holdings, holdings_note = holdings_from_marc(marc, library_id, rid, library, local_id)
@@ -474,8 +420,8 @@ def record_from_marc(marc: MarcRecord, library_id: str, local_id: str, source_fo
         title=recased, sort_title=_sort_title(recased, title_field, repairs),
         subtitle=recase_title(subtitle, known) if subtitle else None,
         part=part, responsibility=responsibility, uniform_title=uniform,
-        authors=names.authors(headings), year=_year(marc, pub),
-        publisher=_publisher_part(pub, "b"), place=_publisher_part(pub, "a"),
+        authors=names.authors(headings), year=publication_year(marc, pub),
+        publisher=publisher_part(pub, "b"), place=publisher_part(pub, "a"),
         edition=edition, pages=values.pages_from_extent(extent),
         isbn=isbn, invalid_isbn=invalid_isbn, issn=issn, invalid_issn=invalid_issn,
         other_ids=_other_ids(marc), language=_language(marc), subjects=_subjects(marc),
