@@ -48,13 +48,10 @@ MAX_REPORTED_REJECTS = 100
 # 15: an `opac_url` with `{oai_id}` on a marc-file library links by Koha's biblionumber (999 $c), not the 001.
 # 16: 041 $a beats 008/35-37 where they differ (Koha's default 008 says "eng"); a component part (leader/07
 # a or b) is an "article" with its host item (773) kept (normalize/material.py, normalize/host.py); a thesis
-# 15: an `opac_url` with `{oai_id}` on a marc-file library links by Koha's biblionumber (999 $c), not the 001.
 # (008/24-27 m, or a 502 note) is a "thesis", and its 502 note is kept; an e-book (008/23 o or s, 245 $h
-# 15: an `opac_url` with `{oai_id}` on a marc-file library links by Koha's biblionumber (999 $c), not the 001.
 # "[Tài liệu điện tử]") is "electronic", and 856 $u http(s) links are kept (normalize/links.py); an ALL-CAPS
 # title keeps the capitals of the names its record gives (headings, 600/610/611/630, 245 $c), of
 # "Mác - Lênin", "Chủ tịch Hồ Chí Minh" and of languages after "tiếng" (normalize/proper_names.py).
-# 15: an `opac_url` with `{oai_id}` on a marc-file library links by Koha's biblionumber (999 $c), not the 001.
 # 246 varying titles kept (`other_titles`); a reprint's imprint year (one sure year in 264/260 $c, later than
 # 008/07-10, with an edition in 250) beats the 008 copied from the earlier printing's record.
 RULES_VERSION = 16
