@@ -32,6 +32,18 @@ def author_score(first: tuple[tuple[str, ...], ...], second: tuple[tuple[str, ..
     return best
 
 
+def authors_or_statement_score(first: tuple[tuple[str, ...], ...], first_stated: tuple[tuple[str, ...], ...],
+                               second: tuple[tuple[str, ...], ...], second_stated: tuple[tuple[str, ...], ...],
+                               minimum: float) -> float:
+    """`author_score`, or where it is under `minimum`, how alike one record's authors are to a name the
+    other's statement of responsibility gives (`Features.responsible`): a textbook is entered under
+    "Bộ Giáo dục và Đào tạo" in one library and under its chủ biên in another, whose 245 $c names both."""
+    score = author_score(first, second)
+    if score >= minimum or not (first_stated or second_stated):
+        return score
+    return max(score, author_score(first, second_stated), author_score(first_stated, second))
+
+
 def name_similarity(first: tuple[str, ...], second: tuple[str, ...]) -> float:
     """Share of words (of the longer name) matched exactly, as an initial ("N.", "Ng."), or with one typo.
 

@@ -21,7 +21,7 @@ from dedupe.abbreviations import spelled_out
 from dedupe.errors import DedupeError
 from dedupe.folding import FINAL_Y_RE, fast_fold, fold_cached
 from dedupe.marks import typed_otherwise, without_marker
-from dedupe.names import author_words, compared_authors, translators, typed_names
+from dedupe.names import author_words, compared_authors, stated_names, translators, typed_names
 from dedupe.parts import (REPRINT, edition_number, exercises_first, extract_volume, keep_misfolded_apart, part_name,
                           publisher_words, series_in_title, textbook_companion, textbook_series, volume_numbers,
                           volume_of_part)
@@ -71,6 +71,7 @@ class Features:
     authors: tuple[tuple[str, ...], ...]
     typed_authors: tuple[str, ...]  # each of `authors` as typed where marked (names.typed_names); () if none is
     translators: tuple[tuple[str, ...], ...]  # name words of those the record says translated it
+    responsible: tuple[tuple[str, ...], ...]  # name words of others its 245 $c names (names.stated_names), () if none
     author_key_words: tuple[str, ...]
     publisher: str
     year: int | None
@@ -362,6 +363,13 @@ def _title_features(title: str, subtitle: str, part: str) -> _TitleFeatures:
     )
 
 
+def _responsible(statement: str, authors: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+    """Name words of those the statement of responsibility names beside `authors`; a one-word name
+    ("Nhiều", of "Nhiều tác giả") says nothing."""
+    return tuple(words for words in map(author_words, stated_names(statement)[:5]) if len(words) > 1
+                 and words not in authors)
+
+
 def record_features(index: int, record: Record, settings: DedupeSettings) -> Features:
     """Reduce one record to the features `match.compare` and `keys.blocking_keys` use."""
     title = _title_features(record.title or "", record.subtitle or "", record.part or "")
@@ -386,6 +394,7 @@ def record_features(index: int, record: Record, settings: DedupeSettings) -> Fea
         authors=authors,
         typed_authors=typed_names(tuple(author for _, author in named)),
         translators=translators(record),
+        responsible=_responsible(record.responsibility, authors) if record.responsibility else (),
         author_key_words=author_key_words,
         publisher=_publisher(record.publisher) if record.publisher else "",
         year=_SHARED_YEARS.setdefault(record.year, record.year),

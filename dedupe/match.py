@@ -15,7 +15,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from config.settings import DedupeSettings
-from dedupe.author_similarity import author_score, name_similarity, vietnamese_shaped
+from dedupe.author_similarity import author_score, authors_or_statement_score, name_similarity, vietnamese_shaped
 from dedupe.features import IGNORED_LANGUAGES, TITLE_STOPWORDS, Features, different_hosts
 from dedupe.names import given_name_marked_otherwise
 from dedupe.publishers import houses_named, only_houses
@@ -102,7 +102,8 @@ def compare(a: Features, b: Features, settings: DedupeSettings) -> Verdict:
     if a.isbns and b.isbns and other_registrants(a.isbns, b.isbns):
         return Verdict(False, True, title, f"ISBNs {min(a.isbns)} and {min(b.isbns)} of two publishers or countries")
     if a.authors and b.authors:
-        authors = author_score(a.authors, b.authors)
+        authors = authors_or_statement_score(a.authors, a.responsible, b.authors, b.responsible,
+                                             settings.author_similarity_min)
         if authors < settings.author_similarity_min:
             return Verdict(False, True, title, f"title {title:.0f}, authors {authors:.0f}")
         marked = _names_marked_otherwise(a, b, settings)
@@ -119,7 +120,8 @@ def _two_vietnamese_authors(a: Features, b: Features, settings: DedupeSettings) 
     author is written many ways ("Lev Tolstoy", "Lép Tônxtôi"), so there a shared ISBN decides.
     """
     return bool(a.authors and b.authors and vietnamese_shaped(a.authors[0]) and vietnamese_shaped(b.authors[0])
-                and author_score(a.authors, b.authors) < settings.author_similarity_min)
+                and authors_or_statement_score(a.authors, a.responsible, b.authors, b.responsible,
+                                               settings.author_similarity_min) < settings.author_similarity_min)
 
 
 def _names_marked_otherwise(a: Features, b: Features, settings: DedupeSettings) -> str:

@@ -91,7 +91,9 @@ from store.text import fold, work_key
 # journals or issues never match (dedupe/features.py: different_hosts).
 # 26: an e-book's or a thesis's online links (856) kept, every member's.
 # 27: varying forms of the title (246) kept, every member's.
-MERGE_RULES_VERSION = 27
+# 28: a translator, illustrator or editor (700 $e dịch, minh hoạ, hiệu đính...) is no compared author; a record left
+# with none compares the persons its 245 $c names, and an author its 245 $c names (a body too) matches (dedupe/names.py).
+MERGE_RULES_VERSION = 28
 # Names other members add to the best member's authors stop here (the API and index show them all).
 MAX_MERGED_AUTHORS = 10
 

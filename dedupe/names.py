@@ -177,11 +177,43 @@ def is_translator(text: str) -> bool:
     return any(_typed_relator(typed, match) for match in _TRANSLATOR_RE.finditer(folded))
 
 
+# Who worked on a book beside its author: translated, illustrated, revised, edited, introduced,
+# collected or selected it (folded relator phrases of _RELATOR_RE, and $4 codes).  A record with no
+# 100 names the writer only in 245 $c and such a person in 700, who compared as the author set the
+# copy against every other library's (review: 700 "Tạ Huy Long $e minh hoạ" vs 100 "Tô Hoài").
+# "Chủ biên" is none: the editor-in-chief is the main responsible person of many textbooks, and is
+# compared as their author (the labeled data's "Hà Huy Khoái (chủ biên)").
+_CONTRIBUTOR_RELATORS = frozenset({fold(typed) for typed in (
+    "dịch", "người dịch", "dịch giả", "biên dịch", "minh họa", "vẽ tranh", "hiệu đính", "biên tập", "giới thiệu",
+    "sưu tầm", "tuyển chọn", "chú thích", "chú giải")} | {"trans", "translator", "translated by", "illustrator", "comp"})
+_CONTRIBUTOR_CODES = frozenset({"trl", "ill", "aui", "com", "ann", "h.d", "m.h"})  # "h.đ.": hiệu đính
+
+
+@lru_cache(maxsize=65536)
+def is_contributor(text: str) -> bool:
+    """Whether an author string ("Tạ Huy Long minh hoạ") or a relator term ("minh hoạ", "ill") names
+    one who worked on the book beside its author (a translator, an illustrator, an editor: not "chủ biên")."""
+    folded = fold_cached(text)
+    if folded.strip(" .").replace(" ", "") in _CONTRIBUTOR_CODES:
+        return True
+    typed = typed_as(text, folded)
+    read = [match.group("relator") for match in _RELATOR_RE.finditer(folded) if _typed_relator(typed, match)]
+    if read and len(_WORD_RE.findall(_RELATOR_RE.sub(" ", folded))) == 1 < len(_WORD_RE.findall(folded)):
+        read = [relator for relator in read if relator not in _RELATOR_SPELLINGS]  # as `author_words`: "Nguyen Minh Hoa"
+    return not _CONTRIBUTOR_RELATORS.isdisjoint(read)
+
+
 def compared_authors(record: Record) -> tuple[str, ...]:
-    """The author strings dedupe compares: the record's authors, else the persons its statement
-    of responsibility names (`stated_authors`): school and district records often name the
-    author only in 245 $c, and title and year alone made two writers' "Thơ chọn lọc" one."""
-    return tuple(record.authors) or stated_authors(record.responsibility)
+    """The author strings dedupe compares: the record's authors but its contributors (`is_contributor`,
+    by their relators or the role typed after the name), else the persons its statement of
+    responsibility names (`stated_authors`): school and district records often name the author
+    only in 245 $c, and title and year alone made two writers' "Thơ chọn lọc" one."""
+    contributors = {name.name for name in record.names if any(map(is_contributor, name.relators))}
+    if contributors:
+        # A person who is an author in one heading and translated in another stays an author.
+        contributors -= {name.name for name in record.names if not any(map(is_contributor, name.relators))}
+    authors = tuple(author for author in record.authors if author not in contributors and not is_contributor(author))
+    return authors or stated_authors(record.responsibility)
 
 
 def translators(record: Record) -> tuple[tuple[str, ...], ...]:
@@ -189,7 +221,7 @@ def translators(record: Record) -> tuple[tuple[str, ...], ...]:
 
     Two translations of one work share the original author, who alone made them match.
     """
-    authors = compared_authors(record)
+    authors = tuple(record.authors) or stated_authors(record.responsibility)
     if not authors:
         return ()
     found = [author for author in authors if is_translator(author)]
@@ -240,9 +272,11 @@ def stated_authors(statement: str | None) -> tuple[str, ...]:
     A name is read as one when each of its name words is typed capitalised (relators and titles
     dropped by `author_words`) and it begins with no body's word: "Nhiều tác giả", "Ban biên soạn",
     "Bộ Giáo dục và Đào tạo" say nothing, and a statement only partly read would set a record
-    against one naming the rest.
+    against one naming the rest.  Contributors (`is_contributor`: "Tạ Huy Long minh hoạ") are left
+    out where it names another person; alone ("Xuân Diệu tuyển chọn"), they are who made the book.
     """
     names: list[str] = []
+    contributors: list[str] = []
     for part in statement.split(";") if statement else ():
         if is_translator(part):
             continue
@@ -252,7 +286,18 @@ def stated_authors(statement: str | None) -> tuple[str, ...]:
                 continue  # a relator alone: "ed.", "và những người khác"
             if not _read_as_person(name, words):
                 return ()
-            names.append(name)
+            (contributors if is_contributor(part) else names).append(name)
+    return tuple(names or contributors)
+
+
+@lru_cache(maxsize=16384)
+def stated_names(statement: str | None) -> tuple[str, ...]:
+    """Every name a 245 $c gives but those of its contributors (`is_contributor`): the persons of a part
+    read as persons (`stated_authors`), else the part whole, a body ("Bộ Giáo dục và Đào tạo")."""
+    names: list[str] = []
+    for part in statement.split(";") if statement else ():
+        if not is_contributor(part):
+            names += stated_authors(part) or [part.strip(" ./")]
     return tuple(names)
 
 

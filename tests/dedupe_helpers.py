@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from store.models import Holding, Record
+from pymarc import Field
+
+from normalize import normalize_raw
+from store.models import Holding, RawRecord, Record
+from tests.test_normalize_support import marc_record, marcxml
 
 
 def rec(record_id: str, title: str, **fields) -> Record:
@@ -21,3 +25,13 @@ def together(clustering, *ids: str) -> bool:
 def apart(clustering, first: str, second: str) -> bool:
     cluster_of = clustering.cluster_of()
     return cluster_of[first] != cluster_of[second]
+
+
+def catalogued(record_id: str, *fields: Field, leader_type: str = "am") -> Record:
+    """The Record `unioncat normalize --library` makes of a MARC record with these data fields
+    (tests.test_normalize_support.data_field), the library the id's prefix."""
+    library, _, local_id = record_id.partition(":")
+    payload = marcxml(marc_record(*fields, leader_type=leader_type, control_001=local_id))
+    record = normalize_raw(RawRecord(library=library, local_id=local_id, format="marcxml", payload=payload))
+    assert isinstance(record, Record), record
+    return record

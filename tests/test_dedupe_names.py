@@ -6,7 +6,10 @@ import pytest
 
 from config import DedupeSettings
 from dedupe import cluster_records
-from tests.dedupe_helpers import apart, rec, together
+from pymarc import Field
+
+from tests.dedupe_helpers import apart, catalogued, rec, together
+from tests.test_normalize_support import data_field
 
 SETTINGS = DedupeSettings()
 BOOK = dict(year=2015, publisher="Nxb. Chính trị quốc gia", pages=312)
@@ -210,3 +213,66 @@ def test_translators_in_a_statement_without_an_author_entry_stay_translators():
     clustering = cluster_records(records, SETTINGS)
     assert together(clustering, "a:1", "c:1"), clustering.explanations["c:1"]
     assert apart(clustering, "a:1", "b:1"), clustering.explanations["b:1"]
+
+
+# Review (s10): many records have no 100, the writer only in 245 $c and a translator, illustrator or
+# editor in 700, who was compared as the author and set the copy against the one with the writer's 100.
+def _title(title: str, statement: str = "", subtitle: str = "") -> Field:
+    pairs = ["a", title + (" :" if subtitle else "") + (" /" if statement and not subtitle else "")]
+    pairs += ["b", subtitle + (" /" if statement else "")] if subtitle else []
+    return data_field("245", "10", *pairs, *(["c", statement] if statement else []))
+
+
+def _published(publisher: str, year: str) -> list[Field]:
+    return [data_field("260", "  ", "a", "H. :", "b", publisher, "c", year), data_field("300", "  ", "a", "500 tr.")]
+
+
+@pytest.mark.parametrize("statement, added, role, author_field", [
+    ("Tô Hoài ; Tạ Huy Long minh hoạ", "Tạ Huy Long", "minh hoạ", data_field("100", "0 ", "a", "Tô Hoài")),
+    ("Victor Hugo ; Huỳnh Lý dịch", "Huỳnh Lý", "dịch", data_field("100", "1 ", "a", "Hugo, Victor")),
+    ("Nguyễn Du ; Đào Duy Anh hiệu đính", "Đào Duy Anh", "hiệu đính", data_field("100", "0 ", "a", "Nguyễn Du")),
+    ("Sơn Nam ; Lê Văn Hòe sưu tầm", "Lê Văn Hòe", "sưu tầm", data_field("100", "0 ", "a", "Sơn Nam")),
+])
+def test_a_contributor_in_700_is_not_compared_as_the_author(statement, added, role, author_field):
+    book = _published("Văn học", "2019")
+    records = [catalogued("p:1", _title("Tuyển tập", statement, "truyện"), data_field("700", "0 ", "a", added, "e", role),
+                          *book),
+               catalogued("d:1", author_field, _title("Tuyển tập", subtitle="truyện"), *book)]
+    clustering = cluster_records(records, SETTINGS)
+    assert together(clustering, "p:1", "d:1"), clustering.explanations["d:1"]
+
+
+def test_an_editor_in_chief_in_700_is_an_author_the_other_copy_finds_in_its_statement():
+    # 700 "Phạm Văn Đức $e chủ biên" against 110 "Bộ Giáo dục và Đào tạo" scored "authors 17": the
+    # chủ biên stays an author, and the body the statement of responsibility names is one as well.
+    book = _published("Chính trị Quốc gia Sự thật", "2021")
+    title = "Giáo trình Triết học Mác - Lênin"
+    records = [catalogued("p:1", _title(title, "Bộ Giáo dục và Đào tạo ; Phạm Văn Đức ch.b.", "dành cho bậc đại học"),
+                          data_field("700", "0 ", "a", "Phạm Văn Đức", "e", "chủ biên"), *book),
+               catalogued("d:1", data_field("110", "1 ", "a", "Bộ Giáo dục và Đào tạo"),
+                          _title(title, subtitle="dành cho bậc đại học"), *book),
+               catalogued("s:1", data_field("100", "0 ", "a", "Nguyễn Văn Khác"),
+                          _title(title, subtitle="dành cho bậc đại học"), *book)]
+    clustering = cluster_records(records, SETTINGS)
+    assert together(clustering, "p:1", "d:1"), clustering.explanations["d:1"]
+    assert apart(clustering, "p:1", "s:1"), clustering.explanations["s:1"]
+
+
+def test_a_writer_named_beside_an_illustrator_still_keeps_another_writer_apart():
+    book = _published("Kim Đồng", "2019")
+    records = [catalogued("p:1", _title("Dế mèn phiêu lưu ký", "Tô Hoài ; Tạ Huy Long minh hoạ"),
+                          data_field("700", "0 ", "a", "Tạ Huy Long", "e", "minh hoạ"), *book),
+               catalogued("d:1", data_field("100", "0 ", "a", "Trần Văn Khác"), _title("Dế mèn phiêu lưu ký"), *book),
+               catalogued("s:1", data_field("100", "0 ", "a", "Tạ Huy Long"), _title("Dế mèn phiêu lưu ký"), *book)]
+    clustering = cluster_records(records, SETTINGS)
+    assert apart(clustering, "p:1", "d:1"), clustering.explanations["d:1"]
+    assert apart(clustering, "p:1", "s:1"), clustering.explanations["s:1"]
+
+
+@pytest.mark.parametrize("name", ["Nguyễn Minh Hòa", "Nguyen Minh Hoa", "Lê Địch"])
+def test_a_name_that_folds_to_a_role_is_still_the_author(name):
+    book = _published("Kim Đồng", "2019")
+    records = [catalogued("p:1", data_field("100", "0 ", "a", name), _title("Truyện cổ tích"), *book),
+               catalogued("d:1", data_field("100", "0 ", "a", "Trần Văn Khác"), _title("Truyện cổ tích"), *book)]
+    clustering = cluster_records(records, SETTINGS)
+    assert apart(clustering, "p:1", "d:1"), clustering.explanations["d:1"]
