@@ -22,7 +22,7 @@ from dedupe.errors import DedupeError
 from dedupe.folding import FINAL_Y_RE, fast_fold, fold_cached
 from dedupe.marks import typed_otherwise, without_marker
 from dedupe.names import author_words, compared_authors, stated_names, translators, typed_names
-from dedupe.parts import (REPRINT, edition_number, exercises_first, extract_volume, keep_misfolded_apart, part_name,
+from dedupe.parts import (COMPANION_SPELLINGS, REPRINT, edition_number, exercises_first, extract_volume, keep_misfolded_apart, part_name,
                           publisher_words, series_in_title, textbook_companion, textbook_series, volume_numbers,
                           volume_of_part)
 from dedupe.title_numbers import numbers_written_out
@@ -255,10 +255,25 @@ def _noted_edition(notes: list[str]) -> int | None:
 _AMENDMENT_RE = re.compile(r"\s*\(([^()]*(?<!\w)(?:sua doi|bo sung|hien hanh|hop nhat)(?!\w)[^()]*)\)\W*$")
 
 
+# A genre or a companion book's name typed into 245 $a after ". " or " - " ("Hương rừng Cà Mau. Truyện
+# ngắn", "Toán 1 - Sách giáo viên") where other libraries type "$a ... : $b ...": with it in the main
+# title, the copy shared no title key with theirs (review).  Only such a name ending the title (or
+# followed by punctuation: ". Tập 1") is split off: " - " is inside titles too ("Mác - Lênin", "Hà Nội -
+# Huế"), and ". " after an initial ("Nguyễn V. An") is none: two letters or a number come before it.
+_TITLE_LABELS = ("truyen ngan", "tap truyen ngan", "truyen dai", "truyen vua", "tap truyen", "truyen ky", "tieu thuyet",
+                 "tho", "tap tho", "hoi ky", "ky", "but ky", "tuy but", "tan van", "kich", "kich ban", "tieu luan",
+                 "chuyen khao", "sach chuyen khao", "sach tham khao", "tai lieu tham khao", *COMPANION_SPELLINGS)
+_LABEL_SPLIT_RE = re.compile(r"(?:(?:(?<=\w\w)|(?<=\d))\.|\s[-–])\s+(?=(?:" + "|".join(
+    sorted(map(re.escape, _TITLE_LABELS), key=len, reverse=True)) + r")\s*(?:$|[^\w\s]))")
+
+
 def _split_title(folded_title: str, folded_subtitle: str) -> tuple[str, str]:
-    """(main title, subtitle): oai_dc and some MARC files put "A : B" in the title field, and
-    cataloguers a law's amendment note in brackets ("Luật Giáo dục (sửa đổi năm 2009)")."""
+    """(main title, subtitle): oai_dc and some MARC files put "A : B" in the title field, cataloguers
+    a genre after ". " or " - " (`_LABEL_SPLIT_RE`) and a law's amendment note in brackets ("Luật
+    Giáo dục (sửa đổi năm 2009)")."""
     parts = _MAIN_TITLE_SPLIT_RE.split(folded_title, maxsplit=1)
+    if len(parts) == 1:
+        parts = _LABEL_SPLIT_RE.split(folded_title, maxsplit=1)
     if len(parts) == 2 and _WORD_RE.search(parts[0]):
         main, rest = parts
         return main, (rest + " " + folded_subtitle).strip()

@@ -156,6 +156,7 @@ _COMPANIONS = {
     "chuyen de hoc tap": "chuyen de hoc tap",
 }
 _COMPANION_RE = _whole_phrase_re(_COMPANIONS)
+COMPANION_SPELLINGS: tuple[str, ...] = tuple(_COMPANIONS)
 
 
 # A typo in one word of a companion's phrase ("sácch giáo viên", "sách gáio viên") still names it:

@@ -1104,6 +1104,36 @@ def test_a_law_s_amendment_note_in_brackets_in_the_title_is_its_subtitle():
     assert apart(clustering, "f:1", "h:1"), clustering.explanations["h:1"]
 
 
+@pytest.mark.parametrize("typed", ["Hương rừng Cà Mau. Truyện ngắn", "Hương rừng Cà Mau - truyện ngắn",
+                                   "HƯƠNG RỪNG CÀ MAU – TRUYỆN NGẮN", "Hương rừng Cà Mau. Truyện ngắn."])
+def test_a_genre_typed_into_the_title_after_a_full_stop_or_a_dash_is_its_subtitle(typed):
+    """Typed into 245 $a after ". " or " - ", the genre other libraries type in 245 $b made the title key
+    another, so `compare` would have taken the copies but blocking never proposed them (review s8)."""
+    book = dict(publisher="Trẻ", year=2019)
+    records = [rec("p:1", "Hương rừng Cà Mau", subtitle="truyện ngắn", authors=["Sơn Nam"], pages=400, **book),
+               rec("s:1", typed, **book), rec("d:1", typed, authors=["Sơn Nam"], **book)]
+    clustering = cluster_records(records, SETTINGS)
+    assert together(clustering, "p:1", "s:1", "d:1"), clustering.explanations
+
+
+def test_a_companion_book_typed_into_the_title_after_a_full_stop_is_its_subtitle_and_still_a_companion():
+    book = dict(authors=["Đỗ Đức Thái"], publisher="Đại học Sư phạm", year=2020, series=["Cánh diều"])
+    records = [rec("p:1", "Toán 1", subtitle="sách giáo viên", **book), rec("s:1", "Toán 1. Sách giáo viên", **book),
+               rec("d:1", "Toán 1", **book)]
+    clustering = cluster_records(records, SETTINGS)
+    assert together(clustering, "p:1", "s:1"), clustering.explanations["s:1"]
+    assert apart(clustering, "s:1", "d:1"), clustering.explanations["d:1"]
+
+
+@pytest.mark.parametrize("title, other", [("Tuyển tập Nam Cao. Truyện ngắn", "Tuyển tập Nam Cao. Tiểu thuyết"),
+                                          ("Giáo trình Triết học Mác - Lênin", "Giáo trình Triết học Mác"),
+                                          ("Ký ức. Thơ và đời", "Ký ức")])
+def test_a_full_stop_or_a_dash_before_other_words_than_a_genre_splits_no_title(title, other):
+    book = dict(authors=["Nguyễn Văn An"], publisher="Văn học", year=2019)
+    clustering = cluster_records([rec("a:1", title, **book), rec("b:1", other, **book)], SETTINGS)
+    assert apart(clustering, "a:1", "b:1"), clustering.explanations["b:1"]
+
+
 @pytest.mark.parametrize(("name", "other"), [("Nguyễn Văn An", "Nguyễn Văn Ân"), ("Đặng Thị Nga", "Đặng Thị Ngà")])
 def test_a_given_name_typed_with_another_mark_is_another_person(name, other):
     """Both names typed with marks, alike but for the given name's: two people, as "Hiếu" and "Hiền" are.
