@@ -99,6 +99,13 @@ class Features:
         return frozenset(self.main.split())
 
 
+def is_serial(features: Features) -> bool:
+    """Whether an ISSN names the record's serial over its years: a serial, or a record with an ISSN and no
+    ISBN (some libraries catalogue a journal as a book).  Its 260 $c is the year the serial began or the
+    year a library holds, not an edition's."""
+    return bool(features.issns) and (features.material == "serial" or not features.isbns)
+
+
 # A Features crosses a process boundary as a plain tuple of its fields, in this order (`Features(*values)`
 # rebuilds it): a third of the pickling cost of the dataclass both ways (dedupe/reading.py).
 FEATURE_FIELDS: tuple[str, ...] = Features.__slots__

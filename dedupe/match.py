@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 
 from config.settings import DedupeSettings
 from dedupe.author_similarity import author_score, authors_or_statement_score, name_similarity, vietnamese_shaped
-from dedupe.features import IGNORED_LANGUAGES, TITLE_STOPWORDS, Features, different_hosts
+from dedupe.features import IGNORED_LANGUAGES, TITLE_STOPWORDS, Features, different_hosts, is_serial
 from dedupe.names import given_name_marked_otherwise
 from dedupe.publishers import houses_named, only_houses
 from dedupe.registrants import other_registrants
@@ -83,6 +83,8 @@ def compare(a: Features, b: Features, settings: DedupeSettings) -> Verdict:
             return Verdict(True, False, _combined(a, b, score, 100.0, bool(shared)),
                            f"shared ISBN {min(shared)}, title {score:.0f}")
         return Verdict(False, True, score, f"shared ISBN {min(shared)} but titles differ ({score:.0f})")
+    if _one_serial(a, b):
+        return _serial(a, b, settings)
     if not _same_publisher_house(a, b):
         return Verdict(False, True, 0.0, f"publisher {a.publisher!r} vs {b.publisher!r}")
     title = title_score(a, b)
@@ -111,6 +113,22 @@ def compare(a: Features, b: Features, settings: DedupeSettings) -> Verdict:
             return Verdict(False, True, title, marked)
         return Verdict(True, False, _combined(a, b, title, authors, False), f"title {title:.0f}, authors {authors:.0f}")
     return _without_authors(a, b, title)
+
+
+def _one_serial(a: Features, b: Features) -> bool:
+    """Whether two records share the ISSN of their serial (`features.is_serial`)."""
+    return bool(a.issns) and not a.issns.isdisjoint(b.issns) and is_serial(a) and is_serial(b)
+
+
+def _serial(a: Features, b: Features, settings: DedupeSettings) -> Verdict:
+    """Two records of one serial by its ISSN: one when the titles agree, whatever years, publishers and
+    authors each gives ("Tạp chí Cộng sản" 1930-, 2021 and undated were three union records, review)."""
+    title = title_score(a, b)
+    issn = min(a.issns & b.issns)
+    if title < settings.title_similarity_min:
+        return Verdict(False, title < FAR_TITLE_BELOW, title, f"shared ISSN {issn} but title {title:.0f}")
+    authors = author_score(a.authors, b.authors) if a.authors and b.authors else 0.8 * title
+    return Verdict(True, False, _combined(a, b, title, authors, False), f"shared ISSN {issn}, title {title:.0f}")
 
 
 def _two_vietnamese_authors(a: Features, b: Features, settings: DedupeSettings) -> bool:
@@ -200,7 +218,8 @@ def hard_guard(a: Features, b: Features, settings: DedupeSettings) -> str:
         return "numbers in title differ"
     if a.has_subtitle and b.has_subtitle and a.subtitle_numbers != b.subtitle_numbers:
         return "numbers in subtitle differ"
-    if a.year is not None and b.year is not None and abs(a.year - b.year) > settings.year_tolerance:
+    if a.year is not None and b.year is not None and abs(a.year - b.year) > settings.year_tolerance \
+            and not _one_serial(a, b):
         return f"year {a.year} vs {b.year}"
     if a.edition is not None and b.edition is not None and a.edition != b.edition:
         return f"edition {a.edition} vs {b.edition}"

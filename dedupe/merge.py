@@ -94,6 +94,7 @@ from store.text import fold, work_key
 # 28: a translator, illustrator or editor (700 $e dịch, minh hoạ, hiệu đính...) is no compared author; a record left
 # with none compares the persons its 245 $c names, and an author its 245 $c names (a body too) matches (dedupe/names.py).
 # A genre or companion typed into 245 $a after ". " or " - " ("Hương rừng Cà Mau. Truyện ngắn") is its subtitle.
+# Records of one serial (one ISSN, no ISBN or a serial) whose titles agree are one, whatever their years (match.py).
 MERGE_RULES_VERSION = 28
 # Names other members add to the best member's authors stop here (the API and index show them all).
 MAX_MERGED_AUTHORS = 10

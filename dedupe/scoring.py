@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from config.settings import DedupeSettings
-from dedupe.features import Features
+from dedupe.features import Features, is_serial
 from dedupe.keys import authored_flags, block_groups, block_pairs, build_blocks, is_title_year_key, sort_ranks
 from dedupe.match import Verdict, compare
 from store.workers import default_workers, map_in_workers
@@ -101,7 +101,9 @@ class GuardColumns:
         classes: dict[tuple, int] = {}
         return cls(kind=[classes.setdefault((f.material, f.volume, f.title_numbers), len(classes))
                          for f in all_features],
-                   year=[f.year for f in all_features], pages=[f.pages for f in all_features],
+                   # A serial's year is no guard against another record of it (match._one_serial).
+                   year=[None if is_serial(f) else f.year for f in all_features],
+                   pages=[f.pages for f in all_features],
                    edition=[f.edition for f in all_features], ranks=sort_ranks(all_features),
                    authored=authored_flags(all_features),
                    year_tolerance=settings.year_tolerance, pages_tolerance=settings.pages_tolerance,

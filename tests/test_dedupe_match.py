@@ -11,7 +11,8 @@ from dedupe.features import record_features
 from dedupe.match import compare
 from store.models import Name
 from store.text import fold
-from tests.dedupe_helpers import apart, rec, together
+from tests.dedupe_helpers import apart, catalogued, rec, together
+from tests.test_normalize_support import data_field
 
 SETTINGS = DedupeSettings()
 
@@ -892,6 +893,38 @@ def test_two_serials_with_different_issns_never_merge():
     assert together(clustering, "a:1", "c:1")
     assert apart(clustering, "a:1", "b:1")
     assert "ISSN 1859-2333 vs 1859-3100" in clustering.explanations["b:1"].decision
+
+
+def test_records_of_one_serial_by_its_issn_join_whatever_year_each_gives():
+    """A serial's 260 $c is the year it began ("1930-") or the year a library holds: "Tạp chí Cộng sản"
+    with one ISSN from three libraries stayed three union records, refused on the year (review s1)."""
+    issn = data_field("022", "  ", "a", "0866-7489")
+    title = data_field("245", "00", "a", "Tạp chí Cộng sản")
+    records = [catalogued("p:1", issn, title, data_field("260", "  ", "a", "H. :", "b", "Tạp chí Cộng sản", "c", "1930-"),
+                          leader_type="as"),
+               catalogued("d:1", issn, title, data_field("260", "  ", "b", "Tạp chí Cộng sản", "c", "2021"),
+                          leader_type="as"),
+               catalogued("s:1", issn, data_field("245", "00", "a", "Tạp chí cộng sản"), leader_type="as"),
+               # Catalogued as books (leader "nam") in two libraries: an ISSN and no ISBN still name the serial.
+               catalogued("t:1", issn, title, data_field("260", "  ", "c", "2015")),
+               catalogued("u:1", issn, title, data_field("260", "  ", "c", "2021")),
+               catalogued("k:1", data_field("022", "  ", "a", "1859-2333"), title,
+                          data_field("260", "  ", "c", "2021"), leader_type="as")]
+    clustering = cluster_records(records, SETTINGS)
+    assert together(clustering, "p:1", "d:1", "s:1"), clustering.explanations
+    assert together(clustering, "t:1", "u:1"), clustering.explanations["u:1"]
+    assert apart(clustering, "d:1", "k:1"), clustering.explanations["k:1"]
+
+
+def test_one_issn_on_books_of_a_series_or_on_another_title_joins_nothing():
+    series = dict(issn=["1859-2333"], publisher="Đại học Cần Thơ")
+    records = [rec("a:1", "Kỷ yếu hội thảo khoa học", isbn=["9786049650017"], year=2019, **series),
+               rec("b:1", "Kỷ yếu hội thảo khoa học", isbn=["9786049650024"], year=2021, **series),
+               rec("c:1", "Tạp chí Khoa học", material_type="serial", year=2019, **series),
+               rec("d:1", "Tạp chí Giáo dục", material_type="serial", year=2021, **series)]
+    clustering = cluster_records(records, SETTINGS)
+    assert apart(clustering, "a:1", "b:1"), clustering.explanations["b:1"]
+    assert apart(clustering, "c:1", "d:1"), clustering.explanations["d:1"]
 
 
 @pytest.mark.parametrize(("title", "subtitle"), [
