@@ -95,6 +95,8 @@ from store.text import fold, work_key
 # with none compares the persons its 245 $c names, and an author its 245 $c names (a body too) matches (dedupe/names.py).
 # A genre or companion typed into 245 $a after ". " or " - " ("Hương rừng Cà Mau. Truyện ngắn") is its subtitle.
 # Records of one serial (one ISSN, no ISBN or a serial) whose titles agree are one, whatever their years (match.py).
+# A state body's heading is compared without the country before or after it: "Việt Nam (CHXHCN). Quốc hội" is
+# "Quốc hội nước Cộng hoà xã hội chủ nghĩa Việt Nam" (names.without_country).
 MERGE_RULES_VERSION = 28
 # Names other members add to the best member's authors stop here (the API and index show them all).
 MAX_MERGED_AUTHORS = 10

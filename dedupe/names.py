@@ -58,7 +58,7 @@ def author_words(author: str) -> tuple[str, ...]:
     if len(_WORD_RE.findall(kept)) == 1 < len(_WORD_RE.findall(text)):
         kept = _RELATOR_RE.sub(lambda match: " " if match.group("relator") not in _RELATOR_SPELLINGS else
                                match.group(), text)  # "Nguyen Minh Hoa": no name is one word
-    kept = spelled_out(FINAL_Y_RE.sub(r"\1i", kept))  # corporate abbreviations (dedupe.abbreviations)
+    kept = without_country(spelled_out(FINAL_Y_RE.sub(r"\1i", kept)))  # abbreviations: dedupe.abbreviations
     bodies = _BODY_BOUNDARY_RE.split(kept) if "." in kept else (kept,)
     words: list[str] = []
     for body in bodies:
@@ -134,6 +134,24 @@ _SUBORDINATE_BODIES = (
     "thu vien", "bao tang", "cong ty", "tong cong ty", "lien doan", "bo tu lenh", "quan khu", "bo")
 _BODY_BOUNDARY_RE = re.compile(
     r"(?<=\w\w)\s*\.\s+(?=(?:" + "|".join(sorted(_SUBORDINATE_BODIES, key=len, reverse=True)) + r")\s+\w)")
+
+
+# A state body's heading names the country before it, as a jurisdiction ("Việt Nam (CHXHCN). Quốc hội",
+# "CHXHCN Việt Nam. Chính phủ"), or after it ("Quốc hội nước Cộng hoà xã hội chủ nghĩa Việt Nam"): the
+# two usual forms of one law's issuing body scored 36 (review s2).  Folded, abbreviations spelled out,
+# what a cataloguer bracketed ("(CHXHCN)") already blanked; "Đảng Cộng sản Việt Nam" names no country.
+_REPUBLIC = r"cong hoa xa hoi chu nghia"
+_COUNTRY = rf"(?:{_REPUBLIC}\s+)?viet\s+nam(?:\s+{_REPUBLIC})?"
+_COUNTRY_BEFORE_RE = re.compile(rf"^\s*(?:nuoc\s+)?{_COUNTRY}\s*\.\s*(?=\w)")
+_COUNTRY_AFTER_RE = re.compile(rf"(?<=\w)\s+(?:cua\s+)?(?:nuoc\s+)?{_REPUBLIC}\s+viet\s+nam\W*$")
+
+
+def without_country(folded: str) -> str:
+    """A folded corporate name without the country named before its body or after it: "viet nam . quoc hoi"
+    and "quoc hoi nuoc cong hoa xa hoi chu nghia viet nam" are "quoc hoi"."""
+    if "viet nam" not in folded:
+        return folded
+    return _COUNTRY_AFTER_RE.sub("", _COUNTRY_BEFORE_RE.sub("", folded))
 
 
 def lower_body(first: tuple[str, ...], second: tuple[str, ...]) -> bool:

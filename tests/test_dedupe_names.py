@@ -145,6 +145,36 @@ def test_only_whole_lower_bodies_stand_for_a_hierarchy(first, second):
     assert apart(_pair(first, second), "a:1", "b:1")
 
 
+@pytest.mark.parametrize("jurisdiction, named_after", [
+    ("Việt Nam (CHXHCN). Quốc hội", "Quốc hội nước Cộng hoà xã hội chủ nghĩa Việt Nam"),  # review s2: scored 36
+    ("Việt Nam. Chính phủ", "Chính phủ nước CHXHCN Việt Nam"),
+    ("CHXHCN Việt Nam. Ủy ban thường vụ Quốc hội", "Ủy ban thường vụ Quốc hội nước Cộng hòa xã hội chủ nghĩa Việt Nam"),
+    ("Việt Nam (Cộng hòa xã hội chủ nghĩa). Bộ Tài chính", "Bộ Tài chính"),
+])
+def test_a_state_body_named_with_its_country_before_or_after_it_is_one_author(jurisdiction, named_after):
+    _assert_one_author(jurisdiction, named_after)
+
+
+@pytest.mark.parametrize("first, second", [
+    ("Việt Nam (CHXHCN). Quốc hội", "Chính phủ nước Cộng hòa xã hội chủ nghĩa Việt Nam"),
+    ("Đảng Cộng sản Việt Nam", "Đảng Cộng sản"),  # the country is part of the party's name
+    ("Hội Nhà văn Việt Nam", "Hội Nhà văn Hà Nội"),
+])
+def test_a_country_is_dropped_only_from_a_state_body_s_heading(first, second):
+    assert apart(_pair(first, second), "a:1", "b:1")
+
+
+def test_a_law_s_copies_under_both_forms_of_its_issuing_body_and_a_bare_copy_are_one():
+    # Refused on "authors 36", the two headed copies stayed apart and the school's copy, fitting both, alone.
+    title = data_field("245", "10", "a", "Luật Giáo dục năm 2019")
+    book = [title, data_field("260", "  ", "a", "H. :", "b", "Chính trị Quốc gia Sự thật", "c", "2019")]
+    records = [catalogued("p:1", data_field("110", "1 ", "a", "Việt Nam (CHXHCN).", "b", "Quốc hội"), *book),
+               catalogued("d:1", data_field("110", "2 ", "a", "Quốc hội nước Cộng hoà xã hội chủ nghĩa Việt Nam"), *book),
+               catalogued("s:1", title, data_field("260", "  ", "b", "CTQG", "c", "2019"))]
+    clustering = cluster_records(records, SETTINGS)
+    assert together(clustering, "p:1", "d:1", "s:1"), clustering.explanations
+
+
 def test_a_last_body_joins_one_hierarchy_and_never_two():
     # "Vụ Pháp chế" may be any ministry's: it joins one, and the two stay apart.
     records = [rec(f"{library}:1", "Văn bản pháp luật về khiếu nại, tố cáo", authors=[author], **BOOK)
