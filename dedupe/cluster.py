@@ -152,7 +152,7 @@ def _profiles(all_features: list[Features], typed: bool = True) -> list[int]:
     out = []
     for f in all_features:
         signature = (f.main, f.full, f.has_subtitle, f.not_stopwords, f.typed_title if typed else "", f.authors,
-                     f.typed_authors if typed else (), f.translators, f.publisher, f.year, f.pages, f.edition, f.volume, f.volumes, f.part, f.series, f.series_numbers, f.companion,
+                     f.typed_authors if typed else (), f.translators, f.responsible, f.publisher, f.year, f.pages, f.edition, f.volume, f.volumes, f.part, f.series, f.series_numbers, f.companion,
                      f.material, f.language, f.isbns, f.issns)
         out.append(numbers.setdefault(signature, len(numbers)))
     return out

@@ -288,6 +288,20 @@ def test_an_editor_in_chief_in_700_is_an_author_the_other_copy_finds_in_its_stat
     assert apart(clustering, "p:1", "s:1"), clustering.explanations["s:1"]
 
 
+def test_a_copy_whose_statement_names_the_body_does_not_vouch_for_a_copy_without_one():
+    # Records alike but for their statements shared one profile in clustering, which checks conflicts once
+    # per pair of profiles: the copy naming only its chủ biên joined the ministry's with "authors 17".
+    book = dict(title="Giáo trình Triết học Mác - Lênin", subtitle="dành cho bậc đại học", year=2021,
+                publisher="Chính trị quốc gia")
+    for stated in ("a:1", "c:1"):  # which of the two comes first decided which one the profile was checked by
+        records = [rec(record_id, authors=["Phạm Văn Đức"], **book,
+                       responsibility="Bộ Giáo dục và Đào tạo ; Phạm Văn Đức ch.b." if record_id == stated else None)
+                   for record_id in ("a:1", "c:1")] + [rec("b:1", authors=["Bộ Giáo dục và Đào tạo"], **book)]
+        clustering = cluster_records(records, SETTINGS)
+        unstated = "c:1" if stated == "a:1" else "a:1"
+        assert apart(clustering, unstated, "b:1"), clustering.explanations[unstated]
+
+
 def test_a_writer_named_beside_an_illustrator_still_keeps_another_writer_apart():
     book = _published("Kim Đồng", "2019")
     records = [catalogued("p:1", _title("Dế mèn phiêu lưu ký", "Tô Hoài ; Tạ Huy Long minh hoạ"),
