@@ -22,15 +22,15 @@ from dedupe.errors import DedupeError
 from dedupe.folding import FINAL_Y_RE, fast_fold, fold_cached
 from dedupe.marks import typed_otherwise, without_marker
 from dedupe.names import author_words, compared_authors, stated_names, translators, typed_names
-from dedupe.parts import (COMPANION_SPELLINGS, REPRINT, edition_number, exercises_first, extract_volume, keep_misfolded_apart, part_name,
+from dedupe.parts import (REPRINT, edition_number, exercises_first, extract_volume, keep_misfolded_apart, part_name,
                           publisher_words, series_in_title, textbook_companion, textbook_series, volume_numbers,
                           volume_of_part)
 from dedupe.title_numbers import numbers_written_out
+from dedupe.title_split import split_title
 from store.models import Record
 from store.text import nfc
 
 _WORD_RE = re.compile(r"\w+")
-_MAIN_TITLE_SPLIT_RE = re.compile(r"\s[:=/]\s|:\s|\s:")
 # Leading articles that cataloguers keep or drop (non-filing characters).
 _LEADING_ARTICLES = frozenset({"the", "a", "an", "le", "la", "les", "der", "die", "das"})
 # Words ignored when deciding that two titles differ by a substituted word, with the spellings that are
@@ -257,39 +257,6 @@ def _noted_edition(notes: list[str]) -> int | None:
     return None
 
 
-# "Luật Giáo dục (sửa đổi, bổ sung năm 2009)": a law's amendment note in brackets ending the title, which
-# other libraries type as its subtitle.
-_AMENDMENT_RE = re.compile(r"\s*\(([^()]*(?<!\w)(?:sua doi|bo sung|hien hanh|hop nhat)(?!\w)[^()]*)\)\W*$")
-
-
-# A genre or a companion book's name typed into 245 $a after ". " or " - " ("Hương rừng Cà Mau. Truyện
-# ngắn", "Toán 1 - Sách giáo viên") where other libraries type "$a ... : $b ...": with it in the main
-# title, the copy shared no title key with theirs (review).  Only such a name ending the title (or
-# followed by punctuation: ". Tập 1") is split off: " - " is inside titles too ("Mác - Lênin", "Hà Nội -
-# Huế"), and ". " after an initial ("Nguyễn V. An") is none: two letters or a number come before it.
-_TITLE_LABELS = ("truyen ngan", "tap truyen ngan", "truyen dai", "truyen vua", "tap truyen", "truyen ky", "tieu thuyet",
-                 "tho", "tap tho", "hoi ky", "ky", "but ky", "tuy but", "tan van", "kich", "kich ban", "tieu luan",
-                 "chuyen khao", "sach chuyen khao", "sach tham khao", "tai lieu tham khao", *COMPANION_SPELLINGS)
-_LABEL_SPLIT_RE = re.compile(r"(?:(?:(?<=\w\w)|(?<=\d))\.|\s[-–])\s+(?=(?:" + "|".join(
-    sorted(map(re.escape, _TITLE_LABELS), key=len, reverse=True)) + r")\s*(?:$|[^\w\s]))")
-
-
-def _split_title(folded_title: str, folded_subtitle: str) -> tuple[str, str]:
-    """(main title, subtitle): oai_dc and some MARC files put "A : B" in the title field, cataloguers
-    a genre after ". " or " - " (`_LABEL_SPLIT_RE`) and a law's amendment note in brackets ("Luật
-    Giáo dục (sửa đổi năm 2009)")."""
-    parts = _MAIN_TITLE_SPLIT_RE.split(folded_title, maxsplit=1)
-    if len(parts) == 1:
-        parts = _LABEL_SPLIT_RE.split(folded_title, maxsplit=1)
-    if len(parts) == 2 and _WORD_RE.search(parts[0]):
-        main, rest = parts
-        return main, (rest + " " + folded_subtitle).strip()
-    amendment = _AMENDMENT_RE.search(folded_title)
-    if amendment and _WORD_RE.search(folded_title, 0, amendment.start()):
-        return folded_title[:amendment.start()], (amendment.group(1) + " " + folded_subtitle).strip()
-    return folded_title, folded_subtitle
-
-
 # A million records are held at once: an empty frozenset costs 216 bytes, a folded word
 # or a "vie" repeated in every record costs its own copy.  Sharing them halves the
 # features' memory (sys.getsizeof over the labeled data: 2.6 KB to about 1.3 KB a record).
@@ -343,7 +310,7 @@ def _title_features(title: str, subtitle: str, part: str) -> _TitleFeatures:
     a third of the features' time, and records with one title now share its strings.
     """
     # Volumes are read with the words whose marks say they are none ("Phần sau") kept apart.
-    folded_title, folded_sub = _split_title(_volume_fold(title), _volume_fold(subtitle))
+    folded_title, folded_sub = split_title(_volume_fold(title), _volume_fold(subtitle))
     folded_part = _volume_fold(part) if part else ""
     volume = volume_of_part(folded_part) if folded_part else None
     volumes = volume_numbers(folded_part or f"{folded_title} : {folded_sub}")
