@@ -18,7 +18,7 @@ from dedupe.abbreviations import spelled_out
 from dedupe.folding import FINAL_Y_RE, fold_cached
 from dedupe.marks import typed_as, written_otherwise
 from dedupe.syllables import syllable_marks
-from store.models import Record
+from store.models import Name, Record
 from store.text import fold, nfc
 
 _WORD_RE = re.compile(r"\w+")
@@ -205,20 +205,31 @@ _CONTRIBUTOR_RELATORS = frozenset({fold(typed) for typed in (
     "dịch", "người dịch", "dịch giả", "biên dịch", "minh họa", "vẽ tranh", "hiệu đính", "biên tập", "giới thiệu",
     "sưu tầm", "tuyển chọn", "chú thích", "chú giải")} | {"trans", "translator", "translated by", "illustrator", "comp"})
 _CONTRIBUTOR_CODES = frozenset({"trl", "ill", "aui", "com", "ann", "h.d", "m.h"})  # "h.đ.": hiệu đính
+# Of them, who selected or collected the texts made the anthology or the collection of folk tales: named
+# alone in 245 $c ("Xuân Diệu tuyển chọn"), they are who the book is by (`stated_authors`).
+_COMPILERS = frozenset({"tuyen chon", "suu tam", "comp", "com"})
 
 
 @lru_cache(maxsize=65536)
-def is_contributor(text: str) -> bool:
-    """Whether an author string ("Tạ Huy Long minh hoạ") or a relator term ("minh hoạ", "ill") names
-    one who worked on the book beside its author (a translator, an illustrator, an editor: not "chủ biên")."""
+def _roles(text: str) -> frozenset[str]:
+    """The relators (folded) an author string ("Tạ Huy Long minh hoạ") or a relator term ("minh hoạ",
+    "ill") names, read as `author_words` reads them: "Nguyễn Minh Hòa" and "Nguyen Minh Hoa" name none."""
     folded = fold_cached(text)
-    if folded.strip(" .").replace(" ", "") in _CONTRIBUTOR_CODES:
-        return True
+    code = folded.strip(" .").replace(" ", "")
+    if code in _CONTRIBUTOR_CODES:
+        return frozenset({code})
     typed = typed_as(text, folded)
     read = [match.group("relator") for match in _RELATOR_RE.finditer(folded) if _typed_relator(typed, match)]
     if read and len(_WORD_RE.findall(_RELATOR_RE.sub(" ", folded))) == 1 < len(_WORD_RE.findall(folded)):
-        read = [relator for relator in read if relator not in _RELATOR_SPELLINGS]  # as `author_words`: "Nguyen Minh Hoa"
-    return not _CONTRIBUTOR_RELATORS.isdisjoint(read)
+        read = [relator for relator in read if relator not in _RELATOR_SPELLINGS]
+    return frozenset(read)
+
+
+def is_contributor(text: str) -> bool:
+    """Whether an author string or a relator term names one who worked on the book beside its author
+    (a translator, an illustrator, an editor: not "chủ biên")."""
+    roles = _roles(text)
+    return bool(roles) and not (_CONTRIBUTOR_RELATORS.isdisjoint(roles) and _CONTRIBUTOR_CODES.isdisjoint(roles))
 
 
 def compared_authors(record: Record) -> tuple[str, ...]:
@@ -226,12 +237,17 @@ def compared_authors(record: Record) -> tuple[str, ...]:
     by their relators or the role typed after the name), else the persons its statement of
     responsibility names (`stated_authors`): school and district records often name the author
     only in 245 $c, and title and year alone made two writers' "Thơ chọn lọc" one."""
-    contributors = {name.name for name in record.names if any(map(is_contributor, name.relators))}
+    contributors = {name.name for name in record.names if _only_contributed(name)}
     if contributors:
         # A person who is an author in one heading and translated in another stays an author.
-        contributors -= {name.name for name in record.names if not any(map(is_contributor, name.relators))}
+        contributors -= {name.name for name in record.names if not _only_contributed(name)}
     authors = tuple(author for author in record.authors if author not in contributors and not is_contributor(author))
     return authors or stated_authors(record.responsibility)
+
+
+def _only_contributed(heading: Name) -> bool:
+    """Whether every role a heading gives is a contributor's: "$e chủ biên $e dịch" is an author who translated too."""
+    return bool(heading.relators) and all(map(is_contributor, heading.relators))
 
 
 def translators(record: Record) -> tuple[tuple[str, ...], ...]:
@@ -291,10 +307,11 @@ def stated_authors(statement: str | None) -> tuple[str, ...]:
     dropped by `author_words`) and it begins with no body's word: "Nhiều tác giả", "Ban biên soạn",
     "Bộ Giáo dục và Đào tạo" say nothing, and a statement only partly read would set a record
     against one naming the rest.  Contributors (`is_contributor`: "Tạ Huy Long minh hoạ") are left
-    out where it names another person; alone ("Xuân Diệu tuyển chọn"), they are who made the book.
+    out, but for those who selected or collected the texts where it names no one else ("Xuân Diệu
+    tuyển chọn"): they are who made the book.
     """
     names: list[str] = []
-    contributors: list[str] = []
+    compilers: list[str] = []
     for part in statement.split(";") if statement else ():
         if is_translator(part):
             continue
@@ -304,8 +321,11 @@ def stated_authors(statement: str | None) -> tuple[str, ...]:
                 continue  # a relator alone: "ed.", "và những người khác"
             if not _read_as_person(name, words):
                 return ()
-            (contributors if is_contributor(part) else names).append(name)
-    return tuple(names or contributors)
+            if not is_contributor(part):
+                names.append(name)
+            elif not _COMPILERS.isdisjoint(_roles(part)):
+                compilers.append(name)
+    return tuple(names or compilers)
 
 
 @lru_cache(maxsize=16384)

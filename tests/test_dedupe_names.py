@@ -288,6 +288,27 @@ def test_an_editor_in_chief_in_700_is_an_author_the_other_copy_finds_in_its_stat
     assert apart(clustering, "p:1", "s:1"), clustering.explanations["s:1"]
 
 
+def test_a_copy_naming_only_its_illustrator_says_nothing_of_the_author():
+    # The writer named nowhere, the illustrator of 245 $c and 700 was compared as the author: "authors 0"
+    # against the writer's 100.  No author is no evidence, and no conflict: title, year and publisher decide.
+    book = _published("Kim Đồng", "2019")
+    records = [catalogued("p:1", _title("Dế mèn phiêu lưu ký", "Tạ Huy Long minh hoạ"),
+                          data_field("700", "0 ", "a", "Tạ Huy Long", "e", "minh hoạ"), *book),
+               catalogued("d:1", data_field("100", "0 ", "a", "Tô Hoài"), _title("Dế mèn phiêu lưu ký"), *book)]
+    clustering = cluster_records(records, SETTINGS)
+    assert together(clustering, "p:1", "d:1"), clustering.explanations["d:1"]
+
+
+def test_an_editor_in_chief_who_also_translated_stays_an_author():
+    book = _published("Giáo dục Việt Nam", "2020")
+    records = [catalogued("p:1", data_field("700", "0 ", "a", "Nguyễn Văn An", "e", "chủ biên", "e", "dịch"),
+                          _title("Tiếng Anh 6", subtitle="sách học sinh"), *book),
+               catalogued("d:1", data_field("100", "0 ", "a", "Trần Thị Bình"), _title("Tiếng Anh 6", subtitle="sách học sinh"),
+                          *book)]
+    clustering = cluster_records(records, SETTINGS)
+    assert apart(clustering, "p:1", "d:1"), clustering.explanations["d:1"]
+
+
 def test_a_copy_whose_statement_names_the_body_does_not_vouch_for_a_copy_without_one():
     # Records alike but for their statements shared one profile in clustering, which checks conflicts once
     # per pair of profiles: the copy naming only its chủ biên joined the ministry's with "authors 17".
