@@ -253,10 +253,11 @@ def _only_contributed(heading: Name) -> bool:
 def translators(record: Record) -> tuple[tuple[str, ...], ...]:
     """Name words of each translator, from a relator or the author string itself.
 
-    Two translations of one work share the original author, who alone made them match.
+    Two translations of one work share the original author, who alone made them match; with no
+    author named, title and year alone did.
     """
     authors = tuple(record.authors) or stated_authors(record.responsibility)
-    if not authors:
+    if not (authors or record.responsibility):
         return ()
     found = [author for author in authors if is_translator(author)]
     found += [name.name for name in record.names if any(is_translator(term) for term in name.relators)]

@@ -309,6 +309,19 @@ def test_an_editor_in_chief_who_also_translated_stays_an_author():
     assert apart(clustering, "p:1", "d:1"), clustering.explanations["d:1"]
 
 
+@pytest.mark.parametrize("statement, other", [("Lê Trí Viễn dịch", "Nguyễn Văn Vĩnh dịch"),
+                                              ("Tạ Huy Long minh hoạ ; Lê Trí Viễn dịch", "Nguyễn Văn Vĩnh dịch")])
+def test_translations_naming_no_author_stay_apart_by_their_translators(statement, other):
+    # Read only where an author was named, the translators said nothing here: title and year made one.
+    hugo = dict(year=2015, publisher="Văn học")
+    records = [rec("a:1", "Những người khốn khổ", responsibility=statement, **hugo),
+               rec("b:1", "Những người khốn khổ", responsibility=other, **hugo),
+               rec("c:1", "Những người khốn khổ", responsibility="Lê Trí Viễn dịch", **hugo)]
+    clustering = cluster_records(records, SETTINGS)
+    assert apart(clustering, "a:1", "b:1"), clustering.explanations["b:1"]
+    assert together(clustering, "a:1", "c:1"), clustering.explanations["c:1"]
+
+
 def test_a_copy_whose_statement_names_the_body_does_not_vouch_for_a_copy_without_one():
     # Records alike but for their statements shared one profile in clustering, which checks conflicts once
     # per pair of profiles: the copy naming only its chủ biên joined the ministry's with "authors 17".
