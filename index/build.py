@@ -54,7 +54,8 @@ META_NAME = "unioncat.json"
 # 24: an ISSN is searchable without its hyphen too ("07275366" finds "0727-5366").
 # 25: an article's host item (773, "Tạp chí Giáo dục, Số 480") in the other text.
 # 26: varying forms of the title (246, `other_titles`) in the title fields.
-INDEX_FORMAT = 26
+# 27: arrival, when each holding library's copy came (a library's new books, index/arrivals.py).
+INDEX_FORMAT = 27
 MIN_HEAP_PER_THREAD_BYTES = 20_000_000
 
 

@@ -25,12 +25,14 @@ from typing import Any
 import orjson
 
 from config.settings import LIBRARY_TYPE_LABELS_VI, LibraryConfig, Settings
+from index.arrivals import arrival_terms
 from index.headings import heading_terms
 from index.labels import LANGUAGE_LABELS_VI, MATERIAL_TYPE_LABELS_VI
 from store.names import direct_order
 from index.numerals import numbered
-from index.schema import (ADDED_FIELD, CLASS_NUMBER_FIELD, MATCH_FIELD, RANK_WEIGHT_FIELD, SUBJECT_KEY_FIELD,
-                          TITLE_SORT_FIELD, TITLE_START_FIELD, TITLE_START_TOKEN, exact_text, exact_words, rank_weight)
+from index.schema import (ADDED_FIELD, ARRIVAL_FIELD, CLASS_NUMBER_FIELD, MATCH_FIELD, RANK_WEIGHT_FIELD,
+                          SUBJECT_KEY_FIELD, TITLE_SORT_FIELD, TITLE_START_FIELD, TITLE_START_TOKEN, exact_text,
+                          exact_words, rank_weight)
 from index.volumes import spelled_part, spelled_volumes, volume_order
 from store.collate import sort_key
 from store.models import UnionRecord, split_record_id
@@ -238,9 +240,11 @@ def _volume_sort_suffix(part: str | None) -> str:
     return f"\x01{number:06d} {spelled}"
 
 
-def document_json(payload: bytes, registry: dict[str, LibraryConfig], added: int = 0) -> str:
+def document_json(payload: bytes, registry: dict[str, LibraryConfig], added: int = 0,
+                  arrivals: str | None = None) -> str:
     """The Tantivy document of one union record as the store keeps it, JSON, as the index writer's `add_json`
-    takes it (see index/schema.py for the fields); `added`: Unix time the union record was created.
+    takes it (see index/schema.py for the fields); `added`: Unix time the union record was created;
+    `arrivals`: lines "library<TAB>first harvested" (`CatalogStore.union_json_changed_since`).
 
     It works on the dict the JSON decodes to, not on a `UnionRecord`: re-validating
     what the store wrote was the largest cost of a rebuild.  The JSON is stored as
@@ -316,5 +320,7 @@ def document_json(payload: bytes, registry: dict[str, LibraryConfig], added: int
         doc["year"] = [data["year"]]
     doc[RANK_WEIGHT_FIELD] = [rank_weight(len(libraries))]
     doc[ADDED_FIELD] = [added]
+    if arrived := arrival_terms(arrivals, libraries):
+        doc[ARRIVAL_FIELD] = arrived
     doc["doc"] = [b64encode(payload).decode("ascii")]  # a bytes field's value in Tantivy's JSON form
     return orjson.dumps(doc).decode()

@@ -25,7 +25,8 @@ from store.workers import batches, map_in_workers
 # and a night's increment under this many changes is one job, done without a process.
 BATCH_RECORDS = 5000
 
-Change = tuple[str, bytes | None, int]  # union id, its JSON (None: deleted), created_seq
+# Union id, its JSON (None: deleted), created_seq, each library's first harvest of it (lines "library<TAB>time").
+Change = tuple[str, bytes | None, int, str | None]
 
 
 def prepared_documents(changes: Iterable[Change], registry: dict[str, LibraryConfig], clock: SeqClock,
@@ -33,10 +34,10 @@ def prepared_documents(changes: Iterable[Change], registry: dict[str, LibraryCon
     """(union id, its document as JSON, or None when the record was deleted) for each change, in order."""
     for batch, documents in map_in_workers(_documents, batches(changes, BATCH_RECORDS), workers, (registry, clock),
                                            ["index.prepare"]):
-        yield from zip((union_id for union_id, _, _ in batch), documents)
+        yield from zip((union_id for union_id, *_ in batch), documents)
 
 
 def _documents(batch: list[Change], context: tuple[dict[str, LibraryConfig], SeqClock]) -> list[str | None]:
     registry, clock = context
-    return [None if payload is None else document_json(payload, registry, clock.seconds(created_seq))
-            for _, payload, created_seq in batch]
+    return [None if payload is None else document_json(payload, registry, clock.seconds(created_seq), arrivals)
+            for _, payload, created_seq, arrivals in batch]

@@ -44,6 +44,9 @@ RANK_WEIGHT_FIELD = "rank_weight"
 TITLE_SORT_FIELD = "title_sort"
 # Unix time the union record was created: a title new to the province's catalogue (sort "new").
 ADDED_FIELD = "added"
+# When each holding library's copy came, "library@first_seen" (ISO 8601 UTC, so terms sort as times): a
+# library's new books are those new *there*, though the catalogue had the title (index/arrivals.py).
+ARRIVAL_FIELD = "arrival"
 # The folded title behind a sentinel word, so a phrase query [sentinel, w1, w2…]
 # matches only titles that start with w1 w2… (index/query.py: "title-start bonus").
 TITLE_START_FIELD = "title_start"
@@ -72,6 +75,7 @@ def build_schema() -> tantivy.Schema:
         builder.add_text_field(name, tokenizer_name="raw", fast=True, index_option="basic")
     builder.add_text_field(SUBJECT_KEY_FIELD, tokenizer_name="raw", index_option="basic")
     builder.add_text_field("work_key", tokenizer_name="raw", index_option="basic")
+    builder.add_text_field(ARRIVAL_FIELD, tokenizer_name="raw", index_option="basic")
     builder.add_text_field(TITLE_SORT_FIELD, tokenizer_name="raw", fast=True, index_option="basic")
     builder.add_integer_field(YEAR_FIELD, indexed=True, fast=True)
     builder.add_unsigned_field(ADDED_FIELD, stored=True, fast=True)

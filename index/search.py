@@ -24,6 +24,7 @@ import tantivy
 
 from config.errors import ParameterError, QueryError, SearchIndexError
 from config.settings import Settings
+from index.arrivals import arrival_libraries, newest_at
 from index.build import CURRENT_NAME, current_version, open_index
 from index.cache import LruCache
 from index.code_filters import check_code_filters, code_values
@@ -328,8 +329,10 @@ class SearchIndex:
             order = {"order_by_field": TITLE_SORT_FIELD, "order": tantivy.Order.Asc}
         elif params.sort == "new":
             order = {"order_by_field": ADDED_FIELD, "order": tantivy.Order.Desc}
+        offset = (params.page - 1) * params.size
+        # With a library filter, what is new *there* (index/arrivals.py).
+        libraries = arrival_libraries(self._settings, params.filters()) if params.sort == "new" else ()
         try:
-            offset = (params.page - 1) * params.size
             if offset >= MAX_RESULT_WINDOW:  # past the paging depth: only a page past the last hit is served (empty)
                 found, page = searcher.search(query, limit=1, count=True), []
                 if found.count > offset:
@@ -337,12 +340,20 @@ class SearchIndex:
                                                            f"{params.size}, page tối đa "
                                                            f"{math.ceil(MAX_RESULT_WINDOW / params.size)} (paging "
                                                            f"reaches the first {MAX_RESULT_WINDOW} hits)")
+            elif libraries:
+                found = searcher.search(query, limit=1, count=True)
+                newest = newest_at(searcher, schema, self._full_query(schema, tree, params, fuzzy, scoring=False),
+                                   libraries, offset, min(params.size, MAX_RESULT_WINDOW - offset))
+                page = searcher.search(newest.query, limit=min(params.size, MAX_RESULT_WINDOW - offset),
+                                       offset=newest.offset, count=False).hits
             else:
                 found = searcher.search(query, limit=min(params.size, MAX_RESULT_WINDOW - offset), offset=offset,
                                         count=True, **order)
                 page = found.hits
             hits = [self._hit(searcher, address, score if params.sort == "relevance" else None, words, fuzzy)
                     for score, address in page]
+            for hit, (score, _) in zip(hits, page) if libraries else ():  # the day it came there
+                hit["added"] = newest.days.get(score, hit["added"])
             if params.sort in ("relevance", "year", "-year"):
                 hits = _volumes_in_order(hits)
             # Facet counts depend on the query and filters only, not on the page or the order.

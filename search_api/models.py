@@ -81,7 +81,9 @@ class HitOut(BaseModel):
     material_type_label: str | None = None
     holdings: list[HoldingOut] = []
     added: str | None = Field(default=None, description="Day (YYYY-MM-DD, Vietnam time) the title came into the union "
-                                                         "catalogue; `sort=new` lists the newest first.")
+                                                         "catalogue; `sort=new` lists the newest first.  With "
+                                                         "`sort=new` and a `library` filter, the day it came into "
+                                                         "that library (its newest copy among those chosen).")
     score: float | None = Field(default=None, description="Relevance score (only when sorted by relevance).")
     highlight: HighlightOut | None = Field(
         default=None, description="Title and a snippet as HTML: record text escaped, matched words in <mark>.")

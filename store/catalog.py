@@ -165,6 +165,16 @@ UPDATE union_records SET created_seq = COALESCE((
 WHERE seq = ?1 AND created_seq = ?1"""
 
 
+# When each library's copy of a union record came: its members' first harvest, per library, as lines
+# "library<TAB>first_seen".  A district library buying a title others held is new *there*
+# (sort=new with a library filter, index/arrivals.py), though not new to the catalogue.
+_ARRIVALS = """(SELECT group_concat(library || char(9) || seen, char(10)) FROM (
+    SELECT r.library AS library, MIN(r.first_seen) AS seen FROM cluster_members m
+    JOIN raw_records r ON r.library = substr(m.record_id, 1, instr(m.record_id, ':') - 1)
+                      AND r.local_id = substr(m.record_id, instr(m.record_id, ':') + 1)
+    WHERE m.cluster_id = u.id GROUP BY r.library))"""
+
+
 def _statements(script: str) -> Iterator[str]:
     """The statements of an SQL script one by one, as SQLite itself sees where each ends: run
     with `execute` inside a transaction of our own (`executescript` would commit it first)."""
@@ -881,12 +891,13 @@ class CatalogStore:
 
     def union_changed_since(self, seq: int) -> Iterator[tuple[str, UnionRecord | None]]:
         """(id, union record or None when deleted) for every union record written after `seq`."""
-        for uid, payload, _ in self.union_json_changed_since(seq):
+        for uid, payload, *_ in self.union_json_changed_since(seq):
             yield uid, (UnionRecord.model_validate_json(payload) if payload else None)
 
-    def union_json_changed_since(self, seq: int) -> Iterator[tuple[str, bytes | None, int]]:
+    def union_json_changed_since(self, seq: int) -> Iterator[tuple[str, bytes | None, int, str | None]]:
         """`union_changed_since` with each record as the JSON (UTF-8 bytes) the store wrote from a valid
-        UnionRecord, and the sequence value the union record was created at (when it was new: `store.feed.SeqClock`).
+        UnionRecord, the sequence value the union record was created at (when it was new: `store.feed.SeqClock`),
+        and when each library's first record of it was first harvested (`_ARRIVALS`; None when deleted).
 
         For bulk readers (the index build): validating a million records again costs more than
         indexing them, and the bytes go into the index as they are, never decoded to str.
@@ -894,8 +905,9 @@ class CatalogStore:
         conn = self._reader()
         try:
             yield from conn.execute(
-                "SELECT id, CASE WHEN deleted THEN NULL ELSE CAST(record AS BLOB) END, created_seq FROM union_records "
-                "WHERE seq > ? ORDER BY seq", (seq,))
+                "SELECT id, CASE WHEN deleted THEN NULL ELSE CAST(record AS BLOB) END, created_seq, "
+                f"CASE WHEN deleted THEN NULL ELSE {_ARRIVALS} END FROM union_records u WHERE seq > ? ORDER BY seq",
+                (seq,))
         finally:
             conn.close()
 

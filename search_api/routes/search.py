@@ -83,7 +83,8 @@ async def api_search(
     size: SizeParameter = None,
     sort: Annotated[str, Query(description="relevance, year (oldest first), -year (newest first), title "
                                            "(Vietnamese dictionary order: a ă â … d đ …; ma mà mả mã má mạ) or "
-                                           "new (titles newest to the union catalogue first: what is new).",
+                                           "new (titles newest to the union catalogue first: what is new; with "
+                                           "`library`, newest to that library, a copy of a title others held too).",
                                json_schema_extra={"enum": list(SORTS)})] = "relevance",
 ) -> Response:
     """Hits of one page, the total, and facet counts within the applied filters."""
