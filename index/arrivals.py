@@ -59,14 +59,17 @@ class NewestAt:
 
 
 def newest_at(searcher: tantivy.Searcher, schema: tantivy.Schema, found: tantivy.Query,
-              libraries: Sequence[str], offset: int, size: int) -> NewestAt:
+              libraries: Sequence[str], offset: int, size: int) -> NewestAt | None:
     """The hits `offset` to `offset + size` of `found` (the search with its filters), newest at `libraries`
-    first.  A document without a time of these libraries (an index older than its member) comes last."""
+    first; None when none of them has a time of these libraries (records saved without their source
+    records: the catalogue's `added` orders them).  A document without one comes last."""
     counts: dict[str, int] = {}
     for library in libraries:
         for term, count in searcher.terms_with_prefix(ARRIVAL_FIELD, f"{library}{TERM_SEPARATOR}", filter_query=found):
             stamp = term.partition(TERM_SEPARATOR)[2]
             counts[stamp] = counts.get(stamp, 0) + count
+    if not counts:
+        return None
     newest_first = sorted(counts.items(), reverse=True)
     counted = _Counter(searcher, schema, found, libraries, newest_first)
     # Several libraries' counts add up one document held by two of them twice: the sums bound, a search counts.

@@ -332,7 +332,11 @@ class SearchIndex:
         offset = (params.page - 1) * params.size
         # With a library filter, what is new *there* (index/arrivals.py).
         libraries = arrival_libraries(self._settings, params.filters()) if params.sort == "new" else ()
+        newest = None
         try:
+            if libraries and offset < MAX_RESULT_WINDOW:
+                newest = newest_at(searcher, schema, self._full_query(schema, tree, params, fuzzy, scoring=False),
+                                   libraries, offset, min(params.size, MAX_RESULT_WINDOW - offset))
             if offset >= MAX_RESULT_WINDOW:  # past the paging depth: only a page past the last hit is served (empty)
                 found, page = searcher.search(query, limit=1, count=True), []
                 if found.count > offset:
@@ -340,10 +344,8 @@ class SearchIndex:
                                                            f"{params.size}, page tối đa "
                                                            f"{math.ceil(MAX_RESULT_WINDOW / params.size)} (paging "
                                                            f"reaches the first {MAX_RESULT_WINDOW} hits)")
-            elif libraries:
+            elif newest is not None:
                 found = searcher.search(query, limit=1, count=True)
-                newest = newest_at(searcher, schema, self._full_query(schema, tree, params, fuzzy, scoring=False),
-                                   libraries, offset, min(params.size, MAX_RESULT_WINDOW - offset))
                 page = searcher.search(newest.query, limit=min(params.size, MAX_RESULT_WINDOW - offset),
                                        offset=newest.offset, count=False).hits
             else:
@@ -352,7 +354,7 @@ class SearchIndex:
                 page = found.hits
             hits = [self._hit(searcher, address, score if params.sort == "relevance" else None, words, fuzzy)
                     for score, address in page]
-            for hit, (score, _) in zip(hits, page) if libraries else ():  # the day it came there
+            for hit, (score, _) in zip(hits, page) if newest is not None else ():  # the day it came there
                 hit["added"] = newest.days.get(score, hit["added"])
             if params.sort in ("relevance", "year", "-year"):
                 hits = _volumes_in_order(hits)
