@@ -7,6 +7,7 @@ definition of every limit the OpenAPI schema states.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -93,6 +94,25 @@ def _filter_years(q: str, name: str, value: str) -> tuple[int | None, int | None
         return parse_year_range(value, q)
     except QueryError as exc:
         raise FilterError(q, name, value, f"{name}={value!r}: {exc.reason}") from exc
+
+
+# A page number or a size: digits, ASCII or fullwidth (`page=２`, as `year=２０１５` is read); not `2.0`
+# (no client means a page by it) nor Python's `1_0`.
+_WHOLE_NUMBER_RE = re.compile(r"[+-]?[0-9０-９]+")
+
+
+def whole_number(q: str, name: str, value: str) -> int | None:
+    """`page` or `size` as a query string writes it; None when empty (the first page, the default size:
+    OpenSearch's {startPage?}).  Its range is checked by `SearchParams.validate`.
+
+    The one reading of the API, the Atom feed and the page: each had its own, and `page=２` was a page
+    on one and a 400 on the others, `page=2.0` the other way round (review)."""
+    text = value.strip()
+    if not text:
+        return None
+    if not _WHOLE_NUMBER_RE.fullmatch(text):
+        raise ParameterError(q, name, f"phải là số nguyên, nhận {value!r} ({name} must be a whole number)")
+    return int(text)
 
 
 def params_from_mapping(values: dict[str, Any]) -> SearchParams:

@@ -7,12 +7,11 @@ from typing import Annotated, Any
 
 from fastapi import Path, Request
 from fastapi.templating import Jinja2Templates
-from pydantic import BeforeValidator
 
 from config.errors import SearchIndexError
 from config.settings import DEFAULT_PORTS, Settings
 from index.cache import LruCache
-from index.params import SearchParams
+from index.params import SearchParams, whole_number
 from index.search import FILTERS, SearchIndex, SearchResult
 from search_api.errors import without_server_paths
 from store.catalog import CatalogStore
@@ -52,9 +51,6 @@ async def get_context(request: Request) -> AppContext:
     return request.app.state.ctx
 
 
-# `page=` with no value means no page: OpenSearch 1.1 lets a client fill an optional
-# template parameter ({startPage?}) with the empty string.
-EMPTY_IS_ABSENT = BeforeValidator(lambda value: None if value == "" else value)
 # /api/records/{union_id} and its /why: the id as a hit gives it.
 UnionIdPath = Annotated[str, Path(description="A union record id, as each search hit gives it; an id merged into "
                                                "another answers 301 to it.")]
@@ -76,11 +72,17 @@ def site_url(request: Request, settings: Settings) -> str:
     return f"http://{host}" + ("" if port == DEFAULT_PORTS["http"] else f":{port}")
 
 
-def search_params(request: Request, ctx: AppContext, q: str, page: int, size: int | None, sort: str) -> SearchParams:
-    """SearchParams from the query string; repeated filters (`library=a&library=b`) are kept."""
-    filters: dict[str, Any] = {name: tuple(v for v in request.query_params.getlist(name) if v) for name in FILTERS}
+def search_params(request: Request, ctx: AppContext, q: str, default_sort: str = "relevance") -> SearchParams:
+    """SearchParams from the query string, read alike by the API, the Atom feed and the page: repeated
+    filters (`library=a&library=b`) are kept; an empty `page`, `size` or `sort` (a form's empty choice,
+    OpenSearch's {startPage?}) is the default; `page` and `size` are `whole_number`s."""
+    query = request.query_params
+    filters: dict[str, Any] = {name: tuple(v for v in query.getlist(name) if v) for name in FILTERS}
+    page = whole_number(q, "page", query.get("page", ""))
+    size = whole_number(q, "size", query.get("size", ""))
     size = ctx.settings.api.default_page_size if size is None else size  # 0 is refused by the search, not defaulted
-    return SearchParams(q=q, page=page, size=size, sort=sort, **filters)
+    return SearchParams(q=q, page=1 if page is None else page, size=size, sort=query.get("sort") or default_sort,
+                        **filters)
 
 
 def mark_selected(facets: dict[str, list[dict[str, Any]]], params: SearchParams) -> dict[str, list[dict[str, Any]]]:

@@ -21,7 +21,7 @@ from index.search import SearchResult
 from search_api.context import AppContext, get_context, search_params, site_url
 from search_api.oai_metadata import xml_text
 from search_api.present import holdings_by_library
-from search_api.routes.search import FILTER_PARAMETERS, SEARCH_ERRORS, PageParameter, SizeParameter
+from search_api.routes.search import FILTER_PARAMETERS, SEARCH_ERRORS, paging_parameters
 from store.catalog import utc_now
 
 router = APIRouter(tags=["search"])
@@ -36,18 +36,15 @@ ATOM_TYPE = "application/atom+xml"
     responses={200: {"content": {ATOM_TYPE: {}}, "description": "An Atom 1.0 feed, one entry per hit."},
                **SEARCH_ERRORS},
     summary="A search (or, without q and sort, what is new) as an Atom feed",
-    openapi_extra={"parameters": FILTER_PARAMETERS},
+    openapi_extra={"parameters": paging_parameters("As in /api/search; default (or empty): new without q, "
+                                                   "relevance with q.", None) + FILTER_PARAMETERS},
 )
 async def search_atom(
     request: Request,
     ctx: Annotated[AppContext, Depends(get_context)],
     q: Annotated[str, Query(description="As in /api/search.")] = "",
-    page: PageParameter = 1,
-    size: SizeParameter = None,
-    sort: Annotated[str | None, Query(description="As in /api/search; default: new without q, relevance with q.")
-                    ] = None,
 ) -> Response:
-    params = search_params(request, ctx, q, page or 1, size, sort or ("relevance" if q.strip() else "new"))
+    params = search_params(request, ctx, q, "relevance" if q.strip() else "new")
     result = await run_in_threadpool(ctx.search_index.search, params)
     base = site_url(request, ctx.settings)
     self_url = f"{base}{request.url.path}" + (f"?{request.url.query}" if request.url.query else "")

@@ -72,15 +72,6 @@ def _pages(result: SearchResult, items: list[tuple[str, str]]) -> dict[str, Any]
             "numbers": [{"n": n, "url": link(n)} for n in near]}
 
 
-def _whole_number(q: str, name: str, value: str) -> int | None:
-    """`page` or `size` as typed; None when empty (the first page, the default size), as in the API
-    (OpenSearch's {startPage?}).  Its range is checked with the search's (`SearchParams.validate`)."""
-    try:
-        return int(value) if value.strip() else None
-    except ValueError:
-        raise ParameterError(q, name, f"phải là số ≥ 1, nhận {value!r} ({name} must be a number ≥ 1)") from None
-
-
 def _parameter_problem(exc: ParameterError, ctx: AppContext, page: str, size: str, sort: str) -> str:
     """What the page says of a page, size or sort the search refused, named in Vietnamese and as the link
     writes it: the librarian did not type it (a link or a form did), so not "Không hiểu câu tìm" of the words."""
@@ -129,9 +120,7 @@ def search_page(
     context: dict[str, Any] = {"settings": ctx.settings, "q": q, "sort": sort, "sorts": SORT_LABELS_VI,
                                "result": None, "error": None, "filter_error_url": None, "parameter_error_url": None}
     try:
-        page_number = _whole_number(q, "page", page)
-        params = search_params(request, ctx, q, 1 if page_number is None else page_number,
-                               _whole_number(q, "size", size), sort)
+        params = search_params(request, ctx, q)
         result = ctx.search_index.search(params)
     except ParameterError as exc:
         context["error"] = _parameter_problem(exc, ctx, page, size, sort)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import TypeAdapter
@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from index.query_language import with_operators
 from index.params import MAX_FILTER_VALUES, SORTS, SearchParams
 from index.search import FILTERS
-from search_api.context import EMPTY_IS_ABSENT, AppContext, get_context, mark_selected, search_params
+from search_api.context import AppContext, get_context, mark_selected, search_params
 from search_api.models import ErrorResponse, SearchResponse
 
 router = APIRouter(tags=["search"])
@@ -56,12 +56,20 @@ FILTER_PARAMETERS = [
 ]
 
 
-# `page` and `size` as every search endpoint takes them; their limits (this server's settings) are
-# stated in the OpenAPI schema by search_api/app.py: _document_search_limits.
-PageParameter = Annotated[int | None, Query(ge=1, description="Page number, from 1 (empty: 1)."), EMPTY_IS_ABSENT]
-# No `ge=1` here: 0 is refused by the search with the message of a size too large (InvalidParameter).
-SizeParameter = Annotated[int | None, Query(description="Hits per page (default and maximum from settings)."),
-                          EMPTY_IS_ABSENT]
+def paging_parameters(sort_description: str, sort_default: str | None) -> list[dict[str, Any]]:
+    """`page`, `size` and `sort` as every search endpoint takes them, for the OpenAPI schema: they are read
+    by `search_params` (index.params.whole_number), as the page reads them; their limits (this server's
+    settings) are stated by search_api/app.py: _document_search_limits."""
+    whole = {"anyOf": [{"type": "integer"}, {"type": "null"}]}
+    return [
+        {"name": "page", "in": "query", "required": False, "schema": {**whole, "default": 1},
+         "description": "Page number, from 1 (empty: 1; fullwidth digits too)."},
+        # No minimum of 1 here: 0 is refused by the search with the message of a size too large (InvalidParameter).
+        {"name": "size", "in": "query", "required": False, "schema": whole,
+         "description": "Hits per page (default and maximum from settings; empty: the default)."},
+        {"name": "sort", "in": "query", "required": False, "description": sort_description,
+         "schema": {"type": "string", "enum": list(SORTS), **({"default": sort_default} if sort_default else {})}},
+    ]
 
 
 @router.get(
@@ -69,7 +77,11 @@ SizeParameter = Annotated[int | None, Query(description="Hits per page (default 
     response_model=SearchResponse,
     responses=SEARCH_ERRORS,
     summary="Search the union catalog",
-    openapi_extra={"parameters": FILTER_PARAMETERS},
+    openapi_extra={"parameters": paging_parameters(
+        "relevance, year (oldest first), -year (newest first), title (Vietnamese dictionary order: a ă â … "
+        "d đ …; ma mà mả mã má mạ) or new (titles newest to the union catalogue first: what is new; with "
+        "`library`, newest to that library, a copy of a title others held too); empty: relevance.", "relevance")
+        + FILTER_PARAMETERS},
 )
 async def api_search(
     request: Request,
@@ -79,16 +91,9 @@ async def api_search(
                                         'chủ đề: nxb: năm:); truy* for the '
                                         'words starting "truy" (3 letters or digits at least before the *)',
                             examples=["truyen kieu", 'author:"Nguyễn Du" OR title:kieu', "lich su -year:..1990"])] = "",
-    page: PageParameter = 1,
-    size: SizeParameter = None,
-    sort: Annotated[str, Query(description="relevance, year (oldest first), -year (newest first), title "
-                                           "(Vietnamese dictionary order: a ă â … d đ …; ma mà mả mã má mạ) or "
-                                           "new (titles newest to the union catalogue first: what is new; with "
-                                           "`library`, newest to that library, a copy of a title others held too).",
-                               json_schema_extra={"enum": list(SORTS)})] = "relevance",
 ) -> Response:
     """Hits of one page, the total, and facet counts within the applied filters."""
-    params = search_params(request, ctx, q, page or 1, size, sort)
+    params = search_params(request, ctx, q)
     # A cached answer is served from the event loop; only a real search goes to a
     # worker thread (Tantivy releases the GIL there, so searches use every core).
     answer = ctx.search_index.cached(params)
