@@ -16,7 +16,7 @@ from typing import get_args
 
 from config.errors import FilterError
 from config.settings import LibraryConfig, LibraryType, Settings
-from store.text import fold
+from store.text import fold, visible_nfc
 
 REGISTRY_FILTERS: tuple[str, ...] = ("library", "library_type", "district")
 # What a refused value is not, in Vietnamese and in English.
@@ -36,6 +36,16 @@ def registry_values(settings: Settings) -> dict[str, tuple[str, ...]]:
     return {"library": tuple(lib.id.lower() for lib in libraries),
             "library_type": tuple(get_args(LibraryType)),
             "district": tuple(dict.fromkeys(lib.district for lib in libraries))}
+
+
+def registry_spelling(accepted: Mapping[str, tuple[str, ...]], name: str, value: str) -> str:
+    """A district as the registry spells it when `value` is it in other capitals (`district=vị thanh` is
+    "Vị Thanh", as `library=TV-TINH` is tv-tinh); any other value as it is.  Marks still count: "Vi Thanh"
+    is no spelling of "Vị Thanh" but a mistake `check_registry_filters` names."""
+    if name != "district":
+        return value
+    key = visible_nfc(value).casefold()
+    return next((known for known in accepted.get(name, ()) if visible_nfc(known).casefold() == key), value)
 
 
 def check_registry_filters(q: str, filters: Mapping[str, tuple[str, ...]], accepted: Mapping[str, tuple[str, ...]],

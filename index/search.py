@@ -33,13 +33,13 @@ from index.facets import FILTERS, YEAR_FILTERS, facet_counts
 from index.headings import filter_terms
 from index.highlight import highlight
 from index.keyboard import keyboard_query
-from index.params import MAX_RESULT_WINDOW, SearchParams
+from index.params import MAX_RESULT_WINDOW, SearchParams, filter_value
 from index.query import build_query, match_query, year_query
 from index.query_language import Node, parse_query, parse_year_range
 from index.query_words import positive_chain, positive_words, split_phrases, typo_candidates, word_leaves
 from index.run_together import with_split_words
 from index.registry_filters import (HOLDING_FILTERS, check_registry_filters, holding_facet_libraries, holding_libraries,
-                                    registry_values)
+                                    registry_spelling, registry_values)
 from index.volumes import volume_order
 from index.schema import (ADDED_FIELD, RANK_WEIGHT_FIELD, SUBJECT_KEY_FIELD, TEXT_FIELDS, TITLE_SORT_FIELD,
                           WORD_RE, YEAR_FIELD, exact_words)
@@ -179,6 +179,9 @@ class SearchIndex:
         if any(char in params.q for char in INVISIBLE):
             # "Lị\u200bch sử" pasted from a web page was "lị" and "ch sử"; the records' text has none (index/document.py).
             params = replace(params, q=visible_nfc(params.q))
+        if params.district:
+            params = replace(params, district=tuple(self.registry_spelling("district", filter_value(v, "district"))
+                                                    for v in params.district))
         answer = self._answers.get((generation, params))  # only valid parameters are ever cached
         if answer is not None:
             return answer
@@ -194,6 +197,10 @@ class SearchIndex:
         answer = self._answer(searcher, index.schema, generation, tree, params)
         self._answers.put((generation, params), answer)
         return answer
+
+    def registry_spelling(self, name: str, value: str) -> str:
+        """`value` of filter `name` as the registry spells it (index.registry_filters.registry_spelling)."""
+        return registry_spelling(self._known_filter_values, name, value)
 
     def _answer(self, searcher: tantivy.Searcher, schema: tantivy.Schema, generation: int, tree: Node | None,
                 params: SearchParams) -> SearchResult:

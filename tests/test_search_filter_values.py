@@ -8,6 +8,7 @@ Free-form filters (subject, year) keep answering 0 hits for a value nothing has.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 
 import httpx
@@ -156,3 +157,19 @@ def test_every_material_type_has_a_label_of_its_own_that_the_page_shows_and_filt
         found = catalog.search(SearchParams(material_type=(facet[code],))).hits
         assert [(h["id"], h["material_type_label"]) for h in found] == [(code, facet[code])]
     assert "nhìn" not in facet["visual"] and "hình ảnh" in facet["visual"]
+
+
+@pytest.mark.parametrize("typed", ["vị thanh", "VỊ THANH", " vị Thanh ", unicodedata.normalize("NFD", "vị thanh")])
+def test_a_district_in_other_capitals_is_the_registry_s_district(client, typed):
+    """`district=vị thanh` was a 400 ("có phải 'Vị Thanh'?") while `library=TV-TINH` filtered in any case."""
+    def selected(body: dict) -> list[str]:
+        return [value["value"] for value in body["facets"]["district"] if value["selected"]]
+
+    registry_s = client.get("/api/search", params={"district": "Vị Thanh"})
+    answer = client.get("/api/search", params={"district": typed})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["total"] == registry_s.json()["total"] > 0
+    assert selected(answer.json()) == selected(registry_s.json()) == ["Vị Thanh"]
+    assert client.get("/api/search.atom", params={"district": typed}).status_code == 200
+    # The page: its chip and its facet box untick the district, as with the registry's spelling.
+    assert client.get("/", params={"district": typed}).text == client.get("/", params={"district": "Vị Thanh"}).text

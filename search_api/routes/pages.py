@@ -114,7 +114,8 @@ def search_page(
     sort = sort or "relevance"  # `sort=`: a form's empty choice is the default, as an empty page or size is
     # Filter values as the search compares them (NFC, codes in lower case), so a chip's link can find and drop its own.
     # Once each: language=vie&language=VIE (a partner form's hidden field and its select) is one filter.
-    items = list(dict.fromkeys((k, filter_value(v, k) if k in FILTERS else v)
+    # A district in the registry's capitals, as the facet writes it, so its box unticks it.
+    items = list(dict.fromkeys((k, ctx.search_index.registry_spelling(k, filter_value(v, k)) if k in FILTERS else v)
                                for k, v in request.query_params.multi_items()
                                if v and (k in FILTERS or k in ("q", "page", "size", "sort"))))
     context: dict[str, Any] = {"settings": ctx.settings, "q": q, "sort": sort, "sorts": SORT_LABELS_VI,
@@ -134,7 +135,7 @@ def search_page(
     # Every filter in force gets a chip, also one no hit has (0 results) and a range (year=1990-2000).
     chosen = [{"label": _chip_label(ctx, result, name, value), "facet": FACET_TITLES_VI[name],
                "url": _toggle(items, name, value)}
-              for name, values in params.filters().items() for value in dict.fromkeys(values)]
+              for name, values in result.params.filters().items() for value in dict.fromkeys(values)]
     # "Did you mean" keeps the filters and the order in force: only the words change.
     suggestion_url = _url([("q", result.suggestion)] + [(k, v) for k, v in items if k not in ("q", "page")]) \
         if result.suggestion else None

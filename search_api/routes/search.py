@@ -41,7 +41,8 @@ SEARCH_ERRORS = {
 _FILTER_DOCS: dict[str, str] = {
     "library": "Library id (GET /api/libraries); an id the registry lacks is 400.",
     "library_type": "provincial, district, school, college or armed_forces; another value is 400.",
-    "district": "District name, as /api/libraries writes it; a district no library of the registry is in is 400.",
+    "district": "District name, as /api/libraries writes it (in any capitals); a district no library of the registry "
+                "is in is 400.",
     "year": "2019 or 2010-2020 (fullwidth digits too); not a year: 400.",
     "decade": "A decade facet value, e.g. 2010-2019; 2010 is the same decade; another single year is 400.",
     "language": "ISO 639-2 code, e.g. vie (ISO 639-1 vi is read as vie); a code neither labelled nor held by "
@@ -112,7 +113,7 @@ def _answer_body(ctx: AppContext, params: SearchParams) -> bytes:
             "total": answer.total, "page": params.page, "size": params.size, "sort": params.sort, "q": params.q,
             "fuzzy": answer.fuzzy, "suggestion": answer.suggestion, "indexed": answer.indexed, "hits": answer.hits,
             "operators": with_operators(params.q) if answer.total == 0 and answer.indexed else None,
-            "facets": mark_selected(answer.facets, params),
+            "facets": mark_selected(answer.facets, answer.params),  # its filters as the registry spells them
         })
         body = _RESPONSE.dump_json(response)
         ctx.rendered.put(answer, body)
