@@ -54,7 +54,8 @@ MAX_REPORTED_REJECTS = 100
 # "Mác - Lênin", "Chủ tịch Hồ Chí Minh" and of languages after "tiếng" (normalize/proper_names.py).
 # 246 varying titles kept (`other_titles`); a reprint's imprint year (one sure year in 264/260 $c, later than
 # 008/07-10, with an edition in 250) beats the 008 copied from the earlier printing's record.
-RULES_VERSION = 16
+# 17: Ð/ð (U+00D0/U+00F0, eth) pasted for Đ/đ in a Vietnamese word is written Đ/đ (normalize.text.vietnamese_d).
+RULES_VERSION = 17
 
 
 class NormalizeSummary(BaseModel):

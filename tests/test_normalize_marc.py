@@ -608,3 +608,15 @@ def test_name_headings_end_with_one_full_stop_where_the_initial_needs_one():
     record = normalize(marcxml(marc_record(*fields)), "marcxml")
     assert record.authors == ["Kiyosaki, Robert T.", "Lechter, Sharon L.", "Nguyễn Như Ý",
                               "Ban Chấp hành Đảng bộ xã Nhơn Nghĩa A"]
+
+
+def test_an_eth_pasted_for_vietnamese_d_is_stored_as_d_and_an_icelandic_one_stays():
+    """Ð (U+00D0) looks like Đ (U+0110): "Ðường về quê" was stored and shown with it, sorted among the D
+    titles, and a quoted "đường" missed it (review)."""
+    fields = [data_field("100", "1 ", "a", "Ðinh, Bộ Lĩnh."), data_field("245", "10", "a", "Ðường về quê :",
+                                                                        "b", "ðất nước Ðó"),
+              data_field("650", " 4", "a", "Guðrún Helgadóttir"), data_field("650", " 4", "a", "Ðā ðæt")]
+    record = normalize(marcxml(marc_record(*fields)), "marcxml")
+    assert (record.title, record.subtitle) == ("Đường về quê", "đất nước Đó")
+    assert record.authors[0].startswith("Đinh") and "Ð" not in record.authors[0]
+    assert record.subjects == ["Guðrún Helgadóttir", "Ðā ðæt"]  # Icelandic, Old English: their own eth
