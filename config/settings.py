@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import quote, urlsplit
 
+import idna
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from config.errors import ConfigError
@@ -235,7 +236,8 @@ class ApiSettings(_Frozen):
     port: int = Field(default=8000, ge=0, le=65535, description="Port the HTTP server binds.")
     cors_origins: tuple[str, ...] = Field(
         default=(), description="Origins allowed to call the API from a browser: `https://school.example` "
-                                "(scheme, host and port; a trailing slash is dropped), or `*`.")
+                                "(scheme, host and port; a trailing slash is dropped; a Unicode domain is read as "
+                                "its punycode, as browsers send it), or `*`.")
     default_page_size: int = Field(default=20, ge=1, description="Hits per page when `size` is not given; at most `max_page_size`.")
     max_page_size: int = Field(default=100, ge=1, description="Largest `size` accepted.")
     max_query_chars: int = Field(default=1000, ge=1, description="Longest query accepted.")
@@ -284,7 +286,8 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 
 def _origin(value: str) -> str:
     """An origin as browsers send it in `Origin:` (CORS compares strings): `https://school.example/`
-    and `HTTPS://School.example:443` become `https://school.example`; a path or query is refused."""
+    and `HTTPS://School.example:443` become `https://school.example`, a Unicode domain its punycode;
+    a path or query is refused."""
     if value == "*":
         return value
     try:
@@ -298,6 +301,12 @@ def _origin(value: str) -> str:
                          "https://school.example or http://127.0.0.1:8080")
     scheme = parts.scheme.lower()
     host = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"  # an IPv6 address
+    if not host.isascii():
+        # Browsers send a non-ASCII domain's IDNA (punycode) form: https://thưviện.vn is https://xn--thvin-grb5423c.vn.
+        try:
+            host = idna.encode(host, uts46=True).decode("ascii")
+        except idna.IDNAError as exc:
+            raise ValueError(f"{value!r} is not an origin: {host!r} is no domain name ({exc})") from exc
     return f"{scheme}://{host}" + (f":{port}" if port is not None and port != DEFAULT_PORTS[scheme] else "")
 
 

@@ -309,6 +309,19 @@ def test_a_cors_origin_written_with_a_trailing_slash_still_matches_the_browsers_
     assert response.headers.get("access-control-allow-origin") == "https://school.example"
 
 
+def test_a_partner_s_unicode_domain_is_allowed_as_browsers_send_it(store, data_dir):
+    """`https://thưviện.vn` in cors_origins stayed Unicode, and browsers send the punycode form: the
+    partner could never be allowed (review)."""
+    settings = make_settings(data_dir, LIBRARIES, api={"cors_origins": ["https://thưviện.vn"]})
+    search_index = index_records(store, settings, [union("ls1", "Lịch sử Việt Nam", ("tv-tinh",))])
+    sent = "https://" + "thưviện.vn".encode("idna").decode()  # what a browser's Origin header holds
+    with serve_in_thread(create_app(settings, store, search_index)) as url:
+        response = httpx.get(url + "/api/search", params={"q": "lich su"}, headers={"Origin": sent})
+        preflight = httpx.options(url + "/api/search", headers={"Origin": sent, "Access-Control-Request-Method": "GET"})
+    assert response.headers.get("access-control-allow-origin") == sent
+    assert preflight.status_code == 200 and preflight.headers.get("access-control-allow-origin") == sent
+
+
 def _page_error(response: httpx.Response) -> str:
     import re
     from html import unescape

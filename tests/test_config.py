@@ -152,6 +152,8 @@ def test_a_config_file_saved_with_a_byte_order_mark_loads(tmp_path):
     ("https://school.example/", "https://school.example"), ("HTTPS://School.Example", "https://school.example"),
     ("https://school.example:443", "https://school.example"), ("http://127.0.0.1:8123/", "http://127.0.0.1:8123"),
     ("http://[::1]:8080", "http://[::1]:8080"), ("*", "*"),
+    # A Unicode domain as browsers send it: its IDNA (punycode) form.
+    ("https://Thưviện.vn/", "https://" + "thưviện.vn".encode("idna").decode()),
 ])
 def test_cors_origins_are_kept_as_browsers_send_them(tmp_path, written, origin):
     """CORS compares the Origin header as a string: `https://school.example/` never matched one."""
@@ -160,7 +162,8 @@ def test_cors_origins_are_kept_as_browsers_send_them(tmp_path, written, origin):
 
 
 @pytest.mark.parametrize("written", ["school.example", "https://school.example/widget", "ftp://school.example",
-                                     "https://school.example/?a=1", "https://", "https://school.example:99999"])
+                                     "https://school.example/?a=1", "https://", "https://school.example:99999",
+                                     "https://-thưviện.vn"])
 def test_a_cors_origin_that_is_not_an_origin_is_a_config_error_naming_it(tmp_path, written):
     with pytest.raises(ConfigError, match="api.cors_origins") as info:
         load_settings(_write(tmp_path, f'data_dir = "d"\n[api]\ncors_origins = ["{written}"]\n'))
