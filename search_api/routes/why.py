@@ -32,7 +32,8 @@ class WhyMember(BaseModel):
 
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "record_id": "ca-tinh:CAT000055", "library": "ca-tinh", "title": "Lịch sử Nam Bộ kháng chiến",
-        "subtitle": None, "part": "Tập 1",
+        # Every field given a value: /openapi.json leaves a None out, and `subtitle` is required (review).
+        "subtitle": "1945-1975", "part": "Tập 1",
         "found_by": "isbn:9786045730621", "score": 100.0,
         "decision": "matches tv-tinh:TVT000075: shared ISBN 9786045730621, title 100",
         "guards": "guards passed: material book; year 2019; language vie; not checked (left out by one or both): pages"}]})
