@@ -87,7 +87,9 @@
       message.textContent = "Mục lục liên hợp chưa sẵn sàng để tìm (dữ liệu của các thư viện đang được lập " +
         "chỉ mục lần đầu). Xin thử lại sau.";
     } else {
-      message.textContent = (body.fuzzy ? "Không tìm thấy kết quả chính xác; hiển thị kết quả gần đúng. " : "") +
+      // No hit: the page's words, which say what to try (not "Tìm thấy 0 tài liệu").
+      message.textContent = body.total === 0 ? "Không tìm thấy tài liệu nào. Thử bỏ bớt từ hoặc bộ lọc." :
+        (body.fuzzy ? "Không tìm thấy kết quả chính xác; hiển thị kết quả gần đúng. " : "") +
         "Tìm thấy " + body.total + " tài liệu";
       list.setAttribute("aria-labelledby", message.id);
       // A typo's spelling, or "kieu OR conan" for "kieu or conan" (lower-case operators are words).
