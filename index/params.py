@@ -75,8 +75,15 @@ class SearchParams:
             raise ParameterError(self.q, "sort", f"phải là một trong {', '.join(SORTS)}, nhận {self.sort!r}")
         if len(self.q) > api.max_query_chars:
             raise QueryError(self.q, f"câu tìm dài quá {api.max_query_chars} ký tự (query too long)")
-        if sum(len(getattr(self, name)) for name in FILTERS) > MAX_FILTER_VALUES:
-            raise QueryError(self.q, f"quá {MAX_FILTER_VALUES} giá trị lọc (too many filter values)")
+        counts = {name: len(getattr(self, name)) for name in FILTERS}
+        if sum(counts.values()) > MAX_FILTER_VALUES:
+            # The filters' fault, not the words': the page says "Bộ lọc không dùng được" and links the search
+            # without the most repeated filter's last value, not "Không hiểu câu tìm" (review).
+            name = max(counts, key=lambda filter_name: counts[filter_name])
+            value = filter_value(getattr(self, name)[-1], name)
+            raise FilterError(self.q, name, value, f"quá {MAX_FILTER_VALUES} giá trị lọc: {sum(counts.values())}, "
+                                                   f"{counts[name]} của {name} (too many filter values: at most "
+                                                   f"{MAX_FILTER_VALUES} in all)")
         filters = self.filters()
         for value in filters.get("year", ()):
             _filter_years(self.q, "year", value)
