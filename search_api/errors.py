@@ -85,7 +85,12 @@ def add_error_handlers(app: FastAPI) -> None:
         headers = dict(exc.headers or {})
         allowed = [method.strip() for method in headers.get("Allow", "").split(",") if method.strip()]
         if "GET" in allowed and "HEAD" not in allowed:
-            headers["Allow"] = ", ".join([*allowed, "HEAD"])
+            allowed.append("HEAD")
+            headers["Allow"] = ", ".join(allowed)
+        if exc.status_code == 405 and message == "Method Not Allowed":  # Starlette's English only (review)
+            methods = ", ".join(allowed)
+            message = (f"địa chỉ này không nhận yêu cầu {request.method}, chỉ nhận {methods} "
+                       f"(method {request.method} not allowed; allowed: {methods})")
         return error_response(request, exc.status_code, "HTTPError", message, headers or None)
 
 

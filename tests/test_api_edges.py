@@ -115,6 +115,16 @@ def test_405_answer_names_the_allowed_methods(client):
     assert "HEAD" in response.headers["allow"]  # answered like GET (search_api/head.py)
 
 
+@pytest.mark.parametrize("path", ["/api/search", "/"])
+def test_405_is_said_in_vietnamese_with_english_in_brackets_as_other_errors(client, path):
+    """POST to / or /api/search answered Starlette's "Method Not Allowed", English only (review)."""
+    response = client.post(path, params={"q": "lich"})
+    assert response.status_code == 405
+    text = response.json()["message"] if path.startswith("/api/") else response.text
+    assert "Method Not Allowed" not in text
+    assert "POST" in text and "GET" in text and "(method POST not allowed" in text
+
+
 @pytest.mark.parametrize("path", ["/healthz", "/api/search?q=lich", "/", "/widget.js", "/records/ls1"])
 def test_head_is_answered_like_get(client, path):
     assert client.head(path).status_code == 200  # RFC 9110 9.1: servers MUST support GET and HEAD
