@@ -509,7 +509,7 @@ def test_a_catalogue_not_indexed_yet_is_not_ready_rather_than_empty(tmp_path, br
 def test_widget_offers_the_operator_for_a_lower_case_or_that_found_nothing(sites, browser):
     """The page offered "lich OR history" and the widget only said 0: the JSON answer had no such hint."""
     _, root = _widget(browser, sites["allowed"])
-    assert _search(browser, root, "lich or history").startswith("Tìm thấy 0 tài liệu")
+    assert _search(browser, root, "lich or history").startswith("Không tìm thấy tài liệu nào.")
     button = root.find_element(By.CSS_SELECTOR, ".suggestion button")
     assert root.find_element(By.CSS_SELECTOR, ".suggestion").text == "Có phải bạn muốn tìm: lich OR history?"
     button.send_keys(Keys.ENTER)
