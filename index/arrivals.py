@@ -10,8 +10,10 @@ documents of newer times are skipped, each time of the page is a constant score 
 highest), and a document scores its newest one (a disjunction max), so Tantivy's top-k by
 score is the page.  A document several chosen libraries hold counts once, at its newest.
 
-Minutes, not seconds: a harvest saves a page of records a second, so seconds made a term per
-page (100,000 records, 1,000 times to walk); a night's harvest takes a few minutes.
+Minutes, not seconds: each harvest page is saved with its own time, so seconds could make a term
+per page; a night's harvest takes a few minutes.  300,000 synthetic documents, one library holding
+117,000 of them over 1,232 minutes: 13 ms for its first page, 11 ms for the 500th of 20 (4 ms
+ordered by `added`).
 """
 
 from __future__ import annotations
