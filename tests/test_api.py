@@ -145,6 +145,16 @@ def test_merged_id_redirects_permanently_and_unknown_is_404(client):
     assert missing.status_code == 404 and missing.json()["status"] == 404
 
 
+@pytest.mark.parametrize("path, survivor", [("/records/old-ls", "/records/ls1"),
+                                            ("/api/records/old-ls", "/api/records/ls1"),
+                                            ("/api/records/old-ls/why", "/api/records/ls1/why")])
+def test_merged_id_redirect_is_asked_again_each_time_as_a_merge_can_be_undone(client, path, survivor):
+    """A 301 without Cache-Control is kept by browsers for ever (test_browser_merge_undone.py)."""
+    response = client.get(path)
+    assert response.status_code == 301 and response.headers["location"] == survivor
+    assert response.headers["cache-control"] == "no-cache"
+
+
 def test_libraries_list_the_registry_with_counts(client):
     libraries = {lib["id"]: lib for lib in client.get("/api/libraries").json()["libraries"]}
     assert list(libraries) == ["tv-tinh", "tv-long-my", "thpt-vi-thanh"]

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import Headers
 from starlette.staticfiles import NotModifiedResponse, StaticFiles
 
@@ -26,7 +26,7 @@ from index.params import MAX_RESULT_WINDOW, filter_value
 from index.search import FILTERS, SearchResult
 from search_api.errors import error_response
 from search_api.context import AppContext, get_context, mark_selected, search_params, site_url
-from search_api.routes.records import load_record
+from search_api.routes.records import load_record, moved_to
 
 router = APIRouter(include_in_schema=False)
 HERE = Path(__file__).resolve().parent.parent
@@ -154,7 +154,7 @@ def search_page(
 def record_page(union_id: str, request: Request, ctx: Annotated[AppContext, Depends(get_context)]) -> Response:
     data, target = load_record(ctx, union_id)
     if target is not None:
-        return RedirectResponse(f"/records/{target}", status_code=301)
+        return moved_to(f"/records/{target}")
     if data is None:
         return error_response(request, 404, "NotFound", f"Không có bản ghi {union_id!r}.")
     return ctx.templates.TemplateResponse(request, "record.html", {"settings": ctx.settings, "r": data,

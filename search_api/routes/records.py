@@ -1,7 +1,7 @@
 """GET /api/records/{id}: one union record, every holding library, other editions.
 
 Partner sites link to union ids; an id merged away answers 301 to the id that
-survived, so old links keep working.
+survived, so old links keep working (`moved_to`).
 """
 
 from __future__ import annotations
@@ -35,6 +35,21 @@ def load_record(ctx: AppContext, union_id: str) -> tuple[dict[str, Any] | None, 
     return data, None
 
 
+MOVED_DESCRIPTION = ("The id was merged into another record; follow Location. Sent with `Cache-Control: no-cache`: "
+                     "a merge can be undone, and the id then answers 200 again.")
+
+
+def moved_to(location: str) -> RedirectResponse:
+    """The redirect of a merged-away id (page, API and /why alike) to `location`, the survivor's path.
+
+    301: the id moved, and search engines and link checkers should move with it.  But a merge can
+    be undone (a `[[same]]` override removed, a split) and the id answers 200 again; a browser keeps
+    a 301 without Cache-Control for ever and took a reader who followed it once to the other book
+    after that.  `no-cache` has browsers and caches ask each time: one small answer per visit to an
+    old link, and an undone merge shows at once."""
+    return RedirectResponse(location, status_code=301, headers={"Cache-Control": "no-cache"})
+
+
 def _other_editions(ctx: AppContext, work_key: str, union_id: str) -> list[dict[str, Any]]:
     """Other editions from the index, or none while it cannot be opened (an older unioncat's index
     after an upgrade): the record and its holdings come from the store, and a partner's link to
@@ -49,14 +64,14 @@ def _other_editions(ctx: AppContext, work_key: str, union_id: str) -> list[dict[
 @router.get(
     "/api/records/{union_id}",
     response_model=RecordOut,
-    responses={301: {"description": "The id was merged into another record; follow Location."},
+    responses={301: {"description": MOVED_DESCRIPTION},
                404: {"model": ErrorResponse, "description": "No such record."}},
     summary="One union record with every holding",
 )
 def api_record(union_id: UnionIdPath, ctx: Annotated[AppContext, Depends(get_context)]) -> Any:
     data, target = load_record(ctx, union_id)
     if target is not None:
-        return RedirectResponse(f"/api/records/{target}", status_code=301)
+        return moved_to(f"/api/records/{target}")
     if data is None:
         raise HTTPException(status_code=404, detail=f"không có bản ghi {union_id!r} (no such record)")
     return data

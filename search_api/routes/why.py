@@ -19,6 +19,7 @@ from dedupe.explain import members_guards, readable_decisions
 from dedupe.match import MATCH_SCORE_MEANING
 from search_api.context import AppContext, get_context
 from search_api.models import ErrorResponse
+from search_api.routes.records import MOVED_DESCRIPTION, moved_to
 
 router = APIRouter(tags=["records"])
 
@@ -60,7 +61,7 @@ class WhyOut(BaseModel):
 @router.get(
     "/api/records/{union_id}/why",
     response_model=WhyOut,
-    responses={301: {"description": "The id was merged into another record; follow Location."},
+    responses={301: {"description": MOVED_DESCRIPTION},
                302: {"description": "The id is a source record's: Location is its union record's /why."},
                404: {"model": ErrorResponse, "description": "No such union record or source record."}},
     summary="Why each source record is in this union record",
@@ -72,7 +73,7 @@ def api_record_why(union_id: WhyIdPath, ctx: Annotated[AppContext, Depends(get_c
         # Dedupe (another process) merged it away between the two reads: look again.
         record, target = ctx.store.get_union_record(union_id)
     if record is None and target is not None:
-        return RedirectResponse(f"/api/records/{target}/why", status_code=301)
+        return moved_to(f"/api/records/{target}/why")
     if not rows and (holder := ctx.store.union_id_of(union_id)) is not None:
         return RedirectResponse(f"/api/records/{holder}/why", status_code=302)
     if not rows:
