@@ -252,7 +252,9 @@ class ApiSettings(_Frozen):
                                 "OAI-PMH requires one: set the catalogue's operator.")
     public_url: str | None = Field(
         default=None, description="The catalogue's address as readers reach it (https://thuvien.haugiang.gov.vn): "
-                                  "the absolute links of /opensearch.xml, the Atom feed and /oai start with it. "
+                                  "the absolute links of /opensearch.xml, the Atom feed and /oai start with it; its "
+                                  "path, where a reverse proxy serves the catalogue at one (…/mucluc), starts every "
+                                  "link of the page and every redirect. "
                                   "Unset: the address the server listens on; never the request's Host header.")
 
     @field_validator("public_url")

@@ -23,7 +23,7 @@ from search_api.context import AppContext, RenderedAnswers
 from search_api.cors import JsonCorsRefusal
 from search_api.errors import add_error_handlers, wants_html
 from search_api.head import HeadAsGet
-from search_api.present import holdings_by_library, html_lang, name_roles
+from search_api.present import holdings_by_library, html_lang, name_roles, site_link
 from search_api.reload import ConfigReloader, ReloadConfig
 from search_api.routes import atom, libraries, oai, pages, records, search, status, why
 from search_api.routes.status import vi_number, vietnam_time
@@ -47,6 +47,7 @@ def create_app(settings: Settings, store: CatalogStore, search_index: SearchInde
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True,
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["name_roles"] = name_roles
+    env.filters["link"] = site_link
     env.filters["holdings_by_library"] = holdings_by_library
     env.filters["html_lang"] = html_lang
     env.filters["vietnam_time"] = vietnam_time

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from fastapi import Path, Request
 from fastapi.templating import Jinja2Templates
@@ -70,6 +71,14 @@ def site_url(request: Request, settings: Settings) -> str:
     host, port = request.scope.get("server") or (settings.api.host, settings.api.port)
     host = f"[{host}]" if ":" in host else host
     return f"http://{host}" + ("" if port == DEFAULT_PORTS["http"] else f":{port}")
+
+
+def site_path(settings: Settings) -> str:
+    """The path of `[api] public_url` ("/mucluc"), or "" when the catalogue is at its host's root.
+
+    A reverse proxy serving the catalogue at a sub-path passes requests on without it, so every
+    link the pages and redirects write starts with it (the page lost its styles and links)."""
+    return urlsplit(settings.api.public_url or "").path
 
 
 def search_params(request: Request, ctx: AppContext, q: str, default_sort: str = "relevance") -> SearchParams:

@@ -4,8 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from jinja2 import pass_context
+from jinja2.runtime import Context
+
 from index.labels import RELATOR_LABELS_VI
+from search_api.context import site_path
 from store.text import fold
+
+
+@pass_context
+def site_link(context: Context, path: str) -> str:
+    """A link from the site's root ("/records/ID", "/?q=…") as readers reach it: under the path of
+    `[api] public_url` (https://…/mucluc) when a reverse proxy serves the catalogue there."""
+    return site_path(context["settings"]) + path
 
 
 def holdings_by_library(holdings: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -15,6 +15,8 @@ from starlette.responses import RedirectResponse
 from starlette.routing import Match, Router
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from search_api.context import site_path
+
 
 class TrailingSlashRedirect:
     """ASGI middleware: a path a route takes once its final slashes go is a 307 to that path.
@@ -39,7 +41,8 @@ class TrailingSlashRedirect:
 
 def _location(scope: Scope) -> str:
     """The path without its final slashes, percent-encoded (`%`, `?`, `#` of an id stay in the path),
-    and the query; one leading slash, as `//host/...` is another site's address to a browser."""
-    path = "/" + quote(scope["path"].strip("/"))
+    and the query; one leading slash, as `//host/...` is another site's address to a browser; under
+    the path of `[api] public_url`, where a reverse proxy serves the catalogue."""
+    path = site_path(scope["app"].state.ctx.settings) + "/" + quote(scope["path"].strip("/"))
     query = scope.get("query_string", b"").decode("latin-1")
     return f"{path}?{query}" if query else path

@@ -26,6 +26,7 @@ from search_api import create_app
 from store import CatalogStore
 from tests.conftest import make_settings
 from tests.e2e_helpers import free_port
+from tests.sub_path_proxy import behind_sub_path
 from tests.test_api import serve_in_thread
 from store.models import Holding, UnionRecord
 from tests.test_index import LIBRARIES, union
@@ -565,3 +566,25 @@ def test_a_catalogue_with_a_smaller_largest_page_keeps_the_widget_within_it(tmp_
     assert (new_titles, refused) == (max_page_size, "")
     assert shown == f"Tìm thấy {len(records)} tài liệu"
     assert hits == max_page_size
+
+
+def test_a_widget_loaded_from_a_sub_path_searches_the_catalogue_there(tmp_path, browser):
+    """Behind a reverse proxy at /mucluc the widget took its catalogue's address from the script's
+    origin alone: its searches went to the portal's /api/search, not the catalogue's."""
+    port = free_port()
+    settings = make_settings(tmp_path / "data", LIBRARIES, api={"cors_origins": [f"http://127.0.0.1:{port}"],
+                                                                "public_url": "https://tinh.example/mucluc"})
+    (tmp_path / "data").mkdir()
+    page_dir = tmp_path / "partner"
+    page_dir.mkdir()
+    with CatalogStore(settings.db_path) as store:
+        store.save_clusters({}, [union("ls1", "Lịch sử Việt Nam", year=2019)])
+        build_index(store, settings)
+        with serve_in_thread(behind_sub_path(create_app(settings, store, SearchIndex(settings)), "/mucluc")) as api:
+            (page_dir / "index.html").write_text(ENGLISH_PAGE.format(api=api + "/mucluc"), encoding="utf-8")
+            with _serve_directory(page_dir, port) as site:
+                _, root = _widget(browser, site)
+                shown = _search(browser, root, "lich su")
+                link = root.find_element(By.CSS_SELECTOR, "li.hit a.title").get_attribute("href")
+    assert shown == "Tìm thấy 1 tài liệu"
+    assert link == f"{api}/mucluc/records/ls1"

@@ -25,7 +25,7 @@ from index.query_language import with_operators
 from index.params import MAX_RESULT_WINDOW, filter_value
 from index.search import FILTERS, SearchResult
 from search_api.errors import error_response
-from search_api.context import AppContext, get_context, mark_selected, search_params, site_url
+from search_api.context import AppContext, get_context, mark_selected, search_params, site_path, site_url
 from search_api.routes.records import load_record, moved_to
 
 router = APIRouter(include_in_schema=False)
@@ -154,15 +154,16 @@ def search_page(
 def record_page(union_id: str, request: Request, ctx: Annotated[AppContext, Depends(get_context)]) -> Response:
     data, target = load_record(ctx, union_id)
     if target is not None:
-        return moved_to(f"/records/{target}")
+        return moved_to(ctx.settings, f"/records/{target}")
     if data is None:
         return error_response(request, 404, "NotFound", f"Không có bản ghi {union_id!r}.")
     return ctx.templates.TemplateResponse(request, "record.html", {"settings": ctx.settings, "r": data,
-                                                                   "back": _search_came_from(request)})
+                                                                   "back": _search_came_from(request, ctx)})
 
 
-def _search_came_from(request: Request) -> str:
-    """The search page (with its query, filters, order and page) the reader came from, or "/".
+def _search_came_from(request: Request, ctx: AppContext) -> str:
+    """The search page (with its query, filters, order and page) the reader came from, or "/"
+    (from the site's root: the template puts the path of `[api] public_url` before it).
 
     Taken from the Referer, and only when it is this site's own search page: the link back
     keeps the search without JavaScript and the record's URL stays the same for everyone.
@@ -171,7 +172,10 @@ def _search_came_from(request: Request) -> str:
         referer = urlsplit(request.headers.get("referer", ""))
     except ValueError:  # "http://[::1" from a broken client is no search to go back to
         return "/"
-    if referer.netloc == request.url.netloc and referer.path == "/" and referer.query:
+    # Behind a reverse proxy the request's own address is the proxy's: `public_url` is the readers'.
+    public_url = ctx.settings.api.public_url
+    site = urlsplit(public_url).netloc if public_url else request.url.netloc
+    if referer.netloc == site and referer.path == site_path(ctx.settings) + "/" and referer.query:
         return f"/?{referer.query}"
     return "/"
 

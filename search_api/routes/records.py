@@ -13,8 +13,9 @@ from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import RedirectResponse
 
 from config.errors import SearchIndexError
+from config.settings import Settings
 from index.document import enrich_record
-from search_api.context import AppContext, UnionIdPath, get_context
+from search_api.context import AppContext, UnionIdPath, get_context, site_path
 from search_api.models import ErrorResponse, RecordOut
 from store.feed import created_day
 
@@ -39,15 +40,16 @@ MOVED_DESCRIPTION = ("The id was merged into another record; follow Location. Se
                      "a merge can be undone, and the id then answers 200 again.")
 
 
-def moved_to(location: str) -> RedirectResponse:
-    """The redirect of a merged-away id (page, API and /why alike) to `location`, the survivor's path.
+def moved_to(settings: Settings, path: str) -> RedirectResponse:
+    """The redirect of a merged-away id (page, API and /why alike) to `path`, the survivor's, under
+    the path of `[api] public_url` (a reverse proxy's sub-path).
 
     301: the id moved, and search engines and link checkers should move with it.  But a merge can
     be undone (a `[[same]]` override removed, a split) and the id answers 200 again; a browser keeps
     a 301 without Cache-Control for ever and took a reader who followed it once to the other book
     after that.  `no-cache` has browsers and caches ask each time: one small answer per visit to an
     old link, and an undone merge shows at once."""
-    return RedirectResponse(location, status_code=301, headers={"Cache-Control": "no-cache"})
+    return RedirectResponse(site_path(settings) + path, status_code=301, headers={"Cache-Control": "no-cache"})
 
 
 def _other_editions(ctx: AppContext, work_key: str, union_id: str) -> list[dict[str, Any]]:
@@ -71,7 +73,7 @@ def _other_editions(ctx: AppContext, work_key: str, union_id: str) -> list[dict[
 def api_record(union_id: UnionIdPath, ctx: Annotated[AppContext, Depends(get_context)]) -> Any:
     data, target = load_record(ctx, union_id)
     if target is not None:
-        return moved_to(f"/api/records/{target}")
+        return moved_to(ctx.settings, f"/api/records/{target}")
     if data is None:
         raise HTTPException(status_code=404, detail=f"không có bản ghi {union_id!r} (no such record)")
     return data

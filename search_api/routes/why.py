@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from dedupe.explain import members_guards, readable_decisions
 from dedupe.match import MATCH_SCORE_MEANING
-from search_api.context import AppContext, get_context
+from search_api.context import AppContext, get_context, site_path
 from search_api.models import ErrorResponse
 from search_api.routes.records import MOVED_DESCRIPTION, moved_to
 
@@ -73,9 +73,9 @@ def api_record_why(union_id: WhyIdPath, ctx: Annotated[AppContext, Depends(get_c
         # Dedupe (another process) merged it away between the two reads: look again.
         record, target = ctx.store.get_union_record(union_id)
     if record is None and target is not None:
-        return moved_to(f"/api/records/{target}/why")
+        return moved_to(ctx.settings, f"/api/records/{target}/why")
     if not rows and (holder := ctx.store.union_id_of(union_id)) is not None:
-        return RedirectResponse(f"/api/records/{holder}/why", status_code=302)
+        return RedirectResponse(f"{site_path(ctx.settings)}/api/records/{holder}/why", status_code=302)
     if not rows:
         raise HTTPException(status_code=404, detail=f"không có bản ghi {union_id!r} (no such union record or "
                                                     "source record)")

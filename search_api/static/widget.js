@@ -4,6 +4,8 @@
  *   <div data-unioncat-search data-size="10"></div>
  *   <script src="https://CATALOG/widget.js" defer></script>
  *
+ * CATALOG: the catalogue's address, with its path where a reverse proxy serves it at one
+ *   (https://tinh.example.vn/mucluc).
  * data-size: hits shown per search (10 when absent; at most the catalogue's [api] max_page_size).
  * data-library: a library id (GET CATALOG/api/libraries): searches, and the "new" list,
  *   show only what that library holds (a school's or a district library's own page).
@@ -18,7 +20,13 @@
 (function () {
   "use strict";
   var script = document.currentScript;
-  var base = script ? new URL(script.src).origin : "";
+  // The catalogue's address is the script's without "/widget.js" (or "/static/widget.js"): behind a
+  // reverse proxy at a sub-path (https://tinh.example/mucluc/widget.js) the API is under it too.
+  var base = "";
+  if (script) {
+    var src = new URL(script.src);
+    base = src.origin + src.pathname.replace(/(\/static)?\/widget\.js$/, "");
+  }
   var STYLE = [
     // The host element can be styled by the partner's own rules (".sidebar div {...}"),
     // which beat :host; inherited properties then flow in.  The wrapper inside the
