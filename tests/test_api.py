@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import html
+import re
 import threading
 import time
 from collections.abc import Iterator
+from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 import jsonschema_rs
@@ -558,3 +561,39 @@ def test_a_page_without_hits_has_no_order_form_and_no_empty_list(client, params)
     assert 'class="sort-form"' not in page.text and '<ol class="hits"' not in page.text
     found = client.get("/", params={"q": "lich su"}).text
     assert 'class="sort-form"' in found and '<ol class="hits"' in found
+
+
+def _search_form_fields(page: str) -> list[tuple[str, str]]:
+    """The hidden fields the search box's form sends with the words."""
+    form = page.split('<form class="search-form"', 1)[1].split("</form>", 1)[0]
+    return [(name, html.unescape(value)) for name, value
+            in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form)]
+
+
+def _hit_ids(page: str) -> list[str]:
+    return re.findall(r'<li class="hit" id="hit-([^"]+)"', page)
+
+
+IN_FORCE = [("library", "tv-tinh"), ("language", "vie"), ("sort", "-year"), ("size", "1")]
+
+
+@pytest.mark.parametrize("asked, kept", [
+    ([("q", "title:("), *IN_FORCE], IN_FORCE),  # the words refused
+    ([("q", "lich su"), *IN_FORCE[:-1], ("size", "0")], IN_FORCE[:-1]),  # the size refused
+    ([("q", "lich su"), *IN_FORCE, ("library", "tv-tihn")], IN_FORCE),  # one filter refused
+])
+def test_a_refused_search_keeps_the_filters_order_and_size_in_force_for_the_corrected_one(client, asked, kept):
+    """A query the page refused (400) kept only the order: the librarian corrected the words, pressed
+    Tìm, and the search ran unfiltered over the whole catalogue."""
+    page = client.get("/", params=asked)
+    assert page.status_code == 400
+    assert sorted(_search_form_fields(page.text)) == sorted(kept)
+    # A chip for each filter kept; taking one off keeps the rest.
+    chips = [set(parse_qsl(urlsplit(html.unescape(href)).query))
+             for href in re.findall(r'<a class="chip" href="([^"]+)"', page.text)]
+    filters = [field for field in kept if field[0] in ("library", "language")]
+    assert chips == [{asked[0], *kept} - {chosen} for chosen in filters]
+    # The librarian corrects the words and presses Tìm: the search runs as the first was meant to.
+    corrected = client.get("/", params=[("q", "lich su"), *_search_form_fields(page.text)]).text
+    intended = client.get("/", params=[("q", "lich su"), *kept]).text
+    assert _hit_ids(corrected) == _hit_ids(intended) and _hit_ids(corrected)

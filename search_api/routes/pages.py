@@ -86,11 +86,12 @@ def _parameter_problem(exc: ParameterError, ctx: AppContext, page: str, size: st
     return f"Số trang (page) phải từ 1, nhận {_as_typed(page)}."
 
 
-def _chip_label(ctx: AppContext, result: SearchResult, name: str, value: str) -> str:
+def _chip_label(ctx: AppContext, result: SearchResult | None, name: str, value: str) -> str:
     """A chosen filter value as its chip names it: a subject as the heading its facet value shows
     (`subject=van hoc viet nam`, typed or a record's unmarked link, is "Văn học Việt Nam") when it
-    selects one heading; an unmarked value selecting several ("kinh te vi mo": vi mô and vĩ mô) as typed."""
-    if name == "subject":
+    selects one heading; an unmarked value selecting several ("kinh te vi mo": vi mô and vĩ mô), or one on a
+    page that found nothing to show (a 400), as typed."""
+    if name == "subject" and result is not None:
         headings = {v["label"] for v in result.facets.get(name, []) if v["value"] == value}
         if len(headings) == 1:
             return headings.pop()
@@ -126,15 +127,15 @@ def search_page(
     except ParameterError as exc:
         context["error"] = _parameter_problem(exc, ctx, page, size, sort)
         context["parameter_error_url"] = _url([(k, v) for k, v in items if k != exc.name and k != "page"])
-        return ctx.templates.TemplateResponse(request, "search.html", context, status_code=400)
+        return _refused_page(request, ctx, context, [(k, v) for k, v in items if k != exc.name])
     except QueryError as exc:
         context["error"] = exc.reason  # the reason only: str(exc) starts with the query, shown in the box
         if isinstance(exc, FilterError):  # the words are fine: the page (or a partner's link) set a wrong filter
             context["filter_error_url"] = _toggle(items, exc.name, exc.value)
-        return ctx.templates.TemplateResponse(request, "search.html", context, status_code=400)
+        wrong = (exc.name, exc.value) if isinstance(exc, FilterError) else None
+        return _refused_page(request, ctx, context, [item for item in items if item != wrong])
     # Every filter in force gets a chip, also one no hit has (0 results) and a range (year=1990-2000).
-    chosen = [{"label": _chip_label(ctx, result, name, value), "facet": FACET_TITLES_VI[name],
-               "url": _toggle(items, name, value)}
+    chosen = [_chip(ctx, result, items, name, value)
               for name, values in result.params.filters().items() for value in dict.fromkeys(values)]
     # "Did you mean" keeps the filters and the order in force: only the words change.
     suggestion_url = _url([("q", result.suggestion)] + [(k, v) for k, v in items if k not in ("q", "page")]) \
@@ -143,11 +144,33 @@ def search_page(
     context.update(operators_url=_url([("q", operators)] + [(k, v) for k, v in items if k not in ("q", "page")])
                    if operators else None, operators=operators)
     context.update(result=result, facets=_facet_groups(result, items), pages=_pages(result, items),
-                   chosen=chosen, hidden=[(k, v) for k, v in items if k in FILTERS or k == "size"],
+                   chosen=chosen, hidden=_hidden(items),
                    searched=bool(q.strip() or params.filters()), suggestion_url=suggestion_url,
                    # No index yet answers 0 hits (the API's shape); the page must not blame the query.
                    indexed=result.indexed)
     return ctx.templates.TemplateResponse(request, "search.html", context)
+
+
+def _refused_page(request: Request, ctx: AppContext, context: dict[str, Any],
+                  kept: list[tuple[str, str]]) -> Response:
+    """The search page answering 400, keeping the filters and size in force but the one refused
+    (`kept`): in the form, so the corrected search runs as the first was meant to, and as chips.
+    It kept only the order, and the librarian's corrected search ran over the whole catalogue."""
+    context.update(hidden=_hidden(kept),
+                   chosen=[_chip(ctx, None, kept, name, value) for name, value in kept if name in FILTERS])
+    return ctx.templates.TemplateResponse(request, "search.html", context, status_code=400)
+
+
+def _hidden(items: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """What the search box's form sends with new words: the filters and the page size (the order is its own)."""
+    return [(k, v) for k, v in items if k in FILTERS or k == "size"]
+
+
+def _chip(ctx: AppContext, result: SearchResult | None, items: list[tuple[str, str]],
+          name: str, value: str) -> dict[str, str]:
+    """A filter in force as its chip: which facet, its value, and the page's URL without it."""
+    return {"label": _chip_label(ctx, result, name, value), "facet": FACET_TITLES_VI[name],
+            "url": _toggle(items, name, value)}
 
 
 @router.get("/records/{union_id}", response_class=HTMLResponse)
