@@ -23,7 +23,7 @@ _HIT_EXAMPLE = {
     "added": "2025-01-31", "score": 12.5,
     "highlight": {"title": "<mark>Lịch</mark> <mark>sử</mark> Việt Nam", "snippet": "Trần Trọng Kim"},
 }
-_EDITION_EXAMPLE = {"id": "u2k9w1", "title": "Lịch sử Việt Nam", "part": "Tập 1", "year": 2008,
+_EDITION_EXAMPLE = {"id": "u2k9w1", "title": "Lịch sử Việt Nam", "subtitle": None, "part": "Tập 1", "year": 2008,
                     "publisher": "Nxb. Văn hóa - Thông tin", "edition": "Tái bản", "holdings": [_HOLDING_EXAMPLE]}
 _LIBRARY_EXAMPLE = {
     "id": "tv-tinh", "name": "Thư viện tỉnh Hậu Giang", "type": "provincial", "type_label": "Thư viện tỉnh",
@@ -137,6 +137,9 @@ class EditionOut(BaseModel):
 
     id: str
     title: str
+    subtitle: str | None = Field(default=None, description="Other title information (245 $b): where a set's "
+                                                           "volumes are catalogued \"Toán 12 : $b Tập 1\", "
+                                                           "what tells them apart.")
     part: str | None = Field(default=None, description="Volume/part as catalogued (245 $n $p): tells the "
                                                        "volumes of a set apart; null for a one-volume edition.")
     year: int | None = None
