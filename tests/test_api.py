@@ -597,3 +597,19 @@ def test_a_refused_search_keeps_the_filters_order_and_size_in_force_for_the_corr
     corrected = client.get("/", params=[("q", "lich su"), *_search_form_fields(page.text)]).text
     intended = client.get("/", params=[("q", "lich su"), *kept]).text
     assert _hit_ids(corrected) == _hit_ids(intended) and _hit_ids(corrected)
+
+
+def test_the_page_offers_every_year_the_search_counted(store, settings):
+    """The page kept the 30 newest years of the 39 the API counted: books of 1952-1994 could not be
+    chosen by year. The older ones are behind "Xem thêm", open once one of them is chosen."""
+    catalog = index_records(store, settings, [union(f"y{year}", f"Địa chí {year}", year=year)
+                                              for year in range(1952, 2026, 2)])
+    with search_client(settings, catalog) as client:
+        counted = [v["value"] for v in client.get("/api/search").json()["facets"]["year"]]
+        page = client.get("/").text
+        facet = page.split('id="facet-year"', 1)[1].split("</section>", 1)[0]
+        assert re.findall(r'data-value="(\d+)"', facet) == counted
+        shown, more = facet.split('<details class="facet-more">', 1)
+        assert len(re.findall(r'data-value="', shown)) == 30 and "<summary>" in more
+        oldest = client.get("/", params={"year": counted[-1]}).text
+        assert '<details class="facet-more" open>' in oldest.split('id="facet-year"', 1)[1]

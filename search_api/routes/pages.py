@@ -47,13 +47,20 @@ def _toggle(items: list[tuple[str, str]], name: str, value: str) -> str:
     return _url(kept + [(name, value)])
 
 
+# Values a facet lists before "Xem thêm": the rest (older years, the 31st library) are one click away.
+FACET_VALUES_SHOWN = 30
+
+
 def _facet_groups(result: SearchResult, items: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """Every value the search counted, as the API gives them: the page kept the first 30 only, so the
+    years before the 30 newest (and a registry's 31st library) could not be chosen."""
     groups = []
     for name, values in mark_selected(result.facets, result.params).items():
         if not values:
             continue
-        groups.append({"name": name, "title": FACET_TITLES_VI[name],
-                       "values": [{**v, "url": _toggle(items, name, v["value"])} for v in values[:30]]})
+        linked = [{**v, "url": _toggle(items, name, v["value"])} for v in values]
+        groups.append({"name": name, "title": FACET_TITLES_VI[name], "values": linked[:FACET_VALUES_SHOWN],
+                       "more": linked[FACET_VALUES_SHOWN:]})
     return groups
 
 
