@@ -88,10 +88,25 @@ class SearchParams:
         for value in filters.get("year", ()):
             _filter_years(self.q, "year", value)
         for value in filters.get("decade", ()):
-            low, high = _filter_years(self.q, "decade", value)
-            if low == high:  # "2015": a year, not a decade
-                raise FilterError(self.q, "decade", value, f"decade={value!r}: thập niên viết 2010-2019 hoặc 2010 "
-                                                           "(a decade: 2010-2019, or 2010 for it)")
+            _check_decade(self.q, value)
+
+
+# A decade as its facet writes it; `decade_value` has read its first year alone ("2010") so.
+_DECADE_RE = re.compile(r"([0-9]{3})0-([0-9]{3})9")
+
+
+def _check_decade(q: str, value: str) -> None:
+    """Refuse a `decade` that is not ten years YYY0-YYY9, naming the decade the value points to.
+
+    Checked as a decade, not as a year range: "2010-2020" (eleven years) passed, and "2010s" was told
+    a range's forms ("dùng 2019 hoặc 2010-2020"), of which decade=2019 is refused too."""
+    match = _DECADE_RE.fullmatch(value)
+    if match and match[1] == match[2]:
+        return
+    year = re.search(r"[0-9]{4}", value)
+    first = int(year[0]) // 10 * 10 if year else 2010  # "2010s", "2015", "2011-2020": the decade meant
+    raise FilterError(q, "decade", value, f"decade={value!r}: thập niên viết {first}-{first + 9} hoặc {first} "
+                                          f"(a decade: {first}-{first + 9}, or {first} for it)")
 
 
 def _filter_years(q: str, name: str, value: str) -> tuple[int | None, int | None]:

@@ -8,6 +8,7 @@ Free-form filters (subject, year) keep answering 0 hits for a value nothing has.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 
@@ -173,3 +174,15 @@ def test_a_district_in_other_capitals_is_the_registry_s_district(client, typed):
     assert client.get("/api/search.atom", params={"district": typed}).status_code == 200
     # The page: its chip and its facet box untick the district, as with the registry's spelling.
     assert client.get("/", params={"district": typed}).text == client.get("/", params={"district": "Vị Thanh"}).text
+
+
+@pytest.mark.parametrize("value", ["2010s", "2010-2020", "2011-2020", "2015", "2010..2019"])
+def test_a_decade_is_its_ten_years_and_its_error_suggests_only_what_it_takes(client, value):
+    """`decade=2010s` was told a year range's forms, "dùng 2019 hoặc 2010-2020": decade=2019 was then
+    refused, and decade=2010-2020 (eleven years) passed, counting 2020's books in the 2010s."""
+    body = client.get("/api/search", params={"decade": value}).json()
+    assert (body["status"], body["error"]) == (400, "FilterError"), body
+    suggested = re.findall(r"\b\d{4}(?:-\d{4})?\b", body["reason"].removeprefix(f"decade={value!r}"))
+    assert "2010-2019" in suggested
+    for form in suggested:
+        assert client.get("/api/search", params={"decade": form}).status_code == 200, (form, body["reason"])
