@@ -22,7 +22,7 @@ from starlette.staticfiles import NotModifiedResponse, StaticFiles
 from config.errors import FilterError, ParameterError, QueryError
 from index.labels import FACET_TITLES_VI, facet_label
 from index.query_language import with_operators
-from index.params import MAX_RESULT_WINDOW, filter_value
+from index.params import MAX_FILTER_VALUES, MAX_RESULT_WINDOW, filter_value
 from index.search import FILTERS, SearchResult
 from search_api.errors import error_response
 from search_api.context import AppContext, get_context, mark_selected, search_params, site_path, site_url
@@ -163,6 +163,9 @@ def _refused_page(request: Request, ctx: AppContext, context: dict[str, Any],
     """The search page answering 400, keeping the filters and size in force but the one refused
     (`kept`): in the form, so the corrected search runs as the first was meant to, and as chips.
     It kept only the order, and the librarian's corrected search ran over the whole catalogue."""
+    if sum(name in FILTERS for name, _ in kept) > MAX_FILTER_VALUES:
+        # Refused for their number: none is kept, and no chips (each rebuilt from all the others).
+        kept = [(name, value) for name, value in kept if name not in FILTERS]
     context.update(hidden=_hidden(kept),
                    chosen=[_chip(ctx, None, kept, name, value) for name, value in kept if name in FILTERS])
     return ctx.templates.TemplateResponse(request, "search.html", context, status_code=400)
