@@ -20,6 +20,7 @@ from normalize.holdings import holdings_from_marc
 from normalize.host import host_item
 from normalize.imprint import publication, publication_year, publisher_part
 from normalize.isbn import misdigited_note, parse_isbns, split_issns
+from normalize.language import record_language, typed_language
 from normalize.links import online_links
 from normalize.marcrecord import Field, MarcRecord
 from normalize.material import material_type
@@ -44,7 +45,7 @@ def repair_legacy_fields(marc: MarcRecord) -> list[str]:
     notes: list[str] = []
     # One test over the whole record first: most records carry no legacy character at
     # all, and detection needs one (the newline joining fields is never evidence).
-    if not legacy.has_evidence(marc.text()) or _language(marc) in legacy.NOT_LEGACY_LANGUAGES:
+    if not legacy.has_evidence(marc.text()) or typed_language(marc) in legacy.NOT_LEGACY_LANGUAGES:
         return notes
     fields = marc.fields
     joined = [" ".join(v for _, v in field.subfields) for field in fields]
@@ -231,21 +232,6 @@ def _other_titles(marc: MarcRecord, title: str) -> list[str]:
     return list(out.values())
 
 
-def _language(marc: MarcRecord) -> str | None:
-    """The first language of 041 $a, else 008/35-37.
-
-    041 wins where the two differ: a cataloguer types 041 on purpose, while 008 is often
-    Koha's default template left as it came ("... eng d"), which made Vietnamese books
-    with `041 $a vie` English, filtered out of language=vie and split from their copies.
-    """
-    for field in marc.get("041"):
-        for value in field.get_all("a"):
-            code = values.language_code(value)
-            if code:
-                return code
-    return values.language_from_008(marc.control("008"))
-
-
 # Headings, schemes and publishers repeat from record to record: the per-field rules
 # below are cached on the field itself (a tuple of strings), in bounded caches.
 @lru_cache(maxsize=8192)
@@ -424,7 +410,8 @@ def record_from_marc(marc: MarcRecord, library_id: str, local_id: str, source_fo
         publisher=publisher_part(pub, "b"), place=publisher_part(pub, "a"),
         edition=edition, pages=values.pages_from_extent(extent),
         isbn=isbn, invalid_isbn=invalid_isbn, issn=issn, invalid_issn=invalid_issn,
-        other_ids=_other_ids(marc), language=_language(marc), subjects=_subjects(marc),
+        other_ids=_other_ids(marc), language=record_language(marc, f"{title} {subtitle or ''}", repairs),
+        subjects=_subjects(marc),
         classification=_classification(marc), material_type=material_type(marc), host=host_item(marc),
         links=online_links(marc),
         series=_series(marc), notes=_notes(marc),

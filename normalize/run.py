@@ -55,7 +55,9 @@ MAX_REPORTED_REJECTS = 100
 # 246 varying titles kept (`other_titles`); a reprint's imprint year (one sure year in 264/260 $c, later than
 # 008/07-10, with an edition in 250) beats the 008 copied from the earlier printing's record.
 # 17: Ð/ð (U+00D0/U+00F0, eth) pasted for Đ/đ in a Vietnamese word is written Đ/đ (normalize.text.vietnamese_d).
-RULES_VERSION = 17
+# 18: with no 041, an 008/35-37 "eng" (Koha's default template) over a title written in Vietnamese
+# (two marked Vietnamese words, half the title's words at least) is "vie", noted in the repairs (normalize/language.py).
+RULES_VERSION = 18
 
 
 class NormalizeSummary(BaseModel):

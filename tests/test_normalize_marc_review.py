@@ -84,8 +84,27 @@ def test_041_a_beats_koha_default_008_language_and_copies_with_one_isbn_merge(tm
     other = normalized(tmp_path, "tv-b", marc_record(isbn, title, f008="191104s2019    vm a          000 1 vie d"))
     assert [r.language for r in koha + other] == ["vie", "vie"]
     assert clusters(tmp_path, koha + other) == {frozenset({koha[0].id, other[0].id})}
-    # 008 alone still gives the language.
-    assert normalized(tmp_path, "tv-c", marc_record(title, f008=KOHA_DEFAULT_008))[0].language == "eng"
+    # 008 alone still gives the language of a title not written in Vietnamese.
+    english = data_field("245", "14", "a", "The sorrow of war")
+    assert normalized(tmp_path, "tv-c", marc_record(english, f008=KOHA_DEFAULT_008))[0].language == "eng"
+
+
+def test_koha_default_eng_with_no_041_over_a_vietnamese_title_is_vie_and_merges_with_its_copies(tmp_path):
+    vietnamese = [("Sách tiếng Việt",), ("LỊCH SỬ ĐẢNG BỘ TỈNH HẬU GIANG",), ("Atlas :", "b", "tỉnh Hậu Giang")]
+    english = [("The sorrow of war",), ("Ho Chi Minh :", "b", "a life"), ("Saigon",), ("Phở :", "b", "a cookbook"),
+               ("Hồ Chí Minh :", "b", "a life")]
+    records = normalized(tmp_path, "tv-a", *(marc_record(data_field("245", "10", "a", *title), f008=KOHA_DEFAULT_008,
+                                                        control_001=f"K{n}")
+                                            for n, title in enumerate(vietnamese + english)))
+    assert [r.language for r in records] == ["vie"] * len(vietnamese) + ["eng"] * len(english)
+    noted = [any(note.startswith("008/35-37") for note in r.repairs) for r in records]
+    assert noted == [True] * len(vietnamese) + [False] * len(english)
+    # Another library's copy, catalogued vie: one book, no longer kept apart by language.
+    title = data_field("245", "10", "a", "Lịch sử Đảng bộ tỉnh Hậu Giang")
+    imprint = data_field("260", "  ", "a", "Hậu Giang :", "b", "Tỉnh uỷ Hậu Giang,", "c", "2019")
+    koha = normalized(tmp_path, "tv-b", marc_record(title, imprint, f008=KOHA_DEFAULT_008))
+    other = normalized(tmp_path, "tv-c", marc_record(title, imprint, f008="191104s2019    vm a          000 0 vie d"))
+    assert clusters(tmp_path, koha + other) == {frozenset({koha[0].id, other[0].id})}
 
 
 ARTICLE = "ab"  # leader/06-07: language material, a component part of a serial
