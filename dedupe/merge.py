@@ -11,7 +11,10 @@ other members list (a co-author, an illustrator one library catalogued): a name
 is added when no name already there is the same person, compared as `match`
 compares names (folded word sets; an initial or a typo is the same word), so
 "NGUYỄN NHẬT ÁNH" and "J. K. Rowling" / "Rowling, Joanne K." are not listed twice.
-Added names stop at `MAX_MERGED_AUTHORS`; the best member's own list is never cut.
+The authors proper come first, the contributors (a translator, an illustrator, an editor, as
+dedupe.names reads their roles) after them: a member naming only its illustrator in 7XX made him
+head the union record, and its work key.  Added names stop at `MAX_MERGED_AUTHORS`; the best
+member's own list is never cut.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 
 from dedupe.author_similarity import name_similarity
-from dedupe.names import author_words
+from dedupe.names import author_words, contributors, stated_authors
 from dedupe.parts import publisher_words, volume_numbers
 from store.models import Holding, Link, Name, Record, UnionRecord
 from store.text import fold, work_key
@@ -97,7 +100,9 @@ from store.text import fold, work_key
 # Records of one serial (one ISSN, no ISBN or a serial) whose titles agree are one, whatever their years (match.py).
 # A state body's heading is compared without the country before or after it: "Việt Nam (CHXHCN). Quốc hội" is
 # "Quốc hội nước Cộng hoà xã hội chủ nghĩa Việt Nam" (names.without_country).
-MERGE_RULES_VERSION = 28
+# 29: the authors proper come before the contributors (700 $e dịch, minh hoạ...) any member lists, and the work
+# key names the first author proper, else the person a member's 245 $c names (dedupe/names.py: stated_authors).
+MERGE_RULES_VERSION = 29
 # Names other members add to the best member's authors stop here (the API and index show them all).
 MAX_MERGED_AUTHORS = 10
 
@@ -116,6 +121,7 @@ def merge_cluster(cluster_id: str, members: list[Record], library_preference: Se
     subtitle = _best_spelling([title_source, *ranked], title_source.subtitle, lambda record: record.subtitle) or (
         None if ":" in title_source.title else _best_text(ranked, lambda record: record.subtitle)
     )
+    authors, proper = _authors(authors_source, ranked)
     return UnionRecord(
         id=cluster_id,
         title=title_source.title,
@@ -126,7 +132,7 @@ def merge_cluster(cluster_id: str, members: list[Record], library_preference: Se
         alternate_titles=_union(record.alternate_titles for record in ranked),
         other_titles=_union(record.other_titles for record in ranked),
         responsibility=_best_text(ranked, lambda record: record.responsibility),
-        authors=(authors := _authors(authors_source, ranked)),
+        authors=authors,
         names=_names(authors, authors_source, ranked),
         year=_first(record.year for record in ranked),
         publisher=_publisher(ranked),
@@ -150,7 +156,7 @@ def merge_cluster(cluster_id: str, members: list[Record], library_preference: Se
         notes=_union(record.notes for record in ranked),
         holdings=_holdings(members),
         members=sorted(record.id for record in members),
-        work_key=work_key(title_source.title, list(authors_source.authors)),
+        work_key=work_key(title_source.title, _work_authors(authors, proper, [authors_source, *ranked])),
     )
 
 
@@ -178,20 +184,42 @@ def _by_agreement(ranked: list[Record], library_preference: Sequence[str],
     return sorted(ranked, key=lambda r: (order.get(r.library, len(order)), -support[_folded(value(r) or "")]))
 
 
-def _authors(source: Record, ranked: list[Record]) -> list[str]:
-    """`source`'s authors, then other members' names of other persons (see the module docstring)."""
-    authors = list(source.authors)
-    known = [words for words in map(author_words, authors) if words]
-    for record in ranked:
-        for name in record.authors if record is not source else ():
-            if len(authors) >= MAX_MERGED_AUTHORS:
-                return authors
-            words = author_words(name)
-            # A name left in TCVN3 bytes folds to other words: most likely a person already listed.
-            if words and not _LEGACY_BYTES_RE.search(name) and not any(name_similarity(words, other) == 100.0 for other in known):
+def _authors(source: Record, ranked: list[Record]) -> tuple[list[str], int]:
+    """`source`'s authors proper, other members' names of other persons, then the contributors the same
+    way (see the module docstring); and how many of them are authors proper."""
+    members = [source, *(record for record in ranked if record is not source)]
+    contributed = [contributors(record) for record in members]
+    authors: list[str] = []
+    known: list[tuple[str, ...]] = []
+    for contributors_now in (False, True):
+        proper = len(authors)  # what the first pass listed, once the second begins
+        for record, theirs in zip(members, contributed):
+            for name in record.authors:
+                if (name in theirs) != contributors_now or not _adds(name, record is source, authors, known):
+                    continue
                 authors.append(name)
-                known.append(words)
-    return authors
+                if words := author_words(name):
+                    known.append(words)
+    return authors, proper
+
+
+def _adds(name: str, own: bool, authors: list[str], known: list[tuple[str, ...]]) -> bool:
+    """Whether `name` joins the merged authors: one of the best member's own (`own`) unless its person is
+    listed already, another member's while fewer than MAX_MERGED_AUTHORS are listed."""
+    words = author_words(name)
+    if any(words and name_similarity(words, other) == 100.0 for other in known):
+        return False
+    # A name left in TCVN3 bytes folds to other words: most likely a person already listed.
+    return own or (bool(words) and len(authors) < MAX_MERGED_AUTHORS and not _LEGACY_BYTES_RE.search(name))
+
+
+def _work_authors(authors: list[str], proper: int, members: list[Record]) -> list[str]:
+    """Who the work key names: the authors proper; with none, the persons a member's 245 $c names
+    (`stated_authors`: "Tô Hoài ; Tạ Huy Long minh hoạ"), else the contributors as listed."""
+    if proper:
+        return authors[:proper]
+    stated = next((names for record in members if (names := stated_authors(record.responsibility))), ())
+    return list(stated) or authors
 
 
 def _names(authors: list[str], source: Record, ranked: list[Record]) -> list[Name]:

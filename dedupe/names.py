@@ -237,12 +237,19 @@ def compared_authors(record: Record) -> tuple[str, ...]:
     by their relators or the role typed after the name), else the persons its statement of
     responsibility names (`stated_authors`): school and district records often name the author
     only in 245 $c, and title and year alone made two writers' "Thơ chọn lọc" one."""
-    contributors = {name.name for name in record.names if _only_contributed(name)}
-    if contributors:
-        # A person who is an author in one heading and translated in another stays an author.
-        contributors -= {name.name for name in record.names if not _only_contributed(name)}
-    authors = tuple(author for author in record.authors if author not in contributors and not is_contributor(author))
+    contributed = contributors(record)
+    authors = tuple(author for author in record.authors if author not in contributed)
     return authors or stated_authors(record.responsibility)
+
+
+def contributors(record: Record) -> frozenset[str]:
+    """The record's author strings naming contributors, by their headings' relators or the role typed
+    after the name: what `compared_authors` leaves out, and the union record lists after the authors."""
+    only = {name.name for name in record.names if _only_contributed(name)}
+    if only:
+        # A person who is an author in one heading and translated in another stays an author.
+        only -= {name.name for name in record.names if not _only_contributed(name)}
+    return frozenset(author for author in record.authors if author in only or is_contributor(author))
 
 
 def _only_contributed(heading: Name) -> bool:

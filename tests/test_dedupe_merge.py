@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dedupe import merge_cluster
 from dedupe.merge import MAX_MERGED_AUTHORS
-from tests.dedupe_helpers import rec
+from tests.dedupe_helpers import catalogued, rec
+from tests.test_normalize_support import data_field
 from store.models import Holding, Name, UnionRecord
 from store.text import work_key
 
@@ -28,6 +29,28 @@ def test_merge_prefers_marked_mixed_case_text_and_fills_every_field():
     assert union.authors == ["Nguyễn Du"]
     assert (union.year, union.publisher, union.pages) == (2015, "Văn học", 220)
     assert union.work_key == work_key("Truyện Kiều", ["Nguyễn Du"])
+
+
+def test_the_writer_heads_the_merged_authors_and_the_work_key_before_the_illustrator_the_best_member_lists():
+    # The most filled-in copy names only its illustrator in 7XX, the writer only in 245 $c (review).
+    imprint = data_field("260", "  ", "a", "H. :", "b", "Kim Đồng,", "c", "2019")
+    illustrated = catalogued(
+        "tv-tinh:1", data_field("020", "  ", "a", "9786042123457"),
+        data_field("245", "10", "a", "Dế mèn phiêu lưu ký /", "c", "Tô Hoài ; Tạ Huy Long minh hoạ"),
+        data_field("250", "  ", "a", "Tái bản lần thứ 3"), imprint, data_field("300", "  ", "a", "144 tr."),
+        data_field("700", "0 ", "a", "Tạ Huy Long", "e", "minh hoạ"))
+    writer = data_field("100", "0 ", "a", "Tô Hoài")
+    copy = catalogued("tv-long-my:1", writer, data_field("245", "10", "a", "Dế mèn phiêu lưu ký"), imprint)
+    union = merge_cluster("u1", [copy, illustrated])
+    assert union.edition == illustrated.edition  # the illustrated copy is the best member
+    assert union.authors == [*copy.authors, *illustrated.authors]
+    assert [name.name for name in union.names] == union.authors
+    # Another edition by the writer, and the illustrated copy alone (by its 245 $c), are the same work.
+    other_edition = catalogued("thcs-03:1", writer, data_field("245", "10", "a", "Dế mèn phiêu lưu ký"),
+                               data_field("260", "  ", "b", "Kim Đồng,", "c", "2015"))
+    assert union.work_key == merge_cluster("u2", [other_edition]).work_key
+    assert union.work_key == merge_cluster("u3", [illustrated]).work_key
+    assert union.work_key == work_key(union.title, copy.authors)
 
 
 def test_merge_adds_a_co_author_only_another_member_lists_after_the_best_list():
