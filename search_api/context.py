@@ -52,9 +52,10 @@ async def get_context(request: Request) -> AppContext:
     return request.app.state.ctx
 
 
-# /api/records/{union_id} and its /why: the id as a hit gives it.
-UnionIdPath = Annotated[str, Path(description="A union record id, as each search hit gives it; an id merged into "
-                                               "another answers 301 to it.")]
+# /api/records/{union_id} and its /why: the id as a hit gives it, or a member's as explanations name it.
+UnionIdPath = Annotated[str, Path(description="A union record id, as each search hit gives it (an id merged into "
+                                               "another answers 301 to it), or a source record's id, library:local "
+                                               "id, percent-encoded (302 to the union record that holds it).")]
 
 
 def site_url(request: Request, settings: Settings) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import re
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -385,3 +387,30 @@ def test_a_source_record_id_is_explained_through_the_union_record_that_holds_it(
     assert unknown.exit_code == 2 and "source record" in unknown.output
     missing = client.get("/api/records/th-01:nothing/why")
     assert missing.status_code == 404 and "source record" in missing.json()["message"]
+
+
+def test_a_source_record_id_opens_the_union_record_that_holds_it(store, data_dir):
+    """/api/records/tv-tinh:P-A and its page 404ed while /why took a member's id (review): both answer
+    302 (membership changes night to night) under the sub-path of `public_url`; a local id with a
+    space arrives percent-encoded; an id that is neither kind says, in Vietnamese, which ids are taken."""
+    settings = make_settings(data_dir, api={"public_url": "https://thuvien.example/mucluc"})
+    store.save_normalized(_records() + [rec("th-04:KHO A 12", "Đất rừng phương Nam", authors=["Đoàn Giỏi"],
+                                            year=2018, isbn=["9786041234567"])])
+    run_dedupe(store, settings)
+    build_index(store, settings)
+    holder = store.cluster_assignments()
+    with serve_in_thread(create_app(settings, store, SearchIndex(settings))) as url, \
+            httpx.Client(base_url=url, timeout=10) as http:
+        for member in ("th-01:7", "th-04:KHO A 12"):
+            for path in ("/api/records/", "/records/"):
+                response = http.get(path + quote(member, safe=":"))
+                assert response.status_code == 302, (path, member, response.text)
+                assert response.headers["location"] == f"/mucluc{path}{holder[member]}"
+        assert holder["th-01:7"] == holder["th-04:KHO A 12"]
+        for path in ("/api/records/", "/records/"):
+            missing = http.get(path + "th-01:nothing")
+            assert missing.status_code == 404
+            message = missing.json()["message"] if path.startswith("/api") else html.unescape(missing.text)
+            assert "th-01:nothing" in message and "mã bản ghi hợp nhất" in message and "thư viện" in message
+        documented = http.get("/openapi.json").json()["paths"]["/api/records/{union_id}"]["get"]["responses"]
+        assert "302" in documented and "source record" in documented["302"]["description"]

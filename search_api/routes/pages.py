@@ -26,7 +26,7 @@ from index.params import MAX_FILTER_VALUES, MAX_RESULT_WINDOW, filter_value
 from index.search import FILTERS, SearchResult
 from search_api.errors import error_response
 from search_api.context import AppContext, get_context, mark_selected, search_params, site_path, site_url
-from search_api.routes.records import load_record, moved_to
+from search_api.routes.records import held_by, load_record, moved_to, not_found_message
 
 router = APIRouter(include_in_schema=False)
 HERE = Path(__file__).resolve().parent.parent
@@ -189,7 +189,9 @@ def record_page(union_id: str, request: Request, ctx: Annotated[AppContext, Depe
     if target is not None:
         return moved_to(ctx.settings, f"/records/{target}")
     if data is None:
-        return error_response(request, 404, "NotFound", f"Không có bản ghi {union_id!r}.")
+        if (held := held_by(ctx, union_id, "/records/{}")) is not None:
+            return held
+        return error_response(request, 404, "NotFound", not_found_message(union_id))
     return ctx.templates.TemplateResponse(request, "record.html", {"settings": ctx.settings, "r": data,
                                                                    "back": _search_came_from(request, ctx)})
 

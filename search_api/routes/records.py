@@ -1,7 +1,9 @@
 """GET /api/records/{id}: one union record, every holding library, other editions.
 
 Partner sites link to union ids; an id merged away answers 301 to the id that
-survived, so old links keep working (`moved_to`).
+survived, so old links keep working (`moved_to`).  A source record's id ("tv-tinh:P-A", as
+explanations and library staff name records) answers 302 to the union record that holds it
+(`held_by`).
 """
 
 from __future__ import annotations
@@ -52,6 +54,28 @@ def moved_to(settings: Settings, path: str) -> RedirectResponse:
     return RedirectResponse(site_path(settings) + path, status_code=301, headers={"Cache-Control": "no-cache"})
 
 
+HELD_BY_DESCRIPTION = ("The id is a source record's (library:local id): Location is the union record that holds "
+                       "it. 302, not 301: dedupe may put the record in another union record next night.")
+
+
+def held_by(ctx: AppContext, record_id: str, path: str) -> RedirectResponse | None:
+    """302 to `path` (a "{}" for the union id) of the union record that holds source record
+    `record_id` today, under the path of `[api] public_url`; None when no union record holds it.
+
+    Not 301 (`moved_to`): a dedupe run can move a source record to another union record, and a
+    browser would keep a 301 and show the old one."""
+    holder = ctx.store.union_id_of(record_id)
+    if holder is None:
+        return None
+    return RedirectResponse(site_path(ctx.settings) + path.format(holder), status_code=302)
+
+
+def not_found_message(record_id: str) -> str:
+    """The 404 of a record id that is neither kind the record routes take, saying which ids they take."""
+    return (f"Không có bản ghi {record_id!r}. Dùng mã bản ghi hợp nhất (như kết quả tìm kiếm ghi) hoặc mã "
+            "bản ghi của một thư viện, dạng thư-viện:mã-riêng (như tv-tinh:HG1).")
+
+
 def _other_editions(ctx: AppContext, work_key: str, union_id: str) -> list[dict[str, Any]]:
     """Other editions from the index, or none while it cannot be opened (an older unioncat's index
     after an upgrade): the record and its holdings come from the store, and a partner's link to
@@ -67,7 +91,8 @@ def _other_editions(ctx: AppContext, work_key: str, union_id: str) -> list[dict[
     "/api/records/{union_id}",
     response_model=RecordOut,
     responses={301: {"description": MOVED_DESCRIPTION},
-               404: {"model": ErrorResponse, "description": "No such record."}},
+               302: {"description": HELD_BY_DESCRIPTION},
+               404: {"model": ErrorResponse, "description": "No such union record or source record."}},
     summary="One union record with every holding",
 )
 def api_record(union_id: UnionIdPath, ctx: Annotated[AppContext, Depends(get_context)]) -> Any:
@@ -75,5 +100,8 @@ def api_record(union_id: UnionIdPath, ctx: Annotated[AppContext, Depends(get_con
     if target is not None:
         return moved_to(ctx.settings, f"/api/records/{target}")
     if data is None:
-        raise HTTPException(status_code=404, detail=f"không có bản ghi {union_id!r} (no such record)")
+        if (held := held_by(ctx, union_id, "/api/records/{}")) is not None:
+            return held
+        raise HTTPException(status_code=404, detail=f"{not_found_message(union_id)} (no such union record or "
+                                                    "source record)")
     return data

@@ -11,22 +11,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Path
-from fastapi.responses import RedirectResponse
+from fastapi import APIRouter, Depends, HTTPException
 from pydantic import BaseModel, ConfigDict, Field
 
 from dedupe.explain import members_guards, readable_decisions
 from dedupe.match import MATCH_SCORE_MEANING
-from search_api.context import AppContext, get_context, site_path
+from search_api.context import AppContext, UnionIdPath, get_context
 from search_api.models import ErrorResponse
-from search_api.routes.records import MOVED_DESCRIPTION, moved_to
+from search_api.routes.records import HELD_BY_DESCRIPTION, MOVED_DESCRIPTION, held_by, moved_to, not_found_message
 
 router = APIRouter(tags=["records"])
-
-WhyIdPath = Annotated[str, Path(description="A union record id, as each search hit gives it (an id merged into another "
-                                            "answers 301 to it), or a source record's id, library:local id, as the "
-                                            "decisions name members (302 to the union record that holds it).")]
-
 
 class WhyMember(BaseModel):
     """One source record of the union record, as `unioncat dedupe explain` prints it."""
@@ -62,11 +56,11 @@ class WhyOut(BaseModel):
     "/api/records/{union_id}/why",
     response_model=WhyOut,
     responses={301: {"description": MOVED_DESCRIPTION},
-               302: {"description": "The id is a source record's: Location is its union record's /why."},
+               302: {"description": HELD_BY_DESCRIPTION},
                404: {"model": ErrorResponse, "description": "No such union record or source record."}},
     summary="Why each source record is in this union record",
 )
-def api_record_why(union_id: WhyIdPath, ctx: Annotated[AppContext, Depends(get_context)]) -> Any:
+def api_record_why(union_id: UnionIdPath, ctx: Annotated[AppContext, Depends(get_context)]) -> Any:
     record, target = ctx.store.get_union_record(union_id)
     rows = ctx.store.cluster_members(union_id) if record is not None else []
     if record is not None and not rows:
@@ -74,10 +68,10 @@ def api_record_why(union_id: WhyIdPath, ctx: Annotated[AppContext, Depends(get_c
         record, target = ctx.store.get_union_record(union_id)
     if record is None and target is not None:
         return moved_to(ctx.settings, f"/api/records/{target}/why")
-    if not rows and (holder := ctx.store.union_id_of(union_id)) is not None:
-        return RedirectResponse(f"{site_path(ctx.settings)}/api/records/{holder}/why", status_code=302)
+    if not rows and (held := held_by(ctx, union_id, "/api/records/{}/why")) is not None:
+        return held
     if not rows:
-        raise HTTPException(status_code=404, detail=f"không có bản ghi {union_id!r} (no such union record or "
+        raise HTTPException(status_code=404, detail=f"{not_found_message(union_id)} (no such union record or "
                                                     "source record)")
     titles = {source.id: source for source in ctx.store.get_records(row[0] for row in rows)}
     decisions = {row[0]: row[3] for row in rows}
