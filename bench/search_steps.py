@@ -28,6 +28,8 @@ sys.path.insert(0, str(REPO))
 from bench.search import QUERY_MIX, settings_for  # noqa: E402
 from index import SearchIndex  # noqa: E402
 from index.facets import facet_counts  # noqa: E402
+from index.filtered import full_query  # noqa: E402
+from index.hits import render_hit  # noqa: E402
 from index.query_language import parse_query  # noqa: E402
 from index.query_words import positive_words  # noqa: E402
 from index.schema import RANK_WEIGHT_FIELD  # noqa: E402
@@ -51,14 +53,14 @@ def step_times(index: SearchIndex, q: str, repeats: int) -> dict[str, float]:
 
     for _ in range(repeats):
         tree = timed("parse", lambda: parse_query(q))
-        query = timed("build", lambda: index._full_query(schema, tree, params, frozenset()))
+        query = timed("build", lambda: full_query(index._settings, schema, tree, params, frozenset()))
         found = timed("search", lambda: searcher.search(query, limit=params.size, count=True,
                                                         weight_by_field=RANK_WEIGHT_FIELD))
         timed("search_nocount", lambda: searcher.search(query, limit=params.size, count=False,
                                                         weight_by_field=RANK_WEIGHT_FIELD))
         words = (positive_words(tree), positive_words(tree, "title"))
-        timed("hits", lambda: [index._hit(searcher, address, score, words) for score, address in found.hits])
-        counted = timed("facet_query", lambda: index._full_query(schema, tree, params, frozenset(), scoring=False))
+        timed("hits", lambda: [render_hit(searcher, address, index._registry, score, words) for score, address in found.hits])
+        counted = timed("facet_query", lambda: full_query(index._settings, schema, tree, params, frozenset(), scoring=False))
         timed("facets", lambda: facet_counts(searcher, index._settings, counted))
         timed("total", lambda: index.search(params))
     return {step: statistics.median(times) for step, times in runs.items()}

@@ -3,7 +3,8 @@
 `SearchIndex` follows the CURRENT pointer and the live version's commits with
 a cheap check per request (two `stat` calls), so `unioncat index` running in
 another process shows up without a restart.  Hits are rendered from the JSON
-stored in each document; SQLite is never touched while searching.
+stored in each document (index/hits.py); SQLite is never touched while searching.
+The query with its filters and the facet counts are index/filtered.py's.
 
 Answers are cached per index generation, as Solr's query result and filter
 caches are: the same search answers from memory until the index changes, and
@@ -19,7 +20,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import orjson
 import tantivy
 
 from config.errors import ParameterError, QueryError, SearchIndexError
@@ -28,32 +28,23 @@ from index.arrivals import arrival_libraries, newest_at
 from index.build import CURRENT_NAME, current_version, open_index
 from index.cache import LruCache
 from index.code_filters import check_code_filters, code_values
-from index.document import enrich
-from index.facets import FILTERS, YEAR_FILTERS, facet_counts
-from index.headings import filter_terms
-from index.highlight import highlight
+from index.facets import FILTERS
+from index.filtered import full_query, search_facets
+from index.hits import render_hit
 from index.keyboard import keyboard_query
 from index.params import MAX_RESULT_WINDOW, SearchParams, filter_value
-from index.query import build_query, match_query, year_query
-from index.query_language import Node, parse_query, parse_year_range
+from index.query import build_query, match_query
+from index.query_language import Node, parse_query
 from index.query_words import positive_chain, positive_words, split_phrases, typo_candidates, word_leaves
 from index.run_together import with_split_words
-from index.registry_filters import (HOLDING_FILTERS, check_registry_filters, holding_facet_libraries, holding_libraries,
-                                    registry_spelling, registry_values)
-from index.volumes import volume_order
-from index.schema import (ADDED_FIELD, RANK_WEIGHT_FIELD, SUBJECT_KEY_FIELD, TEXT_FIELDS, TITLE_SORT_FIELD,
-                          WORD_RE, YEAR_FIELD, exact_words)
-from index.suggest import SUGGEST_FROM_HITS, corrected_words, suggest, unknown_words
-from store.feed import vietnam_day
+from index.registry_filters import check_registry_filters, registry_spelling, registry_values
+from index.volumes import volume_order, volumes_in_order
+from index.schema import (ADDED_FIELD, RANK_WEIGHT_FIELD, TEXT_FIELDS, TITLE_SORT_FIELD, YEAR_FIELD, exact_words)
+from index.suggest import SUGGEST_FROM_HITS, suggest, unknown_words
 from store.text import INVISIBLE, nfc, visible_nfc
 
-HIT_KEYS: tuple[str, ...] = ("id", "title", "subtitle", "part", "authors", "year", "publisher", "place", "edition",
-                             "isbn", "language", "language_label", "material_type", "material_type_label",
-                             "holdings", "work_key")
 # A fuzzy search ranked by its suggested spelling: the fuzzy score, scaled down by this, breaks ties.
 FUZZY_TIE_BREAK = 0.001
-SUGGEST_FROM: tuple[str, ...] = ("title", "subtitle", "authors", "subjects", "publisher")
-
 
 
 @dataclass
@@ -253,7 +244,7 @@ class SearchIndex:
         # Not a phrase's words: `"nam viet"` holds both, in another order than any record; that is the answer.
         for word in dict.fromkeys(word for word, _ in typo_candidates(tree, phrases=False) if word not in unknown):
             typos = unknown | {word}
-            query = self._full_query(schema, split_phrases(tree, typos), params, typos, scoring=False)
+            query = full_query(self._settings, schema, split_phrases(tree, typos), params, typos, scoring=False)
             count = searcher.search(query, limit=1, count=True).count
             if count > found:
                 best, found = typos, count
@@ -276,7 +267,7 @@ class SearchIndex:
         parsed = _parsed(read)
         if parsed is None:
             return None
-        reading = self._full_query(schema, parsed, params, frozenset(), scoring=False)
+        reading = full_query(self._settings, schema, parsed, params, frozenset(), scoring=False)
         if not searcher.search(reading, limit=1, count=True).count:
             more = keyboard_query(read, frozenset(word for word, _ in leaves), held)
             if (reparsed := _parsed(more)) is not None:
@@ -321,7 +312,7 @@ class SearchIndex:
         rank them, without adding hits; the fuzzy score only breaks its ties and orders the rest.
         A typo search has no title-phrase or title-start bonus of its own: "truyn kieu" put
         "The tale of Kieu" above "Truyện Kiều"."""
-        query = self._full_query(schema, tree, params, fuzzy)
+        query = full_query(self._settings, schema, tree, params, fuzzy)
         if ranking is not None:
             query = tantivy.Query.boolean_query([
                 (tantivy.Occur.Must, tantivy.Query.boost_query(query, FUZZY_TIE_BREAK)),
@@ -342,7 +333,7 @@ class SearchIndex:
         newest = None
         try:
             if libraries and offset < MAX_RESULT_WINDOW:
-                newest = newest_at(searcher, schema, self._full_query(schema, tree, params, fuzzy, scoring=False),
+                newest = newest_at(searcher, schema, full_query(self._settings, schema, tree, params, fuzzy, scoring=False),
                                    libraries, offset, min(params.size, MAX_RESULT_WINDOW - offset))
             if offset >= MAX_RESULT_WINDOW:  # past the paging depth: only a page past the last hit is served (empty)
                 found, page = searcher.search(query, limit=1, count=True), []
@@ -359,107 +350,21 @@ class SearchIndex:
                 found = searcher.search(query, limit=min(params.size, MAX_RESULT_WINDOW - offset), offset=offset,
                                         count=True, **order)
                 page = found.hits
-            hits = [self._hit(searcher, address, score if params.sort == "relevance" else None, words, fuzzy)
+            hits = [render_hit(searcher, address, self._registry, score if params.sort == "relevance" else None, words, fuzzy)
                     for score, address in page]
             for hit, (score, _) in zip(hits, page) if newest is not None else ():  # the day it came there
                 hit["added"] = newest.days.get(score, hit["added"])
             if params.sort in ("relevance", "year", "-year"):
-                hits = _volumes_in_order(hits)
+                hits = volumes_in_order(hits)
             # Facet counts depend on the query and filters only, not on the page or the order.
             facets_key = (generation, params.q, tuple(params.filters().items()), fuzzy)
             facets = self._facet_counts.get(facets_key)
             if facets is None:
-                facets = self._facets(searcher, schema, tree, params, fuzzy)
+                facets = search_facets(searcher, self._settings, schema, tree, params, fuzzy)
                 self._facet_counts.put(facets_key, facets)
         except ValueError as exc:
             raise QueryError(params.q, f"tìm kiếm thất bại: {exc}") from exc
         return SearchResult(found.count, hits, facets, params.page, params.size, params=params)
-
-    def _facets(self, searcher: tantivy.Searcher, schema: tantivy.Schema, tree: Node | None, params: SearchParams,
-                fuzzy: frozenset[str]) -> dict[str, list[dict[str, Any]]]:
-        """The facets of a search; a facet whose own filter is set is counted without it.
-
-        Values of one facet are alternatives (`library=a&library=b`: either), so with
-        library a chosen, library b's count is how many of b's records the other filters
-        leave, not how many b shares with a: that overlap said 339 where ticking b
-        showed 756, and b's own records were 250.
-        """
-        filters = params.filters()
-        subjects = filters.get("subject", ())
-        counted = self._full_query(schema, tree, params, fuzzy, scoring=False)
-        facets = facet_counts(searcher, self._settings, counted, subjects,
-                              names=tuple(name for name in FILTERS if name not in filters))
-        for name in filters:
-            without = self._full_query(schema, tree, replace(params, **{name: ()}), fuzzy, scoring=False)
-            facets.update(facet_counts(searcher, self._settings, without, subjects, names=(name,)))
-        for name in HOLDING_FILTERS:
-            facets[name] = self._holding_facet(searcher, schema, tree, params, fuzzy, name, facets[name])
-        return {name: facets[name] for name in FILTERS}
-
-    def _holding_facet(self, searcher: tantivy.Searcher, schema: tantivy.Schema, tree: Node | None,
-                       params: SearchParams, fuzzy: frozenset[str], name: str,
-                       values: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """A holding facet (library, type, district) under the other holding filters, counted on holdings:
-        with `library=tv-long-my`, the type facet offers that library's type, not the types of the other
-        libraries that hold the same records (a district library's search offered "school 140")."""
-        filters = params.filters()
-        if not any(filters.get(other) for other in HOLDING_FILTERS if other != name):
-            return values  # no other holding filter: records and holdings count alike
-        kept = []
-        for value in values:
-            libraries = holding_facet_libraries(self._settings, name, value["value"], filters)
-            if not libraries:
-                continue
-            if name != "library":  # a library's own count is right as it is; several libraries may overlap
-                query = self._full_query(schema, tree, replace(params, library=libraries, library_type=(),
-                                                               district=()), fuzzy, scoring=False)
-                value = {**value, "count": searcher.search(query, limit=1, count=True).count}
-            if value["count"]:
-                kept.append(value)
-        return sorted(kept, key=lambda value: -value["count"])  # stable: ties keep the facet's label order
-
-    def _full_query(self, schema: tantivy.Schema, tree: Node | None, params: SearchParams,
-                    fuzzy: frozenset[str], scoring: bool = True) -> tantivy.Query:
-        """The query with its filters; not `scoring`: the same records found the cheap way (`match_query`)."""
-        parts: list[tuple[tantivy.Occur, tantivy.Query]] = []
-        if tree is not None:
-            found = build_query(schema, tree, fuzzy) if scoring or fuzzy else match_query(schema, tree)
-            parts.append((tantivy.Occur.Must, found))
-        filters = params.filters()
-        held_by = holding_libraries(self._settings, filters)
-        if held_by is not None:  # several holding filters: one holding satisfies them all
-            filters = {name: values for name, values in filters.items() if name not in HOLDING_FILTERS}
-            filters["library"] = held_by
-        for name, values in filters.items():
-            if name in YEAR_FILTERS:
-                ranges = [year_query(schema, *parse_year_range(v, params.q)) for v in values]
-                parts.append((tantivy.Occur.Must, tantivy.Query.boolean_query(
-                    [(tantivy.Occur.Should, r) for r in ranges])))
-            else:
-                field, terms = ((SUBJECT_KEY_FIELD, [t for v in values for t in filter_terms(v)]) if name == "subject"
-                                else (name, list(values)))
-                parts.append((tantivy.Occur.Must, tantivy.Query.const_score_query(
-                    tantivy.Query.term_set_query(schema, field, terms), 0.0)))
-        if tree is None:
-            parts.append((tantivy.Occur.Must, tantivy.Query.all_query()))
-        return tantivy.Query.boolean_query(parts)
-
-    def _hit(self, searcher: tantivy.Searcher, address: tantivy.DocAddress, score: float | None,
-             words: tuple[list[str], list[str]] = ([], []), typos: frozenset[str] = frozenset()) -> dict[str, Any]:
-        """One hit, `words` highlighted (all, the title's); with `typos` (a fuzzy search), the words
-        they stand for too."""
-        stored = searcher.doc(address)
-        data = enrich(orjson.loads(stored.get_first("doc")), self._registry)
-        hit = {key: data.get(key) for key in HIT_KEYS}
-        hit["added"] = _added_date(stored.get_first(ADDED_FIELD))
-        own = [w for key in SUGGEST_FROM for v in _as_list(data.get(key)) for w in WORD_RE.findall(v)] if typos else []
-        corrected = corrected_words(typos, own)
-        hit["highlight"] = highlight(data, [*words[0], *corrected], [*words[1], *corrected])
-        if typos:  # candidate spellings for `index.suggest.suggest`, removed before the hit leaves `search`
-            hit["_suggest"] = own
-        if score is not None:
-            hit["score"] = round(score, 4)
-        return hit
 
     # ---- single documents -----------------------------------------------------------
 
@@ -472,40 +377,13 @@ class SearchIndex:
         searcher, schema = index.searcher(), index.schema
         query = tantivy.Query.term_query(schema, "work_key", work_key)
         found = searcher.search(query, limit=limit + 1, order_by_field=YEAR_FIELD, order=tantivy.Order.Desc)
-        hits = [self._hit(searcher, address, None) for _, address in found.hits]
+        hits = [render_hit(searcher, address, self._registry, None) for _, address in found.hits]
         hits.sort(key=lambda hit: (-(hit["year"] or 0), volume_order(hit["part"])))
         return [hit for hit in hits if hit["id"] != exclude_id][:limit]
 
     def num_docs(self) -> int:
         index = self._current()
         return index.searcher().num_docs if index is not None else 0
-
-
-def _as_list(value: Any) -> list[str]:
-    return [str(v) for v in value] if isinstance(value, list) else [str(value)] if value else []
-
-
-def _volumes_in_order(hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The hits with the volumes of one set (one title, the authors' words and year) together, in volume order, where
-    the first of them stood: by relevance the best of them, by year among that year's hits.
-
-    The volumes of one set score nearly alike, and their holding counts decided: "Toán học cao cấp" gave
-    T.3, tập 2, tập 1, and `kinh van hoa` sorted by year (all 2012) Tập 3, T.1, T.2 (review).
-    Within one page; a set split over two pages keeps the pages' order.
-    """
-    sets: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
-    for hit in hits:
-        # The authors' words in any order: one catalogue writes "Aoyama, Gosho", the next "Aoyama Gosho".
-        authors = sorted(word for author in hit["authors"] or () for word in WORD_RE.findall(author.casefold()))
-        key = (hit["title"], *authors, hit["year"]) if hit.get("part") else (hit["id"],)
-        sets.setdefault(key, []).append(hit)
-    return [hit for volumes in sets.values() for hit in sorted(volumes, key=lambda one: volume_order(one.get("part")))]
-
-
-def _added_date(seconds: int | None) -> str | None:
-    """The day (in Vietnam: the 02:30 run is 19:30 UTC the day before) a union record came into the
-    catalogue; None in an index from before `added`."""
-    return vietnam_day(seconds) if seconds else None
 
 
 def _highlighted(tree: Node) -> tuple[list[str], list[str]]:

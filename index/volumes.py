@@ -15,6 +15,9 @@ where a part begins).
 from __future__ import annotations
 
 import re
+from typing import Any
+
+from index.schema import WORD_RE
 
 # "T.2", "t. 2", "T.2." (ISBD's closing full stop); not "Pt.2", "S.T.2" or "T.2019" (no volume is a year).
 _ABBREVIATED_RE = re.compile(r"(?<![\w.])[Tt]\.\s*(\d{1,3})(?!\d)")
@@ -41,3 +44,20 @@ def volume_order(part: str | None) -> tuple[int, int, str]:
     spelled = spelled_part(part).casefold()
     number = _NUMBER_RE.search(spelled)
     return (1, int(number.group()) if number else 0, spelled)
+
+
+def volumes_in_order(hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The hits with the volumes of one set (one title, the authors' words and year) together, in volume order, where
+    the first of them stood: by relevance the best of them, by year among that year's hits.
+
+    The volumes of one set score nearly alike, and their holding counts decided: "Toán học cao cấp" gave
+    T.3, tập 2, tập 1, and `kinh van hoa` sorted by year (all 2012) Tập 3, T.1, T.2 (review).
+    Within one page; a set split over two pages keeps the pages' order.
+    """
+    sets: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for hit in hits:
+        # The authors' words in any order: one catalogue writes "Aoyama, Gosho", the next "Aoyama Gosho".
+        authors = sorted(word for author in hit["authors"] or () for word in WORD_RE.findall(author.casefold()))
+        key = (hit["title"], *authors, hit["year"]) if hit.get("part") else (hit["id"],)
+        sets.setdefault(key, []).append(hit)
+    return [hit for volumes in sets.values() for hit in sorted(volumes, key=lambda one: volume_order(one.get("part")))]
