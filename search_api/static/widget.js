@@ -9,8 +9,10 @@
  * data-size: hits shown per search (10 when absent; at most the catalogue's [api] max_page_size).
  * data-library: a library id (GET CATALOG/api/libraries): searches, and the "new" list,
  *   show only what that library holds (a school's or a district library's own page).
- * data-new: show this many titles newest to the catalogue (as many as data-size takes) before any search,
- *   under "Tài liệu mới bổ sung"; a search replaces them.
+ * data-new: show this many new titles (as many as data-size takes) before any search, under
+ *   "Tài liệu mới bổ sung"; a search replaces them.  Newest to the catalogue; with data-library,
+ *   newest at that library: its own copies by when they came, though other libraries held the
+ *   title before (sort=new with a library, index/arrivals.py).
  * Renders a search box and results inside a Shadow DOM, so the host page's
  * styles do not leak in and ours do not leak out.  Results come from
  * CATALOG/api/search (the partner's origin must be in [api] cors_origins) and
