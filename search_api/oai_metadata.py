@@ -83,7 +83,7 @@ def marcxml(data: dict[str, Any], datestamp: str, created: str, record_url: str)
     if data.get("uniform_title"):
         _datafield(record, "240" if main else "130", "10" if main else "0 ", [("a", data["uniform_title"])])
     _datafield(record, "245", ("1" if main else "0") + "0", _title_subfields(data))
-    for title in data.get("alternate_titles") or ():
+    for title in (*(data.get("alternate_titles") or ()), *(data.get("other_titles") or ())):
         _datafield(record, "246", "3 ", [("a", title)])
     if data.get("edition"):
         _datafield(record, "250", "  ", [("a", data["edition"])])
@@ -97,6 +97,10 @@ def marcxml(data: dict[str, Any], datestamp: str, created: str, record_url: str)
         _datafield(record, "490", "0 ", [("a", series)])
     for note in data.get("notes") or ():
         _datafield(record, "500", "  ", [("a", note)])
+    if data.get("host"):
+        # The host as one line ("Tạp chí Giáo dục, Số 480, tr. 45-48"), not 773's parts: a linking entry
+        # complexity note says it in words, where a 773 $t would take the issue for the journal's title.
+        _datafield(record, "580", "  ", [("a", f"Trích từ: {data['host']}")])
     for subject in data.get("subjects") or ():
         head, *subdivisions = [part.strip() for part in subject.split("--") if part.strip()] or [subject]
         _datafield(record, "650", " 4", [("a", head), *(("x", part) for part in subdivisions)])
@@ -107,6 +111,9 @@ def marcxml(data: dict[str, Any], datestamp: str, created: str, record_url: str)
         _datafield(record, "852", "  ", [(code, holding.get(key)) for code, key in (
             ("a", "library_name"), ("b", "location"), ("h", "call_number"), ("p", "barcode"), ("u", "opac_url"))
             if holding.get(key)])
+    for link in data.get("links") or ():  # the resource itself online (an e-book, a thesis's full text)
+        _datafield(record, "856", "40", [(code, value) for code, value in (("u", link.get("url")),
+                                                                          ("y", link.get("label"))) if value])
     _datafield(record, "856", "42", [("u", record_url), ("y", "Mục lục liên hợp")])
     return record
 
@@ -124,6 +131,8 @@ def oai_dc(data: dict[str, Any], record_url: str) -> etree._Element:
               ("type", _DCMI_TYPE.get(data.get("material_type") or "")), ("language", data.get("language")),
               *(("identifier", f"URN:ISBN:{isbn}") for isbn in data.get("isbn") or ()),
               *(("identifier", f"URN:ISSN:{issn}") for issn in data.get("issn") or ()),
+              *(("identifier", link.get("url")) for link in data.get("links") or ()),
+              ("source", data.get("host")),  # an article's journal and issue
               ("identifier", record_url)]
     for name, value in values:
         if value:

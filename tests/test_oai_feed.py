@@ -20,7 +20,7 @@ from index import SearchIndex
 from search_api import create_app, oai
 from store import CatalogStore
 from store.feed import earliest_datestamp, feed_entry
-from store.models import Holding, Name, UnionRecord
+from store.models import Holding, Link, Name, UnionRecord
 from tests.conftest import make_settings
 from tests.test_api import serve_in_thread
 from tests.test_index import LIBRARIES
@@ -306,3 +306,32 @@ def test_marc_008_gives_the_day_the_record_entered_the_catalogue_and_005_its_las
     untouched = pymarc.parse_xml_to_array(_marc_file(client.GetRecord(identifier="oai:unioncat:UC3",
                                                                       metadataPrefix="marc21").xml))[0]
     assert untouched["008"].data[:6] == "250116" and untouched["005"].data[:14] == "20250115200000"
+
+
+def test_varying_titles_online_links_and_an_article_s_host_reach_the_feed(tmp_path):
+    """The union record's 246 titles, its e-book's 856 links and an article's host (773) were kept by
+    normalize and shown on the page, but the feed the national union catalogue harvests left them out."""
+    settings = make_settings(tmp_path / "data", LIBRARIES)
+    with CatalogStore(settings.db_path) as store:
+        store.save_clusters({}, [
+            _union("EB1", "Giáo trình kinh tế vĩ mô", material_type="electronic",
+                   other_titles=["Macroeconomics"], links=[Link(url="https://thuvien.example/eb1.pdf", label="Toàn văn")]),
+            _union("AR1", "Nâng cao chất lượng giáo dục đạo đức", material_type="article",
+                   host="Tạp chí Giáo dục, Số 480, tr. 45-48"),
+        ])
+        with serve_in_thread(create_app(settings, store, SearchIndex(settings))) as url:
+            client = Sickle(f"{url}/oai")
+            ebook = pymarc.parse_xml_to_array(_marc_file(client.GetRecord(
+                identifier="oai:unioncat:EB1", metadataPrefix="marc21").xml))[0]
+            article = pymarc.parse_xml_to_array(_marc_file(client.GetRecord(
+                identifier="oai:unioncat:AR1", metadataPrefix="marc21").xml))[0]
+            dc_ebook = client.GetRecord(identifier="oai:unioncat:EB1", metadataPrefix="oai_dc").metadata
+            dc_article = client.GetRecord(identifier="oai:unioncat:AR1", metadataPrefix="oai_dc").metadata
+    assert [f["a"] for f in ebook.get_fields("246")] == ["Macroeconomics"]
+    # The resource itself (856 4-0) apart from its record on this site (856 4-2).
+    online = [f for f in ebook.get_fields("856") if f.indicators[1] == "0"]
+    assert [(f["u"], f["y"]) for f in online] == [("https://thuvien.example/eb1.pdf", "Toàn văn")]
+    assert [f["u"] for f in ebook.get_fields("856") if f.indicators[1] == "2"] == [f"{url}/records/EB1"]
+    assert "https://thuvien.example/eb1.pdf" in dc_ebook["identifier"]
+    assert [f["a"] for f in article.get_fields("580")] == ["Trích từ: Tạp chí Giáo dục, Số 480, tr. 45-48"]
+    assert article.leader[6:8] == "ab" and dc_article["source"] == ["Tạp chí Giáo dục, Số 480, tr. 45-48"]
