@@ -40,7 +40,8 @@ MATERIAL_TYPE_LABELS_VI: dict[str, str] = {
     "sound": "Tài liệu âm thanh",
     "video": "Tài liệu nghe nhìn",  # leader/06 g: films, video recordings
     "visual": "Tài liệu hình ảnh",  # leader/06 k: pictures, photographs, posters (was "Tài liệu nhìn")
-    "electronic": "Tài liệu điện tử",
+    "ebook": "Sách điện tử",  # a book online (008/23 o or s, 245 $h "[Tài liệu điện tử]"): normalize/material.py
+    "electronic": "Tài liệu điện tử",  # leader/06 m: a computer file (software, a dataset)
     "manuscript": "Bản thảo",
     "thesis": "Luận văn, luận án",
     "mixed": "Tài liệu hỗn hợp",

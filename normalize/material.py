@@ -2,7 +2,8 @@
 
 The leader alone typed journal articles, theses and e-books as "book" (review): dedupe's
 material guard then could not keep an article from the book of its title, nor an e-book from
-the printed book, and a thesis in MARC was not one with the same thesis an oai_dc repository
+the printed book (an e-book is "ebook", a text online; "electronic" stays the leader's computer
+file), and a thesis in MARC was not one with the same thesis an oai_dc repository
 types "thesis".
 """
 
@@ -23,8 +24,9 @@ _ELECTRONIC_DESIGNATIONS = ("tài liệu điện tử", "electronic resource")
 
 def material_type(marc: MarcRecord) -> str:
     """article for a component part of text; thesis for a book or manuscript whose 008 says so or
-    that has a dissertation note (502); electronic for a book whose 008/23 or 245 $h says it is one;
-    else the leader's type.  A thesis or an article online stays a thesis or an article: the oai_dc
+    that has a dissertation note (502); ebook for a book whose 008/23 or 245 $h says it is electronic
+    (a text online, not the leader's "electronic", a computer file: software, a dataset); else the
+    leader's type.  A thesis or an article online stays a thesis or an article: the oai_dc
     reader types a repository's theses so."""
     if marc.leader[6:7] in ("a", "t") and marc.leader[7:8] in _COMPONENT_PARTS:
         return "article"
@@ -33,7 +35,7 @@ def material_type(marc: MarcRecord) -> str:
     if kind in ("book", "manuscript") and (_THESIS_CONTENTS in f008[24:28] or marc.get("502")):
         return "thesis"
     if kind == "book" and (f008[23:24] in _ELECTRONIC_FORMS or _designated_electronic(marc)):
-        return "electronic"
+        return "ebook"
     return kind
 
 

@@ -57,7 +57,9 @@ MAX_REPORTED_REJECTS = 100
 # 17: Ð/ð (U+00D0/U+00F0, eth) pasted for Đ/đ in a Vietnamese word is written Đ/đ (normalize.text.vietnamese_d).
 # 18: with no 041, an 008/35-37 "eng" (Koha's default template) over a title written in Vietnamese
 # (two marked Vietnamese words, half the title's words at least) is "vie", noted in the repairs (normalize/language.py).
-RULES_VERSION = 18
+# 19: an e-book (008/23 o or s, 245 $h "[Tài liệu điện tử]") is "ebook", a text online, not "electronic",
+# the leader's computer file (normalize/material.py).
+RULES_VERSION = 19
 
 
 class NormalizeSummary(BaseModel):

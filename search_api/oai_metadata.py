@@ -27,11 +27,11 @@ XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 _LEADER_TYPE: dict[str, tuple[str, str]] = {
     "book": ("a", "m"), "thesis": ("a", "m"), "serial": ("a", "s"), "article": ("a", "b"), "manuscript": ("t", "m"),
     "score": ("c", "m"), "music": ("j", "m"), "map": ("e", "m"), "video": ("g", "m"), "sound": ("i", "m"),
-    "visual": ("k", "m"), "electronic": ("m", "m"), "kit": ("o", "m"), "mixed": ("p", "c"), "object": ("r", "m"),
+    "visual": ("k", "m"), "ebook": ("a", "m"), "electronic": ("m", "m"), "kit": ("o", "m"), "mixed": ("p", "c"), "object": ("r", "m"),
 }
 # Material type → DCMI Type Vocabulary term for dc:type.
 _DCMI_TYPE: dict[str, str] = {
-    "book": "Text", "thesis": "Text", "serial": "Text", "article": "Text", "manuscript": "Text", "score": "Text", "map": "Image",
+    "book": "Text", "ebook": "Text", "thesis": "Text", "serial": "Text", "article": "Text", "manuscript": "Text", "score": "Text", "map": "Image",
     "visual": "StillImage", "video": "MovingImage", "music": "Sound", "sound": "Sound",
     "electronic": "Dataset", "kit": "Collection", "mixed": "Collection", "object": "PhysicalObject",
 }
@@ -190,7 +190,8 @@ def _field_008(data: dict[str, Any], created: str) -> str:
     year = str(data["year"]) if data.get("year") and 0 < data["year"] < 10000 else None
     dates = f"s{year.zfill(4)}    " if year else "nuuuuuuuu"
     language = (data.get("language") or "und")[:3].ljust(3)
-    return f"{entered}{dates}xx {'|' * 17}{language} d"
+    form = "o" if data.get("material_type") == "ebook" else "|"  # 23, form of item: online, as normalize read it
+    return f"{entered}{dates}xx {'|' * 5}{form}{'|' * 11}{language} d"
 
 
 def _control(record: etree._Element, tag: str, value: str) -> None:

@@ -178,7 +178,7 @@ def test_an_e_book_is_electronic_apart_from_the_printed_book_and_its_856_links_a
         data_field("245", "10", "a", "Giáo trình kinh tế vĩ mô", "h", "[Tài liệu điện tử]"), *fields,
         data_field("856", "40", "u", "https://lib.example/ebook/123.pdf")))
     printed = normalized(tmp_path, "thpt-vi-thanh", marc_record(title, *fields, data_field("300", "  ", "a", "250 tr.")))
-    assert [r.material_type for r in by_008 + by_gmd + printed] == ["electronic", "electronic", "book"]
+    assert [r.material_type for r in by_008 + by_gmd + printed] == ["ebook", "ebook", "book"]
     assert [(link.url, link.label) for link in by_008[0].links] == [("https://lib.example/ebook/123.pdf", "Toàn văn <PDF>")]
     assert clusters(tmp_path, by_008 + by_gmd + printed) == {
         frozenset({by_008[0].id, by_gmd[0].id}), frozenset({printed[0].id})}

@@ -314,7 +314,7 @@ def test_varying_titles_online_links_and_an_article_s_host_reach_the_feed(tmp_pa
     settings = make_settings(tmp_path / "data", LIBRARIES)
     with CatalogStore(settings.db_path) as store:
         store.save_clusters({}, [
-            _union("EB1", "Giáo trình kinh tế vĩ mô", material_type="electronic",
+            _union("EB1", "Giáo trình kinh tế vĩ mô", material_type="ebook",
                    other_titles=["Macroeconomics"], links=[Link(url="https://thuvien.example/eb1.pdf", label="Toàn văn")]),
             _union("AR1", "Nâng cao chất lượng giáo dục đạo đức", material_type="article",
                    host="Tạp chí Giáo dục, Số 480, tr. 45-48"),
@@ -333,5 +333,8 @@ def test_varying_titles_online_links_and_an_article_s_host_reach_the_feed(tmp_pa
     assert [(f["u"], f["y"]) for f in online] == [("https://thuvien.example/eb1.pdf", "Toàn văn")]
     assert [f["u"] for f in ebook.get_fields("856") if f.indicators[1] == "2"] == [f"{url}/records/EB1"]
     assert "https://thuvien.example/eb1.pdf" in dc_ebook["identifier"]
+    # A text online, not a computer file: leader a (language material), 008/23 o (online), dc:type Text.
+    assert ebook.leader[6:8] == "am" and ebook["008"].data[23] == "o" and len(ebook["008"].data) == 40
+    assert dc_ebook["type"] == ["Text"]
     assert [f["a"] for f in article.get_fields("580")] == ["Trích từ: Tạp chí Giáo dục, Số 480, tr. 45-48"]
     assert article.leader[6:8] == "ab" and dc_article["source"] == ["Tạp chí Giáo dục, Số 480, tr. 45-48"]
