@@ -254,7 +254,8 @@ class ApiSettings(_Frozen):
         default=None, description="The catalogue's address as readers reach it (https://thuvien.haugiang.gov.vn): "
                                   "the absolute links of /opensearch.xml, the Atom feed and /oai start with it; its "
                                   "path, where a reverse proxy serves the catalogue at one (…/mucluc), starts every "
-                                  "link of the page and every redirect. "
+                                  "link of the page and every redirect, and /docs loads the OpenAPI schema, which "
+                                  "names it as its server, under it. "
                                   "Unset: the address the server listens on; never the request's Host header.")
 
     @field_validator("public_url")

@@ -27,6 +27,7 @@ from search_api.present import holdings_by_library, html_lang, name_roles, site_
 from search_api.reload import ConfigReloader, ReloadConfig
 from search_api.routes import atom, libraries, oai, pages, records, search, status, why
 from search_api.routes.status import vi_number, vietnam_time
+from search_api.docs_path import DocsUnderSitePath
 from search_api.security_headers import SecurityHeaders
 from search_api.trailing_slash import TrailingSlashRedirect
 from search_api.utf8_input import OWN_ERRORS, Utf8Only
@@ -56,6 +57,8 @@ def create_app(settings: Settings, store: CatalogStore, search_index: SearchInde
                                RenderedAnswers(settings.api.cached_searches))
     app.add_middleware(TrailingSlashRedirect, router=app.router)
     # Innermost but for the redirect above: a reload replaces `app.state.ctx` before the route reads it.
+    # Inside the reload, so the documentation's root path is the public_url in force.
+    app.add_middleware(DocsUnderSitePath)
     app.add_middleware(ReloadConfig, reloader=ConfigReloader(app.state))
     # Inside CORS, so a partner page's widget can read the 400's message.
     app.add_middleware(Utf8Only)

@@ -85,3 +85,21 @@ def test_redirects_stay_under_the_proxy_path(proxied):
 def test_record_page_leads_back_to_the_search_at_the_public_address(proxied):
     html = proxied.get(PREFIX + "/records/ls1", headers={"Referer": PUBLIC_URL + "/?q=lich+su"}).text
     assert f'href="{PREFIX}/?q=lich+su"' in html
+
+
+def test_the_api_documentation_loads_its_schema_and_tries_requests_under_the_path(proxied):
+    """Swagger UI behind the proxy fetched /openapi.json from the portal's root, and its "Try it out"
+    called /api/search there: the schema and its server are under the path."""
+    docs = proxied.get(f"{PREFIX}/docs")
+    assert docs.status_code == 200 and f"'{PREFIX}/openapi.json'" in docs.text
+    assert f"{PREFIX}/openapi.json" in proxied.get(f"{PREFIX}/redoc").text
+    schema = proxied.get(f"{PREFIX}/openapi.json").json()
+    assert schema["servers"] == [{"url": PREFIX}] and "/api/search" in schema["paths"]
+
+
+def test_at_the_host_s_root_the_documentation_names_no_other_server(store, data_dir):
+    settings = make_settings(data_dir, LIBRARIES)
+    catalog = index_records(store, settings, [union("ls1", "Lịch sử Việt Nam", ("tv-tinh",), year=2019)])
+    with serve_in_thread(create_app(settings, store, catalog)) as url:
+        assert "'/openapi.json'" in httpx.get(f"{url}/docs", timeout=10).text
+        assert "servers" not in httpx.get(f"{url}/openapi.json", timeout=10).json()
