@@ -75,6 +75,7 @@ def guards_checked(a: Features, b: Features, settings: DedupeSettings,
     both("language", *languages, f"language {a.language}")
     both("translators", a.translators, b.translators, "translators alike")
     both("ISSN", a.issns, b.issns, f"ISSN {_listed(a.issns & b.issns)}")
+    both("host", a.host, b.host, spelled("host"))  # an article's journal and issue (773)
     # Not guards but what a librarian checks next: two houses named alike, a subtitle one record left out.
     both("publisher", a.publisher, b.publisher, spelled("publisher"))
     both("subtitle", a.has_subtitle, b.has_subtitle, "subtitles compared")

@@ -45,6 +45,7 @@ def shown_values(record: Record, features: Features) -> dict[str, str]:
         or features.companion,
         "publisher": record.publisher or features.publisher,
         "edition": stated_edition(record, features),
+        "host": record.host or features.host,
     }
 
 
@@ -67,7 +68,7 @@ def stated_edition(record: Record, features: Features) -> str:
 
 
 _FOLDED_FIELDS = (("part", "part"), ("textbook series", "series"), ("companion book", "companion"),
-                  ("edition", "edition"))
+                  ("edition", "edition"), ("host", "host"))
 
 
 def readable(text: str, pair: tuple[Record, Features], other: tuple[Record, Features]) -> str:

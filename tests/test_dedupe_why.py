@@ -414,3 +414,27 @@ def test_a_source_record_id_opens_the_union_record_that_holds_it(store, data_dir
             assert "th-01:nothing" in message and "mã bản ghi hợp nhất" in message and "thư viện" in message
         documented = http.get("/openapi.json").json()["paths"]["/api/records/{union_id}"]["get"]["responses"]
         assert "302" in documented and "source record" in documented["302"]["description"]
+
+
+def test_an_article_s_host_is_named_as_its_record_spells_it_in_the_checks_and_in_a_refusal():
+    """Two articles' hosts decide whether they are one (match.hard_guard), but the checks a match passed left
+    the host out, and a refusal printed it folded ("host tap chi giao duc so 480 vs ...")."""
+    from config import DedupeSettings
+    from dedupe.explain import guards_checked
+    from dedupe.features import record_features
+    from dedupe.match import compare
+    from dedupe.spelling import readable, shown_values
+    from tests.dedupe_helpers import rec
+
+    settings = DedupeSettings()
+    article = dict(material_type="article", year=2020)
+    records = (rec("a:1", "Giáo dục đạo đức cho học sinh", host="Tạp chí Giáo dục, Số 480", **article),
+               rec("b:1", "Giáo dục đạo đức cho học sinh", host="Tạp chí Giáo dục, Số 480, tr. 45-48", **article),
+               rec("c:1", "Giáo dục đạo đức cho học sinh", host="Tạp chí Thiết bị giáo dục, Số 215", **article))
+    one, same, other = (record_features(index, record, settings) for index, record in enumerate(records))
+    checked, _ = guards_checked(one, same, settings, (shown_values(records[0], one), shown_values(records[1], same)))
+    assert "host 'Tạp chí Giáo dục, Số 480' / 'Tạp chí Giáo dục, Số 480, tr. 45-48'" in checked
+    refused = compare(one, other, settings)
+    assert refused.conflict
+    assert readable(refused.reason, (records[0], one), (records[2], other)) == \
+        "host 'Tạp chí Giáo dục, Số 480' vs 'Tạp chí Thiết bị giáo dục, Số 215'"
