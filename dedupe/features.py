@@ -22,9 +22,9 @@ from dedupe.errors import DedupeError
 from dedupe.folding import FINAL_Y_RE, fast_fold, fold_cached
 from dedupe.marks import typed_otherwise, without_marker
 from dedupe.names import author_words, compared_authors, stated_names, translators, typed_names
-from dedupe.parts import (REPRINT, edition_number, exercises_first, extract_volume, keep_misfolded_apart, part_name,
-                          publisher_words, series_in_title, textbook_companion, textbook_series, volume_numbers,
-                          volume_of_part)
+from dedupe.parts import (EDITION_WORDS, edition_number, exercises_first, extract_volume, keep_misfolded_apart,
+                          part_name, publisher_words, series_in_title, textbook_companion, textbook_series,
+                          volume_numbers, volume_of_part)
 from dedupe.title_numbers import numbers_written_out
 from dedupe.title_split import split_title
 from store.models import Record
@@ -237,8 +237,8 @@ def _edition(edition: str) -> int | None:
 # that is the statement itself.  Only "tái bản" ("Tb. lần"), "xuất bản/in lần thứ" count there: a bare
 # "lần 2" is a conference's ("Hội thảo lần 2"), and a note that merely mentions an edition ("Dịch từ
 # bản in lần thứ 5 ...") describes the original.
-_STATED_EDITION_RE = re.compile(r"(?<!\w)(?:" + REPRINT + r"|(?:xuat ban|in) lan thu)(?!\w)")
-_EDITION_NOTE_RE = re.compile(r"\W*(?:" + REPRINT + r"|(?:xuat ban|in) lan thu)(?!\w)")
+_STATED_EDITION_RE = re.compile(r"(?<!\w)" + EDITION_WORDS)
+_EDITION_NOTE_RE = re.compile(r"\W*" + EDITION_WORDS)
 EDITION_NOTE_CHARS = 60
 
 

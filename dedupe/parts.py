@@ -71,6 +71,9 @@ _ORDINALS = {"nhat": 1, "ba": 3, "tu": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8
 _EDITION_NUM = "(" + _NUMBERS + r"|(?<=thu )(?:" + "|".join(_ORDINALS) + "))"
 # "Tái bản", and its abbreviation before "lần" ("Tb. lần 3", "TB lần 2", "T.b. lần thứ 2").
 REPRINT = r"(?:tai ban|t\.?\s?b\.?(?=\s?lan(?!\w)))"
+# The words that state a printing outside 250 ("Tái bản", "Tb. lần", "xuất bản/in lần thứ"), folded:
+# what dedupe.features reads an edition from and dedupe.spelling quotes back.
+EDITION_WORDS = r"(?:" + REPRINT + r"|(?:xuat ban|in) lan thu)(?!\w)"
 _EDITION_PATTERNS = (
     # "Tái bản" is "in lại lần nữa" (printed again: Từ điển tiếng Việt, quoted at
     # https://luatminhkhue.vn/tai-ban-la-gi---quy-dinh-phap-luat-ve-tai-ban.aspx), so "Tái bản lần

@@ -12,7 +12,7 @@ import re
 
 from dedupe.features import Features
 from dedupe.folding import fast_fold
-from dedupe.parts import REPRINT, edition_number
+from dedupe.parts import EDITION_WORDS, edition_number
 from store.models import Record
 
 # A record id in a decision ("tv-tinh:HG1", "tv-vt:oai:vt:42"), without the ":" or "'s" after it.
@@ -50,7 +50,7 @@ def shown_values(record: Record, features: Features) -> dict[str, str]:
 
 
 # An edition statement in a title or a note ("… (Tái bản lần thứ 2)", "Tb. lần 3"), folded, to its end.
-_EDITION_PHRASE_RE = re.compile(r"(?<!\w)(?:" + REPRINT + r"|(?:xuat ban|in) lan thu)(?!\w)[^()\[\]:;,/]*")
+_EDITION_PHRASE_RE = re.compile(r"(?<!\w)" + EDITION_WORDS + r"[^()\[\]:;,/]*")
 
 
 def stated_edition(record: Record, features: Features) -> str:
