@@ -6,10 +6,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from store.syllables import is_syllable
-
 from normalize import values
 from normalize.marcrecord import MarcRecord
+from store.syllables import is_syllable
 
 # Breve, circumflex, horn (ă â ê ô ơ ư) and the five tones, as NFD writes them; đ has none.
 _VIETNAMESE_MARKS = frozenset("\u0306\u0302\u031b\u0300\u0301\u0303\u0309\u0323đĐ")
