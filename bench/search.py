@@ -4,7 +4,9 @@
 
 1. Fills a fresh store with N synthetic union records shaped like the demo data
    (Vietnamese titles with marks, authors surname first, subjects, 1–6 holding
-   libraries of the demo registry, years 1960–2025).  Not timed as indexing.
+   libraries of the demo registry, years 1960–2025), and each member's harvested
+   record (a MARCXML payload of a real record's size), which the build reads for
+   when each library's copy arrived (`store.catalog._ARRIVALS`).  Not timed as indexing.
 2. Times `build_index(rebuild=True)`: the store into a fresh index.
 3. Changes `--changed` union records in the store and times the incremental `build_index`.
 4. Serves the API with uvicorn in a separate process and measures p50/p99 latency and
@@ -40,7 +42,7 @@ sys.path.insert(0, str(REPO))
 
 from config.settings import settings_from_dict  # noqa: E402
 from index import build_index  # noqa: E402
-from store import CatalogStore, Holding, UnionRecord  # noqa: E402
+from store import CatalogStore, Holding, RawRecord, UnionRecord  # noqa: E402
 from store.text import fold  # noqa: E402
 
 LIBRARIES = [
@@ -94,11 +96,26 @@ def settings_for(data_dir: Path, cached_searches: int = 500):
                               data_dir / "unioncat.toml")
 
 
+# A harvested MARCXML record of a book is 1-2 KB: the build's arrival subquery probes these rows.
+MEMBER_PAYLOAD_BYTES = 1500
+
+
+def member_record(union: UnionRecord, holding: Holding) -> RawRecord:
+    """The harvested record behind one of a synthetic union record's holdings."""
+    library, local_id = holding.record_id.split(":", 1)
+    payload = f"<record><title>{union.title}</title><call>{holding.call_number}</call></record>".encode()
+    return RawRecord(library=library, local_id=local_id, format="marcxml",
+                     payload=payload.ljust(MEMBER_PAYLOAD_BYTES, b" "))
+
+
 def fill_store(store: CatalogStore, records: int, batch: int = 50_000) -> float:
     started = time.monotonic()
     rng = random.Random(6)
     for start in range(0, records, batch):
-        store.save_clusters({}, [make_record(n, rng) for n in range(start, min(records, start + batch))])
+        unions = [make_record(n, rng) for n in range(start, min(records, start + batch))]
+        store.save_harvest_page(member_record(union, holding) for union in unions for holding in union.holdings)
+        members = {record_id: (union.id, "bench", None, "synthetic") for union in unions for record_id in union.members}
+        store.save_clusters(members, unions, replace_only=list(members))
         print(f"  stored {min(records, start + batch):,} union records", flush=True)
     return time.monotonic() - started
 
@@ -258,7 +275,7 @@ def main() -> None:
         # A generation no earlier run used, so a store kept with --work really changes.
         generation = store.current_seq()
         changed = [make_record(n, rng, generation=generation) for n in rng.sample(range(args.records), args.changed)]
-        store.save_clusters({}, changed)
+        store.save_clusters({}, changed, replace_only=[])  # memberships stay
         summary = build_index(store, settings)
         results["incremental"] = {"changed": summary.indexed, "duration_s": summary.duration_s}
         print(f"  incremental: {results['incremental']}", flush=True)
