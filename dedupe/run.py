@@ -33,7 +33,10 @@ from dedupe.succession import carry_over_ids, follow_renumbered
 from store.catalog import CatalogStore
 from store.models import UnionRecord
 
-MARK = "dedupe"
+MARK = "dedupe"  # where the last run that finished started: what it saw is done
+# Where a run that has not finished started, 0 when none.  Its clusters may be saved and their keys
+# not, so the next run is full; MARK stays, so that run still knows which records changed.
+UNFINISHED_MARK = "dedupe:unfinished"
 MERGE_BATCH = 1000  # clusters whose members are read back from the store together
 # A night whose changes reach more than this share of the records runs in full: it gives the same
 # clusters, and costs less.  A region record costs an incremental run about half as much again as
@@ -76,18 +79,19 @@ def run_dedupe(store: CatalogStore, settings: Settings, rebuild: bool = False) -
         full_because = "--rebuild asked"
     elif mark == 0:
         full_because = "first run, or the last one did not finish"
+    elif store.get_mark(UNFINISHED_MARK):
+        full_because = "the last run did not finish"
     elif store.records_with_keys([fingerprint]) != {SETTINGS_HOLDER}:
         full_because = "the [dedupe] settings or the match rules changed"
     else:
         full_because = ""
-    # Records rewritten since the last run decide which part of a split union record keeps its id
-    # on a tie (dedupe/ids.py); after a run that did not finish nothing is known to have changed.
+    # Records rewritten since the last run that finished decide which part of a split union record
+    # keeps its id on a tie (dedupe/ids.py), so a run redone after a crash decides as it would have.
     live, deleted = store.records_changed_since(mark) if mark else ([], [])
     changed = set(live)
     overrides, followed = follow_renumbered(store, overrides, changed, settings.dedupe)
-    # Until both writes below are done the saved keys and clusters may disagree: a crash
-    # in between must be followed by a full run.
-    store.set_mark(MARK, 0)
+    # Until both writes below are done the saved keys and clusters may disagree.
+    store.set_mark(UNFINISHED_MARK, start)
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -108,6 +112,7 @@ def run_dedupe(store: CatalogStore, settings: Settings, rebuild: bool = False) -
         if collecting:
             gc.enable()
     store.set_mark(MARK, start)
+    store.set_mark(UNFINISHED_MARK, 0)
     store.keep_applied_overrides(*applied)
     return replace(summary, problems=unread + followed + summary.problems)
 

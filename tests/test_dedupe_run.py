@@ -168,3 +168,46 @@ def test_on_an_even_split_the_unchanged_part_keeps_the_id(store, data_dir, rebui
     run_dedupe(store, settings, rebuild=rebuild)
     after = store.cluster_assignments()
     assert after["b:1"] == first["b:1"] and after["a:1"] != first["a:1"]
+
+
+def _night_with_splits(store: CatalogStore, settings, night: int) -> None:
+    """Night 1: three books held by libraries a and b.  Night 2: a's copy of the first and b's
+    copy of the second are recatalogued as another volume: two even splits."""
+    book = dict(authors=["Đoàn Giỏi"], publisher="Kim Đồng", year=2018)
+    titles = ["Đất rừng phương Nam", "Cá bống mú", "Tiếng đàn đáy giếng"]
+    if night == 1:
+        store.save_normalized([rec(f"{library}:{n}", title, **book)
+                               for n, title in enumerate(titles) for library in ("a", "b")])
+    else:
+        store.save_normalized([rec("a:0", titles[0], part="Tập 2", **book),
+                               rec("b:1", titles[1], part="Tập 2", **book)])
+
+
+def _ids(store: CatalogStore) -> tuple[dict[str, str], set[str], dict[str, str | None]]:
+    return store.cluster_assignments(), store.union_ids(), store.former_union_ids()
+
+
+@pytest.mark.parametrize("cut_at", ["union_records", "dedupe_keys"])
+def test_a_dedupe_run_that_did_not_finish_is_redone_with_the_ids_of_an_uninterrupted_run(tmp_path, cut_at):
+    # After a run stopped mid-way (kill, reboot, out of memory) the next run took no record as
+    # changed, so on an even split the id went to the part recatalogued as another volume
+    # and the unchanged copy, the book partner sites link to, got a new id (review).
+    settings = make_settings(tmp_path)
+    with CatalogStore(tmp_path / "clean.sqlite3") as clean, CatalogStore(tmp_path / "cut.sqlite3") as cut:
+        for catalog in (clean, cut):
+            _night_with_splits(catalog, settings, 1)
+            run_dedupe(catalog, settings)
+            _night_with_splits(catalog, settings, 2)
+        night1 = clean.cluster_assignments()
+        run_dedupe(clean, settings)
+        # The run stops at this table's first write, as a power cut would stop it there.
+        cut._conn.execute(f"CREATE TEMP TRIGGER power_cut BEFORE INSERT ON {cut_at} "
+                          "BEGIN SELECT RAISE(ABORT, 'power cut'); END")
+        with pytest.raises(sqlite3.DatabaseError, match="power cut"):
+            run_dedupe(cut, settings)
+        cut._conn.execute("DROP TRIGGER power_cut")
+        summary = run_dedupe(cut, settings)
+        assert "did not finish" in summary.full_because
+        assert _ids(cut) == _ids(clean)
+        kept = {rid: night1[rid] for rid in ("b:0", "a:1", "a:2", "b:2")}
+        assert {rid: cut.cluster_assignments()[rid] for rid in kept} == kept
