@@ -164,6 +164,14 @@ def wrong_leader_length(record: bytes) -> bool:
     return declared != len(record) and not (declared is not None and _counted_in_characters(record, declared))
 
 
+def leader_length_told(record: bytes) -> str:
+    """What a wrong leader record length (`wrong_leader_length`) says, against the record's bytes."""
+    declared = _digits(record[:5])
+    if declared is None:
+        return f"leader/00-04 holds {record[:5].decode('latin-1')!r}, no length; the record has {len(record)} bytes"
+    return f"leader/00-04 says {declared} bytes, the record has {len(record)}"
+
+
 def _counted_in_characters(record: bytes, declared: int) -> bool:
     """Whether the leader's length counts the record's UTF-8 characters, as an exporter that
     counts its directory in characters does: the record is whole, only measured wrongly."""
@@ -183,11 +191,14 @@ def _local_id(value: bytes) -> tuple[str, int]:
 
 
 def iter_iso2709(stream: BinaryIO, location: str, library: str, stray_bytes: dict[str, int] | None = None,
-                 odd_leaders: dict[str, str] | None = None) -> Iterator[RawRecord | Rejected]:
+                 odd_leaders: dict[str, str] | None = None,
+                 wrong_lengths: dict[str, str] | None = None) -> Iterator[RawRecord | Rejected]:
     """Raw records (format "iso2709", payload = the record's own bytes) or Rejected ones.
 
     A 001 with bytes that are not UTF-8 is counted in `stray_bytes` by its id; a leader holding
-    control characters or bytes that are not ASCII goes into `odd_leaders`, with where and which."""
+    control characters or bytes that are not ASCII goes into `odd_leaders`, with where and which;
+    a record kept although its leader's length is wrong goes into `wrong_lengths`, with where and
+    both lengths: each is a warning of its own, so the library is told what to correct."""
     for position, (offset, record) in enumerate(split_iso2709(stream), start=1):
         where = f"{location} record {position} at byte {offset}"
         raw_id, problem = check_iso2709(record)
@@ -203,10 +214,10 @@ def iter_iso2709(stream: BinaryIO, location: str, library: str, stray_bytes: dic
         if local_id is None:
             local_id = HASHED_ID_PREFIX + hashlib.sha1(record).hexdigest()
             where += " (no 001: local id is the record's SHA-1)"
-        odd = [leader_oddities(record[:LEADER_LEN].decode("latin-1"))]
-        if wrong_leader_length(record):
-            odd.append(f"record length {record[:5]!r} where the record has {len(record)} bytes")
-        if odd_leaders is not None and any(odd):
-            odd_leaders[local_id] = f"{where}: {', '.join(filter(None, odd))}"
+        odd = leader_oddities(record[:LEADER_LEN].decode("latin-1"))
+        if odd_leaders is not None and odd:
+            odd_leaders[local_id] = f"{where}: {odd}"
+        if wrong_lengths is not None and wrong_leader_length(record):
+            wrong_lengths[local_id] = f"{where}: {leader_length_told(record)}"
         yield RawRecord(library=library, local_id=local_id, format="iso2709", payload=record, source=where,
                         deleted=record[LEADER_STATUS:LEADER_STATUS + 1] == b"d")

@@ -39,7 +39,8 @@ from harvester.errors import HarvestInterrupted
 from harvester.misdeclared import log_misdeclared, misdeclared_warning, utf8_stream_despite_declaration
 from harvester.oaixml import OAI_DC_NS, starts_like_html
 from harvester.strayutf8 import declares_utf8, stray_bytes_report
-from harvester.oddrecords import CONTROL_PICTURES_RE, control_ids_report, odd_leaders_report, xml_leader_oddities
+from harvester.oddrecords import (CONTROL_PICTURES_RE, control_ids_report, odd_leaders_report, wrong_lengths_report,
+                                  xml_leader_oddities)
 from harvester.xmlrepair import RepairingReader, bytes_before_declaration
 from harvester.xmlresync import ResyncReader, broken_record
 from harvester.transport import GZIP_MAGIC, fetch, status_hint
@@ -74,6 +75,8 @@ class MarcRead:
     control_ids: dict[str, str] = field(default_factory=dict)
     # Leaders holding control characters or bytes that are not ASCII: where, and which positions, by id.
     odd_leaders: dict[str, str] = field(default_factory=dict)
+    # ISO 2709 records whose leader/00-04 is not their length, kept: where, and both lengths, by id.
+    wrong_lengths: dict[str, str] = field(default_factory=dict)
     # Records without a 001, whose id is the SHA-1 of their content: where each was read, by id.
     hashed_ids: dict[str, str] = field(default_factory=dict)
     # `&` that started no reference, read as `&amp;` (harvester/xmlrepair.py).
@@ -201,7 +204,7 @@ def iter_marc_stream(stream: BinaryIO, location: str, library: str,
             yield from iter_marcxml(stream, location, library, read)
         else:
             for item in iter_iso2709(stream, location, library, read.stray_bytes if read else None,
-                                     read.odd_leaders if read else None):
+                                     read.odd_leaders if read else None, read.wrong_lengths if read else None):
                 if isinstance(item, Rejected) and read is not None:
                     # Its leader, directory or terminator does not hold: its 001 may be unread, or the
                     # next record run into it (a lost 0x1D), so the records it hides look withdrawn.
@@ -484,6 +487,8 @@ def _keep(store: CatalogStore, library: LibraryConfig, read: MarcRead, batch: li
         run.errors.append(f"warning: library {library.id!r} ({library.url}): {control_ids_report(read.control_ids)}")
     if read.odd_leaders:
         run.errors.append(f"warning: library {library.id!r} ({library.url}): {odd_leaders_report(read.odd_leaders)}")
+    if read.wrong_lengths:
+        run.errors.append(f"warning: library {library.id!r} ({library.url}): {wrong_lengths_report(read.wrong_lengths)}")
     if read.hashed_ids:
         run.errors.append(f"warning: library {library.id!r} ({library.url}): {hashed_ids_report(read.hashed_ids)}")
     if read.declared_over_utf8:

@@ -14,7 +14,8 @@ from harvester.strayutf8 import MAX_RECORDS_NAMED
 from harvester.xmlrepair import CONTROL_PICTURES_BASE, CONTROL_PICTURES_RE
 from store.straybytes import STRAY_BYTE_BASE
 
-__all__ = ["CONTROL_PICTURES_RE", "control_ids_report", "leader_oddities", "odd_leaders_report", "xml_leader_oddities"]
+__all__ = ["CONTROL_PICTURES_RE", "control_ids_report", "leader_oddities", "odd_leaders_report",
+           "wrong_lengths_report", "xml_leader_oddities"]
 
 
 def _shown(char: str) -> str:
@@ -61,3 +62,10 @@ def odd_leaders_report(where_by_id: dict[str, str]) -> str:
     where it was read and the positions."""
     return _report(where_by_id, "a leader holding what no MARC leader may (control characters, bytes that are "
                    "not ASCII), read as it is", "check those records' leader at the library")
+
+
+def wrong_lengths_report(where_by_id: dict[str, str]) -> str:
+    """What a warning says of ISO 2709 records kept although their leader's record length is wrong, each
+    with where it was read and both lengths."""
+    return _report(where_by_id, "a wrong record length in the leader, read up to the record terminator (0x1D)",
+                   "the library's system writes the length wrong in its export: have it corrected there")
