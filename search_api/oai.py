@@ -20,11 +20,12 @@ import orjson
 from lxml import etree
 from oaipmh import common, error
 from oaipmh.metadata import MetadataRegistry
-from oaipmh.server import ServerBase, decodeResumptionToken, encodeResumptionToken
+from oaipmh.server import ServerBase, encodeResumptionToken
 
 from config.settings import Settings
 from index.document import enrich
 from search_api.oai_metadata import MARC_NS, MARC_SCHEMA, OAI_DC_NS, OAI_DC_SCHEMA, marcxml, oai_dc
+from search_api.oai_token import read_token
 from store.catalog import CatalogStore
 from store.feed import FeedEntry, earliest_datestamp, feed_entry, feed_page, seq_range
 
@@ -91,7 +92,7 @@ class UnionFeed(common.ResumptionOAIPMH):
               resumptionToken: str | None = None) -> tuple[list, str | None]:
         after = (0, 0)
         if resumptionToken is not None:
-            metadataPrefix, from_, until, after = _decode_token(resumptionToken)
+            metadataPrefix, from_, until, after = read_token(resumptionToken, self.store, PREFIXES)
         _check_prefix(metadataPrefix)
         if set is not None:
             raise error.NoSetHierarchyError("This repository does not support sets.")
@@ -182,21 +183,6 @@ def _check_prefix(prefix: str | None) -> None:
     if prefix not in PREFIXES:
         raise error.CannotDisseminateFormatError(
             f"Unknown metadata format {prefix!r}; this repository offers {', '.join(PREFIXES)}")
-
-
-def _decode_token(token: str) -> tuple[str, datetime | None, datetime | None, tuple[int, int]]:
-    """(metadataPrefix, from, until, position) of a token this repository gave; badResumptionToken
-    for anything else (a bad date in it was a 500, a missing prefix cannotDisseminateFormat)."""
-    bad = error.BadResumptionTokenError(f"The resumption token {token!r} is not one this repository gave; "
-                                        "start the list again without it")
-    try:
-        kw, _ = decodeResumptionToken(token)
-        seq, rowid = (int(part) for part in (kw.get("after") or "").split("."))
-    except (error.DatestampError, ValueError):
-        raise bad from None
-    if kw.get("metadataPrefix") not in PREFIXES:
-        raise bad
-    return kw["metadataPrefix"], kw.get("from_"), kw.get("until"), (seq, rowid)
 
 
 def _datetime(stamp: str) -> datetime:

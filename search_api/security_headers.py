@@ -11,11 +11,15 @@
   overlay them.  The widget is a script in the partner's own page, never a frame: no header of
   ours reaches that page.  /docs (Swagger UI from a CDN, with inline script) keeps its own
   script and style sources and only loses framing.
+
+An error no handler expected is answered here too: Starlette's own 500 is made outside every
+middleware of ours, so it went out without these headers.
 """
 
 from __future__ import annotations
 
 from starlette.datastructures import MutableHeaders
+from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 EVERY_ANSWER = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "strict-origin-when-cross-origin"}
@@ -38,8 +42,12 @@ class SecurityHeaders:
             return
         is_docs = scope["path"].startswith(DOCS_PATHS)
 
+        started = False
+
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 headers = MutableHeaders(scope=message)
                 for name, value in EVERY_ANSWER.items():
                     headers.setdefault(name, value)
@@ -50,4 +58,9 @@ class SecurityHeaders:
                         headers.setdefault(name, value)
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            if not started:
+                await PlainTextResponse("Internal Server Error", 500)(scope, receive, send_with_headers)
+            raise  # Starlette's ServerErrorMiddleware then sends nothing more, and uvicorn logs the error.

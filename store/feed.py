@@ -118,3 +118,13 @@ def created_day(store: CatalogStore, union_id: str) -> str | None:
             "SELECT t.at FROM union_records u JOIN seq_times t ON t.seq >= u.created_seq "
             "WHERE u.id = ? AND u.deleted = 0 ORDER BY t.seq LIMIT 1", (union_id,)).fetchone()
     return vietnam_day(unix_seconds(row[0])) if row else None
+
+
+def position_given(store: CatalogStore, position: tuple[int, int]) -> bool:
+    """Whether a page of this feed can have ended at `position` (a resumption token's): the union
+    record with that rowid exists and its seq has not gone below the token's (nothing deletes a
+    union record, and a change only raises its seq)."""
+    seq, rowid = position
+    with closing(store._reader()) as conn:
+        row = conn.execute("SELECT seq FROM union_records WHERE rowid = ?", (rowid,)).fetchone()
+    return row is not None and row[0] >= seq
