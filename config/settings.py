@@ -241,7 +241,14 @@ class ApiSettings(_Frozen):
     default_page_size: int = Field(default=20, ge=1, description="Hits per page when `size` is not given; at most `max_page_size`.")
     max_page_size: int = Field(default=100, ge=1, description="Largest `size` accepted.")
     max_query_chars: int = Field(default=1000, ge=1, description="Longest query accepted.")
-    cached_searches: int = Field(default=500, ge=0, description="Search answers (and their JSON bodies) kept in memory until the index changes; 0 keeps none.")
+    cached_searches: int = Field(default=500, ge=0, description="Search answers (and their JSON bodies) kept in memory until the index changes, fewer when they pass `cached_searches_mb`; 0 keeps none.")
+    cached_searches_mb: int = Field(
+        default=64, ge=1, le=65536,
+        description="Memory the cached search answers may hold, in MB (their hits, facet counts and JSON bodies, "
+                    "counted as Python holds them); the least recently used are dropped beyond it or beyond "
+                    "`cached_searches`. An answer of 100 hits holds about 1 MB, one of 20 about 0.25 MB: 64 "
+                    "keeps some 250 answers of the default size, and anyone sending distinct searches "
+                    "cannot make the server hold more.")
     oai_namespace: str = Field(
         default="unioncat", pattern=r"^[A-Za-z0-9][A-Za-z0-9.-]*$",
         description="The middle of the OAI-PMH feed's identifiers, oai:<namespace>:<union id>: the catalogue's "

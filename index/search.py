@@ -26,7 +26,7 @@ from config.errors import ParameterError, QueryError, SearchIndexError
 from config.settings import Settings
 from index.arrivals import arrival_libraries, newest_at
 from index.build import CURRENT_NAME, current_version, open_index
-from index.cache import LruCache
+from index.cache import LruCache, cache_bytes
 from index.code_filters import check_code_filters, code_values
 from index.facets import FILTERS
 from index.filtered import full_query, search_facets
@@ -82,8 +82,8 @@ class SearchIndex:
         self._pointed: Path | None = None
         # Bumped whenever the searcher changes: cache keys start with it, so no stale answer is served.
         self._generation = 0
-        self._answers = LruCache(settings.api.cached_searches)
-        self._facet_counts = LruCache(settings.api.cached_searches)
+        self._answers = LruCache(settings.api.cached_searches, cache_bytes(settings.api, "answers"))
+        self._facet_counts = LruCache(settings.api.cached_searches, cache_bytes(settings.api, "facets"))
 
     # ---- following new versions and commits ----------------------------------------
 

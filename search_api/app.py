@@ -54,7 +54,7 @@ def create_app(settings: Settings, store: CatalogStore, search_index: SearchInde
     env.filters["vietnam_time"] = vietnam_time
     env.filters["vi_number"] = vi_number
     app.state.ctx = AppContext(settings, store, search_index, Jinja2Templates(env=env),
-                               RenderedAnswers(settings.api.cached_searches))
+                               RenderedAnswers(settings.api))
     app.add_middleware(TrailingSlashRedirect, router=app.router)
     # Innermost but for the redirect above: a reload replaces `app.state.ctx` before the route reads it.
     # Inside the reload, so the documentation's root path is the public_url in force.

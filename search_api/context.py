@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -10,8 +11,8 @@ from fastapi import Path, Request
 from fastapi.templating import Jinja2Templates
 
 from config.errors import SearchIndexError
-from config.settings import DEFAULT_PORTS, Settings
-from index.cache import LruCache
+from config.settings import DEFAULT_PORTS, ApiSettings, Settings
+from index.cache import LruCache, cache_bytes
 from index.params import SearchParams, whole_number
 from index.search import FILTERS, SearchIndex, SearchResult
 from search_api.errors import without_server_paths
@@ -24,18 +25,20 @@ class RenderedAnswers:
 
     Keyed by the answer object: `SearchIndex` hands out the same object for the same
     search until the index changes, and a new index means new objects.  The entry holds
-    the answer too, so its id cannot be reused by another object while it lives.
+    a weak reference to the answer: a body is found only while its answer lives (an id
+    can be reused by another object once it is gone), and the body cache does not keep
+    answers alive after the answer cache dropped them (memory its budget did not count).
     """
 
-    def __init__(self, size: int):
-        self._bodies = LruCache(size)
+    def __init__(self, api: ApiSettings):
+        self._bodies = LruCache(api.cached_searches, cache_bytes(api, "bodies"))
 
     def get(self, answer: SearchResult) -> bytes | None:
         entry = self._bodies.get(id(answer))
-        return entry[1] if entry is not None and entry[0] is answer else None
+        return entry[1] if entry is not None and entry[0]() is answer else None
 
     def put(self, answer: SearchResult, body: bytes) -> None:
-        self._bodies.put(id(answer), (answer, body))
+        self._bodies.put(id(answer), (weakref.ref(answer), body))
 
 
 @dataclass(frozen=True)

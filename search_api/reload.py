@@ -112,7 +112,7 @@ def context_for(settings: Settings, old: AppContext) -> AppContext:
     """The context of new settings over the same catalogue: a new search index object, as its
     cached answers hold the library names and links of the old registry."""
     return replace(old, settings=settings, search_index=SearchIndex(settings),
-                   rendered=RenderedAnswers(settings.api.cached_searches))
+                   rendered=RenderedAnswers(settings.api))
 
 
 class ReloadConfig:
