@@ -75,21 +75,29 @@ def create_app(settings: Settings, store: CatalogStore, search_index: SearchInde
         app.include_router(module.router)
     add_error_handlers(app)
     _document_errors_as_answered(app)
-    _document_search_limits(app, settings)
+    _document_search_limits(app)
     return app
 
 
-def _document_search_limits(app: FastAPI, settings: Settings) -> None:
+def _document_search_limits(app: FastAPI) -> None:
     """State in the parameters of every search (/api/search, /api/search.atom) the limits this server's
     settings set: the largest `size`, the longest `q`, and how deep paging reaches (a client learnt them
-    from a 400 only; /api/search.atom declared no `size` maximum and answered 400 above it)."""
+    from a 400 only; /api/search.atom declared no `size` maximum and answered 400 above it).
+
+    The settings in force, read per request: a reload (search_api/reload.py) changes the limits, and the
+    schema made under the old ones is made again (it kept `maximum` 100 while the server refused 50)."""
     generate = app.openapi
+    documented: dict[str, tuple[int, int]] = {}  # "limits": (max_page_size, max_query_chars) of the schema made
 
     def openapi() -> dict:
+        api = app.state.ctx.settings.api
+        if documented.get("limits") != (api.max_page_size, api.max_query_chars):
+            app.openapi_schema = None
         if app.openapi_schema is None:
+            documented["limits"] = (api.max_page_size, api.max_query_chars)
             schema = generate()
-            limits = {"q": {"maxLength": settings.api.max_query_chars},
-                      "size": {"minimum": 1, "maximum": settings.api.max_page_size},
+            limits = {"q": {"maxLength": api.max_query_chars},
+                      "size": {"minimum": 1, "maximum": api.max_page_size},
                       "page": {"minimum": 1}}
             searches = [operation["parameters"] for path in SEARCH_PATHS for operation in schema["paths"][path].values()]
             for parameter in (parameter for parameters in searches for parameter in parameters):
@@ -97,7 +105,7 @@ def _document_search_limits(app: FastAPI, settings: Settings) -> None:
                     types = parameter["schema"].get("anyOf", [parameter["schema"]])  # `int | None`: the int's
                     next(t for t in types if t.get("type") in ("string", "integer")).update(limits[parameter["name"]])
                     parameter["description"] += _LIMIT_TEXT[parameter["name"]].format(
-                        size=settings.api.max_page_size, chars=settings.api.max_query_chars, window=MAX_RESULT_WINDOW,
+                        size=api.max_page_size, chars=api.max_query_chars, window=MAX_RESULT_WINDOW,
                         words=MAX_QUERY_WORDS, word_bytes=MAX_TOKEN_BYTES)
         return app.openapi_schema
 

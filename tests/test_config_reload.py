@@ -176,3 +176,29 @@ def test_an_edit_of_the_same_size_within_one_clock_tick_is_seen(data_dir, store)
     now[0] += reload_module.RECHECK_S
     reloader.check()
     assert app.state.ctx.settings.library("tv-tinh").name == "Thư viện tỉnh Hau Giang"
+
+
+def documented_limits(client: httpx.Client) -> dict[str, tuple[int, int, str]]:
+    """Per search path, (size's maximum, q's maxLength, size's and q's descriptions) in /openapi.json."""
+    paths = client.get("/openapi.json").json()["paths"]
+    found = {}
+    for path in ("/api/search", "/api/search.atom"):
+        params = {p["name"]: p for p in paths[path]["get"]["parameters"]}
+        size, q = (next(t for t in params[name]["schema"].get("anyOf", [params[name]["schema"]])
+                        if t.get("type") in ("integer", "string")) for name in ("size", "q"))
+        found[path] = (size["maximum"], q["maxLength"], params["size"]["description"] + params["q"]["description"])
+    return found
+
+
+def test_the_openapi_document_states_the_limits_in_force_after_a_reload(served, data_dir):
+    """The schema kept the limits the server started with (maximum 100, maxLength 1000) while the
+    reloaded server refused size=50 and a 300-character query."""
+    config, client = served
+    for maximum, max_length, text in documented_limits(client).values():
+        assert (maximum, max_length) == (100, 1000) and "At most 100 " in text and "At most 1000 " in text
+    write_config(config, config_text(data_dir, LIBRARIES, api="[api]\nmax_page_size = 30\nmax_query_chars = 200"))
+    assert client.get("/api/search", params={"q": "lich su", "size": 50}).status_code == 400
+    assert client.get("/api/search", params={"q": "lich su " * 30}).status_code == 400
+    for maximum, max_length, text in documented_limits(client).values():
+        assert (maximum, max_length) == (30, 200) and "At most 30 " in text and "At most 200 " in text
+        assert "At most 100 " not in text and "At most 1000 " not in text
