@@ -70,9 +70,10 @@ def create_app(settings: Settings, store: CatalogStore, search_index: SearchInde
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders)
-    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (search, atom, records, why, libraries, status, oai, pages):
         app.include_router(module.router)
+    # After the routes: /static/widget.js is one of them (routes/pages.py), with this server's limits.
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     add_error_handlers(app)
     _document_errors_as_answered(app)
     _document_search_limits(app)

@@ -202,3 +202,20 @@ def test_the_openapi_document_states_the_limits_in_force_after_a_reload(served, 
     for maximum, max_length, text in documented_limits(client).values():
         assert (maximum, max_length) == (30, 200) and "At most 30 " in text and "At most 200 " in text
         assert "At most 100 " not in text and "At most 1000 " not in text
+
+
+def test_the_widget_at_static_widget_js_is_the_one_at_widget_js_with_the_limits_in_force(served, data_dir):
+    """/static/widget.js was the raw file (MAX_PAGE_SIZE 100, MAX_QUERY_CHARS 1000) on a server whose
+    /widget.js said 20: a partner page embedding it with data-new="30" got a 400 on every load."""
+    config, client = served
+    write_config(config, config_text(data_dir, LIBRARIES, api="[api]\nmax_page_size = 20\nmax_query_chars = 300"))
+    short, static = client.get("/widget.js"), client.get("/static/widget.js")
+    assert "var MAX_PAGE_SIZE = 20;" in short.text and "var MAX_QUERY_CHARS = 300;" in short.text
+    assert static.status_code == 200 and static.content == short.content
+    assert static.headers["etag"] == short.headers["etag"]
+    assert static.headers["content-type"] == short.headers["content-type"]
+    assert static.headers["cache-control"] == short.headers["cache-control"]
+    again = client.get("/static/widget.js", headers={"If-None-Match": static.headers["etag"]})
+    assert again.status_code == 304
+    # The widget's size above the largest page is what the server refuses.
+    assert client.get("/api/search", params={"q": "lich su", "size": 30}).status_code == 400

@@ -226,6 +226,9 @@ _WIDGET_LIMIT_RE = re.compile(r"var (MAX_QUERY_CHARS|MAX_PAGE_SIZE) = \d+;")
 
 
 @router.get("/widget.js")
+# The address partner pages were given first (it is the file's): served alike, not from the static mount,
+# which sent the file's own limits (100 and 1000) to a server that refuses them.
+@router.get("/static/widget.js", include_in_schema=False)
 def widget_js(request: Request, ctx: Annotated[AppContext, Depends(get_context)]) -> Response:
     """The partner-site widget at a short, stable URL: /static/widget.js with this server's
     `[api] max_query_chars` and `max_page_size` written in.
