@@ -25,7 +25,7 @@ from search_api.errors import add_error_handlers, wants_html
 from search_api.head import HeadAsGet
 from search_api.present import holdings_by_library, html_lang, name_roles, site_link
 from search_api.reload import ConfigReloader, ReloadConfig
-from search_api.routes import atom, libraries, oai, pages, records, search, status, why
+from search_api.routes import atom, docs, libraries, oai, pages, records, search, status, why
 from search_api.routes.status import vi_number, vietnam_time
 from search_api.docs_path import DocsUnderSitePath
 from search_api.security_headers import SecurityHeaders
@@ -43,6 +43,7 @@ def create_app(settings: Settings, store: CatalogStore, search_index: SearchInde
         description="Search the union catalog of the region's libraries and see which library holds each title.",
         version="0.1.0",
         redirect_slashes=False,  # TrailingSlashRedirect: Starlette's wrote the Host header into Location
+        docs_url=None, redoc_url=None,  # routes/docs.py: FastAPI's pages wrote the title (region) unescaped
     )
     # autoescape=True for every template: record text comes from 40-odd catalogues we do not control.
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True,
@@ -70,7 +71,7 @@ def create_app(settings: Settings, store: CatalogStore, search_index: SearchInde
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders)
-    for module in (search, atom, records, why, libraries, status, oai, pages):
+    for module in (search, atom, records, why, libraries, status, oai, pages, docs):
         app.include_router(module.router)
     # After the routes: /static/widget.js is one of them (routes/pages.py), with this server's limits.
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
