@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import gc
 import tracemalloc
+import weakref
 
 import httpx
 import pytest
 
 from config import ConfigError
+from index.cache import held_bytes
 from search_api import create_app
 from tests.conftest import make_settings
 from tests.test_api import serve_in_thread
@@ -49,3 +51,12 @@ def test_a_cache_budget_below_one_mb_is_refused_when_the_config_is_loaded(data_d
     for value in (0, -5, "64MB"):
         with pytest.raises(ConfigError, match="cached_searches_mb"):
             make_settings(data_dir, LIBRARIES, api={"cached_searches_mb": value})
+
+
+def test_the_size_of_any_answer_is_estimated_without_error():
+    """The estimate writes the value as JSON; what JSON cannot hold (an int past 64 bits, as a refused
+    search's parameters may echo, a set) is still sized, never an error in the request."""
+    assert held_bytes({"page": 10 ** 30, "hits": [{"title": "Lịch sử"}]}) > held_bytes({"page": 1, "hits": []}) > 0
+    assert held_bytes({"words": frozenset({"lich", "su"})}) > 0
+    body = b"x" * 10_000
+    assert held_bytes((weakref.ref(test_the_size_of_any_answer_is_estimated_without_error), body)) >= len(body)
