@@ -848,6 +848,9 @@ def status(
             typer.echo(f"    last attempt {s.last_attempt}: not ended, so not counted; `records` holds what it saved")
         elif s.last_attempt:
             typer.echo(f"    last attempt {s.last_attempt} ({s.duration_s:.1f}s): +{s.added} ~{s.changed} -{s.removed}")
+        if s.nothing_usable:
+            typer.echo(f"    none of its {s.records} records could be used (each rejected, or not normalized yet): "
+                       "none can be found in the catalogue")
         for error in s.errors:
             typer.echo(f"    {error}")
         shown = first_rejects.get(s.id, [])

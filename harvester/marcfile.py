@@ -7,10 +7,11 @@ one with its position and line (harvester/xmlresync.py), and the rest of the fil
 goes on.  Records no longer in a completely read file are marked deleted, never
 when the file gave nothing, was cut short or held a record that is not
 well-formed (its 001 may be unreadable): the records read are kept, and the run
-reports the cut or the broken records, or fails (its XML breaks outside any
-record, its gzip ends early, it holds fewer than `sweep_min_ratio` of the
-records held, as a short OAI-PMH sweep deletes nothing, or more of its records
-are rejected than stored, as when an export gives them all one 001).
+fails saying why (the cut, the broken records, its XML breaking outside any
+record, its gzip ending early, fewer than `sweep_min_ratio` of the records held,
+as a short OAI-PMH sweep deletes nothing, or more of its records rejected than
+stored, as when an export gives them all one 001), so the night is no success
+and the library turns overdue while its file stays broken.
 Records the file itself marks deleted (Leader/05 "d") are stored as deletions.
 A file unchanged since the last one accepted whole (same ETag/Last-Modified or content
 hash) is not read again; any other night that reads a file forgets that validator first.
@@ -47,7 +48,7 @@ from harvester.transport import GZIP_MAGIC, fetch, status_hint
 from store.catalog import CatalogStore, utc_now
 from harvester.iso2709file import (FILE_CUT_SHORT, HASHED_ID_PREFIX, LEADER_STATUS, READ_BLOCK_BYTES, UTF8_BOM,
                                    iter_iso2709, other_kind)
-from store.models import HarvestRun, RawRecord, Rejected
+from store.models import HarvestRun, RawRecord, Rejected, SnapshotRefusal
 from store.xmlns import MARC_NS, MARCXCHANGE_NS
 
 log = logging.getLogger(__name__)
@@ -440,33 +441,40 @@ def harvest_marc_file(library: LibraryConfig, store: CatalogStore, client: httpx
                                                     "each with its reason. The records read were stored; nothing "
                                                     "marked deleted until the file is exported again without them")
     if cut_short or read.cut_short:
-        # A snapshot cut short (an upload or copy still running) would delete every
-        # record after the cut; the file is read again next run, its validator unsaved.
-        run.errors.append(f"warning: {library.url}: the file ends inside a record, after {stored} readable records: "
-                          "was it cut short while being uploaded or copied? Those records were stored; "
-                          "nothing marked deleted")
-        return run
+        # A snapshot cut short (an upload or copy still running) would delete every record after the
+        # cut; the file is read again next run, its validator unsaved.  A failed run, not a warning:
+        # as `ok` it moved `last_success` on, so an upload that broke every night never showed overdue.
+        raise _refused(run, "cut_short", library, f"the file ends inside a record, after {stored} readable "
+                                                  "records: was it cut short while being uploaded or copied? "
+                                                  "Those records were stored; nothing marked deleted until "
+                                                  "the file reads whole")
     if read.broken_records:
         # A broken record may be one whose 001 could not be read, or hide the next one: as for a cut,
         # nothing is deleted until the file reads whole, and it is read again next run.
-        run.errors.append(f"warning: {library.url}: {read.broken_records} records are broken (not well-formed XML, "
-                          "or an ISO 2709 leader, directory or terminator that does not hold; rejected, each with "
-                          f"where it is); the other {stored} records were stored; nothing marked deleted "
-                          "until the library exports the file again without them")
-        return run
+        raise _refused(run, "broken_records", library, f"{read.broken_records} records are broken (not "
+                       "well-formed XML, or an ISO 2709 leader, directory or terminator that does not hold; "
+                       f"rejected, each with where it is); the other {stored} records were stored; nothing "
+                       "marked deleted until the library exports the file again without them")
     # The file is a full snapshot: what it no longer holds was deleted at the library.
     held = store.live_local_ids(library.id)
     missing = held - seen.keys()
     if missing and len(seen) < len(held) * settings.sweep_min_ratio:
         # A partial export (one branch, one month), or a copy cut at a record boundary, as an
         # OAI-PMH sweep listing too few: the file is read again next run, its validator unsaved.
-        raise HarvestError(library.id, library.url, f"the file holds {len(seen)} records but {len(held)} are held: "
-                                                    "a partial export or a copy cut short? Its records were stored; "
-                                                    "nothing marked deleted. If the library withdrew the others, "
-                                                    "lower [harvest] sweep_min_ratio for one run")
+        raise _refused(run, "too_few_records", library, f"the file holds {len(seen)} records but {len(held)} are "
+                                                        "held: a partial export or a copy cut short? Its records "
+                                                        "were stored; nothing marked deleted. If the library "
+                                                        "withdrew the others, lower [harvest] sweep_min_ratio for "
+                                                        "one run")
     run.deleted += store.mark_deleted(library.id, missing)
     store.save_harvest_state(store.harvest_state(library.id).model_copy(update={"file_validator": read.validator}))
     return run
+
+
+def _refused(run: HarvestRun, why: SnapshotRefusal, library: LibraryConfig, message: str) -> HarvestError:
+    """The error failing a run whose file is not taken as the catalogue; the run keeps `why` for /status."""
+    run.snapshot_refused = why
+    return HarvestError(library.id, library.url, message)
 
 
 def _keep(store: CatalogStore, library: LibraryConfig, read: MarcRead, batch: list[RawRecord],

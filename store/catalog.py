@@ -1008,11 +1008,15 @@ class CatalogStore:
                 "SELECT run FROM harvest_runs WHERE library = ? ORDER BY id DESC LIMIT 1",
                 (library,),
             ).fetchone()
+            # By the id's range (`library:local_id`, the primary key): the library column has no index.
+            nothing_usable = live > 0 and self._conn.execute(
+                "SELECT 1 FROM records WHERE id >= ? AND id < ? AND deleted = 0 LIMIT 1", (f"{library}:", f"{library};"),
+            ).fetchone() is None
             success = self._conn.execute(
                 "SELECT finished_at FROM harvest_runs WHERE library = ? AND status = 'ok' ORDER BY id DESC LIMIT 1",
                 (library,),
             ).fetchone()
-        status = LibraryStatus(id=library, records=live, deleted=deleted, rejected=rejected,
+        status = LibraryStatus(id=library, records=live, deleted=deleted, rejected=rejected, nothing_usable=nothing_usable,
                                last_success=success[0] if success else None,
                                rejects=self.rejects(library, STATUS_REJECTS_LISTED, newest_first=True) if rejected
                                else [])
@@ -1029,6 +1033,7 @@ class CatalogStore:
             status.last_status = run.status
             status.added, status.changed, status.removed = run.added, run.changed, run.deleted
             status.errors = run.errors
+            status.snapshot_refused = run.snapshot_refused
             if run.duration_s is not None:
                 status.duration_s = run.duration_s
             elif run.finished_at:

@@ -212,6 +212,10 @@ class UnionRecord(BaseModel):
         default="", description="Folded title + the first author's first and last name words: other editions share it.")
 
 
+# Why a MARC file was not accepted as a full snapshot; /status says each in Vietnamese.
+SnapshotRefusal = Literal["cut_short", "broken_records", "too_few_records"]
+
+
 class HarvestRun(BaseModel):
     """What happened to one library in one harvest run."""
 
@@ -226,6 +230,9 @@ class HarvestRun(BaseModel):
     unchanged: int = 0
     rejected: int = 0
     errors: list[str] = []
+    snapshot_refused: SnapshotRefusal | None = Field(default=None, description=(
+        "Why a MARC file was not taken as the library's catalogue (the run failed, its records kept, nothing "
+        "deleted): cut_short, broken_records (not read whole) or too_few_records (under sweep_min_ratio)."))
 
 
 class HarvestState(BaseModel):
@@ -285,7 +292,11 @@ class LibraryStatus(BaseModel):
     changed: int = 0
     removed: int = 0
     errors: list[str] = []
+    snapshot_refused: SnapshotRefusal | None = Field(default=None, description=(
+        "The last run's MARC file was not taken whole: cut_short, broken_records or too_few_records."))
     overdue: bool = Field(default=False, description="No successful harvest within the expected interval.")
+    nothing_usable: bool = Field(default=False, description=(
+        "Records are held but none is normalized (each rejected, or normalize not run since): none can be found."))
     rejects: list[Rejected] = Field(default=[], description=(
         "The library's most recently rejected records (harvest or normalize), newest first, a few at most "
         "(store.catalog.STATUS_REJECTS_LISTED; `rejected` counts them all): identifier, stage, reason, source."))

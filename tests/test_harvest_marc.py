@@ -34,6 +34,7 @@ from tests.test_harvest_support import (
     iso2709,
     marc_library,
     marcxml_record,
+    refused_harvest,
     write_marc_collection,
 )
 
@@ -172,11 +173,11 @@ def test_harvest_file_stores_rejects_and_deletes_what_the_next_file_lacks(tmp_pa
     path.write_bytes(book("1", b"Mot") + run_into(book("2", b"Hai")) + book("3", b"Ba") + book("4", b"Bon"))
     settings = fast_settings()
     library = marc_library(str(path))
-    run = harvest_marc_file(library, store, None, settings)
-    assert (run.added, run.rejected) == (3, 1)
+    run, _error = refused_harvest(library, store)
+    assert (run.added, run.rejected, run.snapshot_refused) == (3, 1, "broken_records")
     assert [r.local_id for r in store.rejects("tv-file")] == ["2"]
     # A file holding a broken record deletes nothing and is read again next run, until it reads whole.
-    again = harvest_marc_file(library, store, None, settings)
+    again, _error = refused_harvest(library, store)
     assert (again.added, again.unchanged, again.rejected, again.deleted) == (0, 3, 1, 0)
     # A new snapshot without record 4, with record 2 fixed.
     path.write_bytes(book("1", b"Mot") + book("2", b"Hai") + book("3", b"Ba"))
@@ -376,12 +377,12 @@ def test_a_file_cut_short_marks_nothing_deleted_and_says_so(tmp_path: Path, stor
     harvest_marc_file(library, store, None, fast_settings())
     assert len(store.live_local_ids("tv-file")) == 10
     path.write_bytes(b"".join(records[:3]) + records[3][:40])
-    run = harvest_marc_file(library, store, None, fast_settings())
-    assert run.deleted == 0 and any("cut short" in error for error in run.errors), run
+    run, error = refused_harvest(library, store)
+    assert run.deleted == 0 and run.snapshot_refused == "cut_short" and "cut short" in error, (run, error)
     assert store.live_local_ids("tv-file") == {str(n) for n in range(1, 11)}
     assert [r.local_id for r in store.rejects("tv-file")] == ["#4"]
     path.write_bytes(b"".join(records[:3]) + records[3][:20])  # cut inside the leader: a cut all the same
-    assert harvest_marc_file(library, store, None, fast_settings()).deleted == 0
+    assert refused_harvest(library, store)[0].deleted == 0
     path.write_bytes(b"".join(records[:6]))  # the library really did delete four records
     harvest_marc_file(library, store, None, fast_settings())
     assert store.live_local_ids("tv-file") == {"1", "2", "3", "4", "5", "6"}
@@ -447,7 +448,7 @@ def test_a_001_neither_where_its_directory_says_nor_in_field_order_rejects_the_r
     first, second = records[1][24:36], records[1][36:48]  # the 001's entry, then the 245's
     records[1] = _with_001_length(records[1][:24] + second + first + records[1][48:], b"9999")
     path.write_bytes(b"".join(records))
-    run = harvest_marc_file(library, store, None, fast_settings())
+    run, _error = refused_harvest(library, store)
     assert (run.added, run.deleted, run.rejected) == (0, 0, 1), run
     [reject] = store.rejects("tv-file")
     assert reject.local_id == "#2" and "001" in reject.reason and "record 2 at byte" in reject.source

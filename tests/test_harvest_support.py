@@ -13,8 +13,14 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
+
+from config.errors import HarvestError
 from config.settings import HarvestSettings, LibraryConfig
+from harvester.marcfile import harvest_marc_file
 from harvester.provider import QuietKeepAliveHandler
+from store.catalog import CatalogStore, utc_now
+from store.models import HarvestRun
 
 MARC_NS = "http://www.loc.gov/MARC21/slim"
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
@@ -35,6 +41,15 @@ def oai_library(url: str, library_id: str = "tv-test", prefix: str = "marc21", *
 def marc_library(location: str, library_id: str = "tv-file") -> LibraryConfig:
     return LibraryConfig(id=library_id, name="Thư viện tệp", type="school", district="Vị Thanh",
                          protocol="marc-file", url=location)
+
+
+def refused_harvest(library: LibraryConfig, store: CatalogStore, full: bool = False) -> tuple[HarvestRun, str]:
+    """A MARC-file harvest that keeps what it read but fails, the file not taken whole: its run and error."""
+    run = HarvestRun(library=library.id, started_at=utc_now())
+    with pytest.raises(HarvestError) as caught:
+        harvest_marc_file(library, store, None, fast_settings(), run=run, full=full)
+    assert run.snapshot_refused is not None, caught.value
+    return run, str(caught.value)
 
 
 def marcxml_record(local_id: str | None, title: str, stamp: str = "20240315103000.0") -> str:

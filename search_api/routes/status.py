@@ -20,6 +20,16 @@ STAGE_LABELS_VI: dict[str, str] = {"normalize": "Chuẩn hoá biểu ghi", "dedu
                                    "index": "Lập chỉ mục tìm kiếm"}
 # Where a record was rejected, as the officer tells the library ("LM4 (thu thập): ...").
 REJECT_STAGE_LABELS_VI: dict[str, str] = {"harvest": "thu thập", "normalize": "chuẩn hoá"}
+# Why a library's MARC file was not taken as its catalogue (store.models.SnapshotRefusal): the run failed, what
+# it read was kept.  The run's error says it in English for the operator; the officer calls the library.
+SNAPSHOT_REFUSALS_VI: dict[str, str] = {
+    "cut_short": "Tệp MARC bị cắt ngang (tải lên hoặc sao chép chưa xong?): đã lưu các biểu ghi đọc được, "
+                 "không xoá biểu ghi nào cho đến khi đọc được trọn tệp.",
+    "broken_records": "Tệp MARC có biểu ghi hỏng: đã lưu các biểu ghi khác, không xoá biểu ghi nào cho đến khi "
+                      "thư viện xuất lại tệp không còn biểu ghi hỏng.",
+    "too_few_records": "Tệp MARC có ít biểu ghi hơn nhiều so với số đang lưu (chỉ xuất một phần?): "
+                       "không xoá biểu ghi nào; thư viện cần xuất lại toàn bộ.",
+}
 FIRST_REJECTS_SHOWN = 3  # as `unioncat status` prints: enough to tell the library what to fix
 
 
@@ -95,7 +105,8 @@ def status_page(request: Request, ctx: Annotated[AppContext, Depends(get_context
     libraries = [{**item, "type_label": LIBRARY_TYPE_LABELS_VI.get(registry[item["id"]].type, ""),
                   "district": registry[item["id"]].district,
                   "union_records": searchable.get(item["id"], 0) if searchable is not None else None,
-                  "attention": item["overdue"] or item["last_status"] in ("failed", KILLED),
+                  "attention": item["overdue"] or item["last_status"] in ("failed", KILLED) or item["nothing_usable"],
+                  "attention_reason": _attention_reason_vi(item),
                   "first_rejects": ctx.store.rejects(item["id"], limit=FIRST_REJECTS_SHOWN) if item["rejected"] else []}
                  for item in status["libraries"]]
     libraries.sort(key=lambda item: not item["attention"])  # stable: registry order within each group
@@ -104,6 +115,17 @@ def status_page(request: Request, ctx: Annotated[AppContext, Depends(get_context
         "stages": status["stages"], "totals": status["totals"],
         "run_labels": RUN_LABELS_VI, "stage_labels": STAGE_LABELS_VI, "reject_stages": REJECT_STAGE_LABELS_VI,
         "attention": sum(item["attention"] for item in libraries), "index_error": index_error})
+
+
+def _attention_reason_vi(item: dict[str, Any]) -> str | None:
+    """What the officer tells the library when its run alone does not say it: a MARC file not taken whole, or
+    records none of which can be used (a run that succeeded: the harvest fetched what the library sent)."""
+    if item["snapshot_refused"]:
+        return SNAPSHOT_REFUSALS_VI[item["snapshot_refused"]]
+    if item["nothing_usable"]:
+        return (f"Có {vi_number(item['records'])} biểu ghi nguồn nhưng không biểu ghi nào dùng được (đều không "
+                "chuẩn hoá được, xem lý do bên dưới): bạn đọc chưa tra cứu được tài liệu nào của thư viện này.")
+    return None
 
 
 def vietnam_time(stamp: str | None) -> str:
