@@ -509,13 +509,15 @@ class CatalogStore:
         return self._write(self._mark_deleted, library, list(local_ids))
 
     def withdraw_library(self, library: str) -> int:
-        """Mark every record of a library that left the union catalogue deleted, and forget where its
-        harvest stood: kept (a file's validator, an OAI-PMH `from`), the library registered again later
-        fetched nothing, as if all it held were already here; forgotten, it is harvested in full."""
+        """Mark every record of a library that left the union catalogue deleted, drop its rejects, and forget
+        where its harvest stood: kept (a file's validator, an OAI-PMH `from`), the library registered again
+        later fetched nothing, as if all it held were already here; forgotten, it is harvested in full.
+        Kept, its rejects were counted in `status` totals and /status under no library listed."""
         ids = list(self.live_local_ids(library))
 
         def work(seq: int) -> int:
             self._conn.execute("DELETE FROM harvest_state WHERE library = ?", (library,))
+            self._conn.execute("DELETE FROM rejects WHERE library = ?", (library,))
             return self._mark_deleted(seq, library, ids)
 
         return self._write(work)

@@ -17,6 +17,7 @@ from harvester.cli import app
 from index import build_index
 from normalize import run_normalize
 from store import CatalogStore, RawRecord
+from store.models import Rejected
 from store.catalog import SCHEMA_VERSION
 from tests.conftest import make_settings
 from tests.test_normalize_run import LIBRARIES, _config, raw
@@ -111,6 +112,23 @@ def test_a_library_that_left_the_registry_is_shown_and_purged_on_request(tmp_pat
     assert result.exit_code == 0 and "1 records of tv-gone withdrawn" in result.output, result.output
     assert all(m.partition(":")[0] != "tv-gone" for m in store.cluster_assignments())
     assert "tv-gone" not in CliRunner().invoke(app, ["status", "--config", config]).output
+
+
+def test_purge_removes_the_librarys_rejects_so_totals_count_only_libraries_held(store, data_dir):
+    """Purge left the library's rejects: `status` totals and /status kept counting records of no library."""
+    gone = raw("1", "Chí Phèo").model_copy(update={"library": "tv-gone"})
+    untitled = RawRecord(library="tv-gone", local_id="2", format="marcxml", payload=b"<record/>")
+    store.save_harvest_page([raw("1", "Truyện Kiều"), gone, untitled])
+    store.save_harvest_rejects("tv-gone", [Rejected(library="tv-gone", local_id="#3", stage="harvest",
+                                                    reason="the file ends inside this record")])
+    config = _config(data_dir)  # registry: tv-tinh only
+    CliRunner().invoke(app, ["update", "--config", config])
+    assert {r.stage for r in store.rejects("tv-gone")} == {"harvest", "normalize"}  # what purge must not leave
+    kept = store.rejects("tv-tinh")
+    assert CliRunner().invoke(app, ["purge", "tv-gone", "--config", config]).exit_code == 0
+    assert store.rejects("tv-gone") == [] and store.rejects("tv-tinh") == kept
+    totals = json.loads(CliRunner().invoke(app, ["status", "--format", "json", "--config", config]).stdout)["totals"]
+    assert totals["rejects"] == len(kept), totals
 
 
 def test_status_answers_while_another_command_holds_a_write_transaction(store, data_dir):
