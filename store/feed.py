@@ -76,6 +76,18 @@ def _entry(row: tuple) -> FeedEntry:
     return FeedEntry(union_id, changed or utc_now(), payload, (seq, rowid), created or changed or utc_now())
 
 
+def changed_at(store: CatalogStore, union_ids: list[str]) -> dict[str, str]:
+    """When each live union record of `union_ids` last changed ("…Z"), by id: an Atom entry's `updated`."""
+    if not union_ids:
+        return {}
+    marks = ", ".join("?" * len(union_ids))
+    with closing(store._reader()) as conn:
+        rows = conn.execute(f"SELECT u.id, {_DATESTAMP.format('seq')} FROM union_records u "
+                            f"WHERE u.id IN ({marks}) AND u.deleted = 0", union_ids).fetchall()
+    # A write whose time is not kept yet (its transaction has not committed): now, as _entry says.
+    return {union_id: changed or utc_now() for union_id, changed in rows}
+
+
 def earliest_datestamp(store: CatalogStore) -> str:
     """The oldest datestamp any union record can have (Identify's earliestDatestamp)."""
     with closing(store._reader()) as conn:

@@ -106,7 +106,7 @@ def test_control_characters_in_a_record_or_the_query_keep_the_feed_well_formed(t
     assert feed.find("os:Query", NS).get("searchTerms") == "kieu"
 
 
-def test_an_entry_is_updated_at_the_start_of_its_day_in_vietnam_not_seven_hours_later(tmp_path):
+def test_an_entry_is_published_at_the_start_of_its_day_in_vietnam_not_seven_hours_later(tmp_path):
     """`added` is the day in Vietnam; the entries said that day at 00:00 UTC (07:00 in Vietnam), so
     the night run's titles (02:30, 19:30 UTC the day before) were dated hours in the future and a
     feed reader read at 03:00 showed them "updated" after the time it read them."""
@@ -117,6 +117,65 @@ def test_an_entry_is_updated_at_the_start_of_its_day_in_vietnam_not_seven_hours_
         with serve_in_thread(create_app(settings, store, SearchIndex(settings))) as url:
             added = httpx.get(f"{url}/api/search", params={"sort": "new"}, timeout=10).json()["hits"][0]["added"]
             feed = etree.fromstring(httpx.get(f"{url}/api/search.atom", timeout=10).content)
-    updated = datetime.fromisoformat(feed.findtext("a:entry/a:updated", namespaces=NS))
-    assert updated.astimezone(VIETNAM_TIME).strftime("%Y-%m-%dT%H:%M") == f"{added}T00:00"
-    assert updated <= datetime.now(UTC)
+    published = datetime.fromisoformat(feed.findtext("a:entry/a:published", namespaces=NS))
+    assert published.astimezone(VIETNAM_TIME).strftime("%Y-%m-%dT%H:%M") == f"{added}T00:00"
+    assert published <= datetime.fromisoformat(feed.findtext("a:entry/a:updated", namespaces=NS)) <= datetime.now(UTC)
+
+
+def _entries(url: str, **params) -> tuple[etree._Element, dict[str, etree._Element]]:
+    feed = etree.fromstring(httpx.get(f"{url}/api/search.atom", params=params, timeout=10).content)
+    return feed, {e.findtext("a:id", namespaces=NS).rsplit("/", 1)[1]: e for e in feed.findall("a:entry", NS)}
+
+
+def test_an_entry_is_updated_when_its_union_record_changes(tmp_path):
+    """`updated` was always the day the title was added: a corrected title, or a merge adding a library
+    to "Có tại:", left it as it was, so feed readers kept the stale entry."""
+    settings = make_settings(tmp_path / "data", LIBRARIES)
+    with CatalogStore(settings.db_path) as store:
+        store.save_clusters({}, [_union("A1", "An Giang", "tv-tinh"), _union("A2", "Bạc Liêu", "tv-tinh")])
+        build_index(store, settings)
+        with serve_in_thread(create_app(settings, store, SearchIndex(settings))) as url:
+            _feed, before = _entries(url)
+            time.sleep(1.1)
+            corrected = _union("A1", "An Giang xưa và nay", "tv-tinh")
+            store.save_clusters({}, [corrected.model_copy(update={"holdings": corrected.holdings + [
+                Holding(library="tv-long-my", call_number="959.7", record_id="tv-long-my:X1")]})])
+            build_index(store, settings)
+            feed, after = _entries(url)
+
+    def stamp(entry: etree._Element, name: str) -> datetime:
+        return datetime.fromisoformat(entry.findtext(f"a:{name}", namespaces=NS))
+
+    assert after["A1"].findtext("a:title", namespaces=NS) == "An Giang xưa và nay"
+    assert "Thư viện huyện Long Mỹ" in after["A1"].findtext("a:summary", namespaces=NS)
+    assert stamp(after["A1"], "updated") > stamp(before["A1"], "updated")
+    assert stamp(after["A1"], "published") == stamp(before["A1"], "published")
+    assert stamp(after["A2"], "updated") == stamp(before["A2"], "updated")  # unchanged, so not updated
+    assert datetime.fromisoformat(feed.findtext("a:updated", namespaces=NS)) == stamp(after["A1"], "updated")
+
+
+def test_a_narrowed_feed_is_titled_by_what_narrows_it_and_its_id_ignores_parameter_order(tmp_path):
+    """Every library's feed was titled "Tài liệu mới bổ sung · Mục lục …", and the feed id was the URL as the
+    client wrote it, so the same feed asked with its parameters in another order was another feed."""
+    settings = make_settings(tmp_path / "data", LIBRARIES)
+    with CatalogStore(settings.db_path) as store:
+        store.save_clusters({}, [_union("A1", "An Giang", "tv-tinh"), _union("A2", "Bạc Liêu", "tv-long-my")])
+        build_index(store, settings)
+        with serve_in_thread(create_app(settings, store, SearchIndex(settings))) as url:
+            def feed(query: str) -> etree._Element:
+                return etree.fromstring(httpx.get(f"{url}/api/search.atom?{query}", timeout=10).content)
+
+            tinh, long_my = feed("library=tv-tinh"), feed("library=tv-long-my")
+            both = [feed("library=tv-tinh&library=tv-long-my&sort=new&size=5"),
+                    feed("size=5&sort=new&library=tv-long-my&library=tv-tinh")]
+            everything = feed("")
+    names = {library.id: library.name for library in settings.libraries}
+    assert names["tv-tinh"] in tinh.findtext("a:title", namespaces=NS)
+    assert names["tv-long-my"] in long_my.findtext("a:title", namespaces=NS)
+    assert names["tv-tinh"] not in long_my.findtext("a:title", namespaces=NS)
+    assert names["tv-tinh"] not in everything.findtext("a:title", namespaces=NS)
+    ids = [f.findtext("a:id", namespaces=NS) for f in both]
+    assert ids[0] == ids[1], ids
+    assert len({ids[0], tinh.findtext("a:id", namespaces=NS), long_my.findtext("a:id", namespaces=NS),
+                everything.findtext("a:id", namespaces=NS)}) == 4
+    assert [f.findtext("a:title", namespaces=NS) for f in both][0] == both[1].findtext("a:title", namespaces=NS)

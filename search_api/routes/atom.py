@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from lxml import etree
 from starlette.concurrency import run_in_threadpool
 
+from index.labels import FACET_TITLES_VI, facet_label
 from index.params import SearchParams
 from index.search import SearchResult
 from search_api.context import AppContext, get_context, search_params, site_url
@@ -23,6 +24,7 @@ from search_api.oai_metadata import xml_text
 from search_api.present import holdings_by_library
 from search_api.routes.search import FILTER_PARAMETERS, SEARCH_ERRORS, paging_parameters
 from store.catalog import utc_now
+from store.feed import changed_at
 
 router = APIRouter(tags=["search"])
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -46,22 +48,26 @@ async def search_atom(
 ) -> Response:
     params = search_params(request, ctx, q, "relevance" if q.strip() else "new")
     result = await run_in_threadpool(ctx.search_index.search, params)
+    changed = await run_in_threadpool(changed_at, ctx.store, [hit["id"] for hit in result.hits])
     base = site_url(request, ctx.settings)
     self_url = f"{base}{request.url.path}" + (f"?{request.url.query}" if request.url.query else "")
-    return Response(_feed(ctx, params, result, base, self_url), media_type=f"{ATOM_TYPE}; charset=utf-8")
+    return Response(_feed(ctx, params, result, changed, base, self_url), media_type=f"{ATOM_TYPE}; charset=utf-8")
 
 
-def _feed(ctx: AppContext, params: SearchParams, result: SearchResult, base: str, self_url: str) -> bytes:
+def _feed(ctx: AppContext, params: SearchParams, result: SearchResult, changed: dict[str, str], base: str,
+          self_url: str) -> bytes:
     region = ctx.settings.region
     feed = etree.Element(f"{{{ATOM_NS}}}feed", nsmap={None: ATOM_NS, "opensearch": OPENSEARCH_NS})
     feed.set("{http://www.w3.org/XML/1998/namespace}lang", "vi")
     what = params.q.strip() or ("Tài liệu mới bổ sung" if params.sort == "new" else "Tất cả tài liệu")
-    _text(feed, "title", f"{what} · Mục lục liên hợp thư viện {region}")
-    _text(feed, "id", self_url)
-    entries = [_entry(hit, base) for hit in result.hits]
+    _text(feed, "title", " · ".join([what, *_narrowed_by(ctx, params), f"Mục lục liên hợp thư viện {region}"]))
+    page_query = [(k, v) for k, v in _query(params) if k != "page"]
+    # The feed's search, whatever order the client wrote it in and whichever page or size it asked for:
+    # the URL as sent made one feed several.  `self` stays the URL as sent.
+    _text(feed, "id", f"{base}/api/search.atom?{urlencode(page_query)}")
+    entries = [_entry(hit, changed.get(hit["id"]), base) for hit in result.hits]
     _text(feed, "updated", max((e["updated"] for e in entries), key=datetime.fromisoformat, default=utc_now()))
     _text(etree.SubElement(feed, f"{{{ATOM_NS}}}author"), "name", f"Mục lục liên hợp thư viện {region}")
-    page_query = [(k, v) for k, v in _query(params) if k != "page"]
     _link(feed, "self", self_url, ATOM_TYPE)
     _link(feed, "alternate", f"{base}/?{urlencode(page_query)}", "text/html")
     _link(feed, "search", f"{base}/opensearch.xml", "application/opensearchdescription+xml")
@@ -79,11 +85,24 @@ def _feed(ctx: AppContext, params: SearchParams, result: SearchResult, base: str
     return etree.tostring(feed, xml_declaration=True, encoding="UTF-8")
 
 
-def _entry(hit: dict[str, Any], base: str) -> dict[str, Any]:
+def _narrowed_by(ctx: AppContext, params: SearchParams) -> list[str]:
+    """What the filters narrow the feed to, in Vietnamese ("Thư viện huyện Long Mỹ", "Ngôn ngữ: Tiếng Việt"):
+    every library's feed was titled alike, so a reader subscribed to two could not tell them apart."""
+    parts = []
+    for name, values in params.filters().items():
+        labels = ", ".join(sorted({facet_label(ctx.settings, name, value) for value in values}))
+        parts.append(labels if name == "library" else f"{FACET_TITLES_VI.get(name, name)}: {labels}")
+    return parts
+
+
+def _entry(hit: dict[str, Any], changed: str | None, base: str) -> dict[str, Any]:
+    """One hit; `published` the day it came into the catalogue, `updated` when its union record last changed
+    (`changed`: a corrected title, a library added by a merge), so feed readers show the change."""
     url = f"{base}/records/{hit['id']}"
     # `added` is a day in Vietnam: it began at 00:00 there (UTC+7), not at 00:00 UTC, seven hours
     # later, which dated the night run's titles hours into the future.
-    updated = f"{hit['added']}T00:00:00+07:00" if hit.get("added") else utc_now()
+    published = f"{hit['added']}T00:00:00+07:00" if hit.get("added") else None
+    updated = changed or published or utc_now()
     entry = etree.Element(f"{{{ATOM_NS}}}entry")
     title = hit["title"] + (f": {hit['subtitle']}" if hit.get("subtitle") else "") + \
         (f". {hit['part']}" if hit.get("part") else "")
@@ -91,6 +110,8 @@ def _entry(hit: dict[str, Any], base: str) -> dict[str, Any]:
     _text(entry, "id", url)
     _link(entry, "alternate", url, "text/html")
     _text(entry, "updated", updated)
+    if published:
+        _text(entry, "published", published)
     for name in hit.get("authors") or ():
         _text(etree.SubElement(entry, f"{{{ATOM_NS}}}author"), "name", name)
     libraries = ", ".join(group["library_name"] for group in holdings_by_library(hit.get("holdings") or []))
@@ -104,7 +125,8 @@ def _entry(hit: dict[str, Any], base: str) -> dict[str, Any]:
 
 def _query(params: SearchParams) -> list[tuple[str, Any]]:
     items: list[tuple[str, Any]] = [("q", params.q)] if params.q else []
-    items += [(name, value) for name, values in params.filters().items() for value in values]
+    # Each filter's values sorted (they are OR-ed): one search, one order.
+    items += [(name, value) for name, values in params.filters().items() for value in sorted(set(values))]
     return items + [("sort", params.sort), ("page", params.page)]
 
 
