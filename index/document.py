@@ -34,6 +34,7 @@ from index.schema import (ADDED_FIELD, ARRIVAL_FIELD, CLASS_NUMBER_FIELD, MATCH_
                           SUBJECT_KEY_FIELD, TITLE_SORT_FIELD, TITLE_START_FIELD, TITLE_START_TOKEN, exact_text,
                           exact_words, rank_weight)
 from index.volumes import spelled_part, spelled_volumes, volume_order
+from store.classes import class_parts
 from store.collate import sort_key
 from store.models import UnionRecord, split_record_id
 from store.text import final_i_spelling, fold, visible_nfc
@@ -194,8 +195,6 @@ _OTHER_TEXT_SINGLE = ("uniform_title", "responsibility", "place", "edition", "ho
 _OTHER_TEXT_LISTS = ("series", "notes", "isbn", "invalid_isbn", "issn", "invalid_issn", "other_ids")
 # An ISSN as printed, "0727-5366": found typed without its hyphen too ("07275366", review).
 _PRINTED_ISSN_RE = re.compile(r"^\d{4}-\d{3}[\dXx]$")
-# The scheme before a class number: "DDC 807.12", "Khung phân loại 19 lớp 8(V)23" (folded here).
-_CLASS_SCHEME_RE = re.compile(r"^(?:khung phan loai 19 lop|\S+)\s+")
 
 
 def _other_text(data: dict[str, Any]) -> list[str]:
@@ -212,7 +211,7 @@ def _other_text(data: dict[str, Any]) -> list[str]:
 def class_numbers(data: dict[str, Any]) -> list[str]:
     """The class numbers (without their scheme) and call numbers of a record, folded: CLASS_NUMBER_FIELD
     splits them at spaces only, so "807.12" is one token, not a "12" that a grade search matches."""
-    numbers = [_CLASS_SCHEME_RE.sub("", _folded(value)) for value in data.get("classification") or ()]
+    numbers = [_folded(class_parts(value)[1]) for value in data.get("classification") or ()]
     numbers += [_folded(call) for h in data["holdings"] if (call := h.get("call_number"))]
     return list(dict.fromkeys(number for number in numbers if number))
 

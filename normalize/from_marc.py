@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from config import LibraryConfig
 from store import Record, record_id
+from store.classes import class_entry
 from store.models import Name
 from store.names import direct_order
 
@@ -284,14 +285,13 @@ def _class_numbers(field: Field) -> tuple[str, ...]:
         if field.tag == "082":
             number = value.replace("/", "").replace("'", "")
             # Older LC records mark a number given for the whole series with a trailing " s".
-            out.append("DDC " + (number[:-2] if _DDC_SERIES_MARK_RE.fullmatch(number) else number))
+            out.append(class_entry("DDC", number[:-2] if _DDC_SERIES_MARK_RE.fullmatch(number) else number))
         elif field.tag == "080":
-            out.append("UDC " + value)
+            out.append(class_entry("UDC", value))
         elif field.tag == "050":
-            out.append("LCC " + value)
+            out.append(class_entry("LCC", value))
         else:
-            scheme = clean_text(field.get("2") or "") or "local"
-            out.append(f"{scheme} {value}")
+            out.append(class_entry(clean_text(field.get("2") or "") or "local", value))
     return tuple(out)
 
 

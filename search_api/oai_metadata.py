@@ -14,6 +14,7 @@ from typing import Any
 
 from lxml import etree
 
+from store.classes import class_parts
 from store.feed import unix_seconds, vietnam_day
 from store.xmlns import MARC_NS
 
@@ -72,10 +73,10 @@ def marcxml(data: dict[str, Any], datestamp: str, created: str, record_url: str)
     for other in data.get("other_ids") or ():
         _datafield(record, "035", "  ", [("a", other)])
     for value in data.get("classification") or ():
-        scheme, _, number = value.partition(" ")
+        scheme, number = class_parts(value)
         tag, indicators = _CLASSIFICATION_TAGS.get(scheme, ("084", "  "))
-        extra = [("2", scheme)] if tag == "084" and scheme != "local" else []
-        _datafield(record, tag, indicators, [("a", number or value), *extra])
+        extra = [("2", scheme)] if tag == "084" and scheme not in ("local", "") else []
+        _datafield(record, tag, indicators, [("a", number), *extra])
     names = _names(data)
     main = next((n for n in names if n.get("role") == "main"), None)
     if main is not None:

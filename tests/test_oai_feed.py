@@ -20,10 +20,12 @@ from index import SearchIndex
 from search_api import create_app, oai
 from store import CatalogStore
 from store.feed import earliest_datestamp, feed_entry
-from store.models import Holding, Link, Name, UnionRecord
+from normalize import normalize_raw
+from store.models import Holding, Link, Name, RawRecord, UnionRecord
 from tests.conftest import make_settings
 from tests.test_api import serve_in_thread
 from tests.test_index import LIBRARIES
+from tests.test_normalize_support import data_field, marc_record
 
 OAI_NS = {"oai": "http://www.openarchives.org/OAI/2.0/"}
 
@@ -338,3 +340,25 @@ def test_varying_titles_online_links_and_an_article_s_host_reach_the_feed(tmp_pa
     assert dc_ebook["type"] == ["Text"]
     assert [f["a"] for f in article.get_fields("580")] == ["Trích từ: Tạp chí Giáo dục, Số 480, tr. 45-48"]
     assert article.leader[6:8] == "ab" and dc_article["source"] == ["Tạp chí Giáo dục, Số 480, tr. 45-48"]
+
+
+def test_class_numbers_reach_the_feed_in_the_tag_and_scheme_the_source_gave_them(tmp_path):
+    """A 084 whose $2 names its scheme in words ("Khung phân loại 19 lớp", 636 of the demo's records)
+    went out as `$a phân loại 19 lớp 63 $2 Khung`: the feed cut the union record's entry at its first space."""
+    source = [("082", "04", "959.7", None), ("080", "  ", "94(597)", None), ("050", " 4", "DS556.5", None),
+              ("084", "  ", "63", "Khung phân loại 19 lớp"), ("084", "  ", "9(V) 2", "khung19"),
+              ("084", "  ", "V23", None)]
+    raw = marc_record(data_field("245", "00", "a", "Kỹ thuật trồng lúa"),
+                      *(data_field(tag, ind, "a", number, *(("2", scheme) if scheme else ()))
+                        for tag, ind, number, scheme in source))
+    normalized = normalize_raw(RawRecord(library="tv-tinh", local_id="HG0001", format="marcxml",
+                                         payload=pymarc.record_to_xml(raw, namespace=True), source="test"), None)
+    settings = make_settings(tmp_path / "data", LIBRARIES)
+    with CatalogStore(settings.db_path) as store:
+        store.save_clusters({}, [_union("CL1", normalized.title, classification=normalized.classification)])
+        with serve_in_thread(create_app(settings, store, SearchIndex(settings))) as url:
+            sent = Sickle(f"{url}/oai").GetRecord(identifier="oai:unioncat:CL1", metadataPrefix="marc21")
+    marc = pymarc.parse_xml_to_array(_marc_file(sent.xml))[0]
+    fed = [(f.tag, f.indicators[0] + f.indicators[1], f.get("a"), f.get("2"))
+           for f in marc.get_fields("082", "080", "050", "084")]
+    assert sorted(fed) == sorted(source)
