@@ -27,6 +27,7 @@ import tantivy
 
 from config.errors import SearchIndexError
 from config.settings import LIBRARY_TYPE_LABELS_VI, Settings
+from index.document import registry_view
 from index.labels import LANGUAGE_LABELS_VI, MATERIAL_TYPE_LABELS_VI
 from index.prepare import prepared_documents
 from index.schema import build_schema, register_analyzers
@@ -144,6 +145,8 @@ def build_index(store: CatalogStore, settings: Settings, rebuild: bool = False) 
     index_dir = settings.index_dir
     live = current_version(index_dir)
     fingerprint = _fingerprint(settings)
+    # Before `seq` is read: the records it dates again are indexed now, under the names they show.
+    store.restamp_holders(registry_view(settings.library_map()))
     if live is None or _read_fingerprint(live) != fingerprint:
         rebuild = True
     seq = store.current_seq()

@@ -165,6 +165,13 @@ def enrich_record(record: UnionRecord, settings: Settings,
     return enrich(record.model_dump(mode="json"), registry if registry is not None else settings.library_map())
 
 
+def registry_view(registry: dict[str, LibraryConfig]) -> dict[str, str]:
+    """Per library, what of its registry entry `enrich` writes into the records that the OAI-PMH feed
+    sends (852 $a, $u): its name and OPAC link.  A change to it is a change to those records, which
+    the store dates again (CatalogStore.restamp_holders); type and district only sort and filter."""
+    return {library.id: f"{library.name}\n{library.opac_url or ''}" for library in registry.values()}
+
+
 def enrich(data: dict[str, Any], registry: dict[str, LibraryConfig]) -> dict[str, Any]:
     """`enrich_record` on a record's JSON form, as the store keeps it (the index build reads that)."""
     holdings = []

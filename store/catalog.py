@@ -153,6 +153,14 @@ def utc_now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+# The live union records with a holding of one of the libraries in a JSON list (restamp_holders): a full
+# scan, run only on a night the registry changed.
+_RESTAMP_HOLDERS = """
+UPDATE union_records SET seq = ?1 WHERE deleted = 0 AND EXISTS (
+    SELECT 1 FROM json_each(record, '$.holdings') h
+    WHERE json_extract(h.value, '$.library') IN (SELECT value FROM json_each(?2)))"""
+
+
 # A union record created by this write (seq = created_seq = ?) whose members were in older union
 # records takes the oldest one's created_seq: the part a split gives a new id holds books the
 # catalogue had all along, and "what is new" (sort=new) must not list them as new.
@@ -837,6 +845,38 @@ class CatalogStore:
             return changed
 
         return self._write(work)
+
+    def restamp_holders(self, registry_view: dict[str, str]) -> int:
+        """Give a new sequence value, and so a new feed datestamp, to every live union record held by a
+        library whose `registry_view` (what the served records show of its registry entry) differs from
+        the last call's, or that left or joined the registry; returns how many.  The first call only
+        remembers the views.
+
+        A library renamed in the registry changes no union record, yet the feed's 852 $a shows the new
+        name: without this, an incremental harvester never received it."""
+        with self._lock:
+            row = self._conn.execute("SELECT value FROM meta WHERE key = 'registry:view'").fetchone()
+        before = json.loads(row[0]) if row else None
+        if before == registry_view:
+            return 0
+        changed = [] if before is None else \
+            sorted(lib for lib in before.keys() | registry_view.keys() if before.get(lib) != registry_view.get(lib))
+
+        def work(seq: int | None) -> int:
+            restamped = 0
+            if changed:
+                restamped = self._conn.execute(_RESTAMP_HOLDERS, (seq, json.dumps(changed))).rowcount
+            self._conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('registry:view', ?)",
+                               (json.dumps(registry_view, ensure_ascii=False, sort_keys=True),))
+            return restamped
+
+        if changed:
+            return self._write(work)
+        with self._lock:  # nothing to date: no sequence value spent, as in _save_stage
+            try:
+                return work(None)
+            except sqlite3.OperationalError as exc:
+                raise self._write_error(exc) from exc
 
     def _keep_previous_members(self, only: list[str] | None) -> None:
         """Copy the memberships about to be replaced (all, or those of `only`) for _INHERIT_CREATED_SEQ."""

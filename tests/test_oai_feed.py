@@ -13,10 +13,10 @@ import pytest
 from lxml import etree
 from sickle import Sickle
 from sickle.oaiexceptions import BadArgument, BadResumptionToken, CannotDisseminateFormat, IdDoesNotExist, \
-    NoSetHierarchy
+    NoRecordsMatch, NoSetHierarchy
 
 from config import load_settings
-from index import SearchIndex
+from index import SearchIndex, build_index
 from search_api import create_app, oai
 from store import CatalogStore
 from store.feed import earliest_datestamp, feed_entry
@@ -24,7 +24,7 @@ from normalize import normalize_raw
 from store.models import Holding, Link, Name, RawRecord, UnionRecord
 from tests.conftest import make_settings
 from tests.test_api import serve_in_thread
-from tests.test_index import LIBRARIES
+from tests.test_index import LIBRARIES, union
 from tests.test_normalize_support import data_field, marc_record
 
 OAI_NS = {"oai": "http://www.openarchives.org/OAI/2.0/"}
@@ -362,3 +362,48 @@ def test_class_numbers_reach_the_feed_in_the_tag_and_scheme_the_source_gave_them
     fed = [(f.tag, f.indicators[0] + f.indicators[1], f.get("a"), f.get("2"))
            for f in marc.get_fields("082", "080", "050", "084")]
     assert sorted(fed) == sorted(source)
+
+
+def _harvest_headers(settings, store: CatalogStore, since: str) -> dict[str, str]:
+    """identifier → datestamp of what an incremental harvest from `since` receives from a server on `settings`."""
+    with serve_in_thread(create_app(settings, store, SearchIndex(settings))) as url:
+        try:
+            headers = Sickle(f"{url}/oai").ListIdentifiers(metadataPrefix="marc21", **{"from": since})
+            return {h.identifier: h.datestamp for h in headers}
+        except NoRecordsMatch:
+            return {}
+
+
+def _holding_libraries(settings, store: CatalogStore, uid: str) -> list[str]:
+    with serve_in_thread(create_app(settings, store, SearchIndex(settings))) as url:
+        sent = Sickle(f"{url}/oai").GetRecord(identifier=f"oai:unioncat:{uid}", metadataPrefix="marc21")
+    return [f["a"] for f in pymarc.parse_xml_to_array(_marc_file(sent.xml))[0].get_fields("852")]
+
+
+def test_a_library_renamed_or_dropped_from_the_registry_dates_again_the_records_it_holds(tmp_path):
+    """A name-only edit of the registry changed the 852 $a of every record the library holds but no
+    datestamp: an incremental harvest never received the new name, nor the bare id of a dropped library."""
+    settings = make_settings(tmp_path / "data", LIBRARIES)
+    with CatalogStore(settings.db_path) as store:
+        store.save_clusters({}, [union("R1", "Địa chí Hậu Giang", ("tv-tinh", "tv-long-my")),
+                                 union("R2", "Sách của Long Mỹ", ("tv-long-my",)),
+                                 union("R3", "Sách của trường", ("thpt-vi-thanh",))])
+        build_index(store, settings)
+        assert _holding_libraries(settings, store, "R1") == ["Thư viện huyện Long Mỹ", "Thư viện tỉnh Hậu Giang"]
+        time.sleep(1.1)  # seconds granularity: what follows is stamped after `since`
+        since = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        assert _harvest_headers(settings, store, since) == {}
+        renamed = make_settings(tmp_path / "data", [{**LIBRARIES[0], "name": "Thư viện tỉnh Hậu Giang (mới)"},
+                                                    *LIBRARIES[1:]])
+        build_index(store, renamed)  # the nightly run after the registry edit
+        assert set(_harvest_headers(renamed, store, since)) == {"oai:unioncat:R1"}
+        assert "Thư viện tỉnh Hậu Giang (mới)" in _holding_libraries(renamed, store, "R1")
+        time.sleep(1.1)
+        since = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        dropped = make_settings(tmp_path / "data", [lib for lib in renamed.model_dump()["libraries"]
+                                                    if lib["id"] != "thpt-vi-thanh"])
+        build_index(store, dropped)
+        assert set(_harvest_headers(dropped, store, since)) == {"oai:unioncat:R3"}
+        assert _holding_libraries(dropped, store, "R3") == ["thpt-vi-thanh"]
+        build_index(store, dropped)  # a night without a registry edit dates nothing again
+        assert set(_harvest_headers(dropped, store, since)) == {"oai:unioncat:R3"}
