@@ -128,7 +128,8 @@ class UnionFeed(common.ResumptionOAIPMH):
             return header, None, None
         data = enrich(orjson.loads(entry.payload), self.registry)
         url = f"{self.site_url}/records/{entry.union_id}"
-        element = oai_dc(data, url) if prefix == "oai_dc" else marcxml(data, entry.datestamp, entry.created, url)
+        element = oai_dc(data, url, tuple(self.prefix + former for former in entry.former_ids)) \
+            if prefix == "oai_dc" else marcxml(data, entry.datestamp, entry.created, url, entry.former_ids)
         return header, common.Metadata(element, {}), None
 
 

@@ -1,8 +1,8 @@
 """A union record as MARCXML and as Dublin Core, the two forms the OAI-PMH feed offers.
 
-MARCXML is what union catalogues above ours (the national one) load; each holding
-library is an 852 field.  The record is written from the union record's fields,
-with ISBD punctuation as Vietnamese MARC 21 practice keeps it in the data; what the
+MARCXML is what union catalogues above ours (the national one) load; each holding a
+library's record lists (a copy: Koha's 952 item, or an 852) is an 852 field.  The record is
+written from the union record's fields, with ISBD punctuation as Vietnamese MARC 21 practice keeps it in the data; what the
 union record does not know (cataloguing level, country of publication) is coded as
 unknown rather than guessed.
 """
@@ -51,9 +51,11 @@ def xml_text(value: str, replacement: str = "") -> str:
     return _NOT_XML_RE.sub(replacement, value)
 
 
-def marcxml(data: dict[str, Any], datestamp: str, created: str, record_url: str) -> etree._Element:
+def marcxml(data: dict[str, Any], datestamp: str, created: str, record_url: str,
+            former_ids: tuple[str, ...] = ()) -> etree._Element:
     """The union record (its JSON form) as one MARCXML <record>; `datestamp`: its last change (005),
-    `created`: when it came into the catalogue (008/00-05), both ISO 8601 UTC."""
+    `created`: when it came into the catalogue (008/00-05), both ISO 8601 UTC; `former_ids`: the union
+    records merged into it, whose 001 they were (035 $z, canceled control number)."""
     record = etree.Element(f"{{{MARC_NS}}}record", nsmap={"marc": MARC_NS, "xsi": XSI_NS})
     record.set(f"{{{XSI_NS}}}schemaLocation", f"{MARC_NS} {MARC_SCHEMA}")
     kind, level = _LEADER_TYPE.get(data.get("material_type") or "book", ("a", "m"))
@@ -72,6 +74,8 @@ def marcxml(data: dict[str, Any], datestamp: str, created: str, record_url: str)
         _datafield(record, "022", "  ", [("y", issn)])
     for other in data.get("other_ids") or ():
         _datafield(record, "035", "  ", [("a", other)])
+    for former in former_ids:  # the harvester got a deletion for it: this says where its record went
+        _datafield(record, "035", "  ", [("z", former)])
     for value in data.get("classification") or ():
         scheme, number = class_parts(value)
         tag, indicators = _CLASSIFICATION_TAGS.get(scheme, ("084", "  "))
@@ -119,8 +123,10 @@ def marcxml(data: dict[str, Any], datestamp: str, created: str, record_url: str)
     return record
 
 
-def oai_dc(data: dict[str, Any], record_url: str) -> etree._Element:
-    """The union record as simple Dublin Core; what it does not know is left out."""
+def oai_dc(data: dict[str, Any], record_url: str, former_identifiers: tuple[str, ...] = ()) -> etree._Element:
+    """The union record as simple Dublin Core; what it does not know is left out.  `former_identifiers`:
+    the OAI identifiers of the records merged into it, dc:identifier because they described this same
+    resource (dc:relation would name another one), and the harvester holds them, listed as deleted."""
     dc = etree.Element(f"{{{OAI_DC_NS}}}dc", nsmap={"oai_dc": OAI_DC_NS, "dc": DC_NS, "xsi": XSI_NS})
     dc.set(f"{{{XSI_NS}}}schemaLocation", f"{OAI_DC_NS} {OAI_DC_SCHEMA}")
     title = data["title"] + (f" : {data['subtitle']}" if data.get("subtitle") else "") + \
@@ -134,7 +140,7 @@ def oai_dc(data: dict[str, Any], record_url: str) -> etree._Element:
               *(("identifier", f"URN:ISSN:{issn}") for issn in data.get("issn") or ()),
               *(("identifier", link.get("url")) for link in data.get("links") or ()),
               ("source", data.get("host")),  # an article's journal and issue
-              ("identifier", record_url)]
+              ("identifier", record_url), *(("identifier", former) for former in former_identifiers)]
     for name, value in values:
         if value:
             etree.SubElement(dc, f"{{{DC_NS}}}{name}").text = xml_text(value)

@@ -153,6 +153,10 @@ def utc_now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+# The live union records an alias about to be dropped points at: the alias is a union record again.
+_RESTAMP_REVIVED_ALIAS_TARGETS = """
+UPDATE union_records SET seq = ?1 WHERE deleted = 0 AND seq != ?1 AND id IN (
+    SELECT cluster_id FROM cluster_aliases WHERE alias IN (SELECT id FROM union_records WHERE deleted = 0))"""
 # The live union records with a holding of one of the libraries in a JSON list (restamp_holders): a full
 # scan, run only on a night the registry changed.
 _RESTAMP_HOLDERS = """
@@ -839,6 +843,11 @@ class CatalogStore:
                     "WHERE id = ? AND deleted = 0",
                     (seq, uid),
                 ).rowcount
+            # The feed names the ids merged into a union record (035 $z): one that gains or loses such an
+            # id is dated again, whether or not its content changed.
+            self._conn.executemany("UPDATE union_records SET seq = ?1 WHERE id = ?2 AND deleted = 0 AND seq != ?1",
+                                   [(seq, target) for target in set((aliases or {}).values())])
+            self._conn.execute(_RESTAMP_REVIVED_ALIAS_TARGETS, (seq,))
             # An id that is a union record again (dedupe revives an alias whose seed split away) is no alias.
             self._conn.execute(
                 "DELETE FROM cluster_aliases WHERE alias IN (SELECT id FROM union_records WHERE deleted = 0)")

@@ -10,6 +10,7 @@ none is missed.
 
 from __future__ import annotations
 
+import sqlite3
 from bisect import bisect_left
 from contextlib import closing
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ class FeedEntry:
     payload: bytes | None
     position: tuple[int, int]  # (seq, rowid): where the next page starts after this entry
     created: str  # when it came into the catalogue (MARC 008/00-05, "date entered on file")
+    former_ids: tuple[str, ...] = ()  # union records merged into this one (their ids now answer with it)
 
 
 def seq_range(store: CatalogStore, from_: str | None, until: str | None) -> tuple[int, int]:
@@ -60,20 +62,33 @@ def feed_page(store: CatalogStore, after: tuple[int, int], high: int, limit: int
         if len(rows) < limit:
             rows += conn.execute(f"{_SELECT} WHERE u.seq > ? AND u.seq <= ? ORDER BY u.seq, u.rowid LIMIT ?",
                                  (seq, high, limit - len(rows))).fetchall()
-    return [_entry(row) for row in rows]
+        former = _former_ids(conn, [row[0] for row in rows])
+    return [_entry(row, former.get(row[0], ())) for row in rows]
 
 
 def feed_entry(store: CatalogStore, union_id: str) -> FeedEntry | None:
     """One union record by id, deleted ones included; None when the id was never a union record."""
     with closing(store._reader()) as conn:
         row = conn.execute(f"{_SELECT} WHERE u.id = ?", (union_id,)).fetchone()
-    return _entry(row) if row else None
+        former = _former_ids(conn, [union_id])
+    return _entry(row, former.get(union_id, ())) if row else None
 
 
-def _entry(row: tuple) -> FeedEntry:
+def _former_ids(conn: sqlite3.Connection, union_ids: list[str]) -> dict[str, tuple[str, ...]]:
+    """Union id → the ids merged into it (their aliases), for a page of ids (under SQLite's parameter limit)."""
+    found: dict[str, tuple[str, ...]] = {}
+    for union_id, alias in conn.execute(
+            f"SELECT cluster_id, alias FROM cluster_aliases WHERE cluster_id IN ({','.join('?' * len(union_ids))}) "
+            "ORDER BY alias", union_ids):
+        found[union_id] = (*found.get(union_id, ()), alias)
+    return found
+
+
+def _entry(row: tuple, former_ids: tuple[str, ...]) -> FeedEntry:
     union_id, changed, payload, seq, rowid, created = row
     # A write whose time is not kept yet (its transaction has not committed): now.
-    return FeedEntry(union_id, changed or utc_now(), payload, (seq, rowid), created or changed or utc_now())
+    return FeedEntry(union_id, changed or utc_now(), payload, (seq, rowid), created or changed or utc_now(),
+                     former_ids if payload is not None else ())
 
 
 def changed_at(store: CatalogStore, union_ids: list[str]) -> dict[str, str]:

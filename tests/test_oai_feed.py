@@ -407,3 +407,31 @@ def test_a_library_renamed_or_dropped_from_the_registry_dates_again_the_records_
         assert _holding_libraries(dropped, store, "R3") == ["thpt-vi-thanh"]
         build_index(store, dropped)  # a night without a registry edit dates nothing again
         assert set(_harvest_headers(dropped, store, since)) == {"oai:unioncat:R3"}
+
+
+def test_a_survivor_names_the_ids_merged_into_it_and_is_dated_again_when_it_gains_or_loses_one(feed):
+    """A merged-away id reached harvesters as a bare deletion: nothing said which record had absorbed it."""
+    url, store = feed
+    time.sleep(1.1)  # seconds granularity: the merge below is stamped after `since`
+    since = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # UC2 keeps its content: only the alias is new.
+    store.save_clusters({}, [_union("UC2", "Sách số 2")], aliases={"UC4": "UC2"})
+    client = Sickle(f"{url}/oai")
+    headers = {h.identifier: h.deleted for h in client.ListIdentifiers(metadataPrefix="marc21", **{"from": since})}
+    assert headers == {"oai:unioncat:UC2": False, "oai:unioncat:UC4": True}
+    assert [f.get_subfields("z") for f in _marc_of(client, "UC2").get_fields("035")] == [["UC4"]]
+    dc = client.GetRecord(identifier="oai:unioncat:UC2", metadataPrefix="oai_dc").metadata
+    assert "oai:unioncat:UC4" in dc["identifier"]
+    assert not [f for f in _marc_of(client, "UC3").get_fields("035")]  # a record nothing was merged into
+    time.sleep(1.1)
+    since = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    store.save_clusters({}, [_union("UC4", "Sách số 4")])  # UC4 split away again: no alias any more
+    headers = {h.identifier: h.deleted for h in client.ListIdentifiers(metadataPrefix="marc21", **{"from": since})}
+    assert headers == {"oai:unioncat:UC2": False, "oai:unioncat:UC4": False}
+    assert not _marc_of(client, "UC2").get_fields("035")
+
+
+def _marc_of(client: Sickle, uid: str) -> pymarc.Record:
+    return pymarc.parse_xml_to_array(_marc_file(client.GetRecord(identifier=f"oai:unioncat:{uid}",
+                                                                 metadataPrefix="marc21").xml))[0]
+

@@ -20,7 +20,8 @@ MAX_POST_BYTES = 64 * 1024
 
 _DESCRIPTION = ("OAI-PMH 2.0 data provider over the union records (verbs Identify, ListMetadataFormats, "
                 "ListSets, GetRecord, ListIdentifiers, ListRecords; formats marc21/marcxml and oai_dc; "
-                "deleted records listed; seconds granularity). Each holding library is a MARC 852 field.")
+                "deleted records listed; seconds granularity). Each holding (copy) is a MARC 852 field; the ids "
+                "merged into a record are its 035 $z.")
 
 
 @router.get("/oai", tags=["open data"], summary="OAI-PMH repository of the union records",
