@@ -107,6 +107,14 @@ class UnionFeed(common.ResumptionOAIPMH):
             query = {"metadataPrefix": metadataPrefix, "after": f"{seq}.{rowid}"}
             query.update({key: value for key, value in (("from_", from_), ("until", until)) if value is not None})
             token = encodeResumptionToken(query, len(entries))
+        elif resumptionToken is not None and not entries:
+            # What was left of a resumed list changed after its `until` (its records are dated later now).
+            # OAI-PMH 2.0 §3.5 ends a list with "the response containing the incomplete list that completes
+            # the list", and OAI-PMH.xsd gives a list at least one header or record: an empty one with only
+            # <resumptionToken/> is no valid answer.  noRecordsMatch is (§4.3 and §4.5 list it for these
+            # verbs); the records it leaves out are in the next harvest from the responseDate.
+            raise error.NoRecordsMatchError("No record of this list is left in its range: they changed after "
+                                            "its until; harvest again from this responseDate to receive them")
         elif resumptionToken is not None:
             token = ""  # OAI-PMH ends a resumed list with an empty <resumptionToken/> (§3.5).
         headers_only = verb == "ListIdentifiers"

@@ -435,3 +435,22 @@ def _marc_of(client: Sickle, uid: str) -> pymarc.Record:
     return pymarc.parse_xml_to_array(_marc_file(client.GetRecord(identifier=f"oai:unioncat:{uid}",
                                                                  metadataPrefix="marc21").xml))[0]
 
+
+def test_a_resumed_list_whose_rest_left_its_until_is_no_records_match_not_an_empty_list(feed):
+    """Every record after page 1 edited before the harvester resumed: the answer was a <ListIdentifiers>
+    holding only <resumptionToken/>, which OAI-PMH.xsd forbids (at least one header)."""
+    url, store = feed
+    until = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    time.sleep(1.1)  # seconds granularity: the edits below are stamped after `until`
+    tokens, sent = {}, set()
+    for verb in ("ListIdentifiers", "ListRecords"):
+        first = etree.fromstring(httpx.get(f"{url}/oai", params={"verb": verb, "metadataPrefix": "oai_dc",
+                                                                 "until": until}, timeout=10).content)
+        tokens[verb] = first.find(f"oai:{verb}/oai:resumptionToken", OAI_NS).text
+        sent |= {h.text for h in first.iterfind(".//oai:header/oai:identifier", OAI_NS)}
+    store.save_clusters({}, [_union(f"UC{i}", f"Sách số {i}, sửa") for i in range(1, 6)
+                             if f"oai:unioncat:UC{i}" not in sent])
+    for verb, token in tokens.items():
+        rest = httpx.get(f"{url}/oai", params={"verb": verb, "resumptionToken": token}, timeout=10)
+        assert _error_code(rest.content) == "noRecordsMatch"
+        assert etree.fromstring(rest.content).find(f"oai:{verb}", OAI_NS) is None
