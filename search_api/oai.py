@@ -143,43 +143,55 @@ class UnionFeed(common.ResumptionOAIPMH):
 
 class _Server(ServerBase):
     """oaipmh's server without its unofficial verb GetMetadata, which it answered with a 500,
-    and with `from` and `until` taken in OAI-PMH's two forms only and echoed as sent.
+    with `from` and `until` taken in OAI-PMH's two forms only, and with <request> echoing the
+    arguments as sent.
 
     oaipmh read `2026-11-28T13:51:40.5Z` (fractional seconds) as a time, where OAI-PMH 2.0
-    §3.3 allows `YYYY-MM-DD` and `YYYY-MM-DDThh:mm:ssZ` only (badArgument); and its <request>
-    echoed `from=2026-11-28` as `2026-11-28T00:00:00Z`, where §3.2 asks for the value sent.
+    §3.3 allows `YYYY-MM-DD` and `YYYY-MM-DDThh:mm:ssZ` only (badArgument); its <request>
+    echoed `from=2026-11-28` as `2026-11-28T00:00:00Z`, where §3.2 asks for the value sent, and
+    held no argument at all in an error, which §3.2 allows for badVerb and badArgument only.
     """
 
     def handleVerb(self, verb: str, kw: dict[str, Any]) -> bytes:
         if verb == "GetMetadata":
             raise error.BadVerbError(f"Illegal verb: {verb}")
-        return super().handleVerb(verb, kw)
+        return _echoing(super().handleVerb(verb, kw), self._arguments)
 
     def handleRequest(self, request_kw: dict[str, str]) -> bytes:
-        sent = {name: request_kw[name] for name in ("from", "until") if name in request_kw}
-        for name, value in sent.items():
-            if not _DATESTAMP_RE.fullmatch(value):
+        self._arguments = request_kw  # oaipmh's own handleRequest changes a copy
+        for name in ("from", "until"):
+            value = request_kw.get(name)
+            if value is not None and not _DATESTAMP_RE.fullmatch(value):
                 bad = error.BadArgumentError(f"The value {value!r} of the argument {name!r} is not valid: give "
                                              "YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ")
                 return self.handleException(request_kw, (type(bad), bad, None))
-        body = super().handleRequest(request_kw)
-        return _echoed_as_sent(body, sent) if sent else body
+        return super().handleRequest(request_kw)
+
+    def handleException(self, kw: dict[str, Any], exc_info: tuple) -> bytes:
+        body = super().handleException(kw, exc_info)
+        # §3.2: for badVerb and badArgument the base URL only, "attributes must not be provided";
+        # every other error names the request it answers, as a list does.
+        if isinstance(exc_info[1], (error.BadVerbError, error.BadArgumentError)):
+            return body
+        return _echoing(body, self._arguments)
 
 
 # OAI-PMH 2.0 §3.3: a day, or seconds in UTC (this repository's granularity).
 _DATESTAMP_RE = re.compile(r"\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2}Z)?")
 _REQUEST_TAG_RE = re.compile(rb"<request\b[^>]*>")
+_ATTRIBUTE_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"}
 
 
-def _echoed_as_sent(body: bytes, sent: dict[str, str]) -> bytes:
-    """`body` with its <request>'s from and until as the client sent them (they passed _DATESTAMP_RE: no quoting)."""
+def _echoing(body: bytes, arguments: dict[str, str]) -> bytes:
+    """`body` with its <request>'s attributes the request's arguments as sent (§3.2), in their order.
+
+    Called only once oaipmh has accepted the arguments: each name is an OAI-PMH argument's."""
     found = _REQUEST_TAG_RE.search(body)
     if found is None:
         return body
-    tag = found.group(0)
-    for name, value in sent.items():
-        tag = re.sub(rb'\b' + name.encode() + rb'="[^"]*"', (name + '="' + value + '"').encode(), tag)
-    return body[:found.start()] + tag + body[found.end():]
+    attributes = "".join(f' {name}="{"".join(_ATTRIBUTE_ESCAPES.get(c, c) for c in value)}"'
+                         for name, value in arguments.items())
+    return body[:found.start()] + f"<request{attributes}>".encode() + body[found.end():]
 
 
 def answer(store: CatalogStore, settings: Settings, base_url: str, site_url: str, kw: dict[str, str]) -> bytes:

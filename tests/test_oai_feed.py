@@ -454,3 +454,25 @@ def test_a_resumed_list_whose_rest_left_its_until_is_no_records_match_not_an_emp
         rest = httpx.get(f"{url}/oai", params={"verb": verb, "resumptionToken": token}, timeout=10)
         assert _error_code(rest.content) == "noRecordsMatch"
         assert etree.fromstring(rest.content).find(f"oai:{verb}", OAI_NS) is None
+
+
+def test_an_error_other_than_bad_verb_or_bad_argument_echoes_the_request_s_arguments(feed):
+    """OAI-PMH 2.0 §3.2 allows a <request> without attributes for badVerb and badArgument only; a
+    noRecordsMatch, idDoesNotExist, cannotDisseminateFormat, noSetHierarchy or badResumptionToken
+    answer came with the base URL alone, so a harvester's log could not say which request failed."""
+    url, _ = feed
+    requests = {
+        "noRecordsMatch": {"verb": "ListRecords", "metadataPrefix": "marc21", "from": "2099-01-01"},
+        "idDoesNotExist": {"verb": "GetRecord", "metadataPrefix": "marc21", "identifier": "oai:unioncat:N\"O&<PE>"},
+        "cannotDisseminateFormat": {"verb": "ListIdentifiers", "metadataPrefix": "mods"},
+        "noSetHierarchy": {"verb": "ListSets"},
+        "badResumptionToken": {"verb": "ListRecords", "resumptionToken": "abc"},
+    }
+    for code, arguments in requests.items():
+        body = httpx.get(f"{url}/oai", params=arguments, timeout=10).content
+        request = etree.fromstring(body).find("oai:request", OAI_NS)
+        assert _error_code(body) == code and dict(request.attrib) == arguments and request.text == f"{url}/oai"
+    for arguments in ({"verb": "Nope"}, {"verb": "ListRecords", "metadataPrefix": "marc21", "set": "a", "x": "1"}):
+        body = httpx.get(f"{url}/oai", params=arguments, timeout=10).content
+        assert _error_code(body) in ("badVerb", "badArgument")
+        assert etree.fromstring(body).find("oai:request", OAI_NS).attrib == {}
