@@ -2,9 +2,9 @@
 
 MARCXML is what union catalogues above ours (the national one) load; each holding a
 library's record lists (a copy: Koha's 952 item, or an 852) is an 852 field.  The record is
-written from the union record's fields, with ISBD punctuation as Vietnamese MARC 21 practice keeps it in the data; what the
-union record does not know (cataloguing level, country of publication) is coded as
-unknown rather than guessed.
+written from the union record's fields, with ISBD punctuation as Vietnamese MARC 21 practice
+keeps it in the data; what the union record does not know (cataloguing level, country of
+publication) is coded as unknown rather than guessed.
 """
 
 from __future__ import annotations
