@@ -19,6 +19,8 @@ dedupe's DedupeError, the CLI's RunLockedError (harvester/lock.py).
 
 from __future__ import annotations
 
+from config.masking import masked_secrets
+
 
 class UnioncatError(Exception):
     """Base of every error unioncat raises on purpose; the CLI prints it on one line."""
@@ -52,12 +54,14 @@ class NoCatalogueError(StoreError):
 
 
 class HarvestError(UnioncatError):
-    """Raised when a library cannot be harvested; names the library and the endpoint or file."""
+    """Raised when a library cannot be harvested; names the library and the endpoint or file.
+
+    The message masks the URL's credentials (config.masking): it is logged, stored and shown."""
 
     def __init__(self, library: str, source: str, message: str):
         self.library = library
         self.source = source
-        super().__init__(f"library {library!r} ({source}): {message}")
+        super().__init__(masked_secrets(f"library {library!r} ({source}): {message}"))
 
 
 class SearchIndexError(UnioncatError):

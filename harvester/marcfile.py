@@ -156,7 +156,7 @@ def open_marc_source(location: str, library: str, client: httpx.Client | None, s
     if response.status_code == 304:
         return None, previous_validator or "{}"
     if response.status_code != 200:
-        hint = status_hint(response.status_code, settings.user_agent)
+        hint = status_hint(response, settings.user_agent)
         raise HarvestError(library, location, f"HTTP {response.status_code} fetching the MARC file"
                                               + (f"; {hint}" if hint else ""))
     # By the body, not the Content-Type: some servers send any file as text/html.

@@ -128,6 +128,6 @@ class HttpxSickle(sickle.Sickle):
         return parsed
 
     def _status_error(self, response: httpx.Response, message: str) -> HttpStatusError:
-        hint = status_hint(response.status_code, self.settings.user_agent)
+        hint = status_hint(response, self.settings.user_agent)
         return HttpStatusError(self.library, str(response.url), response.status_code,
                                response.headers.get("content-type", ""), f"{message}; {hint}" if hint else message)

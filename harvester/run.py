@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 from config.errors import UnioncatError
+from config.masking import masked_secrets
 from config.settings import LibraryConfig, Settings
 from harvester import stopping
 from harvester.marcfile import harvest_marc_file
@@ -65,6 +66,9 @@ def harvest_library(settings: Settings, store: CatalogStore, library: LibraryCon
         log.exception("library %s: unexpected error", library.id)
         run.status = "failed"
         run.errors.append(f"library {library.id!r} ({library.url}): unexpected {type(exc).__name__}: {exc}")
+    # The warnings appended during the run quote the library's url as written: masked before they are
+    # stored, logged or printed.
+    run.errors = [masked_secrets(error) for error in run.errors]
     run.finished_at = utc_now()
     run.duration_s = round(time.monotonic() - started, 3)
     store.finish_run(run_id, run)

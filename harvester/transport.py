@@ -94,11 +94,19 @@ def _redirect_not_followed(response: httpx.Response) -> str | None:
             "[[libraries]] table of the config to where the records really are")
 
 
-def status_hint(status_code: int, user_agent: str) -> str:
+def status_hint(response: httpx.Response, user_agent: str) -> str:
     """What to check for an error status that carries no OAI-PMH answer ("" where there is nothing to add)."""
+    status_code = response.status_code
     if status_code in (404, 410):
         return ("no such address at the library's server: check the library's url in its [[libraries]] table of "
                 "the config (the OAI-PMH base URL, or the MARC file's) and that the service is still published")
+    if status_code == 401 and "www-authenticate" in response.headers:
+        # The server asked for credentials (RFC 9110 11.6.1): neither the address nor the User-Agent is the matter.
+        if response.url.userinfo:
+            return ("the library's server refused the credentials in the library's url (user:password@): ask the "
+                    "library's staff for the current ones and correct the url in its [[libraries]] table")
+        return ("the library's server asks for credentials: ask the library's staff for a user and password, and "
+                "write them in the library's url in its [[libraries]] table as http://user:password@host/...")
     if status_code in (401, 403):
         return ("the library's server refuses this harvester: access is likely restricted by address or "
                 f"User-Agent; ask the library's staff to allow this machine's address and the User-Agent "

@@ -7,6 +7,8 @@ trouble → 503), as are bad parameters (400, never FastAPI's bare 422) and 404s
 from __future__ import annotations
 
 import logging
+import os
+from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -14,6 +16,8 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from config.errors import ParameterError, QueryError, SearchIndexError, StoreError, UnioncatError
+from config.masking import masked_secrets
+from config.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -43,12 +47,32 @@ def error_response(request: Request, status: int, error: str, message: str,
 
 
 def without_server_paths(message: str, request: Request) -> str:
-    """`message` for the public: the data directory named `data_dir`, as the operator's config does.
+    """`message` for the public: the server's paths shown as the operator's config writes them, and no
+    credentials (config.masking, for a message stored before it masked them).
 
     A 503's advice ("run unioncat index") helps whoever reads it; where the server keeps its
     files helps only an attacker, and the log keeps the full message."""
-    data_dir = str(request.app.state.ctx.settings.data_dir)
-    return message.replace(data_dir, "data_dir")
+    message = masked_secrets(message)
+    for path, shown in _server_paths(request.app.state.ctx.settings):
+        message = message.replace(path, shown)
+    return message
+
+
+def _server_paths(settings: Settings) -> list[tuple[str, str]]:
+    """(absolute path, as shown), in the order they are replaced: a marc-file library's file relative
+    to the config file, or by its name alone when it lies outside the config's folder; data_dir as
+    "data_dir" (also when it is the config's folder); any other file beside the config as it names it."""
+    folder = settings.config_path.parent if settings.config_path else None
+    paths = []
+    for library in settings.libraries:
+        if library.protocol == "marc-file" and "://" not in library.url:
+            file = Path(library.url)
+            shown = file.relative_to(folder) if folder and file.is_relative_to(folder) else Path("…", file.name)
+            paths.append((library.url, str(shown)))
+    paths.append((str(settings.data_dir), "data_dir"))
+    if folder:
+        paths.append((f"{folder}{os.sep}", ""))
+    return paths
 
 
 def add_error_handlers(app: FastAPI) -> None:

@@ -8,14 +8,20 @@ one JSON line each.
 from __future__ import annotations
 
 import hashlib
-from typing import Literal, NamedTuple
+from typing import Annotated, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from config.masking import masked_secrets
 
 # 2: invalid_issn added (a version-1 record dropped invalid ISSNs; it reads with invalid_issn=[]).
 RECORD_SCHEMA_VERSION = 2
 
 RawFormat = Literal["marcxml", "iso2709", "oai_dc"]
+
+# Text that may quote a library's URL (a record's source, a run's errors): its credentials masked
+# when it is made and when an older row is read back (config.masking).
+Masked = Annotated[str, AfterValidator(masked_secrets)]
 
 
 def content_hash(payload: bytes) -> str:
@@ -44,7 +50,7 @@ class RawRecord(BaseModel):
     payload: bytes = b""
     datestamp: str | None = None
     deleted: bool = False
-    source: str = Field(default="", description="Endpoint or file and position it came from, for reports.")
+    source: Masked = Field(default="", description="Endpoint or file and position it came from, for reports.")
 
     @property
     def content_hash(self) -> str:
@@ -159,7 +165,7 @@ class Rejected(BaseModel):
         "\"#2 on page 1\" of the last harvest window, \"#2\" in a file."))
     stage: str = Field(description="Where it was rejected: harvest or normalize.")
     reason: str = Field(description="Why, and what the library can do about it.")
-    source: str = Field(default="", description="Where it was read: the OAI-PMH page's address, or the file "
+    source: Masked = Field(default="", description="Where it was read: the OAI-PMH page's address, or the file "
                                                 "and record position.")
 
 
@@ -229,7 +235,7 @@ class HarvestRun(BaseModel):
     deleted: int = 0
     unchanged: int = 0
     rejected: int = 0
-    errors: list[str] = []
+    errors: list[Masked] = []
     snapshot_refused: SnapshotRefusal | None = Field(default=None, description=(
         "Why a MARC file was not taken as the library's catalogue (the run failed, its records kept, nothing "
         "deleted): cut_short, broken_records (not read whole) or too_few_records (under sweep_min_ratio)."))

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Request
 
 from config.settings import LIBRARY_TYPE_LABELS_VI
 from search_api.context import AppContext, check_index_present, get_context, searchable_or_why
+from search_api.errors import without_server_paths
 from search_api.models import ErrorResponse, HealthResponse, LibrariesResponse
 
 router = APIRouter()
@@ -29,7 +30,8 @@ def api_libraries(request: Request, ctx: Annotated[AppContext, Depends(get_conte
             "type_label": LIBRARY_TYPE_LABELS_VI.get(library.type, library.type), "district": library.district,
             "protocol": library.protocol, "opac_url": library.opac_url, "records": status.records,
             "deleted": status.deleted, "union_records": held.get(library.id, 0) if held is not None else None,
-            "last_success": status.last_success, "errors": status.errors,
+            "last_success": status.last_success,
+            "errors": [without_server_paths(error, request) for error in status.errors],
         })
     return {"libraries": out, "index_error": index_error}
 

@@ -11,7 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from config.settings import LIBRARY_TYPE_LABELS_VI, VIETNAM_TIME
 from search_api.context import AppContext, get_context, searchable_or_why
-from store.models import LibraryStatus, StageStatus
+from search_api.errors import without_server_paths
+from store.models import LibraryStatus, Rejected, StageStatus
 from store.runlock import KILLED, with_killed_runs
 
 RUN_LABELS_VI: dict[str | None, str] = {"ok": "Thành công", "failed": "Lỗi", "running": "Đang chạy",
@@ -72,11 +73,30 @@ class StatusResponse(BaseModel):
 router = APIRouter()
 
 
-def _status(ctx: AppContext) -> dict[str, Any]:
+def _public_library_status(status: LibraryStatus, request: Request) -> LibraryStatus:
+    """`status` as the public pages show it: its errors and rejects without credentials or server paths."""
+    return status.model_copy(update={
+        "errors": [without_server_paths(error, request) for error in status.errors],
+        "rejects": [_public_reject(reject, request) for reject in status.rejects]})
+
+
+def _public_reject(reject: Rejected, request: Request) -> Rejected:
+    """A reject's reason and source (an OAI page's address, a file) as the public pages show them."""
+    return reject.model_copy(update={"reason": without_server_paths(reject.reason, request),
+                                     "source": without_server_paths(reject.source, request)})
+
+
+def _public_stage(stage: StageStatus, request: Request) -> StageStatus:
+    return stage.model_copy(update={
+        "error": without_server_paths(stage.error, request) if stage.error else stage.error,
+        "warnings": [without_server_paths(warning, request) for warning in stage.warnings]})
+
+
+def _status(request: Request, ctx: AppContext) -> dict[str, Any]:
     hours = ctx.settings.harvest.expected_interval_hours
-    statuses = [ctx.store.library_status(library.id, expected_interval_hours=hours)
+    statuses = [_public_library_status(ctx.store.library_status(library.id, expected_interval_hours=hours), request)
                 for library in ctx.settings.libraries]
-    stages = ctx.store.stage_statuses()
+    stages = [_public_stage(stage, request) for stage in ctx.store.stage_statuses()]
     # After the read: a run marked running whose process is gone was killed (see store.runlock).
     statuses, stages = with_killed_runs(ctx.settings.data_dir, statuses, stages)
     out = [{**status.model_dump(), "name": library.name} for status, library in zip(statuses, ctx.settings.libraries)]
@@ -90,15 +110,15 @@ def _status(ctx: AppContext) -> dict[str, Any]:
 
 @router.get("/api/status", response_model=StatusResponse, tags=["libraries"],
             summary="Harvest state of every library: last attempt, last success, counts, errors, overdue")
-def api_status(ctx: Annotated[AppContext, Depends(get_context)]) -> dict:
-    return _status(ctx)
+def api_status(request: Request, ctx: Annotated[AppContext, Depends(get_context)]) -> dict:
+    return _status(request, ctx)
 
 
 @router.get("/status", response_class=HTMLResponse, include_in_schema=False)
 def status_page(request: Request, ctx: Annotated[AppContext, Depends(get_context)]) -> Response:
     """The same state as a page a department officer can read: Vietnamese labels, Vietnam time,
     the libraries needing attention (failed or overdue) first."""
-    status = _status(ctx)
+    status = _status(request, ctx)
     registry = ctx.settings.library_map()
     # The page is where an officer looks when search is down: it answers without the index.
     searchable, index_error = searchable_or_why(request, ctx)
@@ -107,7 +127,8 @@ def status_page(request: Request, ctx: Annotated[AppContext, Depends(get_context
                   "union_records": searchable.get(item["id"], 0) if searchable is not None else None,
                   "attention": item["overdue"] or item["last_status"] in ("failed", KILLED) or item["nothing_usable"],
                   "attention_reason": _attention_reason_vi(item),
-                  "first_rejects": ctx.store.rejects(item["id"], limit=FIRST_REJECTS_SHOWN) if item["rejected"] else []}
+                  "first_rejects": [_public_reject(reject, request) for reject in
+                                    ctx.store.rejects(item["id"], limit=FIRST_REJECTS_SHOWN)] if item["rejected"] else []}
                  for item in status["libraries"]]
     libraries.sort(key=lambda item: not item["attention"])  # stable: registry order within each group
     return ctx.templates.TemplateResponse(request, "status.html", {

@@ -1,0 +1,74 @@
+"""What the public status pages and the reports reveal: no library credentials, no server paths."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+from typer.testing import CliRunner
+
+from config.masking import masked_secrets
+from config.settings import settings_from_dict
+from harvester.cli import app
+from harvester.run import harvest_libraries
+from index import SearchIndex
+from search_api import create_app
+from store import CatalogStore
+from tests.test_api import serve_in_thread
+from tests.test_harvest_report import _record_without_header
+from tests.test_harvest_run import library
+from tests.test_harvest_support import Canned, envelope, identify
+
+PASSWORD, KEY = "S3cretPass", "TOKEN123"
+BASIC_CHALLENGE = {"WWW-Authenticate": 'Basic realm="oai"', "Content-Type": "text/plain"}
+
+
+def _with_credentials(url: str) -> str:
+    return url.replace("http://", f"http://harvester:{PASSWORD}@") + f"?apikey={KEY}"
+
+
+def test_status_pages_show_no_credentials_and_no_server_paths(tmp_path: Path, fault_server):
+    """A Koha endpoint behind Basic auth, one keyed by ?apikey= and a MARC file outside the config's
+    folder: after a failed night the public /status, /api/status and /api/libraries printed the
+    password, the key and /srv/... in full (security review)."""
+    refused = fault_server([Canned(b"no", 401, BASIC_CHALLENGE)])
+    keyed = fault_server([identify(), envelope(f"<ListRecords>{_record_without_header()}</ListRecords>")])
+    export = tmp_path / "srv" / "private-exports" / "2026-11.mrc"
+    config = tmp_path / "etc" / "unioncat.toml"
+    settings = settings_from_dict({"data_dir": str(tmp_path / "etc" / "data"), "harvest": {"max_retries": 0},
+                                   "libraries": [library("tv-koha", "oai-pmh", _with_credentials(refused.url)),
+                                                 library("tv-keyed", "oai-pmh", _with_credentials(keyed.url)),
+                                                 library("tv-file", "marc-file", str(export))]}, config)
+    with CatalogStore(settings.db_path) as store:
+        runs = harvest_libraries(settings, store)
+        with serve_in_thread(create_app(settings, store, SearchIndex(settings))) as url:
+            shown = {path: httpx.get(f"{url}{path}", timeout=10).text
+                     for path in ("/status", "/api/status", "/api/libraries")}
+    assert [run.status for run in runs] == ["failed", "ok", "failed"], runs
+    status = json.loads(shown["/api/status"])["libraries"]
+    koha_error, file_error = status[0]["errors"][0], status[2]["errors"][0]
+    # Which account and which key name stay readable: the officer knows what to ask the library for.
+    assert "harvester:***@127.0.0.1" in koha_error and "apikey=***" in koha_error, koha_error
+    assert "refused the credentials" in koha_error, koha_error  # the server asked for them: not "by address"
+    assert "apikey=***" in status[1]["rejects"][0]["source"], status[1]["rejects"]
+    assert "2026-11.mrc" in file_error, file_error
+    for path, text in shown.items():
+        assert PASSWORD not in text and KEY not in text, path
+        assert str(tmp_path) not in text, path
+    # Where the message is made: the run's errors (logged, printed by `unioncat harvest`) and `unioncat status`.
+    assert not any(PASSWORD in error or KEY in error for run in runs for error in run.errors), runs
+    config.write_text(f'data_dir = "data"\n[harvest]\nmax_retries = 0\n[[libraries]]\nid = "tv-koha"\n'
+                      f'name = "x"\ntype = "district"\ndistrict = "Vị Thanh"\nprotocol = "oai-pmh"\n'
+                      f'url = "{_with_credentials(refused.url)}"\nmetadata_prefix = "marc21"\n', encoding="utf-8")
+    printed = CliRunner().invoke(app, ["status", "--config", str(config)]).stdout
+    assert "harvester:***@" in printed and PASSWORD not in printed and KEY not in printed, printed
+
+
+def test_masked_secrets_masks_passwords_and_secret_parameters_only():
+    url = "https://u:p4ss@koha.example/oai?verb=ListRecords&API_Key=k1&token=t2&resumptionToken=r3"
+    assert masked_secrets(f"({url}): HTTP 500") == (
+        "(https://u:***@koha.example/oai?verb=ListRecords&API_Key=***&token=***&resumptionToken=r3): HTTP 500")
+    assert masked_secrets("http://ghp_abc@host/x") == "http://***@host/x"  # a lone user part is the token
+    assert masked_secrets("library 'a' (/srv/a.mrc): not found") == "library 'a' (/srv/a.mrc): not found"
+    assert masked_secrets("mailto a@b, x=1") == "mailto a@b, x=1"
