@@ -71,7 +71,9 @@ def create_app(settings: Settings, store: CatalogStore, search_index: SearchInde
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders)
-    for module in (search, atom, records, why, libraries, status, oai, pages, docs):
+    # /why before the record itself: both take a local id with "/" ({union_id:path}), and the record's
+    # route would take "ID/why" whole.
+    for module in (search, atom, why, records, libraries, status, oai, pages, docs):
         app.include_router(module.router)
     # After the routes: /static/widget.js is one of them (routes/pages.py), with this server's limits.
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

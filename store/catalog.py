@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import unicodedata
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -1030,10 +1031,17 @@ class CatalogStore:
             ).fetchall()
 
     def union_id_of(self, record_id: str) -> str | None:
-        """The id of the union record a source record ("tv-tinh:P-A") is a member of, or None."""
+        """The id of the union record a source record ("tv-tinh:P-A") is a member of, or None.
+
+        In whichever normal form either side wrote it: a local id is kept as the library sent it (NFD
+        from some systems; it is how the library's own server and its deletions name the record), and a
+        person types it in NFC."""
+        forms = list(dict.fromkeys((record_id, unicodedata.normalize("NFC", record_id),
+                                    unicodedata.normalize("NFD", record_id))))
         with self._lock:
-            row = self._conn.execute("SELECT cluster_id FROM cluster_members WHERE record_id = ?",
-                                     (record_id,)).fetchone()
+            row = self._conn.execute(
+                f"SELECT cluster_id FROM cluster_members WHERE record_id IN ({', '.join('?' * len(forms))})",
+                forms).fetchone()
         return row[0] if row else None
 
     # ---- status ----------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from urllib.parse import quote
 
 import httpx
@@ -414,6 +415,30 @@ def test_a_source_record_id_opens_the_union_record_that_holds_it(store, data_dir
             assert "th-01:nothing" in message and "mã bản ghi hợp nhất" in message and "thư viện" in message
         documented = http.get("/openapi.json").json()["paths"]["/api/records/{union_id}"]["get"]["responses"]
         assert "302" in documented and "source record" in documented["302"]["description"]
+
+
+def test_a_source_record_id_with_a_slash_or_in_another_normal_form_opens_its_union_record(store, data_dir):
+    """`tv-evil2:HG%2F2019%2F0001` 404ed on the API, its /why and its page (the server decodes %2F before
+    routing), and a local id harvested in NFD was not found when typed in NFC (security review): each
+    is reached raw and percent-encoded, in either normal form, as `unioncat dedupe explain` reaches it."""
+    decomposed = unicodedata.normalize("NFD", "th-05:Kho Nguyễn 1")
+    store.save_normalized(_records() + [
+        rec("th-04:HG/2019/0001", "Đất rừng phương Nam", authors=["Đoàn Giỏi"], year=2018, isbn=["9786041234567"]),
+        rec(decomposed, "Tắt đèn", authors=["Ngô Tất Tố"], year=2015)])
+    settings = make_settings(data_dir)
+    run_dedupe(store, settings)
+    build_index(store, settings)
+    holder = store.cluster_assignments()
+    with serve_in_thread(create_app(settings, store, SearchIndex(settings))) as url, \
+            httpx.Client(base_url=url, timeout=10) as http:
+        for member, stored in (("th-04:HG/2019/0001", "th-04:HG/2019/0001"), ("th-05:Kho Nguyễn 1", decomposed),
+                               (decomposed, decomposed)):
+            for written in (quote(member, safe=":"), quote(member, safe=":/")):
+                for path, suffix in (("/api/records/", ""), ("/records/", ""), ("/api/records/", "/why")):
+                    response = http.get(path + written + suffix)
+                    assert response.status_code == 302, (path, written, suffix, response.text)
+                    assert response.headers["location"] == f"{path}{holder[stored]}{suffix}"
+        assert http.get("/api/records/th-04:HG/2019/0002").status_code == 404
 
 
 def test_an_article_s_host_is_named_as_its_record_spells_it_in_the_checks_and_in_a_refusal():

@@ -183,7 +183,7 @@ def _chip(ctx: AppContext, result: SearchResult | None, items: list[tuple[str, s
             "url": _toggle(items, name, value)}
 
 
-@router.get("/records/{union_id}", response_class=HTMLResponse)
+@router.get("/records/{union_id:path}", response_class=HTMLResponse)
 def record_page(union_id: str, request: Request, ctx: Annotated[AppContext, Depends(get_context)]) -> Response:
     data, target = load_record(ctx, union_id)
     if target is not None:

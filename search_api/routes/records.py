@@ -88,7 +88,7 @@ def _other_editions(ctx: AppContext, work_key: str, union_id: str) -> list[dict[
 
 
 @router.get(
-    "/api/records/{union_id}",
+    "/api/records/{union_id:path}",
     response_model=RecordOut,
     responses={301: {"description": MOVED_DESCRIPTION},
                302: {"description": HELD_BY_DESCRIPTION},

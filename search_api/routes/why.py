@@ -53,7 +53,7 @@ class WhyOut(BaseModel):
 
 
 @router.get(
-    "/api/records/{union_id}/why",
+    "/api/records/{union_id:path}/why",
     response_model=WhyOut,
     responses={301: {"description": MOVED_DESCRIPTION},
                302: {"description": HELD_BY_DESCRIPTION},
