@@ -41,7 +41,7 @@ from index.registry_filters import check_registry_filters, registry_spelling, re
 from index.volumes import volume_order, volumes_in_order
 from index.schema import (ADDED_FIELD, RANK_WEIGHT_FIELD, TEXT_FIELDS, TITLE_SORT_FIELD, YEAR_FIELD, exact_words)
 from index.suggest import SUGGEST_FROM_HITS, suggest, unknown_words
-from store.text import INVISIBLE, nfc, visible_nfc
+from store.text import nfc, visible_query
 
 # A fuzzy search ranked by its suggested spelling: the fuzzy score, scaled down by this, breaks ties.
 FUZZY_TIE_BREAK = 0.001
@@ -167,9 +167,9 @@ class SearchIndex:
         The answer may be shared with other callers (see the module docstring): read it, don't change it.
         """
         index, generation = self._snapshot()
-        if any(char in params.q for char in INVISIBLE):
+        if (q := visible_query(params.q)) != params.q:
             # "Lị\u200bch sử" pasted from a web page was "lị" and "ch sử"; the records' text has none (index/document.py).
-            params = replace(params, q=visible_nfc(params.q))
+            params = replace(params, q=q)
         if params.district:
             params = replace(params, district=tuple(self.registry_spelling("district", filter_value(v, "district"))
                                                     for v in params.district))

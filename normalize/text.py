@@ -10,12 +10,9 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from store.text import INVISIBLE as _INVISIBLE, fold
+from store.text import CONTROL as _CONTROL, INVISIBLE as _INVISIBLE, fold
 from normalize.proper_names import Names, capitalize_names
 
-# C0/C1 controls other than whitespace; MARC nonsort markers U+0098/U+009C are C1.
-_CONTROL = "".join(chr(c) for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]
-                   if chr(c) not in "\x85")
 _DELETE = str.maketrans("", "", _INVISIBLE + _CONTROL)
 _SPACE_RE = re.compile(r"\s+")
 _INVISIBLE_RE = re.compile("[" + re.escape(_INVISIBLE + _CONTROL) + "]")

@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from config.errors import ParameterError, QueryError, SearchIndexError, StoreError, UnioncatError
 from config.masking import masked_secrets
 from config.settings import Settings
+from store.text import visible_query
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ def error_response(request: Request, status: int, error: str, message: str,
     if wants_html(request.url.path):
         ctx = request.app.state.ctx
         # The search page's query goes back in the box: after a 503, "Tìm" is the way to try again.
-        q = request.query_params.get("q", "") if request.url.path == "/" else ""
+        q = visible_query(request.query_params.get("q", "")) if request.url.path == "/" else ""
         return ctx.templates.TemplateResponse(
             request, "error.html", {"status": status, "message": message, "settings": ctx.settings, "q": q},
             status_code=status, headers=headers)

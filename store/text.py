@@ -15,6 +15,15 @@ _WORD_RE = re.compile(r"\w+", re.UNICODE)
 # exact matches break.  Text pasted from web pages and Word files brings them.
 INVISIBLE = "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u180e\u034f"
 _DROP_INVISIBLE = str.maketrans("", "", INVISIBLE)
+# C0/C1 controls other than whitespace (tab, newline, carriage return, NEL); MARC's nonsort
+# markers U+0098/U+009C are C1.  Record text is cleaned of them (normalize/text.py).
+CONTROL = "".join(chr(c) for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]
+                  if chr(c) not in "\x85")
+# Bidi embeddings, overrides and isolates (LRE … RLO, LRI … PDI): an unterminated one reverses
+# what follows it on a page, and a word typed with one in it is not the word the index holds.
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_DROP_FROM_QUERY = str.maketrans("", "", INVISIBLE + CONTROL + BIDI_CONTROLS)
+_OTHER_SPACE_RE = re.compile(r"[^\S ]+")
 # đ/Đ carry no combining mark, so NFD alone would keep them.
 _FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "Ð": "d", "ı": "i", **dict.fromkeys(INVISIBLE)})
 
@@ -28,6 +37,14 @@ def visible_nfc(text: str) -> str:
     """NFC of `text` without its INVISIBLE characters, dropped first: one between a letter and
     its mark would keep them apart."""
     return unicodedata.normalize("NFC", text.translate(_DROP_INVISIBLE))
+
+
+def visible_query(text: str) -> str:
+    """A query as record text is cleaned: NFC, invisible, control and bidi characters dropped (one in a
+    word split it, and nothing was found), other whitespace (a tab, a newline) a space."""
+    if text.isprintable() and "\u034f" not in text:  # the common case, in one C pass
+        return unicodedata.normalize("NFC", text) if not text.isascii() else text
+    return _OTHER_SPACE_RE.sub(" ", unicodedata.normalize("NFC", text.translate(_DROP_FROM_QUERY)))
 
 
 def visible_nfkc(text: str) -> str:

@@ -114,3 +114,28 @@ def test_a_preflight_from_an_allowed_origin_still_succeeds(client):
 def test_a_simple_request_from_another_origin_still_gets_no_allow_origin(client):
     response = client.get("/api/search?q=lich", headers={"Origin": "http://evil.example"})
     assert response.status_code == 200 and "access-control-allow-origin" not in response.headers
+
+
+# ---- Control and invisible characters in a query ----------------------------------------------------
+
+@pytest.mark.parametrize("pasted", ["%00", "%01", "%0B", "%7F", "%C2%9C", "%E2%80%8B", "%E2%81%A6", "%E2%80%AE"])
+def test_a_control_or_invisible_character_in_a_query_is_dropped_as_records_drop_it(client, pasted):
+    """NUL, U+0001, U+000B or U+2066 inside a word split it silently: "ki\\x00eu" found nothing and the
+    typo fallback was not tried, while records are cleaned of them and the README says such characters
+    are ignored (security review).  The API, the Atom feed and the page alike."""
+    plain = client.get("/api/search?q=kieu").json()
+    pasted_in = client.get(f"/api/search?q=ki{pasted}eu").json()
+    assert (pasted_in["total"], pasted_in["q"]) == (plain["total"], "kieu") and plain["total"] > 0, pasted_in
+    typo = client.get(f"/api/search?q=ki{pasted}xeu").json()
+    assert typo["total"] > 0 and typo["fuzzy"] == client.get("/api/search?q=kixeu").json()["fuzzy"] is True, typo
+    feed = client.get(f"/api/search.atom?q=ki{pasted}eu")
+    assert feed.status_code == 200 and 'searchTerms="kieu"' in feed.text, feed.text[:500]
+    page = client.get(f"/?q=ki{pasted}eu")
+    assert page.status_code == 200 and 'value="kieu"' in page.text
+    assert not any(ch in page.text for ch in ("\x00", "\x01", "\x0b", "\x7f", "\x9c", "\u200b", "\u2066", "\u202e"))
+
+
+def test_a_tab_or_newline_in_a_query_is_a_space(client):
+    for pasted in ("%09", "%0A", "%0D%0A"):
+        answer = client.get(f"/api/search?q=truyen{pasted}kieu").json()
+        assert answer["q"] == "truyen kieu" and answer["total"] > 0, answer

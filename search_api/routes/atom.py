@@ -25,6 +25,7 @@ from search_api.present import holdings_by_library
 from search_api.routes.search import FILTER_PARAMETERS, SEARCH_ERRORS, paging_parameters
 from store.catalog import utc_now
 from store.feed import changed_at
+from store.text import visible_query
 
 router = APIRouter(tags=["search"])
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -46,6 +47,7 @@ async def search_atom(
     ctx: Annotated[AppContext, Depends(get_context)],
     q: Annotated[str, Query(description="As in /api/search.")] = "",
 ) -> Response:
+    q = visible_query(q)  # as the search reads it, also in the feed's title and searchTerms
     params = search_params(request, ctx, q, "relevance" if q.strip() else "new")
     result = await run_in_threadpool(ctx.search_index.search, params)
     changed = await run_in_threadpool(changed_at, ctx.store, [hit["id"] for hit in result.hits])

@@ -27,6 +27,7 @@ from index.search import FILTERS, SearchResult
 from search_api.errors import error_response
 from search_api.context import AppContext, get_context, mark_selected, search_params, site_path, site_url
 from search_api.routes.records import held_by, load_record, moved_to, not_found_message
+from store.text import visible_query
 
 router = APIRouter(include_in_schema=False)
 HERE = Path(__file__).resolve().parent.parent
@@ -120,6 +121,7 @@ def search_page(
     sort: str = "",
 ) -> Response:
     sort = sort or "relevance"  # `sort=`: a form's empty choice is the default, as an empty page or size is
+    q = visible_query(q)  # as the search reads it: a NUL went raw into the page's <title> and its search box
     # Filter values as the search compares them (NFC, codes in lower case), so a chip's link can find and drop its own.
     # Once each: language=vie&language=VIE (a partner form's hidden field and its select) is one filter.
     # A district in the registry's capitals, as the facet writes it, so its box unticks it.

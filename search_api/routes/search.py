@@ -13,6 +13,7 @@ from index.params import MAX_FILTER_VALUES, SORTS, SearchParams
 from index.search import FILTERS
 from search_api.context import AppContext, get_context, mark_selected, search_params
 from search_api.models import ErrorResponse, SearchResponse
+from store.text import visible_query
 
 router = APIRouter(tags=["search"])
 _RESPONSE = TypeAdapter(SearchResponse)
@@ -94,7 +95,7 @@ async def api_search(
                             examples=["truyen kieu", 'author:"Nguyễn Du" OR title:kieu', "lich su -year:..1990"])] = "",
 ) -> Response:
     """Hits of one page, the total, and facet counts within the applied filters."""
-    params = search_params(request, ctx, q)
+    params = search_params(request, ctx, visible_query(q))
     # A cached answer is served from the event loop; only a real search goes to a
     # worker thread (Tantivy releases the GIL there, so searches use every core).
     answer = ctx.search_index.cached(params)
