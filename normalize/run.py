@@ -59,7 +59,10 @@ MAX_REPORTED_REJECTS = 100
 # (two marked Vietnamese words, half the title's words at least) is "vie", noted in the repairs (normalize/language.py).
 # 19: an e-book (008/23 o or s, 245 $h "[Tài liệu điện tử]") is "ebook", a text online, not "electronic",
 # the leader's computer file (normalize/material.py).
-RULES_VERSION = 19
+# 20: bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) and noncharacters (U+FFFE,
+# U+FFFF …) dropped from text as zero-width characters are (normalize/text.py): an unterminated RLO in
+# an author reversed the rest of the hit's line on the results page.
+RULES_VERSION = 20
 
 
 class NormalizeSummary(BaseModel):

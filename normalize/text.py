@@ -10,13 +10,15 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from store.text import CONTROL as _CONTROL, INVISIBLE as _INVISIBLE, fold
+from store.text import BIDI_CONTROLS, CONTROL, INVISIBLE, NONCHARACTERS, fold
 from normalize.proper_names import Names, capitalize_names
 
-_DELETE = str.maketrans("", "", _INVISIBLE + _CONTROL)
+# Bidi controls as zero-width ones: an unterminated RLO in an author reversed the rest of the hit's line.
+_DROPPED = INVISIBLE + CONTROL + BIDI_CONTROLS + NONCHARACTERS
+_DELETE = str.maketrans("", "", _DROPPED)
 _SPACE_RE = re.compile(r"\s+")
-_INVISIBLE_RE = re.compile("[" + re.escape(_INVISIBLE + _CONTROL) + "]")
-_DIRTY_RE = re.compile("[" + re.escape(_INVISIBLE + _CONTROL) + r"]|\s\s|[^\S ]|^\s|\s$")
+_INVISIBLE_RE = re.compile("[" + re.escape(_DROPPED) + "]")
+_DIRTY_RE = re.compile("[" + re.escape(_DROPPED) + r"]|\s\s|[^\S ]|^\s|\s$")
 
 # Trailing ISBD separators: " /", " :", " ;", " =", ",".
 _ISBD_TAIL_RE = re.compile(r"\s*[/:;=,]\s*$")
@@ -73,7 +75,7 @@ def vietnamese_d(value: str) -> str:
 def _printable(value: str) -> bool:
     """No control or invisible character, and no whitespace but the space.
 
-    str.isprintable() is false for every character of _INVISIBLE and _CONTROL but
+    str.isprintable() is false for every character of _DROPPED but
     U+034F, and for all whitespace but " ": one C pass instead of a regex scan,
     which costs several times more on Vietnamese text.
     """

@@ -22,7 +22,11 @@ CONTROL = "".join(chr(c) for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 
 # Bidi embeddings, overrides and isolates (LRE … RLO, LRI … PDI): an unterminated one reverses
 # what follows it on a page, and a word typed with one in it is not the word the index holds.
 BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-_DROP_FROM_QUERY = str.maketrans("", "", INVISIBLE + CONTROL + BIDI_CONTROLS)
+# Unicode's noncharacters (U+FDD0–U+FDEF, and the last two code points of each plane: U+FFFE,
+# U+FFFF …): never text, and a page shows them as boxes.
+NONCHARACTERS = "".join(map(chr, [*range(0xFDD0, 0xFDF0), *(plane + end for plane in range(0, 0x110000, 0x10000)
+                                                            for end in (0xFFFE, 0xFFFF))]))
+_DROP_FROM_QUERY = str.maketrans("", "", INVISIBLE + CONTROL + BIDI_CONTROLS + NONCHARACTERS)
 _OTHER_SPACE_RE = re.compile(r"[^\S ]+")
 # đ/Đ carry no combining mark, so NFD alone would keep them.
 _FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "Ð": "d", "ı": "i", **dict.fromkeys(INVISIBLE)})

@@ -107,6 +107,9 @@ def sites(tmp_path_factory) -> Iterator[dict[str, str]]:
             union("v1", "Nam Bộ kháng chiến", ("tv-tinh",), part="Tập 1", year=2010),
             union("v2", "Nam Bộ kháng chiến", ("tv-tinh",), part="Tập 2", year=2010),
             union("url", LONG_TITLE, ("tv-tinh",), year=2024),
+            # Indexed before normalize dropped bidi controls: an RLO left open in the author.
+            union("rlo", "Cẩm nang bạn đọc", ("tv-tinh",), authors=["Lê \u202eVăn Tám"], publisher="Nxb Trẻ",
+                  year=2019),
             UnionRecord(id="nk1", title="Nhật ký trong tù", holdings=COPIES,
                         members=["tv-tinh:1", "tv-tinh:2", "tv-long-my:7"]),
         ])
@@ -588,3 +591,29 @@ def test_a_widget_loaded_from_a_sub_path_searches_the_catalogue_there(tmp_path, 
                 link = root.find_element(By.CSS_SELECTOR, "li.hit a.title").get_attribute("href")
     assert shown == "Tìm thấy 1 tài liệu"
     assert link == f"{api}/mucluc/records/ls1"
+
+
+# Where a piece of text is drawn: the left edge of the first text node under `root` holding it.
+TEXT_LEFT_JS = """var root = arguments[0], text = arguments[1];
+var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT), node;
+while ((node = walker.nextNode())) {
+  var at = node.data.indexOf(text);
+  if (at >= 0) { var range = document.createRange(); range.setStart(node, at); range.setEnd(node, at + text.length);
+                 return range.getBoundingClientRect().left; }
+}
+return null;"""
+
+
+def test_a_bidi_override_left_open_in_an_author_does_not_reorder_the_fields_after_it(sites, browser):
+    """An unterminated RLO in an author (already indexed) reversed the rest of the hit's line, publisher and
+    year drawn right to left ("Lê hcáS · 9102"), on the page and in the widget (security review): each
+    field is isolated, so the fields after it stay in reading order."""
+    browser.get(f"{sites['api']}/?q=cam+nang+ban+doc")
+    meta = browser.find_element(By.CSS_SELECTOR, "#hit-rlo .hit-meta")
+    publisher, year = (browser.execute_script(TEXT_LEFT_JS, meta, text) for text in ("Nxb Trẻ", "2019"))
+    assert publisher is not None and year is not None and publisher < year, (publisher, year, meta.text)
+    _, root = _widget(browser, sites["allowed"])
+    assert _search(browser, root, "cam nang ban doc") == "Tìm thấy 1 tài liệu"
+    meta = root.find_element(By.CSS_SELECTOR, "li.hit .meta")
+    publisher, year = (browser.execute_script(TEXT_LEFT_JS, meta, text) for text in ("Nxb Trẻ", "2019"))
+    assert publisher is not None and year is not None and publisher < year, (publisher, year, meta.text)

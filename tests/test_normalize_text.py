@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from normalize import values
 from normalize.isbn import is_valid_issn, parse_isbns, parse_issn, to_isbn13
-from normalize.text import clean_field, clean_text, recase_title, strip_isbd
+from normalize.text import clean_field, clean_text, cleanup_reasons, recase_title, strip_isbd
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
@@ -24,6 +24,16 @@ from normalize.text import clean_field, clean_text, recase_title, strip_isbd
 ])
 def test_clean_text_gives_nfc_without_invisibles_or_extra_space(raw, expected):
     assert clean_text(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["Lê \u202eVăn Tám", "\u202bLê Văn\u202c Tám", "Lê \u2066Văn\u2069 Tám",
+                                 "Lê Văn\u2067 Tám\u2068", "Lê\u202a Văn\u202d Tám", "Lê Văn Tám\ufffe",
+                                 "Lê\uffff Văn Tám", "Lê Văn \ufdd0Tám", "Lê Văn Tám\U0010ffff"])
+def test_clean_text_drops_bidi_controls_and_noncharacters(raw):
+    """An unterminated RLO in an author reversed the rest of the hit's line on the results page, and
+    U+FFFE/U+FFFF showed on the record page: dropped as zero-width characters are (security review)."""
+    assert clean_text(raw) == "Lê Văn Tám"
+    assert "invisible or control characters removed" in cleanup_reasons(raw)
 
 
 @pytest.mark.parametrize(("raw", "expected"), [

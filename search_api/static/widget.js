@@ -67,6 +67,16 @@
     return node;
   }
 
+  // Each field in a <bdi> of its own, `between` them: a bidi control left open in one (an RLO in an author)
+  // or a right-to-left name cannot reorder the fields after it, as the page isolates them.
+  function isolated(parent, fields, between) {
+    fields.filter(Boolean).forEach(function (text, i) {
+      if (i) parent.appendChild(document.createTextNode(between));
+      parent.appendChild(el("bdi", {}, text));
+    });
+    return parent;
+  }
+
   // Each holding library once, with its call numbers, as the page counts libraries and not copies.
   function libraries(holdings) {
     var seen = {}, order = [];
@@ -113,9 +123,11 @@
                            target: "_blank", rel: "noopener" }, title);
       if (LANG[hit.language]) link.setAttribute("lang", LANG[hit.language]);
       item.appendChild(link);
-      var meta = [(hit.authors || []).join("; "), hit.publisher, hit.year].filter(Boolean).join(" · ");
-      if (meta) item.appendChild(el("div", { "class": "meta" }, meta));
-      item.appendChild(el("div", { "class": "holdings" }, "Có tại: " + libraries(hit.holdings || []).join(", ")));
+      var meta = isolated(el("div", { "class": "meta" }), [(hit.authors || []).join("; "), hit.publisher, hit.year],
+                          " · ");
+      if (meta.childNodes.length) item.appendChild(meta);
+      var holdings = el("div", { "class": "holdings" }, "Có tại: ");
+      item.appendChild(isolated(holdings, libraries(hit.holdings || []), ", "));
       list.appendChild(item);
     });
     // Beside the list, not an item of it: the list holds the hits only, and no link follows no hit.
