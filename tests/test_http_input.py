@@ -139,3 +139,24 @@ def test_a_tab_or_newline_in_a_query_is_a_space(client):
     for pasted in ("%09", "%0A", "%0D%0A"):
         answer = client.get(f"/api/search?q=truyen{pasted}kieu").json()
         assert answer["q"] == "truyen kieu" and answer["total"] > 0, answer
+
+
+# ---- Range headers on /static ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("asked", ["bytes=5-1", "bytes=abc", "bytes=-", "items=0-5", "bytes=0-1,x", "bytes 0-5"])
+def test_a_range_header_that_is_not_a_valid_byte_range_set_is_ignored(client, asked):
+    """Starlette answered "bytes=5-1" and "bytes=abc" with its own text/plain 400 (security review), and a
+    unit it does not know (RFC 9110 14.2: MUST be ignored) too: an invalid ranges-specifier may be ignored
+    (14.2), so the whole file is sent, as to a request without Range."""
+    whole = client.get("/static/style.css")
+    response = client.get("/static/style.css", headers={"Range": asked})
+    assert response.status_code == 200 and response.content == whole.content, (asked, response.text[:100])
+    assert response.headers["content-type"].startswith("text/css")
+
+
+def test_a_valid_range_is_still_served_and_one_past_the_end_is_416(client):
+    whole = client.get("/static/style.css").content
+    part = client.get("/static/style.css", headers={"Range": "bytes=0-9"})
+    assert part.status_code == 206 and part.content == whole[:10]
+    past = client.get("/static/style.css", headers={"Range": f"bytes={len(whole)}-"})
+    assert past.status_code == 416 and past.headers["content-range"] == f"bytes */{len(whole)}"
