@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
+from config.masking import masked_secrets
 from store.models import HarvestRun
 
 LOG_FORMATS = ("text", "json")
@@ -31,6 +32,15 @@ logging.getLogger(EVENT_LOGGER).addHandler(logging.NullHandler())
 
 def _not_an_event(record: logging.LogRecord) -> bool:
     return not hasattr(record, "event")
+
+
+def _masked(record: logging.LogRecord) -> bool:
+    """The line without a library url's credentials (config.masking): a retry's warning names the url as
+    the registry writes it, and a log is pasted into tickets."""
+    message = record.getMessage()
+    if (masked := masked_secrets(message)) != message:
+        record.msg, record.args = masked, None
+    return True
 
 
 class JsonLogFormatter(logging.Formatter):
@@ -56,6 +66,7 @@ def configure_logging(log_format: str, stream: TextIO | None = None) -> None:
     """JSON lines (INFO and up) or plain warnings on stderr; replaces earlier handlers."""
     handler = logging.StreamHandler(stream or sys.stderr)
     handler._unioncat = True  # type: ignore[attr-defined]
+    handler.addFilter(_masked)
     root = logging.getLogger()
     for old in [h for h in root.handlers if getattr(h, "_unioncat", False)]:
         root.removeHandler(old)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import logging
 from pathlib import Path
 
 import httpx
@@ -11,6 +13,7 @@ from typer.testing import CliRunner
 from config.masking import masked_secrets
 from config.settings import settings_from_dict
 from harvester.cli import app
+from harvester.reporting import LOG_FORMATS, configure_logging
 from harvester.run import harvest_libraries
 from index import SearchIndex
 from search_api import create_app
@@ -72,3 +75,24 @@ def test_masked_secrets_masks_passwords_and_secret_parameters_only():
     assert masked_secrets("http://ghp_abc@host/x") == "http://***@host/x"  # a lone user part is the token
     assert masked_secrets("library 'a' (/srv/a.mrc): not found") == "library 'a' (/srv/a.mrc): not found"
     assert masked_secrets("mailto a@b, x=1") == "mailto a@b, x=1"
+
+
+def test_a_retry_warning_in_the_log_masks_the_librarys_credentials(tmp_path: Path, fault_server):
+    """The transport's "retry 1 in 0.01s" warning named the url as the registry writes it, password and key."""
+    server = fault_server([Canned(b"busy", 503, {"Content-Type": "text/plain"})] * 2)
+    settings = settings_from_dict({"data_dir": str(tmp_path / "data"),
+                                   "harvest": {"max_retries": 1, "backoff_base_s": 0.001},
+                                   "libraries": [library("tv-koha", "oai-pmh", _with_credentials(server.url))]},
+                                  tmp_path / "unioncat.toml")
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        for log_format in LOG_FORMATS:
+            log = io.StringIO()
+            configure_logging(log_format, log)
+            with CatalogStore(settings.db_path) as store:
+                harvest_libraries(settings, store)
+            assert "retry 1" in log.getvalue() and "harvester:***@" in log.getvalue(), log.getvalue()
+            assert PASSWORD not in log.getvalue() and KEY not in log.getvalue(), log.getvalue()
+    finally:  # the process's logging as it was: other tests read the root logger
+        root.handlers[:], root.level = handlers, level
