@@ -50,6 +50,7 @@ from harvester.oaixml import (
     split_oai_response,
 )
 from harvester.strayutf8 import stray_bytes_report
+from harvester.sweepcheck import confirm_missing
 from harvester.transport import with_query
 from harvester.oddrecords import CONTROL_PICTURES_RE, control_ids_report, odd_leaders_report
 from store.catalog import CatalogStore, utc_now
@@ -231,7 +232,7 @@ class OaiHarvester:
                 saved = self.store.harvest_state(library.id)
                 if saved.sweep_pending:
                     # The records of the old set, format or endpoint: the new scope lists what stays.
-                    run.deleted += self.sweep(library, expected=saved.scope_harvested)
+                    run.deleted += self.sweep(library, expected=saved.scope_harvested, run=run)
                 return run
             except (BadResumptionToken, BadArgument, HttpStatusError) as exc:
                 if _seconds_refused(exc, granularity, state):
@@ -443,7 +444,7 @@ class OaiHarvester:
         self.store.save_harvest_page(records)
         log.info("library %s: %d deleted records listed again were restored", library.id, len(records))
 
-    def sweep(self, library: LibraryConfig, expected: int | None = None) -> int:
+    def sweep(self, library: LibraryConfig, expected: int | None = None, run: HarvestRun | None = None) -> int:
         """Mark records deleted that ListIdentifiers no longer lists; returns how many.
 
         For servers that never report deletions, and after a change of set, format
@@ -451,7 +452,9 @@ class OaiHarvester:
         token, or the sweep found nothing or fewer than `sweep_min_ratio` of the
         live records we hold (of `expected`, the records the new scope's harvest
         just gave, after a change of scope): an empty or partial answer must not
-        wipe a library from the catalog.
+        wipe a library from the catalog.  A periodic sweep deletes only what
+        GetRecord confirms gone (harvester/sweepcheck.py): offset paging that
+        shifts mid-sweep leaves live records unlisted.  Warnings go into `run`.
         """
         params: dict[str, str] = {"verb": "ListIdentifiers", "metadataPrefix": library.metadata_prefix or "marc21"}
         if library.set:
@@ -494,9 +497,21 @@ class OaiHarvester:
         reappeared = present & self.store.deleted_local_ids(library.id)
         if reappeared:
             self._restore(library, sorted(reappeared))
-        deleted = self.store.mark_deleted(library.id, held - present)
-        state = self.store.harvest_state(library.id).model_copy(update={"last_sweep": utc_now(),
-                                                                         "sweep_pending": False, "scope_harvested": 0})
-        self.store.save_harvest_state(state)
+        if expected is not None:
+            # After a change of scope the old records may well be live at the source, just not in this scope.
+            gone, deferred = held - present, set()
+        else:
+            check = confirm_missing(client, library, held - present)
+            gone, deferred = check.gone, check.deferred
+        deleted = self.store.mark_deleted(library.id, gone)
+        update: dict = {"sweep_pending": False, "scope_harvested": 0}
+        if not deferred:
+            update["last_sweep"] = utc_now()
+        elif run is not None:  # last_sweep kept: the sweep is due again next night and asks about the rest
+            run.errors.append(f"warning: library {library.id!r} ({library.url}): the identifiers sweep did not list "
+                              f"{len(held - present)} records; {len(held - present) - len(deferred)} were checked "
+                              f"with GetRecord and {len(deferred)} wait for the next night's sweep (a record is "
+                              "deleted only once GetRecord confirms it is gone)")
+        self.store.save_harvest_state(self.store.harvest_state(library.id).model_copy(update=update))
         return deleted
 

@@ -55,7 +55,7 @@ def harvest_library(settings: Settings, store: CatalogStore, library: LibraryCon
                 harvester.harvest(library, full=full, run=run)
                 if sweep_due(library, store.harvest_state(library.id).last_sweep):
                     # A refused sweep raises HarvestError: the run fails and nothing is deleted.
-                    run.deleted += harvester.sweep(library)
+                    run.deleted += harvester.sweep(library, run=run)
             else:
                 harvest_marc_file(library, store, client, settings.harvest, run=run, full=full)
         run.status = "ok"

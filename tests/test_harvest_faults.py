@@ -22,7 +22,9 @@ from tests.test_harvest_support import (
     Canned,
     envelope,
     fast_settings,
+    get_record,
     identify,
+    list_identifiers,
     list_records,
     marc_library,
     marcxml_record,
@@ -675,13 +677,6 @@ def test_records_out_of_datestamp_order_all_arrive_and_next_from_is_the_response
     assert store.harvest_state("tv-test").next_from == "2024-05-01T10:20:30Z"
 
 
-def list_identifiers(ids: list[str], token: str | None = None) -> bytes:
-    headers = "".join(f"<header><identifier>oai:x:{i}</identifier><datestamp>2024-03-15T10:30:00Z</datestamp>"
-                      f"</header>" for i in ids)
-    token_xml = "" if token is None else f"<resumptionToken>{token}</resumptionToken>"
-    return envelope(f"<ListIdentifiers>{headers}{token_xml}</ListIdentifiers>")
-
-
 def sweep_refused(server, store, match: str, **settings) -> None:
     """Harvest the library whole, then check its sweep raises HarvestError matching `match`."""
     settings = fast_settings(**settings)
@@ -728,11 +723,6 @@ def test_a_sweep_whose_server_answers_no_records_to_a_token_deletes_nothing(faul
     assert len(stored(store)) == 10
 
 
-def get_record(identifier: str, title: str = "Sách") -> bytes:
-    record = list_records([identifier], title=title).split(b"<ListRecords>")[1].split(b"</ListRecords>")[0]
-    return envelope("<GetRecord>" + record.decode() + "</GetRecord>")
-
-
 def test_a_record_a_sweep_deleted_comes_back_when_the_source_lists_it_again(fault_server, store):
     """Its datestamp is old, so no incremental window would fetch it: the sweep fetches it by GetRecord."""
     server = fault_server([identify(), list_records(["1", "2", "3"]), list_identifiers(["1", "2"])])
@@ -740,7 +730,8 @@ def test_a_record_a_sweep_deleted_comes_back_when_the_source_lists_it_again(faul
     with make_client(settings) as client:
         harvester = OaiHarvester(client, store, settings)
         harvester.harvest(oai_library(server.url))
-        assert harvester.sweep(oai_library(server.url)) == 1  # the server's paging shifted: 3 was missed
+        server.responses.append(Canned(oai_error("idDoesNotExist", "withdrawn")))  # the sweep asks GetRecord
+        assert harvester.sweep(oai_library(server.url)) == 1  # withdrawn, then put back
         server.responses = [Canned(list_identifiers(["1", "2", "3"])), Canned(get_record("3"))]
         assert harvester.sweep(oai_library(server.url)) == 0
     assert stored(store) == ["oai:x:1", "oai:x:2", "oai:x:3"]
@@ -776,13 +767,14 @@ def test_a_response_date_with_an_offset_is_converted_to_utc(fault_server, store)
 
 
 def test_a_listed_record_that_cannot_be_fetched_does_not_stop_the_sweep(fault_server, store):
-    server = fault_server([identify(), list_records(["1", "2", "3", "4"]), list_identifiers(["1", "2", "3"])])
+    gone = oai_error("idDoesNotExist", "gone")
+    server = fault_server([identify(), list_records(["1", "2", "3", "4"]), list_identifiers(["1", "2", "3"]), gone])
     settings = fast_settings()
     with make_client(settings) as client:
         harvester = OaiHarvester(client, store, settings)
         harvester.harvest(oai_library(server.url))
         assert harvester.sweep(oai_library(server.url)) == 1
-        server.responses = [Canned(list_identifiers(["1", "2", "4"])), Canned(oai_error("idDoesNotExist", "gone"))]
+        server.responses = [Canned(list_identifiers(["1", "2", "4"])), Canned(gone), Canned(gone)]
         assert harvester.sweep(oai_library(server.url)) == 1  # 3 is gone at the source; 4 stays deleted
     assert stored(store) == ["oai:x:1", "oai:x:2"]
 

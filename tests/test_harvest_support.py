@@ -128,6 +128,18 @@ def oai_error(code: str, text: str = "", response_date: str = "2024-05-01T10:20:
     return envelope(f'<error code="{code}">{text}</error>', response_date)
 
 
+def list_identifiers(ids: list[str], token: str | None = None) -> bytes:
+    headers = "".join(f"<header><identifier>oai:x:{i}</identifier><datestamp>2024-03-15T10:30:00Z</datestamp>"
+                      f"</header>" for i in ids)
+    token_xml = "" if token is None else f"<resumptionToken>{token}</resumptionToken>"
+    return envelope(f"<ListIdentifiers>{headers}{token_xml}</ListIdentifiers>")
+
+
+def get_record(identifier: str, title: str = "Sách") -> bytes:
+    record = list_records([identifier], title=title).split(b"<ListRecords>")[1].split(b"</ListRecords>")[0]
+    return envelope("<GetRecord>" + record.decode() + "</GetRecord>")
+
+
 # ---- the fault server ------------------------------------------------------------------
 
 
