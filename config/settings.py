@@ -204,8 +204,8 @@ class HarvestSettings(_Frozen):
     max_empty_pages: int = Field(
         default=100, ge=1,
         description="Pages in a row without records, each with a new resumption token, after which an OAI-PMH list "
-                    "is taken to be endless: the harvest stops with a warning and `from` is not advanced (a sweep "
-                    "deletes nothing).  Raise it for a provider that hides long runs of deleted records.")
+                    "is taken to be endless: the harvest stops, keeps the records read and fails, and `from` is not "
+                    "advanced (a sweep deletes nothing).  Raise it for a provider that hides long runs of deleted records.")
 
 
 class DedupeSettings(_Frozen):

@@ -283,8 +283,6 @@ class OaiHarvester:
                 (reject.local_id, None) for reject in page.rejected]
             if looping := guard.looping(token, next_token, page_keys):
                 # Stop, and keep the old `from` so the next run covers this window again rather than skip records.
-                run.errors.append(f"warning: library {library.id!r} ({library.url}): {looping}; window stopped, "
-                                  "`from` not advanced")
                 update = {"resumption_token": None, "window_from": None, "window_response_date": None}
             elif next_token is None:
                 if window_response_date and response_instant(window_response_date) > datetime.now(UTC) + CLOCK_SKEW:
@@ -326,6 +324,13 @@ class OaiHarvester:
             if page.declared_over_utf8:
                 _warn_once(run, misdeclared_warning(library.id, library.url, page.declared_over_utf8,
                                                     "OAI-PMH server"))
+            if looping:
+                # The page is saved; the run fails so that the library is not reported harvested (nor its
+                # last success moved) while night after night the same first pages are all it gets.
+                raise HarvestError(library.id, library.url, f"the server's list never ends ({looping}), so the "
+                                   f"harvest stopped after page {page_number}, incomplete: the records read are "
+                                   "kept and `from` is not advanced; ask the library to fix its OAI-PMH server's "
+                                   "resumption tokens")
             if state.resumption_token is None:
                 return
 

@@ -11,7 +11,7 @@ from config.errors import ConfigError
 from harvester.provider import serve_fixtures
 from harvester.run import harvest_libraries
 from tests.conftest import make_settings
-from tests.test_harvest_support import FAST, book, write_marc_collection
+from tests.test_harvest_support import FAST, book, identify, list_records, write_marc_collection
 
 
 def closed_port() -> int:
@@ -46,6 +46,22 @@ def test_libraries_run_in_parallel_and_a_failure_is_recorded(tmp_path: Path, dat
     assert store.library_status("down").errors == [error]
     assert store.library_status("tv-tinh").last_success is not None
     assert all(r.finished_at for r in runs)
+
+
+def test_a_list_that_never_ends_fails_the_library_and_keeps_its_records(fault_server, data_dir: Path, store):
+    """A token that loops stopped the harvest but read `ok`: night after night only the first page came,
+    exit 0, last_success moved and the library was never overdue."""
+    first_night = [identify(), list_records(["1", "2"], token="t1"), list_records(["1", "2"], token="t1")]
+    server = fault_server([*first_night, *first_night])
+    settings = make_settings(data_dir, [library("loop", "oai-pmh", server.url)], harvest=FAST)
+    for _night in range(2):
+        [run] = harvest_libraries(settings, store)
+        assert run.status == "failed"
+        status = store.library_status("loop", 26)
+        assert status.last_success is None and status.overdue and status.records == 2
+        [reason] = status.errors
+        assert "never ends" in reason and "'t1' repeated" in reason and "incomplete" in reason, reason
+        assert store.harvest_state("loop").next_from is None  # the next night reads the window again
 
 
 def test_unknown_library_id_is_a_config_error(data_dir: Path, store):
