@@ -365,8 +365,11 @@ class OaiHarvester:
         except NoRecordsMatch as exc:
             if token is not None:  # "no records" to a token: the server lost the list, which is not its end
                 raise
-            if library.set and not state.window_from:
-                self._check_set_listed(library)
+            if library.set:
+                # Also on an incremental night: a set the library renamed or dropped answers noRecordsMatch
+                # to every `from`, read as a quiet night for good.  One ListSets request, usually.
+                self._check_set_listed(library, f"gave no records since {state.window_from} (renamed or "
+                                                "dropped?)" if state.window_from else "gave no records")
             # An empty window is a successful harvest of zero records.
             log.info("library %s: %s", library.id, exc)
             return OaiPage(response_date=exc.response_date)

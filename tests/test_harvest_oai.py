@@ -16,6 +16,7 @@ from tests.test_harvest_support import (
     envelope,
     fast_settings,
     identify,
+    list_records,
     marcxml_record,
     oai_error,
     oai_library,
@@ -176,17 +177,36 @@ def test_a_listed_set_with_no_records_is_an_empty_harvest(fault_server, store):
                     "<resumptionToken>s1</resumptionToken></ListSets>")
     more = envelope("<ListSets><set><setSpec>trong</setSpec><setName>Trống</setName></set></ListSets>")
     server = fault_server([identify(), oai_error("noRecordsMatch"), sets, more,
-                           identify(), oai_error("noRecordsMatch")])
+                           identify(), oai_error("noRecordsMatch"), sets, more])
     settings = fast_settings()
     library = oai_library(server.url, set="trong")
     with make_client(settings) as client:
         harvester = OaiHarvester(client, store, settings)
         assert harvester.harvest(library).added == 0
-        # An incremental window with nothing new is the usual night: the sets are not asked again.
+        # An incremental window with nothing new is the usual night: the set is still listed, so all is well.
         assert harvester.harvest(library).errors == []
+    assert store.harvest_state("tv-test").next_from is not None
     assert [q.split("&")[0] for q in server.queries] == ["verb=Identify", "verb=ListRecords", "verb=ListSets",
-                                                         "verb=ListSets", "verb=Identify", "verb=ListRecords"]
+                                                         "verb=ListSets"] * 2
     assert "resumptionToken=s1" in server.queries[3]
+
+
+def test_a_set_dropped_after_the_first_harvest_fails_the_incremental_night(fault_server, store):
+    """Many servers answer noRecordsMatch to an unknown set: checked only on a window without `from`,
+    a set renamed or dropped after the first harvest gave an ok empty harvest every night."""
+    server = fault_server([identify(), list_records(["1"]), identify(), oai_error("noRecordsMatch"),
+                           envelope("<ListSets><set><setSpec>sach-moi</setSpec><setName>Sách</setName></set>"
+                                    "</ListSets>")])
+    settings = fast_settings()
+    library = oai_library(server.url, set="sach")
+    with make_client(settings) as client:
+        harvester = OaiHarvester(client, store, settings)
+        assert harvester.harvest(library).added == 1
+        with pytest.raises(HarvestError) as info:
+            harvester.harvest(library)
+    message = str(info.value)
+    assert "set 'sach' gave no records since" in message and "sach-moi" in message and "[[libraries]]" in message, message
+    assert "from=" in server.queries[3] and store.live_local_ids("tv-test") == {"oai:x:1"}
 
 
 def test_day_granularity_provider_gives_day_only_from(fixture_dir, store):
