@@ -199,6 +199,23 @@ class OaiHarvester:
                         library.id, value, extra={"library": library.id})
         return DAY_GRANULARITY
 
+    def _granularity_or_known(self, library: LibraryConfig, state: HarvestState | None, run: HarvestRun) -> str:
+        """Identify's granularity; when Identify fails, the one it declared on an earlier night, with a warning.
+
+        Identify is asked only for the granularity: a server whose Identify breaks while its
+        ListRecords works lost every night's harvest.  With none known, Identify's error stands.
+        """
+        try:
+            return self.granularity(library)
+        except HarvestInterrupted:
+            raise
+        except HarvestError as exc:
+            if state is None or state.granularity is None:
+                raise
+            run.errors.append(f"warning: {exc}; harvested with granularity {state.granularity}, which Identify "
+                              "declared before (ask the library to look at its OAI-PMH server's Identify)")
+            return state.granularity
+
     def harvest(self, library: LibraryConfig, full: bool = False, run: HarvestRun | None = None) -> HarvestRun:
         """Harvest one library: continue a saved token, else open a window from `next_from`.
 
@@ -209,9 +226,11 @@ class OaiHarvester:
         if library.metadata_prefix is None:
             raise HarvestError(library.id, library.url, "no metadata_prefix configured; add one (marc21, marcxml, "
                                                           "marc or oai_dc) to its [[libraries]] table")
-        granularity = self.granularity(library)
         state = self.store.harvest_state(library.id)
         scope = harvest_scope(library)
+        granularity = self._granularity_or_known(library, state if state.harvested_for in (None, scope) else None,
+                                                 run)
+        state = state.model_copy(update={"granularity": granularity})
         if state.harvested_for not in (None, scope):
             # Another set, format or endpoint: the old `from` and token say nothing about it (metha does the same).
             run.errors.append(f"warning: library {library.id!r}: harvested until now as {state.harvested_for}, "

@@ -263,6 +263,9 @@ class HarvestState(BaseModel):
     scope_harvested: int = Field(
         default=0, description="With `sweep_pending`: records the new scope's harvests have given so far, over "
                                "every run (a harvest cut and resumed, a refused sweep tried again): the sweep's floor.")
+    granularity: str | None = Field(
+        default=None, description="The datestamp granularity Identify last declared: used, with a warning, on a "
+                                  "night Identify fails, since the list itself may still answer.")
 
 
 class PageCounts(BaseModel):

@@ -900,3 +900,24 @@ def test_a_list_without_a_readable_response_date_says_so_once_and_keeps_from(fau
     warnings = [error for error in run.errors if said in error]
     assert len(warnings) == 1 and "`from` not advanced" in warnings[0], run.errors
     assert store.harvest_state("tv-test").next_from is None
+
+
+def test_a_failing_identify_falls_back_to_the_granularity_it_declared_before(fault_server, store):
+    """Identify is asked only for the granularity: a server whose Identify broke while ListRecords still
+    worked lost every night's harvest."""
+    broken = [Canned(b"<html><body>Internal Server Error</body></html>", 500, {"Content-Type": "text/html"})] * 3
+    server = fault_server([identify("YYYY-MM-DDThh:mm:ssZ"), list_records(["1"]), *broken, list_records(["2"])])
+    harvest(server, store)
+    run = harvest(server, store)
+    assert run.added == 1 and stored(store) == ["oai:x:1", "oai:x:2"]
+    assert params(server.queries[-1])["from"] == "2024-05-01T10:20:30Z"  # seconds, as Identify said before
+    [warning] = run.errors
+    assert "HTTP 500" in warning and "YYYY-MM-DDThh:mm:ssZ" in warning and "Identify" in warning, warning
+
+
+def test_a_failing_identify_with_no_granularity_known_fails_the_library(fault_server, store):
+    broken = [Canned(b"<html><body>Internal Server Error</body></html>", 500, {"Content-Type": "text/html"})] * 3
+    server = fault_server(broken)
+    with pytest.raises(HttpStatusError, match="Identify"):
+        harvest(server, store)
+    assert len(server.queries) == 3 and stored(store) == []
