@@ -285,7 +285,7 @@ def _parsed_records(source: ResyncReader, repairing: RepairingReader | None, loc
                     before: int, read: MarcRead | None) -> Iterator[RawRecord | Rejected]:
     """The records one parse gives, from `source`'s next byte to the file's end or a break (raised)."""
     context = etree.iterparse(source, events=("end",), tag=_RECORD_TAGS, resolve_entities=False, no_network=True,
-                              load_dtd=False, huge_tree=False)
+                              load_dtd=False, huge_tree=True)  # see oaixml.MAX_XML_DEPTH
     position = before
     for _event, element in context:
         position += 1

@@ -30,14 +30,16 @@ OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 _O = f"{{{OAI_NS}}}"
 
-# libxml2 refuses documents nested deeper than this unless XML_PARSE_HUGE (huge_tree)
-# is set; we never set it, so a hostile or broken response cannot exhaust the stack.
-MAX_XML_DEPTH = 256
+# libxml2's cap on nesting under XML_PARSE_HUGE (huge_tree), which we set: without it a text
+# node over 10 MB (a long summary) is "not well-formed", though there is nothing to correct.
+# A response is bounded by `max_response_bytes`, a file record by its file; entities are never
+# expanded, so huge_tree lifts no guard that matters here.
+MAX_XML_DEPTH = 2048
 
 
 def strict_parser() -> etree.XMLParser:
     """A fresh strict parser (lxml parsers must not be shared between threads)."""
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True,
                            recover=False, remove_blank_text=False)
 
 
@@ -282,7 +284,7 @@ def _stream_list_records(stream: BinaryIO | RepairingReader, library: str, endpo
     stray_bytes: dict[str, int] = {}
     odd_leaders: dict[str, str] = {}
     events = etree.iterparse(stream, events=("end",), tag=f"{_O}record", resolve_entities=False,
-                             no_network=True, load_dtd=False, huge_tree=False, recover=False,
+                             no_network=True, load_dtd=False, huge_tree=True, recover=False,
                              remove_blank_text=False)
     for _event, record in events:
         parent = record.getparent()

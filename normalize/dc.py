@@ -22,7 +22,7 @@ from normalize.eightbit import decode_8bit, read_stray_bytes, stray_bytes_note
 from normalize.text import clean_field, recase_title
 
 DC_NS = "http://purl.org/dc/elements/1.1/"
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, encoding="utf-8")
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, encoding="utf-8")  # as marc.py
 _DC_TYPES = {
     "text": "book", "book": "book", "sách": "book", "still image": "visual", "stillimage": "visual",
     "image": "visual", "sound": "sound", "moving image": "video", "movingimage": "video",

@@ -40,7 +40,8 @@ _PUA_BASE = 0xE000
 _CONTROL_PICTURES_BASE = 0x2400
 _CONTROL_PICTURE_UTF8 = b"\xe2\x90"
 _FROM_PUA = {_PUA_BASE + c: chr(c) for c in range(0x20)} | {_CONTROL_PICTURES_BASE + c: chr(c) for c in range(1, 0x20)}
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, encoding="utf-8")
+# huge_tree: a field over 10 MB (a long summary) is data the harvester read, not a broken record.
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, encoding="utf-8")
 
 
 def _local(tag: object) -> str:

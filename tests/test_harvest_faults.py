@@ -640,9 +640,9 @@ def test_error_classes_follow_the_codes():
 
 
 def test_response_nested_too_deep_is_refused_naming_the_endpoint(fault_server, store):
-    deep = envelope("<ListRecords>" + "<x>" * 300 + "</x>" * 300 + "</ListRecords>")
+    deep = envelope("<ListRecords>" + "<x>" * 2100 + "</x>" * 2100 + "</ListRecords>")
     server = fault_server([identify(), deep, deep, deep])
-    with pytest.raises(MalformedResponseError, match="nested deeper than 256") as info:
+    with pytest.raises(MalformedResponseError, match="nested deeper than 2048") as info:
         harvest(server, store)
     assert server.url in str(info.value) and "tv-test" in str(info.value)
 
