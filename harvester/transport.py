@@ -229,7 +229,8 @@ def _get_limited(client: httpx.Client, url: str, params: Mapping[str, str] | Non
                  settings: HarvestSettings, library: str, headers: Mapping[str, str] | None) -> httpx.Response:
     """One GET whose body is read in chunks and refused past `max_response_bytes`."""
     limit = settings.max_response_bytes
-    with client.stream("GET", with_query(url, params), headers=headers) as response:
+    with client.stream("GET", with_query(url, params), headers=headers,
+                       extensions={"trace": stopping.watch_connection}) as response:
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
             raise ResponseTooLargeError(library, str(response.url),

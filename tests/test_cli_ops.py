@@ -25,6 +25,7 @@ from config.settings import REPO_ROOT
 from harvester.cli import app
 from store import CatalogStore
 from tests.e2e_helpers import stderr_after_signal, unioncat
+from tests.test_harvest_support import Canned, identify, list_records
 from tests.test_harvest_run import closed_port
 from tests.test_normalize_run import _config, raw
 
@@ -139,6 +140,27 @@ def test_a_request_that_fails_after_the_stop_still_records_the_stop(tmp_path):
     assert proc.returncode == 143, stderr
     error = status_of(config)["libraries"][0]["errors"][-1]
     assert "stopped by SIGTERM before the harvest finished" in error, error
+
+
+def test_sigterm_cuts_short_a_request_the_server_hangs_on(tmp_path, fault_server, store):
+    """A stop waited for the request in flight to time out (30 s by default, 60 s here), longer than a
+    container's stop grace period (often 10 s): the container was killed, its run left marked running."""
+    server = fault_server([identify(), list_records(["1"], token="t1"), Canned(list_records(["2"]), delay_s=60)])
+    config = write_registry(tmp_path / "unioncat.toml", {"tv-a": server.url}, "[harvest]\ntimeout_s = 60\n")
+    proc = start("update", "--config", str(config))
+    deadline = time.monotonic() + 30
+    while len(server.queries) < 3 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    time.sleep(0.3)  # the hung request is waiting for its answer
+    sent = time.monotonic()
+    stderr = stderr_after_signal(proc, signal.SIGTERM)
+    assert time.monotonic() - sent < 5, stderr
+    assert proc.returncode == 143 and "stopped by SIGTERM" in stderr, stderr
+    [library] = status_of(config)["libraries"]
+    assert library["last_status"] == "failed" and "stopped by SIGTERM" in library["errors"][-1], library
+    with CatalogStore(tmp_path / "data" / "catalog.sqlite3") as catalog:  # nothing lost: page 1 and its token
+        assert catalog.live_local_ids("tv-a") == {"oai:x:1"}
+        assert catalog.harvest_state("tv-a").resumption_token == "t1"
 
 
 def test_a_run_killed_outright_is_closed_by_the_next_run(tmp_path, store, data_dir):
