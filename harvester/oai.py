@@ -530,6 +530,10 @@ class OaiHarvester:
         else:
             check = confirm_missing(client, library, held - present)
             gone, deferred = check.gone, check.deferred
+            if check.unanswered and run is not None:  # else a server whose GetRecord is broken never deleted
+                run.errors.append(f"warning: library {library.id!r} ({library.url}): the identifiers sweep did not "
+                                  f"list {len(check.unanswered)} records (such as {min(check.unanswered)!r}) and "
+                                  "GetRecord could not say whether they are gone; kept until a sweep can")
         deleted = self.store.mark_deleted(library.id, gone)
         update: dict = {"sweep_pending": False, "scope_harvested": 0}
         if not deferred:

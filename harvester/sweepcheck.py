@@ -31,7 +31,8 @@ class SweepCheck:
     """The records a sweep did not see listed, sorted by what GetRecord said of them."""
 
     gone: set[str] = field(default_factory=set)  # idDoesNotExist, a deleted header, or out of the library's set
-    kept: set[str] = field(default_factory=set)  # GetRecord returned it, or could not answer
+    kept: set[str] = field(default_factory=set)  # GetRecord returned it
+    unanswered: set[str] = field(default_factory=set)  # GetRecord failed: kept, and the run says so
     deferred: set[str] = field(default_factory=set)  # over the night's limit: asked about next time
 
 
@@ -45,8 +46,9 @@ def _in_set(header: Header, wanted: str | None) -> bool:
     return any(spec == wanted or spec.startswith(wanted + ":") for spec in header.setSpecs)
 
 
-def _gone(client: HttpxSickle, library: LibraryConfig, identifier: str) -> bool:
-    """True when the source says the record is deleted, does not exist, or is no longer in the set."""
+def _gone(client: HttpxSickle, library: LibraryConfig, identifier: str) -> bool | None:
+    """True when the source says the record is deleted, does not exist, or is no longer in the set;
+    None when GetRecord could not answer."""
     try:
         response = client.harvest(verb="GetRecord", identifier=identifier,
                                   metadataPrefix=library.metadata_prefix or "marc21")
@@ -58,10 +60,10 @@ def _gone(client: HttpxSickle, library: LibraryConfig, identifier: str) -> bool:
     except HarvestError as exc:  # a server that cannot answer for it: keeping a record is the safe mistake
         log.warning("library %s: GetRecord of %s, missing from the identifiers sweep, failed (%s); kept",
                     library.id, identifier, exc, extra={"library": library.id})
-        return False
+        return None
     element = None if container is None else container.find(f"{{{OAI_NS}}}record/{{{OAI_NS}}}header")
     if element is None:
-        return False
+        return None
     header = Header(element)
     return header.deleted or not _in_set(header, library.set)
 
@@ -72,7 +74,8 @@ def confirm_missing(client: HttpxSickle, library: LibraryConfig, missing: set[st
     ordered = sorted(missing)
     check = SweepCheck(deferred=set(ordered[limit:]))
     for identifier in ordered[:limit]:
-        (check.gone if _gone(client, library, identifier) else check.kept).add(identifier)
+        gone = _gone(client, library, identifier)
+        (check.unanswered if gone is None else check.gone if gone else check.kept).add(identifier)
     if check.kept:
         log.info("library %s: %d records the identifiers sweep did not list are live at the source (GetRecord); "
                  "kept", library.id, len(check.kept), extra={"library": library.id})

@@ -24,6 +24,17 @@ def verbs(server) -> list[str]:
     return [parse_qs(query).get("verb", ["?"])[0] for query in server.queries]
 
 
+def harvest_then_sweep(server, store, **extra) -> tuple[int, HarvestRun]:
+    """Harvest the library whole, then sweep it: (records the sweep deleted, the sweep's run)."""
+    settings = fast_settings(**{"sweep_min_ratio": extra.pop("sweep_min_ratio", 0.5)})
+    library = oai_library(server.url, **extra)
+    run = HarvestRun(library="tv-test", started_at="2024-05-01T10:20:30Z")
+    with make_client(settings) as client:
+        harvester = OaiHarvester(client, store, settings)
+        harvester.harvest(library)
+        return harvester.sweep(library, run=run), run
+
+
 def test_a_record_the_sweep_missed_while_offset_pages_shifted_is_kept(fault_server, store):
     """Koha pages by SQL offset: 3 deleted at the source while the sweep was on page 1 moves 5 onto
     page 1's last place, so page 2 starts at 6 and 5 is never listed, though GetRecord returns it.
@@ -32,12 +43,7 @@ def test_a_record_the_sweep_missed_while_offset_pages_shifted_is_kept(fault_serv
     server = fault_server([identify(), list_records(ids),
                            list_identifiers(ids[:4], token="offset=4"), list_identifiers(["6", "7"]),
                            get_record("5"), oai_error("idDoesNotExist", "no such record")])
-    settings = fast_settings()
-    library = oai_library(server.url)
-    with make_client(settings) as client:
-        harvester = OaiHarvester(client, store, settings)
-        harvester.harvest(library)
-        assert harvester.sweep(library) == 1
+    assert harvest_then_sweep(server, store)[0] == 1
     live = store.live_local_ids("tv-test")
     assert "oai:x:5" in live and "oai:x:8" not in live and len(live) == 7
     assert verbs(server)[-2:] == ["GetRecord", "GetRecord"]
@@ -49,12 +55,7 @@ def test_a_record_getrecord_answers_deleted_or_out_of_the_set_is_deleted(fault_s
                        '<datestamp>2024-03-15T10:30:00Z</datestamp></header></record></GetRecord>')
     moved = get_record("3").replace(b"</datestamp>", b"</datestamp><setSpec>baochi</setSpec>")
     server = fault_server([identify(), list_records(["1", "2", "3"]), list_identifiers(["1"]), deleted, moved])
-    settings = fast_settings(sweep_min_ratio=0.3)
-    library = oai_library(server.url, set="sach")
-    with make_client(settings) as client:
-        harvester = OaiHarvester(client, store, settings)
-        harvester.harvest(library)
-        assert harvester.sweep(library) == 2
+    assert harvest_then_sweep(server, store, set="sach", sweep_min_ratio=0.3)[0] == 2
     assert store.live_local_ids("tv-test") == {"oai:x:1"}
 
 
@@ -65,13 +66,18 @@ def test_a_sweep_missing_more_records_than_a_night_checks_defers_the_rest(fault_
     held = listed + [f"m{n}" for n in range(missing)]
     gone = [oai_error("idDoesNotExist")] * MAX_CONFIRMED_PER_SWEEP
     server = fault_server([identify(), list_records(held), list_identifiers(listed), *gone])
-    settings = fast_settings()
-    library = oai_library(server.url)
-    run = HarvestRun(library="tv-test", started_at="2024-05-01T10:20:30Z")
-    with make_client(settings) as client:
-        harvester = OaiHarvester(client, store, settings)
-        harvester.harvest(library)
-        assert harvester.sweep(library, run=run) == MAX_CONFIRMED_PER_SWEEP
+    deleted, run = harvest_then_sweep(server, store)
+    assert deleted == MAX_CONFIRMED_PER_SWEEP
     assert len(store.live_local_ids("tv-test")) == missing + 5
     assert any(f"{missing} records" in e and "5 wait for the next night's sweep" in e for e in run.errors), run.errors
     assert store.harvest_state("tv-test").last_sweep is None  # due again next night
+
+
+def test_a_record_getrecord_cannot_answer_for_is_kept_and_the_run_says_so(fault_server, store):
+    server = fault_server([identify(), list_records(["1", "2", "3"]), list_identifiers(["1", "2"]),
+                           oai_error("badArgument", "GetRecord is not supported")])
+    deleted, run = harvest_then_sweep(server, store)
+    assert deleted == 0
+    assert len(store.live_local_ids("tv-test")) == 3
+    [warning] = run.errors
+    assert "'oai:x:3'" in warning and "GetRecord could not say" in warning and server.url in warning, warning
