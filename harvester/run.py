@@ -42,9 +42,18 @@ def sweep_due(library: LibraryConfig, last_sweep: str | None, now: datetime | No
 
 def harvest_library(settings: Settings, store: CatalogStore, library: LibraryConfig, full: bool = False,
                     progress: ProgressCallback | None = None) -> HarvestRun:
-    """Harvest one library (and sweep it when due); record the run (ok or failed) in the store."""
-    run_id = store.start_run(library.id)
+    """Harvest one library (and sweep it when due); record the run (ok or failed) in the store.
+
+    After a stop nothing is recorded: a library the pool reaches while the run ends is left for
+    the next run, as those it never reaches are (a stop that cuts requests short frees a thread
+    before the pool's pending work is cancelled).
+    """
     run = HarvestRun(library=library.id, started_at=utc_now())
+    if stopping.stop_requested():
+        run.status = "failed"
+        run.errors.append(f"library {library.id!r}: not started, the run was stopped")
+        return run
+    run_id = store.start_run(library.id)
     if progress:
         progress("started", run)
     started = time.monotonic()
