@@ -44,8 +44,9 @@ from store.runlock import killed_harvest_error, killed_stage_error
 
 # 2: seq_times, the time of each write transaction (the datestamps of the OAI-PMH feed); 3: seq_times
 # indexed by time (an OAI-PMH `from` finds its first write without reading every write ever made);
-# 4: union_records.id_seq, when the id itself was first written (created_seq may be inherited).
-SCHEMA_VERSION = 4
+# 4: union_records.id_seq, when the id itself was first written (created_seq may be inherited);
+# 5: cluster_aliases indexed by cluster_id (the feed names the ids merged into each record it serves).
+SCHEMA_VERSION = 5
 # The stages after the harvest whose last run `unioncat status` reports (meta key `stage:<name>`).
 PIPELINE_STAGES = ("normalize", "dedupe", "index")
 _IN_BATCH = 500  # ids per "IN (…)" query: well under SQLite's limit on bound parameters
@@ -117,6 +118,8 @@ CREATE TABLE IF NOT EXISTS cluster_members (
 );
 CREATE INDEX IF NOT EXISTS cluster_members_cluster ON cluster_members (cluster_id);
 CREATE TABLE IF NOT EXISTS cluster_aliases (alias TEXT PRIMARY KEY, cluster_id TEXT NOT NULL);
+-- The ids merged into a union record (the feed's 035 $z, on every page) and the aliases that follow a merge.
+CREATE INDEX IF NOT EXISTS cluster_aliases_cluster ON cluster_aliases (cluster_id);
 
 -- created_seq: when its books came into the catalogue (a part split away inherits it, for
 -- "what is new"); id_seq: when this id was first written (a merge keeps the id written first).
@@ -1068,8 +1071,10 @@ class CatalogStore:
                 (library,),
             ).fetchone()
             # By the id's range (`library:local_id`, the primary key): the library column has no index.
+            # "+deleted" keeps SQLite off the index on deleted, which it chose without statistics and
+            # then read every live record up to the library's (1.8 s for 40 libraries of 25,000).
             nothing_usable = live > 0 and self._conn.execute(
-                "SELECT 1 FROM records WHERE id >= ? AND id < ? AND deleted = 0 LIMIT 1", (f"{library}:", f"{library};"),
+                "SELECT 1 FROM records WHERE id >= ? AND id < ? AND +deleted = 0 LIMIT 1", (f"{library}:", f"{library};"),
             ).fetchone() is None
             success = self._conn.execute(
                 "SELECT finished_at FROM harvest_runs WHERE library = ? AND status = 'ok' ORDER BY id DESC LIMIT 1",
