@@ -77,6 +77,14 @@ def test_masked_secrets_masks_passwords_and_secret_parameters_only():
     assert masked_secrets("mailto a@b, x=1") == "mailto a@b, x=1"
 
 
+def test_masked_secrets_masks_any_parameter_named_as_a_secret_and_a_password_holding_an_at_sign():
+    """Vendors name their keys many ways (review: X-Api-Key, ApiToken, authkey passed unmasked), and a
+    password may hold "@" (its tail passed unmasked); resumptionToken stays, it says where a list broke."""
+    url = "http://u:p@ss@host/oai?X-Api-Key=k1&ApiToken=k2&authkey=k3&resumptionToken=r1&verb=ListRecords"
+    assert masked_secrets(url) == ("http://u:***@host/oai?X-Api-Key=***&ApiToken=***&authkey=***"
+                                   "&resumptionToken=r1&verb=ListRecords")
+
+
 def test_a_retry_warning_in_the_log_masks_the_librarys_credentials(tmp_path: Path, fault_server):
     """The transport's "retry 1 in 0.01s" warning named the url as the registry writes it, password and key."""
     server = fault_server([Canned(b"busy", 503, {"Content-Type": "text/plain"})] * 2)
