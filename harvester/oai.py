@@ -286,7 +286,10 @@ class OaiHarvester:
             try:
                 page = self._fetch_page(library, state, granularity, page_number)
             except NoRecordsMatch as exc:  # to a token: see _fetch_page
-                # The rest of the list was never listed: keep the old `from`, as for a looping server.
+                # The rest of the list was never listed: keep the old `from`, so the next run reads the window
+                # again.  A warning, not a failure as a looping list is: a server may rightly end a resumed list
+                # so (unioncat's own feed does when the rest changed after its `until`), and one night loses
+                # nothing.  A server whose tokens expire every night stays "ok" this way (left undone).
                 run.errors.append(f"warning: {exc}; the server lost the list (an expired token, a restart) after "
                                   f"page {page_number - 1}: window stopped, `from` not advanced, so the next run "
                                   "reads this window again")
