@@ -4,13 +4,17 @@ A sweep deletes what ListIdentifiers did not list.  Koha's resumption tokens are
 SQL offsets: a record deleted at the source while the sweep pages moves every
 later record up one place, so the record at each page boundary is never listed
 though it is live.  Losing a few records never trips `sweep_min_ratio`, so each
-record the list missed is confirmed gone with GetRecord first; a night confirms
-at most `MAX_CONFIRMED_PER_SWEEP`, so a large loss cannot keep the run for hours.
+record the list missed is confirmed gone with GetRecord first.  A night asks about
+at most `MAX_CONFIRMED_PER_SWEEP` of them for at most `MAX_CONFIRM_SECONDS`, the rest
+waiting for the next night's sweep; after `MAX_UNANSWERED` failures in a row the server
+is taken as unable to answer, and the rest are kept (each request may retry for a
+minute or more: 300 failing ones took hours, final review).
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 
 from sickle.models import Header
@@ -24,6 +28,8 @@ from harvester.oaixml import OAI_NS, verb_element
 log = logging.getLogger(__name__)
 
 MAX_CONFIRMED_PER_SWEEP = 300  # GetRecord requests a sweep makes; the rest wait for the next night's sweep
+MAX_CONFIRM_SECONDS = 600  # and the time it spends on them
+MAX_UNANSWERED = 3  # GetRecord failures in a row after which the rest are kept unasked
 
 
 @dataclass
@@ -70,11 +76,19 @@ def _gone(client: HttpxSickle, library: LibraryConfig, identifier: str) -> bool 
 
 def confirm_missing(client: HttpxSickle, library: LibraryConfig, missing: set[str],
                     limit: int = MAX_CONFIRMED_PER_SWEEP) -> SweepCheck:
-    """GetRecord for each of `missing` (at most `limit`, in identifier order): which are really gone."""
+    """GetRecord for each of `missing` (within the night's limits, in identifier order): which are really gone."""
     ordered = sorted(missing)
-    check = SweepCheck(deferred=set(ordered[limit:]))
-    for identifier in ordered[:limit]:
+    check = SweepCheck()
+    started, failures = time.monotonic(), 0
+    for position, identifier in enumerate(ordered):
+        if failures >= MAX_UNANSWERED:
+            check.unanswered.update(ordered[position:])
+            break
+        if position >= limit or time.monotonic() - started > MAX_CONFIRM_SECONDS:
+            check.deferred.update(ordered[position:])
+            break
         gone = _gone(client, library, identifier)
+        failures = failures + 1 if gone is None else 0
         (check.unanswered if gone is None else check.gone if gone else check.kept).add(identifier)
     if check.kept:
         log.info("library %s: %d records the identifiers sweep did not list are live at the source (GetRecord); "

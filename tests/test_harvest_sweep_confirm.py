@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs
 
 from harvester.oai import OaiHarvester
-from harvester.sweepcheck import MAX_CONFIRMED_PER_SWEEP
+from harvester.sweepcheck import MAX_CONFIRMED_PER_SWEEP, MAX_UNANSWERED
 from harvester.transport import make_client
 from store.models import HarvestRun
 from tests.test_harvest_support import (
@@ -81,3 +81,18 @@ def test_a_record_getrecord_cannot_answer_for_is_kept_and_the_run_says_so(fault_
     assert len(store.live_local_ids("tv-test")) == 3
     [warning] = run.errors
     assert "'oai:x:3'" in warning and "GetRecord could not say" in warning and server.url in warning, warning
+
+
+def test_a_server_whose_getrecord_keeps_failing_is_asked_no_more_after_a_few(fault_server, store):
+    """Each GetRecord may retry for a minute: asking about 300 records of a server that cannot answer took
+    hours (final review). After MAX_UNANSWERED failures in a row the rest are kept unasked, and the
+    sweep is done for its interval (a broken GetRecord must not send a full sweep every night)."""
+    listed = [f"l{n}" for n in range(20)]
+    missing = [f"m{n}" for n in range(20)]
+    server = fault_server([identify(), list_records(listed + missing), list_identifiers(listed),
+                           *[oai_error("badArgument", "GetRecord is not supported")] * len(missing)])
+    deleted, run = harvest_then_sweep(server, store, sweep_min_ratio=0.3)
+    assert deleted == 0 and len(store.live_local_ids("tv-test")) == 40
+    assert verbs(server).count("GetRecord") == MAX_UNANSWERED
+    assert any(f"{len(missing)} records" in error and "GetRecord could not say" in error for error in run.errors)
+    assert store.harvest_state("tv-test").last_sweep is not None
