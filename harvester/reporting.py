@@ -34,17 +34,18 @@ def _not_an_event(record: logging.LogRecord) -> bool:
     return not hasattr(record, "event")
 
 
-def _masked(record: logging.LogRecord) -> bool:
-    """The line without a library url's credentials (config.masking): a retry's warning names the url as
-    the registry writes it, and a log is pasted into tickets."""
-    message = record.getMessage()
-    if (masked := masked_secrets(message)) != message:
-        record.msg, record.args = masked, None
-    return True
+class _MaskedFormatter(logging.Formatter):
+    """Lines without a library url's credentials (config.masking): a retry's warning, an event's `extra=`
+    fields and an exception's traceback may name the url as the registry writes it, and a log is pasted
+    into tickets.  The whole line is masked, not only the message (final review)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return masked_secrets(super().format(record))
 
 
 class JsonLogFormatter(logging.Formatter):
-    """One JSON object per record; fields passed with `extra=` are kept as they are."""
+    """One JSON object per record, credentials masked (see `_MaskedFormatter`); fields passed with `extra=`
+    are kept as they are."""
 
     def format(self, record: logging.LogRecord) -> str:
         out: dict[str, Any] = {
@@ -59,14 +60,13 @@ class JsonLogFormatter(logging.Formatter):
         out.update(fields)
         if record.exc_info:
             out["error"] = self.formatException(record.exc_info)
-        return json.dumps(out, ensure_ascii=False, default=str)
+        return masked_secrets(json.dumps(out, ensure_ascii=False, default=str))
 
 
 def configure_logging(log_format: str, stream: TextIO | None = None) -> None:
     """JSON lines (INFO and up) or plain warnings on stderr; replaces earlier handlers."""
     handler = logging.StreamHandler(stream or sys.stderr)
     handler._unioncat = True  # type: ignore[attr-defined]
-    handler.addFilter(_masked)
     root = logging.getLogger()
     for old in [h for h in root.handlers if getattr(h, "_unioncat", False)]:
         root.removeHandler(old)
@@ -76,7 +76,7 @@ def configure_logging(log_format: str, stream: TextIO | None = None) -> None:
         # httpx logs every request at INFO: thousands of lines a night that bury the events.
         logging.getLogger("httpx").setLevel(logging.WARNING)
     else:
-        handler.setFormatter(logging.Formatter("unioncat: %(levelname)s %(message)s"))
+        handler.setFormatter(_MaskedFormatter("unioncat: %(levelname)s %(message)s"))
         handler.addFilter(_not_an_event)
         root.setLevel(logging.WARNING)
     root.addHandler(handler)

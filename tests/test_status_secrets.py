@@ -104,3 +104,24 @@ def test_a_retry_warning_in_the_log_masks_the_librarys_credentials(tmp_path: Pat
             assert PASSWORD not in log.getvalue() and KEY not in log.getvalue(), log.getvalue()
     finally:  # the process's logging as it was: other tests read the root logger
         root.handlers[:], root.level = handlers, level
+
+
+def test_a_traceback_or_an_event_field_in_the_log_masks_credentials_too():
+    """Only the message was masked: an exception's traceback and an event's `extra=` fields went out
+    as written (final review)."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    url = "http://harvester:S3cret@host/oai?apikey=K3y"
+    try:
+        for log_format in LOG_FORMATS:
+            log = io.StringIO()
+            configure_logging(log_format, log)
+            try:
+                raise RuntimeError(f"cannot reach {url}")
+            except RuntimeError:
+                logging.getLogger("unioncat.test").exception("harvest failed")
+            logging.getLogger("unioncat.test").warning("fetched", extra={"url": url})
+            assert "harvest failed" in log.getvalue() and "harvester:***@" in log.getvalue(), log.getvalue()
+            assert "S3cret" not in log.getvalue() and "K3y" not in log.getvalue(), log.getvalue()
+    finally:
+        root.handlers[:], root.level = handlers, level
