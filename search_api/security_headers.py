@@ -13,14 +13,17 @@
   script and style sources and only loses framing.
 
 An error no handler expected is answered here too: Starlette's own 500 is made outside every
-middleware of ours, so it went out without these headers.
+middleware of ours, so it went out without these headers, and as plain text, outside the API's
+error format (`search_api.errors`): a JSON error for programs, a short page for people.
 """
 
 from __future__ import annotations
 
 from starlette.datastructures import MutableHeaders
-from starlette.responses import PlainTextResponse
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from search_api.errors import wants_html
 
 EVERY_ANSWER = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "strict-origin-when-cross-origin"}
 PAGE_POLICY = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
@@ -28,6 +31,7 @@ PAGE_POLICY = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form
 NO_FRAMING = {"X-Frame-Options": "DENY"}
 # FastAPI's interactive documentation: its pages load Swagger UI / ReDoc from a CDN.
 DOCS_PATHS = ("/docs", "/redoc")
+UNEXPECTED = "lỗi không mong đợi ở máy chủ, đã ghi vào nhật ký; xin thử lại sau (internal server error)"
 
 
 class SecurityHeaders:
@@ -62,5 +66,14 @@ class SecurityHeaders:
             await self.app(scope, receive, send_with_headers)
         except Exception:
             if not started:
-                await PlainTextResponse("Internal Server Error", 500)(scope, receive, send_with_headers)
+                await _unexpected(scope["path"])(scope, receive, send_with_headers)
             raise  # Starlette's ServerErrorMiddleware then sends nothing more, and uvicorn logs the error.
+
+
+def _unexpected(path: str) -> Response:
+    """The 500 of an error no handler expected, in the form `search_api.errors.error_response` gives others
+    (the templates are not used: whatever failed may be what renders them)."""
+    if wants_html(path):
+        return HTMLResponse(f'<!doctype html><html lang="vi"><meta charset="utf-8"><title>Lỗi 500</title>'
+                            f"<h1>Lỗi 500</h1><p>{UNEXPECTED}</p></html>", 500)
+    return JSONResponse({"error": "InternalError", "message": UNEXPECTED, "status": 500}, 500)

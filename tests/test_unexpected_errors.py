@@ -27,5 +27,7 @@ def test_an_unexpected_error_is_a_500_with_the_security_headers(tmp_path):
         with serve_in_thread(app) as url:
             response = httpx.get(f"{url}/api/a-bug", timeout=10)
     assert response.status_code == 500
+    # In the API's error format, not Starlette's plain text (final review).
+    assert response.json()["status"] == 500 and "internal server error" in response.json()["message"]
     for name, value in EVERY_ANSWER.items():
         assert response.headers.get(name) == value, name
