@@ -62,6 +62,10 @@ log = logging.getLogger(__name__)
 
 DAY_GRANULARITY = "YYYY-MM-DD"
 SECONDS_GRANULARITY = "YYYY-MM-DDThh:mm:ssZ"
+# Windows in a row whose list the server loses (noRecordsMatch to a token) before the run fails: one is a
+# server ending a list rightly, or a restart; every night is a server whose tokens expire before the
+# window is read, so the library is never harvested to date while each night looked "ok" (review).
+MAX_LISTS_LOST = 3
 # A window whose tokens keep going bad is restarted this many times, then the run fails.
 MAX_WINDOW_RESTARTS = 3
 # A responseDate further ahead of this machine's clock than this is worth a warning (see next_from).
@@ -287,14 +291,19 @@ class OaiHarvester:
                 page = self._fetch_page(library, state, granularity, page_number)
             except NoRecordsMatch as exc:  # to a token: see _fetch_page
                 # The rest of the list was never listed: keep the old `from`, so the next run reads the window
-                # again.  A warning, not a failure as a looping list is: a server may rightly end a resumed list
-                # so (unioncat's own feed does when the rest changed after its `until`), and one night loses
-                # nothing.  A server whose tokens expire every night stays "ok" this way (left undone).
-                run.errors.append(f"warning: {exc}; the server lost the list (an expired token, a restart) after "
-                                  f"page {page_number - 1}: window stopped, `from` not advanced, so the next run "
-                                  "reads this window again")
+                # again.  A warning at first, not a failure as a looping list is: a server may rightly end a
+                # resumed list so (unioncat's own feed does when the rest changed after its `until`), and one
+                # night loses nothing; MAX_LISTS_LOST windows in a row fail the run.
+                lost = state.lists_lost + 1
                 self.store.save_harvest_state(state.model_copy(update={
-                    "resumption_token": None, "window_from": None, "window_response_date": None}))
+                    "resumption_token": None, "window_from": None, "window_response_date": None, "lists_lost": lost}))
+                stopped = (f"{exc}; the server lost the list (an expired token, a restart) after page "
+                           f"{page_number - 1}: window stopped, `from` not advanced")
+                if lost >= MAX_LISTS_LOST:
+                    raise HarvestError(library.id, library.url, f"{stopped}, for {lost} windows in a row, so "
+                                       "the library's records are never harvested to date: ask the library to keep "
+                                       "its OAI-PMH server's resumption tokens valid longer (or its pages larger)")
+                run.errors.append(f"warning: {stopped}, so the next run reads this window again")
                 return
             window_response_date = state.window_response_date or _readable_response_date(
                 library, page.response_date, run)
@@ -313,7 +322,7 @@ class OaiHarvester:
                                 library.url, window_response_date, extra={"library": library.id})
                 update = {"resumption_token": None, "window_from": None, "window_response_date": None,
                           "next_from": next_from(window_response_date, granularity, self.settings.overlap_s)
-                          if window_response_date else state.next_from}
+                          if window_response_date else state.next_from, "lists_lost": 0}
             if state.sweep_pending:  # counted with the page, in its transaction: a resumed harvest adds on
                 update["scope_harvested"] = state.scope_harvested + sum(not raw.deleted for raw in page.records)
             state = state.model_copy(update=update)

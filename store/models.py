@@ -266,6 +266,10 @@ class HarvestState(BaseModel):
     granularity: str | None = Field(
         default=None, description="The datestamp granularity Identify last declared: used, with a warning, on a "
                                   "night Identify fails, since the list itself may still answer.")
+    lists_lost: int = Field(
+        default=0, description="Windows in a row the server ended by answering a resumption token with "
+                               "noRecordsMatch (the list lost): a warning at first, a failed run from "
+                               "harvester.oai.MAX_LISTS_LOST; 0 once a window is listed to its end.")
 
 
 class PageCounts(BaseModel):

@@ -723,6 +723,27 @@ def test_a_sweep_whose_server_answers_no_records_to_a_token_deletes_nothing(faul
     assert len(stored(store)) == 10
 
 
+def test_a_server_that_loses_its_list_night_after_night_fails_the_third(fault_server, store):
+    """noRecordsMatch to a token stops the window with a warning; one that never gets through its window
+    (tokens expiring every night) looked "ok" for ever while its records were never harvested to date.
+    The third such night in a row fails; a window listed to its end starts the count again."""
+    ids = [str(n) for n in range(1, 7)]
+    lose = [Canned(list_records(ids[:3], token="t1")), Canned(oai_error("noRecordsMatch", "token expired"))]
+    server = fault_server([identify()])
+    for night in (1, 2):
+        server.responses = [Canned(identify()), *lose]
+        run = harvest(server, store)
+        assert run.added == (3 if night == 1 else 0)
+        assert any("lost the list" in error for error in run.errors)
+        assert store.harvest_state("tv-test").lists_lost == night
+    server.responses = [Canned(identify()), *lose]
+    with pytest.raises(HarvestError, match="3 windows in a row"):
+        harvest(server, store)
+    server.responses = [Canned(identify()), Canned(list_records(ids))]
+    harvest(server, store)
+    assert store.harvest_state("tv-test").lists_lost == 0 and stored(store) == [f"oai:x:{n}" for n in ids]
+
+
 def test_a_record_a_sweep_deleted_comes_back_when_the_source_lists_it_again(fault_server, store):
     """Its datestamp is old, so no incremental window would fetch it: the sweep fetches it by GetRecord."""
     server = fault_server([identify(), list_records(["1", "2", "3"]), list_identifiers(["1", "2"])])
