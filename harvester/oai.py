@@ -538,16 +538,18 @@ class OaiHarvester:
             self._restore(library, sorted(reappeared))
         if expected is not None:
             # After a change of scope the old records may well be live at the source, just not in this scope.
-            gone, deferred = held - present, set()
+            gone, deferred, asked_up_to = held - present, set(), None
         else:
-            check = confirm_missing(client, library, held - present)
+            check = confirm_missing(client, library, held - present,
+                                    after=self.store.harvest_state(library.id).sweep_asked_up_to)
             gone, deferred = check.gone, check.deferred
+            asked_up_to = check.last_asked if deferred else None
             if check.unanswered and run is not None:  # else a server whose GetRecord is broken never deleted
                 run.errors.append(f"warning: library {library.id!r} ({library.url}): the identifiers sweep did not "
                                   f"list {len(check.unanswered)} records (such as {min(check.unanswered)!r}) and "
                                   "GetRecord could not say whether they are gone; kept until a sweep can")
         deleted = self.store.mark_deleted(library.id, gone)
-        update: dict = {"sweep_pending": False, "scope_harvested": 0}
+        update: dict = {"sweep_pending": False, "scope_harvested": 0, "sweep_asked_up_to": asked_up_to}
         if not deferred:
             update["last_sweep"] = utc_now()
         elif run is not None:  # last_sweep kept: the sweep is due again next night and asks about the rest

@@ -8,7 +8,9 @@ record the list missed is confirmed gone with GetRecord first.  A night asks abo
 at most `MAX_CONFIRMED_PER_SWEEP` of them for at most `MAX_CONFIRM_SECONDS`, the rest
 waiting for the next night's sweep; after `MAX_UNANSWERED` failures in a row the server
 is taken as unable to answer, and the rest are kept (each request may retry for a
-minute or more: 300 failing ones took hours, final review).
+minute or more: 300 failing ones took hours, final review).  A sweep that defers some
+goes on the next night after the last record it asked about, so records live at the
+source yet never listed cannot hold the first places every night while the others wait.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ class SweepCheck:
     kept: set[str] = field(default_factory=set)  # GetRecord returned it
     unanswered: set[str] = field(default_factory=set)  # GetRecord failed: kept, and the run says so
     deferred: set[str] = field(default_factory=set)  # over the night's limit: asked about next time
+    last_asked: str | None = None  # where the next night goes on when some were deferred
 
 
 def _in_set(header: Header, wanted: str | None) -> bool:
@@ -75,9 +78,12 @@ def _gone(client: HttpxSickle, library: LibraryConfig, identifier: str) -> bool 
 
 
 def confirm_missing(client: HttpxSickle, library: LibraryConfig, missing: set[str],
-                    limit: int = MAX_CONFIRMED_PER_SWEEP) -> SweepCheck:
-    """GetRecord for each of `missing` (within the night's limits, in identifier order): which are really gone."""
+                    limit: int = MAX_CONFIRMED_PER_SWEEP, after: str | None = None) -> SweepCheck:
+    """GetRecord for each of `missing` (within the night's limits, in identifier order from the first after
+    `after`, round to the start): which are really gone."""
     ordered = sorted(missing)
+    if after is not None:
+        ordered = [i for i in ordered if i > after] + [i for i in ordered if i <= after]
     check = SweepCheck()
     started, failures = time.monotonic(), 0
     for position, identifier in enumerate(ordered):
@@ -88,6 +94,7 @@ def confirm_missing(client: HttpxSickle, library: LibraryConfig, missing: set[st
             check.deferred.update(ordered[position:])
             break
         gone = _gone(client, library, identifier)
+        check.last_asked = identifier
         failures = failures + 1 if gone is None else 0
         (check.unanswered if gone is None else check.gone if gone else check.kept).add(identifier)
     if check.kept:

@@ -266,6 +266,9 @@ class HarvestState(BaseModel):
     granularity: str | None = Field(
         default=None, description="The datestamp granularity Identify last declared: used, with a warning, on a "
                                   "night Identify fails, since the list itself may still answer.")
+    sweep_asked_up_to: str | None = Field(
+        default=None, description="The last record a sweep that deferred some asked GetRecord about: the next "
+                                  "night's sweep asks from the one after it (harvester/sweepcheck.py).")
     lists_lost: int = Field(
         default=0, description="Windows in a row the server ended by answering a resumption token with "
                                "noRecordsMatch (the list lost): a warning at first, a failed run from "

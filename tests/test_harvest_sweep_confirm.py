@@ -9,6 +9,7 @@ from harvester.sweepcheck import MAX_CONFIRMED_PER_SWEEP, MAX_UNANSWERED
 from harvester.transport import make_client
 from store.models import HarvestRun
 from tests.test_harvest_support import (
+    Canned,
     envelope,
     fast_settings,
     get_record,
@@ -59,13 +60,24 @@ def test_a_record_getrecord_answers_deleted_or_out_of_the_set_is_deleted(fault_s
     assert store.live_local_ids("tv-test") == {"oai:x:1"}
 
 
-def test_a_sweep_missing_more_records_than_a_night_checks_defers_the_rest(fault_server, store):
-    """Each check is one request: beyond the limit the sweep waits for the next night, and says so."""
+def more_missing_than_a_night_asks(fault_server, answer: bytes):
+    """A server listing all but MAX_CONFIRMED_PER_SWEEP + 5 records it held, answering each GetRecord
+    with `answer`: (the server, the identifiers it lists, how many it does not)."""
     missing = MAX_CONFIRMED_PER_SWEEP + 5
     listed = [f"l{n}" for n in range(missing)]
-    held = listed + [f"m{n}" for n in range(missing)]
-    gone = [oai_error("idDoesNotExist")] * MAX_CONFIRMED_PER_SWEEP
-    server = fault_server([identify(), list_records(held), list_identifiers(listed), *gone])
+    held = listed + [f"m{n:03d}" for n in range(missing)]
+    answers = [answer] * MAX_CONFIRMED_PER_SWEEP
+    return fault_server([identify(), list_records(held), list_identifiers(listed), *answers]), listed, missing
+
+
+def asked(server) -> list[str]:
+    """The identifiers the server was asked about with GetRecord, in order."""
+    return [parse_qs(query)["identifier"][0] for query in server.queries if parse_qs(query).get("verb") == ["GetRecord"]]
+
+
+def test_a_sweep_missing_more_records_than_a_night_checks_defers_the_rest(fault_server, store):
+    """Each check is one request: beyond the limit the sweep waits for the next night, and says so."""
+    server, _, missing = more_missing_than_a_night_asks(fault_server, oai_error("idDoesNotExist"))
     deleted, run = harvest_then_sweep(server, store)
     assert deleted == MAX_CONFIRMED_PER_SWEEP
     assert len(store.live_local_ids("tv-test")) == missing + 5
@@ -96,3 +108,23 @@ def test_a_server_whose_getrecord_keeps_failing_is_asked_no_more_after_a_few(fau
     assert verbs(server).count("GetRecord") == MAX_UNANSWERED
     assert any(f"{len(missing)} records" in error and "GetRecord could not say" in error for error in run.errors)
     assert store.harvest_state("tv-test").last_sweep is not None
+
+
+def test_a_sweep_that_deferred_some_asks_about_them_first_the_next_night(fault_server, store):
+    """Records live at the source yet never listed were asked about first every night, in identifier order,
+    so with 300 of them the others were never asked about (final review): the next night goes on after
+    the last record asked, round to the start."""
+    server, listed, missing = more_missing_than_a_night_asks(fault_server, get_record("1"))
+    deleted, _ = harvest_then_sweep(server, store)
+    assert deleted == 0 and store.harvest_state("tv-test").last_sweep is None  # 5 deferred
+    asked_first_night = asked(server)
+    server.responses = [Canned(list_identifiers(listed)),
+                        *[Canned(oai_error("idDoesNotExist"))] * 5,
+                        *[Canned(get_record("1"))] * (MAX_CONFIRMED_PER_SWEEP - 5)]
+    server.queries.clear()
+    settings = fast_settings(sweep_min_ratio=0.5)
+    with make_client(settings) as client:
+        assert OaiHarvester(client, store, settings).sweep(oai_library(server.url)) == 5
+    never_asked = sorted({f"oai:x:m{n:03d}" for n in range(missing)} - set(asked_first_night))
+    assert asked(server)[:5] == never_asked
+    assert not {f"oai:x:{i}" for i in ("m300", "m301", "m302", "m303", "m304")} & store.live_local_ids("tv-test")
