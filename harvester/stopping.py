@@ -4,9 +4,10 @@ The CLI's main thread gets the signal; the libraries are harvested on other
 threads, which Python never interrupts.  `request_stop()` tells them: each
 stops at its next request, retry wait, chunk of a response or batch of a file
 with `HarvestInterrupted` (a request in flight has its socket shut down, so a
-server that hangs does not hold the stop for the read timeout), so its run is recorded failed with the reason, what
-it saved stays saved (a page and its resumption token are one transaction), and
-libraries not started yet are not started.  The next run continues.
+server that hangs does not hold the stop for the read timeout), so its run is
+recorded failed with the reason, what it saved stays saved (a page and its
+resumption token are one transaction), and libraries not started yet are not
+started.  The next run continues.
 """
 
 from __future__ import annotations
