@@ -102,7 +102,9 @@ from store.text import fold, work_key
 # "Quốc hội nước Cộng hoà xã hội chủ nghĩa Việt Nam" (names.without_country).
 # 29: the authors proper come before the contributors (700 $e dịch, minh hoạ...) any member lists, and the work
 # key names the first author proper, else the person a member's 245 $c names (dedupe/names.py: stated_authors).
-MERGE_RULES_VERSION = 29
+# 30: an article's host item kept subfield by subfield (UnionRecord.host_item), from the member whose `host` it is:
+# the OAI-PMH feed writes it as 773.
+MERGE_RULES_VERSION = 30
 # Names other members add to the best member's authors stop here (the API and index show them all).
 MAX_MERGED_AUTHORS = 10
 
@@ -122,6 +124,9 @@ def merge_cluster(cluster_id: str, members: list[Record], library_preference: Se
         None if ":" in title_source.title else _best_text(ranked, lambda record: record.subtitle)
     )
     authors, proper = _authors(authors_source, ranked)
+    # Copies of one article agree on their host (match.hard_guard); the longest names most (pages, ISSN).
+    host_source = max((record for record in ranked if record.host), key=lambda record: len(record.host or ""),
+                      default=None)
     return UnionRecord(
         id=cluster_id,
         title=title_source.title,
@@ -149,8 +154,8 @@ def merge_cluster(cluster_id: str, members: list[Record], library_preference: Se
         subjects=_union_spellings(record.subjects for record in ranked),
         classification=_classes(ranked),
         material_type=ranked[0].material_type,
-        # Copies of one article agree on their host (match.hard_guard); the longest names most (pages, ISSN).
-        host=max((record.host for record in ranked if record.host), key=len, default=None),
+        host=host_source.host if host_source else None,
+        host_item=host_source.host_item if host_source else None,
         links=_links(ranked),
         series=_union_spellings(record.series for record in ranked),
         notes=_union(record.notes for record in ranked),

@@ -2,24 +2,37 @@
 
 from __future__ import annotations
 
-from normalize.marcrecord import MarcRecord
+from store.models import HostItem
+
+from normalize.marcrecord import Field, MarcRecord
 from normalize.text import clean_field
 
-# 773 $t title ($a its main entry when no title), $d place, publisher and date, $g issue and pages.
-_HOST_PARTS = ("t", "d", "g")
 
-
-def host_item(marc: MarcRecord) -> str | None:
-    """The first 773 as one line to show and search: "Tạp chí Giáo dục, Số 480, tr. 45-48 (ISSN 2354-0753)".
+def host_item(marc: MarcRecord) -> HostItem | None:
+    """The first 773 that names its host, subfield by subfield ($a $t $d $g $x $z $w).
 
     It is what tells two articles of one title apart, printed in two journals or two issues.
     """
     for field in marc.get("773"):
-        pieces = [piece for code in _HOST_PARTS for value in field.get_all(code) if (piece := clean_field(value))]
-        if not field.get_all("t"):
-            pieces[:0] = [piece for value in field.get_all("a") if (piece := clean_field(value))]
-        issn = clean_field(field.get("x") or "")
-        text = ", ".join(pieces) + (f" (ISSN {issn})" if issn else "")
-        if text:
-            return text.strip()
+        item = HostItem(main_entry=_joined(field, "a"), title=_joined(field, "t"), imprint=_joined(field, "d"),
+                        related_parts=_values(field, "g"), issn=clean_field(field.get("x") or "") or None,
+                        isbn=_values(field, "z"), control_numbers=_values(field, "w"))
+        if host_line(item):
+            return item
     return None
+
+
+def host_line(item: HostItem) -> str:
+    """The host as one line to show and search: "Tạp chí Giáo dục, Số 480, tr. 45-48 (ISSN 2354-0753)";
+    its main entry stands in for a title the 773 does not give."""
+    pieces = [piece for piece in (item.title or item.main_entry, item.imprint) if piece] + item.related_parts
+    return (", ".join(pieces) + (f" (ISSN {item.issn})" if item.issn else "")).strip()
+
+
+def _values(field: Field, code: str) -> list[str]:
+    return [piece for value in field.get_all(code) if (piece := clean_field(value))]
+
+
+def _joined(field: Field, code: str) -> str | None:
+    """A subfield MARC 21 does not repeat, as one value though a record repeats it (nothing dropped)."""
+    return ", ".join(_values(field, code)) or None

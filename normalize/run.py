@@ -62,7 +62,9 @@ MAX_REPORTED_REJECTS = 100
 # 20: bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) and noncharacters (U+FFFE,
 # U+FFFF …) dropped from text as zero-width characters are (normalize/text.py): an unterminated RLO in
 # an author reversed the rest of the hit's line on the results page.
-RULES_VERSION = 20
+# 21: an article's 773 kept subfield by subfield ($a $t $d $g $x $z $w: Record.host_item) beside its one line
+# (`host`), so that the OAI-PMH feed writes a 773 back (normalize/host.py).
+RULES_VERSION = 21
 
 
 class NormalizeSummary(BaseModel):

@@ -102,16 +102,16 @@ def marcxml(data: dict[str, Any], datestamp: str, created: str, record_url: str,
         _datafield(record, "490", "0 ", [("a", series)])
     for note in data.get("notes") or ():
         _datafield(record, "500", "  ", [("a", note)])
-    if data.get("host"):
-        # The host as one line ("Tạp chí Giáo dục, Số 480, tr. 45-48"), not 773's parts: a linking entry
-        # complexity note says it in words, where a 773 $t would take the issue for the journal's title.
-        _datafield(record, "580", "  ", [("a", f"Trích từ: {data['host']}")])
     for subject in data.get("subjects") or ():
         head, *subdivisions = [part.strip() for part in subject.split("--") if part.strip()] or [subject]
         _datafield(record, "650", " 4", [("a", head), *(("x", part) for part in subdivisions)])
     for name in names:
         if name is not main:
             _name(record, name, 1)
+    # A union record merged before MERGE_RULES_VERSION 30 has `host` alone: the next dedupe run (a full one,
+    # for that version) gives it the parts, and a new datestamp, so a harvester receives its 773 then.
+    if data.get("host_item"):
+        _datafield(record, "773", "0 ", _host_subfields(data["host_item"]))
     for holding in data.get("holdings") or ():
         _datafield(record, "852", "  ", [(code, holding.get(key)) for code, key in (
             ("a", "library_name"), ("b", "location"), ("h", "call_number"), ("p", "barcode"), ("u", "opac_url"))
@@ -168,6 +168,17 @@ def _name(record: etree._Element, name: dict[str, Any], added: int) -> None:
         is_code = len(relator) == 3 and relator.isascii() and relator.isalpha() and relator.islower()
         subfields.append(("4" if is_code else "e", relator))
     _datafield(record, tag, first + " ", subfields)
+
+
+def _host_subfields(host: dict[str, Any]) -> list[tuple[str, str]]:
+    """773 Host Item Entry as MARC 21 has it (https://www.loc.gov/marc/bibliographic/bd773.html): $a main
+    entry, $t title, $d imprint, $g related parts (volume, issue, pages), $x ISSN, $z ISBN, $w the host's
+    record; first indicator 0, display the note ("In: …")."""
+    subfields = [("a", host.get("main_entry")), ("t", host.get("title")), ("d", host.get("imprint")),
+                 *(("g", part) for part in host.get("related_parts") or ()), ("x", host.get("issn")),
+                 *(("z", isbn) for isbn in host.get("isbn") or ()),
+                 *(("w", number) for number in host.get("control_numbers") or ())]
+    return [(code, value) for code, value in subfields if value]
 
 
 def _title_subfields(data: dict[str, Any]) -> list[tuple[str, str]]:

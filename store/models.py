@@ -103,6 +103,19 @@ class Link(BaseModel):
     label: str | None = Field(default=None, description="Its link text (856 $y, else $3), when given.")
 
 
+class HostItem(BaseModel):
+    """The journal or book a component part was printed in (MARC 773), in the subfields a member gave:
+    kept apart so that the feed can write 773 back whole, where `host` joins them into one line."""
+
+    main_entry: str | None = Field(default=None, description="773 $a, the host's main entry heading.")
+    title: str | None = Field(default=None, description="773 $t, the journal's or book's title.")
+    imprint: str | None = Field(default=None, description="773 $d, place, publisher and date of publication.")
+    related_parts: list[str] = Field(default=[], description="773 $g: volume, issue, pages ('Số 5 (2019), tr. 12-18').")
+    issn: str | None = Field(default=None, description="773 $x, the journal's ISSN as typed.")
+    isbn: list[str] = Field(default=[], description="773 $z, the book's ISBNs as typed.")
+    control_numbers: list[str] = Field(default=[], description="773 $w, the host record's control numbers.")
+
+
 class Record(BaseModel):
     """One normalized source record (what normalize writes, dedupe and index read)."""
 
@@ -138,6 +151,7 @@ class Record(BaseModel):
     host: str | None = Field(
         default=None, description="The journal or book an article was printed in (773 $t $d $g $x), one line: "
                                   "'Tạp chí Giáo dục, Số 480, tr. 45-48 (ISSN 2354-0753)'.")
+    host_item: HostItem | None = Field(default=None, description="The 773 behind `host`, subfield by subfield.")
     links: list[Link] = Field(default=[], description="Where the resource is online (856 $u, http(s) only).")
     series: list[str] = []
     notes: list[str] = []
@@ -209,6 +223,10 @@ class UnionRecord(BaseModel):
     classification: list[str] = []
     material_type: str = "book"
     host: str | None = Field(default=None, description="The journal or book an article was printed in (773).")
+    # Left out of the stored JSON when None: a new key in every union record would change every
+    # content hash, and with it the datestamp of every record in the feed and the index.
+    host_item: HostItem | None = Field(default=None, exclude_if=lambda item: item is None,
+                                       description="The 773 behind `host`, subfield by subfield (the feed's 773).")
     links: list[Link] = Field(default=[], description="Where the resource is online (856), every member's.")
     series: list[str] = []
     notes: list[str] = []

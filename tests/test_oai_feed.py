@@ -16,12 +16,14 @@ from sickle.oaiexceptions import BadArgument, BadResumptionToken, CannotDissemin
     NoRecordsMatch, NoSetHierarchy
 
 from config import load_settings
+from dedupe.merge import merge_cluster
 from index import SearchIndex, build_index
 from search_api import create_app, oai
 from store import CatalogStore
 from store.feed import earliest_datestamp, feed_entry
 from normalize import normalize_raw
-from store.models import Holding, Link, Name, RawRecord, UnionRecord
+from normalize.text import clean_field
+from store.models import Holding, Link, Name, RawRecord, Record, UnionRecord
 from tests.conftest import make_settings
 from tests.test_api import serve_in_thread
 from tests.test_index import LIBRARIES, union
@@ -310,25 +312,20 @@ def test_marc_008_gives_the_day_the_record_entered_the_catalogue_and_005_its_las
     assert untouched["008"].data[:6] == "250116" and untouched["005"].data[:14] == "20250115200000"
 
 
-def test_varying_titles_online_links_and_an_article_s_host_reach_the_feed(tmp_path):
-    """The union record's 246 titles, its e-book's 856 links and an article's host (773) were kept by
-    normalize and shown on the page, but the feed the national union catalogue harvests left them out."""
+def test_varying_titles_and_online_links_reach_the_feed(tmp_path):
+    """The union record's 246 titles and its e-book's 856 links were kept by normalize and shown on
+    the page, but the feed the national union catalogue harvests left them out."""
     settings = make_settings(tmp_path / "data", LIBRARIES)
     with CatalogStore(settings.db_path) as store:
         store.save_clusters({}, [
             _union("EB1", "Giáo trình kinh tế vĩ mô", material_type="ebook",
                    other_titles=["Macroeconomics"], links=[Link(url="https://thuvien.example/eb1.pdf", label="Toàn văn")]),
-            _union("AR1", "Nâng cao chất lượng giáo dục đạo đức", material_type="article",
-                   host="Tạp chí Giáo dục, Số 480, tr. 45-48"),
         ])
         with serve_in_thread(create_app(settings, store, SearchIndex(settings))) as url:
             client = Sickle(f"{url}/oai")
             ebook = pymarc.parse_xml_to_array(_marc_file(client.GetRecord(
                 identifier="oai:unioncat:EB1", metadataPrefix="marc21").xml))[0]
-            article = pymarc.parse_xml_to_array(_marc_file(client.GetRecord(
-                identifier="oai:unioncat:AR1", metadataPrefix="marc21").xml))[0]
             dc_ebook = client.GetRecord(identifier="oai:unioncat:EB1", metadataPrefix="oai_dc").metadata
-            dc_article = client.GetRecord(identifier="oai:unioncat:AR1", metadataPrefix="oai_dc").metadata
     assert [f["a"] for f in ebook.get_fields("246")] == ["Macroeconomics"]
     # The resource itself (856 4-0) apart from its record on this site (856 4-2).
     online = [f for f in ebook.get_fields("856") if f.indicators[1] == "0"]
@@ -338,8 +335,50 @@ def test_varying_titles_online_links_and_an_article_s_host_reach_the_feed(tmp_pa
     # A text online, not a computer file: leader a (language material), 008/23 o (online), dc:type Text.
     assert ebook.leader[6:8] == "am" and ebook["008"].data[23] == "o" and len(ebook["008"].data) == 40
     assert dc_ebook["type"] == ["Text"]
-    assert [f["a"] for f in article.get_fields("580")] == ["Trích từ: Tạp chí Giáo dục, Số 480, tr. 45-48"]
-    assert article.leader[6:8] == "ab" and dc_article["source"] == ["Tạp chí Giáo dục, Số 480, tr. 45-48"]
+
+
+def _component_part(library: str, local_id: str, leader_type: str, host: pymarc.Field) -> Record:
+    """A component part as a member library catalogues it, normalized as the pipeline does."""
+    raw = marc_record(data_field("245", "10", "a", f"Bài {local_id} về giáo dục đạo đức cho học sinh"),
+                      data_field("260", "  ", "c", "2019"), host, leader_type=leader_type, control_001=local_id)
+    record = normalize_raw(RawRecord(library=library, local_id=local_id, format="marcxml",
+                                     payload=pymarc.record_to_xml(raw, namespace=True), source="test"), None)
+    assert isinstance(record, Record), record
+    return record
+
+
+def test_an_article_s_journal_goes_out_as_a_773_host_item_entry_with_its_parts(tmp_path):
+    """The feed wrote an article's host as one 580 note ("Trích từ: Tạp chí Giáo dục, Số 5 (2019), tr. 12-18"):
+    the national union catalogue links a component part to its journal or book by MARC 21's 773, whose
+    $t, $g, $d, $x, $z and $w a program reads (first indicator 0: display the note)."""
+    journal = data_field("773", "0 ", "t", "Tạp chí Giáo dục.", "d", "Hà Nội : Bộ Giáo dục và Đào tạo, 2019.",
+                         "g", "Số 5 (2019), tr. 12-18.", "x", "2354-0753", "w", "(VN-HGI)TC0012")
+    book = data_field("773", "0 ", "a", "Trường Đại học Cần Thơ.", "t", "Kỷ yếu hội thảo giáo dục Hậu Giang",
+                      "d", "Cần Thơ : Nxb. Đại học Cần Thơ, 2020", "g", "Tập 2", "g", "tr. 45-60",
+                      "z", "978-604-965-123-4")
+    article = _component_part("tv-tinh", "HG0101", "ab", journal)
+    # The same article at another library, which typed neither the imprint nor the pages nor the ISSN.
+    copy = _component_part("tv-long-my", "LM0101", "ab",
+                           data_field("773", "0 ", "t", "Tạp chí Giáo dục", "g", "Số 5 (2019)"))
+    chapter = _component_part("tv-tinh", "HG0102", "aa", book)
+    settings = make_settings(tmp_path / "data", LIBRARIES)
+    unions = [merge_cluster("AR1", [copy, article]), merge_cluster("CH1", [chapter])]
+    with CatalogStore(settings.db_path) as store:
+        store.save_clusters({}, unions)
+        with serve_in_thread(create_app(settings, store, SearchIndex(settings))) as url:
+            client = Sickle(f"{url}/oai")
+            harvested = {r.header.identifier: r for r in client.ListRecords(metadataPrefix="marc21")}
+            dublin_core = {uid: client.GetRecord(identifier=f"oai:unioncat:{uid}", metadataPrefix="oai_dc").metadata
+                           for uid in ("AR1", "CH1")}
+    for merged, source in zip(unions, (journal, book)):
+        marc = pymarc.parse_xml_to_array(_marc_file(harvested[f"oai:unioncat:{merged.id}"].xml))[0]
+        assert [field.tag for field in marc.get_fields("580", "773")] == ["773"]
+        host = marc["773"]
+        assert host.indicators[0] == "0"
+        # Every subfield the member with the fullest host typed, as normalize cleans a displayed value.
+        assert sorted((s.code, s.value) for s in host.subfields) == \
+            sorted((s.code, clean_field(s.value)) for s in source.subfields)
+        assert dublin_core[merged.id]["source"] == [merged.host]  # oai_dc keeps the host as one line
 
 
 def test_class_numbers_reach_the_feed_in_the_tag_and_scheme_the_source_gave_them(tmp_path):
