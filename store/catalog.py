@@ -40,13 +40,16 @@ from store.models import (
     record_id,
     split_record_id,
 )
+from store.masked_rows import mask_stored_secrets
 from store.runlock import killed_harvest_error, killed_stage_error
 
 # 2: seq_times, the time of each write transaction (the datestamps of the OAI-PMH feed); 3: seq_times
 # indexed by time (an OAI-PMH `from` finds its first write without reading every write ever made);
 # 4: union_records.id_seq, when the id itself was first written (created_seq may be inherited);
 # 5: cluster_aliases indexed by cluster_id (the feed names the ids merged into each record it serves).
-SCHEMA_VERSION = 5
+# 6: the credentials in sources and run errors stored before they were masked where made, masked
+# (store/masked_rows.py).
+SCHEMA_VERSION = 6
 # The stages after the harvest whose last run `unioncat status` reports (meta key `stage:<name>`).
 PIPELINE_STAGES = ("normalize", "dedupe", "index")
 _IN_BATCH = 500  # ids per "IN (…)" query: well under SQLite's limit on bound parameters
@@ -280,6 +283,10 @@ class CatalogStore:
         version = self._schema_version()
         if version == SCHEMA_VERSION:
             return
+        if version < 6:
+            # Before the version is written, in transactions of a batch each (a province's raw records are
+            # many): a run cut short leaves the version older, and the next open finishes the masking.
+            mask_stored_secrets(self._conn)
         # One transaction: a reader (`status` polling the first run) sees no table or the whole
         # schema with its version, never tables without a version ("schema 0, older").  The
         # version is read again under the write lock: another process may have just upgraded.

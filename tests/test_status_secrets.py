@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import logging
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import httpx
@@ -17,7 +19,8 @@ from harvester.reporting import LOG_FORMATS, configure_logging
 from harvester.run import harvest_libraries
 from index import SearchIndex
 from search_api import create_app
-from store import CatalogStore
+from store import CatalogStore, HarvestRun, RawRecord, Rejected, masked_rows
+from store.catalog import SCHEMA_VERSION
 from tests.test_api import serve_in_thread
 from tests.test_harvest_report import _record_without_header
 from tests.test_harvest_run import library
@@ -125,3 +128,63 @@ def test_a_traceback_or_an_event_field_in_the_log_masks_credentials_too():
             assert "S3cret" not in log.getvalue() and "K3y" not in log.getvalue(), log.getvalue()
     finally:
         root.handlers[:], root.level = handlers, level
+
+
+def _rows(path: Path, sql: str) -> list[tuple]:
+    with closing(sqlite3.connect(path)) as conn:
+        return conn.execute(sql).fetchall()
+
+
+# What masking must leave as it was: payloads, hashes and sequence values (no stage may take a masked
+# row for a changed record), the rejects' reasons, the runs' columns.
+_NOT_MASKED = {
+    "raw_records": "SELECT rowid, library, local_id, format, payload, datestamp, deleted, content_hash, first_seen, "
+                   "last_changed, seq FROM raw_records ORDER BY rowid",
+    "sequence": "SELECT value FROM sequence",
+    "rejects": "SELECT library, local_id, stage, reason, at FROM rejects",
+    "harvest_runs": "SELECT id, library, started_at, finished_at, status FROM harvest_runs",
+}
+
+
+def test_a_catalogue_stored_before_masking_is_masked_in_its_file_when_opened(tmp_path: Path, monkeypatch):
+    """Rows stored before config.masking kept a library's password and key in raw_records.source,
+    rejects.source and the runs' errors, masked only when read: a catalogue file copied for a support
+    ticket gave them away.  Opening it rewrites those columns once, in batches, and nothing else."""
+    monkeypatch.setattr(masked_rows, "MASK_BATCH_ROWS", 2)  # seven raw records: several batches
+    page = f"http://harvester:{PASSWORD}@koha.example/oai?verb=ListRecords&metadataPrefix=marc21&apikey={KEY}"
+    path = tmp_path / "catalog.sqlite3"
+    with CatalogStore(path) as store:
+        store.save_harvest_page([RawRecord(library="tv-koha", local_id=f"HG{i}", format="marcxml",
+                                           payload=f"<record>{i}</record>".encode()) for i in range(7)])
+        store.save_harvest_rejects("tv-koha", [Rejected(library="tv-koha", local_id="#2", stage="harvest",
+                                                        reason="not well-formed XML")])
+        store.finish_run(store.start_run("tv-koha"), HarvestRun(library="tv-koha", started_at="2026-01-01T00:00:00Z",
+                                                                status="failed", errors=["a page said nothing"]))
+    # What a catalogue written before the masking holds: sources and errors as the registry's url gave them,
+    # beside sources with nothing to mask (another token, a file).
+    with closing(sqlite3.connect(path)) as conn, conn:
+        conn.execute("UPDATE raw_records SET source = ? || '#' || local_id", (page,))
+        conn.executemany("UPDATE raw_records SET source = ? WHERE local_id = ?", [
+            ("http://koha.example/oai?verb=ListRecords&resumptionToken=r2", "HG1"),
+            ("/srv/exports/tv-file.mrc #3", "HG2"), (f"{page}&resumptionToken=r2", "HG3")])
+        conn.execute("UPDATE rejects SET source = ?", (page,))
+        conn.execute("UPDATE harvest_runs SET run = json_set(run, '$.errors[0]', ?)", (f"HTTP 401 from {page}",))
+        conn.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
+    before = {table: _rows(path, sql) for table, sql in _NOT_MASKED.items()}
+    sources = _rows(path, "SELECT local_id, source FROM raw_records ORDER BY rowid")
+    with CatalogStore(path):
+        pass
+    assert {table: _rows(path, sql) for table, sql in _NOT_MASKED.items()} == before
+    assert _rows(path, "SELECT local_id, source FROM raw_records ORDER BY rowid") == \
+        [(local_id, masked_secrets(source)) for local_id, source in sources]
+    stored = _rows(path, "SELECT source FROM raw_records UNION ALL SELECT source FROM rejects "
+                         "UNION ALL SELECT run FROM harvest_runs")
+    assert not any(PASSWORD in text or KEY in text for (text,) in stored), stored
+    [(run,)] = _rows(path, "SELECT run FROM harvest_runs")
+    assert HarvestRun.model_validate_json(run).errors == [masked_secrets(f"HTTP 401 from {page}")]
+    assert _rows(path, "SELECT value FROM meta WHERE key = 'schema_version'") == [(str(SCHEMA_VERSION),)]
+    with closing(sqlite3.connect(path)) as observer:
+        data_version = observer.execute("PRAGMA data_version").fetchone()[0]
+        with CatalogStore(path):  # opened again: current, so not one write
+            pass
+        assert observer.execute("PRAGMA data_version").fetchone()[0] == data_version
