@@ -179,7 +179,8 @@ class HarvestSettings(_Frozen):
         "Retries of one request on timeouts, dropped connections, 5xx and answers that are no readable OAI-PMH "
         "(an HTML page, XML cut short or broken); a page still broken inside some records is then read without them."))
     backoff_base_s: float = Field(default=1.0, ge=0, description="First retry delay; doubles each retry.")
-    backoff_max_s: float = Field(default=120.0, ge=0, description="Longest wait between retries, including Retry-After.")
+    backoff_max_s: float = Field(default=120.0, ge=0,
+                                 description="Longest wait between retries, including Retry-After.")
     max_parallel_libraries: int = Field(default=4, ge=1, description="Libraries harvested at the same time.")
     request_delay_s: float = Field(default=0.0, ge=0, description="Pause between two requests to the same host.")
     user_agent: str = Field(
@@ -205,21 +206,28 @@ class HarvestSettings(_Frozen):
         default=100, ge=1,
         description="Pages in a row without records, each with a new resumption token, after which an OAI-PMH list "
                     "is taken to be endless: the harvest stops, keeps the records read and fails, and `from` is not "
-                    "advanced (a sweep deletes nothing).  Raise it for a provider that hides long runs of deleted records.")
+                    "advanced (a sweep deletes nothing).  Raise it for a provider that hides long runs of deleted "
+                    "records.")
 
 
 class DedupeSettings(_Frozen):
-    title_similarity_min: float = Field(default=88.0, ge=0, le=100, description="Folded-title score (0-100) to accept a match.")
-    author_similarity_min: float = Field(default=80.0, ge=0, le=100, description="Author word-set score to accept a match.")
-    year_tolerance: int = Field(default=0, ge=0, description="Largest year difference between two copies of one edition.")
+    title_similarity_min: float = Field(default=88.0, ge=0, le=100,
+                                        description="Folded-title score (0-100) to accept a match.")
+    author_similarity_min: float = Field(default=80.0, ge=0, le=100,
+                                         description="Author word-set score to accept a match.")
+    year_tolerance: int = Field(default=0, ge=0,
+                                description="Largest year difference between two copies of one edition.")
     pages_tolerance: int = Field(default=10, ge=0, description="Largest page-count difference between copies.")
     max_block_size: int = Field(
         default=500, ge=2, description="Blocks larger than this compare only records with the same full title; any "
                                        "group of more than 12 compares each record with its 12 sorted neighbours.")
-    isbn_ignore: tuple[str, ...] = Field(default=(), description="ISBNs that publishers reuse (10 or 13 digits, hyphens allowed); never used to match.")
-    library_preference: tuple[str, ...] = Field(default=(), description="Libraries whose cataloguing wins when merging.")
+    isbn_ignore: tuple[str, ...] = Field(
+        default=(), description="ISBNs that publishers reuse (10 or 13 digits, hyphens allowed); never used to match.")
+    library_preference: tuple[str, ...] = Field(
+        default=(), description="Libraries whose cataloguing wins when merging.")
     overrides_path: Path | None = Field(
-        default=None, description="TOML file of librarians' `[[same]]` / `[[different]]` record pairs (relative to the config file)."
+        default=None, description="TOML file of librarians' `[[same]]` / `[[different]]` record pairs (relative "
+                                  "to the config file)."
     )
 
 
@@ -238,10 +246,13 @@ class ApiSettings(_Frozen):
         default=(), description="Origins allowed to call the API from a browser: `https://school.example` "
                                 "(scheme, host and port; a trailing slash is dropped; a Unicode domain is read as "
                                 "its punycode, as browsers send it), or `*`.")
-    default_page_size: int = Field(default=20, ge=1, description="Hits per page when `size` is not given; at most `max_page_size`.")
+    default_page_size: int = Field(
+        default=20, ge=1, description="Hits per page when `size` is not given; at most `max_page_size`.")
     max_page_size: int = Field(default=100, ge=1, description="Largest `size` accepted.")
     max_query_chars: int = Field(default=1000, ge=1, description="Longest query accepted.")
-    cached_searches: int = Field(default=500, ge=0, description="Search answers (and their JSON bodies) kept in memory until the index changes, fewer when they pass `cached_searches_mb`; 0 keeps none.")
+    cached_searches: int = Field(
+        default=500, ge=0, description="Search answers (and their JSON bodies) kept in memory until the index "
+                                       "changes, fewer when they pass `cached_searches_mb`; 0 keeps none.")
     cached_searches_mb: int = Field(
         default=64, ge=1, le=65536,
         description="Memory the cached search answers may hold, in MB (their hits, facet counts and JSON bodies, "
@@ -401,7 +412,8 @@ def settings_from_dict(raw: dict, path: Path) -> Settings:
     raw["libraries"] = [_resolve_file_url(entry, path) for entry in libraries]
     dedupe = raw.get("dedupe")
     if isinstance(dedupe, dict) and isinstance(dedupe.get("overrides_path"), str):
-        raw["dedupe"] = {**dedupe, "overrides_path": _local_path(dedupe["overrides_path"], path, "dedupe.overrides_path")}
+        raw["dedupe"] = {**dedupe,
+                         "overrides_path": _local_path(dedupe["overrides_path"], path, "dedupe.overrides_path")}
     try:
         return Settings.model_validate(raw)
     except ValidationError as exc:
