@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 from config.errors import HarvestError
+from config.masking import masked_secrets
 from config.settings import LibraryConfig
 from harvester.errors import BadArgument, HarvestInterrupted
 from harvester.oai_client import HttpxSickle
@@ -79,11 +80,12 @@ def next_from(response_date: str, granularity: str, overlap_s: int, now: datetim
 
 
 def harvest_scope(library: LibraryConfig) -> str:
-    """What a library's harvest state belongs to: its url, metadataPrefix and set, as one URL."""
+    """What a library's harvest state belongs to: its url, metadataPrefix and set, as one URL, its
+    credentials masked as `HarvestState.harvested_for` keeps them (a catalogue file gives none away)."""
     params = {"metadataPrefix": library.metadata_prefix or ""}
     if library.set:
         params["set"] = library.set
-    return with_query(library.url, params)
+    return masked_secrets(with_query(library.url, params))
 
 
 def declared_granularity(client: HttpxSickle, library: LibraryConfig) -> str:

@@ -1,8 +1,8 @@
 """Credentials masked in the rows stored before they were masked where made (store schema 6).
 
 Rows written since config.masking came in hold `user:***@` and `apikey=***`; older ones still hold a
-library's password or key as its URL gave them, masked only when read, so a catalogue file copied
-for a support ticket gave them away.  This rewrites those rows once, when a catalogue of an older
+library's password or key as its URL gave them (a source, a run's errors, the harvest state's scope),
+masked only when read, so a catalogue file copied for a support ticket gave them away.  This rewrites those rows once, when a catalogue of an older
 schema is opened for writing.
 """
 
@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Callable
 
 from config.masking import masked_secrets
-from store.models import HarvestRun
+from store.models import HarvestRun, HarvestState
 
 # Rows read, and at most rewritten, by one transaction: a province's 1.7 million raw records are
 # not rewritten in one transaction that would hold the write lock (and grow the WAL) for minutes.
@@ -24,12 +24,18 @@ def _masked_run(run: str) -> str:
     return HarvestRun.model_validate_json(run).model_dump_json()
 
 
+def _masked_state(state: str) -> str:
+    """A stored HarvestState (JSON) with the url it was harvested for masked, as the model masks it."""
+    return HarvestState.model_validate_json(state).model_dump_json()
+
+
 # Table, column, and how its text is masked; the other columns (payloads, hashes, seq) are left as
 # they are, so no stage takes a masked row for a changed record.
 _MASKED_COLUMNS: tuple[tuple[str, str, Callable[[str], str]], ...] = (
     ("raw_records", "source", masked_secrets),
     ("rejects", "source", masked_secrets),
     ("harvest_runs", "run", _masked_run),
+    ("harvest_state", "state", _masked_state),
 )
 
 

@@ -271,9 +271,10 @@ class HarvestState(BaseModel):
     resumption_token: str | None = Field(default=None, description="Token to continue the open window with.")
     file_validator: str | None = Field(default=None, description="ETag, Last-Modified or hash of the last MARC file read.")
     last_sweep: str | None = None
-    harvested_for: str | None = Field(
-        default=None, description="The url, metadataPrefix and set this state belongs to (as a URL); another "
-                                  "means a full harvest.  None in states saved before it was kept: taken as current."
+    harvested_for: Masked | None = Field(
+        default=None, description="The url, metadataPrefix and set this state belongs to (as a URL, its credentials "
+                                  "masked: a new password is no new scope); another means a full harvest.  None in "
+                                  "states saved before it was kept: taken as current."
     )
     sweep_pending: bool = Field(
         default=False, description="`harvested_for` changed: once a harvest of the new scope completes, records "

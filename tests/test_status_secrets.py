@@ -15,16 +15,18 @@ from typer.testing import CliRunner
 from config.masking import masked_secrets
 from config.settings import settings_from_dict
 from harvester.cli import app
+from harvester.provider import serve_fixtures
 from harvester.reporting import LOG_FORMATS, configure_logging
 from harvester.run import harvest_libraries
 from index import SearchIndex
 from search_api import create_app
-from store import CatalogStore, HarvestRun, RawRecord, Rejected, masked_rows
+from store import CatalogStore, HarvestRun, HarvestState, RawRecord, Rejected, masked_rows
 from store.catalog import SCHEMA_VERSION
+from tests.conftest import make_settings
 from tests.test_api import serve_in_thread
 from tests.test_harvest_report import _record_without_header
 from tests.test_harvest_run import library
-from tests.test_harvest_support import Canned, envelope, identify
+from tests.test_harvest_support import FAST, Canned, envelope, identify, write_marc_collection
 
 PASSWORD, KEY = "S3cretPass", "TOKEN123"
 BASIC_CHALLENGE = {"WWW-Authenticate": 'Basic realm="oai"', "Content-Type": "text/plain"}
@@ -160,6 +162,7 @@ def test_a_catalogue_stored_before_masking_is_masked_in_its_file_when_opened(tmp
                                                         reason="not well-formed XML")])
         store.finish_run(store.start_run("tv-koha"), HarvestRun(library="tv-koha", started_at="2026-01-01T00:00:00Z",
                                                                 status="failed", errors=["a page said nothing"]))
+        store.save_harvest_state(HarvestState(library="tv-koha", next_from="2026-01-01", harvested_for="x"))
     # What a catalogue written before the masking holds: sources and errors as the registry's url gave them,
     # beside sources with nothing to mask (another token, a file).
     with closing(sqlite3.connect(path)) as conn, conn:
@@ -169,6 +172,7 @@ def test_a_catalogue_stored_before_masking_is_masked_in_its_file_when_opened(tmp
             ("/srv/exports/tv-file.mrc #3", "HG2"), (f"{page}&resumptionToken=r2", "HG3")])
         conn.execute("UPDATE rejects SET source = ?", (page,))
         conn.execute("UPDATE harvest_runs SET run = json_set(run, '$.errors[0]', ?)", (f"HTTP 401 from {page}",))
+        conn.execute("UPDATE harvest_state SET state = json_set(state, '$.harvested_for', ?)", (page,))
         conn.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
     before = {table: _rows(path, sql) for table, sql in _NOT_MASKED.items()}
     sources = _rows(path, "SELECT local_id, source FROM raw_records ORDER BY rowid")
@@ -178,13 +182,34 @@ def test_a_catalogue_stored_before_masking_is_masked_in_its_file_when_opened(tmp
     assert _rows(path, "SELECT local_id, source FROM raw_records ORDER BY rowid") == \
         [(local_id, masked_secrets(source)) for local_id, source in sources]
     stored = _rows(path, "SELECT source FROM raw_records UNION ALL SELECT source FROM rejects "
-                         "UNION ALL SELECT run FROM harvest_runs")
+                         "UNION ALL SELECT run FROM harvest_runs UNION ALL SELECT state FROM harvest_state")
     assert not any(PASSWORD in text or KEY in text for (text,) in stored), stored
     [(run,)] = _rows(path, "SELECT run FROM harvest_runs")
     assert HarvestRun.model_validate_json(run).errors == [masked_secrets(f"HTTP 401 from {page}")]
+    [(state,)] = _rows(path, "SELECT state FROM harvest_state")
+    assert HarvestState.model_validate_json(state).harvested_for == masked_secrets(page)
+    assert HarvestState.model_validate_json(state).next_from == "2026-01-01"
     assert _rows(path, "SELECT value FROM meta WHERE key = 'schema_version'") == [(str(SCHEMA_VERSION),)]
     with closing(sqlite3.connect(path)) as observer:
         data_version = observer.execute("PRAGMA data_version").fetchone()[0]
         with CatalogStore(path):  # opened again: current, so not one write
             pass
         assert observer.execute("PRAGMA data_version").fetchone()[0] == data_version
+
+
+def test_the_harvest_state_keeps_its_scope_masked_and_a_new_password_is_no_new_scope(tmp_path: Path, data_dir: Path,
+                                                                                      store: CatalogStore):
+    """`harvested_for` kept the library's url as written, password and all, in the catalogue file; and a
+    password changed alone read as another scope: a full harvest and a sweep, for the same records."""
+    oai_file = write_marc_collection(tmp_path / "tv-koha.xml", 3)
+    with serve_fixtures({"tv-koha": oai_file}) as provider:
+        url = provider.url("tv-koha").replace("http://", f"http://harvester:{PASSWORD}@")
+        [first] = harvest_libraries(make_settings(data_dir, [library("tv-koha", "oai-pmh", url)], harvest=FAST),
+                                    store)
+        [(state,)] = _rows(store.path, "SELECT state FROM harvest_state")
+        assert PASSWORD not in state and "harvester:***@" in state, state
+        renewed = url.replace(PASSWORD, "N3wPass")
+        [second] = harvest_libraries(make_settings(data_dir, [library("tv-koha", "oai-pmh", renewed)],
+                                                   harvest=FAST), store)
+    assert (first.status, first.added, second.status) == ("ok", 3, "ok"), (first, second)
+    assert not any("harvesting everything again" in error for error in second.errors), second.errors
