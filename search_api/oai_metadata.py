@@ -59,6 +59,8 @@ def marcxml(data: dict[str, Any], datestamp: str, created: str, record_url: str,
     record = etree.Element(f"{{{MARC_NS}}}record", nsmap={"marc": MARC_NS, "xsi": XSI_NS})
     record.set(f"{{{XSI_NS}}}schemaLocation", f"{MARC_NS} {MARC_SCHEMA}")
     kind, level = _LEADER_TYPE.get(data.get("material_type") or "book", ("a", "m"))
+    if level == "b" and _in_a_book(data.get("host_item") or {}):
+        level = "a"  # a chapter: a monographic component part
     # Encoding level u (unknown) and cataloguing form u: a merged record claims no standard of its own.
     etree.SubElement(record, f"{{{MARC_NS}}}leader").text = f"00000n{kind}{level} a2200000uu 4500"
     _control(record, "001", data["id"])
@@ -199,6 +201,12 @@ def _punctuated(subfields: list[tuple[str, str]], before: dict[str, str]) -> lis
         following = subfields[index + 1][0] if index + 1 < len(subfields) else None
         out.append((code, value + before.get(following, "") if following else value))
     return out
+
+
+def _in_a_book(host: dict) -> bool:
+    """Whether a component part's host is a book, not a serial: it names an ISBN and no ISSN.  Normalize
+    reads both leader/07 values a and b (monographic and serial component parts) as an article."""
+    return bool(host.get("isbn")) and not host.get("issn")
 
 
 def _field_008(data: dict[str, Any], created: str) -> str:

@@ -373,6 +373,8 @@ def test_an_article_s_journal_goes_out_as_a_773_host_item_entry_with_its_parts(t
     for merged, source in zip(unions, (journal, book)):
         marc = pymarc.parse_xml_to_array(_marc_file(harvested[f"oai:unioncat:{merged.id}"].xml))[0]
         assert [field.tag for field in marc.get_fields("580", "773")] == ["773"]
+        # Leader/07 as the members catalogued it: b for the journal's article, a for the book's chapter.
+        assert marc.leader[7] == ("b" if source is journal else "a"), marc.leader
         host = marc["773"]
         assert host.indicators[0] == "0"
         # Every subfield the member with the fullest host typed, as normalize cleans a displayed value.
