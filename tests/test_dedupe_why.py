@@ -463,3 +463,33 @@ def test_an_article_s_host_is_named_as_its_record_spells_it_in_the_checks_and_in
     assert refused.conflict
     assert readable(refused.reason, (records[0], one), (records[2], other)) == \
         "host 'Tạp chí Giáo dục, Số 480' vs 'Tạp chí Thiết bị giáo dục, Số 215'"
+
+
+def test_a_local_id_ending_in_why_is_reached_with_its_slash_written_as_percent_2f(store, data_dir):
+    """`th-06:HG/why` could not be reached: the server decodes %2F before routing, so
+    /api/records/th-06:HG%2Fwhy was the explanation of th-06:HG (another book) and the record itself
+    answered nothing.  A "/why" written as a slash is the explanation; written `%2F` it is the id's."""
+    store.save_normalized(_records() + [
+        rec("th-06:HG", "Tắt đèn", authors=["Ngô Tất Tố"], year=2015),
+        rec("th-06:HG/why", "Đất rừng phương Nam", authors=["Đoàn Giỏi"], year=2018, isbn=["9786041234567"])])
+    settings = make_settings(data_dir)
+    run_dedupe(store, settings)
+    build_index(store, settings)
+    holder = store.cluster_assignments()
+    assert holder["th-06:HG"] != holder["th-06:HG/why"]
+    with serve_in_thread(create_app(settings, store, SearchIndex(settings))) as url, \
+            httpx.Client(base_url=url, timeout=10) as http:
+        for written in (quote("th-06:HG/why", safe=":"), quote("th-06:HG/why", safe="")):
+            record = http.get("/api/records/" + written)
+            assert record.status_code == 302, (written, record.text)
+            assert record.headers["location"] == f"/api/records/{holder['th-06:HG/why']}"
+            why = http.get("/api/records/" + written + "/why")
+            assert why.status_code == 302, (written, why.text)
+            assert why.headers["location"] == f"/api/records/{holder['th-06:HG/why']}/why"
+        # The documented URL is unchanged: a slash before "why" asks for the explanation.
+        for written in ("th-06:HG/why", "th-06:HG/%77hy"):
+            response = http.get("/api/records/" + written)
+            assert response.headers["location"] == f"/api/records/{holder['th-06:HG']}/why", written
+        documented = http.get("/openapi.json").json()["paths"]
+        for path in ("/api/records/{union_id}", "/api/records/{union_id}/why"):
+            assert "%2Fwhy" in documented[path]["get"]["description"]

@@ -70,6 +70,12 @@ def held_by(ctx: AppContext, record_id: str, path: str) -> RedirectResponse | No
     return RedirectResponse(site_path(ctx.settings) + path.format(holder), status_code=302)
 
 
+WHY_RULE = ("A record id may hold \"/\" (a library's local id such as `tv-tinh:HG/2019/0001`), written as "
+            "is or as `%2F`. A path ending in `/why` written as a slash is the explanation "
+            "(`/api/records/{id}/why`); an id that itself ends in \"/why\" is reached with that slash "
+            "written `%2F` (`/api/records/tv-tinh:HG%2Fwhy`, its explanation `/api/records/tv-tinh:HG%2Fwhy/why`).")
+
+
 def not_found_message(record_id: str) -> str:
     """The 404 of a record id that is neither kind the record routes take, saying which ids they take."""
     return (f"Không có bản ghi {record_id!r}. Dùng mã bản ghi hợp nhất (như kết quả tìm kiếm ghi) hoặc mã "
@@ -94,6 +100,7 @@ def _other_editions(ctx: AppContext, work_key: str, union_id: str) -> list[dict[
                302: {"description": HELD_BY_DESCRIPTION},
                404: {"model": ErrorResponse, "description": "No such union record or source record."}},
     summary="One union record with every holding",
+    description=WHY_RULE,
 )
 def api_record(union_id: UnionIdPath, ctx: Annotated[AppContext, Depends(get_context)]) -> Any:
     data, target = load_record(ctx, union_id)

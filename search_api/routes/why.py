@@ -5,20 +5,27 @@ that found the member, the match score, and the decision with the scores,
 guards and librarians' overrides behind it.  A merged-away id answers 301, as
 /api/records does; a source record's id ("tv-tinh:P-A", as the decisions name
 members) 302 to the union record that holds it today, as `unioncat dedupe explain` does.
+
+A local id may itself end in "/why" ("HG/why"): the server decodes "%2F" before routing, so
+"/api/records/th-04:HG%2Fwhy" reached this route and explained "th-04:HG".  The rule that makes
+every id reachable: only a "/why" written as a slash asks for the explanation; an id's "/" written
+"%2F" is the id's (`WHY_RULE`).
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import unquote_to_bytes
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from dedupe.explain import members_guards, readable_decisions
 from dedupe.match import MATCH_SCORE_MEANING
 from search_api.context import AppContext, UnionIdPath, get_context
 from search_api.models import ErrorResponse
-from search_api.routes.records import HELD_BY_DESCRIPTION, MOVED_DESCRIPTION, held_by, moved_to, not_found_message
+from search_api.routes.records import (HELD_BY_DESCRIPTION, MOVED_DESCRIPTION, WHY_RULE, api_record, held_by,
+                                      moved_to, not_found_message)
 
 router = APIRouter(tags=["records"])
 
@@ -59,8 +66,11 @@ class WhyOut(BaseModel):
                302: {"description": HELD_BY_DESCRIPTION},
                404: {"model": ErrorResponse, "description": "No such union record or source record."}},
     summary="Why each source record is in this union record",
+    description=WHY_RULE,
 )
-def api_record_why(union_id: UnionIdPath, ctx: Annotated[AppContext, Depends(get_context)]) -> Any:
+def api_record_why(union_id: UnionIdPath, request: Request, ctx: Annotated[AppContext, Depends(get_context)]) -> Any:
+    if not asks_why(request):
+        return api_record(union_id + "/why", ctx)
     record, target = ctx.store.get_union_record(union_id)
     rows = ctx.store.cluster_members(union_id) if record is not None else []
     if record is not None and not rows:
@@ -92,3 +102,11 @@ def api_record_why(union_id: UnionIdPath, ctx: Annotated[AppContext, Depends(get
             "guards": guards.get(record_id),
         })
     return {"id": union_id, "members": members}
+
+
+def asks_why(request: Request) -> bool:
+    """Whether the path's last segment, as the client wrote it, is "why" (not "…%2Fwhy": an id's end).
+
+    True when the server gives no raw path (it cannot tell, and "/why" is the documented URL)."""
+    raw_path: bytes | None = request.scope.get("raw_path")
+    return raw_path is None or unquote_to_bytes(raw_path.rsplit(b"/", 1)[-1]) == b"why"
