@@ -19,7 +19,7 @@ from index.query_language import MAX_QUERY_WORDS
 from index.schema import MAX_TOKEN_BYTES
 from index.params import MAX_RESULT_WINDOW
 from index.search import SearchIndex
-from search_api.byte_ranges import IgnoreInvalidRanges
+from search_api.byte_ranges import StaticRanges
 from search_api.context import AppContext, RenderedAnswers
 from search_api.cors import JsonCorsRefusal
 from search_api.errors import add_error_handlers, wants_html
@@ -77,7 +77,7 @@ def create_app(settings: Settings, store: CatalogStore, search_index: SearchInde
     for module in (search, atom, why, records, libraries, status, oai, pages, docs):
         app.include_router(module.router)
     # After the routes: /static/widget.js is one of them (routes/pages.py), with this server's limits.
-    app.mount("/static", IgnoreInvalidRanges(StaticFiles(directory=HERE / "static")), name="static")
+    app.mount("/static", StaticRanges(StaticFiles(directory=HERE / "static")), name="static")
     add_error_handlers(app)
     _document_errors_as_answered(app)
     _document_search_limits(app)

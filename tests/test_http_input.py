@@ -160,3 +160,22 @@ def test_a_valid_range_is_still_served_and_one_past_the_end_is_416(client):
     assert part.status_code == 206 and part.content == whole[:10]
     past = client.get("/static/style.css", headers={"Range": f"bytes={len(whole)}-"})
     assert past.status_code == 416 and past.headers["content-range"] == f"bytes */{len(whole)}"
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_a_range_past_the_end_is_a_json_error_saying_the_file_s_length(client, method):
+    """A range past the end was Starlette's empty text/plain 416: a client learnt nothing of why.  It is
+    the API's error JSON now, naming the file's length and what to do, with `Content-Range: bytes
+    */LENGTH` (RFC 9110 15.5.17) and the headers every answer carries."""
+    length = len(client.get("/static/style.css").content)
+    for asked in (f"bytes={length}-", f"bytes={length + 100}-{length + 200}"):
+        past = client.request(method, "/static/style.css", headers={"Range": asked})
+        assert past.status_code == 416, (asked, past.text)
+        assert past.headers["content-range"] == f"bytes */{length}"
+        assert past.headers["content-type"] == "application/json"
+        assert past.headers["x-content-type-options"] == "nosniff" and "referrer-policy" in past.headers
+        if method == "GET":
+            body = past.json()
+            assert body["status"] == 416 and body["error"] == "RangeNotSatisfiable"
+            assert str(length) in body["message"] and "Range" in body["message"]
+            assert int(past.headers["content-length"]) == len(past.content)
