@@ -33,6 +33,10 @@ def read_token(token: str, store: CatalogStore, prefixes: tuple[str, ...]
     """(metadataPrefix, from, until, position) of a token this repository gave over `store`."""
     bad = error.BadResumptionTokenError(f"The resumption token {token!r} is not one this repository gave; "
                                         "start the list again without it")
+    if not token.isascii():  # ours are quoted ASCII; one sent as bytes that are not UTF-8 holds U+FFFD here
+        raise error.BadResumptionTokenError(
+            f"The resumption token {token!r} is not one this repository gave (its tokens are ASCII; \ufffd "
+            "stands for bytes that were not UTF-8); start the list again without it")
     try:
         kw, cursor = decodeResumptionToken(token)
     except (error.BadResumptionTokenError, error.DatestampError, ValueError):

@@ -51,3 +51,21 @@ def test_a_forged_resumption_token_is_bad_resumption_token_never_a_500_nor_a_lis
         response = httpx.get(f"{url}/oai", params={"verb": verb, "resumptionToken": token}, timeout=10)
         assert _error_code(response.content) is None
         assert len(etree.fromstring(response.content).findall(".//oai:header", OAI_NS)) == 2  # a page (fixture)
+
+
+def test_a_token_that_cannot_be_read_says_what_was_wrong_and_to_start_the_list_again(feed):
+    """A token oaipmh cannot parse must be answered in this repository's words, not the library's
+    ("Unable to decode resumption token"); one that is not UTF-8 percent-encoding was badArgument
+    "Unknown argument: argument resumptionToken that is not UTF-8", which names no token and
+    sends a harvester nowhere: no token of ours holds anything but ASCII."""
+    url, _ = feed
+    sent = ["garbage", "", "%ff%fe", "abc%C3", "%25ff", "cursor%3D", "a%3Db%3Dc%26%26"]
+    for token in sent:
+        for response in (httpx.get(f"{url}/oai?verb=ListRecords&resumptionToken={token}", timeout=10),
+                         httpx.post(f"{url}/oai", content=f"verb=ListIdentifiers&resumptionToken={token}".encode(),
+                                    headers={"content-type": "application/x-www-form-urlencoded"}, timeout=10)):
+            assert response.status_code == 200 and _error_code(response.content) == "badResumptionToken", \
+                (token, response.text)
+            message = etree.fromstring(response.content).find("oai:error", OAI_NS).text
+            assert "start the list again without it" in message and "resumption token" in message, (token, message)
+            assert "Unable" not in message and "Unknown argument" not in message, (token, message)

@@ -58,14 +58,16 @@ async def _small_body(request: Request) -> bytes:
 
 async def _answer(request: Request, ctx: AppContext, items: list[tuple[str, str]],
                   not_utf8: str | None = None) -> Response:
-    """`not_utf8`: the argument that was not UTF-8 percent-encoding, a badArgument (search_api/utf8_input.py)."""
+    """`not_utf8`: the argument that was not UTF-8 percent-encoding, a badArgument (search_api/utf8_input.py),
+    but for a resumption token: no token of ours holds a byte outside ASCII, and read_token answers it
+    badResumptionToken, saying to start the list again (oaipmh said "Unknown argument")."""
     kw: dict[str, str] = {}
     for key, value in items:
         key, value = xml_text(key, "\ufffd"), xml_text(value, "\ufffd")  # echoed in <request> and errors
         # A repeated argument is badArgument (§3.6); oaipmh only sees dictionaries, and an
         # argument it does not know makes it say so.
         kw[f"repeated argument {key}" if key in kw else key] = value
-    if not_utf8 is not None:
+    if not_utf8 is not None and not_utf8 != "resumptionToken":
         kw[f"argument {xml_text(not_utf8, chr(0xFFFD))} that is not UTF-8"] = ""
     base = site_url(request, ctx.settings)
     body = await run_in_threadpool(answer, ctx.store, ctx.settings, f"{base}/oai", base, kw)
