@@ -41,7 +41,8 @@ The query language
 - A bare ISBN (with hyphens, spaces or neither, 10 or 13 digits) is searched as an ISBN,
   also after the label printed in books: `ISBN 978-604-…` (and `ISSN 0866-7500`
   is the ISSN's text, found with its hyphen or without).  One with a wrong check digit, as a record
-  prints it (`invalid_isbn`), finds that record however it is typed, `isbn:` too, and no valid ISBN.
+  prints it (`invalid_isbn`), finds that record however it is typed, `isbn:` too, and no valid ISBN
+  (with spaces: in the groups ISBNs are printed in, 5 for 13 digits and 4 for 10).
 
 A query with nothing searchable (`*`, `"`), unbalanced parentheses, an
 operator without an operand, a field without a value, or more than
@@ -220,20 +221,29 @@ def _joined_isbns(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 def _isbn_run_end(tokens: list[tuple[str, str]], start: int) -> int:
-    """The end of the longest run of number groups from `start` that spells a valid ISBN (check digit
-    and all: years and call numbers stay words), or `start`.  After `title:` and the like the field
-    takes the first group only, as it takes one word."""
+    """The end of the longest run of number groups from `start` that spells an ISBN (`_spells_isbn`),
+    or `start`.  After `title:` and the like the field takes the first group only, as it takes one word."""
     if start and tokens[start - 1][0] == "field" and tokens[start - 1][1] != "isbn":
         return start
-    end, text = start, ""
+    end, text, groups = start, "", 0
     for pos in range(start, min(len(tokens), start + MAX_ISBN_GROUPS)):
         kind, value = tokens[pos]
         if kind != "word" or not _ISBN_GROUP.match(value):
             break
         text += value
-        if pos > start and is_valid_isbn(clean_isbn(text)):
+        groups += sum(1 for group in value.split("-") if group)
+        if pos > start and _spells_isbn(clean_isbn(text), groups):
             end = pos + 1
     return end
+
+
+def _spells_isbn(isbn: str, groups: int) -> bool:
+    """Whether `isbn`, typed in `groups` groups, is one: valid (check digit and all), or with a wrong check
+    digit in the groups ISO 2108 prints (5 for 13 digits, 4 for 10), as a record holds it in `invalid_isbn`
+    and finds it typed plain or hyphenated.  Years and call numbers stay words."""
+    if is_valid_isbn(isbn):
+        return True
+    return _ISBN_LIKE.match(isbn) is not None and groups == (5 if len(isbn) == 13 else 4)
 
 
 class _Parser:
