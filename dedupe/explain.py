@@ -6,12 +6,17 @@ refused it; an accepted one did not say which guards it passed, nor which facts
 could not be checked because one record left them out.  Both are derived here,
 when a librarian asks, from the two records: a million members do not each carry
 them through the nightly run.
+
+A language or material type is printed as the search page shows it, its label, with the code in
+brackets ("material Sách (book)"): `CodeLabel` is passed in by the CLI and the API, whose labels
+(index/labels.py) a stage below them may not import.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from typing import Literal
 
 from config.settings import DedupeSettings
 from dedupe.features import IGNORED_LANGUAGES, Features, record_features
@@ -21,6 +26,13 @@ from store.models import Record
 
 # How `cluster._explain_match` writes a match: "matches {record id}: {reason}".
 _MATCHED = re.compile(r"matches (\S+?): ")
+# How `match.hard_guard` writes a refusal on a code: "material serial vs book", "language vie vs eng".
+_CODES_REFUSED = re.compile(r"(?<![\w'])(material|language) ([a-z]+) vs ([a-z]+)(?![\w'])")
+_CODE_FIELDS: dict[str, Literal["language", "material_type"]] = {"material": "material_type", "language": "language"}
+
+# (Record field, code) → the label the search page shows ("language", "vie" → "Tiếng Việt"); the code
+# itself when it has none.
+CodeLabel = Callable[[Literal["language", "material_type"], str], str]
 
 
 def matched_record_id(decision: str) -> str | None:
@@ -29,21 +41,21 @@ def matched_record_id(decision: str) -> str | None:
     return found.group(1) if found else None
 
 
-def guards_note(member: Record, matched: Record, settings: DedupeSettings) -> str:
+def guards_note(member: Record, matched: Record, settings: DedupeSettings, label: CodeLabel) -> str:
     """What the hard guards compared between `member` and the record it matches, and what they could not."""
     first, second = record_features(0, member, settings), record_features(1, matched, settings)
     refused = hard_guard(first, second, settings)
     if refused:  # only a librarian's [[same]] joins such a pair
-        refused = readable(refused, (member, first), (matched, second))
+        refused = labelled_codes(readable(refused, (member, first), (matched, second)), label)
         return f"hard guards not applied (forced together by a librarian); they refuse: {refused}"
     checked, unknown = guards_checked(first, second, settings,
-                                      (shown_values(member, first), shown_values(matched, second)))
+                                      (shown_values(member, first), shown_values(matched, second)), label)
     note = "guards passed: " + "; ".join(checked)
     return note + (f"; not checked (left out by one or both): {', '.join(unknown)}" if unknown else "")
 
 
 def guards_checked(a: Features, b: Features, settings: DedupeSettings,
-                   shown: tuple[dict[str, str], dict[str, str]]) -> tuple[list[str], list[str]]:
+                   shown: tuple[dict[str, str], dict[str, str]], label: CodeLabel) -> tuple[list[str], list[str]]:
     """(each guard with the two values it compared, the guards one record gave no value for).
 
     `shown` holds each record's values as it spells them (`spelling.shown_values`): they are printed.
@@ -54,7 +66,7 @@ def guards_checked(a: Features, b: Features, settings: DedupeSettings,
         first, second = shown_a[label], shown_b[label]
         return f"{label} {first!r}" + (f" / {second!r}" if second != first else "")
 
-    checked = [f"material {a.material}"]
+    checked = [f"material {_coded(label, 'material_type', a.material)}"]
     unknown: list[str] = []
 
     def both(name: str, first: object, second: object, shown: str) -> None:
@@ -72,7 +84,7 @@ def guards_checked(a: Features, b: Features, settings: DedupeSettings,
     both("edition", a.edition, b.edition, spelled("edition"))
     both("pages", a.pages, b.pages, _within("pages", a.pages, b.pages, settings.pages_tolerance))
     languages = [language if language not in IGNORED_LANGUAGES else "" for language in (a.language, b.language)]
-    both("language", *languages, f"language {a.language}")
+    both("language", *languages, f"language {_coded(label, 'language', a.language)}")
     both("translators", a.translators, b.translators, "translators alike")
     both("ISSN", a.issns, b.issns, f"ISSN {_listed(a.issns & b.issns)}")
     both("host", a.host, b.host, spelled("host"))  # an article's journal and issue (773)
@@ -90,6 +102,18 @@ def guards_checked(a: Features, b: Features, settings: DedupeSettings,
 _ALWAYS = frozenset({"year", "pages", "language"})
 
 
+def _coded(label: CodeLabel, field: Literal["language", "material_type"], code: str) -> str:
+    """A code as its label with the code in brackets, or the code alone when it has no label."""
+    shown = label(field, code)
+    return code if shown == code else f"{shown} ({code})"
+
+
+def labelled_codes(text: str, label: CodeLabel) -> str:
+    """`text` (a decision, a refusal) with the codes `match.hard_guard` refused on as `_coded` shows them."""
+    return _CODES_REFUSED.sub(lambda m: f"{m[1]} {_coded(label, _CODE_FIELDS[m[1]], m[2])} vs "
+                                        f"{_coded(label, _CODE_FIELDS[m[1]], m[3])}", text)
+
+
 def _within(name: str, first: int | None, second: int | None, tolerance: int) -> str:
     return f"{name} {first}" if first == second else f"{name} {first} / {second} (at most {tolerance} apart)"
 
@@ -98,21 +122,24 @@ def _listed(values) -> str:
     return ", ".join(str(value) for value in sorted(values))
 
 
-def members_guards(decisions: dict[str, str], records: dict[str, Record], settings: DedupeSettings) -> dict[str, str]:
+def members_guards(decisions: dict[str, str], records: dict[str, Record], settings: DedupeSettings,
+                   label: CodeLabel) -> dict[str, str]:
     """Record id → `guards_note` for each member (id → decision) whose match is among `records` (the
     union record's members: a member is explained by a match inside its own union record)."""
     notes = {}
     for record_id, decision in decisions.items():
         matched = matched_record_id(decision)
         if record_id in records and matched in records:
-            notes[record_id] = guards_note(records[record_id], records[matched], settings)
+            notes[record_id] = guards_note(records[record_id], records[matched], settings, label)
     return notes
 
 
 def readable_decisions(decisions: dict[str, str], read_records: Callable[[Iterable[str]], list[Record]],
-                       settings: DedupeSettings) -> dict[str, str]:
+                       settings: DedupeSettings, label: CodeLabel) -> dict[str, str]:
     """Record id → its decision (id → as the run stored it) with the values it printed folded spelled as the
-    records it names spell them; `read_records` reads those records (the store's `get_records`)."""
+    records it names spell them, and its codes labelled; `read_records` reads those records (the store's
+    `get_records`)."""
     wanted = {rid for record_id, decision in decisions.items() for rid in (record_id, *named_ids(decision))}
     records = {record.id: (record, record_features(0, record, settings)) for record in read_records(sorted(wanted))}
-    return {record_id: readable_decision(decision, record_id, records) for record_id, decision in decisions.items()}
+    return {record_id: labelled_codes(readable_decision(decision, record_id, records), label)
+            for record_id, decision in decisions.items()}

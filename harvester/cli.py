@@ -29,6 +29,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from functools import partial
 from pathlib import Path
 from typing import Annotated, BinaryIO, TextIO
 
@@ -37,7 +38,7 @@ from typer.core import TyperGroup
 
 from config import Settings, UnioncatError, load_settings
 from config.errors import ConfigError, NoCatalogueError
-from config.settings import DEFAULT_CONFIG_NAME, LIBRARY_ID_PATTERN, DedupeSettings
+from config.settings import DEFAULT_CONFIG_NAME, LIBRARY_ID_PATTERN
 from store import CatalogStore, Record
 from store.runlock import KILLED, with_killed_runs
 
@@ -556,7 +557,7 @@ def dedupe(
         with _reported_errors():
             settings = _settings(config)
             with _catalogue_to_read(settings, f"no union record {explain!r}") as store:
-                _explain(store, explain, settings.dedupe)
+                _explain(store, explain, settings)
         return
     from dedupe import run_dedupe
 
@@ -595,7 +596,7 @@ def _full_title(record: Record) -> str:
                     f". {record.part}" if record.part else "", f" ({record.year})" if record.year else ""))
 
 
-def _explain(store: CatalogStore, union_id: str, settings: DedupeSettings) -> None:
+def _explain(store: CatalogStore, union_id: str, settings: Settings) -> None:
     record, redirect = store.get_union_record(union_id)
     if record is None and redirect:
         typer.echo(f"{union_id} was merged into {redirect}")
@@ -611,11 +612,13 @@ def _explain(store: CatalogStore, union_id: str, settings: DedupeSettings) -> No
     from dedupe.explain import members_guards, readable_decisions
     from dedupe.keys import key_text
     from dedupe.match import MATCH_SCORE_MEANING
+    from index.labels import facet_label
 
     records = {record.id: record for record in store.get_records(row[0] for row in members)}
     decisions = {row[0]: row[3] for row in members}
-    guards = members_guards(decisions, records, settings)
-    readable = readable_decisions(decisions, store.get_records, settings)
+    label = partial(facet_label, settings)  # the page's words for a language and a material type
+    guards = members_guards(decisions, records, settings.dedupe, label)
+    readable = readable_decisions(decisions, store.get_records, settings.dedupe, label)
     for record_id, found_by, score, _ in members:
         score_text = "" if score is None else f", match score {score:.1f}/100"
         found = f"found by {key_text(found_by, records.get(record_id))}{score_text}; " if found_by else ""

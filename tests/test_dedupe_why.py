@@ -22,6 +22,11 @@ from tests.dedupe_helpers import rec
 from tests.test_api import serve_in_thread
 
 
+def _codes(field: str, code: str) -> str:
+    """The label of no code: each shown as itself (tests of what explanations compare, not of labels)."""
+    return code
+
+
 def _records():
     return [
         rec("tv-tinh:1", "Đất rừng phương Nam", authors=["Đoàn Giỏi"], year=2018, isbn=["9786041234567"]),
@@ -68,7 +73,7 @@ def test_why_names_the_guards_a_match_passed_and_what_it_could_not_check(client,
     _, store = catalog
     union_id = store.cluster_assignments()["tv-tinh:1"]
     members = {m["record_id"]: m for m in client.get(f"/api/records/{union_id}/why").json()["members"]}
-    assert members["th-02:8"]["guards"].startswith("guards passed: material book; year 2018")
+    assert members["th-02:8"]["guards"].startswith("guards passed: material Sách (book); year 2018")
     # Neither record states pages or language: the librarian sees they were not compared.
     assert members["th-02:8"]["guards"].endswith("not checked (left out by one or both): pages, language")
     alone = store.cluster_assignments()["th-03:9"]
@@ -80,7 +85,7 @@ def test_a_pair_a_librarian_forced_together_is_not_said_to_pass_guards_it_fails(
 
     one = rec("a:1", "Tắt đèn", authors=["Ngô Tất Tố"], year=2001, pages=120, language="vie")
     other = rec("b:1", "Tắt đèn", authors=["Ngô Tất Tố"], year=2019, pages=300, language="vie")
-    note = guards_note(one, other, DedupeSettings())
+    note = guards_note(one, other, DedupeSettings(), _codes)
     assert note == "hard guards not applied (forced together by a librarian); they refuse: year 2001 vs 2019"
 
 
@@ -112,7 +117,7 @@ def test_cli_explain_shows_key_score_and_decision(catalog, data_dir):
     result = CliRunner().invoke(cli_app, ["dedupe", "--config", str(config), "explain", union_id])
     assert result.exit_code == 0, result.output
     assert "th-02:8: found by ISBN 9786041234567, match score 95.0/100; matches" in result.output
-    assert "\n    guards passed: material book; year 2018" in result.output
+    assert "\n    guards passed: material Sách (book); year 2018" in result.output
     assert "\n    title: Dat rung phuong Nam (2018)\n" in result.output
     result = CliRunner().invoke(cli_app, ["dedupe", "--config", str(config), "--rebuild"])
     assert result.exit_code == 0 and "full run" in result.output
@@ -175,7 +180,7 @@ def test_the_guards_note_names_the_two_publishers_and_a_subtitle_one_record_left
                rec("b:1", "Toán 6", publisher="Giáo dục", year=2021))
     one, other = (record_features(index, record, settings) for index, record in enumerate(records))
     checked, unknown = guards_checked(one, other, settings,
-                                      (shown_values(records[0], one), shown_values(records[1], other)))
+                                      (shown_values(records[0], one), shown_values(records[1], other)), _codes)
     assert "publisher 'Nxb. Giáo dục Việt Nam' / 'Giáo dục'" in checked
     assert "subtitle" in unknown
 
@@ -457,7 +462,8 @@ def test_an_article_s_host_is_named_as_its_record_spells_it_in_the_checks_and_in
                rec("b:1", "Giáo dục đạo đức cho học sinh", host="Tạp chí Giáo dục, Số 480, tr. 45-48", **article),
                rec("c:1", "Giáo dục đạo đức cho học sinh", host="Tạp chí Thiết bị giáo dục, Số 215", **article))
     one, same, other = (record_features(index, record, settings) for index, record in enumerate(records))
-    checked, _ = guards_checked(one, same, settings, (shown_values(records[0], one), shown_values(records[1], same)))
+    checked, _ = guards_checked(one, same, settings, (shown_values(records[0], one), shown_values(records[1], same)),
+                                _codes)
     assert "host 'Tạp chí Giáo dục, Số 480' / 'Tạp chí Giáo dục, Số 480, tr. 45-48'" in checked
     refused = compare(one, other, settings)
     assert refused.conflict
@@ -493,3 +499,41 @@ def test_a_local_id_ending_in_why_is_reached_with_its_slash_written_as_percent_2
         documented = http.get("/openapi.json").json()["paths"]
         for path in ("/api/records/{union_id}", "/api/records/{union_id}/why"):
             assert "%2Fwhy" in documented[path]["get"]["description"]
+
+
+def test_language_and_material_type_are_explained_by_their_labels_with_the_code_kept(store, data_dir):
+    """/why and `dedupe explain` printed "material book", "language vie" and a refusal "material serial vs
+    book": codes, where the search page shows the Vietnamese labels (index/labels.py).  The label comes
+    first now and the code stays in brackets, for programs and for librarians who know the codes."""
+    from index.labels import LANGUAGE_LABELS_VI, MATERIAL_TYPE_LABELS_VI
+    book, serial, vie = MATERIAL_TYPE_LABELS_VI["book"], MATERIAL_TYPE_LABELS_VI["serial"], LANGUAGE_LABELS_VI["vie"]
+    store.save_normalized([
+        rec("tv-tinh:1", "Đất rừng phương Nam", authors=["Đoàn Giỏi"], year=2018, isbn=["9786041234567"],
+            language="vie"),
+        rec("th-02:8", "Đất rừng phương Nam", authors=["Đoàn Giỏi"], year=2018, isbn=["9786041234567"],
+            language="vie"),
+        rec("th-03:9", "Tạp chí Văn nghệ", year=2018, material_type="book"),
+        rec("ca-tinh:9", "Tạp chí Văn nghệ", year=2018, material_type="serial")])
+    settings = make_settings(data_dir)
+    run_dedupe(store, settings)
+    build_index(store, settings)
+    holder = store.cluster_assignments()
+    assert holder["th-03:9"] != holder["ca-tinh:9"]
+    labelled = f"material {book} (book)", f"language {vie} (vie)"
+    refused = {f"material {serial} (serial) vs {book} (book)", f"material {book} (book) vs {serial} (serial)"}
+    with serve_in_thread(create_app(settings, store, SearchIndex(settings))) as url, \
+            httpx.Client(base_url=url, timeout=10) as http:
+        matched = http.get(f"/api/records/{holder['th-02:8']}/why").json()["members"]
+        guards = " ".join(member["guards"] or "" for member in matched)
+        assert all(text in guards for text in labelled), guards
+        alone = http.get(f"/api/records/{holder['ca-tinh:9']}/why").json()["members"][0]["decision"]
+        assert any(text in alone for text in refused), alone
+    config = data_dir / "unioncat.toml"
+    config.write_text(f'data_dir = "{data_dir}"\n', encoding="utf-8")
+    for record_id in ("th-02:8", "ca-tinh:9"):
+        result = CliRunner().invoke(cli_app, ["dedupe", "--config", str(config), "explain", holder[record_id]])
+        assert result.exit_code == 0, result.output
+        if record_id == "th-02:8":
+            assert all(text in result.output for text in labelled), result.output
+        else:
+            assert any(text in result.output for text in refused), result.output

@@ -14,6 +14,7 @@ every id reachable: only a "/why" written as a slash asks for the explanation; a
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 from urllib.parse import unquote_to_bytes
 
@@ -22,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from dedupe.explain import members_guards, readable_decisions
 from dedupe.match import MATCH_SCORE_MEANING
+from index.labels import facet_label
 from search_api.context import AppContext, UnionIdPath, get_context
 from search_api.models import ErrorResponse
 from search_api.routes.records import (HELD_BY_DESCRIPTION, MOVED_DESCRIPTION, WHY_RULE, api_record, held_by,
@@ -38,7 +40,8 @@ class WhyMember(BaseModel):
         "subtitle": "1945-1975", "part": "Tập 1",
         "found_by": "isbn:9786045730621", "score": 100.0,
         "decision": "matches tv-tinh:TVT000075: shared ISBN 9786045730621, title 100",
-        "guards": "guards passed: material book; year 2019; language vie; not checked (left out by one or both): pages"}]})
+        "guards": "guards passed: material Sách (book); year 2019; language Tiếng Việt (vie); "
+                  "not checked (left out by one or both): pages"}]})
 
     record_id: str = Field(description="Source record `library:local_id`.")
     library: str
@@ -49,9 +52,11 @@ class WhyMember(BaseModel):
     score: float | None = Field(description=f"The score of that match ({MATCH_SCORE_MEANING}); null when it "
                                             "matched nothing.")
     decision: str = Field(description="The record it matches and on what, or why it matched none; values as "
-                                      "the records spell them.")
+                                      "the records spell them, a language or material type as its label with "
+                                      "the code in brackets (\"material Sách (book) vs Bản đồ (map)\").")
     guards: str | None = Field(description="For a match: the hard guards it passed, with the values compared, and "
-                                           "those one record gave no value for; null otherwise.")
+                                           "those one record gave no value for; null otherwise. A language or "
+                                           "material type is its Vietnamese label with the code in brackets.")
 
 
 class WhyOut(BaseModel):
@@ -85,8 +90,9 @@ def api_record_why(union_id: UnionIdPath, request: Request, ctx: Annotated[AppCo
                                                     "source record)")
     titles = {source.id: source for source in ctx.store.get_records(row[0] for row in rows)}
     decisions = {row[0]: row[3] for row in rows}
-    guards = members_guards(decisions, titles, ctx.settings.dedupe)
-    readable = readable_decisions(decisions, ctx.store.get_records, ctx.settings.dedupe)
+    label = partial(facet_label, ctx.settings)  # the page's words for a language and a material type
+    guards = members_guards(decisions, titles, ctx.settings.dedupe, label)
+    readable = readable_decisions(decisions, ctx.store.get_records, ctx.settings.dedupe, label)
     members = []
     for record_id, found_by, score, _ in rows:
         source = titles.get(record_id)
