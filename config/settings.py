@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 from config.errors import ConfigError
 from config.oaiurl import pasted_request_problem
 
-# The local id of a record without a 001: its SHA-1 (harvester/iso2709file.py, harvester/marcfile.py; DESIGN.md
+# The local id of a record without a 001: its SHA-1 (harvester/iso2709file.py, harvester/marcxmlread.py; DESIGN.md
 # "Identity").  No OPAC knows it, so such a record has no OPAC link.
 HASHED_ID_PREFIX = "sha1:"
 

@@ -461,7 +461,8 @@ def normalize(
 def _normalize_file(input_path: str, output_path: str, library: str) -> None:
     """File mode: the same reader and normalizer as the pipeline, without a store; records are `library`'s."""
     from harvester.files import read_records_stream
-    from harvester.marcfile import HASHED_ID_PREFIX, hashed_ids_report, is_repeated_id
+    from harvester.iso2709file import HASHED_ID_PREFIX
+    from harvester.marcids import hashed_ids_report, is_repeated_id
     from normalize import normalize_raw
     from store import Rejected
 

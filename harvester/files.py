@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from harvester.marcfile import first_of_each_id, iter_marc_stream
+from harvester.marcfile import iter_marc_stream
+from harvester.marcids import first_of_each_id
 from harvester.oaixml import split_oai_response
 from store.models import RawRecord, Rejected
 

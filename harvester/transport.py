@@ -80,7 +80,7 @@ def _redirect_not_followed(response: httpx.Response) -> str | None:
     """What to say of a redirect httpx left unfollowed (no Location, or a 300 or 305), else None.
 
     Read as the answer it stood for, its empty body was "not well-formed XML: Document is empty".
-    304 is not one: it answers our If-None-Match (harvester/marcfile.py).
+    304 is not one: it answers our If-None-Match (harvester/marcsource.py).
     """
     status = response.status_code
     if not 300 <= status < 400 or status == 304:

@@ -73,7 +73,7 @@ def test_a_marcxml_file_declaring_latin1_over_utf8_bytes_keeps_its_vietnamese(tm
 def test_a_marcxml_file_whose_first_block_is_ascii_is_judged_on_its_first_vietnamese(tmp_path: Path, store,
                                                                                        monkeypatch):
     """An export that begins with English books: the first block alone says nothing (review)."""
-    monkeypatch.setattr("harvester.marcfile.READ_BLOCK_BYTES", 512)
+    monkeypatch.setattr("harvester.marcxmlread.READ_BLOCK_BYTES", 512)
     path = tmp_path / "export.xml"
     titles = [f"English book {n}" for n in range(12)] + ["Tiếng Việt"]
     path.write_bytes(_collection("ISO-8859-1", titles).encode("utf-8"))
