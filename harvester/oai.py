@@ -31,11 +31,10 @@ from harvester.listguard import ListGuard
 from harvester.metrics import StageTimes
 from harvester.misdeclared import misdeclared_warning
 from harvester.oai_client import HttpxSickle
+from harvester.oaigranularity import DAY_GRANULARITY, SECONDS_GRANULARITY
 from harvester.oaipage import fetch_page
 from harvester.oaisalvage import salvage_report
 from harvester.oaiwindow import (
-    DAY_GRANULARITY,
-    SECONDS_GRANULARITY,
     granularity_or_known,
     harvest_scope,
     next_from,

@@ -21,9 +21,9 @@ from harvester.errors import (
     NoSetHierarchy,
 )
 from harvester.oai_client import HttpxSickle, StrictOAIResponse
+from harvester.oaigranularity import DAY_GRANULARITY
 from harvester.oaisalvage import SalvagingPageReader
 from harvester.oaisets import check_set_listed
-from harvester.oaiwindow import DAY_GRANULARITY
 from harvester.oaixml import OaiPage, metadata_prefixes, read_page
 from store.models import HarvestState
 

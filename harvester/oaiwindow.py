@@ -17,14 +17,12 @@ from config.masking import masked_secrets
 from config.settings import LibraryConfig
 from harvester.errors import BadArgument, HarvestInterrupted
 from harvester.oai_client import HttpxSickle
+from harvester.oaigranularity import DAY_GRANULARITY, SECONDS_GRANULARITY
 from harvester.oaixml import identify_granularity
 from harvester.transport import with_query
 from store.models import HarvestRun, HarvestState
 
 log = logging.getLogger(__name__)
-
-DAY_GRANULARITY = "YYYY-MM-DD"
-SECONDS_GRANULARITY = "YYYY-MM-DDThh:mm:ssZ"
 
 
 def response_instant(response_date: str) -> datetime:

@@ -47,11 +47,10 @@ from oaipmh.datestamp import datestamp_to_datetime
 from oaipmh.metadata import MetadataRegistry
 from oaipmh.server import BatchingServer
 
+from harvester.oaigranularity import SECONDS_GRANULARITY
 from store.xmlns import MARC_NS
 
 OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
-SECONDS_GRANULARITY = "YYYY-MM-DDThh:mm:ssZ"
-DAY_GRANULARITY = "YYYY-MM-DD"
 _DEFAULT_DATESTAMP = datetime(2000, 1, 1)
 _FORMATS = {
     "marc": [("marc21", "http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd", MARC_NS),

@@ -10,7 +10,8 @@ import pytest
 from config.errors import HarvestError
 from harvester.errors import CannotDisseminateFormat, NoSetHierarchy
 from harvester.oai import OaiHarvester, split_oai_response
-from harvester.provider import DAY_GRANULARITY, serve_fixtures
+from harvester.oaigranularity import DAY_GRANULARITY
+from harvester.provider import serve_fixtures
 from harvester.transport import make_client
 from tests.test_harvest_support import (
     envelope,
