@@ -450,8 +450,11 @@ def normalize(
         return
     from normalize import run_normalize
 
-    with _reported_errors(), _locked_store(config) as (settings, store), _stage(store, "normalize"):
+    with _reported_errors(), _locked_store(config) as (settings, store), _stage(store, "normalize") as event:
         summary = run_normalize(store, settings.library_map(), rebuild=all_records)
+        event["warnings"] = list(summary.problems)
+    for problem in summary.problems:
+        typer.echo(f"warning: {problem}", err=True)
     typer.echo(
         f"normalized {summary.normalized}, deleted {summary.deleted}, rejected {summary.rejected},"
         f" legacy text converted {summary.converted_legacy}"
@@ -464,6 +467,7 @@ def _normalize_file(input_path: str, output_path: str, library: str) -> None:
     from harvester.iso2709file import HASHED_ID_PREFIX
     from harvester.marcids import hashed_ids_report, is_repeated_id
     from normalize import normalize_raw
+    from normalize.limits import SHORTEN, cut_notes
     from store import Rejected
 
     source = _shown(input_path, "<stdin>")
@@ -486,6 +490,8 @@ def _normalize_file(input_path: str, output_path: str, library: str) -> None:
                 continue
             out.write(result.to_json_line() + "\n")
             written += 1
+            for note in cut_notes(result):
+                typer.echo(f"{source}: warning: record {position} ({result.local_id}): {note}; {SHORTEN}", err=True)
             if item.local_id.startswith(HASHED_ID_PREFIX):
                 hashed_ids.setdefault(item.local_id, f"record {position}")
     if not (written or failed or deletions):
@@ -705,7 +711,10 @@ def _update(settings: Settings, full: bool = False, log_format: str = "text") ->
         _print_runs(runs)
         with _stage(store, "normalize") as event:
             normalized = run_normalize(store, settings.library_map())
-            event.update(records=normalized.normalized, rejected=normalized.rejected, deleted=normalized.deleted)
+            event.update(records=normalized.normalized, rejected=normalized.rejected, deleted=normalized.deleted,
+                         warnings=list(normalized.problems))
+        for problem in normalized.problems:
+            log.warning("normalize: %s", problem)  # a field cut for its size: the library should fix the record
         typer.echo(f"normalize: {normalized.normalized} records, {normalized.rejected} rejected")
         with _stage(store, "dedupe") as event:
             deduped = run_dedupe(store, settings)
@@ -756,8 +765,8 @@ def purge(
                 raise _fail(f"the catalogue has no records of library {library!r}; libraries held but not in "
                             f"the registry: {others or 'none'}", EXIT_USAGE)
             withdrawn = store.withdraw_library(library)
-            with _stage(store, "normalize"):
-                run_normalize(store, settings.library_map())
+            with _stage(store, "normalize") as event:
+                event["warnings"] = list(run_normalize(store, settings.library_map()).problems)
             with _stage(store, "dedupe") as event:
                 deduped = run_dedupe(store, settings)
                 event["warnings"] = list(deduped.problems)

@@ -25,6 +25,7 @@ from pymarc.marc8 import MARC8ToUnicode
 from normalize.errors import RecordError
 from normalize.legacy import reading_score
 from normalize.eightbit import decode_cp1252
+from normalize.limits import cut_long_fields
 from normalize.marcrecord import Field, MarcRecord
 from normalize.structure import UNDEFINED_MARC8_SET_RE, iso2709_field_problems
 from store.straybytes import decode_keeping_stray_bytes
@@ -290,8 +291,11 @@ def parse_iso2709(data: bytes) -> MarcRecord:
         raise RecordError("ISO 2709 record could not be decoded as UTF-8, MARC-8 or cp1252; export it again")
     if chosen != declared and not body.isascii():
         repairs.append(f"leader/09 said {_LABELS[declared]}, read as {_LABELS[chosen]}")
-    return MarcRecord(leader=leader, fields=fields, encoding=chosen if not body.isascii() else declared,
+    marc = MarcRecord(leader=leader, fields=fields, encoding=chosen if not body.isascii() else declared,
                       repairs=repairs)
+    # A directory's lengths keep a field under 10,000 bytes; one read between terminators has no bound.
+    marc.repairs += cut_long_fields(marc, len(data))
+    return marc
 
 
 def _best_reading(raw_fields: list[RawField], declared: str) -> tuple[list[Field] | None, str]:

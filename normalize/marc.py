@@ -15,6 +15,7 @@ from store.straybytes import may_hold_stray_bytes
 
 from normalize.eightbit import decode_8bit, decode_cp1252, read_stray_bytes, stray_bytes_note
 from normalize.errors import RecordError
+from normalize.limits import cut_long_fields
 from normalize.marcrecord import LEADER_LEN, Field, MarcRecord
 from normalize.marcxml_scan import scan_marcxml
 from normalize.structure import leader_problems, marcxml_problems
@@ -58,8 +59,9 @@ _DATAFIELD, _CONTROLFIELD, _RECORD, _SUBFIELD, _LEADER = (
 
 
 def parse_marcxml(payload: bytes) -> MarcRecord:
-    """Read one MARCXML <record> (namespaced or not) into a MarcRecord."""
+    """Read one MARCXML <record> (namespaced or not) into a MarcRecord, its absurdly long fields cut."""
     marc = _parse_marcxml(payload)
+    marc.repairs += cut_long_fields(marc, len(payload))
     if may_hold_stray_bytes(payload):  # a memchr: most records end here
         _read_stray_bytes(marc)
     return marc

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from config import LibraryConfig
 from store import Record, Rejected
 
+from normalize.limits import cut_warnings
 from normalize.normalizer import RawItem, normalize_item
 
 if TYPE_CHECKING:  # run.py imports this module
@@ -45,6 +46,7 @@ class ChunkResult(NamedTuple):
     records: list[StoredRecord]
     rejects: list[Rejected]
     converted_legacy: int  # fields whose TCVN3/VNI text was converted
+    warnings: list[str]  # fields cut for their size (normalize/limits.py), for the operator
 
 
 def legacy_fields(record: Record) -> int:
@@ -61,6 +63,7 @@ def normalize_chunk(items: list[RawItem], libraries: dict[str, LibraryConfig]) -
     """Normalize one batch: in a worker, or in the parent when the batch is small."""
     records: list[StoredRecord] = []
     rejects: list[Rejected] = []
+    warnings: list[str] = []
     converted = 0
     # Records hold no reference cycles; the collector's passes over a growing batch
     # of fresh tuples cost about a fifth of the run, and find nothing.
@@ -74,7 +77,8 @@ def normalize_chunk(items: list[RawItem], libraries: dict[str, LibraryConfig]) -
             else:
                 records.append(StoredRecord(result.id, result.library, result.local_id, _record_json(result)))
                 converted += legacy_fields(result)
+                warnings += cut_warnings(result, item[4])
     finally:
         if enabled:
             gc.enable()
-    return ChunkResult(records, rejects, converted)
+    return ChunkResult(records, rejects, converted, warnings)

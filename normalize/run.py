@@ -64,7 +64,8 @@ MAX_REPORTED_REJECTS = 100
 # an author reversed the rest of the hit's line on the results page.
 # 21: an article's 773 kept subfield by subfield ($a $t $d $g $x $z $w: Record.host_item) beside its one line
 # (`host`), so that the OAI-PMH feed writes a 773 back (normalize/host.py).
-RULES_VERSION = 21
+# 22: a subfield over 100,000 characters (a 60 MB note) is cut at a word, with a warning (normalize/limits.py).
+RULES_VERSION = 22
 
 
 class NormalizeSummary(BaseModel):
@@ -75,6 +76,9 @@ class NormalizeSummary(BaseModel):
     deleted: int = 0
     converted_legacy: int = 0  # fields whose TCVN3/VNI text was converted to Unicode
     rejects: list[Rejected] = []  # the first MAX_REPORTED_REJECTS
+    # Records normalized with a field cut for its size (normalize/limits.py), the first MAX_REPORTED_REJECTS:
+    # what the operator should ask the library to fix.
+    problems: list[str] = []
 
 
 class _Batch:
@@ -147,6 +151,7 @@ def run_normalize(store: CatalogStore, libraries: dict[str, LibraryConfig], rebu
         _normalize(store, again, libraries, _batches(store, 0, batch_size, library_id, until=since), workers, None)
         summary.normalized += again.normalized
         summary.converted_legacy += again.converted_legacy
+        summary.problems += again.problems[:MAX_REPORTED_REJECTS - len(summary.problems)]
     for library_id, mark in rules.items():
         store.set_mark(f"{STAGE}:rules:{library_id}", mark)
     return summary
@@ -179,6 +184,5 @@ def _flush(store: CatalogStore, summary: NormalizeSummary, batch: _Batch, result
     summary.rejected += len(result.rejects)
     summary.deleted += len(batch.deleted)
     summary.converted_legacy += result.converted_legacy
-    room = MAX_REPORTED_REJECTS - len(summary.rejects)
-    if room > 0:
-        summary.rejects.extend(result.rejects[:room])
+    summary.rejects += result.rejects[:MAX_REPORTED_REJECTS - len(summary.rejects)]
+    summary.problems += result.warnings[:MAX_REPORTED_REJECTS - len(summary.problems)]

@@ -1,0 +1,115 @@
+"""A field of absurd size is cut at a word before the costly steps, with a warning; the raw record stays whole."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from lxml import etree
+from typer.testing import CliRunner
+
+from harvester.cli import app
+from normalize.limits import MAX_SUBFIELD_CHARS, OMISSION
+from store import RawRecord
+from store.xmlns import MARC_NS
+
+
+SENTENCE = "Những nguyên tắc cơ bản của lịch sử tỉnh Hậu Giang thời kỳ đổi mới. "
+SOURCE = "/srv/exports/tinh.xml record 1 (line 1)"
+
+
+def _export(path: Path, note: str) -> Path:
+    """A library's MARCXML export: record 1 with `note` as its 500 $a, record 2 an ordinary one."""
+    def field(tag: str, ind: str, *pairs: str) -> str:
+        subfields = "".join(f'<subfield code="{code}">{value}</subfield>'
+                            for code, value in zip(pairs[::2], pairs[1::2]))
+        return f'<datafield tag="{tag}" ind1="{ind[0]}" ind2="{ind[1]}">{subfields}</datafield>'
+
+    records = [
+        ("1", field("245", "10", "a", "LỊCH SỬ HẬU GIANG /", "c", "Nguyễn Văn A.")
+         + field("100", "1 ", "a", "Nguyễn, Văn A.") + field("500", "  ", "a", note)
+         + field("650", " 7", "a", "Lịch sử", "z", "Hậu Giang")),
+        ("2", field("245", "10", "a", "Chí Phèo")),
+    ]
+    body = "".join(f'<record><leader>00000nam a2200000 a 4500</leader><controlfield tag="001">{local_id}'
+                   f"</controlfield>{fields}</record>" for local_id, fields in records)
+    path.write_text(f'<?xml version="1.0" encoding="UTF-8"?><collection xmlns="{MARC_NS}">{body}</collection>',
+                    encoding="utf-8")
+    return path
+
+
+def _config(data_dir: Path, export: Path) -> str:
+    config = data_dir / "unioncat.toml"
+    config.write_text(f'data_dir = "{data_dir}"\n\n[[libraries]]\nid = "tv-tinh"\nname = "Thư viện tỉnh"\n'
+                      f'type = "provincial"\ndistrict = "Vị Thanh"\nprotocol = "marc-file"\nurl = "{export}"\n',
+                      encoding="utf-8")
+    return str(config)
+
+
+def test_a_note_of_megabytes_is_cut_at_a_word_with_a_warning_and_kept_whole_raw(tmp_path, store, data_dir):
+    """A 60 MB 500 $a took the normalize run to 1.4 GB: every step copied it, and dedupe, the index
+    and the OAI feed carried it."""
+    note = SENTENCE * 45_000  # 3 MB
+    export = _export(tmp_path / "tinh.xml", note)
+    config = _config(data_dir, export)
+    assert CliRunner().invoke(app, ["harvest", "--config", config]).exit_code == 0
+    result = CliRunner().invoke(app, ["normalize", "--config", config])
+    assert result.exit_code == 0 and "normalized 2" in result.output, result.output
+
+    records = {r.id: r for r in store.iter_records()}
+    cut = records["tv-tinh:1"]
+    [kept] = cut.notes
+    assert len(kept) <= MAX_SUBFIELD_CHARS and kept.endswith(OMISSION)
+    body = kept.removesuffix(OMISSION)
+    assert note.startswith(body) and note[len(body)] == " ", "cut at the end of a word"
+    assert len(body) > MAX_SUBFIELD_CHARS - 1_000
+    # The rest of the record went through every step as usual.
+    assert (cut.title, cut.responsibility, cut.authors) == ("Lịch sử Hậu Giang", "Nguyễn Văn A.", ["Nguyễn Văn A"])
+    assert cut.subjects == ["Lịch sử -- Hậu Giang"]
+    [note_repair] = [r for r in cut.repairs if r.startswith("500$a:")]
+    assert f"{len(note):,}" in note_repair
+    assert records["tv-tinh:2"].title == "Chí Phèo" and not records["tv-tinh:2"].repairs
+
+    # The operator is told which record of which file, which field, and what to do: on the run's
+    # output and in `unioncat status`.
+    [stored] = [r for _, r in store.raw_changed_since(0, "tv-tinh") if r.local_id == "1"]
+    warning = f"{stored.source}: record tv-tinh:1: {note_repair}"
+    assert str(export) in warning
+    assert warning in result.stderr
+    assert "shorten the field in the library system" in result.stderr
+    status = json.loads(CliRunner().invoke(app, ["status", "--config", config, "--format", "json"]).output)
+    [stage] = [s for s in status["stages"] if s["stage"] == "normalize"]
+    assert any(w.startswith(warning) for w in stage["warnings"])
+
+    # Nothing is lost: the harvested record keeps the whole note.
+    [whole] = etree.fromstring(stored.payload, etree.XMLParser(huge_tree=True)).xpath(
+        "//*[local-name()='datafield'][@tag='500']/*/text()")
+    assert whole == note
+
+
+def test_an_oai_dc_description_of_megabytes_is_cut_too(tmp_path, store, data_dir):
+    note = SENTENCE * 45_000
+    payload = ('<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" '
+               'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Luận văn</dc:title>'
+               f"<dc:description>{note}</dc:description></oai_dc:dc>").encode("utf-8")
+    store.save_harvest_page([RawRecord(library="tv-tinh", local_id="d1", format="oai_dc", payload=payload,
+                                       source=SOURCE)])
+    config = _config(data_dir, tmp_path / "none.xml")
+    result = CliRunner().invoke(app, ["normalize", "--config", config])
+    assert result.exit_code == 0, result.output
+    [record] = store.iter_records()
+    [kept] = record.notes
+    assert len(kept) <= MAX_SUBFIELD_CHARS and note.startswith(kept.removesuffix(OMISSION))
+    assert f"{SOURCE}: record tv-tinh:d1: dc:description: {len(note):,} characters" in result.stderr
+
+
+def test_file_mode_cuts_the_note_and_says_so_on_stderr(tmp_path):
+    note = SENTENCE * 45_000
+    export = _export(tmp_path / "tinh.xml", note)
+    output = tmp_path / "records.jsonl"
+    result = CliRunner().invoke(app, ["normalize", "--input", str(export), "--output", str(output)])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+    assert [len(r["notes"]) for r in records] == [1, 0]
+    assert len(records[0]["notes"][0]) <= MAX_SUBFIELD_CHARS
+    assert f"{export}: warning: record 1 (1): 500$a: {len(note):,} characters" in result.stderr
