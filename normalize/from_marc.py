@@ -54,6 +54,7 @@ def repair_legacy_fields(marc: MarcRecord) -> list[str]:
     encoding = legacy.record_encoding(found)
     if encoding is None:
         return notes
+    converted_fields: set[int] = set()
     for i, field in enumerate(fields):
         if encoding not in dict(found[i]):
             continue
@@ -70,9 +71,10 @@ def repair_legacy_fields(marc: MarcRecord) -> list[str]:
             subs.append((code, value))
         if codes:
             fields[i] = field._replace(subfields=tuple(subs))
+            converted_fields.add(i)
             notes.append(f"{field.tag}${'$'.join(dict.fromkeys(codes))}: {encoding} → Unicode")
     if notes:
-        notes += _repair_in_context(fields, encoding, legacy.holds_unicode(joined))
+        notes += _repair_in_context(fields, encoding, legacy.holds_unicode(joined), converted_fields)
         marc.replace_fields(fields)
     return notes
 
@@ -91,10 +93,14 @@ def cleanup_notes(marc: MarcRecord) -> list[str]:
     return notes
 
 
-def _repair_in_context(fields: list[Field], encoding: legacy.Legacy, record_has_unicode: bool) -> list[str]:
-    """Second pass: short fields of a record whose other fields were in `encoding` (`legacy.convert_in_context`)."""
+def _repair_in_context(fields: list[Field], encoding: legacy.Legacy, record_has_unicode: bool,
+                       done: set[int]) -> list[str]:
+    """Second pass: short fields of a record whose other fields were in `encoding` (`legacy.convert_in_context`),
+    but not those the first pass converted (`done`): "Cô Tô" from "C« T«", read as TCVN3 again, is "Cụ Tụ"."""
     notes: list[str] = []
     for i, field in enumerate(fields):
+        if i in done:
+            continue
         codes: list[str] = []
         subs: list[tuple[str, str]] = []
         for code, value in field.subfields:

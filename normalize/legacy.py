@@ -22,6 +22,10 @@ conservative, because a false positive ruins good text:
    nothing.  A record is typed in one font, so `record_encoding` weighs all its
    fields together and short fields follow the record.
 
+A TCVN3 field whose legacy letters all look like symbols ("Th¬": Thơ) fails tests 2
+and 3; it is read as TCVN3 when the symbols sit inside words and every word then is
+a Vietnamese syllable (`_symbols_glued_into_words`), so it converts even alone.
+
 Records catalogued in a Nordic language are never converted (`NOT_LEGACY_LANGUAGES`).
 """
 
@@ -262,17 +266,51 @@ def _unicode_vietnamese(text: str) -> bool:
 @lru_cache(maxsize=4096)
 def readings(text: str) -> Readings:
     """Each legacy encoding `text` plausibly is in, with its score (Vietnamese syllables it gives)."""
-    if not has_evidence(text) or _unicode_vietnamese(text) or not has_foreign_word(text) \
-            or reads_as_vietnamese(text):
-        # "Ống kính Ø 50 mm" stays as it is; so does "Tô Hoài - Lênin", Vietnamese as it stands
-        # (its "oà" is a VNI pair too, and "Lênin" no syllable: read as VNI it was "Tơ Hồi").
-        return ()
+    if not has_evidence(text) or _unicode_vietnamese(text):
+        return ()  # "Ống kính Ø 50 mm" stays as it is
     found: list[tuple[Legacy, int]] = []
-    for name, convert in _CONVERTERS.items():
-        ok, score = _plausible(text, convert(text))
-        if ok:
-            found.append((name, score))  # type: ignore[arg-type]
+    if has_foreign_word(text) and not reads_as_vietnamese(text):
+        # Not "Tô Hoài - Lênin", Vietnamese as it stands (its "oà" is a VNI pair too, and "Lênin"
+        # no syllable: read as VNI it was "Tơ Hồi").
+        for name, convert in _CONVERTERS.items():
+            ok, score = _plausible(text, convert(text))
+            if ok:
+                found.append((name, score))  # type: ignore[arg-type]
+    if not found and (glued := _symbols_glued_into_words(text)):
+        found.append(("TCVN3", glued))
     return tuple(found)
+
+
+# TCVN3 letters that Unicode calls punctuation or symbols ("¬" ơ, "«" ô, "§" Đ, "¶" ả, "¸" á ...), less
+# the apostrophes and quotes other languages glue to their words ("don´t", "l’école") and the bytes
+# that are a tone mark alone ("°" is TCVN3's grave accent).
+_TCVN3_SYMBOLS = "".join(sorted(
+    ch for code, letter in TCVN3_TRANSLATION.items()
+    if unicodedata.category(ch := chr(code))[0] in "PS" and not unicodedata.combining(letter)
+    and ch not in "‘’‚‛“”„´`"))
+_TCVN3_SYMBOL_RE = re.compile("[" + re.escape(_TCVN3_SYMBOLS) + "]")
+
+
+def _symbols_glued_into_words(text: str) -> int:
+    """How many words `text` has when it is TCVN3 whose legacy letters all look like symbols, or 0.
+
+    "Th¬", "C« T«", "§¶ng", "To¸n" (Thơ, Cô Tô, Đảng, Toán) show no other evidence: "¬" at a word's
+    end is punctuation to the test above, and "Toán" gains no letter only Vietnamese uses.  Such a
+    symbol inside or at the edge of a word, with letters, is in no language's spelling ("¬ p" and
+    "« Le »" stand apart), so the field converts alone, even in a Unicode record, when every word
+    it gives, the untouched ones too, is a Vietnamese syllable keeping its capital.
+    """
+    if _TCVN3_SYMBOL_RE.search(text) is None:
+        return 0
+    strip = _EDGE_NOT_LETTER["TCVN3"]
+    typed = [token for token in (t.strip(strip) for t in _SPLIT_RE.split(text)) if token]
+    words = [tcvn3_to_unicode(token) for token in typed]
+    if not words or not all(map(_is_vi_token, words)):
+        return 0
+    if any(token[0].isalpha() and token[0].isupper() != word[0].isupper() for token, word in zip(typed, words)):
+        return 0  # Unicode "Ôn" is no TCVN3 "ễn"
+    glued = any(len(token) > 1 and _TCVN3_SYMBOL_RE.search(token) for token in typed)
+    return len(words) if glued else 0
 
 
 def _best(scores: dict[Legacy, int]) -> Legacy | None:

@@ -65,7 +65,9 @@ MAX_REPORTED_REJECTS = 100
 # 21: an article's 773 kept subfield by subfield ($a $t $d $g $x $z $w: Record.host_item) beside its one line
 # (`host`), so that the OAI-PMH feed writes a 773 back (normalize/host.py).
 # 22: a subfield over 100,000 characters (a 60 MB note) is cut at a word, with a warning (normalize/limits.py).
-RULES_VERSION = 22
+# 23: a TCVN3 field whose legacy letters all look like symbols glued into words ("Th¬", "C« T«", "§¶ng", "To¸n")
+# converts alone, in a record whose other fields are Unicode too (legacy._symbols_glued_into_words).
+RULES_VERSION = 23
 
 
 class NormalizeSummary(BaseModel):
