@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Literal
 
@@ -273,12 +273,25 @@ def readings(text: str) -> Readings:
         # Not "Tô Hoài - Lênin", Vietnamese as it stands (its "oà" is a VNI pair too, and "Lênin"
         # no syllable: read as VNI it was "Tơ Hồi").
         for name, convert in _CONVERTERS.items():
-            ok, score = _plausible(text, convert(text))
-            if ok:
+            converted = convert(text)
+            ok, score = _plausible(text, converted)
+            if ok and not _lone_word_among_foreign(text, converted, convert):
                 found.append((name, score))  # type: ignore[arg-type]
     if not found and (glued := _symbols_glued_into_words(text)):
         found.append(("TCVN3", glued))
     return tuple(found)
+
+
+def _lone_word_among_foreign(text: str, converted: str, convert: Callable[[str], str]) -> bool:
+    """One word changed, beside words that are no Vietnamese: too little for a field to go on alone.
+
+    English "I´m a stranger" (an apostrophe typed as TCVN3's dot below) is no "Ịm a stranger", nor
+    French "Cuisine thaï" (VNI's "aï") "Cuisine thạ".  In a record its other fields show to be
+    legacy, `convert_in_context` still converts such a field ("Häc Photoshop": Học Photoshop).
+    """
+    if all(_is_vi_token(token) for token in _tokens(converted)):
+        return False
+    return sum(convert(piece) != piece for piece in _SPLIT_RE.split(text) if piece) < 2
 
 
 # TCVN3 letters that Unicode calls punctuation or symbols ("¬" ơ, "«" ô, "§" Đ, "¶" ả, "¸" á ...), less

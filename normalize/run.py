@@ -67,7 +67,9 @@ MAX_REPORTED_REJECTS = 100
 # 22: a subfield over 100,000 characters (a 60 MB note) is cut at a word, with a warning (normalize/limits.py).
 # 23: a TCVN3 field whose legacy letters all look like symbols glued into words ("Th¬", "C« T«", "§¶ng", "To¸n")
 # converts alone, in a record whose other fields are Unicode too (legacy._symbols_glued_into_words).
-RULES_VERSION = 23
+# 24: one word that reads as legacy among words that are no Vietnamese ("I´m a stranger", "Cuisine thaï") no
+# longer decides a field alone (legacy._lone_word_among_foreign); a legacy record still converts it.
+RULES_VERSION = 24
 
 
 class NormalizeSummary(BaseModel):

@@ -53,7 +53,7 @@ def test_a_tcvn3_title_whose_letters_look_like_symbols_is_converted_beside_a_uni
     "¬ p", "p ∧ ¬q", "¬A", "¬ a",                        # logic: "¬" as a sign
     "« Le Petit Prince »", "«Le Petit Prince»", "»Faust«", "«Tho»",  # French and German quotes
     "§ 3", "§§ 3-5", "© Kim Dong", "Coca-Cola®", "Windows™", "25°C", "5 ‰", "Hello…", "A–Z", "• Mục lục",
-    "¡Hola!", "¿Qué tal?", "don´t stop", "L’École des femmes", "Hawaï",
+    "¡Hola!", "¿Qué tal?", "don´t stop", "I´m a stranger", "L’École des femmes", "Hawaï", "Cuisine thaï",
     "Mª José", "Müller", "Noël à São Paulo", "Ôn tập", "5 µm", "Sö", "Lª Linh",
 ])
 def test_foreign_text_and_signs_beside_unicode_vietnamese_are_left_alone(subject):
@@ -77,3 +77,17 @@ def test_an_oai_dc_subject_whose_tcvn3_letters_look_like_symbols_is_converted_be
     record = normalize_raw(RawRecord(library="l", local_id="1", format="oai_dc", payload=payload.encode()))
     assert (record.title, record.subjects) == ("Tuyển tập văn học Việt Nam", ["Thơ", "¬ p"])
     assert record.repairs == ["dc:subject: TCVN3 → Unicode"]
+
+
+@pytest.mark.parametrize("title", ["I´m a stranger", "Cuisine thaï"])
+def test_one_word_that_reads_as_legacy_among_foreign_words_is_left_alone(title):
+    """"I´m" read as TCVN3 is "Ịm", and French "thaï" read as VNI "thạ": one Vietnamese-looking word beside
+    English or French ones decided a field alone, in an English record as in a Vietnamese one."""
+    assert normalized(data_field("245", "10", "a", title)).title == title
+    assert unicode_record(title).subjects == [title]
+
+
+def test_one_tcvn3_word_beside_a_foreign_one_still_follows_its_tcvn3_record():
+    record = normalized(data_field("100", "1 ", "a", as_tcvn3_mojibake("Nguyễn Văn Hưởng")),
+                        data_field("245", "10", "a", as_tcvn3_mojibake("Học Photoshop")))
+    assert (record.authors, record.title) == (["Nguyễn Văn Hưởng"], "Học Photoshop")
