@@ -20,7 +20,7 @@ from normalize.holdings import opac_id
 from normalize.isbn import misdigited_note, parse_isbns, plain_number, to_isbn13
 from normalize.limits import cut_note, cut_text
 from normalize.eightbit import decode_8bit, read_stray_bytes, stray_bytes_note
-from normalize.text import clean_field, recase_title
+from normalize.text import clean_field, clean_note, recase_title
 
 DC_NS = "http://purl.org/dc/elements/1.1/"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, encoding="utf-8")  # as marc.py
@@ -103,7 +103,7 @@ def _elements(payload: bytes) -> tuple[dict[str, list[str]], list[str]]:
         fixed, how = _repair_legacy(text, encoding, reads, has_unicode)
         if how is not None:
             repairs.append(f"dc:{name}: {encoding} → Unicode{how}")
-        cleaned = clean_field(fixed)
+        cleaned = clean_note(fixed) if name == "description" else clean_field(fixed)
         if cleaned:
             found.setdefault(name, []).append(cleaned)
     return found, repairs

@@ -26,7 +26,7 @@ from normalize.links import online_links
 from normalize.marcrecord import Field, MarcRecord
 from normalize.material import material_type
 from normalize.proper_names import Names, record_names, statement_names
-from normalize.text import clean_field, clean_text, cleanup_reasons, recase_title, strip_isbd
+from normalize.text import clean_field, clean_note, clean_text, cleanup_reasons, recase_title, strip_isbd
 
 _SUBDIVISIONS = ("v", "x", "y", "z")
 # Subfields that make up the heading itself, before the " -- " subdivisions.
@@ -370,7 +370,7 @@ def _notes(marc: MarcRecord) -> list[str]:
     out: dict[str, None] = {}
     for field in marc.get("500", "502", "505", "520"):
         codes = _NOTE_CODES.get(field.tag, ("a", "b"))
-        text = _joined(field, codes)
+        text = clean_note(" ".join(v for c, v in field.subfields if c in codes))
         if text:
             out.setdefault(text)
     return list(out)

@@ -263,9 +263,18 @@ def _unicode_vietnamese(text: str) -> bool:
     return _VI_ONLY_RE.search(text) is not None or not unicodedata.is_normalized("NFC", text)
 
 
-@lru_cache(maxsize=4096)
+# Titles, names and headings repeat and are short; a longer text (a note) seldom repeats, and 4,096 notes
+# of up to 100,000 characters (normalize/limits.py) would hold gigabytes in the cache.
+_CACHED_TEXT_CHARS = 1_000
+
+
 def readings(text: str) -> Readings:
     """Each legacy encoding `text` plausibly is in, with its score (Vietnamese syllables it gives)."""
+    return _readings(text) if len(text) <= _CACHED_TEXT_CHARS else _readings.__wrapped__(text)
+
+
+@lru_cache(maxsize=4096)
+def _readings(text: str) -> Readings:
     if not has_evidence(text) or _unicode_vietnamese(text):
         return ()  # "Ống kính Ø 50 mm" stays as it is
     found: list[tuple[Legacy, int]] = []
