@@ -83,6 +83,7 @@ class NormalizeSummary(BaseModel):
     # Records normalized with a field cut for its size (normalize/limits.py), the first MAX_REPORTED_REJECTS:
     # what the operator should ask the library to fix.
     problems: list[str] = []
+    problems_found: int = 0  # all of them: the list stops at MAX_REPORTED_REJECTS and says how many it left out
 
 
 class _Batch:
@@ -156,8 +157,12 @@ def run_normalize(store: CatalogStore, libraries: dict[str, LibraryConfig], rebu
         summary.normalized += again.normalized
         summary.converted_legacy += again.converted_legacy
         summary.problems += again.problems[:MAX_REPORTED_REJECTS - len(summary.problems)]
+        summary.problems_found += again.problems_found
     for library_id, mark in rules.items():
         store.set_mark(f"{STAGE}:rules:{library_id}", mark)
+    if (left_out := summary.problems_found - len(summary.problems)) > 0:
+        summary.problems.append(f"and {left_out} more records with a field cut for its size (only the first "
+                                f"{len(summary.problems)} are listed)")
     return summary
 
 
@@ -190,3 +195,4 @@ def _flush(store: CatalogStore, summary: NormalizeSummary, batch: _Batch, result
     summary.converted_legacy += result.converted_legacy
     summary.rejects += result.rejects[:MAX_REPORTED_REJECTS - len(summary.rejects)]
     summary.problems += result.warnings[:MAX_REPORTED_REJECTS - len(summary.problems)]
+    summary.problems_found += len(result.warnings)

@@ -149,3 +149,22 @@ def test_normalizing_keeps_no_note_in_memory_after_its_record(typed):
         tracemalloc.stop()
     notes_bytes = sum(len(payload) for _, _, _, payload, _ in items)
     assert held < notes_bytes / 20, f"{held:,} bytes still held after {notes_bytes:,} bytes of records"
+
+
+def test_past_the_listed_warnings_the_run_says_how_many_more_it_left_out(tmp_path, store, data_dir, monkeypatch):
+    """The warnings stopped at the first MAX_REPORTED_REJECTS without a word of the rest: an export with
+    thousands of absurd notes read as one with a hundred."""
+    from normalize import run as normalize_run
+
+    monkeypatch.setattr(normalize_run, "MAX_REPORTED_REJECTS", 1)  # so that two records of long notes are past it
+    export = _export(tmp_path / "tinh.xml", SENTENCE * 2_000)  # records 1 and 2 below, both cut
+    export.write_text(export.read_text(encoding="utf-8").replace(
+        "Chí Phèo</subfield></datafield>",
+        f'Chí Phèo</subfield></datafield><datafield tag="500" ind1=" " ind2=" "><subfield code="a">'
+        f"{SENTENCE * 2_000}</subfield></datafield>"), encoding="utf-8")
+    config = _config(data_dir, export)
+    assert CliRunner().invoke(app, ["harvest", "--config", config]).exit_code == 0
+    summary = normalize_run.run_normalize(store, {})
+    assert summary.problems_found == 2 and len(summary.problems) == 2, summary.problems
+    assert "record tv-tinh:" in summary.problems[0]
+    assert summary.problems[1] == "and 1 more records with a field cut for its size (only the first 1 are listed)"
