@@ -17,7 +17,7 @@ from lxml import etree
 from harvester.iso2709file import HASHED_ID_PREFIX, LEADER_STATUS, READ_BLOCK_BYTES
 from harvester.marcsource import MarcRead
 from harvester.misdeclared import log_misdeclared, utf8_stream_despite_declaration
-from harvester.oaixml import OAI_DC_NS
+from store.xmlns import OAI_DC_NS
 from harvester.oddrecords import xml_leader_oddities
 from harvester.strayutf8 import declares_utf8
 from harvester.xmlrepair import RepairingReader, bytes_before_declaration

@@ -24,10 +24,9 @@ from harvester.misdeclared import utf8_despite_declaration
 from harvester.strayutf8 import declares_utf8
 from harvester.xmlrepair import RepairingReader, drop_misplaced_declarations, repair_document
 from store.models import RawRecord, Rejected
-from store.xmlns import MARC_NS
+from store.xmlns import MARC_NS, OAI_DC_NS
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
-OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 _O = f"{{{OAI_NS}}}"
 
 # libxml2's cap on nesting under XML_PARSE_HUGE (huge_tree), which we set: without it a text

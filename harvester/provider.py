@@ -48,9 +48,8 @@ from oaipmh.metadata import MetadataRegistry
 from oaipmh.server import BatchingServer
 
 from harvester.oaigranularity import SECONDS_GRANULARITY
-from store.xmlns import MARC_NS
+from store.xmlns import MARC_NS, OAI_DC_NS
 
-OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 _DEFAULT_DATESTAMP = datetime(2000, 1, 1)
 _FORMATS = {
     "marc": [("marc21", "http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd", MARC_NS),

@@ -13,6 +13,7 @@ from lxml import etree
 from config import LibraryConfig
 from store import Holding, Record, record_id
 from store.straybytes import may_hold_stray_bytes
+from store.xmlns import DC_NS
 
 from normalize import legacy, values
 from normalize.errors import RecordError
@@ -22,7 +23,6 @@ from normalize.limits import cut_note, cut_text
 from normalize.eightbit import decode_8bit, read_stray_bytes, stray_bytes_note
 from normalize.text import clean_field, clean_note, recase_title
 
-DC_NS = "http://purl.org/dc/elements/1.1/"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, encoding="utf-8")  # as marc.py
 _DC_TYPES = {
     "text": "book", "book": "book", "sách": "book", "still image": "visual", "stillimage": "visual",

@@ -24,10 +24,11 @@ from oaipmh.server import ServerBase, encodeResumptionToken
 
 from config.settings import Settings
 from index.document import enrich
-from search_api.oai_metadata import MARC_NS, MARC_SCHEMA, OAI_DC_NS, OAI_DC_SCHEMA, marcxml, oai_dc
+from search_api.oai_metadata import MARC_SCHEMA, OAI_DC_SCHEMA, marcxml, oai_dc
 from search_api.oai_token import read_token
 from store.catalog import CatalogStore
 from store.feed import FeedEntry, earliest_datestamp, feed_entry, feed_page, seq_range
+from store.xmlns import MARC_NS, OAI_DC_NS
 
 PAGE_SIZE = 100
 # marc21 and marcxml are one format under the two names harvesters ask for (Koha answers both).

@@ -16,12 +16,10 @@ from lxml import etree
 
 from store.classes import class_parts
 from store.feed import unix_seconds, vietnam_day
-from store.xmlns import MARC_NS
+from store.xmlns import DC_NS, MARC_NS, OAI_DC_NS
 
 MARC_SCHEMA = "http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd"
-OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 OAI_DC_SCHEMA = "http://www.openarchives.org/OAI/2.0/oai_dc.xsd"
-DC_NS = "http://purl.org/dc/elements/1.1/"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 
 # Material type → leader/06 (type of record), leader/07 (bibliographic level): normalize's mapping reversed.
