@@ -297,19 +297,31 @@ def _lone_word_among_foreign(text: str, converted: str, convert: Callable[[str],
     English "I´m a stranger" (an apostrophe typed as TCVN3's dot below) is no "Ịm a stranger", nor
     French "Cuisine thaï" (VNI's "aï") "Cuisine thạ".  In a record its other fields show to be
     legacy, `convert_in_context` still converts such a field ("Häc Photoshop": Học Photoshop).
+    The changed word goes on alone when its legacy bytes are letters and another word of two
+    letters or more is Vietnamese too: "Tin häc Excel 2010" and VNI "Laäp trình Java" (whose
+    "trình" is spelt as in Unicode) are Vietnamese titles of computer books (review).  A word
+    changed by a byte that Unicode calls punctuation ("I´m") stays alone whatever its neighbours:
+    English is full of words spelt as Vietnamese syllables ("in", "the").
     """
     if all(_is_vi_token(token) for token in _tokens(converted)):
         return False
-    return sum(convert(piece) != piece for piece in _SPLIT_RE.split(text) if piece) < 2
+    changed = [piece for piece in _SPLIT_RE.split(text) if piece and convert(piece) != piece]
+    if len(changed) != 1:
+        return not changed
+    legacy_bytes = [ch for ch in changed[0] if not ch.isascii()]
+    if all(unicodedata.category(ch)[0] in "PS" for ch in legacy_bytes):
+        return True
+    return sum(len(token) > 1 and _is_vi_token(token) for token in _tokens(converted)) < 2
 
 
 # TCVN3 letters that Unicode calls punctuation or symbols ("¬" ơ, "«" ô, "§" Đ, "¶" ả, "¸" á ...), less
-# the apostrophes and quotes other languages glue to their words ("don´t", "l’école") and the bytes
-# that are a tone mark alone ("°" is TCVN3's grave accent).
+# the apostrophes and quotes other languages glue to their words ("don´t", "l’école"), the dashes,
+# ellipsis and dots Unicode text glues to them ("Nam B–", "khối B—", "Thế…", Catalan "l·l": review), and
+# the bytes that are a tone mark alone ("°" is TCVN3's grave accent).
 _TCVN3_SYMBOLS = "".join(sorted(
     ch for code, letter in TCVN3_TRANSLATION.items()
     if unicodedata.category(ch := chr(code))[0] in "PS" and not unicodedata.combining(letter)
-    and ch not in "‘’‚‛“”„´`"))
+    and ch not in "‘’‚‛“”„´`–—…·•"))
 _TCVN3_SYMBOL_RE = re.compile("[" + re.escape(_TCVN3_SYMBOLS) + "]")
 
 

@@ -69,7 +69,9 @@ MAX_REPORTED_REJECTS = 100
 # converts alone, in a record whose other fields are Unicode too (legacy._symbols_glued_into_words).
 # 24: one word that reads as legacy among words that are no Vietnamese ("I´m a stranger", "Cuisine thaï") no
 # longer decides a field alone (legacy._lone_word_among_foreign); a legacy record still converts it.
-RULES_VERSION = 24
+# 25: a legacy word beside another Vietnamese word converts alone ("Tin häc Excel 2010"), and dashes and dots
+# glued to a word ("Nam B–", "Ban B·") are no TCVN3 letters to the symbols rule (review).
+RULES_VERSION = 25
 
 
 class NormalizeSummary(BaseModel):
