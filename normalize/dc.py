@@ -19,7 +19,7 @@ from normalize import legacy, values
 from normalize.errors import RecordError
 from normalize.holdings import opac_id
 from normalize.isbn import misdigited_note, parse_isbns, plain_number, to_isbn13
-from normalize.limits import cut_note, cut_text
+from normalize.limits import cut_at_word, cut_note, cut_text
 from normalize.eightbit import decode_8bit, read_stray_bytes, stray_bytes_note
 from normalize.text import clean_field, clean_note, recase_title
 
@@ -89,7 +89,7 @@ def _elements(payload: bytes) -> tuple[dict[str, list[str]], list[str]]:
         text = "".join(element.itertext())
         name = etree.QName(element).localname
         if (short := cut_text(text)) is not text:  # before the costly steps: normalize/limits.py
-            repairs.append(cut_note(f"dc:{name}", len(text), len(short)))
+            repairs.append(cut_note(f"dc:{name}", len(text), len(short), cut_at_word(text, short)))
             text = short
         if stray and (read := read_stray_bytes([text])):
             [text], stray_encoding, count = read

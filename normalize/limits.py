@@ -1,4 +1,4 @@
-"""A field of absurd size is cut at a word before anything else reads it.
+"""A field of absurd size is cut, at a word where it has one, before anything else reads it.
 
 MARC 21 in ISO 2709 cannot hold a field over 9,999 bytes, but MARCXML and oai_dc
 can (the harvester reads text nodes of any size: lxml's huge_tree), and a library
@@ -23,7 +23,7 @@ MAX_SUBFIELD_CHARS = 100_000
 # Text with no space this close to the limit (one endless word) is cut at the limit itself.
 _WORD_SEARCH_CHARS = 1_000
 OMISSION = " ..."  # ISBD's mark of omission
-_CUT_NOTE = "characters, cut at a word to"
+_CUT_NOTE = "characters, cut"
 SHORTEN = "shorten the field in the library system (a long text belongs in a file linked from 856 $u)"
 
 
@@ -36,14 +36,30 @@ def cut_text(text: str) -> str:
     end = max(text.rfind(" ", start, limit + 1), text.rfind("\n", start, limit + 1))
     if end < 0:
         end = limit
-        while end and unicodedata.combining(text[end]):
-            end -= 1  # keep a letter with its marks
+        while end and (_continues_a_character(text[end]) or text[end - 1] == _ZWJ):
+            end -= 1  # keep a letter with its marks, an emoji with what joins it
     return text[:end].rstrip() + OMISSION
 
 
-def cut_note(where: str, before: int, after: int) -> str:
-    """The repair note of a cut: which field and subfields, and how long they were."""
-    return f"{where}: {before:,} {_CUT_NOTE} {after:,} (MARC 21 holds at most 9,999 bytes a field)"
+_ZWJ = "\u200d"
+
+
+def _continues_a_character(char: str) -> bool:
+    """Whether `char` belongs to the character before it: a combining mark, a zero-width joiner, a
+    variation selector or a skin tone (what a cut between them would leave as a broken character)."""
+    return (bool(unicodedata.combining(char)) or char == _ZWJ or "\ufe00" <= char <= "\ufe0f"
+            or "\U0001f3fb" <= char <= "\U0001f3ff")
+
+
+def cut_note(where: str, before: int, after: int, at_word: bool) -> str:
+    """The repair note of a cut: which field and subfields, how long they were, and whether at a word."""
+    return (f"{where}: {before:,} {_CUT_NOTE}{' at a word' if at_word else ''} to {after:,} (MARC 21 holds at "
+            "most 9,999 bytes a field)")
+
+
+def cut_at_word(text: str, short: str) -> bool:
+    """Whether `short` (`cut_text(text)`) ends where a word of `text` ended."""
+    return text[len(short) - len(OMISSION)].isspace()
 
 
 def cut_long_fields(marc: MarcRecord, raw_bytes: int) -> list[str]:
@@ -59,13 +75,14 @@ def cut_long_fields(marc: MarcRecord, raw_bytes: int) -> list[str]:
     for field in marc.fields:
         subfields = tuple((code, cut_text(value)) for code, value in field.subfields)
         data = cut_text(field.data)
-        cut = [(code, len(value), len(short)) for (code, value), (_, short) in zip(field.subfields, subfields)
+        cut = [(code, value, short) for (code, value), (_, short) in zip(field.subfields, subfields)
                if value is not short]
         if data is not field.data:
-            cut.append(("", len(field.data), len(data)))
+            cut.append(("", field.data, data))
         if cut:
             where = field.tag + "".join(f"${code}" for code, _, _ in cut if code)
-            notes.append(cut_note(where, sum(before for _, before, _ in cut), sum(after for _, _, after in cut)))
+            notes.append(cut_note(where, sum(len(value) for _, value, _ in cut), sum(len(short) for *_, short in cut),
+                                  all(cut_at_word(value, short) for _, value, short in cut)))
             field = field._replace(subfields=subfields, data=data)
         fields.append(field)
     if notes:

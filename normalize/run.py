@@ -71,7 +71,9 @@ MAX_REPORTED_REJECTS = 100
 # longer decides a field alone (legacy._lone_word_among_foreign); a legacy record still converts it.
 # 25: a legacy word beside another Vietnamese word converts alone ("Tin häc Excel 2010"), and dashes and dots
 # glued to a word ("Nam B–", "Ban B·") are no TCVN3 letters to the symbols rule (review).
-RULES_VERSION = 25
+# 26: a cut with no word's end near the limit says so ("cut to", not "cut at a word to") and keeps an emoji
+# whole (normalize/limits.py; review).
+RULES_VERSION = 26
 
 
 class NormalizeSummary(BaseModel):

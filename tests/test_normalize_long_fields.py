@@ -168,3 +168,31 @@ def test_past_the_listed_warnings_the_run_says_how_many_more_it_left_out(tmp_pat
     assert summary.problems_found == 2 and len(summary.problems) == 2, summary.problems
     assert "record tv-tinh:" in summary.problems[0]
     assert summary.problems[1] == "and 1 more records with a field cut for its size (only the first 1 are listed)"
+
+
+@pytest.mark.parametrize("unit", ["ệ", "e\u0323\u0302", "👩\u200d👩\u200d👧", "👍🏽", "❤\ufe0f"])
+def test_text_without_a_space_is_cut_at_the_limit_between_whole_characters(unit):
+    """One endless word (no space near the limit) is cut at the limit itself: never between a letter and its
+    marks, nor inside an emoji joined by ZWJ or followed by its skin tone or variation selector (review)."""
+    from normalize.limits import cut_text
+
+    limit = MAX_SUBFIELD_CHARS - len(OMISSION)
+    # Letters before the units so that the limit falls inside one of them.
+    lead = "x" * next((n for n in range(1, len(unit) + 1) if (limit - n) % len(unit)), 1)
+    kept = cut_text(lead + unit * (2 * MAX_SUBFIELD_CHARS // len(unit))).removesuffix(OMISSION)
+    assert limit - len(unit) <= len(kept) <= limit
+    body = kept.removeprefix(lead)
+    assert body == unit * (len(body) // len(unit)), "cut inside a character"
+
+
+def test_the_note_says_at_a_word_only_where_the_cut_was_at_one(tmp_path):
+    """A note of one endless word said "cut at a word" (review)."""
+    spaced = _export(tmp_path / "spaced.xml", SENTENCE * 2_000)
+    endless = _export(tmp_path / "endless.xml", "ệ" * 120_000)
+    for export, wording in ((spaced, "characters, cut at a word to"), (endless, "characters, cut to")):
+        output = tmp_path / f"{export.stem}.jsonl"
+        result = CliRunner().invoke(app, ["normalize", "--input", str(export), "--output", str(output)])
+        assert result.exit_code == 0, result.output
+        [note] = [n for n in json.loads(output.read_text(encoding="utf-8").splitlines()[0])["repairs"]
+                  if n.startswith("500$a")]
+        assert f"120,000 {wording}" in note if export is endless else wording in note, note
