@@ -42,7 +42,7 @@ The query language
   also after the label printed in books: `ISBN 978-604-…` (and `ISSN 0866-7500`
   is the ISSN's text, found with its hyphen or without).  One with a wrong check digit, as a record
   prints it (`invalid_isbn`), finds that record however it is typed, `isbn:` too, and no valid ISBN
-  (with spaces: in the groups ISBNs are printed in, 5 for 13 digits and 4 for 10).
+  (with spaces: alone in the query, in the groups ISBNs are printed in, 5 for 13 digits and 4 for 10).
 
 A query with nothing searchable (`*`, `"`), unbalanced parentheses, an
 operator without an operand, a field without a value, or more than
@@ -232,18 +232,26 @@ def _isbn_run_end(tokens: list[tuple[str, str]], start: int) -> int:
             break
         text += value
         groups += sum(1 for group in value.split("-") if group)
-        if pos > start and _spells_isbn(clean_isbn(text), groups):
+        alone = _only_an_isbn(tokens, start, pos + 1)
+        if pos > start and _spells_isbn(clean_isbn(text), groups, alone):
             end = pos + 1
     return end
 
 
-def _spells_isbn(isbn: str, groups: int) -> bool:
-    """Whether `isbn`, typed in `groups` groups, is one: valid (check digit and all), or with a wrong check
-    digit in the groups ISO 2108 prints (5 for 13 digits, 4 for 10), as a record holds it in `invalid_isbn`
-    and finds it typed plain or hyphenated.  Years and call numbers stay words."""
+def _only_an_isbn(tokens: list[tuple[str, str]], start: int, end: int) -> bool:
+    """Whether tokens[start:end] are the whole query but for an `isbn:` or an "ISBN" label before them."""
+    before = tokens[:start]
+    return end == len(tokens) and (not before or (len(before) == 1 and before[0][1].lower() == "isbn"))
+
+
+def _spells_isbn(isbn: str, groups: int, alone: bool) -> bool:
+    """Whether `isbn`, typed in `groups` groups, is one: valid (check digit and all), or, `alone` in the
+    query, with a wrong check digit in the groups ISO 2108 prints (5 for 13 digits, 4 for 10), as a record
+    holds it in `invalid_isbn` and finds it typed plain or hyphenated.  Years and call numbers stay words:
+    "Luật giáo dục 2019 2020 1 2" is no ISBN 2019202012 (review)."""
     if is_valid_isbn(isbn):
         return True
-    return _ISBN_LIKE.match(isbn) is not None and groups == (5 if len(isbn) == 13 else 4)
+    return alone and _ISBN_LIKE.match(isbn) is not None and groups == (5 if len(isbn) == 13 else 4)
 
 
 class _Parser:

@@ -174,6 +174,18 @@ def test_an_isbn_with_a_wrong_check_digit_printed_with_spaces_is_found_as_a_vali
     assert ids(search_index, "604 1 23450 0") == ids(search_index, "604-1-23450-0") == ["s3"]
 
 
+@pytest.mark.parametrize("q, words", [("Luật giáo dục 2019 2020 1 2", ["2019", "2020", "1", "2"]),
+                                      ("Quyết định 1234 567 89 0", ["1234", "567", "89", "0"]),
+                                      ("2019 2020 1 2 kinh tế", ["2019", "2020", "1", "2"])])
+def test_number_words_beside_other_words_are_no_isbn_with_a_wrong_check_digit(q, words):
+    """Four groups of ten digits beside other words were joined into an ISBN that no record holds, where they
+    are years, parts and decree numbers (review): only a wrong-check-digit ISBN alone in the query is one."""
+    from index.query_language import leaves, parse_query
+    found = [clause.text for clause in leaves(parse_query(q)) if clause.kind != "isbn"]
+    assert [clause.kind for clause in leaves(parse_query(q))].count("isbn") == 0
+    assert all(word in " ".join(found) for word in words), found
+
+
 @pytest.mark.parametrize("q", ['title:(("', "*", "((", "isbn:", "year:abc", "year:2020..2010", " ".join(["a"] * 65),
                                # nested NOTs: 960 of them overflowed Tantivy's stack and killed the server
                                "-" * 960 + "lich", "-" * 995 + "lich", "NOT " * 240 + "lich",
