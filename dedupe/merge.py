@@ -104,7 +104,9 @@ from store.text import fold, work_key
 # key names the first author proper, else the person a member's 245 $c names (dedupe/names.py: stated_authors).
 # 30: an article's host item kept subfield by subfield (UnionRecord.host_item), from the member whose `host` it is:
 # the OAI-PMH feed writes it as 773.
-MERGE_RULES_VERSION = 30
+# 31: the host item from the member whose 773 has most subfields: an ISBN or control number ($z, $w) a
+# member gave was lost when another's one line was as long (review).
+MERGE_RULES_VERSION = 31
 # Names other members add to the best member's authors stop here (the API and index show them all).
 MAX_MERGED_AUTHORS = 10
 
@@ -124,9 +126,9 @@ def merge_cluster(cluster_id: str, members: list[Record], library_preference: Se
         None if ":" in title_source.title else _best_text(ranked, lambda record: record.subtitle)
     )
     authors, proper = _authors(authors_source, ranked)
-    # Copies of one article agree on their host (match.hard_guard); the longest names most (pages, ISSN).
-    host_source = max((record for record in ranked if record.host), key=lambda record: len(record.host or ""),
-                      default=None)
+    # Copies of one article agree on their host (match.hard_guard); the one whose 773 has most subfields
+    # names most ($z and $w are not in the one line), then the longest line (pages, ISSN).
+    host_source = max((record for record in ranked if record.host), key=_host_fullness, default=None)
     return UnionRecord(
         id=cluster_id,
         title=title_source.title,
@@ -308,6 +310,13 @@ def _best_spelling(ranked: list[Record], chosen: str | None, value: Callable[[Re
 
 def _folded(text: str) -> str:
     return " ".join(fold(text).split())
+
+
+def _host_fullness(record: Record) -> tuple[int, int]:
+    """(subfields its 773 gives, length of its host line): which member's host item names most."""
+    item = record.host_item
+    given = 0 if item is None else sum(1 for value in item.model_dump(exclude={"in_book"}).values() if value)
+    return given, len(record.host or "")
 
 
 def _first(values: Iterable):

@@ -9,14 +9,16 @@ from normalize.text import clean_field
 
 
 def host_item(marc: MarcRecord) -> HostItem | None:
-    """The first 773 that names its host, subfield by subfield ($a $t $d $g $x $z $w).
+    """The first 773 that names its host, subfield by subfield ($a $t $d $g $x $z $w), and whether the
+    host is a book (leader/07 a, a chapter; b is a serial's article: the material type is "article" both).
 
     It is what tells two articles of one title apart, printed in two journals or two issues.
     """
     for field in marc.get("773"):
         item = HostItem(main_entry=_joined(field, "a"), title=_joined(field, "t"), imprint=_joined(field, "d"),
                         related_parts=_values(field, "g"), issn=clean_field(field.get("x") or "") or None,
-                        isbn=_values(field, "z"), control_numbers=_values(field, "w"))
+                        isbn=_values(field, "z"), control_numbers=_values(field, "w"),
+                        in_book=marc.leader[7:8] == "a")
         if host_line(item):
             return item
     return None

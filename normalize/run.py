@@ -73,7 +73,9 @@ MAX_REPORTED_REJECTS = 100
 # glued to a word ("Nam B–", "Ban B·") are no TCVN3 letters to the symbols rule (review).
 # 26: a cut with no word's end near the limit says so ("cut to", not "cut at a word to") and keeps an emoji
 # whole (normalize/limits.py; review).
-RULES_VERSION = 26
+# 27: a component part's host item says whether the host is a book (leader/07 a) or a serial (b): the feed
+# wrote every chapter without an ISBN as a serial's article (Record.host_item.in_book; review).
+RULES_VERSION = 27
 
 
 class NormalizeSummary(BaseModel):

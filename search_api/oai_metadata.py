@@ -202,9 +202,10 @@ def _punctuated(subfields: list[tuple[str, str]], before: dict[str, str]) -> lis
 
 
 def _in_a_book(host: dict) -> bool:
-    """Whether a component part's host is a book, not a serial: it names an ISBN and no ISSN.  Normalize
-    reads both leader/07 values a and b (monographic and serial component parts) as an article."""
-    return bool(host.get("isbn")) and not host.get("issn")
+    """Whether a component part's host is a book, not a serial: its member said so (leader/07 a), or it
+    names an ISBN and no ISSN.  Normalize reads both leader/07 values a and b (monographic and serial
+    component parts) as an article."""
+    return bool(host.get("in_book")) or (bool(host.get("isbn")) and not host.get("issn"))
 
 
 def _field_008(data: dict[str, Any], created: str) -> str:

@@ -114,6 +114,8 @@ class HostItem(BaseModel):
     issn: str | None = Field(default=None, description="773 $x, the journal's ISSN as typed.")
     isbn: list[str] = Field(default=[], description="773 $z, the book's ISBNs as typed.")
     control_numbers: list[str] = Field(default=[], description="773 $w, the host record's control numbers.")
+    in_book: bool = Field(default=False, description="The host is a book, not a serial: the part's leader/07 is a "
+                                                     "(a chapter), not b (an article).")
 
 
 class Record(BaseModel):

@@ -383,6 +383,31 @@ def test_an_article_s_journal_goes_out_as_a_773_host_item_entry_with_its_parts(t
         assert dublin_core[merged.id]["source"] == [merged.host]  # oai_dc keeps the host as one line
 
 
+@pytest.mark.parametrize("preferred", ["tv-tinh", "tv-long-my"])
+def test_a_chapter_goes_out_whole_and_as_a_chapter_whichever_library_is_preferred(tmp_path, preferred):
+    """Two copies of a chapter with the same host line, one adding the book's ISBN and control number ($z,
+    $w): the merge kept the preferred member's 773, so the feed dropped $z and $w, and with them the
+    chapter's leader/07 a, when the other library was preferred; and a chapter whose 773 names no ISBN
+    went out as a serial's article (b) though every member said a (review)."""
+    host = ("t", "Kỷ yếu hội thảo giáo dục Hậu Giang", "d", "Cần Thơ : Nxb. Đại học Cần Thơ, 2020", "g", "tr. 45-60")
+    plain = _component_part("tv-tinh", "HG0103", "aa", data_field("773", "0 ", *host))
+    full = _component_part("tv-long-my", "LM0103", "aa",
+                           data_field("773", "0 ", *host, "z", "978-604-965-123-4", "w", "(VN-HG)000123"))
+    bare = _component_part("tv-tinh", "HG0104", "aa", data_field("773", "0 ", "t", "Tuyển tập truyện ngắn Nam Bộ"))
+    settings = make_settings(tmp_path / "data", LIBRARIES, dedupe={"library_preference": [preferred]})
+    unions = [merge_cluster("CH2", [plain, full], settings.dedupe.library_preference),
+              merge_cluster("CH3", [bare], settings.dedupe.library_preference)]
+    with CatalogStore(settings.db_path) as store:
+        store.save_clusters({}, unions)
+        with serve_in_thread(create_app(settings, store, SearchIndex(settings))) as url:
+            harvested = {r.header.identifier: r for r in Sickle(f"{url}/oai").ListRecords(metadataPrefix="marc21")}
+    chapter = pymarc.parse_xml_to_array(_marc_file(harvested["oai:unioncat:CH2"].xml))[0]
+    assert chapter.leader[7] == "a", chapter.leader
+    assert (chapter["773"].get("z"), chapter["773"].get("w")) == ("978-604-965-123-4", "(VN-HG)000123")
+    no_isbn = pymarc.parse_xml_to_array(_marc_file(harvested["oai:unioncat:CH3"].xml))[0]
+    assert no_isbn.leader[7] == "a" and no_isbn["773"].get("t") == "Tuyển tập truyện ngắn Nam Bộ", no_isbn.leader
+
+
 def test_class_numbers_reach_the_feed_in_the_tag_and_scheme_the_source_gave_them(tmp_path):
     """A 084 whose $2 names its scheme in words ("Khung phân loại 19 lớp", 636 of the demo's records)
     went out as `$a phân loại 19 lớp 63 $2 Khung`: the feed cut the union record's entry at its first space."""
