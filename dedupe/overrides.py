@@ -56,6 +56,9 @@ class Overrides:
     notes: dict[tuple[str, str], str] = field(default_factory=dict)
     # One message per pair `same` joins (directly or through other records) that `different` keeps apart.
     contradictions: tuple[str, ...] = ()
+    # Records the file names that their library deleted, with no one record standing for them: said so
+    # by dedupe.succession.follow_renumbered, not as ids mistyped or not harvested yet.
+    deleted: tuple[str, ...] = ()
 
     def record_ids(self) -> set[str]:
         return {rid for pair in (*self.same, *self.different) for rid in pair}
@@ -68,7 +71,7 @@ class Overrides:
                 if UNION_ID.fullmatch(rid) else
                 f"{where}: record {rid!r} is not in the catalog (not harvested yet, or mistyped: record ids are "
                 "library:id, as `unioncat dedupe explain UNION_ID` prints them)"
-                for rid in sorted(self.record_ids() - set(known))]
+                for rid in sorted(self.record_ids() - set(known) - set(self.deleted))]
 
     def renamed(self, successors: dict[str, str]) -> Overrides:
         """These overrides with each record id in `successors` replaced by the id standing for it now."""

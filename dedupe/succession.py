@@ -28,8 +28,11 @@ A librarian's override naming a record that is gone follows it the same way
 same folded title key that `compare` accepts against the record as it was last, or that
 repeats it field for field (a bare copy `compare` cannot accept: the reason it was named), stands
 for it, so a `[[different]]` that undid a wrong merge keeps holding and a `[[same]]` keeps
-joining; the run warns, naming that record, so the file can be corrected.  Two such records
-(the library holds two copies of the edition) are a guess: the entry waits, and says so.
+joining; the run warns, naming that record, so the file can be corrected.  Only a record first
+harvested in the run that deleted the named one, or later, is a candidate: a copy that lived
+beside it is another record (a library weeding one of two copies).  Of two candidates, the one
+that repeats it field for field stands for it; otherwise two are a guess (the library holds two
+copies of the edition): the entry waits, and says so.
 
 Not covered: an id carried over is derived from the old record, so if the new record
 later leaves and comes back (withdrawn, then restored) the id does not come back with it,
@@ -124,21 +127,37 @@ def follow_renumbered(store: CatalogStore, overrides: Overrides, written: Iterab
     new = {rid for rid in (*written, *store.records_with_keys([OVERRIDE_MARK])) if split_record_id(rid)[0] in libraries}
     fresh = [(record, record_features(0, record, settings)) for record in store.get_records(new)]
     successors: dict[str, str] = {}
+    waiting: dict[str, int] = {}  # deleted id → records that could stand for it: none, or two and more
+    lived_until = store.deleted_during(old.id for old in gone)
     for old in gone:
         old_features = record_features(0, old, settings)
         keyed = store.records_with_keys(blocking_keys(old_features)) - new
         candidates = [*fresh, *((record, record_features(0, record, settings)) for record in store.get_records(keyed))]
-        accepted = [record.id for record, features in candidates
+        accepted = [record for record, features in candidates
                     if record.library == old.library and record.id != old.id
                     and features.key_title == old_features.key_title
                     and (_content(record) == _content(old) or compare(old_features, features, settings).accept)]
-        if len(accepted) == 1:
-            successors[old.id] = accepted[0]
+        if (cutoff := lived_until.get(old.id)) is not None:
+            # First harvested before the run that deleted it: a copy that lived beside it, no renumbering
+            # (a library weeding one of two copies split the other out of its union record: review).
+            seen = store.first_seen(record.id for record in accepted)
+            accepted = [record for record in accepted if seen.get(record.id, "") >= cutoff]
+        repeats = [record for record in accepted if _content(record) == _content(old)]
+        standing = repeats if len(repeats) == 1 else accepted  # the copy that repeats it field for field
+        if len(standing) == 1:
+            successors[old.id] = standing[0].id
+        else:
+            waiting[old.id] = len(standing)
     where = overrides.path or "overrides"
-    return overrides.renamed(successors), tuple(
-        f"{where}: record {old!r} is not in the catalog (its library deleted it); {new!r} of the same library "
-        f"is the same book under a new record number, so the entry applies to it: write {new!r} in the file"
-        for old, new in sorted(successors.items()))
+    messages = [f"{where}: record {old!r} is not in the catalog (its library deleted it); {new!r} of the same "
+                f"library is the same book under a new record number, so the entry applies to it: write {new!r} "
+                "in the file" for old, new in sorted(successors.items())]
+    messages += [f"{where}: record {old!r} is not in the catalog (its library deleted it), and "
+                 + (f"{count} records of its library could stand for it" if count else
+                    "no record of its library sent since stands for it")
+                 + ", so the entry waits: write the record that stands for it in the file, or remove the entry"
+                 for old, count in sorted(waiting.items())]
+    return replace(overrides.renamed(successors), deleted=tuple(sorted(waiting))), tuple(messages)
 
 
 def _content(record: Record) -> dict:

@@ -337,3 +337,63 @@ def test_spaces_around_a_record_id_and_its_colon_are_ignored(store, data_dir):
     assert summary.problems == ()
     assignments = store.cluster_assignments()
     assert assignments["a:1"] == assignments["c:1"]
+
+
+DE_MEN = dict(authors=["Tô Hoài"], year=2019, isbn=["9786042104520"], pages=144, publisher="Kim Đồng")
+
+
+def _harvest_night(store, library: str, records=(), deleted=()) -> None:
+    """One night of `library`'s harvest as the store keeps it (its run, its raw records), then normalized:
+    `records` sent (new or again), `deleted` withdrawn."""
+    from store import HarvestRun, RawRecord
+
+    run = store.start_run(library)
+    store.save_harvest_page([*(RawRecord(library=library, local_id=r.local_id, format="marcxml",
+                                         payload=f"<record>{r.model_dump_json()}</record>".encode()) for r in records),
+                             *(RawRecord(library=library, local_id=rid.split(":", 1)[1], format="marcxml",
+                                         payload=b"", deleted=True) for rid in deleted)])
+    store.finish_run(run, HarvestRun(library=library, started_at="2026-01-01T00:00:00Z", status="ok"))
+    store.save_normalized(list(records), deleted_ids=list(deleted))
+
+
+def test_an_override_naming_a_weeded_copy_does_not_move_to_the_copy_that_lived_beside_it(store, data_dir):
+    """A library held two copies and weeded the one a [[different]] named: the entry went to the other copy,
+    catalogued beside it for months, and split it out of a union record nobody touched, telling the librarian
+    it was the same book under a new number; a third copy switched the entry off again (review)."""
+    import time
+
+    settings = _settings(data_dir, '[[different]]\nrecords = ["a:A1", "c:C1"]\n')
+    copies = [rec(rid, "Dế Mèn phiêu lưu ký", **DE_MEN) for rid in ("a:A1", "a:A2")]
+    _harvest_night(store, "a", copies)
+    _harvest_night(store, "c", [rec("c:C1", "Dế Mèn phiêu lưu ký", **DE_MEN)])
+    run_dedupe(store, settings)
+    assert store.cluster_assignments()["a:A1"] != store.cluster_assignments()["c:C1"]
+    time.sleep(1.1)  # the next night's harvest starts in a later second than the copies were first seen
+    _harvest_night(store, "a", deleted=["a:A1"])
+    summary = run_dedupe(store, settings)
+    after = store.cluster_assignments()
+    assert after["a:A2"] == after["c:C1"], after  # nothing keeps the two copies of one edition apart now
+    [said] = [problem for problem in summary.problems if "'a:A1'" in problem]
+    assert "its library deleted it" in said and "a:A2" not in said and "mistyped" not in said, said
+
+
+def test_a_renumbered_record_that_repeats_the_named_one_field_for_field_takes_its_override(store, data_dir):
+    """The library re-exported its two copies under new numbers: both new records match the one a [[same]]
+    named, so the entry waited, said to be a typo, although one repeats it field for field (review)."""
+    import time
+
+    settings = _settings(data_dir, '[[same]]\nrecords = ["a:A1", "c:C1"]\n')
+    first = rec("a:A1", "Giáo dục công dân 8", authors=["Lâm Hữu Tâm", "Hoàng Hữu Bình"], year=2002, pages=95)
+    second = rec("a:A2", "Giáo dục công dân 8", authors=["Lâm Hữu Tâm (1950-)", "Hoàng Hữu Bình"], year=2002,
+                 pages=94)
+    _harvest_night(store, "a", [first, second])
+    _harvest_night(store, "c", [rec("c:C1", "GDCD 8 : sách giáo khoa", year=2002)])
+    run_dedupe(store, settings)
+    assert store.cluster_assignments()["a:A1"] == store.cluster_assignments()["c:C1"]
+    time.sleep(1.1)
+    renumbered = [r.model_copy(update={"id": f"a:N{r.local_id}", "local_id": f"N{r.local_id}"}) for r in (first, second)]
+    _harvest_night(store, "a", renumbered, deleted=["a:A1", "a:A2"])
+    summary = run_dedupe(store, settings)
+    after = store.cluster_assignments()
+    assert after["a:NA1"] == after["c:C1"], after
+    assert any("'a:A1'" in problem and "'a:NA1'" in problem for problem in summary.problems), summary.problems
