@@ -996,7 +996,9 @@ class CatalogStore:
             conn.close()
 
     def get_union_record(self, union_id: str) -> tuple[UnionRecord | None, str | None]:
-        """(record, redirect target): a merged-away id resolves through its alias."""
+        """(record, redirect target): a merged-away id resolves through its alias, to a live union record
+        only (one merged into a record withdrawn since has no target: the page, the API, /why and
+        `dedupe explain` all say it is gone, where one sent a 301 to a 404)."""
         with self._lock:
             row = self._conn.execute(
                 "SELECT record FROM union_records WHERE id = ? AND deleted = 0", (union_id,)
@@ -1004,7 +1006,8 @@ class CatalogStore:
             if row:
                 return UnionRecord.model_validate_json(row[0]), None
             alias = self._conn.execute(
-                "SELECT cluster_id FROM cluster_aliases WHERE alias = ?", (union_id,)
+                "SELECT a.cluster_id FROM cluster_aliases a JOIN union_records u ON u.id = a.cluster_id "
+                "AND u.deleted = 0 WHERE a.alias = ?", (union_id,)
             ).fetchone()
         return None, (alias[0] if alias else None)
 

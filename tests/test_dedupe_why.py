@@ -537,3 +537,32 @@ def test_language_and_material_type_are_explained_by_their_labels_with_the_code_
             assert all(text in result.output for text in labelled), result.output
         else:
             assert any(text in result.output for text in refused), result.output
+
+
+def test_an_id_merged_into_a_record_withdrawn_since_is_gone_everywhere(store, data_dir):
+    """An id merged into another union record, which its libraries then withdrew: the record answered 404 but
+    /why a 301 to a /why that answered 404, and `dedupe explain` said "merged into X", then that it knew no X
+    (many-nights review)."""
+    settings = make_settings(data_dir)
+    book = dict(authors=["Tô Hoài"], publisher="Kim Đồng", pages=144)
+    store.save_normalized([rec("a:1", "Dế Mèn phiêu lưu ký", year=2015, **book),
+                           rec("b:1", "Dế Mèn phiêu lưu ký", year=2019, **book)])
+    run_dedupe(store, settings)
+    first = store.cluster_assignments()
+    assert first["a:1"] != first["b:1"]
+    store.save_normalized([rec("b:1", "Dế Mèn phiêu lưu ký", year=2015, **book)])  # its year mended: one book
+    run_dedupe(store, settings)
+    survivor = store.cluster_assignments()["a:1"]
+    [merged_away] = {first["a:1"], first["b:1"]} - {survivor}
+    assert store.get_union_record(merged_away) == (None, survivor)
+    store.save_normalized([], deleted_ids=["a:1", "b:1"])  # both libraries withdrew it
+    run_dedupe(store, settings)
+    assert store.get_union_record(merged_away) == (None, None)
+    build_index(store, settings)
+    with serve_in_thread(create_app(settings, store, SearchIndex(settings))) as url:
+        for path in (f"/api/records/{merged_away}", f"/api/records/{merged_away}/why", f"/records/{merged_away}"):
+            assert httpx.get(url + path, timeout=10).status_code == 404, path
+    config = data_dir / "unioncat.toml"
+    config.write_text(f'data_dir = "{data_dir}"\n', encoding="utf-8")
+    explained = CliRunner().invoke(cli_app, ["dedupe", "explain", merged_away, "--config", str(config)])
+    assert explained.exit_code != 0 and "merged into" not in explained.output, explained.output

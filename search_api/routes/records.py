@@ -29,8 +29,6 @@ def load_record(ctx: AppContext, union_id: str) -> tuple[dict[str, Any] | None, 
     """(record with holdings enriched and other editions, redirect target)."""
     record, target = ctx.store.get_union_record(union_id)
     if record is None:
-        if target is not None and ctx.store.get_union_record(target)[0] is None:
-            target = None  # merged into a record withdrawn since (a library purged): 404, not a 301 to a 404
         return None, target
     data = enrich_record(record, ctx.settings)
     data["added"] = created_day(ctx.store, record.id)
