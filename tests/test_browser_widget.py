@@ -66,6 +66,15 @@ SIZES_PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><titl
 LIBRARY_PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Thư viện huyện</title></head>
 <body><div id="catalog" data-unioncat-search data-library="tv-long-my" data-new="3"></div>
 <script src="{api}/widget.js"></script></body></html>"""
+# A partner's sidebar of list items: the first container an <li>, which cannot take a shadow root.
+LIST_ITEM_PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Trường</title></head>
+<body><ul><li id="item" data-unioncat-search data-size="2"></li></ul><div id="catalog" data-unioncat-search></div>
+<script src="{api}/widget.js"></script></body></html>"""
+# Another script on the partner's page has made one container unusable (it throws when given a shadow root).
+BROKEN_PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Trường</title></head>
+<body><div id="taken" data-unioncat-search></div><div id="catalog" data-unioncat-search></div>
+<script>document.getElementById("taken").attachShadow = function () {{ throw new TypeError("taken by a slider"); }};
+</script><script src="{api}/widget.js"></script></body></html>"""
 # The same with a typo in its library id.
 TYPO_LIBRARY_PAGE = LIBRARY_PAGE.replace('data-library="tv-long-my"', 'data-library="tv-long-mi"')
 # A title holding a web address: one "word" wider than a phone.
@@ -120,7 +129,8 @@ def sites(tmp_path_factory) -> Iterator[dict[str, str]]:
             (page_dir / "index.html").write_text(PARTNER_PAGE.format(api=api), encoding="utf-8")
             for name, page in (("en.html", ENGLISH_PAGE), ("dark.html", DARK_PAGE), ("csp.html", CSP_PAGE),
                                ("sizes.html", SIZES_PAGE), ("library.html", LIBRARY_PAGE),
-                               ("typo-library.html", TYPO_LIBRARY_PAGE)):
+                               ("typo-library.html", TYPO_LIBRARY_PAGE), ("list-item.html", LIST_ITEM_PAGE),
+                               ("broken.html", BROKEN_PAGE)):
                 (page_dir / name).write_text(page.format(api=api), encoding="utf-8")
             with _serve_directory(page_dir, allowed_port) as allowed, _serve_directory(page_dir, other_port) as other:
                 yield {"api": api, "allowed": allowed, "other": other}
@@ -617,3 +627,25 @@ def test_a_bidi_override_left_open_in_an_author_does_not_reorder_the_fields_afte
     meta = root.find_element(By.CSS_SELECTOR, "li.hit .meta")
     publisher, year = (browser.execute_script(TEXT_LEFT_JS, meta, text) for text in ("Nxb Trẻ", "2019"))
     assert publisher is not None and year is not None and publisher < year, (publisher, year, meta.text)
+
+
+def test_a_list_item_container_gets_the_widget_and_does_not_stop_the_next_one(sites, browser):
+    """An <li> cannot take a shadow root: attachShadow threw, the loop over the containers ended there and
+    every widget on the page stayed empty, with nothing said. The <li> now carries the widget in a <div>
+    of its own, and the container after it is mounted as well."""
+    _, root = _widget(browser, sites["allowed"], "list-item.html")
+    assert _search(browser, root, "lich su") == "Tìm thấy 1 tài liệu"
+    item = browser.find_element(By.ID, "item")
+    inner = WebDriverWait(browser, 20).until(
+        lambda d: d.execute_script("var div = arguments[0].querySelector('div'); return div && div.shadowRoot", item))
+    assert _search(browser, inner, "lich su") == "Tìm thấy 1 tài liệu"
+    assert len(inner.find_elements(By.CSS_SELECTOR, "li.hit")) == 1
+
+
+def test_a_container_that_fails_is_logged_by_name_and_the_others_still_work(sites, browser):
+    """One container's failure ended the mounting of all the others, silently."""
+    browser.get_log("browser")  # drop what earlier pages logged
+    _, root = _widget(browser, sites["allowed"], "broken.html")
+    assert _search(browser, root, "lich su") == "Tìm thấy 1 tài liệu"
+    errors = [entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+    assert len(errors) == 1 and "div#taken" in errors[0] and "taken by a slider" in errors[0], errors

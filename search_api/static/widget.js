@@ -171,9 +171,19 @@
     return Math.min(size >= 1 ? size : 10, MAX_PAGE_SIZE);
   }
 
+  // An element that cannot take a shadow root (<li>, <td>, <ul>, <a>…: attachShadow throws NotSupportedError)
+  // carries the widget in a <div> of its own, so <li data-unioncat-search> works as a <div> does.
+  function shadowRootIn(host) {
+    try {
+      return host.attachShadow({ mode: "open" });
+    } catch (e) {
+      if (e.name !== "NotSupportedError") throw e;
+      return host.appendChild(el("div")).attachShadow({ mode: "open" });
+    }
+  }
+
   function mount(host, index) {
-    if (host.shadowRoot) return;  // mounted already (the script included twice)
-    var root = host.attachShadow({ mode: "open" });
+    var root = shadowRootIn(host);
     addStyle(root);
     var id = "unioncat-q-" + index;
     var form = el("form", { role: "search", "class": "form" });
@@ -263,9 +273,25 @@
     if (host.hasAttribute("data-new")) show(null, pageSize(host.getAttribute("data-new")));
   }
 
+  // Mounted containers are marked on the element, where a second copy of this script sees it too.
+  var MOUNTED = "unioncatMounted";
+  var mounted = 0;
+  // Each container on its own: one that fails is named in the console, and the others still get their widget.
+  function mountOnce(host) {
+    if (host[MOUNTED] || host.shadowRoot) return;  // by this script included twice, or another copy of it
+    host[MOUNTED] = true;
+    try {
+      mount(host, mounted++);
+    } catch (e) {
+      var name = host.tagName.toLowerCase() + (host.id ? "#" + host.id : "");
+      console.error("unioncat widget: the container " + name + " on " + location.href + " could not be mounted (" +
+                    e + "); put data-unioncat-search on an empty <div> of its own.", host);
+    }
+  }
+
   function start() {
     var hosts = document.querySelectorAll("[data-unioncat-search]");
-    for (var i = 0; i < hosts.length; i++) mount(hosts[i], i);
+    for (var i = 0; i < hosts.length; i++) mountOnce(hosts[i]);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
