@@ -75,6 +75,9 @@ BROKEN_PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><tit
 <body><div id="taken" data-unioncat-search></div><div id="catalog" data-unioncat-search></div>
 <script>document.getElementById("taken").attachShadow = function () {{ throw new TypeError("taken by a slider"); }};
 </script><script src="{api}/widget.js"></script></body></html>"""
+# A partner page written right to left.
+RTL_PAGE = """<!doctype html><html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>مكتبة</title></head>
+<body><h1>مكتبة</h1><div id="catalog" data-unioncat-search></div><script src="{api}/widget.js"></script></body></html>"""
 # The same with a typo in its library id.
 TYPO_LIBRARY_PAGE = LIBRARY_PAGE.replace('data-library="tv-long-my"', 'data-library="tv-long-mi"')
 # A title holding a web address: one "word" wider than a phone.
@@ -130,7 +133,7 @@ def sites(tmp_path_factory) -> Iterator[dict[str, str]]:
             for name, page in (("en.html", ENGLISH_PAGE), ("dark.html", DARK_PAGE), ("csp.html", CSP_PAGE),
                                ("sizes.html", SIZES_PAGE), ("library.html", LIBRARY_PAGE),
                                ("typo-library.html", TYPO_LIBRARY_PAGE), ("list-item.html", LIST_ITEM_PAGE),
-                               ("broken.html", BROKEN_PAGE)):
+                               ("broken.html", BROKEN_PAGE), ("rtl.html", RTL_PAGE)):
                 (page_dir / name).write_text(page.format(api=api), encoding="utf-8")
             with _serve_directory(page_dir, allowed_port) as allowed, _serve_directory(page_dir, other_port) as other:
                 yield {"api": api, "allowed": allowed, "other": other}
@@ -649,3 +652,18 @@ def test_a_container_that_fails_is_logged_by_name_and_the_others_still_work(site
     assert _search(browser, root, "lich su") == "Tìm thấy 1 tài liệu"
     errors = [entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
     assert len(errors) == 1 and "div#taken" in errors[0] and "taken by a slider" in errors[0], errors
+
+
+def test_the_widget_reads_left_to_right_on_a_right_to_left_page(sites, browser):
+    """`all: initial` resets every property but direction: on a <html dir="rtl"> page the Vietnamese widget
+    was laid out right to left, its button left of the box and a hit's fields in reverse order."""
+    _, root = _widget(browser, sites["allowed"], "rtl.html")
+    _search(browser, root, "cam nang ban doc")
+    wrapper = root.find_element(By.CSS_SELECTOR, ".unioncat")
+    assert browser.execute_script("return getComputedStyle(arguments[0]).direction", wrapper) == "ltr"
+    assert browser.execute_script("return arguments[0].matches(':lang(vi)')", wrapper)
+    box, button = (root.find_element(By.CSS_SELECTOR, tag) for tag in ("input", "button[type=submit]"))
+    assert box.rect["x"] < button.rect["x"]
+    meta = root.find_element(By.CSS_SELECTOR, "li.hit .meta")
+    publisher, year = (browser.execute_script(TEXT_LEFT_JS, meta, text) for text in ("Nxb Trẻ", "2019"))
+    assert publisher is not None and year is not None and publisher < year, (publisher, year, meta.text)

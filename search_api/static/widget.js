@@ -37,7 +37,8 @@
     // Our own background with our text colours: on a dark partner page, dark text on its
     // background was unreadable (WCAG 1.4.3; F24: a foreground colour without a background).
     ".unioncat{all:initial;display:block;font:16px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;" +
-      "color:#1b1b1b;background:#fff;padding:.5em;text-align:left;" +
+      // `all` leaves direction alone: on a right-to-left page the widget was laid out right to left.
+      "color:#1b1b1b;background:#fff;padding:.5em;text-align:left;direction:ltr;" +
       // `all:initial` resets overflow-wrap too: a web address in a title widened a phone's page (WCAG 1.4.10).
       "overflow-wrap:anywhere}",
     "form{display:flex;flex-wrap:wrap;gap:.4em;align-items:center;margin:0 0 .6em}",
@@ -202,8 +203,9 @@
     var caption = el("p", { "class": "caption", id: "unioncat-new-" + index, hidden: "" }, "Tài liệu mới bổ sung");
     var list = el("ol", { "class": "hits" });
     var more = el("p", { "class": "more" });
-    // lang: the widget's words are Vietnamese on partner pages in any language (WCAG 3.1.2).
-    var wrapper = el("div", { "class": "unioncat", lang: "vi" });
+    // lang: the widget's words are Vietnamese on partner pages in any language (WCAG 3.1.2); dir: and they
+    // read left to right on a right-to-left page.
+    var wrapper = el("div", { "class": "unioncat", lang: "vi", dir: "ltr" });
     wrapper.appendChild(form);
     wrapper.appendChild(status);
     wrapper.appendChild(caption);
