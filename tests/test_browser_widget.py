@@ -78,6 +78,16 @@ BROKEN_PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><tit
 # A partner page written right to left.
 RTL_PAGE = """<!doctype html><html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>مكتبة</title></head>
 <body><h1>مكتبة</h1><div id="catalog" data-unioncat-search></div><script src="{api}/widget.js"></script></body></html>"""
+# A CMS page that puts the container in 200 ms after load, and moves a list of widgets already mounted.
+LATE_PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Trường</title></head>
+<body><ul id="list"><li id="item" data-unioncat-search></li></ul><div id="slot"></div>
+<script src="{api}/widget.js"></script>
+<script>setTimeout(function () {{
+  var box = document.createElement("section"), host = document.createElement("div");
+  host.id = "catalog"; host.setAttribute("data-unioncat-search", ""); box.appendChild(host);
+  document.getElementById("slot").appendChild(box);
+  document.body.appendChild(document.getElementById("list"));
+}}, 200);</script></body></html>"""
 # The same with a typo in its library id.
 TYPO_LIBRARY_PAGE = LIBRARY_PAGE.replace('data-library="tv-long-my"', 'data-library="tv-long-mi"')
 # A title holding a web address: one "word" wider than a phone.
@@ -133,7 +143,8 @@ def sites(tmp_path_factory) -> Iterator[dict[str, str]]:
             for name, page in (("en.html", ENGLISH_PAGE), ("dark.html", DARK_PAGE), ("csp.html", CSP_PAGE),
                                ("sizes.html", SIZES_PAGE), ("library.html", LIBRARY_PAGE),
                                ("typo-library.html", TYPO_LIBRARY_PAGE), ("list-item.html", LIST_ITEM_PAGE),
-                               ("broken.html", BROKEN_PAGE), ("rtl.html", RTL_PAGE)):
+                               ("broken.html", BROKEN_PAGE), ("rtl.html", RTL_PAGE),
+                               ("late.html", LATE_PAGE)):
                 (page_dir / name).write_text(page.format(api=api), encoding="utf-8")
             with _serve_directory(page_dir, allowed_port) as allowed, _serve_directory(page_dir, other_port) as other:
                 yield {"api": api, "allowed": allowed, "other": other}
@@ -147,7 +158,7 @@ def browser(tmp_path_factory):
 
 def _widget(browser, url: str, page: str = "index.html"):
     browser.get(f"{url}/{page}")
-    host = browser.find_element(By.ID, "catalog")
+    host = WebDriverWait(browser, 20).until(lambda d: d.find_element(By.ID, "catalog"))  # or a page's script adds it
     root = WebDriverWait(browser, 20).until(lambda d: d.execute_script("return arguments[0].shadowRoot", host))
     return host, root
 
@@ -667,3 +678,14 @@ def test_the_widget_reads_left_to_right_on_a_right_to_left_page(sites, browser):
     meta = root.find_element(By.CSS_SELECTOR, "li.hit .meta")
     publisher, year = (browser.execute_script(TEXT_LEFT_JS, meta, text) for text in ("Nxb Trẻ", "2019"))
     assert publisher is not None and year is not None and publisher < year, (publisher, year, meta.text)
+
+
+def test_a_container_added_after_the_script_ran_gets_the_widget_once(sites, browser):
+    """The widget mounted the containers present when the page loaded: one a CMS or a script inserted later
+    stayed empty. A container moved after it was mounted keeps its one widget."""
+    _, root = _widget(browser, sites["allowed"], "late.html")
+    assert _search(browser, root, "lich su") == "Tìm thấy 1 tài liệu"
+    item = browser.find_element(By.ID, "item")
+    assert browser.execute_script("return arguments[0].parentNode.parentNode === document.body "
+                                  "&& arguments[0].parentNode.nextElementSibling === null", item)  # moved
+    assert browser.execute_script("return arguments[0].querySelectorAll('div').length", item) == 1

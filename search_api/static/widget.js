@@ -13,6 +13,10 @@
  *   "Tài liệu mới bổ sung"; a search replaces them.  Newest to the catalogue; with data-library,
  *   newest at that library: its own copies by when they came, though other libraries held the
  *   title before (sort=new with a library, index/arrivals.py).
+ * A container may be any element (an <li> gets a <div> of its own inside it to hold the widget), and
+ * may come later: one that a CMS, an AJAX load or a single-page app inserts after this script ran is
+ * mounted when it enters the page (a MutationObserver), each container once.  One that fails is named
+ * in the browser's console; the others still work.
  * Renders a search box and results inside a Shadow DOM, so the host page's
  * styles do not leak in and ours do not leak out.  Results come from
  * CATALOG/api/search (the partner's origin must be in [api] cors_origins) and
@@ -291,9 +295,23 @@
     }
   }
 
-  function start() {
-    var hosts = document.querySelectorAll("[data-unioncat-search]");
+  var SELECTOR = "[data-unioncat-search]";
+  // `node` itself and the containers inside it.
+  function mountWithin(node) {
+    if (node.nodeType !== 1) return;
+    if (node.matches(SELECTOR)) mountOnce(node);
+    var hosts = node.querySelectorAll(SELECTOR);
     for (var i = 0; i < hosts.length; i++) mountOnce(hosts[i]);
+  }
+
+  // The containers there now, then those a CMS, an AJAX load or a single-page app inserts later.
+  // Our own drawing happens inside shadow roots, which the observer does not see.
+  function start() {
+    mountWithin(document.documentElement);
+    if (typeof MutationObserver !== "function") return;
+    new MutationObserver(function (changes) {
+      changes.forEach(function (change) { Array.prototype.forEach.call(change.addedNodes, mountWithin); });
+    }).observe(document, { childList: true, subtree: true });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
