@@ -24,7 +24,7 @@ from search_api.context import AppContext, RenderedAnswers
 from search_api.cors import JsonCorsRefusal
 from search_api.errors import add_error_handlers, wants_html
 from search_api.head import HeadAsGet
-from search_api.present import holdings_by_library, html_lang, name_roles, site_link
+from search_api.present import holdings_by_library, holdings_by_shelf, html_lang, name_roles, site_link
 from search_api.reload import ConfigReloader, ReloadConfig
 from search_api.routes import atom, docs, libraries, oai, pages, records, search, status, why
 from search_api.routes.status import vi_number, vietnam_time
@@ -52,6 +52,7 @@ def create_app(settings: Settings, store: CatalogStore, search_index: SearchInde
     env.filters["name_roles"] = name_roles
     env.filters["link"] = site_link
     env.filters["holdings_by_library"] = holdings_by_library
+    env.filters["holdings_by_shelf"] = holdings_by_shelf
     env.filters["html_lang"] = html_lang
     env.filters["vietnam_time"] = vietnam_time
     env.filters["vi_number"] = vi_number
