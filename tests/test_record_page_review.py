@@ -4,6 +4,7 @@ then the page and the API served over the store and index it made."""
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -71,3 +72,24 @@ def test_the_record_page_shows_a_shelf_of_copies_once_with_their_number(tmp_path
         assert f'<td>{location}</td>\n        <td class="copies">{count} bản</td>' in page
     assert f"Thư viện có tài liệu này (1; {len(copies)} bản)" in page
     assert "SGK00001" not in page
+
+
+def _syntax_hint(page: str) -> tuple[str, str]:
+    """(what holds the search box's syntax hint, the hint's text): the box's aria-describedby names it."""
+    [described] = re.findall(r'<input id="q"[^>]*aria-describedby="([^"]*)"', page)
+    assert "q-hint" in described.split()
+    [hint] = re.findall(r'<p class="hint" id="q-hint">(.*?)</p>', page, re.S)
+    return page[:page.index('<p class="hint" id="q-hint">')].rstrip(), hint
+
+
+def test_the_syntax_hint_is_shown_on_the_home_page_and_folded_on_a_results_page(tmp_path):
+    """On a phone the seven lines of syntax put the first hit below the fold of every results page."""
+    config = update(tmp_path, [book("B1", "Toán 10. Tập 1", copy("Kho mở", "51 T10", "B1"))])
+    with served(config) as http:
+        home_holder, home_hint = _syntax_hint(http.get("/").text)
+        results = http.get("/", params={"q": "Toán"}).text
+    results_holder, results_hint = _syntax_hint(results)
+    assert 'id="hit-' in results and results_hint == home_hint and "<code>truy*</code>" in home_hint
+    assert not home_holder.endswith("</summary>")
+    # In a closed disclosure (no `open`), which opens without JavaScript.
+    assert results_holder.endswith('<details class="hint-more"><summary>Cú pháp tìm kiếm</summary>')
