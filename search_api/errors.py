@@ -29,17 +29,20 @@ def wants_html(path: str) -> bool:
 
 
 def error_response(request: Request, status: int, error: str, message: str,
-                   headers: dict[str, str] | None = None, reason: str | None = None) -> Response:
+                   headers: dict[str, str] | None = None, reason: str | None = None,
+                   search: str | None = None) -> Response:
     """JSON `{"error", "message", "status"}` for the API, an HTML page for the librarians' pages.
 
     `reason`: a query error's reason without the query, added to the JSON for a page (the widget)
-    that shows it under the query its visitor typed, as the librarians' page does."""
+    that shows it under the query its visitor typed, as the librarians' page does. `search`: words
+    the page offers a search of instead (a withdrawn record's title)."""
     if wants_html(request.url.path):
         ctx = request.app.state.ctx
         # The search page's query goes back in the box: after a 503, "Tìm" is the way to try again.
         q = visible_query(request.query_params.get("q", "")) if request.url.path == "/" else ""
         return ctx.templates.TemplateResponse(
-            request, "error.html", {"status": status, "message": message, "settings": ctx.settings, "q": q},
+            request, "error.html", {"status": status, "message": message, "settings": ctx.settings, "q": q,
+                                     "search": search},
             status_code=status, headers=headers)
     body: dict[str, str | int] = {"error": error, "message": message, "status": status}
     if reason is not None:

@@ -1011,6 +1011,26 @@ class CatalogStore:
             ).fetchone()
         return None, (alias[0] if alias else None)
 
+    def withdrawn(self, union_id: str) -> tuple[bool, UnionRecord | None]:
+        """(whether `union_id` was a union record once that every library has withdrawn since, the record
+        as it was last when kept): the id retired itself, or was merged into a record retired since."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT record FROM union_records WHERE deleted = 1 AND id = COALESCE("
+                "(SELECT cluster_id FROM cluster_aliases WHERE alias = ?1), ?1)", (union_id,)).fetchone()
+        if row is None:
+            return False, None
+        return True, (UnionRecord.model_validate_json(row[0]) if row[0] else None)
+
+    def example_ids(self) -> tuple[str, str] | None:
+        """(a live union id, one of its members' record id "library:local id"), for messages that
+        show which ids the catalogue takes; None while it holds no record."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT m.cluster_id, m.record_id FROM cluster_members m JOIN union_records u "
+                "ON u.id = m.cluster_id AND u.deleted = 0 LIMIT 1").fetchone()
+        return (row[0], row[1]) if row else None
+
     def save_dedupe_keys(self, keys: dict[str, list[str]], removed_ids: Iterable[str] = (),
                          replace_all: bool = False) -> None:
         """Store dedupe's keys per record id in one transaction.

@@ -4,9 +4,11 @@ then the page and the API served over the store and index it made."""
 from __future__ import annotations
 
 import contextlib
+import html
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 from pymarc import Field, MARCWriter, Record, Subfield
@@ -93,3 +95,34 @@ def test_the_syntax_hint_is_shown_on_the_home_page_and_folded_on_a_results_page(
     assert not home_holder.endswith("</summary>")
     # In a closed disclosure (no `open`), which opens without JavaScript.
     assert results_holder.endswith('<details class="hint-more"><summary>Cú pháp tìm kiếm</summary>')
+
+
+def test_a_withdrawn_record_s_id_says_it_left_the_catalogue_and_offers_its_title(tmp_path):
+    kept, withdrawn = book("K1", "Vật lý 10"), book("W1", "Hóa học 11. Tập 2")
+    config = update(tmp_path, [kept, withdrawn])
+    with served(config) as http:
+        old_id = http.get("/api/search", params={"q": "Hóa học 11"}).json()["hits"][0]["id"]
+    update(tmp_path, [kept])  # the library withdrew the book: its file no longer holds it
+    with served(config) as http:
+        page, api = http.get(f"/records/{old_id}"), http.get(f"/api/records/{old_id}")
+        typo = http.get(f"/records/{old_id}x")
+    assert page.status_code == api.status_code == typo.status_code == 404
+    for message in (html.unescape(page.text), api.json()["message"]):
+        assert "không còn trong mục lục" in message and "Hóa học 11. Tập 2" in message
+    assert "không còn trong mục lục" not in typo.text
+    [link] = re.findall(r'<a id="search-instead" href="([^"]*)"', page.text)
+    assert urlsplit(html.unescape(link)).path == "/"
+    assert parse_qs(urlsplit(html.unescape(link)).query) == {"q": ["Hóa học 11. Tập 2"]}
+
+
+def test_an_unknown_id_is_shown_ids_of_this_catalogue_that_work(tmp_path):
+    config = update(tmp_path, [book("HG/7", "Vật lý 10")])
+    with served(config) as http:
+        [hit] = http.get("/api/search", params={"q": "Vật lý"}).json()["hits"]
+        page = html.unescape(http.get("/records/no-such-record").text)
+        api = http.get("/api/records/no-such-record").json()["message"]
+        examples = re.findall(r"ví dụ (\S+) hoặc (\S+?)\.", api)
+        assert examples == [(hit["id"], "thcs-a:HG/7")] and examples == re.findall(r"ví dụ (\S+) hoặc (\S+?)\.", page)
+        for example in examples[0]:  # each answers: the record, or a redirect to it
+            assert http.get(f"/records/{example}", follow_redirects=True).url.path == f"/records/{hit['id']}"
+    assert "tv-tinh" not in page and "tv-tinh" not in api

@@ -26,7 +26,7 @@ from index.params import MAX_FILTER_VALUES, MAX_RESULT_WINDOW, filter_value
 from index.search import FILTERS, SearchResult
 from search_api.errors import error_response
 from search_api.context import AppContext, get_context, mark_selected, search_params, site_path, site_url
-from search_api.routes.records import held_by, load_record, moved_to, not_found_message
+from search_api.routes.records import held_by, load_record, moved_to, not_found
 from store.text import visible_query
 
 router = APIRouter(include_in_schema=False)
@@ -193,7 +193,8 @@ def record_page(union_id: str, request: Request, ctx: Annotated[AppContext, Depe
     if data is None:
         if (held := held_by(ctx, union_id, "/records/{}")) is not None:
             return held
-        return error_response(request, 404, "NotFound", not_found_message(union_id))
+        message, title = not_found(ctx, union_id)
+        return error_response(request, 404, "NotFound", message, search=title)
     return ctx.templates.TemplateResponse(request, "record.html", {"settings": ctx.settings, "r": data,
                                                                    "back": _search_came_from(request, ctx)})
 

@@ -74,10 +74,24 @@ WHY_RULE = ("A record id may hold \"/\" (a library's local id such as `tv-tinh:H
             "written `%2F` (`/api/records/tv-tinh:HG%2Fwhy`, its explanation `/api/records/tv-tinh:HG%2Fwhy/why`).")
 
 
-def not_found_message(record_id: str) -> str:
-    """The 404 of a record id that is neither kind the record routes take, saying which ids they take."""
-    return (f"Không có bản ghi {record_id!r}. Dùng mã bản ghi hợp nhất (như kết quả tìm kiếm ghi) hoặc mã "
-            "bản ghi của một thư viện, dạng thư-viện:mã-riêng (như tv-tinh:HG1).")
+def not_found(ctx: AppContext, record_id: str) -> tuple[str, str | None]:
+    """(the 404's message, the title to offer a search of) for a record id no route takes.
+
+    A union id whose books every library has withdrawn (README: it answers 404) is told apart from a
+    typo, and the reader is offered its title; an id never known is shown ids of this catalogue
+    that work (the message named a demo library, and a form OAI libraries' ids do not have)."""
+    withdrawn, last = ctx.store.withdrawn(record_id)
+    if withdrawn:
+        title = last.title if last is not None else None
+        named = f" («{title}»)" if title else ""
+        return (f"Bản ghi {record_id!r}{named} không còn trong mục lục: các thư viện có tài liệu này đã rút "
+                "bản ghi của mình." + (" Có thể tìm theo nhan đề của nó." if title else ""), title)
+    message = (f"Không có bản ghi {record_id!r}. Dùng mã bản ghi hợp nhất (như kết quả tìm kiếm ghi) hoặc mã "
+               "bản ghi của một thư viện (mã thư viện, dấu hai chấm, mã riêng của bản ghi)")
+    example = ctx.store.example_ids()
+    if example is not None:
+        message += f", ví dụ {example[0]} hoặc {example[1]}"
+    return message + ".", None
 
 
 def _other_editions(ctx: AppContext, work_key: str, union_id: str) -> list[dict[str, Any]]:
@@ -107,6 +121,6 @@ def api_record(union_id: UnionIdPath, ctx: Annotated[AppContext, Depends(get_con
     if data is None:
         if (held := held_by(ctx, union_id, "/api/records/{}")) is not None:
             return held
-        raise HTTPException(status_code=404, detail=f"{not_found_message(union_id)} (no such union record or "
+        raise HTTPException(status_code=404, detail=f"{not_found(ctx, union_id)[0]} (no such union record or "
                                                     "source record)")
     return data

@@ -27,7 +27,7 @@ from index.labels import facet_label
 from search_api.context import AppContext, UnionIdPath, get_context
 from search_api.models import ErrorResponse
 from search_api.routes.records import (HELD_BY_DESCRIPTION, MOVED_DESCRIPTION, WHY_RULE, api_record, held_by,
-                                      moved_to, not_found_message)
+                                      moved_to, not_found)
 
 router = APIRouter(tags=["records"])
 
@@ -86,7 +86,7 @@ def api_record_why(union_id: UnionIdPath, request: Request, ctx: Annotated[AppCo
     if not rows and (held := held_by(ctx, union_id, "/api/records/{}/why")) is not None:
         return held
     if not rows:
-        raise HTTPException(status_code=404, detail=f"{not_found_message(union_id)} (no such union record or "
+        raise HTTPException(status_code=404, detail=f"{not_found(ctx, union_id)[0]} (no such union record or "
                                                     "source record)")
     titles = {source.id: source for source in ctx.store.get_records(row[0] for row in rows)}
     decisions = {row[0]: row[3] for row in rows}
