@@ -56,7 +56,8 @@ META_NAME = "unioncat.json"
 # 25: an article's host item (773, "Tạp chí Giáo dục, Số 480") in the other text.
 # 26: varying forms of the title (246, `other_titles`) in the title fields.
 # 27: arrival, when each holding library's copy came (a library's new books, index/arrivals.py).
-INDEX_FORMAT = 27
+# 28: members' record ids and local ids (record_id), so a query that is one finds its record.
+INDEX_FORMAT = 28
 MIN_HEAP_PER_THREAD_BYTES = 20_000_000
 
 

@@ -30,8 +30,9 @@ from index.headings import heading_terms
 from index.labels import LANGUAGE_LABELS_VI, MATERIAL_TYPE_LABELS_VI
 from store.names import direct_order
 from index.numerals import numbered
+from index.record_ids import record_id_terms
 from index.schema import (ADDED_FIELD, ARRIVAL_FIELD, CLASS_NUMBER_FIELD, MATCH_FIELD, RANK_WEIGHT_FIELD,
-                          SUBJECT_KEY_FIELD, TITLE_SORT_FIELD, TITLE_START_FIELD, TITLE_START_TOKEN, exact_text,
+                          RECORD_ID_FIELD, SUBJECT_KEY_FIELD, TITLE_SORT_FIELD, TITLE_START_FIELD, TITLE_START_TOKEN, exact_text,
                           exact_words, rank_weight)
 from index.volumes import spelled_part, spelled_volumes, volume_order
 from store.classes import class_parts
@@ -309,6 +310,8 @@ def document_json(payload: bytes, registry: dict[str, LibraryConfig], added: int
     isbns = isbn_terms(data.get("isbn") or ())
     if isbns:
         doc["isbn"] = isbns
+    if record_ids := record_id_terms(data["holdings"]):
+        doc[RECORD_ID_FIELD] = record_ids
     libraries = sorted({h["library"] for h in data["holdings"]})
     if libraries:
         doc["library"] = libraries

@@ -22,11 +22,14 @@ from index.registry_filters import HOLDING_FILTERS, holding_facet_libraries, hol
 from index.schema import SUBJECT_KEY_FIELD
 
 
-def full_query(settings: Settings, schema: tantivy.Schema, tree: Node | None, params: SearchParams,
+def full_query(settings: Settings, schema: tantivy.Schema, tree: Node | tantivy.Query | None, params: SearchParams,
                fuzzy: frozenset[str], scoring: bool = True) -> tantivy.Query:
-    """The query with its filters; not `scoring`: the same records found the cheap way (`match_query`)."""
+    """The query with its filters; not `scoring`: the same records found the cheap way (`match_query`).
+    `tree` may be a query already built (a query that is a record's id, index/record_ids.py)."""
     parts: list[tuple[tantivy.Occur, tantivy.Query]] = []
-    if tree is not None:
+    if isinstance(tree, tantivy.Query):
+        parts.append((tantivy.Occur.Must, tree))
+    elif tree is not None:
         found = build_query(schema, tree, fuzzy) if scoring or fuzzy else match_query(schema, tree)
         parts.append((tantivy.Occur.Must, found))
     filters = params.filters()
@@ -49,7 +52,8 @@ def full_query(settings: Settings, schema: tantivy.Schema, tree: Node | None, pa
     return tantivy.Query.boolean_query(parts)
 
 
-def search_facets(searcher: tantivy.Searcher, settings: Settings, schema: tantivy.Schema, tree: Node | None,
+def search_facets(searcher: tantivy.Searcher, settings: Settings, schema: tantivy.Schema,
+                  tree: Node | tantivy.Query | None,
                   params: SearchParams, fuzzy: frozenset[str]) -> dict[str, list[dict[str, Any]]]:
     """The facets of a search; a facet whose own filter is set is counted without it.
 
@@ -71,7 +75,8 @@ def search_facets(searcher: tantivy.Searcher, settings: Settings, schema: tantiv
     return {name: facets[name] for name in FILTERS}
 
 
-def _holding_facet(searcher: tantivy.Searcher, settings: Settings, schema: tantivy.Schema, tree: Node | None,
+def _holding_facet(searcher: tantivy.Searcher, settings: Settings, schema: tantivy.Schema,
+                   tree: Node | tantivy.Query | None,
                    params: SearchParams, fuzzy: frozenset[str], name: str,
                    values: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A holding facet (library, type, district) under the other holding filters, counted on holdings:

@@ -28,6 +28,8 @@ The query language
   Vietnamese name is surname first either way ("Nguyễn, Du" is Nguyễn Du).  Another quoted author of
   two or three words without a comma is also searched with its surname at the other end:
   `author:"Gosho Aoyama"` finds "Aoyama Gosho", `author:"Kim Jong Un"` "Jong Un Kim".
+- A query that is one id (`uqeue33obul`, `tv-tinh:HG1`, `CVT000018`, or `id:` and one) finds the record
+  it numbers before it is read as words (index/record_ids.py, applied by `SearchIndex.search`).
 - Truncation: `truy*` finds the words that start so, marks ignored (Truyện, Truyền, truy cập), with
   at least `PREFIX_MIN_CHARS` (3) letters or digits before the star, else a `QueryError`; `895.92*`
   finds the class and call numbers that start so ("895.922 NG…"); the hits mark the words that start so.

@@ -57,6 +57,9 @@ MATCH_FIELD = "match_folded"
 # Class numbers and call numbers, folded, one token per run of non-spaces ("807.12", "ng-d"): split
 # into words, the "12" of "807.12" matched the grade of "Hóa học 12" (index.document.class_numbers).
 CLASS_NUMBER_FIELD = "class_number"
+# Each member's record id ("tv-tinh:hg1") and local id ("hg1"), NFC and case folded: a query that is one
+# finds its union record (index/record_ids.py).
+RECORD_ID_FIELD = "record_id"
 
 
 def build_schema() -> tantivy.Schema:
@@ -71,6 +74,7 @@ def build_schema() -> tantivy.Schema:
     builder.add_text_field(MATCH_FIELD, tokenizer_name=WORD_ANALYZER, index_option="basic")
     builder.add_text_field(CLASS_NUMBER_FIELD, tokenizer_name="whitespace", index_option="basic")
     builder.add_text_field("isbn", tokenizer_name="raw", index_option="basic")
+    builder.add_text_field(RECORD_ID_FIELD, tokenizer_name="raw", index_option="basic")
     for name in FACET_FIELDS:
         builder.add_text_field(name, tokenizer_name="raw", fast=True, index_option="basic")
     builder.add_text_field(SUBJECT_KEY_FIELD, tokenizer_name="raw", index_option="basic")

@@ -35,6 +35,7 @@ from index.keyboard import keyboard_query
 from index.params import MAX_RESULT_WINDOW, SearchParams, filter_value
 from index.query import build_query, match_query
 from index.query_language import Node, parse_query
+from index.record_ids import id_query
 from index.query_words import positive_chain, positive_words, split_phrases, typo_candidates, word_leaves
 from index.run_together import with_split_words
 from index.registry_filters import check_registry_filters, registry_spelling, registry_values
@@ -197,6 +198,12 @@ class SearchIndex:
                 params: SearchParams) -> SearchResult:
         tree = with_split_words(searcher, schema, tree) if tree is not None else None  # "vietnam" is "viet nam"
         words = _highlighted(tree) if tree is not None else ([], [])
+        if (named := id_query(searcher, schema, params.q)) is not None:
+            query, union_id = named
+            if not union_id and tree is not None:  # a number is a record's and a title's word: both are found
+                query = tantivy.Query.boolean_query([(tantivy.Occur.Should, query),
+                                                     (tantivy.Occur.Should, build_query(schema, tree))])
+            return self._run(searcher, schema, query, params, frozenset(), words, generation)
         result = self._run(searcher, schema, tree, params, frozenset(), words, generation)
         if result.total or tree is None:
             return result
@@ -303,7 +310,7 @@ class SearchIndex:
             hit.pop("_suggest", None)
         return fuzzy
 
-    def _run(self, searcher: tantivy.Searcher, schema: tantivy.Schema, tree: Node | None,
+    def _run(self, searcher: tantivy.Searcher, schema: tantivy.Schema, tree: Node | tantivy.Query | None,
              params: SearchParams, fuzzy: frozenset[str], words: tuple[list[str], list[str]],
              generation: int, ranking: Node | None = None) -> SearchResult:
         """One page of hits and the facets; `fuzzy`: the folded words that may match with a typo.

@@ -126,3 +126,23 @@ def test_an_unknown_id_is_shown_ids_of_this_catalogue_that_work(tmp_path):
         for example in examples[0]:  # each answers: the record, or a redirect to it
             assert http.get(f"/records/{example}", follow_redirects=True).url.path == f"/records/{hit['id']}"
     assert "tv-tinh" not in page and "tv-tinh" not in api
+
+
+def test_a_query_that_is_a_union_id_leads_to_its_record_and_a_library_s_record_number_finds_its_record(tmp_path):
+    config = update(tmp_path, [book("CVT000018", "Vật lý 10"), book("1984", "Hóa học 11"),
+                               book("77", "Tiểu thuyết 1984")])
+    with served(config) as http:
+        def found(q: str) -> list[str]:
+            return [hit["title"] for hit in http.get("/api/search", params={"q": q}).json()["hits"]]
+
+        [hit] = http.get("/api/search", params={"q": "Vật lý"}).json()["hits"]
+        for typed in (hit["id"], f"id:{hit['id']}", f" ID: {hit['id']} "):
+            assert found(typed) == ["Vật lý 10"]
+            page = http.get("/", params={"q": typed})
+            assert page.status_code == 302 and page.headers["location"] == f"/records/{hit['id']}"
+        for typed in ("CVT000018", "cvt000018", "thcs-a:CVT000018", "id:thcs-a:CVT000018"):
+            assert found(typed) == ["Vật lý 10"]
+            assert 'class="hit"' in http.get("/", params={"q": typed}).text
+        # A record number that is also a word of a title: the record it numbers first, the title's too.
+        assert found("1984") == ["Hóa học 11", "Tiểu thuyết 1984"]
+        assert found("Hóa học") == ["Hóa học 11"] and found("thcs-a:404") == []

@@ -12,16 +12,17 @@ import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import Headers
 from starlette.staticfiles import NotModifiedResponse, StaticFiles
 
 from config.errors import FilterError, ParameterError, QueryError
 from index.labels import FACET_TITLES_VI, facet_label
 from index.query_language import with_operators
+from index.record_ids import typed_id
 from index.params import MAX_FILTER_VALUES, MAX_RESULT_WINDOW, filter_value
 from index.search import FILTERS, SearchResult
 from search_api.errors import error_response
@@ -122,6 +123,9 @@ def search_page(
 ) -> Response:
     sort = sort or "relevance"  # `sort=`: a form's empty choice is the default, as an empty page or size is
     q = visible_query(q)  # as the search reads it: a NUL went raw into the page's <title> and its search box
+    if (typed := typed_id(q)) is not None and ctx.store.get_union_record(typed) != (None, None):
+        # The id a record page shows ("Mã mục lục liên hợp"), typed in the box: that record's page.
+        return RedirectResponse(site_path(ctx.settings) + "/records/" + quote(typed, safe=""), status_code=302)
     # Filter values as the search compares them (NFC, codes in lower case), so a chip's link can find and drop its own.
     # Once each: language=vie&language=VIE (a partner form's hidden field and its select) is one filter.
     # A district in the registry's capitals, as the facet writes it, so its box unticks it.

@@ -1,0 +1,60 @@
+"""Queries that are a record's id: the union id a record page shows, or a member's record id
+("tv-tinh:HG1") or a library's own record number ("CVT000018") as its staff know it.
+
+Such a query was read as words and found nothing ("uqeue33obul"), or "tv-tinh" and "HG1" apart.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
+
+import tantivy
+
+from index.schema import RECORD_ID_FIELD
+
+ID_PREFIX = "id:"
+# A library's record number is often a plain number ("1984"), which is also a word of titles: the records
+# it names come first, and the words still find theirs.
+MEMBER_ID_BOOST = 1000.0
+
+
+def record_id_terms(holdings: Iterable[dict[str, Any]]) -> list[str]:
+    """RECORD_ID_FIELD's terms of a union record: each member's record id and its local id alone,
+    as `id_term` spells them."""
+    terms: dict[str, None] = {}
+    for holding in holdings:
+        record_id = holding.get("record_id")
+        if record_id:
+            terms[id_term(record_id)] = None
+            terms[id_term(record_id.partition(":")[2] or record_id)] = None
+    return list(terms)
+
+
+def id_term(text: str) -> str:
+    """An id as typed or as stored, in one spelling: NFC (some systems send local ids in NFD), case folded."""
+    return unicodedata.normalize("NFC", text.strip()).casefold()
+
+
+def typed_id(q: str) -> str | None:
+    """The id a query is: what follows `id:`, or the whole query when it is one run of non-spaces; None
+    for words."""
+    q = q.strip()
+    if q[:len(ID_PREFIX)].lower() == ID_PREFIX:
+        q = q[len(ID_PREFIX):].strip()
+    return q if q and not any(c.isspace() for c in q) else None
+
+
+def id_query(searcher: tantivy.Searcher, schema: tantivy.Schema, q: str) -> tuple[tantivy.Query, bool] | None:
+    """(the records `q` names as an id, whether it is a union id: that record alone answers), or None when
+    it names none."""
+    typed = typed_id(q)
+    if typed is None:
+        return None
+    if searcher.doc_freq("id", typed):
+        return tantivy.Query.term_query(schema, "id", typed), True
+    term = id_term(typed)
+    if searcher.doc_freq(RECORD_ID_FIELD, term):
+        return tantivy.Query.boost_query(tantivy.Query.term_query(schema, RECORD_ID_FIELD, term), MEMBER_ID_BOOST), False
+    return None
