@@ -39,7 +39,7 @@ def site(tmp_path_factory) -> Iterator[str]:
     (work / "data").mkdir()
     with CatalogStore(settings.db_path) as store:
         store.save_clusters({}, [
-            # Held by a library with an OPAC link: each row ends in "Xem tại thư viện".
+            # Held by a library with an OPAC link: each row ends in "Xem trong mục lục của thư viện".
             UnionRecord(id="opac1", title="Sổ tay thư viện", year=2020, members=["tv-tinh:1", "tv-long-my:2"],
                         holdings=[Holding(library="tv-tinh", call_number="025.04076597 SO450", location="Kho mở tầng 3",
                                           record_id="tv-tinh:1"),

@@ -37,13 +37,15 @@ def copy(location: str, call_number: str, barcode: str) -> Field:
                  subfields=[Subfield("b", location), Subfield("h", call_number), Subfield("p", barcode)])
 
 
-def update(tmp_path: Path, records: list[Record]) -> Path:
+def update(tmp_path: Path, records: list[Record], region: str = "Hậu Giang", opac_url: str = "") -> Path:
     """`unioncat update` of one school library's (thcs-a) MARC file holding `records`; the config's path."""
     with (tmp_path / "school.mrc").open("wb") as out:
         writer = MARCWriter(out)
         for record in records:
             writer.write(record)
     config = _marc_file_config(tmp_path, tmp_path / "school.mrc")
+    library = config.read_text(encoding="utf-8") + (f'opac_url = "{opac_url}"\n' if opac_url else "")
+    config.write_text(f'region = "{region}"\n' + library, encoding="utf-8")
     updated = CliRunner().invoke(app, ["update", "--config", str(config)])
     assert updated.exit_code == 0, updated.output
     return config
@@ -146,3 +148,18 @@ def test_a_query_that_is_a_union_id_leads_to_its_record_and_a_library_s_record_n
         # A record number that is also a word of a title: the record it numbers first, the title's too.
         assert found("1984") == ["Hóa học 11", "Tiểu thuyết 1984"]
         assert found("Hóa học") == ["Hóa học 11"] and found("thcs-a:404") == []
+
+
+def test_the_link_to_a_library_s_catalogue_is_named_alike_and_titles_name_the_union_catalogue(tmp_path):
+    """"OPAC" on the results page, "Xem tại thư viện" (read it at the library) on the record page; and
+    every title ended "· Thư viện Hậu Giang", which reads as the member "Thư viện tỉnh Hậu Giang"."""
+    config = update(tmp_path, [book("B1", "Toán 10. Tập 1", copy("Kho mở", "51 T10", "B1"))],
+                    region="Bạc Liêu", opac_url="https://opac.example/{id}")
+    with served(config) as http:
+        [hit] = http.get("/api/search", params={"q": "Toán"}).json()["hits"]
+        pages = [http.get(path).text for path in ("/", "/?q=To%C3%A1n", f"/records/{hit['id']}", "/records/nothing")]
+    opac_links = [re.findall(r'<a[^>]*href="https://opac\.example/B1"[^>]*>([^<]*)', page) for page in pages[1:3]]
+    assert opac_links == [["Mục lục thư viện"], ["Xem trong mục lục của thư viện"]]
+    assert "OPAC" not in pages[1] + pages[2] and "Xem tại thư viện" not in pages[2]
+    for page in pages:
+        assert re.search(r"<title>[^<]* · Mục lục liên hợp Bạc Liêu</title>", page), page[:400]
