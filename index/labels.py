@@ -69,6 +69,14 @@ RELATOR_LABELS_VI: dict[str, str] = {
     "ths": "người hướng dẫn",
 }
 
+# The relator terms of those codes (RDA appendix I, as copy cataloguing brings them in $e beside $4:
+# "$e translator. $4 trl"), so such a name shows one Vietnamese role, not "translator, dịch".
+RELATOR_CODES_BY_TERM: dict[str, str] = {
+    "author": "aut", "editor": "edt", "compiler": "com", "translator": "trl", "illustrator": "ill",
+    "contributor": "ctb", "author of introduction": "aui", "annotator": "ann", "composer": "cmp",
+    "director": "drt", "film director": "drt", "photographer": "pht", "narrator": "nrt", "thesis advisor": "ths",
+}
+
 FACET_TITLES_VI: dict[str, str] = {
     "library": "Thư viện",
     "library_type": "Loại thư viện",

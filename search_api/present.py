@@ -7,7 +7,7 @@ from typing import Any
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
-from index.labels import RELATOR_LABELS_VI
+from index.labels import RELATOR_CODES_BY_TERM, RELATOR_LABELS_VI
 from search_api.context import site_path
 from store.text import fold
 
@@ -75,10 +75,12 @@ def html_lang(language: str | None) -> str | None:
 
 def name_roles(heading: dict[str, Any]) -> list[str]:
     """A name heading's roles as the record page shows them: the cataloguer's own words ($e),
-    then the Vietnamese for relator codes ($4), each role once ("dịch" and "trl" are one)."""
+    then the Vietnamese for relator codes ($4), each role once ("dịch" and "trl" are one, as are
+    "translator." and "trl": an English relator term shows as its code does)."""
     roles: dict[str, str] = {}
     for relator in heading.get("relators") or ():
-        label = RELATOR_LABELS_VI.get(relator) if _is_relator_code(relator) else relator
+        code = relator if _is_relator_code(relator) else RELATOR_CODES_BY_TERM.get(fold(relator).strip(" .,;"))
+        label = RELATOR_LABELS_VI.get(code) if code else relator
         if label:
             roles.setdefault(fold(label).strip(" .,;"), label)
     return list(roles.values())

@@ -163,3 +163,24 @@ def test_the_link_to_a_library_s_catalogue_is_named_alike_and_titles_name_the_un
     assert "OPAC" not in pages[1] + pages[2] and "Xem tại thư viện" not in pages[2]
     for page in pages:
         assert re.search(r"<title>[^<]* · Mục lục liên hợp Bạc Liêu</title>", page), page[:400]
+
+
+def test_a_role_given_as_an_english_term_and_its_code_is_shown_once_in_vietnamese(tmp_path):
+    """RDA copy cataloguing: "$e author. $4 aut" showed "author, tác giả"."""
+    def name(tag: str, *subfields: tuple[str, str]) -> Field:
+        return Field(tag=tag, indicators=["1", " "], subfields=[Subfield(code, value) for code, value in subfields])
+
+    config = update(tmp_path, [book(
+        "D1", "The tale of Kiều", name("100", ("a", "Nguyễn Du,"), ("d", "1765-1820,"), ("e", "author."), ("4", "aut")),
+        name("700", ("a", "Huỳnh Sanh Thông,"), ("e", "translator."), ("4", "trl")),
+        name("700", ("a", "Lê Văn X,"), ("e", "dịch"), ("4", "trl")),
+        name("700", ("a", "Trần Y,"), ("e", "printer."), ("e", "editor")))])
+    with served(config) as http:
+        [hit] = http.get("/api/search", params={"q": "tale of Kiều"}).json()["hits"]
+        page = http.get(f"/records/{hit['id']}").text
+        names = http.get(f"/api/records/{hit['id']}").json()["names"]
+    shown = dict(re.findall(r'<span class="name">([^<(,]+?)(?: \([^)]*\))?, ([^<]*)</span>', page))
+    assert shown == {"Nguyễn Du": "tác giả", "Huỳnh Sanh Thông": "dịch", "Lê Văn X": "dịch",
+                     "Trần Y": "printer, biên tập"}
+    relators = {n["name"]: n["relators"] for n in names}  # the API as normalized: both
+    assert (relators["Nguyễn Du"], relators["Huỳnh Sanh Thông"]) == (["author", "aut"], ["translator", "trl"])
