@@ -28,6 +28,12 @@ def wants_html(path: str) -> bool:
     return not path.startswith(("/api/", "/healthz", "/openapi", "/static/"))
 
 
+def as_phrase(text: str) -> str:
+    """`text` as one quoted phrase of the query language: a title holding "AND", "OR", "NOT", a "-" or
+    brackets is searched as written, not read as operators."""
+    return '"' + text.replace('"', " ") + '"'
+
+
 def error_response(request: Request, status: int, error: str, message: str,
                    headers: dict[str, str] | None = None, reason: str | None = None,
                    search: str | None = None) -> Response:
@@ -42,7 +48,7 @@ def error_response(request: Request, status: int, error: str, message: str,
         q = visible_query(request.query_params.get("q", "")) if request.url.path == "/" else ""
         return ctx.templates.TemplateResponse(
             request, "error.html", {"status": status, "message": message, "settings": ctx.settings, "q": q,
-                                     "search": search},
+                                     "search": search, "search_query": search and as_phrase(search)},
             status_code=status, headers=headers)
     body: dict[str, str | int] = {"error": error, "message": message, "status": status}
     if reason is not None:

@@ -100,7 +100,7 @@ def test_the_syntax_hint_is_shown_on_the_home_page_and_folded_on_a_results_page(
 
 
 def test_a_withdrawn_record_s_id_says_it_left_the_catalogue_and_offers_its_title(tmp_path):
-    kept, withdrawn = book("K1", "Vật lý 10"), book("W1", "Hóa học 11. Tập 2")
+    kept, withdrawn = book("K1", "Vật lý 10"), book("W1", "Hóa học 11 - Tập 2 (AND bài tập)")
     config = update(tmp_path, [kept, withdrawn])
     with served(config) as http:
         old_id = http.get("/api/search", params={"q": "Hóa học 11"}).json()["hits"][0]["id"]
@@ -110,11 +110,14 @@ def test_a_withdrawn_record_s_id_says_it_left_the_catalogue_and_offers_its_title
         typo = http.get(f"/records/{old_id}x")
     assert page.status_code == api.status_code == typo.status_code == 404
     for message in (html.unescape(page.text), api.json()["message"]):
-        assert "không còn trong mục lục" in message and "Hóa học 11. Tập 2" in message
+        assert "không còn trong mục lục" in message and "Hóa học 11 - Tập 2 (AND bài tập)" in message
     assert "không còn trong mục lục" not in typo.text
     [link] = re.findall(r'<a id="search-instead" href="([^"]*)"', page.text)
     assert urlsplit(html.unescape(link)).path == "/"
-    assert parse_qs(urlsplit(html.unescape(link)).query) == {"q": ["Hóa học 11. Tập 2"]}
+    # The title as one phrase: its "-", "AND" and brackets are no operators.
+    assert parse_qs(urlsplit(html.unescape(link)).query) == {"q": ['"Hóa học 11 - Tập 2 (AND bài tập)"']}
+    with served(config) as http:
+        assert http.get(html.unescape(link)).status_code == 200
 
 
 def test_an_unknown_id_is_shown_ids_of_this_catalogue_that_work(tmp_path):
