@@ -78,6 +78,10 @@ BROKEN_PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><tit
 # A partner page written right to left.
 RTL_PAGE = """<!doctype html><html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>مكتبة</title></head>
 <body><h1>مكتبة</h1><div id="catalog" data-unioncat-search></div><script src="{api}/widget.js"></script></body></html>"""
+# A page whose own script replaced the global URL (an old polyfill, a framework's router).
+OWN_URL_PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Trang</title>
+<script>window.URL = function () {{ throw new Error("the page's own URL"); }};</script></head>
+<body><div id="catalog" data-unioncat-search></div><script src="{api}/widget.js"></script></body></html>"""
 # A CMS page that puts the container in 200 ms after load, and moves a list of widgets already mounted.
 LATE_PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Trường</title></head>
 <body><ul id="list"><li id="item" data-unioncat-search></li></ul><div id="slot"></div>
@@ -144,7 +148,7 @@ def sites(tmp_path_factory) -> Iterator[dict[str, str]]:
                                ("sizes.html", SIZES_PAGE), ("library.html", LIBRARY_PAGE),
                                ("typo-library.html", TYPO_LIBRARY_PAGE), ("list-item.html", LIST_ITEM_PAGE),
                                ("broken.html", BROKEN_PAGE), ("rtl.html", RTL_PAGE),
-                               ("late.html", LATE_PAGE)):
+                               ("late.html", LATE_PAGE), ("own-url.html", OWN_URL_PAGE)):
                 (page_dir / name).write_text(page.format(api=api), encoding="utf-8")
             with _serve_directory(page_dir, allowed_port) as allowed, _serve_directory(page_dir, other_port) as other:
                 yield {"api": api, "allowed": allowed, "other": other}
@@ -689,3 +693,10 @@ def test_a_container_added_after_the_script_ran_gets_the_widget_once(sites, brow
     assert browser.execute_script("return arguments[0].parentNode.parentNode === document.body "
                                   "&& arguments[0].parentNode.nextElementSibling === null", item)  # moved
     assert browser.execute_script("return arguments[0].querySelectorAll('div').length", item) == 1
+
+
+def test_the_widget_works_on_a_page_that_replaced_the_global_url(sites, browser):
+    """The widget read its catalogue's address with the page's global URL: a page whose own script replaced
+    it (an old polyfill, a router) got an empty widget (page review)."""
+    _, root = _widget(browser, sites["allowed"], "own-url.html")
+    assert _search(browser, root, "lich su") == "Tìm thấy 1 tài liệu"

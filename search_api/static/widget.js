@@ -30,8 +30,10 @@
   // reverse proxy at a sub-path (https://tinh.example/mucluc/widget.js) the API is under it too.
   var base = "";
   if (script) {
-    var src = new URL(script.src);
-    base = src.origin + src.pathname.replace(/(\/static)?\/widget\.js$/, "");
+    // An <a> parses the address: a partner page may have replaced the global URL (a polyfill, a router).
+    var src = document.createElement("a");
+    src.href = script.src;
+    base = src.protocol + "//" + src.host + src.pathname.replace(/(\/static)?\/widget\.js$/, "");
   }
   var STYLE = [
     // The host element can be styled by the partner's own rules (".sidebar div {...}"),
