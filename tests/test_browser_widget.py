@@ -91,7 +91,8 @@ LATE_PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><title
   host.id = "catalog"; host.setAttribute("data-unioncat-search", ""); box.appendChild(host);
   document.getElementById("slot").appendChild(box);
   document.body.appendChild(document.getElementById("list"));
-}}, 200);</script></body></html>"""
+  document.getElementById("later").setAttribute("data-unioncat-search", "");
+}}, 200);</script><div id="later"></div></body></html>"""
 # The same with a typo in its library id.
 TYPO_LIBRARY_PAGE = LIBRARY_PAGE.replace('data-library="tv-long-my"', 'data-library="tv-long-mi"')
 # A title holding a web address: one "word" wider than a phone.
@@ -693,6 +694,9 @@ def test_a_container_added_after_the_script_ran_gets_the_widget_once(sites, brow
     assert browser.execute_script("return arguments[0].parentNode.parentNode === document.body "
                                   "&& arguments[0].parentNode.nextElementSibling === null", item)  # moved
     assert browser.execute_script("return arguments[0].querySelectorAll('div').length", item) == 1
+    # An element on the page since it loaded, given the attribute later, is a container too.
+    later = browser.find_element(By.ID, "later")
+    WebDriverWait(browser, 10).until(lambda _: browser.execute_script("return !!arguments[0].shadowRoot", later))
 
 
 def test_the_widget_works_on_a_page_that_replaced_the_global_url(sites, browser):

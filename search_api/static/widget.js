@@ -15,7 +15,7 @@
  *   title before (sort=new with a library, index/arrivals.py).
  * A container may be any element (an <li> gets a <div> of its own inside it to hold the widget), and
  * may come later: one that a CMS, an AJAX load or a single-page app inserts after this script ran is
- * mounted when it enters the page (a MutationObserver), each container once.  One that fails is named
+ * mounted when it enters the page or gets the attribute (a MutationObserver), each container once.  One that fails is named
  * in the browser's console; the others still work.
  * Renders a search box and results inside a Shadow DOM, so the host page's
  * styles do not leak in and ours do not leak out.  Results come from
@@ -311,9 +311,14 @@
   function start() {
     mountWithin(document.documentElement);
     if (typeof MutationObserver !== "function") return;
+    // An element given the attribute later is a container too (a template filled in by a script).
     new MutationObserver(function (changes) {
-      changes.forEach(function (change) { Array.prototype.forEach.call(change.addedNodes, mountWithin); });
-    }).observe(document, { childList: true, subtree: true });
+      changes.forEach(function (change) {
+        if (change.type === "attributes") mountWithin(change.target);
+        else Array.prototype.forEach.call(change.addedNodes, mountWithin);
+      });
+    }).observe(document, { childList: true, subtree: true, attributes: true,
+                           attributeFilter: ["data-unioncat-search"] });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
