@@ -160,6 +160,11 @@ class _Server(ServerBase):
 
     def handleRequest(self, request_kw: dict[str, str]) -> bytes:
         self._arguments = request_kw  # oaipmh's own handleRequest changes a copy
+        for key in request_kw:
+            if (name := not_utf8_argument(key)) is not None:  # oaipmh would say "Unknown argument"
+                bad = error.BadArgumentError(f"The argument {name!r} is not UTF-8 once percent-decoded: "
+                                             "percent-encode the UTF-8 bytes of its value")
+                return self.handleException(request_kw, (type(bad), bad, None))
         for name in ("from", "until"):
             value = request_kw.get(name)
             if value is not None and not _DATESTAMP_RE.fullmatch(value):
@@ -175,6 +180,21 @@ class _Server(ServerBase):
         if isinstance(exc_info[1], (error.BadVerbError, error.BadArgumentError)):
             return body
         return _echoing(body, self._arguments)
+
+
+_NOT_UTF8 = "argument {} that is not UTF-8"
+_NOT_UTF8_RE = re.compile("argument (.*) that is not UTF-8")
+
+
+def not_utf8_key(name: str) -> str:
+    """The argument that stands, among the request's, for argument `name` sent in bytes that are not UTF-8."""
+    return _NOT_UTF8.format(name)
+
+
+def not_utf8_argument(key: str) -> str | None:
+    """The name of the argument `key` stands for (`not_utf8_key`), None for any other argument."""
+    found = _NOT_UTF8_RE.fullmatch(key)
+    return found.group(1) if found else None
 
 
 # OAI-PMH 2.0 §3.3: a day, or seconds in UTC (this repository's granularity).

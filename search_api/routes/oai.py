@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from search_api.context import AppContext, get_context, site_url
-from search_api.oai import answer
+from search_api.oai import answer, not_utf8_key
 from search_api.oai_metadata import xml_text
 from search_api.utf8_input import non_utf8_parameter
 
@@ -68,7 +68,7 @@ async def _answer(request: Request, ctx: AppContext, items: list[tuple[str, str]
         # argument it does not know makes it say so.
         kw[f"repeated argument {key}" if key in kw else key] = value
     if not_utf8 is not None and not_utf8 != "resumptionToken":
-        kw[f"argument {xml_text(not_utf8, chr(0xFFFD))} that is not UTF-8"] = ""
+        kw[not_utf8_key(xml_text(not_utf8, chr(0xFFFD)))] = ""
     base = site_url(request, ctx.settings)
     body = await run_in_threadpool(answer, ctx.store, ctx.settings, f"{base}/oai", base, kw)
     return Response(body, media_type="text/xml; charset=utf-8")
