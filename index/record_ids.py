@@ -46,6 +46,11 @@ def typed_id(q: str) -> str | None:
     return q if q and not any(c.isspace() for c in q) else None
 
 
+def asks_for_an_id(q: str) -> bool:
+    """Whether `q` says it is an id (`id:` and one): no record of that id is an answer of its own, not words."""
+    return q.strip()[:len(ID_PREFIX)].lower() == ID_PREFIX and typed_id(q) is not None
+
+
 def id_query(searcher: tantivy.Searcher, schema: tantivy.Schema, q: str) -> tuple[tantivy.Query, bool] | None:
     """(the records `q` names as an id, whether it is a union id: that record alone answers), or None when
     it names none."""

@@ -35,7 +35,7 @@ from index.keyboard import keyboard_query
 from index.params import MAX_RESULT_WINDOW, SearchParams, filter_value
 from index.query import build_query, match_query
 from index.query_language import Node, parse_query
-from index.record_ids import id_query
+from index.record_ids import asks_for_an_id, id_query, typed_id
 from index.query_words import positive_chain, positive_words, split_phrases, typo_candidates, word_leaves
 from index.run_together import with_split_words
 from index.registry_filters import check_registry_filters, registry_spelling, registry_values
@@ -204,6 +204,10 @@ class SearchIndex:
                 query = tantivy.Query.boolean_query([(tantivy.Occur.Should, query),
                                                      (tantivy.Occur.Should, build_query(schema, tree))])
             return self._run(searcher, schema, query, params, frozenset(), words, generation)
+        if asks_for_an_id(params.q):
+            raise QueryError(params.q, f"không có bản ghi nào mang mã {typed_id(params.q)!r}: kiểm tra lại mã (mã mục "
+                                       "lục liên hợp như trang bản ghi ghi, mã bản ghi thư viện:số, hoặc số bản ghi của "
+                                       "thư viện), hoặc tìm theo nhan đề (no record has this id)")
         result = self._run(searcher, schema, tree, params, frozenset(), words, generation)
         if result.total or tree is None:
             return result

@@ -151,6 +151,9 @@ def test_a_query_that_is_a_union_id_leads_to_its_record_and_a_library_s_record_n
         # A record number that is also a word of a title: the record it numbers first, the title's too.
         assert found("1984") == ["Hóa học 11", "Tiểu thuyết 1984"]
         assert found("Hóa học") == ["Hóa học 11"] and found("thcs-a:404") == []
+        # `id:` and an id the catalogue does not hold says so, where it searched the words and found nothing.
+        unknown = http.get("/api/search", params={"q": "id:thcs-a:404"})
+        assert unknown.status_code == 400 and "không có bản ghi nào mang mã 'thcs-a:404'" in unknown.json()["message"]
 
 
 def test_the_link_to_a_library_s_catalogue_is_named_alike_and_titles_name_the_union_catalogue(tmp_path):
