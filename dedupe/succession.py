@@ -28,11 +28,10 @@ A librarian's override naming a record that is gone follows it the same way
 same folded title key that `compare` accepts against the record as it was last, or that
 repeats it field for field (a bare copy `compare` cannot accept: the reason it was named), stands
 for it, so a `[[different]]` that undid a wrong merge keeps holding and a `[[same]]` keeps
-joining; the run warns, naming that record, so the file can be corrected.  Only a record first
-harvested in the run that deleted the named one, or later, is a candidate: a copy that lived
-beside it is another record (a library weeding one of two copies).  Of two candidates, the one
-that repeats it field for field stands for it; otherwise two are a guess (the library holds two
-copies of the edition): the entry waits, and says so.
+joining; the run warns, naming that record, so the file can be corrected.  Of two candidates,
+the one that repeats it field for field stands for it, else the one that stood for it on an earlier
+night (`_standing_for`); otherwise two are a guess (the library holds two records of the edition):
+the entry waits, and says so.
 
 Not covered: an id carried over is derived from the old record, so if the new record
 later leaves and comes back (withdrawn, then restored) the id does not come back with it,
@@ -124,11 +123,11 @@ def follow_renumbered(store: CatalogStore, overrides: Overrides, written: Iterab
     libraries = {record.library for record in gone}
     # New records have no stored keys yet; a successor found before carries the override mark
     # (a bare copy has no block key to be found by).  Read and reduced once, whatever the number of entries.
-    new = {rid for rid in (*written, *store.records_with_keys([OVERRIDE_MARK])) if split_record_id(rid)[0] in libraries}
+    followed_before = store.records_with_keys([OVERRIDE_MARK])
+    new = {rid for rid in (*written, *followed_before) if split_record_id(rid)[0] in libraries}
     fresh = [(record, record_features(0, record, settings)) for record in store.get_records(new)]
     successors: dict[str, str] = {}
     waiting: dict[str, int] = {}  # deleted id → records that could stand for it: none, or two and more
-    lived_until = store.deleted_during(old.id for old in gone)
     for old in gone:
         old_features = record_features(0, old, settings)
         keyed = store.records_with_keys(blocking_keys(old_features)) - new
@@ -137,13 +136,7 @@ def follow_renumbered(store: CatalogStore, overrides: Overrides, written: Iterab
                     if record.library == old.library and record.id != old.id
                     and features.key_title == old_features.key_title
                     and (_content(record) == _content(old) or compare(old_features, features, settings).accept)]
-        if (cutoff := lived_until.get(old.id)) is not None:
-            # First harvested before the run that deleted it: a copy that lived beside it, no renumbering
-            # (a library weeding one of two copies split the other out of its union record: review).
-            seen = store.first_seen(record.id for record in accepted)
-            accepted = [record for record in accepted if seen.get(record.id, "") >= cutoff]
-        repeats = [record for record in accepted if _content(record) == _content(old)]
-        standing = repeats if len(repeats) == 1 else accepted  # the copy that repeats it field for field
+        standing = _standing_for(old, accepted, followed_before)
         if len(standing) == 1:
             successors[old.id] = standing[0].id
         else:
@@ -158,6 +151,21 @@ def follow_renumbered(store: CatalogStore, overrides: Overrides, written: Iterab
                  + ", so the entry waits: write the record that stands for it in the file, or remove the entry"
                  for old, count in sorted(waiting.items())]
     return replace(overrides.renamed(successors), deleted=tuple(sorted(waiting))), tuple(messages)
+
+
+def _standing_for(old: Record, accepted: list[Record], followed_before: set[str]) -> list[Record]:
+    """Which of the records that could stand for `old` do: the one repeating it field for field, else the
+    one that stood for it on an earlier night, else all of them (one is the answer, two or more a guess).
+
+    The earlier night's choice keeps the entry where it was when the library catalogues another copy:
+    a third copy switched the entry off, and its going switched it on again, each time moving union
+    ids (review).  A record catalogued before the named one was deleted may stand for it: a library
+    merging its own double entries, or making the new record a night before deleting the old, keeps
+    the one that survives."""
+    for chosen in ([r for r in accepted if _content(r) == _content(old)], [r for r in accepted if r.id in followed_before]):
+        if len(chosen) == 1:
+            return chosen
+    return accepted
 
 
 def _content(record: Record) -> dict:

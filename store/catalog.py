@@ -774,28 +774,6 @@ class CatalogStore:
         return [Record.model_validate_json(payload) for (payload,) in self._rows_in(
             "SELECT record FROM records WHERE deleted = 1 AND record IS NOT NULL AND id IN ({})", ids)]
 
-    def first_seen(self, record_ids: Iterable[str]) -> dict[str, str]:
-        """Record id → when its library's record was first harvested (records with no harvested row left out)."""
-        return self._raw_times("SELECT first_seen FROM raw_records WHERE library = ? AND local_id = ?", record_ids)
-
-    def deleted_during(self, record_ids: Iterable[str]) -> dict[str, str]:
-        """Deleted record id → when the harvest run of its library that deleted it started: a record first
-        seen before then lived beside it, and so is no renumbering of it (dedupe/succession.py)."""
-        return self._raw_times(
-            "SELECT (SELECT MAX(h.started_at) FROM harvest_runs h WHERE h.library = r.library "
-            "AND h.started_at <= r.last_changed) FROM raw_records r WHERE r.library = ? AND r.local_id = ? "
-            "AND r.deleted = 1", record_ids)
-
-    def _raw_times(self, sql: str, record_ids: Iterable[str]) -> dict[str, str]:
-        """Record id → the one time `sql` gives for its raw record (by library and local id), where it gives one."""
-        out: dict[str, str] = {}
-        with self._lock:
-            for rid in dict.fromkeys(record_ids):
-                row = self._conn.execute(sql, split_record_id(rid)).fetchone()
-                if row and row[0]:
-                    out[rid] = row[0]
-        return out
-
     def _rows_in(self, sql: str, ids: Iterable[str]) -> list[tuple]:
         """The rows of `sql` (its `IN ({})` filled with placeholders) for `ids`, asked in batches."""
         wanted = list(dict.fromkeys(ids))
