@@ -18,6 +18,10 @@ ID_PREFIX = "id:"
 # A library's record number is often a plain number ("1984"), which is also a word of titles: the records
 # it names come first, and the words still find theirs.
 MEMBER_ID_BOOST = 1000.0
+# A plain number this short is a grade, a year or a volume ("12", "1975") before it is a record number:
+# many libraries number their records 1..N, and "Số đỏ", record 12, came before "Toán 12" (second diff
+# review).  Such a number is read as an id only after `id:`.
+MIN_BARE_NUMBER_ID_DIGITS = 6
 
 
 def record_id_terms(holdings: Iterable[dict[str, Any]]) -> list[str]:
@@ -55,10 +59,11 @@ def id_query(searcher: tantivy.Searcher, schema: tantivy.Schema, q: str) -> tupl
     """(the records `q` names as an id, whether it is a union id: that record alone answers), or None when
     it names none."""
     typed = typed_id(q)
-    if typed is None:
+    if typed is None or (typed.isdigit() and len(typed) < MIN_BARE_NUMBER_ID_DIGITS and not asks_for_an_id(q)):
         return None
-    if searcher.doc_freq("id", typed):
-        return tantivy.Query.term_query(schema, "id", typed), True
+    for union_id in dict.fromkeys((typed, typed.lower())):  # ours are lower case; typed from a page, any case
+        if searcher.doc_freq("id", union_id):
+            return tantivy.Query.term_query(schema, "id", union_id), True
     term = id_term(typed)
     if searcher.doc_freq(RECORD_ID_FIELD, term):
         return tantivy.Query.boost_query(tantivy.Query.term_query(schema, RECORD_ID_FIELD, term), MEMBER_ID_BOOST), False

@@ -141,15 +141,16 @@ def test_a_query_that_is_a_union_id_leads_to_its_record_and_a_library_s_record_n
             return [hit["title"] for hit in http.get("/api/search", params={"q": q}).json()["hits"]]
 
         [hit] = http.get("/api/search", params={"q": "Vật lý"}).json()["hits"]
-        for typed in (hit["id"], f"id:{hit['id']}", f" ID: {hit['id']} "):
+        for typed in (hit["id"], f"id:{hit['id']}", f" ID: {hit['id']} ", hit["id"].upper()):
             assert found(typed) == ["Vật lý 10"]
             page = http.get("/", params={"q": typed})
             assert page.status_code == 302 and page.headers["location"] == f"/records/{hit['id']}"
         for typed in ("CVT000018", "cvt000018", "thcs-a:CVT000018", "id:thcs-a:CVT000018"):
             assert found(typed) == ["Vật lý 10"]
             assert 'class="hit"' in http.get("/", params={"q": typed}).text
-        # A record number that is also a word of a title: the record it numbers first, the title's too.
-        assert found("1984") == ["Hóa học 11", "Tiểu thuyết 1984"]
+        # A short number is a year, a grade or a volume before a record number: words, unless written `id:`.
+        assert found("1984") == ["Tiểu thuyết 1984"] and found("id:1984") == ["Hóa học 11"]
+        assert found(hit["id"].upper()) == ["Vật lý 10"]  # a union id typed in capitals
         assert found("Hóa học") == ["Hóa học 11"] and found("thcs-a:404") == []
         # `id:` and an id the catalogue does not hold says so, where it searched the words and found nothing.
         unknown = http.get("/api/search", params={"q": "id:thcs-a:404"})

@@ -123,9 +123,11 @@ def search_page(
 ) -> Response:
     sort = sort or "relevance"  # `sort=`: a form's empty choice is the default, as an empty page or size is
     q = visible_query(q)  # as the search reads it: a NUL went raw into the page's <title> and its search box
-    if (typed := typed_id(q)) is not None and ctx.store.get_union_record(typed) != (None, None):
-        # The id a record page shows ("Mã mục lục liên hợp"), typed in the box: that record's page.
-        return RedirectResponse(site_path(ctx.settings) + "/records/" + quote(typed, safe=""), status_code=302)
+    typed = typed_id(q)
+    for union_id in dict.fromkeys((typed, typed.lower())) if typed else ():
+        if ctx.store.get_union_record(union_id) != (None, None):
+            # The id a record page shows ("Mã mục lục liên hợp"), typed in the box (any case): that record's page.
+            return RedirectResponse(site_path(ctx.settings) + "/records/" + quote(union_id, safe=""), status_code=302)
     # Filter values as the search compares them (NFC, codes in lower case), so a chip's link can find and drop its own.
     # Once each: language=vie&language=VIE (a partner form's hidden field and its select) is one filter.
     # A district in the registry's capitals, as the facet writes it, so its box unticks it.
