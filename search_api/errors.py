@@ -28,10 +28,15 @@ def wants_html(path: str) -> bool:
     return not path.startswith(("/api/", "/healthz", "/openapi", "/static/"))
 
 
+# Words of a title the phrase keeps: a query has at most 64 words and 1,000 characters, and a long
+# title's first words find it (second diff review: an 84-word title's link answered 400).
+PHRASE_WORDS = 12
+
+
 def as_phrase(text: str) -> str:
-    """`text` as one quoted phrase of the query language: a title holding "AND", "OR", "NOT", a "-" or
-    brackets is searched as written, not read as operators."""
-    return '"' + text.replace('"', " ") + '"'
+    """`text` (its first PHRASE_WORDS words) as one quoted phrase of the query language: a title holding
+    "AND", "OR", "NOT", a "-" or brackets is searched as written, not read as operators."""
+    return '"' + " ".join(text.replace('"', " ").split()[:PHRASE_WORDS]) + '"'
 
 
 def error_response(request: Request, status: int, error: str, message: str,

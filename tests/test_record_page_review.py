@@ -120,6 +120,16 @@ def test_a_withdrawn_record_s_id_says_it_left_the_catalogue_and_offers_its_title
         assert http.get(html.unescape(link)).status_code == 200
 
 
+def test_a_long_withdrawn_title_is_offered_as_a_search_that_runs():
+    """The link quoted the whole title: one of 84 words was a query of more than 64 words, answered 400."""
+    from index.query_language import parse_query
+    from search_api.errors import as_phrase
+
+    title = " ".join(["Báo cáo tổng kết công tác thư viện trường học"] * 10)
+    parse_query(as_phrase(title))  # raises QueryError on a query that is too long
+    assert as_phrase('Truyện "Kiều" - AND (1)') == '"Truyện Kiều - AND (1)"'
+
+
 def test_an_unknown_id_is_shown_ids_of_this_catalogue_that_work(tmp_path):
     config = update(tmp_path, [book("HG/7", "Vật lý 10")])
     with served(config) as http:
