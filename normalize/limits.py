@@ -45,10 +45,11 @@ _ZWJ = "\u200d"
 
 
 def _continues_a_character(char: str) -> bool:
-    """Whether `char` belongs to the character before it: a combining mark, a zero-width joiner, a
-    variation selector or a skin tone (what a cut between them would leave as a broken character)."""
-    return (bool(unicodedata.combining(char)) or char == _ZWJ or "\ufe00" <= char <= "\ufe0f"
-            or "\U0001f3fb" <= char <= "\U0001f3ff")
+    """Whether `char` belongs to the character before it: a mark (Mn, Mc, Me: a Vietnamese tone in NFD,
+    a Khmer vowel sign, a keycap's enclosing square), a zero-width joiner, a variation selector, a skin
+    tone or an emoji tag (what a cut between them would leave as a broken character)."""
+    return (unicodedata.category(char) in ("Mn", "Mc", "Me") or char == _ZWJ or "\ufe00" <= char <= "\ufe0f"
+            or "\U0001f3fb" <= char <= "\U0001f3ff" or "\U000e0020" <= char <= "\U000e007f")
 
 
 def cut_note(where: str, before: int, after: int, at_word: bool) -> str:

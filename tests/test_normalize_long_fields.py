@@ -170,7 +170,8 @@ def test_past_the_listed_warnings_the_run_says_how_many_more_it_left_out(tmp_pat
     assert summary.problems[1] == "and 1 more records with a field cut for its size (only the first 1 are listed)"
 
 
-@pytest.mark.parametrize("unit", ["ệ", "e\u0323\u0302", "👩\u200d👩\u200d👧", "👍🏽", "❤\ufe0f"])
+@pytest.mark.parametrize("unit", ["ệ", "e\u0323\u0302", "👩\u200d👩\u200d👧", "👍🏽", "❤\ufe0f", "1\ufe0f\u20e3", "កា",
+                                  "🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"])
 def test_text_without_a_space_is_cut_at_the_limit_between_whole_characters(unit):
     """One endless word (no space near the limit) is cut at the limit itself: never between a letter and its
     marks, nor inside an emoji joined by ZWJ or followed by its skin tone or variation selector (review)."""
