@@ -58,6 +58,9 @@ def _overrides_text(entries) -> str:
 @given(st.lists(_night, min_size=1, max_size=4))
 # The record that made a union id is weeded, the other member is missing one night (the id is
 # retired), then back: both runs give the id back to it.
+# An entry naming a record deleted the night it was named, and a record repeating it field for field the next.
+@example([[("put", "tv-tinh:1", 5), ("put", "th-01:1", 0), ("delete", "tv-tinh:1", 0),
+           ("overrides", [("same", ["th-01:1", "tv-tinh:1"])], 0)], [("put", "tv-tinh:2", 5)]])
 @example([[("put", "tv-tinh:1", 0), ("put", "th-01:1", 1)], [("delete", "tv-tinh:1", 0)],
           [("delete", "th-01:1", 0)], [("put", "th-01:1", 1)]])
 def test_any_nights_of_changes_and_overrides_end_as_a_rebuild_does(nights):
@@ -90,8 +93,12 @@ def test_any_nights_of_changes_and_overrides_end_as_a_rebuild_does(nights):
                 assert summary.incremental == (seen_before > 0)
                 seen_before = start
                 assert _state(nightly) == _state(rebuilt), f"night {night}"
-                scratch = cluster_records(live.values(), config.dedupe, overrides=load_overrides(overrides_file))
-                assert sorted(map(sorted, _groups(nightly))) == sorted(map(sorted, scratch.clusters.values()))
+                overrides = load_overrides(overrides_file)
+                if overrides.record_ids() <= set(live):
+                    # An entry naming a deleted record applies to the record standing for it now (one repeating it
+                    # field for field, dedupe/succession.py), which clustering the live records alone knows nothing of.
+                    scratch = cluster_records(live.values(), config.dedupe, overrides=overrides)
+                    assert sorted(map(sorted, _groups(nightly))) == sorted(map(sorted, scratch.clusters.values()))
         finally:
             nightly.close()
             rebuilt.close()
