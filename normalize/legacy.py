@@ -332,19 +332,24 @@ def _symbols_glued_into_words(text: str) -> int:
     end is punctuation to the test above, and "Toán" gains no letter only Vietnamese uses.  Such a
     symbol inside or at the edge of a word, with letters, is in no language's spelling ("¬ p" and
     "« Le »" stand apart), so the field converts alone, even in a Unicode record, when every word
-    it gives, the untouched ones too, is a Vietnamese syllable keeping its capital.
+    it gives, the untouched ones too, is a Vietnamese syllable keeping its capital; or, beside words
+    the conversion leaves as they are (a program's name: "Gi¸o tr×nh Excel 2010"), when two glued
+    words or more give syllables (review: such textbook titles stayed garbled).
     """
     if _TCVN3_SYMBOL_RE.search(text) is None:
         return 0
     strip = _EDGE_NOT_LETTER["TCVN3"]
     typed = [token for token in (t.strip(strip) for t in _SPLIT_RE.split(text)) if token]
     words = [tcvn3_to_unicode(token) for token in typed]
-    if not words or not all(map(_is_vi_token, words)):
-        return 0
     if any(token[0].isalpha() and token[0].isupper() != word[0].isupper() for token, word in zip(typed, words)):
         return 0  # Unicode "Ôn" is no TCVN3 "ễn"
-    glued = any(len(token) > 1 and _TCVN3_SYMBOL_RE.search(token) for token in typed)
-    return len(words) if glued else 0
+    glued = [word for token, word in zip(typed, words) if len(token) > 1 and _TCVN3_SYMBOL_RE.search(token)]
+    if not glued or not all(map(_is_vi_token, glued)):
+        return 0
+    if all(map(_is_vi_token, words)):
+        return len(words)
+    untouched = all(token == word for token, word in zip(typed, words) if not _TCVN3_SYMBOL_RE.search(token))
+    return len(glued) if len(glued) >= 2 and untouched else 0
 
 
 def _best(scores: dict[Legacy, int]) -> Legacy | None:

@@ -77,7 +77,9 @@ MAX_REPORTED_REJECTS = 100
 # wrote every chapter without an ISBN as a serial's article (Record.host_item.in_book; review).
 # 28: the cut at the limit keeps a Khmer vowel sign, a keycap and an emoji tag sequence with their character
 # (mark categories Mn, Mc, Me; tags), as it kept a Vietnamese tone (second diff review).
-RULES_VERSION = 28
+# 29: a TCVN3 title of two glued-symbol words or more beside a program's name ("Gi¸o tr×nh Excel 2010")
+# converts alone (legacy._symbols_glued_into_words; review).
+RULES_VERSION = 29
 
 
 class NormalizeSummary(BaseModel):
