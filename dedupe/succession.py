@@ -147,7 +147,7 @@ def follow_renumbered(store: CatalogStore, overrides: Overrides, written: Iterab
                 "in the file" for old, new in sorted(successors.items())]
     messages += [f"{where}: record {old!r} is not in the catalog (its library deleted it), and "
                  + (f"{count} records of its library could stand for it" if count else
-                    "no record of its library sent since stands for it")
+                    "no record of its library stands for it")
                  + ", so the entry waits: write the record that stands for it in the file, or remove the entry"
                  for old, count in sorted(waiting.items())]
     return replace(overrides.renamed(successors), deleted=tuple(sorted(waiting))), tuple(messages)
@@ -162,10 +162,10 @@ def _standing_for(old: Record, accepted: list[Record], followed_before: set[str]
     ids (review).  A record catalogued before the named one was deleted may stand for it: a library
     merging its own double entries, or making the new record a night before deleting the old, keeps
     the one that survives."""
-    for chosen in ([r for r in accepted if _content(r) == _content(old)], [r for r in accepted if r.id in followed_before]):
-        if len(chosen) == 1:
-            return chosen
-    return accepted
+    content = _content(old)
+    repeats = [record for record in accepted if _content(record) == content]
+    stood_before = [record for record in accepted if record.id in followed_before]
+    return next((chosen for chosen in (repeats, stood_before) if len(chosen) == 1), accepted)
 
 
 def _content(record: Record) -> dict:

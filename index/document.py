@@ -32,8 +32,8 @@ from store.names import direct_order
 from index.numerals import numbered
 from index.record_ids import record_id_terms
 from index.schema import (ADDED_FIELD, ARRIVAL_FIELD, CLASS_NUMBER_FIELD, MATCH_FIELD, RANK_WEIGHT_FIELD,
-                          RECORD_ID_FIELD, SUBJECT_KEY_FIELD, TITLE_SORT_FIELD, TITLE_START_FIELD, TITLE_START_TOKEN, exact_text,
-                          exact_words, rank_weight)
+                          RECORD_ID_FIELD, SUBJECT_KEY_FIELD, TITLE_SORT_FIELD, TITLE_START_FIELD, TITLE_START_TOKEN,
+                          exact_text, exact_words, rank_weight)
 from index.volumes import spelled_part, spelled_volumes, volume_order
 from store.classes import class_parts
 from store.collate import sort_key

@@ -2,8 +2,8 @@
 
 Rows written since config.masking came in hold `user:***@` and `apikey=***`; older ones still hold a
 library's password or key as its URL gave them (a source, a run's errors, the harvest state's scope),
-masked only when read, so a catalogue file copied for a support ticket gave them away.  This rewrites those rows once, when a catalogue of an older
-schema is opened for writing.
+masked only when read, so a catalogue file copied for a support ticket gave them away.  This
+rewrites those rows once, when a catalogue of an older schema is opened for writing.
 """
 
 from __future__ import annotations
